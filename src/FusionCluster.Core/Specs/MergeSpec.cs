@@ -1,0 +1,60 @@
+namespace FusionCluster.Core.Specs;
+
+/// <summary>A validated merge spec (mergekit's YAML schema), normalised to slices.</summary>
+public sealed record MergeSpec
+{
+    public required string MergeMethod { get; init; }
+
+    public string? BaseModel { get; init; }
+
+    /// <summary>Output slices in order. A models: spec has exactly one slice whose sources have no layer range.</summary>
+    public required IReadOnlyList<SliceSpec> Slices { get; init; }
+
+    /// <summary>True when the spec used models: rather than slices:.</summary>
+    public bool UsesModels { get; init; }
+
+    /// <summary>Top-level parameters.</summary>
+    public IReadOnlyDictionary<string, ParameterSetting> Parameters { get; init; } = new Dictionary<string, ParameterSetting>();
+
+    /// <summary>Compute dtype name as written (bfloat16, float16, float32, ...), or null for the checkpoint's.</summary>
+    public string? DType { get; init; }
+
+    /// <summary>Output dtype name, or null to use DType, else the checkpoint's.</summary>
+    public string? OutDType { get; init; }
+
+    public TokenizerSourceKind TokenizerSource { get; init; }
+
+    /// <summary>The model named by tokenizer_source when it is a model.</summary>
+    public string? TokenizerModel { get; init; }
+
+    public string? ChatTemplate { get; init; }
+
+    /// <summary>The YAML text the spec was parsed from (kept for the merge report).</summary>
+    public string SourceText { get; init; } = "";
+
+    /// <summary>Every model the spec mentions (base first if given, then in order of appearance), without duplicates.</summary>
+    public IReadOnlyList<string> AllModels()
+    {
+        var seen = new List<string>();
+        void Add(string? m)
+        {
+            if (m is not null && !seen.Contains(m))
+            {
+                seen.Add(m);
+            }
+        }
+
+        Add(BaseModel);
+        foreach (var slice in Slices)
+        {
+            Add(slice.BaseModel);
+            foreach (var source in slice.Sources)
+            {
+                Add(source.Model);
+            }
+        }
+
+        Add(TokenizerModel);
+        return seen;
+    }
+}

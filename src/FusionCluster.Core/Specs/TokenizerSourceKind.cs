@@ -1,0 +1,10 @@
+namespace FusionCluster.Core.Specs;
+
+public enum TokenizerSourceKind
+{
+    /// <summary>No tokenizer_source: copy the base model's (or first model's) tokenizer files.</summary>
+    Default,
+    Base,
+    Model,
+    Union,
+}
