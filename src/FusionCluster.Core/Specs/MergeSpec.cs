@@ -16,10 +16,10 @@ public sealed record MergeSpec
     /// <summary>Top-level parameters.</summary>
     public IReadOnlyDictionary<string, ParameterSetting> Parameters { get; init; } = new Dictionary<string, ParameterSetting>();
 
-    /// <summary>Compute dtype name as written (bfloat16, float16, float32, ...), or null for the checkpoint's.</summary>
+    /// <summary>Compute dtype, canonical name (bfloat16, float16, float32, float64, int64), or null for the checkpoint's.</summary>
     public string? DType { get; init; }
 
-    /// <summary>Output dtype name, or null to use DType, else the checkpoint's.</summary>
+    /// <summary>Output dtype, canonical name, or null to use DType, else the checkpoint's.</summary>
     public string? OutDType { get; init; }
 
     public TokenizerSourceKind TokenizerSource { get; init; }
@@ -31,6 +31,15 @@ public sealed record MergeSpec
 
     /// <summary>The YAML text the spec was parsed from (kept for the merge report).</summary>
     public string SourceText { get; init; } = "";
+
+    /// <summary>mergekit-multi stage name (<c>name:</c>); kept for reports, otherwise unused.</summary>
+    public string? Name { get; init; }
+
+    /// <summary>Folder of the spec file when parsed from a file; relative model paths resolve against it.</summary>
+    public string? SpecDirectory { get; init; }
+
+    /// <summary>The base model that applies to a slice: the slice's own base_model, else the top-level one.</summary>
+    public string? BaseModelFor(SliceSpec slice) => slice.BaseModel ?? BaseModel;
 
     /// <summary>Every model the spec mentions (base first if given, then in order of appearance), without duplicates.</summary>
     public IReadOnlyList<string> AllModels()

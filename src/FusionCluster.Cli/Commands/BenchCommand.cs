@@ -1,0 +1,134 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Text.Json.Nodes;
+using FusionCluster.Cli.Console;
+using FusionCluster.Core.Formats;
+using FusionCluster.Core.Tensors;
+
+namespace FusionCluster.Cli.Commands;
+
+/// <summary>
+/// fusion bench: merges synthetic models with chosen methods and compares each merge with the streaming
+/// bound measured in the same run: the time to read every input byte and write every output byte once.
+/// Each merge runs in its own fusion process so that its peak memory is its own.
+/// </summary>
+public static class BenchCommand
+{
+    private const int IoBlock = 16 << 20;
+
+    public static Command Create()
+    {
+        var size = new Option<string>("--size") { Description = "size of each model, e.g. 1GB", DefaultValueFactory = _ => "1GB" };
+        var methods = new Option<string>("--methods") { Description = "comma-separated specs written by fusion synth", DefaultValueFactory = _ => "linear,ties" };
+        var work = new Option<DirectoryInfo>("--work") { Description = "where models are synthesized (reused when present)", DefaultValueFactory = _ => new DirectoryInfo(Path.Combine(Path.GetTempPath(), "fusion-bench")) };
+        var repeat = new Option<int>("--repeat") { Description = "runs per method; the fastest is reported", DefaultValueFactory = _ => 1 };
+
+        var command = new Command("bench", "Measure merge speed and memory against the streaming bound") { size, methods, work, repeat };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            if (!ByteSize.TryParse(parse.GetValue(size), out var bytes))
+            {
+                return MergeCommand.Fail("--size: expected a size such as 1GB");
+            }
+
+            var root = Path.Combine(parse.GetValue(work)!.FullName, $"{bytes}");
+            if (!File.Exists(Path.Combine(root, "ties.yaml")))
+            {
+                System.Console.WriteLine($"synthesizing three {Units.Bytes(bytes)} bf16 models in {root} ...");
+                SynthCommand.Write(root, bytes, DType.BF16, fineTunes: 2, seed: 1);
+            }
+
+            var inputs = new[] { "base", "ft-1", "ft-2" }.SelectMany(m => Directory.EnumerateFiles(Path.Combine(root, m), "*.safetensors")).ToList();
+            System.Console.WriteLine($"{"method",-16} {"merge s",8} {"stream s",9} {"ratio",6} {"GB/s",6} {"peak RSS",10}");
+            foreach (var method in parse.GetValue(methods)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+            {
+                var spec = Path.Combine(root, $"{method}.yaml");
+                if (!File.Exists(spec))
+                {
+                    return MergeCommand.Fail($"{spec}: no such spec (fusion synth writes {string.Join(", ", ExampleSpecs.For(2).Keys)})");
+                }
+
+                double best = double.MaxValue, bound = 0, rss = 0, moved = 0;
+                for (var run = 0; run < Math.Max(1, parse.GetValue(repeat)); run++)
+                {
+                    var output = Path.Combine(root, $"out-{method}");
+                    var stats = await MergeInChildAsync(spec, output, cancellationToken);
+                    var outputBytes = Directory.EnumerateFiles(output, "*.safetensors").Sum(f => new FileInfo(f).Length);
+                    var streaming = StreamingBound(inputs, outputBytes, root);
+                    var seconds = stats["job_seconds"]!.GetValue<double>();
+                    if (seconds < best)
+                    {
+                        (best, bound, rss) = (seconds, streaming, stats["peak_rss_bytes"]!.GetValue<long>());
+                        moved = inputs.Sum(f => new FileInfo(f).Length) + outputBytes;
+                    }
+
+                    Directory.Delete(output, recursive: true);
+                }
+
+                System.Console.WriteLine($"{method,-16} {best,8:F2} {bound,9:F2} {best / bound,6:F2} {moved / best / 1e9,6:F2} {Units.Bytes((long)rss),10}");
+            }
+
+            return 0;
+        });
+        return command;
+    }
+
+    private static async Task<JsonObject> MergeInChildAsync(string spec, string output, CancellationToken cancellationToken)
+    {
+        var statsFile = Path.GetTempFileName();
+        var self = Environment.ProcessPath!;
+        var start = new ProcessStartInfo(self) { RedirectStandardOutput = true, RedirectStandardError = true };
+        if (Path.GetFileNameWithoutExtension(self) == "dotnet")
+        {
+            start.ArgumentList.Add(typeof(BenchCommand).Assembly.Location);
+        }
+
+        foreach (var arg in new[] { "merge", spec, "--out", output, "--overwrite", "--quiet", "--stats-json", statsFile })
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        using var child = Process.Start(start)!;
+        var stderr = child.StandardError.ReadToEndAsync(cancellationToken);
+        await child.StandardOutput.ReadToEndAsync(cancellationToken);
+        await child.WaitForExitAsync(cancellationToken);
+        if (child.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"fusion merge {spec} failed: {await stderr}");
+        }
+
+        var stats = JsonNode.Parse(await File.ReadAllTextAsync(statsFile, cancellationToken))!.AsObject();
+        File.Delete(statsFile);
+        return stats;
+    }
+
+    /// <summary>Seconds to read every input byte and write as many bytes as the merge wrote, with large sequential I/O.</summary>
+    private static double StreamingBound(IReadOnlyList<string> inputs, long outputBytes, string root)
+    {
+        var buffer = GC.AllocateUninitializedArray<byte>(IoBlock, pinned: true);
+        var clock = Stopwatch.StartNew();
+        foreach (var file in inputs)
+        {
+            using var handle = File.OpenHandle(file);
+            long offset = 0;
+            int read;
+            while ((read = RandomAccess.Read(handle, buffer, offset)) > 0)
+            {
+                offset += read;
+            }
+        }
+
+        var sink = Path.Combine(root, "stream-bound.tmp");
+        using (var handle = File.OpenHandle(sink, FileMode.Create, FileAccess.Write, preallocationSize: outputBytes))
+        {
+            for (long offset = 0; offset < outputBytes; offset += IoBlock)
+            {
+                RandomAccess.Write(handle, buffer.AsSpan(0, (int)Math.Min(IoBlock, outputBytes - offset)), offset);
+            }
+        }
+
+        var seconds = clock.Elapsed.TotalSeconds;
+        File.Delete(sink);
+        return seconds;
+    }
+}

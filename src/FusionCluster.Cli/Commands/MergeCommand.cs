@@ -1,0 +1,100 @@
+using System.CommandLine;
+using FusionCluster.Cli.Console;
+using FusionCluster.Cli.Hosting;
+using FusionCluster.Core.Formats;
+using FusionCluster.Grains.Abstractions;
+
+namespace FusionCluster.Cli.Commands;
+
+/// <summary>fusion merge spec.yaml --out DIR: a mergekit-style merge on the embedded silo.</summary>
+public static class MergeCommand
+{
+    public static Command Create()
+    {
+        var spec = new Argument<FileInfo>("spec") { Description = "mergekit-style YAML merge spec" };
+        var output = new Option<DirectoryInfo>("--out", "-o") { Description = "output folder (a Hugging Face checkpoint)", Required = true };
+        var device = new Option<string>("--device") { Description = "auto, cpu or cuda", DefaultValueFactory = _ => "auto" };
+        var seed = new Option<ulong>("--seed") { Description = "seed for random methods (DARE, DELLA)", DefaultValueFactory = _ => 0 };
+        var shardSize = new Option<string>("--out-shard-size") { Description = "largest output shard, e.g. 5GB, 500MB", DefaultValueFactory = _ => "5GB" };
+        var overwrite = new Option<bool>("--overwrite") { Description = "replace a model already in --out" };
+        var parallel = new Option<int>("--parallel") { Description = "units run at once (default: one per core)" };
+        var quiet = new Option<bool>("--quiet", "-q") { Description = "no progress output" };
+        var stats = new Option<FileInfo?>("--stats-json") { Description = "write wall time and peak memory to this file (used by fusion bench)" };
+
+        var command = new Command("merge", "Merge models as a spec describes, on this machine") { spec, output, device, seed, shardSize, overwrite, parallel, quiet, stats };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            if (DeviceChoice.Validate(parse.GetValue(device)!) is { } deviceError)
+            {
+                return Fail(deviceError);
+            }
+
+            var specFile = parse.GetValue(spec)!;
+            if (!specFile.Exists)
+            {
+                return Fail($"{specFile.FullName}: no such spec file");
+            }
+
+            long shardBytes;
+            try
+            {
+                shardBytes = ByteSize.Parse(parse.GetValue(shardSize)!);
+            }
+            catch (FormatException e)
+            {
+                return Fail($"--out-shard-size: {e.Message}");
+            }
+
+            var request = new MergeRequest
+            {
+                SpecText = await File.ReadAllTextAsync(specFile.FullName, cancellationToken),
+                SpecDirectory = specFile.DirectoryName!,
+                SpecName = specFile.Name,
+                OutputDirectory = parse.GetValue(output)!.FullName,
+                Seed = parse.GetValue(seed),
+                ShardSizeBytes = shardBytes,
+                Overwrite = parse.GetValue(overwrite),
+                MaxParallelUnits = parse.GetValue(parallel),
+            };
+            var started = DateTime.UtcNow;
+            var status = await EmbeddedMerge.RunAsync(request, new ProgressReporter(parse.GetValue(quiet)), cancellationToken);
+            var wall = (DateTime.UtcNow - started).TotalSeconds;
+            foreach (var warning in status.Warnings.Distinct().Take(20))
+            {
+                System.Console.Error.WriteLine($"warning: {warning}");
+            }
+
+            if (parse.GetValue(stats) is { } statsFile)
+            {
+                await File.WriteAllTextAsync(statsFile.FullName, System.Text.Json.JsonSerializer.Serialize(new
+                {
+                    state = status.State.ToString(),
+                    wall_seconds = wall,
+                    job_seconds = status.ElapsedSeconds,
+                    peak_rss_bytes = ProcessMemory.PeakResidentBytes(),
+                    input_bytes = status.BytesTotal,
+                }), CancellationToken.None);
+            }
+
+            return status.State switch
+            {
+                JobState.Succeeded => Succeed(status, wall),
+                JobState.Cancelled => Fail("cancelled; nothing was published", 130),
+                _ => Fail(status.Error ?? "the merge failed"),
+            };
+        });
+        return command;
+    }
+
+    private static int Succeed(JobStatus status, double wall)
+    {
+        System.Console.WriteLine($"merged {status.UnitsTotal} units ({Units.Bytes(status.BytesTotal)} read) in {wall:F1} s -> {status.OutputDirectory}  (peak memory {Units.Bytes(ProcessMemory.PeakResidentBytes())})");
+        return 0;
+    }
+
+    public static int Fail(string message, int code = 1)
+    {
+        System.Console.Error.WriteLine($"fusion: error: {message}");
+        return code;
+    }
+}

@@ -1,0 +1,11 @@
+using System.CommandLine;
+using FusionCluster.Cli.Commands;
+
+var root = new RootCommand("FusionCluster: merge deep-learning models (mergekit-compatible specs) on one machine or a cluster")
+{
+    MergeCommand.Create(),
+    SynthCommand.Create(),
+    BenchCommand.Create(),
+    DemoCommand.Create(),
+};
+return await root.Parse(args).InvokeAsync();

@@ -1,0 +1,301 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace FusionCluster.Core.Formats;
+
+/// <summary>
+/// A Hugging Face checkpoint folder: config.json, safetensors weights (one file, or shards with an
+/// index) and tokenizer files. Opening reads only headers and small JSON files. Thread-safe.
+/// </summary>
+public sealed class CheckpointFolder : IDisposable
+{
+    public const string ConfigFileName = "config.json";
+    public const string SingleFileName = "model.safetensors";
+    public const string IndexFileName = "model.safetensors.index.json";
+
+    /// <summary>Files besides weights and config that a merged model usually carries over.</summary>
+    public static readonly IReadOnlyList<string> KnownAuxiliaryFileNames =
+    [
+        "tokenizer.json",
+        "tokenizer_config.json",
+        "special_tokens_map.json",
+        "tokenizer.model",
+        "added_tokens.json",
+        "merges.txt",
+        "vocab.json",
+        "chat_template.jinja",
+        "generation_config.json",
+    ];
+
+    private readonly Dictionary<string, SafetensorsFile> tensorFiles;
+    private readonly List<SafetensorsFile> shards;
+
+    private CheckpointFolder(string path, JsonObject? config, List<SafetensorsFile> shards, Dictionary<string, SafetensorsFile> tensorFiles, string? indexPath, IReadOnlyList<string> auxiliary)
+    {
+        FolderPath = path;
+        Config = config;
+        this.shards = shards;
+        this.tensorFiles = tensorFiles;
+        IndexPath = indexPath;
+        AuxiliaryFiles = auxiliary;
+        ShardPaths = shards.Select(s => s.FilePath).ToList();
+        TensorNames = shards.SelectMany(s => s.Tensors).Select(t => t.Name).ToList();
+    }
+
+    /// <summary>Full path of the folder.</summary>
+    public string FolderPath { get; }
+
+    /// <summary>config.json, or null when the folder has none. Shared: DeepClone before changing it.</summary>
+    public JsonObject? Config { get; }
+
+    /// <summary>The index file when the weights are sharded through one.</summary>
+    public string? IndexPath { get; }
+
+    /// <summary>Weight files in order (file name order for shards).</summary>
+    public IReadOnlyList<string> ShardPaths { get; }
+
+    /// <summary>All tensor names: shard by shard, within a shard in data order. Deterministic for a given folder.</summary>
+    public IReadOnlyList<string> TensorNames { get; }
+
+    /// <summary>Names of the <see cref="KnownAuxiliaryFileNames"/> present, in that list's order.</summary>
+    public IReadOnlyList<string> AuxiliaryFiles { get; }
+
+    public static CheckpointFolder Open(string path)
+    {
+        var folder = Path.GetFullPath(path);
+        if (!Directory.Exists(folder))
+        {
+            throw new CheckpointException($"{folder}: checkpoint folder does not exist");
+        }
+
+        var config = ReadConfig(folder);
+        var auxiliary = KnownAuxiliaryFileNames.Where(n => File.Exists(Path.Combine(folder, n))).ToList();
+        var indexPath = Path.Combine(folder, IndexFileName);
+        var singlePath = Path.Combine(folder, SingleFileName);
+
+        var shards = new List<SafetensorsFile>();
+        try
+        {
+            if (File.Exists(indexPath))
+            {
+                var weightMap = ReadIndex(indexPath);
+                var shardNames = weightMap.Values.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
+                var byShard = new Dictionary<string, SafetensorsFile>(StringComparer.Ordinal);
+                foreach (var shardName in shardNames)
+                {
+                    var shardPath = ResolveShard(folder, indexPath, shardName);
+                    var file = SafetensorsFile.Open(shardPath);
+                    shards.Add(file);
+                    byShard[shardName] = file;
+                }
+
+                var tensorFiles = new Dictionary<string, SafetensorsFile>(StringComparer.Ordinal);
+                foreach (var (tensor, shardName) in weightMap)
+                {
+                    var file = byShard[shardName];
+                    if (!file.Contains(tensor))
+                    {
+                        throw new SafetensorsFormatException(indexPath, tensor, $"weight_map places it in '{shardName}', which has no such tensor");
+                    }
+
+                    tensorFiles[tensor] = file;
+                }
+
+                foreach (var (shardName, file) in byShard)
+                {
+                    var stray = file.Tensors.FirstOrDefault(t => !weightMap.TryGetValue(t.Name, out var owner) || owner != shardName);
+                    if (stray is not null)
+                    {
+                        throw new SafetensorsFormatException(indexPath, stray.Name, $"shard '{shardName}' holds this tensor but weight_map does not place it there");
+                    }
+                }
+
+                return new CheckpointFolder(folder, config, shards, tensorFiles, indexPath, auxiliary);
+            }
+
+            List<string> weightFiles;
+            if (File.Exists(singlePath))
+            {
+                weightFiles = [singlePath];
+            }
+            else
+            {
+                // Like mergekit, accept a folder of safetensors files without an index.
+                weightFiles = Directory.EnumerateFiles(folder, "*.safetensors")
+                    .Order(StringComparer.Ordinal)
+                    .ToList();
+            }
+
+            if (weightFiles.Count == 0)
+            {
+                var hint = File.Exists(Path.Combine(folder, "pytorch_model.bin")) || File.Exists(Path.Combine(folder, "pytorch_model.bin.index.json"))
+                    ? " (it has PyTorch .bin weights; convert them to safetensors)"
+                    : "";
+                throw new CheckpointException($"{folder}: no safetensors weights (expected {SingleFileName} or {IndexFileName}){hint}");
+            }
+
+            var files = new Dictionary<string, SafetensorsFile>(StringComparer.Ordinal);
+            foreach (var weightPath in weightFiles)
+            {
+                var file = SafetensorsFile.Open(weightPath);
+                shards.Add(file);
+                foreach (var entry in file.Tensors)
+                {
+                    if (!files.TryAdd(entry.Name, file))
+                    {
+                        throw new SafetensorsFormatException(weightPath, entry.Name, $"also present in {files[entry.Name].FilePath}");
+                    }
+                }
+            }
+
+            return new CheckpointFolder(folder, config, shards, files, indexPath: null, auxiliary);
+        }
+        catch
+        {
+            foreach (var shard in shards)
+            {
+                shard.Dispose();
+            }
+
+            throw;
+        }
+    }
+
+    public bool Contains(string name) => tensorFiles.ContainsKey(name);
+
+    /// <summary>The tensor's entry; its DataOffset is absolute within <see cref="GetFilePath"/>.</summary>
+    public TensorEntry GetEntry(string name) => FileOf(name).GetEntry(name);
+
+    public bool TryGetEntry(string name, out TensorEntry entry)
+    {
+        if (tensorFiles.TryGetValue(name, out var file))
+        {
+            entry = file.GetEntry(name);
+            return true;
+        }
+
+        entry = null!;
+        return false;
+    }
+
+    /// <summary>The safetensors file holding a tensor.</summary>
+    public string GetFilePath(string name) => FileOf(name).FilePath;
+
+    /// <summary>Maps one tensor for reading as float32. Dispose the result to unmap it.</summary>
+    public MappedTensorSource OpenTensor(string name) => FileOf(name).OpenTensor(name);
+
+    /// <summary>Copies stored bytes of a tensor, for tensors copied through without decoding.</summary>
+    public void ReadRaw(string name, long byteStart, Span<byte> destination) => FileOf(name).ReadRaw(name, byteStart, destination);
+
+    /// <summary>Full path of an auxiliary file, or null when the folder lacks it.</summary>
+    public string? GetAuxiliaryFilePath(string fileName)
+    {
+        var full = Path.Combine(FolderPath, fileName);
+        return AuxiliaryFiles.Contains(fileName, StringComparer.Ordinal) || (IsPlainFileName(fileName) && File.Exists(full)) ? full : null;
+    }
+
+    public void Dispose()
+    {
+        foreach (var shard in shards)
+        {
+            shard.Dispose();
+        }
+    }
+
+    private SafetensorsFile FileOf(string name) =>
+        tensorFiles.TryGetValue(name, out var file)
+            ? file
+            : throw new KeyNotFoundException($"{FolderPath}: no tensor '{name}'");
+
+    private static JsonObject? ReadConfig(string folder)
+    {
+        var configPath = Path.Combine(folder, ConfigFileName);
+        if (!File.Exists(configPath))
+        {
+            return null;
+        }
+
+        JsonNode? node;
+        try
+        {
+            node = JsonNode.Parse(File.ReadAllBytes(configPath));
+        }
+        catch (JsonException e)
+        {
+            throw new CheckpointException($"{configPath}: not valid JSON: {e.Message}", e);
+        }
+
+        return node as JsonObject ?? throw new CheckpointException($"{configPath}: must be a JSON object");
+    }
+
+    private static Dictionary<string, string> ReadIndex(string indexPath)
+    {
+        JsonDocument document;
+        try
+        {
+            document = JsonDocument.Parse(File.ReadAllBytes(indexPath));
+        }
+        catch (JsonException e)
+        {
+            throw new SafetensorsFormatException(indexPath, null, $"index is not valid JSON: {e.Message}", e);
+        }
+
+        using (document)
+        {
+            if (document.RootElement.ValueKind != JsonValueKind.Object
+                || !document.RootElement.TryGetProperty("weight_map", out var map)
+                || map.ValueKind != JsonValueKind.Object)
+            {
+                throw new SafetensorsFormatException(indexPath, null, "index must be an object with a \"weight_map\" object");
+            }
+
+            var weightMap = new Dictionary<string, string>(StringComparer.Ordinal);
+            foreach (var item in map.EnumerateObject())
+            {
+                if (item.Value.ValueKind != JsonValueKind.String || string.IsNullOrEmpty(item.Value.GetString()))
+                {
+                    throw new SafetensorsFormatException(indexPath, item.Name, "weight_map value must be a shard file name");
+                }
+
+                if (!weightMap.TryAdd(item.Name, item.Value.GetString()!))
+                {
+                    throw new SafetensorsFormatException(indexPath, item.Name, "appears twice in weight_map");
+                }
+            }
+
+            if (weightMap.Count == 0)
+            {
+                throw new SafetensorsFormatException(indexPath, null, "weight_map is empty");
+            }
+
+            return weightMap;
+        }
+    }
+
+    private static string ResolveShard(string folder, string indexPath, string shardName)
+    {
+        // The index is untrusted: a shard name must stay inside the checkpoint folder.
+        var segments = shardName.Split('/', '\\');
+        if (Path.IsPathRooted(shardName) || segments.Contains("..") || shardName.Contains('\0', StringComparison.Ordinal) || shardName.Contains(':', StringComparison.Ordinal))
+        {
+            throw new SafetensorsFormatException(indexPath, null, $"weight_map names shard '{shardName}', which is outside the checkpoint folder");
+        }
+
+        var full = Path.GetFullPath(Path.Combine(folder, shardName));
+        var root = Path.EndsInDirectorySeparator(folder) ? folder : folder + Path.DirectorySeparatorChar;
+        if (!full.StartsWith(root, StringComparison.Ordinal))
+        {
+            throw new SafetensorsFormatException(indexPath, null, $"weight_map names shard '{shardName}', which is outside the checkpoint folder");
+        }
+
+        if (!File.Exists(full))
+        {
+            throw new SafetensorsFormatException(indexPath, null, $"weight_map names shard '{shardName}', which does not exist in {folder}");
+        }
+
+        return full;
+    }
+
+    private static bool IsPlainFileName(string fileName) =>
+        fileName.Length > 0 && fileName == Path.GetFileName(fileName) && fileName != "." && fileName != "..";
+}

@@ -1,0 +1,102 @@
+using System.IO.MemoryMappedFiles;
+using Microsoft.Win32.SafeHandles;
+
+namespace FusionCluster.Core.Formats;
+
+/// <summary>
+/// An open safetensors file: its validated header, one file handle and one mapping object. Opening maps
+/// nothing into memory; each <see cref="OpenTensor"/> maps only that tensor's bytes. Thread-safe.
+/// </summary>
+public sealed class SafetensorsFile : IDisposable
+{
+    private readonly SafeFileHandle handle;
+    private readonly MemoryMappedFile? mapping;
+
+    private SafetensorsFile(string path, SafeFileHandle handle, SafetensorsHeader header, MemoryMappedFile? mapping)
+    {
+        FilePath = path;
+        this.handle = handle;
+        Header = header;
+        this.mapping = mapping;
+    }
+
+    public string FilePath { get; }
+
+    public SafetensorsHeader Header { get; }
+
+    public IReadOnlyList<TensorEntry> Tensors => Header.Tensors;
+
+    public IReadOnlyDictionary<string, string> Metadata => Header.Metadata;
+
+    public static SafetensorsFile Open(string path)
+    {
+        SafeFileHandle handle;
+        try
+        {
+            handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.Read);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new CheckpointException($"{path}: cannot open: {e.Message}", e);
+        }
+
+        try
+        {
+            var header = SafetensorsHeader.Read(handle, path);
+            // A file whose tensors are all empty has nothing to map (and some platforms refuse to map
+            // past a tiny file's end), so it gets no mapping.
+            var mapping = header.Tensors.Any(t => t.ByteLength > 0)
+                ? MemoryMappedFile.CreateFromFile(handle, mapName: null, capacity: 0, MemoryMappedFileAccess.Read, HandleInheritability.None, leaveOpen: true)
+                : null;
+            return new SafetensorsFile(path, handle, header, mapping);
+        }
+        catch
+        {
+            handle.Dispose();
+            throw;
+        }
+    }
+
+    public bool Contains(string name) => Header.Contains(name);
+
+    public TensorEntry GetEntry(string name) => Header.GetEntry(name);
+
+    /// <summary>Maps one tensor for reading as float32. Dispose the result to unmap it.</summary>
+    public MappedTensorSource OpenTensor(string name)
+    {
+        var entry = Header.GetEntry(name);
+        return new MappedTensorSource(mapping, entry, FilePath);
+    }
+
+    /// <summary>Copies stored bytes of a tensor, for tensors copied through without decoding.</summary>
+    public void ReadRaw(string name, long byteStart, Span<byte> destination)
+    {
+        var entry = Header.GetEntry(name);
+        if (byteStart < 0 || byteStart > entry.ByteLength - destination.Length)
+        {
+            throw new ArgumentOutOfRangeException(
+                nameof(byteStart),
+                $"{FilePath}: tensor '{name}': bytes [{byteStart}, {byteStart + destination.Length}) are outside its {entry.ByteLength} bytes");
+        }
+
+        var offset = entry.DataOffset + byteStart;
+        while (!destination.IsEmpty)
+        {
+            var read = RandomAccess.Read(handle, destination, offset);
+            if (read == 0)
+            {
+                throw new SafetensorsFormatException(FilePath, name, $"file ended at byte {offset} while reading (was it truncated after opening?)");
+            }
+
+            destination = destination[read..];
+            offset += read;
+        }
+    }
+
+    public void Dispose()
+    {
+        // Views already handed out keep their own mappings, so sources stay readable until they are disposed.
+        mapping?.Dispose();
+        handle.Dispose();
+    }
+}

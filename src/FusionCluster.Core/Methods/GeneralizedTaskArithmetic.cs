@@ -1,0 +1,261 @@
+using FusionCluster.Core.Methods.Kernels;
+
+namespace FusionCluster.Core.Methods;
+
+/// <summary>
+/// mergekit's generalized task arithmetic: sparsify each task vector δ_i = x_i - base, optionally elect a
+/// per-element sign from the weighted deltas (ties → +) and keep only agreeing ones, then
+/// out = base + λ·Σ w_i δ_i (/ Σ of the weights that contributed, when normalize).
+/// Passes: selections per sparsified model (2-3 passes each), one L1 pass when rescaling, one final pass.
+/// </summary>
+public sealed class GeneralizedTaskArithmetic : IMergeMethod
+{
+    private readonly bool _defaultNormalize;
+    private readonly bool _defaultRescale;
+
+    public GeneralizedTaskArithmetic(string name, GtaSparsifier sparsifier, bool signConsensus, bool defaultNormalize,
+        bool defaultRescale)
+    {
+        Name = name;
+        Sparsifier = sparsifier;
+        SignConsensus = signConsensus;
+        _defaultNormalize = defaultNormalize;
+        _defaultRescale = defaultRescale;
+        var parameters = new List<ParameterDefinition>
+        {
+            ParameterDefinition.RequiredPerModel("weight"),
+            ParameterDefinition.PerModel("density", 1),
+        };
+        if (sparsifier == GtaSparsifier.MagnitudeOutliers)
+        {
+            parameters.Add(ParameterDefinition.PerModel("gamma", 0.01));
+        }
+        if (sparsifier == GtaSparsifier.DellaMagprune)
+        {
+            parameters.Add(ParameterDefinition.PerModel("epsilon", 0.15));
+        }
+        parameters.Add(ParameterDefinition.Global("int8_mask", 0));
+        parameters.Add(ParameterDefinition.Global("normalize", defaultNormalize ? 1 : 0));
+        parameters.Add(ParameterDefinition.Global("rescale", defaultRescale ? 1 : 0));
+        parameters.Add(ParameterDefinition.Global("lambda", 1));
+        Parameters = parameters;
+    }
+
+    public string Name { get; }
+
+    public GtaSparsifier Sparsifier { get; }
+
+    /// <summary>TIES-style "sum" sign consensus.</summary>
+    public bool SignConsensus { get; }
+
+    public BaseModelUse BaseModel => BaseModelUse.Required;
+
+    public int MinModels => 1;
+
+    public int MaxModels => int.MaxValue;
+
+    public IReadOnlyList<ParameterDefinition> Parameters { get; }
+
+    public void Merge(MergeTensorContext ctx)
+    {
+        MethodParameters.RequireBase(ctx, Name);
+        var baseTensor = ctx.Base!;
+        var models = ctx.Models;
+        var n = models.Count;
+        var plan = Sparsifier == GtaSparsifier.DellaMagprune ? ChunkPlan.Rows(ctx) : ChunkPlan.Flat(ctx);
+        if (n == 0)
+        {
+            LinearCombination.Write(plan, [], [], baseTensor, ctx.Output);
+            return;
+        }
+
+        var normalize = MethodParameters.Flag(ctx, "normalize", _defaultNormalize);
+        var rescale = MethodParameters.Flag(ctx, "rescale", _defaultRescale);
+        var lambda = MethodParameters.Global(ctx, "lambda", 1);
+        var weights = models.Select(m => MethodParameters.RequiredPerModel(ctx, m, "weight")).ToArray();
+        var masks = new DeltaMask?[n];
+        var zeroed = new bool[n];
+        for (var i = 0; i < n; i++)
+        {
+            (masks[i], zeroed[i]) = BuildMask(ctx, plan, i);
+        }
+
+        var scales = new double[n];
+        Array.Fill(scales, 1.0);
+        if (rescale && masks.Any(m => m is not null))
+        {
+            var norms = plan.Reduce(2 * n, (start, length, acc) =>
+            {
+                using var buf = new RentedBuffer<float>(length);
+                for (var i = 0; i < n; i++)
+                {
+                    if (masks[i] is null)
+                    {
+                        continue;
+                    }
+                    var d = buf.Span;
+                    TaskVectors.Read(models[i].Tensor, baseTensor, start, d);
+                    acc[2 * i] += L1(d);
+                    masks[i]!.Apply(plan.ChunkIndexOf(start), start, d);
+                    acc[2 * i + 1] += L1(d);
+                }
+            });
+            for (var i = 0; i < n; i++)
+            {
+                // Norm matching rather than 1/density, as mergekit does since its PR #245.
+                var (full, kept) = (norms[2 * i], norms[2 * i + 1]);
+                if (masks[i] is not null && full >= 1e-7 && kept >= 1e-7)
+                {
+                    scales[i] = full / kept;
+                }
+            }
+        }
+
+        plan.ForEach((chunk, start, length) =>
+        {
+            using var deltaBlock = new RentedBuffer<float>(n * length);
+            using var outBuf = new RentedBuffer<float>(length);
+            var all = deltaBlock.Span;
+            for (var i = 0; i < n; i++)
+            {
+                var d = all.Slice(i * length, length);
+                if (zeroed[i])
+                {
+                    d.Clear();
+                    continue;
+                }
+                TaskVectors.Read(models[i].Tensor, baseTensor, start, d);
+                masks[i]?.Apply(chunk, start, d);
+                var f = (float)(scales[i] * weights[i]);
+                for (var k = 0; k < length; k++)
+                {
+                    d[k] *= f;
+                }
+            }
+            var o = outBuf.Span;
+            baseTensor.Read(start, o);
+            for (var k = 0; k < length; k++)
+            {
+                o[k] = (float)(o[k] + lambda * Combine(all, length, k, weights, normalize));
+            }
+            ctx.Output.Write(start, o);
+        });
+    }
+
+    /// <summary>The mixed delta at element k from the weighted deltas wd[i * length + k].</summary>
+    private double Combine(ReadOnlySpan<float> wd, int length, int k, double[] weights, bool normalize)
+    {
+        double mix = 0, div = 0;
+        if (SignConsensus)
+        {
+            double total = 0;
+            for (var i = 0; i < weights.Length; i++)
+            {
+                total += wd[i * length + k];
+            }
+            var sign = total >= 0 ? 1 : -1;
+            for (var i = 0; i < weights.Length; i++)
+            {
+                var v = wd[i * length + k];
+                // sign(0) = 0 never matches the elected sign.
+                if (Math.Sign(v) == sign)
+                {
+                    mix += v;
+                    div += weights[i];
+                }
+            }
+            if (div == 0)
+            {
+                div = 1;
+            }
+        }
+        else
+        {
+            for (var i = 0; i < weights.Length; i++)
+            {
+                mix += wd[i * length + k];
+                div += weights[i];
+            }
+            if (Math.Abs(div) < 1e-8)
+            {
+                div = 1;
+            }
+        }
+        return normalize ? mix / div : mix;
+    }
+
+    /// <summary>The model's mask (null = keep all) and whether its task vector is dropped entirely.</summary>
+    private (DeltaMask? Mask, bool Zeroed) BuildMask(MergeTensorContext ctx, ChunkPlan plan, int i)
+    {
+        var model = ctx.Models[i];
+        var density = model.Get("density", 1);
+        if (Sparsifier == GtaSparsifier.None || density >= 1)
+        {
+            return (null, false);
+        }
+        var total = plan.Total;
+        var keys = TaskVectors.AbsKeys(model.Tensor, ctx.Base!);
+        switch (Sparsifier)
+        {
+            case GtaSparsifier.Magnitude:
+            {
+                var k = (long)(density * total);
+                if (k <= 0)
+                {
+                    throw new MergeMethodException(
+                        $"tensor '{ctx.TensorName}': model '{model.Model}': density {density} keeps no element of {total} (int(density * numel) = 0)");
+                }
+                return (new TopKDeltaMask(TopKSelection.Select(plan, k, keys), null), false);
+            }
+            case GtaSparsifier.Random:
+                return (new RandomDeltaMask(CounterRng.Stream(ctx.Seed, i), density), false);
+            case GtaSparsifier.MagnitudeOutliers:
+            {
+                var gamma = model.Get("gamma", 0.01);
+                var target = (long)(density * total);
+                var top = (long)(gamma * total);
+                var bottom = total - target - top;
+                if (bottom < 0)
+                {
+                    top += bottom;
+                    bottom = 0;
+                }
+                if (top <= 0)
+                {
+                    // mergekit slices argsort[n_bot:-0], which is empty: the whole task vector is dropped.
+                    ctx.Warn($"tensor '{ctx.TensorName}': model '{model.Model}': int(gamma * numel) = 0, so (as in mergekit) its task vector is dropped");
+                    return (null, true);
+                }
+                var keep = TopKSelection.Select(plan, total - bottom, keys);
+                var drop = TopKSelection.Select(plan, top, keys);
+                return (new TopKDeltaMask(keep, drop), false);
+            }
+            case GtaSparsifier.DellaMagprune:
+            {
+                var epsilon = model.Get("epsilon", 0.15);
+                if (density <= 0)
+                {
+                    return (null, true);
+                }
+                if (density - epsilon <= 0 || density + epsilon >= 1)
+                {
+                    throw new MergeMethodException(
+                        $"tensor '{ctx.TensorName}': model '{model.Model}': epsilon {epsilon} with density {density} needs density - epsilon > 0 and density + epsilon < 1");
+                }
+                return (new DellaDeltaMask(CounterRng.Stream(ctx.Seed, i), density, epsilon, Math.Max(1, ctx.RowLength)), false);
+            }
+            default:
+                throw new InvalidOperationException($"unknown sparsifier {Sparsifier}");
+        }
+    }
+
+    private static double L1(ReadOnlySpan<float> values)
+    {
+        double sum = 0;
+        foreach (var v in values)
+        {
+            sum += Math.Abs(v);
+        }
+        return sum;
+    }
+}

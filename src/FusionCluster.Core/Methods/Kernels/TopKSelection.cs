@@ -1,0 +1,160 @@
+namespace FusionCluster.Core.Methods.Kernels;
+
+/// <summary>Fills the sort keys of elements [start, start + keys.Length).</summary>
+public delegate void KeyFiller(long start, Span<uint> keys);
+
+/// <summary>
+/// The exact set of the k largest keys of a chunked sequence, found without sorting or holding the whole
+/// tensor: two 16-bit radix histogram passes locate the k-th largest key, and (only when needed) one more
+/// pass counts threshold ties per chunk. Ties at the threshold are broken by index, lowest index first,
+/// which matches a stable descending sort.
+/// </summary>
+public sealed class TopKSelection
+{
+    private readonly ChunkPlan _plan;
+    private readonly long[]? _tiesBefore;
+
+    private TopKSelection(ChunkPlan plan, long k, uint threshold, long tiesToKeep, long[]? tiesBefore)
+    {
+        _plan = plan;
+        K = k;
+        Threshold = threshold;
+        TiesToKeep = tiesToKeep;
+        _tiesBefore = tiesBefore;
+    }
+
+    public long K { get; }
+
+    /// <summary>The k-th largest key (meaningless when K is 0).</summary>
+    public uint Threshold { get; }
+
+    /// <summary>How many elements equal to the threshold belong to the set.</summary>
+    public long TiesToKeep { get; }
+
+    /// <param name="countTies">False when only <see cref="Threshold"/> is wanted: skips the tie-ordinal pass.</param>
+    public static TopKSelection Select(ChunkPlan plan, long k, KeyFiller fill, bool countTies = true)
+    {
+        if (k <= 0)
+        {
+            return new TopKSelection(plan, 0, uint.MaxValue, 0, null);
+        }
+        if (k >= plan.Total)
+        {
+            return new TopKSelection(plan, plan.Total, 0, long.MaxValue, null);
+        }
+
+        var high = Histogram(plan, fill, key => true, key => (int)(key >> 16));
+        var (highBin, aboveHigh) = FindBin(high, k);
+        var low = Histogram(plan, fill, key => (key >> 16) == (uint)highBin, key => (int)(key & 0xFFFF));
+        var (lowBin, aboveLow) = FindBin(low, k - aboveHigh);
+
+        var threshold = ((uint)highBin << 16) | (uint)lowBin;
+        var greater = aboveHigh + aboveLow;
+        var equal = low[lowBin];
+        var tiesToKeep = k - greater;
+        long[]? tiesBefore = null;
+        if (countTies && tiesToKeep < equal)
+        {
+            // Only when some ties are dropped does an element need its tie ordinal.
+            var perChunk = new long[plan.Count];
+            plan.ForEach((i, start, length) =>
+            {
+                using var keys = new RentedBuffer<uint>(length);
+                fill(start, keys.Span);
+                perChunk[i] = keys.Span.Count(threshold);
+            });
+            tiesBefore = new long[plan.Count];
+            long running = 0;
+            for (var i = 0; i < plan.Count; i++)
+            {
+                tiesBefore[i] = running;
+                running += perChunk[i];
+            }
+        }
+        return new TopKSelection(plan, k, threshold, tiesToKeep, tiesBefore);
+    }
+
+    /// <summary>Sets inSet[j] to 1 when element start + j is among the k largest, else 0.</summary>
+    public void Mark(int chunk, ReadOnlySpan<uint> keys, Span<byte> inSet)
+    {
+        if (K == 0)
+        {
+            inSet.Clear();
+            return;
+        }
+        if (K >= _plan.Total)
+        {
+            inSet.Fill(1);
+            return;
+        }
+        var tieOrdinal = _tiesBefore is null ? 0 : _tiesBefore[chunk];
+        for (var j = 0; j < keys.Length; j++)
+        {
+            var key = keys[j];
+            if (key > Threshold)
+            {
+                inSet[j] = 1;
+            }
+            else if (key == Threshold)
+            {
+                inSet[j] = _tiesBefore is null || tieOrdinal < TiesToKeep ? (byte)1 : (byte)0;
+                tieOrdinal++;
+            }
+            else
+            {
+                inSet[j] = 0;
+            }
+        }
+    }
+
+    private static long[] Histogram(ChunkPlan plan, KeyFiller fill, Func<uint, bool> include, Func<uint, int> bin)
+    {
+        var total = new long[1 << 16];
+        var gate = new object();
+        // Integer counts add associatively, so per-thread histograms merged in any order are exact.
+        System.Threading.Tasks.Parallel.For(
+            0,
+            plan.Count,
+            new ParallelOptions { MaxDegreeOfParallelism = plan.Parallel ? -1 : 1 },
+            () => new long[1 << 16],
+            (i, _, local) =>
+            {
+                using var keys = new RentedBuffer<uint>(plan.Length(i));
+                fill(plan.Start(i), keys.Span);
+                foreach (var key in keys.Span)
+                {
+                    if (include(key))
+                    {
+                        local[bin(key)]++;
+                    }
+                }
+                return local;
+            },
+            local =>
+            {
+                lock (gate)
+                {
+                    for (var b = 0; b < local.Length; b++)
+                    {
+                        total[b] += local[b];
+                    }
+                }
+            });
+        return total;
+    }
+
+    /// <summary>The bin holding the k-th largest value, and how many values lie in higher bins.</summary>
+    private static (int Bin, long Above) FindBin(long[] histogram, long k)
+    {
+        long above = 0;
+        for (var b = histogram.Length - 1; b >= 0; b--)
+        {
+            if (above + histogram[b] >= k)
+            {
+                return (b, above);
+            }
+            above += histogram[b];
+        }
+        throw new InvalidOperationException("k exceeds the number of keys");
+    }
+}

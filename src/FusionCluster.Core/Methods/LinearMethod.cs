@@ -1,0 +1,36 @@
+using FusionCluster.Core.Methods.Kernels;
+
+namespace FusionCluster.Core.Methods;
+
+/// <summary>Weighted average: out = Σ w_i x_i (/ Σ w_i when normalize). Like mergekit, Σw = 0 is not guarded.</summary>
+public sealed class LinearMethod : IMergeMethod
+{
+    public string Name => "linear";
+
+    public BaseModelUse BaseModel => BaseModelUse.NotUsed;
+
+    public int MinModels => 1;
+
+    public int MaxModels => int.MaxValue;
+
+    public IReadOnlyList<ParameterDefinition> Parameters { get; } =
+    [
+        ParameterDefinition.RequiredPerModel("weight"),
+        ParameterDefinition.Global("normalize", 1),
+    ];
+
+    public void Merge(MergeTensorContext ctx)
+    {
+        MethodParameters.RequireModelCount(ctx, Name, MinModels, MaxModels);
+        var weights = ctx.Models.Select(m => MethodParameters.RequiredPerModel(ctx, m, "weight")).ToArray();
+        if (MethodParameters.Flag(ctx, "normalize", true))
+        {
+            var total = weights.Sum();
+            for (var i = 0; i < weights.Length; i++)
+            {
+                weights[i] /= total;
+            }
+        }
+        LinearCombination.Write(ChunkPlan.Flat(ctx), ctx.Models.Select(m => m.Tensor).ToArray(), weights, null, ctx.Output);
+    }
+}

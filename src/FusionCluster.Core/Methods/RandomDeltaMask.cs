@@ -1,0 +1,18 @@
+using FusionCluster.Core.Methods.Kernels;
+
+namespace FusionCluster.Core.Methods;
+
+/// <summary>DARE: keeps each element independently with probability density (counter-based draws).</summary>
+internal sealed class RandomDeltaMask(ulong seed, double density) : DeltaMask
+{
+    public override void Apply(int chunk, long start, Span<float> delta)
+    {
+        for (var k = 0; k < delta.Length; k++)
+        {
+            if (!(CounterRng.Uniform(seed, start + k) < density))
+            {
+                delta[k] = 0;
+            }
+        }
+    }
+}

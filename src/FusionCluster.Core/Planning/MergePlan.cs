@@ -1,0 +1,39 @@
+using System.Text.Json.Nodes;
+
+namespace FusionCluster.Core.Planning;
+
+/// <summary>
+/// The deterministic result of planning: same spec and same input headers give the same plan. The
+/// output layout (shards, offsets) is fixed here, so units can write their bytes in place in any order.
+/// </summary>
+public sealed record MergePlan
+{
+    public required string Method { get; init; }
+
+    /// <summary>Model reference -> resolved local folder.</summary>
+    public required IReadOnlyDictionary<string, string> ModelPaths { get; init; }
+
+    public required IReadOnlyList<WorkUnit> Units { get; init; }
+
+    public required IReadOnlyList<OutputShard> Shards { get; init; }
+
+    /// <summary>model.safetensors.index.json for a sharded output; null for a single file.</summary>
+    public string? IndexJson { get; init; }
+
+    /// <summary>The output config.json (layer count, dtype and vocab size updated), or null when the inputs have none.</summary>
+    public JsonObject? OutputConfig { get; init; }
+
+    /// <summary>The model whose tokenizer files are copied, or null for none.</summary>
+    public string? TokenizerModel { get; init; }
+
+    public string? ChatTemplate { get; init; }
+
+    /// <summary>Warnings found while planning (e.g. vocabulary sizes cropped).</summary>
+    public IReadOnlyList<string> Warnings { get; init; } = [];
+
+    public long TotalOutputBytes => Units.Sum(u => u.OutputBytes);
+
+    public long TotalInputBytes => Units.Sum(u => u.InputBytes);
+
+    public int TensorCount => Units.Sum(u => u.Tensors.Count);
+}

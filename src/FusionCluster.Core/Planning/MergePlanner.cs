@@ -1,0 +1,370 @@
+using System.Text.Json.Nodes;
+using FusionCluster.Core.Methods;
+using FusionCluster.Core.Specs;
+using FusionCluster.Core.Tensors;
+
+namespace FusionCluster.Core.Planning;
+
+/// <summary>
+/// Turns a spec and the headers of its inputs into a <see cref="MergePlan"/>. Pure: reads no tensor
+/// data, and the same spec and headers always give the same plan.
+/// </summary>
+public sealed class MergePlanner
+{
+    private readonly MergeSpec spec;
+    private readonly IMergeMethod method;
+    private readonly IReadOnlyDictionary<string, ModelInfo> models;
+    private readonly PlanOptions options;
+    private readonly List<string> warnings = [];
+
+    private MergePlanner(MergeSpec spec, IReadOnlyDictionary<string, ModelInfo> models, PlanOptions options)
+    {
+        this.spec = spec;
+        this.models = models;
+        this.options = options;
+        method = MergeMethodRegistry.Get(spec.MergeMethod);
+    }
+
+    public static MergePlan Plan(MergeSpec spec, IReadOnlyDictionary<string, ModelInfo> models, PlanOptions? options = null) =>
+        new MergePlanner(spec, models, options ?? new PlanOptions()).Build();
+
+    private MergePlan Build()
+    {
+        CheckParameterNames();
+        var reference = ReferenceModel();
+        var units = new List<(string Name, List<TensorPlan> Tensors)>();
+
+        var first = spec.Slices[0];
+        units.Add(("embeddings", PlanOutsideLayers(first, reference.Layout.PreWeights)));
+
+        var outputLayer = 0;
+        for (var s = 0; s < spec.Slices.Count; s++)
+        {
+            var slice = spec.Slices[s];
+            var count = SliceLayerCount(slice, s);
+            for (var j = 0; j < count; j++)
+            {
+                var t = count == 1 ? 1.0 : (double)j / (count - 1);
+                var tensors = new List<TensorPlan>();
+                foreach (var suffix in reference.Layout.LayerSuffixes)
+                {
+                    var outName = reference.Layout.LayerTensor(outputLayer, suffix);
+                    var candidates = slice.Sources
+                        .Select(src => (src.Model, Tensor: models[src.Model].Layout.LayerTensor((src.LayerRange?.Start ?? 0) + j, suffix)))
+                        .ToList();
+                    if (PlanTensor(slice, outName, candidates, t) is { } plan)
+                    {
+                        tensors.Add(plan);
+                    }
+                }
+
+                units.Add(($"layer {outputLayer}", tensors));
+                outputLayer++;
+            }
+        }
+
+        units.Add(("head", PlanOutsideLayers(spec.Slices[^1], reference.Layout.PostWeights)));
+        units.RemoveAll(u => u.Tensors.Count == 0);
+
+        var (layout, placed) = OutputLayout.Assign(units.SelectMany(u => u.Tensors).ToList(), options.ShardSizeBytes);
+        var workUnits = units.Select((u, i) => new WorkUnit
+        {
+            Index = i,
+            Name = u.Name,
+            Tensors = u.Tensors.Select(t => placed[t.Name]).ToList(),
+            InputBytes = u.Tensors.Sum(t => t.InputBytes),
+        }).ToList();
+
+        return new MergePlan
+        {
+            Method = method.Name,
+            ModelPaths = models.ToDictionary(m => m.Key, m => m.Value.Path),
+            Units = workUnits,
+            Shards = layout.Shards,
+            IndexJson = layout.IndexJson,
+            OutputConfig = OutputConfig(reference, outputLayer, workUnits),
+            TokenizerModel = TokenizerModel(reference),
+            ChatTemplate = spec.ChatTemplate,
+            Warnings = warnings,
+        };
+    }
+
+    private ModelInfo ReferenceModel()
+    {
+        var name = spec.BaseModel is { } b && models.ContainsKey(b) ? b : spec.Slices[0].Sources[0].Model;
+        return models[name];
+    }
+
+    private int SliceLayerCount(SliceSpec slice, int sliceIndex)
+    {
+        var counts = slice.Sources.Select(src => src.LayerRange?.Count ?? models[src.Model].Layout.LayerCount).Distinct().ToList();
+        if (counts.Count != 1)
+        {
+            var detail = string.Join(", ", slice.Sources.Select(src => $"'{src.Model}' has {src.LayerRange?.Count ?? models[src.Model].Layout.LayerCount}"));
+            throw new SpecException(spec.UsesModels
+                ? $"models: every model must have the same number of layers ({detail}); use slices: to pick layer ranges"
+                : $"slices[{sliceIndex}]: every source must span the same number of layers ({detail})");
+        }
+
+        foreach (var src in slice.Sources)
+        {
+            var available = models[src.Model].Layout.LayerCount;
+            if (src.LayerRange is { } range && range.End > available)
+            {
+                throw new SpecException($"slices[{sliceIndex}]: layer_range [{range.Start}, {range.End}] of '{src.Model}' goes past its {available} layers");
+            }
+        }
+
+        return counts[0];
+    }
+
+    private List<TensorPlan> PlanOutsideLayers(SliceSpec slice, IReadOnlyList<string> names)
+    {
+        var tensors = new List<TensorPlan>();
+        foreach (var name in names)
+        {
+            var candidates = slice.Sources.Select(src => (src.Model, Tensor: name)).ToList();
+            if (PlanTensor(slice, name, candidates, 0) is { } plan)
+            {
+                tensors.Add(plan);
+            }
+        }
+
+        return tensors;
+    }
+
+    private TensorPlan? PlanTensor(SliceSpec slice, string outName, List<(string Model, string Tensor)> candidates, double t)
+    {
+        var present = new List<(string Model, string Tensor, TensorHeader Header)>();
+        foreach (var (model, tensor) in candidates.DistinctBy(c => c.Model))
+        {
+            var info = models[model];
+            if (info.Tensors.TryGetValue(tensor, out var header))
+            {
+                present.Add((model, tensor, header));
+            }
+            else if (ModelLayout.IsHead(tensor) && info.Layout.TiedEmbedding is { } tied && info.Tensors.TryGetValue(tied, out var tiedHeader))
+            {
+                present.Add((model, tied, tiedHeader));
+            }
+            else if (!ModelLayout.IsHead(tensor))
+            {
+                throw new SpecException($"model '{model}' has no tensor '{tensor}' (needed for output tensor '{outName}')");
+            }
+        }
+
+        // A head that no model stores separately stays tied to the embeddings in the output too.
+        if (present.Count == 0 || (ModelLayout.IsHead(outName) && present.All(p => p.Tensor != outName)))
+        {
+            return null;
+        }
+
+        var first = present[0].Header;
+        var shape = ReconcileShapes(outName, present);
+        var computeDType = spec.DType is { } d ? DTypeInfo.ParseSpecName(d) : first.DType;
+        var outputDType = spec.OutDType is { } o ? DTypeInfo.ParseSpecName(o) : spec.DType is not null ? computeDType : first.DType;
+
+        if (!first.DType.CanMerge() || present.Any(p => !p.Header.DType.CanMerge()))
+        {
+            // Integer, bool and F8 tensors (position ids, quantisation scales ...) are copied from the first source.
+            var source = present[0];
+            return CopyPlan(outName, source, source.Header.DType);
+        }
+
+        var baseName = slice.BaseModel ?? spec.BaseModel;
+        TensorInput? baseInput = null;
+        var others = present;
+        if (method.BaseModel != BaseModelUse.NotUsed)
+        {
+            if (baseName is null && method.BaseModel == BaseModelUse.Required)
+            {
+                throw new SpecException($"merge_method '{method.Name}' needs base_model");
+            }
+
+            if (baseName is not null)
+            {
+                var b = present.FirstOrDefault(p => p.Model == baseName);
+                if (b.Model is null)
+                {
+                    throw new SpecException($"base_model '{baseName}' must be one of the sources of every slice for merge_method '{method.Name}'");
+                }
+
+                baseInput = new TensorInput(b.Model, b.Tensor, new Dictionary<string, double>());
+                others = present.Where(p => p.Model != baseName).ToList();
+            }
+        }
+
+        if (others.Count < method.MinModels || others.Count > method.MaxModels)
+        {
+            var wanted = method.MinModels == method.MaxModels ? $"exactly {method.MinModels}"
+                : method.MaxModels == int.MaxValue ? $"at least {method.MinModels}" : $"{method.MinModels} to {method.MaxModels}";
+            var what = method.BaseModel == BaseModelUse.NotUsed ? "models" : "models besides base_model";
+            throw new SpecException($"merge_method '{method.Name}' takes {wanted} {what}, but tensor '{outName}' has {others.Count}: {string.Join(", ", others.Select(p => p.Model))}");
+        }
+
+        var inputs = others.Select(p => new TensorInput(p.Model, p.Tensor, PerModelParameters(slice, p.Model, outName, t))).ToList();
+        var globals = GlobalParameters(slice, outName, t);
+
+        if (method.Name == "passthrough" && inputs[0].Parameters.GetValueOrDefault("scale", 1.0) == 1.0 && outputDType == others[0].Header.DType && computeDType == outputDType)
+        {
+            return CopyPlan(outName, others[0], outputDType);
+        }
+
+        return new TensorPlan
+        {
+            Name = outName,
+            Kind = TensorKind.Merge,
+            Shape = shape,
+            OutputDType = outputDType,
+            ComputeDType = computeDType,
+            IsEmbedding = ModelLayout.IsEmbedding(outName),
+            Base = baseInput,
+            Inputs = inputs,
+            Parameters = globals,
+            Seed = TensorSeed.For(options.Seed, outName),
+            InputBytes = InputBytes(present),
+            ByteLength = shape.Aggregate(1L, (a, b) => a * b) * outputDType.ElementSize(),
+        };
+    }
+
+    private TensorPlan CopyPlan(string outName, (string Model, string Tensor, TensorHeader Header) source, DType dtype) => new()
+    {
+        Name = outName,
+        Kind = TensorKind.Copy,
+        Shape = source.Header.Shape,
+        OutputDType = dtype,
+        ComputeDType = dtype,
+        Inputs = [new TensorInput(source.Model, source.Tensor, new Dictionary<string, double>())],
+        InputBytes = InputBytes([source]),
+        ByteLength = source.Header.Shape.Aggregate(1L, (a, b) => a * b) * dtype.ElementSize(),
+    };
+
+    private long[] ReconcileShapes(string outName, List<(string Model, string Tensor, TensorHeader Header)> present)
+    {
+        var shape = present[0].Header.Shape;
+        if (present.All(p => p.Header.Shape.SequenceEqual(shape)))
+        {
+            return shape;
+        }
+
+        if (ModelLayout.IsEmbedding(outName) && present.All(p => p.Header.Shape.Length == 2))
+        {
+            // mergekit crops mismatched vocabularies to the block every model has (rectify_embed_sizes).
+            var cropped = new[] { present.Min(p => p.Header.Shape[0]), present.Min(p => p.Header.Shape[1]) };
+            warnings.Add($"'{outName}': vocabulary sizes differ ({string.Join(", ", present.Select(p => $"{p.Model} [{string.Join(", ", p.Header.Shape)}]"))}); cropped to [{cropped[0]}, {cropped[1]}]");
+            return cropped;
+        }
+
+        throw new SpecException($"shape mismatch for tensor '{outName}': {string.Join(", ", present.Select(p => $"'{p.Model}' has [{string.Join(", ", p.Header.Shape)}]"))}");
+    }
+
+    private Dictionary<string, double> GlobalParameters(SliceSpec slice, string tensorName, double t) =>
+        ResolveAll(slice, ParameterScope.Global, model: null, tensorName, t);
+
+    private Dictionary<string, double> PerModelParameters(SliceSpec slice, string model, string tensorName, double t) =>
+        ResolveAll(slice, ParameterScope.PerModel, model, tensorName, t);
+
+    private Dictionary<string, double> ResolveAll(SliceSpec slice, ParameterScope scope, string? model, string tensorName, double t)
+    {
+        var values = new Dictionary<string, double>();
+        foreach (var definition in method.Parameters.Where(p => p.Scope == scope))
+        {
+            var value = ParameterResolver.Resolve(spec, slice, definition.Name, model, tensorName, t) ?? definition.Default;
+            if (value is null)
+            {
+                var owner = model is null ? "" : $" for model '{model}'";
+                throw new SpecException($"merge_method '{method.Name}' needs parameter '{definition.Name}'{owner} (tensor '{tensorName}')");
+            }
+
+            if (double.IsNaN(value.Value) || double.IsInfinity(value.Value))
+            {
+                throw new SpecException($"parameter '{definition.Name}' is {value} for tensor '{tensorName}'; it must be a finite number");
+            }
+
+            values[definition.Name] = value.Value;
+        }
+
+        return values;
+    }
+
+    private void CheckParameterNames()
+    {
+        var accepted = method.Parameters.Select(p => p.Name).ToHashSet(StringComparer.Ordinal);
+        void Check(IReadOnlyDictionary<string, ParameterSetting> parameters, string where)
+        {
+            foreach (var name in parameters.Keys.Where(n => !accepted.Contains(n)))
+            {
+                var list = accepted.Count == 0 ? "none" : string.Join(", ", accepted.Order(StringComparer.Ordinal));
+                throw new SpecException($"{where}.{name}: merge_method '{method.Name}' has no parameter '{name}' (it accepts: {list})");
+            }
+        }
+
+        Check(spec.Parameters, "parameters");
+        for (var s = 0; s < spec.Slices.Count; s++)
+        {
+            var slice = spec.Slices[s];
+            Check(slice.Parameters, $"slices[{s}].parameters");
+            for (var i = 0; i < slice.Sources.Count; i++)
+            {
+                Check(slice.Sources[i].Parameters, spec.UsesModels ? $"models[{i}].parameters" : $"slices[{s}].sources[{i}].parameters");
+            }
+        }
+    }
+
+    private static long InputBytes(IEnumerable<(string Model, string Tensor, TensorHeader Header)> inputs) =>
+        inputs.Sum(p => p.Header.Shape.Aggregate(1L, (a, b) => a * b) * p.Header.DType.ElementSize());
+
+    private static string TorchDTypeName(DType dtype) => dtype switch
+    {
+        DType.F64 => "float64",
+        DType.F32 => "float32",
+        DType.F16 => "float16",
+        DType.BF16 => "bfloat16",
+        DType.I64 => "int64",
+        _ => dtype.SafetensorsName(),
+    };
+
+    private JsonObject? OutputConfig(ModelInfo reference, int layerCount, List<WorkUnit> units)
+    {
+        if (reference.Config is null)
+        {
+            return null;
+        }
+
+        var config = (JsonObject)reference.Config.DeepClone();
+        foreach (var key in new[] { "num_hidden_layers", "n_layer", "num_layers" })
+        {
+            if (config.ContainsKey(key) && reference.Layout.LayerCount > 0)
+            {
+                config[key] = layerCount;
+            }
+        }
+
+        var dtype = spec.OutDType ?? spec.DType;
+        if (dtype is not null)
+        {
+            config["torch_dtype"] = TorchDTypeName(DTypeInfo.ParseSpecName(dtype));
+        }
+
+        var tensors = units.SelectMany(u => u.Tensors).ToList();
+        var embedding = tensors.FirstOrDefault(t => reference.Layout.TiedEmbedding == t.Name);
+        if (embedding is not null && config.ContainsKey("vocab_size"))
+        {
+            config["vocab_size"] = embedding.Shape[0];
+        }
+
+        if (tensors.Any(t => ModelLayout.IsHead(t.Name)) && config["tie_word_embeddings"]?.GetValue<bool>() == true)
+        {
+            config["tie_word_embeddings"] = false;
+        }
+
+        return config;
+    }
+
+    private string? TokenizerModel(ModelInfo reference) => spec.TokenizerSource switch
+    {
+        TokenizerSourceKind.Model => spec.TokenizerModel,
+        TokenizerSourceKind.Union => throw new SpecException("tokenizer_source: union is not supported yet; use base or a model name"),
+        _ => spec.BaseModel ?? reference.Reference,
+    };
+}

@@ -1,0 +1,15 @@
+using System.Text.Json.Nodes;
+
+namespace FusionCluster.Core.Planning;
+
+/// <summary>One input checkpoint as seen by the planner: its config and tensor headers.</summary>
+/// <param name="Reference">The model reference as written in the spec.</param>
+/// <param name="Path">The local folder it resolved to.</param>
+/// <param name="Config">config.json, or null when absent.</param>
+/// <param name="Tensors">Tensor name -> header, in checkpoint order.</param>
+public sealed record ModelInfo(string Reference, string Path, JsonObject? Config, IReadOnlyDictionary<string, TensorHeader> Tensors)
+{
+    private ModelLayout? layout;
+
+    public ModelLayout Layout => layout ??= ModelLayout.Detect(Reference, Tensors.Keys, Config);
+}

@@ -1,0 +1,38 @@
+namespace FusionCluster.Core.Specs;
+
+/// <summary>
+/// Parses mergekit's YAML merge config (examples from mergekit run unchanged) into a normalised, validated
+/// <see cref="MergeSpec"/>. Every error is a <see cref="SpecException"/> whose message names the source,
+/// the line, and the key path (for example <c>models[1].parameters.weight</c>).
+/// </summary>
+public static class MergeSpecParser
+{
+    /// <param name="yaml">The YAML text.</param>
+    /// <param name="sourceName">Name used in error messages, normally the spec file's name.</param>
+    public static MergeSpec Parse(string yaml, string sourceName = "spec")
+    {
+        ArgumentNullException.ThrowIfNull(yaml);
+        ArgumentNullException.ThrowIfNull(sourceName);
+        var spec = new MergeSpecReader(sourceName).Read(yaml);
+        SpecValidator.Validate(spec);
+        return spec;
+    }
+
+    /// <summary>Parses a spec file; <see cref="MergeSpec.SpecDirectory"/> is set to the file's folder so relative model paths resolve against it.</summary>
+    public static MergeSpec ParseFile(string path)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        string text;
+        try
+        {
+            text = File.ReadAllText(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new SpecException($"{path}: cannot read the spec file: {e.Message}");
+        }
+
+        var spec = Parse(text, path);
+        return spec with { SpecDirectory = Path.GetDirectoryName(Path.GetFullPath(path)) };
+    }
+}

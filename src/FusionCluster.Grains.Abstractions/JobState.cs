@@ -1,0 +1,12 @@
+namespace FusionCluster.Grains.Abstractions;
+
+public enum JobState
+{
+    Pending,
+    Planning,
+    Running,
+    Publishing,
+    Succeeded,
+    Failed,
+    Cancelled,
+}
