@@ -128,9 +128,8 @@ public sealed class CheckpointFolder : IDisposable
 
             if (weightFiles.Count == 0)
             {
-                var hint = File.Exists(Path.Combine(folder, "pytorch_model.bin")) || File.Exists(Path.Combine(folder, "pytorch_model.bin.index.json"))
-                    ? " (it has PyTorch .bin weights; convert them to safetensors)"
-                    : "";
+                var pickled = new[] { "pytorch_model.bin", "pytorch_model.bin.index.json" }.FirstOrDefault(n => File.Exists(Path.Combine(folder, n)));
+                var hint = pickled is null ? "" : $" (it has {pickled}; PyTorch pickles are not read, convert them to safetensors)";
                 throw new CheckpointException($"{folder}: no safetensors weights (expected {SingleFileName} or {IndexFileName}){hint}");
             }
 

@@ -1,3 +1,4 @@
+using System.Numerics.Tensors;
 using FusionCluster.Core.Methods.Kernels;
 
 namespace FusionCluster.Core.Methods;
@@ -126,17 +127,20 @@ public sealed class GeneralizedTaskArithmetic : IMergeMethod
                 }
                 TaskVectors.Read(models[i].Tensor, baseTensor, start, d);
                 masks[i]?.Apply(chunk, start, d);
-                var f = (float)(scales[i] * weights[i]);
-                for (var k = 0; k < length; k++)
-                {
-                    d[k] *= f;
-                }
+                TensorPrimitives.Multiply(d, (float)(scales[i] * weights[i]), d);
             }
             var o = outBuf.Span;
             baseTensor.Read(start, o);
-            for (var k = 0; k < length; k++)
+            if (SignConsensus)
             {
-                o[k] = (float)(o[k] + lambda * Combine(all, length, k, weights, normalize));
+                ConsensusMix.AddTo(all, length, weights, normalize, (float)lambda, o);
+            }
+            else
+            {
+                for (var k = 0; k < length; k++)
+                {
+                    o[k] = (float)(o[k] + lambda * Combine(all, length, k, weights, normalize));
+                }
             }
             ctx.Output.Write(start, o);
         });

@@ -1,3 +1,5 @@
+using System.Numerics.Tensors;
+using System.Runtime.InteropServices;
 using FusionCluster.Core.Methods.Kernels;
 
 namespace FusionCluster.Core.Methods;
@@ -17,12 +19,9 @@ internal static class TaskVectors
     /// <summary>A key filler over |x - b|, for magnitude selections.</summary>
     public static KeyFiller AbsKeys(TensorSource x, TensorSource b) => (start, keys) =>
     {
-        using var buf = new RentedBuffer<float>(keys.Length);
-        Read(x, b, start, buf.Span);
-        var d = buf.Span;
-        for (var k = 0; k < keys.Length; k++)
-        {
-            keys[k] = SortKeys.Abs(d[k]);
-        }
+        // |x| as IEEE bits orders like |x| itself (SortKeys.Abs), so the float buffer doubles as the keys.
+        var d = MemoryMarshal.Cast<uint, float>(keys);
+        Read(x, b, start, d);
+        TensorPrimitives.Abs(d, d);
     };
 }

@@ -1,3 +1,5 @@
+using System.Numerics;
+using System.Runtime.InteropServices;
 using FusionCluster.Core.Methods.Kernels;
 
 namespace FusionCluster.Core.Methods;
@@ -15,6 +17,12 @@ internal sealed class TopKDeltaMask(TopKSelection keep, TopKSelection? drop) : D
 
     public override void Apply(int chunk, long start, Span<float> delta)
     {
+        if (Drop is null && Keep.KeepsEveryTie)
+        {
+            KeepAtLeast(Keep.Threshold, delta);
+            return;
+        }
+
         using var keys = new RentedBuffer<uint>(delta.Length);
         using var kept = new RentedBuffer<byte>(delta.Length);
         using var dropped = new RentedBuffer<byte>(Drop is null ? 0 : delta.Length);
@@ -29,6 +37,29 @@ internal sealed class TopKDeltaMask(TopKSelection keep, TopKSelection? drop) : D
             if (kept.Span[k] == 0 || (Drop is not null && dropped.Span[k] != 0))
             {
                 delta[k] = 0;
+            }
+        }
+    }
+
+    /// <summary>Zeroes every delta whose |value| key is below the threshold, a vector at a time.</summary>
+    private static void KeepAtLeast(uint threshold, Span<float> delta)
+    {
+        var bits = MemoryMarshal.Cast<float, uint>(delta);
+        var width = Vector<uint>.Count;
+        var limit = new Vector<uint>(threshold);
+        var magnitude = new Vector<uint>(0x7FFFFFFFu);
+        var k = 0;
+        for (; k <= bits.Length - width; k += width)
+        {
+            var v = new Vector<uint>(bits.Slice(k, width));
+            Vector.ConditionalSelect(Vector.GreaterThanOrEqual(v & magnitude, limit), v, Vector<uint>.Zero).CopyTo(bits.Slice(k, width));
+        }
+
+        for (; k < bits.Length; k++)
+        {
+            if ((bits[k] & 0x7FFFFFFFu) < threshold)
+            {
+                bits[k] = 0;
             }
         }
     }

