@@ -350,7 +350,7 @@ public sealed class MergePlanner
         var embedding = tensors.FirstOrDefault(t => reference.Layout.TiedEmbedding == t.Name);
         if (embedding is not null && config.ContainsKey("vocab_size"))
         {
-            config["vocab_size"] = embedding.Shape[0];
+            config["vocab_size"] = (int)embedding.Shape[0];
         }
 
         if (tensors.Any(t => ModelLayout.IsHead(t.Name)) && config["tie_word_embeddings"]?.GetValue<bool>() == true)

@@ -1,0 +1,30 @@
+using FusionCluster.Cli.Console;
+using FusionCluster.Cli.Hosting;
+using FusionCluster.Grains.Abstractions;
+
+namespace FusionCluster.Cli.Tests.Support;
+
+/// <summary>Runs a spec through the embedded silo as <c>fusion merge</c> does.</summary>
+public static class Merges
+{
+    public static Task<JobStatus> RunAsync(string yaml, string specDirectory, string outputDirectory, ulong seed = 0, long shardSizeBytes = 5_000_000_000, int maxParallelUnits = 0)
+    {
+        var request = new MergeRequest
+        {
+            SpecText = yaml,
+            SpecDirectory = specDirectory,
+            SpecName = "spec.yaml",
+            OutputDirectory = outputDirectory,
+            Seed = seed,
+            ShardSizeBytes = shardSizeBytes,
+            MaxParallelUnits = maxParallelUnits,
+        };
+        return EmbeddedMerge.RunAsync(request, new ProgressReporter(quiet: true), TestContext.Current.CancellationToken);
+    }
+
+    public static void AssertSucceeded(JobStatus status)
+    {
+        Assert.True(status.State == JobState.Succeeded, $"merge ended {status.State}: {status.Error}");
+        Assert.Equal(status.UnitsTotal, status.UnitsDone);
+    }
+}
