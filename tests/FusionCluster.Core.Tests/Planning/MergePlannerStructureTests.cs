@@ -175,7 +175,7 @@ public sealed class MergePlannerStructureTests
         }
 
         Assert.Equal(2, plan.Warnings.Count);
-        Assert.Equal(32L, plan.OutputConfig!["vocab_size"]!.GetValue<long>());
+        Assert.Equal(32, plan.OutputConfig!["vocab_size"]!.GetValue<int>());
         Assert.Equal([Hidden, Hidden], Tensor(plan, "model.layers.0.self_attn.q_proj.weight").Shape);
     }
 
