@@ -147,48 +147,23 @@ public sealed class GeneralizedTaskArithmetic : IMergeMethod
     }
 
     /// <summary>The mixed delta at element k from the weighted deltas wd[i * length + k].</summary>
-    private double Combine(ReadOnlySpan<float> wd, int length, int k, double[] weights, bool normalize)
+    private static double Combine(ReadOnlySpan<float> wd, int length, int k, double[] weights, bool normalize)
     {
         double mix = 0, div = 0;
-        if (SignConsensus)
+        for (var i = 0; i < weights.Length; i++)
         {
-            double total = 0;
-            for (var i = 0; i < weights.Length; i++)
-            {
-                total += wd[i * length + k];
-            }
-            var sign = total >= 0 ? 1 : -1;
-            for (var i = 0; i < weights.Length; i++)
-            {
-                var v = wd[i * length + k];
-                // sign(0) = 0 never matches the elected sign.
-                if (Math.Sign(v) == sign)
-                {
-                    mix += v;
-                    div += weights[i];
-                }
-            }
-            if (div == 0)
-            {
-                div = 1;
-            }
+            mix += wd[i * length + k];
+            div += weights[i];
         }
-        else
+
+        if (Math.Abs(div) < 1e-8)
         {
-            for (var i = 0; i < weights.Length; i++)
-            {
-                mix += wd[i * length + k];
-                div += weights[i];
-            }
-            if (Math.Abs(div) < 1e-8)
-            {
-                div = 1;
-            }
+            div = 1;
         }
+
         return normalize ? mix / div : mix;
     }
 
-    /// <summary>The model's mask (null = keep all) and whether its task vector is dropped entirely.</summary>
     private (DeltaMask? Mask, bool Zeroed) BuildMask(MergeTensorContext ctx, ChunkPlan plan, int i)
     {
         var model = ctx.Models[i];
