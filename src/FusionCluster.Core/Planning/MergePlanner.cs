@@ -84,7 +84,7 @@ public sealed class MergePlanner
             IndexJson = layout.IndexJson,
             OutputConfig = OutputConfig(reference, outputLayer, workUnits),
             TokenizerModel = TokenizerModel(reference),
-            ChatTemplate = spec.ChatTemplate,
+            ChatTemplate = LiteralChatTemplate(),
             Warnings = warnings,
         };
     }
@@ -360,6 +360,11 @@ public sealed class MergePlanner
 
         return config;
     }
+
+    /// <summary>Only literal Jinja templates are written for now; mergekit's named ones ("chatml", "auto" ...) are refused rather than written verbatim.</summary>
+    private string? LiteralChatTemplate() => spec.ChatTemplate is { } template && !template.Contains('{', StringComparison.Ordinal)
+        ? throw new SpecException($"chat_template: '{template}' names a built-in template, which is not supported yet; give the Jinja template text")
+        : spec.ChatTemplate;
 
     private string? TokenizerModel(ModelInfo reference) => spec.TokenizerSource switch
     {
