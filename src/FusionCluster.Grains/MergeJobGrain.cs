@@ -118,9 +118,11 @@ public sealed class MergeJobGrain(CheckpointCache checkpoints, ILogger<MergeJobG
         }
         catch (Exception e)
         {
-            // Let the units still running stop before their staging folder goes away.
+            // A failed unit stops the others too; let them stop before their staging folder goes away.
+            var cancelledByUser = cancellationToken.IsCancellationRequested;
+            await cancellation!.CancelAsync();
             await Task.WhenAll(inFlight.Keys.Select(t => t.ContinueWith(_ => { }, TaskScheduler.Current)));
-            if (cancellationToken.IsCancellationRequested)
+            if (cancelledByUser)
             {
                 state = JobState.Cancelled;
                 error = "cancelled";
