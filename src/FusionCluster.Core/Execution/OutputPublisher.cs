@@ -34,9 +34,7 @@ public static class OutputPublisher
         Directory.CreateDirectory(stagingDirectory);
         foreach (var shard in plan.Shards)
         {
-            using var stream = new FileStream(Path.Combine(stagingDirectory, shard.FileName), FileMode.Create, FileAccess.Write);
-            stream.SetLength(shard.FileLength);
-            stream.Write(shard.Header);
+            SafetensorsWriter.CreatePresized(Path.Combine(stagingDirectory, shard.FileName), shard.Header, shard.FileLength);
         }
     }
 

@@ -1,4 +1,3 @@
-using System.Buffers;
 using FusionCluster.Core.Methods;
 using FusionCluster.Core.Tensors;
 

@@ -31,12 +31,7 @@ public static class SyntheticCheckpoint
         var handles = shards.Select(s =>
         {
             var path = Path.Combine(folder, s.FileName);
-            using (var stream = new FileStream(path, FileMode.Create, FileAccess.Write))
-            {
-                stream.SetLength(s.FileLength);
-                stream.Write(s.Header);
-            }
-
+            SafetensorsWriter.CreatePresized(path, s.Header, s.FileLength);
             return File.OpenHandle(path, FileMode.Open, FileAccess.Write);
         }).ToList();
         try
