@@ -7,5 +7,13 @@ var root = new RootCommand("FusionCluster: merge deep-learning models (mergekit-
     SynthCommand.Create(),
     BenchCommand.Create(),
     DemoCommand.Create(),
+    SubmitCommand.Create(),
+    WatchCommand.Create(),
+    StatusCommand.Create(),
+    JobsCommand.Create(),
+    CancelCommand.Create(),
+    DatasetCommand.Create(),
+    TrainCommand.Create(),
+    EvalCommand.Create(),
 };
 return await root.Parse(args).InvokeAsync();

@@ -1,6 +1,10 @@
 namespace FusionCluster.Grains.Abstractions;
 
-/// <summary>One merge job, keyed by job id: plans, dispatches work units, publishes the result.</summary>
+/// <summary>
+/// One merge job, keyed by job id: plans, dispatches work units to worker silos under leases, retries
+/// what fails or is lost, and publishes the result. Its state is persisted, so a job survives silo
+/// failures and a full cluster restart.
+/// </summary>
 [Alias("fc.IMergeJobGrain")]
 public interface IMergeJobGrain : IGrainWithStringKey
 {
@@ -12,7 +16,23 @@ public interface IMergeJobGrain : IGrainWithStringKey
     [Alias("GetStatus")]
     Task<JobStatus> GetStatus();
 
-    /// <summary>Stops dispatching, waits for running units to stop, and removes the staged output.</summary>
+    [Alias("GetUnits")]
+    Task<IReadOnlyList<UnitStatus>> GetUnits();
+
+    /// <summary>Stops dispatching, stops running units, and removes the staged output.</summary>
     [Alias("Cancel")]
+    [ResponseTimeout("00:05:00")]
     Task Cancel();
+
+    [Alias("Subscribe")]
+    Task Subscribe(IJobObserver observer);
+
+    [Alias("Unsubscribe")]
+    Task Unsubscribe(IJobObserver observer);
+
+    [Alias("Report")]
+    Task Report(UnitReport report);
+
+    [Alias("RenewLeases")]
+    Task RenewLeases(string silo, IReadOnlyList<UnitLease> leases);
 }

@@ -20,9 +20,26 @@ public sealed record JobStatus
 
     [Id(7)] public IReadOnlyList<string> Warnings { get; init; } = [];
 
-    [Id(8)] public string? OutputDirectory { get; init; }
+    [Id(8)] public string? Output { get; init; }
 
     [Id(9)] public int UnitsRunning { get; init; }
+
+    [Id(10)] public string JobId { get; init; } = "";
+
+    [Id(11)] public string SpecName { get; init; } = "";
+
+    [Id(12)] public string Method { get; init; } = "";
+
+    [Id(13)] public DateTimeOffset SubmittedAt { get; init; }
+
+    [Id(14)] public int Retries { get; init; }
+
+    [Id(15)] public IReadOnlyList<SiloShare> Silos { get; init; } = [];
+
+    [Id(16)] public long BytesOutput { get; init; }
+
+    /// <summary>The silo hosting the job itself (its coordinator).</summary>
+    [Id(17)] public string Coordinator { get; init; } = "";
 
     public bool IsFinished => State is JobState.Succeeded or JobState.Failed or JobState.Cancelled;
 }

@@ -8,7 +8,8 @@ public sealed record MergeRequest
 
     [Id(1)] public required string SpecDirectory { get; init; }
 
-    [Id(2)] public required string OutputDirectory { get; init; }
+    /// <summary>A local folder or an az://container/prefix location.</summary>
+    [Id(2)] public required string Output { get; init; }
 
     [Id(3)] public ulong Seed { get; init; }
 
@@ -16,8 +17,13 @@ public sealed record MergeRequest
 
     [Id(5)] public bool Overwrite { get; init; }
 
-    /// <summary>How many units may run at once on one silo (0: one per core).</summary>
+    /// <summary>How many units of this job may run at once in the whole cluster (0: as many as the workers have slots).</summary>
     [Id(6)] public int MaxParallelUnits { get; init; }
 
     [Id(7)] public string SpecName { get; init; } = "spec.yaml";
+
+    [Id(8)] public string SubmittedBy { get; init; } = "";
+
+    /// <summary>When positive, a dispatch probe: that many empty units and no output (measures orchestration alone).</summary>
+    [Id(9)] public int ProbeUnits { get; init; }
 }

@@ -1,16 +1,29 @@
 using FusionCluster.Core.Execution;
+using FusionCluster.Grains.Jobs;
+using FusionCluster.Grains.Placement;
+using FusionCluster.Storage;
 using Microsoft.Extensions.DependencyInjection;
+using Orleans.Runtime.MembershipService.SiloMetadata;
 
 namespace FusionCluster.Grains;
 
 public static class FusionSiloBuilderExtensions
 {
-    /// <summary>Registers what a silo needs to plan merges and run their units.</summary>
-    public static ISiloBuilder AddFusionWorker(this ISiloBuilder silo)
+    /// <summary>
+    /// Registers what a FusionCluster silo needs to run jobs and (for the worker role) work units, and
+    /// publishes <paramref name="profile"/> as silo metadata. Grain storage named
+    /// <see cref="FusionStorageNames.Jobs"/> and a reminder service must be configured by the host.
+    /// </summary>
+    public static ISiloBuilder AddFusionSilo(this ISiloBuilder silo, WorkerProfile profile)
     {
+        silo.UseSiloMetadata(profile.ToMetadata());
         silo.Services.AddFusionSerialization();
-        silo.Services.AddSingleton<CheckpointCache>();
+        silo.Services.AddFusionStorage(silo.Configuration);
+        silo.Services.AddSingleton(profile);
         silo.Services.AddSingleton<WorkUnitExecutor>();
+        silo.Services.AddSingleton<ClusterWorkers>();
+        silo.Services.AddOptions<JobOptions>().Bind(silo.Configuration.GetSection("Fusion:Jobs"));
+        silo.Services.AddPlacementDirector<SiloPinnedPlacement, SiloPinnedPlacementDirector>();
         return silo;
     }
 }

@@ -23,7 +23,7 @@ public static class BenchCommand
         var work = new Option<DirectoryInfo>("--work") { Description = "where models are synthesized (reused when present)", DefaultValueFactory = _ => new DirectoryInfo(Path.Combine(Path.GetTempPath(), "fusion-bench")) };
         var repeat = new Option<int>("--repeat") { Description = "runs per method; the fastest is reported", DefaultValueFactory = _ => 1 };
 
-        var command = new Command("bench", "Measure merge speed and memory against the streaming bound") { size, methods, work, repeat };
+        var command = new Command("bench", "Measure merge speed and memory against the streaming bound") { size, methods, work, repeat, BenchDispatchCommand.Create(), BenchClusterCommand.Create() };
         command.SetAction(async (parse, cancellationToken) =>
         {
             if (!ByteSize.TryParse(parse.GetValue(size), out var bytes))

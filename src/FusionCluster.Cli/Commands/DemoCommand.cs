@@ -27,9 +27,9 @@ public static class DemoCommand
                 SpecText = await File.ReadAllTextAsync(Path.Combine(root, "ties.yaml"), cancellationToken),
                 SpecDirectory = root,
                 SpecName = "ties.yaml",
-                OutputDirectory = output,
+                Output = output,
                 Overwrite = true,
-            }, new ProgressReporter(quiet: false), cancellationToken);
+            }, new ProgressReporter(quiet: false), unitSlots: 0, cancellationToken);
             if (status.State != JobState.Succeeded)
             {
                 return MergeCommand.Fail(status.Error ?? status.State.ToString());

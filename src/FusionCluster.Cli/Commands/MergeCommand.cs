@@ -12,7 +12,7 @@ public static class MergeCommand
     public static Command Create()
     {
         var spec = new Argument<FileInfo>("spec") { Description = "mergekit-style YAML merge spec" };
-        var output = new Option<DirectoryInfo>("--out", "-o") { Description = "output folder (a Hugging Face checkpoint)", Required = true };
+        var output = new Option<string>("--out", "-o") { Description = "output: a folder, or az://container/prefix (a Hugging Face checkpoint)", Required = true };
         var device = new Option<string>("--device") { Description = "auto, cpu or cuda", DefaultValueFactory = _ => "auto" };
         var seed = new Option<ulong>("--seed") { Description = "seed for random methods (DARE, DELLA)", DefaultValueFactory = _ => 0 };
         var shardSize = new Option<string>("--out-shard-size") { Description = "largest output shard, e.g. 5GB, 500MB", DefaultValueFactory = _ => "5GB" };
@@ -50,14 +50,13 @@ public static class MergeCommand
                 SpecText = await File.ReadAllTextAsync(specFile.FullName, cancellationToken),
                 SpecDirectory = specFile.DirectoryName!,
                 SpecName = specFile.Name,
-                OutputDirectory = parse.GetValue(output)!.FullName,
+                Output = OutputLocation.FromCommandLine(parse.GetValue(output)!),
                 Seed = parse.GetValue(seed),
                 ShardSizeBytes = shardBytes,
                 Overwrite = parse.GetValue(overwrite),
-                MaxParallelUnits = parse.GetValue(parallel),
             };
             var started = DateTime.UtcNow;
-            var status = await EmbeddedMerge.RunAsync(request, new ProgressReporter(parse.GetValue(quiet)), cancellationToken);
+            var status = await EmbeddedMerge.RunAsync(request, new ProgressReporter(parse.GetValue(quiet)), parse.GetValue(parallel), cancellationToken);
             var wall = (DateTime.UtcNow - started).TotalSeconds;
             foreach (var warning in status.Warnings.Distinct().Take(20))
             {
@@ -88,7 +87,7 @@ public static class MergeCommand
 
     private static int Succeed(JobStatus status, double wall)
     {
-        System.Console.WriteLine($"merged {status.UnitsTotal} units ({Units.Bytes(status.BytesTotal)} read) in {wall:F1} s -> {status.OutputDirectory}  (peak memory {Units.Bytes(ProcessMemory.PeakResidentBytes())})");
+        System.Console.WriteLine($"merged {status.UnitsTotal} units ({Units.Bytes(status.BytesTotal)} read) in {wall:F1} s -> {status.Output}  (peak memory {Units.Bytes(ProcessMemory.PeakResidentBytes())})");
         return 0;
     }
 

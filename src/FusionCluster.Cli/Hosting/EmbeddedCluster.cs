@@ -19,15 +19,23 @@ public sealed class EmbeddedCluster : IAsyncDisposable
 
     public IClusterClient Client => host.Services.GetRequiredService<IClusterClient>();
 
-    public static async Task<EmbeddedCluster> StartAsync(CancellationToken cancellationToken)
+    /// <param name="unitSlots">Units run at once (0: one per core).</param>
+    /// <param name="cancellationToken">Cancels the start.</param>
+    public static async Task<EmbeddedCluster> StartAsync(int unitSlots, CancellationToken cancellationToken)
     {
         var builder = Host.CreateApplicationBuilder();
+        if (Environment.GetEnvironmentVariable("FUSION_BLOB_CONNECTION") is { Length: > 0 } blobs)
+        {
+            builder.Configuration["Fusion:Storage:Azure:ConnectionString"] = blobs;
+        }
+
         builder.Logging.ClearProviders();
         builder.Logging.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Error);
         builder.UseOrleans(silo => silo
             .UseLocalhostClustering(siloPort: FreePort(), gatewayPort: FreePort())
-            .AddMemoryGrainStorageAsDefault()
-            .AddFusionWorker());
+            .AddMemoryGrainStorage(FusionStorageNames.Jobs)
+            .UseInMemoryReminderService()
+            .AddFusionSilo(new WorkerProfile { UnitSlots = unitSlots > 0 ? unitSlots : Environment.ProcessorCount }));
         var host = builder.Build();
         await host.StartAsync(cancellationToken);
         return new EmbeddedCluster(host);

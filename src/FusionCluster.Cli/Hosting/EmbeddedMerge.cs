@@ -6,9 +6,9 @@ namespace FusionCluster.Cli.Hosting;
 /// <summary>Runs one merge job on an embedded silo, reporting progress until it finishes or is cancelled.</summary>
 public static class EmbeddedMerge
 {
-    public static async Task<JobStatus> RunAsync(MergeRequest request, ProgressReporter progress, CancellationToken cancellationToken)
+    public static async Task<JobStatus> RunAsync(MergeRequest request, ProgressReporter progress, int unitSlots, CancellationToken cancellationToken)
     {
-        await using var cluster = await EmbeddedCluster.StartAsync(CancellationToken.None);
+        await using var cluster = await EmbeddedCluster.StartAsync(unitSlots, CancellationToken.None);
         var job = cluster.Client.GetGrain<IMergeJobGrain>(Guid.NewGuid().ToString("n"));
         var status = await job.Start(request);
         var cancelled = false;

@@ -1,23 +1,35 @@
 using System.Collections.Concurrent;
-using FusionCluster.Core.Formats;
+using FusionCluster.Core.Storage;
 
 namespace FusionCluster.Core.Execution;
 
 /// <summary>Opened input checkpoints, shared by the units that run in one process.</summary>
-public sealed class CheckpointCache : IDisposable
+public sealed class CheckpointCache(ArtifactStores stores) : IDisposable
 {
-    private readonly ConcurrentDictionary<string, Lazy<CheckpointFolder>> folders = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, Lazy<Task<ICheckpoint>>> checkpoints = new(StringComparer.Ordinal);
 
-    public CheckpointFolder Get(string path) =>
-        folders.GetOrAdd(Path.GetFullPath(path), p => new Lazy<CheckpointFolder>(() => CheckpointFolder.Open(p))).Value;
+    public async Task<ICheckpoint> GetAsync(string location, CancellationToken cancellationToken)
+    {
+        var opening = checkpoints.GetOrAdd(location, l => new Lazy<Task<ICheckpoint>>(() => stores.OpenCheckpointAsync(l, CancellationToken.None)));
+        try
+        {
+            return await opening.Value.WaitAsync(cancellationToken);
+        }
+        catch when (opening.Value.IsFaulted)
+        {
+            // A failed open (a blob service hiccup, a folder fixed since) is retried by the next caller.
+            checkpoints.TryRemove(new KeyValuePair<string, Lazy<Task<ICheckpoint>>>(location, opening));
+            throw;
+        }
+    }
 
     public void Dispose()
     {
-        foreach (var folder in folders.Values.Where(f => f.IsValueCreated))
+        foreach (var opening in checkpoints.Values.Where(o => o.IsValueCreated && o.Value.IsCompletedSuccessfully))
         {
-            folder.Value.Dispose();
+            opening.Value.Result.Dispose();
         }
 
-        folders.Clear();
+        checkpoints.Clear();
     }
 }

@@ -1,24 +1,34 @@
-using FusionCluster.Core.Formats;
 using FusionCluster.Core.Planning;
 using FusionCluster.Core.Specs;
+using FusionCluster.Core.Storage;
 
 namespace FusionCluster.Core.Execution;
 
-/// <summary>Resolves a spec's models to local checkpoints and reads their headers (never tensor data).</summary>
+/// <summary>Resolves a spec's models to stored checkpoints and reads their headers (never tensor data).</summary>
 public static class ModelCatalog
 {
-    public static IReadOnlyDictionary<string, ModelInfo> Load(MergeSpec spec, string specDirectory, CheckpointCache checkpoints)
+    public static async Task<IReadOnlyDictionary<string, ModelInfo>> LoadAsync(
+        MergeSpec spec, string specDirectory, ArtifactStores stores, CheckpointCache checkpoints, CancellationToken cancellationToken)
     {
         var models = new Dictionary<string, ModelInfo>(StringComparer.Ordinal);
         foreach (var reference in spec.AllModels())
         {
-            var path = ModelPath.ResolveLocal(reference, specDirectory);
-            var folder = checkpoints.Get(path);
-            var tensors = folder.TensorNames.ToDictionary(
+            string location;
+            try
+            {
+                location = stores.Resolve(reference, specDirectory, mustExist: true);
+            }
+            catch (StorageException e)
+            {
+                throw new SpecException($"model '{reference}': {e.Message}");
+            }
+
+            var checkpoint = await checkpoints.GetAsync(location, cancellationToken);
+            var tensors = checkpoint.TensorNames.ToDictionary(
                 name => name,
-                name => { var e = folder.GetEntry(name); return new TensorHeader(e.DType, e.Shape); },
+                name => { var e = checkpoint.GetEntry(name); return new TensorHeader(e.DType, e.Shape); },
                 StringComparer.Ordinal);
-            models[reference] = new ModelInfo(reference, path, folder.Config, tensors);
+            models[reference] = new ModelInfo(reference, location, checkpoint.Config, tensors);
         }
 
         return models;

@@ -8,9 +8,9 @@ public sealed record UnitAssignment(
     string Method,
     IReadOnlyDictionary<string, string> ModelPaths,
     IReadOnlyList<string> ShardFiles,
-    string StagingDirectory,
+    string OutputLocation,
     WorkUnit Unit)
 {
-    public static UnitAssignment For(string jobId, MergePlan plan, WorkUnit unit, string stagingDirectory) =>
-        new(jobId, plan.Method, plan.ModelPaths, plan.Shards.Select(s => s.FileName).ToList(), stagingDirectory, unit);
+    public static UnitAssignment For(string jobId, MergePlan plan, WorkUnit unit, string outputLocation) =>
+        new(jobId, plan.Method, plan.ModelPaths, plan.Shards.Select(s => s.FileName).ToList(), outputLocation, unit);
 }

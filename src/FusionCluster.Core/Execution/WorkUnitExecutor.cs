@@ -1,70 +1,64 @@
 using System.Buffers;
 using System.Diagnostics;
-using FusionCluster.Core.Formats;
 using FusionCluster.Core.Methods;
 using FusionCluster.Core.Planning;
+using FusionCluster.Core.Storage;
 
 namespace FusionCluster.Core.Execution;
 
 /// <summary>
-/// Runs one work unit: reads the input ranges it needs, merges tensor by tensor in chunks, and writes
-/// the results at their planned offsets in the staged shard files. Running a unit twice writes the same
+/// Runs one work unit: fetches the input tensors it needs, merges tensor by tensor in chunks, and writes
+/// the results at their planned places in the job's staged output. Running a unit twice writes the same
 /// bytes to the same places, so a retried or re-dispatched unit is harmless.
 /// </summary>
-public sealed class WorkUnitExecutor(CheckpointCache checkpoints)
+public sealed class WorkUnitExecutor(ArtifactStores stores, CheckpointCache checkpoints)
 {
     private const int CopyChunkBytes = 8 << 20;
 
-    public UnitResult Execute(UnitAssignment plan, CancellationToken cancellationToken = default)
+    /// <param name="assignment">The unit and where its inputs and output live.</param>
+    /// <param name="tensorDone">Called after each tensor with the input bytes it consumed (progress, lease renewal).</param>
+    /// <param name="cancellationToken">Checked between tensors and copy chunks.</param>
+    public async Task<UnitResult> ExecuteAsync(UnitAssignment assignment, Action<long>? tensorDone, CancellationToken cancellationToken)
     {
-        var unit = plan.Unit;
         var stopwatch = Stopwatch.StartNew();
         var warnings = new List<string>();
-        var handles = new Dictionary<int, Microsoft.Win32.SafeHandles.SafeFileHandle>();
-        try
+        IMergeOutput? output = null;
+        foreach (var tensor in assignment.Unit.Tensors)
         {
-            foreach (var tensor in unit.Tensors)
+            cancellationToken.ThrowIfCancellationRequested();
+            output ??= stores.OpenOutput(assignment.OutputLocation, assignment.JobId);
+            await using var writer = output.OpenTensor(assignment.ShardFiles[tensor.Shard], tensor);
+            if (tensor.Kind == TensorKind.Copy)
             {
-                cancellationToken.ThrowIfCancellationRequested();
-                if (!handles.TryGetValue(tensor.Shard, out var handle))
-                {
-                    handles[tensor.Shard] = handle = File.OpenHandle(Path.Combine(plan.StagingDirectory, plan.ShardFiles[tensor.Shard]), FileMode.Open, FileAccess.Write, FileShare.ReadWrite);
-                }
+                await CopyAsync(assignment, tensor, writer, cancellationToken);
+            }
+            else
+            {
+                await MergeAsync(assignment, tensor, writer, warnings, cancellationToken);
+            }
 
-                if (tensor.Kind == TensorKind.Copy)
-                {
-                    Copy(plan, tensor, handle, cancellationToken);
-                }
-                else
-                {
-                    Merge(plan, tensor, handle, warnings);
-                }
-            }
-        }
-        finally
-        {
-            foreach (var handle in handles.Values)
-            {
-                handle.Dispose();
-            }
+            await writer.CompleteAsync(cancellationToken);
+            tensorDone?.Invoke(tensor.InputBytes);
         }
 
+        var unit = assignment.Unit;
         return new UnitResult(unit.Index, unit.InputBytes, unit.OutputBytes, stopwatch.Elapsed.TotalSeconds, warnings);
     }
 
-    private void Copy(UnitAssignment plan, TensorPlan tensor, Microsoft.Win32.SafeHandles.SafeFileHandle output, CancellationToken cancellationToken)
+    private async Task CopyAsync(UnitAssignment assignment, TensorPlan tensor, TensorWriter writer, CancellationToken cancellationToken)
     {
         var input = tensor.Inputs[0];
-        var folder = checkpoints.Get(plan.ModelPaths[input.Model]);
-        var buffer = ArrayPool<byte>.Shared.Rent(CopyChunkBytes);
+        var checkpoint = await checkpoints.GetAsync(assignment.ModelPaths[input.Model], cancellationToken);
+        using var source = await checkpoint.OpenTensorAsync(input.Tensor, cancellationToken);
+        var buffer = ArrayPool<byte>.Shared.Rent((int)Math.Min(CopyChunkBytes, Math.Max(1, tensor.ByteLength)));
         try
         {
             for (long done = 0; done < tensor.ByteLength; done += CopyChunkBytes)
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 var span = buffer.AsSpan(0, (int)Math.Min(CopyChunkBytes, tensor.ByteLength - done));
-                folder.ReadRaw(input.Tensor, done, span);
-                RandomAccess.Write(output, span, tensor.Offset + done);
+                source.ReadRaw(done, span);
+                writer.WriteRaw(done, span);
             }
         }
         finally
@@ -73,15 +67,15 @@ public sealed class WorkUnitExecutor(CheckpointCache checkpoints)
         }
     }
 
-    private void Merge(UnitAssignment plan, TensorPlan tensor, Microsoft.Win32.SafeHandles.SafeFileHandle output, List<string> warnings)
+    private async Task MergeAsync(UnitAssignment assignment, TensorPlan tensor, TensorWriter writer, List<string> warnings, CancellationToken cancellationToken)
     {
-        var opened = new List<IDisposable>();
+        var opened = new List<StoredTensor>();
         try
         {
-            TensorSource Open(TensorInput input)
+            async Task<TensorSource> OpenAsync(TensorInput input)
             {
-                var folder = checkpoints.Get(plan.ModelPaths[input.Model]);
-                var source = folder.OpenTensor(input.Tensor);
+                var checkpoint = await checkpoints.GetAsync(assignment.ModelPaths[input.Model], cancellationToken);
+                var source = await checkpoint.OpenTensorAsync(input.Tensor, cancellationToken);
                 opened.Add(source);
                 TensorSource view = source;
                 if (!source.Shape.SequenceEqual(tensor.Shape))
@@ -89,34 +83,39 @@ public sealed class WorkUnitExecutor(CheckpointCache checkpoints)
                     view = new CroppedTensorSource(view, tensor.Shape[0], tensor.Shape[1]);
                 }
 
-                var inputDType = folder.GetEntry(input.Tensor).DType;
-                return inputDType != tensor.ComputeDType && Precision.IsNarrowerThanFloat32(tensor.ComputeDType)
+                return source.DType != tensor.ComputeDType && Precision.IsNarrowerThanFloat32(tensor.ComputeDType)
                     ? new PrecisionTensorSource(view, tensor.ComputeDType)
                     : view;
             }
 
-            var method = MergeMethodRegistry.Get(plan.Method);
+            var baseSource = tensor.Base is null ? null : await OpenAsync(tensor.Base);
+            var models = new List<ModelTensor>();
+            foreach (var input in tensor.Inputs)
+            {
+                models.Add(new ModelTensor(input.Model, await OpenAsync(input), input.Parameters));
+            }
+
+            var method = MergeMethodRegistry.Get(assignment.Method);
             var sink = new CheckedOutputSink(
-                new EncodingTensorSink(output, tensor.Offset, tensor.OutputDType),
+                writer.Sink,
                 tensor.Name,
                 tensor.ComputeDType != tensor.OutputDType && Precision.IsNarrowerThanFloat32(tensor.ComputeDType) ? tensor.ComputeDType : null);
-            var context = new MergeTensorContext
+            method.Merge(new MergeTensorContext
             {
                 TensorName = tensor.Name,
                 Shape = tensor.Shape,
                 IsEmbedding = tensor.IsEmbedding,
-                Base = tensor.Base is null ? null : Open(tensor.Base),
+                Base = baseSource,
                 BaseModel = tensor.Base?.Model,
-                Models = tensor.Inputs.Select(i => new ModelTensor(i.Model, Open(i), i.Parameters)).ToList(),
+                Models = models,
                 Parameters = tensor.Parameters,
                 Seed = tensor.Seed,
                 Output = sink,
                 Warn = message => { lock (warnings) { warnings.Add($"{tensor.Name}: {message}"); } },
-            };
-            method.Merge(context);
+            });
             if (sink.Written != tensor.ElementCount)
             {
-                throw new MergeMethodException($"tensor '{tensor.Name}': merge_method '{plan.Method}' wrote {sink.Written} of {tensor.ElementCount} elements");
+                throw new MergeMethodException($"tensor '{tensor.Name}': merge_method '{assignment.Method}' wrote {sink.Written} of {tensor.ElementCount} elements");
             }
         }
         finally

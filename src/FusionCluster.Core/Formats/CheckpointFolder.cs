@@ -1,5 +1,7 @@
 using System.Text.Json;
+using System.Security.Cryptography;
 using System.Text.Json.Nodes;
+using FusionCluster.Core.Storage;
 
 namespace FusionCluster.Core.Formats;
 
@@ -7,7 +9,7 @@ namespace FusionCluster.Core.Formats;
 /// A Hugging Face checkpoint folder: config.json, safetensors weights (one file, or shards with an
 /// index) and tokenizer files. Opening reads only headers and small JSON files. Thread-safe.
 /// </summary>
-public sealed class CheckpointFolder : IDisposable
+public sealed class CheckpointFolder : ICheckpoint
 {
     public const string ConfigFileName = "config.json";
     public const string SingleFileName = "model.safetensors";
@@ -29,6 +31,7 @@ public sealed class CheckpointFolder : IDisposable
 
     private readonly Dictionary<string, SafetensorsFile> tensorFiles;
     private readonly List<SafetensorsFile> shards;
+    private readonly Lazy<IReadOnlyList<WeightFileInfo>> weightFiles;
 
     private CheckpointFolder(string path, JsonObject? config, List<SafetensorsFile> shards, Dictionary<string, SafetensorsFile> tensorFiles, string? indexPath, IReadOnlyList<string> auxiliary)
     {
@@ -40,10 +43,15 @@ public sealed class CheckpointFolder : IDisposable
         AuxiliaryFiles = auxiliary;
         ShardPaths = shards.Select(s => s.FilePath).ToList();
         TensorNames = shards.SelectMany(s => s.Tensors).Select(t => t.Name).ToList();
+        weightFiles = new Lazy<IReadOnlyList<WeightFileInfo>>(() => ShardPaths.Select(Fingerprint).ToList());
     }
 
     /// <summary>Full path of the folder.</summary>
     public string FolderPath { get; }
+
+    public string Location => FolderPath;
+
+    public IReadOnlyList<WeightFileInfo> WeightFiles => weightFiles.Value;
 
     /// <summary>config.json, or null when the folder has none. Shared: DeepClone before changing it.</summary>
     public JsonObject? Config { get; }
@@ -183,6 +191,14 @@ public sealed class CheckpointFolder : IDisposable
     /// <summary>Maps one tensor for reading as float32. Dispose the result to unmap it.</summary>
     public MappedTensorSource OpenTensor(string name) => FileOf(name).OpenTensor(name);
 
+    public ValueTask<StoredTensor> OpenTensorAsync(string name, CancellationToken cancellationToken) =>
+        ValueTask.FromResult<StoredTensor>(OpenTensor(name));
+
+    public async ValueTask<byte[]> ReadAuxiliaryFileAsync(string fileName, CancellationToken cancellationToken) =>
+        await File.ReadAllBytesAsync(
+            GetAuxiliaryFilePath(fileName) ?? throw new CheckpointException($"{FolderPath}: no file '{fileName}'"),
+            cancellationToken);
+
     /// <summary>Copies stored bytes of a tensor, for tensors copied through without decoding.</summary>
     public void ReadRaw(string name, long byteStart, Span<byte> destination) => FileOf(name).ReadRaw(name, byteStart, destination);
 
@@ -205,6 +221,22 @@ public sealed class CheckpointFolder : IDisposable
         tensorFiles.TryGetValue(name, out var file)
             ? file
             : throw new KeyNotFoundException($"{FolderPath}: no tensor '{name}'");
+
+    /// <summary>
+    /// Identifies a weight file by its size and the SHA-256 of its header (names, dtypes, shapes, offsets):
+    /// hashing every byte of a many-GB checkpoint would cost as much as the merge itself.
+    /// </summary>
+    private static WeightFileInfo Fingerprint(string path)
+    {
+        using var stream = File.OpenRead(path);
+        var prefix = new byte[8];
+        stream.ReadExactly(prefix);
+        var headerLength = (int)Math.Min(BitConverter.ToUInt64(prefix), (ulong)(stream.Length - 8));
+        var header = new byte[8 + headerLength];
+        prefix.CopyTo(header, 0);
+        stream.ReadExactly(header.AsSpan(8));
+        return new WeightFileInfo(Path.GetFileName(path), stream.Length, Convert.ToHexStringLower(SHA256.HashData(header)));
+    }
 
     private static JsonObject? ReadConfig(string folder)
     {

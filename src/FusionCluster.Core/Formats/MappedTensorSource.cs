@@ -1,5 +1,5 @@
 using System.IO.MemoryMappedFiles;
-using FusionCluster.Core.Methods;
+using FusionCluster.Core.Storage;
 using FusionCluster.Core.Tensors;
 
 namespace FusionCluster.Core.Formats;
@@ -9,13 +9,12 @@ namespace FusionCluster.Core.Formats;
 /// own tensor, so the address space and resident pages a merge touches stay proportional to the tensors
 /// open at once, not to the checkpoint. Dispose to unmap.
 /// </summary>
-public sealed unsafe class MappedTensorSource : TensorSource, IDisposable
+public sealed unsafe class MappedTensorSource : StoredTensor
 {
     // Bounds the byte span handed to the codec: spans are int-indexed and F64 tensors can exceed 2 GiB.
     private const int MaxChunkElements = 1 << 26;
 
     private readonly MemoryMappedViewAccessor? view;
-    private readonly long[] shape;
     private byte* pointer;
     private int disposed;
 
@@ -23,8 +22,6 @@ public sealed unsafe class MappedTensorSource : TensorSource, IDisposable
     {
         Entry = entry;
         FilePath = filePath;
-        shape = entry.Shape;
-        Shape = Array.AsReadOnly(shape);
         if (entry.ByteLength == 0)
         {
             // A zero-size view is an error on every platform; an empty tensor needs no mapping at all.
@@ -50,13 +47,9 @@ public sealed unsafe class MappedTensorSource : TensorSource, IDisposable
         }
     }
 
-    public TensorEntry Entry { get; }
+    public override TensorEntry Entry { get; }
 
     public string FilePath { get; }
-
-    public DType DType => Entry.DType;
-
-    public override IReadOnlyList<long> Shape { get; }
 
     public override void Read(long start, Span<float> destination)
     {
@@ -77,7 +70,7 @@ public sealed unsafe class MappedTensorSource : TensorSource, IDisposable
     }
 
     /// <summary>Copies stored bytes [byteStart, byteStart + destination.Length) of this tensor.</summary>
-    public void ReadRaw(long byteStart, Span<byte> destination)
+    public override void ReadRaw(long byteStart, Span<byte> destination)
     {
         CheckRange(byteStart, destination.Length, Entry.ByteLength, "byte");
         if (destination.IsEmpty)
@@ -88,7 +81,7 @@ public sealed unsafe class MappedTensorSource : TensorSource, IDisposable
         new ReadOnlySpan<byte>(Pointer() + byteStart, destination.Length).CopyTo(destination);
     }
 
-    public void Dispose()
+    protected override void Dispose(bool disposing)
     {
         if (Interlocked.Exchange(ref disposed, 1) != 0 || view is null)
         {

@@ -14,12 +14,11 @@ public static class Merges
             SpecText = yaml,
             SpecDirectory = specDirectory,
             SpecName = "spec.yaml",
-            OutputDirectory = outputDirectory,
+            Output = outputDirectory,
             Seed = seed,
             ShardSizeBytes = shardSizeBytes,
-            MaxParallelUnits = maxParallelUnits,
         };
-        return EmbeddedMerge.RunAsync(request, new ProgressReporter(quiet: true), TestContext.Current.CancellationToken);
+        return EmbeddedMerge.RunAsync(request, new ProgressReporter(quiet: true), maxParallelUnits, TestContext.Current.CancellationToken);
     }
 
     public static void AssertSucceeded(JobStatus status)

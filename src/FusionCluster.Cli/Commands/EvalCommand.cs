@@ -1,0 +1,123 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Json;
+using FusionCluster.Core.Formats;
+using FusionCluster.Evaluation.Datasets;
+using FusionCluster.Evaluation.Evaluators;
+
+namespace FusionCluster.Cli.Commands;
+
+/// <summary>
+/// fusion eval MODEL [--dataset FILE] [--compare DIR ...] [--base DIR] [--command CMD]: runs the chosen
+/// evaluators on a checkpoint folder and prints their metrics, one per line or as one JSON object.
+/// </summary>
+public static class EvalCommand
+{
+    public static Command Create()
+    {
+        var model = new Argument<DirectoryInfo>("model") { Description = "checkpoint folder to evaluate (e.g. a merge output)" };
+        var dataset = new Option<FileInfo?>("--dataset") { Description = "classifier accuracy on this dataset file (fusion dataset mnist writes one)" };
+        var split = new Option<string>("--split") { Description = "held-out, train or all", DefaultValueFactory = _ => "held-out" };
+        var classes = new Option<string?>("--classes") { Description = "accuracy on these classes only, e.g. 0-3" };
+        var compare = new Option<DirectoryInfo[]>("--compare") { Description = "tensor metrics against these models (repeatable; named by folder)", AllowMultipleArgumentsPerToken = true };
+        var baseModel = new Option<DirectoryInfo?>("--base") { Description = "base model for task-vector metrics (sign agreement, task cosine)" };
+        var externalCommand = new Option<string?>("--command") { Description = "shell command run with {model} replaced by the model path; its last stdout line is a JSON object of metrics" };
+        var timeout = new Option<double>("--timeout") { Description = "seconds --command may run", DefaultValueFactory = _ => 600 };
+        var json = new Option<bool>("--json") { Description = "print the metrics as one JSON object" };
+
+        var command = new Command("eval", "Evaluate a checkpoint: classifier accuracy, tensor metrics against other models, or an external command")
+        {
+            model, dataset, split, classes, compare, baseModel, externalCommand, timeout, json,
+        };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            var folder = parse.GetValue(model)!.FullName;
+            var evaluators = new List<IEvaluator>();
+            try
+            {
+                if (parse.GetValue(dataset) is { } datasetFile)
+                {
+                    var chosenSplit = parse.GetValue(split) switch
+                    {
+                        "held-out" => DatasetSplit.HeldOut,
+                        "train" => DatasetSplit.Train,
+                        "all" => DatasetSplit.All,
+                        var other => throw new FormatException($"--split {other}: expected held-out, train or all"),
+                    };
+                    var classList = parse.GetValue(classes) is { } text ? ClassSelection.Parse(text) : null;
+                    evaluators.Add(new AccuracyEvaluator(ImageDatasetFile.Read(datasetFile.FullName), chosenSplit, classList?.ToArray()));
+                }
+
+                var references = (parse.GetValue(compare) ?? []).Select(d => ReferenceModel.FromFolder(d.FullName)).ToList();
+                var baseFolder = parse.GetValue(baseModel)?.FullName;
+                if (references.Count > 0 || baseFolder is not null)
+                {
+                    evaluators.Add(new TensorMetricsEvaluator(references, baseFolder));
+                }
+
+                if (parse.GetValue(externalCommand) is { } commandLine)
+                {
+                    var seconds = parse.GetValue(timeout);
+                    if (!(seconds > 0) || double.IsInfinity(seconds))
+                    {
+                        throw new FormatException($"--timeout {seconds}: expected a positive number of seconds");
+                    }
+
+                    evaluators.Add(new ExternalCommandEvaluator(commandLine, TimeSpan.FromSeconds(seconds)));
+                }
+            }
+            catch (Exception e) when (e is FormatException or ArgumentException or DatasetFormatException)
+            {
+                return MergeCommand.Fail(Describe(e));
+            }
+
+            if (evaluators.Count == 0)
+            {
+                return MergeCommand.Fail("nothing to evaluate: give --dataset, --compare/--base or --command");
+            }
+
+            var metrics = new Dictionary<string, double>(StringComparer.Ordinal);
+            try
+            {
+                foreach (var evaluator in evaluators)
+                {
+                    foreach (var (name, value) in await evaluator.EvaluateAsync(folder, cancellationToken))
+                    {
+                        // A command may report a name another evaluator uses; neither value is dropped.
+                        metrics[metrics.ContainsKey(name) ? $"{evaluator.Name}/{name}" : name] = value;
+                    }
+                }
+            }
+            catch (OperationCanceledException)
+            {
+                return MergeCommand.Fail("cancelled", 130);
+            }
+            catch (Exception e) when (e is EvaluationException or CheckpointException or ArgumentException or IOException or UnauthorizedAccessException)
+            {
+                return MergeCommand.Fail(Describe(e));
+            }
+
+            if (parse.GetValue(json))
+            {
+                // NaN (an undefined cosine) has no JSON number; null says "no value".
+                var document = metrics.ToDictionary(m => m.Key, m => double.IsFinite(m.Value) ? (double?)m.Value : null);
+                System.Console.WriteLine(JsonSerializer.Serialize(document));
+            }
+            else
+            {
+                var width = metrics.Keys.Max(k => k.Length);
+                foreach (var (name, value) in metrics)
+                {
+                    System.Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{name.PadRight(width)}  {value:0.######}"));
+                }
+            }
+
+            return 0;
+        });
+        return command;
+    }
+
+    /// <summary>An exception's message for the one-line error, without .NET's "(Parameter 'x')" suffix.</summary>
+    private static string Describe(Exception e) =>
+        e is ArgumentException { ParamName: { } name } ? e.Message.Replace($" (Parameter '{name}')", "", StringComparison.Ordinal) : e.Message;
+}

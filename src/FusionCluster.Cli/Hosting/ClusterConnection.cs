@@ -1,0 +1,52 @@
+using FusionCluster.Grains;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Orleans.Configuration;
+
+namespace FusionCluster.Cli.Hosting;
+
+/// <summary>An Orleans client connected to a FusionCluster through its Redis membership table.</summary>
+public sealed class ClusterConnection : IAsyncDisposable
+{
+    public const string DefaultClusterId = "fusion-local";
+
+    private readonly IHost host;
+
+    private ClusterConnection(IHost host) => this.host = host;
+
+    public IClusterClient Client => host.Services.GetRequiredService<IClusterClient>();
+
+    public static async Task<ClusterConnection> ConnectAsync(string redis, string clusterId, CancellationToken cancellationToken)
+    {
+        var builder = Host.CreateApplicationBuilder();
+        builder.Logging.ClearProviders();
+        builder.Logging.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Error);
+        builder.UseOrleansClient(client => client
+            .UseRedisClustering(redis)
+            .Configure<ClusterOptions>(o =>
+            {
+                o.ServiceId = FusionClusterIdentity.ServiceId;
+                o.ClusterId = clusterId;
+            }));
+        builder.Services.AddFusionSerialization();
+        var host = builder.Build();
+        try
+        {
+            await host.StartAsync(cancellationToken).WaitAsync(TimeSpan.FromSeconds(30), cancellationToken);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            host.Dispose();
+            throw new InvalidOperationException($"cannot reach the cluster '{clusterId}' through Redis at {redis}: {e.Message}", e);
+        }
+
+        return new ClusterConnection(host);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await host.StopAsync(TimeSpan.FromSeconds(5));
+        host.Dispose();
+    }
+}

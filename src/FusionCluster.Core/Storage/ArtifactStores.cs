@@ -1,0 +1,20 @@
+namespace FusionCluster.Core.Storage;
+
+/// <summary>The configured stores; picks the one that handles a location.</summary>
+public sealed class ArtifactStores(IEnumerable<IArtifactStore> stores)
+{
+    private readonly IReadOnlyList<IArtifactStore> all = stores.ToList();
+
+    public IArtifactStore For(string location) =>
+        all.FirstOrDefault(s => s.Handles(location))
+        ?? throw new StorageException(location.Contains("://", StringComparison.Ordinal)
+            ? $"'{location}': no store is configured for this kind of location (az:// needs Fusion:Storage:Azure settings)"
+            : $"'{location}': no store handles this location");
+
+    public string Resolve(string location, string baseDirectory, bool mustExist) => For(location).Resolve(location, baseDirectory, mustExist);
+
+    public Task<ICheckpoint> OpenCheckpointAsync(string location, CancellationToken cancellationToken) =>
+        For(location).OpenCheckpointAsync(location, cancellationToken);
+
+    public IMergeOutput OpenOutput(string location, string jobId) => For(location).OpenOutput(location, jobId);
+}

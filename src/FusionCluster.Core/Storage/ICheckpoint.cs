@@ -1,0 +1,33 @@
+using System.Text.Json.Nodes;
+using FusionCluster.Core.Formats;
+
+namespace FusionCluster.Core.Storage;
+
+/// <summary>
+/// A Hugging Face checkpoint wherever it is stored. Opening reads headers and small JSON files only;
+/// tensor bytes are fetched one tensor at a time, when a work unit asks for them. Thread-safe.
+/// </summary>
+public interface ICheckpoint : IDisposable
+{
+    /// <summary>Where the checkpoint lives (a full local path or an az:// URI), for messages and reports.</summary>
+    string Location { get; }
+
+    /// <summary>config.json, or null when there is none. Shared: DeepClone before changing it.</summary>
+    JsonObject? Config { get; }
+
+    /// <summary>All tensor names, weight file by weight file, in data order.</summary>
+    IReadOnlyList<string> TensorNames { get; }
+
+    /// <summary>Names of the <see cref="CheckpointFolder.KnownAuxiliaryFileNames"/> present, in that list's order.</summary>
+    IReadOnlyList<string> AuxiliaryFiles { get; }
+
+    /// <summary>Size and header hash of every weight file, to identify the inputs of a merge.</summary>
+    IReadOnlyList<WeightFileInfo> WeightFiles { get; }
+
+    TensorEntry GetEntry(string name);
+
+    /// <summary>Makes one tensor readable. Dispose the result to release its memory or mapping.</summary>
+    ValueTask<StoredTensor> OpenTensorAsync(string name, CancellationToken cancellationToken);
+
+    ValueTask<byte[]> ReadAuxiliaryFileAsync(string fileName, CancellationToken cancellationToken);
+}

@@ -1,0 +1,29 @@
+using FusionCluster.Core.Planning;
+
+namespace FusionCluster.Core.Storage;
+
+/// <summary>
+/// The output of one merge job, staged where it will be published. Every silo that runs a unit of the
+/// job opens the same output (by location and job id) and writes its tensors at their planned places;
+/// the job publishes once every unit is done. Writing a tensor twice writes the same bytes to the same
+/// place, so retried units are harmless. Until <see cref="PublishAsync"/> completes, readers see no result.
+/// </summary>
+public interface IMergeOutput
+{
+    string Location { get; }
+
+    /// <summary>Fails when a published result is already there, unless <paramref name="overwrite"/>.</summary>
+    Task CheckAsync(bool overwrite, CancellationToken cancellationToken);
+
+    /// <summary>Creates the staged shards (sized and with their headers) before any unit writes.</summary>
+    Task PrepareAsync(MergePlan plan, CancellationToken cancellationToken);
+
+    /// <summary>Opens one planned tensor for writing; complete it with <see cref="TensorWriter.CompleteAsync"/>.</summary>
+    TensorWriter OpenTensor(string shardFileName, TensorPlan tensor);
+
+    /// <summary>Makes the result visible: shards, then <paramref name="files"/>, then the weights' entry point and manifest last.</summary>
+    Task PublishAsync(MergePlan plan, IReadOnlyList<PublishedFile> files, CancellationToken cancellationToken);
+
+    /// <summary>Removes everything staged; publishes nothing. Safe to call more than once.</summary>
+    Task DiscardAsync(CancellationToken cancellationToken);
+}

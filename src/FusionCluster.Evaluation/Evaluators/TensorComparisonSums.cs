@@ -1,0 +1,46 @@
+namespace FusionCluster.Evaluation.Evaluators;
+
+/// <summary>Running float64 sums comparing a model with one reference model (and optionally a base).</summary>
+internal sealed class TensorComparisonSums
+{
+    public double DistanceSquared { get; private set; }
+
+    public double Dot { get; private set; }
+
+    public double NormSquared { get; private set; }
+
+    public double TaskDot { get; private set; }
+
+    public double TaskNormSquared { get; private set; }
+
+    public long TaskNonZero { get; private set; }
+
+    public long SignAgreements { get; private set; }
+
+    public void Add(ReadOnlySpan<float> model, ReadOnlySpan<float> reference, ReadOnlySpan<float> baseValues, bool hasBase)
+    {
+        for (var i = 0; i < model.Length; i++)
+        {
+            double m = model[i], r = reference[i];
+            DistanceSquared += (m - r) * (m - r);
+            Dot += m * r;
+            NormSquared += r * r;
+            if (!hasBase)
+            {
+                continue;
+            }
+
+            double mergedDelta = m - baseValues[i], taskDelta = r - baseValues[i];
+            TaskDot += mergedDelta * taskDelta;
+            TaskNormSquared += taskDelta * taskDelta;
+            if (taskDelta != 0)
+            {
+                TaskNonZero++;
+                if (Math.Sign(mergedDelta) == Math.Sign(taskDelta))
+                {
+                    SignAgreements++;
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,192 @@
+using System.Buffers;
+using FusionCluster.Core.Formats;
+using FusionCluster.Core.Tensors;
+
+namespace FusionCluster.Evaluation.Evaluators;
+
+/// <summary>
+/// Compares a model's weights with reference models (typically a merge with its inputs), over all the
+/// evaluated model's floating point tensors taken together as one vector (each reference must have them,
+/// with the same shapes; tensors only a reference has are ignored). Per reference model r:
+/// <list type="bullet">
+/// <item><c>l2_distance/r</c>: ||m - r||.</item>
+/// <item><c>cosine/r</c>: m·r / (||m|| ||r||).</item>
+/// <item>with a base model b: <c>task_cosine/r</c>, the cosine of the task vectors m - b and r - b, and
+/// <c>sign_agreement/r</c>, the fraction of elements with r - b ≠ 0 where m - b has the same sign (a zero
+/// merged delta there counts as disagreement: that part of the task was dropped).</item>
+/// </list>
+/// plus <c>l2_distance/base</c> with a base. Tensors are read in chunks, so memory is a few chunk
+/// buffers whatever the model size; sums are in float64.
+/// </summary>
+public sealed class TensorMetricsEvaluator : IEvaluator
+{
+    private const int ChunkElements = 1 << 20;
+
+    private readonly IReadOnlyList<ReferenceModel> references;
+    private readonly string? baseFolder;
+
+    public TensorMetricsEvaluator(IReadOnlyList<ReferenceModel> references, string? baseFolder = null)
+    {
+        ArgumentNullException.ThrowIfNull(references);
+        if (references.Count == 0 && baseFolder is null)
+        {
+            throw new ArgumentException("tensor metrics need at least one reference model or a base model", nameof(references));
+        }
+
+        var duplicate = references.GroupBy(r => r.Name, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1);
+        if (duplicate is not null)
+        {
+            throw new ArgumentException($"two reference models are both named '{duplicate.Key}'; give them distinct names", nameof(references));
+        }
+
+        this.references = references;
+        this.baseFolder = baseFolder;
+    }
+
+    public string Name => "tensors";
+
+    public Task<IReadOnlyDictionary<string, double>> EvaluateAsync(string checkpointFolder, CancellationToken cancellationToken = default) =>
+        Task.Run(() => Evaluate(checkpointFolder, cancellationToken), cancellationToken);
+
+    public IReadOnlyDictionary<string, double> Evaluate(string checkpointFolder, CancellationToken cancellationToken = default)
+    {
+        var opened = new List<CheckpointFolder>();
+        try
+        {
+            var model = Open(checkpointFolder, opened);
+            var inputs = references.Select(r => Open(r.Folder, opened)).ToList();
+            var baseModel = baseFolder is null ? null : Open(baseFolder, opened);
+
+            var sums = references.Select(_ => new TensorComparisonSums()).ToArray();
+            double modelNormSquared = 0, baseDistanceSquared = 0;
+            var compared = 0;
+            var chunk = ArrayPool<float>.Shared.Rent(ChunkElements);
+            var baseChunk = ArrayPool<float>.Shared.Rent(ChunkElements);
+            var inputChunk = ArrayPool<float>.Shared.Rent(ChunkElements);
+            try
+            {
+                foreach (var name in model.TensorNames)
+                {
+                    var entry = model.GetEntry(name);
+                    if (!entry.DType.IsFloatingPoint())
+                    {
+                        continue;
+                    }
+
+                    compared++;
+                    using var source = model.OpenTensor(name);
+                    using var baseSource = baseModel is null ? null : OpenMatching(baseModel, "base", name, entry);
+                    var inputSources = new List<MappedTensorSource>(inputs.Count);
+                    try
+                    {
+                        for (var r = 0; r < inputs.Count; r++)
+                        {
+                            inputSources.Add(OpenMatching(inputs[r], references[r].Name, name, entry));
+                        }
+
+                        for (long start = 0; start < entry.ElementCount; start += ChunkElements)
+                        {
+                            cancellationToken.ThrowIfCancellationRequested();
+                            var length = (int)Math.Min(ChunkElements, entry.ElementCount - start);
+                            var m = chunk.AsSpan(0, length);
+                            source.Read(start, m);
+                            var b = baseChunk.AsSpan(0, length);
+                            if (baseSource is not null)
+                            {
+                                baseSource.Read(start, b);
+                            }
+
+                            for (var i = 0; i < length; i++)
+                            {
+                                modelNormSquared += (double)m[i] * m[i];
+                                if (baseSource is not null)
+                                {
+                                    var d = (double)m[i] - b[i];
+                                    baseDistanceSquared += d * d;
+                                }
+                            }
+
+                            for (var r = 0; r < inputSources.Count; r++)
+                            {
+                                var x = inputChunk.AsSpan(0, length);
+                                inputSources[r].Read(start, x);
+                                sums[r].Add(m, x, baseSource is null ? default : b, baseSource is not null);
+                            }
+                        }
+                    }
+                    finally
+                    {
+                        inputSources.ForEach(s => s.Dispose());
+                    }
+                }
+            }
+            finally
+            {
+                ArrayPool<float>.Shared.Return(chunk);
+                ArrayPool<float>.Shared.Return(baseChunk);
+                ArrayPool<float>.Shared.Return(inputChunk);
+            }
+
+            if (compared == 0)
+            {
+                throw new EvaluationException($"{model.FolderPath}: no floating point tensors to compare");
+            }
+
+            var metrics = new Dictionary<string, double>(StringComparer.Ordinal);
+            for (var r = 0; r < references.Count; r++)
+            {
+                var s = sums[r];
+                var name = references[r].Name;
+                metrics[$"l2_distance/{name}"] = Math.Sqrt(s.DistanceSquared);
+                metrics[$"cosine/{name}"] = Cosine(s.Dot, modelNormSquared, s.NormSquared);
+                if (baseModel is not null)
+                {
+                    metrics[$"task_cosine/{name}"] = Cosine(s.TaskDot, baseDistanceSquared, s.TaskNormSquared);
+                    metrics[$"sign_agreement/{name}"] = s.TaskNonZero == 0 ? double.NaN : (double)s.SignAgreements / s.TaskNonZero;
+                }
+            }
+
+            if (baseModel is not null)
+            {
+                metrics["l2_distance/base"] = Math.Sqrt(baseDistanceSquared);
+            }
+
+            return metrics;
+        }
+        finally
+        {
+            opened.ForEach(c => c.Dispose());
+        }
+    }
+
+    /// <summary>NaN when either vector is zero: the angle is undefined, and 0 would claim orthogonality.</summary>
+    private static double Cosine(double dot, double normSquaredA, double normSquaredB) =>
+        normSquaredA == 0 || normSquaredB == 0 ? double.NaN : dot / Math.Sqrt(normSquaredA * normSquaredB);
+
+    private static CheckpointFolder Open(string folder, List<CheckpointFolder> opened)
+    {
+        var checkpoint = CheckpointFolder.Open(folder);
+        opened.Add(checkpoint);
+        return checkpoint;
+    }
+
+    private static MappedTensorSource OpenMatching(CheckpointFolder other, string otherName, string tensor, TensorEntry expected)
+    {
+        if (!other.TryGetEntry(tensor, out var entry))
+        {
+            throw new EvaluationException($"{other.FolderPath} ('{otherName}'): no tensor '{tensor}' to compare with the evaluated model's");
+        }
+
+        if (!entry.Shape.SequenceEqual(expected.Shape))
+        {
+            throw new EvaluationException($"{other.FolderPath} ('{otherName}'): tensor '{tensor}' has shape {entry.ShapeText}, the evaluated model's has {expected.ShapeText}");
+        }
+
+        if (!entry.DType.IsFloatingPoint())
+        {
+            throw new EvaluationException($"{other.FolderPath} ('{otherName}'): tensor '{tensor}' is {entry.DType.SafetensorsName()}, not floating point like the evaluated model's");
+        }
+
+        return other.OpenTensor(tensor);
+    }
+}

@@ -1,0 +1,10 @@
+namespace FusionCluster.Grains.Abstractions;
+
+public enum JobEventKind
+{
+    StateChanged,
+    UnitStarted,
+    UnitFinished,
+    UnitFailed,
+    UnitRequeued,
+}

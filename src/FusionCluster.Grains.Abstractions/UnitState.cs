@@ -1,0 +1,9 @@
+namespace FusionCluster.Grains.Abstractions;
+
+public enum UnitState
+{
+    Pending,
+    Running,
+    Done,
+    Failed,
+}

@@ -1,0 +1,32 @@
+using FusionCluster.Grains.Abstractions;
+
+namespace FusionCluster.Grains.Jobs;
+
+/// <summary>Everything a job must remember to resume after its silo, or the whole cluster, restarts.</summary>
+[GenerateSerializer, Alias("fc.MergeJobState")]
+public sealed class MergeJobState
+{
+    [Id(0)] public MergeRequest? Request { get; set; }
+
+    /// <summary>The plan as JSON: plans are Core types, which stay free of Orleans serializers.</summary>
+    [Id(1)] public string? PlanJson { get; set; }
+
+    [Id(2)] public string? OutputLocation { get; set; }
+
+    [Id(3)] public JobState State { get; set; }
+
+    [Id(4)] public string? Error { get; set; }
+
+    [Id(5)] public List<string> Warnings { get; set; } = [];
+
+    [Id(6)] public UnitRecord[] Units { get; set; } = [];
+
+    [Id(7)] public DateTimeOffset SubmittedAt { get; set; }
+
+    [Id(8)] public DateTimeOffset? FinishedAt { get; set; }
+
+    /// <summary>Seconds the job has run before its current activation.</summary>
+    [Id(9)] public double EarlierSeconds { get; set; }
+
+    [Id(10)] public int Retries { get; set; }
+}

@@ -1,0 +1,3 @@
+using FusionCluster.Silo;
+
+return await SiloProgram.RunAsync(args);

@@ -1,0 +1,88 @@
+using System.Diagnostics;
+using FusionCluster.Evaluation.Datasets;
+using FusionCluster.Evaluation.Evaluators;
+using FusionCluster.Evaluation.Models;
+using FusionCluster.Evaluation.Tests.Support;
+using FusionCluster.Evaluation.Training;
+
+namespace FusionCluster.Evaluation.Tests.Training;
+
+[Collection(TorchCollection.Name)]
+public sealed class ClassifierTrainerTests(MnistData mnist)
+{
+    [Fact]
+    public void The_same_seed_gives_a_byte_identical_mlp_and_another_seed_does_not()
+    {
+        using var temp = new TempDirectory();
+        var options = new TrainingOptions { HiddenSizes = [32], MaxSamples = 1500, Epochs = 2, Seed = 11 };
+
+        ClassifierTrainer.TrainAndSave(mnist.Dataset, options, temp.Combine("a"), TestContext.Current.CancellationToken);
+        ClassifierTrainer.TrainAndSave(mnist.Dataset, options, temp.Combine("b"), TestContext.Current.CancellationToken);
+        ClassifierTrainer.TrainAndSave(mnist.Dataset, options with { Seed = 12 }, temp.Combine("c"), TestContext.Current.CancellationToken);
+
+        var a = File.ReadAllBytes(temp.Combine("a", "model.safetensors"));
+        Assert.Equal(a, File.ReadAllBytes(temp.Combine("b", "model.safetensors")));
+        Assert.NotEqual(a, File.ReadAllBytes(temp.Combine("c", "model.safetensors")));
+    }
+
+    [Fact]
+    public void The_same_seed_gives_a_byte_identical_cnn_fine_tune()
+    {
+        using var temp = new TempDirectory();
+        var scratch = new TrainingOptions { Architecture = ClassifierArchitecture.Cnn, ConvChannels = [4, 8], HiddenSizes = [], MaxSamples = 600, Seed = 2 };
+        ClassifierTrainer.TrainAndSave(mnist.Dataset, scratch, temp.Combine("base"), TestContext.Current.CancellationToken);
+        var fineTune = new TrainingOptions { BaseCheckpoint = temp.Combine("base"), Classes = [0, 1], MaxSamples = 300, Seed = 5, Optimizer = TrainingOptimizer.Sgd, LearningRate = 0.05 };
+
+        ClassifierTrainer.TrainAndSave(mnist.Dataset, fineTune, temp.Combine("a"), TestContext.Current.CancellationToken);
+        ClassifierTrainer.TrainAndSave(mnist.Dataset, fineTune, temp.Combine("b"), TestContext.Current.CancellationToken);
+
+        Assert.Equal(File.ReadAllBytes(temp.Combine("a", "model.safetensors")), File.ReadAllBytes(temp.Combine("b", "model.safetensors")));
+        Assert.NotEqual(File.ReadAllBytes(temp.Combine("base", "model.safetensors")), File.ReadAllBytes(temp.Combine("a", "model.safetensors")));
+    }
+
+    [Fact]
+    public void A_few_seconds_of_mlp_training_recognises_well_above_chance_of_the_held_out_digits()
+    {
+        using var temp = new TempDirectory();
+        var clock = Stopwatch.StartNew();
+        var summary = ClassifierTrainer.TrainAndSave(mnist.Dataset, new TrainingOptions { Epochs = 2, Seed = 1 }, temp.Path, TestContext.Current.CancellationToken);
+        var trained = clock.Elapsed;
+
+        var metrics = new AccuracyEvaluator(mnist.Dataset).Evaluate(temp.Path, TestContext.Current.CancellationToken);
+
+        Assert.Equal(mnist.Dataset.TrainCount, summary.Samples);
+        Assert.True(metrics["accuracy"] > 0.85, $"held-out accuracy {metrics["accuracy"]:P1} after {trained.TotalSeconds:F1} s of training");
+        Assert.True(trained < TimeSpan.FromSeconds(20), $"training took {trained.TotalSeconds:F1} s");
+    }
+
+    [Fact]
+    public void Fine_tuning_on_some_classes_keeps_the_architecture_and_leans_towards_those_classes()
+    {
+        using var temp = new TempDirectory();
+        ClassifierTrainer.TrainAndSave(mnist.Dataset, new TrainingOptions { HiddenSizes = [32], MaxSamples = 2000, Seed = 4 }, temp.Combine("base"), TestContext.Current.CancellationToken);
+        var summary = ClassifierTrainer.TrainAndSave(
+            mnist.Dataset,
+            new TrainingOptions { BaseCheckpoint = temp.Combine("base"), Classes = [3, 8], Epochs = 2, Seed = 4, HiddenSizes = [999] },
+            temp.Combine("ft"), TestContext.Current.CancellationToken);
+
+        var baseOnThree = new AccuracyEvaluator(mnist.Dataset, classes: [3]).Evaluate(temp.Combine("base"), TestContext.Current.CancellationToken)["accuracy"];
+        var tunedOnThree = new AccuracyEvaluator(mnist.Dataset, classes: [3]).Evaluate(temp.Combine("ft"), TestContext.Current.CancellationToken)["accuracy"];
+        var tunedOnOthers = new AccuracyEvaluator(mnist.Dataset, classes: [0, 1, 2, 4, 5, 6, 7, 9]).Evaluate(temp.Combine("ft"), TestContext.Current.CancellationToken)["accuracy"];
+
+        Assert.Equal(mnist.Dataset.Indices(DatasetSplit.Train, [3, 8]).Length, summary.Samples);
+        Assert.Equal(File.ReadAllText(temp.Combine("base", "config.json")), File.ReadAllText(temp.Combine("ft", "config.json")));
+        Assert.True(tunedOnThree >= baseOnThree, $"class 3: base {baseOnThree:P1}, fine-tune {tunedOnThree:P1}");
+        // Trained only on 3s and 8s, it forgets the rest: the classic catastrophic forgetting that merging repairs.
+        Assert.True(tunedOnOthers < 0.5, $"other classes after fine-tuning on 3 and 8: {tunedOnOthers:P1}");
+    }
+
+    [Fact]
+    public void Asking_for_classes_the_training_split_lacks_is_an_error()
+    {
+        var dataset = new ImageDataset(1, 1, 1, 1, 1, 3, [0, 0], [0, 2]);
+
+        var error = Assert.Throws<ArgumentException>(() => ClassifierTrainer.Train(dataset, new TrainingOptions { Classes = [2] }, out _, TestContext.Current.CancellationToken));
+
+        Assert.Contains("no samples of classes 2", error.Message, StringComparison.Ordinal);
+    }
+}

@@ -1,0 +1,36 @@
+using FusionCluster.Grains;
+using Microsoft.Extensions.DependencyInjection;
+using Orleans.Configuration;
+using Orleans.TestingHost;
+
+namespace FusionCluster.Grains.Tests.Jobs;
+
+/// <summary>An in-process Orleans cluster of worker silos (three unless told) with fast failure detection and short leases.</summary>
+public static class WorkerCluster
+{
+    public static async Task<InProcessTestCluster> StartAsync(int unitSlots, short silos = 3)
+    {
+        var builder = new InProcessTestClusterBuilder(initialSilosCount: silos);
+        builder.ConfigureSilo((_, silo) =>
+        {
+            silo.AddMemoryGrainStorage(FusionStorageNames.Jobs)
+                .UseInMemoryReminderService()
+                .AddFusionSilo(new WorkerProfile { UnitSlots = unitSlots });
+            silo.Configure<ClusterMembershipOptions>(o =>
+            {
+                o.NumMissedProbesLimit = 1;
+                o.NumVotesForDeathDeclaration = 1;
+                o.ProbeTimeout = TimeSpan.FromSeconds(1);
+            });
+            silo.Services.Configure<FusionCluster.Grains.Jobs.JobOptions>(o =>
+            {
+                o.LeaseDuration = TimeSpan.FromSeconds(5);
+                o.HeartbeatInterval = TimeSpan.FromMilliseconds(500);
+            });
+        });
+        builder.ConfigureClient(client => client.Services.AddFusionSerialization());
+        var cluster = builder.Build();
+        await cluster.DeployAsync();
+        return cluster;
+    }
+}

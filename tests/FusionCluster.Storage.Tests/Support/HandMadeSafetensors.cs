@@ -1,0 +1,33 @@
+using System.Buffers.Binary;
+using System.Text;
+
+namespace FusionCluster.Storage.Tests.Support;
+
+/// <summary>Builds safetensors bytes by hand, independently of the repository's writer.</summary>
+internal static class HandMadeSafetensors
+{
+    public static byte[] Build(string json, byte[] data, ulong? declaredLength = null)
+    {
+        var header = Encoding.UTF8.GetBytes(json);
+        var bytes = new byte[8 + header.Length + data.Length];
+        BinaryPrimitives.WriteUInt64LittleEndian(bytes, declaredLength ?? (ulong)header.Length);
+        header.CopyTo(bytes, 8);
+        data.CopyTo(bytes, 8 + header.Length);
+        return bytes;
+    }
+
+    public static byte[] Floats(params float[] values)
+    {
+        var bytes = new byte[values.Length * 4];
+        for (var i = 0; i < values.Length; i++)
+        {
+            BinaryPrimitives.WriteSingleLittleEndian(bytes.AsSpan(i * 4), values[i]);
+        }
+
+        return bytes;
+    }
+
+    /// <summary>A valid file with one F32 tensor "w" of the given values.</summary>
+    public static byte[] OneTensor(string name, params float[] values) =>
+        Build($$$"""{"{{{name}}}":{"dtype":"F32","shape":[{{{values.Length}}}],"data_offsets":[0,{{{values.Length * 4}}}]}}""", Floats(values));
+}
