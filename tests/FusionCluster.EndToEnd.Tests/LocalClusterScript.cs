@@ -1,0 +1,77 @@
+using System.Diagnostics;
+using System.Globalization;
+using FusionCluster.TestSupport;
+
+namespace FusionCluster.EndToEnd.Tests;
+
+/// <summary>Drives deploy/local/cluster with its own state folder and free ports, and tears it down.</summary>
+public sealed class LocalClusterScript : IAsyncDisposable
+{
+    private readonly string home = Directory.CreateTempSubdirectory("fusion-e2e-cluster-").FullName;
+    private readonly Dictionary<string, string> environment;
+
+    public LocalClusterScript(IReadOnlyDictionary<string, string>? siloEnvironment = null)
+    {
+        RedisPort = FreePort.Next();
+        BlobPort = FreePort.Next();
+        environment = new Dictionary<string, string>(siloEnvironment ?? new Dictionary<string, string>()) { ["FUSION_LOCAL_HOME"] = home };
+    }
+
+    public int RedisPort { get; }
+
+    public int BlobPort { get; }
+
+    public string Redis => $"127.0.0.1:{RedisPort.ToString(CultureInfo.InvariantCulture)}";
+
+    public string BlobConnection => AzuriteProcess.ConnectionStringFor(BlobPort);
+
+    public Task UpAsync(int silos, CancellationToken cancellationToken) =>
+        RunAsync(cancellationToken, "up", "--silos", silos.ToString(CultureInfo.InvariantCulture), "--redis-port", RedisPort.ToString(CultureInfo.InvariantCulture), "--blob-port", BlobPort.ToString(CultureInfo.InvariantCulture));
+
+    public Task KillSiloAsync(int number, CancellationToken cancellationToken) =>
+        RunAsync(cancellationToken, "kill-silo", number.ToString(CultureInfo.InvariantCulture));
+
+    public async Task<string> RunAsync(CancellationToken cancellationToken, params string[] arguments)
+    {
+        var start = new ProcessStartInfo(Path.Combine(RepositoryRoot.Find(), "deploy", "local", "cluster"))
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        foreach (var (key, value) in environment)
+        {
+            start.Environment[key] = value;
+        }
+
+        using var process = Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEndAsync(cancellationToken);
+        var errors = process.StandardError.ReadToEndAsync(cancellationToken);
+        await process.WaitForExitAsync(cancellationToken).WaitAsync(TimeSpan.FromMinutes(10), cancellationToken);
+        if (process.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"deploy/local/cluster {string.Join(' ', arguments)} exited {process.ExitCode}:\n{await output}\n{await errors}");
+        }
+
+        return await output;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        try
+        {
+            await RunAsync(CancellationToken.None, "down", "--purge");
+        }
+        finally
+        {
+            if (Directory.Exists(home))
+            {
+                Directory.Delete(home, recursive: true);
+            }
+        }
+    }
+}
