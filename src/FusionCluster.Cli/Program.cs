@@ -12,6 +12,7 @@ var root = new RootCommand("FusionCluster: merge deep-learning models (mergekit-
     StatusCommand.Create(),
     JobsCommand.Create(),
     CancelCommand.Create(),
+    SilosCommand.Create(),
     DatasetCommand.Create(),
     TrainCommand.Create(),
     EvalCommand.Create(),

@@ -14,4 +14,7 @@ public interface IWorkerGrain : IGrainWithStringKey
     /// <summary>Stops the job's units on this silo; they report <see cref="UnitOutcome.Returned"/>.</summary>
     [Alias("CancelJob")]
     Task CancelJob(string jobId);
+
+    [Alias("GetLoad")]
+    Task<WorkerLoad> GetLoad();
 }

@@ -26,6 +26,9 @@ public sealed class WorkerGrain(
 
     private readonly Dictionary<(string Job, int Unit), HeldUnit> held = [];
     private readonly CancellationTokenSource stopping = new();
+    private readonly Queue<(DateTimeOffset At, long Bytes)> finished = new();
+    private int runningNow;
+    private long completed;
     private SemaphoreSlim? slots;
     private IGrainTimer? heartbeat;
 
@@ -85,6 +88,19 @@ public sealed class WorkerGrain(
         await Task.WhenAll(units.Select(u => u.Run));
     }
 
+    public Task<WorkerLoad> GetLoad()
+    {
+        var window = TimeSpan.FromMinutes(1);
+        var since = DateTimeOffset.UtcNow - window;
+        while (finished.TryPeek(out var oldest) && oldest.At < since)
+        {
+            finished.Dequeue();
+        }
+
+        var bytes = finished.Sum(f => f.Bytes) + held.Values.Sum(h => Interlocked.Read(ref h.BytesDone));
+        return Task.FromResult(new WorkerLoad(runningNow, held.Count - runningNow, completed, bytes / window.TotalSeconds));
+    }
+
     private async Task RunAsync(string jobId, UnitDispatch dispatch, HeldUnit unit)
     {
         var index = dispatch.Assignment.Unit.Index;
@@ -94,10 +110,13 @@ public sealed class WorkerGrain(
         {
             await slots!.WaitAsync(unit.Cancellation.Token);
             acquired = true;
+            runningNow++;
             var result = await Task.Run(
                 () => executor.ExecuteAsync(dispatch.Assignment, bytes => Interlocked.Add(ref unit.BytesDone, bytes), unit.Cancellation.Token),
                 unit.Cancellation.Token);
             report = new UnitReport { Unit = index, Attempt = dispatch.Attempt, Silo = SiloKey, Outcome = UnitOutcome.Succeeded, Result = result };
+            completed++;
+            finished.Enqueue((DateTimeOffset.UtcNow, result.InputBytes));
         }
         catch (OperationCanceledException) when (unit.Cancellation.IsCancellationRequested)
         {
@@ -120,6 +139,7 @@ public sealed class WorkerGrain(
         {
             if (acquired)
             {
+                runningNow--;
                 slots!.Release();
             }
         }
@@ -176,16 +196,5 @@ public sealed class WorkerGrain(
                 logger.LogInformation("Job {Job}: lease renewal failed ({Error}); will try again", job.Key, e.Message);
             }
         }
-    }
-
-    private sealed class HeldUnit(int attempt, CancellationTokenSource cancellation)
-    {
-        public long BytesDone;
-
-        public int Attempt { get; } = attempt;
-
-        public CancellationTokenSource Cancellation { get; } = cancellation;
-
-        public Task Run { get; set; } = Task.CompletedTask;
     }
 }
