@@ -33,14 +33,7 @@ public sealed class ClusterMergeTests : IDisposable
     public async Task A_silo_killed_mid_job_on_a_real_local_cluster_changes_no_output_byte()
     {
         var cancellation = TestContext.Current.CancellationToken;
-        SynthCommand.Write(root, 70_000_000, DType.BF16, fineTunes: 2, seed: 7);
-        var spec = Path.Combine(root, "ties.yaml");
-        var embedded = await EmbeddedMerge.RunAsync(
-            new MergeRequest { SpecText = await File.ReadAllTextAsync(spec, cancellation), SpecDirectory = root, Output = Path.Combine(root, "embedded") },
-            new ProgressReporter(quiet: true),
-            unitSlots: 0,
-            cancellation);
-        Assert.True(embedded.State == JobState.Succeeded, embedded.Error);
+        var spec = await EmbeddedReferenceAsync("ties.yaml", cancellation);
 
         await using var cluster = new LocalClusterScript(FastFailureDetection);
         await cluster.UpAsync(silos: 3, cancellation);
@@ -70,7 +63,71 @@ public sealed class ClusterMergeTests : IDisposable
         Assert.True(status.State == JobState.Succeeded, $"job ended {status.State}: {status.Error}");
         Assert.True(status.Retries > 0, $"{victim} was killed while running a unit, so some unit must have run again");
 
-        var published = await DownloadAsync(cluster.BlobConnection, "merges", "e2e/", cancellation);
+        await AssertSameAsEmbeddedAsync(cluster, "e2e/", cancellation);
+    }
+
+    [Fact]
+    public async Task A_job_resumes_after_the_whole_cluster_restarts()
+    {
+        var cancellation = TestContext.Current.CancellationToken;
+        var spec = await EmbeddedReferenceAsync("linear.yaml", cancellation);
+
+        await using var cluster = new LocalClusterScript(FastFailureDetection);
+        await cluster.UpAsync(silos: 2, cancellation);
+        var jobId = (await FusionAsync(cancellation, "submit", spec, "--out", "az://merges/restart", "--cluster", cluster.Redis, "--max-units", "1")).Trim();
+        JobStatus status;
+        await using (var connection = await ClusterConnection.ConnectAsync(cluster.Redis, ClusterConnection.DefaultClusterId, cancellation))
+        {
+            var job = connection.Client.GetGrain<IMergeJobGrain>(jobId);
+            do
+            {
+                await Task.Delay(100, cancellation);
+                status = await job.GetStatus();
+            }
+            while (status.UnitsDone < 2 && !status.IsFinished);
+        }
+
+        Assert.True(status.State == JobState.Running, $"the job must still be running when the cluster goes down, but is {status.State}");
+        var doneBeforeRestart = status.UnitsDone;
+        await cluster.RunAsync(cancellation, "down");
+        await cluster.UpAsync(silos: 2, cancellation);
+
+        await using (var connection = await ClusterConnection.ConnectAsync(cluster.Redis, ClusterConnection.DefaultClusterId, cancellation))
+        {
+            var job = connection.Client.GetGrain<IMergeJobGrain>(jobId);
+            status = await job.GetStatus();
+            Assert.True(status.UnitsDone >= doneBeforeRestart, $"the restarted job forgot finished units: {status.UnitsDone} < {doneBeforeRestart}");
+            var deadline = DateTime.UtcNow.AddMinutes(5);
+            while (!status.IsFinished && DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(200, cancellation);
+                status = await job.GetStatus();
+            }
+        }
+
+        Assert.True(status.State == JobState.Succeeded, $"job ended {status.State}: {status.Error}");
+        await AssertSameAsEmbeddedAsync(cluster, "restart/", cancellation);
+    }
+
+    public void Dispose() => Directory.Delete(root, recursive: true);
+
+    /// <summary>Synthesizes the models and runs <paramref name="specName"/> on an embedded silo into root/embedded.</summary>
+    private async Task<string> EmbeddedReferenceAsync(string specName, CancellationToken cancellation)
+    {
+        SynthCommand.Write(root, 70_000_000, DType.BF16, fineTunes: 2, seed: 7);
+        var spec = Path.Combine(root, specName);
+        var embedded = await EmbeddedMerge.RunAsync(
+            new MergeRequest { SpecText = await File.ReadAllTextAsync(spec, cancellation), SpecDirectory = root, Output = Path.Combine(root, "embedded") },
+            new ProgressReporter(quiet: true),
+            unitSlots: 0,
+            cancellation);
+        Assert.True(embedded.State == JobState.Succeeded, embedded.Error);
+        return spec;
+    }
+
+    private async Task AssertSameAsEmbeddedAsync(LocalClusterScript cluster, string prefix, CancellationToken cancellation)
+    {
+        var published = await DownloadAsync(cluster.BlobConnection, "merges", prefix, cancellation);
         var expected = Directory.EnumerateFiles(Path.Combine(root, "embedded")).ToDictionary(f => Path.GetFileName(f), f => Hash(File.ReadAllBytes(f)));
         Assert.Equal(expected.Keys.Order(StringComparer.Ordinal), published.Keys.Order(StringComparer.Ordinal));
         foreach (var (name, hash) in expected.Where(e => e.Key is not (MergeArtifacts.ReportFileName or MergeManifest.FileName)))
@@ -78,8 +135,6 @@ public sealed class ClusterMergeTests : IDisposable
             Assert.True(hash == published[name], $"{name}: the cluster's blob differs from the embedded run's file");
         }
     }
-
-    public void Dispose() => Directory.Delete(root, recursive: true);
 
     /// <summary>While the job's own silo is being declared dead, calls to it fail for a few seconds.</summary>
     private static async Task<JobStatus> GetStatusEventuallyAsync(IMergeJobGrain job, CancellationToken cancellation)

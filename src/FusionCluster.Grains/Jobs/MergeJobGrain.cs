@@ -453,32 +453,38 @@ public sealed class MergeJobGrain(
         var jobCap = State.Request!.MaxParallelUnits > 0 ? State.Request.MaxParallelUnits : int.MaxValue;
         var now = DateTimeOffset.UtcNow;
 
-        // Fill the silos with the most free room first, so that a silo that has just joined takes work at once.
-        foreach (var silo in active.OrderByDescending(s => (s.Slots * settings.QueueFactor) - inFlight.GetValueOrDefault(s.Key)).ThenBy(s => s.Key, StringComparer.Ordinal))
+        // One unit at a time to the least loaded silo (in-flight units per slot), so that work spreads over
+        // every silo and a silo that has just joined takes units at once.
+        var batches = new Dictionary<WorkerSilo, List<UnitDispatch>>();
+        while (ready.Count > 0 && running.Count < jobCap)
         {
-            var room = Math.Min((int)Math.Ceiling(silo.Slots * settings.QueueFactor) - inFlight.GetValueOrDefault(silo.Key), jobCap - running.Count);
-            if (room <= 0 || ready.Count == 0)
+            var silo = active
+                .Where(s => inFlight.GetValueOrDefault(s.Key) < (int)Math.Ceiling(s.Slots * settings.QueueFactor))
+                .OrderBy(s => (double)inFlight.GetValueOrDefault(s.Key) / s.Slots)
+                .ThenBy(s => s.Key, StringComparer.Ordinal)
+                .FirstOrDefault();
+            if (silo is null)
             {
-                continue;
+                break;
             }
 
-            var batch = new List<UnitDispatch>(Math.Min(room, ready.Count));
-            while (batch.Count < room && ready.Count > 0)
-            {
-                var index = ready.Min;
-                ready.Remove(index);
-                var unit = State.Units[index];
-                unit.State = UnitState.Running;
-                unit.Attempt++;
-                unit.SiloKey = silo.Key;
-                unit.SiloName = silo.Name;
-                unit.LeaseExpires = now + settings.LeaseDuration;
-                running.Add(index);
-                inFlight[silo.Key] = inFlight.GetValueOrDefault(silo.Key) + 1;
-                batch.Add(new UnitDispatch(unit.Attempt, UnitAssignment.For(JobId, plan!, plan!.Units[index], State.OutputLocation!)));
-                Notify(new JobEvent { JobId = JobId, Kind = JobEventKind.UnitStarted, At = now, State = State.State, Unit = index, Silo = silo.Name });
-            }
+            var index = ready.Min;
+            ready.Remove(index);
+            var unit = State.Units[index];
+            unit.State = UnitState.Running;
+            unit.Attempt++;
+            unit.SiloKey = silo.Key;
+            unit.SiloName = silo.Name;
+            unit.LeaseExpires = now + settings.LeaseDuration;
+            running.Add(index);
+            inFlight[silo.Key] = inFlight.GetValueOrDefault(silo.Key) + 1;
+            var batch = batches.TryGetValue(silo, out var existing) ? existing : batches[silo] = [];
+            batch.Add(new UnitDispatch(unit.Attempt, UnitAssignment.For(JobId, plan!, plan!.Units[index], State.OutputLocation!)));
+            Notify(new JobEvent { JobId = JobId, Kind = JobEventKind.UnitStarted, At = now, State = State.State, Unit = index, Silo = silo.Name });
+        }
 
+        foreach (var (silo, batch) in batches)
+        {
             dirty = true;
             _ = SendAsync(silo, batch);
         }

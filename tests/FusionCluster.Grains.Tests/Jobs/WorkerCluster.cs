@@ -1,4 +1,5 @@
 using FusionCluster.Grains;
+using FusionCluster.Grains.Abstractions;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.Configuration;
 using Orleans.TestingHost;
@@ -8,14 +9,18 @@ namespace FusionCluster.Grains.Tests.Jobs;
 /// <summary>An in-process Orleans cluster of worker silos (three unless told) with fast failure detection and short leases.</summary>
 public static class WorkerCluster
 {
-    public static async Task<InProcessTestCluster> StartAsync(int unitSlots, short silos = 3)
+    public static async Task<InProcessTestCluster> StartAsync(int unitSlots, short silos = 3, bool primaryIsCoordinator = false)
     {
         var builder = new InProcessTestClusterBuilder(initialSilosCount: silos);
-        builder.ConfigureSilo((_, silo) =>
+        builder.ConfigureSilo((options, silo) =>
         {
             silo.AddMemoryGrainStorage(FusionStorageNames.Jobs)
                 .UseInMemoryReminderService()
-                .AddFusionSilo(new WorkerProfile { UnitSlots = unitSlots });
+                .AddFusionSilo(new WorkerProfile
+                {
+                    UnitSlots = unitSlots,
+                    Role = primaryIsCoordinator && options.SiloName == "Primary" ? SiloMetadataKeys.CoordinatorRole : SiloMetadataKeys.WorkerRole,
+                });
             silo.Configure<ClusterMembershipOptions>(o =>
             {
                 o.NumMissedProbesLimit = 1;

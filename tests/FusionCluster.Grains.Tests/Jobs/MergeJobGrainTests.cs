@@ -8,10 +8,10 @@ using Orleans.TestingHost;
 namespace FusionCluster.Grains.Tests.Jobs;
 
 /// <summary>
-/// A job on three silos keeps going when one is killed mid-merge, and its output is byte-identical to the
-/// same merge run undisturbed.
+/// Jobs on in-process clusters of worker silos: silos killed, stopped or added mid-job, coordinator-only
+/// silos, and cancellation. Output must be byte-identical to an undisturbed run.
 /// </summary>
-public sealed class MergeJobFailoverTests : IDisposable
+public sealed class MergeJobGrainTests : IDisposable
 {
     private const string Spec = """
         merge_method: ties
@@ -27,7 +27,7 @@ public sealed class MergeJobFailoverTests : IDisposable
 
     private readonly string root = Directory.CreateTempSubdirectory("fusion-failover-").FullName;
 
-    public MergeJobFailoverTests()
+    public MergeJobGrainTests()
     {
         var shape = new SyntheticModelShape(Hidden: 256, Intermediate: 704, Layers: 12, Vocab: 2048, Heads: 4);
         SyntheticCheckpoint.Write(Path.Combine(root, "base"), shape, DType.BF16, baseSeed: 5, variant: 0);
@@ -79,6 +79,82 @@ public sealed class MergeJobFailoverTests : IDisposable
         Assert.True(status.State == JobState.Succeeded, status.Error);
         var share = Assert.Single(status.Silos, s => s.Silo == joined.Name);
         Assert.True(share.UnitsDone > 0, $"silo {joined.Name} joined while units were waiting, yet ran none");
+    }
+
+    [Fact]
+    public async Task A_silo_stopped_gracefully_hands_its_units_back()
+    {
+        var cancellation = TestContext.Current.CancellationToken;
+        await using var cluster = await WorkerCluster.StartAsync(unitSlots: 1);
+        var job = cluster.Client.GetGrain<IMergeJobGrain>("job-graceful");
+        var recorder = new JobEventRecorder();
+        var observer = cluster.Client.CreateObjectReference<IJobObserver>(recorder);
+        await job.Subscribe(observer);
+        var status = await job.Start(new MergeRequest { SpecText = Spec, SpecDirectory = root, Output = Path.Combine(root, "graceful") });
+        var stopped = false;
+        while (!status.IsFinished)
+        {
+            if (!stopped && status.UnitsDone >= 1)
+            {
+                var busy = (await job.GetUnits()).Where(u => u.State == UnitState.Running).Select(u => u.Silo).ToHashSet();
+                if (cluster.Silos.Skip(1).FirstOrDefault(s => busy.Contains(s.Name) && s.Name != status.Coordinator) is { } silo)
+                {
+                    await cluster.StopSiloAsync(silo, cancellation);
+                    stopped = true;
+                }
+            }
+
+            await Task.Delay(50, cancellation);
+            status = await job.GetStatus();
+        }
+
+        Assert.True(stopped, "no secondary silo was running a unit to stop");
+        Assert.True(status.State == JobState.Succeeded, status.Error);
+        Assert.Contains(recorder.Events, e => e.Kind == JobEventKind.UnitRequeued && e.Message == "returned by its worker");
+        Assert.DoesNotContain(recorder.Events, e => e.Kind == JobEventKind.UnitRequeued && e.Message!.Contains("lease", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Units_run_only_on_worker_silos()
+    {
+        var cancellation = TestContext.Current.CancellationToken;
+        await using var cluster = await WorkerCluster.StartAsync(unitSlots: 2, primaryIsCoordinator: true);
+        var job = cluster.Client.GetGrain<IMergeJobGrain>("job-workers-only");
+        var status = await job.Start(new MergeRequest { SpecText = Spec, SpecDirectory = root, Output = Path.Combine(root, "workers-only") });
+        while (!status.IsFinished)
+        {
+            await Task.Delay(100, cancellation);
+            status = await job.GetStatus();
+        }
+
+        Assert.True(status.State == JobState.Succeeded, status.Error);
+        Assert.DoesNotContain(status.Silos, s => s.Silo == "Primary");
+        Assert.Equal(status.UnitsTotal, status.Silos.Sum(s => s.UnitsDone));
+    }
+
+    [Fact]
+    public async Task Cancelling_a_running_job_stops_it_and_leaves_nothing_behind()
+    {
+        var cancellation = TestContext.Current.CancellationToken;
+        await using var cluster = await WorkerCluster.StartAsync(unitSlots: 1, silos: 2);
+        var job = cluster.Client.GetGrain<IMergeJobGrain>("job-cancelled");
+        var output = Path.Combine(root, "cancelled");
+        var status = await job.Start(new MergeRequest { SpecText = Spec, SpecDirectory = root, Output = output });
+        while (status.UnitsDone < 1 && !status.IsFinished)
+        {
+            await Task.Delay(20, cancellation);
+            status = await job.GetStatus();
+        }
+
+        await job.Cancel();
+        status = await job.GetStatus();
+
+        Assert.Equal(JobState.Cancelled, status.State);
+        Assert.True(status.UnitsDone < status.UnitsTotal, "the job finished before it could be cancelled");
+        Assert.Equal(0, status.UnitsRunning);
+        Assert.False(Directory.Exists(output) && Directory.EnumerateFileSystemEntries(output).Any(), "a cancelled job must leave no files");
+        await job.Cancel();
+        Assert.Equal(JobState.Cancelled, (await job.GetStatus()).State);
     }
 
     public void Dispose() => Directory.Delete(root, recursive: true);
