@@ -16,5 +16,6 @@ var root = new RootCommand("FusionCluster: merge deep-learning models (mergekit-
     DatasetCommand.Create(),
     TrainCommand.Create(),
     EvalCommand.Create(),
+    SweepCommand.Create(),
 };
 return await root.Parse(args).InvokeAsync();

@@ -1,8 +1,10 @@
 using FusionCluster.Core.Execution;
 using FusionCluster.Grains.Jobs;
 using FusionCluster.Grains.Placement;
+using FusionCluster.Grains.Sweeps;
 using FusionCluster.Storage;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Orleans.Runtime.MembershipService.SiloMetadata;
 
 namespace FusionCluster.Grains;
@@ -24,6 +26,11 @@ public static class FusionSiloBuilderExtensions
         silo.Services.AddSingleton<ClusterWorkers>();
         silo.Services.AddOptions<JobOptions>().Bind(silo.Configuration.GetSection("Fusion:Jobs"));
         silo.Services.AddPlacementDirector<SiloPinnedPlacement, SiloPinnedPlacementDirector>();
+
+        // Sweeps: a host (or a test) that registered its own SweepClock first keeps it.
+        silo.Services.TryAddSingleton(new SweepClock(TimeProvider.System));
+        silo.Services.AddSingleton<EvaluationDatasets>();
+        silo.Services.AddOptions<SweepOptions>().Bind(silo.Configuration.GetSection("Fusion:Sweeps"));
         return silo;
     }
 }

@@ -8,12 +8,26 @@ public sealed class CheckpointCache(ArtifactStores stores) : IDisposable
 {
     private readonly ConcurrentDictionary<string, Lazy<Task<ICheckpoint>>> checkpoints = new(StringComparer.Ordinal);
 
+    // Replaced checkpoints stay open until the cache goes: units that started on them may still read.
+    private readonly ConcurrentBag<ICheckpoint> replaced = [];
+
     public async Task<ICheckpoint> GetAsync(string location, CancellationToken cancellationToken)
     {
         var opening = checkpoints.GetOrAdd(location, l => new Lazy<Task<ICheckpoint>>(() => stores.OpenCheckpointAsync(l, CancellationToken.None)));
         try
         {
-            return await opening.Value.WaitAsync(cancellationToken);
+            var checkpoint = await opening.Value.WaitAsync(cancellationToken);
+            if (!checkpoint.HasChanged())
+            {
+                return checkpoint;
+            }
+
+            if (checkpoints.TryRemove(new KeyValuePair<string, Lazy<Task<ICheckpoint>>>(location, opening)))
+            {
+                replaced.Add(checkpoint);
+            }
+
+            return await GetAsync(location, cancellationToken);
         }
         catch when (opening.Value.IsFaulted)
         {
@@ -31,5 +45,11 @@ public sealed class CheckpointCache(ArtifactStores stores) : IDisposable
         }
 
         checkpoints.Clear();
+        foreach (var checkpoint in replaced)
+        {
+            checkpoint.Dispose();
+        }
+
+        replaced.Clear();
     }
 }

@@ -32,6 +32,7 @@ public sealed class CheckpointFolder : ICheckpoint
     private readonly Dictionary<string, SafetensorsFile> tensorFiles;
     private readonly List<SafetensorsFile> shards;
     private readonly Lazy<IReadOnlyList<WeightFileInfo>> weightFiles;
+    private readonly IReadOnlyList<(string Path, long Length, DateTime Written)> openedFiles;
 
     private CheckpointFolder(string path, JsonObject? config, List<SafetensorsFile> shards, Dictionary<string, SafetensorsFile> tensorFiles, string? indexPath, IReadOnlyList<string> auxiliary)
     {
@@ -42,6 +43,7 @@ public sealed class CheckpointFolder : ICheckpoint
         IndexPath = indexPath;
         AuxiliaryFiles = auxiliary;
         ShardPaths = shards.Select(s => s.FilePath).ToList();
+        openedFiles = ShardPaths.Select(Stamp).ToList();
         TensorNames = shards.SelectMany(s => s.Tensors).Select(t => t.Name).ToList();
         weightFiles = new Lazy<IReadOnlyList<WeightFileInfo>>(() => ShardPaths.Select(Fingerprint).ToList());
     }
@@ -191,6 +193,8 @@ public sealed class CheckpointFolder : ICheckpoint
     /// <summary>Maps one tensor for reading as float32. Dispose the result to unmap it.</summary>
     public MappedTensorSource OpenTensor(string name) => FileOf(name).OpenTensor(name);
 
+    public bool HasChanged() => openedFiles.Any(opened => Stamp(opened.Path) != opened);
+
     public ValueTask<StoredTensor> OpenTensorAsync(string name, CancellationToken cancellationToken) =>
         ValueTask.FromResult<StoredTensor>(OpenTensor(name));
 
@@ -236,6 +240,12 @@ public sealed class CheckpointFolder : ICheckpoint
         prefix.CopyTo(header, 0);
         stream.ReadExactly(header.AsSpan(8));
         return new WeightFileInfo(Path.GetFileName(path), stream.Length, Convert.ToHexStringLower(SHA256.HashData(header)));
+    }
+
+    private static (string Path, long Length, DateTime Written) Stamp(string path)
+    {
+        var file = new FileInfo(path);
+        return file.Exists ? (path, file.Length, file.LastWriteTimeUtc) : (path, -1, DateTime.MinValue);
     }
 
     private static JsonObject? ReadConfig(string folder)

@@ -26,6 +26,12 @@ public interface ICheckpoint : IDisposable
 
     TensorEntry GetEntry(string name);
 
+    /// <summary>
+    /// True when the stored weights are no longer the ones opened (a file replaced or rewritten since), so
+    /// that a long-lived silo reopens a retrained model instead of merging stale weights.
+    /// </summary>
+    bool HasChanged();
+
     /// <summary>Makes one tensor readable. Dispose the result to release its memory or mapping.</summary>
     ValueTask<StoredTensor> OpenTensorAsync(string name, CancellationToken cancellationToken);
 

@@ -43,6 +43,9 @@ public sealed class AzureCheckpoint : ICheckpoint
         WeightFilePaths = files.Select(f => f.Path).ToList();
     }
 
+    /// <summary>Always false: every ranged read is conditioned on the blob version seen at open, so a replaced blob fails loudly instead.</summary>
+    public bool HasChanged() => false;
+
     public string Location => location.ToString();
 
     public JsonObject? Config { get; }

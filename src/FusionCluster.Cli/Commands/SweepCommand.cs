@@ -1,0 +1,336 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using FusionCluster.Core.Specs;
+using FusionCluster.Core.Sweeps;
+using FusionCluster.Grains.Abstractions.Sweeps;
+
+namespace FusionCluster.Cli.Commands;
+
+/// <summary>
+/// fusion sweep create|run|show|pause|resume|delete|list: merge sweeps on a cluster (--cluster or
+/// FUSION_CLUSTER); fusion sweep run sweep.yaml without a cluster runs one sweep on an embedded silo.
+/// </summary>
+public static class SweepCommand
+{
+    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
+
+    public static Command Create() => new("sweep", "Sweep a merge spec over a parameter space, evaluate every merge, keep a leaderboard and promote the best")
+    {
+        CreateCommand(),
+        RunCommand(),
+        ShowCommand(),
+        SimpleCommand("pause", "Stop scheduled runs and new merges of a sweep (merges in flight finish)", (sweep, _) => sweep.Pause()),
+        SimpleCommand("resume", "Resume a paused sweep; its next fire is counted from now", (sweep, _) => sweep.Resume()),
+        DeleteCommand(),
+        ListCommand(),
+    };
+
+    /// <summary>A sweep id from a sweep's name: lower-case letters, digits, '-', '_' and '.'.</summary>
+    public static string IdFromName(string name)
+    {
+        var id = new StringBuilder();
+        foreach (var c in name.ToLowerInvariant())
+        {
+            id.Append(char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.' ? c : '-');
+        }
+
+        var text = id.ToString().Trim('-', '.');
+        return text.Length == 0 ? "sweep" : text.Length > 100 ? text[..100] : text;
+    }
+
+    private static Command CreateCommand()
+    {
+        var cluster = new ClusterOptions();
+        var file = new Argument<FileInfo>("sweep") { Description = "sweep.yaml; its paths must be visible to every silo" };
+        var id = new Option<string?>("--id") { Description = "sweep id (default: from the sweep's name)" };
+        var command = new Command("create", "Create a sweep on the cluster from sweep.yaml; prints its id") { file, id };
+        cluster.AddTo(command);
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            var sweepFile = parse.GetValue(file)!;
+            SweepSpec spec;
+            try
+            {
+                // Checked here first, so that a mistake is reported before connecting anywhere.
+                spec = SweepSpecParser.ParseFile(sweepFile.FullName);
+            }
+            catch (SpecException e)
+            {
+                return MergeCommand.Fail(e.Message);
+            }
+
+            try
+            {
+                await using var connection = await cluster.ConnectAsync(parse, cancellationToken);
+                var sweepId = parse.GetValue(id) ?? IdFromName(spec.Name);
+                var status = await connection.Client.GetGrain<ISweepGrain>(sweepId).Create(Definition(sweepFile));
+                if (status.Error is not null)
+                {
+                    return MergeCommand.Fail(status.Error);
+                }
+
+                System.Console.WriteLine(sweepId);
+                return 0;
+            }
+            catch (InvalidOperationException e)
+            {
+                return MergeCommand.Fail(e.Message);
+            }
+        });
+        return command;
+    }
+
+    private static Command RunCommand()
+    {
+        var cluster = new ClusterOptions();
+        var target = new Argument<string>("sweep") { Description = "with a cluster: the sweep id; without one: a sweep.yaml to run here on an embedded silo" };
+        var wait = new Option<bool>("--wait", "-w") { Description = "with a cluster: wait for the run to end and print its leaderboard" };
+        var parallel = new Option<int>("--parallel") { Description = "embedded: merge units and evaluations run at once (default: one per core)" };
+        var json = new Option<bool>("--json") { Description = "print the finished run as JSON" };
+        var command = new Command("run", "Run a sweep now: on the cluster (by id), or here from sweep.yaml when no cluster is given") { target, wait, parallel, json };
+        cluster.AddTo(command);
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            var argument = parse.GetValue(target)!;
+            if (string.IsNullOrWhiteSpace(parse.GetValue(cluster.Redis)))
+            {
+                return await RunEmbeddedAsync(argument, parse.GetValue(parallel), parse.GetValue(json), cancellationToken);
+            }
+
+            try
+            {
+                await using var connection = await cluster.ConnectAsync(parse, cancellationToken);
+                var sweep = connection.Client.GetGrain<ISweepGrain>(argument);
+                var result = await sweep.Run();
+                if (result.Error is not null)
+                {
+                    return MergeCommand.Fail(result.Error);
+                }
+
+                System.Console.WriteLine(result.Started ? $"run {result.Run} started" : "queued behind the running run");
+                if (!parse.GetValue(wait) || !result.Started)
+                {
+                    return 0;
+                }
+
+                while (true)
+                {
+                    var run = await sweep.GetRun(result.Run);
+                    if (run is null || run.Summary.State is not (SweepRunState.Preparing or SweepRunState.Running))
+                    {
+                        return Print(run, parse.GetValue(json));
+                    }
+
+                    await Task.Delay(1000, cancellationToken);
+                }
+            }
+            catch (InvalidOperationException e)
+            {
+                return MergeCommand.Fail(e.Message);
+            }
+            catch (OperationCanceledException)
+            {
+                // Only the waiting stops; the run goes on in the cluster.
+                return MergeCommand.Fail("stopped waiting; the run goes on (fusion sweep show)", 130);
+            }
+        });
+        return command;
+    }
+
+    private static async Task<int> RunEmbeddedAsync(string file, int parallel, bool json, CancellationToken cancellationToken)
+    {
+        if (!File.Exists(file))
+        {
+            return MergeCommand.Fail($"{Path.GetFullPath(file)}: no such sweep file (without --cluster, fusion sweep run takes a sweep.yaml and runs it here)");
+        }
+
+        SweepSpec spec;
+        try
+        {
+            spec = SweepSpecParser.ParseFile(file);
+        }
+        catch (SpecException e)
+        {
+            return MergeCommand.Fail(e.Message);
+        }
+
+        System.Console.Error.WriteLine($"sweep {spec.Name}: {spec.Points.Count} merges, {spec.MaxConcurrent} at once, on an embedded silo; output {spec.Output}");
+        try
+        {
+            await using var runner = await SweepEmbeddedRunner.StartAsync(parallel, CancellationToken.None);
+            var run = await runner.RunAsync(file, IdFromName(spec.Name), candidate => System.Console.Error.WriteLine(
+                candidate.State == CandidateState.Done
+                    ? string.Create(CultureInfo.InvariantCulture, $"  {spec.Objective.Metric} {candidate.Objective:0.######}{(candidate.Cached ? " (cached)" : "")}  {candidate.Label}")
+                    : $"  failed  {candidate.Label}: {candidate.Error}"), cancellationToken);
+            return Print(run, json);
+        }
+        catch (InvalidOperationException e)
+        {
+            return MergeCommand.Fail(e.Message);
+        }
+        catch (OperationCanceledException)
+        {
+            return MergeCommand.Fail("cancelled; the sweep's merges were cancelled", 130);
+        }
+    }
+
+    private static int Print(SweepRunDetail? run, bool json)
+    {
+        if (run is null)
+        {
+            return MergeCommand.Fail("the run is gone (the sweep was deleted)");
+        }
+
+        if (json)
+        {
+            System.Console.WriteLine(JsonSerializer.Serialize(run, Indented));
+        }
+        else
+        {
+            SweepPrinter.Run(run, System.Console.Out);
+        }
+
+        return run.Summary.State == SweepRunState.Succeeded ? 0 : 1;
+    }
+
+    private static Command ShowCommand()
+    {
+        var cluster = new ClusterOptions();
+        var id = new Argument<string>("id") { Description = "sweep id" };
+        var runNumber = new Option<int>("--run") { Description = "show this run's leaderboard (default: the newest run)" };
+        var json = new Option<bool>("--json") { Description = "print as JSON" };
+        var command = new Command("show", "Show a sweep: schedule, run history and the newest run's leaderboard") { id, runNumber, json };
+        cluster.AddTo(command);
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            try
+            {
+                await using var connection = await cluster.ConnectAsync(parse, cancellationToken);
+                var sweep = connection.Client.GetGrain<ISweepGrain>(parse.GetValue(id)!);
+                var status = await sweep.GetStatus();
+                if (!status.Exists)
+                {
+                    return MergeCommand.Fail($"no sweep '{parse.GetValue(id)}' on this cluster");
+                }
+
+                var run = await sweep.GetRun(parse.GetValue(runNumber));
+                if (parse.GetValue(json))
+                {
+                    System.Console.WriteLine(JsonSerializer.Serialize(new { status, run }, Indented));
+                    return 0;
+                }
+
+                SweepPrinter.Status(status, System.Console.Out);
+                if (run is not null)
+                {
+                    System.Console.WriteLine();
+                    SweepPrinter.Run(run, System.Console.Out);
+                }
+
+                return 0;
+            }
+            catch (InvalidOperationException e)
+            {
+                return MergeCommand.Fail(e.Message);
+            }
+        });
+        return command;
+    }
+
+    private static Command SimpleCommand(string name, string description, Func<ISweepGrain, CancellationToken, Task<SweepStatus>> act)
+    {
+        var cluster = new ClusterOptions();
+        var id = new Argument<string>("id") { Description = "sweep id" };
+        var command = new Command(name, description) { id };
+        cluster.AddTo(command);
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            try
+            {
+                await using var connection = await cluster.ConnectAsync(parse, cancellationToken);
+                var status = await act(connection.Client.GetGrain<ISweepGrain>(parse.GetValue(id)!), cancellationToken);
+                if (!status.Exists)
+                {
+                    return MergeCommand.Fail($"no sweep '{parse.GetValue(id)}' on this cluster");
+                }
+
+                System.Console.WriteLine($"sweep {status.Id}: {(status.Paused ? "paused" : "active")}{(status.NextFire is { } next ? $", next run {next:yyyy-MM-dd HH:mm} UTC" : "")}");
+                return 0;
+            }
+            catch (InvalidOperationException e)
+            {
+                return MergeCommand.Fail(e.Message);
+            }
+        });
+        return command;
+    }
+
+    private static Command DeleteCommand()
+    {
+        var cluster = new ClusterOptions();
+        var id = new Argument<string>("id") { Description = "sweep id" };
+        var command = new Command("delete", "Delete a sweep: cancel its merges, stop its schedule; its output folder stays") { id };
+        cluster.AddTo(command);
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            try
+            {
+                await using var connection = await cluster.ConnectAsync(parse, cancellationToken);
+                var sweep = connection.Client.GetGrain<ISweepGrain>(parse.GetValue(id)!);
+                if (!(await sweep.GetStatus()).Exists)
+                {
+                    return MergeCommand.Fail($"no sweep '{parse.GetValue(id)}' on this cluster");
+                }
+
+                await sweep.Delete();
+                System.Console.WriteLine($"sweep {parse.GetValue(id)} deleted");
+                return 0;
+            }
+            catch (InvalidOperationException e)
+            {
+                return MergeCommand.Fail(e.Message);
+            }
+        });
+        return command;
+    }
+
+    private static Command ListCommand()
+    {
+        var cluster = new ClusterOptions();
+        var command = new Command("list", "List the cluster's sweeps");
+        cluster.AddTo(command);
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            try
+            {
+                await using var connection = await cluster.ConnectAsync(parse, cancellationToken);
+                var sweeps = await connection.Client.GetGrain<ISweepCatalogGrain>("default").List();
+                System.Console.WriteLine($"{"SWEEP",-24} {"STATE",-9} {"RUNS",-5} {"NEXT (UTC)",-17} {"SCHEDULE",-28} BEST");
+                foreach (var sweep in sweeps)
+                {
+                    var state = sweep.Paused ? "paused" : sweep.ActiveRun > 0 ? "running" : "idle";
+                    var next = sweep.NextFire is { } n ? n.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture) : "-";
+                    var best = sweep.BestObjective is { } b ? string.Create(CultureInfo.InvariantCulture, $"{sweep.ObjectiveMetric} {b:0.####}  {sweep.BestLabel}") : "";
+                    System.Console.WriteLine($"{sweep.Id,-24} {state,-9} {sweep.Runs,-5} {next,-17} {(sweep.Schedule.Length == 0 ? "none" : sweep.Schedule),-28} {best}");
+                }
+
+                return 0;
+            }
+            catch (InvalidOperationException e)
+            {
+                return MergeCommand.Fail(e.Message);
+            }
+        });
+        return command;
+    }
+
+    private static SweepDefinition Definition(FileInfo file) => new()
+    {
+        SpecText = File.ReadAllText(file.FullName),
+        SpecDirectory = file.DirectoryName!,
+        SpecName = file.Name,
+        SubmittedBy = Environment.UserName,
+    };
+}

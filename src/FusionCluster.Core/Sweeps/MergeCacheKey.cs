@@ -1,0 +1,96 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using FusionCluster.Core.Specs;
+using FusionCluster.Core.Storage;
+
+namespace FusionCluster.Core.Sweeps;
+
+/// <summary>
+/// Identifies a merge by what determines its output: the spec in canonical form (<see cref="SweepYaml.Canonical"/>),
+/// the seed and shard size, and every input model's resolved location with, per weight file, its name, size
+/// and safetensors-header SHA-256, plus its modification time when it is a local file. Tensor bytes are not
+/// hashed (that would read every input in full): a model rewritten in place is caught by its modification
+/// time and header, not by its content. Two merges with the same key publish the same bytes, so a sweep
+/// reuses the first instead of computing the second.
+/// </summary>
+public static class MergeCacheKey
+{
+    /// <summary>Bumped when the key's recipe (or the engine's output for a given key) changes, so old entries stop matching.</summary>
+    public const string Format = "fusion-merge-cache/1";
+
+    /// <summary>Hex characters of the key (128 bits of the SHA-256): short enough for a folder name.</summary>
+    public const int Length = 32;
+
+    /// <param name="fingerprints">Input fingerprints by location, filled as models are read; share it across the candidates of one run.</param>
+    public static async Task<string> ComputeAsync(
+        SweepCandidateSpec candidate,
+        string specDirectory,
+        ulong seed,
+        long shardSizeBytes,
+        ArtifactStores stores,
+        IDictionary<string, string> fingerprints,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(candidate);
+        ArgumentNullException.ThrowIfNull(stores);
+        ArgumentNullException.ThrowIfNull(fingerprints);
+        var inputs = new List<(string Model, string Location, string Fingerprint)>();
+        foreach (var model in candidate.Spec.AllModels())
+        {
+            string location;
+            try
+            {
+                location = stores.Resolve(model, specDirectory, mustExist: true);
+            }
+            catch (StorageException e)
+            {
+                throw new SpecException($"model '{model}': {e.Message}");
+            }
+
+            if (!fingerprints.TryGetValue(location, out var fingerprint))
+            {
+                fingerprint = await FingerprintAsync(location, stores, cancellationToken);
+                fingerprints[location] = fingerprint;
+            }
+
+            inputs.Add((model, location, fingerprint));
+        }
+
+        return Compute(candidate.CanonicalSpec, seed, shardSizeBytes, inputs);
+    }
+
+    /// <summary>Per weight file: name, size, header SHA-256 and (local files) modification time.</summary>
+    public static async Task<string> FingerprintAsync(string location, ArtifactStores stores, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(stores);
+
+        // Opened afresh rather than through a process-wide cache: a model replaced since must be seen as new.
+        using var checkpoint = await stores.OpenCheckpointAsync(location, cancellationToken);
+        var text = new StringBuilder();
+        foreach (var file in checkpoint.WeightFiles)
+        {
+            var local = Path.IsPathRooted(location) ? Path.Combine(location, file.FileName) : null;
+            var modified = local is not null && File.Exists(local) ? File.GetLastWriteTimeUtc(local).Ticks : 0;
+            text.Append(CultureInfo.InvariantCulture, $"{file.FileName} {file.Bytes} {file.HeaderSha256} {modified};");
+        }
+
+        return text.ToString();
+    }
+
+    public static string Compute(string canonicalSpec, ulong seed, long shardSizeBytes, IEnumerable<(string Model, string Location, string Fingerprint)> inputs)
+    {
+        ArgumentNullException.ThrowIfNull(canonicalSpec);
+        ArgumentNullException.ThrowIfNull(inputs);
+        var text = new StringBuilder()
+            .Append(Format).Append('\n')
+            .Append("spec ").Append(canonicalSpec).Append('\n')
+            .Append(CultureInfo.InvariantCulture, $"seed {seed}\nshard {shardSizeBytes}\n");
+        foreach (var (model, location, fingerprint) in inputs.OrderBy(i => i.Model, StringComparer.Ordinal))
+        {
+            text.Append("model ").Append(model).Append(" at ").Append(location).Append(": ").Append(fingerprint).Append('\n');
+        }
+
+        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text.ToString())))[..Length];
+    }
+}

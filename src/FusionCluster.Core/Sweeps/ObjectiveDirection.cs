@@ -1,0 +1,7 @@
+namespace FusionCluster.Core.Sweeps;
+
+public enum ObjectiveDirection
+{
+    Maximize,
+    Minimize,
+}

@@ -1,0 +1,37 @@
+namespace FusionCluster.Core.Sweeps;
+
+/// <summary>
+/// A validated sweep (sweep.yaml): a merge spec template, the points of its parameter space, an optional
+/// schedule, how many merges run at once, how each merge is evaluated and ranked, and what is kept.
+/// Paths are resolved against the sweep file's folder.
+/// </summary>
+public sealed record SweepSpec
+{
+    public required string Name { get; init; }
+
+    public required SweepTemplate Template { get; init; }
+
+    /// <summary>Every point, in order: sub-spaces in the order given, grids with their first axis slowest.</summary>
+    public required IReadOnlyList<SweepPoint> Points { get; init; }
+
+    /// <summary>Null: the sweep runs only when asked to.</summary>
+    public SweepSchedule? Schedule { get; init; }
+
+    /// <summary>Merges (and their evaluations) of one run in flight at once.</summary>
+    public int MaxConcurrent { get; init; } = 2;
+
+    public required SweepEvaluatorSpec Evaluator { get; init; }
+
+    public required SweepObjective Objective { get; init; }
+
+    public PromotePolicy Promote { get; init; } = PromotePolicy.Default;
+
+    /// <summary>Where merges, run records and the promoted best go: a local folder (absolute).</summary>
+    public required string Output { get; init; }
+
+    /// <summary>Seed of random merge methods (DARE, DELLA), passed to every merge.</summary>
+    public ulong Seed { get; init; }
+
+    /// <summary>Every point's merge spec, validated; the first invalid point is a <see cref="Specs.SpecException"/>.</summary>
+    public IReadOnlyList<SweepCandidateSpec> Candidates() => Points.Select(Template.Instantiate).ToList();
+}

@@ -1,0 +1,42 @@
+using FusionCluster.Core.Specs;
+
+namespace FusionCluster.Core.Sweeps;
+
+/// <summary>
+/// Parses sweep.yaml into a validated <see cref="SweepSpec"/>. Every error is a <see cref="SpecException"/>
+/// naming the file, the line and the key (for example <c>sweep.yaml line 12: space[1].grid: ...</c>), and every
+/// point of the space is instantiated and validated as a merge spec, so a sweep that parses only makes valid merges.
+/// </summary>
+public static class SweepSpecParser
+{
+    /// <summary>Points a sweep may have; beyond this a space is more likely a mistake than a plan.</summary>
+    public const int MaxPoints = 1000;
+
+    /// <param name="yaml">The sweep's YAML text.</param>
+    /// <param name="sourceName">Name for messages, normally the file name.</param>
+    /// <param name="directory">Folder that relative paths (template file, models, dataset, out) start from.</param>
+    public static SweepSpec Parse(string yaml, string sourceName, string directory)
+    {
+        ArgumentNullException.ThrowIfNull(yaml);
+        ArgumentNullException.ThrowIfNull(sourceName);
+        ArgumentNullException.ThrowIfNull(directory);
+        return new SweepSpecReader(sourceName, Path.GetFullPath(directory)).Read(yaml);
+    }
+
+    public static SweepSpec ParseFile(string path)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        var full = Path.GetFullPath(path);
+        string text;
+        try
+        {
+            text = File.ReadAllText(full);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new SpecException($"{full}: cannot read the sweep file: {e.Message}");
+        }
+
+        return Parse(text, Path.GetFileName(full), Path.GetDirectoryName(full)!);
+    }
+}

@@ -1,0 +1,57 @@
+using FusionCluster.Core.Specs;
+using YamlDotNet.RepresentationModel;
+
+namespace FusionCluster.Core.Sweeps;
+
+/// <summary>The merge spec a sweep varies. <see cref="Directory"/> is where its relative model paths start.</summary>
+public sealed class SweepTemplate
+{
+    private readonly YamlMappingNode root;
+
+    public SweepTemplate(YamlMappingNode root, string directory, string sourceName)
+    {
+        this.root = (YamlMappingNode)SpecPath.Copy(root);
+        Directory = directory;
+        SourceName = sourceName;
+    }
+
+    public string Directory { get; }
+
+    /// <summary>Where the template came from, for messages: "sweep.yaml template" or a spec file's name.</summary>
+    public string SourceName { get; }
+
+    /// <summary>The template itself as YAML.</summary>
+    public string Text => SweepYaml.Document(root);
+
+    /// <summary>The merge spec of one point, parsed and validated as <c>fusion merge</c> would.</summary>
+    /// <exception cref="SpecException">The point does not fit the template, or the spec it makes is invalid; the message names the point.</exception>
+    public SweepCandidateSpec Instantiate(SweepPoint point)
+    {
+        ArgumentNullException.ThrowIfNull(point);
+        var spec = (YamlMappingNode)SpecPath.Copy(root);
+        foreach (var assignment in point.Assignments)
+        {
+            try
+            {
+                assignment.Path.Set(spec, assignment.Value);
+            }
+            catch (FormatException e)
+            {
+                throw new SpecException($"{SourceName}: point {point.Index} ({point.Label}): {e.Message}");
+            }
+        }
+
+        var text = SweepYaml.Document(spec);
+        MergeSpec parsed;
+        try
+        {
+            parsed = MergeSpecParser.Parse(text, $"point {point.Index} ({point.Label})");
+        }
+        catch (SpecException e)
+        {
+            throw new SpecException($"{SourceName}: the merge spec of {e.Message}");
+        }
+
+        return new SweepCandidateSpec(point, text, SweepYaml.Canonical(spec), parsed);
+    }
+}

@@ -1,0 +1,10 @@
+namespace FusionCluster.Grains.Abstractions.Sweeps;
+
+public enum CandidateState
+{
+    Pending,
+    Merging,
+    Evaluating,
+    Done,
+    Failed,
+}

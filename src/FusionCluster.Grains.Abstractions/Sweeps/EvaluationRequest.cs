@@ -1,0 +1,30 @@
+namespace FusionCluster.Grains.Abstractions.Sweeps;
+
+/// <summary>What to measure on one merged model (a folder every silo can read); paths are absolute.</summary>
+[GenerateSerializer, Immutable, Alias("fc.EvaluationRequest")]
+public sealed record EvaluationRequest
+{
+    [Id(0)] public required string ModelFolder { get; init; }
+
+    /// <summary>Classifier accuracy on this dataset file, when set.</summary>
+    [Id(1)] public string? Dataset { get; init; }
+
+    /// <summary>held-out, train or all.</summary>
+    [Id(2)] public string Split { get; init; } = "held-out";
+
+    [Id(3)] public IReadOnlyList<int>? Classes { get; init; }
+
+    /// <summary>Tensor metrics against these models (name, folder).</summary>
+    [Id(4)] public IReadOnlyList<string> CompareNames { get; init; } = [];
+
+    [Id(5)] public IReadOnlyList<string> CompareFolders { get; init; } = [];
+
+    [Id(6)] public string? BaseFolder { get; init; }
+
+    /// <summary>An external command ({model} is replaced by the model folder), when set.</summary>
+    [Id(7)] public string? Command { get; init; }
+
+    [Id(8)] public double CommandTimeoutSeconds { get; init; } = 600;
+
+    [Id(9)] public string? WorkingDirectory { get; init; }
+}

@@ -1,0 +1,86 @@
+using System.Diagnostics;
+using FusionCluster.Core.Formats;
+using FusionCluster.Evaluation.Datasets;
+using FusionCluster.Evaluation.Evaluators;
+using FusionCluster.Grains.Abstractions.Sweeps;
+using FusionCluster.Grains.Placement;
+using Microsoft.Extensions.Logging;
+using Orleans.Concurrency;
+using Orleans.Runtime;
+
+namespace FusionCluster.Grains.Sweeps;
+
+/// <summary>
+/// Evaluates merged models on the worker silo whose address is its key (pinned there like the worker
+/// grain), at most as many at once as the silo has unit slots, off the Orleans scheduler: TorchSharp
+/// inference and external commands are long and blocking.
+/// </summary>
+[SiloPinnedPlacement]
+[Reentrant]
+public sealed class SweepEvaluatorGrain(
+    WorkerProfile profile,
+    EvaluationDatasets datasets,
+    ILocalSiloDetails localSilo,
+    ILogger<SweepEvaluatorGrain> logger) : Grain, ISweepEvaluatorGrain
+{
+    private readonly SemaphoreSlim slots = new(Math.Max(1, profile.UnitSlots));
+
+    public async Task<EvaluationOutcome> Evaluate(EvaluationRequest request)
+    {
+        await slots.WaitAsync();
+        var stopwatch = Stopwatch.StartNew();
+        try
+        {
+            var metrics = await Task.Run(() => RunEvaluatorsAsync(request));
+            return new EvaluationOutcome { Metrics = metrics, Silo = localSilo.Name, Seconds = stopwatch.Elapsed.TotalSeconds };
+        }
+        catch (Exception e) when (e is EvaluationException or CheckpointException or DatasetFormatException or ArgumentException or IOException or UnauthorizedAccessException or FormatException)
+        {
+            logger.LogInformation("Evaluating {Model} failed: {Error}", request.ModelFolder, e.Message);
+            return new EvaluationOutcome { Error = e.Message, Silo = localSilo.Name, Seconds = stopwatch.Elapsed.TotalSeconds };
+        }
+        finally
+        {
+            slots.Release();
+        }
+    }
+
+    private async Task<IReadOnlyDictionary<string, double>> RunEvaluatorsAsync(EvaluationRequest request)
+    {
+        var evaluators = new List<IEvaluator>();
+        if (request.Dataset is { } dataset)
+        {
+            var split = request.Split switch
+            {
+                "held-out" => DatasetSplit.HeldOut,
+                "train" => DatasetSplit.Train,
+                "all" => DatasetSplit.All,
+                var other => throw new FormatException($"split '{other}': expected held-out, train or all"),
+            };
+            evaluators.Add(new AccuracyEvaluator(datasets.Get(dataset), split, request.Classes?.ToArray()));
+        }
+
+        if (request.CompareNames.Count > 0 || request.BaseFolder is not null)
+        {
+            var references = request.CompareNames.Zip(request.CompareFolders, (name, folder) => new ReferenceModel(name, folder)).ToList();
+            evaluators.Add(new TensorMetricsEvaluator(references, request.BaseFolder));
+        }
+
+        if (request.Command is { } command)
+        {
+            evaluators.Add(new ExternalCommandEvaluator(command, TimeSpan.FromSeconds(request.CommandTimeoutSeconds), request.WorkingDirectory));
+        }
+
+        var metrics = new Dictionary<string, double>(StringComparer.Ordinal);
+        foreach (var evaluator in evaluators)
+        {
+            foreach (var (name, value) in await evaluator.EvaluateAsync(request.ModelFolder, CancellationToken.None))
+            {
+                // A command may report a name another evaluator uses; neither value is dropped.
+                metrics[metrics.ContainsKey(name) ? $"{evaluator.Name}/{name}" : name] = value;
+            }
+        }
+
+        return metrics;
+    }
+}

@@ -1,0 +1,219 @@
+using FusionCluster.Core.Specs;
+using FusionCluster.Core.Sweeps;
+
+namespace FusionCluster.Core.Tests.Sweeps;
+
+/// <summary>sweep.yaml: spaces expand to the points they describe, and mistakes name the line and key.</summary>
+public sealed class SweepSpecParserTests
+{
+    // Paths contain '[', which YAML allows in plain keys of block mappings but not inside {flow} mappings.
+    private const string Weight = "space:\n  grid:\n    models[0].parameters.weight: [1]";
+
+    private const string Template = """
+        template:
+          merge_method: task_arithmetic
+          base_model: base
+          models:
+            - model: ft-1
+              parameters: {weight: 0.5}
+            - model: ft-2
+              parameters: {weight: 0.5}
+        evaluator:
+          accuracy: {dataset: digits.fcds}
+        objective: {metric: accuracy}
+        out: out
+        """;
+
+    [Fact]
+    public void A_grid_is_the_product_of_its_axes_with_the_first_axis_slowest()
+    {
+        var spec = Parse("""
+            space:
+              grid:
+                models[0].parameters.weight: [0.2, 0.4]
+                models[1].parameters.weight: [1, 2, 3]
+            """);
+
+        Assert.Equal(
+            [
+                "models[0].parameters.weight=0.2 models[1].parameters.weight=1",
+                "models[0].parameters.weight=0.2 models[1].parameters.weight=2",
+                "models[0].parameters.weight=0.2 models[1].parameters.weight=3",
+                "models[0].parameters.weight=0.4 models[1].parameters.weight=1",
+                "models[0].parameters.weight=0.4 models[1].parameters.weight=2",
+                "models[0].parameters.weight=0.4 models[1].parameters.weight=3",
+            ],
+            spec.Points.Select(p => p.Label));
+        var last = spec.Candidates()[5].Spec;
+        Assert.Equal(0.4, Scalar(last.Slices[0].Sources[0].Parameters["weight"]));
+        Assert.Equal(3.0, Scalar(last.Slices[0].Sources[1].Parameters["weight"]));
+        Assert.Equal(Path.GetFullPath("/sweeps/out"), spec.Output);
+        Assert.Null(spec.Schedule);
+    }
+
+    [Fact]
+    public void Wildcards_new_keys_and_a_list_of_spaces_make_one_sequence_of_valid_specs()
+    {
+        var spec = Parse("""
+            space:
+              - grid:
+                  models[*].parameters.weight: [0.3]
+              - list:
+                  - merge_method: ties
+                    models[*].parameters.density: 0.5
+                    parameters.normalize: true
+            """);
+
+        Assert.Equal(2, spec.Points.Count);
+        var ties = spec.Candidates()[1].Spec;
+        Assert.Equal("ties", ties.MergeMethod);
+        Assert.All(ties.Slices[0].Sources.Where(s => s.Model != "base"), s => Assert.Equal(0.5, Scalar(s.Parameters["density"])));
+        Assert.True(ties.Parameters.ContainsKey("normalize"));
+        Assert.All(spec.Candidates()[0].Spec.Slices[0].Sources.Where(s => s.Model != "base"), s => Assert.Equal(0.3, Scalar(s.Parameters["weight"])));
+    }
+
+    [Fact]
+    public void A_random_space_draws_the_same_points_for_the_same_seed_within_its_range()
+    {
+        const string Space = """
+            space:
+              random:
+                count: 5
+                seed: 7
+                parameters:
+                  models[*].parameters.weight: {min: 0.1, max: 0.9}
+                  merge_method: [task_arithmetic, linear]
+            """;
+        var first = Parse(Space);
+        var again = Parse(Space);
+        var other = Parse(Space.Replace("seed: 7", "seed: 8", StringComparison.Ordinal));
+
+        Assert.Equal(5, first.Points.Count);
+        Assert.Equal(first.Points.Select(p => p.Label), again.Points.Select(p => p.Label));
+        Assert.NotEqual(first.Points.Select(p => p.Label), other.Points.Select(p => p.Label));
+        Assert.All(first.Candidates(), c =>
+        {
+            var weight = Scalar(c.Spec.Slices[0].Sources[0].Parameters["weight"]);
+            Assert.InRange(weight, 0.1, 0.9);
+        });
+    }
+
+    [Fact]
+    public void Schedule_evaluators_objective_and_promote_are_read()
+    {
+        var spec = Parse("""
+            space:
+              grid:
+                models[0].parameters.weight: [1]
+            schedule: {cron: "0 3 * * *", time_zone: Europe/Berlin, overlap: queue}
+            max_concurrent: 3
+            promote: {best: false, keep_runs: 2}
+            seed: 9
+            """, evaluator: """
+            evaluator:
+              accuracy: {dataset: digits.fcds, split: all, classes: "0-2,7"}
+              tensors: {compare: [ft-1], base: base}
+              command: {run: "python3 score.py {model}", timeout: 30}
+            objective: {metric: cross_entropy, direction: minimize}
+            """);
+
+        Assert.Equal("0 3 * * *", spec.Schedule!.Cron);
+        Assert.Equal(OverlapPolicy.Queue, spec.Schedule.Overlap);
+        Assert.Equal(3, spec.MaxConcurrent);
+        Assert.Equal(new PromotePolicy(false, 2), spec.Promote);
+        Assert.Equal(9UL, spec.Seed);
+        Assert.Equal(new SweepObjective("cross_entropy", ObjectiveDirection.Minimize), spec.Objective);
+        Assert.Equal([0, 1, 2, 7], spec.Evaluator.Accuracy!.Classes);
+        Assert.Equal("all", spec.Evaluator.Accuracy.Split);
+        Assert.Equal(Path.GetFullPath("/sweeps/ft-1"), Assert.Single(spec.Evaluator.Tensors!.Compare).Value);
+        Assert.Equal(30, spec.Evaluator.Command!.TimeoutSeconds);
+    }
+
+    [Theory]
+    [InlineData("space:\n  grid:\n    models[5].parameters.weight: [1]", "line 2: space.grid:", "'models' has 2 entries, so there is no models[5]")]
+    [InlineData("space:\n  grid:\n    models[0].parameters.weight: [heavy]", "line 2: space.grid:", "models[0].parameters.weight")]
+    [InlineData("space:\n  grid:\n    models[x].weight: [1]", "line 3: space.grid.models[x].weight:", "key[index] or key[*]")]
+    [InlineData("space: {sobol: {}}", "line 1: space.sobol:", "unknown key 'sobol'")]
+    [InlineData("space: {grid: {parameters.t: []}}", "line 1: space.grid.parameters.t:", "empty")]
+    [InlineData(Weight + "\nschedule: {cron: \"0 25 * * *\"}", "line 4: schedule:", "'0 25 * * *'")]
+    [InlineData(Weight + "\nmax_concurrent: 0", "line 4: max_concurrent:", "from 1 to 1000")]
+    [InlineData("space:\n  random:\n    count: 3\n    parameters:\n      parameters.t: {min: 1, max: 0}", "line 5: space.random.parameters.parameters.t:", "greater than min")]
+    public void Mistakes_name_the_line_and_the_key(string space, string where, string what)
+    {
+        var error = Assert.Throws<SpecException>(() => Parse(space)).Message;
+        Assert.Contains($"sweep.yaml {where}", error, StringComparison.Ordinal);
+        Assert.Contains(what, error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Missing_required_keys_are_named()
+    {
+        var error = Assert.Throws<SpecException>(() => SweepSpecParser.Parse("template: {merge_method: linear, models: [{model: a}]}\nspace: {list: [{}]}", "sweep.yaml", "/sweeps")).Message;
+        Assert.Contains("space.list[0]", error, StringComparison.Ordinal);
+        var noOut = Assert.Throws<SpecException>(() => SweepSpecParser.Parse(
+            Template.Replace("out: out", "", StringComparison.Ordinal) + "\n" + Weight, "sweep.yaml", "/sweeps")).Message;
+        Assert.Contains("out is required", noOut, StringComparison.Ordinal);
+        var blob = Assert.Throws<SpecException>(() => SweepSpecParser.Parse(
+            Template.Replace("out: out", "out: az://models/sweep", StringComparison.Ordinal) + "\n" + Weight, "sweep.yaml", "/sweeps")).Message;
+        Assert.Contains("must be local folders", blob, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_canonical_spec_ignores_layout_key_order_and_number_spelling_but_not_values()
+    {
+        var spec = Parse("space:\n  list:\n    - models[0].parameters.weight: 0.50\n    - models[0].parameters.weight: 0.5\n    - models[0].parameters.weight: 0.6");
+        var candidates = spec.Candidates();
+        Assert.Equal(candidates[0].CanonicalSpec, candidates[1].CanonicalSpec);
+        Assert.NotEqual(candidates[0].CanonicalSpec, candidates[2].CanonicalSpec);
+
+        var reordered = SweepSpecParser.Parse(
+            """
+            out: out
+            objective: accuracy
+            evaluator: {accuracy: {dataset: digits.fcds}}
+            space:
+              list:
+                - models[0].parameters.weight: 0.5
+            template:
+              models:
+                - {parameters: {weight: 0.1}, model: ft-1}
+                - {model: ft-2, parameters: {weight: 0.5}}
+              base_model: base   # a comment
+              merge_method: task_arithmetic
+            """,
+            "sweep.yaml",
+            "/sweeps");
+        Assert.Equal(candidates[0].CanonicalSpec, reordered.Candidates()[0].CanonicalSpec);
+    }
+
+    [Fact]
+    public void Cache_keys_change_with_any_input_and_only_then()
+    {
+        (string, string, string)[] inputs = [("base", "/m/base", "a 1 h 5;"), ("ft-1", "/m/ft-1", "b 1 h 6;")];
+        var key = MergeCacheKey.Compute("{spec}", 0, 100, inputs);
+
+        Assert.Equal(MergeCacheKey.Length, key.Length);
+        Assert.Equal(key, MergeCacheKey.Compute("{spec}", 0, 100, inputs.Reverse()));
+        Assert.NotEqual(key, MergeCacheKey.Compute("{spec2}", 0, 100, inputs));
+        Assert.NotEqual(key, MergeCacheKey.Compute("{spec}", 1, 100, inputs));
+        Assert.NotEqual(key, MergeCacheKey.Compute("{spec}", 0, 101, inputs));
+        Assert.NotEqual(key, MergeCacheKey.Compute("{spec}", 0, 100, [inputs[0], ("ft-1", "/m/ft-1", "b 1 h 7;")]));
+        Assert.NotEqual(key, MergeCacheKey.Compute("{spec}", 0, 100, [inputs[0], ("ft-1", "/m/other", "b 1 h 6;")]));
+    }
+
+    [Fact]
+    public void The_leaderboard_ranks_by_the_objective_and_keeps_candidate_order_on_ties()
+    {
+        double?[] values = [0.5, null, 0.9, 0.5, double.NaN, 0.7];
+        Assert.Equal([2, 5, 0, 3], new SweepObjective("accuracy", ObjectiveDirection.Maximize).Rank(values));
+        Assert.Equal([0, 3, 5, 2], new SweepObjective("loss", ObjectiveDirection.Minimize).Rank(values));
+    }
+
+    private static double Scalar(ParameterSetting setting) => Assert.IsType<ScalarSetting>(setting).Value;
+
+    private static SweepSpec Parse(string space, string? evaluator = null)
+    {
+        var text = space + "\n" + (evaluator is null ? Template : Template[..Template.IndexOf("evaluator:", StringComparison.Ordinal)] + evaluator + "\nout: out\n");
+        return SweepSpecParser.Parse(text, "sweep.yaml", "/sweeps");
+    }
+}
