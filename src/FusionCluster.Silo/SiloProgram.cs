@@ -34,7 +34,7 @@ public static class SiloProgram
         {
             (host, settings) = Build(args);
         }
-        catch (SiloConfigurationException e)
+        catch (Exception e) when (e is SiloConfigurationException or FusionCluster.Core.Storage.StorageException)
         {
             await Console.Error.WriteLineAsync($"fusion-silo: error: {e.Message}");
             return 2;

@@ -88,7 +88,7 @@ public sealed class CheckpointFolder : ICheckpoint
         {
             if (File.Exists(indexPath))
             {
-                var weightMap = ReadIndex(indexPath);
+                var weightMap = CheckpointJson.ParseIndex(File.ReadAllBytes(indexPath), indexPath);
                 var shardNames = weightMap.Values.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
                 var byShard = new Dictionary<string, SafetensorsFile>(StringComparer.Ordinal);
                 foreach (var shardName in shardNames)
@@ -251,66 +251,7 @@ public sealed class CheckpointFolder : ICheckpoint
     private static JsonObject? ReadConfig(string folder)
     {
         var configPath = Path.Combine(folder, ConfigFileName);
-        if (!File.Exists(configPath))
-        {
-            return null;
-        }
-
-        JsonNode? node;
-        try
-        {
-            node = JsonNode.Parse(File.ReadAllBytes(configPath));
-        }
-        catch (JsonException e)
-        {
-            throw new CheckpointException($"{configPath}: not valid JSON: {e.Message}", e);
-        }
-
-        return node as JsonObject ?? throw new CheckpointException($"{configPath}: must be a JSON object");
-    }
-
-    private static Dictionary<string, string> ReadIndex(string indexPath)
-    {
-        JsonDocument document;
-        try
-        {
-            document = JsonDocument.Parse(File.ReadAllBytes(indexPath));
-        }
-        catch (JsonException e)
-        {
-            throw new SafetensorsFormatException(indexPath, null, $"index is not valid JSON: {e.Message}", e);
-        }
-
-        using (document)
-        {
-            if (document.RootElement.ValueKind != JsonValueKind.Object
-                || !document.RootElement.TryGetProperty("weight_map", out var map)
-                || map.ValueKind != JsonValueKind.Object)
-            {
-                throw new SafetensorsFormatException(indexPath, null, "index must be an object with a \"weight_map\" object");
-            }
-
-            var weightMap = new Dictionary<string, string>(StringComparer.Ordinal);
-            foreach (var item in map.EnumerateObject())
-            {
-                if (item.Value.ValueKind != JsonValueKind.String || string.IsNullOrEmpty(item.Value.GetString()))
-                {
-                    throw new SafetensorsFormatException(indexPath, item.Name, "weight_map value must be a shard file name");
-                }
-
-                if (!weightMap.TryAdd(item.Name, item.Value.GetString()!))
-                {
-                    throw new SafetensorsFormatException(indexPath, item.Name, "appears twice in weight_map");
-                }
-            }
-
-            if (weightMap.Count == 0)
-            {
-                throw new SafetensorsFormatException(indexPath, null, "weight_map is empty");
-            }
-
-            return weightMap;
-        }
+        return File.Exists(configPath) ? CheckpointJson.ParseConfig(File.ReadAllBytes(configPath), configPath) : null;
     }
 
     private static string ResolveShard(string folder, string indexPath, string shardName)

@@ -72,14 +72,14 @@ public sealed class AzureCheckpoint : ICheckpoint
         }
 
         var config = children.ContainsKey(CheckpointFolder.ConfigFileName)
-            ? ParseConfig(await DownloadListedAsync(container, location, CheckpointFolder.ConfigFileName, options, cancellationToken), location.Describe(CheckpointFolder.ConfigFileName))
+            ? CheckpointJson.ParseConfig(await DownloadListedAsync(container, location, CheckpointFolder.ConfigFileName, options, cancellationToken), location.Describe(CheckpointFolder.ConfigFileName))
             : null;
         var auxiliary = CheckpointFolder.KnownAuxiliaryFileNames.Where(children.ContainsKey).ToList();
 
         if (children.ContainsKey(CheckpointFolder.IndexFileName))
         {
             var indexPath = location.Describe(CheckpointFolder.IndexFileName);
-            var weightMap = ParseIndex(await DownloadListedAsync(container, location, CheckpointFolder.IndexFileName, options, cancellationToken), indexPath);
+            var weightMap = CheckpointJson.ParseIndex(await DownloadListedAsync(container, location, CheckpointFolder.IndexFileName, options, cancellationToken), indexPath);
             var shardNames = weightMap.Values.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
             var shards = new List<(string Name, (long Length, ETag ETag) Blob)>();
             foreach (var shardName in shardNames)
@@ -322,63 +322,4 @@ public sealed class AzureCheckpoint : ICheckpoint
     private static async Task<byte[]> DownloadListedAsync(BlobContainerClient container, AzureLocation location, string name, AzureBlobStoreOptions options, CancellationToken cancellationToken) =>
         await DownloadSmallAsync(container, location, name, options, cancellationToken)
         ?? throw new CheckpointException($"{location.Describe(name)}: deleted while the checkpoint was being opened");
-
-    private static JsonObject ParseConfig(byte[] bytes, string configPath)
-    {
-        JsonNode? node;
-        try
-        {
-            node = JsonNode.Parse(bytes);
-        }
-        catch (JsonException e)
-        {
-            throw new CheckpointException($"{configPath}: not valid JSON: {e.Message}", e);
-        }
-
-        return node as JsonObject ?? throw new CheckpointException($"{configPath}: must be a JSON object");
-    }
-
-    private static Dictionary<string, string> ParseIndex(byte[] bytes, string indexPath)
-    {
-        JsonDocument document;
-        try
-        {
-            document = JsonDocument.Parse(bytes);
-        }
-        catch (JsonException e)
-        {
-            throw new SafetensorsFormatException(indexPath, null, $"index is not valid JSON: {e.Message}", e);
-        }
-
-        using (document)
-        {
-            if (document.RootElement.ValueKind != JsonValueKind.Object
-                || !document.RootElement.TryGetProperty("weight_map", out var map)
-                || map.ValueKind != JsonValueKind.Object)
-            {
-                throw new SafetensorsFormatException(indexPath, null, "index must be an object with a \"weight_map\" object");
-            }
-
-            var weightMap = new Dictionary<string, string>(StringComparer.Ordinal);
-            foreach (var item in map.EnumerateObject())
-            {
-                if (item.Value.ValueKind != JsonValueKind.String || string.IsNullOrEmpty(item.Value.GetString()))
-                {
-                    throw new SafetensorsFormatException(indexPath, item.Name, "weight_map value must be a shard file name");
-                }
-
-                if (!weightMap.TryAdd(item.Name, item.Value.GetString()!))
-                {
-                    throw new SafetensorsFormatException(indexPath, item.Name, "appears twice in weight_map");
-                }
-            }
-
-            if (weightMap.Count == 0)
-            {
-                throw new SafetensorsFormatException(indexPath, null, "weight_map is empty");
-            }
-
-            return weightMap;
-        }
-    }
 }

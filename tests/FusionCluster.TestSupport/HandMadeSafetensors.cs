@@ -1,10 +1,10 @@
 using System.Buffers.Binary;
 using System.Text;
 
-namespace FusionCluster.Core.Tests.Formats;
+namespace FusionCluster.TestSupport;
 
-/// <summary>Builds safetensors bytes by hand, independently of the writer under test.</summary>
-internal static class HandMadeSafetensors
+/// <summary>Builds safetensors bytes by hand, independently of the repository's writer.</summary>
+public static class HandMadeSafetensors
 {
     public static byte[] Build(string json, byte[] data, ulong? declaredLength = null)
     {
@@ -32,6 +32,10 @@ internal static class HandMadeSafetensors
 
         return bytes;
     }
+
+    /// <summary>A valid file with one F32 tensor of the given name and values.</summary>
+    public static byte[] OneTensor(string name, params float[] values) =>
+        Build($$$"""{"{{{name}}}":{"dtype":"F32","shape":[{{{values.Length}}}],"data_offsets":[0,{{{values.Length * 4}}}]}}""", Floats(values));
 
     public static byte[] BFloat16s(params float[] values)
     {

@@ -1,9 +1,9 @@
-namespace FusionCluster.Cli.Tests.Support;
+namespace FusionCluster.TestSupport;
 
 /// <summary>A temporary directory removed (with everything in it) on dispose.</summary>
 public sealed class TempDirectory : IDisposable
 {
-    public TempDirectory(string prefix = "fusion-cli-tests-") => Path = Directory.CreateTempSubdirectory(prefix).FullName;
+    public TempDirectory(string prefix = "fusion-tests-") => Path = Directory.CreateTempSubdirectory(prefix).FullName;
 
     public string Path { get; }
 
