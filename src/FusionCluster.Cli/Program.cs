@@ -17,5 +17,6 @@ var root = new RootCommand("FusionCluster: merge deep-learning models (mergekit-
     TrainCommand.Create(),
     EvalCommand.Create(),
     SweepCommand.Create(),
+    DashboardCommand.Create(),
 };
 return await root.Parse(args).InvokeAsync();

@@ -1,0 +1,193 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Runtime.InteropServices;
+using System.Security.Cryptography;
+
+namespace FusionCluster.Cli.Commands;
+
+/// <summary>
+/// fusion dashboard: serves the web dashboard on this machine. It runs the dashboard program
+/// (fusion-dashboard.dll, a Blazor Server app) as a child process rather than inside fusion, so the
+/// CLI stays a plain console program and the dashboard keeps its own web host, static files and
+/// configuration. With --cluster (or $FUSION_CLUSTER) it is an Orleans client of that cluster; otherwise
+/// it co-hosts a single-machine silo, so merges submitted from the browser run on this machine.
+/// </summary>
+public static class DashboardCommand
+{
+    private const string DashboardDll = "fusion-dashboard.dll";
+    private const string GeneratedUser = "operator";
+
+    public static Command Create()
+    {
+        var cluster = new ClusterOptions();
+        var urls = new Option<string>("--urls") { Description = "where to listen", DefaultValueFactory = _ => "http://127.0.0.1:5080" };
+        var models = new Option<DirectoryInfo?>("--models") { Description = "folder that relative model paths of submitted specs start from (default: the current folder)" };
+        var output = new Option<string?>("--output") { Description = "output location the New merge page proposes (a folder or az://container/prefix)" };
+        var command = new Command("dashboard", "Serve the web dashboard (watch the cluster, submit and cancel merges) on this machine")
+        {
+            urls, models, output, HashPassword(),
+        };
+        cluster.AddTo(command);
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            if (!TryLocate(out var dll))
+            {
+                return MergeCommand.Fail($"cannot find {DashboardDll}: build src/FusionCluster.Dashboard (or publish fusion, which includes it), or set FUSION_DASHBOARD to its path");
+            }
+
+            var redis = parse.GetValue(cluster.Redis);
+            var environment = new Dictionary<string, string>
+            {
+                ["Fusion__Dashboard__Mode"] = string.IsNullOrWhiteSpace(redis) ? "embedded" : "cluster",
+                ["Fusion__Dashboard__SpecDirectory"] = parse.GetValue(models)?.FullName ?? Directory.GetCurrentDirectory(),
+            };
+            if (!string.IsNullOrWhiteSpace(redis))
+            {
+                environment["Fusion__Cluster__Redis"] = redis;
+                environment["Fusion__Cluster__Id"] = parse.GetValue(cluster.ClusterId)!;
+            }
+
+            if (parse.GetValue(output) is { Length: > 0 } proposed)
+            {
+                environment["Fusion__Dashboard__DefaultOutput"] = proposed.Contains("://", StringComparison.Ordinal) ? proposed : Path.GetFullPath(proposed);
+            }
+
+            var listen = parse.GetValue(urls)!;
+            var mode = string.IsNullOrWhiteSpace(redis) ? "with an embedded single-machine cluster" : $"for the cluster at {redis}";
+            if (!UsersConfigured())
+            {
+                // No users in the environment: one operator for this run, its password shown once and held
+                // only as a hash by the dashboard.
+                var password = Convert.ToBase64String(RandomNumberGenerator.GetBytes(12)).Replace('+', 'x').Replace('/', 'y');
+                var hash = await HashAsync(dll, password, cancellationToken);
+                if (hash is null)
+                {
+                    return MergeCommand.Fail("could not hash the generated password (fusion-dashboard hash-password failed)");
+                }
+
+                environment[$"Fusion__Dashboard__Users__{GeneratedUser}__PasswordHash"] = hash;
+                environment[$"Fusion__Dashboard__Users__{GeneratedUser}__Role"] = "operator";
+                System.Console.WriteLine($"dashboard: {listen} {mode}");
+                System.Console.WriteLine($"sign in as '{GeneratedUser}' with password {password} (made for this run; set Fusion__Dashboard__Users__<name>__PasswordHash and __Role to choose users; fusion dashboard hash-password makes hashes)");
+            }
+            else
+            {
+                System.Console.WriteLine($"dashboard: {listen} {mode}");
+            }
+
+            return await RunAsync(dll, ["--urls", listen, "--contentRoot", Path.GetDirectoryName(dll)!], environment, cancellationToken);
+        });
+        return command;
+    }
+
+    private static Command HashPassword()
+    {
+        var command = new Command("hash-password", "Read a password (typed twice, or the first line of stdin) and print its hash for Fusion:Dashboard:Users:<name>:PasswordHash");
+        command.SetAction(async (parse, cancellationToken) =>
+            TryLocate(out var dll)
+                ? await RunAsync(dll, ["hash-password"], new Dictionary<string, string>(), cancellationToken)
+                : MergeCommand.Fail($"cannot find {DashboardDll}: build src/FusionCluster.Dashboard, or set FUSION_DASHBOARD to its path"));
+        return command;
+    }
+
+    /// <summary>
+    /// $FUSION_DASHBOARD (the dll or its folder); then dashboard/ next to fusion (a published fusion);
+    /// then the dashboard's build output beside this build of fusion in a source checkout.
+    /// </summary>
+    private static bool TryLocate(out string dll)
+    {
+        var here = AppContext.BaseDirectory;
+        var configuration = new DirectoryInfo(here).Parent?.Name ?? "Release";
+        string?[] candidates =
+        [
+            Environment.GetEnvironmentVariable("FUSION_DASHBOARD") is { Length: > 0 } given ? (Directory.Exists(given) ? Path.Combine(given, DashboardDll) : given) : null,
+            Path.Combine(here, "dashboard", DashboardDll),
+            Path.GetFullPath(Path.Combine(here, "..", "..", "..", "..", "FusionCluster.Dashboard", "bin", configuration, "net10.0", DashboardDll)),
+        ];
+        dll = candidates.FirstOrDefault(c => c is not null && File.Exists(c)) ?? "";
+        return dll.Length > 0;
+    }
+
+    private static bool UsersConfigured() =>
+        Environment.GetEnvironmentVariables().Keys.OfType<string>().Any(k => k.StartsWith("Fusion__Dashboard__Users__", StringComparison.OrdinalIgnoreCase));
+
+    private static async Task<string?> HashAsync(string dll, string password, CancellationToken cancellationToken)
+    {
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardInput = true, RedirectStandardOutput = true, UseShellExecute = false };
+        start.ArgumentList.Add(dll);
+        start.ArgumentList.Add("hash-password");
+        using var process = Process.Start(start)!;
+        await process.StandardInput.WriteLineAsync(password.AsMemory(), cancellationToken);
+        process.StandardInput.Close();
+        var hash = (await process.StandardOutput.ReadToEndAsync(cancellationToken)).Trim();
+        await process.WaitForExitAsync(cancellationToken);
+        return process.ExitCode == 0 && hash.Length > 0 ? hash : null;
+    }
+
+    /// <summary>Runs the dashboard with this terminal; Ctrl-C or SIGTERM to fusion stops it gracefully.</summary>
+    private static async Task<int> RunAsync(string dll, IReadOnlyList<string> arguments, IReadOnlyDictionary<string, string> environment, CancellationToken cancellationToken)
+    {
+        var start = new ProcessStartInfo("dotnet") { UseShellExecute = false };
+        start.ArgumentList.Add(dll);
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        foreach (var (key, value) in environment)
+        {
+            start.Environment[key] = value;
+        }
+
+        using var process = Process.Start(start)!;
+
+        // A SIGTERM to fusion alone (a service manager, kill) is passed on, and fusion waits for the
+        // dashboard's graceful stop instead of exiting under it.
+        using var forward = PosixSignalRegistration.Create(PosixSignal.SIGTERM, signal =>
+        {
+            signal.Cancel = true;
+            Terminate(process.Id);
+        });
+        try
+        {
+            await process.WaitForExitAsync(cancellationToken);
+            return process.ExitCode;
+        }
+        catch (OperationCanceledException)
+        {
+            // Ctrl-C: a terminal sends it to the dashboard as well; otherwise it is passed on here.
+            if (!process.HasExited)
+            {
+                Terminate(process.Id);
+            }
+
+            // fusion itself is ended two seconds after the signal (System.CommandLine's default), so the
+            // dashboard's graceful stop has to fit in that; past it, the whole tree goes.
+            using var grace = new CancellationTokenSource(TimeSpan.FromSeconds(1.5));
+            try
+            {
+                await process.WaitForExitAsync(grace.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                process.Kill(entireProcessTree: true);
+            }
+
+            return 130;
+        }
+    }
+
+    /// <summary>SIGTERM, through kill(1): the dashboard then stops like a web host does (requests finish, the silo leaves).</summary>
+    private static void Terminate(int pid)
+    {
+        try
+        {
+            using var kill = Process.Start(new ProcessStartInfo("kill") { ArgumentList = { "-TERM", pid.ToString(System.Globalization.CultureInfo.InvariantCulture) }, UseShellExecute = false });
+            kill?.WaitForExit(5_000);
+        }
+        catch (System.ComponentModel.Win32Exception)
+        {
+            // No kill(1) here: the wait below ends in a hard kill.
+        }
+    }
+}

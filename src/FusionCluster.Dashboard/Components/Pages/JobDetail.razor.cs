@@ -1,0 +1,370 @@
+using FusionCluster.Dashboard.Artifacts;
+using FusionCluster.Dashboard.Formatting;
+using FusionCluster.Dashboard.Hosting;
+using FusionCluster.Dashboard.Jobs;
+using FusionCluster.Dashboard.Security;
+using FusionCluster.Dashboard.Services;
+using FusionCluster.Grains.Abstractions;
+using Microsoft.AspNetCore.Components;
+using Microsoft.Extensions.Options;
+
+namespace FusionCluster.Dashboard.Components.Pages;
+
+/// <summary>
+/// One job, live: unit events from a grain observer recolour the unit grid as they arrive (renders are
+/// coalesced to one per <see cref="RenderCoalescing"/>), and the job's status is reloaded every
+/// <see cref="DashboardOptions.JobRefreshInterval"/> for the counters, throughput and silo shares. The
+/// unit snapshot is reloaded every few refreshes as well, so a missed event heals by itself. Everything
+/// stops when the circuit disposes the page.
+/// </summary>
+public sealed partial class JobDetail : IAsyncDisposable
+{
+    /// <summary>At most one render per this interval for unit events (2,000 units can finish in seconds).</summary>
+    public static readonly TimeSpan RenderCoalescing = TimeSpan.FromMilliseconds(50);
+
+    /// <summary>The full unit snapshot is reloaded on every n-th status refresh.</summary>
+    private const int UnitRefreshEvery = 5;
+
+    private string? currentJobId;
+    private CancellationTokenSource? lifetime;
+    private IAsyncDisposable? watch;
+    private UnitBoard board = new(_ => "");
+    private JobThroughput throughput = new();
+    private bool loaded;
+    private string? loadError;
+    private string? refreshError;
+    private string? watchError;
+    private string? commandError;
+    private bool isOperator;
+    private bool confirmingCancel;
+    private bool cancelling;
+    private bool refreshing;
+    private bool renderScheduled;
+    private int refreshes;
+    private bool outputLoaded;
+    private IReadOnlyList<ArtifactFile> artifacts = [];
+    private string? artifactError;
+    private MergeReportView? report;
+    private string? reportError;
+    private string? specText;
+
+    [Parameter]
+    public string JobId { get; set; } = "";
+
+    [Inject]
+    private IFusionCluster Cluster { get; set; } = default!;
+
+    [Inject]
+    private JobCommands Commands { get; set; } = default!;
+
+    [Inject]
+    private IArtifactBrowser Artifacts { get; set; } = default!;
+
+    [Inject]
+    private MergeReportReader Reports { get; set; } = default!;
+
+    [Inject]
+    private SpecArchive Specs { get; set; } = default!;
+
+    [Inject]
+    private SecretRedactor Redactor { get; set; } = default!;
+
+    [Inject]
+    private IOptions<DashboardOptions> Options { get; set; } = default!;
+
+    [Inject]
+    private TimeProvider Time { get; set; } = default!;
+
+    private JobStatus? Status { get; set; }
+
+    /// <summary>Live events can run ahead of the last status; a finished job's own count is final.</summary>
+    private int UnitsDone => Status is null ? 0 : Status.IsFinished ? Status.UnitsDone : Math.Max(Status.UnitsDone, board.Count(UnitState.Done));
+
+    private int Percent => Status is null ? 0 : Display.Percent(UnitsDone, Status.UnitsTotal);
+
+    private int SharedUnits => Status?.Silos.Sum(s => s.UnitsDone) ?? 0;
+
+    public async ValueTask DisposeAsync() => await StopAsync();
+
+    protected override async Task OnParametersSetAsync()
+    {
+        if (JobId == currentJobId)
+        {
+            return;
+        }
+
+        await StopAsync();
+        currentJobId = JobId;
+        lifetime = new CancellationTokenSource();
+        isOperator = await Commands.IsOperatorAsync();
+        await LoadAsync(lifetime.Token);
+    }
+
+    private async Task ReloadAsync()
+    {
+        await StopAsync();
+        lifetime = new CancellationTokenSource();
+        await LoadAsync(lifetime.Token);
+    }
+
+    private async Task LoadAsync(CancellationToken cancellationToken)
+    {
+        (loaded, loadError, refreshError, watchError, commandError, Status, outputLoaded, report, reportError, artifactError, specText) = (false, null, null, null, null, null, false, null, null, null, null);
+        artifacts = [];
+        board = new UnitBoard(Redactor.Redact);
+        throughput = new JobThroughput();
+        refreshes = 0;
+        try
+        {
+            Status = await Cluster.GetJobAsync(JobId, cancellationToken);
+            if (Status is null)
+            {
+                // Not started (yet): watched all the same, so a job started under this id (fusion submit
+                // --job-id) appears with its first event, and the status is polled meanwhile.
+                loaded = true;
+                await WatchAsync(cancellationToken);
+                _ = RefreshLoopAsync(cancellationToken);
+                return;
+            }
+
+            specText = Specs.Find(JobId);
+            throughput.Record(Status.ElapsedSeconds, Status.BytesDone);
+            if (!Status.IsFinished)
+            {
+                // Subscribed before the unit snapshot is read: events in between are replayed onto it.
+                await WatchAsync(cancellationToken);
+            }
+
+            await RefreshUnitsAsync(cancellationToken);
+            loaded = true;
+            if (Status.IsFinished)
+            {
+                await LoadOutputAsync(cancellationToken);
+            }
+            else
+            {
+                _ = RefreshLoopAsync(cancellationToken);
+            }
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            loadError = Redactor.Redact(e.Message);
+            loaded = true;
+        }
+    }
+
+    private async Task WatchAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            watch = await Cluster.WatchAsync(JobId, OnJobEvent, cancellationToken);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // The periodic refresh still shows progress, a few seconds behind.
+            watchError = $"cannot subscribe to the job's events ({Redactor.Redact(e.Message)}); progress updates every second instead";
+        }
+    }
+
+    private async Task RefreshLoopAsync(CancellationToken cancellationToken)
+    {
+        using var timer = new PeriodicTimer(Options.Value.JobRefreshInterval, Time);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(cancellationToken))
+            {
+                await InvokeAsync(() => RefreshAsync(cancellationToken));
+                if (Status is { IsFinished: true } && outputLoaded)
+                {
+                    break;
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // The page is gone.
+        }
+    }
+
+    private async Task RefreshAsync(CancellationToken cancellationToken)
+    {
+        if (refreshing)
+        {
+            return;
+        }
+
+        refreshing = true;
+        try
+        {
+            var status = await Cluster.GetJobAsync(JobId, cancellationToken);
+            if (status is not null)
+            {
+                var stateChanged = status.State != Status?.State;
+                if (Status is null)
+                {
+                    specText = Specs.Find(JobId);
+                }
+
+                Status = status;
+                throughput.Record(status.ElapsedSeconds, status.BytesDone);
+                if (stateChanged || ++refreshes % UnitRefreshEvery == 0 || board.Cells.Count != status.UnitsTotal || status.IsFinished)
+                {
+                    await RefreshUnitsAsync(cancellationToken);
+                }
+
+                if (status.IsFinished && !outputLoaded)
+                {
+                    await StopWatchingAsync();
+                    await LoadOutputAsync(cancellationToken);
+                }
+            }
+
+            refreshError = null;
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            refreshError = Redactor.Redact(e.Message);
+        }
+        finally
+        {
+            refreshing = false;
+        }
+
+        StateHasChanged();
+    }
+
+    private async Task RefreshUnitsAsync(CancellationToken cancellationToken)
+    {
+        board.BeginSnapshot();
+        var units = await Cluster.GetUnitsAsync(JobId, cancellationToken);
+        board.Load(units);
+    }
+
+    private async Task LoadOutputAsync(CancellationToken cancellationToken)
+    {
+        if (Status is not { State: JobState.Succeeded, Output: { Length: > 0 } output })
+        {
+            outputLoaded = true;
+            return;
+        }
+
+        try
+        {
+            artifacts = await Artifacts.ListAsync(output, cancellationToken);
+        }
+        catch (ArtifactException e)
+        {
+            artifactError = Redactor.Redact(e.Message);
+        }
+
+        try
+        {
+            report = await Reports.ReadAsync(output, cancellationToken);
+            if (report is { Spec.Length: > 0 })
+            {
+                specText = report.Spec;
+            }
+        }
+        catch (ArtifactException e)
+        {
+            reportError = Redactor.Redact(e.Message);
+        }
+
+        outputLoaded = true;
+    }
+
+    /// <summary>Called by the job's observer on an Orleans thread; everything else happens on the circuit.</summary>
+    private void OnJobEvent(JobEvent jobEvent) => _ = InvokeAsync(async () =>
+    {
+        if (lifetime is not { IsCancellationRequested: false } alive)
+        {
+            return;
+        }
+
+        if (jobEvent.Kind == JobEventKind.StateChanged)
+        {
+            await RefreshAsync(alive.Token);
+            return;
+        }
+
+        if (board.Apply(jobEvent))
+        {
+            ScheduleRender(alive.Token);
+        }
+    });
+
+    private void ScheduleRender(CancellationToken cancellationToken)
+    {
+        if (renderScheduled)
+        {
+            return;
+        }
+
+        renderScheduled = true;
+        _ = RenderSoonAsync();
+
+        async Task RenderSoonAsync()
+        {
+            try
+            {
+                await Task.Delay(RenderCoalescing, Time, cancellationToken);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+
+            await InvokeAsync(() =>
+            {
+                renderScheduled = false;
+                StateHasChanged();
+            });
+        }
+    }
+
+    private async Task CancelJobAsync()
+    {
+        cancelling = true;
+        commandError = null;
+        try
+        {
+            await Commands.CancelAsync(JobId, lifetime?.Token ?? CancellationToken.None);
+            await RefreshAsync(lifetime?.Token ?? CancellationToken.None);
+        }
+        catch (OperatorRequiredException e)
+        {
+            commandError = $"Refused: {e.Message}.";
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            commandError = $"Cancelling failed: {Redactor.Redact(e.Message)}";
+        }
+        finally
+        {
+            cancelling = false;
+            confirmingCancel = false;
+        }
+    }
+
+    private async Task StopWatchingAsync()
+    {
+        if (watch is not null)
+        {
+            var stopping = watch;
+            watch = null;
+            await stopping.DisposeAsync();
+        }
+    }
+
+    private async Task StopAsync()
+    {
+        if (lifetime is not null)
+        {
+            await lifetime.CancelAsync();
+            lifetime.Dispose();
+            lifetime = null;
+        }
+
+        await StopWatchingAsync();
+    }
+}

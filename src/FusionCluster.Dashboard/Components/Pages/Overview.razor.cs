@@ -1,0 +1,54 @@
+using System.Globalization;
+using FusionCluster.Dashboard.Hosting;
+using FusionCluster.Dashboard.Services;
+using FusionCluster.Grains.Abstractions;
+using Microsoft.AspNetCore.Components;
+using Microsoft.Extensions.Options;
+
+namespace FusionCluster.Dashboard.Components.Pages;
+
+/// <summary>Silos, jobs by state and the cluster's throughput, redrawn after every poll of the shared monitor.</summary>
+public sealed partial class Overview : IDisposable
+{
+    private Dictionary<JobState, int> counts = [];
+
+    [Inject]
+    private IClusterMonitor Monitor { get; set; } = default!;
+
+    [Inject]
+    private IOptions<DashboardOptions> Options { get; set; } = default!;
+
+    private ClusterSnapshot? Snapshot { get; set; }
+
+    private IReadOnlyList<ThroughputSample> Throughput { get; set; } = [];
+
+    private IReadOnlyList<(string Label, double BytesPerSecond)> ChartPoints { get; set; } = [];
+
+    private bool HasData => Snapshot is { } s && (s.Silos.Count > 0 || s.Jobs.Count > 0);
+
+    private double RefreshSeconds => Options.Value.ClusterRefreshInterval.TotalSeconds;
+
+    public void Dispose() => Monitor.Changed -= OnMonitorChanged;
+
+    protected override void OnInitialized()
+    {
+        Monitor.Changed += OnMonitorChanged;
+        Update();
+    }
+
+    private int CountOf(JobState state) => counts.GetValueOrDefault(state);
+
+    private void OnMonitorChanged() => _ = InvokeAsync(() =>
+    {
+        Update();
+        StateHasChanged();
+    });
+
+    private void Update()
+    {
+        Snapshot = Monitor.Latest;
+        Throughput = Monitor.Throughput;
+        counts = Snapshot?.Jobs.GroupBy(j => j.State).ToDictionary(g => g.Key, g => g.Count()) ?? [];
+        ChartPoints = Throughput.Select(s => (s.At.ToUniversalTime().ToString("HH:mm:ss", CultureInfo.InvariantCulture), s.BytesPerSecond)).ToList();
+    }
+}

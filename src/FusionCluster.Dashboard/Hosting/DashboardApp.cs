@@ -1,0 +1,113 @@
+using System.Threading.RateLimiting;
+using FusionCluster.Dashboard.Artifacts;
+using FusionCluster.Dashboard.Components;
+using FusionCluster.Dashboard.Security;
+using FusionCluster.Dashboard.Services;
+using Microsoft.AspNetCore.Authentication.Cookies;
+using MudBlazor.Services;
+
+namespace FusionCluster.Dashboard.Hosting;
+
+/// <summary>Builds the dashboard's web application: Orleans (embedded silo or cluster client), authentication, pages and endpoints.</summary>
+public static class DashboardApp
+{
+    public const string CookieName = "fusion.auth";
+
+    public static WebApplication Build(string[] args)
+    {
+        var builder = WebApplication.CreateBuilder(args);
+
+        // Static files of MudBlazor and the framework are found through the build's manifest when the
+        // dashboard runs from its build output outside Development (a published one has them in wwwroot).
+        builder.WebHost.UseStaticWebAssets();
+
+        var section = builder.Configuration.GetSection(DashboardOptions.Section);
+        builder.Services.Configure<DashboardOptions>(section);
+        var options = section.Get<DashboardOptions>() ?? new DashboardOptions();
+        builder.AddFusionOrleans(options);
+
+        builder.Services.AddRazorComponents().AddInteractiveServerComponents();
+        builder.Services.AddMudServices();
+        AddSecurity(builder.Services);
+
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton(sp => SecretRedactor.FromConfiguration(sp.GetRequiredService<IConfiguration>()));
+        builder.Services.AddSingleton<IFusionCluster, OrleansFusionCluster>();
+        builder.Services.AddSingleton<ClusterMonitor>();
+        builder.Services.AddSingleton<IClusterMonitor>(sp => sp.GetRequiredService<ClusterMonitor>());
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<ClusterMonitor>());
+        builder.Services.AddSingleton<IArtifactBrowser, ArtifactBrowser>();
+        builder.Services.AddSingleton<MergeReportReader>();
+        builder.Services.AddSingleton<SpecArchive>();
+        builder.Services.AddScoped<JobCommands>();
+        builder.Services.AddHealthChecks().AddCheck<ClusterHealthCheck>("cluster");
+
+        var app = builder.Build();
+
+        // Malformed users stop the dashboard now, with a message naming the entry, not at the first login.
+        var users = app.Services.GetRequiredService<DashboardUserStore>();
+        var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(DashboardApp).FullName!);
+        if (users.Count == 0)
+        {
+            logger.LogWarning("No users are configured, so nobody can sign in: add {Section}:<name>:PasswordHash and :Role (fusion dashboard hash-password makes a hash)", DashboardUserStore.Section);
+        }
+
+        logger.LogInformation("Dashboard mode {Mode}{Cluster}, {Users} users", options.Mode,
+            options.Mode == DashboardMode.Cluster ? $" (cluster {ClusterAddress.FromConfiguration(app.Configuration).ClusterId} through Redis {ClusterAddress.FromConfiguration(app.Configuration).DescribeRedis()})" : "", users.Count);
+
+        if (!app.Environment.IsDevelopment())
+        {
+            app.UseExceptionHandler("/error", createScopeForErrors: true);
+        }
+
+        app.UseSecurityHeaders();
+        app.UseRateLimiter();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.UseAntiforgery();
+
+        app.MapStaticAssets().AllowAnonymous();
+        app.MapHealthChecks("/health").AllowAnonymous();
+        app.MapAccountEndpoints();
+        app.MapArtifactEndpoints();
+        app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+        return app;
+    }
+
+    private static void AddSecurity(IServiceCollection services)
+    {
+        services.AddSingleton(sp => DashboardUserStore.FromConfiguration(sp.GetRequiredService<IConfiguration>()));
+        services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationScheme)
+            .AddCookie(cookie =>
+            {
+                cookie.LoginPath = "/login";
+                cookie.LogoutPath = "/account/logout";
+                cookie.AccessDeniedPath = "/access-denied";
+                cookie.Cookie.Name = CookieName;
+                cookie.Cookie.HttpOnly = true;
+                cookie.Cookie.SameSite = SameSiteMode.Strict;
+                cookie.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+                cookie.ExpireTimeSpan = TimeSpan.FromHours(8);
+                cookie.SlidingExpiration = true;
+            });
+
+        // Every endpoint needs a signed-in viewer or operator unless it says otherwise (health, login, static files).
+        services.AddAuthorizationBuilder()
+            .AddPolicy(DashboardPolicies.Viewer, policy => policy.RequireAuthenticatedUser().RequireRole(DashboardRoles.Viewer, DashboardRoles.Operator))
+            .AddPolicy(DashboardPolicies.Operator, policy => policy.RequireAuthenticatedUser().RequireRole(DashboardRoles.Operator))
+            .SetFallbackPolicy(new Microsoft.AspNetCore.Authorization.AuthorizationPolicyBuilder()
+                .RequireAuthenticatedUser()
+                .RequireRole(DashboardRoles.Viewer, DashboardRoles.Operator)
+                .Build());
+        services.AddCascadingAuthenticationState();
+
+        // Ten sign-in attempts a minute per client address slow password guessing to a crawl.
+        services.AddRateLimiter(limiter =>
+        {
+            limiter.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
+            limiter.AddPolicy(AccountEndpoints.LoginRateLimit, context => RateLimitPartition.GetFixedWindowLimiter(
+                context.Connection.RemoteIpAddress?.ToString() ?? "unknown",
+                _ => new FixedWindowRateLimiterOptions { PermitLimit = 10, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 }));
+        });
+    }
+}

@@ -1,0 +1,29 @@
+namespace FusionCluster.Dashboard.Hosting;
+
+/// <summary>Settings of section Fusion:Dashboard.</summary>
+public sealed class DashboardOptions
+{
+    public const string Section = "Fusion:Dashboard";
+
+    public DashboardMode Mode { get; set; } = DashboardMode.Embedded;
+
+    /// <summary>Where relative model paths of a spec submitted from the browser start; default: the current directory.</summary>
+    public string SpecDirectory { get; set; } = "";
+
+    /// <summary>The output location the New merge page proposes (a folder or az://container/prefix).</summary>
+    public string DefaultOutput { get; set; } = "";
+
+    /// <summary>How often the cluster's silos and jobs are polled for the overview and the job list.</summary>
+    public TimeSpan ClusterRefreshInterval { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>How often an open job page reloads the job's status (unit events arrive at once in between).</summary>
+    public TimeSpan JobRefreshInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Unit slots of the embedded silo (0: one per core).</summary>
+    public int EmbeddedUnitSlots { get; set; }
+
+    /// <summary>How long the cluster mode keeps trying to reach a gateway at start before giving up.</summary>
+    public TimeSpan ClusterConnectTimeout { get; set; } = TimeSpan.FromSeconds(60);
+
+    public string ResolvedSpecDirectory => SpecDirectory.Length > 0 ? Path.GetFullPath(SpecDirectory) : Directory.GetCurrentDirectory();
+}

@@ -1,0 +1,97 @@
+using System.Globalization;
+using System.Text;
+using FusionCluster.Dashboard.Formatting;
+using FusionCluster.Grains.Abstractions;
+
+namespace FusionCluster.Dashboard.Jobs;
+
+/// <summary>
+/// One unit as its grid cell shows it. Mutable and with its tooltip cached: a job of 2,000 units
+/// re-renders its grid many times a second while it runs, and only the cells that changed rebuild text.
+/// </summary>
+public sealed class UnitCell
+{
+    public UnitCell(int index, string name)
+    {
+        Index = index;
+        Name = name;
+        ShortName = Display.ShortUnitName(name);
+        Refresh();
+    }
+
+    public int Index { get; }
+
+    public string Name { get; }
+
+    public string ShortName { get; }
+
+    public UnitState State { get; private set; }
+
+    public int Attempts { get; private set; }
+
+    public string? Silo { get; private set; }
+
+    public long InputBytes { get; private set; }
+
+    public double Seconds { get; private set; }
+
+    /// <summary>The last error of this unit, kept after it was queued again.</summary>
+    public string? Error { get; private set; }
+
+    public string CssClass { get; private set; } = "";
+
+    public string Title { get; private set; } = "";
+
+    /// <returns>True when something shown changed.</returns>
+    public bool Update(UnitState state, string? silo, int? attempts = null, long? inputBytes = null, double? seconds = null, string? error = null, bool clearError = false)
+    {
+        var changed = state != State || silo != Silo || (attempts is { } a && a != Attempts) || (inputBytes is { } b && b != InputBytes)
+            || (seconds is { } s && s != Seconds) || (error is not null && error != Error) || (clearError && Error is not null);
+        if (!changed)
+        {
+            return false;
+        }
+
+        State = state;
+        Silo = silo;
+        Attempts = attempts ?? Attempts;
+        InputBytes = inputBytes ?? InputBytes;
+        Seconds = seconds ?? Seconds;
+        Error = clearError ? null : error ?? Error;
+        Refresh();
+        return true;
+    }
+
+    private void Refresh()
+    {
+        CssClass = StateColors.CssClass(State) + (Error is not null && State != UnitState.Failed ? " unit-had-error" : "");
+        var title = new StringBuilder();
+        title.Append(CultureInfo.InvariantCulture, $"#{Index} {Name}: {State}");
+        if (Silo is not null)
+        {
+            title.Append(CultureInfo.InvariantCulture, $" on {Silo}");
+        }
+
+        if (Attempts > 1)
+        {
+            title.Append(CultureInfo.InvariantCulture, $", attempt {Attempts}");
+        }
+
+        if (InputBytes > 0)
+        {
+            title.Append(CultureInfo.InvariantCulture, $", {Display.Bytes(InputBytes)}");
+        }
+
+        if (Seconds > 0)
+        {
+            title.Append(CultureInfo.InvariantCulture, $", {Seconds:0.00} s");
+        }
+
+        if (Error is not null)
+        {
+            title.Append(CultureInfo.InvariantCulture, $"\nlast error: {Error}");
+        }
+
+        Title = title.ToString();
+    }
+}

@@ -1,0 +1,119 @@
+using System.Collections.Immutable;
+using FusionCluster.Dashboard.Hosting;
+using FusionCluster.Dashboard.Security;
+using FusionCluster.Grains.Abstractions;
+using Microsoft.Extensions.Options;
+
+namespace FusionCluster.Dashboard.Services;
+
+/// <summary>Polls silos and the job catalog every <see cref="DashboardOptions.ClusterRefreshInterval"/> for all circuits at once.</summary>
+public sealed class ClusterMonitor(IFusionCluster cluster, IOptions<DashboardOptions> options, SecretRedactor redactor, TimeProvider time, ILogger<ClusterMonitor> logger)
+    : BackgroundService, IClusterMonitor
+{
+    /// <summary>Five minutes of samples at the default two-second interval.</summary>
+    public const int HistoryLength = 150;
+
+    private static readonly TimeSpan PollTimeout = TimeSpan.FromSeconds(10);
+
+    private readonly SemaphoreSlim polling = new(1, 1);
+    private ImmutableQueue<ThroughputSample> history = [];
+    private int historyCount;
+    private ClusterSnapshot? latest;
+    private string? lastLoggedError;
+
+    public event Action? Changed;
+
+    public ClusterSnapshot? Latest => Volatile.Read(ref latest);
+
+    public IReadOnlyList<ThroughputSample> Throughput => Volatile.Read(ref history).ToList();
+
+    public async Task RefreshAsync(CancellationToken cancellationToken)
+    {
+        await polling.WaitAsync(cancellationToken);
+        try
+        {
+            await PollAsync(cancellationToken);
+        }
+        finally
+        {
+            polling.Release();
+        }
+
+        Changed?.Invoke();
+    }
+
+    public override void Dispose()
+    {
+        polling.Dispose();
+        base.Dispose();
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(options.Value.ClusterRefreshInterval, time);
+        do
+        {
+            try
+            {
+                await RefreshAsync(stoppingToken);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+        }
+        while (await WaitAsync(timer, stoppingToken));
+    }
+
+    private static async Task<bool> WaitAsync(PeriodicTimer timer, CancellationToken stoppingToken)
+    {
+        try
+        {
+            return await timer.WaitForNextTickAsync(stoppingToken);
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
+    }
+
+    private async Task PollAsync(CancellationToken cancellationToken)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(PollTimeout);
+        var previous = Latest;
+        try
+        {
+            var silos = cluster.GetSilosAsync(timeout.Token);
+            var jobs = cluster.ListJobsAsync(timeout.Token);
+            await Task.WhenAll(silos, jobs);
+            var now = time.GetUtcNow();
+            Volatile.Write(ref latest, new ClusterSnapshot(silos.Result, jobs.Result, now, null));
+            Record(new ThroughputSample(now, silos.Result.Sum(s => s.BytesPerSecond), silos.Result.Sum(s => s.UnitsRunning)));
+            lastLoggedError = null;
+        }
+        catch (Exception e) when (e is not OutOfMemoryException && !cancellationToken.IsCancellationRequested)
+        {
+            var error = redactor.Redact(e is OperationCanceledException ? $"the cluster did not answer within {PollTimeout.TotalSeconds:0} s" : e.GetBaseException().Message);
+            Volatile.Write(ref latest, new ClusterSnapshot(previous?.Silos ?? [], previous?.Jobs ?? [], time.GetUtcNow(), error));
+            if (error != lastLoggedError)
+            {
+                // Once per distinct error, not every two seconds while the cluster is away.
+                logger.LogWarning("Polling the cluster failed: {Error}", error);
+                lastLoggedError = error;
+            }
+        }
+    }
+
+    private void Record(ThroughputSample sample)
+    {
+        var queue = history.Enqueue(sample);
+        if (++historyCount > HistoryLength)
+        {
+            queue = queue.Dequeue();
+            historyCount--;
+        }
+
+        Volatile.Write(ref history, queue);
+    }
+}

@@ -1,0 +1,20 @@
+namespace FusionCluster.Dashboard.Services;
+
+/// <summary>
+/// One poll of the cluster for every open page: silos, jobs and a throughput history, refreshed on an
+/// interval whether or not anyone watches, so the overview's chart has a history when it opens.
+/// </summary>
+public interface IClusterMonitor
+{
+    /// <summary>Null until the first poll has finished (pages show their loading state).</summary>
+    ClusterSnapshot? Latest { get; }
+
+    /// <summary>Oldest first, at most the last few minutes.</summary>
+    IReadOnlyList<ThroughputSample> Throughput { get; }
+
+    /// <summary>Raised (on a background thread) after every poll.</summary>
+    event Action? Changed;
+
+    /// <summary>Polls now (after a submit or cancel), rather than at the next interval.</summary>
+    Task RefreshAsync(CancellationToken cancellationToken);
+}

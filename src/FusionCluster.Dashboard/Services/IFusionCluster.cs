@@ -1,0 +1,29 @@
+using FusionCluster.Grains.Abstractions;
+
+namespace FusionCluster.Dashboard.Services;
+
+/// <summary>
+/// Everything the dashboard reads from or sends to the cluster's grains. Pages never touch grains
+/// directly; changes (start, cancel) go through <see cref="JobCommands"/>, which checks the user's role.
+/// </summary>
+public interface IFusionCluster
+{
+    /// <summary>Every job of the catalog, newest first.</summary>
+    Task<IReadOnlyList<JobSummary>> ListJobsAsync(CancellationToken cancellationToken);
+
+    /// <summary>The job's status, or null when the cluster has no such job.</summary>
+    Task<JobStatus?> GetJobAsync(string jobId, CancellationToken cancellationToken);
+
+    Task<IReadOnlyList<UnitStatus>> GetUnitsAsync(string jobId, CancellationToken cancellationToken);
+
+    Task<IReadOnlyList<SiloInfo>> GetSilosAsync(CancellationToken cancellationToken);
+
+    Task<PlanPreview> PreviewAsync(MergeRequest request, CancellationToken cancellationToken);
+
+    Task<JobStatus> StartAsync(string jobId, MergeRequest request, CancellationToken cancellationToken);
+
+    Task CancelAsync(string jobId, CancellationToken cancellationToken);
+
+    /// <summary>Delivers the job's events to <paramref name="onEvent"/> (on any thread) until the result is disposed.</summary>
+    Task<IAsyncDisposable> WatchAsync(string jobId, Action<JobEvent> onEvent, CancellationToken cancellationToken);
+}

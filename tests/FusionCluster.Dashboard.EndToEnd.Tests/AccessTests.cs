@@ -1,0 +1,128 @@
+using System.Net;
+using System.Text.RegularExpressions;
+using FusionCluster.Grains.Abstractions;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Playwright;
+
+namespace FusionCluster.Dashboard.EndToEnd.Tests;
+
+/// <summary>Who may do what, checked through real HTTP and a real browser.</summary>
+public sealed partial class AccessTests(DashboardHost host)
+{
+    [Fact]
+    public async Task Health_IsAnonymous()
+    {
+        using var http = Http();
+
+        var response = await http.GetAsync("/health", Xunit.TestContext.Current.CancellationToken);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("Healthy", await response.Content.ReadAsStringAsync(Xunit.TestContext.Current.CancellationToken));
+    }
+
+    [Theory]
+    [InlineData("/")]
+    [InlineData("/jobs")]
+    [InlineData("/jobs/new")]
+    [InlineData("/jobs/some-job/artifacts/model.safetensors")]
+    [InlineData("/no-such-page")]
+    public async Task AnonymousRequests_GoToTheLoginPage(string path)
+    {
+        using var http = Http();
+
+        var response = await http.GetAsync(path, Xunit.TestContext.Current.CancellationToken);
+
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        Assert.StartsWith("/login?ReturnUrl=", response.Headers.Location!.PathAndQuery, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task SignIn_WithoutTheAntiforgeryToken_IsRefused()
+    {
+        using var http = Http();
+
+        var response = await http.PostAsync("/account/login", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["UserName"] = DashboardHost.OperatorName,
+            ["Password"] = DashboardHost.OperatorPassword,
+        }), Xunit.TestContext.Current.CancellationToken);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var cookies = response.Headers.TryGetValues("Set-Cookie", out var values) ? values : [];
+        Assert.DoesNotContain(cookies, c => c.StartsWith("fusion.auth", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task WrongPassword_StaysSignedOut()
+    {
+        await using var session = await BrowserSession.OpenAsync(host.Browser, host.BaseAddress);
+
+        await session.Page.GotoAsync(session.Url("/login"));
+        await session.Page.FillAsync("#login-user", DashboardHost.OperatorName);
+        await session.Page.FillAsync("#login-password", "not-the-password");
+        await session.Page.ClickAsync("#login-submit");
+
+        await Assertions.Expect(session.Page.Locator("#login-failed")).ToBeVisibleAsync();
+        Assert.DoesNotContain(await session.Page.Context.CookiesAsync(), c => c.Name == "fusion.auth");
+    }
+
+    [Fact]
+    public async Task Viewer_CannotReachSubmitOrCancel()
+    {
+        await using var session = await host.SignInAsync(DashboardHost.ViewerName, DashboardHost.ViewerPassword);
+        var page = session.Page;
+        await Assertions.Expect(page.Locator("#signed-in-role")).ToContainTextAsync("viewer");
+        Assert.Equal(0, await page.Locator("#nav-new-merge").CountAsync());
+
+        await page.GotoAsync(session.Url("/jobs"));
+        await Assertions.Expect(page.Locator("#jobs-empty, .jobs-grid").First).ToBeVisibleAsync();
+        Assert.Equal(0, await page.Locator("#jobs-new-merge").CountAsync());
+
+        // The New merge page itself refuses a viewer on the server, before any circuit starts.
+        await page.GotoAsync(session.Url("/jobs/new"));
+        await page.WaitForURLAsync(AccessDenied());
+        await Assertions.Expect(page.Locator("#access-denied")).ToContainTextAsync("for operators");
+
+        // A running job: the viewer's page is open before it starts (it appears with its first event), so
+        // the check below sees it running even on a fast machine: 10,000 empty dispatch-probe units, one at a time.
+        var jobId = $"viewer-watch-{Guid.NewGuid():N}"[..24];
+        var job = host.Services.GetRequiredService<IClusterClient>().GetGrain<IMergeJobGrain>(jobId);
+        await page.GotoAsync(session.Url($"/jobs/{jobId}"));
+        await Assertions.Expect(page.Locator("#job-not-found")).ToBeVisibleAsync();
+        await job.Start(new MergeRequest { SpecText = "", SpecDirectory = "/", Output = "", SpecName = "probe", ProbeUnits = 10_000, MaxParallelUnits = 1, SubmittedBy = "test" });
+        try
+        {
+            await Assertions.Expect(page.Locator("#job-state")).ToContainTextAsync("Running");
+            await Assertions.Expect(page.Locator("#unit-grid")).ToBeVisibleAsync();
+            Assert.Equal(0, await page.Locator("#job-cancel").CountAsync());
+            await session.ScreenshotAsync(Path.Combine(host.ResultsDirectory, "screenshots"), "06-viewer-running-job");
+        }
+        finally
+        {
+            await job.Cancel();
+        }
+
+        Assert.True(session.Errors.Count == 0, "browser console errors:\n" + string.Join("\n", session.Errors));
+    }
+
+    [Fact]
+    public async Task SignOut_EndsTheSession()
+    {
+        await using var session = await host.SignInAsync(DashboardHost.OperatorName, DashboardHost.OperatorPassword);
+
+        await session.Page.ClickAsync("#sign-out");
+
+        await session.Page.WaitForURLAsync(session.Url("/login"));
+        await session.Page.GotoAsync(session.Url("/jobs"));
+        await session.Page.WaitForURLAsync(LoginPage());
+        Assert.True(session.Errors.Count == 0, "browser console errors:\n" + string.Join("\n", session.Errors));
+    }
+
+    private HttpClient Http() => new(new HttpClientHandler { AllowAutoRedirect = false, UseCookies = false }) { BaseAddress = host.BaseAddress };
+
+    [GeneratedRegex(@"/access-denied")]
+    private static partial Regex AccessDenied();
+
+    [GeneratedRegex(@"/login\?ReturnUrl=")]
+    private static partial Regex LoginPage();
+}

@@ -1,0 +1,49 @@
+using FusionCluster.Dashboard.Components.Shared;
+using FusionCluster.Dashboard.Jobs;
+using FusionCluster.Dashboard.Tests.Fakes;
+using FusionCluster.Grains.Abstractions;
+
+namespace FusionCluster.Dashboard.Tests.Components;
+
+public sealed class UnitGridTests : DashboardTestContext
+{
+    [Fact]
+    public void SmallJob_LabelsCellsByLayer_AndCountsStates()
+    {
+        var board = new UnitBoard(s => s ?? "");
+        board.Load(Samples.Units(6, done: 2, running: 1));
+
+        var grid = Render<UnitGrid>(p => p.Add(x => x.Board, board));
+
+        Assert.Equal(["E", "0", "1", "2", "3", "H"], grid.FindAll("#unit-grid .unit").Select(c => c.TextContent));
+        Assert.Contains("done 2", grid.Find(".unit-legend").TextContent, StringComparison.Ordinal);
+        Assert.Contains("running 1", grid.Find(".unit-legend").TextContent, StringComparison.Ordinal);
+        Assert.Contains("pending 3", grid.Find(".unit-legend").TextContent, StringComparison.Ordinal);
+        Assert.Equal("6", grid.Find("#unit-grid").GetAttribute("data-units"));
+    }
+
+    [Fact]
+    public void RendersOnlyWhenAUnitChanged()
+    {
+        var board = new UnitBoard(s => s ?? "");
+        board.Load(Samples.Units(3));
+        var grid = Render<UnitGrid>(p => p.Add(x => x.Board, board));
+        var renders = grid.RenderCount;
+
+        grid.Render(p => p.Add(x => x.Board, board));
+        Assert.Equal(renders, grid.RenderCount);
+
+        board.Apply(Samples.Event("j", JobEventKind.UnitStarted, 1));
+        grid.Render(p => p.Add(x => x.Board, board));
+        Assert.Equal(renders + 1, grid.RenderCount);
+        Assert.Contains("unit-running", grid.FindAll("#unit-grid .unit")[1].ClassName, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void EmptyBoard_RendersNoCells()
+    {
+        var grid = Render<UnitGrid>(p => p.Add(x => x.Board, new UnitBoard(s => s ?? "")));
+
+        Assert.Empty(grid.FindAll("#unit-grid .unit"));
+    }
+}

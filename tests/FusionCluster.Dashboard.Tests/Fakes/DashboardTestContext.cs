@@ -1,0 +1,48 @@
+using Bunit.TestDoubles;
+using FusionCluster.Dashboard.Artifacts;
+using FusionCluster.Dashboard.Hosting;
+using FusionCluster.Dashboard.Security;
+using FusionCluster.Dashboard.Services;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using MudBlazor.Services;
+
+namespace FusionCluster.Dashboard.Tests.Fakes;
+
+/// <summary>A bunit context with the dashboard's services, the cluster and stores replaced by in-memory fakes.</summary>
+public abstract class DashboardTestContext : BunitContext
+{
+    protected DashboardTestContext()
+    {
+        JSInterop.Mode = JSRuntimeMode.Loose;
+        Services.AddMudServices();
+        Services.AddSingleton<IFusionCluster>(Cluster);
+        Services.AddSingleton<IClusterMonitor>(Monitor);
+        Services.AddSingleton<IArtifactBrowser>(Artifacts);
+        Services.AddSingleton<MergeReportReader>();
+        Services.AddSingleton(Specs);
+        Services.AddSingleton(new SecretRedactor(["super-secret-connection-string"]));
+        Services.AddSingleton(Options.Create(DashboardOptions));
+        Services.AddSingleton<TimeProvider>(TimeProvider.System);
+        Services.AddSingleton<ILoggerFactory>(NullLoggerFactory.Instance);
+        Services.AddSingleton(typeof(ILogger<>), typeof(NullLogger<>));
+        Services.AddScoped<JobCommands>();
+        Authorization = AddAuthorization();
+    }
+
+    protected FakeFusionCluster Cluster { get; } = new();
+
+    protected FakeClusterMonitor Monitor { get; } = new();
+
+    protected FakeArtifactBrowser Artifacts { get; } = new();
+
+    protected SpecArchive Specs { get; } = new();
+
+    protected DashboardOptions DashboardOptions { get; } = new() { SpecDirectory = "/models", DefaultOutput = "/results/merged", JobRefreshInterval = TimeSpan.FromMilliseconds(100) };
+
+    protected BunitAuthorizationContext Authorization { get; }
+
+    protected void SignInAs(string role, string name = "alice") => Authorization.SetAuthorized(name).SetRoles(role);
+}

@@ -1,0 +1,29 @@
+using FusionCluster.Dashboard.Jobs;
+
+namespace FusionCluster.Dashboard.Tests.Jobs;
+
+public sealed class JobThroughputTests
+{
+    [Fact]
+    public void Rate_IsBytesBetweenSnapshots_OverTheJobsOwnClock()
+    {
+        var throughput = new JobThroughput();
+
+        Assert.False(throughput.Record(10, 1_000));
+        Assert.True(throughput.Record(12, 5_000));
+
+        var point = Assert.Single(throughput.Points);
+        Assert.Equal(2_000, point.BytesPerSecond);
+        Assert.Equal("12s", point.Label);
+    }
+
+    [Fact]
+    public void ARestartedClock_StartsOver()
+    {
+        var throughput = new JobThroughput();
+        throughput.Record(10, 1_000);
+
+        Assert.False(throughput.Record(2, 0));
+        Assert.Empty(throughput.Points);
+    }
+}

@@ -1,0 +1,300 @@
+using FusionCluster.Dashboard.Artifacts;
+using FusionCluster.Dashboard.Components.Pages;
+using FusionCluster.Dashboard.Security;
+using FusionCluster.Dashboard.Tests.Artifacts;
+using FusionCluster.Dashboard.Tests.Fakes;
+using FusionCluster.Grains.Abstractions;
+
+namespace FusionCluster.Dashboard.Tests.Pages;
+
+public sealed class JobDetailTests : DashboardTestContext
+{
+    private const string JobId = "20261123-120000-abcdef";
+
+    public JobDetailTests() => SignInAs(DashboardRoles.Viewer);
+
+    [Fact]
+    public void WhileTheJobLoads_ShowsLoading()
+    {
+        Cluster.JobGate = new TaskCompletionSource();
+
+        var page = RenderJob();
+
+        Assert.Contains($"Loading job {JobId}", page.Markup, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void UnreachableCluster_ShowsTheError_AndRetries()
+    {
+        Cluster.Failure = new TimeoutException("no gateway answered (AccountKey=abc123secret)");
+
+        var page = RenderJob();
+
+        var error = page.Find("#job-load-error").TextContent;
+        Assert.Contains("no gateway answered", error, StringComparison.Ordinal);
+        Assert.DoesNotContain("abc123secret", error, StringComparison.Ordinal);
+
+        Cluster.Failure = null;
+        Cluster.Statuses[JobId] = Samples.Running(JobId, 4);
+        page.Find("#job-retry").Click();
+        page.WaitForAssertion(() => Assert.Contains($"Job {JobId}", page.Find("#job-title").TextContent, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void UnknownJob_SaysSo()
+    {
+        Assert.Contains($"no job '{JobId}'", RenderJob().Find("#job-not-found").TextContent, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void JobStartedAfterThePageOpened_Appears()
+    {
+        var page = RenderJob();
+        Assert.NotNull(page.Find("#job-not-found"));
+        Assert.True(Cluster.Watchers.ContainsKey(JobId));
+
+        Cluster.Statuses[JobId] = Samples.Running(JobId, 4);
+        Cluster.Units[JobId] = Samples.Units(4);
+        Cluster.Push(Samples.Event(JobId, JobEventKind.StateChanged, -1));
+
+        page.WaitForAssertion(() => Assert.Equal(4, page.FindAll("#unit-grid .unit").Count));
+    }
+
+    [Fact]
+    public void PlanningJob_HasNoUnitsYet()
+    {
+        Cluster.Statuses[JobId] = Samples.Running(JobId, 0) with { State = JobState.Planning };
+
+        var page = RenderJob();
+
+        Assert.Contains("The job is planning", page.Find("#no-units").TextContent, StringComparison.Ordinal);
+        Assert.Equal("0%", page.Find("#job-percent").TextContent);
+        Assert.NotNull(page.Find("#no-errors"));
+        Assert.NotNull(page.Find("#no-shares"));
+    }
+
+    [Fact]
+    public void RunningJob_ShowsProgressUnitsAndShares()
+    {
+        Cluster.Statuses[JobId] = Samples.Running(JobId, 10, done: 4, running: 2);
+        Cluster.Units[JobId] = Samples.Units(10, done: 4, running: 2);
+
+        var page = RenderJob();
+
+        Assert.Equal("40%", page.Find("#job-percent").TextContent);
+        Assert.Contains("4 / 10 units", page.Find("#job-progress").TextContent, StringComparison.Ordinal);
+        var cells = page.FindAll("#unit-grid .unit");
+        Assert.Equal(10, cells.Count);
+        Assert.Equal(4, page.FindAll("#unit-grid .unit-done").Count);
+        Assert.Equal(2, page.FindAll("#unit-grid .unit-running").Count);
+        Assert.Equal("E", cells[0].TextContent);
+        Assert.Equal("#1 layer 0: Done on silo-1, 976.6 KiB", cells[1].GetAttribute("title"));
+        Assert.Contains("silo-1", page.Find("#silo-shares").TextContent, StringComparison.Ordinal);
+        Assert.Contains("The result is published when every unit is done", page.Find("#output-pending").TextContent, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void UnitEvents_RecolourTheGridLive()
+    {
+        Cluster.Statuses[JobId] = Samples.Running(JobId, 10);
+        Cluster.Units[JobId] = Samples.Units(10);
+        var page = RenderJob();
+
+        // The grain's own state moves on too, so the page's periodic snapshot agrees with the events.
+        var units = Samples.Units(10);
+        units[3] = units[3] with { State = UnitState.Running, Silo = "silo-1" };
+        units[5] = units[5] with { State = UnitState.Done, Silo = "silo-1" };
+        Cluster.Units[JobId] = units;
+        Cluster.Push(Samples.Event(JobId, JobEventKind.UnitStarted, 3));
+        Cluster.Push(Samples.Event(JobId, JobEventKind.UnitFinished, 5));
+
+        page.WaitForAssertion(() =>
+        {
+            var cells = page.FindAll("#unit-grid .unit");
+            Assert.Contains("unit-running", cells[3].ClassName, StringComparison.Ordinal);
+            Assert.Contains("unit-done", cells[5].ClassName, StringComparison.Ordinal);
+            Assert.Equal("10%", page.Find("#job-percent").TextContent);
+        });
+    }
+
+    [Fact]
+    public void NoSubscription_SaysProgressIsPolled()
+    {
+        Cluster.Statuses[JobId] = Samples.Running(JobId, 4);
+        Cluster.Units[JobId] = Samples.Units(4);
+        Cluster.WatchFailure = new InvalidOperationException("observer limit reached");
+
+        var page = RenderJob();
+
+        Assert.Contains("cannot subscribe to the job's events (observer limit reached)", page.Find("#job-watch-error").TextContent, StringComparison.Ordinal);
+        Assert.Equal(4, page.FindAll("#unit-grid .unit").Count);
+    }
+
+    [Fact]
+    public void FailedAttempts_AreListedWithUnitAndMessage()
+    {
+        Cluster.Statuses[JobId] = Samples.Running(JobId, 4);
+        Cluster.Units[JobId] = Samples.Units(4);
+        var page = RenderJob();
+
+        var units = Samples.Units(4);
+        units[2] = units[2] with { State = UnitState.Failed, Silo = "silo-2", LastError = "out of memory reading layer 1" };
+        Cluster.Units[JobId] = units;
+        Cluster.Push(Samples.Event(JobId, JobEventKind.UnitFailed, 2, "silo-2", "out of memory reading layer 1"));
+
+        page.WaitForAssertion(() =>
+        {
+            var row = page.Find("#unit-errors tbody tr");
+            Assert.Contains("#2 layer 1", row.TextContent, StringComparison.Ordinal);
+            Assert.Contains("silo-2", row.TextContent, StringComparison.Ordinal);
+            Assert.Contains("out of memory reading layer 1", row.TextContent, StringComparison.Ordinal);
+            Assert.Contains("unit-failed", page.FindAll("#unit-grid .unit")[2].ClassName, StringComparison.Ordinal);
+        });
+    }
+
+    [Fact]
+    public void StatusRefresh_UpdatesProgressWithoutEvents()
+    {
+        Cluster.Statuses[JobId] = Samples.Running(JobId, 10, done: 1);
+        Cluster.Units[JobId] = Samples.Units(10, done: 1);
+        var page = RenderJob();
+
+        Cluster.Statuses[JobId] = Samples.Running(JobId, 10, done: 7);
+        Cluster.Units[JobId] = Samples.Units(10, done: 7);
+
+        page.WaitForAssertion(() => Assert.Equal("70%", page.Find("#job-percent").TextContent), TimeSpan.FromSeconds(5));
+    }
+
+    [Fact]
+    public void SucceededJob_ListsArtifactsReportAndSpec()
+    {
+        Cluster.Statuses[JobId] = Samples.Succeeded(JobId, 4);
+        Cluster.Units[JobId] = Samples.Units(4, done: 4);
+        Artifacts.Files["config.json"] = "{}";
+        Artifacts.Files["model.safetensors"] = "weights";
+        Artifacts.Files["fusion-report.json"] = MergeReportReaderTests.Report;
+
+        var page = RenderJob();
+
+        Assert.Equal("100%", page.Find("#job-percent").TextContent);
+        var links = page.FindAll(".artifact-link");
+        Assert.Equal(["config.json", "fusion-report.json", "model.safetensors"], links.Select(l => l.TextContent));
+        Assert.Equal($"jobs/{JobId}/artifacts/model.safetensors", links[2].GetAttribute("href"));
+        Assert.Contains("method ties", page.Find("#merge-report").TextContent, StringComparison.Ordinal);
+        Assert.Equal("merge_method: ties\n", page.Find("#job-spec").TextContent);
+        Assert.Empty(page.FindAll("#job-cancel"));
+    }
+
+    [Fact]
+    public void SucceededJob_WhoseOutputCannotBeRead_SaysWhy()
+    {
+        Cluster.Statuses[JobId] = Samples.Succeeded(JobId, 4);
+        Cluster.Units[JobId] = Samples.Units(4, done: 4);
+        Artifacts.Failure = new ArtifactException("az://results/x: blob storage answered 403 AuthorizationFailure");
+
+        var page = RenderJob();
+
+        Assert.Contains("403 AuthorizationFailure", page.Find("#artifact-error").TextContent, StringComparison.Ordinal);
+        Assert.Contains("403 AuthorizationFailure", page.Find("#report-error").TextContent, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void SucceededJob_WithEmptyOutput_SaysSo()
+    {
+        Cluster.Statuses[JobId] = Samples.Succeeded(JobId, 4);
+        Cluster.Units[JobId] = Samples.Units(4, done: 4);
+
+        var page = RenderJob();
+
+        Assert.NotNull(page.Find("#no-artifacts"));
+        Assert.NotNull(page.Find("#no-report"));
+        Assert.NotNull(page.Find("#no-spec"));
+    }
+
+    [Fact]
+    public void FailedJob_ShowsItsError_AndPublishesNothing()
+    {
+        Cluster.Statuses[JobId] = Samples.Running(JobId, 4, done: 2) with { State = JobState.Failed, Error = "unit 2 (layer 1) failed: tensor shape mismatch" };
+        Cluster.Units[JobId] = Samples.Units(4, done: 2);
+
+        var page = RenderJob();
+
+        Assert.Contains("tensor shape mismatch", page.Find("#job-failure").TextContent, StringComparison.Ordinal);
+        Assert.Contains("Nothing was published", page.Find("#output-pending").TextContent, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void SpecSubmittedHere_IsShownWhileRunning()
+    {
+        Cluster.Statuses[JobId] = Samples.Running(JobId, 4);
+        Specs.Remember(JobId, "merge_method: linear\n");
+
+        Assert.Equal("merge_method: linear\n", RenderJob().Find("#job-spec").TextContent);
+    }
+
+    [Fact]
+    public void Viewer_HasNoCancelButton()
+    {
+        Cluster.Statuses[JobId] = Samples.Running(JobId, 4);
+
+        Assert.Empty(RenderJob().FindAll("#job-cancel"));
+    }
+
+    [Fact]
+    public void Operator_CancelsAfterConfirming()
+    {
+        SignInAs(DashboardRoles.Operator);
+        Cluster.Statuses[JobId] = Samples.Running(JobId, 4);
+        var page = RenderJob();
+
+        page.Find("#job-cancel").Click();
+        Assert.Empty(Cluster.Cancelled);
+        page.Find("#job-cancel-confirm").Click();
+
+        page.WaitForAssertion(() => Assert.Equal([JobId], Cluster.Cancelled));
+        page.WaitForAssertion(() => Assert.Contains("Cancelled", page.Find("#job-state").TextContent, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void OperatorWhoLostTheRole_IsRefusedByTheServer()
+    {
+        SignInAs(DashboardRoles.Operator);
+        Cluster.Statuses[JobId] = Samples.Running(JobId, 4);
+        var page = RenderJob();
+        page.Find("#job-cancel").Click();
+
+        // The button was rendered for an operator; the circuit's user is a viewer by the time it is pressed.
+        SignInAs(DashboardRoles.Viewer);
+        page.Find("#job-cancel-confirm").Click();
+
+        page.WaitForAssertion(() => Assert.Contains("only operators may cancel merges", page.Find("#job-command-error").TextContent, StringComparison.Ordinal));
+        Assert.Empty(Cluster.Cancelled);
+    }
+
+    [Fact]
+    public void LargeJob_RendersACompactGridOf2000Cells()
+    {
+        Cluster.Statuses[JobId] = Samples.Running(JobId, 2000, done: 500);
+        Cluster.Units[JobId] = Samples.Units(2000, done: 500);
+
+        var page = RenderJob();
+
+        Assert.Equal(2000, page.FindAll("#unit-grid .unit").Count);
+        Assert.Contains("compact", page.Find("#unit-grid").ClassName, StringComparison.Ordinal);
+        Assert.Equal("", page.FindAll("#unit-grid .unit")[5].TextContent);
+    }
+
+    [Fact]
+    public async Task LeavingThePage_EndsTheSubscription()
+    {
+        Cluster.Statuses[JobId] = Samples.Running(JobId, 4);
+        var page = RenderJob();
+        Assert.True(Cluster.Watchers.ContainsKey(JobId));
+
+        await DisposeComponentsAsync();
+
+        Assert.False(Cluster.Watchers.ContainsKey(JobId));
+    }
+
+    private IRenderedComponent<JobDetail> RenderJob() => Render<JobDetail>(p => p.Add(x => x.JobId, JobId));
+}

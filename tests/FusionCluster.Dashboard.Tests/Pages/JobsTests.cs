@@ -1,0 +1,149 @@
+using JobsPage = FusionCluster.Dashboard.Components.Pages.Jobs;
+using FusionCluster.Dashboard.Security;
+using FusionCluster.Dashboard.Services;
+using FusionCluster.Dashboard.Tests.Fakes;
+using FusionCluster.Grains.Abstractions;
+using Microsoft.AspNetCore.Components;
+using Microsoft.Extensions.DependencyInjection;
+using MudBlazor;
+
+namespace FusionCluster.Dashboard.Tests.Pages;
+
+public sealed class JobsTests : DashboardTestContext
+{
+    public JobsTests()
+    {
+        SignInAs(DashboardRoles.Viewer);
+        Render<MudPopoverProvider>();
+    }
+
+    [Fact]
+    public void BeforeTheFirstPoll_ShowsLoading()
+    {
+        Assert.Contains("Loading jobs", Render<JobsPage>().Markup, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void NoJobs_SaysSo()
+    {
+        Monitor.Latest = new ClusterSnapshot([], [], Samples.Submitted, null);
+
+        Assert.Contains("No jobs yet", Render<JobsPage>().Find("#jobs-empty").TextContent, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void UnreachableCluster_ShowsTheError()
+    {
+        Monitor.Latest = new ClusterSnapshot([], [], Samples.Submitted, "connection refused");
+
+        Assert.Contains("connection refused", Render<JobsPage>().Find("#jobs-error").TextContent, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void UnreachableCluster_KeepsTheLastList_WithAWarning()
+    {
+        Monitor.Latest = new ClusterSnapshot([], [Samples.Summary(1)], Samples.Submitted, "connection refused");
+
+        var page = Render<JobsPage>();
+
+        Assert.Contains("connection refused", page.Find("#jobs-stale").TextContent, StringComparison.Ordinal);
+        Assert.Single(page.FindAll(".job-link"));
+    }
+
+    [Fact]
+    public void Jobs_ShowStateProgressEtaSizeMethodAndSubmitter_NewestFirst()
+    {
+        Monitor.Latest = new ClusterSnapshot([], [Samples.Summary(1), Samples.Summary(2, JobState.Running, "ties", "bob")], Samples.Submitted, null);
+
+        var page = Render<JobsPage>();
+
+        page.WaitForAssertion(() => Assert.Contains("job-002", page.FindAll(".jobs-grid tbody tr")[0].TextContent, StringComparison.Ordinal));
+        var rows = page.FindAll(".jobs-grid tbody tr");
+        Assert.Equal(2, rows.Count);
+        Assert.Contains("Running", rows[0].TextContent, StringComparison.Ordinal);
+        Assert.Contains("40%", rows[0].TextContent, StringComparison.Ordinal);
+        Assert.Contains("30.0 s", rows[0].TextContent, StringComparison.Ordinal);
+        Assert.Contains("19.1 MiB", rows[0].TextContent, StringComparison.Ordinal);
+        Assert.Contains("ties", rows[0].TextContent, StringComparison.Ordinal);
+        Assert.Contains("bob", rows[0].TextContent, StringComparison.Ordinal);
+        Assert.Contains("2026-11-23 12:02:00 UTC", rows[0].TextContent, StringComparison.Ordinal);
+        Assert.Equal("jobs/job-002", rows[0].QuerySelector(".job-link")!.GetAttribute("href"));
+    }
+
+    [Fact]
+    public void Search_FiltersTheList()
+    {
+        Monitor.Latest = new ClusterSnapshot([], Enumerable.Range(1, 30).Select(i => Samples.Summary(i, method: i % 3 == 0 ? "slerp" : "linear")).ToList(), Samples.Submitted, null);
+        var page = Render<JobsPage>();
+
+        page.Find(".jobs-search input").Input("slerp");
+
+        page.WaitForAssertion(() => Assert.Equal(10, page.FindAll(".jobs-grid tbody tr").Count));
+        Assert.All(page.FindAll(".jobs-grid tbody tr"), row => Assert.Contains("slerp", row.TextContent, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Search_WithoutMatches_SaysSo()
+    {
+        Monitor.Latest = new ClusterSnapshot([], [Samples.Summary(1)], Samples.Submitted, null);
+        var page = Render<JobsPage>();
+
+        page.Find(".jobs-search input").Input("nothing-like-this");
+
+        page.WaitForAssertion(() => Assert.NotNull(page.Find("#jobs-no-match")));
+    }
+
+    [Fact]
+    public void StateQuery_FiltersByState()
+    {
+        Monitor.Latest = new ClusterSnapshot([], [Samples.Summary(1), Samples.Summary(2, JobState.Failed), Samples.Summary(3, JobState.Failed)], Samples.Submitted, null);
+        Services.GetRequiredService<NavigationManager>().NavigateTo("jobs?state=failed");
+
+        var page = Render<JobsPage>();
+
+        Assert.Equal(2, page.FindAll(".jobs-grid tbody tr").Count);
+    }
+
+    [Fact]
+    public void ColumnHeader_SortsTheList()
+    {
+        Monitor.Latest = new ClusterSnapshot([], [Samples.Summary(3), Samples.Summary(1), Samples.Summary(2)], Samples.Submitted, null);
+        var page = Render<JobsPage>();
+        Assert.Equal(["job-003", "job-002", "job-001"], page.FindAll(".job-link").Select(l => l.TextContent));
+
+        page.FindAll(".sortable-column-header").Single(h => h.TextContent.Trim() == "Size").Click();
+
+        page.WaitForAssertion(() => Assert.Equal(["job-001", "job-002", "job-003"], page.FindAll(".job-link").Select(l => l.TextContent)));
+    }
+
+    [Fact]
+    public void LargeCatalog_IsPaged()
+    {
+        Monitor.Latest = new ClusterSnapshot([], Enumerable.Range(1, 200).Select(i => Samples.Summary(i)).ToList(), Samples.Submitted, null);
+
+        var page = Render<JobsPage>();
+
+        Assert.Equal(25, page.FindAll(".jobs-grid tbody tr").Count);
+    }
+
+    [Fact]
+    public void Viewer_DoesNotSeeNewMerge_OperatorDoes()
+    {
+        Monitor.Latest = new ClusterSnapshot([], [], Samples.Submitted, null);
+        Assert.Empty(Render<JobsPage>().FindAll("#jobs-new-merge"));
+
+        SignInAs(DashboardRoles.Operator);
+        Assert.Single(Render<JobsPage>().FindAll("#jobs-new-merge"));
+    }
+
+    [Fact]
+    public void NextPoll_UpdatesTheList()
+    {
+        Monitor.Latest = new ClusterSnapshot([], [Samples.Summary(1, JobState.Running)], Samples.Submitted, null);
+        var page = Render<JobsPage>();
+
+        Monitor.Publish(new ClusterSnapshot([], [Samples.Summary(1)], Samples.Submitted, null));
+
+        page.WaitForAssertion(() => Assert.Contains("100%", page.Find(".jobs-grid tbody tr").TextContent, StringComparison.Ordinal));
+    }
+}

@@ -1,0 +1,35 @@
+using FusionCluster.Dashboard.Components.Pages;
+using FusionCluster.Dashboard.Tests.Fakes;
+using Microsoft.AspNetCore.Components;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace FusionCluster.Dashboard.Tests.Pages;
+
+public sealed class LoginTests : DashboardTestContext
+{
+    [Fact]
+    public void Form_PostsToTheSignInEndpoint_KeepingOnlyLocalReturnUrls()
+    {
+        Services.GetRequiredService<NavigationManager>().NavigateTo("login?ReturnUrl=https%3A%2F%2Fevil.example%2F");
+
+        var page = Render<Login>();
+
+        var form = page.Find("form.login-form");
+        Assert.Equal("post", form.GetAttribute("method"));
+        Assert.Equal("account/login", form.GetAttribute("action"));
+        Assert.Equal("/", page.Find("input[name=ReturnUrl]").GetAttribute("value"));
+        Assert.Equal("password", page.Find("#login-password").GetAttribute("type"));
+        Assert.Empty(page.FindAll("#login-failed"));
+    }
+
+    [Fact]
+    public void FailedAttempt_SaysSo_WithoutSayingWhichPartWasWrong()
+    {
+        Services.GetRequiredService<NavigationManager>().NavigateTo("login?failed=1&ReturnUrl=%2Fjobs");
+
+        var page = Render<Login>();
+
+        Assert.Equal("The user name or password is not right.", page.Find("#login-failed").TextContent);
+        Assert.Equal("/jobs", page.Find("input[name=ReturnUrl]").GetAttribute("value"));
+    }
+}

@@ -1,0 +1,175 @@
+using FusionCluster.Dashboard.Components.Pages;
+using FusionCluster.Dashboard.Security;
+using FusionCluster.Dashboard.Tests.Fakes;
+using FusionCluster.Grains.Abstractions;
+using Microsoft.AspNetCore.Components;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace FusionCluster.Dashboard.Tests.Pages;
+
+public sealed class NewMergeTests : DashboardTestContext
+{
+    private const string ValidSpec = "merge_method: linear\nmodels:\n  - model: base\n  - model: ft-1\ndtype: bfloat16\n";
+
+    public NewMergeTests() => SignInAs(DashboardRoles.Operator, "olga");
+
+    [Fact]
+    public void Viewer_GetsNoEditor()
+    {
+        SignInAs(DashboardRoles.Viewer);
+
+        var page = Render<NewMerge>();
+
+        Assert.Contains("Only operators can submit merges", page.Find("#new-merge-refused").TextContent, StringComparison.Ordinal);
+        Assert.Empty(page.FindAll("#spec-editor"));
+    }
+
+    [Fact]
+    public void EmptyEditor_SaysWhatToDo_AndCannotPreview()
+    {
+        var page = Render<NewMerge>();
+
+        Assert.Contains("the spec is empty", page.Find("#spec-error").TextContent, StringComparison.Ordinal);
+        Assert.True(page.Find("#preview-plan").HasAttribute("disabled"));
+        Assert.True(page.Find("#submit-merge").HasAttribute("disabled"));
+        Assert.NotNull(page.Find("#no-preview"));
+    }
+
+    [Fact]
+    public void Typing_ValidatesAtOnce_NamingKeyAndLine()
+    {
+        var page = Render<NewMerge>();
+
+        page.Find("#spec-editor").Input("merge_method: linear\nmodles:\n  - model: base\n");
+
+        var error = page.Find("#spec-error").TextContent;
+        Assert.Contains("spec.yaml line 2: modles: unknown key 'modles'", error, StringComparison.Ordinal);
+        Assert.Equal("2: modles:", page.Find(".error-line").TextContent);
+
+        page.Find("#spec-editor").Input(ValidSpec);
+
+        Assert.Contains("Valid: linear over 2 models", page.Find("#spec-validation").TextContent, StringComparison.Ordinal);
+        Assert.False(page.Find("#preview-plan").HasAttribute("disabled"));
+    }
+
+    [Fact]
+    public void Example_FillsTheEditor()
+    {
+        var page = Render<NewMerge>();
+
+        page.FindAll(".example-button").Single(b => b.TextContent.Trim() == "ties").Click();
+
+        Assert.Contains("merge_method: ties", page.Find("#spec-editor").GetAttribute("value"), StringComparison.Ordinal);
+        Assert.Contains("Valid: ties over 3 models (base: base)", page.Find("#spec-validation").TextContent, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Preview_ShowsUnitsBytesAndShards_ThenSubmitGoesToTheJob()
+    {
+        var page = Render<NewMerge>();
+        page.Find("#spec-editor").Input(ValidSpec);
+        Assert.True(page.Find("#submit-merge").HasAttribute("disabled"));
+
+        page.Find("#preview-plan").Click();
+
+        page.WaitForAssertion(() => Assert.Equal("4", page.Find("#preview-units").TextContent));
+        Assert.Equal("3.0 MiB", page.Find("#preview-input-bytes").TextContent);
+        Assert.Equal("model.safetensors", page.Find("#preview-shards").TextContent);
+        var previewed = Assert.Single(Cluster.Previewed);
+        Assert.Equal("/models", previewed.SpecDirectory);
+        Assert.Equal("/results/merged", previewed.Output);
+
+        page.Find("#submit-merge").Click();
+
+        var navigation = Services.GetRequiredService<NavigationManager>();
+        page.WaitForAssertion(() => Assert.Matches(@"/jobs/\d{8}-\d{6}-[0-9a-f]{6}$", navigation.Uri));
+        var (_, request) = Assert.Single(Cluster.Started);
+        Assert.Equal(ValidSpec, request.SpecText);
+        Assert.Equal("olga", request.SubmittedBy);
+    }
+
+    [Fact]
+    public void ChangingTheSpecAfterPreview_NeedsAnotherPreview()
+    {
+        var page = Render<NewMerge>();
+        page.Find("#spec-editor").Input(ValidSpec);
+        page.Find("#preview-plan").Click();
+        page.WaitForAssertion(() => Assert.False(page.Find("#submit-merge").HasAttribute("disabled")));
+
+        page.Find("#spec-editor").Input(ValidSpec + "out_dtype: float16\n");
+
+        Assert.True(page.Find("#submit-merge").HasAttribute("disabled"));
+        Assert.Contains("preview again", page.Find("#plan-preview").TextContent, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void PlannerError_IsShown_AndBlocksSubmit()
+    {
+        Cluster.Preview = new PlanPreview { Error = "model 'ft-1': /models/ft-1 does not exist" };
+        var page = Render<NewMerge>();
+        page.Find("#spec-editor").Input(ValidSpec);
+
+        page.Find("#preview-plan").Click();
+
+        page.WaitForAssertion(() => Assert.Contains("/models/ft-1 does not exist", page.Find("#plan-error").TextContent, StringComparison.Ordinal));
+        Assert.True(page.Find("#submit-merge").HasAttribute("disabled"));
+    }
+
+    [Fact]
+    public void UnreachablePlanner_IsAnError()
+    {
+        var page = Render<NewMerge>();
+        page.Find("#spec-editor").Input(ValidSpec);
+        Cluster.Failure = new TimeoutException("response did not arrive on time");
+
+        page.Find("#preview-plan").Click();
+
+        page.WaitForAssertion(() => Assert.Contains("The planner did not answer: response did not arrive on time", page.Find("#plan-error").TextContent, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void BadSeed_IsNamed()
+    {
+        var page = Render<NewMerge>();
+        page.Find("#spec-editor").Input(ValidSpec);
+        page.Find(".seed-field input").Input("-3");
+
+        page.Find("#preview-plan").Click();
+
+        Assert.Contains("Seed: '-3'", page.Find("#input-error").TextContent, StringComparison.Ordinal);
+        Assert.Empty(Cluster.Previewed);
+    }
+
+    [Fact]
+    public void JobThatFailsToPlan_StaysHere_WithTheReason()
+    {
+        // The cluster takes the job, but planning it fails (for example the output already holds a model).
+        Cluster.StartError = "/results/merged already holds a model; tick 'Replace a model already at the output'";
+        var page = Render<NewMerge>();
+        var navigation = Services.GetRequiredService<NavigationManager>();
+        var before = navigation.Uri;
+        page.Find("#spec-editor").Input(ValidSpec);
+        page.Find("#preview-plan").Click();
+        page.WaitForAssertion(() => Assert.False(page.Find("#submit-merge").HasAttribute("disabled")));
+
+        page.Find("#submit-merge").Click();
+
+        page.WaitForAssertion(() => Assert.Contains("failed to start: /results/merged already holds a model", page.Find("#submit-error").TextContent, StringComparison.Ordinal));
+        Assert.Equal(before, navigation.Uri);
+    }
+
+    [Fact]
+    public void OperatorWhoLostTheRole_CannotSubmit()
+    {
+        var page = Render<NewMerge>();
+        page.Find("#spec-editor").Input(ValidSpec);
+        page.Find("#preview-plan").Click();
+        page.WaitForAssertion(() => Assert.False(page.Find("#submit-merge").HasAttribute("disabled")));
+
+        SignInAs(DashboardRoles.Viewer);
+        page.Find("#submit-merge").Click();
+
+        page.WaitForAssertion(() => Assert.Contains("only operators may submit merges", page.Find("#submit-error").TextContent, StringComparison.Ordinal));
+        Assert.Empty(Cluster.Started);
+    }
+}

@@ -1,0 +1,47 @@
+using FusionCluster.Dashboard.Formatting;
+using FusionCluster.Grains.Abstractions;
+
+namespace FusionCluster.Dashboard.Tests.Services;
+
+public sealed class DisplayTests
+{
+    [Theory]
+    [InlineData(0, 10, 0)]
+    [InlineData(1999, 2000, 99)]
+    [InlineData(2000, 2000, 100)]
+    [InlineData(5, 0, 0)]
+    public void Percent_RoundsDown_SoOnlyAFinishedJobShows100(int done, int total, int expected)
+    {
+        Assert.Equal(expected, Display.Percent(done, total));
+    }
+
+    [Fact]
+    public void Eta_FollowsThePaceSoFar()
+    {
+        Assert.Equal(30, Display.EtaSeconds(JobState.Running, 25, 100, 10));
+        Assert.Null(Display.EtaSeconds(JobState.Running, 0, 100, 10));
+        Assert.Null(Display.EtaSeconds(JobState.Succeeded, 100, 100, 10));
+        Assert.Equal("publishing", Display.Eta(JobState.Publishing, 100, 100, 10));
+    }
+
+    [Theory]
+    [InlineData(512, "512 B")]
+    [InlineData(1536, "1.5 KiB")]
+    [InlineData(3L << 30, "3.0 GiB")]
+    public void Bytes_UseBinaryUnits(long bytes, string expected)
+    {
+        Assert.Equal(expected, Display.Bytes(bytes));
+    }
+
+    [Theory]
+    [InlineData("layer 12", "12")]
+    [InlineData("probe 7", "7")]
+    [InlineData("layers.12", "12")]
+    [InlineData("model.layers.3", "3")]
+    [InlineData("embeddings", "E")]
+    [InlineData("head", "H")]
+    public void ShortUnitName_IsTheLayerNumberOrAnInitial(string name, string expected)
+    {
+        Assert.Equal(expected, Display.ShortUnitName(name));
+    }
+}
