@@ -38,6 +38,7 @@ public sealed class MergeJobGrain(
     private static readonly JsonSerializerOptions PlanJson = new();
 
     private readonly JobOptions settings = options.Value;
+    private readonly SerialStateWriter<MergeJobState> writer = new(store);
     private readonly Stopwatch clock = new();
     private readonly SortedSet<int> ready = [];
     private readonly HashSet<int> running = [];
@@ -50,7 +51,6 @@ public sealed class MergeJobGrain(
     private int[][] dependents = [];
     private int[] missingDependencies = [];
     private IGrainTimer? pump;
-    private Task saving = Task.CompletedTask;
     private bool dirty;
     private DateTimeOffset lastSave;
     private bool publishing;
@@ -646,22 +646,11 @@ public sealed class MergeJobGrain(
         }
     }
 
-    private async Task SaveAsync()
+    private Task SaveAsync() => writer.WriteAsync(() =>
     {
-        // Writes of one activation must not overlap (the storage checks etags).
-        var previous = saving;
-        var current = SaveAfter(previous);
-        saving = current;
-        await current;
-    }
-
-    private async Task SaveAfter(Task previous)
-    {
-        await previous.ContinueWith(_ => { }, TaskScheduler.Current);
         dirty = false;
         lastSave = DateTimeOffset.UtcNow;
-        await store.WriteStateAsync();
-    }
+    });
 
     private Task PublishCatalogEntry() =>
         GrainFactory.GetGrain<IJobCatalogGrain>("default").Upsert(new JobSummary

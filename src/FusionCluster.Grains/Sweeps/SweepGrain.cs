@@ -37,6 +37,7 @@ public sealed class SweepGrain(
     private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
 
     private readonly SweepOptions settings = options.Value;
+    private readonly SerialStateWriter<SweepGrainState> writer = new(store);
 
     // Candidates of the active run with a job start or an evaluation in flight (not persisted: after a
     // restart nothing is in flight, and the pump asks again).
@@ -45,7 +46,6 @@ public sealed class SweepGrain(
     private IGrainTimer? pump;
     private bool advancing;
     private bool dirty;
-    private Task saving = Task.CompletedTask;
     private int nextWorker;
 
     private SweepGrainState State => store.State;
@@ -213,7 +213,7 @@ public sealed class SweepGrain(
         }
 
         await ChangeReminderAsync(needed: false);
-        await saving.ContinueWith(_ => { }, TaskScheduler.Current);
+        await writer.Idle;
         await store.ClearStateAsync();
         store.State = new SweepGrainState();
         spec = null;
@@ -807,21 +807,7 @@ public sealed class SweepGrain(
     private static SweepSpec Parse(SweepDefinition definition) =>
         SweepSpecParser.Parse(definition.SpecText, definition.SpecName, definition.SpecDirectory);
 
-    private async Task SaveAsync()
-    {
-        // Writes of one activation must not overlap (the storage checks etags).
-        var previous = saving;
-        var current = SaveAfter(previous);
-        saving = current;
-        await current;
-    }
-
-    private async Task SaveAfter(Task previous)
-    {
-        await previous.ContinueWith(_ => { }, TaskScheduler.Current);
-        dirty = false;
-        await store.WriteStateAsync();
-    }
+    private Task SaveAsync() => writer.WriteAsync(() => dirty = false);
 
     private Task PublishCatalogEntry()
     {
