@@ -12,21 +12,38 @@ public sealed class LocalClusterScript : IAsyncDisposable
 
     public LocalClusterScript(IReadOnlyDictionary<string, string>? siloEnvironment = null)
     {
-        RedisPort = FreePort.Next();
-        BlobPort = FreePort.Next();
         environment = new Dictionary<string, string>(siloEnvironment ?? new Dictionary<string, string>()) { ["FUSION_LOCAL_HOME"] = home };
     }
 
-    public int RedisPort { get; }
+    public int RedisPort { get; private set; } = FreePort.Next();
 
-    public int BlobPort { get; }
+    public int BlobPort { get; private set; } = FreePort.Next();
 
     public string Redis => $"127.0.0.1:{RedisPort.ToString(CultureInfo.InvariantCulture)}";
 
     public string BlobConnection => AzuriteProcess.ConnectionStringFor(BlobPort);
 
-    public Task UpAsync(int silos, CancellationToken cancellationToken) =>
-        RunAsync(cancellationToken, "up", "--silos", silos.ToString(CultureInfo.InvariantCulture), "--redis-port", RedisPort.ToString(CultureInfo.InvariantCulture), "--blob-port", BlobPort.ToString(CultureInfo.InvariantCulture));
+    /// <summary>
+    /// Starts the cluster. Other test projects pick free ports at the same time, so a port chosen here
+    /// can be taken before Redis or Azurite binds it: the first start then tries again on new ports.
+    /// </summary>
+    public async Task UpAsync(int silos, CancellationToken cancellationToken)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await RunAsync(cancellationToken, "up", "--silos", silos.ToString(CultureInfo.InvariantCulture), "--redis-port", RedisPort.ToString(CultureInfo.InvariantCulture), "--blob-port", BlobPort.ToString(CultureInfo.InvariantCulture));
+                return;
+            }
+            catch (InvalidOperationException e) when (attempt < 3 && (e.Message.Contains("EADDRINUSE", StringComparison.Ordinal) || e.Message.Contains("in use", StringComparison.Ordinal)))
+            {
+                await RunAsync(cancellationToken, "down", "--purge");
+                RedisPort = FreePort.Next();
+                BlobPort = FreePort.Next();
+            }
+        }
+    }
 
     public Task KillSiloAsync(int number, CancellationToken cancellationToken) =>
         RunAsync(cancellationToken, "kill-silo", number.ToString(CultureInfo.InvariantCulture));

@@ -40,6 +40,8 @@ public static class DashboardApp
         builder.Services.AddSingleton<MergeReportReader>();
         builder.Services.AddSingleton<SpecArchive>();
         builder.Services.AddScoped<JobCommands>();
+        builder.Services.AddSingleton<IFusionSweeps, OrleansFusionSweeps>();
+        builder.Services.AddScoped<SweepCommands>();
         builder.Services.AddHealthChecks().AddCheck<ClusterHealthCheck>("cluster");
 
         var app = builder.Build();

@@ -29,10 +29,14 @@ public abstract class DashboardTestContext : BunitContext
         Services.AddSingleton<ILoggerFactory>(NullLoggerFactory.Instance);
         Services.AddSingleton(typeof(ILogger<>), typeof(NullLogger<>));
         Services.AddScoped<JobCommands>();
+        Services.AddSingleton<IFusionSweeps>(Sweeps);
+        Services.AddScoped<SweepCommands>();
         Authorization = AddAuthorization();
     }
 
     protected FakeFusionCluster Cluster { get; } = new();
+
+    protected FakeFusionSweeps Sweeps { get; } = new();
 
     protected FakeClusterMonitor Monitor { get; } = new();
 

@@ -1,0 +1,253 @@
+using System.Globalization;
+using FusionCluster.Dashboard.Hosting;
+using FusionCluster.Dashboard.Security;
+using FusionCluster.Dashboard.Services;
+using FusionCluster.Dashboard.Sweeps;
+using FusionCluster.Grains.Abstractions.Sweeps;
+using Microsoft.AspNetCore.Components;
+using Microsoft.Extensions.Options;
+using MudBlazor;
+
+namespace FusionCluster.Dashboard.Components.Pages;
+
+/// <summary>
+/// One sweep: its schedule (read-only; the grains have no call to change it), run history, the leaderboard
+/// of the selected run (the newest by default) and its objective against each swept parameter. The status
+/// and the selected run are reloaded every <see cref="DashboardOptions.JobRefreshInterval"/> until the
+/// circuit disposes the page. Run now, pause and resume are for operators, checked on the server.
+/// </summary>
+public sealed partial class SweepDetail : IAsyncDisposable
+{
+    private static readonly LineChartOptions ChartOptions = new() { ShowDataMarkers = true };
+
+    private string? currentSweepId;
+    private CancellationTokenSource? lifetime;
+    private bool loaded;
+    private string? loadError;
+    private string? refreshError;
+    private string? commandError;
+    private string? commandResult;
+    private string? runError;
+    private bool isOperator;
+    private bool busy;
+    private bool refreshing;
+
+    /// <summary>The run the leaderboard shows; 0 for the newest.</summary>
+    private int selectedRun;
+
+    [Parameter]
+    public string SweepId { get; set; } = "";
+
+    [Inject]
+    private IFusionSweeps Cluster { get; set; } = default!;
+
+    [Inject]
+    private SweepCommands Commands { get; set; } = default!;
+
+    [Inject]
+    private SecretRedactor Redactor { get; set; } = default!;
+
+    [Inject]
+    private IOptions<DashboardOptions> Options { get; set; } = default!;
+
+    [Inject]
+    private TimeProvider Time { get; set; } = default!;
+
+    private SweepStatus? Status { get; set; }
+
+    private SweepRunDetail? Run => View?.Run;
+
+    private SweepRunView? View { get; set; }
+
+    private string StateText => Status is null ? ""
+        : Status.ActiveRun > 0 ? $"running run #{Status.ActiveRun}" + (Status.Paused ? ", paused" : "")
+        : Status.Paused ? "paused"
+        : Status.RunQueued ? "run queued"
+        : "idle";
+
+    public async ValueTask DisposeAsync() => await StopAsync();
+
+    internal static string Number(double value) => value.ToString("0.####", CultureInfo.InvariantCulture);
+
+    protected override async Task OnParametersSetAsync()
+    {
+        if (SweepId == currentSweepId)
+        {
+            return;
+        }
+
+        await StopAsync();
+        currentSweepId = SweepId;
+        selectedRun = 0;
+        lifetime = new CancellationTokenSource();
+        isOperator = await Commands.IsOperatorAsync();
+        await LoadAsync(lifetime.Token);
+    }
+
+    private static List<ChartSeries<double>> Series(ParameterChart chart) =>
+    [
+        new() { Name = "best", Data = chart.Best },
+        new() { Name = "mean", Data = chart.Mean },
+    ];
+
+    private async Task ReloadAsync()
+    {
+        await StopAsync();
+        lifetime = new CancellationTokenSource();
+        await LoadAsync(lifetime.Token);
+    }
+
+    private async Task LoadAsync(CancellationToken cancellationToken)
+    {
+        (loaded, loadError, refreshError, commandError, commandResult, runError, Status, View) = (false, null, null, null, null, null, null, null);
+        try
+        {
+            Status = await Cluster.GetSweepAsync(SweepId, cancellationToken);
+            if (Status is not null)
+            {
+                await LoadRunAsync(cancellationToken);
+            }
+
+            loaded = true;
+            _ = RefreshLoopAsync(cancellationToken);
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            loadError = Redactor.Redact(e.Message);
+            loaded = true;
+        }
+    }
+
+    private async Task LoadRunAsync(CancellationToken cancellationToken)
+    {
+        if (Status is not { Runs.Count: > 0 })
+        {
+            (View, runError) = (null, null);
+            return;
+        }
+
+        try
+        {
+            var run = await Cluster.GetRunAsync(SweepId, selectedRun, cancellationToken);
+            View = run is null ? null : new SweepRunView(run);
+            runError = null;
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            runError = Redactor.Redact(e.Message);
+        }
+    }
+
+    private async Task SelectRunAsync(int number)
+    {
+        // The newest run is followed as new runs start; an older one stays selected.
+        selectedRun = Status?.Runs.Count > 0 && Status.Runs[0].Number == number ? 0 : number;
+        await LoadRunAsync(lifetime?.Token ?? CancellationToken.None);
+    }
+
+    private async Task RefreshLoopAsync(CancellationToken cancellationToken)
+    {
+        using var timer = new PeriodicTimer(Options.Value.JobRefreshInterval, Time);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(cancellationToken))
+            {
+                await InvokeAsync(() => RefreshAsync(cancellationToken));
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // The page is gone.
+        }
+    }
+
+    private async Task RefreshAsync(CancellationToken cancellationToken)
+    {
+        if (refreshing)
+        {
+            return;
+        }
+
+        refreshing = true;
+        try
+        {
+            var status = await Cluster.GetSweepAsync(SweepId, cancellationToken);
+            if (status is not null)
+            {
+                Status = status;
+                await LoadRunAsync(cancellationToken);
+            }
+
+            refreshError = null;
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            refreshError = Redactor.Redact(e.Message);
+        }
+        finally
+        {
+            refreshing = false;
+        }
+
+        StateHasChanged();
+    }
+
+    private Task RunNowAsync() => CommandAsync("Starting a run", async token =>
+    {
+        var result = await Commands.RunAsync(SweepId, token);
+        commandResult = result.Error is not null ? null
+            : result.Started ? $"Run #{result.Run} started."
+            : result.Queued ? "A run is going; this one is queued and starts when it finishes."
+            : "The sweep did not start a run.";
+        if (result.Error is not null)
+        {
+            commandError = $"The sweep refused a run: {Redactor.Redact(result.Error)}";
+        }
+    });
+
+    private Task PauseAsync() => CommandAsync("Pausing", async token =>
+    {
+        Status = await Commands.PauseAsync(SweepId, token);
+        commandResult = "Paused: no scheduled runs and no new merges until it is resumed; merges in flight finish.";
+    });
+
+    private Task ResumeAsync() => CommandAsync("Resuming", async token =>
+    {
+        Status = await Commands.ResumeAsync(SweepId, token);
+        commandResult = "Resumed.";
+    });
+
+    private async Task CommandAsync(string what, Func<CancellationToken, Task> command)
+    {
+        busy = true;
+        (commandError, commandResult) = (null, null);
+        var token = lifetime?.Token ?? CancellationToken.None;
+        try
+        {
+            await command(token);
+            await LoadRunAsync(token);
+        }
+        catch (OperatorRequiredException e)
+        {
+            commandError = $"Refused: {e.Message}.";
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            commandError = $"{what} failed: {Redactor.Redact(e.Message)}";
+        }
+        finally
+        {
+            busy = false;
+        }
+    }
+
+    private async Task StopAsync()
+    {
+        if (lifetime is not null)
+        {
+            await lifetime.CancelAsync();
+            lifetime.Dispose();
+            lifetime = null;
+        }
+    }
+}

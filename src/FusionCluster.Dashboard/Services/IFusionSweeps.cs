@@ -1,0 +1,26 @@
+using FusionCluster.Grains.Abstractions.Sweeps;
+
+namespace FusionCluster.Dashboard.Services;
+
+/// <summary>
+/// The cluster's sweeps, as the sweep pages read them. Changes (run now, pause, resume) go through
+/// <see cref="SweepCommands"/>, which checks the user's role. The sweep grains have no call that changes a
+/// schedule, so neither has this.
+/// </summary>
+public interface IFusionSweeps
+{
+    /// <summary>Every sweep of the sweep catalog.</summary>
+    Task<IReadOnlyList<SweepSummary>> ListSweepsAsync(CancellationToken cancellationToken);
+
+    /// <summary>The sweep's status, or null when the cluster has no such sweep.</summary>
+    Task<SweepStatus?> GetSweepAsync(string sweepId, CancellationToken cancellationToken);
+
+    /// <summary>One run with its candidates; 0 for the newest. Null when there is no such run.</summary>
+    Task<SweepRunDetail?> GetRunAsync(string sweepId, int number, CancellationToken cancellationToken);
+
+    Task<SweepRunRequestResult> RunAsync(string sweepId, CancellationToken cancellationToken);
+
+    Task<SweepStatus> PauseAsync(string sweepId, CancellationToken cancellationToken);
+
+    Task<SweepStatus> ResumeAsync(string sweepId, CancellationToken cancellationToken);
+}

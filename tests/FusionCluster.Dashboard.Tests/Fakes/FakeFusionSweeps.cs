@@ -1,0 +1,97 @@
+using System.Collections.Concurrent;
+using FusionCluster.Dashboard.Services;
+using FusionCluster.Grains.Abstractions.Sweeps;
+
+namespace FusionCluster.Dashboard.Tests.Fakes;
+
+/// <summary>The cluster's sweeps as a page test wants them: canned answers, calls that never finish (loading), calls that throw (error).</summary>
+public sealed class FakeFusionSweeps : IFusionSweeps
+{
+    public List<SweepSummary> Sweeps { get; } = [];
+
+    public Dictionary<string, SweepStatus> Statuses { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Runs by sweep and number; GetRunAsync(0) answers the highest number.</summary>
+    public Dictionary<(string SweepId, int Number), SweepRunDetail> Runs { get; } = [];
+
+    /// <summary>When set, every read waits for it (the page stays in its loading state).</summary>
+    public TaskCompletionSource? Gate { get; set; }
+
+    /// <summary>When set, every call throws it.</summary>
+    public Exception? Failure { get; set; }
+
+    public SweepRunRequestResult RunResult { get; set; } = new() { Started = true, Run = 2 };
+
+    public ConcurrentQueue<string> RunRequests { get; } = new();
+
+    public ConcurrentQueue<string> Paused { get; } = new();
+
+    public ConcurrentQueue<string> Resumed { get; } = new();
+
+    public async Task<IReadOnlyList<SweepSummary>> ListSweepsAsync(CancellationToken cancellationToken)
+    {
+        await WaitAsync(cancellationToken);
+        return Sweeps.ToList();
+    }
+
+    public async Task<SweepStatus?> GetSweepAsync(string sweepId, CancellationToken cancellationToken)
+    {
+        await WaitAsync(cancellationToken);
+        return Statuses.GetValueOrDefault(sweepId);
+    }
+
+    public async Task<SweepRunDetail?> GetRunAsync(string sweepId, int number, CancellationToken cancellationToken)
+    {
+        await WaitAsync(cancellationToken);
+        if (number == 0)
+        {
+            var newest = Runs.Keys.Where(k => k.SweepId == sweepId).Select(k => k.Number).DefaultIfEmpty(0).Max();
+            number = newest;
+        }
+
+        return Runs.GetValueOrDefault((sweepId, number));
+    }
+
+    public Task<SweepRunRequestResult> RunAsync(string sweepId, CancellationToken cancellationToken)
+    {
+        ThrowIfFailing();
+        RunRequests.Enqueue(sweepId);
+        return Task.FromResult(RunResult);
+    }
+
+    public Task<SweepStatus> PauseAsync(string sweepId, CancellationToken cancellationToken)
+    {
+        ThrowIfFailing();
+        Paused.Enqueue(sweepId);
+        var status = Statuses[sweepId] with { Paused = true };
+        Statuses[sweepId] = status;
+        return Task.FromResult(status);
+    }
+
+    public Task<SweepStatus> ResumeAsync(string sweepId, CancellationToken cancellationToken)
+    {
+        ThrowIfFailing();
+        Resumed.Enqueue(sweepId);
+        var status = Statuses[sweepId] with { Paused = false };
+        Statuses[sweepId] = status;
+        return Task.FromResult(status);
+    }
+
+    private async Task WaitAsync(CancellationToken cancellationToken)
+    {
+        if (Gate is { } gate)
+        {
+            await gate.Task.WaitAsync(cancellationToken);
+        }
+
+        ThrowIfFailing();
+    }
+
+    private void ThrowIfFailing()
+    {
+        if (Failure is not null)
+        {
+            throw Failure;
+        }
+    }
+}

@@ -1,0 +1,176 @@
+using FusionCluster.Dashboard.Components.Pages;
+using FusionCluster.Dashboard.Security;
+using FusionCluster.Dashboard.Tests.Fakes;
+
+namespace FusionCluster.Dashboard.Tests.Pages;
+
+public sealed class SweepDetailTests : DashboardTestContext
+{
+    private const string SweepId = "nightly";
+
+    public SweepDetailTests() => SignInAs(DashboardRoles.Viewer);
+
+    [Fact]
+    public void WhileTheSweepLoads_ShowsLoading()
+    {
+        Sweeps.Gate = new TaskCompletionSource();
+
+        Assert.Contains($"Loading sweep {SweepId}", RenderSweep().Markup, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task UnreachableCluster_ShowsTheRedactedError_AndRetries()
+    {
+        Sweeps.Failure = new TimeoutException("no gateway answered (super-secret-connection-string)");
+
+        var page = RenderSweep();
+
+        var error = page.Find("#sweep-load-error").TextContent;
+        Assert.Contains("no gateway answered", error, StringComparison.Ordinal);
+        Assert.DoesNotContain("super-secret-connection-string", error, StringComparison.Ordinal);
+
+        Sweeps.Failure = null;
+        Sweeps.Statuses[SweepId] = SweepSamples.Status(SweepId, runs: 0);
+        await ClickAsync(page, "#sweep-retry");
+        page.WaitForAssertion(() => Assert.Contains($"Sweep {SweepId}", page.Find("#sweep-title").TextContent, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void UnknownSweep_SaysSo()
+    {
+        Assert.Contains($"no sweep '{SweepId}'", RenderSweep().Find("#sweep-not-found").TextContent, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void SweepWithoutRuns_ShowsItsScheduleReadOnly()
+    {
+        Sweeps.Statuses[SweepId] = SweepSamples.Status(SweepId, runs: 0);
+
+        var page = RenderSweep();
+
+        Assert.Contains("No runs yet", page.Find("#sweep-no-runs").TextContent, StringComparison.Ordinal);
+        Assert.Equal("0 3 * * * (UTC, overlap: skip)", page.Find("#sweep-cron").TextContent);
+        Assert.Equal("2026-11-24 03:00:00 UTC", page.Find("#sweep-next-fire").TextContent);
+        Assert.Contains("read-only", page.Find("#sweep-schedule-readonly").TextContent, StringComparison.Ordinal);
+        Assert.Empty(page.FindAll("#sweep-schedule input"));
+        Assert.Empty(page.FindAll("#sweep-leaderboard"));
+    }
+
+    [Fact]
+    public void Leaderboard_ListsTheNewestRunsCandidates_BestFirst()
+    {
+        Sweeps.Statuses[SweepId] = SweepSamples.Status(SweepId, runs: 2);
+        Sweeps.Runs[(SweepId, 1)] = SweepSamples.Run(1) with { Candidates = [SweepSamples.Candidate(0, "weight=0.1", 0.5)] };
+        Sweeps.Runs[(SweepId, 2)] = SweepSamples.Run(2);
+
+        var page = RenderSweep();
+
+        Assert.Contains("run #2", page.Find("#sweep-leaderboard-title").TextContent, StringComparison.Ordinal);
+        Assert.Equal(["0.91", "0.85", "0.8"], page.FindAll("#sweep-leaderboard .leaderboard-objective").Select(c => c.TextContent));
+        Assert.Equal("#1 weight=0.7 method=ties", page.FindAll(".leaderboard-label")[0].TextContent);
+        Assert.Contains("1 failed", page.Find("#sweep-unscored").TextContent, StringComparison.Ordinal);
+        Assert.Contains("evaluation timed out", page.Find(".sweep-candidate-error").TextContent, StringComparison.Ordinal);
+        Assert.Equal(2, page.FindAll("#sweep-runs .sweep-run").Count);
+    }
+
+    [Fact]
+    public void MinimizedObjective_PutsTheLowestFirst()
+    {
+        Sweeps.Statuses[SweepId] = SweepSamples.Status(SweepId) with { Maximize = false };
+        Sweeps.Runs[(SweepId, 1)] = SweepSamples.Run(1, maximize: false);
+
+        var page = RenderSweep();
+
+        Assert.Equal(["0.8", "0.85", "0.91"], page.FindAll("#sweep-leaderboard .leaderboard-objective").Select(c => c.TextContent));
+    }
+
+    [Fact]
+    public async Task SelectingAnOlderRun_ShowsItsLeaderboard()
+    {
+        Sweeps.Statuses[SweepId] = SweepSamples.Status(SweepId, runs: 2);
+        Sweeps.Runs[(SweepId, 1)] = SweepSamples.Run(1) with { Candidates = [SweepSamples.Candidate(0, "weight=0.1", 0.5)] };
+        Sweeps.Runs[(SweepId, 2)] = SweepSamples.Run(2);
+        var page = RenderSweep();
+
+        await page.InvokeAsync(() => page.FindAll(".sweep-run-select")[1].Click());
+
+        page.WaitForAssertion(() => Assert.Contains("run #1", page.Find("#sweep-leaderboard-title").TextContent, StringComparison.Ordinal));
+        Assert.Equal(["0.5"], page.FindAll("#sweep-leaderboard .leaderboard-objective").Select(c => c.TextContent));
+    }
+
+    [Fact]
+    public void ChartsTheObjective_AgainstEachParameter()
+    {
+        Sweeps.Statuses[SweepId] = SweepSamples.Status(SweepId);
+        Sweeps.Runs[(SweepId, 1)] = SweepSamples.Run(1);
+
+        var page = RenderSweep();
+
+        Assert.Equal(["method", "weight"], page.FindAll(".sweep-chart-parameter").Select(p => p.TextContent));
+        Assert.Equal(2, page.FindAll(".sweep-chart svg").Count);
+    }
+
+    [Fact]
+    public void Viewer_HasNoRunPauseOrResume()
+    {
+        Sweeps.Statuses[SweepId] = SweepSamples.Status(SweepId);
+
+        var page = RenderSweep();
+
+        Assert.Empty(page.FindAll("#sweep-run"));
+        Assert.Empty(page.FindAll("#sweep-pause"));
+        Assert.Empty(page.FindAll("#sweep-resume"));
+    }
+
+    [Fact]
+    public async Task Operator_PausesAndResumes()
+    {
+        SignInAs(DashboardRoles.Operator);
+        Sweeps.Statuses[SweepId] = SweepSamples.Status(SweepId);
+        var page = RenderSweep();
+
+        await ClickAsync(page, "#sweep-pause");
+
+        page.WaitForAssertion(() => Assert.Equal([SweepId], Sweeps.Paused));
+        page.WaitForAssertion(() => Assert.Equal("paused", page.Find("#sweep-state").TextContent.Trim()));
+        await ClickAsync(page, "#sweep-resume");
+        page.WaitForAssertion(() => Assert.Equal([SweepId], Sweeps.Resumed));
+        page.WaitForAssertion(() => Assert.NotNull(page.Find("#sweep-pause")));
+    }
+
+    [Fact]
+    public async Task Operator_RunsNow_AndSeesWhatTheSweepDid()
+    {
+        SignInAs(DashboardRoles.Operator);
+        Sweeps.Statuses[SweepId] = SweepSamples.Status(SweepId);
+        var page = RenderSweep();
+
+        await ClickAsync(page, "#sweep-run");
+        page.WaitForAssertion(() => Assert.Contains("Run #2 started", page.Find("#sweep-command-result").TextContent, StringComparison.Ordinal));
+
+        Sweeps.RunResult = new() { Error = "a run is going (overlap: skip)" };
+        await ClickAsync(page, "#sweep-run");
+        page.WaitForAssertion(() => Assert.Contains("a run is going", page.Find("#sweep-command-error").TextContent, StringComparison.Ordinal));
+        Assert.Equal([SweepId, SweepId], Sweeps.RunRequests);
+    }
+
+    [Fact]
+    public async Task OperatorWhoLostTheRole_IsRefusedByTheServer()
+    {
+        SignInAs(DashboardRoles.Operator);
+        Sweeps.Statuses[SweepId] = SweepSamples.Status(SweepId);
+        var page = RenderSweep();
+
+        SignInAs(DashboardRoles.Viewer);
+        await ClickAsync(page, "#sweep-pause");
+
+        page.WaitForAssertion(() => Assert.Contains("only operators may pause sweeps", page.Find("#sweep-command-error").TextContent, StringComparison.Ordinal));
+        Assert.Empty(Sweeps.Paused);
+    }
+
+    /// <summary>Finds and clicks in one dispatch: the page re-renders on its own refresh timer in between.</summary>
+    private static Task ClickAsync(IRenderedComponent<SweepDetail> page, string selector) =>
+        page.InvokeAsync(() => page.Find(selector).Click());
+
+    private IRenderedComponent<SweepDetail> RenderSweep() => Render<SweepDetail>(p => p.Add(c => c.SweepId, SweepId));
+}
