@@ -41,5 +41,8 @@ public sealed record JobStatus
     /// <summary>The silo hosting the job itself (its coordinator).</summary>
     [Id(17)] public string Coordinator { get; init; } = "";
 
+    /// <summary>The spec the job was submitted with.</summary>
+    [Id(18)] public string SpecText { get; init; } = "";
+
     public bool IsFinished => State is JobState.Succeeded or JobState.Failed or JobState.Cancelled;
 }

@@ -707,6 +707,7 @@ public sealed class MergeJobGrain(
             Retries = State.Retries,
             Silos = shares,
             Coordinator = localSilo.Name,
+            SpecText = State.Request?.SpecText ?? "",
         };
     }
 }

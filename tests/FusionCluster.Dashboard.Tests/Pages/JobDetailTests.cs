@@ -233,6 +233,14 @@ public sealed class JobDetailTests : DashboardTestContext
     }
 
     [Fact]
+    public void SpecSubmittedElsewhere_IsShownFromTheJobWhileRunning()
+    {
+        Cluster.Statuses[JobId] = Samples.Running(JobId, 4) with { SpecText = "merge_method: slerp\n" };
+
+        Assert.Equal("merge_method: slerp\n", RenderJob().Find("#job-spec").TextContent);
+    }
+
+    [Fact]
     public void Viewer_HasNoCancelButton()
     {
         Cluster.Statuses[JobId] = Samples.Running(JobId, 4);

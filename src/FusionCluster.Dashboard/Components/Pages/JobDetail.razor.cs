@@ -127,7 +127,7 @@ public sealed partial class JobDetail : IAsyncDisposable
                 return;
             }
 
-            specText = Specs.Find(JobId);
+            specText = Status.SpecText is { Length: > 0 } submitted ? submitted : Specs.Find(JobId);
             throughput.Record(Status.ElapsedSeconds, Status.BytesDone);
             if (!Status.IsFinished)
             {
@@ -202,7 +202,7 @@ public sealed partial class JobDetail : IAsyncDisposable
                 var stateChanged = status.State != Status?.State;
                 if (Status is null)
                 {
-                    specText = Specs.Find(JobId);
+                    specText = status.SpecText is { Length: > 0 } submitted ? submitted : Specs.Find(JobId);
                 }
 
                 Status = status;
