@@ -3,9 +3,8 @@ using FusionCluster.Grains.Abstractions.Sweeps;
 namespace FusionCluster.Dashboard.Services;
 
 /// <summary>
-/// The cluster's sweeps, as the sweep pages read them. Changes (run now, pause, resume) go through
-/// <see cref="SweepCommands"/>, which checks the user's role. The sweep grains have no call that changes a
-/// schedule, so neither has this.
+/// The cluster's sweeps, as the sweep pages read them. Changes (run now, pause, resume, schedule) go
+/// through <see cref="SweepCommands"/>, which checks the user's role.
 /// </summary>
 public interface IFusionSweeps
 {
@@ -23,4 +22,7 @@ public interface IFusionSweeps
     Task<SweepStatus> PauseAsync(string sweepId, CancellationToken cancellationToken);
 
     Task<SweepStatus> ResumeAsync(string sweepId, CancellationToken cancellationToken);
+
+    /// <summary>Replaces the schedule (no cron: none); an invalid one changes nothing and comes back in <see cref="SweepStatus.Error"/>.</summary>
+    Task<SweepStatus> SetScheduleAsync(string sweepId, string? cron, string? timeZone, bool queueOverlaps, CancellationToken cancellationToken);
 }

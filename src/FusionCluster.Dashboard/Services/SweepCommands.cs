@@ -6,7 +6,7 @@ using Microsoft.AspNetCore.Components.Authorization;
 namespace FusionCluster.Dashboard.Services;
 
 /// <summary>
-/// The changes a user can make to a sweep: a run now, pause, resume. Scoped to a circuit, it checks the
+/// The changes a user can make to a sweep: a run now, pause, resume, a new schedule. Scoped to a circuit, it checks the
 /// circuit's signed-in user on the server for every call, so hiding a button is never the only protection.
 /// Every change is logged with the user's name.
 /// </summary>
@@ -34,6 +34,14 @@ public sealed class SweepCommands(IFusionSweeps sweeps, AuthenticationStateProvi
         var user = await RequireOperatorAsync("resume sweeps");
         logger.LogInformation("User {User} resumes sweep {Sweep}", user.Identity!.Name, sweepId);
         return await sweeps.ResumeAsync(sweepId, cancellationToken);
+    }
+
+    /// <exception cref="OperatorRequiredException">The user is not an operator; nothing was sent.</exception>
+    public async Task<SweepStatus> SetScheduleAsync(string sweepId, string? cron, string? timeZone, bool queueOverlaps, CancellationToken cancellationToken)
+    {
+        var user = await RequireOperatorAsync("change sweep schedules");
+        logger.LogInformation("User {User} sets the schedule of sweep {Sweep} to {Cron} ({Zone})", user.Identity!.Name, sweepId, cron ?? "none", timeZone ?? "UTC");
+        return await sweeps.SetScheduleAsync(sweepId, cron, timeZone, queueOverlaps, cancellationToken);
     }
 
     /// <summary>True when the circuit's user is an operator (for showing operator controls).</summary>

@@ -34,6 +34,13 @@ public interface ISweepGrain : IGrainWithStringKey
     [Alias("Resume")]
     Task<SweepStatus> Resume();
 
+    /// <summary>
+    /// Replaces the schedule (no cron: no schedule); the next fire is counted from now. An invalid
+    /// schedule changes nothing and comes back as <see cref="SweepStatus.Error"/>.
+    /// </summary>
+    [Alias("SetSchedule")]
+    Task<SweepStatus> SetSchedule(string? cron, string? timeZone, bool queueOverlaps);
+
     /// <summary>Cancels its merges, stops its schedule and forgets it; its output folder stays.</summary>
     [Alias("Delete")]
     [ResponseTimeout("00:05:00")]

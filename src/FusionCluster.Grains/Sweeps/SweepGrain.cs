@@ -165,6 +165,35 @@ public sealed class SweepGrain(
         return Status();
     }
 
+    public async Task<SweepStatus> SetSchedule(string? cron, string? timeZone, bool queueOverlaps)
+    {
+        if (State.Definition is not { } definition)
+        {
+            return Status();
+        }
+
+        SweepSpec parsed;
+        string text;
+        try
+        {
+            text = SweepScheduleEditor.WithSchedule(definition.SpecText, cron, timeZone, queueOverlaps ? OverlapPolicy.Queue : OverlapPolicy.Skip);
+            parsed = await Task.Run(() => SweepSpecParser.Parse(text, definition.SpecName, definition.SpecDirectory));
+        }
+        catch (Exception e) when (e is SpecException or FormatException or YamlDotNet.Core.YamlException)
+        {
+            return Status() with { Error = e.Message };
+        }
+
+        State.Definition = definition with { SpecText = text };
+        spec = parsed;
+        State.NextDue = parsed.Schedule is { } schedule ? new SweepTimetable(schedule, clock.Time).Start().NextDue : null;
+        await SaveAsync();
+        await UpdateReminderAsync();
+        await PublishCatalogEntry();
+        logger.LogInformation("Sweep {Sweep}: schedule set to {Schedule}", SweepId, parsed.Schedule?.ToString() ?? "none");
+        return Status();
+    }
+
     public async Task<SweepStatus> Resume()
     {
         if (State.Definition is null || !State.Paused)

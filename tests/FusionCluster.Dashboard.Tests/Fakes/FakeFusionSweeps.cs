@@ -28,6 +28,11 @@ public sealed class FakeFusionSweeps : IFusionSweeps
 
     public ConcurrentQueue<string> Resumed { get; } = new();
 
+    public ConcurrentQueue<(string SweepId, string? Cron, string? TimeZone, bool Queue)> Schedules { get; } = new();
+
+    /// <summary>When set, SetScheduleAsync refuses the schedule with this error and changes nothing.</summary>
+    public string? ScheduleError { get; set; }
+
     public async Task<IReadOnlyList<SweepSummary>> ListSweepsAsync(CancellationToken cancellationToken)
     {
         await WaitAsync(cancellationToken);
@@ -73,6 +78,21 @@ public sealed class FakeFusionSweeps : IFusionSweeps
         ThrowIfFailing();
         Resumed.Enqueue(sweepId);
         var status = Statuses[sweepId] with { Paused = false };
+        Statuses[sweepId] = status;
+        return Task.FromResult(status);
+    }
+
+    public Task<SweepStatus> SetScheduleAsync(string sweepId, string? cron, string? timeZone, bool queueOverlaps, CancellationToken cancellationToken)
+    {
+        ThrowIfFailing();
+        if (ScheduleError is { } error)
+        {
+            return Task.FromResult(Statuses[sweepId] with { Error = error });
+        }
+
+        Schedules.Enqueue((sweepId, cron, timeZone, queueOverlaps));
+        var schedule = string.IsNullOrWhiteSpace(cron) ? "" : $"{cron} ({timeZone ?? "UTC"}, overlap: {(queueOverlaps ? "queue" : "skip")})";
+        var status = Statuses[sweepId] with { Schedule = schedule };
         Statuses[sweepId] = status;
         return Task.FromResult(status);
     }

@@ -42,7 +42,7 @@ public sealed class SweepDetailTests : DashboardTestContext
     }
 
     [Fact]
-    public void SweepWithoutRuns_ShowsItsScheduleReadOnly()
+    public void SweepWithoutRuns_ShowsItsSchedule_AndViewersCannotEditIt()
     {
         Sweeps.Statuses[SweepId] = SweepSamples.Status(SweepId, runs: 0);
 
@@ -51,7 +51,6 @@ public sealed class SweepDetailTests : DashboardTestContext
         Assert.Contains("No runs yet", page.Find("#sweep-no-runs").TextContent, StringComparison.Ordinal);
         Assert.Equal("0 3 * * * (UTC, overlap: skip)", page.Find("#sweep-cron").TextContent);
         Assert.Equal("2026-11-24 03:00:00 UTC", page.Find("#sweep-next-fire").TextContent);
-        Assert.Contains("read-only", page.Find("#sweep-schedule-readonly").TextContent, StringComparison.Ordinal);
         Assert.Empty(page.FindAll("#sweep-schedule input"));
         Assert.Empty(page.FindAll("#sweep-leaderboard"));
     }
@@ -166,6 +165,28 @@ public sealed class SweepDetailTests : DashboardTestContext
 
         page.WaitForAssertion(() => Assert.Contains("only operators may pause sweeps", page.Find("#sweep-command-error").TextContent, StringComparison.Ordinal));
         Assert.Empty(Sweeps.Paused);
+    }
+
+    [Fact]
+    public async Task Operator_SetsANewSchedule_AndSeesARefusal()
+    {
+        SignInAs(DashboardRoles.Operator);
+        Sweeps.Statuses[SweepId] = SweepSamples.Status(SweepId);
+        var page = RenderSweep();
+
+        await page.InvokeAsync(() => page.Find("#sweep-cron-input").Change("30 6 * * 1-5"));
+        await page.InvokeAsync(() => page.Find("#sweep-zone-input").Change("Europe/Berlin"));
+        await page.InvokeAsync(() => page.Find("#sweep-queue-input").Change(true));
+        await page.InvokeAsync(() => page.Find("#sweep-schedule-editor").Submit());
+
+        page.WaitForAssertion(() => Assert.Equal([(SweepId, "30 6 * * 1-5", "Europe/Berlin", true)], Sweeps.Schedules));
+        page.WaitForAssertion(() => Assert.Equal("30 6 * * 1-5 (Europe/Berlin, overlap: queue)", page.Find("#sweep-cron").TextContent));
+
+        Sweeps.ScheduleError = "schedule.cron: 'every day' is not a cron expression";
+        await page.InvokeAsync(() => page.Find("#sweep-cron-input").Change("every day"));
+        await page.InvokeAsync(() => page.Find("#sweep-schedule-editor").Submit());
+        page.WaitForAssertion(() => Assert.Contains("not a cron expression", page.Find("#sweep-command-error").TextContent, StringComparison.Ordinal));
+        Assert.Equal("30 6 * * 1-5 (Europe/Berlin, overlap: queue)", page.Find("#sweep-cron").TextContent);
     }
 
     /// <summary>Finds and clicks in one dispatch: the page re-renders on its own refresh timer in between.</summary>

@@ -81,4 +81,39 @@ public sealed class SweepScheduleTests : IDisposable
         Assert.Equal(2, run!.Leaderboard.Count);
         Assert.True(run.Candidates[run.Leaderboard[0]].Objective >= run.Candidates[run.Leaderboard[1]].Objective);
     }
+
+    [Fact]
+    public async Task A_new_schedule_takes_effect_from_now_and_a_bad_one_changes_nothing()
+    {
+        var cancellation = TestContext.Current.CancellationToken;
+        var clock = new FakeTimeProvider(Monday1030);
+        var builder = new InProcessTestClusterBuilder(initialSilosCount: 1);
+        builder.ConfigureSilo((_, silo) =>
+        {
+            silo.AddMemoryGrainStorage(FusionStorageNames.Jobs)
+                .UseInMemoryReminderService()
+                .AddFusionSilo(new WorkerProfile { UnitSlots = 2 });
+            SweepTestSettings.Apply(silo, new SweepClock(clock));
+        });
+        builder.ConfigureClient(client => client.Services.AddFusionSerialization());
+        await using var cluster = builder.Build();
+        await cluster.DeployAsync(cancellation);
+        var sweep = cluster.Client.GetGrain<ISweepGrain>("rescheduled");
+        Assert.Null((await sweep.Create(new SweepDefinition { SpecText = SweepTestModels.HourlySweep, SpecDirectory = models.Folder })).Error);
+
+        var daily = await sweep.SetSchedule("0 6 * * *", "UTC", queueOverlaps: true);
+        Assert.Null(daily.Error);
+        Assert.Equal(new DateTimeOffset(2026, 1, 6, 6, 0, 0, TimeSpan.Zero), daily.NextFire);
+        Assert.Contains("0 6 * * *", daily.Schedule, StringComparison.Ordinal);
+
+        var bad = await sweep.SetSchedule("every morning", "UTC", queueOverlaps: false);
+        Assert.NotNull(bad.Error);
+        var kept = await sweep.GetStatus();
+        Assert.Equal(daily.NextFire, kept.NextFire);
+        Assert.Equal(daily.Schedule, kept.Schedule);
+
+        var none = await sweep.SetSchedule(null, null, queueOverlaps: false);
+        Assert.Null(none.Error);
+        Assert.Null(none.NextFire);
+    }
 }

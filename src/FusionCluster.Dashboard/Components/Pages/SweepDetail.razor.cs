@@ -30,6 +30,9 @@ public sealed partial class SweepDetail : IAsyncDisposable
     private string? runError;
     private bool isOperator;
     private bool busy;
+    private string? scheduleCron;
+    private string? scheduleZone;
+    private bool scheduleQueue;
     private bool refreshing;
 
     /// <summary>The run the leaderboard shows; 0 for the newest.</summary>
@@ -215,6 +218,19 @@ public sealed partial class SweepDetail : IAsyncDisposable
     {
         Status = await Commands.ResumeAsync(SweepId, token);
         commandResult = "Resumed.";
+    });
+
+    private Task SaveScheduleAsync() => CommandAsync("Changing the schedule", async token =>
+    {
+        var status = await Commands.SetScheduleAsync(SweepId, scheduleCron, scheduleZone, scheduleQueue, token);
+        if (status.Error is { } error)
+        {
+            commandError = $"The sweep refused the schedule: {Redactor.Redact(error)}";
+            return;
+        }
+
+        Status = status;
+        commandResult = status.Schedule.Length == 0 ? "Schedule removed: the sweep runs only on request." : $"Schedule set: {status.Schedule}.";
     });
 
     private async Task CommandAsync(string what, Func<CancellationToken, Task> command)
