@@ -37,11 +37,12 @@ public sealed class ClusterMergeTests : IDisposable
 
         await using var cluster = new LocalClusterScript(FastFailureDetection);
         await cluster.UpAsync(silos: 3, cancellation);
-        var jobId = (await FusionAsync(cancellation, "submit", spec, "--out", "az://merges/e2e", "--cluster", cluster.Redis, "--max-units", "3")).Trim();
+        var jobId = (await FusionAsync(cancellation, "submit", spec, "--out", "az://merges/e2e", "--cluster", cluster.Redis, "--max-units", "3")).Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)[^1];
 
         await using var connection = await ClusterConnection.ConnectAsync(cluster.Redis, ClusterConnection.DefaultClusterId, cancellation);
         var job = connection.Client.GetGrain<IMergeJobGrain>(jobId);
         var status = await job.GetStatus();
+        Assert.True(status.SubmittedAt != default, $"the cluster has no job '{jobId}' (what fusion submit printed)");
         string? victim = null;
         var deadline = DateTime.UtcNow.AddMinutes(6);
         while (!status.IsFinished && DateTime.UtcNow < deadline)
@@ -74,7 +75,7 @@ public sealed class ClusterMergeTests : IDisposable
 
         await using var cluster = new LocalClusterScript(FastFailureDetection);
         await cluster.UpAsync(silos: 2, cancellation);
-        var jobId = (await FusionAsync(cancellation, "submit", spec, "--out", "az://merges/restart", "--cluster", cluster.Redis, "--max-units", "1")).Trim();
+        var jobId = (await FusionAsync(cancellation, "submit", spec, "--out", "az://merges/restart", "--cluster", cluster.Redis, "--max-units", "1")).Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)[^1];
         JobStatus status;
         await using (var connection = await ClusterConnection.ConnectAsync(cluster.Redis, ClusterConnection.DefaultClusterId, cancellation))
         {

@@ -30,7 +30,9 @@ public sealed class EmbeddedCluster : IAsyncDisposable
         }
 
         builder.Logging.ClearProviders();
+        // Logs go to stderr: stdout carries what scripts read (a job id, a result line).
         builder.Logging.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Error);
+        builder.Services.Configure<Microsoft.Extensions.Logging.Console.ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
         builder.UseOrleans(silo => silo
             .UseLocalhostClustering(siloPort: FreePort(), gatewayPort: FreePort())
             .AddMemoryGrainStorage(FusionStorageNames.Jobs)
