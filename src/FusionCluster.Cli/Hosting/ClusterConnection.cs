@@ -19,7 +19,9 @@ public sealed class ClusterConnection : IAsyncDisposable
 
     public static async Task<ClusterConnection> ConnectAsync(string redis, string clusterId, CancellationToken cancellationToken)
     {
-        var builder = Host.CreateApplicationBuilder();
+        // No appsettings.json or environment defaults: the dashboard's appsettings.json sits beside fusion.dll,
+        // and its logging levels must not turn this process's console chatty.
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Logging.ClearProviders();
         // Logs go to stderr: stdout carries what scripts read (a job id, a result line).
         builder.Logging.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Error);

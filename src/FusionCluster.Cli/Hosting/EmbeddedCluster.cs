@@ -23,7 +23,9 @@ public sealed class EmbeddedCluster : IAsyncDisposable
     /// <param name="cancellationToken">Cancels the start.</param>
     public static async Task<EmbeddedCluster> StartAsync(int unitSlots, CancellationToken cancellationToken)
     {
-        var builder = Host.CreateApplicationBuilder();
+        // No appsettings.json or environment defaults: the dashboard's appsettings.json sits beside fusion.dll,
+        // and its logging levels must not turn this process's console chatty.
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         if (Environment.GetEnvironmentVariable("FUSION_BLOB_CONNECTION") is { Length: > 0 } blobs)
         {
             builder.Configuration["Fusion:Storage:Azure:ConnectionString"] = blobs;
