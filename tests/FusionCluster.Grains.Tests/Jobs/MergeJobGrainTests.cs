@@ -29,7 +29,7 @@ public sealed class MergeJobGrainTests : IDisposable
 
     public MergeJobGrainTests()
     {
-        var shape = new SyntheticModelShape(Hidden: 256, Intermediate: 704, Layers: 12, Vocab: 2048, Heads: 4);
+        var shape = new SyntheticModelShape(Hidden: 384, Intermediate: 1024, Layers: 16, Vocab: 2048, Heads: 4);
         SyntheticCheckpoint.Write(Path.Combine(root, "base"), shape, DType.BF16, baseSeed: 5, variant: 0);
         SyntheticCheckpoint.Write(Path.Combine(root, "ft-1"), shape, DType.BF16, baseSeed: 5, variant: 1);
         SyntheticCheckpoint.Write(Path.Combine(root, "ft-2"), shape, DType.BF16, baseSeed: 5, variant: 2);
@@ -172,7 +172,7 @@ public sealed class MergeJobGrainTests : IDisposable
         var deadline = DateTime.UtcNow.AddMinutes(3);
         while (!status.IsFinished && DateTime.UtcNow < deadline)
         {
-            if (killDuringRun && !killed && status.UnitsDone >= 2)
+            if (killDuringRun && !killed && status.UnitsRunning > 0)
             {
                 var busy = (await job.GetUnits()).Where(u => u.State == UnitState.Running).Select(u => u.Silo).ToHashSet();
                 // The in-memory grain storage of a test cluster dies with its silo, so the job's own silo is
@@ -185,7 +185,7 @@ public sealed class MergeJobGrainTests : IDisposable
                 }
             }
 
-            await Task.Delay(100, cancellation);
+            await Task.Delay(10, cancellation);
             status = await job.GetStatus();
         }
 
