@@ -23,17 +23,7 @@ public sealed class SweepScheduleTests : IDisposable
     {
         var cancellation = TestContext.Current.CancellationToken;
         var clock = new FakeTimeProvider(Monday1030);
-        var builder = new InProcessTestClusterBuilder(initialSilosCount: 1);
-        builder.ConfigureSilo((_, silo) =>
-        {
-            silo.AddMemoryGrainStorage(FusionStorageNames.Jobs)
-                .UseInMemoryReminderService()
-                .AddFusionSilo(new WorkerProfile { UnitSlots = 2 });
-            SweepTestSettings.Apply(silo, new SweepClock(clock));
-        });
-        builder.ConfigureClient(client => client.Services.AddFusionSerialization());
-        await using var cluster = builder.Build();
-        await cluster.DeployAsync(cancellation);
+        await using var cluster = await StartSiloAsync(clock, cancellation);
 
         var sweep = cluster.Client.GetGrain<ISweepGrain>("hourly");
         var created = await sweep.Create(new SweepDefinition { SpecText = SweepTestModels.HourlySweep, SpecDirectory = models.Folder });
@@ -87,17 +77,7 @@ public sealed class SweepScheduleTests : IDisposable
     {
         var cancellation = TestContext.Current.CancellationToken;
         var clock = new FakeTimeProvider(Monday1030);
-        var builder = new InProcessTestClusterBuilder(initialSilosCount: 1);
-        builder.ConfigureSilo((_, silo) =>
-        {
-            silo.AddMemoryGrainStorage(FusionStorageNames.Jobs)
-                .UseInMemoryReminderService()
-                .AddFusionSilo(new WorkerProfile { UnitSlots = 2 });
-            SweepTestSettings.Apply(silo, new SweepClock(clock));
-        });
-        builder.ConfigureClient(client => client.Services.AddFusionSerialization());
-        await using var cluster = builder.Build();
-        await cluster.DeployAsync(cancellation);
+        await using var cluster = await StartSiloAsync(clock, cancellation);
         var sweep = cluster.Client.GetGrain<ISweepGrain>("rescheduled");
         Assert.Null((await sweep.Create(new SweepDefinition { SpecText = SweepTestModels.HourlySweep, SpecDirectory = models.Folder })).Error);
 
@@ -115,5 +95,22 @@ public sealed class SweepScheduleTests : IDisposable
         var none = await sweep.SetSchedule(null, null, queueOverlaps: false);
         Assert.Null(none.Error);
         Assert.Null(none.NextFire);
+    }
+
+    /// <summary>One in-process silo with in-memory reminders whose sweeps read time from <paramref name="clock"/>.</summary>
+    private static async Task<InProcessTestCluster> StartSiloAsync(FakeTimeProvider clock, CancellationToken cancellation)
+    {
+        var builder = new InProcessTestClusterBuilder(initialSilosCount: 1);
+        builder.ConfigureSilo((_, silo) =>
+        {
+            silo.AddMemoryGrainStorage(FusionStorageNames.Jobs)
+                .UseInMemoryReminderService()
+                .AddFusionSilo(new WorkerProfile { UnitSlots = 2 });
+            SweepTestSettings.Apply(silo, new SweepClock(clock));
+        });
+        builder.ConfigureClient(client => client.Services.AddFusionSerialization());
+        var cluster = builder.Build();
+        await cluster.DeployAsync(cancellation);
+        return cluster;
     }
 }
