@@ -39,7 +39,11 @@ public static class BenchCommand
             }
 
             var inputs = new[] { "base", "ft-1", "ft-2" }.SelectMany(m => Directory.EnumerateFiles(Path.Combine(root, m), "*.safetensors")).ToList();
-            System.Console.WriteLine($"{"method",-16} {"merge s",8} {"stream s",9} {"ratio",6} {"GB/s",6} {"peak RSS",10}");
+            var inputBytes = inputs.Sum(f => new FileInfo(f).Length);
+            // The bound is measured before and after every merge and the smallest one of the run is used: a bound
+            // measured right after a merge pays for that merge's dirty pages, which would flatter the ratio.
+            var bound = StreamingBound(inputs, inputBytes / 3, root);
+            var results = new List<(string Method, double Seconds, double Rss, long Moved)>();
             foreach (var method in parse.GetValue(methods)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
             {
                 var spec = Path.Combine(root, $"{method}.yaml");
@@ -48,24 +52,30 @@ public static class BenchCommand
                     return MergeCommand.Fail($"{spec}: no such spec (fusion synth writes {string.Join(", ", ExampleSpecs.For(2).Keys)})");
                 }
 
-                double best = double.MaxValue, bound = 0, rss = 0, moved = 0;
+                (double Seconds, double Rss, long Moved) best = (double.MaxValue, 0, 0);
                 for (var run = 0; run < Math.Max(1, parse.GetValue(repeat)); run++)
                 {
                     var output = Path.Combine(root, $"out-{method}");
                     var stats = await MergeInChildAsync(spec, output, cancellationToken);
                     var outputBytes = Directory.EnumerateFiles(output, "*.safetensors").Sum(f => new FileInfo(f).Length);
-                    var streaming = StreamingBound(inputs, outputBytes, root);
                     var seconds = stats["job_seconds"]!.GetValue<double>();
-                    if (seconds < best)
+                    if (seconds < best.Seconds)
                     {
-                        (best, bound, rss) = (seconds, streaming, stats["peak_rss_bytes"]!.GetValue<long>());
-                        moved = inputs.Sum(f => new FileInfo(f).Length) + outputBytes;
+                        best = (seconds, stats["peak_rss_bytes"]!.GetValue<long>(), inputBytes + outputBytes);
                     }
 
                     Directory.Delete(output, recursive: true);
+                    bound = Math.Min(bound, StreamingBound(inputs, outputBytes, root));
                 }
 
-                System.Console.WriteLine($"{method,-16} {best,8:F2} {bound,9:F2} {best / bound,6:F2} {moved / best / 1e9,6:F2} {Units.Bytes((long)rss),10}");
+                results.Add((method, best.Seconds, best.Rss, best.Moved));
+            }
+
+            System.Console.WriteLine($"streaming bound (fastest of the run): {bound:F2} s to read the three inputs ({Units.Bytes(inputBytes)}) and write one output");
+            System.Console.WriteLine($"{"method",-16} {"merge s",8} {"stream s",9} {"ratio",6} {"GB/s",6} {"peak RSS",10}");
+            foreach (var (method, seconds, rss, moved) in results)
+            {
+                System.Console.WriteLine($"{method,-16} {seconds,8:F2} {bound,9:F2} {seconds / bound,6:F2} {moved / seconds / 1e9,6:F2} {Units.Bytes((long)rss),10}");
             }
 
             return 0;

@@ -74,12 +74,7 @@ public sealed class GeneralizedTaskArithmetic : IMergeMethod
         var rescale = MethodParameters.Flag(ctx, "rescale", _defaultRescale);
         var lambda = MethodParameters.Global(ctx, "lambda", 1);
         var weights = models.Select(m => MethodParameters.RequiredPerModel(ctx, m, "weight")).ToArray();
-        var masks = new DeltaMask?[n];
-        var zeroed = new bool[n];
-        for (var i = 0; i < n; i++)
-        {
-            (masks[i], zeroed[i]) = BuildMask(ctx, plan, i);
-        }
+        var (masks, zeroed) = BuildMasks(ctx, plan);
 
         var scales = new double[n];
         Array.Fill(scales, 1.0);
@@ -117,6 +112,8 @@ public sealed class GeneralizedTaskArithmetic : IMergeMethod
             using var deltaBlock = new RentedBuffer<float>(n * length);
             using var outBuf = new RentedBuffer<float>(length);
             var all = deltaBlock.Span;
+            var o = outBuf.Span;
+            baseTensor.Read(start, o);
             for (var i = 0; i < n; i++)
             {
                 var d = all.Slice(i * length, length);
@@ -125,12 +122,11 @@ public sealed class GeneralizedTaskArithmetic : IMergeMethod
                     d.Clear();
                     continue;
                 }
-                TaskVectors.Read(models[i].Tensor, baseTensor, start, d);
+                models[i].Tensor.Read(start, d);
+                GramMatrix.Subtract(d, o);
                 masks[i]?.Apply(chunk, start, d);
                 TensorPrimitives.Multiply(d, (float)(scales[i] * weights[i]), d);
             }
-            var o = outBuf.Span;
-            baseTensor.Read(start, o);
             if (SignConsensus)
             {
                 ConsensusMix.AddTo(all, length, weights, normalize, (float)lambda, o);
@@ -164,68 +160,107 @@ public sealed class GeneralizedTaskArithmetic : IMergeMethod
         return normalize ? mix / div : mix;
     }
 
-    private (DeltaMask? Mask, bool Zeroed) BuildMask(MergeTensorContext ctx, ChunkPlan plan, int i)
+    /// <summary>
+    /// Each model's sparsification. The magnitude selections of all models share one pass over the
+    /// tensor (and one read of the base per chunk).
+    /// </summary>
+    private (DeltaMask?[] Masks, bool[] Zeroed) BuildMasks(MergeTensorContext ctx, ChunkPlan plan)
     {
-        var model = ctx.Models[i];
-        var density = model.Get("density", 1);
-        if (Sparsifier == GtaSparsifier.None || density >= 1)
-        {
-            return (null, false);
-        }
+        var models = ctx.Models;
+        var masks = new DeltaMask?[models.Count];
+        var zeroed = new bool[models.Count];
         var total = plan.Total;
-        var keys = TaskVectors.AbsKeys(model.Tensor, ctx.Base!);
-        switch (Sparsifier)
+        var keyed = new List<int>();
+        var requests = new List<BatchedTopKSelection.Request>();
+        var pending = new List<(int Model, int Keep, int? Drop)>();
+        for (var i = 0; i < models.Count; i++)
         {
-            case GtaSparsifier.Magnitude:
+            var model = models[i];
+            var density = model.Get("density", 1);
+            if (Sparsifier == GtaSparsifier.None || density >= 1)
             {
-                var k = (long)(density * total);
-                if (k <= 0)
-                {
-                    throw new MergeMethodException(
-                        $"tensor '{ctx.TensorName}': model '{model.Model}': density {density} keeps no element of {total} (int(density * numel) = 0)");
-                }
-                return (new TopKDeltaMask(TopKSelection.Select(plan, k, keys), null), false);
+                continue;
             }
-            case GtaSparsifier.Random:
-                return (new RandomDeltaMask(CounterRng.Stream(ctx.Seed, i), density), false);
-            case GtaSparsifier.MagnitudeOutliers:
+
+            switch (Sparsifier)
             {
-                var gamma = model.Get("gamma", 0.01);
-                var target = (long)(density * total);
-                var top = (long)(gamma * total);
-                var bottom = total - target - top;
-                if (bottom < 0)
+                case GtaSparsifier.Magnitude:
                 {
-                    top += bottom;
-                    bottom = 0;
+                    var k = (long)(density * total);
+                    if (k <= 0)
+                    {
+                        throw new MergeMethodException(
+                            $"tensor '{ctx.TensorName}': model '{model.Model}': density {density} keeps no element of {total} (int(density * numel) = 0)");
+                    }
+                    keyed.Add(i);
+                    pending.Add((i, requests.Count, null));
+                    requests.Add(new(keyed.Count - 1, k));
+                    break;
                 }
-                if (top <= 0)
+                case GtaSparsifier.Random:
+                    masks[i] = new RandomDeltaMask(CounterRng.Stream(ctx.Seed, i), density);
+                    break;
+                case GtaSparsifier.MagnitudeOutliers:
                 {
-                    // mergekit slices argsort[n_bot:-0], which is empty: the whole task vector is dropped.
-                    ctx.Warn($"tensor '{ctx.TensorName}': model '{model.Model}': int(gamma * numel) = 0, so (as in mergekit) its task vector is dropped");
-                    return (null, true);
+                    var gamma = model.Get("gamma", 0.01);
+                    var target = (long)(density * total);
+                    var top = (long)(gamma * total);
+                    var bottom = total - target - top;
+                    if (bottom < 0)
+                    {
+                        top += bottom;
+                        bottom = 0;
+                    }
+                    if (top <= 0)
+                    {
+                        // mergekit slices argsort[n_bot:-0], which is empty: the whole task vector is dropped.
+                        ctx.Warn($"tensor '{ctx.TensorName}': model '{model.Model}': int(gamma * numel) = 0, so (as in mergekit) its task vector is dropped");
+                        zeroed[i] = true;
+                        break;
+                    }
+                    keyed.Add(i);
+                    pending.Add((i, requests.Count, requests.Count + 1));
+                    requests.Add(new(keyed.Count - 1, total - bottom));
+                    requests.Add(new(keyed.Count - 1, top));
+                    break;
                 }
-                var keep = TopKSelection.Select(plan, total - bottom, keys);
-                var drop = TopKSelection.Select(plan, top, keys);
-                return (new TopKDeltaMask(keep, drop), false);
+                case GtaSparsifier.DellaMagprune:
+                {
+                    var epsilon = model.Get("epsilon", 0.15);
+                    if (density <= 0)
+                    {
+                        zeroed[i] = true;
+                        break;
+                    }
+                    if (density - epsilon <= 0 || density + epsilon >= 1)
+                    {
+                        throw new MergeMethodException(
+                            $"tensor '{ctx.TensorName}': model '{model.Model}': epsilon {epsilon} with density {density} needs density - epsilon > 0 and density + epsilon < 1");
+                    }
+                    masks[i] = new DellaDeltaMask(CounterRng.Stream(ctx.Seed, i), density, epsilon, Math.Max(1, ctx.RowLength));
+                    break;
+                }
+                default:
+                    throw new InvalidOperationException($"unknown sparsifier {Sparsifier}");
             }
-            case GtaSparsifier.DellaMagprune:
-            {
-                var epsilon = model.Get("epsilon", 0.15);
-                if (density <= 0)
-                {
-                    return (null, true);
-                }
-                if (density - epsilon <= 0 || density + epsilon >= 1)
-                {
-                    throw new MergeMethodException(
-                        $"tensor '{ctx.TensorName}': model '{model.Model}': epsilon {epsilon} with density {density} needs density - epsilon > 0 and density + epsilon < 1");
-                }
-                return (new DellaDeltaMask(CounterRng.Stream(ctx.Seed, i), density, epsilon, Math.Max(1, ctx.RowLength)), false);
-            }
-            default:
-                throw new InvalidOperationException($"unknown sparsifier {Sparsifier}");
         }
+
+        if (requests.Count > 0)
+        {
+            var sources = keyed.Select(i => models[i].Tensor).ToList();
+            var selections = BatchedTopKSelection.Select(
+                plan,
+                sources.Count,
+                requests,
+                TaskVectors.AbsKeys(sources, ctx.Base!),
+                source => TaskVectors.AbsKeys(sources[source], ctx.Base!));
+            foreach (var (model, keep, drop) in pending)
+            {
+                masks[model] = new TopKDeltaMask(selections[keep], drop is { } d ? selections[d] : null);
+            }
+        }
+
+        return (masks, zeroed);
     }
 
     private static double L1(ReadOnlySpan<float> values)

@@ -24,4 +24,19 @@ internal static class TaskVectors
         Read(x, b, start, d);
         TensorPrimitives.Abs(d, d);
     };
+
+    /// <summary>Key fillers over |x_s - b| for several models at once, reading the base once per block.</summary>
+    public static BatchedTopKSelection.MultiKeyFiller AbsKeys(IReadOnlyList<TensorSource> xs, TensorSource b) => (start, length, keys) =>
+    {
+        using var baseBuf = new RentedBuffer<float>(length);
+        b.Read(start, baseBuf.Span);
+        var all = MemoryMarshal.Cast<uint, float>(keys);
+        for (var s = 0; s < xs.Count; s++)
+        {
+            var d = all.Slice(s * length, length);
+            xs[s].Read(start, d);
+            GramMatrix.Subtract(d, baseBuf.Span);
+            TensorPrimitives.Abs(d, d);
+        }
+    };
 }

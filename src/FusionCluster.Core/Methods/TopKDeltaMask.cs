@@ -23,6 +23,12 @@ internal sealed class TopKDeltaMask(TopKSelection keep, TopKSelection? drop) : D
             return;
         }
 
+        if (Drop is null && Keep.K > 0)
+        {
+            KeepWithTieBudget(Keep.Threshold, Keep.TiesToKeep, Keep.TiesBefore(chunk), delta);
+            return;
+        }
+
         using var keys = new RentedBuffer<uint>(delta.Length);
         using var kept = new RentedBuffer<byte>(delta.Length);
         using var dropped = new RentedBuffer<byte>(Drop is null ? 0 : delta.Length);
@@ -61,6 +67,55 @@ internal sealed class TopKDeltaMask(TopKSelection keep, TopKSelection? drop) : D
             {
                 bits[k] = 0;
             }
+        }
+    }
+
+    /// <summary>
+    /// Keeps keys above the threshold, and keys equal to it while the tie budget lasts (lowest index first):
+    /// a vector at a time, dropping to scalar code only for vectors that hold a tie.
+    /// </summary>
+    private static void KeepWithTieBudget(uint threshold, long tiesToKeep, long tieOrdinal, Span<float> delta)
+    {
+        var bits = MemoryMarshal.Cast<float, uint>(delta);
+        var width = Vector<uint>.Count;
+        var limit = new Vector<uint>(threshold);
+        var magnitude = new Vector<uint>(0x7FFFFFFFu);
+        var k = 0;
+        for (; k <= bits.Length - width; k += width)
+        {
+            var v = new Vector<uint>(bits.Slice(k, width));
+            var key = v & magnitude;
+            if (!Vector.EqualsAny(key, limit))
+            {
+                Vector.ConditionalSelect(Vector.GreaterThan(key, limit), v, Vector<uint>.Zero).CopyTo(bits.Slice(k, width));
+                continue;
+            }
+
+            for (var lane = k; lane < k + width; lane++)
+            {
+                KeepOne(ref bits[lane], threshold, tiesToKeep, ref tieOrdinal);
+            }
+        }
+
+        for (; k < bits.Length; k++)
+        {
+            KeepOne(ref bits[k], threshold, tiesToKeep, ref tieOrdinal);
+        }
+    }
+
+    private static void KeepOne(ref uint bits, uint threshold, long tiesToKeep, ref long tieOrdinal)
+    {
+        var key = bits & 0x7FFFFFFFu;
+        if (key == threshold)
+        {
+            if (tieOrdinal++ >= tiesToKeep)
+            {
+                bits = 0;
+            }
+        }
+        else if (key < threshold)
+        {
+            bits = 0;
         }
     }
 }

@@ -170,4 +170,63 @@ public sealed class GtaMethodTests
         var rescaled = Run("della_linear", new float[n], [new(x, p)]);
         Assert.Equal(1.0, rescaled.Sum(v => Math.Abs((double)v)) / x.Sum(v => Math.Abs((double)v)), 5);
     }
+
+    [Theory]
+    [InlineData("ties")]
+    [InlineData("breadcrumbs_ties")]
+    public void Large_tensors_with_threshold_ties_match_a_sort_based_reference(string method)
+    {
+        // Big enough for the sampled one-pass selection, quantised so that many deltas tie at each threshold.
+        const int n = 400_000;
+        var rng = new Random(21);
+        var b = Enumerable.Range(0, n).Select(_ => rng.Next(-50, 51) / 64f).ToArray();
+        var deltas = new[] { 0, 1, 2 }.Select(_ => Enumerable.Range(0, n).Select(_ => rng.Next(-40, 41) / 256f).ToArray()).ToArray();
+        // Powers of two keep the weighted sums exact, so the elected sign cannot depend on rounding.
+        double[] weights = [0.5, 0.25, 0.125];
+        double[] densities = [0.5, 0.3, 0.8];
+        var parameters = densities.Select((d, i) => new Dictionary<string, double> { ["weight"] = weights[i], ["density"] = d, ["gamma"] = 0.01 }).ToArray();
+        var models = deltas.Select((d, i) => new TestModel(d.Select((v, j) => b[j] + v).ToArray(), parameters[i])).ToArray();
+
+        var expected = ReferenceTies(b, models.Select(m => m.Values).ToArray(), weights, densities, gamma: method == "ties" ? 0 : 0.01);
+
+        // breadcrumbs_ties does not normalise by default (as in mergekit); the reference always does.
+        Close(expected, Run(method, b, models, global: new() { ["normalize"] = 1 }, chunk: 30_000), tolerance: 1e-6);
+    }
+
+    /// <summary>
+    /// TIES written the slow, obvious way: per model a stable descending sort of |δ| picks the kept set (for
+    /// breadcrumbs, minus the top gamma·n), then the elected sign, then the mean over agreeing weights.
+    /// </summary>
+    private static float[] ReferenceTies(float[] b, float[][] xs, double[] weights, double[] densities, double gamma)
+    {
+        var n = b.Length;
+        var kept = new float[xs.Length][];
+        for (var i = 0; i < xs.Length; i++)
+        {
+            var delta = xs[i].Select((v, j) => v - b[j]).ToArray();
+            var order = Enumerable.Range(0, n).OrderByDescending(j => Math.Abs(delta[j])).ThenBy(j => j).ToArray();
+            var target = (int)(densities[i] * n);
+            var top = (int)(gamma * n);
+            var bottom = Math.Max(0, n - target - top);
+            var keep = order.Take(n - bottom).Skip(top).ToHashSet();
+            kept[i] = delta.Select((v, j) => keep.Contains(j) ? (float)(v * weights[i]) : 0f).ToArray();
+        }
+
+        var result = new float[n];
+        for (var j = 0; j < n; j++)
+        {
+            var sum = kept.Sum(k => (double)k[j]);
+            double mix = 0, div = 0;
+            for (var i = 0; i < xs.Length; i++)
+            {
+                if (sum >= 0 ? kept[i][j] > 0 : kept[i][j] < 0)
+                {
+                    mix += kept[i][j];
+                    div += weights[i];
+                }
+            }
+            result[j] = (float)(b[j] + (div == 0 ? mix : mix / div));
+        }
+        return result;
+    }
 }

@@ -77,6 +77,13 @@ public sealed class TopKSelection
         return new TopKSelection(plan, k, threshold, tiesToKeep, tiesBefore);
     }
 
+    /// <summary>A selection whose threshold and ties were found elsewhere (<see cref="BatchedTopKSelection"/>).</summary>
+    internal static TopKSelection FromThreshold(ChunkPlan plan, long k, uint threshold, long tiesToKeep, long[]? tiesBefore) =>
+        new(plan, k, threshold, tiesToKeep, tiesBefore);
+
+    /// <summary>How many elements equal to the threshold lie in chunks before this one (0 when every tie is kept).</summary>
+    public long TiesBefore(int chunk) => _tiesBefore is null ? 0 : _tiesBefore[chunk];
+
     /// <summary>Sets inSet[j] to 1 when element start + j is among the k largest, else 0.</summary>
     public void Mark(int chunk, ReadOnlySpan<uint> keys, Span<byte> inSet)
     {
@@ -158,7 +165,7 @@ public sealed class TopKSelection
     }
 
     /// <summary>The bin holding the k-th largest value, and how many values lie in higher bins.</summary>
-    private static (int Bin, long Above) FindBin(long[] histogram, long k)
+    internal static (int Bin, long Above) FindBin(long[] histogram, long k)
     {
         long above = 0;
         for (var b = histogram.Length - 1; b >= 0; b--)

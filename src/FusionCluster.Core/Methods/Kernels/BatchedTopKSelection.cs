@@ -1,0 +1,256 @@
+using System.Numerics;
+using System.Runtime.Intrinsics;
+
+namespace FusionCluster.Core.Methods.Kernels;
+
+/// <summary>
+/// Several exact top-k selections over sources that share one read (TIES needs one per model, breadcrumbs
+/// two, and every model's keys need the base), found in a single pass instead of two or three passes per
+/// selection. A strided sample estimates each threshold and brackets it with a band of keys [lo, hi]; the
+/// pass counts the keys above hi and keeps the (few) keys inside the band, chunk by chunk. The k-th largest
+/// key, how many tie with it and each chunk's tie ordinal then come from the band alone. When the sample
+/// misjudged the band, or ties make it too large to keep, that selection falls back to
+/// <see cref="TopKSelection.Select"/>; either way the result is the same exact set.
+/// </summary>
+public static class BatchedTopKSelection
+{
+    /// <summary>Sample blocks spread evenly over the tensor, and elements per block.</summary>
+    private const int SampleBlocks = 64;
+    private const int SampleBlockLength = 1024;
+    private const int SampleSize = SampleBlocks * SampleBlockLength;
+
+    /// <summary>Half the band, in sample ranks: about eight standard errors of the rank estimate.</summary>
+    private const int BandMargin = SampleSize / 32;
+
+    /// <summary>A band keeping more than this share of a tensor (heavy ties) is abandoned for the radix path.</summary>
+    private const int BandCapDivisor = 8;
+
+    /// <summary>
+    /// Fills the keys of elements [start, start + length) of every source:
+    /// keys[source * length + j] for element start + j.
+    /// </summary>
+    public delegate void MultiKeyFiller(long start, int length, Span<uint> keys);
+
+    /// <summary>The k largest keys of one source.</summary>
+    public readonly record struct Request(int Source, long K);
+
+    /// <param name="sources">How many sources <paramref name="fill"/> produces keys for.</param>
+    /// <param name="fallback">Keys of one source, for a selection the band could not settle.</param>
+    public static TopKSelection[] Select(ChunkPlan plan, int sources, IReadOnlyList<Request> requests, MultiKeyFiller fill, Func<int, KeyFiller> fallback)
+    {
+        var results = new TopKSelection?[requests.Count];
+        var open = new List<int>();
+        for (var r = 0; r < requests.Count; r++)
+        {
+            var k = requests[r].K;
+            if (k <= 0 || k >= plan.Total || plan.Total <= 4L * SampleSize)
+            {
+                // Trivial or small: the radix path costs no more than sampling would.
+                results[r] = TopKSelection.Select(plan, k, fallback(requests[r].Source));
+            }
+            else
+            {
+                open.Add(r);
+            }
+        }
+
+        if (open.Count > 0)
+        {
+            var bands = EstimateBands(plan, sources, requests, open, fill);
+            Scan(plan, sources, requests, open, bands, fill);
+            foreach (var r in open)
+            {
+                results[r] = Resolve(plan, requests[r].K, bands[r]!) ?? TopKSelection.Select(plan, requests[r].K, fallback(requests[r].Source));
+            }
+        }
+
+        return results.Select(s => s!).ToArray();
+    }
+
+    private static Band?[] EstimateBands(ChunkPlan plan, int sources, IReadOnlyList<Request> requests, List<int> open, MultiKeyFiller fill)
+    {
+        var samples = new uint[sources][];
+        for (var s = 0; s < sources; s++)
+        {
+            samples[s] = new uint[SampleSize];
+        }
+
+        using (var block = new RentedBuffer<uint>(sources * SampleBlockLength))
+        {
+            var stride = (plan.Total - SampleBlockLength) / (SampleBlocks - 1);
+            for (var b = 0; b < SampleBlocks; b++)
+            {
+                fill(b * stride, SampleBlockLength, block.Span);
+                for (var s = 0; s < sources; s++)
+                {
+                    block.Span.Slice(s * SampleBlockLength, SampleBlockLength).CopyTo(samples[s].AsSpan(b * SampleBlockLength));
+                }
+            }
+        }
+
+        foreach (var sample in samples)
+        {
+            Array.Sort(sample);
+        }
+
+        var bands = new Band?[requests.Count];
+        foreach (var r in open)
+        {
+            var sorted = samples[requests[r].Source];
+            // Rank of the k-th largest key in the sample, counted from the largest (0-based).
+            var rank = (long)((double)(requests[r].K - 1) / plan.Total * SampleSize);
+            var hiRank = rank - BandMargin;
+            var loRank = rank + BandMargin;
+            var hi = hiRank < 0 ? uint.MaxValue : sorted[SampleSize - 1 - hiRank];
+            var lo = loRank >= SampleSize ? 0u : sorted[SampleSize - 1 - loRank];
+            bands[r] = new Band(lo, hi, plan.Count, plan.Total / BandCapDivisor);
+        }
+
+        return bands;
+    }
+
+    private static void Scan(ChunkPlan plan, int sources, IReadOnlyList<Request> requests, List<int> open, Band?[] bands, MultiKeyFiller fill)
+    {
+        plan.ForEach((chunk, start, length) =>
+        {
+            using var keys = new RentedBuffer<uint>(sources * length);
+            using var inBand = new RentedBuffer<uint>(length);
+            fill(start, length, keys.Span);
+            foreach (var r in open)
+            {
+                var band = bands[r]!;
+                var sourceKeys = keys.Span.Slice(requests[r].Source * length, length);
+                var (above, kept) = Partition(sourceKeys, band.Lo, band.Hi, inBand.Span);
+                band.Record(chunk, above, inBand.Span[..kept]);
+            }
+        });
+    }
+
+    /// <summary>Counts keys above hi and copies the keys in [lo, hi] to inBand, in order.</summary>
+    private static (long Above, int Kept) Partition(ReadOnlySpan<uint> keys, uint lo, uint hi, Span<uint> inBand)
+    {
+        long above = 0;
+        var kept = 0;
+        var j = 0;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            var loV = Vector256.Create(lo);
+            var hiV = Vector256.Create(hi);
+            var aboveLanes = Vector256<uint>.Zero;
+            var width = Vector256<uint>.Count;
+            for (; j <= keys.Length - width; j += width)
+            {
+                var v = Vector256.Create(keys.Slice(j, width));
+                var greater = Vector256.GreaterThan(v, hiV);
+                aboveLanes -= greater;
+                var bits = Vector256.AndNot(Vector256.GreaterThanOrEqual(v, loV), greater).ExtractMostSignificantBits();
+                while (bits != 0)
+                {
+                    inBand[kept++] = keys[j + BitOperations.TrailingZeroCount(bits)];
+                    bits &= bits - 1;
+                }
+            }
+
+            // A chunk holds fewer than 2^31 keys, so neither the lanes nor their sum can wrap.
+            above = Vector256.Sum(aboveLanes);
+        }
+
+        for (; j < keys.Length; j++)
+        {
+            var key = keys[j];
+            if (key > hi)
+            {
+                above++;
+            }
+            else if (key >= lo)
+            {
+                inBand[kept++] = key;
+            }
+        }
+
+        return (above, kept);
+    }
+
+    /// <summary>The exact selection from a band that holds the k-th largest key, or null when it does not.</summary>
+    private static TopKSelection? Resolve(ChunkPlan plan, long k, Band band)
+    {
+        var above = band.Above;
+        if (band.Overflowed || above >= k || above + band.Count < k)
+        {
+            return null;
+        }
+
+        var need = k - above;
+        var high = new long[1 << 16];
+        foreach (var keys in band.Chunks)
+        {
+            foreach (var key in keys!)
+            {
+                high[key >> 16]++;
+            }
+        }
+
+        var (highBin, aboveHigh) = TopKSelection.FindBin(high, need);
+        var low = new long[1 << 16];
+        foreach (var keys in band.Chunks)
+        {
+            foreach (var key in keys!)
+            {
+                if (key >> 16 == highBin)
+                {
+                    low[key & 0xFFFF]++;
+                }
+            }
+        }
+
+        var (lowBin, aboveLow) = TopKSelection.FindBin(low, need - aboveHigh);
+        var threshold = ((uint)highBin << 16) | (uint)lowBin;
+        var tiesToKeep = need - aboveHigh - aboveLow;
+        if (tiesToKeep >= low[lowBin])
+        {
+            return TopKSelection.FromThreshold(plan, k, threshold, tiesToKeep, tiesBefore: null);
+        }
+
+        // Some ties are dropped: the lowest indices win, so each chunk needs the count of ties before it.
+        var tiesBefore = new long[plan.Count];
+        long running = 0;
+        for (var c = 0; c < plan.Count; c++)
+        {
+            tiesBefore[c] = running;
+            running += band.Chunks[c]!.AsSpan().Count(threshold);
+        }
+
+        return TopKSelection.FromThreshold(plan, k, threshold, tiesToKeep, tiesBefore);
+    }
+
+    /// <summary>One selection's band and what the scan found in it, chunk by chunk.</summary>
+    private sealed class Band(uint lo, uint hi, int chunks, long cap)
+    {
+        private long _above;
+        private long _count;
+
+        public uint Lo { get; } = lo;
+
+        public uint Hi { get; } = hi;
+
+        public uint[]?[] Chunks { get; } = new uint[chunks][];
+
+        public long Above => Interlocked.Read(ref _above);
+
+        public long Count => Interlocked.Read(ref _count);
+
+        public bool Overflowed { get; private set; }
+
+        public void Record(int chunk, long above, ReadOnlySpan<uint> inBand)
+        {
+            Interlocked.Add(ref _above, above);
+            if (Interlocked.Add(ref _count, inBand.Length) > cap)
+            {
+                Overflowed = true;
+                return;
+            }
+
+            Chunks[chunk] = inBand.ToArray();
+        }
+    }
+}
