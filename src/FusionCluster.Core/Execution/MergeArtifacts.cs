@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using FusionCluster.Core.ChatTemplates;
 using FusionCluster.Core.Planning;
 using FusionCluster.Core.Storage;
 
@@ -31,15 +32,7 @@ public static class MergeArtifacts
 
             if (plan.ChatTemplate is { } template)
             {
-                var existing = files.FindIndex(f => f.Name == "tokenizer_config.json");
-                var config = existing >= 0 ? JsonNode.Parse(files[existing].Content)!.AsObject() : [];
-                config["chat_template"] = template;
-                if (existing >= 0)
-                {
-                    files.RemoveAt(existing);
-                }
-
-                files.Add(Json("tokenizer_config.json", config));
+                TokenizerChatTemplate.WriteInto(files, template, tokenizer.Location);
             }
         }
 

@@ -1,3 +1,5 @@
+using FusionCluster.Core.ChatTemplates;
+using FusionCluster.Core.Formats;
 using FusionCluster.Core.Planning;
 using FusionCluster.Core.Specs;
 using FusionCluster.Core.Storage;
@@ -28,9 +30,26 @@ public static class ModelCatalog
                 name => name,
                 name => { var e = checkpoint.GetEntry(name); return new TensorHeader(e.DType, e.Shape); },
                 StringComparer.Ordinal);
-            models[reference] = new ModelInfo(reference, location, checkpoint.Config, tensors);
+            models[reference] = new ModelInfo(reference, location, checkpoint.Config, tensors)
+            {
+                ChatTemplate = spec.ChatTemplate == ChatTemplateChoice.Auto ? await ReadChatTemplateAsync(reference, checkpoint, cancellationToken) : null,
+            };
         }
 
         return models;
+    }
+
+    private static async Task<string?> ReadChatTemplateAsync(string reference, ICheckpoint checkpoint, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await TokenizerChatTemplate.ReadAsync(checkpoint, cancellationToken);
+        }
+        catch (CheckpointException e)
+        {
+            // mergekit skips a model whose tokenizer does not load; failing says which one before anything is
+            // merged, rather than letting auto quietly pick from the others.
+            throw new SpecException($"chat_template: auto reads every input model's chat template, and model '{reference}' has a broken one: {e.Message}");
+        }
     }
 }

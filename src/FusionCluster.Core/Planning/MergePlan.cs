@@ -26,6 +26,7 @@ public sealed record MergePlan
     /// <summary>The model whose tokenizer files are copied, or null for none.</summary>
     public string? TokenizerModel { get; init; }
 
+    /// <summary>The chat template text written into the output's tokenizer files, or null to keep the copied tokenizer's.</summary>
     public string? ChatTemplate { get; init; }
 
     /// <summary>Warnings found while planning (e.g. vocabulary sizes cropped).</summary>

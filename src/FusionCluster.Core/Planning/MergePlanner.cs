@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using FusionCluster.Core.ChatTemplates;
 using FusionCluster.Core.Methods;
 using FusionCluster.Core.Specs;
 using FusionCluster.Core.Tensors;
@@ -84,7 +85,7 @@ public sealed class MergePlanner
             IndexJson = layout.IndexJson,
             OutputConfig = OutputConfig(reference, outputLayer, workUnits),
             TokenizerModel = TokenizerModel(reference),
-            ChatTemplate = LiteralChatTemplate(),
+            ChatTemplate = ChatTemplate(),
             Warnings = warnings,
         };
     }
@@ -361,10 +362,16 @@ public sealed class MergePlanner
         return config;
     }
 
-    /// <summary>Only literal Jinja templates are written for now; mergekit's named ones ("chatml", "auto" ...) are refused rather than written verbatim.</summary>
-    private string? LiteralChatTemplate() => spec.ChatTemplate is { } template && !template.Contains('{', StringComparison.Ordinal)
-        ? throw new SpecException($"chat_template: '{template}' names a built-in template, which is not supported yet; give the Jinja template text")
-        : spec.ChatTemplate;
+    private string? ChatTemplate()
+    {
+        // Only the merged models vote, as in mergekit: a tokenizer_source model that is not merged does not.
+        var merged = spec.Slices.SelectMany(s => s.Sources.Select(src => src.Model)).ToHashSet(StringComparer.Ordinal);
+        var inputs = spec.AllModels()
+            .Where(m => merged.Contains(m) || m == spec.BaseModel || spec.Slices.Any(s => s.BaseModel == m))
+            .Select(m => (m, models[m].ChatTemplate))
+            .ToList();
+        return ChatTemplateChoice.Resolve(spec.ChatTemplate, inputs, warnings);
+    }
 
     private string? TokenizerModel(ModelInfo reference) => spec.TokenizerSource switch
     {

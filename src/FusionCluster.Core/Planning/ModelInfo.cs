@@ -11,5 +11,11 @@ public sealed record ModelInfo(string Reference, string Path, JsonObject? Config
 {
     private ModelLayout? layout;
 
+    /// <summary>
+    /// The chat template its tokenizer applies, trimmed; null when it has none. Read only for
+    /// <c>chat_template: auto</c>, the one setting that looks at the inputs' templates.
+    /// </summary>
+    public string? ChatTemplate { get; init; }
+
     public ModelLayout Layout => layout ??= ModelLayout.Detect(Reference, Tensors.Keys, Config);
 }

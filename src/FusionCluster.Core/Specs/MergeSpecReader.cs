@@ -1,4 +1,5 @@
 using System.Globalization;
+using FusionCluster.Core.ChatTemplates;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
@@ -46,8 +47,6 @@ internal sealed class MergeSpecReader(string sourceName)
     };
 
     private const string ShapeHint = "expected a number, a list of numbers (gradient) or a list of {filter, value}";
-
-    private static readonly string[] BuiltInChatTemplates = ["auto", "alpaca", "chatml", "llama3", "mistral", "exaone"];
 
     // PyYAML loads YAML 1.1, where these plain scalars are booleans; pydantic then turns them into 1.0 / 0.0.
     private static readonly HashSet<string> TrueWords = new(StringComparer.Ordinal) { "true", "True", "TRUE", "yes", "Yes", "YES", "on", "On", "ON" };
@@ -336,16 +335,11 @@ internal sealed class MergeSpecReader(string sourceName)
     private string? ReadChatTemplate(YamlNode node)
     {
         var text = ReadString(node, "chat_template");
-        if (text is null || BuiltInChatTemplates.Contains(text))
-        {
-            return text;
-        }
 
-        // Same rule as mergekit's _set_chat_template, applied at parse time so a typo'd template name fails
-        // before any tensor is read rather than after the merge.
-        if (text.Length < 20 || !text.Contains('{', StringComparison.Ordinal))
+        // mergekit checks this only after the merge; here a typo'd template name fails before any tensor is read.
+        if (text is not null && !ChatTemplateChoice.IsValidSetting(text))
         {
-            throw Error(node, "chat_template", $"'{text}' is neither a known template name ({string.Join(", ", BuiltInChatTemplates)}) nor a Jinja template (at least 20 characters containing '{{')");
+            throw Error(node, "chat_template", $"'{text}' is neither a known template name ({string.Join(", ", ChatTemplateChoice.Names)}) nor a Jinja template (at least 20 characters containing '{{')");
         }
 
         return text;

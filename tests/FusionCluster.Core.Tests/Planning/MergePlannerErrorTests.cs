@@ -19,17 +19,6 @@ public sealed class MergePlannerErrorTests
         """;
 
     [Fact]
-    public void A_named_chat_template_is_refused_rather_than_written_verbatim()
-    {
-        var models = Models(Llama("a", 2), Llama("b", 2));
-
-        var e = Assert.Throws<SpecException>(() => Plan(LinearAB + "\nchat_template: chatml\n", models));
-
-        Assert.Contains("chat_template", e.Message, StringComparison.Ordinal);
-        Assert.Contains("chatml", e.Message, StringComparison.Ordinal);
-    }
-
-    [Fact]
     public void A_missing_tensor_names_the_model_and_the_tensor()
     {
         var b = LlamaTensors(2);

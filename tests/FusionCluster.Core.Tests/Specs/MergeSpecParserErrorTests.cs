@@ -357,13 +357,33 @@ public sealed class MergeSpecParserErrorTests
         Assert.Equal(2, slice.Sources.Count);
     }
 
+    [Theory]
+    [InlineData("auto")]
+    [InlineData("alpaca")]
+    [InlineData("chatml")]
+    [InlineData("llama3")]
+    [InlineData("mistral")]
+    [InlineData("exaone")]
+    public void Chat_template_accepts_each_template_name(string name) =>
+        Assert.Equal(name, MergeSpecParser.Parse($"merge_method: linear\nmodels:\n  - model: a\nchat_template: {name}\n").ChatTemplate);
+
     [Fact]
-    public void Chat_template_must_be_a_known_name_or_jinja()
+    public void Chat_template_accepts_jinja_text()
     {
-        Assert.StartsWith("spec.yaml line 4: chat_template: 'zephyr' is neither a known template name", Fails("merge_method: linear\nmodels:\n  - model: a\nchat_template: zephyr\n"));
         const string Jinja = "{% for m in messages %}{{ m.content }}{% endfor %}";
         Assert.Equal(Jinja, MergeSpecParser.Parse($"merge_method: linear\nmodels:\n  - model: a\nchat_template: \"{Jinja}\"\n").ChatTemplate);
-        Assert.Equal("auto", MergeSpecParser.Parse("merge_method: linear\nmodels:\n  - model: a\nchat_template: auto\n").ChatTemplate);
+    }
+
+    [Theory]
+    [InlineData("zephyr")]
+    [InlineData("ChatML")]
+    [InlineData("'{{ messages }}'")]
+    [InlineData("plain words that are long enough")]
+    public void Chat_template_that_is_neither_a_name_nor_jinja_lists_the_names(string value)
+    {
+        var message = Fails($"merge_method: linear\nmodels:\n  - model: a\nchat_template: {value}\n");
+
+        Assert.StartsWith($"spec.yaml line 4: chat_template: '{value.Trim('\'')}' is neither a known template name (auto, alpaca, chatml, llama3, mistral, exaone) nor a Jinja template", message);
     }
 
     [Fact]
