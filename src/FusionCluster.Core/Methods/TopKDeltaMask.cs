@@ -17,15 +17,9 @@ internal sealed class TopKDeltaMask(TopKSelection keep, TopKSelection? drop) : D
 
     public override void Apply(int chunk, long start, Span<float> delta)
     {
-        if (Drop is null && Keep.KeepsEveryTie)
-        {
-            KeepAtLeast(Keep.Threshold, delta);
-            return;
-        }
-
         if (Drop is null && Keep.K > 0)
         {
-            KeepWithTieBudget(Keep.Threshold, Keep.TiesToKeep, Keep.TiesBefore(chunk), delta);
+            KeepTopK(Keep, chunk, delta);
             return;
         }
 
@@ -47,35 +41,14 @@ internal sealed class TopKDeltaMask(TopKSelection keep, TopKSelection? drop) : D
         }
     }
 
-    /// <summary>Zeroes every delta whose |value| key is below the threshold, a vector at a time.</summary>
-    private static void KeepAtLeast(uint threshold, Span<float> delta)
-    {
-        var bits = MemoryMarshal.Cast<float, uint>(delta);
-        var width = Vector<uint>.Count;
-        var limit = new Vector<uint>(threshold);
-        var magnitude = new Vector<uint>(0x7FFFFFFFu);
-        var k = 0;
-        for (; k <= bits.Length - width; k += width)
-        {
-            var v = new Vector<uint>(bits.Slice(k, width));
-            Vector.ConditionalSelect(Vector.GreaterThanOrEqual(v & magnitude, limit), v, Vector<uint>.Zero).CopyTo(bits.Slice(k, width));
-        }
-
-        for (; k < bits.Length; k++)
-        {
-            if ((bits[k] & 0x7FFFFFFFu) < threshold)
-            {
-                bits[k] = 0;
-            }
-        }
-    }
-
     /// <summary>
     /// Keeps keys above the threshold, and keys equal to it while the tie budget lasts (lowest index first):
-    /// a vector at a time, dropping to scalar code only for vectors that hold a tie.
+    /// a vector at a time, dropping to scalar code only for vectors that hold a tie that may be dropped.
     /// </summary>
-    private static void KeepWithTieBudget(uint threshold, long tiesToKeep, long tieOrdinal, Span<float> delta)
+    private static void KeepTopK(TopKSelection selection, int chunk, Span<float> delta)
     {
+        var (threshold, everyTie) = (selection.Threshold, selection.KeepsEveryTie);
+        var (tiesToKeep, tieOrdinal) = (selection.TiesToKeep, selection.TiesBefore(chunk));
         var bits = MemoryMarshal.Cast<float, uint>(delta);
         var width = Vector<uint>.Count;
         var limit = new Vector<uint>(threshold);
@@ -85,9 +58,9 @@ internal sealed class TopKDeltaMask(TopKSelection keep, TopKSelection? drop) : D
         {
             var v = new Vector<uint>(bits.Slice(k, width));
             var key = v & magnitude;
-            if (!Vector.EqualsAny(key, limit))
+            if (everyTie || !Vector.EqualsAny(key, limit))
             {
-                Vector.ConditionalSelect(Vector.GreaterThan(key, limit), v, Vector<uint>.Zero).CopyTo(bits.Slice(k, width));
+                Vector.ConditionalSelect(Vector.GreaterThanOrEqual(key, limit), v, Vector<uint>.Zero).CopyTo(bits.Slice(k, width));
                 continue;
             }
 
@@ -99,7 +72,7 @@ internal sealed class TopKDeltaMask(TopKSelection keep, TopKSelection? drop) : D
 
         for (; k < bits.Length; k++)
         {
-            KeepOne(ref bits[k], threshold, tiesToKeep, ref tieOrdinal);
+            KeepOne(ref bits[k], threshold, everyTie ? long.MaxValue : tiesToKeep, ref tieOrdinal);
         }
     }
 
