@@ -75,6 +75,8 @@ public sealed class GeneralizedTaskArithmetic : IMergeMethod
         var lambda = MethodParameters.Global(ctx, "lambda", 1);
         var weights = models.Select(m => MethodParameters.RequiredPerModel(ctx, m, "weight")).ToArray();
         var (masks, zeroed) = BuildMasks(ctx, plan);
+        var weightSum = weights.Sum();
+        var divisor = normalize && Math.Abs(weightSum) >= 1e-8 ? weightSum : 1;
 
         var scales = new double[n];
         Array.Fill(scales, 1.0);
@@ -125,7 +127,11 @@ public sealed class GeneralizedTaskArithmetic : IMergeMethod
                 models[i].Tensor.Read(start, d);
                 GramMatrix.Subtract(d, o);
                 masks[i]?.Apply(chunk, start, d);
-                TensorPrimitives.Multiply(d, (float)(scales[i] * weights[i]), d);
+                var factor = (float)(scales[i] * weights[i]);
+                if (factor != 1)
+                {
+                    TensorPrimitives.Multiply(d, factor, d);
+                }
             }
             if (SignConsensus)
             {
@@ -133,31 +139,15 @@ public sealed class GeneralizedTaskArithmetic : IMergeMethod
             }
             else
             {
-                for (var k = 0; k < length; k++)
+                var mix = all[..length];
+                for (var i = 1; i < n; i++)
                 {
-                    o[k] = (float)(o[k] + lambda * Combine(all, length, k, weights, normalize));
+                    TensorPrimitives.Add(mix, all.Slice(i * length, length), mix);
                 }
+                TensorPrimitives.MultiplyAdd(mix, (float)(lambda / divisor), o, o);
             }
             ctx.Output.Write(start, o);
         });
-    }
-
-    /// <summary>The mixed delta at element k from the weighted deltas wd[i * length + k].</summary>
-    private static double Combine(ReadOnlySpan<float> wd, int length, int k, double[] weights, bool normalize)
-    {
-        double mix = 0, div = 0;
-        for (var i = 0; i < weights.Length; i++)
-        {
-            mix += wd[i * length + k];
-            div += weights[i];
-        }
-
-        if (Math.Abs(div) < 1e-8)
-        {
-            div = 1;
-        }
-
-        return normalize ? mix / div : mix;
     }
 
     /// <summary>
@@ -252,7 +242,7 @@ public sealed class GeneralizedTaskArithmetic : IMergeMethod
                 plan,
                 sources.Count,
                 requests,
-                TaskVectors.AbsKeys(sources, ctx.Base!),
+                TaskVectors.Deltas(sources, ctx.Base!),
                 source => TaskVectors.AbsKeys(sources[source], ctx.Base!));
             foreach (var (model, keep, drop) in pending)
             {

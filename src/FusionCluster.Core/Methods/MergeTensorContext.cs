@@ -29,7 +29,7 @@ public sealed class MergeTensorContext
     public ulong Seed { get; init; }
 
     /// <summary>Elements per chunk a method should process at a time.</summary>
-    public int ChunkElements { get; init; } = 1 << 20;
+    public int ChunkElements { get; init; } = 1 << 16;
 
     /// <summary>Where results go.</summary>
     public required TensorSink Output { get; init; }

@@ -25,18 +25,13 @@ internal static class TaskVectors
         TensorPrimitives.Abs(d, d);
     };
 
-    /// <summary>Key fillers over |x_s - b| for several models at once, reading the base once per block.</summary>
-    public static BatchedTopKSelection.MultiKeyFiller AbsKeys(IReadOnlyList<TensorSource> xs, TensorSource b) => (start, length, keys) =>
+    /// <summary>Several models and their base, block by block, for magnitude selections over their task vectors.</summary>
+    public static BatchedTopKSelection.DeltaFiller Deltas(IReadOnlyList<TensorSource> xs, TensorSource b) => (start, length, origin, values) =>
     {
-        using var baseBuf = new RentedBuffer<float>(length);
-        b.Read(start, baseBuf.Span);
-        var all = MemoryMarshal.Cast<uint, float>(keys);
+        b.Read(start, origin);
         for (var s = 0; s < xs.Count; s++)
         {
-            var d = all.Slice(s * length, length);
-            xs[s].Read(start, d);
-            GramMatrix.Subtract(d, baseBuf.Span);
-            TensorPrimitives.Abs(d, d);
+            xs[s].Read(start, values.Slice(s * length, length));
         }
     };
 }

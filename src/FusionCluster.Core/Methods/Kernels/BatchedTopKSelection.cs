@@ -4,7 +4,7 @@ using System.Runtime.Intrinsics;
 namespace FusionCluster.Core.Methods.Kernels;
 
 /// <summary>
-/// Several exact top-k selections over sources that share one read (TIES needs one per model, breadcrumbs
+/// Several exact top-k magnitude selections over sources that share one read (TIES needs one per model, breadcrumbs
 /// two, and every model's keys need the base), found in a single pass instead of two or three passes per
 /// selection. A strided sample estimates each threshold and brackets it with a band of keys [lo, hi]; the
 /// pass counts the keys above hi and keeps the (few) keys inside the band, chunk by chunk. The k-th largest
@@ -15,28 +15,29 @@ namespace FusionCluster.Core.Methods.Kernels;
 public static class BatchedTopKSelection
 {
     /// <summary>Sample blocks spread evenly over the tensor, and elements per block.</summary>
-    private const int SampleBlocks = 64;
-    private const int SampleBlockLength = 1024;
+    private const int SampleBlocks = 256;
+    private const int SampleBlockLength = 64;
     private const int SampleSize = SampleBlocks * SampleBlockLength;
 
-    /// <summary>Half the band, in sample ranks: about eight standard errors of the rank estimate.</summary>
-    private const int BandMargin = SampleSize / 32;
+    /// <summary>Half the band, in sample ranks: about four standard errors of a median estimated from independent draws.</summary>
+    private const int BandMargin = SampleSize / 64;
 
     /// <summary>A band keeping more than this share of a tensor (heavy ties) is abandoned for the radix path.</summary>
     private const int BandCapDivisor = 8;
 
     /// <summary>
-    /// Fills the keys of elements [start, start + length) of every source:
-    /// keys[source * length + j] for element start + j.
+    /// Fills elements [start, start + length) of the origin and of every source (values[source * length + j]
+    /// for element start + j). The keys are the magnitudes |value - origin| (<see cref="SortKeys.Abs"/>); the
+    /// scan computes them as it compares, so no pass over the block writes them.
     /// </summary>
-    public delegate void MultiKeyFiller(long start, int length, Span<uint> keys);
+    public delegate void DeltaFiller(long start, int length, Span<float> origin, Span<float> values);
 
-    /// <summary>The k largest keys of one source.</summary>
+    /// <summary>The k largest |value - origin| of one source.</summary>
     public readonly record struct Request(int Source, long K);
 
     /// <param name="sources">How many sources <paramref name="fill"/> produces keys for.</param>
-    /// <param name="fallback">Keys of one source, for a selection the band could not settle.</param>
-    public static TopKSelection[] Select(ChunkPlan plan, int sources, IReadOnlyList<Request> requests, MultiKeyFiller fill, Func<int, KeyFiller> fallback)
+    /// <param name="fallback">Magnitude keys of one source, for a selection the band could not settle.</param>
+    public static TopKSelection[] Select(ChunkPlan plan, int sources, IReadOnlyList<Request> requests, DeltaFiller fill, Func<int, KeyFiller> fallback)
     {
         var results = new TopKSelection?[requests.Count];
         var open = new List<int>();
@@ -67,7 +68,7 @@ public static class BatchedTopKSelection
         return results.Select(s => s!).ToArray();
     }
 
-    private static Band?[] EstimateBands(ChunkPlan plan, int sources, IReadOnlyList<Request> requests, List<int> open, MultiKeyFiller fill)
+    private static Band?[] EstimateBands(ChunkPlan plan, int sources, IReadOnlyList<Request> requests, List<int> open, DeltaFiller fill)
     {
         var samples = new uint[sources][];
         for (var s = 0; s < sources; s++)
@@ -75,15 +76,20 @@ public static class BatchedTopKSelection
             samples[s] = new uint[SampleSize];
         }
 
-        using (var block = new RentedBuffer<uint>(sources * SampleBlockLength))
+        using (var origin = new RentedBuffer<float>(SampleBlockLength))
+        using (var block = new RentedBuffer<float>(sources * SampleBlockLength))
         {
             var stride = (plan.Total - SampleBlockLength) / (SampleBlocks - 1);
             for (var b = 0; b < SampleBlocks; b++)
             {
-                fill(b * stride, SampleBlockLength, block.Span);
+                fill(b * stride, SampleBlockLength, origin.Span, block.Span);
                 for (var s = 0; s < sources; s++)
                 {
-                    block.Span.Slice(s * SampleBlockLength, SampleBlockLength).CopyTo(samples[s].AsSpan(b * SampleBlockLength));
+                    var values = block.Span.Slice(s * SampleBlockLength, SampleBlockLength);
+                    for (var j = 0; j < values.Length; j++)
+                    {
+                        samples[s][b * SampleBlockLength + j] = SortKeys.Abs(values[j] - origin.Span[j]);
+                    }
                 }
             }
         }
@@ -109,45 +115,47 @@ public static class BatchedTopKSelection
         return bands;
     }
 
-    private static void Scan(ChunkPlan plan, int sources, IReadOnlyList<Request> requests, List<int> open, Band?[] bands, MultiKeyFiller fill)
+    private static void Scan(ChunkPlan plan, int sources, IReadOnlyList<Request> requests, List<int> open, Band?[] bands, DeltaFiller fill)
     {
         plan.ForEach((chunk, start, length) =>
         {
-            using var keys = new RentedBuffer<uint>(sources * length);
+            using var origin = new RentedBuffer<float>(length);
+            using var values = new RentedBuffer<float>(sources * length);
             using var inBand = new RentedBuffer<uint>(length);
-            fill(start, length, keys.Span);
+            fill(start, length, origin.Span, values.Span);
             foreach (var r in open)
             {
                 var band = bands[r]!;
-                var sourceKeys = keys.Span.Slice(requests[r].Source * length, length);
-                var (above, kept) = Partition(sourceKeys, band.Lo, band.Hi, inBand.Span);
+                var source = values.Span.Slice(requests[r].Source * length, length);
+                var (above, kept) = Partition(source, origin.Span, band.Lo, band.Hi, inBand.Span);
                 band.Record(chunk, above, inBand.Span[..kept]);
             }
         });
     }
 
-    /// <summary>Counts keys above hi and copies the keys in [lo, hi] to inBand, in order.</summary>
-    private static (long Above, int Kept) Partition(ReadOnlySpan<uint> keys, uint lo, uint hi, Span<uint> inBand)
+    /// <summary>Counts the keys |x - origin| above hi and copies the keys in [lo, hi] to inBand, in order.</summary>
+    private static (long Above, int Kept) Partition(ReadOnlySpan<float> x, ReadOnlySpan<float> origin, uint lo, uint hi, Span<uint> inBand)
     {
         long above = 0;
         var kept = 0;
         var j = 0;
         if (Vector256.IsHardwareAccelerated)
         {
+            var magnitude = Vector256.Create(0x7FFFFFFFu);
             var loV = Vector256.Create(lo);
             var hiV = Vector256.Create(hi);
             var aboveLanes = Vector256<uint>.Zero;
             var width = Vector256<uint>.Count;
-            for (; j <= keys.Length - width; j += width)
+            for (; j <= x.Length - width; j += width)
             {
-                var v = Vector256.Create(keys.Slice(j, width));
-                var greater = Vector256.GreaterThan(v, hiV);
+                var key = (Vector256.Create(x.Slice(j, width)) - Vector256.Create(origin.Slice(j, width))).AsUInt32() & magnitude;
+                var greater = Vector256.GreaterThan(key, hiV);
                 aboveLanes -= greater;
-                var bits = Vector256.AndNot(Vector256.GreaterThanOrEqual(v, loV), greater).ExtractMostSignificantBits();
-                while (bits != 0)
+                var lanes = Vector256.AndNot(Vector256.GreaterThanOrEqual(key, loV), greater).ExtractMostSignificantBits();
+                while (lanes != 0)
                 {
-                    inBand[kept++] = keys[j + BitOperations.TrailingZeroCount(bits)];
-                    bits &= bits - 1;
+                    inBand[kept++] = key.GetElement(BitOperations.TrailingZeroCount(lanes));
+                    lanes &= lanes - 1;
                 }
             }
 
@@ -155,9 +163,9 @@ public static class BatchedTopKSelection
             above = Vector256.Sum(aboveLanes);
         }
 
-        for (; j < keys.Length; j++)
+        for (; j < x.Length; j++)
         {
-            var key = keys[j];
+            var key = SortKeys.Abs(x[j] - origin[j]);
             if (key > hi)
             {
                 above++;

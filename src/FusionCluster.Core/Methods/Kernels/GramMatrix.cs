@@ -1,3 +1,5 @@
+using System.Numerics.Tensors;
+
 namespace FusionCluster.Core.Methods.Kernels;
 
 /// <summary>Inner products of whole tensors, accumulated chunk by chunk in double.</summary>
@@ -62,9 +64,6 @@ public static class GramMatrix
 
     public static void Subtract(Span<float> values, ReadOnlySpan<float> origin)
     {
-        for (var k = 0; k < values.Length; k++)
-        {
-            values[k] -= origin[k];
-        }
+        TensorPrimitives.Subtract(values, origin, values);
     }
 }

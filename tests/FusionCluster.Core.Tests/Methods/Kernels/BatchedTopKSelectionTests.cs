@@ -54,11 +54,11 @@ public sealed class BatchedTopKSelectionTests
     [Fact]
     public void A_sample_that_misses_the_large_values_falls_back_to_the_same_exact_set()
     {
-        // Large values only between the sampled blocks (blocks of 1024 at a stride of (N - 1024) / 63),
+        // Large values only between the sampled blocks (256 blocks of 64 at a stride of (N - 64) / 255),
         // so the sample puts the band far below the true threshold.
-        var stride = (N - 1024) / 63;
+        var stride = (N - 64) / 255;
         var rng = new Random(4);
-        var values = Enumerable.Range(0, N).Select(i => i % stride < 1024 ? (float)rng.NextDouble() : 10 + (float)rng.NextDouble()).ToArray();
+        var values = Enumerable.Range(0, N).Select(i => i % stride < 64 ? (float)rng.NextDouble() : 10 + (float)rng.NextDouble()).ToArray();
         var plan = new ChunkPlan(N, Chunk);
         var fallbacks = 0;
 
@@ -99,14 +99,13 @@ public sealed class BatchedTopKSelectionTests
         };
     }
 
-    private static BatchedTopKSelection.MultiKeyFiller Filler(float[][] sources) => (start, length, keys) =>
+    /// <summary>Sources read against a zero origin, so their keys are |value|.</summary>
+    private static BatchedTopKSelection.DeltaFiller Filler(float[][] sources) => (start, length, origin, values) =>
     {
+        origin.Clear();
         for (var s = 0; s < sources.Length; s++)
         {
-            for (var j = 0; j < length; j++)
-            {
-                keys[s * length + j] = SortKeys.Abs(sources[s][start + j]);
-            }
+            sources[s].AsSpan((int)start, length).CopyTo(values.Slice(s * length, length));
         }
     };
 
