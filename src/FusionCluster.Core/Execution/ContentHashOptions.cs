@@ -1,15 +1,15 @@
 namespace FusionCluster.Core.Execution;
 
 /// <summary>
-/// How <see cref="InputContentHasher"/> reads. Memory held is at most
-/// <see cref="ParallelFiles"/> × <see cref="BlocksInFlight"/> × <see cref="BlockBytes"/> (96 MiB by default),
-/// whatever the size of the inputs.
+/// How <see cref="InputContentHasher"/> reads. Memory held for weight files is at most
+/// <see cref="ParallelFiles"/> × <see cref="BlocksInFlight"/> × <see cref="BlockBytes"/> (by default
+/// 96 MiB on 4 or more cores), whatever their size; small files (config, tokenizer) are read whole.
 /// </summary>
 public sealed record ContentHashOptions
 {
     public static readonly ContentHashOptions Default = new();
 
-    /// <summary>Bytes per read; with blobs, one ranged GET each.</summary>
+    /// <summary>Bytes per read (a blob store splits it into its own ranged GETs; by default 8 MiB, so one).</summary>
     public int BlockBytes { get; init; } = 8 << 20;
 
     /// <summary>
