@@ -26,4 +26,10 @@ public sealed record MergeRequest
 
     /// <summary>When positive, a dispatch probe: that many empty units and no output (measures orchestration alone).</summary>
     [Id(9)] public int ProbeUnits { get; init; }
+
+    /// <summary>
+    /// What fusion-report.json records of each input file: header fingerprints (cheap), or also the
+    /// SHA-256 of the entire content, computed by the job before it publishes.
+    /// </summary>
+    [Id(10)] public InputHashMode InputHash { get; init; } = InputHashMode.Header;
 }

@@ -20,8 +20,9 @@ public static class MergeCommand
         var parallel = new Option<int>("--parallel") { Description = "units run at once (default: one per core)" };
         var quiet = new Option<bool>("--quiet", "-q") { Description = "no progress output" };
         var stats = new Option<FileInfo?>("--stats-json") { Description = "write wall time and peak memory to this file (used by fusion bench)" };
+        var inputHash = InputHashOption.Create();
 
-        var command = new Command("merge", "Merge models as a spec describes, on this machine") { spec, output, device, seed, shardSize, overwrite, parallel, quiet, stats };
+        var command = new Command("merge", "Merge models as a spec describes, on this machine") { spec, output, device, seed, shardSize, overwrite, parallel, quiet, stats, inputHash };
         command.SetAction(async (parse, cancellationToken) =>
         {
             if (DeviceChoice.Validate(parse.GetValue(device)!) is { } deviceError)
@@ -54,6 +55,7 @@ public static class MergeCommand
                 Seed = parse.GetValue(seed),
                 ShardSizeBytes = shardBytes,
                 Overwrite = parse.GetValue(overwrite),
+                InputHash = InputHashOption.Parse(parse.GetValue(inputHash)!),
             };
             var started = DateTime.UtcNow;
             var status = await EmbeddedMerge.RunAsync(request, new ProgressReporter(parse.GetValue(quiet)), parse.GetValue(parallel), cancellationToken);

@@ -19,8 +19,9 @@ public static class SubmitCommand
         var parallel = new Option<int>("--max-units") { Description = "most units of this job running at once (default: all free slots)" };
         var jobId = new Option<string?>("--job-id") { Description = "job id to use (default: a new one)" };
         var watch = new Option<bool>("--watch", "-w") { Description = "follow the job until it ends (exit code as fusion watch)" };
+        var inputHash = InputHashOption.Create();
 
-        var command = new Command("submit", "Submit a merge to the cluster; prints the job id") { spec, output, seed, shardSize, overwrite, parallel, jobId, watch };
+        var command = new Command("submit", "Submit a merge to the cluster; prints the job id") { spec, output, seed, shardSize, overwrite, parallel, jobId, watch, inputHash };
         cluster.AddTo(command);
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -50,6 +51,7 @@ public static class SubmitCommand
                     Overwrite = parse.GetValue(overwrite),
                     MaxParallelUnits = parse.GetValue(parallel),
                     SubmittedBy = Environment.UserName,
+                    InputHash = InputHashOption.Parse(parse.GetValue(inputHash)!),
                 });
                 if (status.State == JobState.Failed)
                 {

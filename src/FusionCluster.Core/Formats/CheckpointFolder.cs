@@ -1,5 +1,6 @@
-using System.Text.Json;
+using System.Globalization;
 using System.Security.Cryptography;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using FusionCluster.Core.Storage;
 
@@ -45,7 +46,8 @@ public sealed class CheckpointFolder : ICheckpoint
         ShardPaths = shards.Select(s => s.FilePath).ToList();
         openedFiles = ShardPaths.Select(Stamp).ToList();
         TensorNames = shards.SelectMany(s => s.Tensors).Select(t => t.Name).ToList();
-        weightFiles = new Lazy<IReadOnlyList<WeightFileInfo>>(() => ShardPaths.Select(Fingerprint).ToList());
+        weightFiles = new Lazy<IReadOnlyList<WeightFileInfo>>(() => shards.Select(Fingerprint).ToList());
+        WeightFileVersions = openedFiles.Select(o => Version(o.Length, o.Written)).ToList();
     }
 
     /// <summary>Full path of the folder.</summary>
@@ -54,6 +56,8 @@ public sealed class CheckpointFolder : ICheckpoint
     public string Location => FolderPath;
 
     public IReadOnlyList<WeightFileInfo> WeightFiles => weightFiles.Value;
+
+    public IReadOnlyList<string> WeightFileVersions { get; }
 
     /// <summary>config.json, or null when the folder has none. Shared: DeepClone before changing it.</summary>
     public JsonObject? Config { get; }
@@ -203,6 +207,26 @@ public sealed class CheckpointFolder : ICheckpoint
             GetAuxiliaryFilePath(fileName) ?? throw new CheckpointException($"{FolderPath}: no file '{fileName}'"),
             cancellationToken);
 
+    /// <summary>
+    /// Reads through the handle opened with the checkpoint, then checks the file's size and modification
+    /// time: a file replaced or rewritten since fails like a blob whose ETag changed, so the bytes returned
+    /// are the ones every unit of this process read through its mapping.
+    /// </summary>
+    public async ValueTask ReadWeightFileAsync(int fileIndex, long offset, Memory<byte> destination, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(fileIndex);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(fileIndex, shards.Count);
+        var shard = shards[fileIndex];
+        await shard.ReadFileAsync(offset, destination, cancellationToken);
+        var opened = openedFiles[fileIndex];
+        var now = Stamp(shard.FilePath);
+        if (now != opened)
+        {
+            var found = now.Length < 0 ? "it is gone" : $"now {Version(now.Length, now.Written)}";
+            throw new CheckpointException($"{shard.FilePath}: changed since the checkpoint was opened (was {Version(opened.Length, opened.Written)}, {found}); open it again");
+        }
+    }
+
     /// <summary>Copies stored bytes of a tensor, for tensors copied through without decoding.</summary>
     public void ReadRaw(string name, long byteStart, Span<byte> destination) => FileOf(name).ReadRaw(name, byteStart, destination);
 
@@ -228,19 +252,18 @@ public sealed class CheckpointFolder : ICheckpoint
 
     /// <summary>
     /// Identifies a weight file by its size and the SHA-256 of its header (names, dtypes, shapes, offsets):
-    /// hashing every byte of a many-GB checkpoint would cost as much as the merge itself.
+    /// hashing every byte of a many-GB checkpoint would cost as much as the merge itself. Read through the
+    /// open handle, so that it describes the file the tensors are mapped from even if the path was replaced.
     /// </summary>
-    private static WeightFileInfo Fingerprint(string path)
+    private static WeightFileInfo Fingerprint(SafetensorsFile file)
     {
-        using var stream = File.OpenRead(path);
-        var prefix = new byte[8];
-        stream.ReadExactly(prefix);
-        var headerLength = (int)Math.Min(BitConverter.ToUInt64(prefix), (ulong)(stream.Length - 8));
-        var header = new byte[8 + headerLength];
-        prefix.CopyTo(header, 0);
-        stream.ReadExactly(header.AsSpan(8));
-        return new WeightFileInfo(Path.GetFileName(path), stream.Length, Convert.ToHexStringLower(SHA256.HashData(header)));
+        var header = new byte[file.Header.DataStart];
+        file.ReadFile(0, header);
+        return new WeightFileInfo(Path.GetFileName(file.FilePath), file.Header.FileLength, Convert.ToHexStringLower(SHA256.HashData(header)));
     }
+
+    private static string Version(long length, DateTime written) =>
+        string.Create(CultureInfo.InvariantCulture, $"{length} bytes, written {written:O}");
 
     private static (string Path, long Length, DateTime Written) Stamp(string path)
     {

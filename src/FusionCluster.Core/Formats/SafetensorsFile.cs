@@ -93,10 +93,66 @@ public sealed class SafetensorsFile : IDisposable
         }
     }
 
+    /// <summary>
+    /// Copies bytes [offset, offset + destination.Length) of the file, header included, through the handle
+    /// opened with it: a file replaced at its path since is still read as opened.
+    /// </summary>
+    public void ReadFile(long offset, Span<byte> destination)
+    {
+        while (!destination.IsEmpty)
+        {
+            int read;
+            try
+            {
+                read = RandomAccess.Read(handle, destination, offset);
+            }
+            catch (IOException e)
+            {
+                throw ReadFailed(offset, e);
+            }
+
+            CheckNotEnded(read, offset);
+            destination = destination[read..];
+            offset += read;
+        }
+    }
+
+    /// <inheritdoc cref="ReadFile"/>
+    public async ValueTask ReadFileAsync(long offset, Memory<byte> destination, CancellationToken cancellationToken)
+    {
+        while (!destination.IsEmpty)
+        {
+            int read;
+            try
+            {
+                read = await RandomAccess.ReadAsync(handle, destination, offset, cancellationToken);
+            }
+            catch (IOException e)
+            {
+                throw ReadFailed(offset, e);
+            }
+
+            CheckNotEnded(read, offset);
+            destination = destination[read..];
+            offset += read;
+        }
+    }
+
     public void Dispose()
     {
         // Views already handed out keep their own mappings, so sources stay readable until they are disposed.
         mapping?.Dispose();
         handle.Dispose();
+    }
+
+    private CheckpointException ReadFailed(long offset, IOException e) =>
+        new($"{FilePath}: reading bytes from {offset} failed: {e.Message}", e);
+
+    private void CheckNotEnded(int read, long offset)
+    {
+        if (read == 0)
+        {
+            throw new SafetensorsFormatException(FilePath, null, $"file ended at byte {offset} while reading (was it truncated after opening?)");
+        }
     }
 }

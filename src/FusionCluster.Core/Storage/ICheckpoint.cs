@@ -24,6 +24,13 @@ public interface ICheckpoint : IDisposable
     /// <summary>Size and header hash of every weight file, to identify the inputs of a merge.</summary>
     IReadOnlyList<WeightFileInfo> WeightFiles { get; }
 
+    /// <summary>
+    /// The stored version of every weight file when it was opened, in <see cref="WeightFiles"/> order
+    /// (local files: size and modification time; blobs: size and ETag). Equal versions mean the same
+    /// bytes, so a job can record them when it plans and check them before it vouches for what it merged.
+    /// </summary>
+    IReadOnlyList<string> WeightFileVersions { get; }
+
     TensorEntry GetEntry(string name);
 
     /// <summary>
@@ -36,4 +43,11 @@ public interface ICheckpoint : IDisposable
     ValueTask<StoredTensor> OpenTensorAsync(string name, CancellationToken cancellationToken);
 
     ValueTask<byte[]> ReadAuxiliaryFileAsync(string fileName, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Copies bytes [offset, offset + destination.Length) of weight file <paramref name="fileIndex"/> (in
+    /// <see cref="WeightFiles"/> order, header included) as it was when opened. A file replaced, rewritten
+    /// or truncated since fails with an exception naming it, never returns other bytes.
+    /// </summary>
+    ValueTask ReadWeightFileAsync(int fileIndex, long offset, Memory<byte> destination, CancellationToken cancellationToken);
 }

@@ -44,6 +44,12 @@ public sealed class MergeJobGrain(
     private readonly HashSet<int> running = [];
     private readonly Dictionary<string, int> inFlight = new(StringComparer.Ordinal);
     private readonly Dictionary<string, SiloTally> tallies = new(StringComparer.Ordinal);
+
+    // Stops work that only this grain does for the job (hashing inputs before publishing) when the job is
+    // cancelled. Not on deactivation: a publish cut short there would fail the job, one left running, or
+    // redone by the next activation, does not. Never disposed: that work may still hold its token.
+    private readonly CancellationTokenSource cancellation = new();
+
     private IReadOnlyList<WorkerSilo> activeWorkers = [];
     private long doneBytes;
     private ObserverManager<IJobObserver>? observers;
@@ -110,11 +116,11 @@ public sealed class MergeJobGrain(
         try
         {
             var jobId = StorageNames.CheckJobId(JobId);
-            var (merged, location, staged) = await Task.Run(async () =>
+            var (merged, location, staged, versions) = await Task.Run(async () =>
             {
                 if (request.ProbeUnits > 0)
                 {
-                    return (DispatchProbe.Plan(request.ProbeUnits), "", (IMergeOutput?)null);
+                    return (DispatchProbe.Plan(request.ProbeUnits), "", (IMergeOutput?)null, (Dictionary<string, string[]>?)null);
                 }
 
                 var spec = MergeSpecParser.Parse(request.SpecText, request.SpecName);
@@ -124,10 +130,12 @@ public sealed class MergeJobGrain(
                 var models = await ModelCatalog.LoadAsync(spec, request.SpecDirectory, stores, checkpoints, CancellationToken.None);
                 var result = MergePlanner.Plan(spec, models, new PlanOptions { Seed = request.Seed, ShardSizeBytes = request.ShardSizeBytes });
                 output = target;
+                var planned = request.InputHash == InputHashMode.Full ? await InputVersionsAsync(result) : null;
                 await target.PrepareAsync(result, CancellationToken.None);
-                return (result, resolved, (IMergeOutput?)target);
+                return (result, resolved, (IMergeOutput?)target, planned);
             });
             State.PlanJson = JsonSerializer.Serialize(merged, PlanJson);
+            State.PlannedInputVersions = versions;
             State.OutputLocation = location;
             State.Units = merged.Units.Select(_ => new UnitRecord()).ToArray();
             State.Warnings.AddRange(merged.Warnings);
@@ -185,6 +193,7 @@ public sealed class MergeJobGrain(
             return;
         }
 
+        await cancellation.CancelAsync();
         await FinishAsync(JobState.Cancelled, "cancelled", null);
     }
 
@@ -533,15 +542,29 @@ public sealed class MergeJobGrain(
                 var results = State.Units.Select(u => u.Result).OfType<UnitResult>().ToList();
                 var seconds = ElapsedSeconds();
                 var output = stores.OpenOutput(State.OutputLocation!, JobId);
+                var plannedVersions = State.PlannedInputVersions?.ToDictionary(p => p.Key, p => (IReadOnlyList<string>)p.Value, StringComparer.Ordinal);
+                var token = cancellation.Token;
                 await Task.Run(async () =>
                 {
+                    // One checkpoint per location, so that the hashes and the fingerprints describe the same opened files.
+                    var byLocation = new Dictionary<string, ICheckpoint>(StringComparer.Ordinal);
                     var inputs = new Dictionary<string, ICheckpoint>(StringComparer.Ordinal);
                     foreach (var (model, location) in merged.ModelPaths)
                     {
-                        inputs[model] = await checkpoints.GetAsync(location, CancellationToken.None);
+                        if (!byLocation.TryGetValue(location, out var checkpoint))
+                        {
+                            checkpoint = byLocation[location] = await checkpoints.GetAsync(location, CancellationToken.None);
+                        }
+
+                        inputs[model] = checkpoint;
                     }
 
-                    var report = MergeReport.Build(request.SpecText, merged, request.Seed, results, seconds, inputs);
+                    // Before publishing: hashing reads each file at the version the job planned with, or fails,
+                    // so a hash that reaches the report is of the bytes the units merged.
+                    var hashes = request.InputHash == InputHashMode.Full
+                        ? await InputContentHasher.HashAsync(byLocation, plannedVersions ?? [], ContentHashOptions.Default, token)
+                        : null;
+                    var report = MergeReport.Build(request.SpecText, merged, request.Seed, results, seconds, inputs, hashes);
                     var files = await MergeArtifacts.BuildAsync(merged, report, checkpoints, CancellationToken.None);
                     await output.PublishAsync(merged, files, CancellationToken.None);
                 });
@@ -557,6 +580,18 @@ public sealed class MergeJobGrain(
         {
             publishing = false;
         }
+    }
+
+    /// <summary>Every input's weight file versions as the job's checkpoints hold them when it plans.</summary>
+    private async Task<Dictionary<string, string[]>> InputVersionsAsync(MergePlan merged)
+    {
+        var versions = new Dictionary<string, string[]>(StringComparer.Ordinal);
+        foreach (var location in merged.ModelPaths.Values.Distinct(StringComparer.Ordinal))
+        {
+            versions[location] = [.. (await checkpoints.GetAsync(location, CancellationToken.None)).WeightFileVersions];
+        }
+
+        return versions;
     }
 
     /// <summary>Ends the job: stops its units, removes staged output unless it succeeded, saves, tells everyone.</summary>

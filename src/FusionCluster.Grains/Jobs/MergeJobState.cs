@@ -29,4 +29,10 @@ public sealed class MergeJobState
     [Id(9)] public double EarlierSeconds { get; set; }
 
     [Id(10)] public int Retries { get; set; }
+
+    /// <summary>
+    /// With <see cref="InputHashMode.Full"/>: every input's weight file versions when the
+    /// job planned, by location, so that content hashed at the end is known to be what the units read.
+    /// </summary>
+    [Id(11)] public Dictionary<string, string[]>? PlannedInputVersions { get; set; }
 }

@@ -22,6 +22,7 @@ public sealed class AzureCheckpoint : ICheckpoint
     private readonly AzureLocation location;
     private readonly AzureBlobStoreOptions options;
     private readonly Dictionary<string, AzureWeightFile> tensorFiles;
+    private readonly List<AzureWeightFile> weightFiles;
 
     private AzureCheckpoint(
         BlobContainerClient container,
@@ -36,11 +37,13 @@ public sealed class AzureCheckpoint : ICheckpoint
         this.location = location;
         this.options = options;
         this.tensorFiles = tensorFiles;
+        weightFiles = files;
         Config = config;
         AuxiliaryFiles = auxiliary;
         TensorNames = files.SelectMany(f => f.Tensors).Select(t => t.Name).ToList();
         WeightFiles = files.Select(f => f.Info).ToList();
         WeightFilePaths = files.Select(f => f.Path).ToList();
+        WeightFileVersions = files.Select(f => f.Version).ToList();
     }
 
     /// <summary>Always false: every ranged read is conditioned on the blob version seen at open, so a replaced blob fails loudly instead.</summary>
@@ -55,6 +58,8 @@ public sealed class AzureCheckpoint : ICheckpoint
     public IReadOnlyList<string> AuxiliaryFiles { get; }
 
     public IReadOnlyList<WeightFileInfo> WeightFiles { get; }
+
+    public IReadOnlyList<string> WeightFileVersions { get; }
 
     /// <summary>The az:// names of the weight blobs, in order.</summary>
     public IReadOnlyList<string> WeightFilePaths { get; }
@@ -180,6 +185,20 @@ public sealed class AzureCheckpoint : ICheckpoint
 
         return await DownloadSmallAsync(container, location, fileName, options, cancellationToken)
             ?? throw new CheckpointException($"{Location}: no file '{fileName}'");
+    }
+
+    /// <summary>Parallel ranged GETs, each conditioned on the ETag seen at open, like tensor reads.</summary>
+    public async ValueTask ReadWeightFileAsync(int fileIndex, long offset, Memory<byte> destination, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(fileIndex);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(fileIndex, weightFiles.Count);
+        var file = weightFiles[fileIndex];
+        if (offset < 0 || offset > file.Info.Bytes - destination.Length)
+        {
+            throw new ArgumentOutOfRangeException(nameof(offset), $"{file.Path}: bytes [{offset}, {offset + destination.Length}) are outside its {file.Info.Bytes} bytes");
+        }
+
+        await file.ReadAsync(offset, destination, tensorName: null, cancellationToken);
     }
 
     public void Dispose()

@@ -37,6 +37,9 @@ internal sealed class AzureWeightFile
 
     public WeightFileInfo Info { get; }
 
+    /// <summary>Size and ETag as listed when the checkpoint was opened; every read is conditioned on that ETag.</summary>
+    public string Version => $"{Info.Bytes} bytes, ETag {etag}";
+
     public IReadOnlyList<TensorEntry> Tensors => Header.Tensors;
 
     /// <param name="blob">The blob.</param>
