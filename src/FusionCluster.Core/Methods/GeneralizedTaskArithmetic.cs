@@ -49,6 +49,12 @@ public sealed class GeneralizedTaskArithmetic : IMergeMethod
     /// <summary>TIES-style "sum" sign consensus.</summary>
     public bool SignConsensus { get; }
 
+    /// <summary>normalize when the spec does not say (mergekit's registry default for this method).</summary>
+    public bool DefaultNormalize => _defaultNormalize;
+
+    /// <summary>rescale when the spec does not say (mergekit's registry default for this method).</summary>
+    public bool DefaultRescale => _defaultRescale;
+
     public BaseModelUse BaseModel => BaseModelUse.Required;
 
     public int MinModels => 1;
@@ -187,7 +193,7 @@ public sealed class GeneralizedTaskArithmetic : IMergeMethod
                 return (new TopKDeltaMask(TopKSelection.Select(plan, k, keys), null), false);
             }
             case GtaSparsifier.Random:
-                return (new RandomDeltaMask(CounterRng.Stream(ctx.Seed, i), density), false);
+                return (new RandomDeltaMask(RandomKeepMask.StreamSeed(ctx.Seed, i), density), false);
             case GtaSparsifier.MagnitudeOutliers:
             {
                 var gamma = model.Get("gamma", 0.01);
