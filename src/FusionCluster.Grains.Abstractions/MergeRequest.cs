@@ -26,4 +26,10 @@ public sealed record MergeRequest
 
     /// <summary>When positive, a dispatch probe: that many empty units and no output (measures orchestration alone).</summary>
     [Id(9)] public int ProbeUnits { get; init; }
+
+    /// <summary>
+    /// Where the merge methods run (FusionCluster.Core.Methods.MergeDevices): cpu, cuda, auto or torch-cpu.
+    /// The job resolves it once and runs every unit on it, so the output never depends on which silo ran a unit.
+    /// </summary>
+    [Id(10)] public string Device { get; init; } = "cpu";
 }
