@@ -22,13 +22,21 @@ public static class BenchCommand
         var methods = new Option<string>("--methods") { Description = "comma-separated specs written by fusion synth", DefaultValueFactory = _ => "linear,ties" };
         var work = new Option<DirectoryInfo>("--work") { Description = "where models are synthesized (reused when present)", DefaultValueFactory = _ => new DirectoryInfo(Path.Combine(Path.GetTempPath(), "fusion-bench")) };
         var repeat = new Option<int>("--repeat") { Description = "runs per method; the fastest is reported", DefaultValueFactory = _ => 1 };
+        var device = new Option<string>("--device") { Description = "device of every merge, as fusion merge --device", DefaultValueFactory = _ => "cpu" };
 
-        var command = new Command("bench", "Measure merge speed and memory against the streaming bound") { size, methods, work, repeat, BenchDispatchCommand.Create(), BenchClusterCommand.Create() };
+        var command = new Command("bench", "Measure merge speed and memory against the streaming bound") { size, methods, work, repeat, device, BenchDispatchCommand.Create(), BenchClusterCommand.Create() };
         command.SetAction(async (parse, cancellationToken) =>
         {
             if (!ByteSize.TryParse(parse.GetValue(size), out var bytes))
             {
                 return MergeCommand.Fail("--size: expected a size such as 1GB");
+            }
+
+            // Checked here so that a missing GPU is one line rather than a failed child merge per method.
+            var (benchDevice, deviceError) = DeviceChoice.ForThisHost(parse.GetValue(device)!);
+            if (deviceError is not null)
+            {
+                return MergeCommand.Fail(deviceError);
             }
 
             var root = Path.Combine(parse.GetValue(work)!.FullName, $"{bytes}");
@@ -39,6 +47,7 @@ public static class BenchCommand
             }
 
             var inputs = new[] { "base", "ft-1", "ft-2" }.SelectMany(m => Directory.EnumerateFiles(Path.Combine(root, m), "*.safetensors")).ToList();
+            System.Console.WriteLine($"device {benchDevice}");
             System.Console.WriteLine($"{"method",-16} {"merge s",8} {"stream s",9} {"ratio",6} {"GB/s",6} {"peak RSS",10}");
             foreach (var method in parse.GetValue(methods)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
             {
@@ -52,7 +61,7 @@ public static class BenchCommand
                 for (var run = 0; run < Math.Max(1, parse.GetValue(repeat)); run++)
                 {
                     var output = Path.Combine(root, $"out-{method}");
-                    var stats = await MergeInChildAsync(spec, output, cancellationToken);
+                    var stats = await MergeInChildAsync(spec, output, benchDevice!, cancellationToken);
                     var outputBytes = Directory.EnumerateFiles(output, "*.safetensors").Sum(f => new FileInfo(f).Length);
                     var streaming = StreamingBound(inputs, outputBytes, root);
                     var seconds = stats["job_seconds"]!.GetValue<double>();
@@ -73,7 +82,7 @@ public static class BenchCommand
         return command;
     }
 
-    private static async Task<JsonObject> MergeInChildAsync(string spec, string output, CancellationToken cancellationToken)
+    private static async Task<JsonObject> MergeInChildAsync(string spec, string output, string device, CancellationToken cancellationToken)
     {
         var statsFile = Path.GetTempFileName();
         var self = Environment.ProcessPath!;
@@ -83,7 +92,7 @@ public static class BenchCommand
             start.ArgumentList.Add(typeof(BenchCommand).Assembly.Location);
         }
 
-        foreach (var arg in new[] { "merge", spec, "--out", output, "--overwrite", "--quiet", "--stats-json", statsFile })
+        foreach (var arg in new[] { "merge", spec, "--out", output, "--device", device, "--overwrite", "--quiet", "--stats-json", statsFile })
         {
             start.ArgumentList.Add(arg);
         }

@@ -19,11 +19,21 @@ public static class SubmitCommand
         var parallel = new Option<int>("--max-units") { Description = "most units of this job running at once (default: all free slots)" };
         var jobId = new Option<string?>("--job-id") { Description = "job id to use (default: a new one)" };
         var watch = new Option<bool>("--watch", "-w") { Description = "follow the job until it ends (exit code as fusion watch)" };
+        var device = new Option<string>("--device")
+        {
+            Description = "auto, cpu or cuda: cuda runs only on workers publishing device=cuda; auto is cuda when every worker does, else cpu",
+            DefaultValueFactory = _ => "auto",
+        };
 
-        var command = new Command("submit", "Submit a merge to the cluster; prints the job id") { spec, output, seed, shardSize, overwrite, parallel, jobId, watch };
+        var command = new Command("submit", "Submit a merge to the cluster; prints the job id") { spec, output, seed, shardSize, overwrite, parallel, jobId, watch, device };
         cluster.AddTo(command);
         command.SetAction(async (parse, cancellationToken) =>
         {
+            if (DeviceChoice.CheckForCluster(parse.GetValue(device)!) is { } deviceError)
+            {
+                return MergeCommand.Fail(deviceError);
+            }
+
             var specFile = parse.GetValue(spec)!;
             if (!specFile.Exists)
             {
@@ -50,6 +60,7 @@ public static class SubmitCommand
                     Overwrite = parse.GetValue(overwrite),
                     MaxParallelUnits = parse.GetValue(parallel),
                     SubmittedBy = Environment.UserName,
+                    Device = parse.GetValue(device)!,
                 });
                 if (status.State == JobState.Failed)
                 {
