@@ -22,6 +22,9 @@ FROM mcr.microsoft.com/dotnet/sdk:${DOTNET_TAG} AS build
 # exist for linux-x64 but not linux-arm64. Publishing for one RID also keeps the macOS and Windows
 # natives out of the image.
 ARG RID=linux-x64
+# cpu: TorchSharp-cpu. cuda: TorchSharp-cuda-linux (libtorch-cuda, several GB) for GPU worker images,
+# run with the NVIDIA container runtime (--gpus all); untested so far, see README.md "Devices".
+ARG TORCH_BACKEND=cpu
 WORKDIR /src
 COPY global.json Directory.Build.props Directory.Build.targets Directory.Packages.props ./
 COPY build/ build/
@@ -30,7 +33,7 @@ COPY build/ build/
 COPY src/ src/
 RUN --mount=type=cache,id=fusioncluster-nuget,target=/root/.nuget/packages \
     dotnet publish src/FusionCluster.Silo/FusionCluster.Silo.csproj -c Release -r ${RID} --self-contained false -nologo \
-        -p:UseAppHost=false -o /app
+        -p:UseAppHost=false -p:TorchBackend=${TORCH_BACKEND} -o /app
 
 # The silo is a generic host (no ASP.NET Core), so the plain .NET runtime image is enough.
 FROM mcr.microsoft.com/dotnet/runtime:${DOTNET_TAG} AS final

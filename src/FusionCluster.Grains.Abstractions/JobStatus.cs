@@ -44,5 +44,8 @@ public sealed record JobStatus
     /// <summary>The spec the job was submitted with.</summary>
     [Id(18)] public string SpecText { get; init; } = "";
 
+    /// <summary>The device every unit of the job runs on (auto already resolved once the job has started).</summary>
+    [Id(19)] public string Device { get; init; } = "";
+
     public bool IsFinished => State is JobState.Succeeded or JobState.Failed or JobState.Cancelled;
 }

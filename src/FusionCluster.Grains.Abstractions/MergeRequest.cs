@@ -32,4 +32,10 @@ public sealed record MergeRequest
     /// SHA-256 of the entire content, computed by the job before it publishes.
     /// </summary>
     [Id(10)] public InputHashMode InputHash { get; init; } = InputHashMode.Header;
+
+    /// <summary>
+    /// Where the merge methods run (FusionCluster.Core.Methods.MergeDevices): cpu, cuda, auto or torch-cpu.
+    /// The job resolves it once and runs every unit on it, so the output never depends on which silo ran a unit.
+    /// </summary>
+    [Id(11)] public string Device { get; init; } = "cpu";
 }

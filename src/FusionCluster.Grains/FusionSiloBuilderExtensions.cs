@@ -1,7 +1,9 @@
 using FusionCluster.Core.Execution;
+using FusionCluster.Core.Methods;
 using FusionCluster.Grains.Jobs;
 using FusionCluster.Grains.Placement;
 using FusionCluster.Grains.Sweeps;
+using FusionCluster.Methods.Torch;
 using FusionCluster.Storage;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -22,6 +24,8 @@ public static class FusionSiloBuilderExtensions
         silo.Services.AddFusionSerialization();
         silo.Services.AddFusionStorage(silo.Configuration);
         silo.Services.AddSingleton(profile);
+        // Units run their job's device: the C# kernels for cpu, the torch backend for cuda and torch-cpu.
+        silo.Services.TryAddSingleton<IMergeMethodCatalog, TorchMergeMethodCatalog>();
         silo.Services.AddSingleton<WorkUnitExecutor>();
         silo.Services.AddSingleton<ClusterWorkers>();
         silo.Services.AddOptions<JobOptions>().Bind(silo.Configuration.GetSection("Fusion:Jobs"));

@@ -35,7 +35,7 @@ public static class SiloCommandLine
           --role worker|coordinator  what this silo does (env FUSION_ROLE; default worker)
           --unit-slots <n>           work units run at once (default min(cores, memory / 2 GiB), at least 1)
           --memory <size>            memory for work units, e.g. 16GiB (default: the memory available now)
-          --device auto|cpu|cuda     compute device (env FUSION_DEVICE; default auto; the engine runs on CPU only for now)
+          --device auto|cpu|cuda     what this silo offers (env FUSION_DEVICE; default auto: cuda when libtorch-cuda sees a GPU, else cpu)
           --blob-connection <conn>   Azure Blob Storage connection string (env FUSION_BLOB_CONNECTION)
           --data-root <dir>          local folder for models and results; repeat or comma-separate for several
           --shutdown-timeout <s>     seconds a graceful stop may take (default 30)

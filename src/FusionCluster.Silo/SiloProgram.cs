@@ -1,4 +1,5 @@
 using FusionCluster.Grains;
+using FusionCluster.Methods.Torch;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -49,7 +50,7 @@ public static class SiloProgram
                 settings.MemoryBytes / (1024d * 1024 * 1024), settings.Device);
             if (settings.UnusedGpu is not null)
             {
-                logger.LogInformation("GPU present but unused ({Gpu}): the merge engine runs on CPU only for now, so this silo publishes device=cpu", settings.UnusedGpu);
+                logger.LogInformation("GPU present but unused ({Gpu}), so this silo publishes device=cpu", settings.UnusedGpu);
             }
 
             try
@@ -88,7 +89,7 @@ public static class SiloProgram
         builder.Configuration.AddInMemoryCollection(SiloCommandLine.FromEnvironment(Environment.GetEnvironmentVariable));
         builder.Configuration.AddCommandLine([.. SiloCommandLine.Normalize(args)], SiloCommandLine.SwitchMappings.ToDictionary());
 
-        var settings = SiloSettings.From(builder.Configuration, MachineResources.Detect(), Environment.GetEnvironmentVariable, GpuDetector.Describe);
+        var settings = SiloSettings.From(builder.Configuration, MachineResources.Detect(), Environment.GetEnvironmentVariable, GpuDetector.Describe, TorchDevices.CudaUnavailableReason);
 
         builder.Logging.ClearProviders();
         builder.Logging.AddSimpleConsole(options =>

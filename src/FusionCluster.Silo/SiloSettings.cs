@@ -46,29 +46,36 @@ public sealed record SiloSettings
 
     public required int Cores { get; init; }
 
-    /// <summary>The device work units run on; "cpu" until the engine has a GPU path.</summary>
+    /// <summary>
+    /// What the silo publishes: cuda when it can run the torch backend on a GPU (it then also runs cpu jobs),
+    /// otherwise cpu. Jobs asking for cuda are only dispatched to cuda silos.
+    /// </summary>
     public required string Device { get; init; }
 
-    /// <summary>A GPU that is present but unused (the engine runs on CPU only), for a start-up note; null when none.</summary>
+    /// <summary>A GPU that is present but that this silo cannot use, with the reason, for a start-up note; null when none.</summary>
     public required string? UnusedGpu { get; init; }
 
     public required TimeSpan ShutdownTimeout { get; init; }
 
     /// <summary>
     /// Reads and checks the settings. <paramref name="getEnvironmentVariable"/> supplies POD_NAME and
-    /// POD_IP (Kubernetes' downward API); <paramref name="detectGpu"/> runs only for --device auto.
+    /// POD_IP (Kubernetes' downward API); <paramref name="detectGpu"/> runs only for --device auto;
+    /// <paramref name="cudaUnavailableReason"/> (null when the torch backend can use CUDA, else why not) only
+    /// for --device cuda, or auto with a GPU present.
     /// </summary>
     /// <exception cref="SiloConfigurationException">A setting is missing or invalid; the message names it.</exception>
     public static SiloSettings From(
         IConfiguration configuration,
         MachineResources machine,
         Func<string, string?> getEnvironmentVariable,
-        Func<string?> detectGpu)
+        Func<string?> detectGpu,
+        Func<string?> cudaUnavailableReason)
     {
         ArgumentNullException.ThrowIfNull(configuration);
         ArgumentNullException.ThrowIfNull(machine);
         ArgumentNullException.ThrowIfNull(getEnvironmentVariable);
         ArgumentNullException.ThrowIfNull(detectGpu);
+        ArgumentNullException.ThrowIfNull(cudaUnavailableReason);
 
         var redis = configuration[SiloCommandLine.Redis];
         if (string.IsNullOrWhiteSpace(redis))
@@ -125,7 +132,7 @@ public sealed record SiloSettings
             ? ParsePositiveInt(slotsText, "--unit-slots")
             : DefaultUnitSlots(machine.Cores, memory);
 
-        var (device, unusedGpu) = ResolveDevice(configuration[SiloCommandLine.Device], detectGpu);
+        var (device, unusedGpu) = ResolveDevice(configuration[SiloCommandLine.Device], detectGpu, cudaUnavailableReason);
 
         var shutdownTimeout = configuration[SiloCommandLine.ShutdownTimeout] is { Length: > 0 } timeoutText
             ? TimeSpan.FromSeconds(ParsePositiveInt(timeoutText, "--shutdown-timeout"))
@@ -177,17 +184,27 @@ public sealed record SiloSettings
         CultureInfo.InvariantCulture,
         $"fusion-silo ready name={Name} role={Role} silo-port={SiloPort} gateway-port={GatewayPort} slots={UnitSlots} device={Device}");
 
-    private static (string Device, string? UnusedGpu) ResolveDevice(string? requested, Func<string?> detectGpu)
+    private static (string Device, string? UnusedGpu) ResolveDevice(string? requested, Func<string?> detectGpu, Func<string?> cudaUnavailableReason)
     {
         switch ((requested ?? "auto").Trim().ToLowerInvariant())
         {
             case "auto":
-                // The merge engine has no GPU path yet: a GPU is noted, not published, so placement never counts on it.
-                return (CpuDevice, detectGpu());
+            {
+                // Only a host with a GPU asks libtorch, so CPU hosts start without loading it.
+                if (detectGpu() is not { } gpu)
+                {
+                    return (CpuDevice, null);
+                }
+
+                // A GPU this silo cannot use is noted, not published, so placement never counts on it.
+                return cudaUnavailableReason() is { } reason ? (CpuDevice, $"{gpu}; {reason}") : (CudaDevice, null);
+            }
             case CpuDevice:
                 return (CpuDevice, null);
             case CudaDevice:
-                throw new SiloConfigurationException("--device cuda: the merge engine runs on CPU only for now; use --device cpu or auto");
+                return cudaUnavailableReason() is { } missing
+                    ? throw new SiloConfigurationException($"--device cuda: {missing}; use --device cpu or auto")
+                    : (CudaDevice, null);
             default:
                 throw new SiloConfigurationException($"--device '{requested}': expected auto, cpu or cuda");
         }

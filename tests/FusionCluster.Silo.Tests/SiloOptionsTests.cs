@@ -6,7 +6,8 @@ namespace FusionCluster.Silo.Tests;
 public sealed class SiloOptionsTests
 {
     [Theory]
-    [InlineData("--device cuda", "--device cuda: the merge engine runs on CPU only")]
+    [InlineData("--device cuda", "--device cuda: this host has no libtorch-cuda")]
+    [InlineData("--device torch-cpu", "--device 'torch-cpu': expected auto, cpu or cuda")]
     [InlineData("--role gpu", "--role 'gpu'")]
     [InlineData("--slots 4", "unknown option --slots")]
     [InlineData("--unit-slots 0", "--unit-slots '0'")]

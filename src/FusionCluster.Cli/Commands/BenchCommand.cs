@@ -22,13 +22,21 @@ public static class BenchCommand
         var methods = new Option<string>("--methods") { Description = "comma-separated specs written by fusion synth", DefaultValueFactory = _ => "linear,ties" };
         var work = new Option<DirectoryInfo>("--work") { Description = "where models are synthesized (reused when present)", DefaultValueFactory = _ => new DirectoryInfo(Path.Combine(Path.GetTempPath(), "fusion-bench")) };
         var repeat = new Option<int>("--repeat") { Description = "runs per method; the fastest is reported", DefaultValueFactory = _ => 1 };
+        var device = new Option<string>("--device") { Description = "device of every merge, as fusion merge --device", DefaultValueFactory = _ => "cpu" };
 
-        var command = new Command("bench", "Measure merge speed and memory against the streaming bound") { size, methods, work, repeat, BenchDispatchCommand.Create(), BenchClusterCommand.Create() };
+        var command = new Command("bench", "Measure merge speed and memory against the streaming bound") { size, methods, work, repeat, device, BenchDispatchCommand.Create(), BenchClusterCommand.Create() };
         command.SetAction(async (parse, cancellationToken) =>
         {
             if (!ByteSize.TryParse(parse.GetValue(size), out var bytes))
             {
                 return MergeCommand.Fail("--size: expected a size such as 1GB");
+            }
+
+            // Checked here so that a missing GPU is one line rather than a failed child merge per method.
+            var (benchDevice, deviceError) = DeviceChoice.ForThisHost(parse.GetValue(device)!);
+            if (deviceError is not null)
+            {
+                return MergeCommand.Fail(deviceError);
             }
 
             var root = Path.Combine(parse.GetValue(work)!.FullName, $"{bytes}");
@@ -44,6 +52,7 @@ public static class BenchCommand
             // measured right after a merge pays for that merge's dirty pages, which would flatter the ratio.
             var bound = StreamingBound(inputs, inputBytes / 3, root);
             var results = new List<(string Method, double Seconds, double Rss, long Moved)>();
+            System.Console.WriteLine($"device {benchDevice}");
             foreach (var method in parse.GetValue(methods)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
             {
                 var spec = Path.Combine(root, $"{method}.yaml");
@@ -56,7 +65,7 @@ public static class BenchCommand
                 for (var run = 0; run < Math.Max(1, parse.GetValue(repeat)); run++)
                 {
                     var output = Path.Combine(root, $"out-{method}");
-                    var stats = await MergeInChildAsync(spec, output, cancellationToken);
+                    var stats = await MergeInChildAsync(spec, output, benchDevice!, cancellationToken);
                     var outputBytes = Directory.EnumerateFiles(output, "*.safetensors").Sum(f => new FileInfo(f).Length);
                     var seconds = stats["job_seconds"]!.GetValue<double>();
                     if (seconds < best.Seconds)
@@ -83,7 +92,7 @@ public static class BenchCommand
         return command;
     }
 
-    private static async Task<JsonObject> MergeInChildAsync(string spec, string output, CancellationToken cancellationToken)
+    private static async Task<JsonObject> MergeInChildAsync(string spec, string output, string device, CancellationToken cancellationToken)
     {
         var statsFile = Path.GetTempFileName();
         var self = Environment.ProcessPath!;
@@ -93,7 +102,7 @@ public static class BenchCommand
             start.ArgumentList.Add(typeof(BenchCommand).Assembly.Location);
         }
 
-        foreach (var arg in new[] { "merge", spec, "--out", output, "--overwrite", "--quiet", "--stats-json", statsFile })
+        foreach (var arg in new[] { "merge", spec, "--out", output, "--device", device, "--overwrite", "--quiet", "--stats-json", statsFile })
         {
             start.ArgumentList.Add(arg);
         }

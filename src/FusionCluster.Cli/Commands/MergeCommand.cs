@@ -13,7 +13,7 @@ public static class MergeCommand
     {
         var spec = new Argument<FileInfo>("spec") { Description = "mergekit-style YAML merge spec" };
         var output = new Option<string>("--out", "-o") { Description = "output: a folder, or az://container/prefix (a Hugging Face checkpoint)", Required = true };
-        var device = new Option<string>("--device") { Description = "auto, cpu or cuda", DefaultValueFactory = _ => "auto" };
+        var device = new Option<string>("--device") { Description = DeviceChoice.Description, DefaultValueFactory = _ => "auto" };
         var seed = new Option<ulong>("--seed") { Description = "seed for random methods (DARE, DELLA)", DefaultValueFactory = _ => 0 };
         var shardSize = new Option<string>("--out-shard-size") { Description = "largest output shard, e.g. 5GB, 500MB", DefaultValueFactory = _ => "5GB" };
         var overwrite = new Option<bool>("--overwrite") { Description = "replace a model already in --out" };
@@ -25,7 +25,8 @@ public static class MergeCommand
         var command = new Command("merge", "Merge models as a spec describes, on this machine") { spec, output, device, seed, shardSize, overwrite, parallel, quiet, stats, inputHash };
         command.SetAction(async (parse, cancellationToken) =>
         {
-            if (DeviceChoice.Validate(parse.GetValue(device)!) is { } deviceError)
+            var (resolvedDevice, deviceError) = DeviceChoice.ForThisHost(parse.GetValue(device)!);
+            if (deviceError is not null)
             {
                 return Fail(deviceError);
             }
@@ -56,6 +57,7 @@ public static class MergeCommand
                 ShardSizeBytes = shardBytes,
                 Overwrite = parse.GetValue(overwrite),
                 InputHash = InputHashOption.Parse(parse.GetValue(inputHash)!),
+                Device = resolvedDevice!,
             };
             var started = DateTime.UtcNow;
             var status = await EmbeddedMerge.RunAsync(request, new ProgressReporter(parse.GetValue(quiet)), parse.GetValue(parallel), cancellationToken);
@@ -89,7 +91,7 @@ public static class MergeCommand
 
     private static int Succeed(JobStatus status, double wall)
     {
-        System.Console.WriteLine($"merged {status.UnitsTotal} units ({Units.Bytes(status.BytesTotal)} read) in {wall:F1} s -> {status.Output}  (peak memory {Units.Bytes(ProcessMemory.PeakResidentBytes())})");
+        System.Console.WriteLine($"merged {status.UnitsTotal} units ({Units.Bytes(status.BytesTotal)} read) in {wall:F1} s on {status.Device} -> {status.Output}  (peak memory {Units.Bytes(ProcessMemory.PeakResidentBytes())})");
         return 0;
     }
 

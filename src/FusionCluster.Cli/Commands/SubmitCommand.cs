@@ -20,11 +20,21 @@ public static class SubmitCommand
         var jobId = new Option<string?>("--job-id") { Description = "job id to use (default: a new one)" };
         var watch = new Option<bool>("--watch", "-w") { Description = "follow the job until it ends (exit code as fusion watch)" };
         var inputHash = InputHashOption.Create();
+        var device = new Option<string>("--device")
+        {
+            Description = "auto, cpu or cuda: cuda runs only on workers publishing device=cuda; auto is cuda when every worker does, else cpu",
+            DefaultValueFactory = _ => "auto",
+        };
 
-        var command = new Command("submit", "Submit a merge to the cluster; prints the job id") { spec, output, seed, shardSize, overwrite, parallel, jobId, watch, inputHash };
+        var command = new Command("submit", "Submit a merge to the cluster; prints the job id") { spec, output, seed, shardSize, overwrite, parallel, jobId, watch, inputHash, device };
         cluster.AddTo(command);
         command.SetAction(async (parse, cancellationToken) =>
         {
+            if (DeviceChoice.CheckForCluster(parse.GetValue(device)!) is { } deviceError)
+            {
+                return MergeCommand.Fail(deviceError);
+            }
+
             var specFile = parse.GetValue(spec)!;
             if (!specFile.Exists)
             {
@@ -52,6 +62,7 @@ public static class SubmitCommand
                     MaxParallelUnits = parse.GetValue(parallel),
                     SubmittedBy = Environment.UserName,
                     InputHash = InputHashOption.Parse(parse.GetValue(inputHash)!),
+                    Device = parse.GetValue(device)!,
                 });
                 if (status.State == JobState.Failed)
                 {

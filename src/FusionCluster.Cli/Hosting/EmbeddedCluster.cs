@@ -21,7 +21,8 @@ public sealed class EmbeddedCluster : IAsyncDisposable
 
     /// <param name="unitSlots">Units run at once (0: one per core).</param>
     /// <param name="cancellationToken">Cancels the start.</param>
-    public static async Task<EmbeddedCluster> StartAsync(int unitSlots, CancellationToken cancellationToken)
+    /// <param name="device">What the silo publishes as its device (cuda only once the caller has checked CUDA can run).</param>
+    public static async Task<EmbeddedCluster> StartAsync(int unitSlots, CancellationToken cancellationToken, string device = "cpu")
     {
         // No appsettings.json or environment defaults: the dashboard's appsettings.json sits beside fusion.dll,
         // and its logging levels must not turn this process's console chatty.
@@ -39,7 +40,7 @@ public sealed class EmbeddedCluster : IAsyncDisposable
             .UseLocalhostClustering(siloPort: FreePort(), gatewayPort: FreePort())
             .AddMemoryGrainStorage(FusionStorageNames.Jobs)
             .UseInMemoryReminderService()
-            .AddFusionSilo(new WorkerProfile { UnitSlots = unitSlots > 0 ? unitSlots : Environment.ProcessorCount }));
+            .AddFusionSilo(new WorkerProfile { UnitSlots = unitSlots > 0 ? unitSlots : Environment.ProcessorCount, Device = device }));
         var host = builder.Build();
         await host.StartAsync(cancellationToken);
         return new EmbeddedCluster(host);

@@ -1,4 +1,5 @@
 using FusionCluster.Cli.Console;
+using FusionCluster.Core.Methods;
 using FusionCluster.Grains.Abstractions;
 
 namespace FusionCluster.Cli.Hosting;
@@ -8,7 +9,9 @@ public static class EmbeddedMerge
 {
     public static async Task<JobStatus> RunAsync(MergeRequest request, ProgressReporter progress, int unitSlots, CancellationToken cancellationToken)
     {
-        await using var cluster = await EmbeddedCluster.StartAsync(unitSlots, CancellationToken.None);
+        // The embedded silo offers CUDA only when the caller checked that this host can run it.
+        var siloDevice = request.Device == MergeDevices.Cuda ? MergeDevices.Cuda : MergeDevices.Cpu;
+        await using var cluster = await EmbeddedCluster.StartAsync(unitSlots, CancellationToken.None, siloDevice);
         var job = cluster.Client.GetGrain<IMergeJobGrain>(Guid.NewGuid().ToString("n"));
         var status = await job.Start(request);
         var cancelled = false;

@@ -11,9 +11,12 @@ namespace FusionCluster.Core.Execution;
 /// the results at their planned places in the job's staged output. Running a unit twice writes the same
 /// bytes to the same places, so a retried or re-dispatched unit is harmless.
 /// </summary>
-public sealed class WorkUnitExecutor(ArtifactStores stores, CheckpointCache checkpoints)
+/// <param name="methods">Where method implementations come from for the unit's device; the C# kernels when null.</param>
+public sealed class WorkUnitExecutor(ArtifactStores stores, CheckpointCache checkpoints, IMergeMethodCatalog? methods = null)
 {
     private const int CopyChunkBytes = 8 << 20;
+
+    private readonly IMergeMethodCatalog methods = methods ?? CpuMergeMethodCatalog.Instance;
 
     /// <param name="assignment">The unit and where its inputs and output live.</param>
     /// <param name="tensorDone">Called after each tensor with the input bytes it consumed (progress, lease renewal).</param>
@@ -95,7 +98,7 @@ public sealed class WorkUnitExecutor(ArtifactStores stores, CheckpointCache chec
                 models.Add(new ModelTensor(input.Model, await OpenAsync(input), input.Parameters));
             }
 
-            var method = MergeMethodRegistry.Get(assignment.Method);
+            var method = methods.Resolve(assignment.Method, assignment.Device);
             var sink = new CheckedOutputSink(
                 writer.Sink,
                 tensor.Name,

@@ -49,6 +49,12 @@ public sealed class GeneralizedTaskArithmetic : IMergeMethod
     /// <summary>TIES-style "sum" sign consensus.</summary>
     public bool SignConsensus { get; }
 
+    /// <summary>normalize when the spec does not say (mergekit's registry default for this method).</summary>
+    public bool DefaultNormalize => _defaultNormalize;
+
+    /// <summary>rescale when the spec does not say (mergekit's registry default for this method).</summary>
+    public bool DefaultRescale => _defaultRescale;
+
     public BaseModelUse BaseModel => BaseModelUse.Required;
 
     public int MinModels => 1;
@@ -188,7 +194,7 @@ public sealed class GeneralizedTaskArithmetic : IMergeMethod
                     break;
                 }
                 case GtaSparsifier.Random:
-                    masks[i] = new RandomDeltaMask(CounterRng.Stream(ctx.Seed, i), density);
+                    masks[i] = new RandomDeltaMask(RandomKeepMask.StreamSeed(ctx.Seed, i), density);
                     break;
                 case GtaSparsifier.MagnitudeOutliers:
                 {

@@ -4,7 +4,7 @@ namespace FusionCluster.Core.Methods;
 /// Defensive parameter reads: the engine fills defaults, but a method should still produce a clear
 /// error (naming tensor, model and parameter) rather than a KeyNotFoundException.
 /// </summary>
-internal static class MethodParameters
+public static class MethodParameters
 {
     public static double Global(MergeTensorContext ctx, string name, double fallback) =>
         ctx.Parameters.TryGetValue(name, out var v) ? v : fallback;

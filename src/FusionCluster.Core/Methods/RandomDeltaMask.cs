@@ -9,7 +9,7 @@ internal sealed class RandomDeltaMask(ulong seed, double density) : DeltaMask
     {
         for (var k = 0; k < delta.Length; k++)
         {
-            if (!(CounterRng.Uniform(seed, start + k) < density))
+            if (!RandomKeepMask.Keeps(seed, density, start + k))
             {
                 delta[k] = 0;
             }

@@ -33,8 +33,11 @@ public sealed class SlerpMethod : IMergeMethod
         LinearCombination.Write(plan, sources, [s0, s1], null, ctx.Output);
     }
 
-    /// <summary>Slerp weights of a and c from their squared norms and dot product.</summary>
-    internal static (double S0, double S1) Coefficients(double t, double aa, double cc, double ac)
+    /// <summary>
+    /// Slerp weights of a and c from their squared norms and dot product. Public so that other backends
+    /// compute the same coefficients from the same three reductions.
+    /// </summary>
+    public static (double S0, double S1) Coefficients(double t, double aa, double cc, double ac)
     {
         var na = Math.Sqrt(aa);
         var nc = Math.Sqrt(cc);

@@ -25,7 +25,8 @@ public sealed class ClusterWorkers(IClusterMembershipService membership, ISiloMe
             }
 
             var slots = values.TryGetValue(SiloMetadataKeys.UnitSlots, out var text) && int.TryParse(text, CultureInfo.InvariantCulture, out var n) && n > 0 ? n : 1;
-            workers.Add(new WorkerSilo(member.SiloAddress.ToParsableString(), member.Name ?? member.SiloAddress.ToString(), slots));
+            var device = values.TryGetValue(SiloMetadataKeys.Device, out var published) && published.Length > 0 ? published : "cpu";
+            workers.Add(new WorkerSilo(member.SiloAddress.ToParsableString(), member.Name ?? member.SiloAddress.ToString(), slots, device));
         }
 
         return workers;

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json;
 using FusionCluster.Core.Execution;
+using FusionCluster.Core.Methods;
 using FusionCluster.Core.Planning;
 using FusionCluster.Core.Specs;
 using FusionCluster.Core.Storage;
@@ -29,6 +30,7 @@ public sealed class MergeJobGrain(
     ArtifactStores stores,
     CheckpointCache checkpoints,
     ClusterWorkers workers,
+    IMergeMethodCatalog methods,
     ILocalSiloDetails localSilo,
     IOptions<JobOptions> options,
     ILogger<MergeJobGrain> logger) : Grain, IMergeJobGrain, IRemindable
@@ -116,6 +118,9 @@ public sealed class MergeJobGrain(
         try
         {
             var jobId = StorageNames.CheckJobId(JobId);
+            // Resolved once, before anything is staged: every unit runs on it, whichever silo takes it.
+            var device = JobDevice.Resolve(request.Device, workers.Active());
+            State.Request = request = request with { Device = device };
             var (merged, location, staged, versions) = await Task.Run(async () =>
             {
                 if (request.ProbeUnits > 0)
@@ -139,6 +144,12 @@ public sealed class MergeJobGrain(
             State.OutputLocation = location;
             State.Units = merged.Units.Select(_ => new UnitRecord()).ToArray();
             State.Warnings.AddRange(merged.Warnings);
+            if (request.ProbeUnits == 0 && methods.FallbackNote(merged.Method, device) is { } fallback)
+            {
+                logger.LogWarning("Job {Job}: {Note}", JobId, fallback);
+                State.Warnings.Add(fallback);
+            }
+
             State.State = JobState.Running;
             LoadPlan();
             await SaveAsync();
@@ -460,6 +471,7 @@ public sealed class MergeJobGrain(
         }
 
         var jobCap = State.Request!.MaxParallelUnits > 0 ? State.Request.MaxParallelUnits : int.MaxValue;
+        var device = State.Request.Device;
         var now = DateTimeOffset.UtcNow;
 
         // One unit at a time to the least loaded silo (in-flight units per slot), so that work spreads over
@@ -468,6 +480,7 @@ public sealed class MergeJobGrain(
         while (ready.Count > 0 && running.Count < jobCap)
         {
             var silo = active
+                .Where(s => JobDevice.CanRun(s, device))
                 .Where(s => inFlight.GetValueOrDefault(s.Key) < (int)Math.Ceiling(s.Slots * settings.QueueFactor))
                 .OrderBy(s => (double)inFlight.GetValueOrDefault(s.Key) / s.Slots)
                 .ThenBy(s => s.Key, StringComparer.Ordinal)
@@ -488,7 +501,7 @@ public sealed class MergeJobGrain(
             running.Add(index);
             inFlight[silo.Key] = inFlight.GetValueOrDefault(silo.Key) + 1;
             var batch = batches.TryGetValue(silo, out var existing) ? existing : batches[silo] = [];
-            batch.Add(new UnitDispatch(unit.Attempt, UnitAssignment.For(JobId, plan!, plan!.Units[index], State.OutputLocation!)));
+            batch.Add(new UnitDispatch(unit.Attempt, UnitAssignment.For(JobId, plan!, plan!.Units[index], State.OutputLocation!, device)));
             Notify(new JobEvent { JobId = JobId, Kind = JobEventKind.UnitStarted, At = now, State = State.State, Unit = index, Silo = silo.Name });
         }
 
@@ -565,6 +578,13 @@ public sealed class MergeJobGrain(
                         ? await InputContentHasher.HashAsync(byLocation, plannedVersions ?? [], ContentHashOptions.Default, token)
                         : null;
                     var report = MergeReport.Build(request.SpecText, merged, request.Seed, results, seconds, inputs, hashes);
+                    // Which backend computed the tensors belongs with the result: cpu and cuda agree only to float32 rounding.
+                    report["device"] = request.Device;
+                    if (methods.FallbackNote(merged.Method, request.Device) is { } fallback)
+                    {
+                        report["warnings"]!.AsArray().Add(fallback);
+                    }
+
                     var files = await MergeArtifacts.BuildAsync(merged, report, checkpoints, CancellationToken.None);
                     await output.PublishAsync(merged, files, CancellationToken.None);
                 });
@@ -743,6 +763,7 @@ public sealed class MergeJobGrain(
             Silos = shares,
             Coordinator = localSilo.Name,
             SpecText = State.Request?.SpecText ?? "",
+            Device = State.Request?.Device ?? "",
         };
     }
 }

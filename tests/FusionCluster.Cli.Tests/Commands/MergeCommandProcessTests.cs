@@ -1,6 +1,4 @@
-using System.Diagnostics;
 using System.Text.Json.Nodes;
-using FusionCluster.Cli.Commands;
 using FusionCluster.Cli.Tests.Support;
 using FusionCluster.Core.Formats;
 
@@ -31,7 +29,7 @@ public sealed class MergeCommandProcessTests(SyntheticModels models)
             """, TestContext.Current.CancellationToken);
         var output = temp.Combine("out");
 
-        var (exitCode, _, stderr) = await RunFusionAsync("merge", spec, "--out", output, "--quiet");
+        var (exitCode, _, stderr) = await FusionProcess.RunAsync("merge", spec, "--out", output, "--quiet");
 
         Assert.True(exitCode == 0, $"exit code {exitCode}; stderr: {stderr}");
         Assert.True(File.Exists(Path.Combine(output, "model.safetensors")));
@@ -53,7 +51,7 @@ public sealed class MergeCommandProcessTests(SyntheticModels models)
             """, TestContext.Current.CancellationToken);
         var output = temp.Combine("out");
 
-        var (exitCode, _, stderr) = await RunFusionAsync("merge", spec, "--out", output, "--quiet");
+        var (exitCode, _, stderr) = await FusionProcess.RunAsync("merge", spec, "--out", output, "--quiet");
 
         Assert.NotEqual(0, exitCode);
         var lines = stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
@@ -69,7 +67,7 @@ public sealed class MergeCommandProcessTests(SyntheticModels models)
         using var temp = new TempDirectory();
         var missing = temp.Combine("nope.yaml");
 
-        var (exitCode, _, stderr) = await RunFusionAsync("merge", missing, "--out", temp.Combine("out"), "--quiet");
+        var (exitCode, _, stderr) = await FusionProcess.RunAsync("merge", missing, "--out", temp.Combine("out"), "--quiet");
 
         Assert.NotEqual(0, exitCode);
         Assert.Contains("fusion: error: ", stderr, StringComparison.Ordinal);
@@ -83,7 +81,7 @@ public sealed class MergeCommandProcessTests(SyntheticModels models)
         var spec = await WriteLinearSpecAsync(temp);
         var output = temp.Combine("out");
 
-        var (exitCode, _, stderr) = await RunFusionAsync("merge", spec, "--out", output, "--quiet", "--input-hash", "full");
+        var (exitCode, _, stderr) = await FusionProcess.RunAsync("merge", spec, "--out", output, "--quiet", "--input-hash", "full");
 
         Assert.True(exitCode == 0, $"exit code {exitCode}; stderr: {stderr}");
         var report = await ReadReportAsync(output);
@@ -118,7 +116,7 @@ public sealed class MergeCommandProcessTests(SyntheticModels models)
         var spec = await WriteLinearSpecAsync(temp);
         var output = temp.Combine("out");
 
-        var (exitCode, _, stderr) = await RunFusionAsync("merge", spec, "--out", output, "--quiet");
+        var (exitCode, _, stderr) = await FusionProcess.RunAsync("merge", spec, "--out", output, "--quiet");
 
         Assert.True(exitCode == 0, $"exit code {exitCode}; stderr: {stderr}");
         var report = await ReadReportAsync(output);
@@ -140,7 +138,7 @@ public sealed class MergeCommandProcessTests(SyntheticModels models)
         using var temp = new TempDirectory();
         var spec = await WriteLinearSpecAsync(temp);
 
-        var (exitCode, _, stderr) = await RunFusionAsync("merge", spec, "--out", temp.Combine("out"), "--quiet", "--input-hash", "md5");
+        var (exitCode, _, stderr) = await FusionProcess.RunAsync("merge", spec, "--out", temp.Combine("out"), "--quiet", "--input-hash", "md5");
 
         Assert.NotEqual(0, exitCode);
         Assert.Contains("md5", stderr, StringComparison.Ordinal);
@@ -169,39 +167,5 @@ public sealed class MergeCommandProcessTests(SyntheticModels models)
             dtype: bfloat16
             """, TestContext.Current.CancellationToken);
         return spec;
-    }
-
-    private static async Task<(int ExitCode, string Stdout, string Stderr)> RunFusionAsync(params string[] arguments)
-    {
-        var fusionDll = typeof(MergeCommand).Assembly.Location;
-        Assert.True(File.Exists(fusionDll), $"{fusionDll} not found");
-        var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host ? host : "dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        start.ArgumentList.Add(fusionDll);
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync(TestContext.Current.CancellationToken);
-        var stderr = process.StandardError.ReadToEndAsync(TestContext.Current.CancellationToken);
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
-        timeout.CancelAfter(TimeSpan.FromSeconds(60));
-        try
-        {
-            await process.WaitForExitAsync(timeout.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw;
-        }
-
-        return (process.ExitCode, await stdout, await stderr);
     }
 }

@@ -1,3 +1,4 @@
+using FusionCluster.Core.Methods;
 using FusionCluster.Grains;
 using FusionCluster.Grains.Abstractions;
 using Microsoft.Extensions.DependencyInjection;
@@ -9,17 +10,26 @@ namespace FusionCluster.Grains.Tests.Jobs;
 /// <summary>An in-process Orleans cluster of worker silos (three unless told) with fast failure detection and short leases.</summary>
 public static class WorkerCluster
 {
-    public static async Task<InProcessTestCluster> StartAsync(int unitSlots, short silos = 3, bool primaryIsCoordinator = false)
+    /// <param name="deviceOf">The device each silo (by name: Silo_0, Silo_1, ...) publishes; cpu for all when null.</param>
+    /// <param name="methods">The method catalog every silo uses (default: the one AddFusionSilo registers).</param>
+    public static async Task<InProcessTestCluster> StartAsync(int unitSlots, short silos = 3, bool primaryIsCoordinator = false,
+        Func<string, string>? deviceOf = null, IMergeMethodCatalog? methods = null)
     {
         var builder = new InProcessTestClusterBuilder(initialSilosCount: silos);
         builder.ConfigureSilo((options, silo) =>
         {
+            if (methods is not null)
+            {
+                silo.Services.AddSingleton(methods);
+            }
+
             silo.AddMemoryGrainStorage(FusionStorageNames.Jobs)
                 .UseInMemoryReminderService()
                 .AddFusionSilo(new WorkerProfile
                 {
                     UnitSlots = unitSlots,
                     Role = primaryIsCoordinator && options.SiloName == "Primary" ? SiloMetadataKeys.CoordinatorRole : SiloMetadataKeys.WorkerRole,
+                    Device = deviceOf?.Invoke(options.SiloName) ?? "cpu",
                 });
             silo.Configure<ClusterMembershipOptions>(o =>
             {
