@@ -3,6 +3,7 @@ using FusionCluster.Core.Formats;
 using FusionCluster.Core.Planning;
 using FusionCluster.Core.Specs;
 using FusionCluster.Core.Storage;
+using FusionCluster.Core.Tokenizers;
 
 namespace FusionCluster.Core.Execution;
 
@@ -33,10 +34,32 @@ public static class ModelCatalog
             models[reference] = new ModelInfo(reference, location, checkpoint.Config, tensors)
             {
                 ChatTemplate = spec.ChatTemplate == ChatTemplateChoice.Auto ? await ReadChatTemplateAsync(reference, checkpoint, cancellationToken) : null,
+                Vocabulary = spec.TokenizerSource == TokenizerSourceKind.Union ? await ReadVocabularyAsync(reference, checkpoint, cancellationToken) : null,
             };
         }
 
         return models;
+    }
+
+    private static async Task<TokenizerVocabulary> ReadVocabularyAsync(string reference, ICheckpoint checkpoint, CancellationToken cancellationToken)
+    {
+        if (!checkpoint.AuxiliaryFiles.Contains(TokenizerVocabulary.FileName, StringComparer.Ordinal))
+        {
+            var others = checkpoint.AuxiliaryFiles.Contains("tokenizer.model", StringComparer.Ordinal) ? " (it has only a sentencepiece tokenizer.model)" : "";
+            throw new SpecException(
+                $"tokenizer source union: model '{reference}' has no {TokenizerVocabulary.FileName} in {checkpoint.Location}{others}; " +
+                "union reads every input model's fast-tokenizer tokenizer.json (save the tokenizer with transformers' save_pretrained to get one)");
+        }
+
+        var where = $"{checkpoint.Location}/{TokenizerVocabulary.FileName}";
+        try
+        {
+            return TokenizerVocabulary.Parse(await checkpoint.ReadAuxiliaryFileAsync(TokenizerVocabulary.FileName, cancellationToken), where);
+        }
+        catch (TokenizerException e)
+        {
+            throw new SpecException($"tokenizer source union: model '{reference}': {e.Message}");
+        }
     }
 
     private static async Task<string?> ReadChatTemplateAsync(string reference, ICheckpoint checkpoint, CancellationToken cancellationToken)

@@ -86,7 +86,7 @@ internal sealed class MergeSpecReader(string sourceName)
 
         List<SliceSpec> slices = hasModels ? [ReadModels(modelsNode!, baseModel)] : ReadSlices(slicesNode!);
 
-        var (tokenizerKind, tokenizerModel) = ReadTokenizer(top);
+        var (tokenizerKind, tokenizerModel, padToMultipleOf) = ReadTokenizer(top);
 
         return new MergeSpec
         {
@@ -99,6 +99,7 @@ internal sealed class MergeSpecReader(string sourceName)
             OutDType = top.TryGetValue("out_dtype", out var outNode) ? ReadDType(outNode, "out_dtype") : null,
             TokenizerSource = tokenizerKind,
             TokenizerModel = tokenizerModel,
+            PadToMultipleOf = padToMultipleOf,
             ChatTemplate = top.TryGetValue("chat_template", out var chatNode) ? ReadChatTemplate(chatNode) : null,
             Name = top.TryGetValue("name", out var nameNode) ? ReadString(nameNode, "name") : null,
             SourceText = yaml,
@@ -263,7 +264,7 @@ internal sealed class MergeSpecReader(string sourceName)
         return new LayerRange(start, end);
     }
 
-    private (TokenizerSourceKind Kind, string? Model) ReadTokenizer(Dictionary<string, YamlNode> top)
+    private (TokenizerSourceKind Kind, string? Model, int? PadToMultipleOf) ReadTokenizer(Dictionary<string, YamlNode> top)
     {
         var hasLegacy = top.TryGetValue("tokenizer_source", out var legacy) && !IsNull(legacy);
         var hasSection = top.TryGetValue("tokenizer", out var section) && !IsNull(section);
@@ -274,29 +275,36 @@ internal sealed class MergeSpecReader(string sourceName)
 
         if (hasLegacy)
         {
-            return ReadTokenizerSource(legacy!, "tokenizer_source");
+            var (kind, model) = ReadTokenizerSource(legacy!, "tokenizer_source");
+            return (kind, model, null);
         }
 
         if (!hasSection)
         {
-            return (TokenizerSourceKind.Default, null);
+            return (TokenizerSourceKind.Default, null, null);
         }
 
         var map = ReadMapping(section!, "tokenizer", TokenizerKeys, "the tokenizer section");
-        foreach (var key in new[] { "tokens", "pad_to_multiple_of" })
+        if (map.TryGetValue("tokens", out var tokens) && !IsNull(tokens))
         {
-            if (map.TryGetValue(key, out var n) && !IsNull(n))
+            throw Error(tokens, "tokenizer.tokens", "tokenizer.tokens is not supported yet; only tokenizer.source and tokenizer.pad_to_multiple_of are");
+        }
+
+        int? padding = null;
+        if (map.TryGetValue("pad_to_multiple_of", out var padNode) && !IsNull(padNode))
+        {
+            padding = ReadInt(padNode, "tokenizer.pad_to_multiple_of");
+            if (padding < 1)
             {
-                throw Error(n, $"tokenizer.{key}", $"tokenizer.{key} is not supported yet; only tokenizer.source (base or a model) is");
+                throw Error(padNode, "tokenizer.pad_to_multiple_of", $"expected a positive integer (e.g. 64), got {padding}");
             }
         }
 
-        if (!map.TryGetValue("source", out var source) || IsNull(source))
-        {
-            throw Error(section!, "tokenizer.source", "tokenizer.source defaults to union, which is not supported yet; set source: base or a model name");
-        }
-
-        return ReadTokenizerSource(source, "tokenizer.source");
+        // mergekit's TokenizerConfig.source defaults to union.
+        var (sourceKind, sourceModel) = map.TryGetValue("source", out var source) && !IsNull(source)
+            ? ReadTokenizerSource(source, "tokenizer.source")
+            : (TokenizerSourceKind.Union, null);
+        return (sourceKind, sourceModel, padding);
     }
 
     private (TokenizerSourceKind Kind, string? Model) ReadTokenizerSource(YamlNode node, string path)
@@ -306,7 +314,7 @@ internal sealed class MergeSpecReader(string sourceName)
             switch (scalar.Value)
             {
                 case "union":
-                    throw Error(node, path, $"{path}: union is not supported yet; use base or a model name");
+                    return (TokenizerSourceKind.Union, null);
                 case "base":
                     return (TokenizerSourceKind.Base, null);
             }
