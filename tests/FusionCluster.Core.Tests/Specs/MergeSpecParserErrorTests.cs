@@ -180,17 +180,40 @@ public sealed class MergeSpecParserErrorTests
     }
 
     [Fact]
-    public void Union_tokenizer_is_not_supported_yet()
+    public void Union_is_read_from_both_forms_and_is_the_sections_default()
     {
-        var message = Fails("merge_method: linear\nmodels:\n  - model: a\ntokenizer_source: union\n");
-        Assert.Equal("spec.yaml line 4: tokenizer_source: union is not supported yet; use base or a model name", message);
-        Assert.StartsWith("spec.yaml line 5: tokenizer.source: union is not supported yet", Fails("merge_method: linear\nmodels:\n  - model: a\ntokenizer:\n  source: union\n"));
+        const string Head = "merge_method: linear\nmodels:\n  - model: a\n";
+        Assert.Equal(TokenizerSourceKind.Union, MergeSpecParser.Parse(Head + "tokenizer_source: union\n").TokenizerSource);
+        Assert.Equal(TokenizerSourceKind.Union, MergeSpecParser.Parse(Head + "tokenizer:\n  source: union\n").TokenizerSource);
+
         // The tokenizer section's source defaults to union in mergekit.
-        Assert.StartsWith("spec.yaml line 4: tokenizer.source: tokenizer.source defaults to union", Fails("merge_method: linear\nmodels:\n  - model: a\ntokenizer:\n  pad_to_multiple_of:\n"));
+        var padded = MergeSpecParser.Parse(Head + "tokenizer:\n  pad_to_multiple_of: 64\n");
+        Assert.Equal((TokenizerSourceKind.Union, (int?)64), (padded.TokenizerSource, padded.PadToMultipleOf));
+        Assert.Equal(TokenizerSourceKind.Union, MergeSpecParser.Parse(Head + "tokenizer:\n  pad_to_multiple_of:\n").TokenizerSource);
+        var baseAndPad = MergeSpecParser.Parse(Head + "tokenizer:\n  source: base\n  pad_to_multiple_of: 8\n");
+        Assert.Equal((TokenizerSourceKind.Base, (int?)8), (baseAndPad.TokenizerSource, baseAndPad.PadToMultipleOf));
+        Assert.Null(MergeSpecParser.Parse(Head + "tokenizer_source: union\n").PadToMultipleOf);
+    }
+
+    [Theory]
+    [InlineData("0", "spec.yaml line 5: tokenizer.pad_to_multiple_of: expected a positive integer (e.g. 64), got 0")]
+    [InlineData("-8", "spec.yaml line 5: tokenizer.pad_to_multiple_of: expected a positive integer (e.g. 64), got -8")]
+    [InlineData("2.5", "spec.yaml line 5: tokenizer.pad_to_multiple_of: expected an integer, got '2.5'")]
+    [InlineData("[64]", "spec.yaml line 5: tokenizer.pad_to_multiple_of: expected an integer, got a list")]
+    public void A_bad_pad_to_multiple_of_names_the_key_and_value(string value, string expected)
+    {
+        Assert.Equal(expected, Fails($"merge_method: linear\nmodels:\n  - model: a\ntokenizer:\n  pad_to_multiple_of: {value}\n"));
     }
 
     [Fact]
-    public void Tokenizer_tokens_and_padding_are_not_supported_yet()
+    public void The_validator_refuses_a_pad_below_one_in_specs_built_in_code()
+    {
+        var spec = MergeSpecParser.Parse("merge_method: linear\nmodels:\n  - model: a\n") with { PadToMultipleOf = 0 };
+        Assert.Equal("tokenizer.pad_to_multiple_of: expected a positive integer (e.g. 64), got 0", Assert.Throws<SpecException>(() => SpecValidator.Validate(spec)).Message);
+    }
+
+    [Fact]
+    public void Tokenizer_tokens_is_not_supported_yet_and_the_section_checks_its_keys()
     {
         Assert.StartsWith("spec.yaml line 6: tokenizer.tokens: tokenizer.tokens is not supported yet", Fails("""
             merge_method: linear
@@ -201,7 +224,6 @@ public sealed class MergeSpecParserErrorTests
               tokens:
                 "<|im_start|>": {source: a}
             """));
-        Assert.StartsWith("spec.yaml line 6: tokenizer.pad_to_multiple_of: tokenizer.pad_to_multiple_of is not supported yet", Fails("merge_method: linear\nmodels:\n  - model: a\ntokenizer:\n  source: base\n  pad_to_multiple_of: 64\n"));
         Assert.StartsWith("spec.yaml line 5: tokenizer.sorce: unknown key", Fails("merge_method: linear\nmodels:\n  - model: a\ntokenizer:\n  sorce: base\n"));
         Assert.StartsWith("spec.yaml line 5: tokenizer: give either tokenizer_source: or tokenizer:", Fails("merge_method: linear\nmodels:\n  - model: a\ntokenizer_source: base\ntokenizer:\n  source: base\n"));
     }
