@@ -276,6 +276,11 @@ public sealed class MergePlanner
             return row < present[model].Header.Shape[0] ? row : -1;
         }
 
+        foreach (var (id, chosen) in vocabulary.Overrides.Where(o => o.Key >= realRows))
+        {
+            throw new SpecException($"tokenizer.tokens.'{chosen.Token}': its output id {id} is past the {realRows} rows of the merged '{outName}'");
+        }
+
         // The default row of each token (for models that lack it), as (present index, row) pairs to average.
         var baseIndex = baseName is null ? -1 : present.FindIndex(p => p.Model == baseName);
         var defaults = new RowReference[realRows][];
@@ -290,6 +295,12 @@ public sealed class MergePlanner
                 {
                     holders.Add(new RowReference(m, row));
                 }
+            }
+
+            if (vocabulary.Overrides.TryGetValue(token, out var chosen) && chosen.Kind != TokenEmbeddingSourceKind.Default)
+            {
+                defaults[token] = chosen.Kind == TokenEmbeddingSourceKind.Zero ? [] : [ChosenRow(chosen, outName, present)];
+                continue;
             }
 
             if (holders.Count == 0 && vocabulary.TokenText(token) is not null)
@@ -310,10 +321,28 @@ public sealed class MergePlanner
         var maps = new Dictionary<string, RowMap?>(StringComparer.Ordinal);
         for (var m = 0; m < present.Count; m++)
         {
-            maps[present[m].Model] = RowMapFor(m, present, realRows, rows, cols, defaults, RowIn);
+            maps[present[m].Model] = RowMapFor(m, present, realRows, rows, cols, defaults, (model, token) =>
+                vocabulary.Overrides.TryGetValue(token, out var chosen) && chosen.Force ? -1 : RowIn(model, token));
         }
 
         return ([rows, cols], maps);
+    }
+
+    private static RowReference ChosenRow(TokenRowOverride chosen, string outName, List<(string Model, string Tensor, TensorHeader Header)> present)
+    {
+        var index = present.FindIndex(p => p.Model == chosen.Model);
+        if (index < 0)
+        {
+            throw new SpecException($"tokenizer.tokens.'{chosen.Token}'.source: model '{chosen.Model}' has no input for tensor '{outName}' ({string.Join(", ", present.Select(p => $"'{p.Model}'"))} have)");
+        }
+
+        var rows = present[index].Header.Shape[0];
+        if (chosen.Row >= rows)
+        {
+            throw new SpecException($"tokenizer.tokens.'{chosen.Token}'.source: token id {chosen.Row} is past the {rows} rows of '{present[index].Tensor}' in model '{chosen.Model}'");
+        }
+
+        return new RowReference(index, chosen.Row);
     }
 
     private static RowMap? RowMapFor(

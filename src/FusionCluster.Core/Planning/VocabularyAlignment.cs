@@ -12,13 +12,22 @@ internal sealed class VocabularyAlignment
 {
     private readonly IReadOnlyDictionary<string, int[]>? permutations;
 
-    private VocabularyAlignment(int? padToMultipleOf, IReadOnlyList<string?>? tokens, IReadOnlyDictionary<string, int[]>? permutations, IReadOnlyList<AddedTokenEntry> addedTokens)
+    private VocabularyAlignment(
+        int? padToMultipleOf,
+        IReadOnlyList<string?>? tokens,
+        IReadOnlyDictionary<string, int[]>? permutations,
+        IReadOnlyList<AddedTokenEntry> addedTokens,
+        IReadOnlyDictionary<long, TokenRowOverride> overrides)
     {
         PadToMultipleOf = padToMultipleOf;
         Tokens = tokens;
         this.permutations = permutations;
         AddedTokens = addedTokens;
+        Overrides = overrides;
     }
+
+    /// <summary>tokenizer.tokens entries by output id.</summary>
+    public IReadOnlyDictionary<long, TokenRowOverride> Overrides { get; }
 
     public int? PadToMultipleOf { get; }
 
@@ -34,14 +43,23 @@ internal sealed class VocabularyAlignment
     {
         if (spec.TokenizerSource != TokenizerSourceKind.Union)
         {
-            return spec.PadToMultipleOf is { } pad ? new VocabularyAlignment(pad, null, null, []) : null;
+            if (spec.PadToMultipleOf is null && spec.TokenEmbeddings.Count == 0)
+            {
+                return null;
+            }
+
+            // Without union the output vocabulary is the copied tokenizer's, and ids are rows as they stand.
+            var tokenizerModel = spec.TokenizerSource == TokenizerSourceKind.Model ? spec.TokenizerModel! : baseModel;
+            var overrides = spec.TokenEmbeddings.Count == 0
+                ? new Dictionary<long, TokenRowOverride>()
+                : ResolveOverrides(spec, models, text => VocabularyOf(models, tokenizerModel).TryGetId(text, out var id) ? id : -1, $"the output tokenizer ('{tokenizerModel}')");
+            return new VocabularyAlignment(spec.PadToMultipleOf, null, null, [], overrides);
         }
 
         var order = spec.AllModels().ToList();
         order.Remove(baseModel);
         order.Insert(0, baseModel);
-        var vocabularies = order.ToDictionary(m => m, m => models[m].Vocabulary
-            ?? throw new SpecException($"tokenizer source union: model '{m}' has no tokenizer vocabulary loaded (tokenizer.json)"));
+        var vocabularies = order.ToDictionary(m => m, m => VocabularyOf(models, m));
 
         var baseVocabulary = vocabularies[baseModel];
         var tokens = new List<string?>(new string?[baseVocabulary.Size]);
@@ -69,7 +87,62 @@ internal sealed class VocabularyAlignment
             m => m,
             m => tokens.Select(t => t is not null && vocabularies[m].TryGetId(t, out var id) ? id : -1).ToArray(),
             StringComparer.Ordinal);
-        return new VocabularyAlignment(spec.PadToMultipleOf, tokens, permutations, added);
+        var outputIds = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (var i = 0; i < tokens.Count; i++)
+        {
+            if (tokens[i] is { } text)
+            {
+                outputIds.TryAdd(text, i);
+            }
+        }
+
+        var resolved = ResolveOverrides(spec, models, text => outputIds.TryGetValue(text, out var id) ? id : -1, $"the union tokenizer");
+        return new VocabularyAlignment(spec.PadToMultipleOf, tokens, permutations, added, resolved);
+    }
+
+    private static TokenizerVocabulary VocabularyOf(IReadOnlyDictionary<string, ModelInfo> models, string model) =>
+        models[model].Vocabulary ?? throw new SpecException($"model '{model}': its tokenizer vocabulary (tokenizer.json) was not loaded; the tokenizer section needs it");
+
+    private static Dictionary<long, TokenRowOverride> ResolveOverrides(
+        MergeSpec spec, IReadOnlyDictionary<string, ModelInfo> models, Func<string, long> outputId, string outputName)
+    {
+        // mergekit asserts that a source model is "part of the merge": it has tensors, not just a tokenizer.
+        var merged = spec.Slices.SelectMany(s => s.Sources.Select(src => src.Model).Append(s.BaseModel)).Append(spec.BaseModel)
+            .OfType<string>().ToHashSet(StringComparer.Ordinal);
+        var result = new Dictionary<long, TokenRowOverride>();
+        foreach (var entry in spec.TokenEmbeddings)
+        {
+            var path = $"tokenizer.tokens.'{entry.Token}'";
+            var id = outputId(entry.Token);
+            if (id < 0)
+            {
+                throw new SpecException($"{path}: '{entry.Token}' is not a token of {outputName}");
+            }
+
+            long row = -1;
+            if (entry.Model is { } model)
+            {
+                if (!merged.Contains(model))
+                {
+                    throw new SpecException($"{path}.source: model '{model}' is not one of the merged models ({string.Join(", ", merged.Order(StringComparer.Ordinal).Select(m => $"'{m}'"))})");
+                }
+
+                var text = entry.Kind == TokenEmbeddingSourceKind.Model ? entry.Token : entry.SourceToken;
+                if (text is not null)
+                {
+                    row = VocabularyOf(models, model).TryGetId(text, out var found) ? found
+                        : throw new SpecException($"{path}.source: model '{model}' has no token '{text}'");
+                }
+                else
+                {
+                    row = entry.SourceTokenId!.Value;
+                }
+            }
+
+            result[id] = new TokenRowOverride(entry.Token, entry.Kind, entry.Model, row, entry.Force);
+        }
+
+        return result;
     }
 
     /// <summary>Rows the output vocabulary has before padding: the union's size, else the rows every input has.</summary>

@@ -169,4 +169,69 @@ public sealed class MergePlannerTokenizerTests
 
         Assert.Contains("model 'ft-a'", e.Message, StringComparison.Ordinal);
     }
+
+    private const string WithTokens = Spec + """
+        tokenizer:
+          source: union
+          tokens:
+            xyz: {source: {kind: zero}}
+            abc:
+              source: {kind: model_token, model: ft-b, token: xyz}
+              force: true
+            bc: {source: ft-a}
+
+        """;
+
+    [Fact]
+    public void Tokens_entries_choose_the_rows_of_models_that_lack_a_token_and_force_the_others()
+    {
+        var embed = Tensor(Plan(WithTokens, UnionModels()), Embed);
+
+        // xyz: zeros for base and ft-a (no run, no mean), ft-b keeps its own row. abc: everyone takes ft-b's xyz row.
+        var baseRows = Rows(embed, "base");
+        Assert.Equal([new RowSourceTensor("base", Embed), new RowSourceTensor("ft-b", Embed), new RowSourceTensor("ft-a", Embed)], baseRows.Sources);
+        Assert.Equal([new RowRun(0, 8, 0, 0), new RowRun(8, 1, 1, 8), new RowRun(9, 1, 2, 9)], baseRows.Runs);
+        Assert.Empty(baseRows.Means);
+
+        var ftA = Rows(embed, "ft-a");
+        Assert.Equal([new RowSourceTensor("ft-a", Embed), new RowSourceTensor("ft-b", Embed)], ftA.Sources);
+        Assert.Equal([new RowRun(0, 8, 0, 0), new RowRun(8, 1, 1, 8), new RowRun(9, 1, 0, 9)], ftA.Runs);
+
+        // bc comes from ft-a rather than the base; ft-b's own abc row (7) is overridden by its xyz row (8).
+        var ftB = Rows(embed, "ft-b");
+        Assert.Equal([new RowSourceTensor("ft-b", Embed), new RowSourceTensor("ft-a", Embed)], ftB.Sources);
+        Assert.Equal(
+            [new RowRun(0, 3, 0, 0), new RowRun(3, 1, 0, 4), new RowRun(4, 1, 0, 3), new RowRun(5, 2, 0, 5), new RowRun(7, 1, 1, 7), new RowRun(8, 1, 0, 8), new RowRun(9, 1, 1, 9), new RowRun(10, 1, 0, 8)],
+            ftB.Runs);
+    }
+
+    [Fact]
+    public void A_tokens_entry_with_base_source_looks_tokens_up_in_the_copied_tokenizer()
+    {
+        var models = Models(
+            Llama("base", 1, vocab: 8) with { Vocabulary = Vocabulary(BaseVocabulary) },
+            Llama("ft-a", 1, vocab: 10) with { Vocabulary = Vocabulary(FtAVocabulary, FtAAdded) },
+            Llama("ft-b", 1, vocab: 9) with { Vocabulary = Vocabulary(FtBVocabulary) });
+
+        var plan = Plan(Spec + "tokenizer:\n  source: base\n  tokens:\n    a: {source: ft-b, force: true}\n", models);
+
+        // "a" is id 3 in the base tokenizer and id 4 in ft-b's; rows are otherwise kept (cropped to 8).
+        var embed = Tensor(plan, Embed);
+        Assert.Equal([8L, Hidden], embed.Shape);
+        Assert.Equal([new RowRun(0, 3, 0, 0), new RowRun(3, 1, 1, 4), new RowRun(4, 4, 0, 4)], Rows(embed, "base").Runs);
+        Assert.Equal([new RowRun(0, 3, 0, 0), new RowRun(3, 1, 0, 4), new RowRun(4, 4, 0, 4)], Rows(embed, "ft-b").Runs);
+    }
+
+    [Theory]
+    [InlineData("abc: {source: nope}", "tokenizer.tokens.'abc'.source: model 'nope' is not one of the merged models ('base', 'ft-a', 'ft-b')")]
+    [InlineData("abc: {source: {kind: model_token, model: nope, token_id: 1}}", "tokenizer.tokens.'abc'.source: model 'nope' is not one of the merged models ('base', 'ft-a', 'ft-b')")]
+    [InlineData("qqq: {source: ft-a}", "tokenizer.tokens.'qqq': 'qqq' is not a token of the union tokenizer")]
+    [InlineData("abc: {source: base}", "tokenizer.tokens.'abc'.source: model 'base' has no token 'abc'")]
+    [InlineData("abc: {source: {kind: model_token, model: ft-a, token: zzz}}", "tokenizer.tokens.'abc'.source: model 'ft-a' has no token 'zzz'")]
+    [InlineData("abc: {source: {kind: model_token, model: ft-b, token_id: 9}}", "tokenizer.tokens.'abc'.source: token id 9 is past the 9 rows of 'model.embed_tokens.weight' in model 'ft-b'")]
+    public void A_tokens_entry_that_names_something_missing_is_an_error(string entry, string expected)
+    {
+        var e = Assert.Throws<SpecException>(() => Plan(Spec + $"tokenizer:\n  tokens:\n    {entry}\n", UnionModels()));
+        Assert.Equal(expected, e.Message);
+    }
 }

@@ -213,17 +213,61 @@ public sealed class MergeSpecParserErrorTests
     }
 
     [Fact]
-    public void Tokenizer_tokens_is_not_supported_yet_and_the_section_checks_its_keys()
+    public void Tokenizer_tokens_reads_every_kind_of_source_in_order()
     {
-        Assert.StartsWith("spec.yaml line 6: tokenizer.tokens: tokenizer.tokens is not supported yet", Fails("""
+        var spec = MergeSpecParser.Parse("""
             merge_method: linear
             models:
               - model: a
+              - model: b
             tokenizer:
-              source: base
+              source: union
               tokens:
-                "<|im_start|>": {source: a}
-            """));
+                "<|im_start|>": {source: b}
+                abc:
+                  source: {kind: model_token, model: a, token: "<x>"}
+                  force: true
+                xyz: {source: {kind: zero}}
+                bc: {source: {kind: model_token, model: {model: b}, token_id: 3}, force: false}
+                c: {force: yes}
+            """, "spec.yaml");
+
+        Assert.Equal(
+            [
+                new TokenEmbeddingSpec("<|im_start|>", TokenEmbeddingSourceKind.Model, "b", null, null, false),
+                new TokenEmbeddingSpec("abc", TokenEmbeddingSourceKind.ModelToken, "a", "<x>", null, true),
+                new TokenEmbeddingSpec("xyz", TokenEmbeddingSourceKind.Zero, null, null, null, false),
+                new TokenEmbeddingSpec("bc", TokenEmbeddingSourceKind.ModelToken, "b", null, 3, false),
+                new TokenEmbeddingSpec("c", TokenEmbeddingSourceKind.Default, null, null, null, true),
+            ],
+            spec.TokenEmbeddings);
+    }
+
+    [Theory]
+    [InlineData("x: {source: {kind: random}}", "spec.yaml line 7: tokenizer.tokens.'x'.source.kind: expected kind: model_token or kind: zero, got 'random'")]
+    [InlineData("x: {source: {model: a, token_id: 1}}", "spec.yaml line 7: tokenizer.tokens.'x'.source.kind: expected kind: model_token or kind: zero, got no kind")]
+    [InlineData("x: {source: {kind: model_token, model: a, token: y, token_id: 1}}", "spec.yaml line 7: tokenizer.tokens.'x'.source: kind: model_token needs exactly one of token (text) or token_id")]
+    [InlineData("x: {source: {kind: model_token, token_id: 1}}", "spec.yaml line 7: tokenizer.tokens.'x'.source.model: missing required key 'model' (kind: model_token)")]
+    [InlineData("x: {source: {kind: model_token, model: a, token_id: -1}}", "spec.yaml line 7: tokenizer.tokens.'x'.source.token_id: expected a non-negative token id, got -1")]
+    [InlineData("x: {source: {kind: zero, model: a}}", "spec.yaml line 7: tokenizer.tokens.'x'.source.model: kind: zero takes no other keys")]
+    [InlineData("x: {source: a, force: maybe}", "spec.yaml line 7: tokenizer.tokens.'x'.force: expected true or false, got 'maybe'")]
+    [InlineData("x: {sauce: a}", "spec.yaml line 7: tokenizer.tokens.'x'.sauce: unknown key 'sauce' in a token embedding entry; allowed keys: source, force")]
+    [InlineData("x: a", "spec.yaml line 7: tokenizer.tokens.'x': expected a token embedding entry (a mapping with keys source, force), got 'a'")]
+    [InlineData("[x]", "spec.yaml line 6: tokenizer.tokens: expected a mapping of token text to {source, force}, got a list")]
+    public void A_bad_tokens_entry_names_the_key_and_what_is_wrong(string entry, string expected)
+    {
+        var yaml = $"merge_method: linear\nmodels:\n  - model: a\ntokenizer:\n  source: union\n  tokens:\n    {entry}\n";
+        if (entry.StartsWith('['))
+        {
+            yaml = "merge_method: linear\nmodels:\n  - model: a\ntokenizer:\n  source: union\n  tokens: [x]\n";
+        }
+
+        Assert.Equal(expected, Fails(yaml));
+    }
+
+    [Fact]
+    public void The_tokenizer_section_checks_its_keys()
+    {
         Assert.StartsWith("spec.yaml line 5: tokenizer.sorce: unknown key", Fails("merge_method: linear\nmodels:\n  - model: a\ntokenizer:\n  sorce: base\n"));
         Assert.StartsWith("spec.yaml line 5: tokenizer: give either tokenizer_source: or tokenizer:", Fails("merge_method: linear\nmodels:\n  - model: a\ntokenizer_source: base\ntokenizer:\n  source: base\n"));
     }
