@@ -134,6 +134,36 @@ public sealed class EmbeddedMergeUnionTokenizerTests
         Assert.False(File.Exists(Path.Combine(output, "model.safetensors")));
     }
 
+    [Fact]
+    public async Task Tokens_entries_replace_the_default_rows()
+    {
+        using var temp = new TempDirectory();
+        WriteModels(temp);
+        var output = temp.Combine("out");
+        var spec = Spec + """
+              tokens:
+                xyz: {source: {kind: zero}}
+                "<|im_start|>":
+                  source: {kind: model_token, model: ft-b, token: a}
+                  force: true
+
+            """;
+
+        Merges.AssertSucceeded(await Merges.RunAsync(spec, temp.Path, output));
+
+        using var merged = CheckpointFolder.Open(output);
+        var embed = Rows(merged, "model.embed_tokens.weight");
+
+        // xyz: base and ft-a take zeros, ft-b (weight 2 of 4) keeps its own row 8.
+        AssertRow([Embedding(FtB, 8, 0) / 2, Embedding(FtB, 8, 1) / 2], embed[10]);
+
+        // <|im_start|>: forced, so every model (ft-a too) takes ft-b's row for "a" (id 4).
+        AssertRow([Embedding(FtB, 4, 0), Embedding(FtB, 4, 1)], embed[9]);
+
+        // Other tokens are unchanged.
+        AssertRow(Expected(3, Embedding), embed[3]);
+    }
+
     private static void WriteModels(TempDirectory temp)
     {
         Write(temp.Combine("base"), Base, BaseVocabulary);
