@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using FusionCluster.Core.ChatTemplates;
 using FusionCluster.Core.Planning;
 using FusionCluster.Core.Storage;
+using FusionCluster.Core.Tokenizers;
 
 namespace FusionCluster.Core.Execution;
 
@@ -30,6 +31,7 @@ public static class MergeArtifacts
                 files.Add(new PublishedFile(name, await tokenizer.ReadAuxiliaryFileAsync(name, cancellationToken)));
             }
 
+            TokenizerFiles.AddTokens(files, plan.TokenizerAddedTokens, tokenizer.Location);
             if (plan.ChatTemplate is { } template)
             {
                 TokenizerChatTemplate.WriteInto(files, template, tokenizer.Location);

@@ -3,6 +3,7 @@ using FusionCluster.Core.Formats;
 using FusionCluster.Core.Planning;
 using FusionCluster.Core.Specs;
 using FusionCluster.Core.Storage;
+using FusionCluster.Core.Tokenizers;
 
 namespace FusionCluster.Core.Execution;
 
@@ -33,11 +34,48 @@ public static class ModelCatalog
             models[reference] = new ModelInfo(reference, location, checkpoint.Config, tensors)
             {
                 ChatTemplate = spec.ChatTemplate == ChatTemplateChoice.Auto ? await ReadChatTemplateAsync(reference, checkpoint, cancellationToken) : null,
+                Vocabulary = NeedsVocabulary(spec, reference) ? await ReadVocabularyAsync(spec, reference, checkpoint, cancellationToken) : null,
             };
         }
 
         return models;
     }
+
+    private static async Task<TokenizerVocabulary> ReadVocabularyAsync(MergeSpec spec, string reference, ICheckpoint checkpoint, CancellationToken cancellationToken)
+    {
+        if (!checkpoint.AuxiliaryFiles.Contains(TokenizerVocabulary.FileName, StringComparer.Ordinal))
+        {
+            var others = checkpoint.AuxiliaryFiles.Contains("tokenizer.model", StringComparer.Ordinal) ? " (it has only a sentencepiece tokenizer.model)" : "";
+            throw new SpecException(
+                $"{Reader(spec)}: model '{reference}' has no {TokenizerVocabulary.FileName} in {checkpoint.Location}{others}; " +
+                $"{Reader(spec)} reads every input model's fast-tokenizer tokenizer.json (save the tokenizer with transformers' save_pretrained to get one)");
+        }
+
+        var where = $"{checkpoint.Location}/{TokenizerVocabulary.FileName}";
+        try
+        {
+            return TokenizerVocabulary.Parse(await checkpoint.ReadAuxiliaryFileAsync(TokenizerVocabulary.FileName, cancellationToken), where);
+        }
+        catch (TokenizerException e)
+        {
+            throw new SpecException($"{Reader(spec)}: model '{reference}': {e.Message}");
+        }
+    }
+
+    /// <summary>Under union every model's tokens matter; tokenizer.tokens alone needs the output tokenizer's and its source models'.</summary>
+    private static bool NeedsVocabulary(MergeSpec spec, string reference)
+    {
+        if (spec.TokenizerSource == TokenizerSourceKind.Union)
+        {
+            return true;
+        }
+
+        var tokenizerModel = spec.TokenizerSource == TokenizerSourceKind.Model ? spec.TokenizerModel : spec.BaseModel ?? spec.Slices[0].Sources[0].Model;
+        return spec.TokenEmbeddings.Count > 0 && (reference == tokenizerModel || spec.TokenEmbeddings.Any(t => t.Model == reference));
+    }
+
+    private static string Reader(MergeSpec spec) =>
+        spec.TokenizerSource == TokenizerSourceKind.Union ? "tokenizer source union" : "tokenizer.tokens";
 
     private static async Task<string?> ReadChatTemplateAsync(string reference, ICheckpoint checkpoint, CancellationToken cancellationToken)
     {

@@ -72,21 +72,45 @@ public sealed class WorkUnitExecutor(ArtifactStores stores, CheckpointCache chec
 
     private async Task MergeAsync(UnitAssignment assignment, TensorPlan tensor, TensorWriter writer, List<string> warnings, CancellationToken cancellationToken)
     {
-        var opened = new List<StoredTensor>();
+        // One open per (model, tensor), also when several inputs' row maps read rows of the same tensor.
+        var opened = new Dictionary<(string Model, string Tensor), StoredTensor>();
         try
         {
-            async Task<TensorSource> OpenAsync(TensorInput input)
+            async Task<StoredTensor> OpenStoredAsync(string model, string name)
             {
-                var checkpoint = await checkpoints.GetAsync(assignment.ModelPaths[input.Model], cancellationToken);
-                var source = await checkpoint.OpenTensorAsync(input.Tensor, cancellationToken);
-                opened.Add(source);
-                TensorSource view = source;
-                if (!source.Shape.SequenceEqual(tensor.Shape))
+                if (!opened.TryGetValue((model, name), out var source))
                 {
-                    view = new CroppedTensorSource(view, tensor.Shape[0], tensor.Shape[1]);
+                    var checkpoint = await checkpoints.GetAsync(assignment.ModelPaths[model], cancellationToken);
+                    source = await checkpoint.OpenTensorAsync(name, cancellationToken);
+                    opened[(model, name)] = source;
                 }
 
-                return source.DType != tensor.ComputeDType && Precision.IsNarrowerThanFloat32(tensor.ComputeDType)
+                return source;
+            }
+
+            async Task<TensorSource> OpenAsync(TensorInput input)
+            {
+                TensorSource view;
+                bool needsRounding;
+                if (input.Rows is { } rows)
+                {
+                    var sources = new List<StoredTensor>();
+                    foreach (var from in rows.Sources)
+                    {
+                        sources.Add(await OpenStoredAsync(from.Model, from.Tensor));
+                    }
+
+                    view = new RowMappedTensorSource(sources, rows, tensor.Shape[1]);
+                    needsRounding = sources.Any(s => s.DType != tensor.ComputeDType);
+                }
+                else
+                {
+                    var source = await OpenStoredAsync(input.Model, input.Tensor);
+                    view = source.Shape.SequenceEqual(tensor.Shape) ? source : new CroppedTensorSource(source, tensor.Shape[0], tensor.Shape[1]);
+                    needsRounding = source.DType != tensor.ComputeDType;
+                }
+
+                return needsRounding && Precision.IsNarrowerThanFloat32(tensor.ComputeDType)
                     ? new PrecisionTensorSource(view, tensor.ComputeDType)
                     : view;
             }
@@ -123,7 +147,7 @@ public sealed class WorkUnitExecutor(ArtifactStores stores, CheckpointCache chec
         }
         finally
         {
-            foreach (var source in opened)
+            foreach (var source in opened.Values)
             {
                 source.Dispose();
             }

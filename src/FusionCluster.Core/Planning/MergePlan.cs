@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using FusionCluster.Core.Tokenizers;
 
 namespace FusionCluster.Core.Planning;
 
@@ -25,6 +26,9 @@ public sealed record MergePlan
 
     /// <summary>The model whose tokenizer files are copied, or null for none.</summary>
     public string? TokenizerModel { get; init; }
+
+    /// <summary>Tokens appended to the copied tokenizer (a union tokenizer's tokens the base lacks), with their output ids.</summary>
+    public IReadOnlyList<AddedTokenEntry> TokenizerAddedTokens { get; init; } = [];
 
     /// <summary>The chat template text written into the output's tokenizer files, or null to keep the copied tokenizer's.</summary>
     public string? ChatTemplate { get; init; }

@@ -17,6 +17,7 @@ public sealed class MergePlanner
     private readonly IReadOnlyDictionary<string, ModelInfo> models;
     private readonly PlanOptions options;
     private readonly List<string> warnings = [];
+    private VocabularyAlignment? alignment;
 
     private MergePlanner(MergeSpec spec, IReadOnlyDictionary<string, ModelInfo> models, PlanOptions options)
     {
@@ -33,6 +34,7 @@ public sealed class MergePlanner
     {
         CheckParameterNames();
         var reference = ReferenceModel();
+        alignment = VocabularyAlignment.For(spec, reference.Reference, models);
         var units = new List<(string Name, List<TensorPlan> Tensors)>();
 
         var first = spec.Slices[0];
@@ -85,6 +87,7 @@ public sealed class MergePlanner
             IndexJson = layout.IndexJson,
             OutputConfig = OutputConfig(reference, outputLayer, workUnits),
             TokenizerModel = TokenizerModel(reference),
+            TokenizerAddedTokens = alignment?.AddedTokens ?? [],
             ChatTemplate = ChatTemplate(),
             Warnings = warnings,
         };
@@ -161,7 +164,12 @@ public sealed class MergePlanner
         }
 
         var first = present[0].Header;
-        var shape = ReconcileShapes(outName, present);
+        var baseName = slice.BaseModel ?? spec.BaseModel;
+        var aligned = alignment is not null && ModelLayout.IsEmbedding(outName) && present.All(p => p.Header.Shape.Length == 2 && p.Header.DType.CanMerge())
+            ? AlignRows(alignment, outName, present, baseName)
+            : default;
+        var rowMaps = aligned.Maps;
+        var shape = aligned.Shape ?? ReconcileShapes(outName, present);
         var computeDType = spec.DType is { } d ? DTypeInfo.ParseSpecName(d) : first.DType;
         var outputDType = spec.OutDType is { } o ? DTypeInfo.ParseSpecName(o) : spec.DType is not null ? computeDType : first.DType;
 
@@ -172,7 +180,6 @@ public sealed class MergePlanner
             return CopyPlan(outName, source, source.Header.DType);
         }
 
-        var baseName = slice.BaseModel ?? spec.BaseModel;
         TensorInput? baseInput = null;
         var others = present;
         if (method.BaseModel != BaseModelUse.NotUsed)
@@ -190,7 +197,7 @@ public sealed class MergePlanner
                     throw new SpecException($"base_model '{baseName}' must be one of the sources of every slice for merge_method '{method.Name}'");
                 }
 
-                baseInput = new TensorInput(b.Model, b.Tensor, new Dictionary<string, double>());
+                baseInput = new TensorInput(b.Model, b.Tensor, new Dictionary<string, double>()) { Rows = rowMaps?[b.Model] };
                 others = present.Where(p => p.Model != baseName).ToList();
             }
         }
@@ -203,10 +210,10 @@ public sealed class MergePlanner
             throw new SpecException($"merge_method '{method.Name}' takes {wanted} {what}, but tensor '{outName}' has {others.Count}: {string.Join(", ", others.Select(p => p.Model))}");
         }
 
-        var inputs = others.Select(p => new TensorInput(p.Model, p.Tensor, PerModelParameters(slice, p.Model, outName, t))).ToList();
+        var inputs = others.Select(p => new TensorInput(p.Model, p.Tensor, PerModelParameters(slice, p.Model, outName, t)) { Rows = rowMaps?[p.Model] }).ToList();
         var globals = GlobalParameters(slice, outName, t);
 
-        if (method.Name == "passthrough" && inputs[0].Parameters.GetValueOrDefault("scale", 1.0) == 1.0 && outputDType == others[0].Header.DType && computeDType == outputDType)
+        if (method.Name == "passthrough" && inputs[0].Rows is null && inputs[0].Parameters.GetValueOrDefault("scale", 1.0) == 1.0 && outputDType == others[0].Header.DType && computeDType == outputDType)
         {
             return CopyPlan(outName, others[0], outputDType);
         }
@@ -239,6 +246,184 @@ public sealed class MergePlanner
         InputBytes = InputBytes([source]),
         ByteLength = source.Header.Shape.Aggregate(1L, (a, b) => a * b) * dtype.ElementSize(),
     };
+
+    /// <summary>
+    /// mergekit's PermutedEmbeddings: every input's rows rearranged into the output vocabulary. A model keeps its
+    /// own row for a token it has; for one it lacks, the row comes from the only model that has the token, else
+    /// the base's, else the mean of the models that have it, else zeros. Padding rows are the mean of the real ones.
+    /// </summary>
+    private (long[]? Shape, Dictionary<string, RowMap?>? Maps) AlignRows(
+        VocabularyAlignment vocabulary, string outName, List<(string Model, string Tensor, TensorHeader Header)> present, string? baseName)
+    {
+        var cols = present.Min(p => p.Header.Shape[1]);
+        var croppedRows = present.Min(p => p.Header.Shape[0]);
+        if (present.Any(p => p.Header.Shape[1] != cols) || (!vocabulary.IsUnion && present.Any(p => p.Header.Shape[0] != croppedRows)))
+        {
+            var rowsNote = vocabulary.IsUnion ? "" : $"{croppedRows} rows and ";
+            warnings.Add($"'{outName}': embedding shapes differ ({string.Join(", ", present.Select(p => $"{p.Model} [{string.Join(", ", p.Header.Shape)}]"))}); cropped to {rowsNote}{cols} columns");
+        }
+
+        var realRows = vocabulary.RealRows(croppedRows);
+        var rows = vocabulary.PaddedRows(realRows);
+        if (vocabulary.IsUnion)
+        {
+            WarnAboutIdsPastTheRows(vocabulary, outName, present, realRows);
+        }
+
+        long RowIn(int model, long token)
+        {
+            var row = vocabulary.RowOf(present[model].Model, token);
+            return row < present[model].Header.Shape[0] ? row : -1;
+        }
+
+        foreach (var (id, chosen) in vocabulary.Overrides.Where(o => o.Key >= realRows))
+        {
+            throw new SpecException($"tokenizer.tokens.'{chosen.Token}': its output id {id} is past the {realRows} rows of the merged '{outName}'");
+        }
+
+        // The default row of each token (for models that lack it), as (present index, row) pairs to average.
+        var baseIndex = baseName is null ? -1 : present.FindIndex(p => p.Model == baseName);
+        var defaults = new RowReference[realRows][];
+        var missing = new List<long>();
+        var holders = new List<RowReference>(present.Count);
+        for (long token = 0; token < realRows; token++)
+        {
+            holders.Clear();
+            for (var m = 0; m < present.Count; m++)
+            {
+                if (RowIn(m, token) is var row and >= 0)
+                {
+                    holders.Add(new RowReference(m, row));
+                }
+            }
+
+            if (vocabulary.Overrides.TryGetValue(token, out var chosen) && chosen.Kind != TokenEmbeddingSourceKind.Default)
+            {
+                defaults[token] = chosen.Kind == TokenEmbeddingSourceKind.Zero ? [] : [ChosenRow(chosen, outName, present)];
+                continue;
+            }
+
+            if (holders.Count == 0 && vocabulary.TokenText(token) is not null)
+            {
+                missing.Add(token);
+            }
+
+            var fromBase = holders.Count > 1 ? holders.FindIndex(h => h.Source == baseIndex) : -1;
+            defaults[token] = fromBase >= 0 ? [holders[fromBase]] : [.. holders];
+        }
+
+        if (missing.Count > 0)
+        {
+            var sample = string.Join(", ", missing.Take(5).Select(t => $"'{vocabulary.TokenText(t)}'"));
+            warnings.Add($"'{outName}': {missing.Count} output tokens have no row in any model and get zeros: {sample}{(missing.Count > 5 ? ", ..." : "")}");
+        }
+
+        var maps = new Dictionary<string, RowMap?>(StringComparer.Ordinal);
+        for (var m = 0; m < present.Count; m++)
+        {
+            maps[present[m].Model] = RowMapFor(m, present, realRows, rows, cols, defaults, (model, token) =>
+                vocabulary.Overrides.TryGetValue(token, out var chosen) && chosen.Force ? -1 : RowIn(model, token));
+        }
+
+        return ([rows, cols], maps);
+    }
+
+    private static RowReference ChosenRow(TokenRowOverride chosen, string outName, List<(string Model, string Tensor, TensorHeader Header)> present)
+    {
+        var index = present.FindIndex(p => p.Model == chosen.Model);
+        if (index < 0)
+        {
+            throw new SpecException($"tokenizer.tokens.'{chosen.Token}'.source: model '{chosen.Model}' has no input for tensor '{outName}' ({string.Join(", ", present.Select(p => $"'{p.Model}'"))} have)");
+        }
+
+        var rows = present[index].Header.Shape[0];
+        if (chosen.Row >= rows)
+        {
+            throw new SpecException($"tokenizer.tokens.'{chosen.Token}'.source: token id {chosen.Row} is past the {rows} rows of '{present[index].Tensor}' in model '{chosen.Model}'");
+        }
+
+        return new RowReference(index, chosen.Row);
+    }
+
+    private static RowMap? RowMapFor(
+        int own,
+        List<(string Model, string Tensor, TensorHeader Header)> present,
+        long realRows,
+        long rows,
+        long cols,
+        RowReference[][] defaults,
+        Func<int, long, long> rowIn)
+    {
+        // Source 0 is the model's own tensor; others are added as the defaults first need them.
+        var sourceOf = new Dictionary<int, int> { [own] = 0 };
+        var sources = new List<RowSourceTensor> { new(present[own].Model, present[own].Tensor) };
+        int Source(int model)
+        {
+            if (!sourceOf.TryGetValue(model, out var index))
+            {
+                sourceOf[model] = index = sources.Count;
+                sources.Add(new RowSourceTensor(present[model].Model, present[model].Tensor));
+            }
+
+            return index;
+        }
+
+        var runs = new List<RowRun>();
+        var means = new List<RowMean>();
+        void Take(long token, int source, long row)
+        {
+            if (runs.Count > 0 && runs[^1] is var last && last.Source == source
+                && last.Start + last.Count == token && last.SourceStart + last.Count == row)
+            {
+                runs[^1] = last with { Count = last.Count + 1 };
+            }
+            else
+            {
+                runs.Add(new RowRun(token, 1, source, row));
+            }
+        }
+
+        for (long token = 0; token < realRows; token++)
+        {
+            if (rowIn(own, token) is var ownRow and >= 0)
+            {
+                Take(token, 0, ownRow);
+            }
+            else if (defaults[token] is [var single])
+            {
+                Take(token, Source(single.Source), single.Row);
+            }
+            else if (defaults[token].Length > 1)
+            {
+                means.Add(new RowMean(token, defaults[token].Select(d => new RowReference(Source(d.Source), d.Row)).ToList()));
+            }
+        }
+
+        var shape = present[own].Header.Shape;
+        var identity = rows == shape[0] && cols == shape[1] && means.Count == 0
+            && runs is [{ Start: 0, Source: 0, SourceStart: 0 } run] && run.Count == rows;
+        return identity ? null : new RowMap { Rows = rows, RealRows = realRows, Sources = sources, Runs = runs, Means = means };
+    }
+
+    private void WarnAboutIdsPastTheRows(VocabularyAlignment vocabulary, string outName, List<(string Model, string Tensor, TensorHeader Header)> present, long realRows)
+    {
+        foreach (var (model, _, header) in present)
+        {
+            var past = 0;
+            for (long token = 0; token < realRows; token++)
+            {
+                if (vocabulary.RowOf(model, token) >= header.Shape[0])
+                {
+                    past++;
+                }
+            }
+
+            if (past > 0)
+            {
+                warnings.Add($"'{outName}' of '{model}' has {header.Shape[0]} rows but its tokenizer has {past} tokens with larger ids; they count as missing from '{model}'");
+            }
+        }
+    }
 
     private long[] ReconcileShapes(string outName, List<(string Model, string Tensor, TensorHeader Header)> present)
     {
@@ -376,7 +561,6 @@ public sealed class MergePlanner
     private string? TokenizerModel(ModelInfo reference) => spec.TokenizerSource switch
     {
         TokenizerSourceKind.Model => spec.TokenizerModel,
-        TokenizerSourceKind.Union => throw new SpecException("tokenizer_source: union is not supported yet; use base or a model name"),
         _ => spec.BaseModel ?? reference.Reference,
     };
 }

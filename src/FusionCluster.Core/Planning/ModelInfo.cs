@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using FusionCluster.Core.Tokenizers;
 
 namespace FusionCluster.Core.Planning;
 
@@ -16,6 +17,9 @@ public sealed record ModelInfo(string Reference, string Path, JsonObject? Config
     /// <c>chat_template: auto</c>, the one setting that looks at the inputs' templates.
     /// </summary>
     public string? ChatTemplate { get; init; }
+
+    /// <summary>The tokens of its tokenizer.json; read only for a union tokenizer, the one setting that compares vocabularies.</summary>
+    public TokenizerVocabulary? Vocabulary { get; init; }
 
     public ModelLayout Layout => layout ??= ModelLayout.Detect(Reference, Tensors.Keys, Config);
 }

@@ -27,6 +27,12 @@ public sealed record MergeSpec
     /// <summary>The model named by tokenizer_source when it is a model.</summary>
     public string? TokenizerModel { get; init; }
 
+    /// <summary>tokenizer.pad_to_multiple_of: the output vocabulary (embedding rows) is rounded up to a multiple of it; null for no padding.</summary>
+    public int? PadToMultipleOf { get; init; }
+
+    /// <summary>tokenizer.tokens: per-token embedding sources, in spec order.</summary>
+    public IReadOnlyList<TokenEmbeddingSpec> TokenEmbeddings { get; init; } = [];
+
     public string? ChatTemplate { get; init; }
 
     /// <summary>The YAML text the spec was parsed from (kept for the merge report).</summary>

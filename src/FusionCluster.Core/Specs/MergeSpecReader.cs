@@ -27,6 +27,8 @@ internal sealed class MergeSpecReader(string sourceName)
     private static readonly string[] ModelReferenceKeys = ["model", "lora", "override_architecture"];
     private static readonly string[] ModelPathKeys = ["path", "revision"];
     private static readonly string[] TokenizerKeys = ["source", "tokens", "pad_to_multiple_of"];
+    private static readonly string[] TokenEntryKeys = ["source", "force"];
+    private static readonly string[] TokenSourceKeys = ["kind", "model", "token", "token_id"];
 
     // mergekit's dtype_from_name knows bfloat16/float16/float32/int64 (optional "torch." prefix); float64 and the
     // short aliases are conveniences of ours.
@@ -86,7 +88,7 @@ internal sealed class MergeSpecReader(string sourceName)
 
         List<SliceSpec> slices = hasModels ? [ReadModels(modelsNode!, baseModel)] : ReadSlices(slicesNode!);
 
-        var (tokenizerKind, tokenizerModel) = ReadTokenizer(top);
+        var (tokenizerKind, tokenizerModel, padToMultipleOf, tokenEmbeddings) = ReadTokenizer(top);
 
         return new MergeSpec
         {
@@ -99,6 +101,8 @@ internal sealed class MergeSpecReader(string sourceName)
             OutDType = top.TryGetValue("out_dtype", out var outNode) ? ReadDType(outNode, "out_dtype") : null,
             TokenizerSource = tokenizerKind,
             TokenizerModel = tokenizerModel,
+            PadToMultipleOf = padToMultipleOf,
+            TokenEmbeddings = tokenEmbeddings,
             ChatTemplate = top.TryGetValue("chat_template", out var chatNode) ? ReadChatTemplate(chatNode) : null,
             Name = top.TryGetValue("name", out var nameNode) ? ReadString(nameNode, "name") : null,
             SourceText = yaml,
@@ -263,7 +267,7 @@ internal sealed class MergeSpecReader(string sourceName)
         return new LayerRange(start, end);
     }
 
-    private (TokenizerSourceKind Kind, string? Model) ReadTokenizer(Dictionary<string, YamlNode> top)
+    private (TokenizerSourceKind Kind, string? Model, int? PadToMultipleOf, List<TokenEmbeddingSpec> Tokens) ReadTokenizer(Dictionary<string, YamlNode> top)
     {
         var hasLegacy = top.TryGetValue("tokenizer_source", out var legacy) && !IsNull(legacy);
         var hasSection = top.TryGetValue("tokenizer", out var section) && !IsNull(section);
@@ -274,29 +278,124 @@ internal sealed class MergeSpecReader(string sourceName)
 
         if (hasLegacy)
         {
-            return ReadTokenizerSource(legacy!, "tokenizer_source");
+            var (kind, model) = ReadTokenizerSource(legacy!, "tokenizer_source");
+            return (kind, model, null, []);
         }
 
         if (!hasSection)
         {
-            return (TokenizerSourceKind.Default, null);
+            return (TokenizerSourceKind.Default, null, null, []);
         }
 
         var map = ReadMapping(section!, "tokenizer", TokenizerKeys, "the tokenizer section");
-        foreach (var key in new[] { "tokens", "pad_to_multiple_of" })
+        var tokens = map.TryGetValue("tokens", out var tokensNode) ? ReadTokenEmbeddings(tokensNode) : [];
+
+        int? padding = null;
+        if (map.TryGetValue("pad_to_multiple_of", out var padNode) && !IsNull(padNode))
         {
-            if (map.TryGetValue(key, out var n) && !IsNull(n))
+            padding = ReadInt(padNode, "tokenizer.pad_to_multiple_of");
+            if (padding < 1)
             {
-                throw Error(n, $"tokenizer.{key}", $"tokenizer.{key} is not supported yet; only tokenizer.source (base or a model) is");
+                throw Error(padNode, "tokenizer.pad_to_multiple_of", $"expected a positive integer (e.g. 64), got {padding}");
             }
         }
 
-        if (!map.TryGetValue("source", out var source) || IsNull(source))
+        // mergekit's TokenizerConfig.source defaults to union.
+        var (sourceKind, sourceModel) = map.TryGetValue("source", out var source) && !IsNull(source)
+            ? ReadTokenizerSource(source, "tokenizer.source")
+            : (TokenizerSourceKind.Union, null);
+        return (sourceKind, sourceModel, padding, tokens);
+    }
+
+    private List<TokenEmbeddingSpec> ReadTokenEmbeddings(YamlNode node)
+    {
+        if (IsNull(node))
         {
-            throw Error(section!, "tokenizer.source", "tokenizer.source defaults to union, which is not supported yet; set source: base or a model name");
+            return [];
         }
 
-        return ReadTokenizerSource(source, "tokenizer.source");
+        if (node is not YamlMappingNode mapping)
+        {
+            throw Error(node, "tokenizer.tokens", $"expected a mapping of token text to {{source, force}}, got {Describe(node)}");
+        }
+
+        var result = new List<TokenEmbeddingSpec>();
+        foreach (var (keyNode, valueNode) in mapping.Children)
+        {
+            var token = ReadKey(keyNode, "tokenizer.tokens");
+            var path = $"tokenizer.tokens.'{token}'";
+            _keyOf[valueNode] = keyNode;
+            var entry = ReadMapping(valueNode, path, TokenEntryKeys, "a token embedding entry");
+            var force = entry.TryGetValue("force", out var forceNode) && !IsNull(forceNode) && ReadBool(forceNode, $"{path}.force");
+            if (!entry.TryGetValue("source", out var source) || IsNull(source))
+            {
+                result.Add(new TokenEmbeddingSpec(token, TokenEmbeddingSourceKind.Default, null, null, null, force));
+                continue;
+            }
+
+            if (source is not YamlMappingNode)
+            {
+                result.Add(new TokenEmbeddingSpec(token, TokenEmbeddingSourceKind.Model, ReadModelReference(source, $"{path}.source"), null, null, force));
+                continue;
+            }
+
+            var sourceMap = ReadMapping(source, $"{path}.source", TokenSourceKeys, "a token embedding source");
+            var kind = sourceMap.TryGetValue("kind", out var kindNode) ? ReadString(kindNode, $"{path}.source.kind") : null;
+            switch (kind)
+            {
+                case "zero":
+                    foreach (var extra in new[] { "model", "token", "token_id" }.Where(sourceMap.ContainsKey))
+                    {
+                        throw Error(sourceMap[extra], $"{path}.source.{extra}", "kind: zero takes no other keys");
+                    }
+
+                    result.Add(new TokenEmbeddingSpec(token, TokenEmbeddingSourceKind.Zero, null, null, null, force));
+                    break;
+                case "model_token":
+                    if (!sourceMap.TryGetValue("model", out var modelNode) || IsNull(modelNode))
+                    {
+                        throw Error(source, $"{path}.source.model", "missing required key 'model' (kind: model_token)");
+                    }
+
+                    var hasText = sourceMap.TryGetValue("token", out var textNode) && !IsNull(textNode);
+                    var hasId = sourceMap.TryGetValue("token_id", out var idNode) && !IsNull(idNode);
+                    if (hasText == hasId)
+                    {
+                        throw Error(source, $"{path}.source", "kind: model_token needs exactly one of token (text) or token_id");
+                    }
+
+                    int? id = hasId ? ReadInt(idNode!, $"{path}.source.token_id") : null;
+                    if (id < 0)
+                    {
+                        throw Error(idNode!, $"{path}.source.token_id", $"expected a non-negative token id, got {id}");
+                    }
+
+                    result.Add(new TokenEmbeddingSpec(
+                        token, TokenEmbeddingSourceKind.ModelToken, ReadModelReference(modelNode, $"{path}.source.model"),
+                        hasText ? ReadString(textNode!, $"{path}.source.token") : null, id, force));
+                    break;
+                default:
+                    throw Error(kindNode ?? source, $"{path}.source.kind", $"expected kind: model_token or kind: zero, got {(kind is null ? "no kind" : $"'{kind}'")}");
+            }
+        }
+
+        return result;
+    }
+
+    private bool ReadBool(YamlNode node, string path)
+    {
+        var text = node is YamlScalarNode { Style: ScalarStyle.Plain or ScalarStyle.Any } scalar ? scalar.Value ?? "" : "";
+        if (TrueWords.Contains(text))
+        {
+            return true;
+        }
+
+        if (FalseWords.Contains(text))
+        {
+            return false;
+        }
+
+        throw Error(node, path, $"expected true or false, got {Describe(node)}");
     }
 
     private (TokenizerSourceKind Kind, string? Model) ReadTokenizerSource(YamlNode node, string path)
@@ -306,7 +405,7 @@ internal sealed class MergeSpecReader(string sourceName)
             switch (scalar.Value)
             {
                 case "union":
-                    throw Error(node, path, $"{path}: union is not supported yet; use base or a model name");
+                    return (TokenizerSourceKind.Union, null);
                 case "base":
                     return (TokenizerSourceKind.Base, null);
             }

@@ -35,6 +35,11 @@ public static class SpecValidator
             throw new SpecException("tokenizer_source: names a model but the model name is empty");
         }
 
+        if (spec.PadToMultipleOf is < 1)
+        {
+            throw new SpecException($"tokenizer.pad_to_multiple_of: expected a positive integer (e.g. 64), got {spec.PadToMultipleOf}");
+        }
+
         for (var i = 0; i < spec.Slices.Count; i++)
         {
             ValidateSlice(spec, spec.Slices[i], i);

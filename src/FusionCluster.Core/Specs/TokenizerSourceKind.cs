@@ -6,5 +6,6 @@ public enum TokenizerSourceKind
     Default,
     Base,
     Model,
+    /// <summary>The base model's (or first model's) tokenizer extended with every token another input model has.</summary>
     Union,
 }

@@ -180,28 +180,94 @@ public sealed class MergeSpecParserErrorTests
     }
 
     [Fact]
-    public void Union_tokenizer_is_not_supported_yet()
+    public void Union_is_read_from_both_forms_and_is_the_sections_default()
     {
-        var message = Fails("merge_method: linear\nmodels:\n  - model: a\ntokenizer_source: union\n");
-        Assert.Equal("spec.yaml line 4: tokenizer_source: union is not supported yet; use base or a model name", message);
-        Assert.StartsWith("spec.yaml line 5: tokenizer.source: union is not supported yet", Fails("merge_method: linear\nmodels:\n  - model: a\ntokenizer:\n  source: union\n"));
+        const string Head = "merge_method: linear\nmodels:\n  - model: a\n";
+        Assert.Equal(TokenizerSourceKind.Union, MergeSpecParser.Parse(Head + "tokenizer_source: union\n").TokenizerSource);
+        Assert.Equal(TokenizerSourceKind.Union, MergeSpecParser.Parse(Head + "tokenizer:\n  source: union\n").TokenizerSource);
+
         // The tokenizer section's source defaults to union in mergekit.
-        Assert.StartsWith("spec.yaml line 4: tokenizer.source: tokenizer.source defaults to union", Fails("merge_method: linear\nmodels:\n  - model: a\ntokenizer:\n  pad_to_multiple_of:\n"));
+        var padded = MergeSpecParser.Parse(Head + "tokenizer:\n  pad_to_multiple_of: 64\n");
+        Assert.Equal((TokenizerSourceKind.Union, (int?)64), (padded.TokenizerSource, padded.PadToMultipleOf));
+        Assert.Equal(TokenizerSourceKind.Union, MergeSpecParser.Parse(Head + "tokenizer:\n  pad_to_multiple_of:\n").TokenizerSource);
+        var baseAndPad = MergeSpecParser.Parse(Head + "tokenizer:\n  source: base\n  pad_to_multiple_of: 8\n");
+        Assert.Equal((TokenizerSourceKind.Base, (int?)8), (baseAndPad.TokenizerSource, baseAndPad.PadToMultipleOf));
+        Assert.Null(MergeSpecParser.Parse(Head + "tokenizer_source: union\n").PadToMultipleOf);
+    }
+
+    [Theory]
+    [InlineData("0", "spec.yaml line 5: tokenizer.pad_to_multiple_of: expected a positive integer (e.g. 64), got 0")]
+    [InlineData("-8", "spec.yaml line 5: tokenizer.pad_to_multiple_of: expected a positive integer (e.g. 64), got -8")]
+    [InlineData("2.5", "spec.yaml line 5: tokenizer.pad_to_multiple_of: expected an integer, got '2.5'")]
+    [InlineData("[64]", "spec.yaml line 5: tokenizer.pad_to_multiple_of: expected an integer, got a list")]
+    public void A_bad_pad_to_multiple_of_names_the_key_and_value(string value, string expected)
+    {
+        Assert.Equal(expected, Fails($"merge_method: linear\nmodels:\n  - model: a\ntokenizer:\n  pad_to_multiple_of: {value}\n"));
     }
 
     [Fact]
-    public void Tokenizer_tokens_and_padding_are_not_supported_yet()
+    public void The_validator_refuses_a_pad_below_one_in_specs_built_in_code()
     {
-        Assert.StartsWith("spec.yaml line 6: tokenizer.tokens: tokenizer.tokens is not supported yet", Fails("""
+        var spec = MergeSpecParser.Parse("merge_method: linear\nmodels:\n  - model: a\n") with { PadToMultipleOf = 0 };
+        Assert.Equal("tokenizer.pad_to_multiple_of: expected a positive integer (e.g. 64), got 0", Assert.Throws<SpecException>(() => SpecValidator.Validate(spec)).Message);
+    }
+
+    [Fact]
+    public void Tokenizer_tokens_reads_every_kind_of_source_in_order()
+    {
+        var spec = MergeSpecParser.Parse("""
             merge_method: linear
             models:
               - model: a
+              - model: b
             tokenizer:
-              source: base
+              source: union
               tokens:
-                "<|im_start|>": {source: a}
-            """));
-        Assert.StartsWith("spec.yaml line 6: tokenizer.pad_to_multiple_of: tokenizer.pad_to_multiple_of is not supported yet", Fails("merge_method: linear\nmodels:\n  - model: a\ntokenizer:\n  source: base\n  pad_to_multiple_of: 64\n"));
+                "<|im_start|>": {source: b}
+                abc:
+                  source: {kind: model_token, model: a, token: "<x>"}
+                  force: true
+                xyz: {source: {kind: zero}}
+                bc: {source: {kind: model_token, model: {model: b}, token_id: 3}, force: false}
+                c: {force: yes}
+            """, "spec.yaml");
+
+        Assert.Equal(
+            [
+                new TokenEmbeddingSpec("<|im_start|>", TokenEmbeddingSourceKind.Model, "b", null, null, false),
+                new TokenEmbeddingSpec("abc", TokenEmbeddingSourceKind.ModelToken, "a", "<x>", null, true),
+                new TokenEmbeddingSpec("xyz", TokenEmbeddingSourceKind.Zero, null, null, null, false),
+                new TokenEmbeddingSpec("bc", TokenEmbeddingSourceKind.ModelToken, "b", null, 3, false),
+                new TokenEmbeddingSpec("c", TokenEmbeddingSourceKind.Default, null, null, null, true),
+            ],
+            spec.TokenEmbeddings);
+    }
+
+    [Theory]
+    [InlineData("x: {source: {kind: random}}", "spec.yaml line 7: tokenizer.tokens.'x'.source.kind: expected kind: model_token or kind: zero, got 'random'")]
+    [InlineData("x: {source: {model: a, token_id: 1}}", "spec.yaml line 7: tokenizer.tokens.'x'.source.kind: expected kind: model_token or kind: zero, got no kind")]
+    [InlineData("x: {source: {kind: model_token, model: a, token: y, token_id: 1}}", "spec.yaml line 7: tokenizer.tokens.'x'.source: kind: model_token needs exactly one of token (text) or token_id")]
+    [InlineData("x: {source: {kind: model_token, token_id: 1}}", "spec.yaml line 7: tokenizer.tokens.'x'.source.model: missing required key 'model' (kind: model_token)")]
+    [InlineData("x: {source: {kind: model_token, model: a, token_id: -1}}", "spec.yaml line 7: tokenizer.tokens.'x'.source.token_id: expected a non-negative token id, got -1")]
+    [InlineData("x: {source: {kind: zero, model: a}}", "spec.yaml line 7: tokenizer.tokens.'x'.source.model: kind: zero takes no other keys")]
+    [InlineData("x: {source: a, force: maybe}", "spec.yaml line 7: tokenizer.tokens.'x'.force: expected true or false, got 'maybe'")]
+    [InlineData("x: {sauce: a}", "spec.yaml line 7: tokenizer.tokens.'x'.sauce: unknown key 'sauce' in a token embedding entry; allowed keys: source, force")]
+    [InlineData("x: a", "spec.yaml line 7: tokenizer.tokens.'x': expected a token embedding entry (a mapping with keys source, force), got 'a'")]
+    [InlineData("[x]", "spec.yaml line 6: tokenizer.tokens: expected a mapping of token text to {source, force}, got a list")]
+    public void A_bad_tokens_entry_names_the_key_and_what_is_wrong(string entry, string expected)
+    {
+        var yaml = $"merge_method: linear\nmodels:\n  - model: a\ntokenizer:\n  source: union\n  tokens:\n    {entry}\n";
+        if (entry.StartsWith('['))
+        {
+            yaml = "merge_method: linear\nmodels:\n  - model: a\ntokenizer:\n  source: union\n  tokens: [x]\n";
+        }
+
+        Assert.Equal(expected, Fails(yaml));
+    }
+
+    [Fact]
+    public void The_tokenizer_section_checks_its_keys()
+    {
         Assert.StartsWith("spec.yaml line 5: tokenizer.sorce: unknown key", Fails("merge_method: linear\nmodels:\n  - model: a\ntokenizer:\n  sorce: base\n"));
         Assert.StartsWith("spec.yaml line 5: tokenizer: give either tokenizer_source: or tokenizer:", Fails("merge_method: linear\nmodels:\n  - model: a\ntokenizer_source: base\ntokenizer:\n  source: base\n"));
     }
