@@ -5,14 +5,5 @@ namespace FusionCluster.Core.Methods;
 /// <summary>DARE: keeps each element independently with probability density (counter-based draws).</summary>
 internal sealed class RandomDeltaMask(ulong seed, double density) : DeltaMask
 {
-    public override void Apply(int chunk, long start, Span<float> delta)
-    {
-        for (var k = 0; k < delta.Length; k++)
-        {
-            if (!RandomKeepMask.Keeps(seed, density, start + k))
-            {
-                delta[k] = 0;
-            }
-        }
-    }
+    public override void Apply(int chunk, long start, Span<float> delta) => RandomKeepMask.Apply(seed, density, start, delta);
 }

@@ -7,7 +7,7 @@ namespace FusionCluster.Core.Methods.Kernels;
 /// </summary>
 public static class CounterRng
 {
-    private const ulong Golden = 0x9E3779B97F4A7C15UL;
+    public const ulong Golden = 0x9E3779B97F4A7C15UL;
 
     /// <summary>SplitMix64's finalizer: a bijective mix with full avalanche.</summary>
     public static ulong Mix(ulong z)

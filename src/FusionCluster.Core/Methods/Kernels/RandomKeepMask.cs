@@ -1,9 +1,12 @@
+using System.Runtime.Intrinsics;
+
 namespace FusionCluster.Core.Methods.Kernels;
 
 /// <summary>
 /// DARE's keep decisions: element i of model m survives when the counter-based draw for (stream, i) is
 /// below density. Every backend (the C# kernels, the torch backend on any device) draws through this
-/// class, so one seed keeps the same elements everywhere.
+/// class, so one seed keeps the same elements everywhere. The draws are computed four at a time, in
+/// integers, so the vector and scalar paths agree bit for bit.
 /// </summary>
 public static class RandomKeepMask
 {
@@ -15,9 +18,69 @@ public static class RandomKeepMask
     /// <summary>keep[k] = whether element start + k survives.</summary>
     public static void Fill(ulong stream, double density, long start, Span<bool> keep)
     {
-        for (var k = 0; k < keep.Length; k++)
+        var limit = DrawLimit(density);
+        var k = 0;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            for (; k <= keep.Length - 4; k += 4)
+            {
+                var kept = Vector256.LessThan(Draws(stream, start + k), Vector256.Create(limit)).ExtractMostSignificantBits();
+                for (var lane = 0; lane < 4; lane++)
+                {
+                    keep[k + lane] = (kept & (1u << lane)) != 0;
+                }
+            }
+        }
+
+        for (; k < keep.Length; k++)
         {
             keep[k] = Keeps(stream, density, start + k);
         }
+    }
+
+    /// <summary>Zeroes values[k] unless element start + k survives.</summary>
+    public static void Apply(ulong stream, double density, long start, Span<float> values)
+    {
+        var limit = Vector256.Create(DrawLimit(density));
+        var k = 0;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            for (; k <= values.Length - 8; k += 8)
+            {
+                var low = Vector256.LessThan(Draws(stream, start + k), limit);
+                var high = Vector256.LessThan(Draws(stream, start + k + 4), limit);
+                var kept = Vector256.Narrow(low, high).AsSingle();
+                Vector256.ConditionalSelect(kept, Vector256.Create<float>(values.Slice(k, 8)), Vector256<float>.Zero).CopyTo(values.Slice(k, 8));
+            }
+        }
+
+        for (; k < values.Length; k++)
+        {
+            if (!Keeps(stream, density, start + k))
+            {
+                values[k] = 0;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Uniform(i) &lt; density, with Uniform(i) = (draw >> 11) · 2^-53 exactly, holds iff (draw >> 11) &lt; ceil(density · 2^53).
+    /// </summary>
+    private static ulong DrawLimit(double density) =>
+        density <= 0 ? 0 : density >= 1 ? 1UL << 53 : (ulong)Math.Ceiling(density * (1UL << 53));
+
+    /// <summary>(draw >> 11) for elements first .. first + 3: <see cref="CounterRng.Uniform"/>'s integer part, four lanes at once.</summary>
+    private static Vector256<ulong> Draws(ulong stream, long first)
+    {
+        var index = Vector256.Create((ulong)first) + Vector256.Create(0UL, 1, 2, 3);
+        var z = Mix(Mix(Vector256.Create(stream) ^ (index * CounterRng.Golden)) + index);
+        return z >>> 11;
+    }
+
+    private static Vector256<ulong> Mix(Vector256<ulong> z)
+    {
+        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9UL;
+        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBUL;
+        return z ^ (z >>> 31);
     }
 }
