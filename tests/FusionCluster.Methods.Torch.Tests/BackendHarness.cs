@@ -21,52 +21,8 @@ internal static class BackendHarness
     public static readonly TorchMergeMethodCatalog Catalog = new(() => "no CUDA in tests");
 
     public static float[] Run(string method, string device, float[]? baseValues, TestModel[] models,
-        Dictionary<string, double>? global = null, long[]? shape = null, ulong seed = 42, int chunk = 1 << 20)
-    {
-        var m = Catalog.Resolve(method, device);
-        var count = baseValues?.Length ?? models[0].Values.Length;
-        shape ??= [count];
-        var parameters = new Dictionary<string, double>();
-        foreach (var p in m.Parameters.Where(p => p.Scope == ParameterScope.Global && p.Default is not null))
-        {
-            parameters[p.Name] = p.Default!.Value;
-        }
-
-        foreach (var (k, v) in global ?? [])
-        {
-            parameters[k] = v;
-        }
-
-        var inputs = models.Select((model, i) =>
-        {
-            var perModel = new Dictionary<string, double>();
-            foreach (var p in m.Parameters.Where(p => p.Scope == ParameterScope.PerModel && p.Default is not null))
-            {
-                perModel[p.Name] = p.Default!.Value;
-            }
-
-            foreach (var (k, v) in model.Parameters ?? [])
-            {
-                perModel[k] = v;
-            }
-
-            return new ModelTensor($"model{i}", new ArrayTensorSource(model.Values, shape), perModel);
-        }).ToList();
-        var sink = new ArrayTensorSink(count);
-        m.Merge(new MergeTensorContext
-        {
-            TensorName = "layers.0.weight",
-            Shape = shape,
-            Base = baseValues is null ? null : new ArrayTensorSource(baseValues, shape),
-            BaseModel = baseValues is null ? null : "base",
-            Models = inputs,
-            Parameters = parameters,
-            Seed = seed,
-            ChunkElements = chunk,
-            Output = sink,
-        });
-        return sink.Values;
-    }
+        Dictionary<string, double>? global = null, long[]? shape = null, ulong seed = 42, int chunk = MergeTensorContext.DefaultChunkElements) =>
+        MethodRunner.Run(Catalog.Resolve(method, device), baseValues, models, global, shape, chunk, seed);
 
     /// <summary>The same merge on the C# kernels and on torch-cpu.</summary>
     public static (float[] Cpu, float[] Torch) Both(string method, float[]? baseValues, TestModel[] models,

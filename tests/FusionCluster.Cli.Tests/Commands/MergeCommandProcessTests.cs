@@ -12,21 +12,7 @@ public sealed class MergeCommandProcessTests(SyntheticModels models)
     public async Task Merge_exits_zero_and_writes_the_model()
     {
         using var temp = new TempDirectory();
-        var spec = temp.Combine("spec.yaml");
-        await File.WriteAllTextAsync(spec, $"""
-            merge_method: linear
-            models:
-              - model: {models.Folder("base")}
-                parameters:
-                  weight: 1.0
-              - model: {models.Folder("ft-1")}
-                parameters:
-                  weight: 1.0
-              - model: {models.Folder("ft-2")}
-                parameters:
-                  weight: 1.0
-            dtype: bfloat16
-            """, TestContext.Current.CancellationToken);
+        var spec = await WriteLinearSpecAsync(temp);
         var output = temp.Combine("out");
 
         var (exitCode, _, stderr) = await FusionProcess.RunAsync("merge", spec, "--out", output, "--quiet");

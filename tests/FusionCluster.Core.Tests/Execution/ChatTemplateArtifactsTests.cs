@@ -30,7 +30,7 @@ public sealed class ChatTemplateArtifactsTests : IDisposable
         """;
 
     private readonly TempDirectory temp = new("fusion-chat-artifacts-");
-    private readonly CheckpointCache checkpoints = new(new ArtifactStores([new FolderStore()]));
+    private readonly FolderArtifacts artifacts = new();
 
     [Fact]
     public async Task Auto_writes_the_template_most_inputs_share_over_the_base_tokenizers()
@@ -99,32 +99,12 @@ public sealed class ChatTemplateArtifactsTests : IDisposable
 
     public void Dispose()
     {
-        checkpoints.Dispose();
+        artifacts.Dispose();
         temp.Dispose();
     }
 
     private static JsonObject Config(IReadOnlyList<PublishedFile> files) =>
         JsonNode.Parse(files.Single(f => f.Name == "tokenizer_config.json").Content)!.AsObject();
 
-    private async Task<(MergePlan Plan, IReadOnlyList<PublishedFile> Files)> MergeAsync(string yaml)
-    {
-        var cancellation = TestContext.Current.CancellationToken;
-        var spec = MergeSpecParser.Parse(yaml, "spec.yaml");
-        var models = await ModelCatalog.LoadAsync(spec, temp.Path, new ArtifactStores([new FolderStore()]), checkpoints, cancellation);
-        var plan = MergePlanner.Plan(spec, models);
-        return (plan, await MergeArtifacts.BuildAsync(plan, [], checkpoints, cancellation));
-    }
-
-    /// <summary>Resolves references against the spec folder; the checkpoints it opens are real files.</summary>
-    private sealed class FolderStore : IArtifactStore
-    {
-        public bool Handles(string location) => true;
-
-        public string Resolve(string location, string baseDirectory, bool mustExist) => Path.GetFullPath(location, baseDirectory);
-
-        public Task<ICheckpoint> OpenCheckpointAsync(string location, CancellationToken cancellationToken) =>
-            Task.FromResult<ICheckpoint>(CheckpointFolder.Open(location));
-
-        public IMergeOutput OpenOutput(string location, string jobId) => throw new NotSupportedException();
-    }
+    private Task<(MergePlan Plan, IReadOnlyList<PublishedFile> Files)> MergeAsync(string yaml) => artifacts.BuildAsync(yaml, temp.Path);
 }

@@ -13,7 +13,7 @@ namespace FusionCluster.Core.Tests.Execution;
 public sealed class UnionTokenizerArtifactsTests : IDisposable
 {
     private readonly TempDirectory temp = new("fusion-union-artifacts-");
-    private readonly CheckpointCache checkpoints = new(new ArtifactStores([new FolderStore()]));
+    private readonly FolderArtifacts artifacts = new();
 
     [Fact]
     public async Task The_base_tokenizer_gets_the_other_models_tokens_as_added_tokens()
@@ -119,32 +119,12 @@ public sealed class UnionTokenizerArtifactsTests : IDisposable
 
     public void Dispose()
     {
-        checkpoints.Dispose();
+        artifacts.Dispose();
         temp.Dispose();
     }
 
     private static JsonObject Json(IReadOnlyList<PublishedFile> files, string name) =>
         JsonNode.Parse(files.Single(f => f.Name == name).Content)!.AsObject();
 
-    private async Task<(MergePlan Plan, IReadOnlyList<PublishedFile> Files)> MergeAsync(string yaml)
-    {
-        var cancellation = TestContext.Current.CancellationToken;
-        var spec = MergeSpecParser.Parse(yaml, "spec.yaml");
-        var models = await ModelCatalog.LoadAsync(spec, temp.Path, new ArtifactStores([new FolderStore()]), checkpoints, cancellation);
-        var plan = MergePlanner.Plan(spec, models);
-        return (plan, await MergeArtifacts.BuildAsync(plan, [], checkpoints, cancellation));
-    }
-
-    /// <summary>Resolves references against the spec folder; the checkpoints it opens are real files.</summary>
-    private sealed class FolderStore : IArtifactStore
-    {
-        public bool Handles(string location) => true;
-
-        public string Resolve(string location, string baseDirectory, bool mustExist) => Path.GetFullPath(location, baseDirectory);
-
-        public Task<ICheckpoint> OpenCheckpointAsync(string location, CancellationToken cancellationToken) =>
-            Task.FromResult<ICheckpoint>(CheckpointFolder.Open(location));
-
-        public IMergeOutput OpenOutput(string location, string jobId) => throw new NotSupportedException();
-    }
+    private Task<(MergePlan Plan, IReadOnlyList<PublishedFile> Files)> MergeAsync(string yaml) => artifacts.BuildAsync(yaml, temp.Path);
 }

@@ -2,57 +2,13 @@ using FusionCluster.Core.Methods;
 
 namespace FusionCluster.Core.Tests.Methods;
 
-/// <summary>One non-base input for <see cref="MethodHarness.Run"/>.</summary>
-internal sealed record TestModel(float[] Values, Dictionary<string, double>? Parameters = null);
-
 /// <summary>Runs a registered method on in-memory tensors, filling parameter defaults as the engine does.</summary>
 internal static class MethodHarness
 {
     public static float[] Run(string method, float[]? baseValues, TestModel[] models,
-        Dictionary<string, double>? global = null, long[]? shape = null, int chunk = 1 << 20, ulong seed = 42,
-        List<string>? warnings = null)
-    {
-        var m = MergeMethodRegistry.Get(method);
-        var count = baseValues?.Length ?? models[0].Values.Length;
-        shape ??= [count];
-        var parameters = new Dictionary<string, double>();
-        foreach (var p in m.Parameters.Where(p => p.Scope == ParameterScope.Global && p.Default is not null))
-        {
-            parameters[p.Name] = p.Default!.Value;
-        }
-        foreach (var (k, v) in global ?? [])
-        {
-            parameters[k] = v;
-        }
-        var inputs = models.Select((model, i) =>
-        {
-            var perModel = new Dictionary<string, double>();
-            foreach (var p in m.Parameters.Where(p => p.Scope == ParameterScope.PerModel && p.Default is not null))
-            {
-                perModel[p.Name] = p.Default!.Value;
-            }
-            foreach (var (k, v) in model.Parameters ?? [])
-            {
-                perModel[k] = v;
-            }
-            return new ModelTensor($"model{i}", new ArrayTensorSource(model.Values, shape), perModel);
-        }).ToList();
-        var sink = new ArrayTensorSink(count);
-        m.Merge(new MergeTensorContext
-        {
-            TensorName = "layers.0.weight",
-            Shape = shape,
-            Base = baseValues is null ? null : new ArrayTensorSource(baseValues, shape),
-            BaseModel = baseValues is null ? null : "base",
-            Models = inputs,
-            Parameters = parameters,
-            Seed = seed,
-            ChunkElements = chunk,
-            Output = sink,
-            Warn = w => warnings?.Add(w),
-        });
-        return sink.Values;
-    }
+        Dictionary<string, double>? global = null, long[]? shape = null, int chunk = MergeTensorContext.DefaultChunkElements, ulong seed = 42,
+        List<string>? warnings = null) =>
+        MethodRunner.Run(MergeMethodRegistry.Get(method), baseValues, models, global, shape, chunk, seed, w => warnings?.Add(w));
 
     public static Dictionary<string, double> W(double weight) => new() { ["weight"] = weight };
 

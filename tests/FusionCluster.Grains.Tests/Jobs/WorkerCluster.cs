@@ -12,7 +12,7 @@ public static class WorkerCluster
 {
     /// <param name="deviceOf">The device each silo (by name: Silo_0, Silo_1, ...) publishes; cpu for all when null.</param>
     /// <param name="methods">The method catalog every silo uses (default: the one AddFusionSilo registers).</param>
-    public static async Task<InProcessTestCluster> StartAsync(int unitSlots, short silos = 3, bool primaryIsCoordinator = false,
+    public static async Task<InProcessTestCluster> StartAsync(int unitSlots, short silos = 3, bool firstSiloIsCoordinator = false,
         Func<string, string>? deviceOf = null, IMergeMethodCatalog? methods = null)
     {
         var builder = new InProcessTestClusterBuilder(initialSilosCount: silos);
@@ -28,7 +28,7 @@ public static class WorkerCluster
                 .AddFusionSilo(new WorkerProfile
                 {
                     UnitSlots = unitSlots,
-                    Role = primaryIsCoordinator && options.SiloName == "Primary" ? SiloMetadataKeys.CoordinatorRole : SiloMetadataKeys.WorkerRole,
+                    Role = firstSiloIsCoordinator && options.SiloName == "Silo_0" ? SiloMetadataKeys.CoordinatorRole : SiloMetadataKeys.WorkerRole,
                     Device = deviceOf?.Invoke(options.SiloName) ?? "cpu",
                 });
             silo.Configure<ClusterMembershipOptions>(o =>
