@@ -149,6 +149,18 @@ public static class InputContentHasher
         return new FileContentHash(fileName, bytes.LongLength, Convert.ToHexStringLower(SHA256.HashData(bytes)));
     }
 
+    /// <summary>SHA-256 of config.json and the tokenizer files, which shape the output as much as the weights do.</summary>
+    public static async Task<IReadOnlyList<FileContentHash>> HashSmallFilesAsync(ICheckpoint checkpoint, CancellationToken cancellationToken)
+    {
+        var hashes = new List<FileContentHash>();
+        foreach (var name in OtherFileNames(checkpoint))
+        {
+            hashes.Add(await HashOtherFileAsync(checkpoint, name, cancellationToken));
+        }
+
+        return hashes;
+    }
+
     /// <summary>config.json and the tokenizer files: small, read whole.</summary>
     private static List<string> OtherFileNames(ICheckpoint checkpoint) =>
         (checkpoint.Config is null ? [] : new List<string> { CheckpointFolder.ConfigFileName })

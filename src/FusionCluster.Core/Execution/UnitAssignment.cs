@@ -5,6 +5,10 @@ namespace FusionCluster.Core.Execution;
 
 /// <summary>Everything a worker needs to run one unit, without the rest of the plan.</summary>
 /// <param name="Device">The job's resolved device (<see cref="MergeDevices"/>): the same for every unit of a job.</param>
+/// <param name="InputVersions">
+/// Per input location, the weight file versions the job planned with: a unit reads exactly those, whichever
+/// silo runs it and whatever that silo has cached, or fails. Null for callers that pin nothing.
+/// </param>
 public sealed record UnitAssignment(
     string JobId,
     string Method,
@@ -12,8 +16,13 @@ public sealed record UnitAssignment(
     IReadOnlyList<string> ShardFiles,
     string OutputLocation,
     WorkUnit Unit,
-    string Device = MergeDevices.Cpu)
+    string Device = MergeDevices.Cpu,
+    IReadOnlyDictionary<string, string[]>? InputVersions = null)
 {
-    public static UnitAssignment For(string jobId, MergePlan plan, WorkUnit unit, string outputLocation, string device = MergeDevices.Cpu) =>
-        new(jobId, plan.Method, plan.ModelPaths, plan.Shards.Select(s => s.FileName).ToList(), outputLocation, unit, device);
+    public static UnitAssignment For(string jobId, MergePlan plan, WorkUnit unit, string outputLocation, string device = MergeDevices.Cpu,
+        IReadOnlyDictionary<string, string[]>? inputVersions = null) =>
+        new(jobId, plan.Method, plan.ModelPaths, plan.Shards.Select(s => s.FileName).ToList(), outputLocation, unit, device, inputVersions);
+
+    /// <summary>The versions planned for the model at <paramref name="location"/>, or null when none were pinned.</summary>
+    public IReadOnlyList<string>? PlannedVersions(string location) => InputVersions?.GetValueOrDefault(location);
 }

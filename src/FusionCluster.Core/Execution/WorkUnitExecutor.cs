@@ -51,7 +51,7 @@ public sealed class WorkUnitExecutor(ArtifactStores stores, CheckpointCache chec
     private async Task CopyAsync(UnitAssignment assignment, TensorPlan tensor, TensorWriter writer, CancellationToken cancellationToken)
     {
         var input = tensor.Inputs[0];
-        var checkpoint = await checkpoints.GetAsync(assignment.ModelPaths[input.Model], cancellationToken);
+        var checkpoint = await checkpoints.GetAsync(assignment.ModelPaths[input.Model], assignment.PlannedVersions(assignment.ModelPaths[input.Model]), cancellationToken);
         using var source = await checkpoint.OpenTensorAsync(input.Tensor, cancellationToken);
         var buffer = ArrayPool<byte>.Shared.Rent((int)Math.Min(CopyChunkBytes, Math.Max(1, tensor.ByteLength)));
         try
@@ -80,7 +80,7 @@ public sealed class WorkUnitExecutor(ArtifactStores stores, CheckpointCache chec
             {
                 if (!opened.TryGetValue((model, name), out var source))
                 {
-                    var checkpoint = await checkpoints.GetAsync(assignment.ModelPaths[model], cancellationToken);
+                    var checkpoint = await checkpoints.GetAsync(assignment.ModelPaths[model], assignment.PlannedVersions(assignment.ModelPaths[model]), cancellationToken);
                     source = await checkpoint.OpenTensorAsync(name, cancellationToken);
                     opened[(model, name)] = source;
                 }

@@ -197,7 +197,8 @@ public sealed class CheckpointFolder : ICheckpoint
     /// <summary>Maps one tensor for reading as float32. Dispose the result to unmap it.</summary>
     public MappedTensorSource OpenTensor(string name) => FileOf(name).OpenTensor(name);
 
-    public bool HasChanged() => openedFiles.Any(opened => Stamp(opened.Path) != opened);
+    public ValueTask<bool> HasChangedAsync(CancellationToken cancellationToken) =>
+        ValueTask.FromResult(openedFiles.Any(opened => Stamp(opened.Path) != opened));
 
     public ValueTask<StoredTensor> OpenTensorAsync(string name, CancellationToken cancellationToken) =>
         ValueTask.FromResult<StoredTensor>(OpenTensor(name));

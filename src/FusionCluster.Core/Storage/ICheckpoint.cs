@@ -35,9 +35,10 @@ public interface ICheckpoint : IDisposable
 
     /// <summary>
     /// True when the stored weights are no longer the ones opened (a file replaced or rewritten since), so
-    /// that a long-lived silo reopens a retrained model instead of merging stale weights.
+    /// that a long-lived silo reopens a retrained model instead of merging stale weights. May ask the store
+    /// (blobs), so implementations may answer from a recent check.
     /// </summary>
-    bool HasChanged();
+    ValueTask<bool> HasChangedAsync(CancellationToken cancellationToken);
 
     /// <summary>Makes one tensor readable. Dispose the result to release its memory or mapping.</summary>
     ValueTask<StoredTensor> OpenTensorAsync(string name, CancellationToken cancellationToken);

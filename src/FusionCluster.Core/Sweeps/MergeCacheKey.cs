@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
+using FusionCluster.Core.Execution;
 using FusionCluster.Core.Specs;
 using FusionCluster.Core.Storage;
 
@@ -9,15 +10,16 @@ namespace FusionCluster.Core.Sweeps;
 /// <summary>
 /// Identifies a merge by what determines its output: the spec in canonical form (<see cref="SweepYaml.Canonical"/>),
 /// the seed and shard size, and every input model's resolved location with, per weight file, its name, size
-/// and safetensors-header SHA-256, plus its modification time when it is a local file. Tensor bytes are not
-/// hashed (that would read every input in full): a model rewritten in place is caught by its modification
-/// time and header, not by its content. Two merges with the same key publish the same bytes, so a sweep
+/// and safetensors-header SHA-256, plus its modification time when it is a local file, and the SHA-256 of its
+/// config.json and tokenizer files (they decide the output's vocabulary, tokenizer and chat template). Tensor
+/// bytes are not hashed (that would read every input in full): a model rewritten in place is caught by its
+/// modification time and header, not by its content. Two merges with the same key publish the same bytes, so a sweep
 /// reuses the first instead of computing the second.
 /// </summary>
 public static class MergeCacheKey
 {
     /// <summary>Bumped when the key's recipe (or the engine's output for a given key) changes, so old entries stop matching.</summary>
-    public const string Format = "fusion-merge-cache/1";
+    public const string Format = "fusion-merge-cache/2";
 
     /// <summary>Hex characters of the key (128 bits of the SHA-256): short enough for a folder name.</summary>
     public const int Length = 32;
@@ -60,7 +62,10 @@ public static class MergeCacheKey
         return Compute(candidate.CanonicalSpec, seed, shardSizeBytes, inputs);
     }
 
-    /// <summary>Per weight file: name, size, header SHA-256 and (local files) modification time.</summary>
+    /// <summary>
+    /// Per weight file: name, size, header SHA-256 and (local files) modification time; per config or
+    /// tokenizer file: name and SHA-256.
+    /// </summary>
     public static async Task<string> FingerprintAsync(string location, ArtifactStores stores, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(stores);
@@ -73,6 +78,11 @@ public static class MergeCacheKey
             var local = Path.IsPathRooted(location) ? Path.Combine(location, file.FileName) : null;
             var modified = local is not null && File.Exists(local) ? File.GetLastWriteTimeUtc(local).Ticks : 0;
             text.Append(CultureInfo.InvariantCulture, $"{file.FileName} {file.Bytes} {file.HeaderSha256} {modified};");
+        }
+
+        foreach (var file in await InputContentHasher.HashSmallFilesAsync(checkpoint, cancellationToken))
+        {
+            text.Append(CultureInfo.InvariantCulture, $"{file.FileName} {file.Sha256};");
         }
 
         return text.ToString();

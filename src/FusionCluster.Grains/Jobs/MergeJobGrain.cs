@@ -135,7 +135,7 @@ public sealed class MergeJobGrain(
                 var models = await ModelCatalog.LoadAsync(spec, request.SpecDirectory, stores, checkpoints, CancellationToken.None);
                 var result = MergePlanner.Plan(spec, models, new PlanOptions { Seed = request.Seed, ShardSizeBytes = request.ShardSizeBytes });
                 output = target;
-                var planned = request.InputHash == InputHashMode.Full ? await InputVersionsAsync(result) : null;
+                var planned = await InputVersionsAsync(result);
                 await target.PrepareAsync(result, CancellationToken.None);
                 return (result, resolved, (IMergeOutput?)target, planned);
             });
@@ -501,7 +501,7 @@ public sealed class MergeJobGrain(
             running.Add(index);
             inFlight[silo.Key] = inFlight.GetValueOrDefault(silo.Key) + 1;
             var batch = batches.TryGetValue(silo, out var existing) ? existing : batches[silo] = [];
-            batch.Add(new UnitDispatch(unit.Attempt, UnitAssignment.For(JobId, plan!, plan!.Units[index], State.OutputLocation!, device)));
+            batch.Add(new UnitDispatch(unit.Attempt, UnitAssignment.For(JobId, plan!, plan!.Units[index], State.OutputLocation!, device, State.PlannedInputVersions)));
             Notify(new JobEvent { JobId = JobId, Kind = JobEventKind.UnitStarted, At = now, State = State.State, Unit = index, Silo = silo.Name });
         }
 
@@ -602,7 +602,10 @@ public sealed class MergeJobGrain(
         }
     }
 
-    /// <summary>Every input's weight file versions as the job's checkpoints hold them when it plans.</summary>
+    /// <summary>
+    /// Every input's weight file versions as the job's checkpoints hold them when it plans. Units read exactly
+    /// these (or fail), so a model replaced mid-job can never mix old and new weights in one output.
+    /// </summary>
     private async Task<Dictionary<string, string[]>> InputVersionsAsync(MergePlan merged)
     {
         var versions = new Dictionary<string, string[]>(StringComparer.Ordinal);

@@ -31,8 +31,8 @@ public sealed class MergeJobState
     [Id(10)] public int Retries { get; set; }
 
     /// <summary>
-    /// With <see cref="InputHashMode.Full"/>: every input's weight file versions when the
-    /// job planned, by location, so that content hashed at the end is known to be what the units read.
+    /// Every input's weight file versions when the job planned, by location: units read exactly these, and
+    /// content hashed at the end (<see cref="InputHashMode.Full"/>) is known to be what the units read.
     /// </summary>
     [Id(11)] public Dictionary<string, string[]>? PlannedInputVersions { get; set; }
 }

@@ -24,6 +24,12 @@ public sealed record AzureBlobStoreOptions
     /// <summary>The largest auxiliary file (tokenizer, config) read into memory.</summary>
     public long MaxAuxiliaryFileBytes { get; init; } = 512L << 20;
 
+    /// <summary>
+    /// How long a checkpoint's "unchanged" answer stands before its blobs are asked again (one HEAD per
+    /// weight blob): long-lived silos notice a replaced model without a request per tensor.
+    /// </summary>
+    public TimeSpan ChangeCheckInterval { get; init; } = TimeSpan.FromSeconds(10);
+
     /// <summary>Checks the values; returns this.</summary>
     public AzureBlobStoreOptions Validate()
     {
@@ -38,6 +44,7 @@ public sealed record AzureBlobStoreOptions
         ArgumentOutOfRangeException.ThrowIfLessThan(StageConcurrency, 1, nameof(StageConcurrency));
         ArgumentOutOfRangeException.ThrowIfLessThan(MetadataConcurrency, 1, nameof(MetadataConcurrency));
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxAuxiliaryFileBytes, 1, nameof(MaxAuxiliaryFileBytes));
+        ArgumentOutOfRangeException.ThrowIfLessThan(ChangeCheckInterval, TimeSpan.Zero, nameof(ChangeCheckInterval));
         return this;
     }
 }

@@ -23,6 +23,8 @@ public sealed class AzureCheckpoint : ICheckpoint
     private readonly AzureBlobStoreOptions options;
     private readonly Dictionary<string, AzureWeightFile> tensorFiles;
     private readonly List<AzureWeightFile> weightFiles;
+    private long lastChangeCheck = Environment.TickCount64;
+    private volatile bool changed;
 
     private AzureCheckpoint(
         BlobContainerClient container,
@@ -46,8 +48,31 @@ public sealed class AzureCheckpoint : ICheckpoint
         WeightFileVersions = files.Select(f => f.Version).ToList();
     }
 
-    /// <summary>Always false: every ranged read is conditioned on the blob version seen at open, so a replaced blob fails loudly instead.</summary>
-    public bool HasChanged() => false;
+    /// <summary>
+    /// Asks the blob service whether any weight blob has another ETag (or is gone), at most once per
+    /// <see cref="AzureBlobStoreOptions.ChangeCheckInterval"/>; a changed answer is final. Reads stay
+    /// conditioned on the ETags seen at open either way, so a blob replaced in between fails loudly.
+    /// </summary>
+    public async ValueTask<bool> HasChangedAsync(CancellationToken cancellationToken)
+    {
+        var now = Environment.TickCount64;
+        if (changed || now - Interlocked.Read(ref lastChangeCheck) < (long)options.ChangeCheckInterval.TotalMilliseconds)
+        {
+            return changed;
+        }
+
+        Interlocked.Exchange(ref lastChangeCheck, now);
+        foreach (var file in weightFiles)
+        {
+            if (!await file.IsCurrentAsync(cancellationToken))
+            {
+                changed = true;
+                break;
+            }
+        }
+
+        return changed;
+    }
 
     public string Location => location.ToString();
 

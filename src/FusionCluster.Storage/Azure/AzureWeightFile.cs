@@ -77,6 +77,25 @@ internal sealed class AzureWeightFile
         return new AzureWeightFile(path, blob, etag, header, info, options);
     }
 
+    /// <summary>True while the blob still has the ETag and length seen at open (one HEAD request).</summary>
+    public async Task<bool> IsCurrentAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            var properties = (await blob.GetPropertiesAsync(cancellationToken: cancellationToken)).Value;
+            // Listings and HEAD answers may quote the same ETag differently.
+            return properties.ETag.ToString().Trim('"') == etag.ToString().Trim('"') && properties.ContentLength == Info.Bytes;
+        }
+        catch (RequestFailedException e) when (AzureErrors.IsNotFound(e))
+        {
+            return false;
+        }
+        catch (Exception e) when (e is RequestFailedException or AggregateException)
+        {
+            throw AzureErrors.Wrap($"{Path}: checking whether it changed", e);
+        }
+    }
+
     /// <summary>Fetches bytes [offset, offset + destination.Length) with parallel ranged GETs.</summary>
     public async Task ReadAsync(long offset, Memory<byte> destination, string? tensorName, CancellationToken cancellationToken)
     {

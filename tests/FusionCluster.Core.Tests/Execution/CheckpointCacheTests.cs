@@ -34,6 +34,22 @@ public sealed class CheckpointCacheTests : IDisposable
         Assert.Equal(await ReadAsync(fresh, cancellation), after);
     }
 
+    [Fact]
+    public async Task A_unit_pinned_to_versions_no_longer_stored_fails_naming_the_checkpoint()
+    {
+        var cancellation = TestContext.Current.CancellationToken;
+        SyntheticCheckpoint.Write(folder, Shape, DType.F32, baseSeed: 1, variant: 0);
+        using var cache = new CheckpointCache(new ArtifactStores([new FolderStore()]));
+        var planned = (await cache.GetAsync(folder, cancellation)).WeightFileVersions.ToList();
+        Assert.Same(await cache.GetAsync(folder, cancellation), await cache.GetAsync(folder, planned, cancellation));
+
+        File.SetLastWriteTimeUtc(Path.Combine(folder, CheckpointFolder.SingleFileName), DateTime.UtcNow.AddMinutes(-5));
+        SyntheticCheckpoint.Write(folder, Shape, DType.F32, baseSeed: 2, variant: 0);
+
+        var error = await Assert.ThrowsAsync<CheckpointException>(() => cache.GetAsync(folder, planned, cancellation));
+        Assert.StartsWith($"{folder}: changed since the job planned it", error.Message, StringComparison.Ordinal);
+    }
+
     public void Dispose() => Directory.Delete(folder, recursive: true);
 
     private static async Task<float[]> ReadAsync(ICheckpoint checkpoint, CancellationToken cancellation)
@@ -42,18 +58,5 @@ public sealed class CheckpointCacheTests : IDisposable
         var values = new float[tensor.ElementCount];
         tensor.Read(0, values);
         return values;
-    }
-
-    /// <summary>Resolves locations to folders; the checkpoints it opens are real files.</summary>
-    private sealed class FolderStore : IArtifactStore
-    {
-        public bool Handles(string location) => true;
-
-        public string Resolve(string location, string baseDirectory, bool mustExist) => location;
-
-        public Task<ICheckpoint> OpenCheckpointAsync(string location, CancellationToken cancellationToken) =>
-            Task.FromResult<ICheckpoint>(CheckpointFolder.Open(location));
-
-        public IMergeOutput OpenOutput(string location, string jobId) => throw new NotSupportedException();
     }
 }

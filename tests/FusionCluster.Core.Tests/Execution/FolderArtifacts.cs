@@ -21,17 +21,4 @@ internal sealed class FolderArtifacts : IDisposable
     }
 
     public void Dispose() => checkpoints.Dispose();
-
-    /// <summary>Resolves references against the spec folder; the checkpoints it opens are real files.</summary>
-    private sealed class FolderStore : IArtifactStore
-    {
-        public bool Handles(string location) => true;
-
-        public string Resolve(string location, string baseDirectory, bool mustExist) => Path.GetFullPath(location, baseDirectory);
-
-        public Task<ICheckpoint> OpenCheckpointAsync(string location, CancellationToken cancellationToken) =>
-            Task.FromResult<ICheckpoint>(CheckpointFolder.Open(location));
-
-        public IMergeOutput OpenOutput(string location, string jobId) => throw new NotSupportedException();
-    }
 }

@@ -94,6 +94,16 @@ public sealed class JobDetailTests : DashboardTestContext
     }
 
     [Fact]
+    public void RunningJob_SaysWhichDeviceComputesIt()
+    {
+        Cluster.Statuses[JobId] = Samples.Running(JobId, 10, done: 4, running: 2) with { Device = "cuda" };
+
+        var page = RenderJob();
+
+        Assert.Equal("on cuda", page.Find("#job-device").TextContent);
+    }
+
+    [Fact]
     public void UnitEvents_RecolourTheGridLive()
     {
         Cluster.Statuses[JobId] = Samples.Running(JobId, 10);
