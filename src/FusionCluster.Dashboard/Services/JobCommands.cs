@@ -66,6 +66,8 @@ public sealed class JobCommands(
         ShardSizeBytes = submission.ShardSizeBytes,
         Overwrite = submission.Overwrite,
         MaxParallelUnits = submission.MaxParallelUnits,
+        InputHash = submission.InputHash,
+        Device = submission.Device,
         SubmittedBy = user,
     };
 

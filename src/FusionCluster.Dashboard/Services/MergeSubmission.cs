@@ -1,3 +1,5 @@
+using FusionCluster.Grains.Abstractions;
+
 namespace FusionCluster.Dashboard.Services;
 
 /// <summary>What the New merge page submits; the user comes from the circuit, never from the form.</summary>
@@ -20,4 +22,9 @@ public sealed record MergeSubmission
     public bool Overwrite { get; init; }
 
     public int MaxParallelUnits { get; init; }
+
+    public InputHashMode InputHash { get; init; } = InputHashMode.Header;
+
+    /// <summary>auto, cpu or cuda, as <c>fusion submit --device</c>.</summary>
+    public string Device { get; init; } = "auto";
 }

@@ -89,6 +89,39 @@ public sealed class NewMergeTests : DashboardTestContext
     }
 
     [Fact]
+    public void Submit_CarriesTheChosenDeviceAndInputHash()
+    {
+        var page = Render<NewMerge>();
+        page.Find("#spec-editor").Input(ValidSpec);
+        page.Find(".input-hash-field input").Change(true);
+        page.FindAll(".device-field label.mud-radio").Single(l => l.TextContent.Trim().StartsWith("cuda", StringComparison.Ordinal)).QuerySelector("input")!.Click();
+
+        page.Find("#preview-plan").Click();
+        page.WaitForAssertion(() => Assert.False(page.Find("#submit-merge").HasAttribute("disabled")));
+        page.Find("#submit-merge").Click();
+
+        page.WaitForAssertion(() => Assert.Single(Cluster.Started));
+        var (_, request) = Cluster.Started.Single();
+        Assert.Equal(InputHashMode.Full, request.InputHash);
+        Assert.Equal("cuda", request.Device);
+    }
+
+    [Fact]
+    public void Submit_ByDefault_LetsTheClusterPickTheDeviceAndHashesHeadersOnly()
+    {
+        var page = Render<NewMerge>();
+        page.Find("#spec-editor").Input(ValidSpec);
+        page.Find("#preview-plan").Click();
+        page.WaitForAssertion(() => Assert.False(page.Find("#submit-merge").HasAttribute("disabled")));
+        page.Find("#submit-merge").Click();
+
+        page.WaitForAssertion(() => Assert.Single(Cluster.Started));
+        var (_, request) = Cluster.Started.Single();
+        Assert.Equal(InputHashMode.Header, request.InputHash);
+        Assert.Equal("auto", request.Device);
+    }
+
+    [Fact]
     public void ChangingTheSpecAfterPreview_NeedsAnotherPreview()
     {
         var page = Render<NewMerge>();

@@ -56,6 +56,10 @@ public sealed partial class NewMerge : IDisposable
 
     private bool Overwrite { get; set; }
 
+    private bool HashInputs { get; set; }
+
+    private string Device { get; set; } = "auto";
+
     private string? ErrorLineText => check.ErrorLine is { } line ? SpecCheck.LineOf(SpecText, line) : null;
 
     private bool CanPreview => check.IsValid && !previewing && !submitting && Output.Trim().Length > 0;
@@ -124,6 +128,8 @@ public sealed partial class NewMerge : IDisposable
             ShardSizeBytes = shardBytes,
             Overwrite = Overwrite,
             MaxParallelUnits = maxUnits,
+            InputHash = HashInputs ? InputHashMode.Full : InputHashMode.Header,
+            Device = Device,
         };
     }
 
