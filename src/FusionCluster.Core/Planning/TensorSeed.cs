@@ -1,4 +1,5 @@
 using System.Text;
+using FusionCluster.Core.Methods.Kernels;
 
 namespace FusionCluster.Core.Planning;
 
@@ -17,10 +18,6 @@ public static class TensorSeed
             hash = (hash ^ b) * 1099511628211UL;
         }
 
-        hash ^= hash >> 30;
-        hash *= 0xbf58476d1ce4e5b9UL;
-        hash ^= hash >> 27;
-        hash *= 0x94d049bb133111ebUL;
-        return hash ^ (hash >> 31);
+        return CounterRng.Mix(hash);
     }
 }

@@ -111,18 +111,7 @@ internal sealed class MergeSpecReader(string sourceName)
 
     private YamlNode LoadRoot(string yaml)
     {
-        var stream = new YamlStream();
-        try
-        {
-            stream.Load(new StringReader(yaml));
-        }
-        catch (YamlException e)
-        {
-            // YamlDotNet wraps some errors (duplicate keys among them) around a more precise inner one.
-            var inner = e.InnerException as YamlException ?? e;
-            throw new SpecException($"{sourceName} line {inner.Start.Line}: malformed YAML: {inner.Message}");
-        }
-
+        var stream = SpecYaml.Load(yaml, sourceName);
         if (stream.Documents.Count == 0)
         {
             throw new SpecException($"{sourceName} line 1: the spec is empty; expected a mapping with merge_method and models: or slices:");

@@ -95,17 +95,7 @@ internal sealed class SweepSpecReader(string sourceName, string directory)
 
     private YamlMappingNode LoadRoot(string yaml)
     {
-        var stream = new YamlStream();
-        try
-        {
-            stream.Load(new StringReader(yaml));
-        }
-        catch (YamlException e)
-        {
-            var inner = e.InnerException as YamlException ?? e;
-            throw new SpecException($"{sourceName} line {inner.Start.Line}: malformed YAML: {inner.Message}");
-        }
-
+        var stream = SpecYaml.Load(yaml, sourceName);
         if (stream.Documents.Count != 1 || IsNull(stream.Documents[0].RootNode))
         {
             throw new SpecException($"{sourceName} line 1: expected one YAML document with template, space, evaluator, objective and out");

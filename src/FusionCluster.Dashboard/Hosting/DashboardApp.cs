@@ -39,6 +39,7 @@ public static class DashboardApp
         builder.Services.AddSingleton<IArtifactBrowser, ArtifactBrowser>();
         builder.Services.AddSingleton<MergeReportReader>();
         builder.Services.AddSingleton<SpecArchive>();
+        builder.Services.AddScoped<OperatorGate>();
         builder.Services.AddScoped<JobCommands>();
         builder.Services.AddSingleton<IFusionSweeps, OrleansFusionSweeps>();
         builder.Services.AddScoped<SweepCommands>();

@@ -1,7 +1,4 @@
-using System.Security.Claims;
-using FusionCluster.Dashboard.Security;
 using FusionCluster.Grains.Abstractions;
-using Microsoft.AspNetCore.Components.Authorization;
 
 namespace FusionCluster.Dashboard.Services;
 
@@ -14,14 +11,14 @@ public sealed class JobCommands(
     IFusionCluster cluster,
     IClusterMonitor monitor,
     SpecArchive specs,
-    AuthenticationStateProvider authentication,
+    OperatorGate gate,
     TimeProvider time,
     ILogger<JobCommands> logger)
 {
     /// <summary>Plans without running (reads only headers); for operators, like the New merge page it serves.</summary>
     public async Task<PlanPreview> PreviewAsync(MergeSubmission submission, CancellationToken cancellationToken)
     {
-        await RequireOperatorAsync("preview merges");
+        await gate.RequireOperatorAsync("preview merges");
         return await cluster.PreviewAsync(ToRequest(submission, ""), cancellationToken);
     }
 
@@ -29,7 +26,7 @@ public sealed class JobCommands(
     /// <exception cref="OperatorRequiredException">The user is not an operator; nothing was sent.</exception>
     public async Task<(string JobId, JobStatus Status)> SubmitAsync(MergeSubmission submission, CancellationToken cancellationToken)
     {
-        var user = await RequireOperatorAsync("submit merges");
+        var user = await gate.RequireOperatorAsync("submit merges");
         var jobId = JobIds.New(time);
         logger.LogInformation("User {User} submits job {Job} ({Spec}) to {Output}", user.Identity!.Name, jobId, submission.SpecName, submission.Output);
         specs.Remember(jobId, submission.SpecText);
@@ -41,20 +38,15 @@ public sealed class JobCommands(
     /// <exception cref="OperatorRequiredException">The user is not an operator; nothing was sent.</exception>
     public async Task CancelAsync(string jobId, CancellationToken cancellationToken)
     {
-        var user = await RequireOperatorAsync("cancel merges");
+        var user = await gate.RequireOperatorAsync("cancel merges");
         logger.LogInformation("User {User} cancels job {Job}", user.Identity!.Name, jobId);
         await cluster.CancelAsync(jobId, cancellationToken);
         _ = RefreshQuietly();
     }
 
     /// <summary>True when the circuit's user is an operator (for showing operator controls).</summary>
-    public async Task<bool> IsOperatorAsync()
-    {
-        var state = await authentication.GetAuthenticationStateAsync();
-        return IsOperator(state.User);
-    }
+    public Task<bool> IsOperatorAsync() => gate.IsOperatorAsync();
 
-    private static bool IsOperator(ClaimsPrincipal user) => user.Identity?.IsAuthenticated == true && user.IsInRole(DashboardRoles.Operator);
 
     private static MergeRequest ToRequest(MergeSubmission submission, string user) => new()
     {
@@ -70,18 +62,6 @@ public sealed class JobCommands(
         Device = submission.Device,
         SubmittedBy = user,
     };
-
-    private async Task<ClaimsPrincipal> RequireOperatorAsync(string action)
-    {
-        var state = await authentication.GetAuthenticationStateAsync();
-        if (!IsOperator(state.User))
-        {
-            logger.LogWarning("Refused: user {User} (not an operator) tried to {Action}", state.User.Identity?.Name ?? "(anonymous)", action);
-            throw new OperatorRequiredException(action);
-        }
-
-        return state.User;
-    }
 
     private async Task RefreshQuietly()
     {

@@ -1,7 +1,4 @@
-using System.Security.Claims;
-using FusionCluster.Dashboard.Security;
 using FusionCluster.Grains.Abstractions.Sweeps;
-using Microsoft.AspNetCore.Components.Authorization;
 
 namespace FusionCluster.Dashboard.Services;
 
@@ -10,12 +7,12 @@ namespace FusionCluster.Dashboard.Services;
 /// circuit's signed-in user on the server for every call, so hiding a button is never the only protection.
 /// Every change is logged with the user's name.
 /// </summary>
-public sealed class SweepCommands(IFusionSweeps sweeps, AuthenticationStateProvider authentication, ILogger<SweepCommands> logger)
+public sealed class SweepCommands(IFusionSweeps sweeps, OperatorGate gate, ILogger<SweepCommands> logger)
 {
     /// <exception cref="OperatorRequiredException">The user is not an operator; nothing was sent.</exception>
     public async Task<SweepRunRequestResult> RunAsync(string sweepId, CancellationToken cancellationToken)
     {
-        var user = await RequireOperatorAsync("run sweeps");
+        var user = await gate.RequireOperatorAsync("run sweeps");
         logger.LogInformation("User {User} asks sweep {Sweep} for a run", user.Identity!.Name, sweepId);
         return await sweeps.RunAsync(sweepId, cancellationToken);
     }
@@ -23,7 +20,7 @@ public sealed class SweepCommands(IFusionSweeps sweeps, AuthenticationStateProvi
     /// <exception cref="OperatorRequiredException">The user is not an operator; nothing was sent.</exception>
     public async Task<SweepStatus> PauseAsync(string sweepId, CancellationToken cancellationToken)
     {
-        var user = await RequireOperatorAsync("pause sweeps");
+        var user = await gate.RequireOperatorAsync("pause sweeps");
         logger.LogInformation("User {User} pauses sweep {Sweep}", user.Identity!.Name, sweepId);
         return await sweeps.PauseAsync(sweepId, cancellationToken);
     }
@@ -31,7 +28,7 @@ public sealed class SweepCommands(IFusionSweeps sweeps, AuthenticationStateProvi
     /// <exception cref="OperatorRequiredException">The user is not an operator; nothing was sent.</exception>
     public async Task<SweepStatus> ResumeAsync(string sweepId, CancellationToken cancellationToken)
     {
-        var user = await RequireOperatorAsync("resume sweeps");
+        var user = await gate.RequireOperatorAsync("resume sweeps");
         logger.LogInformation("User {User} resumes sweep {Sweep}", user.Identity!.Name, sweepId);
         return await sweeps.ResumeAsync(sweepId, cancellationToken);
     }
@@ -39,29 +36,11 @@ public sealed class SweepCommands(IFusionSweeps sweeps, AuthenticationStateProvi
     /// <exception cref="OperatorRequiredException">The user is not an operator; nothing was sent.</exception>
     public async Task<SweepStatus> SetScheduleAsync(string sweepId, string? cron, string? timeZone, bool queueOverlaps, CancellationToken cancellationToken)
     {
-        var user = await RequireOperatorAsync("change sweep schedules");
+        var user = await gate.RequireOperatorAsync("change sweep schedules");
         logger.LogInformation("User {User} sets the schedule of sweep {Sweep} to {Cron} ({Zone})", user.Identity!.Name, sweepId, cron ?? "none", timeZone ?? "UTC");
         return await sweeps.SetScheduleAsync(sweepId, cron, timeZone, queueOverlaps, cancellationToken);
     }
 
     /// <summary>True when the circuit's user is an operator (for showing operator controls).</summary>
-    public async Task<bool> IsOperatorAsync()
-    {
-        var state = await authentication.GetAuthenticationStateAsync();
-        return IsOperator(state.User);
-    }
-
-    private static bool IsOperator(ClaimsPrincipal user) => user.Identity?.IsAuthenticated == true && user.IsInRole(DashboardRoles.Operator);
-
-    private async Task<ClaimsPrincipal> RequireOperatorAsync(string action)
-    {
-        var state = await authentication.GetAuthenticationStateAsync();
-        if (!IsOperator(state.User))
-        {
-            logger.LogWarning("Refused: user {User} (not an operator) tried to {Action}", state.User.Identity?.Name ?? "(anonymous)", action);
-            throw new OperatorRequiredException(action);
-        }
-
-        return state.User;
-    }
+    public Task<bool> IsOperatorAsync() => gate.IsOperatorAsync();
 }

@@ -1,3 +1,5 @@
+using FusionCluster.Core.Methods.Kernels;
+
 namespace FusionCluster.Evaluation.Models;
 
 /// <summary>
@@ -9,13 +11,7 @@ public sealed class DeterministicRandom(ulong seed)
 {
     private ulong state = seed;
 
-    public ulong NextUInt64()
-    {
-        var z = state += 0x9E37_79B9_7F4A_7C15UL;
-        z = (z ^ (z >> 30)) * 0xBF58_476D_1CE4_E5B9UL;
-        z = (z ^ (z >> 27)) * 0x94D0_49BB_1331_11EBUL;
-        return z ^ (z >> 31);
-    }
+    public ulong NextUInt64() => CounterRng.Mix(state += CounterRng.Golden);
 
     /// <summary>Uniform in [0, 1) with 53 random bits.</summary>
     public double NextDouble() => (NextUInt64() >> 11) * (1.0 / (1UL << 53));

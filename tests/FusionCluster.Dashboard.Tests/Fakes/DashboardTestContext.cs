@@ -28,6 +28,7 @@ public abstract class DashboardTestContext : BunitContext
         Services.AddSingleton<TimeProvider>(TimeProvider.System);
         Services.AddSingleton<ILoggerFactory>(NullLoggerFactory.Instance);
         Services.AddSingleton(typeof(ILogger<>), typeof(NullLogger<>));
+        Services.AddScoped<OperatorGate>();
         Services.AddScoped<JobCommands>();
         Services.AddSingleton<IFusionSweeps>(Sweeps);
         Services.AddScoped<SweepCommands>();
