@@ -19,7 +19,11 @@ public sealed class LinearMethod : IMergeMethod
         ParameterDefinition.Global("normalize", 1),
     ];
 
-    public void Merge(MergeTensorContext ctx)
+    public void Merge(MergeTensorContext ctx) =>
+        LinearCombination.Write(ChunkPlan.Flat(ctx), ctx.Models.Select(m => m.Tensor).ToArray(), Weights(ctx), null, ctx.Output);
+
+    /// <summary>Each model's coefficient: its weight, divided by the weights' sum when normalize (every backend uses these).</summary>
+    public double[] Weights(MergeTensorContext ctx)
     {
         MethodParameters.RequireModelCount(ctx, Name, MinModels, MaxModels);
         var weights = ctx.Models.Select(m => MethodParameters.RequiredPerModel(ctx, m, "weight")).ToArray();
@@ -31,6 +35,7 @@ public sealed class LinearMethod : IMergeMethod
                 weights[i] /= total;
             }
         }
-        LinearCombination.Write(ChunkPlan.Flat(ctx), ctx.Models.Select(m => m.Tensor).ToArray(), weights, null, ctx.Output);
+
+        return weights;
     }
 }
