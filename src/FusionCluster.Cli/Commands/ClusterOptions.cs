@@ -1,5 +1,5 @@
 using System.CommandLine;
-using FusionCluster.Cli.Hosting;
+using FusionCluster.Client;
 
 namespace FusionCluster.Cli.Commands;
 
@@ -15,7 +15,7 @@ public sealed class ClusterOptions
     public Option<string> ClusterId { get; } = new("--cluster-id")
     {
         Description = "Orleans cluster id",
-        DefaultValueFactory = _ => Environment.GetEnvironmentVariable("FUSION_CLUSTER_ID") is { Length: > 0 } id ? id : ClusterConnection.DefaultClusterId,
+        DefaultValueFactory = _ => Environment.GetEnvironmentVariable("FUSION_CLUSTER_ID") is { Length: > 0 } id ? id : FusionClusterIdentity.DefaultClusterId,
     };
 
     public void AddTo(Command command)
