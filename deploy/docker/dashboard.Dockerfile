@@ -5,28 +5,22 @@
 #
 #   docker build -f deploy/docker/dashboard.Dockerfile -t fusioncluster/dashboard:dev .
 #
-# Without configuration it starts in embedded mode (a co-hosted single-machine silo). On a cluster it
-# runs with Fusion__Dashboard__Mode=cluster and Fusion__Cluster__Redis=<redis> (the Helm chart sets
-# both). `docker run --rm -it fusioncluster/dashboard hash-password` prints a password hash for
+# It is a client of a cluster: it runs with Fusion__Cluster__Redis=<redis> (the Helm chart sets it) and
+# carries no grains, no Orleans server and no TorchSharp (FusionCluster.Client only).
+# `docker run --rm -it fusioncluster/dashboard hash-password` prints a password hash for
 # Fusion__Dashboard__Users__<name>__PasswordHash.
 #
 # Like silo.Dockerfile: framework-dependent linux-x64 publish, the aspnet runtime image, user "app".
-# It also carries TorchSharp-cpu through FusionCluster.Grains; see silo.Dockerfile about
-# build/TorchSharpNativeFix.targets (a no-op on the default Ubuntu 24.04 tags; keep both stages on
-# the same OS variant).
 
 ARG DOTNET_TAG=10.0
 
 FROM mcr.microsoft.com/dotnet/sdk:${DOTNET_TAG} AS build
-# linux-x64 only: TorchSharp's native libraries (FusionCluster.Evaluation, referenced by the grains)
-# exist for linux-x64 but not linux-arm64. Publishing for one RID also keeps the macOS and Windows
-# natives out of the image.
+# linux-x64, like the silo image; publishing for one RID keeps other platforms' files out.
 ARG RID=linux-x64
 WORKDIR /src
 COPY global.json Directory.Build.props Directory.Build.targets Directory.Packages.props ./
 COPY build/ build/
-# All of src/: the project graph changes (the grains now reference FusionCluster.Evaluation), and a
-# list of projects here would silently fall behind. The NuGet cache mount keeps rebuilds fast.
+# All of src/: a list of projects here would silently fall behind the project graph. The NuGet cache mount keeps rebuilds fast.
 COPY src/ src/
 RUN --mount=type=cache,id=fusioncluster-nuget,target=/root/.nuget/packages \
     dotnet publish src/FusionCluster.Dashboard/FusionCluster.Dashboard.csproj -c Release -r ${RID} --self-contained false -nologo \
