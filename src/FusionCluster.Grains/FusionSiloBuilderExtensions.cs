@@ -1,5 +1,6 @@
 using FusionCluster.Core.Execution;
 using FusionCluster.Core.Methods;
+using FusionCluster.Evaluation.Evaluators;
 using FusionCluster.Grains.Jobs;
 using FusionCluster.Grains.Placement;
 using FusionCluster.Grains.Sweeps;
@@ -35,6 +36,7 @@ public static class FusionSiloBuilderExtensions
         silo.Services.TryAddSingleton(new SweepClock(TimeProvider.System));
         silo.Services.AddSingleton<EvaluationDatasets>();
         silo.Services.AddOptions<SweepOptions>().Bind(silo.Configuration.GetSection("Fusion:Sweeps"));
+        silo.Services.AddOptions<CommandEvaluatorOptions>().Bind(silo.Configuration.GetSection(CommandEvaluatorOptions.Section));
         return silo;
     }
 }

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using FusionCluster.Evaluation.Evaluators;
 using FusionCluster.Grains;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -22,7 +23,8 @@ public sealed class EmbeddedCluster : IAsyncDisposable
     /// <param name="unitSlots">Units run at once (0: one per core).</param>
     /// <param name="cancellationToken">Cancels the start.</param>
     /// <param name="device">What the silo publishes as its device (cuda only once the caller has checked CUDA can run).</param>
-    public static async Task<EmbeddedCluster> StartAsync(int unitSlots, CancellationToken cancellationToken, string device = "cpu")
+    /// <param name="allowCommandEvaluator">Run sweeps' command evaluators (the user asked for it with --allow-command-evaluator).</param>
+    public static async Task<EmbeddedCluster> StartAsync(int unitSlots, CancellationToken cancellationToken, string device = "cpu", bool allowCommandEvaluator = false)
     {
         // No appsettings.json or environment defaults: the dashboard's appsettings.json sits beside fusion.dll,
         // and its logging levels must not turn this process's console chatty.
@@ -30,6 +32,11 @@ public sealed class EmbeddedCluster : IAsyncDisposable
         if (Environment.GetEnvironmentVariable("FUSION_BLOB_CONNECTION") is { Length: > 0 } blobs)
         {
             builder.Configuration["Fusion:Storage:Azure:ConnectionString"] = blobs;
+        }
+
+        if (allowCommandEvaluator)
+        {
+            builder.Configuration[$"{CommandEvaluatorOptions.Section}:Enabled"] = "true";
         }
 
         builder.Logging.ClearProviders();
