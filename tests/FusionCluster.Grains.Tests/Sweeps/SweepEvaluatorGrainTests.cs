@@ -26,7 +26,7 @@ public sealed class SweepEvaluatorGrainTests
         });
         builder.ConfigureClient(client => client.Services.AddFusionSerialization());
         await using var cluster = builder.Build();
-        await cluster.DeployAsync();
+        await cluster.DeployAsync(TestContext.Current.CancellationToken);
         try
         {
             var silo = cluster.Silos[0];
