@@ -1,6 +1,7 @@
 using FusionCluster.Client;
 using FusionCluster.Core.Execution;
 using FusionCluster.Core.Methods;
+using FusionCluster.Evaluation.Evaluators;
 using FusionCluster.Grains.Jobs;
 using FusionCluster.Grains.Placement;
 using FusionCluster.Grains.Sweeps;
@@ -36,6 +37,7 @@ public static class FusionSiloBuilderExtensions
         silo.Services.TryAddSingleton(new SweepClock(TimeProvider.System));
         silo.Services.AddSingleton<EvaluationDatasets>();
         silo.Services.AddOptions<SweepOptions>().Bind(silo.Configuration.GetSection("Fusion:Sweeps"));
+        silo.Services.AddOptions<CommandEvaluatorOptions>().Bind(silo.Configuration.GetSection(CommandEvaluatorOptions.Section));
         return silo;
     }
 }

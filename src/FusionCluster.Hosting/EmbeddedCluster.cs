@@ -1,5 +1,6 @@
 using FusionCluster.Client;
 using FusionCluster.Core.Methods;
+using FusionCluster.Evaluation.Evaluators;
 using FusionCluster.Grains;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -33,7 +34,8 @@ public sealed class EmbeddedCluster : IAsyncDisposable
     /// <param name="cancellationToken">Cancels the start.</param>
     /// <param name="device">What the silo publishes as its device (cuda only once the caller has checked CUDA can run).</param>
     /// <param name="settings">Configuration for the silo (Fusion:Storage:..., Fusion:Jobs:...), on top of $FUSION_BLOB_CONNECTION.</param>
-    public static async Task<EmbeddedCluster> StartAsync(int unitSlots, CancellationToken cancellationToken, string device = MergeDevices.Cpu, IReadOnlyDictionary<string, string?>? settings = null)
+    /// <param name="allowCommandEvaluator">Run sweeps' command evaluators (the user asked for it with --allow-command-evaluator).</param>
+    public static async Task<EmbeddedCluster> StartAsync(int unitSlots, CancellationToken cancellationToken, string device = MergeDevices.Cpu, IReadOnlyDictionary<string, string?>? settings = null, bool allowCommandEvaluator = false)
     {
         // No appsettings.json or environment defaults: the dashboard's appsettings.json sits beside fusion.dll,
         // and its logging levels must not turn this process's console chatty.
@@ -46,6 +48,11 @@ public sealed class EmbeddedCluster : IAsyncDisposable
         if (settings is not null)
         {
             builder.Configuration.AddInMemoryCollection(settings);
+        }
+
+        if (allowCommandEvaluator)
+        {
+            builder.Configuration[$"{CommandEvaluatorOptions.Section}:Enabled"] = "true";
         }
 
         builder.Logging.ClearProviders();

@@ -1,3 +1,5 @@
+using FusionCluster.Evaluation.Evaluators;
+
 namespace FusionCluster.Silo;
 
 /// <summary>
@@ -20,6 +22,9 @@ public static class SiloCommandLine
     public const string ShutdownTimeout = "Fusion:Silo:ShutdownTimeoutSeconds";
     public const string BlobConnection = "Fusion:Storage:Azure:ConnectionString";
 
+    /// <summary>Whether sweeps' command evaluators run here (off by default; the flag --allow-command-evaluator).</summary>
+    public const string AllowCommandEvaluator = CommandEvaluatorOptions.Section + ":Enabled";
+
     /// <summary>Local folders the storage layer may read and write: an array (LocalRoots:0, :1, ...).</summary>
     public const string LocalRoots = "Fusion:Storage:LocalRoots";
 
@@ -39,6 +44,8 @@ public static class SiloCommandLine
           --blob-connection <conn>   Azure Blob Storage connection string (env FUSION_BLOB_CONNECTION)
           --data-root <dir>          local folder for models and results; repeat or comma-separate for several
           --shutdown-timeout <s>     seconds a graceful stop may take (default 30)
+          --allow-command-evaluator  run the shell commands of sweeps' command evaluators here (off by default:
+                                     anyone who may create sweeps could run any command as this silo's user)
           --<Section:Key> <value>    any other configuration key, for example --Fusion:Silo:Membership:ProbeTimeout 00:00:02
 
         Prints "fusion-silo ready name=... role=... silo-port=... gateway-port=... slots=... device=..." once started.
@@ -104,6 +111,14 @@ public static class SiloCommandLine
             var equals = argument.IndexOf('=', StringComparison.Ordinal);
             var name = equals < 0 ? argument : argument[..equals];
             string value;
+            if (name == CommandEvaluatorOptions.Switch)
+            {
+                // A flag: no value follows (--allow-command-evaluator=false turns it off explicitly).
+                result.Add($"--{AllowCommandEvaluator}");
+                result.Add(equals >= 0 ? argument[(equals + 1)..] : "true");
+                continue;
+            }
+
             if (equals >= 0)
             {
                 value = argument[(equals + 1)..];

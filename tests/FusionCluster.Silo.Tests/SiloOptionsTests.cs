@@ -12,6 +12,8 @@ public sealed class SiloOptionsTests
     [InlineData("--slots 4", "unknown option --slots")]
     [InlineData("--unit-slots 0", "--unit-slots '0'")]
     [InlineData("--silo-port 70000", "--silo-port '70000'")]
+    // A flag without a value: the next option is read as an option, not as its value.
+    [InlineData("--allow-command-evaluator --role gpu", "--role 'gpu'")]
     public async Task Bad_options_exit_2_with_one_line(string options, string expected)
     {
         var error = await RunExpectingFailureAsync(["--redis", "127.0.0.1:1", .. options.Split(' ')]);

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Diagnostics;
 using System.Runtime.InteropServices;
 using System.Security.Cryptography;
+using FusionCluster.Evaluation.Evaluators;
 using FusionCluster.Hosting;
 
 namespace FusionCluster.Cli.Commands;
@@ -25,9 +26,10 @@ public static class DashboardCommand
         var urls = new Option<string>("--urls") { Description = "where to listen", DefaultValueFactory = _ => "http://127.0.0.1:5080" };
         var models = new Option<DirectoryInfo?>("--models") { Description = "folder that relative model paths of submitted specs start from (default: the current folder)" };
         var output = new Option<string?>("--output") { Description = "output location the New merge page proposes (a folder or az://container/prefix)" };
+        var allowCommand = new Option<bool>(CommandEvaluatorOptions.Switch) { Description = "embedded: let sweeps run their command evaluator on this machine (off by default; a cluster's silos decide for themselves)" };
         var command = new Command("dashboard", "Serve the web dashboard (watch the cluster, submit and cancel merges) on this machine")
         {
-            urls, models, output, HashPassword(),
+            urls, models, output, allowCommand, HashPassword(),
         };
         cluster.AddTo(command);
         command.SetAction(async (parse, cancellationToken) =>
@@ -43,7 +45,7 @@ public static class DashboardCommand
                 ["Fusion__Dashboard__SpecDirectory"] = parse.GetValue(models)?.FullName ?? Directory.GetCurrentDirectory(),
             };
             await using var embedded = string.IsNullOrWhiteSpace(redis)
-                ? await EmbeddedCluster.StartAsync(unitSlots: 0, cancellationToken, settings: FusionSettingsFromEnvironment())
+                ? await EmbeddedCluster.StartAsync(unitSlots: 0, cancellationToken, settings: FusionSettingsFromEnvironment(), allowCommandEvaluator: parse.GetValue(allowCommand))
                 : null;
             if (embedded is not null)
             {

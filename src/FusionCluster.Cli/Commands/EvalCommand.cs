@@ -63,7 +63,8 @@ public static class EvalCommand
                         throw new FormatException($"--timeout {seconds}: expected a positive number of seconds");
                     }
 
-                    evaluators.Add(new ExternalCommandEvaluator(commandLine, TimeSpan.FromSeconds(seconds)));
+                    // The user's own command on their own machine: it gets their environment, as in their shell.
+                    evaluators.Add(new ExternalCommandEvaluator(commandLine, TimeSpan.FromSeconds(seconds), inheritEnvironment: true));
                 }
             }
             catch (Exception e) when (e is FormatException or ArgumentException or DatasetFormatException)

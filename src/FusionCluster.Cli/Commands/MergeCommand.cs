@@ -48,12 +48,18 @@ public static class MergeCommand
                 return Fail($"--out-shard-size: {e.Message}");
             }
 
+            var outputLocation = OutputLocation.FromCommandLine(parse.GetValue(output)!);
+            if (File.Exists(outputLocation))
+            {
+                return Fail($"--out {outputLocation}: is a file; the output is a folder (new, or one to --overwrite) or az://container/prefix");
+            }
+
             var request = new MergeRequest
             {
                 SpecText = await File.ReadAllTextAsync(specFile.FullName, cancellationToken),
                 SpecDirectory = specFile.DirectoryName!,
                 SpecName = specFile.Name,
-                Output = OutputLocation.FromCommandLine(parse.GetValue(output)!),
+                Output = outputLocation,
                 Seed = parse.GetValue(seed),
                 ShardSizeBytes = shardBytes,
                 Overwrite = parse.GetValue(overwrite),

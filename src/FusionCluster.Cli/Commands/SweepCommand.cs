@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json;
 using FusionCluster.Core.Specs;
 using FusionCluster.Core.Sweeps;
+using FusionCluster.Evaluation.Evaluators;
 using FusionCluster.Grains.Abstractions.Sweeps;
 
 namespace FusionCluster.Cli.Commands;
@@ -89,14 +90,15 @@ public static class SweepCommand
         var wait = new Option<bool>("--wait", "-w") { Description = "with a cluster: wait for the run to end and print its leaderboard" };
         var parallel = new Option<int>("--parallel") { Description = "embedded: merge units and evaluations run at once (default: one per core)" };
         var json = new Option<bool>("--json") { Description = "print the finished run as JSON" };
-        var command = new Command("run", "Run a sweep now: on the cluster (by id), or here from sweep.yaml when no cluster is given") { target, wait, parallel, json };
+        var allowCommand = new Option<bool>(CommandEvaluatorOptions.Switch) { Description = "embedded: run the sweep's command evaluator here (off by default; a cluster's silos decide for themselves)" };
+        var command = new Command("run", "Run a sweep now: on the cluster (by id), or here from sweep.yaml when no cluster is given") { target, wait, parallel, json, allowCommand };
         cluster.AddTo(command);
         command.SetAction(async (parse, cancellationToken) =>
         {
             var argument = parse.GetValue(target)!;
             if (string.IsNullOrWhiteSpace(parse.GetValue(cluster.Redis)))
             {
-                return await RunEmbeddedAsync(argument, parse.GetValue(parallel), parse.GetValue(json), cancellationToken);
+                return await RunEmbeddedAsync(argument, parse.GetValue(parallel), parse.GetValue(json), parse.GetValue(allowCommand), cancellationToken);
             }
 
             try
@@ -139,7 +141,7 @@ public static class SweepCommand
         return command;
     }
 
-    private static async Task<int> RunEmbeddedAsync(string file, int parallel, bool json, CancellationToken cancellationToken)
+    private static async Task<int> RunEmbeddedAsync(string file, int parallel, bool json, bool allowCommand, CancellationToken cancellationToken)
     {
         if (!File.Exists(file))
         {
@@ -159,7 +161,7 @@ public static class SweepCommand
         System.Console.Error.WriteLine($"sweep {spec.Name}: {spec.Points.Count} merges, {spec.MaxConcurrent} at once, on an embedded silo; output {spec.Output}");
         try
         {
-            await using var runner = await SweepEmbeddedRunner.StartAsync(parallel, CancellationToken.None);
+            await using var runner = await SweepEmbeddedRunner.StartAsync(parallel, allowCommand, CancellationToken.None);
             var run = await runner.RunAsync(file, IdFromName(spec.Name), candidate => System.Console.Error.WriteLine(
                 candidate.State == CandidateState.Done
                     ? string.Create(CultureInfo.InvariantCulture, $"  {spec.Objective.Metric} {candidate.Objective:0.######}{(candidate.Cached ? " (cached)" : "")}  {candidate.Label}")

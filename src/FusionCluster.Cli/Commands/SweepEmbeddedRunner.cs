@@ -19,9 +19,10 @@ public sealed class SweepEmbeddedRunner : IAsyncDisposable
     public IClusterClient Client => cluster.Client;
 
     /// <param name="unitSlots">Units (and evaluations) run at once (0: one per core).</param>
+    /// <param name="allowCommandEvaluator">Run the sweep's command evaluator (off unless the user enabled it).</param>
     /// <param name="cancellationToken">Cancels the start.</param>
-    public static async Task<SweepEmbeddedRunner> StartAsync(int unitSlots, CancellationToken cancellationToken) =>
-        new(await EmbeddedCluster.StartAsync(unitSlots, cancellationToken));
+    public static async Task<SweepEmbeddedRunner> StartAsync(int unitSlots, bool allowCommandEvaluator, CancellationToken cancellationToken) =>
+        new(await EmbeddedCluster.StartAsync(unitSlots, cancellationToken, allowCommandEvaluator: allowCommandEvaluator));
 
     /// <summary>
     /// Creates the sweep (once; a sweep already created with the same text is reused), runs it once and

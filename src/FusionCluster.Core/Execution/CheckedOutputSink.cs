@@ -23,7 +23,7 @@ public sealed class CheckedOutputSink(TensorSink inner, string tensorName, DType
             {
                 if (!float.IsFinite(values[i]))
                 {
-                    throw new MergeMethodException($"tensor '{tensorName}': element {start + i} of the result is {values[i]} (check the inputs and parameters)");
+                    throw new NonFiniteResultException($"tensor '{tensorName}': element {start + i} of the result is {values[i]} (check the inputs and parameters)");
                 }
             }
         }

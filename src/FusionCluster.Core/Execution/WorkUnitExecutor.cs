@@ -3,6 +3,7 @@ using System.Diagnostics;
 using FusionCluster.Core.Methods;
 using FusionCluster.Core.Planning;
 using FusionCluster.Core.Storage;
+using FusionCluster.Core.Tensors;
 
 namespace FusionCluster.Core.Execution;
 
@@ -48,11 +49,30 @@ public sealed class WorkUnitExecutor(ArtifactStores stores, CheckpointCache chec
         return new UnitResult(unit.Index, unit.InputBytes, unit.OutputBytes, stopwatch.Elapsed.TotalSeconds, warnings);
     }
 
+    // Methods that run chunks in parallel throw it inside an AggregateException.
+    private static bool IsNonFiniteResult(Exception e) =>
+        e is NonFiniteResultException || (e is AggregateException all && all.Flatten().InnerExceptions.Any(inner => inner is NonFiniteResultException));
+
+    private static string DescribeNonFinite(IEnumerable<(string Model, NonFiniteCountingSource Source)> counted) =>
+        string.Join(", ", counted.Where(c => c.Source.NonFinite > 0).Select(c => $"model '{c.Model}' has {c.Source.NonFinite}"));
+
     private async Task CopyAsync(UnitAssignment assignment, TensorPlan tensor, TensorWriter writer, CancellationToken cancellationToken)
     {
         var input = tensor.Inputs[0];
         var checkpoint = await checkpoints.GetAsync(assignment.ModelPaths[input.Model], assignment.PlannedVersions(assignment.ModelPaths[input.Model]), cancellationToken);
         using var source = await checkpoint.OpenTensorAsync(input.Tensor, cancellationToken);
+        if (source.DType.IsFloatingPoint())
+        {
+            // A copy carries every value into the output as it is, NaN and infinity too: refused like a
+            // merge result would be, naming the model.
+            var counter = new NonFiniteCountingSource(source);
+            counter.CountRest();
+            if (counter.NonFinite > 0)
+            {
+                throw new MergeMethodException($"tensor '{tensor.Name}': model '{input.Model}' has {counter.NonFinite} non-finite values (NaN or infinity), and copying it would carry them into the output");
+            }
+        }
+
         var buffer = ArrayPool<byte>.Shared.Rent((int)Math.Min(CopyChunkBytes, Math.Max(1, tensor.ByteLength)));
         try
         {
@@ -115,11 +135,20 @@ public sealed class WorkUnitExecutor(ArtifactStores stores, CheckpointCache chec
                     : view;
             }
 
-            var baseSource = tensor.Base is null ? null : await OpenAsync(tensor.Base);
+            // Every input is counted for NaN and infinity as the method reads it, for the report.
+            var counted = new List<(string Model, NonFiniteCountingSource Source)>();
+            async Task<TensorSource> OpenCountedAsync(TensorInput input)
+            {
+                var source = new NonFiniteCountingSource(await OpenAsync(input));
+                counted.Add((input.Model, source));
+                return source;
+            }
+
+            var baseSource = tensor.Base is null ? null : await OpenCountedAsync(tensor.Base);
             var models = new List<ModelTensor>();
             foreach (var input in tensor.Inputs)
             {
-                models.Add(new ModelTensor(input.Model, await OpenAsync(input), input.Parameters));
+                models.Add(new ModelTensor(input.Model, await OpenCountedAsync(input), input.Parameters));
             }
 
             var method = methods.Resolve(assignment.Method, assignment.Device);
@@ -127,8 +156,10 @@ public sealed class WorkUnitExecutor(ArtifactStores stores, CheckpointCache chec
                 writer.Sink,
                 tensor.Name,
                 tensor.ComputeDType != tensor.OutputDType && Precision.IsNarrowerThanFloat32(tensor.ComputeDType) ? tensor.ComputeDType : null);
-            method.Merge(new MergeTensorContext
+            try
             {
+                method.Merge(new MergeTensorContext
+                {
                 TensorName = tensor.Name,
                 Shape = tensor.Shape,
                 IsEmbedding = tensor.IsEmbedding,
@@ -139,7 +170,24 @@ public sealed class WorkUnitExecutor(ArtifactStores stores, CheckpointCache chec
                 Seed = tensor.Seed,
                 Output = sink,
                 Warn = message => { lock (warnings) { warnings.Add($"{tensor.Name}: {message}"); } },
-            });
+                });
+            }
+            catch (Exception e) when (IsNonFiniteResult(e) && counted.Any(c => c.Source.NonFinite > 0))
+            {
+                // The inputs' NaN or infinity reached the output: say whose, and how many (all of each input counted).
+                counted.ForEach(c => c.Source.CountRest());
+                throw new MergeMethodException(
+                    $"tensor '{tensor.Name}': merge_method '{assignment.Method}' carries non-finite input values (NaN or infinity) into the output: {DescribeNonFinite(counted)}");
+            }
+
+            foreach (var (model, source) in counted.Where(c => c.Source.NonFinite > 0))
+            {
+                lock (warnings)
+                {
+                    warnings.Add($"{tensor.Name}: model '{model}' has {source.NonFinite} non-finite values (NaN or infinity) in the elements merge_method '{assignment.Method}' read; none reached the output");
+                }
+            }
+
             if (sink.Written != tensor.ElementCount)
             {
                 throw new MergeMethodException($"tensor '{tensor.Name}': merge_method '{assignment.Method}' wrote {sink.Written} of {tensor.ElementCount} elements");

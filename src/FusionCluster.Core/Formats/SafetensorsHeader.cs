@@ -116,6 +116,13 @@ public sealed class SafetensorsHeader
             throw new SafetensorsFormatException(path, null, $"header length {headerLength} runs past the end of the {fileLength}-byte file (truncated file)");
         }
 
+        // JSON readers turn invalid UTF-8 inside a name into an InvalidOperationException (or, elsewhere,
+        // into replacement characters): either would lose the file's name or change a tensor's.
+        if (FirstInvalidUtf8(json.Span) is { } offset)
+        {
+            throw new SafetensorsFormatException(path, null, $"header is not valid UTF-8 (byte {offset} of the header): tensor names and metadata must be UTF-8 text");
+        }
+
         JsonDocument document;
         try
         {
@@ -161,6 +168,28 @@ public sealed class SafetensorsHeader
                 .ToList();
             return new SafetensorsHeader(path, headerLength, fileLength, metadata, ordered);
         }
+    }
+
+    /// <summary>The offset of the first byte that does not start a valid UTF-8 sequence, or null when all is valid.</summary>
+    private static int? FirstInvalidUtf8(ReadOnlySpan<byte> bytes)
+    {
+        if (System.Text.Unicode.Utf8.IsValid(bytes))
+        {
+            return null;
+        }
+
+        var offset = 0;
+        while (offset < bytes.Length)
+        {
+            if (System.Text.Rune.DecodeFromUtf8(bytes[offset..], out _, out var consumed) != System.Buffers.OperationStatus.Done)
+            {
+                return offset;
+            }
+
+            offset += consumed;
+        }
+
+        return offset;
     }
 
     private static Dictionary<string, string> ParseMetadata(JsonElement value, string path)

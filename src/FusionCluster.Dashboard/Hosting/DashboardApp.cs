@@ -4,6 +4,7 @@ using FusionCluster.Dashboard.Components;
 using FusionCluster.Dashboard.Security;
 using FusionCluster.Dashboard.Services;
 using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.Components.Authorization;
 using MudBlazor.Services;
 
 namespace FusionCluster.Dashboard.Hosting;
@@ -79,6 +80,11 @@ public static class DashboardApp
     private static void AddSecurity(IServiceCollection services)
     {
         services.AddSingleton(sp => DashboardUserStore.FromConfiguration(sp.GetRequiredService<IConfiguration>()));
+        services.AddHostedService<DashboardUserReloader>();
+        services.AddSingleton(_ => new DashboardSessions(TimeProvider.System));
+        services.AddSingleton(_ => new LoginThrottle(TimeProvider.System));
+        services.AddSingleton<DashboardPrincipalValidator>();
+        services.AddSingleton<DashboardCookieEvents>();
         services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationScheme)
             .AddCookie(cookie =>
             {
@@ -91,6 +97,9 @@ public static class DashboardApp
                 cookie.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
                 cookie.ExpireTimeSpan = TimeSpan.FromHours(8);
                 cookie.SlidingExpiration = true;
+
+                // Every request's cookie is checked against the current users and this run's sessions.
+                cookie.EventsType = typeof(DashboardCookieEvents);
             });
 
         // Every endpoint needs a signed-in viewer or operator unless it says otherwise (health, login, static files).
@@ -102,6 +111,7 @@ public static class DashboardApp
                 .RequireRole(DashboardRoles.Viewer, DashboardRoles.Operator)
                 .Build());
         services.AddCascadingAuthenticationState();
+        services.AddScoped<AuthenticationStateProvider, RevalidatingDashboardAuthenticationStateProvider>();
 
         // Ten sign-in attempts a minute per client address slow password guessing to a crawl.
         services.AddRateLimiter(limiter =>

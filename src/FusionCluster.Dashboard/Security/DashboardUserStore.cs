@@ -1,11 +1,15 @@
 using System.Security.Claims;
+using System.Security.Cryptography;
+using System.Text;
 using Microsoft.AspNetCore.Authentication.Cookies;
 
 namespace FusionCluster.Dashboard.Security;
 
 /// <summary>
 /// The users of Fusion:Dashboard:Users:&lt;name&gt; (PasswordHash, Role), checked once at start: a malformed
-/// entry stops the dashboard with a message naming the user, never quoting the hash.
+/// entry stops the dashboard with a message naming the user, never quoting the hash. The set can be
+/// replaced while the dashboard runs (<see cref="Replace"/>, on a configuration reload): sign-in cookies are
+/// checked against the current set on every request, so a removed or demoted user is signed out.
 /// </summary>
 public sealed class DashboardUserStore
 {
@@ -15,11 +19,45 @@ public sealed class DashboardUserStore
     // name exists (no user enumeration by timing).
     private static readonly Lazy<string> DecoyHash = new(() => PasswordHash.Create(Guid.NewGuid().ToString("N")));
 
-    private readonly Dictionary<string, DashboardUser> users;
+    // Replaced whole, never changed in place: readers on other threads see the old set or the new one.
+    private volatile Dictionary<string, DashboardUser> users;
 
     public DashboardUserStore(IEnumerable<DashboardUser> users)
     {
-        this.users = new Dictionary<string, DashboardUser>(StringComparer.Ordinal);
+        this.users = Validate(users);
+    }
+
+    public int Count => users.Count;
+
+    /// <summary>Replaces the users (a configuration reload); cookies of users no longer matching stop working.</summary>
+    /// <exception cref="InvalidOperationException">An entry is malformed; the set is then unchanged.</exception>
+    public void Replace(IEnumerable<DashboardUser> replacement) => users = Validate(replacement);
+
+    /// <summary>Empties the set: nobody can sign in and every cookie stops working (a reload that could not be read).</summary>
+    public void Clear() => users = new Dictionary<string, DashboardUser>(StringComparer.Ordinal);
+
+    /// <summary>The configured user of this name, if any.</summary>
+    public DashboardUser? Find(string? name) => name is not null && users.TryGetValue(name, out var user) ? user : null;
+
+    /// <summary>
+    /// A digest of everything that decides what a user may do: name, role and password hash. Stored in the
+    /// cookie at sign-in and compared on every request, so demoting a user or changing their password ends
+    /// their sessions. It is a one-way digest (SHA-256) of a hash already stored in configuration.
+    /// </summary>
+    public static string StampOf(DashboardUser user) =>
+        Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes($"{user.Name}\n{user.Role}\n{user.PasswordHash}")));
+
+    public static IReadOnlyList<DashboardUser> ReadUsers(IConfiguration configuration) =>
+        configuration.GetSection(Section).GetChildren().Select(entry => new DashboardUser(
+            entry.Key,
+            entry["Role"]?.Trim().ToLowerInvariant() ?? "",
+            entry["PasswordHash"] ?? "")).ToList();
+
+    public static DashboardUserStore FromConfiguration(IConfiguration configuration) => new(ReadUsers(configuration));
+
+    private static Dictionary<string, DashboardUser> Validate(IEnumerable<DashboardUser> users)
+    {
+        var result = new Dictionary<string, DashboardUser>(StringComparer.Ordinal);
         foreach (var user in users)
         {
             if (string.IsNullOrWhiteSpace(user.Name) || user.Name.Length > 64 || user.Name.Any(char.IsControl))
@@ -37,22 +75,16 @@ public sealed class DashboardUserStore
                 throw new InvalidOperationException($"{Section}:{user.Name}:PasswordHash is not a valid hash: {reason}");
             }
 
-            this.users[user.Name] = user;
+            result[user.Name] = user;
         }
+
+        return result;
     }
-
-    public int Count => users.Count;
-
-    public static DashboardUserStore FromConfiguration(IConfiguration configuration) =>
-        new(configuration.GetSection(Section).GetChildren().Select(entry => new DashboardUser(
-            entry.Key,
-            entry["Role"]?.Trim().ToLowerInvariant() ?? "",
-            entry["PasswordHash"] ?? "")));
 
     /// <summary>The signed-in identity for a name and password, or null when they do not match.</summary>
     public ClaimsPrincipal? Authenticate(string? name, string? password)
     {
-        if (string.IsNullOrEmpty(name) || string.IsNullOrEmpty(password) || !users.TryGetValue(name, out var user))
+        if (string.IsNullOrEmpty(name) || string.IsNullOrEmpty(password) || Find(name) is not { } user)
         {
             PasswordHash.Verify(password ?? "", DecoyHash.Value);
             return null;
@@ -64,7 +96,7 @@ public sealed class DashboardUserStore
         }
 
         var identity = new ClaimsIdentity(
-            [new Claim(ClaimTypes.Name, user.Name), new Claim(ClaimTypes.Role, user.Role)],
+            [new Claim(ClaimTypes.Name, user.Name), new Claim(ClaimTypes.Role, user.Role), new Claim(DashboardClaims.Stamp, StampOf(user))],
             CookieAuthenticationDefaults.AuthenticationScheme,
             ClaimTypes.Name,
             ClaimTypes.Role);

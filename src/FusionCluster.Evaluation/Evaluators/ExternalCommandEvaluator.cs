@@ -10,24 +10,57 @@ namespace FusionCluster.Evaluation.Evaluators;
 /// placeholder, the quoted path is appended as its last argument). The last non-empty line of its stdout
 /// must be a JSON object whose values are numbers, e.g. <c>{"accuracy": 0.91, "loss": 0.3}</c>; earlier
 /// lines are free for logs. A non-zero exit, output that is not such an object, or running past the
-/// timeout (the process tree is then killed) is an <see cref="EvaluationException"/> that quotes the command.
+/// timeout is an <see cref="EvaluationException"/> that quotes the command.
+/// <para>
+/// Containment, because a command is any shell line a sweep's author wrote: it sees a minimal environment
+/// (PATH, HOME, <c>FUSION_MODEL</c> = the model folder, and only the variables it is given by name), not
+/// the silo's (which holds storage and Redis secrets); it runs in a process group of its own (setsid),
+/// killed as a whole at the timeout and after it exits, so a child it detached cannot outlive it or keep
+/// its output open; only the last <see cref="StdoutKeptCharacters"/> characters of its stdout are kept.
+/// Silos run it only when enabled (<see cref="CommandEvaluatorOptions"/>).
+/// </para>
 /// </summary>
 public sealed class ExternalCommandEvaluator : IEvaluator
 {
     public const string ModelPlaceholder = "{model}";
+
+    /// <summary>The variable that holds the model folder's full path in the command's environment.</summary>
+    public const string ModelVariable = "FUSION_MODEL";
+
+    /// <summary>Stdout kept (its end, where the metrics line is); the rest is read and dropped.</summary>
+    public const int StdoutKeptCharacters = 1 << 16;
+
     private const int StderrTailCharacters = 2000;
+    private const string DefaultPath = "/usr/local/bin:/usr/bin:/bin";
 
     private readonly string commandTemplate;
     private readonly TimeSpan timeout;
     private readonly string? workingDirectory;
+    private readonly IReadOnlyCollection<string> passedVariables;
+    private readonly bool inheritEnvironment;
 
-    public ExternalCommandEvaluator(string commandTemplate, TimeSpan timeout, string? workingDirectory = null)
+    /// <param name="commandTemplate">The shell line, with <see cref="ModelPlaceholder"/> where the model path goes.</param>
+    /// <param name="timeout">How long it may run; then its process group is killed.</param>
+    /// <param name="workingDirectory">Where it runs (default: the current folder).</param>
+    /// <param name="passedVariables">Variables of this process passed on by name, besides PATH and HOME.</param>
+    /// <param name="inheritEnvironment">
+    /// Pass this process's whole environment: only for a command the user runs themselves on their own
+    /// machine (fusion eval --command), never on a silo.
+    /// </param>
+    public ExternalCommandEvaluator(
+        string commandTemplate,
+        TimeSpan timeout,
+        string? workingDirectory = null,
+        IReadOnlyCollection<string>? passedVariables = null,
+        bool inheritEnvironment = false)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(commandTemplate);
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(timeout, TimeSpan.Zero);
         this.commandTemplate = commandTemplate;
         this.timeout = timeout;
         this.workingDirectory = workingDirectory;
+        this.passedVariables = passedVariables ?? [];
+        this.inheritEnvironment = inheritEnvironment;
     }
 
     public string Name => "command";
@@ -54,6 +87,8 @@ public sealed class ExternalCommandEvaluator : IEvaluator
         };
         start.ArgumentList.Add("-c");
         start.ArgumentList.Add(command);
+        SetEnvironment(start.Environment, Path.GetFullPath(checkpointFolder));
+        ProcessGroup.Isolate(start);
 
         using var process = new Process { StartInfo = start };
         try
@@ -67,8 +102,8 @@ public sealed class ExternalCommandEvaluator : IEvaluator
 
         // No input is offered; a command waiting for some sees end of file instead of hanging.
         process.StandardInput.Close();
-        var stdout = process.StandardOutput.ReadToEndAsync(CancellationToken.None);
-        var stderr = process.StandardError.ReadToEndAsync(CancellationToken.None);
+        var stdout = BoundedTail.ReadAsync(process.StandardOutput, StdoutKeptCharacters);
+        var stderr = BoundedTail.ReadAsync(process.StandardError, StderrTailCharacters);
 
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         deadline.CancelAfter(timeout);
@@ -76,14 +111,17 @@ public sealed class ExternalCommandEvaluator : IEvaluator
         try
         {
             await process.WaitForExitAsync(deadline.Token).ConfigureAwait(false);
-            // The pipes close only once every process that inherited them is gone (a backgrounded child
-            // may hold them), so reading to the end is under the same deadline.
-            output = await stdout.WaitAsync(deadline.Token).ConfigureAwait(false);
-            errors = await stderr.WaitAsync(deadline.Token).ConfigureAwait(false);
+
+            // Whatever it left behind goes with it: a background child would otherwise keep running on
+            // the silo and hold the pipes open.
+            ProcessGroup.Kill(process);
+            output = (await stdout.WaitAsync(deadline.Token).ConfigureAwait(false)).Text;
+            errors = (await stderr.WaitAsync(deadline.Token).ConfigureAwait(false)).Text;
         }
         catch (OperationCanceledException)
         {
-            KillTree(process);
+            ProcessGroup.Kill(process);
+            process.WaitForExit(5000);
             cancellationToken.ThrowIfCancellationRequested();
             throw new EvaluationException($"evaluation command did not finish within {timeout.TotalSeconds:0.###} s and was killed: {command}");
         }
@@ -143,17 +181,27 @@ public sealed class ExternalCommandEvaluator : IEvaluator
     /// <summary>Single-quotes a string for POSIX sh; a quote inside becomes '\''.</summary>
     public static string ShellQuote(string value) => "'" + value.Replace("'", "'\\''", StringComparison.Ordinal) + "'";
 
-    private static void KillTree(Process process)
+    private void SetEnvironment(IDictionary<string, string?> environment, string modelFolder)
     {
-        try
+        if (!inheritEnvironment)
         {
-            process.Kill(entireProcessTree: true);
-            process.WaitForExit(5000);
+            environment.Clear();
+            environment["PATH"] = Environment.GetEnvironmentVariable("PATH") is { Length: > 0 } path ? path : DefaultPath;
+            if (Environment.GetEnvironmentVariable("HOME") is { Length: > 0 } home)
+            {
+                environment["HOME"] = home;
+            }
+
+            foreach (var name in passedVariables)
+            {
+                if (Environment.GetEnvironmentVariable(name) is { } value)
+                {
+                    environment[name] = value;
+                }
+            }
         }
-        catch (InvalidOperationException)
-        {
-            // It exited between the timeout and the kill.
-        }
+
+        environment[ModelVariable] = modelFolder;
     }
 
     private static string StderrTail(string stderr)

@@ -27,4 +27,7 @@ public sealed record EvaluationRequest
     [Id(8)] public double CommandTimeoutSeconds { get; init; } = 600;
 
     [Id(9)] public string? WorkingDirectory { get; init; }
+
+    /// <summary>The silo's environment variables the command gets by name (besides PATH, HOME and FUSION_MODEL).</summary>
+    [Id(10)] public IReadOnlyList<string> CommandVariables { get; init; } = [];
 }

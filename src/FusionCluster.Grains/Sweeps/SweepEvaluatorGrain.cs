@@ -5,6 +5,7 @@ using FusionCluster.Evaluation.Evaluators;
 using FusionCluster.Grains.Abstractions.Sweeps;
 using FusionCluster.Grains.Placement;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using Orleans.Concurrency;
 using Orleans.Runtime;
 
@@ -13,7 +14,8 @@ namespace FusionCluster.Grains.Sweeps;
 /// <summary>
 /// Evaluates merged models on the worker silo whose address is its key (pinned there like the worker
 /// grain), at most as many at once as the silo has unit slots, off the Orleans scheduler: TorchSharp
-/// inference and external commands are long and blocking.
+/// inference and external commands are long and blocking. External commands run only where the silo
+/// enabled them (<see cref="CommandEvaluatorOptions"/>); elsewhere the evaluation fails saying how to.
 /// </summary>
 [SiloPinnedPlacement]
 [Reentrant]
@@ -21,6 +23,7 @@ public sealed class SweepEvaluatorGrain(
     WorkerProfile profile,
     EvaluationDatasets datasets,
     ILocalSiloDetails localSilo,
+    IOptions<CommandEvaluatorOptions> commandOptions,
     ILogger<SweepEvaluatorGrain> logger) : Grain, ISweepEvaluatorGrain
 {
     private readonly SemaphoreSlim slots = new(Math.Max(1, profile.UnitSlots));
@@ -68,7 +71,12 @@ public sealed class SweepEvaluatorGrain(
 
         if (request.Command is { } command)
         {
-            evaluators.Add(new ExternalCommandEvaluator(command, TimeSpan.FromSeconds(request.CommandTimeoutSeconds), request.WorkingDirectory));
+            if (!commandOptions.Value.Enabled)
+            {
+                throw new EvaluationException(CommandEvaluatorOptions.DisabledMessage(localSilo.Name));
+            }
+
+            evaluators.Add(new ExternalCommandEvaluator(command, TimeSpan.FromSeconds(request.CommandTimeoutSeconds), request.WorkingDirectory, request.CommandVariables));
         }
 
         var metrics = new Dictionary<string, double>(StringComparer.Ordinal);

@@ -124,6 +124,22 @@ public sealed class SafetensorsCorruptionTests : IDisposable
         Assert.Contains("exceeds", Expect(path).Message);
     }
 
+    [Fact]
+    public void Tensor_name_that_is_not_utf8_is_refused_naming_the_file()
+    {
+        // "bad" followed by 0xC3 0x28: a two-byte sequence whose second byte is no continuation byte.
+        var bytes = HandMadeSafetensors.Build("""{"badXX":{"dtype":"F32","shape":[1],"data_offsets":[0,4]}}""", new byte[4]);
+        var at = bytes.AsSpan().IndexOf("XX"u8);
+        bytes[at] = 0xC3;
+        bytes[at + 1] = 0x28;
+        var path = temp.File("model.safetensors");
+        File.WriteAllBytes(path, bytes);
+
+        var error = Expect(path);
+
+        Assert.Contains("not valid UTF-8 (byte 5 of the header)", error.Message);
+    }
+
     private static SafetensorsFormatException Expect(string path, string? tensor = null)
     {
         var error = Assert.Throws<SafetensorsFormatException>(() => SafetensorsFile.Open(path));

@@ -103,4 +103,101 @@ public sealed class ExternalCommandEvaluatorTests
 
         Assert.Equal(0, metrics["stdin_bytes"]);
     }
+
+    [Fact]
+    public async Task The_command_sees_a_minimal_environment_without_the_silos_secrets()
+    {
+        using var temp = new TempDirectory();
+        Environment.SetEnvironmentVariable("FC_TEST_SILO_SECRET", "hunter2");
+        Environment.SetEnvironmentVariable("FC_TEST_NAMED_VARIABLE", "12345");
+        // Each metric is 1 when the variable is set in the command's environment, else 0; "model" is FUSION_MODEL's length.
+        var evaluator = new ExternalCommandEvaluator(
+            """
+            test -d {model}; s=0; n=0; p=0; h=0
+            [ -n "${FC_TEST_SILO_SECRET+x}" ] && s=1; [ "$FC_TEST_NAMED_VARIABLE" = 12345 ] && n=1
+            [ -n "$PATH" ] && p=1; [ -n "${HOME+x}" ] && h=1
+            echo "{\"secret\": $s, \"named\": $n, \"path\": $p, \"home\": $h, \"model\": ${#FUSION_MODEL}, \"variables\": $(env | wc -l)}"
+            """,
+            Generous,
+            passedVariables: ["FC_TEST_NAMED_VARIABLE"]);
+
+        var metrics = await evaluator.EvaluateAsync(temp.Path, TestContext.Current.CancellationToken);
+
+        Assert.Equal(0, metrics["secret"]);
+        Assert.Equal(1, metrics["named"]);
+        Assert.Equal(1, metrics["path"]);
+        Assert.Equal(Environment.GetEnvironmentVariable("HOME") is null ? 0 : 1, metrics["home"]);
+        Assert.Equal(Path.GetFullPath(temp.Path).Length, metrics["model"]);
+
+        // PATH, HOME, FUSION_MODEL, the named one, and what sh itself sets (PWD, SHLVL, OLDPWD, _): no more.
+        Assert.InRange(metrics["variables"], 3, 9);
+    }
+
+    [Fact]
+    public async Task A_detached_child_is_killed_with_the_command_at_the_timeout()
+    {
+        Assert.SkipUnless(OperatingSystem.IsLinux(), "process groups through setsid(1) are for Linux");
+        using var temp = new TempDirectory();
+        var pidFile = temp.Combine("detached.pid");
+        // The inner shell starts sleep in the background and exits at once: sleep's parent becomes init, so
+        // it is no longer in the command's process tree; it still holds stdout open.
+        var evaluator = new ExternalCommandEvaluator(
+            $"test -d {{model}}; sh -c 'sleep 120 & echo $! > {ExternalCommandEvaluator.ShellQuote(pidFile)}'; sleep 120",
+            TimeSpan.FromSeconds(1));
+        var clock = Stopwatch.StartNew();
+
+        var error = await Assert.ThrowsAsync<EvaluationException>(() => evaluator.EvaluateAsync(temp.Path, TestContext.Current.CancellationToken));
+
+        Assert.Contains("did not finish within 1 s and was killed", error.Message, StringComparison.Ordinal);
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10), $"took {clock.Elapsed}");
+        var pid = int.Parse(File.ReadAllText(pidFile).Trim(), System.Globalization.CultureInfo.InvariantCulture);
+        await AssertGoneAsync(pid);
+    }
+
+    [Fact]
+    public async Task Background_children_left_by_a_finished_command_are_killed_and_do_not_hold_its_output()
+    {
+        Assert.SkipUnless(OperatingSystem.IsLinux(), "process groups through setsid(1) are for Linux");
+        using var temp = new TempDirectory();
+        var pidFile = temp.Combine("left.pid");
+        var evaluator = new ExternalCommandEvaluator(
+            $"test -d {{model}}; sleep 120 & echo $! > {ExternalCommandEvaluator.ShellQuote(pidFile)}; echo '{{\"ok\": 1}}'",
+            TimeSpan.FromSeconds(20));
+        var clock = Stopwatch.StartNew();
+
+        var metrics = await evaluator.EvaluateAsync(temp.Path, TestContext.Current.CancellationToken);
+
+        Assert.Equal(1, metrics["ok"]);
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10), $"took {clock.Elapsed}");
+        await AssertGoneAsync(int.Parse(File.ReadAllText(pidFile).Trim(), System.Globalization.CultureInfo.InvariantCulture));
+    }
+
+    [Fact]
+    public async Task Endless_output_costs_bounded_memory_and_the_last_line_still_counts()
+    {
+        using var temp = new TempDirectory();
+        // About 20 MB of log lines, then the metrics.
+        var evaluator = new ExternalCommandEvaluator("test -d {model}; yes 'a log line that repeats' | head -c 20000000; echo; echo '{\"done\": 1}'", Generous);
+
+        var metrics = await evaluator.EvaluateAsync(temp.Path, TestContext.Current.CancellationToken);
+
+        Assert.Equal(1, metrics["done"]);
+    }
+
+    /// <summary>The process no longer runs: absent, or a zombie waiting for init to reap it.</summary>
+    private static async Task AssertGoneAsync(int pid)
+    {
+        var stat = $"/proc/{pid}/stat";
+        for (var i = 0; i < 50; i++)
+        {
+            if (!File.Exists(stat) || File.ReadAllText(stat).Split(')')[^1].TrimStart().StartsWith('Z'))
+            {
+                return;
+            }
+
+            await Task.Delay(100, TestContext.Current.CancellationToken);
+        }
+
+        Assert.Fail($"process {pid} ({File.ReadAllText($"/proc/{pid}/cmdline").Replace('\0', ' ')}) still runs after the command was killed");
+    }
 }

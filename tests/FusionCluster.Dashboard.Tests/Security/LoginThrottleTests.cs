@@ -1,0 +1,53 @@
+using FusionCluster.Dashboard.Security;
+using Microsoft.Extensions.Time.Testing;
+
+namespace FusionCluster.Dashboard.Tests.Security;
+
+public sealed class LoginThrottleTests
+{
+    [Fact]
+    public void FiveFailures_LockFor30Seconds_ThenEachFurtherFailureDoubles_UpTo15Minutes()
+    {
+        var clock = new FakeTimeProvider(DateTimeOffset.UnixEpoch);
+        var throttle = new LoginThrottle(clock);
+        for (var i = 1; i < 5; i++)
+        {
+            throttle.RecordFailure("lena");
+            Assert.Equal(TimeSpan.Zero, throttle.LockedFor("lena"));
+        }
+
+        throttle.RecordFailure("lena");
+        Assert.Equal(TimeSpan.FromSeconds(30), throttle.LockedFor("lena"));
+        Assert.Equal(TimeSpan.Zero, throttle.LockedFor("other"));
+
+        clock.Advance(TimeSpan.FromSeconds(30));
+        Assert.Equal(TimeSpan.Zero, throttle.LockedFor("lena"));
+        throttle.RecordFailure("lena");
+        Assert.Equal(TimeSpan.FromSeconds(60), throttle.LockedFor("lena"));
+
+        // 30 s * 2^5 = 16 min is past the cap.
+        Assert.Equal(TimeSpan.FromSeconds(480), LoginThrottle.LockFor(9));
+        Assert.Equal(TimeSpan.FromMinutes(15), LoginThrottle.LockFor(10));
+        Assert.Equal(TimeSpan.FromMinutes(15), LoginThrottle.LockFor(500));
+    }
+
+    [Fact]
+    public void Success_ClearsTheCount_AndAnHourWithoutFailures_IsForgotten()
+    {
+        var clock = new FakeTimeProvider(DateTimeOffset.UnixEpoch);
+        var throttle = new LoginThrottle(clock);
+        for (var i = 0; i < 4; i++)
+        {
+            throttle.RecordFailure("lena");
+            throttle.RecordFailure("otto");
+        }
+
+        throttle.RecordSuccess("lena");
+        throttle.RecordFailure("lena");
+        Assert.Equal(TimeSpan.Zero, throttle.LockedFor("lena"));
+
+        clock.Advance(TimeSpan.FromHours(1));
+        throttle.RecordFailure("otto");
+        Assert.Equal(TimeSpan.Zero, throttle.LockedFor("otto"));
+    }
+}
