@@ -68,7 +68,7 @@ public sealed class MnistSweepTests : IDisposable
         var fineTunes = new[] { "ft-1", "ft-2", "ft-3" }.Select(m => accuracy.Evaluate(Path.Combine(folder, m), cancellation)["accuracy"]).ToList();
         var meanOfFineTunes = fineTunes.Average();
 
-        await using var runner = await SweepEmbeddedRunner.StartAsync(unitSlots: 2, cancellation);
+        await using var runner = await SweepEmbeddedRunner.StartAsync(unitSlots: 2, allowCommandEvaluator: false, cancellation);
         var first = await runner.RunAsync(sweepFile, "mnist", null, cancellation);
 
         Assert.Equal(SweepRunState.Succeeded, first.Summary.State);

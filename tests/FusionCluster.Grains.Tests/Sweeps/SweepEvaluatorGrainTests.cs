@@ -1,3 +1,4 @@
+using FusionCluster.Client;
 using FusionCluster.Evaluation.Evaluators;
 using FusionCluster.Grains.Abstractions.Sweeps;
 using Microsoft.Extensions.DependencyInjection;
