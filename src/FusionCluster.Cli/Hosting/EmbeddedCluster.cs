@@ -32,6 +32,7 @@ public sealed class EmbeddedCluster : IAsyncDisposable
             builder.Configuration["Fusion:Storage:Azure:ConnectionString"] = blobs;
         }
 
+        builder.Services.AddSingleton<IHostLifetime, SignalFreeHostLifetime>();
         builder.Logging.ClearProviders();
         // Logs go to stderr: stdout carries what scripts read (a job id, a result line).
         builder.Logging.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Error);
