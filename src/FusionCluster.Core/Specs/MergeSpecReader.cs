@@ -42,14 +42,15 @@ internal sealed class MergeSpecReader
 
     private readonly YamlNodeReader yaml;
     private readonly ModelReferenceReader modelReader;
-    private readonly ParameterSettingReader parameterReader;
+    private ParameterSettingReader parameterReader;
     private readonly TokenizerSectionReader tokenizerReader;
 
     public MergeSpecReader(string sourceName)
     {
         yaml = new YamlNodeReader(sourceName);
         modelReader = new ModelReferenceReader(yaml);
-        parameterReader = new ParameterSettingReader(yaml);
+        // Replaced by one with the method's parameter ranges once merge_method is read.
+        parameterReader = new ParameterSettingReader(yaml, ParameterRanges.For(""));
         tokenizerReader = new TokenizerSectionReader(yaml, modelReader);
     }
 
@@ -71,6 +72,7 @@ internal sealed class MergeSpecReader
             throw yaml.Error(methodNode ?? root, "merge_method", "merge_method is required (e.g. merge_method: linear)");
         }
 
+        parameterReader = new ParameterSettingReader(yaml, ParameterRanges.For(mergeMethod));
         var baseModel = top.TryGetValue("base_model", out var baseNode) ? modelReader.ReadModelReference(baseNode, "base_model") : null;
         var parameters = top.TryGetValue("parameters", out var paramNode) ? parameterReader.Read(paramNode, "parameters") : ParameterSettingReader.Empty();
 

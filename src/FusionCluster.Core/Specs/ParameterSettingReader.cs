@@ -5,7 +5,7 @@ using static FusionCluster.Core.Specs.Yaml.YamlScalars;
 namespace FusionCluster.Core.Specs;
 
 /// <summary>Reads <c>parameters:</c> sections: mergekit's ParameterSetting in each of its shapes (number, gradient, conditionals).</summary>
-internal sealed class ParameterSettingReader(YamlNodeReader yaml)
+internal sealed class ParameterSettingReader(YamlNodeReader yaml, IReadOnlyDictionary<string, ParameterRange> ranges)
 {
     private const string ShapeHint = "expected a number, a list of numbers (gradient) or a list of {filter, value}";
 
@@ -31,23 +31,23 @@ internal sealed class ParameterSettingReader(YamlNodeReader yaml)
         {
             var key = yaml.ReadKey(keyNode, path);
             yaml.NoteKey(valueNode, keyNode);
-            result[key] = ReadSetting(valueNode, $"{path}.{key}");
+            result[key] = ReadSetting(valueNode, $"{path}.{key}", ranges.GetValueOrDefault(key));
         }
 
         return result;
     }
 
     /// <summary>mergekit's ParameterSetting: scalar | list of scalars (gradient) | {filter, value} | list of {filter, value}.</summary>
-    private ParameterSetting ReadSetting(YamlNode node, string path)
+    private ParameterSetting ReadSetting(YamlNode node, string path, ParameterRange? range)
     {
         switch (node)
         {
             case YamlScalarNode:
-                return new ScalarSetting(yaml.ReadNumber(node, path, ShapeHint));
+                return new ScalarSetting(ReadValue(node, path, ShapeHint, range));
             case YamlMappingNode:
                 if (((YamlMappingNode)node).Children.Keys.All(k => k is YamlScalarNode s && ConditionalKeys.Contains(s.Value)))
                 {
-                    return new ConditionalSetting([ReadConditional(node, path)]);
+                    return new ConditionalSetting([ReadConditional(node, path, range)]);
                 }
 
                 throw yaml.Error(node, path, $"{ShapeHint}, got a mapping (a single conditional may only have the keys filter and value)");
@@ -59,12 +59,12 @@ internal sealed class ParameterSettingReader(YamlNodeReader yaml)
 
                 if (seq.Children.All(c => c is YamlScalarNode))
                 {
-                    return new GradientSetting(seq.Children.Select((c, i) => yaml.ReadNumber(c, $"{path}[{i}]", "expected a number (a gradient point)")).ToArray());
+                    return new GradientSetting(seq.Children.Select((c, i) => ReadValue(c, $"{path}[{i}]", "expected a number (a gradient point)", range)).ToArray());
                 }
 
                 if (seq.Children.All(c => c is YamlMappingNode))
                 {
-                    return new ConditionalSetting(seq.Children.Select((c, i) => ReadConditional(c, $"{path}[{i}]")).ToArray());
+                    return new ConditionalSetting(seq.Children.Select((c, i) => ReadConditional(c, $"{path}[{i}]", range)).ToArray());
                 }
 
                 throw yaml.Error(node, path, $"{ShapeHint}, got a list whose items are neither all numbers nor all {{filter, value}} mappings");
@@ -73,7 +73,7 @@ internal sealed class ParameterSettingReader(YamlNodeReader yaml)
         }
     }
 
-    private ConditionalEntry ReadConditional(YamlNode node, string path)
+    private ConditionalEntry ReadConditional(YamlNode node, string path, ParameterRange? range)
     {
         var map = yaml.ReadMapping(node, path, ConditionalKeys, "a conditional parameter entry");
         string? filter = null;
@@ -89,11 +89,22 @@ internal sealed class ParameterSettingReader(YamlNodeReader yaml)
 
         ParameterSetting value = v switch
         {
-            YamlScalarNode => new ScalarSetting(yaml.ReadNumber(v, $"{path}.value", "expected a number or a list of numbers (gradient)")),
+            YamlScalarNode => new ScalarSetting(ReadValue(v, $"{path}.value", "expected a number or a list of numbers (gradient)", range)),
             YamlSequenceNode seq when seq.Children.Count > 0 && seq.Children.All(c => c is YamlScalarNode) =>
-                new GradientSetting(seq.Children.Select((c, i) => yaml.ReadNumber(c, $"{path}.value[{i}]", "expected a number")).ToArray()),
+                new GradientSetting(seq.Children.Select((c, i) => ReadValue(c, $"{path}.value[{i}]", "expected a number", range)).ToArray()),
             _ => throw yaml.Error(v, $"{path}.value", $"expected a number or a non-empty list of numbers (gradient), got {Describe(v)}"),
         };
         return new ConditionalEntry(filter, value);
+    }
+
+    private double ReadValue(YamlNode node, string path, string expected, ParameterRange? range)
+    {
+        var value = yaml.ReadNumber(node, path, expected);
+        if (range is not null && !range.Contains(value))
+        {
+            throw yaml.Error(node, path, FormattableString.Invariant($"{value} is outside {range}: {range.Why}"));
+        }
+
+        return value;
     }
 }
