@@ -19,7 +19,11 @@ public sealed class TerminationSignals : IDisposable
 
     public const int TerminateExitCode = 143;
 
+    /// <summary>How soon after the first signal a second one still counts as the same request.</summary>
+    public static readonly TimeSpan RepeatGrace = TimeSpan.FromSeconds(2);
+
     private readonly CancellationTokenSource cancellation = new();
+    private readonly System.Diagnostics.Stopwatch sinceFirst = new();
     private readonly PosixSignalRegistration[] registrations;
     private int signalCount;
     private PosixSignal? received;
@@ -54,9 +58,11 @@ public sealed class TerminationSignals : IDisposable
     {
         if (Interlocked.Increment(ref signalCount) > 1)
         {
+            context.Cancel = sinceFirst.Elapsed < RepeatGrace;
             return;
         }
 
+        sinceFirst.Start();
         received = context.Signal;
         context.Cancel = true;
         System.Console.Error.WriteLine();
