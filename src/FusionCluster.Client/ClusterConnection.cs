@@ -23,6 +23,7 @@ public sealed class ClusterConnection : IAsyncDisposable
         // No appsettings.json or environment defaults: the dashboard's appsettings.json may sit beside the
         // calling program, and its logging levels must not turn this process's console chatty.
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        builder.Services.AddSingleton<IHostLifetime, SignalFreeHostLifetime>();
         builder.Logging.ClearProviders();
         // Logs go to stderr: stdout carries what scripts read (a job id, a result line).
         builder.Logging.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Error);

@@ -55,6 +55,7 @@ public sealed class EmbeddedCluster : IAsyncDisposable
             builder.Configuration[$"{CommandEvaluatorOptions.Section}:Enabled"] = "true";
         }
 
+        builder.Services.AddSingleton<IHostLifetime, SignalFreeHostLifetime>();
         builder.Logging.ClearProviders();
         // Logs go to stderr: stdout carries what scripts read (a job id, a result line).
         builder.Logging.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Error);

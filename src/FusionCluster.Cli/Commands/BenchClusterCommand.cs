@@ -21,7 +21,7 @@ public static class BenchClusterCommand
         var method = new Option<string>("--method") { Description = "a spec written by fusion synth (linear, ties, ...)", DefaultValueFactory = _ => "linear" };
         var work = new Option<DirectoryInfo>("--work") { Description = "folder every silo can read (models) and write (local outputs)", DefaultValueFactory = _ => new DirectoryInfo(Path.Combine(Path.GetTempPath(), "fusion-bench-cluster")) };
         var output = new Option<string?>("--cluster-out") { Description = "where the cluster writes (default: a folder under --work; az://... for blobs)" };
-        var repeat = new Option<int>("--repeat") { Description = "runs of each; the fastest of each is compared", DefaultValueFactory = _ => 3 };
+        var repeat = new Option<int>("--repeat") { Description = "runs of each; the fastest of each is compared", DefaultValueFactory = _ => 3 }.Positive();
         var command = new Command("cluster", "Compare a merge on the cluster with the same merge on the embedded silo") { size, method, work, output, repeat };
         cluster.AddTo(command);
         command.SetAction(async (parse, cancellationToken) =>

@@ -23,7 +23,7 @@ public static class BenchCommand
         var size = new Option<string>("--size") { Description = "size of each model, e.g. 1GB", DefaultValueFactory = _ => "1GB" };
         var methods = new Option<string>("--methods") { Description = "comma-separated specs written by fusion synth", DefaultValueFactory = _ => "linear,ties" };
         var work = new Option<DirectoryInfo>("--work") { Description = "where models are synthesized (reused when present)", DefaultValueFactory = _ => new DirectoryInfo(Path.Combine(Path.GetTempPath(), "fusion-bench")) };
-        var repeat = new Option<int>("--repeat") { Description = "runs per method; medians are reported", DefaultValueFactory = _ => 3 };
+        var repeat = new Option<int>("--repeat") { Description = "runs per method; medians are reported", DefaultValueFactory = _ => 3 }.Positive();
         var device = new Option<string>("--device") { Description = "device of every merge, as fusion merge --device", DefaultValueFactory = _ => MergeDevices.Cpu };
         var scratch = new Option<DirectoryInfo?>("--scratch") { Description = "where merges and the bound write their output (default: the work folder)" };
 

@@ -15,8 +15,8 @@ public static class BenchDispatchCommand
     public static Command Create()
     {
         var cluster = new ClusterOptions();
-        var units = new Option<int>("--units") { Description = "empty units in the probe job", DefaultValueFactory = _ => 20_000 };
-        var slots = new Option<int>("--slots") { Description = "unit slots of the embedded silo (ignored with --cluster)", DefaultValueFactory = _ => 64 };
+        var units = new Option<int>("--units") { Description = "empty units in the probe job", DefaultValueFactory = _ => 20_000 }.Positive();
+        var slots = new Option<int>("--slots") { Description = "unit slots of the embedded silo (ignored with --cluster)", DefaultValueFactory = _ => 64 }.Positive();
         var command = new Command("dispatch", "Measure dispatch throughput with a job of empty units (embedded silo, or --cluster)") { units, slots };
         cluster.AddTo(command);
         command.SetAction(async (parse, cancellationToken) =>

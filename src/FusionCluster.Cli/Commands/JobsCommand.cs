@@ -10,7 +10,7 @@ public static class JobsCommand
     public static Command Create()
     {
         var cluster = new ClusterOptions();
-        var limit = new Option<int>("--limit", "-n") { Description = "show at most this many", DefaultValueFactory = _ => 50 };
+        var limit = new Option<int>("--limit", "-n") { Description = "show at most this many", DefaultValueFactory = _ => 50 }.Positive();
         var command = new Command("jobs", "List the cluster's jobs, newest first") { limit };
         cluster.AddTo(command);
         command.SetAction(async (parse, cancellationToken) =>

@@ -18,7 +18,7 @@ public static class MergeCommand
         var seed = new Option<ulong>("--seed") { Description = "seed for random methods (DARE, DELLA)", DefaultValueFactory = _ => 0 };
         var shardSize = new Option<string>("--out-shard-size") { Description = "largest output shard, e.g. 5GB, 500MB", DefaultValueFactory = _ => "5GB" };
         var overwrite = new Option<bool>("--overwrite") { Description = "replace a model already in --out" };
-        var parallel = new Option<int>("--parallel") { Description = "units run at once (default: one per core)" };
+        var parallel = new Option<int>("--parallel") { Description = "units run at once (default: one per core)" }.Positive();
         var quiet = new Option<bool>("--quiet", "-q") { Description = "no progress output" };
         var stats = new Option<FileInfo?>("--stats-json") { Description = "write wall time and peak memory to this file (used by fusion bench)" };
         var inputHash = InputHashOption.Create();

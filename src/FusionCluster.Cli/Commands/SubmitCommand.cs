@@ -17,7 +17,7 @@ public static class SubmitCommand
         var seed = new Option<ulong>("--seed") { Description = "seed for random methods (DARE, DELLA)", DefaultValueFactory = _ => 0 };
         var shardSize = new Option<string>("--out-shard-size") { Description = "largest output shard, e.g. 5GB", DefaultValueFactory = _ => "5GB" };
         var overwrite = new Option<bool>("--overwrite") { Description = "replace a model already at --out" };
-        var parallel = new Option<int>("--max-units") { Description = "most units of this job running at once (default: all free slots)" };
+        var parallel = new Option<int>("--max-units") { Description = "most units of this job running at once (default: all free slots)" }.Positive();
         var jobId = new Option<string?>("--job-id") { Description = "job id to use (default: a new one)" };
         var watch = new Option<bool>("--watch", "-w") { Description = "follow the job until it ends (exit code as fusion watch)" };
         var inputHash = InputHashOption.Create();

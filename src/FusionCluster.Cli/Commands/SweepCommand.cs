@@ -88,7 +88,7 @@ public static class SweepCommand
         var cluster = new ClusterOptions();
         var target = new Argument<string>("sweep") { Description = "with a cluster: the sweep id; without one: a sweep.yaml to run here on an embedded silo" };
         var wait = new Option<bool>("--wait", "-w") { Description = "with a cluster: wait for the run to end and print its leaderboard" };
-        var parallel = new Option<int>("--parallel") { Description = "embedded: merge units and evaluations run at once (default: one per core)" };
+        var parallel = new Option<int>("--parallel") { Description = "embedded: merge units and evaluations run at once (default: one per core)" }.Positive();
         var json = new Option<bool>("--json") { Description = "print the finished run as JSON" };
         var allowCommand = new Option<bool>(CommandEvaluatorOptions.Switch) { Description = "embedded: run the sweep's command evaluator here (off by default; a cluster's silos decide for themselves)" };
         var command = new Command("run", "Run a sweep now: on the cluster (by id), or here from sweep.yaml when no cluster is given") { target, wait, parallel, json, allowCommand };
@@ -201,7 +201,7 @@ public static class SweepCommand
     {
         var cluster = new ClusterOptions();
         var id = new Argument<string>("id") { Description = "sweep id" };
-        var runNumber = new Option<int>("--run") { Description = "show this run's leaderboard (default: the newest run)" };
+        var runNumber = new Option<int>("--run") { Description = "show this run's leaderboard (default: the newest run)" }.Positive();
         var json = new Option<bool>("--json") { Description = "print as JSON" };
         var command = new Command("show", "Show a sweep: schedule, run history and the newest run's leaderboard") { id, runNumber, json };
         cluster.AddTo(command);

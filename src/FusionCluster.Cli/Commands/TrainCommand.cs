@@ -23,13 +23,13 @@ public static class TrainCommand
         var baseModel = new Option<DirectoryInfo?>("--base") { Description = "fine-tune this checkpoint instead of starting from random weights" };
         var classes = new Option<string?>("--classes") { Description = "train only on these classes, e.g. 0,1,2 or 0-3" };
         var seed = new Option<ulong>("--seed") { Description = "seed of the initial weights, the sample subset and the data order", DefaultValueFactory = _ => 1 };
-        var epochs = new Option<int>("--epochs") { Description = "passes over the training samples", DefaultValueFactory = _ => 1 };
-        var batchSize = new Option<int>("--batch-size") { Description = "samples per step", DefaultValueFactory = _ => 64 };
+        var epochs = new Option<int>("--epochs") { Description = "passes over the training samples", DefaultValueFactory = _ => 1 }.Positive();
+        var batchSize = new Option<int>("--batch-size") { Description = "samples per step", DefaultValueFactory = _ => 64 }.Positive();
         var learningRate = new Option<double>("--lr") { Description = "learning rate", DefaultValueFactory = _ => 1e-3 };
         var optimizer = new Option<string>("--optimizer") { Description = "adam or sgd (with --momentum)", DefaultValueFactory = _ => "adam" };
         var momentum = new Option<double>("--momentum") { Description = "momentum of sgd", DefaultValueFactory = _ => 0.9 };
-        var maxSamples = new Option<int?>("--max-samples") { Description = "use at most this many training samples (drawn by the seed)" };
-        var threads = new Option<int>("--threads") { Description = "torch threads; results are byte-identical only for the same count", DefaultValueFactory = _ => 1 };
+        var maxSamples = new Option<int?>("--max-samples") { Description = "use at most this many training samples (drawn by the seed)" }.Positive();
+        var threads = new Option<int>("--threads") { Description = "torch threads; results are byte-identical only for the same count", DefaultValueFactory = _ => 1 }.Positive();
         var overwrite = new Option<bool>("--overwrite") { Description = "replace a checkpoint already in --out" };
 
         var command = new Command("train", "Train a small image classifier (MLP or CNN) with TorchSharp and save it as a checkpoint folder")

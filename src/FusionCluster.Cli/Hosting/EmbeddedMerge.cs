@@ -8,22 +8,35 @@ namespace FusionCluster.Cli.Hosting;
 /// <summary>Runs one merge job on an embedded silo, reporting progress until it finishes or is cancelled.</summary>
 public static class EmbeddedMerge
 {
+    /// <param name="cancellationToken">Cancels the job (Ctrl-C, SIGTERM): its units stop, its staging is removed, nothing is published.</param>
     public static async Task<JobStatus> RunAsync(MergeRequest request, ProgressReporter progress, int unitSlots, CancellationToken cancellationToken)
     {
         // The embedded silo offers CUDA only when the caller checked that this host can run it.
         var siloDevice = request.Device == MergeDevices.Cuda ? MergeDevices.Cuda : MergeDevices.Cpu;
         await using var cluster = await EmbeddedCluster.StartAsync(unitSlots, CancellationToken.None, siloDevice);
         var job = cluster.Client.GetGrain<IMergeJobGrain>(Guid.NewGuid().ToString("n"));
-        var status = await job.Start(request);
+
+        // Start returns once the job has planned and staged; a signal during planning cancels it there.
+        var starting = job.Start(request);
         var cancelled = false;
+        JobStatus status;
+        try
+        {
+            status = await starting.WaitAsync(cancellationToken);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            cancelled = true;
+            await CancelAsync(job);
+            status = await starting;
+        }
+
         while (!status.IsFinished)
         {
             if (cancellationToken.IsCancellationRequested && !cancelled)
             {
                 cancelled = true;
-                System.Console.Error.WriteLine();
-                System.Console.Error.WriteLine("cancelling: waiting for running units to stop ...");
-                await job.Cancel();
+                await CancelAsync(job);
             }
 
             progress.Report(status);
@@ -40,5 +53,11 @@ public static class EmbeddedMerge
 
         progress.Finish();
         return status;
+    }
+
+    private static async Task CancelAsync(IMergeJobGrain job)
+    {
+        System.Console.Error.WriteLine("cancelling: waiting for running units to stop ...");
+        await job.Cancel();
     }
 }

@@ -92,7 +92,7 @@ public sealed class CheckpointFolder : ICheckpoint
         {
             if (File.Exists(indexPath))
             {
-                var weightMap = CheckpointJson.ParseIndex(File.ReadAllBytes(indexPath), indexPath);
+                var weightMap = CheckpointJson.ParseIndex(CheckpointJson.ReadFile(indexPath), indexPath);
                 var shardNames = weightMap.Values.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
                 var byShard = new Dictionary<string, SafetensorsFile>(StringComparer.Ordinal);
                 foreach (var shardName in shardNames)
@@ -255,7 +255,7 @@ public sealed class CheckpointFolder : ICheckpoint
     private static JsonObject? ReadConfig(string folder)
     {
         var configPath = Path.Combine(folder, ConfigFileName);
-        return File.Exists(configPath) ? CheckpointJson.ParseConfig(File.ReadAllBytes(configPath), configPath) : null;
+        return File.Exists(configPath) ? CheckpointJson.ParseConfig(CheckpointJson.ReadFile(configPath), configPath) : null;
     }
 
     private static string ResolveShard(string folder, string indexPath, string shardName)

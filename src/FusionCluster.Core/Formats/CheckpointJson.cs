@@ -3,20 +3,44 @@ using System.Text.Json.Nodes;
 
 namespace FusionCluster.Core.Formats;
 
-/// <summary>The checks on a checkpoint's config.json and safetensors index, wherever their bytes come from.</summary>
+/// <summary>
+/// The checks on a checkpoint's config.json and safetensors index, wherever their bytes come from. Both are
+/// untrusted input, bounded in size (<see cref="MaxFileBytes"/>) and nesting (<see cref="MaxDepth"/>); an error
+/// names the file and the limit.
+/// </summary>
 public static class CheckpointJson
 {
+    /// <summary>Deepest JSON nesting read (a config.json nests a few levels, an index two).</summary>
+    public const int MaxDepth = 64;
+
+    /// <summary>Largest config.json or index read from a folder (a 100,000-tensor index is about 10 MB).</summary>
+    public const long MaxFileBytes = 64L * 1024 * 1024;
+
+    private static readonly JsonDocumentOptions Limits = new() { MaxDepth = MaxDepth };
+
+    /// <summary>Reads a config.json or index file from disk, refusing one larger than <see cref="MaxFileBytes"/> before reading it.</summary>
+    public static byte[] ReadFile(string path)
+    {
+        var length = new FileInfo(path).Length;
+        if (length > MaxFileBytes)
+        {
+            throw new CheckpointException($"{path}: {length} bytes is more than the {MaxFileBytes}-byte limit for a config or index file");
+        }
+
+        return File.ReadAllBytes(path);
+    }
+
     /// <summary>Parses config.json, which must be a JSON object.</summary>
     public static JsonObject ParseConfig(byte[] bytes, string configPath)
     {
         JsonNode? node;
         try
         {
-            node = JsonNode.Parse(bytes);
+            node = JsonNode.Parse(bytes, documentOptions: Limits);
         }
         catch (JsonException e)
         {
-            throw new CheckpointException($"{configPath}: not valid JSON: {e.Message}", e);
+            throw new CheckpointException($"{configPath}: not valid JSON (nesting limit {MaxDepth}): {e.Message}", e);
         }
 
         return node as JsonObject ?? throw new CheckpointException($"{configPath}: must be a JSON object");
@@ -28,11 +52,11 @@ public static class CheckpointJson
         JsonDocument document;
         try
         {
-            document = JsonDocument.Parse(bytes);
+            document = JsonDocument.Parse(bytes, Limits);
         }
         catch (JsonException e)
         {
-            throw new SafetensorsFormatException(indexPath, null, $"index is not valid JSON: {e.Message}", e);
+            throw new SafetensorsFormatException(indexPath, null, $"index is not valid JSON (nesting limit {MaxDepth}): {e.Message}", e);
         }
 
         using (document)

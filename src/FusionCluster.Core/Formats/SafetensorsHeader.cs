@@ -15,6 +15,9 @@ public sealed class SafetensorsHeader
     /// <summary>The limit the reference implementation enforces, which keeps a hostile length from allocating gigabytes.</summary>
     public const long MaxHeaderLength = 100_000_000;
 
+    /// <summary>Deepest JSON nesting of a header: tensors, their shapes and offsets, and __metadata__ need three levels.</summary>
+    public const int MaxHeaderDepth = 16;
+
     public const string MetadataKey = "__metadata__";
 
     private readonly Dictionary<string, TensorEntry> byName;
@@ -126,11 +129,11 @@ public sealed class SafetensorsHeader
         JsonDocument document;
         try
         {
-            document = JsonDocument.Parse(json, new JsonDocumentOptions { MaxDepth = 16 });
+            document = JsonDocument.Parse(json, new JsonDocumentOptions { MaxDepth = MaxHeaderDepth });
         }
         catch (JsonException e)
         {
-            throw new SafetensorsFormatException(path, null, $"header is not valid JSON: {e.Message}", e);
+            throw new SafetensorsFormatException(path, null, $"header is not valid JSON (nesting limit {MaxHeaderDepth}): {e.Message}", e);
         }
 
         using (document)

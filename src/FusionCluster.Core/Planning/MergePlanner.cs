@@ -212,6 +212,7 @@ public sealed class MergePlanner
 
         var inputs = others.Select(p => new TensorInput(p.Model, p.Tensor, PerModelParameters(slice, p.Model, outName, t)) { Rows = rowMaps?[p.Model] }).ToList();
         var globals = GlobalParameters(slice, outName, t);
+        NormalisedWeights.Check(method.Name, inputs, globals, outName);
 
         if (method.Name == "passthrough" && inputs[0].Rows is null && inputs[0].Parameters.GetValueOrDefault("scale", 1.0) == 1.0 && outputDType == others[0].Header.DType && computeDType == outputDType)
         {

@@ -1,3 +1,5 @@
+using FusionCluster.Core.Specs.Yaml;
+
 namespace FusionCluster.Core.Specs;
 
 /// <summary>
@@ -22,16 +24,7 @@ public static class MergeSpecParser
     public static MergeSpec ParseFile(string path)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
-        string text;
-        try
-        {
-            text = File.ReadAllText(path);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new SpecException($"{path}: cannot read the spec file: {e.Message}");
-        }
-
+        var text = SpecYaml.ReadText(path, "spec file");
         var spec = Parse(text, path);
         return spec with { SpecDirectory = Path.GetDirectoryName(Path.GetFullPath(path)) };
     }

@@ -1,3 +1,5 @@
+using FusionCluster.Core.Specs;
+using FusionCluster.Core.Specs.Yaml;
 using YamlDotNet.RepresentationModel;
 
 namespace FusionCluster.Core.Sweeps;
@@ -14,10 +16,14 @@ public static class SweepScheduleEditor
     /// <param name="overlap">What a fire does while a run is going.</param>
     public static string WithSchedule(string sweepYaml, string? cron, string? timeZone, OverlapPolicy overlap)
     {
-        var stream = new YamlStream();
-        using (var reader = new StringReader(sweepYaml))
+        YamlStream stream;
+        try
         {
-            stream.Load(reader);
+            stream = SpecYaml.Load(sweepYaml, "the sweep");
+        }
+        catch (SpecException e)
+        {
+            throw new FormatException(e.Message, e);
         }
 
         if (stream.Documents.Count != 1 || stream.Documents[0].RootNode is not YamlMappingNode root)

@@ -1,4 +1,5 @@
 using FusionCluster.Core.Specs;
+using FusionCluster.Core.Specs.Yaml;
 
 namespace FusionCluster.Core.Sweeps;
 
@@ -27,16 +28,7 @@ public static class SweepSpecParser
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         var full = Path.GetFullPath(path);
-        string text;
-        try
-        {
-            text = File.ReadAllText(full);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new SpecException($"{full}: cannot read the sweep file: {e.Message}");
-        }
-
+        var text = SpecYaml.ReadText(full, "sweep file");
         return Parse(text, Path.GetFileName(full), Path.GetDirectoryName(full)!);
     }
 }

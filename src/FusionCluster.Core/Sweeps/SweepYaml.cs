@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using FusionCluster.Core.Specs.Yaml;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
@@ -8,10 +9,6 @@ namespace FusionCluster.Core.Sweeps;
 /// <summary>Writing YAML nodes back as text: whole documents, one-line flow values, and a canonical form for hashing.</summary>
 public static class SweepYaml
 {
-    private static readonly HashSet<string> TrueWords = new(StringComparer.Ordinal) { "true", "True", "TRUE", "yes", "Yes", "YES", "on", "On", "ON" };
-    private static readonly HashSet<string> FalseWords = new(StringComparer.Ordinal) { "false", "False", "FALSE", "no", "No", "NO", "off", "Off", "OFF" };
-    private static readonly HashSet<string> NullWords = new(StringComparer.Ordinal) { "", "~", "null", "Null", "NULL" };
-
     /// <summary>A mapping as a YAML document.</summary>
     public static string Document(YamlNode root)
     {
@@ -35,7 +32,7 @@ public static class SweepYaml
 
     /// <summary>
     /// The spec as a canonical string: mapping keys sorted, plain numbers in shortest round-trip form,
-    /// YAML 1.1 booleans and nulls spelled one way, quoted strings marked as strings. Comments, key order,
+    /// YAML 1.1 booleans and nulls spelled one way (the rules of <see cref="YamlScalars"/>), quoted strings marked as strings. Comments, key order,
     /// layout and number spelling (0.50 vs 0.5) do not change it; any change of meaning does.
     /// </summary>
     public static string Canonical(YamlNode node)
@@ -89,22 +86,17 @@ public static class SweepYaml
             return "s" + Quote(value);
         }
 
-        if (NullWords.Contains(value))
+        if (YamlScalars.IsNull(scalar))
         {
             return "null";
         }
 
-        if (TrueWords.Contains(value))
+        if (YamlScalars.TryBool(scalar, out var flag))
         {
-            return "true";
+            return flag ? "true" : "false";
         }
 
-        if (FalseWords.Contains(value))
-        {
-            return "false";
-        }
-
-        if (double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var number) && double.IsFinite(number))
+        if (YamlScalars.TryNumber(scalar, out var number))
         {
             return "n" + number.ToString("R", CultureInfo.InvariantCulture);
         }

@@ -3,6 +3,7 @@ using FusionCluster.Dashboard.Artifacts;
 using FusionCluster.Dashboard.Components;
 using FusionCluster.Dashboard.Security;
 using FusionCluster.Dashboard.Services;
+using FusionCluster.Dashboard.Specs;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Components.Authorization;
 using MudBlazor.Services;
@@ -27,7 +28,8 @@ public static class DashboardApp
         var options = section.Get<DashboardOptions>() ?? new DashboardOptions();
         var cluster = builder.AddFusionOrleans(options);
 
-        builder.Services.AddRazorComponents().AddInteractiveServerComponents();
+        builder.Services.AddRazorComponents().AddInteractiveServerComponents()
+            .AddHubOptions(hub => hub.MaximumReceiveMessageSize = SpecEditorLimits.MaxReceiveMessageBytes);
         builder.Services.AddMudServices();
         AddSecurity(builder.Services);
 

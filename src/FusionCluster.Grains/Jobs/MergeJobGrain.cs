@@ -139,6 +139,17 @@ public sealed class MergeJobGrain(
                 await target.PrepareAsync(result, CancellationToken.None);
                 return (result, resolved, (IMergeOutput?)target, planned);
             });
+            if (State.State == JobState.Cancelled)
+            {
+                // Cancelled while planning (Cancel interleaves): what planning staged goes, and nothing runs.
+                if (staged is not null)
+                {
+                    await staged.DiscardAsync(CancellationToken.None);
+                }
+
+                return Snapshot();
+            }
+
             State.PlanJson = JsonSerializer.Serialize(merged, PlanJson);
             State.PlannedInputVersions = versions;
             State.OutputLocation = location;
@@ -205,6 +216,13 @@ public sealed class MergeJobGrain(
         }
 
         await cancellation.CancelAsync();
+        if (publishing)
+        {
+            // The publish decides: before its commit point it stops, and the job ends cancelled without
+            // its staging; past it the model is out, and the job succeeds.
+            return;
+        }
+
         await FinishAsync(JobState.Cancelled, "cancelled", null);
     }
 
@@ -586,11 +604,18 @@ public sealed class MergeJobGrain(
                     }
 
                     var files = await MergeArtifacts.BuildAsync(merged, report, checkpoints, CancellationToken.None);
+
+                    // The commit point: a cancel that arrived before it publishes nothing.
+                    token.ThrowIfCancellationRequested();
                     await output.PublishAsync(merged, files, CancellationToken.None);
                 });
             }
 
             await FinishAsync(JobState.Succeeded, null, null);
+        }
+        catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
+        {
+            await FinishAsync(JobState.Cancelled, "cancelled", null);
         }
         catch (Exception e)
         {

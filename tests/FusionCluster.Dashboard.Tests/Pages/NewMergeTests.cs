@@ -1,5 +1,6 @@
 using FusionCluster.Dashboard.Components.Pages;
 using FusionCluster.Dashboard.Security;
+using FusionCluster.Dashboard.Specs;
 using FusionCluster.Dashboard.Tests.Fakes;
 using FusionCluster.Grains.Abstractions;
 using Microsoft.AspNetCore.Components;
@@ -33,6 +34,20 @@ public sealed class NewMergeTests : DashboardTestContext
         Assert.True(page.Find("#preview-plan").HasAttribute("disabled"));
         Assert.True(page.Find("#submit-merge").HasAttribute("disabled"));
         Assert.NotNull(page.Find("#no-preview"));
+    }
+
+    [Fact]
+    public void A_spec_longer_than_the_limit_is_reported_as_too_large_and_cannot_be_submitted()
+    {
+        var page = Render<NewMerge>();
+        var editor = page.Find("#spec-editor");
+
+        // The editor takes one character more than a spec may have, so a longer paste is cut to a text reported as too long.
+        Assert.Equal(SpecEditorLimits.MaxCharacters.ToString(System.Globalization.CultureInfo.InvariantCulture), editor.GetAttribute("maxlength"));
+        editor.Input(ValidSpec + "# " + new string('x', SpecEditorLimits.MaxCharacters - ValidSpec.Length - 2));
+
+        Assert.Contains($"the limit is {FusionCluster.Core.Specs.Yaml.SpecLimits.MaxCharacters}", page.Find("#spec-error").TextContent, StringComparison.Ordinal);
+        Assert.True(page.Find("#submit-merge").HasAttribute("disabled"));
     }
 
     [Fact]

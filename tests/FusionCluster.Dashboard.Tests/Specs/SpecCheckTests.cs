@@ -32,6 +32,23 @@ public sealed class SpecCheckTests
     }
 
     [Fact]
+    public void DeeplyNestedSpec_IsAnError_NotACrash()
+    {
+        var check = SpecCheck.Run("merge_method: linear\nmodels: " + new string('[', 14_000) + new string(']', 14_000), "deep.yaml");
+
+        Assert.False(check.IsValid);
+        Assert.Contains("deeper than 64 levels", check.Error, StringComparison.Ordinal);
+        Assert.Equal(2, check.ErrorLine);
+    }
+
+    [Fact]
+    public void TheCircuitCarriesTheLongestTextTheEditorTakes()
+    {
+        // Worst case: every character a six-byte JSON escape (\u00XX).
+        Assert.True(SpecEditorLimits.MaxReceiveMessageBytes > SpecEditorLimits.MaxCharacters * 6L);
+    }
+
+    [Fact]
     public void MalformedYaml_NamesTheLine()
     {
         var check = SpecCheck.Run("merge_method: linear\nmodels: [\n", "spec.yaml");

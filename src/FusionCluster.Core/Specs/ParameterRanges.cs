@@ -1,0 +1,27 @@
+namespace FusionCluster.Core.Specs;
+
+/// <summary>
+/// Ranges of merge parameters, checked while the spec is read so that the error names the key and line.
+/// <c>density</c> is the fraction of each task vector kept (mergekit asserts density &gt; 0 where it sparsifies;
+/// 1 keeps everything). slerp's <c>t</c> is an interpolation factor between the base (0) and the other model (1).
+/// The documented exception: nearswap's <c>t</c> is a distance threshold, not an interpolation factor, and
+/// weights, <c>lambda</c> and <c>scale</c> extrapolate as in mergekit (a weight of 1.5 or -0.5 is a task-arithmetic
+/// extrapolation, used on purpose), so none of them is limited to [0, 1].
+/// </summary>
+public static class ParameterRanges
+{
+    private static readonly ParameterRange Density = new(0, false, 1, true, "the fraction of each task vector kept");
+    private static readonly ParameterRange SlerpT = new(0, true, 1, true, "slerp interpolates from the base model (0) to the other model (1)");
+
+    /// <summary>The ranges that apply under <paramref name="mergeMethod"/>, by parameter name.</summary>
+    public static IReadOnlyDictionary<string, ParameterRange> For(string mergeMethod)
+    {
+        var ranges = new Dictionary<string, ParameterRange>(StringComparer.Ordinal) { ["density"] = Density };
+        if (mergeMethod.Trim() == "slerp")
+        {
+            ranges["t"] = SlerpT;
+        }
+
+        return ranges;
+    }
+}

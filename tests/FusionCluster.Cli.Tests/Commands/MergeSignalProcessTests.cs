@@ -1,0 +1,113 @@
+using System.Diagnostics;
+using FusionCluster.Cli.Commands;
+using FusionCluster.Cli.Tests.Support;
+using FusionCluster.Core.Synthesis;
+using FusionCluster.Core.Tensors;
+
+namespace FusionCluster.Cli.Tests.Commands;
+
+/// <summary>
+/// Sends real SIGINT and SIGTERM to a real <c>fusion merge</c> child process in the middle of its merge: the
+/// README promises that it stops within seconds, publishes nothing, leaves no staging, and exits 130 (143).
+/// </summary>
+[Collection(EndToEndCollection.Name)]
+public sealed class MergeSignalProcessTests
+{
+    // About 60 MB per float32 model and one unit at a time: the merge takes seconds on two cores, so the signal lands mid-merge.
+    private static readonly SyntheticModelShape Shape = new(Hidden: 512, Intermediate: 1376, Layers: 6, Vocab: 4096, Heads: 8);
+
+    [Theory]
+    [InlineData(UnixSignal.Interrupt, 130)]
+    [InlineData(UnixSignal.Terminate, 143)]
+    public async Task A_signal_mid_merge_stops_it_publishes_nothing_and_removes_its_staging(int signal, int expectedExitCode)
+    {
+        using var temp = new TempDirectory();
+        var spec = WriteModelsAndSpec(temp);
+        var output = temp.Combine("out");
+
+        await using var fusion = StartFusion(temp, "merge", spec, "--out", output, "--parallel", "1", "--quiet");
+        await WaitForStagingAsync(fusion, output);
+        var signalled = Stopwatch.StartNew();
+        Assert.True(fusion.Signal(signal), "fusion merge ended before the signal was sent; the test's models are too small for this machine");
+
+        var exitCode = await fusion.WaitForExitAsync(TimeSpan.FromSeconds(60), TestContext.Current.CancellationToken);
+
+        Assert.True(exitCode == expectedExitCode, $"exit code {exitCode}, expected {expectedExitCode}; output:\n{fusion.Tail()}");
+        Assert.True(signalled.Elapsed < TimeSpan.FromSeconds(15), $"fusion took {signalled.Elapsed.TotalSeconds:F1} s to stop after the signal");
+        Assert.DoesNotContain(Directory.EnumerateFileSystemEntries(output), e => Path.GetFileName(e) != ".fusion-staging");
+        Checkpoints.AssertNoStaging(output);
+    }
+
+    [Fact]
+    public async Task A_signal_mid_merge_with_overwrite_leaves_the_model_already_in_the_output_untouched()
+    {
+        using var temp = new TempDirectory();
+        var spec = WriteModelsAndSpec(temp);
+        var output = temp.Combine("out");
+        Directory.CreateDirectory(output);
+        foreach (var file in Directory.EnumerateFiles(temp.Combine("base")))
+        {
+            File.Copy(file, Path.Combine(output, Path.GetFileName(file)));
+        }
+
+        var before = Directory.EnumerateFiles(output).ToDictionary(f => Path.GetFileName(f), File.ReadAllBytes);
+
+        await using var fusion = StartFusion(temp, "merge", spec, "--out", output, "--overwrite", "--parallel", "1", "--quiet");
+        await WaitForStagingAsync(fusion, output);
+        Assert.True(fusion.Signal(UnixSignal.Interrupt), "fusion merge ended before the signal was sent");
+        var exitCode = await fusion.WaitForExitAsync(TimeSpan.FromSeconds(60), TestContext.Current.CancellationToken);
+
+        Assert.True(exitCode == 130, $"exit code {exitCode}; output:\n{fusion.Tail()}");
+        Checkpoints.AssertNoStaging(output);
+        var after = Directory.EnumerateFiles(output).ToDictionary(f => Path.GetFileName(f), File.ReadAllBytes);
+        Assert.Equal(before.Keys.Order(StringComparer.Ordinal), after.Keys.Order(StringComparer.Ordinal));
+        foreach (var (name, bytes) in before)
+        {
+            Assert.True(bytes.AsSpan().SequenceEqual(after[name]), $"{name} changed although the merge was cancelled");
+        }
+    }
+
+    private static string WriteModelsAndSpec(TempDirectory temp)
+    {
+        SyntheticCheckpoint.Write(temp.Combine("base"), Shape, DType.F32, baseSeed: 5, variant: 0);
+        SyntheticCheckpoint.Write(temp.Combine("ft-1"), Shape, DType.F32, baseSeed: 5, variant: 1);
+        SyntheticCheckpoint.Write(temp.Combine("ft-2"), Shape, DType.F32, baseSeed: 5, variant: 2);
+        var spec = temp.Combine("spec.yaml");
+        File.WriteAllText(spec, """
+            merge_method: ties
+            base_model: base
+            models:
+              - model: ft-1
+                parameters: {weight: 1.0, density: 0.5}
+              - model: ft-2
+                parameters: {weight: 1.0, density: 0.5}
+            """);
+        return spec;
+    }
+
+    private static ChildProcess StartFusion(TempDirectory temp, params string[] arguments)
+    {
+        var fusionDll = typeof(MergeCommand).Assembly.Location;
+        var host = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } path ? path : "dotnet";
+        return ChildProcess.Start("fusion", host, [fusionDll, .. arguments], temp.Combine("fusion.log"));
+    }
+
+    /// <summary>Staging exists once the job has planned: from then on units are running.</summary>
+    private static async Task WaitForStagingAsync(ChildProcess fusion, string output)
+    {
+        var waited = Stopwatch.StartNew();
+        while (!Directory.Exists(Path.Combine(output, ".fusion-staging")))
+        {
+            if (fusion.HasExited)
+            {
+                Assert.Fail($"fusion merge exited ({fusion.ExitCode}) before it staged anything:\n{fusion.Tail()}");
+            }
+
+            Assert.True(waited.Elapsed < TimeSpan.FromSeconds(60), "fusion merge staged nothing within 60 s");
+            await Task.Delay(20, TestContext.Current.CancellationToken);
+        }
+
+        // Into the units, past planning.
+        await Task.Delay(300, TestContext.Current.CancellationToken);
+    }
+}
