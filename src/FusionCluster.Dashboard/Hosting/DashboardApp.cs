@@ -3,6 +3,7 @@ using FusionCluster.Dashboard.Artifacts;
 using FusionCluster.Dashboard.Components;
 using FusionCluster.Dashboard.Security;
 using FusionCluster.Dashboard.Services;
+using FusionCluster.Storage;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using MudBlazor.Services;
 
@@ -25,6 +26,9 @@ public static class DashboardApp
         builder.Services.Configure<DashboardOptions>(section);
         var options = section.Get<DashboardOptions>() ?? new DashboardOptions();
         builder.AddFusionOrleans(options);
+
+        // Artifacts are read through the silos' own stores and roots (registered once when a silo is co-hosted).
+        builder.Services.AddFusionStorage(builder.Configuration);
 
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
         builder.Services.AddMudServices();
@@ -57,6 +61,7 @@ public static class DashboardApp
 
         logger.LogInformation("Dashboard mode {Mode}{Cluster}, {Users} users", options.Mode,
             options.Mode == DashboardMode.Cluster ? $" (cluster {ClusterAddress.FromConfiguration(app.Configuration).ClusterId} through Redis {ClusterAddress.FromConfiguration(app.Configuration).DescribeRedis()})" : "", users.Count);
+        logger.LogInformation("Dashboard {Roots}", app.Services.DescribeLocalRoots());
 
         if (!app.Environment.IsDevelopment())
         {
