@@ -59,8 +59,8 @@ public static class LocalPath
 
             if (!Path.Exists(next))
             {
-                // Nothing below a missing component can be a link: the rest is text.
-                var rest = pending.Reverse().Prepend(component);
+                // Nothing below a missing component can be a link: the rest is text (a stack enumerates in pop order).
+                var rest = pending.Prepend(component);
                 return Path.TrimEndingDirectorySeparator(Path.GetFullPath(Path.Join([current, .. rest])));
             }
 

@@ -31,9 +31,10 @@ public sealed class LocalFolderStore(LocalRoots roots) : IArtifactStore
 
     public string Resolve(string location, string baseDirectory, bool mustExist)
     {
+        // '..' is left to LocalPath.Resolve, which takes it after the link before it, as the kernel will.
         var full = mustExist
             ? ModelPath.ResolveLocal(location, baseDirectory)
-            : Path.TrimEndingDirectorySeparator(Path.GetFullPath(Path.IsPathRooted(location) ? location : Path.Combine(baseDirectory, location)));
+            : Path.IsPathRooted(location) ? location : Path.Combine(Path.GetFullPath(baseDirectory), location);
         return roots.Check(full, mustExist ? "model folder" : "location");
     }
 

@@ -122,7 +122,11 @@ public sealed class LocalMergeOutput : IMergeOutput
 
         File.Move(Path.Combine(staging, entryPoint), Path.Combine(Location, entryPoint), overwrite: true);
         await File.WriteAllBytesAsync(Path.Combine(Location, MergeManifest.FileName), manifest, cancellationToken);
-        File.Delete(CreatedMarker);
+        if (File.Exists(CreatedMarker))
+        {
+            File.Delete(CreatedMarker);
+        }
+
         await DiscardAsync(cancellationToken);
     }
 
@@ -134,7 +138,11 @@ public sealed class LocalMergeOutput : IMergeOutput
         }
 
         var createdHere = File.Exists(CreatedMarker);
-        File.Delete(CreatedMarker);
+        if (createdHere)
+        {
+            File.Delete(CreatedMarker);
+        }
+
         if (Directory.Exists(stagingRoot) && !LocalPath.IsLink(stagingRoot) && !Directory.EnumerateFileSystemEntries(stagingRoot).Any())
         {
             Directory.Delete(stagingRoot);
