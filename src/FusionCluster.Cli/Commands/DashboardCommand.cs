@@ -23,9 +23,14 @@ public static class DashboardCommand
         var urls = new Option<string>("--urls") { Description = "where to listen", DefaultValueFactory = _ => "http://127.0.0.1:5080" };
         var models = new Option<DirectoryInfo?>("--models") { Description = "folder that relative model paths of submitted specs start from (default: the current folder)" };
         var output = new Option<string?>("--output") { Description = "output location the New merge page proposes (a folder or az://container/prefix)" };
+        var dataRoots = new Option<string[]>("--data-root")
+        {
+            Description = "a local folder merges may read and write; repeat for several (the --models folder and a local --output are always included)",
+            DefaultValueFactory = _ => [],
+        };
         var command = new Command("dashboard", "Serve the web dashboard (watch the cluster, submit and cancel merges) on this machine")
         {
-            urls, models, output, HashPassword(),
+            urls, models, output, dataRoots, HashPassword(),
         };
         cluster.AddTo(command);
         command.SetAction(async (parse, cancellationToken) =>
@@ -36,10 +41,11 @@ public static class DashboardCommand
             }
 
             var redis = parse.GetValue(cluster.Redis);
+            var specDirectory = parse.GetValue(models)?.FullName ?? Directory.GetCurrentDirectory();
             var environment = new Dictionary<string, string>
             {
                 ["Fusion__Dashboard__Mode"] = string.IsNullOrWhiteSpace(redis) ? "embedded" : "cluster",
-                ["Fusion__Dashboard__SpecDirectory"] = parse.GetValue(models)?.FullName ?? Directory.GetCurrentDirectory(),
+                ["Fusion__Dashboard__SpecDirectory"] = specDirectory,
             };
             if (!string.IsNullOrWhiteSpace(redis))
             {
@@ -50,6 +56,13 @@ public static class DashboardCommand
             if (parse.GetValue(output) is { Length: > 0 } proposed)
             {
                 environment["Fusion__Dashboard__DefaultOutput"] = proposed.Contains("://", StringComparison.Ordinal) ? proposed : Path.GetFullPath(proposed);
+            }
+
+            // The browser chooses model and output folders: they are confined to the folders named here.
+            var roots = DashboardDataRoots.From(parse.GetValue(dataRoots) ?? [], specDirectory, parse.GetValue(output));
+            for (var i = 0; i < roots.Count; i++)
+            {
+                environment[$"Fusion__Storage__LocalRoots__{i}"] = roots[i];
             }
 
             var listen = parse.GetValue(urls)!;
