@@ -23,7 +23,8 @@ public static class StorageServiceCollectionExtensions
         }
 
         var section = configuration.GetSection("Fusion:Storage");
-        var roots = LocalRoots(section);
+        var roots = new LocalRoots(ConfiguredRoots(section));
+        services.AddSingleton(roots);
         services.AddSingleton<IArtifactStore>(new LocalFolderStore(roots));
         if (AzureStore(section.GetSection("Azure")) is { } azure)
         {
@@ -76,7 +77,7 @@ public static class StorageServiceCollectionExtensions
             : $"local data roots: {string.Join(", ", local.Roots)}";
     }
 
-    private static List<string> LocalRoots(IConfigurationSection storage)
+    private static List<string> ConfiguredRoots(IConfigurationSection storage)
     {
         var roots = storage.GetSection("LocalRoots");
         var values = roots.Value is { } joined
