@@ -126,7 +126,7 @@ public sealed partial class AccessTests(DashboardHost host)
         await using var session = await host.SignInAsync(DashboardHost.ViewerName, DashboardHost.ViewerPassword);
         var page = session.Page;
         await page.GotoAsync(session.Url($"/jobs/{jobId}"));
-        await Assertions.Expect(page.Locator(".artifact-link").Filter(new() { HasTextString = "config.json" })).ToBeVisibleAsync();
+        await Assertions.Expect(page.Locator(".artifact-link").Filter(new() { HasTextString = "fusion-report.json" })).ToBeVisibleAsync();
         var listed = await page.Locator(".artifact-link").AllInnerTextsAsync();
         Assert.DoesNotContain("notes.txt", listed);
         Assert.DoesNotContain("passwd", listed);
