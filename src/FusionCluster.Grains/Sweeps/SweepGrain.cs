@@ -735,7 +735,7 @@ public sealed class SweepGrain(
                 State.PromotedKey = best!.CacheKey;
             }
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or StorageException)
         {
             run.Error = $"could not write to {spec.Output}: {e.Message}";
             logger.LogWarning(e, "Sweep {Sweep}: run {Run} could not write its results", SweepId, run.Number);
