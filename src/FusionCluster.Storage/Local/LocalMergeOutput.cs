@@ -207,7 +207,7 @@ public sealed class LocalMergeOutput : IMergeOutput
 
         foreach (var entry in Directory.EnumerateFileSystemEntries(stagingRoot))
         {
-            if (Path.GetFileName(entry) == jobId)
+            if (Path.GetFileName(entry) == jobId || entry == CreatedMarker)
             {
                 continue;
             }
