@@ -1,5 +1,6 @@
 using FusionCluster.Grains;
 using FusionCluster.Methods.Torch;
+using FusionCluster.Storage;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -48,6 +49,7 @@ public static class SiloProgram
                 "Starting silo {Name} of cluster {ClusterId} (Redis {Redis}): role {Role}, {Slots} unit slots, {Cores} cores, {MemoryGiB:0.0} GiB for units, device {Device}",
                 settings.Name, settings.ClusterId, ConfigurationOptions.Parse(settings.RedisConnection).ToString(includePassword: false), settings.Role, settings.UnitSlots, settings.Cores,
                 settings.MemoryBytes / (1024d * 1024 * 1024), settings.Device);
+            logger.LogInformation("Silo {Name} {Roots}", settings.Name, host.Services.DescribeLocalRoots());
             if (settings.UnusedGpu is not null)
             {
                 logger.LogInformation("GPU present but unused ({Gpu}), so this silo publishes device=cpu", settings.UnusedGpu);

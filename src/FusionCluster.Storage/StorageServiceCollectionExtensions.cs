@@ -13,11 +13,18 @@ public static class StorageServiceCollectionExtensions
     /// <summary>
     /// Registers the stores named by configuration: local folders always (restricted to
     /// Fusion:Storage:LocalRoots when set), and Azure Blob Storage when Fusion:Storage:Azure is configured.
+    /// A second call (a dashboard co-hosting a silo registers both) changes nothing.
     /// </summary>
     public static IServiceCollection AddFusionStorage(this IServiceCollection services, IConfiguration configuration)
     {
+        if (services.Any(s => s.ServiceType == typeof(ArtifactStores)))
+        {
+            return services;
+        }
+
         var section = configuration.GetSection("Fusion:Storage");
-        var roots = LocalRoots(section);
+        var roots = new LocalRoots(ConfiguredRoots(section));
+        services.AddSingleton(roots);
         services.AddSingleton<IArtifactStore>(new LocalFolderStore(roots));
         if (AzureStore(section.GetSection("Azure")) is { } azure)
         {
@@ -61,7 +68,16 @@ public static class StorageServiceCollectionExtensions
         return null;
     }
 
-    private static List<string> LocalRoots(IConfigurationSection storage)
+    /// <summary>One line for a start-up log: the local data roots in force, or that there are none.</summary>
+    public static string DescribeLocalRoots(this IServiceProvider services)
+    {
+        var local = services.GetServices<IArtifactStore>().OfType<LocalFolderStore>().FirstOrDefault();
+        return local is null || local.Roots.Count == 0
+            ? "local data roots: none (merges may read and write every local folder this process can)"
+            : $"local data roots: {string.Join(", ", local.Roots)}";
+    }
+
+    private static List<string> ConfiguredRoots(IConfigurationSection storage)
     {
         var roots = storage.GetSection("LocalRoots");
         var values = roots.Value is { } joined

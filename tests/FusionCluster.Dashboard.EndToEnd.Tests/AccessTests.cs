@@ -106,6 +106,44 @@ public sealed partial class AccessTests(DashboardHost host)
     }
 
     [Fact]
+    public async Task Viewer_DownloadsPublishedArtifacts_AndNothingElseInTheOutputFolder()
+    {
+        // A real merge publishes into a folder where a user's file and a link to /etc/passwd appear later.
+        var output = Path.Combine(host.OutputsDirectory, $"viewer-downloads-{Guid.NewGuid():N}");
+        var jobId = $"viewer-dl-{Guid.NewGuid():N}"[..24];
+        var job = host.Services.GetRequiredService<IClusterClient>().GetGrain<IMergeJobGrain>(jobId);
+        await job.Start(new MergeRequest { SpecText = LinearSpec(), SpecDirectory = host.ModelsDirectory, Output = output, SpecName = "linear.yaml", SubmittedBy = "test" });
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (!(await job.GetStatus()).IsFinished && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(100, Xunit.TestContext.Current.CancellationToken);
+        }
+
+        Assert.Equal(JobState.Succeeded, (await job.GetStatus()).State);
+        await File.WriteAllTextAsync(Path.Combine(output, "notes.txt"), "a user's file", Xunit.TestContext.Current.CancellationToken);
+        File.CreateSymbolicLink(Path.Combine(output, "passwd"), "/etc/passwd");
+
+        await using var session = await host.SignInAsync(DashboardHost.ViewerName, DashboardHost.ViewerPassword);
+        var page = session.Page;
+        await page.GotoAsync(session.Url($"/jobs/{jobId}"));
+        await Assertions.Expect(page.Locator(".artifact-link").Filter(new() { HasTextString = "fusion-report.json" })).ToBeVisibleAsync();
+        var listed = await page.Locator(".artifact-link").AllInnerTextsAsync();
+        Assert.DoesNotContain("notes.txt", listed);
+        Assert.DoesNotContain("passwd", listed);
+
+        var published = await page.APIRequest.GetAsync(session.Url($"/jobs/{jobId}/artifacts/config.json"));
+        Assert.Equal(200, published.Status);
+        Assert.Equal(await File.ReadAllBytesAsync(Path.Combine(output, "config.json"), Xunit.TestContext.Current.CancellationToken), await published.BodyAsync());
+        foreach (var name in new[] { "notes.txt", "passwd", "..%2F..%2Fmodels%2Fbase%2Fconfig.json", ".fusion-staging" })
+        {
+            var refused = await page.APIRequest.GetAsync(session.Url($"/jobs/{jobId}/artifacts/{name}"));
+            Assert.True(refused.Status == 404, $"{name}: {refused.Status}");
+        }
+
+        Assert.True(session.Errors.Count == 0, "browser console errors:\n" + string.Join("\n", session.Errors));
+    }
+
+    [Fact]
     public async Task SignOut_EndsTheSession()
     {
         await using var session = await host.SignInAsync(DashboardHost.OperatorName, DashboardHost.OperatorPassword);
@@ -117,6 +155,18 @@ public sealed partial class AccessTests(DashboardHost host)
         await session.Page.WaitForURLAsync(LoginPage());
         Assert.True(session.Errors.Count == 0, "browser console errors:\n" + string.Join("\n", session.Errors));
     }
+
+    private string LinearSpec() => $"""
+        merge_method: linear
+        models:
+          - model: {Path.Combine(host.ModelsDirectory, "base")}
+            parameters:
+              weight: 0.5
+          - model: {Path.Combine(host.ModelsDirectory, "ft-1")}
+            parameters:
+              weight: 0.5
+        dtype: bfloat16
+        """;
 
     private HttpClient Http() => new(new HttpClientHandler { AllowAutoRedirect = false, UseCookies = false }) { BaseAddress = host.BaseAddress };
 

@@ -37,7 +37,7 @@ public sealed class ClusterMergeTests : IDisposable
         var spec = await EmbeddedReferenceAsync("ties.yaml", cancellation);
 
         await using var cluster = new LocalClusterScript(FastFailureDetection);
-        await cluster.UpAsync(silos: 3, cancellation);
+        await cluster.UpAsync(silos: 3, cancellation, root);
         var jobId = (await FusionAsync(cancellation, "submit", spec, "--out", "az://merges/e2e", "--cluster", cluster.Redis, "--max-units", "3")).Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)[^1];
 
         await using var connection = await ClusterConnection.ConnectAsync(cluster.Redis, FusionClusterIdentity.DefaultClusterId, cancellation);
@@ -75,7 +75,7 @@ public sealed class ClusterMergeTests : IDisposable
         var spec = await EmbeddedReferenceAsync("linear.yaml", cancellation);
 
         await using var cluster = new LocalClusterScript(FastFailureDetection);
-        await cluster.UpAsync(silos: 2, cancellation);
+        await cluster.UpAsync(silos: 2, cancellation, root);
         var jobId = (await FusionAsync(cancellation, "submit", spec, "--out", "az://merges/restart", "--cluster", cluster.Redis, "--max-units", "1")).Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)[^1];
         JobStatus status;
         await using (var connection = await ClusterConnection.ConnectAsync(cluster.Redis, FusionClusterIdentity.DefaultClusterId, cancellation))
@@ -92,7 +92,7 @@ public sealed class ClusterMergeTests : IDisposable
         Assert.True(status.State == JobState.Running, $"the job must still be running when the cluster goes down, but is {status.State}");
         var doneBeforeRestart = status.UnitsDone;
         await cluster.RunAsync(cancellation, "down");
-        await cluster.UpAsync(silos: 2, cancellation);
+        await cluster.UpAsync(silos: 2, cancellation, root);
 
         await using (var connection = await ClusterConnection.ConnectAsync(cluster.Redis, FusionClusterIdentity.DefaultClusterId, cancellation))
         {

@@ -27,13 +27,15 @@ public sealed class LocalClusterScript : IAsyncDisposable
     /// Starts the cluster. Other test projects pick free ports at the same time, so a port chosen here
     /// can be taken before Redis or Azurite binds it: the first start then tries again on new ports.
     /// </summary>
-    public async Task UpAsync(int silos, CancellationToken cancellationToken)
+    /// <param name="dataRoots">Local folders the silos may read and write besides the cluster's own data folder (--data-root).</param>
+    public async Task UpAsync(int silos, CancellationToken cancellationToken, params string[] dataRoots)
     {
         for (var attempt = 1; ; attempt++)
         {
             try
             {
-                await RunAsync(cancellationToken, "up", "--silos", silos.ToString(CultureInfo.InvariantCulture), "--redis-port", RedisPort.ToString(CultureInfo.InvariantCulture), "--blob-port", BlobPort.ToString(CultureInfo.InvariantCulture));
+                string[] arguments = ["up", "--silos", silos.ToString(CultureInfo.InvariantCulture), "--redis-port", RedisPort.ToString(CultureInfo.InvariantCulture), "--blob-port", BlobPort.ToString(CultureInfo.InvariantCulture)];
+                await RunAsync(cancellationToken, [.. arguments, .. dataRoots.SelectMany(root => new[] { "--data-root", root })]);
                 return;
             }
             catch (InvalidOperationException e) when (attempt < 3 && (e.Message.Contains("EADDRINUSE", StringComparison.Ordinal) || e.Message.Contains("in use", StringComparison.Ordinal)))

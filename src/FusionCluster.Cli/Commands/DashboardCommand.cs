@@ -26,9 +26,14 @@ public static class DashboardCommand
         var models = new Option<DirectoryInfo?>("--models") { Description = "folder that relative model paths of submitted specs start from (default: the current folder)" };
         var output = new Option<string?>("--output") { Description = "output location the New merge page proposes (a folder or az://container/prefix)" };
         var allowCommand = new Option<bool>(CommandEvaluatorOptions.Switch) { Description = "embedded: let sweeps run their command evaluator on this machine (off by default; a cluster's silos decide for themselves)" };
+        var dataRoots = new Option<string[]>("--data-root")
+        {
+            Description = "a local folder merges may read and write; repeat for several (the --models folder and a local --output are always included)",
+            DefaultValueFactory = _ => [],
+        };
         var command = new Command("dashboard", "Serve the web dashboard (watch the cluster, submit and cancel merges) on this machine")
         {
-            urls, models, output, allowCommand, HashPassword(),
+            urls, models, output, dataRoots, allowCommand, HashPassword(),
         };
         cluster.AddTo(command);
         command.SetAction(async (parse, cancellationToken) =>
@@ -39,12 +44,24 @@ public static class DashboardCommand
             }
 
             var redis = parse.GetValue(cluster.Redis);
+            var specDirectory = parse.GetValue(models)?.FullName ?? Directory.GetCurrentDirectory();
             var environment = new Dictionary<string, string>
             {
-                ["Fusion__Dashboard__SpecDirectory"] = parse.GetValue(models)?.FullName ?? Directory.GetCurrentDirectory(),
+                ["Fusion__Dashboard__SpecDirectory"] = specDirectory,
             };
+
+            // The browser chooses model and output folders: they are confined to the folders named here,
+            // for the dashboard (artifacts) and for the embedded silo (merges).
+            var roots = DashboardDataRoots.From(parse.GetValue(dataRoots) ?? [], specDirectory, parse.GetValue(output));
+            var siloSettings = FusionSettingsFromEnvironment();
+            for (var i = 0; i < roots.Count; i++)
+            {
+                environment[$"Fusion__Storage__LocalRoots__{i}"] = roots[i];
+                siloSettings[$"Fusion:Storage:LocalRoots:{i}"] = roots[i];
+            }
+
             await using var embedded = string.IsNullOrWhiteSpace(redis)
-                ? await EmbeddedCluster.StartAsync(unitSlots: 0, cancellationToken, settings: FusionSettingsFromEnvironment(), allowCommandEvaluator: parse.GetValue(allowCommand))
+                ? await EmbeddedCluster.StartAsync(unitSlots: 0, cancellationToken, settings: siloSettings, allowCommandEvaluator: parse.GetValue(allowCommand))
                 : null;
             if (embedded is not null)
             {

@@ -34,10 +34,12 @@ public sealed class CheckpointFolder : ICheckpoint
     private readonly List<SafetensorsFile> shards;
     private readonly Lazy<IReadOnlyList<WeightFileInfo>> weightFiles;
     private readonly IReadOnlyList<(string Path, long Length, DateTime Written)> openedFiles;
+    private readonly LocalRoots roots;
 
-    private CheckpointFolder(string path, JsonObject? config, List<SafetensorsFile> shards, Dictionary<string, SafetensorsFile> tensorFiles, string? indexPath, IReadOnlyList<string> auxiliary)
+    private CheckpointFolder(string path, LocalRoots roots, JsonObject? config, List<SafetensorsFile> shards, Dictionary<string, SafetensorsFile> tensorFiles, string? indexPath, IReadOnlyList<string> auxiliary)
     {
         FolderPath = path;
+        this.roots = roots;
         Config = config;
         this.shards = shards;
         this.tensorFiles = tensorFiles;
@@ -74,16 +76,31 @@ public sealed class CheckpointFolder : ICheckpoint
     /// <summary>Names of the <see cref="KnownAuxiliaryFileNames"/> present, in that list's order.</summary>
     public IReadOnlyList<string> AuxiliaryFiles { get; }
 
-    public static CheckpointFolder Open(string path)
+    public static CheckpointFolder Open(string path) => Open(path, LocalRoots.Anywhere);
+
+    /// <summary>
+    /// Opens the folder with every file it reads resolved and checked against <paramref name="roots"/>:
+    /// the folder, config, index, weight files and auxiliary files. A symlink is followed only when its
+    /// target lies inside the roots (with no roots, anywhere but /proc, /sys, /dev and /run).
+    /// </summary>
+    /// <exception cref="StorageException">A file or the folder leads outside the roots; the message names it.</exception>
+    public static CheckpointFolder Open(string path, LocalRoots roots)
     {
-        var folder = Path.GetFullPath(path);
+        var folder = roots.Check(Path.GetFullPath(path), "model folder");
         if (!Directory.Exists(folder))
         {
             throw new CheckpointException($"{folder}: checkpoint folder does not exist");
         }
 
-        var config = ReadConfig(folder);
-        var auxiliary = KnownAuxiliaryFileNames.Where(n => File.Exists(Path.Combine(folder, n))).ToList();
+        var config = ReadConfig(folder, roots);
+
+        // A dangling link is a present file that cannot be read: say so rather than skip it.
+        var auxiliary = KnownAuxiliaryFileNames.Where(n => Present(Path.Combine(folder, n))).ToList();
+        foreach (var name in auxiliary)
+        {
+            roots.CheckFile(Path.Combine(folder, name), "auxiliary file");
+        }
+
         var indexPath = Path.Combine(folder, IndexFileName);
         var singlePath = Path.Combine(folder, SingleFileName);
 
@@ -92,19 +109,20 @@ public sealed class CheckpointFolder : ICheckpoint
         {
             if (File.Exists(indexPath))
             {
-                var weightMap = CheckpointJson.ParseIndex(CheckpointJson.ReadFile(indexPath), indexPath);
+                var weightMap = CheckpointJson.ParseIndex(ReadSmallFile(indexPath, roots, "index file"), indexPath);
                 var shardNames = weightMap.Values.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
                 var byShard = new Dictionary<string, SafetensorsFile>(StringComparer.Ordinal);
                 foreach (var shardName in shardNames)
                 {
                     var shardPath = ResolveShard(folder, indexPath, shardName);
+                    roots.CheckFile(shardPath, "weight file");
                     var file = SafetensorsFile.Open(shardPath);
                     shards.Add(file);
                     byShard[shardName] = file;
                 }
 
                 var tensorFiles = ShardIndex.MapTensors(weightMap, byShard, indexPath, file => file.Header);
-                return new CheckpointFolder(folder, config, shards, tensorFiles, indexPath, auxiliary);
+                return new CheckpointFolder(folder, roots, config, shards, tensorFiles, indexPath, auxiliary);
             }
 
             List<string> weightFiles;
@@ -130,6 +148,7 @@ public sealed class CheckpointFolder : ICheckpoint
             var files = new Dictionary<string, SafetensorsFile>(StringComparer.Ordinal);
             foreach (var weightPath in weightFiles)
             {
+                roots.CheckFile(weightPath, "weight file");
                 var file = SafetensorsFile.Open(weightPath);
                 shards.Add(file);
                 foreach (var entry in file.Tensors)
@@ -141,7 +160,7 @@ public sealed class CheckpointFolder : ICheckpoint
                 }
             }
 
-            return new CheckpointFolder(folder, config, shards, files, indexPath: null, auxiliary);
+            return new CheckpointFolder(folder, roots, config, shards, files, indexPath: null, auxiliary);
         }
         catch
         {
@@ -183,10 +202,12 @@ public sealed class CheckpointFolder : ICheckpoint
     public ValueTask<StoredTensor> OpenTensorAsync(string name, CancellationToken cancellationToken) =>
         ValueTask.FromResult<StoredTensor>(OpenTensor(name));
 
-    public async ValueTask<byte[]> ReadAuxiliaryFileAsync(string fileName, CancellationToken cancellationToken) =>
-        await File.ReadAllBytesAsync(
-            GetAuxiliaryFilePath(fileName) ?? throw new CheckpointException($"{FolderPath}: no file '{fileName}'"),
-            cancellationToken);
+    /// <summary>Reads an auxiliary file through its resolved path: a regular file inside the roots, never a pipe or device.</summary>
+    public async ValueTask<byte[]> ReadAuxiliaryFileAsync(string fileName, CancellationToken cancellationToken)
+    {
+        var path = GetAuxiliaryFilePath(fileName) ?? throw new CheckpointException($"{FolderPath}: no file '{fileName}'");
+        return await LocalFile.ReadAllBytesAsync(roots.CheckFile(path, "auxiliary file"), "auxiliary file", cancellationToken);
+    }
 
     /// <summary>
     /// Reads through the handle opened with the checkpoint, then checks the file's size and modification
@@ -252,10 +273,26 @@ public sealed class CheckpointFolder : ICheckpoint
         return file.Exists ? (path, file.Length, file.LastWriteTimeUtc) : (path, -1, DateTime.MinValue);
     }
 
-    private static JsonObject? ReadConfig(string folder)
+    private static JsonObject? ReadConfig(string folder, LocalRoots roots)
     {
         var configPath = Path.Combine(folder, ConfigFileName);
-        return File.Exists(configPath) ? CheckpointJson.ParseConfig(CheckpointJson.ReadFile(configPath), configPath) : null;
+        return Present(configPath) ? CheckpointJson.ParseConfig(ReadSmallFile(configPath, roots, "config file"), configPath) : null;
+    }
+
+    /// <summary>A file or a symlink (dangling or not) at <paramref name="path"/>.</summary>
+    private static bool Present(string path) => File.Exists(path) || LocalPath.IsLink(path);
+
+    private static byte[] ReadSmallFile(string path, LocalRoots roots, string what)
+    {
+        using var stream = LocalFile.OpenRegular(roots.CheckFile(path, what), what);
+        if (stream.Length > CheckpointJson.MaxFileBytes)
+        {
+            throw new CheckpointException($"{path}: {stream.Length} bytes is more than the {CheckpointJson.MaxFileBytes}-byte limit for a config or index file");
+        }
+
+        var bytes = new byte[stream.Length];
+        stream.ReadExactly(bytes);
+        return bytes;
     }
 
     private static string ResolveShard(string folder, string indexPath, string shardName)

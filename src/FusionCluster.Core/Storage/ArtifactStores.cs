@@ -17,4 +17,10 @@ public sealed class ArtifactStores(IEnumerable<IArtifactStore> stores)
         For(location).OpenCheckpointAsync(location, cancellationToken);
 
     public IMergeOutput OpenOutput(string location, string jobId) => For(location).OpenOutput(location, jobId);
+
+    public Task<IReadOnlyList<PublishedArtifact>> ListPublishedAsync(string location, CancellationToken cancellationToken) =>
+        For(location).ListPublishedAsync(location, cancellationToken);
+
+    public Task<Stream?> OpenPublishedAsync(string location, string name, CancellationToken cancellationToken) =>
+        For(location).OpenPublishedAsync(location, name, cancellationToken);
 }

@@ -16,4 +16,16 @@ public interface IArtifactStore
     Task<ICheckpoint> OpenCheckpointAsync(string location, CancellationToken cancellationToken);
 
     IMergeOutput OpenOutput(string location, string jobId);
+
+    /// <summary>
+    /// The files of the merge published at <paramref name="location"/>: those its manifest lists that are
+    /// still there as written (same size; locally, regular files and not symlinks), and the manifest itself.
+    /// Empty when nothing was published there. Anything else in the location is never listed.
+    /// </summary>
+    /// <exception cref="StorageException">The location cannot be read or escapes the allowed roots.</exception>
+    Task<IReadOnlyList<PublishedArtifact>> ListPublishedAsync(string location, CancellationToken cancellationToken);
+
+    /// <summary>A seekable stream of one file <see cref="ListPublishedAsync"/> lists, or null for any other name.</summary>
+    /// <exception cref="StorageException">The location cannot be read or escapes the allowed roots.</exception>
+    Task<Stream?> OpenPublishedAsync(string location, string name, CancellationToken cancellationToken);
 }

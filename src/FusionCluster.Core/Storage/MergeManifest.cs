@@ -24,4 +24,42 @@ public static class MergeManifest
         var manifest = new JsonObject { ["format"] = "fusioncluster-merge/1", ["files"] = list };
         return Encoding.UTF8.GetBytes(manifest.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
     }
+
+    /// <summary>
+    /// The files a manifest lists, by name. Names that are not plain file names, and the manifest itself,
+    /// are refused: a manifest is read back to decide what to serve and what an overwrite may delete.
+    /// </summary>
+    /// <exception cref="StorageException">The manifest is not one this class wrote; the message names <paramref name="where"/>.</exception>
+    public static IReadOnlyList<PublishedArtifact> Read(ReadOnlySpan<byte> json, string where)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(json.ToArray());
+            if (document.RootElement.ValueKind != JsonValueKind.Object
+                || !document.RootElement.TryGetProperty("files", out var files)
+                || files.ValueKind != JsonValueKind.Array)
+            {
+                throw new StorageException($"{where}: not a FusionCluster manifest (no \"files\" list)");
+            }
+
+            var listed = new List<PublishedArtifact>();
+            foreach (var file in files.EnumerateArray())
+            {
+                var name = file.GetProperty("name").GetString() ?? "";
+                StorageNames.CheckFileName(name);
+                if (name == FileName || name.StartsWith('.'))
+                {
+                    throw new StorageException($"{where}: lists '{name}', which a merge never publishes");
+                }
+
+                listed.Add(new PublishedArtifact(name, file.GetProperty("bytes").GetInt64(), null));
+            }
+
+            return listed;
+        }
+        catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException or FormatException)
+        {
+            throw new StorageException($"{where}: not a FusionCluster manifest ({e.Message})", e);
+        }
+    }
 }

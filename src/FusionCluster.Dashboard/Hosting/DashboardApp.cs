@@ -4,6 +4,7 @@ using FusionCluster.Dashboard.Components;
 using FusionCluster.Dashboard.Security;
 using FusionCluster.Dashboard.Services;
 using FusionCluster.Dashboard.Specs;
+using FusionCluster.Storage;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Components.Authorization;
 using MudBlazor.Services;
@@ -27,6 +28,9 @@ public static class DashboardApp
         builder.Services.Configure<DashboardOptions>(section);
         var options = section.Get<DashboardOptions>() ?? new DashboardOptions();
         var cluster = builder.AddFusionOrleans(options);
+
+        // Artifacts are read through the silos' own stores and roots.
+        builder.Services.AddFusionStorage(builder.Configuration);
 
         builder.Services.AddRazorComponents().AddInteractiveServerComponents()
             .AddHubOptions(hub => hub.MaximumReceiveMessageSize = SpecEditorLimits.MaxReceiveMessageBytes);
@@ -59,6 +63,7 @@ public static class DashboardApp
         }
 
         logger.LogInformation("Dashboard of {Cluster}, {Users} users", cluster.Describe(), users.Count);
+        logger.LogInformation("Dashboard {Roots}", app.Services.DescribeLocalRoots());
 
         if (!app.Environment.IsDevelopment())
         {

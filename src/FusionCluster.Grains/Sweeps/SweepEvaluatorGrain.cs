@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using FusionCluster.Core.Formats;
+using FusionCluster.Core.Storage;
 using FusionCluster.Evaluation.Datasets;
 using FusionCluster.Evaluation.Evaluators;
 using FusionCluster.Grains.Abstractions.Sweeps;
@@ -22,6 +23,7 @@ namespace FusionCluster.Grains.Sweeps;
 public sealed class SweepEvaluatorGrain(
     WorkerProfile profile,
     EvaluationDatasets datasets,
+    LocalRoots roots,
     ILocalSiloDetails localSilo,
     IOptions<CommandEvaluatorOptions> commandOptions,
     ILogger<SweepEvaluatorGrain> logger) : Grain, ISweepEvaluatorGrain
@@ -37,7 +39,7 @@ public sealed class SweepEvaluatorGrain(
             var metrics = await Task.Run(() => RunEvaluatorsAsync(request));
             return new EvaluationOutcome { Metrics = metrics, Silo = localSilo.Name, Seconds = stopwatch.Elapsed.TotalSeconds };
         }
-        catch (Exception e) when (e is EvaluationException or CheckpointException or DatasetFormatException or ArgumentException or IOException or UnauthorizedAccessException or FormatException)
+        catch (Exception e) when (e is EvaluationException or CheckpointException or DatasetFormatException or StorageException or ArgumentException or IOException or UnauthorizedAccessException or FormatException)
         {
             logger.LogInformation("Evaluating {Model} failed: {Error}", request.ModelFolder, e.Message);
             return new EvaluationOutcome { Error = e.Message, Silo = localSilo.Name, Seconds = stopwatch.Elapsed.TotalSeconds };
@@ -48,8 +50,19 @@ public sealed class SweepEvaluatorGrain(
         }
     }
 
-    private async Task<IReadOnlyDictionary<string, double>> RunEvaluatorsAsync(EvaluationRequest request)
+    /// <summary>Every folder and file an evaluation reads, resolved (symlinks included) and inside the silo's data roots.</summary>
+    private EvaluationRequest Confined(EvaluationRequest request) => request with
     {
+        ModelFolder = roots.Check(request.ModelFolder, "model folder"),
+        Dataset = request.Dataset is { } dataset ? roots.CheckFile(dataset, "dataset") : null,
+        CompareFolders = request.CompareFolders.Select(folder => roots.Check(folder, "compare folder")).ToList(),
+        BaseFolder = request.BaseFolder is { } baseFolder ? roots.Check(baseFolder, "base folder") : null,
+        WorkingDirectory = request.WorkingDirectory is { } directory ? roots.Check(directory, "working directory") : null,
+    };
+
+    private async Task<IReadOnlyDictionary<string, double>> RunEvaluatorsAsync(EvaluationRequest received)
+    {
+        var request = Confined(received);
         var evaluators = new List<IEvaluator>();
         if (request.Dataset is { } dataset)
         {

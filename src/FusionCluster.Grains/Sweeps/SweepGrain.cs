@@ -735,7 +735,7 @@ public sealed class SweepGrain(
                 State.PromotedKey = best!.CacheKey;
             }
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or StorageException)
         {
             run.Error = $"could not write to {spec.Output}: {e.Message}";
             logger.LogWarning(e, "Sweep {Sweep}: run {Run} could not write its results", SweepId, run.Number);
@@ -826,15 +826,19 @@ public sealed class SweepGrain(
         {
             return await Task.Run(() => Parse(definition));
         }
-        catch (SpecException e)
+        catch (Exception e) when (e is SpecException or StorageException)
         {
             logger.LogWarning("Sweep {Sweep} no longer parses: {Error}", SweepId, e.Message);
             return null;
         }
     }
 
-    private static SweepSpec Parse(SweepDefinition definition) =>
-        SweepSpecParser.Parse(definition.SpecText, definition.SpecName, definition.SpecDirectory);
+    /// <summary>The sweep spec, its output folder resolved and checked against the data roots like a merge output.</summary>
+    private SweepSpec Parse(SweepDefinition definition)
+    {
+        var parsed = SweepSpecParser.Parse(definition.SpecText, definition.SpecName, definition.SpecDirectory);
+        return parsed with { Output = stores.Resolve(parsed.Output, definition.SpecDirectory, mustExist: false) };
+    }
 
     private Task SaveAsync() => writer.WriteAsync(() => dirty = false);
 

@@ -46,9 +46,19 @@ public sealed partial class SweepOutputFolder(string root)
         DeleteFolder(staging);
         DeleteFolder(previous);
         Directory.CreateDirectory(staging);
-        foreach (var file in Directory.EnumerateFiles(source))
+
+        // Only what the merge published, and never through a link someone put beside it.
+        var manifestPath = Path.Combine(source, MergeManifest.FileName);
+        var published = MergeManifest.Read(File.ReadAllBytes(manifestPath), manifestPath).Select(f => f.Name).Append(MergeManifest.FileName);
+        foreach (var name in published)
         {
-            File.Copy(file, Path.Combine(staging, Path.GetFileName(file)));
+            var file = Path.Combine(source, name);
+            if (LocalPath.IsLink(file))
+            {
+                throw new StorageException($"{file} is a symlink; a published merge has none, so it is not promoted");
+            }
+
+            File.Copy(file, Path.Combine(staging, name));
         }
 
         File.WriteAllText(Path.Combine(staging, BestInfoFileName), infoJson);

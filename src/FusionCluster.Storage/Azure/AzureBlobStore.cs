@@ -90,4 +90,16 @@ public sealed class AzureBlobStore : IArtifactStore
         var parsed = AzureLocation.Parse(location);
         return new AzureMergeOutput(service.GetBlobContainerClient(parsed.Container), parsed, jobId, options);
     }
+
+    public Task<IReadOnlyList<PublishedArtifact>> ListPublishedAsync(string location, CancellationToken cancellationToken) =>
+        Published(location).ListAsync(cancellationToken);
+
+    public Task<Stream?> OpenPublishedAsync(string location, string name, CancellationToken cancellationToken) =>
+        Published(location).OpenAsync(name, cancellationToken);
+
+    private AzurePublishedFiles Published(string location)
+    {
+        var parsed = AzureLocation.Parse(location);
+        return new AzurePublishedFiles(service.GetBlobContainerClient(parsed.Container), parsed);
+    }
 }

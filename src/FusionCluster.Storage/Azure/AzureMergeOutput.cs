@@ -50,12 +50,20 @@ public sealed class AzureMergeOutput : IMergeOutput
             return;
         }
 
-        var existing = (await ListChildrenAsync(BlobStates.None, BlobTraits.None, cancellationToken))
+        // As for folders: a new or empty prefix, unless overwriting; others' blobs are never taken over silently.
+        var present = (await ListChildrenAsync(BlobStates.None, BlobTraits.None, cancellationToken))
             .Select(item => item.Name)
-            .FirstOrDefault(IsResultFile);
-        if (existing is not null)
+            .Order(StringComparer.Ordinal)
+            .ToList();
+        if (present.FirstOrDefault(IsResultFile) is { } existing)
         {
             throw new StorageException($"{Location} already holds a model ({existing}); choose another --out or pass --overwrite");
+        }
+
+        if (present.Count > 0)
+        {
+            var shown = string.Join(", ", present.Take(5)) + (present.Count > 5 ? $" and {present.Count - 5} more" : "");
+            throw new StorageException($"{Location} is not empty ({shown}) and holds no FusionCluster output; choose a new or empty --out, or pass --overwrite to publish beside those blobs (blobs of the same names are replaced)");
         }
     }
 
@@ -110,16 +118,14 @@ public sealed class AzureMergeOutput : IMergeOutput
         await ForEachAsync(Enumerable.Range(0, plan.Shards.Count), async (i, token) => await VerifyStagedAsync(plan.Shards[i], blockLists[i], token), cancellationToken);
 
         // 2. A result being overwritten stops looking complete before any of its files change.
+        var previous = await PreviousOutputAsync(cancellationToken);
         await DeleteIfExistsAsync(MergeManifest.FileName, cancellationToken);
 
-        // 3. Weight files of an earlier result that this one does not replace would confuse readers.
-        foreach (var stale in await ListChildrenAsync(BlobStates.None, BlobTraits.None, cancellationToken))
+        // 3. The earlier result goes as a whole (every blob its manifest lists that this one does not
+        // replace: old tokenizer files would otherwise sit beside the new ones); other blobs stay.
+        foreach (var stale in previous.Where(name => !shardNames.Contains(name) && !small.Any(f => f.Name == name)))
         {
-            if ((stale.Name.EndsWith(".safetensors", StringComparison.Ordinal) || stale.Name == CheckpointFolder.IndexFileName)
-                && !shardNames.Contains(stale.Name) && !small.Any(f => f.Name == stale.Name))
-            {
-                await DeleteIfExistsAsync(stale.Name, cancellationToken);
-            }
+            await DeleteIfExistsAsync(stale, cancellationToken);
         }
 
         // 4. Shards: header, then every tensor's parts in offset order.
@@ -346,6 +352,28 @@ public sealed class AzureMergeOutput : IMergeOutput
         catch (Exception e) when (e is RequestFailedException or AggregateException)
         {
             throw AzureErrors.Wrap($"{Location}: checking container '{location.Container}'", e);
+        }
+    }
+
+    /// <summary>The blobs the manifest already under the prefix lists; none without one, or when it is not a manifest we wrote.</summary>
+    private async Task<IReadOnlyList<string>> PreviousOutputAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            var content = (await container.GetBlobClient(location.BlobName(MergeManifest.FileName)).DownloadContentAsync(cancellationToken)).Value.Content;
+            return MergeManifest.Read(content.ToArray(), location.Describe(MergeManifest.FileName)).Select(f => f.Name).ToList();
+        }
+        catch (RequestFailedException e) when (AzureErrors.IsNotFound(e))
+        {
+            return [];
+        }
+        catch (StorageException)
+        {
+            return [];
+        }
+        catch (Exception e) when (e is RequestFailedException or AggregateException)
+        {
+            throw AzureErrors.Wrap($"{location.Describe(MergeManifest.FileName)}: reading the previous manifest", e);
         }
     }
 

@@ -6,51 +6,104 @@ namespace FusionCluster.Storage.Local;
 
 /// <summary>
 /// Models and merges in folders of the local file system (or a file system every silo mounts). When
-/// data roots are configured, every location must lie inside one of them.
+/// data roots are configured, every location must lie inside one of them once every symlink on it is
+/// resolved; the store then works on the resolved path, so what was checked is what is opened.
 /// </summary>
-public sealed class LocalFolderStore(IReadOnlyList<string> allowedRoots) : IArtifactStore
+public sealed class LocalFolderStore(LocalRoots roots) : IArtifactStore
 {
-    private readonly IReadOnlyList<string> roots = allowedRoots.Select(r => Path.TrimEndingDirectorySeparator(Path.GetFullPath(r))).ToList();
+    /// <summary>Manifests are small (one line per file); a bigger one is not ours.</summary>
+    private const long MaxManifestBytes = 1 << 20;
 
-    public LocalFolderStore()
-        : this([])
+    public LocalFolderStore(IReadOnlyList<string> allowedRoots)
+        : this(new LocalRoots(allowedRoots))
     {
     }
+
+    public LocalFolderStore()
+        : this(LocalRoots.Anywhere)
+    {
+    }
+
+    /// <summary>The resolved data roots; empty when every folder is allowed.</summary>
+    public IReadOnlyList<string> Roots => roots.Folders;
 
     public bool Handles(string location) => !location.Contains("://", StringComparison.Ordinal);
 
     public string Resolve(string location, string baseDirectory, bool mustExist)
     {
+        // '..' is left to LocalPath.Resolve, which takes it after the link before it, as the kernel will.
         var full = mustExist
             ? ModelPath.ResolveLocal(location, baseDirectory)
-            : Path.TrimEndingDirectorySeparator(Path.GetFullPath(Path.IsPathRooted(location) ? location : Path.Combine(baseDirectory, location)));
-        CheckInsideRoots(full);
-        return full;
+            : Path.IsPathRooted(location) ? location : Path.Combine(Path.GetFullPath(baseDirectory), location);
+        return roots.Check(full, mustExist ? "model folder" : "location");
     }
 
-    public Task<ICheckpoint> OpenCheckpointAsync(string location, CancellationToken cancellationToken)
-    {
-        CheckInsideRoots(Path.GetFullPath(location));
-        return Task.Run<ICheckpoint>(() => CheckpointFolder.Open(location), cancellationToken);
-    }
+    public Task<ICheckpoint> OpenCheckpointAsync(string location, CancellationToken cancellationToken) =>
+        Task.Run<ICheckpoint>(() => CheckpointFolder.Open(location, roots), cancellationToken);
 
-    public IMergeOutput OpenOutput(string location, string jobId)
-    {
-        var full = Path.GetFullPath(location);
-        CheckInsideRoots(full);
-        return new LocalMergeOutput(full, jobId);
-    }
+    public IMergeOutput OpenOutput(string location, string jobId) =>
+        new LocalMergeOutput(roots.Check(Path.GetFullPath(location), "output folder"), jobId);
 
-    private void CheckInsideRoots(string fullPath)
-    {
-        if (roots.Count == 0)
+    public Task<IReadOnlyList<PublishedArtifact>> ListPublishedAsync(string location, CancellationToken cancellationToken) =>
+        Task.Run(() => ListPublished(roots.Check(Path.GetFullPath(location), "output folder")), cancellationToken);
+
+    public Task<Stream?> OpenPublishedAsync(string location, string name, CancellationToken cancellationToken) =>
+        Task.Run(() =>
         {
-            return;
+            var folder = roots.Check(Path.GetFullPath(location), "output folder");
+            var listed = ListPublished(folder).FirstOrDefault(f => f.Name == name);
+            if (listed is null)
+            {
+                return null;
+            }
+
+            // Opened without following a link: a file swapped for one since the listing is refused.
+            var stream = LocalFile.OpenRegular(Path.Combine(folder, listed.Name), "published file");
+            if (stream.Length != listed.Bytes)
+            {
+                stream.Dispose();
+                return null;
+            }
+
+            return (Stream?)stream;
+        }, cancellationToken);
+
+    /// <summary>
+    /// The manifest's files that are still regular files of the size it records, and the manifest. A
+    /// folder without a manifest (nothing published, or someone else's folder) lists nothing.
+    /// </summary>
+    private static IReadOnlyList<PublishedArtifact> ListPublished(string folder)
+    {
+        var manifestPath = Path.Combine(folder, MergeManifest.FileName);
+        if (!Directory.Exists(folder) || !PublishedFileAt(manifestPath, out var manifestFile) || manifestFile.Length > MaxManifestBytes)
+        {
+            return [];
         }
 
-        if (!roots.Any(root => fullPath == root || fullPath.StartsWith(root + Path.DirectorySeparatorChar, StringComparison.Ordinal)))
+        byte[] manifest;
+        using (var stream = LocalFile.OpenRegular(manifestPath, "manifest"))
         {
-            throw new StorageException($"'{fullPath}' is outside the configured data roots ({string.Join(", ", roots)})");
+            manifest = new byte[stream.Length];
+            stream.ReadExactly(manifest);
         }
+
+        var files = new List<PublishedArtifact>();
+        foreach (var listed in MergeManifest.Read(manifest, manifestPath))
+        {
+            if (PublishedFileAt(Path.Combine(folder, listed.Name), out var file) && file.Length == listed.Bytes)
+            {
+                files.Add(listed with { LastModified = file.LastWriteTimeUtc });
+            }
+        }
+
+        files.Add(new PublishedArtifact(MergeManifest.FileName, manifestFile.Length, manifestFile.LastWriteTimeUtc));
+        return files.OrderBy(f => f.Name, StringComparer.Ordinal).ToList();
+    }
+
+    /// <summary>A regular file, not a symlink (which FileInfo would describe by its target).</summary>
+    private static bool PublishedFileAt(string path, out FileInfo file)
+    {
+        file = new FileInfo(path);
+        return file.Exists && file.LinkTarget is null;
     }
 }

@@ -10,35 +10,77 @@ namespace FusionCluster.Storage.Local;
 /// The weights' entry point (index, or the single shard) moves after the other files and the manifest
 /// comes last, so a reader never sees a partial result.
 /// </summary>
+/// <remarks>
+/// The folder must be empty, or (with overwrite) hold a previous output or files the user agreed to merge
+/// beside. Overwriting removes exactly the files the previous manifest lists; anything else there (a
+/// user's notes, a symlink) is left alone, never listed as an artifact and never served.
+/// </remarks>
 public sealed class LocalMergeOutput : IMergeOutput
 {
-    private const string StagingFolder = ".fusion-staging";
+    public const string StagingFolder = ".fusion-staging";
 
+    /// <summary>In the staging root while a job's staging exists: this job made the output folder, so a failed run removes it.</summary>
+    private const string CreatedMarkerSuffix = ".created-output";
+
+    private readonly string stagingRoot;
     private readonly string staging;
+    private readonly string jobId;
 
     public LocalMergeOutput(string outputDirectory, string jobId)
     {
-        StorageNames.CheckJobId(jobId);
+        this.jobId = StorageNames.CheckJobId(jobId);
         Location = outputDirectory;
-        staging = Path.Combine(outputDirectory, StagingFolder, jobId);
+        stagingRoot = Path.Combine(outputDirectory, StagingFolder);
+        staging = Path.Combine(stagingRoot, jobId);
     }
 
     public string Location { get; }
 
+    private string CreatedMarker => Path.Combine(stagingRoot, jobId + CreatedMarkerSuffix);
+
     public Task CheckAsync(bool overwrite, CancellationToken cancellationToken)
     {
-        if (!overwrite && Directory.Exists(Location)
-            && (Directory.EnumerateFiles(Location, "*.safetensors*").Any() || File.Exists(Path.Combine(Location, MergeManifest.FileName))))
+        if (File.Exists(Location) || LocalPath.IsLink(Location))
         {
-            throw new StorageException($"{Location} already holds a model; choose another --out or pass --overwrite");
+            throw new StorageException($"--out '{Location}' is a file, not a folder; name a new or empty folder");
         }
 
-        return Task.CompletedTask;
+        if (!Directory.Exists(Location))
+        {
+            return Task.CompletedTask;
+        }
+
+        RemoveLeftoverStaging();
+        var present = Directory.EnumerateFileSystemEntries(Location)
+            .Select(Path.GetFileName)
+            .OfType<string>()
+            .Where(name => name != StagingFolder)
+            .Order(StringComparer.Ordinal)
+            .ToList();
+        if (overwrite || present.Count == 0)
+        {
+            return Task.CompletedTask;
+        }
+
+        if (present.Contains(MergeManifest.FileName))
+        {
+            throw new StorageException($"{Location} already holds a model (a FusionCluster output); choose another --out or pass --overwrite");
+        }
+
+        var shown = string.Join(", ", present.Take(5)) + (present.Count > 5 ? $" and {present.Count - 5} more" : "");
+        throw new StorageException($"{Location} is not empty ({shown}) and holds no FusionCluster output; choose a new or empty --out, or pass --overwrite to publish beside those files (files of the same names are replaced)");
     }
 
     public Task PrepareAsync(MergePlan plan, CancellationToken cancellationToken)
     {
+        var created = !Directory.Exists(Location);
+        RefuseLinkedStaging();
         Directory.CreateDirectory(staging);
+        if (created)
+        {
+            File.WriteAllBytes(CreatedMarker, []);
+        }
+
         foreach (var shard in plan.Shards)
         {
             SafetensorsWriter.CreatePresized(Path.Combine(staging, shard.FileName), shard.Header, shard.FileLength);
@@ -69,15 +111,10 @@ public sealed class LocalMergeOutput : IMergeOutput
             await File.WriteAllTextAsync(Path.Combine(staging, CheckpointFolder.IndexFileName), plan.IndexJson, cancellationToken);
         }
 
-        Directory.CreateDirectory(Location);
-        File.Delete(Path.Combine(Location, MergeManifest.FileName));
-        foreach (var stale in Directory.EnumerateFiles(Location, "model*.safetensors*"))
-        {
-            File.Delete(stale);
-        }
-
         var published = Directory.EnumerateFiles(staging).Select(Path.GetFileName).OfType<string>().Order(StringComparer.Ordinal).ToList();
         var manifest = MergeManifest.Build(published.Select(name => (name, new FileInfo(Path.Combine(staging, name)).Length)));
+        Directory.CreateDirectory(Location);
+        RemovePreviousOutput(published);
         foreach (var name in published.Where(n => n != entryPoint))
         {
             File.Move(Path.Combine(staging, name), Path.Combine(Location, name), overwrite: true);
@@ -85,22 +122,118 @@ public sealed class LocalMergeOutput : IMergeOutput
 
         File.Move(Path.Combine(staging, entryPoint), Path.Combine(Location, entryPoint), overwrite: true);
         await File.WriteAllBytesAsync(Path.Combine(Location, MergeManifest.FileName), manifest, cancellationToken);
+        if (File.Exists(CreatedMarker))
+        {
+            File.Delete(CreatedMarker);
+        }
+
         await DiscardAsync(cancellationToken);
     }
 
     public Task DiscardAsync(CancellationToken cancellationToken)
     {
-        if (Directory.Exists(staging))
+        if (Directory.Exists(staging) && !LocalPath.IsLink(staging))
         {
             Directory.Delete(staging, recursive: true);
         }
 
-        var root = Path.GetDirectoryName(staging);
-        if (root is not null && Directory.Exists(root) && !Directory.EnumerateFileSystemEntries(root).Any())
+        var createdHere = File.Exists(CreatedMarker);
+        if (createdHere)
         {
-            Directory.Delete(root);
+            File.Delete(CreatedMarker);
+        }
+
+        if (Directory.Exists(stagingRoot) && !LocalPath.IsLink(stagingRoot) && !Directory.EnumerateFileSystemEntries(stagingRoot).Any())
+        {
+            Directory.Delete(stagingRoot);
+        }
+
+        // A run that made the output folder and published nothing leaves no trace of it.
+        if (createdHere && Directory.Exists(Location) && !Directory.EnumerateFileSystemEntries(Location).Any())
+        {
+            Directory.Delete(Location);
         }
 
         return Task.CompletedTask;
+    }
+
+    /// <summary>
+    /// The previous output goes as a whole before the new one moves in: its manifest first (so no reader
+    /// takes the folder for a complete result meanwhile), then every file it lists that the new output
+    /// does not replace. Only regular files are removed; a name the user has since made a link is left.
+    /// </summary>
+    private void RemovePreviousOutput(IReadOnlyList<string> published)
+    {
+        var manifestPath = Path.Combine(Location, MergeManifest.FileName);
+        if (!File.Exists(manifestPath) || LocalPath.IsLink(manifestPath))
+        {
+            return;
+        }
+
+        IReadOnlyList<PublishedArtifact> previous;
+        try
+        {
+            previous = MergeManifest.Read(File.ReadAllBytes(manifestPath), manifestPath);
+        }
+        catch (StorageException)
+        {
+            // Not a manifest we wrote: it names nothing we may delete, and the new manifest replaces it.
+            previous = [];
+        }
+
+        File.Delete(manifestPath);
+        foreach (var old in previous.Where(f => !published.Contains(f.Name, StringComparer.Ordinal)))
+        {
+            var path = Path.Combine(Location, old.Name);
+            if (File.Exists(path) && !LocalPath.IsLink(path))
+            {
+                File.Delete(path);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Staging of other jobs is what a killed process left (a job's staging is removed when it publishes,
+    /// fails or is cancelled); it is removed before this job stages. Two jobs writing one output at the
+    /// same time are not supported: the second removes the first's staging, and the first fails.
+    /// </summary>
+    private void RemoveLeftoverStaging()
+    {
+        RefuseLinkedStaging();
+        if (!Directory.Exists(stagingRoot))
+        {
+            return;
+        }
+
+        foreach (var entry in Directory.EnumerateFileSystemEntries(stagingRoot))
+        {
+            if (Path.GetFileName(entry) == jobId || entry == CreatedMarker)
+            {
+                continue;
+            }
+
+            if (Directory.Exists(entry) && !LocalPath.IsLink(entry))
+            {
+                Directory.Delete(entry, recursive: true);
+            }
+            else
+            {
+                File.Delete(entry);
+            }
+        }
+
+        if (!Directory.EnumerateFileSystemEntries(stagingRoot).Any())
+        {
+            Directory.Delete(stagingRoot);
+        }
+    }
+
+    /// <summary>A staging folder that is a link would put shards wherever it points: it is removed (the link only).</summary>
+    private void RefuseLinkedStaging()
+    {
+        if (LocalPath.IsLink(stagingRoot))
+        {
+            File.Delete(stagingRoot);
+        }
     }
 }

@@ -14,4 +14,8 @@ internal sealed class FolderStore : IArtifactStore
         Task.FromResult<ICheckpoint>(CheckpointFolder.Open(location));
 
     public IMergeOutput OpenOutput(string location, string jobId) => throw new NotSupportedException();
+
+    public Task<IReadOnlyList<PublishedArtifact>> ListPublishedAsync(string location, CancellationToken cancellationToken) => throw new NotSupportedException();
+
+    public Task<Stream?> OpenPublishedAsync(string location, string name, CancellationToken cancellationToken) => throw new NotSupportedException();
 }

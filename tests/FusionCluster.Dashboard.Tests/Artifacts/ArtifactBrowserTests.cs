@@ -1,72 +1,93 @@
+using FusionCluster.Core.Storage;
 using FusionCluster.Dashboard.Artifacts;
 using FusionCluster.Dashboard.Security;
-using Microsoft.Extensions.Configuration;
+using FusionCluster.Storage.Local;
 
 namespace FusionCluster.Dashboard.Tests.Artifacts;
 
+/// <summary>The browser shows and serves what the output's manifest lists, through the silos' stores, and nothing else there.</summary>
 public sealed class ArtifactBrowserTests : IDisposable
 {
     private readonly string folder = Directory.CreateTempSubdirectory("fc-artifacts-").FullName;
-    private readonly ArtifactBrowser browser = new(new ConfigurationBuilder().Build(), new SecretRedactor([]));
+    private readonly ArtifactBrowser browser = new(new ArtifactStores([new LocalFolderStore()]), new SecretRedactor([]));
+
+    private static CancellationToken Token => Xunit.TestContext.Current.CancellationToken;
 
     public void Dispose() => Directory.Delete(folder, recursive: true);
 
     [Fact]
-    public async Task LocalOutput_ListsItsFiles_NotStagingOrDotFiles()
+    public async Task LocalOutput_ListsTheManifestsFiles_NotOthersLinksStagingOrDotFiles()
     {
-        await File.WriteAllTextAsync(Path.Combine(folder, "config.json"), "{}", Xunit.TestContext.Current.CancellationToken);
-        await File.WriteAllBytesAsync(Path.Combine(folder, "model.safetensors"), new byte[100], Xunit.TestContext.Current.CancellationToken);
-        await File.WriteAllTextAsync(Path.Combine(folder, ".hidden"), "x", Xunit.TestContext.Current.CancellationToken);
+        await PublishAsync(("config.json", "{}"), ("model.safetensors", new string('w', 100)));
+        await File.WriteAllTextAsync(Path.Combine(folder, "notes.txt"), "a user's file", Token);
+        await File.WriteAllTextAsync(Path.Combine(folder, ".hidden"), "x", Token);
+        File.CreateSymbolicLink(Path.Combine(folder, "passwd"), "/etc/passwd");
         Directory.CreateDirectory(Path.Combine(folder, ".fusion-staging", "job-1"));
 
-        var files = await browser.ListAsync(folder, Xunit.TestContext.Current.CancellationToken);
+        var files = await browser.ListAsync(folder, Token);
 
-        Assert.Equal(["config.json", "model.safetensors"], files.Select(f => f.Name));
-        Assert.Equal(100, files[1].Bytes);
+        Assert.Equal(["config.json", MergeManifest.FileName, "model.safetensors"], files.Select(f => f.Name));
+        Assert.Equal(100, files[2].Bytes);
     }
 
     [Fact]
-    public async Task MissingOutput_IsEmpty()
+    public async Task FolderWithoutAManifest_ListsNothing()
     {
-        Assert.Empty(await browser.ListAsync(Path.Combine(folder, "not-there"), Xunit.TestContext.Current.CancellationToken));
+        await File.WriteAllTextAsync(Path.Combine(folder, "config.json"), "{}", Token);
+
+        Assert.Empty(await browser.ListAsync(folder, Token));
+        Assert.Empty(await browser.ListAsync(Path.Combine(folder, "not-there"), Token));
+        Assert.Null(await browser.OpenReadAsync(folder, "config.json", Token));
     }
 
     [Fact]
-    public async Task OpenRead_ReadsListedFiles_AndRefusesPathsOutsideTheOutput()
+    public async Task OpenRead_ReadsPublishedFiles_AndRefusesEverythingElse()
     {
-        await File.WriteAllTextAsync(Path.Combine(folder, "config.json"), "{\"a\":1}", Xunit.TestContext.Current.CancellationToken);
-        await File.WriteAllTextAsync(Path.Combine(Path.GetDirectoryName(folder)!, "outside.txt"), "secret", Xunit.TestContext.Current.CancellationToken);
+        await PublishAsync(("config.json", "{\"a\":1}"));
+        await File.WriteAllTextAsync(Path.Combine(Path.GetDirectoryName(folder)!, "outside.txt"), "secret", Token);
+        await File.WriteAllTextAsync(Path.Combine(folder, "notes.txt"), "a user's file", Token);
+        File.CreateSymbolicLink(Path.Combine(folder, "passwd"), "/etc/passwd");
 
-        await using (var stream = await browser.OpenReadAsync(folder, "config.json", Xunit.TestContext.Current.CancellationToken))
+        await using (var stream = await browser.OpenReadAsync(folder, "config.json", Token))
         {
             Assert.NotNull(stream);
-            Assert.Equal("{\"a\":1}", await new StreamReader(stream).ReadToEndAsync(Xunit.TestContext.Current.CancellationToken));
+            Assert.Equal("{\"a\":1}", await new StreamReader(stream).ReadToEndAsync(Token));
         }
 
-        Assert.Null(await browser.OpenReadAsync(folder, "../outside.txt", Xunit.TestContext.Current.CancellationToken));
-        Assert.Null(await browser.OpenReadAsync(folder, "/etc/passwd", Xunit.TestContext.Current.CancellationToken));
-        Assert.Null(await browser.OpenReadAsync(folder, "missing.json", Xunit.TestContext.Current.CancellationToken));
+        Assert.Null(await browser.OpenReadAsync(folder, "../outside.txt", Token));
+        Assert.Null(await browser.OpenReadAsync(folder, "/etc/passwd", Token));
+        Assert.Null(await browser.OpenReadAsync(folder, "missing.json", Token));
+        Assert.Null(await browser.OpenReadAsync(folder, "notes.txt", Token));
+        Assert.Null(await browser.OpenReadAsync(folder, "passwd", Token));
     }
 
     [Fact]
     public async Task BlobOutput_WithoutBlobStorage_SaysItIsNotConfigured()
     {
-        var error = await Assert.ThrowsAsync<ArtifactException>(() => browser.ListAsync("az://results/merged", Xunit.TestContext.Current.CancellationToken));
+        var error = await Assert.ThrowsAsync<ArtifactException>(() => browser.ListAsync("az://results/merged", Token));
 
-        Assert.Contains("no blob storage is configured", error.Message, StringComparison.Ordinal);
+        Assert.Contains("az:// needs Fusion:Storage:Azure settings", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
-    public async Task MalformedConnectionString_IsNeverQuoted()
+    public async Task OutputOutsideTheDataRoots_IsRefused()
     {
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        await PublishAsync(("config.json", "{}"));
+        var restricted = new ArtifactBrowser(new ArtifactStores([new LocalFolderStore([Path.Combine(folder, "data")])]), new SecretRedactor([]));
+
+        var error = await Assert.ThrowsAsync<ArtifactException>(() => restricted.ListAsync(folder, Token));
+
+        Assert.Contains("outside the configured data roots", error.Message, StringComparison.Ordinal);
+    }
+
+    /// <summary>Writes the files and a manifest listing them, as a published merge has.</summary>
+    private async Task PublishAsync(params (string Name, string Content)[] files)
+    {
+        foreach (var (name, content) in files)
         {
-            ["Fusion:Storage:Azure:ConnectionString"] = "AccountKey=not-a-connection-string-secret",
-        }).Build();
-        var withBadSettings = new ArtifactBrowser(configuration, SecretRedactor.FromConfiguration(configuration));
+            await File.WriteAllTextAsync(Path.Combine(folder, name), content, Token);
+        }
 
-        var error = await Assert.ThrowsAsync<ArtifactException>(() => withBadSettings.ListAsync("az://results/merged", Xunit.TestContext.Current.CancellationToken));
-
-        Assert.DoesNotContain("not-a-connection-string-secret", error.Message, StringComparison.Ordinal);
+        await File.WriteAllBytesAsync(Path.Combine(folder, MergeManifest.FileName), MergeManifest.Build(files.Select(f => (f.Name, (long)f.Content.Length))), Token);
     }
 }

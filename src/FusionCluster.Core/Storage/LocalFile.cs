@@ -1,0 +1,79 @@
+using System.Runtime.InteropServices;
+using Microsoft.Win32.SafeHandles;
+
+namespace FusionCluster.Core.Storage;
+
+/// <summary>
+/// Opens local files that are served or copied: never through a symlink in the last component, never a
+/// pipe, socket or directory. The checks are made on the open handle, so a file swapped for a link
+/// between a check and the open is refused rather than followed.
+/// </summary>
+public static partial class LocalFile
+{
+    private const int ReadOnly = 0;
+    private const int NonBlocking = 0x800;
+    private const int CloseOnExec = 0x80000;
+    private const int LoopError = 40;
+
+    /// <summary>A read-only stream of the regular file at <paramref name="path"/>.</summary>
+    /// <exception cref="StorageException">The path is a symlink, a directory, a pipe, socket or device, or cannot be opened; the message names it.</exception>
+    public static FileStream OpenRegular(string path, string what)
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            return RefuseLinksPortably(path, what);
+        }
+
+        // O_NOFOLLOW fails with ELOOP on a link; O_NONBLOCK keeps a FIFO from blocking the open.
+        var fd = Open(path, ReadOnly | NonBlocking | CloseOnExec | NoFollow());
+        if (fd < 0)
+        {
+            var errno = Marshal.GetLastPInvokeError();
+            throw new StorageException(errno == LoopError
+                ? $"{what} '{path}' is a symlink; only regular files are read"
+                : $"{what} '{path}' cannot be opened ({Marshal.GetPInvokeErrorMessage(errno)})");
+        }
+
+        var handle = new SafeFileHandle(fd, ownsHandle: true);
+        try
+        {
+            var stream = new FileStream(handle, FileAccess.Read, bufferSize: 1 << 16);
+            if (!stream.CanSeek || Directory.Exists(path))
+            {
+                stream.Dispose();
+                throw new StorageException($"{what} '{path}' is not a regular file");
+            }
+
+            return stream;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException)
+        {
+            handle.Dispose();
+            throw new StorageException($"{what} '{path}' is not a regular file", e);
+        }
+    }
+
+    /// <summary>Reads all of a regular file (see <see cref="OpenRegular"/>).</summary>
+    public static async Task<byte[]> ReadAllBytesAsync(string path, string what, CancellationToken cancellationToken)
+    {
+        await using var stream = OpenRegular(path, what);
+        var bytes = new byte[stream.Length];
+        await stream.ReadExactlyAsync(bytes, cancellationToken);
+        return bytes;
+    }
+
+    private static int NoFollow() => RuntimeInformation.ProcessArchitecture is Architecture.Arm64 or Architecture.Arm ? 0x8000 : 0x20000;
+
+    private static FileStream RefuseLinksPortably(string path, string what)
+    {
+        if (LocalPath.IsLink(path) || !File.Exists(path))
+        {
+            throw new StorageException($"{what} '{path}' is not a regular file");
+        }
+
+        return new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
+    }
+
+    [LibraryImport("libc", EntryPoint = "open", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    private static partial int Open(string path, int flags);
+}

@@ -1,0 +1,59 @@
+using FusionCluster.Cli.Tests.Support;
+
+namespace FusionCluster.Cli.Tests.Commands;
+
+/// <summary>`fusion merge --out` on folders it must not take: a file, a folder of the user's (issue 10, item 6).</summary>
+[Collection(EndToEndCollection.Name)]
+public sealed class MergeOutputFolderProcessTests(SyntheticModels models)
+{
+    [Fact]
+    public async Task An_out_that_is_a_file_exits_non_zero_saying_so_and_leaves_it()
+    {
+        using var temp = new TempDirectory();
+        var spec = await WriteSpecAsync(temp);
+        var file = temp.Combine("merged");
+        await File.WriteAllTextAsync(file, "not a folder", TestContext.Current.CancellationToken);
+
+        var (exitCode, _, stderr) = await FusionProcess.RunAsync("merge", spec, "--out", file, "--quiet");
+
+        Assert.NotEqual(0, exitCode);
+        var line = Assert.Single(stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+        Assert.Contains($"'{file}' is a file, not a folder", line, StringComparison.Ordinal);
+        Assert.Equal("not a folder", await File.ReadAllTextAsync(file, TestContext.Current.CancellationToken));
+    }
+
+    [Fact]
+    public async Task A_folder_with_a_users_config_is_refused_and_left_as_it_was()
+    {
+        using var temp = new TempDirectory();
+        var spec = await WriteSpecAsync(temp);
+        var output = temp.Combine("mine");
+        Directory.CreateDirectory(output);
+        await File.WriteAllTextAsync(Path.Combine(output, "config.json"), "{\"mine\": true}", TestContext.Current.CancellationToken);
+
+        var (exitCode, _, stderr) = await FusionProcess.RunAsync("merge", spec, "--out", output, "--quiet");
+
+        Assert.NotEqual(0, exitCode);
+        Assert.Contains("config.json", stderr, StringComparison.Ordinal);
+        Assert.Contains("--overwrite", stderr, StringComparison.Ordinal);
+        Assert.Equal(["config.json"], Directory.EnumerateFileSystemEntries(output).Select(Path.GetFileName));
+        Assert.Equal("{\"mine\": true}", await File.ReadAllTextAsync(Path.Combine(output, "config.json"), TestContext.Current.CancellationToken));
+    }
+
+    private async Task<string> WriteSpecAsync(TempDirectory temp)
+    {
+        var spec = temp.Combine("spec.yaml");
+        await File.WriteAllTextAsync(spec, $"""
+            merge_method: linear
+            models:
+              - model: {models.Folder("base")}
+                parameters:
+                  weight: 1.0
+              - model: {models.Folder("ft-1")}
+                parameters:
+                  weight: 1.0
+            dtype: bfloat16
+            """, TestContext.Current.CancellationToken);
+        return spec;
+    }
+}
