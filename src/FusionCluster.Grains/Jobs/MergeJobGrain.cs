@@ -451,20 +451,7 @@ public sealed class MergeJobGrain(
         await Task.WhenAll(stops);
     }
 
-    private async Task StopReminder()
-    {
-        try
-        {
-            if (await this.GetReminder(ResumeReminder) is { } reminder)
-            {
-                await this.UnregisterReminder(reminder);
-            }
-        }
-        catch (Exception e)
-        {
-            logger.LogWarning(e, "Job {Job}: could not remove its resume reminder", JobId);
-        }
-    }
+    private Task StopReminder() => new GrainReminderSwitch(this, ResumeReminder, logger).RemoveAsync();
 
     private Task SaveAsync() => writer.WriteAsync(() =>
     {
