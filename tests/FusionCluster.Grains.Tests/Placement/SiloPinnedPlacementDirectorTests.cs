@@ -1,6 +1,5 @@
 using System.Net;
 using FusionCluster.Grains.Placement;
-using Orleans.Runtime;
 using Orleans.Runtime.Placement;
 
 namespace FusionCluster.Grains.Tests.Placement;

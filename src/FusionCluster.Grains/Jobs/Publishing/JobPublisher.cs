@@ -48,4 +48,18 @@ public sealed class JobPublisher(ArtifactStores stores, CheckpointCache checkpoi
             await output.PublishAsync(plan, files, CancellationToken.None);
         });
     }
+
+    /// <summary>Removes the job's staged output; returns the failure instead of throwing (the job is ending either way).</summary>
+    public async Task<Exception?> TryDiscardAsync(string outputLocation, string jobId)
+    {
+        try
+        {
+            await stores.OpenOutput(outputLocation, jobId).DiscardAsync(CancellationToken.None);
+            return null;
+        }
+        catch (Exception e)
+        {
+            return e;
+        }
+    }
 }
