@@ -36,7 +36,7 @@ public sealed class MergeJobStateSerializationTests
             Units = [new UnitRecord { State = UnitState.Done, Attempt = 2, PhaseResult = "[2,0,1]" }, new UnitRecord { State = UnitState.Pending, Losses = 1 }],
         };
 
-        var copy = serializer.Deserialize<MergeJobState>(serializer.SerializeToArray(state));
+        var copy = serializer.Deserialize<MergeJobState>(serializer.SerializeToArray(state))!;
 
         Assert.Equal(("[2,0,1]", 2, UnitState.Done), (copy.Units[0].PhaseResult, copy.Units[0].Attempt, copy.Units[0].State));
         Assert.Equal((null, 1), (copy.Units[1].PhaseResult, copy.Units[1].Losses));
