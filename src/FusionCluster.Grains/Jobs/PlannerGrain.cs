@@ -1,14 +1,13 @@
 using FusionCluster.Core.Execution;
-using FusionCluster.Core.Planning;
-using FusionCluster.Core.Specs;
 using FusionCluster.Core.Storage;
 using FusionCluster.Grains.Abstractions;
+using FusionCluster.Grains.Jobs.Planning;
 using FusionCluster.Grains.Workers;
 using Orleans.Concurrency;
 
 namespace FusionCluster.Grains.Jobs;
 
-/// <summary>Plans a spec exactly as a job would, and reports the plan instead of running it.</summary>
+/// <summary>Plans a spec exactly as a job would (<see cref="JobPlanning"/>), and reports the plan instead of running it.</summary>
 [StatelessWorker]
 public sealed class PlannerGrain(ArtifactStores stores, CheckpointCache checkpoints) : Grain, IPlannerGrain
 {
@@ -16,20 +15,8 @@ public sealed class PlannerGrain(ArtifactStores stores, CheckpointCache checkpoi
     {
         try
         {
-            var spec = MergeSpecParser.Parse(request.SpecText, request.SpecName);
-            var models = await ModelCatalog.LoadAsync(spec, request.SpecDirectory, stores, checkpoints, CancellationToken.None);
-            var plan = MergePlanner.Plan(spec, models, new PlanOptions { Seed = request.Seed, ShardSizeBytes = request.ShardSizeBytes });
-            return new PlanPreview
-            {
-                Method = plan.Method,
-                Units = plan.Units.Count,
-                Tensors = plan.TensorCount,
-                InputBytes = plan.TotalInputBytes,
-                OutputBytes = plan.TotalOutputBytes,
-                OutputShards = plan.Shards.Select(s => s.FileName).ToList(),
-                UnitNames = plan.Units.Select(u => u.Name).ToList(),
-                Warnings = plan.Warnings,
-            };
+            var plan = await JobPlanning.PlanAsync(JobPlanning.Parse(request), request, stores, checkpoints, CancellationToken.None);
+            return JobPlanning.Preview(plan);
         }
         catch (Exception e)
         {

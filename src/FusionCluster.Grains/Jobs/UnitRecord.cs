@@ -27,4 +27,10 @@ public sealed class UnitRecord
     [Id(8)] public UnitResult? Result { get; set; }
 
     [Id(9)] public string? LastError { get; set; }
+
+    /// <summary>
+    /// The small result a unit of an early phase (alignment) leaves for later phases; null for merge units.
+    /// Added after the first release: older saved jobs read it as null, which is what their units produced.
+    /// </summary>
+    [Id(10)] public string? PhaseResult { get; set; }
 }

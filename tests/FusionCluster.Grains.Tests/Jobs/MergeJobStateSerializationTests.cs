@@ -28,6 +28,22 @@ public sealed class MergeJobStateSerializationTests
     }
 
     [Fact]
+    public void A_units_phase_result_round_trips_and_a_unit_without_one_reads_as_before()
+    {
+        using var services = new ServiceCollection().AddSerializer().AddFusionSerialization().BuildServiceProvider();
+        var serializer = services.GetRequiredService<Serializer>();
+        var state = new MergeJobState
+        {
+            Units = [new UnitRecord { State = UnitState.Done, Attempt = 2, PhaseResult = "[2,0,1]" }, new UnitRecord { State = UnitState.Pending, Losses = 1 }],
+        };
+
+        var copy = serializer.Deserialize<MergeJobState>(serializer.SerializeToArray(state))!;
+
+        Assert.Equal(("[2,0,1]", 2, UnitState.Done), (copy.Units[0].PhaseResult, copy.Units[0].Attempt, copy.Units[0].State));
+        Assert.Equal((null, 1), (copy.Units[1].PhaseResult, copy.Units[1].Losses));
+    }
+
+    [Fact]
     public void A_request_that_names_no_input_hash_reports_headers_only()
     {
         Assert.Equal(InputHashMode.Header, new MergeRequest { SpecText = "", SpecDirectory = "", Output = "" }.InputHash);

@@ -1,59 +1,38 @@
-using FusionCluster.Client;
-using FusionCluster.Evaluation.Evaluators;
 using FusionCluster.Grains.Abstractions.Sweeps;
-using Microsoft.Extensions.DependencyInjection;
-using Orleans.TestingHost;
 
 namespace FusionCluster.Grains.Tests.Sweeps;
 
-/// <summary>A sweep's command evaluator runs only on silos that enabled it.</summary>
-public sealed class SweepEvaluatorGrainTests
+/// <summary>The evaluator grain of a silo runs a merge's evaluators there and returns metrics, or the error as text.</summary>
+[Collection(OneWorkerSiloCollection.Name)]
+public sealed class SweepEvaluatorGrainTests(OneWorkerSilo silo) : IDisposable
 {
-    [Theory]
-    [InlineData(false)]
-    [InlineData(true)]
-    public async Task Command_RunsOnlyWhereTheSiloEnabledIt(bool enabled)
-    {
-        var model = Directory.CreateTempSubdirectory("fc-evaluator-grain-").FullName;
-        var marker = Path.Combine(model, "ran");
-        var builder = new InProcessTestClusterBuilder(initialSilosCount: 1);
-        builder.ConfigureSilo((_, silo) =>
-        {
-            silo.AddMemoryGrainStorage(FusionStorageNames.Jobs).UseInMemoryReminderService().AddFusionSilo(new WorkerProfile { UnitSlots = 1 });
-            if (enabled)
-            {
-                silo.Services.Configure<CommandEvaluatorOptions>(o => o.Enabled = true);
-            }
-        });
-        builder.ConfigureClient(client => client.Services.AddFusionSerialization());
-        await using var cluster = builder.Build();
-        await cluster.DeployAsync(TestContext.Current.CancellationToken);
-        try
-        {
-            var silo = cluster.Silos[0];
-            var outcome = await cluster.Client.GetGrain<ISweepEvaluatorGrain>(silo.SiloAddress.ToParsableString()).Evaluate(new EvaluationRequest
-            {
-                ModelFolder = model,
-                Command = $"touch {ExternalCommandEvaluator.ShellQuote(marker)}; echo '{{\"score\": 2}}'; true",
-                CommandTimeoutSeconds = 30,
-            });
+    private readonly string model = Directory.CreateTempSubdirectory("fusion-evaluator-").FullName;
 
-            if (enabled)
-            {
-                Assert.Null(outcome.Error);
-                Assert.Equal(2, outcome.Metrics["score"]);
-                Assert.True(File.Exists(marker));
-            }
-            else
-            {
-                Assert.Contains($"the command evaluator is off on silo {silo.Name}", outcome.Error, StringComparison.Ordinal);
-                Assert.Contains(CommandEvaluatorOptions.Switch, outcome.Error, StringComparison.Ordinal);
-                Assert.False(File.Exists(marker), "the command ran");
-            }
-        }
-        finally
-        {
-            Directory.Delete(model, recursive: true);
-        }
+    public void Dispose() => Directory.Delete(model, recursive: true);
+
+    [Fact]
+    public async Task A_command_evaluator_reports_its_metrics_and_the_silo_that_ran_it()
+    {
+        var evaluator = silo.Client.GetGrain<ISweepEvaluatorGrain>(silo.SiloKey);
+
+        var outcome = await evaluator.Evaluate(new EvaluationRequest { ModelFolder = model, Command = """echo log line; echo '{"accuracy": 0.25, "loss": 2}' # {model}""" });
+
+        Assert.Null(outcome.Error);
+        Assert.Equal(0.25, outcome.Metrics["accuracy"]);
+        Assert.Equal(2, outcome.Metrics["loss"]);
+        Assert.Equal(silo.Cluster.Silos[0].Name, outcome.Silo);
+    }
+
+    [Fact]
+    public async Task A_failing_command_or_an_unknown_split_comes_back_as_an_error()
+    {
+        var evaluator = silo.Client.GetGrain<ISweepEvaluatorGrain>(silo.SiloKey);
+
+        var failed = await evaluator.Evaluate(new EvaluationRequest { ModelFolder = model, Command = "exit 3" });
+        Assert.NotNull(failed.Error);
+        Assert.Empty(failed.Metrics);
+
+        var split = await evaluator.Evaluate(new EvaluationRequest { ModelFolder = model, Dataset = "mnist", Split = "validation" });
+        Assert.Equal("split 'validation': expected held-out, train or all", split.Error);
     }
 }

@@ -1,6 +1,6 @@
 using FusionCluster.Core.Planning;
 
-namespace FusionCluster.Grains.Jobs;
+namespace FusionCluster.Grains.Jobs.Planning;
 
 /// <summary>A plan of empty units and no output: runs the whole dispatch path with no merge work, to measure it.</summary>
 public static class DispatchProbe

@@ -1,4 +1,4 @@
-namespace FusionCluster.Grains.Jobs;
+namespace FusionCluster.Grains.Jobs.Scheduling;
 
 /// <summary>Running totals of one silo's finished units within a job.</summary>
 public sealed class SiloTally

@@ -1,0 +1,188 @@
+using FusionCluster.Core.Execution;
+using FusionCluster.Grains.Abstractions;
+using Microsoft.Extensions.Logging;
+
+namespace FusionCluster.Grains.Jobs;
+
+/// <summary>
+/// The job's traffic with its workers: reports and heartbeats coming in, the pump that reclaims lost
+/// units and dispatches ready ones, and the calls that send and stop units. What to do is
+/// <see cref="Scheduling.UnitScheduler"/>'s decision; this part carries it out.
+/// </summary>
+public sealed partial class MergeJobGrain
+{
+    public async Task Report(UnitReport report)
+    {
+        if (State.State != JobState.Running || scheduler is null || !scheduler.IsCurrent(report.Unit, report.Attempt))
+        {
+            // A late report of an attempt the job already gave up on, or of a finished job: the output is
+            // the same bytes either way, so there is nothing to reconcile.
+            return;
+        }
+
+        var now = DateTimeOffset.UtcNow;
+        var unit = State.Units[report.Unit];
+        switch (report.Outcome)
+        {
+            case UnitOutcome.Succeeded:
+                scheduler.Complete(report.Unit, report.Result);
+                if (report.Result is { Warnings.Count: > 0 } result)
+                {
+                    State.Warnings.AddRange(result.Warnings);
+                }
+
+                Notify(new JobEvent { JobId = JobId, Kind = JobEventKind.UnitFinished, At = now, State = State.State, Unit = report.Unit, Silo = unit.SiloName, Bytes = unit.BytesDone, Seconds = report.Result?.Seconds ?? 0 });
+                break;
+            case UnitOutcome.Returned:
+                Requeue(report.Unit, "returned by its worker", countsAsLoss: false);
+                break;
+            default:
+                if (scheduler.Fail(report.Unit, report.Error, report.IsPermanent) is { } failure)
+                {
+                    await FinishAsync(JobState.Failed, failure, null);
+                    return;
+                }
+
+                Notify(new JobEvent { JobId = JobId, Kind = JobEventKind.UnitFailed, At = now, State = State.State, Unit = report.Unit, Silo = unit.SiloName, Message = report.Error });
+                Requeue(report.Unit, report.Error ?? "failed", countsAsLoss: false);
+                break;
+        }
+
+        dirty = true;
+        if (scheduler.AllDone)
+        {
+            await PublishAsync();
+        }
+        else
+        {
+            Dispatch();
+        }
+    }
+
+    public Task RenewLeases(string silo, IReadOnlyList<UnitLease> leases)
+    {
+        scheduler?.RenewLeases(silo, leases, DateTimeOffset.UtcNow + settings.LeaseDuration);
+        return Task.CompletedTask;
+    }
+
+    private void StartRunning()
+    {
+        clock.Restart();
+        pump ??= this.RegisterGrainTimer(
+            _ => AdvanceAsync(),
+            new GrainTimerCreationOptions { DueTime = settings.PumpInterval, Period = settings.PumpInterval, Interleave = true, KeepAlive = true });
+        _ = AdvanceAsync();
+    }
+
+    /// <summary>Reclaims lost units, dispatches ready ones, publishes when all are done, saves progress.</summary>
+    private async Task AdvanceAsync()
+    {
+        if (State.State == JobState.Running)
+        {
+            activeWorkers = workers.Active();
+            ReclaimLost();
+            if (scheduler!.AllDone)
+            {
+                await PublishAsync();
+                return;
+            }
+
+            Dispatch();
+        }
+        else if (State.State == JobState.Publishing)
+        {
+            await PublishAsync();
+            return;
+        }
+
+        if (dirty && DateTimeOffset.UtcNow - lastSave >= settings.SaveInterval)
+        {
+            await SaveAsync();
+            await PublishCatalogEntry();
+        }
+    }
+
+    private void ReclaimLost()
+    {
+        var alive = activeWorkers.Select(w => w.Key).ToHashSet(StringComparer.Ordinal);
+        foreach (var loss in scheduler!.FindLost(alive, DateTimeOffset.UtcNow))
+        {
+            Requeue(loss.Unit, loss.Reason, countsAsLoss: true);
+        }
+    }
+
+    private void Requeue(int index, string reason, bool countsAsLoss)
+    {
+        var requeue = scheduler!.Requeue(index, reason, countsAsLoss);
+        if (requeue.Fatal is { } fatal)
+        {
+            _ = FinishAsync(JobState.Failed, fatal, null);
+            return;
+        }
+
+        State.Retries++;
+        dirty = true;
+        logger.LogInformation("Job {Job}: unit {Unit} goes back to the queue: {Reason}", JobId, index, reason);
+        Notify(new JobEvent { JobId = JobId, Kind = JobEventKind.UnitRequeued, At = DateTimeOffset.UtcNow, State = State.State, Unit = index, Silo = requeue.Silo, Message = reason });
+    }
+
+    private void Dispatch()
+    {
+        if (State.State != JobState.Running || scheduler is null)
+        {
+            return;
+        }
+
+        var device = State.Request!.Device;
+        var now = DateTimeOffset.UtcNow;
+        var launches = scheduler.Dispatch(activeWorkers, device, State.Request.MaxParallelUnits, now);
+        foreach (var launch in launches)
+        {
+            Notify(new JobEvent { JobId = JobId, Kind = JobEventKind.UnitStarted, At = now, State = State.State, Unit = launch.Unit, Silo = launch.Silo.Name });
+        }
+
+        foreach (var batch in launches.GroupBy(l => l.Silo))
+        {
+            dirty = true;
+            var dispatches = batch.Select(l => new UnitDispatch(l.Attempt, UnitAssignment.For(JobId, plan!, plan!.Units[l.Unit], State.OutputLocation!, device, State.PlannedInputVersions))).ToList();
+            _ = SendAsync(batch.Key, dispatches);
+        }
+    }
+
+    private async Task SendAsync(WorkerSilo silo, List<UnitDispatch> batch)
+    {
+        try
+        {
+            await GrainFactory.GetGrain<IWorkerGrain>(silo.Key).Run(JobId, batch);
+        }
+        catch (Exception e)
+        {
+            foreach (var dispatch in batch)
+            {
+                var index = dispatch.Assignment.Unit.Index;
+                if (scheduler!.IsCurrent(index, dispatch.Attempt) && State.Units[index].SiloKey == silo.Key)
+                {
+                    Requeue(index, $"could not reach silo {silo.Name}: {e.Message}", countsAsLoss: true);
+                }
+            }
+        }
+    }
+
+    /// <summary>Asks every silo with units of this job to stop them, and waits (bounded) until they have.</summary>
+    private async Task StopUnitsAsync()
+    {
+        var silos = scheduler?.InFlight.Keys.ToList() ?? [];
+        var stops = silos.Select(async key =>
+        {
+            try
+            {
+                await GrainFactory.GetGrain<IWorkerGrain>(key).CancelJob(JobId).WaitAsync(TimeSpan.FromSeconds(60));
+            }
+            catch (Exception e)
+            {
+                logger.LogWarning("Job {Job}: silo {Silo} did not confirm that its units stopped: {Error}", JobId, key, e.Message);
+            }
+        });
+        await Task.WhenAll(stops);
+    }
+}

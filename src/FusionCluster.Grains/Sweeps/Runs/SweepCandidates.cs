@@ -1,0 +1,61 @@
+using FusionCluster.Core.Formats;
+using FusionCluster.Core.Specs;
+using FusionCluster.Core.Storage;
+using FusionCluster.Core.Sweeps;
+using FusionCluster.Grains.Abstractions.Sweeps;
+
+namespace FusionCluster.Grains.Sweeps.Runs;
+
+/// <summary>Expands a sweep's space into candidates, each with the cache key of its merge.</summary>
+public static class SweepCandidates
+{
+    /// <summary>The sweep spec, its output folder resolved and checked against the data roots like a merge output.</summary>
+    /// <exception cref="SpecException">The sweep does not parse.</exception>
+    /// <exception cref="StorageException">Its output folder is outside the data roots.</exception>
+    public static SweepSpec Parse(SweepDefinition definition, ArtifactStores stores)
+    {
+        var parsed = SweepSpecParser.Parse(definition.SpecText, definition.SpecName, definition.SpecDirectory);
+        return parsed with { Output = stores.Resolve(parsed.Output, definition.SpecDirectory, mustExist: false) };
+    }
+
+    /// <summary>
+    /// Fingerprints every point's merge (it reads checkpoint headers). A point whose key cannot be computed
+    /// fails alone; a point with the key of an earlier one shares that one's merge (<see cref="SweepCandidateStatus.SameAs"/>).
+    /// </summary>
+    public static async Task<(SweepSpec Spec, List<SweepCandidateStatus> Candidates)> PrepareAsync(SweepDefinition definition, long shardSizeBytes, ArtifactStores stores)
+    {
+        var parsed = Parse(definition, stores);
+        var output = new SweepOutputFolder(parsed.Output);
+        var fingerprints = new Dictionary<string, string>(StringComparer.Ordinal);
+        var firstOfKey = new Dictionary<string, int>(StringComparer.Ordinal);
+        var candidates = new List<SweepCandidateStatus>();
+        foreach (var candidate in parsed.Candidates())
+        {
+            var index = candidate.Point.Index;
+            string key;
+            try
+            {
+                key = await MergeCacheKey.ComputeAsync(candidate, parsed.Template.Directory, parsed.Seed, shardSizeBytes, stores, fingerprints, CancellationToken.None);
+            }
+            catch (Exception e) when (e is SpecException or StorageException or CheckpointException or IOException)
+            {
+                candidates.Add(new SweepCandidateStatus { Index = index, Label = candidate.Point.Label, SpecText = candidate.SpecText, State = CandidateState.Failed, Error = e.Message });
+                continue;
+            }
+
+            int? sameAs = firstOfKey.TryGetValue(key, out var first) ? first : null;
+            firstOfKey.TryAdd(key, index);
+            candidates.Add(new SweepCandidateStatus
+            {
+                Index = index,
+                Label = candidate.Point.Label,
+                SpecText = candidate.SpecText,
+                CacheKey = key,
+                SameAs = sameAs,
+                MergeOutput = output.MergeFolder(key),
+            });
+        }
+
+        return (parsed, candidates);
+    }
+}

@@ -1,0 +1,41 @@
+using FusionCluster.Core.Sweeps;
+using FusionCluster.Grains.Abstractions;
+using FusionCluster.Grains.Abstractions.Sweeps;
+
+namespace FusionCluster.Grains.Sweeps.Runs;
+
+/// <summary>The merge job and the evaluation a candidate of a sweep asks for.</summary>
+public static class SweepRequests
+{
+    public static MergeRequest Merge(SweepSpec spec, string sweepId, int run, SweepCandidateStatus candidate, long shardSizeBytes) => new()
+    {
+        SpecText = candidate.SpecText,
+        SpecDirectory = spec.Template.Directory,
+        SpecName = $"{spec.Name} run {run} #{candidate.Index}",
+        Output = candidate.MergeOutput,
+        Seed = spec.Seed,
+        ShardSizeBytes = shardSizeBytes,
+
+        // Only started when no published merge is there; whatever is there is a leftover.
+        Overwrite = true,
+        SubmittedBy = $"sweep {sweepId}",
+    };
+
+    public static EvaluationRequest Evaluation(SweepSpec spec, string modelFolder)
+    {
+        var evaluator = spec.Evaluator;
+        return new EvaluationRequest
+        {
+            ModelFolder = modelFolder,
+            Dataset = evaluator.Accuracy?.Dataset,
+            Split = evaluator.Accuracy?.Split ?? "held-out",
+            Classes = evaluator.Accuracy?.Classes,
+            CompareNames = evaluator.Tensors?.Compare.Select(c => c.Key).ToList() ?? [],
+            CompareFolders = evaluator.Tensors?.Compare.Select(c => c.Value).ToList() ?? [],
+            BaseFolder = evaluator.Tensors?.Base,
+            Command = evaluator.Command?.Run,
+            CommandTimeoutSeconds = evaluator.Command?.TimeoutSeconds ?? 600,
+            WorkingDirectory = evaluator.Command?.WorkingDirectory,
+        };
+    }
+}

@@ -1,0 +1,256 @@
+using System.Text.Json;
+using FusionCluster.Core.Formats;
+using FusionCluster.Core.Specs;
+using FusionCluster.Core.Storage;
+using FusionCluster.Core.Sweeps;
+using FusionCluster.Grains.Abstractions;
+using FusionCluster.Grains.Abstractions.Sweeps;
+using FusionCluster.Grains.Jobs;
+using Microsoft.Extensions.Logging;
+
+namespace FusionCluster.Grains.Sweeps.Runs;
+
+/// <summary>
+/// Prepares a sweep run, moves its candidates along by calling merge jobs and evaluators (applying what
+/// <see cref="SweepRunStepper"/> decides), and writes its results when it ends. The sweep grain keeps
+/// saving, scheduling and the pump. Owned by one sweep grain activation and called on its scheduler
+/// only, so its calls and their continuations interleave but never run in parallel.
+/// </summary>
+/// <param name="findActiveRun">The run with this number if it is still going (a reply may come after it ended).</param>
+/// <param name="changed">Marks the sweep's state as changed, to be saved.</param>
+public sealed class SweepRunDriver(
+    string sweepId,
+    IGrainFactory grains,
+    ClusterWorkers workers,
+    ArtifactStores stores,
+    SweepClock clock,
+    SweepOptions settings,
+    ILogger logger,
+    Func<int, SweepRunRecord?> findActiveRun,
+    Action changed)
+{
+    // Candidates with a job start or an evaluation in flight (not persisted: after a restart nothing is in
+    // flight, and the pump asks again).
+    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
+
+    private readonly HashSet<int> busy = [];
+    private int nextWorker;
+
+    /// <summary>True when no call for a candidate is in flight: a run whose candidates are all finished may end.</summary>
+    public bool IsIdle => busy.Count == 0;
+
+    /// <summary>
+    /// Expands the space and fingerprints every merge (off the scheduler: it reads checkpoint headers). Returns
+    /// the parsed sweep, with the run running; or null, with the run failed, when the sweep cannot run.
+    /// </summary>
+    public async Task<SweepSpec?> PrepareAsync(SweepRunRecord run, SweepDefinition definition)
+    {
+        try
+        {
+            var (parsed, candidates) = await Task.Run(() => SweepCandidates.PrepareAsync(definition, settings.ShardSizeBytes, stores));
+            run.Candidates = candidates;
+            run.ObjectiveMetric = parsed.Objective.Metric;
+            run.Maximize = parsed.Objective.Direction == ObjectiveDirection.Maximize;
+            run.State = SweepRunState.Running;
+            logger.LogInformation(
+                "Sweep {Sweep}: run {Run} has {Count} merges ({Distinct} distinct)", sweepId, run.Number, candidates.Count, candidates.Count(c => c.SameAs is null));
+            return parsed;
+        }
+        catch (Exception e) when (e is SpecException or StorageException or CheckpointException or IOException or UnauthorizedAccessException)
+        {
+            run.State = SweepRunState.Failed;
+            run.Error = $"the sweep cannot run: {e.Message}";
+            run.FinishedAt = clock.Now;
+            logger.LogWarning("Sweep {Sweep}: run {Run} failed to start: {Error}", sweepId, run.Number, e.Message);
+            return null;
+        }
+    }
+
+    /// <summary>Ranks the run, promotes its best, writes its record, and prunes the runs and merges no longer kept.</summary>
+    public async Task FinishAsync(SweepGrainState state, SweepRunRecord run, SweepSpec spec)
+    {
+        var output = new SweepOutputFolder(spec.Output);
+        var finish = SweepPromotion.Finish(state, run, spec, clock.Now, Directory.Exists(output.BestFolder));
+        var best = finish.Best;
+        var detail = run.Detail();
+        var info = JsonSerializer.Serialize(new { sweep = sweepId, name = spec.Name, run = run.Number, candidate = best?.Index, label = best?.Label, cache_key = best?.CacheKey, metrics = best?.Metrics }, Indented);
+        try
+        {
+            await Task.Run(() =>
+            {
+                if (finish.Promoted is { } promoted && !finish.AlreadyInPlace)
+                {
+                    output.Promote(promoted.CacheKey, info);
+                }
+
+                output.WriteRun(run.Number, JsonSerializer.Serialize(detail, Indented));
+                output.Prune(finish.KeepKeys, finish.KeepRuns);
+            });
+            if (finish.Promoted is { } kept)
+            {
+                state.PromotedKey = kept.CacheKey;
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or StorageException)
+        {
+            run.Error = $"could not write to {spec.Output}: {e.Message}";
+            logger.LogWarning(e, "Sweep {Sweep}: run {Run} could not write its results", sweepId, run.Number);
+        }
+
+        state.Runs = state.Runs.Where(r => r.IsActive || finish.KeepRuns.Contains(r.Number)).ToList();
+        logger.LogInformation("Sweep {Sweep}: run {Run} {State}; best {Best} = {Value}", sweepId, run.Number, run.State, best?.Label, best?.Objective);
+    }
+
+    /// <summary>Asks the merge jobs of merging candidates how they are, and moves each on.</summary>
+    public async Task PollMergesAsync(SweepRunRecord run, SweepSpec spec)
+    {
+        foreach (var candidate in run.Candidates.Where(c => c.State == CandidateState.Merging && !busy.Contains(c.Index)).ToList())
+        {
+            JobStatus status;
+            try
+            {
+                status = await grains.GetGrain<IMergeJobGrain>(candidate.JobId).GetStatus();
+            }
+            catch (Exception e)
+            {
+                logger.LogInformation("Sweep {Sweep}: no status from merge job {Job} yet: {Error}", sweepId, candidate.JobId, e.Message);
+                continue;
+            }
+
+            var current = run.Candidates[candidate.Index];
+            if (current.State != CandidateState.Merging || busy.Contains(current.Index))
+            {
+                continue;
+            }
+
+            var progress = SweepRunStepper.AfterMergeStatus(current, status);
+            if (progress.Updated is { } updated)
+            {
+                Update(run, updated);
+            }
+            else if (progress.Restart)
+            {
+                StartJob(run, spec, current);
+            }
+        }
+    }
+
+    /// <summary>Shares finished duplicates, launches merges (unless the sweep is paused) and evaluations.</summary>
+    public void Launch(SweepRunRecord run, SweepSpec spec, bool paused)
+    {
+        foreach (var shared in SweepRunStepper.ShareDuplicates(run))
+        {
+            Update(run, shared);
+        }
+
+        if (!paused)
+        {
+            var output = new SweepOutputFolder(spec.Output);
+            foreach (var launched in SweepRunStepper.LaunchMerges(run, spec.MaxConcurrent, output.HasMerge, sweepId))
+            {
+                Update(run, launched);
+                if (launched.State == CandidateState.Merging)
+                {
+                    StartJob(run, spec, launched);
+                }
+            }
+        }
+
+        foreach (var candidate in run.Candidates.Where(c => c.State == CandidateState.Evaluating && !busy.Contains(c.Index)).ToList())
+        {
+            if (SweepRunStepper.Evaluator(workers.Active(), nextWorker) is not { } worker)
+            {
+                return;
+            }
+
+            nextWorker++;
+            busy.Add(candidate.Index);
+            _ = EvaluateAsync(run.Number, candidate.Index, worker, SweepRequests.Evaluation(spec, candidate.MergeOutput));
+        }
+    }
+
+    /// <summary>Cancels the merge jobs of the run's merging candidates (the sweep is being deleted).</summary>
+    public async Task CancelMergesAsync(SweepRunRecord run)
+    {
+        foreach (var candidate in run.Candidates.Where(c => c.State == CandidateState.Merging))
+        {
+            try
+            {
+                await grains.GetGrain<IMergeJobGrain>(candidate.JobId).Cancel();
+            }
+            catch (Exception e)
+            {
+                logger.LogWarning("Sweep {Sweep}: could not cancel merge job {Job}: {Error}", sweepId, candidate.JobId, e.Message);
+            }
+        }
+    }
+
+    private void StartJob(SweepRunRecord run, SweepSpec spec, SweepCandidateStatus candidate)
+    {
+        busy.Add(candidate.Index);
+        _ = StartJobAsync(run.Number, candidate.Index, candidate.JobId, SweepRequests.Merge(spec, sweepId, run.Number, candidate, settings.ShardSizeBytes));
+    }
+
+    private async Task StartJobAsync(int runNumber, int index, string jobId, MergeRequest request)
+    {
+        string? failure = null;
+        try
+        {
+            var status = await grains.GetGrain<IMergeJobGrain>(jobId).Start(request);
+            if (status.State is JobState.Failed or JobState.Cancelled)
+            {
+                failure = $"merge job {jobId} {status.State.ToString().ToLowerInvariant()}: {status.Error}";
+            }
+        }
+        catch (Exception e)
+        {
+            failure = $"merge job {jobId} could not start: {e.Message}";
+        }
+        finally
+        {
+            busy.Remove(index);
+        }
+
+        if (failure is not null && findActiveRun(runNumber) is { } run && run.Candidates[index].State == CandidateState.Merging)
+        {
+            Update(run, run.Candidates[index] with { State = CandidateState.Failed, Error = failure });
+        }
+    }
+
+    private async Task EvaluateAsync(int runNumber, int index, WorkerSilo worker, EvaluationRequest request)
+    {
+        EvaluationOutcome? outcome = null;
+        string? failure = null;
+        try
+        {
+            outcome = await grains.GetGrain<ISweepEvaluatorGrain>(worker.Key).Evaluate(request);
+        }
+        catch (Exception e)
+        {
+            failure = e.Message;
+        }
+        finally
+        {
+            busy.Remove(index);
+        }
+
+        if (findActiveRun(runNumber) is not { } run || run.Candidates[index] is not { State: CandidateState.Evaluating } candidate)
+        {
+            return;
+        }
+
+        if (outcome is null)
+        {
+            // The silo could not try (it left, or the call timed out): another attempt, maybe on another silo.
+            logger.LogInformation("Sweep {Sweep}: evaluating candidate {Index} on {Silo} failed (attempt {Attempt}): {Error}", sweepId, index, worker.Name, candidate.EvaluationAttempts + 1, failure);
+        }
+
+        Update(run, SweepRunStepper.AfterEvaluation(candidate, outcome, failure, worker.Name, run.ObjectiveMetric, settings.MaxEvaluationAttempts));
+    }
+
+    private void Update(SweepRunRecord run, SweepCandidateStatus candidate)
+    {
+        run.Candidates[candidate.Index] = candidate;
+        changed();
+    }
+}

@@ -1,0 +1,115 @@
+using FusionCluster.Grains.Abstractions;
+using FusionCluster.Grains.Abstractions.Sweeps;
+using FusionCluster.Grains.Jobs;
+
+namespace FusionCluster.Grains.Sweeps.Runs;
+
+/// <summary>
+/// The pure steps of a sweep run, like <see cref="Core.Sweeps.SweepTimetable"/> for schedules: given the
+/// run and what the cluster reported, the candidates' next states. The grain applies them and makes the calls.
+/// </summary>
+public static class SweepRunStepper
+{
+    /// <summary>Candidates with the same key as an earlier, finished candidate take its merge and metrics.</summary>
+    public static IReadOnlyList<SweepCandidateStatus> ShareDuplicates(SweepRunRecord run) =>
+        run.Candidates
+            .Where(c => c.SameAs is not null && !c.IsFinished && run.Candidates[c.SameAs.Value].IsFinished)
+            .Select(c =>
+            {
+                var source = run.Candidates[c.SameAs!.Value];
+                return c with
+                {
+                    State = source.State,
+                    Cached = true,
+                    Metrics = source.Metrics,
+                    Objective = source.Objective,
+                    Error = source.Error,
+                    EvaluatedOn = source.EvaluatedOn,
+                };
+            })
+            .ToList();
+
+    /// <summary>
+    /// Pending distinct candidates, in order, while fewer than <paramref name="maxConcurrent"/> merge or
+    /// evaluate: a merge already published (<paramref name="isPublished"/> of its key) goes straight to
+    /// evaluation, the others to merging under the job id <see cref="JobId"/> gives.
+    /// </summary>
+    public static IReadOnlyList<SweepCandidateStatus> LaunchMerges(SweepRunRecord run, int maxConcurrent, Func<string, bool> isPublished, string sweepId)
+    {
+        var active = run.Candidates.Count(c => c.SameAs is null && c.State is CandidateState.Merging or CandidateState.Evaluating);
+        var launched = new List<SweepCandidateStatus>();
+        foreach (var candidate in run.Candidates.Where(c => c.State == CandidateState.Pending && c.SameAs is null))
+        {
+            if (active >= maxConcurrent)
+            {
+                break;
+            }
+
+            active++;
+            launched.Add(isPublished(candidate.CacheKey)
+                ? candidate with { State = CandidateState.Evaluating, Cached = true }
+                : candidate with { State = CandidateState.Merging, JobId = JobId(sweepId, run.Number, candidate.Index) });
+        }
+
+        return launched;
+    }
+
+    public static string JobId(string sweepId, int run, int candidate) => $"sweep-{sweepId}-{run}-{candidate}";
+
+    /// <summary>What a merging candidate becomes given its job's status; <see cref="MergeProgress.Restart"/> when the start never reached the job.</summary>
+    public static MergeProgress AfterMergeStatus(SweepCandidateStatus candidate, JobStatus status) => status.State switch
+    {
+        JobState.Succeeded => new MergeProgress(candidate with { State = CandidateState.Evaluating, MergeSeconds = status.ElapsedSeconds }, false),
+        JobState.Failed or JobState.Cancelled => new MergeProgress(
+            candidate with { State = CandidateState.Failed, Error = $"merge job {candidate.JobId} {status.State.ToString().ToLowerInvariant()}: {status.Error}" }, false),
+        // The start never reached the job (its silo went down first): start it again.
+        JobState.Pending when status.SubmittedAt == default => new MergeProgress(null, true),
+        _ => new MergeProgress(null, false),
+    };
+
+    /// <summary>
+    /// What an evaluating candidate becomes: no outcome (the silo could not try) is retried up to
+    /// <paramref name="maxAttempts"/>; an evaluator error, or no value for the objective metric, fails it.
+    /// </summary>
+    public static SweepCandidateStatus AfterEvaluation(
+        SweepCandidateStatus candidate, EvaluationOutcome? outcome, string? failure, string workerName, string metric, int maxAttempts)
+    {
+        if (outcome is null)
+        {
+            var attempts = candidate.EvaluationAttempts + 1;
+            return attempts >= maxAttempts
+                ? candidate with { State = CandidateState.Failed, EvaluationAttempts = attempts, Error = $"evaluation could not run ({attempts} attempts), last on {workerName}: {failure}" }
+                : candidate with { EvaluationAttempts = attempts };
+        }
+
+        if (outcome.Error is not null)
+        {
+            return candidate with { State = CandidateState.Failed, EvaluatedOn = outcome.Silo, Error = $"evaluation failed: {outcome.Error}" };
+        }
+
+        if (!outcome.Metrics.TryGetValue(metric, out var value))
+        {
+            return candidate with
+            {
+                State = CandidateState.Failed,
+                Metrics = outcome.Metrics,
+                EvaluatedOn = outcome.Silo,
+                Error = $"the evaluator reported no metric '{metric}' (it reported: {string.Join(", ", outcome.Metrics.Keys.Order(StringComparer.Ordinal))})",
+            };
+        }
+
+        return candidate with
+        {
+            State = CandidateState.Done,
+            Metrics = outcome.Metrics,
+            Objective = value,
+            EvaluatedOn = outcome.Silo,
+            EvaluationSeconds = outcome.Seconds,
+            EvaluationAttempts = candidate.EvaluationAttempts + 1,
+        };
+    }
+
+    /// <summary>Round robin over the worker silos in a stable (key) order; null when there are none.</summary>
+    public static WorkerSilo? Evaluator(IReadOnlyList<WorkerSilo> silos, int turn) =>
+        silos.Count == 0 ? null : silos.OrderBy(s => s.Key, StringComparer.Ordinal).ElementAt(turn % silos.Count);
+}

@@ -1,0 +1,148 @@
+using FusionCluster.Core.Sweeps;
+using FusionCluster.Grains.Abstractions.Sweeps;
+using Microsoft.Extensions.Logging;
+
+namespace FusionCluster.Grains.Sweeps;
+
+/// <summary>
+/// The run side of the sweep grain: starting a run, the pump that prepares it and moves it along
+/// (through <see cref="Runs.SweepRunDriver"/>), and ending it, after which a queued run may start.
+/// </summary>
+public sealed partial class SweepGrain
+{
+    private async Task<int> StartRunAsync(SweepTrigger trigger, DateTimeOffset? occurrence, int occurrences)
+    {
+        var run = new SweepRunRecord
+        {
+            Number = ++State.LastRunNumber,
+            Trigger = trigger,
+            ScheduledFor = occurrence,
+            Occurrences = occurrences,
+            State = SweepRunState.Preparing,
+            StartedAt = clock.Now,
+            ObjectiveMetric = spec?.Objective.Metric ?? "",
+            Maximize = spec?.Objective.Direction != ObjectiveDirection.Minimize,
+        };
+        State.Runs.Add(run);
+        logger.LogInformation("Sweep {Sweep}: run {Run} starts ({Trigger})", SweepId, run.Number, trigger);
+        await SaveAsync();
+        await UpdateReminderAsync();
+        StartPump();
+        await PublishCatalogEntry();
+        return run.Number;
+    }
+
+    private void StartPump() =>
+        pump ??= this.RegisterGrainTimer(
+            _ => AdvanceAsync(),
+            new GrainTimerCreationOptions { DueTime = TimeSpan.Zero, Period = settings.PumpInterval, Interleave = true, KeepAlive = true });
+
+    private void StopPump()
+    {
+        pump?.Dispose();
+        pump = null;
+    }
+
+    /// <summary>One step of the active run: prepare it, or move its candidates along and finish it when all are done.</summary>
+    private async Task AdvanceAsync()
+    {
+        if (advancing)
+        {
+            return;
+        }
+
+        advancing = true;
+        try
+        {
+            var run = ActiveRun;
+            if (run is null)
+            {
+                StopPump();
+                return;
+            }
+
+            if (run.State == SweepRunState.Preparing)
+            {
+                await PrepareAsync(run);
+                return;
+            }
+
+            spec ??= await TryParseAsync(State.Definition!);
+            if (spec is null)
+            {
+                // Its template file changed into something invalid since the run was prepared.
+                run.State = SweepRunState.Failed;
+                run.Error = "the sweep no longer parses (see the silo log); fix it and run again";
+                run.FinishedAt = clock.Now;
+                await SaveAsync();
+                await AfterRunAsync();
+                return;
+            }
+
+            await Driver.PollMergesAsync(run, spec);
+            Driver.Launch(run, spec, State.Paused);
+            if (run.Candidates.All(c => c.IsFinished) && Driver.IsIdle)
+            {
+                await FinishRunAsync(run);
+            }
+            else if (dirty)
+            {
+                await SaveAsync();
+                await PublishCatalogEntry();
+            }
+        }
+        catch (Exception e)
+        {
+            logger.LogError(e, "Sweep {Sweep}: a step of the run failed; it is tried again", SweepId);
+        }
+        finally
+        {
+            advancing = false;
+        }
+    }
+
+    private async Task PrepareAsync(SweepRunRecord run)
+    {
+        spec = await Driver.PrepareAsync(run, State.Definition!) ?? spec;
+        await SaveAsync();
+        await PublishCatalogEntry();
+        if (!run.IsActive)
+        {
+            await AfterRunAsync();
+        }
+    }
+
+    private async Task FinishRunAsync(SweepRunRecord run)
+    {
+        await Driver.FinishAsync(State, run, spec!);
+        await SaveAsync();
+        await PublishCatalogEntry();
+        await AfterRunAsync();
+    }
+
+    /// <summary>After a run ends: a queued run starts, otherwise the pump stops and the reminder goes if nothing needs it.</summary>
+    private async Task AfterRunAsync()
+    {
+        if (State.QueuedTrigger is { } trigger && !State.Paused)
+        {
+            var occurrence = trigger == SweepTrigger.Schedule ? State.QueuedOccurrence : null;
+            var occurrences = State.QueuedOccurrences;
+            SweepQueue.Clear(State);
+            await StartRunAsync(trigger, occurrence, trigger == SweepTrigger.Schedule ? occurrences : 0);
+            return;
+        }
+
+        StopPump();
+        await UpdateReminderAsync();
+    }
+
+    private void Enqueue(SweepTrigger trigger, DateTimeOffset occurrence, int occurrences)
+    {
+        SweepQueue.Enqueue(State, trigger, occurrence, occurrences);
+        dirty = true;
+    }
+
+    private void Log(string action, ScheduledFire fire, int run) => SweepQueue.Log(State, clock.Now, fire, action, run, settings.ScheduleLogLength);
+
+    private SweepRunRecord? FindActiveRun(int number) => State.Runs.FirstOrDefault(r => r.Number == number && r.IsActive);
+}
