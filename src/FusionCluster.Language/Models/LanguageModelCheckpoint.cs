@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using FusionCluster.Core.Formats;
 using FusionCluster.Core.Tensors;
 using static TorchSharp.torch;
@@ -88,8 +89,11 @@ public static class LanguageModelCheckpoint
         }
     }
 
-    /// <summary>Writes model.safetensors (float32, parameters in name order) and config.json into <paramref name="folder"/>.</summary>
-    public static void Save(string folder, LlamaForCausalLM model)
+    /// <summary>
+    /// Writes model.safetensors (float32, parameters in name order) and config.json into <paramref name="folder"/>:
+    /// <paramref name="config"/> when given (e.g. a fine-tuned base's own), else the model's as a llama config.
+    /// </summary>
+    public static void Save(string folder, LlamaForCausalLM model, JsonObject? config = null)
     {
         ArgumentNullException.ThrowIfNull(model);
         var full = Path.GetFullPath(folder);
@@ -105,7 +109,7 @@ public static class LanguageModelCheckpoint
             }
         }
 
-        File.WriteAllText(Path.Combine(full, CheckpointFolder.ConfigFileName), model.Config.ToJson().ToJsonString(Indented) + "\n");
+        File.WriteAllText(Path.Combine(full, CheckpointFolder.ConfigFileName), (config ?? model.Config.ToJson()).ToJsonString(Indented) + "\n");
     }
 
     // Old llama checkpoints store rotary tables, and tied models sometimes keep a copy of the embeddings as
