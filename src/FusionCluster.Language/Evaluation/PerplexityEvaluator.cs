@@ -48,6 +48,8 @@ public sealed class PerplexityEvaluator(string textFile, int? context = null, st
             throw new LanguageModelException($"{path}: text file does not exist");
         }
 
+        // The config first: a model this cannot run is reported as such, before its tokenizer is read.
+        LanguageModelCheckpoint.ReadConfig(checkpointFolder);
         var tokenizer = HfTokenizer.Load(checkpointFolder);
         var ids = tokenizer.Encode(File.ReadAllText(path));
         using var model = LanguageModelCheckpoint.Load(checkpointFolder, LanguageDevice.Resolve(device));
