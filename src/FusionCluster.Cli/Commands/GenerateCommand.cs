@@ -32,7 +32,7 @@ public static class GenerateCommand
             try
             {
                 var folder = parse.GetValue(model)!.FullName;
-                var tokenizer = HfTokenizer.Load(folder);
+                using var tokenizer = HfTokenizer.Load(folder);
                 var promptIds = tokenizer.Encode(parse.GetValue(prompt)!);
                 using var network = LanguageModelCheckpoint.Load(folder, LanguageDevice.Resolve(parse.GetValue(device)!));
                 var generated = TextGenerator.Generate(network, promptIds, parse.GetValue(maxNewTokens), parse.GetValue(temperature), parse.GetValue(seed), cancellationToken);

@@ -50,8 +50,12 @@ public sealed class PerplexityEvaluator(string textFile, int? context = null, st
 
         // The config first: a model this cannot run is reported as such, before its tokenizer is read.
         LanguageModelCheckpoint.ReadConfig(checkpointFolder);
-        var tokenizer = HfTokenizer.Load(checkpointFolder);
-        var ids = tokenizer.Encode(File.ReadAllText(path));
+        int[] ids;
+        using (var tokenizer = HfTokenizer.Load(checkpointFolder))
+        {
+            ids = tokenizer.Encode(File.ReadAllText(path));
+        }
+
         using var model = LanguageModelCheckpoint.Load(checkpointFolder, LanguageDevice.Resolve(device));
         var window = context ?? PerplexityCalculator.DefaultContext(model.Config);
         try

@@ -8,7 +8,7 @@ namespace FusionCluster.Language.Tokenization;
 /// so encoding is exactly the library's: normalizer, pre-tokenizer, model and the post-processor's special
 /// tokens (e.g. a template's &lt;s&gt;).
 /// </summary>
-public sealed class HfTokenizer
+public sealed class HfTokenizer : IDisposable
 {
     public const string FileName = "tokenizer.json";
 
@@ -63,6 +63,9 @@ public sealed class HfTokenizer
     }
 
     public string Decode(IEnumerable<int> ids) => tokenizer.Decode(ids.Select(id => checked((uint)id)).ToArray());
+
+    /// <summary>Frees the native tokenizer.</summary>
+    public void Dispose() => tokenizer.Dispose();
 
     private static int LargestId(JsonObject? json)
     {

@@ -37,7 +37,7 @@ public static class LanguageModelTrainer
         Directory.CreateDirectory(output);
         var tokenizerPath = Path.Combine(output, HfTokenizer.FileName);
         File.WriteAllText(tokenizerPath, tokenizerJson);
-        var tokenizer = HfTokenizer.Load(tokenizerPath);
+        using var tokenizer = HfTokenizer.Load(tokenizerPath);
         var ids = tokenizer.Encode(text);
         if (ids.Length < options.Context + 1)
         {
@@ -122,14 +122,15 @@ public static class LanguageModelTrainer
 
     private static string TokenizerFor(LanguageTrainingOptions options)
     {
-        if (options.BaseCheckpoint is { } baseFolder)
+        var given = options.BaseCheckpoint ?? options.Tokenizer;
+        if (given is null)
         {
-            return File.ReadAllText(HfTokenizer.Load(baseFolder).FilePath);
+            return ByteLevelTokenizer.TokenizerJson().ToJsonString(Indented) + "\n";
         }
 
-        return options.Tokenizer is { } path
-            ? File.ReadAllText(HfTokenizer.Load(path).FilePath)
-            : ByteLevelTokenizer.TokenizerJson().ToJsonString(Indented) + "\n";
+        // Loading checks that the file exists and that the tokenizers library accepts it.
+        using var tokenizer = HfTokenizer.Load(given);
+        return File.ReadAllText(tokenizer.FilePath);
     }
 
     private static LanguageTrainingSummary Fit(LlamaForCausalLM model, int[] ids, LanguageTrainingOptions options, DeterministicRandom random, CancellationToken cancellationToken)

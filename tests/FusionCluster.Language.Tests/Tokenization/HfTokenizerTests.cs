@@ -10,7 +10,7 @@ public sealed class HfTokenizerTests
     {
         using var directory = new TempDirectory();
         File.WriteAllText(directory.Combine("tokenizer.json"), TokenizerFiles.ByteLevelBpe);
-        var tokenizer = HfTokenizer.Load(directory.Path);
+        using var tokenizer = HfTokenizer.Load(directory.Path);
 
         // "hello" merges fully (9); " hole" is Ġ h o l e with no applicable merge; the special token is matched whole.
         Assert.Equal([9, 5, 1, 4, 3, 2, 0], tokenizer.Encode("hello hole<|endoftext|>"));
@@ -23,7 +23,7 @@ public sealed class HfTokenizerTests
     {
         using var directory = new TempDirectory();
         File.WriteAllText(directory.Combine("tokenizer.json"), TokenizerFiles.MetaspaceWithBos);
-        var tokenizer = HfTokenizer.Load(directory.Path);
+        using var tokenizer = HfTokenizer.Load(directory.Path);
 
         // <s>, then "▁ab" (▁+a first, then ▁a+b), "▁ca" (only ▁+c merges), "▁x" (x is unknown).
         Assert.Equal([1, 9, 10, 4, 3, 0], tokenizer.Encode("ab ca x"));
