@@ -17,6 +17,7 @@ var root = new RootCommand("FusionCluster: merge deep-learning models (mergekit-
     DatasetCommand.Create(),
     TrainCommand.Create(),
     EvalCommand.Create(),
+    GenerateCommand.Create(),
     SweepCommand.Create(),
     DashboardCommand.Create(),
 };

@@ -4,11 +4,13 @@ using System.Text.Json;
 using FusionCluster.Core.Formats;
 using FusionCluster.Evaluation.Datasets;
 using FusionCluster.Evaluation.Evaluators;
+using FusionCluster.Language;
+using FusionCluster.Language.Evaluation;
 
 namespace FusionCluster.Cli.Commands;
 
 /// <summary>
-/// fusion eval MODEL [--dataset FILE] [--compare DIR ...] [--base DIR] [--command CMD]: runs the chosen
+/// fusion eval MODEL [--dataset FILE] [--text FILE [--context N]] [--compare DIR ...] [--base DIR] [--command CMD]: runs the chosen
 /// evaluators on a checkpoint folder and prints their metrics, one per line or as one JSON object.
 /// </summary>
 public static class EvalCommand
@@ -23,11 +25,14 @@ public static class EvalCommand
         var baseModel = new Option<DirectoryInfo?>("--base") { Description = "base model for task-vector metrics (sign agreement, task cosine)" };
         var externalCommand = new Option<string?>("--command") { Description = "shell command run with {model} replaced by the model path; its last stdout line is a JSON object of metrics" };
         var timeout = new Option<double>("--timeout") { Description = "seconds --command may run", DefaultValueFactory = _ => 600 };
+        var text = new Option<FileInfo?>("--text") { Description = "language-model perplexity on this UTF-8 text file (with the model's tokenizer.json)" };
+        var context = new Option<int?>("--context") { Description = "tokens per perplexity window (default: max_position_embeddings, at most 2048)" };
+        var device = new Option<string>("--device") { Description = "where --text runs the model: " + LanguageDevice.Description, DefaultValueFactory = _ => "cpu" };
         var json = new Option<bool>("--json") { Description = "print the metrics as one JSON object" };
 
         var command = new Command("eval", "Evaluate a checkpoint: classifier accuracy, tensor metrics against other models, or an external command")
         {
-            model, dataset, split, classes, compare, baseModel, externalCommand, timeout, json,
+            model, dataset, split, classes, compare, baseModel, externalCommand, timeout, text, context, device, json,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -55,6 +60,11 @@ public static class EvalCommand
                     evaluators.Add(new TensorMetricsEvaluator(references, baseFolder));
                 }
 
+                if (parse.GetValue(text) is { } textFile)
+                {
+                    evaluators.Add(new PerplexityEvaluator(textFile.FullName, parse.GetValue(context), parse.GetValue(device)!));
+                }
+
                 if (parse.GetValue(externalCommand) is { } commandLine)
                 {
                     var seconds = parse.GetValue(timeout);
@@ -74,7 +84,7 @@ public static class EvalCommand
 
             if (evaluators.Count == 0)
             {
-                return MergeCommand.Fail("nothing to evaluate: give --dataset, --compare/--base or --command");
+                return MergeCommand.Fail("nothing to evaluate: give --dataset, --text, --compare/--base or --command");
             }
 
             var metrics = new Dictionary<string, double>(StringComparer.Ordinal);
@@ -93,7 +103,7 @@ public static class EvalCommand
             {
                 return MergeCommand.Fail("cancelled", 130);
             }
-            catch (Exception e) when (e is EvaluationException or CheckpointException or ArgumentException or IOException or UnauthorizedAccessException)
+            catch (Exception e) when (e is EvaluationException or CheckpointException or LanguageModelException or ArgumentException or IOException or UnauthorizedAccessException)
             {
                 return MergeCommand.Fail(Describe(e));
             }

@@ -10,15 +10,16 @@ namespace FusionCluster.Cli.Commands;
 /// <summary>
 /// fusion train --dataset digits.fcds --out DIR: trains a small MLP or CNN classifier with TorchSharp, from
 /// scratch or fine-tuned from --base on --classes, and saves it as a checkpoint folder that fusion merge reads.
+/// fusion train --arch llama --text FILE --out DIR trains a small language model instead (<see cref="LanguageTrainOptions"/>).
 /// </summary>
 public static class TrainCommand
 {
     public static Command Create()
     {
-        var dataset = new Option<FileInfo>("--dataset") { Description = "dataset file (fusion dataset mnist writes one); its train split is used", Required = true };
+        var dataset = new Option<FileInfo?>("--dataset") { Description = "dataset file (fusion dataset mnist writes one); its train split is used (mlp, cnn)" };
         var output = new Option<DirectoryInfo>("--out", "-o") { Description = "checkpoint folder to write (model.safetensors, config.json)", Required = true };
-        var architecture = new Option<string>("--arch") { Description = "mlp or cnn (from scratch only)", DefaultValueFactory = _ => "mlp" };
-        var hidden = new Option<string>("--hidden") { Description = "hidden layer widths, comma-separated, or 'none' (from scratch only)", DefaultValueFactory = _ => "128" };
+        var architecture = new Option<string>("--arch") { Description = "mlp or cnn (image classifiers, --dataset), or llama (a language model, --text)", DefaultValueFactory = _ => "mlp" };
+        var hidden = new Option<string>("--hidden") { Description = "hidden layer widths, comma-separated, or 'none' (from scratch only); for llama the hidden size (default 64)", DefaultValueFactory = _ => "128" };
         var conv = new Option<string>("--conv") { Description = "convolution channels of a cnn, comma-separated (from scratch only)", DefaultValueFactory = _ => "8,16" };
         var baseModel = new Option<DirectoryInfo?>("--base") { Description = "fine-tune this checkpoint instead of starting from random weights" };
         var classes = new Option<string?>("--classes") { Description = "train only on these classes, e.g. 0,1,2 or 0-3" };
@@ -31,17 +32,29 @@ public static class TrainCommand
         var maxSamples = new Option<int?>("--max-samples") { Description = "use at most this many training samples (drawn by the seed)" }.Positive();
         var threads = new Option<int>("--threads") { Description = "torch threads; results are byte-identical only for the same count", DefaultValueFactory = _ => 1 }.Positive();
         var overwrite = new Option<bool>("--overwrite") { Description = "replace a checkpoint already in --out" };
+        var language = new LanguageTrainOptions();
 
         var command = new Command("train", "Train a small image classifier (MLP or CNN) with TorchSharp and save it as a checkpoint folder")
         {
             dataset, output, architecture, hidden, conv, baseModel, classes, seed, epochs, batchSize, learningRate, optimizer, momentum, maxSamples, threads, overwrite,
         };
+        language.AddTo(command);
         command.SetAction((parse, cancellationToken) =>
         {
             var outputFolder = parse.GetValue(output)!.FullName;
             if (File.Exists(Path.Combine(outputFolder, CheckpointFolder.SingleFileName)) && !parse.GetValue(overwrite))
             {
                 return Task.FromResult(MergeCommand.Fail($"{outputFolder}: already holds a checkpoint (use --overwrite to replace it)"));
+            }
+
+            if (parse.GetValue(architecture) == "llama")
+            {
+                return Task.FromResult(language.Run(parse, outputFolder, parse.GetValue(baseModel)?.FullName, hidden, seed, batchSize, learningRate, threads, cancellationToken));
+            }
+
+            if (parse.GetValue(dataset) is null)
+            {
+                return Task.FromResult(MergeCommand.Fail("--dataset is required for --arch mlp or cnn"));
             }
 
             TrainingOptions options;

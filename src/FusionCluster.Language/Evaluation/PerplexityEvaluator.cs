@@ -1,0 +1,70 @@
+using System.Globalization;
+using FusionCluster.Evaluation.Evaluators;
+using FusionCluster.Language.Models;
+using FusionCluster.Language.Tokenization;
+
+namespace FusionCluster.Language.Evaluation;
+
+/// <summary>
+/// Perplexity of a checkpoint folder's language model on a text file, tokenized once with the folder's own
+/// tokenizer.json. Metrics: <c>perplexity</c>, <c>nll</c> (mean, natural log), <c>tokens</c> (predicted),
+/// <c>windows</c>, <c>context</c> and <c>tokens_per_second</c>.
+/// </summary>
+/// <param name="textFile">UTF-8 text to measure on.</param>
+/// <param name="context">Tokens per window; null for the config's max_position_embeddings capped at 2048.</param>
+/// <param name="device">cpu, cuda or auto.</param>
+public sealed class PerplexityEvaluator(string textFile, int? context = null, string device = "cpu") : IEvaluator
+{
+    public string Name => "perplexity";
+
+    public Task<IReadOnlyDictionary<string, double>> EvaluateAsync(string checkpointFolder, CancellationToken cancellationToken = default)
+    {
+        // CPU-bound torch work; running it inline keeps torch on the caller's thread, as the other evaluators do.
+        cancellationToken.ThrowIfCancellationRequested();
+        try
+        {
+            var result = Evaluate(checkpointFolder, cancellationToken);
+            return Task.FromResult<IReadOnlyDictionary<string, double>>(new Dictionary<string, double>(StringComparer.Ordinal)
+            {
+                ["perplexity"] = result.Perplexity,
+                ["nll"] = result.MeanNll,
+                ["tokens"] = result.Tokens,
+                ["windows"] = result.Windows,
+                ["context"] = result.Context,
+                ["tokens_per_second"] = result.TokensPerSecond,
+            });
+        }
+        catch (LanguageModelException e)
+        {
+            throw new EvaluationException(e.Message, e);
+        }
+    }
+
+    public PerplexityResult Evaluate(string checkpointFolder, CancellationToken cancellationToken = default)
+    {
+        var path = Path.GetFullPath(textFile);
+        if (!File.Exists(path))
+        {
+            throw new LanguageModelException($"{path}: text file does not exist");
+        }
+
+        // The config first: a model this cannot run is reported as such, before its tokenizer is read.
+        LanguageModelCheckpoint.ReadConfig(checkpointFolder);
+        int[] ids;
+        using (var tokenizer = HfTokenizer.Load(checkpointFolder))
+        {
+            ids = tokenizer.Encode(File.ReadAllText(path));
+        }
+
+        using var model = LanguageModelCheckpoint.Load(checkpointFolder, LanguageDevice.Resolve(device));
+        var window = context ?? PerplexityCalculator.DefaultContext(model.Config);
+        try
+        {
+            return PerplexityCalculator.Compute(model, ids, window, cancellationToken);
+        }
+        catch (LanguageModelException e)
+        {
+            throw new LanguageModelException(string.Create(CultureInfo.InvariantCulture, $"{checkpointFolder} on {path}: {e.Message}"), e);
+        }
+    }
+}

@@ -1,0 +1,23 @@
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace FusionCluster.Language.Models;
+
+/// <summary>
+/// Holds the token embedding matrix [vocab, hidden] so that its parameter is named model.embed_tokens.weight
+/// (TorchSharp also names parameters after the fields holding them, so the field is called weight).
+/// </summary>
+internal sealed class EmbeddingTable : nn.Module
+{
+    private readonly Parameter weight;
+
+    public EmbeddingTable(long vocabulary, long hidden, Device device)
+        : base("embed_tokens")
+    {
+        weight = new Parameter(empty([vocabulary, hidden], ScalarType.Float32, device));
+        register_parameter("weight", weight);
+    }
+
+    public Parameter Weight => weight;
+}

@@ -1,0 +1,82 @@
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace FusionCluster.Language.Models;
+
+/// <summary>
+/// A Llama-family causal LM (llama 1-3, mistral, qwen2) as a TorchSharp module whose parameters carry
+/// Hugging Face's tensor names (<c>model.layers.0.self_attn.q_proj.weight</c> ...), so a checkpoint loads by
+/// name and the parameters train with autograd. Computes in float32. With tied embeddings there is no
+/// <c>lm_head.weight</c>: the head is the embedding matrix. Parameters are created empty; fill them with
+/// <see cref="LanguageModelCheckpoint.Load"/> or an initialiser.
+/// </summary>
+public sealed class LlamaForCausalLM : nn.Module<Tensor, Tensor>
+{
+    private readonly LlamaBackbone backbone;
+    private readonly LinearProjection? head;
+    private readonly double[] inverseFrequencies;
+
+    public LlamaForCausalLM(LanguageModelConfig config, Device? device = null)
+        : base("LlamaForCausalLM")
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        Config = config;
+        Device = device ?? CPU;
+        inverseFrequencies = RotaryEmbedding.InverseFrequencies(config);
+        backbone = new LlamaBackbone(config, Device);
+        register_module("model", backbone);
+        if (!config.TieWordEmbeddings)
+        {
+            head = new LinearProjection("lm_head", config.HiddenSize, config.VocabSize, hasBias: false, Device);
+            register_module("lm_head", head);
+        }
+    }
+
+    public LanguageModelConfig Config { get; }
+
+    public Device Device { get; }
+
+    /// <summary>input ids [batch, seq] (int64) → logits [batch, seq, vocab].</summary>
+    public override Tensor forward(Tensor inputIds) => Forward(inputIds);
+
+    /// <summary>
+    /// input ids [batch, seq] (int64, on <see cref="Device"/> or the CPU) → logits [batch, seq, vocab], every
+    /// position attending to itself and earlier ones (and, with a sliding window, at most that many).
+    /// </summary>
+    public Tensor Forward(Tensor inputIds, ActivationCapture? capture = null)
+    {
+        ArgumentNullException.ThrowIfNull(inputIds);
+        if (inputIds.dim() != 2)
+        {
+            throw new ArgumentException($"input ids must be [batch, seq], not [{string.Join(", ", inputIds.shape)}]", nameof(inputIds));
+        }
+
+        using var scope = NewDisposeScope();
+        var ids = inputIds.to(ScalarType.Int64, Device);
+        var length = ids.shape[1];
+        var (cos, sin) = RotaryEmbedding.Tables(inverseFrequencies, 0, length, Device);
+        var mask = Config.SlidingWindow is { } window && window < length ? SlidingWindowMask(length, window) : null;
+        var hidden = backbone.Forward(ids, cos, sin, mask, capture);
+        var logits = head is null
+            ? Head(hidden, capture)
+            : head.Forward(hidden, capture);
+        return logits.MoveToOuterDisposeScope();
+    }
+
+    private Tensor Head(Tensor hidden, ActivationCapture? capture)
+    {
+        capture?.LinearInput?.Invoke("lm_head", hidden);
+        return nn.functional.linear(hidden, backbone.EmbedTokens);
+    }
+
+    /// <summary>True where query i may attend to key j: j ≤ i and i - j &lt; window.</summary>
+    private Tensor SlidingWindowMask(long length, int window)
+    {
+        using var scope = NewDisposeScope();
+        var rows = arange(length, ScalarType.Int64, Device).unsqueeze(1);
+        var columns = arange(length, ScalarType.Int64, Device).unsqueeze(0);
+        var distance = rows - columns;
+        return distance.ge(0).logical_and(distance.lt(window)).MoveToOuterDisposeScope();
+    }
+}

@@ -1,0 +1,67 @@
+using FusionCluster.Language.Evaluation;
+using FusionCluster.Language.Tests.Support;
+
+namespace FusionCluster.Language.Tests.Evaluation;
+
+public sealed class PerplexityEvaluatorTests
+{
+    // The Metaspace tokenizer turns this into <s> ▁ab ▁c a ▁ab ▁c ▁ab: ids 1 9 10 4 9 10 9 (see HfTokenizerTests).
+    private const string Text = "ab ca ab c ab";
+    private static readonly int[] Ids = [1, 9, 10, 4, 9, 10, 9];
+
+    [Fact]
+    public async Task Perplexity_is_exp_of_the_mean_nll_over_each_windows_predicted_tokens()
+    {
+        using var directory = new TempDirectory();
+        var spec = new TinyDecoderSpec { Vocab = 11, Hidden = 8, Heads = 2, KvHeads = 1 };
+        var weights = TinyCheckpointWriter.RandomWeights(spec, 7, bfloat16: false);
+        var model = directory.Combine("model");
+        TinyCheckpointWriter.Write(model, spec, weights, false);
+        File.WriteAllText(Path.Combine(model, "tokenizer.json"), TokenizerFiles.MetaspaceWithBos);
+        File.WriteAllText(directory.Combine("text.txt"), Text);
+
+        var metrics = await new PerplexityEvaluator(directory.Combine("text.txt"), context: 3).EvaluateAsync(model, TestContext.Current.CancellationToken);
+
+        // Windows of 3: [1 9 10] [4 9 10] [9]; the first two predict 2 tokens each, the last nothing.
+        double nll = 0;
+        foreach (var start in new[] { 0, 3 })
+        {
+            var window = Ids[start..(start + 3)];
+            var logits = ReferenceDecoder.Logits(spec, weights, window);
+            nll -= ReferenceDecoder.LogProbability(logits[0], window[1]) + ReferenceDecoder.LogProbability(logits[1], window[2]);
+        }
+
+        Assert.Equal(4, metrics["tokens"]);
+        Assert.Equal(3, metrics["windows"]);
+        Assert.Equal(Math.Exp(nll / 4), metrics["perplexity"], 4);
+        Assert.True(metrics["tokens_per_second"] > 0);
+    }
+
+    [Fact]
+    public async Task The_default_window_is_max_position_embeddings()
+    {
+        using var directory = new TempDirectory();
+        var spec = new TinyDecoderSpec { Vocab = 11 };
+        var weights = TinyCheckpointWriter.RandomWeights(spec, 8, bfloat16: true);
+        TinyCheckpointWriter.Write(directory.Path, spec, weights, true);
+        File.WriteAllText(directory.Combine("tokenizer.json"), TokenizerFiles.MetaspaceWithBos);
+        File.WriteAllText(directory.Combine("text.txt"), Text);
+
+        var metrics = await new PerplexityEvaluator(directory.Combine("text.txt")).EvaluateAsync(directory.Path, TestContext.Current.CancellationToken);
+
+        // max_position_embeddings is 64: one window of all 7 tokens predicts 6.
+        var logits = ReferenceDecoder.Logits(spec, weights, Ids);
+        var nll = -Enumerable.Range(0, 6).Sum(t => ReferenceDecoder.LogProbability(logits[t], Ids[t + 1]));
+        Assert.Equal(6, metrics["tokens"]);
+        Assert.Equal(1, metrics["windows"]);
+        Assert.Equal(Math.Exp(nll / 6), metrics["perplexity"], 4);
+    }
+
+    [Fact]
+    public void Windows_are_consecutive_and_do_not_overlap()
+    {
+        Assert.Equal([new TokenWindow(0, 4), new TokenWindow(4, 4), new TokenWindow(8, 2)], TokenWindow.Split(10, 4));
+        Assert.Equal(3 + 3 + 1, TokenWindow.Split(10, 4).Sum(w => w.Predicted));
+        Assert.Equal([new TokenWindow(0, 4), new TokenWindow(4, 1)], TokenWindow.Split(5, 4));
+    }
+}

@@ -1,0 +1,67 @@
+using FusionCluster.Language.Models;
+using FusionCluster.Language.Tests.Support;
+using static TorchSharp.torch;
+
+namespace FusionCluster.Language.Tests.Models;
+
+public sealed class LanguageModelCheckpointTests
+{
+    [Fact]
+    public void An_unsupported_model_type_is_named_with_the_file()
+    {
+        using var directory = new TempDirectory();
+        var spec = new TinyDecoderSpec { ModelType = "gpt2" };
+        TinyCheckpointWriter.Write(directory.Path, spec, TinyCheckpointWriter.RandomWeights(spec, 1, false), false);
+
+        var error = Assert.Throws<LanguageModelException>(() => LanguageModelCheckpoint.Load(directory.Path));
+
+        Assert.Contains("model_type 'gpt2'", error.Message, StringComparison.Ordinal);
+        Assert.Contains(Path.Combine(directory.Path, "config.json"), error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_missing_tensor_is_named()
+    {
+        using var directory = new TempDirectory();
+        var spec = new TinyDecoderSpec();
+        var weights = TinyCheckpointWriter.RandomWeights(spec, 1, false);
+        Directory.CreateDirectory(directory.Path);
+        File.WriteAllText(directory.Combine("config.json"), spec.ConfigJson());
+        var kept = spec.Tensors().Where(t => t.Name != "model.layers.1.mlp.up_proj.weight").ToList();
+        TinyCheckpointWriter.WriteSafetensors(directory.Combine("model.safetensors"), kept, weights, false);
+
+        var error = Assert.Throws<LanguageModelException>(() => LanguageModelCheckpoint.Load(directory.Path));
+
+        Assert.Contains("'model.layers.1.mlp.up_proj.weight'", error.Message, StringComparison.Ordinal);
+        Assert.Contains(directory.Path, error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Parameters_train_and_activations_are_exposed()
+    {
+        using var directory = new TempDirectory();
+        var spec = new TinyDecoderSpec { Layers = 2 };
+        TinyCheckpointWriter.Write(directory.Path, spec, TinyCheckpointWriter.RandomWeights(spec, 3, false), false);
+        using var model = LanguageModelCheckpoint.Load(directory.Path);
+        var linearInputs = new List<(string Name, long[] Shape)>();
+        var hiddenStates = new List<int>();
+        var capture = new ActivationCapture
+        {
+            LinearInput = (name, input) => linearInputs.Add((name, input.shape)),
+            HiddenState = (layer, _) => hiddenStates.Add(layer),
+        };
+
+        using var input = tensor(new long[] { 1, 2, 3, 4 }, [1, 4]);
+        using var logits = model.Forward(input, capture);
+        using var loss = logits.sum();
+        loss.backward();
+
+        Assert.Equal(spec.Tensors().Select(t => t.Name).Order(StringComparer.Ordinal), model.named_parameters().Select(p => p.name).Order(StringComparer.Ordinal));
+        Assert.All(model.parameters(), p => Assert.NotNull(p.grad));
+        Assert.Equal([0, 1], hiddenStates);
+        Assert.Equal(15, linearInputs.Count); // 7 per layer and the head
+        Assert.Equal("model.layers.1.mlp.down_proj", linearInputs[13].Name);
+        Assert.Equal([1L, 4, spec.Ffn], linearInputs[13].Shape);
+        Assert.Equal("lm_head", linearInputs[14].Name);
+    }
+}

@@ -1,0 +1,41 @@
+using FusionCluster.Language.Tests.Support;
+using FusionCluster.Language.Tokenization;
+
+namespace FusionCluster.Language.Tests.Tokenization;
+
+public sealed class HfTokenizerTests
+{
+    [Fact]
+    public void Byte_level_bpe_applies_its_merges_in_rank_order()
+    {
+        using var directory = new TempDirectory();
+        File.WriteAllText(directory.Combine("tokenizer.json"), TokenizerFiles.ByteLevelBpe);
+        using var tokenizer = HfTokenizer.Load(directory.Path);
+
+        // "hello" merges fully (9); " hole" is Ġ h o l e with no applicable merge; the special token is matched whole.
+        Assert.Equal([9, 5, 1, 4, 3, 2, 0], tokenizer.Encode("hello hole<|endoftext|>"));
+        Assert.Equal([9, 10], tokenizer.Encode("hello hello"));
+        Assert.Equal(11, tokenizer.VocabularySize);
+    }
+
+    [Fact]
+    public void Metaspace_bpe_gets_the_templates_bos_and_unknowns()
+    {
+        using var directory = new TempDirectory();
+        File.WriteAllText(directory.Combine("tokenizer.json"), TokenizerFiles.MetaspaceWithBos);
+        using var tokenizer = HfTokenizer.Load(directory.Path);
+
+        // <s>, then "▁ab" (▁+a first, then ▁a+b), "▁ca" (only ▁+c merges), "▁x" (x is unknown).
+        Assert.Equal([1, 9, 10, 4, 3, 0], tokenizer.Encode("ab ca x"));
+    }
+
+    [Fact]
+    public void A_missing_file_is_named()
+    {
+        using var directory = new TempDirectory();
+
+        var error = Assert.Throws<LanguageModelException>(() => HfTokenizer.Load(directory.Path));
+
+        Assert.Contains(directory.Combine("tokenizer.json"), error.Message, StringComparison.Ordinal);
+    }
+}
