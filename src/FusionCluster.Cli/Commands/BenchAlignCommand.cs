@@ -24,8 +24,9 @@ public static class BenchAlignCommand
         var orToolsMax = new Option<int>("--ortools-max") { Description = "largest size also solved with OR-Tools (it holds n² arcs: about 3 GB at 11008)", DefaultValueFactory = _ => 4096 };
         var mlp = new Option<string>("--mlp") { Description = "MLP widths input,hidden...,output, or 'none'", DefaultValueFactory = _ => "784,512,512,10" };
         var llamaBlocks = new Option<int>("--llama-blocks") { Description = "blocks of the 7B-width llama (hidden 4096, FFN 11008, 32 heads, 8 KV heads); 0 skips it", DefaultValueFactory = _ => 2 };
+        var divisor = new Option<int>("--llama-width-divisor") { Description = "divide the llama's hidden size, FFN width and head counts by this (head_dim stays 128), for a smaller run", DefaultValueFactory = _ => 1 };
         var seed = new Option<int>("--seed") { Description = "seed of the weights, permutations and visiting order", DefaultValueFactory = _ => 0 };
-        var command = new Command("align", "Measure linear assignment and weight matching (solve times, end to end, peak memory)") { sizes, orToolsMax, mlp, llamaBlocks, seed };
+        var command = new Command("align", "Measure linear assignment and weight matching (solve times, end to end, peak memory)") { sizes, orToolsMax, mlp, llamaBlocks, divisor, seed };
         command.SetAction((parse, cancellationToken) =>
         {
             var random = new Random(parse.GetValue(seed));
@@ -50,7 +51,14 @@ public static class BenchAlignCommand
 
             if (parse.GetValue(llamaBlocks) is var blocks and > 0)
             {
-                const int hidden = 4096, ffn = 11008, heads = 32, kvHeads = 8, headDim = 128, vocab = 256;
+                var scale = parse.GetValue(divisor);
+                if (scale <= 0 || 8 % scale != 0)
+                {
+                    return Task.FromResult(MergeCommand.Fail($"--llama-width-divisor {scale}: expected 1, 2, 4 or 8"));
+                }
+
+                int hidden = 4096 / scale, ffn = 11008 / scale, heads = 32 / scale, kvHeads = 8 / scale;
+                const int headDim = 128, vocab = 256;
                 var tensors = new Dictionary<string, (long[], float[])>(StringComparer.Ordinal)
                 {
                     ["model.embed_tokens.weight"] = RandomTensor(random, [vocab, hidden]),
@@ -75,7 +83,7 @@ public static class BenchAlignCommand
                 {
                     ["hidden_size"] = hidden, ["intermediate_size"] = ffn, ["num_attention_heads"] = heads, ["num_key_value_heads"] = kvHeads, ["head_dim"] = headDim,
                 };
-                BenchMatching($"llama, {blocks} blocks at 7B widths", tensors, shapes => LlamaPermutationSpec.Derive(config, shapes, "llama"), random, cancellationToken);
+                BenchMatching($"llama, {blocks} blocks, hidden {hidden}, FFN {ffn}, {heads} heads / {kvHeads} KV", tensors, shapes => LlamaPermutationSpec.Derive(config, shapes, "llama"), random, cancellationToken);
             }
 
             return Task.FromResult(0);
