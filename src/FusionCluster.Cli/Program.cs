@@ -18,6 +18,7 @@ var root = new RootCommand("FusionCluster: merge deep-learning models (mergekit-
     TrainCommand.Create(),
     EvalCommand.Create(),
     GenerateCommand.Create(),
+    AlignCommand.Create(),
     SweepCommand.Create(),
     DashboardCommand.Create(),
 };

@@ -27,7 +27,10 @@ public static class BenchCommand
         var device = new Option<string>("--device") { Description = "device of every merge, as fusion merge --device", DefaultValueFactory = _ => MergeDevices.Cpu };
         var scratch = new Option<DirectoryInfo?>("--scratch") { Description = "where merges and the bound write their output (default: the work folder)" };
 
-        var command = new Command("bench", "Measure merge speed and memory against the streaming bound") { size, methods, work, repeat, device, scratch, BenchDispatchCommand.Create(), BenchClusterCommand.Create(), BenchLmCommand.Create() };
+        var command = new Command("bench", "Measure merge speed and memory against the streaming bound")
+        {
+            size, methods, work, repeat, device, scratch, BenchDispatchCommand.Create(), BenchClusterCommand.Create(), BenchLmCommand.Create(), BenchAlignCommand.Create(),
+        };
         command.SetAction(async (parse, cancellationToken) =>
         {
             if (!ByteSize.TryParse(parse.GetValue(size), out var bytes))
