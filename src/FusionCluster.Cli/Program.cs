@@ -16,6 +16,7 @@ var root = new RootCommand("FusionCluster: merge deep-learning models (mergekit-
     DatasetCommand.Create(),
     TrainCommand.Create(),
     EvalCommand.Create(),
+    ConnectCommand.Create(),
     SweepCommand.Create(),
     DashboardCommand.Create(),
 };

@@ -1,0 +1,78 @@
+using FusionCluster.Connectivity.Networks;
+using FusionCluster.Connectivity.Paths;
+using FusionCluster.Connectivity.Repair;
+using FusionCluster.Connectivity.Reporting;
+using FusionCluster.Evaluation.Datasets;
+
+namespace FusionCluster.Connectivity;
+
+/// <summary>
+/// Loads two classifier checkpoints, aligns the second to the first as asked, takes the linear or Bézier path
+/// between them (with REPAIR at each point when asked) and scores it: what <c>fusion connect</c> prints.
+/// </summary>
+public static class ConnectivityRunner
+{
+    public static PathReport Run(string modelA, string modelB, ImageDataset dataset, ConnectOptions options, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(dataset);
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        using var a = ClassifierWeights.Load(modelA);
+        using var b = ClassifierWeights.Load(modelB);
+        a.CheckSameShape(b, modelA, modelB);
+        LabelledSamples.CheckFits(dataset, a.Config, modelA);
+        using var evaluation = LabelledSamples.From(dataset, options.EvaluationSplit, options.EvaluationSamples, options.Seed);
+        var needsStatistics = options.Repair || options.Alignment is AlignmentMethod.ActivationMatching or AlignmentMethod.ZipIt;
+        using var statistics = needsStatistics ? LabelledSamples.From(dataset, DatasetSplit.Train, options.StatisticsSamples, options.Seed) : null;
+
+        using var aligned = Align(a, b, options, statistics);
+        using var bezierData = options.Curve == PathCurve.Bezier ? LabelledSamples.From(dataset, DatasetSplit.Train) : null;
+        var path = options.Curve == PathCurve.Bezier
+            ? BezierCurveTrainer.Train(a, aligned, bezierData!, options.Bezier with { Seed = options.Seed }, cancellationToken)
+            : (IModelPath)new LinearPath(a, aligned);
+        try
+        {
+            Func<ClassifierWeights, double, ClassifierWeights>? repair = null;
+            if (options.Repair)
+            {
+                var startStatistics = UnitStatistics.Measure(a, statistics!.Inputs);
+                var endStatistics = UnitStatistics.Measure(aligned, statistics.Inputs);
+                repair = (weights, alpha) => RepairCorrector.Repair(weights, startStatistics, endStatistics, alpha, statistics.Inputs);
+            }
+
+            var points = PathEvaluator.Evaluate(path, options.Points, evaluation, repair, cancellationToken);
+            return new PathReport(Label(options), path.Name, AlignmentName(options.Alignment), options.Repair, points);
+        }
+        finally
+        {
+            (path as BezierPath)?.Bend.Dispose();
+        }
+    }
+
+    /// <summary>The method's name as the CLI and JSON spell it.</summary>
+    public static string AlignmentName(AlignmentMethod method) => method switch
+    {
+        AlignmentMethod.None => "none",
+        AlignmentMethod.ActivationMatching => "activation_matching",
+        AlignmentMethod.WeightMatching => "weight_matching",
+        AlignmentMethod.ZipIt => "zipit",
+        _ => throw new ArgumentOutOfRangeException(nameof(method), method, "unknown alignment method"),
+    };
+
+    private static ClassifierWeights Align(ClassifierWeights a, ClassifierWeights b, ConnectOptions options, LabelledSamples? statistics) => options.Alignment switch
+    {
+        AlignmentMethod.None => b.Clone(),
+        _ => throw new NotSupportedException($"alignment '{AlignmentName(options.Alignment)}' is not available yet"),
+    };
+
+    private static string Label(ConnectOptions options)
+    {
+        var label = options.Alignment == AlignmentMethod.None ? "naive" : AlignmentName(options.Alignment).Replace('_', ' ');
+        if (options.Curve == PathCurve.Bezier)
+        {
+            label += ", bezier";
+        }
+
+        return options.Repair ? label + " + REPAIR" : label;
+    }
+}
