@@ -1,3 +1,5 @@
+using FusionCluster.Alignment.Assignment;
+using FusionCluster.Connectivity.Matching;
 using FusionCluster.Connectivity.Networks;
 using FusionCluster.Connectivity.Paths;
 using FusionCluster.Connectivity.Repair;
@@ -62,6 +64,7 @@ public static class ConnectivityRunner
     private static ClassifierWeights Align(ClassifierWeights a, ClassifierWeights b, ConnectOptions options, LabelledSamples? statistics) => options.Alignment switch
     {
         AlignmentMethod.None => b.Clone(),
+        AlignmentMethod.ActivationMatching => UnitPermutations.Apply(b, UnitPermutations.SpecOf(b, "the second model"), ActivationMatcher.Match(a, b, statistics!.Inputs, new JonkerVolgenantSolver())),
         _ => throw new NotSupportedException($"alignment '{AlignmentName(options.Alignment)}' is not available yet"),
     };
 

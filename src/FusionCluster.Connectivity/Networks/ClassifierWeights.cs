@@ -89,13 +89,14 @@ public sealed class ClassifierWeights : IDisposable
         return network;
     }
 
-    public ClassifierWeights Clone() => Map(t => t.clone());
+    public ClassifierWeights Clone() => Map((_, t) => t.clone());
 
-    /// <summary>A new set with <paramref name="transform"/> applied to every tensor (the result must keep the shape).</summary>
-    public ClassifierWeights Map(Func<Tensor, Tensor> transform)
+    /// <summary>A new set with <paramref name="transform"/> (of name and tensor) applied to every tensor; it must return a new tensor of the same shape.</summary>
+    public ClassifierWeights Map(Func<string, Tensor, Tensor> transform)
     {
+        ArgumentNullException.ThrowIfNull(transform);
         using var noGrad = no_grad();
-        return new ClassifierWeights(Config, tensors.ToDictionary(p => p.Key, p => transform(p.Value), StringComparer.Ordinal));
+        return new ClassifierWeights(Config, tensors.ToDictionary(p => p.Key, p => transform(p.Key, p.Value), StringComparer.Ordinal));
     }
 
     /// <summary>Σ coefficient · weights over the terms, tensor by tensor; all terms must share a config.</summary>

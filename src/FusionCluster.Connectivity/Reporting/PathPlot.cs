@@ -27,7 +27,7 @@ public static class PathPlot
         plot.Axes.Bottom.Label.Text = "α (0 = first model, 1 = second)";
         plot.Axes.Left.Label.Text = "cross-entropy (solid)";
         plot.Axes.Right.Label.Text = "accuracy (dashed)";
-        plot.ShowLegend(Alignment.UpperRight);
+        plot.ShowLegend(ScottPlot.Alignment.UpperRight);
         var folder = Path.GetDirectoryName(Path.GetFullPath(path));
         if (folder is not null)
         {

@@ -19,7 +19,7 @@ public sealed class TrainedPairs : IDisposable
     public TrainedPairs()
     {
         mlps = new(() => TrainPair(new TrainingOptions { HiddenSizes = [32, 32], Epochs = 2, MaxSamples = 3000 }));
-        cnns = new(() => TrainPair(new TrainingOptions { Architecture = ClassifierArchitecture.Cnn, ConvChannels = [4, 8], HiddenSizes = [16], Epochs = 1, MaxSamples = 2000 }));
+        cnns = new(() => TrainPair(new TrainingOptions { Architecture = ClassifierArchitecture.Cnn, ConvChannels = [4, 8], HiddenSizes = [16], Epochs = 2, MaxSamples = 4000, LearningRate = 3e-3 }));
     }
 
     public ImageDataset Dataset => dataset.Value;
