@@ -1,0 +1,109 @@
+using System.Runtime.InteropServices;
+using FusionCluster.Alignment.Assignment;
+using FusionCluster.Alignment.Permutations;
+using FusionCluster.Alignment.Specs;
+
+namespace FusionCluster.Alignment.Matching;
+
+/// <summary>
+/// Git Re-Basin weight matching (Ainsworth et al. 2022): coordinate descent over permutation groups.
+/// Each sweep visits the groups in a seeded random order; a visit sums, over the tensors the group
+/// permutes, W_ref·P(W_other)ᵀ with the group's axis first and every other group's current permutation
+/// applied to the other model, and solves one linear assignment on it. A new permutation is kept only
+/// if it raises the group's objective; sweeps stop when none does, or after the iteration limit.
+/// </summary>
+public static class WeightMatcher
+{
+    public static AlignmentResult Match(IAlignmentTensors reference, IAlignmentTensors other, PermutationSpec spec, WeightMatchingOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        options ??= new WeightMatchingOptions();
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(options.Iterations);
+        spec.CheckCovers(reference.Shapes, reference.Name);
+        spec.CheckCovers(other.Shapes, other.Name);
+        PermutationSpec.CheckSameShapes(reference.Shapes, reference.Name, other.Shapes, other.Name);
+        var solver = options.Solver ?? new JonkerVolgenantSolver();
+
+        var permutations = spec.Groups.ToDictionary(g => g.Name, g => Enumerable.Range(0, g.Size).ToArray(), StringComparer.Ordinal);
+        var objectives = spec.Groups.ToDictionary(g => g.Name, _ => (Before: 0.0, After: 0.0), StringComparer.Ordinal);
+        var random = new Random(options.Seed);
+        var order = Enumerable.Range(0, spec.Groups.Count).ToArray();
+        var sweeps = 0;
+        var converged = false;
+        while (sweeps < options.Iterations && !converged)
+        {
+            sweeps++;
+            random.Shuffle(order);
+            var improved = false;
+            foreach (var index in order)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                var group = spec.Groups[index];
+                var similarity = Similarity(reference, other, spec, group, permutations);
+                var current = permutations[group.Name];
+                var candidate = solver.Solve(similarity, group.Size);
+                var before = AssignmentObjective.Of(similarity, group.Size, Enumerable.Range(0, group.Size).ToArray());
+                var kept = AssignmentObjective.Of(similarity, group.Size, current);
+                var found = AssignmentObjective.Of(similarity, group.Size, candidate);
+                if (found > kept + (1e-12 * Math.Max(1, Math.Abs(kept))))
+                {
+                    permutations[group.Name] = candidate;
+                    kept = found;
+                    improved = true;
+                }
+
+                objectives[group.Name] = (before, kept);
+                options.Log?.Invoke($"sweep {sweeps}: {group.Name} ({group.Size} units): objective {kept:G6} (unpermuted {before:G6})");
+            }
+
+            converged = !improved;
+        }
+
+        var groups = spec.Groups
+            .Select(g =>
+            {
+                var permutation = permutations[g.Name];
+                return new GroupAlignment(g.Name, permutation, permutation.Where((from, to) => from != to).Count(), objectives[g.Name].Before, objectives[g.Name].After);
+            })
+            .ToList();
+        return new AlignmentResult(groups, sweeps, converged);
+    }
+
+    /// <summary>S[i, j] = Σ over the group's tensors of unit i of the reference · unit j of the other model.</summary>
+    internal static float[] Similarity(IAlignmentTensors reference, IAlignmentTensors other, PermutationSpec spec, PermutationGroup group, IReadOnlyDictionary<string, int[]> permutations)
+    {
+        var similarity = new float[(long)group.Size * group.Size];
+        foreach (var (tensor, axis) in spec.AxesOf(group.Name))
+        {
+            var shape = reference.Shapes[tensor];
+            var rank = shape.Length;
+            var order = new[] { axis.Axis }.Concat(Enumerable.Range(0, rank).Where(a => a != axis.Axis)).ToArray();
+            var maps = new int[]?[rank];
+            foreach (var permuted in spec.Tensors[tensor])
+            {
+                if (permuted.Axis != axis.Axis && !AxisIndexMap.IsIdentity(permutations[permuted.Group]))
+                {
+                    maps[permuted.Axis] = AxisIndexMap.Expand(permutations[permuted.Group], permuted.BlockSize);
+                }
+            }
+
+            var referenceRows = AxisFirst(reference.Read(tensor), shape, order, new int[]?[rank]);
+            var otherRows = AxisFirst(other.Read(tensor), shape, order, maps);
+            var depth = checked((int)(referenceRows.Length / group.Size));
+            SimilarityKernel.AccumulateProduct(referenceRows, otherRows, group.Size, depth, similarity);
+        }
+
+        return similarity;
+    }
+
+    private static float[] AxisFirst(float[] values, long[] shape, int[] order, int[]?[] maps)
+    {
+        if (order[0] == 0 && maps.All(m => m is null))
+        {
+            return values;
+        }
+
+        var moved = new float[values.Length];
+        TensorGather.Gather(MemoryMarshal.AsBytes(values.AsSpan()), MemoryMarshal.AsBytes(moved.AsSpan()), sizeof(float), shape, order, maps);
+        return moved;
+    }
+}
