@@ -4,6 +4,7 @@ using FusionCluster.Connectivity.Networks;
 using FusionCluster.Connectivity.Paths;
 using FusionCluster.Connectivity.Repair;
 using FusionCluster.Connectivity.Reporting;
+using FusionCluster.Connectivity.Zipping;
 using FusionCluster.Evaluation.Datasets;
 
 namespace FusionCluster.Connectivity;
@@ -27,7 +28,12 @@ public static class ConnectivityRunner
         var needsStatistics = options.Repair || options.Alignment is AlignmentMethod.ActivationMatching or AlignmentMethod.ZipIt;
         using var statistics = needsStatistics ? LabelledSamples.From(dataset, DatasetSplit.Train, options.StatisticsSamples, options.Seed) : null;
 
-        using var aligned = Align(a, b, options, statistics);
+        if (options.Alignment == AlignmentMethod.ZipIt)
+        {
+            return Zip(a, b, evaluation, statistics!, options);
+        }
+
+        using var aligned = Align(a, b, options, statistics, cancellationToken);
         using var bezierData = options.Curve == PathCurve.Bezier ? LabelledSamples.From(dataset, DatasetSplit.Train) : null;
         var path = options.Curve == PathCurve.Bezier
             ? BezierCurveTrainer.Train(a, aligned, bezierData!, options.Bezier with { Seed = options.Seed }, cancellationToken)
@@ -61,12 +67,30 @@ public static class ConnectivityRunner
         _ => throw new ArgumentOutOfRangeException(nameof(method), method, "unknown alignment method"),
     };
 
-    private static ClassifierWeights Align(ClassifierWeights a, ClassifierWeights b, ConnectOptions options, LabelledSamples? statistics) => options.Alignment switch
+    private static ClassifierWeights Align(ClassifierWeights a, ClassifierWeights b, ConnectOptions options, LabelledSamples? statistics, CancellationToken cancellationToken) => options.Alignment switch
     {
         AlignmentMethod.None => b.Clone(),
         AlignmentMethod.ActivationMatching => UnitPermutations.Apply(b, UnitPermutations.SpecOf(b, "the second model"), ActivationMatcher.Match(a, b, statistics!.Inputs, new JonkerVolgenantSolver())),
+        AlignmentMethod.WeightMatching => UnitPermutations.Apply(b, UnitPermutations.SpecOf(b, "the second model"), ClassifierWeightMatching.Match(a, b, unchecked((int)options.Seed), cancellationToken).Permutations),
         _ => throw new NotSupportedException($"alignment '{AlignmentName(options.Alignment)}' is not available yet"),
     };
+
+    /// <summary>ZipIt! is a merge, not a path: the zipped model stands at α = 0.5 between the two endpoints.</summary>
+    private static PathReport Zip(ClassifierWeights a, ClassifierWeights b, LabelledSamples evaluation, LabelledSamples statistics, ConnectOptions options)
+    {
+        if (options.Repair || options.Curve != PathCurve.Linear)
+        {
+            throw new ArgumentException("--align zipit scores one zipped model; it takes neither --repair nor --curve bezier");
+        }
+
+        using var zipped = ZipItMerger.Zip(a, b, statistics.Inputs, options.ZipLayers, new ZipItOptions());
+        var start = ClassifierScorer.Score(a, evaluation);
+        var middle = ClassifierScorer.Score(zipped.Logits, evaluation);
+        var end = ClassifierScorer.Score(b, evaluation);
+        var label = options.ZipLayers is { } k && k < a.HiddenLayerCount ? $"zipit (first {k} of {a.HiddenLayerCount} hidden layers)" : "zipit";
+        return new PathReport(label, "zip", AlignmentName(AlignmentMethod.ZipIt), false, [
+            new PathPoint(0, start.Accuracy, start.Loss), new PathPoint(0.5, middle.Accuracy, middle.Loss), new PathPoint(1, end.Accuracy, end.Loss)]);
+    }
 
     private static string Label(ConnectOptions options)
     {

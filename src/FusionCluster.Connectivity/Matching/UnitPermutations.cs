@@ -1,3 +1,4 @@
+using FusionCluster.Alignment.Permutations;
 using FusionCluster.Alignment.Specs;
 using FusionCluster.Connectivity.Networks;
 using static TorchSharp.torch;
@@ -37,17 +38,7 @@ public static class UnitPermutations
             var permuted = original.clone();
             foreach (var axis in spec.Tensors.TryGetValue(name, out var axes) ? axes : [])
             {
-                var permutation = permutations[axis.Group];
-                var indices = new long[permutation.Length * axis.BlockSize];
-                for (var unit = 0; unit < permutation.Length; unit++)
-                {
-                    for (var k = 0; k < axis.BlockSize; k++)
-                    {
-                        indices[(unit * axis.BlockSize) + k] = ((long)permutation[unit] * axis.BlockSize) + k;
-                    }
-                }
-
-                using var index = tensor(indices);
+                using var index = tensor(AxisIndexMap.Expand(permutations[axis.Group], axis.BlockSize).Select(i => (long)i).ToArray());
                 var next = permuted.index_select(axis.Axis, index);
                 permuted.Dispose();
                 permuted = next;
