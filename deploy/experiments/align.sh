@@ -10,7 +10,9 @@
 #   deploy/experiments/align.sh [OUT]          # OUT defaults to .fusion-local/experiments/align
 #
 # Knobs (environment): MLP_EPOCHS (3), CNN_EPOCHS (2), FASHION_TRAIN (20000 of 60000 images),
-# POINTS (11), EVAL_SAMPLES (held-out samples scored per point; all when empty), SEED_A (1), SEED_B (2).
+# POINTS (11), MLP_EVAL_SAMPLES and CNN_EVAL_SAMPLES (held-out samples scored per point, drawn by the
+# seed; empty = all; defaults: all 1,996 MNIST digits, 2,000 of Fashion-MNIST's 10,000), SEED_A (1),
+# SEED_B (2). Results already in OUT are kept (delete a JSON to redo it), so a stopped run resumes.
 set -euo pipefail
 
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
@@ -20,7 +22,8 @@ mlp_epochs=${MLP_EPOCHS:-3}
 cnn_epochs=${CNN_EPOCHS:-2}
 fashion_train=${FASHION_TRAIN:-20000}
 points=${POINTS:-11}
-eval_samples=${EVAL_SAMPLES:-}
+mlp_eval_samples=${MLP_EVAL_SAMPLES:-}
+cnn_eval_samples=${CNN_EVAL_SAMPLES-2000}
 seed_a=${SEED_A:-1}
 seed_b=${SEED_B:-2}
 
@@ -44,8 +47,11 @@ train cnn-b "$out/fashion.fcds" "$seed_b" --arch cnn --conv 16,32 --hidden 64 --
 connect() { # pair dataset name args...
   local pair=$1 data=$2 name=$3
   shift 3
-  local extra=()
-  [[ -n $eval_samples ]] && extra+=(--max-samples "$eval_samples")
+  [[ -s $out/$pair-$name.json ]] && return
+  local extra=() samples=$mlp_eval_samples
+  [[ $pair == cnn ]] && samples=$cnn_eval_samples
+  [[ -n $samples ]] && extra+=(--max-samples "$samples")
+  echo "align.sh: $pair $name" >&2
   "$fusion" connect "$out/$pair-a" "$out/$pair-b" --dataset "$data" --points "$points" --json \
     --plot "$out/$pair-$name.png" "${extra[@]}" "$@" > "$out/$pair-$name.json"
 }
@@ -54,13 +60,12 @@ for pair in mlp cnn; do
   data=$out/mnist.fcds
   [[ $pair == cnn ]] && data=$out/fashion.fcds
   for method in none weight_matching activation_matching; do
-    echo "align.sh: $pair $method" >&2
     connect "$pair" "$data" "$method" --align "$method"
     connect "$pair" "$data" "$method-repair" --align "$method" --repair
   done
 done
-echo "align.sh: mlp zipit" >&2
 connect mlp "$out/mnist.fcds" zipit --align zipit
+connect mlp "$out/mnist.fcds" zipit-1 --align zipit --zip-layers 1
 
 {
   echo "| models | method | acc(α=0) | acc(α=1) | acc(α=0.5) | loss(α=0.5) | loss barrier | accuracy barrier |"
