@@ -19,6 +19,7 @@ var root = new RootCommand("FusionCluster: merge deep-learning models (mergekit-
     EvalCommand.Create(),
     GenerateCommand.Create(),
     AlignCommand.Create(),
+    ConnectCommand.Create(),
     SweepCommand.Create(),
     DashboardCommand.Create(),
 };

@@ -42,6 +42,43 @@ public static class DatasetCommand
             }
         });
 
-        return new Command("dataset", "Build dataset files for fusion train and fusion eval") { mnist };
+        return new Command("dataset", "Build dataset files for fusion train and fusion eval") { mnist, FashionMnist() };
+    }
+
+    private static Command FashionMnist()
+    {
+        var from = new Option<DirectoryInfo>("--from") { Description = "folder of the IDX files (train-/t10k-images-idx3-ubyte[.gz], ...-labels-idx1-ubyte[.gz])", DefaultValueFactory = _ => new DirectoryInfo(IdxDatasetConverter.DebianFashionMnistFolder) };
+        var output = new Option<FileInfo>("--out", "-o") { Description = "dataset file to write (.fcds)", Required = true };
+        var maxTrain = new Option<int?>("--max-train") { Description = "keep only the first N training images (of 60,000)" };
+        var maxHeldOut = new Option<int?>("--max-held-out") { Description = "keep only the first N held-out images (of 10,000)" };
+        var command = new Command("fashion-mnist", "Convert Fashion-MNIST's IDX files (Debian: apt-get install dataset-fashion-mnist) into a dataset file; t10k is the held-out split")
+        {
+            from, output, maxTrain, maxHeldOut,
+        };
+        command.SetAction(parse =>
+        {
+            if (parse.GetValue(maxTrain) is <= 0 || parse.GetValue(maxHeldOut) is <= 0)
+            {
+                return MergeCommand.Fail("--max-train and --max-held-out must be positive");
+            }
+
+            try
+            {
+                var dataset = IdxDatasetConverter.Convert(parse.GetValue(from)!.FullName, maxTrain: parse.GetValue(maxTrain), maxHeldOut: parse.GetValue(maxHeldOut));
+                var path = parse.GetValue(output)!.FullName;
+                ImageDatasetFile.Write(path, dataset);
+                System.Console.WriteLine($"wrote {dataset.TrainCount} train + {dataset.HeldOutCount} held-out {dataset.Height}x{dataset.Width} images ({dataset.ClassCount} classes) to {path}");
+                return 0;
+            }
+            catch (DatasetFormatException e)
+            {
+                return MergeCommand.Fail(e.Message);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                return MergeCommand.Fail($"{parse.GetValue(output)!.FullName}: cannot write: {e.Message}");
+            }
+        });
+        return command;
     }
 }

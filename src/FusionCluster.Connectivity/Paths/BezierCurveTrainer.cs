@@ -1,0 +1,66 @@
+using FusionCluster.Connectivity.Networks;
+using FusionCluster.Evaluation.Models;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace FusionCluster.Connectivity.Paths;
+
+/// <summary>
+/// Trains the bend point θ of a quadratic Bézier curve between two fixed models (Garipov et al. 2018): θ starts at
+/// the midpoint (a + b) / 2; each step draws t ~ U(0, 1), forms φ(t) = (1 − t)²·a + 2t(1 − t)·θ + t²·b, and takes an
+/// SGD step on θ against the cross-entropy of φ(t) on a batch, so that the whole curve, not one point, has low loss.
+/// </summary>
+public static class BezierCurveTrainer
+{
+    public static BezierPath Train(ClassifierWeights start, ClassifierWeights end, LabelledSamples train, BezierTrainingOptions options, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(start);
+        ArgumentNullException.ThrowIfNull(end);
+        ArgumentNullException.ThrowIfNull(train);
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        var config = start.Config;
+        var names = config.TensorShapes().Select(s => s.Name).ToArray();
+        var bend = new Dictionary<string, Parameter>(StringComparer.Ordinal);
+        using (no_grad())
+        {
+            foreach (var name in names)
+            {
+                bend[name] = new Parameter(start[name].add(end[name]).mul_(0.5));
+            }
+        }
+
+        var random = new DeterministicRandom(options.Seed);
+        var order = Enumerable.Range(0, (int)train.Count).Select(i => (long)i).ToArray();
+        using (var optimizer = optim.SGD(bend.Values, options.LearningRate, options.Momentum))
+        {
+            for (var epoch = 0; epoch < options.Epochs; epoch++)
+            {
+                random.Shuffle(order);
+                for (var first = 0; first < order.Length; first += options.BatchSize)
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                    using var scope = NewDisposeScope();
+                    var batch = tensor(order.AsSpan(first, Math.Min(options.BatchSize, order.Length - first)).ToArray());
+                    var coefficients = BezierPath.Coefficients(random.NextDouble());
+                    var point = names.ToDictionary(
+                        n => n,
+                        n => start[n].mul(coefficients[0]).add(bend[n].mul(coefficients[1])).add(end[n].mul(coefficients[2])),
+                        StringComparer.Ordinal);
+                    optimizer.zero_grad();
+                    var logits = ClassifierForward.Logits(config, n => point[n], train.Inputs.index_select(0, batch));
+                    nn.functional.cross_entropy(logits, train.Labels.index_select(0, batch)).backward();
+                    optimizer.step();
+                }
+            }
+        }
+
+        var theta = new ClassifierWeights(config, bend.ToDictionary(p => p.Key, p => p.Value.detach().clone(), StringComparer.Ordinal));
+        foreach (var parameter in bend.Values)
+        {
+            parameter.Dispose();
+        }
+
+        return new BezierPath(start, theta, end);
+    }
+}

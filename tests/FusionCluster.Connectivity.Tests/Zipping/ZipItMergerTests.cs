@@ -1,0 +1,73 @@
+using FusionCluster.Connectivity.Networks;
+using FusionCluster.Connectivity.Tests.Support;
+using FusionCluster.Connectivity.Zipping;
+using FusionCluster.Evaluation.Datasets;
+using FusionCluster.Evaluation.Models;
+using static TorchSharp.torch;
+
+namespace FusionCluster.Connectivity.Tests.Zipping;
+
+[Collection(TorchCollection.Name)]
+public sealed class ZipItMergerTests(TrainedPairs pairs)
+{
+    private static readonly ClassifierConfig Tiny = new() { Architecture = ClassifierArchitecture.Mlp, Channels = 1, Height = 1, Width = 2, HiddenSizes = [2], NumLabels = 2 };
+
+    [Fact]
+    public void A_tiny_pair_zips_into_the_hand_computed_model()
+    {
+        // a: h0 = x0, h1 = x1. b: h0 = x1 + 1, h1 = 2·x0, so a0 pairs with b1 and a1 with b0 (correlation 1).
+        using var a = Mlp([1, 0, 0, 1], [0, 0], [1, 2, 3, 4], [0.5f, -0.5f]);
+        using var b = Mlp([0, 1, 2, 0], [1, 0], [5, 6, 7, 8], [1.5f, 0.5f]);
+        var random = new Random(3);
+        using var inputs = tensor(Enumerable.Range(0, 400).Select(_ => (float)random.NextDouble()).ToArray(), [200, 2]);
+
+        using var zipped = ZipItMerger.Zip(a, b, inputs, zipLayers: null, new ZipItOptions());
+        using var merged = zipped.ToClassifier()!;
+
+        // Hidden 0 = mean(a0, b1) = [(1 + 2)/2, 0], bias (0 + 0)/2; hidden 1 = mean(a1, b0) = [0, 1], bias (0 + 1)/2.
+        Assert.Equal([1.5f, 0, 0, 1], merged.Weight(0).data<float>().ToArray());
+        Assert.Equal([0, 0.5f], merged.Bias(0).data<float>().ToArray());
+
+        // Output: a reads (h0, h1) as is: [[1, 2], [3, 4]]; b's h0 is merged 1 and h1 merged 0: [[6, 5], [8, 7]]; mean.
+        Assert.Equal([3.5f, 3.5f, 5.5f, 5.5f], merged.Weight(1).data<float>().ToArray());
+        Assert.Equal([1, 0], merged.Bias(1).data<float>().ToArray());
+    }
+
+    [Fact]
+    public void Zipping_no_layer_averages_the_two_models_logits()
+    {
+        var (a, b) = pairs.Mlps;
+        using var data = LabelledSamples.From(pairs.Dataset, DatasetSplit.Train, maxSamples: 300);
+
+        using var zipped = ZipItMerger.Zip(a, b, data.Inputs, zipLayers: 0, new ZipItOptions());
+
+        using var noGrad = no_grad();
+        using var expected = ClassifierForward.Logits(a, data.Inputs).add(ClassifierForward.Logits(b, data.Inputs)).div(2);
+        using var actual = zipped.Logits(data.Inputs);
+        Assert.True(actual.allclose(expected, rtol: 1e-4, atol: 1e-5));
+        Assert.Null(zipped.ToClassifier());
+    }
+
+    [Fact]
+    public void Zipping_trained_mlps_beats_averaging_them_naively()
+    {
+        var (a, b) = pairs.Mlps;
+        using var data = LabelledSamples.From(pairs.Dataset, DatasetSplit.Train, maxSamples: 1000, seed: 4);
+        using var heldOut = LabelledSamples.From(pairs.Dataset, DatasetSplit.HeldOut);
+
+        using var zipped = ZipItMerger.Zip(a, b, data.Inputs, zipLayers: null, new ZipItOptions());
+        using var naive = ClassifierWeights.Interpolate(a, b, 0.5);
+
+        var zippedScore = ClassifierScorer.Score(zipped.Logits, heldOut);
+        var naiveScore = ClassifierScorer.Score(naive, heldOut);
+        Assert.True(zippedScore.Loss < naiveScore.Loss, $"zipped loss {zippedScore.Loss} should be below the naive average's {naiveScore.Loss}");
+    }
+
+    private static ClassifierWeights Mlp(float[] hiddenWeight, float[] hiddenBias, float[] outputWeight, float[] outputBias) => new(Tiny, new Dictionary<string, Tensor>
+    {
+        ["layers.0.weight"] = tensor(hiddenWeight, [2, 2]),
+        ["layers.0.bias"] = tensor(hiddenBias),
+        ["layers.1.weight"] = tensor(outputWeight, [2, 2]),
+        ["layers.1.bias"] = tensor(outputBias),
+    });
+}
