@@ -9,7 +9,7 @@ namespace FusionCluster.Core.Sweeps;
 /// </summary>
 internal sealed class SweepEvaluatorReader(YamlNodeReader yaml, SweepFolder folder)
 {
-    private static readonly string[] EvaluatorKeys = ["accuracy", "tensors", "command"];
+    private static readonly string[] EvaluatorKeys = ["accuracy", "tensors", "command", "perplexity"];
 
     public SweepEvaluatorSpec Read(YamlNode node)
     {
@@ -17,11 +17,12 @@ internal sealed class SweepEvaluatorReader(YamlNodeReader yaml, SweepFolder fold
         var accuracy = map.TryGetValue("accuracy", out var accuracyNode) ? new AccuracyEvaluatorReader(yaml, folder).Read(accuracyNode, "evaluator.accuracy") : null;
         var tensors = map.TryGetValue("tensors", out var tensorsNode) ? new TensorEvaluatorReader(yaml, folder).Read(tensorsNode, "evaluator.tensors") : null;
         var command = map.TryGetValue("command", out var commandNode) ? new CommandEvaluatorReader(yaml, folder).Read(commandNode, "evaluator.command") : null;
-        if (accuracy is null && tensors is null && command is null)
+        var perplexity = map.TryGetValue("perplexity", out var perplexityNode) ? new PerplexityEvaluatorReader(yaml, folder).Read(perplexityNode, "evaluator.perplexity") : null;
+        if (accuracy is null && tensors is null && command is null && perplexity is null)
         {
             throw yaml.Error(node, "evaluator", $"give at least one of {string.Join(", ", EvaluatorKeys.Select(k => k + ":"))}");
         }
 
-        return new SweepEvaluatorSpec(accuracy, tensors, command);
+        return new SweepEvaluatorSpec(accuracy, tensors, command, perplexity);
     }
 }

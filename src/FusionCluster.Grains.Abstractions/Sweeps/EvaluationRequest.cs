@@ -30,4 +30,10 @@ public sealed record EvaluationRequest
 
     /// <summary>The silo's environment variables the command gets by name (besides PATH, HOME and FUSION_MODEL).</summary>
     [Id(10)] public IReadOnlyList<string> CommandVariables { get; init; } = [];
+
+    /// <summary>A language model's perplexity on this text file, when set.</summary>
+    [Id(11)] public string? PerplexityText { get; init; }
+
+    /// <summary>Tokens per perplexity window; null for the model's own maximum (at most 2,048).</summary>
+    [Id(12)] public int? PerplexityContext { get; init; }
 }

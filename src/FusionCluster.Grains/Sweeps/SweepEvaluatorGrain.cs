@@ -1,10 +1,12 @@
 using System.Diagnostics;
 using FusionCluster.Core.Formats;
+using FusionCluster.Core.Methods;
 using FusionCluster.Core.Storage;
 using FusionCluster.Evaluation.Datasets;
 using FusionCluster.Evaluation.Evaluators;
 using FusionCluster.Grains.Abstractions.Sweeps;
 using FusionCluster.Grains.Placement;
+using FusionCluster.Language.Evaluation;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Concurrency;
@@ -58,6 +60,7 @@ public sealed class SweepEvaluatorGrain(
         CompareFolders = request.CompareFolders.Select(folder => roots.Check(folder, "compare folder")).ToList(),
         BaseFolder = request.BaseFolder is { } baseFolder ? roots.Check(baseFolder, "base folder") : null,
         WorkingDirectory = request.WorkingDirectory is { } directory ? roots.Check(directory, "working directory") : null,
+        PerplexityText = request.PerplexityText is { } text ? roots.CheckFile(text, "perplexity text") : null,
     };
 
     private async Task<IReadOnlyDictionary<string, double>> RunEvaluatorsAsync(EvaluationRequest received)
@@ -80,6 +83,11 @@ public sealed class SweepEvaluatorGrain(
         {
             var references = request.CompareNames.Zip(request.CompareFolders, (name, folder) => new ReferenceModel(name, folder)).ToList();
             evaluators.Add(new TensorMetricsEvaluator(references, request.BaseFolder));
+        }
+
+        if (request.PerplexityText is { } text)
+        {
+            evaluators.Add(new PerplexityEvaluator(text, request.PerplexityContext, profile.Device == MergeDevices.Cuda ? MergeDevices.Cuda : MergeDevices.Cpu));
         }
 
         if (request.Command is { } command)

@@ -129,6 +129,32 @@ public sealed class SweepSpecParserTests
         Assert.Equal(30, spec.Evaluator.Command!.TimeoutSeconds);
     }
 
+    [Fact]
+    public void A_perplexity_evaluator_reads_its_text_file_and_context()
+    {
+        var spec = Parse(Weight, evaluator: """
+            evaluator:
+              perplexity: {text: held-out.txt, context: 128}
+            objective: {metric: perplexity, direction: minimize}
+            """);
+
+        Assert.Equal(new PerplexityEvaluatorSpec(Path.GetFullPath("/sweeps/held-out.txt"), 128), spec.Evaluator.Perplexity);
+        Assert.Null(spec.Evaluator.Accuracy);
+        Assert.Equal(new SweepObjective("perplexity", ObjectiveDirection.Minimize), spec.Objective);
+        Assert.Null(Parse(Weight, evaluator: "evaluator:\n  perplexity: {text: t.txt}\nobjective: {metric: perplexity, direction: minimize}").Evaluator.Perplexity!.Context);
+    }
+
+    [Theory]
+    [InlineData("perplexity: {context: 64}", "line 2: evaluator.perplexity.text:", "text is required")]
+    [InlineData("perplexity: {text: t.txt, context: 1}", "line 2: evaluator.perplexity.context:", "1")]
+    [InlineData("perplexity: {text: t.txt, window: 64}", "line 2: evaluator.perplexity", "unknown key 'window'")]
+    public void A_perplexity_evaluator_names_its_mistakes(string evaluator, string where, string what)
+    {
+        var error = Assert.Throws<SpecException>(() => Parse(Weight, evaluator: $"evaluator:\n  {evaluator}\nobjective: {{metric: perplexity}}")).Message;
+        Assert.Contains($"sweep.yaml {where}", error, StringComparison.Ordinal);
+        Assert.Contains(what, error, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("space:\n  grid:\n    models[5].parameters.weight: [1]", "line 2: space.grid:", "'models' has 2 entries, so there is no models[5]")]
     [InlineData("space:\n  grid:\n    models[0].parameters.weight: [heavy]", "line 2: space.grid:", "models[0].parameters.weight")]

@@ -36,6 +36,8 @@ public static class SweepRequests
             Command = evaluator.Command?.Run,
             CommandTimeoutSeconds = evaluator.Command?.TimeoutSeconds ?? 600,
             WorkingDirectory = evaluator.Command?.WorkingDirectory,
+            PerplexityText = evaluator.Perplexity?.Text,
+            PerplexityContext = evaluator.Perplexity?.Context,
         };
     }
 }
