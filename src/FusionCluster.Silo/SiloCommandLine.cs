@@ -9,6 +9,10 @@ public static class SiloCommandLine
 {
     public const string Redis = "Fusion:Silo:Redis";
     public const string ClusterId = "Fusion:Silo:ClusterId";
+
+    /// <summary>The same key the dashboard reads, so one setting names a release's service everywhere.</summary>
+    public const string ServiceId = "Fusion:Cluster:ServiceId";
+    public const string HealthPort = "Fusion:Silo:Health:Port";
     public const string Name = "Fusion:Silo:Name";
     public const string SiloPort = "Fusion:Silo:SiloPort";
     public const string GatewayPort = "Fusion:Silo:GatewayPort";
@@ -28,6 +32,9 @@ public static class SiloCommandLine
 
           --redis <conn>             Redis for membership, grain state and reminders (env FUSION_REDIS); required
           --cluster-id <id>          Orleans cluster id (env FUSION_CLUSTER_ID; default fusion-local)
+          --service-id <id>          Orleans service id: keys of grain state, reminders and membership in Redis
+                                     (env FUSION_SERVICE_ID; default fusion); releases sharing a Redis need different ones
+          --health-port <port>       HTTP port for /healthz/live and /healthz/ready (env FUSION_HEALTH_PORT; default: none)
           --name <name>              silo name (default POD_NAME, else <machine>-<silo port>)
           --silo-port <port>         silo-to-silo port (default 11111)
           --gateway-port <port>      client gateway port (default 30000)
@@ -50,6 +57,8 @@ public static class SiloCommandLine
     {
         ["--redis"] = Redis,
         ["--cluster-id"] = ClusterId,
+        ["--service-id"] = ServiceId,
+        ["--health-port"] = HealthPort,
         ["--name"] = Name,
         ["--silo-port"] = SiloPort,
         ["--gateway-port"] = GatewayPort,
@@ -67,6 +76,8 @@ public static class SiloCommandLine
     {
         ["FUSION_REDIS"] = Redis,
         ["FUSION_CLUSTER_ID"] = ClusterId,
+        ["FUSION_SERVICE_ID"] = ServiceId,
+        ["FUSION_HEALTH_PORT"] = HealthPort,
         ["FUSION_ROLE"] = Role,
         ["FUSION_DEVICE"] = Device,
         ["FUSION_BLOB_CONNECTION"] = BlobConnection,

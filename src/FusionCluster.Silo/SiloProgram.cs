@@ -1,5 +1,6 @@
 using FusionCluster.Grains;
 using FusionCluster.Methods.Torch;
+using FusionCluster.Silo.Health;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -45,8 +46,8 @@ public static class SiloProgram
         {
             var logger = host.Services.GetRequiredService<ILoggerFactory>().CreateLogger(LogCategory);
             logger.LogInformation(
-                "Starting silo {Name} of cluster {ClusterId} (Redis {Redis}): role {Role}, {Slots} unit slots, {Cores} cores, {MemoryGiB:0.0} GiB for units, device {Device}",
-                settings.Name, settings.ClusterId, ConfigurationOptions.Parse(settings.RedisConnection).ToString(includePassword: false), settings.Role, settings.UnitSlots, settings.Cores,
+                "Starting silo {Name} of cluster {ClusterId}, service {ServiceId} (Redis {Redis}): role {Role}, {Slots} unit slots, {Cores} cores, {MemoryGiB:0.0} GiB for units, device {Device}",
+                settings.Name, settings.ClusterId, settings.ServiceId, ConfigurationOptions.Parse(settings.RedisConnection).ToString(includePassword: false), settings.Role, settings.UnitSlots, settings.Cores,
                 settings.MemoryBytes / (1024d * 1024 * 1024), settings.Device);
             if (settings.UnusedGpu is not null)
             {
@@ -107,11 +108,16 @@ public static class SiloProgram
         builder.Services.Configure<ClusterMembershipOptions>(builder.Configuration.GetSection(MembershipSection));
 
         var redis = ConfigurationOptions.Parse(settings.RedisConnection);
+        if (settings.HealthPort is { } healthPort)
+        {
+            builder.Services.AddSiloHealth(builder.Configuration, healthPort, redis.Clone());
+        }
+
         builder.UseOrleans(silo =>
         {
             silo.Configure<ClusterOptions>(options =>
             {
-                options.ServiceId = SiloSettings.ServiceId;
+                options.ServiceId = settings.ServiceId;
                 options.ClusterId = settings.ClusterId;
             });
             silo.Configure<SiloOptions>(options => options.SiloName = settings.Name);
@@ -126,6 +132,10 @@ public static class SiloProgram
             // Publishes the profile as silo metadata (SiloMetadataKeys) and registers jobs, workers and storage.
             silo.AddFusionSilo(settings.ToWorkerProfile());
         });
+        if (settings.HealthPort is not null)
+        {
+            builder.Services.AddSiloLivenessWatchdog();
+        }
 
         return (builder.Build(), settings);
     }

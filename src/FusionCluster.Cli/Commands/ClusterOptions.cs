@@ -1,5 +1,6 @@
 using System.CommandLine;
 using FusionCluster.Cli.Hosting;
+using FusionCluster.Grains;
 
 namespace FusionCluster.Cli.Commands;
 
@@ -18,10 +19,17 @@ public sealed class ClusterOptions
         DefaultValueFactory = _ => Environment.GetEnvironmentVariable("FUSION_CLUSTER_ID") is { Length: > 0 } id ? id : ClusterConnection.DefaultClusterId,
     };
 
+    public Option<string> ServiceId { get; } = new("--service-id")
+    {
+        Description = "Orleans service id of the cluster (a Helm release's name when several share one Redis)",
+        DefaultValueFactory = _ => Environment.GetEnvironmentVariable("FUSION_SERVICE_ID") is { Length: > 0 } id ? id : FusionClusterIdentity.ServiceId,
+    };
+
     public void AddTo(Command command)
     {
         command.Options.Add(Redis);
         command.Options.Add(ClusterId);
+        command.Options.Add(ServiceId);
     }
 
     public Task<ClusterConnection> ConnectAsync(ParseResult parse, CancellationToken cancellationToken)
@@ -32,6 +40,12 @@ public sealed class ClusterOptions
             throw new InvalidOperationException("no cluster given: pass --cluster host:port or set FUSION_CLUSTER (deploy/local/cluster env prints it)");
         }
 
-        return ClusterConnection.ConnectAsync(redis, parse.GetValue(ClusterId)!, cancellationToken);
+        var serviceId = parse.GetValue(ServiceId)!;
+        if (!FusionServiceIds.IsValid(serviceId))
+        {
+            throw new InvalidOperationException($"--service-id '{serviceId}': {FusionServiceIds.Rule}");
+        }
+
+        return ClusterConnection.ConnectAsync(redis, parse.GetValue(ClusterId)!, serviceId, cancellationToken);
     }
 }

@@ -17,7 +17,11 @@ public sealed class ClusterConnection : IAsyncDisposable
 
     public IClusterClient Client => host.Services.GetRequiredService<IClusterClient>();
 
-    public static async Task<ClusterConnection> ConnectAsync(string redis, string clusterId, CancellationToken cancellationToken)
+    public static Task<ClusterConnection> ConnectAsync(string redis, string clusterId, CancellationToken cancellationToken) =>
+        ConnectAsync(redis, clusterId, FusionClusterIdentity.ServiceId, cancellationToken);
+
+    /// <summary>Connects to the cluster <paramref name="clusterId"/> of the service <paramref name="serviceId"/> (a release's own id when several share one Redis).</summary>
+    public static async Task<ClusterConnection> ConnectAsync(string redis, string clusterId, string serviceId, CancellationToken cancellationToken)
     {
         // No appsettings.json or environment defaults: the dashboard's appsettings.json sits beside fusion.dll,
         // and its logging levels must not turn this process's console chatty.
@@ -30,7 +34,7 @@ public sealed class ClusterConnection : IAsyncDisposable
             .UseRedisClustering(redis)
             .Configure<ClusterOptions>(o =>
             {
-                o.ServiceId = FusionClusterIdentity.ServiceId;
+                o.ServiceId = serviceId;
                 o.ClusterId = clusterId;
             }));
         builder.Services.AddFusionSerialization();

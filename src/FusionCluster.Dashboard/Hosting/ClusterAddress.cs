@@ -2,12 +2,13 @@ using FusionCluster.Grains;
 
 namespace FusionCluster.Dashboard.Hosting;
 
-/// <summary>The cluster a cluster-mode dashboard joins: Fusion:Cluster:Redis (or $FUSION_CLUSTER) and Fusion:Cluster:Id (or $FUSION_CLUSTER_ID).</summary>
-public sealed record ClusterAddress(string Redis, string ClusterId)
+/// <summary>
+/// The cluster a cluster-mode dashboard joins: Fusion:Cluster:Redis (or $FUSION_CLUSTER), Fusion:Cluster:Id
+/// (or $FUSION_CLUSTER_ID) and Fusion:Cluster:ServiceId (or $FUSION_SERVICE_ID, default "fusion").
+/// </summary>
+public sealed record ClusterAddress(string Redis, string ClusterId, string ServiceId = FusionClusterIdentity.ServiceId)
 {
     public const string DefaultClusterId = "fusion-local";
-
-    public string ServiceId => FusionClusterIdentity.ServiceId;
 
     public static ClusterAddress FromConfiguration(IConfiguration configuration)
     {
@@ -20,7 +21,15 @@ public sealed record ClusterAddress(string Redis, string ClusterId)
         var id = configuration["Fusion:Cluster:Id"] is { Length: > 0 } configuredId ? configuredId
             : Environment.GetEnvironmentVariable("FUSION_CLUSTER_ID") is { Length: > 0 } environmentId ? environmentId
             : DefaultClusterId;
-        return new ClusterAddress(redis, id);
+        var serviceId = configuration["Fusion:Cluster:ServiceId"] is { Length: > 0 } configuredService ? configuredService
+            : Environment.GetEnvironmentVariable("FUSION_SERVICE_ID") is { Length: > 0 } environmentService ? environmentService
+            : FusionClusterIdentity.ServiceId;
+        if (!FusionServiceIds.IsValid(serviceId))
+        {
+            throw new InvalidOperationException($"Fusion:Cluster:ServiceId '{serviceId}': {FusionServiceIds.Rule}");
+        }
+
+        return new ClusterAddress(redis, id, serviceId);
     }
 
     /// <summary>Host and port only: a Redis connection string may carry a password, which never reaches a log.</summary>
