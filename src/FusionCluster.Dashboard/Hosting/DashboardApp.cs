@@ -63,6 +63,11 @@ public static class DashboardApp
             app.UseExceptionHandler("/error", createScopeForErrors: true);
         }
 
+        if (ForwardedHeadersSetup.FromConfiguration(app.Configuration) is { } forwarded)
+        {
+            app.UseForwardedHeaders(forwarded);
+        }
+
         app.UseSecurityHeaders();
         app.UseRateLimiter();
         app.UseAuthentication();
@@ -71,6 +76,10 @@ public static class DashboardApp
 
         app.MapStaticAssets().AllowAnonymous();
         app.MapHealthChecks("/health").AllowAnonymous();
+        // Kubernetes probes: live answers while the web host serves requests (no cluster call), ready
+        // only while the cluster answers (the same check as /health).
+        app.MapHealthChecks("/healthz/live", new Microsoft.AspNetCore.Diagnostics.HealthChecks.HealthCheckOptions { Predicate = _ => false }).AllowAnonymous();
+        app.MapHealthChecks("/healthz/ready").AllowAnonymous();
         app.MapAccountEndpoints();
         app.MapArtifactEndpoints();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
