@@ -1,6 +1,7 @@
 using FusionCluster.Grains;
 using FusionCluster.Methods.Torch;
 using FusionCluster.Silo.Health;
+using FusionCluster.Silo.Metrics;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -93,11 +94,18 @@ public static class SiloProgram
         var settings = SiloSettings.From(builder.Configuration, MachineResources.Detect(), Environment.GetEnvironmentVariable, GpuDetector.Describe, TorchDevices.CudaUnavailableReason);
 
         builder.Logging.ClearProviders();
-        builder.Logging.AddSimpleConsole(options =>
+        if (settings.JsonLogs)
         {
-            options.SingleLine = true;
-            options.TimestampFormat = "HH:mm:ss.fff ";
-        });
+            builder.Logging.AddJsonConsole(options => options.TimestampFormat = "O");
+        }
+        else
+        {
+            builder.Logging.AddSimpleConsole(options =>
+            {
+                options.SingleLine = true;
+                options.TimestampFormat = "HH:mm:ss.fff ";
+            });
+        }
         // Logs go to stderr so stdout carries only the ready line that scripts parse.
         builder.Services.Configure<ConsoleLoggerOptions>(options => options.LogToStandardErrorThreshold = LogLevel.Trace);
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
@@ -135,6 +143,11 @@ public static class SiloProgram
         if (settings.HealthPort is not null)
         {
             builder.Services.AddSiloLivenessWatchdog();
+        }
+
+        if (settings.MetricsPort is { } metricsPort)
+        {
+            builder.Services.AddSiloMetrics(settings, metricsPort);
         }
 
         return (builder.Build(), settings);

@@ -33,6 +33,12 @@ public sealed record SiloSettings
     /// <summary>Port of the /healthz HTTP endpoint; null: none.</summary>
     public required int? HealthPort { get; init; }
 
+    /// <summary>Port of the Prometheus /metrics endpoint; null: none.</summary>
+    public required int? MetricsPort { get; init; }
+
+    /// <summary>Log one JSON object per line instead of plain text.</summary>
+    public required bool JsonLogs { get; init; }
+
     public required string Name { get; init; }
 
     public required int SiloPort { get; init; }
@@ -113,6 +119,18 @@ public sealed record SiloSettings
             throw new SiloConfigurationException($"--health-port {health} is also the silo or gateway port; it must differ");
         }
 
+        int? metricsPort = string.IsNullOrWhiteSpace(configuration[SiloCommandLine.MetricsPort])
+            ? null
+            : ReadPort(configuration, SiloCommandLine.MetricsPort, "--metrics-port", 0);
+        if (metricsPort is { } metrics && (metrics == siloPort || metrics == gatewayPort || metrics == healthPort))
+        {
+            throw new SiloConfigurationException($"--metrics-port {metrics} is also the silo, gateway or health port; it must differ");
+        }
+
+        var jsonLogs = configuration[SiloCommandLine.JsonLogs] is { Length: > 0 } jsonText
+            ? bool.TryParse(jsonText, out var json) ? json : throw new SiloConfigurationException($"--json-logs '{jsonText}': expected true or false")
+            : false;
+
         var podIp = getEnvironmentVariable("POD_IP");
         var advertiseText = configuration[SiloCommandLine.Advertise];
         IPAddress advertised;
@@ -166,6 +184,8 @@ public sealed record SiloSettings
             ClusterId = configuration[SiloCommandLine.ClusterId] is { Length: > 0 } clusterId ? clusterId : DefaultClusterId,
             ServiceId = ReadServiceId(configuration[SiloCommandLine.ServiceId]),
             HealthPort = healthPort,
+            MetricsPort = metricsPort,
+            JsonLogs = jsonLogs,
             Name = name.Trim(),
             SiloPort = siloPort,
             GatewayPort = gatewayPort,

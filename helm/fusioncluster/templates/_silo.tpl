@@ -48,6 +48,11 @@ spec:
       annotations:
         checksum/secret: {{ include (print $root.Template.BasePath "/secret.yaml") $root | sha256sum }}
         checksum/redis-secret: {{ include (print $root.Template.BasePath "/redis-secret.yaml") $root | sha256sum }}
+        {{- if and $silo.metrics.enabled $silo.metrics.scrapeAnnotations }}
+        prometheus.io/scrape: "true"
+        prometheus.io/port: {{ $silo.metrics.port | quote }}
+        prometheus.io/path: /metrics
+        {{- end }}
         {{- with $podAnnotations }}
         {{- toYaml . | nindent 8 }}
         {{- end }}
@@ -113,6 +118,14 @@ spec:
             - {{ $silo.shutdownTimeoutSeconds | quote }}
             - --health-port
             - {{ $silo.healthPort | quote }}
+            {{- if $silo.metrics.enabled }}
+            - --metrics-port
+            - {{ $silo.metrics.port | quote }}
+            {{- end }}
+            {{- if $silo.jsonLogs }}
+            - --json-logs
+            - "true"
+            {{- end }}
             {{- with (toString (default "" (dig "unitSlots" "" $v))) }}
             - --unit-slots
             - {{ . | quote }}
@@ -174,6 +187,11 @@ spec:
             - name: health
               containerPort: {{ $silo.healthPort }}
               protocol: TCP
+            {{- if $silo.metrics.enabled }}
+            - name: metrics
+              containerPort: {{ $silo.metrics.port }}
+              protocol: TCP
+            {{- end }}
           {{- with $silo.startupProbe }}
           startupProbe:
             {{- toYaml . | nindent 12 }}

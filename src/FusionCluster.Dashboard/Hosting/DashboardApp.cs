@@ -16,6 +16,12 @@ public static class DashboardApp
     public static WebApplication Build(string[] args)
     {
         var builder = WebApplication.CreateBuilder(args);
+        if (builder.Configuration.GetValue<bool>("Fusion:Logging:Json"))
+        {
+            // One JSON object per line, for log collectors (the silos' --json-logs does the same).
+            builder.Logging.ClearProviders();
+            builder.Logging.AddJsonConsole(options => options.TimestampFormat = "O");
+        }
 
         // Static files of MudBlazor and the framework are found through the build's manifest when the
         // dashboard runs from its build output outside Development (a published one has them in wwwroot).
