@@ -17,5 +17,5 @@ public static class ChartFiles
     public static IReadOnlyDictionary<string, string> Templates() =>
         System.IO.Directory.EnumerateFiles(Path.Combine(Directory, "templates"))
             .Order(StringComparer.Ordinal)
-            .ToDictionary(Path.GetFileName, File.ReadAllText, StringComparer.Ordinal)!;
+            .ToDictionary(path => Path.GetFileName(path), File.ReadAllText, StringComparer.Ordinal);
 }

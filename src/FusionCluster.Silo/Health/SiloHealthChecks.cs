@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Options;
 using Orleans.Runtime;
-using StackExchange.Redis;
+using System.Globalization;
 
 namespace FusionCluster.Silo.Health;
 
@@ -19,8 +19,10 @@ public sealed class SiloHealthChecks(
     {
         var age = heartbeat.Age;
         return age <= options.Value.LiveTimeout
-            ? new SiloHealthReport(true, $"last heartbeat {age.TotalSeconds:0.0} s ago")
-            : new SiloHealthReport(false, $"no heartbeat for {age.TotalSeconds:0.0} s (limit {options.Value.LiveTimeout.TotalSeconds:0} s): the silo's scheduler makes no progress");
+            ? new SiloHealthReport(true, string.Create(CultureInfo.InvariantCulture, $"last heartbeat {age.TotalSeconds:0.0} s ago"))
+            : new SiloHealthReport(false, string.Create(
+                CultureInfo.InvariantCulture,
+                $"no heartbeat for {age.TotalSeconds:0.0} s (limit {options.Value.LiveTimeout.TotalSeconds:0} s): the silo's scheduler makes no progress"));
     }
 
     public async Task<SiloHealthReport> ReadyAsync(CancellationToken cancellationToken)

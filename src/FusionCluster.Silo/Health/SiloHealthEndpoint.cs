@@ -100,8 +100,8 @@ public sealed partial class SiloHealthEndpoint(int port, IServiceProvider servic
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Health endpoint listening on port {Port} ({Live}, {Ready})")]
-    private partial void LogListening(int port, string live = LivePath, string ready = ReadyPath);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Health endpoint listening on port {Port} (/healthz/live, /healthz/ready)")]
+    private partial void LogListening(int port);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Health probe failed to answer: {Reason}")]
     private partial void LogAnswerFailed(string reason);

@@ -16,7 +16,8 @@ public static class SiloHealthServiceCollectionExtensions
         services.AddOptions<SiloHealthOptions>().Bind(configuration.GetSection(SiloHealthOptions.Section));
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<SiloHeartbeat>();
-        services.AddSingleton(new RedisProbe(redis));
+        // A factory registration, so the container disposes the probe's connection.
+        services.AddSingleton(_ => new RedisProbe(redis));
         services.AddSingleton<SiloHealthChecks>();
         services.AddHostedService(sp => new SiloHealthEndpoint(port, sp, sp.GetRequiredService<ILogger<SiloHealthEndpoint>>()));
         return services;

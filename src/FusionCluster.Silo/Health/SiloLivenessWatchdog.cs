@@ -29,7 +29,7 @@ public sealed partial class SiloLivenessWatchdog(
             {
                 // A call through the management grain runs on a silo's scheduler and reads the membership,
                 // so it proves both the scheduler and the cluster view are alive.
-                await grains.GetGrain<IManagementGrain>(0).GetHosts(onlyActive: true).WaitAsync(settings.LiveTimeout, stoppingToken);
+                await grains.GetGrain<IManagementGrain>(0).GetHosts(true).WaitAsync(settings.LiveTimeout, stoppingToken);
                 heartbeat.Beat();
             }
             catch (Exception e) when (e is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
