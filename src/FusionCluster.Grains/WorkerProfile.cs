@@ -1,3 +1,4 @@
+using FusionCluster.Core.Methods;
 using FusionCluster.Grains.Abstractions;
 
 namespace FusionCluster.Grains;
@@ -7,7 +8,7 @@ public sealed record WorkerProfile
 {
     public string Role { get; init; } = SiloMetadataKeys.WorkerRole;
 
-    public string Device { get; init; } = "cpu";
+    public string Device { get; init; } = MergeDevices.Cpu;
 
     public long MemoryBytes { get; init; } = GC.GetGCMemoryInfo().TotalAvailableMemoryBytes;
 

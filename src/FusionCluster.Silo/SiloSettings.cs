@@ -1,5 +1,7 @@
 using System.Globalization;
 using System.Net;
+using FusionCluster.Client;
+using FusionCluster.Core.Methods;
 using FusionCluster.Grains;
 using FusionCluster.Grains.Abstractions;
 using Microsoft.Extensions.Configuration;
@@ -11,11 +13,9 @@ namespace FusionCluster.Silo;
 public sealed record SiloSettings
 {
     public const string DefaultServiceId = FusionClusterIdentity.ServiceId;
-    public const string DefaultClusterId = "fusion-local";
+    public const string DefaultClusterId = FusionClusterIdentity.DefaultClusterId;
     public const int DefaultSiloPort = 11111;
     public const int DefaultGatewayPort = 30000;
-    public const string CpuDevice = "cpu";
-    public const string CudaDevice = "cuda";
 
     /// <summary>Memory one work unit may need at most (its mapped tensors and chunk buffers), for the default slot count.</summary>
     public const long MemoryPerUnitSlot = 2L * 1024 * 1024 * 1024;
@@ -222,25 +222,25 @@ public sealed record SiloSettings
 
     private static (string Device, string? UnusedGpu) ResolveDevice(string? requested, Func<string?> detectGpu, Func<string?> cudaUnavailableReason)
     {
-        switch ((requested ?? "auto").Trim().ToLowerInvariant())
+        switch ((requested ?? MergeDevices.Auto).Trim().ToLowerInvariant())
         {
-            case "auto":
+            case MergeDevices.Auto:
             {
                 // Only a host with a GPU asks libtorch, so CPU hosts start without loading it.
                 if (detectGpu() is not { } gpu)
                 {
-                    return (CpuDevice, null);
+                    return (MergeDevices.Cpu, null);
                 }
 
                 // A GPU this silo cannot use is noted, not published, so placement never counts on it.
-                return cudaUnavailableReason() is { } reason ? (CpuDevice, $"{gpu}; {reason}") : (CudaDevice, null);
+                return cudaUnavailableReason() is { } reason ? (MergeDevices.Cpu, $"{gpu}; {reason}") : (MergeDevices.Cuda, null);
             }
-            case CpuDevice:
-                return (CpuDevice, null);
-            case CudaDevice:
+            case MergeDevices.Cpu:
+                return (MergeDevices.Cpu, null);
+            case MergeDevices.Cuda:
                 return cudaUnavailableReason() is { } missing
                     ? throw new SiloConfigurationException($"--device cuda: {missing}; use --device cpu or auto")
-                    : (CudaDevice, null);
+                    : (MergeDevices.Cuda, null);
             default:
                 throw new SiloConfigurationException($"--device '{requested}': expected auto, cpu or cuda");
         }

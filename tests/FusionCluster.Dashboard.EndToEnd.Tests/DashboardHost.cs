@@ -1,13 +1,14 @@
 using FusionCluster.Core.Synthesis;
 using FusionCluster.Core.Tensors;
 using FusionCluster.Dashboard.Security;
+using FusionCluster.Hosting;
 using FusionCluster.TestSupport;
 using Microsoft.Playwright;
 
 namespace FusionCluster.Dashboard.EndToEnd.Tests;
 
 /// <summary>
-/// One dashboard (with its embedded silo), one chromium and three small synthetic models for the whole
+/// One dashboard (a client of an embedded silo in this process, as `fusion dashboard` runs it), one chromium and three small synthetic models for the whole
 /// test assembly. Users: an operator and a viewer, with hashed passwords in configuration as in production.
 /// </summary>
 public sealed class DashboardHost : IAsyncLifetime
@@ -18,6 +19,7 @@ public sealed class DashboardHost : IAsyncLifetime
     public const string ViewerPassword = "viewer-password-1";
 
     private DashboardFactory? factory;
+    private EmbeddedCluster? silo;
 
     public string Root { get; } = Directory.CreateTempSubdirectory("fc-dashboard-e2e-").FullName;
 
@@ -44,9 +46,10 @@ public sealed class DashboardHost : IAsyncLifetime
         Directory.CreateDirectory(OutputsDirectory);
         WriteModels();
 
+        silo = await EmbeddedCluster.StartAsync(unitSlots: 0, CancellationToken.None);
         factory = new DashboardFactory(new Dictionary<string, string>
         {
-            ["Fusion:Dashboard:Mode"] = "embedded",
+            ["Fusion:Cluster:Gateway"] = silo.Endpoint.GatewayPort!.Value.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Fusion:Dashboard:SpecDirectory"] = ModelsDirectory,
             ["Fusion:Dashboard:DefaultOutput"] = Path.Combine(OutputsDirectory, "merged"),
             [$"Fusion:Dashboard:Users:{OperatorName}:PasswordHash"] = PasswordHash.Create(OperatorPassword, PasswordHash.MinimumIterations),
@@ -85,6 +88,11 @@ public sealed class DashboardHost : IAsyncLifetime
         if (factory is not null)
         {
             await factory.DisposeAsync();
+        }
+
+        if (silo is not null)
+        {
+            await silo.DisposeAsync();
         }
 
         try

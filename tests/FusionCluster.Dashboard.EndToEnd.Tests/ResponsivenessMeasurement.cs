@@ -14,6 +14,7 @@ namespace FusionCluster.Dashboard.EndToEnd.Tests;
 /// that the pages work, never a time.
 /// </summary>
 [Collection(MeasurementCollection.Name)]
+[Trait("Category", "Measurement")]
 public sealed class ResponsivenessMeasurement(DashboardHost host)
 {
     private const int SeededJobs = 200;

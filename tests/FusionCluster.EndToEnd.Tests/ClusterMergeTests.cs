@@ -5,6 +5,7 @@ using Azure.Storage.Blobs;
 using FusionCluster.Cli.Commands;
 using FusionCluster.Cli.Console;
 using FusionCluster.Cli.Hosting;
+using FusionCluster.Client;
 using FusionCluster.Core.Execution;
 using FusionCluster.Core.Storage;
 using FusionCluster.Core.Tensors;
@@ -39,7 +40,7 @@ public sealed class ClusterMergeTests : IDisposable
         await cluster.UpAsync(silos: 3, cancellation);
         var jobId = (await FusionAsync(cancellation, "submit", spec, "--out", "az://merges/e2e", "--cluster", cluster.Redis, "--max-units", "3")).Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)[^1];
 
-        await using var connection = await ClusterConnection.ConnectAsync(cluster.Redis, ClusterConnection.DefaultClusterId, cancellation);
+        await using var connection = await ClusterConnection.ConnectAsync(cluster.Redis, FusionClusterIdentity.DefaultClusterId, cancellation);
         var job = connection.Client.GetGrain<IMergeJobGrain>(jobId);
         var status = await job.GetStatus();
         Assert.True(status.SubmittedAt != default, $"the cluster has no job '{jobId}' (what fusion submit printed)");
@@ -77,7 +78,7 @@ public sealed class ClusterMergeTests : IDisposable
         await cluster.UpAsync(silos: 2, cancellation);
         var jobId = (await FusionAsync(cancellation, "submit", spec, "--out", "az://merges/restart", "--cluster", cluster.Redis, "--max-units", "1")).Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)[^1];
         JobStatus status;
-        await using (var connection = await ClusterConnection.ConnectAsync(cluster.Redis, ClusterConnection.DefaultClusterId, cancellation))
+        await using (var connection = await ClusterConnection.ConnectAsync(cluster.Redis, FusionClusterIdentity.DefaultClusterId, cancellation))
         {
             var job = connection.Client.GetGrain<IMergeJobGrain>(jobId);
             do
@@ -93,7 +94,7 @@ public sealed class ClusterMergeTests : IDisposable
         await cluster.RunAsync(cancellation, "down");
         await cluster.UpAsync(silos: 2, cancellation);
 
-        await using (var connection = await ClusterConnection.ConnectAsync(cluster.Redis, ClusterConnection.DefaultClusterId, cancellation))
+        await using (var connection = await ClusterConnection.ConnectAsync(cluster.Redis, FusionClusterIdentity.DefaultClusterId, cancellation))
         {
             var job = connection.Client.GetGrain<IMergeJobGrain>(jobId);
             status = await job.GetStatus();

@@ -3,6 +3,8 @@ using System.Diagnostics;
 using System.Text.Json.Nodes;
 using FusionCluster.Cli.Console;
 using FusionCluster.Core.Formats;
+using FusionCluster.Core.Methods;
+using FusionCluster.Core.Synthesis;
 using FusionCluster.Core.Tensors;
 
 namespace FusionCluster.Cli.Commands;
@@ -22,7 +24,7 @@ public static class BenchCommand
         var methods = new Option<string>("--methods") { Description = "comma-separated specs written by fusion synth", DefaultValueFactory = _ => "linear,ties" };
         var work = new Option<DirectoryInfo>("--work") { Description = "where models are synthesized (reused when present)", DefaultValueFactory = _ => new DirectoryInfo(Path.Combine(Path.GetTempPath(), "fusion-bench")) };
         var repeat = new Option<int>("--repeat") { Description = "runs per method; medians are reported", DefaultValueFactory = _ => 3 };
-        var device = new Option<string>("--device") { Description = "device of every merge, as fusion merge --device", DefaultValueFactory = _ => "cpu" };
+        var device = new Option<string>("--device") { Description = "device of every merge, as fusion merge --device", DefaultValueFactory = _ => MergeDevices.Cpu };
         var scratch = new Option<DirectoryInfo?>("--scratch") { Description = "where merges and the bound write their output (default: the work folder)" };
 
         var command = new Command("bench", "Measure merge speed and memory against the streaming bound") { size, methods, work, repeat, device, scratch, BenchDispatchCommand.Create(), BenchClusterCommand.Create() };
@@ -63,7 +65,7 @@ public static class BenchCommand
                 var spec = Path.Combine(root, $"{method}.yaml");
                 if (!File.Exists(spec))
                 {
-                    return MergeCommand.Fail($"{spec}: no such spec (fusion synth writes {string.Join(", ", ExampleSpecs.For(2).Keys)})");
+                    return MergeCommand.Fail($"{spec}: no such spec (fusion synth writes {string.Join(", ", ExampleSpecs.For(2).Select(e => e.Name))})");
                 }
 
                 var runs = new List<(double Seconds, double Bound, double Rss)>();

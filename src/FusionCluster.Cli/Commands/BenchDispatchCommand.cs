@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Diagnostics;
 using FusionCluster.Cli.Hosting;
 using FusionCluster.Grains.Abstractions;
+using FusionCluster.Hosting;
 
 namespace FusionCluster.Cli.Commands;
 

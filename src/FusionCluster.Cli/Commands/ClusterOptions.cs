@@ -1,6 +1,5 @@
 using System.CommandLine;
-using FusionCluster.Cli.Hosting;
-using FusionCluster.Grains;
+using FusionCluster.Client;
 
 namespace FusionCluster.Cli.Commands;
 
@@ -16,7 +15,7 @@ public sealed class ClusterOptions
     public Option<string> ClusterId { get; } = new("--cluster-id")
     {
         Description = "Orleans cluster id",
-        DefaultValueFactory = _ => Environment.GetEnvironmentVariable("FUSION_CLUSTER_ID") is { Length: > 0 } id ? id : ClusterConnection.DefaultClusterId,
+        DefaultValueFactory = _ => Environment.GetEnvironmentVariable("FUSION_CLUSTER_ID") is { Length: > 0 } id ? id : FusionClusterIdentity.DefaultClusterId,
     };
 
     public Option<string> ServiceId { get; } = new("--service-id")
@@ -46,6 +45,6 @@ public sealed class ClusterOptions
             throw new InvalidOperationException($"--service-id '{serviceId}': {FusionServiceIds.Rule}");
         }
 
-        return ClusterConnection.ConnectAsync(redis, parse.GetValue(ClusterId)!, serviceId, cancellationToken);
+        return ClusterConnection.ConnectAsync(ClusterEndpoint.ThroughRedis(redis, parse.GetValue(ClusterId)!, serviceId), cancellationToken);
     }
 }

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Diagnostics;
 using System.Runtime.InteropServices;
 using System.Security.Cryptography;
+using FusionCluster.Hosting;
 
 namespace FusionCluster.Cli.Commands;
 
@@ -10,7 +11,8 @@ namespace FusionCluster.Cli.Commands;
 /// (fusion-dashboard.dll, a Blazor Server app) as a child process rather than inside fusion, so the
 /// CLI stays a plain console program and the dashboard keeps its own web host, static files and
 /// configuration. With --cluster (or $FUSION_CLUSTER) it is an Orleans client of that cluster; otherwise
-/// it co-hosts a single-machine silo, so merges submitted from the browser run on this machine.
+/// this process hosts a single-machine silo (the same <see cref="EmbeddedCluster"/> as fusion merge) and
+/// the dashboard is a client of its loopback gateway, so merges submitted from the browser run here.
 /// </summary>
 public static class DashboardCommand
 {
@@ -38,12 +40,18 @@ public static class DashboardCommand
             var redis = parse.GetValue(cluster.Redis);
             var environment = new Dictionary<string, string>
             {
-                ["Fusion__Dashboard__Mode"] = string.IsNullOrWhiteSpace(redis) ? "embedded" : "cluster",
                 ["Fusion__Dashboard__SpecDirectory"] = parse.GetValue(models)?.FullName ?? Directory.GetCurrentDirectory(),
             };
-            if (!string.IsNullOrWhiteSpace(redis))
+            await using var embedded = string.IsNullOrWhiteSpace(redis)
+                ? await EmbeddedCluster.StartAsync(unitSlots: 0, cancellationToken, settings: FusionSettingsFromEnvironment())
+                : null;
+            if (embedded is not null)
             {
-                environment["Fusion__Cluster__Redis"] = redis;
+                environment["Fusion__Cluster__Gateway"] = embedded.Endpoint.GatewayPort!.Value.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            }
+            else
+            {
+                environment["Fusion__Cluster__Redis"] = redis!;
                 environment["Fusion__Cluster__Id"] = parse.GetValue(cluster.ClusterId)!;
             }
 
@@ -79,6 +87,15 @@ public static class DashboardCommand
         });
         return command;
     }
+
+    /// <summary>
+    /// The silo settings a user gave this process as Fusion__* environment variables (storage roots, blob
+    /// connection, job and sweep options), which the embedded silo would have read inside the dashboard before.
+    /// </summary>
+    private static Dictionary<string, string?> FusionSettingsFromEnvironment() =>
+        Environment.GetEnvironmentVariables().Keys.OfType<string>()
+            .Where(key => key.StartsWith("Fusion__", StringComparison.OrdinalIgnoreCase) && !key.StartsWith("Fusion__Dashboard__", StringComparison.OrdinalIgnoreCase))
+            .ToDictionary(key => key.Replace("__", ":", StringComparison.Ordinal), key => Environment.GetEnvironmentVariable(key));
 
     private static Command HashPassword()
     {

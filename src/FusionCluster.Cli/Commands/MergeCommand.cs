@@ -2,6 +2,7 @@ using System.CommandLine;
 using FusionCluster.Cli.Console;
 using FusionCluster.Cli.Hosting;
 using FusionCluster.Core.Formats;
+using FusionCluster.Core.Methods;
 using FusionCluster.Grains.Abstractions;
 
 namespace FusionCluster.Cli.Commands;
@@ -13,7 +14,7 @@ public static class MergeCommand
     {
         var spec = new Argument<FileInfo>("spec") { Description = "mergekit-style YAML merge spec" };
         var output = new Option<string>("--out", "-o") { Description = "output: a folder, or az://container/prefix (a Hugging Face checkpoint)", Required = true };
-        var device = new Option<string>("--device") { Description = DeviceChoice.Description, DefaultValueFactory = _ => "auto" };
+        var device = new Option<string>("--device") { Description = DeviceChoice.Description, DefaultValueFactory = _ => MergeDevices.Auto };
         var seed = new Option<ulong>("--seed") { Description = "seed for random methods (DARE, DELLA)", DefaultValueFactory = _ => 0 };
         var shardSize = new Option<string>("--out-shard-size") { Description = "largest output shard, e.g. 5GB, 500MB", DefaultValueFactory = _ => "5GB" };
         var overwrite = new Option<bool>("--overwrite") { Description = "replace a model already in --out" };

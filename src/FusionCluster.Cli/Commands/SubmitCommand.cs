@@ -1,6 +1,7 @@
 using System.CommandLine;
 using FusionCluster.Cli.Hosting;
 using FusionCluster.Core.Formats;
+using FusionCluster.Core.Methods;
 using FusionCluster.Grains.Abstractions;
 
 namespace FusionCluster.Cli.Commands;
@@ -23,7 +24,7 @@ public static class SubmitCommand
         var device = new Option<string>("--device")
         {
             Description = "auto, cpu or cuda: cuda runs only on workers publishing device=cuda; auto is cuda when every worker does, else cpu",
-            DefaultValueFactory = _ => "auto",
+            DefaultValueFactory = _ => MergeDevices.Auto,
         };
 
         var command = new Command("submit", "Submit a merge to the cluster; prints the job id") { spec, output, seed, shardSize, overwrite, parallel, jobId, watch, inputHash, device };

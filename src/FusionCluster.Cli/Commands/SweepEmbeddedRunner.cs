@@ -1,5 +1,6 @@
 using FusionCluster.Cli.Hosting;
 using FusionCluster.Grains.Abstractions.Sweeps;
+using FusionCluster.Hosting;
 
 namespace FusionCluster.Cli.Commands;
 

@@ -48,9 +48,9 @@ public static class SynthCommand
             SyntheticCheckpoint.Write(Path.Combine(root, $"ft-{i}"), shape, dtype, seed, variant: i, shardBytes: shardBytes);
         }
 
-        foreach (var (name, text) in ExampleSpecs.For(fineTunes))
+        foreach (var example in ExampleSpecs.For(fineTunes))
         {
-            File.WriteAllText(Path.Combine(root, $"{name}.yaml"), text);
+            File.WriteAllText(Path.Combine(root, $"{example.Name}.yaml"), example.Yaml);
         }
 
         return shape;

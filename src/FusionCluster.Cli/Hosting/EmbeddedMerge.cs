@@ -1,6 +1,7 @@
 using FusionCluster.Cli.Console;
 using FusionCluster.Core.Methods;
 using FusionCluster.Grains.Abstractions;
+using FusionCluster.Hosting;
 
 namespace FusionCluster.Cli.Hosting;
 

@@ -103,27 +103,7 @@ public sealed class CheckpointFolder : ICheckpoint
                     byShard[shardName] = file;
                 }
 
-                var tensorFiles = new Dictionary<string, SafetensorsFile>(StringComparer.Ordinal);
-                foreach (var (tensor, shardName) in weightMap)
-                {
-                    var file = byShard[shardName];
-                    if (!file.Contains(tensor))
-                    {
-                        throw new SafetensorsFormatException(indexPath, tensor, $"weight_map places it in '{shardName}', which has no such tensor");
-                    }
-
-                    tensorFiles[tensor] = file;
-                }
-
-                foreach (var (shardName, file) in byShard)
-                {
-                    var stray = file.Tensors.FirstOrDefault(t => !weightMap.TryGetValue(t.Name, out var owner) || owner != shardName);
-                    if (stray is not null)
-                    {
-                        throw new SafetensorsFormatException(indexPath, stray.Name, $"shard '{shardName}' holds this tensor but weight_map does not place it there");
-                    }
-                }
-
+                var tensorFiles = ShardIndex.MapTensors(weightMap, byShard, indexPath, file => file.Header);
                 return new CheckpointFolder(folder, config, shards, tensorFiles, indexPath, auxiliary);
             }
 

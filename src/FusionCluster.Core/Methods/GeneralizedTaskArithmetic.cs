@@ -11,8 +11,8 @@ namespace FusionCluster.Core.Methods;
 /// </summary>
 public sealed class GeneralizedTaskArithmetic : IMergeMethod
 {
-    private readonly bool _defaultNormalize;
-    private readonly bool _defaultRescale;
+    private readonly bool defaultNormalize;
+    private readonly bool defaultRescale;
 
     public GeneralizedTaskArithmetic(string name, GtaSparsifier sparsifier, bool signConsensus, bool defaultNormalize,
         bool defaultRescale)
@@ -20,8 +20,8 @@ public sealed class GeneralizedTaskArithmetic : IMergeMethod
         Name = name;
         Sparsifier = sparsifier;
         SignConsensus = signConsensus;
-        _defaultNormalize = defaultNormalize;
-        _defaultRescale = defaultRescale;
+        this.defaultNormalize = defaultNormalize;
+        this.defaultRescale = defaultRescale;
         var parameters = new List<ParameterDefinition>
         {
             ParameterDefinition.RequiredPerModel("weight"),
@@ -50,10 +50,10 @@ public sealed class GeneralizedTaskArithmetic : IMergeMethod
     public bool SignConsensus { get; }
 
     /// <summary>normalize when the spec does not say (mergekit's registry default for this method).</summary>
-    public bool DefaultNormalize => _defaultNormalize;
+    public bool DefaultNormalize => this.defaultNormalize;
 
     /// <summary>rescale when the spec does not say (mergekit's registry default for this method).</summary>
-    public bool DefaultRescale => _defaultRescale;
+    public bool DefaultRescale => this.defaultRescale;
 
     public BaseModelUse BaseModel => BaseModelUse.Required;
 
@@ -76,8 +76,8 @@ public sealed class GeneralizedTaskArithmetic : IMergeMethod
             return;
         }
 
-        var normalize = MethodParameters.Flag(ctx, "normalize", _defaultNormalize);
-        var rescale = MethodParameters.Flag(ctx, "rescale", _defaultRescale);
+        var normalize = MethodParameters.Flag(ctx, "normalize", this.defaultNormalize);
+        var rescale = MethodParameters.Flag(ctx, "rescale", this.defaultRescale);
         var lambda = MethodParameters.Global(ctx, "lambda", 1);
         var weights = models.Select(m => MethodParameters.RequiredPerModel(ctx, m, "weight")).ToArray();
         var (masks, zeroed) = BuildMasks(ctx, plan);

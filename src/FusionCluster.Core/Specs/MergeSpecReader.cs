@@ -12,7 +12,7 @@ namespace FusionCluster.Core.Specs;
 internal sealed class MergeSpecReader(string sourceName)
 {
     // Value node -> its key node, so an error about a block value (which starts on the line below) points at the key.
-    private readonly Dictionary<YamlNode, YamlNode> _keyOf = new(ReferenceEqualityComparer.Instance);
+    private readonly Dictionary<YamlNode, YamlNode> keyOf = new(ReferenceEqualityComparer.Instance);
 
     private static readonly string[] TopLevelKeys =
     [
@@ -313,7 +313,7 @@ internal sealed class MergeSpecReader(string sourceName)
         {
             var token = ReadKey(keyNode, "tokenizer.tokens");
             var path = $"tokenizer.tokens.'{token}'";
-            _keyOf[valueNode] = keyNode;
+            this.keyOf[valueNode] = keyNode;
             var entry = ReadMapping(valueNode, path, TokenEntryKeys, "a token embedding entry");
             var force = entry.TryGetValue("force", out var forceNode) && !IsNull(forceNode) && ReadBool(forceNode, $"{path}.force");
             if (!entry.TryGetValue("source", out var source) || IsNull(source))
@@ -528,7 +528,7 @@ internal sealed class MergeSpecReader(string sourceName)
         foreach (var (keyNode, valueNode) in mapping.Children)
         {
             var key = ReadKey(keyNode, path);
-            _keyOf[valueNode] = keyNode;
+            this.keyOf[valueNode] = keyNode;
             result[key] = ReadSetting(valueNode, $"{path}.{key}");
         }
 
@@ -685,7 +685,7 @@ internal sealed class MergeSpecReader(string sourceName)
                 throw Error(keyNode, keyPath, $"unknown key '{key}' in {what}; allowed keys: {string.Join(", ", allowed)}");
             }
 
-            _keyOf[valueNode] = keyNode;
+            this.keyOf[valueNode] = keyNode;
             result[key] = valueNode;
         }
 
@@ -722,7 +722,7 @@ internal sealed class MergeSpecReader(string sourceName)
     {
         // Messages that already start with the key path don't repeat it.
         var text = message.StartsWith(path + ":", StringComparison.Ordinal) ? message : $"{path}: {message}";
-        var line = _keyOf.TryGetValue(node, out var key) ? key.Start.Line : node.Start.Line;
+        var line = this.keyOf.TryGetValue(node, out var key) ? key.Start.Line : node.Start.Line;
         return new SpecException($"{sourceName} line {line}: {text}");
     }
 }

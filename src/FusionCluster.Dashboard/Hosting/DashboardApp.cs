@@ -8,7 +8,7 @@ using MudBlazor.Services;
 
 namespace FusionCluster.Dashboard.Hosting;
 
-/// <summary>Builds the dashboard's web application: Orleans (embedded silo or cluster client), authentication, pages and endpoints.</summary>
+/// <summary>Builds the dashboard's web application: the Orleans client, authentication, pages and endpoints.</summary>
 public static class DashboardApp
 {
     public const string CookieName = "fusion.auth";
@@ -30,7 +30,7 @@ public static class DashboardApp
         var section = builder.Configuration.GetSection(DashboardOptions.Section);
         builder.Services.Configure<DashboardOptions>(section);
         var options = section.Get<DashboardOptions>() ?? new DashboardOptions();
-        builder.AddFusionOrleans(options);
+        var cluster = builder.AddFusionOrleans(options);
 
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
         builder.Services.AddMudServices();
@@ -61,8 +61,7 @@ public static class DashboardApp
             logger.LogWarning("No users are configured, so nobody can sign in: add {Section}:<name>:PasswordHash and :Role (fusion dashboard hash-password makes a hash)", DashboardUserStore.Section);
         }
 
-        logger.LogInformation("Dashboard mode {Mode}{Cluster}, {Users} users", options.Mode,
-            options.Mode == DashboardMode.Cluster ? $" (cluster {ClusterAddress.FromConfiguration(app.Configuration).ClusterId} through Redis {ClusterAddress.FromConfiguration(app.Configuration).DescribeRedis()})" : "", users.Count);
+        logger.LogInformation("Dashboard of {Cluster}, {Users} users", cluster.Describe(), users.Count);
 
         if (!app.Environment.IsDevelopment())
         {

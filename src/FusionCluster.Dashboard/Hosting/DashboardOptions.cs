@@ -5,8 +5,6 @@ public sealed class DashboardOptions
 {
     public const string Section = "Fusion:Dashboard";
 
-    public DashboardMode Mode { get; set; } = DashboardMode.Embedded;
-
     /// <summary>Where relative model paths of a spec submitted from the browser start; default: the current directory.</summary>
     public string SpecDirectory { get; set; } = "";
 
@@ -18,9 +16,6 @@ public sealed class DashboardOptions
 
     /// <summary>How often an open job page reloads the job's status (unit events arrive at once in between).</summary>
     public TimeSpan JobRefreshInterval { get; set; } = TimeSpan.FromSeconds(1);
-
-    /// <summary>Unit slots of the embedded silo (0: one per core).</summary>
-    public int EmbeddedUnitSlots { get; set; }
 
     /// <summary>How long the cluster mode keeps trying to reach a gateway at start before giving up.</summary>
     public TimeSpan ClusterConnectTimeout { get; set; } = TimeSpan.FromSeconds(60);

@@ -1,3 +1,4 @@
+using FusionCluster.Core.Methods;
 using FusionCluster.Grains.Abstractions;
 
 namespace FusionCluster.Dashboard.Services;
@@ -26,5 +27,5 @@ public sealed record MergeSubmission
     public InputHashMode InputHash { get; init; } = InputHashMode.Header;
 
     /// <summary>auto, cpu or cuda, as <c>fusion submit --device</c>.</summary>
-    public string Device { get; init; } = "auto";
+    public string Device { get; init; } = MergeDevices.Auto;
 }

@@ -1,3 +1,4 @@
+using FusionCluster.Client;
 using FusionCluster.Grains.Abstractions;
 using FusionCluster.Grains.Jobs;
 using Microsoft.Extensions.DependencyInjection;

@@ -1,3 +1,4 @@
+using FusionCluster.Client;
 using FusionCluster.Core.Methods;
 using FusionCluster.Grains;
 using FusionCluster.Grains.Abstractions;

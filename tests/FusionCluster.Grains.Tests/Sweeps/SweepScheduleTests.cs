@@ -1,3 +1,4 @@
+using FusionCluster.Client;
 using FusionCluster.Grains.Abstractions.Sweeps;
 using FusionCluster.Grains.Sweeps;
 using Microsoft.Extensions.DependencyInjection;

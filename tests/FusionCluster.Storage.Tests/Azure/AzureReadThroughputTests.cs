@@ -15,6 +15,7 @@ namespace FusionCluster.Storage.Tests.Azure;
 /// parallel ranged reads, against ranged reads one at a time and a plain sequential download of the same
 /// blobs. The size is FUSION_AZURE_BENCH_BYTES (default 200 MB). Figures go to the test output.
 /// </summary>
+[Trait("Category", "Measurement")]
 public sealed class AzureReadThroughputTests(AzuriteFixture azurite) : IDisposable
 {
     private readonly TempFolder temp = new();

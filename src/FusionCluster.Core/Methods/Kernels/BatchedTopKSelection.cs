@@ -234,8 +234,8 @@ public static class BatchedTopKSelection
     /// <summary>One selection's band and what the scan found in it, chunk by chunk.</summary>
     private sealed class Band(uint lo, uint hi, int chunks, long cap)
     {
-        private long _above;
-        private long _count;
+        private long above;
+        private long count;
 
         public uint Lo { get; } = lo;
 
@@ -243,16 +243,16 @@ public static class BatchedTopKSelection
 
         public uint[]?[] Chunks { get; } = new uint[chunks][];
 
-        public long Above => Interlocked.Read(ref _above);
+        public long Above => Interlocked.Read(ref this.above);
 
-        public long Count => Interlocked.Read(ref _count);
+        public long Count => Interlocked.Read(ref this.count);
 
         public bool Overflowed { get; private set; }
 
         public void Record(int chunk, long above, ReadOnlySpan<uint> inBand)
         {
-            Interlocked.Add(ref _above, above);
-            if (Interlocked.Add(ref _count, inBand.Length) > cap)
+            Interlocked.Add(ref this.above, above);
+            if (Interlocked.Add(ref this.count, inBand.Length) > cap)
             {
                 Overflowed = true;
                 return;

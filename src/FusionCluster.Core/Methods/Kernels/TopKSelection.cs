@@ -11,16 +11,16 @@ public delegate void KeyFiller(long start, Span<uint> keys);
 /// </summary>
 public sealed class TopKSelection
 {
-    private readonly ChunkPlan _plan;
-    private readonly long[]? _tiesBefore;
+    private readonly ChunkPlan plan;
+    private readonly long[]? tiesBefore;
 
     private TopKSelection(ChunkPlan plan, long k, uint threshold, long tiesToKeep, long[]? tiesBefore)
     {
-        _plan = plan;
+        this.plan = plan;
         K = k;
         Threshold = threshold;
         TiesToKeep = tiesToKeep;
-        _tiesBefore = tiesBefore;
+        this.tiesBefore = tiesBefore;
     }
 
     public long K { get; }
@@ -32,7 +32,7 @@ public sealed class TopKSelection
     public long TiesToKeep { get; }
 
     /// <summary>True when every element equal to the threshold is kept, so membership is just key >= Threshold.</summary>
-    public bool KeepsEveryTie => K > 0 && _tiesBefore is null;
+    public bool KeepsEveryTie => K > 0 && this.tiesBefore is null;
 
     /// <param name="countTies">False when only <see cref="Threshold"/> is wanted: skips the tie-ordinal pass.</param>
     public static TopKSelection Select(ChunkPlan plan, long k, KeyFiller fill, bool countTies = true)
@@ -82,7 +82,7 @@ public sealed class TopKSelection
         new(plan, k, threshold, tiesToKeep, tiesBefore);
 
     /// <summary>How many elements equal to the threshold lie in chunks before this one (0 when every tie is kept).</summary>
-    public long TiesBefore(int chunk) => _tiesBefore is null ? 0 : _tiesBefore[chunk];
+    public long TiesBefore(int chunk) => this.tiesBefore is null ? 0 : this.tiesBefore[chunk];
 
     /// <summary>Sets inSet[j] to 1 when element start + j is among the k largest, else 0.</summary>
     public void Mark(int chunk, ReadOnlySpan<uint> keys, Span<byte> inSet)
@@ -92,12 +92,12 @@ public sealed class TopKSelection
             inSet.Clear();
             return;
         }
-        if (K >= _plan.Total)
+        if (K >= this.plan.Total)
         {
             inSet.Fill(1);
             return;
         }
-        var tieOrdinal = _tiesBefore is null ? 0 : _tiesBefore[chunk];
+        var tieOrdinal = this.tiesBefore is null ? 0 : this.tiesBefore[chunk];
         for (var j = 0; j < keys.Length; j++)
         {
             var key = keys[j];
@@ -107,7 +107,7 @@ public sealed class TopKSelection
             }
             else if (key == Threshold)
             {
-                inSet[j] = _tiesBefore is null || tieOrdinal < TiesToKeep ? (byte)1 : (byte)0;
+                inSet[j] = this.tiesBefore is null || tieOrdinal < TiesToKeep ? (byte)1 : (byte)0;
                 tieOrdinal++;
             }
             else

@@ -1,5 +1,7 @@
 using System.Globalization;
 using FusionCluster.Core.Formats;
+using FusionCluster.Core.Methods;
+using FusionCluster.Core.Synthesis;
 using FusionCluster.Dashboard.Hosting;
 using FusionCluster.Dashboard.Security;
 using FusionCluster.Dashboard.Services;
@@ -58,7 +60,7 @@ public sealed partial class NewMerge : IDisposable
 
     private bool HashInputs { get; set; }
 
-    private string Device { get; set; } = "auto";
+    private string Device { get; set; } = MergeDevices.Auto;
 
     private string? ErrorLineText => check.ErrorLine is { } line ? SpecCheck.LineOf(SpecText, line) : null;
 

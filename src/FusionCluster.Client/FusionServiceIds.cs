@@ -1,4 +1,4 @@
-namespace FusionCluster.Grains;
+namespace FusionCluster.Client;
 
 /// <summary>
 /// Which Orleans service ids FusionCluster accepts. The service id prefixes every Redis key of grain

@@ -1,7 +1,7 @@
 using System.Text;
 using FusionCluster.TestSupport;
 
-namespace FusionCluster.Silo.Tests;
+namespace FusionCluster.TestSupport.Tests;
 
 public sealed class AzuriteProcessTests
 {

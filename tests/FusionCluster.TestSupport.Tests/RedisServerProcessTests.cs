@@ -1,7 +1,7 @@
 using FusionCluster.TestSupport;
 using StackExchange.Redis;
 
-namespace FusionCluster.Silo.Tests;
+namespace FusionCluster.TestSupport.Tests;
 
 public sealed class RedisServerProcessTests
 {

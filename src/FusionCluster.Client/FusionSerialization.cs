@@ -1,7 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.Serialization;
 
-namespace FusionCluster.Grains;
+namespace FusionCluster.Client;
 
 public static class FusionSerialization
 {

@@ -1,28 +1,39 @@
-using System.Net;
-using System.Net.Sockets;
+using FusionCluster.Client;
+using FusionCluster.Core.Methods;
 using FusionCluster.Grains;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
-namespace FusionCluster.Cli.Hosting;
+namespace FusionCluster.Hosting;
 
 /// <summary>
-/// A single-machine Orleans silo inside the fusion process, running the same job and work-unit grains
-/// as a cluster. It listens on free loopback ports so several fusion processes can run side by side.
+/// A single-machine Orleans silo inside this process, running the same job and work-unit grains as a
+/// cluster: what `fusion merge` runs its job on and what `fusion dashboard` serves. It listens on free
+/// loopback ports, so several processes can host one side by side; other processes on this machine
+/// reach it through <see cref="Endpoint"/>.
 /// </summary>
 public sealed class EmbeddedCluster : IAsyncDisposable
 {
     private readonly IHost host;
 
-    private EmbeddedCluster(IHost host) => this.host = host;
+    private EmbeddedCluster(IHost host, int gatewayPort)
+    {
+        this.host = host;
+        Endpoint = ClusterEndpoint.LoopbackGateway(gatewayPort);
+    }
 
     public IClusterClient Client => host.Services.GetRequiredService<IClusterClient>();
+
+    /// <summary>How a client in another process on this machine reaches this silo.</summary>
+    public ClusterEndpoint Endpoint { get; }
 
     /// <param name="unitSlots">Units run at once (0: one per core).</param>
     /// <param name="cancellationToken">Cancels the start.</param>
     /// <param name="device">What the silo publishes as its device (cuda only once the caller has checked CUDA can run).</param>
-    public static async Task<EmbeddedCluster> StartAsync(int unitSlots, CancellationToken cancellationToken, string device = "cpu")
+    /// <param name="settings">Configuration for the silo (Fusion:Storage:..., Fusion:Jobs:...), on top of $FUSION_BLOB_CONNECTION.</param>
+    public static async Task<EmbeddedCluster> StartAsync(int unitSlots, CancellationToken cancellationToken, string device = MergeDevices.Cpu, IReadOnlyDictionary<string, string?>? settings = null)
     {
         // No appsettings.json or environment defaults: the dashboard's appsettings.json sits beside fusion.dll,
         // and its logging levels must not turn this process's console chatty.
@@ -32,30 +43,29 @@ public sealed class EmbeddedCluster : IAsyncDisposable
             builder.Configuration["Fusion:Storage:Azure:ConnectionString"] = blobs;
         }
 
+        if (settings is not null)
+        {
+            builder.Configuration.AddInMemoryCollection(settings);
+        }
+
         builder.Logging.ClearProviders();
         // Logs go to stderr: stdout carries what scripts read (a job id, a result line).
         builder.Logging.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Error);
         builder.Services.Configure<Microsoft.Extensions.Logging.Console.ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
+        var gatewayPort = LoopbackPort.Free();
         builder.UseOrleans(silo => silo
-            .UseLocalhostClustering(siloPort: FreePort(), gatewayPort: FreePort())
+            .UseLocalhostClustering(siloPort: LoopbackPort.Free(), gatewayPort: gatewayPort, serviceId: FusionClusterIdentity.ServiceId, clusterId: FusionClusterIdentity.DefaultClusterId)
             .AddMemoryGrainStorage(FusionStorageNames.Jobs)
             .UseInMemoryReminderService()
             .AddFusionSilo(new WorkerProfile { UnitSlots = unitSlots > 0 ? unitSlots : Environment.ProcessorCount, Device = device }));
         var host = builder.Build();
         await host.StartAsync(cancellationToken);
-        return new EmbeddedCluster(host);
+        return new EmbeddedCluster(host, gatewayPort);
     }
 
     public async ValueTask DisposeAsync()
     {
         await host.StopAsync(TimeSpan.FromSeconds(10));
         host.Dispose();
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

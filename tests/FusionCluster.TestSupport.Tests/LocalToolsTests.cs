@@ -1,6 +1,6 @@
 using FusionCluster.TestSupport;
 
-namespace FusionCluster.Silo.Tests;
+namespace FusionCluster.TestSupport.Tests;
 
 public sealed class LocalToolsTests
 {
