@@ -68,12 +68,12 @@ public sealed class ChartStaticTests
     {
         var templates = new Dictionary<string, string>
         {
-            ["t.yaml"] = "{{ .Values.a.b }} {{- $r := .Values.redis }} {{ $r.image.tag }} {{ $v.replicas }} {{ $root.Values.c }}",
+            ["t.yaml"] = "{{ .Values.a.b }} {{- $r := .Values.redis }} {{ $r.image.tag }} {{ $v.replicas }} {{ $root.Values.c }} {{ range $k, $u := .Values.users }}{{ $u.role }}{{ end }}",
         };
 
         var paths = TemplateReferences.ValuesPaths(templates).Select(use => use.Path).Order(StringComparer.Ordinal);
 
-        Assert.Equal(["a.b", "c", "coordinator.replicas", "redis", "redis.image.tag", "worker.replicas"], paths);
+        Assert.Equal(["a.b", "c", "coordinator.replicas", "redis", "redis.image.tag", "users", "worker.replicas"], paths);
     }
 
     private static bool Exists(JsonObject values, string path)

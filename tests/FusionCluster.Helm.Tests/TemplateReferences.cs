@@ -87,7 +87,8 @@ public static partial class TemplateReferences
     [GeneratedRegex(@"(?:\$|\$root|\.root)?\.Values(?<path>(?:\.[A-Za-z_][A-Za-z0-9_]*)+)")]
     private static partial Regex ValuesUse();
 
-    [GeneratedRegex(@"\$(?<name>[A-Za-z_][A-Za-z0-9_]*)\s*:=\s*(?:\$|\$root|\.root)?\.Values(?<path>(?:\.[A-Za-z_][A-Za-z0-9_]*)+)\s*\}\}")]
+    // Only "{{ $x := .Values...}}": range variables ("range $k, $v := .Values.map") are elements, not the map.
+    [GeneratedRegex(@"\{\{-?\s*\$(?<name>[A-Za-z_][A-Za-z0-9_]*)\s*:=\s*(?:\$|\$root|\.root)?\.Values(?<path>(?:\.[A-Za-z_][A-Za-z0-9_]*)+)\s*\}\}")]
     private static partial Regex AliasBinding();
 
     [GeneratedRegex(@"\$(?<name>[A-Za-z_][A-Za-z0-9_]*)(?<path>(?:\.[A-Za-z_][A-Za-z0-9_]*)+)")]

@@ -41,14 +41,17 @@ public sealed class ServiceIdTests
         Assert.Equal(["job-alpha"], (await alpha.GetGrain<IJobCatalogGrain>("default").List()).Select(job => job.JobId));
         Assert.Equal(["job-beta"], (await beta.GetGrain<IJobCatalogGrain>("default").List()).Select(job => job.JobId));
 
-        // The state lives in Redis: a restarted alpha silo reads its own job back, and only it.
+        // The state lives in Redis: a restarted alpha cluster reads its own job back, and only it.
+        await alphaHost.StopAsync(cancellationToken);
         Assert.Equal(0, await alphaSilo.StopAsync(Patience, cancellationToken));
         await using var alphaAgain = await FusionSiloProcess.StartAsync(
             redis.ConnectionString, "alpha-silo-2", ["--service-id", "alpha", "--device", "cpu"], cancellationToken: cancellationToken);
-        var reread = await EventuallyAsync(() => alpha.GetGrain<IJobCatalogGrain>("default").List(), cancellationToken);
+        using var alphaAgainHost = await StartClientAsync(redis.ConnectionString, "alpha", cancellationToken);
+        var alphaAgainClient = alphaAgainHost.Services.GetRequiredService<IClusterClient>();
+        var reread = await EventuallyAsync(() => alphaAgainClient.GetGrain<IJobCatalogGrain>("default").List(), cancellationToken);
         Assert.Equal(["job-alpha"], reread.Select(job => job.JobId));
 
-        await alphaHost.StopAsync(cancellationToken);
+        await alphaAgainHost.StopAsync(cancellationToken);
         await betaHost.StopAsync(cancellationToken);
     }
 
