@@ -18,8 +18,14 @@ public static class SiloMetricsServiceCollectionExtensions
             .AddMeter(OrleansMeter, FusionMetrics.MeterName)
             .AddPrometheusHttpListener(options =>
             {
-                // "+" listens on every interface: Prometheus scrapes the pod IP.
-                options.UriPrefixes = [string.Create(CultureInfo.InvariantCulture, $"http://+:{port}/")];
+                options.Port = port;
+                // Every interface instead of the default localhost: Prometheus scrapes the pod IP. The default
+                // prefix must go, or both bind on Linux and the listener fails with "Address already in use".
+                options.ConfigureHttpListener = static (options, listener) =>
+                {
+                    listener.Prefixes.Clear();
+                    listener.Prefixes.Add(string.Create(CultureInfo.InvariantCulture, $"http://+:{options.Port}{options.ScrapeEndpointPath}/"));
+                };
             }));
         return services;
     }
