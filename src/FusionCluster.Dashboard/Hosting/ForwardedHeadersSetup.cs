@@ -38,7 +38,7 @@ public static class ForwardedHeadersSetup
 
         foreach (var network in networks)
         {
-            options.KnownIPNetworks.Add(IPNetwork.TryParse(network, out var range)
+            options.KnownIPNetworks.Add(System.Net.IPNetwork.TryParse(network, out var range)
                 ? range
                 : throw new InvalidOperationException($"{KnownNetworksKey}: '{network}' is not a CIDR range such as 10.244.0.0/16"));
         }
