@@ -6,11 +6,12 @@ namespace FusionCluster.Client;
 /// </summary>
 public sealed record ClusterEndpoint
 {
-    private ClusterEndpoint(string? redis, int? gatewayPort, string clusterId)
+    private ClusterEndpoint(string? redis, int? gatewayPort, string clusterId, string serviceId)
     {
         Redis = redis;
         GatewayPort = gatewayPort;
         ClusterId = clusterId;
+        ServiceId = FusionServiceIds.IsValid(serviceId) ? serviceId : throw new ArgumentException($"service id '{serviceId}': {FusionServiceIds.Rule}", nameof(serviceId));
     }
 
     /// <summary>A Redis connection string (host:port, possibly with a password), or null for a loopback gateway.</summary>
@@ -21,11 +22,14 @@ public sealed record ClusterEndpoint
 
     public string ClusterId { get; }
 
-    public static ClusterEndpoint ThroughRedis(string redis, string clusterId = FusionClusterIdentity.DefaultClusterId) =>
-        new(string.IsNullOrWhiteSpace(redis) ? throw new ArgumentException("a Redis address (host:port) is required", nameof(redis)) : redis, null, clusterId);
+    /// <summary>The Orleans service id: the prefix of the cluster's grain state and reminders in Redis (a release's own when several share one Redis).</summary>
+    public string ServiceId { get; }
+
+    public static ClusterEndpoint ThroughRedis(string redis, string clusterId = FusionClusterIdentity.DefaultClusterId, string serviceId = FusionClusterIdentity.ServiceId) =>
+        new(string.IsNullOrWhiteSpace(redis) ? throw new ArgumentException("a Redis address (host:port) is required", nameof(redis)) : redis, null, clusterId, serviceId);
 
     public static ClusterEndpoint LoopbackGateway(int port, string clusterId = FusionClusterIdentity.DefaultClusterId) =>
-        new(null, port is > 0 and < 65536 ? port : throw new ArgumentOutOfRangeException(nameof(port), port, "a TCP port"), clusterId);
+        new(null, port is > 0 and < 65536 ? port : throw new ArgumentOutOfRangeException(nameof(port), port, "a TCP port"), clusterId, FusionClusterIdentity.ServiceId);
 
     /// <summary>For logs: host and port only, since a Redis connection string may carry a password.</summary>
     public string Describe() => Redis is not null

@@ -24,7 +24,7 @@ public static class FusionClientBuilderExtensions
 
         client.Configure<ClusterOptions>(o =>
         {
-            o.ServiceId = FusionClusterIdentity.ServiceId;
+            o.ServiceId = endpoint.ServiceId;
             o.ClusterId = endpoint.ClusterId;
         });
 

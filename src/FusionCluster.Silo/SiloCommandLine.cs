@@ -11,6 +11,14 @@ public static class SiloCommandLine
 {
     public const string Redis = "Fusion:Silo:Redis";
     public const string ClusterId = "Fusion:Silo:ClusterId";
+
+    /// <summary>The same key the dashboard reads, so one setting names a release's service everywhere.</summary>
+    public const string ServiceId = "Fusion:Cluster:ServiceId";
+    public const string HealthPort = "Fusion:Silo:Health:Port";
+    public const string MetricsPort = "Fusion:Silo:Metrics:Port";
+
+    /// <summary>true: one JSON object per log line (AddJsonConsole), for log collectors.</summary>
+    public const string JsonLogs = "Fusion:Logging:Json";
     public const string Name = "Fusion:Silo:Name";
     public const string SiloPort = "Fusion:Silo:SiloPort";
     public const string GatewayPort = "Fusion:Silo:GatewayPort";
@@ -33,6 +41,12 @@ public static class SiloCommandLine
 
           --redis <conn>             Redis for membership, grain state and reminders (env FUSION_REDIS); required
           --cluster-id <id>          Orleans cluster id (env FUSION_CLUSTER_ID; default fusion-local)
+          --service-id <id>          Orleans service id: keys of grain state, reminders and membership in Redis
+                                     (env FUSION_SERVICE_ID; default fusion); releases sharing a Redis need different ones
+          --health-port <port>       HTTP port for /healthz/live and /healthz/ready (env FUSION_HEALTH_PORT; default: none)
+          --metrics-port <port>      HTTP port serving Prometheus metrics at /metrics: Orleans' meters and FusionCluster's
+                                     (env FUSION_METRICS_PORT; default: none)
+          --json-logs true           log one JSON object per line (env FUSION_JSON_LOGS; Fusion:Logging:Json)
           --name <name>              silo name (default POD_NAME, else <machine>-<silo port>)
           --silo-port <port>         silo-to-silo port (default 11111)
           --gateway-port <port>      client gateway port (default 30000)
@@ -57,6 +71,10 @@ public static class SiloCommandLine
     {
         ["--redis"] = Redis,
         ["--cluster-id"] = ClusterId,
+        ["--service-id"] = ServiceId,
+        ["--health-port"] = HealthPort,
+        ["--metrics-port"] = MetricsPort,
+        ["--json-logs"] = JsonLogs,
         ["--name"] = Name,
         ["--silo-port"] = SiloPort,
         ["--gateway-port"] = GatewayPort,
@@ -74,6 +92,10 @@ public static class SiloCommandLine
     {
         ["FUSION_REDIS"] = Redis,
         ["FUSION_CLUSTER_ID"] = ClusterId,
+        ["FUSION_SERVICE_ID"] = ServiceId,
+        ["FUSION_HEALTH_PORT"] = HealthPort,
+        ["FUSION_METRICS_PORT"] = MetricsPort,
+        ["FUSION_JSON_LOGS"] = JsonLogs,
         ["FUSION_ROLE"] = Role,
         ["FUSION_DEVICE"] = Device,
         ["FUSION_BLOB_CONNECTION"] = BlobConnection,

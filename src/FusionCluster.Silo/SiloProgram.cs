@@ -1,6 +1,8 @@
 using FusionCluster.Grains;
 using FusionCluster.Methods.Torch;
 using FusionCluster.Storage;
+using FusionCluster.Silo.Health;
+using FusionCluster.Silo.Metrics;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -46,8 +48,8 @@ public static class SiloProgram
         {
             var logger = host.Services.GetRequiredService<ILoggerFactory>().CreateLogger(LogCategory);
             logger.LogInformation(
-                "Starting silo {Name} of cluster {ClusterId} (Redis {Redis}): role {Role}, {Slots} unit slots, {Cores} cores, {MemoryGiB:0.0} GiB for units, device {Device}",
-                settings.Name, settings.ClusterId, ConfigurationOptions.Parse(settings.RedisConnection).ToString(includePassword: false), settings.Role, settings.UnitSlots, settings.Cores,
+                "Starting silo {Name} of cluster {ClusterId}, service {ServiceId} (Redis {Redis}): role {Role}, {Slots} unit slots, {Cores} cores, {MemoryGiB:0.0} GiB for units, device {Device}",
+                settings.Name, settings.ClusterId, settings.ServiceId, ConfigurationOptions.Parse(settings.RedisConnection).ToString(includePassword: false), settings.Role, settings.UnitSlots, settings.Cores,
                 settings.MemoryBytes / (1024d * 1024 * 1024), settings.Device);
             logger.LogInformation("Silo {Name} {Roots}", settings.Name, host.Services.DescribeLocalRoots());
             if (settings.UnusedGpu is not null)
@@ -94,11 +96,18 @@ public static class SiloProgram
         var settings = SiloSettings.From(builder.Configuration, MachineResources.Detect(), Environment.GetEnvironmentVariable, GpuDetector.Describe, TorchDevices.CudaUnavailableReason);
 
         builder.Logging.ClearProviders();
-        builder.Logging.AddSimpleConsole(options =>
+        if (settings.JsonLogs)
         {
-            options.SingleLine = true;
-            options.TimestampFormat = "HH:mm:ss.fff ";
-        });
+            builder.Logging.AddJsonConsole(options => options.TimestampFormat = "O");
+        }
+        else
+        {
+            builder.Logging.AddSimpleConsole(options =>
+            {
+                options.SingleLine = true;
+                options.TimestampFormat = "HH:mm:ss.fff ";
+            });
+        }
         // Logs go to stderr so stdout carries only the ready line that scripts parse.
         builder.Services.Configure<ConsoleLoggerOptions>(options => options.LogToStandardErrorThreshold = LogLevel.Trace);
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
@@ -109,11 +118,16 @@ public static class SiloProgram
         builder.Services.Configure<ClusterMembershipOptions>(builder.Configuration.GetSection(MembershipSection));
 
         var redis = ConfigurationOptions.Parse(settings.RedisConnection);
+        if (settings.HealthPort is { } healthPort)
+        {
+            builder.Services.AddSiloHealth(builder.Configuration, healthPort, redis.Clone());
+        }
+
         builder.UseOrleans(silo =>
         {
             silo.Configure<ClusterOptions>(options =>
             {
-                options.ServiceId = SiloSettings.ServiceId;
+                options.ServiceId = settings.ServiceId;
                 options.ClusterId = settings.ClusterId;
             });
             silo.Configure<SiloOptions>(options => options.SiloName = settings.Name);
@@ -128,6 +142,15 @@ public static class SiloProgram
             // Publishes the profile as silo metadata (SiloMetadataKeys) and registers jobs, workers and storage.
             silo.AddFusionSilo(settings.ToWorkerProfile());
         });
+        if (settings.HealthPort is not null)
+        {
+            builder.Services.AddSiloLivenessWatchdog();
+        }
+
+        if (settings.MetricsPort is { } metricsPort)
+        {
+            builder.Services.AddSiloMetrics(settings, metricsPort);
+        }
 
         return (builder.Build(), settings);
     }

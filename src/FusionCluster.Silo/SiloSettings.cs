@@ -12,7 +12,7 @@ namespace FusionCluster.Silo;
 /// <summary>Everything fusion-silo needs to start, validated; built from configuration and the host's resources.</summary>
 public sealed record SiloSettings
 {
-    public const string ServiceId = FusionClusterIdentity.ServiceId;
+    public const string DefaultServiceId = FusionClusterIdentity.ServiceId;
     public const string DefaultClusterId = FusionClusterIdentity.DefaultClusterId;
     public const int DefaultSiloPort = 11111;
     public const int DefaultGatewayPort = 30000;
@@ -26,6 +26,18 @@ public sealed record SiloSettings
     public required string RedisConnection { get; init; }
 
     public required string ClusterId { get; init; }
+
+    /// <summary>Orleans ServiceId: prefixes grain state and reminders in Redis, so releases sharing one Redis stay apart.</summary>
+    public required string ServiceId { get; init; }
+
+    /// <summary>Port of the /healthz HTTP endpoint; null: none.</summary>
+    public required int? HealthPort { get; init; }
+
+    /// <summary>Port of the Prometheus /metrics endpoint; null: none.</summary>
+    public required int? MetricsPort { get; init; }
+
+    /// <summary>Log one JSON object per line instead of plain text.</summary>
+    public required bool JsonLogs { get; init; }
 
     public required string Name { get; init; }
 
@@ -99,6 +111,26 @@ public sealed record SiloSettings
             throw new SiloConfigurationException($"--silo-port and --gateway-port are both {siloPort}; they must differ");
         }
 
+        int? healthPort = string.IsNullOrWhiteSpace(configuration[SiloCommandLine.HealthPort])
+            ? null
+            : ReadPort(configuration, SiloCommandLine.HealthPort, "--health-port", 0);
+        if (healthPort is { } health && (health == siloPort || health == gatewayPort))
+        {
+            throw new SiloConfigurationException($"--health-port {health} is also the silo or gateway port; it must differ");
+        }
+
+        int? metricsPort = string.IsNullOrWhiteSpace(configuration[SiloCommandLine.MetricsPort])
+            ? null
+            : ReadPort(configuration, SiloCommandLine.MetricsPort, "--metrics-port", 0);
+        if (metricsPort is { } metrics && (metrics == siloPort || metrics == gatewayPort || metrics == healthPort))
+        {
+            throw new SiloConfigurationException($"--metrics-port {metrics} is also the silo, gateway or health port; it must differ");
+        }
+
+        var jsonLogs = configuration[SiloCommandLine.JsonLogs] is { Length: > 0 } jsonText
+            ? bool.TryParse(jsonText, out var json) ? json : throw new SiloConfigurationException($"--json-logs '{jsonText}': expected true or false")
+            : false;
+
         var podIp = getEnvironmentVariable("POD_IP");
         var advertiseText = configuration[SiloCommandLine.Advertise];
         IPAddress advertised;
@@ -150,6 +182,10 @@ public sealed record SiloSettings
         {
             RedisConnection = redis.Trim(),
             ClusterId = configuration[SiloCommandLine.ClusterId] is { Length: > 0 } clusterId ? clusterId : DefaultClusterId,
+            ServiceId = ReadServiceId(configuration[SiloCommandLine.ServiceId]),
+            HealthPort = healthPort,
+            MetricsPort = metricsPort,
+            JsonLogs = jsonLogs,
             Name = name.Trim(),
             SiloPort = siloPort,
             GatewayPort = gatewayPort,
@@ -208,6 +244,19 @@ public sealed record SiloSettings
             default:
                 throw new SiloConfigurationException($"--device '{requested}': expected auto, cpu or cuda");
         }
+    }
+
+    private static string ReadServiceId(string? text)
+    {
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return DefaultServiceId;
+        }
+
+        var trimmed = text.Trim();
+        return FusionServiceIds.IsValid(trimmed)
+            ? trimmed
+            : throw new SiloConfigurationException($"--service-id '{text}': {FusionServiceIds.Rule}");
     }
 
     private static int ReadPort(IConfiguration configuration, string key, string option, int fallback)

@@ -14,6 +14,9 @@ public sealed class SiloOptionsTests
     [InlineData("--silo-port 70000", "--silo-port '70000'")]
     // A flag without a value: the next option is read as an option, not as its value.
     [InlineData("--allow-command-evaluator --role gpu", "--role 'gpu'")]
+    [InlineData("--service-id a/b", "--service-id 'a/b': expected 1 to 63 letters")]
+    [InlineData("--health-port 0", "--health-port '0'")]
+    [InlineData("--silo-port 12000 --health-port 12000", "--health-port 12000 is also the silo or gateway port")]
     public async Task Bad_options_exit_2_with_one_line(string options, string expected)
     {
         var error = await RunExpectingFailureAsync(["--redis", "127.0.0.1:1", .. options.Split(' ')]);

@@ -66,14 +66,44 @@ app.kubernetes.io/component: {{ .component }}
 {{- default .Release.Name .Values.cluster.id }}
 {{- end }}
 
-{{/* An image reference: dict "root" $ "image" .Values.silo.image */}}
-{{- define "fusioncluster.image" -}}
-{{- $tag := default .root.Chart.AppVersion .image.tag | toString }}
-{{- if .root.Values.imageRegistry }}
-{{- printf "%s/%s:%s" (trimSuffix "/" .root.Values.imageRegistry) .image.repository $tag }}
-{{- else }}
-{{- printf "%s:%s" .image.repository $tag }}
+{{/* The Orleans ServiceId: cluster.serviceId or the release name. */}}
+{{- define "fusioncluster.serviceId" -}}
+{{- default .Release.Name .Values.cluster.serviceId }}
 {{- end }}
+
+{{/*
+An image reference: dict "root" $ "image" .Values.silo.image. The registry is imageRegistry, else the
+image's own registry (if any); a digest pins the image and wins over the tag.
+*/}}
+{{- define "fusioncluster.image" -}}
+{{- $registry := default (default "" .image.registry) .root.Values.imageRegistry | trimSuffix "/" }}
+{{- $repository := .image.repository }}
+{{- if $registry }}
+{{- $repository = printf "%s/%s" $registry .image.repository }}
+{{- end }}
+{{- if .image.digest }}
+{{- printf "%s@%s" $repository .image.digest }}
+{{- else }}
+{{- printf "%s:%s" $repository (default .root.Chart.AppVersion .image.tag | toString) }}
+{{- end }}
+{{- end }}
+
+{{/* A pod's nodeSelector: the pool's own plus kubernetes.io/arch (architecture): dict "root" $ "nodeSelector" .nodeSelector */}}
+{{- define "fusioncluster.nodeSelector" -}}
+{{- $selector := deepCopy (default dict .nodeSelector) }}
+{{- if and .root.Values.architecture (not (hasKey $selector "kubernetes.io/arch")) }}
+{{- $_ := set $selector "kubernetes.io/arch" .root.Values.architecture }}
+{{- end }}
+{{- with $selector }}
+nodeSelector:
+  {{- toYaml . | nindent 2 }}
+{{- end }}
+{{- end }}
+
+{{/* Labels that select this release's silos (workers and coordinators) in a NetworkPolicy. */}}
+{{- define "fusioncluster.siloPeerLabels" -}}
+{{ include "fusioncluster.selectorLabels" . }}
+fusioncluster.io/silo: "true"
 {{- end }}
 
 {{/*
@@ -244,8 +274,14 @@ DOTNET_PROCESSOR_COUNT of a silo pool, or nothing: dict "processorCount" .proces
 {{- if not (regexMatch "^[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$" (include "fusioncluster.clusterId" .)) }}
 {{- fail "cluster.id must be 1-63 letters, digits, '-', '_' or '.', starting and ending with a letter or digit (it is also a pod label)" }}
 {{- end }}
+{{- if not (regexMatch "^[A-Za-z0-9._-]{1,63}$" (include "fusioncluster.serviceId" .)) }}
+{{- fail "cluster.serviceId (default: the release name) must be 1-63 letters, digits, '.', '-' or '_'" }}
+{{- end }}
 {{- if eq (toString .Values.silo.siloPort) (toString .Values.silo.gatewayPort) }}
 {{- fail "silo.siloPort and silo.gatewayPort must differ" }}
+{{- end }}
+{{- if has (toString .Values.silo.healthPort) (list (toString .Values.silo.siloPort) (toString .Values.silo.gatewayPort)) }}
+{{- fail "silo.healthPort must differ from silo.siloPort and silo.gatewayPort" }}
 {{- end }}
 {{- if not (has (toString .Values.worker.device) (list "auto" "cpu" "cuda")) }}
 {{- fail (printf "worker.device must be auto, cpu or cuda, not %q" (toString .Values.worker.device)) }}
@@ -263,5 +299,25 @@ DOTNET_PROCESSOR_COUNT of a silo pool, or nothing: dict "processorCount" .proces
 {{- if not (hasPrefix "pbkdf2-sha256$" (toString (default "" $user.passwordHash))) }}
 {{- fail (printf "dashboard.auth.users.%s.passwordHash must be a hash (pbkdf2-sha256$...) made by `fusion dashboard hash-password`, never a password" $name) }}
 {{- end }}
+{{- end }}
+{{- end }}
+
+{{/* NetworkPolicy peers that may use the cluster as clients: this release's silos and dashboard, and labelled client pods. */}}
+{{- define "fusioncluster.clientPeers" -}}
+- podSelector:
+    matchLabels:
+      {{- include "fusioncluster.siloPeerLabels" . | nindent 6 }}
+- podSelector:
+    matchLabels:
+      {{- include "fusioncluster.componentSelectorLabels" (dict "root" . "component" "dashboard") | nindent 6 }}
+- podSelector:
+    matchLabels:
+      {{ .Values.networkPolicy.clientLabel }}: {{ .Release.Name | quote }}
+{{- with .Values.networkPolicy.clientNamespaceSelector }}
+- namespaceSelector:
+    {{- toYaml . | nindent 4 }}
+  podSelector:
+    matchLabels:
+      {{ $.Values.networkPolicy.clientLabel }}: {{ $.Release.Name | quote }}
 {{- end }}
 {{- end }}

@@ -39,7 +39,8 @@ spec:
         {{- include "fusioncluster.componentSelectorLabels" $componentArgs | nindent 8 }}
         app.kubernetes.io/version: {{ $root.Chart.AppVersion | quote }}
         app.kubernetes.io/part-of: fusioncluster
-        orleans/serviceId: fusion
+        orleans/serviceId: {{ include "fusioncluster.serviceId" $root | quote }}
+        fusioncluster.io/silo: "true"
         orleans/clusterId: {{ include "fusioncluster.clusterId" $root | quote }}
         {{- with $podLabels }}
         {{- toYaml . | nindent 8 }}
@@ -47,6 +48,11 @@ spec:
       annotations:
         checksum/secret: {{ include (print $root.Template.BasePath "/secret.yaml") $root | sha256sum }}
         checksum/redis-secret: {{ include (print $root.Template.BasePath "/redis-secret.yaml") $root | sha256sum }}
+        {{- if and $silo.metrics.enabled $silo.metrics.scrapeAnnotations }}
+        prometheus.io/scrape: "true"
+        prometheus.io/port: {{ $silo.metrics.port | quote }}
+        prometheus.io/path: /metrics
+        {{- end }}
         {{- with $podAnnotations }}
         {{- toYaml . | nindent 8 }}
         {{- end }}
@@ -62,7 +68,10 @@ spec:
       priorityClassName: {{ . }}
       {{- end }}
       terminationGracePeriodSeconds: {{ include "fusioncluster.siloGracePeriod" (dict "root" $root "values" $v "pool" .pool) }}
-      {{- with $root.Values.podSecurityContext }}
+      {{- with $v.runtimeClassName }}
+      runtimeClassName: {{ . }}
+      {{- end }}
+      {{- with (default $root.Values.podSecurityContext $v.podSecurityContext) }}
       securityContext:
         {{- toYaml . | nindent 8 }}
       {{- end }}
@@ -107,6 +116,16 @@ spec:
             - {{ $silo.gatewayPort | quote }}
             - --shutdown-timeout
             - {{ $silo.shutdownTimeoutSeconds | quote }}
+            - --health-port
+            - {{ $silo.healthPort | quote }}
+            {{- if $silo.metrics.enabled }}
+            - --metrics-port
+            - {{ $silo.metrics.port | quote }}
+            {{- end }}
+            {{- if $silo.jsonLogs }}
+            - --json-logs
+            - "true"
+            {{- end }}
             {{- with (toString (default "" (dig "unitSlots" "" $v))) }}
             - --unit-slots
             - {{ . | quote }}
@@ -139,6 +158,8 @@ spec:
                   fieldPath: metadata.namespace
             - name: FUSION_CLUSTER_ID
               value: {{ include "fusioncluster.clusterId" $root | quote }}
+            - name: FUSION_SERVICE_ID
+              value: {{ include "fusioncluster.serviceId" $root | quote }}
             - name: FUSION_ROLE
               value: {{ .role | quote }}
             {{- with (toString (default "" (dig "device" "" $v))) }}
@@ -163,6 +184,14 @@ spec:
             - name: gateway
               containerPort: {{ $silo.gatewayPort }}
               protocol: TCP
+            - name: health
+              containerPort: {{ $silo.healthPort }}
+              protocol: TCP
+            {{- if $silo.metrics.enabled }}
+            - name: metrics
+              containerPort: {{ $silo.metrics.port }}
+              protocol: TCP
+            {{- end }}
           {{- with $silo.startupProbe }}
           startupProbe:
             {{- toYaml . | nindent 12 }}
@@ -177,7 +206,7 @@ spec:
           {{- end }}
           resources:
             {{- include "fusioncluster.siloResources" (dict "resources" $v.resources "gpu" (dig "gpu" dict $v)) | trim | nindent 12 }}
-          {{- with $root.Values.securityContext }}
+          {{- with (default $root.Values.securityContext $v.securityContext) }}
           securityContext:
             {{- toYaml . | nindent 12 }}
           {{- end }}
@@ -193,15 +222,17 @@ spec:
         {{- with $silo.extraVolumes }}
         {{- toYaml . | nindent 8 }}
         {{- end }}
-      {{- with $v.nodeSelector }}
-      nodeSelector:
-        {{- toYaml . | nindent 8 }}
-      {{- end }}
+      {{- include "fusioncluster.nodeSelector" (dict "root" $root "nodeSelector" $v.nodeSelector) | nindent 6 }}
       {{- with $v.affinity }}
       affinity:
         {{- toYaml . | nindent 8 }}
       {{- end }}
-      {{- with $v.tolerations }}
+      {{- /* GPU pools tolerate the usual GPU taints (gpu.tolerations) besides their own tolerations. */}}
+      {{- $tolerations := default list $v.tolerations }}
+      {{- if gt (int (dig "gpu" "count" 0 $v)) 0 }}
+      {{- $tolerations = concat $tolerations (default list (dig "gpu" "tolerations" list $v)) }}
+      {{- end }}
+      {{- with $tolerations }}
       tolerations:
         {{- toYaml . | nindent 8 }}
       {{- end }}

@@ -18,10 +18,17 @@ public sealed class ClusterOptions
         DefaultValueFactory = _ => Environment.GetEnvironmentVariable("FUSION_CLUSTER_ID") is { Length: > 0 } id ? id : FusionClusterIdentity.DefaultClusterId,
     };
 
+    public Option<string> ServiceId { get; } = new("--service-id")
+    {
+        Description = "Orleans service id of the cluster (a Helm release's name when several share one Redis)",
+        DefaultValueFactory = _ => Environment.GetEnvironmentVariable("FUSION_SERVICE_ID") is { Length: > 0 } id ? id : FusionClusterIdentity.ServiceId,
+    };
+
     public void AddTo(Command command)
     {
         command.Options.Add(Redis);
         command.Options.Add(ClusterId);
+        command.Options.Add(ServiceId);
     }
 
     public Task<ClusterConnection> ConnectAsync(ParseResult parse, CancellationToken cancellationToken)
@@ -32,6 +39,12 @@ public sealed class ClusterOptions
             throw new InvalidOperationException("no cluster given: pass --cluster host:port or set FUSION_CLUSTER (deploy/local/cluster env prints it)");
         }
 
-        return ClusterConnection.ConnectAsync(redis, parse.GetValue(ClusterId)!, cancellationToken);
+        var serviceId = parse.GetValue(ServiceId)!;
+        if (!FusionServiceIds.IsValid(serviceId))
+        {
+            throw new InvalidOperationException($"--service-id '{serviceId}': {FusionServiceIds.Rule}");
+        }
+
+        return ClusterConnection.ConnectAsync(ClusterEndpoint.ThroughRedis(redis, parse.GetValue(ClusterId)!, serviceId), cancellationToken);
     }
 }

@@ -5,7 +5,8 @@ namespace FusionCluster.Dashboard.Hosting;
 /// <summary>
 /// The cluster the dashboard serves, from configuration: Fusion:Cluster:Gateway (the loopback gateway port
 /// of the embedded silo that `fusion dashboard` starts), or Fusion:Cluster:Redis (or $FUSION_CLUSTER) with
-/// Fusion:Cluster:Id (or $FUSION_CLUSTER_ID) for a real cluster.
+/// Fusion:Cluster:Id (or $FUSION_CLUSTER_ID) and Fusion:Cluster:ServiceId (or $FUSION_SERVICE_ID; default
+/// "fusion") for a real cluster.
 /// </summary>
 public static class ClusterAddress
 {
@@ -27,6 +28,11 @@ public static class ClusterAddress
             throw new InvalidOperationException("no cluster is given: start the dashboard with `fusion dashboard` (it starts a silo for it), or set Fusion:Cluster:Redis (host:port) or FUSION_CLUSTER");
         }
 
-        return ClusterEndpoint.ThroughRedis(redis, id);
+        var serviceId = configuration["Fusion:Cluster:ServiceId"] is { Length: > 0 } configuredService ? configuredService
+            : Environment.GetEnvironmentVariable("FUSION_SERVICE_ID") is { Length: > 0 } environmentService ? environmentService
+            : FusionClusterIdentity.ServiceId;
+        return FusionServiceIds.IsValid(serviceId)
+            ? ClusterEndpoint.ThroughRedis(redis, id, serviceId)
+            : throw new InvalidOperationException($"Fusion:Cluster:ServiceId '{serviceId}': {FusionServiceIds.Rule}");
     }
 }

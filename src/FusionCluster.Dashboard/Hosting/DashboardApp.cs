@@ -19,6 +19,12 @@ public static class DashboardApp
     public static WebApplication Build(string[] args)
     {
         var builder = WebApplication.CreateBuilder(args);
+        if (builder.Configuration.GetValue<bool>("Fusion:Logging:Json"))
+        {
+            // One JSON object per line, for log collectors (the silos' --json-logs does the same).
+            builder.Logging.ClearProviders();
+            builder.Logging.AddJsonConsole(options => options.TimestampFormat = "O");
+        }
 
         // Static files of MudBlazor and the framework are found through the build's manifest when the
         // dashboard runs from its build output outside Development (a published one has them in wwwroot).
@@ -70,6 +76,11 @@ public static class DashboardApp
             app.UseExceptionHandler("/error", createScopeForErrors: true);
         }
 
+        if (ForwardedHeadersSetup.FromConfiguration(app.Configuration) is { } forwarded)
+        {
+            app.UseForwardedHeaders(forwarded);
+        }
+
         app.UseSecurityHeaders();
         app.UseRateLimiter();
         app.UseAuthentication();
@@ -78,6 +89,10 @@ public static class DashboardApp
 
         app.MapStaticAssets().AllowAnonymous();
         app.MapHealthChecks("/health").AllowAnonymous();
+        // Kubernetes probes: live answers while the web host serves requests (no cluster call), ready
+        // only while the cluster answers (the same check as /health).
+        app.MapHealthChecks("/healthz/live", new Microsoft.AspNetCore.Diagnostics.HealthChecks.HealthCheckOptions { Predicate = _ => false }).AllowAnonymous();
+        app.MapHealthChecks("/healthz/ready").AllowAnonymous();
         app.MapAccountEndpoints();
         app.MapArtifactEndpoints();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();

@@ -106,11 +106,13 @@ public sealed class WorkerGrain(
         var index = dispatch.Assignment.Unit.Index;
         UnitReport report;
         var acquired = false;
+        FusionMetrics.UnitQueued();
         try
         {
             await slots!.WaitAsync(unit.Cancellation.Token);
             acquired = true;
             runningNow++;
+            FusionMetrics.UnitStarted();
             var result = await Task.Run(
                 () => executor.ExecuteAsync(dispatch.Assignment, bytes => Interlocked.Add(ref unit.BytesDone, bytes), unit.Cancellation.Token),
                 unit.Cancellation.Token);
@@ -149,6 +151,7 @@ public sealed class WorkerGrain(
             held.Remove((jobId, index));
         }
 
+        FusionMetrics.UnitFinished(report.Outcome, report.Result?.InputBytes ?? 0, started: acquired);
         await DeliverAsync(jobId, report);
     }
 

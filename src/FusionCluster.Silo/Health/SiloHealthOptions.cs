@@ -1,0 +1,22 @@
+namespace FusionCluster.Silo.Health;
+
+/// <summary>Fusion:Silo:Health: how often the liveness watchdog beats and how old a beat may get.</summary>
+public sealed class SiloHealthOptions
+{
+    public const string Section = "Fusion:Silo:Health";
+
+    /// <summary>Time between two watchdog grain calls.</summary>
+    public TimeSpan HeartbeatInterval { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>/healthz/live fails once the last successful beat is older than this.</summary>
+    public TimeSpan LiveTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>How long /healthz/ready waits for Redis to answer a PING.</summary>
+    public TimeSpan RedisTimeout { get; set; } = TimeSpan.FromSeconds(3);
+
+    /// <summary>
+    /// Test hook: while this file exists the watchdog skips its beats, as a silo whose scheduler hangs
+    /// would, so tests can watch /healthz/live fail without freezing the whole process. Empty: none.
+    /// </summary>
+    public string? PauseFile { get; set; }
+}

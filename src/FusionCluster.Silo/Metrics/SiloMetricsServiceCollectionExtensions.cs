@@ -1,0 +1,32 @@
+using System.Globalization;
+using FusionCluster.Grains;
+using Microsoft.Extensions.DependencyInjection;
+using OpenTelemetry.Metrics;
+
+namespace FusionCluster.Silo.Metrics;
+
+public static class SiloMetricsServiceCollectionExtensions
+{
+    /// <summary>Orleans' meter ("Microsoft.Orleans") and <see cref="FusionMetrics"/>, served for Prometheus at http://+:port/metrics.</summary>
+    public const string OrleansMeter = "Microsoft.Orleans";
+
+    public static IServiceCollection AddSiloMetrics(this IServiceCollection services, SiloSettings settings, int port)
+    {
+        // Created with the container, before the first scrape; disposed with it.
+        services.AddSingleton(new SiloProfileMetrics(settings));
+        services.AddOpenTelemetry().WithMetrics(metrics => metrics
+            .AddMeter(OrleansMeter, FusionMetrics.MeterName)
+            .AddPrometheusHttpListener(options =>
+            {
+                options.Port = port;
+                // Every interface instead of the default localhost: Prometheus scrapes the pod IP. The default
+                // prefix must go, or both bind on Linux and the listener fails with "Address already in use".
+                options.ConfigureHttpListener = static (options, listener) =>
+                {
+                    listener.Prefixes.Clear();
+                    listener.Prefixes.Add(string.Create(CultureInfo.InvariantCulture, $"http://+:{options.Port}{options.ScrapeEndpointPath}/"));
+                };
+            }));
+        return services;
+    }
+}
