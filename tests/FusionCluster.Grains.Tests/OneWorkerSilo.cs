@@ -3,7 +3,7 @@ using Orleans.TestingHost;
 
 namespace FusionCluster.Grains.Tests;
 
-/// <summary>One in-process worker silo (two unit slots) shared by the tests of single grains.</summary>
+/// <summary>One in-process worker silo (two unit slots, command evaluator enabled) shared by the tests of single grains.</summary>
 public sealed class OneWorkerSilo : IAsyncLifetime
 {
     private InProcessTestCluster? cluster;
@@ -15,7 +15,7 @@ public sealed class OneWorkerSilo : IAsyncLifetime
     /// <summary>The silo's address as worker and evaluator grains are keyed.</summary>
     public string SiloKey => Cluster.Silos[0].SiloAddress.ToParsableString();
 
-    public async ValueTask InitializeAsync() => cluster = await WorkerCluster.StartAsync(unitSlots: 2, silos: 1);
+    public async ValueTask InitializeAsync() => cluster = await WorkerCluster.StartAsync(unitSlots: 2, silos: 1, allowCommandEvaluator: true);
 
     public async ValueTask DisposeAsync()
     {

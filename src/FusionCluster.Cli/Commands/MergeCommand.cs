@@ -49,10 +49,6 @@ public static class MergeCommand
             }
 
             var outputLocation = OutputLocation.FromCommandLine(parse.GetValue(output)!);
-            if (File.Exists(outputLocation))
-            {
-                return Fail($"--out {outputLocation}: is a file; the output is a folder (new, or one to --overwrite) or az://container/prefix");
-            }
 
             var request = new MergeRequest
             {

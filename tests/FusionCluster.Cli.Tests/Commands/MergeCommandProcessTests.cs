@@ -119,21 +119,6 @@ public sealed class MergeCommandProcessTests(SyntheticModels models)
     }
 
     [Fact]
-    public async Task An_output_that_is_an_existing_file_exits_non_zero_naming_it()
-    {
-        using var temp = new TempDirectory();
-        var spec = await WriteLinearSpecAsync(temp);
-        var file = temp.Combine("notes.txt");
-        await File.WriteAllTextAsync(file, "not a folder", TestContext.Current.CancellationToken);
-
-        var (exitCode, _, stderr) = await FusionProcess.RunAsync("merge", spec, "--out", file, "--quiet");
-
-        Assert.NotEqual(0, exitCode);
-        Assert.Contains($"fusion: error: --out {file}: is a file", stderr, StringComparison.Ordinal);
-        Assert.Equal("not a folder", await File.ReadAllTextAsync(file, TestContext.Current.CancellationToken));
-    }
-
-    [Fact]
     public async Task An_unknown_input_hash_mode_exits_non_zero_naming_the_choices()
     {
         using var temp = new TempDirectory();

@@ -145,13 +145,14 @@ public sealed class SweepSpecParserTests
     }
 
     [Theory]
-    [InlineData("perplexity: {context: 64}", "line 2: evaluator.perplexity.text:", "text is required")]
-    [InlineData("perplexity: {text: t.txt, context: 1}", "line 2: evaluator.perplexity.context:", "1")]
-    [InlineData("perplexity: {text: t.txt, window: 64}", "line 2: evaluator.perplexity", "unknown key 'window'")]
+    [InlineData("perplexity: {context: 64}", "evaluator.perplexity.text:", "text is required")]
+    [InlineData("perplexity: {text: t.txt, context: 1}", "evaluator.perplexity.context:", "1")]
+    [InlineData("perplexity: {text: t.txt, window: 64}", "evaluator.perplexity.window:", "unknown key 'window'")]
     public void A_perplexity_evaluator_names_its_mistakes(string evaluator, string where, string what)
     {
         var error = Assert.Throws<SpecException>(() => Parse(Weight, evaluator: $"evaluator:\n  {evaluator}\nobjective: {{metric: perplexity}}")).Message;
-        Assert.Contains($"sweep.yaml {where}", error, StringComparison.Ordinal);
+        // The evaluator section starts on line 12 of the test's spec (after the space and the template).
+        Assert.Contains($"sweep.yaml line 13: {where}", error, StringComparison.Ordinal);
         Assert.Contains(what, error, StringComparison.Ordinal);
     }
 

@@ -14,7 +14,7 @@ public static class WorkerCluster
     /// <param name="deviceOf">The device each silo (by name: Silo_0, Silo_1, ...) publishes; cpu for all when null.</param>
     /// <param name="methods">The method catalog every silo uses (default: the one AddFusionSilo registers).</param>
     public static async Task<InProcessTestCluster> StartAsync(int unitSlots, short silos = 3, bool firstSiloIsCoordinator = false,
-        Func<string, string>? deviceOf = null, IMergeMethodCatalog? methods = null)
+        Func<string, string>? deviceOf = null, IMergeMethodCatalog? methods = null, bool allowCommandEvaluator = false)
     {
         var builder = new InProcessTestClusterBuilder(initialSilosCount: silos);
         builder.ConfigureSilo((options, silo) =>
@@ -30,8 +30,13 @@ public static class WorkerCluster
                 {
                     UnitSlots = unitSlots,
                     Role = firstSiloIsCoordinator && options.SiloName == "Silo_0" ? SiloMetadataKeys.CoordinatorRole : SiloMetadataKeys.WorkerRole,
-                    Device = deviceOf?.Invoke(options.SiloName) ?? "cpu",
+                    Device = deviceOf?.Invoke(options.SiloName) ?? MergeDevices.Cpu,
                 });
+            if (allowCommandEvaluator)
+            {
+                silo.Services.Configure<FusionCluster.Evaluation.Evaluators.CommandEvaluatorOptions>(o => o.Enabled = true);
+            }
+
             silo.Configure<ClusterMembershipOptions>(o =>
             {
                 o.NumMissedProbesLimit = 1;
