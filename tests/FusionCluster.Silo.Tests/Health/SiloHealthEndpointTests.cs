@@ -39,9 +39,9 @@ public sealed class SiloHealthEndpointTests
         await startWatch.CancelAsync();
         var startAnswers = await readyAnswersDuringStart;
 
-        // Before the silo was Active the endpoint already answered, and said "not ready".
+        // Before the silo was Active the endpoint already answered, and said "not ready" (that it then says
+        // "ready" is what the wait above saw; the watcher's last answer may predate it, so it proves nothing).
         Assert.Contains(HttpStatusCode.ServiceUnavailable, startAnswers);
-        Assert.Equal(HttpStatusCode.OK, startAnswers[^1]);
         Assert.Equal(HttpStatusCode.OK, await StatusAsync(http, live, cancellationToken));
 
         // A silo whose watchdog makes no progress is not live; readiness does not depend on it.
