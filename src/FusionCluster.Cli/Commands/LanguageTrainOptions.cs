@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using FusionCluster.Core.Formats;
+using FusionCluster.Core.Storage;
 using FusionCluster.Language;
 using FusionCluster.Language.Training;
 
@@ -36,7 +37,7 @@ public sealed class LanguageTrainOptions
         command.Options.Add(steps);
     }
 
-    public int Run(ParseResult parse, string outputFolder, string? baseFolder, Option<string> hidden, Option<ulong> seed, Option<int> batchSize, Option<double> learningRate, Option<int> threads, CancellationToken cancellationToken)
+    public int Run(ParseResult parse, string outputFolder, string? baseFolder, Option<string> hidden, Option<ulong> seed, Option<int> batchSize, Option<double> learningRate, Option<int> threads, LocalRoots roots, CancellationToken cancellationToken)
     {
         if (parse.GetValue(text) is not { } textFile)
         {
@@ -44,8 +45,12 @@ public sealed class LanguageTrainOptions
         }
 
         LanguageTrainingOptions options;
+        string textPath;
         try
         {
+            // With data roots (--data-root) the text, the tokenizer and the base folder must resolve inside them.
+            textPath = roots.CheckFile(textFile.FullName, "text file");
+            baseFolder = baseFolder is null ? null : roots.Check(baseFolder, "base folder");
             var hiddenText = parse.GetValue(hidden)!;
             var hiddenSize = Defaults.Hidden;
             if (Given(parse, hidden) && !int.TryParse(hiddenText, NumberStyles.None, CultureInfo.InvariantCulture, out hiddenSize))
@@ -56,7 +61,7 @@ public sealed class LanguageTrainOptions
             options = new LanguageTrainingOptions
             {
                 BaseCheckpoint = baseFolder,
-                Tokenizer = parse.GetValue(tokenizer)?.FullName,
+                Tokenizer = parse.GetValue(tokenizer) is { } tokenizerFile ? roots.CheckFile(tokenizerFile.FullName, "tokenizer file") : null,
                 Layers = parse.GetValue(layers),
                 Hidden = hiddenSize,
                 Heads = parse.GetValue(heads),
@@ -71,14 +76,14 @@ public sealed class LanguageTrainOptions
             };
             options.Validate();
         }
-        catch (Exception e) when (e is FormatException or ArgumentException)
+        catch (Exception e) when (e is FormatException or ArgumentException or StorageException)
         {
             return MergeCommand.Fail(e.Message);
         }
 
         try
         {
-            var summary = LanguageModelTrainer.TrainAndSave(File.ReadAllText(textFile.FullName), options, outputFolder, cancellationToken);
+            var summary = LanguageModelTrainer.TrainAndSave(File.ReadAllText(textPath), options, outputFolder, cancellationToken);
             var what = baseFolder is null ? "llama from scratch" : $"fine-tune of {baseFolder}";
             System.Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"trained {what} ({summary.Parameters:N0} parameters) on {summary.TextTokens} tokens, {summary.Steps} steps in {summary.Seconds:F1} s: final loss {summary.FinalLoss:F4} -> {outputFolder}"));
             return 0;

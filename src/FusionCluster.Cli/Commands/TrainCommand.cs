@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using FusionCluster.Core.Formats;
+using FusionCluster.Core.Storage;
 using FusionCluster.Evaluation.Datasets;
 using FusionCluster.Evaluation.Models;
 using FusionCluster.Evaluation.Training;
@@ -33,15 +34,29 @@ public static class TrainCommand
         var threads = new Option<int>("--threads") { Description = "torch threads; results are byte-identical only for the same count", DefaultValueFactory = _ => 1 }.Positive();
         var overwrite = new Option<bool>("--overwrite") { Description = "replace a checkpoint already in --out" };
         var language = new LanguageTrainOptions();
+        var dataRoots = new DataRootsOption();
 
         var command = new Command("train", "Train a small image classifier (MLP or CNN) with TorchSharp and save it as a checkpoint folder")
         {
             dataset, output, architecture, hidden, conv, baseModel, classes, seed, epochs, batchSize, learningRate, optimizer, momentum, maxSamples, threads, overwrite,
         };
         language.AddTo(command);
+        dataRoots.AddTo(command);
         command.SetAction((parse, cancellationToken) =>
         {
             var outputFolder = parse.GetValue(output)!.FullName;
+            LocalRoots roots;
+            try
+            {
+                // With data roots the output, the dataset or text and the base checkpoint must lie inside them.
+                roots = dataRoots.Resolve(parse);
+                outputFolder = roots.Check(outputFolder, "output folder");
+            }
+            catch (StorageException e)
+            {
+                return Task.FromResult(MergeCommand.Fail(e.Message));
+            }
+
             if (File.Exists(Path.Combine(outputFolder, CheckpointFolder.SingleFileName)) && !parse.GetValue(overwrite))
             {
                 return Task.FromResult(MergeCommand.Fail($"{outputFolder}: already holds a checkpoint (use --overwrite to replace it)"));
@@ -49,7 +64,7 @@ public static class TrainCommand
 
             if (parse.GetValue(architecture) == "llama")
             {
-                return Task.FromResult(language.Run(parse, outputFolder, parse.GetValue(baseModel)?.FullName, hidden, seed, batchSize, learningRate, threads, cancellationToken));
+                return Task.FromResult(language.Run(parse, outputFolder, parse.GetValue(baseModel)?.FullName, hidden, seed, batchSize, learningRate, threads, roots, cancellationToken));
             }
 
             if (parse.GetValue(dataset) is null)
@@ -95,8 +110,8 @@ public static class TrainCommand
 
             try
             {
-                var data = ImageDatasetFile.Read(parse.GetValue(dataset)!.FullName);
-                var summary = ClassifierTrainer.TrainAndSave(data, options, outputFolder, cancellationToken);
+                var data = ImageDatasetFile.Read(roots.CheckFile(parse.GetValue(dataset)!.FullName, "dataset"));
+                var summary = ClassifierTrainer.TrainAndSave(data, options, outputFolder, cancellationToken, roots);
                 var what = options.BaseCheckpoint is null ? $"{parse.GetValue(architecture)} from scratch" : $"fine-tune of {options.BaseCheckpoint}";
                 var on = options.Classes is null ? "all classes" : $"classes {string.Join(",", options.Classes)}";
                 System.Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"trained {what} on {summary.Samples} samples ({on}), {summary.Epochs} epochs, {summary.Steps} steps in {summary.Seconds:F1} s: last epoch loss {summary.FinalEpochLoss:F4}, accuracy {summary.FinalEpochAccuracy:P1} -> {outputFolder}"));
@@ -106,7 +121,7 @@ public static class TrainCommand
             {
                 return Task.FromResult(MergeCommand.Fail("cancelled", 130));
             }
-            catch (Exception e) when (e is DatasetFormatException or CheckpointException or ArgumentException or IOException or UnauthorizedAccessException)
+            catch (Exception e) when (e is DatasetFormatException or CheckpointException or StorageException or ArgumentException or IOException or UnauthorizedAccessException)
             {
                 return Task.FromResult(MergeCommand.Fail(Describe(e)));
             }

@@ -1,3 +1,4 @@
+using FusionCluster.Core.Storage;
 using FusionCluster.Evaluation.Datasets;
 using FusionCluster.Evaluation.Models;
 using FusionCluster.Evaluation.Training;
@@ -8,9 +9,10 @@ namespace FusionCluster.Evaluation.Evaluators;
 /// <summary>
 /// Classifier accuracy on a labelled dataset split, with TorchSharp inference on the CPU. Metrics:
 /// <c>accuracy</c>, <c>cross_entropy</c> (mean, natural log), <c>samples</c>, and <c>accuracy/class_&lt;k&gt;</c>
-/// for every class that has samples in the split.
+/// for every class that has samples in the split. With <c>roots</c> the checkpoint is opened only inside them
+/// (<see cref="LocalRoots"/>, symlinks resolved), as silos and <c>fusion eval --data-root</c> require.
 /// </summary>
-public sealed class AccuracyEvaluator(ImageDataset dataset, DatasetSplit split = DatasetSplit.HeldOut, IReadOnlyCollection<int>? classes = null) : IEvaluator
+public sealed class AccuracyEvaluator(ImageDataset dataset, DatasetSplit split = DatasetSplit.HeldOut, IReadOnlyCollection<int>? classes = null, LocalRoots? roots = null) : IEvaluator
 {
     private const int BatchSize = 1024;
 
@@ -31,7 +33,7 @@ public sealed class AccuracyEvaluator(ImageDataset dataset, DatasetSplit split =
             throw new EvaluationException($"the {split} split of the dataset has no samples{(classes is null ? "" : $" of classes {string.Join(",", classes)}")} to evaluate on");
         }
 
-        using var network = ClassifierCheckpoint.Load(checkpointFolder);
+        using var network = ClassifierCheckpoint.Load(checkpointFolder, roots);
         var config = network.Config;
         if (config.Channels != dataset.Channels || config.Height != dataset.Height || config.Width != dataset.Width || config.NumLabels < dataset.ClassCount)
         {

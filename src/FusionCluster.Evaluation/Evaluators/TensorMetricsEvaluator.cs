@@ -1,5 +1,6 @@
 using System.Buffers;
 using FusionCluster.Core.Formats;
+using FusionCluster.Core.Storage;
 using FusionCluster.Core.Tensors;
 
 namespace FusionCluster.Evaluation.Evaluators;
@@ -16,7 +17,8 @@ namespace FusionCluster.Evaluation.Evaluators;
 /// merged delta there counts as disagreement: that part of the task was dropped).</item>
 /// </list>
 /// plus <c>l2_distance/base</c> with a base. Tensors are read in chunks, so memory is a few chunk
-/// buffers whatever the model size; sums are in float64.
+/// buffers whatever the model size; sums are in float64. With data roots every model folder and every file
+/// read from it must resolve (symlinks included) inside them.
 /// </summary>
 public sealed class TensorMetricsEvaluator : IEvaluator
 {
@@ -24,8 +26,9 @@ public sealed class TensorMetricsEvaluator : IEvaluator
 
     private readonly IReadOnlyList<ReferenceModel> references;
     private readonly string? baseFolder;
+    private readonly LocalRoots roots;
 
-    public TensorMetricsEvaluator(IReadOnlyList<ReferenceModel> references, string? baseFolder = null)
+    public TensorMetricsEvaluator(IReadOnlyList<ReferenceModel> references, string? baseFolder = null, LocalRoots? roots = null)
     {
         ArgumentNullException.ThrowIfNull(references);
         if (references.Count == 0 && baseFolder is null)
@@ -41,6 +44,7 @@ public sealed class TensorMetricsEvaluator : IEvaluator
 
         this.references = references;
         this.baseFolder = baseFolder;
+        this.roots = roots ?? LocalRoots.Anywhere;
     }
 
     public string Name => "tensors";
@@ -163,9 +167,9 @@ public sealed class TensorMetricsEvaluator : IEvaluator
     private static double Cosine(double dot, double normSquaredA, double normSquaredB) =>
         normSquaredA == 0 || normSquaredB == 0 ? double.NaN : dot / Math.Sqrt(normSquaredA * normSquaredB);
 
-    private static CheckpointFolder Open(string folder, List<CheckpointFolder> opened)
+    private CheckpointFolder Open(string folder, List<CheckpointFolder> opened)
     {
-        var checkpoint = CheckpointFolder.Open(folder);
+        var checkpoint = CheckpointFolder.Open(folder, roots);
         opened.Add(checkpoint);
         return checkpoint;
     }

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using FusionCluster.Core.Formats;
+using FusionCluster.Core.Storage;
 using FusionCluster.Core.Tensors;
 using static TorchSharp.torch;
 
@@ -34,10 +35,12 @@ public static class ClassifierCheckpoint
     /// <summary>
     /// Loads a classifier checkpoint (any float dtype, sharded or not, e.g. a merge output). The folder must hold
     /// exactly the tensors its config describes, with the same shapes; every error names the folder or file.
+    /// With <paramref name="roots"/> the folder and every file it reads must resolve (symlinks included) inside them.
     /// </summary>
-    public static ClassifierNetwork Load(string folder)
+    /// <exception cref="StorageException">The folder or one of its files leads outside <paramref name="roots"/>.</exception>
+    public static ClassifierNetwork Load(string folder, LocalRoots? roots = null)
     {
-        using var checkpoint = CheckpointFolder.Open(folder);
+        using var checkpoint = CheckpointFolder.Open(folder, roots ?? LocalRoots.Anywhere);
         var config = ClassifierConfig.FromJson(checkpoint.Config, Path.Combine(checkpoint.FolderPath, CheckpointFolder.ConfigFileName));
         var expected = config.TensorShapes();
         var expectedNames = expected.Select(e => e.Name).ToHashSet(StringComparer.Ordinal);

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using FusionCluster.Core.Storage;
 using FusionCluster.Evaluation.Datasets;
 using FusionCluster.Evaluation.Models;
 using TorchSharp;
@@ -21,10 +22,13 @@ public static class ClassifierTrainer
 
     private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
 
-    /// <summary>Trains as <paramref name="options"/> say and saves the checkpoint into <paramref name="outputFolder"/>.</summary>
-    public static TrainingSummary TrainAndSave(ImageDataset dataset, TrainingOptions options, string outputFolder, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Trains as <paramref name="options"/> say and saves the checkpoint into <paramref name="outputFolder"/>; with
+    /// <paramref name="roots"/> the base checkpoint is read only from inside them.
+    /// </summary>
+    public static TrainingSummary TrainAndSave(ImageDataset dataset, TrainingOptions options, string outputFolder, CancellationToken cancellationToken = default, LocalRoots? roots = null)
     {
-        using var network = Train(dataset, options, out var summary, cancellationToken);
+        using var network = Train(dataset, options, out var summary, cancellationToken, roots);
         ClassifierCheckpoint.Save(outputFolder, network);
         var provenance = new JsonObject
         {
@@ -46,14 +50,14 @@ public static class ClassifierTrainer
     }
 
     /// <summary>Trains and returns the network (dispose it). The dataset must have the input shape of the model.</summary>
-    public static ClassifierNetwork Train(ImageDataset dataset, TrainingOptions options, out TrainingSummary summary, CancellationToken cancellationToken = default)
+    public static ClassifierNetwork Train(ImageDataset dataset, TrainingOptions options, out TrainingSummary summary, CancellationToken cancellationToken = default, LocalRoots? roots = null)
     {
         ArgumentNullException.ThrowIfNull(dataset);
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
         var random = new DeterministicRandom(options.Seed);
         var network = options.BaseCheckpoint is { } baseFolder
-            ? ClassifierCheckpoint.Load(baseFolder)
+            ? ClassifierCheckpoint.Load(baseFolder, roots)
             : CreateInitialized(ConfigFor(dataset, options), random);
         try
         {

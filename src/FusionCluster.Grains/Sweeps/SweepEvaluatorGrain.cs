@@ -76,13 +76,13 @@ public sealed class SweepEvaluatorGrain(
                 "all" => DatasetSplit.All,
                 var other => throw new FormatException($"split '{other}': expected held-out, train or all"),
             };
-            evaluators.Add(new AccuracyEvaluator(datasets.Get(dataset), split, request.Classes?.ToArray()));
+            evaluators.Add(new AccuracyEvaluator(datasets.Get(dataset), split, request.Classes?.ToArray(), roots));
         }
 
         if (request.CompareNames.Count > 0 || request.BaseFolder is not null)
         {
             var references = request.CompareNames.Zip(request.CompareFolders, (name, folder) => new ReferenceModel(name, folder)).ToList();
-            evaluators.Add(new TensorMetricsEvaluator(references, request.BaseFolder));
+            evaluators.Add(new TensorMetricsEvaluator(references, request.BaseFolder, roots));
         }
 
         if (request.PerplexityText is { } text)

@@ -1,0 +1,90 @@
+using FusionCluster.Cli.Tests.Support;
+using FusionCluster.Core.Synthesis;
+using FusionCluster.Core.Tensors;
+
+namespace FusionCluster.Cli.Tests.Commands;
+
+/// <summary>
+/// fusion eval, train and dataset read and write local files themselves; with --data-root every path they use
+/// must resolve inside the roots, symlinks included, as on silos. Real fusion child processes.
+/// </summary>
+[Collection(EndToEndCollection.Name)]
+public sealed class DataRootsProcessTests
+{
+    private static readonly SyntheticModelShape Shape = new(Hidden: 16, Intermediate: 32, Layers: 1, Vocab: 32, Heads: 2);
+
+    [Fact]
+    public async Task Eval_with_a_data_root_refuses_a_compared_model_whose_weights_link_outside_it()
+    {
+        using var temp = new TempDirectory();
+        var data = temp.Combine("data");
+        SyntheticCheckpoint.Write(Path.Combine(data, "merged"), Shape, DType.F32, baseSeed: 3, variant: 0);
+        SyntheticCheckpoint.Write(Path.Combine(data, "ft"), Shape, DType.F32, baseSeed: 3, variant: 1);
+        SyntheticCheckpoint.Write(temp.Combine("secret"), Shape, DType.F32, baseSeed: 3, variant: 2);
+        var linked = Path.Combine(data, "linked");
+        Directory.CreateDirectory(linked);
+        File.CreateSymbolicLink(Path.Combine(linked, "model.safetensors"), temp.Combine("secret", "model.safetensors"));
+
+        var inside = await FusionProcess.RunAsync("eval", Path.Combine(data, "merged"), "--compare", Path.Combine(data, "ft"), "--data-root", data);
+        var refused = await FusionProcess.RunAsync("eval", Path.Combine(data, "merged"), "--compare", linked, "--data-root", data);
+        var withoutRoots = await FusionProcess.RunAsync("eval", Path.Combine(data, "merged"), "--compare", linked);
+
+        Assert.True(inside.ExitCode == 0, inside.Stderr);
+        Assert.Contains("cosine/ft", inside.Stdout, StringComparison.Ordinal);
+        Assert.NotEqual(0, refused.ExitCode);
+        Assert.Contains($"'{Path.Combine(linked, "model.safetensors")}'", refused.Stderr, StringComparison.Ordinal);
+        Assert.Contains("outside the configured data roots", refused.Stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("cosine/linked", refused.Stdout, StringComparison.Ordinal);
+        // Without roots the user's own link is followed, as before.
+        Assert.True(withoutRoots.ExitCode == 0, withoutRoots.Stderr);
+        Assert.Contains("cosine/linked", withoutRoots.Stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Eval_with_a_data_root_refuses_a_model_folder_outside_it()
+    {
+        using var temp = new TempDirectory();
+        var data = temp.Combine("data");
+        Directory.CreateDirectory(data);
+        SyntheticCheckpoint.Write(temp.Combine("elsewhere"), Shape, DType.F32, baseSeed: 3, variant: 0);
+
+        var (exitCode, _, stderr) = await FusionProcess.RunAsync("eval", temp.Combine("elsewhere"), "--base", temp.Combine("elsewhere"), "--data-root", data);
+
+        Assert.NotEqual(0, exitCode);
+        Assert.Contains($"model folder '{temp.Combine("elsewhere")}' is outside the configured data roots", stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Train_with_a_data_root_refuses_a_dataset_or_an_output_outside_it_and_writes_nothing()
+    {
+        using var temp = new TempDirectory();
+        var data = temp.Combine("data");
+        Directory.CreateDirectory(data);
+        await File.WriteAllTextAsync(temp.Combine("digits.fcds"), "not read", TestContext.Current.CancellationToken);
+        File.CreateSymbolicLink(Path.Combine(data, "digits.fcds"), temp.Combine("digits.fcds"));
+
+        var linkedDataset = await FusionProcess.RunAsync("train", "--dataset", Path.Combine(data, "digits.fcds"), "--out", Path.Combine(data, "model"), "--data-root", data);
+        var outsideOutput = await FusionProcess.RunAsync("train", "--dataset", Path.Combine(data, "digits.fcds"), "--out", temp.Combine("model"), "--data-root", data);
+
+        Assert.NotEqual(0, linkedDataset.ExitCode);
+        Assert.Contains($"dataset '{Path.Combine(data, "digits.fcds")}' (through a symlink it is '{temp.Combine("digits.fcds")}') is outside the configured data roots", linkedDataset.Stderr, StringComparison.Ordinal);
+        Assert.NotEqual(0, outsideOutput.ExitCode);
+        Assert.Contains($"output folder '{temp.Combine("model")}' is outside the configured data roots", outsideOutput.Stderr, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(Path.Combine(data, "model")));
+        Assert.False(Directory.Exists(temp.Combine("model")));
+    }
+
+    [Fact]
+    public async Task Dataset_with_a_data_root_refuses_to_write_outside_it()
+    {
+        using var temp = new TempDirectory();
+        var data = temp.Combine("data");
+        Directory.CreateDirectory(data);
+
+        var (exitCode, _, stderr) = await FusionProcess.RunAsync("dataset", "fashion-mnist", "--from", data, "--out", temp.Combine("out.fcds"), "--data-root", data);
+
+        Assert.NotEqual(0, exitCode);
+        Assert.Contains($"dataset file '{temp.Combine("out.fcds")}' is outside the configured data roots", stderr, StringComparison.Ordinal);
+        Assert.False(File.Exists(temp.Combine("out.fcds")));
+    }
+}
