@@ -40,4 +40,12 @@ public static class FusionProcess
 
         return (process.ExitCode, await stdout, await stderr);
     }
+
+    /// <summary>Starts a long-running fusion child (output to <paramref name="logPath"/>) for tests that signal it.</summary>
+    public static ChildProcess Start(string logPath, params string[] arguments)
+    {
+        var fusionDll = typeof(MergeCommand).Assembly.Location;
+        var host = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } path ? path : "dotnet";
+        return ChildProcess.Start("fusion", host, [fusionDll, .. arguments], logPath);
+    }
 }

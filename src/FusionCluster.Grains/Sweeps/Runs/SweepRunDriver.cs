@@ -172,7 +172,8 @@ public sealed class SweepRunDriver(
     /// <summary>Cancels the merge jobs of the run's merging candidates (the sweep is being deleted).</summary>
     public async Task CancelMergesAsync(SweepRunRecord run)
     {
-        foreach (var candidate in run.Candidates.Where(c => c.State == CandidateState.Merging))
+        // A snapshot: the grain interleaves merge outcomes at each await, and they change the candidates.
+        foreach (var candidate in run.Candidates.Where(c => c.State == CandidateState.Merging).ToList())
         {
             try
             {
