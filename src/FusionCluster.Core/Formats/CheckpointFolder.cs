@@ -115,8 +115,7 @@ public sealed class CheckpointFolder : ICheckpoint
                 foreach (var shardName in shardNames)
                 {
                     var shardPath = ResolveShard(folder, indexPath, shardName);
-                    roots.CheckFile(shardPath, "weight file");
-                    var file = SafetensorsFile.Open(shardPath);
+                    var file = SafetensorsFile.Open(shardPath, roots);
                     shards.Add(file);
                     byShard[shardName] = file;
                 }
@@ -148,8 +147,7 @@ public sealed class CheckpointFolder : ICheckpoint
             var files = new Dictionary<string, SafetensorsFile>(StringComparer.Ordinal);
             foreach (var weightPath in weightFiles)
             {
-                roots.CheckFile(weightPath, "weight file");
-                var file = SafetensorsFile.Open(weightPath);
+                var file = SafetensorsFile.Open(weightPath, roots);
                 shards.Add(file);
                 foreach (var entry in file.Tensors)
                 {

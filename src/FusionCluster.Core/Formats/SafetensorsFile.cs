@@ -1,4 +1,5 @@
 using System.IO.MemoryMappedFiles;
+using FusionCluster.Core.Storage;
 using Microsoft.Win32.SafeHandles;
 
 namespace FusionCluster.Core.Formats;
@@ -40,6 +41,34 @@ public sealed class SafetensorsFile : IDisposable
             throw new CheckpointException($"{path}: cannot open: {e.Message}", e);
         }
 
+        return FromHandle(path, handle);
+    }
+
+    /// <summary>
+    /// Opens a weight file inside <paramref name="roots"/>: the path is resolved and checked, then the checked
+    /// file itself is opened (<see cref="LocalFile.OpenResolved"/>) and mapped from that handle, so a symlink
+    /// swapped in after the check is never followed. Errors name <paramref name="path"/> as given.
+    /// </summary>
+    /// <exception cref="StorageException">The file leads outside the roots, or changed into a link after the check.</exception>
+    public static SafetensorsFile Open(string path, LocalRoots roots)
+    {
+        ArgumentNullException.ThrowIfNull(roots);
+        var resolved = roots.CheckFile(path, "weight file");
+        SafeFileHandle handle;
+        try
+        {
+            handle = LocalFile.OpenResolved(resolved, "weight file");
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new CheckpointException($"{path}: cannot open: {e.Message}", e);
+        }
+
+        return FromHandle(path, handle);
+    }
+
+    private static SafetensorsFile FromHandle(string path, SafeFileHandle handle)
+    {
         try
         {
             var header = SafetensorsHeader.Read(handle, path);

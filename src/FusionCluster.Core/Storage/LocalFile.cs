@@ -53,6 +53,63 @@ public static partial class LocalFile
         }
     }
 
+    /// <summary>
+    /// Opens, for reading and mapping, a file whose path <see cref="LocalRoots"/> has just resolved and checked
+    /// (link-free). A link swapped in after that check is not followed: the last component is opened with
+    /// O_NOFOLLOW, and the file actually opened (the kernel's /proc/self/fd entry) must still be at the checked
+    /// path, which catches a folder on the way replaced by a link. Mapping then goes through this handle, never
+    /// through the path again.
+    /// </summary>
+    /// <exception cref="StorageException">The path is now a symlink, leads elsewhere or is a folder; the message names it.</exception>
+    /// <exception cref="IOException">The file cannot be opened (missing, no permission).</exception>
+    public static SafeFileHandle OpenResolved(string resolvedPath, string what)
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            if (LocalPath.IsLink(resolvedPath) || LocalPath.Resolve(resolvedPath) != resolvedPath)
+            {
+                throw new StorageException($"{what} '{resolvedPath}' became a symlink after it was checked; it is not read");
+            }
+
+            return File.OpenHandle(resolvedPath, FileMode.Open, FileAccess.Read, FileShare.Read);
+        }
+
+        var fd = Open(resolvedPath, ReadOnly | NonBlocking | CloseOnExec | NoFollow());
+        if (fd < 0)
+        {
+            var errno = Marshal.GetLastPInvokeError();
+            if (errno == LoopError)
+            {
+                throw new StorageException($"{what} '{resolvedPath}' became a symlink after it was checked; it is not read");
+            }
+
+            // Missing or unreadable: an I/O error, as File.OpenHandle would throw, for callers to word.
+            throw new IOException(Marshal.GetPInvokeErrorMessage(errno));
+        }
+
+        var handle = new SafeFileHandle(fd, ownsHandle: true);
+        try
+        {
+            var opened = new FileInfo($"/proc/self/fd/{fd}").LinkTarget;
+            if (opened is not null && opened != resolvedPath)
+            {
+                throw new StorageException($"{what} '{resolvedPath}' now leads to '{opened}' (a folder on its path was replaced after it was checked); it is not read");
+            }
+
+            if ((File.GetAttributes(handle) & FileAttributes.Directory) != 0)
+            {
+                throw new StorageException($"{what} '{resolvedPath}' is a folder, not a file");
+            }
+
+            return handle;
+        }
+        catch
+        {
+            handle.Dispose();
+            throw;
+        }
+    }
+
     /// <summary>Reads all of a regular file (see <see cref="OpenRegular"/>).</summary>
     public static async Task<byte[]> ReadAllBytesAsync(string path, string what, CancellationToken cancellationToken)
     {
