@@ -178,6 +178,10 @@ public sealed class ExternalCommandEvaluator : IEvaluator
         }
     }
 
+    /// <summary>Whether <paramref name="name"/> is one of FusionCluster's own settings (FUSION_*, Fusion__*), never passed to a command.</summary>
+    public static bool IsFusionSetting(string name) =>
+        name.StartsWith("FUSION_", StringComparison.OrdinalIgnoreCase) || name.StartsWith("Fusion__", StringComparison.OrdinalIgnoreCase);
+
     /// <summary>Single-quotes a string for POSIX sh; a quote inside becomes '\''.</summary>
     public static string ShellQuote(string value) => "'" + value.Replace("'", "'\\''", StringComparison.Ordinal) + "'";
 
@@ -192,7 +196,9 @@ public sealed class ExternalCommandEvaluator : IEvaluator
                 environment["HOME"] = home;
             }
 
-            foreach (var name in passedVariables)
+            // FusionCluster's own settings (FUSION_BLOB_CONNECTION, Fusion__Storage__Azure__..., FUSION_REDIS) are
+            // never passed, whatever a request names: sweep files are checked too, but requests come from any client.
+            foreach (var name in passedVariables.Where(n => !IsFusionSetting(n)))
             {
                 if (Environment.GetEnvironmentVariable(name) is { } value)
                 {

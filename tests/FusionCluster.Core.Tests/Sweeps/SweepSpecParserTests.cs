@@ -130,6 +130,39 @@ public sealed class SweepSpecParserTests
     }
 
     [Fact]
+    public void A_command_evaluator_names_the_variables_it_gets_and_none_by_default()
+    {
+        var named = Parse(Weight, evaluator: """
+            evaluator:
+              command: {run: "python3 score.py {model}", variables: [HF_HOME, CUDA_VISIBLE_DEVICES]}
+            objective: {metric: score}
+            """);
+        var plain = Parse(Weight, evaluator: """
+            evaluator:
+              command: "python3 score.py {model}"
+            objective: {metric: score}
+            """);
+
+        Assert.Equal(["HF_HOME", "CUDA_VISIBLE_DEVICES"], named.Evaluator.Command!.Variables);
+        Assert.Empty(plain.Evaluator.Command!.Variables);
+    }
+
+    [Theory]
+    [InlineData("[FUSION_BLOB_CONNECTION]", "'FUSION_BLOB_CONNECTION' is FusionCluster's own setting")]
+    [InlineData("[Fusion__Storage__Azure__ConnectionString]", "'Fusion__Storage__Azure__ConnectionString' is FusionCluster's own setting")]
+    [InlineData("[HF_HOME, HF_HOME]", "'HF_HOME' is named twice")]
+    [InlineData("[\"A B\"]", "'A B' is not an environment variable name")]
+    [InlineData("HF_HOME", "expected a list")]
+    public void Command_variables_that_are_not_plain_foreign_names_are_refused_with_key_and_line(string variables, string expected)
+    {
+        var error = Assert.Throws<SpecException>(() => Parse(Weight, evaluator: $"evaluator:\n  command:\n    run: score {{model}}\n    variables: {variables}\nobjective: {{metric: score}}")).Message;
+
+        Assert.Contains("evaluator.command.variables", error, StringComparison.Ordinal);
+        Assert.Contains(expected, error, StringComparison.Ordinal);
+        Assert.Contains("line ", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void A_perplexity_evaluator_reads_its_text_file_and_context()
     {
         var spec = Parse(Weight, evaluator: """

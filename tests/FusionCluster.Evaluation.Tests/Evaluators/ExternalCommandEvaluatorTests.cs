@@ -134,6 +134,26 @@ public sealed class ExternalCommandEvaluatorTests
     }
 
     [Fact]
+    public async Task FusionClusters_own_settings_are_not_passed_even_when_named()
+    {
+        using var temp = new TempDirectory();
+        Environment.SetEnvironmentVariable("FUSION_TEST_BLOB_CONNECTION", "AccountKey=secret");
+        Environment.SetEnvironmentVariable("Fusion__Test__Redis", "redis:6379,password=secret");
+        var evaluator = new ExternalCommandEvaluator(
+            """
+            test -d {model}; a=0; b=0; [ -n "${FUSION_TEST_BLOB_CONNECTION+x}" ] && a=1; [ -n "${Fusion__Test__Redis+x}" ] && b=1
+            echo "{\"blob\": $a, \"redis\": $b}"
+            """,
+            Generous,
+            passedVariables: ["FUSION_TEST_BLOB_CONNECTION", "Fusion__Test__Redis"]);
+
+        var metrics = await evaluator.EvaluateAsync(temp.Path, TestContext.Current.CancellationToken);
+
+        Assert.Equal(0, metrics["blob"]);
+        Assert.Equal(0, metrics["redis"]);
+    }
+
+    [Fact]
     public async Task A_detached_child_is_killed_with_the_command_at_the_timeout()
     {
         Assert.SkipUnless(OperatingSystem.IsLinux(), "process groups through setsid(1) are for Linux");

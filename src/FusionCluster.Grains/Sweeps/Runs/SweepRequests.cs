@@ -36,6 +36,7 @@ public static class SweepRequests
             Command = evaluator.Command?.Run,
             CommandTimeoutSeconds = evaluator.Command?.TimeoutSeconds ?? 600,
             WorkingDirectory = evaluator.Command?.WorkingDirectory,
+            CommandVariables = evaluator.Command?.Variables ?? [],
             PerplexityText = evaluator.Perplexity?.Text,
             PerplexityContext = evaluator.Perplexity?.Context,
         };
