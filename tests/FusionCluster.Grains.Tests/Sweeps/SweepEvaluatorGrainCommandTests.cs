@@ -12,7 +12,7 @@ public sealed class SweepEvaluatorGrainCommandTests
     [Theory]
     [InlineData(false)]
     [InlineData(true)]
-    public async Task Command_RunsOnlyWhereTheSiloEnabledIt(bool enabled)
+    public async Task Command_runs_only_where_the_silo_enabled_it(bool enabled)
     {
         var model = Directory.CreateTempSubdirectory("fc-evaluator-grain-").FullName;
         var marker = Path.Combine(model, "ran");
