@@ -10,7 +10,7 @@ namespace FusionCluster.Dashboard.EndToEnd.Tests;
 public sealed partial class AccessTests(DashboardHost host)
 {
     [Fact]
-    public async Task Health_IsAnonymous()
+    public async Task Health_is_anonymous()
     {
         using var http = Http();
 
@@ -26,7 +26,7 @@ public sealed partial class AccessTests(DashboardHost host)
     [InlineData("/jobs/new")]
     [InlineData("/jobs/some-job/artifacts/model.safetensors")]
     [InlineData("/no-such-page")]
-    public async Task AnonymousRequests_GoToTheLoginPage(string path)
+    public async Task Anonymous_requests_go_to_the_login_page(string path)
     {
         using var http = Http();
 
@@ -37,7 +37,7 @@ public sealed partial class AccessTests(DashboardHost host)
     }
 
     [Fact]
-    public async Task SignIn_WithoutTheAntiforgeryToken_IsRefused()
+    public async Task Sign_in_without_the_antiforgery_token_is_refused()
     {
         using var http = Http();
 
@@ -53,7 +53,7 @@ public sealed partial class AccessTests(DashboardHost host)
     }
 
     [Fact]
-    public async Task WrongPassword_StaysSignedOut()
+    public async Task Wrong_password_stays_signed_out()
     {
         await using var session = await BrowserSession.OpenAsync(host.Browser, host.BaseAddress);
 
@@ -67,7 +67,7 @@ public sealed partial class AccessTests(DashboardHost host)
     }
 
     [Fact]
-    public async Task Viewer_CannotReachSubmitOrCancel()
+    public async Task Viewer_cannot_reach_submit_or_cancel()
     {
         await using var session = await host.SignInAsync(DashboardHost.ViewerName, DashboardHost.ViewerPassword);
         var page = session.Page;
@@ -106,7 +106,7 @@ public sealed partial class AccessTests(DashboardHost host)
     }
 
     [Fact]
-    public async Task Viewer_DownloadsPublishedArtifacts_AndNothingElseInTheOutputFolder()
+    public async Task Viewer_downloads_published_artifacts_and_nothing_else_in_the_output_folder()
     {
         // A real merge publishes into a folder where a user's file and a link to /etc/passwd appear later.
         var output = Path.Combine(host.OutputsDirectory, $"viewer-downloads-{Guid.NewGuid():N}");
@@ -144,7 +144,7 @@ public sealed partial class AccessTests(DashboardHost host)
     }
 
     [Fact]
-    public async Task SignOut_EndsTheSession()
+    public async Task Sign_out_ends_the_session()
     {
         await using var session = await host.SignInAsync(DashboardHost.OperatorName, DashboardHost.OperatorPassword);
 

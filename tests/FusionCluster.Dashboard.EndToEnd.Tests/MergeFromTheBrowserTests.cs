@@ -10,7 +10,7 @@ namespace FusionCluster.Dashboard.EndToEnd.Tests;
 public sealed partial class MergeFromTheBrowserTests(DashboardHost host)
 {
     [Fact]
-    public async Task Operator_SubmitsAMerge_AndWatchesItFinish()
+    public async Task Operator_submits_a_merge_and_watches_it_finish()
     {
         var screenshots = Path.Combine(host.ResultsDirectory, "screenshots");
         Directory.CreateDirectory(screenshots);

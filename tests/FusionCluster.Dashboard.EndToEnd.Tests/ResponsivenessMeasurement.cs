@@ -24,7 +24,7 @@ public sealed class ResponsivenessMeasurement(DashboardHost host)
     private readonly StringBuilder report = new();
 
     [Fact]
-    public async Task JobListAndJobPage_With200JobsAnd2000Units()
+    public async Task Job_list_and_job_page_with_200_jobs_and_2000_units()
     {
         var cancellation = Xunit.TestContext.Current.CancellationToken;
         var client = host.Services.GetRequiredService<IClusterClient>();

@@ -11,7 +11,7 @@ namespace FusionCluster.Dashboard.EndToEnd.Tests.Security;
 public sealed class SessionRevocationTests(SecuredDashboard dashboard) : IClassFixture<SecuredDashboard>
 {
     [Fact]
-    public async Task RemovedUser_CookieIsRefused_OnTheNextRequest()
+    public async Task Removed_user_cookie_is_refused_on_the_next_request()
     {
         dashboard.SetUser("rosa", DashboardRoles.Operator);
         using var client = dashboard.NewClient();
@@ -24,7 +24,7 @@ public sealed class SessionRevocationTests(SecuredDashboard dashboard) : IClassF
     }
 
     [Fact]
-    public async Task DemotedOperator_LosesOperatorPages_AndIsSignedOut()
+    public async Task Demoted_operator_loses_operator_pages_and_is_signed_out()
     {
         dashboard.SetUser("dora", DashboardRoles.Operator);
         using var client = dashboard.NewClient();
@@ -44,7 +44,7 @@ public sealed class SessionRevocationTests(SecuredDashboard dashboard) : IClassF
     }
 
     [Fact]
-    public async Task SignedOutCookie_ReplayedLater_IsRefused()
+    public async Task Signed_out_cookie_replayed_later_is_refused()
     {
         dashboard.SetUser("sam", DashboardRoles.Viewer);
         using var client = dashboard.NewClient();
@@ -60,7 +60,7 @@ public sealed class SessionRevocationTests(SecuredDashboard dashboard) : IClassF
     }
 
     [Fact]
-    public async Task FailedSignIns_LockTheAccount_ThenBackOff()
+    public async Task Failed_sign_ins_lock_the_account_then_back_off()
     {
         dashboard.SetUser("lena", DashboardRoles.Viewer);
         using var client = dashboard.NewClient();
