@@ -69,8 +69,17 @@ public static class SiloProgram
                 return 1;
             }
 
-            await Console.Out.WriteLineAsync(settings.ReadyLine());
-            await Console.Out.FlushAsync();
+            if (settings.JsonLogs)
+            {
+                // Log collectors read stdout as one JSON object per line; the ready line is one of them
+                // (its Message is the plain line, so grep "fusion-silo ready" still finds it).
+                logger.LogInformation("{ReadyLine}", settings.ReadyLine());
+            }
+            else
+            {
+                await Console.Out.WriteLineAsync(settings.ReadyLine());
+                await Console.Out.FlushAsync();
+            }
 
             // Returns after SIGTERM or Ctrl-C once the host stopped: the silo left the membership, handed
             // off its grains and stopped its providers, within HostOptions.ShutdownTimeout.
@@ -149,7 +158,8 @@ public static class SiloProgram
 
         if (settings.MetricsPort is { } metricsPort)
         {
-            builder.Services.AddSiloMetrics(settings, metricsPort);
+            // Fusion:Metrics:JobStateInterval (e.g. 00:00:15): how often the job-state gauges reread the catalog.
+            builder.Services.AddSiloMetrics(settings, metricsPort, builder.Configuration.GetValue<TimeSpan?>("Fusion:Metrics:JobStateInterval"));
         }
 
         return (builder.Build(), settings);

@@ -1,6 +1,7 @@
 using System.Globalization;
 using FusionCluster.Grains;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using OpenTelemetry.Metrics;
 
 namespace FusionCluster.Silo.Metrics;
@@ -10,10 +11,15 @@ public static class SiloMetricsServiceCollectionExtensions
     /// <summary>Orleans' meter ("Microsoft.Orleans") and <see cref="FusionMetrics"/>, served for Prometheus at http://+:port/metrics.</summary>
     public const string OrleansMeter = "Microsoft.Orleans";
 
-    public static IServiceCollection AddSiloMetrics(this IServiceCollection services, SiloSettings settings, int port)
+    /// <param name="jobStateInterval">How often the job-state gauges reread the job catalog (default 15 s).</param>
+    public static IServiceCollection AddSiloMetrics(this IServiceCollection services, SiloSettings settings, int port, TimeSpan? jobStateInterval = null)
     {
         // Created with the container, before the first scrape; disposed with it.
         services.AddSingleton(new SiloProfileMetrics(settings));
+        services.AddHostedService(provider => new JobStateMetrics(
+            provider.GetRequiredService<IGrainFactory>(),
+            provider.GetRequiredService<ILogger<JobStateMetrics>>(),
+            jobStateInterval ?? TimeSpan.FromSeconds(15)));
         services.AddOpenTelemetry().WithMetrics(metrics => metrics
             .AddMeter(OrleansMeter, FusionMetrics.MeterName)
             .AddPrometheusHttpListener(options =>
