@@ -16,7 +16,7 @@ public sealed class ArtifactBrowserTests : IDisposable
     public void Dispose() => Directory.Delete(folder, recursive: true);
 
     [Fact]
-    public async Task LocalOutput_ListsTheManifestsFiles_NotOthersLinksStagingOrDotFiles()
+    public async Task Local_output_lists_the_manifests_files_not_others_links_staging_or_dot_files()
     {
         await PublishAsync(("config.json", "{}"), ("model.safetensors", new string('w', 100)));
         await File.WriteAllTextAsync(Path.Combine(folder, "notes.txt"), "a user's file", Token);
@@ -31,7 +31,7 @@ public sealed class ArtifactBrowserTests : IDisposable
     }
 
     [Fact]
-    public async Task FolderWithoutAManifest_ListsNothing()
+    public async Task Folder_without_a_manifest_lists_nothing()
     {
         await File.WriteAllTextAsync(Path.Combine(folder, "config.json"), "{}", Token);
 
@@ -41,7 +41,7 @@ public sealed class ArtifactBrowserTests : IDisposable
     }
 
     [Fact]
-    public async Task OpenRead_ReadsPublishedFiles_AndRefusesEverythingElse()
+    public async Task Open_read_reads_published_files_and_refuses_everything_else()
     {
         await PublishAsync(("config.json", "{\"a\":1}"));
         await File.WriteAllTextAsync(Path.Combine(Path.GetDirectoryName(folder)!, "outside.txt"), "secret", Token);
@@ -62,7 +62,7 @@ public sealed class ArtifactBrowserTests : IDisposable
     }
 
     [Fact]
-    public async Task BlobOutput_WithoutBlobStorage_SaysItIsNotConfigured()
+    public async Task Blob_output_without_blob_storage_says_it_is_not_configured()
     {
         var error = await Assert.ThrowsAsync<ArtifactException>(() => browser.ListAsync("az://results/merged", Token));
 
@@ -70,7 +70,7 @@ public sealed class ArtifactBrowserTests : IDisposable
     }
 
     [Fact]
-    public async Task OutputOutsideTheDataRoots_IsRefused()
+    public async Task Output_outside_the_data_roots_is_refused()
     {
         await PublishAsync(("config.json", "{}"));
         var restricted = new ArtifactBrowser(new ArtifactStores([new LocalFolderStore([Path.Combine(folder, "data")])]), new SecretRedactor([]));

@@ -11,7 +11,7 @@ public sealed class MergeReportReaderTests
         """;
 
     [Fact]
-    public async Task Report_IsRead()
+    public async Task Report_is_read()
     {
         var artifacts = new FakeArtifactBrowser();
         artifacts.Files["fusion-report.json"] = Report;
@@ -30,13 +30,13 @@ public sealed class MergeReportReaderTests
     }
 
     [Fact]
-    public async Task NoReport_IsNull()
+    public async Task No_report_is_null()
     {
         Assert.Null(await new MergeReportReader(new FakeArtifactBrowser()).ReadAsync("/out", Xunit.TestContext.Current.CancellationToken));
     }
 
     [Fact]
-    public async Task BrokenReport_IsAnArtifactError()
+    public async Task Broken_report_is_an_artifact_error()
     {
         var artifacts = new FakeArtifactBrowser();
         artifacts.Files["fusion-report.json"] = "{ not json";

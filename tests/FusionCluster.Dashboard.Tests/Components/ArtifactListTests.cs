@@ -7,7 +7,7 @@ namespace FusionCluster.Dashboard.Tests.Components;
 public sealed class ArtifactListTests : DashboardTestContext
 {
     [Fact]
-    public void Files_AreDownloadLinksWithSizes()
+    public void Files_are_download_links_with_sizes()
     {
         var list = Render<ArtifactList>(p => p
             .Add(x => x.JobId, "job 1")
@@ -20,7 +20,7 @@ public sealed class ArtifactListTests : DashboardTestContext
     }
 
     [Fact]
-    public void NoFiles_SaysSo()
+    public void No_files_says_so()
     {
         var list = Render<ArtifactList>(p => p.Add(x => x.JobId, "j").Add(x => x.Files, []));
 

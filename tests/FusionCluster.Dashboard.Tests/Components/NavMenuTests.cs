@@ -7,7 +7,7 @@ namespace FusionCluster.Dashboard.Tests.Components;
 public sealed class NavMenuTests : DashboardTestContext
 {
     [Fact]
-    public void Viewer_SeesNoNewMergeEntry()
+    public void Viewer_sees_no_new_merge_entry()
     {
         SignInAs(DashboardRoles.Viewer);
 
@@ -18,7 +18,7 @@ public sealed class NavMenuTests : DashboardTestContext
     }
 
     [Fact]
-    public void Operator_SeesNewMerge()
+    public void Operator_sees_new_merge()
     {
         SignInAs(DashboardRoles.Operator);
 

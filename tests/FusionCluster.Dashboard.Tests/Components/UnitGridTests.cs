@@ -8,7 +8,7 @@ namespace FusionCluster.Dashboard.Tests.Components;
 public sealed class UnitGridTests : DashboardTestContext
 {
     [Fact]
-    public void SmallJob_LabelsCellsByLayer_AndCountsStates()
+    public void Small_job_labels_cells_by_layer_and_counts_states()
     {
         var board = new UnitBoard(s => s ?? "");
         board.Load(Samples.Units(6, done: 2, running: 1));
@@ -40,7 +40,7 @@ public sealed class UnitGridTests : DashboardTestContext
     }
 
     [Fact]
-    public void EmptyBoard_RendersNoCells()
+    public void Empty_board_renders_no_cells()
     {
         var grid = Render<UnitGrid>(p => p.Add(x => x.Board, new UnitBoard(s => s ?? "")));
 

@@ -5,7 +5,7 @@ namespace FusionCluster.Dashboard.Tests.Jobs;
 public sealed class JobThroughputTests
 {
     [Fact]
-    public void Rate_IsBytesBetweenSnapshots_OverTheJobsOwnClock()
+    public void Rate_is_bytes_between_snapshots_over_the_jobs_own_clock()
     {
         var throughput = new JobThroughput();
 
@@ -18,7 +18,7 @@ public sealed class JobThroughputTests
     }
 
     [Fact]
-    public void ARestartedClock_StartsOver()
+    public void A_restarted_clock_starts_over()
     {
         var throughput = new JobThroughput();
         throughput.Record(10, 1_000);

@@ -7,7 +7,7 @@ namespace FusionCluster.Dashboard.Tests.Jobs;
 public sealed class UnitBoardTests
 {
     [Fact]
-    public void Events_RecolourCells_AndCount()
+    public void Events_recolour_cells_and_count()
     {
         var board = Loaded(Samples.Units(4));
 
@@ -24,7 +24,7 @@ public sealed class UnitBoardTests
     }
 
     [Fact]
-    public void EventsDuringASnapshot_AreReplayedOntoIt()
+    public void Events_during_a_snapshot_are_replayed_onto_it()
     {
         var board = Loaded(Samples.Units(4));
         board.BeginSnapshot();
@@ -37,7 +37,7 @@ public sealed class UnitBoardTests
     }
 
     [Fact]
-    public void EventsBeforeTheFirstSnapshot_AreNotLost()
+    public void Events_before_the_first_snapshot_are_not_lost()
     {
         var board = new UnitBoard(s => s ?? "");
         board.Apply(Samples.Event("j", JobEventKind.UnitStarted, 0));
@@ -48,7 +48,7 @@ public sealed class UnitBoardTests
     }
 
     [Fact]
-    public void FailuresAndRequeues_AreListedAsErrors_Redacted()
+    public void Failures_and_requeues_are_listed_as_errors_redacted()
     {
         var board = new UnitBoard(s => (s ?? "").Replace("key123", "***", StringComparison.Ordinal));
         board.Load(Samples.Units(3));
@@ -64,7 +64,7 @@ public sealed class UnitBoardTests
     }
 
     [Fact]
-    public void SnapshotErrors_AreListedOnce()
+    public void Snapshot_errors_are_listed_once()
     {
         var units = Samples.Units(2);
         units[1] = units[1] with { LastError = "boom", State = UnitState.Failed };
@@ -77,7 +77,7 @@ public sealed class UnitBoardTests
     }
 
     [Fact]
-    public void Version_ChangesOnlyWhenSomethingShownChanges()
+    public void Version_changes_only_when_something_shown_changes()
     {
         var board = Loaded(Samples.Units(2));
         var version = board.Version;

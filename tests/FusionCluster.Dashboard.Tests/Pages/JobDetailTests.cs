@@ -14,7 +14,7 @@ public sealed class JobDetailTests : DashboardTestContext
     public JobDetailTests() => SignInAs(DashboardRoles.Viewer);
 
     [Fact]
-    public void WhileTheJobLoads_ShowsLoading()
+    public void While_the_job_loads_shows_loading()
     {
         Cluster.JobGate = new TaskCompletionSource();
 
@@ -24,7 +24,7 @@ public sealed class JobDetailTests : DashboardTestContext
     }
 
     [Fact]
-    public void UnreachableCluster_ShowsTheError_AndRetries()
+    public void Unreachable_cluster_shows_the_error_and_retries()
     {
         Cluster.Failure = new TimeoutException("no gateway answered (AccountKey=abc123secret)");
 
@@ -41,13 +41,13 @@ public sealed class JobDetailTests : DashboardTestContext
     }
 
     [Fact]
-    public void UnknownJob_SaysSo()
+    public void Unknown_job_says_so()
     {
         Assert.Contains($"no job '{JobId}'", RenderJob().Find("#job-not-found").TextContent, StringComparison.Ordinal);
     }
 
     [Fact]
-    public void JobStartedAfterThePageOpened_Appears()
+    public void Job_started_after_the_page_opened_appears()
     {
         var page = RenderJob();
         Assert.NotNull(page.Find("#job-not-found"));
@@ -61,7 +61,7 @@ public sealed class JobDetailTests : DashboardTestContext
     }
 
     [Fact]
-    public void PlanningJob_HasNoUnitsYet()
+    public void Planning_job_has_no_units_yet()
     {
         Cluster.Statuses[JobId] = Samples.Running(JobId, 0) with { State = JobState.Planning };
 
@@ -74,7 +74,7 @@ public sealed class JobDetailTests : DashboardTestContext
     }
 
     [Fact]
-    public void RunningJob_ShowsProgressUnitsAndShares()
+    public void Running_job_shows_progress_units_and_shares()
     {
         Cluster.Statuses[JobId] = Samples.Running(JobId, 10, done: 4, running: 2);
         Cluster.Units[JobId] = Samples.Units(10, done: 4, running: 2);
@@ -94,7 +94,7 @@ public sealed class JobDetailTests : DashboardTestContext
     }
 
     [Fact]
-    public void RunningJob_SaysWhichDeviceComputesIt()
+    public void Running_job_says_which_device_computes_it()
     {
         Cluster.Statuses[JobId] = Samples.Running(JobId, 10, done: 4, running: 2) with { Device = "cuda" };
 
@@ -104,7 +104,7 @@ public sealed class JobDetailTests : DashboardTestContext
     }
 
     [Fact]
-    public void UnitEvents_RecolourTheGridLive()
+    public void Unit_events_recolour_the_grid_live()
     {
         Cluster.Statuses[JobId] = Samples.Running(JobId, 10);
         Cluster.Units[JobId] = Samples.Units(10);
@@ -128,7 +128,7 @@ public sealed class JobDetailTests : DashboardTestContext
     }
 
     [Fact]
-    public void NoSubscription_SaysProgressIsPolled()
+    public void No_subscription_says_progress_is_polled()
     {
         Cluster.Statuses[JobId] = Samples.Running(JobId, 4);
         Cluster.Units[JobId] = Samples.Units(4);
@@ -141,7 +141,7 @@ public sealed class JobDetailTests : DashboardTestContext
     }
 
     [Fact]
-    public void FailedAttempts_AreListedWithUnitAndMessage()
+    public void Failed_attempts_are_listed_with_unit_and_message()
     {
         Cluster.Statuses[JobId] = Samples.Running(JobId, 4);
         Cluster.Units[JobId] = Samples.Units(4);
@@ -163,7 +163,7 @@ public sealed class JobDetailTests : DashboardTestContext
     }
 
     [Fact]
-    public void StatusRefresh_UpdatesProgressWithoutEvents()
+    public void Status_refresh_updates_progress_without_events()
     {
         Cluster.Statuses[JobId] = Samples.Running(JobId, 10, done: 1);
         Cluster.Units[JobId] = Samples.Units(10, done: 1);
@@ -176,7 +176,7 @@ public sealed class JobDetailTests : DashboardTestContext
     }
 
     [Fact]
-    public void SucceededJob_ListsArtifactsReportAndSpec()
+    public void Succeeded_job_lists_artifacts_report_and_spec()
     {
         Cluster.Statuses[JobId] = Samples.Succeeded(JobId, 4);
         Cluster.Units[JobId] = Samples.Units(4, done: 4);
@@ -196,7 +196,7 @@ public sealed class JobDetailTests : DashboardTestContext
     }
 
     [Fact]
-    public void SucceededJob_WhoseOutputCannotBeRead_SaysWhy()
+    public void Succeeded_job_whose_output_cannot_be_read_says_why()
     {
         Cluster.Statuses[JobId] = Samples.Succeeded(JobId, 4);
         Cluster.Units[JobId] = Samples.Units(4, done: 4);
@@ -209,7 +209,7 @@ public sealed class JobDetailTests : DashboardTestContext
     }
 
     [Fact]
-    public void SucceededJob_WithEmptyOutput_SaysSo()
+    public void Succeeded_job_with_empty_output_says_so()
     {
         Cluster.Statuses[JobId] = Samples.Succeeded(JobId, 4);
         Cluster.Units[JobId] = Samples.Units(4, done: 4);
@@ -222,7 +222,7 @@ public sealed class JobDetailTests : DashboardTestContext
     }
 
     [Fact]
-    public void FailedJob_ShowsItsError_AndPublishesNothing()
+    public void Failed_job_shows_its_error_and_publishes_nothing()
     {
         Cluster.Statuses[JobId] = Samples.Running(JobId, 4, done: 2) with { State = JobState.Failed, Error = "unit 2 (layer 1) failed: tensor shape mismatch" };
         Cluster.Units[JobId] = Samples.Units(4, done: 2);
@@ -234,7 +234,7 @@ public sealed class JobDetailTests : DashboardTestContext
     }
 
     [Fact]
-    public void SpecSubmittedHere_IsShownWhileRunning()
+    public void Spec_submitted_here_is_shown_while_running()
     {
         Cluster.Statuses[JobId] = Samples.Running(JobId, 4);
         Specs.Remember(JobId, "merge_method: linear\n");
@@ -243,7 +243,7 @@ public sealed class JobDetailTests : DashboardTestContext
     }
 
     [Fact]
-    public void SpecSubmittedElsewhere_IsShownFromTheJobWhileRunning()
+    public void Spec_submitted_elsewhere_is_shown_from_the_job_while_running()
     {
         Cluster.Statuses[JobId] = Samples.Running(JobId, 4) with { SpecText = "merge_method: slerp\n" };
 
@@ -251,7 +251,7 @@ public sealed class JobDetailTests : DashboardTestContext
     }
 
     [Fact]
-    public void Viewer_HasNoCancelButton()
+    public void Viewer_has_no_cancel_button()
     {
         Cluster.Statuses[JobId] = Samples.Running(JobId, 4);
 
@@ -259,7 +259,7 @@ public sealed class JobDetailTests : DashboardTestContext
     }
 
     [Fact]
-    public void Operator_CancelsAfterConfirming()
+    public void Operator_cancels_after_confirming()
     {
         SignInAs(DashboardRoles.Operator);
         Cluster.Statuses[JobId] = Samples.Running(JobId, 4);
@@ -274,23 +274,26 @@ public sealed class JobDetailTests : DashboardTestContext
     }
 
     [Fact]
-    public void OperatorWhoLostTheRole_IsRefusedByTheServer()
+    public async Task Operator_who_lost_the_role_is_refused_by_the_server()
     {
         SignInAs(DashboardRoles.Operator);
         Cluster.Statuses[JobId] = Samples.Running(JobId, 4);
         var page = RenderJob();
-        page.Find("#job-cancel").Click();
+        // Found and clicked in one dispatcher turn: the page re-renders on its own (status refresh), and a
+        // handler found before a re-render is gone after it (bunit's UnknownEventHandlerIdException under load).
+        await page.InvokeAsync(() => page.Find("#job-cancel").Click());
 
         // The button was rendered for an operator; the circuit's user is a viewer by the time it is pressed.
         SignInAs(DashboardRoles.Viewer);
-        page.Find("#job-cancel-confirm").Click();
+        page.WaitForElement("#job-cancel-confirm");
+        await page.InvokeAsync(() => page.Find("#job-cancel-confirm").Click());
 
         page.WaitForAssertion(() => Assert.Contains("only operators may cancel merges", page.Find("#job-command-error").TextContent, StringComparison.Ordinal));
         Assert.Empty(Cluster.Cancelled);
     }
 
     [Fact]
-    public void LargeJob_RendersACompactGridOf2000Cells()
+    public void Large_job_renders_a_compact_grid_of_2000_cells()
     {
         Cluster.Statuses[JobId] = Samples.Running(JobId, 2000, done: 500);
         Cluster.Units[JobId] = Samples.Units(2000, done: 500);
@@ -303,7 +306,7 @@ public sealed class JobDetailTests : DashboardTestContext
     }
 
     [Fact]
-    public async Task LeavingThePage_EndsTheSubscription()
+    public async Task Leaving_the_page_ends_the_subscription()
     {
         Cluster.Statuses[JobId] = Samples.Running(JobId, 4);
         var page = RenderJob();

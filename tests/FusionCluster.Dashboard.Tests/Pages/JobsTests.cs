@@ -18,13 +18,13 @@ public sealed class JobsTests : DashboardTestContext
     }
 
     [Fact]
-    public void BeforeTheFirstPoll_ShowsLoading()
+    public void Before_the_first_poll_shows_loading()
     {
         Assert.Contains("Loading jobs", Render<JobsPage>().Markup, StringComparison.Ordinal);
     }
 
     [Fact]
-    public void NoJobs_SaysSo()
+    public void No_jobs_says_so()
     {
         Monitor.Latest = new ClusterSnapshot([], [], Samples.Submitted, null);
 
@@ -32,7 +32,7 @@ public sealed class JobsTests : DashboardTestContext
     }
 
     [Fact]
-    public void UnreachableCluster_ShowsTheError()
+    public void Unreachable_cluster_shows_the_error()
     {
         Monitor.Latest = new ClusterSnapshot([], [], Samples.Submitted, "connection refused");
 
@@ -40,7 +40,7 @@ public sealed class JobsTests : DashboardTestContext
     }
 
     [Fact]
-    public void UnreachableCluster_KeepsTheLastList_WithAWarning()
+    public void Unreachable_cluster_keeps_the_last_list_with_a_warning()
     {
         Monitor.Latest = new ClusterSnapshot([], [Samples.Summary(1)], Samples.Submitted, "connection refused");
 
@@ -51,7 +51,7 @@ public sealed class JobsTests : DashboardTestContext
     }
 
     [Fact]
-    public void Jobs_ShowStateProgressEtaSizeMethodAndSubmitter_NewestFirst()
+    public void Jobs_show_state_progress_eta_size_method_and_submitter_newest_first()
     {
         Monitor.Latest = new ClusterSnapshot([], [Samples.Summary(1), Samples.Summary(2, JobState.Running, "ties", "bob")], Samples.Submitted, null);
 
@@ -71,7 +71,7 @@ public sealed class JobsTests : DashboardTestContext
     }
 
     [Fact]
-    public void Search_FiltersTheList()
+    public void Search_filters_the_list()
     {
         Monitor.Latest = new ClusterSnapshot([], Enumerable.Range(1, 30).Select(i => Samples.Summary(i, method: i % 3 == 0 ? "slerp" : "linear")).ToList(), Samples.Submitted, null);
         var page = Render<JobsPage>();
@@ -83,7 +83,7 @@ public sealed class JobsTests : DashboardTestContext
     }
 
     [Fact]
-    public void Search_WithoutMatches_SaysSo()
+    public void Search_without_matches_says_so()
     {
         Monitor.Latest = new ClusterSnapshot([], [Samples.Summary(1)], Samples.Submitted, null);
         var page = Render<JobsPage>();
@@ -94,7 +94,7 @@ public sealed class JobsTests : DashboardTestContext
     }
 
     [Fact]
-    public void StateQuery_FiltersByState()
+    public void State_query_filters_by_state()
     {
         Monitor.Latest = new ClusterSnapshot([], [Samples.Summary(1), Samples.Summary(2, JobState.Failed), Samples.Summary(3, JobState.Failed)], Samples.Submitted, null);
         Services.GetRequiredService<NavigationManager>().NavigateTo("jobs?state=failed");
@@ -105,7 +105,7 @@ public sealed class JobsTests : DashboardTestContext
     }
 
     [Fact]
-    public void ColumnHeader_SortsTheList()
+    public void Column_header_sorts_the_list()
     {
         Monitor.Latest = new ClusterSnapshot([], [Samples.Summary(3), Samples.Summary(1), Samples.Summary(2)], Samples.Submitted, null);
         var page = Render<JobsPage>();
@@ -117,7 +117,7 @@ public sealed class JobsTests : DashboardTestContext
     }
 
     [Fact]
-    public void LargeCatalog_IsPaged()
+    public void Large_catalog_is_paged()
     {
         Monitor.Latest = new ClusterSnapshot([], Enumerable.Range(1, 200).Select(i => Samples.Summary(i)).ToList(), Samples.Submitted, null);
 
@@ -127,7 +127,7 @@ public sealed class JobsTests : DashboardTestContext
     }
 
     [Fact]
-    public void Viewer_DoesNotSeeNewMerge_OperatorDoes()
+    public void Viewer_does_not_see_new_merge_operator_does()
     {
         Monitor.Latest = new ClusterSnapshot([], [], Samples.Submitted, null);
         Assert.Empty(Render<JobsPage>().FindAll("#jobs-new-merge"));
@@ -137,7 +137,7 @@ public sealed class JobsTests : DashboardTestContext
     }
 
     [Fact]
-    public void NextPoll_UpdatesTheList()
+    public void Next_poll_updates_the_list()
     {
         Monitor.Latest = new ClusterSnapshot([], [Samples.Summary(1, JobState.Running)], Samples.Submitted, null);
         var page = Render<JobsPage>();

@@ -8,7 +8,7 @@ namespace FusionCluster.Dashboard.Tests.Pages;
 public sealed class LoginTests : DashboardTestContext
 {
     [Fact]
-    public void Form_PostsToTheSignInEndpoint_KeepingOnlyLocalReturnUrls()
+    public void Form_posts_to_the_sign_in_endpoint_keeping_only_local_return_urls()
     {
         Services.GetRequiredService<NavigationManager>().NavigateTo("login?ReturnUrl=https%3A%2F%2Fevil.example%2F");
 
@@ -23,7 +23,7 @@ public sealed class LoginTests : DashboardTestContext
     }
 
     [Fact]
-    public void FailedAttempt_SaysSo_WithoutSayingWhichPartWasWrong()
+    public void Failed_attempt_says_so_without_saying_which_part_was_wrong()
     {
         Services.GetRequiredService<NavigationManager>().NavigateTo("login?failed=1&ReturnUrl=%2Fjobs");
 

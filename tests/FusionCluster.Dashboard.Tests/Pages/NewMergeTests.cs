@@ -15,7 +15,7 @@ public sealed class NewMergeTests : DashboardTestContext
     public NewMergeTests() => SignInAs(DashboardRoles.Operator, "olga");
 
     [Fact]
-    public void Viewer_GetsNoEditor()
+    public void Viewer_gets_no_editor()
     {
         SignInAs(DashboardRoles.Viewer);
 
@@ -26,7 +26,7 @@ public sealed class NewMergeTests : DashboardTestContext
     }
 
     [Fact]
-    public void EmptyEditor_SaysWhatToDo_AndCannotPreview()
+    public void Empty_editor_says_what_to_do_and_cannot_preview()
     {
         var page = Render<NewMerge>();
 
@@ -51,7 +51,7 @@ public sealed class NewMergeTests : DashboardTestContext
     }
 
     [Fact]
-    public void Typing_ValidatesAtOnce_NamingKeyAndLine()
+    public void Typing_validates_at_once_naming_key_and_line()
     {
         var page = Render<NewMerge>();
 
@@ -68,7 +68,7 @@ public sealed class NewMergeTests : DashboardTestContext
     }
 
     [Fact]
-    public void Example_FillsTheEditor()
+    public void Example_fills_the_editor()
     {
         var page = Render<NewMerge>();
 
@@ -79,7 +79,7 @@ public sealed class NewMergeTests : DashboardTestContext
     }
 
     [Fact]
-    public void Preview_ShowsUnitsBytesAndShards_ThenSubmitGoesToTheJob()
+    public void Preview_shows_units_bytes_and_shards_then_submit_goes_to_the_job()
     {
         var page = Render<NewMerge>();
         page.Find("#spec-editor").Input(ValidSpec);
@@ -104,7 +104,7 @@ public sealed class NewMergeTests : DashboardTestContext
     }
 
     [Fact]
-    public void Submit_CarriesTheChosenDeviceAndInputHash()
+    public void Submit_carries_the_chosen_device_and_input_hash()
     {
         var page = Render<NewMerge>();
         page.Find("#spec-editor").Input(ValidSpec);
@@ -122,7 +122,7 @@ public sealed class NewMergeTests : DashboardTestContext
     }
 
     [Fact]
-    public void Submit_ByDefault_LetsTheClusterPickTheDeviceAndHashesHeadersOnly()
+    public void Submit_by_default_lets_the_cluster_pick_the_device_and_hashes_headers_only()
     {
         var page = Render<NewMerge>();
         page.Find("#spec-editor").Input(ValidSpec);
@@ -137,7 +137,7 @@ public sealed class NewMergeTests : DashboardTestContext
     }
 
     [Fact]
-    public void ChangingTheSpecAfterPreview_NeedsAnotherPreview()
+    public void Changing_the_spec_after_preview_needs_another_preview()
     {
         var page = Render<NewMerge>();
         page.Find("#spec-editor").Input(ValidSpec);
@@ -151,7 +151,7 @@ public sealed class NewMergeTests : DashboardTestContext
     }
 
     [Fact]
-    public void PlannerError_IsShown_AndBlocksSubmit()
+    public void Planner_error_is_shown_and_blocks_submit()
     {
         Cluster.Preview = new PlanPreview { Error = "model 'ft-1': /models/ft-1 does not exist" };
         var page = Render<NewMerge>();
@@ -164,7 +164,7 @@ public sealed class NewMergeTests : DashboardTestContext
     }
 
     [Fact]
-    public void UnreachablePlanner_IsAnError()
+    public void Unreachable_planner_is_an_error()
     {
         var page = Render<NewMerge>();
         page.Find("#spec-editor").Input(ValidSpec);
@@ -176,7 +176,7 @@ public sealed class NewMergeTests : DashboardTestContext
     }
 
     [Fact]
-    public void BadSeed_IsNamed()
+    public void Bad_seed_is_named()
     {
         var page = Render<NewMerge>();
         page.Find("#spec-editor").Input(ValidSpec);
@@ -189,7 +189,7 @@ public sealed class NewMergeTests : DashboardTestContext
     }
 
     [Fact]
-    public void JobThatFailsToPlan_StaysHere_WithTheReason()
+    public void Job_that_fails_to_plan_stays_here_with_the_reason()
     {
         // The cluster takes the job, but planning it fails (for example the output already holds a model).
         Cluster.StartError = "/results/merged already holds a model; tick 'Replace a model already at the output'";
@@ -207,7 +207,7 @@ public sealed class NewMergeTests : DashboardTestContext
     }
 
     [Fact]
-    public void OperatorWhoLostTheRole_CannotSubmit()
+    public void Operator_who_lost_the_role_cannot_submit()
     {
         var page = Render<NewMerge>();
         page.Find("#spec-editor").Input(ValidSpec);

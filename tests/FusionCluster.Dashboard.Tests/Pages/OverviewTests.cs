@@ -11,7 +11,7 @@ public sealed class OverviewTests : DashboardTestContext
     public OverviewTests() => SignInAs(DashboardRoles.Viewer);
 
     [Fact]
-    public void BeforeTheFirstPoll_ShowsLoading()
+    public void Before_the_first_poll_shows_loading()
     {
         var page = Render<Overview>();
 
@@ -19,7 +19,7 @@ public sealed class OverviewTests : DashboardTestContext
     }
 
     [Fact]
-    public void UnreachableCluster_ShowsTheError()
+    public void Unreachable_cluster_shows_the_error()
     {
         Monitor.Latest = new ClusterSnapshot([], [], Samples.Submitted, "the cluster did not answer within 10 s");
 
@@ -29,7 +29,7 @@ public sealed class OverviewTests : DashboardTestContext
     }
 
     [Fact]
-    public void EmptyCluster_ShowsNoSilosAndZeroJobs()
+    public void Empty_cluster_shows_no_silos_and_zero_jobs()
     {
         Monitor.Latest = new ClusterSnapshot([], [], Samples.Submitted, null);
 
@@ -41,7 +41,7 @@ public sealed class OverviewTests : DashboardTestContext
     }
 
     [Fact]
-    public void Cluster_ShowsSilosJobsByStateAndThroughput()
+    public void Cluster_shows_silos_jobs_by_state_and_throughput()
     {
         Monitor.Latest = new ClusterSnapshot(
             [Samples.Silo("silo-1", 3 << 20), Samples.Silo("silo-2")],
@@ -66,7 +66,7 @@ public sealed class OverviewTests : DashboardTestContext
     }
 
     [Fact]
-    public void NextPoll_RedrawsThePage()
+    public void Next_poll_redraws_the_page()
     {
         var page = Render<Overview>();
 

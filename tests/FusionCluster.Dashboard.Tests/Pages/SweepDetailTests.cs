@@ -11,7 +11,7 @@ public sealed class SweepDetailTests : DashboardTestContext
     public SweepDetailTests() => SignInAs(DashboardRoles.Viewer);
 
     [Fact]
-    public void WhileTheSweepLoads_ShowsLoading()
+    public void While_the_sweep_loads_shows_loading()
     {
         Sweeps.Gate = new TaskCompletionSource();
 
@@ -19,7 +19,7 @@ public sealed class SweepDetailTests : DashboardTestContext
     }
 
     [Fact]
-    public async Task UnreachableCluster_ShowsTheRedactedError_AndRetries()
+    public async Task Unreachable_cluster_shows_the_redacted_error_and_retries()
     {
         Sweeps.Failure = new TimeoutException("no gateway answered (super-secret-connection-string)");
 
@@ -36,13 +36,13 @@ public sealed class SweepDetailTests : DashboardTestContext
     }
 
     [Fact]
-    public void UnknownSweep_SaysSo()
+    public void Unknown_sweep_says_so()
     {
         Assert.Contains($"no sweep '{SweepId}'", RenderSweep().Find("#sweep-not-found").TextContent, StringComparison.Ordinal);
     }
 
     [Fact]
-    public void SweepWithoutRuns_ShowsItsSchedule_AndViewersCannotEditIt()
+    public void Sweep_without_runs_shows_its_schedule_and_viewers_cannot_edit_it()
     {
         Sweeps.Statuses[SweepId] = SweepSamples.Status(SweepId, runs: 0);
 
@@ -56,7 +56,7 @@ public sealed class SweepDetailTests : DashboardTestContext
     }
 
     [Fact]
-    public void Leaderboard_ListsTheNewestRunsCandidates_BestFirst()
+    public void Leaderboard_lists_the_newest_runs_candidates_best_first()
     {
         Sweeps.Statuses[SweepId] = SweepSamples.Status(SweepId, runs: 2);
         Sweeps.Runs[(SweepId, 1)] = SweepSamples.Run(1) with { Candidates = [SweepSamples.Candidate(0, "weight=0.1", 0.5)] };
@@ -73,7 +73,7 @@ public sealed class SweepDetailTests : DashboardTestContext
     }
 
     [Fact]
-    public void MinimizedObjective_PutsTheLowestFirst()
+    public void Minimized_objective_puts_the_lowest_first()
     {
         Sweeps.Statuses[SweepId] = SweepSamples.Status(SweepId) with { Maximize = false };
         Sweeps.Runs[(SweepId, 1)] = SweepSamples.Run(1, maximize: false);
@@ -84,7 +84,7 @@ public sealed class SweepDetailTests : DashboardTestContext
     }
 
     [Fact]
-    public async Task SelectingAnOlderRun_ShowsItsLeaderboard()
+    public async Task Selecting_an_older_run_shows_its_leaderboard()
     {
         Sweeps.Statuses[SweepId] = SweepSamples.Status(SweepId, runs: 2);
         Sweeps.Runs[(SweepId, 1)] = SweepSamples.Run(1) with { Candidates = [SweepSamples.Candidate(0, "weight=0.1", 0.5)] };
@@ -98,7 +98,7 @@ public sealed class SweepDetailTests : DashboardTestContext
     }
 
     [Fact]
-    public void ChartsTheObjective_AgainstEachParameter()
+    public void Charts_the_objective_against_each_parameter()
     {
         Sweeps.Statuses[SweepId] = SweepSamples.Status(SweepId);
         Sweeps.Runs[(SweepId, 1)] = SweepSamples.Run(1);
@@ -110,7 +110,7 @@ public sealed class SweepDetailTests : DashboardTestContext
     }
 
     [Fact]
-    public void Viewer_HasNoRunPauseOrResume()
+    public void Viewer_has_no_run_pause_or_resume()
     {
         Sweeps.Statuses[SweepId] = SweepSamples.Status(SweepId);
 
@@ -122,7 +122,7 @@ public sealed class SweepDetailTests : DashboardTestContext
     }
 
     [Fact]
-    public async Task Operator_PausesAndResumes()
+    public async Task Operator_pauses_and_resumes()
     {
         SignInAs(DashboardRoles.Operator);
         Sweeps.Statuses[SweepId] = SweepSamples.Status(SweepId);
@@ -138,7 +138,7 @@ public sealed class SweepDetailTests : DashboardTestContext
     }
 
     [Fact]
-    public async Task Operator_RunsNow_AndSeesWhatTheSweepDid()
+    public async Task Operator_runs_now_and_sees_what_the_sweep_did()
     {
         SignInAs(DashboardRoles.Operator);
         Sweeps.Statuses[SweepId] = SweepSamples.Status(SweepId);
@@ -154,7 +154,7 @@ public sealed class SweepDetailTests : DashboardTestContext
     }
 
     [Fact]
-    public async Task OperatorWhoLostTheRole_IsRefusedByTheServer()
+    public async Task Operator_who_lost_the_role_is_refused_by_the_server()
     {
         SignInAs(DashboardRoles.Operator);
         Sweeps.Statuses[SweepId] = SweepSamples.Status(SweepId);
@@ -168,7 +168,7 @@ public sealed class SweepDetailTests : DashboardTestContext
     }
 
     [Fact]
-    public async Task Operator_SetsANewSchedule_AndSeesARefusal()
+    public async Task Operator_sets_a_new_schedule_and_sees_a_refusal()
     {
         SignInAs(DashboardRoles.Operator);
         Sweeps.Statuses[SweepId] = SweepSamples.Status(SweepId);

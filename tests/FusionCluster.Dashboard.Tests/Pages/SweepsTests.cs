@@ -9,7 +9,7 @@ public sealed class SweepsTests : DashboardTestContext
     public SweepsTests() => SignInAs(DashboardRoles.Viewer);
 
     [Fact]
-    public void WhileTheCatalogLoads_ShowsLoading()
+    public void While_the_catalog_loads_shows_loading()
     {
         Sweeps.Gate = new TaskCompletionSource();
 
@@ -17,13 +17,13 @@ public sealed class SweepsTests : DashboardTestContext
     }
 
     [Fact]
-    public void NoSweeps_SaysSo()
+    public void No_sweeps_says_so()
     {
         Assert.Contains("No sweeps yet", Render<SweepsPage>().Find("#sweeps-empty").TextContent, StringComparison.Ordinal);
     }
 
     [Fact]
-    public void UnreachableCluster_ShowsTheRedactedError_AndRetries()
+    public void Unreachable_cluster_shows_the_redacted_error_and_retries()
     {
         Sweeps.Failure = new TimeoutException("no gateway answered (super-secret-connection-string)");
 
@@ -40,7 +40,7 @@ public sealed class SweepsTests : DashboardTestContext
     }
 
     [Fact]
-    public void ListsSweeps_NewestFirst_LinkingToTheirPages()
+    public void Lists_sweeps_newest_first_linking_to_their_pages()
     {
         Sweeps.Sweeps.Add(SweepSamples.Summary("old", SweepSamples.Created));
         Sweeps.Sweeps.Add(SweepSamples.Summary("new", SweepSamples.Created.AddDays(1)) with { Paused = true });

@@ -10,7 +10,7 @@ public sealed class DashboardPrincipalValidatorTests
     private static readonly string Hash = PasswordHash.Create("operator-password", PasswordHash.MinimumIterations);
 
     [Fact]
-    public void SignedInUser_Stands_UntilRemovedDemotedOrSignedOut()
+    public void Signed_in_user_stands_until_removed_demoted_or_signed_out()
     {
         var users = new DashboardUserStore([new DashboardUser("olga", DashboardRoles.Operator, Hash)]);
         var sessions = new DashboardSessions(new FakeTimeProvider());
@@ -34,7 +34,7 @@ public sealed class DashboardPrincipalValidatorTests
     }
 
     [Fact]
-    public void SessionOfAnEarlierRun_OrIdleFor8Hours_DoesNotStand()
+    public void Session_of_an_earlier_run_or_idle_for_8_hours_does_not_stand()
     {
         var users = new DashboardUserStore([new DashboardUser("olga", DashboardRoles.Operator, Hash)]);
         var clock = new FakeTimeProvider();
@@ -52,7 +52,7 @@ public sealed class DashboardPrincipalValidatorTests
     }
 
     [Fact]
-    public void CookieOfAnotherUsersSession_DoesNotStand()
+    public void Cookie_of_another_users_session_does_not_stand()
     {
         var users = new DashboardUserStore([new DashboardUser("olga", DashboardRoles.Operator, Hash), new DashboardUser("otto", DashboardRoles.Operator, Hash)]);
         var sessions = new DashboardSessions(new FakeTimeProvider());

@@ -9,7 +9,7 @@ public sealed class DashboardUserStoreTests
     private static readonly string OperatorHash = PasswordHash.Create("operator-password", PasswordHash.MinimumIterations);
 
     [Fact]
-    public void FromConfiguration_ReadsUsersAndRoles_AndAuthenticates()
+    public void From_configuration_reads_users_and_roles_and_authenticates()
     {
         var store = DashboardUserStore.FromConfiguration(Configuration(
             ("Fusion:Dashboard:Users:olga:PasswordHash", OperatorHash),
@@ -34,7 +34,7 @@ public sealed class DashboardUserStoreTests
     [InlineData("olga", "")]
     [InlineData("", "operator-password")]
     [InlineData(null, null)]
-    public void Authenticate_RefusesWrongNamesAndPasswords(string? name, string? password)
+    public void Authenticate_refuses_wrong_names_and_passwords(string? name, string? password)
     {
         var store = new DashboardUserStore([new DashboardUser("olga", DashboardRoles.Operator, OperatorHash)]);
 
@@ -42,7 +42,7 @@ public sealed class DashboardUserStoreTests
     }
 
     [Fact]
-    public void UnknownRole_StopsTheStart_NamingTheUser()
+    public void Unknown_role_stops_the_start_naming_the_user()
     {
         var error = Assert.Throws<InvalidOperationException>(() => new DashboardUserStore([new DashboardUser("olga", "admin", OperatorHash)]));
 
@@ -50,7 +50,7 @@ public sealed class DashboardUserStoreTests
     }
 
     [Fact]
-    public void PlainTextPassword_StopsTheStart_WithoutQuotingIt()
+    public void Plain_text_password_stops_the_start_without_quoting_it()
     {
         var error = Assert.Throws<InvalidOperationException>(() => new DashboardUserStore([new DashboardUser("olga", DashboardRoles.Operator, "hunter2-plain")]));
 
@@ -59,7 +59,7 @@ public sealed class DashboardUserStoreTests
     }
 
     [Fact]
-    public void NoUsers_IsAllowed_ButNobodySignsIn()
+    public void No_users_is_allowed_but_nobody_signs_in()
     {
         var store = DashboardUserStore.FromConfiguration(Configuration());
 

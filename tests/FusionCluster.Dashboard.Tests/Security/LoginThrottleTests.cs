@@ -6,7 +6,7 @@ namespace FusionCluster.Dashboard.Tests.Security;
 public sealed class LoginThrottleTests
 {
     [Fact]
-    public void FiveFailures_LockFor30Seconds_ThenEachFurtherFailureDoubles_UpTo15Minutes()
+    public void Five_failures_lock_for_30_seconds_then_each_further_failure_doubles_up_to_15_minutes()
     {
         var clock = new FakeTimeProvider(DateTimeOffset.UnixEpoch);
         var throttle = new LoginThrottle(clock);
@@ -32,7 +32,7 @@ public sealed class LoginThrottleTests
     }
 
     [Fact]
-    public void Success_ClearsTheCount_AndAnHourWithoutFailures_IsForgotten()
+    public void Success_clears_the_count_and_an_hour_without_failures_is_forgotten()
     {
         var clock = new FakeTimeProvider(DateTimeOffset.UnixEpoch);
         var throttle = new LoginThrottle(clock);

@@ -5,7 +5,7 @@ namespace FusionCluster.Dashboard.Tests.Security;
 public sealed class PasswordHashTests
 {
     [Fact]
-    public void Create_ThenVerify_AcceptsOnlyThePassword()
+    public void Create_then_verify_accepts_only_the_password()
     {
         var hash = PasswordHash.Create("correct horse", PasswordHash.MinimumIterations);
 
@@ -16,13 +16,13 @@ public sealed class PasswordHashTests
     }
 
     [Fact]
-    public void Create_SaltsEveryHash()
+    public void Create_salts_every_hash()
     {
         Assert.NotEqual(PasswordHash.Create("same", PasswordHash.MinimumIterations), PasswordHash.Create("same", PasswordHash.MinimumIterations));
     }
 
     [Fact]
-    public void Create_DefaultsToOwaspIterations()
+    public void Create_defaults_to_owasp_iterations()
     {
         Assert.StartsWith("pbkdf2-sha256$600000$", PasswordHash.Create("pw"), StringComparison.Ordinal);
     }
@@ -34,7 +34,7 @@ public sealed class PasswordHashTests
     [InlineData("pbkdf2-sha256$1000$c2FsdHNhbHRzYWx0$a2V5a2V5a2V5a2V5a2V5a2V5")]
     [InlineData("pbkdf2-sha256$600000$not base64!$a2V5a2V5a2V5a2V5a2V5a2V5")]
     [InlineData("pbkdf2-sha256$600000$c2FsdHNhbHRzYWx0")]
-    public void MalformedOrWeakHashes_AreRefused(string encoded)
+    public void Malformed_or_weak_hashes_are_refused(string encoded)
     {
         Assert.False(PasswordHash.IsWellFormed(encoded, out var reason));
         Assert.Contains("hash-password", reason, StringComparison.Ordinal);
@@ -42,7 +42,7 @@ public sealed class PasswordHashTests
     }
 
     [Fact]
-    public void Create_RefusesTooFewIterations()
+    public void Create_refuses_too_few_iterations()
     {
         Assert.Throws<ArgumentOutOfRangeException>(() => PasswordHash.Create("pw", 1000));
     }

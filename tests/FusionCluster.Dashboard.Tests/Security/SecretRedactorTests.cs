@@ -8,7 +8,7 @@ public sealed class SecretRedactorTests
     private const string AzuriteKey = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
 
     [Fact]
-    public void AccountKeysInConnectionStrings_AreMasked()
+    public void Account_keys_in_connection_strings_are_masked()
     {
         var text = $"cannot connect: DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey={AzuriteKey};BlobEndpoint=http://127.0.0.1:10000/devstoreaccount1;";
 
@@ -20,7 +20,7 @@ public sealed class SecretRedactorTests
     }
 
     [Fact]
-    public void SasSignaturesAndPasswords_AreMasked()
+    public void Sas_signatures_and_passwords_are_masked()
     {
         var redactor = new SecretRedactor([]);
 
@@ -30,7 +30,7 @@ public sealed class SecretRedactorTests
     }
 
     [Fact]
-    public void ConfiguredConnectionStrings_AreMaskedVerbatim()
+    public void Configured_connection_strings_are_masked_verbatim()
     {
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
         {
@@ -43,7 +43,7 @@ public sealed class SecretRedactorTests
     }
 
     [Fact]
-    public void NullAndEmpty_AreEmpty()
+    public void Null_and_empty_are_empty()
     {
         Assert.Equal("", new SecretRedactor([]).Redact(null));
         Assert.Equal("", new SecretRedactor([]).Redact(""));

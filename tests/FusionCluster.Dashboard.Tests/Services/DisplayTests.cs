@@ -10,13 +10,13 @@ public sealed class DisplayTests
     [InlineData(1999, 2000, 99)]
     [InlineData(2000, 2000, 100)]
     [InlineData(5, 0, 0)]
-    public void Percent_RoundsDown_SoOnlyAFinishedJobShows100(int done, int total, int expected)
+    public void Percent_rounds_down_so_only_a_finished_job_shows_100(int done, int total, int expected)
     {
         Assert.Equal(expected, Display.Percent(done, total));
     }
 
     [Fact]
-    public void Eta_FollowsThePaceSoFar()
+    public void Eta_follows_the_pace_so_far()
     {
         Assert.Equal(30, Display.EtaSeconds(JobState.Running, 25, 100, 10));
         Assert.Null(Display.EtaSeconds(JobState.Running, 0, 100, 10));
@@ -28,7 +28,7 @@ public sealed class DisplayTests
     [InlineData(512, "512 B")]
     [InlineData(1536, "1.5 KiB")]
     [InlineData(3L << 30, "3.0 GiB")]
-    public void Bytes_UseBinaryUnits(long bytes, string expected)
+    public void Bytes_use_binary_units(long bytes, string expected)
     {
         Assert.Equal(expected, Display.Bytes(bytes));
     }
@@ -40,7 +40,7 @@ public sealed class DisplayTests
     [InlineData("model.layers.3", "3")]
     [InlineData("embeddings", "E")]
     [InlineData("head", "H")]
-    public void ShortUnitName_IsTheLayerNumberOrAnInitial(string name, string expected)
+    public void Short_unit_name_is_the_layer_number_or_an_initial(string name, string expected)
     {
         Assert.Equal(expected, Display.ShortUnitName(name));
     }

@@ -17,7 +17,7 @@ public sealed class JobCommandsTests : DashboardTestContext
     };
 
     [Fact]
-    public async Task Viewer_CannotSubmit_AndNothingReachesTheCluster()
+    public async Task Viewer_cannot_submit_and_nothing_reaches_the_cluster()
     {
         SignInAs(DashboardRoles.Viewer);
 
@@ -28,7 +28,7 @@ public sealed class JobCommandsTests : DashboardTestContext
     }
 
     [Fact]
-    public async Task Viewer_CannotCancel_OrPreview()
+    public async Task Viewer_cannot_cancel_or_preview()
     {
         SignInAs(DashboardRoles.Viewer);
 
@@ -39,7 +39,7 @@ public sealed class JobCommandsTests : DashboardTestContext
     }
 
     [Fact]
-    public async Task SignedOut_CannotSubmit()
+    public async Task Signed_out_cannot_submit()
     {
         Authorization.SetNotAuthorized();
 
@@ -47,7 +47,7 @@ public sealed class JobCommandsTests : DashboardTestContext
     }
 
     [Fact]
-    public async Task Operator_Submits_AsThemselves()
+    public async Task Operator_submits_as_themselves()
     {
         SignInAs(DashboardRoles.Operator, "olga");
 
@@ -62,7 +62,7 @@ public sealed class JobCommandsTests : DashboardTestContext
     }
 
     [Fact]
-    public async Task Operator_Cancels()
+    public async Task Operator_cancels()
     {
         SignInAs(DashboardRoles.Operator);
 

@@ -6,7 +6,7 @@ namespace FusionCluster.Dashboard.Tests.Specs;
 public sealed class SpecCheckTests
 {
     [Fact]
-    public void ValidSpec_IsSummarised()
+    public void Valid_spec_is_summarised()
     {
         var check = SpecCheck.Run(ExampleSpecs.For(fineTunes: 2).Single(e => e.Name == "ties").Yaml, "ties.yaml");
 
@@ -15,13 +15,13 @@ public sealed class SpecCheckTests
     }
 
     [Fact]
-    public void EveryExample_IsValid()
+    public void Every_example_is_valid()
     {
         Assert.All(ExampleSpecs.For(fineTunes: 2), example => Assert.True(SpecCheck.Run(example.Yaml, example.Name).IsValid, $"{example.Name}: {SpecCheck.Run(example.Yaml, example.Name).Error}"));
     }
 
     [Fact]
-    public void UnknownKey_IsNamed_WithItsLine()
+    public void Unknown_key_is_named_with_its_line()
     {
         var check = SpecCheck.Run("merge_method: linear\nmodels:\n  - model: a\n    parameters:\n      weight: 1\n  - model: b\n    paramters:\n      weight: 2\n", "my.yaml");
 
@@ -32,7 +32,7 @@ public sealed class SpecCheckTests
     }
 
     [Fact]
-    public void DeeplyNestedSpec_IsAnError_NotACrash()
+    public void Deeply_nested_spec_is_an_error_not_a_crash()
     {
         var check = SpecCheck.Run("merge_method: linear\nmodels: " + new string('[', 14_000) + new string(']', 14_000), "deep.yaml");
 
@@ -49,7 +49,7 @@ public sealed class SpecCheckTests
     }
 
     [Fact]
-    public void MalformedYaml_NamesTheLine()
+    public void Malformed_yaml_names_the_line()
     {
         var check = SpecCheck.Run("merge_method: linear\nmodels: [\n", "spec.yaml");
 
@@ -58,7 +58,7 @@ public sealed class SpecCheckTests
     }
 
     [Fact]
-    public void EmptySpec_SaysSo()
+    public void Empty_spec_says_so()
     {
         var check = SpecCheck.Run("   ", "spec.yaml");
 
@@ -67,7 +67,7 @@ public sealed class SpecCheckTests
     }
 
     [Fact]
-    public void LineOf_ReturnsThatLine()
+    public void Line_of_returns_that_line()
     {
         Assert.Equal("  b: 2", SpecCheck.LineOf("a: 1\r\n  b: 2\r\n", 2));
         Assert.Null(SpecCheck.LineOf("a: 1", 5));

@@ -5,7 +5,7 @@ namespace FusionCluster.Dashboard.Tests.Sweeps;
 public sealed class SweepLabelTests
 {
     [Fact]
-    public void SplitsPathsAndValues_KeepingFlowValuesWhole()
+    public void Splits_paths_and_values_keeping_flow_values_whole()
     {
         var values = SweepLabel.Parse("models[*].parameters.weight=[0.1, 0.9] merge_method=ties parameters.density=0.5");
 
@@ -15,5 +15,5 @@ public sealed class SweepLabelTests
     }
 
     [Fact]
-    public void TemplateLabel_HasNoValues() => Assert.Empty(SweepLabel.Parse("template"));
+    public void Template_label_has_no_values() => Assert.Empty(SweepLabel.Parse("template"));
 }
