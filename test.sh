@@ -22,7 +22,12 @@ fi
 results=$(mktemp -d)
 trap 'rm -rf "$results"' EXIT
 
-dotnet build FusionCluster.sln -c Release -warnaserror -nologo -v q
+# CI restores exactly the committed NuGet lock files (packages.lock.json beside each project): a package graph
+# that differs from them fails here (NU1004) instead of changing silently. Locally a changed graph updates them;
+# commit the updated files (or run: dotnet restore FusionCluster.sln --force-evaluate).
+locked=()
+[[ ${CI:-} == true ]] && locked=(-p:RestoreLockedMode=true)
+dotnet build FusionCluster.sln -c Release -warnaserror -nologo -v q "${locked[@]}"
 
 status=0
 # One test project at a time (-m:1): several start real clusters, Azurite and Chromium, and on a
