@@ -98,7 +98,7 @@ public sealed class AlignSectionReaderTests
         Assert.StartsWith(
             "spec.yaml line 7: align.reference: 'mlp-seed3' is not one of the spec's models (mlp-seed1, mlp-seed2)",
             Fails(Models + "align:\n  method: weight_matching\n  reference: mlp-seed3\n"));
-        Assert.StartsWith("spec.yaml line 7: align.iterations: expected an integer from 1 to 100000, got 0", Fails(Models + "align:\n  method: weight_matching\n  iterations: 0\n"));
+        Assert.StartsWith("spec.yaml line 7: align.iterations: expected an integer from 1 to 100000, got '0'", Fails(Models + "align:\n  method: weight_matching\n  iterations: 0\n"));
         Assert.StartsWith("spec.yaml line 7: align.seed: expected an integer from 0", Fails(Models + "align:\n  method: weight_matching\n  seed: -1\n"));
         Assert.StartsWith("spec.yaml line 7: align.repair: expected true or false", Fails(Models + "align:\n  method: weight_matching\n  repair: maybe\n"));
     }
