@@ -12,7 +12,8 @@ namespace FusionCluster.Grains.Tests.Jobs;
 /// A folder of small MLP classifiers (784-48-24-10, model_type fusion-mnist-mlp): mlp-a, and mlp-b and
 /// mlp-c, each mlp-a plus a small perturbation (so the identity is their best match to mlp-a), and
 /// mlp-b-permuted and mlp-c-permuted: the same networks with their hidden units shuffled at random
-/// (written by <see cref="PermutedCheckpointWriter"/>), which compute the same function.
+/// (written by <see cref="PermutedCheckpointWriter"/>), which compute the same function; mlp-unknown is
+/// mlp-b under a model_type FusionCluster derives no permutation spec for.
 /// </summary>
 public sealed class AlignedClassifiers : IDisposable
 {
@@ -42,6 +43,9 @@ public sealed class AlignedClassifiers : IDisposable
             var spec = ClassifierPermutationSpec.Derive(shapes, model);
             PermutedCheckpointWriter.Write(checkpoint, new PermutedTensorMap(spec, permutations), Path.Combine(Folder, model + "-permuted"));
         }
+
+        // The same weights under a model_type no permutation spec is derived for.
+        Write("mlp-unknown", Random(new Random(2), a), modelType: "unknown-net");
     }
 
     public string Folder { get; }
@@ -73,7 +77,7 @@ public sealed class AlignedClassifiers : IDisposable
     private static float[] Values(Random random, int count, float[]? near) =>
         Enumerable.Range(0, count).Select(i => (near?[i] ?? 0f) + (float)((random.NextDouble() - 0.5) * (near is null ? 0.2 : 0.01))).ToArray();
 
-    private void Write(string name, Dictionary<string, (long[] Shape, float[] Values)> tensors)
+    private void Write(string name, Dictionary<string, (long[] Shape, float[] Values)> tensors, string modelType = "fusion-mnist-mlp")
     {
         var folder = Path.Combine(Folder, name);
         Directory.CreateDirectory(folder);
@@ -92,7 +96,7 @@ public sealed class AlignedClassifiers : IDisposable
         var config = new JsonObject
         {
             ["architectures"] = new JsonArray("FusionMnistMlp"),
-            ["model_type"] = "fusion-mnist-mlp",
+            ["model_type"] = modelType,
             ["input_shape"] = new JsonArray(1, 28, 28),
             ["num_classes"] = 10,
         };

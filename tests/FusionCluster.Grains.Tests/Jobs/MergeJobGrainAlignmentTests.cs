@@ -119,6 +119,36 @@ public sealed class MergeJobGrainAlignmentTests : IDisposable
         Assert.Equal(AlignedClassifiers.ModelFiles(Output("undisturbed")), AlignedClassifiers.ModelFiles(Output("killed")));
     }
 
+    [Fact]
+    public async Task The_preview_lists_the_align_phase_before_the_merge_units()
+    {
+        await using var cluster = await WorkerCluster.StartAsync(unitSlots: 1, silos: 1);
+        var request = new MergeRequest { SpecText = Spec(["mlp-a", "mlp-b-permuted", "mlp-c-permuted"], align: true), SpecDirectory = models.Folder, Output = "/unused" };
+
+        var preview = await cluster.Client.GetGrain<IPlannerGrain>(0).Preview(request);
+
+        Assert.Null(preview.Error);
+        var plain = await cluster.Client.GetGrain<IPlannerGrain>(0).Preview(request with { SpecText = Spec(["mlp-a", "mlp-b"], align: false) });
+        Assert.Equal(plain.Units + 2, preview.Units);
+        Assert.Equal(["align mlp-b-permuted", "align mlp-c-permuted", .. plain.UnitNames], preview.UnitNames);
+        Assert.Equal(["align", "align", .. plain.UnitNames.Select(_ => "merge")], preview.UnitPhases);
+    }
+
+    [Fact]
+    public async Task A_model_no_permutation_spec_covers_fails_the_job_before_any_unit_runs()
+    {
+        var cancellation = TestContext.Current.CancellationToken;
+        await using var cluster = await WorkerCluster.StartAsync(unitSlots: 1, silos: 1);
+
+        var status = await RunAsync(cluster, Spec(["mlp-a", "mlp-unknown"], align: true), "unknown", cancellation);
+
+        Assert.Equal(JobState.Failed, status.State);
+        // Refused while planning, on the headers: no unit was planned, none ran.
+        Assert.StartsWith("model 'mlp-unknown': cannot derive a permutation spec (model_type 'unknown-net'", status.Error, StringComparison.Ordinal);
+        Assert.Equal(0, status.UnitsTotal);
+        Assert.False(Directory.Exists(Output("unknown")) && Directory.EnumerateFileSystemEntries(Output("unknown")).Any(), "a job failed while planning leaves nothing");
+    }
+
     public void Dispose() => models.Dispose();
 
     private static string Spec(IReadOnlyList<string> names, bool align)
