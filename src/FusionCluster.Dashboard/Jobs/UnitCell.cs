@@ -72,7 +72,7 @@ public sealed class UnitCell
     {
         CssClass = StateColors.CssClass(State) + (Error is not null && State != UnitState.Failed ? " unit-had-error" : "") + (Phase == MergePhase ? "" : $" unit-phase-{Phase}");
         var title = new StringBuilder();
-        title.Append(CultureInfo.InvariantCulture, $"#{Index} {Name} ({Phase} phase): {State}");
+        title.Append(CultureInfo.InvariantCulture, $"#{Index} {Name}{(Phase == MergePhase ? "" : $" ({Phase} phase)")}: {State}");
         if (Silo is not null)
         {
             title.Append(CultureInfo.InvariantCulture, $" on {Silo}");
