@@ -22,4 +22,7 @@ public sealed record PlanPreview
     [Id(7)] public IReadOnlyList<string> UnitNames { get; init; } = [];
 
     [Id(8)] public IReadOnlyList<string> Warnings { get; init; } = [];
+
+    /// <summary>The phase of each unit in <see cref="UnitNames"/> (align, merge): an aligning spec's units run in two phases.</summary>
+    [Id(9)] public IReadOnlyList<string> UnitPhases { get; init; } = [];
 }

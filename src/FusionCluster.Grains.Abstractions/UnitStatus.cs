@@ -21,4 +21,7 @@ public sealed record UnitStatus
     [Id(7)] public double Seconds { get; init; }
 
     [Id(8)] public string? LastError { get; init; }
+
+    /// <summary>The job phase the unit belongs to: align (a model's permutations) or merge.</summary>
+    [Id(9)] public string Phase { get; init; } = "merge";
 }

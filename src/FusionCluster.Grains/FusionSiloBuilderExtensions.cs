@@ -1,3 +1,4 @@
+using FusionCluster.Alignment.Jobs;
 using FusionCluster.Client;
 using FusionCluster.Core.Execution;
 using FusionCluster.Core.Methods;
@@ -28,6 +29,8 @@ public static class FusionSiloBuilderExtensions
         silo.Services.AddSingleton(profile);
         // Units run their job's device: the C# kernels for cpu, the torch backend for cuda and torch-cpu.
         silo.Services.TryAddSingleton<IMergeMethodCatalog, TorchMergeMethodCatalog>();
+        // Jobs with an align: phase: alignment units and merge units reading models through their permutations.
+        silo.Services.TryAddSingleton<IInputAlignment, JobInputAlignment>();
         silo.Services.AddSingleton<WorkUnitExecutor>();
         silo.Services.AddSingleton<ClusterWorkers>();
         silo.Services.AddOptions<JobOptions>().Bind(silo.Configuration.GetSection("Fusion:Jobs"));

@@ -53,17 +53,23 @@ public static class PermutationsFile
     /// <summary>Reads the permutations back, checking each is a permutation of 0..size-1; errors name the file and group.</summary>
     public static IReadOnlyDictionary<string, int[]> ReadPermutations(string path)
     {
-        JsonObject groups;
+        JsonNode? root;
         try
         {
-            groups = JsonNode.Parse(File.ReadAllText(path))?["groups"] as JsonObject
-                ?? throw new AlignmentException($"{path}: no \"groups\" object");
+            root = JsonNode.Parse(File.ReadAllText(path));
         }
         catch (JsonException e)
         {
             throw new AlignmentException($"{path}: not valid JSON: {e.Message}", e);
         }
 
+        return PermutationsOf(root, path);
+    }
+
+    /// <summary>The permutations of a parsed permutations.json (or an alignment unit's result); <paramref name="source"/> names it in errors.</summary>
+    public static IReadOnlyDictionary<string, int[]> PermutationsOf(JsonNode? root, string source)
+    {
+        var groups = root?["groups"] as JsonObject ?? throw new AlignmentException($"{source}: no \"groups\" object");
         var permutations = new Dictionary<string, int[]>(StringComparer.Ordinal);
         foreach (var (name, node) in groups)
         {
@@ -72,14 +78,14 @@ public static class PermutationsFile
                 var permutation = node!["permutation"]!.AsArray().Select(v => v!.GetValue<int>()).ToArray();
                 if (!permutation.Order().SequenceEqual(Enumerable.Range(0, permutation.Length)))
                 {
-                    throw new AlignmentException($"{path}: group '{name}': \"permutation\" is not a permutation of 0..{permutation.Length - 1}");
+                    throw new AlignmentException($"{source}: group '{name}': \"permutation\" is not a permutation of 0..{permutation.Length - 1}");
                 }
 
                 permutations[name] = permutation;
             }
             catch (Exception e) when (e is InvalidOperationException or FormatException or NullReferenceException)
             {
-                throw new AlignmentException($"{path}: group '{name}': \"permutation\" must be an array of integers", e);
+                throw new AlignmentException($"{source}: group '{name}': \"permutation\" must be an array of integers", e);
             }
         }
 

@@ -23,6 +23,15 @@ public sealed record UnitAssignment(
         IReadOnlyDictionary<string, string[]>? inputVersions = null) =>
         new(jobId, plan.Method, plan.ModelPaths, plan.Shards.Select(s => s.FileName).ToList(), outputLocation, unit, device, inputVersions);
 
+    /// <summary>The job's alignment phase; null when the spec has no <c>align:</c>.</summary>
+    public AlignPlan? Align { get; init; }
+
+    /// <summary>Set on a unit of the alignment phase: the model it aligns to <see cref="AlignPlan.Reference"/> (its result is the permutations found).</summary>
+    public string? AlignModel { get; init; }
+
+    /// <summary>On a merge unit of an aligned job: the alignment units' results, one per aligned model; the unit reads those models through them.</summary>
+    public IReadOnlyList<string> AlignResults { get; init; } = [];
+
     /// <summary>The versions planned for the model at <paramref name="location"/>, or null when none were pinned.</summary>
     public IReadOnlyList<string>? PlannedVersions(string location) => InputVersions?.GetValueOrDefault(location);
 }

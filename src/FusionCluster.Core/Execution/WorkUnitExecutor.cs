@@ -13,7 +13,8 @@ namespace FusionCluster.Core.Execution;
 /// bytes to the same places, so a retried or re-dispatched unit is harmless.
 /// </summary>
 /// <param name="methods">Where method implementations come from for the unit's device; the C# kernels when null.</param>
-public sealed class WorkUnitExecutor(ArtifactStores stores, CheckpointCache checkpoints, IMergeMethodCatalog? methods = null)
+/// <param name="alignment">Runs alignment units and reads aligned models; null where no job aligns (then such units fail, naming why).</param>
+public sealed class WorkUnitExecutor(ArtifactStores stores, CheckpointCache checkpoints, IMergeMethodCatalog? methods = null, IInputAlignment? alignment = null)
 {
     private const int CopyChunkBytes = 8 << 20;
 
@@ -26,6 +27,23 @@ public sealed class WorkUnitExecutor(ArtifactStores stores, CheckpointCache chec
     {
         var stopwatch = Stopwatch.StartNew();
         var warnings = new List<string>();
+        if (assignment.AlignModel is not null)
+        {
+            // A unit of the alignment phase writes nothing: its result is the permutations it found.
+            var permutations = await Alignment(assignment).AlignAsync(assignment, cancellationToken);
+            return new UnitResult(assignment.Unit.Index, assignment.Unit.InputBytes, 0, stopwatch.Elapsed.TotalSeconds, warnings) { PhaseResult = permutations };
+        }
+
+        // Per model, how its stored tensors are read: through the alignment phase's permutations, or as stored.
+        var views = new Dictionary<string, Func<StoredTensor, StoredTensor>?>(StringComparer.Ordinal);
+        if (assignment.Align is not null)
+        {
+            foreach (var model in assignment.ModelPaths.Keys.Order(StringComparer.Ordinal))
+            {
+                views[model] = await Alignment(assignment).ViewAsync(assignment, model, cancellationToken);
+            }
+        }
+
         IMergeOutput? output = null;
         foreach (var tensor in assignment.Unit.Tensors)
         {
@@ -34,11 +52,11 @@ public sealed class WorkUnitExecutor(ArtifactStores stores, CheckpointCache chec
             await using var writer = output.OpenTensor(assignment.ShardFiles[tensor.Shard], tensor);
             if (tensor.Kind == TensorKind.Copy)
             {
-                await CopyAsync(assignment, tensor, writer, cancellationToken);
+                await CopyAsync(assignment, views, tensor, writer, cancellationToken);
             }
             else
             {
-                await MergeAsync(assignment, tensor, writer, warnings, cancellationToken);
+                await MergeAsync(assignment, views, tensor, writer, warnings, cancellationToken);
             }
 
             await writer.CompleteAsync(cancellationToken);
@@ -49,6 +67,12 @@ public sealed class WorkUnitExecutor(ArtifactStores stores, CheckpointCache chec
         return new UnitResult(unit.Index, unit.InputBytes, unit.OutputBytes, stopwatch.Elapsed.TotalSeconds, warnings);
     }
 
+    private IInputAlignment Alignment(UnitAssignment assignment) =>
+        alignment ?? throw new MergeMethodException($"unit {assignment.Unit.Index} ({assignment.Unit.Name}): the job aligns its models, but this worker has no alignment support");
+
+    private static StoredTensor View(Dictionary<string, Func<StoredTensor, StoredTensor>?> views, string model, StoredTensor stored) =>
+        views.GetValueOrDefault(model) is { } view ? view(stored) : stored;
+
     // Methods that run chunks in parallel throw it inside an AggregateException.
     private static bool IsNonFiniteResult(Exception e) =>
         e is NonFiniteResultException || (e is AggregateException all && all.Flatten().InnerExceptions.Any(inner => inner is NonFiniteResultException));
@@ -56,11 +80,11 @@ public sealed class WorkUnitExecutor(ArtifactStores stores, CheckpointCache chec
     private static string DescribeNonFinite(IEnumerable<(string Model, NonFiniteCountingSource Source)> counted) =>
         string.Join(", ", counted.Where(c => c.Source.NonFinite > 0).Select(c => $"model '{c.Model}' has {c.Source.NonFinite}"));
 
-    private async Task CopyAsync(UnitAssignment assignment, TensorPlan tensor, TensorWriter writer, CancellationToken cancellationToken)
+    private async Task CopyAsync(UnitAssignment assignment, Dictionary<string, Func<StoredTensor, StoredTensor>?> views, TensorPlan tensor, TensorWriter writer, CancellationToken cancellationToken)
     {
         var input = tensor.Inputs[0];
         var checkpoint = await checkpoints.GetAsync(assignment.ModelPaths[input.Model], assignment.PlannedVersions(assignment.ModelPaths[input.Model]), cancellationToken);
-        using var source = await checkpoint.OpenTensorAsync(input.Tensor, cancellationToken);
+        using var source = View(views, input.Model, await checkpoint.OpenTensorAsync(input.Tensor, cancellationToken));
         if (source.DType.IsFloatingPoint())
         {
             // A copy carries every value into the output as it is, NaN and infinity too: refused like a
@@ -90,7 +114,8 @@ public sealed class WorkUnitExecutor(ArtifactStores stores, CheckpointCache chec
         }
     }
 
-    private async Task MergeAsync(UnitAssignment assignment, TensorPlan tensor, TensorWriter writer, List<string> warnings, CancellationToken cancellationToken)
+    private async Task MergeAsync(
+        UnitAssignment assignment, Dictionary<string, Func<StoredTensor, StoredTensor>?> views, TensorPlan tensor, TensorWriter writer, List<string> warnings, CancellationToken cancellationToken)
     {
         // One open per (model, tensor), also when several inputs' row maps read rows of the same tensor.
         var opened = new Dictionary<(string Model, string Tensor), StoredTensor>();
@@ -101,7 +126,7 @@ public sealed class WorkUnitExecutor(ArtifactStores stores, CheckpointCache chec
                 if (!opened.TryGetValue((model, name), out var source))
                 {
                     var checkpoint = await checkpoints.GetAsync(assignment.ModelPaths[model], assignment.PlannedVersions(assignment.ModelPaths[model]), cancellationToken);
-                    source = await checkpoint.OpenTensorAsync(name, cancellationToken);
+                    source = View(views, model, await checkpoint.OpenTensorAsync(name, cancellationToken));
                     opened[(model, name)] = source;
                 }
 

@@ -33,6 +33,9 @@ public sealed record MergePlan
     /// <summary>The chat template text written into the output's tokenizer files, or null to keep the copied tokenizer's.</summary>
     public string? ChatTemplate { get; init; }
 
+    /// <summary>The alignment phase that runs before the merge units (the spec's <c>align:</c>); null for none.</summary>
+    public AlignPlan? Align { get; init; }
+
     /// <summary>Warnings found while planning (e.g. vocabulary sizes cropped).</summary>
     public IReadOnlyList<string> Warnings { get; init; } = [];
 

@@ -90,6 +90,7 @@ public sealed class MergePlanner
             TokenizerAddedTokens = alignment?.AddedTokens ?? [],
             ChatTemplate = ChatTemplate(),
             Warnings = warnings,
+            Align = AlignPlanner.Plan(spec, options.SpecDirectory ?? spec.SpecDirectory),
         };
     }
 

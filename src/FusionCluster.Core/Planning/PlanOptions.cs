@@ -7,4 +7,7 @@ public sealed record PlanOptions
 
     /// <summary>Job seed for random methods; each tensor's seed derives from it and the tensor name.</summary>
     public ulong Seed { get; init; }
+
+    /// <summary>The spec file's folder: relative paths in the spec (align.permutation_spec) resolve against it.</summary>
+    public string? SpecDirectory { get; init; }
 }

@@ -44,6 +44,9 @@ public sealed record MergeSpec
     /// <summary>Folder of the spec file when parsed from a file; relative model paths resolve against it.</summary>
     public string? SpecDirectory { get; init; }
 
+    /// <summary>The <c>align:</c> section: permute the models onto a reference before merging; null when absent.</summary>
+    public AlignSpec? Align { get; init; }
+
     /// <summary>The base model that applies to a slice: the slice's own base_model, else the top-level one.</summary>
     public string? BaseModelFor(SliceSpec slice) => slice.BaseModel ?? BaseModel;
 

@@ -15,7 +15,7 @@ internal sealed class MergeSpecReader
     private static readonly string[] TopLevelKeys =
     [
         "merge_method", "base_model", "models", "slices", "modules", "parameters", "dtype", "out_dtype",
-        "tokenizer_source", "tokenizer", "chat_template", "name",
+        "tokenizer_source", "tokenizer", "chat_template", "name", "align",
     ];
 
     private static readonly string[] ModelEntryKeys = ["model", "parameters"];
@@ -44,6 +44,7 @@ internal sealed class MergeSpecReader
     private readonly ModelReferenceReader modelReader;
     private ParameterSettingReader parameterReader;
     private readonly TokenizerSectionReader tokenizerReader;
+    private readonly AlignSectionReader alignReader;
 
     public MergeSpecReader(string sourceName)
     {
@@ -52,6 +53,7 @@ internal sealed class MergeSpecReader
         // Replaced by one with the method's parameter ranges once merge_method is read.
         parameterReader = new ParameterSettingReader(yaml, ParameterRanges.For(""));
         tokenizerReader = new TokenizerSectionReader(yaml, modelReader);
+        alignReader = new AlignSectionReader(yaml, modelReader);
     }
 
     private string SourceName => yaml.SourceName;
@@ -108,6 +110,7 @@ internal sealed class MergeSpecReader
             ChatTemplate = top.TryGetValue("chat_template", out var chatNode) ? ReadChatTemplate(chatNode) : null,
             Name = top.TryGetValue("name", out var nameNode) ? yaml.ReadString(nameNode, "name") : null,
             SourceText = text,
+            Align = alignReader.Read(top, baseModel, slices, hasModels),
         };
     }
 

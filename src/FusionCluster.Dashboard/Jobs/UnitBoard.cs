@@ -41,7 +41,7 @@ public sealed class UnitBoard(Func<string?, string> redact)
     {
         if (cells.Length != units.Count)
         {
-            cells = units.Select(u => new UnitCell(u.Index, u.Name)).ToArray();
+            cells = units.Select(u => new UnitCell(u.Index, u.Name, u.Phase)).ToArray();
         }
 
         foreach (var unit in units)

@@ -11,13 +11,19 @@ namespace FusionCluster.Dashboard.Jobs;
 /// </summary>
 public sealed class UnitCell
 {
-    public UnitCell(int index, string name)
+    /// <param name="phase">The job phase of the unit: merge, or align (a model's permutations, before any merge unit).</param>
+    public UnitCell(int index, string name, string phase = MergePhase)
     {
         Index = index;
         Name = name;
-        ShortName = Display.ShortUnitName(name);
+        Phase = phase;
+        ShortName = phase == MergePhase ? Display.ShortUnitName(name) : char.ToUpperInvariant(phase[0]).ToString();
         Refresh();
     }
+
+    public const string MergePhase = "merge";
+
+    public string Phase { get; }
 
     public int Index { get; }
 
@@ -64,9 +70,9 @@ public sealed class UnitCell
 
     private void Refresh()
     {
-        CssClass = StateColors.CssClass(State) + (Error is not null && State != UnitState.Failed ? " unit-had-error" : "");
+        CssClass = StateColors.CssClass(State) + (Error is not null && State != UnitState.Failed ? " unit-had-error" : "") + (Phase == MergePhase ? "" : $" unit-phase-{Phase}");
         var title = new StringBuilder();
-        title.Append(CultureInfo.InvariantCulture, $"#{Index} {Name}: {State}");
+        title.Append(CultureInfo.InvariantCulture, $"#{Index} {Name}{(Phase == MergePhase ? "" : $" ({Phase} phase)")}: {State}");
         if (Silo is not null)
         {
             title.Append(CultureInfo.InvariantCulture, $" on {Silo}");

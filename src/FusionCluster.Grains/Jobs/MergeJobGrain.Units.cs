@@ -1,5 +1,6 @@
 using FusionCluster.Core.Execution;
 using FusionCluster.Grains.Abstractions;
+using FusionCluster.Grains.Jobs.Scheduling;
 using Microsoft.Extensions.Logging;
 
 namespace FusionCluster.Grains.Jobs;
@@ -25,7 +26,8 @@ public sealed partial class MergeJobGrain
         switch (report.Outcome)
         {
             case UnitOutcome.Succeeded:
-                scheduler.Complete(report.Unit, report.Result);
+                // What an alignment unit found travels to the merge units as its phase result, kept once.
+                scheduler.Complete(report.Unit, report.Result is { PhaseResult: not null } found ? found with { PhaseResult = null } : report.Result, report.Result?.PhaseResult);
                 if (report.Result is { Warnings.Count: > 0 } result)
                 {
                     State.Warnings.AddRange(result.Warnings);
@@ -144,7 +146,9 @@ public sealed partial class MergeJobGrain
         foreach (var batch in launches.GroupBy(l => l.Silo))
         {
             dirty = true;
-            var dispatches = batch.Select(l => new UnitDispatch(l.Attempt, UnitAssignment.For(JobId, plan!, plan!.Units[l.Unit], State.OutputLocation!, device, State.PlannedInputVersions))).ToList();
+            var dispatches = batch
+                .Select(l => new UnitDispatch(l.Attempt, PhaseAssignments.For(JobId, plan!, l.Unit, scheduler.InputsOf(l.Unit), State.OutputLocation!, device, State.PlannedInputVersions)))
+                .ToList();
             _ = SendAsync(batch.Key, dispatches);
         }
     }

@@ -133,7 +133,7 @@ public sealed partial class MergeJobGrain(
             State.PlanJson = JsonSerializer.Serialize(merged, PlanJson);
             State.PlannedInputVersions = staged.InputVersions;
             State.OutputLocation = staged.OutputLocation;
-            State.Units = merged.Units.Select(_ => new UnitRecord()).ToArray();
+            State.Units = JobSchedule.For(merged).Units.Select(_ => new UnitRecord()).ToArray();
             State.Warnings.AddRange(merged.Warnings);
             if (request.ProbeUnits == 0 && methods.FallbackNote(merged.Method, device) is { } fallback)
             {
@@ -209,7 +209,7 @@ public sealed partial class MergeJobGrain(
     private void LoadPlan()
     {
         plan = JsonSerializer.Deserialize<MergePlan>(State.PlanJson!, PlanJson)!;
-        scheduler = new UnitScheduler(State.Units, JobSchedule.ForMerge(plan), settings);
+        scheduler = new UnitScheduler(State.Units, JobSchedule.For(plan), settings);
     }
 
     private async Task PublishAsync()

@@ -57,7 +57,7 @@ public sealed class AlignCommandProcessTests
     }
 
     /// <summary>A 6-12-3 MLP with random weights, and a copy whose unit u of the hidden layer is the original's unit shuffle[u].</summary>
-    private static (string Reference, int[] Shuffle) WriteModelAndShuffledCopy(TempDirectory temp)
+    internal static (string Reference, int[] Shuffle) WriteModelAndShuffledCopy(TempDirectory temp)
     {
         var random = new Random(5);
         float[] Random(int count) => Enumerable.Range(0, count).Select(_ => random.NextSingle() - 0.5f).ToArray();

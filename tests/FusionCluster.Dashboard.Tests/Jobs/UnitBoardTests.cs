@@ -24,6 +24,18 @@ public sealed class UnitBoardTests
     }
 
     [Fact]
+    public void Align_phase_units_are_marked_a_and_say_their_phase()
+    {
+        var units = Samples.Units(3).Select(u => u.Index == 2 ? u with { Name = "align mlp-b", Phase = "align" } : u).ToList();
+        var board = Loaded(units);
+
+        Assert.Equal("A", board.Cells[2].ShortName);
+        Assert.Contains("unit-phase-align", board.Cells[2].CssClass, StringComparison.Ordinal);
+        Assert.StartsWith("#2 align mlp-b (align phase): Pending", board.Cells[2].Title, StringComparison.Ordinal);
+        Assert.DoesNotContain("phase", board.Cells[1].CssClass + board.Cells[1].Title, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Events_during_a_snapshot_are_replayed_onto_it()
     {
         var board = Loaded(Samples.Units(4));

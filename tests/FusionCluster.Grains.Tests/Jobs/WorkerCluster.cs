@@ -13,8 +13,9 @@ public static class WorkerCluster
 {
     /// <param name="deviceOf">The device each silo (by name: Silo_0, Silo_1, ...) publishes; cpu for all when null.</param>
     /// <param name="methods">The method catalog every silo uses (default: the one AddFusionSilo registers).</param>
+    /// <param name="services">Registers services on every silo before AddFusionSilo (which keeps them where it only tries to add its own).</param>
     public static async Task<InProcessTestCluster> StartAsync(int unitSlots, short silos = 3, bool firstSiloIsCoordinator = false,
-        Func<string, string>? deviceOf = null, IMergeMethodCatalog? methods = null, bool allowCommandEvaluator = false)
+        Func<string, string>? deviceOf = null, IMergeMethodCatalog? methods = null, bool allowCommandEvaluator = false, Action<IServiceCollection>? services = null)
     {
         var builder = new InProcessTestClusterBuilder(initialSilosCount: silos);
         builder.ConfigureSilo((options, silo) =>
@@ -23,6 +24,8 @@ public static class WorkerCluster
             {
                 silo.Services.AddSingleton(methods);
             }
+
+            services?.Invoke(silo.Services);
 
             silo.AddMemoryGrainStorage(FusionStorageNames.Jobs)
                 .UseInMemoryReminderService()

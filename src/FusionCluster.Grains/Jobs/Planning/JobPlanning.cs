@@ -1,8 +1,10 @@
+using FusionCluster.Alignment.Jobs;
 using FusionCluster.Core.Execution;
 using FusionCluster.Core.Planning;
 using FusionCluster.Core.Specs;
 using FusionCluster.Core.Storage;
 using FusionCluster.Grains.Abstractions;
+using FusionCluster.Grains.Jobs.Scheduling;
 
 namespace FusionCluster.Grains.Jobs.Planning;
 
@@ -16,18 +18,29 @@ public static class JobPlanning
     public static async Task<MergePlan> PlanAsync(MergeSpec spec, MergeRequest request, ArtifactStores stores, CheckpointCache checkpoints, CancellationToken cancellationToken)
     {
         var models = await ModelCatalog.LoadAsync(spec, request.SpecDirectory, stores, checkpoints, cancellationToken);
-        return MergePlanner.Plan(spec, models, new PlanOptions { Seed = request.Seed, ShardSizeBytes = request.ShardSizeBytes });
+        var plan = MergePlanner.Plan(spec, models, new PlanOptions { Seed = request.Seed, ShardSizeBytes = request.ShardSizeBytes, SpecDirectory = request.SpecDirectory });
+        if (plan.Align is { } align)
+        {
+            // Headers only: a model no permutation spec covers, or shaped unlike the reference, fails before any unit runs.
+            JobInputAlignment.Check(align, models);
+        }
+
+        return plan;
     }
 
-    public static PlanPreview Preview(MergePlan plan) => new()
+    public static PlanPreview Preview(MergePlan plan) => Preview(plan, JobSchedule.For(plan));
+
+    private static PlanPreview Preview(MergePlan plan, JobSchedule schedule) => new()
     {
         Method = plan.Method,
-        Units = plan.Units.Count,
+        Units = schedule.Units.Count,
         Tensors = plan.TensorCount,
         InputBytes = plan.TotalInputBytes,
         OutputBytes = plan.TotalOutputBytes,
         OutputShards = plan.Shards.Select(s => s.FileName).ToList(),
-        UnitNames = plan.Units.Select(u => u.Name).ToList(),
+        // In the order they run: an alignment phase's units before the merge units.
+        UnitNames = schedule.Phases.SelectMany(p => p.Units.Select(u => schedule.Units[u].Name)).ToList(),
+        UnitPhases = schedule.Phases.SelectMany(p => p.Units.Select(_ => p.Name)).ToList(),
         Warnings = plan.Warnings,
     };
 

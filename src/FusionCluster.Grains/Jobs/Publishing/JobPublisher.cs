@@ -1,3 +1,4 @@
+using FusionCluster.Alignment.Jobs;
 using FusionCluster.Core.Execution;
 using FusionCluster.Core.Methods;
 using FusionCluster.Core.Planning;
@@ -13,7 +14,8 @@ public sealed class JobPublisher(ArtifactStores stores, CheckpointCache checkpoi
     public async Task PublishAsync(string jobId, MergePlan plan, MergeJobState state, double seconds, CancellationToken cancellationToken)
     {
         var request = state.Request!;
-        var results = state.Units.Select(u => u.Result).OfType<UnitResult>().ToList();
+        // The merge units' results; an alignment phase's units follow them and are reported on their own.
+        var results = state.Units.Take(plan.Units.Count).Select(u => u.Result).OfType<UnitResult>().ToList();
         var output = stores.OpenOutput(state.OutputLocation!, jobId);
         var plannedVersions = state.PlannedInputVersions?.ToDictionary(p => p.Key, p => (IReadOnlyList<string>)p.Value, StringComparer.Ordinal);
         await Task.Run(async () =>
@@ -39,6 +41,11 @@ public sealed class JobPublisher(ArtifactStores stores, CheckpointCache checkpoi
             var report = MergeReport.Build(request.SpecText, plan, request.Seed, results, seconds, inputs, hashes);
             // Which backend computed the tensors belongs with the result: cpu and cuda agree only to float32 rounding.
             report["device"] = request.Device;
+            if (plan.Align is { } align)
+            {
+                report["alignment"] = AlignUnitResult.Report(align, state.Units.Skip(plan.Units.Count).Select(u => u.PhaseResult).OfType<string>());
+            }
+
             if (methods.FallbackNote(plan.Method, request.Device) is { } fallback)
             {
                 report["warnings"]!.AsArray().Add(fallback);

@@ -50,14 +50,17 @@ public static class JobViews
     public static IReadOnlyList<UnitStatus> Units(MergeJobState state, MergePlan? plan)
     {
         var units = new List<UnitStatus>(state.Units.Length);
+        var schedule = plan is null ? null : JobSchedule.For(plan);
+        var phases = schedule?.PhaseNames();
         for (var i = 0; i < state.Units.Length; i++)
         {
             var unit = state.Units[i];
-            var planned = plan?.Units[i];
+            var planned = schedule is not null && i < schedule.Units.Count ? schedule.Units[i] : null;
             units.Add(new UnitStatus
             {
                 Index = i,
                 Name = planned?.Name ?? $"unit {i}",
+                Phase = phases is not null && i < phases.Count ? phases[i] : JobSchedule.MergePhase,
                 State = unit.State,
                 Attempts = unit.Attempt,
                 Silo = unit.SiloName,

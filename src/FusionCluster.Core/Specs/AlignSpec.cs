@@ -1,0 +1,30 @@
+namespace FusionCluster.Core.Specs;
+
+/// <summary>
+/// A merge spec's <c>align:</c> section: the non-reference models are permuted to match
+/// <see cref="Reference"/> before the spec's merge_method runs.
+/// </summary>
+/// <param name="Reference">The model the others are aligned to: the spec's <c>reference</c>, else base_model, else the first model.</param>
+/// <param name="Dataset">A dataset file (or a text file for language models), as written in the spec; null when none is given.</param>
+/// <param name="Samples">How many dataset samples statistics use; null for the method's default.</param>
+/// <param name="PermutationSpec">A permutation spec file, as written in the spec; null to derive one from the architecture.</param>
+public sealed record AlignSpec(
+    AlignMethod Method,
+    string Reference,
+    string? Dataset = null,
+    int? Samples = null,
+    bool Repair = false,
+    int Iterations = 100,
+    int Seed = 0,
+    string? PermutationSpec = null)
+{
+    /// <summary>The method's name as a spec writes it.</summary>
+    public string MethodName => Names[Method];
+
+    public static IReadOnlyDictionary<AlignMethod, string> Names { get; } = new Dictionary<AlignMethod, string>
+    {
+        [AlignMethod.WeightMatching] = "weight_matching",
+        [AlignMethod.ActivationMatching] = "activation_matching",
+        [AlignMethod.Zipit] = "zipit",
+    };
+}

@@ -1,0 +1,28 @@
+using FusionCluster.Core.Execution;
+using FusionCluster.Core.Planning;
+
+namespace FusionCluster.Grains.Jobs.Scheduling;
+
+/// <summary>What a worker is sent for each unit of a <see cref="JobSchedule.For"/> schedule: merge units with the alignment phase's results, alignment units with the model they align.</summary>
+public static class PhaseAssignments
+{
+    /// <param name="index">The unit's index in the schedule.</param>
+    /// <param name="inputs">The results of the phases the unit comes after (<see cref="UnitScheduler.InputsOf"/>).</param>
+    public static UnitAssignment For(
+        string jobId, MergePlan plan, int index, IReadOnlyList<PhaseOutput> inputs, string outputLocation, string device, IReadOnlyDictionary<string, string[]>? inputVersions)
+    {
+        var merged = plan.Units.Count;
+        if (index < merged)
+        {
+            var assignment = UnitAssignment.For(jobId, plan, plan.Units[index], outputLocation, device, inputVersions);
+            return plan.Align is null
+                ? assignment
+                : assignment with { Align = plan.Align, AlignResults = inputs.Where(p => p.Phase == JobSchedule.AlignPhase).Select(p => p.Result).ToList() };
+        }
+
+        var align = plan.Align ?? throw new ArgumentOutOfRangeException(nameof(index), $"unit {index} is past the plan's {merged} units and the job aligns nothing");
+        var model = align.Models[index - merged];
+        var unit = new WorkUnit { Index = index, Name = JobSchedule.AlignUnitName(model), Tensors = [] };
+        return UnitAssignment.For(jobId, plan, unit, outputLocation, device, inputVersions) with { Align = align, AlignModel = model };
+    }
+}

@@ -1,0 +1,55 @@
+using FusionCluster.Core.Planning;
+using FusionCluster.Grains.Jobs.Scheduling;
+using static FusionCluster.Grains.Tests.Jobs.Scheduling.SchedulerFixture;
+
+namespace FusionCluster.Grains.Tests.Jobs.Scheduling;
+
+/// <summary>How a plan becomes a schedule: one merge phase, or an align phase (one unit per aligned model) before it.</summary>
+public sealed class JobScheduleTests
+{
+    public static readonly AlignPlan AlignBAndC = new("weight_matching", "a", ["b", "c"], 100, 0, null);
+
+    public static MergePlan Plan(AlignPlan? align) => new()
+    {
+        Method = "linear",
+        ModelPaths = new Dictionary<string, string> { ["a"] = "/m/a", ["b"] = "/m/b", ["c"] = "/m/c" },
+        Units = [Unit(0, "embeddings"), Unit(1, "layer 0"), Unit(2, "head")],
+        Shards = [],
+        Align = align,
+    };
+
+    [Fact]
+    public void A_plan_without_align_is_one_merge_phase_of_its_units()
+    {
+        var schedule = JobSchedule.For(Plan(null));
+
+        Assert.Equal(["embeddings", "layer 0", "head"], schedule.Units.Select(u => u.Name));
+        var phase = Assert.Single(schedule.Phases);
+        Assert.Equal("merge", phase.Name);
+        Assert.Equal([0, 1, 2], phase.Units);
+        Assert.Empty(phase.After);
+    }
+
+    [Fact]
+    public void An_aligning_plan_runs_one_align_unit_per_other_model_first_numbered_after_the_merge_units()
+    {
+        var schedule = JobSchedule.For(Plan(AlignBAndC));
+
+        Assert.Equal(["embeddings", "layer 0", "head", "align b", "align c"], schedule.Units.Select(u => u.Name));
+        Assert.Equal(2, schedule.Phases.Count);
+        Assert.Equal("align", schedule.Phases[0].Name);
+        Assert.Equal([3, 4], schedule.Phases[0].Units);
+        Assert.Empty(schedule.Phases[0].After);
+        Assert.Equal("merge", schedule.Phases[1].Name);
+        Assert.Equal([0, 1, 2], schedule.Phases[1].Units);
+        Assert.Equal([0], schedule.Phases[1].After);
+        Assert.Equal(["merge", "merge", "merge", "align", "align"], schedule.PhaseNames());
+
+        // Only the align units can start, both at once (on two silos).
+        var scheduler = Start(schedule);
+        Assert.Equal([3, 4], scheduler.Ready);
+        Assert.Equal([(3, "silo-a"), (4, "silo-b")], scheduler.Dispatch([SiloA, SiloB], "cpu", 0, T0).Select(l => (l.Unit, l.Silo.Name)));
+    }
+
+    private static WorkUnit Unit(int index, string name) => new() { Index = index, Name = name, Tensors = [], InputBytes = 100 };
+}
