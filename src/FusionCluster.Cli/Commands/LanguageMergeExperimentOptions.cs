@@ -12,7 +12,7 @@ public sealed record LanguageMergeExperimentOptions
     public string PythonDocsFolder { get; init; } = TextCorpusOptions.DebianPythonDocsFolder;
 
     /// <summary>Text per domain, train and validation together.</summary>
-    public long CorpusBytes { get; init; } = 400_000;
+    public long CorpusBytes { get; init; } = 300_000;
 
     public int Layers { get; init; } = 2;
 
@@ -27,9 +27,9 @@ public sealed record LanguageMergeExperimentOptions
     /// <summary>Tokens per training window and per perplexity window.</summary>
     public int Context { get; init; } = 64;
 
-    public int BaseSteps { get; init; } = 600;
+    public int BaseSteps { get; init; } = 400;
 
-    public int FineTuneSteps { get; init; } = 200;
+    public int FineTuneSteps { get; init; } = 150;
 
     public int BatchSize { get; init; } = 16;
 

@@ -45,7 +45,10 @@ public sealed class EnsembleCommandProcessTests
         Directory.CreateDirectory(temp.Combine("b"));
         File.Copy(temp.Combine("a", "config.json"), temp.Combine("b", "config.json"));
         File.Copy(temp.Combine("a", "model.safetensors"), temp.Combine("b", "model.safetensors"));
-        await File.WriteAllTextAsync(temp.Combine("b", "tokenizer.json"), (await File.ReadAllTextAsync(temp.Combine("a", "tokenizer.json"), TestContext.Current.CancellationToken)).Replace("<|endoftext|>", "<|end|>", StringComparison.Ordinal), TestContext.Current.CancellationToken);
+        // The same tokenizer but for its special token's text.
+        var tokenizer = JsonNode.Parse(await File.ReadAllTextAsync(temp.Combine("a", "tokenizer.json"), TestContext.Current.CancellationToken))!;
+        tokenizer["added_tokens"]![0]!["content"] = "<|end|>";
+        await File.WriteAllTextAsync(temp.Combine("b", "tokenizer.json"), tokenizer.ToJsonString(), TestContext.Current.CancellationToken);
 
         var mismatch = await FusionProcess.RunAsync("ensemble", temp.Combine("a"), temp.Combine("b"), "--out", temp.Combine("ens"));
         var vote = await FusionProcess.RunAsync("ensemble", temp.Combine("a"), "--out", temp.Combine("ens"), "--rule", "vote");
