@@ -29,7 +29,7 @@ public static class BenchCommand
 
         var command = new Command("bench", "Measure merge speed and memory against the streaming bound")
         {
-            size, methods, work, repeat, device, scratch, BenchDispatchCommand.Create(), BenchClusterCommand.Create(), BenchLmCommand.Create(), BenchAlignCommand.Create(),
+            size, methods, work, repeat, device, scratch, BenchDispatchCommand.Create(), BenchClusterCommand.Create(), BenchLmCommand.Create(), BenchAlignCommand.Create(), BenchLmMergeCommand.Create(),
         };
         command.SetAction(async (parse, cancellationToken) =>
         {

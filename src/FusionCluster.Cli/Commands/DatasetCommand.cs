@@ -1,6 +1,9 @@
 using System.CommandLine;
+using System.Globalization;
+using FusionCluster.Core.Formats;
 using FusionCluster.Core.Storage;
 using FusionCluster.Evaluation.Datasets;
+using FusionCluster.Language.Corpora;
 
 namespace FusionCluster.Cli.Commands;
 
@@ -47,7 +50,7 @@ public static class DatasetCommand
             }
         });
 
-        return new Command("dataset", "Build dataset files for fusion train and fusion eval") { mnist, FashionMnist() };
+        return new Command("dataset", "Build dataset files for fusion train and fusion eval") { mnist, FashionMnist(), Text() };
     }
 
     private static Command FashionMnist()
@@ -85,6 +88,54 @@ public static class DatasetCommand
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
                 return MergeCommand.Fail($"{parse.GetValue(output)!.FullName}: cannot write: {e.Message}");
+            }
+        });
+        return command;
+    }
+
+    private static Command Text()
+    {
+        var output = new Option<DirectoryInfo>("--out", "-o") { Description = "folder to write the corpus into", Required = true };
+        var fortunes = new Option<DirectoryInfo>("--fortunes") { Description = "the fortunes package's folder", DefaultValueFactory = _ => new DirectoryInfo(TextCorpusOptions.DebianFortunesFolder) };
+        var pythonDocs = new Option<DirectoryInfo>("--python-docs") { Description = "the python3-doc package's HTML folder", DefaultValueFactory = _ => new DirectoryInfo(TextCorpusOptions.DebianPythonDocsFolder) };
+        var maxBytes = new Option<string>("--max-bytes") { Description = "text kept per domain, train and validation together, e.g. 1MB", DefaultValueFactory = _ => "1MB" };
+        var validationEvery = new Option<int>("--validation-every") { Description = "every N-th document (in the corpus's fixed order) is held out for validation", DefaultValueFactory = _ => 10 };
+        var command = new Command("text", "Build a two-domain text corpus (fortunes; the Python docs, HTML stripped) from Debian packages into train/validation files, deterministically")
+        {
+            output, fortunes, pythonDocs, maxBytes, validationEvery,
+        };
+        command.SetAction(parse =>
+        {
+            if (!ByteSize.TryParse(parse.GetValue(maxBytes), out var bytes))
+            {
+                return MergeCommand.Fail($"--max-bytes {parse.GetValue(maxBytes)}: expected a size such as 1MB");
+            }
+
+            var folder = parse.GetValue(output)!.FullName;
+            try
+            {
+                var options = new TextCorpusOptions
+                {
+                    FortunesFolder = parse.GetValue(fortunes)!.FullName,
+                    PythonDocsFolder = parse.GetValue(pythonDocs)!.FullName,
+                    MaxBytesPerDomain = bytes,
+                    ValidationEvery = parse.GetValue(validationEvery),
+                };
+                foreach (var domain in TextCorpusBuilder.Build(options, folder))
+                {
+                    System.Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{domain.Name,-12} {domain.TrainDocuments,6} train ({domain.TrainBytes:N0} bytes) + {domain.ValidationDocuments,5} validation ({domain.ValidationBytes:N0} bytes) documents of {domain.AvailableDocuments:N0} in {domain.Source}"));
+                }
+
+                System.Console.WriteLine($"wrote {folder}/{{fortunes,python-docs}}.{{train,validation}}.txt, train.txt, validation.txt (both domains) and {TextCorpusBuilder.SummaryFileName}");
+                return 0;
+            }
+            catch (Exception e) when (e is DatasetFormatException or ArgumentException)
+            {
+                return MergeCommand.Fail(e.Message);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                return MergeCommand.Fail($"{folder}: cannot write: {e.Message}");
             }
         });
         return command;

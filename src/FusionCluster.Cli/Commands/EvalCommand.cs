@@ -4,6 +4,7 @@ using System.Text.Json;
 using FusionCluster.Core.Formats;
 using FusionCluster.Core.Storage;
 using FusionCluster.Evaluation.Datasets;
+using FusionCluster.Evaluation.Ensembles;
 using FusionCluster.Evaluation.Evaluators;
 using FusionCluster.Language;
 using FusionCluster.Language.Evaluation;
@@ -18,7 +19,7 @@ public static class EvalCommand
 {
     public static Command Create()
     {
-        var model = new Argument<DirectoryInfo>("model") { Description = "checkpoint folder to evaluate (e.g. a merge output)" };
+        var model = new Argument<DirectoryInfo>("model") { Description = "checkpoint folder to evaluate (e.g. a merge output), or an ensemble folder (fusion ensemble writes one)" };
         var dataset = new Option<FileInfo?>("--dataset") { Description = "classifier accuracy on this dataset file (fusion dataset mnist writes one)" };
         var split = new Option<string>("--split") { Description = "held-out, train or all", DefaultValueFactory = _ => "held-out" };
         var classes = new Option<string?>("--classes") { Description = "accuracy on these classes only, e.g. 0-3" };
@@ -64,6 +65,11 @@ public static class EvalCommand
                 var baseFolder = parse.GetValue(baseModel)?.FullName;
                 if (references.Count > 0 || baseFolder is not null)
                 {
+                    if (EnsembleManifest.IsEnsemble(folder))
+                    {
+                        throw new ArgumentException($"{folder} is an ensemble: tensor metrics (--compare, --base) need one model");
+                    }
+
                     evaluators.Add(new TensorMetricsEvaluator(references, baseFolder, roots));
                 }
 

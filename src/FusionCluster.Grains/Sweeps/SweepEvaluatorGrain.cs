@@ -3,6 +3,7 @@ using FusionCluster.Core.Formats;
 using FusionCluster.Core.Methods;
 using FusionCluster.Core.Storage;
 using FusionCluster.Evaluation.Datasets;
+using FusionCluster.Evaluation.Ensembles;
 using FusionCluster.Evaluation.Evaluators;
 using FusionCluster.Grains.Abstractions.Sweeps;
 using FusionCluster.Grains.Placement;
@@ -18,7 +19,8 @@ namespace FusionCluster.Grains.Sweeps;
 /// Evaluates merged models on the worker silo whose address is its key (pinned there like the worker
 /// grain), at most as many at once as the silo has unit slots, off the Orleans scheduler: TorchSharp
 /// inference and external commands are long and blocking. External commands run only where the silo
-/// enabled them (<see cref="CommandEvaluatorOptions"/>); elsewhere the evaluation fails saying how to.
+/// enabled them (<see cref="CommandEvaluatorOptions"/>); elsewhere the evaluation fails saying how to. A model
+/// folder may be an ensemble (ensemble.json): accuracy and perplexity evaluate it as its rule combines its members.
 /// </summary>
 [SiloPinnedPlacement]
 [Reentrant]
@@ -63,9 +65,22 @@ public sealed class SweepEvaluatorGrain(
         PerplexityText = request.PerplexityText is { } text ? roots.CheckFile(text, "perplexity text") : null,
     };
 
+    /// <summary>An ensemble's members, like the model folder itself, must be inside the data roots.</summary>
+    private void ConfineEnsembleMembers(string modelFolder)
+    {
+        if (EnsembleManifest.IsEnsemble(modelFolder))
+        {
+            foreach (var member in EnsembleManifest.Read(modelFolder).Members)
+            {
+                roots.Check(member.Folder, "ensemble member");
+            }
+        }
+    }
+
     private async Task<IReadOnlyDictionary<string, double>> RunEvaluatorsAsync(EvaluationRequest received)
     {
         var request = Confined(received);
+        ConfineEnsembleMembers(request.ModelFolder);
         var evaluators = new List<IEvaluator>();
         if (request.Dataset is { } dataset)
         {

@@ -22,13 +22,36 @@ public static class PerplexityCalculator
     public static PerplexityResult Compute(LlamaForCausalLM model, IReadOnlyList<int> ids, int context, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(model);
+        var scores = Score([model], [1.0], ids, context, cancellationToken);
+        return scores.ToResult(scores.LogProbabilities.Sum());
+    }
+
+    /// <summary>
+    /// The log-probability (natural log) of every predicted token, windows in text order, under the softmax of
+    /// Σ weights[m] · logits of models[m] (one model: its own logits, whatever its weight). Every model runs on
+    /// every window; <see cref="TokenScores.ForwardTokens"/> counts window tokens once.
+    /// </summary>
+    public static TokenScores Score(IReadOnlyList<LlamaForCausalLM> models, IReadOnlyList<double> weights, IReadOnlyList<int> ids, int context, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(models);
+        ArgumentNullException.ThrowIfNull(weights);
         ArgumentNullException.ThrowIfNull(ids);
+        if (models.Count == 0 || weights.Count != models.Count)
+        {
+            throw new ArgumentException("one weight per model, and at least one model", nameof(weights));
+        }
+
         if (context < 2)
         {
             throw new ArgumentException($"--context {context}: a window needs at least 2 tokens", nameof(context));
         }
 
-        var vocabulary = model.Config.VocabSize;
+        var vocabulary = models[0].Config.VocabSize;
+        if (models.Any(m => m.Config.VocabSize != vocabulary))
+        {
+            throw new LanguageModelException($"the models' vocabularies differ ({string.Join(", ", models.Select(m => m.Config.VocabSize))}); their logits cannot be combined");
+        }
+
         for (var i = 0; i < ids.Count; i++)
         {
             if (ids[i] < 0 || ids[i] >= vocabulary)
@@ -44,41 +67,58 @@ public static class PerplexityCalculator
             throw new LanguageModelException($"the text has {ids.Count} token(s): nothing to predict");
         }
 
+        // Each window's predictions land at its place in text order, whatever order the batches run in.
+        var offsets = new long[windows.Count];
+        for (var w = 1; w < windows.Count; w++)
+        {
+            offsets[w] = offsets[w - 1] + windows[w - 1].Predicted;
+        }
+
+        var logProbabilities = new double[predicted];
         var batchSize = (int)Math.Clamp(LogitElementsPerBatch / ((long)context * vocabulary), 1, 64);
-        double nllSum = 0;
         long forwardTokens = 0;
         var stopwatch = Stopwatch.StartNew();
         using var noGrad = no_grad();
-        foreach (var group in windows.Where(w => w.Length >= 2).GroupBy(w => w.Length))
+        var device = models[0].Device;
+        foreach (var group in Enumerable.Range(0, windows.Count).Where(w => windows[w].Length >= 2).GroupBy(w => windows[w].Length))
         {
             var same = group.ToList();
+            var length = group.Key;
             for (var first = 0; first < same.Count; first += batchSize)
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 var batch = same.GetRange(first, Math.Min(batchSize, same.Count - first));
-                var length = group.Key;
                 var flat = new long[batch.Count * length];
                 for (var b = 0; b < batch.Count; b++)
                 {
                     for (var t = 0; t < length; t++)
                     {
-                        flat[(b * length) + t] = ids[batch[b].Start + t];
+                        flat[(b * length) + t] = ids[windows[batch[b]].Start + t];
                     }
                 }
 
                 using var scope = NewDisposeScope();
-                var input = tensor(flat, [batch.Count, length]).to(model.Device);
-                var logits = model.Forward(input);
-                var predictions = logits.narrow(1, 0, length - 1).reshape(-1, vocabulary);
-                var targets = input.narrow(1, 1, length - 1).reshape(-1);
-                var nll = nn.functional.cross_entropy(predictions, targets, reduction: nn.Reduction.Sum);
-                nllSum += nll.to(ScalarType.Float64).item<double>();
+                var input = tensor(flat, [batch.Count, length]).to(device);
+                Tensor? logits = null;
+                for (var m = 0; m < models.Count; m++)
+                {
+                    var memberLogits = models[m].Forward(input);
+                    var weighted = models.Count == 1 ? memberLogits : memberLogits * weights[m];
+                    logits = logits is null ? weighted : logits + weighted;
+                }
+
+                var predictions = logits!.narrow(1, 0, length - 1).log_softmax(-1);
+                var targets = input.narrow(1, 1, length - 1).unsqueeze(-1);
+                var picked = predictions.gather(-1, targets).squeeze(-1).to(ScalarType.Float64).cpu().data<double>().ToArray();
+                for (var b = 0; b < batch.Count; b++)
+                {
+                    Array.Copy(picked, b * (length - 1), logProbabilities, offsets[batch[b]], length - 1);
+                }
+
                 forwardTokens += flat.Length;
             }
         }
 
-        var seconds = stopwatch.Elapsed.TotalSeconds;
-        var mean = nllSum / predicted;
-        return new PerplexityResult(Math.Exp(mean), mean, predicted, windows.Count, context, forwardTokens / Math.Max(seconds, 1e-9));
+        return new TokenScores(logProbabilities, windows.Count, context, forwardTokens, stopwatch.Elapsed.TotalSeconds);
     }
 }

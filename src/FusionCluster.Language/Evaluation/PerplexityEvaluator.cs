@@ -1,5 +1,7 @@
 using System.Globalization;
+using FusionCluster.Evaluation.Ensembles;
 using FusionCluster.Evaluation.Evaluators;
+using FusionCluster.Language.Ensembles;
 using FusionCluster.Language.Models;
 using FusionCluster.Language.Tokenization;
 
@@ -8,7 +10,8 @@ namespace FusionCluster.Language.Evaluation;
 /// <summary>
 /// Perplexity of a checkpoint folder's language model on a text file, tokenized once with the folder's own
 /// tokenizer.json. Metrics: <c>perplexity</c>, <c>nll</c> (mean, natural log), <c>tokens</c> (predicted),
-/// <c>windows</c>, <c>context</c> and <c>tokens_per_second</c>.
+/// <c>windows</c>, <c>context</c> and <c>tokens_per_second</c>. An ensemble folder (<see cref="EnsembleManifest"/>) is
+/// measured as its rule combines its members (<see cref="LanguageModelEnsemble"/>), with the members' shared tokenizer.
 /// </summary>
 /// <param name="textFile">UTF-8 text to measure on.</param>
 /// <param name="context">Tokens per window; null for the config's max_position_embeddings capped at 2048.</param>
@@ -48,14 +51,23 @@ public sealed class PerplexityEvaluator(string textFile, int? context = null, st
             throw new LanguageModelException($"{path}: text file does not exist");
         }
 
-        // The config first: a model this cannot run is reported as such, before its tokenizer is read.
-        LanguageModelCheckpoint.ReadConfig(checkpointFolder);
-        int[] ids;
-        using (var tokenizer = HfTokenizer.Load(checkpointFolder))
+        if (EnsembleManifest.IsEnsemble(checkpointFolder))
         {
-            ids = tokenizer.Encode(File.ReadAllText(path));
+            var ensemble = LanguageModelEnsemble.Open(EnsembleManifest.Read(checkpointFolder));
+            var ensembleIds = Encode(ensemble.TokenizerFolder, path);
+            try
+            {
+                return ensemble.Perplexity(ensembleIds, context ?? ensemble.DefaultContext, LanguageDevice.Resolve(device), cancellationToken);
+            }
+            catch (LanguageModelException e)
+            {
+                throw new LanguageModelException(string.Create(CultureInfo.InvariantCulture, $"{checkpointFolder} on {path}: {e.Message}"), e);
+            }
         }
 
+        // The config first: a model this cannot run is reported as such, before its tokenizer is read.
+        LanguageModelCheckpoint.ReadConfig(checkpointFolder);
+        var ids = Encode(checkpointFolder, path);
         using var model = LanguageModelCheckpoint.Load(checkpointFolder, LanguageDevice.Resolve(device));
         var window = context ?? PerplexityCalculator.DefaultContext(model.Config);
         try
@@ -66,5 +78,11 @@ public sealed class PerplexityEvaluator(string textFile, int? context = null, st
         {
             throw new LanguageModelException(string.Create(CultureInfo.InvariantCulture, $"{checkpointFolder} on {path}: {e.Message}"), e);
         }
+    }
+
+    private static int[] Encode(string tokenizerFolder, string textPath)
+    {
+        using var tokenizer = HfTokenizer.Load(tokenizerFolder);
+        return tokenizer.Encode(File.ReadAllText(textPath));
     }
 }
