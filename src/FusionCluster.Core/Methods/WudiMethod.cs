@@ -9,7 +9,9 @@ namespace FusionCluster.Core.Methods;
 /// defaults otherwise) on L(τ) = Σ_i ‖(τ - τ_i)·τ_iᵀ‖²_F / ‖τ_i‖²_F, the interference of τ on the inputs each task
 /// vector's rows span; out = base + τ. Other tensors take base + mean(τ_i). The gradient is closed-form,
 /// ∇L = 2·(τ·G - B) with G = Σ_i τ_iᵀτ_i/‖τ_i‖² and B = Σ_i τ_i·τ_iᵀτ_i/‖τ_i‖², so a step costs one rows×cols×cols
-/// product and no autograd; the arithmetic is float32 like the reference's. Defaults: 300 iterations at lr 1e-5
+/// product and no autograd. It runs in float64: at an optimum (one task, τ = τ_1) the closed form's float32 rounding
+/// would leave gradients near 1e-7, above Adam's epsilon, which Adam would turn into full lr-sized steps (autograd
+/// on τ - τ_1 gets an exact zero there); what rounding remains makes Adam dither at the scale of lr there. Defaults: 300 iterations at lr 1e-5
 /// (the paper's; FusionBench's config runs 400).
 /// </summary>
 public sealed class WudiMethod : IMergeMethod
@@ -53,7 +55,7 @@ public sealed class WudiMethod : IMergeMethod
         {
             var tau = new float[rows * cols];
             TaskVectors.Read(m.Tensor, baseTensor, 0, tau);
-            return tau;
+            return Array.ConvertAll(tau, x => (double)x);
         }).ToArray();
 
         var merged = Optimize(tasks, rows, cols, (int)iterations, lr);
@@ -61,16 +63,20 @@ public sealed class WudiMethod : IMergeMethod
         {
             using var buf = new RentedBuffer<float>(length);
             baseTensor.Read(start, buf.Span);
-            TensorPrimitives.Add(buf.Span, merged.AsSpan((int)start, length), buf.Span);
+            var o = buf.Span;
+            for (var k = 0; k < length; k++)
+            {
+                o[k] = (float)(o[k] + merged[start + k]);
+            }
             ctx.Output.Write(start, buf.Span);
         });
     }
 
     /// <summary>Adam on L from τ = Σ τ_i; the task vectors are row-major rows×cols.</summary>
-    internal static float[] Optimize(IReadOnlyList<float[]> tasks, int rows, int cols, int iterations, double lr)
+    internal static double[] Optimize(IReadOnlyList<double[]> tasks, int rows, int cols, int iterations, double lr)
     {
         var size = rows * cols;
-        var tau = new float[size];
+        var tau = new double[size];
         foreach (var t in tasks)
         {
             TensorPrimitives.Add(tau, t, tau);
@@ -80,10 +86,10 @@ public sealed class WudiMethod : IMergeMethod
             return tau;
         }
 
-        var g = new float[cols * cols];
-        var b = new float[size];
-        var gi = new float[cols * cols];
-        var product = new float[size];
+        var g = new double[cols * cols];
+        var b = new double[size];
+        var gi = new double[cols * cols];
+        var product = new double[size];
         foreach (var t in tasks)
         {
             var norm = TensorPrimitives.Dot(t, t);
@@ -99,31 +105,30 @@ public sealed class WudiMethod : IMergeMethod
         }
 
         const double beta1 = 0.9, beta2 = 0.999, eps = 1e-8;
-        var m = new float[size];
-        var v = new float[size];
+        var m = new double[size];
+        var v = new double[size];
         var grad = product;
         for (var step = 1; step <= iterations; step++)
         {
             Multiply(tau, g, rows, cols, grad);
             TensorPrimitives.Subtract(grad, b, grad);
-            TensorPrimitives.Multiply(grad, 2f, grad);
+            TensorPrimitives.Multiply(grad, 2.0, grad);
             var bias1 = 1 - Math.Pow(beta1, step);
             var bias2Sqrt = Math.Sqrt(1 - Math.Pow(beta2, step));
-            var stepSize = (float)(lr / bias1);
+            var stepSize = lr / bias1;
             for (var k = 0; k < size; k++)
             {
                 var gk = grad[k];
-                m[k] = (float)(beta1 * m[k] + (1 - beta1) * gk);
-                v[k] = (float)(beta2 * v[k] + (1 - beta2) * gk * gk);
-                var denominator = (float)(Math.Sqrt(v[k]) / bias2Sqrt + eps);
-                tau[k] -= stepSize * m[k] / denominator;
+                m[k] = beta1 * m[k] + (1 - beta1) * gk;
+                v[k] = beta2 * v[k] + (1 - beta2) * gk * gk;
+                tau[k] -= stepSize * m[k] / (Math.Sqrt(v[k]) / bias2Sqrt + eps);
             }
         }
         return tau;
     }
 
     /// <summary>out (cols×cols) = aᵀ·a for row-major a (rows×cols).</summary>
-    private static void Gram(float[] a, int rows, int cols, float[] output)
+    private static void Gram(double[] a, int rows, int cols, double[] output)
     {
         Parallel.For(0, cols, i =>
         {
@@ -141,7 +146,7 @@ public sealed class WudiMethod : IMergeMethod
     }
 
     /// <summary>out (rows×cols) = a (rows×cols) · s (cols×cols), row-major, one output row per task.</summary>
-    private static void Multiply(float[] a, float[] s, int rows, int cols, float[] output)
+    private static void Multiply(double[] a, double[] s, int rows, int cols, double[] output)
     {
         Parallel.For(0, rows, r =>
         {
