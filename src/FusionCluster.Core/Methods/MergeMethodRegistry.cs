@@ -37,5 +37,12 @@ public static class MergeMethodRegistry
         yield return new NearswapMethod();
         yield return new ArceeFusionMethod();
         yield return new PassthroughMethod();
+        // Beyond mergekit's registry (issue 14): RAM parity, then the data-free methods of recent papers.
+        yield return new RamMethod();
+        yield return new RamPlusTensorLocalMethod();
+        yield return new TsvMergeMethod();
+        yield return new IsoCMethod();
+        yield return new IsoCtsMethod();
+        yield return new WudiMethod();
     }
 }

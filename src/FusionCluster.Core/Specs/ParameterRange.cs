@@ -9,5 +9,5 @@ public sealed record ParameterRange(double Min, bool MinInclusive, double Max, b
         (MinInclusive ? value >= Min : value > Min) && (MaxInclusive ? value <= Max : value < Max);
 
     public override string ToString() => string.Create(
-        CultureInfo.InvariantCulture, $"{(MinInclusive ? "[" : "(")}{Min}, {Max}{(MaxInclusive ? "]" : ")")}");
+        CultureInfo.InvariantCulture, $"{(MinInclusive ? "[" : "(")}{Min}, {(double.IsPositiveInfinity(Max) ? "∞" : Max)}{(MaxInclusive ? "]" : ")")}");
 }

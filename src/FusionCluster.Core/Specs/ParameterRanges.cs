@@ -12,6 +12,11 @@ public static class ParameterRanges
 {
     private static readonly ParameterRange Density = new(0, false, 1, true, "the fraction of each task vector kept");
     private static readonly ParameterRange SlerpT = new(0, true, 1, true, "slerp interpolates from the base model (0) to the other model (1)");
+    private static readonly ParameterRange RamEpsilon = new(0, true, double.PositiveInfinity, true, "the |delta| at or below which a model leaves an element unchanged");
+    private static readonly ParameterRange RamAlpha = new(0, true, double.PositiveInfinity, true, "the upper bound of the clamped shared/unique ratio");
+    private static readonly ParameterRange CommonSpaceFraction = new(0, true, 1, true, "the fraction of singular directions given to the common subspace");
+    private static readonly ParameterRange WudiIterations = new(0, true, 1_000_000, true, "the number of Adam steps");
+    private static readonly ParameterRange WudiLearningRate = new(0, false, double.PositiveInfinity, true, "Adam's learning rate");
 
     /// <summary>The ranges that apply under <paramref name="mergeMethod"/>, by parameter name.</summary>
     public static IReadOnlyDictionary<string, ParameterRange> For(string mergeMethod)
@@ -20,6 +25,24 @@ public static class ParameterRanges
         if (mergeMethod.Trim() == "slerp")
         {
             ranges["t"] = SlerpT;
+        }
+
+        switch (mergeMethod.Trim())
+        {
+            case "ram":
+                ranges["epsilon"] = RamEpsilon;
+                break;
+            case "ramplus_tl":
+                ranges["epsilon"] = RamEpsilon;
+                ranges["alpha"] = RamAlpha;
+                break;
+            case "iso_cts":
+                ranges["common_space_fraction"] = CommonSpaceFraction;
+                break;
+            case "wudi":
+                ranges["iter_num"] = WudiIterations;
+                ranges["lr"] = WudiLearningRate;
+                break;
         }
 
         return ranges;

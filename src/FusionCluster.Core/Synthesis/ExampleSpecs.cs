@@ -30,6 +30,19 @@ public static class ExampleSpecs
                 $"merge_method: model_stock\nbase_model: base\nmodels:\n{string.Join("\n", tunes.Select(t => $"  - model: {t}"))}\ndtype: bfloat16\n"));
         }
 
+        // Beyond mergekit (issue 14). The spectral methods take an SVD of every 2-D tensor, which is slow on the
+        // large synthesized models; they suit small classifiers best.
+        specs.Add(new("ram", "RAM: keeps deltas only one fine-tune makes, averages those several make (sparse RL task vectors)",
+            $"merge_method: ram\nbase_model: base\nmodels:\n{string.Join("\n", tunes.Select(t => $"  - model: {t}"))}\nparameters:\n  epsilon: 1.0e-5\ndtype: bfloat16\n"));
+        specs.Add(new("tsv_m", "TSV-M: each task's top singular directions, decorrelated, added to the base",
+            $"merge_method: tsv_m\nbase_model: base\nmodels:\n{string.Join("\n", tunes.Select(t => $"  - model: {t}"))}\nparameters:\n  alpha: 1.0\ndtype: float32\n"));
+        specs.Add(new("iso_c", "Iso-C: the summed task vector with its singular values flattened to their mean",
+            $"merge_method: iso_c\nbase_model: base\nmodels:\n{string.Join("\n", tunes.Select(t => $"  - model: {t}"))}\nparameters:\n  scaling_factor: 1.0\ndtype: float32\n"));
+        specs.Add(new("iso_cts", "Iso-CTS: Iso-C over a common subspace plus each task's own directions",
+            $"merge_method: iso_cts\nbase_model: base\nmodels:\n{string.Join("\n", tunes.Select(t => $"  - model: {t}"))}\nparameters:\n  scaling_factor: 1.0\n  common_space_fraction: 0.8\ndtype: float32\n"));
+        specs.Add(new("wudi", "WUDI: optimises the merged task vector against the task vectors' interference (data-free)",
+            $"merge_method: wudi\nbase_model: base\nmodels:\n{string.Join("\n", tunes.Select(t => $"  - model: {t}"))}\nparameters:\n  iter_num: 300\n  lr: 1.0e-5\ndtype: float32\n"));
+
         return specs;
     }
 }

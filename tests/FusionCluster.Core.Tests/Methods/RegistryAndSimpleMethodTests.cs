@@ -6,13 +6,14 @@ namespace FusionCluster.Core.Tests.Methods;
 public sealed class RegistryAndSimpleMethodTests
 {
     [Fact]
-    public void Registry_knows_all_eighteen_methods()
+    public void Registry_knows_all_methods()
     {
         string[] expected =
         [
             "linear", "slerp", "nuslerp", "multislerp", "karcher", "task_arithmetic", "ties", "dare_ties",
             "dare_linear", "breadcrumbs", "breadcrumbs_ties", "della", "della_linear", "sce", "model_stock",
             "nearswap", "arcee_fusion", "passthrough",
+            "ram", "ramplus_tl", "tsv_m", "iso_c", "iso_cts", "wudi",
         ];
         Assert.Equal(expected.Order(), MergeMethodRegistry.Names.Order());
         foreach (var name in expected)

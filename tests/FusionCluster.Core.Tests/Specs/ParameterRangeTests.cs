@@ -56,5 +56,19 @@ public sealed class ParameterRangeTests
         MergeSpecParser.Parse("merge_method: task_arithmetic\nbase_model: base\nmodels:\n  - model: a\n    parameters: {weight: 1.5}\n  - model: b\n    parameters: {weight: -0.5}\n", "spec.yaml");
     }
 
+    [Theory]
+    [InlineData("ram", "epsilon", "-1e-5", "[0, ∞]")]
+    [InlineData("ramplus_tl", "alpha", "-0.2", "[0, ∞]")]
+    [InlineData("iso_cts", "common_space_fraction", "1.2", "[0, 1]")]
+    [InlineData("wudi", "lr", "0", "(0, ∞]")]
+    [InlineData("wudi", "iter_num", "-1", "[0, 1000000]")]
+    public void The_new_methods_parameters_outside_their_range_are_refused(string method, string parameter, string value, string range)
+    {
+        var error = Fails($"merge_method: {method}\nbase_model: base\nmodels:\n  - model: a\nparameters:\n  {parameter}: {value}\n");
+
+        Assert.StartsWith($"spec.yaml line 6: parameters.{parameter}: ", error, StringComparison.Ordinal);
+        Assert.Contains($"is outside {range}", error, StringComparison.Ordinal);
+    }
+
     private static string Fails(string yaml) => Assert.Throws<SpecException>(() => MergeSpecParser.Parse(yaml, "spec.yaml")).Message;
 }
