@@ -22,6 +22,7 @@ var root = new RootCommand("FusionCluster: merge deep-learning models (mergekit-
     ConnectCommand.Create(),
     SweepCommand.Create(),
     DashboardCommand.Create(),
+    BenchmarkCommand.Create(),
 };
 // fusion handles SIGINT and SIGTERM itself: System.CommandLine's handler would end the verb two seconds after the
 // signal, before a cancelled merge has stopped its units and removed its staging.
