@@ -147,7 +147,7 @@ public sealed class AdaMergingMethod(int steps, int batch, double learningRate =
             Array.Fill(shape, 1L);
             shape[0] = -1;
             var coefficients = lambda.select(1, k).view(shape);
-            merged[names[k]] = pretrained[names[k]] + (vectors[k] * coefficients).sum(0);
+            merged[names[k]] = pretrained[names[k]] + (vectors[k] * coefficients).sum(dim: 0L);
         }
 
         var layers = MultiTaskNetwork.LayerCount(pretrained);

@@ -116,13 +116,13 @@ public sealed class MultiTaskBenchmark(string outputFolder, MultiTaskOptions opt
     {
         "regmean" => new RegMeanMethod(),
         "fisher" => new FisherMethod(),
-        "adamerging" => new AdaMergingMethod(options.AdaMergingSteps, options.AdaMergingBatch),
+        "adamerging" => new AdaMergingMethod(options.AdaMergingSteps, options.AdaMergingBatch, options.AdaMergingLearningRate),
         _ => null,
     };
 
     private MultiTaskRow RunDataAware(string suite, IDataAwareMergeMethod method, NamedTensors pretrained, IReadOnlyList<NamedTensors> fineTunes, IReadOnlyList<string> fineTuneFolders, IReadOnlyList<NamedTensors> heads, IReadOnlyList<BenchmarkTask> tasks, MergeStatistics statistics, CancellationToken cancellationToken)
     {
-        var key = $"{method.Name} statistics_samples={options.StatisticsSamples} adamerging_steps={options.AdaMergingSteps} adamerging_batch={options.AdaMergingBatch} seed={options.Seed}";
+        var key = $"{method.Name} statistics_samples={options.StatisticsSamples} adamerging_steps={options.AdaMergingSteps} adamerging_batch={options.AdaMergingBatch} adamerging_lr={options.AdaMergingLearningRate} seed={options.Seed}";
         return CachedRow(suite, method.Name, "data-aware", key, () =>
         {
             log.WriteLine($"{method.Name}: statistics and merge in-process ...");

@@ -51,7 +51,7 @@ public static class MultiTaskTrainer
                 return nn.functional.cross_entropy(nn.functional.linear(features, head[MultiTaskNetwork.HeadWeight], head[MultiTaskNetwork.HeadBias]), y);
             },
             options.HeadEpochs,
-            options.PretrainLearningRate,
+            options.HeadLearningRate,
             options.BatchSize,
             random,
             cancellationToken);
