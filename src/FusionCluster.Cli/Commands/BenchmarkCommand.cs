@@ -56,12 +56,19 @@ public static class BenchmarkCommand
     /// <summary>The benchmark with merges on an embedded silo; data read from the two sources.</summary>
     public static async Task<MultiTaskReport> RunAsync(string outputFolder, MultiTaskOptions options, IReadOnlyList<string> methods, string mnistPackage, string fashionFolder, TextWriter log, CancellationToken cancellationToken)
     {
-        var mnist = MnistPackageConverter.Convert(mnistPackage);
-        // More than any option draws from; converting all 70,000 images would take longer than the small benchmark.
-        var fashion = IdxDatasetConverter.Convert(fashionFolder, maxTrain: Math.Max(12_000, options.TrainSamples), maxHeldOut: Math.Max(3_000, options.EvalSamples));
+        var (mnist, fashion) = LoadSources(mnistPackage, fashionFolder, options);
         await using var merger = new SiloMultiTaskMerger();
         var benchmark = new MultiTaskBenchmark(outputFolder, options, merger, CpuMergeMethodCatalog.Instance, log);
         return await benchmark.RunAsync(mnist, fashion, methods, cancellationToken);
+    }
+
+    /// <summary>The two source datasets the suite's tasks are drawn from.</summary>
+    public static (ImageDataset Mnist, ImageDataset Fashion) LoadSources(string mnistPackage, string fashionFolder, MultiTaskOptions options)
+    {
+        var mnist = MnistPackageConverter.Convert(mnistPackage);
+        // More than any option draws from; converting all 70,000 images would take longer than the small benchmark.
+        var fashion = IdxDatasetConverter.Convert(fashionFolder, maxTrain: Math.Max(12_000, options.TrainSamples), maxHeldOut: Math.Max(3_000, options.EvalSamples));
+        return (mnist, fashion);
     }
 
     private static IReadOnlyList<string> SplitMethods(string text) =>
