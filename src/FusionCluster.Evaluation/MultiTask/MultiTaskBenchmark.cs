@@ -122,7 +122,13 @@ public sealed class MultiTaskBenchmark(string outputFolder, MultiTaskOptions opt
 
     private MultiTaskRow RunDataAware(string suite, IDataAwareMergeMethod method, NamedTensors pretrained, IReadOnlyList<NamedTensors> fineTunes, IReadOnlyList<string> fineTuneFolders, IReadOnlyList<NamedTensors> heads, IReadOnlyList<BenchmarkTask> tasks, MergeStatistics statistics, CancellationToken cancellationToken)
     {
-        var key = $"{method.Name} statistics_samples={options.StatisticsSamples} adamerging_steps={options.AdaMergingSteps} adamerging_batch={options.AdaMergingBatch} adamerging_lr={options.AdaMergingLearningRate} seed={options.Seed}";
+        // Only what this method reads, so that changing another method's setting does not rerun it.
+        var key = method switch
+        {
+            RegMeanMethod regMean => $"regmean alpha={regMean.Alpha} statistics_samples={options.StatisticsSamples}",
+            FisherMethod fisher => $"fisher epsilon={fisher.Epsilon} statistics_samples={options.StatisticsSamples}",
+            _ => $"{method.Name} steps={options.AdaMergingSteps} batch={options.AdaMergingBatch} lr={options.AdaMergingLearningRate} seed={options.Seed}",
+        };
         return CachedRow(suite, method.Name, "data-aware", key, () =>
         {
             log.WriteLine($"{method.Name}: statistics and merge in-process ...");
