@@ -59,7 +59,9 @@ public static class BenchmarkCommand
         var (mnist, fashion) = LoadSources(mnistPackage, fashionFolder, options);
         await using var merger = new SiloMultiTaskMerger();
         var benchmark = new MultiTaskBenchmark(outputFolder, options, merger, CpuMergeMethodCatalog.Instance, log);
-        return await benchmark.RunAsync(mnist, fashion, methods, cancellationToken);
+        var report = await benchmark.RunAsync(mnist, fashion, methods, cancellationToken);
+        MultiTaskChart.Save(Path.Combine(benchmark.OutputFolder, MultiTaskReportWriter.ChartFileName), report);
+        return report;
     }
 
     /// <summary>The two source datasets the suite's tasks are drawn from.</summary>

@@ -2,11 +2,10 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using ScottPlot;
 
 namespace FusionCluster.Evaluation.MultiTask;
 
-/// <summary>Writes the benchmark's table (multitask.md), its data (multitask.json) and a bar chart of average and normalised accuracy (multitask.png).</summary>
+/// <summary>Writes the benchmark's table (multitask.md) and its data (multitask.json); the CLI draws multitask.png.</summary>
 public static class MultiTaskReportWriter
 {
     public const string JsonFileName = "multitask.json";
@@ -20,7 +19,6 @@ public static class MultiTaskReportWriter
         Directory.CreateDirectory(folder);
         File.WriteAllText(Path.Combine(folder, JsonFileName), ToJson(report, options).ToJsonString(Indented) + "\n");
         File.WriteAllText(Path.Combine(folder, TableFileName), Table(report));
-        SaveChart(Path.Combine(folder, ChartFileName), report);
     }
 
     public static JsonObject ToJson(MultiTaskReport report, MultiTaskOptions options)
@@ -81,34 +79,5 @@ public static class MultiTaskReportWriter
         }
 
         return text.ToString();
-    }
-
-    public static void SaveChart(string path, MultiTaskReport report, int width = 1200, int height = 600)
-    {
-        var rows = report.Rows.Where(r => r.Accuracy is not null).ToList();
-        var individual = report.Individual;
-        var plot = new Plot();
-        var palette = new ScottPlot.Palettes.Category10();
-        var bars = new List<Bar>();
-        for (var i = 0; i < rows.Count; i++)
-        {
-            bars.Add(new Bar { Position = (3 * i) + 1, Value = 100 * rows[i].Average!.Value, FillColor = palette.GetColor(0) });
-            bars.Add(new Bar { Position = (3 * i) + 2, Value = 100 * rows[i].Normalized(individual)!.Value, FillColor = palette.GetColor(1) });
-        }
-
-        plot.Add.Bars(bars);
-        plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericManual(
-            rows.Select((_, i) => (3.0 * i) + 1.5).ToArray(), rows.Select(r => r.Name).ToArray());
-        plot.Axes.Bottom.TickLabelStyle.Rotation = 45;
-        plot.Axes.Bottom.TickLabelStyle.Alignment = Alignment.MiddleLeft;
-        plot.Axes.Bottom.MinimumSize = 120;
-        plot.Legend.ManualItems.Add(new LegendItem { LabelText = "average accuracy %", FillColor = palette.GetColor(0) });
-        plot.Legend.ManualItems.Add(new LegendItem { LabelText = "normalised accuracy % (merged / individual)", FillColor = palette.GetColor(1) });
-        plot.ShowLegend(Alignment.UpperRight);
-        plot.Axes.Left.Label.Text = "%";
-        // Head room above the 100% bars for the legend.
-        plot.Axes.SetLimitsY(0, 130);
-        plot.Title($"Multi-task benchmark: {report.Tasks.Count} tasks, each through its own head");
-        plot.SavePng(path, width, height);
     }
 }
