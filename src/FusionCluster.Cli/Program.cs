@@ -23,6 +23,7 @@ var root = new RootCommand("FusionCluster: merge deep-learning models (mergekit-
     SweepCommand.Create(),
     DashboardCommand.Create(),
     EnsembleCommand.Create(),
+    BenchmarkCommand.Create(),
 };
 // fusion handles SIGINT and SIGTERM itself: System.CommandLine's handler would end the verb two seconds after the
 // signal, before a cancelled merge has stopped its units and removed its staging.

@@ -1,0 +1,170 @@
+using System.Diagnostics;
+using System.Security.Cryptography;
+using FusionCluster.Evaluation.Datasets;
+using FusionCluster.Evaluation.MultiTask;
+using static TorchSharp.torch;
+
+namespace FusionCluster.Evaluation.DataAware;
+
+/// <summary>
+/// The statistics step of data-aware merging: per input model, the Gram matrices X^T X / n of every backbone
+/// linear layer's inputs (RegMean) and the diagonal empirical Fisher E[(∇ log p(y|x))^2] of every backbone tensor
+/// (Fisher merging), from forward and backward passes on the first <see cref="Samples"/> samples of the model's
+/// training split. Each result is a safetensors file in <see cref="Folder"/> named by kind, model fingerprint and
+/// dataset hash, so a sweep (or a second benchmark run) computes it once. Each (kind, model) computation is
+/// independent of the others: that is the unit a statistics phase on silos would run.
+/// </summary>
+public sealed class MergeStatistics(string folder, int samples)
+{
+    public const string GramKind = "gram";
+    public const string FisherKind = "fisher";
+
+    public string Folder { get; } = Path.GetFullPath(folder);
+
+    public int Samples { get; } = samples > 0 ? samples : throw new ArgumentOutOfRangeException(nameof(samples), samples, "must be positive");
+
+    /// <summary>Statistics files computed (not found in the cache) by this instance.</summary>
+    public int Computed { get; private set; }
+
+    /// <summary>Statistics files found in the cache.</summary>
+    public int Reused { get; private set; }
+
+    /// <summary>Wall time spent computing (not reading) statistics.</summary>
+    public TimeSpan ComputeTime { get; private set; }
+
+    /// <summary>Per backbone linear layer weight name, the input Gram matrix [in, in] (mean over samples).</summary>
+    public NamedTensors Grams(DataAwareModel model) => GetOrCompute(GramKind, model, () =>
+    {
+        var (x, y) = Inputs(model);
+        using (x)
+        using (y)
+        {
+            return ComputeGrams(model.Backbone, x);
+        }
+    });
+
+    /// <summary>Per backbone tensor, the diagonal Fisher (same shape as the tensor).</summary>
+    public NamedTensors Fishers(DataAwareModel model) => GetOrCompute(FisherKind, model, () =>
+    {
+        var (x, y) = Inputs(model);
+        using (x)
+        using (y)
+        {
+            return ComputeFishers(model.Backbone, model.Head, x, y);
+        }
+    });
+
+    /// <summary>Gram matrices of each linear layer's inputs over the rows of <paramref name="x"/>.</summary>
+    public static NamedTensors ComputeGrams(NamedTensors backbone, Tensor x)
+    {
+        using var noGrad = no_grad();
+        var grams = new NamedTensors();
+        var inputs = MultiTaskNetwork.LayerInputs(backbone, x);
+        try
+        {
+            for (var l = 0; l < inputs.Count; l++)
+            {
+                using var input64 = inputs[l].to(float64);
+                grams.Add(MultiTaskNetwork.Weight(l), input64.t().matmul(input64).div(input64.shape[0]).to(float32));
+            }
+        }
+        finally
+        {
+            foreach (var input in inputs)
+            {
+                input.Dispose();
+            }
+        }
+
+        return grams;
+    }
+
+    /// <summary>Mean over samples of the squared gradient of log p(label | x) for every backbone tensor (one backward pass per sample).</summary>
+    public static NamedTensors ComputeFishers(NamedTensors backbone, NamedTensors head, Tensor x, Tensor y)
+    {
+        var parameters = backbone.Entries.ToDictionary(e => e.Name, e => e.Value.detach().clone().requires_grad_(true), StringComparer.Ordinal);
+        var sums = backbone.Entries.ToDictionary(e => e.Name, e => zeros_like(e.Value), StringComparer.Ordinal);
+        var layers = MultiTaskNetwork.LayerCount(backbone);
+        try
+        {
+            var n = x.shape[0];
+            for (var s = 0L; s < n; s++)
+            {
+                using var scope = NewDisposeScope();
+                foreach (var p in parameters.Values)
+                {
+                    p.grad?.zero_();
+                }
+
+                var logits = MultiTaskNetwork.Logits(name => parameters[name], layers, head[MultiTaskNetwork.HeadWeight], head[MultiTaskNetwork.HeadBias], x[s].unsqueeze(0));
+                var logLikelihood = nn.functional.log_softmax(logits, 1)[0, y[s]];
+                logLikelihood.backward();
+                using var noGrad = no_grad();
+                foreach (var (name, p) in parameters)
+                {
+                    sums[name].add_(p.grad!.square());
+                }
+            }
+
+            var fishers = new NamedTensors();
+            foreach (var (name, sum) in sums)
+            {
+                fishers.Add(name, sum.div(n));
+            }
+
+            return fishers;
+        }
+        finally
+        {
+            foreach (var t in parameters.Values.Concat(sums.Values))
+            {
+                t.Dispose();
+            }
+        }
+    }
+
+    /// <summary>A SHA-256 over the samples' pixels and labels: the dataset part of a statistics file's key.</summary>
+    public static string DatasetHash(ImageDataset data, int samples)
+    {
+        var count = Math.Min(samples, data.TrainCount);
+        using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        sha.AppendData(BitConverter.GetBytes(count));
+        sha.AppendData(data.Pixels[..(count * data.SampleSize)]);
+        sha.AppendData(data.Labels[..count]);
+        return Convert.ToHexStringLower(sha.GetHashAndReset());
+    }
+
+    private (Tensor X, Tensor Y) Inputs(DataAwareModel model)
+    {
+        var indices = model.Data.Indices(DatasetSplit.Train).Take(Samples).ToArray();
+        return (MultiTaskNetwork.Inputs(model.Data, indices), MultiTaskNetwork.Labels(model.Data, indices));
+    }
+
+    private NamedTensors GetOrCompute(string kind, DataAwareModel model, Func<NamedTensors> compute)
+    {
+        var path = Path.Combine(Folder, $"{kind}-{model.Fingerprint[..16]}-{DatasetHash(model.Data, Samples)[..16]}.safetensors");
+        if (File.Exists(path))
+        {
+            Reused++;
+            return NamedTensors.Load(path);
+        }
+
+        var clock = Stopwatch.StartNew();
+        var previousThreads = TorchSharp.torch.get_num_threads();
+        TorchSharp.torch.set_num_threads(1);
+        NamedTensors result;
+        try
+        {
+            result = compute();
+        }
+        finally
+        {
+            TorchSharp.torch.set_num_threads(previousThreads);
+        }
+
+        ComputeTime += clock.Elapsed;
+        Computed++;
+        result.Save(path, new Dictionary<string, string> { ["kind"] = kind, ["model"] = model.Name, ["samples"] = Samples.ToString(System.Globalization.CultureInfo.InvariantCulture) });
+        return result;
+    }
+}

@@ -1,0 +1,295 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using FusionCluster.Core.Formats;
+using FusionCluster.Core.Methods;
+using FusionCluster.Evaluation.DataAware;
+using FusionCluster.Evaluation.Datasets;
+
+namespace FusionCluster.Evaluation.MultiTask;
+
+/// <summary>
+/// The multi-task benchmark: trains (or finds in the cache) the pre-trained backbone, each task's head and
+/// fine-tune and the jointly trained model, merges the fine-tunes' backbones with every method (data-free
+/// methods as merge jobs through <see cref="IMultiTaskMerger"/>, data-aware ones in-process with
+/// <see cref="MergeStatistics"/>), and evaluates every task through its own head.
+/// Everything lands under <c>out/suite-&lt;hash of the training inputs&gt;/</c>: models/, specs/, merged/, results/
+/// (one JSON per row, keyed by the method's spec), so a second run recomputes nothing and a new method
+/// runs alone. Statistics files go to <c>out/statistics/</c>, shared by suites.
+/// </summary>
+public sealed class MultiTaskBenchmark(string outputFolder, MultiTaskOptions options, IMultiTaskMerger merger, IMergeMethodCatalog catalog, TextWriter log)
+{
+    public const string PretrainedRow = "pretrained";
+    public const string IndividualRow = "individual";
+    public const string MultiTaskRowName = "multitask";
+    public const string EnsembleRow = "ensemble";
+
+    /// <summary>The methods of the issue, in table order; the data-free ones a build lacks are reported as not available.</summary>
+    public static IReadOnlyList<string> DefaultMethods { get; } =
+    [
+        "linear", "task_arithmetic", "ties", "dare_ties", "breadcrumbs", "della", "model_stock",
+        "tsv_m", "iso_c", "iso_cts", "wudi", "emr", "regmean", "fisher", "adamerging",
+    ];
+
+    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
+
+    private int trainings;
+    private int merges;
+    private int evaluations;
+
+    public string OutputFolder { get; } = Path.GetFullPath(outputFolder);
+
+    public async Task<MultiTaskReport> RunAsync(ImageDataset mnist, ImageDataset fashion, IReadOnlyList<string> methods, CancellationToken cancellationToken = default)
+    {
+        options.Validate();
+        var clock = Stopwatch.StartNew();
+        var tasks = MultiTaskSuite.Build(mnist, fashion, options);
+        var suite = Path.Combine(OutputFolder, $"suite-{SuiteKey(tasks)[..16]}");
+        var models = Path.Combine(suite, "models");
+        log.WriteLine($"suite: {tasks.Count} tasks ({string.Join(", ", tasks.Select(t => t.Name))}), {options.TrainSamples} train / {options.EvalSamples} held-out samples each, backbone 784-{string.Join("-", options.HiddenSizes)}; cache {suite}");
+
+        var referenceRows = new List<MultiTaskRow>();
+        var pretrainedFolder = Path.Combine(models, "pretrained");
+        var pretrainSeconds = EnsureBackbone(pretrainedFolder, () => MultiTaskTrainer.Pretrain(MultiTaskSuite.PretrainingMixture(mnist, fashion, options), options, cancellationToken));
+        using var pretrained = LoadBackbone(pretrainedFolder);
+        var heads = new List<NamedTensors>();
+        var fineTunes = new List<NamedTensors>();
+        var fineTuneFolders = new List<string>();
+        var fineTuneSeconds = 0.0;
+        try
+        {
+            for (var t = 0; t < tasks.Count; t++)
+            {
+                var task = tasks[t];
+                var headFile = Path.Combine(models, "heads", $"{task.Name}.safetensors");
+                if (!File.Exists(headFile))
+                {
+                    using var head = MultiTaskTrainer.ProbeHead(pretrained, task, options, options.Seed + 100 + (ulong)t, cancellationToken);
+                    head.Save(headFile);
+                    trainings++;
+                }
+
+                heads.Add(NamedTensors.Load(headFile));
+                var folder = Path.Combine(models, $"ft-{task.Name}");
+                fineTuneSeconds += EnsureBackbone(folder, () => MultiTaskTrainer.FineTune(pretrained, heads[t], task, options, options.Seed + 200 + (ulong)t, cancellationToken));
+                fineTuneFolders.Add(folder);
+                fineTunes.Add(LoadBackbone(folder));
+            }
+
+            var jointFolder = Path.Combine(models, "multitask");
+            var jointSeconds = EnsureBackbone(jointFolder, () => MultiTaskTrainer.TrainJoint(pretrained, heads, tasks, options, options.Seed + 300, cancellationToken));
+
+            referenceRows.Add(CachedRow(suite, PretrainedRow, "reference", "", () => (tasks.Select((task, t) => MultiTaskEvaluator.Accuracy(pretrained, heads[t], task)).ToList(), pretrainSeconds, 0, "the pre-trained backbone with each task's head (a linear probe)")));
+            referenceRows.Add(CachedRow(suite, IndividualRow, "reference", "", () => (tasks.Select((task, t) => MultiTaskEvaluator.Accuracy(fineTunes[t], heads[t], task)).ToList(), fineTuneSeconds, 0, "each task's own fine-tune")));
+            referenceRows.Add(CachedRow(suite, MultiTaskRowName, "reference", "", () =>
+            {
+                using var joint = LoadBackbone(jointFolder);
+                return (tasks.Select((task, t) => MultiTaskEvaluator.Accuracy(joint, heads[t], task)).ToList(), jointSeconds, 0, "one backbone trained on all tasks at once");
+            }));
+            referenceRows.Add(CachedRow(suite, EnsembleRow, "ensemble", "", () => (tasks.Select((task, t) => MultiTaskEvaluator.EnsembleAccuracy(fineTunes, heads[t], task)).ToList(), 0, 0, "all fine-tunes, mean softmax through the task's head")));
+
+            var statistics = new MergeStatistics(Path.Combine(OutputFolder, "statistics"), options.StatisticsSamples);
+            var methodRows = new List<MultiTaskRow>();
+            foreach (var method in methods)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                methodRows.Add(DataAware(method) is { } dataAware
+                    ? RunDataAware(suite, dataAware, pretrained, fineTunes, fineTuneFolders, heads, tasks, statistics, cancellationToken)
+                    : await RunMergeAsync(suite, method, pretrainedFolder, fineTuneFolders, heads, tasks, cancellationToken));
+            }
+
+            var report = new MultiTaskReport(tasks.Select(t => t.Name).ToList(), [.. referenceRows, .. methodRows], suite, trainings, merges, evaluations, statistics.Computed, clock.Elapsed.TotalSeconds);
+            MultiTaskReportWriter.WriteAll(OutputFolder, report, options);
+            return report;
+        }
+        finally
+        {
+            heads.ForEach(h => h.Dispose());
+            fineTunes.ForEach(f => f.Dispose());
+        }
+    }
+
+    private IDataAwareMergeMethod? DataAware(string method) => method switch
+    {
+        "regmean" => new RegMeanMethod(),
+        "fisher" => new FisherMethod(),
+        "adamerging" => new AdaMergingMethod(options.AdaMergingSteps, options.AdaMergingBatch, options.AdaMergingLearningRate),
+        _ => null,
+    };
+
+    private MultiTaskRow RunDataAware(string suite, IDataAwareMergeMethod method, NamedTensors pretrained, IReadOnlyList<NamedTensors> fineTunes, IReadOnlyList<string> fineTuneFolders, IReadOnlyList<NamedTensors> heads, IReadOnlyList<BenchmarkTask> tasks, MergeStatistics statistics, CancellationToken cancellationToken)
+    {
+        // Only what this method reads, so that changing another method's setting does not rerun it.
+        var key = method switch
+        {
+            RegMeanMethod regMean => $"regmean alpha={regMean.Alpha} statistics_samples={options.StatisticsSamples}",
+            FisherMethod fisher => $"fisher epsilon={fisher.Epsilon} statistics_samples={options.StatisticsSamples}",
+            _ => $"{method.Name} steps={options.AdaMergingSteps} batch={options.AdaMergingBatch} lr={options.AdaMergingLearningRate} seed={options.Seed}",
+        };
+        return CachedRow(suite, method.Name, "data-aware", key, () =>
+        {
+            log.WriteLine($"{method.Name}: statistics and merge in-process ...");
+            var models = tasks.Select((task, t) => new DataAwareModel(task.Name, fineTunes[t], heads[t], task.Data, Fingerprint(fineTuneFolders[t], task.Name))).ToList();
+            var before = statistics.ComputeTime;
+            var clock = Stopwatch.StartNew();
+            using var merged = method.Merge(new DataAwareMergeInputs(pretrained, models, statistics) { Seed = options.Seed }, cancellationToken);
+            var seconds = clock.Elapsed.TotalSeconds;
+            merged.Save(Path.Combine(suite, "merged", method.Name, CheckpointFolder.SingleFileName));
+            merges++;
+            var note = method is AdaMergingMethod ada && ada.LastCoefficients is { } lambda
+                ? $"learned λ mean {Mean(lambda):F3} (from 0.3), {options.AdaMergingSteps} steps"
+                : $"statistics from {options.StatisticsSamples} training samples per task";
+            return (tasks.Select((task, t) => MultiTaskEvaluator.Accuracy(merged, heads[t], task)).ToList(), seconds, (statistics.ComputeTime - before).TotalSeconds, note);
+        });
+    }
+
+    private async Task<MultiTaskRow> RunMergeAsync(string suite, string name, string pretrainedFolder, IReadOnlyList<string> fineTuneFolders, IReadOnlyList<NamedTensors> heads, IReadOnlyList<BenchmarkTask> tasks, CancellationToken cancellationToken)
+    {
+        IMergeMethod method;
+        string spec;
+        try
+        {
+            method = catalog.Resolve(name, MergeDevices.Cpu);
+            var specs = Path.Combine(suite, "specs");
+            spec = MultiTaskMergeSpecs.Create(method, Path.GetRelativePath(specs, pretrainedFolder), fineTuneFolders.Select(f => Path.GetRelativePath(specs, f)).ToList());
+        }
+        catch (MergeMethodException e)
+        {
+            log.WriteLine($"{name}: not available ({e.Message})");
+            return new MultiTaskRow(name, "unavailable", null, 0, 0, $"not available: {e.Message}");
+        }
+
+        var key = $"{spec}\nseed={options.Seed}";
+        var cached = TryCached(suite, name, key);
+        if (cached is not null)
+        {
+            return cached;
+        }
+
+        var specPath = Path.Combine(suite, "specs", $"{name}.yaml");
+        Directory.CreateDirectory(Path.GetDirectoryName(specPath)!);
+        await File.WriteAllTextAsync(specPath, spec, cancellationToken);
+        var output = Path.Combine(suite, "merged", name);
+        log.WriteLine($"{name}: merge job ...");
+        var clock = Stopwatch.StartNew();
+        await merger.MergeAsync(specPath, output, options.Seed, cancellationToken);
+        var seconds = clock.Elapsed.TotalSeconds;
+        merges++;
+        using var merged = NamedTensors.LoadFolder(output, MultiTaskNetwork.BackboneNames(options.HiddenSizes.Count));
+        var accuracy = tasks.Select((task, t) => MultiTaskEvaluator.Accuracy(merged, heads[t], task)).ToList();
+        evaluations++;
+        return Store(suite, name, key, new MultiTaskRow(name, "merge", accuracy, seconds, 0, MultiTaskMergeSpecs.Describe(name)));
+    }
+
+    /// <summary>A row from results/ when its key matches, else computed (and counted as an evaluation) and stored.</summary>
+    private MultiTaskRow CachedRow(string suite, string name, string kind, string key, Func<(List<double> Accuracy, double Seconds, double StatisticsSeconds, string Note)> compute)
+    {
+        var cached = TryCached(suite, name, key);
+        if (cached is not null)
+        {
+            return cached;
+        }
+
+        var (accuracy, seconds, statisticsSeconds, note) = compute();
+        evaluations++;
+        return Store(suite, name, key, new MultiTaskRow(name, kind, accuracy, seconds, statisticsSeconds, note));
+    }
+
+    private static MultiTaskRow? TryCached(string suite, string name, string key)
+    {
+        var path = ResultPath(suite, name, key);
+        if (!File.Exists(path))
+        {
+            return null;
+        }
+
+        var json = JsonNode.Parse(File.ReadAllText(path))!.AsObject();
+        return new MultiTaskRow(
+            name,
+            json["kind"]!.GetValue<string>(),
+            json["accuracy"]!.AsArray().Select(a => a!.GetValue<double>()).ToList(),
+            json["seconds"]!.GetValue<double>(),
+            json["statistics_seconds"]!.GetValue<double>(),
+            json["note"]!.GetValue<string>());
+    }
+
+    private static MultiTaskRow Store(string suite, string name, string key, MultiTaskRow row)
+    {
+        var path = ResultPath(suite, name, key);
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        var json = new JsonObject
+        {
+            ["name"] = name,
+            ["kind"] = row.Kind,
+            ["key"] = key,
+            ["accuracy"] = new JsonArray(row.Accuracy!.Select(a => (JsonNode)a).ToArray()),
+            ["seconds"] = row.Seconds,
+            ["statistics_seconds"] = row.StatisticsSeconds,
+            ["note"] = row.Note,
+        };
+        File.WriteAllText(path + ".partial", json.ToJsonString(Indented) + "\n");
+        File.Move(path + ".partial", path, overwrite: true);
+        return row;
+    }
+
+    private static string ResultPath(string suite, string name, string key) =>
+        Path.Combine(suite, "results", $"{name}-{Hash(key)[..12]}.json");
+
+    /// <summary>Trains and saves a backbone checkpoint unless the folder already holds one; returns the training seconds (0 when cached).</summary>
+    private double EnsureBackbone(string folder, Func<NamedTensors> train)
+    {
+        if (File.Exists(Path.Combine(folder, CheckpointFolder.SingleFileName)))
+        {
+            return 0;
+        }
+
+        log.WriteLine($"training {Path.GetFileName(folder)} ...");
+        var clock = Stopwatch.StartNew();
+        using var backbone = train();
+        var seconds = clock.Elapsed.TotalSeconds;
+        // config.json first, weights last: a folder with weights is a finished checkpoint.
+        Directory.CreateDirectory(folder);
+        File.WriteAllText(Path.Combine(folder, CheckpointFolder.ConfigFileName), BackboneConfig().ToJsonString(Indented) + "\n");
+        backbone.Save(Path.Combine(folder, CheckpointFolder.SingleFileName));
+        trainings++;
+        return seconds;
+    }
+
+    private NamedTensors LoadBackbone(string folder) =>
+        NamedTensors.LoadFolder(folder, MultiTaskNetwork.BackboneNames(options.HiddenSizes.Count));
+
+    private JsonObject BackboneConfig() => new()
+    {
+        ["architectures"] = new JsonArray("FusionMultiTaskBackbone"),
+        ["model_type"] = "fusion-multitask-backbone",
+        ["input_size"] = 784,
+        ["hidden_sizes"] = new JsonArray(options.HiddenSizes.Select(h => (JsonNode)h).ToArray()),
+        ["torch_dtype"] = "float32",
+    };
+
+    private string SuiteKey(IReadOnlyList<BenchmarkTask> tasks)
+    {
+        var text = new StringBuilder(options.TrainingKey().ToJsonString());
+        foreach (var task in tasks)
+        {
+            text.Append(CultureInfo.InvariantCulture, $"\n{task.Name}:{MergeStatistics.DatasetHash(task.Data, task.Data.Count)}");
+        }
+
+        return Hash(text.ToString());
+    }
+
+    private static string Fingerprint(string backboneFolder, string task)
+    {
+        using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        sha.AppendData(File.ReadAllBytes(Path.Combine(backboneFolder, CheckpointFolder.SingleFileName)));
+        sha.AppendData(File.ReadAllBytes(Path.Combine(Path.GetDirectoryName(backboneFolder)!, "heads", $"{task}.safetensors")));
+        return Convert.ToHexStringLower(sha.GetHashAndReset());
+    }
+
+    private static double Mean(double[,] values) => values.Cast<double>().Average();
+
+    private static string Hash(string text) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
+}
