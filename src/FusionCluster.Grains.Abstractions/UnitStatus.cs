@@ -21,4 +21,7 @@ public sealed record UnitStatus
     [Id(7)] public double Seconds { get; init; }
 
     [Id(8)] public string? LastError { get; init; }
+
+    /// <summary>Every attempt so far, oldest first (empty for jobs saved before attempts were kept).</summary>
+    [Id(9)] public IReadOnlyList<UnitAttempt> History { get; init; } = [];
 }
