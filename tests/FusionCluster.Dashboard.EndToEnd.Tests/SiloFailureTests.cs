@@ -35,15 +35,19 @@ public sealed class SiloFailureTests(DashboardHost host)
         }
 
         await using var cluster = await StartClusterAsync();
-        await using var dashboard = new DashboardFactory(new Dictionary<string, string>
+        // The test cluster's silos talk over an in-memory transport, so the dashboard reads it through the cluster's
+        // own client; its configured gateway is the assembly's embedded silo, which only lets it start.
+        await using var dashboard = new DashboardFactory(
+            new Dictionary<string, string>
         {
-            ["Fusion:Cluster:Gateway"] = cluster.Silos[0].GatewayAddress.Endpoint.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Fusion:Cluster:Gateway"] = host.GatewayPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Fusion:Dashboard:SpecDirectory"] = root,
             ["Fusion:Dashboard:ClusterRefreshInterval"] = "00:00:01",
             ["Fusion:Dashboard:Users:olga:PasswordHash"] = PasswordHash.Create(Password, PasswordHash.MinimumIterations),
             ["Fusion:Dashboard:Users:olga:Role"] = DashboardRoles.Operator,
             ["Logging:LogLevel:Default"] = "Warning",
-        });
+        },
+            services => services.AddSingleton<Orleans.IClusterClient>(cluster.Client));
         dashboard.UseKestrel(0);
         dashboard.StartServer();
         await using var session = await BrowserSession.OpenAsync(host.Browser, dashboard.ClientOptions.BaseAddress);
