@@ -1,9 +1,13 @@
 namespace FusionCluster.Grains.Abstractions;
 
-/// <summary>The cluster as the dashboard and `fusion silos` see it: active silos, their profile and load.</summary>
+/// <summary>The cluster as the dashboard and `fusion silos` see it: active silos, their profile and load, and the silos that left.</summary>
 [Alias("fc.IClusterInfoGrain")]
 public interface IClusterInfoGrain : IGrainWithIntegerKey
 {
     [Alias("GetSilos")]
     Task<IReadOnlyList<SiloInfo>> GetSilos();
+
+    /// <summary>Every silo the membership table still holds, departed ones with when and why they left, newest first.</summary>
+    [Alias("GetMembership")]
+    Task<IReadOnlyList<SiloMembership>> GetMembership();
 }

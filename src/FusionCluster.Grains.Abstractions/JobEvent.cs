@@ -21,4 +21,10 @@ public sealed record JobEvent
     [Id(7)] public double Seconds { get; init; }
 
     [Id(8)] public string? Message { get; init; }
+
+    /// <summary>The unit's attempt the event is about (0 when not about an attempt).</summary>
+    [Id(9)] public int Attempt { get; init; }
+
+    /// <summary>For <see cref="JobEventKind.UnitRequeued"/>: how the attempt that went back to the queue ended.</summary>
+    [Id(10)] public UnitAttemptOutcome Outcome { get; init; }
 }

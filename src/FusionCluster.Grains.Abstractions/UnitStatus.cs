@@ -24,4 +24,7 @@ public sealed record UnitStatus
 
     /// <summary>The job phase the unit belongs to: align (a model's permutations) or merge.</summary>
     [Id(9)] public string Phase { get; init; } = "merge";
+
+    /// <summary>Every attempt so far, oldest first (empty for jobs saved before attempts were kept).</summary>
+    [Id(10)] public IReadOnlyList<UnitAttempt> History { get; init; } = [];
 }

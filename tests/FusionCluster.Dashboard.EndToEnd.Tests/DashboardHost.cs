@@ -34,6 +34,9 @@ public sealed class DashboardHost : IAsyncLifetime
 
     public IServiceProvider Services => factory!.Services;
 
+    /// <summary>The embedded silo's gateway (a dashboard of another cluster can start against it and be pointed elsewhere).</summary>
+    public int GatewayPort => silo!.Endpoint.GatewayPort!.Value;
+
     public IBrowser Browser { get; private set; } = default!;
 
     private IPlaywright? Playwright { get; set; }

@@ -258,7 +258,7 @@ public static class SweepCommand
                     return MergeCommand.Fail($"no sweep '{parse.GetValue(id)}' on this cluster");
                 }
 
-                System.Console.WriteLine($"sweep {status.Id}: {(status.Paused ? "paused" : "active")}{(status.NextFire is { } next ? $", next run {next:yyyy-MM-dd HH:mm} UTC" : "")}");
+                System.Console.WriteLine($"sweep {status.Id}: {(status.Paused ? "paused" : "active")}{(status.NextFire is { } next ? $", next run {next.ToUniversalTime():yyyy-MM-dd HH:mm} UTC" : "")}");
                 return 0;
             }
             catch (InvalidOperationException e)
@@ -313,7 +313,8 @@ public static class SweepCommand
                 foreach (var sweep in sweeps)
                 {
                     var state = sweep.Paused ? "paused" : sweep.ActiveRun > 0 ? "running" : "idle";
-                    var next = sweep.NextFire is { } n ? n.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture) : "-";
+                    // The next fire time carries the sweep's time zone offset; the column is UTC.
+                    var next = sweep.NextFire is { } n ? n.ToUniversalTime().ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture) : "-";
                     var best = sweep.BestObjective is { } b ? string.Create(CultureInfo.InvariantCulture, $"{sweep.ObjectiveMetric} {b:0.####}  {sweep.BestLabel}") : "";
                     System.Console.WriteLine($"{sweep.Id,-24} {state,-9} {sweep.Runs,-5} {next,-17} {(sweep.Schedule.Length == 0 ? "none" : sweep.Schedule),-28} {best}");
                 }

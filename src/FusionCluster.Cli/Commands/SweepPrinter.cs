@@ -13,7 +13,8 @@ public static class SweepPrinter
         output.WriteLine($"schedule  {(status.Schedule.Length == 0 ? "none (runs on request)" : status.Schedule)}");
         if (status.NextFire is { } next)
         {
-            output.WriteLine($"next      {next:yyyy-MM-dd HH:mm:ss} UTC");
+            // NextFire carries the sweep's time zone offset: printed in UTC as labelled, and in that zone's local time.
+            output.WriteLine($"next      {next.ToUniversalTime():yyyy-MM-dd HH:mm:ss} UTC ({next:yyyy-MM-dd HH:mm} at UTC{next:zzz})");
         }
 
         output.WriteLine($"space     {status.Points} merges per run, {status.MaxConcurrent} at once");

@@ -475,29 +475,7 @@ public sealed class MergePlanner
         return values;
     }
 
-    private void CheckParameterNames()
-    {
-        var accepted = method.Parameters.Select(p => p.Name).ToHashSet(StringComparer.Ordinal);
-        void Check(IReadOnlyDictionary<string, ParameterSetting> parameters, string where)
-        {
-            foreach (var name in parameters.Keys.Where(n => !accepted.Contains(n)))
-            {
-                var list = accepted.Count == 0 ? "none" : string.Join(", ", accepted.Order(StringComparer.Ordinal));
-                throw new SpecException($"{where}.{name}: merge_method '{method.Name}' has no parameter '{name}' (it accepts: {list})");
-            }
-        }
-
-        Check(spec.Parameters, "parameters");
-        for (var s = 0; s < spec.Slices.Count; s++)
-        {
-            var slice = spec.Slices[s];
-            Check(slice.Parameters, $"slices[{s}].parameters");
-            for (var i = 0; i < slice.Sources.Count; i++)
-            {
-                Check(slice.Sources[i].Parameters, spec.UsesModels ? $"models[{i}].parameters" : $"slices[{s}].sources[{i}].parameters");
-            }
-        }
-    }
+    private void CheckParameterNames() => SpecParameterNames.Check(spec, method);
 
     private static long InputBytes(IEnumerable<(string Model, string Tensor, TensorHeader Header)> inputs) =>
         inputs.Sum(p => p.Header.Shape.Aggregate(1L, (a, b) => a * b) * p.Header.DType.ElementSize());

@@ -20,5 +20,8 @@ public sealed class DashboardOptions
     /// <summary>How long the cluster mode keeps trying to reach a gateway at start before giving up.</summary>
     public TimeSpan ClusterConnectTimeout { get; set; } = TimeSpan.FromSeconds(60);
 
+    /// <summary>How long silos that left or died stay listed (with when and why) on the overview and its membership timeline.</summary>
+    public TimeSpan DepartedSiloRetention { get; set; } = TimeSpan.FromHours(6);
+
     public string ResolvedSpecDirectory => SpecDirectory.Length > 0 ? Path.GetFullPath(SpecDirectory) : Directory.GetCurrentDirectory();
 }

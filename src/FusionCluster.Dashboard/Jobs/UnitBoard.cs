@@ -12,7 +12,8 @@ public sealed class UnitBoard(Func<string?, string> redact)
     public const int MaxErrors = 200;
 
     private readonly List<JobEvent> replay = [];
-    private readonly LinkedList<UnitErrorEntry> errors = new();
+    private readonly List<UnitErrorEntry> errors = [];
+    private readonly HashSet<(int Unit, int Attempt)> errorAttempts = [];
     private readonly int[] counts = new int[Enum.GetValues<UnitState>().Length];
     private UnitCell[] cells = [];
     private bool recording = true;
@@ -25,9 +26,15 @@ public sealed class UnitBoard(Func<string?, string> redact)
     public bool IsLoaded { get; private set; }
 
     /// <summary>Newest first.</summary>
-    public IReadOnlyCollection<UnitErrorEntry> Errors => errors;
+    public IReadOnlyList<UnitErrorEntry> Errors => errors;
 
     public int Count(UnitState state) => counts[(int)state];
+
+    /// <summary>Units that went back to the queue at least once because their silo was lost (left, died, stopped answering).</summary>
+    public int LostCount { get; private set; }
+
+    /// <summary>Units not failed now that had an error on an earlier attempt.</summary>
+    public int RetriedAfterErrorCount { get; private set; }
 
     /// <summary>Starts keeping events for replay; call before fetching a snapshot.</summary>
     public void BeginSnapshot()
@@ -52,8 +59,25 @@ public sealed class UnitBoard(Func<string?, string> redact)
             }
 
             var error = unit.LastError is null ? null : redact(unit.LastError);
-            cells[unit.Index].Update(unit.State, unit.Silo, unit.Attempts, unit.InputBytes, unit.Seconds, error, clearError: error is null);
-            if (error is not null && !errors.Any(e => e.Unit == unit.Index && e.Message == error))
+            var cell = cells[unit.Index];
+            cell.Update(unit.State, unit.Silo, unit.Attempts, unit.InputBytes, unit.Seconds, error, clearError: error is null);
+            if (unit.History.Count > 0)
+            {
+                // The grain's attempt log is the record: every ended attempt that was not a success, with its time and silo.
+                foreach (var attempt in unit.History)
+                {
+                    if (attempt.Outcome is UnitAttemptOutcome.Failed or UnitAttemptOutcome.Lost or UnitAttemptOutcome.Returned)
+                    {
+                        AddError(new UnitErrorEntry(attempt.EndedAt, unit.Index, unit.Name, attempt.Silo, KindOf(attempt.Outcome), redact(attempt.Reason ?? KindOf(attempt.Outcome)), attempt.Attempt));
+                    }
+
+                    if (attempt.Outcome == UnitAttemptOutcome.Lost)
+                    {
+                        cell.MarkLost(attempt.Silo);
+                    }
+                }
+            }
+            else if (error is not null && !errors.Any(e => e.Unit == unit.Index && e.Message == error))
             {
                 AddError(new UnitErrorEntry(null, unit.Index, unit.Name, unit.Silo, unit.State == UnitState.Failed ? "failed" : "last error", error));
             }
@@ -103,35 +127,66 @@ public sealed class UnitBoard(Func<string?, string> redact)
             case JobEventKind.UnitFinished:
                 return cell.Update(UnitState.Done, jobEvent.Silo, seconds: jobEvent.Seconds, inputBytes: jobEvent.Bytes > 0 ? jobEvent.Bytes : null);
             case JobEventKind.UnitFailed:
-                AddError(new UnitErrorEntry(jobEvent.At, jobEvent.Unit, cell.Name, jobEvent.Silo, "failed", message ?? "failed"));
+                AddError(new UnitErrorEntry(jobEvent.At, jobEvent.Unit, cell.Name, jobEvent.Silo, "failed", message ?? "failed", jobEvent.Attempt));
                 return cell.Update(UnitState.Failed, jobEvent.Silo, error: message ?? "failed");
             case JobEventKind.UnitRequeued:
                 if (message is not null)
                 {
-                    AddError(new UnitErrorEntry(jobEvent.At, jobEvent.Unit, cell.Name, jobEvent.Silo, "requeued", message));
+                    // A failure's requeue repeats the failure already listed under the same attempt; AddError keeps one.
+                    AddError(new UnitErrorEntry(jobEvent.At, jobEvent.Unit, cell.Name, jobEvent.Silo, KindOf(jobEvent.Outcome), message, jobEvent.Attempt));
                 }
 
-                return cell.Update(UnitState.Pending, silo: null, error: message);
+                var lost = jobEvent.Outcome == UnitAttemptOutcome.Lost && cell.MarkLost(jobEvent.Silo);
+                // Only a failure is the unit's error; a loss or hand-back is marked as such (the snapshot says the same).
+                var failure = jobEvent.Outcome is UnitAttemptOutcome.Lost or UnitAttemptOutcome.Returned ? null : message;
+                return cell.Update(UnitState.Pending, silo: null, error: failure) | lost;
             default:
                 return false;
         }
     }
 
+    private static string KindOf(UnitAttemptOutcome outcome) => outcome switch
+    {
+        UnitAttemptOutcome.Failed => "failed",
+        UnitAttemptOutcome.Lost => "silo lost",
+        UnitAttemptOutcome.Returned => "returned",
+        _ => "requeued",
+    };
+
+    /// <summary>Newest first; one entry per attempt when the attempt is known (a snapshot and the live events both report it).</summary>
     private void AddError(UnitErrorEntry entry)
     {
-        errors.AddFirst(entry);
+        if (entry.Attempt > 0 && !errorAttempts.Add((entry.Unit, entry.Attempt)))
+        {
+            var index = errors.FindIndex(e => e.Unit == entry.Unit && e.Attempt == entry.Attempt);
+            if (index >= 0 && errors[index].At is null && entry.At is not null)
+            {
+                errors[index] = entry;
+            }
+
+            return;
+        }
+
+        var at = errors.FindIndex(e => (e.At ?? DateTimeOffset.MinValue) <= (entry.At ?? DateTimeOffset.MaxValue));
+        errors.Insert(at < 0 ? errors.Count : at, entry);
         if (errors.Count > MaxErrors)
         {
-            errors.RemoveLast();
+            var dropped = errors[^1];
+            errors.RemoveAt(errors.Count - 1);
+            errorAttempts.Remove((dropped.Unit, dropped.Attempt));
         }
     }
 
     private void Changed()
     {
         Array.Clear(counts);
+        LostCount = 0;
+        RetriedAfterErrorCount = 0;
         foreach (var cell in cells)
         {
             counts[(int)cell.State]++;
+            LostCount += cell.LostOn is null ? 0 : 1;
+            RetriedAfterErrorCount += cell.Error is not null && cell.State != UnitState.Failed ? 1 : 0;
         }
 
         Version++;

@@ -44,6 +44,9 @@ public sealed class UnitCell
     /// <summary>The last error of this unit, kept after it was queued again.</summary>
     public string? Error { get; private set; }
 
+    /// <summary>The silo this unit was last lost with (it left or died while running it); null when never lost.</summary>
+    public string? LostOn { get; private set; }
+
     public string CssClass { get; private set; } = "";
 
     public string Title { get; private set; } = "";
@@ -68,9 +71,23 @@ public sealed class UnitCell
         return true;
     }
 
+    /// <returns>True when this changed what the cell shows.</returns>
+    public bool MarkLost(string? silo)
+    {
+        var lostOn = silo ?? "a silo";
+        if (lostOn == LostOn)
+        {
+            return false;
+        }
+
+        LostOn = lostOn;
+        Refresh();
+        return true;
+    }
+
     private void Refresh()
     {
-        CssClass = StateColors.CssClass(State) + (Error is not null && State != UnitState.Failed ? " unit-had-error" : "") + (Phase == MergePhase ? "" : $" unit-phase-{Phase}");
+        CssClass = StateColors.CssClass(State) + (Error is not null && State != UnitState.Failed ? " unit-had-error" : "") + (LostOn is not null ? " unit-lost" : "") + (Phase == MergePhase ? "" : $" unit-phase-{Phase}");
         var title = new StringBuilder();
         title.Append(CultureInfo.InvariantCulture, $"#{Index} {Name}{(Phase == MergePhase ? "" : $" ({Phase} phase)")}: {State}");
         if (Silo is not null)
@@ -96,6 +113,11 @@ public sealed class UnitCell
         if (Error is not null)
         {
             title.Append(CultureInfo.InvariantCulture, $"\nlast error: {Error}");
+        }
+
+        if (LostOn is not null)
+        {
+            title.Append(CultureInfo.InvariantCulture, $"\nretried: lost with {LostOn}");
         }
 
         Title = title.ToString();

@@ -86,22 +86,42 @@ public sealed class ClusterMonitor(IFusionCluster cluster, IOptions<DashboardOpt
         {
             var silos = cluster.GetSilosAsync(timeout.Token);
             var jobs = cluster.ListJobsAsync(timeout.Token);
-            await Task.WhenAll(silos, jobs);
+            var members = MembershipAsync(previous, timeout.Token);
+            await Task.WhenAll(silos, jobs, members);
             var now = time.GetUtcNow();
-            Volatile.Write(ref latest, new ClusterSnapshot(silos.Result, jobs.Result, now, null));
+            Volatile.Write(ref latest, new ClusterSnapshot(silos.Result, jobs.Result, now, null) { Membership = members.Result, LastAnsweredAt = now });
             Record(new ThroughputSample(now, silos.Result.Sum(s => s.BytesPerSecond), silos.Result.Sum(s => s.UnitsRunning)));
             lastLoggedError = null;
         }
         catch (Exception e) when (e is not OutOfMemoryException && !cancellationToken.IsCancellationRequested)
         {
-            var error = redactor.Redact(e is OperationCanceledException ? $"the cluster did not answer within {PollTimeout.TotalSeconds:0} s" : e.GetBaseException().Message);
-            Volatile.Write(ref latest, new ClusterSnapshot(previous?.Silos ?? [], previous?.Jobs ?? [], time.GetUtcNow(), error));
+            // The page gets one friendly sentence; the log gets the exception.
+            var error = redactor.Redact(ConnectionTrouble.Describe(e, PollTimeout));
+            Volatile.Write(ref latest, new ClusterSnapshot(previous?.Silos ?? [], previous?.Jobs ?? [], time.GetUtcNow(), error)
+            {
+                Membership = previous?.Membership ?? [],
+                LastAnsweredAt = previous?.LastAnsweredAt,
+            });
             if (error != lastLoggedError)
             {
                 // Once per distinct error, not every two seconds while the cluster is away.
-                logger.LogWarning("Polling the cluster failed: {Error}", error);
+                logger.LogWarning("Polling the cluster failed: {Error} ({Detail})", error, redactor.Redact(e.GetBaseException().Message));
                 lastLoggedError = error;
             }
+        }
+    }
+
+    /// <summary>The membership history is extra: when it cannot be read (an older silo), the last one read stays.</summary>
+    private async Task<IReadOnlyList<SiloMembership>> MembershipAsync(ClusterSnapshot? previous, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await cluster.GetMembershipAsync(cancellationToken);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException && !cancellationToken.IsCancellationRequested)
+        {
+            logger.LogDebug("Reading the membership table failed: {Error}", redactor.Redact(e.GetBaseException().Message));
+            return previous?.Membership ?? [];
         }
     }
 

@@ -18,6 +18,9 @@ public interface IFusionCluster
 
     Task<IReadOnlyList<SiloInfo>> GetSilosAsync(CancellationToken cancellationToken);
 
+    /// <summary>Every silo the membership table holds, departed ones with when and why.</summary>
+    Task<IReadOnlyList<SiloMembership>> GetMembershipAsync(CancellationToken cancellationToken);
+
     Task<PlanPreview> PreviewAsync(MergeRequest request, CancellationToken cancellationToken);
 
     Task<JobStatus> StartAsync(string jobId, MergeRequest request, CancellationToken cancellationToken);

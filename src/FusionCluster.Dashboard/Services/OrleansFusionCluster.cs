@@ -24,6 +24,9 @@ public sealed class OrleansFusionCluster(IClusterClient client, ILogger<JobSubsc
     public Task<IReadOnlyList<SiloInfo>> GetSilosAsync(CancellationToken cancellationToken) =>
         client.GetGrain<IClusterInfoGrain>(0).GetSilos().WaitAsync(cancellationToken);
 
+    public Task<IReadOnlyList<SiloMembership>> GetMembershipAsync(CancellationToken cancellationToken) =>
+        client.GetGrain<IClusterInfoGrain>(0).GetMembership().WaitAsync(cancellationToken);
+
     public Task<PlanPreview> PreviewAsync(MergeRequest request, CancellationToken cancellationToken) =>
         client.GetGrain<IPlannerGrain>(0).Preview(request).WaitAsync(cancellationToken);
 

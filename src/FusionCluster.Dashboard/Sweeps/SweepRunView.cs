@@ -1,10 +1,12 @@
 using System.Globalization;
+using System.Text.RegularExpressions;
+using FusionCluster.Dashboard.Charts;
 using FusionCluster.Grains.Abstractions.Sweeps;
 
 namespace FusionCluster.Dashboard.Sweeps;
 
 /// <summary>What the sweep page draws of one run: its leaderboard and the objective against each parameter.</summary>
-public sealed class SweepRunView
+public sealed partial class SweepRunView
 {
     public SweepRunView(SweepRunDetail run)
     {
@@ -30,11 +32,22 @@ public sealed class SweepRunView
 
     public IReadOnlyList<ParameterChart> Charts { get; }
 
+    /// <summary>The candidate's merge method: swept (merge_method=...) or the template's, read from its spec.</summary>
+    public static string MethodOf(SweepCandidateStatus candidate)
+    {
+        if (SweepLabel.Parse(candidate.Label).FirstOrDefault(p => p.Path == "merge_method") is { Value.Length: > 0 } swept)
+        {
+            return swept.Value;
+        }
+
+        return MethodLine().Match(candidate.SpecText) is { Success: true } line ? line.Groups["method"].Value.Trim('"', '\'') : "merge";
+    }
+
     private static List<ParameterChart> BuildCharts(SweepRunDetail run)
     {
         var points = run.Candidates
             .Where(c => c.Objective is not null)
-            .SelectMany(c => SweepLabel.Parse(c.Label).Select(p => (p.Path, p.Value, Objective: c.Objective!.Value)))
+            .SelectMany(c => SweepLabel.Parse(c.Label).Select(p => (p.Path, p.Value, Objective: c.Objective!.Value, Method: MethodOf(c), Candidate: c)))
             .ToList();
         var charts = new List<ParameterChart>();
         foreach (var parameter in points.GroupBy(p => p.Path, StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal))
@@ -44,13 +57,28 @@ public sealed class SweepRunView
             var ordered = numeric
                 ? byValue.OrderBy(g => double.Parse(g.Key, NumberStyles.Float, CultureInfo.InvariantCulture)).ToList()
                 : byValue.OrderBy(g => g.Key, StringComparer.Ordinal).ToList();
+            var categories = numeric ? null : ordered.Select(g => g.Key).ToList();
+            double XOf(string value) => numeric ? double.Parse(value, NumberStyles.Float, CultureInfo.InvariantCulture) : categories!.IndexOf(value);
+            var series = parameter.GroupBy(p => p.Method, StringComparer.Ordinal)
+                .OrderBy(g => g.Key, StringComparer.Ordinal)
+                .Select(g => new ChartSeriesData(g.Key, g.Select(p => new ChartPoint(XOf(p.Value), p.Objective, $"#{p.Candidate.Index} {p.Candidate.Label}", p.Candidate.JobId.Length > 0 ? $"jobs/{p.Candidate.JobId}" : null)).ToList()))
+                .ToList();
+
+            // A grid repeats each value over the other parameters' values; a random space draws a new value per point.
+            var connect = byValue.Count < parameter.Count();
             charts.Add(new ParameterChart(
                 parameter.Key,
                 ordered.Select(g => g.Key).ToList(),
                 ordered.Select(g => run.Maximize ? g.Max(p => p.Objective) : g.Min(p => p.Objective)).ToArray(),
-                ordered.Select(g => g.Average(p => p.Objective)).ToArray()));
+                ordered.Select(g => g.Average(p => p.Objective)).ToArray(),
+                series,
+                categories,
+                connect));
         }
 
         return charts;
     }
+
+    [GeneratedRegex(@"^merge_method:\s*(?<method>\S+)", RegexOptions.Multiline)]
+    private static partial Regex MethodLine();
 }

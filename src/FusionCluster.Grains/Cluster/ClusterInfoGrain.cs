@@ -8,7 +8,7 @@ namespace FusionCluster.Grains.Cluster;
 
 /// <summary>Reads membership and silo metadata where they live (on a silo) and asks each worker for its load.</summary>
 [StatelessWorker]
-public sealed class ClusterInfoGrain(IClusterMembershipService membership, ISiloMetadataCache metadata) : Grain, IClusterInfoGrain
+public sealed class ClusterInfoGrain(IClusterMembershipService membership, ISiloMetadataCache metadata, IServiceProvider services) : Grain, IClusterInfoGrain
 {
     private static readonly TimeSpan LoadTimeout = TimeSpan.FromSeconds(3);
 
@@ -48,5 +48,22 @@ public sealed class ClusterInfoGrain(IClusterMembershipService membership, ISilo
             };
         }));
         return silos;
+    }
+
+    public async Task<IReadOnlyList<SiloMembership>> GetMembership()
+    {
+        // The table keeps dead silos' rows (with the votes that killed them) until its defunct-entry cleanup,
+        // days later; the dashboard shows those within its retention window.
+        if (services.GetService(typeof(IMembershipTable)) is IMembershipTable table)
+        {
+            using var timeout = new CancellationTokenSource(LoadTimeout);
+            var data = await table.ReadAllAsync(timeout.Token);
+            return MembershipHistory.From(data.Members.Select(m => m.Item1));
+        }
+
+        // Without a readable table, the silo's own view: statuses but no times.
+        return membership.CurrentSnapshot.Members.Values
+            .Select(m => new SiloMembership { Name = m.Name ?? m.SiloAddress.ToString(), Address = m.SiloAddress.ToString(), Status = m.Status.ToString(), Reason = m.Status == SiloStatus.Dead ? "dead (the membership table gives no details)" : "" })
+            .ToList();
     }
 }

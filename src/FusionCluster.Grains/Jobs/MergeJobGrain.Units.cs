@@ -27,7 +27,7 @@ public sealed partial class MergeJobGrain
         {
             case UnitOutcome.Succeeded:
                 // What an alignment unit found travels to the merge units as its phase result, kept once.
-                scheduler.Complete(report.Unit, report.Result is { PhaseResult: not null } found ? found with { PhaseResult = null } : report.Result, report.Result?.PhaseResult);
+                scheduler.Complete(report.Unit, report.Result is { PhaseResult: not null } found ? found with { PhaseResult = null } : report.Result, report.Result?.PhaseResult, at: now);
                 if (report.Result is { Warnings.Count: > 0 } result)
                 {
                     State.Warnings.AddRange(result.Warnings);
@@ -39,13 +39,13 @@ public sealed partial class MergeJobGrain
                 Requeue(report.Unit, "returned by its worker", countsAsLoss: false);
                 break;
             default:
-                if (scheduler.Fail(report.Unit, report.Error, report.IsPermanent) is { } failure)
+                if (scheduler.Fail(report.Unit, report.Error, report.IsPermanent, now) is { } failure)
                 {
                     await FinishAsync(JobState.Failed, failure, null);
                     return;
                 }
 
-                Notify(new JobEvent { JobId = JobId, Kind = JobEventKind.UnitFailed, At = now, State = State.State, Unit = report.Unit, Silo = unit.SiloName, Message = report.Error });
+                Notify(new JobEvent { JobId = JobId, Kind = JobEventKind.UnitFailed, At = now, State = State.State, Unit = report.Unit, Silo = unit.SiloName, Message = report.Error, Attempt = report.Attempt, Outcome = UnitAttemptOutcome.Failed });
                 Requeue(report.Unit, report.Error ?? "failed", countsAsLoss: false);
                 break;
         }
@@ -115,7 +115,9 @@ public sealed partial class MergeJobGrain
 
     private void Requeue(int index, string reason, bool countsAsLoss)
     {
-        var requeue = scheduler!.Requeue(index, reason, countsAsLoss);
+        var now = DateTimeOffset.UtcNow;
+        var attempt = State.Units[index].Attempt;
+        var requeue = scheduler!.Requeue(index, reason, countsAsLoss, now);
         if (requeue.Fatal is { } fatal)
         {
             _ = FinishAsync(JobState.Failed, fatal, null);
@@ -125,7 +127,8 @@ public sealed partial class MergeJobGrain
         State.Retries++;
         dirty = true;
         logger.LogInformation("Job {Job}: unit {Unit} goes back to the queue: {Reason}", JobId, index, reason);
-        Notify(new JobEvent { JobId = JobId, Kind = JobEventKind.UnitRequeued, At = DateTimeOffset.UtcNow, State = State.State, Unit = index, Silo = requeue.Silo, Message = reason });
+        var ended = State.Units[index].History?.LastOrDefault(a => a.Attempt == attempt)?.Outcome ?? (countsAsLoss ? UnitAttemptOutcome.Lost : UnitAttemptOutcome.Returned);
+        Notify(new JobEvent { JobId = JobId, Kind = JobEventKind.UnitRequeued, At = now, State = State.State, Unit = index, Silo = requeue.Silo, Message = reason, Attempt = attempt, Outcome = ended });
     }
 
     private void Dispatch()
@@ -140,7 +143,7 @@ public sealed partial class MergeJobGrain
         var launches = scheduler.Dispatch(activeWorkers, device, State.Request.MaxParallelUnits, now);
         foreach (var launch in launches)
         {
-            Notify(new JobEvent { JobId = JobId, Kind = JobEventKind.UnitStarted, At = now, State = State.State, Unit = launch.Unit, Silo = launch.Silo.Name });
+            Notify(new JobEvent { JobId = JobId, Kind = JobEventKind.UnitStarted, At = now, State = State.State, Unit = launch.Unit, Silo = launch.Silo.Name, Attempt = launch.Attempt });
         }
 
         foreach (var batch in launches.GroupBy(l => l.Silo))

@@ -33,4 +33,7 @@ public sealed class UnitRecord
     /// Added after the first release: older saved jobs read it as null, which is what their units produced.
     /// </summary>
     [Id(10)] public string? PhaseResult { get; set; }
+
+    /// <summary>Every attempt, oldest first: the job page's timeline and errors. Null in jobs saved before it was kept.</summary>
+    [Id(11)] public List<UnitAttempt>? History { get; set; }
 }

@@ -23,6 +23,28 @@ public sealed class UnitGridTests : DashboardTestContext
     }
 
     [Fact]
+    public void The_legend_counts_every_state_and_each_kind_of_retry_as_the_cells_show_them()
+    {
+        var units = Samples.Units(5, done: 2);
+        units[1] = units[1] with { History = [Samples.Attempt(1, "silo-2", UnitAttemptOutcome.Lost, reason: "silo silo-2 left the cluster"), Samples.Attempt(2, "silo-1", UnitAttemptOutcome.Succeeded)] };
+        units[3] = units[3] with { State = UnitState.Failed, LastError = "bad tensor" };
+        var board = new UnitBoard(s => s ?? "");
+        board.Load(units);
+
+        var grid = Render<UnitGrid>(p => p.Add(x => x.Board, board));
+
+        var cells = grid.FindAll("#unit-grid .unit");
+        var legend = grid.Find("#unit-legend").TextContent;
+        Assert.Contains($"failed {cells.Count(c => c.ClassList.Contains("unit-failed"))}", legend, StringComparison.Ordinal);
+        Assert.Contains("failed 1", legend, StringComparison.Ordinal);
+        Assert.Contains("done 2", legend, StringComparison.Ordinal);
+        Assert.Contains("pending 2", legend, StringComparison.Ordinal);
+        Assert.Equal("retried: silo lost 1", grid.Find("#legend-retried-lost").TextContent.Trim());
+        Assert.Equal(1, cells.Count(c => c.ClassList.Contains("unit-lost")));
+        Assert.True(cells[1].ClassList.Contains("unit-lost"));
+    }
+
+    [Fact]
     public void RendersOnlyWhenAUnitChanged()
     {
         var board = new UnitBoard(s => s ?? "");

@@ -15,6 +15,8 @@ public sealed class FakeFusionCluster : IFusionCluster
 
     public List<SiloInfo> Silos { get; } = [];
 
+    public List<SiloMembership> Membership { get; } = [];
+
     public PlanPreview Preview { get; set; } = new() { Method = "linear", Units = 4, Tensors = 10, InputBytes = 3 << 20, OutputBytes = 1 << 20, OutputShards = ["model.safetensors"], UnitNames = ["embed", "layers.0", "layers.1", "head"] };
 
     /// <summary>When set, GetJobAsync waits for it (the page stays in its loading state).</summary>
@@ -62,6 +64,12 @@ public sealed class FakeFusionCluster : IFusionCluster
         ThrowIfFailing();
         UnitLoads++;
         return Task.FromResult<IReadOnlyList<UnitStatus>>(Units.GetValueOrDefault(jobId)?.ToList() ?? []);
+    }
+
+    public Task<IReadOnlyList<SiloMembership>> GetMembershipAsync(CancellationToken cancellationToken)
+    {
+        ThrowIfFailing();
+        return Task.FromResult<IReadOnlyList<SiloMembership>>(Membership.ToList());
     }
 
     public Task<IReadOnlyList<SiloInfo>> GetSilosAsync(CancellationToken cancellationToken)

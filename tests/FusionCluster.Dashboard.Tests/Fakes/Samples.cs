@@ -70,4 +70,27 @@ public static class Samples
 
     public static JobEvent Event(string jobId, JobEventKind kind, int unit, string? silo = "silo-1", string? message = null) =>
         new() { JobId = jobId, Kind = kind, At = Submitted, Unit = unit, Silo = silo, Message = message, State = JobState.Running };
+
+    /// <summary>A row of the membership table: active, or dead (gracefully or voted) at <paramref name="leftAt"/>.</summary>
+    public static SiloMembership Member(string name, SiloDeparture departure = SiloDeparture.None, DateTimeOffset? leftAt = null, string reason = "") => new()
+    {
+        Name = name,
+        Address = $"127.0.0.1:1111{name[^1]}",
+        Status = departure == SiloDeparture.None ? "Active" : "Dead",
+        StartedAt = Submitted.AddHours(-1),
+        LeftAt = departure == SiloDeparture.None ? null : leftAt ?? Submitted,
+        Departure = departure,
+        Reason = reason,
+    };
+
+    /// <summary>A unit's attempt that ended at <paramref name="endedAt"/> (or still runs).</summary>
+    public static UnitAttempt Attempt(int attempt, string silo, UnitAttemptOutcome outcome, DateTimeOffset? endedAt = null, string? reason = null) => new()
+    {
+        Attempt = attempt,
+        Silo = silo,
+        StartedAt = Submitted,
+        EndedAt = outcome == UnitAttemptOutcome.Running ? null : endedAt ?? Submitted.AddSeconds(attempt),
+        Outcome = outcome,
+        Reason = reason,
+    };
 }

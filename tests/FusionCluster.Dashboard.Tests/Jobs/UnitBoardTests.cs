@@ -101,6 +101,81 @@ public sealed class UnitBoardTests
         Assert.NotEqual(version, board.Version);
     }
 
+    [Fact]
+    public void A_unit_lost_with_its_silo_is_marked_and_listed_with_time_silo_and_reason_from_the_snapshot()
+    {
+        var units = Samples.Units(3, done: 3);
+        var lostAt = Samples.Submitted.AddSeconds(7);
+        units[1] = units[1] with
+        {
+            Attempts = 2,
+            History =
+            [
+                Samples.Attempt(1, "silo-2", UnitAttemptOutcome.Lost, lostAt, "silo silo-2 left the cluster"),
+                Samples.Attempt(2, "silo-1", UnitAttemptOutcome.Succeeded),
+            ],
+        };
+
+        var board = Loaded(units);
+
+        var error = Assert.Single(board.Errors);
+        Assert.Equal((lostAt, 1, "silo-2", "silo lost", "silo silo-2 left the cluster", 1), (error.At, error.Unit, error.Silo, error.Kind, error.Message, error.Attempt));
+        Assert.Contains("unit-lost", board.Cells[1].CssClass, StringComparison.Ordinal);
+        Assert.Contains("unit-done", board.Cells[1].CssClass, StringComparison.Ordinal);
+        Assert.DoesNotContain("unit-lost", board.Cells[0].CssClass, StringComparison.Ordinal);
+        Assert.Contains("lost with silo-2", board.Cells[1].Title, StringComparison.Ordinal);
+        Assert.Equal(1, board.LostCount);
+        Assert.Equal(0, board.RetriedAfterErrorCount);
+    }
+
+    [Fact]
+    public void A_live_loss_and_the_next_snapshot_list_the_attempt_once()
+    {
+        var board = Loaded(Samples.Units(2, running: 1));
+        var lost = Samples.Event("j", JobEventKind.UnitRequeued, 0, silo: "silo-2", message: "silo silo-2 left the cluster") with { Attempt = 1, Outcome = UnitAttemptOutcome.Lost };
+
+        Assert.True(board.Apply(lost));
+        Assert.Equal(UnitState.Pending, board.Cells[0].State);
+        Assert.Contains("unit-lost", board.Cells[0].CssClass, StringComparison.Ordinal);
+        Assert.DoesNotContain("unit-had-error", board.Cells[0].CssClass, StringComparison.Ordinal);
+        Assert.Equal(1, board.LostCount);
+
+        var units = Samples.Units(2);
+        units[0] = units[0] with { Attempts = 1, History = [Samples.Attempt(1, "silo-2", UnitAttemptOutcome.Lost, Samples.Submitted, "silo silo-2 left the cluster")] };
+        board.BeginSnapshot();
+        board.Load(units);
+
+        Assert.Equal("silo lost", Assert.Single(board.Errors).Kind);
+        Assert.Equal(1, board.LostCount);
+    }
+
+    [Fact]
+    public void A_failure_and_its_requeue_of_the_same_attempt_are_one_error_and_errors_come_newest_first()
+    {
+        var board = Loaded(Samples.Units(3));
+
+        board.Apply(Samples.Event("j", JobEventKind.UnitFailed, 1, message: "disk full") with { Attempt = 1, Outcome = UnitAttemptOutcome.Failed });
+        board.Apply(Samples.Event("j", JobEventKind.UnitRequeued, 1, message: "disk full") with { Attempt = 1, Outcome = UnitAttemptOutcome.Failed });
+        board.Apply(Samples.Event("j", JobEventKind.UnitRequeued, 2, silo: "silo-3", message: "silo silo-3 left the cluster") with { At = Samples.Submitted.AddSeconds(5), Attempt = 1, Outcome = UnitAttemptOutcome.Lost });
+
+        Assert.Equal([(2, "silo lost"), (1, "failed")], board.Errors.Select(e => (e.Unit, e.Kind)));
+        Assert.Equal(1, board.RetriedAfterErrorCount);
+        Assert.Equal(1, board.LostCount);
+    }
+
+    [Fact]
+    public void A_failed_unit_is_red_and_counted_as_failed()
+    {
+        var units = Samples.Units(3, done: 1);
+        units[2] = units[2] with { State = UnitState.Failed, LastError = "bad tensor", History = [Samples.Attempt(1, "silo-1", UnitAttemptOutcome.Failed, reason: "bad tensor")] };
+
+        var board = Loaded(units);
+
+        Assert.Equal(1, board.Count(UnitState.Failed));
+        Assert.Equal("unit-failed", board.Cells[2].CssClass);
+        Assert.Equal(("failed", "bad tensor"), (board.Errors[0].Kind, board.Errors[0].Message));
+    }
+
     private static UnitBoard Loaded(List<UnitStatus> units)
     {
         var board = new UnitBoard(s => s ?? "");

@@ -163,6 +163,40 @@ public sealed class JobDetailTests : DashboardTestContext
     }
 
     [Fact]
+    public void A_finished_job_whose_silo_died_marks_the_retried_units_and_lists_them_in_errors()
+    {
+        var diedAt = Samples.Submitted.AddSeconds(42);
+        Cluster.Statuses[JobId] = Samples.Succeeded(JobId, 4) with { Retries = 2, Output = "" };
+        var units = Samples.Units(4, done: 4);
+        foreach (var lost in new[] { 1, 2 })
+        {
+            units[lost] = units[lost] with
+            {
+                Attempts = 2,
+                History = [Samples.Attempt(1, "silo-3", UnitAttemptOutcome.Lost, diedAt, "silo silo-3 left the cluster"), Samples.Attempt(2, "silo-1", UnitAttemptOutcome.Succeeded)],
+            };
+        }
+
+        Cluster.Units[JobId] = units;
+
+        var page = RenderJob();
+
+        var cells = page.FindAll("#unit-grid .unit");
+        Assert.Equal([false, true, true, false], cells.Select(c => c.ClassList.Contains("unit-lost")));
+        Assert.Contains("retried: silo lost 2", page.Find("#unit-legend").TextContent, StringComparison.Ordinal);
+        Assert.Equal("2 retries (2 units lost with a silo)", page.Find("#job-retries").TextContent);
+        var rows = page.FindAll("#unit-errors tbody tr");
+        Assert.Equal(2, rows.Count);
+        Assert.All(rows, row =>
+        {
+            Assert.Contains("2026-11-23 12:00:42 UTC", row.TextContent, StringComparison.Ordinal);
+            Assert.Contains("silo-3", row.TextContent, StringComparison.Ordinal);
+            Assert.Contains("silo lost", row.TextContent, StringComparison.Ordinal);
+            Assert.Contains("silo silo-3 left the cluster", row.TextContent, StringComparison.Ordinal);
+        });
+    }
+
+    [Fact]
     public void Status_refresh_updates_progress_without_events()
     {
         Cluster.Statuses[JobId] = Samples.Running(JobId, 10, done: 1);

@@ -146,4 +146,56 @@ public sealed class JobsTests : DashboardTestContext
 
         page.WaitForAssertion(() => Assert.Contains("100%", page.Find(".jobs-grid tbody tr").TextContent, StringComparison.Ordinal));
     }
+
+    [Fact]
+    public void Filters_come_from_the_url_and_changing_one_writes_it_back()
+    {
+        Monitor.Latest = new ClusterSnapshot([], [Samples.Summary(1, user: "alice"), Samples.Summary(2, JobState.Failed, user: "alice"), Samples.Summary(3, JobState.Failed, user: "bob")], Samples.Submitted, null);
+        var navigation = Services.GetRequiredService<NavigationManager>();
+        navigation.NavigateTo("jobs?state=failed&q=alice");
+
+        var page = Render<JobsPage>();
+
+        Assert.Equal(["job-002"], page.FindAll(".job-link").Select(l => l.TextContent));
+        page.Find(".jobs-search input").Input("bob");
+        page.WaitForAssertion(() => Assert.Equal(["job-003"], page.FindAll(".job-link").Select(l => l.TextContent)));
+        Assert.EndsWith("jobs?state=failed&q=bob", navigation.Uri, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Sweep_candidates_are_tagged_and_can_be_shown_alone_or_left_out()
+    {
+        Monitor.Latest = new ClusterSnapshot([], [Samples.Summary(1), Samples.Summary(2, user: "sweep nightly"), Samples.Summary(3, user: "sweep nightly")], Samples.Submitted, null);
+        var navigation = Services.GetRequiredService<NavigationManager>();
+
+        navigation.NavigateTo("jobs?origin=sweeps");
+        var page = Render<JobsPage>();
+        Assert.Equal(["job-003", "job-002"], page.FindAll(".job-link").Select(l => l.TextContent));
+        Assert.Equal("sweeps/nightly", page.Find(".sweep-tag a").GetAttribute("href"));
+
+        navigation.NavigateTo("jobs?origin=people");
+        page.WaitForAssertion(() => Assert.Equal(["job-001"], page.FindAll(".job-link").Select(l => l.TextContent)));
+    }
+
+    [Fact]
+    public void Duration_and_failure_reason_are_columns()
+    {
+        var failed = Samples.Summary(1, JobState.Failed) with { ElapsedSeconds = 75, Error = "unit 3 (layer 2) failed: tensor 'x' has shape [2] in base but [3] in ft-1\n   at Some.Stack()" };
+        Monitor.Latest = new ClusterSnapshot([], [failed], Samples.Submitted, null);
+
+        var row = Render<JobsPage>().Find(".jobs-grid tbody tr");
+
+        Assert.Equal("1m 15s", row.QuerySelector(".job-duration")!.TextContent);
+        Assert.Equal("unit 3 (layer 2) failed: tensor 'x' has shape [2] in base but [3] in ft-1", row.QuerySelector(".job-failure")!.TextContent);
+    }
+
+    [Fact]
+    public void Operators_can_clone_a_job_viewers_cannot()
+    {
+        Monitor.Latest = new ClusterSnapshot([], [Samples.Summary(7)], Samples.Submitted, null);
+        Assert.Empty(Render<JobsPage>().FindAll(".job-clone"));
+
+        SignInAs(DashboardRoles.Operator);
+        Assert.Equal("jobs/new?from=job-007", Render<JobsPage>().Find(".job-clone").GetAttribute("href"));
+    }
 }

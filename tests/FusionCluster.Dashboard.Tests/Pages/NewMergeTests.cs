@@ -220,4 +220,41 @@ public sealed class NewMergeTests : DashboardTestContext
         page.WaitForAssertion(() => Assert.Contains("only operators may submit merges", page.Find("#submit-error").TextContent, StringComparison.Ordinal));
         Assert.Empty(Cluster.Started);
     }
+
+    [Fact]
+    public void Clone_starts_the_editor_from_the_jobs_spec_and_name()
+    {
+        Cluster.Statuses["job-7"] = Samples.Succeeded("job-7", 3) with { SpecText = ValidSpec, SpecName = "mine.yaml", Device = "cpu" };
+        Services.GetRequiredService<NavigationManager>().NavigateTo("jobs/new?from=job-7");
+
+        var page = Render<NewMerge>();
+
+        Assert.Equal(ValidSpec, page.Find("#spec-editor").GetAttribute("value"));
+        Assert.Contains("job-7", page.Find("#clone-notice").TextContent, StringComparison.Ordinal);
+        Assert.Contains("Valid: linear over 2 models", page.Find("#spec-validation").TextContent, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Clone_of_an_unknown_job_says_so()
+    {
+        Services.GetRequiredService<NavigationManager>().NavigateTo("jobs/new?from=job-404");
+
+        Assert.Contains("job-404 has no spec", Render<NewMerge>().Find("#clone-error").TextContent, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_editor_marks_an_unknown_parameter_at_its_line_in_the_gutter_and_behind_the_text()
+    {
+        var page = Render<NewMerge>();
+
+        page.Find("#spec-editor").Input("merge_method: ties\nbase_model: base\nmodels:\n  - model: ft-1\n    parameters:\n      weight: 0.5\n      densty: 0.5\n");
+
+        Assert.Equal("7", page.Find("#spec-error-marker").GetAttribute("data-line"));
+        var gutter = page.FindAll(".code-gutter .gutter-line");
+        Assert.Equal(8, gutter.Count);
+        Assert.Equal([7], gutter.Select((g, i) => (g, i)).Where(x => x.g.ClassList.Contains("gutter-error")).Select(x => x.i + 1));
+        Assert.Equal("true", page.Find("#spec-editor").GetAttribute("aria-invalid"));
+        Assert.Contains("has no parameter 'densty'", page.Find("#spec-error").TextContent, StringComparison.Ordinal);
+        Assert.Empty(page.FindAll(".spec-valid"));
+    }
 }

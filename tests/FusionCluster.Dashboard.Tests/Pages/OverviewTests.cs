@@ -25,7 +25,63 @@ public sealed class OverviewTests : DashboardTestContext
 
         var page = Render<Overview>();
 
-        Assert.Contains("The cluster does not answer: the cluster did not answer within 10 s", page.Find("#overview-error").TextContent, StringComparison.Ordinal);
+        var banner = page.Find("#overview-error").TextContent;
+        Assert.Contains("Can't reach the cluster right now: the cluster did not answer within 10 s. Retrying every", banner, StringComparison.Ordinal);
+        Assert.DoesNotContain("Showing what it said", banner, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Connection_trouble_with_older_data_is_a_banner_that_says_how_old_the_data_is()
+    {
+        Monitor.Latest = new ClusterSnapshot([Samples.Silo("silo-1")], [], Samples.Submitted.AddMinutes(1), "no silo of the cluster answers at the gateway (it may be restarting)")
+        {
+            LastAnsweredAt = Samples.Submitted,
+        };
+
+        var page = Render<Overview>();
+
+        var banner = page.Find("#overview-error");
+        Assert.Contains("mud-alert-text-warning", banner.ClassName, StringComparison.Ordinal);
+        Assert.Contains("Showing what it said at 2026-11-23 12:00:00 UTC.", banner.TextContent, StringComparison.Ordinal);
+        Assert.Contains("silo-1", page.Find(".silo-table").TextContent, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_dead_silo_stays_listed_with_when_and_why_and_appears_on_the_membership_timeline()
+    {
+        var died = DateTimeOffset.UtcNow.AddMinutes(-3);
+        Monitor.Latest = new ClusterSnapshot([Samples.Silo("silo-1")], [], DateTimeOffset.UtcNow, null)
+        {
+            Membership =
+            [
+                Samples.Member("silo-1") with { StartedAt = died.AddMinutes(-10) },
+                Samples.Member("silo-2", SiloDeparture.DeclaredDead, died, "declared dead by 1 silo: it stopped answering probes") with { StartedAt = died.AddMinutes(-10) },
+                Samples.Member("silo-3", SiloDeparture.Graceful, died.AddMinutes(1), "shut down gracefully") with { StartedAt = died.AddMinutes(-10) },
+
+                // Beyond the retention window (six hours by default): no longer listed.
+                Samples.Member("silo-4", SiloDeparture.DeclaredDead, died.AddDays(-1), "declared dead") with { StartedAt = died.AddDays(-2) },
+            ],
+        };
+
+        var page = Render<Overview>();
+
+        var rows = page.FindAll(".silo-table tbody tr");
+        Assert.Equal(["silo-1", "silo-3", "silo-2"], rows.Select(r => r.GetAttribute("data-silo")));
+        Assert.Contains("active", rows[0].QuerySelector(".silo-state")!.TextContent, StringComparison.Ordinal);
+        Assert.Contains("left", rows[1].QuerySelector(".silo-state")!.TextContent, StringComparison.Ordinal);
+        Assert.Contains("shut down gracefully", rows[1].TextContent, StringComparison.Ordinal);
+        Assert.Contains("dead", rows[2].QuerySelector(".silo-state")!.TextContent, StringComparison.Ordinal);
+        Assert.Contains("declared dead by 1 silo", rows[2].TextContent, StringComparison.Ordinal);
+        Assert.Contains(died.ToUniversalTime().ToString("HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture), rows[2].TextContent, StringComparison.Ordinal);
+
+        var timeline = page.FindAll("#membership-timeline li").Select(li => li.TextContent).ToList();
+        Assert.Equal(5, timeline.Count);
+        Assert.Contains("left", timeline[0], StringComparison.Ordinal);
+        Assert.Contains("silo-3", timeline[0], StringComparison.Ordinal);
+        Assert.Contains("declared dead", timeline[1], StringComparison.Ordinal);
+        Assert.Contains("silo-2", timeline[1], StringComparison.Ordinal);
+        Assert.All(timeline.Skip(2), line => Assert.Contains("joined", line, StringComparison.Ordinal));
+        Assert.DoesNotContain(timeline, line => line.Contains("silo-4", StringComparison.Ordinal));
     }
 
     [Fact]

@@ -174,19 +174,41 @@ public sealed class SweepDetailTests : DashboardTestContext
         Sweeps.Statuses[SweepId] = SweepSamples.Status(SweepId);
         var page = RenderSweep();
 
-        await page.InvokeAsync(() => page.Find("#sweep-cron-input").Change("30 6 * * 1-5"));
-        await page.InvokeAsync(() => page.Find("#sweep-zone-input").Change("Europe/Berlin"));
+        await page.InvokeAsync(() => page.Find("#sweep-cron-input").Input("30 6 * * 1-5"));
+        await page.InvokeAsync(() => page.Find("#sweep-zone-input").Input("Europe/Berlin"));
         await page.InvokeAsync(() => page.Find("#sweep-queue-input").Change(true));
         await page.InvokeAsync(() => page.Find("#sweep-schedule-editor").Submit());
 
         page.WaitForAssertion(() => Assert.Equal([(SweepId, "30 6 * * 1-5", "Europe/Berlin", true)], Sweeps.Schedules));
         page.WaitForAssertion(() => Assert.Equal("30 6 * * 1-5 (Europe/Berlin, overlap: queue)", page.Find("#sweep-cron").TextContent));
 
-        Sweeps.ScheduleError = "schedule.cron: 'every day' is not a cron expression";
-        await page.InvokeAsync(() => page.Find("#sweep-cron-input").Change("every day"));
+        // A schedule the cluster refuses for its own reasons (the fake refuses any): its message is shown.
+        Sweeps.ScheduleError = "schedule: the sweep is being deleted";
         await page.InvokeAsync(() => page.Find("#sweep-schedule-editor").Submit());
-        page.WaitForAssertion(() => Assert.Contains("not a cron expression", page.Find("#sweep-command-error").TextContent, StringComparison.Ordinal));
+        page.WaitForAssertion(() => Assert.Contains("the sweep is being deleted", page.Find("#sweep-command-error").TextContent, StringComparison.Ordinal));
         Assert.Equal("30 6 * * 1-5 (Europe/Berlin, overlap: queue)", page.Find("#sweep-cron").TextContent);
+    }
+
+    [Fact]
+    public async Task The_schedule_editor_starts_from_the_current_schedule_checks_cron_in_place_and_previews_five_fires()
+    {
+        SignInAs(DashboardRoles.Operator);
+        Sweeps.Statuses[SweepId] = SweepSamples.Status(SweepId) with { Schedule = "0 3 * * * (Europe/Berlin, overlap: queue)" };
+        var page = RenderSweep();
+
+        Assert.Equal("0 3 * * *", page.Find("#sweep-cron-input").GetAttribute("value"));
+        Assert.Equal("Europe/Berlin", page.Find("#sweep-zone-input").GetAttribute("value"));
+        var fires = page.FindAll("#sweep-next-fires li").Select(li => li.TextContent).ToList();
+        Assert.Equal(5, fires.Count);
+        Assert.All(fires, f => Assert.Matches(@"^\w{3} \d{4}-\d\d-\d\d 03:00 Europe/Berlin \(0[12]:00 UTC\)$", f));
+
+        await page.InvokeAsync(() => page.Find("#sweep-cron-input").Input("every day"));
+
+        Assert.Contains("'every day' is not a cron expression", page.Find("#sweep-cron-error").TextContent, StringComparison.Ordinal);
+        Assert.Equal("true", page.Find("#sweep-cron-input").GetAttribute("aria-invalid"));
+        Assert.True(page.Find("#sweep-schedule-save").HasAttribute("disabled"));
+        Assert.Empty(page.FindAll("#sweep-next-fires"));
+        Assert.Empty(Sweeps.Schedules);
     }
 
     /// <summary>Finds and clicks in one dispatch: the page re-renders on its own refresh timer in between.</summary>

@@ -32,6 +32,36 @@ public sealed class SpecCheckTests
     }
 
     [Fact]
+    public void A_parameter_the_method_does_not_take_is_an_error_at_its_line_never_valid()
+    {
+        const string spec = """
+            merge_method: ties
+            base_model: base
+            models:
+              - model: ft-1
+                parameters:
+                  weight: 0.5
+                  densty: 0.5
+              - model: ft-2
+                parameters: {weight: 0.5, density: 0.5}
+            """;
+
+        var check = SpecCheck.Run(spec, "ties.yaml");
+
+        Assert.False(check.IsValid);
+        Assert.Equal(7, check.ErrorLine);
+        Assert.Contains("ties.yaml line 7: models[0].parameters.densty: merge_method 'ties' has no parameter 'densty'", check.Error, StringComparison.Ordinal);
+        Assert.Contains("density", check.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_flow_style_key_is_found_on_its_line()
+    {
+        Assert.Equal(3, SpecCheck.LineOfKey("a: 1\nb: 2 # densty: in a comment\nparameters: {weight: 1, densty: 2}\n", "densty"));
+        Assert.Null(SpecCheck.LineOfKey("a: 1\n", "densty"));
+    }
+
+    [Fact]
     public void Deeply_nested_spec_is_an_error_not_a_crash()
     {
         var check = SpecCheck.Run("merge_method: linear\nmodels: " + new string('[', 14_000) + new string(']', 14_000), "deep.yaml");

@@ -61,6 +61,39 @@ public sealed class MergeJobGrainTests : IDisposable
     }
 
     [Fact]
+    public async Task Killing_a_silo_mid_job_records_the_lost_attempts_and_the_silo_as_declared_dead()
+    {
+        var cancellation = TestContext.Current.CancellationToken;
+        await using var cluster = await WorkerCluster.StartAsync(unitSlots: 1);
+        var before = DateTimeOffset.UtcNow;
+
+        var status = await RunAsync(cluster, "killed-history", killDuringRun: true, cancellation);
+        Assert.True(status.State == JobState.Succeeded, status.Error);
+
+        var units = await cluster.Client.GetGrain<IMergeJobGrain>("job-killed-history").GetUnits();
+        var lost = units.SelectMany(u => u.History.Where(a => a.Outcome == UnitAttemptOutcome.Lost).Select(a => (Unit: u, Attempt: a))).ToList();
+        Assert.NotEmpty(lost);
+        Assert.Equal(status.Retries, units.Sum(u => u.History.Count(a => a.Outcome != UnitAttemptOutcome.Succeeded)));
+        var victim = Assert.Single(lost.Select(l => l.Attempt.Silo).Distinct());
+        Assert.All(lost, l =>
+        {
+            Assert.Equal($"silo {victim} left the cluster", l.Attempt.Reason);
+            Assert.InRange(l.Attempt.EndedAt!.Value, l.Attempt.StartedAt, DateTimeOffset.UtcNow);
+            Assert.Equal(UnitState.Done, l.Unit.State);
+            Assert.Equal(UnitAttemptOutcome.Succeeded, l.Unit.History[^1].Outcome);
+            Assert.NotEqual(victim, l.Unit.History[^1].Silo);
+        });
+
+        var members = await cluster.Client.GetGrain<IClusterInfoGrain>(0).GetMembership();
+        var dead = Assert.Single(members, m => m.Name == victim);
+        Assert.Equal(("Dead", SiloDeparture.DeclaredDead), (dead.Status, dead.Departure));
+        Assert.InRange(dead.LeftAt!.Value, before, DateTimeOffset.UtcNow);
+        Assert.StartsWith("declared dead by ", dead.Reason, StringComparison.Ordinal);
+        Assert.Equal(2, members.Count(m => m.IsActive));
+        Assert.DoesNotContain(await cluster.Client.GetGrain<IClusterInfoGrain>(0).GetSilos(), s => s.Name == victim);
+    }
+
+    [Fact]
     public async Task A_silo_added_mid_job_takes_units()
     {
         var cancellation = TestContext.Current.CancellationToken;

@@ -1,4 +1,5 @@
 using FusionCluster.Dashboard.Jobs;
+using FusionCluster.Dashboard.Security;
 using FusionCluster.Dashboard.Services;
 using FusionCluster.Grains.Abstractions;
 using Microsoft.AspNetCore.Components;
@@ -9,6 +10,9 @@ namespace FusionCluster.Dashboard.Components.Pages;
 public sealed partial class Jobs : IDisposable
 {
     private const string AllStates = "";
+    private const string AllOrigins = "";
+    private const string PeopleOrigin = "people";
+    private const string SweepsOrigin = "sweeps";
 
     private static readonly int[] PageSizes = [25, 50, 100, 200];
 
@@ -19,13 +23,59 @@ public sealed partial class Jobs : IDisposable
     [SupplyParameterFromQuery(Name = "state")]
     private string? StateQuery { get; set; }
 
+    [SupplyParameterFromQuery(Name = "q")]
+    private string? SearchQuery { get; set; }
+
+    /// <summary>people: jobs people submitted; sweeps: sweep candidates only; absent: both.</summary>
+    [SupplyParameterFromQuery(Name = "origin")]
+    private string? OriginQuery { get; set; }
+
+    [Inject]
+    private NavigationManager Navigation { get; set; } = default!;
+
+    [Inject]
+    private SecretRedactor Redactor { get; set; } = default!;
+
+    private string search = "";
+    private string state = AllStates;
+    private string origin = AllOrigins;
+
     private ClusterSnapshot? Snapshot { get; set; }
 
     private IReadOnlyList<JobRow> Rows { get; set; } = [];
 
-    private string Search { get; set; } = "";
+    /// <summary>The filters live in the URL, so a filtered list can be bookmarked, shared and reloaded.</summary>
+    private string Search
+    {
+        get => search;
+        set
+        {
+            search = value ?? "";
+            SyncUrl();
+        }
+    }
 
-    private string State { get; set; } = AllStates;
+    private string State
+    {
+        get => state;
+        set
+        {
+            state = value ?? AllStates;
+            SyncUrl();
+        }
+    }
+
+    private string Origin
+    {
+        get => origin;
+        set
+        {
+            origin = value ?? AllOrigins;
+            SyncUrl();
+        }
+    }
+
+    private int SweepCandidates => Rows.Count(r => r.IsSweepCandidate);
 
     public void Dispose() => Monitor.Changed -= OnMonitorChanged;
 
@@ -35,11 +85,26 @@ public sealed partial class Jobs : IDisposable
         Update();
     }
 
-    protected override void OnParametersSet() =>
-        State = Enum.TryParse<JobState>(StateQuery, ignoreCase: true, out var state) ? state.ToString() : AllStates;
+    protected override void OnParametersSet()
+    {
+        state = Enum.TryParse<JobState>(StateQuery, ignoreCase: true, out var parsed) ? parsed.ToString() : AllStates;
+        search = SearchQuery ?? "";
+        origin = OriginQuery is PeopleOrigin or SweepsOrigin ? OriginQuery : AllOrigins;
+    }
 
     private bool Filter(JobRow row) =>
-        (State == AllStates || row.State.ToString() == State) && row.Matches((Search ?? "").Trim());
+        (state == AllStates || row.State.ToString() == state)
+        && (origin == AllOrigins || (origin == SweepsOrigin) == row.IsSweepCandidate)
+        && row.Matches(search.Trim());
+
+    private void SyncUrl() => Navigation.NavigateTo(
+        Navigation.GetUriWithQueryParameters(new Dictionary<string, object?>
+        {
+            ["state"] = state == AllStates ? null : state.ToLowerInvariant(),
+            ["q"] = search.Trim().Length == 0 ? null : search.Trim(),
+            ["origin"] = origin == AllOrigins ? null : origin,
+        }),
+        replace: true);
 
     private void OnMonitorChanged() => _ = InvokeAsync(() =>
     {

@@ -37,6 +37,16 @@ public sealed partial class NewMerge : IDisposable
     private NavigationManager Navigation { get; set; } = default!;
 
     [Inject]
+    private IFusionCluster Cluster { get; set; } = default!;
+
+    /// <summary>A job whose spec, name and settings the editor starts from (the job list's Clone).</summary>
+    [SupplyParameterFromQuery(Name = "from")]
+    private string? FromJob { get; set; }
+
+    private string? clonedFrom;
+    private string? cloneError;
+
+    [Inject]
     private IOptions<DashboardOptions> Options { get; set; } = default!;
 
     [Inject]
@@ -62,6 +72,8 @@ public sealed partial class NewMerge : IDisposable
 
     private string Device { get; set; } = MergeDevices.Auto;
 
+    private int LineCount => SpecText.Length == 0 ? 1 : SpecText.Count(c => c == '\n') + 1;
+
     private string? ErrorLineText => check.ErrorLine is { } line ? SpecCheck.LineOf(SpecText, line) : null;
 
     private bool CanPreview => check.IsValid && !previewing && !submitting && Output.Trim().Length > 0;
@@ -82,6 +94,37 @@ public sealed partial class NewMerge : IDisposable
         Output = Options.Value.DefaultOutput;
         isOperator = await Commands.IsOperatorAsync();
         checkedRole = true;
+        if (FromJob is { Length: > 0 } from)
+        {
+            await CloneAsync(from);
+        }
+    }
+
+    private async Task CloneAsync(string jobId)
+    {
+        try
+        {
+            if (await Cluster.GetJobAsync(jobId, lifetime.Token) is not { SpecText.Length: > 0 } job)
+            {
+                cloneError = $"Job {jobId} has no spec to start from (it does not exist, or it predates jobs keeping their spec).";
+                return;
+            }
+
+            SpecText = job.SpecText;
+            SpecName = job.SpecName.Length > 0 ? job.SpecName : SpecName;
+            if (job.Device.Length > 0)
+            {
+                Device = job.Device;
+            }
+
+            // The output stays the default: resubmitting into the same folder would need Replace, a choice left to the operator.
+            clonedFrom = jobId;
+            OnSpecChanged();
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            cloneError = $"Could not read job {jobId}: {Redactor.Redact(e.Message)}";
+        }
     }
 
     private void OnSpecChanged() => check = SpecCheck.Run(SpecText, SpecName);

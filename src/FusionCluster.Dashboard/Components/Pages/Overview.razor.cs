@@ -1,4 +1,5 @@
 using System.Globalization;
+using FusionCluster.Dashboard.Cluster;
 using FusionCluster.Dashboard.Hosting;
 using FusionCluster.Dashboard.Services;
 using FusionCluster.Grains.Abstractions;
@@ -18,7 +19,18 @@ public sealed partial class Overview : IDisposable
     [Inject]
     private IOptions<DashboardOptions> Options { get; set; } = default!;
 
+    [Inject]
+    private TimeProvider Time { get; set; } = default!;
+
     private ClusterSnapshot? Snapshot { get; set; }
+
+    private IReadOnlyList<SiloRow> Rows { get; set; } = [];
+
+    private IReadOnlyList<MembershipEvent> Timeline { get; set; } = [];
+
+    private int Departed => Rows.Count(r => r.IsDeparted);
+
+    private TimeSpan Retention => Options.Value.DepartedSiloRetention;
 
     private IReadOnlyList<ThroughputSample> Throughput { get; set; } = [];
 
@@ -48,6 +60,9 @@ public sealed partial class Overview : IDisposable
     {
         Snapshot = Monitor.Latest;
         Throughput = Monitor.Throughput;
+        var now = Time.GetUtcNow();
+        Rows = Snapshot is null ? [] : SiloRows.Build(Snapshot.Silos, Snapshot.Membership, now, Retention);
+        Timeline = Snapshot is null ? [] : MembershipTimeline.Build(Snapshot.Membership, now, Retention);
         counts = Snapshot?.Jobs.GroupBy(j => j.State).ToDictionary(g => g.Key, g => g.Count()) ?? [];
         ChartPoints = Throughput.Select(s => (s.At.ToUniversalTime().ToString("HH:mm:ss", CultureInfo.InvariantCulture), s.BytesPerSecond)).ToList();
     }

@@ -6,7 +6,6 @@ using FusionCluster.Dashboard.Sweeps;
 using FusionCluster.Grains.Abstractions.Sweeps;
 using Microsoft.AspNetCore.Components;
 using Microsoft.Extensions.Options;
-using MudBlazor;
 
 namespace FusionCluster.Dashboard.Components.Pages;
 
@@ -18,8 +17,6 @@ namespace FusionCluster.Dashboard.Components.Pages;
 /// </summary>
 public sealed partial class SweepDetail : IAsyncDisposable
 {
-    private static readonly LineChartOptions ChartOptions = new() { ShowDataMarkers = true };
-
     private string? currentSweepId;
     private CancellationTokenSource? lifetime;
     private bool loaded;
@@ -87,18 +84,14 @@ public sealed partial class SweepDetail : IAsyncDisposable
         await LoadAsync(lifetime.Token);
     }
 
-    private static List<ChartSeries<double>> Series(ParameterChart chart) =>
-    [
-        new() { Name = "best", Data = chart.Best },
-        new() { Name = "mean", Data = chart.Mean },
-    ];
-
     private async Task ReloadAsync()
     {
         await StopAsync();
         lifetime = new CancellationTokenSource();
         await LoadAsync(lifetime.Token);
     }
+
+    private ScheduleDraft Draft => new(scheduleCron ?? "", scheduleZone ?? "", scheduleQueue);
 
     private async Task LoadAsync(CancellationToken cancellationToken)
     {
@@ -108,6 +101,9 @@ public sealed partial class SweepDetail : IAsyncDisposable
             Status = await Cluster.GetSweepAsync(SweepId, cancellationToken);
             if (Status is not null)
             {
+                // The editor starts from the schedule in force, not from an empty field that looks like one.
+                var current = ScheduleDraft.FromStatus(Status.Schedule);
+                (scheduleCron, scheduleZone, scheduleQueue) = (current.Cron, current.Zone, current.Queue);
                 await LoadRunAsync(cancellationToken);
             }
 

@@ -139,6 +139,7 @@ public sealed class UnitScheduler
             unit.SiloKey = silo.Key;
             unit.SiloName = silo.Name;
             unit.LeaseExpires = now + settings.LeaseDuration;
+            (unit.History ??= []).Add(new UnitAttempt { Attempt = unit.Attempt, Silo = silo.Name, StartedAt = now });
             running.Add(index);
             inFlight[silo.Key] = inFlight.GetValueOrDefault(silo.Key) + 1;
             launches.Add(new UnitLaunch(index, unit.Attempt, silo));
@@ -149,9 +150,11 @@ public sealed class UnitScheduler
 
     /// <summary>Records a finished unit and releases the units and phases waiting for it.</summary>
     /// <param name="phaseResult">What the unit leaves for later phases (null for merge units).</param>
-    public void Complete(int index, UnitResult? result, string? phaseResult = null)
+    /// <param name="at">When the report came (now when null).</param>
+    public void Complete(int index, UnitResult? result, string? phaseResult = null, DateTimeOffset? at = null)
     {
         var unit = records[index];
+        EndAttempt(unit, UnitAttemptOutcome.Succeeded, null, at);
         StopRunning(index);
         unit.State = UnitState.Done;
         unit.Result = result;
@@ -188,24 +191,30 @@ public sealed class UnitScheduler
     /// Counts a failed attempt. Returns the job's failure message when the error is permanent or the unit
     /// has now failed <see cref="JobOptions.MaxAttempts"/> times; null when it should be requeued.
     /// </summary>
-    public string? Fail(int index, string? error, bool permanent)
+    public string? Fail(int index, string? error, bool permanent, DateTimeOffset? at = null)
     {
         var unit = records[index];
         unit.LastError = error;
         unit.Failures++;
+        EndAttempt(unit, UnitAttemptOutcome.Failed, error ?? "failed", at);
         if (!permanent && unit.Failures < settings.MaxAttempts)
         {
             return null;
         }
+
+        // The job fails with this unit: it shows as failed, not as still running, on every display.
+        StopRunning(index);
+        unit.State = UnitState.Failed;
 
         var tries = permanent ? "" : $" after {unit.Failures} attempts";
         return $"unit {index} ({schedule.Units[index].Name}) failed{tries}: {error}";
     }
 
     /// <summary>Takes a unit back from its silo; a loss (silo gone, lease expired) beyond <see cref="JobOptions.MaxLosses"/> is fatal.</summary>
-    public UnitRequeue Requeue(int index, string reason, bool countsAsLoss)
+    public UnitRequeue Requeue(int index, string reason, bool countsAsLoss, DateTimeOffset? at = null)
     {
         var unit = records[index];
+        EndAttempt(unit, countsAsLoss ? UnitAttemptOutcome.Lost : UnitAttemptOutcome.Returned, reason, at);
         StopRunning(index);
         unit.State = UnitState.Pending;
         var silo = unit.SiloName;
@@ -214,6 +223,7 @@ public sealed class UnitScheduler
         unit.BytesDone = 0;
         if (countsAsLoss && ++unit.Losses > settings.MaxLosses)
         {
+            unit.State = UnitState.Failed;
             return new UnitRequeue(index, silo, reason, $"unit {index} ({schedule.Units[index].Name}) was lost {unit.Losses} times; last: {reason}");
         }
 
@@ -293,6 +303,17 @@ public sealed class UnitScheduler
 
     private bool IsReady(int index) =>
         records[index].State == UnitState.Pending && missingDependencies[index] == 0 && phasesBlocking[phaseOf[index]] == 0;
+
+    /// <summary>Closes the unit's current attempt, unless a failure already closed it (a failed unit is requeued after).</summary>
+    private static void EndAttempt(UnitRecord unit, UnitAttemptOutcome outcome, string? reason, DateTimeOffset? at)
+    {
+        if (unit.History is not { Count: > 0 } history || history[^1] is not { Outcome: UnitAttemptOutcome.Running } current || current.Attempt != unit.Attempt)
+        {
+            return;
+        }
+
+        history[^1] = current with { EndedAt = at ?? DateTimeOffset.UtcNow, Outcome = outcome, Reason = reason };
+    }
 
     private void StopRunning(int index)
     {

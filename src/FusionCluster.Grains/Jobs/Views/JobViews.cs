@@ -68,6 +68,7 @@ public static class JobViews
                 BytesDone = unit.State == UnitState.Done ? planned?.InputBytes ?? 0 : unit.BytesDone,
                 Seconds = unit.Result?.Seconds ?? 0,
                 LastError = unit.LastError,
+                History = unit.History?.ToArray() ?? [],
             });
         }
 

@@ -1,0 +1,36 @@
+using FusionCluster.Core.Methods;
+using FusionCluster.Core.Specs;
+
+namespace FusionCluster.Core.Planning;
+
+/// <summary>
+/// Whether every parameter a spec sets is one its merge method accepts. Needs no inputs, so the planner and
+/// the dashboard's editor run the same check: a typo such as `densty` is an error in both.
+/// </summary>
+public static class SpecParameterNames
+{
+    /// <exception cref="SpecException">A parameter the method does not accept; the message names where, the name and what is accepted.</exception>
+    public static void Check(MergeSpec spec, IMergeMethod method)
+    {
+        var accepted = method.Parameters.Select(p => p.Name).ToHashSet(StringComparer.Ordinal);
+        void Check(IReadOnlyDictionary<string, ParameterSetting> parameters, string where)
+        {
+            foreach (var name in parameters.Keys.Where(n => !accepted.Contains(n)))
+            {
+                var list = accepted.Count == 0 ? "none" : string.Join(", ", accepted.Order(StringComparer.Ordinal));
+                throw new SpecException($"{where}.{name}: merge_method '{method.Name}' has no parameter '{name}' (it accepts: {list})");
+            }
+        }
+
+        Check(spec.Parameters, "parameters");
+        for (var s = 0; s < spec.Slices.Count; s++)
+        {
+            var slice = spec.Slices[s];
+            Check(slice.Parameters, $"slices[{s}].parameters");
+            for (var i = 0; i < slice.Sources.Count; i++)
+            {
+                Check(slice.Sources[i].Parameters, spec.UsesModels ? $"models[{i}].parameters" : $"slices[{s}].sources[{i}].parameters");
+            }
+        }
+    }
+}

@@ -1,0 +1,61 @@
+using FusionCluster.Dashboard.Components.Shared;
+using FusionCluster.Dashboard.Sweeps;
+using FusionCluster.Dashboard.Tests.Fakes;
+
+namespace FusionCluster.Dashboard.Tests.Components;
+
+public sealed class LeaderboardGridTests : DashboardTestContext
+{
+    [Fact]
+    public void Every_metric_is_its_own_compact_column_and_the_merge_links_to_its_job()
+    {
+        var grid = Render<LeaderboardGrid>(p => p.Add(x => x.View, new SweepRunView(SweepSamples.Run(2))));
+
+        Assert.Equal(["accuracy", "loss"], grid.FindAll("th.metric-column").Select(h => h.TextContent.Trim()));
+        var first = grid.FindAll(".leaderboard-row")[0];
+        Assert.Equal(["0.91", "0.09"], first.QuerySelectorAll("td.metric").Select(c => c.TextContent));
+        Assert.Equal("jobs/job-1", first.QuerySelector("a.job-link")!.GetAttribute("href"));
+    }
+
+    [Fact]
+    public void Clicking_a_metric_sorts_by_it_and_again_reverses_while_rank_stays_the_objective_rank()
+    {
+        var grid = Render<LeaderboardGrid>(p => p.Add(x => x.View, new SweepRunView(SweepSamples.Run(2))));
+
+        // loss = 1 - accuracy: largest loss first is the worst accuracy first.
+        grid.Find("button[data-sort='loss']").Click();
+        Assert.Equal(["0.2", "0.15", "0.09"], grid.FindAll("td[data-metric='loss']").Select(c => c.TextContent));
+        Assert.Equal(["3", "2", "1"], grid.FindAll(".leaderboard-rank").Select(c => c.TextContent));
+        Assert.Equal("descending", grid.Find("button[data-sort='loss']").ParentElement!.GetAttribute("aria-sort"));
+
+        grid.Find("button[data-sort='loss']").Click();
+        Assert.Equal(["0.09", "0.15", "0.2"], grid.FindAll("td[data-metric='loss']").Select(c => c.TextContent));
+    }
+
+    [Fact]
+    public void The_column_picker_hides_and_shows_metrics()
+    {
+        var grid = Render<LeaderboardGrid>(p => p.Add(x => x.View, new SweepRunView(SweepSamples.Run(2))));
+
+        grid.Find("input[data-metric='loss']").Change(false);
+
+        Assert.Equal(["accuracy"], grid.FindAll("th.metric-column").Select(h => h.TextContent.Trim()));
+        Assert.Empty(grid.FindAll("td[data-metric='loss']"));
+
+        grid.Find("input[data-metric='loss']").Change(true);
+        Assert.Equal(3, grid.FindAll("td[data-metric='loss']").Count);
+    }
+
+    [Fact]
+    public void A_refreshed_run_keeps_the_readers_sort_and_columns()
+    {
+        var grid = Render<LeaderboardGrid>(p => p.Add(x => x.View, new SweepRunView(SweepSamples.Run(2))));
+        grid.Find("button[data-sort='loss']").Click();
+        grid.Find("input[data-metric='accuracy']").Change(false);
+
+        grid.Render(p => p.Add(x => x.View, new SweepRunView(SweepSamples.Run(2))));
+
+        Assert.Equal(["loss"], grid.FindAll("th.metric-column").Select(h => h.TextContent.Trim().TrimEnd('▼', '▲', ' ')));
+        Assert.Equal(["0.2", "0.15", "0.09"], grid.FindAll("td[data-metric='loss']").Select(c => c.TextContent));
+    }
+}

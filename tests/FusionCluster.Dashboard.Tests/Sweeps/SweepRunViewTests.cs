@@ -1,0 +1,55 @@
+using FusionCluster.Dashboard.Sweeps;
+using FusionCluster.Dashboard.Tests.Fakes;
+using FusionCluster.Grains.Abstractions.Sweeps;
+
+namespace FusionCluster.Dashboard.Tests.Sweeps;
+
+public sealed class SweepRunViewTests
+{
+    [Fact]
+    public void A_swept_method_splits_every_parameter_chart_into_one_series_per_method()
+    {
+        var run = SweepSamples.Run(1) with
+        {
+            Candidates =
+            [
+                SweepSamples.Candidate(0, "weight=0.1 merge_method=ties", 0.52),
+                SweepSamples.Candidate(1, "weight=0.2 merge_method=ties", 0.61),
+                SweepSamples.Candidate(2, "weight=0.1 merge_method=task_arithmetic", 0.70),
+                SweepSamples.Candidate(3, "weight=0.2 merge_method=task_arithmetic", 0.83),
+            ],
+        };
+
+        var weight = new SweepRunView(run).Charts.Single(c => c.Parameter == "weight");
+
+        Assert.Equal(["task_arithmetic", "ties"], weight.Series.Select(s => s.Name));
+        Assert.Equal([(0.1, 0.70), (0.2, 0.83)], weight.Series[0].Points.Select(p => (p.X, p.Y)));
+        Assert.Null(weight.Categories);
+        Assert.True(weight.Connect);
+        Assert.Equal("jobs/job-2", weight.Series[0].Points[0].Link);
+
+        var method = new SweepRunView(run).Charts.Single(c => c.Parameter == "merge_method");
+        Assert.Equal(["task_arithmetic", "ties"], method.Categories);
+        Assert.Equal(2, method.Series.Count);
+    }
+
+    [Fact]
+    public void A_random_space_is_not_joined()
+    {
+        var run = SweepSamples.Run(1) with
+        {
+            Candidates = [SweepSamples.Candidate(0, "weight=0.137", 0.5), SweepSamples.Candidate(1, "weight=0.52", 0.6), SweepSamples.Candidate(2, "weight=0.911", 0.55)],
+        };
+
+        Assert.False(Assert.Single(new SweepRunView(run).Charts).Connect);
+    }
+
+    [Fact]
+    public void Without_a_swept_method_the_template_method_names_the_series()
+    {
+        var candidate = SweepSamples.Candidate(0, "weight=0.5", 0.5) with { SpecText = "base_model: base\nmerge_method: dare_ties\nmodels: []\n" };
+
+        Assert.Equal("dare_ties", SweepRunView.MethodOf(candidate));
+        Assert.Equal("merge", SweepRunView.MethodOf(candidate with { SpecText = "" }));
+    }
+}
