@@ -15,7 +15,7 @@ public sealed class LocalReturnUrlTests
     [InlineData("/\\evil.example/", "/")]
     [InlineData("jobs", "/")]
     [InlineData("/jobs\r\nSet-Cookie: x", "/")]
-    public void OnlyPathsOfThisSite_AreKept(string? returnUrl, string expected)
+    public void Only_paths_of_this_site_are_kept(string? returnUrl, string expected)
     {
         Assert.Equal(expected, LocalReturnUrl.Sanitize(returnUrl));
     }
