@@ -1,3 +1,4 @@
+using FusionCluster.Core.Storage;
 using FusionCluster.Evaluation.Evaluators;
 using FusionCluster.Evaluation.Models;
 using static TorchSharp.torch;
@@ -26,8 +27,8 @@ public sealed class ClassifierEnsemble : IDisposable
     /// <summary>The first member's config: input shape and classes, which every member shares.</summary>
     public ClassifierConfig Config => networks[0].Config;
 
-    /// <summary>Loads every member, checking that each takes the first member's input shape into as many classes.</summary>
-    public static ClassifierEnsemble Load(EnsembleManifest manifest)
+    /// <summary>Loads every member (inside <paramref name="roots"/> when given), checking that each takes the first member's input shape into as many classes.</summary>
+    public static ClassifierEnsemble Load(EnsembleManifest manifest, LocalRoots? roots = null)
     {
         ArgumentNullException.ThrowIfNull(manifest);
         var networks = new List<ClassifierNetwork>();
@@ -35,7 +36,7 @@ public sealed class ClassifierEnsemble : IDisposable
         {
             foreach (var member in manifest.Members)
             {
-                var network = ClassifierCheckpoint.Load(member.Folder);
+                var network = ClassifierCheckpoint.Load(member.Folder, roots);
                 networks.Add(network);
                 network.eval();
                 var first = networks[0].Config;

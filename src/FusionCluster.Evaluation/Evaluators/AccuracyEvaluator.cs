@@ -42,11 +42,11 @@ public sealed class AccuracyEvaluator(ImageDataset dataset, DatasetSplit split =
         {
             if (EnsembleManifest.IsEnsemble(checkpointFolder))
             {
-                ensemble = ClassifierEnsemble.Load(EnsembleManifest.Read(checkpointFolder));
+                ensemble = ClassifierEnsemble.Load(EnsembleManifest.Read(checkpointFolder), roots);
             }
             else
             {
-                network = ClassifierCheckpoint.Load(checkpointFolder);
+                network = ClassifierCheckpoint.Load(checkpointFolder, roots);
                 network.eval();
             }
 
