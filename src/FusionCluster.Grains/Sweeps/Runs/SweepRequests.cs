@@ -38,6 +38,7 @@ public static class SweepRequests
             WorkingDirectory = evaluator.Command?.WorkingDirectory,
             PerplexityText = evaluator.Perplexity?.Text,
             PerplexityContext = evaluator.Perplexity?.Context,
+            CacheFolder = new SweepOutputFolder(spec.Output).EvaluationCacheFolder,
         };
     }
 }
