@@ -77,7 +77,7 @@ public static class BenchSweepCommand
                       models[*].parameters.weight: [{{string.Join(", ", weights)}}]
                 max_concurrent: 1
                 evaluator:
-                  command: {run: "echo '{\"score\": 1}'", timeout: 60}
+                  command: {run: "echo '{\"score\": 1}' # {model}", timeout: 60}
                 objective: {metric: score, direction: maximize}
                 promote: {best: false, keep_runs: 1}
                 out: bench-sweep/sweep-out
