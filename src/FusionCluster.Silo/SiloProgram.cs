@@ -1,5 +1,6 @@
 using FusionCluster.Grains;
 using FusionCluster.Methods.Torch;
+using FusionCluster.Grains.Sweeps.Evaluations;
 using FusionCluster.Storage;
 using FusionCluster.Silo.Health;
 using FusionCluster.Silo.Metrics;
@@ -151,6 +152,8 @@ public static class SiloProgram
             // Publishes the profile as silo metadata (SiloMetadataKeys) and registers jobs, workers and storage.
             silo.AddFusionSilo(settings.ToWorkerProfile());
         });
+        // Sweeps' evaluation results by content, shared by every silo (FusionCluster.Grains.Sweeps.Evaluations).
+        builder.Services.AddSingleton<IEvaluationCache>(_ => new RedisEvaluationCache(redis.Clone(), settings.ServiceId));
         if (settings.HealthPort is not null)
         {
             builder.Services.AddSiloLivenessWatchdog();

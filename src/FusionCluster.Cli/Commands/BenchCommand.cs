@@ -21,7 +21,7 @@ public static class BenchCommand
     public static Command Create()
     {
         var size = new Option<string>("--size") { Description = "size of each model, e.g. 1GB", DefaultValueFactory = _ => "1GB" };
-        var methods = new Option<string>("--methods") { Description = "comma-separated specs written by fusion synth", DefaultValueFactory = _ => "linear,ties" };
+        var methods = new Option<string>("--methods") { Description = "comma-separated specs written by fusion synth (and dare_linear, della, della_linear, written like dare_ties)", DefaultValueFactory = _ => "linear,ties" };
         var work = new Option<DirectoryInfo>("--work") { Description = "where models are synthesized (reused when present)", DefaultValueFactory = _ => new DirectoryInfo(Path.Combine(Path.GetTempPath(), "fusion-bench")) };
         var repeat = new Option<int>("--repeat") { Description = "runs per method; medians are reported", DefaultValueFactory = _ => 3 }.Positive();
         var device = new Option<string>("--device") { Description = "device of every merge, as fusion merge --device", DefaultValueFactory = _ => MergeDevices.Cpu };
@@ -29,7 +29,7 @@ public static class BenchCommand
 
         var command = new Command("bench", "Measure merge speed and memory against the streaming bound")
         {
-            size, methods, work, repeat, device, scratch, BenchDispatchCommand.Create(), BenchClusterCommand.Create(), BenchLmCommand.Create(), BenchAlignCommand.Create(), BenchLmMergeCommand.Create(),
+            size, methods, work, repeat, device, scratch, BenchDispatchCommand.Create(), BenchSweepCommand.Create(), BenchClusterCommand.Create(), BenchLmCommand.Create(), BenchAlignCommand.Create(), BenchLmMergeCommand.Create(),
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -66,6 +66,12 @@ public static class BenchCommand
             foreach (var method in parse.GetValue(methods)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
             {
                 var spec = Path.Combine(root, $"{method}.yaml");
+                if (!File.Exists(spec) && method is "dare_linear" or "della" or "della_linear")
+                {
+                    // The other random methods on dare_ties' inputs and parameters, so their times compare with it and ties.
+                    await File.WriteAllTextAsync(spec, (await File.ReadAllTextAsync(Path.Combine(root, "dare_ties.yaml"), cancellationToken)).Replace("dare_ties", method, StringComparison.Ordinal), cancellationToken);
+                }
+
                 if (!File.Exists(spec))
                 {
                     return MergeCommand.Fail($"{spec}: no such spec (fusion synth writes {string.Join(", ", ExampleSpecs.For(2).Select(e => e.Name))})");
@@ -101,7 +107,7 @@ public static class BenchCommand
         return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[sorted.Length / 2 - 1] + sorted[sorted.Length / 2]) / 2;
     }
 
-    private static async Task<JsonObject> MergeInChildAsync(string spec, string output, string device, CancellationToken cancellationToken)
+    internal static async Task<JsonObject> MergeInChildAsync(string spec, string output, string device, CancellationToken cancellationToken)
     {
         var statsFile = Path.GetTempFileName();
         var self = Environment.ProcessPath!;
@@ -134,7 +140,7 @@ public static class BenchCommand
     /// Seconds to read every input byte and write as many bytes as the merge wrote, in large blocks on every
     /// core, as the merge itself reads and writes: a single-threaded copy would be a bound the merge can beat.
     /// </summary>
-    private static double StreamingBound(IReadOnlyList<string> inputs, long outputBytes, string root)
+    internal static double StreamingBound(IReadOnlyList<string> inputs, long outputBytes, string root)
     {
         var parallel = new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount };
         var sink = Path.Combine(root, "stream-bound.tmp");

@@ -61,7 +61,7 @@ public static class SweepPrinter
             for (var rank = 0; rank < run.Leaderboard.Count; rank++)
             {
                 var candidate = run.Candidates[run.Leaderboard[rank]];
-                output.WriteLine($"{rank + 1,-5} {Number(candidate.Objective),-12} {Seconds(candidate.MergeSeconds),-8} {Seconds(candidate.EvaluationSeconds),-7} {(candidate.Cached ? "yes" : "no"),-7} {candidate.Label}");
+                output.WriteLine($"{rank + 1,-5} {Number(candidate.Objective),-12} {Seconds(candidate.MergeSeconds),-8} {(candidate.EvaluationCached ? "cached" : Seconds(candidate.EvaluationSeconds)),-7} {(candidate.Cached ? "yes" : "no"),-7} {candidate.Label}");
             }
         }
 

@@ -88,9 +88,14 @@ public sealed class GeneralizedTaskArithmetic : IMergeMethod
         Array.Fill(scales, 1.0);
         if (rescale && masks.Any(m => m is not null))
         {
+            // Random decisions are drawn once, here, and recorded for the final pass (n bits per element at most).
+            var recorded = masks.Select(m => m is RecordableDeltaMask ? new ulong[plan.Count][] : null).ToArray();
             var norms = plan.Reduce(2 * n, (start, length, acc) =>
             {
+                var chunk = plan.ChunkIndexOf(start);
                 using var buf = new RentedBuffer<float>(length);
+                using var baseBuf = new RentedBuffer<float>(length);
+                baseTensor.Read(start, baseBuf.Span);
                 for (var i = 0; i < n; i++)
                 {
                     if (masks[i] is null)
@@ -98,12 +103,30 @@ public sealed class GeneralizedTaskArithmetic : IMergeMethod
                         continue;
                     }
                     var d = buf.Span;
-                    TaskVectors.Read(models[i].Tensor, baseTensor, start, d);
+                    models[i].Tensor.Read(start, d);
+                    GramMatrix.Subtract(d, baseBuf.Span);
+                    if (masks[i] is RecordableDeltaMask recordable)
+                    {
+                        var keep = new ulong[KeepBits.Words(length)];
+                        recordable.Decide(chunk, start, d, keep);
+                        recorded[i]![chunk] = keep;
+                        var (full, kept) = KeepBits.L1(d, keep);
+                        acc[2 * i] += full;
+                        acc[2 * i + 1] += kept;
+                        continue;
+                    }
                     acc[2 * i] += L1(d);
-                    masks[i]!.Apply(plan.ChunkIndexOf(start), start, d);
+                    masks[i]!.Apply(chunk, start, d);
                     acc[2 * i + 1] += L1(d);
                 }
             });
+            for (var i = 0; i < n; i++)
+            {
+                if (recorded[i] is { } chunks)
+                {
+                    masks[i] = new RecordedDeltaMask(chunks);
+                }
+            }
             for (var i = 0; i < n; i++)
             {
                 // Norm matching rather than 1/density, as mergekit does since its PR #245.

@@ -11,4 +11,7 @@ public sealed record EvaluationOutcome
     [Id(2)] public string Silo { get; init; } = "";
 
     [Id(3)] public double Seconds { get; init; }
+
+    /// <summary>The metrics come from the evaluation cache: the same model content was evaluated the same way before.</summary>
+    [Id(4)] public bool Cached { get; init; }
 }

@@ -36,4 +36,7 @@ public sealed record EvaluationRequest
 
     /// <summary>Tokens per perplexity window; null for the model's own maximum (at most 2,048).</summary>
     [Id(12)] public int? PerplexityContext { get; init; }
+
+    /// <summary>Where this silo keeps evaluation results by content (one file each) when the cluster has no shared cache; null for none.</summary>
+    [Id(13)] public string? CacheFolder { get; init; }
 }

@@ -44,5 +44,8 @@ public sealed record SweepCandidateStatus
 
     [Id(15)] public int EvaluationAttempts { get; init; }
 
+    /// <summary>Its metrics came from the evaluation cache (the same model content evaluated the same way before).</summary>
+    [Id(16)] public bool EvaluationCached { get; init; }
+
     public bool IsFinished => State is CandidateState.Done or CandidateState.Failed;
 }

@@ -7,7 +7,9 @@ using FusionCluster.Evaluation.Ensembles;
 using FusionCluster.Evaluation.Evaluators;
 using FusionCluster.Grains.Abstractions.Sweeps;
 using FusionCluster.Grains.Placement;
+using FusionCluster.Grains.Sweeps.Evaluations;
 using FusionCluster.Language.Evaluation;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Concurrency;
@@ -30,6 +32,7 @@ public sealed class SweepEvaluatorGrain(
     LocalRoots roots,
     ILocalSiloDetails localSilo,
     IOptions<CommandEvaluatorOptions> commandOptions,
+    IServiceProvider services,
     ILogger<SweepEvaluatorGrain> logger) : Grain, ISweepEvaluatorGrain
 {
     private readonly SemaphoreSlim slots = new(Math.Max(1, profile.UnitSlots));
@@ -40,8 +43,12 @@ public sealed class SweepEvaluatorGrain(
         var stopwatch = Stopwatch.StartNew();
         try
         {
-            var metrics = await Task.Run(() => RunEvaluatorsAsync(request));
-            return new EvaluationOutcome { Metrics = metrics, Silo = localSilo.Name, Seconds = stopwatch.Elapsed.TotalSeconds };
+            var confined = Confined(request);
+
+            // Redis in a cluster (registered by the silo host); else a file per evaluation in the sweep's output.
+            var cache = services.GetService<IEvaluationCache>() ?? (confined.CacheFolder is { } folder ? new FileEvaluationCache(folder) : null);
+            var outcome = await CachedEvaluation.RunAsync(confined, cache, async () => new EvaluationOutcome { Metrics = await Task.Run(() => RunEvaluatorsAsync(confined)) });
+            return outcome with { Silo = localSilo.Name, Seconds = stopwatch.Elapsed.TotalSeconds };
         }
         catch (Exception e) when (e is EvaluationException or CheckpointException or DatasetFormatException or StorageException or ArgumentException or IOException or UnauthorizedAccessException or FormatException)
         {
@@ -63,6 +70,7 @@ public sealed class SweepEvaluatorGrain(
         BaseFolder = request.BaseFolder is { } baseFolder ? roots.Check(baseFolder, "base folder") : null,
         WorkingDirectory = request.WorkingDirectory is { } directory ? roots.Check(directory, "working directory") : null,
         PerplexityText = request.PerplexityText is { } text ? roots.CheckFile(text, "perplexity text") : null,
+        CacheFolder = request.CacheFolder is { } cacheFolder ? roots.Check(cacheFolder, "evaluation cache folder") : null,
     };
 
     /// <summary>An ensemble's members, like the model folder itself, must be inside the data roots.</summary>
@@ -77,9 +85,8 @@ public sealed class SweepEvaluatorGrain(
         }
     }
 
-    private async Task<IReadOnlyDictionary<string, double>> RunEvaluatorsAsync(EvaluationRequest received)
+    private async Task<IReadOnlyDictionary<string, double>> RunEvaluatorsAsync(EvaluationRequest request)
     {
-        var request = Confined(received);
         ConfineEnsembleMembers(request.ModelFolder);
         var evaluators = new List<IEvaluator>();
         if (request.Dataset is { } dataset)

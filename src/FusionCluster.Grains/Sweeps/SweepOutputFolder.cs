@@ -22,6 +22,9 @@ public sealed partial class SweepOutputFolder(string root)
 
     public string BestFolder => Path.Combine(Root, "best");
 
+    /// <summary>Evaluation results by content key, one JSON file each (Evaluations.FileEvaluationCache), kept across runs.</summary>
+    public string EvaluationCacheFolder => Path.Combine(Root, "evaluations");
+
     public string MergeFolder(string key) => Path.Combine(Root, "merges", CheckKey(key));
 
     /// <summary>True when the merge with this key is published (its manifest, written last, is there).</summary>

@@ -53,6 +53,10 @@ public sealed class SweepRestartTests : IDisposable
             // The merges published before the restart are reused: same specs, same inputs.
             Assert.Equal(rerun.Candidates, rerun.Cached);
 
+            // So are their evaluations: the cache under the sweep's output outlives the silo, keyed by model content.
+            Assert.All((await sweep.GetRun(1))!.Candidates, c => Assert.False(c.EvaluationCached));
+            Assert.All((await sweep.GetRun(2))!.Candidates, c => Assert.True(c.EvaluationCached, $"candidate {c.Index} was evaluated again"));
+
             clock.Advance(TimeSpan.FromMinutes(1));
             var later = await SweepTestSettings.EventuallyAsync(sweep.GetStatus, s => s.LastTick == clock.GetUtcNow(), cancellation);
             Assert.Equal(2, later.Runs.Count);

@@ -63,6 +63,66 @@ public static class RandomKeepMask
         }
     }
 
+    /// <summary>Sets bit k of keep (cleared by the caller) when element start + k of the first length survives.</summary>
+    public static void FillBits(ulong stream, double density, long start, int length, Span<ulong> keep)
+    {
+        var limit = DrawLimit(density);
+        var k = 0;
+        if (Vector512.IsHardwareAccelerated)
+        {
+            var bound = Vector512.Create(limit);
+            for (; k <= length - 64; k += 64)
+            {
+                ulong word = 0;
+                for (var lane = 0; lane < 64; lane += 8)
+                {
+                    word |= Vector512.LessThan(Draws512(stream, start + k + lane), bound).ExtractMostSignificantBits() << lane;
+                }
+                keep[k >> 6] = word;
+            }
+        }
+        else if (Vector256.IsHardwareAccelerated)
+        {
+            var bound = Vector256.Create(limit);
+            for (; k <= length - 64; k += 64)
+            {
+                ulong word = 0;
+                for (var lane = 0; lane < 64; lane += 4)
+                {
+                    word |= (ulong)Vector256.LessThan(Draws(stream, start + k + lane), bound).ExtractMostSignificantBits() << lane;
+                }
+                keep[k >> 6] = word;
+            }
+        }
+
+        for (; k < length; k++)
+        {
+            if (Keeps(stream, density, start + k))
+            {
+                keep[k >> 6] |= 1UL << (k & 63);
+            }
+        }
+    }
+
+    /// <summary>draws[k] = the 53 random bits of element start + k: <see cref="CounterRng.Uniform"/> is draws[k] · 2^-53 exactly.</summary>
+    public static void FillDraws(ulong stream, long start, Span<ulong> draws)
+    {
+        var k = 0;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            for (; k <= draws.Length - 4; k += 4)
+            {
+                Draws(stream, start + k).CopyTo(draws.Slice(k, 4));
+            }
+        }
+
+        for (; k < draws.Length; k++)
+        {
+            var index = start + k;
+            draws[k] = CounterRng.Mix(CounterRng.Mix(stream ^ ((ulong)index * CounterRng.Golden)) + (ulong)index) >> 11;
+        }
+    }
+
     /// <summary>
     /// Uniform(i) &lt; density, with Uniform(i) = (draw >> 11) · 2^-53 exactly, holds iff (draw >> 11) &lt; ceil(density · 2^53).
     /// </summary>
@@ -75,6 +135,20 @@ public static class RandomKeepMask
         var index = Vector256.Create((ulong)first) + Vector256.Create(0UL, 1, 2, 3);
         var z = Mix(Mix(Vector256.Create(stream) ^ (index * CounterRng.Golden)) + index);
         return z >>> 11;
+    }
+
+    private static Vector512<ulong> Draws512(ulong stream, long first)
+    {
+        var index = Vector512.Create((ulong)first) + Vector512.Create(0UL, 1, 2, 3, 4, 5, 6, 7);
+        var z = Mix(Mix(Vector512.Create(stream) ^ (index * CounterRng.Golden)) + index);
+        return z >>> 11;
+    }
+
+    private static Vector512<ulong> Mix(Vector512<ulong> z)
+    {
+        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9UL;
+        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBUL;
+        return z ^ (z >>> 31);
     }
 
     private static Vector256<ulong> Mix(Vector256<ulong> z)

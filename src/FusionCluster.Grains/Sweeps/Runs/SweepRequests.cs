@@ -39,6 +39,7 @@ public static class SweepRequests
             CommandVariables = evaluator.Command?.Variables ?? [],
             PerplexityText = evaluator.Perplexity?.Text,
             PerplexityContext = evaluator.Perplexity?.Context,
+            CacheFolder = new SweepOutputFolder(spec.Output).EvaluationCacheFolder,
         };
     }
 }

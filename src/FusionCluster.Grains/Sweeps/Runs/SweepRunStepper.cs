@@ -106,6 +106,7 @@ public static class SweepRunStepper
             EvaluatedOn = outcome.Silo,
             EvaluationSeconds = outcome.Seconds,
             EvaluationAttempts = candidate.EvaluationAttempts + 1,
+            EvaluationCached = outcome.Cached,
         };
     }
 

@@ -46,4 +46,28 @@ public sealed class RandomKeepMaskTests
             Assert.Equal(CounterRng.Uniform(stream, k) < density, keep[k]);
         }
     }
+
+    [Theory]
+    [InlineData(0.0)]
+    [InlineData(0.3)]
+    [InlineData(1.0)]
+    public void Bit_decisions_and_raw_draws_equal_the_scalar_definition(double density)
+    {
+        var stream = RandomKeepMask.StreamSeed(999, 1);
+        const long start = 77_777;
+        const int length = 1_000 + 37; // a partial last word and a scalar tail
+        var bits = new ulong[KeepBits.Words(length)];
+        var draws = new ulong[length];
+
+        RandomKeepMask.FillBits(stream, density, start, length, bits);
+        RandomKeepMask.FillDraws(stream, start, draws);
+
+        for (var k = 0; k < length; k++)
+        {
+            var uniform = CounterRng.Uniform(stream, start + k);
+            Assert.True((uniform < density) == KeepBits.Get(bits, k), $"FillBits: element {start + k}");
+            Assert.Equal(uniform, draws[k] * (1.0 / (1UL << 53)));
+        }
+        Assert.Equal(0UL, bits[^1] >> (length & 63));
+    }
 }

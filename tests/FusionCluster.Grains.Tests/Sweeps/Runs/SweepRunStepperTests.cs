@@ -92,6 +92,18 @@ public sealed class SweepRunStepperTests
     }
 
     [Fact]
+    public void A_result_from_the_evaluation_cache_finishes_the_candidate_marked_cached()
+    {
+        var evaluating = Candidate(0, CandidateState.Evaluating);
+
+        var cached = SweepRunStepper.AfterEvaluation(evaluating, new EvaluationOutcome { Metrics = Metrics, Silo = "silo-a", Cached = true }, null, "silo-a", "cosine", 3);
+        var fresh = SweepRunStepper.AfterEvaluation(evaluating, new EvaluationOutcome { Metrics = Metrics, Silo = "silo-a" }, null, "silo-a", "cosine", 3);
+
+        Assert.Equal((CandidateState.Done, (double?)0.9, true), (cached.State, cached.Objective, cached.EvaluationCached));
+        Assert.False(fresh.EvaluationCached);
+    }
+
+    [Fact]
     public void Evaluators_are_chosen_round_robin_in_key_order()
     {
         var b = new WorkerSilo("key-b", "b", 1);

@@ -1,0 +1,28 @@
+using FusionCluster.Grains.Abstractions.Sweeps;
+
+namespace FusionCluster.Grains.Sweeps.Evaluations;
+
+/// <summary>
+/// Runs an evaluation through the cache: a hit returns the stored metrics marked cached without evaluating;
+/// a miss evaluates and stores the metrics of a successful evaluation (never an error).
+/// </summary>
+public static class CachedEvaluation
+{
+    /// <param name="cache">Null when the request names no cache (it is then evaluated every time).</param>
+    public static async Task<EvaluationOutcome> RunAsync(EvaluationRequest request, IEvaluationCache? cache, Func<Task<EvaluationOutcome>> evaluate)
+    {
+        var key = cache is null ? null : await Task.Run(() => EvaluationCacheKey.For(request));
+        if (key is not null && await cache!.GetAsync(key) is { } metrics)
+        {
+            return new EvaluationOutcome { Metrics = metrics, Cached = true };
+        }
+
+        var outcome = await evaluate();
+        if (key is not null && outcome.Error is null)
+        {
+            await cache!.PutAsync(key, outcome.Metrics);
+        }
+
+        return outcome;
+    }
+}

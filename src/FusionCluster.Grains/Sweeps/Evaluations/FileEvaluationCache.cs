@@ -1,0 +1,42 @@
+using System.Text.Json;
+
+namespace FusionCluster.Grains.Sweeps.Evaluations;
+
+/// <summary>The evaluation cache of one machine: a JSON file per key in a folder (the sweep's output).</summary>
+public sealed class FileEvaluationCache(string folder) : IEvaluationCache
+{
+    public string Folder { get; } = folder;
+
+    public async Task<IReadOnlyDictionary<string, double>?> GetAsync(string key)
+    {
+        var path = PathOf(key);
+        if (!File.Exists(path))
+        {
+            return null;
+        }
+
+        try
+        {
+            return JsonSerializer.Deserialize<Dictionary<string, double>>(await File.ReadAllTextAsync(path));
+        }
+        catch (JsonException)
+        {
+            // A damaged entry is a miss; the evaluation runs again and rewrites it.
+            return null;
+        }
+    }
+
+    public async Task PutAsync(string key, IReadOnlyDictionary<string, double> metrics)
+    {
+        Directory.CreateDirectory(Folder);
+        var path = PathOf(key);
+        var partial = $"{path}.{Environment.ProcessId}.{Guid.NewGuid():N}.partial";
+        await File.WriteAllTextAsync(partial, JsonSerializer.Serialize(metrics));
+        File.Move(partial, path, overwrite: true);
+    }
+
+    private string PathOf(string key) =>
+        key.Length == 64 && key.All(char.IsAsciiHexDigitLower)
+            ? Path.Combine(Folder, key + ".json")
+            : throw new ArgumentException($"'{key}' is not an evaluation cache key", nameof(key));
+}

@@ -1,0 +1,35 @@
+using System.Text.Json;
+using FusionCluster.Grains.Sweeps.Evaluations;
+using StackExchange.Redis;
+
+namespace FusionCluster.Silo;
+
+/// <summary>
+/// The evaluation cache of a cluster: one Redis string per key, under the service id (as the grain state
+/// is), so every silo sees every result and results survive restarts of all silos. Connects on first use.
+/// </summary>
+public sealed class RedisEvaluationCache(ConfigurationOptions options, string serviceId) : IEvaluationCache, IDisposable
+{
+    private readonly Lazy<Task<ConnectionMultiplexer>> connection = new(() => ConnectionMultiplexer.ConnectAsync(options));
+
+    public async Task<IReadOnlyDictionary<string, double>?> GetAsync(string key)
+    {
+        var value = await (await Database()).StringGetAsync(RedisKey(key));
+        return value.IsNullOrEmpty ? null : JsonSerializer.Deserialize<Dictionary<string, double>>(value.ToString());
+    }
+
+    public async Task PutAsync(string key, IReadOnlyDictionary<string, double> metrics) =>
+        await (await Database()).StringSetAsync(RedisKey(key), JsonSerializer.Serialize(metrics));
+
+    public void Dispose()
+    {
+        if (connection.IsValueCreated && connection.Value.IsCompletedSuccessfully)
+        {
+            connection.Value.Result.Dispose();
+        }
+    }
+
+    private RedisKey RedisKey(string key) => $"{serviceId}/fusion/evaluations/{key}";
+
+    private async Task<IDatabase> Database() => (await connection.Value).GetDatabase();
+}

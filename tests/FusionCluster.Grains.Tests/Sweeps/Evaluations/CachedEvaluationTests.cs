@@ -1,0 +1,97 @@
+using FusionCluster.Grains.Abstractions.Sweeps;
+using FusionCluster.Grains.Sweeps.Evaluations;
+using FusionCluster.TestSupport;
+
+namespace FusionCluster.Grains.Tests.Sweeps.Evaluations;
+
+/// <summary>
+/// Evaluations through the file cache of one machine, on real files: the key is the model's content and the
+/// evaluator's definition, so a new cache over the same folder (a restart) hits, an identical model in another
+/// folder hits, and a changed dataset misses.
+/// </summary>
+public sealed class CachedEvaluationTests : IDisposable
+{
+    private readonly TempDirectory temp = new("fusion-eval-cache-");
+    private int evaluations;
+
+    public void Dispose() => temp.Dispose();
+
+    [Fact]
+    public async Task A_result_is_reused_after_a_restart_and_for_the_same_model_content_in_another_folder()
+    {
+        var request = Request(Model("merge-a", weights: [1, 2, 3], report: "took 5 s"));
+
+        var first = await CachedEvaluation.RunAsync(request, new FileEvaluationCache(temp.Combine("cache")), Evaluate);
+        var afterRestart = await CachedEvaluation.RunAsync(request, new FileEvaluationCache(temp.Combine("cache")), Evaluate);
+        var sameContent = await CachedEvaluation.RunAsync(
+            request with { ModelFolder = Model("merge-b", weights: [1, 2, 3], report: "took 7 s") }, new FileEvaluationCache(temp.Combine("cache")), Evaluate);
+
+        Assert.False(first.Cached);
+        Assert.True(afterRestart.Cached);
+        Assert.True(sameContent.Cached);
+        Assert.Equal(1, evaluations);
+        Assert.Equal(0.5, afterRestart.Metrics["accuracy"]);
+    }
+
+    [Fact]
+    public async Task A_changed_dataset_or_model_or_split_misses_and_a_command_is_never_cached()
+    {
+        var cache = new FileEvaluationCache(temp.Combine("cache"));
+        var request = Request(Model("merge", weights: [1, 2, 3], report: ""));
+        await CachedEvaluation.RunAsync(request, cache, Evaluate);
+
+        File.WriteAllBytes(request.Dataset!, [9, 9, 9, 8]);
+        var changedDataset = await CachedEvaluation.RunAsync(request, cache, Evaluate);
+        var changedSplit = await CachedEvaluation.RunAsync(request with { Split = "train" }, cache, Evaluate);
+        var changedModel = await CachedEvaluation.RunAsync(request with { ModelFolder = Model("other", weights: [1, 2, 4], report: "") }, cache, Evaluate);
+        var command = request with { Dataset = null, Command = "echo {model}" };
+        await CachedEvaluation.RunAsync(command, cache, Evaluate);
+        var commandAgain = await CachedEvaluation.RunAsync(command, cache, Evaluate);
+
+        Assert.False(changedDataset.Cached);
+        Assert.False(changedSplit.Cached);
+        Assert.False(changedModel.Cached);
+        Assert.False(commandAgain.Cached);
+        Assert.Equal(6, evaluations);
+    }
+
+    [Fact]
+    public async Task A_failed_evaluation_is_not_stored()
+    {
+        var cache = new FileEvaluationCache(temp.Combine("cache"));
+        var request = Request(Model("merge", weights: [1], report: ""));
+
+        await CachedEvaluation.RunAsync(request, cache, () => Task.FromResult(new EvaluationOutcome { Error = "boom" }));
+        var second = await CachedEvaluation.RunAsync(request, cache, Evaluate);
+
+        Assert.False(second.Cached);
+        Assert.Equal(1, evaluations);
+    }
+
+    private Task<EvaluationOutcome> Evaluate()
+    {
+        evaluations++;
+        return Task.FromResult(new EvaluationOutcome { Metrics = new Dictionary<string, double> { ["accuracy"] = 0.5 } });
+    }
+
+    private EvaluationRequest Request(string model)
+    {
+        var dataset = temp.Combine("data.bin");
+        if (!File.Exists(dataset))
+        {
+            File.WriteAllBytes(dataset, [1, 2, 3, 4]);
+        }
+
+        return new EvaluationRequest { ModelFolder = model, Dataset = dataset, Split = "held-out" };
+    }
+
+    private string Model(string name, byte[] weights, string report)
+    {
+        var folder = temp.Combine(name);
+        Directory.CreateDirectory(folder);
+        File.WriteAllBytes(Path.Combine(folder, "model.safetensors"), weights);
+        File.WriteAllText(Path.Combine(folder, "config.json"), "{}");
+        File.WriteAllText(Path.Combine(folder, "fusion-report.json"), report);
+        return folder;
+    }
+}
