@@ -138,6 +138,8 @@ public sealed class SiloFailureTests(DashboardHost host)
         builder.Options.ServiceId = FusionClusterIdentity.ServiceId;
         builder.ConfigureSilo((_, silo) =>
         {
+            // Before AddFusionSilo, whose catalog is only a default: units that last long enough to be killed mid-run.
+            silo.Services.AddSingleton<FusionCluster.Core.Methods.IMergeMethodCatalog>(new PacedMergeMethodCatalog(TimeSpan.FromMilliseconds(60)));
             silo.AddMemoryGrainStorage(FusionStorageNames.Jobs)
                 .UseInMemoryReminderService()
                 .AddFusionSilo(new WorkerProfile { UnitSlots = 1, Role = SiloMetadataKeys.WorkerRole, Device = FusionCluster.Core.Methods.MergeDevices.Cpu });

@@ -75,7 +75,7 @@ public static class EvalCommand
 
                 if (parse.GetValue(text) is { } textFile)
                 {
-                    evaluators.Add(new PerplexityEvaluator(roots.CheckFile(textFile.FullName, "text file"), parse.GetValue(context), parse.GetValue(device)!));
+                    evaluators.Add(new PerplexityEvaluator(roots.CheckFile(textFile.FullName, "text file"), parse.GetValue(context), parse.GetValue(device)!, roots));
                 }
 
                 if (parse.GetValue(externalCommand) is { } commandLine)

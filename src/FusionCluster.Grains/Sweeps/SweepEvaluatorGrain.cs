@@ -109,7 +109,7 @@ public sealed class SweepEvaluatorGrain(
 
         if (request.PerplexityText is { } text)
         {
-            evaluators.Add(new PerplexityEvaluator(text, request.PerplexityContext, profile.Device == MergeDevices.Cuda ? MergeDevices.Cuda : MergeDevices.Cpu));
+            evaluators.Add(new PerplexityEvaluator(text, request.PerplexityContext, profile.Device == MergeDevices.Cuda ? MergeDevices.Cuda : MergeDevices.Cpu, roots));
         }
 
         if (request.Command is { } command)

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using FusionCluster.Core.Storage;
 using FusionCluster.Evaluation.Ensembles;
 using FusionCluster.Language.Evaluation;
 using FusionCluster.Language.Models;
@@ -16,11 +17,14 @@ namespace FusionCluster.Language.Ensembles;
 /// </summary>
 public sealed class LanguageModelEnsemble
 {
-    private LanguageModelEnsemble(EnsembleManifest manifest, IReadOnlyList<LanguageModelConfig> configs)
+    private LanguageModelEnsemble(EnsembleManifest manifest, IReadOnlyList<LanguageModelConfig> configs, LocalRoots? roots)
     {
+        this.roots = roots;
         Manifest = manifest;
         Configs = configs;
     }
+
+    private readonly LocalRoots? roots;
 
     public EnsembleManifest Manifest { get; }
 
@@ -34,7 +38,7 @@ public sealed class LanguageModelEnsemble
     public int DefaultContext => Configs.Min(PerplexityCalculator.DefaultContext);
 
     /// <summary>Checks that the members are language models this code runs, with one tokenizer and vocabulary; errors name the member.</summary>
-    public static LanguageModelEnsemble Open(EnsembleManifest manifest)
+    public static LanguageModelEnsemble Open(EnsembleManifest manifest, LocalRoots? roots = null)
     {
         ArgumentNullException.ThrowIfNull(manifest);
         if (manifest.Rule == EnsembleRule.Vote)
@@ -46,7 +50,7 @@ public sealed class LanguageModelEnsemble
         JsonNode? firstTokenizer = null;
         foreach (var member in manifest.Members)
         {
-            var config = LanguageModelCheckpoint.ReadConfig(member.Folder);
+            var config = LanguageModelCheckpoint.ReadConfig(member.Folder, roots);
             var tokenizerPath = Path.Combine(member.Folder, HfTokenizer.FileName);
             if (!File.Exists(tokenizerPath))
             {
@@ -56,7 +60,7 @@ public sealed class LanguageModelEnsemble
             JsonNode? tokenizer;
             try
             {
-                tokenizer = JsonNode.Parse(File.ReadAllBytes(tokenizerPath));
+                tokenizer = JsonNode.Parse(File.ReadAllBytes(roots?.CheckFile(tokenizerPath, "tokenizer file") ?? tokenizerPath));
             }
             catch (JsonException e)
             {
@@ -79,7 +83,7 @@ public sealed class LanguageModelEnsemble
             configs.Add(config);
         }
 
-        return new LanguageModelEnsemble(manifest, configs);
+        return new LanguageModelEnsemble(manifest, configs, roots);
     }
 
     /// <summary>
@@ -100,7 +104,7 @@ public sealed class LanguageModelEnsemble
             {
                 foreach (var i in used)
                 {
-                    models.Add(LanguageModelCheckpoint.Load(Manifest.Members[i].Folder, device));
+                    models.Add(LanguageModelCheckpoint.Load(Manifest.Members[i].Folder, device, roots));
                 }
 
                 var scores = PerplexityCalculator.Score(models, used.Select(i => weights[i]).ToList(), ids, context, cancellationToken);
@@ -119,7 +123,7 @@ public sealed class LanguageModelEnsemble
         foreach (var i in used)
         {
             TokenScores scores;
-            using (var model = LanguageModelCheckpoint.Load(Manifest.Members[i].Folder, device))
+            using (var model = LanguageModelCheckpoint.Load(Manifest.Members[i].Folder, device, roots))
             {
                 scores = PerplexityCalculator.Score([model], [1.0], ids, context, cancellationToken);
             }

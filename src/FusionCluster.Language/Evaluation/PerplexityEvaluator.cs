@@ -1,4 +1,5 @@
 using System.Globalization;
+using FusionCluster.Core.Storage;
 using FusionCluster.Evaluation.Ensembles;
 using FusionCluster.Evaluation.Evaluators;
 using FusionCluster.Language.Ensembles;
@@ -16,7 +17,8 @@ namespace FusionCluster.Language.Evaluation;
 /// <param name="textFile">UTF-8 text to measure on.</param>
 /// <param name="context">Tokens per window; null for the config's max_position_embeddings capped at 2048.</param>
 /// <param name="device">cpu, cuda or auto.</param>
-public sealed class PerplexityEvaluator(string textFile, int? context = null, string device = "cpu") : IEvaluator
+/// <param name="roots">When given, every file of the model (or of an ensemble's members) is read only inside them, symlinks resolved.</param>
+public sealed class PerplexityEvaluator(string textFile, int? context = null, string device = "cpu", LocalRoots? roots = null) : IEvaluator
 {
     public string Name => "perplexity";
 
@@ -53,7 +55,7 @@ public sealed class PerplexityEvaluator(string textFile, int? context = null, st
 
         if (EnsembleManifest.IsEnsemble(checkpointFolder))
         {
-            var ensemble = LanguageModelEnsemble.Open(EnsembleManifest.Read(checkpointFolder));
+            var ensemble = LanguageModelEnsemble.Open(EnsembleManifest.Read(checkpointFolder), roots);
             var ensembleIds = Encode(ensemble.TokenizerFolder, path);
             try
             {
@@ -66,9 +68,9 @@ public sealed class PerplexityEvaluator(string textFile, int? context = null, st
         }
 
         // The config first: a model this cannot run is reported as such, before its tokenizer is read.
-        LanguageModelCheckpoint.ReadConfig(checkpointFolder);
+        LanguageModelCheckpoint.ReadConfig(checkpointFolder, roots);
         var ids = Encode(checkpointFolder, path);
-        using var model = LanguageModelCheckpoint.Load(checkpointFolder, LanguageDevice.Resolve(device));
+        using var model = LanguageModelCheckpoint.Load(checkpointFolder, LanguageDevice.Resolve(device), roots);
         var window = context ?? PerplexityCalculator.DefaultContext(model.Config);
         try
         {
@@ -80,9 +82,9 @@ public sealed class PerplexityEvaluator(string textFile, int? context = null, st
         }
     }
 
-    private static int[] Encode(string tokenizerFolder, string textPath)
+    private int[] Encode(string tokenizerFolder, string textPath)
     {
-        using var tokenizer = HfTokenizer.Load(tokenizerFolder);
+        using var tokenizer = HfTokenizer.Load(tokenizerFolder, roots);
         return tokenizer.Encode(File.ReadAllText(textPath));
     }
 }

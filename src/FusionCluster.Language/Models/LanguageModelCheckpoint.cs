@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using FusionCluster.Core.Formats;
+using FusionCluster.Core.Storage;
 using FusionCluster.Core.Tensors;
 using static TorchSharp.torch;
 
@@ -18,8 +19,8 @@ public static class LanguageModelCheckpoint
 
     private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
 
-    /// <summary>Reads and checks a folder's config.json.</summary>
-    public static LanguageModelConfig ReadConfig(string folder)
+    /// <summary>Reads and checks a folder's config.json (inside <paramref name="roots"/>, symlinks resolved, when given).</summary>
+    public static LanguageModelConfig ReadConfig(string folder, LocalRoots? roots = null)
     {
         var path = Path.Combine(Path.GetFullPath(folder), CheckpointFolder.ConfigFileName);
         if (!File.Exists(path))
@@ -27,14 +28,19 @@ public static class LanguageModelCheckpoint
             throw new LanguageModelException($"{path}: missing (a language model folder needs config.json)");
         }
 
+        path = roots?.CheckFile(path, "config file") ?? path;
+
         return LanguageModelConfig.FromJson(CheckpointJson.ParseConfig(File.ReadAllBytes(path), path), path);
     }
 
-    /// <summary>The model in <paramref name="folder"/> on <paramref name="device"/> (CPU by default), in eval mode.</summary>
-    public static LlamaForCausalLM Load(string folder, Device? device = null)
+    /// <summary>
+    /// The model in <paramref name="folder"/> on <paramref name="device"/> (CPU by default), in eval mode. With
+    /// <paramref name="roots"/> every file it reads, followed through symlinks, must lie inside them.
+    /// </summary>
+    public static LlamaForCausalLM Load(string folder, Device? device = null, LocalRoots? roots = null)
     {
-        var config = ReadConfig(folder);
-        using var checkpoint = CheckpointFolder.Open(folder);
+        var config = ReadConfig(folder, roots);
+        using var checkpoint = CheckpointFolder.Open(folder, roots ?? LocalRoots.Anywhere);
         var model = new LlamaForCausalLM(config, device);
         try
         {

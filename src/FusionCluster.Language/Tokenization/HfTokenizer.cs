@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using FusionCluster.Core.Storage;
 using Tokenizers.DotNet;
 
 namespace FusionCluster.Language.Tokenization;
@@ -26,14 +27,16 @@ public sealed class HfTokenizer : IDisposable
     /// <summary>One more than the largest id in the model's vocabulary and the added tokens.</summary>
     public int VocabularySize { get; }
 
-    /// <summary>Loads <c>tokenizer.json</c> from a checkpoint folder, or the file itself when given a file.</summary>
-    public static HfTokenizer Load(string folderOrFile)
+    /// <summary>Loads <c>tokenizer.json</c> from a checkpoint folder, or the file itself when given a file; inside <paramref name="roots"/> when given.</summary>
+    public static HfTokenizer Load(string folderOrFile, LocalRoots? roots = null)
     {
         var path = Path.GetFullPath(Directory.Exists(folderOrFile) ? Path.Combine(folderOrFile, FileName) : folderOrFile);
         if (!File.Exists(path))
         {
             throw new LanguageModelException($"{path}: missing (a fast tokenizer's tokenizer.json is needed)");
         }
+
+        path = roots?.CheckFile(path, "tokenizer file") ?? path;
 
         int vocabularySize;
         try

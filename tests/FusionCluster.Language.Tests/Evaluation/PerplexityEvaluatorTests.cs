@@ -1,3 +1,4 @@
+using FusionCluster.Core.Storage;
 using FusionCluster.Language.Evaluation;
 using FusionCluster.Language.Tests.Support;
 
@@ -63,5 +64,34 @@ public sealed class PerplexityEvaluatorTests
         Assert.Equal([new TokenWindow(0, 4), new TokenWindow(4, 4), new TokenWindow(8, 2)], TokenWindow.Split(10, 4));
         Assert.Equal(3 + 3 + 1, TokenWindow.Split(10, 4).Sum(w => w.Predicted));
         Assert.Equal([new TokenWindow(0, 4), new TokenWindow(4, 1)], TokenWindow.Split(5, 4));
+    }
+
+    [Theory]
+    [InlineData("model.safetensors")]
+    [InlineData("tokenizer.json")]
+    [InlineData("config.json")]
+    public async Task With_data_roots_a_model_file_linked_from_outside_them_is_refused(string linked)
+    {
+        using var directory = new TempDirectory();
+        var spec = new TinyDecoderSpec { Vocab = 11 };
+        var inside = directory.Combine("roots");
+        var model = Path.Combine(inside, "model");
+        TinyCheckpointWriter.Write(model, spec, TinyCheckpointWriter.RandomWeights(spec, 9, bfloat16: false), false);
+        File.WriteAllText(Path.Combine(model, "tokenizer.json"), TokenizerFiles.MetaspaceWithBos);
+        File.WriteAllText(Path.Combine(inside, "text.txt"), Text);
+        var outside = directory.Combine("elsewhere");
+        Directory.CreateDirectory(outside);
+        File.Move(Path.Combine(model, linked), Path.Combine(outside, linked));
+        File.CreateSymbolicLink(Path.Combine(model, linked), Path.Combine(outside, linked));
+        var text = Path.Combine(inside, "text.txt");
+
+        // The link itself works: without roots the model is evaluated.
+        var unconfined = await new PerplexityEvaluator(text).EvaluateAsync(model, TestContext.Current.CancellationToken);
+        Assert.Equal(6, unconfined["tokens"]);
+
+        var confined = new PerplexityEvaluator(text, roots: new LocalRoots([inside]));
+        var error = await Assert.ThrowsAsync<StorageException>(() => confined.EvaluateAsync(model, TestContext.Current.CancellationToken));
+        Assert.Contains("outside the configured data roots", error.Message, StringComparison.Ordinal);
+        Assert.Contains(Path.Combine(outside, linked), error.Message, StringComparison.Ordinal);
     }
 }
