@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using FusionCluster.Cli.Commands;
 using FusionCluster.Cli.Tests.Support;
 using FusionCluster.Core.Synthesis;
 using FusionCluster.Core.Tensors;
@@ -25,7 +24,7 @@ public sealed class MergeSignalProcessTests
         var spec = WriteModelsAndSpec(temp);
         var output = temp.Combine("out");
 
-        await using var fusion = StartFusion(temp, "merge", spec, "--out", output, "--parallel", "1", "--quiet");
+        await using var fusion = FusionProcess.Start(temp.Combine("fusion.log"), "merge", spec, "--out", output, "--parallel", "1", "--quiet");
         await WaitForStagingAsync(fusion, output);
         var signalled = Stopwatch.StartNew();
         Assert.True(fusion.Signal(signal), "fusion merge ended before the signal was sent; the test's models are too small for this machine");
@@ -53,7 +52,7 @@ public sealed class MergeSignalProcessTests
 
         var before = Directory.EnumerateFiles(output).ToDictionary(f => Path.GetFileName(f), File.ReadAllBytes);
 
-        await using var fusion = StartFusion(temp, "merge", spec, "--out", output, "--overwrite", "--parallel", "1", "--quiet");
+        await using var fusion = FusionProcess.Start(temp.Combine("fusion.log"), "merge", spec, "--out", output, "--overwrite", "--parallel", "1", "--quiet");
         await WaitForStagingAsync(fusion, output);
         Assert.True(fusion.Signal(UnixSignal.Interrupt), "fusion merge ended before the signal was sent");
         var exitCode = await fusion.WaitForExitAsync(TimeSpan.FromSeconds(60), TestContext.Current.CancellationToken);
@@ -84,13 +83,6 @@ public sealed class MergeSignalProcessTests
                 parameters: {weight: 1.0, density: 0.5}
             """);
         return spec;
-    }
-
-    private static ChildProcess StartFusion(TempDirectory temp, params string[] arguments)
-    {
-        var fusionDll = typeof(MergeCommand).Assembly.Location;
-        var host = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } path ? path : "dotnet";
-        return ChildProcess.Start("fusion", host, [fusionDll, .. arguments], temp.Combine("fusion.log"));
     }
 
     /// <summary>Staging exists once the job has planned: from then on units are running.</summary>
