@@ -100,10 +100,12 @@ public static class DatasetCommand
         var pythonDocs = new Option<DirectoryInfo>("--python-docs") { Description = "the python3-doc package's HTML folder", DefaultValueFactory = _ => new DirectoryInfo(TextCorpusOptions.DebianPythonDocsFolder) };
         var maxBytes = new Option<string>("--max-bytes") { Description = "text kept per domain, train and validation together, e.g. 1MB", DefaultValueFactory = _ => "1MB" };
         var validationEvery = new Option<int>("--validation-every") { Description = "every N-th document (in the corpus's fixed order) is held out for validation", DefaultValueFactory = _ => 10 };
+        var dataRoots = new DataRootsOption();
         var command = new Command("text", "Build a two-domain text corpus (fortunes; the Python docs, HTML stripped) from Debian packages into train/validation files, deterministically")
         {
             output, fortunes, pythonDocs, maxBytes, validationEvery,
         };
+        dataRoots.AddTo(command);
         command.SetAction(parse =>
         {
             if (!ByteSize.TryParse(parse.GetValue(maxBytes), out var bytes))
@@ -120,6 +122,7 @@ public static class DatasetCommand
                     PythonDocsFolder = parse.GetValue(pythonDocs)!.FullName,
                     MaxBytesPerDomain = bytes,
                     ValidationEvery = parse.GetValue(validationEvery),
+                    Roots = dataRoots.Resolve(parse),
                 };
                 foreach (var domain in TextCorpusBuilder.Build(options, folder))
                 {
@@ -129,7 +132,7 @@ public static class DatasetCommand
                 System.Console.WriteLine($"wrote {folder}/{{fortunes,python-docs}}.{{train,validation}}.txt, train.txt, validation.txt (both domains) and {TextCorpusBuilder.SummaryFileName}");
                 return 0;
             }
-            catch (Exception e) when (e is DatasetFormatException or ArgumentException)
+            catch (Exception e) when (e is DatasetFormatException or ArgumentException or StorageException)
             {
                 return MergeCommand.Fail(e.Message);
             }

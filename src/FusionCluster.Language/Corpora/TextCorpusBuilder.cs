@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
+using FusionCluster.Core.Storage;
 using FusionCluster.Evaluation.Datasets;
 
 namespace FusionCluster.Language.Corpora;
@@ -32,10 +33,9 @@ public static partial class TextCorpusBuilder
     {
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
-        var fortunes = FortuneDocuments(options.FortunesFolder);
-        var python = PythonDocDocuments(options.PythonDocsFolder);
-        var output = Path.GetFullPath(outputFolder);
-        Directory.CreateDirectory(output);
+        var fortunes = FortuneDocuments(options.FortunesFolder, options.Roots);
+        var python = PythonDocDocuments(options.PythonDocsFolder, options.Roots);
+        var output = PrepareOutput(outputFolder, options.Roots);
 
         var domains = new List<TextCorpusDomain>();
         var splits = new List<(List<string> Train, List<string> Validation)>();
@@ -65,14 +65,38 @@ public static partial class TextCorpusBuilder
                 ["validation_bytes"] = d.ValidationBytes,
             }).ToArray()),
         };
-        File.WriteAllText(Path.Combine(output, SummaryFileName), summary.ToJsonString(Indented) + "\n");
+        WriteAtomically(Path.Combine(output, SummaryFileName), summary.ToJsonString(Indented) + "\n");
         return domains;
     }
 
-    /// <summary>Every fortune of the files directly in <paramref name="folder"/> (not the .dat indexes, .u8 links or the off/ folder), keyed by file and index.</summary>
-    public static IReadOnlyList<(string Key, string Text)> FortuneDocuments(string folder)
+    /// <summary>The names of every file <see cref="Build"/> writes.</summary>
+    public static IReadOnlyList<string> OutputFileNames { get; } =
+    [
+        $"{Fortunes}.train.txt", $"{Fortunes}.validation.txt", $"{PythonDocs}.train.txt", $"{PythonDocs}.validation.txt",
+        "train.txt", "validation.txt", SummaryFileName,
+    ];
+
+    /// <summary>
+    /// The resolved output folder, created if missing. A folder that already holds one of the corpus's file names
+    /// but no <see cref="SummaryFileName"/> is someone else's: refused rather than overwritten.
+    /// </summary>
+    private static string PrepareOutput(string outputFolder, LocalRoots roots)
     {
-        var full = RequireFolder(folder, "fortunes", "fortunes");
+        var output = roots.Check(Path.GetFullPath(outputFolder), "corpus folder");
+        if (!File.Exists(Path.Combine(output, SummaryFileName))
+            && OutputFileNames.FirstOrDefault(name => Path.Exists(Path.Combine(output, name))) is { } existing)
+        {
+            throw new IOException($"'{Path.Combine(output, existing)}' exists and '{output}' is not a corpus folder (no {SummaryFileName}); choose a new or empty folder");
+        }
+
+        Directory.CreateDirectory(output);
+        return output;
+    }
+
+    /// <summary>Every fortune of the files directly in <paramref name="folder"/> (not the .dat indexes, .u8 links or the off/ folder), keyed by file and index.</summary>
+    public static IReadOnlyList<(string Key, string Text)> FortuneDocuments(string folder, LocalRoots roots)
+    {
+        var full = RequireFolder(folder, "fortunes", "fortunes", roots);
         var documents = new List<(string, string)>();
         foreach (var file in Directory.EnumerateFiles(full).Order(StringComparer.Ordinal))
         {
@@ -83,7 +107,7 @@ public static partial class TextCorpusBuilder
             }
 
             var index = 0;
-            foreach (var fortune in File.ReadAllText(file, Encoding.UTF8).Replace("\r\n", "\n", StringComparison.Ordinal).Split("\n%\n"))
+            foreach (var fortune in ReadText(file, "fortune file", roots).Replace("\r\n", "\n", StringComparison.Ordinal).Split("\n%\n"))
             {
                 var text = fortune.Trim('\n', '%').TrimEnd();
                 if (text.Trim().Length > 0)
@@ -102,9 +126,9 @@ public static partial class TextCorpusBuilder
     /// The main text of every HTML page under <paramref name="folder"/> (Sphinx's <c>role="main"</c> block; index
     /// and search pages skipped), cut at blank lines into documents of about 2,000 characters.
     /// </summary>
-    public static IReadOnlyList<(string Key, string Text)> PythonDocDocuments(string folder)
+    public static IReadOnlyList<(string Key, string Text)> PythonDocDocuments(string folder, LocalRoots roots)
     {
-        var full = RequireFolder(folder, "python3-doc", "index.html");
+        var full = RequireFolder(folder, "python3-doc", "index.html", roots);
         var documents = new List<(string, string)>();
         foreach (var file in Directory.EnumerateFiles(full, "*.html", SearchOption.AllDirectories).Select(f => Path.GetRelativePath(full, f)).Order(StringComparer.Ordinal))
         {
@@ -116,7 +140,7 @@ public static partial class TextCorpusBuilder
 
             var chunk = 0;
             var current = new StringBuilder();
-            foreach (var paragraph in HtmlToText(MainBlock(File.ReadAllText(Path.Combine(full, file), Encoding.UTF8))).Split(Separator))
+            foreach (var paragraph in HtmlToText(MainBlock(ReadText(Path.Combine(full, file), "documentation page", roots))).Split(Separator))
             {
                 if (current.Length > 0 && current.Length + paragraph.Length > ChunkCharacters)
                 {
@@ -238,13 +262,39 @@ public static partial class TextCorpusBuilder
     }
 
     private static void WriteText(string path, IReadOnlyList<string> documents) =>
-        File.WriteAllText(path, string.Join(Separator, documents) + "\n", new UTF8Encoding(false));
+        WriteAtomically(path, string.Join(Separator, documents) + "\n");
+
+    /// <summary>
+    /// Writes a temporary file and renames it over <paramref name="path"/>: a reader never sees half a file, and a
+    /// symlink planted at <paramref name="path"/> is replaced, never followed to write outside the folder.
+    /// </summary>
+    private static void WriteAtomically(string path, string text)
+    {
+        var temporary = $"{path}.{Environment.ProcessId}.tmp";
+        try
+        {
+            File.WriteAllText(temporary, text, new UTF8Encoding(false));
+            File.Move(temporary, path, overwrite: true);
+        }
+        finally
+        {
+            File.Delete(temporary);
+        }
+    }
+
+    /// <summary>A source file's text, once it resolves inside the roots and is a regular file (not /proc, a pipe or a device).</summary>
+    private static string ReadText(string path, string what, LocalRoots roots)
+    {
+        using var stream = LocalFile.OpenRegular(roots.CheckFile(path, what), what);
+        using var reader = new StreamReader(stream, Encoding.UTF8);
+        return reader.ReadToEnd();
+    }
 
     private static long Bytes(IReadOnlyList<string> documents) => documents.Sum(d => (long)Encoding.UTF8.GetByteCount(d) + Separator.Length);
 
-    private static string RequireFolder(string folder, string package, string expectedFile)
+    private static string RequireFolder(string folder, string package, string expectedFile, LocalRoots roots)
     {
-        var full = Path.GetFullPath(folder);
+        var full = roots.Check(Path.GetFullPath(folder), $"{package} folder");
         if (!Directory.Exists(full) || !File.Exists(Path.Combine(full, expectedFile)))
         {
             throw new DatasetFormatException(full, $"missing {expectedFile} (Debian: apt-get install {package}; deploy/local/prerequisites installs it)");

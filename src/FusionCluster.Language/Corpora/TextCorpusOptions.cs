@@ -1,3 +1,5 @@
+using FusionCluster.Core.Storage;
+
 namespace FusionCluster.Language.Corpora;
 
 /// <summary>Where <see cref="TextCorpusBuilder"/> reads its two domains and how much it keeps.</summary>
@@ -18,6 +20,12 @@ public sealed record TextCorpusOptions
 
     /// <summary>Every N-th document (in the corpus's fixed order) goes to validation.</summary>
     public int ValidationEvery { get; init; } = 10;
+
+    /// <summary>
+    /// The folders the builder may read and write (--data-root): both package folders, every file read from them
+    /// and the output folder must resolve inside them, symlinks included.
+    /// </summary>
+    public LocalRoots Roots { get; init; } = LocalRoots.Anywhere;
 
     public void Validate()
     {

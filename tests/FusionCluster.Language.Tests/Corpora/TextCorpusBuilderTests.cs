@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using FusionCluster.Core.Storage;
 using FusionCluster.Evaluation.Datasets;
 using FusionCluster.Language.Corpora;
 
@@ -77,6 +78,74 @@ public sealed class TextCorpusBuilderTests
         Assert.Contains(temp.Combine("no-docs"), error.Message, StringComparison.Ordinal);
         Assert.Contains("apt-get install python3-doc", error.Message, StringComparison.Ordinal);
         Assert.False(File.Exists(temp.Combine("out", "train.txt")));
+    }
+
+    [Fact]
+    public void With_data_roots_a_documentation_page_linked_from_outside_them_is_refused()
+    {
+        using var temp = new TempDirectory();
+        var (fortunes, python) = HandMadePackages(temp);
+        var secret = temp.Combine("outside", "secret.html");
+        Directory.CreateDirectory(Path.GetDirectoryName(secret)!);
+        File.WriteAllText(secret, Page("<p>The secret.</p>"));
+        File.CreateSymbolicLink(Path.Combine(python, "library", "leak.html"), secret);
+        var roots = new LocalRoots([fortunes, python, temp.Combine("out")]);
+
+        var error = Assert.Throws<StorageException>(() => TextCorpusBuilder.Build(new TextCorpusOptions { FortunesFolder = fortunes, PythonDocsFolder = python, Roots = roots }, temp.Combine("out")));
+
+        Assert.Contains("leak.html", error.Message, StringComparison.Ordinal);
+        Assert.Contains("outside the configured data roots", error.Message, StringComparison.Ordinal);
+        Assert.False(File.Exists(temp.Combine("out", "train.txt")));
+        // Without roots the same link is read, as before: the check is the roots', not a blanket refusal of links.
+        TextCorpusBuilder.Build(new TextCorpusOptions { FortunesFolder = fortunes, PythonDocsFolder = python }, temp.Combine("open"));
+        Assert.Contains("The secret.", File.ReadAllText(temp.Combine("open", "python-docs.train.txt")) + File.ReadAllText(temp.Combine("open", "python-docs.validation.txt")), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void With_data_roots_an_output_folder_outside_them_is_refused()
+    {
+        using var temp = new TempDirectory();
+        var (fortunes, python) = HandMadePackages(temp);
+        var roots = new LocalRoots([fortunes, python]);
+
+        var error = Assert.Throws<StorageException>(() => TextCorpusBuilder.Build(new TextCorpusOptions { FortunesFolder = fortunes, PythonDocsFolder = python, Roots = roots }, temp.Combine("out")));
+
+        Assert.Contains("corpus folder", error.Message, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(temp.Combine("out")));
+    }
+
+    [Fact]
+    public void A_folder_holding_a_users_train_txt_is_refused_and_left_as_it_was()
+    {
+        using var temp = new TempDirectory();
+        var (fortunes, python) = HandMadePackages(temp);
+        Directory.CreateDirectory(temp.Combine("home"));
+        File.WriteAllText(temp.Combine("home", "train.txt"), "my own notes");
+
+        var error = Assert.Throws<IOException>(() => TextCorpusBuilder.Build(new TextCorpusOptions { FortunesFolder = fortunes, PythonDocsFolder = python }, temp.Combine("home")));
+
+        Assert.Contains("not a corpus folder", error.Message, StringComparison.Ordinal);
+        Assert.Equal("my own notes", File.ReadAllText(temp.Combine("home", "train.txt")));
+        Assert.Equal(["train.txt"], Directory.EnumerateFileSystemEntries(temp.Combine("home")).Select(Path.GetFileName));
+    }
+
+    [Fact]
+    public void Rebuilding_a_corpus_replaces_a_planted_symlink_instead_of_writing_through_it()
+    {
+        using var temp = new TempDirectory();
+        var (fortunes, python) = HandMadePackages(temp);
+        var options = new TextCorpusOptions { FortunesFolder = fortunes, PythonDocsFolder = python };
+        TextCorpusBuilder.Build(options, temp.Combine("out"));
+        var victim = temp.Combine("victim.txt");
+        File.WriteAllText(victim, "untouched");
+        File.Delete(temp.Combine("out", "validation.txt"));
+        File.CreateSymbolicLink(temp.Combine("out", "validation.txt"), victim);
+
+        TextCorpusBuilder.Build(options, temp.Combine("out"));
+
+        Assert.Equal("untouched", File.ReadAllText(victim));
+        Assert.False(LocalPath.IsLink(temp.Combine("out", "validation.txt")));
+        Assert.Contains("fortune number", File.ReadAllText(temp.Combine("out", "validation.txt")), StringComparison.Ordinal);
     }
 
     [Fact]
