@@ -23,4 +23,6 @@ public sealed class ArtifactStores(IEnumerable<IArtifactStore> stores)
 
     public Task<Stream?> OpenPublishedAsync(string location, string name, CancellationToken cancellationToken) =>
         For(location).OpenPublishedAsync(location, name, cancellationToken);
+
+    public ISweepOutput OpenSweepOutput(string location) => For(location).OpenSweepOutput(location);
 }

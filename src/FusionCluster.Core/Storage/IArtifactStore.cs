@@ -28,4 +28,8 @@ public interface IArtifactStore
     /// <summary>A seekable stream of one file <see cref="ListPublishedAsync"/> lists, or null for any other name.</summary>
     /// <exception cref="StorageException">The location cannot be read or escapes the allowed roots.</exception>
     Task<Stream?> OpenPublishedAsync(string location, string name, CancellationToken cancellationToken);
+
+    /// <summary>The output of a sweep at <paramref name="location"/> (canonical, as <see cref="Resolve"/> returns it).</summary>
+    /// <exception cref="StorageException">The location is malformed or escapes the allowed roots.</exception>
+    ISweepOutput OpenSweepOutput(string location);
 }

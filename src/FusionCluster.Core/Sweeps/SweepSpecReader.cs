@@ -67,9 +67,10 @@ internal sealed class SweepSpecReader(string sourceName, string directory)
         }
 
         var output = yaml.RequireString(outNode, "out");
-        if (output.Contains("://", StringComparison.Ordinal))
+        var isBlob = output.StartsWith("az://", StringComparison.OrdinalIgnoreCase);
+        if (!isBlob && output.Contains("://", StringComparison.Ordinal))
         {
-            throw yaml.Error(outNode, "out", $"'{output}': sweep outputs must be local folders (shared by the silos) for now, because evaluators read merged models from disk");
+            throw yaml.Error(outNode, "out", $"'{output}': a sweep's output is a local folder (shared by the silos) or a blob prefix az://<container>/<prefix>");
         }
 
         var seed = top.TryGetValue("seed", out var seedNode) ? yaml.ReadSeed(seedNode, "seed") : 0UL;
@@ -84,7 +85,7 @@ internal sealed class SweepSpecReader(string sourceName, string directory)
             Evaluator = evaluator,
             Objective = objective,
             Promote = promote,
-            Output = Resolve(output),
+            Output = isBlob ? output : Resolve(output),
             Seed = seed,
         };
     }

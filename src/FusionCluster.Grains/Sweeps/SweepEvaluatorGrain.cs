@@ -23,6 +23,7 @@ namespace FusionCluster.Grains.Sweeps;
 /// inference and external commands are long and blocking. External commands run only where the silo
 /// enabled them (<see cref="CommandEvaluatorOptions"/>); elsewhere the evaluation fails saying how to. A model
 /// folder may be an ensemble (ensemble.json): accuracy and perplexity evaluate it as its rule combines its members.
+/// A merge published on a blob prefix (az://) is first copied to a scratch folder of this silo (<see cref="PublishedModelCopy"/>).
 /// </summary>
 [SiloPinnedPlacement]
 [Reentrant]
@@ -30,6 +31,7 @@ public sealed class SweepEvaluatorGrain(
     WorkerProfile profile,
     EvaluationDatasets datasets,
     LocalRoots roots,
+    ArtifactStores stores,
     ILocalSiloDetails localSilo,
     IOptions<CommandEvaluatorOptions> commandOptions,
     IServiceProvider services,
@@ -41,9 +43,20 @@ public sealed class SweepEvaluatorGrain(
     {
         await slots.WaitAsync();
         var stopwatch = Stopwatch.StartNew();
+        PublishedModelCopy? copy = null;
         try
         {
-            var confined = Confined(request);
+            EvaluationRequest confined;
+            if (request.ModelFolder.Contains("://", StringComparison.Ordinal))
+            {
+                // The store checked the location; the copy is this silo's own scratch folder, outside any data root.
+                copy = await PublishedModelCopy.FetchAsync(stores, request.ModelFolder, CancellationToken.None);
+                confined = Confined(request) with { ModelFolder = copy.Folder };
+            }
+            else
+            {
+                confined = Confined(request);
+            }
 
             // Redis in a cluster (registered by the silo host); else a file per evaluation in the sweep's output.
             var cache = services.GetService<IEvaluationCache>() ?? (confined.CacheFolder is { } folder ? new FileEvaluationCache(folder) : null);
@@ -57,6 +70,11 @@ public sealed class SweepEvaluatorGrain(
         }
         finally
         {
+            if (copy is not null)
+            {
+                await copy.DisposeAsync();
+            }
+
             slots.Release();
         }
     }
@@ -64,7 +82,8 @@ public sealed class SweepEvaluatorGrain(
     /// <summary>Every folder and file an evaluation reads, resolved (symlinks included) and inside the silo's data roots.</summary>
     private EvaluationRequest Confined(EvaluationRequest request) => request with
     {
-        ModelFolder = roots.Check(request.ModelFolder, "model folder"),
+        // A blob location is the store's to check (the caller evaluates a local copy of it instead).
+        ModelFolder = request.ModelFolder.Contains("://", StringComparison.Ordinal) ? request.ModelFolder : roots.Check(request.ModelFolder, "model folder"),
         Dataset = request.Dataset is { } dataset ? roots.CheckFile(dataset, "dataset") : null,
         CompareFolders = request.CompareFolders.Select(folder => roots.Check(folder, "compare folder")).ToList(),
         BaseFolder = request.BaseFolder is { } baseFolder ? roots.Check(baseFolder, "base folder") : null,

@@ -80,7 +80,7 @@ public sealed partial class SweepGrain
             }
 
             await Driver.PollMergesAsync(run, spec);
-            Driver.Launch(run, spec, State.Paused);
+            await Driver.LaunchAsync(run, spec, State.Paused);
             if (run.Candidates.All(c => c.IsFinished) && Driver.IsIdle)
             {
                 await FinishRunAsync(run);

@@ -97,6 +97,12 @@ public sealed class AzureBlobStore : IArtifactStore
     public Task<Stream?> OpenPublishedAsync(string location, string name, CancellationToken cancellationToken) =>
         Published(location).OpenAsync(name, cancellationToken);
 
+    public ISweepOutput OpenSweepOutput(string location)
+    {
+        var parsed = AzureLocation.Parse(location);
+        return new AzureSweepOutput(service.GetBlobContainerClient(parsed.Container), parsed);
+    }
+
     private AzurePublishedFiles Published(string location)
     {
         var parsed = AzureLocation.Parse(location);

@@ -44,6 +44,9 @@ public sealed class LocalFolderStore(LocalRoots roots) : IArtifactStore
     public IMergeOutput OpenOutput(string location, string jobId) =>
         new LocalMergeOutput(roots.Check(Path.GetFullPath(location), "output folder"), jobId);
 
+    public ISweepOutput OpenSweepOutput(string location) =>
+        new LocalSweepOutput(roots.Check(Path.GetFullPath(location), "sweep output folder"));
+
     public Task<IReadOnlyList<PublishedArtifact>> ListPublishedAsync(string location, CancellationToken cancellationToken) =>
         Task.Run(() => ListPublished(roots.Check(Path.GetFullPath(location), "output folder")), cancellationToken);
 

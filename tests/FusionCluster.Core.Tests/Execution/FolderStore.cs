@@ -18,4 +18,6 @@ internal sealed class FolderStore : IArtifactStore
     public Task<IReadOnlyList<PublishedArtifact>> ListPublishedAsync(string location, CancellationToken cancellationToken) => throw new NotSupportedException();
 
     public Task<Stream?> OpenPublishedAsync(string location, string name, CancellationToken cancellationToken) => throw new NotSupportedException();
+
+    public ISweepOutput OpenSweepOutput(string location) => throw new NotSupportedException();
 }

@@ -213,9 +213,16 @@ public sealed class SweepSpecParserTests
         var noOut = Assert.Throws<SpecException>(() => SweepSpecParser.Parse(
             Template.Replace("out: out", "", StringComparison.Ordinal) + "\n" + Weight, "sweep.yaml", "/sweeps")).Message;
         Assert.Contains("out is required", noOut, StringComparison.Ordinal);
-        var blob = Assert.Throws<SpecException>(() => SweepSpecParser.Parse(
-            Template.Replace("out: out", "out: az://models/sweep", StringComparison.Ordinal) + "\n" + Weight, "sweep.yaml", "/sweeps")).Message;
-        Assert.Contains("must be local folders", blob, StringComparison.Ordinal);
+        var other = Assert.Throws<SpecException>(() => SweepSpecParser.Parse(
+            Template.Replace("out: out", "out: s3://models/sweep", StringComparison.Ordinal) + "\n" + Weight, "sweep.yaml", "/sweeps")).Message;
+        Assert.Contains("a blob prefix az://", other, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_blob_output_is_kept_as_written_and_a_folder_resolves_against_the_spec()
+    {
+        Assert.Equal("az://models/sweep", SweepSpecParser.Parse(Template.Replace("out: out", "out: az://models/sweep", StringComparison.Ordinal) + "\n" + Weight, "sweep.yaml", "/sweeps").Output);
+        Assert.Equal("/sweeps/out", SweepSpecParser.Parse(Template + "\n" + Weight, "sweep.yaml", "/sweeps").Output);
     }
 
     [Fact]

@@ -25,7 +25,7 @@ public static class SweepCandidates
     public static async Task<(SweepSpec Spec, List<SweepCandidateStatus> Candidates)> PrepareAsync(SweepDefinition definition, long shardSizeBytes, ArtifactStores stores)
     {
         var parsed = Parse(definition, stores);
-        var output = new SweepOutputFolder(parsed.Output);
+        var output = stores.OpenSweepOutput(parsed.Output);
         var fingerprints = new Dictionary<string, string>(StringComparer.Ordinal);
         var firstOfKey = new Dictionary<string, int>(StringComparer.Ordinal);
         var candidates = new List<SweepCandidateStatus>();
@@ -52,7 +52,7 @@ public static class SweepCandidates
                 SpecText = candidate.SpecText,
                 CacheKey = key,
                 SameAs = sameAs,
-                MergeOutput = output.MergeFolder(key),
+                MergeOutput = output.MergeLocation(key),
             });
         }
 

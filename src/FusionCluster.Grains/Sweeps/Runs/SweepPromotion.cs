@@ -10,8 +10,9 @@ public static class SweepPromotion
     /// Ranks the run's evaluated candidates (it fails when none was), keeps the newest
     /// <c>promote.keep_runs</c> finished runs, and keeps every merge those runs or best/ refer to.
     /// </summary>
+    /// <param name="bestLocation">Where the sweep's output keeps best/.</param>
     /// <param name="bestFolderExists">Whether best/ is on disk: a best that is already the promoted key is copied again only when it is gone.</param>
-    public static RunFinish Finish(SweepGrainState state, SweepRunRecord run, SweepSpec spec, DateTimeOffset now, bool bestFolderExists)
+    public static RunFinish Finish(SweepGrainState state, SweepRunRecord run, SweepSpec spec, DateTimeOffset now, string bestLocation, bool bestFolderExists)
     {
         run.Leaderboard = spec.Objective.Rank(run.Candidates.Select(c => c.State == CandidateState.Done ? c.Objective : null).ToList()).ToList();
         run.State = run.Leaderboard.Count > 0 ? SweepRunState.Succeeded : SweepRunState.Failed;
@@ -27,7 +28,7 @@ public static class SweepPromotion
         var alreadyBest = promote && state.PromotedKey == best!.CacheKey && bestFolderExists;
         if (promote)
         {
-            run.PromotedTo = new SweepOutputFolder(spec.Output).BestFolder;
+            run.PromotedTo = bestLocation;
         }
 
         var keepKeys = kept.SelectMany(r => r.Candidates).Select(c => c.CacheKey).Where(k => k.Length > 0).ToHashSet(StringComparer.Ordinal);

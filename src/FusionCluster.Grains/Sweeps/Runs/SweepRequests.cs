@@ -1,3 +1,4 @@
+using FusionCluster.Core.Storage;
 using FusionCluster.Core.Sweeps;
 using FusionCluster.Grains.Abstractions;
 using FusionCluster.Grains.Abstractions.Sweeps;
@@ -21,7 +22,8 @@ public static class SweepRequests
         SubmittedBy = $"sweep {sweepId}",
     };
 
-    public static EvaluationRequest Evaluation(SweepSpec spec, string modelFolder)
+    /// <param name="cacheFolder">The sweep output's evaluation cache folder (<see cref="ISweepOutput.EvaluationCacheFolder"/>), if it has one.</param>
+    public static EvaluationRequest Evaluation(SweepSpec spec, string modelFolder, string? cacheFolder)
     {
         var evaluator = spec.Evaluator;
         return new EvaluationRequest
@@ -39,7 +41,7 @@ public static class SweepRequests
             CommandVariables = evaluator.Command?.Variables ?? [],
             PerplexityText = evaluator.Perplexity?.Text,
             PerplexityContext = evaluator.Perplexity?.Context,
-            CacheFolder = new SweepOutputFolder(spec.Output).EvaluationCacheFolder,
+            CacheFolder = cacheFolder,
         };
     }
 }

@@ -69,22 +69,33 @@ public sealed class SweepRunDriver(
     /// <summary>Ranks the run, promotes its best, writes its record, and prunes the runs and merges no longer kept.</summary>
     public async Task FinishAsync(SweepGrainState state, SweepRunRecord run, SweepSpec spec)
     {
-        var output = new SweepOutputFolder(spec.Output);
-        var finish = SweepPromotion.Finish(state, run, spec, clock.Now, Directory.Exists(output.BestFolder));
+        var output = stores.OpenSweepOutput(spec.Output);
+        RunFinish finish;
+        try
+        {
+            finish = SweepPromotion.Finish(state, run, spec, clock.Now, output.BestLocation, await output.HasBestAsync(CancellationToken.None));
+        }
+        catch (StorageException e)
+        {
+            // Ranking still happens; whether best/ is there is asked again at the next run.
+            logger.LogWarning("Sweep {Sweep}: cannot tell whether {Best} exists: {Error}", sweepId, output.BestLocation, e.Message);
+            finish = SweepPromotion.Finish(state, run, spec, clock.Now, output.BestLocation, bestFolderExists: false);
+        }
+
         var best = finish.Best;
         var detail = run.Detail();
         var info = JsonSerializer.Serialize(new { sweep = sweepId, name = spec.Name, run = run.Number, candidate = best?.Index, label = best?.Label, cache_key = best?.CacheKey, metrics = best?.Metrics }, Indented);
         try
         {
-            await Task.Run(() =>
+            await Task.Run(async () =>
             {
                 if (finish.Promoted is { } promoted && !finish.AlreadyInPlace)
                 {
-                    output.Promote(promoted.CacheKey, info);
+                    await output.PromoteAsync(promoted.CacheKey, info, CancellationToken.None);
                 }
 
-                output.WriteRun(run.Number, JsonSerializer.Serialize(detail, Indented));
-                output.Prune(finish.KeepKeys, finish.KeepRuns);
+                await output.WriteRunAsync(run.Number, JsonSerializer.Serialize(detail, Indented), CancellationToken.None);
+                await output.PruneAsync(finish.KeepKeys, finish.KeepRuns, CancellationToken.None);
             });
             if (finish.Promoted is { } kept)
             {
@@ -136,7 +147,7 @@ public sealed class SweepRunDriver(
     }
 
     /// <summary>Shares finished duplicates, launches merges (unless the sweep is paused) and evaluations.</summary>
-    public void Launch(SweepRunRecord run, SweepSpec spec, bool paused)
+    public async Task LaunchAsync(SweepRunRecord run, SweepSpec spec, bool paused)
     {
         foreach (var shared in SweepRunStepper.ShareDuplicates(run))
         {
@@ -145,8 +156,12 @@ public sealed class SweepRunDriver(
 
         if (!paused)
         {
-            var output = new SweepOutputFolder(spec.Output);
-            foreach (var launched in SweepRunStepper.LaunchMerges(run, spec.MaxConcurrent, output.HasMerge, sweepId))
+            // Asked off the scheduler (a blob output answers over the network); the run may move on meanwhile.
+            var pending = run.Candidates.Where(c => c.State == CandidateState.Pending && c.SameAs is null).Select(c => c.CacheKey).ToList();
+            var published = pending.Count == 0
+                ? new HashSet<string>()
+                : await Task.Run(() => stores.OpenSweepOutput(spec.Output).PublishedMergesAsync(pending, CancellationToken.None));
+            foreach (var launched in SweepRunStepper.LaunchMerges(run, spec.MaxConcurrent, published.Contains, sweepId))
             {
                 Update(run, launched);
                 if (launched.State == CandidateState.Merging)
@@ -165,7 +180,7 @@ public sealed class SweepRunDriver(
 
             nextWorker++;
             busy.Add(candidate.Index);
-            _ = EvaluateAsync(run.Number, candidate.Index, worker, SweepRequests.Evaluation(spec, candidate.MergeOutput));
+            _ = EvaluateAsync(run.Number, candidate.Index, worker, SweepRequests.Evaluation(spec, candidate.MergeOutput, stores.OpenSweepOutput(spec.Output).EvaluationCacheFolder));
         }
     }
 

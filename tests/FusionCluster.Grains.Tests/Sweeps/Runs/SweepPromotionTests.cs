@@ -8,6 +8,7 @@ namespace FusionCluster.Grains.Tests.Sweeps.Runs;
 /// <summary>Ending a run: ranking by the objective, promotion of the best, and what pruning keeps.</summary>
 public sealed class SweepPromotionTests : IDisposable
 {
+    private const string BestLocation = "/sweeps/out/best";
     private static readonly DateTimeOffset Now = new(2026, 2, 1, 9, 0, 0, TimeSpan.Zero);
 
     private readonly SweepTestModels models = new();
@@ -21,14 +22,14 @@ public sealed class SweepPromotionTests : IDisposable
         var run = Run(3, ("a", 0.5), ("b", null), ("c", 0.8), ("d", 0.8));
         var state = new SweepGrainState { Runs = [run] };
 
-        var finish = SweepPromotion.Finish(state, run, spec, Now, bestFolderExists: false);
+        var finish = SweepPromotion.Finish(state, run, spec, Now, BestLocation, bestFolderExists: false);
 
         // Ties go to the earlier candidate; failed ones are not ranked.
         Assert.Equal([2, 3, 0], run.Leaderboard);
         Assert.Equal((SweepRunState.Succeeded, (DateTimeOffset?)Now), (run.State, run.FinishedAt));
         Assert.Equal("c", finish.Promoted!.Label);
         Assert.False(finish.AlreadyInPlace);
-        Assert.Equal(new SweepOutputFolder(spec.Output).BestFolder, run.PromotedTo);
+        Assert.Equal(BestLocation, run.PromotedTo);
     }
 
     [Fact]
@@ -37,7 +38,7 @@ public sealed class SweepPromotionTests : IDisposable
         var spec = Spec(new PromotePolicy(CopyBest: false, KeepRuns: 5), ObjectiveDirection.Minimize);
         var run = Run(1, ("a", 0.5), ("b", 0.1), ("c", 0.8));
 
-        var finish = SweepPromotion.Finish(new SweepGrainState { Runs = [run] }, run, spec, Now, bestFolderExists: false);
+        var finish = SweepPromotion.Finish(new SweepGrainState { Runs = [run] }, run, spec, Now, BestLocation, bestFolderExists: false);
 
         Assert.Equal([1, 0, 2], run.Leaderboard);
         Assert.Equal("b", finish.Best!.Label);
@@ -52,7 +53,7 @@ public sealed class SweepPromotionTests : IDisposable
         var run = Run(1, ("a", null), ("b", null));
         run.Candidates[1] = run.Candidates[1] with { Error = "evaluation failed: boom" };
 
-        var finish = SweepPromotion.Finish(new SweepGrainState { Runs = [run] }, run, spec, Now, bestFolderExists: true);
+        var finish = SweepPromotion.Finish(new SweepGrainState { Runs = [run] }, run, spec, Now, BestLocation, bestFolderExists: true);
 
         Assert.Equal(SweepRunState.Failed, run.State);
         Assert.Equal("no merge was evaluated; first error: evaluation failed: boom", run.Error);
@@ -68,7 +69,7 @@ public sealed class SweepPromotionTests : IDisposable
         var run = Run(3, ("new", 0.3));
         var state = new SweepGrainState { Runs = [old, middle, run], PromotedKey = "key-old" };
 
-        var finish = SweepPromotion.Finish(state, run, spec, Now, bestFolderExists: true);
+        var finish = SweepPromotion.Finish(state, run, spec, Now, BestLocation, bestFolderExists: true);
 
         Assert.Equal([2, 3], finish.KeepRuns.Order());
         // Run 1 is dropped, but its merge stays: best/ still holds it.
@@ -82,8 +83,8 @@ public sealed class SweepPromotionTests : IDisposable
         var run = Run(2, ("same", 0.9));
         var state = new SweepGrainState { Runs = [run], PromotedKey = "key-same" };
 
-        Assert.True(SweepPromotion.Finish(state, run, spec, Now, bestFolderExists: true).AlreadyInPlace);
-        Assert.False(SweepPromotion.Finish(state, Run(2, ("same", 0.9)), spec, Now, bestFolderExists: false).AlreadyInPlace);
+        Assert.True(SweepPromotion.Finish(state, run, spec, Now, BestLocation, bestFolderExists: true).AlreadyInPlace);
+        Assert.False(SweepPromotion.Finish(state, Run(2, ("same", 0.9)), spec, Now, BestLocation, bestFolderExists: false).AlreadyInPlace);
     }
 
     private SweepSpec Spec(PromotePolicy promote, ObjectiveDirection direction) =>

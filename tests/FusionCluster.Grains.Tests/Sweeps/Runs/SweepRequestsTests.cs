@@ -20,7 +20,7 @@ public sealed class SweepRequestsTests
             "sweep.yaml",
             "/sweeps");
 
-        var request = SweepRequests.Evaluation(spec, "/sweeps/out/run-1/0");
+        var request = SweepRequests.Evaluation(spec, "/sweeps/out/run-1/0", cacheFolder: null);
 
         Assert.Equal(["HF_HOME", "OMP_NUM_THREADS"], request.CommandVariables);
         Assert.Equal("score {model}", request.Command);

@@ -1,0 +1,39 @@
+namespace FusionCluster.Core.Storage;
+
+/// <summary>
+/// Where a sweep keeps what it makes (<see cref="SweepOutputLayout"/>): one published merge per cache key,
+/// a record per kept run, and a copy of the promoted merge. The sweep owns the location: pruning deletes
+/// merges and run records no kept run refers to. A local folder or a blob prefix (az://).
+/// </summary>
+public interface ISweepOutput
+{
+    /// <summary>The sweep's output location in canonical form.</summary>
+    string Root { get; }
+
+    /// <summary>The location of best/, the promoted merge.</summary>
+    string BestLocation { get; }
+
+    /// <summary>
+    /// The folder of file-per-entry evaluation results (kept across runs), or null where the output is not a
+    /// local folder (a cluster with Redis caches there instead).
+    /// </summary>
+    string? EvaluationCacheFolder { get; }
+
+    /// <summary>The location a merge with this cache key is published at.</summary>
+    string MergeLocation(string key);
+
+    /// <summary>The keys of <paramref name="keys"/> whose merge is published (its manifest, written last, is there).</summary>
+    Task<IReadOnlySet<string>> PublishedMergesAsync(IEnumerable<string> keys, CancellationToken cancellationToken);
+
+    /// <summary>True when best/ holds a promoted merge.</summary>
+    Task<bool> HasBestAsync(CancellationToken cancellationToken);
+
+    /// <summary>Writes runs/run-NNNNNN.json whole (a reader sees the old record or the new one).</summary>
+    Task WriteRunAsync(int number, string json, CancellationToken cancellationToken);
+
+    /// <summary>Copies the published files of merge <paramref name="key"/> to best/, with <see cref="SweepOutputLayout.BestInfoFileName"/> saying which it is.</summary>
+    Task PromoteAsync(string key, string infoJson, CancellationToken cancellationToken);
+
+    /// <summary>Deletes the merges not in <paramref name="keepKeys"/> and the run records not in <paramref name="keepRuns"/>.</summary>
+    Task PruneAsync(IReadOnlySet<string> keepKeys, IReadOnlySet<int> keepRuns, CancellationToken cancellationToken);
+}

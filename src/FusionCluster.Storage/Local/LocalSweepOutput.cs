@@ -1,0 +1,112 @@
+using FusionCluster.Core.Storage;
+
+namespace FusionCluster.Storage.Local;
+
+/// <summary>
+/// A sweep's output in a local folder (<see cref="SweepOutputLayout"/>). Run records are written by rename and
+/// best/ is swapped in with two renames, so readers see whole files and a whole best.
+/// </summary>
+/// <param name="root">The sweep's output folder, already resolved and checked against the data roots.</param>
+public sealed class LocalSweepOutput(string root) : ISweepOutput
+{
+    public string Root { get; } = root;
+
+    public string BestLocation => Path.Combine(Root, SweepOutputLayout.BestFolder);
+
+    public string? EvaluationCacheFolder => Path.Combine(Root, SweepOutputLayout.EvaluationsFolder);
+
+    public string MergeLocation(string key) => Path.Combine(Root, SweepOutputLayout.MergesFolder, SweepOutputLayout.CheckKey(key));
+
+    public Task<IReadOnlySet<string>> PublishedMergesAsync(IEnumerable<string> keys, CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlySet<string>>(keys.Where(key => File.Exists(Path.Combine(MergeLocation(key), MergeManifest.FileName))).ToHashSet(StringComparer.Ordinal));
+
+    public Task<bool> HasBestAsync(CancellationToken cancellationToken) => Task.FromResult(Directory.Exists(BestLocation));
+
+    public Task WriteRunAsync(int number, string json, CancellationToken cancellationToken)
+    {
+        var folder = Path.Combine(Root, SweepOutputLayout.RunsFolder);
+        Directory.CreateDirectory(folder);
+        var path = Path.Combine(folder, SweepOutputLayout.RunFileName(number));
+        var partial = path + ".partial";
+        File.WriteAllText(partial, json);
+        File.Move(partial, path, overwrite: true);
+        return Task.CompletedTask;
+    }
+
+    /// <summary>
+    /// Copies the merge to best/: staged beside it, then swapped in with two renames, so readers see the
+    /// old best or the new one, never a mixture (for an instant, neither).
+    /// </summary>
+    public Task PromoteAsync(string key, string infoJson, CancellationToken cancellationToken)
+    {
+        var source = MergeLocation(key);
+        var staging = Path.Combine(Root, ".best-staging");
+        var previous = Path.Combine(Root, ".best-previous");
+        DeleteFolder(staging);
+        DeleteFolder(previous);
+        Directory.CreateDirectory(staging);
+
+        // Only what the merge published, and never through a link someone put beside it.
+        var manifestPath = Path.Combine(source, MergeManifest.FileName);
+        var published = MergeManifest.Read(File.ReadAllBytes(manifestPath), manifestPath).Select(f => f.Name).Append(MergeManifest.FileName);
+        foreach (var name in published)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var file = Path.Combine(source, name);
+            if (LocalPath.IsLink(file))
+            {
+                throw new StorageException($"{file} is a symlink; a published merge has none, so it is not promoted");
+            }
+
+            File.Copy(file, Path.Combine(staging, name));
+        }
+
+        File.WriteAllText(Path.Combine(staging, SweepOutputLayout.BestInfoFileName), infoJson);
+        if (Directory.Exists(BestLocation))
+        {
+            Directory.Move(BestLocation, previous);
+        }
+
+        Directory.Move(staging, BestLocation);
+        DeleteFolder(previous);
+        return Task.CompletedTask;
+    }
+
+    public Task PruneAsync(IReadOnlySet<string> keepKeys, IReadOnlySet<int> keepRuns, CancellationToken cancellationToken)
+    {
+        var merges = Path.Combine(Root, SweepOutputLayout.MergesFolder);
+        if (Directory.Exists(merges))
+        {
+            foreach (var folder in Directory.EnumerateDirectories(merges))
+            {
+                var name = Path.GetFileName(folder);
+                if (SweepOutputLayout.IsMergeKey(name) && !keepKeys.Contains(name))
+                {
+                    DeleteFolder(folder);
+                }
+            }
+        }
+
+        var runs = Path.Combine(Root, SweepOutputLayout.RunsFolder);
+        if (Directory.Exists(runs))
+        {
+            foreach (var file in Directory.EnumerateFiles(runs, "run-*.json"))
+            {
+                if (SweepOutputLayout.RunNumber(Path.GetFileName(file)) is { } number && !keepRuns.Contains(number))
+                {
+                    File.Delete(file);
+                }
+            }
+        }
+
+        return Task.CompletedTask;
+    }
+
+    private static void DeleteFolder(string folder)
+    {
+        if (Directory.Exists(folder))
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+}
