@@ -6,6 +6,7 @@ using FusionCluster.Alignment.Matching;
 using FusionCluster.Alignment.Permutations;
 using FusionCluster.Alignment.Reports;
 using FusionCluster.Alignment.Specs;
+using FusionCluster.Cli.Hosting;
 using FusionCluster.Core.Formats;
 
 namespace FusionCluster.Cli.Commands;
@@ -49,7 +50,7 @@ public static class AlignCommand
                 return Task.FromResult(MergeCommand.Fail($"--iterations {parse.GetValue(iterations)}: must be positive"));
             }
 
-            if (Directory.Exists(outputFolder) && Directory.EnumerateFileSystemEntries(outputFolder).Any() && !parse.GetValue(overwrite))
+            if (Directory.Exists(outputFolder) && Directory.EnumerateFileSystemEntries(outputFolder).Any(e => Path.GetFileName(e) != StagedFolderOutput.StagingFolderName) && !parse.GetValue(overwrite))
             {
                 return Task.FromResult(MergeCommand.Fail($"{outputFolder}: is not empty (use --overwrite to write into it)"));
             }
@@ -75,9 +76,13 @@ public static class AlignCommand
                 var clock = Stopwatch.StartNew();
                 var result = WeightMatcher.Match(referenceTensors, modelTensors, spec, options, cancellationToken);
                 var seconds = clock.Elapsed.TotalSeconds;
-                PermutedCheckpointWriter.Write(modelCheckpoint, new PermutedTensorMap(spec, result.Permutations), outputFolder, cancellationToken);
+
+                // Nothing partial in --out: a cancelled or failed write leaves the folder as it was.
+                using var staged = new StagedFolderOutput(outputFolder);
+                PermutedCheckpointWriter.Write(modelCheckpoint, new PermutedTensorMap(spec, result.Permutations), staged.Staging, cancellationToken);
                 var json = PermutationsFile.ToJson(result, WeightMatching, referenceCheckpoint.FolderPath, modelCheckpoint.FolderPath, options.Seed, options.Iterations, seconds);
-                PermutationsFile.Write(Path.Combine(outputFolder, PermutationsFile.FileName), json);
+                PermutationsFile.Write(Path.Combine(staged.Staging, PermutationsFile.FileName), json);
+                staged.Publish(last: CheckpointFolder.ConfigFileName);
 
                 foreach (var group in result.Groups)
                 {
