@@ -2,6 +2,7 @@ using FusionCluster.Client;
 using FusionCluster.Core.Methods;
 using FusionCluster.Evaluation.Evaluators;
 using FusionCluster.Grains;
+using FusionCluster.Storage.Local;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -45,6 +46,9 @@ public sealed class EmbeddedCluster : IAsyncDisposable
             builder.Configuration["Fusion:Storage:Azure:ConnectionString"] = blobs;
         }
 
+        // Jobs of this silo live in memory and die with the process: note their staging so the next process removes
+        // what a killed one left (Storage's StagingJournal). Settings may name another folder.
+        builder.Configuration["Fusion:Storage:StagingJournal"] = StagingJournal.DefaultFolder;
         if (settings is not null)
         {
             builder.Configuration.AddInMemoryCollection(settings);

@@ -25,7 +25,17 @@ public static class StorageServiceCollectionExtensions
         var section = configuration.GetSection("Fusion:Storage");
         var roots = new LocalRoots(ConfiguredRoots(section));
         services.AddSingleton(roots);
-        services.AddSingleton<IArtifactStore>(new LocalFolderStore(roots));
+
+        // Embedded silos only (their jobs live in memory): staging a killed process left is removed at the next start.
+        StagingJournal? journal = null;
+        if (section["StagingJournal"] is { Length: > 0 } journalFolder)
+        {
+            journal = new StagingJournal(journalFolder);
+            services.AddSingleton(journal);
+            services.AddHostedService<StagingJournalCleanup>();
+        }
+
+        services.AddSingleton<IArtifactStore>(new LocalFolderStore(roots, journal));
         if (AzureStore(section.GetSection("Azure")) is { } azure)
         {
             services.AddSingleton<IArtifactStore>(azure);

@@ -9,7 +9,8 @@ namespace FusionCluster.Storage.Local;
 /// data roots are configured, every location must lie inside one of them once every symlink on it is
 /// resolved; the store then works on the resolved path, so what was checked is what is opened.
 /// </summary>
-public sealed class LocalFolderStore(LocalRoots roots) : IArtifactStore
+/// <param name="journal">Set on embedded silos: the staging of their jobs is noted for the next process to clean up.</param>
+public sealed class LocalFolderStore(LocalRoots roots, StagingJournal? journal = null) : IArtifactStore
 {
     /// <summary>Manifests are small (one line per file); a bigger one is not ours.</summary>
     private const long MaxManifestBytes = 1 << 20;
@@ -42,7 +43,7 @@ public sealed class LocalFolderStore(LocalRoots roots) : IArtifactStore
         Task.Run<ICheckpoint>(() => CheckpointFolder.Open(location, roots), cancellationToken);
 
     public IMergeOutput OpenOutput(string location, string jobId) =>
-        new LocalMergeOutput(roots.Check(Path.GetFullPath(location), "output folder"), jobId);
+        new LocalMergeOutput(roots.Check(Path.GetFullPath(location), "output folder"), jobId, journal);
 
     public ISweepOutput OpenSweepOutput(string location) =>
         new LocalSweepOutput(roots.Check(Path.GetFullPath(location), "sweep output folder"));

@@ -20,14 +20,17 @@ public sealed class LocalMergeOutput : IMergeOutput
     public const string StagingFolder = ".fusion-staging";
 
     /// <summary>In the staging root while a job's staging exists: this job made the output folder, so a failed run removes it.</summary>
-    private const string CreatedMarkerSuffix = ".created-output";
+    public const string CreatedMarkerSuffix = ".created-output";
 
     private readonly string stagingRoot;
     private readonly string staging;
     private readonly string jobId;
+    private readonly StagingJournal? journal;
 
-    public LocalMergeOutput(string outputDirectory, string jobId)
+    /// <param name="journal">Where an embedded silo notes the staging it makes, for the next process to remove if this one is killed.</param>
+    public LocalMergeOutput(string outputDirectory, string jobId, StagingJournal? journal = null)
     {
+        this.journal = journal;
         this.jobId = StorageNames.CheckJobId(jobId);
         Location = outputDirectory;
         stagingRoot = Path.Combine(outputDirectory, StagingFolder);
@@ -76,6 +79,7 @@ public sealed class LocalMergeOutput : IMergeOutput
         var created = !Directory.Exists(Location);
         RefuseLinkedStaging();
         Directory.CreateDirectory(staging);
+        journal?.Record(staging);
         if (created)
         {
             File.WriteAllBytes(CreatedMarker, []);

@@ -67,6 +67,32 @@ public sealed class MergeSignalProcessTests
         }
     }
 
+    [Fact]
+    public async Task Staging_a_killed_merge_left_is_removed_by_the_next_fusion_process_whatever_its_output()
+    {
+        using var temp = new TempDirectory();
+        var spec = WriteModelsAndSpec(temp);
+        var killedOutput = temp.Combine("killed-out");
+        // The journal of embedded silos goes under $XDG_STATE_HOME: the test's own, not the user's.
+        var environment = new Dictionary<string, string?> { ["XDG_STATE_HOME"] = temp.Combine("state") };
+
+        await using (var killed = FusionProcess.Start(temp.Combine("killed.log"), environment, "merge", spec, "--out", killedOutput, "--parallel", "1", "--quiet"))
+        {
+            await WaitForStagingAsync(killed, killedOutput);
+            killed.Kill();
+            await killed.WaitForExitAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken);
+        }
+
+        Assert.True(Directory.Exists(Path.Combine(killedOutput, ".fusion-staging")), "SIGKILL left no staging; the test proves nothing");
+
+        // Another merge, into another folder: its start removes the killed one's staging and the folder it made.
+        await using var next = FusionProcess.Start(temp.Combine("next.log"), environment, "merge", spec, "--out", temp.Combine("next-out"), "--quiet");
+        var exitCode = await next.WaitForExitAsync(TimeSpan.FromSeconds(120), TestContext.Current.CancellationToken);
+
+        Assert.True(exitCode == 0, $"the next merge failed:\n{next.Tail()}");
+        Assert.False(Directory.Exists(killedOutput), $"{killedOutput} is still there after the next fusion process started");
+    }
+
     private static string WriteModelsAndSpec(TempDirectory temp)
     {
         SyntheticCheckpoint.Write(temp.Combine("base"), Shape, DType.F32, baseSeed: 5, variant: 0);

@@ -42,10 +42,13 @@ public static class FusionProcess
     }
 
     /// <summary>Starts a long-running fusion child (output to <paramref name="logPath"/>) for tests that signal it.</summary>
-    public static ChildProcess Start(string logPath, params string[] arguments)
+    public static ChildProcess Start(string logPath, params string[] arguments) => Start(logPath, environment: null, arguments);
+
+    /// <summary>The same with <paramref name="environment"/> changed (a null value removes the variable).</summary>
+    public static ChildProcess Start(string logPath, IReadOnlyDictionary<string, string?>? environment, params string[] arguments)
     {
         var fusionDll = typeof(MergeCommand).Assembly.Location;
         var host = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } path ? path : "dotnet";
-        return ChildProcess.Start("fusion", host, [fusionDll, .. arguments], logPath);
+        return ChildProcess.Start("fusion", host, [fusionDll, .. arguments], logPath, environment);
     }
 }
