@@ -1,4 +1,5 @@
-using YamlDotNet.Core;
+using FusionCluster.Core.Specs;
+using FusionCluster.Core.Specs.Yaml;
 using YamlDotNet.RepresentationModel;
 
 namespace FusionCluster.Alignment.Specs;
@@ -23,11 +24,11 @@ public static class YamlPermutationSpec
         string text;
         try
         {
-            text = File.ReadAllText(path);
+            text = SpecYaml.ReadText(path, "permutation spec");
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        catch (SpecException e)
         {
-            throw new AlignmentException($"{path}: cannot read the permutation spec: {e.Message}", e);
+            throw new AlignmentException(e.Message, e);
         }
 
         return Parse(text, path, shapes);
@@ -35,14 +36,15 @@ public static class YamlPermutationSpec
 
     public static PermutationSpec Parse(string yaml, string source, IReadOnlyDictionary<string, long[]> shapes)
     {
-        var stream = new YamlStream();
+        // The spec parser's bounds (size, depth, alias expansion): the file may come from a job's spec, read on a silo.
+        YamlStream stream;
         try
         {
-            stream.Load(new StringReader(yaml));
+            stream = SpecYaml.Load(yaml, source);
         }
-        catch (YamlException e)
+        catch (SpecException e)
         {
-            throw new AlignmentException($"{source} line {e.Start.Line}: malformed YAML: {e.Message}", e);
+            throw new AlignmentException(e.Message, e);
         }
 
         if (stream.Documents.Count == 0 || stream.Documents[0].RootNode is not YamlMappingNode root)

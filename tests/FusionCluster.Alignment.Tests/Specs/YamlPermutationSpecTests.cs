@@ -43,4 +43,16 @@ public sealed class YamlPermutationSpecTests
 
         Assert.Contains(expected, error.Message);
     }
+
+    [Fact]
+    public void A_deeply_nested_spec_is_refused_by_the_spec_parsers_depth_limit_instead_of_overflowing_the_stack()
+    {
+        // 28 KB of nested flow sequences killed silos through the merge spec parser; this file is read on silos too.
+        var nested = "permutation_spec:\n  tensors:\n    fc1.weight: " + new string('[', 14_000) + new string(']', 14_000) + "\n";
+
+        var error = Assert.Throws<AlignmentException>(() => YamlPermutationSpec.Parse(nested, "spec.yaml", Shapes));
+
+        Assert.Contains("spec.yaml", error.Message, StringComparison.Ordinal);
+        Assert.Contains("deep", error.Message, StringComparison.OrdinalIgnoreCase);
+    }
 }

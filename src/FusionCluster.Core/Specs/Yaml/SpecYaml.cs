@@ -5,9 +5,10 @@ namespace FusionCluster.Core.Specs.Yaml;
 
 /// <summary>
 /// Parses the YAML of a merge or sweep spec within <see cref="SpecLimits"/>, reporting malformed or oversized
-/// YAML as a <see cref="SpecException"/> that names the source, the line and the limit.
+/// YAML as a <see cref="SpecException"/> that names the source, the line and the limit. Every YAML file a silo
+/// reads goes through it (merge and sweep specs, templates, permutation specs).
 /// </summary>
-internal static class SpecYaml
+public static class SpecYaml
 {
     public static YamlStream Load(string yaml, string sourceName)
     {
