@@ -34,7 +34,7 @@ public static class JobViews
             UnitsRunning = running.Count,
             BytesTotal = plan?.TotalInputBytes ?? 0,
             BytesDone = (scheduler?.DoneBytes ?? 0) + running.Sum(u => u.BytesDone),
-            BytesOutput = plan?.TotalOutputBytes ?? 0,
+            BytesOutput = plan?.Candidates?.Sum(c => c.Plan?.TotalOutputBytes ?? 0) ?? plan?.TotalOutputBytes ?? 0,
             ElapsedSeconds = elapsedSeconds,
             Error = state.Error,
             Warnings = state.Warnings.ToList(),
@@ -44,6 +44,7 @@ public static class JobViews
             Coordinator = coordinator,
             SpecText = state.Request?.SpecText ?? "",
             Device = state.Request?.Device ?? "",
+            Candidates = CandidateViews.Of(state, plan),
         };
     }
 
