@@ -109,8 +109,8 @@ public sealed class EmbeddedSharedInputMergeTests(SyntheticModels models)
         }
     }
 
-    private static string Gta(string method, string parameters) => $"""
-        merge_method: {method}
+    private static string Gta(string method, string parameters) => $$"""
+        merge_method: {{method}}
         base_model: base
         models:
           - model: ft-1

@@ -38,7 +38,8 @@ public static class JobViews
             ElapsedSeconds = elapsedSeconds,
             Error = state.Error,
             Warnings = state.Warnings.ToList(),
-            Output = state.OutputLocation ?? state.Request?.Output,
+            // A shared-input job's outputs are its candidates'; it shows the location it was asked for.
+            Output = state.Candidates.Count > 0 ? state.Request?.Output : state.OutputLocation ?? state.Request?.Output,
             Retries = state.Retries,
             Silos = shares,
             Coordinator = coordinator,
