@@ -30,7 +30,7 @@ public sealed class MergeSharedInputProcessTests(SyntheticModels models)
         var alone = temp.Combine("alone");
         var (aloneExit, _, aloneErr) = await FusionProcess.RunAsync("merge", tilted, "--out", alone, "--quiet");
         Assert.True(aloneExit == 0, aloneErr);
-        Assert.Equal(await Sha256Sum.OfFileAsync(Path.Combine(alone, "model.safetensors")), await Sha256Sum.OfFileAsync(Path.Combine(outDir, "tilted", "model.safetensors")));
+        Assert.Equal(await Sha256Sum.OfFileAsync(Path.Combine(alone, "model.safetensors"), TestContext.Current.CancellationToken), await Sha256Sum.OfFileAsync(Path.Combine(outDir, "tilted", "model.safetensors"), TestContext.Current.CancellationToken));
     }
 
     [Fact]
