@@ -47,5 +47,8 @@ public sealed record JobStatus
     /// <summary>The device every unit of the job runs on (auto already resolved once the job has started).</summary>
     [Id(19)] public string Device { get; init; } = "";
 
+    /// <summary>A shared-input job's candidates, each with its own outcome; empty for a single merge.</summary>
+    [Id(20)] public IReadOnlyList<CandidateStatus> Candidates { get; init; } = [];
+
     public bool IsFinished => State is JobState.Succeeded or JobState.Failed or JobState.Cancelled;
 }

@@ -40,4 +40,11 @@ public sealed record MergeRequest
     /// The job resolves it once and runs every unit on it, so the output never depends on which silo ran a unit.
     /// </summary>
     [Id(11)] public string Device { get; init; } = MergeDevices.Cpu;
+
+    /// <summary>
+    /// When not empty, a shared-input job: these merges over common inputs run as one job that reads each input
+    /// tensor once for all of them (SpecText, SpecDirectory, SpecName and Output above are then unused). Each
+    /// candidate's output is the bytes it has merged alone; one that fails does so alone.
+    /// </summary>
+    [Id(12)] public IReadOnlyList<CandidateSpec> Candidates { get; init; } = [];
 }

@@ -107,7 +107,11 @@ public static class BenchCommand
         return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[sorted.Length / 2 - 1] + sorted[sorted.Length / 2]) / 2;
     }
 
-    internal static async Task<JsonObject> MergeInChildAsync(string spec, string output, string device, CancellationToken cancellationToken)
+    internal static Task<JsonObject> MergeInChildAsync(string spec, string output, string device, CancellationToken cancellationToken) =>
+        MergeInChildAsync([spec], "--out", output, device, cancellationToken);
+
+    /// <param name="outFlag">--out for one spec, --out-dir for several (one shared-input job).</param>
+    internal static async Task<JsonObject> MergeInChildAsync(IReadOnlyList<string> specs, string outFlag, string output, string device, CancellationToken cancellationToken)
     {
         var statsFile = Path.GetTempFileName();
         var self = Environment.ProcessPath!;
@@ -117,7 +121,7 @@ public static class BenchCommand
             start.ArgumentList.Add(typeof(BenchCommand).Assembly.Location);
         }
 
-        foreach (var arg in new[] { "merge", spec, "--out", output, "--device", device, "--overwrite", "--quiet", "--stats-json", statsFile })
+        foreach (var arg in new[] { "merge" }.Concat(specs).Concat([outFlag, output, "--device", device, "--overwrite", "--quiet", "--stats-json", statsFile]))
         {
             start.ArgumentList.Add(arg);
         }
@@ -128,7 +132,7 @@ public static class BenchCommand
         await child.WaitForExitAsync(cancellationToken);
         if (child.ExitCode != 0)
         {
-            throw new InvalidOperationException($"fusion merge {spec} failed: {await stderr}");
+            throw new InvalidOperationException($"fusion merge {string.Join(' ', specs)} failed: {await stderr}");
         }
 
         var stats = JsonNode.Parse(await File.ReadAllTextAsync(statsFile, cancellationToken))!.AsObject();

@@ -11,9 +11,10 @@ using FusionCluster.Evaluation.Evaluators;
 namespace FusionCluster.Cli.Commands;
 
 /// <summary>
-/// fusion bench sweep: a task-arithmetic sweep of N weight points over three synthetic models (one at a
-/// time, on the embedded silo, in its own fusion process), against the same N merges run separately and
-/// against the streaming bound of one merge (read every input byte, write one output once).
+/// fusion bench sweep: a task-arithmetic sweep of N weight points over three synthetic models (its merges as
+/// one shared-input job, on the embedded silo, in its own fusion process), against the same N merges run
+/// separately, as one shared-input <c>fusion merge --out-dir</c>, and against the streaming bound of one merge
+/// (read every input byte, write one output once).
 /// </summary>
 public static class BenchSweepCommand
 {
@@ -52,9 +53,11 @@ public static class BenchSweepCommand
             var template = await File.ReadAllTextAsync(Path.Combine(root, "task_arithmetic.yaml"), cancellationToken);
             double separate = 0;
             long separateRss = 0, outputBytes = 0;
+            var specs = new List<string>();
             foreach (var weight in weights)
             {
                 var spec = Path.Combine(root, $"bench-sweep-{weight}.yaml");
+                specs.Add(spec);
                 await File.WriteAllTextAsync(spec, template.Replace("weight: 0.5", $"weight: {weight}", StringComparison.Ordinal), cancellationToken);
                 var output = Path.Combine(bench, "separate");
                 var stats = await BenchCommand.MergeInChildAsync(spec, output, MergeDevices.Cpu, cancellationToken);
@@ -62,12 +65,18 @@ public static class BenchSweepCommand
                 separateRss = Math.Max(separateRss, stats["peak_rss_bytes"]!.GetValue<long>());
                 outputBytes = Directory.EnumerateFiles(output, "*.safetensors").Sum(f => new FileInfo(f).Length);
                 Directory.Delete(output, recursive: true);
-                File.Delete(spec);
             }
 
             var bound = BenchCommand.StreamingBound(inputs, outputBytes, bench);
 
-            // The sweep: a grid over every model's weight, a trivial evaluator, one merge at a time.
+            // The same N merges as one shared-input job (fusion merge a.yaml b.yaml ... --out-dir).
+            var sharedStats = await BenchCommand.MergeInChildAsync(specs, "--out-dir", Path.Combine(bench, "shared"), MergeDevices.Cpu, cancellationToken);
+            var shared = sharedStats["job_seconds"]!.GetValue<double>();
+            var sharedRss = sharedStats["peak_rss_bytes"]!.GetValue<long>();
+            Directory.Delete(Path.Combine(bench, "shared"), recursive: true);
+            specs.ForEach(File.Delete);
+
+            // The sweep: a grid over every model's weight, a trivial evaluator; its merges launch together, as one shared-input job.
             var sweepFile = Path.Combine(root, "bench-sweep.yaml");
             await File.WriteAllTextAsync(sweepFile, $$"""
                 name: bench sweep
@@ -75,7 +84,7 @@ public static class BenchSweepCommand
                 space:
                   - grid:
                       models[*].parameters.weight: [{{string.Join(", ", weights)}}]
-                max_concurrent: 1
+                max_concurrent: {{count}}
                 evaluator:
                   command: {run: "echo '{\"score\": 1}' # {model}", timeout: 60}
                 objective: {metric: score, direction: maximize}
@@ -95,6 +104,7 @@ public static class BenchSweepCommand
             System.Console.WriteLine($"{"streaming bound (one merge)",-28} {bound,8:F2} {bound / one,12:F2} {1,8:F2} {"",10}");
             System.Console.WriteLine($"{"one merge (mean)",-28} {one,8:F2} {1,12:F2} {one / bound,8:F2} {Units.Bytes(separateRss),10}");
             System.Console.WriteLine($"{$"{count} separate merges",-28} {separate,8:F2} {separate / one,12:F2} {separate / bound,8:F2} {Units.Bytes(separateRss),10}");
+            System.Console.WriteLine($"{$"{count} merges, shared input",-28} {shared,8:F2} {shared / one,12:F2} {shared / bound,8:F2} {Units.Bytes(sharedRss),10}");
             System.Console.WriteLine($"{$"sweep of {count} points",-28} {sweepSeconds,8:F2} {sweepSeconds / one,12:F2} {sweepSeconds / bound,8:F2} {Units.Bytes(sweepRss),10}");
             return 0;
         });

@@ -7,13 +7,17 @@ using FusionCluster.Grains.Abstractions;
 
 namespace FusionCluster.Cli.Commands;
 
-/// <summary>fusion merge spec.yaml --out DIR: a mergekit-style merge on the embedded silo.</summary>
+/// <summary>
+/// fusion merge spec.yaml --out DIR: a mergekit-style merge on the embedded silo; fusion merge a.yaml b.yaml ...
+/// --out-dir DIR: several merges as one shared-input job (<see cref="SharedInputMerge"/>).
+/// </summary>
 public static class MergeCommand
 {
     public static Command Create()
     {
-        var spec = new Argument<FileInfo>("spec") { Description = "mergekit-style YAML merge spec" };
-        var output = new Option<string>("--out", "-o") { Description = "output: a folder, or az://container/prefix (a Hugging Face checkpoint)", Required = true };
+        var spec = new Argument<FileInfo[]>("spec") { Description = "mergekit-style YAML merge spec (several with --out-dir)", Arity = ArgumentArity.OneOrMore };
+        var output = new Option<string?>("--out", "-o") { Description = "output: a folder, or az://container/prefix (a Hugging Face checkpoint)" };
+        var outDir = new Option<string?>("--out-dir") { Description = "with several specs: each output goes to DIR/<spec file name without .yaml>; the specs run as one job that reads shared inputs once" };
         var device = new Option<string>("--device") { Description = DeviceChoice.Description, DefaultValueFactory = _ => MergeDevices.Auto };
         var seed = new Option<ulong>("--seed") { Description = "seed for random methods (DARE, DELLA)", DefaultValueFactory = _ => 0 };
         var shardSize = new Option<string>("--out-shard-size") { Description = "largest output shard, e.g. 5GB, 500MB", DefaultValueFactory = _ => "5GB" };
@@ -23,7 +27,7 @@ public static class MergeCommand
         var stats = new Option<FileInfo?>("--stats-json") { Description = "write wall time and peak memory to this file (used by fusion bench)" };
         var inputHash = InputHashOption.Create();
 
-        var command = new Command("merge", "Merge models as a spec describes, on this machine") { spec, output, device, seed, shardSize, overwrite, parallel, quiet, stats, inputHash };
+        var command = new Command("merge", "Merge models as a spec describes, on this machine") { spec, output, outDir, device, seed, shardSize, overwrite, parallel, quiet, stats, inputHash };
         command.SetAction(async (parse, cancellationToken) =>
         {
             var (resolvedDevice, deviceError) = DeviceChoice.ForThisHost(parse.GetValue(device)!);
@@ -32,7 +36,16 @@ public static class MergeCommand
                 return Fail(deviceError);
             }
 
-            var specFile = parse.GetValue(spec)!;
+            var specFiles = parse.GetValue(spec)!;
+            var (target, sharedDir) = (parse.GetValue(output), parse.GetValue(outDir));
+            if ((target is null) == (sharedDir is null) || (target is not null && specFiles.Length > 1))
+            {
+                return Fail(specFiles.Length > 1 || sharedDir is not null
+                    ? "several specs need --out-dir DIR (each output goes to DIR/<spec name>), and not --out"
+                    : "--out DIR is required");
+            }
+
+            var specFile = specFiles[0];
             if (!specFile.Exists)
             {
                 return Fail($"{specFile.FullName}: no such spec file");
@@ -48,19 +61,32 @@ public static class MergeCommand
                 return Fail($"--out-shard-size: {e.Message}");
             }
 
-            var outputLocation = OutputLocation.FromCommandLine(parse.GetValue(output)!);
+            IReadOnlyList<CandidateSpec> candidates = [];
+            if (sharedDir is not null)
+            {
+                (var found, var error) = await SharedInputMerge.CandidatesAsync(specFiles, sharedDir, cancellationToken);
+                if (error is not null)
+                {
+                    return Fail(error);
+                }
+
+                candidates = found!;
+            }
+
+            var outputLocation = OutputLocation.FromCommandLine(target ?? sharedDir!);
 
             var request = new MergeRequest
             {
                 SpecText = await File.ReadAllTextAsync(specFile.FullName, cancellationToken),
                 SpecDirectory = specFile.DirectoryName!,
-                SpecName = specFile.Name,
+                SpecName = candidates.Count > 0 ? string.Join(", ", candidates.Select(c => c.Name)) : specFile.Name,
                 Output = outputLocation,
                 Seed = parse.GetValue(seed),
                 ShardSizeBytes = shardBytes,
                 Overwrite = parse.GetValue(overwrite),
                 InputHash = InputHashOption.Parse(parse.GetValue(inputHash)!),
                 Device = resolvedDevice!,
+                Candidates = candidates,
             };
             var started = DateTime.UtcNow;
             var status = await EmbeddedMerge.RunAsync(request, new ProgressReporter(parse.GetValue(quiet)), parse.GetValue(parallel), cancellationToken);
@@ -80,6 +106,11 @@ public static class MergeCommand
                     peak_rss_bytes = ProcessMemory.PeakResidentBytes(),
                     input_bytes = status.BytesTotal,
                 }), CancellationToken.None);
+            }
+
+            if (candidates.Count > 0)
+            {
+                return SharedInputMerge.Summarize(status, wall);
             }
 
             return status.State switch

@@ -21,7 +21,17 @@ public sealed record UnitAssignment(
 {
     public static UnitAssignment For(string jobId, MergePlan plan, WorkUnit unit, string outputLocation, string device = MergeDevices.Cpu,
         IReadOnlyDictionary<string, string[]>? inputVersions = null) =>
-        new(jobId, plan.Method, plan.ModelPaths, plan.Shards.Select(s => s.FileName).ToList(), outputLocation, unit, device, inputVersions);
+        new(jobId, plan.Method, plan.ModelPaths, plan.Shards.Select(s => s.FileName).ToList(), outputLocation, unit, device, inputVersions)
+        {
+            // A shared unit of a shared-input job: each member is its candidate's own unit, staged under the candidate's id.
+            Members = unit.Members.Select(m => Member(plan, m, device, inputVersions)).ToList(),
+        };
+
+    /// <summary>On a shared unit: the candidates' units it runs, reading their common inputs once; empty otherwise.</summary>
+    public IReadOnlyList<UnitAssignment> Members { get; init; } = [];
+
+    /// <summary>On a member of a shared unit: its candidate's index in the job's plan.</summary>
+    public int Candidate { get; init; }
 
     /// <summary>The job's alignment phase; null when the spec has no <c>align:</c>.</summary>
     public AlignPlan? Align { get; init; }
@@ -34,4 +44,11 @@ public sealed record UnitAssignment(
 
     /// <summary>The versions planned for the model at <paramref name="location"/>, or null when none were pinned.</summary>
     public IReadOnlyList<string>? PlannedVersions(string location) => InputVersions?.GetValueOrDefault(location);
+
+    private static UnitAssignment Member(MergePlan plan, UnitMember member, string device, IReadOnlyDictionary<string, string[]>? inputVersions)
+    {
+        var candidate = plan.Candidates![member.Candidate];
+        var own = candidate.Plan!;
+        return For(candidate.StagingId, own, own.Units[member.Unit], candidate.OutputLocation, device, inputVersions) with { Candidate = member.Candidate };
+    }
 }

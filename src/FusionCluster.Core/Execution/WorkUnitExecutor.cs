@@ -14,9 +14,12 @@ namespace FusionCluster.Core.Execution;
 /// </summary>
 /// <param name="methods">Where method implementations come from for the unit's device; the C# kernels when null.</param>
 /// <param name="alignment">Runs alignment units and reads aligned models; null where no job aligns (then such units fail, naming why).</param>
-public sealed class WorkUnitExecutor(ArtifactStores stores, CheckpointCache checkpoints, IMergeMethodCatalog? methods = null, IInputAlignment? alignment = null)
+public sealed partial class WorkUnitExecutor(ArtifactStores stores, CheckpointCache checkpoints, IMergeMethodCatalog? methods = null, IInputAlignment? alignment = null)
 {
     private const int CopyChunkBytes = 8 << 20;
+
+    /// <summary>Opens a stored tensor of a model for one output tensor; whoever hands it out disposes it.</summary>
+    private delegate ValueTask<StoredTensor> OpenStored(string model, string tensor);
 
     private readonly IMergeMethodCatalog methods = methods ?? CpuMergeMethodCatalog.Instance;
 
@@ -25,6 +28,11 @@ public sealed class WorkUnitExecutor(ArtifactStores stores, CheckpointCache chec
     /// <param name="cancellationToken">Checked between tensors and copy chunks.</param>
     public async Task<UnitResult> ExecuteAsync(UnitAssignment assignment, Action<long>? tensorDone, CancellationToken cancellationToken)
     {
+        if (assignment.Members.Count > 0)
+        {
+            return await ExecuteSharedAsync(assignment, tensorDone, cancellationToken);
+        }
+
         var stopwatch = Stopwatch.StartNew();
         var warnings = new List<string>();
         if (assignment.AlignModel is not null)
@@ -49,17 +57,32 @@ public sealed class WorkUnitExecutor(ArtifactStores stores, CheckpointCache chec
         {
             cancellationToken.ThrowIfCancellationRequested();
             output ??= stores.OpenOutput(assignment.OutputLocation, assignment.JobId);
-            await using var writer = output.OpenTensor(assignment.ShardFiles[tensor.Shard], tensor);
-            if (tensor.Kind == TensorKind.Copy)
+            // One open per (model, tensor), also when several inputs' row maps read rows of the same tensor.
+            var opened = new Dictionary<(string Model, string Tensor), StoredTensor>();
+            try
             {
-                await CopyAsync(assignment, views, tensor, writer, cancellationToken);
+                async ValueTask<StoredTensor> OpenStoredAsync(string model, string name)
+                {
+                    if (!opened.TryGetValue((model, name), out var source))
+                    {
+                        var checkpoint = await checkpoints.GetAsync(assignment.ModelPaths[model], assignment.PlannedVersions(assignment.ModelPaths[model]), cancellationToken);
+                        source = View(views, model, await checkpoint.OpenTensorAsync(name, cancellationToken));
+                        opened[(model, name)] = source;
+                    }
+
+                    return source;
+                }
+
+                await WriteTensorAsync(assignment, tensor, output, OpenStoredAsync, warnings, cancellationToken);
             }
-            else
+            finally
             {
-                await MergeAsync(assignment, views, tensor, writer, warnings, cancellationToken);
+                foreach (var source in opened.Values)
+                {
+                    source.Dispose();
+                }
             }
 
-            await writer.CompleteAsync(cancellationToken);
             tensorDone?.Invoke(tensor.InputBytes);
         }
 
@@ -80,11 +103,27 @@ public sealed class WorkUnitExecutor(ArtifactStores stores, CheckpointCache chec
     private static string DescribeNonFinite(IEnumerable<(string Model, NonFiniteCountingSource Source)> counted) =>
         string.Join(", ", counted.Where(c => c.Source.NonFinite > 0).Select(c => $"model '{c.Model}' has {c.Source.NonFinite}"));
 
-    private async Task CopyAsync(UnitAssignment assignment, Dictionary<string, Func<StoredTensor, StoredTensor>?> views, TensorPlan tensor, TensorWriter writer, CancellationToken cancellationToken)
+    /// <summary>Computes one output tensor into its planned place, reading stored tensors through <paramref name="open"/> (which owns them).</summary>
+    private async Task WriteTensorAsync(
+        UnitAssignment assignment, TensorPlan tensor, IMergeOutput output, OpenStored open, List<string> warnings, CancellationToken cancellationToken)
+    {
+        await using var writer = output.OpenTensor(assignment.ShardFiles[tensor.Shard], tensor);
+        if (tensor.Kind == TensorKind.Copy)
+        {
+            await CopyAsync(tensor, open, writer, cancellationToken);
+        }
+        else
+        {
+            await MergeAsync(assignment, tensor, open, writer, warnings);
+        }
+
+        await writer.CompleteAsync(cancellationToken);
+    }
+
+    private static async Task CopyAsync(TensorPlan tensor, OpenStored open, TensorWriter writer, CancellationToken cancellationToken)
     {
         var input = tensor.Inputs[0];
-        var checkpoint = await checkpoints.GetAsync(assignment.ModelPaths[input.Model], assignment.PlannedVersions(assignment.ModelPaths[input.Model]), cancellationToken);
-        using var source = View(views, input.Model, await checkpoint.OpenTensorAsync(input.Tensor, cancellationToken));
+        var source = await open(input.Model, input.Tensor);
         if (source.DType.IsFloatingPoint())
         {
             // A copy carries every value into the output as it is, NaN and infinity too: refused like a
@@ -114,77 +153,60 @@ public sealed class WorkUnitExecutor(ArtifactStores stores, CheckpointCache chec
         }
     }
 
-    private async Task MergeAsync(
-        UnitAssignment assignment, Dictionary<string, Func<StoredTensor, StoredTensor>?> views, TensorPlan tensor, TensorWriter writer, List<string> warnings, CancellationToken cancellationToken)
+    private async Task MergeAsync(UnitAssignment assignment, TensorPlan tensor, OpenStored open, TensorWriter writer, List<string> warnings)
     {
-        // One open per (model, tensor), also when several inputs' row maps read rows of the same tensor.
-        var opened = new Dictionary<(string Model, string Tensor), StoredTensor>();
+        async Task<TensorSource> OpenAsync(TensorInput input)
+        {
+            TensorSource view;
+            bool needsRounding;
+            if (input.Rows is { } rows)
+            {
+                var sources = new List<StoredTensor>();
+                foreach (var from in rows.Sources)
+                {
+                    sources.Add(await open(from.Model, from.Tensor));
+                }
+
+                view = new RowMappedTensorSource(sources, rows, tensor.Shape[1]);
+                needsRounding = sources.Any(s => s.DType != tensor.ComputeDType);
+            }
+            else
+            {
+                var source = await open(input.Model, input.Tensor);
+                view = source.Shape.SequenceEqual(tensor.Shape) ? source : new CroppedTensorSource(source, tensor.Shape[0], tensor.Shape[1]);
+                needsRounding = source.DType != tensor.ComputeDType;
+            }
+
+            return needsRounding && Precision.IsNarrowerThanFloat32(tensor.ComputeDType)
+                ? new PrecisionTensorSource(view, tensor.ComputeDType)
+                : view;
+        }
+
+        // Every input is counted for NaN and infinity as the method reads it, for the report.
+        var counted = new List<(string Model, NonFiniteCountingSource Source)>();
+        async Task<TensorSource> OpenCountedAsync(TensorInput input)
+        {
+            var source = new NonFiniteCountingSource(await OpenAsync(input));
+            counted.Add((input.Model, source));
+            return source;
+        }
+
+        var baseSource = tensor.Base is null ? null : await OpenCountedAsync(tensor.Base);
+        var models = new List<ModelTensor>();
+        foreach (var input in tensor.Inputs)
+        {
+            models.Add(new ModelTensor(input.Model, await OpenCountedAsync(input), input.Parameters));
+        }
+
+        var method = methods.Resolve(assignment.Method, assignment.Device);
+        var sink = new CheckedOutputSink(
+            writer.Sink,
+            tensor.Name,
+            tensor.ComputeDType != tensor.OutputDType && Precision.IsNarrowerThanFloat32(tensor.ComputeDType) ? tensor.ComputeDType : null);
         try
         {
-            async Task<StoredTensor> OpenStoredAsync(string model, string name)
+            method.Merge(new MergeTensorContext
             {
-                if (!opened.TryGetValue((model, name), out var source))
-                {
-                    var checkpoint = await checkpoints.GetAsync(assignment.ModelPaths[model], assignment.PlannedVersions(assignment.ModelPaths[model]), cancellationToken);
-                    source = View(views, model, await checkpoint.OpenTensorAsync(name, cancellationToken));
-                    opened[(model, name)] = source;
-                }
-
-                return source;
-            }
-
-            async Task<TensorSource> OpenAsync(TensorInput input)
-            {
-                TensorSource view;
-                bool needsRounding;
-                if (input.Rows is { } rows)
-                {
-                    var sources = new List<StoredTensor>();
-                    foreach (var from in rows.Sources)
-                    {
-                        sources.Add(await OpenStoredAsync(from.Model, from.Tensor));
-                    }
-
-                    view = new RowMappedTensorSource(sources, rows, tensor.Shape[1]);
-                    needsRounding = sources.Any(s => s.DType != tensor.ComputeDType);
-                }
-                else
-                {
-                    var source = await OpenStoredAsync(input.Model, input.Tensor);
-                    view = source.Shape.SequenceEqual(tensor.Shape) ? source : new CroppedTensorSource(source, tensor.Shape[0], tensor.Shape[1]);
-                    needsRounding = source.DType != tensor.ComputeDType;
-                }
-
-                return needsRounding && Precision.IsNarrowerThanFloat32(tensor.ComputeDType)
-                    ? new PrecisionTensorSource(view, tensor.ComputeDType)
-                    : view;
-            }
-
-            // Every input is counted for NaN and infinity as the method reads it, for the report.
-            var counted = new List<(string Model, NonFiniteCountingSource Source)>();
-            async Task<TensorSource> OpenCountedAsync(TensorInput input)
-            {
-                var source = new NonFiniteCountingSource(await OpenAsync(input));
-                counted.Add((input.Model, source));
-                return source;
-            }
-
-            var baseSource = tensor.Base is null ? null : await OpenCountedAsync(tensor.Base);
-            var models = new List<ModelTensor>();
-            foreach (var input in tensor.Inputs)
-            {
-                models.Add(new ModelTensor(input.Model, await OpenCountedAsync(input), input.Parameters));
-            }
-
-            var method = methods.Resolve(assignment.Method, assignment.Device);
-            var sink = new CheckedOutputSink(
-                writer.Sink,
-                tensor.Name,
-                tensor.ComputeDType != tensor.OutputDType && Precision.IsNarrowerThanFloat32(tensor.ComputeDType) ? tensor.ComputeDType : null);
-            try
-            {
-                method.Merge(new MergeTensorContext
-                {
                 TensorName = tensor.Name,
                 Shape = tensor.Shape,
                 IsEmbedding = tensor.IsEmbedding,
@@ -196,34 +218,26 @@ public sealed class WorkUnitExecutor(ArtifactStores stores, CheckpointCache chec
                 Output = sink,
                 Warn = message => { lock (warnings) { warnings.Add($"{tensor.Name}: {message}"); } },
                 });
-            }
-            catch (Exception e) when (IsNonFiniteResult(e) && counted.Any(c => c.Source.NonFinite > 0))
-            {
-                // The inputs' NaN or infinity reached the output: say whose, and how many (all of each input counted).
-                counted.ForEach(c => c.Source.CountRest());
-                throw new MergeMethodException(
-                    $"tensor '{tensor.Name}': merge_method '{assignment.Method}' carries non-finite input values (NaN or infinity) into the output: {DescribeNonFinite(counted)}");
-            }
+        }
+        catch (Exception e) when (IsNonFiniteResult(e) && counted.Any(c => c.Source.NonFinite > 0))
+        {
+            // The inputs' NaN or infinity reached the output: say whose, and how many (all of each input counted).
+            counted.ForEach(c => c.Source.CountRest());
+            throw new MergeMethodException(
+                $"tensor '{tensor.Name}': merge_method '{assignment.Method}' carries non-finite input values (NaN or infinity) into the output: {DescribeNonFinite(counted)}");
+        }
 
-            foreach (var (model, source) in counted.Where(c => c.Source.NonFinite > 0))
+        foreach (var (model, source) in counted.Where(c => c.Source.NonFinite > 0))
+        {
+            lock (warnings)
             {
-                lock (warnings)
-                {
-                    warnings.Add($"{tensor.Name}: model '{model}' has {source.NonFinite} non-finite values (NaN or infinity) in the elements merge_method '{assignment.Method}' read; none reached the output");
-                }
-            }
-
-            if (sink.Written != tensor.ElementCount)
-            {
-                throw new MergeMethodException($"tensor '{tensor.Name}': merge_method '{assignment.Method}' wrote {sink.Written} of {tensor.ElementCount} elements");
+                warnings.Add($"{tensor.Name}: model '{model}' has {source.NonFinite} non-finite values (NaN or infinity) in the elements merge_method '{assignment.Method}' read; none reached the output");
             }
         }
-        finally
+
+        if (sink.Written != tensor.ElementCount)
         {
-            foreach (var source in opened.Values)
-            {
-                source.Dispose();
-            }
+            throw new MergeMethodException($"tensor '{tensor.Name}': merge_method '{assignment.Method}' wrote {sink.Written} of {tensor.ElementCount} elements");
         }
     }
 }

@@ -36,6 +36,12 @@ public sealed record MergePlan
     /// <summary>The alignment phase that runs before the merge units (the spec's <c>align:</c>); null for none.</summary>
     public AlignPlan? Align { get; init; }
 
+    /// <summary>
+    /// Set on the plan of a shared-input job: the merges it runs together, each planned alone. Its units are
+    /// shared units (<see cref="WorkUnit.Members"/>); it has no shards of its own. Null for a single merge.
+    /// </summary>
+    public IReadOnlyList<CandidatePlan>? Candidates { get; init; }
+
     /// <summary>Warnings found while planning (e.g. vocabulary sizes cropped).</summary>
     public IReadOnlyList<string> Warnings { get; init; } = [];
 

@@ -15,6 +15,9 @@ public sealed record WorkUnit
 
     public IReadOnlyList<int> DependsOn { get; init; } = [];
 
+    /// <summary>In a shared-input job: the candidates' units this unit runs, reading their common inputs once (then Tensors is empty).</summary>
+    public IReadOnlyList<UnitMember> Members { get; init; } = [];
+
     /// <summary>Bytes read from inputs, for scheduling and throughput.</summary>
     public long InputBytes { get; init; }
 

@@ -127,6 +127,8 @@ public sealed partial class MergeJobGrain(
                     await staged.Output.DiscardAsync(CancellationToken.None);
                 }
 
+                await SharedInputStaging.DiscardAsync(merged.Candidates ?? [], stores);
+
                 return Snapshot();
             }
 
@@ -134,6 +136,7 @@ public sealed partial class MergeJobGrain(
             State.PlannedInputVersions = staged.InputVersions;
             State.OutputLocation = staged.OutputLocation;
             State.Units = JobSchedule.For(merged).Units.Select(_ => new UnitRecord()).ToArray();
+            State.Candidates = CandidateViews.Planned(merged);
             State.Warnings.AddRange(merged.Warnings);
             if (request.ProbeUnits == 0 && methods.FallbackNote(merged.Method, device) is { } fallback)
             {
@@ -231,7 +234,11 @@ public sealed partial class MergeJobGrain(
 
             if (State.Request!.ProbeUnits == 0)
             {
-                await publisher.PublishAsync(JobId, plan!, State, ElapsedSeconds(), cancellation.Token);
+                if (await publisher.PublishAsync(JobId, plan!, State, ElapsedSeconds(), cancellation.Token) is { } failure)
+                {
+                    await FinishAsync(JobState.Failed, failure, null);
+                    return;
+                }
             }
 
             await FinishAsync(JobState.Succeeded, null, null);
@@ -281,6 +288,11 @@ public sealed partial class MergeJobGrain(
             if (State.OutputLocation is { Length: > 0 } location && await publisher.TryDiscardAsync(location, JobId) is { } failure)
             {
                 logger.LogWarning(failure, "Job {Job}: could not remove its staged output", JobId);
+            }
+
+            if (plan?.Candidates is { } candidates && await SharedInputStaging.DiscardAsync(candidates, stores) is { } missed)
+            {
+                logger.LogWarning(missed, "Job {Job}: could not remove a candidate's staged output", JobId);
             }
         }
 

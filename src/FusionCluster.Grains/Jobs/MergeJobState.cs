@@ -35,4 +35,7 @@ public sealed class MergeJobState
     /// content hashed at the end (<see cref="InputHashMode.Full"/>) is known to be what the units read.
     /// </summary>
     [Id(11)] public Dictionary<string, string[]>? PlannedInputVersions { get; set; }
+
+    /// <summary>A shared-input job's candidates and their outcomes (planning failures at once, the rest when the job publishes).</summary>
+    [Id(12)] public List<CandidateStatus> Candidates { get; set; } = [];
 }

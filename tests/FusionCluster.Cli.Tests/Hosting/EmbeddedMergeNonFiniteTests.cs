@@ -1,7 +1,5 @@
-using System.Buffers.Binary;
 using System.Text.Json.Nodes;
 using FusionCluster.Cli.Tests.Support;
-using FusionCluster.Core.Formats;
 using FusionCluster.Grains.Abstractions;
 
 namespace FusionCluster.Cli.Tests.Hosting;
@@ -57,32 +55,5 @@ public sealed class EmbeddedMergeNonFiniteTests(SyntheticModels models)
         {extraParameters}dtype: bfloat16
         """;
 
-    /// <summary>A copy of ft-2 with bf16 NaN at the given elements of <see cref="Tensor"/>.</summary>
-    private string Poison(string folder, long[] elements)
-    {
-        Directory.CreateDirectory(folder);
-        foreach (var file in Directory.EnumerateFiles(models.Folder("ft-2")))
-        {
-            File.Copy(file, Path.Combine(folder, Path.GetFileName(file)));
-        }
-
-        var weights = Path.Combine(folder, "model.safetensors");
-        TensorEntry entry;
-        using (var file = SafetensorsFile.Open(weights))
-        {
-            entry = file.GetEntry(Tensor);
-        }
-
-        using var stream = new FileStream(weights, FileMode.Open, FileAccess.Write);
-        Span<byte> nan = stackalloc byte[2];
-        BinaryPrimitives.WriteUInt16LittleEndian(nan, 0x7FC0);
-        foreach (var element in elements)
-        {
-            Assert.InRange(element, 0, entry.ElementCount - 1);
-            stream.Position = entry.DataOffset + (element * 2);
-            stream.Write(nan);
-        }
-
-        return folder;
-    }
+    private string Poison(string folder, long[] elements) => PoisonedModels.Write(models, folder, Tensor, elements);
 }

@@ -21,6 +21,21 @@ public static class Merges
         return EmbeddedMerge.RunAsync(request, new ProgressReporter(quiet: true), maxParallelUnits, TestContext.Current.CancellationToken);
     }
 
+    /// <summary>Runs several specs as one shared-input job, as <c>fusion merge a.yaml b.yaml --out-dir</c> does.</summary>
+    public static Task<JobStatus> RunSharedAsync(IReadOnlyList<CandidateSpec> candidates, ulong seed = 0, long shardSizeBytes = 5_000_000_000)
+    {
+        var request = new MergeRequest
+        {
+            SpecText = "",
+            SpecDirectory = candidates[0].SpecDirectory,
+            Output = candidates[0].Output,
+            Seed = seed,
+            ShardSizeBytes = shardSizeBytes,
+            Candidates = candidates,
+        };
+        return EmbeddedMerge.RunAsync(request, new ProgressReporter(quiet: true), 0, TestContext.Current.CancellationToken);
+    }
+
     public static void AssertSucceeded(JobStatus status)
     {
         Assert.True(status.State == JobState.Succeeded, $"merge ended {status.State}: {status.Error}");

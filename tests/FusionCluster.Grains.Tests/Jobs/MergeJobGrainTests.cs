@@ -61,6 +61,35 @@ public sealed class MergeJobGrainTests : IDisposable
     }
 
     [Fact]
+    public async Task Killing_a_silo_mid_shared_input_job_changes_no_byte_of_any_candidate()
+    {
+        var cancellation = TestContext.Current.CancellationToken;
+        await using var cluster = await WorkerCluster.StartAsync(unitSlots: 1);
+        var dareTies = Spec.Replace("merge_method: ties", "merge_method: dare_ties", StringComparison.Ordinal);
+        var alone = await RunAsync(cluster, "alone-dare", killDuringRun: false, cancellation, new MergeRequest { SpecText = dareTies, SpecDirectory = root, Output = Path.Combine(root, "alone-dare"), Seed = 3 });
+        Assert.True(alone.State == JobState.Succeeded, alone.Error);
+        Assert.Equal(JobState.Succeeded, (await RunAsync(cluster, "alone-ties", killDuringRun: false, cancellation, new MergeRequest { SpecText = Spec, SpecDirectory = root, Output = Path.Combine(root, "alone-ties"), Seed = 3 })).State);
+
+        var shared = await RunAsync(cluster, "shared", killDuringRun: true, cancellation, new MergeRequest
+        {
+            SpecText = "",
+            SpecDirectory = root,
+            Output = Path.Combine(root, "shared"),
+            Seed = 3,
+            Candidates = [new CandidateSpec("ties", Spec, root, Path.Combine(root, "shared", "ties")), new CandidateSpec("dare", dareTies, root, Path.Combine(root, "shared", "dare"))],
+        });
+
+        Assert.True(shared.State == JobState.Succeeded, shared.Error);
+        Assert.All(shared.Candidates, c => Assert.Equal(JobState.Succeeded, c.State));
+        foreach (var name in new[] { "ties", "dare" })
+        {
+            var expected = ModelFiles(Path.Combine(root, $"alone-{name}"));
+            var actual = ModelFiles(Path.Combine(root, "shared", name));
+            Assert.Equal(expected.OrderBy(f => f.Key, StringComparer.Ordinal), actual.OrderBy(f => f.Key, StringComparer.Ordinal));
+        }
+    }
+
+    [Fact]
     public async Task Killing_a_silo_mid_job_records_the_lost_attempts_and_the_silo_as_declared_dead()
     {
         var cancellation = TestContext.Current.CancellationToken;
@@ -199,10 +228,11 @@ public sealed class MergeJobGrainTests : IDisposable
 
     public void Dispose() => Directory.Delete(root, recursive: true);
 
-    private async Task<JobStatus> RunAsync(InProcessTestCluster cluster, string output, bool killDuringRun, CancellationToken cancellation)
+    /// <param name="request">The job to run; by default <see cref="Spec"/> into <paramref name="output"/>.</param>
+    private async Task<JobStatus> RunAsync(InProcessTestCluster cluster, string output, bool killDuringRun, CancellationToken cancellation, MergeRequest? request = null)
     {
         var job = cluster.Client.GetGrain<IMergeJobGrain>($"job-{output}");
-        var status = await job.Start(new MergeRequest { SpecText = Spec, SpecDirectory = root, Output = Path.Combine(root, output) });
+        var status = await job.Start(request ?? new MergeRequest { SpecText = Spec, SpecDirectory = root, Output = Path.Combine(root, output) });
         var killed = false;
         var deadline = DateTime.UtcNow.AddMinutes(3);
         while (!status.IsFinished && DateTime.UtcNow < deadline)

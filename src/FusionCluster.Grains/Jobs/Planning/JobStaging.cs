@@ -19,6 +19,11 @@ public static class JobStaging
             return new StagedJob(DispatchProbe.Plan(request.ProbeUnits), "", null, null);
         }
 
+        if (request.Candidates.Count > 0)
+        {
+            return await SharedInputStaging.StageAsync(request, jobId, stores, checkpoints);
+        }
+
         var spec = JobPlanning.Parse(request);
         var resolved = stores.Resolve(request.Output, request.SpecDirectory, mustExist: false);
         var target = stores.OpenOutput(resolved, jobId);

@@ -34,16 +34,18 @@ public static class JobViews
             UnitsRunning = running.Count,
             BytesTotal = plan?.TotalInputBytes ?? 0,
             BytesDone = (scheduler?.DoneBytes ?? 0) + running.Sum(u => u.BytesDone),
-            BytesOutput = plan?.TotalOutputBytes ?? 0,
+            BytesOutput = plan?.Candidates?.Sum(c => c.Plan?.TotalOutputBytes ?? 0) ?? plan?.TotalOutputBytes ?? 0,
             ElapsedSeconds = elapsedSeconds,
             Error = state.Error,
             Warnings = state.Warnings.ToList(),
-            Output = state.OutputLocation ?? state.Request?.Output,
+            // A shared-input job's outputs are its candidates'; it shows the location it was asked for.
+            Output = state.Candidates.Count > 0 ? state.Request?.Output : state.OutputLocation ?? state.Request?.Output,
             Retries = state.Retries,
             Silos = shares,
             Coordinator = coordinator,
             SpecText = state.Request?.SpecText ?? "",
             Device = state.Request?.Device ?? "",
+            Candidates = CandidateViews.Of(state, plan),
         };
     }
 

@@ -22,6 +22,16 @@ public static class SweepRequests
         SubmittedBy = $"sweep {sweepId}",
     };
 
+    /// <summary>One merge job for a group of candidates: alone as <see cref="Merge"/>, together as a shared-input job.</summary>
+    public static MergeRequest Merge(SweepSpec spec, string sweepId, int run, IReadOnlyList<SweepCandidateStatus> candidates, long shardSizeBytes) =>
+        candidates.Count == 1
+            ? Merge(spec, sweepId, run, candidates[0], shardSizeBytes)
+            : Merge(spec, sweepId, run, candidates[0], shardSizeBytes) with
+            {
+                SpecName = $"{spec.Name} run {run} #{string.Join(",", candidates.Select(c => c.Index))}",
+                Candidates = candidates.Select(c => new CandidateSpec(SweepMergeBatches.CandidateName(c), c.SpecText, spec.Template.Directory, c.MergeOutput)).ToList(),
+            };
+
     /// <param name="cacheFolder">The sweep output's evaluation cache folder (<see cref="ISweepOutput.EvaluationCacheFolder"/>), if it has one.</param>
     public static EvaluationRequest Evaluation(SweepSpec spec, string modelFolder, string? cacheFolder)
     {

@@ -134,7 +134,7 @@ public sealed class SweepRunDriver(
                 continue;
             }
 
-            var progress = SweepRunStepper.AfterMergeStatus(current, status);
+            var progress = SweepRunStepper.AfterMergeStatus(current, SweepMergeBatches.ForCandidate(status, current));
             if (progress.Updated is { } updated)
             {
                 Update(run, updated);
@@ -161,13 +161,15 @@ public sealed class SweepRunDriver(
             var published = pending.Count == 0
                 ? new HashSet<string>()
                 : await Task.Run(() => stores.OpenSweepOutput(spec.Output).PublishedMergesAsync(pending, CancellationToken.None));
-            foreach (var launched in SweepRunStepper.LaunchMerges(run, spec.MaxConcurrent, published.Contains, sweepId))
+            var launches = SweepMergeBatches.Share(SweepRunStepper.LaunchMerges(run, spec.MaxConcurrent, published.Contains, sweepId), sweepId, run.Number);
+            foreach (var launched in launches)
             {
                 Update(run, launched);
-                if (launched.State == CandidateState.Merging)
-                {
-                    StartJob(run, spec, launched);
-                }
+            }
+
+            foreach (var job in launches.Where(c => c.State == CandidateState.Merging).GroupBy(c => c.JobId))
+            {
+                StartJob(run, spec, job.First());
             }
         }
 
@@ -201,13 +203,15 @@ public sealed class SweepRunDriver(
         }
     }
 
+    /// <summary>Starts the job of <paramref name="candidate"/>: its own, or the shared-input job of the candidates launched with it.</summary>
     private void StartJob(SweepRunRecord run, SweepSpec spec, SweepCandidateStatus candidate)
     {
-        busy.Add(candidate.Index);
-        _ = StartJobAsync(run.Number, candidate.Index, candidate.JobId, SweepRequests.Merge(spec, sweepId, run.Number, candidate, settings.ShardSizeBytes));
+        var group = SweepMergeBatches.JobOf(run, candidate);
+        busy.UnionWith(group.Select(c => c.Index));
+        _ = StartJobAsync(run.Number, group.Select(c => c.Index).ToList(), candidate.JobId, SweepRequests.Merge(spec, sweepId, run.Number, group, settings.ShardSizeBytes));
     }
 
-    private async Task StartJobAsync(int runNumber, int index, string jobId, MergeRequest request)
+    private async Task StartJobAsync(int runNumber, IReadOnlyList<int> indices, string jobId, MergeRequest request)
     {
         string? failure = null;
         try
@@ -224,12 +228,15 @@ public sealed class SweepRunDriver(
         }
         finally
         {
-            busy.Remove(index);
+            busy.ExceptWith(indices);
         }
 
-        if (failure is not null && findActiveRun(runNumber) is { } run && run.Candidates[index].State == CandidateState.Merging)
+        if (failure is not null && findActiveRun(runNumber) is { } run)
         {
-            Update(run, run.Candidates[index] with { State = CandidateState.Failed, Error = failure });
+            foreach (var index in indices.Where(i => run.Candidates[i].State == CandidateState.Merging))
+            {
+                Update(run, run.Candidates[index] with { State = CandidateState.Failed, Error = failure });
+            }
         }
     }
 

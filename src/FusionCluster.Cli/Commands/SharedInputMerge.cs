@@ -1,0 +1,73 @@
+using FusionCluster.Cli.Hosting;
+using FusionCluster.Grains.Abstractions;
+
+namespace FusionCluster.Cli.Commands;
+
+/// <summary>
+/// <c>fusion merge a.yaml b.yaml ... --out-dir DIR</c>: the specs as one shared-input job (each input tensor
+/// read once for all of them), each output in DIR/&lt;spec file name without .yaml&gt;.
+/// </summary>
+public static class SharedInputMerge
+{
+    /// <summary>The candidates, or an error naming the spec file that cannot be one.</summary>
+    public static async Task<(IReadOnlyList<CandidateSpec>? Candidates, string? Error)> CandidatesAsync(IReadOnlyList<FileInfo> specs, string outDir, CancellationToken cancellationToken)
+    {
+        var root = OutputLocation.FromCommandLine(outDir);
+        var candidates = new List<CandidateSpec>();
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var spec in specs)
+        {
+            if (!spec.Exists)
+            {
+                return (null, $"{spec.FullName}: no such spec file");
+            }
+
+            var name = NameOf(spec);
+            if (!names.Add(name))
+            {
+                return (null, $"{spec.FullName}: another spec is also called '{name}', and both outputs would be {OutputOf(root, name)}");
+            }
+
+            candidates.Add(new CandidateSpec(name, await File.ReadAllTextAsync(spec.FullName, cancellationToken), spec.DirectoryName!, OutputOf(root, name)));
+        }
+
+        return (candidates, null);
+    }
+
+    /// <summary>The spec file's name without .yaml (or .yml).</summary>
+    public static string NameOf(FileInfo spec) =>
+        spec.Extension is ".yaml" or ".yml" ? Path.GetFileNameWithoutExtension(spec.Name) : spec.Name;
+
+    /// <summary>One line per candidate; the exit code: 0 when all were published, 1 when any failed, 130 when cancelled.</summary>
+    public static int Summarize(JobStatus status, double wall)
+    {
+        foreach (var candidate in status.Candidates)
+        {
+            if (candidate.State == JobState.Succeeded)
+            {
+                System.Console.WriteLine($"{candidate.Name}: merged -> {candidate.Output}");
+            }
+            else
+            {
+                System.Console.Error.WriteLine($"fusion: error: {candidate.Name}: {(candidate.State == JobState.Cancelled ? "cancelled; nothing was published" : candidate.Error ?? "failed")}");
+            }
+        }
+
+        var published = status.Candidates.Count(c => c.State == JobState.Succeeded);
+        if (status.State == JobState.Cancelled)
+        {
+            return MergeCommand.Fail("cancelled; nothing was published", 130);
+        }
+
+        if (published == 0 && status.Candidates.Count == 0)
+        {
+            return MergeCommand.Fail(status.Error ?? "the merge failed");
+        }
+
+        System.Console.WriteLine($"{published} of {status.Candidates.Count} merges published in {wall:F1} s ({status.UnitsTotal} shared units, {Console.Units.Bytes(status.BytesTotal)} read)");
+        return published == status.Candidates.Count ? 0 : 1;
+    }
+
+    private static string OutputOf(string root, string name) =>
+        root.Contains("://", StringComparison.Ordinal) ? $"{root.TrimEnd('/')}/{name}" : Path.Combine(root, name);
+}

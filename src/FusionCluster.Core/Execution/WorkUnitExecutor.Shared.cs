@@ -1,0 +1,84 @@
+using System.Diagnostics;
+using FusionCluster.Core.Planning;
+using FusionCluster.Core.Storage;
+
+namespace FusionCluster.Core.Execution;
+
+/// <summary>The shared units of shared-input jobs: several candidates' units over common inputs, run together.</summary>
+public sealed partial class WorkUnitExecutor
+{
+    /// <summary>
+    /// Runs the members' tensors position by position (the first tensor of every member, then the second, ...),
+    /// so a layer's stored tensor is read once and released before the next one is opened. Each member writes
+    /// the same bytes to the same places as its unit alone would. A member whose merge fails on its data or
+    /// parameters stops there and reports its error; the others go on (its candidate publishes nothing). Other
+    /// failures (I/O) fail the whole unit, which is retried as any unit is.
+    /// </summary>
+    private async Task<UnitResult> ExecuteSharedAsync(UnitAssignment shared, Action<long>? tensorDone, CancellationToken cancellationToken)
+    {
+        var stopwatch = Stopwatch.StartNew();
+        var items = shared.Members
+            .SelectMany((member, m) => member.Unit.Tensors.Select((tensor, position) => (Member: m, Tensor: tensor, Position: position, Reads: TensorReads.Of(tensor, member.ModelPaths))))
+            .OrderBy(item => item.Position)
+            .ToList();
+        var warnings = shared.Members.Select(_ => new List<string>()).ToArray();
+        var errors = new string?[shared.Members.Count];
+        var outputs = new IMergeOutput?[shared.Members.Count];
+        var counted = new HashSet<string>(StringComparer.Ordinal);
+        using var reads = new SharedTensorReads(checkpoints);
+        foreach (var item in items)
+        {
+            reads.Expect(item.Reads);
+        }
+
+        foreach (var item in items)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var member = shared.Members[item.Member];
+            if (errors[item.Member] is null)
+            {
+                try
+                {
+                    var output = outputs[item.Member] ??= stores.OpenOutput(member.OutputLocation, member.JobId);
+                    await WriteTensorAsync(member, item.Tensor, output, (model, tensor) => reads.OpenAsync(member, model, tensor, cancellationToken), warnings[item.Member], cancellationToken);
+                }
+                catch (Exception e) when (IsCandidateFailure(e))
+                {
+                    errors[item.Member] = e is AggregateException all ? string.Join("; ", all.Flatten().InnerExceptions.Select(i => i.Message).Distinct()) : e.Message;
+                }
+            }
+
+            reads.Release(item.Reads);
+            // Progress counts each distinct read once, as the shared unit's InputBytes do.
+            if (counted.Add(TensorReads.Key(item.Tensor, member.ModelPaths)))
+            {
+                tensorDone?.Invoke(item.Tensor.InputBytes);
+            }
+        }
+
+        var seconds = stopwatch.Elapsed.TotalSeconds;
+        var results = shared.Members
+            .Select((member, m) => new UnitResult(member.Unit.Index, member.Unit.InputBytes, errors[m] is null ? member.Unit.OutputBytes : 0, seconds, warnings[m])
+            {
+                Candidate = member.Candidate,
+                Error = errors[m],
+            })
+            .ToList();
+        return new UnitResult(shared.Unit.Index, shared.Unit.InputBytes, results.Sum(r => r.OutputBytes), seconds, [])
+        {
+            Members = results,
+        };
+    }
+
+    /// <summary>
+    /// Failures of one candidate's spec, parameters or results (FusionCluster's own exceptions and argument
+    /// errors, as the worker's classifier counts them permanent). Cancellation and I/O are the unit's.
+    /// </summary>
+    private static bool IsCandidateFailure(Exception e) => e switch
+    {
+        OperationCanceledException or IOException => false,
+        AggregateException all => all.Flatten().InnerExceptions.All(IsCandidateFailure),
+        ArgumentException or FormatException or NotSupportedException or InvalidDataException => true,
+        _ => e.GetType().Namespace?.StartsWith("FusionCluster", StringComparison.Ordinal) == true && e is not StorageException,
+    };
+}

@@ -1,0 +1,124 @@
+namespace FusionCluster.Core.Planning;
+
+/// <summary>
+/// Plans several merges over the same inputs as one job. Each candidate keeps the plan it has alone (its
+/// shards, tensor order and metadata do not change); the job's units are shared units: the candidates' units
+/// of the same name (the same layer, the embeddings, the head) run together, so each stored tensor they have
+/// in common is read once for all of them. A shared unit holds at most <c>maxGroupBytes</c> of inputs (each
+/// counted once) and outputs (each candidate's); more candidates than that split into several shared units.
+/// </summary>
+public static class SharedInputPlanner
+{
+    /// <summary>The default bound on a shared unit's inputs and outputs together.</summary>
+    public const long DefaultGroupBytes = 2L << 30;
+
+    /// <param name="candidates">The merges, each planned alone; those without a plan take no part in any unit.</param>
+    /// <param name="maxGroupBytes">Bound on a shared unit's inputs (counted once) plus its candidates' outputs; a single member may exceed it.</param>
+    public static MergePlan Plan(IReadOnlyList<CandidatePlan> candidates, long maxGroupBytes = DefaultGroupBytes)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxGroupBytes);
+        // Units of the same name, in the order they first appear (candidate by candidate, unit by unit).
+        var byName = new Dictionary<string, List<UnitMember>>(StringComparer.Ordinal);
+        var order = new List<string>();
+        for (var c = 0; c < candidates.Count; c++)
+        {
+            if (candidates[c].Plan is not { } plan)
+            {
+                continue;
+            }
+
+            if (plan.Align is not null)
+            {
+                throw new ArgumentException($"candidate '{candidates[c].Name}' aligns its models, which shared-input jobs do not run yet", nameof(candidates));
+            }
+
+            foreach (var unit in plan.Units)
+            {
+                if (!byName.TryGetValue(unit.Name, out var members))
+                {
+                    byName[unit.Name] = members = [];
+                    order.Add(unit.Name);
+                }
+
+                members.Add(new UnitMember(c, unit.Index));
+            }
+        }
+
+        var units = new List<WorkUnit>();
+        foreach (var name in order)
+        {
+            var groups = Split(candidates, byName[name], maxGroupBytes);
+            for (var g = 0; g < groups.Count; g++)
+            {
+                units.Add(new WorkUnit
+                {
+                    Index = units.Count,
+                    Name = groups.Count == 1 ? name : $"{name} ({g + 1}/{groups.Count})",
+                    Tensors = [],
+                    Members = groups[g],
+                    InputBytes = InputBytes(candidates, groups[g]),
+                });
+            }
+        }
+
+        var planned = candidates.Select((c, i) => (c, i)).Where(p => p.c.Plan is not null).ToList();
+        return new MergePlan
+        {
+            Method = string.Join(",", planned.Select(p => p.c.Plan!.Method).Distinct(StringComparer.Ordinal)),
+            ModelPaths = planned
+                .SelectMany(p => p.c.Plan!.ModelPaths.Select(m => (Key: $"{p.i}:{m.Key}", m.Value)))
+                .ToDictionary(m => m.Key, m => m.Value, StringComparer.Ordinal),
+            Units = units,
+            Shards = [],
+            Candidates = candidates,
+            Warnings = planned.SelectMany(p => p.c.Plan!.Warnings.Select(w => $"{p.c.Name}: {w}")).ToList(),
+        };
+    }
+
+    /// <summary>Input bytes of the members' tensors, each distinct set of stored tensors counted once.</summary>
+    public static long InputBytes(IReadOnlyList<CandidatePlan> candidates, IEnumerable<UnitMember> members)
+    {
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        long bytes = 0;
+        foreach (var member in members)
+        {
+            var plan = candidates[member.Candidate].Plan!;
+            foreach (var tensor in plan.Units[member.Unit].Tensors)
+            {
+                if (seen.Add(TensorReads.Key(tensor, plan.ModelPaths)))
+                {
+                    bytes += tensor.InputBytes;
+                }
+            }
+        }
+
+        return bytes;
+    }
+
+    private static List<IReadOnlyList<UnitMember>> Split(IReadOnlyList<CandidatePlan> candidates, List<UnitMember> members, long maxGroupBytes)
+    {
+        var groups = new List<IReadOnlyList<UnitMember>>();
+        var current = new List<UnitMember>();
+        foreach (var member in members)
+        {
+            var grown = current.Append(member).ToList();
+            if (current.Count > 0 && Footprint(candidates, grown) > maxGroupBytes)
+            {
+                groups.Add(current);
+                grown = [member];
+            }
+
+            current = grown;
+        }
+
+        if (current.Count > 0)
+        {
+            groups.Add(current);
+        }
+
+        return groups;
+    }
+
+    private static long Footprint(IReadOnlyList<CandidatePlan> candidates, List<UnitMember> members) =>
+        InputBytes(candidates, members) + members.Sum(m => candidates[m.Candidate].Plan!.Units[m.Unit].OutputBytes);
+}

@@ -1,0 +1,100 @@
+using FusionCluster.Core.Execution;
+using FusionCluster.Core.Planning;
+using FusionCluster.Core.Storage;
+using FusionCluster.Grains.Abstractions;
+using FusionCluster.Grains.Workers;
+
+namespace FusionCluster.Grains.Jobs.Planning;
+
+/// <summary>
+/// Plans and stages a shared-input job (<see cref="MergeRequest.Candidates"/>): each candidate exactly as a
+/// job of its own would be (output check, plan, staging), under its own staging id; then
+/// <see cref="SharedInputPlanner"/> lays out the shared units. A candidate that fails here keeps its error
+/// and takes no part; when every candidate fails, the job fails.
+/// </summary>
+public static class SharedInputStaging
+{
+    public static async Task<StagedJob> StageAsync(MergeRequest request, string jobId, ArtifactStores stores, CheckpointCache checkpoints)
+    {
+        var candidates = new List<CandidatePlan>();
+        var outputs = new HashSet<string>(StringComparer.Ordinal);
+        try
+        {
+            for (var i = 0; i < request.Candidates.Count; i++)
+            {
+                candidates.Add(await StageCandidateAsync(request, request.Candidates[i], StorageNames.CheckJobId($"{jobId}-{i}"), outputs, stores, checkpoints));
+            }
+
+            if (candidates.All(c => c.Plan is null))
+            {
+                throw new CandidatesFailedException($"no candidate could be planned: {string.Join("; ", candidates.Select(c => c.Error))}");
+            }
+
+            var plan = SharedInputPlanner.Plan(candidates);
+            return new StagedJob(plan, "", null, await JobPlanning.InputVersionsAsync(plan, checkpoints));
+        }
+        catch
+        {
+            await DiscardAsync(candidates, stores);
+            throw;
+        }
+    }
+
+    /// <summary>Removes the staged outputs of the candidates that were staged; returns the first failure instead of throwing.</summary>
+    public static async Task<Exception?> DiscardAsync(IEnumerable<CandidatePlan> candidates, ArtifactStores stores)
+    {
+        Exception? first = null;
+        foreach (var candidate in candidates.Where(c => c.Plan is not null))
+        {
+            try
+            {
+                await stores.OpenOutput(candidate.OutputLocation, candidate.StagingId).DiscardAsync(CancellationToken.None);
+            }
+            catch (Exception e)
+            {
+                first ??= e;
+            }
+        }
+
+        return first;
+    }
+
+    private static async Task<CandidatePlan> StageCandidateAsync(
+        MergeRequest request, CandidateSpec spec, string stagingId, HashSet<string> outputs, ArtifactStores stores, CheckpointCache checkpoints)
+    {
+        var resolved = spec.Output;
+        IMergeOutput? target = null;
+        try
+        {
+            resolved = stores.Resolve(spec.Output, spec.SpecDirectory, mustExist: false);
+            if (!outputs.Add(resolved))
+            {
+                throw new CandidatesFailedException($"its output {resolved} is another candidate's output too");
+            }
+
+            // The request it would be alone: same seed, shard size and device, so the same plan and bytes.
+            var alone = request with { SpecText = spec.SpecText, SpecDirectory = spec.SpecDirectory, SpecName = spec.Name, Output = spec.Output, Candidates = [] };
+            var parsed = JobPlanning.Parse(alone);
+            var output = stores.OpenOutput(resolved, stagingId);
+            await output.CheckAsync(request.Overwrite, CancellationToken.None);
+            var plan = await JobPlanning.PlanAsync(parsed, alone, stores, checkpoints, CancellationToken.None);
+            if (plan.Align is not null)
+            {
+                throw new CandidatesFailedException("its spec aligns its models (align:), which shared-input jobs do not run yet; merge it on its own");
+            }
+
+            target = output;
+            await output.PrepareAsync(plan, CancellationToken.None);
+            return new CandidatePlan(spec.Name, spec.SpecText, resolved, stagingId) { Plan = plan };
+        }
+        catch (Exception e) when (FailureClassifier.IsPermanent(e))
+        {
+            if (target is not null)
+            {
+                await target.DiscardAsync(CancellationToken.None);
+            }
+
+            return new CandidatePlan(spec.Name, spec.SpecText, resolved, stagingId) { Error = $"{spec.Name}: {FailureClassifier.Describe(e)}" };
+        }
+    }
+}

@@ -1,0 +1,92 @@
+using FusionCluster.Core.Planning;
+using FusionCluster.Core.Storage;
+using FusionCluster.Grains.Abstractions;
+using FusionCluster.Grains.Jobs.Planning;
+using FusionCluster.Grains.Jobs.Views;
+using FusionCluster.Grains.Workers;
+
+namespace FusionCluster.Grains.Jobs.Publishing;
+
+/// <summary>Publishing a shared-input job: each candidate as a job of its own would publish it, except those that failed.</summary>
+public sealed partial class JobPublisher
+{
+    /// <summary>
+    /// Builds every candidate's report and side files first, then passes the commit point once (a cancel before
+    /// it publishes nothing), then moves each candidate's staging into place. A candidate that failed in a unit,
+    /// or fails here, has its staging removed and its error recorded; the others publish.
+    /// </summary>
+    private async Task<string?> PublishCandidatesAsync(MergePlan plan, MergeJobState state, double seconds, CancellationToken cancellationToken)
+    {
+        var candidates = plan.Candidates!;
+        var members = CandidateViews.Members(state).ToList();
+        // Decided off the grain's turn, applied to the state after the await (the grain reads it meanwhile).
+        var outcomes = new CandidateStatus?[candidates.Count];
+        await Task.Run(async () =>
+        {
+            var built = new List<(int Index, IReadOnlyList<PublishedFile> Files)>();
+            for (var i = 0; i < candidates.Count; i++)
+            {
+                var candidate = candidates[i];
+                if (candidate.Plan is null || state.Candidates[i].State != JobState.Running)
+                {
+                    continue;
+                }
+
+                if (CandidateViews.RunFailure(candidate, i, members) is { } failure)
+                {
+                    outcomes[i] = await FailAsync(candidate, failure);
+                    continue;
+                }
+
+                try
+                {
+                    var own = members.Where(m => m.Candidate == i).ToList();
+                    built.Add((i, await BuildFilesAsync(candidate.Plan, candidate.SpecText, own, [], state, seconds, cancellationToken)));
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    outcomes[i] = await FailAsync(candidate, $"{candidate.Name}: {FailureClassifier.Describe(e)}");
+                }
+            }
+
+            // The commit point: a cancel that arrived before it publishes nothing.
+            cancellationToken.ThrowIfCancellationRequested();
+            foreach (var (i, files) in built)
+            {
+                var candidate = candidates[i];
+                try
+                {
+                    await stores.OpenOutput(candidate.OutputLocation, candidate.StagingId).PublishAsync(candidate.Plan!, files, CancellationToken.None);
+                    outcomes[i] = new CandidateStatus(candidate.Name, candidate.OutputLocation, JobState.Succeeded, null);
+                }
+                catch (Exception e)
+                {
+                    outcomes[i] = await FailAsync(candidate, $"{candidate.Name}: publishing failed: {FailureClassifier.Describe(e)}");
+                }
+            }
+        });
+
+        for (var i = 0; i < outcomes.Length; i++)
+        {
+            if (outcomes[i] is { } outcome)
+            {
+                state.Candidates[i] = outcome;
+            }
+        }
+
+        var failed = state.Candidates.Where(c => c.State != JobState.Succeeded).ToList();
+        foreach (var candidate in failed)
+        {
+            state.Warnings.Add($"candidate failed: {candidate.Error}");
+        }
+
+        return failed.Count == candidates.Count ? $"every candidate failed: {string.Join("; ", failed.Select(c => c.Error))}" : null;
+    }
+
+    private async Task<CandidateStatus> FailAsync(CandidatePlan candidate, string error)
+    {
+        // The failed candidate's staging goes; nothing of it is published (a removal that fails is the job's end's to retry).
+        await SharedInputStaging.DiscardAsync([candidate], stores);
+        return new CandidateStatus(candidate.Name, candidate.OutputLocation, JobState.Failed, error);
+    }
+}

@@ -1,0 +1,50 @@
+using System.Globalization;
+using FusionCluster.Grains.Abstractions;
+using FusionCluster.Grains.Abstractions.Sweeps;
+
+namespace FusionCluster.Grains.Sweeps.Runs;
+
+/// <summary>
+/// The merges a sweep run launches together become one shared-input job: its units read each input tensor
+/// once for all of them (points of one template read the same models; where they do not, a shared unit shares
+/// what they have in common). Each candidate still has its own output, outcome and evaluation.
+/// </summary>
+public static class SweepMergeBatches
+{
+    /// <summary>
+    /// Gives the candidates that start merging in the same step one job id (the first one's, marked shared)
+    /// when there are at least two; a single merge keeps its own job as before.
+    /// </summary>
+    public static IReadOnlyList<SweepCandidateStatus> Share(IReadOnlyList<SweepCandidateStatus> launched, string sweepId, int run)
+    {
+        var merging = launched.Where(c => c.State == CandidateState.Merging).ToList();
+        if (merging.Count < 2)
+        {
+            return launched;
+        }
+
+        var jobId = $"{SweepRunStepper.JobId(sweepId, run, merging[0].Index)}-shared";
+        return launched.Select(c => c.State == CandidateState.Merging ? c with { JobId = jobId } : c).ToList();
+    }
+
+    /// <summary>The candidates of the run that the job of <paramref name="candidate"/> merges (itself alone for a job of its own).</summary>
+    public static IReadOnlyList<SweepCandidateStatus> JobOf(SweepRunRecord run, SweepCandidateStatus candidate) =>
+        run.Candidates.Where(c => c.State == CandidateState.Merging && c.JobId == candidate.JobId).ToList() is { Count: > 0 } group ? group : [candidate];
+
+    /// <summary>How a shared-input job is named in its candidates (<see cref="CandidateSpec.Name"/>): the candidate's index.</summary>
+    public static string CandidateName(SweepCandidateStatus candidate) => candidate.Index.ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>
+    /// The job's status as one candidate sees it: once a shared-input job has finished, the candidate's own
+    /// outcome (published, or failed alone with its error); until then, and for a job of its own, the job's.
+    /// </summary>
+    public static JobStatus ForCandidate(JobStatus job, SweepCandidateStatus candidate)
+    {
+        if (!job.IsFinished || job.Candidates.FirstOrDefault(c => c.Name == CandidateName(candidate)) is not { } own)
+        {
+            return job;
+        }
+
+        return job with { State = own.State, Error = own.State == JobState.Succeeded ? null : own.Error ?? job.Error };
+    }
+}

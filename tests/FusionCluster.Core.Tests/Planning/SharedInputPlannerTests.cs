@@ -1,0 +1,110 @@
+using FusionCluster.Core.Planning;
+using static FusionCluster.Core.Tests.Planning.PlanningFixtures;
+
+namespace FusionCluster.Core.Tests.Planning;
+
+public sealed class SharedInputPlannerTests
+{
+    private const int Layers = 3;
+
+    private static readonly Dictionary<string, ModelInfo> ThreeModels = Models(Llama("a", Layers), Llama("b", Layers), Llama("c", Layers));
+
+    [Fact]
+    public void Ten_points_over_the_same_inputs_share_every_unit_and_read_its_inputs_once()
+    {
+        var candidates = Enumerable.Range(0, 10).Select(i => Candidate($"p{i}", Linear(("a", 1), ("b", 1 + i), ("c", 2)))).ToList();
+        var alone = candidates[0].Plan!;
+
+        var plan = SharedInputPlanner.Plan(candidates);
+
+        Assert.Equal(alone.Units.Select(u => u.Name), plan.Units.Select(u => u.Name));
+        Assert.Equal(Enumerable.Range(0, plan.Units.Count), plan.Units.Select(u => u.Index));
+        foreach (var unit in plan.Units)
+        {
+            Assert.Empty(unit.Tensors);
+            Assert.Equal(Enumerable.Range(0, 10).Select(c => new UnitMember(c, unit.Index)), unit.Members);
+            // All ten read the same stored tensors: the shared unit reads what one merge reads.
+            Assert.Equal(alone.Units[unit.Index].InputBytes, unit.InputBytes);
+        }
+
+        Assert.Same(candidates, plan.Candidates);
+        Assert.Equal(alone.TotalInputBytes, plan.TotalInputBytes);
+        Assert.Equal(new[] { "/models/a", "/models/b", "/models/c" }, plan.ModelPaths.Values.Distinct().Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public void Candidates_beyond_the_bound_split_a_unit_into_groups()
+    {
+        var candidates = Enumerable.Range(0, 10).Select(i => Candidate($"p{i}", Linear(("a", 1), ("b", 1 + i), ("c", 2)))).ToList();
+        var layer = candidates[0].Plan!.Units[1];
+        // Room for the layer's inputs once and three candidates' outputs: groups of 3, 3, 3 and 1.
+        var bound = layer.InputBytes + (3 * layer.OutputBytes);
+
+        var plan = SharedInputPlanner.Plan(candidates, bound);
+
+        var groups = plan.Units.Where(u => u.Members[0].Unit == layer.Index).ToList();
+        Assert.Equal([3, 3, 3, 1], groups.Select(g => g.Members.Count));
+        Assert.Equal([$"{layer.Name} (1/4)", $"{layer.Name} (2/4)", $"{layer.Name} (3/4)", $"{layer.Name} (4/4)"], groups.Select(g => g.Name));
+        Assert.Equal(Enumerable.Range(0, 10), groups.SelectMany(g => g.Members).Select(m => m.Candidate));
+        Assert.All(plan.Units, u => Assert.True(
+            u.Members.Count == 1 || u.InputBytes + u.Members.Sum(m => candidates[m.Candidate].Plan!.Units[m.Unit].OutputBytes) <= bound,
+            $"{u.Name} holds more than the bound"));
+    }
+
+    [Fact]
+    public void A_unit_larger_than_the_bound_still_runs_one_candidate_at_a_time()
+    {
+        var candidates = Enumerable.Range(0, 3).Select(i => Candidate($"p{i}", Linear(("a", 1), ("b", i + 1)))).ToList();
+
+        var plan = SharedInputPlanner.Plan(candidates, maxGroupBytes: 1);
+
+        Assert.Equal(3 * candidates[0].Plan!.Units.Count, plan.Units.Count);
+        Assert.All(plan.Units, u => Assert.Single(u.Members));
+    }
+
+    [Fact]
+    public void Candidates_with_different_inputs_share_units_and_count_each_distinct_read_once()
+    {
+        var ab = Candidate("ab", Linear(("a", 1), ("b", 2)));
+        var ab2 = Candidate("ab2", Linear(("a", 3), ("b", 1)));
+        var ac = Candidate("ac", Linear(("a", 1), ("c", 2)));
+
+        var plan = SharedInputPlanner.Plan([ab, ab2, ac]);
+
+        Assert.Equal(ab.Plan!.Units.Count, plan.Units.Count);
+        foreach (var unit in plan.Units)
+        {
+            Assert.Equal([0, 1, 2], unit.Members.Select(m => m.Candidate));
+            // ab and ab2 read the same tensors (counted once); ac reads others.
+            Assert.Equal(ab.Plan.Units[unit.Index].InputBytes + ac.Plan!.Units[unit.Index].InputBytes, unit.InputBytes);
+        }
+    }
+
+    [Fact]
+    public void A_candidate_that_could_not_be_planned_takes_no_part()
+    {
+        var failed = new CandidatePlan("broken", "", "/out/broken", "job-1") { Error = "broken: bad density" };
+        var good = Candidate("good", Linear(("a", 1), ("b", 2)));
+
+        var plan = SharedInputPlanner.Plan([failed, good]);
+
+        Assert.All(plan.Units, u => Assert.Equal([new UnitMember(1, u.Index)], u.Members));
+        Assert.Equal("linear", plan.Method);
+    }
+
+    [Fact]
+    public void A_candidate_that_aligns_is_refused_by_name()
+    {
+        var plain = Candidate("aligned", Linear(("a", 1), ("b", 2)));
+        var aligned = plain with { Plan = plain.Plan! with { Align = new AlignPlan("weight_matching", "a", ["b"], Iterations: 10, Seed: 0, PermutationSpecFile: null) } };
+
+        var e = Assert.Throws<ArgumentException>(() => SharedInputPlanner.Plan([aligned]));
+        Assert.Contains("'aligned'", e.Message, StringComparison.Ordinal);
+    }
+
+    private static CandidatePlan Candidate(string name, string yaml) =>
+        new(name, yaml, $"/out/{name}", $"job-{name}") { Plan = Plan(yaml, ThreeModels) };
+
+    private static string Linear(params (string Model, double Weight)[] models) =>
+        "merge_method: linear\nmodels:\n" + string.Concat(models.Select(m => $"  - model: {m.Model}\n    parameters:\n      weight: {m.Weight}\n"));
+}
