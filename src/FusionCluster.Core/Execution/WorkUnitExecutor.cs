@@ -14,7 +14,8 @@ namespace FusionCluster.Core.Execution;
 /// </summary>
 /// <param name="methods">Where method implementations come from for the unit's device; the C# kernels when null.</param>
 /// <param name="alignment">Runs alignment units and reads aligned models; null where no job aligns (then such units fail, naming why).</param>
-public sealed class WorkUnitExecutor(ArtifactStores stores, CheckpointCache checkpoints, IMergeMethodCatalog? methods = null, IInputAlignment? alignment = null)
+/// <param name="statistics">Runs statistics units and reads their results for data-aware methods; null where no job needs them (then such units fail, naming why).</param>
+public sealed class WorkUnitExecutor(ArtifactStores stores, CheckpointCache checkpoints, IMergeMethodCatalog? methods = null, IInputAlignment? alignment = null, IInputStatistics? statistics = null)
 {
     private const int CopyChunkBytes = 8 << 20;
 
@@ -33,6 +34,15 @@ public sealed class WorkUnitExecutor(ArtifactStores stores, CheckpointCache chec
             var permutations = await Alignment(assignment).AlignAsync(assignment, cancellationToken);
             return new UnitResult(assignment.Unit.Index, assignment.Unit.InputBytes, 0, stopwatch.Elapsed.TotalSeconds, warnings) { PhaseResult = permutations };
         }
+
+        if (assignment.StatisticsModel is not null)
+        {
+            // A unit of the statistics phase writes no output tensor: its result names the statistics file it staged.
+            var computed = await Statistics(assignment).ComputeAsync(assignment, cancellationToken);
+            return new UnitResult(assignment.Unit.Index, assignment.Unit.InputBytes, 0, stopwatch.Elapsed.TotalSeconds, warnings) { PhaseResult = computed };
+        }
+
+        var modelStatistics = assignment.Statistics is null ? null : await Statistics(assignment).OpenAsync(assignment, cancellationToken);
 
         // Per model, how its stored tensors are read: through the alignment phase's permutations, or as stored.
         var views = new Dictionary<string, Func<StoredTensor, StoredTensor>?>(StringComparer.Ordinal);
@@ -56,7 +66,7 @@ public sealed class WorkUnitExecutor(ArtifactStores stores, CheckpointCache chec
             }
             else
             {
-                await MergeAsync(assignment, views, tensor, writer, warnings, cancellationToken);
+                await MergeAsync(assignment, views, modelStatistics, tensor, writer, warnings, cancellationToken);
             }
 
             await writer.CompleteAsync(cancellationToken);
@@ -69,6 +79,9 @@ public sealed class WorkUnitExecutor(ArtifactStores stores, CheckpointCache chec
 
     private IInputAlignment Alignment(UnitAssignment assignment) =>
         alignment ?? throw new MergeMethodException($"unit {assignment.Unit.Index} ({assignment.Unit.Name}): the job aligns its models, but this worker has no alignment support");
+
+    private IInputStatistics Statistics(UnitAssignment assignment) =>
+        statistics ?? throw new MergeMethodException($"unit {assignment.Unit.Index} ({assignment.Unit.Name}): merge_method '{assignment.Method}' reads statistics of each model's data, but this worker has no statistics support");
 
     private static StoredTensor View(Dictionary<string, Func<StoredTensor, StoredTensor>?> views, string model, StoredTensor stored) =>
         views.GetValueOrDefault(model) is { } view ? view(stored) : stored;
@@ -115,7 +128,13 @@ public sealed class WorkUnitExecutor(ArtifactStores stores, CheckpointCache chec
     }
 
     private async Task MergeAsync(
-        UnitAssignment assignment, Dictionary<string, Func<StoredTensor, StoredTensor>?> views, TensorPlan tensor, TensorWriter writer, List<string> warnings, CancellationToken cancellationToken)
+        UnitAssignment assignment,
+        Dictionary<string, Func<StoredTensor, StoredTensor>?> views,
+        Func<string, string, TensorSource?>? modelStatistics,
+        TensorPlan tensor,
+        TensorWriter writer,
+        List<string> warnings,
+        CancellationToken cancellationToken)
     {
         // One open per (model, tensor), also when several inputs' row maps read rows of the same tensor.
         var opened = new Dictionary<(string Model, string Tensor), StoredTensor>();
@@ -173,7 +192,7 @@ public sealed class WorkUnitExecutor(ArtifactStores stores, CheckpointCache chec
             var models = new List<ModelTensor>();
             foreach (var input in tensor.Inputs)
             {
-                models.Add(new ModelTensor(input.Model, await OpenCountedAsync(input), input.Parameters));
+                models.Add(new ModelTensor(input.Model, await OpenCountedAsync(input), input.Parameters) { Statistics = modelStatistics?.Invoke(input.Model, input.Tensor) });
             }
 
             var method = methods.Resolve(assignment.Method, assignment.Device);

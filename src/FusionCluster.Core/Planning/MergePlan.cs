@@ -36,6 +36,9 @@ public sealed record MergePlan
     /// <summary>The alignment phase that runs before the merge units (the spec's <c>align:</c>); null for none.</summary>
     public AlignPlan? Align { get; init; }
 
+    /// <summary>The job's statistics phase, for a data-aware merge method (regmean, fisher); null otherwise.</summary>
+    public StatisticsPlan? Statistics { get; init; }
+
     /// <summary>Warnings found while planning (e.g. vocabulary sizes cropped).</summary>
     public IReadOnlyList<string> Warnings { get; init; } = [];
 
