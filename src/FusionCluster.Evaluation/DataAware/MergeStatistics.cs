@@ -12,12 +12,16 @@ namespace FusionCluster.Evaluation.DataAware;
 /// (Fisher merging), from forward and backward passes on the first <see cref="Samples"/> samples of the model's
 /// training split. Each result is a safetensors file in <see cref="Folder"/> named by kind, model fingerprint and
 /// dataset hash, so a sweep (or a second benchmark run) computes it once. Each (kind, model) computation is
-/// independent of the others: that is the unit a statistics phase on silos would run.
+/// independent of the others: it is what a merge job's statistics units run (JobStatistics), one per model.
 /// </summary>
 public sealed class MergeStatistics(string folder, int samples)
 {
     public const string GramKind = Core.Methods.StatisticsKinds.Gram;
     public const string FisherKind = Core.Methods.StatisticsKinds.Fisher;
+
+    private static readonly Lock ThreadCountLock = new();
+    private static int singleThreadedCallers;
+    private static int threadsBefore;
 
     public string Folder { get; } = Path.GetFullPath(folder);
 
@@ -96,19 +100,36 @@ public sealed class MergeStatistics(string folder, int samples)
         return SquaredGradients(classifier, x, y, (parameter, input) => MultiTaskNetwork.Logits(parameter, last, parameter(MultiTaskNetwork.Weight(last)), parameter(MultiTaskNetwork.Bias(last)), input));
     }
 
-    /// <summary>Runs <paramref name="compute"/> with torch on one thread (restoring the count after): the sums then do not depend on the machine's cores.</summary>
+    /// <summary>
+    /// Runs <paramref name="compute"/> with torch on one thread: the sums then do not depend on the machine's cores.
+    /// The thread count is process-wide, so concurrent callers (units on one silo, in-process silos) share one
+    /// single-threaded stretch and the last to leave restores the count.
+    /// </summary>
     public static T SingleThreaded<T>(Func<T> compute)
     {
         ArgumentNullException.ThrowIfNull(compute);
-        var previousThreads = TorchSharp.torch.get_num_threads();
-        TorchSharp.torch.set_num_threads(1);
+        lock (ThreadCountLock)
+        {
+            if (singleThreadedCallers++ == 0)
+            {
+                threadsBefore = TorchSharp.torch.get_num_threads();
+                TorchSharp.torch.set_num_threads(1);
+            }
+        }
+
         try
         {
             return compute();
         }
         finally
         {
-            TorchSharp.torch.set_num_threads(previousThreads);
+            lock (ThreadCountLock)
+            {
+                if (--singleThreadedCallers == 0)
+                {
+                    TorchSharp.torch.set_num_threads(threadsBefore);
+                }
+            }
         }
     }
 

@@ -9,18 +9,21 @@ using static TorchSharp.torch;
 namespace FusionCluster.Grains.Tests.Jobs;
 
 /// <summary>
-/// A folder of three small MLP classifiers (36-16-12-4: layers.0 .. layers.2, the last giving the logits), each a
-/// perturbation of one shared network, and for each a dataset file (.fcds) of 6x6 images in 4 classes whose
-/// pixels follow that model's own pattern, so their Gram matrices and Fishers differ.
+/// A folder of MLP classifiers (by default three of 36-16-12-4: layers.0 .. layers.2, the last giving the logits), each
+/// a perturbation of one shared network, and for each a dataset file (.fcds) of square images (6x6 by default) in
+/// <c>Widths[^1]</c> classes whose pixels follow that model's own pattern, so their Gram matrices and Fishers differ.
 /// </summary>
 public sealed class DataAwareClassifiers : IDisposable
 {
-    public static readonly int[] Widths = [36, 16, 12, 4];
+    private readonly int side;
+    private readonly int trainSamples;
 
-    public static readonly string[] Names = ["m1", "m2", "m3"];
-
-    public DataAwareClassifiers()
+    public DataAwareClassifiers(int[]? widths = null, int models = 3, int side = 6, int trainSamples = 60)
     {
+        Widths = widths ?? [36, 16, 12, 4];
+        Names = Enumerable.Range(1, models).Select(m => $"m{m}").ToArray();
+        this.side = side;
+        this.trainSamples = trainSamples;
         Folder = Directory.CreateTempSubdirectory("fusion-data-aware-job-").FullName;
         var random = new Random(7);
         var shared = Widths.Skip(1).Select((width, l) => Values(random, width * Widths[l], 0.5)).ToList();
@@ -39,12 +42,16 @@ public sealed class DataAwareClassifiers : IDisposable
         }
     }
 
+    public int[] Widths { get; }
+
+    public string[] Names { get; }
+
     public string Folder { get; }
 
     public string DatasetPath(string model) => Path.Combine(Folder, model + ImageDatasetFile.Extension);
 
     /// <summary>A spec merging the three models, each with its dataset.</summary>
-    public static string Spec(string method, int samples, string extra = "") =>
+    public string Spec(string method, int samples, string extra = "") =>
         $"merge_method: {method}\nmodels:\n{string.Join('\n', Names.Select(n => $"  - {{model: {n}, dataset: {n}{ImageDatasetFile.Extension}}}"))}\nparameters: {{samples: {samples}{extra}}}\ndtype: float32\n";
 
     /// <summary>Every tensor of a model (or a merge output) in the folder.</summary>
@@ -94,24 +101,26 @@ public sealed class DataAwareClassifiers : IDisposable
     private static float[] Values(Random random, int count, double scale) =>
         Enumerable.Range(0, count).Select(_ => (float)((random.NextDouble() - 0.5) * 2 * scale)).ToArray();
 
-    // 60 training and 20 held-out 6x6 images: class c lights row c + model, model m adds its own column.
-    private static ImageDataset Dataset(int model, Random random)
+    // Training and 20 held-out images: class c lights row c + model, model m adds its own column.
+    private ImageDataset Dataset(int model, Random random)
     {
-        const int train = 60, heldOut = 20, side = 6;
+        const int heldOut = 20;
+        var train = trainSamples;
+        var classes = Widths[^1];
         var pixels = new byte[(train + heldOut) * side * side];
         var labels = new byte[train + heldOut];
         for (var s = 0; s < labels.Length; s++)
         {
-            var label = s % 4;
+            var label = s % classes;
             labels[s] = (byte)label;
             for (var p = 0; p < side * side; p++)
             {
                 var (row, column) = (p / side, p % side);
-                var lit = row == (label + model) % side || column == model * 2;
+                var lit = row == (label + model) % side || column == (model * 2) % side;
                 pixels[(s * side * side) + p] = (byte)((lit ? 160 : 0) + random.Next(0, 60));
             }
         }
 
-        return new ImageDataset(train, heldOut, 1, side, side, 4, pixels, labels);
+        return new ImageDataset(train, heldOut, 1, side, side, classes, pixels, labels);
     }
 }

@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using FusionCluster.Core.Execution;
 using FusionCluster.Evaluation.DataAware;
 using FusionCluster.Evaluation.MultiTask;
@@ -25,7 +26,7 @@ public sealed class MergeJobGrainStatisticsTests : IDisposable
         var cancellation = TestContext.Current.CancellationToken;
         await using var cluster = await WorkerCluster.StartAsync(unitSlots: 2, silos: 1);
 
-        var status = await RunAsync(cluster, DataAwareClassifiers.Spec("regmean", Samples, ", reduce_non_diagonal_ratio: 0.8"), "regmean", cancellation);
+        var status = await RunAsync(cluster, models.Spec("regmean", Samples, ", reduce_non_diagonal_ratio: 0.8"), "regmean", cancellation);
 
         Assert.True(status.State == JobState.Succeeded, status.Error);
         using var expected = models.InProcess(new RegMeanMethod(alpha: 0.8), Samples);
@@ -37,9 +38,16 @@ public sealed class MergeJobGrainStatisticsTests : IDisposable
 
         // Three statistics units, then the merge units; nothing of the statistics is published.
         var units = await cluster.Client.GetGrain<IMergeJobGrain>("job-regmean").GetUnits();
-        Assert.Equal(DataAwareClassifiers.Names.Select(n => $"statistics {n}"), units.Where(u => u.Phase == "statistics").Select(u => u.Name));
+        Assert.Equal(models.Names.Select(n => $"statistics {n}"), units.Where(u => u.Phase == "statistics").Select(u => u.Name));
         Assert.All(units.Where(u => u.Phase != "statistics"), u => Assert.Equal("merge", u.Phase));
         Assert.DoesNotContain(Directory.EnumerateFileSystemEntries(Output("regmean")), f => Path.GetFileName(f).Contains("gram", StringComparison.Ordinal) || Path.GetFileName(f).StartsWith('.'));
+
+        // The report says what each model's statistics were computed on.
+        var report = JsonNode.Parse(File.ReadAllText(Path.Combine(Output("regmean"), "fusion-report.json")))!["statistics"]!;
+        Assert.Equal("gram", report["kind"]!.GetValue<string>());
+        Assert.Equal(models.Names, report["models"]!.AsObject().Select(m => m.Key));
+        Assert.All(report["models"]!.AsObject(), m => Assert.Equal(Samples, m.Value!["samples"]!.GetValue<int>()));
+        Assert.Equal(models.DatasetPath("m2"), report["models"]!["m2"]!["dataset"]!.GetValue<string>());
     }
 
     [Fact]
@@ -48,7 +56,7 @@ public sealed class MergeJobGrainStatisticsTests : IDisposable
         var cancellation = TestContext.Current.CancellationToken;
         await using var cluster = await WorkerCluster.StartAsync(unitSlots: 2, silos: 1);
 
-        var status = await RunAsync(cluster, DataAwareClassifiers.Spec("fisher", Samples), "fisher", cancellation);
+        var status = await RunAsync(cluster, models.Spec("fisher", Samples), "fisher", cancellation);
 
         Assert.True(status.State == JobState.Succeeded, status.Error);
         using var expected = models.InProcess(new FisherMethod(), Samples);
@@ -56,7 +64,7 @@ public sealed class MergeJobGrainStatisticsTests : IDisposable
         AssertBackboneEqual(expected, merged);
 
         // The last layer: a weighted average, so every element lies between the models' values.
-        var inputs = DataAwareClassifiers.Names.Select(n => { using var m = models.Load(n); return Floats(m[MultiTaskNetwork.Weight(2)]); }).ToList();
+        var inputs = models.Names.Select(n => { using var m = models.Load(n); return Floats(m[MultiTaskNetwork.Weight(2)]); }).ToList();
         var last = Floats(merged[MultiTaskNetwork.Weight(2)]);
         for (var e = 0; e < last.Length; e++)
         {
@@ -68,7 +76,7 @@ public sealed class MergeJobGrainStatisticsTests : IDisposable
     public async Task Three_silos_compute_the_statistics_in_parallel_and_publish_the_same_bytes_as_one_silo()
     {
         var cancellation = TestContext.Current.CancellationToken;
-        var spec = DataAwareClassifiers.Spec("regmean", Samples);
+        var spec = models.Spec("regmean", Samples);
         await using (var one = await WorkerCluster.StartAsync(unitSlots: 2, silos: 1))
         {
             var alone = await RunAsync(one, spec, "one-silo", cancellation);
@@ -92,7 +100,7 @@ public sealed class MergeJobGrainStatisticsTests : IDisposable
         var cancellation = TestContext.Current.CancellationToken;
         // Statistics units are held a few seconds (then run for real), so that one is still running when its silo dies.
         await using var cluster = await WorkerCluster.StartAsync(unitSlots: 1, services: s => s.AddSingleton<IInputStatistics, DelayedStatistics>());
-        var spec = DataAwareClassifiers.Spec("fisher", Samples);
+        var spec = models.Spec("fisher", Samples);
 
         var undisturbed = await RunAsync(cluster, spec, "undisturbed", cancellation);
         Assert.True(undisturbed.State == JobState.Succeeded, undisturbed.Error);
@@ -125,7 +133,7 @@ public sealed class MergeJobGrainStatisticsTests : IDisposable
     public async Task The_preview_lists_the_statistics_phase_before_the_merge_units()
     {
         await using var cluster = await WorkerCluster.StartAsync(unitSlots: 1, silos: 1);
-        var request = new MergeRequest { SpecText = DataAwareClassifiers.Spec("regmean", Samples), SpecDirectory = models.Folder, Output = "/unused" };
+        var request = new MergeRequest { SpecText = models.Spec("regmean", Samples), SpecDirectory = models.Folder, Output = "/unused" };
 
         var preview = await cluster.Client.GetGrain<IPlannerGrain>(0).Preview(request);
 
@@ -167,7 +175,7 @@ public sealed class MergeJobGrainStatisticsTests : IDisposable
         using var scope = NewDisposeScope();
         Tensor? lhs = null;
         Tensor? rhs = null;
-        foreach (var name in DataAwareClassifiers.Names)
+        foreach (var name in models.Names)
         {
             using var model = models.Load(name);
             var data = FusionCluster.Evaluation.Datasets.ImageDatasetFile.Read(models.DatasetPath(name));
@@ -200,23 +208,7 @@ public sealed class MergeJobGrainStatisticsTests : IDisposable
 
     private string Output(string name) => Path.Combine(models.Folder, name);
 
-    private async Task<JobStatus> RunAsync(
-        InProcessTestCluster cluster, string spec, string output, CancellationToken cancellation, Func<IMergeJobGrain, JobStatus, Task>? whileRunning = null)
-    {
-        var job = cluster.Client.GetGrain<IMergeJobGrain>($"job-{output}");
-        var status = await job.Start(new MergeRequest { SpecText = spec, SpecDirectory = models.Folder, Output = Output(output) });
-        var deadline = DateTime.UtcNow.AddMinutes(2);
-        while (!status.IsFinished && DateTime.UtcNow < deadline)
-        {
-            if (whileRunning is not null && status.UnitsRunning > 0)
-            {
-                await whileRunning(job, status);
-            }
-
-            await Task.Delay(10, cancellation);
-            status = await job.GetStatus();
-        }
-
-        return status;
-    }
+    private Task<JobStatus> RunAsync(
+        InProcessTestCluster cluster, string spec, string output, CancellationToken cancellation, Func<IMergeJobGrain, JobStatus, Task>? whileRunning = null) =>
+        JobRuns.RunAsync(cluster, $"job-{output}", new MergeRequest { SpecText = spec, SpecDirectory = models.Folder, Output = Output(output) }, cancellation, whileRunning);
 }

@@ -3,6 +3,7 @@ using FusionCluster.Core.Execution;
 using FusionCluster.Core.Methods;
 using FusionCluster.Core.Planning;
 using FusionCluster.Core.Storage;
+using FusionCluster.Evaluation.DataAware;
 using FusionCluster.Grains.Abstractions;
 
 namespace FusionCluster.Grains.Jobs.Publishing;
@@ -41,9 +42,16 @@ public sealed class JobPublisher(ArtifactStores stores, CheckpointCache checkpoi
             var report = MergeReport.Build(request.SpecText, plan, request.Seed, results, seconds, inputs, hashes);
             // Which backend computed the tensors belongs with the result: cpu and cuda agree only to float32 rounding.
             report["device"] = request.Device;
+            // The merge units, then one unit per aligned model, then one per model of a statistics phase.
+            var aligned = plan.Align?.Models.Count ?? 0;
             if (plan.Align is { } align)
             {
-                report["alignment"] = AlignUnitResult.Report(align, state.Units.Skip(plan.Units.Count).Select(u => u.PhaseResult).OfType<string>());
+                report["alignment"] = AlignUnitResult.Report(align, state.Units.Skip(plan.Units.Count).Take(aligned).Select(u => u.PhaseResult).OfType<string>());
+            }
+
+            if (plan.Statistics is { } statistics)
+            {
+                report["statistics"] = StatisticsReport.Build(statistics, state.Units.Skip(plan.Units.Count + aligned).Select(u => u.PhaseResult).OfType<string>());
             }
 
             if (methods.FallbackNote(plan.Method, request.Device) is { } fallback)
