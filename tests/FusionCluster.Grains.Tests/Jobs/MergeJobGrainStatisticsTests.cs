@@ -208,8 +208,8 @@ public sealed class MergeJobGrainStatisticsTests : IDisposable
 
         // The documented ridge: 1e-6 of the largest Gram diagonal entry, once per model.
         var ridge = RegMeanMergeMethod.Ridge * grams.Max(g => g.diagonal().max().item<double>());
-        lhs = lhs! + (eye(lhs.shape[0], dtype: float64) * (ridge * grams.Count));
-        using var solved = linalg.solve(lhs, rhs!).t().to(float32).contiguous();
+        var regularised = lhs! + (eye(lhs!.shape[0], dtype: float64) * (ridge * grams.Count));
+        using var solved = linalg.solve(regularised, rhs!).t().to(float32).contiguous();
         return solved.data<float>().ToArray();
     }
 
