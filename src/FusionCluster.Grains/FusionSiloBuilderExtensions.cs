@@ -2,6 +2,7 @@ using FusionCluster.Alignment.Jobs;
 using FusionCluster.Client;
 using FusionCluster.Core.Execution;
 using FusionCluster.Core.Methods;
+using FusionCluster.Evaluation.DataAware;
 using FusionCluster.Evaluation.Evaluators;
 using FusionCluster.Grains.Jobs;
 using FusionCluster.Grains.Placement;
@@ -31,6 +32,8 @@ public static class FusionSiloBuilderExtensions
         silo.Services.TryAddSingleton<IMergeMethodCatalog, TorchMergeMethodCatalog>();
         // Jobs with an align: phase: alignment units and merge units reading models through their permutations.
         silo.Services.TryAddSingleton<IInputAlignment, JobInputAlignment>();
+        // Jobs of a data-aware method (regmean, fisher): statistics units, and merge units reading their results.
+        silo.Services.TryAddSingleton<IInputStatistics, JobStatistics>();
         silo.Services.AddSingleton<WorkUnitExecutor>();
         silo.Services.AddSingleton<ClusterWorkers>();
         silo.Services.AddOptions<JobOptions>().Bind(silo.Configuration.GetSection("Fusion:Jobs"));

@@ -12,7 +12,10 @@ public static class MethodRunner
         var count = baseValues?.Length ?? models[0].Values.Length;
         shape ??= [count];
         var inputs = models.Select((model, i) =>
-            new ModelTensor($"model{i}", new ArrayTensorSource(model.Values, shape), WithDefaults(method, ParameterScope.PerModel, model.Parameters))).ToList();
+            new ModelTensor($"model{i}", new ArrayTensorSource(model.Values, shape), WithDefaults(method, ParameterScope.PerModel, model.Parameters))
+            {
+                Statistics = model.Statistics is null ? null : new ArrayTensorSource(model.Statistics, model.StatisticsShape ?? shape),
+            }).ToList();
         var sink = new ArrayTensorSink(count);
         method.Merge(new MergeTensorContext
         {

@@ -42,6 +42,15 @@ public sealed record UnitAssignment(
     /// <summary>On a merge unit of an aligned job: the alignment units' results, one per aligned model; the unit reads those models through them.</summary>
     public IReadOnlyList<string> AlignResults { get; init; } = [];
 
+    /// <summary>The job's statistics phase (a data-aware merge method); null otherwise.</summary>
+    public StatisticsPlan? Statistics { get; init; }
+
+    /// <summary>Set on a unit of the statistics phase: the model whose statistics it computes on the model's dataset.</summary>
+    public string? StatisticsModel { get; init; }
+
+    /// <summary>On a merge unit of a data-aware job: the statistics units' results, one per model; the method reads the statistics through them.</summary>
+    public IReadOnlyList<string> StatisticsResults { get; init; } = [];
+
     /// <summary>The versions planned for the model at <paramref name="location"/>, or null when none were pinned.</summary>
     public IReadOnlyList<string>? PlannedVersions(string location) => InputVersions?.GetValueOrDefault(location);
 

@@ -14,7 +14,8 @@ namespace FusionCluster.Core.Execution;
 /// </summary>
 /// <param name="methods">Where method implementations come from for the unit's device; the C# kernels when null.</param>
 /// <param name="alignment">Runs alignment units and reads aligned models; null where no job aligns (then such units fail, naming why).</param>
-public sealed partial class WorkUnitExecutor(ArtifactStores stores, CheckpointCache checkpoints, IMergeMethodCatalog? methods = null, IInputAlignment? alignment = null)
+/// <param name="statistics">Runs statistics units and reads their results for data-aware methods; null where no job needs them (then such units fail, naming why).</param>
+public sealed partial class WorkUnitExecutor(ArtifactStores stores, CheckpointCache checkpoints, IMergeMethodCatalog? methods = null, IInputAlignment? alignment = null, IInputStatistics? statistics = null)
 {
     private const int CopyChunkBytes = 8 << 20;
 
@@ -41,6 +42,15 @@ public sealed partial class WorkUnitExecutor(ArtifactStores stores, CheckpointCa
             var permutations = await Alignment(assignment).AlignAsync(assignment, cancellationToken);
             return new UnitResult(assignment.Unit.Index, assignment.Unit.InputBytes, 0, stopwatch.Elapsed.TotalSeconds, warnings) { PhaseResult = permutations };
         }
+
+        if (assignment.StatisticsModel is not null)
+        {
+            // A unit of the statistics phase writes no output tensor: its result names the statistics file it staged.
+            var computed = await Statistics(assignment).ComputeAsync(assignment, cancellationToken);
+            return new UnitResult(assignment.Unit.Index, assignment.Unit.InputBytes, 0, stopwatch.Elapsed.TotalSeconds, warnings) { PhaseResult = computed };
+        }
+
+        var modelStatistics = assignment.Statistics is null ? null : await Statistics(assignment).OpenAsync(assignment, cancellationToken);
 
         // Per model, how its stored tensors are read: through the alignment phase's permutations, or as stored.
         var views = new Dictionary<string, Func<StoredTensor, StoredTensor>?>(StringComparer.Ordinal);
@@ -73,7 +83,7 @@ public sealed partial class WorkUnitExecutor(ArtifactStores stores, CheckpointCa
                     return source;
                 }
 
-                await WriteTensorAsync(assignment, tensor, output, OpenStoredAsync, warnings, cancellationToken);
+                await WriteTensorAsync(assignment, tensor, output, OpenStoredAsync, warnings, cancellationToken, modelStatistics);
             }
             finally
             {
@@ -93,6 +103,9 @@ public sealed partial class WorkUnitExecutor(ArtifactStores stores, CheckpointCa
     private IInputAlignment Alignment(UnitAssignment assignment) =>
         alignment ?? throw new MergeMethodException($"unit {assignment.Unit.Index} ({assignment.Unit.Name}): the job aligns its models, but this worker has no alignment support");
 
+    private IInputStatistics Statistics(UnitAssignment assignment) =>
+        statistics ?? throw new MergeMethodException($"unit {assignment.Unit.Index} ({assignment.Unit.Name}): merge_method '{assignment.Method}' reads statistics of each model's data, but this worker has no statistics support");
+
     private static StoredTensor View(Dictionary<string, Func<StoredTensor, StoredTensor>?> views, string model, StoredTensor stored) =>
         views.GetValueOrDefault(model) is { } view ? view(stored) : stored;
 
@@ -104,8 +117,15 @@ public sealed partial class WorkUnitExecutor(ArtifactStores stores, CheckpointCa
         string.Join(", ", counted.Where(c => c.Source.NonFinite > 0).Select(c => $"model '{c.Model}' has {c.Source.NonFinite}"));
 
     /// <summary>Computes one output tensor into its planned place, reading stored tensors through <paramref name="open"/> (which owns them).</summary>
+    /// <param name="modelStatistics">A data-aware method's statistics of each model's data, by model and tensor; null for other methods.</param>
     private async Task WriteTensorAsync(
-        UnitAssignment assignment, TensorPlan tensor, IMergeOutput output, OpenStored open, List<string> warnings, CancellationToken cancellationToken)
+        UnitAssignment assignment,
+        TensorPlan tensor,
+        IMergeOutput output,
+        OpenStored open,
+        List<string> warnings,
+        CancellationToken cancellationToken,
+        Func<string, string, TensorSource?>? modelStatistics = null)
     {
         await using var writer = output.OpenTensor(assignment.ShardFiles[tensor.Shard], tensor);
         if (tensor.Kind == TensorKind.Copy)
@@ -114,7 +134,7 @@ public sealed partial class WorkUnitExecutor(ArtifactStores stores, CheckpointCa
         }
         else
         {
-            await MergeAsync(assignment, tensor, open, writer, warnings);
+            await MergeAsync(assignment, tensor, open, modelStatistics, writer, warnings);
         }
 
         await writer.CompleteAsync(cancellationToken);
@@ -153,7 +173,8 @@ public sealed partial class WorkUnitExecutor(ArtifactStores stores, CheckpointCa
         }
     }
 
-    private async Task MergeAsync(UnitAssignment assignment, TensorPlan tensor, OpenStored open, TensorWriter writer, List<string> warnings)
+    private async Task MergeAsync(
+        UnitAssignment assignment, TensorPlan tensor, OpenStored open, Func<string, string, TensorSource?>? modelStatistics, TensorWriter writer, List<string> warnings)
     {
         async Task<TensorSource> OpenAsync(TensorInput input)
         {
@@ -195,7 +216,7 @@ public sealed partial class WorkUnitExecutor(ArtifactStores stores, CheckpointCa
         var models = new List<ModelTensor>();
         foreach (var input in tensor.Inputs)
         {
-            models.Add(new ModelTensor(input.Model, await OpenCountedAsync(input), input.Parameters));
+            models.Add(new ModelTensor(input.Model, await OpenCountedAsync(input), input.Parameters) { Statistics = modelStatistics?.Invoke(input.Model, input.Tensor) });
         }
 
         var method = methods.Resolve(assignment.Method, assignment.Device);

@@ -44,5 +44,8 @@ public static class MergeMethodRegistry
         yield return new IsoCMethod();
         yield return new IsoCtsMethod();
         yield return new WudiMethod();
+        // Data-aware (issue 14): their statistics come from a statistics phase on each model's dataset.
+        yield return new RegMeanMergeMethod();
+        yield return new FisherMergeMethod();
     }
 }

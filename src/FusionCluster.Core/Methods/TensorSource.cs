@@ -16,4 +16,12 @@ public abstract class TensorSource
 
     /// <summary>Decodes elements [start, start + destination.Length) into float32. Thread-safe.</summary>
     public abstract void Read(long start, Span<float> destination);
+
+    /// <summary>Every element at once, for methods that solve on whole tensors (RegMean, Fisher merging).</summary>
+    public float[] ReadAll()
+    {
+        var values = new float[ElementCount];
+        Read(0, values);
+        return values;
+    }
 }

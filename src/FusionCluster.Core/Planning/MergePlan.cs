@@ -42,6 +42,9 @@ public sealed record MergePlan
     /// </summary>
     public IReadOnlyList<CandidatePlan>? Candidates { get; init; }
 
+    /// <summary>The job's statistics phase, for a data-aware merge method (regmean, fisher); null otherwise.</summary>
+    public StatisticsPlan? Statistics { get; init; }
+
     /// <summary>Warnings found while planning (e.g. vocabulary sizes cropped).</summary>
     public IReadOnlyList<string> Warnings { get; init; } = [];
 

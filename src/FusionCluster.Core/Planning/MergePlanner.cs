@@ -91,6 +91,7 @@ public sealed class MergePlanner
             ChatTemplate = ChatTemplate(),
             Warnings = warnings,
             Align = AlignPlanner.Plan(spec, options.SpecDirectory ?? spec.SpecDirectory),
+            Statistics = StatisticsPlanner.Plan(spec, method, options.SpecDirectory ?? spec.SpecDirectory),
         };
     }
 

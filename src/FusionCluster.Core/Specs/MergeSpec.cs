@@ -47,6 +47,9 @@ public sealed record MergeSpec
     /// <summary>The <c>align:</c> section: permute the models onto a reference before merging; null when absent.</summary>
     public AlignSpec? Align { get; init; }
 
+    /// <summary>Per model, its <c>dataset:</c> as written (relative to the spec's folder): what data-aware methods (regmean, fisher) compute statistics on; empty otherwise.</summary>
+    public IReadOnlyDictionary<string, string> Datasets { get; init; } = new Dictionary<string, string>();
+
     /// <summary>The base model that applies to a slice: the slice's own base_model, else the top-level one.</summary>
     public string? BaseModelFor(SliceSpec slice) => slice.BaseModel ?? BaseModel;
 

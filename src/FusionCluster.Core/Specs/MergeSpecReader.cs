@@ -1,4 +1,5 @@
 using FusionCluster.Core.ChatTemplates;
+using FusionCluster.Core.Methods;
 using FusionCluster.Core.Specs.Yaml;
 using YamlDotNet.RepresentationModel;
 using static FusionCluster.Core.Specs.Yaml.YamlScalars;
@@ -18,7 +19,7 @@ internal sealed class MergeSpecReader
         "tokenizer_source", "tokenizer", "chat_template", "name", "align",
     ];
 
-    private static readonly string[] ModelEntryKeys = ["model", "parameters"];
+    private static readonly string[] ModelEntryKeys = ["model", "parameters", "dataset"];
     private static readonly string[] SliceKeys = ["sources", "base_model", "parameters", "residual_weight"];
     private static readonly string[] SliceSourceKeys = ["model", "layer_range", "parameters"];
 
@@ -90,7 +91,15 @@ internal sealed class MergeSpecReader
             throw yaml.Error(root, "models", "the spec needs either models: (a list of {model, parameters}) or slices: (a list of {sources})");
         }
 
-        List<SliceSpec> slices = hasModels ? [ReadModels(modelsNode!, baseModel)] : ReadSlices(slicesNode!);
+        // Data-aware methods (RegMean, Fisher) need each model's dataset; other methods read none.
+        var dataAware = MergeMethodRegistry.TryGet(mergeMethod.Trim(), out var method) && method is IStatisticsMergeMethod;
+        if (dataAware && !hasModels)
+        {
+            throw yaml.Error(slicesNode!, "slices", $"merge_method {mergeMethod.Trim()} computes statistics on each model's data: list models: with a dataset: each (slices: are not supported)");
+        }
+
+        var datasets = new Dictionary<string, string>(StringComparer.Ordinal);
+        List<SliceSpec> slices = hasModels ? [ReadModels(modelsNode!, baseModel, dataAware ? mergeMethod.Trim() : null, datasets)] : ReadSlices(slicesNode!);
 
         var (tokenizerKind, tokenizerModel, padToMultipleOf, tokenEmbeddings) = tokenizerReader.Read(top);
 
@@ -111,6 +120,7 @@ internal sealed class MergeSpecReader
             Name = top.TryGetValue("name", out var nameNode) ? yaml.ReadString(nameNode, "name") : null,
             SourceText = text,
             Align = alignReader.Read(top, baseModel, slices, hasModels),
+            Datasets = datasets,
         };
     }
 
@@ -142,7 +152,9 @@ internal sealed class MergeSpecReader
         return root;
     }
 
-    private SliceSpec ReadModels(YamlNode node, string? baseModel)
+    /// <param name="dataAwareMethod">The merge method when it reads each model's data (then every entry needs dataset:), else null (then none may have one).</param>
+    /// <param name="datasets">Filled with each model's dataset: as written.</param>
+    private SliceSpec ReadModels(YamlNode node, string? baseModel, string? dataAwareMethod, Dictionary<string, string> datasets)
     {
         var list = yaml.ReadSequence(node, "models");
         if (list.Count == 0)
@@ -159,6 +171,24 @@ internal sealed class MergeSpecReader
             CheckNotDuplicate(sources, model, entry["model"], $"{path}.model", "models:");
             var parameters = entry.TryGetValue("parameters", out var p) ? parameterReader.Read(p, $"{path}.parameters") : ParameterSettingReader.Empty();
             sources.Add(new SliceSource(model, null, parameters));
+            if (entry.TryGetValue("dataset", out var datasetNode) && !IsNull(datasetNode))
+            {
+                if (dataAwareMethod is null)
+                {
+                    throw yaml.Error(datasetNode, $"{path}.dataset", "this merge_method reads weights only; dataset: is for the data-aware methods (regmean, fisher)");
+                }
+
+                datasets[model] = yaml.RequireString(datasetNode, $"{path}.dataset");
+            }
+            else if (dataAwareMethod is not null)
+            {
+                throw yaml.Error(list[i], $"{path}.dataset", $"merge_method {dataAwareMethod} computes statistics on each model's data: give dataset: (a dataset file) for '{model}'");
+            }
+        }
+
+        if (dataAwareMethod is not null && baseModel is not null && !sources.Exists(s => s.Model == baseModel))
+        {
+            throw yaml.Error(node, "base_model", $"merge_method {dataAwareMethod} uses no base_model; list '{baseModel}' under models: with a dataset:, or remove base_model");
         }
 
         // Like mergekit's normalize_config: an unlisted base still takes part in every tensor, last in order.

@@ -18,6 +18,10 @@ public static class ParameterRanges
     private static readonly ParameterRange WudiIterations = new(0, true, 1_000_000, true, "the number of Adam steps");
     private static readonly ParameterRange WudiLearningRate = new(0, false, double.PositiveInfinity, true, "Adam's learning rate");
 
+    private static readonly ParameterRange NonDiagonalRatio = new(0, true, 1, true, "RegMean's factor on the Gram matrices' off-diagonal entries (0: diagonal only, 1: unchanged)");
+    private static readonly ParameterRange MinimalFisherWeight = new(0, false, double.PositiveInfinity, true, "added to every Fisher so that a parameter no data moves is averaged");
+    private static readonly ParameterRange Samples = new(1, true, 10_000_000, true, "the number of samples of each model's dataset the statistics read");
+
     /// <summary>The ranges that apply under <paramref name="mergeMethod"/>, by parameter name.</summary>
     public static IReadOnlyDictionary<string, ParameterRange> For(string mergeMethod)
     {
@@ -38,6 +42,14 @@ public static class ParameterRanges
                 break;
             case "iso_cts":
                 ranges["common_space_fraction"] = CommonSpaceFraction;
+                break;
+            case "regmean":
+                ranges["reduce_non_diagonal_ratio"] = NonDiagonalRatio;
+                ranges["samples"] = Samples;
+                break;
+            case "fisher":
+                ranges["minimal_fisher_weight"] = MinimalFisherWeight;
+                ranges["samples"] = Samples;
                 break;
             case "wudi":
                 ranges["iter_num"] = WudiIterations;

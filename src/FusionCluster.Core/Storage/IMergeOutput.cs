@@ -24,6 +24,18 @@ public interface IMergeOutput
     /// <summary>Makes the result visible: shards, then <paramref name="files"/>, then the weights' entry point and manifest last.</summary>
     Task PublishAsync(MergePlan plan, IReadOnlyList<PublishedFile> files, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Keeps an intermediate file of the job (a statistics unit's result) in its staging, for later units on any
+    /// silo: never published, removed with the staging. Writing the same name again replaces it whole.
+    /// </summary>
+    Task WriteIntermediateAsync(string name, ReadOnlyMemory<byte> content, CancellationToken cancellationToken) =>
+        throw new StorageException($"'{Location}': this store keeps no intermediate files, which data-aware merges (regmean, fisher) need; write the output to a local folder");
+
+    /// <summary>An intermediate file <see cref="WriteIntermediateAsync"/> kept.</summary>
+    /// <exception cref="StorageException">No such file is staged.</exception>
+    Task<byte[]> ReadIntermediateAsync(string name, CancellationToken cancellationToken) =>
+        throw new StorageException($"'{Location}': this store keeps no intermediate files, which data-aware merges (regmean, fisher) need; write the output to a local folder");
+
     /// <summary>Removes everything staged; publishes nothing. Safe to call more than once.</summary>
     Task DiscardAsync(CancellationToken cancellationToken);
 }

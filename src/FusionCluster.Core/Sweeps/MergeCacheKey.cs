@@ -11,7 +11,8 @@ namespace FusionCluster.Core.Sweeps;
 /// Identifies a merge by what determines its output: the spec in canonical form (<see cref="SweepYaml.Canonical"/>),
 /// the seed and shard size, and every input model's resolved location with, per weight file, its name, size
 /// and safetensors-header SHA-256, plus its modification time when it is a local file, and the SHA-256 of its
-/// config.json and tokenizer files (they decide the output's vocabulary, tokenizer and chat template). Tensor
+/// config.json and tokenizer files (they decide the output's vocabulary, tokenizer and chat template), and the
+/// SHA-256 of each data-aware model's dataset file. Tensor
 /// bytes are not hashed (that would read every input in full): a model rewritten in place is caught by its
 /// modification time and header, not by its content. Two merges with the same key publish the same bytes, so a sweep
 /// reuses the first instead of computing the second.
@@ -57,6 +58,26 @@ public static class MergeCacheKey
             }
 
             inputs.Add((model, location, fingerprint));
+        }
+
+        // A data-aware method's output depends on each model's data too: its dataset file's content, by SHA-256.
+        foreach (var (model, dataset) in candidate.Spec.Datasets.OrderBy(d => d.Key, StringComparer.Ordinal))
+        {
+            var path = Path.GetFullPath(dataset, specDirectory);
+            var key = $"dataset:{path}";
+            if (!fingerprints.TryGetValue(key, out var fingerprint))
+            {
+                if (!File.Exists(path))
+                {
+                    throw new SpecException($"model '{model}': dataset '{dataset}' does not exist ({path})");
+                }
+
+                await using var stream = File.OpenRead(path);
+                fingerprint = Convert.ToHexStringLower(await SHA256.HashDataAsync(stream, cancellationToken));
+                fingerprints[key] = fingerprint;
+            }
+
+            inputs.Add(($"{model} dataset", path, fingerprint));
         }
 
         return Compute(candidate.CanonicalSpec, seed, shardSizeBytes, inputs);

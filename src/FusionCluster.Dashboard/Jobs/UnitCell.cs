@@ -23,6 +23,10 @@ public sealed class UnitCell
 
     public const string MergePhase = "merge";
 
+    public const string AlignPhase = "align";
+
+    public const string StatisticsPhase = "statistics";
+
     public string Phase { get; }
 
     public int Index { get; }

@@ -1,3 +1,4 @@
+using FusionCluster.Core.Methods;
 using FusionCluster.Evaluation.MultiTask;
 using static TorchSharp.torch;
 
@@ -40,7 +41,7 @@ public sealed class FisherMethod(double epsilon = 1e-8) : IDataAwareMergeMethod
         }
     }
 
-    /// <summary>Σ (F_i + ε) θ_i / Σ (F_i + ε), element-wise, in float64.</summary>
+    /// <summary>Σ (F_i + ε) θ_i / Σ (F_i + ε), element-wise, in float64: the merge jobs' kernel (<see cref="FisherMergeMethod.WeightedAverage"/>).</summary>
     public static Tensor WeightedAverage(IReadOnlyList<Tensor> values, IReadOnlyList<Tensor> fishers, double epsilon)
     {
         if (values.Count == 0 || values.Count != fishers.Count)
@@ -48,17 +49,6 @@ public sealed class FisherMethod(double epsilon = 1e-8) : IDataAwareMergeMethod
             throw new ArgumentException($"Fisher merging needs one Fisher per model, got {values.Count} tensors and {fishers.Count} Fishers");
         }
 
-        using var scope = NewDisposeScope();
-        Tensor? numerator = null;
-        Tensor? denominator = null;
-        for (var i = 0; i < values.Count; i++)
-        {
-            var weight = fishers[i].to(float64) + epsilon;
-            var term = weight * values[i].to(float64);
-            numerator = numerator is null ? term : numerator + term;
-            denominator = denominator is null ? weight : denominator + weight;
-        }
-
-        return (numerator! / denominator!).to(float32).MoveToOuterDisposeScope();
+        return tensor(FisherMergeMethod.WeightedAverage(values.Select(RegMeanMethod.Floats).ToList(), fishers.Select(RegMeanMethod.Floats).ToList(), epsilon), values[0].shape);
     }
 }

@@ -12,12 +12,16 @@ namespace FusionCluster.Evaluation.DataAware;
 /// (Fisher merging), from forward and backward passes on the first <see cref="Samples"/> samples of the model's
 /// training split. Each result is a safetensors file in <see cref="Folder"/> named by kind, model fingerprint and
 /// dataset hash, so a sweep (or a second benchmark run) computes it once. Each (kind, model) computation is
-/// independent of the others: that is the unit a statistics phase on silos would run.
+/// independent of the others: it is what a merge job's statistics units run (JobStatistics), one per model.
 /// </summary>
 public sealed class MergeStatistics(string folder, int samples)
 {
-    public const string GramKind = "gram";
-    public const string FisherKind = "fisher";
+    public const string GramKind = Core.Methods.StatisticsKinds.Gram;
+    public const string FisherKind = Core.Methods.StatisticsKinds.Fisher;
+
+    private static readonly Lock ThreadCountLock = new();
+    private static int singleThreadedCallers;
+    private static int threadsBefore;
 
     public string Folder { get; } = Path.GetFullPath(folder);
 
@@ -82,9 +86,58 @@ public sealed class MergeStatistics(string folder, int samples)
     /// <summary>Mean over samples of the squared gradient of log p(label | x) for every backbone tensor (one backward pass per sample).</summary>
     public static NamedTensors ComputeFishers(NamedTensors backbone, NamedTensors head, Tensor x, Tensor y)
     {
-        var parameters = backbone.Entries.ToDictionary(e => e.Name, e => e.Value.detach().clone().requires_grad_(true), StringComparer.Ordinal);
-        var sums = backbone.Entries.ToDictionary(e => e.Name, e => zeros_like(e.Value), StringComparer.Ordinal);
         var layers = MultiTaskNetwork.LayerCount(backbone);
+        return SquaredGradients(backbone, x, y, (parameter, input) => MultiTaskNetwork.Logits(parameter, layers, head[MultiTaskNetwork.HeadWeight], head[MultiTaskNetwork.HeadBias], input));
+    }
+
+    /// <summary>
+    /// The same for a whole classifier checkpoint (<c>layers.&lt;i&gt;</c>, the last one giving the logits): every tensor,
+    /// the last layer's too. Its other layers' Fishers are those <see cref="ComputeFishers"/> gives with the last layer as the head.
+    /// </summary>
+    public static NamedTensors ComputeClassifierFishers(NamedTensors classifier, Tensor x, Tensor y)
+    {
+        var last = MultiTaskNetwork.LayerCount(classifier) - 1;
+        return SquaredGradients(classifier, x, y, (parameter, input) => MultiTaskNetwork.Logits(parameter, last, parameter(MultiTaskNetwork.Weight(last)), parameter(MultiTaskNetwork.Bias(last)), input));
+    }
+
+    /// <summary>
+    /// Runs <paramref name="compute"/> with torch on one thread: the sums then do not depend on the machine's cores.
+    /// The thread count is process-wide, so concurrent callers (units on one silo, in-process silos) share one
+    /// single-threaded stretch and the last to leave restores the count.
+    /// </summary>
+    public static T SingleThreaded<T>(Func<T> compute)
+    {
+        ArgumentNullException.ThrowIfNull(compute);
+        lock (ThreadCountLock)
+        {
+            if (singleThreadedCallers++ == 0)
+            {
+                threadsBefore = TorchSharp.torch.get_num_threads();
+                TorchSharp.torch.set_num_threads(1);
+            }
+        }
+
+        try
+        {
+            return compute();
+        }
+        finally
+        {
+            lock (ThreadCountLock)
+            {
+                if (--singleThreadedCallers == 0)
+                {
+                    TorchSharp.torch.set_num_threads(threadsBefore);
+                }
+            }
+        }
+    }
+
+    /// <summary>Mean over the rows of <paramref name="x"/> of the squared gradient of log p(y | x) for each of <paramref name="trainable"/>'s tensors.</summary>
+    private static NamedTensors SquaredGradients(NamedTensors trainable, Tensor x, Tensor y, Func<Func<string, Tensor>, Tensor, Tensor> logitsOf)
+    {
+        var parameters = trainable.Entries.ToDictionary(e => e.Name, e => e.Value.detach().clone().requires_grad_(true), StringComparer.Ordinal);
+        var sums = trainable.Entries.ToDictionary(e => e.Name, e => zeros_like(e.Value), StringComparer.Ordinal);
         try
         {
             var n = x.shape[0];
@@ -96,7 +149,7 @@ public sealed class MergeStatistics(string folder, int samples)
                     p.grad?.zero_();
                 }
 
-                var logits = MultiTaskNetwork.Logits(name => parameters[name], layers, head[MultiTaskNetwork.HeadWeight], head[MultiTaskNetwork.HeadBias], x[s].unsqueeze(0));
+                var logits = logitsOf(name => parameters[name], x[s].unsqueeze(0));
                 var logLikelihood = nn.functional.log_softmax(logits, 1)[0, y[s]];
                 logLikelihood.backward();
                 using var noGrad = no_grad();
@@ -134,10 +187,14 @@ public sealed class MergeStatistics(string folder, int samples)
         return Convert.ToHexStringLower(sha.GetHashAndReset());
     }
 
-    private (Tensor X, Tensor Y) Inputs(DataAwareModel model)
+    private (Tensor X, Tensor Y) Inputs(DataAwareModel model) => Inputs(model.Data, Samples);
+
+    /// <summary>The first <paramref name="samples"/> training samples (all when fewer): what statistics are computed on.</summary>
+    public static (Tensor X, Tensor Y) Inputs(ImageDataset data, int samples)
     {
-        var indices = model.Data.Indices(DatasetSplit.Train).Take(Samples).ToArray();
-        return (MultiTaskNetwork.Inputs(model.Data, indices), MultiTaskNetwork.Labels(model.Data, indices));
+        ArgumentNullException.ThrowIfNull(data);
+        var indices = data.Indices(DatasetSplit.Train).Take(samples).ToArray();
+        return (MultiTaskNetwork.Inputs(data, indices), MultiTaskNetwork.Labels(data, indices));
     }
 
     private NamedTensors GetOrCompute(string kind, DataAwareModel model, Func<NamedTensors> compute)
@@ -150,17 +207,7 @@ public sealed class MergeStatistics(string folder, int samples)
         }
 
         var clock = Stopwatch.StartNew();
-        var previousThreads = TorchSharp.torch.get_num_threads();
-        TorchSharp.torch.set_num_threads(1);
-        NamedTensors result;
-        try
-        {
-            result = compute();
-        }
-        finally
-        {
-            TorchSharp.torch.set_num_threads(previousThreads);
-        }
+        var result = SingleThreaded(compute);
 
         ComputeTime += clock.Elapsed;
         Computed++;

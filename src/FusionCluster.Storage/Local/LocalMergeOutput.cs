@@ -19,6 +19,9 @@ public sealed class LocalMergeOutput : IMergeOutput
 {
     public const string StagingFolder = ".fusion-staging";
 
+    /// <summary>Under a job's staging: intermediate files (statistics), never published since publishing moves top-level files only.</summary>
+    public const string IntermediateFolder = "intermediate";
+
     /// <summary>In the staging root while a job's staging exists: this job made the output folder, so a failed run removes it.</summary>
     public const string CreatedMarkerSuffix = ".created-output";
 
@@ -132,6 +135,26 @@ public sealed class LocalMergeOutput : IMergeOutput
         }
 
         await DiscardAsync(cancellationToken);
+    }
+
+    public async Task WriteIntermediateAsync(string name, ReadOnlyMemory<byte> content, CancellationToken cancellationToken)
+    {
+        RefuseLinkedStaging();
+        var folder = Path.Combine(staging, IntermediateFolder);
+        Directory.CreateDirectory(folder);
+        var path = Path.Combine(folder, StorageNames.CheckFileName(name));
+        // Written aside then moved: a silo killed mid-write leaves no half file for a later unit to read.
+        var partial = $"{path}.{Guid.NewGuid():n}.partial";
+        await File.WriteAllBytesAsync(partial, content, cancellationToken);
+        File.Move(partial, path, overwrite: true);
+    }
+
+    public async Task<byte[]> ReadIntermediateAsync(string name, CancellationToken cancellationToken)
+    {
+        var path = Path.Combine(staging, IntermediateFolder, StorageNames.CheckFileName(name));
+        return File.Exists(path) && !LocalPath.IsLink(path)
+            ? await File.ReadAllBytesAsync(path, cancellationToken)
+            : throw new StorageException($"'{Location}': job {jobId} staged no intermediate file '{name}'");
     }
 
     public Task DiscardAsync(CancellationToken cancellationToken)

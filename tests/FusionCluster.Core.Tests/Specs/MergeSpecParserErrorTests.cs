@@ -382,7 +382,7 @@ public sealed class MergeSpecParserErrorTests
     {
         Assert.StartsWith("spec.yaml line 4: models[1].model: missing required key 'model'", Fails("merge_method: linear\nmodels:\n  - model: a\n  - parameters: {weight: 1}\n"));
         Assert.StartsWith("spec.yaml line 4: models[1].model: model 'a' is listed twice in models:", Fails("merge_method: linear\nmodels:\n  - model: a\n  - model: a\n"));
-        Assert.StartsWith("spec.yaml line 3: models[0]: expected a models: entry (a mapping with keys model, parameters), got 'a'", Fails("merge_method: linear\nmodels:\n  - a\n"));
+        Assert.StartsWith("spec.yaml line 3: models[0]: expected a models: entry (a mapping with keys model, parameters, dataset), got 'a'", Fails("merge_method: linear\nmodels:\n  - a\n"));
         Assert.StartsWith("spec.yaml line 2: models: expected a list, got a mapping", Fails("merge_method: linear\nmodels:\n  model: a\n"));
     }
 

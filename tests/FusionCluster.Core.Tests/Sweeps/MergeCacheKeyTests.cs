@@ -1,3 +1,4 @@
+using FusionCluster.Core.Specs;
 using FusionCluster.Core.Storage;
 using FusionCluster.Core.Sweeps;
 using FusionCluster.Core.Tests.Execution;
@@ -23,6 +24,24 @@ public sealed class MergeCacheKeyTests : IDisposable
         await File.AppendAllTextAsync(Path.Combine(folder, file), " ", TestContext.Current.CancellationToken);
 
         Assert.NotEqual(before, await FingerprintAsync(folder));
+    }
+
+    [Fact]
+    public async Task A_changed_dataset_of_a_data_aware_merge_changes_its_key()
+    {
+        TinyTokenizerCheckpoint.Write(temp.Combine("model"), 0, ["<unk>", "<s>", "</s>", "a", "b"]);
+        var dataset = temp.Combine("data.fcds");
+        await File.WriteAllTextAsync(dataset, "first", TestContext.Current.CancellationToken);
+        const string text = "merge_method: regmean\nmodels:\n  - {model: model, dataset: data.fcds}\n";
+        var candidate = new SweepCandidateSpec(new SweepPoint(0, []), text, text, MergeSpecParser.Parse(text));
+        Task<string> KeyAsync() => MergeCacheKey.ComputeAsync(candidate, temp.Path, 1, 1 << 20, stores, new Dictionary<string, string>(), TestContext.Current.CancellationToken);
+        var before = await KeyAsync();
+        Assert.Equal(before, await KeyAsync());
+
+        // Same path, same spec, same weights: only the data differ, and with them the statistics and the merge.
+        await File.WriteAllTextAsync(dataset, "second", TestContext.Current.CancellationToken);
+
+        Assert.NotEqual(before, await KeyAsync());
     }
 
     public void Dispose() => temp.Dispose();

@@ -45,6 +45,24 @@ public sealed class UnitGridTests : DashboardTestContext
     }
 
     [Fact]
+    public void Statistics_units_are_marked_S_with_their_own_legend_and_no_align_legend()
+    {
+        var units = Samples.Units(5);
+        units[3] = units[3] with { Name = "statistics m1", Phase = "statistics" };
+        units[4] = units[4] with { Name = "statistics m2", Phase = "statistics" };
+        var board = new UnitBoard(s => s ?? "");
+        board.Load(units);
+
+        var grid = Render<UnitGrid>(p => p.Add(x => x.Board, board));
+
+        var cells = grid.FindAll("#unit-grid .unit");
+        Assert.Equal(["S", "S"], cells.Skip(3).Select(c => c.TextContent));
+        Assert.All(cells.Skip(3), c => Assert.True(c.ClassList.Contains("unit-phase-statistics")));
+        Assert.StartsWith("S: statistics phase", grid.Find("#unit-phases-statistics").TextContent, StringComparison.Ordinal);
+        Assert.Empty(grid.FindAll("#unit-phases"));
+    }
+
+    [Fact]
     public void RendersOnlyWhenAUnitChanged()
     {
         var board = new UnitBoard(s => s ?? "");

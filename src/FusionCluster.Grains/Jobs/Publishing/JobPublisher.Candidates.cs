@@ -41,7 +41,7 @@ public sealed partial class JobPublisher
                 try
                 {
                     var own = members.Where(m => m.Candidate == i).ToList();
-                    built.Add((i, await BuildFilesAsync(candidate.Plan, candidate.SpecText, own, [], state, seconds, cancellationToken)));
+                    built.Add((i, await BuildFilesAsync(candidate.Plan, candidate.SpecText, own, [], [], state, seconds, cancellationToken)));
                 }
                 catch (Exception e) when (e is not OperationCanceledException)
                 {

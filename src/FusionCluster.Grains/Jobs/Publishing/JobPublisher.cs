@@ -3,6 +3,7 @@ using FusionCluster.Core.Execution;
 using FusionCluster.Core.Methods;
 using FusionCluster.Core.Planning;
 using FusionCluster.Core.Storage;
+using FusionCluster.Evaluation.DataAware;
 using FusionCluster.Grains.Abstractions;
 
 namespace FusionCluster.Grains.Jobs.Publishing;
@@ -21,11 +22,14 @@ public sealed partial class JobPublisher(ArtifactStores stores, CheckpointCache 
 
         // The merge units' results; an alignment phase's units follow them and are reported on their own.
         var results = state.Units.Take(plan.Units.Count).Select(u => u.Result).OfType<UnitResult>().ToList();
-        var alignResults = state.Units.Skip(plan.Units.Count).Select(u => u.PhaseResult).OfType<string>().ToList();
+        // The merge units, then one unit per aligned model, then one per model of a statistics phase.
+        var aligned = plan.Align?.Models.Count ?? 0;
+        var alignResults = state.Units.Skip(plan.Units.Count).Take(aligned).Select(u => u.PhaseResult).OfType<string>().ToList();
+        var statisticsResults = state.Units.Skip(plan.Units.Count + aligned).Select(u => u.PhaseResult).OfType<string>().ToList();
         var output = stores.OpenOutput(state.OutputLocation!, jobId);
         await Task.Run(async () =>
         {
-            var files = await BuildFilesAsync(plan, state.Request!.SpecText, results, alignResults, state, seconds, cancellationToken);
+            var files = await BuildFilesAsync(plan, state.Request!.SpecText, results, alignResults, statisticsResults, state, seconds, cancellationToken);
 
             // The commit point: a cancel that arrived before it publishes nothing.
             cancellationToken.ThrowIfCancellationRequested();
@@ -50,7 +54,14 @@ public sealed partial class JobPublisher(ArtifactStores stores, CheckpointCache 
 
     /// <summary>The report and side files of one merge (a job's, or a shared-input job's candidate's), as they are published.</summary>
     private async Task<IReadOnlyList<PublishedFile>> BuildFilesAsync(
-        MergePlan plan, string specText, IReadOnlyList<UnitResult> results, IReadOnlyList<string> alignResults, MergeJobState state, double seconds, CancellationToken cancellationToken)
+        MergePlan plan,
+        string specText,
+        IReadOnlyList<UnitResult> results,
+        IReadOnlyList<string> alignResults,
+        IReadOnlyList<string> statisticsResults,
+        MergeJobState state,
+        double seconds,
+        CancellationToken cancellationToken)
     {
         var request = state.Request!;
         var plannedVersions = state.PlannedInputVersions?.ToDictionary(p => p.Key, p => (IReadOnlyList<string>)p.Value, StringComparer.Ordinal);
@@ -79,6 +90,11 @@ public sealed partial class JobPublisher(ArtifactStores stores, CheckpointCache 
         if (plan.Align is { } align)
         {
             report["alignment"] = AlignUnitResult.Report(align, alignResults);
+        }
+
+        if (plan.Statistics is { } statistics)
+        {
+            report["statistics"] = StatisticsReport.Build(statistics, statisticsResults);
         }
 
         if (methods.FallbackNote(plan.Method, request.Device) is { } fallback)

@@ -9,6 +9,8 @@ public sealed record JobSchedule(IReadOnlyList<ScheduledUnit> Units, IReadOnlyLi
 
     public const string AlignPhase = "align";
 
+    public const string StatisticsPhase = "statistics";
+
     /// <summary>Today's jobs: one merge phase holding every unit of the plan.</summary>
     public static JobSchedule ForMerge(MergePlan plan)
     {
@@ -20,25 +22,39 @@ public sealed record JobSchedule(IReadOnlyList<ScheduledUnit> Units, IReadOnlyLi
     /// The plan's schedule. With an alignment phase (the spec's <c>align:</c>) its units, one per aligned
     /// model, follow the merge units in index order (so a merge unit's index stays its plan index) and form
     /// the first phase; the merge phase comes after it and reads its permutations. The units of the
-    /// alignment phase are independent, so several models align in parallel on different silos.
+    /// alignment phase are independent, so several models align in parallel on different silos. A data-aware
+    /// method's statistics phase (one unit per model) follows likewise, and the merge phase reads its results too.
     /// </summary>
     public static JobSchedule For(MergePlan plan)
     {
-        if (plan.Align is not { } align)
+        if (plan.Align is null && plan.Statistics is null)
         {
             return ForMerge(plan);
         }
 
         var merge = ForMerge(plan);
-        var first = merge.Units.Count;
-        var units = merge.Units.Concat(align.Models.Select(m => new ScheduledUnit(AlignUnitName(m), 0, []))).ToList();
-        return new JobSchedule(
-            units,
-            [
-                new JobPhase(AlignPhase, Enumerable.Range(first, align.Models.Count).ToList(), []),
-                new JobPhase(MergePhase, Enumerable.Range(0, first).ToList(), [0]),
-            ]);
+        var units = merge.Units.ToList();
+        var phases = new List<JobPhase>();
+        if (plan.Align is { } align)
+        {
+            phases.Add(new JobPhase(AlignPhase, Enumerable.Range(units.Count, align.Models.Count).ToList(), []));
+            units.AddRange(align.Models.Select(m => new ScheduledUnit(AlignUnitName(m), 0, [])));
+        }
+
+        // A data-aware method's statistics: one unit per model, independent of each other (and of alignment),
+        // so the models' forward and backward passes run in parallel on different silos.
+        if (plan.Statistics is { } statistics)
+        {
+            phases.Add(new JobPhase(StatisticsPhase, Enumerable.Range(units.Count, statistics.Models.Count).ToList(), []));
+            units.AddRange(statistics.Models.Select(m => new ScheduledUnit(StatisticsUnitName(m), 0, [])));
+        }
+
+        phases.Add(new JobPhase(MergePhase, Enumerable.Range(0, merge.Units.Count).ToList(), Enumerable.Range(0, phases.Count).ToList()));
+        return new JobSchedule(units, phases);
     }
+
+    /// <summary>The unit that computes <paramref name="model"/>'s statistics on its dataset.</summary>
+    public static string StatisticsUnitName(string model) => $"statistics {model}";
 
     /// <summary>The unit that aligns <paramref name="model"/> to the reference.</summary>
     public static string AlignUnitName(string model) => $"align {model}";

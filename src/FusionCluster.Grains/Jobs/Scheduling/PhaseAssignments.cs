@@ -3,7 +3,7 @@ using FusionCluster.Core.Planning;
 
 namespace FusionCluster.Grains.Jobs.Scheduling;
 
-/// <summary>What a worker is sent for each unit of a <see cref="JobSchedule.For"/> schedule: merge units with the alignment phase's results, alignment units with the model they align.</summary>
+/// <summary>What a worker is sent for each unit of a <see cref="JobSchedule.For"/> schedule: merge units with the alignment and statistics phases' results, alignment and statistics units with their model.</summary>
 public static class PhaseAssignments
 {
     /// <param name="index">The unit's index in the schedule.</param>
@@ -15,9 +15,23 @@ public static class PhaseAssignments
         if (index < merged)
         {
             var assignment = UnitAssignment.For(jobId, plan, plan.Units[index], outputLocation, device, inputVersions);
-            return plan.Align is null
+            if (plan.Align is not null)
+            {
+                assignment = assignment with { Align = plan.Align, AlignResults = inputs.Where(p => p.Phase == JobSchedule.AlignPhase).Select(p => p.Result).ToList() };
+            }
+
+            return plan.Statistics is null
                 ? assignment
-                : assignment with { Align = plan.Align, AlignResults = inputs.Where(p => p.Phase == JobSchedule.AlignPhase).Select(p => p.Result).ToList() };
+                : assignment with { Statistics = plan.Statistics, StatisticsResults = inputs.Where(p => p.Phase == JobSchedule.StatisticsPhase).Select(p => p.Result).ToList() };
+        }
+
+        var aligned = plan.Align?.Models.Count ?? 0;
+        if (index - merged >= aligned)
+        {
+            var statistics = plan.Statistics ?? throw new ArgumentOutOfRangeException(nameof(index), $"unit {index} is past the plan's {merged} merge units and {aligned} alignment units, and the job computes no statistics");
+            var of = statistics.Models[index - merged - aligned];
+            var statisticsUnit = new WorkUnit { Index = index, Name = JobSchedule.StatisticsUnitName(of), Tensors = [] };
+            return UnitAssignment.For(jobId, plan, statisticsUnit, outputLocation, device, inputVersions) with { Statistics = statistics, StatisticsModel = of };
         }
 
         var align = plan.Align ?? throw new ArgumentOutOfRangeException(nameof(index), $"unit {index} is past the plan's {merged} units and the job aligns nothing");

@@ -51,5 +51,26 @@ public sealed class JobScheduleTests
         Assert.Equal([(3, "silo-a"), (4, "silo-b")], scheduler.Dispatch([SiloA, SiloB], "cpu", 0, T0).Select(l => (l.Unit, l.Silo.Name)));
     }
 
+    [Fact]
+    public void A_data_aware_plan_runs_one_statistics_unit_per_model_first_and_the_merge_units_after_them_and_any_alignment()
+    {
+        var statistics = new StatisticsPlan("gram", ["a", "b", "c"], new Dictionary<string, string>(), 16);
+
+        var schedule = JobSchedule.For(Plan(null) with { Statistics = statistics });
+        var both = JobSchedule.For(Plan(AlignBAndC) with { Statistics = statistics });
+
+        Assert.Equal(["embeddings", "layer 0", "head", "statistics a", "statistics b", "statistics c"], schedule.Units.Select(u => u.Name));
+        Assert.Equal(["statistics", "merge"], schedule.Phases.Select(p => p.Name));
+        Assert.Equal([3, 4, 5], schedule.Phases[0].Units);
+        Assert.Equal([0], schedule.Phases[1].After);
+        Assert.Equal([3, 4, 5], Start(schedule).Ready);
+
+        // With alignment too: both early phases are independent, and the merge phase waits for both.
+        Assert.Equal(["align", "statistics", "merge"], both.Phases.Select(p => p.Name));
+        Assert.Equal([5, 6, 7], both.Phases[1].Units);
+        Assert.Equal([0, 1], both.Phases[2].After);
+        Assert.Equal([3, 4, 5, 6, 7], Start(both).Ready);
+    }
+
     private static WorkUnit Unit(int index, string name) => new() { Index = index, Name = name, Tensors = [], InputBytes = 100 };
 }

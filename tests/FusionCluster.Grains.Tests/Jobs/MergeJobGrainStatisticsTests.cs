@@ -1,0 +1,221 @@
+using System.Text.Json.Nodes;
+using FusionCluster.Core.Execution;
+using FusionCluster.Core.Methods;
+using FusionCluster.Evaluation.DataAware;
+using FusionCluster.Evaluation.MultiTask;
+using FusionCluster.Grains.Abstractions;
+using Microsoft.Extensions.DependencyInjection;
+using Orleans.TestingHost;
+using static TorchSharp.torch;
+
+namespace FusionCluster.Grains.Tests.Jobs;
+
+/// <summary>
+/// Jobs of a data-aware method (regmean, fisher): each model's statistics on its dataset are the units of a
+/// statistics phase on worker silos, and the merge units solve per layer with them. The result must be the
+/// in-process method's (the multi-task benchmark's) bit for bit, on any number of silos and after a silo dies.
+/// </summary>
+public sealed class MergeJobGrainStatisticsTests : IDisposable
+{
+    private const int Samples = 48;
+
+    private readonly DataAwareClassifiers models = new();
+
+    [Fact]
+    public async Task A_regmean_job_publishes_the_in_process_RegMean_merge_bit_for_bit()
+    {
+        var cancellation = TestContext.Current.CancellationToken;
+        await using var cluster = await WorkerCluster.StartAsync(unitSlots: 2, silos: 1);
+
+        var status = await RunAsync(cluster, models.Spec("regmean", Samples, ", reduce_non_diagonal_ratio: 0.8"), "regmean", cancellation);
+
+        Assert.True(status.State == JobState.Succeeded, status.Error);
+        using var expected = models.InProcess(new RegMeanMethod(alpha: 0.8), Samples);
+        using var merged = models.Load("regmean");
+        AssertBackboneEqual(expected, merged);
+
+        // The last layer (the in-process benchmark keeps heads apart) against RegMean computed here in float64 from its
+        // definition; the job's Gram matrices are stored in float32, which the solve amplifies a little.
+        AssertClose(LastLayerByDefinition(0.8), Floats(merged[MultiTaskNetwork.Weight(2)]), 2e-3);
+
+        // Three statistics units, then the merge units; nothing of the statistics is published.
+        var units = await cluster.Client.GetGrain<IMergeJobGrain>("job-regmean").GetUnits();
+        Assert.Equal(models.Names.Select(n => $"statistics {n}"), units.Where(u => u.Phase == "statistics").Select(u => u.Name));
+        Assert.All(units.Where(u => u.Phase != "statistics"), u => Assert.Equal("merge", u.Phase));
+        Assert.DoesNotContain(Directory.EnumerateFileSystemEntries(Output("regmean")), f => Path.GetFileName(f).Contains("gram", StringComparison.Ordinal) || Path.GetFileName(f).StartsWith('.'));
+
+        // The report says what each model's statistics were computed on.
+        var report = JsonNode.Parse(File.ReadAllText(Path.Combine(Output("regmean"), "fusion-report.json")))!["statistics"]!;
+        Assert.Equal("gram", report["kind"]!.GetValue<string>());
+        Assert.Equal(models.Names, report["models"]!.AsObject().Select(m => m.Key));
+        Assert.All(report["models"]!.AsObject(), m => Assert.Equal(Samples, m.Value!["samples"]!.GetValue<int>()));
+        Assert.Equal(models.DatasetPath("m2"), report["models"]!["m2"]!["dataset"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task A_fisher_job_publishes_the_in_process_Fisher_merge_bit_for_bit()
+    {
+        var cancellation = TestContext.Current.CancellationToken;
+        await using var cluster = await WorkerCluster.StartAsync(unitSlots: 2, silos: 1);
+
+        var status = await RunAsync(cluster, models.Spec("fisher", Samples), "fisher", cancellation);
+
+        Assert.True(status.State == JobState.Succeeded, status.Error);
+        using var expected = models.InProcess(new FisherMethod(), Samples);
+        using var merged = models.Load("fisher");
+        AssertBackboneEqual(expected, merged);
+
+        // The last layer: a weighted average, so every element lies between the models' values.
+        var inputs = models.Names.Select(n => { using var m = models.Load(n); return Floats(m[MultiTaskNetwork.Weight(2)]); }).ToList();
+        var last = Floats(merged[MultiTaskNetwork.Weight(2)]);
+        for (var e = 0; e < last.Length; e++)
+        {
+            Assert.InRange(last[e], inputs.Min(i => i[e]) - 1e-6f, inputs.Max(i => i[e]) + 1e-6f);
+        }
+    }
+
+    [Fact]
+    public async Task Three_silos_compute_the_statistics_in_parallel_and_publish_the_same_bytes_as_one_silo()
+    {
+        var cancellation = TestContext.Current.CancellationToken;
+        var spec = models.Spec("regmean", Samples);
+        await using (var one = await WorkerCluster.StartAsync(unitSlots: 2, silos: 1))
+        {
+            var alone = await RunAsync(one, spec, "one-silo", cancellation);
+            Assert.True(alone.State == JobState.Succeeded, alone.Error);
+        }
+
+        await using (var three = await WorkerCluster.StartAsync(unitSlots: 1, silos: 3))
+        {
+            var spread = await RunAsync(three, spec, "three-silos", cancellation);
+            Assert.True(spread.State == JobState.Succeeded, spread.Error);
+            var units = await three.Client.GetGrain<IMergeJobGrain>("job-three-silos").GetUnits();
+            TestContext.Current.SendDiagnosticMessage($"statistics units ran on: {string.Join(", ", units.Where(u => u.Phase == "statistics").Select(u => u.Silo))}");
+        }
+
+        Assert.Equal(AlignedClassifiers.ModelFiles(Output("one-silo")), AlignedClassifiers.ModelFiles(Output("three-silos")));
+    }
+
+    [Fact]
+    public async Task Killing_a_silo_during_the_statistics_phase_changes_no_byte()
+    {
+        var cancellation = TestContext.Current.CancellationToken;
+        // Statistics units are held a few seconds (then run for real), so that one is still running when its silo dies.
+        await using var cluster = await WorkerCluster.StartAsync(unitSlots: 1, services: s => s.AddSingleton<IInputStatistics, DelayedStatistics>());
+        var spec = models.Spec("fisher", Samples);
+
+        var undisturbed = await RunAsync(cluster, spec, "undisturbed", cancellation);
+        Assert.True(undisturbed.State == JobState.Succeeded, undisturbed.Error);
+
+        var killed = false;
+        var disturbed = await RunAsync(cluster, spec, "killed", cancellation, async (job, status) =>
+        {
+            if (killed)
+            {
+                return;
+            }
+
+            var busy = (await job.GetUnits()).Where(u => u.State == UnitState.Running && u.Phase == "statistics").Select(u => u.Silo).ToHashSet();
+            // In-memory grain storage dies with its silo, so the job's own silo is spared (as in MergeJobGrainTests).
+            var victim = cluster.Silos.FirstOrDefault(s => busy.Contains(s.Name) && s.Name != status.Coordinator);
+            if (victim is not null)
+            {
+                await cluster.KillSiloAsync(victim, cancellation);
+                killed = true;
+            }
+        });
+
+        Assert.True(killed, "no silo other than the job's was running a statistics unit to kill");
+        Assert.True(disturbed.State == JobState.Succeeded, disturbed.Error);
+        Assert.True(disturbed.Retries > 0, "the killed silo's statistics unit must have run again");
+        Assert.Equal(AlignedClassifiers.ModelFiles(Output("undisturbed")), AlignedClassifiers.ModelFiles(Output("killed")));
+    }
+
+    [Fact]
+    public async Task The_preview_lists_the_statistics_phase_before_the_merge_units()
+    {
+        await using var cluster = await WorkerCluster.StartAsync(unitSlots: 1, silos: 1);
+        var request = new MergeRequest { SpecText = models.Spec("regmean", Samples), SpecDirectory = models.Folder, Output = "/unused" };
+
+        var preview = await cluster.Client.GetGrain<IPlannerGrain>(0).Preview(request);
+
+        Assert.Null(preview.Error);
+        Assert.Equal(["statistics m1", "statistics m2", "statistics m3"], preview.UnitNames.Take(3));
+        Assert.Equal(["statistics", "statistics", "statistics"], preview.UnitPhases.Take(3));
+        Assert.All(preview.UnitPhases.Skip(3), p => Assert.Equal("merge", p));
+    }
+
+    public void Dispose() => models.Dispose();
+
+    private static float[] Floats(Tensor value)
+    {
+        using var contiguous = value.detach().to(float32).contiguous();
+        return contiguous.data<float>().ToArray();
+    }
+
+    private static void AssertBackboneEqual(NamedTensors expected, NamedTensors merged)
+    {
+        Assert.Equal(MultiTaskNetwork.BackboneNames(2), expected.Names);
+        foreach (var name in expected.Names)
+        {
+            Assert.Equal(Floats(expected[name]), Floats(merged[name]));
+        }
+    }
+
+    private static void AssertClose(float[] expected, float[] actual, double tolerance)
+    {
+        Assert.Equal(expected.Length, actual.Length);
+        for (var i = 0; i < expected.Length; i++)
+        {
+            Assert.True(Math.Abs(expected[i] - actual[i]) <= tolerance * Math.Max(1, Math.Abs(expected[i])), $"element {i}: expected {expected[i]}, got {actual[i]}");
+        }
+    }
+
+    /// <summary>RegMean of layers.2 from its definition: G = X^T X / n of each model's own features on its first samples, in float64 with torch.</summary>
+    private float[] LastLayerByDefinition(double ratio)
+    {
+        using var scope = NewDisposeScope();
+        Tensor? lhs = null;
+        Tensor? rhs = null;
+        var grams = new List<Tensor>();
+        foreach (var name in models.Names)
+        {
+            using var model = models.Load(name);
+            var data = FusionCluster.Evaluation.Datasets.ImageDatasetFile.Read(models.DatasetPath(name));
+            var pixels = new double[Samples * data.SampleSize];
+            for (var s = 0; s < Samples; s++)
+            {
+                var image = data.Image(s);
+                for (var p = 0; p < data.SampleSize; p++)
+                {
+                    pixels[(s * data.SampleSize) + p] = image[p] / 255.0;
+                }
+            }
+
+            var h = tensor(pixels, [Samples, data.SampleSize]);
+            for (var l = 0; l < 2; l++)
+            {
+                h = nn.functional.relu(h.matmul(model[MultiTaskNetwork.Weight(l)].to(float64).t()) + model[MultiTaskNetwork.Bias(l)].to(float64));
+            }
+
+            var gram = h.t().matmul(h) / Samples;
+            grams.Add(gram);
+            var scaled = (gram * ratio) + (diag(gram.diagonal()) * (1 - ratio));
+            var term = scaled.matmul(model[MultiTaskNetwork.Weight(2)].to(float64).t());
+            lhs = lhs is null ? scaled : lhs + scaled;
+            rhs = rhs is null ? term : rhs + term;
+        }
+
+        // The documented ridge: 1e-6 of the largest Gram diagonal entry, once per model.
+        var ridge = RegMeanMergeMethod.Ridge * grams.Max(g => g.diagonal().max().item<double>());
+        var regularised = lhs! + (eye(lhs!.shape[0], dtype: float64) * (ridge * grams.Count));
+        using var solved = linalg.solve(regularised, rhs!).t().to(float32).contiguous();
+        return solved.data<float>().ToArray();
+    }
+
+    private string Output(string name) => Path.Combine(models.Folder, name);
+
+    private Task<JobStatus> RunAsync(
+        InProcessTestCluster cluster, string spec, string output, CancellationToken cancellation, Func<IMergeJobGrain, JobStatus, Task>? whileRunning = null) =>
+        JobRuns.RunAsync(cluster, $"job-{output}", new MergeRequest { SpecText = spec, SpecDirectory = models.Folder, Output = Output(output) }, cancellation, whileRunning);
+}
