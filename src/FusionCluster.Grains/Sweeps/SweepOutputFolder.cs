@@ -28,6 +28,9 @@ public sealed partial class SweepOutputFolder(string root)
     public string MergeFolder(string key) => Path.Combine(Root, "merges", CheckKey(key));
 
     /// <summary>True when the merge with this key is published (its manifest, written last, is there).</summary>
+    /// <summary>Where the ensemble baseline with this rule keeps its ensemble.json (rewritten each run).</summary>
+    public string BaselineFolder(string rule) => Path.Combine(Root, "baselines", $"ensemble-{rule}");
+
     public bool HasMerge(string key) => File.Exists(Path.Combine(MergeFolder(key), MergeManifest.FileName));
 
     public void WriteRun(int number, string json)
