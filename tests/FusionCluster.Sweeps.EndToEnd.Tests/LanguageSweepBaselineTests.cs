@@ -64,7 +64,7 @@ public sealed class LanguageSweepBaselineTests : IDisposable
         var merges = run.Candidates.Where(c => !c.Baseline).ToList();
         var baselines = run.Candidates.Where(c => c.Baseline).ToList();
         Assert.Equal(3, merges.Count);
-        Assert.Equal(["baseline: base model ft-readme", "baseline: input ft-architecture", "baseline: ensemble (mean-probs) of ft-readme, ft-architecture"], baselines.Select(b => b.Label));
+        Assert.Equal(["baseline: base model ft-readme", "baseline: input ft-architecture", "baseline: ensemble (mean-probs) of ft-architecture, ft-readme"], baselines.Select(b => b.Label));
 
         // Ranked: the merges only, best (lowest perplexity) first.
         Assert.Equal(merges.Select(c => c.Index).Order(), run.Leaderboard.Order());
