@@ -2,16 +2,20 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
 using FusionCluster.Connectivity;
+using FusionCluster.Connectivity.LanguageModels;
 using FusionCluster.Connectivity.Paths;
 using FusionCluster.Connectivity.Reporting;
 using FusionCluster.Core.Formats;
 using FusionCluster.Evaluation.Datasets;
+using FusionCluster.Language;
 
 namespace FusionCluster.Cli.Commands;
 
 /// <summary>
 /// fusion connect A B --dataset D: accuracy and loss along the path between two classifiers (linear, or a trained
 /// Bézier curve), optionally after aligning B to A and with REPAIR, with the loss and accuracy barriers.
+/// fusion connect A B --text T: perplexity and loss along the linear path between two language models,
+/// optionally after weight matching, with the loss (and perplexity) barrier.
 /// </summary>
 public static class ConnectCommand
 {
@@ -19,12 +23,16 @@ public static class ConnectCommand
 
     public static Command Create()
     {
-        var first = new Argument<DirectoryInfo>("a") { Description = "the first classifier checkpoint (α = 0)" };
-        var second = new Argument<DirectoryInfo>("b") { Description = "the second classifier checkpoint (α = 1), aligned to the first when --align says so" };
-        var dataset = new Option<FileInfo>("--dataset") { Description = "dataset file (fusion dataset mnist|fashion-mnist writes one)", Required = true };
+        var first = new Argument<DirectoryInfo>("a") { Description = "the first checkpoint (α = 0)" };
+        var second = new Argument<DirectoryInfo>("b") { Description = "the second checkpoint (α = 1), aligned to the first when --align says so" };
+        var dataset = new Option<FileInfo?>("--dataset") { Description = "classifiers: dataset file (fusion dataset mnist|fashion-mnist writes one)" };
+        var text = new Option<FileInfo?>("--text") { Description = "language models: UTF-8 text the path's perplexity is measured on (fusion dataset text writes some)" };
+        var context = new Option<int?>("--context") { Description = "--text: tokens per perplexity window (default: max_position_embeddings, at most 2048)" };
+        var iterations = new Option<int>("--iterations") { Description = "--text with weight_matching: at most this many sweeps over the permutation groups", DefaultValueFactory = _ => 100 };
+        var device = new Option<string>("--device") { Description = "--text: cpu, cuda or auto", DefaultValueFactory = _ => "cpu" };
         var points = new Option<int>("--points") { Description = "evenly spaced α from 0 to 1", DefaultValueFactory = _ => 11 };
         var curve = new Option<string>("--curve") { Description = "linear, or bezier (trains the bend point first)", DefaultValueFactory = _ => "linear" };
-        var align = new Option<string>("--align") { Description = "none, activation_matching, weight_matching or zipit (scores the zipped model at α = 0.5)", DefaultValueFactory = _ => "none" };
+        var align = new Option<string>("--align") { Description = "none, activation_matching, weight_matching or zipit (scores the zipped model at α = 0.5); --text: none or weight_matching", DefaultValueFactory = _ => "none" };
         var repair = new Option<bool>("--repair") { Description = "REPAIR: reset every hidden unit's mean and std at each α to the endpoints' interpolation" };
         var zipLayers = new Option<int?>("--zip-layers") { Description = "zipit: zip the first k hidden layers, keep the rest as two heads (default: all)" };
         var split = new Option<string>("--split") { Description = "held-out or train: the samples the path is scored on", DefaultValueFactory = _ => "held-out" };
@@ -36,12 +44,34 @@ public static class ConnectCommand
         var json = new Option<bool>("--json") { Description = "print the result as JSON" };
         var plot = new Option<FileInfo?>("--plot") { Description = "draw loss and accuracy against α into this PNG" };
 
-        var command = new Command("connect", "Evaluate the path between two classifiers: accuracy and loss per α, loss and accuracy barriers")
+        var command = new Command("connect", "Evaluate the path between two models: accuracy (classifiers) or perplexity (language models) and loss per α, and the barriers")
         {
-            first, second, dataset, points, curve, align, repair, zipLayers, split, maxSamples, statisticsSamples, bezierEpochs, bezierLearningRate, seed, json, plot,
+            first, second, dataset, text, context, iterations, device, points, curve, align, repair, zipLayers, split, maxSamples, statisticsSamples, bezierEpochs, bezierLearningRate, seed, json, plot,
         };
         command.SetAction((parse, cancellationToken) =>
         {
+            if ((parse.GetValue(dataset) is null) == (parse.GetValue(text) is null))
+            {
+                return Task.FromResult(MergeCommand.Fail("give --dataset (classifiers) or --text (language models), one of them"));
+            }
+
+            if (parse.GetValue(text) is { } textFile)
+            {
+                if (parse.GetValue(repair) || parse.GetValue(curve) != "linear" || parse.GetValue(zipLayers) is not null)
+                {
+                    return Task.FromResult(MergeCommand.Fail("--text takes the linear path only: --repair, --curve bezier and --zip-layers are for classifiers"));
+                }
+
+                return Task.FromResult(RunLanguage(parse.GetValue(first)!, parse.GetValue(second)!, textFile, parse.GetValue(align)!, new LanguageConnectOptions
+                {
+                    Points = parse.GetValue(points),
+                    Context = parse.GetValue(context),
+                    Iterations = parse.GetValue(iterations),
+                    Seed = unchecked((int)parse.GetValue(seed)),
+                    Device = parse.GetValue(device)!,
+                }, parse.GetValue(json), parse.GetValue(plot), cancellationToken));
+            }
+
             ConnectOptions options;
             try
             {
@@ -54,14 +84,7 @@ public static class ConnectCommand
                         "bezier" => PathCurve.Bezier,
                         var other => throw new FormatException($"--curve {other}: expected linear or bezier"),
                     },
-                    Alignment = parse.GetValue(align) switch
-                    {
-                        "none" => AlignmentMethod.None,
-                        "activation_matching" => AlignmentMethod.ActivationMatching,
-                        "weight_matching" => AlignmentMethod.WeightMatching,
-                        "zipit" => AlignmentMethod.ZipIt,
-                        var other => throw new FormatException($"--align {other}: expected none, activation_matching, weight_matching or zipit"),
-                    },
+                    Alignment = ParseAlignment(parse.GetValue(align)),
                     Repair = parse.GetValue(repair),
                     ZipLayers = parse.GetValue(zipLayers),
                     EvaluationSplit = parse.GetValue(split) switch
@@ -112,6 +135,53 @@ public static class ConnectCommand
             }
         });
         return command;
+    }
+
+    private static AlignmentMethod ParseAlignment(string? name) => name switch
+    {
+        "none" => AlignmentMethod.None,
+        "activation_matching" => AlignmentMethod.ActivationMatching,
+        "weight_matching" => AlignmentMethod.WeightMatching,
+        "zipit" => AlignmentMethod.ZipIt,
+        var other => throw new FormatException($"--align {other}: expected none, activation_matching, weight_matching or zipit"),
+    };
+
+    private static int RunLanguage(DirectoryInfo first, DirectoryInfo second, FileInfo text, string align, LanguageConnectOptions options, bool json, FileInfo? plot, CancellationToken cancellationToken)
+    {
+        try
+        {
+            options = options with { Alignment = ParseAlignment(align) };
+            options.Validate();
+            var report = LanguageConnectivityRunner.Run(first.FullName, second.FullName, text.FullName, options, cancellationToken);
+            if (plot is not null)
+            {
+                PathPlot.Save(plot.FullName, [report], $"{first.Name} → {second.Name} ({report.Label})");
+            }
+
+            if (json)
+            {
+                System.Console.WriteLine(report.ToJson().ToJsonString(Indented));
+                return 0;
+            }
+
+            System.Console.WriteLine($"{report.Label} (linear path, {report.Tokens} tokens)");
+            System.Console.WriteLine("  alpha  perplexity      loss");
+            foreach (var point in report.Points)
+            {
+                System.Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {point.Alpha,5:F3}  {point.Perplexity,10:F4}  {point.Loss,8:F4}"));
+            }
+
+            System.Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"loss_barrier {report.LossBarrier:F4} (at α {report.LossBarrierAlpha:F3}), perplexity_barrier {report.PerplexityBarrier:F4}"));
+            return 0;
+        }
+        catch (OperationCanceledException)
+        {
+            return MergeCommand.Fail("cancelled", 130);
+        }
+        catch (Exception e) when (e is FormatException or LanguageModelException or FusionCluster.Alignment.AlignmentException or CheckpointException or ArgumentException or NotSupportedException or IOException or UnauthorizedAccessException)
+        {
+            return MergeCommand.Fail(Describe(e));
+        }
     }
 
     private static void Print(PathReport report)

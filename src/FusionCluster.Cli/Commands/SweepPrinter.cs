@@ -65,6 +65,12 @@ public static class SweepPrinter
             }
         }
 
+        // Baselines are not ranked; they are listed under the ranked merges to compare against.
+        foreach (var baseline in run.Candidates.Where(c => c.Baseline && c.State == CandidateState.Done))
+        {
+            output.WriteLine($"{"base",-5} {Number(baseline.Objective),-12} {"-",-8} {(baseline.EvaluationCached ? "cached" : Seconds(baseline.EvaluationSeconds)),-7} {"-",-7} {baseline.Label}");
+        }
+
         foreach (var failed in run.Candidates.Where(c => c.State == CandidateState.Failed))
         {
             output.WriteLine($"failed  {failed.Label}: {failed.Error}");

@@ -1,32 +1,46 @@
+using FusionCluster.Connectivity.LanguageModels;
 using ScottPlot;
 
 namespace FusionCluster.Connectivity.Reporting;
 
-/// <summary>Draws paths into a PNG with ScottPlot: loss against α on the left axis (solid), accuracy on the right (dashed).</summary>
+/// <summary>
+/// Draws paths into a PNG with ScottPlot: loss against α on the left axis (solid), and on the right (dashed)
+/// accuracy for classifiers, perplexity for language models.
+/// </summary>
 public static class PathPlot
 {
     public static void Save(string path, IReadOnlyList<PathReport> reports, string title, int width = 1000, int height = 600)
     {
         ArgumentNullException.ThrowIfNull(reports);
+        Draw(path, title, "accuracy", width, height, [.. reports.Select(r => new Series(r.Label, [.. r.Points.Select(p => p.Alpha)], [.. r.Points.Select(p => p.Loss)], [.. r.Points.Select(p => p.Accuracy)]))]);
+    }
+
+    public static void Save(string path, IReadOnlyList<LanguagePathReport> reports, string title, int width = 1000, int height = 600)
+    {
+        ArgumentNullException.ThrowIfNull(reports);
+        Draw(path, title, "perplexity", width, height, [.. reports.Select(r => new Series(r.Label, [.. r.Points.Select(p => p.Alpha)], [.. r.Points.Select(p => p.Loss)], [.. r.Points.Select(p => p.Perplexity)]))]);
+    }
+
+    private static void Draw(string path, string title, string rightName, int width, int height, IReadOnlyList<Series> series)
+    {
         var plot = new Plot();
         var palette = new ScottPlot.Palettes.Category10();
-        for (var i = 0; i < reports.Count; i++)
+        for (var i = 0; i < series.Count; i++)
         {
-            var report = reports[i];
-            var alphas = report.Points.Select(p => p.Alpha).ToArray();
+            var line = series[i];
             var color = palette.GetColor(i);
-            var loss = plot.Add.Scatter(alphas, report.Points.Select(p => p.Loss).ToArray(), color);
-            loss.LegendText = $"{report.Label}: loss";
-            var accuracy = plot.Add.Scatter(alphas, report.Points.Select(p => p.Accuracy).ToArray(), color);
-            accuracy.LegendText = $"{report.Label}: accuracy";
-            accuracy.LinePattern = LinePattern.Dashed;
-            accuracy.Axes.YAxis = plot.Axes.Right;
+            var loss = plot.Add.Scatter(line.Alphas, line.Loss, color);
+            loss.LegendText = $"{line.Label}: loss";
+            var right = plot.Add.Scatter(line.Alphas, line.Right, color);
+            right.LegendText = $"{line.Label}: {rightName}";
+            right.LinePattern = LinePattern.Dashed;
+            right.Axes.YAxis = plot.Axes.Right;
         }
 
         plot.Title(title);
         plot.Axes.Bottom.Label.Text = "α (0 = first model, 1 = second)";
         plot.Axes.Left.Label.Text = "cross-entropy (solid)";
-        plot.Axes.Right.Label.Text = "accuracy (dashed)";
+        plot.Axes.Right.Label.Text = $"{rightName} (dashed)";
         plot.ShowLegend(ScottPlot.Alignment.UpperRight);
         var folder = Path.GetDirectoryName(Path.GetFullPath(path));
         if (folder is not null)
@@ -36,4 +50,6 @@ public static class PathPlot
 
         plot.SavePng(path, width, height);
     }
+
+    private sealed record Series(string Label, double[] Alphas, double[] Loss, double[] Right);
 }

@@ -19,6 +19,12 @@ public interface ISweepOutput
     /// </summary>
     string? EvaluationCacheFolder { get; }
 
+    /// <summary>
+    /// The local folder where the ensemble baseline with this rule keeps its ensemble.json (rewritten each run), or
+    /// null where the output is not a local folder: an ensemble.json names local member folders.
+    /// </summary>
+    string? BaselineFolder(string rule);
+
     /// <summary>The location a merge with this cache key is published at.</summary>
     string MergeLocation(string key);
 

@@ -10,6 +10,7 @@ namespace FusionCluster.Core.Storage;
 /// runs/run-000001.json   each kept run: candidates, metrics, leaderboard
 /// best/                  a copy of the promoted merge, with fusion-sweep.json saying which it is
 /// evaluations/           evaluation results by content key (local folders only)
+/// baselines/ensemble-&lt;rule&gt;/  the ensemble baselines' ensemble.json (local folders only)
 /// </code>
 /// </summary>
 public static partial class SweepOutputLayout
@@ -18,6 +19,7 @@ public static partial class SweepOutputLayout
     public const string RunsFolder = "runs";
     public const string BestFolder = "best";
     public const string EvaluationsFolder = "evaluations";
+    public const string BaselinesFolder = "baselines";
     public const string BestInfoFileName = "fusion-sweep.json";
 
     public static string RunFileName(int number) => string.Create(CultureInfo.InvariantCulture, $"run-{number:D6}.json");

@@ -32,6 +32,13 @@ public sealed record SweepSpec
     /// <summary>Seed of random merge methods (DARE, DELLA), passed to every merge.</summary>
     public ulong Seed { get; init; }
 
+    /// <summary>
+    /// What each run evaluates beside its merges, with the same evaluator, listed but never ranked or promoted:
+    /// <c>inputs</c> (every input model of the template) and ensembles of the template's models by rule
+    /// (<c>mean-probs</c>, <c>mean-logits</c>, <c>vote</c>). See <see cref="SweepBaselines"/>.
+    /// </summary>
+    public IReadOnlyList<string> Baselines { get; init; } = [];
+
     /// <summary>Every point's merge spec, validated; the first invalid point is a <see cref="Specs.SpecException"/>.</summary>
     public IReadOnlyList<SweepCandidateSpec> Candidates() => Points.Select(Template.Instantiate).ToList();
 }

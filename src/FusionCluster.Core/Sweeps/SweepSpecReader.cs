@@ -12,7 +12,7 @@ namespace FusionCluster.Core.Sweeps;
 /// </summary>
 internal sealed class SweepSpecReader(string sourceName, string directory)
 {
-    private static readonly string[] TopLevelKeys = ["name", "template", "space", "schedule", "max_concurrent", "evaluator", "objective", "promote", "out", "seed"];
+    private static readonly string[] TopLevelKeys = ["name", "template", "space", "schedule", "max_concurrent", "evaluator", "objective", "promote", "out", "seed", "baselines"];
     private static readonly string[] ScheduleKeys = ["cron", "time_zone", "overlap"];
     private static readonly string[] ObjectiveKeys = ["metric", "direction"];
     private static readonly string[] PromoteKeys = ["best", "keep_runs"];
@@ -74,6 +74,7 @@ internal sealed class SweepSpecReader(string sourceName, string directory)
         }
 
         var seed = top.TryGetValue("seed", out var seedNode) ? yaml.ReadSeed(seedNode, "seed") : 0UL;
+        var baselines = top.TryGetValue("baselines", out var baselinesNode) && !IsNull(baselinesNode) ? ReadBaselines(baselinesNode) : [];
 
         return new SweepSpec
         {
@@ -87,7 +88,29 @@ internal sealed class SweepSpecReader(string sourceName, string directory)
             Promote = promote,
             Output = isBlob ? output : Resolve(output),
             Seed = seed,
+            Baselines = baselines,
         };
+    }
+
+    private List<string> ReadBaselines(YamlNode node)
+    {
+        var baselines = new List<string>();
+        var items = yaml.ReadSequence(node, "baselines");
+        for (var i = 0; i < items.Count; i++)
+        {
+            var value = yaml.RequireString(items[i], $"baselines[{i}]");
+            if (!SweepBaselines.Known.Contains(value, StringComparer.Ordinal))
+            {
+                throw yaml.Error(items[i], $"baselines[{i}]", $"'{value}': expected {string.Join(", ", SweepBaselines.Known)}");
+            }
+
+            if (!baselines.Contains(value, StringComparer.Ordinal))
+            {
+                baselines.Add(value);
+            }
+        }
+
+        return baselines;
     }
 
     private YamlMappingNode LoadRoot(string text)

@@ -17,7 +17,9 @@ public sealed class LeaderboardTable
     public LeaderboardTable(SweepRunView view)
     {
         ranked = view.Leaderboard;
-        rankOf = ranked.Select((c, i) => (c.Index, Rank: i + 1)).ToDictionary(x => x.Index, x => x.Rank);
+        // Baselines sit among the merges by their objective but take no rank (0): the ranks are the merges'.
+        var rank = 0;
+        rankOf = ranked.ToDictionary(c => c.Index, c => c.Baseline ? 0 : ++rank);
         Objective = view.Run.ObjectiveMetric;
         Metrics = [Objective, .. ranked.SelectMany(c => c.Metrics.Keys).Where(k => k != Objective).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)];
         Shown = [.. Metrics];
@@ -35,6 +37,7 @@ public sealed class LeaderboardTable
 
     public bool Descending { get; private set; }
 
+    /// <summary>The merge's rank by the objective, 1 for the best; 0 for a baseline.</summary>
     public int RankOf(SweepCandidateStatus candidate) => rankOf[candidate.Index];
 
     /// <summary>Sorts by <paramref name="column"/> (a metric, or <see cref="RankColumn"/>); the same column again reverses the order.</summary>

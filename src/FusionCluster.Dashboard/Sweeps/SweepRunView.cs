@@ -46,7 +46,7 @@ public sealed partial class SweepRunView
     private static List<ParameterChart> BuildCharts(SweepRunDetail run)
     {
         var points = run.Candidates
-            .Where(c => c.Objective is not null)
+            .Where(c => c.Objective is not null && !c.Baseline)
             .SelectMany(c => SweepLabel.Parse(c.Label).Select(p => (p.Path, p.Value, Objective: c.Objective!.Value, Method: MethodOf(c), Candidate: c)))
             .ToList();
         var charts = new List<ParameterChart>();
@@ -63,6 +63,11 @@ public sealed partial class SweepRunView
                 .OrderBy(g => g.Key, StringComparer.Ordinal)
                 .Select(g => new ChartSeriesData(g.Key, g.Select(p => new ChartPoint(XOf(p.Value), p.Objective, $"#{p.Candidate.Index} {p.Candidate.Label}", p.Candidate.JobId.Length > 0 ? $"jobs/{p.Candidate.JobId}" : null)).ToList()))
                 .ToList();
+
+            // Each evaluated baseline as a reference line across the axis: what the merges must beat.
+            var (first, last) = (XOf(ordered[0].Key), XOf(ordered[^1].Key));
+            series.AddRange(run.Candidates.Where(c => c.Baseline && c.Objective is not null).Select(c => new ChartSeriesData(
+                c.Label, [new ChartPoint(first, c.Objective!.Value, $"#{c.Index} {c.Label}"), new ChartPoint(last, c.Objective!.Value, $"#{c.Index} {c.Label}")], Reference: true)));
 
             // A grid repeats each value over the other parameters' values; a random space draws a new value per point.
             var connect = byValue.Count < parameter.Count();

@@ -47,5 +47,11 @@ public sealed record SweepCandidateStatus
     /// <summary>Its metrics came from the evaluation cache (the same model content evaluated the same way before).</summary>
     [Id(16)] public bool EvaluationCached { get; init; }
 
+    /// <summary>
+    /// A baseline (the sweep's <c>baselines:</c>): an input model or an ensemble of the inputs, evaluated like the
+    /// merges and listed beside them, but not merged, ranked or promoted. <see cref="MergeOutput"/> is its folder.
+    /// </summary>
+    [Id(17)] public bool Baseline { get; init; }
+
     public bool IsFinished => State is CandidateState.Done or CandidateState.Failed;
 }

@@ -22,6 +22,8 @@ internal sealed class AzureSweepOutput(BlobContainerClient container, AzureLocat
 
     public string? EvaluationCacheFolder => null;
 
+    public string? BaselineFolder(string rule) => null;
+
     public string MergeLocation(string key) => Child(SweepOutputLayout.MergesFolder, SweepOutputLayout.CheckKey(key)).ToString();
 
     public async Task<IReadOnlySet<string>> PublishedMergesAsync(IEnumerable<string> keys, CancellationToken cancellationToken)

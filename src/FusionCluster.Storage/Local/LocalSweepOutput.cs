@@ -15,6 +15,8 @@ public sealed class LocalSweepOutput(string root) : ISweepOutput
 
     public string? EvaluationCacheFolder => Path.Combine(Root, SweepOutputLayout.EvaluationsFolder);
 
+    public string? BaselineFolder(string rule) => Path.Combine(Root, SweepOutputLayout.BaselinesFolder, $"ensemble-{rule}");
+
     public string MergeLocation(string key) => Path.Combine(Root, SweepOutputLayout.MergesFolder, SweepOutputLayout.CheckKey(key));
 
     public Task<IReadOnlySet<string>> PublishedMergesAsync(IEnumerable<string> keys, CancellationToken cancellationToken) =>

@@ -130,6 +130,20 @@ public sealed class SweepSpecParserTests
     }
 
     [Fact]
+    public void Baselines_are_inputs_and_ensemble_rules_once_each_and_none_by_default()
+    {
+        const string Evaluator = "evaluator:\n  perplexity: {text: held-out.txt}\nobjective: {metric: perplexity, direction: minimize}";
+        var listed = Parse(Weight, evaluator: Evaluator + "\nbaselines: [inputs, mean-probs, inputs]");
+        var error = Assert.Throws<SpecException>(() => Parse(Weight, evaluator: Evaluator + "\nbaselines: [inputs, ensemble]")).Message;
+
+        Assert.Equal(["inputs", "mean-probs"], listed.Baselines);
+        Assert.Empty(Parse(Weight, evaluator: Evaluator).Baselines);
+        Assert.Contains("baselines[1]", error, StringComparison.Ordinal);
+        Assert.Contains("'ensemble': expected inputs, mean-probs, mean-logits, vote", error, StringComparison.Ordinal);
+        Assert.Contains("line ", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void A_command_evaluator_names_the_variables_it_gets_and_none_by_default()
     {
         var named = Parse(Weight, evaluator: """

@@ -33,6 +33,28 @@ public sealed class LeaderboardGridTests : DashboardTestContext
     }
 
     [Fact]
+    public void A_baseline_row_says_baseline_instead_of_a_rank_and_is_not_a_merge()
+    {
+        var run = SweepSamples.Run(1) with
+        {
+            Candidates =
+            [
+                SweepSamples.Candidate(0, "weight=0.1", 0.52),
+                SweepSamples.Candidate(1, "baseline: input ft-1", 0.58) with { Baseline = true, JobId = "" },
+                SweepSamples.Candidate(2, "weight=0.3", 0.61),
+            ],
+        };
+
+        var grid = Render<LeaderboardGrid>(p => p.Add(x => x.View, new SweepRunView(run)));
+
+        Assert.Equal(["1", "baseline", "2"], grid.FindAll(".leaderboard-rank").Select(c => c.TextContent));
+        var baseline = grid.Find("tr.baseline-row");
+        Assert.Equal("1", baseline.GetAttribute("data-index"));
+        Assert.Contains("not merged", baseline.TextContent, StringComparison.Ordinal);
+        Assert.Single(grid.FindAll("tr[data-baseline='true']"));
+    }
+
+    [Fact]
     public void The_column_picker_hides_and_shows_metrics()
     {
         var grid = Render<LeaderboardGrid>(p => p.Add(x => x.View, new SweepRunView(SweepSamples.Run(2))));

@@ -34,6 +34,32 @@ public sealed class SweepRunViewTests
     }
 
     [Fact]
+    public void A_baseline_is_listed_unranked_among_the_merges_and_drawn_as_a_reference_line_across_each_chart()
+    {
+        var run = SweepSamples.Run(1) with
+        {
+            Candidates =
+            [
+                SweepSamples.Candidate(0, "weight=0.1", 0.52),
+                SweepSamples.Candidate(1, "weight=0.3", 0.61),
+                SweepSamples.Candidate(2, "baseline: ensemble (mean-probs) of a, b", 0.58) with { Baseline = true, JobId = "" },
+            ],
+        };
+
+        var view = new SweepRunView(run);
+        var table = new LeaderboardTable(view);
+        var weight = Assert.Single(view.Charts);
+
+        // Listed by its value between the two merges, but the merges keep ranks 1 and 2.
+        Assert.Equal([1, 2, 0], view.Leaderboard.Select(c => c.Index));
+        Assert.Equal([1, 0, 2], view.Leaderboard.Select(table.RankOf));
+        Assert.Equal(["merge", "baseline: ensemble (mean-probs) of a, b"], weight.Series.Select(s => s.Name));
+        Assert.True(weight.Series[1].Reference);
+        Assert.Equal([(0.1, 0.58), (0.3, 0.58)], weight.Series[1].Points.Select(p => (p.X, p.Y)));
+        Assert.Equal(["0.1", "0.3"], weight.Values);
+    }
+
+    [Fact]
     public void A_random_space_is_not_joined()
     {
         var run = SweepSamples.Run(1) with

@@ -1,6 +1,8 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
+using FusionCluster.Evaluation.Ensembles;
+using FusionCluster.Evaluation.Evaluators;
 using FusionCluster.Grains.Abstractions.Sweeps;
 
 namespace FusionCluster.Grains.Sweeps.Evaluations;
@@ -9,7 +11,9 @@ namespace FusionCluster.Grains.Sweeps.Evaluations;
 /// What an evaluation's result depends on, as one SHA-256: the content of the merged model's files (not
 /// its folder name, so an identical model merged last night is a hit) and the evaluator's definition with
 /// the content of every file it reads (dataset, text, compared and base models), split, classes and context.
-/// A merge's <c>fusion-report.json</c> holds timings, not the model, and is left out.
+/// A merge's <c>fusion-report.json</c> holds timings, not the model, and is left out. An ensemble is keyed by
+/// what it computes, its rule, normalised weights and members' content, not by its ensemble.json, whose member
+/// paths say where the members are, not what they hold: retraining a member in place must miss.
 /// </summary>
 public static class EvaluationCacheKey
 {
@@ -31,7 +35,7 @@ public static class EvaluationCacheKey
         {
             return Compute(request);
         }
-        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException or EvaluationException)
         {
             return null;
         }
@@ -68,8 +72,31 @@ public static class EvaluationCacheKey
         return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text.ToString())));
     }
 
-    /// <summary>SHA-256 over each file's relative name and content hash, in ordinal name order.</summary>
+    /// <summary>
+    /// A model folder's <see cref="FilesHash"/>; an ensemble's hash of its rule and, in order, each member's
+    /// normalised weight and files (an invalid ensemble.json throws, and is left to the evaluator to report).
+    /// </summary>
     private static string FolderHash(string folder)
+    {
+        if (!EnsembleManifest.IsEnsemble(folder))
+        {
+            return FilesHash(folder);
+        }
+
+        var ensemble = EnsembleManifest.Read(folder);
+        var text = new StringBuilder();
+        text.Append("ensemble ").Append(EnsembleRules.Name(ensemble.Rule)).Append('\n');
+        for (var i = 0; i < ensemble.Members.Count; i++)
+        {
+            text.Append("member ").Append(ensemble.NormalizedWeights[i].ToString("R", CultureInfo.InvariantCulture)).Append(' ')
+                .Append(FilesHash(ensemble.Members[i].Folder)).Append('\n');
+        }
+
+        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text.ToString())));
+    }
+
+    /// <summary>SHA-256 over each file's relative name and content hash, in ordinal name order.</summary>
+    private static string FilesHash(string folder)
     {
         var files = Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories)
             .Select(f => Path.GetRelativePath(folder, f).Replace('\\', '/'))

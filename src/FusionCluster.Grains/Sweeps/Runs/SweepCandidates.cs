@@ -29,7 +29,8 @@ public static class SweepCandidates
         var fingerprints = new Dictionary<string, string>(StringComparer.Ordinal);
         var firstOfKey = new Dictionary<string, int>(StringComparer.Ordinal);
         var candidates = new List<SweepCandidateStatus>();
-        foreach (var candidate in parsed.Candidates())
+        var points = parsed.Candidates();
+        foreach (var candidate in points)
         {
             var index = candidate.Point.Index;
             string key;
@@ -54,6 +55,11 @@ public static class SweepCandidates
                 SameAs = sameAs,
                 MergeOutput = output.MergeLocation(key),
             });
+        }
+
+        if (parsed.Baselines.Count > 0 && points.Count > 0)
+        {
+            candidates.AddRange(SweepBaselineCandidates.Create(parsed, points[0].Spec, output, stores, candidates.Count));
         }
 
         return (parsed, candidates);

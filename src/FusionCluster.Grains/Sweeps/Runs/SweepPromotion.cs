@@ -7,14 +7,15 @@ namespace FusionCluster.Grains.Sweeps.Runs;
 public static class SweepPromotion
 {
     /// <summary>
-    /// Ranks the run's evaluated candidates (it fails when none was), keeps the newest
+    /// Ranks the run's evaluated merges (it fails when none was; baselines do not count), keeps the newest
     /// <c>promote.keep_runs</c> finished runs, and keeps every merge those runs or best/ refer to.
     /// </summary>
     /// <param name="bestLocation">Where the sweep's output keeps best/.</param>
     /// <param name="bestFolderExists">Whether best/ is on disk: a best that is already the promoted key is copied again only when it is gone.</param>
     public static RunFinish Finish(SweepGrainState state, SweepRunRecord run, SweepSpec spec, DateTimeOffset now, string bestLocation, bool bestFolderExists)
     {
-        run.Leaderboard = spec.Objective.Rank(run.Candidates.Select(c => c.State == CandidateState.Done ? c.Objective : null).ToList()).ToList();
+        // Baselines are listed beside the merges but never ranked: the best is the best merge.
+        run.Leaderboard = spec.Objective.Rank(run.Candidates.Select(c => c.State == CandidateState.Done && !c.Baseline ? c.Objective : null).ToList()).ToList();
         run.State = run.Leaderboard.Count > 0 ? SweepRunState.Succeeded : SweepRunState.Failed;
         if (run.State == SweepRunState.Failed)
         {

@@ -1,3 +1,4 @@
+using FusionCluster.Evaluation.Ensembles;
 using FusionCluster.Grains.Abstractions.Sweeps;
 using FusionCluster.Grains.Sweeps.Evaluations;
 using FusionCluster.TestSupport;
@@ -56,6 +57,35 @@ public sealed class CachedEvaluationTests : IDisposable
     }
 
     [Fact]
+    public async Task An_ensemble_is_keyed_by_its_members_content_and_rule_not_by_its_manifest()
+    {
+        var cache = new FileEvaluationCache(temp.Combine("cache"));
+        var first = Model("member-a", weights: [1, 2, 3], report: "");
+        var second = Model("member-b", weights: [4, 5, 6], report: "");
+        var ensemble = Ensemble("ensemble", [first, second], [1, 1], EnsembleRule.MeanProbs);
+        var request = Request(ensemble);
+        await CachedEvaluation.RunAsync(request, cache, Evaluate);
+
+        // Same members, same content and weights in proportion, written elsewhere: the same ensemble.
+        var copy = Ensemble("ensemble-copy", [first, second], [2, 2], EnsembleRule.MeanProbs);
+        var sameContent = await CachedEvaluation.RunAsync(request with { ModelFolder = copy }, cache, Evaluate);
+        var otherRule = await CachedEvaluation.RunAsync(request with { ModelFolder = Ensemble("by-logits", [first, second], [1, 1], EnsembleRule.MeanLogits) }, cache, Evaluate);
+        var otherWeights = await CachedEvaluation.RunAsync(request with { ModelFolder = Ensemble("weighted", [first, second], [3, 1], EnsembleRule.MeanProbs) }, cache, Evaluate);
+
+        // A member retrained in place: ensemble.json is byte for byte what it was, the ensemble is not.
+        var manifest = File.ReadAllBytes(Path.Combine(ensemble, EnsembleManifest.FileName));
+        File.WriteAllBytes(Path.Combine(second, "model.safetensors"), [4, 5, 7]);
+        var changedMember = await CachedEvaluation.RunAsync(request, cache, Evaluate);
+
+        Assert.Equal(manifest, File.ReadAllBytes(Path.Combine(ensemble, EnsembleManifest.FileName)));
+        Assert.True(sameContent.Cached);
+        Assert.False(otherRule.Cached);
+        Assert.False(otherWeights.Cached);
+        Assert.False(changedMember.Cached);
+        Assert.Equal(4, evaluations);
+    }
+
+    [Fact]
     public async Task A_failed_evaluation_is_not_stored()
     {
         var cache = new FileEvaluationCache(temp.Combine("cache"));
@@ -83,6 +113,13 @@ public sealed class CachedEvaluationTests : IDisposable
         }
 
         return new EvaluationRequest { ModelFolder = model, Dataset = dataset, Split = "held-out" };
+    }
+
+    private string Ensemble(string name, string[] members, double[] weights, EnsembleRule rule)
+    {
+        var ensemble = EnsembleManifest.Create(temp.Combine(name), members, weights, rule);
+        ensemble.Write();
+        return ensemble.Folder;
     }
 
     private string Model(string name, byte[] weights, string report)

@@ -33,6 +33,19 @@ public sealed class SweepPromotionTests : IDisposable
     }
 
     [Fact]
+    public void A_baseline_better_than_every_merge_is_neither_ranked_nor_promoted()
+    {
+        var spec = Spec(new PromotePolicy(CopyBest: true, KeepRuns: 5), ObjectiveDirection.Maximize);
+        var run = Run(1, ("a", 0.5), ("b", 0.7), ("ensemble", 0.9));
+        run.Candidates[2] = run.Candidates[2] with { Baseline = true, CacheKey = "" };
+
+        var finish = SweepPromotion.Finish(new SweepGrainState { Runs = [run] }, run, spec, Now, bestFolderExists: false);
+
+        Assert.Equal([1, 0], run.Leaderboard);
+        Assert.Equal("b", finish.Promoted!.Label);
+    }
+
+    [Fact]
     public void Minimizing_puts_the_smallest_value_first()
     {
         var spec = Spec(new PromotePolicy(CopyBest: false, KeepRuns: 5), ObjectiveDirection.Minimize);

@@ -1,0 +1,131 @@
+using FusionCluster.Alignment.Matching;
+using FusionCluster.Alignment.Permutations;
+using FusionCluster.Alignment.Specs;
+using FusionCluster.Core.Formats;
+using FusionCluster.Language;
+using FusionCluster.Language.Evaluation;
+using FusionCluster.Language.Models;
+using FusionCluster.Language.Tokenization;
+using static TorchSharp.torch;
+
+namespace FusionCluster.Connectivity.LanguageModels;
+
+/// <summary>
+/// <c>fusion connect A B --text T</c> for language models: optionally weight-matches B to A (the llama
+/// permutation spec: residual stream, FFN units, attention heads), then scores perplexity on T at evenly
+/// spaced α of θ(α) = (1−α)·θ_A + α·θ_B, every parameter interpolated, with A's config and tokenizer (B must
+/// tokenize T identically).
+/// </summary>
+public static class LanguageConnectivityRunner
+{
+    public static LanguagePathReport Run(string modelA, string modelB, string textFile, LanguageConnectOptions options, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        var textPath = Path.GetFullPath(textFile);
+        if (!File.Exists(textPath))
+        {
+            throw new LanguageModelException($"{textPath}: text file does not exist");
+        }
+
+        var ids = Encode(modelA, modelB, File.ReadAllText(textPath));
+        string? alignedFolder = null;
+        try
+        {
+            if (options.Alignment == AlignmentMethod.WeightMatching)
+            {
+                alignedFolder = Path.Combine(Path.GetTempPath(), $"fusion-connect-{Guid.NewGuid():n}");
+                WeightMatch(modelA, modelB, alignedFolder, options, cancellationToken);
+            }
+
+            var device = LanguageDevice.Resolve(options.Device);
+            using var a = LanguageModelCheckpoint.Load(modelA, device);
+            using var b = LanguageModelCheckpoint.Load(alignedFolder ?? modelB, device);
+            using var mix = new LlamaForCausalLM(a.Config, device);
+            mix.eval();
+            var parameters = Triples(a, b, mix, modelA, modelB);
+            var context = options.Context ?? PerplexityCalculator.DefaultContext(a.Config);
+            var points = new List<LanguagePathPoint>(options.Points);
+            long tokens = 0;
+            for (var i = 0; i < options.Points; i++)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+
+                // i / (points − 1) is exactly 0 and 1 at the ends, and (1−0)·θ_A + 0·θ_B is θ_A bit for bit.
+                var alpha = (double)i / (options.Points - 1);
+                using (no_grad())
+                {
+                    foreach (var (first, second, target) in parameters)
+                    {
+                        using var blended = (first * (1 - alpha)) + (second * alpha);
+                        target.copy_(blended);
+                    }
+                }
+
+                var result = PerplexityCalculator.Compute(mix, ids, context, cancellationToken);
+                tokens = result.Tokens;
+                points.Add(new LanguagePathPoint(alpha, result.Perplexity, result.MeanNll));
+            }
+
+            var alignment = ConnectivityRunner.AlignmentName(options.Alignment);
+            return new LanguagePathReport(options.Alignment == AlignmentMethod.None ? "naive" : alignment.Replace('_', ' '), alignment, tokens, points);
+        }
+        finally
+        {
+            if (alignedFolder is not null && Directory.Exists(alignedFolder))
+            {
+                Directory.Delete(alignedFolder, recursive: true);
+            }
+        }
+    }
+
+    /// <summary>The text's ids under A's tokenizer, checked to be B's too: perplexities are only comparable on the same tokens.</summary>
+    private static int[] Encode(string modelA, string modelB, string text)
+    {
+        using var first = HfTokenizer.Load(modelA);
+        using var second = HfTokenizer.Load(modelB);
+        var ids = first.Encode(text);
+        if (!ids.AsSpan().SequenceEqual(second.Encode(text)))
+        {
+            throw new LanguageModelException($"{modelA} and {modelB} tokenize the text differently; a path between them needs one tokenizer");
+        }
+
+        return ids;
+    }
+
+    /// <summary>Writes B permuted to match A (weights, config, tokenizer) into <paramref name="folder"/>.</summary>
+    private static void WeightMatch(string modelA, string modelB, string folder, LanguageConnectOptions options, CancellationToken cancellationToken)
+    {
+        using var reference = CheckpointFolder.Open(modelA);
+        using var model = CheckpointFolder.Open(modelB);
+        var referenceTensors = new CheckpointAlignmentTensors(reference, cache: true);
+        var modelTensors = new CheckpointAlignmentTensors(model, cache: true);
+        var spec = PermutationSpecs.Resolve(model.Config, modelTensors.Shapes, null, model.FolderPath);
+        var result = WeightMatcher.Match(referenceTensors, modelTensors, spec, new WeightMatchingOptions(options.Iterations, options.Seed), cancellationToken);
+        PermutedCheckpointWriter.Write(model, new PermutedTensorMap(spec, result.Permutations), folder, cancellationToken);
+    }
+
+    private static List<(Tensor First, Tensor Second, Tensor Target)> Triples(LlamaForCausalLM a, LlamaForCausalLM b, LlamaForCausalLM mix, string modelA, string modelB)
+    {
+        var second = b.named_parameters().ToDictionary(p => p.name, p => p.parameter, StringComparer.Ordinal);
+        var target = mix.named_parameters().ToDictionary(p => p.name, p => p.parameter, StringComparer.Ordinal);
+        var triples = new List<(Tensor, Tensor, Tensor)>();
+        foreach (var (name, first) in a.named_parameters())
+        {
+            if (!second.TryGetValue(name, out var other) || !other.shape.SequenceEqual(first.shape))
+            {
+                var found = other is null ? "no such tensor" : $"[{string.Join(", ", other.shape)}]";
+                throw new LanguageModelException($"{modelB}: tensor '{name}' is {found}, but {modelA} has [{string.Join(", ", first.shape)}]; a path needs two models of one shape");
+            }
+
+            triples.Add((first, other, target[name]));
+        }
+
+        if (second.Count != triples.Count)
+        {
+            throw new LanguageModelException($"{modelB}: has tensors {modelA} lacks ({string.Join(", ", second.Keys.Except(target.Keys).Take(3))}); a path needs two models of one shape");
+        }
+
+        return triples;
+    }
+}
