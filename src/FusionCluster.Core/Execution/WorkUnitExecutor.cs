@@ -177,12 +177,20 @@ public sealed class WorkUnitExecutor(ArtifactStores stores, CheckpointCache chec
             }
 
             var method = methods.Resolve(assignment.Method, assignment.Device);
+            IMergeOutput? sidecarOutput = null;
+            var sidecars = new List<TensorWriter>();
             var sink = new CheckedOutputSink(
                 writer.Sink,
                 tensor.Name,
                 tensor.ComputeDType != tensor.OutputDType && Precision.IsNarrowerThanFloat32(tensor.ComputeDType) ? tensor.ComputeDType : null);
             try
             {
+                foreach (var sidecar in tensor.Sidecars)
+                {
+                    sidecarOutput ??= stores.OpenOutput(assignment.OutputLocation, assignment.JobId);
+                    sidecars.Add(sidecarOutput.OpenTensor(assignment.ShardFiles[sidecar.Shard], sidecar));
+                }
+
                 method.Merge(new MergeTensorContext
                 {
                 TensorName = tensor.Name,
@@ -194,8 +202,13 @@ public sealed class WorkUnitExecutor(ArtifactStores stores, CheckpointCache chec
                 Parameters = tensor.Parameters,
                 Seed = tensor.Seed,
                 Output = sink,
+                Sidecars = sidecars,
                 Warn = message => { lock (warnings) { warnings.Add($"{tensor.Name}: {message}"); } },
                 });
+                foreach (var sidecar in sidecars)
+                {
+                    await sidecar.CompleteAsync(cancellationToken);
+                }
             }
             catch (Exception e) when (IsNonFiniteResult(e) && counted.Any(c => c.Source.NonFinite > 0))
             {
@@ -203,6 +216,13 @@ public sealed class WorkUnitExecutor(ArtifactStores stores, CheckpointCache chec
                 counted.ForEach(c => c.Source.CountRest());
                 throw new MergeMethodException(
                     $"tensor '{tensor.Name}': merge_method '{assignment.Method}' carries non-finite input values (NaN or infinity) into the output: {DescribeNonFinite(counted)}");
+            }
+            finally
+            {
+                foreach (var sidecar in sidecars)
+                {
+                    await sidecar.DisposeAsync();
+                }
             }
 
             foreach (var (model, source) in counted.Where(c => c.Source.NonFinite > 0))

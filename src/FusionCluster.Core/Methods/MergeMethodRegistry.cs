@@ -44,5 +44,6 @@ public static class MergeMethodRegistry
         yield return new IsoCMethod();
         yield return new IsoCtsMethod();
         yield return new WudiMethod();
+        yield return new EmrMethod();
     }
 }
