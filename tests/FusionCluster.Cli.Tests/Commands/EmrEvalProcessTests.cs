@@ -7,7 +7,7 @@ using FusionCluster.Core.Tensors;
 
 namespace FusionCluster.Cli.Tests.Commands;
 
-/// <summary>An emr merge and <c>fusion eval --task</c>, checked against an independent numpy implementation (EmrOracle.py).</summary>
+/// <summary>An emr merge and <c>fusion eval --task</c>, checked against an independent plain-Python implementation (EmrOracle.py).</summary>
 public sealed class EmrEvalProcessTests
 {
     private const string Spec = """
@@ -24,7 +24,7 @@ public sealed class EmrEvalProcessTests
     {
         if (!File.Exists("/usr/bin/python3"))
         {
-            Assert.Skip("/usr/bin/python3 (with numpy) is not installed");
+            Assert.Skip("/usr/bin/python3 is not installed");
         }
 
         using var temp = new TempDirectory();

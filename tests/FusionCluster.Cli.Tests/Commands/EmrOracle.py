@@ -1,15 +1,16 @@
-# An independent EMR-Merging (Huang et al., NeurIPS 2024; FusionBench's emr_merge) in numpy, checking a fusion emr output:
-# python3 EmrOracle.py ROOT OUT ORACLE TASK...  (ROOT holds base/ and the task folders, float32 single-file checkpoints).
+# An independent EMR-Merging (Huang et al., NeurIPS 2024; FusionBench's emr_merge) in plain Python (no numpy needed),
+# checking a fusion emr output: python3 EmrOracle.py ROOT OUT ORACLE TASK...
+# ROOT holds base/ and the task folders as float32 single-file checkpoints. float32 arithmetic is done in double and
+# rounded through array("f"), which gives the correctly rounded float32 result of +, - and * of float32 operands.
 # Writes ORACLE/<task>/ (task t's model rebuilt from OUT's files by the documented rule) and prints one JSON line.
 import json
 import os
 import shutil
 import struct
 import sys
+from array import array
 
-import numpy as np
-
-DTYPES = {"F32": np.float32, "F64": np.float64, "U8": np.uint8}
+CODES = {"F32": "f", "F64": "d", "U8": "B"}
 
 
 def read(path):
@@ -19,22 +20,33 @@ def read(path):
     header = json.loads(data[8:8 + n])
     meta = header.pop("__metadata__", {})
     start = 8 + n
-    tensors = {k: np.frombuffer(data[start + v["data_offsets"][0]:start + v["data_offsets"][1]], dtype=DTYPES[v["dtype"]]).reshape(v["shape"])
-               for k, v in header.items()}
+    tensors = {}
+    for k, v in header.items():
+        values = array(CODES[v["dtype"]])
+        values.frombytes(data[start + v["data_offsets"][0]:start + v["data_offsets"][1]])
+        tensors[k] = (values, v["shape"])
     return tensors, meta
 
 
 def write(path, tensors):
     header, blobs, offset = {}, [], 0
-    for k, v in tensors.items():
-        b = np.ascontiguousarray(v, dtype=np.float32).tobytes()
-        header[k] = {"dtype": "F32", "shape": list(v.shape), "data_offsets": [offset, offset + len(b)]}
+    for k, (values, shape) in tensors.items():
+        b = array("f", values).tobytes()
+        header[k] = {"dtype": "F32", "shape": shape, "data_offsets": [offset, offset + len(b)]}
         offset += len(b)
         blobs.append(b)
     text = json.dumps(header).encode()
     text += b" " * ((8 - len(text) % 8) % 8)
     with open(path, "wb") as f:
         f.write(struct.pack("<Q", len(text)) + text + b"".join(blobs))
+
+
+def f32(values):
+    return array("f", values)
+
+
+def bits(packed, n):
+    return [(packed[k >> 3] >> (k & 7)) & 1 == 1 for k in range(n)]
 
 
 root, out, oracle = sys.argv[1:4]
@@ -47,51 +59,46 @@ files = [read(os.path.join(out, "emr-task-%02d.safetensors" % (i + 1))) for i in
 
 result = {"tasks": [meta.get("emr_task") for _, meta in files], "tensors": len(base), "unified_tensors": len(unified),
           "checkpoint_ok": True, "unified_ok": True, "masks_ok": True, "stats_rel_err": 0.0}
-numerator = np.zeros(len(tasks))
-denominator = np.zeros(len(tasks))
-expected_models = [{} for _ in tasks]
-for name, b in base.items():
-    taus = [f[name] - b for f in fine]  # float32, as the merge computes task vectors
-    total = np.zeros(b.shape, dtype=np.float64)
-    for t in taus:
-        total += t.astype(np.float64)
-    sign = np.where(total > 0, np.float32(1), np.float32(-1))  # a zero sum counts as negative
-    masks = [(t * sign) > 0 for t in taus]
-    magnitude = np.zeros_like(b)
-    for t, m in zip(taus, masks):
-        magnitude = np.maximum(magnitude, np.where(m, np.abs(t), np.float32(0)))
-    tau_uni = sign * magnitude
-    result["checkpoint_ok"] &= bool(np.array_equal(checkpoint[name], b + tau_uni))
-    result["unified_ok"] &= bool(np.array_equal(unified[name], tau_uni))
+numerator = [0.0] * len(tasks)
+denominator = [0.0] * len(tasks)
+elected = {}
+for name, (b, shape) in base.items():
+    n = len(b)
+    taus = [f32([x - y for x, y in zip(f[name][0], b)]) for f in fine]  # float32, as the merge computes task vectors
+    sign = [1.0 if sum(t[k] for t in taus) > 0 else -1.0 for k in range(n)]  # a zero sum counts as negative
+    masks = [[t[k] * sign[k] > 0 for k in range(n)] for t in taus]
+    tau_uni = f32([sign[k] * max([abs(t[k]) for t, m in zip(taus, masks) if m[k]], default=0.0) for k in range(n)])
+    result["checkpoint_ok"] &= checkpoint[name][0] == f32([x + y for x, y in zip(b, tau_uni)])
+    result["unified_ok"] &= unified[name][0] == tau_uni
     for i, (t, m) in enumerate(zip(taus, masks)):
         tensors, _ = files[i]
-        bits = np.unpackbits(tensors[name], bitorder="little")[:m.size].astype(bool).reshape(m.shape)
-        result["masks_ok"] &= bool(np.array_equal(bits, m))
-        mean_task = np.abs(t).astype(np.float64).mean()
-        mean_masked = np.abs(np.where(m, tau_uni, np.float32(0))).astype(np.float64).mean()
-        stored = tensors[name + ".emr_abs"]
+        result["masks_ok"] &= bits(tensors[name][0], n) == m
+        mean_task = sum(abs(x) for x in t) / n
+        mean_masked = sum(abs(u) for u, keep in zip(tau_uni, m) if keep) / n
+        stored = tensors[name + ".emr_abs"][0]
         for a, e in ((stored[0], mean_task), (stored[1], mean_masked)):
             result["stats_rel_err"] = max(result["stats_rel_err"], abs(a - e) / max(abs(e), 1e-300))
         numerator[i] += mean_task
         denominator[i] += mean_masked
-        expected_models[i][name] = (m, tau_uni)
+    elected[name] = (masks, tau_uni)
 
-rescalers = numerator / denominator
-result["rescalers"] = dict(zip(tasks, rescalers.tolist()))
+rescalers = [a / b for a, b in zip(numerator, denominator)]
+result["rescalers"] = dict(zip(tasks, rescalers))
 result["semantic_max_abs_err"] = 0.0
 for i, task in enumerate(tasks):
     folder = os.path.join(oracle, task)
     os.makedirs(folder)
     shutil.copy(os.path.join(out, "config.json"), folder)
     model = {}
-    for name, c in checkpoint.items():
-        m = np.unpackbits(files[i][0][name], bitorder="little")[:c.size].astype(bool).reshape(c.shape)
-        u = unified[name]
-        b = c - u
-        model[name] = np.where(m, b + (rescalers[i] * u.astype(np.float64)).astype(np.float32), b)
+    for name, (c, shape) in checkpoint.items():
+        m = bits(files[i][0][name][0], len(c))
+        u = unified[name][0]
+        rebuilt = f32([x - y for x, y in zip(c, u)])
+        scaled = f32([rescalers[i] * y for y in u])
+        model[name] = (f32([x + s if keep else x for x, s, keep in zip(rebuilt, scaled, m)]), shape)
         # The paper's task model, base + λ_t·M_t ⊙ τ_uni, from the inputs: equal up to the float32 rounding of C - τ_uni.
-        mask, tau_uni = expected_models[i][name]
-        paper = base[name].astype(np.float64) + rescalers[i] * np.where(mask, tau_uni, 0).astype(np.float64)
-        result["semantic_max_abs_err"] = max(result["semantic_max_abs_err"], float(np.max(np.abs(model[name] - paper))))
+        masks, tau_uni = elected[name]
+        paper = [x + (rescalers[i] * y if keep else 0.0) for x, y, keep in zip(base[name][0], tau_uni, masks[i])]
+        result["semantic_max_abs_err"] = max([result["semantic_max_abs_err"]] + [abs(a - e) for a, e in zip(model[name][0], paper)])
     write(os.path.join(folder, "model.safetensors"), model)
 print(json.dumps(result))

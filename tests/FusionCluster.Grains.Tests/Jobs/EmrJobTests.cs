@@ -50,8 +50,9 @@ public sealed class EmrJobTests : IDisposable
 
         var expected = ModelFiles(Path.Combine(root, "one"));
         var actual = ModelFiles(Path.Combine(root, "three"));
-        Assert.Equal([EmrFiles.UnifiedFileName, EmrFiles.TaskFileName(0), EmrFiles.TaskFileName(1), EmrFiles.TaskFileName(2)], expected.Keys.Where(k => k.StartsWith("emr-", StringComparison.Ordinal)).Order());
-        Assert.Equal(expected.Keys.Order(), actual.Keys.Order());
+        string[] emrFiles = [EmrFiles.UnifiedFileName, EmrFiles.TaskFileName(0), EmrFiles.TaskFileName(1), EmrFiles.TaskFileName(2)];
+        Assert.Equal(emrFiles.Order(StringComparer.Ordinal), expected.Keys.Where(k => k.StartsWith("emr-", StringComparison.Ordinal)).Order(StringComparer.Ordinal));
+        Assert.Equal(expected.Keys.Order(StringComparer.Ordinal), actual.Keys.Order(StringComparer.Ordinal));
         foreach (var (file, hash) in expected)
         {
             Assert.True(hash == actual[file], $"{file} differs between one silo and three");
