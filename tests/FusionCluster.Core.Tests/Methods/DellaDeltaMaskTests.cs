@@ -17,6 +17,9 @@ public sealed class DellaDeltaMaskTests
         { "gaussian", 4096, 0.5, 0 },
         { "gaussian", 512, 0.5, -0.2 },
         { "quantized", 4096, 0.7, 0.1 },
+        // Short rows of few magnitudes: ties are ranked by counting, where their column order decides.
+        { "quantized", 16, 0.5, 0.3 },
+        { "quantized", 64, 0.5, 0.3 },
         { "mostly-zero", 2048, 0.6, 0.2 },
         { "all-zero", 300, 0.6, 0.2 },
         { "gaussian", 1, 0.6, 0.2 },
