@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
 using FusionCluster.Core.Formats;
+using FusionCluster.Core.Methods;
 using FusionCluster.Core.Storage;
 using FusionCluster.Evaluation.Datasets;
 using FusionCluster.Evaluation.Ensembles;
@@ -12,7 +13,7 @@ using FusionCluster.Language.Evaluation;
 namespace FusionCluster.Cli.Commands;
 
 /// <summary>
-/// fusion eval MODEL [--dataset FILE] [--text FILE [--context N]] [--compare DIR ...] [--base DIR] [--command CMD]: runs the chosen
+/// fusion eval MODEL [--task NAME] [--dataset FILE] [--text FILE [--context N]] [--compare DIR ...] [--base DIR] [--command CMD]: runs the chosen
 /// evaluators on a checkpoint folder and prints their metrics, one per line or as one JSON object.
 /// </summary>
 public static class EvalCommand
@@ -30,12 +31,13 @@ public static class EvalCommand
         var text = new Option<FileInfo?>("--text") { Description = "language-model perplexity on this UTF-8 text file (with the model's tokenizer.json)" };
         var context = new Option<int?>("--context") { Description = "tokens per perplexity window (default: max_position_embeddings, at most 2048)" };
         var device = new Option<string>("--device") { Description = "where --text runs the model: " + LanguageDevice.Description, DefaultValueFactory = _ => "cpu" };
+        var task = new Option<string?>("--task") { Description = "for an emr merge output: evaluate this task's model (its mask and rescaler applied to the unified model); the task is the model as the spec names it" };
         var json = new Option<bool>("--json") { Description = "print the metrics as one JSON object" };
         var dataRoots = new DataRootsOption();
 
         var command = new Command("eval", "Evaluate a checkpoint: classifier accuracy, tensor metrics against other models, or an external command")
         {
-            model, dataset, split, classes, compare, baseModel, externalCommand, timeout, text, context, device, json,
+            model, dataset, split, classes, compare, baseModel, externalCommand, timeout, text, context, device, task, json,
         };
         dataRoots.AddTo(command);
         command.SetAction(async (parse, cancellationToken) =>
@@ -101,8 +103,18 @@ public static class EvalCommand
             }
 
             var metrics = new Dictionary<string, double>(StringComparer.Ordinal);
+            string? taskFolder = null;
             try
             {
+                if (parse.GetValue(task) is { } taskName)
+                {
+                    // The task's model is written once to a scratch folder and every evaluator reads that.
+                    taskFolder = Directory.CreateTempSubdirectory("fusion-emr-task-").FullName;
+                    var rescaler = EmrTaskModel.Write(folder, taskName, taskFolder);
+                    System.Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"emr task '{taskName}': rescaler {rescaler:0.######}"));
+                    folder = taskFolder;
+                }
+
                 foreach (var evaluator in evaluators)
                 {
                     foreach (var (name, value) in await evaluator.EvaluateAsync(folder, cancellationToken))
@@ -119,6 +131,13 @@ public static class EvalCommand
             catch (Exception e) when (e is EvaluationException or CheckpointException or LanguageModelException or StorageException or ArgumentException or IOException or UnauthorizedAccessException)
             {
                 return MergeCommand.Fail(Describe(e));
+            }
+            finally
+            {
+                if (taskFolder is not null)
+                {
+                    Directory.Delete(taskFolder, recursive: true);
+                }
             }
 
             if (parse.GetValue(json))

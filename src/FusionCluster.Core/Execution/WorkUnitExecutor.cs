@@ -134,7 +134,7 @@ public sealed partial class WorkUnitExecutor(ArtifactStores stores, CheckpointCa
         }
         else
         {
-            await MergeAsync(assignment, tensor, open, modelStatistics, writer, warnings);
+            await MergeAsync(assignment, tensor, open, modelStatistics, output, writer, warnings, cancellationToken);
         }
 
         await writer.CompleteAsync(cancellationToken);
@@ -173,8 +173,16 @@ public sealed partial class WorkUnitExecutor(ArtifactStores stores, CheckpointCa
         }
     }
 
+    /// <param name="output">Where the tensor's sidecars (a method's extra files, e.g. emr's masks) are written beside it.</param>
     private async Task MergeAsync(
-        UnitAssignment assignment, TensorPlan tensor, OpenStored open, Func<string, string, TensorSource?>? modelStatistics, TensorWriter writer, List<string> warnings)
+        UnitAssignment assignment,
+        TensorPlan tensor,
+        OpenStored open,
+        Func<string, string, TensorSource?>? modelStatistics,
+        IMergeOutput output,
+        TensorWriter writer,
+        List<string> warnings,
+        CancellationToken cancellationToken)
     {
         async Task<TensorSource> OpenAsync(TensorInput input)
         {
@@ -224,8 +232,14 @@ public sealed partial class WorkUnitExecutor(ArtifactStores stores, CheckpointCa
             writer.Sink,
             tensor.Name,
             tensor.ComputeDType != tensor.OutputDType && Precision.IsNarrowerThanFloat32(tensor.ComputeDType) ? tensor.ComputeDType : null);
+        var sidecars = new List<TensorWriter>();
         try
         {
+            foreach (var sidecar in tensor.Sidecars)
+            {
+                sidecars.Add(output.OpenTensor(assignment.ShardFiles[sidecar.Shard], sidecar));
+            }
+
             method.Merge(new MergeTensorContext
             {
                 TensorName = tensor.Name,
@@ -237,8 +251,13 @@ public sealed partial class WorkUnitExecutor(ArtifactStores stores, CheckpointCa
                 Parameters = tensor.Parameters,
                 Seed = tensor.Seed,
                 Output = sink,
+                Sidecars = sidecars,
                 Warn = message => { lock (warnings) { warnings.Add($"{tensor.Name}: {message}"); } },
                 });
+            foreach (var sidecar in sidecars)
+            {
+                await sidecar.CompleteAsync(cancellationToken);
+            }
         }
         catch (Exception e) when (IsNonFiniteResult(e) && counted.Any(c => c.Source.NonFinite > 0))
         {
@@ -246,6 +265,13 @@ public sealed partial class WorkUnitExecutor(ArtifactStores stores, CheckpointCa
             counted.ForEach(c => c.Source.CountRest());
             throw new MergeMethodException(
                 $"tensor '{tensor.Name}': merge_method '{assignment.Method}' carries non-finite input values (NaN or infinity) into the output: {DescribeNonFinite(counted)}");
+        }
+        finally
+        {
+            foreach (var sidecar in sidecars)
+            {
+                await sidecar.DisposeAsync();
+            }
         }
 
         foreach (var (model, source) in counted.Where(c => c.Source.NonFinite > 0))

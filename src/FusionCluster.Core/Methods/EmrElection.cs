@@ -5,8 +5,7 @@ namespace FusionCluster.Core.Methods;
 /// implements it: per tensor, elect γ = sign(Σ_t τ_t) (a zero sum counts as negative, as the reference's
 /// <c>(x &gt; 0)·2 - 1</c>), τ_uni = γ ⊙ max_{t: τ_t·γ &gt; 0} |τ_t|, masks M_t = [τ_t·γ &gt; 0]; one rescaler per task over
 /// the whole model, λ_t = Σ_tensors mean|τ_t| / Σ_tensors mean|M_t ⊙ τ_uni|; task t's model is base + λ_t·M_t ⊙ τ_uni.
-/// A plain type (not a registered merge_method): its output is a model per task, which the merge engine's
-/// one-checkpoint output does not carry yet.
+/// The rules of <see cref="EmrMethod"/> (the merge_method <c>emr</c>), kept as a plain type for its tests.
 /// </summary>
 public static class EmrElection
 {

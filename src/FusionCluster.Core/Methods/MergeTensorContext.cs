@@ -40,6 +40,9 @@ public sealed class MergeTensorContext
     /// <summary>Where results go.</summary>
     public required TensorSink Output { get; init; }
 
+    /// <summary>Writers of the tensor's planned <see cref="Planning.TensorPlan.Sidecars"/>, in their order (empty unless the method is an <see cref="ISidecarMergeMethod"/>).</summary>
+    public IReadOnlyList<Storage.TensorWriter> Sidecars { get; init; } = [];
+
     /// <summary>Collects warnings (reported with the merge).</summary>
     public Action<string> Warn { get; init; } = _ => { };
 

@@ -70,6 +70,14 @@ public sealed class MergePlanner
         units.RemoveAll(u => u.Tensors.Count == 0);
 
         var (layout, placed) = OutputLayout.Assign(units.SelectMany(u => u.Tensors).ToList(), options.ShardSizeBytes);
+        var shards = layout.Shards;
+        if (method is ISidecarMergeMethod sidecars)
+        {
+            var (extra, withSidecars) = sidecars.LaySidecars(units.SelectMany(u => u.Tensors).Select(t => placed[t.Name]).ToList(), shards.Count);
+            shards = [.. shards, .. extra];
+            placed = withSidecars.ToDictionary(t => t.Name, StringComparer.Ordinal);
+        }
+
         var workUnits = units.Select((u, i) => new WorkUnit
         {
             Index = i,
@@ -83,7 +91,7 @@ public sealed class MergePlanner
             Method = method.Name,
             ModelPaths = models.ToDictionary(m => m.Key, m => m.Value.Path),
             Units = workUnits,
-            Shards = layout.Shards,
+            Shards = shards,
             IndexJson = layout.IndexJson,
             OutputConfig = OutputConfig(reference, outputLayer, workUnits),
             TokenizerModel = TokenizerModel(reference),

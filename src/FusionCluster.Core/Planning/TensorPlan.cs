@@ -40,5 +40,11 @@ public sealed record TensorPlan
     /// <summary>Bytes read from the inputs to produce this tensor.</summary>
     public long InputBytes { get; init; }
 
+    /// <summary>
+    /// Tensors the method writes beside this one into files of their own (emr's unified task vector, masks and
+    /// rescaler statistics), laid out at plan time like the output so any silo writes the same bytes; empty for most methods.
+    /// </summary>
+    public IReadOnlyList<TensorPlan> Sidecars { get; init; } = [];
+
     public long ElementCount => Shape.Aggregate(1L, (a, b) => a * b);
 }

@@ -178,10 +178,38 @@ public sealed class MultiTaskBenchmark(string outputFolder, MultiTaskOptions opt
         await merger.MergeAsync(specPath, output, options.Seed, cancellationToken);
         var seconds = clock.Elapsed.TotalSeconds;
         merges++;
-        using var merged = NamedTensors.LoadFolder(output, MultiTaskNetwork.BackboneNames(options.HiddenSizes.Count));
-        var accuracy = tasks.Select((task, t) => MultiTaskEvaluator.Accuracy(merged, heads[t], task)).ToList();
+        var emrTasks = EmrTaskModel.Tasks(output);
+        var accuracy = emrTasks.Count == 0 ? Accuracy(output, tasks, heads) : EmrAccuracy(output, emrTasks, tasks, heads);
         evaluations++;
-        return Store(suite, name, key, new MultiTaskRow(name, "merge", accuracy, seconds, 0, MultiTaskMergeSpecs.Describe(name)));
+        var note = emrTasks.Count == 0 ? MultiTaskMergeSpecs.Describe(name) : "each task with its own mask and rescaler";
+        return Store(suite, name, key, new MultiTaskRow(name, "merge", accuracy, seconds, 0, note));
+    }
+
+    private List<double> Accuracy(string folder, IReadOnlyList<BenchmarkTask> tasks, IReadOnlyList<NamedTensors> heads)
+    {
+        using var merged = NamedTensors.LoadFolder(folder, MultiTaskNetwork.BackboneNames(options.HiddenSizes.Count));
+        return tasks.Select((task, t) => MultiTaskEvaluator.Accuracy(merged, heads[t], task)).ToList();
+    }
+
+    /// <summary>emr's point: task t is evaluated on the unified model with task t's mask and rescaler applied (spec order = task order).</summary>
+    private List<double> EmrAccuracy(string folder, IReadOnlyList<string> emrTasks, IReadOnlyList<BenchmarkTask> tasks, IReadOnlyList<NamedTensors> heads)
+    {
+        var accuracy = new List<double>();
+        for (var t = 0; t < tasks.Count; t++)
+        {
+            var taskFolder = Directory.CreateTempSubdirectory("fusion-emr-task-").FullName;
+            try
+            {
+                EmrTaskModel.Write(folder, emrTasks[t], taskFolder);
+                accuracy.Add(Accuracy(taskFolder, [tasks[t]], [heads[t]])[0]);
+            }
+            finally
+            {
+                Directory.Delete(taskFolder, recursive: true);
+            }
+        }
+
+        return accuracy;
     }
 
     /// <summary>A row from results/ when its key matches, else computed (and counted as an evaluation) and stored.</summary>

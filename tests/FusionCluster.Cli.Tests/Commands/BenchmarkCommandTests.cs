@@ -14,7 +14,7 @@ namespace FusionCluster.Cli.Tests.Commands;
 [Collection(EndToEndCollection.Name)]
 public sealed class BenchmarkCommandTests
 {
-    private static readonly string[] Methods = ["linear", "task_arithmetic", "regmean", "fisher", "adamerging", "no_such_method"];
+    private static readonly string[] Methods = ["linear", "task_arithmetic", "emr", "regmean", "fisher", "adamerging", "no_such_method"];
 
     [Fact]
     public async Task Small_multitask_benchmark_beats_pretrained_matches_an_independent_average_and_reruns_from_cache()
@@ -47,7 +47,9 @@ public sealed class BenchmarkCommandTests
         Assert.Equal("unavailable", missing.Kind);
         Assert.Null(missing.Accuracy);
         Assert.Contains("not available", missing.Note, StringComparison.Ordinal);
-        Assert.All(["regmean", "fisher", "adamerging"], m => Assert.Equal(first.Tasks.Count, first.Row(m).Accuracy!.Count));
+        // emr evaluates each task on its own model (the unified one with that task's mask and rescaler).
+        Assert.Equal("each task with its own mask and rescaler", first.Row("emr").Note);
+        Assert.All(["emr", "regmean", "fisher", "adamerging"], m => Assert.Equal(first.Tasks.Count, first.Row(m).Accuracy!.Count));
         Assert.Equal(2 * tasks.Count, first.StatisticsComputed);
 
         Assert.Equal(new byte[] { 0x89, (byte)'P', (byte)'N', (byte)'G' }, File.ReadAllBytes(Path.Combine(temp.Path, MultiTaskReportWriter.ChartFileName))[..4]);

@@ -126,7 +126,7 @@ public static class RandomKeepMask
     /// <summary>
     /// Uniform(i) &lt; density, with Uniform(i) = (draw >> 11) · 2^-53 exactly, holds iff (draw >> 11) &lt; ceil(density · 2^53).
     /// </summary>
-    private static ulong DrawLimit(double density) =>
+    internal static ulong DrawLimit(double density) =>
         density <= 0 ? 0 : density >= 1 ? 1UL << 53 : (ulong)Math.Ceiling(density * (1UL << 53));
 
     /// <summary>(draw >> 11) for elements first .. first + 3: <see cref="CounterRng.Uniform"/>'s integer part, four lanes at once.</summary>

@@ -1,0 +1,68 @@
+using FusionCluster.Core.Methods;
+using FusionCluster.Core.Methods.Kernels;
+
+namespace FusionCluster.Core.Tests.Methods;
+
+/// <summary>
+/// DELLA's keep decisions against the definition, element by element: rank every row by ascending |δ| with ties by
+/// column (a LINQ stable sort), keep when Uniform(stream, index) &lt; (density - ε) + 2ε·rank/(n - 1). The mask decides
+/// most elements without ranking them and ranks the rest by counting or sorting; none of it may move a decision.
+/// </summary>
+public sealed class DellaDeltaMaskTests
+{
+    public static TheoryData<string, int, double, double> Cases => new()
+    {
+        { "gaussian", 4096, 0.7, 0.1 },
+        { "gaussian", 1000, 0.5, 0.3 },
+        { "gaussian", 4096, 0.5, 0 },
+        { "gaussian", 512, 0.5, -0.2 },
+        { "quantized", 4096, 0.7, 0.1 },
+        // Short rows of few magnitudes: ties are ranked by counting, where their column order decides.
+        { "quantized", 16, 0.5, 0.3 },
+        { "quantized", 64, 0.5, 0.3 },
+        { "mostly-zero", 2048, 0.6, 0.2 },
+        { "all-zero", 300, 0.6, 0.2 },
+        { "gaussian", 1, 0.6, 0.2 },
+        { "gaussian", 2, 0.6, 0.2 },
+        { "gaussian", 7, 0.6, 0.2 },
+    };
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void Della_keeps_exactly_what_ranking_every_row_keeps(string values, int rowLength, double density, double epsilon)
+    {
+        const ulong Stream = 987654321;
+        const long Start = 12345;
+        var rows = Math.Max(3, 8192 / rowLength);
+        var delta = Values(values, rows * rowLength);
+
+        var keep = new ulong[KeepBits.Words(delta.Length)];
+        new DellaDeltaMask(Stream, density, epsilon, rowLength).Decide(0, Start, delta, keep);
+
+        for (var row = 0; row < delta.Length; row += rowLength)
+        {
+            var order = Enumerable.Range(0, rowLength).OrderBy(c => Math.Abs(delta[row + c])).ThenBy(c => c).ToArray();
+            for (var rank = 0; rank < rowLength; rank++)
+            {
+                var c = order[rank];
+                var normalized = rowLength > 1 ? (double)rank / (rowLength - 1) : 0;
+                var expected = CounterRng.Uniform(Stream, Start + row + c) < density - epsilon + 2 * epsilon * normalized;
+                Assert.True(expected == KeepBits.Get(keep, row + c), $"row {row / rowLength}, column {c}, rank {rank}: expected keep={expected}");
+            }
+        }
+    }
+
+    private static float[] Values(string kind, int n)
+    {
+        var rng = new Random(5);
+        float Gaussian() => (float)(Math.Sqrt(-2 * Math.Log(1 - rng.NextDouble())) * Math.Cos(2 * Math.PI * rng.NextDouble()) * 0.01);
+        return kind switch
+        {
+            "gaussian" => Enumerable.Range(0, n).Select(_ => Gaussian()).ToArray(),
+            // Few distinct magnitudes: ranks decided among large groups of ties.
+            "quantized" => Enumerable.Range(0, n).Select(_ => (float)Math.Round(Gaussian() * 300) / 300).ToArray(),
+            "mostly-zero" => Enumerable.Range(0, n).Select(_ => rng.NextDouble() < 0.8 ? 0f : Gaussian()).ToArray(),
+            _ => new float[n],
+        };
+    }
+}
