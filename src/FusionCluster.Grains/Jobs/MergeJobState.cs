@@ -35,4 +35,10 @@ public sealed class MergeJobState
     /// content hashed at the end (<see cref="InputHashMode.Full"/>) is known to be what the units read.
     /// </summary>
     [Id(11)] public Dictionary<string, string[]>? PlannedInputVersions { get; set; }
+
+    /// <summary>Progress samples for the job's throughput curve, kept after it finishes (<see cref="Metrics.JobMetricHistory"/>).</summary>
+    [Id(12)] public List<JobMetricSample> Samples { get; set; } = [];
+
+    /// <summary>The spacing of <see cref="Samples"/>: it doubles each time they are thinned.</summary>
+    [Id(13)] public TimeSpan SampleSpacing { get; set; }
 }
