@@ -37,8 +37,8 @@ public sealed class UnitGridMeasurements : DashboardTestContext
             Assert.Equal(units.ToString(System.Globalization.CultureInfo.InvariantCulture), grid.Find("#unit-grid").GetAttribute("data-units"));
         }
 
-        TestContext.Current.SendDiagnosticMessage($"unit grid, {units} units: first render median {Median(first):0} ms, re-render after one unit event median {Median(updates):0} ms ({string.Join(", ", updates.Select(u => u.ToString("0", System.Globalization.CultureInfo.InvariantCulture)))})");
-        TestContext.Current.TestOutputHelper?.WriteLine($"unit grid, {units} units: first render median {Median(first):0} ms, re-render after one unit event median {Median(updates):0} ms");
+        Xunit.TestContext.Current.SendDiagnosticMessage($"unit grid, {units} units: first render median {Median(first):0} ms, re-render after one unit event median {Median(updates):0} ms ({string.Join(", ", updates.Select(u => u.ToString("0", System.Globalization.CultureInfo.InvariantCulture)))})");
+        Xunit.TestContext.Current.TestOutputHelper?.WriteLine($"unit grid, {units} units: first render median {Median(first):0} ms, re-render after one unit event median {Median(updates):0} ms");
     }
 
     private static double Median(List<double> values) => values.Order().ElementAt(values.Count / 2);

@@ -299,9 +299,10 @@ public sealed class JobDetailTests : DashboardTestContext
         Cluster.Statuses[JobId] = Samples.Running(JobId, 4);
         var page = RenderJob();
 
-        page.Find("#job-cancel").Click();
+        // Found and clicked in one dispatch: the page re-renders every 100 ms, which renews the buttons' handlers.
+        page.InvokeAsync(() => page.Find("#job-cancel").Click());
         Assert.Empty(Cluster.Cancelled);
-        page.Find("#job-cancel-confirm").Click();
+        page.InvokeAsync(() => page.Find("#job-cancel-confirm").Click());
 
         page.WaitForAssertion(() => Assert.Equal([JobId], Cluster.Cancelled));
         page.WaitForAssertion(() => Assert.Contains("Cancelled", page.Find("#job-state").TextContent, StringComparison.Ordinal));
