@@ -87,6 +87,21 @@ public sealed class FakeFusionCluster : IFusionCluster
         return Task.FromResult<IReadOnlyList<SiloLogLine>>(Logs.GetValueOrDefault(silo)?.TakeLast(max).ToList() ?? []);
     }
 
+    public List<ClusterSample> ClusterHistory { get; } = [];
+
+    public Task RecordClusterSampleAsync(ClusterSample sample, CancellationToken cancellationToken)
+    {
+        ThrowIfFailing();
+        ClusterHistory.Add(sample);
+        return Task.CompletedTask;
+    }
+
+    public Task<IReadOnlyList<ClusterSample>> GetClusterHistoryAsync(CancellationToken cancellationToken)
+    {
+        ThrowIfFailing();
+        return Task.FromResult<IReadOnlyList<ClusterSample>>(ClusterHistory.ToList());
+    }
+
     public Task<IReadOnlyList<SiloMembership>> GetMembershipAsync(CancellationToken cancellationToken)
     {
         ThrowIfFailing();

@@ -293,16 +293,16 @@ public sealed class JobDetailTests : DashboardTestContext
     }
 
     [Fact]
-    public void Operator_cancels_after_confirming()
+    public async Task Operator_cancels_after_confirming()
     {
         SignInAs(DashboardRoles.Operator);
         Cluster.Statuses[JobId] = Samples.Running(JobId, 4);
         var page = RenderJob();
 
         // Found and clicked in one dispatch: the page re-renders every 100 ms, which renews the buttons' handlers.
-        page.InvokeAsync(() => page.Find("#job-cancel").Click());
+        await page.InvokeAsync(() => page.Find("#job-cancel").Click());
         Assert.Empty(Cluster.Cancelled);
-        page.InvokeAsync(() => page.Find("#job-cancel-confirm").Click());
+        await page.InvokeAsync(() => page.Find("#job-cancel-confirm").Click());
 
         page.WaitForAssertion(() => Assert.Equal([JobId], Cluster.Cancelled));
         page.WaitForAssertion(() => Assert.Contains("Cancelled", page.Find("#job-state").TextContent, StringComparison.Ordinal));

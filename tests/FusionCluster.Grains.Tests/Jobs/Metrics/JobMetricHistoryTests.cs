@@ -51,8 +51,10 @@ public sealed class JobMetricHistoryTests
         history.Add(Sample(0));
         history.Add(Sample(1));
         history.Add(Sample(1.4));
+        history.Add(Sample(1.8));
 
-        Assert.Equal([0.0, 1.4], samples.Select(x => x.ElapsedSeconds));
+        // 1.4 s is a spacing after 0 s, so it is added; 1.8 s is under a spacing after 1 s, so it replaces 1.4 s.
+        Assert.Equal([0.0, 1, 1.8], samples.Select(x => x.ElapsedSeconds));
     }
 
     private static JobMetricSample Sample(double seconds) => new() { At = T0.AddSeconds(seconds), ElapsedSeconds = seconds, BytesDone = (long)(seconds * 1000) };
