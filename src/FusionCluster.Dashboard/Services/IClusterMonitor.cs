@@ -1,3 +1,5 @@
+using FusionCluster.Grains.Abstractions;
+
 namespace FusionCluster.Dashboard.Services;
 
 /// <summary>
