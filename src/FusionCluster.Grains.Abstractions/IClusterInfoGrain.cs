@@ -10,4 +10,8 @@ public interface IClusterInfoGrain : IGrainWithIntegerKey
     /// <summary>Every silo the membership table still holds, departed ones with when and why they left, newest first.</summary>
     [Alias("GetMembership")]
     Task<IReadOnlyList<SiloMembership>> GetMembership();
+
+    /// <summary>The newest log lines (at most <paramref name="max"/>, oldest first) of the active silo named <paramref name="silo"/>; empty when there is none.</summary>
+    [Alias("GetSiloLogs")]
+    Task<IReadOnlyList<SiloLogLine>> GetSiloLogs(string silo, int max);
 }

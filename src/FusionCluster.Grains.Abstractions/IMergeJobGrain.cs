@@ -19,6 +19,10 @@ public interface IMergeJobGrain : IGrainWithStringKey
     [Alias("GetUnits")]
     Task<IReadOnlyList<UnitStatus>> GetUnits();
 
+    /// <summary>The job's progress samples, oldest first: every second while it runs, thinned to a bounded number.</summary>
+    [Alias("GetMetrics")]
+    Task<IReadOnlyList<JobMetricSample>> GetMetrics();
+
     /// <summary>Stops dispatching, stops running units, and removes the staged output.</summary>
     [Alias("Cancel")]
     [ResponseTimeout("00:05:00")]

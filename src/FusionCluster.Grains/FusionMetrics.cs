@@ -5,7 +5,7 @@ namespace FusionCluster.Grains;
 
 /// <summary>
 /// FusionCluster's own instruments (meter "FusionCluster"), exported with Orleans' meters where the host
-/// enables metrics: work units finished by outcome, input bytes merged, units running and waiting for a slot.
+/// enables metrics: work units finished by outcome, input bytes merged (at completion and as they are read), units running and waiting for a slot.
 /// </summary>
 public static class FusionMetrics
 {
@@ -19,11 +19,17 @@ public static class FusionMetrics
     private static readonly Counter<long> InputBytes = Meter.CreateCounter<long>(
         "fusion.units.input_bytes", unit: "By", description: "Input tensor bytes of the work units this silo completed");
 
+    private static readonly Counter<long> BytesRead = Meter.CreateCounter<long>(
+        "fusion.units.bytes_read", unit: "By", description: "Input tensor bytes read by this silo's running units, counted as they are read (a rate of it is the silo's live throughput)");
+
     private static readonly UpDownCounter<long> UnitsRunning = Meter.CreateUpDownCounter<long>(
         "fusion.units.running", unit: "{unit}", description: "Work units running in a slot on this silo");
 
     private static readonly UpDownCounter<long> UnitsWaiting = Meter.CreateUpDownCounter<long>(
         "fusion.units.waiting", unit: "{unit}", description: "Work units held by this silo and waiting for a free slot (the silo's queue depth)");
+
+    /// <summary>A running unit read <paramref name="bytes"/> more input bytes.</summary>
+    public static void InputRead(long bytes) => BytesRead.Add(bytes);
 
     public static void UnitQueued() => UnitsWaiting.Add(1);
 

@@ -5,12 +5,14 @@ using FusionCluster.Core.Methods;
 using FusionCluster.Evaluation.DataAware;
 using FusionCluster.Evaluation.Evaluators;
 using FusionCluster.Grains.Jobs;
+using FusionCluster.Grains.Logs;
 using FusionCluster.Grains.Placement;
 using FusionCluster.Grains.Sweeps;
 using FusionCluster.Methods.Torch;
 using FusionCluster.Storage;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
 using Orleans.Runtime.MembershipService.SiloMetadata;
 
 namespace FusionCluster.Grains;
@@ -38,6 +40,11 @@ public static class FusionSiloBuilderExtensions
         silo.Services.AddSingleton<ClusterWorkers>();
         silo.Services.AddOptions<JobOptions>().Bind(silo.Configuration.GetSection("Fusion:Jobs"));
         silo.Services.AddPlacementDirector<SiloPinnedPlacement, SiloPinnedPlacementDirector>();
+
+        // The newest log lines in memory, for operators on the dashboard (ISiloLogGrain).
+        silo.Services.TryAddSingleton(TimeProvider.System);
+        silo.Services.TryAddSingleton(new SiloLogRing());
+        silo.Services.AddSingleton<ILoggerProvider, RingLoggerProvider>();
 
         // Sweeps: a host (or a test) that registered its own SweepClock first keeps it.
         silo.Services.TryAddSingleton(new SweepClock(TimeProvider.System));

@@ -54,6 +54,7 @@ public static class DashboardApp
         builder.Services.AddSingleton<SpecArchive>();
         builder.Services.AddScoped<OperatorGate>();
         builder.Services.AddScoped<JobCommands>();
+        builder.Services.AddScoped<SiloLogReader>();
         builder.Services.AddSingleton<IFusionSweeps, OrleansFusionSweeps>();
         builder.Services.AddScoped<SweepCommands>();
         builder.Services.AddHealthChecks().AddCheck<ClusterHealthCheck>("cluster");

@@ -1,20 +1,34 @@
 using System.Globalization;
+using FusionCluster.Grains.Abstractions;
 
 namespace FusionCluster.Dashboard.Jobs;
 
 /// <summary>
-/// A job's throughput while its page is open: input bytes per second between consecutive status
-/// snapshots, on the job's own clock (its elapsed seconds), so slow page refreshes do not distort it.
+/// A job's throughput: input bytes per second between consecutive samples, on the job's own clock (its
+/// elapsed seconds), so slow page refreshes do not distort it. Starts from the samples the job kept
+/// (<see cref="Load"/>: the whole run, also after it finished), then grows with the page's own status snapshots.
 /// </summary>
 public sealed class JobThroughput
 {
-    public const int MaxPoints = 300;
+    /// <summary>As many as a job keeps (600), so a finished job's whole kept curve shows.</summary>
+    public const int MaxPoints = 600;
 
     private readonly List<(string Label, double BytesPerSecond)> points = [];
     private double lastElapsed = -1;
     private long lastBytes;
 
     public IReadOnlyList<(string Label, double BytesPerSecond)> Points => points;
+
+    /// <summary>Starts over from the job's kept samples (oldest first).</summary>
+    public void Load(IReadOnlyList<JobMetricSample> samples)
+    {
+        points.Clear();
+        (lastElapsed, lastBytes) = (-1, 0);
+        foreach (var sample in samples)
+        {
+            Record(sample.ElapsedSeconds, sample.BytesDone);
+        }
+    }
 
     /// <returns>True when a point was added.</returns>
     public bool Record(double elapsedSeconds, long bytesDone)

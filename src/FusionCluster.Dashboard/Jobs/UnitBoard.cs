@@ -61,6 +61,7 @@ public sealed class UnitBoard(Func<string?, string> redact)
             var error = unit.LastError is null ? null : redact(unit.LastError);
             var cell = cells[unit.Index];
             cell.Update(unit.State, unit.Silo, unit.Attempts, unit.InputBytes, unit.Seconds, error, clearError: error is null);
+            cell.SetHistory(unit.History.Select(a => a.Reason is null ? a : a with { Reason = redact(a.Reason) }).ToList());
             if (unit.History.Count > 0)
             {
                 // The grain's attempt log is the record: every ended attempt that was not a success, with its time and silo.
@@ -123,10 +124,13 @@ public sealed class UnitBoard(Func<string?, string> redact)
         switch (jobEvent.Kind)
         {
             case JobEventKind.UnitStarted:
+                cell.BeginAttempt(jobEvent.Attempt, jobEvent.Silo, jobEvent.At);
                 return cell.Update(UnitState.Running, jobEvent.Silo, attempts: cell.Attempts + (cell.State == UnitState.Running ? 0 : 1));
             case JobEventKind.UnitFinished:
+                cell.EndAttempt(jobEvent.Attempt, UnitAttemptOutcome.Succeeded, jobEvent.At, null);
                 return cell.Update(UnitState.Done, jobEvent.Silo, seconds: jobEvent.Seconds, inputBytes: jobEvent.Bytes > 0 ? jobEvent.Bytes : null);
             case JobEventKind.UnitFailed:
+                cell.EndAttempt(jobEvent.Attempt, UnitAttemptOutcome.Failed, jobEvent.At, message ?? "failed");
                 AddError(new UnitErrorEntry(jobEvent.At, jobEvent.Unit, cell.Name, jobEvent.Silo, "failed", message ?? "failed", jobEvent.Attempt));
                 return cell.Update(UnitState.Failed, jobEvent.Silo, error: message ?? "failed");
             case JobEventKind.UnitRequeued:
@@ -136,6 +140,7 @@ public sealed class UnitBoard(Func<string?, string> redact)
                     AddError(new UnitErrorEntry(jobEvent.At, jobEvent.Unit, cell.Name, jobEvent.Silo, KindOf(jobEvent.Outcome), message, jobEvent.Attempt));
                 }
 
+                cell.EndAttempt(jobEvent.Attempt, jobEvent.Outcome is UnitAttemptOutcome.Running ? UnitAttemptOutcome.Returned : jobEvent.Outcome, jobEvent.At, message);
                 var lost = jobEvent.Outcome == UnitAttemptOutcome.Lost && cell.MarkLost(jobEvent.Silo);
                 // Only a failure is the unit's error; a loss or hand-back is marked as such (the snapshot says the same).
                 var failure = jobEvent.Outcome is UnitAttemptOutcome.Lost or UnitAttemptOutcome.Returned ? null : message;

@@ -11,6 +11,8 @@ namespace FusionCluster.Dashboard.Jobs;
 /// </summary>
 public sealed class UnitCell
 {
+    private readonly List<UnitAttempt> history = [];
+
     /// <param name="phase">The job phase of the unit: merge, or align (a model's permutations, before any merge unit).</param>
     public UnitCell(int index, string name, string phase = MergePhase)
     {
@@ -51,9 +53,41 @@ public sealed class UnitCell
     /// <summary>The silo this unit was last lost with (it left or died while running it); null when never lost.</summary>
     public string? LostOn { get; private set; }
 
+    /// <summary>Every attempt, oldest first: the grain's record from the last snapshot, extended by live events since.</summary>
+    public IReadOnlyList<UnitAttempt> History => history;
+
     public string CssClass { get; private set; } = "";
 
     public string Title { get; private set; } = "";
+
+    /// <summary>Replaces the attempts with the grain's record.</summary>
+    public void SetHistory(IReadOnlyList<UnitAttempt> attempts)
+    {
+        history.Clear();
+        history.AddRange(attempts);
+    }
+
+    /// <summary>A live event started an attempt (numbered by the job; 0 when the event did not say).</summary>
+    public void BeginAttempt(int attempt, string? silo, DateTimeOffset at)
+    {
+        var number = attempt > 0 ? attempt : history.Count + 1;
+        if (history.Any(a => a.Attempt == number))
+        {
+            return;
+        }
+
+        history.Add(new UnitAttempt { Attempt = number, Silo = silo ?? "", StartedAt = at });
+    }
+
+    /// <summary>A live event ended an attempt: the one numbered <paramref name="attempt"/>, or (0) the newest running one. One already ended stays as it is (a replayed event).</summary>
+    public void EndAttempt(int attempt, UnitAttemptOutcome outcome, DateTimeOffset at, string? reason)
+    {
+        var index = history.FindLastIndex(a => a.EndedAt is null && (attempt <= 0 || a.Attempt == attempt));
+        if (index >= 0)
+        {
+            history[index] = history[index] with { EndedAt = at, Outcome = outcome, Reason = reason };
+        }
+    }
 
     /// <returns>True when something shown changed.</returns>
     public bool Update(UnitState state, string? silo, int? attempts = null, long? inputBytes = null, double? seconds = null, string? error = null, bool clearError = false)

@@ -13,11 +13,16 @@ public sealed class ClusterMonitor(IFusionCluster cluster, IOptions<DashboardOpt
     /// <summary>Five minutes of samples at the default two-second interval.</summary>
     public const int HistoryLength = 150;
 
+    /// <summary>How often the persisted history is offered a sample and reread (it keeps one a minute).</summary>
+    public static readonly TimeSpan HoursSpacing = TimeSpan.FromMinutes(1);
+
     private static readonly TimeSpan PollTimeout = TimeSpan.FromSeconds(10);
 
     private readonly SemaphoreSlim polling = new(1, 1);
     private ImmutableQueue<ThroughputSample> history = [];
     private int historyCount;
+    private IReadOnlyList<ClusterSample> hours = [];
+    private DateTimeOffset lastHoursRecord = DateTimeOffset.MinValue;
     private ClusterSnapshot? latest;
     private string? lastLoggedError;
 
@@ -26,6 +31,8 @@ public sealed class ClusterMonitor(IFusionCluster cluster, IOptions<DashboardOpt
     public ClusterSnapshot? Latest => Volatile.Read(ref latest);
 
     public IReadOnlyList<ThroughputSample> Throughput => Volatile.Read(ref history).ToList();
+
+    public IReadOnlyList<ClusterSample> History => Volatile.Read(ref hours);
 
     public async Task RefreshAsync(CancellationToken cancellationToken)
     {
@@ -91,6 +98,7 @@ public sealed class ClusterMonitor(IFusionCluster cluster, IOptions<DashboardOpt
             var now = time.GetUtcNow();
             Volatile.Write(ref latest, new ClusterSnapshot(silos.Result, jobs.Result, now, null) { Membership = members.Result, LastAnsweredAt = now });
             Record(new ThroughputSample(now, silos.Result.Sum(s => s.BytesPerSecond), silos.Result.Sum(s => s.UnitsRunning)));
+            await RecordHoursAsync(now, silos.Result, timeout.Token);
             lastLoggedError = null;
         }
         catch (Exception e) when (e is not OutOfMemoryException && !cancellationToken.IsCancellationRequested)
@@ -122,6 +130,37 @@ public sealed class ClusterMonitor(IFusionCluster cluster, IOptions<DashboardOpt
         {
             logger.LogDebug("Reading the membership table failed: {Error}", redactor.Redact(e.GetBaseException().Message));
             return previous?.Membership ?? [];
+        }
+    }
+
+    /// <summary>
+    /// Once a minute: offers the sample to the cluster's persisted history and rereads it. Extra: a cluster whose
+    /// silos have no history grain (older) keeps the overview working without the day's chart.
+    /// </summary>
+    private async Task RecordHoursAsync(DateTimeOffset now, IReadOnlyList<SiloInfo> silos, CancellationToken cancellationToken)
+    {
+        if (now - lastHoursRecord < HoursSpacing)
+        {
+            return;
+        }
+
+        lastHoursRecord = now;
+        try
+        {
+            await cluster.RecordClusterSampleAsync(
+                new ClusterSample
+                {
+                    At = now,
+                    BytesPerSecond = silos.Sum(s => s.BytesPerSecond),
+                    UnitsRunning = silos.Sum(s => s.UnitsRunning),
+                    Silos = silos.Select(s => new SiloSample(s.Name, s.BytesPerSecond, s.UnitsRunning)).ToList(),
+                },
+                cancellationToken);
+            Volatile.Write(ref hours, await cluster.GetClusterHistoryAsync(cancellationToken));
+        }
+        catch (Exception e) when (e is not OutOfMemoryException && !cancellationToken.IsCancellationRequested)
+        {
+            logger.LogDebug("Recording the cluster's history failed: {Error}", redactor.Redact(e.GetBaseException().Message));
         }
     }
 

@@ -1,3 +1,5 @@
+using FusionCluster.Grains.Abstractions;
+
 namespace FusionCluster.Dashboard.Services;
 
 /// <summary>
@@ -11,6 +13,9 @@ public interface IClusterMonitor
 
     /// <summary>Oldest first, at most the last few minutes.</summary>
     IReadOnlyList<ThroughputSample> Throughput { get; }
+
+    /// <summary>The cluster's persisted history (one sample a minute, the last day), oldest first; reread every few minutes.</summary>
+    IReadOnlyList<ClusterSample> History { get; }
 
     /// <summary>Raised (on a background thread) after every poll.</summary>
     event Action? Changed;

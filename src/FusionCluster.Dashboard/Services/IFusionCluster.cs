@@ -16,6 +16,18 @@ public interface IFusionCluster
 
     Task<IReadOnlyList<UnitStatus>> GetUnitsAsync(string jobId, CancellationToken cancellationToken);
 
+    /// <summary>The job's kept progress samples (oldest first), for its throughput curve while it runs and after.</summary>
+    Task<IReadOnlyList<JobMetricSample>> GetJobMetricsAsync(string jobId, CancellationToken cancellationToken);
+
+    /// <summary>The newest log lines of an active silo, unredacted: read them through <see cref="SiloLogReader"/>, which checks the role and redacts.</summary>
+    Task<IReadOnlyList<SiloLogLine>> GetSiloLogsAsync(string silo, int max, CancellationToken cancellationToken);
+
+    /// <summary>Offers a sample to the cluster's persisted history (kept at most once a minute, for a day).</summary>
+    Task RecordClusterSampleAsync(ClusterSample sample, CancellationToken cancellationToken);
+
+    /// <summary>The cluster's persisted history, oldest first.</summary>
+    Task<IReadOnlyList<ClusterSample>> GetClusterHistoryAsync(CancellationToken cancellationToken);
+
     Task<IReadOnlyList<SiloInfo>> GetSilosAsync(CancellationToken cancellationToken);
 
     /// <summary>Every silo the membership table holds, departed ones with when and why.</summary>

@@ -21,6 +21,18 @@ public sealed class OrleansFusionCluster(IClusterClient client, ILogger<JobSubsc
     public Task<IReadOnlyList<UnitStatus>> GetUnitsAsync(string jobId, CancellationToken cancellationToken) =>
         client.GetGrain<IMergeJobGrain>(jobId).GetUnits().WaitAsync(cancellationToken);
 
+    public Task<IReadOnlyList<JobMetricSample>> GetJobMetricsAsync(string jobId, CancellationToken cancellationToken) =>
+        client.GetGrain<IMergeJobGrain>(jobId).GetMetrics().WaitAsync(cancellationToken);
+
+    public Task<IReadOnlyList<SiloLogLine>> GetSiloLogsAsync(string silo, int max, CancellationToken cancellationToken) =>
+        client.GetGrain<IClusterInfoGrain>(0).GetSiloLogs(silo, max).WaitAsync(cancellationToken);
+
+    public Task RecordClusterSampleAsync(ClusterSample sample, CancellationToken cancellationToken) =>
+        client.GetGrain<IClusterHistoryGrain>(0).Record(sample).WaitAsync(cancellationToken);
+
+    public Task<IReadOnlyList<ClusterSample>> GetClusterHistoryAsync(CancellationToken cancellationToken) =>
+        client.GetGrain<IClusterHistoryGrain>(0).GetHistory().WaitAsync(cancellationToken);
+
     public Task<IReadOnlyList<SiloInfo>> GetSilosAsync(CancellationToken cancellationToken) =>
         client.GetGrain<IClusterInfoGrain>(0).GetSilos().WaitAsync(cancellationToken);
 

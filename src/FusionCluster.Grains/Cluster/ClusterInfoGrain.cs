@@ -50,6 +50,17 @@ public sealed class ClusterInfoGrain(IClusterMembershipService membership, ISilo
         return silos;
     }
 
+    public async Task<IReadOnlyList<SiloLogLine>> GetSiloLogs(string silo, int max)
+    {
+        var member = membership.CurrentSnapshot.Members.Values.FirstOrDefault(m => m.Status == SiloStatus.Active && (m.Name == silo || m.SiloAddress.ToString() == silo));
+        if (member is null)
+        {
+            return [];
+        }
+
+        return await GrainFactory.GetGrain<ISiloLogGrain>(member.SiloAddress.ToParsableString()).GetRecent(max).WaitAsync(LoadTimeout);
+    }
+
     public async Task<IReadOnlyList<SiloMembership>> GetMembership()
     {
         // The table keeps dead silos' rows (with the votes that killed them) until its defunct-entry cleanup,

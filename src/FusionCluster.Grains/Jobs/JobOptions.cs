@@ -23,4 +23,7 @@ public sealed class JobOptions
 
     /// <summary>Units sent to a silo ahead of its free slots, so a finishing unit is replaced without a round trip.</summary>
     public double QueueFactor { get; set; } = 2;
+
+    /// <summary>How often a running job samples its progress into its state for the throughput curve (the first spacing; it grows as the job runs long).</summary>
+    public TimeSpan SampleInterval { get; set; } = TimeSpan.FromSeconds(1);
 }

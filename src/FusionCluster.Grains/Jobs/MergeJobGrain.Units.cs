@@ -90,6 +90,7 @@ public sealed partial class MergeJobGrain
             }
 
             Dispatch();
+            SampleProgress();
         }
         else if (State.State == JobState.Publishing)
         {

@@ -5,6 +5,7 @@ using FusionCluster.Core.Methods;
 using FusionCluster.Core.Planning;
 using FusionCluster.Core.Storage;
 using FusionCluster.Grains.Abstractions;
+using FusionCluster.Grains.Jobs.Metrics;
 using FusionCluster.Grains.Jobs.Planning;
 using FusionCluster.Grains.Jobs.Publishing;
 using FusionCluster.Grains.Jobs.Scheduling;
@@ -62,6 +63,7 @@ public sealed partial class MergeJobGrain(
     private IGrainTimer? pump;
     private bool dirty;
     private DateTimeOffset lastSave;
+    private DateTimeOffset lastSample;
     private bool publishing;
 
     private MergeJobState State => store.State;
@@ -169,6 +171,8 @@ public sealed partial class MergeJobGrain(
 
     public Task<IReadOnlyList<UnitStatus>> GetUnits() => Task.FromResult(JobViews.Units(State, plan));
 
+    public Task<IReadOnlyList<JobMetricSample>> GetMetrics() => Task.FromResult<IReadOnlyList<JobMetricSample>>(State.Samples.ToList());
+
     public async Task Cancel()
     {
         if (State.State is JobState.Succeeded or JobState.Failed or JobState.Cancelled || State.Request is null)
@@ -273,6 +277,7 @@ public sealed partial class MergeJobGrain(
         State.FinishedAt = DateTimeOffset.UtcNow;
         pump?.Dispose();
         pump = null;
+        SampleProgress(force: true);
         if (exception is not null)
         {
             logger.LogWarning(exception, "Job {Job} failed", JobId);
@@ -301,6 +306,23 @@ public sealed partial class MergeJobGrain(
         Notify(new JobEvent { JobId = JobId, Kind = JobEventKind.StateChanged, At = DateTimeOffset.UtcNow, State = final, Message = error });
         await PublishCatalogEntry();
         await StopReminder();
+    }
+
+    /// <summary>Adds a progress sample to the job's kept curve, at most every <see cref="JobOptions.SampleInterval"/> unless forced (the last one).</summary>
+    private void SampleProgress(bool force = false)
+    {
+        var now = DateTimeOffset.UtcNow;
+        if (!force && now - lastSample < settings.SampleInterval)
+        {
+            return;
+        }
+
+        lastSample = now;
+        var status = Snapshot();
+        var history = new JobMetricHistory(State.Samples, State.SampleSpacing > TimeSpan.Zero ? State.SampleSpacing : settings.SampleInterval);
+        history.Add(new JobMetricSample { At = now, ElapsedSeconds = status.ElapsedSeconds, BytesDone = status.BytesDone, UnitsRunning = status.UnitsRunning, UnitsDone = status.UnitsDone });
+        State.SampleSpacing = history.Spacing;
+        dirty = true;
     }
 
     private Task StopReminder() => new GrainReminderSwitch(this, ResumeReminder, logger).RemoveAsync();

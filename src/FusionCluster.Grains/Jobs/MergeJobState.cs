@@ -38,4 +38,10 @@ public sealed class MergeJobState
 
     /// <summary>A shared-input job's candidates and their outcomes (planning failures at once, the rest when the job publishes).</summary>
     [Id(12)] public List<CandidateStatus> Candidates { get; set; } = [];
+
+    /// <summary>Progress samples for the job's throughput curve, kept after it finishes (<see cref="Metrics.JobMetricHistory"/>).</summary>
+    [Id(13)] public List<JobMetricSample> Samples { get; set; } = [];
+
+    /// <summary>The spacing of <see cref="Samples"/>: it doubles each time they are thinned.</summary>
+    [Id(14)] public TimeSpan SampleSpacing { get; set; }
 }

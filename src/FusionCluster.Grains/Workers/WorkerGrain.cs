@@ -114,7 +114,11 @@ public sealed class WorkerGrain(
             runningNow++;
             FusionMetrics.UnitStarted();
             var result = await Task.Run(
-                () => executor.ExecuteAsync(dispatch.Assignment, bytes => Interlocked.Add(ref unit.BytesDone, bytes), unit.Cancellation.Token),
+                () => executor.ExecuteAsync(dispatch.Assignment, bytes =>
+                {
+                    Interlocked.Add(ref unit.BytesDone, bytes);
+                    FusionMetrics.InputRead(bytes);
+                }, unit.Cancellation.Token),
                 unit.Cancellation.Token);
             report = new UnitReport { Unit = index, Attempt = dispatch.Attempt, Silo = SiloKey, Outcome = UnitOutcome.Succeeded, Result = result };
             completed++;

@@ -11,6 +11,9 @@ public static class SiloMetricsServiceCollectionExtensions
     /// <summary>Orleans' meter ("Microsoft.Orleans") and <see cref="FusionMetrics"/>, served for Prometheus at http://+:port/metrics.</summary>
     public const string OrleansMeter = "Microsoft.Orleans";
 
+    /// <summary>.NET's own meter: process CPU time, working set, GC (dotnet.process.cpu.time, dotnet.process.memory.working_set, ...).</summary>
+    public const string RuntimeMeter = "System.Runtime";
+
     /// <param name="jobStateInterval">How often the job-state gauges reread the job catalog (default 15 s).</param>
     public static IServiceCollection AddSiloMetrics(this IServiceCollection services, SiloSettings settings, int port, TimeSpan? jobStateInterval = null)
     {
@@ -21,7 +24,7 @@ public static class SiloMetricsServiceCollectionExtensions
             provider.GetRequiredService<ILogger<JobStateMetrics>>(),
             jobStateInterval ?? TimeSpan.FromSeconds(15)));
         services.AddOpenTelemetry().WithMetrics(metrics => metrics
-            .AddMeter(OrleansMeter, FusionMetrics.MeterName)
+            .AddMeter(OrleansMeter, FusionMetrics.MeterName, RuntimeMeter)
             .AddPrometheusHttpListener(options =>
             {
                 options.Port = port;

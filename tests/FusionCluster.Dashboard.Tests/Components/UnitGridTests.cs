@@ -86,4 +86,78 @@ public sealed class UnitGridTests : DashboardTestContext
 
         Assert.Empty(grid.FindAll("#unit-grid .unit"));
     }
+
+    [Fact]
+    public void A_filter_dims_the_units_it_does_not_keep_and_counts_the_kept_ones()
+    {
+        var units = Samples.Units(6, done: 4);
+        units[2] = units[2] with { State = UnitState.Failed, LastError = "bad tensor" };
+        units[4] = units[4] with { Attempts = 2, History = [Samples.Attempt(1, "silo-2", UnitAttemptOutcome.Lost), Samples.Attempt(2, "silo-1", UnitAttemptOutcome.Running)], State = UnitState.Running };
+        var board = new UnitBoard(s => s ?? "");
+        board.Load(units);
+        var grid = Render<UnitGrid>(p => p.Add(x => x.Board, board));
+
+        grid.Find("#unit-filter-failed").Click();
+
+        var cells = grid.FindAll("#unit-grid .unit");
+        Assert.Equal([true, true, false, true, true, true], cells.Select(c => c.ClassList.Contains("unit-dim")));
+        Assert.Equal("true", grid.Find("#unit-filter-failed").GetAttribute("aria-pressed"));
+        Assert.Contains("1 of 6 shown", grid.Find("#unit-filter-note").TextContent, StringComparison.Ordinal);
+
+        grid.Find("#unit-filter-retried").Click();
+
+        Assert.Equal([4], grid.FindAll("#unit-grid .unit").Select((c, i) => (c, i)).Where(x => !x.c.ClassList.Contains("unit-dim")).Select(x => x.i));
+        Assert.Contains("retried 1", grid.Find("#unit-filter-retried").TextContent, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Colouring_by_silo_paints_the_cells_and_the_legend_alike()
+    {
+        var units = Samples.Units(4, done: 3);
+        units[1] = units[1] with { Silo = "silo-2" };
+        var board = new UnitBoard(s => s ?? "");
+        board.Load(units);
+        var grid = Render<UnitGrid>(p => p.Add(x => x.Board, board));
+
+        grid.Find("#unit-colour-silo").Click();
+
+        Assert.Equal("silo", grid.Find("#unit-legend").GetAttribute("data-mode"));
+        var legend = grid.FindAll("#unit-legend .legend-colour");
+        Assert.Equal(["silo-1 2", "silo-2 1", "not run yet 1"], legend.Select(l => l.TextContent.Trim()));
+        var cells = grid.FindAll("#unit-grid .unit");
+        var silo1 = legend[0].QuerySelector(".unit")!.GetAttribute("style")!;
+        var silo2 = legend[1].QuerySelector(".unit")!.GetAttribute("style")!;
+        Assert.StartsWith(silo1, cells[0].GetAttribute("style"), StringComparison.Ordinal);
+        Assert.StartsWith(silo2, cells[1].GetAttribute("style"), StringComparison.Ordinal);
+        Assert.NotEqual(silo1, silo2);
+        Assert.Contains(UnitColouring.NoValueClass, cells[3].ClassName, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Clicking_a_cell_selects_its_unit()
+    {
+        var board = new UnitBoard(s => s ?? "");
+        board.Load(Samples.Units(5, done: 2));
+        UnitCell? selected = null;
+        var grid = Render<UnitGrid>(p => p.Add(x => x.Board, board).Add(x => x.OnSelect, (UnitCell c) => selected = c));
+
+        grid.FindAll("#unit-grid .unit")[3].Click();
+
+        Assert.Equal(3, selected?.Index);
+    }
+
+    [Fact]
+    public void Ten_thousand_units_render_only_the_rows_in_view()
+    {
+        var board = new UnitBoard(s => s ?? "");
+        board.Load(Samples.Units(10_000, done: 4_000, running: 8));
+
+        var grid = Render<UnitGrid>(p => p.Add(x => x.Board, board));
+
+        Assert.Equal("true", grid.Find("#unit-grid").GetAttribute("data-virtualized"));
+        Assert.Equal("10000", grid.Find("#unit-grid").GetAttribute("data-units"));
+        // bunit has no viewport, so Virtualize renders its default window (about a hundred rows) instead of every row.
+        Assert.InRange(grid.FindAll("#unit-grid .unit").Count, UnitGrid.RowLength, 6_000);
+        Assert.Contains("done 4000", grid.Find("#unit-legend").TextContent, StringComparison.Ordinal);
+    }
 }

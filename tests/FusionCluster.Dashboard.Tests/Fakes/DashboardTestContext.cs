@@ -30,6 +30,7 @@ public abstract class DashboardTestContext : BunitContext
         Services.AddSingleton(typeof(ILogger<>), typeof(NullLogger<>));
         Services.AddScoped<OperatorGate>();
         Services.AddScoped<JobCommands>();
+        Services.AddScoped<SiloLogReader>();
         Services.AddSingleton<IFusionSweeps>(Sweeps);
         Services.AddScoped<SweepCommands>();
         Authorization = AddAuthorization();

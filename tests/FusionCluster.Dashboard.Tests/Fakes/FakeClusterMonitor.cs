@@ -1,4 +1,5 @@
 using FusionCluster.Dashboard.Services;
+using FusionCluster.Grains.Abstractions;
 
 namespace FusionCluster.Dashboard.Tests.Fakes;
 
@@ -9,6 +10,8 @@ public sealed class FakeClusterMonitor : IClusterMonitor
     public ClusterSnapshot? Latest { get; set; }
 
     public IReadOnlyList<ThroughputSample> Throughput { get; set; } = [];
+
+    public IReadOnlyList<ClusterSample> History { get; set; } = [];
 
     public int Refreshes { get; private set; }
 

@@ -15,6 +15,14 @@ public sealed class FakeFusionCluster : IFusionCluster
 
     public List<SiloInfo> Silos { get; } = [];
 
+    /// <summary>Kept progress samples, by job.</summary>
+    public Dictionary<string, List<JobMetricSample>> Metrics { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Log lines, by silo name.</summary>
+    public Dictionary<string, List<SiloLogLine>> Logs { get; } = new(StringComparer.Ordinal);
+
+    public int LogReads { get; private set; }
+
     public List<SiloMembership> Membership { get; } = [];
 
     public PlanPreview Preview { get; set; } = new() { Method = "linear", Units = 4, Tensors = 10, InputBytes = 3 << 20, OutputBytes = 1 << 20, OutputShards = ["model.safetensors"], UnitNames = ["embed", "layers.0", "layers.1", "head"] };
@@ -64,6 +72,34 @@ public sealed class FakeFusionCluster : IFusionCluster
         ThrowIfFailing();
         UnitLoads++;
         return Task.FromResult<IReadOnlyList<UnitStatus>>(Units.GetValueOrDefault(jobId)?.ToList() ?? []);
+    }
+
+    public Task<IReadOnlyList<JobMetricSample>> GetJobMetricsAsync(string jobId, CancellationToken cancellationToken)
+    {
+        ThrowIfFailing();
+        return Task.FromResult<IReadOnlyList<JobMetricSample>>(Metrics.GetValueOrDefault(jobId)?.ToList() ?? []);
+    }
+
+    public Task<IReadOnlyList<SiloLogLine>> GetSiloLogsAsync(string silo, int max, CancellationToken cancellationToken)
+    {
+        ThrowIfFailing();
+        LogReads++;
+        return Task.FromResult<IReadOnlyList<SiloLogLine>>(Logs.GetValueOrDefault(silo)?.TakeLast(max).ToList() ?? []);
+    }
+
+    public List<ClusterSample> ClusterHistory { get; } = [];
+
+    public Task RecordClusterSampleAsync(ClusterSample sample, CancellationToken cancellationToken)
+    {
+        ThrowIfFailing();
+        ClusterHistory.Add(sample);
+        return Task.CompletedTask;
+    }
+
+    public Task<IReadOnlyList<ClusterSample>> GetClusterHistoryAsync(CancellationToken cancellationToken)
+    {
+        ThrowIfFailing();
+        return Task.FromResult<IReadOnlyList<ClusterSample>>(ClusterHistory.ToList());
     }
 
     public Task<IReadOnlyList<SiloMembership>> GetMembershipAsync(CancellationToken cancellationToken)

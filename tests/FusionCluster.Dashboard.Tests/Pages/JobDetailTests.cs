@@ -293,15 +293,16 @@ public sealed class JobDetailTests : DashboardTestContext
     }
 
     [Fact]
-    public void Operator_cancels_after_confirming()
+    public async Task Operator_cancels_after_confirming()
     {
         SignInAs(DashboardRoles.Operator);
         Cluster.Statuses[JobId] = Samples.Running(JobId, 4);
         var page = RenderJob();
 
-        page.Find("#job-cancel").Click();
+        // Found and clicked in one dispatch: the page re-renders every 100 ms, which renews the buttons' handlers.
+        await page.InvokeAsync(() => page.Find("#job-cancel").Click());
         Assert.Empty(Cluster.Cancelled);
-        page.Find("#job-cancel-confirm").Click();
+        await page.InvokeAsync(() => page.Find("#job-cancel-confirm").Click());
 
         page.WaitForAssertion(() => Assert.Equal([JobId], Cluster.Cancelled));
         page.WaitForAssertion(() => Assert.Contains("Cancelled", page.Find("#job-state").TextContent, StringComparison.Ordinal));
@@ -349,6 +350,53 @@ public sealed class JobDetailTests : DashboardTestContext
         await DisposeComponentsAsync();
 
         Assert.False(Cluster.Watchers.ContainsKey(JobId));
+    }
+
+    [Fact]
+    public void A_finished_job_still_shows_its_throughput_curve_from_the_samples_it_kept()
+    {
+        Cluster.Statuses[JobId] = Samples.Succeeded(JobId, 4) with { Output = "", ElapsedSeconds = 6, BytesDone = 7_200_000 };
+        Cluster.Units[JobId] = Samples.Units(4, done: 4);
+        Cluster.Metrics[JobId] = Enumerable.Range(0, 7)
+            .Select(s => new JobMetricSample { At = Samples.Submitted.AddSeconds(s), ElapsedSeconds = s, BytesDone = s * s * 200_000L })
+            .ToList();
+
+        var page = RenderJob();
+
+        // Bytes grow as 200 kB * s^2: the rates per second are 200, 600, ..., 2,200 kB/s; the peak, 2,200,000 B/s, is 2.1 MiB/s.
+        Assert.Empty(page.FindAll(".chart-empty"));
+        Assert.Contains("from the samples the job keeps", page.Find("#throughput-caption").TextContent, StringComparison.Ordinal);
+        Assert.Contains("peak 2.1 MiB/s", page.Find("#throughput-caption").TextContent, StringComparison.Ordinal);
+        Assert.NotEmpty(page.FindAll(".mud-chart svg, .mud-chart-line"));
+    }
+
+    [Fact]
+    public void A_finished_job_without_kept_samples_says_there_are_too_few()
+    {
+        Cluster.Statuses[JobId] = Samples.Succeeded(JobId, 4) with { Output = "" };
+        Cluster.Units[JobId] = Samples.Units(4, done: 4);
+
+        var page = RenderJob();
+
+        Assert.Contains("Too few samples", page.Find(".chart-empty").TextContent, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Clicking_a_unit_opens_its_detail_in_the_side_panel()
+    {
+        Cluster.Statuses[JobId] = Samples.Succeeded(JobId, 4) with { Output = "" };
+        var units = Samples.Units(4, done: 4);
+        units[2] = units[2] with { Attempts = 2, History = [Samples.Attempt(1, "silo-3", UnitAttemptOutcome.Failed, reason: "out of memory"), Samples.Attempt(2, "silo-1", UnitAttemptOutcome.Succeeded)] };
+        Cluster.Units[JobId] = units;
+        var page = RenderJob();
+        Assert.Empty(page.FindAll("#unit-panel-body"));
+
+        page.FindAll("#unit-grid .unit")[2].Click();
+
+        page.WaitForAssertion(() => Assert.Equal("#2 layer 1", page.Find("#unit-panel-title").TextContent));
+        Assert.Contains("out of memory", page.Find("#unit-panel-history").TextContent, StringComparison.Ordinal);
+        Assert.Contains("unit-selected", page.FindAll("#unit-grid .unit")[2].ClassName, StringComparison.Ordinal);
+        Assert.Equal(2, page.FindAll("#job-timeline .timeline-bar").Count);
     }
 
     private IRenderedComponent<JobDetail> RenderJob() => Render<JobDetail>(p => p.Add(x => x.JobId, JobId));

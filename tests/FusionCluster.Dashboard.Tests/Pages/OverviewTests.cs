@@ -19,6 +19,34 @@ public sealed class OverviewTests : DashboardTestContext
     }
 
     [Fact]
+    public void The_clusters_history_over_hours_is_drawn_from_the_kept_samples()
+    {
+        Monitor.Latest = new ClusterSnapshot([Samples.Silo("silo-1")], [], Samples.Submitted, null);
+        // Three hours, one sample a minute; the busiest minute ran 3 MiB/s with 12 units.
+        Monitor.History = Enumerable.Range(0, 181)
+            .Select(m => new ClusterSample { At = Samples.Submitted.AddMinutes(m), BytesPerSecond = m == 90 ? 3 << 20 : 1 << 20, UnitsRunning = m == 90 ? 12 : 4 })
+            .ToList();
+
+        var page = Render<Overview>();
+
+        var caption = page.Find("#cluster-history-caption").TextContent;
+        Assert.Contains("over the last 3h 00m", caption, StringComparison.Ordinal);
+        Assert.Contains("peak 3.0 MiB/s, at most 12 units running", caption, StringComparison.Ordinal);
+        Assert.DoesNotContain(page.FindAll(".chart-empty"), e => e.TextContent.Contains("a sample a minute", StringComparison.Ordinal));
+        Assert.NotEmpty(page.FindAll(".mud-chart"));
+    }
+
+    [Fact]
+    public void Without_history_the_overview_says_it_fills_in()
+    {
+        Monitor.Latest = new ClusterSnapshot([Samples.Silo("silo-1")], [], Samples.Submitted, null);
+
+        var page = Render<Overview>();
+
+        Assert.Contains(page.FindAll(".chart-empty"), e => e.TextContent.Contains("a sample a minute", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void Unreachable_cluster_shows_the_error()
     {
         Monitor.Latest = new ClusterSnapshot([], [], Samples.Submitted, "the cluster did not answer within 10 s");

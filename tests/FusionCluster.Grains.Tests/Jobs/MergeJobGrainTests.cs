@@ -45,6 +45,17 @@ public sealed class MergeJobGrainTests : IDisposable
         Assert.Equal(JobState.Succeeded, undisturbed.State);
         Assert.Equal(0, undisturbed.Retries);
 
+        // The job kept its progress curve: from the start to every byte read, never going back.
+        var samples = await cluster.Client.GetGrain<IMergeJobGrain>("job-undisturbed").GetMetrics();
+        Assert.InRange(samples.Count, 1, 600);
+        Assert.Equal(undisturbed.BytesDone, samples[^1].BytesDone);
+        Assert.Equal(undisturbed.UnitsTotal, samples[^1].UnitsDone);
+        Assert.All(samples.Zip(samples.Skip(1)), p => Assert.True(p.Second.ElapsedSeconds >= p.First.ElapsedSeconds && p.Second.BytesDone >= p.First.BytesDone));
+
+        // The coordinator's log ring has the job's end, read through the cluster as the dashboard reads it.
+        var logs = await cluster.Client.GetGrain<IClusterInfoGrain>(0).GetSiloLogs(undisturbed.Coordinator, 1000);
+        Assert.Contains(logs, l => l.Message.StartsWith("Job job-undisturbed Succeeded after", StringComparison.Ordinal));
+
         var disturbed = await RunAsync(cluster, "killed", killDuringRun: true, cancellation);
         Assert.True(disturbed.State == JobState.Succeeded, disturbed.Error);
         TestContext.Current.SendDiagnosticMessage($"units dispatched again after the kill: {disturbed.Retries}");

@@ -44,6 +44,20 @@ public sealed class MergeJobStateSerializationTests
     }
 
     [Fact]
+    public void Kept_progress_samples_and_their_spacing_round_trip()
+    {
+        using var services = new ServiceCollection().AddSerializer().AddFusionSerialization().BuildServiceProvider();
+        var serializer = services.GetRequiredService<Serializer>();
+        var at = new DateTimeOffset(2026, 11, 23, 12, 0, 0, TimeSpan.Zero);
+        var state = new MergeJobState { Samples = [new JobMetricSample { At = at, ElapsedSeconds = 2.5, BytesDone = 1234, UnitsRunning = 3, UnitsDone = 7 }], SampleSpacing = TimeSpan.FromSeconds(4) };
+
+        var copy = serializer.Deserialize<MergeJobState>(serializer.SerializeToArray(state))!;
+
+        Assert.Equal(state.Samples, copy.Samples);
+        Assert.Equal(TimeSpan.FromSeconds(4), copy.SampleSpacing);
+    }
+
+    [Fact]
     public void A_request_that_names_no_input_hash_reports_headers_only()
     {
         Assert.Equal(InputHashMode.Header, new MergeRequest { SpecText = "", SpecDirectory = "", Output = "" }.InputHash);

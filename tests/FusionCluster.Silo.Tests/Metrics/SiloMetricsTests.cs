@@ -29,5 +29,8 @@ public sealed class SiloMetricsTests
         Assert.Contains("role=\"worker\"", slots, StringComparison.Ordinal);
         Assert.Equal(3, double.Parse(slots.Split(' ')[1], CultureInfo.InvariantCulture));
         Assert.Contains(samples, line => line.StartsWith("fusion_silo_memory_bytes", StringComparison.Ordinal));
+        // .NET's runtime meter: the silo process's CPU time and working set, for CPU and memory over time.
+        Assert.Contains(samples, line => line.StartsWith("dotnet_process_cpu_time", StringComparison.Ordinal));
+        Assert.Contains(samples, line => line.StartsWith("dotnet_process_memory_working_set", StringComparison.Ordinal));
     }
 }

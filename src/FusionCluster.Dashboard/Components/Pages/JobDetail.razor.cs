@@ -31,6 +31,11 @@ public sealed partial class JobDetail : IAsyncDisposable
     private UnitBoard board = new(_ => "");
     private JobThroughput throughput = new();
     private bool loaded;
+    private UnitFilter unitFilter;
+    private UnitColourMode colourMode;
+    private UnitCell? selectedUnit;
+    private bool unitPanelOpen;
+    private bool keptSamples;
     private string? loadError;
     private string? refreshError;
     private string? watchError;
@@ -112,6 +117,7 @@ public sealed partial class JobDetail : IAsyncDisposable
         (loaded, loadError, refreshError, watchError, commandError, Status, outputLoaded, report, reportError, artifactError, specText) = (false, null, null, null, null, null, false, null, null, null, null);
         artifacts = [];
         board = new UnitBoard(Redactor.Redact);
+        (selectedUnit, unitPanelOpen) = (null, false);
         throughput = new JobThroughput();
         refreshes = 0;
         try
@@ -128,6 +134,7 @@ public sealed partial class JobDetail : IAsyncDisposable
             }
 
             specText = Status.SpecText is { Length: > 0 } submitted ? submitted : Specs.Find(JobId);
+            await LoadSamplesAsync(cancellationToken);
             throughput.Record(Status.ElapsedSeconds, Status.BytesDone);
             if (!Status.IsFinished)
             {
@@ -231,6 +238,27 @@ public sealed partial class JobDetail : IAsyncDisposable
         }
 
         StateHasChanged();
+    }
+
+    /// <summary>The curve the job kept (from its start, also once finished); without it the page draws what it sees while open.</summary>
+    private async Task LoadSamplesAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            throughput.Load(await Cluster.GetJobMetricsAsync(JobId, cancellationToken));
+            keptSamples = true;
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // A cluster without kept samples (older silos): the live curve still fills in.
+            keptSamples = false;
+        }
+    }
+
+    private void SelectUnit(UnitCell cell)
+    {
+        selectedUnit = cell;
+        unitPanelOpen = true;
     }
 
     private async Task RefreshUnitsAsync(CancellationToken cancellationToken)

@@ -36,6 +36,12 @@ public sealed partial class Overview : IDisposable
 
     private IReadOnlyList<(string Label, double BytesPerSecond)> ChartPoints { get; set; } = [];
 
+    private IReadOnlyList<ClusterSample> History { get; set; } = [];
+
+    private IReadOnlyList<(string Label, double BytesPerSecond)> HistoryPoints { get; set; } = [];
+
+    private TimeSpan HistorySpan => History.Count > 1 ? History[^1].At - History[0].At : TimeSpan.Zero;
+
     private bool HasData => Snapshot is { } s && (s.Silos.Count > 0 || s.Jobs.Count > 0);
 
     private double RefreshSeconds => Options.Value.ClusterRefreshInterval.TotalSeconds;
@@ -64,6 +70,8 @@ public sealed partial class Overview : IDisposable
         Rows = Snapshot is null ? [] : SiloRows.Build(Snapshot.Silos, Snapshot.Membership, now, Retention);
         Timeline = Snapshot is null ? [] : MembershipTimeline.Build(Snapshot.Membership, now, Retention);
         counts = Snapshot?.Jobs.GroupBy(j => j.State).ToDictionary(g => g.Key, g => g.Count()) ?? [];
+        History = Monitor.History;
+        HistoryPoints = History.Select(s => (s.At.ToUniversalTime().ToString("ddd HH:mm", CultureInfo.InvariantCulture), s.BytesPerSecond)).ToList();
         ChartPoints = Throughput.Select(s => (s.At.ToUniversalTime().ToString("HH:mm:ss", CultureInfo.InvariantCulture), s.BytesPerSecond)).ToList();
     }
 }
