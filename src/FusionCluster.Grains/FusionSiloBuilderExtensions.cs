@@ -1,5 +1,6 @@
 using FusionCluster.Alignment.Jobs;
 using FusionCluster.Client;
+using FusionCluster.Connectivity.Jobs;
 using FusionCluster.Core.Execution;
 using FusionCluster.Core.Methods;
 using FusionCluster.Evaluation.Evaluators;
@@ -31,6 +32,8 @@ public static class FusionSiloBuilderExtensions
         silo.Services.TryAddSingleton<IMergeMethodCatalog, TorchMergeMethodCatalog>();
         // Jobs with an align: phase: alignment units and merge units reading models through their permutations.
         silo.Services.TryAddSingleton<IInputAlignment, JobInputAlignment>();
+        // activation_matching and REPAIR run the classifiers forward on the dataset, decoded once per silo.
+        silo.Services.TryAddSingleton<IDataAlignment>(services => new JobDataAlignment(services.GetRequiredService<EvaluationDatasets>().Get));
         silo.Services.AddSingleton<WorkUnitExecutor>();
         silo.Services.AddSingleton<ClusterWorkers>();
         silo.Services.AddOptions<JobOptions>().Bind(silo.Configuration.GetSection("Fusion:Jobs"));

@@ -1,6 +1,7 @@
+using FusionCluster.Connectivity.Reporting;
 using ScottPlot;
 
-namespace FusionCluster.Connectivity.Reporting;
+namespace FusionCluster.Cli.Commands;
 
 /// <summary>Draws paths into a PNG with ScottPlot: loss against α on the left axis (solid), accuracy on the right (dashed).</summary>
 public static class PathPlot
