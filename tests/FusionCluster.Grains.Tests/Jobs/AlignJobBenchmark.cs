@@ -97,7 +97,7 @@ public sealed class AlignJobBenchmark
             var line = string.Create(CultureInfo.InvariantCulture,
                 $"weight matching job, {label}, 3 models, {silos} silo(s): {seconds:F1} s wall, align units on {string.Join(", ", units.Where(u => u.Phase == "align").Select(u => u.Silo).Distinct())}, peak RSS {PeakRss() / (double)(1L << 30):F2} GiB");
             TestContext.Current.SendDiagnosticMessage(line);
-            Console.WriteLine(line);
+            TestContext.Current.TestOutputHelper?.WriteLine(line);
             outputs.Add(output);
         }
 
