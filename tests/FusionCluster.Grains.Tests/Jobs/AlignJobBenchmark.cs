@@ -13,7 +13,7 @@ namespace FusionCluster.Grains.Tests.Jobs;
 /// <summary>
 /// Weight matching end to end as merge jobs (align phase, then merge phase) on 1 silo and on 3 silos of the
 /// in-process test cluster: a 784-512-512-10 MLP and a two-block llama at 7B widths divided by
-/// FUSION_BENCH_LLAMA_DIVISOR (default 4: hidden 1024, FFN 2752, 8/2 heads; 1 is full 7B widths), three models
+/// FUSION_BENCH_LLAMA_DIVISOR (default 8: hidden 512, FFN 1376, 4/1 heads; 1 is full 7B widths), three models
 /// each (the reference and two randomly permuted copies of it, so two align units can run in parallel).
 /// Prints wall time and the process's peak RSS (every silo runs in this process) and checks the permutations
 /// were undone (the merge equals the reference) and both topologies wrote the same bytes. A measurement:
@@ -25,7 +25,7 @@ public sealed class AlignJobBenchmark
     [Fact]
     public async Task Weight_matching_jobs_on_one_and_three_silos()
     {
-        var divisor = int.TryParse(Environment.GetEnvironmentVariable("FUSION_BENCH_LLAMA_DIVISOR"), CultureInfo.InvariantCulture, out var d) ? d : 4;
+        var divisor = int.TryParse(Environment.GetEnvironmentVariable("FUSION_BENCH_LLAMA_DIVISOR"), CultureInfo.InvariantCulture, out var d) ? d : 8;
         using var folder = new TempDirectory("fusion-align-bench-");
         var random = new Random(0);
         var mlp = new Dictionary<string, (long[] Shape, float[] Values)>(StringComparer.Ordinal);
