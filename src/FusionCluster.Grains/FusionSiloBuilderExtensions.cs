@@ -1,5 +1,6 @@
 using FusionCluster.Alignment.Jobs;
 using FusionCluster.Client;
+using FusionCluster.Connectivity.Jobs;
 using FusionCluster.Core.Execution;
 using FusionCluster.Core.Methods;
 using FusionCluster.Evaluation.DataAware;
@@ -36,6 +37,8 @@ public static class FusionSiloBuilderExtensions
         silo.Services.TryAddSingleton<IInputAlignment, JobInputAlignment>();
         // Jobs of a data-aware method (regmean, fisher): statistics units, and merge units reading their results.
         silo.Services.TryAddSingleton<IInputStatistics, JobStatistics>();
+        // activation_matching and REPAIR run the classifiers forward on the dataset, decoded once per silo.
+        silo.Services.TryAddSingleton<IDataAlignment>(services => new JobDataAlignment(services.GetRequiredService<EvaluationDatasets>().Get));
         silo.Services.AddSingleton<WorkUnitExecutor>();
         silo.Services.AddSingleton<ClusterWorkers>();
         silo.Services.AddOptions<JobOptions>().Bind(silo.Configuration.GetSection("Fusion:Jobs"));

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using FusionCluster.Alignment.Matching;
+using FusionCluster.Alignment.Repair;
 using FusionCluster.Alignment.Reports;
 using FusionCluster.Core.Planning;
 
@@ -12,11 +13,42 @@ namespace FusionCluster.Alignment.Jobs;
 /// </summary>
 public static class AlignUnitResult
 {
-    public static string ToJson(AlignmentResult result, AlignPlan plan, string model)
+    /// <param name="repair">REPAIR's per-layer corrections of the interpolation with this model, when the job repairs.</param>
+    public static string ToJson(AlignmentResult result, AlignPlan plan, string model, IReadOnlyList<UnitCorrection>? repair = null)
     {
         var json = PermutationsFile.ToJson(result, plan.Method, plan.Reference, model, plan.Seed, plan.Iterations, 0);
         json.Remove("seconds");
+        if (repair is not null)
+        {
+            json["repair"] = new JsonArray(repair.Select(c => (JsonNode)new JsonObject
+            {
+                ["weight"] = c.Weight,
+                ["bias"] = c.Bias,
+                ["scale"] = new JsonArray(c.Scale.Select(v => (JsonNode)v).ToArray()),
+                ["shift"] = new JsonArray(c.Shift.Select(v => (JsonNode)v).ToArray()),
+            }).ToArray());
+        }
+
         return json.ToJsonString();
+    }
+
+    /// <summary>REPAIR's corrections in a unit's result; an error naming <paramref name="source"/> when there are none.</summary>
+    public static IReadOnlyList<UnitCorrection> RepairOf(JsonNode root, string source)
+    {
+        try
+        {
+            return (root["repair"] as JsonArray ?? throw new AlignmentException($"{source}: the job repairs, but the result has no \"repair\" corrections"))
+                .Select(node => new UnitCorrection(
+                    node!["weight"]!.GetValue<string>(),
+                    node["bias"]!.GetValue<string>(),
+                    node["scale"]!.AsArray().Select(v => v!.GetValue<float>()).ToArray(),
+                    node["shift"]!.AsArray().Select(v => v!.GetValue<float>()).ToArray()))
+                .ToList();
+        }
+        catch (Exception e) when (e is InvalidOperationException or FormatException or NullReferenceException)
+        {
+            throw new AlignmentException($"{source}: malformed \"repair\" corrections", e);
+        }
     }
 
     /// <summary>The model a result aligns; an error naming the unit's result when it is not one.</summary>
@@ -66,7 +98,7 @@ public static class AlignUnitResult
             };
         }
 
-        return new JsonObject
+        var report = new JsonObject
         {
             ["method"] = plan.Method,
             ["reference"] = plan.Reference,
@@ -74,5 +106,12 @@ public static class AlignUnitResult
             ["seed"] = plan.Seed,
             ["models"] = models,
         };
+        if (plan.RepairAlpha is { } alpha)
+        {
+            // The goal each hidden unit of the merge was corrected to: (1 − alpha)·reference's + alpha·model's statistics.
+            report["repair"] = new JsonObject { ["alpha"] = alpha, ["samples"] = plan.Samples };
+        }
+
+        return report;
     }
 }

@@ -1,5 +1,6 @@
 using FusionCluster.Alignment.Matching;
 using FusionCluster.Alignment.Permutations;
+using FusionCluster.Alignment.Repair;
 using FusionCluster.Alignment.Reports;
 using FusionCluster.Alignment.Specs;
 using FusionCluster.Core.Execution;
@@ -14,38 +15,62 @@ namespace FusionCluster.Alignment.Jobs;
 /// model through the permutations found (<see cref="PermutedTensorSource"/>), so no permuted copy is
 /// ever written. Both derive the permutation spec the same way from the model's config and tensors.
 /// </summary>
-public sealed class JobInputAlignment(CheckpointCache checkpoints) : IInputAlignment
+/// <param name="data">Runs activation_matching and REPAIR; null where the silo has no forward pass (then such units fail, naming why).</param>
+public sealed class JobInputAlignment(CheckpointCache checkpoints, IDataAlignment? data = null) : IInputAlignment
 {
+    /// <summary>The model types activation_matching and REPAIR run forward in merge jobs: the classifiers <c>fusion train</c> makes.</summary>
+    public static readonly IReadOnlyList<string> ActivationModelTypes = ["fusion-mnist-mlp", "fusion-mnist-cnn"];
+
     public async Task<string> AlignAsync(UnitAssignment assignment, CancellationToken cancellationToken)
     {
         var plan = assignment.Align ?? throw new AlignmentException($"unit {assignment.Unit.Index} ({assignment.Unit.Name}) is an alignment unit of a job that aligns nothing");
         var model = assignment.AlignModel!;
-        var reference = new StoredAlignmentTensors(await OpenAsync(assignment, plan.Reference, cancellationToken), plan.Reference, cancellationToken);
+        var referenceCheckpoint = await OpenAsync(assignment, plan.Reference, cancellationToken);
+        var reference = new StoredAlignmentTensors(referenceCheckpoint, plan.Reference, cancellationToken);
         var checkpoint = await OpenAsync(assignment, model, cancellationToken);
         var other = new StoredAlignmentTensors(checkpoint, model, cancellationToken);
         var spec = SpecOf(plan, checkpoint, other.Shapes, model);
         var result = plan.Method switch
         {
             "weight_matching" => WeightMatcher.Match(reference, other, spec, new WeightMatchingOptions(plan.Iterations, plan.Seed), cancellationToken),
+            "activation_matching" => await Data(assignment).MatchAsync(plan, referenceCheckpoint, checkpoint, model, cancellationToken),
             _ => throw new AlignmentException($"align.method: {plan.Method} does not run in merge jobs"),
         };
-        return AlignUnitResult.ToJson(result, plan, model);
+
+        // REPAIR (two models only, so this is the job's one align unit): the correction of the interpolation
+        // of the reference and this model as permuted, left for the merge units with the permutations.
+        var repair = plan.RepairAlpha is null ? null : await Data(assignment).RepairAsync(plan, referenceCheckpoint, checkpoint, model, result.Permutations, cancellationToken);
+        return AlignUnitResult.ToJson(result, plan, model, repair);
     }
 
     public async Task<Func<StoredTensor, StoredTensor>?> ViewAsync(UnitAssignment assignment, string model, CancellationToken cancellationToken)
     {
-        if (assignment.Align is not { } plan || !plan.Models.Contains(model, StringComparer.Ordinal))
+        if (assignment.Align is not { } plan)
         {
             return null;
         }
 
-        var result = assignment.AlignResults.Select(AlignUnitResult.Parse).FirstOrDefault(r => AlignUnitResult.ModelOf(r) == model)
-            ?? throw new AlignmentException($"unit {assignment.Unit.Index} ({assignment.Unit.Name}): the alignment phase left no permutations for model '{model}'");
+        // With REPAIR both endpoints are read through the correction (after the permutation): see CorrectedTensorSource.
+        var corrections = plan.RepairAlpha is null ? null : Corrections(assignment);
+        Func<StoredTensor, StoredTensor> Corrected(Func<StoredTensor, StoredTensor> view) => corrections is null
+            ? view
+            : stored =>
+            {
+                var read = view(stored);
+                return corrections.TryGetValue(read.Entry.Name, out var fix) ? new CorrectedTensorSource(read, fix.Correction, fix.IsBias) : read;
+            };
+
+        if (!plan.Models.Contains(model, StringComparer.Ordinal))
+        {
+            return model == plan.Reference && corrections is not null ? Corrected(stored => stored) : null;
+        }
+
+        var result = ResultOf(assignment, model);
         var permutations = PermutationsFile.PermutationsOf(result, $"the alignment of model '{model}'");
         var checkpoint = await OpenAsync(assignment, model, cancellationToken);
         var spec = SpecOf(plan, checkpoint, StoredAlignmentTensors.ShapesOf(checkpoint), model);
         var map = new PermutedTensorMap(spec, permutations);
-        return stored => new PermutedTensorSource(stored, map);
+        return Corrected(stored => new PermutedTensorSource(stored, map));
     }
 
     /// <summary>
@@ -62,7 +87,40 @@ public sealed class JobInputAlignment(CheckpointCache checkpoints) : IInputAlign
             spec.CheckCovers(shapes, $"model '{model}'");
             PermutationSpec.CheckSameShapes(reference, $"model '{plan.Reference}'", shapes, $"model '{model}'");
         }
+
+        if (plan.Method == "activation_matching" || plan.RepairAlpha is not null)
+        {
+            foreach (var model in plan.Models.Prepend(plan.Reference))
+            {
+                var type = models[model].Config?["model_type"] is System.Text.Json.Nodes.JsonValue value && value.TryGetValue<string>(out var text) ? text : "none";
+                if (!ActivationModelTypes.Contains(type, StringComparer.Ordinal))
+                {
+                    throw new AlignmentException($"model '{model}': {(plan.RepairAlpha is null ? "activation_matching" : "REPAIR")} in merge jobs runs the classifiers fusion train makes (model_type {string.Join(" or ", ActivationModelTypes)}), not model_type '{type}'; use weight_matching");
+                }
+            }
+        }
     }
+
+    private static System.Text.Json.Nodes.JsonNode ResultOf(UnitAssignment assignment, string model) =>
+        assignment.AlignResults.Select(AlignUnitResult.Parse).FirstOrDefault(r => AlignUnitResult.ModelOf(r) == model)
+            ?? throw new AlignmentException($"unit {assignment.Unit.Index} ({assignment.Unit.Name}): the alignment phase left no permutations for model '{model}'");
+
+    /// <summary>REPAIR's corrections by tensor name, from the one aligned model's unit result.</summary>
+    private static Dictionary<string, (UnitCorrection Correction, bool IsBias)> Corrections(UnitAssignment assignment)
+    {
+        var model = assignment.Align!.Models.Single();
+        var byTensor = new Dictionary<string, (UnitCorrection, bool)>(StringComparer.Ordinal);
+        foreach (var correction in AlignUnitResult.RepairOf(ResultOf(assignment, model), $"the alignment of model '{model}'"))
+        {
+            byTensor[correction.Weight] = (correction, false);
+            byTensor[correction.Bias] = (correction, true);
+        }
+
+        return byTensor;
+    }
+
+    private IDataAlignment Data(UnitAssignment assignment) =>
+        data ?? throw new AlignmentException($"unit {assignment.Unit.Index} ({assignment.Unit.Name}): this worker cannot run activation_matching or REPAIR (no forward pass registered)");
 
     private static IReadOnlyDictionary<string, long[]> ShapesOf(ModelInfo model) =>
         model.Tensors.ToDictionary(t => t.Key, t => t.Value.Shape, StringComparer.Ordinal);

@@ -1,4 +1,5 @@
 using FusionCluster.Alignment.Assignment;
+using FusionCluster.Alignment.Matching;
 using FusionCluster.Connectivity.Networks;
 using static TorchSharp.torch;
 
@@ -17,7 +18,14 @@ public static class ActivationMatcher
     private const long BatchSize = 1024;
 
     /// <summary>Per permutation group of the classifier spec (one per hidden layer): perm[i] = b's unit matched to a's unit i.</summary>
-    public static IReadOnlyDictionary<string, int[]> Match(ClassifierWeights a, ClassifierWeights b, Tensor inputs, ILinearAssignmentSolver solver)
+    public static IReadOnlyDictionary<string, int[]> Match(ClassifierWeights a, ClassifierWeights b, Tensor inputs, ILinearAssignmentSolver solver) =>
+        MatchGroups(a, b, inputs, solver).Permutations;
+
+    /// <summary>
+    /// The same matching in the structure weight matching leaves (one pass, so one sweep, converged): per group
+    /// its permutation, the units moved, and the total correlation of matched units before (identity) and after.
+    /// </summary>
+    public static AlignmentResult MatchGroups(ClassifierWeights a, ClassifierWeights b, Tensor inputs, ILinearAssignmentSolver solver)
     {
         ArgumentNullException.ThrowIfNull(a);
         ArgumentNullException.ThrowIfNull(b);
@@ -42,7 +50,7 @@ public static class ActivationMatcher
                 }
             }
 
-            var permutations = new Dictionary<string, int[]>(StringComparer.Ordinal);
+            var groups = new List<GroupAlignment>();
             for (var layer = 0; layer < correlations.Length; layer++)
             {
                 var units = spec.Groups[layer].Size;
@@ -58,10 +66,17 @@ public static class ActivationMatcher
                     }
                 }
 
-                permutations[spec.Groups[layer].Name] = solver.Solve(similarity, units);
+                var permutation = solver.Solve(similarity, units);
+                var identity = Enumerable.Range(0, units).ToArray();
+                groups.Add(new GroupAlignment(
+                    spec.Groups[layer].Name,
+                    permutation,
+                    permutation.Where((from, to) => from != to).Count(),
+                    AssignmentObjective.Of(similarity, units, identity),
+                    AssignmentObjective.Of(similarity, units, permutation)));
             }
 
-            return permutations;
+            return new AlignmentResult(groups, Sweeps: 1, Converged: true);
         }
         finally
         {

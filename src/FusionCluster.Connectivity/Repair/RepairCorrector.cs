@@ -1,3 +1,4 @@
+using FusionCluster.Alignment.Repair;
 using FusionCluster.Connectivity.Networks;
 using static TorchSharp.torch;
 
@@ -18,7 +19,15 @@ public static class RepairCorrector
     public const double ConstantUnitStd = 1e-6;
 
     /// <summary>A corrected copy of <paramref name="interpolated"/> (the weights at α between a and b).</summary>
-    public static ClassifierWeights Repair(ClassifierWeights interpolated, IReadOnlyList<LayerStatistics> start, IReadOnlyList<LayerStatistics> end, double alpha, Tensor inputs)
+    public static ClassifierWeights Repair(ClassifierWeights interpolated, IReadOnlyList<LayerStatistics> start, IReadOnlyList<LayerStatistics> end, double alpha, Tensor inputs) =>
+        Correct(interpolated, start, end, alpha, inputs).Repaired;
+
+    /// <summary>
+    /// The same correction, also as what it did to each hidden layer: rows scaled by Scale, bias·Scale + Shift
+    /// (what a merge job folds into the merge it reads, see FusionCluster.Alignment's CorrectedTensorSource).
+    /// </summary>
+    public static (ClassifierWeights Repaired, IReadOnlyList<UnitCorrection> Corrections) Correct(
+        ClassifierWeights interpolated, IReadOnlyList<LayerStatistics> start, IReadOnlyList<LayerStatistics> end, double alpha, Tensor inputs)
     {
         ArgumentNullException.ThrowIfNull(interpolated);
         ArgumentNullException.ThrowIfNull(start);
@@ -29,6 +38,7 @@ public static class RepairCorrector
         }
 
         var repaired = interpolated.Clone();
+        var corrections = new List<UnitCorrection>();
         try
         {
             for (var layer = 0; layer < repaired.HiddenLayerCount; layer++)
@@ -37,19 +47,22 @@ public static class RepairCorrector
                 var current = UnitStatistics.Measure(repaired, inputs)[layer];
                 var scale = current.Std.Select((s, u) => s < ConstantUnitStd ? 1.0 : goal.Std[u] / s).ToArray();
                 var shift = scale.Select((s, u) => goal.Mean[u] - (current.Mean[u] * s)).ToArray();
+                var correction = new UnitCorrection(
+                    ClassifierWeights.WeightName(layer), ClassifierWeights.BiasName(layer), [.. scale.Select(s => (float)s)], [.. shift.Select(s => (float)s)]);
+                corrections.Add(correction);
                 using var noGrad = no_grad();
                 var weight = repaired.Weight(layer);
                 var rowShape = new long[weight.dim()];
                 Array.Fill(rowShape, 1L);
                 rowShape[0] = scale.Length;
-                using var rowScale = tensor(scale.Select(s => (float)s).ToArray()).reshape(rowShape);
+                using var rowScale = tensor(correction.Scale).reshape(rowShape);
                 weight.mul_(rowScale);
-                using var biasScale = tensor(scale.Select(s => (float)s).ToArray());
-                using var biasShift = tensor(shift.Select(s => (float)s).ToArray());
+                using var biasScale = tensor(correction.Scale);
+                using var biasShift = tensor(correction.Shift);
                 repaired.Bias(layer).mul_(biasScale).add_(biasShift);
             }
 
-            return repaired;
+            return (repaired, corrections);
         }
         catch
         {

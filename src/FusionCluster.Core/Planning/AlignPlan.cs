@@ -5,7 +5,24 @@ namespace FusionCluster.Core.Planning;
 /// is aligned to <see cref="Reference"/> by one unit, and the merge units read those models through the
 /// permutations found.
 /// </summary>
-/// <param name="Method">The method's spec name (weight_matching).</param>
+/// <param name="Method">The method's spec name (weight_matching or activation_matching).</param>
 /// <param name="Models">The models that are permuted, in spec order (every model but the reference).</param>
 /// <param name="PermutationSpecFile">The permutation spec file, resolved against the spec's folder; null to derive one from each model's architecture.</param>
-public sealed record AlignPlan(string Method, string Reference, IReadOnlyList<string> Models, int Iterations, int Seed, string? PermutationSpecFile);
+public sealed record AlignPlan(string Method, string Reference, IReadOnlyList<string> Models, int Iterations, int Seed, string? PermutationSpecFile)
+{
+    /// <summary>activation_matching's dataset file, resolved against the spec's folder; null for weight matching.</summary>
+    public string? DatasetFile { get; init; }
+
+    /// <summary>How many training samples (drawn by <see cref="Seed"/>) the activations are measured on.</summary>
+    public int Samples { get; init; } = DefaultSamples;
+
+    /// <summary>
+    /// With <c>repair: true</c>: the reference's share of the interpolation is 1 − α and the aligned model's α
+    /// (its normalised linear weight); REPAIR's goal for each hidden unit interpolates the two models'
+    /// statistics with it. Null without REPAIR.
+    /// </summary>
+    public double? RepairAlpha { get; init; }
+
+    /// <summary>As many as <c>fusion connect --statistics-samples</c> takes by default.</summary>
+    public const int DefaultSamples = 2000;
+}

@@ -35,12 +35,56 @@ public sealed class AlignPlannerTests
     }
 
     [Theory]
-    [InlineData("{method: activation_matching, dataset: d.fcds}", "align.method: activation_matching is not supported in merge jobs yet")]
     [InlineData("{method: zipit, dataset: d.fcds}", "align.method: zipit merges features rather than permuting them and is not supported in merge jobs yet")]
-    [InlineData("{method: weight_matching, dataset: d.fcds, repair: true}", "align.repair: REPAIR is not supported in merge jobs yet")]
     public void What_jobs_cannot_run_yet_fails_at_plan_time_saying_so(string section, string expected)
     {
         var spec = MergeSpecParser.Parse(Models + $"align: {section}\n");
         Assert.StartsWith(expected, Assert.Throws<SpecException>(() => AlignPlanner.Plan(spec, null)).Message);
+    }
+
+    [Fact]
+    public void Activation_matching_resolves_its_dataset_against_the_spec_folder()
+    {
+        using var folder = new TempDirectory();
+        File.WriteAllBytes(Path.Combine(folder.Path, "d.fcds"), [1]);
+
+        var plan = AlignPlanner.Plan(MergeSpecParser.Parse(Models + "align: {method: activation_matching, dataset: d.fcds, samples: 300}\n"), folder.Path);
+
+        Assert.NotNull(plan);
+        Assert.Equal(("activation_matching", 300, null), (plan.Method, plan.Samples, plan.RepairAlpha));
+        Assert.Equal(Path.Combine(folder.Path, "d.fcds"), plan.DatasetFile);
+        var missing = Assert.Throws<SpecException>(() => AlignPlanner.Plan(MergeSpecParser.Parse(Models + "align: {method: activation_matching, dataset: gone.fcds}\n"), folder.Path));
+        Assert.StartsWith("align.dataset: 'gone.fcds'", missing.Message);
+    }
+
+    [Theory]
+    [InlineData("0.25", "0.75", "", 0.75)] // normalised: alpha = the aligned model's share
+    [InlineData("3", "1", "", 0.25)]
+    [InlineData("0.9", "0.1", "parameters: {normalize: false}\n", 0.1)]
+    public void Repair_interpolates_with_the_aligned_models_share_of_a_linear_merge(string referenceWeight, string otherWeight, string top, double alpha)
+    {
+        using var folder = new TempDirectory();
+        File.WriteAllBytes(Path.Combine(folder.Path, "d.fcds"), [1]);
+        var spec = $"merge_method: linear\n{top}models:\n  - {{model: a, parameters: {{weight: {referenceWeight}}}}}\n  - {{model: b, parameters: {{weight: {otherWeight}}}}}\n"
+            + "align: {method: weight_matching, dataset: d.fcds, repair: true}\n";
+
+        var plan = AlignPlanner.Plan(MergeSpecParser.Parse(spec), folder.Path);
+
+        Assert.NotNull(plan);
+        Assert.Equal(alpha, plan.RepairAlpha!.Value, 12);
+    }
+
+    [Theory]
+    [InlineData("merge_method: slerp\nbase_model: a\nparameters: {t: 0.5}\nmodels:\n  - {model: a}\n  - {model: b}\n", "align.repair: REPAIR in merge jobs corrects a linear interpolation of two models; merge_method 'slerp'")]
+    [InlineData("merge_method: linear\nmodels:\n  - {model: a, parameters: {weight: 1}}\n  - {model: b, parameters: {weight: 1}}\n  - {model: c, parameters: {weight: 1}}\n", "align.repair: REPAIR interpolates the statistics of two endpoints; the spec merges 3 models")]
+    [InlineData("merge_method: linear\nmodels:\n  - {model: a, parameters: {weight: [0, 1]}}\n  - {model: b, parameters: {weight: 1}}\n", "align.repair: model 'a' needs one number as its weight")]
+    [InlineData("merge_method: linear\nparameters: {normalize: false}\nmodels:\n  - {model: a, parameters: {weight: 1}}\n  - {model: b, parameters: {weight: 1}}\n", "align.repair: with normalize: false the weights must sum to 1")]
+    public void Repair_of_anything_but_a_two_model_linear_interpolation_is_refused_at_plan_time(string merge, string expected)
+    {
+        using var folder = new TempDirectory();
+        File.WriteAllBytes(Path.Combine(folder.Path, "d.fcds"), [1]);
+        var spec = MergeSpecParser.Parse(merge + "align: {method: weight_matching, dataset: d.fcds, repair: true}\n");
+
+        Assert.StartsWith(expected, Assert.Throws<SpecException>(() => AlignPlanner.Plan(spec, folder.Path)).Message);
     }
 }

@@ -1,7 +1,8 @@
 using FusionCluster.Connectivity.LanguageModels;
+using FusionCluster.Connectivity.Reporting;
 using ScottPlot;
 
-namespace FusionCluster.Connectivity.Reporting;
+namespace FusionCluster.Cli.Commands;
 
 /// <summary>
 /// Draws paths into a PNG with ScottPlot: loss against α on the left axis (solid), and on the right (dashed)
