@@ -1,9 +1,13 @@
 namespace FusionCluster.Core.Storage;
 
 /// <summary>The configured stores; picks the one that handles a location.</summary>
-public sealed class ArtifactStores(IEnumerable<IArtifactStore> stores)
+/// <param name="roots">The local data roots, for the files a job reads besides its models; every folder when null.</param>
+public sealed class ArtifactStores(IEnumerable<IArtifactStore> stores, LocalRoots? roots = null)
 {
     private readonly IReadOnlyList<IArtifactStore> all = stores.ToList();
+
+    /// <summary>The local data roots the stores were configured with (<see cref="LocalRoots.Anywhere"/> when none).</summary>
+    public LocalRoots Roots { get; } = roots ?? LocalRoots.Anywhere;
 
     public IArtifactStore For(string location) =>
         all.FirstOrDefault(s => s.Handles(location))

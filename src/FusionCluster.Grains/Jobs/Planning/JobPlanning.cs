@@ -18,7 +18,10 @@ public static class JobPlanning
     public static async Task<MergePlan> PlanAsync(MergeSpec spec, MergeRequest request, ArtifactStores stores, CheckpointCache checkpoints, CancellationToken cancellationToken)
     {
         var models = await ModelCatalog.LoadAsync(spec, request.SpecDirectory, stores, checkpoints, cancellationToken);
-        var plan = MergePlanner.Plan(spec, models, new PlanOptions { Seed = request.Seed, ShardSizeBytes = request.ShardSizeBytes, SpecDirectory = request.SpecDirectory });
+        // A permutation spec or dataset is read on silos like a model: only inside the data roots.
+        var plan = PlanLocalFiles.Confine(
+            MergePlanner.Plan(spec, models, new PlanOptions { Seed = request.Seed, ShardSizeBytes = request.ShardSizeBytes, SpecDirectory = request.SpecDirectory }),
+            stores.Roots);
         if (plan.Align is { } align)
         {
             // Headers only: a model no permutation spec covers, or shaped unlike the reference, fails before any unit runs.

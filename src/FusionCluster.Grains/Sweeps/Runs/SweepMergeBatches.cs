@@ -1,4 +1,6 @@
 using System.Globalization;
+using FusionCluster.Core.Methods;
+using FusionCluster.Core.Specs;
 using FusionCluster.Grains.Abstractions;
 using FusionCluster.Grains.Abstractions.Sweeps;
 
@@ -13,18 +15,38 @@ public static class SweepMergeBatches
 {
     /// <summary>
     /// Gives the candidates that start merging in the same step one job id (the first one's, marked shared)
-    /// when there are at least two; a single merge keeps its own job as before.
+    /// when there are at least two that <see cref="CanShare"/>; a single merge, and one whose job has phases
+    /// before its merge units, keeps its own job as before.
     /// </summary>
     public static IReadOnlyList<SweepCandidateStatus> Share(IReadOnlyList<SweepCandidateStatus> launched, string sweepId, int run)
     {
-        var merging = launched.Where(c => c.State == CandidateState.Merging).ToList();
+        var merging = launched.Where(c => c.State == CandidateState.Merging && CanShare(c.SpecText)).ToList();
         if (merging.Count < 2)
         {
             return launched;
         }
 
         var jobId = $"{SweepRunStepper.JobId(sweepId, run, merging[0].Index)}-shared";
-        return launched.Select(c => c.State == CandidateState.Merging ? c with { JobId = jobId } : c).ToList();
+        var shared = merging.Select(c => c.Index).ToHashSet();
+        return launched.Select(c => shared.Contains(c.Index) ? c with { JobId = jobId } : c).ToList();
+    }
+
+    /// <summary>
+    /// Whether a candidate's merge may run in a shared-input job: not when it aligns its models or its method reads
+    /// statistics of data (those phases run per job), nor when its spec does not parse (its own job says why).
+    /// </summary>
+    public static bool CanShare(string specText)
+    {
+        try
+        {
+            var spec = MergeSpecParser.Parse(specText);
+            return spec.Align is null
+                && !(MergeMethodRegistry.TryGet(spec.MergeMethod, out var method) && method is IStatisticsMergeMethod);
+        }
+        catch (SpecException)
+        {
+            return false;
+        }
     }
 
     /// <summary>The candidates of the run that the job of <paramref name="candidate"/> merges (itself alone for a job of its own).</summary>

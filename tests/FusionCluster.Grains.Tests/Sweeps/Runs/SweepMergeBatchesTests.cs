@@ -33,6 +33,24 @@ public sealed class SweepMergeBatchesTests
     }
 
     [Fact]
+    public void Merges_whose_jobs_align_or_compute_statistics_keep_their_own_jobs()
+    {
+        var aligning = Linear + "align: {method: weight_matching}\n";
+        var regmean = "merge_method: regmean\nmodels:\n  - {model: a, dataset: a.fcds}\n  - {model: b, dataset: b.fcds}\n";
+        var launched = new[]
+        {
+            Candidate(0, CandidateState.Merging) with { JobId = "j-0" },
+            Candidate(1, CandidateState.Merging, aligning) with { JobId = "j-1" },
+            Candidate(2, CandidateState.Merging, regmean) with { JobId = "j-2" },
+            Candidate(3, CandidateState.Merging) with { JobId = "j-3" },
+        };
+
+        var shared = SweepMergeBatches.Share(launched, "nightly", 4);
+
+        Assert.Equal(["sweep-nightly-4-0-shared", "j-1", "j-2", "sweep-nightly-4-0-shared"], shared.Select(c => c.JobId));
+    }
+
+    [Fact]
     public void The_candidates_of_a_job_are_the_merging_ones_with_its_id()
     {
         var run = new SweepRunRecord
@@ -80,5 +98,8 @@ public sealed class SweepMergeBatchesTests
         Assert.False(progress.Restart);
     }
 
-    private static SweepCandidateStatus Candidate(int index, CandidateState state) => new() { Index = index, Label = $"p{index}", State = state, CacheKey = $"key-{index}" };
+    private const string Linear = "merge_method: linear\nmodels:\n  - {model: a, parameters: {weight: 0.5}}\n  - {model: b, parameters: {weight: 0.5}}\n";
+
+    private static SweepCandidateStatus Candidate(int index, CandidateState state, string specText = Linear) =>
+        new() { Index = index, Label = $"p{index}", State = state, CacheKey = $"key-{index}", SpecText = specText };
 }
