@@ -32,7 +32,6 @@ public sealed class AccessibilityTests(DashboardHost host)
                 await page.GotoAsync(session.Url(path));
                 await page.Locator("#theme-toggle").WaitForAsync(); // the circuit runs (the user's name is hidden on a phone)
                 await SetThemeAsync(page, theme);
-                await page.WaitForTimeoutAsync(400);
                 if (path == "/jobs/new")
                 {
                     await Assertions.Expect(page.Locator(".spec-code-editor.monaco-ready")).ToHaveCountAsync(1);
@@ -65,13 +64,23 @@ public sealed class AccessibilityTests(DashboardHost host)
         Assert.True(serious.Count == 0, "serious or critical accessibility violations:\n" + string.Join("\n", serious));
     }
 
+    /// <summary>
+    /// The layout applies the remembered theme only after reading browser storage, so the first look can still
+    /// show the default: look again after each click until the wanted theme holds.
+    /// </summary>
     private static async Task SetThemeAsync(IPage page, string theme)
     {
-        var dark = await page.Locator(".mud-layout.theme-dark").CountAsync() > 0;
-        if (dark != (theme == "dark"))
+        for (var attempt = 0; attempt < 5; attempt++)
         {
+            await page.WaitForTimeoutAsync(500);
+            if (await page.Locator($".mud-layout.theme-{theme}").CountAsync() > 0)
+            {
+                return;
+            }
+
             await page.ClickAsync("#theme-toggle");
-            await page.Locator($".mud-layout.theme-{theme}").WaitForAsync();
         }
+
+        await page.Locator($".mud-layout.theme-{theme}").WaitForAsync();
     }
 }
