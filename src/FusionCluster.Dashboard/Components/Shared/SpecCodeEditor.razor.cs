@@ -53,6 +53,10 @@ public sealed partial class SpecCodeEditor
     [Parameter]
     public int MinRows { get; set; } = 22;
 
+    /// <summary>Whether Monaco completes merge method, parameter and key names (for merge specs, not sweep files).</summary>
+    [Parameter]
+    public bool CompletesNames { get; set; } = true;
+
     private int LineCount => Value.Length == 0 ? 1 : Value.Count(c => c == '\n') + 1;
 
     /// <summary>Called by the script on every change in Monaco.</summary>
@@ -65,7 +69,7 @@ public sealed partial class SpecCodeEditor
 
     /// <summary>Called by the script when Monaco asks for suggestions at a cursor.</summary>
     [JSInvokable]
-    public IReadOnlyList<SpecCompletion> Complete(string text, int line, int column) => SpecCompletions.At(text, line, column);
+    public IReadOnlyList<SpecCompletion> Complete(string text, int line, int column) => CompletesNames ? SpecCompletions.At(text, line, column) : [];
 
     public async ValueTask DisposeAsync()
     {
