@@ -21,8 +21,7 @@ public sealed class SpecEditorInTheBrowserTests(DashboardHost host)
         await page.GotoAsync(session.Url("/jobs/new"));
         await Assertions.Expect(page.Locator(".spec-code-editor.monaco-ready .monaco-host > .monaco-editor")).ToBeVisibleAsync();
 
-        await page.ClickAsync(".monaco-host .view-lines");
-        await PasteAsync(page, Densty);
+        await MonacoEditor.PasteAsync(page, Densty);
 
         await Assertions.Expect(page.Locator("#spec-error")).ToContainTextAsync("has no parameter 'densty'");
         Assert.Equal(Densty, await page.InputValueAsync("#spec-editor"));
@@ -35,8 +34,7 @@ public sealed class SpecEditorInTheBrowserTests(DashboardHost host)
         await session.ScreenshotAsync(screenshots, "30-spec-editor-densty");
 
         // Fixing the typo clears the marks and the verdict turns valid.
-        await page.Keyboard.PressAsync("Control+a");
-        await PasteAsync(page, Densty.Replace("densty", "density", StringComparison.Ordinal));
+        await MonacoEditor.PasteAsync(page, Densty.Replace("densty", "density", StringComparison.Ordinal));
         await Assertions.Expect(page.Locator("#spec-validation")).ToContainTextAsync("Valid: ties");
         await Assertions.Expect(page.Locator(".spec-error-glyph")).ToHaveCountAsync(0);
 
@@ -48,14 +46,4 @@ public sealed class SpecEditorInTheBrowserTests(DashboardHost host)
         await Assertions.Expect(page.Locator("#spec-editor")).ToHaveValueAsync("merge_method: slerp");
         Assert.True(session.Errors.Count == 0, "browser console errors:\n" + string.Join("\n", session.Errors));
     }
-
-    /// <summary>
-    /// A paste into Monaco's input, as Ctrl+V delivers it (typing the text would let auto-indent re-indent each
-    /// new line; headless chromium has no system clipboard to paste from).
-    /// </summary>
-    private static Task PasteAsync(IPage page, string text) =>
-        page.EvaluateAsync(
-            "text => { const data = new DataTransfer(); data.setData('text/plain', text); " +
-            "document.querySelector('.monaco-host textarea').dispatchEvent(new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true })); }",
-            text);
 }
