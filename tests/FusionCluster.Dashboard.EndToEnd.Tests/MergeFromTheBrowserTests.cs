@@ -31,7 +31,7 @@ public sealed partial class MergeFromTheBrowserTests(DashboardHost host)
 
         await page.ClickAsync("#nav-new-merge");
         await page.WaitForURLAsync(session.Url("/jobs/new"));
-        await page.FillAsync("#spec-editor", TiesSpec());
+        await MonacoEditor.PasteAsync(page, TiesSpec());
         await Assertions.Expect(page.Locator("#spec-validation")).ToContainTextAsync("Valid: ties over 3 models");
         await page.FillAsync(".output-field input", output);
         await page.ClickAsync("#preview-plan");

@@ -35,6 +35,18 @@ public static class LocalTools
         }
     }
 
+    /// <summary>axe-core's browser bundle (npm package axe-core under <see cref="ToolsDirectory"/>), injected into pages to check accessibility.</summary>
+    public static string AxeCoreScript
+    {
+        get
+        {
+            var script = Path.Combine(ToolsDirectory, "node_modules", "axe-core", "axe.min.js");
+            return File.Exists(script)
+                ? script
+                : throw new MissingLocalToolException($"the npm package axe-core is not installed at {script}; {InstallHint}");
+        }
+    }
+
     /// <summary>Preferred locations first (the repository's own installs), then every folder on PATH.</summary>
     private static string FindExecutable(string name, IReadOnlyList<string> preferredPaths)
     {

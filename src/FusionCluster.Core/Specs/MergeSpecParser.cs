@@ -9,6 +9,12 @@ namespace FusionCluster.Core.Specs;
 /// </summary>
 public static class MergeSpecParser
 {
+    /// <summary>The keys a spec may have at its top level (the dashboard's editor completes them).</summary>
+    public static IReadOnlyList<string> TopLevelKeys => MergeSpecReader.TopLevelKeyNames;
+
+    /// <summary>The keys an entry of <c>models</c> may have.</summary>
+    public static IReadOnlyList<string> ModelEntryKeys => MergeSpecReader.ModelEntryKeyNames;
+
     /// <param name="yaml">The YAML text.</param>
     /// <param name="sourceName">Name used in error messages, normally the spec file's name.</param>
     public static MergeSpec Parse(string yaml, string sourceName = "spec")

@@ -23,6 +23,12 @@ internal sealed class MergeSpecReader
     private static readonly string[] SliceKeys = ["sources", "base_model", "parameters", "residual_weight"];
     private static readonly string[] SliceSourceKeys = ["model", "layer_range", "parameters"];
 
+    /// <summary>The keys a spec may have at its top level, for editors that complete them.</summary>
+    internal static IReadOnlyList<string> TopLevelKeyNames => TopLevelKeys;
+
+    /// <summary>The keys an entry of <c>models</c> may have.</summary>
+    internal static IReadOnlyList<string> ModelEntryKeyNames => ModelEntryKeys;
+
     // mergekit's dtype_from_name knows bfloat16/float16/float32/int64 (optional "torch." prefix); float64 and the
     // short aliases are conveniences of ours.
     private static readonly Dictionary<string, string> DTypes = new(StringComparer.Ordinal)

@@ -1,6 +1,7 @@
 using System.Threading.RateLimiting;
 using FusionCluster.Dashboard.Artifacts;
 using FusionCluster.Dashboard.Components;
+using FusionCluster.Dashboard.Notifications;
 using FusionCluster.Dashboard.Security;
 using FusionCluster.Dashboard.Services;
 using FusionCluster.Dashboard.Specs;
@@ -57,6 +58,7 @@ public static class DashboardApp
         builder.Services.AddScoped<SiloLogReader>();
         builder.Services.AddSingleton<IFusionSweeps, OrleansFusionSweeps>();
         builder.Services.AddScoped<SweepCommands>();
+        AddNotifications(builder);
         builder.Services.AddHealthChecks().AddCheck<ClusterHealthCheck>("cluster");
 
         var app = builder.Build();
@@ -98,6 +100,17 @@ public static class DashboardApp
         app.MapArtifactEndpoints();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         return app;
+    }
+
+    /// <summary>Webhooks operators configure on the Notifications page, told about jobs and sweep runs.</summary>
+    private static void AddNotifications(WebApplicationBuilder builder)
+    {
+        builder.Services.Configure<WebhookOptions>(builder.Configuration.GetSection(WebhookOptions.Section));
+        builder.Services.AddHttpClient(nameof(WebhookSender));
+        builder.Services.AddSingleton<WebhookStore>();
+        builder.Services.AddSingleton(sp => ActivatorUtilities.CreateInstance<WebhookSender>(sp, sp.GetRequiredService<IHttpClientFactory>().CreateClient(nameof(WebhookSender))));
+        builder.Services.AddSingleton<NotificationService>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<NotificationService>());
     }
 
     private static void AddSecurity(IServiceCollection services)

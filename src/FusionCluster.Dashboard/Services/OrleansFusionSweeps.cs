@@ -28,6 +28,12 @@ public sealed class OrleansFusionSweeps(IClusterClient client) : IFusionSweeps
     public Task<SweepStatus> ResumeAsync(string sweepId, CancellationToken cancellationToken) =>
         client.GetGrain<ISweepGrain>(sweepId).Resume().WaitAsync(cancellationToken);
 
+    public Task<SweepStatus> CreateAsync(string sweepId, SweepDefinition definition, CancellationToken cancellationToken) =>
+        client.GetGrain<ISweepGrain>(sweepId).Create(definition).WaitAsync(cancellationToken);
+
+    public Task DeleteAsync(string sweepId, CancellationToken cancellationToken) =>
+        client.GetGrain<ISweepGrain>(sweepId).Delete().WaitAsync(cancellationToken);
+
     public Task<SweepStatus> SetScheduleAsync(string sweepId, string? cron, string? timeZone, bool queueOverlaps, CancellationToken cancellationToken) =>
         client.GetGrain<ISweepGrain>(sweepId).SetSchedule(cron, timeZone, queueOverlaps).WaitAsync(cancellationToken);
 }

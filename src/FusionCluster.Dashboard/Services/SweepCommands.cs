@@ -41,6 +41,26 @@ public sealed class SweepCommands(IFusionSweeps sweeps, OperatorGate gate, ILogg
         return await sweeps.SetScheduleAsync(sweepId, cron, timeZone, queueOverlaps, cancellationToken);
     }
 
+    /// <summary>Creates a sweep from sweep.yaml text, submitted by the circuit's user.</summary>
+    /// <exception cref="OperatorRequiredException">The user is not an operator; nothing was sent.</exception>
+    public async Task<SweepStatus> CreateAsync(string sweepId, string yaml, string directory, CancellationToken cancellationToken)
+    {
+        var user = await gate.RequireOperatorAsync("create sweeps");
+        logger.LogInformation("User {User} creates sweep {Sweep}", user.Identity!.Name, sweepId);
+        return await sweeps.CreateAsync(
+            sweepId,
+            new SweepDefinition { SpecText = yaml, SpecDirectory = directory, SpecName = "sweep.yaml", SubmittedBy = user.Identity!.Name ?? "" },
+            cancellationToken);
+    }
+
+    /// <exception cref="OperatorRequiredException">The user is not an operator; nothing was sent.</exception>
+    public async Task DeleteAsync(string sweepId, CancellationToken cancellationToken)
+    {
+        var user = await gate.RequireOperatorAsync("delete sweeps");
+        logger.LogInformation("User {User} deletes sweep {Sweep}", user.Identity!.Name, sweepId);
+        await sweeps.DeleteAsync(sweepId, cancellationToken);
+    }
+
     /// <summary>True when the circuit's user is an operator (for showing operator controls).</summary>
     public Task<bool> IsOperatorAsync() => gate.IsOperatorAsync();
 }

@@ -33,6 +33,33 @@ public sealed class FakeFusionSweeps : IFusionSweeps
     /// <summary>When set, SetScheduleAsync refuses the schedule with this error and changes nothing.</summary>
     public string? ScheduleError { get; set; }
 
+    public ConcurrentQueue<(string SweepId, SweepDefinition Definition)> Created { get; } = new();
+
+    public ConcurrentQueue<string> Deleted { get; } = new();
+
+    /// <summary>When set, CreateAsync answers with this error and creates nothing.</summary>
+    public string? CreateError { get; set; }
+
+    public async Task<SweepStatus> CreateAsync(string sweepId, SweepDefinition definition, CancellationToken cancellationToken)
+    {
+        await WaitAsync(cancellationToken);
+        if (CreateError is not null)
+        {
+            return new SweepStatus { Id = sweepId, Error = CreateError };
+        }
+
+        Created.Enqueue((sweepId, definition));
+        return new SweepStatus { Id = sweepId, Exists = true };
+    }
+
+    public async Task DeleteAsync(string sweepId, CancellationToken cancellationToken)
+    {
+        await WaitAsync(cancellationToken);
+        Deleted.Enqueue(sweepId);
+        Sweeps.RemoveAll(s => s.Id == sweepId);
+        Statuses.Remove(sweepId);
+    }
+
     public async Task<IReadOnlyList<SweepSummary>> ListSweepsAsync(CancellationToken cancellationToken)
     {
         await WaitAsync(cancellationToken);

@@ -249,7 +249,7 @@ public sealed class NewMergeTests : DashboardTestContext
 
         page.Find("#spec-editor").Input("merge_method: ties\nbase_model: base\nmodels:\n  - model: ft-1\n    parameters:\n      weight: 0.5\n      densty: 0.5\n");
 
-        Assert.Equal("7", page.Find("#spec-error-marker").GetAttribute("data-line"));
+        Assert.Equal("7", page.Find("#spec-editor-error-marker").GetAttribute("data-line"));
         var gutter = page.FindAll(".code-gutter .gutter-line");
         Assert.Equal(8, gutter.Count);
         Assert.Equal([7], gutter.Select((g, i) => (g, i)).Where(x => x.g.ClassList.Contains("gutter-error")).Select(x => x.i + 1));

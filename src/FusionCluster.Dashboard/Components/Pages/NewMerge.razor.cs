@@ -72,8 +72,6 @@ public sealed partial class NewMerge : IDisposable
 
     private string Device { get; set; } = MergeDevices.Auto;
 
-    private int LineCount => SpecText.Length == 0 ? 1 : SpecText.Count(c => c == '\n') + 1;
-
     private string? ErrorLineText => check.ErrorLine is { } line ? SpecCheck.LineOf(SpecText, line) : null;
 
     private bool CanPreview => check.IsValid && !previewing && !submitting && Output.Trim().Length > 0;

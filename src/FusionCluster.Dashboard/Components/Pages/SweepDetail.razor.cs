@@ -27,6 +27,7 @@ public sealed partial class SweepDetail : IAsyncDisposable
     private string? runError;
     private bool isOperator;
     private bool busy;
+    private bool confirmingDelete;
     private string? scheduleCron;
     private string? scheduleZone;
     private bool scheduleQueue;
@@ -228,6 +229,32 @@ public sealed partial class SweepDetail : IAsyncDisposable
         Status = status;
         commandResult = status.Schedule.Length == 0 ? "Schedule removed: the sweep runs only on request." : $"Schedule set: {status.Schedule}.";
     });
+
+    [Inject]
+    private NavigationManager Navigation { get; set; } = default!;
+
+    private async Task DeleteAsync()
+    {
+        busy = true;
+        commandError = null;
+        try
+        {
+            await Commands.DeleteAsync(SweepId, lifetime?.Token ?? CancellationToken.None);
+            Navigation.NavigateTo("sweeps");
+        }
+        catch (OperatorRequiredException e)
+        {
+            commandError = $"Refused: {e.Message}.";
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            commandError = $"Delete failed: {Redactor.Redact(e.Message)}";
+        }
+        finally
+        {
+            (busy, confirmingDelete) = (false, false);
+        }
+    }
 
     private async Task CommandAsync(string what, Func<CancellationToken, Task> command)
     {

@@ -1,0 +1,28 @@
+using FusionCluster.Dashboard.Notifications;
+
+namespace FusionCluster.Dashboard.Tests.Notifications;
+
+public sealed class WebhookUrlTests
+{
+    [Theory]
+    [InlineData("https://hooks.slack.com/services/T0001/B0002/XXXXsecret", "https://hooks.slack.com/services/•••")]
+    [InlineData("https://chat.example.org:8443/hook?token=abc", "https://chat.example.org:8443/hook/•••")]
+    [InlineData("http://10.0.0.5/notify", "http://10.0.0.5/notify/")]
+    [InlineData("not a url with secret", "•••")]
+    public void Only_scheme_host_and_first_path_segment_are_shown(string url, string shown)
+    {
+        Assert.Equal(shown, WebhookUrl.Redact(url));
+    }
+
+    [Theory]
+    [InlineData("ftp://example.org/hook")]
+    [InlineData("hooks.slack.com/services/x")]
+    [InlineData("")]
+    public void Only_absolute_http_urls_are_webhooks_and_the_error_does_not_echo_them(string url)
+    {
+        var error = Assert.Throws<ArgumentException>(() => WebhookUrl.Parse(url));
+
+        Assert.Contains("http:// or https://", error.Message, StringComparison.Ordinal);
+        Assert.True(url.Length == 0 || !error.Message.Contains(url, StringComparison.Ordinal));
+    }
+}
