@@ -39,7 +39,7 @@ public sealed class SweepPromotionTests : IDisposable
         var run = Run(1, ("a", 0.5), ("b", 0.7), ("ensemble", 0.9));
         run.Candidates[2] = run.Candidates[2] with { Baseline = true, CacheKey = "" };
 
-        var finish = SweepPromotion.Finish(new SweepGrainState { Runs = [run] }, run, spec, Now, bestFolderExists: false);
+        var finish = SweepPromotion.Finish(new SweepGrainState { Runs = [run] }, run, spec, Now, BestLocation, bestFolderExists: false);
 
         Assert.Equal([1, 0], run.Leaderboard);
         Assert.Equal("b", finish.Promoted!.Label);
