@@ -136,11 +136,27 @@ public sealed class StagingJournal
             using var process = Process.GetProcessById(processId);
             return StartTicks(process) == startTicks;
         }
-        catch (Exception e) when (e is ArgumentException or InvalidOperationException)
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException or IOException)
         {
             return false;
         }
     }
 
-    private static long StartTicks(Process process) => process.StartTime.ToUniversalTime().Ticks;
+    /// <summary>
+    /// When the process started, as a number that is the same every time it is read: on Linux the kernel's start time
+    /// in clock ticks since boot (/proc/PID/stat, field 22). Process.StartTime is derived from the boot time, which
+    /// .NET recomputes from the current time, so it moves by milliseconds between readings.
+    /// </summary>
+    private static long StartTicks(Process process)
+    {
+        if (OperatingSystem.IsLinux())
+        {
+            var stat = File.ReadAllText($"/proc/{process.Id.ToString(CultureInfo.InvariantCulture)}/stat");
+            // The command name (field 2) is in parentheses and may hold spaces: count the fields after its ')'.
+            var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+            return long.Parse(fields[22 - 3], NumberStyles.None, CultureInfo.InvariantCulture);
+        }
+
+        return process.StartTime.ToUniversalTime().Ticks / TimeSpan.TicksPerSecond;
+    }
 }

@@ -54,7 +54,7 @@ public sealed class SpecCompletionsTests
 
         Assert.Contains("base_model", top);
         Assert.Contains("models", top);
-        Assert.Equal(["model", "parameters"], entry);
+        Assert.Equal(["model", "parameters", "dataset"], entry);
     }
 
     [Fact]

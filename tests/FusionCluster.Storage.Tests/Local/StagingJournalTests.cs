@@ -57,6 +57,34 @@ public sealed class StagingJournalTests
         Assert.Empty(Directory.EnumerateFileSystemEntries(temp.Combine("out")));
     }
 
+    [Fact]
+    public async Task A_running_child_process_keeps_its_staging_while_another_process_cleans_up()
+    {
+        // The journal a live fusion writes is named by its start time; reading it again must give the same name.
+        using var temp = new TempDirectory();
+        var journals = temp.Combine("journals");
+        var live = MakeStaging(temp.Combine("out"), "job-1", createdOutput: true);
+        using var child = Process.Start(new ProcessStartInfo("sleep", "30") { UseShellExecute = false })!;
+        try
+        {
+            var stat = await File.ReadAllTextAsync($"/proc/{child.Id}/stat", TestContext.Current.CancellationToken);
+            var start = stat[(stat.LastIndexOf(')') + 2)..].Split(' ')[19];
+            Directory.CreateDirectory(journals);
+            File.WriteAllLines(Path.Combine(journals, $"{child.Id}-{start}.journal"), [live]);
+
+            for (var attempt = 0; attempt < 20; attempt++)
+            {
+                Assert.Empty(new StagingJournal(journals).RemoveLeftovers());
+            }
+
+            Assert.True(Directory.Exists(live));
+        }
+        finally
+        {
+            child.Kill();
+        }
+    }
+
     private static string MakeStaging(string output, string job, bool createdOutput)
     {
         var root = Path.Combine(output, LocalMergeOutput.StagingFolder);
@@ -71,11 +99,12 @@ public sealed class StagingJournalTests
         return staging;
     }
 
-    /// <summary>The id and start time of a real process that has ended: what a killed fusion leaves in its journal's name.</summary>
+    /// <summary>The id and start time (clock ticks since boot) of a real process that has ended: what a killed fusion leaves in its journal's name.</summary>
     private static async Task<(int ProcessId, long StartTicks)> FinishedProcessAsync()
     {
         using var process = Process.Start(new ProcessStartInfo("sleep", "0.2") { UseShellExecute = false })!;
-        var identity = (process.Id, process.StartTime.ToUniversalTime().Ticks);
+        var stat = await File.ReadAllTextAsync($"/proc/{process.Id}/stat", TestContext.Current.CancellationToken);
+        var identity = (process.Id, long.Parse(stat[(stat.LastIndexOf(')') + 2)..].Split(' ')[19], CultureInfo.InvariantCulture));
         await process.WaitForExitAsync(TestContext.Current.CancellationToken);
         return identity;
     }

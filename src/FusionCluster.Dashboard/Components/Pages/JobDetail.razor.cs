@@ -26,7 +26,7 @@ public sealed partial class JobDetail : IAsyncDisposable
     private const int UnitRefreshEvery = 5;
 
     private string? currentJobId;
-    private CancellationTokenSource? lifetime;
+    private LivePage? live;
     private IAsyncDisposable? watch;
     private UnitBoard board = new(_ => "");
     private JobThroughput throughput = new();
@@ -43,7 +43,6 @@ public sealed partial class JobDetail : IAsyncDisposable
     private bool isOperator;
     private bool confirmingCancel;
     private bool cancelling;
-    private bool refreshing;
     private bool renderScheduled;
     private int refreshes;
     private bool outputLoaded;
@@ -82,6 +81,9 @@ public sealed partial class JobDetail : IAsyncDisposable
 
     private JobStatus? Status { get; set; }
 
+    /// <summary>The page's lifetime and refreshes (created on first use: it needs the injected options and clock).</summary>
+    private LivePage Live => live ??= new LivePage(Options.Value.JobRefreshInterval, Time);
+
     /// <summary>Live events can run ahead of the last status; a finished job's own count is final.</summary>
     private int UnitsDone => Status is null ? 0 : Status.IsFinished ? Status.UnitsDone : Math.Max(Status.UnitsDone, board.Count(UnitState.Done));
 
@@ -98,18 +100,17 @@ public sealed partial class JobDetail : IAsyncDisposable
             return;
         }
 
-        await StopAsync();
+        await StopWatchingAsync();
         currentJobId = JobId;
-        lifetime = new CancellationTokenSource();
+        var token = await Live.RestartAsync();
         isOperator = await Commands.IsOperatorAsync();
-        await LoadAsync(lifetime.Token);
+        await LoadAsync(token);
     }
 
     private async Task ReloadAsync()
     {
-        await StopAsync();
-        lifetime = new CancellationTokenSource();
-        await LoadAsync(lifetime.Token);
+        await StopWatchingAsync();
+        await LoadAsync(await Live.RestartAsync());
     }
 
     private async Task LoadAsync(CancellationToken cancellationToken)
@@ -173,34 +174,11 @@ public sealed partial class JobDetail : IAsyncDisposable
         }
     }
 
-    private async Task RefreshLoopAsync(CancellationToken cancellationToken)
-    {
-        using var timer = new PeriodicTimer(Options.Value.JobRefreshInterval, Time);
-        try
-        {
-            while (await timer.WaitForNextTickAsync(cancellationToken))
-            {
-                await InvokeAsync(() => RefreshAsync(cancellationToken));
-                if (Status is { IsFinished: true } && outputLoaded)
-                {
-                    break;
-                }
-            }
-        }
-        catch (OperationCanceledException)
-        {
-            // The page is gone.
-        }
-    }
+    private Task RefreshLoopAsync(CancellationToken cancellationToken) =>
+        Live.RunPeriodicallyAsync(InvokeAsync, () => RefreshAsync(cancellationToken), cancellationToken, () => Status is { IsFinished: true } && outputLoaded);
 
-    private async Task RefreshAsync(CancellationToken cancellationToken)
+    private Task RefreshAsync(CancellationToken cancellationToken) => Live.RefreshAsync(async _ =>
     {
-        if (refreshing)
-        {
-            return;
-        }
-
-        refreshing = true;
         try
         {
             var status = await Cluster.GetJobAsync(JobId, cancellationToken);
@@ -232,13 +210,9 @@ public sealed partial class JobDetail : IAsyncDisposable
         {
             refreshError = Redactor.Redact(e.Message);
         }
-        finally
-        {
-            refreshing = false;
-        }
 
         StateHasChanged();
-    }
+    });
 
     /// <summary>The curve the job kept (from its start, also once finished); without it the page draws what it sees while open.</summary>
     private async Task LoadSamplesAsync(CancellationToken cancellationToken)
@@ -304,20 +278,20 @@ public sealed partial class JobDetail : IAsyncDisposable
     /// <summary>Called by the job's observer on an Orleans thread; everything else happens on the circuit.</summary>
     private void OnJobEvent(JobEvent jobEvent) => _ = InvokeAsync(async () =>
     {
-        if (lifetime is not { IsCancellationRequested: false } alive)
+        if (!Live.IsAlive)
         {
             return;
         }
 
         if (jobEvent.Kind == JobEventKind.StateChanged)
         {
-            await RefreshAsync(alive.Token);
+            await RefreshAsync(Live.Token);
             return;
         }
 
         if (board.Apply(jobEvent))
         {
-            ScheduleRender(alive.Token);
+            ScheduleRender(Live.Token);
         }
     });
 
@@ -356,8 +330,8 @@ public sealed partial class JobDetail : IAsyncDisposable
         commandError = null;
         try
         {
-            await Commands.CancelAsync(JobId, lifetime?.Token ?? CancellationToken.None);
-            await RefreshAsync(lifetime?.Token ?? CancellationToken.None);
+            await Commands.CancelAsync(JobId, Live.Token);
+            await RefreshAsync(Live.Token);
         }
         catch (OperatorRequiredException e)
         {
@@ -386,13 +360,7 @@ public sealed partial class JobDetail : IAsyncDisposable
 
     private async Task StopAsync()
     {
-        if (lifetime is not null)
-        {
-            await lifetime.CancelAsync();
-            lifetime.Dispose();
-            lifetime = null;
-        }
-
+        await Live.StopAsync();
         await StopWatchingAsync();
     }
 }

@@ -18,7 +18,7 @@ namespace FusionCluster.Dashboard.Components.Pages;
 public sealed partial class SweepDetail : IAsyncDisposable
 {
     private string? currentSweepId;
-    private CancellationTokenSource? lifetime;
+    private LivePage? live;
     private bool loaded;
     private string? loadError;
     private string? refreshError;
@@ -31,7 +31,6 @@ public sealed partial class SweepDetail : IAsyncDisposable
     private string? scheduleCron;
     private string? scheduleZone;
     private bool scheduleQueue;
-    private bool refreshing;
 
     /// <summary>The run the leaderboard shows; 0 for the newest.</summary>
     private int selectedRun;
@@ -56,6 +55,9 @@ public sealed partial class SweepDetail : IAsyncDisposable
 
     private SweepStatus? Status { get; set; }
 
+    /// <summary>The page's lifetime and refreshes (created on first use: it needs the injected options and clock).</summary>
+    private LivePage Live => live ??= new LivePage(Options.Value.JobRefreshInterval, Time);
+
     private SweepRunDetail? Run => View?.Run;
 
     private SweepRunView? View { get; set; }
@@ -66,7 +68,7 @@ public sealed partial class SweepDetail : IAsyncDisposable
         : Status.RunQueued ? "run queued"
         : "idle";
 
-    public async ValueTask DisposeAsync() => await StopAsync();
+    public async ValueTask DisposeAsync() => await Live.DisposeAsync();
 
     internal static string Number(double value) => value.ToString("0.####", CultureInfo.InvariantCulture);
 
@@ -77,20 +79,14 @@ public sealed partial class SweepDetail : IAsyncDisposable
             return;
         }
 
-        await StopAsync();
         currentSweepId = SweepId;
         selectedRun = 0;
-        lifetime = new CancellationTokenSource();
+        var token = await Live.RestartAsync();
         isOperator = await Commands.IsOperatorAsync();
-        await LoadAsync(lifetime.Token);
+        await LoadAsync(token);
     }
 
-    private async Task ReloadAsync()
-    {
-        await StopAsync();
-        lifetime = new CancellationTokenSource();
-        await LoadAsync(lifetime.Token);
-    }
+    private async Task ReloadAsync() => await LoadAsync(await Live.RestartAsync());
 
     private ScheduleDraft Draft => new(scheduleCron ?? "", scheduleZone ?? "", scheduleQueue);
 
@@ -142,33 +138,14 @@ public sealed partial class SweepDetail : IAsyncDisposable
     {
         // The newest run is followed as new runs start; an older one stays selected.
         selectedRun = Status?.Runs.Count > 0 && Status.Runs[0].Number == number ? 0 : number;
-        await LoadRunAsync(lifetime?.Token ?? CancellationToken.None);
+        await LoadRunAsync(Live.Token);
     }
 
-    private async Task RefreshLoopAsync(CancellationToken cancellationToken)
-    {
-        using var timer = new PeriodicTimer(Options.Value.JobRefreshInterval, Time);
-        try
-        {
-            while (await timer.WaitForNextTickAsync(cancellationToken))
-            {
-                await InvokeAsync(() => RefreshAsync(cancellationToken));
-            }
-        }
-        catch (OperationCanceledException)
-        {
-            // The page is gone.
-        }
-    }
+    private Task RefreshLoopAsync(CancellationToken cancellationToken) =>
+        Live.RunPeriodicallyAsync(InvokeAsync, () => RefreshAsync(cancellationToken), cancellationToken);
 
-    private async Task RefreshAsync(CancellationToken cancellationToken)
+    private Task RefreshAsync(CancellationToken cancellationToken) => Live.RefreshAsync(async _ =>
     {
-        if (refreshing)
-        {
-            return;
-        }
-
-        refreshing = true;
         try
         {
             var status = await Cluster.GetSweepAsync(SweepId, cancellationToken);
@@ -184,13 +161,9 @@ public sealed partial class SweepDetail : IAsyncDisposable
         {
             refreshError = Redactor.Redact(e.Message);
         }
-        finally
-        {
-            refreshing = false;
-        }
 
         StateHasChanged();
-    }
+    });
 
     private Task RunNowAsync() => CommandAsync("Starting a run", async token =>
     {
@@ -239,7 +212,7 @@ public sealed partial class SweepDetail : IAsyncDisposable
         commandError = null;
         try
         {
-            await Commands.DeleteAsync(SweepId, lifetime?.Token ?? CancellationToken.None);
+            await Commands.DeleteAsync(SweepId, Live.Token);
             Navigation.NavigateTo("sweeps");
         }
         catch (OperatorRequiredException e)
@@ -260,7 +233,7 @@ public sealed partial class SweepDetail : IAsyncDisposable
     {
         busy = true;
         (commandError, commandResult) = (null, null);
-        var token = lifetime?.Token ?? CancellationToken.None;
+        var token = Live.Token;
         try
         {
             await command(token);
@@ -277,16 +250,6 @@ public sealed partial class SweepDetail : IAsyncDisposable
         finally
         {
             busy = false;
-        }
-    }
-
-    private async Task StopAsync()
-    {
-        if (lifetime is not null)
-        {
-            await lifetime.CancelAsync();
-            lifetime.Dispose();
-            lifetime = null;
         }
     }
 }
