@@ -32,6 +32,11 @@ public static class SharedInputPlanner
                 throw new ArgumentException($"candidate '{candidates[c].Name}' aligns its models, which shared-input jobs do not run yet", nameof(candidates));
             }
 
+            if (plan.Statistics is not null)
+            {
+                throw new ArgumentException($"candidate '{candidates[c].Name}' computes statistics of its models' data, which shared-input jobs do not run yet", nameof(candidates));
+            }
+
             foreach (var unit in plan.Units)
             {
                 if (!byName.TryGetValue(unit.Name, out var members))

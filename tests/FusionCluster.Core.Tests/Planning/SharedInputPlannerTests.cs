@@ -102,6 +102,17 @@ public sealed class SharedInputPlannerTests
         Assert.Contains("'aligned'", e.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void A_candidate_whose_job_has_an_align_or_statistics_phase_is_refused_naming_it()
+    {
+        var plain = Candidate("plain", Linear(("a", 1), ("b", 1)));
+        var aligning = plain with { Name = "aligning", Plan = plain.Plan! with { Align = new AlignPlan("weight_matching", "a", ["b"], 10, 0, null) } };
+        var dataAware = plain with { Name = "regmean", Plan = plain.Plan! with { Statistics = new StatisticsPlan("gram", ["a", "b"], new Dictionary<string, string>(), 16) } };
+
+        Assert.Contains("'aligning' aligns its models", Assert.Throws<ArgumentException>(() => SharedInputPlanner.Plan([plain, aligning])).Message, StringComparison.Ordinal);
+        Assert.Contains("'regmean' computes statistics", Assert.Throws<ArgumentException>(() => SharedInputPlanner.Plan([plain, dataAware])).Message, StringComparison.Ordinal);
+    }
+
     private static CandidatePlan Candidate(string name, string yaml) =>
         new(name, yaml, $"/out/{name}", $"job-{name}") { Plan = Plan(yaml, ThreeModels) };
 

@@ -83,6 +83,11 @@ public static class SharedInputStaging
                 throw new CandidatesFailedException("its spec aligns its models (align:), which shared-input jobs do not run yet; merge it on its own");
             }
 
+            if (plan.Statistics is not null)
+            {
+                throw new CandidatesFailedException($"merge_method {plan.Method} computes statistics of each model's data (a statistics phase), which shared-input jobs do not run yet; merge it on its own");
+            }
+
             target = output;
             await output.PrepareAsync(plan, CancellationToken.None);
             return new CandidatePlan(spec.Name, spec.SpecText, resolved, stagingId) { Plan = plan };
