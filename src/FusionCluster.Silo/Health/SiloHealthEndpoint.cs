@@ -1,6 +1,7 @@
-using System.Globalization;
 using System.Net;
-using System.Text;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -8,96 +9,72 @@ using Microsoft.Extensions.Logging;
 namespace FusionCluster.Silo.Health;
 
 /// <summary>
-/// A small HTTP listener on the health port answering GET /healthz/live and /healthz/ready with 200 or
+/// A small Kestrel server on the health port answering GET /healthz/live and /healthz/ready with 200 or
 /// 503 and a one-line reason. Registered before the silo, it listens during start-up (ready is then 503)
 /// and stops after the silo has left the cluster (ready is 503 while it leaves).
 /// </summary>
-public sealed partial class SiloHealthEndpoint(int port, IServiceProvider services, ILogger<SiloHealthEndpoint> logger) : IHostedService, IDisposable
+/// <remarks>
+/// Kestrel rather than <see cref="HttpListener"/>: Linux's managed HttpListener fails its Start with an
+/// ArgumentNullException when a probe connects while it binds (dotnet/corefx#35191), and kubelet probes
+/// exactly then. The server runs in its own small host whose lifetime ignores signals, so only the silo's
+/// host decides when it stops.
+/// </remarks>
+public sealed partial class SiloHealthEndpoint(int port, IServiceProvider services, ILogger<SiloHealthEndpoint> logger) : IHostedService, IAsyncDisposable
 {
     public const string LivePath = "/healthz/live";
     public const string ReadyPath = "/healthz/ready";
 
-    private readonly HttpListener listener = new();
-    private readonly CancellationTokenSource stopping = new();
-    private Task? serving;
+    private WebApplication? server;
 
-    public Task StartAsync(CancellationToken cancellationToken)
+    public async Task StartAsync(CancellationToken cancellationToken)
     {
-        // "+" binds every interface: kubelet probes the pod IP.
-        listener.Prefixes.Add(string.Create(CultureInfo.InvariantCulture, $"http://+:{port}/"));
-        listener.Start();
-        serving = ServeAsync(stopping.Token);
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
+        builder.Services.AddSingleton(services.GetRequiredService<ILoggerFactory>());
+        builder.Services.AddSingleton<IHostLifetime, SignalIgnoringHostLifetime>();
+        // Every interface: kubelet probes the pod IP.
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.ListenAnyIP(port));
+        var app = builder.Build();
+        app.MapGet(LivePath, () => AnswerAsync(checks => Task.FromResult(checks.Live())));
+        app.MapGet(ReadyPath, (CancellationToken aborted) => AnswerAsync(checks => checks.ReadyAsync(aborted)));
+        app.MapFallback(() => Results.Text($"not found; try {LivePath} or {ReadyPath}\n", "text/plain; charset=utf-8", statusCode: (int)HttpStatusCode.NotFound));
+        await app.StartAsync(cancellationToken);
+        server = app;
         LogListening(port);
-        return Task.CompletedTask;
     }
 
     public async Task StopAsync(CancellationToken cancellationToken)
     {
-        await stopping.CancelAsync();
-        listener.Stop();
-        if (serving is not null)
+        if (server is not null)
         {
-            await serving.WaitAsync(cancellationToken);
+            await server.StopAsync(cancellationToken);
         }
     }
 
-    public void Dispose()
+    public async ValueTask DisposeAsync()
     {
-        listener.Close();
-        stopping.Dispose();
-    }
-
-    private async Task ServeAsync(CancellationToken cancellationToken)
-    {
-        while (!cancellationToken.IsCancellationRequested)
+        if (server is not null)
         {
-            HttpListenerContext context;
-            try
-            {
-                context = await listener.GetContextAsync();
-            }
-            catch (Exception e) when (e is HttpListenerException or ObjectDisposedException or InvalidOperationException)
-            {
-                return;
-            }
-
-            // One request at a time is plenty for probes, and keeps a slow Redis PING from piling up work.
-            await AnswerAsync(context, cancellationToken);
+            await server.DisposeAsync();
         }
     }
 
-    private async Task AnswerAsync(HttpListenerContext context, CancellationToken cancellationToken)
+    private async Task<IResult> AnswerAsync(Func<SiloHealthChecks, Task<SiloHealthReport>> check)
     {
+        SiloHealthReport report;
         try
         {
-            var checks = services.GetRequiredService<SiloHealthChecks>();
-            SiloHealthReport? report = context.Request.Url?.AbsolutePath switch
-            {
-                LivePath => checks.Live(),
-                ReadyPath => await checks.ReadyAsync(cancellationToken),
-                _ => null,
-            };
-            var (status, body) = report switch
-            {
-                null => (HttpStatusCode.NotFound, $"not found; try {LivePath} or {ReadyPath}"),
-                { Healthy: true } => (HttpStatusCode.OK, $"ok: {report.Reason}"),
-                _ => (HttpStatusCode.ServiceUnavailable, $"unhealthy: {report.Reason}"),
-            };
-            var bytes = Encoding.UTF8.GetBytes(body + "\n");
-            context.Response.StatusCode = (int)status;
-            context.Response.ContentType = "text/plain; charset=utf-8";
-            context.Response.ContentLength64 = bytes.Length;
-            await context.Response.OutputStream.WriteAsync(bytes, cancellationToken);
+            // Resolved per probe: the checks need the silo's membership, which exists only once it starts.
+            report = await check(services.GetRequiredService<SiloHealthChecks>());
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
             LogAnswerFailed(e.GetBaseException().Message);
-            context.Response.StatusCode = (int)HttpStatusCode.ServiceUnavailable;
+            report = new SiloHealthReport(false, e.GetBaseException().Message);
         }
-        finally
-        {
-            context.Response.Close();
-        }
+
+        return report.Healthy
+            ? Results.Text($"ok: {report.Reason}\n", "text/plain; charset=utf-8", statusCode: (int)HttpStatusCode.OK)
+            : Results.Text($"unhealthy: {report.Reason}\n", "text/plain; charset=utf-8", statusCode: (int)HttpStatusCode.ServiceUnavailable);
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Health endpoint listening on port {Port} (/healthz/live, /healthz/ready)")]

@@ -20,7 +20,7 @@ public sealed partial class SiloLivenessWatchdog(
         using var timer = new PeriodicTimer(settings.HeartbeatInterval);
         do
         {
-            if (settings.PauseFile is { Length: > 0 } pause && File.Exists(pause))
+            if (IsPaused(settings))
             {
                 continue;
             }
@@ -30,7 +30,11 @@ public sealed partial class SiloLivenessWatchdog(
                 // A call through the management grain runs on a silo's scheduler and reads the membership,
                 // so it proves both the scheduler and the cluster view are alive.
                 await grains.GetGrain<IManagementGrain>(0).GetHosts(true).WaitAsync(settings.LiveTimeout, stoppingToken);
-                heartbeat.Beat();
+                // Asked again: a call already under way when the pause began must not beat after it.
+                if (!IsPaused(settings))
+                {
+                    heartbeat.Beat();
+                }
             }
             catch (Exception e) when (e is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
             {
@@ -39,6 +43,8 @@ public sealed partial class SiloLivenessWatchdog(
         }
         while (await timer.WaitForNextTickAsync(stoppingToken));
     }
+
+    private static bool IsPaused(SiloHealthOptions settings) => settings.PauseFile is { Length: > 0 } pause && File.Exists(pause);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Liveness heartbeat failed: {Reason}")]
     private partial void LogBeatFailed(string reason);
