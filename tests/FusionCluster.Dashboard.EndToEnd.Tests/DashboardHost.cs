@@ -43,8 +43,8 @@ public sealed class DashboardHost : IAsyncLifetime
 
     public async ValueTask InitializeAsync()
     {
-        // Fails (never skips) with a message naming deploy/local/prerequisites when chromium is missing.
-        var chromium = LocalTools.Chromium;
+        // Before anything starts: fails (never skips) with a message naming deploy/local/prerequisites when chromium is missing.
+        _ = LocalTools.Chromium;
         Directory.CreateDirectory(ResultsDirectory);
         Directory.CreateDirectory(OutputsDirectory);
         WriteModels();
@@ -68,16 +68,7 @@ public sealed class DashboardHost : IAsyncLifetime
         // Generous waits: CI runs the test projects side by side on two cores.
         Assertions.SetDefaultExpectTimeout(20_000);
         Playwright = await Microsoft.Playwright.Playwright.CreateAsync();
-        Browser = await Playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
-        {
-            ExecutablePath = chromium,
-            Headless = true,
-            Args =
-            [
-                "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                "--disable-sync", "--no-first-run", "--disable-dev-shm-usage",
-            ],
-        });
+        Browser = await HeadlessChromium.LaunchAsync(Playwright);
     }
 
     public async ValueTask DisposeAsync()

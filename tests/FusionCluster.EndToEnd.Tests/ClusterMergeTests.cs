@@ -10,6 +10,7 @@ using FusionCluster.Core.Execution;
 using FusionCluster.Core.Storage;
 using FusionCluster.Core.Tensors;
 using FusionCluster.Grains.Abstractions;
+using FusionCluster.TestSupport;
 
 namespace FusionCluster.EndToEnd.Tests;
 

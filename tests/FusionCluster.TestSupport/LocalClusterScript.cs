@@ -1,8 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
-using FusionCluster.TestSupport;
 
-namespace FusionCluster.EndToEnd.Tests;
+namespace FusionCluster.TestSupport;
 
 /// <summary>Drives deploy/local/cluster with its own state folder and free ports, and tears it down.</summary>
 public sealed class LocalClusterScript : IAsyncDisposable
@@ -22,6 +21,9 @@ public sealed class LocalClusterScript : IAsyncDisposable
     public string Redis => $"127.0.0.1:{RedisPort.ToString(CultureInfo.InvariantCulture)}";
 
     public string BlobConnection => AzuriteProcess.ConnectionStringFor(BlobPort);
+
+    /// <summary>The cluster's state folder (pids, logs, the dashboard's generated passwords).</summary>
+    public string StateDirectory => Path.Combine(home, "cluster");
 
     /// <summary>
     /// Starts the cluster. Other test projects pick free ports at the same time, so a port chosen here
