@@ -1,0 +1,39 @@
+using System.Collections.Concurrent;
+
+namespace FusionCluster.Grains.Workers;
+
+/// <summary>
+/// When each unit running on this silo last made progress (input bytes read, a tensor written, a beat of its
+/// compute loop), and the stall rule over it: a unit silent for longer than a limit is stalled. A stalled unit
+/// cannot be cancelled (a hung GPU call or read ignores its token) and keeps its slot and its device, so the
+/// silo's liveness probe fails on it and Kubernetes restarts the silo; the job then loses the silo and runs
+/// the unit again elsewhere. Queued units are not on the board: waiting for a slot is not a stall.
+/// </summary>
+public sealed class UnitProgressBoard(TimeProvider time)
+{
+    private readonly ConcurrentDictionary<RunningUnitProgress, byte> running = new();
+
+    /// <summary>Units running now.</summary>
+    public int Count => running.Count;
+
+    /// <summary>Puts a unit that starts running on the board; disposing the entry takes it off.</summary>
+    public RunningUnitProgress Start(string job, int unit, int attempt)
+    {
+        var entry = new RunningUnitProgress(this, job, unit, attempt, time);
+        running[entry] = 0;
+        return entry;
+    }
+
+    /// <summary>The running units that made no progress for longer than <paramref name="limit"/>, longest silent first.</summary>
+    public IReadOnlyList<StalledUnit> Stalled(TimeSpan limit)
+    {
+        var now = time.GetUtcNow();
+        return running.Keys
+            .Select(u => new StalledUnit(u.Job, u.Unit, u.Attempt, now - u.LastProgress))
+            .Where(u => u.Silent > limit)
+            .OrderByDescending(u => u.Silent)
+            .ToList();
+    }
+
+    internal void Remove(RunningUnitProgress entry) => running.TryRemove(entry, out _);
+}
