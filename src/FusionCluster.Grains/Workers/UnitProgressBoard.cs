@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Globalization;
 
 namespace FusionCluster.Grains.Workers;
 
@@ -33,6 +34,23 @@ public sealed class UnitProgressBoard(TimeProvider time)
             .Where(u => u.Silent > limit)
             .OrderByDescending(u => u.Silent)
             .ToList();
+    }
+
+    /// <summary>
+    /// Null while no running unit has been silent for longer than <paramref name="limit"/> (or the limit is zero:
+    /// the rule is off); else one line naming the longest silent unit, as /healthz/live answers it.
+    /// </summary>
+    public string? StallReason(TimeSpan limit)
+    {
+        if (limit <= TimeSpan.Zero || Stalled(limit) is not [var worst, ..] stalled)
+        {
+            return null;
+        }
+
+        var others = stalled.Count > 1 ? string.Create(CultureInfo.InvariantCulture, $" (and {stalled.Count - 1} more)") : "";
+        return string.Create(
+            CultureInfo.InvariantCulture,
+            $"job {worst.Job} unit {worst.Unit} (attempt {worst.Attempt}) made no progress for {worst.Silent.TotalSeconds:0} s{others} (limit {limit.TotalSeconds:0} s): the worker loop is stuck");
     }
 
     internal void Remove(RunningUnitProgress entry) => running.TryRemove(entry, out _);

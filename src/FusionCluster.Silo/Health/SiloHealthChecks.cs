@@ -29,12 +29,9 @@ public sealed class SiloHealthChecks(
                 $"no heartbeat for {age.TotalSeconds:0.0} s (limit {settings.LiveTimeout.TotalSeconds:0} s): the silo's scheduler makes no progress"));
         }
 
-        if (settings.UnitStallTimeout > TimeSpan.Zero && units.Stalled(settings.UnitStallTimeout) is [var worst, ..] stalled)
+        if (units.StallReason(settings.UnitStallTimeout) is { } stall)
         {
-            var others = stalled.Count > 1 ? string.Create(CultureInfo.InvariantCulture, $" (and {stalled.Count - 1} more)") : "";
-            return new SiloHealthReport(false, string.Create(
-                CultureInfo.InvariantCulture,
-                $"job {worst.Job} unit {worst.Unit} (attempt {worst.Attempt}) made no progress for {worst.Silent.TotalSeconds:0} s{others} (limit {settings.UnitStallTimeout.TotalSeconds:0} s): the worker loop is stuck"));
+            return new SiloHealthReport(false, stall);
         }
 
         return new SiloHealthReport(true, string.Create(CultureInfo.InvariantCulture, $"last heartbeat {age.TotalSeconds:0.0} s ago; {units.Count} units running, none stalled"));

@@ -73,6 +73,34 @@ public sealed class UnitProgressBoardTests
     }
 
     [Fact]
+    public void The_stall_reason_names_the_longest_silent_unit_and_counts_the_others()
+    {
+        var board = new UnitProgressBoard(time);
+        using var first = board.Start("job-a", 4, 2);
+        time.Advance(TimeSpan.FromSeconds(30));
+        using var second = board.Start("job-b", 0, 1);
+        Assert.Null(board.StallReason(Limit));
+
+        // The first has been silent 631 s, the second 601 s: both past the 600 s limit.
+        time.Advance(TimeSpan.FromSeconds(601));
+
+        Assert.Equal("job job-a unit 4 (attempt 2) made no progress for 631 s (and 1 more) (limit 600 s): the worker loop is stuck", board.StallReason(Limit));
+        second.Dispose();
+        Assert.Equal("job job-a unit 4 (attempt 2) made no progress for 631 s (limit 600 s): the worker loop is stuck", board.StallReason(Limit));
+    }
+
+    [Fact]
+    public void A_zero_limit_turns_the_rule_off()
+    {
+        var board = new UnitProgressBoard(time);
+        using var unit = board.Start("job-a", 0, 1);
+        time.Advance(TimeSpan.FromDays(1));
+
+        Assert.Null(board.StallReason(TimeSpan.Zero));
+        Assert.NotNull(board.StallReason(Limit));
+    }
+
+    [Fact]
     public void Beats_from_many_threads_at_once_keep_one_unit_alive()
     {
         var board = new UnitProgressBoard(time);
