@@ -9,6 +9,7 @@ using FusionCluster.Grains.Jobs;
 using FusionCluster.Grains.Logs;
 using FusionCluster.Grains.Placement;
 using FusionCluster.Grains.Sweeps;
+using FusionCluster.Grains.Workers;
 using FusionCluster.Methods.Torch;
 using FusionCluster.Storage;
 using Microsoft.Extensions.DependencyInjection;
@@ -40,6 +41,9 @@ public static class FusionSiloBuilderExtensions
         // activation_matching and REPAIR run the classifiers forward on the dataset, decoded once per silo.
         silo.Services.TryAddSingleton<IDataAlignment>(services => new JobDataAlignment(services.GetRequiredService<EvaluationDatasets>().Get));
         silo.Services.AddSingleton<WorkUnitExecutor>();
+        // When each running unit last made progress: the silo's liveness probe fails on a stalled one.
+        silo.Services.TryAddSingleton(TimeProvider.System);
+        silo.Services.TryAddSingleton<UnitProgressBoard>();
         silo.Services.AddSingleton<ClusterWorkers>();
         silo.Services.AddOptions<JobOptions>().Bind(silo.Configuration.GetSection("Fusion:Jobs"));
         silo.Services.AddPlacementDirector<SiloPinnedPlacement, SiloPinnedPlacementDirector>();

@@ -11,7 +11,8 @@ public sealed class LocalClusterScript : IAsyncDisposable
 
     public LocalClusterScript(IReadOnlyDictionary<string, string>? siloEnvironment = null)
     {
-        environment = new Dictionary<string, string>(siloEnvironment ?? new Dictionary<string, string>()) { ["FUSION_LOCAL_HOME"] = home };
+        // This project references fusion-silo and fusion, so their builds are current: the script need not build them again.
+        environment = new Dictionary<string, string>(siloEnvironment ?? new Dictionary<string, string>()) { ["FUSION_LOCAL_HOME"] = home, ["FUSION_LOCAL_PREBUILT"] = "1" };
     }
 
     public int RedisPort { get; private set; } = FreePort.Next();
@@ -36,7 +37,8 @@ public sealed class LocalClusterScript : IAsyncDisposable
         {
             try
             {
-                string[] arguments = ["up", "--silos", silos.ToString(CultureInfo.InvariantCulture), "--redis-port", RedisPort.ToString(CultureInfo.InvariantCulture), "--blob-port", BlobPort.ToString(CultureInfo.InvariantCulture)];
+                // No test here drives the dashboard; starting it would only cost each `up` a process and its users.
+                string[] arguments = ["up", "--no-dashboard", "--silos", silos.ToString(CultureInfo.InvariantCulture), "--redis-port", RedisPort.ToString(CultureInfo.InvariantCulture), "--blob-port", BlobPort.ToString(CultureInfo.InvariantCulture)];
                 await RunAsync(cancellationToken, [.. arguments, .. dataRoots.SelectMany(root => new[] { "--data-root", root })]);
                 return;
             }

@@ -2,6 +2,7 @@ using System.Runtime.InteropServices;
 using FusionCluster.Alignment.Assignment;
 using FusionCluster.Alignment.Permutations;
 using FusionCluster.Alignment.Specs;
+using FusionCluster.Core.Execution;
 
 namespace FusionCluster.Alignment.Matching;
 
@@ -37,6 +38,8 @@ public static class WeightMatcher
             foreach (var index in order)
             {
                 cancellationToken.ThrowIfCancellationRequested();
+                // A job's align unit may sweep for minutes: each group solved is progress (the worker's stall rule).
+                UnitProgress.Beat();
                 var group = spec.Groups[index];
                 var similarity = Similarity(reference, other, spec, group, permutations);
                 var current = permutations[group.Name];

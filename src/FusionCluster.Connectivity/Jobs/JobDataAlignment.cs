@@ -6,6 +6,7 @@ using FusionCluster.Alignment.Repair;
 using FusionCluster.Connectivity.Matching;
 using FusionCluster.Connectivity.Networks;
 using FusionCluster.Connectivity.Repair;
+using FusionCluster.Core.Execution;
 using FusionCluster.Core.Planning;
 using FusionCluster.Core.Storage;
 using FusionCluster.Evaluation.Datasets;
@@ -28,6 +29,7 @@ public sealed class JobDataAlignment(Func<string, ImageDataset>? readDataset = n
         using var a = await StoredClassifier.LoadAsync(reference, plan.Reference, cancellationToken);
         using var b = await StoredClassifier.LoadAsync(model, modelName, cancellationToken);
         using var samples = Samples(plan, a, b, modelName, cancellationToken);
+        UnitProgress.Beat();
         return ActivationMatcher.MatchGroups(a, b, samples.Inputs, new JonkerVolgenantSolver());
     }
 
@@ -40,8 +42,12 @@ public sealed class JobDataAlignment(Func<string, ImageDataset>? readDataset = n
         using var b = await StoredClassifier.LoadAsync(model, modelName, cancellationToken);
         using var samples = Samples(plan, a, b, modelName, cancellationToken);
         using var aligned = UnitPermutations.Apply(b, UnitPermutations.SpecOf(b, $"model '{modelName}'"), permutations);
+        // Beats between the forward passes: the worker's stall rule counts them as progress.
+        UnitProgress.Beat();
         var start = UnitStatistics.Measure(a, samples.Inputs);
+        UnitProgress.Beat();
         var end = UnitStatistics.Measure(aligned, samples.Inputs);
+        UnitProgress.Beat();
         using var interpolated = ClassifierWeights.Interpolate(a, aligned, alpha);
         var (repaired, corrections) = RepairCorrector.Correct(interpolated, start, end, alpha, samples.Inputs);
         repaired.Dispose();

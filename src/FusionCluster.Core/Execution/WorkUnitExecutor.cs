@@ -162,6 +162,7 @@ public sealed partial class WorkUnitExecutor(ArtifactStores stores, CheckpointCa
             for (long done = 0; done < tensor.ByteLength; done += CopyChunkBytes)
             {
                 cancellationToken.ThrowIfCancellationRequested();
+                UnitProgress.Beat();
                 var span = buffer.AsSpan(0, (int)Math.Min(CopyChunkBytes, tensor.ByteLength - done));
                 source.ReadRaw(done, span);
                 writer.WriteRaw(done, span);

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Security.Cryptography;
+using FusionCluster.Core.Execution;
 using FusionCluster.Evaluation.Datasets;
 using FusionCluster.Evaluation.MultiTask;
 using static TorchSharp.torch;
@@ -68,6 +69,8 @@ public sealed class MergeStatistics(string folder, int samples)
         {
             for (var l = 0; l < inputs.Count; l++)
             {
+                // Each layer's Gram matrix is progress of a statistics unit (the worker's stall rule).
+                UnitProgress.Beat();
                 using var input64 = inputs[l].to(float64);
                 grams.Add(MultiTaskNetwork.Weight(l), input64.t().matmul(input64).div(input64.shape[0]).to(float32));
             }
@@ -143,6 +146,8 @@ public sealed class MergeStatistics(string folder, int samples)
             var n = x.shape[0];
             for (var s = 0L; s < n; s++)
             {
+                // One backward pass per sample: each is progress of a statistics unit (the worker's stall rule).
+                UnitProgress.Beat();
                 using var scope = NewDisposeScope();
                 foreach (var p in parameters.Values)
                 {

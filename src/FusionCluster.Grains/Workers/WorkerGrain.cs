@@ -18,6 +18,7 @@ namespace FusionCluster.Grains.Workers;
 [Reentrant]
 public sealed class WorkerGrain(
     WorkUnitExecutor executor,
+    UnitProgressBoard progress,
     WorkerProfile profile,
     IOptions<JobOptions> options,
     ILogger<WorkerGrain> logger) : Grain, IWorkerGrain
@@ -113,12 +114,15 @@ public sealed class WorkerGrain(
             acquired = true;
             runningNow++;
             FusionMetrics.UnitStarted();
+            // On the board from here until it returns: bytes read and beats of its compute loop are its progress.
+            using var running = progress.Start(jobId, index, dispatch.Attempt);
             var result = await Task.Run(
-                () => executor.ExecuteAsync(dispatch.Assignment, bytes =>
+                () => UnitProgress.ListenAsync(running.Beat, () => executor.ExecuteAsync(dispatch.Assignment, bytes =>
                 {
+                    running.Beat();
                     Interlocked.Add(ref unit.BytesDone, bytes);
                     FusionMetrics.InputRead(bytes);
-                }, unit.Cancellation.Token),
+                }, unit.Cancellation.Token)),
                 unit.Cancellation.Token);
             report = new UnitReport { Unit = index, Attempt = dispatch.Attempt, Silo = SiloKey, Outcome = UnitOutcome.Succeeded, Result = result };
             completed++;

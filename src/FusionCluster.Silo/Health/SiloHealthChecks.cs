@@ -1,3 +1,4 @@
+using FusionCluster.Grains.Workers;
 using Microsoft.Extensions.Options;
 using Orleans.Runtime;
 using System.Globalization;
@@ -6,23 +7,34 @@ namespace FusionCluster.Silo.Health;
 
 /// <summary>
 /// What /healthz/live and /healthz/ready answer. Ready: this silo is Active in the membership and Redis
-/// (membership, grain state, reminders) answers a PING. Live: the watchdog's last beat is recent.
+/// (membership, grain state, reminders) answers a PING. Live: the watchdog's last beat is recent (the scheduler
+/// runs grain calls) and no running unit has been silent past the stall limit (the worker loop makes progress).
 /// </summary>
 public sealed class SiloHealthChecks(
     ILocalSiloDetails localSilo,
     IClusterMembershipService membership,
     SiloHeartbeat heartbeat,
+    UnitProgressBoard units,
     RedisProbe redis,
     IOptions<SiloHealthOptions> options)
 {
     public SiloHealthReport Live()
     {
+        var settings = options.Value;
         var age = heartbeat.Age;
-        return age <= options.Value.LiveTimeout
-            ? new SiloHealthReport(true, string.Create(CultureInfo.InvariantCulture, $"last heartbeat {age.TotalSeconds:0.0} s ago"))
-            : new SiloHealthReport(false, string.Create(
+        if (age > settings.LiveTimeout)
+        {
+            return new SiloHealthReport(false, string.Create(
                 CultureInfo.InvariantCulture,
-                $"no heartbeat for {age.TotalSeconds:0.0} s (limit {options.Value.LiveTimeout.TotalSeconds:0} s): the silo's scheduler makes no progress"));
+                $"no heartbeat for {age.TotalSeconds:0.0} s (limit {settings.LiveTimeout.TotalSeconds:0} s): the silo's scheduler makes no progress"));
+        }
+
+        if (units.StallReason(settings.UnitStallTimeout) is { } stall)
+        {
+            return new SiloHealthReport(false, stall);
+        }
+
+        return new SiloHealthReport(true, string.Create(CultureInfo.InvariantCulture, $"last heartbeat {age.TotalSeconds:0.0} s ago; {units.Count} units running, none stalled"));
     }
 
     public async Task<SiloHealthReport> ReadyAsync(CancellationToken cancellationToken)

@@ -11,6 +11,13 @@ public sealed class SiloHealthOptions
     /// <summary>/healthz/live fails once the last successful beat is older than this.</summary>
     public TimeSpan LiveTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// /healthz/live fails while a unit running on this silo has made no progress (input bytes, a tensor, a beat
+    /// of its compute loop) for longer than this: a hung kernel or read holds its slot and device, and only a
+    /// restart frees them. Zero turns the rule off.
+    /// </summary>
+    public TimeSpan UnitStallTimeout { get; set; } = TimeSpan.FromMinutes(10);
+
     /// <summary>How long /healthz/ready waits for Redis to answer a PING.</summary>
     public TimeSpan RedisTimeout { get; set; } = TimeSpan.FromSeconds(3);
 

@@ -42,7 +42,8 @@ public sealed class SiloHealthEndpointTests
         // Before the silo was Active the endpoint already answered, and said "not ready" (that it then says
         // "ready" is what the wait above saw; the watcher's last answer may predate it, so it proves nothing).
         Assert.Contains(HttpStatusCode.ServiceUnavailable, startAnswers);
-        // The watchdog beats from the moment the silo runs (on a loaded machine its first beat may lag).
+        // The watchdog's first beat may land a moment after the silo turned Active (on a loaded machine more than
+        // LiveTimeout after the health endpoint's first answer started the clock): live follows soon, not at once.
         await EventuallyAsync(() => StatusAsync(http, live, cancellationToken), HttpStatusCode.OK, cancellationToken);
 
         // A silo whose watchdog makes no progress is not live; readiness does not depend on it.
