@@ -1,3 +1,6 @@
+using System.Numerics;
+using System.Numerics.Tensors;
+using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using FusionCluster.Core.Methods.Kernels;
 
@@ -60,20 +63,19 @@ internal sealed class DellaDeltaMask : RecordableDeltaMask
         using var keys = new RentedBuffer<uint>(n);
         using var draws = new RentedBuffer<ulong>(n);
         using var uncertain = new RentedBuffer<int>(n);
-        using var counts = new RentedBuffer<int>(Buckets);
+        // One more than the buckets: the end of the last occupied bucket is stored after it.
+        using var counts = new RentedBuffer<int>(Buckets + 1);
         counts.Span.Clear();
         for (var row = 0; row < delta.Length; row += n)
         {
-            var values = delta.Slice(row, n);
-            for (var c = 0; c < n; c++)
+            var rowKeys = keys.Span[..n];
+            var rowDraws = draws.Span[..n];
+            // SortKeys.Abs, vectorised: the bits of |x|.
+            TensorPrimitives.BitwiseAnd(MemoryMarshal.Cast<float, uint>(delta.Slice(row, n)), 0x7FFFFFFFu, rowKeys);
+            RandomKeepMask.FillDraws(seed, start + row, rowDraws);
+            if (!monotone || !DecideByBuckets(row, rowKeys, rowDraws, uncertain.Span, counts.Span, keep))
             {
-                keys.Span[c] = SortKeys.Abs(values[c]);
-            }
-
-            RandomKeepMask.FillDraws(seed, start + row, draws.Span);
-            if (!monotone || !DecideByBuckets(row, keys.Span[..n], draws.Span[..n], uncertain.Span, counts.Span, keep))
-            {
-                DecideBySorting(row, keys.Span[..n], draws.Span[..n], keep);
+                DecideBySorting(row, rowKeys, rowDraws, keep);
             }
         }
     }
@@ -82,16 +84,15 @@ internal sealed class DellaDeltaMask : RecordableDeltaMask
     private bool DecideByBuckets(int row, ReadOnlySpan<uint> keys, ReadOnlySpan<ulong> draws, Span<int> uncertain, Span<int> counts, Span<ulong> keep)
     {
         var n = keys.Length;
-        ulong low = limits[0], high = limits[n - 1];
         var undecided = 0;
-        for (var c = 0; c < n; c++)
+        for (var c = 0; c < n; c += 64)
         {
-            var d = draws[c];
-            var at = row + c;
-            keep[at >> 6] |= (d < low ? 1UL : 0UL) << (at & 63);
-            // d - low wraps around for d < low, so this is low <= d < high.
-            uncertain[undecided] = c;
-            undecided += d - low < high - low ? 1 : 0;
+            var (kept, open) = Settle(draws.Slice(c, Math.Min(64, n - c)), limits[0], limits[n - 1]);
+            Or(keep, row + c, kept);
+            for (; open != 0; open &= open - 1)
+            {
+                uncertain[undecided++] = c + BitOperations.TrailingZeroCount(open);
+            }
         }
 
         if (undecided == 0)
@@ -107,7 +108,7 @@ internal sealed class DellaDeltaMask : RecordableDeltaMask
             maxKey = Math.Max(maxKey, key);
         }
 
-        // counts[b] becomes the first rank of bucket b; its end is the next bucket's first rank.
+        // counts[b] becomes the first rank of bucket b; its end is the next bucket's first rank (n after the last).
         int first = (int)(minKey >> BucketShift), last = (int)(maxKey >> BucketShift);
         var running = 0;
         for (var b = first; b <= last; b++)
@@ -115,35 +116,31 @@ internal sealed class DellaDeltaMask : RecordableDeltaMask
             (counts[b], running) = (running, running + counts[b]);
         }
 
+        counts[last + 1] = n;
+
+        // Branch-free: whether a draw is kept, dropped or needs its exact rank is a coin toss, which branches mispredict.
         var counted = 0;
-        Span<int> toCount = stackalloc int[MaxCounted];
         for (var i = 0; i < undecided; i++)
         {
             var c = uncertain[i];
             var d = draws[c];
             var b = (int)(keys[c] >> BucketShift);
-            var lowest = counts[b];
-            var highest = (b < last ? counts[b + 1] : n) - 1;
-            if (d < limits[lowest])
-            {
-                KeepBits.Set(keep, row + c);
-            }
-            else if (d < limits[highest])
-            {
-                if (counted == MaxCounted)
-                {
-                    counts[first..(last + 1)].Clear();
-                    return false;
-                }
-
-                toCount[counted++] = c;
-            }
+            var keptAnyway = d < limits[counts[b]];
+            var at = row + c;
+            keep[at >> 6] |= (keptAnyway ? 1UL : 0UL) << (at & 63);
+            uncertain[counted] = c;
+            counted += !keptAnyway & d < limits[counts[b + 1] - 1] ? 1 : 0;
         }
 
-        counts[first..(last + 1)].Clear();
+        counts[first..(last + 2)].Clear();
+        if (counted > MaxCounted)
+        {
+            return false;
+        }
+
         for (var i = 0; i < counted; i++)
         {
-            var c = toCount[i];
+            var c = uncertain[i];
             if (draws[c] < limits[Rank(keys, c)])
             {
                 KeepBits.Set(keep, row + c);
@@ -153,59 +150,76 @@ internal sealed class DellaDeltaMask : RecordableDeltaMask
         return true;
     }
 
-    /// <summary>The stable ascending rank of column c: keys below it, plus equal keys at earlier columns.</summary>
+    /// <summary>
+    /// For up to 64 draws, the bits of those kept at any rank (below low) and of those whose rank decides
+    /// (low &lt;= d &lt; high); the rest are dropped at any rank.
+    /// </summary>
+    private static (ulong Kept, ulong Open) Settle(ReadOnlySpan<ulong> draws, ulong low, ulong high)
+    {
+        ulong kept = 0, open = 0;
+        var k = 0;
+        if (Vector512.IsHardwareAccelerated)
+        {
+            var lowV = Vector512.Create(low);
+            var spanV = Vector512.Create(high - low);
+            for (; k <= draws.Length - 8; k += 8)
+            {
+                var d = Vector512.Create(draws.Slice(k, 8));
+                kept |= Vector512.LessThan(d, lowV).ExtractMostSignificantBits() << k;
+                // d - low wraps around for d < low, so this is low <= d < high.
+                open |= Vector512.LessThan(d - lowV, spanV).ExtractMostSignificantBits() << k;
+            }
+        }
+
+        for (; k < draws.Length; k++)
+        {
+            kept |= (draws[k] < low ? 1UL : 0UL) << k;
+            open |= (draws[k] - low < high - low ? 1UL : 0UL) << k;
+        }
+
+        return (kept, open);
+    }
+
+    /// <summary>Sets the bits of word in keep, starting at bit at.</summary>
+    private static void Or(Span<ulong> keep, int at, ulong word)
+    {
+        var shift = at & 63;
+        keep[at >> 6] |= word << shift;
+        // Only bits of elements in the chunk are set, so a spill is within keep.
+        if (shift != 0 && word >> (64 - shift) != 0)
+        {
+            keep[(at >> 6) + 1] |= word >> (64 - shift);
+        }
+    }
+
+    /// <summary>The stable ascending rank of column c: keys up to its own at earlier columns, plus keys below it at later ones.</summary>
     private static int Rank(ReadOnlySpan<uint> keys, int c)
     {
-        // Keys are below 2^31, so signed comparisons order them.
-        var key = (int)keys[c];
-        return CountAtMost(keys[..c], key) + CountBelow(keys[(c + 1)..], key);
+        // Keys are below 2^31, so key + 1 does not wrap.
+        var key = keys[c];
+        return CountBelow(keys[..c], key + 1) + CountBelow(keys[(c + 1)..], key);
     }
 
-    private static int CountAtMost(ReadOnlySpan<uint> keys, int key) => keys.Length - CountAbove(keys, key);
-
-    private static int CountAbove(ReadOnlySpan<uint> keys, int key)
+    private static int CountBelow(ReadOnlySpan<uint> keys, uint bound)
     {
         var count = 0;
         var k = 0;
         if (Vector256.IsHardwareAccelerated)
         {
-            var bound = Vector256.Create(key);
-            var sum = Vector256<int>.Zero;
+            var boundV = Vector256.Create(bound);
+            var sum = Vector256<uint>.Zero;
             for (; k <= keys.Length - 8; k += 8)
             {
-                sum -= Vector256.GreaterThan(Vector256.Create<uint>(keys.Slice(k, 8)).AsInt32(), bound);
+                // A true lane is all ones, i.e. -1.
+                sum -= Vector256.LessThan(Vector256.Create(keys.Slice(k, 8)), boundV);
             }
 
-            count = Vector256.Sum(sum);
+            count = (int)Vector256.Sum(sum);
         }
 
         for (; k < keys.Length; k++)
         {
-            count += (int)keys[k] > key ? 1 : 0;
-        }
-
-        return count;
-    }
-
-    private static int CountBelow(ReadOnlySpan<uint> keys, int key)
-    {
-        var count = 0;
-        var k = 0;
-        if (Vector256.IsHardwareAccelerated)
-        {
-            var bound = Vector256.Create(key);
-            var sum = Vector256<int>.Zero;
-            for (; k <= keys.Length - 8; k += 8)
-            {
-                sum -= Vector256.LessThan(Vector256.Create<uint>(keys.Slice(k, 8)).AsInt32(), bound);
-            }
-
-            count = Vector256.Sum(sum);
-        }
-
-        for (; k < keys.Length; k++)
-        {
-            count += (int)keys[k] < key ? 1 : 0;
+            count += keys[k] < bound ? 1 : 0;
         }
 
         return count;
