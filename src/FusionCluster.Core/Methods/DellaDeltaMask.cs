@@ -14,16 +14,19 @@ namespace FusionCluster.Core.Methods;
 /// </summary>
 /// <remarks>
 /// Most decisions need no rank: limit(r) is monotone in r, so a draw below limit(0) is kept and one at or above
-/// limit(n-1) dropped whatever the rank (all but 2ε of the elements). For the rest, a histogram of the keys' top 11 bits
-/// (exponent and 3 mantissa bits) bounds the rank to its bucket's range, which settles nearly all; the few left get
+/// limit(n-1) dropped whatever the rank (all but 2ε of the elements). For the rest, a histogram of the keys' top 12 bits
+/// (exponent and 4 mantissa bits) bounds the rank to its bucket's range, which settles nearly all; the few left get
 /// their exact rank by counting the row. A row with many such elements (large ties, say many zero deltas) or a
 /// negative ε is ranked by a full stable radix sort instead. Every path decides exactly as the sort does.
 /// </remarks>
 internal sealed class DellaDeltaMask : RecordableDeltaMask
 {
-    // 31-bit |x| keys: the top 11 bits are the exponent and 3 mantissa bits.
-    private const int BucketShift = 20;
-    private const int Buckets = 1 << 11;
+    // 31-bit |x| keys: the top 12 bits are the exponent and 4 mantissa bits.
+    private const int BucketShift = 19;
+    private const int Copies = 4;
+
+    // 32 octaves below the row's largest |δ|.
+    private const int Span = 32 << (31 - BucketShift - 8);
 
     // Counting the row costs n/8 vector steps per element; beyond this many a row's sort is cheaper.
     private const int MaxCounted = 64;
@@ -62,9 +65,10 @@ internal sealed class DellaDeltaMask : RecordableDeltaMask
         var n = rowLength;
         using var keys = new RentedBuffer<uint>(n);
         using var draws = new RentedBuffer<ulong>(n);
-        using var uncertain = new RentedBuffer<int>(n);
-        // One more than the buckets: the end of the last occupied bucket is stored after it.
-        using var counts = new RentedBuffer<int>(Buckets + 1);
+        using var open = new RentedBuffer<ulong>(KeepBits.Words(n));
+        using var toCount = new RentedBuffer<int>(n);
+        // Copies histograms of Span buckets and one more: the end of the last occupied bucket is stored after it.
+        using var counts = new RentedBuffer<int>((Span + 1) * Copies);
         counts.Span.Clear();
         for (var row = 0; row < delta.Length; row += n)
         {
@@ -73,7 +77,7 @@ internal sealed class DellaDeltaMask : RecordableDeltaMask
             // SortKeys.Abs, vectorised: the bits of |x|.
             TensorPrimitives.BitwiseAnd(MemoryMarshal.Cast<float, uint>(delta.Slice(row, n)), 0x7FFFFFFFu, rowKeys);
             RandomKeepMask.FillDraws(seed, start + row, rowDraws);
-            if (!monotone || !DecideByBuckets(row, rowKeys, rowDraws, uncertain.Span, counts.Span, keep))
+            if (!monotone || !DecideByBuckets(row, rowKeys, rowDraws, open.Span, toCount.Span, counts.Span, keep))
             {
                 DecideBySorting(row, rowKeys, rowDraws, keep);
             }
@@ -81,58 +85,82 @@ internal sealed class DellaDeltaMask : RecordableDeltaMask
     }
 
     /// <summary>Decides the row without sorting; false (having set only correct keep bits) when too many elements need an exact rank.</summary>
-    private bool DecideByBuckets(int row, ReadOnlySpan<uint> keys, ReadOnlySpan<ulong> draws, Span<int> uncertain, Span<int> counts, Span<ulong> keep)
+    private bool DecideByBuckets(int row, ReadOnlySpan<uint> keys, ReadOnlySpan<ulong> draws, Span<ulong> open, Span<int> toCount, Span<int> counts, Span<ulong> keep)
     {
         var n = keys.Length;
-        var undecided = 0;
+        ulong anyOpen = 0;
         for (var c = 0; c < n; c += 64)
         {
-            var (kept, open) = Settle(draws.Slice(c, Math.Min(64, n - c)), limits[0], limits[n - 1]);
+            var (kept, undecided) = Settle(draws.Slice(c, Math.Min(64, n - c)), limits[0], limits[n - 1]);
             Or(keep, row + c, kept);
-            for (; open != 0; open &= open - 1)
-            {
-                uncertain[undecided++] = c + BitOperations.TrailingZeroCount(open);
-            }
+            open[c >> 6] = undecided;
+            anyOpen |= undecided;
         }
 
-        if (undecided == 0)
+        if (anyOpen == 0)
         {
             return true;
         }
 
-        uint minKey = uint.MaxValue, maxKey = 0;
-        foreach (var key in keys)
+        // Buckets are counted from floor, at most Span of them below the largest key's: walking the histogram
+        // then costs Span steps rather than one per bucket down to zero (a row's zero deltas are common).
+        // Smaller keys join the lowest bucket, which keeps the buckets in key order.
+        var last = (int)(TensorPrimitives.Max(keys) >> BucketShift);
+        var floor = Math.Max(0, last - Span + 1);
+        last -= floor;
+
+        // Bucket b's count is the sum of counts[b * Copies + j]: consecutive keys land in different copies, so
+        // increments of a common bucket do not wait on each other through memory.
+        var k = 0;
+        for (; k <= n - Copies; k += Copies)
         {
-            counts[(int)(key >> BucketShift)]++;
-            minKey = Math.Min(minKey, key);
-            maxKey = Math.Max(maxKey, key);
+            for (var j = 0; j < Copies; j++)
+            {
+                counts[Bucket(keys[k + j], floor) + j]++;
+            }
         }
 
-        // counts[b] becomes the first rank of bucket b; its end is the next bucket's first rank (n after the last).
-        int first = (int)(minKey >> BucketShift), last = (int)(maxKey >> BucketShift);
+        for (; k < n; k++)
+        {
+            counts[Bucket(keys[k], floor)]++;
+        }
+
+        // counts[b * Copies] becomes the first rank of bucket b; its end is the next bucket's first rank (n after the last).
         var running = 0;
-        for (var b = first; b <= last; b++)
+        for (var b = 0; b <= last * Copies; b += Copies)
         {
-            (counts[b], running) = (running, running + counts[b]);
+            var count = 0;
+            for (var j = 0; j < Copies; j++)
+            {
+                count += counts[b + j];
+            }
+
+            (counts[b], running) = (running, running + count);
         }
 
-        counts[last + 1] = n;
+        counts[(last + 1) * Copies] = n;
 
         // Branch-free: whether a draw is kept, dropped or needs its exact rank is a coin toss, which branches mispredict.
         var counted = 0;
-        for (var i = 0; i < undecided; i++)
+        for (var w = 0; w < open.Length && w << 6 < n; w++)
         {
-            var c = uncertain[i];
-            var d = draws[c];
-            var b = (int)(keys[c] >> BucketShift);
-            var keptAnyway = d < limits[counts[b]];
-            var at = row + c;
-            keep[at >> 6] |= (keptAnyway ? 1UL : 0UL) << (at & 63);
-            uncertain[counted] = c;
-            counted += !keptAnyway & d < limits[counts[b + 1] - 1] ? 1 : 0;
+            ulong kept = 0;
+            for (var bits = open[w]; bits != 0; bits &= bits - 1)
+            {
+                var bit = BitOperations.TrailingZeroCount(bits);
+                var c = (w << 6) + bit;
+                var d = draws[c];
+                var b = Bucket(keys[c], floor);
+                var keptAnyway = d < limits[counts[b]];
+                kept |= (keptAnyway ? 1UL : 0UL) << bit;
+                toCount[counted] = c;
+                counted += !keptAnyway & d < limits[counts[b + Copies] - 1] ? 1 : 0;
+            }
+
+            Or(keep, row + (w << 6), kept);
         }
 
-        counts[first..(last + 2)].Clear();
+        counts[..((last + 2) * Copies)].Clear();
         if (counted > MaxCounted)
         {
             return false;
@@ -140,7 +168,7 @@ internal sealed class DellaDeltaMask : RecordableDeltaMask
 
         for (var i = 0; i < counted; i++)
         {
-            var c = uncertain[i];
+            var c = toCount[i];
             if (draws[c] < limits[Rank(keys, c)])
             {
                 KeepBits.Set(keep, row + c);
@@ -149,6 +177,9 @@ internal sealed class DellaDeltaMask : RecordableDeltaMask
 
         return true;
     }
+
+    /// <summary>The first counter of the key's bucket.</summary>
+    private static int Bucket(uint key, int floor) => Math.Max((int)(key >> BucketShift) - floor, 0) * Copies;
 
     /// <summary>
     /// For up to 64 draws, the bits of those kept at any rank (below low) and of those whose rank decides
