@@ -22,6 +22,9 @@ public sealed class DellaDeltaMaskTests
         { "quantized", 64, 0.5, 0.3 },
         { "mostly-zero", 2048, 0.6, 0.2 },
         { "all-zero", 300, 0.6, 0.2 },
+        // Magnitudes over 60 octaves and zeros: those far below a row's largest share its lowest bucket.
+        { "wide", 1024, 0.5, 0.15 },
+        { "wide", 100, 0.4, 0.3 },
         { "gaussian", 1, 0.6, 0.2 },
         { "gaussian", 2, 0.6, 0.2 },
         { "gaussian", 7, 0.6, 0.2 },
@@ -61,6 +64,7 @@ public sealed class DellaDeltaMaskTests
             "gaussian" => Enumerable.Range(0, n).Select(_ => Gaussian()).ToArray(),
             // Few distinct magnitudes: ranks decided among large groups of ties.
             "quantized" => Enumerable.Range(0, n).Select(_ => (float)Math.Round(Gaussian() * 300) / 300).ToArray(),
+            "wide" => Enumerable.Range(0, n).Select(_ => rng.Next(10) == 0 ? 0f : (float)Math.ScaleB(Gaussian(), -rng.Next(60))).ToArray(),
             "mostly-zero" => Enumerable.Range(0, n).Select(_ => rng.NextDouble() < 0.8 ? 0f : Gaussian()).ToArray(),
             _ => new float[n],
         };

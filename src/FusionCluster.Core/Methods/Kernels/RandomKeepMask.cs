@@ -108,7 +108,14 @@ public static class RandomKeepMask
     public static void FillDraws(ulong stream, long start, Span<ulong> draws)
     {
         var k = 0;
-        if (Vector256.IsHardwareAccelerated)
+        if (Vector512.IsHardwareAccelerated)
+        {
+            for (; k <= draws.Length - 8; k += 8)
+            {
+                Draws512(stream, start + k).CopyTo(draws.Slice(k, 8));
+            }
+        }
+        else if (Vector256.IsHardwareAccelerated)
         {
             for (; k <= draws.Length - 4; k += 4)
             {

@@ -57,4 +57,54 @@ public sealed class KeepBitsTests
         Assert.Equal(BitConverter.DoubleToInt64Bits(full), BitConverter.DoubleToInt64Bits(actualFull));
         Assert.Equal(BitConverter.DoubleToInt64Bits(kept), BitConverter.DoubleToInt64Bits(actualKept));
     }
+
+    [Theory]
+    [InlineData(1003, 0.5)]
+    [InlineData(65536, 0.3)]
+    [InlineData(7, 0.5)]
+    public void Norms_of_bf16_task_vectors_equal_the_in_order_sums_bit_for_bit(int length, double keepShare)
+    {
+        // x - b of bf16 weights: few significant bits, the case summed out of order because no partial sum rounds.
+        var rng = new Random(11);
+        float Bf16(double v) => BitConverter.UInt32BitsToSingle(BitConverter.SingleToUInt32Bits((float)v) & 0xFFFF0000u);
+        var values = Enumerable.Range(0, length).Select(_ =>
+        {
+            var w = Bf16((rng.NextDouble() - 0.5) * 0.1);
+            return Bf16(w + (rng.NextDouble() - 0.5) * 0.002) - w;
+        }).ToArray();
+        var bits = new ulong[KeepBits.Words(length)];
+        for (var k = 0; k < length; k++)
+        {
+            if (rng.NextDouble() < keepShare)
+            {
+                KeepBits.Set(bits, k);
+            }
+        }
+
+        double full = 0, kept = 0;
+        for (var k = 0; k < length; k++)
+        {
+            full += Math.Abs(values[k]);
+            kept += KeepBits.Get(bits, k) ? Math.Abs(values[k]) : 0.0;
+        }
+
+        var (actualFull, actualKept) = KeepBits.L1(values, bits);
+
+        Assert.Equal(BitConverter.DoubleToInt64Bits(full), BitConverter.DoubleToInt64Bits(actualFull));
+        Assert.Equal(BitConverter.DoubleToInt64Bits(kept), BitConverter.DoubleToInt64Bits(actualKept));
+    }
+
+    [Fact]
+    public void Norms_with_a_nan_or_an_infinity_are_summed_in_order()
+    {
+        var values = new[] { 1f, float.NaN, 2f, 3f, 4f, 5f, 6f, 7f, 8f, float.PositiveInfinity, 1f };
+        var bits = new ulong[1];
+        KeepBits.Set(bits, 0);
+        KeepBits.Set(bits, 9);
+
+        var (full, kept) = KeepBits.L1(values, bits);
+
+        Assert.True(double.IsNaN(full));
+        Assert.Equal(double.PositiveInfinity, kept);
+    }
 }
