@@ -64,6 +64,13 @@ public sealed class SweepChartsInTheBrowserTests(DashboardHost host)
         serious.AddRange((await AxeCheck.RunAsync(page, "sweep page (dark)", cancellation)).Serious);
         await session.ScreenshotAsync(screenshots, "31-sweep-parallel-and-compare-dark");
         Assert.True(serious.Count == 0, "serious or critical accessibility violations:\n" + string.Join("\n", serious));
+
+        // /metrics answers Prometheus without a sign-in: the dashboard's requests, its process and the pages viewed.
+        using var http = new HttpClient { BaseAddress = host.BaseAddress };
+        var metrics = await http.GetStringAsync(new Uri("/metrics", UriKind.Relative), cancellation);
+        Assert.Contains("http_server_request_duration_seconds", metrics, StringComparison.Ordinal);
+        Assert.Contains("dotnet_process_memory_working_set_bytes", metrics, StringComparison.Ordinal);
+        Assert.Matches(@"fusion_dashboard_page_views_total\{[^}]*page=""sweep""[^}]*\} [1-9]", metrics);
         Assert.True(session.Errors.Count == 0, "browser console errors:\n" + string.Join("\n", session.Errors));
     }
 
