@@ -1,5 +1,4 @@
 using System.Text.Json;
-using FusionCluster.TestSupport;
 using Microsoft.Playwright;
 
 namespace FusionCluster.Dashboard.EndToEnd.Tests;
@@ -18,7 +17,6 @@ public sealed class AccessibilityTests(DashboardHost host)
     {
         var screenshots = Path.Combine(host.ResultsDirectory, "screenshots");
         Directory.CreateDirectory(screenshots);
-        var axe = await File.ReadAllTextAsync(LocalTools.AxeCoreScript, TestContext.Current.CancellationToken);
         await using var session = await host.SignInAsync(DashboardHost.OperatorName, DashboardHost.OperatorPassword);
         var page = session.Page;
         var findings = new List<object>();
@@ -37,20 +35,10 @@ public sealed class AccessibilityTests(DashboardHost host)
                     await Assertions.Expect(page.Locator(".spec-code-editor.monaco-ready")).ToHaveCountAsync(1);
                 }
 
-                await page.EvaluateAsync(axe);
-                var result = await page.EvaluateAsync<JsonElement>(
-                    "async () => (await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } }))" +
-                    ".violations.map(v => ({ id: v.id, impact: v.impact, help: v.help, targets: v.nodes.slice(0, 5).map(n => n.target.join(' ')) }))");
                 var name = path == "/" ? "overview" : path.Trim('/').Replace('/', '-');
-                findings.Add(new { page = path, theme, width, violations = result });
-                foreach (var violation in result.EnumerateArray())
-                {
-                    var impact = violation.GetProperty("impact").GetString();
-                    if (impact is "serious" or "critical")
-                    {
-                        serious.Add($"{path} ({theme}, {width} px): {impact} {violation.GetProperty("id").GetString()}: {violation.GetProperty("help").GetString()} at {violation.GetProperty("targets")}");
-                    }
-                }
+                var (violations, found) = await AxeCheck.RunAsync(page, $"{path} ({theme}, {width} px)", TestContext.Current.CancellationToken);
+                findings.Add(new { page = path, theme, width, violations });
+                serious.AddRange(found);
 
                 await session.ScreenshotAsync(screenshots, $"40-a11y-{name}-{theme}-{width}");
             }
@@ -68,7 +56,7 @@ public sealed class AccessibilityTests(DashboardHost host)
     /// The layout applies the remembered theme only after reading browser storage, so the first look can still
     /// show the default: look again after each click until the wanted theme holds.
     /// </summary>
-    private static async Task SetThemeAsync(IPage page, string theme)
+    internal static async Task SetThemeAsync(IPage page, string theme)
     {
         for (var attempt = 0; attempt < 5; attempt++)
         {

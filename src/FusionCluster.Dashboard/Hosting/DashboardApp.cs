@@ -9,6 +9,7 @@ using FusionCluster.Storage;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Components.Authorization;
 using MudBlazor.Services;
+using OpenTelemetry.Metrics;
 
 namespace FusionCluster.Dashboard.Hosting;
 
@@ -43,6 +44,7 @@ public static class DashboardApp
             .AddHubOptions(hub => hub.MaximumReceiveMessageSize = SpecEditorLimits.MaxReceiveMessageBytes);
         builder.Services.AddMudServices();
         AddSecurity(builder.Services);
+        AddMetrics(builder.Services);
 
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton(sp => SecretRedactor.FromConfiguration(sp.GetRequiredService<IConfiguration>()));
@@ -92,6 +94,9 @@ public static class DashboardApp
 
         app.MapStaticAssets().AllowAnonymous();
         app.MapHealthChecks("/health").AllowAnonymous();
+
+        // For Prometheus, which cannot sign in: counts and durations by route template, no job ids or user data.
+        app.MapPrometheusScrapingEndpoint("/metrics").AllowAnonymous();
         // Kubernetes probes: live answers while the web host serves requests (no cluster call), ready
         // only while the cluster answers (the same check as /health).
         app.MapHealthChecks("/healthz/live", new Microsoft.AspNetCore.Diagnostics.HealthChecks.HealthCheckOptions { Predicate = _ => false }).AllowAnonymous();
@@ -112,6 +117,10 @@ public static class DashboardApp
         builder.Services.AddSingleton<NotificationService>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<NotificationService>());
     }
+
+    /// <summary>/metrics: <see cref="DashboardMetrics.Meters"/> in Prometheus' text format.</summary>
+    private static void AddMetrics(IServiceCollection services) =>
+        services.AddOpenTelemetry().WithMetrics(metrics => metrics.AddMeter(DashboardMetrics.Meters).AddPrometheusExporter());
 
     private static void AddSecurity(IServiceCollection services)
     {

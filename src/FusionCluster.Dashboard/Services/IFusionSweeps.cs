@@ -23,12 +23,15 @@ public interface IFusionSweeps
 
     Task<SweepStatus> ResumeAsync(string sweepId, CancellationToken cancellationToken);
 
-    /// <summary>Replaces the schedule (no cron: none); an invalid one changes nothing and comes back in <see cref="SweepStatus.Error"/>.</summary>
     /// <summary>Creates sweep <paramref name="sweepId"/>; an invalid definition comes back as the status's Error, nothing created.</summary>
     Task<SweepStatus> CreateAsync(string sweepId, SweepDefinition definition, CancellationToken cancellationToken);
 
     /// <summary>Deletes the sweep with its history, cancelling a run in progress.</summary>
     Task DeleteAsync(string sweepId, CancellationToken cancellationToken);
 
+    /// <summary>Replaces the schedule (no cron: none); an invalid one changes nothing and comes back in <see cref="SweepStatus.Error"/>.</summary>
     Task<SweepStatus> SetScheduleAsync(string sweepId, string? cron, string? timeZone, bool queueOverlaps, CancellationToken cancellationToken);
+
+    /// <summary>Replaces the sweep's definition; an invalid one changes nothing and comes back in <see cref="SweepStatus.Error"/>. A run going keeps its definition.</summary>
+    Task<SweepStatus> EditAsync(string sweepId, SweepDefinition definition, CancellationToken cancellationToken);
 }

@@ -36,4 +36,7 @@ public sealed class OrleansFusionSweeps(IClusterClient client) : IFusionSweeps
 
     public Task<SweepStatus> SetScheduleAsync(string sweepId, string? cron, string? timeZone, bool queueOverlaps, CancellationToken cancellationToken) =>
         client.GetGrain<ISweepGrain>(sweepId).SetSchedule(cron, timeZone, queueOverlaps).WaitAsync(cancellationToken);
+
+    public Task<SweepStatus> EditAsync(string sweepId, SweepDefinition definition, CancellationToken cancellationToken) =>
+        client.GetGrain<ISweepGrain>(sweepId).Edit(definition).WaitAsync(cancellationToken);
 }

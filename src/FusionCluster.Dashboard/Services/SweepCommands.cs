@@ -3,7 +3,7 @@ using FusionCluster.Grains.Abstractions.Sweeps;
 namespace FusionCluster.Dashboard.Services;
 
 /// <summary>
-/// The changes a user can make to a sweep: a run now, pause, resume, a new schedule. Scoped to a circuit, it checks the
+/// The changes a user can make to a sweep: a run now, pause, resume, a new schedule, a new definition. Scoped to a circuit, it checks the
 /// circuit's signed-in user on the server for every call, so hiding a button is never the only protection.
 /// Every change is logged with the user's name.
 /// </summary>
@@ -48,6 +48,18 @@ public sealed class SweepCommands(IFusionSweeps sweeps, OperatorGate gate, ILogg
         var user = await gate.RequireOperatorAsync("create sweeps");
         logger.LogInformation("User {User} creates sweep {Sweep}", user.Identity!.Name, sweepId);
         return await sweeps.CreateAsync(
+            sweepId,
+            new SweepDefinition { SpecText = yaml, SpecDirectory = directory, SpecName = "sweep.yaml", SubmittedBy = user.Identity!.Name ?? "" },
+            cancellationToken);
+    }
+
+    /// <summary>Replaces the sweep's sweep.yaml with <paramref name="yaml"/>, recorded as the circuit's user's edit.</summary>
+    /// <exception cref="OperatorRequiredException">The user is not an operator; nothing was sent.</exception>
+    public async Task<SweepStatus> EditAsync(string sweepId, string yaml, string directory, CancellationToken cancellationToken)
+    {
+        var user = await gate.RequireOperatorAsync("edit sweeps");
+        logger.LogInformation("User {User} edits sweep {Sweep}", user.Identity!.Name, sweepId);
+        return await sweeps.EditAsync(
             sweepId,
             new SweepDefinition { SpecText = yaml, SpecDirectory = directory, SpecName = "sweep.yaml", SubmittedBy = user.Identity!.Name ?? "" },
             cancellationToken);

@@ -21,6 +21,7 @@ public sealed partial class SweepRunView
             .ToList();
         Unscored = run.Candidates.Count(c => c.Objective is null);
         Charts = BuildCharts(run);
+        Parallel = new ParallelCoordinates(run);
     }
 
     public SweepRunDetail Run { get; }
@@ -31,6 +32,9 @@ public sealed partial class SweepRunView
     public int Unscored { get; }
 
     public IReadOnlyList<ParameterChart> Charts { get; }
+
+    /// <summary>Every evaluated merge across all parameters at once.</summary>
+    public ParallelCoordinates Parallel { get; }
 
     /// <summary>The candidate's merge method: swept (merge_method=...) or the template's, read from its spec.</summary>
     public static string MethodOf(SweepCandidateStatus candidate)

@@ -41,6 +41,16 @@ public interface ISweepGrain : IGrainWithStringKey
     [Alias("SetSchedule")]
     Task<SweepStatus> SetSchedule(string? cron, string? timeZone, bool queueOverlaps);
 
+    /// <summary>
+    /// Replaces the definition (template, space, evaluator, ... : the whole sweep.yaml), validated as
+    /// <see cref="Create"/> validates; a run in progress finishes with the definition it started with.
+    /// The change is recorded in <see cref="SweepStatus.Revisions"/>. An invalid definition changes nothing
+    /// and comes back as <see cref="SweepStatus.Error"/>.
+    /// </summary>
+    [Alias("Edit")]
+    [ResponseTimeout("00:02:00")]
+    Task<SweepStatus> Edit(SweepDefinition definition);
+
     /// <summary>Cancels its merges, stops its schedule and forgets it; its output folder stays.</summary>
     [Alias("Delete")]
     [ResponseTimeout("00:05:00")]

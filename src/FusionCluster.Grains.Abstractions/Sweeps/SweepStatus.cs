@@ -48,4 +48,13 @@ public sealed record SweepStatus
     [Id(17)] public DateTimeOffset CreatedAt { get; init; }
 
     [Id(18)] public string SpecName { get; init; } = "";
+
+    /// <summary>The sweep.yaml in force (what an edit starts from).</summary>
+    [Id(19)] public string SpecText { get; init; } = "";
+
+    /// <summary>The folder relative paths in <see cref="SpecText"/> start from.</summary>
+    [Id(20)] public string SpecDirectory { get; init; } = "";
+
+    /// <summary>Changes of the definition, newest first.</summary>
+    [Id(21)] public IReadOnlyList<SweepRevision> Revisions { get; init; } = [];
 }

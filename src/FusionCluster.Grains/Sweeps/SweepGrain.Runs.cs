@@ -22,6 +22,7 @@ public sealed partial class SweepGrain
             StartedAt = clock.Now,
             ObjectiveMetric = spec?.Objective.Metric ?? "",
             Maximize = spec?.Objective.Direction != ObjectiveDirection.Minimize,
+            Definition = State.Definition,
         };
         State.Runs.Add(run);
         logger.LogInformation("Sweep {Sweep}: run {Run} starts ({Trigger})", SweepId, run.Number, trigger);
@@ -67,8 +68,8 @@ public sealed partial class SweepGrain
                 return;
             }
 
-            spec ??= await TryParseAsync(State.Definition!);
-            if (spec is null)
+            var runSpec = await RunSpecAsync(run);
+            if (runSpec is null)
             {
                 // Its template file changed into something invalid since the run was prepared.
                 run.State = SweepRunState.Failed;
@@ -79,8 +80,8 @@ public sealed partial class SweepGrain
                 return;
             }
 
-            await Driver.PollMergesAsync(run, spec);
-            await Driver.LaunchAsync(run, spec, State.Paused);
+            await Driver.PollMergesAsync(run, runSpec);
+            await Driver.LaunchAsync(run, runSpec, State.Paused);
             if (run.Candidates.All(c => c.IsFinished) && Driver.IsIdle)
             {
                 await FinishRunAsync(run);
@@ -103,7 +104,16 @@ public sealed partial class SweepGrain
 
     private async Task PrepareAsync(SweepRunRecord run)
     {
-        spec = await Driver.PrepareAsync(run, State.Definition!) ?? spec;
+        var prepared = await Driver.PrepareAsync(run, run.Definition ?? State.Definition!);
+        if (UsesCurrentDefinition(run))
+        {
+            spec = prepared ?? spec;
+        }
+        else if (prepared is not null)
+        {
+            olderRunSpec = (run.Number, prepared);
+        }
+
         await SaveAsync();
         await PublishCatalogEntry();
         if (!run.IsActive)
@@ -114,7 +124,8 @@ public sealed partial class SweepGrain
 
     private async Task FinishRunAsync(SweepRunRecord run)
     {
-        await Driver.FinishAsync(State, run, spec!);
+        await Driver.FinishAsync(State, run, (await RunSpecAsync(run))!);
+        olderRunSpec = null;
         await SaveAsync();
         await PublishCatalogEntry();
         await AfterRunAsync();
@@ -134,6 +145,27 @@ public sealed partial class SweepGrain
 
         StopPump();
         await UpdateReminderAsync();
+    }
+
+    /// <summary>True when the run started with the sweep's definition in force (no edit since).</summary>
+    private bool UsesCurrentDefinition(SweepRunRecord run) =>
+        run.Definition is not { } started
+        || (started.SpecText == State.Definition!.SpecText && started.SpecDirectory == State.Definition.SpecDirectory);
+
+    /// <summary>The parsed definition the run goes by: the sweep's, or the one it started with when an edit came since. Null when it no longer parses.</summary>
+    private async Task<SweepSpec?> RunSpecAsync(SweepRunRecord run)
+    {
+        if (UsesCurrentDefinition(run))
+        {
+            return spec ??= await TryParseAsync(State.Definition!);
+        }
+
+        if (olderRunSpec is not { } older || older.Run != run.Number)
+        {
+            olderRunSpec = await TryParseAsync(run.Definition!) is { } parsed ? (run.Number, parsed) : null;
+        }
+
+        return olderRunSpec?.Spec;
     }
 
     private void Enqueue(SweepTrigger trigger, DateTimeOffset occurrence, int occurrences)

@@ -40,6 +40,9 @@ public sealed partial class SweepGrain(
     private readonly SerialStateWriter<SweepGrainState> writer = new(store);
 
     private SweepSpec? spec;
+
+    /// <summary>The active run's parsed definition when an edit replaced the sweep's since the run started.</summary>
+    private (int Run, SweepSpec Spec)? olderRunSpec;
     private SweepRunDriver? driver;
     private IGrainTimer? pump;
     private bool advancing;
@@ -190,6 +193,63 @@ public sealed partial class SweepGrain(
         await UpdateReminderAsync();
         await PublishCatalogEntry();
         logger.LogInformation("Sweep {Sweep}: schedule set to {Schedule}", SweepId, parsed.Schedule?.ToString() ?? "none");
+        return Status();
+    }
+
+    public async Task<SweepStatus> Edit(SweepDefinition definition)
+    {
+        ArgumentNullException.ThrowIfNull(definition);
+        if (State.Definition is not { } current)
+        {
+            return Status() with { Error = $"there is no sweep '{SweepId}'" };
+        }
+
+        if (current.SpecText == definition.SpecText && current.SpecDirectory == definition.SpecDirectory)
+        {
+            return Status();
+        }
+
+        SweepSpec parsed;
+        try
+        {
+            parsed = await Task.Run(() => SweepCandidates.Parse(definition, stores));
+        }
+        catch (Exception e) when (e is SpecException or StorageException or YamlDotNet.Core.YamlException)
+        {
+            return Status() with { Error = e.Message };
+        }
+
+        // Reentrant: the sweep may have changed during the parse; the state is read again from here on.
+        current = State.Definition ?? current;
+        var active = ActiveRun;
+        if (active is not null)
+        {
+            // The run keeps the definition it started with (runs recorded before edits existed carry none yet).
+            active.Definition ??= current;
+        }
+
+        var changed = SweepRevisions.ChangedSections(current.SpecText, definition.SpecText);
+        SweepRevisions.Record(State.Revisions, new SweepRevision
+        {
+            At = clock.Now,
+            By = definition.SubmittedBy,
+            Changed = current.SpecDirectory == definition.SpecDirectory ? changed : [.. changed, "folder"],
+            PointsBefore = spec?.Points.Count ?? 0,
+            PointsAfter = parsed.Points.Count,
+            RunKeptOld = active?.Number ?? 0,
+        });
+        var scheduleChanged = parsed.Schedule?.ToString() != spec?.Schedule?.ToString();
+        State.Definition = definition;
+        spec = parsed;
+        if (scheduleChanged)
+        {
+            State.NextDue = parsed.Schedule is { } schedule ? new SweepTimetable(schedule, clock.Time).Start().NextDue : null;
+        }
+
+        await SaveAsync();
+        await UpdateReminderAsync();
+        await PublishCatalogEntry();
+        logger.LogInformation("Sweep {Sweep} edited by {User}: {Changed}; {Points} points", SweepId, definition.SubmittedBy, string.Join(", ", changed), parsed.Points.Count);
         return Status();
     }
 

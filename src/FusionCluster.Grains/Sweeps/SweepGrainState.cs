@@ -34,4 +34,7 @@ public sealed class SweepGrainState
 
     /// <summary>Cache key of the merge now in &lt;out&gt;/best.</summary>
     [Id(11)] public string? PromotedKey { get; set; }
+
+    /// <summary>Edits of the definition, newest last (the last <see cref="SweepRevisions.Kept"/>).</summary>
+    [Id(12)] public List<SweepRevision> Revisions { get; set; } = [];
 }

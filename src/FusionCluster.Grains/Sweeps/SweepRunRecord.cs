@@ -33,6 +33,9 @@ public sealed class SweepRunRecord
 
     [Id(12)] public bool Maximize { get; set; } = true;
 
+    /// <summary>The definition the run started with: an edit while it runs does not change it. Null in runs recorded before edits existed (they use the sweep's).</summary>
+    [Id(13)] public SweepDefinition? Definition { get; set; }
+
     public bool IsActive => State is SweepRunState.Preparing or SweepRunState.Running;
 
     public SweepRunSummary Summary()

@@ -124,6 +124,25 @@ public sealed class FakeFusionSweeps : IFusionSweeps
         return Task.FromResult(status);
     }
 
+    public ConcurrentQueue<(string SweepId, SweepDefinition Definition)> Edited { get; } = new();
+
+    /// <summary>When set, EditAsync refuses the definition with this error and changes nothing.</summary>
+    public string? EditError { get; set; }
+
+    public async Task<SweepStatus> EditAsync(string sweepId, SweepDefinition definition, CancellationToken cancellationToken)
+    {
+        await WaitAsync(cancellationToken);
+        if (EditError is { } error)
+        {
+            return Statuses[sweepId] with { Error = error };
+        }
+
+        Edited.Enqueue((sweepId, definition));
+        var status = Statuses[sweepId] with { SpecText = definition.SpecText };
+        Statuses[sweepId] = status;
+        return status;
+    }
+
     private async Task WaitAsync(CancellationToken cancellationToken)
     {
         if (Gate is { } gate)

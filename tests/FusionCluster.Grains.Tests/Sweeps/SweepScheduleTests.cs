@@ -99,7 +99,7 @@ public sealed class SweepScheduleTests : IDisposable
     }
 
     /// <summary>One in-process silo with in-memory reminders whose sweeps read time from <paramref name="clock"/>.</summary>
-    private static async Task<InProcessTestCluster> StartSiloAsync(FakeTimeProvider clock, CancellationToken cancellation)
+    internal static async Task<InProcessTestCluster> StartSiloAsync(FakeTimeProvider clock, CancellationToken cancellation)
     {
         var builder = new InProcessTestClusterBuilder(initialSilosCount: 1);
         builder.ConfigureSilo((_, silo) =>

@@ -26,6 +26,9 @@ public sealed partial class JobDetail : IAsyncDisposable
     private const int UnitRefreshEvery = 5;
 
     private string? currentJobId;
+
+    /// <summary>True once the page counts as a live page in <see cref="DashboardMetrics"/>.</summary>
+    private bool counted;
     private LivePage? live;
     private IAsyncDisposable? watch;
     private UnitBoard board = new(_ => "");
@@ -91,7 +94,16 @@ public sealed partial class JobDetail : IAsyncDisposable
 
     private int SharedUnits => Status?.Silos.Sum(s => s.UnitsDone) ?? 0;
 
-    public async ValueTask DisposeAsync() => await StopAsync();
+    public async ValueTask DisposeAsync()
+    {
+        if (counted)
+        {
+            counted = false;
+            DashboardMetrics.Closed("job");
+        }
+
+        await StopAsync();
+    }
 
     protected override async Task OnParametersSetAsync()
     {
@@ -102,6 +114,7 @@ public sealed partial class JobDetail : IAsyncDisposable
 
         await StopWatchingAsync();
         currentJobId = JobId;
+        CountView();
         var token = await Live.RestartAsync();
         isOperator = await Commands.IsOperatorAsync();
         await LoadAsync(token);
@@ -345,6 +358,16 @@ public sealed partial class JobDetail : IAsyncDisposable
         {
             cancelling = false;
             confirmingCancel = false;
+        }
+    }
+
+    private void CountView()
+    {
+        DashboardMetrics.Viewed("job");
+        if (!counted)
+        {
+            counted = true;
+            DashboardMetrics.Opened("job");
         }
     }
 

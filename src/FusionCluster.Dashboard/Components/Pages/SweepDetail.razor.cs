@@ -18,6 +18,9 @@ namespace FusionCluster.Dashboard.Components.Pages;
 public sealed partial class SweepDetail : IAsyncDisposable
 {
     private string? currentSweepId;
+
+    /// <summary>True once the page counts as a live page in <see cref="DashboardMetrics"/>.</summary>
+    private bool counted;
     private LivePage? live;
     private bool loaded;
     private string? loadError;
@@ -68,7 +71,16 @@ public sealed partial class SweepDetail : IAsyncDisposable
         : Status.RunQueued ? "run queued"
         : "idle";
 
-    public async ValueTask DisposeAsync() => await Live.DisposeAsync();
+    public async ValueTask DisposeAsync()
+    {
+        if (counted)
+        {
+            counted = false;
+            DashboardMetrics.Closed("sweep");
+        }
+
+        await Live.DisposeAsync();
+    }
 
     internal static string Number(double value) => value.ToString("0.####", CultureInfo.InvariantCulture);
 
@@ -80,6 +92,13 @@ public sealed partial class SweepDetail : IAsyncDisposable
         }
 
         currentSweepId = SweepId;
+        DashboardMetrics.Viewed("sweep");
+        if (!counted)
+        {
+            counted = true;
+            DashboardMetrics.Opened("sweep");
+        }
+
         selectedRun = 0;
         var token = await Live.RestartAsync();
         isOperator = await Commands.IsOperatorAsync();

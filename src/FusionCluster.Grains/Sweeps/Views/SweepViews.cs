@@ -27,6 +27,9 @@ public static class SweepViews
         ScheduleLog = Enumerable.Reverse(state.ScheduleLog).ToList(),
         LastTick = state.LastTick,
         CreatedAt = state.CreatedAt,
+        SpecText = state.Definition?.SpecText ?? "",
+        SpecDirectory = state.Definition?.SpecDirectory ?? "",
+        Revisions = Enumerable.Reverse(state.Revisions).ToList(),
     };
 
     public static SweepSummary CatalogEntry(string sweepId, SweepGrainState state, SweepSpec? spec)
