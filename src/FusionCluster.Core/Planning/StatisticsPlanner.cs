@@ -7,9 +7,10 @@ namespace FusionCluster.Core.Planning;
 public static class StatisticsPlanner
 {
     /// <param name="specDirectory">Where relative dataset paths resolve; the working folder when null.</param>
+    /// <param name="tensorNames">The output's tensors; a sequential kind plans one phase per <c>layers.&lt;i&gt;</c> among them.</param>
     /// <returns>Null when the method reads no data.</returns>
     /// <exception cref="SpecException">A dataset file is missing, or samples is not a single whole number.</exception>
-    public static StatisticsPlan? Plan(MergeSpec spec, IMergeMethod method, string? specDirectory)
+    public static StatisticsPlan? Plan(MergeSpec spec, IMergeMethod method, string? specDirectory, IReadOnlyCollection<string>? tensorNames = null)
     {
         if (method is not IStatisticsMergeMethod dataAware)
         {
@@ -32,7 +33,43 @@ public static class StatisticsPlanner
             datasets[model] = path;
         }
 
-        return new StatisticsPlan(dataAware.StatisticsKind, models, datasets, Samples(spec));
+        var plan = new StatisticsPlan(dataAware.StatisticsKind, models, datasets, Samples(spec));
+        return StatisticsKinds.IsSequential(plan.Kind) ? Sequential(plan, spec, method, tensorNames ?? []) : plan;
+    }
+
+    /// <summary>
+    /// A layer-by-layer kind (RegMean++) feeds each model's data through the merged layers, so it runs on the
+    /// classifiers statistics units read (<c>layers.&lt;i&gt;.weight</c> and <c>.bias</c>, i = 0, 1, ..) and
+    /// needs the one ratio the merge units will use; alignment would change what the layers see, so it is refused.
+    /// </summary>
+    private static StatisticsPlan Sequential(StatisticsPlan plan, MergeSpec spec, IMergeMethod method, IReadOnlyCollection<string> tensorNames)
+    {
+        if (spec.Align is not null)
+        {
+            throw new SpecException($"align: merge_method {method.Name} feeds each model's data through the merged layers; jobs do not run it on aligned models yet");
+        }
+
+        var names = tensorNames.ToHashSet(StringComparer.Ordinal);
+        var layers = 0;
+        while (names.Contains($"layers.{layers}.weight") && names.Contains($"layers.{layers}.bias"))
+        {
+            layers++;
+        }
+
+        if (layers == 0 || layers * 2 != names.Count)
+        {
+            throw new SpecException($"merge_method {method.Name} runs on MLP classifiers (tensors layers.<i>.weight and layers.<i>.bias only, as fusion train writes); the models have {string.Join(", ", tensorNames.Take(6))}");
+        }
+
+        double ratio = RegMeanMergeMethod.DefaultRatio;
+        if (spec.Parameters.TryGetValue(RegMeanMergeMethod.RatioParameter, out var setting))
+        {
+            ratio = setting is ScalarSetting { Value: var value }
+                ? value
+                : throw new SpecException($"parameters.{RegMeanMergeMethod.RatioParameter}: {method.Name} merges layer by layer while computing its statistics, so the ratio is one number for every layer (no gradient or per-tensor filters)");
+        }
+
+        return plan with { Layers = layers, Ratio = ratio };
     }
 
     private static int Samples(MergeSpec spec)

@@ -43,7 +43,7 @@ public static class ParameterRanges
             case "iso_cts":
                 ranges["common_space_fraction"] = CommonSpaceFraction;
                 break;
-            case "regmean":
+            case "regmean" or "regmean_plus_plus":
                 ranges["reduce_non_diagonal_ratio"] = NonDiagonalRatio;
                 ranges["samples"] = Samples;
                 break;

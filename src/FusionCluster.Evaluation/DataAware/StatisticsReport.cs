@@ -11,24 +11,33 @@ public static class StatisticsReport
         ArgumentNullException.ThrowIfNull(plan);
         var models = new JsonObject();
         var seconds = 0.0;
-        foreach (var result in unitResults.Select(StatisticsUnitResult.Parse))
+        // A sequential kind has one unit per model and layer: a model's seconds are its units' sum.
+        foreach (var byModel in unitResults.Select(StatisticsUnitResult.Parse).GroupBy(r => r.Model, StringComparer.Ordinal))
         {
-            seconds += result.Seconds;
-            models[result.Model] = new JsonObject
+            var first = byModel.First();
+            var modelSeconds = byModel.Sum(r => r.Seconds);
+            seconds += modelSeconds;
+            models[first.Model] = new JsonObject
             {
-                ["dataset"] = plan.Datasets.GetValueOrDefault(result.Model),
-                ["dataset_sha256"] = result.DatasetSha256,
-                ["samples"] = result.Samples,
-                ["seconds"] = Math.Round(result.Seconds, 3),
+                ["dataset"] = plan.Datasets.GetValueOrDefault(first.Model),
+                ["dataset_sha256"] = first.DatasetSha256,
+                ["samples"] = first.Samples,
+                ["seconds"] = Math.Round(modelSeconds, 3),
             };
         }
 
-        return new JsonObject
+        var report = new JsonObject
         {
             ["kind"] = plan.Kind,
             ["samples"] = plan.Samples,
             ["unit_seconds"] = Math.Round(seconds, 3),
             ["models"] = models,
         };
+        if (plan.Layers > 0)
+        {
+            report["layers"] = plan.Layers;
+        }
+
+        return report;
     }
 }
