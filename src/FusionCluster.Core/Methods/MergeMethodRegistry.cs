@@ -48,6 +48,7 @@ public static class MergeMethodRegistry
         yield return new RegMeanMergeMethod();
         yield return new FisherMergeMethod();
         yield return new RegMeanPlusPlusMergeMethod();
+        yield return new AdaMergingMergeMethod();
         yield return new EmrMethod();
     }
 }

@@ -16,6 +16,15 @@ public static class StatisticsKinds
     /// </summary>
     public const string MergedGram = "merged_gram";
 
+    /// <summary>
+    /// AdaMerging's coefficients: one unit learns λ per model and tensor from all models and their unlabelled data
+    /// (entropy minimisation), so the phase has a single unit (<see cref="IsJoint"/>).
+    /// </summary>
+    public const string Coefficients = "adamerging_coefficients";
+
+    /// <summary>Whether one unit computes the kind for all models together.</summary>
+    public static bool IsJoint(string kind) => kind == Coefficients;
+
     /// <summary>Whether the kind's statistics of one layer depend on the merge of the layers before it.</summary>
     public static bool IsSequential(string kind) => kind == MergedGram;
 }

@@ -16,4 +16,7 @@ public sealed record StatisticsPlan(string Kind, IReadOnlyList<string> Models, I
 
     /// <summary>For a sequential kind, RegMean's <c>reduce_non_diagonal_ratio</c>: a statistics unit merges the layer before its own with it.</summary>
     public double Ratio { get; init; }
+
+    /// <summary>For a joint kind (AdaMerging's coefficients): how they are learned; null otherwise.</summary>
+    public CoefficientLearning? Learning { get; init; }
 }

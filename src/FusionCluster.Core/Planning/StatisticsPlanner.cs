@@ -17,7 +17,10 @@ public static class StatisticsPlanner
             return null;
         }
 
-        var models = spec.Slices.SelectMany(s => s.Sources).Select(s => s.Model).Distinct(StringComparer.Ordinal).ToList();
+        // AdaMerging learns coefficients of task vectors: the base model needs no data.
+        var joint = StatisticsKinds.IsJoint(dataAware.StatisticsKind);
+        var models = spec.Slices.SelectMany(s => s.Sources).Select(s => s.Model).Distinct(StringComparer.Ordinal)
+            .Where(m => !(joint && m == spec.BaseModel)).ToList();
         var datasets = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var model in models)
         {
@@ -34,6 +37,11 @@ public static class StatisticsPlanner
         }
 
         var plan = new StatisticsPlan(dataAware.StatisticsKind, models, datasets, Samples(spec));
+        if (joint)
+        {
+            return plan with { Learning = Learning(spec, method) };
+        }
+
         return StatisticsKinds.IsSequential(plan.Kind) ? Sequential(plan, spec, method, tensorNames ?? []) : plan;
     }
 
@@ -70,6 +78,33 @@ public static class StatisticsPlanner
         }
 
         return plan with { Layers = layers, Ratio = ratio };
+    }
+
+    private static CoefficientLearning Learning(MergeSpec spec, IMergeMethod method)
+    {
+        var baseModel = spec.BaseModel ?? throw new SpecException($"base_model: merge_method {method.Name} learns coefficients of task vectors from a base model; name one");
+        double Setting(string name)
+        {
+            var fallback = method.Parameters.Single(p => p.Name == name).Default ?? 0;
+            if (!spec.Parameters.TryGetValue(name, out var setting))
+            {
+                return fallback;
+            }
+
+            return setting is ScalarSetting { Value: var value }
+                ? value
+                : throw new SpecException($"parameters.{name}: {method.Name} learns its coefficients once for all tensors, so {name} is one number (no gradient or per-tensor filters)");
+        }
+
+        int Whole(string name)
+        {
+            var value = Setting(name);
+            return value >= 1 && value == Math.Floor(value) && value <= int.MaxValue ? (int)value : throw new SpecException($"parameters.{name}: {value} is not a positive whole number");
+        }
+
+        var seed = Setting("seed");
+        return new CoefficientLearning(baseModel, Whole("steps"), Whole("batch_size"), Setting("lr"),
+            seed >= 0 && seed == Math.Floor(seed) ? (ulong)seed : throw new SpecException($"parameters.seed: {seed} is not a whole number >= 0"));
     }
 
     private static int Samples(MergeSpec spec)

@@ -51,6 +51,10 @@ public static class ParameterRanges
                 ranges["minimal_fisher_weight"] = MinimalFisherWeight;
                 ranges["samples"] = Samples;
                 break;
+            case "adamerging":
+                ranges["steps"] = WudiIterations;
+                ranges["lr"] = WudiLearningRate;
+                break;
             case "wudi":
                 ranges["iter_num"] = WudiIterations;
                 ranges["lr"] = WudiLearningRate;

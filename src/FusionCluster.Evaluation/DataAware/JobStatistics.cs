@@ -31,6 +31,11 @@ public sealed class JobStatistics(ArtifactStores stores, CheckpointCache checkpo
             return await ComputeLayerAsync(assignment, plan, cancellationToken);
         }
 
+        if (plan.Learning is { } learning)
+        {
+            return await LearnCoefficientsAsync(assignment, plan, learning, cancellationToken);
+        }
+
         var model = assignment.StatisticsModel!;
         var clock = Stopwatch.StartNew();
         using var classifier = await LoadClassifierAsync(assignment, model, cancellationToken);
@@ -68,6 +73,13 @@ public sealed class JobStatistics(ArtifactStores stores, CheckpointCache checkpo
     {
         ArgumentNullException.ThrowIfNull(assignment);
         var plan = PlanOf(assignment);
+        if (plan.Learning is not null)
+        {
+            var learned = CoefficientsUnitResult.Parse(assignment.StatisticsResults.SingleOrDefault()
+                ?? throw new MergeMethodException($"unit {assignment.Unit.Index} ({assignment.Unit.Name}): the coefficient unit left no coefficients"));
+            return (model, tensor) => learned.Of(model, tensor) is { } lambda ? new ArrayTensorSource([(float)lambda], 1) : null;
+        }
+
         var results = assignment.StatisticsResults.Select(StatisticsUnitResult.Parse).ToList();
         var output = stores.OpenOutput(assignment.OutputLocation, assignment.JobId);
         var byModel = new Dictionary<string, Dictionary<string, ArrayTensorSource>>(StringComparer.Ordinal);
@@ -185,6 +197,75 @@ public sealed class JobStatistics(ArtifactStores stores, CheckpointCache checkpo
 
             return (result with { Seconds = clock.Elapsed.TotalSeconds }).ToJson();
         }
+    }
+
+    /// <summary>
+    /// AdaMerging's coefficient unit: every model's backbone (all layers but the last) as a task vector from the base's,
+    /// each model's last layer as its task head, the held-out inputs of its dataset as the unlabelled data; λ learned by
+    /// <see cref="AdaMergingMethod.Learn"/>, the in-process method's code, with the plan's steps, batch, rate and seed.
+    /// </summary>
+    private async Task<string> LearnCoefficientsAsync(UnitAssignment assignment, StatisticsPlan plan, CoefficientLearning learning, CancellationToken cancellationToken)
+    {
+        var clock = Stopwatch.StartNew();
+        using var baseClassifier = await LoadClassifierAsync(assignment, learning.Base, cancellationToken);
+        var last = MultiTaskNetwork.LayerCount(baseClassifier) - 1;
+        if (last < 1)
+        {
+            throw new MergeMethodException($"model '{learning.Base}': adamerging needs at least two layers (a backbone and the last layer as each task's head)");
+        }
+
+        var backboneNames = MultiTaskNetwork.BackboneNames(last);
+        using var pretrained = Backbone(baseClassifier, backboneNames);
+        var backbones = new List<NamedTensors>();
+        var heads = new List<NamedTensors>();
+        var inputs = new List<Tensor>();
+        try
+        {
+            foreach (var model in plan.Models)
+            {
+                using var classifier = await LoadClassifierAsync(assignment, model, cancellationToken);
+                if (MultiTaskNetwork.LayerCount(classifier) != last + 1)
+                {
+                    throw new MergeMethodException($"model '{model}' has {MultiTaskNetwork.LayerCount(classifier)} layers, base model '{learning.Base}' {last + 1}");
+                }
+
+                var data = ReadDataset(model, plan.Datasets[model]);
+                CheckFits(classifier, data, model, plan.Datasets[model], plan.Kind);
+                var heldOut = data.Indices(DatasetSplit.HeldOut);
+                if (heldOut.Length == 0)
+                {
+                    throw new MergeMethodException($"model '{model}': dataset '{plan.Datasets[model]}' has no held-out samples, the unlabelled data adamerging learns on");
+                }
+
+                backbones.Add(Backbone(classifier, backboneNames));
+                var head = new NamedTensors();
+                head.Add(MultiTaskNetwork.HeadWeight, classifier[MultiTaskNetwork.Weight(last)].clone());
+                head.Add(MultiTaskNetwork.HeadBias, classifier[MultiTaskNetwork.Bias(last)].clone());
+                heads.Add(head);
+                inputs.Add(MultiTaskNetwork.Inputs(data, heldOut));
+            }
+
+            var coefficients = MergeStatistics.SingleThreaded(() => AdaMergingMethod.Learn(pretrained, backbones, heads, inputs, learning.Steps, learning.Batch, learning.LearningRate, learning.Seed, cancellationToken));
+            var rows = Enumerable.Range(0, plan.Models.Count).Select(i => Enumerable.Range(0, backboneNames.Count).Select(k => coefficients[i, k]).ToArray()).ToList();
+            return new CoefficientsUnitResult(plan.Models, backboneNames, rows, learning.Steps, clock.Elapsed.TotalSeconds).ToJson();
+        }
+        finally
+        {
+            backbones.ForEach(b => b.Dispose());
+            heads.ForEach(h => h.Dispose());
+            inputs.ForEach(i => i.Dispose());
+        }
+    }
+
+    private static NamedTensors Backbone(NamedTensors classifier, IReadOnlyList<string> names)
+    {
+        var backbone = new NamedTensors();
+        foreach (var name in names)
+        {
+            backbone.Add(name, classifier[name].clone());
+        }
+
+        return backbone;
     }
 
     /// <summary>The name of the one tensor of a staged inputs file.</summary>

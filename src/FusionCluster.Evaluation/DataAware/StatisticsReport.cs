@@ -9,6 +9,11 @@ public static class StatisticsReport
     public static JsonObject Build(StatisticsPlan plan, IEnumerable<string> unitResults)
     {
         ArgumentNullException.ThrowIfNull(plan);
+        if (plan.Learning is { } learning)
+        {
+            return Coefficients(plan, learning, unitResults.Select(CoefficientsUnitResult.Parse).Single());
+        }
+
         var models = new JsonObject();
         var seconds = 0.0;
         // A sequential kind has one unit per model and layer: a model's seconds are its units' sum.
@@ -39,5 +44,34 @@ public static class StatisticsReport
         }
 
         return report;
+    }
+
+    /// <summary>AdaMerging's section: how the coefficients were learned and λ per model and tensor.</summary>
+    private static JsonObject Coefficients(StatisticsPlan plan, CoefficientLearning learning, CoefficientsUnitResult result)
+    {
+        var coefficients = new JsonObject();
+        for (var i = 0; i < result.Models.Count; i++)
+        {
+            var row = new JsonObject();
+            for (var k = 0; k < result.Tensors.Count; k++)
+            {
+                row[result.Tensors[k]] = result.Coefficients[i][k];
+            }
+
+            coefficients[result.Models[i]] = row;
+        }
+
+        return new JsonObject
+        {
+            ["kind"] = plan.Kind,
+            ["base_model"] = learning.Base,
+            ["steps"] = learning.Steps,
+            ["batch_size"] = learning.Batch,
+            ["lr"] = learning.LearningRate,
+            ["seed"] = learning.Seed,
+            ["unit_seconds"] = Math.Round(result.Seconds, 3),
+            ["datasets"] = new JsonObject(plan.Datasets.Select(d => KeyValuePair.Create(d.Key, (JsonNode?)JsonValue.Create(d.Value)))),
+            ["coefficients"] = coefficients,
+        };
     }
 }

@@ -1,3 +1,4 @@
+using FusionCluster.Core.Methods;
 using FusionCluster.Core.Planning;
 
 namespace FusionCluster.Grains.Jobs.Scheduling;
@@ -47,7 +48,12 @@ public sealed record JobSchedule(IReadOnlyList<ScheduledUnit> Units, IReadOnlyLi
         // need the merge of the layers before it, which its units solve from the previous phase's results.
         if (plan.Statistics is { } statistics)
         {
-            if (statistics.Layers == 0)
+            if (StatisticsKinds.IsJoint(statistics.Kind))
+            {
+                phases.Add(new JobPhase(StatisticsPhase, [units.Count], []));
+                units.Add(new ScheduledUnit(CoefficientsUnitName, 0, []));
+            }
+            else if (statistics.Layers == 0)
             {
                 phases.Add(new JobPhase(StatisticsPhase, Enumerable.Range(units.Count, statistics.Models.Count).ToList(), []));
                 units.AddRange(statistics.Models.Select(m => new ScheduledUnit(StatisticsUnitName(m), 0, [])));
@@ -63,6 +69,9 @@ public sealed record JobSchedule(IReadOnlyList<ScheduledUnit> Units, IReadOnlyLi
         phases.Add(new JobPhase(MergePhase, Enumerable.Range(0, merge.Units.Count).ToList(), Enumerable.Range(0, phases.Count).ToList()));
         return new JobSchedule(units, phases);
     }
+
+    /// <summary>The one unit of a joint statistics kind (AdaMerging's coefficients, learned from all models at once).</summary>
+    public const string CoefficientsUnitName = "coefficients";
 
     /// <summary>The unit that computes <paramref name="model"/>'s statistics on its dataset.</summary>
     public static string StatisticsUnitName(string model) => $"statistics {model}";

@@ -30,6 +30,13 @@ public static class PhaseAssignments
         {
             var statistics = plan.Statistics ?? throw new ArgumentOutOfRangeException(nameof(index), $"unit {index} is past the plan's {merged} merge units and {aligned} alignment units, and the job computes no statistics");
             var offset = index - merged - aligned;
+            if (statistics.Learning is { } learning)
+            {
+                // The one unit that learns every model's coefficients; it is named after the base they are relative to.
+                var coefficientsUnit = new WorkUnit { Index = index, Name = JobSchedule.CoefficientsUnitName, Tensors = [] };
+                return UnitAssignment.For(jobId, plan, coefficientsUnit, outputLocation, device, inputVersions) with { Statistics = statistics, StatisticsModel = learning.Base };
+            }
+
             var of = statistics.Models[offset % statistics.Models.Count];
             if (statistics.Layers > 0)
             {
