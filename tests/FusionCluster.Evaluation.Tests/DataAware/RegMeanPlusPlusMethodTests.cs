@@ -106,7 +106,7 @@ public sealed class RegMeanPlusPlusMethodTests
 
         var labels = Enumerable.Range(0, 55).Select(s => (byte)(s % 4)).ToArray();
         var data = new ImageDataset(50, 5, 1, 3, 3, 4, pixels, labels);
-        return new DataAwareModel(name, backbone, MultiTaskNetwork.InitialHead(5, 4, random), data, name);
+        return new DataAwareModel(name, backbone, MultiTaskNetwork.InitialHead(5, 4, random), data, $"{name}-fingerprint-0123456789abcdef");
     }
 
     private static float[] Floats(Tensor value)
