@@ -43,6 +43,17 @@ public sealed class JobStatistics(ArtifactStores stores, CheckpointCache checkpo
         var data = ReadDataset(model, datasetPath);
         CheckFits(classifier, data, model, datasetPath, plan.Kind);
         cancellationToken.ThrowIfCancellationRequested();
+        var samples = Math.Min(plan.Samples, data.TrainCount);
+        var datasetHash = MergeStatistics.DatasetHash(data, plan.Samples);
+        var file = $"{plan.Kind}-{assignment.Unit.Index}.safetensors";
+        var cache = StatisticsCache.For(assignment.OutputLocation);
+        var key = StatisticsCache.Key(plan.Kind, classifier, datasetHash, samples);
+        if (cache?.TryRead(key) is { } cached)
+        {
+            await stores.OpenOutput(assignment.OutputLocation, assignment.JobId).WriteIntermediateAsync(file, cached, cancellationToken);
+            return new StatisticsUnitResult(model, plan.Kind, file, Convert.ToHexStringLower(SHA256.HashData(cached)), samples, datasetHash, clock.Elapsed.TotalSeconds) { Cached = true }.ToJson();
+        }
+
         using var statistics = MergeStatistics.SingleThreaded(() =>
         {
             var (x, y) = MergeStatistics.Inputs(data, plan.Samples);
@@ -57,16 +68,15 @@ public sealed class JobStatistics(ArtifactStores stores, CheckpointCache checkpo
                 };
             }
         });
-        var samples = Math.Min(plan.Samples, data.TrainCount);
         var bytes = StatisticsFile.Encode(statistics, new Dictionary<string, string>
         {
             ["kind"] = plan.Kind,
             ["model"] = model,
             ["samples"] = samples.ToString(CultureInfo.InvariantCulture),
         });
-        var file = $"{plan.Kind}-{assignment.Unit.Index}.safetensors";
         await stores.OpenOutput(assignment.OutputLocation, assignment.JobId).WriteIntermediateAsync(file, bytes, cancellationToken);
-        return new StatisticsUnitResult(model, plan.Kind, file, Convert.ToHexStringLower(SHA256.HashData(bytes)), samples, MergeStatistics.DatasetHash(data, plan.Samples), clock.Elapsed.TotalSeconds).ToJson();
+        cache?.Write(key, bytes);
+        return new StatisticsUnitResult(model, plan.Kind, file, Convert.ToHexStringLower(SHA256.HashData(bytes)), samples, datasetHash, clock.Elapsed.TotalSeconds).ToJson();
     }
 
     public async Task<Func<string, string, TensorSource?>> OpenAsync(UnitAssignment assignment, CancellationToken cancellationToken)

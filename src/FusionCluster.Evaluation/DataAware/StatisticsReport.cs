@@ -28,6 +28,7 @@ public static class StatisticsReport
                 ["dataset_sha256"] = first.DatasetSha256,
                 ["samples"] = first.Samples,
                 ["seconds"] = Math.Round(modelSeconds, 3),
+                ["cached"] = byModel.All(r => r.Cached),
             };
         }
 

@@ -17,6 +17,11 @@ public sealed record StatisticsUnitResult(
     [property: JsonPropertyName("dataset_sha256")] string DatasetSha256,
     [property: JsonPropertyName("seconds")] double Seconds)
 {
+    /// <summary>Whether the unit found the statistics in the cache beside the output (<see cref="StatisticsCache"/>) instead of computing them.</summary>
+    [JsonPropertyName("cached")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public bool Cached { get; init; }
+
     /// <summary>On a unit of a sequential phase: the layer whose statistics <see cref="File"/> holds.</summary>
     [JsonPropertyName("layer")]
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
