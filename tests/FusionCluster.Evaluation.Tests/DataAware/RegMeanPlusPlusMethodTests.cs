@@ -32,15 +32,19 @@ public sealed class RegMeanPlusPlusMethodTests
             // Biases are averages, as RegMean's.
             Assert.Equal(Floats(regMean[MultiTaskNetwork.Bias(1)]), Floats(plusPlus[MultiTaskNetwork.Bias(1)]));
             // Layer 1 against its definition in float64: each model's samples through the merged layer 0, then the regularised solve.
+            // The float32 forward pass and Gram matrices differ from float64 in the last digits, which the solve amplifies.
             var expected = LayerOneByDefinition(models, plusPlus, 0.7);
             var actual = Floats(plusPlus[MultiTaskNetwork.Weight(1)]);
             for (var e = 0; e < expected.Length; e++)
             {
-                Assert.True(Math.Abs(expected[e] - actual[e]) <= 1e-3 * Math.Max(1, Math.Abs(expected[e])), $"element {e}: expected {expected[e]}, got {actual[e]}");
+                Assert.True(Math.Abs(expected[e] - actual[e]) <= 5e-3 * Math.Max(1, Math.Abs(expected[e])), $"element {e}: expected {expected[e]}, got {actual[e]}");
             }
 
-            // And it is not RegMean's layer 1 (each model's own layer 0 outputs).
-            Assert.NotEqual(Floats(regMean[MultiTaskNetwork.Weight(1)]), actual);
+            // And the definition is far closer to it than to RegMean's layer 1 (each model's own layer 0 outputs).
+            var regMeanLayer = Floats(regMean[MultiTaskNetwork.Weight(1)]);
+            var toPlusPlus = expected.Zip(actual, (x, y) => Math.Abs(x - y)).Max();
+            var toRegMean = expected.Zip(regMeanLayer, (x, y) => Math.Abs(x - y)).Max();
+            Assert.True(toPlusPlus * 10 < toRegMean, $"largest difference to the definition: RegMean++ {toPlusPlus}, RegMean {toRegMean}");
         }
         finally
         {
