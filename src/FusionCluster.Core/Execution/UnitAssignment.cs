@@ -48,6 +48,12 @@ public sealed record UnitAssignment(
     /// <summary>Set on a unit of the statistics phase: the model whose statistics it computes on the model's dataset.</summary>
     public string? StatisticsModel { get; init; }
 
+    /// <summary>
+    /// On a unit of a sequential statistics phase (<see cref="StatisticsPlan.Layers"/>): the layer whose statistics it
+    /// computes; its <see cref="StatisticsResults"/> are then the previous layer's units' results. Null otherwise.
+    /// </summary>
+    public int? StatisticsLayer { get; init; }
+
     /// <summary>On a merge unit of a data-aware job: the statistics units' results, one per model; the method reads the statistics through them.</summary>
     public IReadOnlyList<string> StatisticsResults { get; init; } = [];
 

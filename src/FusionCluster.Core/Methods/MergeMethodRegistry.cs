@@ -47,6 +47,8 @@ public static class MergeMethodRegistry
         // Data-aware (issue 14): their statistics come from a statistics phase on each model's dataset.
         yield return new RegMeanMergeMethod();
         yield return new FisherMergeMethod();
+        yield return new RegMeanPlusPlusMergeMethod();
+        yield return new AdaMergingMergeMethod();
         yield return new EmrMethod();
     }
 }

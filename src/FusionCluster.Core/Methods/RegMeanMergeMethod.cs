@@ -18,6 +18,9 @@ public sealed class RegMeanMergeMethod : IStatisticsMergeMethod
 
     public const double DefaultRatio = 0.9;
 
+    /// <summary>The paper's α, named as FusionBench names it.</summary>
+    public const string RatioParameter = "reduce_non_diagonal_ratio";
+
     public string Name => "regmean";
 
     public string StatisticsKind => StatisticsKinds.Gram;
@@ -30,7 +33,7 @@ public sealed class RegMeanMergeMethod : IStatisticsMergeMethod
 
     public IReadOnlyList<ParameterDefinition> Parameters { get; } =
     [
-        ParameterDefinition.Global("reduce_non_diagonal_ratio", DefaultRatio),
+        ParameterDefinition.Global(RatioParameter, DefaultRatio),
         ParameterDefinition.Global(StatisticsSamples.Parameter, StatisticsSamples.Default),
     ];
 
@@ -60,7 +63,7 @@ public sealed class RegMeanMergeMethod : IStatisticsMergeMethod
             }
         }
 
-        var ratio = MethodParameters.Global(ctx, "reduce_non_diagonal_ratio", DefaultRatio);
+        var ratio = MethodParameters.Global(ctx, RatioParameter, DefaultRatio);
         var solved = Solve(
             ctx.Models.Select(m => m.Tensor.ReadAll()).ToList(),
             ctx.Models.Select(m => m.Statistics!.ReadAll()).ToList(),

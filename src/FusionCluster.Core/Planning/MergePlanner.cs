@@ -99,7 +99,7 @@ public sealed class MergePlanner
             ChatTemplate = ChatTemplate(),
             Warnings = warnings,
             Align = AlignPlanner.Plan(spec, options.SpecDirectory ?? spec.SpecDirectory),
-            Statistics = StatisticsPlanner.Plan(spec, method, options.SpecDirectory ?? spec.SpecDirectory),
+            Statistics = StatisticsPlanner.Plan(spec, method, options.SpecDirectory ?? spec.SpecDirectory, workUnits.SelectMany(u => u.Tensors).Select(t => t.Name).ToList()),
         };
     }
 

@@ -7,16 +7,20 @@ namespace FusionCluster.Core.Planning;
 public static class StatisticsPlanner
 {
     /// <param name="specDirectory">Where relative dataset paths resolve; the working folder when null.</param>
+    /// <param name="tensorNames">The output's tensors; a sequential kind plans one phase per <c>layers.&lt;i&gt;</c> among them.</param>
     /// <returns>Null when the method reads no data.</returns>
     /// <exception cref="SpecException">A dataset file is missing, or samples is not a single whole number.</exception>
-    public static StatisticsPlan? Plan(MergeSpec spec, IMergeMethod method, string? specDirectory)
+    public static StatisticsPlan? Plan(MergeSpec spec, IMergeMethod method, string? specDirectory, IReadOnlyCollection<string>? tensorNames = null)
     {
         if (method is not IStatisticsMergeMethod dataAware)
         {
             return null;
         }
 
-        var models = spec.Slices.SelectMany(s => s.Sources).Select(s => s.Model).Distinct(StringComparer.Ordinal).ToList();
+        // AdaMerging learns coefficients of task vectors: the base model needs no data.
+        var joint = StatisticsKinds.IsJoint(dataAware.StatisticsKind);
+        var models = spec.Slices.SelectMany(s => s.Sources).Select(s => s.Model).Distinct(StringComparer.Ordinal)
+            .Where(m => !(joint && m == spec.BaseModel)).ToList();
         var datasets = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var model in models)
         {
@@ -32,7 +36,75 @@ public static class StatisticsPlanner
             datasets[model] = path;
         }
 
-        return new StatisticsPlan(dataAware.StatisticsKind, models, datasets, Samples(spec));
+        var plan = new StatisticsPlan(dataAware.StatisticsKind, models, datasets, Samples(spec));
+        if (joint)
+        {
+            return plan with { Learning = Learning(spec, method) };
+        }
+
+        return StatisticsKinds.IsSequential(plan.Kind) ? Sequential(plan, spec, method, tensorNames ?? []) : plan;
+    }
+
+    /// <summary>
+    /// A layer-by-layer kind (RegMean++) feeds each model's data through the merged layers, so it runs on the
+    /// classifiers statistics units read (<c>layers.&lt;i&gt;.weight</c> and <c>.bias</c>, i = 0, 1, ..) and
+    /// needs the one ratio the merge units will use; alignment would change what the layers see, so it is refused.
+    /// </summary>
+    private static StatisticsPlan Sequential(StatisticsPlan plan, MergeSpec spec, IMergeMethod method, IReadOnlyCollection<string> tensorNames)
+    {
+        if (spec.Align is not null)
+        {
+            throw new SpecException($"align: merge_method {method.Name} feeds each model's data through the merged layers; jobs do not run it on aligned models yet");
+        }
+
+        var names = tensorNames.ToHashSet(StringComparer.Ordinal);
+        var layers = 0;
+        while (names.Contains($"layers.{layers}.weight") && names.Contains($"layers.{layers}.bias"))
+        {
+            layers++;
+        }
+
+        if (layers == 0 || layers * 2 != names.Count)
+        {
+            throw new SpecException($"merge_method {method.Name} runs on MLP classifiers (tensors layers.<i>.weight and layers.<i>.bias only, as fusion train writes); the models have {string.Join(", ", tensorNames.Take(6))}");
+        }
+
+        double ratio = RegMeanMergeMethod.DefaultRatio;
+        if (spec.Parameters.TryGetValue(RegMeanMergeMethod.RatioParameter, out var setting))
+        {
+            ratio = setting is ScalarSetting { Value: var value }
+                ? value
+                : throw new SpecException($"parameters.{RegMeanMergeMethod.RatioParameter}: {method.Name} merges layer by layer while computing its statistics, so the ratio is one number for every layer (no gradient or per-tensor filters)");
+        }
+
+        return plan with { Layers = layers, Ratio = ratio };
+    }
+
+    private static CoefficientLearning Learning(MergeSpec spec, IMergeMethod method)
+    {
+        var baseModel = spec.BaseModel ?? throw new SpecException($"base_model: merge_method {method.Name} learns coefficients of task vectors from a base model; name one");
+        double Setting(string name)
+        {
+            var fallback = method.Parameters.Single(p => p.Name == name).Default ?? 0;
+            if (!spec.Parameters.TryGetValue(name, out var setting))
+            {
+                return fallback;
+            }
+
+            return setting is ScalarSetting { Value: var value }
+                ? value
+                : throw new SpecException($"parameters.{name}: {method.Name} learns its coefficients once for all tensors, so {name} is one number (no gradient or per-tensor filters)");
+        }
+
+        int Whole(string name)
+        {
+            var value = Setting(name);
+            return value >= 1 && value == Math.Floor(value) && value <= int.MaxValue ? (int)value : throw new SpecException($"parameters.{name}: {value} is not a positive whole number");
+        }
+
+        var seed = Setting("seed");
+        return new CoefficientLearning(baseModel, Whole("steps"), Whole("batch_size"), Setting("lr"),
+            seed >= 0 && seed == Math.Floor(seed) ? (ulong)seed : throw new SpecException($"parameters.seed: {seed} is not a whole number >= 0"));
     }
 
     private static int Samples(MergeSpec spec)

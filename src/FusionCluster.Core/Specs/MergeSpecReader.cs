@@ -181,7 +181,7 @@ internal sealed class MergeSpecReader
             {
                 if (dataAwareMethod is null)
                 {
-                    throw yaml.Error(datasetNode, $"{path}.dataset", "this merge_method reads weights only; dataset: is for the data-aware methods (regmean, fisher)");
+                    throw yaml.Error(datasetNode, $"{path}.dataset", "this merge_method reads weights only; dataset: is for the data-aware methods (regmean, regmean_plus_plus, fisher, adamerging)");
                 }
 
                 datasets[model] = yaml.RequireString(datasetNode, $"{path}.dataset");
@@ -192,7 +192,9 @@ internal sealed class MergeSpecReader
             }
         }
 
-        if (dataAwareMethod is not null && baseModel is not null && !sources.Exists(s => s.Model == baseModel))
+        // AdaMerging learns coefficients of task vectors from its base, which needs no data.
+        if (dataAwareMethod is not null && baseModel is not null && !sources.Exists(s => s.Model == baseModel)
+            && MergeMethodRegistry.Get(dataAwareMethod).BaseModel == BaseModelUse.NotUsed)
         {
             throw yaml.Error(node, "base_model", $"merge_method {dataAwareMethod} uses no base_model; list '{baseModel}' under models: with a dataset:, or remove base_model");
         }

@@ -43,13 +43,17 @@ public static class ParameterRanges
             case "iso_cts":
                 ranges["common_space_fraction"] = CommonSpaceFraction;
                 break;
-            case "regmean":
+            case "regmean" or "regmean_plus_plus":
                 ranges["reduce_non_diagonal_ratio"] = NonDiagonalRatio;
                 ranges["samples"] = Samples;
                 break;
             case "fisher":
                 ranges["minimal_fisher_weight"] = MinimalFisherWeight;
                 ranges["samples"] = Samples;
+                break;
+            case "adamerging":
+                ranges["steps"] = WudiIterations;
+                ranges["lr"] = WudiLearningRate;
                 break;
             case "wudi":
                 ranges["iter_num"] = WudiIterations;

@@ -71,8 +71,7 @@ public sealed class MergeStatistics(string folder, int samples)
             {
                 // Each layer's Gram matrix is progress of a statistics unit (the worker's stall rule).
                 UnitProgress.Beat();
-                using var input64 = inputs[l].to(float64);
-                grams.Add(MultiTaskNetwork.Weight(l), input64.t().matmul(input64).div(input64.shape[0]).to(float32));
+                grams.Add(MultiTaskNetwork.Weight(l), Gram(inputs[l]));
             }
         }
         finally
@@ -84,6 +83,24 @@ public sealed class MergeStatistics(string folder, int samples)
         }
 
         return grams;
+    }
+
+    /// <summary>X^T X / n of a layer's inputs X [n, in], summed in float64, as float32 [in, in].</summary>
+    public static Tensor Gram(Tensor inputs)
+    {
+        ArgumentNullException.ThrowIfNull(inputs);
+        using var noGrad = no_grad();
+        using var input64 = inputs.to(float64);
+        using var product = input64.t().matmul(input64).div(input64.shape[0]);
+        return product.to(float32);
+    }
+
+    /// <summary>What the layer after one with inputs <paramref name="inputs"/> receives: ReLU(X W^T + b), the network's forward step (<see cref="MultiTaskNetwork.LayerInputs"/>).</summary>
+    public static Tensor NextLayerInputs(Tensor inputs, Tensor weight, Tensor bias)
+    {
+        using var noGrad = no_grad();
+        using var linear = nn.functional.linear(inputs, weight, bias);
+        return nn.functional.relu(linear);
     }
 
     /// <summary>Mean over samples of the squared gradient of log p(label | x) for every backbone tensor (one backward pass per sample).</summary>

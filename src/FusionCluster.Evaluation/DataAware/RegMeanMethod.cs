@@ -68,7 +68,7 @@ public sealed class RegMeanMethod(double alpha = 0.9) : IDataAwareMergeMethod
         return tensor(solved, [outputs, inputs]);
     }
 
-    private static Tensor Average(IReadOnlyList<Tensor> tensors) => tensor(RegMeanMergeMethod.Average(tensors.Select(Floats).ToList()), tensors[0].shape);
+    internal static Tensor Average(IReadOnlyList<Tensor> tensors) => tensor(RegMeanMergeMethod.Average(tensors.Select(Floats).ToList()), tensors[0].shape);
 
     /// <summary>A tensor's values as float32, row-major.</summary>
     internal static float[] Floats(Tensor value)

@@ -9,26 +9,70 @@ public static class StatisticsReport
     public static JsonObject Build(StatisticsPlan plan, IEnumerable<string> unitResults)
     {
         ArgumentNullException.ThrowIfNull(plan);
+        if (plan.Learning is { } learning)
+        {
+            return Coefficients(plan, learning, unitResults.Select(CoefficientsUnitResult.Parse).Single());
+        }
+
         var models = new JsonObject();
         var seconds = 0.0;
-        foreach (var result in unitResults.Select(StatisticsUnitResult.Parse))
+        // A sequential kind has one unit per model and layer: a model's seconds are its units' sum.
+        foreach (var byModel in unitResults.Select(StatisticsUnitResult.Parse).GroupBy(r => r.Model, StringComparer.Ordinal))
         {
-            seconds += result.Seconds;
-            models[result.Model] = new JsonObject
+            var first = byModel.First();
+            var modelSeconds = byModel.Sum(r => r.Seconds);
+            seconds += modelSeconds;
+            models[first.Model] = new JsonObject
             {
-                ["dataset"] = plan.Datasets.GetValueOrDefault(result.Model),
-                ["dataset_sha256"] = result.DatasetSha256,
-                ["samples"] = result.Samples,
-                ["seconds"] = Math.Round(result.Seconds, 3),
+                ["dataset"] = plan.Datasets.GetValueOrDefault(first.Model),
+                ["dataset_sha256"] = first.DatasetSha256,
+                ["samples"] = first.Samples,
+                ["seconds"] = Math.Round(modelSeconds, 3),
+                ["cached"] = byModel.All(r => r.Cached),
             };
         }
 
-        return new JsonObject
+        var report = new JsonObject
         {
             ["kind"] = plan.Kind,
             ["samples"] = plan.Samples,
             ["unit_seconds"] = Math.Round(seconds, 3),
             ["models"] = models,
+        };
+        if (plan.Layers > 0)
+        {
+            report["layers"] = plan.Layers;
+        }
+
+        return report;
+    }
+
+    /// <summary>AdaMerging's section: how the coefficients were learned and λ per model and tensor.</summary>
+    private static JsonObject Coefficients(StatisticsPlan plan, CoefficientLearning learning, CoefficientsUnitResult result)
+    {
+        var coefficients = new JsonObject();
+        for (var i = 0; i < result.Models.Count; i++)
+        {
+            var row = new JsonObject();
+            for (var k = 0; k < result.Tensors.Count; k++)
+            {
+                row[result.Tensors[k]] = result.Coefficients[i][k];
+            }
+
+            coefficients[result.Models[i]] = row;
+        }
+
+        return new JsonObject
+        {
+            ["kind"] = plan.Kind,
+            ["base_model"] = learning.Base,
+            ["steps"] = learning.Steps,
+            ["batch_size"] = learning.Batch,
+            ["lr"] = learning.LearningRate,
+            ["seed"] = learning.Seed,
+            ["unit_seconds"] = Math.Round(result.Seconds, 3),
+            ["datasets"] = new JsonObject(plan.Datasets.Select(d => KeyValuePair.Create(d.Key, (JsonNode?)JsonValue.Create(d.Value)))),
+            ["coefficients"] = coefficients,
         };
     }
 }

@@ -17,6 +17,26 @@ public sealed record StatisticsUnitResult(
     [property: JsonPropertyName("dataset_sha256")] string DatasetSha256,
     [property: JsonPropertyName("seconds")] double Seconds)
 {
+    /// <summary>Whether the unit found the statistics in the cache beside the output (<see cref="StatisticsCache"/>) instead of computing them.</summary>
+    [JsonPropertyName("cached")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public bool Cached { get; init; }
+
+    /// <summary>On a unit of a sequential phase: the layer whose statistics <see cref="File"/> holds.</summary>
+    [JsonPropertyName("layer")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public int? Layer { get; init; }
+
+    /// <summary>On a unit of a sequential phase but the last: the staged file holding the layer's inputs [samples, in], which the next layer's unit moves through the merged layer.</summary>
+    [JsonPropertyName("inputs_file")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? InputsFile { get; init; }
+
+    /// <summary>The SHA-256 of <see cref="InputsFile"/>.</summary>
+    [JsonPropertyName("inputs_sha256")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? InputsSha256 { get; init; }
+
     public string ToJson() => JsonSerializer.Serialize(this);
 
     /// <exception cref="InvalidDataException">The text is not a statistics unit's result.</exception>

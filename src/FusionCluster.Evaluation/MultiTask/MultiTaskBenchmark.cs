@@ -115,6 +115,7 @@ public sealed class MultiTaskBenchmark(string outputFolder, MultiTaskOptions opt
     private IDataAwareMergeMethod? DataAware(string method) => method switch
     {
         "regmean" => new RegMeanMethod(),
+        "regmean_plus_plus" => new RegMeanPlusPlusMethod(),
         "fisher" => new FisherMethod(),
         "adamerging" => new AdaMergingMethod(options.AdaMergingSteps, options.AdaMergingBatch, options.AdaMergingLearningRate),
         _ => null,
@@ -126,6 +127,7 @@ public sealed class MultiTaskBenchmark(string outputFolder, MultiTaskOptions opt
         var key = method switch
         {
             RegMeanMethod regMean => $"regmean alpha={regMean.Alpha} statistics_samples={options.StatisticsSamples}",
+            RegMeanPlusPlusMethod plusPlus => $"regmean_plus_plus alpha={plusPlus.Alpha} statistics_samples={options.StatisticsSamples}",
             FisherMethod fisher => $"fisher epsilon={fisher.Epsilon} statistics_samples={options.StatisticsSamples}",
             _ => $"{method.Name} steps={options.AdaMergingSteps} batch={options.AdaMergingBatch} lr={options.AdaMergingLearningRate} seed={options.Seed}",
         };

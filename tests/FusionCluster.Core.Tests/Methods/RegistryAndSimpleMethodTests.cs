@@ -13,7 +13,7 @@ public sealed class RegistryAndSimpleMethodTests
             "linear", "slerp", "nuslerp", "multislerp", "karcher", "task_arithmetic", "ties", "dare_ties",
             "dare_linear", "breadcrumbs", "breadcrumbs_ties", "della", "della_linear", "sce", "model_stock",
             "nearswap", "arcee_fusion", "passthrough",
-            "ram", "ramplus_tl", "tsv_m", "iso_c", "iso_cts", "wudi", "regmean", "fisher", "emr",
+            "ram", "ramplus_tl", "tsv_m", "iso_c", "iso_cts", "wudi", "regmean", "fisher", "emr", "regmean_plus_plus", "adamerging",
         ];
         Assert.Equal(expected.Order(), MergeMethodRegistry.Names.Order());
         foreach (var name in expected)

@@ -63,5 +63,47 @@ public sealed class StatisticsPlannerTests : IDisposable
         Assert.StartsWith("models: dataset 'missing.fcds' of 'a' does not exist", message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void Regmean_plus_plus_plans_one_phase_per_layer_with_the_ratio_the_merge_units_use()
+    {
+        var spec = MergeSpecParser.Parse("merge_method: regmean_plus_plus\nmodels:\n  - {model: a, dataset: a.fcds}\nparameters: {reduce_non_diagonal_ratio: 0.7}\n");
+
+        var plan = StatisticsPlanner.Plan(spec, MergeMethodRegistry.Get("regmean_plus_plus"), folder, ["layers.0.weight", "layers.0.bias", "layers.1.weight", "layers.1.bias"]);
+
+        Assert.Equal((StatisticsKinds.MergedGram, 2, 0.7), (plan!.Kind, plan.Layers, plan.Ratio));
+        Assert.True(StatisticsKinds.IsSequential(plan.Kind));
+    }
+
+    [Fact]
+    public void Regmean_plus_plus_takes_the_papers_ratio_unless_told()
+    {
+        var spec = MergeSpecParser.Parse("merge_method: regmean_plus_plus\nmodels:\n  - {model: a, dataset: a.fcds}\n");
+
+        var plan = StatisticsPlanner.Plan(spec, MergeMethodRegistry.Get("regmean_plus_plus"), folder, ["layers.0.weight", "layers.0.bias"]);
+
+        Assert.Equal((1, 0.9), (plan!.Layers, plan.Ratio));
+    }
+
+    [Fact]
+    public void Regmean_plus_plus_refuses_models_that_are_not_mlp_classifiers_naming_their_tensors()
+    {
+        var spec = MergeSpecParser.Parse("merge_method: regmean_plus_plus\nmodels:\n  - {model: a, dataset: a.fcds}\n");
+
+        var message = Assert.Throws<SpecException>(() => StatisticsPlanner.Plan(spec, MergeMethodRegistry.Get("regmean_plus_plus"), folder, ["layers.0.weight", "layers.0.bias", "conv.weight"])).Message;
+
+        Assert.Contains("MLP classifiers", message, StringComparison.Ordinal);
+        Assert.Contains("conv.weight", message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Regmean_plus_plus_refuses_a_per_tensor_ratio()
+    {
+        var spec = MergeSpecParser.Parse("merge_method: regmean_plus_plus\nmodels:\n  - {model: a, dataset: a.fcds}\nparameters:\n  reduce_non_diagonal_ratio:\n    - {filter: layers.0, value: 0.5}\n    - {value: 0.9}\n");
+
+        var message = Assert.Throws<SpecException>(() => StatisticsPlanner.Plan(spec, MergeMethodRegistry.Get("regmean_plus_plus"), folder, ["layers.0.weight", "layers.0.bias"])).Message;
+
+        Assert.StartsWith("parameters.reduce_non_diagonal_ratio:", message, StringComparison.Ordinal);
+    }
+
     public void Dispose() => Directory.Delete(folder, recursive: true);
 }

@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using FusionCluster.Core.Execution;
 using FusionCluster.Core.Methods;
 using FusionCluster.Evaluation.DataAware;
+using FusionCluster.Evaluation.Datasets;
 using FusionCluster.Evaluation.MultiTask;
 using FusionCluster.Grains.Abstractions;
 using Microsoft.Extensions.DependencyInjection;
@@ -144,6 +145,37 @@ public sealed class MergeJobGrainStatisticsTests : IDisposable
         Assert.Equal(["statistics", "statistics", "statistics"], preview.UnitPhases.Take(3));
         Assert.All(preview.UnitPhases.Skip(3), p => Assert.Equal("merge", p));
     }
+
+    [Fact]
+    public async Task A_second_job_over_the_same_models_and_data_reuses_their_statistics_and_a_changed_dataset_is_computed_again()
+    {
+        var cancellation = TestContext.Current.CancellationToken;
+        await using var cluster = await WorkerCluster.StartAsync(unitSlots: 2, silos: 1);
+        var spec = models.Spec("regmean", Samples);
+
+        var first = await RunAsync(cluster, spec, "first", cancellation);
+        var second = await RunAsync(cluster, spec, "second", cancellation);
+        // One training image of m2 changes: only m2's statistics are computed again.
+        var changed = ImageDatasetFile.Read(models.DatasetPath("m2"));
+        var pixels = changed.Pixels.ToArray();
+        pixels[0] = (byte)(pixels[0] ^ 0x40);
+        ImageDatasetFile.Write(models.DatasetPath("m2"), new ImageDataset(changed.TrainCount, changed.HeldOutCount, changed.Channels, changed.Height, changed.Width, changed.ClassCount, pixels, Enumerable.Range(0, changed.Count).Select(i => (byte)changed.Label(i)).ToArray()));
+        var third = await RunAsync(cluster, spec, "third", cancellation);
+
+        Assert.All(new[] { first, second, third }, s => Assert.True(s.State == JobState.Succeeded, s.Error));
+        Assert.Equal(["m1: False", "m2: False", "m3: False"], Cached("first"));
+        Assert.Equal(["m1: True", "m2: True", "m3: True"], Cached("second"));
+        Assert.Equal(["m1: True", "m2: False", "m3: True"], Cached("third"));
+        // Reused statistics are the computed ones: the same bytes.
+        Assert.Equal(AlignedClassifiers.ModelFiles(Output("first")), AlignedClassifiers.ModelFiles(Output("second")));
+        Assert.NotEqual(AlignedClassifiers.ModelFiles(Output("first")), AlignedClassifiers.ModelFiles(Output("third")));
+        // Four files: three models, and m2's second dataset.
+        Assert.Equal(4, Directory.GetFiles(Path.Combine(models.Folder, StatisticsCache.FolderName), "*.safetensors").Length);
+    }
+
+    private IEnumerable<string> Cached(string output) =>
+        JsonNode.Parse(File.ReadAllText(Path.Combine(Output(output), "fusion-report.json")))!["statistics"]!["models"]!.AsObject()
+            .Select(m => $"{m.Key}: {(m.Value!["cached"]!.GetValue<bool>() ? "True" : "False")}");
 
     public void Dispose() => models.Dispose();
 

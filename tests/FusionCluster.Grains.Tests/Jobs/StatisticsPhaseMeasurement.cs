@@ -28,7 +28,8 @@ public sealed class StatisticsPhaseMeasurement
             await using var cluster = await WorkerCluster.StartAsync(unitSlots: 1, silos: silos);
             var clock = Stopwatch.StartNew();
             TimeSpan? phase = null;
-            var output = Path.Combine(models.Folder, $"{method}-{silos}");
+            // Each run's output under a parent of its own: the statistics cache beside outputs must not serve the second run.
+            var output = Output(models, method, silos);
             var status = await JobRuns.RunAsync(cluster, $"job-{method}-{silos}", new MergeRequest { SpecText = spec, SpecDirectory = models.Folder, Output = output }, cancellation, async (job, _) =>
             {
                 if (phase is null && (await job.GetUnits()).Where(u => u.Phase == "statistics").All(u => u.State == UnitState.Done))
@@ -48,6 +49,8 @@ public sealed class StatisticsPhaseMeasurement
             Console.WriteLine(line);
         }
 
-        Assert.Equal(AlignedClassifiers.ModelFiles(Path.Combine(models.Folder, $"{method}-1")), AlignedClassifiers.ModelFiles(Path.Combine(models.Folder, $"{method}-3")));
+        Assert.Equal(AlignedClassifiers.ModelFiles(Output(models, method, 1)), AlignedClassifiers.ModelFiles(Output(models, method, 3)));
     }
+
+    private static string Output(DataAwareClassifiers models, string method, int silos) => Path.Combine(models.Folder, $"silos-{silos}", $"{method}-{silos}");
 }

@@ -1,3 +1,4 @@
+using FusionCluster.Core.Methods;
 using FusionCluster.Core.Planning;
 
 namespace FusionCluster.Grains.Jobs.Scheduling;
@@ -43,18 +44,40 @@ public sealed record JobSchedule(IReadOnlyList<ScheduledUnit> Units, IReadOnlyLi
 
         // A data-aware method's statistics: one unit per model, independent of each other (and of alignment),
         // so the models' forward and backward passes run in parallel on different silos.
+        // A sequential kind (RegMean++) has one such phase per layer, each after the previous: a layer's statistics
+        // need the merge of the layers before it, which its units solve from the previous phase's results.
         if (plan.Statistics is { } statistics)
         {
-            phases.Add(new JobPhase(StatisticsPhase, Enumerable.Range(units.Count, statistics.Models.Count).ToList(), []));
-            units.AddRange(statistics.Models.Select(m => new ScheduledUnit(StatisticsUnitName(m), 0, [])));
+            if (StatisticsKinds.IsJoint(statistics.Kind))
+            {
+                phases.Add(new JobPhase(StatisticsPhase, [units.Count], []));
+                units.Add(new ScheduledUnit(CoefficientsUnitName, 0, []));
+            }
+            else if (statistics.Layers == 0)
+            {
+                phases.Add(new JobPhase(StatisticsPhase, Enumerable.Range(units.Count, statistics.Models.Count).ToList(), []));
+                units.AddRange(statistics.Models.Select(m => new ScheduledUnit(StatisticsUnitName(m), 0, [])));
+            }
+
+            for (var layer = 0; layer < statistics.Layers; layer++)
+            {
+                phases.Add(new JobPhase(StatisticsPhase, Enumerable.Range(units.Count, statistics.Models.Count).ToList(), layer == 0 ? [] : [phases.Count - 1]));
+                units.AddRange(statistics.Models.Select(m => new ScheduledUnit(StatisticsUnitName(m, layer), 0, [])));
+            }
         }
 
         phases.Add(new JobPhase(MergePhase, Enumerable.Range(0, merge.Units.Count).ToList(), Enumerable.Range(0, phases.Count).ToList()));
         return new JobSchedule(units, phases);
     }
 
+    /// <summary>The one unit of a joint statistics kind (AdaMerging's coefficients, learned from all models at once).</summary>
+    public const string CoefficientsUnitName = "coefficients";
+
     /// <summary>The unit that computes <paramref name="model"/>'s statistics on its dataset.</summary>
     public static string StatisticsUnitName(string model) => $"statistics {model}";
+
+    /// <summary>The unit that computes <paramref name="model"/>'s statistics of one layer (a sequential kind).</summary>
+    public static string StatisticsUnitName(string model, int layer) => $"statistics {model} layer {layer}";
 
     /// <summary>The unit that aligns <paramref name="model"/> to the reference.</summary>
     public static string AlignUnitName(string model) => $"align {model}";

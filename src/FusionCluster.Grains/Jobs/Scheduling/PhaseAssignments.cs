@@ -29,7 +29,29 @@ public static class PhaseAssignments
         if (index - merged >= aligned)
         {
             var statistics = plan.Statistics ?? throw new ArgumentOutOfRangeException(nameof(index), $"unit {index} is past the plan's {merged} merge units and {aligned} alignment units, and the job computes no statistics");
-            var of = statistics.Models[index - merged - aligned];
+            var offset = index - merged - aligned;
+            if (statistics.Learning is { } learning)
+            {
+                // The one unit that learns every model's coefficients; it is named after the base they are relative to.
+                var coefficientsUnit = new WorkUnit { Index = index, Name = JobSchedule.CoefficientsUnitName, Tensors = [] };
+                return UnitAssignment.For(jobId, plan, coefficientsUnit, outputLocation, device, inputVersions) with { Statistics = statistics, StatisticsModel = learning.Base };
+            }
+
+            var of = statistics.Models[offset % statistics.Models.Count];
+            if (statistics.Layers > 0)
+            {
+                // Layer by layer, models within a layer: a unit reads the previous layer's units' results.
+                var layer = offset / statistics.Models.Count;
+                var layerUnit = new WorkUnit { Index = index, Name = JobSchedule.StatisticsUnitName(of, layer), Tensors = [] };
+                return UnitAssignment.For(jobId, plan, layerUnit, outputLocation, device, inputVersions) with
+                {
+                    Statistics = statistics,
+                    StatisticsModel = of,
+                    StatisticsLayer = layer,
+                    StatisticsResults = inputs.Where(p => p.Phase == JobSchedule.StatisticsPhase).Select(p => p.Result).ToList(),
+                };
+            }
+
             var statisticsUnit = new WorkUnit { Index = index, Name = JobSchedule.StatisticsUnitName(of), Tensors = [] };
             return UnitAssignment.For(jobId, plan, statisticsUnit, outputLocation, device, inputVersions) with { Statistics = statistics, StatisticsModel = of };
         }

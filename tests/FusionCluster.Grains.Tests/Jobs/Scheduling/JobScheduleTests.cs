@@ -72,5 +72,23 @@ public sealed class JobScheduleTests
         Assert.Equal([3, 4, 5, 6, 7], Start(both).Ready);
     }
 
+    [Fact]
+    public void A_layer_by_layer_statistics_plan_chains_one_phase_per_layer_before_the_merge_phase()
+    {
+        var statistics = new StatisticsPlan("merged_gram", ["a", "b"], new Dictionary<string, string>(), 16) { Layers = 2, Ratio = 0.9 };
+
+        var schedule = JobSchedule.For(Plan(null) with { Statistics = statistics });
+
+        Assert.Equal(["embeddings", "layer 0", "head", "statistics a layer 0", "statistics b layer 0", "statistics a layer 1", "statistics b layer 1"], schedule.Units.Select(u => u.Name));
+        Assert.Equal(["statistics", "statistics", "merge"], schedule.Phases.Select(p => p.Name));
+        Assert.Equal([3, 4], schedule.Phases[0].Units);
+        Assert.Equal([5, 6], schedule.Phases[1].Units);
+        Assert.Empty(schedule.Phases[0].After);
+        Assert.Equal([0], schedule.Phases[1].After);
+        Assert.Equal([0, 1], schedule.Phases[2].After);
+        // Only the first layer's units can start: each later layer needs the one before it.
+        Assert.Equal([3, 4], Start(schedule).Ready);
+    }
+
     private static WorkUnit Unit(int index, string name) => new() { Index = index, Name = name, Tensors = [], InputBytes = 100 };
 }
