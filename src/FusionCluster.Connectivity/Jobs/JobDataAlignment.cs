@@ -16,8 +16,10 @@ namespace FusionCluster.Connectivity.Jobs;
 /// activation_matching and REPAIR inside a merge job, on a worker silo: the same <see cref="ActivationMatcher"/>,
 /// <see cref="UnitStatistics"/> and <see cref="RepairCorrector"/> <c>fusion connect</c> runs, on the same sample
 /// draw (the plan's samples of the dataset's training split, drawn by the plan's seed), so a job and
-/// <c>fusion connect</c> agree. Llama-family checkpoints match on a text file instead: <see cref="LanguageJobMatching"/>. Only the two classifiers and the drawn samples are held (a few MB for fusion
+/// <c>fusion connect</c> agree. Only the two classifiers and the drawn samples are held (a few MB for fusion
 /// train's models), and everything runs on the CPU in a fixed order, so the result is the same on any silo.
+/// Llama-family checkpoints (recognised by their tensor names) match on a text file instead:
+/// <see cref="LanguageJobMatching"/>.
 /// </summary>
 /// <param name="readDataset">Reads a dataset file (a silo passes its cache of decoded datasets); <see cref="ImageDatasetFile.Read"/> when null.</param>
 public sealed class JobDataAlignment(Func<string, ImageDataset>? readDataset = null) : IDataAlignment
