@@ -1,15 +1,17 @@
 #!/usr/bin/env bash
 # The language-model barrier (docs/alignment-results.md shows a run's table): two tiny llamas trained
 # from different seeds on the same real text (fortunes + python3-doc through `fusion dataset text`), then
-# `fusion connect --text` on the held-out text along the linear path between them, naive and after
-# weight matching (the llama permutation spec: residual stream, FFN units, attention heads). Writes
+# `fusion connect --text` on the held-out text along the linear path between them, naive, after weight
+# matching and after activation matching on training-text windows (the llama permutation spec: residual
+# stream, FFN units, attention heads). Writes
 # <name>.json and <name>.png per row and table.md under OUT. Needs deploy/local/prerequisites (fortunes,
 # python3-doc), jq and a built fusion (dotnet build src/FusionCluster.Cli -c Release), or FUSION=...
 #
 #   deploy/experiments/lm-connect.sh [OUT]     # OUT defaults to .fusion-local/experiments/lm-connect
 #
 # Knobs (environment): CORPUS_BYTES (300KB per domain), STEPS (400), LR (3e-3), LAYERS (2), HIDDEN (64),
-# HEADS (4), KV_HEADS (2), FFN (172), CONTEXT (64), POINTS (11), SEED_A (1), SEED_B (2), THREADS (2).
+# HEADS (4), KV_HEADS (2), FFN (172), CONTEXT (64), POINTS (11), SEED_A (1), SEED_B (2), THREADS (2),
+# MATCH_SAMPLES (500: training-text windows of CONTEXT tokens activation matching measures on).
 # Results already in OUT are kept (delete a file to redo it), so a stopped run resumes.
 set -euo pipefail
 
@@ -21,6 +23,7 @@ steps=${STEPS:-400}
 lr=${LR:-3e-3}
 points=${POINTS:-11}
 threads=${THREADS:-2}
+match_samples=${MATCH_SAMPLES:-500}
 seed_a=${SEED_A:-1}
 seed_b=${SEED_B:-2}
 shape=(--layers "${LAYERS:-2}" --hidden "${HIDDEN:-64}" --heads "${HEADS:-4}" --kv-heads "${KV_HEADS:-2}" --ffn "${FFN:-172}" --context "${CONTEXT:-64}")
@@ -48,11 +51,12 @@ connect() { # name args...
 }
 connect lm-none --align none
 connect lm-weight_matching --align weight_matching
+connect lm-activation_matching --align activation_matching --match-text "$out/corpus/train.txt" --statistics-samples "$match_samples"
 
 {
   echo "| models | method | ppl(α=0) | ppl(α=1) | ppl(α=0.5) | loss(α=0.5) | loss barrier | perplexity barrier |"
   echo "|---|---|---|---|---|---|---|---|"
-  for name in lm-none lm-weight_matching; do
+  for name in lm-none lm-weight_matching lm-activation_matching; do
     jq -r '[.points[0].perplexity, .points[-1].perplexity, (.points | min_by((.alpha - 0.5) | fabs) | .perplexity, .loss), .loss_barrier, .perplexity_barrier] as $v
       | "| tiny llama, seeds '"$seed_a"'/'"$seed_b"' | \(.label) | " + ($v | map(. * 1000 | round / 1000 | tostring) | join(" | ")) + " |"' "$out/$name.json"
   done

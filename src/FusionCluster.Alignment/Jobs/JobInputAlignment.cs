@@ -18,7 +18,10 @@ namespace FusionCluster.Alignment.Jobs;
 /// <param name="data">Runs activation_matching and REPAIR; null where the silo has no forward pass (then such units fail, naming why).</param>
 public sealed class JobInputAlignment(CheckpointCache checkpoints, IDataAlignment? data = null) : IInputAlignment
 {
-    /// <summary>The model types activation_matching and REPAIR run forward in merge jobs: the classifiers <c>fusion train</c> makes.</summary>
+    /// <summary>
+    /// The model types activation_matching and REPAIR run forward in merge jobs: the classifiers <c>fusion train</c>
+    /// makes. activation_matching also runs llama-family checkpoints (recognised by their tensor names).
+    /// </summary>
     public static readonly IReadOnlyList<string> ActivationModelTypes = ["fusion-mnist-mlp", "fusion-mnist-cnn"];
 
     public async Task<string> AlignAsync(UnitAssignment assignment, CancellationToken cancellationToken)
@@ -90,12 +93,25 @@ public sealed class JobInputAlignment(CheckpointCache checkpoints, IDataAlignmen
 
         if (plan.Method == "activation_matching" || plan.RepairAlpha is not null)
         {
+            // Llama-family checkpoints match activations on a text file (IDataAlignment runs their forward pass);
+            // REPAIR's corrections are per hidden unit of a classifier's layers and have no llama counterpart here.
+            var languageModels = plan.Models.Prepend(plan.Reference).Where(m => LlamaPermutationSpec.Recognises(ShapesOf(models[m]))).ToList();
+            if (plan.RepairAlpha is null && languageModels.Count == plan.Models.Count + 1)
+            {
+                return;
+            }
+
             foreach (var model in plan.Models.Prepend(plan.Reference))
             {
                 var type = models[model].Config?["model_type"] is System.Text.Json.Nodes.JsonValue value && value.TryGetValue<string>(out var text) ? text : "none";
-                if (!ActivationModelTypes.Contains(type, StringComparer.Ordinal))
+                if (plan.RepairAlpha is not null && languageModels.Contains(model, StringComparer.Ordinal))
                 {
-                    throw new AlignmentException($"model '{model}': {(plan.RepairAlpha is null ? "activation_matching" : "REPAIR")} in merge jobs runs the classifiers fusion train makes (model_type {string.Join(" or ", ActivationModelTypes)}), not model_type '{type}'; use weight_matching");
+                    throw new AlignmentException($"model '{model}': REPAIR in merge jobs corrects the classifiers fusion train makes (model_type {string.Join(" or ", ActivationModelTypes)}), not llama-family models; drop repair: true");
+                }
+
+                if (!ActivationModelTypes.Contains(type, StringComparer.Ordinal) && !languageModels.Contains(model, StringComparer.Ordinal))
+                {
+                    throw new AlignmentException($"model '{model}': {(plan.RepairAlpha is null ? "activation_matching" : "REPAIR")} in merge jobs runs the classifiers fusion train makes (model_type {string.Join(" or ", ActivationModelTypes)}){(plan.RepairAlpha is null ? " and llama-family models" : "")}, not model_type '{type}'; use weight_matching");
                 }
             }
         }

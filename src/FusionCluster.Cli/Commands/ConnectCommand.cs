@@ -15,7 +15,7 @@ namespace FusionCluster.Cli.Commands;
 /// fusion connect A B --dataset D: accuracy and loss along the path between two classifiers (linear, or a trained
 /// Bézier curve), optionally after aligning B to A and with REPAIR, with the loss and accuracy barriers.
 /// fusion connect A B --text T: perplexity and loss along the linear path between two language models,
-/// optionally after weight matching, with the loss (and perplexity) barrier.
+/// optionally after weight or activation matching, with the loss (and perplexity) barrier.
 /// </summary>
 public static class ConnectCommand
 {
@@ -32,12 +32,13 @@ public static class ConnectCommand
         var device = new Option<string>("--device") { Description = "--text: cpu, cuda or auto", DefaultValueFactory = _ => "cpu" };
         var points = new Option<int>("--points") { Description = "evenly spaced α from 0 to 1", DefaultValueFactory = _ => 11 };
         var curve = new Option<string>("--curve") { Description = "linear, or bezier (trains the bend point first)", DefaultValueFactory = _ => "linear" };
-        var align = new Option<string>("--align") { Description = "none, activation_matching, weight_matching or zipit (scores the zipped model at α = 0.5); --text: none or weight_matching", DefaultValueFactory = _ => "none" };
+        var align = new Option<string>("--align") { Description = "none, activation_matching, weight_matching or zipit (scores the zipped model at α = 0.5); --text: none, weight_matching or activation_matching", DefaultValueFactory = _ => "none" };
         var repair = new Option<bool>("--repair") { Description = "REPAIR: reset every hidden unit's mean and std at each α to the endpoints' interpolation" };
         var zipLayers = new Option<int?>("--zip-layers") { Description = "zipit: zip the first k hidden layers, keep the rest as two heads (default: all)" };
         var split = new Option<string>("--split") { Description = "held-out or train: the samples the path is scored on", DefaultValueFactory = _ => "held-out" };
         var maxSamples = new Option<int?>("--max-samples") { Description = "score on at most this many samples of the split" };
-        var statisticsSamples = new Option<int>("--statistics-samples") { Description = "training samples for activation matching, ZipIt! and REPAIR statistics", DefaultValueFactory = _ => 2000 };
+        var statisticsSamples = new Option<int>("--statistics-samples") { Description = "training samples for activation matching, ZipIt! and REPAIR statistics (--text: windows of --context tokens)", DefaultValueFactory = _ => 2000 };
+        var matchText = new Option<FileInfo?>("--match-text") { Description = "--text with activation_matching: the text activations are measured on (default: --text)" };
         var bezierEpochs = new Option<int>("--bezier-epochs") { Description = "bezier: epochs of SGD on the bend point over the training split", DefaultValueFactory = _ => 5 };
         var bezierLearningRate = new Option<double>("--bezier-lr") { Description = "bezier: SGD learning rate (momentum 0.9)", DefaultValueFactory = _ => 0.01 };
         var seed = new Option<ulong>("--seed") { Description = "seed of sample draws, Bézier training and weight matching", DefaultValueFactory = _ => 0 };
@@ -46,7 +47,7 @@ public static class ConnectCommand
 
         var command = new Command("connect", "Evaluate the path between two models: accuracy (classifiers) or perplexity (language models) and loss per α, and the barriers")
         {
-            first, second, dataset, text, context, iterations, device, points, curve, align, repair, zipLayers, split, maxSamples, statisticsSamples, bezierEpochs, bezierLearningRate, seed, json, plot,
+            first, second, dataset, text, context, iterations, device, points, curve, align, repair, zipLayers, split, maxSamples, statisticsSamples, matchText, bezierEpochs, bezierLearningRate, seed, json, plot,
         };
         command.SetAction((parse, cancellationToken) =>
         {
@@ -68,6 +69,8 @@ public static class ConnectCommand
                     Context = parse.GetValue(context),
                     Iterations = parse.GetValue(iterations),
                     Seed = unchecked((int)parse.GetValue(seed)),
+                    Samples = parse.GetValue(statisticsSamples),
+                    MatchText = parse.GetValue(matchText)?.FullName,
                     Device = parse.GetValue(device)!,
                 }, parse.GetValue(json), parse.GetValue(plot), cancellationToken));
             }

@@ -19,6 +19,8 @@ namespace FusionCluster.Connectivity.Jobs;
 /// draw (the plan's samples of the dataset's training split, drawn by the plan's seed), so a job and
 /// <c>fusion connect</c> agree. Only the two classifiers and the drawn samples are held (a few MB for fusion
 /// train's models), and everything runs on the CPU in a fixed order, so the result is the same on any silo.
+/// Llama-family checkpoints (recognised by their tensor names) match on a text file instead:
+/// <see cref="LanguageJobMatching"/>.
 /// </summary>
 /// <param name="readDataset">Reads a dataset file (a silo passes its cache of decoded datasets); <see cref="ImageDatasetFile.Read"/> when null.</param>
 public sealed class JobDataAlignment(Func<string, ImageDataset>? readDataset = null) : IDataAlignment
@@ -26,6 +28,11 @@ public sealed class JobDataAlignment(Func<string, ImageDataset>? readDataset = n
     public async Task<AlignmentResult> MatchAsync(AlignPlan plan, ICheckpoint reference, ICheckpoint model, string modelName, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(plan);
+        if (LanguageJobMatching.IsLanguageModel(reference))
+        {
+            return await LanguageJobMatching.MatchAsync(plan, reference, model, modelName, cancellationToken);
+        }
+
         using var a = await StoredClassifier.LoadAsync(reference, plan.Reference, cancellationToken);
         using var b = await StoredClassifier.LoadAsync(model, modelName, cancellationToken);
         using var samples = Samples(plan, a, b, modelName, cancellationToken);

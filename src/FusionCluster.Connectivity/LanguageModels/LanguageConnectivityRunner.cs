@@ -1,3 +1,4 @@
+using FusionCluster.Alignment.Assignment;
 using FusionCluster.Alignment.Matching;
 using FusionCluster.Alignment.Permutations;
 using FusionCluster.Alignment.Specs;
@@ -11,8 +12,8 @@ using static TorchSharp.torch;
 namespace FusionCluster.Connectivity.LanguageModels;
 
 /// <summary>
-/// <c>fusion connect A B --text T</c> for language models: optionally weight-matches B to A (the llama
-/// permutation spec: residual stream, FFN units, attention heads), then scores perplexity on T at evenly
+/// <c>fusion connect A B --text T</c> for language models: optionally weight- or activation-matches B to A (the
+/// llama permutation spec: residual stream, FFN units, attention heads), then scores perplexity on T at evenly
 /// spaced α of θ(α) = (1−α)·θ_A + α·θ_B, every parameter interpolated, with A's config and tokenizer (B must
 /// tokenize T identically).
 /// </summary>
@@ -22,20 +23,14 @@ public static class LanguageConnectivityRunner
     {
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
-        var textPath = Path.GetFullPath(textFile);
-        if (!File.Exists(textPath))
-        {
-            throw new LanguageModelException($"{textPath}: text file does not exist");
-        }
-
-        var ids = Encode(modelA, modelB, File.ReadAllText(textPath));
+        var ids = Encode(modelA, modelB, ReadText(textFile));
         string? alignedFolder = null;
         try
         {
-            if (options.Alignment == AlignmentMethod.WeightMatching)
+            if (options.Alignment != AlignmentMethod.None)
             {
                 alignedFolder = Path.Combine(Path.GetTempPath(), $"fusion-connect-{Guid.NewGuid():n}");
-                WeightMatch(modelA, modelB, alignedFolder, options, cancellationToken);
+                Align(modelA, modelB, alignedFolder, options, ids, cancellationToken);
             }
 
             var device = LanguageDevice.Resolve(options.Device);
@@ -93,16 +88,40 @@ public static class LanguageConnectivityRunner
         return ids;
     }
 
-    /// <summary>Writes B permuted to match A (weights, config, tokenizer) into <paramref name="folder"/>.</summary>
-    private static void WeightMatch(string modelA, string modelB, string folder, LanguageConnectOptions options, CancellationToken cancellationToken)
+    /// <summary>
+    /// Writes B permuted to match A (weights, config, tokenizer) into <paramref name="folder"/>: weight matching, or
+    /// activation matching on <see cref="LanguageConnectOptions.MatchText"/> (else the scored text, <paramref name="ids"/>).
+    /// </summary>
+    private static void Align(string modelA, string modelB, string folder, LanguageConnectOptions options, int[] ids, CancellationToken cancellationToken)
     {
         using var reference = CheckpointFolder.Open(modelA);
         using var model = CheckpointFolder.Open(modelB);
-        var referenceTensors = new CheckpointAlignmentTensors(reference, cache: true);
-        var modelTensors = new CheckpointAlignmentTensors(model, cache: true);
+        var referenceTensors = new CheckpointAlignmentTensors(reference, cache: options.Alignment == AlignmentMethod.WeightMatching);
+        var modelTensors = new CheckpointAlignmentTensors(model, cache: options.Alignment == AlignmentMethod.WeightMatching);
         var spec = PermutationSpecs.Resolve(model.Config, modelTensors.Shapes, null, model.FolderPath);
-        var result = WeightMatcher.Match(referenceTensors, modelTensors, spec, new WeightMatchingOptions(options.Iterations, options.Seed), cancellationToken);
+        AlignmentResult result;
+        if (options.Alignment == AlignmentMethod.WeightMatching)
+        {
+            result = WeightMatcher.Match(referenceTensors, modelTensors, spec, new WeightMatchingOptions(options.Iterations, options.Seed), cancellationToken);
+        }
+        else
+        {
+            spec.CheckCovers(referenceTensors.Shapes, reference.FolderPath);
+            PermutationSpec.CheckSameShapes(referenceTensors.Shapes, reference.FolderPath, modelTensors.Shapes, model.FolderPath);
+            var matchIds = options.MatchText is { } matchText ? Encode(modelA, modelB, ReadText(matchText)) : ids;
+            using var a = LanguageModelCheckpoint.Load(modelA);
+            using var b = LanguageModelCheckpoint.Load(modelB);
+            var context = options.Context ?? PerplexityCalculator.DefaultContext(a.Config);
+            result = LanguageActivationMatcher.Match(a, b, spec, matchIds, context, options.Samples, options.Seed, new JonkerVolgenantSolver(), cancellationToken);
+        }
+
         PermutedCheckpointWriter.Write(model, new PermutedTensorMap(spec, result.Permutations), folder, cancellationToken);
+    }
+
+    private static string ReadText(string file)
+    {
+        var path = Path.GetFullPath(file);
+        return File.Exists(path) ? File.ReadAllText(path) : throw new LanguageModelException($"{path}: text file does not exist");
     }
 
     private static List<(Tensor First, Tensor Second, Tensor Target)> Triples(LlamaForCausalLM a, LlamaForCausalLM b, LlamaForCausalLM mix, string modelA, string modelB)

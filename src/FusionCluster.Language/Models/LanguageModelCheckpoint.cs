@@ -41,7 +41,31 @@ public static class LanguageModelCheckpoint
     {
         var config = ReadConfig(folder, roots);
         using var checkpoint = CheckpointFolder.Open(folder, roots ?? LocalRoots.Anywhere);
-        var model = new LlamaForCausalLM(config, device);
+
+        // A folder's tensors open synchronously (memory maps), so this wait never blocks.
+        return FillAsync(new LlamaForCausalLM(config, device), checkpoint, checkpoint.FolderPath, checkpoint.GetFilePath, CancellationToken.None).GetAwaiter().GetResult();
+    }
+
+    /// <summary>
+    /// The model stored in <paramref name="checkpoint"/> (a folder or a blob store, as a job's worker opens it) on
+    /// <paramref name="device"/>, in eval mode; <paramref name="model"/> names it in errors.
+    /// </summary>
+    public static Task<LlamaForCausalLM> LoadAsync(ICheckpoint checkpoint, string model, Device? device = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(checkpoint);
+        var where = $"model '{model}' ({checkpoint.Location})";
+        var config = LanguageModelConfig.FromJson(checkpoint.Config ?? throw new LanguageModelException($"{where}: missing config.json"), $"{where} config.json");
+        return FillAsync(new LlamaForCausalLM(config, device), checkpoint, where, _ => where, cancellationToken);
+    }
+
+    /// <summary>
+    /// Checks names, shapes and dtypes, then copies every parameter from <paramref name="checkpoint"/> into
+    /// <paramref name="model"/> one tensor at a time; disposes the model on failure. Torch state (no_grad) is
+    /// thread-local, so it lives only in the synchronous copy between awaits.
+    /// </summary>
+    private static async Task<LlamaForCausalLM> FillAsync(LlamaForCausalLM model, ICheckpoint checkpoint, string where, Func<string, string> fileOf, CancellationToken cancellationToken)
+    {
+        var config = model.Config;
         try
         {
             var parameters = model.named_parameters().ToList();
@@ -49,40 +73,34 @@ public static class LanguageModelCheckpoint
             var extra = checkpoint.TensorNames.FirstOrDefault(n => !expected.Contains(n) && !IsIgnorable(n, config));
             if (extra is not null)
             {
-                throw new LanguageModelException($"{checkpoint.GetFilePath(extra)}: tensor '{extra}' is not part of a {config.ModelType} model with this config.json");
+                throw new LanguageModelException($"{fileOf(extra)}: tensor '{extra}' is not part of a {config.ModelType} model with this config.json");
             }
 
-            using var noGrad = no_grad();
-            var staging = new float[StagingElements];
+            var names = checkpoint.TensorNames.ToHashSet(StringComparer.Ordinal);
             foreach (var (name, parameter) in parameters)
             {
-                if (!checkpoint.TryGetEntry(name, out var entry))
+                if (!names.Contains(name))
                 {
-                    throw new LanguageModelException($"{checkpoint.FolderPath}: missing tensor '{name}' that config.json implies ({config})");
+                    throw new LanguageModelException($"{where}: missing tensor '{name}' that config.json implies ({config})");
                 }
 
-                var shape = parameter.shape;
-                if (!entry.Shape.SequenceEqual(shape))
+                var entry = checkpoint.GetEntry(name);
+                if (!entry.Shape.SequenceEqual(parameter.shape))
                 {
-                    throw new LanguageModelException($"{checkpoint.GetFilePath(name)}: tensor '{name}' has shape {entry.ShapeText}, but config.json implies [{string.Join(", ", shape)}]");
+                    throw new LanguageModelException($"{fileOf(name)}: tensor '{name}' has shape {entry.ShapeText}, but config.json implies [{string.Join(", ", parameter.shape)}]");
                 }
 
                 if (!entry.DType.IsFloatingPoint())
                 {
-                    throw new LanguageModelException($"{checkpoint.GetFilePath(name)}: tensor '{name}' is {entry.DType.SafetensorsName()}; weights must be floating point");
+                    throw new LanguageModelException($"{fileOf(name)}: tensor '{name}' is {entry.DType.SafetensorsName()}; weights must be floating point");
                 }
+            }
 
-                using var source = checkpoint.OpenTensor(name);
-                using var flat = parameter.view(-1);
-                for (long start = 0; start < entry.ElementCount; start += staging.Length)
-                {
-                    var length = (int)Math.Min(staging.Length, entry.ElementCount - start);
-                    source.Read(start, staging.AsSpan(0, length));
-                    using var host = tensor(staging, ScalarType.Float32);
-                    using var chunk = host.narrow(0, 0, length);
-                    using var target = flat.narrow(0, start, length);
-                    target.copy_(chunk);
-                }
+            var staging = new float[StagingElements];
+            foreach (var (name, parameter) in parameters)
+            {
+                using var source = await checkpoint.OpenTensorAsync(name, cancellationToken);
+                Copy(source, parameter, staging);
             }
 
             model.eval();
@@ -92,6 +110,22 @@ public static class LanguageModelCheckpoint
         {
             model.Dispose();
             throw;
+        }
+    }
+
+    private static void Copy(StoredTensor source, Tensor parameter, float[] staging)
+    {
+        using var noGrad = no_grad();
+        using var flat = parameter.view(-1);
+        var count = source.Entry.ElementCount;
+        for (long start = 0; start < count; start += staging.Length)
+        {
+            var length = (int)Math.Min(staging.Length, count - start);
+            source.Read(start, staging.AsSpan(0, length));
+            using var host = tensor(staging, ScalarType.Float32);
+            using var chunk = host.narrow(0, 0, length);
+            using var target = flat.narrow(0, start, length);
+            target.copy_(chunk);
         }
     }
 

@@ -58,6 +58,33 @@ public sealed class HfTokenizer : IDisposable
         }
     }
 
+    /// <summary>
+    /// A tokenizer.json's bytes as a checkpoint store returns them (blobs have no local path); <paramref name="source"/>
+    /// names it in errors. The native library reads only files, so the bytes pass through a private temporary file.
+    /// </summary>
+    public static HfTokenizer FromBytes(byte[] json, string source)
+    {
+        ArgumentNullException.ThrowIfNull(json);
+        var folder = Directory.CreateTempSubdirectory("fusion-tokenizer-");
+        try
+        {
+            var path = Path.Combine(folder.FullName, FileName);
+            File.WriteAllBytes(path, json);
+            try
+            {
+                return Load(path);
+            }
+            catch (LanguageModelException e)
+            {
+                throw new LanguageModelException($"{source}: {e.Message[(e.Message.IndexOf(": ", StringComparison.Ordinal) + 2)..]}", e);
+            }
+        }
+        finally
+        {
+            folder.Delete(recursive: true);
+        }
+    }
+
     /// <summary>Token ids of <paramref name="text"/>, with the special tokens the post-processor adds.</summary>
     public int[] Encode(string text)
     {

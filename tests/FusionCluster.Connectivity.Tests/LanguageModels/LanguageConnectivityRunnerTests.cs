@@ -73,6 +73,28 @@ public sealed class LanguageConnectivityRunnerTests : IDisposable
     }
 
     [Fact]
+    public void Activation_matching_on_a_second_text_undoes_a_permutation_of_the_ffn_units()
+    {
+        var weights = TinyCheckpointWriter.RandomWeights(Spec, 8, bfloat16: false);
+        var a = Model("a", weights);
+        var b = Model("b", PermuteFfn(weights, [5, 0, 11, 3, 7, 1, 10, 2, 9, 4, 6, 8]));
+        var expected = ReferencePerplexity(weights);
+
+        // Activations are measured on a longer text of the tokenizer's words than the one scored.
+        var words = new[] { "ab", "c", "ca", "a", "abc", "b" };
+        var random = new Random(9);
+        var matchText = temp.Combine("match.txt");
+        File.WriteAllText(matchText, string.Join(' ', Enumerable.Range(0, 300).Select(_ => words[random.Next(words.Length)])));
+        var options = new LanguageConnectOptions { Points = 3, Alignment = AlignmentMethod.ActivationMatching, MatchText = matchText, Context = 16, Samples = 50 };
+
+        var aligned = LanguageConnectivityRunner.Run(a, b, TextFile(), options, TestContext.Current.CancellationToken);
+
+        Assert.Equal("activation matching", aligned.Label);
+        Assert.All(aligned.Points, p => Assert.Equal(expected, p.Perplexity, 4));
+        Assert.Equal(0, aligned.LossBarrier, 6);
+    }
+
+    [Fact]
     public void Models_that_tokenize_the_text_differently_are_refused_by_name()
     {
         var weights = TinyCheckpointWriter.RandomWeights(Spec, 7, bfloat16: false);

@@ -1,3 +1,4 @@
+using FusionCluster.Core.Formats;
 using FusionCluster.Language.Models;
 using FusionCluster.Language.Tests.Support;
 using static TorchSharp.torch;
@@ -34,6 +35,29 @@ public sealed class LanguageModelCheckpointTests
 
         Assert.Contains("'model.layers.1.mlp.up_proj.weight'", error.Message, StringComparison.Ordinal);
         Assert.Contains(directory.Path, error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Loading_through_the_checkpoint_interface_gives_the_stored_weights_and_names_the_model_in_errors()
+    {
+        using var directory = new TempDirectory();
+        var spec = new TinyDecoderSpec();
+        var weights = TinyCheckpointWriter.RandomWeights(spec, 5, false);
+        TinyCheckpointWriter.Write(directory.Combine("good"), spec, weights, false);
+        using (var checkpoint = CheckpointFolder.Open(directory.Combine("good")))
+        using (var model = await LanguageModelCheckpoint.LoadAsync(checkpoint, "good-model", cancellationToken: TestContext.Current.CancellationToken))
+        {
+            Assert.All(model.named_parameters(), p => Assert.Equal(weights[p.name], p.parameter.data<float>().ToArray()));
+        }
+
+        Directory.CreateDirectory(directory.Combine("bad"));
+        File.WriteAllText(directory.Combine("bad", "config.json"), spec.ConfigJson());
+        TinyCheckpointWriter.WriteSafetensors(directory.Combine("bad", "model.safetensors"), [.. spec.Tensors().Where(t => t.Name != "model.norm.weight")], weights, false);
+        using var bad = CheckpointFolder.Open(directory.Combine("bad"));
+
+        var error = await Assert.ThrowsAsync<LanguageModelException>(() => LanguageModelCheckpoint.LoadAsync(bad, "bad-model", cancellationToken: TestContext.Current.CancellationToken));
+
+        Assert.StartsWith($"model 'bad-model' ({directory.Combine("bad")}): missing tensor 'model.norm.weight'", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -30,6 +30,16 @@ public sealed class HfTokenizerTests
     }
 
     [Fact]
+    public void A_tokenizer_from_stored_bytes_encodes_as_the_file_does_and_bad_bytes_name_their_source()
+    {
+        using var tokenizer = HfTokenizer.FromBytes(System.Text.Encoding.UTF8.GetBytes(TokenizerFiles.MetaspaceWithBos), "model 'm' tokenizer.json");
+
+        Assert.Equal([1, 9, 10, 4, 3, 0], tokenizer.Encode("ab ca x"));
+        var error = Assert.Throws<LanguageModelException>(() => HfTokenizer.FromBytes("{not json"u8.ToArray(), "model 'm' tokenizer.json"));
+        Assert.StartsWith("model 'm' tokenizer.json: not valid JSON", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void A_missing_file_is_named()
     {
         using var directory = new TempDirectory();

@@ -1,0 +1,88 @@
+using static TorchSharp.torch;
+
+namespace FusionCluster.Connectivity.Matching;
+
+/// <summary>
+/// Pearson correlations between the features of one model (n columns) and those of another (m columns),
+/// accumulated over batches of the same samples: call <see cref="Add"/> with [samples, n] and [samples, m] for
+/// each batch, then <see cref="Correlation"/>. Unlike <see cref="FeatureCorrelation"/> of both models' columns
+/// together, it keeps only the n × m cross block and per-feature sums, a quarter of the memory for n = m (the
+/// FFN of a 7B llama: 0.9 GiB instead of 3.6). Sums are float64; a feature that never varies correlates 0.
+/// </summary>
+public sealed class CrossCorrelation : IDisposable
+{
+    private const double Epsilon = 1e-12;
+    private readonly Tensor sumA;
+    private readonly Tensor sumB;
+    private readonly Tensor squaresA;
+    private readonly Tensor squaresB;
+    private readonly Tensor products;
+    private long count;
+
+    public CrossCorrelation(int featuresA, int featuresB)
+    {
+        FeaturesA = featuresA;
+        FeaturesB = featuresB;
+
+        // Accumulators outlive whatever dispose scope the caller is in; Dispose releases them.
+        sumA = zeros(featuresA, dtype: ScalarType.Float64).DetachFromDisposeScope();
+        sumB = zeros(featuresB, dtype: ScalarType.Float64).DetachFromDisposeScope();
+        squaresA = zeros(featuresA, dtype: ScalarType.Float64).DetachFromDisposeScope();
+        squaresB = zeros(featuresB, dtype: ScalarType.Float64).DetachFromDisposeScope();
+        products = zeros(featuresA, featuresB, dtype: ScalarType.Float64).DetachFromDisposeScope();
+    }
+
+    public int FeaturesA { get; }
+
+    public int FeaturesB { get; }
+
+    public long Count => count;
+
+    /// <summary>One batch: row s of <paramref name="a"/> and row s of <paramref name="b"/> are the same sample.</summary>
+    public void Add(Tensor a, Tensor b)
+    {
+        ArgumentNullException.ThrowIfNull(a);
+        ArgumentNullException.ThrowIfNull(b);
+        if (a.dim() != 2 || b.dim() != 2 || a.shape[0] != b.shape[0] || a.shape[1] != FeaturesA || b.shape[1] != FeaturesB)
+        {
+            throw new ArgumentException($"expected [samples, {FeaturesA}] and [samples, {FeaturesB}], got [{string.Join(", ", a.shape)}] and [{string.Join(", ", b.shape)}]");
+        }
+
+        using var scope = NewDisposeScope();
+        var x = a.detach().to(ScalarType.Float64, CPU);
+        var y = b.detach().to(ScalarType.Float64, CPU);
+        sumA.add_(x.sum(dim: 0));
+        sumB.add_(y.sum(dim: 0));
+        squaresA.add_(x.square().sum(dim: 0));
+        squaresB.add_(y.square().sum(dim: 0));
+        products.add_(x.t().matmul(y));
+        count += x.shape[0];
+    }
+
+    /// <summary>The n × m correlation matrix, row-major (rows a's features, columns b's), as float64.</summary>
+    public double[] Correlation()
+    {
+        if (count < 2)
+        {
+            throw new InvalidOperationException("correlations need at least two samples");
+        }
+
+        using var scope = NewDisposeScope();
+        var meanA = sumA.div(count);
+        var meanB = sumB.div(count);
+        var covariance = products.div(count).sub(meanA.unsqueeze(1).matmul(meanB.unsqueeze(0)));
+        var stdA = squaresA.div(count).sub(meanA.square()).clamp_min(0).sqrt();
+        var stdB = squaresB.div(count).sub(meanB.square()).clamp_min(0).sqrt();
+        var denominator = stdA.unsqueeze(1).matmul(stdB.unsqueeze(0)).add(Epsilon);
+        return covariance.div(denominator).contiguous().data<double>().ToArray();
+    }
+
+    public void Dispose()
+    {
+        sumA.Dispose();
+        sumB.Dispose();
+        squaresA.Dispose();
+        squaresB.Dispose();
+        products.Dispose();
+    }
+}

@@ -1,0 +1,94 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using FusionCluster.Grains.Abstractions;
+using Orleans.TestingHost;
+
+namespace FusionCluster.Grains.Tests.Jobs;
+
+/// <summary>
+/// align: {method: activation_matching, dataset: a text file} in merge jobs of llama checkpoints: the align units
+/// run both language models forward on the text on worker silos, and the merge units read the aligned model
+/// through the permutations found. A randomly permuted copy must be matched back exactly, so that its merge with
+/// the original is the original's merge with itself, byte for byte, on any topology.
+/// </summary>
+public sealed class MergeJobGrainLanguageActivationMatchingTests(TrainedLanguageModelFolder models) : IClassFixture<TrainedLanguageModelFolder>
+{
+    private const int Samples = 40;
+
+    [Fact]
+    public async Task Activation_matching_recovers_a_randomly_permuted_llama_so_the_merge_is_the_originals_byte_for_byte()
+    {
+        var cancellation = TestContext.Current.CancellationToken;
+        await using var cluster = await WorkerCluster.StartAsync(unitSlots: 2, silos: 1);
+
+        var expected = await RunAsync(cluster, Spec(["lm-1", "lm-1-copy"], align: false), "lm-expected", cancellation);
+        var aligned = await RunAsync(cluster, Spec(["lm-1", "lm-1-permuted"], align: true), "lm-aligned", cancellation);
+        var naive = await RunAsync(cluster, Spec(["lm-1", "lm-1-permuted"], align: false), "lm-naive", cancellation);
+
+        Assert.True(expected.State == JobState.Succeeded, expected.Error);
+        Assert.True(aligned.State == JobState.Succeeded, aligned.Error);
+        Assert.True(naive.State == JobState.Succeeded, naive.Error);
+        var files = AlignedClassifiers.ModelFiles(models.PathOf("lm-expected"));
+        Assert.Equal(files, AlignedClassifiers.ModelFiles(models.PathOf("lm-aligned")));
+        Assert.NotEqual(files["model.safetensors"], AlignedClassifiers.ModelFiles(models.PathOf("lm-naive"))["model.safetensors"]);
+
+        var units = await cluster.Client.GetGrain<IMergeJobGrain>("job-lm-aligned").GetUnits();
+        Assert.Equal("align lm-1-permuted", Assert.Single(units, u => u.Phase == "align").Name);
+
+        // The report: per group of the llama spec, as many units moved as the shuffle moved.
+        var report = JsonNode.Parse(File.ReadAllText(Path.Combine(models.PathOf("lm-aligned"), "fusion-report.json")))!["alignment"]!;
+        Assert.Equal("activation_matching", report["method"]!.GetValue<string>());
+        var groups = report["models"]!["lm-1-permuted"]!["groups"]!.AsObject();
+        Assert.Equal(models.Applied.Keys.Order(), groups.Select(g => g.Key).Order());
+        foreach (var (group, permutation) in models.Applied)
+        {
+            Assert.Equal(permutation.Where((from, to) => from != to).Count(), groups[group]!["units_moved"]!.GetValue<int>());
+        }
+    }
+
+    [Fact]
+    public async Task Three_silos_match_llama_activations_and_publish_the_same_bytes_as_one_silo()
+    {
+        var cancellation = TestContext.Current.CancellationToken;
+        var spec = Spec(["lm-1", "lm-1-permuted", "lm-2"], align: true);
+        await using (var one = await WorkerCluster.StartAsync(unitSlots: 2, silos: 1))
+        {
+            var alone = await RunAsync(one, spec, "lm-one-silo", cancellation);
+            Assert.True(alone.State == JobState.Succeeded, alone.Error);
+        }
+
+        await using (var three = await WorkerCluster.StartAsync(unitSlots: 1, silos: 3))
+        {
+            var spread = await RunAsync(three, spec, "lm-three-silos", cancellation);
+            Assert.True(spread.State == JobState.Succeeded, spread.Error);
+            var units = await three.Client.GetGrain<IMergeJobGrain>("job-lm-three-silos").GetUnits();
+            Assert.Equal(["align lm-1-permuted", "align lm-2"], units.Where(u => u.Phase == "align").Select(u => u.Name));
+        }
+
+        Assert.Equal(AlignedClassifiers.ModelFiles(models.PathOf("lm-one-silo")), AlignedClassifiers.ModelFiles(models.PathOf("lm-three-silos")));
+    }
+
+    [Fact]
+    public async Task REPAIR_of_llama_checkpoints_is_refused_before_any_unit_runs()
+    {
+        var cancellation = TestContext.Current.CancellationToken;
+        await using var cluster = await WorkerCluster.StartAsync(unitSlots: 1, silos: 1);
+
+        var status = await RunAsync(cluster, Spec(["lm-1", "lm-2"], align: true) + "  repair: true\n", "lm-repair", cancellation);
+
+        Assert.Equal(JobState.Failed, status.State);
+        Assert.StartsWith("model 'lm-1': REPAIR in merge jobs corrects the classifiers fusion train makes", status.Error, StringComparison.Ordinal);
+        Assert.Equal(0, status.UnitsTotal);
+    }
+
+    private static string Spec(IReadOnlyList<string> names, bool align)
+    {
+        var weight = (1.0 / names.Count).ToString(CultureInfo.InvariantCulture);
+        var lines = names.Select(n => $"  - {{model: {n}, parameters: {{weight: {weight}}}}}");
+        var section = align ? $"align:\n  method: activation_matching\n  dataset: {TrainedLanguageModelFolder.TextFile}\n  samples: {Samples}\n  seed: 4\n" : "";
+        return $"merge_method: linear\nmodels:\n{string.Join('\n', lines)}\n{section}";
+    }
+
+    private Task<JobStatus> RunAsync(InProcessTestCluster cluster, string spec, string output, CancellationToken cancellation) =>
+        JobRuns.RunAsync(cluster, $"job-{output}", new MergeRequest { SpecText = spec, SpecDirectory = models.Folder, Output = models.PathOf(output) }, cancellation);
+}
