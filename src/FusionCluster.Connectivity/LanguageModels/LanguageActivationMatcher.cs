@@ -5,6 +5,7 @@ using FusionCluster.Alignment.Assignment;
 using FusionCluster.Alignment.Matching;
 using FusionCluster.Alignment.Specs;
 using FusionCluster.Connectivity.Matching;
+using FusionCluster.Core.Execution;
 using FusionCluster.Language;
 using FusionCluster.Language.Models;
 using static TorchSharp.torch;
@@ -65,6 +66,8 @@ public static partial class LanguageActivationMatcher
             for (var first = 0; first < windows.Count; first += perBatch)
             {
                 cancellationToken.ThrowIfCancellationRequested();
+                // Each batch of windows is progress of an align unit (the worker's stall rule).
+                UnitProgress.Beat();
                 var batch = windows.Skip(first).Take(perBatch).ToList();
                 Accumulate(a, b, sites, correlations, batch, length);
             }

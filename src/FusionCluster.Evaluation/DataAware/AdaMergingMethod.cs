@@ -1,3 +1,4 @@
+using FusionCluster.Core.Execution;
 using FusionCluster.Evaluation.Datasets;
 using FusionCluster.Evaluation.Models;
 using FusionCluster.Evaluation.MultiTask;
@@ -55,6 +56,8 @@ public sealed class AdaMergingMethod(int steps, int batch, double learningRate =
                 for (var step = 0; step < steps; step++)
                 {
                     cancellationToken.ThrowIfCancellationRequested();
+                    // Each step is progress of the coefficients unit (the worker's stall rule).
+                    UnitProgress.Beat();
                     using var scope = NewDisposeScope();
                     optimizer.zero_grad();
                     var batches = inputs.Select(x => x.index_select(0, tensor(Enumerable.Range(0, Math.Min(batch, (int)x.shape[0])).Select(_ => (long)random.NextInt((int)x.shape[0])).ToArray()))).ToList();
