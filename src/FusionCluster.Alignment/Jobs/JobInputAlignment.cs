@@ -3,6 +3,7 @@ using FusionCluster.Alignment.Permutations;
 using FusionCluster.Alignment.Repair;
 using FusionCluster.Alignment.Reports;
 using FusionCluster.Alignment.Specs;
+using FusionCluster.Alignment.Zipping;
 using FusionCluster.Core.Execution;
 using FusionCluster.Core.Planning;
 using FusionCluster.Core.Storage;
@@ -15,10 +16,10 @@ namespace FusionCluster.Alignment.Jobs;
 /// model through the permutations found (<see cref="PermutedTensorSource"/>), so no permuted copy is
 /// ever written. Both derive the permutation spec the same way from the model's config and tensors.
 /// </summary>
-/// <param name="data">Runs activation_matching and REPAIR; null where the silo has no forward pass (then such units fail, naming why).</param>
+/// <param name="data">Runs activation_matching and REPAIR, and zipit where it is an <see cref="IDataZipping"/> too; null where the silo has no forward pass (then such units fail, naming why).</param>
 public sealed class JobInputAlignment(CheckpointCache checkpoints, IDataAlignment? data = null) : IInputAlignment
 {
-    /// <summary>The model types activation_matching and REPAIR run forward in merge jobs: the classifiers <c>fusion train</c> makes.</summary>
+    /// <summary>The model types activation_matching, zipit and REPAIR run forward in merge jobs: the classifiers <c>fusion train</c> makes.</summary>
     public static readonly IReadOnlyList<string> ActivationModelTypes = ["fusion-mnist-mlp", "fusion-mnist-cnn"];
 
     public async Task<string> AlignAsync(UnitAssignment assignment, CancellationToken cancellationToken)
@@ -30,6 +31,12 @@ public sealed class JobInputAlignment(CheckpointCache checkpoints, IDataAlignmen
         var checkpoint = await OpenAsync(assignment, model, cancellationToken);
         var other = new StoredAlignmentTensors(checkpoint, model, cancellationToken);
         var spec = SpecOf(plan, checkpoint, other.Shapes, model);
+        if (plan.Method == "zipit")
+        {
+            // The clusters of both models' features per hidden layer: the merge units fold both models through them.
+            return ZipUnitResult.ToJson(await Zipping(assignment).ZipAsync(plan, referenceCheckpoint, checkpoint, model, cancellationToken), plan, model);
+        }
+
         var result = plan.Method switch
         {
             "weight_matching" => WeightMatcher.Match(reference, other, spec, new WeightMatchingOptions(plan.Iterations, plan.Seed), cancellationToken),
@@ -48,6 +55,11 @@ public sealed class JobInputAlignment(CheckpointCache checkpoints, IDataAlignmen
         if (assignment.Align is not { } plan)
         {
             return null;
+        }
+
+        if (plan.Method == "zipit")
+        {
+            return await ZippedViewAsync(assignment, plan, model, cancellationToken);
         }
 
         // With REPAIR both endpoints are read through the correction (after the permutation): see CorrectedTensorSource.
@@ -88,14 +100,14 @@ public sealed class JobInputAlignment(CheckpointCache checkpoints, IDataAlignmen
             PermutationSpec.CheckSameShapes(reference, $"model '{plan.Reference}'", shapes, $"model '{model}'");
         }
 
-        if (plan.Method == "activation_matching" || plan.RepairAlpha is not null)
+        if (plan.Method is "activation_matching" or "zipit" || plan.RepairAlpha is not null)
         {
             foreach (var model in plan.Models.Prepend(plan.Reference))
             {
                 var type = models[model].Config?["model_type"] is System.Text.Json.Nodes.JsonValue value && value.TryGetValue<string>(out var text) ? text : "none";
                 if (!ActivationModelTypes.Contains(type, StringComparer.Ordinal))
                 {
-                    throw new AlignmentException($"model '{model}': {(plan.RepairAlpha is null ? "activation_matching" : "REPAIR")} in merge jobs runs the classifiers fusion train makes (model_type {string.Join(" or ", ActivationModelTypes)}), not model_type '{type}'; use weight_matching");
+                    throw new AlignmentException($"model '{model}': {(plan.RepairAlpha is null ? plan.Method : "REPAIR")} in merge jobs runs the classifiers fusion train makes (model_type {string.Join(" or ", ActivationModelTypes)}), not model_type '{type}'; use weight_matching");
                 }
             }
         }
@@ -118,6 +130,28 @@ public sealed class JobInputAlignment(CheckpointCache checkpoints, IDataAlignmen
 
         return byTensor;
     }
+
+    /// <summary>
+    /// zipit: both models are read as their share of the zipped model (the reference as the first of the clusters'
+    /// two, the other as the second), doubled because the job's equal-weight linear merge halves each share.
+    /// </summary>
+    private async Task<Func<StoredTensor, StoredTensor>?> ZippedViewAsync(UnitAssignment assignment, AlignPlan plan, string model, CancellationToken cancellationToken)
+    {
+        var zipped = plan.Models.Single();
+        if (model != plan.Reference && model != zipped)
+        {
+            return null;
+        }
+
+        var clusters = ZipUnitResult.ClustersOf(ResultOf(assignment, zipped), $"the zipping of model '{zipped}'");
+        var checkpoint = await OpenAsync(assignment, model, cancellationToken);
+        var spec = SpecOf(plan, checkpoint, StoredAlignmentTensors.ShapesOf(checkpoint), model);
+        var side = model == plan.Reference ? 0 : 1;
+        return stored => new ZippedTensorSource(stored, ZipFolds.For(spec, clusters, stored.Entry.Name, side, mergedScale: 2));
+    }
+
+    private IDataZipping Zipping(UnitAssignment assignment) =>
+        data as IDataZipping ?? throw new AlignmentException($"unit {assignment.Unit.Index} ({assignment.Unit.Name}): this worker cannot run zipit (no forward pass registered)");
 
     private IDataAlignment Data(UnitAssignment assignment) =>
         data ?? throw new AlignmentException($"unit {assignment.Unit.Index} ({assignment.Unit.Name}): this worker cannot run activation_matching or REPAIR (no forward pass registered)");

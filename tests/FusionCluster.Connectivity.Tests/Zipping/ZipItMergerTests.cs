@@ -1,3 +1,4 @@
+using FusionCluster.Alignment.Zipping;
 using FusionCluster.Connectivity.Networks;
 using FusionCluster.Connectivity.Tests.Support;
 using FusionCluster.Connectivity.Zipping;
