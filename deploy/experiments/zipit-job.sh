@@ -48,10 +48,10 @@ for merge in naive zipit; do
 done
 
 {
-  echo "| model | held-out accuracy | held-out loss |"
+  echo "| model | held-out accuracy | held-out cross-entropy |"
   echo "|---|---|---|"
   for model in mlp-a mlp-b naive zipit; do
     "$fusion" eval "$out/$model" --dataset "$out/mnist.fcds" --json \
-      | jq -r --arg model "$model" '"| \($model) | \(.accuracy * 10000 | round / 10000) | \(.loss * 10000 | round / 10000) |"'
+      | jq -r --arg model "$model" '"| \($model) | \(.accuracy * 10000 | round / 10000) | \(.cross_entropy * 10000 | round / 10000) |"'
   done
 } | tee "$out/table.md"
