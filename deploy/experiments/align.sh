@@ -2,7 +2,7 @@
 # Alignment and mode connectivity on real data (docs/alignment-results.md shows a run's table).
 # Trains two MLPs (784-512-512-10) on MNIST and two small CNNs on Fashion-MNIST from different seeds,
 # then runs `fusion connect` between each pair: naive averaging, weight matching and activation
-# matching, each with and without REPAIR, plus ZipIt! for the MLPs. Writes every result as JSON and
+# matching, each with and without REPAIR, plus ZipIt!. Writes every result as JSON and
 # PNG under OUT and prints a Markdown table of endpoint accuracies, midpoint accuracy and loss, and
 # the loss and accuracy barriers. Needs: deploy/local/prerequisites (MNIST, dataset-fashion-mnist), jq,
 # and a built fusion (dotnet build src/FusionCluster.Cli -c Release), or FUSION=/path/to/fusion.
@@ -66,6 +66,7 @@ for pair in mlp cnn; do
 done
 connect mlp "$out/mnist.fcds" zipit --align zipit
 connect mlp "$out/mnist.fcds" zipit-1 --align zipit --zip-layers 1
+connect cnn "$out/fashion.fcds" zipit --align zipit
 
 {
   echo "| models | method | acc(α=0) | acc(α=1) | acc(α=0.5) | loss(α=0.5) | loss barrier | accuracy barrier |"

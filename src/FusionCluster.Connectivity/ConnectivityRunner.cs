@@ -1,4 +1,5 @@
 using FusionCluster.Alignment.Assignment;
+using FusionCluster.Alignment.Zipping;
 using FusionCluster.Connectivity.Matching;
 using FusionCluster.Connectivity.Networks;
 using FusionCluster.Connectivity.Paths;

@@ -3,6 +3,7 @@ using FusionCluster.Alignment.Permutations;
 using FusionCluster.Alignment.Repair;
 using FusionCluster.Alignment.Reports;
 using FusionCluster.Alignment.Specs;
+using FusionCluster.Alignment.Zipping;
 using FusionCluster.Core.Execution;
 using FusionCluster.Core.Planning;
 using FusionCluster.Core.Storage;
@@ -15,11 +16,11 @@ namespace FusionCluster.Alignment.Jobs;
 /// model through the permutations found (<see cref="PermutedTensorSource"/>), so no permuted copy is
 /// ever written. Both derive the permutation spec the same way from the model's config and tensors.
 /// </summary>
-/// <param name="data">Runs activation_matching and REPAIR; null where the silo has no forward pass (then such units fail, naming why).</param>
+/// <param name="data">Runs activation_matching and REPAIR, and zipit where it is an <see cref="IDataZipping"/> too; null where the silo has no forward pass (then such units fail, naming why).</param>
 public sealed class JobInputAlignment(CheckpointCache checkpoints, IDataAlignment? data = null) : IInputAlignment
 {
     /// <summary>
-    /// The model types activation_matching and REPAIR run forward in merge jobs: the classifiers <c>fusion train</c>
+    /// The model types activation_matching, zipit and REPAIR run forward in merge jobs: the classifiers <c>fusion train</c>
     /// makes. activation_matching also runs llama-family checkpoints (recognised by their tensor names).
     /// </summary>
     public static readonly IReadOnlyList<string> ActivationModelTypes = ["fusion-mnist-mlp", "fusion-mnist-cnn"];
@@ -33,6 +34,12 @@ public sealed class JobInputAlignment(CheckpointCache checkpoints, IDataAlignmen
         var checkpoint = await OpenAsync(assignment, model, cancellationToken);
         var other = new StoredAlignmentTensors(checkpoint, model, cancellationToken);
         var spec = SpecOf(plan, checkpoint, other.Shapes, model);
+        if (plan.Method == "zipit")
+        {
+            // The clusters of both models' features per hidden layer: the merge units fold both models through them.
+            return ZipUnitResult.ToJson(await Zipping(assignment).ZipAsync(plan, referenceCheckpoint, checkpoint, model, cancellationToken), plan, model);
+        }
+
         var result = plan.Method switch
         {
             "weight_matching" => WeightMatcher.Match(reference, other, spec, new WeightMatchingOptions(plan.Iterations, plan.Seed), cancellationToken),
@@ -51,6 +58,11 @@ public sealed class JobInputAlignment(CheckpointCache checkpoints, IDataAlignmen
         if (assignment.Align is not { } plan)
         {
             return null;
+        }
+
+        if (plan.Method == "zipit")
+        {
+            return await ZippedViewAsync(assignment, plan, model, cancellationToken);
         }
 
         // With REPAIR both endpoints are read through the correction (after the permutation): see CorrectedTensorSource.
@@ -91,12 +103,13 @@ public sealed class JobInputAlignment(CheckpointCache checkpoints, IDataAlignmen
             PermutationSpec.CheckSameShapes(reference, $"model '{plan.Reference}'", shapes, $"model '{model}'");
         }
 
-        if (plan.Method == "activation_matching" || plan.RepairAlpha is not null)
+        if (plan.Method is "activation_matching" or "zipit" || plan.RepairAlpha is not null)
         {
             // Llama-family checkpoints match activations on a text file (IDataAlignment runs their forward pass);
             // REPAIR's corrections are per hidden unit of a classifier's layers and have no llama counterpart here.
             var languageModels = plan.Models.Prepend(plan.Reference).Where(m => LlamaPermutationSpec.Recognises(ShapesOf(models[m]))).ToList();
-            if (plan.RepairAlpha is null && languageModels.Count == plan.Models.Count + 1)
+            var acceptsLanguageModels = plan.Method == "activation_matching" && plan.RepairAlpha is null;
+            if (acceptsLanguageModels && languageModels.Count == plan.Models.Count + 1)
             {
                 return;
             }
@@ -109,9 +122,9 @@ public sealed class JobInputAlignment(CheckpointCache checkpoints, IDataAlignmen
                     throw new AlignmentException($"model '{model}': REPAIR in merge jobs corrects the classifiers fusion train makes (model_type {string.Join(" or ", ActivationModelTypes)}), not llama-family models; drop repair: true");
                 }
 
-                if (!ActivationModelTypes.Contains(type, StringComparer.Ordinal) && !languageModels.Contains(model, StringComparer.Ordinal))
+                if (!ActivationModelTypes.Contains(type, StringComparer.Ordinal) && !(acceptsLanguageModels && languageModels.Contains(model, StringComparer.Ordinal)))
                 {
-                    throw new AlignmentException($"model '{model}': {(plan.RepairAlpha is null ? "activation_matching" : "REPAIR")} in merge jobs runs the classifiers fusion train makes (model_type {string.Join(" or ", ActivationModelTypes)}){(plan.RepairAlpha is null ? " and llama-family models" : "")}, not model_type '{type}'; use weight_matching");
+                    throw new AlignmentException($"model '{model}': {(plan.RepairAlpha is null ? plan.Method : "REPAIR")} in merge jobs runs the classifiers fusion train makes (model_type {string.Join(" or ", ActivationModelTypes)}){(acceptsLanguageModels ? " and llama-family models" : "")}, not model_type '{type}'; use weight_matching");
                 }
             }
         }
@@ -134,6 +147,28 @@ public sealed class JobInputAlignment(CheckpointCache checkpoints, IDataAlignmen
 
         return byTensor;
     }
+
+    /// <summary>
+    /// zipit: both models are read as their share of the zipped model (the reference as the first of the clusters'
+    /// two, the other as the second), doubled because the job's equal-weight linear merge halves each share.
+    /// </summary>
+    private async Task<Func<StoredTensor, StoredTensor>?> ZippedViewAsync(UnitAssignment assignment, AlignPlan plan, string model, CancellationToken cancellationToken)
+    {
+        var zipped = plan.Models.Single();
+        if (model != plan.Reference && model != zipped)
+        {
+            return null;
+        }
+
+        var clusters = ZipUnitResult.ClustersOf(ResultOf(assignment, zipped), $"the zipping of model '{zipped}'");
+        var checkpoint = await OpenAsync(assignment, model, cancellationToken);
+        var spec = SpecOf(plan, checkpoint, StoredAlignmentTensors.ShapesOf(checkpoint), model);
+        var side = model == plan.Reference ? 0 : 1;
+        return stored => new ZippedTensorSource(stored, ZipFolds.For(spec, clusters, stored.Entry.Name, side, mergedScale: 2));
+    }
+
+    private IDataZipping Zipping(UnitAssignment assignment) =>
+        data as IDataZipping ?? throw new AlignmentException($"unit {assignment.Unit.Index} ({assignment.Unit.Name}): this worker cannot run zipit (no forward pass registered)");
 
     private IDataAlignment Data(UnitAssignment assignment) =>
         data ?? throw new AlignmentException($"unit {assignment.Unit.Index} ({assignment.Unit.Name}): this worker cannot run activation_matching or REPAIR (no forward pass registered)");

@@ -3,9 +3,11 @@ using FusionCluster.Alignment.Assignment;
 using FusionCluster.Alignment.Jobs;
 using FusionCluster.Alignment.Matching;
 using FusionCluster.Alignment.Repair;
+using FusionCluster.Alignment.Zipping;
 using FusionCluster.Connectivity.Matching;
 using FusionCluster.Connectivity.Networks;
 using FusionCluster.Connectivity.Repair;
+using FusionCluster.Connectivity.Zipping;
 using FusionCluster.Core.Execution;
 using FusionCluster.Core.Planning;
 using FusionCluster.Core.Storage;
@@ -14,8 +16,8 @@ using FusionCluster.Evaluation.Datasets;
 namespace FusionCluster.Connectivity.Jobs;
 
 /// <summary>
-/// activation_matching and REPAIR inside a merge job, on a worker silo: the same <see cref="ActivationMatcher"/>,
-/// <see cref="UnitStatistics"/> and <see cref="RepairCorrector"/> <c>fusion connect</c> runs, on the same sample
+/// activation_matching, zipit and REPAIR inside a merge job, on a worker silo: the same <see cref="ActivationMatcher"/>,
+/// <see cref="ZipItMerger"/>, <see cref="UnitStatistics"/> and <see cref="RepairCorrector"/> <c>fusion connect</c> runs, on the same sample
 /// draw (the plan's samples of the dataset's training split, drawn by the plan's seed), so a job and
 /// <c>fusion connect</c> agree. Only the two classifiers and the drawn samples are held (a few MB for fusion
 /// train's models), and everything runs on the CPU in a fixed order, so the result is the same on any silo.
@@ -23,7 +25,7 @@ namespace FusionCluster.Connectivity.Jobs;
 /// <see cref="LanguageJobMatching"/>.
 /// </summary>
 /// <param name="readDataset">Reads a dataset file (a silo passes its cache of decoded datasets); <see cref="ImageDatasetFile.Read"/> when null.</param>
-public sealed class JobDataAlignment(Func<string, ImageDataset>? readDataset = null) : IDataAlignment
+public sealed class JobDataAlignment(Func<string, ImageDataset>? readDataset = null) : IDataAlignment, IDataZipping
 {
     public async Task<AlignmentResult> MatchAsync(AlignPlan plan, ICheckpoint reference, ICheckpoint model, string modelName, CancellationToken cancellationToken)
     {
@@ -61,12 +63,23 @@ public sealed class JobDataAlignment(Func<string, ImageDataset>? readDataset = n
         return corrections;
     }
 
+    /// <summary>ZipIt!'s clusters of every hidden layer, by the code <c>fusion connect --align zipit</c> runs, on the same draw.</summary>
+    public async Task<IReadOnlyList<ZippedGroup>> ZipAsync(AlignPlan plan, ICheckpoint reference, ICheckpoint model, string modelName, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(plan);
+        using var a = await StoredClassifier.LoadAsync(reference, plan.Reference, cancellationToken);
+        using var b = await StoredClassifier.LoadAsync(model, modelName, cancellationToken);
+        using var samples = Samples(plan, a, b, modelName, cancellationToken);
+        var options = plan.ZipAlpha is { } alpha ? new ZipItOptions(Alpha: alpha) : new ZipItOptions();
+        return ZipItMerger.Match(a, b, samples.Inputs, a.HiddenLayerCount, options);
+    }
+
     /// <summary>The seed of the sample draw: the spec's align.seed, as <c>fusion connect --seed</c> draws with it.</summary>
     public static ulong SampleSeed(AlignPlan plan) => (ulong)plan.Seed;
 
     private LabelledSamples Samples(AlignPlan plan, ClassifierWeights a, ClassifierWeights b, string modelName, CancellationToken cancellationToken)
     {
-        var datasetFile = plan.DatasetFile ?? throw new AlignmentException("activation_matching and REPAIR need align.dataset");
+        var datasetFile = plan.DatasetFile ?? throw new AlignmentException("activation_matching, zipit and REPAIR need align.dataset");
         a.CheckSameShape(b, $"model '{plan.Reference}'", $"model '{modelName}'");
         var dataset = (readDataset ?? ImageDatasetFile.Read)(datasetFile);
         LabelledSamples.CheckFits(dataset, a.Config, $"model '{plan.Reference}'");

@@ -1,17 +1,22 @@
+using FusionCluster.Alignment.Zipping;
 using FusionCluster.Connectivity.Matching;
 using FusionCluster.Connectivity.Networks;
-using FusionCluster.Evaluation.Models;
 using static TorchSharp.torch;
 
 namespace FusionCluster.Connectivity.Zipping;
 
 /// <summary>
-/// ZipIt! (Stoica et al. 2023) for the MLP classifiers: for each of the first k hidden layers, correlate the
-/// pre-activations of both models' features on data (2n × 2n, within and across the models), cluster them
-/// greedily (<see cref="ZipItMatcher"/>) into n merged features, and fold merge and unmerge matrices into the
-/// weights: W = M_a·W_a·U_a' + M_b·W_b·U_b' and b = M_a·b_a + M_b·b_b, where U' is the previous layer's unmerge
-/// (identity for the pixels). With every hidden layer zipped the output layer is the mean of both models' output
+/// ZipIt! (Stoica et al. 2023) for the MLP and CNN classifiers: for each of the first k hidden layers, correlate
+/// both models' features on data (2n × 2n, within and across the models; a convolution's channels with every
+/// position a sample, as gstoica27/ZipIt reshapes [B, C, H, W] to [C, B·H·W]), cluster them greedily
+/// (<see cref="ZipItMatcher"/>) into n merged features, and fold merge and unmerge matrices into the weights:
+/// W = M_a·W_a·U_a' + M_b·W_b·U_b' and b = M_a·b_a + M_b·b_b, where U' is the previous layer's unmerge (identity
+/// for the pixels; over input channels for a convolution, over each channel's block of pixels for the linear
+/// layer after the flatten). With every hidden layer zipped the output layer is the mean of both models' output
 /// layers read through the last unmerge; with fewer, each model keeps the rest of its layers as its own head.
+/// Features are compared before the ReLU, as activation matching compares them (units silent on the data still
+/// differ there); gstoica27/ZipIt hooks after it. The folds are <see cref="ZipFold"/>'s, which a merge job's
+/// units run too, so a zipit job publishes this merge's bytes.
 /// </summary>
 public static class ZipItMerger
 {
@@ -24,11 +29,7 @@ public static class ZipItMerger
         ArgumentNullException.ThrowIfNull(b);
         ArgumentNullException.ThrowIfNull(inputs);
         ArgumentNullException.ThrowIfNull(options);
-        if (a.Config.Architecture != ClassifierArchitecture.Mlp)
-        {
-            throw new NotSupportedException("ZipIt! is implemented for MLP classifiers only (model_type fusion-mnist-mlp)");
-        }
-
+        a.CheckSameShape(b, "the first model", "the second model");
         var hidden = a.HiddenLayerCount;
         var zipped = zipLayers ?? hidden;
         if (zipped < 0 || zipped > hidden)
@@ -36,64 +37,69 @@ public static class ZipItMerger
             throw new ArgumentOutOfRangeException(nameof(zipLayers), zipLayers, $"the models have {hidden} hidden layers; zip 0..{hidden} of them");
         }
 
-        var correlations = Correlations(a, b, inputs, zipped);
-        using var noGrad = no_grad();
-        var trunk = new List<(Tensor, Tensor)>();
-        Tensor? unmergeA = null;
-        Tensor? unmergeB = null;
-        for (var layer = 0; layer < zipped; layer++)
-        {
-            var units = (int)a.Bias(layer).shape[0];
-            var clusters = ZipItMatcher.Match(correlations[layer], units, options);
-            using var merge = tensor(clusters.MergeMatrix(), [clusters.Count, 2 * units]);
-            using var unmerge = tensor(clusters.UnmergeMatrix(), [2 * units, clusters.Count]);
-            using var weightA = ReadThrough(a.Weight(layer), unmergeA);
-            using var weightB = ReadThrough(b.Weight(layer), unmergeB);
-            using var mergeA = merge.narrow(1, 0, units);
-            using var mergeB = merge.narrow(1, units, units);
-            var weight = mergeA.matmul(weightA).add_(mergeB.matmul(weightB));
-            var bias = mergeA.matmul(a.Bias(layer)).add_(mergeB.matmul(b.Bias(layer)));
-            trunk.Add((weight, bias));
-            unmergeA?.Dispose();
-            unmergeB?.Dispose();
-            unmergeA = unmerge.narrow(0, 0, units).clone();
-            unmergeB = unmerge.narrow(0, units, units).clone();
-        }
+        var clusters = Match(a, b, inputs, zipped, options).ToDictionary(g => g.Name, g => g.Clusters, StringComparer.Ordinal);
+        return Fold(a, b, clusters, zipped);
+    }
 
-        try
+    /// <summary>The clusters of the first <paramref name="layers"/> hidden layers (groups <c>layers.i.out</c>), from one pass of both models over the inputs.</summary>
+    public static IReadOnlyList<ZippedGroup> Match(ClassifierWeights a, ClassifierWeights b, Tensor inputs, int layers, ZipItOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(a);
+        var spec = UnitPermutations.SpecOf(a, "the first model");
+        var correlations = Correlations(a, b, inputs, layers);
+        return [.. Enumerable.Range(0, layers).Select(layer => ZippedGroup.Match(spec.Groups[layer].Name, correlations[layer], spec.Groups[layer].Size, options))];
+    }
+
+    /// <summary>
+    /// The zipped model from the clusters of its first <paramref name="zipped"/> hidden layers: the trunk's tensors
+    /// are the sum of both models' shares, the output layer (everything zipped) the mean of both models' reads.
+    /// </summary>
+    private static ZippedClassifier Fold(ClassifierWeights a, ClassifierWeights b, IReadOnlyDictionary<string, FeatureClusters> clusters, int zipped)
+    {
+        var spec = UnitPermutations.SpecOf(a, "the first model");
+        (float[] Values, long[] Shape) Share(ClassifierWeights model, int side, string name) =>
+            ZipFolds.For(spec, clusters, name, side, mergedScale: 1).Apply(model[name].data<float>().ToArray(), model[name].shape, name);
+
+        Tensor Combined(string name, float shareOfEach)
         {
-            if (zipped == hidden)
+            var (first, shape) = Share(a, 0, name);
+            var (second, _) = Share(b, 1, name);
+
+            // Written as the job's linear merge computes it (from zero, each share times its weight added in turn;
+            // there the shares are doubled and halved, both exact), so the bytes agree, down to the sign of zero.
+            var sum = new float[first.Length];
+            for (var i = 0; i < sum.Length; i++)
             {
-                var output = hidden;
-                using var outputA = ReadThrough(a.Weight(output), unmergeA);
-                using var outputB = ReadThrough(b.Weight(output), unmergeB);
-                var head = new List<(Tensor, Tensor)> { (outputA.add(outputB).mul_(0.5), a.Bias(output).add(b.Bias(output)).mul_(0.5)) };
-                return new ZippedClassifier(a.Config, trunk, [head]);
+                var total = 0f;
+                total += shareOfEach * first[i];
+                total += shareOfEach * second[i];
+                sum[i] = total;
             }
 
-            return new ZippedClassifier(a.Config, trunk, [Head(a, zipped, unmergeA), Head(b, zipped, unmergeB)]);
+            return tensor(sum, shape);
         }
-        finally
+
+        Tensor Own(ClassifierWeights model, int side, string name)
         {
-            unmergeA?.Dispose();
-            unmergeB?.Dispose();
+            var (values, shape) = Share(model, side, name);
+            return tensor(values, shape);
         }
-    }
 
-    /// <summary>A model's layers from <paramref name="first"/> on, the first reading the merged features through the unmerge.</summary>
-    private static List<(Tensor, Tensor)> Head(ClassifierWeights weights, int first, Tensor? unmerge)
-    {
-        var head = new List<(Tensor, Tensor)> { (ReadThrough(weights.Weight(first), unmerge), weights.Bias(first).clone()) };
-        for (var layer = first + 1; layer < weights.LayerCount; layer++)
+        var trunk = Enumerable.Range(0, zipped)
+            .Select(layer => (Combined(ClassifierWeights.WeightName(layer), 1), Combined(ClassifierWeights.BiasName(layer), 1)))
+            .ToList();
+        var output = a.LayerCount - 1;
+        if (zipped == a.HiddenLayerCount)
         {
-            head.Add((weights.Weight(layer).clone(), weights.Bias(layer).clone()));
+            List<(Tensor, Tensor)> head = [(Combined(ClassifierWeights.WeightName(output), 0.5f), Combined(ClassifierWeights.BiasName(output), 0.5f))];
+            return new ZippedClassifier(a.Config, trunk, [head]);
         }
 
-        return head;
-    }
+        List<(Tensor, Tensor)> Head(ClassifierWeights model, int side) =>
+            [.. Enumerable.Range(zipped, a.LayerCount - zipped).Select(layer => (Own(model, side, ClassifierWeights.WeightName(layer)), Own(model, side, ClassifierWeights.BiasName(layer))))];
 
-    /// <summary>W·U: a layer that read a model's own features now reads the merged ones. A copy of W without U.</summary>
-    private static Tensor ReadThrough(Tensor weight, Tensor? unmerge) => unmerge is null ? weight.clone() : weight.matmul(unmerge);
+        return new ZippedClassifier(a.Config, trunk, [Head(a, 0), Head(b, 1)]);
+    }
 
     /// <summary>Per zipped layer, the [2n, 2n] correlation of a's and b's pre-activations (a first).</summary>
     private static List<double[]> Correlations(ClassifierWeights a, ClassifierWeights b, Tensor inputs, int layers)

@@ -6,9 +6,10 @@ using static TorchSharp.torch.nn;
 namespace FusionCluster.Connectivity.Zipping;
 
 /// <summary>
-/// An MLP made by ZipIt!: a shared trunk of zipped hidden layers, then one head (everything zipped: an ordinary
-/// classifier) or two (partial zipping: each model's remaining layers, reading the trunk's merged features through
-/// its unmerge matrix), whose logits are averaged. Every layer is (weight [out, in], bias [out]) with ReLU between.
+/// A classifier made by ZipIt!: a shared trunk of zipped hidden layers, then one head (everything zipped: an
+/// ordinary classifier) or two (partial zipping: each model's remaining layers, reading the trunk's merged features
+/// through its unmerge matrix), whose logits are averaged. Layers run as <see cref="ClassifierForward"/> runs them:
+/// convolutions (ReLU, 2×2 max-pooling; a flatten after the last), then linear layers with ReLU between.
 /// </summary>
 public sealed class ZippedClassifier(ClassifierConfig config, IReadOnlyList<(Tensor Weight, Tensor Bias)> trunk, IReadOnlyList<IReadOnlyList<(Tensor Weight, Tensor Bias)>> heads) : IDisposable
 {
@@ -21,10 +22,10 @@ public sealed class ZippedClassifier(ClassifierConfig config, IReadOnlyList<(Ten
     public Tensor Logits(Tensor inputs)
     {
         using var scope = NewDisposeScope();
-        var x = inputs;
-        foreach (var (weight, bias) in trunk)
+        var x = config.ConvChannels.Count > 0 ? inputs.view(-1, config.Channels, config.Height, config.Width) : inputs;
+        for (var layer = 0; layer < trunk.Count; layer++)
         {
-            x = functional.relu(functional.linear(x, weight, bias));
+            x = Layer(x, layer, trunk[layer]);
         }
 
         Tensor? sum = null;
@@ -33,17 +34,27 @@ public sealed class ZippedClassifier(ClassifierConfig config, IReadOnlyList<(Ten
             var h = x;
             for (var i = 0; i < head.Count; i++)
             {
-                h = functional.linear(h, head[i].Weight, head[i].Bias);
-                if (i < head.Count - 1)
-                {
-                    h = functional.relu(h);
-                }
+                h = Layer(h, trunk.Count + i, head[i]);
             }
 
             sum = sum is null ? h : sum.add(h);
         }
 
         return sum!.div(heads.Count).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>Layer <paramref name="index"/> of the classifier, with what follows it (ReLU, pooling, the flatten; nothing after the logits).</summary>
+    private Tensor Layer(Tensor x, int index, (Tensor Weight, Tensor Bias) layer)
+    {
+        var convolutions = config.ConvChannels.Count;
+        if (index < convolutions)
+        {
+            var pooled = functional.max_pool2d(functional.relu(functional.conv2d(x, layer.Weight, layer.Bias, padding: [ClassifierConfig.KernelSize / 2])), 2);
+            return index == convolutions - 1 ? pooled.flatten(1) : pooled;
+        }
+
+        var linear = functional.linear(x, layer.Weight, layer.Bias);
+        return index == convolutions + config.HiddenSizes.Count ? linear : functional.relu(linear);
     }
 
     /// <summary>The fully zipped model as an ordinary classifier of the inputs' widths; null when partially zipped (two heads).</summary>

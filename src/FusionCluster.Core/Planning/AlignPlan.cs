@@ -5,7 +5,7 @@ namespace FusionCluster.Core.Planning;
 /// is aligned to <see cref="Reference"/> by one unit, and the merge units read those models through the
 /// permutations found.
 /// </summary>
-/// <param name="Method">The method's spec name (weight_matching or activation_matching).</param>
+/// <param name="Method">The method's spec name (weight_matching, activation_matching or zipit).</param>
 /// <param name="Models">The models that are permuted, in spec order (every model but the reference).</param>
 /// <param name="PermutationSpecFile">The permutation spec file, resolved against the spec's folder; null to derive one from each model's architecture.</param>
 public sealed record AlignPlan(string Method, string Reference, IReadOnlyList<string> Models, int Iterations, int Seed, string? PermutationSpecFile)
@@ -22,6 +22,9 @@ public sealed record AlignPlan(string Method, string Reference, IReadOnlyList<st
     /// statistics with it. Null without REPAIR.
     /// </summary>
     public double? RepairAlpha { get; init; }
+
+    /// <summary>zipit: ZipIt!'s α (the factor on a merged feature's similarities); null for its default, 0.3.</summary>
+    public double? ZipAlpha { get; init; }
 
     /// <summary>As many as <c>fusion connect --statistics-samples</c> takes by default.</summary>
     public const int DefaultSamples = 2000;

@@ -4,7 +4,7 @@ namespace FusionCluster.Core.Planning;
 
 /// <summary>
 /// Turns a spec's <c>align:</c> section into the job's alignment phase, or refuses what merge jobs do not
-/// run yet with a message saying so: a section is never silently ignored.
+/// run with a message saying so: a section is never silently ignored.
 /// </summary>
 public static class AlignPlanner
 {
@@ -17,24 +17,23 @@ public static class AlignPlanner
             return null;
         }
 
-        switch (align.Method)
-        {
-            case AlignMethod.Zipit:
-                throw new SpecException("align.method: zipit merges features rather than permuting them and is not supported in merge jobs yet (weight_matching and activation_matching are); `fusion connect A B --align zipit` evaluates it");
-        }
-
         var models = spec.Slices.SelectMany(s => s.Sources).Select(s => s.Model).Distinct(StringComparer.Ordinal).ToList();
         if (!models.Contains(align.Reference, StringComparer.Ordinal))
         {
             throw new SpecException($"align.reference: '{align.Reference}' is not one of the spec's models ({string.Join(", ", models)})");
         }
 
+        if (align.Method == AlignMethod.Zipit)
+        {
+            ZipitPlanner.Check(spec, align, models);
+        }
+
         var folder = specDirectory ?? Directory.GetCurrentDirectory();
         var specFile = align.PermutationSpec is { } file ? Path.GetFullPath(file, folder) : null;
-        var dataset = (align.Method == AlignMethod.ActivationMatching || align.Repair) && align.Dataset is { } data ? Path.GetFullPath(data, folder) : null;
+        var dataset = (align.Method is AlignMethod.ActivationMatching or AlignMethod.Zipit || align.Repair) && align.Dataset is { } data ? Path.GetFullPath(data, folder) : null;
         if (dataset is not null && !File.Exists(dataset))
         {
-            throw new SpecException($"align.dataset: '{align.Dataset}' ({dataset}) does not exist; activation matching and REPAIR measure activations on this dataset file");
+            throw new SpecException($"align.dataset: '{align.Dataset}' ({dataset}) does not exist; activation matching, ZipIt! and REPAIR measure activations on this dataset file");
         }
 
         return new AlignPlan(
@@ -48,6 +47,7 @@ public static class AlignPlanner
             DatasetFile = dataset,
             Samples = align.Samples ?? AlignPlan.DefaultSamples,
             RepairAlpha = align.Repair ? RepairAlpha(spec, align.Reference, models) : null,
+            ZipAlpha = align.Alpha,
         };
     }
 
@@ -69,20 +69,10 @@ public static class AlignPlanner
             throw new SpecException($"align.repair: REPAIR interpolates the statistics of two endpoints; the spec merges {models.Count} models ({string.Join(", ", models)})");
         }
 
-        var slice = spec.Slices.Single();
-        double WeightOf(string model)
-        {
-            var source = slice.Sources.First(s => s.Model == model);
-            var setting = source.Parameters.GetValueOrDefault("weight") ?? slice.Parameters.GetValueOrDefault("weight") ?? spec.Parameters.GetValueOrDefault("weight");
-            return setting is ScalarSetting scalar
-                ? scalar.Value
-                : throw new SpecException($"align.repair: model '{model}' needs one number as its weight (REPAIR's goal interpolates the endpoints' statistics with it), not {(setting is null ? "none" : "a per-tensor setting")}");
-        }
-
+        const string why = "REPAIR's goal interpolates the endpoints' statistics with it";
         var other = models.Single(m => m != reference);
-        double referenceWeight = WeightOf(reference), otherWeight = WeightOf(other);
-        var normalize = (slice.Parameters.GetValueOrDefault("normalize") ?? spec.Parameters.GetValueOrDefault("normalize")) is not ScalarSetting { Value: 0 };
-        if (normalize)
+        double referenceWeight = ScalarWeight(spec, reference, "align.repair", why), otherWeight = ScalarWeight(spec, other, "align.repair", why);
+        if (Normalizes(spec))
         {
             return referenceWeight + otherWeight is var sum && sum > 0
                 ? otherWeight / sum
@@ -96,4 +86,19 @@ public static class AlignPlanner
 
         return otherWeight;
     }
+
+    /// <summary>A model's linear weight as one number; an error under <paramref name="key"/> saying <paramref name="why"/> otherwise.</summary>
+    internal static double ScalarWeight(MergeSpec spec, string model, string key, string why)
+    {
+        var slice = spec.Slices.Single();
+        var source = slice.Sources.First(s => s.Model == model);
+        var setting = source.Parameters.GetValueOrDefault("weight") ?? slice.Parameters.GetValueOrDefault("weight") ?? spec.Parameters.GetValueOrDefault("weight");
+        return setting is ScalarSetting scalar
+            ? scalar.Value
+            : throw new SpecException($"{key}: model '{model}' needs one number as its weight ({why}), not {(setting is null ? "none" : "a per-tensor setting")}");
+    }
+
+    /// <summary>Whether the linear merge divides by the weights' sum (its normalize parameter, on by default).</summary>
+    internal static bool Normalizes(MergeSpec spec) =>
+        (spec.Slices.Single().Parameters.GetValueOrDefault("normalize") ?? spec.Parameters.GetValueOrDefault("normalize")) is not ScalarSetting { Value: 0 };
 }

@@ -11,7 +11,7 @@ namespace FusionCluster.Core.Specs;
 /// </summary>
 internal sealed class AlignSectionReader(YamlNodeReader yaml, ModelReferenceReader models)
 {
-    private static readonly string[] AlignKeys = ["method", "reference", "dataset", "samples", "repair", "iterations", "seed", "permutation_spec"];
+    private static readonly string[] AlignKeys = ["method", "reference", "dataset", "samples", "repair", "iterations", "seed", "permutation_spec", "alpha"];
 
     public AlignSpec? Read(Dictionary<string, YamlNode> top, string? baseModel, IReadOnlyList<SliceSpec> slices, bool usesModels)
     {
@@ -80,11 +80,26 @@ internal sealed class AlignSectionReader(YamlNodeReader yaml, ModelReferenceRead
             throw yaml.Error(section, "align.dataset", $"{methodText} measures activations on data: give dataset: (a dataset file, or a text file for language models)");
         }
 
+        double? alpha = null;
+        if (map.TryGetValue("alpha", out var alphaNode) && !IsNull(alphaNode))
+        {
+            if (method != AlignMethod.Zipit)
+            {
+                throw yaml.Error(alphaNode, "align.alpha", $"alpha is ZipIt!'s factor on merged features' similarities; {methodText} has none (REPAIR's interpolation follows the models' weights)");
+            }
+
+            alpha = yaml.ReadNumber(alphaNode, "align.alpha");
+            if (alpha is < 0 or > 1)
+            {
+                throw yaml.Error(alphaNode, "align.alpha", $"must be in [0, 1], got {alpha}");
+            }
+        }
+
         if (repair && dataset is null)
         {
             throw yaml.Error(repairNode!, "align.repair", "REPAIR measures unit statistics on data: give dataset: as well");
         }
 
-        return new AlignSpec(method, reference, dataset, samples, repair, iterations, seed, permutationSpec);
+        return new AlignSpec(method, reference, dataset, samples, repair, iterations, seed, permutationSpec, alpha);
     }
 }

@@ -8,6 +8,7 @@ namespace FusionCluster.Core.Specs;
 /// <param name="Dataset">A dataset file (or a text file for language models), as written in the spec; null when none is given.</param>
 /// <param name="Samples">How many dataset samples statistics use; null for the method's default.</param>
 /// <param name="PermutationSpec">A permutation spec file, as written in the spec; null to derive one from the architecture.</param>
+/// <param name="Alpha">zipit only: ZipIt!'s α, the factor on a merged feature's similarities (0..1); null for the default.</param>
 public sealed record AlignSpec(
     AlignMethod Method,
     string Reference,
@@ -16,7 +17,8 @@ public sealed record AlignSpec(
     bool Repair = false,
     int Iterations = 100,
     int Seed = 0,
-    string? PermutationSpec = null)
+    string? PermutationSpec = null,
+    double? Alpha = null)
 {
     /// <summary>The method's name as a spec writes it.</summary>
     public string MethodName => Names[Method];

@@ -44,19 +44,19 @@ public sealed class MergeAlignProcessTests
     }
 
     [Fact]
-    public async Task An_align_method_merge_jobs_do_not_run_yet_fails_with_one_line_saying_so()
+    public async Task An_align_section_merge_jobs_refuse_fails_with_one_line_saying_so()
     {
         using var temp = new TempDirectory();
         AlignCommandProcessTests.WriteModelAndShuffledCopy(temp);
-        await File.WriteAllTextAsync(temp.Combine("zipit.yaml"), Spec + "align:\n  method: zipit\n  dataset: digits.fcds\n", TestContext.Current.CancellationToken);
+        await File.WriteAllTextAsync(temp.Combine("zipit.yaml"), Spec + "align:\n  method: zipit\n  dataset: digits.fcds\n  repair: true\n", TestContext.Current.CancellationToken);
 
         var (exitCode, _, stderr) = await FusionProcess.RunAsync("merge", temp.Combine("zipit.yaml"), "--out", temp.Combine("zipped"));
 
         Assert.NotEqual(0, exitCode);
         var line = Assert.Single(stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
         Assert.StartsWith("fusion: error: ", line, StringComparison.Ordinal);
-        Assert.Contains("align.method: zipit", line, StringComparison.Ordinal);
-        Assert.Contains("not supported in merge jobs yet", line, StringComparison.Ordinal);
+        Assert.Contains("align.repair: ", line, StringComparison.Ordinal);
+        Assert.Contains("zipit merges features instead and does not take it", line, StringComparison.Ordinal);
         Assert.False(Directory.Exists(temp.Combine("zipped")) && Directory.EnumerateFileSystemEntries(temp.Combine("zipped")).Any(), "nothing may be published");
     }
 

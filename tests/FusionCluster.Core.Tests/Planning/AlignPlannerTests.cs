@@ -35,12 +35,35 @@ public sealed class AlignPlannerTests
     }
 
     [Theory]
-    [InlineData("{method: zipit, dataset: d.fcds}", "align.method: zipit merges features rather than permuting them and is not supported in merge jobs yet")]
-    public void What_jobs_cannot_run_yet_fails_at_plan_time_saying_so(string section, string expected)
+    [InlineData(Models, "{method: zipit, dataset: d.fcds}", "align.method: zipit in merge jobs zips two models; the spec merges 3 (a, b, c)")]
+    [InlineData(Pair + "  - {model: b, parameters: {weight: 0.5}}\n", "{method: zipit, dataset: d.fcds, repair: true}", "align.repair: REPAIR corrects an interpolation of permuted models; zipit")]
+    [InlineData(Pair + "  - {model: b, parameters: {weight: 0.6}}\n", "{method: zipit, dataset: d.fcds}", "align.method: zipit averages the two models' matched features equally; give both the same weight (they have 0.5 and 0.6)")]
+    [InlineData("merge_method: linear\nparameters: {normalize: false}\nmodels:\n  - {model: a, parameters: {weight: 1}}\n  - {model: b, parameters: {weight: 1}}\n", "{method: zipit, dataset: d.fcds}", "align.method: zipit averages the two models' matched features equally; give both the same weight (they have 1 and 1, and with normalize: false each must be 0.5)")]
+    [InlineData("merge_method: slerp\nbase_model: a\nparameters: {t: 0.5}\nmodels:\n  - {model: a}\n  - {model: b}\n", "{method: zipit, dataset: d.fcds}", "align.method: zipit's merge is the mean of matched features, which merge units compute as an equal-weight linear merge; merge_method 'slerp'")]
+    [InlineData(Pair + "  - {model: b, parameters: {weight: 0.5}}\n", "{method: zipit, dataset: d.fcds, permutation_spec: p.yaml}", "align.permutation_spec: zipit in merge jobs runs the classifiers fusion train makes")]
+    public void What_zipit_jobs_cannot_run_fails_at_plan_time_saying_so(string models, string section, string expected)
     {
-        var spec = MergeSpecParser.Parse(Models + $"align: {section}\n");
+        var spec = MergeSpecParser.Parse(models + $"align: {section}\n");
         Assert.StartsWith(expected, Assert.Throws<SpecException>(() => AlignPlanner.Plan(spec, null)).Message);
     }
+
+    [Fact]
+    public void Zipit_zips_the_other_model_with_the_reference_on_the_dataset_with_its_alpha()
+    {
+        using var folder = new TempDirectory();
+        File.WriteAllBytes(Path.Combine(folder.Path, "d.fcds"), [1]);
+
+        var plan = AlignPlanner.Plan(MergeSpecParser.Parse(Pair + "  - {model: b, parameters: {weight: 0.5}}\nalign: {method: zipit, dataset: d.fcds, reference: b, alpha: 0.5}\n"), folder.Path);
+
+        Assert.NotNull(plan);
+        Assert.Equal(("zipit", "b", 0.5, null), (plan.Method, plan.Reference, plan.ZipAlpha, plan.RepairAlpha));
+        Assert.Equal(["a"], plan.Models);
+        Assert.Equal(Path.Combine(folder.Path, "d.fcds"), plan.DatasetFile);
+    }
+
+    private const string PairModels = "models:\n  - {model: a, parameters: {weight: 0.5}}\n";
+
+    private const string Pair = "merge_method: linear\n" + PairModels;
 
     [Fact]
     public void Activation_matching_resolves_its_dataset_against_the_spec_folder()

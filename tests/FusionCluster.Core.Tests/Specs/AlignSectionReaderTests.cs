@@ -93,6 +93,20 @@ public sealed class AlignSectionReaderTests
     }
 
     [Fact]
+    public void Alpha_belongs_to_zipit_and_lies_in_zero_to_one()
+    {
+        Assert.Equal(
+            new AlignSpec(AlignMethod.Zipit, "mlp-seed1", "digits.fcds", Alpha: 0.5),
+            MergeSpecParser.Parse(Models + "align: {method: zipit, dataset: digits.fcds, alpha: 0.5}\n").Align);
+        Assert.StartsWith(
+            "spec.yaml line 8: align.alpha: alpha is ZipIt!'s factor on merged features' similarities; activation_matching has none",
+            Fails(Models + "align:\n  method: activation_matching\n  dataset: digits.fcds\n  alpha: 0.3\n"));
+        Assert.StartsWith(
+            "spec.yaml line 8: align.alpha: must be in [0, 1], got 1.5",
+            Fails(Models + "align:\n  method: zipit\n  dataset: digits.fcds\n  alpha: 1.5\n"));
+    }
+
+    [Fact]
     public void A_reference_that_is_not_a_model_and_bad_numbers_are_errors_naming_the_key()
     {
         Assert.StartsWith(

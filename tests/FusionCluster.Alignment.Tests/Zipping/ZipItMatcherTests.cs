@@ -1,6 +1,6 @@
-using FusionCluster.Connectivity.Zipping;
+using FusionCluster.Alignment.Zipping;
 
-namespace FusionCluster.Connectivity.Tests.Zipping;
+namespace FusionCluster.Alignment.Tests.Zipping;
 
 public sealed class ZipItMatcherTests
 {

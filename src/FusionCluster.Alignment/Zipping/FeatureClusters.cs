@@ -1,4 +1,4 @@
-namespace FusionCluster.Connectivity.Zipping;
+namespace FusionCluster.Alignment.Zipping;
 
 /// <summary>
 /// Which merged feature each of the 2n features of two models (a's 0..n−1, then b's n..2n−1) goes into, with the

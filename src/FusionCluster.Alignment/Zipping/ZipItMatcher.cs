@@ -1,13 +1,16 @@
-namespace FusionCluster.Connectivity.Zipping;
+namespace FusionCluster.Alignment.Zipping;
 
 /// <summary>
 /// ZipIt!'s greedy matching (Stoica et al. 2023, "zip" operation): start with the 2n features of both models as
 /// their own clusters, then repeatedly merge the two clusters with the highest similarity until n remain. A
 /// merged cluster's similarity to another is the smaller of its parts' (so every member must agree). Pairs within
 /// one model are allowed, but only ⌊β·n/2⌋ times per model; after that model's budget is spent its within-model
-/// pairs are excluded. After a merge across the models the new cluster's similarities are scaled by α, which
-/// holds back a cluster from growing further. Ties go to the lowest (row, column) pair; a merged cluster keeps
-/// the position of its lower-numbered part, and clusters are numbered by that position.
+/// pairs are excluded. After every merge the new cluster's similarities are scaled by α, which holds back a
+/// cluster from growing further; α = 0 forbids it to grow at all (as gstoica27/ZipIt's match_tensors_zipit does,
+/// where α ≤ 0 sets them to −∞ rather than to 0, which could still win over negative correlations). Ties go to the
+/// lowest (row, column) pair; a merged cluster keeps the position of its lower-numbered part, and clusters are
+/// numbered by that position. One difference from the reference: a model whose budget is zero from the start
+/// (⌊β·n/2⌋ = 0) makes no within-model merge at all, where the reference lets one through before it checks.
 /// </summary>
 public static class ZipItMatcher
 {
@@ -64,24 +67,20 @@ public static class ZipItMatcher
                 }
             }
 
-            if (origin[keep] == origin[absorb])
+            for (var other = 0; other < total; other++)
             {
-                if (--budget[origin[keep]] <= 0)
+                // Excluded pairs stay excluded (−∞ · 0 would be NaN).
+                if (other != keep && double.IsFinite(similarity[(keep * total) + other]))
                 {
-                    ExcludeWithin(similarity, alive, origin, origin[keep], total);
+                    var scaled = options.Alpha > 0 ? similarity[(keep * total) + other] * options.Alpha : double.NegativeInfinity;
+                    similarity[(keep * total) + other] = scaled;
+                    similarity[(other * total) + keep] = scaled;
                 }
             }
-            else
+
+            if (origin[keep] == origin[absorb] && --budget[origin[keep]] <= 0)
             {
-                for (var other = 0; other < total; other++)
-                {
-                    // Excluded pairs stay excluded (−∞ · 0 would be NaN).
-                    if (other != keep && double.IsFinite(similarity[(keep * total) + other]))
-                    {
-                        similarity[(keep * total) + other] *= options.Alpha;
-                        similarity[(other * total) + keep] *= options.Alpha;
-                    }
-                }
+                ExcludeWithin(similarity, alive, origin, origin[keep], total);
             }
         }
 

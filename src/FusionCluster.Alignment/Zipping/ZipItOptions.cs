@@ -1,7 +1,7 @@
-namespace FusionCluster.Connectivity.Zipping;
+namespace FusionCluster.Alignment.Zipping;
 
 /// <summary>ZipIt!'s knobs (Stoica et al. 2023), with the paper's defaults.</summary>
-/// <param name="Alpha">After a merge across the two models, the merged feature's similarities are multiplied by this, so it is less likely to absorb more features.</param>
+/// <param name="Alpha">After every merge, the merged feature's similarities are multiplied by this, so it is less likely to absorb more features (0: it absorbs none).</param>
 /// <param name="Beta">Share of the merges (per model, of half the features removed) that may pair two features of the same model.</param>
 public sealed record ZipItOptions(double Alpha = 0.3, double Beta = 0.125)
 {

@@ -1,0 +1,154 @@
+using System.Text.Json.Nodes;
+using FusionCluster.Alignment.Permutations;
+using FusionCluster.Alignment.Specs;
+using FusionCluster.Alignment.Zipping;
+using FusionCluster.Connectivity.Networks;
+using FusionCluster.Connectivity.Zipping;
+using FusionCluster.Core.Formats;
+using FusionCluster.Evaluation.Datasets;
+using FusionCluster.Evaluation.Models;
+using FusionCluster.Evaluation.Training;
+using FusionCluster.Grains.Abstractions;
+using Orleans.TestingHost;
+
+namespace FusionCluster.Grains.Tests.Jobs;
+
+/// <summary>
+/// align: {method: zipit} in merge jobs, on classifiers trained on real digits from different seeds: one align unit
+/// correlates both models' features on a worker silo and leaves every hidden layer's clusters; the merge units read
+/// both models through their share of M·[W_a; W_b]·U, so the job publishes the classifier <c>fusion connect</c>'s
+/// ZipIt! makes in process, with the inputs' architecture, on any topology.
+/// </summary>
+public sealed class MergeJobGrainZipItTests(TrainedClassifierFolder models) : IClassFixture<TrainedClassifierFolder>
+{
+    private const int Samples = 600;
+    private const int Seed = 3;
+
+    [Fact]
+    public async Task A_zipit_job_publishes_the_in_process_zipped_mlp_byte_for_byte_and_beats_the_naive_midpoint()
+    {
+        var cancellation = TestContext.Current.CancellationToken;
+        await using var cluster = await WorkerCluster.StartAsync(unitSlots: 2, silos: 1);
+        var zipped = await RunAsync(cluster, Spec("mlp-1", "mlp-2", zip: true), "zipped-mlp", cancellation);
+        var naive = await RunAsync(cluster, Spec("mlp-1", "mlp-2", zip: false), "naive-mlp", cancellation);
+        Assert.True(zipped.State == JobState.Succeeded, zipped.Error);
+        Assert.True(naive.State == JobState.Succeeded, naive.Error);
+
+        AssertPublishesInProcessZip("mlp-1", "mlp-2", "zipped-mlp");
+        var units = await cluster.Client.GetGrain<IMergeJobGrain>("job-zipped-mlp").GetUnits();
+        Assert.Equal("align mlp-2", Assert.Single(units, u => u.Phase == "align").Name);
+        var report = JsonNode.Parse(File.ReadAllText(Path.Combine(models.PathOf("zipped-mlp"), "fusion-report.json")))!["alignment"]!;
+        Assert.Equal("zipit", report["method"]!.GetValue<string>());
+        Assert.Equal(["layers.0.out", "layers.1.out"], report["models"]!["mlp-2"]!["groups"]!.AsObject().Select(g => g.Key));
+
+        using var heldOut = LabelledSamples.From(models.Dataset, DatasetSplit.HeldOut);
+        using var zippedModel = ClassifierWeights.Load(models.PathOf("zipped-mlp"));
+        using var naiveModel = ClassifierWeights.Load(models.PathOf("naive-mlp"));
+        var zippedScore = ClassifierScorer.Score(zippedModel, heldOut);
+        var naiveScore = ClassifierScorer.Score(naiveModel, heldOut);
+        TestContext.Current.SendDiagnosticMessage($"held-out accuracy: naive midpoint {naiveScore.Accuracy:F3}, zipit {zippedScore.Accuracy:F3}");
+        Assert.True(zippedScore.Accuracy > naiveScore.Accuracy, $"zipped accuracy {zippedScore.Accuracy} should beat the naive midpoint's {naiveScore.Accuracy}");
+    }
+
+    [Fact]
+    public async Task A_zipit_job_zips_cnns_as_in_process_and_gives_back_a_cnn_zipped_with_its_permuted_copy()
+    {
+        var cancellation = TestContext.Current.CancellationToken;
+        var options = new TrainingOptions { Architecture = ClassifierArchitecture.Cnn, ConvChannels = [4, 8], HiddenSizes = [16], Epochs = 1, MaxSamples = 3000, LearningRate = 3e-3 };
+        foreach (var seed in new[] { 1, 2 })
+        {
+            using var network = ClassifierTrainer.Train(models.Dataset, options with { Seed = (ulong)seed }, out _, cancellation);
+            ClassifierCheckpoint.Save(models.PathOf($"cnn-{seed}"), network);
+        }
+
+        // A copy of cnn-1 with its channels and hidden units shuffled (whole pixel blocks move with their channel).
+        using (var checkpoint = CheckpointFolder.Open(models.PathOf("cnn-1")))
+        {
+            var shapes = checkpoint.TensorNames.ToDictionary(n => n, n => checkpoint.GetEntry(n).Shape, StringComparer.Ordinal);
+            var spec = ClassifierPermutationSpec.Derive(shapes, "cnn-1");
+            var shuffle = new Random(5);
+            var permutations = spec.Groups.ToDictionary(g => g.Name, g => Enumerable.Range(0, g.Size).ToArray(), StringComparer.Ordinal);
+            foreach (var permutation in permutations.Values)
+            {
+                shuffle.Shuffle(permutation);
+            }
+
+            PermutedCheckpointWriter.Write(checkpoint, new PermutedTensorMap(spec, permutations), models.PathOf("cnn-1-shuffled"), cancellation);
+        }
+
+        await using var cluster = await WorkerCluster.StartAsync(unitSlots: 2, silos: 1);
+        var zipped = await RunAsync(cluster, Spec("cnn-1", "cnn-2", zip: true), "zipped-cnn", cancellation);
+        var itself = await RunAsync(cluster, Spec("cnn-1", "cnn-1-shuffled", zip: true), "zipped-itself", cancellation);
+        Assert.True(zipped.State == JobState.Succeeded, zipped.Error);
+        Assert.True(itself.State == JobState.Succeeded, itself.Error);
+
+        AssertPublishesInProcessZip("cnn-1", "cnn-2", "zipped-cnn");
+
+        // Each channel pairs with its own shuffled copy: (w + w) / 2 = w, so the job gives cnn-1 back exactly.
+        using var original = CheckpointFolder.Open(models.PathOf("cnn-1"));
+        using var back = CheckpointFolder.Open(models.PathOf("zipped-itself"));
+        foreach (var tensor in original.TensorNames)
+        {
+            Assert.True(Bits(Tensors(original, tensor)).SequenceEqual(Bits(Tensors(back, tensor))), $"{tensor} differs from cnn-1");
+        }
+    }
+
+    [Fact]
+    public async Task Three_silos_zip_two_mlps_into_the_same_bytes_as_one_silo()
+    {
+        var cancellation = TestContext.Current.CancellationToken;
+        var spec = Spec("mlp-2", "mlp-3", zip: true);
+        await using (var one = await WorkerCluster.StartAsync(unitSlots: 2, silos: 1))
+        {
+            var alone = await RunAsync(one, spec, "zip-one-silo", cancellation);
+            Assert.True(alone.State == JobState.Succeeded, alone.Error);
+        }
+
+        await using (var three = await WorkerCluster.StartAsync(unitSlots: 1, silos: 3))
+        {
+            var spread = await RunAsync(three, spec, "zip-three-silos", cancellation);
+            Assert.True(spread.State == JobState.Succeeded, spread.Error);
+        }
+
+        Assert.Equal(AlignedClassifiers.ModelFiles(models.PathOf("zip-one-silo")), AlignedClassifiers.ModelFiles(models.PathOf("zip-three-silos")));
+    }
+
+    /// <summary>
+    /// The expectation, independent of jobs: Connectivity's in-process ZipIt! on the same sample draw (the training
+    /// split, Samples drawn by Seed), every hidden layer zipped, as an ordinary classifier of the inputs' widths.
+    /// </summary>
+    private void AssertPublishesInProcessZip(string reference, string other, string output)
+    {
+        using var a = ClassifierWeights.Load(models.PathOf(reference));
+        using var b = ClassifierWeights.Load(models.PathOf(other));
+        using var samples = LabelledSamples.From(models.Dataset, DatasetSplit.Train, Samples, Seed);
+        using var zipped = ZipItMerger.Zip(a, b, samples.Inputs, zipLayers: null, new ZipItOptions());
+        using var expected = zipped.ToClassifier()!;
+        using var published = CheckpointFolder.Open(models.PathOf(output));
+        Assert.Equal(a.Config.TensorShapes().Select(s => s.Name).Order(), published.TensorNames.Order());
+        foreach (var (name, shape) in a.Config.TensorShapes())
+        {
+            Assert.Equal(shape, published.GetEntry(name).Shape);
+            Assert.True(Bits(expected[name].data<float>().ToArray()).SequenceEqual(Bits(Tensors(published, name))), $"{name}: the job's bytes differ from the in-process zip");
+        }
+    }
+
+    private static IEnumerable<int> Bits(float[] values) => values.Select(BitConverter.SingleToInt32Bits);
+
+    private static float[] Tensors(CheckpointFolder checkpoint, string name)
+    {
+        var values = new float[checkpoint.GetEntry(name).ElementCount];
+        using var source = checkpoint.OpenTensorAsync(name, CancellationToken.None).AsTask().GetAwaiter().GetResult();
+        source.Read(0, values);
+        return values;
+    }
+
+    private static string Spec(string reference, string other, bool zip)
+    {
+        var section = zip ? $"align:\n  method: zipit\n  dataset: {TrainedClassifierFolder.DatasetFile}\n  samples: {Samples}\n  seed: {Seed}\n" : "";
+        return $"merge_method: linear\nmodels:\n  - {{model: {reference}, parameters: {{weight: 0.5}}}}\n  - {{model: {other}, parameters: {{weight: 0.5}}}}\n{section}";
+    }
+
+    private Task<JobStatus> RunAsync(InProcessTestCluster cluster, string spec, string output, CancellationToken cancellation) =>
+        JobRuns.RunAsync(cluster, $"job-{output}", new MergeRequest { SpecText = spec, SpecDirectory = models.Folder, Output = models.PathOf(output) }, cancellation);
+}
