@@ -144,7 +144,9 @@ public static class BenchCommand
     /// Seconds to read every input byte and write as many bytes as the merge wrote, in large blocks on every
     /// core, as the merge itself reads and writes: a single-threaded copy would be a bound the merge can beat.
     /// </summary>
-    internal static double StreamingBound(IReadOnlyList<string> inputs, long outputBytes, string root)
+    /// <param name="outputs">Files of <paramref name="outputBytes"/> each written after the reads (a shared-input job writes one per candidate).</param>
+    /// <param name="durable">Flush each written file to the disk, as publishing does; without it the bound counts page-cache writes only.</param>
+    internal static double StreamingBound(IReadOnlyList<string> inputs, long outputBytes, string root, int outputs = 1, bool durable = false)
     {
         var parallel = new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount };
         var sink = Path.Combine(root, "stream-bound.tmp");
@@ -164,17 +166,23 @@ public static class BenchCommand
             handles.ForEach(h => h.Dispose());
         }
 
-        using (var handle = File.OpenHandle(sink, FileMode.Create, FileAccess.Write, preallocationSize: outputBytes))
+        var sinks = Enumerable.Range(0, outputs).Select(i => $"{sink}.{i}").ToList();
+        foreach (var path in sinks)
         {
+            using var handle = File.OpenHandle(path, FileMode.Create, FileAccess.Write, preallocationSize: outputBytes);
             Parallel.ForEach(Blocks(outputBytes), parallel, () => new byte[IoBlock], (offset, _, buffer) =>
             {
                 RandomAccess.Write(handle, buffer.AsSpan(0, (int)Math.Min(IoBlock, outputBytes - offset)), offset);
                 return buffer;
             }, _ => { });
+            if (durable)
+            {
+                RandomAccess.FlushToDisk(handle);
+            }
         }
 
         var seconds = clock.Elapsed.TotalSeconds;
-        File.Delete(sink);
+        sinks.ForEach(File.Delete);
         return seconds;
     }
 

@@ -68,6 +68,9 @@ public static class BenchSweepCommand
             }
 
             var bound = BenchCommand.StreamingBound(inputs, outputBytes, bench);
+            // What any job that publishes N whole outputs pays at least: the inputs read once, N outputs written to the disk.
+            var writeBound = BenchCommand.StreamingBound(inputs, outputBytes, bench, outputs: count, durable: true);
+            var oneDurable = BenchCommand.StreamingBound(inputs, outputBytes, bench, durable: true);
 
             // The same N merges as one shared-input job (fusion merge a.yaml b.yaml ... --out-dir).
             var sharedStats = await BenchCommand.MergeInChildAsync(specs, "--out-dir", Path.Combine(bench, "shared"), MergeDevices.Cpu, cancellationToken);
@@ -102,10 +105,18 @@ public static class BenchSweepCommand
             System.Console.WriteLine($"{count} task_arithmetic points over three {Units.Bytes(bytes)} bf16 models; embedded silo; {merged} merges in the sweep");
             System.Console.WriteLine($"{"what",-28} {"seconds",8} {"× one merge",12} {"× bound",8} {"peak RSS",10}");
             System.Console.WriteLine($"{"streaming bound (one merge)",-28} {bound,8:F2} {bound / one,12:F2} {1,8:F2} {"",10}");
+            System.Console.WriteLine($"{"bound, 1 output on disk",-28} {oneDurable,8:F2} {oneDurable / one,12:F2} {oneDurable / bound,8:F2} {"",10}");
+            System.Console.WriteLine($"{$"bound, {count} outputs on disk",-28} {writeBound,8:F2} {writeBound / one,12:F2} {writeBound / bound,8:F2} {"",10}");
             System.Console.WriteLine($"{"one merge (mean)",-28} {one,8:F2} {1,12:F2} {one / bound,8:F2} {Units.Bytes(separateRss),10}");
             System.Console.WriteLine($"{$"{count} separate merges",-28} {separate,8:F2} {separate / one,12:F2} {separate / bound,8:F2} {Units.Bytes(separateRss),10}");
             System.Console.WriteLine($"{$"{count} merges, shared input",-28} {shared,8:F2} {shared / one,12:F2} {shared / bound,8:F2} {Units.Bytes(sharedRss),10}");
             System.Console.WriteLine($"{$"sweep of {count} points",-28} {sweepSeconds,8:F2} {sweepSeconds / one,12:F2} {sweepSeconds / bound,8:F2} {Units.Bytes(sweepRss),10}");
+            if (count > 1)
+            {
+                // The N-output bound less the one-output bound: the same reads, N - 1 more outputs written and flushed.
+                var diskSpeed = (count - 1) * outputBytes / Math.Max(1e-9, writeBound - oneDurable);
+                System.Console.WriteLine($"disk writes (flushed): {diskSpeed / 1e9:F2} GB/s; {count} outputs are {Units.Bytes(count * outputBytes)}");
+            }
             return 0;
         });
         return command;
