@@ -88,7 +88,8 @@ public sealed class LanguageSweepOnLocalClusterMeasurement
         Assert.All(candidates, c => Assert.True((CandidateState)c.GetProperty("State").GetInt32() == CandidateState.Done, c.ToString()));
         var merges = candidates.Where(c => !c.GetProperty("Baseline").GetBoolean()).ToList();
         Assert.Equal(7, merges.Count);
-        Assert.Equal(3, candidates.Count - merges.Count);
+        // Baselines: the three inputs (base, both fine-tunes) and their mean-probs ensemble.
+        Assert.Equal(4, candidates.Count - merges.Count);
 
         var password = (await File.ReadAllLinesAsync(Path.Combine(cluster.StateDirectory, "dashboard", "passwords"), cancellation))
             .Select(line => line.Split(' ', 2)).Single(parts => parts[0] == "viewer")[1];
@@ -112,7 +113,7 @@ public sealed class LanguageSweepOnLocalClusterMeasurement
         // Rank 1 is the lowest perplexity of the merges.
         var best = merges.MinBy(c => c.GetProperty("Objective").GetDouble()).GetProperty("Index").GetInt32().ToString(CultureInfo.InvariantCulture);
         Assert.Equal("1", (await session.Page.Locator($"#sweep-leaderboard tr[data-index='{best}'] td.leaderboard-rank").InnerTextAsync()).Trim());
-        Assert.Equal(3, await session.Page.Locator("#sweep-leaderboard tr.baseline-row").CountAsync());
+        Assert.Equal(4, await session.Page.Locator("#sweep-leaderboard tr.baseline-row").CountAsync());
 
         var screenshots = Path.Combine(Results, "screenshots");
         Directory.CreateDirectory(screenshots);
