@@ -44,12 +44,20 @@ public static class EvalCommand
         {
             var folder = parse.GetValue(model)!.FullName;
             var evaluators = new List<IEvaluator>();
+            // An emr task's model is written once to a scratch folder that every evaluator then reads, inside the
+            // data roots or not.
+            using var taskFolder = parse.GetValue(task) is null ? null : new ScratchFolder("fusion-emr-task-");
             try
             {
                 // With data roots, every folder and file read is resolved and checked before use, and the
                 // checkpoints are opened through the roots (each weight, index and config file checked again).
                 var roots = dataRoots.Resolve(parse);
                 folder = roots.Check(folder, "model folder");
+                if (taskFolder is not null)
+                {
+                    roots = roots.Including(taskFolder.Path);
+                }
+
                 if (parse.GetValue(dataset) is { } datasetFile)
                 {
                     var chosenSplit = parse.GetValue(split) switch
@@ -103,16 +111,13 @@ public static class EvalCommand
             }
 
             var metrics = new Dictionary<string, double>(StringComparer.Ordinal);
-            string? taskFolder = null;
             try
             {
-                if (parse.GetValue(task) is { } taskName)
+                if (parse.GetValue(task) is { } taskName && taskFolder is not null)
                 {
-                    // The task's model is written once to a scratch folder and every evaluator reads that.
-                    taskFolder = Directory.CreateTempSubdirectory("fusion-emr-task-").FullName;
-                    var rescaler = EmrTaskModel.Write(folder, taskName, taskFolder);
+                    var rescaler = EmrTaskModel.Write(folder, taskName, taskFolder.Path);
                     System.Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"emr task '{taskName}': rescaler {rescaler:0.######}"));
-                    folder = taskFolder;
+                    folder = taskFolder.Path;
                 }
 
                 foreach (var evaluator in evaluators)
@@ -131,13 +136,6 @@ public static class EvalCommand
             catch (Exception e) when (e is EvaluationException or CheckpointException or LanguageModelException or StorageException or ArgumentException or IOException or UnauthorizedAccessException)
             {
                 return MergeCommand.Fail(Describe(e));
-            }
-            finally
-            {
-                if (taskFolder is not null)
-                {
-                    Directory.Delete(taskFolder, recursive: true);
-                }
             }
 
             if (parse.GetValue(json))

@@ -22,6 +22,12 @@ public sealed class LocalRoots
     /// <summary>The resolved roots; empty when every folder is allowed.</summary>
     public IReadOnlyList<string> Folders { get; }
 
+    /// <summary>
+    /// These roots and <paramref name="folder"/>, a scratch folder the process made for itself (an emr task's
+    /// model); with no roots, still no roots.
+    /// </summary>
+    public LocalRoots Including(string folder) => Folders.Count == 0 ? this : new LocalRoots([.. Folders, folder]);
+
     /// <summary>The resolved path of <paramref name="path"/>, which must lie inside a root.</summary>
     /// <exception cref="StorageException">The path, or the target of a symlink on it, lies outside every root; the message names both.</exception>
     public string Check(string path, string what)

@@ -53,6 +53,11 @@ public sealed class EmrEvalProcessTests
             Assert.Equal(oracle["rescalers"]![task]!.GetValue<double>(), printed, 5);
         }
 
+        // Confined to the data roots, the task's model (written to a scratch folder outside them) is still evaluated.
+        var confined = await FusionProcess.RunAsync("eval", temp.Combine("out"), "--task", "ft-2", "--compare", temp.Combine("oracle", "ft-2"), "--json", "--data-root", temp.Path);
+        Assert.True(confined.ExitCode == 0, confined.Stderr);
+        Assert.True(JsonNode.Parse(confined.Stdout)!["l2_distance/ft-2"]!.GetValue<double>() < 1e-6, confined.Stdout);
+
         // Without --task the checkpoint is the unified model, which is no task's model.
         var unified = await FusionProcess.RunAsync("eval", temp.Combine("out"), "--compare", temp.Combine("oracle", "ft-1"), "--json");
         Assert.True(JsonNode.Parse(unified.Stdout)!["l2_distance/ft-1"]!.GetValue<double>() > 1e-3, unified.Stdout);
