@@ -78,7 +78,7 @@ public sealed class LanguageSweepOnLocalClusterMeasurement
         await File.WriteAllTextAsync(sweepFile, SweepYaml, cancellation);
 
         var dashboardPort = FreePort.Next();
-        await using var cluster = new LocalClusterScript(new Dictionary<string, string> { ["FUSION_DASHBOARD_PORT"] = dashboardPort.ToString(CultureInfo.InvariantCulture) });
+        await using var cluster = new LocalClusterScript(new Dictionary<string, string> { ["FUSION_DASHBOARD_PORT"] = dashboardPort.ToString(CultureInfo.InvariantCulture) }) { WithDashboard = true };
         await cluster.UpAsync(silos: 2, cancellation, folder);
         var id = (await FusionAsync(cancellation, "sweep", "create", sweepFile, "--cluster", cluster.Redis)).Trim().Split('\n')[^1].Trim();
         // "run N started", then the finished run as JSON.

@@ -15,6 +15,9 @@ public sealed class LocalClusterScript : IAsyncDisposable
         environment = new Dictionary<string, string>(siloEnvironment ?? new Dictionary<string, string>()) { ["FUSION_LOCAL_HOME"] = home, ["FUSION_LOCAL_PREBUILT"] = "1" };
     }
 
+    /// <summary>Start the cluster's dashboard too (its users' passwords in <see cref="StateDirectory"/>/dashboard/passwords).</summary>
+    public bool WithDashboard { get; init; }
+
     public int RedisPort { get; private set; } = FreePort.Next();
 
     public int BlobPort { get; private set; } = FreePort.Next();
@@ -37,8 +40,8 @@ public sealed class LocalClusterScript : IAsyncDisposable
         {
             try
             {
-                // No test here drives the dashboard; starting it would only cost each `up` a process and its users.
-                string[] arguments = ["up", "--no-dashboard", "--silos", silos.ToString(CultureInfo.InvariantCulture), "--redis-port", RedisPort.ToString(CultureInfo.InvariantCulture), "--blob-port", BlobPort.ToString(CultureInfo.InvariantCulture)];
+                // Most tests never drive the dashboard; starting it would only cost each `up` a process and its users.
+                string[] arguments = ["up", .. (WithDashboard ? Array.Empty<string>() : ["--no-dashboard"]), "--silos", silos.ToString(CultureInfo.InvariantCulture), "--redis-port", RedisPort.ToString(CultureInfo.InvariantCulture), "--blob-port", BlobPort.ToString(CultureInfo.InvariantCulture)];
                 await RunAsync(cancellationToken, [.. arguments, .. dataRoots.SelectMany(root => new[] { "--data-root", root })]);
                 return;
             }
