@@ -1,4 +1,4 @@
-using System.Text;
+using FusionCluster.Core.Sweeps;
 using FusionCluster.Grains.Abstractions.Sweeps;
 using YamlDotNet.RepresentationModel;
 
@@ -12,8 +12,8 @@ public static class SweepRevisions
 
     /// <summary>
     /// The top-level keys of sweep.yaml whose value differs between the two texts (in the new text's order,
-    /// then keys removed), compared by value: re-indenting, comments, quoting and the order of a mapping's
-    /// keys are no change. Both texts have parsed as sweeps already.
+    /// then keys removed), compared by value (<see cref="SweepYaml.Canonical"/>): re-indenting, comments, quoting, number
+    /// spelling and the order of a mapping's keys are no change. Both texts have parsed as sweeps already.
     /// </summary>
     public static IReadOnlyList<string> ChangedSections(string before, string after)
     {
@@ -44,52 +44,10 @@ public static class SweepRevisions
         {
             foreach (var (key, value) in root.Children)
             {
-                entries[key.ToString()] = Canonical(value);
+                entries[key.ToString()] = SweepYaml.Canonical(value);
             }
         }
 
         return entries;
-    }
-
-    private static string Canonical(YamlNode node)
-    {
-        var text = new StringBuilder();
-        Write(node, text);
-        return text.ToString();
-    }
-
-    private static void Write(YamlNode node, StringBuilder text)
-    {
-        switch (node)
-        {
-            case YamlScalarNode scalar:
-                text.Append('"').Append(scalar.Value).Append('"');
-                break;
-            case YamlSequenceNode sequence:
-                text.Append('[');
-                foreach (var child in sequence.Children)
-                {
-                    Write(child, text);
-                    text.Append(',');
-                }
-
-                text.Append(']');
-                break;
-            case YamlMappingNode mapping:
-                text.Append('{');
-                foreach (var (key, value) in mapping.Children.OrderBy(c => c.Key.ToString(), StringComparer.Ordinal))
-                {
-                    Write(key, text);
-                    text.Append(':');
-                    Write(value, text);
-                    text.Append(',');
-                }
-
-                text.Append('}');
-                break;
-            default:
-                text.Append(node);
-                break;
-        }
     }
 }
