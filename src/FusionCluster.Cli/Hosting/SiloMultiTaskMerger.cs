@@ -1,3 +1,4 @@
+using FusionCluster.Client;
 using FusionCluster.Core.Methods;
 using FusionCluster.Evaluation.MultiTask;
 using FusionCluster.Grains.Abstractions;
@@ -6,17 +7,35 @@ using FusionCluster.Hosting;
 namespace FusionCluster.Cli.Hosting;
 
 /// <summary>
-/// The benchmark's merges as merge jobs on an embedded silo, the path `fusion merge` takes. The silo starts at
-/// the first merge, so a fully cached benchmark run starts none.
+/// The benchmark's merges as merge jobs, the path `fusion merge` takes on an embedded silo, or `fusion submit` on a
+/// running cluster. The silo starts (or the connection opens) at the first merge, so a fully cached benchmark run
+/// starts none.
 /// </summary>
-public sealed class SiloMultiTaskMerger(int unitSlots = 0) : IMultiTaskMerger, IAsyncDisposable
+public sealed class SiloMultiTaskMerger : IMultiTaskMerger, IAsyncDisposable
 {
-    private EmbeddedCluster? cluster;
+    private readonly Func<CancellationToken, Task<(IClusterClient Client, IAsyncDisposable Owner)>> connect;
+    private (IClusterClient Client, IAsyncDisposable Owner)? connection;
 
-    public async Task MergeAsync(string specPath, string outputFolder, ulong seed, CancellationToken cancellationToken)
+    private SiloMultiTaskMerger(Func<CancellationToken, Task<(IClusterClient Client, IAsyncDisposable Owner)>> connect) => this.connect = connect;
+
+    /// <summary>Jobs on an embedded silo in this process.</summary>
+    public static SiloMultiTaskMerger Embedded(int unitSlots = 0) => new(async cancellationToken =>
     {
-        cluster ??= await EmbeddedCluster.StartAsync(unitSlots, cancellationToken);
-        var job = cluster.Client.GetGrain<IMergeJobGrain>(Guid.NewGuid().ToString("n"));
+        var cluster = await EmbeddedCluster.StartAsync(unitSlots, cancellationToken);
+        return (cluster.Client, cluster);
+    });
+
+    /// <summary>Jobs on a running cluster (its silos must reach the benchmark's folder: a data root of a local cluster).</summary>
+    public static SiloMultiTaskMerger OnCluster(Func<CancellationToken, Task<ClusterConnection>> open) => new(async cancellationToken =>
+    {
+        var cluster = await open(cancellationToken);
+        return (cluster.Client, cluster);
+    });
+
+    public async Task<MultiTaskMergeRun> MergeAsync(string specPath, string outputFolder, ulong seed, CancellationToken cancellationToken)
+    {
+        connection ??= await connect(cancellationToken);
+        var job = connection.Value.Client.GetGrain<IMergeJobGrain>(JobIds.New());
         var status = await job.Start(new MergeRequest
         {
             SpecText = await File.ReadAllTextAsync(specPath, cancellationToken),
@@ -42,13 +61,15 @@ public sealed class SiloMultiTaskMerger(int unitSlots = 0) : IMultiTaskMerger, I
         {
             throw new InvalidOperationException($"{specPath}: the merge job ended {status.State}: {status.Error}");
         }
+
+        return StatisticsPhaseTiming.Of(await job.GetUnits());
     }
 
     public async ValueTask DisposeAsync()
     {
-        if (cluster is not null)
+        if (connection is { } open)
         {
-            await cluster.DisposeAsync();
+            await open.Owner.DisposeAsync();
         }
     }
 }

@@ -3,9 +3,9 @@ using FusionCluster.Evaluation.MultiTask;
 namespace FusionCluster.Evaluation.DataAware;
 
 /// <summary>
-/// A merge method that needs each input model's data (RegMean, Fisher, AdaMerging). The closest fit to
-/// <see cref="Core.Methods.IMergeMethod"/> for now: it merges whole backbones in-process, and its statistics
-/// come from <see cref="MergeStatistics"/>, the step meant to become the units of a statistics phase.
+/// A merge method that needs each input model's data (RegMean, Fisher, AdaMerging), merging whole backbones
+/// in-process with its statistics from <see cref="MergeStatistics"/>. No command runs these any more (the multi-task
+/// benchmark's data-aware rows are merge jobs); they are the second implementation the jobs' tests compare with.
 /// </summary>
 public interface IDataAwareMergeMethod
 {

@@ -4,5 +4,5 @@ namespace FusionCluster.Evaluation.MultiTask;
 public interface IMultiTaskMerger
 {
     /// <summary>Merges <paramref name="specPath"/> into <paramref name="outputFolder"/> (replacing what is there); throws with the job's error when it fails.</summary>
-    Task MergeAsync(string specPath, string outputFolder, ulong seed, CancellationToken cancellationToken);
+    Task<MultiTaskMergeRun> MergeAsync(string specPath, string outputFolder, ulong seed, CancellationToken cancellationToken);
 }

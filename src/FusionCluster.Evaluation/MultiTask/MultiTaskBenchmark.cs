@@ -4,6 +4,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using FusionCluster.Core.Execution;
 using FusionCluster.Core.Formats;
 using FusionCluster.Core.Methods;
 using FusionCluster.Evaluation.DataAware;
@@ -13,12 +14,12 @@ namespace FusionCluster.Evaluation.MultiTask;
 
 /// <summary>
 /// The multi-task benchmark: trains (or finds in the cache) the pre-trained backbone, each task's head and
-/// fine-tune and the jointly trained model, merges the fine-tunes' backbones with every method (data-free
-/// methods as merge jobs through <see cref="IMultiTaskMerger"/>, data-aware ones in-process with
-/// <see cref="MergeStatistics"/>), and evaluates every task through its own head.
-/// Everything lands under <c>out/suite-&lt;hash of the training inputs&gt;/</c>: models/, specs/, merged/, results/
-/// (one JSON per row, keyed by the method's spec), so a second run recomputes nothing and a new method
-/// runs alone. Statistics files go to <c>out/statistics/</c>, shared by suites.
+/// fine-tune and the jointly trained model, merges the fine-tunes' backbones with every method as merge jobs
+/// through <see cref="IMultiTaskMerger"/> (data-aware ones over each fine-tune with its task head as a whole
+/// classifier and its task's data: <see cref="MultiTaskJobInputs"/>), and evaluates every task through its own head.
+/// Everything lands under <c>out/suite-&lt;hash of the training inputs&gt;/</c>: models/, datasets/, specs/, merged/,
+/// results/ (one JSON per row, keyed by the method's spec), so a second run recomputes nothing and a new method
+/// runs alone. The jobs' statistics files stay in <c>merged/.fusion-statistics/</c> (the jobs' cache beside their outputs).
 /// </summary>
 public sealed class MultiTaskBenchmark(string outputFolder, MultiTaskOptions options, IMultiTaskMerger merger, IMergeMethodCatalog catalog, TextWriter log)
 {
@@ -39,6 +40,7 @@ public sealed class MultiTaskBenchmark(string outputFolder, MultiTaskOptions opt
     private int trainings;
     private int merges;
     private int evaluations;
+    private int statisticsComputed;
 
     public string OutputFolder { get; } = Path.GetFullPath(outputFolder);
 
@@ -91,17 +93,15 @@ public sealed class MultiTaskBenchmark(string outputFolder, MultiTaskOptions opt
             }));
             referenceRows.Add(CachedRow(suite, EnsembleRow, "ensemble", "", () => (tasks.Select((task, t) => MultiTaskEvaluator.EnsembleAccuracy(fineTunes, heads[t], task)).ToList(), 0, 0, "all fine-tunes, mean softmax through the task's head")));
 
-            var statistics = new MergeStatistics(Path.Combine(OutputFolder, "statistics"), options.StatisticsSamples);
+            var inputs = new MultiTaskMergeInputs(suite, pretrainedFolder, fineTuneFolders, pretrained, fineTunes, heads, tasks);
             var methodRows = new List<MultiTaskRow>();
             foreach (var method in methods)
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                methodRows.Add(DataAware(method) is { } dataAware
-                    ? RunDataAware(suite, dataAware, pretrained, fineTunes, fineTuneFolders, heads, tasks, statistics, cancellationToken)
-                    : await RunMergeAsync(suite, method, pretrainedFolder, fineTuneFolders, heads, tasks, cancellationToken));
+                methodRows.Add(await RunMergeAsync(inputs, method, cancellationToken));
             }
 
-            var report = new MultiTaskReport(tasks.Select(t => t.Name).ToList(), [.. referenceRows, .. methodRows], suite, trainings, merges, evaluations, statistics.Computed, clock.Elapsed.TotalSeconds);
+            var report = new MultiTaskReport(tasks.Select(t => t.Name).ToList(), [.. referenceRows, .. methodRows], suite, trainings, merges, evaluations, statisticsComputed, clock.Elapsed.TotalSeconds);
             MultiTaskReportWriter.WriteAll(OutputFolder, report, options);
             return report;
         }
@@ -112,51 +112,17 @@ public sealed class MultiTaskBenchmark(string outputFolder, MultiTaskOptions opt
         }
     }
 
-    private IDataAwareMergeMethod? DataAware(string method) => method switch
+    private async Task<MultiTaskRow> RunMergeAsync(MultiTaskMergeInputs inputs, string name, CancellationToken cancellationToken)
     {
-        "regmean" => new RegMeanMethod(),
-        "regmean_plus_plus" => new RegMeanPlusPlusMethod(),
-        "fisher" => new FisherMethod(),
-        "adamerging" => new AdaMergingMethod(options.AdaMergingSteps, options.AdaMergingBatch, options.AdaMergingLearningRate),
-        _ => null,
-    };
-
-    private MultiTaskRow RunDataAware(string suite, IDataAwareMergeMethod method, NamedTensors pretrained, IReadOnlyList<NamedTensors> fineTunes, IReadOnlyList<string> fineTuneFolders, IReadOnlyList<NamedTensors> heads, IReadOnlyList<BenchmarkTask> tasks, MergeStatistics statistics, CancellationToken cancellationToken)
-    {
-        // Only what this method reads, so that changing another method's setting does not rerun it.
-        var key = method switch
-        {
-            RegMeanMethod regMean => $"regmean alpha={regMean.Alpha} statistics_samples={options.StatisticsSamples}",
-            RegMeanPlusPlusMethod plusPlus => $"regmean_plus_plus alpha={plusPlus.Alpha} statistics_samples={options.StatisticsSamples}",
-            FisherMethod fisher => $"fisher epsilon={fisher.Epsilon} statistics_samples={options.StatisticsSamples}",
-            _ => $"{method.Name} steps={options.AdaMergingSteps} batch={options.AdaMergingBatch} lr={options.AdaMergingLearningRate} seed={options.Seed}",
-        };
-        return CachedRow(suite, method.Name, "data-aware", key, () =>
-        {
-            log.WriteLine($"{method.Name}: statistics and merge in-process ...");
-            var models = tasks.Select((task, t) => new DataAwareModel(task.Name, fineTunes[t], heads[t], task.Data, Fingerprint(fineTuneFolders[t], task.Name))).ToList();
-            var before = statistics.ComputeTime;
-            var clock = Stopwatch.StartNew();
-            using var merged = method.Merge(new DataAwareMergeInputs(pretrained, models, statistics) { Seed = options.Seed }, cancellationToken);
-            var seconds = clock.Elapsed.TotalSeconds;
-            merged.Save(Path.Combine(suite, "merged", method.Name, CheckpointFolder.SingleFileName));
-            merges++;
-            var note = method is AdaMergingMethod ada && ada.LastCoefficients is { } lambda
-                ? $"learned λ mean {Mean(lambda):F3} (from 0.3), {options.AdaMergingSteps} steps"
-                : $"statistics from {options.StatisticsSamples} training samples per task";
-            return (tasks.Select((task, t) => MultiTaskEvaluator.Accuracy(merged, heads[t], task)).ToList(), seconds, (statistics.ComputeTime - before).TotalSeconds, note);
-        });
-    }
-
-    private async Task<MultiTaskRow> RunMergeAsync(string suite, string name, string pretrainedFolder, IReadOnlyList<string> fineTuneFolders, IReadOnlyList<NamedTensors> heads, IReadOnlyList<BenchmarkTask> tasks, CancellationToken cancellationToken)
-    {
-        IMergeMethod method;
+        var specs = Path.Combine(inputs.Suite, "specs");
+        var dataAware = MultiTaskMergeSpecs.IsDataAware(name);
         string spec;
         try
         {
-            method = catalog.Resolve(name, MergeDevices.Cpu);
-            var specs = Path.Combine(suite, "specs");
-            spec = MultiTaskMergeSpecs.Create(method, Path.GetRelativePath(specs, pretrainedFolder), fineTuneFolders.Select(f => Path.GetRelativePath(specs, f)).ToList());
+            var method = catalog.Resolve(name, MergeDevices.Cpu);
+            spec = dataAware
+                ? MultiTaskMergeSpecs.CreateDataAware(name, options, Path.GetRelativePath(specs, ClassifierFolder(inputs, PretrainedRow)), inputs.Tasks.Select(t => (Path.GetRelativePath(specs, ClassifierFolder(inputs, t.Name)), Path.GetRelativePath(specs, MultiTaskJobInputs.DatasetPath(inputs.Suite, t.Name)))).ToList())
+                : MultiTaskMergeSpecs.Create(method, Path.GetRelativePath(specs, inputs.PretrainedFolder), inputs.FineTuneFolders.Select(f => Path.GetRelativePath(specs, f)).ToList());
         }
         catch (MergeMethodException e)
         {
@@ -165,26 +131,69 @@ public sealed class MultiTaskBenchmark(string outputFolder, MultiTaskOptions opt
         }
 
         var key = $"{spec}\nseed={options.Seed}";
-        var cached = TryCached(suite, name, key);
+        var cached = TryCached(inputs.Suite, name, key);
         if (cached is not null)
         {
             return cached;
         }
 
-        var specPath = Path.Combine(suite, "specs", $"{name}.yaml");
-        Directory.CreateDirectory(Path.GetDirectoryName(specPath)!);
+        if (dataAware)
+        {
+            WriteJobInputs(inputs, withPretrained: name == "adamerging");
+        }
+
+        var specPath = Path.Combine(specs, $"{name}.yaml");
+        Directory.CreateDirectory(specs);
         await File.WriteAllTextAsync(specPath, spec, cancellationToken);
-        var output = Path.Combine(suite, "merged", name);
+        var output = Path.Combine(inputs.Suite, "merged", name);
         log.WriteLine($"{name}: merge job ...");
         var clock = Stopwatch.StartNew();
-        await merger.MergeAsync(specPath, output, options.Seed, cancellationToken);
+        var run = await merger.MergeAsync(specPath, output, options.Seed, cancellationToken);
         var seconds = clock.Elapsed.TotalSeconds;
         merges++;
         var emrTasks = EmrTaskModel.Tasks(output);
-        var accuracy = emrTasks.Count == 0 ? Accuracy(output, tasks, heads) : EmrAccuracy(output, emrTasks, tasks, heads);
+        var accuracy = emrTasks.Count == 0 ? Accuracy(output, inputs.Tasks, inputs.Heads) : EmrAccuracy(output, emrTasks, inputs.Tasks, inputs.Heads);
         evaluations++;
-        var note = emrTasks.Count == 0 ? MultiTaskMergeSpecs.Describe(name) : "each task with its own mask and rescaler";
-        return Store(suite, name, key, new MultiTaskRow(name, "merge", accuracy, seconds, 0, note));
+        var note = emrTasks.Count > 0 ? "each task with its own mask and rescaler" : MultiTaskMergeSpecs.Describe(name, options);
+        if (dataAware)
+        {
+            var statistics = JobStatisticsSection(output);
+            statisticsComputed += statistics?["models"]?.AsObject().Count(m => m.Value?["cached"]?.GetValue<bool>() == false) ?? 0;
+            if (statistics?["coefficients"] is JsonObject lambda)
+            {
+                note = $"learned λ mean {lambda.SelectMany(m => m.Value!.AsObject()).Average(c => c.Value!.GetValue<double>()):F3} (from 0.3), {options.AdaMergingSteps} steps";
+            }
+
+            note += $"; statistics phase on {run.StatisticsSilos} silo(s)";
+        }
+
+        return Store(inputs.Suite, name, key, new MultiTaskRow(name, dataAware ? "data-aware" : "merge", accuracy, seconds, run.StatisticsSeconds, note) { StatisticsSilos = run.StatisticsSilos });
+    }
+
+    /// <summary>The classifiers (and, for AdaMerging's base, the pre-trained one) and the datasets a data-aware job reads.</summary>
+    private void WriteJobInputs(MultiTaskMergeInputs inputs, bool withPretrained)
+    {
+        for (var t = 0; t < inputs.Tasks.Count; t++)
+        {
+            MultiTaskJobInputs.EnsureClassifier(ClassifierFolder(inputs, inputs.Tasks[t].Name), inputs.FineTunes[t], inputs.Heads[t], options.HiddenSizes);
+            MultiTaskJobInputs.EnsureDataset(MultiTaskJobInputs.DatasetPath(inputs.Suite, inputs.Tasks[t].Name), inputs.Tasks[t].Data);
+        }
+
+        if (withPretrained)
+        {
+            // AdaMerging's base needs a last layer like the others; its merge is not evaluated (every task keeps its own head).
+            MultiTaskJobInputs.EnsureClassifier(ClassifierFolder(inputs, PretrainedRow), inputs.Pretrained, inputs.Heads[0], options.HiddenSizes);
+        }
+    }
+
+    private static string ClassifierFolder(MultiTaskMergeInputs inputs, string name) =>
+        MultiTaskJobInputs.ClassifierFolder(Path.Combine(inputs.Suite, "models"), name);
+
+    /// <summary>The merge report's <c>statistics</c> section (what the statistics units computed or found cached; AdaMerging's λ).</summary>
+    private static JsonObject? JobStatisticsSection(string output)
+    {
+        var path = Path.Combine(output, MergeArtifacts.ReportFileName);
+        return File.Exists(path) ? JsonNode.Parse(File.ReadAllText(path))?["statistics"] as JsonObject : null;
     }
 
     private List<double> Accuracy(string folder, IReadOnlyList<BenchmarkTask> tasks, IReadOnlyList<NamedTensors> heads)
@@ -243,7 +252,10 @@ public sealed class MultiTaskBenchmark(string outputFolder, MultiTaskOptions opt
             json["accuracy"]!.AsArray().Select(a => a!.GetValue<double>()).ToList(),
             json["seconds"]!.GetValue<double>(),
             json["statistics_seconds"]!.GetValue<double>(),
-            json["note"]!.GetValue<string>());
+            json["note"]!.GetValue<string>())
+        {
+            StatisticsSilos = json["statistics_silos"]?.GetValue<int>() ?? 0,
+        };
     }
 
     private static MultiTaskRow Store(string suite, string name, string key, MultiTaskRow row)
@@ -258,6 +270,7 @@ public sealed class MultiTaskBenchmark(string outputFolder, MultiTaskOptions opt
             ["accuracy"] = new JsonArray(row.Accuracy!.Select(a => (JsonNode)a).ToArray()),
             ["seconds"] = row.Seconds,
             ["statistics_seconds"] = row.StatisticsSeconds,
+            ["statistics_silos"] = row.StatisticsSilos,
             ["note"] = row.Note,
         };
         File.WriteAllText(path + ".partial", json.ToJsonString(Indented) + "\n");
@@ -310,16 +323,6 @@ public sealed class MultiTaskBenchmark(string outputFolder, MultiTaskOptions opt
 
         return Hash(text.ToString());
     }
-
-    private static string Fingerprint(string backboneFolder, string task)
-    {
-        using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        sha.AppendData(File.ReadAllBytes(Path.Combine(backboneFolder, CheckpointFolder.SingleFileName)));
-        sha.AppendData(File.ReadAllBytes(Path.Combine(Path.GetDirectoryName(backboneFolder)!, "heads", $"{task}.safetensors")));
-        return Convert.ToHexStringLower(sha.GetHashAndReset());
-    }
-
-    private static double Mean(double[,] values) => values.Cast<double>().Average();
 
     private static string Hash(string text) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
 }

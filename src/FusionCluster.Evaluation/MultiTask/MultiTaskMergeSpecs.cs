@@ -8,6 +8,8 @@ namespace FusionCluster.Evaluation.MultiTask;
 /// The spec each merge method runs with in the benchmark: base_model the pre-trained backbone, models the
 /// fine-tunes, and FusionBench's default hyper-parameters where it has them (task vectors scaled by λ = 0.3; TIES
 /// keeps the top 20%). Methods this table does not know (added later) get their own defaults and weight 1.
+/// Data-aware methods merge whole classifiers (backbone and task head), each with its task's dataset file
+/// (<see cref="MultiTaskJobInputs"/>), with the benchmark's statistics and AdaMerging settings.
 /// </summary>
 public static class MultiTaskMergeSpecs
 {
@@ -23,10 +25,63 @@ public static class MultiTaskMergeSpecs
         ["model_stock"] = ("", ""),
     };
 
+    /// <summary>The methods whose models come with data, run by the jobs' statistics (or coefficients) phase.</summary>
+    public static IReadOnlyList<string> DataAwareMethods { get; } = ["regmean", "regmean_plus_plus", "fisher", "adamerging"];
+
+    public static bool IsDataAware(string method) => DataAwareMethods.Contains(method, StringComparer.Ordinal);
+
     /// <summary>What the README says each method ran with.</summary>
-    public static string Describe(string method) => Known.TryGetValue(method, out var p)
-        ? $"{p.PerModel}{(p.Global.Length > 0 ? "; " + p.Global : "")}".Trim(';', ' ')
-        : "its defaults, weight 1";
+    public static string Describe(string method, MultiTaskOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        if (IsDataAware(method))
+        {
+            return method == "adamerging"
+                ? $"λ learned on each task's unlabelled held-out inputs, {options.AdaMergingSteps} steps"
+                : $"statistics from the first {options.StatisticsSamples} training samples per task";
+        }
+
+        return Known.TryGetValue(method, out var p)
+            ? $"{p.PerModel}{(p.Global.Length > 0 ? "; " + p.Global : "")}".Trim(';', ' ')
+            : "its defaults, weight 1";
+    }
+
+    /// <summary>
+    /// The YAML of a data-aware method: each classifier with its task's dataset (paths relative to the spec's folder);
+    /// AdaMerging's <paramref name="pretrained"/> as base_model (it needs no dataset).
+    /// </summary>
+    public static string CreateDataAware(string method, MultiTaskOptions options, string pretrained, IReadOnlyList<(string Model, string Dataset)> models)
+    {
+        ArgumentNullException.ThrowIfNull(models);
+        var yaml = new StringBuilder();
+        yaml.Append(CultureInfo.InvariantCulture, $"merge_method: {method}\n");
+        if (method == "adamerging")
+        {
+            yaml.Append(CultureInfo.InvariantCulture, $"base_model: {pretrained}\n");
+        }
+
+        yaml.Append("models:\n");
+        foreach (var (model, dataset) in models)
+        {
+            yaml.Append(CultureInfo.InvariantCulture, $"  - {{model: {model}, dataset: {dataset}}}\n");
+        }
+
+        yaml.Append(CultureInfo.InvariantCulture, $"parameters: {{{DataAwareParameters(method, options)}}}\n");
+        yaml.Append("dtype: float32\n");
+        return yaml.ToString();
+    }
+
+    /// <summary>The paper's settings the benchmark merges with: RegMean's α = 0.9, Fisher's ε = 1e-8, AdaMerging's steps, batch and rate from the options.</summary>
+    private static string DataAwareParameters(string method, MultiTaskOptions options) => method switch
+    {
+        "regmean" or "regmean_plus_plus" => $"{RegMeanMergeMethod.RatioParameter}: {Number(RegMeanMergeMethod.DefaultRatio)}, {StatisticsSamples.Parameter}: {options.StatisticsSamples}",
+        "fisher" => $"minimal_fisher_weight: {Number(FisherMergeMethod.DefaultEpsilon)}, {StatisticsSamples.Parameter}: {options.StatisticsSamples}",
+        "adamerging" => $"steps: {options.AdaMergingSteps}, batch_size: {options.AdaMergingBatch}, lr: {Number(options.AdaMergingLearningRate)}, seed: {options.Seed}",
+        _ => throw new MergeMethodException($"merge_method '{method}' is not one of the benchmark's data-aware methods ({string.Join(", ", DataAwareMethods)})"),
+    };
+
+    /// <summary>A plain decimal (no exponent: 1e-8 is written 0.00000001), so every YAML reader takes it as a number.</summary>
+    private static string Number(double value) => value.ToString("0.0###############", CultureInfo.InvariantCulture);
 
     /// <summary>The YAML, with model paths relative to the spec's folder.</summary>
     public static string Create(IMergeMethod method, string pretrained, IReadOnlyList<string> fineTunes)

@@ -46,30 +46,31 @@ public static class MultiTaskReportWriter
                 ["normalized"] = r.Normalized(individual),
                 ["seconds"] = r.Seconds,
                 ["statistics_seconds"] = r.StatisticsSeconds,
+                ["statistics_silos"] = r.StatisticsSilos,
                 ["note"] = r.Note,
             }).ToArray()),
         };
     }
 
-    /// <summary>A Markdown table: accuracy in percent per task, the average, and the normalised average.</summary>
+    /// <summary>A Markdown table: accuracy in percent per task, the average, the normalised average, seconds, and a data-aware job's statistics phase (seconds, silos).</summary>
     public static string Table(MultiTaskReport report)
     {
         var individual = report.Individual;
         var text = new StringBuilder();
-        text.Append("| method | ").Append(string.Join(" | ", report.Tasks)).Append(" | avg | norm | s |\n");
-        text.Append("|---|").Append(string.Concat(Enumerable.Repeat("---|", report.Tasks.Count + 3))).Append('\n');
+        text.Append("| method | ").Append(string.Join(" | ", report.Tasks)).Append(" | avg | norm | s | statistics s (silos) |\n");
+        text.Append("|---|").Append(string.Concat(Enumerable.Repeat("---|", report.Tasks.Count + 4))).Append('\n');
         foreach (var row in report.Rows)
         {
             var name = row.Kind == "reference" || row.Kind == "ensemble" ? $"*{row.Name}*" : row.Name;
             if (row.Accuracy is null)
             {
-                text.Append(CultureInfo.InvariantCulture, $"| {name} | ").Append(string.Join(" | ", report.Tasks.Select(_ => "–"))).Append(" | – | – | – |\n");
+                text.Append(CultureInfo.InvariantCulture, $"| {name} | ").Append(string.Join(" | ", report.Tasks.Select(_ => "–"))).Append(" | – | – | – | – |\n");
                 continue;
             }
 
             text.Append(CultureInfo.InvariantCulture, $"| {name} | ")
                 .Append(string.Join(" | ", row.Accuracy.Select(a => (100 * a).ToString("F1", CultureInfo.InvariantCulture))))
-                .Append(CultureInfo.InvariantCulture, $" | **{100 * row.Average!.Value:F1}** | {100 * row.Normalized(individual)!.Value:F1} | {row.Seconds:F1} |\n");
+                .Append(CultureInfo.InvariantCulture, $" | **{100 * row.Average!.Value:F1}** | {100 * row.Normalized(individual)!.Value:F1} | {row.Seconds:F1} | {Statistics(row)} |\n");
         }
 
         var missing = report.Rows.Where(r => r.Accuracy is null).Select(r => r.Name).ToList();
@@ -80,4 +81,7 @@ public static class MultiTaskReportWriter
 
         return text.ToString();
     }
+
+    private static string Statistics(MultiTaskRow row) =>
+        row.StatisticsSilos > 0 ? string.Create(CultureInfo.InvariantCulture, $"{row.StatisticsSeconds:F1} ({row.StatisticsSilos})") : "–";
 }

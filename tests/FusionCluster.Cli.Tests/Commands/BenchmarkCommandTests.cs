@@ -1,15 +1,20 @@
+using System.Security.Cryptography;
+using System.Text;
 using System.Text.Json.Nodes;
 using FusionCluster.Cli.Commands;
 using FusionCluster.Cli.Tests.Support;
+using FusionCluster.Core.Execution;
 using FusionCluster.Core.Formats;
+using FusionCluster.Evaluation.DataAware;
 using FusionCluster.Evaluation.Datasets;
 using FusionCluster.Evaluation.MultiTask;
 
 namespace FusionCluster.Cli.Tests.Commands;
 
 /// <summary>
-/// The small multi-task benchmark on real MNIST and Fashion-MNIST, merges on a real embedded silo: the one proof
-/// of `fusion benchmark multitask` (about 30 s on the 2-core machine, then a cached rerun).
+/// The small multi-task benchmark on real MNIST and Fashion-MNIST, every merge a job on a real embedded silo (the
+/// data-aware ones with their statistics phase): the one proof of `fusion benchmark multitask` (about 30 s on the
+/// 2-core machine, then a cached rerun).
 /// </summary>
 [Collection(EndToEndCollection.Name)]
 public sealed class BenchmarkCommandTests
@@ -50,7 +55,28 @@ public sealed class BenchmarkCommandTests
         // emr evaluates each task on its own model (the unified one with that task's mask and rescaler).
         Assert.Equal("each task with its own mask and rescaler", first.Row("emr").Note);
         Assert.All(["emr", "regmean", "fisher", "adamerging"], m => Assert.Equal(first.Tasks.Count, first.Row(m).Accuracy!.Count));
+        // regmean's and fisher's statistics units computed one file per model (none was cached yet); adamerging's coefficients unit none.
         Assert.Equal(2 * tasks.Count, first.StatisticsComputed);
+        foreach (var method in new[] { "regmean", "fisher", "adamerging" })
+        {
+            var row = first.Row(method);
+            Assert.Equal("data-aware", row.Kind);
+            // The statistics phase of a merge job on the one embedded silo, timed from the job's units.
+            Assert.Equal(1, row.StatisticsSilos);
+            Assert.True(row.StatisticsSeconds > 0 && row.StatisticsSeconds <= row.Seconds, $"{method}: statistics phase {row.StatisticsSeconds} s of a {row.Seconds} s job");
+            Assert.True(File.Exists(Path.Combine(first.SuiteFolder, "merged", method, MergeArtifacts.ReportFileName)), $"{method}: no merge job output");
+        }
+
+        // The job's regmean backbone is the in-process RegMean's (the jobs' reference implementation) on the same fine-tunes and data.
+        using (var inProcess = InProcessRegMean(first.SuiteFolder, tasks, options))
+        using (var job = NamedTensors.LoadFolder(Path.Combine(first.SuiteFolder, "merged", "regmean"), inProcess.Names))
+        {
+            foreach (var name in inProcess.Names)
+            {
+                Assert.Equal(Floats(inProcess[name]), Floats(job[name]));
+            }
+        }
+
 
         Assert.Equal(new byte[] { 0x89, (byte)'P', (byte)'N', (byte)'G' }, File.ReadAllBytes(Path.Combine(temp.Path, MultiTaskReportWriter.ChartFileName))[..4]);
         Assert.Contains("| linear |", File.ReadAllText(Path.Combine(temp.Path, MultiTaskReportWriter.TableFileName)), StringComparison.Ordinal);
@@ -61,6 +87,38 @@ public sealed class BenchmarkCommandTests
         var second = await BenchmarkCommand.RunAsync(temp.Path, options, Methods, LocalTools.MnistPackageDirectory, IdxDatasetConverter.DebianFashionMnistFolder, TextWriter.Null, cancel);
         Assert.Equal((0, 0, 0, 0), (second.Trainings, second.Merges, second.Evaluations, second.StatisticsComputed));
         Assert.Equal(first.Rows.Select(r => (r.Name, r.Accuracy is null ? "" : string.Join(",", r.Accuracy))), second.Rows.Select(r => (r.Name, r.Accuracy is null ? "" : string.Join(",", r.Accuracy))));
+    }
+
+    /// <summary>RegMean in-process (<see cref="RegMeanMethod"/>: its own statistics step, α = 0.9) on the suite's fine-tunes, heads and task data.</summary>
+    private static NamedTensors InProcessRegMean(string suite, IReadOnlyList<BenchmarkTask> tasks, MultiTaskOptions options)
+    {
+        var names = MultiTaskNetwork.BackboneNames(options.HiddenSizes.Count);
+        using var statisticsFolder = new TempDirectory();
+        var models = tasks.Select(t => new DataAwareModel(
+            t.Name,
+            NamedTensors.LoadFolder(Path.Combine(suite, "models", $"ft-{t.Name}"), names),
+            NamedTensors.Load(Path.Combine(suite, "models", "heads", $"{t.Name}.safetensors")),
+            t.Data,
+            Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(t.Name))))).ToList();
+        try
+        {
+            using var pretrained = NamedTensors.LoadFolder(Path.Combine(suite, "models", "pretrained"), names);
+            return new RegMeanMethod(0.9).Merge(new DataAwareMergeInputs(pretrained, models, new MergeStatistics(statisticsFolder.Path, options.StatisticsSamples)));
+        }
+        finally
+        {
+            models.ForEach(m =>
+            {
+                m.Backbone.Dispose();
+                m.Head.Dispose();
+            });
+        }
+    }
+
+    private static float[] Floats(TorchSharp.torch.Tensor value)
+    {
+        using var contiguous = value.detach().contiguous();
+        return contiguous.data<float>().ToArray();
     }
 
     /// <summary>Accuracy of the mean of the fine-tunes' backbones on <paramref name="task"/>, in plain double arithmetic.</summary>
