@@ -37,10 +37,12 @@ internal sealed class GroupSimilarity(int units, int sites)
         var running = sums;
         var width = site.Width;
         var perBand = (int)Math.Clamp(BandElements / ((long)site.Block * width), 1, units);
+        // One band buffer for the whole site: bands are read into it in turn, not allocated one by one.
+        var band = new double[(long)perBand * site.Block * width];
         for (var first = 0; first < units; first += perBand)
         {
             var count = Math.Min(perBand, units - first);
-            var band = correlation.CorrelationRows(first * site.Block, count * site.Block);
+            correlation.CorrelationRows(first * site.Block, count * site.Block, band);
             for (var i = 0; i < count; i++)
             {
                 for (var j = 0; j < units; j++)

@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using static TorchSharp.torch;
 
 namespace FusionCluster.Connectivity.Matching;
@@ -72,6 +73,14 @@ public sealed class CrossCorrelation : IDisposable
     /// </summary>
     public double[] CorrelationRows(int first, int rows)
     {
+        var band = new double[(long)rows * FeaturesB];
+        CorrelationRows(first, rows, band);
+        return band;
+    }
+
+    /// <summary>As <see cref="CorrelationRows(int, int)"/>, into the first rows × m elements of <paramref name="destination"/> (a caller's reused buffer).</summary>
+    public void CorrelationRows(int first, int rows, Span<double> destination)
+    {
         if (count < 2)
         {
             throw new InvalidOperationException("correlations need at least two samples");
@@ -80,6 +89,7 @@ public sealed class CrossCorrelation : IDisposable
         ArgumentOutOfRangeException.ThrowIfNegative(first);
         ArgumentOutOfRangeException.ThrowIfNegative(rows);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(first + rows, FeaturesA);
+        ArgumentOutOfRangeException.ThrowIfLessThan(destination.Length, (long)rows * FeaturesB);
         using var scope = NewDisposeScope();
         var meanA = sumA.div(count);
         var meanB = sumB.div(count);
@@ -87,7 +97,7 @@ public sealed class CrossCorrelation : IDisposable
         var stdB = squaresB.div(count).sub(meanB.square()).clamp_min(0).sqrt();
         var covariance = products.narrow(0, first, rows).div(count).sub(meanA.narrow(0, first, rows).unsqueeze(1).matmul(meanB.unsqueeze(0)));
         var denominator = stdA.unsqueeze(1).matmul(stdB.unsqueeze(0)).add(Epsilon);
-        return covariance.div(denominator).contiguous().data<double>().ToArray();
+        MemoryMarshal.Cast<byte, double>(covariance.div(denominator).contiguous().bytes).CopyTo(destination);
     }
 
     public void Dispose()

@@ -140,7 +140,7 @@ public sealed class LanguageActivationMatcherTests : IDisposable
         Assert.Equal([ids[..6]], TokenSamples.Draw(ids[..6], 8, 5, 7));
     }
 
-    private static PermutationSpec SpecOf(string folder)
+    internal static PermutationSpec SpecOf(string folder)
     {
         using var checkpoint = CheckpointFolder.Open(folder);
         var shapes = checkpoint.TensorNames.ToDictionary(n => n, n => checkpoint.GetEntry(n).Shape, StringComparer.Ordinal);

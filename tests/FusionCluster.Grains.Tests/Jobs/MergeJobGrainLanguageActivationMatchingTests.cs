@@ -100,9 +100,9 @@ public sealed class MergeJobGrainLanguageActivationMatchingTests(TrainedLanguage
     {
         var cancellation = TestContext.Current.CancellationToken;
         // Align units are held a few seconds (then run for real), so that one is still running when its silo dies;
-        // the job lives on the coordinator, where no unit runs.
+        // the job lives on the coordinator, where no unit runs, so its one align unit's silo can always be killed.
         await using var cluster = await WorkerCluster.StartAsync(unitSlots: 1, firstSiloIsCoordinator: true, services: s => s.AddSingleton<IInputAlignment, DelayedAlignment>());
-        var spec = Spec(["lm-1", "lm-1-permuted", "lm-2"], align: true);
+        var spec = Spec(["lm-1", "lm-2"], align: true);
 
         var undisturbed = await RunAsync(cluster, spec, "lm-undisturbed", cancellation);
         Assert.True(undisturbed.State == JobState.Succeeded, undisturbed.Error);
