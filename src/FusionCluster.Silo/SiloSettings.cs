@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net;
 using FusionCluster.Client;
+using FusionCluster.Core.Execution;
 using FusionCluster.Core.Methods;
 using FusionCluster.Grains;
 using FusionCluster.Grains.Abstractions;
@@ -18,7 +19,7 @@ public sealed record SiloSettings
     public const int DefaultGatewayPort = 30000;
 
     /// <summary>Memory one work unit may need at most (its mapped tensors and chunk buffers), for the default slot count.</summary>
-    public const long MemoryPerUnitSlot = 2L * 1024 * 1024 * 1024;
+    public const long MemoryPerUnitSlot = UnitMemory.BytesPerUnit;
 
     private static readonly TimeSpan DefaultShutdownTimeout = TimeSpan.FromSeconds(30);
 

@@ -25,14 +25,18 @@ namespace FusionCluster.Connectivity.Jobs;
 /// <see cref="LanguageJobMatching"/>.
 /// </summary>
 /// <param name="readDataset">Reads a dataset file (a silo passes its cache of decoded datasets); <see cref="ImageDatasetFile.Read"/> when null.</param>
-public sealed class JobDataAlignment(Func<string, ImageDataset>? readDataset = null) : IDataAlignment, IDataZipping
+/// <param name="stateBudgetBytes">
+/// The correlation state one pass of llama activation matching may hold: a unit's memory bound
+/// (<see cref="UnitMemory.BytesPerUnit"/>) unless a test forces smaller passes. Results never depend on it.
+/// </param>
+public sealed class JobDataAlignment(Func<string, ImageDataset>? readDataset = null, long stateBudgetBytes = UnitMemory.BytesPerUnit) : IDataAlignment, IDataZipping
 {
     public async Task<AlignmentResult> MatchAsync(AlignPlan plan, ICheckpoint reference, ICheckpoint model, string modelName, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(plan);
         if (LanguageJobMatching.IsLanguageModel(reference))
         {
-            return await LanguageJobMatching.MatchAsync(plan, reference, model, modelName, cancellationToken);
+            return await LanguageJobMatching.MatchAsync(plan, reference, model, modelName, stateBudgetBytes, cancellationToken);
         }
 
         using var a = await StoredClassifier.LoadAsync(reference, plan.Reference, cancellationToken);

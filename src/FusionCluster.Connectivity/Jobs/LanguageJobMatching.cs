@@ -28,7 +28,8 @@ public static class LanguageJobMatching
         return LlamaPermutationSpec.Recognises(checkpoint.TensorNames.ToDictionary(n => n, _ => Array.Empty<long>(), StringComparer.Ordinal));
     }
 
-    public static async Task<AlignmentResult> MatchAsync(AlignPlan plan, ICheckpoint reference, ICheckpoint model, string modelName, CancellationToken cancellationToken)
+    /// <param name="stateBudgetBytes">The correlation state a pass over the text may hold (<see cref="LanguageActivationMatcher"/>'s passes).</param>
+    public static async Task<AlignmentResult> MatchAsync(AlignPlan plan, ICheckpoint reference, ICheckpoint model, string modelName, long stateBudgetBytes, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(plan);
         ArgumentNullException.ThrowIfNull(model);
@@ -45,7 +46,7 @@ public static class LanguageJobMatching
         var spec = PermutationSpecs.Resolve(model.Config, shapes, plan.PermutationSpecFile, $"model '{modelName}'");
         using var a = await LanguageModelCheckpoint.LoadAsync(reference, plan.Reference, cancellationToken: cancellationToken);
         using var b = await LanguageModelCheckpoint.LoadAsync(model, modelName, cancellationToken: cancellationToken);
-        return LanguageActivationMatcher.Match(a, b, spec, ids, PerplexityCalculator.DefaultContext(a.Config), plan.Samples, plan.Seed, new JonkerVolgenantSolver(), cancellationToken);
+        return LanguageActivationMatcher.Match(a, b, spec, ids, PerplexityCalculator.DefaultContext(a.Config), plan.Samples, plan.Seed, new JonkerVolgenantSolver(), stateBudgetBytes, cancellationToken);
     }
 
     private static async Task<int[]> EncodeAsync(ICheckpoint checkpoint, string name, string text, CancellationToken cancellationToken)

@@ -27,9 +27,13 @@ namespace FusionCluster.Connectivity.LanguageModels;
 /// the stream's scale grows with depth).</item>
 /// </list>
 /// As for classifiers, permuting one group does not change the values another group's units take, only where
-/// they sit, so both models run once, unpermuted, and every group is solved from the same pass. Memory: the
-/// correlation sums (n × m float64 per group and point) and one batch's activations; no activation outlives its
-/// batch.
+/// they sit, so both models run unpermuted and every group is solved from their activations. Memory: the
+/// correlation sums (n × n float64 per group and point) of one pass (<see cref="CorrelationPasses"/>: as many
+/// blocks as a state budget allows, both models run forward again for each pass, only through its last block),
+/// the residual group's running similarity, and one batch's activations at the pass's sites; no activation
+/// outlives its batch. Passes never change a result: each site's sums see the same batches in the same order and
+/// the residual's per-block correlations are added in block order, so any budget finds the same permutations and
+/// objectives, bit for bit.
 /// </summary>
 public static partial class LanguageActivationMatcher
 {
@@ -42,8 +46,9 @@ public static partial class LanguageActivationMatcher
     /// (<see cref="TokenSamples.Draw"/>): per group its permutation (unit i of the aligned model is unit perm[i] of
     /// b), the units moved, and the summed mean correlation of matched units before (identity) and after.
     /// </summary>
+    /// <param name="stateBudgetBytes">The correlation state one pass may hold (<see cref="CorrelationPasses"/>); <see cref="UnitMemory.BytesPerUnit"/> in jobs, <see cref="long.MaxValue"/> for one pass.</param>
     public static AlignmentResult Match(
-        LlamaForCausalLM a, LlamaForCausalLM b, PermutationSpec spec, IReadOnlyList<int> ids, int context, int samples, int seed, ILinearAssignmentSolver solver, CancellationToken cancellationToken = default)
+        LlamaForCausalLM a, LlamaForCausalLM b, PermutationSpec spec, IReadOnlyList<int> ids, int context, int samples, int seed, ILinearAssignmentSolver solver, long stateBudgetBytes, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(a);
         ArgumentNullException.ThrowIfNull(b);
@@ -58,29 +63,49 @@ public static partial class LanguageActivationMatcher
 
         var sites = Sites(spec, a.Config);
         var windows = TokenSamples.Draw(ids, context, samples, seed);
-        var correlations = sites.ToDictionary(s => s.Key, s => new CrossCorrelation(s.Width, s.Width), StringComparer.Ordinal);
-        try
+        var length = windows[0].Length;
+        // Batches are sized by every site, whatever the pass holds: each site's sums then add the same batches in any plan.
+        var perBatch = (int)Math.Clamp(BatchActivationBytes / (8L * length * sites.Sum(s => (long)s.Width)), 1, 64);
+        var similarities = spec.Groups.ToDictionary(g => g.Name, g => new GroupSimilarity(g.Size, sites.Count(s => s.Group == g.Name)), StringComparer.Ordinal);
+        var solved = new Dictionary<string, GroupAlignment>(StringComparer.Ordinal);
+        foreach (var pass in CorrelationPasses.Plan(sites, stateBudgetBytes))
         {
-            var length = windows[0].Length;
-            var perBatch = (int)Math.Clamp(BatchActivationBytes / (8L * length * sites.Sum(s => (long)s.Width)), 1, 64);
-            for (var first = 0; first < windows.Count; first += perBatch)
+            var correlations = pass.ToDictionary(s => s.Key, s => new CrossCorrelation(s.Width, s.Width), StringComparer.Ordinal);
+            try
             {
-                cancellationToken.ThrowIfCancellationRequested();
-                // Each batch of windows is progress of an align unit (the worker's stall rule).
-                UnitProgress.Beat();
-                var batch = windows.Skip(first).Take(perBatch).ToList();
-                Accumulate(a, b, sites, correlations, batch, length);
-            }
+                var blocks = pass.Max(s => s.Layer) + 1;
+                for (var first = 0; first < windows.Count; first += perBatch)
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                    // Each batch of windows is progress of an align unit (the worker's stall rule).
+                    UnitProgress.Beat();
+                    var batch = windows.Skip(first).Take(perBatch).ToList();
+                    Accumulate(a, b, pass, correlations, batch, length, blocks);
+                }
 
-            return Solve(spec, sites, correlations, solver);
-        }
-        finally
-        {
-            foreach (var correlation in correlations.Values)
+                foreach (var site in pass)
+                {
+                    // Each site's sums go as soon as its group has read them, before a finished group is solved.
+                    var scores = similarities[site.Group].Add(site, correlations[site.Key]);
+                    correlations[site.Key].Dispose();
+                    correlations.Remove(site.Key);
+                    if (scores is not null)
+                    {
+                        UnitProgress.Beat();
+                        solved[site.Group] = Solve(site.Group, scores, site.Units, solver);
+                    }
+                }
+            }
+            finally
             {
-                correlation.Dispose();
+                foreach (var correlation in correlations.Values)
+                {
+                    correlation.Dispose();
+                }
             }
         }
+
+        return new AlignmentResult([.. spec.Groups.Select(g => solved[g.Name])], Sweeps: 1, Converged: true);
     }
 
     /// <summary>
@@ -95,7 +120,7 @@ public static partial class LanguageActivationMatcher
             if (group.Name == LlamaPermutationSpec.ResidualGroup)
             {
                 CheckWidth(group, config.HiddenSize, 1);
-                sites.AddRange(Enumerable.Range(0, config.NumHiddenLayers).Select(i => new ActivationSite(Hidden(i), group.Name, config.HiddenSize, 1)));
+                sites.AddRange(Enumerable.Range(0, config.NumHiddenLayers).Select(i => new ActivationSite(Hidden(i), group.Name, config.HiddenSize, 1, i)));
                 continue;
             }
 
@@ -109,13 +134,13 @@ public static partial class LanguageActivationMatcher
             if (match.Groups["part"].Value == "mlp")
             {
                 CheckWidth(group, config.IntermediateSize, 1);
-                sites.Add(new ActivationSite($"{group.Name}.down_proj", group.Name, config.IntermediateSize, 1));
+                sites.Add(new ActivationSite($"{group.Name}.down_proj", group.Name, config.IntermediateSize, 1, block));
             }
             else
             {
                 var width = config.NumAttentionHeads * config.HeadDim;
                 CheckWidth(group, width, width / group.Size);
-                sites.Add(new ActivationSite(string.Create(CultureInfo.InvariantCulture, $"model.layers.{block}.self_attn.o_proj"), group.Name, width, width / group.Size));
+                sites.Add(new ActivationSite(string.Create(CultureInfo.InvariantCulture, $"model.layers.{block}.self_attn.o_proj"), group.Name, width, width / group.Size, block));
             }
         }
 
@@ -132,8 +157,8 @@ public static partial class LanguageActivationMatcher
 
     private static string Hidden(int block) => string.Create(CultureInfo.InvariantCulture, $"hidden.{block}");
 
-    /// <summary>Runs a, keeps its activations at every site, then runs b and adds each site's pair to its sums.</summary>
-    private static void Accumulate(LlamaForCausalLM a, LlamaForCausalLM b, IReadOnlyList<ActivationSite> sites, Dictionary<string, CrossCorrelation> correlations, List<int[]> batch, int length)
+    /// <summary>Runs a through <paramref name="blocks"/> blocks, keeps its activations at the pass's sites, then runs b and adds each site's pair to its sums.</summary>
+    private static void Accumulate(LlamaForCausalLM a, LlamaForCausalLM b, IReadOnlyList<ActivationSite> sites, Dictionary<string, CrossCorrelation> correlations, List<int[]> batch, int length, int blocks)
     {
         var flat = new long[batch.Count * length];
         for (var w = 0; w < batch.Count; w++)
@@ -158,9 +183,7 @@ public static partial class LanguageActivationMatcher
                 }
             }
 
-            using (a.Forward(input, new ActivationCapture { HiddenState = (i, x) => Keep(Hidden(i), x), LinearInput = Keep }))
-            {
-            }
+            a.Capture(input, new ActivationCapture { HiddenState = (i, x) => Keep(Hidden(i), x), LinearInput = Keep }, blocks);
 
             var seen = 0;
             void Pair(string key, Tensor x)
@@ -174,9 +197,7 @@ public static partial class LanguageActivationMatcher
                 }
             }
 
-            using (b.Forward(input, new ActivationCapture { HiddenState = (i, x) => Pair(Hidden(i), x), LinearInput = Pair }))
-            {
-            }
+            b.Capture(input, new ActivationCapture { HiddenState = (i, x) => Pair(Hidden(i), x), LinearInput = Pair }, blocks);
 
             if (seen != sites.Count || kept.Count != sites.Count)
             {
@@ -192,46 +213,16 @@ public static partial class LanguageActivationMatcher
         }
     }
 
-    private static AlignmentResult Solve(PermutationSpec spec, IReadOnlyList<ActivationSite> sites, Dictionary<string, CrossCorrelation> correlations, ILinearAssignmentSolver solver)
+    private static GroupAlignment Solve(string group, float[] scores, int units, ILinearAssignmentSolver solver)
     {
-        var groups = new List<GroupAlignment>();
-        foreach (var group in spec.Groups)
-        {
-            var units = group.Size;
-            var similarity = new double[(long)units * units];
-            var groupSites = sites.Where(s => s.Group == group.Name).ToList();
-            foreach (var site in groupSites)
-            {
-                // Unit pair (i, j) scores the mean over the block's dimensions d of corr(a[i·block + d], b[j·block + d]).
-                var correlation = correlations[site.Key].Correlation();
-                var width = site.Width;
-                for (var i = 0; i < units; i++)
-                {
-                    for (var j = 0; j < units; j++)
-                    {
-                        double sum = 0;
-                        for (var d = 0; d < site.Block; d++)
-                        {
-                            sum += correlation[((long)((i * site.Block) + d) * width) + (j * site.Block) + d];
-                        }
-
-                        similarity[((long)i * units) + j] += sum / site.Block / groupSites.Count;
-                    }
-                }
-            }
-
-            var scores = similarity.Select(v => (float)v).ToArray();
-            var permutation = solver.Solve(scores, units);
-            var identity = Enumerable.Range(0, units).ToArray();
-            groups.Add(new GroupAlignment(
-                group.Name,
-                permutation,
-                permutation.Where((from, to) => from != to).Count(),
-                AssignmentObjective.Of(scores, units, identity),
-                AssignmentObjective.Of(scores, units, permutation)));
-        }
-
-        return new AlignmentResult(groups, Sweeps: 1, Converged: true);
+        var permutation = solver.Solve(scores, units);
+        var identity = Enumerable.Range(0, units).ToArray();
+        return new GroupAlignment(
+            group,
+            permutation,
+            permutation.Where((from, to) => from != to).Count(),
+            AssignmentObjective.Of(scores, units, identity),
+            AssignmentObjective.Of(scores, units, permutation));
     }
 
     [GeneratedRegex(@"^model\.layers\.(?<block>\d+)\.(?<part>mlp|self_attn\.heads)$", RegexOptions.CultureInvariant)]

@@ -2,6 +2,7 @@ using FusionCluster.Alignment.Assignment;
 using FusionCluster.Alignment.Matching;
 using FusionCluster.Alignment.Permutations;
 using FusionCluster.Alignment.Specs;
+using FusionCluster.Core.Execution;
 using FusionCluster.Core.Formats;
 using FusionCluster.Language;
 using FusionCluster.Language.Evaluation;
@@ -112,7 +113,7 @@ public static class LanguageConnectivityRunner
             using var a = LanguageModelCheckpoint.Load(modelA);
             using var b = LanguageModelCheckpoint.Load(modelB);
             var context = options.Context ?? PerplexityCalculator.DefaultContext(a.Config);
-            result = LanguageActivationMatcher.Match(a, b, spec, matchIds, context, options.Samples, options.Seed, new JonkerVolgenantSolver(), cancellationToken);
+            result = LanguageActivationMatcher.Match(a, b, spec, matchIds, context, options.Samples, options.Seed, new JonkerVolgenantSolver(), UnitMemory.BytesPerUnit, cancellationToken);
         }
 
         PermutedCheckpointWriter.Write(model, new PermutedTensorMap(spec, result.Permutations), folder, cancellationToken);

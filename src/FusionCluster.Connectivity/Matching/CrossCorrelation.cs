@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using static TorchSharp.torch;
 
 namespace FusionCluster.Connectivity.Matching;
@@ -34,6 +35,9 @@ public sealed class CrossCorrelation : IDisposable
 
     public int FeaturesA { get; }
 
+    /// <summary>What an accumulator of <paramref name="featuresA"/> × <paramref name="featuresB"/> holds: the cross sums and four per-feature sums, float64.</summary>
+    public static long StateBytes(int featuresA, int featuresB) => 8L * (((long)featuresA * featuresB) + (2L * featuresA) + (2L * featuresB));
+
     public int FeaturesB { get; }
 
     public long Count => count;
@@ -60,21 +64,40 @@ public sealed class CrossCorrelation : IDisposable
     }
 
     /// <summary>The n × m correlation matrix, row-major (rows a's features, columns b's), as float64.</summary>
-    public double[] Correlation()
+    public double[] Correlation() => CorrelationRows(0, FeaturesA);
+
+    /// <summary>
+    /// Rows <paramref name="first"/> to <paramref name="first"/> + <paramref name="rows"/> − 1 of
+    /// <see cref="Correlation"/>, row-major: every element is computed on its own, so a caller reading the matrix a
+    /// band of rows at a time gets the same values while holding only the band.
+    /// </summary>
+    public double[] CorrelationRows(int first, int rows)
+    {
+        var band = new double[(long)rows * FeaturesB];
+        CorrelationRows(first, rows, band);
+        return band;
+    }
+
+    /// <summary>As <see cref="CorrelationRows(int, int)"/>, into the first rows × m elements of <paramref name="destination"/> (a caller's reused buffer).</summary>
+    public void CorrelationRows(int first, int rows, Span<double> destination)
     {
         if (count < 2)
         {
             throw new InvalidOperationException("correlations need at least two samples");
         }
 
+        ArgumentOutOfRangeException.ThrowIfNegative(first);
+        ArgumentOutOfRangeException.ThrowIfNegative(rows);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(first + rows, FeaturesA);
+        ArgumentOutOfRangeException.ThrowIfLessThan(destination.Length, (long)rows * FeaturesB);
         using var scope = NewDisposeScope();
         var meanA = sumA.div(count);
         var meanB = sumB.div(count);
-        var covariance = products.div(count).sub(meanA.unsqueeze(1).matmul(meanB.unsqueeze(0)));
-        var stdA = squaresA.div(count).sub(meanA.square()).clamp_min(0).sqrt();
+        var stdA = squaresA.div(count).sub(meanA.square()).clamp_min(0).sqrt().narrow(0, first, rows);
         var stdB = squaresB.div(count).sub(meanB.square()).clamp_min(0).sqrt();
+        var covariance = products.narrow(0, first, rows).div(count).sub(meanA.narrow(0, first, rows).unsqueeze(1).matmul(meanB.unsqueeze(0)));
         var denominator = stdA.unsqueeze(1).matmul(stdB.unsqueeze(0)).add(Epsilon);
-        return covariance.div(denominator).contiguous().data<double>().ToArray();
+        MemoryMarshal.Cast<byte, double>(covariance.div(denominator).contiguous().bytes).CopyTo(destination);
     }
 
     public void Dispose()

@@ -78,8 +78,9 @@ public static class LanguageBenchmark
         return line is null ? 0 : long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) * 1024;
     }
 
-    // Writing 5 to clear_refs resets VmHWM to the current RSS (Linux 4.0+), so each case reports its own peak.
-    private static void ResetPeakResident()
+    /// <summary>Resets <see cref="PeakResidentBytes"/> to the current RSS, so that a case reports its own peak.</summary>
+    // Writing 5 to clear_refs resets VmHWM to the current RSS (Linux 4.0+).
+    public static void ResetPeakResident()
     {
         try
         {

@@ -28,14 +28,27 @@ internal sealed class LlamaBackbone : nn.Module
     public Tensor Forward(Tensor inputIds, Tensor cos, Tensor sin, Tensor? mask, ActivationCapture? capture)
     {
         using var scope = NewDisposeScope();
+        var x = Blocks(inputIds, cos, sin, mask, capture, layers.Count);
+        return norm.Forward(x).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// input ids [batch, seq] → the hidden states [batch, seq, hidden] after the first <paramref name="count"/>
+    /// blocks, computed exactly as <see cref="Forward"/> computes them (the same operations in the same order).
+    /// </summary>
+    public Tensor Blocks(Tensor inputIds, Tensor cos, Tensor sin, Tensor? mask, ActivationCapture? capture, int count)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(count);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(count, layers.Count);
+        using var scope = NewDisposeScope();
         var x = embedTokens.Weight.index_select(0, inputIds.flatten()).view(inputIds.shape[0], inputIds.shape[1], -1);
-        for (var i = 0; i < layers.Count; i++)
+        for (var i = 0; i < count; i++)
         {
             x = layers[i].Forward(x, cos, sin, mask, capture);
             capture?.HiddenState?.Invoke(i, x);
         }
 
-        return norm.Forward(x).MoveToOuterDisposeScope();
+        return x.MoveToOuterDisposeScope();
     }
 
 }

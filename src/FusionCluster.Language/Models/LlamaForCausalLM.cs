@@ -46,22 +46,41 @@ public sealed class LlamaForCausalLM : nn.Module<Tensor, Tensor>
     /// </summary>
     public Tensor Forward(Tensor inputIds, ActivationCapture? capture = null)
     {
+        using var scope = NewDisposeScope();
+        var (ids, cos, sin, mask) = Inputs(inputIds);
+        var hidden = backbone.Forward(ids, cos, sin, mask, capture);
+        var logits = head is null
+            ? Head(hidden, capture)
+            : head.Forward(hidden, capture);
+        return logits.MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// Runs only the first <paramref name="blocks"/> decoder blocks of <see cref="Forward"/>, for the activations
+    /// <paramref name="capture"/> sees there (the same values the full forward shows): a caller that needs the
+    /// early blocks' activations skips the rest, the final norm and the LM head.
+    /// </summary>
+    public void Capture(Tensor inputIds, ActivationCapture capture, int blocks)
+    {
+        ArgumentNullException.ThrowIfNull(capture);
+        using var scope = NewDisposeScope();
+        var (ids, cos, sin, mask) = Inputs(inputIds);
+        backbone.Blocks(ids, cos, sin, mask, capture, blocks);
+    }
+
+    private (Tensor Ids, Tensor Cos, Tensor Sin, Tensor? Mask) Inputs(Tensor inputIds)
+    {
         ArgumentNullException.ThrowIfNull(inputIds);
         if (inputIds.dim() != 2)
         {
             throw new ArgumentException($"input ids must be [batch, seq], not [{string.Join(", ", inputIds.shape)}]", nameof(inputIds));
         }
 
-        using var scope = NewDisposeScope();
         var ids = inputIds.to(ScalarType.Int64, Device);
         var length = ids.shape[1];
         var (cos, sin) = RotaryEmbedding.Tables(inverseFrequencies, 0, length, Device);
         var mask = Config.SlidingWindow is { } window && window < length ? SlidingWindowMask(length, window) : null;
-        var hidden = backbone.Forward(ids, cos, sin, mask, capture);
-        var logits = head is null
-            ? Head(hidden, capture)
-            : head.Forward(hidden, capture);
-        return logits.MoveToOuterDisposeScope();
+        return (ids, cos, sin, mask);
     }
 
     private Tensor Head(Tensor hidden, ActivationCapture? capture)

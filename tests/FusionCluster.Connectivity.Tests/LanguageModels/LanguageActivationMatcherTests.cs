@@ -1,5 +1,6 @@
 using FusionCluster.Alignment;
 using FusionCluster.Alignment.Assignment;
+using FusionCluster.Alignment.Matching;
 using FusionCluster.Alignment.Permutations;
 using FusionCluster.Alignment.Specs;
 using FusionCluster.Connectivity.LanguageModels;
@@ -30,7 +31,7 @@ public sealed class LanguageActivationMatcherTests : IDisposable
         using var a = LanguageModelCheckpoint.Load(original);
         using var b = LanguageModelCheckpoint.Load(permuted);
 
-        var result = LanguageActivationMatcher.Match(a, b, SpecOf(permuted), RandomIds(600, 13), context: 32, samples: 12, seed: 0, new JonkerVolgenantSolver(), TestContext.Current.CancellationToken);
+        var result = LanguageActivationMatcher.Match(a, b, SpecOf(permuted), RandomIds(600, 13), context: 32, samples: 12, seed: 0, new JonkerVolgenantSolver(), long.MaxValue, TestContext.Current.CancellationToken);
 
         // The copy's unit u is the original's applied[u]; aligned unit i must be the original's unit i.
         Assert.Equal(applied.Keys.Order(), result.Groups.Select(g => g.Group).Order());
@@ -62,13 +63,47 @@ public sealed class LanguageActivationMatcherTests : IDisposable
     }
 
     [Fact]
+    public void Matching_in_passes_of_one_block_or_one_site_finds_what_one_pass_finds_bit_for_bit()
+    {
+        // Two unrelated random models: no perfect matching, so every correlation and tie-break matters.
+        var first = Write("p1", TinyCheckpointWriter.RandomWeights(Spec, 41, bfloat16: false));
+        var second = Write("p2", TinyCheckpointWriter.RandomWeights(Spec, 42, bfloat16: false));
+        using var a = LanguageModelCheckpoint.Load(first);
+        using var b = LanguageModelCheckpoint.Load(second);
+        var spec = SpecOf(second);
+        var ids = RandomIds(900, 43);
+        // One block's state, by hand (CorrelationPassesTests): residual 8·16², sums 8·(16² + 4·16) twice and
+        // 8·(24² + 4·24), scores 4·24².
+        const long oneBlock = 2048 + (2 * 2560) + 5376 + 2304;
+        Assert.Equal([3, 3], CorrelationPasses.Plan(LanguageActivationMatcher.Sites(spec, a.Config), oneBlock).Select(p => p.Count));
+
+        AlignmentResult Run(long budget) =>
+            LanguageActivationMatcher.Match(a, b, spec, ids, context: 16, samples: 40, seed: 5, new JonkerVolgenantSolver(), budget, TestContext.Current.CancellationToken);
+        var whole = Run(long.MaxValue);
+
+        foreach (var budget in new[] { oneBlock, 1 })
+        {
+            var split = Run(budget);
+            Assert.Equal(whole.Groups.Select(g => g.Group), split.Groups.Select(g => g.Group));
+            foreach (var (expected, actual) in whole.Groups.Zip(split.Groups))
+            {
+                Assert.Equal(expected.Permutation, actual.Permutation);
+                Assert.Equal(BitConverter.DoubleToInt64Bits(expected.ObjectiveBefore), BitConverter.DoubleToInt64Bits(actual.ObjectiveBefore));
+                Assert.Equal(BitConverter.DoubleToInt64Bits(expected.ObjectiveAfter), BitConverter.DoubleToInt64Bits(actual.ObjectiveAfter));
+            }
+        }
+
+        Assert.Contains(whole.Groups, g => g.UnitsMoved > 0);
+    }
+
+    [Fact]
     public void A_model_matched_with_itself_keeps_every_unit_in_place()
     {
         var folder = Write("same", TinyCheckpointWriter.RandomWeights(Spec, 21, bfloat16: false));
         using var a = LanguageModelCheckpoint.Load(folder);
         using var b = LanguageModelCheckpoint.Load(folder);
 
-        var result = LanguageActivationMatcher.Match(a, b, SpecOf(folder), RandomIds(300, 22), context: 16, samples: 100, seed: 1, new JonkerVolgenantSolver(), TestContext.Current.CancellationToken);
+        var result = LanguageActivationMatcher.Match(a, b, SpecOf(folder), RandomIds(300, 22), context: 16, samples: 100, seed: 1, new JonkerVolgenantSolver(), long.MaxValue, TestContext.Current.CancellationToken);
 
         Assert.All(result.Groups, g => Assert.Equal(0, g.UnitsMoved));
         Assert.All(result.Groups, g => Assert.Equal(g.ObjectiveBefore, g.ObjectiveAfter));
@@ -82,7 +117,7 @@ public sealed class LanguageActivationMatcherTests : IDisposable
         var derived = SpecOf(folder);
         var custom = new PermutationSpec([.. derived.Groups, new PermutationGroup("my.group", 3)], derived.Tensors);
 
-        var error = Assert.Throws<AlignmentException>(() => LanguageActivationMatcher.Match(a, a, custom, RandomIds(100, 32), 16, 4, 0, new JonkerVolgenantSolver(), TestContext.Current.CancellationToken));
+        var error = Assert.Throws<AlignmentException>(() => LanguageActivationMatcher.Match(a, a, custom, RandomIds(100, 32), 16, 4, 0, new JonkerVolgenantSolver(), long.MaxValue, TestContext.Current.CancellationToken));
 
         Assert.Contains("'my.group'", error.Message, StringComparison.Ordinal);
     }
@@ -105,7 +140,7 @@ public sealed class LanguageActivationMatcherTests : IDisposable
         Assert.Equal([ids[..6]], TokenSamples.Draw(ids[..6], 8, 5, 7));
     }
 
-    private static PermutationSpec SpecOf(string folder)
+    internal static PermutationSpec SpecOf(string folder)
     {
         using var checkpoint = CheckpointFolder.Open(folder);
         var shapes = checkpoint.TensorNames.ToDictionary(n => n, n => checkpoint.GetEntry(n).Shape, StringComparer.Ordinal);

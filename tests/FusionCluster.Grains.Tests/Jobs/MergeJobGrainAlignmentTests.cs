@@ -95,23 +95,8 @@ public sealed class MergeJobGrainAlignmentTests : IDisposable
         Assert.True(undisturbed.State == JobState.Succeeded, undisturbed.Error);
         Assert.Equal(0, undisturbed.Retries);
 
-        var killed = false;
-        var disturbed = await RunAsync(cluster, spec, "killed", cancellation, async (job, status) =>
-        {
-            if (killed)
-            {
-                return;
-            }
-
-            var busy = (await job.GetUnits()).Where(u => u.State == UnitState.Running && u.Phase == "align").Select(u => u.Silo).ToHashSet();
-            // In-memory grain storage dies with its silo, so the job's own silo is spared (as in MergeJobGrainTests).
-            var victim = cluster.Silos.FirstOrDefault(s => busy.Contains(s.Name) && s.Name != status.Coordinator);
-            if (victim is not null)
-            {
-                await cluster.KillSiloAsync(victim, cancellation);
-                killed = true;
-            }
-        });
+        var (disturbed, killed) = await SiloKills.RunKillingAsync(
+            cluster, "job-killed", new MergeRequest { SpecText = spec, SpecDirectory = models.Folder, Output = Output("killed") }, "align", cancellation);
 
         Assert.True(killed, "no silo other than the job's was running an alignment unit to kill");
         Assert.True(disturbed.State == JobState.Succeeded, disturbed.Error);
@@ -160,23 +145,6 @@ public sealed class MergeJobGrainAlignmentTests : IDisposable
 
     private string Output(string name) => Path.Combine(models.Folder, name);
 
-    private async Task<JobStatus> RunAsync(
-        InProcessTestCluster cluster, string spec, string output, CancellationToken cancellation, Func<IMergeJobGrain, JobStatus, Task>? whileRunning = null)
-    {
-        var job = cluster.Client.GetGrain<IMergeJobGrain>($"job-{output}");
-        var status = await job.Start(new MergeRequest { SpecText = spec, SpecDirectory = models.Folder, Output = Output(output) });
-        var deadline = DateTime.UtcNow.AddMinutes(2);
-        while (!status.IsFinished && DateTime.UtcNow < deadline)
-        {
-            if (whileRunning is not null && status.UnitsRunning > 0)
-            {
-                await whileRunning(job, status);
-            }
-
-            await Task.Delay(10, cancellation);
-            status = await job.GetStatus();
-        }
-
-        return status;
-    }
+    private Task<JobStatus> RunAsync(InProcessTestCluster cluster, string spec, string output, CancellationToken cancellation) =>
+        JobRuns.RunAsync(cluster, $"job-{output}", new MergeRequest { SpecText = spec, SpecDirectory = models.Folder, Output = Output(output) }, cancellation);
 }

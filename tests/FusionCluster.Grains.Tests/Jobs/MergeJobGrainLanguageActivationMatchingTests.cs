@@ -1,6 +1,10 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
+using FusionCluster.Alignment.Jobs;
+using FusionCluster.Connectivity.Jobs;
+using FusionCluster.Core.Execution;
 using FusionCluster.Grains.Abstractions;
+using Microsoft.Extensions.DependencyInjection;
 using Orleans.TestingHost;
 
 namespace FusionCluster.Grains.Tests.Jobs;
@@ -69,6 +73,51 @@ public sealed class MergeJobGrainLanguageActivationMatchingTests(TrainedLanguage
     }
 
     [Fact]
+    public async Task Matching_in_passes_of_one_block_publishes_the_bytes_and_report_of_one_pass()
+    {
+        var cancellation = TestContext.Current.CancellationToken;
+        // One block's correlation state of these llamas (hidden 32, FFN 48, 2 KV heads), by hand: the residual's
+        // running similarity 8·32², sums of 8·(32² + 4·32) at the residual and at o_proj's input and 8·(48² + 4·48)
+        // at the FFN, and the FFN's scores 4·48². Two blocks would need 38,400 bytes more.
+        const long oneBlock = 8192 + (2 * 9216) + 19968 + 9216;
+        var spec = Spec(["lm-1", "lm-2"], align: true);
+        foreach (var (budget, output) in new[] { (long.MaxValue, "lm-one-pass"), (oneBlock, "lm-block-passes") })
+        {
+            await using var cluster = await WorkerCluster.StartAsync(unitSlots: 1, silos: 1, services: s => s.AddSingleton<IDataAlignment>(new JobDataAlignment(stateBudgetBytes: budget)));
+            var status = await RunAsync(cluster, spec, output, cancellation);
+            Assert.True(status.State == JobState.Succeeded, status.Error);
+        }
+
+        Assert.Equal(AlignedClassifiers.ModelFiles(models.PathOf("lm-one-pass")), AlignedClassifiers.ModelFiles(models.PathOf("lm-block-passes")));
+        Assert.Equal(AlignmentReport("lm-one-pass"), AlignmentReport("lm-block-passes"));
+        // Models trained from different seeds: a matching that moves units, so the passes had something to agree on.
+        var groups = JsonNode.Parse(AlignmentReport("lm-one-pass"))!["models"]!["lm-2"]!["groups"]!.AsObject();
+        Assert.Contains(groups, g => g.Value!["units_moved"]!.GetValue<int>() > 0);
+    }
+
+    [Fact]
+    public async Task Killing_a_silo_during_the_align_phase_of_llama_activation_matching_changes_no_byte()
+    {
+        var cancellation = TestContext.Current.CancellationToken;
+        // Align units are held a few seconds (then run for real), so that one is still running when its silo dies;
+        // the job lives on the coordinator, where no unit runs, so its one align unit's silo can always be killed.
+        await using var cluster = await WorkerCluster.StartAsync(unitSlots: 1, firstSiloIsCoordinator: true, services: s => s.AddSingleton<IInputAlignment, DelayedAlignment>());
+        var spec = Spec(["lm-1", "lm-2"], align: true);
+
+        var undisturbed = await RunAsync(cluster, spec, "lm-undisturbed", cancellation);
+        Assert.True(undisturbed.State == JobState.Succeeded, undisturbed.Error);
+        Assert.Equal(0, undisturbed.Retries);
+
+        var request = new MergeRequest { SpecText = spec, SpecDirectory = models.Folder, Output = models.PathOf("lm-killed") };
+        var (disturbed, killed) = await SiloKills.RunKillingAsync(cluster, await SiloKills.JobOnFirstSiloAsync(cluster, "job-lm-killed"), request, "align", cancellation);
+
+        Assert.True(killed, "no silo was running an align unit to kill");
+        Assert.True(disturbed.State == JobState.Succeeded, disturbed.Error);
+        Assert.True(disturbed.Retries > 0, "the killed silo's align unit must have run again");
+        Assert.Equal(AlignedClassifiers.ModelFiles(models.PathOf("lm-undisturbed")), AlignedClassifiers.ModelFiles(models.PathOf("lm-killed")));
+    }
+
+    [Fact]
     public async Task REPAIR_of_llama_checkpoints_is_refused_before_any_unit_runs()
     {
         var cancellation = TestContext.Current.CancellationToken;
@@ -88,6 +137,10 @@ public sealed class MergeJobGrainLanguageActivationMatchingTests(TrainedLanguage
         var section = align ? $"align:\n  method: activation_matching\n  dataset: {TrainedLanguageModelFolder.TextFile}\n  samples: {Samples}\n  seed: 4\n" : "";
         return $"merge_method: linear\nmodels:\n{string.Join('\n', lines)}\n{section}";
     }
+
+    /// <summary>The report's alignment section, as written.</summary>
+    private string AlignmentReport(string output) =>
+        JsonNode.Parse(File.ReadAllText(Path.Combine(models.PathOf(output), "fusion-report.json")))!["alignment"]!.ToJsonString();
 
     private Task<JobStatus> RunAsync(InProcessTestCluster cluster, string spec, string output, CancellationToken cancellation) =>
         JobRuns.RunAsync(cluster, $"job-{output}", new MergeRequest { SpecText = spec, SpecDirectory = models.Folder, Output = models.PathOf(output) }, cancellation);

@@ -108,23 +108,8 @@ public sealed class MergeJobGrainStatisticsTests : IDisposable
         var undisturbed = await RunAsync(cluster, spec, "undisturbed", cancellation);
         Assert.True(undisturbed.State == JobState.Succeeded, undisturbed.Error);
 
-        var killed = false;
-        var disturbed = await RunAsync(cluster, spec, "killed", cancellation, async (job, status) =>
-        {
-            if (killed)
-            {
-                return;
-            }
-
-            var busy = (await job.GetUnits()).Where(u => u.State == UnitState.Running && u.Phase == "statistics").Select(u => u.Silo).ToHashSet();
-            // In-memory grain storage dies with its silo, so the job's own silo is spared (as in MergeJobGrainTests).
-            var victim = cluster.Silos.FirstOrDefault(s => busy.Contains(s.Name) && s.Name != status.Coordinator);
-            if (victim is not null)
-            {
-                await cluster.KillSiloAsync(victim, cancellation);
-                killed = true;
-            }
-        });
+        var (disturbed, killed) = await SiloKills.RunKillingAsync(
+            cluster, "job-killed", new MergeRequest { SpecText = spec, SpecDirectory = models.Folder, Output = Output("killed") }, "statistics", cancellation);
 
         Assert.True(killed, "no silo other than the job's was running a statistics unit to kill");
         Assert.True(disturbed.State == JobState.Succeeded, disturbed.Error);
@@ -248,6 +233,6 @@ public sealed class MergeJobGrainStatisticsTests : IDisposable
     private string Output(string name) => Path.Combine(models.Folder, name);
 
     private Task<JobStatus> RunAsync(
-        InProcessTestCluster cluster, string spec, string output, CancellationToken cancellation, Func<IMergeJobGrain, JobStatus, Task>? whileRunning = null) =>
-        JobRuns.RunAsync(cluster, $"job-{output}", new MergeRequest { SpecText = spec, SpecDirectory = models.Folder, Output = Output(output) }, cancellation, whileRunning);
+        InProcessTestCluster cluster, string spec, string output, CancellationToken cancellation) =>
+        JobRuns.RunAsync(cluster, $"job-{output}", new MergeRequest { SpecText = spec, SpecDirectory = models.Folder, Output = Output(output) }, cancellation);
 }

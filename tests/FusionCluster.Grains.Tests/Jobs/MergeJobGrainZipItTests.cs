@@ -4,11 +4,13 @@ using FusionCluster.Alignment.Specs;
 using FusionCluster.Alignment.Zipping;
 using FusionCluster.Connectivity.Networks;
 using FusionCluster.Connectivity.Zipping;
+using FusionCluster.Core.Execution;
 using FusionCluster.Core.Formats;
 using FusionCluster.Evaluation.Datasets;
 using FusionCluster.Evaluation.Models;
 using FusionCluster.Evaluation.Training;
 using FusionCluster.Grains.Abstractions;
+using Microsoft.Extensions.DependencyInjection;
 using Orleans.TestingHost;
 
 namespace FusionCluster.Grains.Tests.Jobs;
@@ -111,6 +113,28 @@ public sealed class MergeJobGrainZipItTests(TrainedClassifierFolder models) : IC
         }
 
         Assert.Equal(AlignedClassifiers.ModelFiles(models.PathOf("zip-one-silo")), AlignedClassifiers.ModelFiles(models.PathOf("zip-three-silos")));
+    }
+
+    [Fact]
+    public async Task Killing_a_silo_during_the_align_phase_of_a_zipit_job_changes_no_byte()
+    {
+        var cancellation = TestContext.Current.CancellationToken;
+        // The align unit is held a few seconds (then runs for real), so that it is still running when its silo dies;
+        // the job lives on the coordinator, where no unit runs, so its one align unit's silo can always be killed.
+        await using var cluster = await WorkerCluster.StartAsync(unitSlots: 1, firstSiloIsCoordinator: true, services: s => s.AddSingleton<IInputAlignment, DelayedAlignment>());
+        var spec = Spec("mlp-1", "mlp-3", zip: true);
+
+        var undisturbed = await RunAsync(cluster, spec, "zip-undisturbed", cancellation);
+        Assert.True(undisturbed.State == JobState.Succeeded, undisturbed.Error);
+        Assert.Equal(0, undisturbed.Retries);
+
+        var request = new MergeRequest { SpecText = spec, SpecDirectory = models.Folder, Output = models.PathOf("zip-killed") };
+        var (disturbed, killed) = await SiloKills.RunKillingAsync(cluster, await SiloKills.JobOnFirstSiloAsync(cluster, "job-zip-killed"), request, "align", cancellation);
+
+        Assert.True(killed, "no silo was running the zipit align unit to kill");
+        Assert.True(disturbed.State == JobState.Succeeded, disturbed.Error);
+        Assert.True(disturbed.Retries > 0, "the killed silo's align unit must have run again");
+        Assert.Equal(AlignedClassifiers.ModelFiles(models.PathOf("zip-undisturbed")), AlignedClassifiers.ModelFiles(models.PathOf("zip-killed")));
     }
 
     /// <summary>

@@ -88,4 +88,35 @@ public sealed class LanguageModelCheckpointTests
         Assert.Equal([1L, 4, spec.Ffn], linearInputs[13].Shape);
         Assert.Equal("lm_head", linearInputs[14].Name);
     }
+
+    [Fact]
+    public void Capturing_the_first_blocks_shows_exactly_the_activations_the_full_forward_shows_there()
+    {
+        using var directory = new TempDirectory();
+        var spec = new TinyDecoderSpec { Layers = 3 };
+        TinyCheckpointWriter.Write(directory.Path, spec, TinyCheckpointWriter.RandomWeights(spec, 7, false), false);
+        using var model = LanguageModelCheckpoint.Load(directory.Path);
+        using var input = tensor(new long[] { 1, 2, 3, 4, 5, 6, 7, 8 }, [2, 4]);
+        Dictionary<string, float[]> Seen(Action<ActivationCapture> run)
+        {
+            var seen = new Dictionary<string, float[]>(StringComparer.Ordinal);
+            run(new ActivationCapture
+            {
+                LinearInput = (name, x) => seen[name] = x.contiguous().data<float>().ToArray(),
+                HiddenState = (layer, x) => seen[$"hidden.{layer}"] = x.contiguous().data<float>().ToArray(),
+            });
+            return seen;
+        }
+
+        var full = Seen(capture =>
+        {
+            using var logits = model.Forward(input, capture);
+        });
+        var firstTwo = Seen(capture => model.Capture(input, capture, blocks: 2));
+
+        // Blocks 0 and 1 only (7 linear inputs and one hidden state each), bit for bit; nothing of block 2 or the head.
+        Assert.Equal(16, firstTwo.Count);
+        Assert.All(firstTwo, pair => Assert.Equal(full[pair.Key], pair.Value));
+        Assert.DoesNotContain(firstTwo.Keys, k => k.StartsWith("model.layers.2.", StringComparison.Ordinal) || k is "hidden.2" or "lm_head");
+    }
 }
