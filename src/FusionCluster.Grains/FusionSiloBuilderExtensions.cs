@@ -3,7 +3,6 @@ using FusionCluster.Client;
 using FusionCluster.Connectivity.Jobs;
 using FusionCluster.Core.Execution;
 using FusionCluster.Core.Methods;
-using FusionCluster.Evaluation.DataAware;
 using FusionCluster.Evaluation.Evaluators;
 using FusionCluster.Grains.Jobs;
 using FusionCluster.Grains.Logs;
@@ -36,8 +35,9 @@ public static class FusionSiloBuilderExtensions
         silo.Services.TryAddSingleton<IMergeMethodCatalog, TorchMergeMethodCatalog>();
         // Jobs with an align: phase: alignment units and merge units reading models through their permutations.
         silo.Services.TryAddSingleton<IInputAlignment, JobInputAlignment>();
-        // Jobs of a data-aware method (regmean, fisher): statistics units, and merge units reading their results.
-        silo.Services.TryAddSingleton<IInputStatistics, JobStatistics>();
+        // Jobs of a data-aware method (regmean, fisher): statistics units, and merge units reading their results;
+        // llama checkpoints' Gram matrices come from their forward pass on each model's text.
+        silo.Services.TryAddSingleton<IInputStatistics, LanguageJobStatistics>();
         // activation_matching and REPAIR run the classifiers forward on the dataset, decoded once per silo.
         silo.Services.TryAddSingleton<IDataAlignment>(services => new JobDataAlignment(services.GetRequiredService<EvaluationDatasets>().Get));
         silo.Services.AddSingleton<WorkUnitExecutor>();

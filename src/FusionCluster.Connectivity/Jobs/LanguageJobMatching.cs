@@ -35,8 +35,8 @@ public static class LanguageJobMatching
         ArgumentNullException.ThrowIfNull(model);
         var textFile = plan.DatasetFile ?? throw new Alignment.AlignmentException("activation_matching needs align.dataset (a text file for language models)");
         var text = await File.ReadAllTextAsync(textFile, cancellationToken);
-        var ids = await EncodeAsync(reference, plan.Reference, text, cancellationToken);
-        var modelIds = await EncodeAsync(model, modelName, text, cancellationToken);
+        var ids = await EncodeAsync(reference, plan.Reference, text, "activation matching", cancellationToken);
+        var modelIds = await EncodeAsync(model, modelName, text, "activation matching", cancellationToken);
         if (!ids.AsSpan().SequenceEqual(modelIds))
         {
             throw new LanguageModelException($"model '{plan.Reference}' and model '{modelName}' tokenize {textFile} differently; activation matching compares them on the same tokens");
@@ -49,11 +49,13 @@ public static class LanguageJobMatching
         return LanguageActivationMatcher.Match(a, b, spec, ids, PerplexityCalculator.DefaultContext(a.Config), plan.Samples, plan.Seed, new JonkerVolgenantSolver(), stateBudgetBytes, cancellationToken);
     }
 
-    private static async Task<int[]> EncodeAsync(ICheckpoint checkpoint, string name, string text, CancellationToken cancellationToken)
+    /// <summary>The text's token ids by the model's own tokenizer.json (both alignment and statistics units read text so).</summary>
+    /// <param name="purpose">What needs the tokens, for the error when the model has no tokenizer.</param>
+    internal static async Task<int[]> EncodeAsync(ICheckpoint checkpoint, string name, string text, string purpose, CancellationToken cancellationToken)
     {
         if (!checkpoint.AuxiliaryFiles.Contains(HfTokenizer.FileName, StringComparer.Ordinal))
         {
-            throw new LanguageModelException($"model '{name}' ({checkpoint.Location}): no {HfTokenizer.FileName}; activation matching tokenizes the text with it");
+            throw new LanguageModelException($"model '{name}' ({checkpoint.Location}): no {HfTokenizer.FileName}; {purpose} tokenizes the text with it");
         }
 
         var json = await checkpoint.ReadAuxiliaryFileAsync(HfTokenizer.FileName, cancellationToken);

@@ -17,6 +17,13 @@ public sealed record StatisticsPlan(string Kind, IReadOnlyList<string> Models, I
     /// <summary>For a sequential kind, RegMean's <c>reduce_non_diagonal_ratio</c>: a statistics unit merges the layer before its own with it.</summary>
     public double Ratio { get; init; }
 
+    /// <summary>
+    /// For llama-family checkpoints, the number of decoder blocks: each model's statistics are then one unit per block
+    /// (the Gram matrices of that block's linear layers' inputs, the last block's unit also lm_head's), so a unit's
+    /// float64 sums stay bounded by one block's widths; 0 for classifiers (one unit per model).
+    /// </summary>
+    public int Blocks { get; init; }
+
     /// <summary>For a joint kind (AdaMerging's coefficients): how they are learned; null otherwise.</summary>
     public CoefficientLearning? Learning { get; init; }
 }

@@ -7,7 +7,7 @@ namespace FusionCluster.Core.Planning;
 public static class StatisticsPlanner
 {
     /// <param name="specDirectory">Where relative dataset paths resolve; the working folder when null.</param>
-    /// <param name="tensorNames">The output's tensors; a sequential kind plans one phase per <c>layers.&lt;i&gt;</c> among them.</param>
+    /// <param name="tensorNames">The output's tensors; a sequential kind plans one phase per <c>layers.&lt;i&gt;</c> among them, and a llama's <c>model.layers.&lt;i&gt;</c> make one unit per block.</param>
     /// <returns>Null when the method reads no data.</returns>
     /// <exception cref="SpecException">A dataset file is missing, or samples is not a single whole number.</exception>
     public static StatisticsPlan? Plan(MergeSpec spec, IMergeMethod method, string? specDirectory, IReadOnlyCollection<string>? tensorNames = null)
@@ -37,6 +37,12 @@ public static class StatisticsPlanner
         }
 
         var plan = new StatisticsPlan(dataAware.StatisticsKind, models, datasets, Samples(spec));
+        var blocks = LanguageModelBlocks.Count(tensorNames ?? []);
+        if (blocks > 0)
+        {
+            return Language(plan, spec, method, blocks);
+        }
+
         if (joint)
         {
             return plan with { Learning = Learning(spec, method) };
@@ -78,6 +84,26 @@ public static class StatisticsPlanner
         }
 
         return plan with { Layers = layers, Ratio = ratio };
+    }
+
+    /// <summary>
+    /// Llama-family checkpoints: each model's dataset is a text file its forward pass reads, and its Gram matrices are
+    /// computed one decoder block per unit. Only RegMean's statistics exist for language models so far; alignment would
+    /// change which inputs a layer sees, so it is refused as for RegMean++.
+    /// </summary>
+    private static StatisticsPlan Language(StatisticsPlan plan, MergeSpec spec, IMergeMethod method, int blocks)
+    {
+        if (plan.Kind != StatisticsKinds.Gram)
+        {
+            throw new SpecException($"merge_method {method.Name}: statistics of llama checkpoints are computed for regmean only (Gram matrices on each model's text); {method.Name} runs on the classifiers fusion train makes");
+        }
+
+        if (spec.Align is not null)
+        {
+            throw new SpecException($"align: merge_method {method.Name} of llama checkpoints computes each model's Gram matrices on the model as stored; jobs do not run it on aligned language models yet");
+        }
+
+        return plan with { Blocks = blocks };
     }
 
     private static CoefficientLearning Learning(MergeSpec spec, IMergeMethod method)

@@ -188,7 +188,7 @@ internal sealed class MergeSpecReader
             }
             else if (dataAwareMethod is not null)
             {
-                throw yaml.Error(list[i], $"{path}.dataset", $"merge_method {dataAwareMethod} computes statistics on each model's data: give dataset: (a dataset file) for '{model}'");
+                throw yaml.Error(list[i], $"{path}.dataset", $"merge_method {dataAwareMethod} computes statistics on each model's data: give dataset: (a dataset file, or a text file for llama checkpoints) for '{model}'");
             }
         }
 

@@ -93,22 +93,31 @@ public sealed class JobStatistics(ArtifactStores stores, CheckpointCache checkpo
         var results = assignment.StatisticsResults.Select(StatisticsUnitResult.Parse).ToList();
         var output = stores.OpenOutput(assignment.OutputLocation, assignment.JobId);
         var byModel = new Dictionary<string, Dictionary<string, ArrayTensorSource>>(StringComparer.Ordinal);
+        // A language model's statistics are a file per block (at 7B widths about 1 GB each): a merge unit keeps only
+        // the Gram matrices of its own tensors and reads only the files of their blocks (lm_head's is the last block's).
+        var unitTensors = UnitTensorNames(assignment);
+        var unitBlocks = unitTensors.Select(n => LanguageModelBlocks.BlockOf(n) ?? plan.Blocks - 1).ToHashSet();
         foreach (var model in plan.Models)
         {
             // A sequential kind leaves one file per layer for each model; the others one per model.
+            // A sequential kind leaves one file per layer, a language model one per block.
+            var expected = Math.Max(1, plan.Layers + plan.Blocks);
             var files = results.Where(r => r.Model == model && r.Kind == plan.Kind).ToList();
-            if (files.Count != Math.Max(1, plan.Layers))
+            if (files.Count != expected)
             {
-                throw new MergeMethodException($"unit {assignment.Unit.Index} ({assignment.Unit.Name}): the statistics phase left {files.Count} {plan.Kind} statistics files for model '{model}', expected {Math.Max(1, plan.Layers)}");
+                throw new MergeMethodException($"unit {assignment.Unit.Index} ({assignment.Unit.Name}): the statistics phase left {files.Count} {plan.Kind} statistics files for model '{model}', expected {expected}");
             }
 
             var tensors = new Dictionary<string, ArrayTensorSource>(StringComparer.Ordinal);
-            foreach (var result in files)
+            foreach (var result in files.Where(r => r.Block is not { } block || unitBlocks.Contains(block)))
             {
                 var bytes = await ReadStagedAsync(assignment, output, result.File, result.Sha256, model, cancellationToken);
                 foreach (var (name, source) in StatisticsFile.Decode(bytes, $"{result.File} (statistics of '{model}')"))
                 {
-                    tensors[name] = source;
+                    if (plan.Blocks == 0 || unitTensors.Contains(name))
+                    {
+                        tensors[name] = source;
+                    }
                 }
             }
 
@@ -117,6 +126,9 @@ public sealed class JobStatistics(ArtifactStores stores, CheckpointCache checkpo
 
         return (model, tensor) => byModel.TryGetValue(model, out var tensors) && tensors.TryGetValue(tensor, out var source) ? source : null;
     }
+
+    private static HashSet<string> UnitTensorNames(UnitAssignment assignment) =>
+        assignment.Unit.Tensors.Concat(assignment.Members.SelectMany(m => m.Unit.Tensors)).SelectMany(t => t.Inputs).Select(i => i.Tensor).ToHashSet(StringComparer.Ordinal);
 
     /// <summary>
     /// A unit of a sequential phase (RegMean++): the Gram matrix of its model's inputs to one layer, where those inputs

@@ -43,9 +43,12 @@ public sealed class StatisticsCache
             sha.AppendData(System.Runtime.InteropServices.MemoryMarshal.AsBytes(RegMeanMethod.Floats(value).AsSpan()));
         }
 
-        var content = Convert.ToHexStringLower(sha.GetHashAndReset());
-        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"{kind}\n{content}\n{datasetHash}\n{samples.ToString(CultureInfo.InvariantCulture)}")));
+        return Key(kind, Convert.ToHexStringLower(sha.GetHashAndReset()), datasetHash, samples);
     }
+
+    /// <summary>The key from a model fingerprint computed elsewhere (a language model's parameters).</summary>
+    public static string Key(string kind, string modelContentHash, string datasetHash, int samples) =>
+        Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"{kind}\n{modelContentHash}\n{datasetHash}\n{samples.ToString(CultureInfo.InvariantCulture)}")));
 
     /// <summary>The bytes stored under <paramref name="key"/>, or null.</summary>
     public byte[]? TryRead(string key)

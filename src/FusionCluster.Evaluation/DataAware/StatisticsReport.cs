@@ -16,7 +16,7 @@ public static class StatisticsReport
 
         var models = new JsonObject();
         var seconds = 0.0;
-        // A sequential kind has one unit per model and layer: a model's seconds are its units' sum.
+        // A sequential kind has one unit per model and layer, a language model one per block: a model's seconds are its units' sum.
         foreach (var byModel in unitResults.Select(StatisticsUnitResult.Parse).GroupBy(r => r.Model, StringComparer.Ordinal))
         {
             var first = byModel.First();
@@ -42,6 +42,11 @@ public static class StatisticsReport
         if (plan.Layers > 0)
         {
             report["layers"] = plan.Layers;
+        }
+
+        if (plan.Blocks > 0)
+        {
+            report["blocks"] = plan.Blocks;
         }
 
         return report;

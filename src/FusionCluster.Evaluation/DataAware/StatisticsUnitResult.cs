@@ -27,6 +27,11 @@ public sealed record StatisticsUnitResult(
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public int? Layer { get; init; }
 
+    /// <summary>On a unit of a language model's statistics: the decoder block whose Gram matrices <see cref="File"/> holds.</summary>
+    [JsonPropertyName("block")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public int? Block { get; init; }
+
     /// <summary>On a unit of a sequential phase but the last: the staged file holding the layer's inputs [samples, in], which the next layer's unit moves through the merged layer.</summary>
     [JsonPropertyName("inputs_file")]
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]

@@ -37,6 +37,21 @@ public sealed class StatisticsPlannerTests : IDisposable
     }
 
     [Fact]
+    public void Llama_checkpoints_get_one_statistics_unit_per_model_and_decoder_block_and_only_regmean()
+    {
+        string[] names = ["model.embed_tokens.weight", "model.norm.weight", "lm_head.weight",
+            .. Enumerable.Range(0, 3).SelectMany(b => new[] { "q_proj", "k_proj", "v_proj", "o_proj" }.Select(p => $"model.layers.{b}.self_attn.{p}.weight"))];
+        var spec = MergeSpecParser.Parse("merge_method: regmean\nmodels:\n  - {model: a, dataset: a.fcds}\n  - {model: b, dataset: data/b.fcds}\n");
+
+        var plan = StatisticsPlanner.Plan(spec, MergeMethodRegistry.Get("regmean"), folder, names);
+        var fisher = Assert.Throws<SpecException>(() => StatisticsPlanner.Plan(MergeSpecParser.Parse("merge_method: fisher\nmodels:\n  - {model: a, dataset: a.fcds}\n"), MergeMethodRegistry.Get("fisher"), folder, names));
+
+        Assert.Equal((3, 0), (plan!.Blocks, plan.Layers));
+        Assert.Contains("statistics of llama checkpoints are computed for regmean only", fisher.Message, StringComparison.Ordinal);
+        Assert.Equal(0, StatisticsPlanner.Plan(spec, MergeMethodRegistry.Get("regmean"), folder, ["layers.0.weight", "layers.0.bias"])!.Blocks);
+    }
+
+    [Fact]
     public void Fisher_reads_256_samples_unless_told()
     {
         var spec = MergeSpecParser.Parse("merge_method: fisher\nmodels:\n  - {model: a, dataset: a.fcds}\n");

@@ -24,7 +24,7 @@ public sealed record JobSchedule(IReadOnlyList<ScheduledUnit> Units, IReadOnlyLi
     /// model, follow the merge units in index order (so a merge unit's index stays its plan index) and form
     /// the first phase; the merge phase comes after it and reads its permutations. The units of the
     /// alignment phase are independent, so several models align in parallel on different silos. A data-aware
-    /// method's statistics phase (one unit per model) follows likewise, and the merge phase reads its results too.
+    /// method's statistics phase (one unit per model; per model and decoder block for a language model) follows likewise, and the merge phase reads its results too.
     /// </summary>
     public static JobSchedule For(MergePlan plan)
     {
@@ -53,6 +53,15 @@ public sealed record JobSchedule(IReadOnlyList<ScheduledUnit> Units, IReadOnlyLi
                 phases.Add(new JobPhase(StatisticsPhase, [units.Count], []));
                 units.Add(new ScheduledUnit(CoefficientsUnitName, 0, []));
             }
+            else if (statistics.Blocks > 0)
+            {
+                // A language model's Gram matrices: one unit per model and decoder block, all independent.
+                phases.Add(new JobPhase(StatisticsPhase, Enumerable.Range(units.Count, statistics.Models.Count * statistics.Blocks).ToList(), []));
+                for (var block = 0; block < statistics.Blocks; block++)
+                {
+                    units.AddRange(statistics.Models.Select(m => new ScheduledUnit(StatisticsBlockUnitName(m, block), 0, [])));
+                }
+            }
             else if (statistics.Layers == 0)
             {
                 phases.Add(new JobPhase(StatisticsPhase, Enumerable.Range(units.Count, statistics.Models.Count).ToList(), []));
@@ -78,6 +87,9 @@ public sealed record JobSchedule(IReadOnlyList<ScheduledUnit> Units, IReadOnlyLi
 
     /// <summary>The unit that computes <paramref name="model"/>'s statistics of one layer (a sequential kind).</summary>
     public static string StatisticsUnitName(string model, int layer) => $"statistics {model} layer {layer}";
+
+    /// <summary>The unit that computes <paramref name="model"/>'s statistics of one decoder block (a language model).</summary>
+    public static string StatisticsBlockUnitName(string model, int block) => $"statistics {model} block {block}";
 
     /// <summary>The unit that aligns <paramref name="model"/> to the reference.</summary>
     public static string AlignUnitName(string model) => $"align {model}";

@@ -52,6 +52,14 @@ public static class PhaseAssignments
                 };
             }
 
+            if (statistics.Blocks > 0)
+            {
+                // Blocks in order, models within a block, as JobSchedule lays them out.
+                var block = offset / statistics.Models.Count;
+                var blockUnit = new WorkUnit { Index = index, Name = JobSchedule.StatisticsBlockUnitName(of, block), Tensors = [] };
+                return UnitAssignment.For(jobId, plan, blockUnit, outputLocation, device, inputVersions) with { Statistics = statistics, StatisticsModel = of, StatisticsBlock = block };
+            }
+
             var statisticsUnit = new WorkUnit { Index = index, Name = JobSchedule.StatisticsUnitName(of), Tensors = [] };
             return UnitAssignment.For(jobId, plan, statisticsUnit, outputLocation, device, inputVersions) with { Statistics = statistics, StatisticsModel = of };
         }

@@ -1,0 +1,115 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using FusionCluster.Connectivity.LanguageModels;
+using FusionCluster.Core.Execution;
+using FusionCluster.Core.Methods;
+using FusionCluster.Core.Planning;
+using FusionCluster.Core.Storage;
+using FusionCluster.Evaluation.DataAware;
+using FusionCluster.Language;
+using FusionCluster.Language.DataAware;
+using FusionCluster.Language.Evaluation;
+using FusionCluster.Language.Models;
+
+namespace FusionCluster.Connectivity.Jobs;
+
+/// <summary>
+/// The statistics phase of a data-aware merge job on a worker silo, for classifiers and llama-family checkpoints.
+/// Classifiers go to <see cref="JobStatistics"/>. A language model's unit (<see cref="StatisticsPlan.Blocks"/>) reads
+/// its model's text file (the spec's <c>dataset:</c>), tokenizes it with the model's own tokenizer.json (as
+/// activation matching does), takes <see cref="StatisticsPlan.Samples"/> windows of the model's context
+/// (max_position_embeddings, at most 2048 tokens; <see cref="TokenSamples.Draw"/> with seed 0), and computes the
+/// Gram matrices of its block with <see cref="LanguageGrams"/>, on the CPU in a fixed order, so any silo stages the
+/// same bytes. The file is cached beside the output (<see cref="StatisticsCache"/>) by the model's parameters, the
+/// windows' tokens, the block and the sample count. Merge units read every file through <see cref="JobStatistics"/>.
+/// </summary>
+public sealed class LanguageJobStatistics(ArtifactStores stores, CheckpointCache checkpoints) : IInputStatistics
+{
+    /// <summary>The seed of the windows drawn from each model's text.</summary>
+    public const int WindowSeed = 0;
+
+    private readonly JobStatistics classifiers = new(stores, checkpoints);
+
+    public Task<string> ComputeAsync(UnitAssignment assignment, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(assignment);
+        return assignment.Statistics is { Blocks: > 0 } plan
+            ? ComputeBlockAsync(assignment, plan, cancellationToken)
+            : classifiers.ComputeAsync(assignment, cancellationToken);
+    }
+
+    public Task<Func<string, string, TensorSource?>> OpenAsync(UnitAssignment assignment, CancellationToken cancellationToken) =>
+        classifiers.OpenAsync(assignment, cancellationToken);
+
+    /// <summary>The windows a statistics unit computes a model's Gram matrices on: <paramref name="samples"/> of the text's token windows of the model's context.</summary>
+    public static IReadOnlyList<int[]> Windows(IReadOnlyList<int> ids, LanguageModelConfig config, int samples, string model, string textFile)
+    {
+        ArgumentNullException.ThrowIfNull(ids);
+        ArgumentNullException.ThrowIfNull(config);
+        if (ids.Count < 2)
+        {
+            throw new MergeMethodException($"model '{model}': text file '{textFile}' has {ids.Count} token(s); its statistics need at least 2");
+        }
+
+        if (ids.Where(id => id < 0 || id >= config.VocabSize).Select(id => (int?)id).FirstOrDefault() is { } outside)
+        {
+            throw new MergeMethodException($"model '{model}': its tokenizer gives token id {outside} for '{textFile}', outside its vocabulary of {config.VocabSize}");
+        }
+
+        return TokenSamples.Draw(ids, PerplexityCalculator.DefaultContext(config), samples, WindowSeed);
+    }
+
+    private async Task<string> ComputeBlockAsync(UnitAssignment assignment, StatisticsPlan plan, CancellationToken cancellationToken)
+    {
+        var model = assignment.StatisticsModel!;
+        var block = assignment.StatisticsBlock ?? throw new MergeMethodException($"unit {assignment.Unit.Index} ({assignment.Unit.Name}): a statistics unit of a language model names no block");
+        var clock = Stopwatch.StartNew();
+        var location = assignment.ModelPaths[model];
+        var checkpoint = await checkpoints.GetAsync(location, assignment.PlannedVersions(location), cancellationToken);
+        var textFile = plan.Datasets[model];
+        byte[] textBytes;
+        try
+        {
+            textBytes = await File.ReadAllBytesAsync(textFile, cancellationToken);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new MergeMethodException($"model '{model}': text file '{textFile}' cannot be read: {e.Message}");
+        }
+
+        var ids = await LanguageJobMatching.EncodeAsync(checkpoint, model, Encoding.UTF8.GetString(textBytes), "regmean's statistics unit", cancellationToken);
+        using var language = await LanguageModelCheckpoint.LoadAsync(checkpoint, model, cancellationToken: cancellationToken);
+        if (language.Config.NumHiddenLayers != plan.Blocks)
+        {
+            throw new MergeMethodException($"model '{model}': its config has {language.Config.NumHiddenLayers} decoder blocks, the job planned {plan.Blocks}");
+        }
+
+        var windows = Windows(ids, language.Config, plan.Samples, model, textFile);
+        var textHash = Convert.ToHexStringLower(SHA256.HashData(textBytes));
+        var file = $"{plan.Kind}-{assignment.Unit.Index}.safetensors";
+        var output = stores.OpenOutput(assignment.OutputLocation, assignment.JobId);
+        var cache = StatisticsCache.For(assignment.OutputLocation);
+        var key = StatisticsCache.Key(string.Create(CultureInfo.InvariantCulture, $"{plan.Kind} block {block}"), LanguageGrams.Fingerprint(language), LanguageGrams.WindowsHash(windows), windows.Count);
+        var result = new StatisticsUnitResult(model, plan.Kind, file, "", windows.Count, textHash, 0) { Block = block };
+        if (cache?.TryRead(key) is { } cached)
+        {
+            await output.WriteIntermediateAsync(file, cached, cancellationToken);
+            return (result with { Sha256 = Convert.ToHexStringLower(SHA256.HashData(cached)), Seconds = clock.Elapsed.TotalSeconds, Cached = true }).ToJson();
+        }
+
+        var names = checkpoint.TensorNames.ToList();
+        using var grams = MergeStatistics.SingleThreaded(() => LanguageGrams.Compute(language, windows, block, names, cancellationToken));
+        var bytes = StatisticsFile.Encode(grams, new Dictionary<string, string>
+        {
+            ["kind"] = plan.Kind,
+            ["model"] = model,
+            ["block"] = block.ToString(CultureInfo.InvariantCulture),
+            ["samples"] = windows.Count.ToString(CultureInfo.InvariantCulture),
+        });
+        await output.WriteIntermediateAsync(file, bytes, cancellationToken);
+        cache?.Write(key, bytes);
+        return (result with { Sha256 = Convert.ToHexStringLower(SHA256.HashData(bytes)), Seconds = clock.Elapsed.TotalSeconds }).ToJson();
+    }
+}
