@@ -3,6 +3,7 @@ using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 using FusionCluster.Core.Methods.Kernels;
 
 namespace FusionCluster.Core.Methods;
@@ -14,14 +15,15 @@ namespace FusionCluster.Core.Methods;
 /// along the last dimension; mergekit ranks along dim 1, which is the same for the 1-D and 2-D tensors of LLMs.
 /// </summary>
 /// <remarks>
-/// Most decisions need no rank: limit(r) is monotone in r, so a draw below limit(0) is kept and one at or above
-/// limit(n-1) dropped whatever the rank (all but 2ε of the elements). For the rest, a histogram of |δ| over about n/4
-/// equal-width buckets from 0 to the row's largest |δ| bounds the rank to its bucket's range, which settles nearly all;
-/// the few left get their exact rank by counting the row. Equal widths put the buckets where the deltas are (buckets
-/// of the float's exponent and top mantissa bits spent most of themselves on octaves far below the largest |δ|, left
-/// twice as many ranks open and cost a walk over 512 buckets per row). A row with many open ranks (large ties),
-/// NaN or infinite deltas, or a negative ε is ranked by a full stable radix sort instead. Every path decides exactly
-/// as the sort does.
+/// Most decisions need no exact rank: limit(r) is monotone in r, so a draw is kept when it is below the limit of the
+/// lowest rank its element can have and dropped when it is at or above that of the highest. A histogram of |δ| over
+/// about n/4 equal-width buckets from 0 to the row's largest |δ| bounds each rank to its bucket's range. Every draw is
+/// first compared with the limits of 16 coarse buckets (vector permutes, no loads), which settles all but a few
+/// percent; those are looked up in their fine bucket, and the few left get their exact rank by counting the row.
+/// Equal widths put the buckets where the deltas are: buckets of the float's exponent and top mantissa bits spent most
+/// of themselves on octaves far below the largest |δ|, left more ranks to count and cost a walk over 512 buckets per
+/// row. A row with many ranks to count (large ties), NaN or infinite deltas, or a negative ε is ranked by a full stable
+/// radix sort instead. Every path decides exactly as the sort does.
 /// </remarks>
 internal sealed class DellaDeltaMask : RecordableDeltaMask
 {
@@ -87,20 +89,6 @@ internal sealed class DellaDeltaMask : RecordableDeltaMask
     private bool DecideByBuckets(int row, ReadOnlySpan<uint> keys, ReadOnlySpan<ulong> draws, Span<ulong> open, Span<int> bucketOf, Span<int> toCount, Span<int> starts, Span<ulong> keep)
     {
         var n = keys.Length;
-        ulong anyOpen = 0;
-        for (var c = 0; c < n; c += 64)
-        {
-            var (kept, undecided) = Settle(draws.Slice(c, Math.Min(64, n - c)), limits[0], limits[n - 1]);
-            Or(keep, row + c, kept);
-            open[c >> 6] = undecided;
-            anyOpen |= undecided;
-        }
-
-        if (anyOpen == 0)
-        {
-            return true;
-        }
-
         // Buckets split [0, largest |δ|] evenly: (int)(|δ|·scale) is monotone in |δ|, so bucket b holds the ranks
         // first[b] .. first[b + 1] - 1 and equal keys share a bucket. NaN or infinite deltas, an all-zero row and a
         // largest |δ| so small that scale overflows go to the sort.
@@ -127,6 +115,8 @@ internal sealed class DellaDeltaMask : RecordableDeltaMask
         {
             first[b] += first[b - 1];
         }
+
+        SettleByCoarseBuckets(row, draws, bucket, first, open, keep);
 
         // Branch-free: whether a draw is kept, dropped or needs its exact rank is a coin toss, which branches mispredict.
         ref var limitRef = ref MemoryMarshal.GetArrayDataReference(limits);
@@ -168,6 +158,61 @@ internal sealed class DellaDeltaMask : RecordableDeltaMask
         return true;
     }
 
+    /// <summary>
+    /// Sets the keep bits of the draws kept at any rank of their coarse bucket (16 consecutive fine buckets' worth of
+    /// ranks) and the open bits of those whose rank within it decides; the rest are dropped. The 16 coarse ranges'
+    /// draw limits fit two registers each, so every draw is looked up with a vector permute rather than a load.
+    /// </summary>
+    private void SettleByCoarseBuckets(int row, ReadOnlySpan<ulong> draws, ReadOnlySpan<int> bucket, ReadOnlySpan<int> first, Span<ulong> open, Span<ulong> keep)
+    {
+        var n = draws.Length;
+        var shift = BitOperations.Log2((uint)buckets) - 4;
+        Span<ulong> low = stackalloc ulong[16];
+        Span<ulong> high = stackalloc ulong[16];
+        for (var coarse = 0; coarse < 16; coarse++)
+        {
+            // An empty coarse bucket's limits are never looked up.
+            low[coarse] = limits[Math.Min(first[coarse << shift], n - 1)];
+            high[coarse] = limits[Math.Max(first[(coarse + 1) << shift] - 1, 0)];
+        }
+
+        open[..KeepBits.Words(n)].Clear();
+        var k = 0;
+        if (Avx512F.IsSupported)
+        {
+            var (low0, low1) = (Vector512.Create<ulong>(low[..8]), Vector512.Create<ulong>(low[8..]));
+            var (high0, high1) = (Vector512.Create<ulong>(high[..8]), Vector512.Create<ulong>(high[8..]));
+            for (; k <= n - 64; k += 64)
+            {
+                ulong kept = 0, undecided = 0;
+                for (var lane = 0; lane < 64; lane += 8)
+                {
+                    var coarse = Vector512.WidenLower(Vector256.Create(bucket.Slice(k + lane, 8)).ToVector512()).AsUInt64() >>> shift;
+                    var d = Vector512.Create(draws.Slice(k + lane, 8));
+                    var below = Vector512.LessThan(d, Avx512F.PermuteVar8x64x2(low0, coarse, low1));
+                    kept |= below.ExtractMostSignificantBits() << lane;
+                    undecided |= Vector512.AndNot(Vector512.LessThan(d, Avx512F.PermuteVar8x64x2(high0, coarse, high1)), below).ExtractMostSignificantBits() << lane;
+                }
+
+                Or(keep, row + k, kept);
+                open[k >> 6] = undecided;
+            }
+        }
+
+        for (; k < n; k++)
+        {
+            var coarse = bucket[k] >> shift;
+            if (draws[k] < low[coarse])
+            {
+                KeepBits.Set(keep, row + k);
+            }
+            else if (draws[k] < high[coarse])
+            {
+                KeepBits.Set(open, k);
+            }
+        }
+    }
+
     /// <summary>bucketOf[k] = min(last, (int)(|δ_k|·scale)): the same float product and truncation in every lane and the scalar tail.</summary>
     private static void BucketsOf(ReadOnlySpan<uint> keys, float scale, int last, Span<int> bucketOf)
     {
@@ -187,36 +232,6 @@ internal sealed class DellaDeltaMask : RecordableDeltaMask
         {
             bucketOf[k] = Math.Min(last, (int)(magnitudes[k] * scale));
         }
-    }
-
-    /// <summary>
-    /// For up to 64 draws, the bits of those kept at any rank (below low) and of those whose rank decides
-    /// (low &lt;= d &lt; high); the rest are dropped at any rank.
-    /// </summary>
-    private static (ulong Kept, ulong Open) Settle(ReadOnlySpan<ulong> draws, ulong low, ulong high)
-    {
-        ulong kept = 0, open = 0;
-        var k = 0;
-        if (Vector512.IsHardwareAccelerated)
-        {
-            var lowV = Vector512.Create(low);
-            var spanV = Vector512.Create(high - low);
-            for (; k <= draws.Length - 8; k += 8)
-            {
-                var d = Vector512.Create(draws.Slice(k, 8));
-                kept |= Vector512.LessThan(d, lowV).ExtractMostSignificantBits() << k;
-                // d - low wraps around for d < low, so this is low <= d < high.
-                open |= Vector512.LessThan(d - lowV, spanV).ExtractMostSignificantBits() << k;
-            }
-        }
-
-        for (; k < draws.Length; k++)
-        {
-            kept |= (draws[k] < low ? 1UL : 0UL) << k;
-            open |= (draws[k] - low < high - low ? 1UL : 0UL) << k;
-        }
-
-        return (kept, open);
     }
 
     /// <summary>Sets the bits of word in keep, starting at bit at.</summary>
