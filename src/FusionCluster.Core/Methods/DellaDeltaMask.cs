@@ -27,7 +27,7 @@ namespace FusionCluster.Core.Methods;
 /// </remarks>
 internal sealed class DellaDeltaMask : RecordableDeltaMask
 {
-    // Counting the row costs n/8 vector steps per element; beyond this many a row's sort is cheaper.
+    // Counting the row costs n/16 vector steps per element; beyond this many a row's sort is cheaper.
     private const int MaxCounted = 64;
 
     private readonly ulong seed;
