@@ -1,7 +1,9 @@
 using System.Numerics;
 using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 using FusionCluster.Core.Methods.Kernels;
 
 namespace FusionCluster.Core.Methods;
@@ -13,28 +15,26 @@ namespace FusionCluster.Core.Methods;
 /// along the last dimension; mergekit ranks along dim 1, which is the same for the 1-D and 2-D tensors of LLMs.
 /// </summary>
 /// <remarks>
-/// Most decisions need no rank: limit(r) is monotone in r, so a draw below limit(0) is kept and one at or above
-/// limit(n-1) dropped whatever the rank (all but 2ε of the elements). For the rest, a histogram of the keys' top 12 bits
-/// (exponent and 4 mantissa bits) bounds the rank to its bucket's range, which settles nearly all; the few left get
-/// their exact rank by counting the row. A row with many such elements (large ties, say many zero deltas) or a
-/// negative ε is ranked by a full stable radix sort instead. Every path decides exactly as the sort does.
+/// Most decisions need no exact rank: limit(r) is monotone in r, so a draw is kept when it is below the limit of the
+/// lowest rank its element can have and dropped when it is at or above that of the highest. A histogram of |δ| over
+/// about n/4 equal-width buckets from 0 to the row's largest |δ| bounds each rank to its bucket's range. Every draw is
+/// first compared with the limits of 16 coarse buckets (vector permutes, no loads), which settles all but a few
+/// percent; those are looked up in their fine bucket, and the few left get their exact rank by counting the row.
+/// Equal widths put the buckets where the deltas are: buckets of the float's exponent and top mantissa bits spent most
+/// of themselves on octaves far below the largest |δ|, left more ranks to count and cost a walk over 512 buckets per
+/// row. A row with many ranks to count (large ties), NaN or infinite deltas, or a negative ε is ranked by a full stable
+/// radix sort instead. Every path decides exactly as the sort does.
 /// </remarks>
 internal sealed class DellaDeltaMask : RecordableDeltaMask
 {
-    // 31-bit |x| keys: the top 12 bits are the exponent and 4 mantissa bits.
-    private const int BucketShift = 19;
-    private const int Copies = 4;
-
-    // 32 octaves below the row's largest |δ|.
-    private const int Span = 32 << (31 - BucketShift - 8);
-
-    // Counting the row costs n/8 vector steps per element; beyond this many a row's sort is cheaper.
+    // Counting the row costs n/16 vector steps per element; beyond this many a row's sort is cheaper.
     private const int MaxCounted = 64;
 
     private readonly ulong seed;
     private readonly int rowLength;
     private readonly ulong[] limits;
     private readonly bool monotone;
+    private readonly int buckets;
 
     public DellaDeltaMask(ulong seed, double density, double epsilon, long rowLength)
     {
@@ -42,6 +42,8 @@ internal sealed class DellaDeltaMask : RecordableDeltaMask
         this.rowLength = (int)rowLength;
         var n = this.rowLength;
         limits = new ulong[n];
+        // About four columns per bucket.
+        buckets = (int)Math.Clamp(BitOperations.RoundUpToPowerOf2((uint)n) / 4, 16, 1024);
         monotone = true;
         for (var rank = 0; rank < n; rank++)
         {
@@ -66,10 +68,9 @@ internal sealed class DellaDeltaMask : RecordableDeltaMask
         using var keys = new RentedBuffer<uint>(n);
         using var draws = new RentedBuffer<ulong>(n);
         using var open = new RentedBuffer<ulong>(KeepBits.Words(n));
+        using var bucketOf = new RentedBuffer<int>(n);
         using var toCount = new RentedBuffer<int>(n);
-        // Copies histograms of Span buckets and one more: the end of the last occupied bucket is stored after it.
-        using var counts = new RentedBuffer<int>((Span + 1) * Copies);
-        counts.Span.Clear();
+        using var starts = new RentedBuffer<int>(buckets + 1);
         for (var row = 0; row < delta.Length; row += n)
         {
             var rowKeys = keys.Span[..n];
@@ -77,70 +78,50 @@ internal sealed class DellaDeltaMask : RecordableDeltaMask
             // SortKeys.Abs, vectorised: the bits of |x|.
             TensorPrimitives.BitwiseAnd(MemoryMarshal.Cast<float, uint>(delta.Slice(row, n)), 0x7FFFFFFFu, rowKeys);
             RandomKeepMask.FillDraws(seed, start + row, rowDraws);
-            if (!monotone || !DecideByBuckets(row, rowKeys, rowDraws, open.Span, toCount.Span, counts.Span, keep))
+            if (!monotone || !DecideByBuckets(row, rowKeys, rowDraws, open.Span, bucketOf.Span, toCount.Span, starts.Span, keep))
             {
                 DecideBySorting(row, rowKeys, rowDraws, keep);
             }
         }
     }
 
-    /// <summary>Decides the row without sorting; false (having set only correct keep bits) when too many elements need an exact rank.</summary>
-    private bool DecideByBuckets(int row, ReadOnlySpan<uint> keys, ReadOnlySpan<ulong> draws, Span<ulong> open, Span<int> toCount, Span<int> counts, Span<ulong> keep)
+    /// <summary>Decides the row without sorting; false (having set only correct keep bits) when it needs the sort.</summary>
+    private bool DecideByBuckets(int row, ReadOnlySpan<uint> keys, ReadOnlySpan<ulong> draws, Span<ulong> open, Span<int> bucketOf, Span<int> toCount, Span<int> starts, Span<ulong> keep)
     {
         var n = keys.Length;
-        ulong anyOpen = 0;
-        for (var c = 0; c < n; c += 64)
+        // Buckets split [0, largest |δ|] evenly: (int)(|δ|·scale) is monotone in |δ|, so bucket b holds the ranks
+        // first[b] .. first[b + 1] - 1 and equal keys share a bucket. NaN or infinite deltas, an all-zero row and a
+        // largest |δ| so small that scale overflows go to the sort.
+        var largest = TensorPrimitives.Max(keys);
+        var scale = buckets / BitConverter.UInt32BitsToSingle(largest);
+        if (largest >= 0x7F800000u || !float.IsFinite(scale))
         {
-            var (kept, undecided) = Settle(draws.Slice(c, Math.Min(64, n - c)), limits[0], limits[n - 1]);
-            Or(keep, row + c, kept);
-            open[c >> 6] = undecided;
-            anyOpen |= undecided;
+            return false;
         }
 
-        if (anyOpen == 0)
+        var bucket = bucketOf[..n];
+        BucketsOf(keys, scale, buckets - 1, bucket);
+        var first = starts[..(buckets + 1)];
+        first.Clear();
+        // Indices are in 0 .. buckets - 1 by construction, so the hot loops skip bounds checks.
+        ref var firstRef = ref MemoryMarshal.GetReference(first);
+        foreach (var b in bucket)
         {
-            return true;
+            // Counted one bucket up, so the running sum leaves each bucket's first rank in its own place.
+            Unsafe.Add(ref firstRef, b + 1)++;
         }
 
-        // Buckets are counted from floor, at most Span of them below the largest key's: walking the histogram
-        // then costs Span steps rather than one per bucket down to zero (a row's zero deltas are common).
-        // Smaller keys join the lowest bucket, which keeps the buckets in key order.
-        var last = (int)(TensorPrimitives.Max(keys) >> BucketShift);
-        var floor = Math.Max(0, last - Span + 1);
-        last -= floor;
-
-        // Bucket b's count is the sum of counts[b * Copies + j]: consecutive keys land in different copies, so
-        // increments of a common bucket do not wait on each other through memory.
-        var k = 0;
-        for (; k <= n - Copies; k += Copies)
+        for (var b = 1; b < first.Length; b++)
         {
-            for (var j = 0; j < Copies; j++)
-            {
-                counts[Bucket(keys[k + j], floor) + j]++;
-            }
+            first[b] += first[b - 1];
         }
 
-        for (; k < n; k++)
-        {
-            counts[Bucket(keys[k], floor)]++;
-        }
-
-        // counts[b * Copies] becomes the first rank of bucket b; its end is the next bucket's first rank (n after the last).
-        var running = 0;
-        for (var b = 0; b <= last * Copies; b += Copies)
-        {
-            var count = 0;
-            for (var j = 0; j < Copies; j++)
-            {
-                count += counts[b + j];
-            }
-
-            (counts[b], running) = (running, running + count);
-        }
-
-        counts[(last + 1) * Copies] = n;
+        SettleByCoarseBuckets(row, draws, bucket, first, open, keep);
 
         // Branch-free: whether a draw is kept, dropped or needs its exact rank is a coin toss, which branches mispredict.
+        ref var limitRef = ref MemoryMarshal.GetArrayDataReference(limits);
+        ref var drawRef = ref MemoryMarshal.GetReference(draws);
+        ref var bucketRef = ref MemoryMarshal.GetReference(bucket);
         var counted = 0;
         for (var w = 0; w < open.Length && w << 6 < n; w++)
         {
@@ -149,18 +130,17 @@ internal sealed class DellaDeltaMask : RecordableDeltaMask
             {
                 var bit = BitOperations.TrailingZeroCount(bits);
                 var c = (w << 6) + bit;
-                var d = draws[c];
-                var b = Bucket(keys[c], floor);
-                var keptAnyway = d < limits[counts[b]];
+                var d = Unsafe.Add(ref drawRef, c);
+                var b = Unsafe.Add(ref bucketRef, c);
+                var keptAnyway = d < Unsafe.Add(ref limitRef, Unsafe.Add(ref firstRef, b));
                 kept |= (keptAnyway ? 1UL : 0UL) << bit;
                 toCount[counted] = c;
-                counted += !keptAnyway & d < limits[counts[b + Copies] - 1] ? 1 : 0;
+                counted += !keptAnyway & d < Unsafe.Add(ref limitRef, Unsafe.Add(ref firstRef, b + 1) - 1) ? 1 : 0;
             }
 
             Or(keep, row + (w << 6), kept);
         }
 
-        counts[..((last + 2) * Copies)].Clear();
         if (counted > MaxCounted)
         {
             return false;
@@ -178,37 +158,80 @@ internal sealed class DellaDeltaMask : RecordableDeltaMask
         return true;
     }
 
-    /// <summary>The first counter of the key's bucket.</summary>
-    private static int Bucket(uint key, int floor) => Math.Max((int)(key >> BucketShift) - floor, 0) * Copies;
-
     /// <summary>
-    /// For up to 64 draws, the bits of those kept at any rank (below low) and of those whose rank decides
-    /// (low &lt;= d &lt; high); the rest are dropped at any rank.
+    /// Sets the keep bits of the draws kept at any rank of their coarse bucket (16 consecutive fine buckets' worth of
+    /// ranks) and the open bits of those whose rank within it decides; the rest are dropped. The 16 coarse ranges'
+    /// draw limits fit two registers each, so every draw is looked up with a vector permute rather than a load.
     /// </summary>
-    private static (ulong Kept, ulong Open) Settle(ReadOnlySpan<ulong> draws, ulong low, ulong high)
+    private void SettleByCoarseBuckets(int row, ReadOnlySpan<ulong> draws, ReadOnlySpan<int> bucket, ReadOnlySpan<int> first, Span<ulong> open, Span<ulong> keep)
     {
-        ulong kept = 0, open = 0;
-        var k = 0;
-        if (Vector512.IsHardwareAccelerated)
+        var n = draws.Length;
+        var shift = BitOperations.Log2((uint)buckets) - 4;
+        Span<ulong> low = stackalloc ulong[16];
+        Span<ulong> high = stackalloc ulong[16];
+        for (var coarse = 0; coarse < 16; coarse++)
         {
-            var lowV = Vector512.Create(low);
-            var spanV = Vector512.Create(high - low);
-            for (; k <= draws.Length - 8; k += 8)
+            // An empty coarse bucket's limits are never looked up.
+            low[coarse] = limits[Math.Min(first[coarse << shift], n - 1)];
+            high[coarse] = limits[Math.Max(first[(coarse + 1) << shift] - 1, 0)];
+        }
+
+        open[..KeepBits.Words(n)].Clear();
+        var k = 0;
+        if (Avx512F.IsSupported)
+        {
+            var (low0, low1) = (Vector512.Create<ulong>(low[..8]), Vector512.Create<ulong>(low[8..]));
+            var (high0, high1) = (Vector512.Create<ulong>(high[..8]), Vector512.Create<ulong>(high[8..]));
+            for (; k <= n - 64; k += 64)
             {
-                var d = Vector512.Create(draws.Slice(k, 8));
-                kept |= Vector512.LessThan(d, lowV).ExtractMostSignificantBits() << k;
-                // d - low wraps around for d < low, so this is low <= d < high.
-                open |= Vector512.LessThan(d - lowV, spanV).ExtractMostSignificantBits() << k;
+                ulong kept = 0, undecided = 0;
+                for (var lane = 0; lane < 64; lane += 8)
+                {
+                    var coarse = Vector512.WidenLower(Vector256.Create(bucket.Slice(k + lane, 8)).ToVector512()).AsUInt64() >>> shift;
+                    var d = Vector512.Create(draws.Slice(k + lane, 8));
+                    var below = Vector512.LessThan(d, Avx512F.PermuteVar8x64x2(low0, coarse, low1));
+                    kept |= below.ExtractMostSignificantBits() << lane;
+                    undecided |= Vector512.AndNot(Vector512.LessThan(d, Avx512F.PermuteVar8x64x2(high0, coarse, high1)), below).ExtractMostSignificantBits() << lane;
+                }
+
+                Or(keep, row + k, kept);
+                open[k >> 6] = undecided;
             }
         }
 
-        for (; k < draws.Length; k++)
+        for (; k < n; k++)
         {
-            kept |= (draws[k] < low ? 1UL : 0UL) << k;
-            open |= (draws[k] - low < high - low ? 1UL : 0UL) << k;
+            var coarse = bucket[k] >> shift;
+            if (draws[k] < low[coarse])
+            {
+                KeepBits.Set(keep, row + k);
+            }
+            else if (draws[k] < high[coarse])
+            {
+                KeepBits.Set(open, k);
+            }
+        }
+    }
+
+    /// <summary>bucketOf[k] = min(last, (int)(|δ_k|·scale)): the same float product and truncation in every lane and the scalar tail.</summary>
+    private static void BucketsOf(ReadOnlySpan<uint> keys, float scale, int last, Span<int> bucketOf)
+    {
+        var magnitudes = MemoryMarshal.Cast<uint, float>(keys);
+        var k = 0;
+        if (Vector512.IsHardwareAccelerated)
+        {
+            var scaleV = Vector512.Create(scale);
+            var lastV = Vector512.Create(last);
+            for (; k <= magnitudes.Length - 16; k += 16)
+            {
+                Vector512.Min(Vector512.ConvertToInt32(Vector512.Create(magnitudes.Slice(k, 16)) * scaleV), lastV).CopyTo(bucketOf.Slice(k, 16));
+            }
         }
 
-        return (kept, open);
+        for (; k < magnitudes.Length; k++)
+        {
+            bucketOf[k] = Math.Min(last, (int)(magnitudes[k] * scale));
+        }
     }
 
     /// <summary>Sets the bits of word in keep, starting at bit at.</summary>
@@ -235,7 +258,19 @@ internal sealed class DellaDeltaMask : RecordableDeltaMask
     {
         var count = 0;
         var k = 0;
-        if (Vector256.IsHardwareAccelerated)
+        if (Vector512.IsHardwareAccelerated)
+        {
+            var boundV = Vector512.Create(bound);
+            var sum = Vector512<uint>.Zero;
+            for (; k <= keys.Length - 16; k += 16)
+            {
+                // A true lane is all ones, i.e. -1.
+                sum -= Vector512.LessThan(Vector512.Create(keys.Slice(k, 16)), boundV);
+            }
+
+            count = (int)Vector512.Sum(sum);
+        }
+        else if (Vector256.IsHardwareAccelerated)
         {
             var boundV = Vector256.Create(bound);
             var sum = Vector256<uint>.Zero;

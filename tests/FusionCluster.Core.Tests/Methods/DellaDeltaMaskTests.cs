@@ -25,6 +25,12 @@ public sealed class DellaDeltaMaskTests
         // Magnitudes over 60 octaves and zeros: those far below a row's largest share its lowest bucket.
         { "wide", 1024, 0.5, 0.15 },
         { "wide", 100, 0.4, 0.3 },
+        // Task vectors of bf16 checkpoints at LLM row lengths: differences of two bf16 values, many of them tied.
+        { "bf16-deltas", 1024, 0.5, 0.15 },
+        { "bf16-deltas", 2816, 0.5, 0.15 },
+        // A largest |δ| too small to scale the buckets by, and infinite deltas: both ranked by the sort.
+        { "subnormal", 256, 0.5, 0.15 },
+        { "infinite", 256, 0.5, 0.15 },
         { "gaussian", 1, 0.6, 0.2 },
         { "gaussian", 2, 0.6, 0.2 },
         { "gaussian", 7, 0.6, 0.2 },
@@ -65,8 +71,18 @@ public sealed class DellaDeltaMaskTests
             // Few distinct magnitudes: ranks decided among large groups of ties.
             "quantized" => Enumerable.Range(0, n).Select(_ => (float)Math.Round(Gaussian() * 300) / 300).ToArray(),
             "wide" => Enumerable.Range(0, n).Select(_ => rng.Next(10) == 0 ? 0f : (float)Math.ScaleB(Gaussian(), -rng.Next(60))).ToArray(),
+            "bf16-deltas" => Enumerable.Range(0, n).Select(_ =>
+            {
+                var b = Bf16(Gaussian() * 2);
+                return Bf16(b + Gaussian() / 5) - b;
+            }).ToArray(),
+            "subnormal" => Enumerable.Range(0, n).Select(_ => Gaussian() * 1e-37f).ToArray(),
+            "infinite" => Enumerable.Range(0, n).Select(_ => rng.Next(50) == 0 ? (rng.Next(2) == 0 ? float.PositiveInfinity : float.NegativeInfinity) : Gaussian()).ToArray(),
             "mostly-zero" => Enumerable.Range(0, n).Select(_ => rng.NextDouble() < 0.8 ? 0f : Gaussian()).ToArray(),
             _ => new float[n],
         };
     }
+
+    /// <summary>Rounds to bfloat16 by truncation: the deltas' exact values do not matter, their coarse grid does.</summary>
+    private static float Bf16(float x) => BitConverter.UInt32BitsToSingle(BitConverter.SingleToUInt32Bits(x) & 0xFFFF0000u);
 }
