@@ -151,7 +151,7 @@ public static class BenchSweepCommand
                     {
                         await File.WriteAllTextAsync(sweepFile, SweepText(weights, Path.Combine(folder, "cluster-sweep-out")), cancellationToken);
                         var (seconds, memory) = await runner.SweepAsync(sweepFile, cancellationToken);
-                        Directory.Delete(Path.Combine(folder, "cluster-sweep-out"), recursive: true);
+                        await DeleteWhenQuietAsync(Path.Combine(folder, "cluster-sweep-out"), cancellationToken);
                         rows = rows.Select(r => r.What == $"sweep of {count} points{place}" ? r with { Cluster = seconds, ClusterMemory = memory } : r).ToList();
                     }
                 }
@@ -172,6 +172,26 @@ public static class BenchSweepCommand
             return 0;
         });
         return command;
+    }
+
+    /// <summary>
+    /// Deletes a cluster sweep's output folder; a silo may still be writing its run record there for a moment
+    /// after the run reads as finished, so a folder that fills up again while it is deleted is tried again.
+    /// </summary>
+    private static async Task DeleteWhenQuietAsync(string folder, CancellationToken cancellationToken)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                Directory.Delete(folder, recursive: true);
+                return;
+            }
+            catch (IOException) when (attempt < 60)
+            {
+                await Task.Delay(500, cancellationToken);
+            }
+        }
     }
 
     /// <summary>The folders outputs go to: the disk under --work, and --ram when given (its rows say so).</summary>
