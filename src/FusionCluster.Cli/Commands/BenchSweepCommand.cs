@@ -14,16 +14,23 @@ namespace FusionCluster.Cli.Commands;
 /// fusion bench sweep: a task-arithmetic sweep of N weight points over three synthetic models (its merges as
 /// one shared-input job, on the embedded silo, in its own fusion process), against the same N merges run
 /// separately, as one shared-input <c>fusion merge --out-dir</c>, and against the streaming bound of one merge
-/// (read every input byte, write one output once).
+/// (read every input byte, write one output once). With --cluster the same separate merges, shared-input job and
+/// sweep run on that cluster too (<see cref="BenchSweepCluster"/>); with --ram the shared-input job and the sweep run
+/// once more with their outputs in a RAM-backed folder, which separates the disk's write floor from our own cost.
 /// </summary>
 public static class BenchSweepCommand
 {
     public static Command Create()
     {
+        var cluster = new ClusterOptions();
+        cluster.Redis.DefaultValueFactory = _ => null;
+        cluster.Redis.Description = "also run the separate merges, the shared-input job and the sweep on this cluster's Redis (host:port; silos on this machine report their peak memory)";
         var size = new Option<string>("--size") { Description = "size of each synthetic model", DefaultValueFactory = _ => "1GB" };
         var points = new Option<int>("--points") { Description = "weights in the sweep's grid", DefaultValueFactory = _ => 10 }.Positive();
-        var work = new Option<DirectoryInfo>("--work") { Description = "where models are synthesized (reused when present)", DefaultValueFactory = _ => new DirectoryInfo(Path.Combine(Path.GetTempPath(), "fusion-bench")) };
-        var command = new Command("sweep", "Time a sweep of N merges against N separate merges and the streaming bound of one") { size, points, work };
+        var work = new Option<DirectoryInfo>("--work") { Description = "where models are synthesized (reused when present) and outputs written", DefaultValueFactory = _ => new DirectoryInfo(Path.Combine(Path.GetTempPath(), "fusion-bench")) };
+        var ram = new Option<DirectoryInfo?>("--ram") { Description = "a RAM-backed folder (tmpfs, e.g. /dev/shm/fusion-bench): adds rows that write the N outputs there, without the disk's write floor" };
+        var command = new Command("sweep", "Time a sweep of N merges against N separate merges and the streaming bound of one") { size, points, work, ram };
+        cluster.AddTo(command);
         command.SetAction(async (parse, cancellationToken) =>
         {
             if (!ByteSize.TryParse(parse.GetValue(size), out var bytes))
@@ -41,13 +48,22 @@ public static class BenchSweepCommand
             var count = parse.GetValue(points);
             var weights = Enumerable.Range(1, count).Select(i => (i / (double)count).ToString("0.###", CultureInfo.InvariantCulture)).ToList();
             var bench = Path.Combine(root, "bench-sweep");
-            if (Directory.Exists(bench))
+            var inputs = new[] { "base", "ft-1", "ft-2" }.SelectMany(m => Directory.EnumerateFiles(Path.Combine(root, m), "*.safetensors")).ToList();
+            var ramBench = parse.GetValue(ram) is { } ramFolder ? Path.Combine(ramFolder.FullName, "bench-sweep") : null;
+            if (ramBench is not null && RamProblem(ramBench, count, inputs.Where(f => f.Contains($"{Path.DirectorySeparatorChar}base{Path.DirectorySeparatorChar}", StringComparison.Ordinal)).Sum(f => new FileInfo(f).Length)) is { } problem)
             {
-                Directory.Delete(bench, recursive: true);
+                return MergeCommand.Fail(problem);
             }
 
-            Directory.CreateDirectory(bench);
-            var inputs = new[] { "base", "ft-1", "ft-2" }.SelectMany(m => Directory.EnumerateFiles(Path.Combine(root, m), "*.safetensors")).ToList();
+            foreach (var folder in new[] { bench, ramBench }.OfType<string>())
+            {
+                if (Directory.Exists(folder))
+                {
+                    Directory.Delete(folder, recursive: true);
+                }
+
+                Directory.CreateDirectory(folder);
+            }
 
             // The same N merges, one fusion merge process each.
             var template = await File.ReadAllTextAsync(Path.Combine(root, "task_arithmetic.yaml"), cancellationToken);
@@ -71,55 +87,173 @@ public static class BenchSweepCommand
             // What any job that publishes N whole outputs pays at least: the inputs read once, N outputs written to the disk.
             var writeBound = BenchCommand.StreamingBound(inputs, outputBytes, bench, outputs: count, durable: true);
             var oneDurable = BenchCommand.StreamingBound(inputs, outputBytes, bench, durable: true);
+            var rows = new List<BenchSweepRow>
+            {
+                new("streaming bound (one merge)", bound),
+                new("bound, 1 output on disk", oneDurable),
+                new($"bound, {count} outputs on disk", writeBound),
+            };
+            if (ramBench is not null)
+            {
+                rows.Add(new($"bound, {count} outputs in RAM", BenchCommand.StreamingBound(inputs, outputBytes, ramBench, outputs: count, durable: true)));
+            }
 
-            // The same N merges as one shared-input job (fusion merge a.yaml b.yaml ... --out-dir).
-            var sharedStats = await BenchCommand.MergeInChildAsync(specs, "--out-dir", Path.Combine(bench, "shared"), MergeDevices.Cpu, cancellationToken);
-            var shared = sharedStats["job_seconds"]!.GetValue<double>();
-            var sharedRss = sharedStats["peak_rss_bytes"]!.GetValue<long>();
-            Directory.Delete(Path.Combine(bench, "shared"), recursive: true);
-            specs.ForEach(File.Delete);
+            var one = separate / count;
+            rows.Add(new("one merge (mean)", one, Units.Bytes(separateRss)));
+            rows.Add(new($"{count} separate merges", separate, Units.Bytes(separateRss)));
+
+            // The same N merges as one shared-input job (fusion merge a.yaml b.yaml ... --out-dir), outputs on the disk and in RAM.
+            foreach (var (place, folder) in Places(bench, ramBench))
+            {
+                var sharedStats = await BenchCommand.MergeInChildAsync(specs, "--out-dir", Path.Combine(folder, "shared"), MergeDevices.Cpu, cancellationToken);
+                rows.Add(new($"{count} merges, shared input{place}", sharedStats["job_seconds"]!.GetValue<double>(), Units.Bytes(sharedStats["peak_rss_bytes"]!.GetValue<long>())));
+                Directory.Delete(Path.Combine(folder, "shared"), recursive: true);
+            }
 
             // The sweep: a grid over every model's weight, a trivial evaluator; its merges launch together, as one shared-input job.
             var sweepFile = Path.Combine(root, "bench-sweep.yaml");
-            await File.WriteAllTextAsync(sweepFile, $$"""
-                name: bench sweep
-                template: task_arithmetic.yaml
-                space:
-                  - grid:
-                      models[*].parameters.weight: [{{string.Join(", ", weights)}}]
-                max_concurrent: {{count}}
-                evaluator:
-                  command: {run: "echo '{\"score\": 1}' # {model}", timeout: 60}
-                objective: {metric: score, direction: maximize}
-                promote: {best: false, keep_runs: 1}
-                out: bench-sweep/sweep-out
-                """, cancellationToken);
-            var (run, sweepRss) = await SweepInChildAsync(sweepFile, cancellationToken);
-            File.Delete(sweepFile);
-            var summary = run["Summary"]!.AsObject();
-            var sweepSeconds = (summary["FinishedAt"]!.GetValue<DateTimeOffset>() - summary["StartedAt"]!.GetValue<DateTimeOffset>()).TotalSeconds;
-            var merged = run["Candidates"]!.AsArray().Count(c => c!["MergeSeconds"]!.GetValue<double>() > 0);
-            Directory.Delete(bench, recursive: true);
-
-            var one = separate / count;
-            System.Console.WriteLine($"{count} task_arithmetic points over three {Units.Bytes(bytes)} bf16 models; embedded silo; {merged} merges in the sweep");
-            System.Console.WriteLine($"{"what",-28} {"seconds",8} {"× one merge",12} {"× bound",8} {"peak RSS",10}");
-            System.Console.WriteLine($"{"streaming bound (one merge)",-28} {bound,8:F2} {bound / one,12:F2} {1,8:F2} {"",10}");
-            System.Console.WriteLine($"{"bound, 1 output on disk",-28} {oneDurable,8:F2} {oneDurable / one,12:F2} {oneDurable / bound,8:F2} {"",10}");
-            System.Console.WriteLine($"{$"bound, {count} outputs on disk",-28} {writeBound,8:F2} {writeBound / one,12:F2} {writeBound / bound,8:F2} {"",10}");
-            System.Console.WriteLine($"{"one merge (mean)",-28} {one,8:F2} {1,12:F2} {one / bound,8:F2} {Units.Bytes(separateRss),10}");
-            System.Console.WriteLine($"{$"{count} separate merges",-28} {separate,8:F2} {separate / one,12:F2} {separate / bound,8:F2} {Units.Bytes(separateRss),10}");
-            System.Console.WriteLine($"{$"{count} merges, shared input",-28} {shared,8:F2} {shared / one,12:F2} {shared / bound,8:F2} {Units.Bytes(sharedRss),10}");
-            System.Console.WriteLine($"{$"sweep of {count} points",-28} {sweepSeconds,8:F2} {sweepSeconds / one,12:F2} {sweepSeconds / bound,8:F2} {Units.Bytes(sweepRss),10}");
-            if (count > 1)
+            var merged = 0;
+            foreach (var (place, folder) in Places(bench, ramBench))
             {
-                // The N-output bound less the one-output bound: the same reads, N - 1 more outputs written and flushed.
-                var diskSpeed = (count - 1) * outputBytes / Math.Max(1e-9, writeBound - oneDurable);
-                System.Console.WriteLine($"disk writes (flushed): {diskSpeed / 1e9:F2} GB/s; {count} outputs are {Units.Bytes(count * outputBytes)}");
+                await File.WriteAllTextAsync(sweepFile, SweepText(weights, Path.Combine(folder, "sweep-out")), cancellationToken);
+                var (run, sweepRss) = await SweepInChildAsync(sweepFile, cancellationToken);
+                var summary = run["Summary"]!.AsObject();
+                var sweepSeconds = (summary["FinishedAt"]!.GetValue<DateTimeOffset>() - summary["StartedAt"]!.GetValue<DateTimeOffset>()).TotalSeconds;
+                merged = run["Candidates"]!.AsArray().Count(c => c!["MergeSeconds"]!.GetValue<double>() > 0);
+                rows.Add(new($"sweep of {count} points{place}", sweepSeconds, Units.Bytes(sweepRss)));
+                Directory.Delete(Path.Combine(folder, "sweep-out"), recursive: true);
             }
+
+            var silosHere = 0;
+            if (!string.IsNullOrWhiteSpace(parse.GetValue(cluster.Redis)))
+            {
+                try
+                {
+                    await using var connection = await cluster.ConnectAsync(parse, cancellationToken);
+                    var silos = LocalSiloMemory.Find(parse.GetValue(cluster.Redis)!);
+                    silosHere = silos.Count;
+                    var runner = new BenchSweepCluster(connection, silos);
+                    var (clusterSeparate, separateMemory) = await runner.SeparateAsync(specs, Path.Combine(bench, "cluster-separate"), cancellationToken);
+                    rows = rows.Select(r => r.What switch
+                    {
+                        "one merge (mean)" => r with { Cluster = clusterSeparate / count, ClusterMemory = separateMemory },
+                        _ when r.What == $"{count} separate merges" => r with { Cluster = clusterSeparate, ClusterMemory = separateMemory },
+                        _ => r,
+                    }).ToList();
+                    foreach (var (place, folder) in Places(bench, ramBench))
+                    {
+                        var (seconds, memory) = await runner.SharedAsync(specs, Path.Combine(folder, "cluster-shared"), cancellationToken);
+                        Directory.Delete(Path.Combine(folder, "cluster-shared"), recursive: true);
+                        rows = rows.Select(r => r.What == $"{count} merges, shared input{place}" ? r with { Cluster = seconds, ClusterMemory = memory } : r).ToList();
+                    }
+
+                    foreach (var (place, folder) in Places(bench, ramBench))
+                    {
+                        await File.WriteAllTextAsync(sweepFile, SweepText(weights, Path.Combine(folder, "cluster-sweep-out")), cancellationToken);
+                        var (seconds, memory) = await runner.SweepAsync(sweepFile, cancellationToken);
+                        await DeleteWhenQuietAsync(Path.Combine(folder, "cluster-sweep-out"), cancellationToken);
+                        rows = rows.Select(r => r.What == $"sweep of {count} points{place}" ? r with { Cluster = seconds, ClusterMemory = memory } : r).ToList();
+                    }
+                }
+                catch (InvalidOperationException e)
+                {
+                    return MergeCommand.Fail(e.Message);
+                }
+            }
+
+            File.Delete(sweepFile);
+            specs.ForEach(File.Delete);
+            foreach (var folder in new[] { bench, ramBench }.OfType<string>())
+            {
+                Directory.Delete(folder, recursive: true);
+            }
+
+            Print(rows, count, bytes, merged, silosHere, outputBytes, writeBound, oneDurable);
             return 0;
         });
         return command;
+    }
+
+    /// <summary>
+    /// Deletes a cluster sweep's output folder; a silo may still be writing its run record there for a moment
+    /// after the run reads as finished, so a folder that fills up again while it is deleted is tried again.
+    /// </summary>
+    private static async Task DeleteWhenQuietAsync(string folder, CancellationToken cancellationToken)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                Directory.Delete(folder, recursive: true);
+                return;
+            }
+            catch (IOException) when (attempt < 60)
+            {
+                await Task.Delay(500, cancellationToken);
+            }
+        }
+    }
+
+    /// <summary>The folders outputs go to: the disk under --work, and --ram when given (its rows say so).</summary>
+    private static IEnumerable<(string Place, string Folder)> Places(string bench, string? ramBench) =>
+        ramBench is null ? [("", bench)] : [("", bench), (", outputs in RAM", ramBench)];
+
+    /// <summary>Why --ram cannot take the N outputs (about one model each), or null.</summary>
+    private static string? RamProblem(string ramBench, int count, long modelBytes)
+    {
+        var parent = Path.GetDirectoryName(ramBench)!;
+        Directory.CreateDirectory(parent);
+        var drive = new DriveInfo(parent);
+        // The bound row writes N outputs at once and the jobs N outputs plus their staging: N + 1 models with some slack.
+        var needed = (long)((count + 1) * modelBytes * 1.1);
+        return drive.AvailableFreeSpace < needed
+            ? $"--ram {parent}: {count} outputs of about {Units.Bytes(modelBytes)} need {Units.Bytes(needed)}, only {Units.Bytes(drive.AvailableFreeSpace)} free there"
+            : null;
+    }
+
+    private static string SweepText(IReadOnlyList<string> weights, string output) => $$"""
+        name: bench sweep
+        template: task_arithmetic.yaml
+        space:
+          - grid:
+              models[*].parameters.weight: [{{string.Join(", ", weights)}}]
+        max_concurrent: {{weights.Count}}
+        evaluator:
+          command: {run: "echo '{\"score\": 1}' # {model}", timeout: 60}
+        objective: {metric: score, direction: maximize}
+        promote: {best: false, keep_runs: 1}
+        out: {{output}}
+        """;
+
+    private static void Print(IReadOnlyList<BenchSweepRow> rows, int count, long bytes, int merged, int silosHere, long outputBytes, double writeBound, double oneDurable)
+    {
+        var one = rows.Single(r => r.What == "one merge (mean)");
+        var withCluster = rows.Any(r => r.Cluster is not null);
+        System.Console.WriteLine($"{count} task_arithmetic points over three {Units.Bytes(bytes)} bf16 models; {merged} merges in the sweep"
+            + (withCluster ? $"; cluster: {silosHere} silo processes on this machine" : ""));
+        System.Console.WriteLine($"{"what",-40} {"embedded s",10} {"× one",7} {"peak RSS",10}" + (withCluster ? $" {"cluster s",10} {"× one",7} {"× embedded",10}" : ""));
+        foreach (var row in rows)
+        {
+            var line = $"{row.What,-40} {row.Embedded,10:F2} {row.Embedded / one.Embedded,7:F2} {row.EmbeddedMemory,10}";
+            if (row.Cluster is { } seconds)
+            {
+                line += $" {seconds,10:F2} {seconds / one.Cluster,7:F2} {seconds / row.Embedded,10:F2}";
+            }
+
+            System.Console.WriteLine(line);
+        }
+
+        foreach (var row in rows.Where(r => r.Cluster is not null))
+        {
+            System.Console.WriteLine($"silo peak RSS, {row.What}: {row.ClusterMemory}");
+        }
+
+        if (count > 1)
+        {
+            // The N-output bound less the one-output bound: the same reads, N - 1 more outputs written and flushed.
+            var diskSpeed = (count - 1) * outputBytes / Math.Max(1e-9, writeBound - oneDurable);
+            System.Console.WriteLine($"disk writes (flushed): {diskSpeed / 1e9:F2} GB/s; {count} outputs are {Units.Bytes(count * outputBytes)}");
+        }
     }
 
     /// <summary>Runs fusion sweep run FILE --json in a child process; returns the run and the child's peak RSS.</summary>
@@ -143,7 +277,7 @@ public static class BenchSweepCommand
         long peak = 0;
         while (!child.HasExited)
         {
-            peak = Math.Max(peak, PeakRss(child.Id));
+            peak = Math.Max(peak, ProcessMemory.PeakResidentBytes(child.Id));
             await Task.Delay(100, cancellationToken);
         }
 
@@ -155,20 +289,5 @@ public static class BenchSweepCommand
 
         var text = await stdout;
         return (JsonNode.Parse(text[text.IndexOf('{', StringComparison.Ordinal)..])!.AsObject(), peak);
-    }
-
-    /// <summary>VmHWM of a running process (0 once it is gone).</summary>
-    private static long PeakRss(int pid)
-    {
-        try
-        {
-            var line = File.ReadLines($"/proc/{pid}/status").FirstOrDefault(l => l.StartsWith("VmHWM:", StringComparison.Ordinal));
-            var fields = line?.Split(' ', StringSplitOptions.RemoveEmptyEntries);
-            return fields is { Length: >= 2 } && long.TryParse(fields[1], NumberStyles.None, CultureInfo.InvariantCulture, out var kib) ? kib * 1024 : 0;
-        }
-        catch (IOException)
-        {
-            return 0;
-        }
     }
 }
