@@ -7,6 +7,7 @@ using FusionCluster.Evaluation.Evaluators;
 using FusionCluster.Grains.Jobs;
 using FusionCluster.Grains.Logs;
 using FusionCluster.Grains.Placement;
+using FusionCluster.Grains.Resources;
 using FusionCluster.Grains.Sweeps;
 using FusionCluster.Grains.Workers;
 using FusionCluster.Methods.Torch;
@@ -52,6 +53,10 @@ public static class FusionSiloBuilderExtensions
         silo.Services.TryAddSingleton(TimeProvider.System);
         silo.Services.TryAddSingleton(new SiloLogRing());
         silo.Services.AddSingleton<ILoggerProvider, RingLoggerProvider>();
+
+        // Every silo reports its CPU and memory (GPU on cuda silos) for the dashboard's charts (ISiloResourceGrain).
+        silo.Services.AddOptions<ResourceSamplingOptions>().Bind(silo.Configuration.GetSection("Fusion:Resources"));
+        silo.Services.AddHostedService<SiloResourceSampler>();
 
         // Sweeps: a host (or a test) that registered its own SweepClock first keeps it.
         silo.Services.TryAddSingleton(new SweepClock(TimeProvider.System));

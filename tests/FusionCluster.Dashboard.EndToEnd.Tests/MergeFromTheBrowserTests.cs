@@ -42,6 +42,7 @@ public sealed partial class MergeFromTheBrowserTests(DashboardHost host)
 
         await page.ClickAsync("#submit-merge");
         await page.WaitForURLAsync(JobPage());
+        var jobId = new Uri(page.Url).Segments[^1];
         await Assertions.Expect(page.Locator("#unit-grid .unit")).ToHaveCountAsync(units);
         await Assertions.Expect(page.Locator("#job-percent")).ToHaveTextAsync("100%", new() { Timeout = 60_000 });
         await Assertions.Expect(page.Locator("#job-state")).ToContainTextAsync("Succeeded", new() { Timeout = 60_000 });
@@ -65,6 +66,19 @@ public sealed partial class MergeFromTheBrowserTests(DashboardHost host)
         await page.ClickAsync("a[href='jobs']");
         await Assertions.Expect(page.Locator(".jobs-grid .job-link").First).ToBeVisibleAsync();
         await session.ScreenshotAsync(screenshots, "05-jobs");
+
+        // The job against itself: the comparison renders in a browser, every fact the same and no spec line changed.
+        await page.GotoAsync(session.Url($"/jobs/compare?a={jobId}&b={jobId}"));
+        await Assertions.Expect(page.Locator("#compare-facts")).ToBeVisibleAsync();
+        await Assertions.Expect(page.Locator("#compare-spec-title")).ToContainTextAsync("the same");
+        await Assertions.Expect(page.Locator("#compare-facts .compare-differs")).ToHaveCountAsync(0);
+
+        // The embedded silo reports its CPU and memory every 10 s and the dashboard rereads them as often: the
+        // overview draws them within half a minute of the silo's start.
+        await page.GotoAsync(session.Url("/"));
+        await Assertions.Expect(page.Locator("#silo-resources .resource-cpu polyline.chart-line")).ToHaveCountAsync(1, new() { Timeout = 60_000 });
+        await Assertions.Expect(page.Locator("#silo-resources .resource-memory polyline.chart-line")).ToHaveCountAsync(1);
+        await session.ScreenshotAsync(screenshots, "06-overview-silo-resources");
 
         Assert.True(session.Errors.Count == 0, "browser console errors:\n" + string.Join("\n", session.Errors));
     }

@@ -25,7 +25,12 @@ public sealed record AxisScale(double Min, double Max, double Step)
     /// <summary>Where <paramref name="value"/> lies between Min (0) and Max (1).</summary>
     public double Fraction(double value) => Max > Min ? (value - Min) / (Max - Min) : 0.5;
 
-    public string Label(double value) => value.ToString(Math.Abs(Step) >= 1 ? "0.##" : "0.####", CultureInfo.InvariantCulture);
+    /// <summary>
+    /// As many decimals as the step needs (at least two, or four below a step of 1, for the values of points), so
+    /// consecutive ticks never read the same: a step of 0.00001 on 0.83001..0.83004 would otherwise print "0.83" five times.
+    /// </summary>
+    public string Label(double value) =>
+        value.ToString("0." + new string('#', Math.Max(Math.Abs(Step) >= 1 ? 2 : 4, StepDecimals(Step))), CultureInfo.InvariantCulture);
 
     /// <param name="targetTicks">About how many ticks (at least 2).</param>
     public static AxisScale Fit(IEnumerable<double> values, int targetTicks = 5)
@@ -46,6 +51,21 @@ public sealed record AxisScale(double Min, double Max, double Step)
 
         var step = NiceStep((high - low) / Math.Max(1, targetTicks - 1));
         return new AxisScale(Math.Floor((low / step) + 1e-9) * step, Math.Ceiling((high / step) - 1e-9) * step, step);
+    }
+
+    /// <summary>The decimals that write <paramref name="step"/> exactly (0.025: 3), at most 15.</summary>
+    private static int StepDecimals(double step)
+    {
+        var scaled = Math.Abs(step);
+        for (var decimals = 0; decimals < 15; decimals++, scaled *= 10)
+        {
+            if (Math.Abs(scaled - Math.Round(scaled)) < 1e-6 * Math.Max(1, scaled))
+            {
+                return decimals;
+            }
+        }
+
+        return 15;
     }
 
     private static double NiceStep(double raw)

@@ -14,15 +14,20 @@ public sealed class JobThroughput
     public const int MaxPoints = 600;
 
     private readonly List<(string Label, double BytesPerSecond)> points = [];
+    private readonly List<double> elapsed = [];
     private double lastElapsed = -1;
     private long lastBytes;
 
     public IReadOnlyList<(string Label, double BytesPerSecond)> Points => points;
 
+    /// <summary>The same points on a numeric axis: the job's elapsed seconds at each (for charts that overlay jobs).</summary>
+    public IReadOnlyList<(double ElapsedSeconds, double BytesPerSecond)> Curve => [.. elapsed.Zip(points, (e, p) => (e, p.BytesPerSecond))];
+
     /// <summary>Starts over from the job's kept samples (oldest first).</summary>
     public void Load(IReadOnlyList<JobMetricSample> samples)
     {
         points.Clear();
+        elapsed.Clear();
         (lastElapsed, lastBytes) = (-1, 0);
         foreach (var sample in samples)
         {
@@ -46,9 +51,11 @@ public sealed class JobThroughput
         }
 
         points.Add((string.Create(CultureInfo.InvariantCulture, $"{elapsedSeconds:0}s"), (bytesDone - lastBytes) / seconds));
+        elapsed.Add(elapsedSeconds);
         if (points.Count > MaxPoints)
         {
             points.RemoveAt(0);
+            elapsed.RemoveAt(0);
         }
 
         (lastElapsed, lastBytes) = (elapsedSeconds, bytesDone);

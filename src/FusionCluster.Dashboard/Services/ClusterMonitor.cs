@@ -16,6 +16,9 @@ public sealed class ClusterMonitor(IFusionCluster cluster, IOptions<DashboardOpt
     /// <summary>How often the persisted history is offered a sample and reread (it keeps one a minute).</summary>
     public static readonly TimeSpan HoursSpacing = TimeSpan.FromMinutes(1);
 
+    /// <summary>How often silos' resource histories are reread (silos report every ten seconds).</summary>
+    public static readonly TimeSpan ResourceSpacing = TimeSpan.FromSeconds(10);
+
     private static readonly TimeSpan PollTimeout = TimeSpan.FromSeconds(10);
 
     private readonly SemaphoreSlim polling = new(1, 1);
@@ -23,6 +26,8 @@ public sealed class ClusterMonitor(IFusionCluster cluster, IOptions<DashboardOpt
     private int historyCount;
     private IReadOnlyList<ClusterSample> hours = [];
     private DateTimeOffset lastHoursRecord = DateTimeOffset.MinValue;
+    private IReadOnlyList<SiloResourceHistory> resources = [];
+    private DateTimeOffset lastResourceRead = DateTimeOffset.MinValue;
     private ClusterSnapshot? latest;
     private string? lastLoggedError;
 
@@ -33,6 +38,8 @@ public sealed class ClusterMonitor(IFusionCluster cluster, IOptions<DashboardOpt
     public IReadOnlyList<ThroughputSample> Throughput => Volatile.Read(ref history).ToList();
 
     public IReadOnlyList<ClusterSample> History => Volatile.Read(ref hours);
+
+    public IReadOnlyList<SiloResourceHistory> Resources => Volatile.Read(ref resources);
 
     public async Task RefreshAsync(CancellationToken cancellationToken)
     {
@@ -99,6 +106,7 @@ public sealed class ClusterMonitor(IFusionCluster cluster, IOptions<DashboardOpt
             Volatile.Write(ref latest, new ClusterSnapshot(silos.Result, jobs.Result, now, null) { Membership = members.Result, LastAnsweredAt = now });
             Record(new ThroughputSample(now, silos.Result.Sum(s => s.BytesPerSecond), silos.Result.Sum(s => s.UnitsRunning)));
             await RecordHoursAsync(now, silos.Result, timeout.Token);
+            await ReadResourcesAsync(now, timeout.Token);
             lastLoggedError = null;
         }
         catch (Exception e) when (e is not OutOfMemoryException && !cancellationToken.IsCancellationRequested)
@@ -161,6 +169,25 @@ public sealed class ClusterMonitor(IFusionCluster cluster, IOptions<DashboardOpt
         catch (Exception e) when (e is not OutOfMemoryException && !cancellationToken.IsCancellationRequested)
         {
             logger.LogDebug("Recording the cluster's history failed: {Error}", redactor.Redact(e.GetBaseException().Message));
+        }
+    }
+
+    /// <summary>Extra, like the hours: a cluster whose silos report no resources (older) shows no resource charts.</summary>
+    private async Task ReadResourcesAsync(DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        if (now - lastResourceRead < ResourceSpacing)
+        {
+            return;
+        }
+
+        lastResourceRead = now;
+        try
+        {
+            Volatile.Write(ref resources, await cluster.GetSiloResourcesAsync(cancellationToken));
+        }
+        catch (Exception e) when (e is not OutOfMemoryException && !cancellationToken.IsCancellationRequested)
+        {
+            logger.LogDebug("Reading the silos' resources failed: {Error}", redactor.Redact(e.GetBaseException().Message));
         }
     }
 

@@ -17,6 +17,9 @@ public interface IClusterMonitor
     /// <summary>The cluster's persisted history (one sample a minute, the last day), oldest first; reread every few minutes.</summary>
     IReadOnlyList<ClusterSample> History { get; }
 
+    /// <summary>Every silo's CPU and memory over the last day (silos by name); reread every <c>ClusterMonitor.ResourceSpacing</c>.</summary>
+    IReadOnlyList<SiloResourceHistory> Resources { get; }
+
     /// <summary>Raised (on a background thread) after every poll.</summary>
     event Action? Changed;
 

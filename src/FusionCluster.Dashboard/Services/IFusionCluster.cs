@@ -28,6 +28,9 @@ public interface IFusionCluster
     /// <summary>The cluster's persisted history, oldest first.</summary>
     Task<IReadOnlyList<ClusterSample>> GetClusterHistoryAsync(CancellationToken cancellationToken);
 
+    /// <summary>Every silo's CPU and memory (and GPU) over the last day, as the silos reported them; silos by name.</summary>
+    Task<IReadOnlyList<SiloResourceHistory>> GetSiloResourcesAsync(CancellationToken cancellationToken);
+
     Task<IReadOnlyList<SiloInfo>> GetSilosAsync(CancellationToken cancellationToken);
 
     /// <summary>Every silo the membership table holds, departed ones with when and why.</summary>

@@ -33,6 +33,9 @@ public sealed class OrleansFusionCluster(IClusterClient client, ILogger<JobSubsc
     public Task<IReadOnlyList<ClusterSample>> GetClusterHistoryAsync(CancellationToken cancellationToken) =>
         client.GetGrain<IClusterHistoryGrain>(0).GetHistory().WaitAsync(cancellationToken);
 
+    public Task<IReadOnlyList<SiloResourceHistory>> GetSiloResourcesAsync(CancellationToken cancellationToken) =>
+        client.GetGrain<ISiloResourceGrain>(0).GetHistory().WaitAsync(cancellationToken);
+
     public Task<IReadOnlyList<SiloInfo>> GetSilosAsync(CancellationToken cancellationToken) =>
         client.GetGrain<IClusterInfoGrain>(0).GetSilos().WaitAsync(cancellationToken);
 

@@ -77,7 +77,8 @@ public sealed class RunComparison
     public static string Signed(double delta) =>
         (delta > 0 ? "+" : delta < 0 ? "−" : "±") + Math.Abs(delta).ToString(Math.Abs(delta) >= 1000 ? "0" : "0.####", CultureInfo.InvariantCulture);
 
-    private DeltaVerdict Judge(string metric, double? first, double? second)
+    /// <param name="higherIsBetter">Null where the good direction is unknown: a move is only <see cref="DeltaVerdict.Changed"/>.</param>
+    public static DeltaVerdict Judge(double? first, double? second, bool? higherIsBetter)
     {
         if (first is not { } a || second is not { } b)
         {
@@ -89,10 +90,12 @@ public sealed class RunComparison
             return DeltaVerdict.Same;
         }
 
-        return metric != Objective ? DeltaVerdict.Changed
-            : (b > a) == Maximize ? DeltaVerdict.Better
+        return higherIsBetter is not { } up ? DeltaVerdict.Changed
+            : (b > a) == up ? DeltaVerdict.Better
             : DeltaVerdict.Worse;
     }
+
+    private DeltaVerdict Judge(string metric, double? first, double? second) => Judge(first, second, metric == Objective ? Maximize : null);
 
     private double? BestOf(SweepRunDetail run)
     {

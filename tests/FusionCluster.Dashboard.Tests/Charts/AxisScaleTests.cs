@@ -50,4 +50,27 @@ public sealed class AxisScaleTests
     {
         Assert.Equal((0, 1), (AxisScale.Fit([double.NaN]).Min, AxisScale.Fit([]).Max));
     }
+
+    [Theory]
+    [InlineData(0.830012, 0.830038, new[] { "0.83001", "0.83002", "0.83003", "0.83004" })]
+    [InlineData(0.83012, 0.83038, new[] { "0.8301", "0.8302", "0.8303", "0.8304" })]
+    [InlineData(12.0000012, 12.0000038, new[] { "12.000001", "12.000002", "12.000003", "12.000004" })]
+    public void Ticks_on_a_very_narrow_range_have_labels_that_differ(double low, double high, string[] expected)
+    {
+        // A range of 2.6 units of the last decimal over four intervals is 0.65 of it a step; the next nice step is
+        // one unit of that decimal, from the unit below the lowest value to the unit above the highest.
+        var scale = AxisScale.Fit([low, high]);
+        var labels = scale.Ticks.Select(scale.Label).ToList();
+
+        Assert.Equal(expected, labels);
+    }
+
+    [Fact]
+    public void A_step_of_a_quarter_shows_both_decimals_and_whole_ticks_stay_short()
+    {
+        var scale = new AxisScale(0, 0.075, 0.025);
+
+        Assert.Equal(["0", "0.025", "0.05", "0.075"], scale.Ticks.Select(scale.Label));
+        Assert.Equal("1500", new AxisScale(0, 1500, 500).Label(1500));
+    }
 }

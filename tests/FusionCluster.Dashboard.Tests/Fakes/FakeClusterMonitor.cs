@@ -13,6 +13,8 @@ public sealed class FakeClusterMonitor : IClusterMonitor
 
     public IReadOnlyList<ClusterSample> History { get; set; } = [];
 
+    public IReadOnlyList<SiloResourceHistory> Resources { get; set; } = [];
+
     public int Refreshes { get; private set; }
 
     public Task RefreshAsync(CancellationToken cancellationToken)

@@ -96,6 +96,11 @@ public sealed class FakeFusionCluster : IFusionCluster
         return Task.CompletedTask;
     }
 
+    public List<SiloResourceHistory> SiloResources { get; } = [];
+
+    public Task<IReadOnlyList<SiloResourceHistory>> GetSiloResourcesAsync(CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<SiloResourceHistory>>(SiloResources.ToList());
+
     public Task<IReadOnlyList<ClusterSample>> GetClusterHistoryAsync(CancellationToken cancellationToken)
     {
         ThrowIfFailing();

@@ -364,7 +364,7 @@ public sealed class JobDetailTests : DashboardTestContext
         var page = RenderJob();
 
         // Bytes grow as 200 kB * s^2: the rates per second are 200, 600, ..., 2,200 kB/s; the peak, 2,200,000 B/s, is 2.1 MiB/s.
-        Assert.Empty(page.FindAll(".chart-empty"));
+        Assert.Empty(page.FindAll(".chart-empty:not(.resources-empty)"));
         Assert.Contains("from the samples the job keeps", page.Find("#throughput-caption").TextContent, StringComparison.Ordinal);
         Assert.Contains("peak 2.1 MiB/s", page.Find("#throughput-caption").TextContent, StringComparison.Ordinal);
         Assert.NotEmpty(page.FindAll(".mud-chart svg, .mud-chart-line"));
@@ -398,6 +398,38 @@ public sealed class JobDetailTests : DashboardTestContext
         Assert.Contains("unit-selected", page.FindAll("#unit-grid .unit")[2].ClassName, StringComparison.Ordinal);
         Assert.Equal(2, page.FindAll("#job-timeline .timeline-bar").Count);
     }
+
+    [Fact]
+    public void The_job_shows_the_cpu_and_memory_of_the_silos_that_ran_its_units_while_it_ran()
+    {
+        // The job ran 10 s from submission on silo-1; silo-2 did none of its units.
+        Cluster.Statuses[JobId] = Samples.Succeeded(JobId, 4);
+        Cluster.Units[JobId] = Samples.Units(4, done: 4);
+        var at = Samples.Submitted;
+        Monitor.Resources =
+        [
+            new SiloResourceHistory("silo-1", [Resource(at.AddMinutes(-10), 5), Resource(at.AddSeconds(5), 80), Resource(at.AddSeconds(15), 70), Resource(at.AddMinutes(10), 5)]),
+            new SiloResourceHistory("silo-2", [Resource(at.AddSeconds(5), 1)]),
+        ];
+
+        var page = RenderJob();
+
+        page.WaitForAssertion(() => Assert.Equal(["silo-1 (2)"], page.Find("#job-resources .resource-cpu").QuerySelectorAll(".chart-legend-item").Select(e => e.TextContent.Trim())));
+        Assert.Contains("minutes into the job", page.Find("#job-resources .resource-memory svg").TextContent, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_job_without_readings_of_its_silos_says_the_cluster_keeps_none()
+    {
+        Cluster.Statuses[JobId] = Samples.Succeeded(JobId, 4);
+        Cluster.Units[JobId] = Samples.Units(4, done: 4);
+
+        var page = RenderJob();
+
+        page.WaitForAssertion(() => Assert.Contains("keeps no CPU or memory readings", page.Find("#job-resources").TextContent, StringComparison.Ordinal));
+    }
+
+    private static SiloResourceSample Resource(DateTimeOffset at, double cpu) => new() { At = at, CpuPercent = cpu, WorkingSetBytes = 300L << 20 };
 
     private IRenderedComponent<JobDetail> RenderJob() => Render<JobDetail>(p => p.Add(x => x.JobId, JobId));
 }

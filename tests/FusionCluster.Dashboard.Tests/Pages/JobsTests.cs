@@ -24,6 +24,24 @@ public sealed class JobsTests : DashboardTestContext
     }
 
     [Fact]
+    public void Ticking_two_jobs_links_compare_to_them_and_a_third_tick_replaces_the_oldest()
+    {
+        Monitor.Latest = new ClusterSnapshot([], [Samples.Summary(1), Samples.Summary(2), Samples.Summary(3)], Samples.Submitted, null);
+
+        var page = Render<JobsPage>();
+        Assert.Contains("Compare (0/2)", page.Find("#jobs-compare").TextContent, StringComparison.Ordinal);
+
+        // Newest first: job-003, job-002, job-001.
+        page.FindAll("input.job-compare")[0].Change(true);
+        page.FindAll("input.job-compare")[1].Change(true);
+        Assert.Equal("jobs/compare?a=job-003&b=job-002", page.Find("#jobs-compare").GetAttribute("href"));
+
+        page.FindAll("input.job-compare")[2].Change(true);
+        Assert.Equal("jobs/compare?a=job-002&b=job-001", page.Find("#jobs-compare").GetAttribute("href"));
+        Assert.Contains("Compare (2/2)", page.Find("#jobs-compare").TextContent, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void No_jobs_says_so()
     {
         Monitor.Latest = new ClusterSnapshot([], [], Samples.Submitted, null);

@@ -10,6 +10,8 @@ public sealed class OverviewTests : DashboardTestContext
 {
     public OverviewTests() => SignInAs(DashboardRoles.Viewer);
 
+    private static SiloResourceSample Resource(DateTimeOffset at, double cpu) => new() { At = at, CpuPercent = cpu, WorkingSetBytes = 300L << 20 };
+
     [Fact]
     public void Before_the_first_poll_shows_loading()
     {
@@ -34,6 +36,29 @@ public sealed class OverviewTests : DashboardTestContext
         Assert.Contains("peak 3.0 MiB/s, at most 12 units running", caption, StringComparison.Ordinal);
         Assert.DoesNotContain(page.FindAll(".chart-empty"), e => e.TextContent.Contains("a sample a minute", StringComparison.Ordinal));
         Assert.NotEmpty(page.FindAll(".mud-chart"));
+    }
+
+    [Fact]
+    public void Silos_cpu_and_memory_of_the_last_hour_are_drawn_per_silo_and_a_longer_window_shows_more()
+    {
+        var now = DateTimeOffset.UtcNow;
+        Monitor.Latest = new ClusterSnapshot([Samples.Silo("silo-1"), Samples.Silo("silo-2")], [], now, null);
+        // silo-1 reported for the last three hours (a sample every ten minutes), silo-2 only two hours ago.
+        Monitor.Resources =
+        [
+            new SiloResourceHistory("silo-1", [.. Enumerable.Range(0, 18).Select(i => Resource(now.AddMinutes(-175 + (i * 10)), 25))]),
+            new SiloResourceHistory("silo-2", [Resource(now.AddHours(-2), 60)]),
+        ];
+
+        var page = Render<Overview>();
+
+        // The last hour: silo-1's six samples (-55 .. -5 min), silo-2 none.
+        var cpu = page.Find("#silo-resources .resource-cpu");
+        Assert.Equal(["silo-1 (6)"], cpu.QuerySelectorAll(".chart-legend-item").Select(e => e.TextContent.Trim()));
+
+        page.FindAll(".resource-window")[1].Click();
+
+        Assert.Equal(["silo-1 (18)", "silo-2 (1)"], page.Find("#silo-resources .resource-cpu").QuerySelectorAll(".chart-legend-item").Select(e => e.TextContent.Trim()));
     }
 
     [Fact]

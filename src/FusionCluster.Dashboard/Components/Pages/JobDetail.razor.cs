@@ -1,4 +1,5 @@
 using FusionCluster.Dashboard.Artifacts;
+using FusionCluster.Dashboard.Cluster;
 using FusionCluster.Dashboard.Formatting;
 using FusionCluster.Dashboard.Hosting;
 using FusionCluster.Dashboard.Jobs;
@@ -82,7 +83,21 @@ public sealed partial class JobDetail : IAsyncDisposable
     [Inject]
     private TimeProvider Time { get; set; } = default!;
 
+    [Inject]
+    private IClusterMonitor Monitor { get; set; } = default!;
+
     private JobStatus? Status { get; set; }
+
+    /// <summary>
+    /// The CPU and memory of the silos that ran the job's units, from its submission to its end (now while it runs),
+    /// half a minute either side so a job shorter than the silos' reporting interval still shows a reading.
+    /// </summary>
+    private ResourceCharts SiloResources()
+    {
+        var pad = TimeSpan.FromSeconds(30);
+        var end = Status!.IsFinished ? Status.SubmittedAt + TimeSpan.FromSeconds(Status.ElapsedSeconds) : Time.GetUtcNow();
+        return ResourceCharts.Build(Monitor.Resources, Status.SubmittedAt - pad, end + pad, Status.SubmittedAt, [.. Status.Silos.Select(s => s.Silo)]);
+    }
 
     /// <summary>The page's lifetime and refreshes (created on first use: it needs the injected options and clock).</summary>
     private LivePage Live => live ??= new LivePage(Options.Value.JobRefreshInterval, Time);

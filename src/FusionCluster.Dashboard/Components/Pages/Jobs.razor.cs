@@ -36,6 +36,8 @@ public sealed partial class Jobs : IDisposable
     [Inject]
     private SecretRedactor Redactor { get; set; } = default!;
 
+    /// <summary>The jobs ticked for comparison, in the order ticked; a third tick replaces the oldest.</summary>
+    private readonly List<string> compared = [];
     private string search = "";
     private string state = AllStates;
     private string origin = AllOrigins;
@@ -72,6 +74,20 @@ public sealed partial class Jobs : IDisposable
         {
             origin = value ?? AllOrigins;
             SyncUrl();
+        }
+    }
+
+    private string? CompareHref => compared.Count == 2 ? $"jobs/compare?a={Uri.EscapeDataString(compared[0])}&b={Uri.EscapeDataString(compared[1])}" : null;
+
+    private void ToggleCompare(string jobId)
+    {
+        if (!compared.Remove(jobId))
+        {
+            compared.Add(jobId);
+            if (compared.Count > 2)
+            {
+                compared.RemoveAt(0);
+            }
         }
     }
 

@@ -28,6 +28,12 @@ public sealed partial class Overview : IDisposable
 
     private IReadOnlyList<MembershipEvent> Timeline { get; set; } = [];
 
+    private static IReadOnlyList<TimeSpan> ResourceWindows { get; } = [TimeSpan.FromHours(1), TimeSpan.FromHours(6), TimeSpan.FromHours(24)];
+
+    private TimeSpan ResourceWindow { get; set; } = TimeSpan.FromHours(1);
+
+    private ResourceCharts Resources { get; set; } = ResourceCharts.Build([], default, default, default);
+
     private int Departed => Rows.Count(r => r.IsDeparted);
 
     private TimeSpan Retention => Options.Value.DepartedSiloRetention;
@@ -56,6 +62,12 @@ public sealed partial class Overview : IDisposable
 
     private int CountOf(JobState state) => counts.GetValueOrDefault(state);
 
+    private void ShowResources(TimeSpan window)
+    {
+        ResourceWindow = window;
+        Update();
+    }
+
     private void OnMonitorChanged() => _ = InvokeAsync(() =>
     {
         Update();
@@ -70,6 +82,7 @@ public sealed partial class Overview : IDisposable
         Rows = Snapshot is null ? [] : SiloRows.Build(Snapshot.Silos, Snapshot.Membership, now, Retention);
         Timeline = Snapshot is null ? [] : MembershipTimeline.Build(Snapshot.Membership, now, Retention);
         counts = Snapshot?.Jobs.GroupBy(j => j.State).ToDictionary(g => g.Key, g => g.Count()) ?? [];
+        Resources = ResourceCharts.Build(Monitor.Resources, now - ResourceWindow, now, now);
         History = Monitor.History;
         HistoryPoints = History.Select(s => (s.At.ToUniversalTime().ToString("ddd HH:mm", CultureInfo.InvariantCulture), s.BytesPerSecond)).ToList();
         ChartPoints = Throughput.Select(s => (s.At.ToUniversalTime().ToString("HH:mm:ss", CultureInfo.InvariantCulture), s.BytesPerSecond)).ToList();
