@@ -148,8 +148,10 @@ public static class ConnectResultReader
         return node[key] is null && !required ? "" : throw new ArtifactException($"{where}: \"{key}\" must be a string");
     }
 
+    // Through the number's JSON text: a parsed document holds JsonElements, a built one ints or doubles, and both must read alike.
     private static double Number(JsonObject node, string key, string where) =>
-        node[key] is JsonValue value && value.TryGetValue<double>(out var number) && double.IsFinite(number)
+        node[key] is JsonValue value && value.GetValueKind() == JsonValueKind.Number
+            && double.TryParse(value.ToJsonString(), NumberStyles.Float, CultureInfo.InvariantCulture, out var number) && double.IsFinite(number)
             ? number
             : throw new ArtifactException($"{where}: \"{key}\" must be a finite number");
 }
