@@ -27,6 +27,9 @@ public sealed class DashboardHost : IAsyncLifetime
 
     public string OutputsDirectory => Path.Combine(Root, "outputs");
 
+    /// <summary>Fusion:Dashboard:ConnectResults: where fusion connect --publish results are listed from.</summary>
+    public string ConnectResultsDirectory => Path.Combine(Root, "connect");
+
     /// <summary>Screenshots and measurements: &lt;repo&gt;/TestResults/dashboard (kept after the run).</summary>
     public string ResultsDirectory { get; } = Path.Combine(RepositoryRoot.Find(), "TestResults", "dashboard");
 
@@ -55,6 +58,7 @@ public sealed class DashboardHost : IAsyncLifetime
             ["Fusion:Cluster:Gateway"] = silo.Endpoint.GatewayPort!.Value.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Fusion:Dashboard:SpecDirectory"] = ModelsDirectory,
             ["Fusion:Dashboard:DefaultOutput"] = Path.Combine(OutputsDirectory, "merged"),
+            ["Fusion:Dashboard:ConnectResults"] = ConnectResultsDirectory,
             [$"Fusion:Dashboard:Users:{OperatorName}:PasswordHash"] = PasswordHash.Create(OperatorPassword, PasswordHash.MinimumIterations),
             [$"Fusion:Dashboard:Users:{OperatorName}:Role"] = DashboardRoles.Operator,
             [$"Fusion:Dashboard:Users:{ViewerName}:PasswordHash"] = PasswordHash.Create(ViewerPassword, PasswordHash.MinimumIterations),

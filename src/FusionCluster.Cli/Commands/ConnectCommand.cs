@@ -1,11 +1,13 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using FusionCluster.Connectivity;
 using FusionCluster.Connectivity.LanguageModels;
 using FusionCluster.Connectivity.Paths;
 using FusionCluster.Connectivity.Reporting;
 using FusionCluster.Core.Formats;
+using FusionCluster.Core.Storage;
 using FusionCluster.Evaluation.Datasets;
 using FusionCluster.Language;
 
@@ -32,7 +34,7 @@ public static class ConnectCommand
         var device = new Option<string>("--device") { Description = "--text: cpu, cuda or auto", DefaultValueFactory = _ => "cpu" };
         var points = new Option<int>("--points") { Description = "evenly spaced α from 0 to 1", DefaultValueFactory = _ => 11 };
         var curve = new Option<string>("--curve") { Description = "linear, or bezier (trains the bend point first)", DefaultValueFactory = _ => "linear" };
-        var align = new Option<string>("--align") { Description = "none, activation_matching, weight_matching or zipit (scores the zipped model at α = 0.5); --text: none, weight_matching or activation_matching", DefaultValueFactory = _ => "none" };
+        var align = new Option<string>("--align") { Description = "none, activation_matching, weight_matching or zipit (scores the zipped model at α = 0.5); --text: none, weight_matching or activation_matching; a comma-separated list evaluates one path per method", DefaultValueFactory = _ => "none" };
         var repair = new Option<bool>("--repair") { Description = "REPAIR: reset every hidden unit's mean and std at each α to the endpoints' interpolation" };
         var zipLayers = new Option<int?>("--zip-layers") { Description = "zipit: zip the first k hidden layers, keep the rest as two heads (default: all)" };
         var split = new Option<string>("--split") { Description = "held-out or train: the samples the path is scored on", DefaultValueFactory = _ => "held-out" };
@@ -44,26 +46,44 @@ public static class ConnectCommand
         var seed = new Option<ulong>("--seed") { Description = "seed of sample draws, Bézier training and weight matching", DefaultValueFactory = _ => 0 };
         var json = new Option<bool>("--json") { Description = "print the result as JSON" };
         var plot = new Option<FileInfo?>("--plot") { Description = "draw loss and accuracy against α into this PNG" };
+        var publish = new Option<string?>("--publish") { Description = "publish connect.json and connect.png at this folder or az://container/prefix (the dashboard lists results one level below its Fusion:Dashboard:ConnectResults)" };
+        var overwrite = new Option<bool>("--overwrite") { Description = "--publish: replace a result already published there" };
 
         var command = new Command("connect", "Evaluate the path between two models: accuracy (classifiers) or perplexity (language models) and loss per α, and the barriers")
         {
-            first, second, dataset, text, context, iterations, device, points, curve, align, repair, zipLayers, split, maxSamples, statisticsSamples, matchText, bezierEpochs, bezierLearningRate, seed, json, plot,
+            first, second, dataset, text, context, iterations, device, points, curve, align, repair, zipLayers, split, maxSamples, statisticsSamples, matchText, bezierEpochs, bezierLearningRate, seed, json, plot, publish, overwrite,
         };
-        command.SetAction((parse, cancellationToken) =>
+        command.SetAction(async (parse, cancellationToken) =>
         {
             if ((parse.GetValue(dataset) is null) == (parse.GetValue(text) is null))
             {
-                return Task.FromResult(MergeCommand.Fail("give --dataset (classifiers) or --text (language models), one of them"));
+                return MergeCommand.Fail("give --dataset (classifiers) or --text (language models), one of them");
+            }
+
+            ConnectPublication? publication = null;
+            IReadOnlyList<AlignmentMethod> methods;
+            try
+            {
+                methods = ParseAlignments(parse.GetValue(align));
+                if (parse.GetValue(publish) is { Length: > 0 } location)
+                {
+                    publication = ConnectPublication.Open(location, parse.GetValue(overwrite));
+                    await publication.CheckAsync(cancellationToken);
+                }
+            }
+            catch (Exception e) when (e is FormatException or StorageException)
+            {
+                return MergeCommand.Fail(e.Message);
             }
 
             if (parse.GetValue(text) is { } textFile)
             {
                 if (parse.GetValue(repair) || parse.GetValue(curve) != "linear" || parse.GetValue(zipLayers) is not null)
                 {
-                    return Task.FromResult(MergeCommand.Fail("--text takes the linear path only: --repair, --curve bezier and --zip-layers are for classifiers"));
+                    return MergeCommand.Fail("--text takes the linear path only: --repair, --curve bezier and --zip-layers are for classifiers");
                 }
 
-                return Task.FromResult(RunLanguage(parse.GetValue(first)!, parse.GetValue(second)!, textFile, parse.GetValue(align)!, new LanguageConnectOptions
+                return await RunLanguageAsync(parse.GetValue(first)!, parse.GetValue(second)!, textFile, methods, new LanguageConnectOptions
                 {
                     Points = parse.GetValue(points),
                     Context = parse.GetValue(context),
@@ -72,7 +92,7 @@ public static class ConnectCommand
                     Samples = parse.GetValue(statisticsSamples),
                     MatchText = parse.GetValue(matchText)?.FullName,
                     Device = parse.GetValue(device)!,
-                }, parse.GetValue(json), parse.GetValue(plot), cancellationToken));
+                }, parse.GetValue(json), parse.GetValue(plot), publication, cancellationToken);
             }
 
             ConnectOptions options;
@@ -87,7 +107,6 @@ public static class ConnectCommand
                         "bezier" => PathCurve.Bezier,
                         var other => throw new FormatException($"--curve {other}: expected linear or bezier"),
                     },
-                    Alignment = ParseAlignment(parse.GetValue(align)),
                     Repair = parse.GetValue(repair),
                     ZipLayers = parse.GetValue(zipLayers),
                     EvaluationSplit = parse.GetValue(split) switch
@@ -105,40 +124,66 @@ public static class ConnectCommand
             }
             catch (Exception e) when (e is FormatException or ArgumentException)
             {
-                return Task.FromResult(MergeCommand.Fail(Describe(e)));
+                return MergeCommand.Fail(Describe(e));
             }
 
             try
             {
-                var data = ImageDatasetFile.Read(parse.GetValue(dataset)!.FullName);
-                var report = ConnectivityRunner.Run(parse.GetValue(first)!.FullName, parse.GetValue(second)!.FullName, data, options, cancellationToken);
+                var a = parse.GetValue(first)!;
+                var b = parse.GetValue(second)!;
+                var datasetFile = parse.GetValue(dataset)!.FullName;
+                var data = ImageDatasetFile.Read(datasetFile);
+                var reports = methods.Select(method => ConnectivityRunner.Run(a.FullName, b.FullName, data, options with { Alignment = method }, cancellationToken)).ToList();
+                var title = $"{a.Name} → {b.Name} ({string.Join(", ", reports.Select(r => r.Label))})";
                 if (parse.GetValue(plot) is { } plotFile)
                 {
-                    PathPlot.Save(plotFile.FullName, [report], $"{parse.GetValue(first)!.Name} → {parse.GetValue(second)!.Name} ({report.Label})");
+                    PathPlot.Save(plotFile.FullName, reports, title);
+                }
+
+                if (publication is not null)
+                {
+                    var document = ConnectResultDocument.Build(publication.Name, ConnectResultLayout.ClassifierKind, a.FullName, b.FullName, datasetFile, DateTimeOffset.UtcNow, [.. reports.Select(r => r.ToJson())]);
+                    await publication.PublishAsync(document, PathPlot.Png(reports, title), cancellationToken);
                 }
 
                 if (parse.GetValue(json))
                 {
-                    System.Console.WriteLine(report.ToJson().ToJsonString(Indented));
+                    System.Console.WriteLine(JsonOf([.. reports.Select(r => r.ToJson())]));
                 }
                 else
                 {
-                    Print(report);
+                    reports.ForEach(Print);
                 }
 
-                return Task.FromResult(0);
+                if (publication is not null)
+                {
+                    System.Console.Error.WriteLine($"published {publication.Location}");
+                }
+
+                return 0;
             }
             catch (OperationCanceledException)
             {
-                return Task.FromResult(MergeCommand.Fail("cancelled", 130));
+                return MergeCommand.Fail("cancelled", 130);
             }
-            catch (Exception e) when (e is DatasetFormatException or CheckpointException or ArgumentException or NotSupportedException or IOException or UnauthorizedAccessException)
+            catch (Exception e) when (e is DatasetFormatException or CheckpointException or ArgumentException or NotSupportedException or IOException or UnauthorizedAccessException or StorageException)
             {
-                return Task.FromResult(MergeCommand.Fail(Describe(e)));
+                return MergeCommand.Fail(Describe(e));
             }
         });
         return command;
     }
+
+    /// <summary>One method, or a comma-separated list of them: one path each, in the order given.</summary>
+    private static IReadOnlyList<AlignmentMethod> ParseAlignments(string? names)
+    {
+        var methods = (names ?? "none").Split(',', StringSplitOptions.TrimEntries).Select(ParseAlignment).ToList();
+        return methods.Distinct().Count() == methods.Count ? methods : throw new FormatException($"--align {names}: a method is listed twice");
+    }
+
+    /// <summary>One path prints as its object (as before lists existed), several as an array of them.</summary>
+    private static string JsonOf(IReadOnlyList<JsonObject> paths) =>
+        paths.Count == 1 ? paths[0].ToJsonString(Indented) : new JsonArray([.. paths]).ToJsonString(Indented);
 
     private static AlignmentMethod ParseAlignment(string? name) => name switch
     {
@@ -149,39 +194,51 @@ public static class ConnectCommand
         var other => throw new FormatException($"--align {other}: expected none, activation_matching, weight_matching or zipit"),
     };
 
-    private static int RunLanguage(DirectoryInfo first, DirectoryInfo second, FileInfo text, string align, LanguageConnectOptions options, bool json, FileInfo? plot, CancellationToken cancellationToken)
+    private static async Task<int> RunLanguageAsync(DirectoryInfo first, DirectoryInfo second, FileInfo text, IReadOnlyList<AlignmentMethod> methods, LanguageConnectOptions options, bool json, FileInfo? plot, ConnectPublication? publication, CancellationToken cancellationToken)
     {
         try
         {
-            options = options with { Alignment = ParseAlignment(align) };
-            options.Validate();
-            var report = LanguageConnectivityRunner.Run(first.FullName, second.FullName, text.FullName, options, cancellationToken);
+            var checkedOptions = methods.Select(method => options with { Alignment = method }).ToList();
+            checkedOptions.ForEach(o => o.Validate());
+            var reports = checkedOptions.Select(o => LanguageConnectivityRunner.Run(first.FullName, second.FullName, text.FullName, o, cancellationToken)).ToList();
+            var title = $"{first.Name} → {second.Name} ({string.Join(", ", reports.Select(r => r.Label))})";
             if (plot is not null)
             {
-                PathPlot.Save(plot.FullName, [report], $"{first.Name} → {second.Name} ({report.Label})");
+                PathPlot.Save(plot.FullName, reports, title);
+            }
+
+            if (publication is not null)
+            {
+                var document = ConnectResultDocument.Build(publication.Name, ConnectResultLayout.LanguageKind, first.FullName, second.FullName, text.FullName, DateTimeOffset.UtcNow, [.. reports.Select(r => r.ToJson())]);
+                await publication.PublishAsync(document, PathPlot.Png(reports, title), cancellationToken);
+                System.Console.Error.WriteLine($"published {publication.Location}");
             }
 
             if (json)
             {
-                System.Console.WriteLine(report.ToJson().ToJsonString(Indented));
+                System.Console.WriteLine(JsonOf([.. reports.Select(r => r.ToJson())]));
                 return 0;
             }
 
-            System.Console.WriteLine($"{report.Label} (linear path, {report.Tokens} tokens)");
-            System.Console.WriteLine("  alpha  perplexity      loss");
-            foreach (var point in report.Points)
+            foreach (var report in reports)
             {
-                System.Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {point.Alpha,5:F3}  {point.Perplexity,10:F4}  {point.Loss,8:F4}"));
+                System.Console.WriteLine($"{report.Label} (linear path, {report.Tokens} tokens)");
+                System.Console.WriteLine("  alpha  perplexity      loss");
+                foreach (var point in report.Points)
+                {
+                    System.Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {point.Alpha,5:F3}  {point.Perplexity,10:F4}  {point.Loss,8:F4}"));
+                }
+
+                System.Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"loss_barrier {report.LossBarrier:F4} (at α {report.LossBarrierAlpha:F3}), perplexity_barrier {report.PerplexityBarrier:F4}"));
             }
 
-            System.Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"loss_barrier {report.LossBarrier:F4} (at α {report.LossBarrierAlpha:F3}), perplexity_barrier {report.PerplexityBarrier:F4}"));
             return 0;
         }
         catch (OperationCanceledException)
         {
             return MergeCommand.Fail("cancelled", 130);
         }
-        catch (Exception e) when (e is FormatException or LanguageModelException or FusionCluster.Alignment.AlignmentException or CheckpointException or ArgumentException or NotSupportedException or IOException or UnauthorizedAccessException)
+        catch (Exception e) when (e is FormatException or LanguageModelException or FusionCluster.Alignment.AlignmentException or CheckpointException or ArgumentException or NotSupportedException or IOException or UnauthorizedAccessException or StorageException)
         {
             return MergeCommand.Fail(Describe(e));
         }

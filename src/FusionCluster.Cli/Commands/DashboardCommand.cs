@@ -25,6 +25,7 @@ public static class DashboardCommand
         var urls = new Option<string>("--urls") { Description = "where to listen", DefaultValueFactory = _ => "http://127.0.0.1:5080" };
         var models = new Option<DirectoryInfo?>("--models") { Description = "folder that relative model paths of submitted specs start from (default: the current folder)" };
         var output = new Option<string?>("--output") { Description = "output location the New merge page proposes (a folder or az://container/prefix)" };
+        var connectResults = new Option<string?>("--connect-results") { Description = "folder or az://container/prefix the Connectivity page lists fusion connect --publish results from (a folder becomes a data root)" };
         var allowCommand = new Option<bool>(CommandEvaluatorOptions.Switch) { Description = "embedded: let sweeps run their command evaluator on this machine (off by default; a cluster's silos decide for themselves)" };
         var dataRoots = new Option<string[]>("--data-root")
         {
@@ -33,7 +34,7 @@ public static class DashboardCommand
         };
         var command = new Command("dashboard", "Serve the web dashboard (watch the cluster, submit and cancel merges) on this machine")
         {
-            urls, models, output, dataRoots, allowCommand, HashPassword(),
+            urls, models, output, dataRoots, connectResults, allowCommand, HashPassword(),
         };
         cluster.AddTo(command);
         command.SetAction(async (parse, cancellationToken) =>
@@ -52,7 +53,15 @@ public static class DashboardCommand
 
             // The browser chooses model and output folders: they are confined to the folders named here,
             // for the dashboard (artifacts) and for the embedded silo (merges).
-            var roots = DashboardDataRoots.From(parse.GetValue(dataRoots) ?? [], specDirectory, parse.GetValue(output));
+            var results = parse.GetValue(connectResults) is { Length: > 0 } given
+                ? given.Contains("://", StringComparison.Ordinal) ? given : Path.GetFullPath(given)
+                : null;
+            if (results is not null)
+            {
+                environment["Fusion__Dashboard__ConnectResults"] = results;
+            }
+
+            var roots = DashboardDataRoots.From([.. parse.GetValue(dataRoots) ?? [], .. results is null || results.Contains("://", StringComparison.Ordinal) ? [] : new[] { results }], specDirectory, parse.GetValue(output));
             var siloSettings = FusionSettingsFromEnvironment();
             for (var i = 0; i < roots.Count; i++)
             {

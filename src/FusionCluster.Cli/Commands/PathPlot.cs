@@ -10,19 +10,36 @@ namespace FusionCluster.Cli.Commands;
 /// </summary>
 public static class PathPlot
 {
-    public static void Save(string path, IReadOnlyList<PathReport> reports, string title, int width = 1000, int height = 600)
+    public static void Save(string path, IReadOnlyList<PathReport> reports, string title, int width = 1000, int height = 600) =>
+        Write(path, Png(reports, title, width, height));
+
+    public static void Save(string path, IReadOnlyList<LanguagePathReport> reports, string title, int width = 1000, int height = 600) =>
+        Write(path, Png(reports, title, width, height));
+
+    public static byte[] Png(IReadOnlyList<PathReport> reports, string title, int width = 1000, int height = 600)
     {
         ArgumentNullException.ThrowIfNull(reports);
-        Draw(path, title, "accuracy", width, height, [.. reports.Select(r => new Series(r.Label, [.. r.Points.Select(p => p.Alpha)], [.. r.Points.Select(p => p.Loss)], [.. r.Points.Select(p => p.Accuracy)]))]);
+        return Draw(title, "accuracy", width, height, [.. reports.Select(r => new Series(r.Label, [.. r.Points.Select(p => p.Alpha)], [.. r.Points.Select(p => p.Loss)], [.. r.Points.Select(p => p.Accuracy)]))]);
     }
 
-    public static void Save(string path, IReadOnlyList<LanguagePathReport> reports, string title, int width = 1000, int height = 600)
+    public static byte[] Png(IReadOnlyList<LanguagePathReport> reports, string title, int width = 1000, int height = 600)
     {
         ArgumentNullException.ThrowIfNull(reports);
-        Draw(path, title, "perplexity", width, height, [.. reports.Select(r => new Series(r.Label, [.. r.Points.Select(p => p.Alpha)], [.. r.Points.Select(p => p.Loss)], [.. r.Points.Select(p => p.Perplexity)]))]);
+        return Draw(title, "perplexity", width, height, [.. reports.Select(r => new Series(r.Label, [.. r.Points.Select(p => p.Alpha)], [.. r.Points.Select(p => p.Loss)], [.. r.Points.Select(p => p.Perplexity)]))]);
     }
 
-    private static void Draw(string path, string title, string rightName, int width, int height, IReadOnlyList<Series> series)
+    private static void Write(string path, byte[] png)
+    {
+        var folder = Path.GetDirectoryName(Path.GetFullPath(path));
+        if (folder is not null)
+        {
+            Directory.CreateDirectory(folder);
+        }
+
+        File.WriteAllBytes(path, png);
+    }
+
+    private static byte[] Draw(string title, string rightName, int width, int height, IReadOnlyList<Series> series)
     {
         var plot = new Plot();
         var palette = new ScottPlot.Palettes.Category10();
@@ -43,13 +60,7 @@ public static class PathPlot
         plot.Axes.Left.Label.Text = "cross-entropy (solid)";
         plot.Axes.Right.Label.Text = $"{rightName} (dashed)";
         plot.ShowLegend(ScottPlot.Alignment.UpperRight);
-        var folder = Path.GetDirectoryName(Path.GetFullPath(path));
-        if (folder is not null)
-        {
-            Directory.CreateDirectory(folder);
-        }
-
-        plot.SavePng(path, width, height);
+        return plot.GetImage(width, height).GetImageBytes(ImageFormat.Png);
     }
 
     private sealed record Series(string Label, double[] Alphas, double[] Loss, double[] Right);

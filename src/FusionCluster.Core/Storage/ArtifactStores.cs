@@ -28,5 +28,11 @@ public sealed class ArtifactStores(IEnumerable<IArtifactStore> stores, LocalRoot
     public Task<Stream?> OpenPublishedAsync(string location, string name, CancellationToken cancellationToken) =>
         For(location).OpenPublishedAsync(location, name, cancellationToken);
 
+    public Task PublishFilesAsync(string location, IReadOnlyList<PublishedContent> files, bool overwrite, CancellationToken cancellationToken) =>
+        For(location).PublishFilesAsync(location, files, overwrite, cancellationToken);
+
+    public Task<IReadOnlyList<string>> ListPublishedFoldersAsync(string location, CancellationToken cancellationToken) =>
+        For(location).ListPublishedFoldersAsync(location, cancellationToken);
+
     public ISweepOutput OpenSweepOutput(string location) => For(location).OpenSweepOutput(location);
 }

@@ -29,6 +29,24 @@ public interface IArtifactStore
     /// <exception cref="StorageException">The location cannot be read or escapes the allowed roots.</exception>
     Task<Stream?> OpenPublishedAsync(string location, string name, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Publishes small files whole at <paramref name="location"/> (a result that is not a merge, such as a
+    /// connect result): the files first, a manifest listing them last, so <see cref="ListPublishedAsync"/> sees
+    /// the old result or the new one, never a part. Refuses a location that already holds a published result
+    /// unless <paramref name="overwrite"/>, and one that holds anything else always.
+    /// </summary>
+    /// <exception cref="StorageException">The location holds something, cannot be written, or escapes the allowed roots.</exception>
+    Task PublishFilesAsync(string location, IReadOnlyList<PublishedContent> files, bool overwrite, CancellationToken cancellationToken) =>
+        throw new StorageException($"'{location}': this store cannot publish result files");
+
+    /// <summary>
+    /// The names of the folders directly under <paramref name="location"/> that hold a published result (their
+    /// manifest is there), sorted ordinally; empty when the location does not exist.
+    /// </summary>
+    /// <exception cref="StorageException">The location cannot be read or escapes the allowed roots.</exception>
+    Task<IReadOnlyList<string>> ListPublishedFoldersAsync(string location, CancellationToken cancellationToken) =>
+        throw new StorageException($"'{location}': this store cannot list published results");
+
     /// <summary>The output of a sweep at <paramref name="location"/> (canonical, as <see cref="Resolve"/> returns it).</summary>
     /// <exception cref="StorageException">The location is malformed or escapes the allowed roots.</exception>
     ISweepOutput OpenSweepOutput(string location);

@@ -1,5 +1,6 @@
 using System.Threading.RateLimiting;
 using FusionCluster.Dashboard.Artifacts;
+using FusionCluster.Dashboard.Connectivity;
 using FusionCluster.Dashboard.Components;
 using FusionCluster.Dashboard.Notifications;
 using FusionCluster.Dashboard.Security;
@@ -54,6 +55,7 @@ public static class DashboardApp
         builder.Services.AddHostedService(sp => sp.GetRequiredService<ClusterMonitor>());
         builder.Services.AddSingleton<IArtifactBrowser, ArtifactBrowser>();
         builder.Services.AddSingleton<MergeReportReader>();
+        builder.Services.AddSingleton<ConnectResultCatalog>();
         builder.Services.AddSingleton<SpecArchive>();
         builder.Services.AddScoped<OperatorGate>();
         builder.Services.AddScoped<JobCommands>();
@@ -103,6 +105,7 @@ public static class DashboardApp
         app.MapHealthChecks("/healthz/ready").AllowAnonymous();
         app.MapAccountEndpoints();
         app.MapArtifactEndpoints();
+        app.MapConnectResultEndpoints();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         return app;
     }

@@ -23,5 +23,11 @@ public sealed class DashboardOptions
     /// <summary>How long silos that left or died stay listed (with when and why) on the overview and its membership timeline.</summary>
     public TimeSpan DepartedSiloRetention { get; set; } = TimeSpan.FromHours(6);
 
+    /// <summary>
+    /// Where fusion connect --publish results are listed from: a folder (within Fusion:Storage:LocalRoots) or
+    /// az://container/prefix; each result is a folder or prefix directly below it. Empty: the Connectivity page says how to set it.
+    /// </summary>
+    public string ConnectResults { get; set; } = "";
+
     public string ResolvedSpecDirectory => SpecDirectory.Length > 0 ? Path.GetFullPath(SpecDirectory) : Directory.GetCurrentDirectory();
 }

@@ -97,10 +97,22 @@ public sealed class AzureBlobStore : IArtifactStore
     public Task<Stream?> OpenPublishedAsync(string location, string name, CancellationToken cancellationToken) =>
         Published(location).OpenAsync(name, cancellationToken);
 
+    public Task PublishFilesAsync(string location, IReadOnlyList<PublishedContent> files, bool overwrite, CancellationToken cancellationToken) =>
+        Publisher(location).PublishAsync(files, overwrite, cancellationToken);
+
+    public Task<IReadOnlyList<string>> ListPublishedFoldersAsync(string location, CancellationToken cancellationToken) =>
+        Publisher(location).ListFoldersAsync(cancellationToken);
+
     public ISweepOutput OpenSweepOutput(string location)
     {
         var parsed = AzureLocation.Parse(location);
         return new AzureSweepOutput(service.GetBlobContainerClient(parsed.Container), parsed);
+    }
+
+    private AzureFilePublisher Publisher(string location)
+    {
+        var parsed = AzureLocation.Parse(location);
+        return new AzureFilePublisher(service.GetBlobContainerClient(parsed.Container), parsed);
     }
 
     private AzurePublishedFiles Published(string location)

@@ -48,6 +48,12 @@ public sealed class LocalFolderStore(LocalRoots roots, StagingJournal? journal =
     public ISweepOutput OpenSweepOutput(string location) =>
         new LocalSweepOutput(roots.Check(Path.GetFullPath(location), "sweep output folder"));
 
+    public Task PublishFilesAsync(string location, IReadOnlyList<PublishedContent> files, bool overwrite, CancellationToken cancellationToken) =>
+        Task.Run(() => LocalFilePublisher.Publish(roots.Check(Path.GetFullPath(location), "output folder"), files, overwrite, cancellationToken), cancellationToken);
+
+    public Task<IReadOnlyList<string>> ListPublishedFoldersAsync(string location, CancellationToken cancellationToken) =>
+        Task.Run(() => LocalFilePublisher.ListPublishedFolders(roots.Check(Path.GetFullPath(location), "results folder")), cancellationToken);
+
     public Task<IReadOnlyList<PublishedArtifact>> ListPublishedAsync(string location, CancellationToken cancellationToken) =>
         Task.Run(() => ListPublished(roots.Check(Path.GetFullPath(location), "output folder")), cancellationToken);
 

@@ -1,5 +1,7 @@
 using Bunit.TestDoubles;
+using FusionCluster.Core.Storage;
 using FusionCluster.Dashboard.Artifacts;
+using FusionCluster.Dashboard.Connectivity;
 using FusionCluster.Dashboard.Hosting;
 using FusionCluster.Dashboard.Security;
 using FusionCluster.Dashboard.Services;
@@ -7,6 +9,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
+using FusionCluster.Storage.Local;
 using MudBlazor.Services;
 
 namespace FusionCluster.Dashboard.Tests.Fakes;
@@ -22,6 +25,9 @@ public abstract class DashboardTestContext : BunitContext
         Services.AddSingleton<IClusterMonitor>(Monitor);
         Services.AddSingleton<IArtifactBrowser>(Artifacts);
         Services.AddSingleton<MergeReportReader>();
+        // Connect results are real files under a test's folder (DashboardOptions.ConnectResults), read through the real local store.
+        Services.AddSingleton(new ArtifactStores([new LocalFolderStore()]));
+        Services.AddSingleton<ConnectResultCatalog>();
         Services.AddSingleton(Specs);
         Services.AddSingleton(new SecretRedactor(["super-secret-connection-string"]));
         Services.AddSingleton(Options.Create(DashboardOptions));
