@@ -59,6 +59,8 @@ public sealed class DashboardHost : IAsyncLifetime
             ["Fusion:Dashboard:SpecDirectory"] = ModelsDirectory,
             ["Fusion:Dashboard:DefaultOutput"] = Path.Combine(OutputsDirectory, "merged"),
             ["Fusion:Dashboard:ConnectResults"] = ConnectResultsDirectory,
+            // Every test signs in afresh from one address, more often than the default ten a minute allow.
+            ["Fusion:Dashboard:SignInAttemptsPerMinute"] = "600",
             [$"Fusion:Dashboard:Users:{OperatorName}:PasswordHash"] = PasswordHash.Create(OperatorPassword, PasswordHash.MinimumIterations),
             [$"Fusion:Dashboard:Users:{OperatorName}:Role"] = DashboardRoles.Operator,
             [$"Fusion:Dashboard:Users:{ViewerName}:PasswordHash"] = PasswordHash.Create(ViewerPassword, PasswordHash.MinimumIterations),

@@ -9,6 +9,7 @@ using FusionCluster.Dashboard.Specs;
 using FusionCluster.Storage;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Components.Authorization;
+using Microsoft.Extensions.Options;
 using MudBlazor.Services;
 using OpenTelemetry.Metrics;
 
@@ -161,13 +162,21 @@ public static class DashboardApp
         services.AddCascadingAuthenticationState();
         services.AddScoped<AuthenticationStateProvider, RevalidatingDashboardAuthenticationStateProvider>();
 
-        // Ten sign-in attempts a minute per client address slow password guessing to a crawl.
+        // A few sign-in attempts a minute per client address (Fusion:Dashboard:SignInAttemptsPerMinute, 10) slow
+        // password guessing to a crawl. The refusal says so in words: a bare 429 shows as the browser's own error page.
         services.AddRateLimiter(limiter =>
         {
             limiter.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
+            limiter.OnRejected = (rejection, cancellationToken) =>
+                new ValueTask(rejection.HttpContext.Response.WriteAsync("Too many sign-in attempts from this address; wait a minute and try again.", cancellationToken));
             limiter.AddPolicy(AccountEndpoints.LoginRateLimit, context => RateLimitPartition.GetFixedWindowLimiter(
                 context.Connection.RemoteIpAddress?.ToString() ?? "unknown",
-                _ => new FixedWindowRateLimiterOptions { PermitLimit = 10, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 }));
+                _ => new FixedWindowRateLimiterOptions
+                {
+                    PermitLimit = context.RequestServices.GetRequiredService<IOptions<DashboardOptions>>().Value.SignInAttemptsPerMinute,
+                    Window = TimeSpan.FromMinutes(1),
+                    QueueLimit = 0,
+                }));
         });
     }
 }

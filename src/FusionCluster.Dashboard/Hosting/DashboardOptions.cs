@@ -23,6 +23,9 @@ public sealed class DashboardOptions
     /// <summary>How long silos that left or died stay listed (with when and why) on the overview and its membership timeline.</summary>
     public TimeSpan DepartedSiloRetention { get; set; } = TimeSpan.FromHours(6);
 
+    /// <summary>Sign-in attempts allowed per client address and minute (slows password guessing); 10 by default.</summary>
+    public int SignInAttemptsPerMinute { get; set; } = 10;
+
     /// <summary>
     /// Where fusion connect --publish results are listed from: a folder (within Fusion:Storage:LocalRoots) or
     /// az://container/prefix; each result is a folder or prefix directly below it. Empty: the Connectivity page says how to set it.
