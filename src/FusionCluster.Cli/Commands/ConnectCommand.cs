@@ -60,14 +60,14 @@ public static class ConnectCommand
                 return MergeCommand.Fail("give --dataset (classifiers) or --text (language models), one of them");
             }
 
-            ConnectPublication? publication = null;
+            ResultPublication? publication = null;
             IReadOnlyList<AlignmentMethod> methods;
             try
             {
                 methods = ParseAlignments(parse.GetValue(align));
                 if (parse.GetValue(publish) is { Length: > 0 } location)
                 {
-                    publication = ConnectPublication.Open(location, parse.GetValue(overwrite));
+                    publication = ResultPublication.Open(location, parse.GetValue(overwrite));
                     await publication.CheckAsync(cancellationToken);
                 }
             }
@@ -194,7 +194,7 @@ public static class ConnectCommand
         var other => throw new FormatException($"--align {other}: expected none, activation_matching, weight_matching or zipit"),
     };
 
-    private static async Task<int> RunLanguageAsync(DirectoryInfo first, DirectoryInfo second, FileInfo text, IReadOnlyList<AlignmentMethod> methods, LanguageConnectOptions options, bool json, FileInfo? plot, ConnectPublication? publication, CancellationToken cancellationToken)
+    private static async Task<int> RunLanguageAsync(DirectoryInfo first, DirectoryInfo second, FileInfo text, IReadOnlyList<AlignmentMethod> methods, LanguageConnectOptions options, bool json, FileInfo? plot, ResultPublication? publication, CancellationToken cancellationToken)
     {
         try
         {

@@ -26,6 +26,7 @@ public static class DashboardCommand
         var models = new Option<DirectoryInfo?>("--models") { Description = "folder that relative model paths of submitted specs start from (default: the current folder)" };
         var output = new Option<string?>("--output") { Description = "output location the New merge page proposes (a folder or az://container/prefix)" };
         var connectResults = new Option<string?>("--connect-results") { Description = "folder or az://container/prefix the Connectivity page lists fusion connect --publish results from (a folder becomes a data root)" };
+        var benchmarkResults = new Option<string?>("--benchmark-results") { Description = "folder or az://container/prefix the Benchmarks page lists fusion benchmark multitask --publish results from (a folder becomes a data root)" };
         var allowCommand = new Option<bool>(CommandEvaluatorOptions.Switch) { Description = "embedded: let sweeps run their command evaluator on this machine (off by default; a cluster's silos decide for themselves)" };
         var dataRoots = new Option<string[]>("--data-root")
         {
@@ -34,7 +35,7 @@ public static class DashboardCommand
         };
         var command = new Command("dashboard", "Serve the web dashboard (watch the cluster, submit and cancel merges) on this machine")
         {
-            urls, models, output, dataRoots, connectResults, allowCommand, HashPassword(),
+            urls, models, output, dataRoots, connectResults, benchmarkResults, allowCommand, HashPassword(),
         };
         cluster.AddTo(command);
         command.SetAction(async (parse, cancellationToken) =>
@@ -53,15 +54,22 @@ public static class DashboardCommand
 
             // The browser chooses model and output folders: they are confined to the folders named here,
             // for the dashboard (artifacts) and for the embedded silo (merges).
-            var results = parse.GetValue(connectResults) is { Length: > 0 } given
-                ? given.Contains("://", StringComparison.Ordinal) ? given : Path.GetFullPath(given)
-                : null;
-            if (results is not null)
+            // Published results are read through the data roots: a local results folder becomes one.
+            var resultFolders = new List<string>();
+            foreach (var (option, setting) in new[] { (connectResults, "Fusion__Dashboard__ConnectResults"), (benchmarkResults, "Fusion__Dashboard__BenchmarkResults") })
             {
-                environment["Fusion__Dashboard__ConnectResults"] = results;
+                if (parse.GetValue(option) is { Length: > 0 } given)
+                {
+                    var results = given.Contains("://", StringComparison.Ordinal) ? given : Path.GetFullPath(given);
+                    environment[setting] = results;
+                    if (!results.Contains("://", StringComparison.Ordinal))
+                    {
+                        resultFolders.Add(results);
+                    }
+                }
             }
 
-            var roots = DashboardDataRoots.From([.. parse.GetValue(dataRoots) ?? [], .. results is null || results.Contains("://", StringComparison.Ordinal) ? [] : new[] { results }], specDirectory, parse.GetValue(output));
+            var roots = DashboardDataRoots.From([.. parse.GetValue(dataRoots) ?? [], .. resultFolders], specDirectory, parse.GetValue(output));
             var siloSettings = FusionSettingsFromEnvironment();
             for (var i = 0; i < roots.Count; i++)
             {

@@ -1,5 +1,6 @@
 using System.Threading.RateLimiting;
 using FusionCluster.Dashboard.Artifacts;
+using FusionCluster.Dashboard.Benchmarks;
 using FusionCluster.Dashboard.Connectivity;
 using FusionCluster.Dashboard.Components;
 using FusionCluster.Dashboard.Notifications;
@@ -57,6 +58,7 @@ public static class DashboardApp
         builder.Services.AddSingleton<IArtifactBrowser, ArtifactBrowser>();
         builder.Services.AddSingleton<MergeReportReader>();
         builder.Services.AddSingleton<ConnectResultCatalog>();
+        builder.Services.AddSingleton<BenchmarkResultCatalog>();
         builder.Services.AddSingleton<SpecArchive>();
         builder.Services.AddScoped<OperatorGate>();
         builder.Services.AddScoped<JobCommands>();
@@ -106,7 +108,7 @@ public static class DashboardApp
         app.MapHealthChecks("/healthz/ready").AllowAnonymous();
         app.MapAccountEndpoints();
         app.MapArtifactEndpoints();
-        app.MapConnectResultEndpoints();
+        app.MapPublishedResultEndpoints();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         return app;
     }

@@ -32,5 +32,11 @@ public sealed class DashboardOptions
     /// </summary>
     public string ConnectResults { get; set; } = "";
 
+    /// <summary>
+    /// Where fusion benchmark multitask --publish results are listed from, as <see cref="ConnectResults"/>.
+    /// Empty: the Benchmarks page says how to set it.
+    /// </summary>
+    public string BenchmarkResults { get; set; } = "";
+
     public string ResolvedSpecDirectory => SpecDirectory.Length > 0 ? Path.GetFullPath(SpecDirectory) : Directory.GetCurrentDirectory();
 }

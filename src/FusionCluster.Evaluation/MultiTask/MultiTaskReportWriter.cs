@@ -2,15 +2,16 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using FusionCluster.Core.Storage;
 
 namespace FusionCluster.Evaluation.MultiTask;
 
 /// <summary>Writes the benchmark's table (multitask.md) and its data (multitask.json); the CLI draws multitask.png.</summary>
 public static class MultiTaskReportWriter
 {
-    public const string JsonFileName = "multitask.json";
-    public const string TableFileName = "multitask.md";
-    public const string ChartFileName = "multitask.png";
+    public const string JsonFileName = BenchmarkResultLayout.DocumentFileName;
+    public const string TableFileName = BenchmarkResultLayout.TableFileName;
+    public const string ChartFileName = BenchmarkResultLayout.PlotFileName;
 
     private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
 
@@ -26,6 +27,7 @@ public static class MultiTaskReportWriter
         var individual = report.Individual;
         return new JsonObject
         {
+            ["format"] = BenchmarkResultLayout.Format,
             ["tasks"] = new JsonArray(report.Tasks.Select(t => (JsonNode)t).ToArray()),
             ["options"] = options.TrainingKey(),
             ["suite"] = report.SuiteFolder,

@@ -1,6 +1,7 @@
 using Bunit.TestDoubles;
 using FusionCluster.Core.Storage;
 using FusionCluster.Dashboard.Artifacts;
+using FusionCluster.Dashboard.Benchmarks;
 using FusionCluster.Dashboard.Connectivity;
 using FusionCluster.Dashboard.Hosting;
 using FusionCluster.Dashboard.Security;
@@ -28,6 +29,7 @@ public abstract class DashboardTestContext : BunitContext
         // Connect results are real files under a test's folder (DashboardOptions.ConnectResults), read through the real local store.
         Services.AddSingleton(new ArtifactStores([new LocalFolderStore()]));
         Services.AddSingleton<ConnectResultCatalog>();
+        Services.AddSingleton<BenchmarkResultCatalog>();
         Services.AddSingleton(Specs);
         Services.AddSingleton(new SecretRedactor(["super-secret-connection-string"]));
         Services.AddSingleton(Options.Create(DashboardOptions));

@@ -18,7 +18,7 @@ public sealed partial class ConnectResults : IDisposable
     [Inject]
     private ConnectResultCatalog Catalog { get; set; } = default!;
 
-    private IReadOnlyList<ConnectResultEntry> Entries { get; set; } = [];
+    private IReadOnlyList<PublishedResultEntry<ConnectResultView>> Entries { get; set; } = [];
 
     private string MetricHeader => Entries.Where(e => e.View is not null).Select(e => e.View!.MetricName).Distinct().Count() == 1
         ? Capitalised(Entries.First(e => e.View is not null).View!.MetricName)
