@@ -30,6 +30,9 @@ public sealed class DashboardHost : IAsyncLifetime
     /// <summary>Fusion:Dashboard:ConnectResults: where fusion connect --publish results are listed from.</summary>
     public string ConnectResultsDirectory => Path.Combine(Root, "connect");
 
+    /// <summary>Fusion:Dashboard:BenchmarkResults: where fusion benchmark multitask --publish results are listed from.</summary>
+    public string BenchmarkResultsDirectory => Path.Combine(Root, "benchmarks");
+
     /// <summary>Screenshots and measurements: &lt;repo&gt;/TestResults/dashboard (kept after the run).</summary>
     public string ResultsDirectory { get; } = Path.Combine(RepositoryRoot.Find(), "TestResults", "dashboard");
 
@@ -59,6 +62,7 @@ public sealed class DashboardHost : IAsyncLifetime
             ["Fusion:Dashboard:SpecDirectory"] = ModelsDirectory,
             ["Fusion:Dashboard:DefaultOutput"] = Path.Combine(OutputsDirectory, "merged"),
             ["Fusion:Dashboard:ConnectResults"] = ConnectResultsDirectory,
+            ["Fusion:Dashboard:BenchmarkResults"] = BenchmarkResultsDirectory,
             // Every test signs in afresh from one address, more often than the default ten a minute allow.
             ["Fusion:Dashboard:SignInAttemptsPerMinute"] = "600",
             [$"Fusion:Dashboard:Users:{OperatorName}:PasswordHash"] = PasswordHash.Create(OperatorPassword, PasswordHash.MinimumIterations),

@@ -72,6 +72,7 @@ public sealed partial class MergeFromTheBrowserTests(DashboardHost host)
         await Assertions.Expect(page.Locator("#compare-facts")).ToBeVisibleAsync();
         await Assertions.Expect(page.Locator("#compare-spec-title")).ToContainTextAsync("the same");
         await Assertions.Expect(page.Locator("#compare-facts .compare-differs")).ToHaveCountAsync(0);
+        await session.ScreenshotAsync(screenshots, "05-job-compare");
 
         // The embedded silo reports its CPU and memory every 10 s and the dashboard rereads them as often: the
         // overview draws them within half a minute of the silo's start.
