@@ -1,5 +1,4 @@
 using System.Globalization;
-using FusionCluster.Dashboard.Artifacts;
 using FusionCluster.Dashboard.Benchmarks;
 using FusionCluster.Dashboard.Charts;
 using Microsoft.AspNetCore.Components;
@@ -11,12 +10,8 @@ namespace FusionCluster.Dashboard.Components.Pages;
 /// One published benchmark: every method's accuracy per task, sortable by any column, and a bar chart of the
 /// averages with the references (pre-trained, individual, multi-task, ensemble) drawn as outlines to judge merges by.
 /// </summary>
-public sealed partial class BenchmarkDetail : IDisposable
+public sealed partial class BenchmarkDetail
 {
-    private readonly CancellationTokenSource lifetime = new();
-    private bool loaded;
-    private string? loadError;
-
     [Parameter]
     public string Name { get; set; } = "";
 
@@ -31,12 +26,6 @@ public sealed partial class BenchmarkDetail : IDisposable
 
     private List<BreadcrumbItem> Breadcrumbs => [new("Benchmarks", "benchmarks"), new(Name, null, disabled: true)];
 
-    public void Dispose()
-    {
-        lifetime.Cancel();
-        lifetime.Dispose();
-    }
-
     /// <summary>One bar per row with an average, in percent, best first; methods that were not available have none.</summary>
     internal static IReadOnlyList<ChartBar> AverageBars(BenchmarkResultView view) =>
         view.Rows.Where(r => r.Average is not null)
@@ -46,19 +35,9 @@ public sealed partial class BenchmarkDetail : IDisposable
 
     private static string Seconds(double? seconds) => seconds is { } s ? s.ToString("0.#", CultureInfo.InvariantCulture) : "-";
 
-    protected override async Task OnParametersSetAsync()
+    protected override Task OnParametersSetAsync() => ReadAsync(async cancellationToken =>
     {
-        (loaded, loadError) = (false, null);
-        try
-        {
-            (View, HasPlot) = await Catalog.ReadAsync(Name, lifetime.Token);
-            Bars = View is null ? [] : AverageBars(View);
-        }
-        catch (ArtifactException e)
-        {
-            loadError = e.Message;
-        }
-
-        loaded = true;
-    }
+        (View, HasPlot) = await Catalog.ReadAsync(Name, cancellationToken);
+        Bars = View is null ? [] : AverageBars(View);
+    });
 }

@@ -9,25 +9,15 @@ namespace FusionCluster.Dashboard.Components.Pages;
 /// The published multi-task benchmarks: per result its tasks, how many methods it compares, its best merge and the
 /// individual fine-tunes' average. A result whose multitask.json is bad is a warning naming the file; the others still show.
 /// </summary>
-public sealed partial class BenchmarkResults : IDisposable
+public sealed partial class BenchmarkResults
 {
     /// <summary>The reference row of each task's own fine-tune (FusionBench's "individual").</summary>
     internal const string IndividualRow = "individual";
-
-    private readonly CancellationTokenSource lifetime = new();
-    private bool loaded;
-    private string? loadError;
 
     [Inject]
     private BenchmarkResultCatalog Catalog { get; set; } = default!;
 
     private IReadOnlyList<PublishedResultEntry<BenchmarkResultView>> Entries { get; set; } = [];
-
-    public void Dispose()
-    {
-        lifetime.Cancel();
-        lifetime.Dispose();
-    }
 
     /// <summary>The merge (not a reference) with the highest average accuracy, or null when no merge has one.</summary>
     internal static BenchmarkRowView? BestMerge(BenchmarkResultView view) =>
@@ -39,18 +29,5 @@ public sealed partial class BenchmarkResults : IDisposable
 
     protected override Task OnInitializedAsync() => Catalog.Configured ? LoadAsync() : Task.CompletedTask;
 
-    private async Task LoadAsync()
-    {
-        (loaded, loadError) = (false, null);
-        try
-        {
-            Entries = await Catalog.ListAsync(lifetime.Token);
-        }
-        catch (ArtifactException e)
-        {
-            loadError = e.Message;
-        }
-
-        loaded = true;
-    }
+    private Task LoadAsync() => ReadAsync(async cancellationToken => Entries = await Catalog.ListAsync(cancellationToken));
 }

@@ -1,5 +1,4 @@
 using System.Globalization;
-using FusionCluster.Dashboard.Artifacts;
 using FusionCluster.Dashboard.Charts;
 using FusionCluster.Dashboard.Connectivity;
 using Microsoft.AspNetCore.Components;
@@ -11,12 +10,8 @@ namespace FusionCluster.Dashboard.Components.Pages;
 /// One connect result: a table of its paths and barriers, and loss and accuracy (or perplexity) against α with
 /// one series per path, so naive, aligned, REPAIRed and zipped paths are compared on one chart.
 /// </summary>
-public sealed partial class ConnectDetail : IDisposable
+public sealed partial class ConnectDetail
 {
-    private readonly CancellationTokenSource lifetime = new();
-    private bool loaded;
-    private string? loadError;
-
     [Parameter]
     public string Name { get; set; } = "";
 
@@ -35,35 +30,19 @@ public sealed partial class ConnectDetail : IDisposable
 
     private IReadOnlyList<ChartSeriesData> MetricSeries { get; set; } = [];
 
-    public void Dispose()
-    {
-        lifetime.Cancel();
-        lifetime.Dispose();
-    }
-
     /// <summary>One series per path: its label (with curve and REPAIR), a point per α.</summary>
     internal static IReadOnlyList<ChartSeriesData> Series(ConnectResultView view, Func<ConnectPointView, double> value) =>
         view.Paths.Select(path => new ChartSeriesData(
             ConnectResults.PathName(path),
             path.Points.Select(p => new ChartPoint(p.Alpha, value(p), string.Create(CultureInfo.InvariantCulture, $"α {p.Alpha:0.###}"))).ToList())).ToList();
 
-    protected override async Task OnParametersSetAsync()
+    protected override Task OnParametersSetAsync() => ReadAsync(async cancellationToken =>
     {
-        (loaded, loadError) = (false, null);
-        try
+        (View, HasPlot) = await Catalog.ReadAsync(Name, cancellationToken);
+        if (View is not null)
         {
-            (View, HasPlot) = await Catalog.ReadAsync(Name, lifetime.Token);
-            if (View is not null)
-            {
-                LossSeries = Series(View, p => p.Loss);
-                MetricSeries = Series(View, p => p.Metric);
-            }
+            LossSeries = Series(View, p => p.Loss);
+            MetricSeries = Series(View, p => p.Metric);
         }
-        catch (ArtifactException e)
-        {
-            loadError = e.Message;
-        }
-
-        loaded = true;
-    }
+    });
 }

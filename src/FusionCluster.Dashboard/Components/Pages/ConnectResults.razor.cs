@@ -9,12 +9,8 @@ namespace FusionCluster.Dashboard.Components.Pages;
 /// The published connect results: per result its models, its paths (naive, aligned, REPAIR, zipit) and their
 /// barriers, newest first. A result whose connect.json is bad is a warning naming the file; the others still show.
 /// </summary>
-public sealed partial class ConnectResults : IDisposable
+public sealed partial class ConnectResults
 {
-    private readonly CancellationTokenSource lifetime = new();
-    private bool loaded;
-    private string? loadError;
-
     [Inject]
     private ConnectResultCatalog Catalog { get; set; } = default!;
 
@@ -23,12 +19,6 @@ public sealed partial class ConnectResults : IDisposable
     private string MetricHeader => Entries.Where(e => e.View is not null).Select(e => e.View!.MetricName).Distinct().Count() == 1
         ? Capitalised(Entries.First(e => e.View is not null).View!.MetricName)
         : "Accuracy / perplexity";
-
-    public void Dispose()
-    {
-        lifetime.Cancel();
-        lifetime.Dispose();
-    }
 
     /// <summary>A path as the list names it: its label, with the curve and REPAIR when they are not the default.</summary>
     internal static string PathName(ConnectPathView path) =>
@@ -42,18 +32,5 @@ public sealed partial class ConnectResults : IDisposable
 
     protected override Task OnInitializedAsync() => Catalog.Configured ? LoadAsync() : Task.CompletedTask;
 
-    private async Task LoadAsync()
-    {
-        (loaded, loadError) = (false, null);
-        try
-        {
-            Entries = await Catalog.ListAsync(lifetime.Token);
-        }
-        catch (ArtifactException e)
-        {
-            loadError = e.Message;
-        }
-
-        loaded = true;
-    }
+    private Task LoadAsync() => ReadAsync(async cancellationToken => Entries = await Catalog.ListAsync(cancellationToken));
 }
