@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Runtime.InteropServices;
 using FusionCluster.Alignment.Assignment;
+using FusionCluster.Alignment.Benchmarks;
 using FusionCluster.Alignment.Matching;
 using FusionCluster.Alignment.Permutations;
 using FusionCluster.Alignment.Specs;
@@ -38,14 +39,7 @@ public static class BenchAlignCommand
 
             if (parse.GetValue(mlp) is { } widths && widths != "none")
             {
-                var layers = widths.Split(',').Select(w => int.Parse(w, CultureInfo.InvariantCulture)).ToArray();
-                var tensors = new Dictionary<string, (long[], float[])>(StringComparer.Ordinal);
-                for (var layer = 0; layer + 1 < layers.Length; layer++)
-                {
-                    tensors[$"layers.{layer}.weight"] = RandomTensor(random, [layers[layer + 1], layers[layer]]);
-                    tensors[$"layers.{layer}.bias"] = RandomTensor(random, [layers[layer + 1]]);
-                }
-
+                var tensors = RandomAlignmentModels.Mlp(random, [.. widths.Split(',').Select(w => int.Parse(w, CultureInfo.InvariantCulture))]);
                 BenchMatching($"MLP {widths}", tensors, shapes => ClassifierPermutationSpec.Derive(shapes, "mlp"), random, cancellationToken);
             }
 
@@ -57,33 +51,8 @@ public static class BenchAlignCommand
                     return Task.FromResult(MergeCommand.Fail($"--llama-width-divisor {scale}: expected 1, 2, 4 or 8"));
                 }
 
-                int hidden = 4096 / scale, ffn = 11008 / scale, heads = 32 / scale, kvHeads = 8 / scale;
-                const int headDim = 128, vocab = 256;
-                var tensors = new Dictionary<string, (long[], float[])>(StringComparer.Ordinal)
-                {
-                    ["model.embed_tokens.weight"] = RandomTensor(random, [vocab, hidden]),
-                    ["model.norm.weight"] = RandomTensor(random, [hidden]),
-                    ["lm_head.weight"] = RandomTensor(random, [vocab, hidden]),
-                };
-                for (var b = 0; b < blocks; b++)
-                {
-                    var p = $"model.layers.{b}.";
-                    tensors[p + "input_layernorm.weight"] = RandomTensor(random, [hidden]);
-                    tensors[p + "post_attention_layernorm.weight"] = RandomTensor(random, [hidden]);
-                    tensors[p + "self_attn.q_proj.weight"] = RandomTensor(random, [heads * headDim, hidden]);
-                    tensors[p + "self_attn.k_proj.weight"] = RandomTensor(random, [kvHeads * headDim, hidden]);
-                    tensors[p + "self_attn.v_proj.weight"] = RandomTensor(random, [kvHeads * headDim, hidden]);
-                    tensors[p + "self_attn.o_proj.weight"] = RandomTensor(random, [hidden, heads * headDim]);
-                    tensors[p + "mlp.gate_proj.weight"] = RandomTensor(random, [ffn, hidden]);
-                    tensors[p + "mlp.up_proj.weight"] = RandomTensor(random, [ffn, hidden]);
-                    tensors[p + "mlp.down_proj.weight"] = RandomTensor(random, [hidden, ffn]);
-                }
-
-                var config = new System.Text.Json.Nodes.JsonObject
-                {
-                    ["hidden_size"] = hidden, ["intermediate_size"] = ffn, ["num_attention_heads"] = heads, ["num_key_value_heads"] = kvHeads, ["head_dim"] = headDim,
-                };
-                BenchMatching($"llama, {blocks} blocks, hidden {hidden}, FFN {ffn}, {heads} heads / {kvHeads} KV", tensors, shapes => LlamaPermutationSpec.Derive(config, shapes, "llama"), random, cancellationToken);
+                var (tensors, config) = RandomAlignmentModels.Llama(random, blocks, scale);
+                BenchMatching($"llama, {blocks} blocks, hidden {config["hidden_size"]}, FFN {config["intermediate_size"]}, {config["num_attention_heads"]} heads / {config["num_key_value_heads"]} KV", tensors, shapes => LlamaPermutationSpec.Derive(config, shapes, "llama"), random, cancellationToken);
             }
 
             return Task.FromResult(0);
@@ -118,7 +87,7 @@ public static class BenchAlignCommand
     {
         var reference = new InMemoryAlignmentTensors("reference", tensors);
         var spec = specOf(reference.Shapes);
-        var applied = spec.Groups.ToDictionary(g => g.Name, g => Shuffled(random, g.Size), StringComparer.Ordinal);
+        var applied = spec.Groups.ToDictionary(g => g.Name, g => RandomAlignmentModels.Shuffled(random, g.Size), StringComparer.Ordinal);
         var map = new PermutedTensorMap(spec, applied);
         var permuted = tensors.ToDictionary(
             t => t.Key,
@@ -136,24 +105,6 @@ public static class BenchAlignCommand
         var recovered = result.Groups.All(g => g.Permutation.Select((from, to) => applied[g.Group][from] == to).All(ok => ok));
         var parameters = tensors.Values.Sum(t => (long)t.Values.Length);
         Print($"weight matching {label} ({parameters / 1e6:F1} M parameters, {spec.Groups.Count} groups): {seconds:F1} s, {result.Sweeps} sweeps, converged {result.Converged}, recovered {recovered}, peak RSS {Gib(ProcessMemory.PeakResidentBytes())}");
-    }
-
-    private static (long[], float[]) RandomTensor(Random random, long[] shape)
-    {
-        var values = new float[shape.Aggregate(1L, (a, b) => a * b)];
-        for (var i = 0; i < values.Length; i++)
-        {
-            values[i] = random.NextSingle() - 0.5f;
-        }
-
-        return (shape, values);
-    }
-
-    private static int[] Shuffled(Random random, int size)
-    {
-        var permutation = Enumerable.Range(0, size).ToArray();
-        random.Shuffle(permutation);
-        return permutation;
     }
 
     private static string Gib(long bytes) => string.Create(CultureInfo.InvariantCulture, $"{bytes / (double)(1L << 30):F2} GiB");

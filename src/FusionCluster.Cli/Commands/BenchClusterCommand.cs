@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Security.Cryptography;
 using FusionCluster.Cli.Console;
 using FusionCluster.Cli.Hosting;
+using FusionCluster.Client;
 using FusionCluster.Core.Formats;
 using FusionCluster.Core.Tensors;
 using FusionCluster.Grains.Abstractions;
@@ -61,14 +62,7 @@ public static class BenchClusterCommand
                         return MergeCommand.Fail($"embedded merge: {embeddedRun.Error}");
                     }
 
-                    var job = connection.Client.GetGrain<IMergeJobGrain>(JobIds.New());
-                    var clusterRun = await job.Start(request with { Output = clusterOut });
-                    while (!clusterRun.IsFinished)
-                    {
-                        await Task.Delay(50, cancellationToken);
-                        clusterRun = await job.GetStatus();
-                    }
-
+                    var clusterRun = await RunOnClusterAsync(connection, request with { Output = clusterOut }, cancellationToken);
                     if (clusterRun.State != JobState.Succeeded)
                     {
                         return MergeCommand.Fail($"cluster merge: {clusterRun.Error}");
@@ -91,7 +85,22 @@ public static class BenchClusterCommand
         return command;
     }
 
-    private static bool SameWeights(string left, string right) =>
+    /// <summary>Starts the merge as a job of the cluster and waits for it to end, however it ends.</summary>
+    internal static async Task<JobStatus> RunOnClusterAsync(ClusterConnection connection, MergeRequest request, CancellationToken cancellationToken)
+    {
+        var job = connection.Client.GetGrain<IMergeJobGrain>(JobIds.New());
+        var status = await job.Start(request);
+        while (!status.IsFinished)
+        {
+            await Task.Delay(50, cancellationToken);
+            status = await job.GetStatus();
+        }
+
+        return status;
+    }
+
+    /// <summary>Whether both folders hold the same weight files with the same bytes.</summary>
+    internal static bool SameWeights(string left, string right) =>
         Directory.EnumerateFiles(left, "*.safetensors*").Select(Path.GetFileName).Order(StringComparer.Ordinal)
             .SequenceEqual(Directory.EnumerateFiles(right, "*.safetensors*").Select(Path.GetFileName).Order(StringComparer.Ordinal))
         && Directory.EnumerateFiles(left, "*.safetensors*").All(f => Hash(f) == Hash(Path.Combine(right, Path.GetFileName(f))));

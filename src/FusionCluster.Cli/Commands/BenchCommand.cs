@@ -29,7 +29,7 @@ public static class BenchCommand
 
         var command = new Command("bench", "Measure merge speed and memory against the streaming bound")
         {
-            size, methods, work, repeat, device, scratch, BenchDispatchCommand.Create(), BenchSweepCommand.Create(), BenchClusterCommand.Create(), BenchLmCommand.Create(), BenchAlignCommand.Create(), BenchLmMergeCommand.Create(),
+            size, methods, work, repeat, device, scratch, BenchDispatchCommand.Create(), BenchSweepCommand.Create(), BenchClusterCommand.Create(), BenchLmCommand.Create(), BenchAlignCommand.Create(), BenchAlignJobCommand.Create(), BenchLmMergeCommand.Create(),
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
