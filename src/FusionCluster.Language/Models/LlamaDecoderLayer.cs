@@ -6,6 +6,10 @@ namespace FusionCluster.Language.Models;
 /// <summary>One pre-norm block: h = x + attn(norm(x)); out = h + mlp(norm(h)).</summary>
 internal sealed class LlamaDecoderLayer : nn.Module
 {
+    // Tensor + Tensor passes alpha as a fresh Scalar that nothing references during the native add, so the finalizer
+    // thread could free it mid-call (a CI run failed with libtorch's "toFloat" check here). A static one stays alive.
+    private static readonly Scalar One = 1;
+
     private readonly RmsNorm inputNorm;
     private readonly LlamaAttention attention;
     private readonly RmsNorm postAttentionNorm;
@@ -27,7 +31,7 @@ internal sealed class LlamaDecoderLayer : nn.Module
     public Tensor Forward(Tensor x, Tensor cos, Tensor sin, Tensor? mask, ActivationCapture? capture)
     {
         using var scope = NewDisposeScope();
-        var h = x + attention.Forward(inputNorm.Forward(x), cos, sin, mask, capture);
-        return (h + mlp.Forward(postAttentionNorm.Forward(h), capture)).MoveToOuterDisposeScope();
+        var h = x.add(attention.Forward(inputNorm.Forward(x), cos, sin, mask, capture), One);
+        return h.add(mlp.Forward(postAttentionNorm.Forward(h), capture), One).MoveToOuterDisposeScope();
     }
 }
