@@ -17,6 +17,18 @@ internal sealed class TensorComparisonSums
 
     public long SignAgreements { get; private set; }
 
+    /// <summary>Adds another part's sums (a later tensor); callers fix the order, so totals are reproducible.</summary>
+    public void Combine(TensorComparisonSums other)
+    {
+        DistanceSquared += other.DistanceSquared;
+        Dot += other.Dot;
+        NormSquared += other.NormSquared;
+        TaskDot += other.TaskDot;
+        TaskNormSquared += other.TaskNormSquared;
+        TaskNonZero += other.TaskNonZero;
+        SignAgreements += other.SignAgreements;
+    }
+
     public void Add(ReadOnlySpan<float> model, ReadOnlySpan<float> reference, ReadOnlySpan<float> baseValues, bool hasBase)
     {
         for (var i = 0; i < model.Length; i++)

@@ -61,9 +61,7 @@ public sealed class TensorMetricsEvaluator : IEvaluator
             var inputs = references.Select(r => Open(r.Folder, opened)).ToList();
             var baseModel = baseFolder is null ? null : Open(baseFolder, opened);
 
-            var sums = references.Select(_ => new TensorComparisonSums()).ToArray();
-            double modelNormSquared = 0, baseDistanceSquared = 0;
-            var compared = 0;
+            var total = new TensorMetricSums(references.Count, baseModel is not null);
             var chunk = ArrayPool<float>.Shared.Rent(ChunkElements);
             var baseChunk = ArrayPool<float>.Shared.Rent(ChunkElements);
             var inputChunk = ArrayPool<float>.Shared.Rent(ChunkElements);
@@ -77,7 +75,8 @@ public sealed class TensorMetricsEvaluator : IEvaluator
                         continue;
                     }
 
-                    compared++;
+                    var sums = new TensorMetricSums(references.Count, baseModel is not null);
+                    sums.BeginTensor();
                     using var source = model.OpenTensor(name);
                     using var baseSource = baseModel is null ? null : OpenMatching(baseModel, "base", name, entry);
                     var inputSources = new List<MappedTensorSource>(inputs.Count);
@@ -100,21 +99,13 @@ public sealed class TensorMetricsEvaluator : IEvaluator
                                 baseSource.Read(start, b);
                             }
 
-                            for (var i = 0; i < length; i++)
-                            {
-                                modelNormSquared += (double)m[i] * m[i];
-                                if (baseSource is not null)
-                                {
-                                    var d = (double)m[i] - b[i];
-                                    baseDistanceSquared += d * d;
-                                }
-                            }
+                            sums.AddModel(m, baseSource is null ? default : b);
 
                             for (var r = 0; r < inputSources.Count; r++)
                             {
                                 var x = inputChunk.AsSpan(0, length);
                                 inputSources[r].Read(start, x);
-                                sums[r].Add(m, x, baseSource is null ? default : b, baseSource is not null);
+                                sums.AddReference(r, m, x, baseSource is null ? default : b);
                             }
                         }
                     }
@@ -122,6 +113,10 @@ public sealed class TensorMetricsEvaluator : IEvaluator
                     {
                         inputSources.ForEach(s => s.Dispose());
                     }
+
+                    // Per tensor, then in the model's tensor order: the reduction a merge that scores its
+                    // candidates in-job repeats, so both give the same bits.
+                    total.Combine(sums);
                 }
             }
             finally
@@ -131,41 +126,18 @@ public sealed class TensorMetricsEvaluator : IEvaluator
                 ArrayPool<float>.Shared.Return(inputChunk);
             }
 
-            if (compared == 0)
+            if (total.Tensors == 0)
             {
                 throw new EvaluationException($"{model.FolderPath}: no floating point tensors to compare");
             }
 
-            var metrics = new Dictionary<string, double>(StringComparer.Ordinal);
-            for (var r = 0; r < references.Count; r++)
-            {
-                var s = sums[r];
-                var name = references[r].Name;
-                metrics[$"l2_distance/{name}"] = Math.Sqrt(s.DistanceSquared);
-                metrics[$"cosine/{name}"] = Cosine(s.Dot, modelNormSquared, s.NormSquared);
-                if (baseModel is not null)
-                {
-                    metrics[$"task_cosine/{name}"] = Cosine(s.TaskDot, baseDistanceSquared, s.TaskNormSquared);
-                    metrics[$"sign_agreement/{name}"] = s.TaskNonZero == 0 ? double.NaN : (double)s.SignAgreements / s.TaskNonZero;
-                }
-            }
-
-            if (baseModel is not null)
-            {
-                metrics["l2_distance/base"] = Math.Sqrt(baseDistanceSquared);
-            }
-
-            return metrics;
+            return total.ToMetrics(references.Select(r => r.Name).ToList());
         }
         finally
         {
             opened.ForEach(c => c.Dispose());
         }
     }
-
-    /// <summary>NaN when either vector is zero: the angle is undefined, and 0 would claim orthogonality.</summary>
-    private static double Cosine(double dot, double normSquaredA, double normSquaredB) =>
-        normSquaredA == 0 || normSquaredB == 0 ? double.NaN : dot / Math.Sqrt(normSquaredA * normSquaredB);
 
     private CheckpointFolder Open(string folder, List<CheckpointFolder> opened)
     {

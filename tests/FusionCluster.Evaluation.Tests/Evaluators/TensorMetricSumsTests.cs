@@ -1,0 +1,97 @@
+using FusionCluster.Evaluation.Evaluators;
+using FusionCluster.Evaluation.Tests.Support;
+
+namespace FusionCluster.Evaluation.Tests.Evaluators;
+
+public sealed class TensorMetricSumsTests
+{
+    private static float[] Random(Random random, int n) =>
+        Enumerable.Range(0, n).Select(_ => (float)(random.NextDouble() * 2 - 1)).ToArray();
+
+    // What a merge unit does in-job: sums each merged tensor as it is produced (here in uneven chunks, as a
+    // unit's slices would come), then the job combines the per-tensor sums in the model's tensor order.
+    private static TensorMetricSums InJob(IReadOnlyList<float[]> merged, IReadOnlyList<float[][]> references, IReadOnlyList<float[]>? baseTensors, int chunk)
+    {
+        var total = new TensorMetricSums(references[0].Length, baseTensors is not null);
+        for (var t = 0; t < merged.Count; t++)
+        {
+            var sums = new TensorMetricSums(references[0].Length, baseTensors is not null);
+            sums.BeginTensor();
+            for (var start = 0; start < merged[t].Length; start += chunk)
+            {
+                var length = Math.Min(chunk, merged[t].Length - start);
+                var m = merged[t].AsSpan(start, length);
+                var b = baseTensors is null ? default : baseTensors[t].AsSpan(start, length);
+                sums.AddModel(m, b);
+                for (var r = 0; r < references[t].Length; r++)
+                {
+                    sums.AddReference(r, m, references[t][r].AsSpan(start, length), b);
+                }
+            }
+
+            total.Combine(sums);
+        }
+
+        return total;
+    }
+
+    [Fact]
+    public void In_job_metrics_equal_the_written_outputs_bit_for_bit()
+    {
+        using var temp = new TempDirectory();
+        var random = new Random(7);
+        int[] sizes = [1000, 37, 513];
+        var names = new[] { "a", "b", "c" };
+        var baseTensors = sizes.Select(n => Random(random, n)).ToList();
+        var x = sizes.Select(n => Random(random, n)).ToList();
+        var y = sizes.Select(n => Random(random, n)).ToList();
+        var merged = sizes.Select((n, t) => Enumerable.Range(0, n).Select(i => baseTensors[t][i] + 0.5f * (x[t][i] - baseTensors[t][i]) + 0.5f * (y[t][i] - baseTensors[t][i])).ToArray()).ToList();
+
+        (string, long[], float[])[] Model(List<float[]> values) => names.Select((name, t) => (name, new long[] { sizes[t] }, values[t])).ToArray();
+        var baseFolder = TinyCheckpoint.Tensors(temp.Combine("base"), Model(baseTensors));
+        var xFolder = TinyCheckpoint.Tensors(temp.Combine("x"), Model(x));
+        var yFolder = TinyCheckpoint.Tensors(temp.Combine("y"), Model(y));
+        var mergedFolder = TinyCheckpoint.Tensors(temp.Combine("merged"), Model(merged));
+
+        var written = new TensorMetricsEvaluator([new ReferenceModel("x", xFolder), new ReferenceModel("y", yFolder)], baseFolder)
+            .Evaluate(mergedFolder, TestContext.Current.CancellationToken);
+        var inJob = InJob(merged, sizes.Select((_, t) => new[] { x[t], y[t] }).ToList(), baseTensors, chunk: 100).ToMetrics(["x", "y"]);
+
+        Assert.Equal(written.Keys.Order(), inJob.Keys.Order());
+        foreach (var (key, value) in written)
+        {
+            // Same float32 inputs and the same order of float64 additions: equal bits, not merely close.
+            Assert.Equal(BitConverter.DoubleToInt64Bits(value), BitConverter.DoubleToInt64Bits(inJob[key]));
+        }
+    }
+
+    [Fact]
+    public void Combined_sums_match_hand_computed_values()
+    {
+        // Tensor 1: m = [3], r = [1]; tensor 2: m = [4], r = [-1]. Together m = [3, 4], r = [1, -1].
+        var first = new TensorMetricSums(1, hasBase: false);
+        first.BeginTensor();
+        first.AddModel([3f], default);
+        first.AddReference(0, [3f], [1f], default);
+        var second = new TensorMetricSums(1, hasBase: false);
+        second.BeginTensor();
+        second.AddModel([4f], default);
+        second.AddReference(0, [4f], [-1f], default);
+
+        first.Combine(second);
+        var metrics = first.ToMetrics(["r"]);
+
+        Assert.Equal(2, first.Tensors);
+        // m - r = [2, 5]: sqrt(29). m.r = -1, |m| = 5, |r| = sqrt(2).
+        Assert.Equal(Math.Sqrt(29), metrics["l2_distance/r"], 12);
+        Assert.Equal(-1 / (5 * Math.Sqrt(2)), metrics["cosine/r"], 12);
+    }
+
+    [Fact]
+    public void Sums_over_different_references_do_not_combine()
+    {
+        var error = Assert.Throws<ArgumentException>(() => new TensorMetricSums(2, hasBase: true).Combine(new TensorMetricSums(1, hasBase: true)));
+
+        Assert.Contains("1 references", error.Message, StringComparison.Ordinal);
+    }
+}
