@@ -18,10 +18,8 @@ public sealed class LanguageFishersTests
     [Fact]
     public void Every_tensors_Fisher_is_the_mean_squared_gradient_of_the_reference_log_likelihood()
     {
-        using var directory = new TempDirectory();
         var weights = TinyCheckpointWriter.RandomWeights(Spec, seed: 5, bfloat16: false);
-        TinyCheckpointWriter.Write(directory.Path, Spec, weights, bfloat16: false);
-        using var model = LanguageModelCheckpoint.Load(directory.Path);
+        using var model = Load(weights);
 
         using var fishers = LanguageFishers.Compute(model, Windows, weights.Keys.ToList(), TestContext.Current.CancellationToken);
 
@@ -41,10 +39,8 @@ public sealed class LanguageFishersTests
     [Fact]
     public void A_token_absent_from_the_text_has_an_embedding_row_of_zero_Fisher_and_the_models_gradient_flags_come_back()
     {
-        using var directory = new TempDirectory();
         var weights = TinyCheckpointWriter.RandomWeights(Spec, seed: 6, bfloat16: false);
-        TinyCheckpointWriter.Write(directory.Path, Spec, weights, bfloat16: false);
-        using var model = LanguageModelCheckpoint.Load(directory.Path);
+        using var model = Load(weights);
         var flags = model.parameters().Select(p => p.requires_grad).ToList();
 
         using var fishers = LanguageFishers.Compute(model, Windows, ["model.embed_tokens.weight"], TestContext.Current.CancellationToken);
@@ -63,13 +59,19 @@ public sealed class LanguageFishersTests
     [Fact]
     public void An_unknown_tensor_is_named_in_the_error()
     {
-        using var directory = new TempDirectory();
         var weights = TinyCheckpointWriter.RandomWeights(Spec, seed: 7, bfloat16: false);
-        TinyCheckpointWriter.Write(directory.Path, Spec, weights, bfloat16: false);
-        using var model = LanguageModelCheckpoint.Load(directory.Path);
+        using var model = Load(weights);
 
         var error = Assert.Throws<ArgumentException>(() => LanguageFishers.Compute(model, Windows, ["model.nope.weight"], TestContext.Current.CancellationToken));
         Assert.Contains("model.nope.weight", error.Message, StringComparison.Ordinal);
+    }
+
+    /// <summary>The TorchSharp model of <paramref name="weights"/>, through a real checkpoint folder.</summary>
+    private static LlamaForCausalLM Load(Dictionary<string, float[]> weights)
+    {
+        using var directory = new TempDirectory();
+        TinyCheckpointWriter.Write(directory.Path, Spec, weights, bfloat16: false);
+        return LanguageModelCheckpoint.Load(directory.Path);
     }
 
     /// <summary>∂/∂w[name][index] of Σ_t log p(w_t | w_&lt;t) by a central difference on the float64 reference.</summary>
