@@ -47,7 +47,13 @@ public sealed class ZipItMergerTests(TrainedPairs pairs)
         using var expected = ClassifierForward.Logits(a, data.Inputs).add(ClassifierForward.Logits(b, data.Inputs)).div(2);
         using var actual = zipped.Logits(data.Inputs);
         Assert.True(actual.allclose(expected, rtol: 1e-4, atol: 1e-5));
-        Assert.Null(zipped.ToClassifier());
+
+        // Its checkpoint form is a two-branch classifier sharing nothing, which runs the same forward.
+        using var classifier = zipped.ToClassifier();
+        Assert.Equal(0, classifier.Config.ZipLayers);
+        using var network = classifier.ToNetwork();
+        using var fromCheckpoint = network.forward(data.Inputs);
+        Assert.True(fromCheckpoint.allclose(expected, rtol: 1e-4, atol: 1e-5));
     }
 
     [Fact]
