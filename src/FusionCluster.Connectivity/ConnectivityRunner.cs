@@ -23,6 +23,14 @@ public static class ConnectivityRunner
         options.Validate();
         using var a = ClassifierWeights.Load(modelA);
         using var b = ClassifierWeights.Load(modelB);
+        foreach (var (model, folder) in new[] { (a, modelA), (b, modelB) })
+        {
+            if (model.Config.ZipLayers is { } k)
+            {
+                throw new ArgumentException($"{folder}: a partially zipped model (zip_layers {k}, two branches) is not a path endpoint; fusion eval scores it");
+            }
+        }
+
         a.CheckSameShape(b, modelA, modelB);
         LabelledSamples.CheckFits(dataset, a.Config, modelA);
         using var evaluation = LabelledSamples.From(dataset, options.EvaluationSplit, options.EvaluationSamples, options.Seed);

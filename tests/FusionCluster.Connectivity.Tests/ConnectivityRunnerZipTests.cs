@@ -14,9 +14,7 @@ public sealed class ConnectivityRunnerZipTests(TrainedPairs pairs)
     public void Connect_saves_the_partially_zipped_model_it_scores_as_a_checkpoint()
     {
         var (a, b) = pairs.Mlps;
-        using var temp = new TempDirectory();
-        a.Save(temp.Combine("a"));
-        b.Save(temp.Combine("b"));
+        using var temp = SavedPair();
         var options = new ConnectOptions { Alignment = AlignmentMethod.ZipIt, ZipLayers = 1, StatisticsSamples = 500, EvaluationSamples = 200, SaveZippedTo = temp.Combine("zipped") };
 
         ConnectivityRunner.Run(temp.Combine("a"), temp.Combine("b"), pairs.Dataset, options, TestContext.Current.CancellationToken);
@@ -38,10 +36,7 @@ public sealed class ConnectivityRunnerZipTests(TrainedPairs pairs)
     [Fact]
     public void Connect_refuses_to_save_into_a_folder_that_holds_files_and_keeps_them()
     {
-        var (a, b) = pairs.Mlps;
-        using var temp = new TempDirectory();
-        a.Save(temp.Combine("a"));
-        b.Save(temp.Combine("b"));
+        using var temp = SavedPair();
         Directory.CreateDirectory(temp.Combine("mine"));
         File.WriteAllText(temp.Combine("mine", "notes.txt"), "keep");
         var options = new ConnectOptions { Alignment = AlignmentMethod.ZipIt, ZipLayers = 1, StatisticsSamples = 200, EvaluationSamples = 100, SaveZippedTo = temp.Combine("mine") };
@@ -50,5 +45,28 @@ public sealed class ConnectivityRunnerZipTests(TrainedPairs pairs)
 
         Assert.Contains(temp.Combine("mine"), error.Message, StringComparison.Ordinal);
         Assert.Equal(["notes.txt"], Directory.GetFileSystemEntries(temp.Combine("mine")).Select(Path.GetFileName));
+    }
+
+    [Fact]
+    public void Connect_refuses_a_partially_zipped_endpoint_naming_it()
+    {
+        using var temp = SavedPair();
+        var options = new ConnectOptions { Alignment = AlignmentMethod.ZipIt, ZipLayers = 1, StatisticsSamples = 200, EvaluationSamples = 100, SaveZippedTo = temp.Combine("zipped") };
+        ConnectivityRunner.Run(temp.Combine("a"), temp.Combine("b"), pairs.Dataset, options, TestContext.Current.CancellationToken);
+
+        var error = Assert.Throws<ArgumentException>(() => ConnectivityRunner.Run(temp.Combine("zipped"), temp.Combine("b"), pairs.Dataset, new ConnectOptions { Points = 2 }, TestContext.Current.CancellationToken));
+
+        Assert.Contains(temp.Combine("zipped"), error.Message, StringComparison.Ordinal);
+        Assert.Contains("zip_layers", error.Message, StringComparison.Ordinal);
+    }
+
+    /// <summary>The trained MLP pair saved as checkpoint folders a and b.</summary>
+    private TempDirectory SavedPair()
+    {
+        var (a, b) = pairs.Mlps;
+        var temp = new TempDirectory();
+        a.Save(temp.Combine("a"));
+        b.Save(temp.Combine("b"));
+        return temp;
     }
 }
