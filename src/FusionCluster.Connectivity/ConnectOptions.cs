@@ -32,6 +32,12 @@ public sealed record ConnectOptions
     /// <summary>ZipIt!: how many hidden layers are zipped; the layers after them stay separate heads. Null zips all.</summary>
     public int? ZipLayers { get; init; }
 
+    /// <summary>
+    /// ZipIt!: a folder to write the zipped model into as a classifier checkpoint (partially zipped: <c>zip_layers</c>
+    /// and two branches), which <c>fusion eval</c> reads; it must not exist or be empty. Null writes nothing.
+    /// </summary>
+    public string? SaveZippedTo { get; init; }
+
     /// <summary>Seeds sample draws, Bézier training and weight matching's layer order.</summary>
     public ulong Seed { get; init; }
 

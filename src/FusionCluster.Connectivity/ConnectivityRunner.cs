@@ -23,6 +23,14 @@ public static class ConnectivityRunner
         options.Validate();
         using var a = ClassifierWeights.Load(modelA);
         using var b = ClassifierWeights.Load(modelB);
+        foreach (var (model, folder) in new[] { (a, modelA), (b, modelB) })
+        {
+            if (model.Config.ZipLayers is { } k)
+            {
+                throw new ArgumentException($"{folder}: a partially zipped model (zip_layers {k}, two branches) is not a path endpoint; fusion eval scores it");
+            }
+        }
+
         a.CheckSameShape(b, modelA, modelB);
         LabelledSamples.CheckFits(dataset, a.Config, modelA);
         using var evaluation = LabelledSamples.From(dataset, options.EvaluationSplit, options.EvaluationSamples, options.Seed);
@@ -85,12 +93,50 @@ public static class ConnectivityRunner
         }
 
         using var zipped = ZipItMerger.Zip(a, b, statistics.Inputs, options.ZipLayers, new ZipItOptions());
+        if (options.SaveZippedTo is { } folder)
+        {
+            Save(zipped, folder);
+        }
+
         var start = ClassifierScorer.Score(a, evaluation);
         var middle = ClassifierScorer.Score(zipped.Logits, evaluation);
         var end = ClassifierScorer.Score(b, evaluation);
         var label = options.ZipLayers is { } k && k < a.HiddenLayerCount ? $"zipit (first {k} of {a.HiddenLayerCount} hidden layers)" : "zipit";
         return new PathReport(label, "zip", AlignmentName(AlignmentMethod.ZipIt), false, [
             new PathPoint(0, start.Accuracy, start.Loss), new PathPoint(0.5, middle.Accuracy, middle.Loss), new PathPoint(1, end.Accuracy, end.Loss)]);
+    }
+
+    /// <summary>Writes the checkpoint beside the folder and moves it in whole, so a failure leaves no partial model there.</summary>
+    private static void Save(ZippedClassifier zipped, string folder)
+    {
+        var target = Path.GetFullPath(folder);
+        if (File.Exists(target) || (Directory.Exists(target) && Directory.EnumerateFileSystemEntries(target).Any()))
+        {
+            throw new ArgumentException($"{target}: already exists and is not empty; the zipped model is written to a new or empty folder");
+        }
+
+        var staging = $"{target.TrimEnd(Path.DirectorySeparatorChar)}.partial-{Guid.NewGuid():N}";
+        try
+        {
+            using (var classifier = zipped.ToClassifier())
+            {
+                classifier.Save(staging);
+            }
+
+            if (Directory.Exists(target))
+            {
+                Directory.Delete(target);
+            }
+
+            Directory.Move(staging, target);
+        }
+        finally
+        {
+            if (Directory.Exists(staging))
+            {
+                Directory.Delete(staging, recursive: true);
+            }
+        }
     }
 
     private static string Label(ConnectOptions options)

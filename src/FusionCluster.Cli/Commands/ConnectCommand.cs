@@ -37,6 +37,7 @@ public static class ConnectCommand
         var align = new Option<string>("--align") { Description = "none, activation_matching, weight_matching or zipit (scores the zipped model at α = 0.5); --text: none, weight_matching or activation_matching; a comma-separated list evaluates one path per method", DefaultValueFactory = _ => "none" };
         var repair = new Option<bool>("--repair") { Description = "REPAIR: reset every hidden unit's mean and std at each α to the endpoints' interpolation" };
         var zipLayers = new Option<int?>("--zip-layers") { Description = "zipit: zip the first k hidden layers, keep the rest as two heads (default: all)" };
+        var saveZipped = new Option<string?>("--save-zipped") { Description = "zipit: write the zipped model as a classifier checkpoint into this new or empty folder (partially zipped: zip_layers and two branches; fusion eval reads it)" };
         var split = new Option<string>("--split") { Description = "held-out or train: the samples the path is scored on", DefaultValueFactory = _ => "held-out" };
         var maxSamples = new Option<int?>("--max-samples") { Description = "score on at most this many samples of the split" };
         var statisticsSamples = new Option<int>("--statistics-samples") { Description = "training samples for activation matching, ZipIt! and REPAIR statistics (--text: windows of --context tokens)", DefaultValueFactory = _ => 2000 };
@@ -51,7 +52,7 @@ public static class ConnectCommand
 
         var command = new Command("connect", "Evaluate the path between two models: accuracy (classifiers) or perplexity (language models) and loss per α, and the barriers")
         {
-            first, second, dataset, text, context, iterations, device, points, curve, align, repair, zipLayers, split, maxSamples, statisticsSamples, matchText, bezierEpochs, bezierLearningRate, seed, json, plot, publish, overwrite,
+            first, second, dataset, text, context, iterations, device, points, curve, align, repair, zipLayers, saveZipped, split, maxSamples, statisticsSamples, matchText, bezierEpochs, bezierLearningRate, seed, json, plot, publish, overwrite,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -78,9 +79,9 @@ public static class ConnectCommand
 
             if (parse.GetValue(text) is { } textFile)
             {
-                if (parse.GetValue(repair) || parse.GetValue(curve) != "linear" || parse.GetValue(zipLayers) is not null)
+                if (parse.GetValue(repair) || parse.GetValue(curve) != "linear" || parse.GetValue(zipLayers) is not null || parse.GetValue(saveZipped) is not null)
                 {
-                    return MergeCommand.Fail("--text takes the linear path only: --repair, --curve bezier and --zip-layers are for classifiers");
+                    return MergeCommand.Fail("--text takes the linear path only: --repair, --curve bezier, --zip-layers and --save-zipped are for classifiers");
                 }
 
                 return await RunLanguageAsync(parse.GetValue(first)!, parse.GetValue(second)!, textFile, methods, new LanguageConnectOptions
@@ -109,6 +110,7 @@ public static class ConnectCommand
                     },
                     Repair = parse.GetValue(repair),
                     ZipLayers = parse.GetValue(zipLayers),
+                    SaveZippedTo = parse.GetValue(saveZipped),
                     EvaluationSplit = parse.GetValue(split) switch
                     {
                         "held-out" => DatasetSplit.HeldOut,
@@ -121,6 +123,10 @@ public static class ConnectCommand
                     Seed = parse.GetValue(seed),
                 };
                 options.Validate();
+                if (options.SaveZippedTo is not null && !methods.Contains(AlignmentMethod.ZipIt))
+                {
+                    throw new FormatException("--save-zipped writes the model --align zipit makes; add zipit to --align");
+                }
             }
             catch (Exception e) when (e is FormatException or ArgumentException)
             {

@@ -57,23 +57,34 @@ public sealed class ZippedClassifier(ClassifierConfig config, IReadOnlyList<(Ten
         return index == convolutions + config.HiddenSizes.Count ? linear : functional.relu(linear);
     }
 
-    /// <summary>The fully zipped model as an ordinary classifier of the inputs' widths; null when partially zipped (two heads).</summary>
-    public ClassifierWeights? ToClassifier()
+    /// <summary>
+    /// The model as a checkpoint's tensors: fully zipped, an ordinary classifier of the inputs' widths; partially
+    /// zipped, one with <c>zip_layers</c> = the trunk's length and both heads as its branches.
+    /// </summary>
+    public ClassifierWeights ToClassifier()
     {
-        if (heads.Count != 1)
-        {
-            return null;
-        }
-
-        var layers = trunk.Concat(heads[0]).ToList();
+        var shaped = heads.Count == 1 ? config with { ZipLayers = null } : config with { ZipLayers = trunk.Count };
         var tensors = new Dictionary<string, Tensor>(StringComparer.Ordinal);
-        for (var layer = 0; layer < layers.Count; layer++)
+        void Add(string prefix, (Tensor Weight, Tensor Bias) layer)
         {
-            tensors[ClassifierWeights.WeightName(layer)] = layers[layer].Weight.clone();
-            tensors[ClassifierWeights.BiasName(layer)] = layers[layer].Bias.clone();
+            tensors[$"{prefix}.weight"] = layer.Weight.clone();
+            tensors[$"{prefix}.bias"] = layer.Bias.clone();
         }
 
-        return new ClassifierWeights(config, tensors);
+        for (var layer = 0; layer < trunk.Count; layer++)
+        {
+            Add(shaped.LayerPrefix(layer, 0), trunk[layer]);
+        }
+
+        for (var branch = 0; branch < heads.Count; branch++)
+        {
+            for (var i = 0; i < heads[branch].Count; i++)
+            {
+                Add(shaped.LayerPrefix(trunk.Count + i, branch), heads[branch][i]);
+            }
+        }
+
+        return new ClassifierWeights(shaped, tensors);
     }
 
     public void Dispose()

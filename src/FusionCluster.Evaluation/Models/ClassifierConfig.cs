@@ -14,6 +14,11 @@ namespace FusionCluster.Evaluation.Models;
 /// the linear layers, the last of which produces the logits. Numbered blocks with the same suffixes are
 /// what the planner recognises as layers, so each layer becomes one merge work unit.
 /// Inputs are the pixel bytes divided by 255.
+/// A partially zipped classifier (ZipIt!, <c>zip_layers: k</c>) adds <c>"zip_layers": k, "branches": 2</c>: its
+/// first k layers are shared (<c>layers.&lt;i&gt;.*</c>, i &lt; k) and each branch holds one model's remaining
+/// layers, reading the shared features through that model's unmerge (<c>branches.&lt;b&gt;.layers.&lt;j&gt;.*</c>,
+/// j = i − k counting from the first unshared layer); the logits are the mean of the branches', as gstoica27/ZipIt
+/// averages its partially zipped models' heads.
 /// </summary>
 public sealed record ClassifierConfig
 {
@@ -39,6 +44,22 @@ public sealed record ClassifierConfig
 
     public required int NumLabels { get; init; }
 
+    /// <summary>Partial ZipIt!: how many layers the two branches share; null for an ordinary classifier.</summary>
+    public int? ZipLayers { get; init; }
+
+    /// <summary>The branches after the shared layers: 2 when partially zipped, else 1.</summary>
+    public int Branches => ZipLayers is null ? 1 : 2;
+
+    /// <summary>Layers of the unzipped classifier: convolutions, hidden linear layers and the output layer.</summary>
+    public int LayerCount => ConvChannels.Count + HiddenSizes.Count + 1;
+
+    /// <summary>Layers the branches share: all of them for an ordinary classifier.</summary>
+    public int SharedLayers => ZipLayers ?? LayerCount;
+
+    /// <summary>The tensor-name prefix of layer <paramref name="layer"/> (of the unzipped classifier) in <paramref name="branch"/>.</summary>
+    public string LayerPrefix(int layer, int branch) =>
+        layer < SharedLayers ? $"layers.{layer}" : $"branches.{branch}.layers.{layer - SharedLayers}";
+
     public string ModelType => Architecture == ClassifierArchitecture.Mlp ? MlpModelType : CnnModelType;
 
     public string ArchitectureName => Architecture == ClassifierArchitecture.Mlp ? MlpArchitectureName : CnnArchitectureName;
@@ -62,34 +83,49 @@ public sealed record ClassifierConfig
         }
     }
 
-    /// <summary>Every tensor of a checkpoint of this config, in file order.</summary>
+    /// <summary>Every tensor of a checkpoint of this config, in file order: the shared layers, then each branch's.</summary>
     public IReadOnlyList<(string Name, long[] Shape)> TensorShapes()
     {
+        var layers = LayerShapes();
         var shapes = new List<(string, long[])>();
-        var layer = 0;
-        var channels = Channels;
-        foreach (var outChannels in ConvChannels)
+        for (var branch = 0; branch < Branches; branch++)
         {
-            shapes.Add(($"layers.{layer}.weight", [outChannels, channels, KernelSize, KernelSize]));
-            shapes.Add(($"layers.{layer}.bias", [outChannels]));
-            channels = outChannels;
-            layer++;
-        }
-
-        var features = FlattenedFeatures;
-        foreach (var width in HiddenSizes.Append(NumLabels))
-        {
-            shapes.Add(($"layers.{layer}.weight", [width, features]));
-            shapes.Add(($"layers.{layer}.bias", [width]));
-            features = width;
-            layer++;
+            for (var layer = branch == 0 ? 0 : SharedLayers; layer < layers.Count; layer++)
+            {
+                var prefix = LayerPrefix(layer, branch);
+                shapes.Add(($"{prefix}.weight", layers[layer].Weight));
+                shapes.Add(($"{prefix}.bias", layers[layer].Bias));
+            }
         }
 
         return shapes;
     }
 
-    public JsonObject ToJson() => new()
+    /// <summary>Weight and bias shapes of each layer of the unzipped classifier (a branch keeps its model's widths).</summary>
+    private List<(long[] Weight, long[] Bias)> LayerShapes()
     {
+        var shapes = new List<(long[], long[])>();
+        var channels = Channels;
+        foreach (var outChannels in ConvChannels)
+        {
+            shapes.Add(([outChannels, channels, KernelSize, KernelSize], [outChannels]));
+            channels = outChannels;
+        }
+
+        var features = FlattenedFeatures;
+        foreach (var width in HiddenSizes.Append(NumLabels))
+        {
+            shapes.Add(([width, features], [width]));
+            features = width;
+        }
+
+        return shapes;
+    }
+
+    public JsonObject ToJson()
+    {
+        var json = new JsonObject
+        {
         ["architectures"] = new JsonArray(ArchitectureName),
         ["model_type"] = ModelType,
         ["input_shape"] = new JsonArray(Channels, Height, Width),
@@ -97,7 +133,15 @@ public sealed record ClassifierConfig
         ["hidden_sizes"] = new JsonArray(HiddenSizes.Select(h => (JsonNode)h).ToArray()),
         ["num_labels"] = NumLabels,
         ["torch_dtype"] = "float32",
-    };
+        };
+        if (ZipLayers is { } zipped)
+        {
+            json["zip_layers"] = zipped;
+            json["branches"] = Branches;
+        }
+
+        return json;
+    }
 
     /// <summary>Reads a config.json; <paramref name="path"/> names the file in errors.</summary>
     public static ClassifierConfig FromJson(JsonObject? json, string path)
@@ -141,12 +185,52 @@ public sealed record ClassifierConfig
             HiddenSizes = ReadInts(json, "hidden_sizes", path, required: false),
             NumLabels = ReadInts(json, "num_labels", path, required: true, scalar: true)[0],
         };
+        config = config with { ZipLayers = ReadZipLayers(json, path, config.LayerCount) };
         if (config.Height >> config.ConvChannels.Count == 0 || config.Width >> config.ConvChannels.Count == 0)
         {
             throw new CheckpointException($"{path}: {config.ConvChannels.Count} pooling steps leave nothing of a {config.Height}x{config.Width} input");
         }
 
         return config;
+    }
+
+    /// <summary>zip_layers and branches come together: k shared layers of the LayerCount, then two branches.</summary>
+    private static int? ReadZipLayers(JsonObject json, string path, int layerCount)
+    {
+        var zip = json["zip_layers"];
+        var branches = json["branches"];
+        if (zip is null && branches is null)
+        {
+            return null;
+        }
+
+        if (zip is null || branches is null)
+        {
+            throw new CheckpointException($"{path}: a partially zipped classifier has both \"zip_layers\" and \"branches\"; only \"{(zip is null ? "branches" : "zip_layers")}\" is given");
+        }
+
+        int k, count;
+        try
+        {
+            k = zip.GetValue<int>();
+            count = branches.GetValue<int>();
+        }
+        catch (Exception e) when (e is InvalidOperationException or FormatException)
+        {
+            throw new CheckpointException($"{path}: \"zip_layers\" and \"branches\" must be integers, got {zip.ToJsonString()} and {branches.ToJsonString()}", e);
+        }
+
+        if (count != 2)
+        {
+            throw new CheckpointException($"{path}: \"branches\" must be 2 (one per zipped model), got {count}");
+        }
+
+        if (k < 0 || k >= layerCount)
+        {
+            throw new CheckpointException($"{path}: \"zip_layers\" must be in 0..{layerCount - 1} (the output layer is each branch's own), got {k}");
+        }
+
+        return k;
     }
 
     private static string ReadString(JsonObject json, string key, string path)

@@ -47,7 +47,13 @@ public sealed class ZipItMergerTests(TrainedPairs pairs)
         using var expected = ClassifierForward.Logits(a, data.Inputs).add(ClassifierForward.Logits(b, data.Inputs)).div(2);
         using var actual = zipped.Logits(data.Inputs);
         Assert.True(actual.allclose(expected, rtol: 1e-4, atol: 1e-5));
-        Assert.Null(zipped.ToClassifier());
+
+        // Its checkpoint form is a two-branch classifier sharing nothing, which runs the same forward.
+        using var classifier = zipped.ToClassifier();
+        Assert.Equal(0, classifier.Config.ZipLayers);
+        using var network = classifier.ToNetwork();
+        using var fromCheckpoint = network.forward(data.Inputs);
+        Assert.True(fromCheckpoint.allclose(expected, rtol: 1e-4, atol: 1e-5));
     }
 
     [Fact]
@@ -111,6 +117,34 @@ public sealed class ZipItMergerTests(TrainedPairs pairs)
         using var expectedNone = ClassifierForward.Logits(a, data.Inputs).add(ClassifierForward.Logits(b, data.Inputs)).div(2);
         using var actualNone = none.Logits(data.Inputs);
         Assert.True(actualNone.allclose(expectedNone, rtol: 1e-4, atol: 1e-5));
+    }
+
+    [Theory]
+    [InlineData("mlp")]
+    [InlineData("cnn")]
+    public void A_partially_zipped_model_saved_as_a_checkpoint_loads_back_and_runs_its_forward(string kind)
+    {
+        var (a, b) = kind == "mlp" ? pairs.Mlps : pairs.Cnns;
+        using var data = LabelledSamples.From(pairs.Dataset, DatasetSplit.Train, maxSamples: 300);
+        using var zipped = ZipItMerger.Zip(a, b, data.Inputs, zipLayers: 1, new ZipItOptions());
+        using var temp = new TempDirectory();
+
+        using (var classifier = zipped.ToClassifier())
+        {
+            classifier.Save(temp.Path);
+        }
+
+        // Read back by the loader fusion eval and the evaluators use: the same tensors, the same logits.
+        using var network = ClassifierCheckpoint.Load(temp.Path);
+        Assert.Equal(1, network.Config.ZipLayers);
+        Assert.Equal(2, network.Config.Branches);
+        var parameters = network.named_parameters().ToDictionary(p => p.name, p => p.parameter.data<float>().ToArray());
+        Assert.Equal(zipped.Trunk[0].Weight.data<float>().ToArray(), parameters["layers.0.weight"]);
+        Assert.Equal(zipped.Heads[1][0].Weight.data<float>().ToArray(), parameters["branches.1.layers.0.weight"]);
+        using var noGrad = no_grad();
+        using var expected = zipped.Logits(data.Inputs);
+        using var actual = network.forward(data.Inputs);
+        Assert.Equal(expected.data<float>().ToArray(), actual.data<float>().ToArray());
     }
 
     [Fact]

@@ -53,6 +53,38 @@ public sealed class ClassifierCheckpointTests
     }
 
     [Fact]
+    public void A_partially_zipped_checkpoint_round_trips_and_averages_its_branches_logits()
+    {
+        using var temp = new TempDirectory();
+        var config = SmallCnn with { ZipLayers = 1 };
+        using var network = ClassifierTrainer.CreateInitialized(config, new DeterministicRandom(7));
+        ClassifierCheckpoint.Save(temp.Path, network);
+
+        using var loaded = ClassifierCheckpoint.Load(temp.Path);
+
+        var parameters = network.named_parameters().ToDictionary(p => p.name, p => p.parameter);
+        Assert.Equal(config.TensorShapes().Select(s => s.Name).Order(), RawSafetensors.Read(temp.Combine("model.safetensors")).Keys.Order());
+        Assert.Equal(1, loaded.Config.ZipLayers);
+        foreach (var (name, parameter) in loaded.named_parameters())
+        {
+            Assert.Equal(parameters[name].data<float>().ToArray(), parameter.data<float>().ToArray());
+        }
+
+        // Independently: the shared convolution, then each branch as an ordinary linear classifier, logits averaged.
+        using var inputs = TorchSharp.torch.rand(4, 64, generator: new TorchSharp.torch.Generator(3));
+        using var noGrad = TorchSharp.torch.no_grad();
+        using var shared = TorchSharp.torch.nn.functional.max_pool2d(
+            TorchSharp.torch.nn.functional.relu(TorchSharp.torch.nn.functional.conv2d(inputs.view(-1, 1, 8, 8), parameters["layers.0.weight"], parameters["layers.0.bias"], padding: [1])), 2).flatten(1);
+        TorchSharp.torch.Tensor Branch(int b) => TorchSharp.torch.nn.functional.linear(
+            TorchSharp.torch.nn.functional.relu(TorchSharp.torch.nn.functional.linear(shared, parameters[$"branches.{b}.layers.0.weight"], parameters[$"branches.{b}.layers.0.bias"])),
+            parameters[$"branches.{b}.layers.1.weight"], parameters[$"branches.{b}.layers.1.bias"]);
+        using var expected = (Branch(0) + Branch(1)) / 2;
+        using var actual = loaded.forward(inputs);
+        Assert.True(actual.allclose(expected, rtol: 1e-5, atol: 1e-6));
+        Assert.NotEqual(parameters["branches.0.layers.1.weight"].data<float>().ToArray(), parameters["branches.1.layers.1.weight"].data<float>().ToArray());
+    }
+
+    [Fact]
     public void A_tensor_whose_shape_disagrees_with_the_config_is_refused_naming_it()
     {
         using var temp = new TempDirectory();

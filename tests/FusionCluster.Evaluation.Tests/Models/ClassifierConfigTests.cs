@@ -54,12 +54,35 @@ public sealed class ClassifierConfigTests
     [InlineData("""{"model_type": "fusion-mnist-mlp", "input_shape": [1, 28, 28], "hidden_sizes": "wide", "num_labels": 10}""", "\"hidden_sizes\" must be an array")]
     [InlineData("""{"model_type": "fusion-mnist-cnn", "input_shape": [1, 28, 28], "num_labels": 10}""", "conv_channels must list at least one")]
     [InlineData("""{"model_type": "fusion-mnist-cnn", "input_shape": [1, 4, 4], "conv_channels": [2, 2, 2], "num_labels": 10}""", "3 pooling steps leave nothing")]
+    [InlineData("""{"model_type": "fusion-mnist-mlp", "input_shape": [1, 2, 2], "hidden_sizes": [3], "num_labels": 2, "zip_layers": 2, "branches": 2}""", "\"zip_layers\" must be in 0..1")]
+    [InlineData("""{"model_type": "fusion-mnist-mlp", "input_shape": [1, 2, 2], "hidden_sizes": [3], "num_labels": 2, "zip_layers": -1, "branches": 2}""", "\"zip_layers\" must be in 0..1")]
+    [InlineData("""{"model_type": "fusion-mnist-mlp", "input_shape": [1, 2, 2], "hidden_sizes": [3], "num_labels": 2, "zip_layers": 1}""", "only \"zip_layers\" is given")]
+    [InlineData("""{"model_type": "fusion-mnist-mlp", "input_shape": [1, 2, 2], "hidden_sizes": [3], "num_labels": 2, "zip_layers": 1, "branches": 3}""", "\"branches\" must be 2")]
     public void Bad_configs_are_refused_naming_the_file_and_key(string json, string expected)
     {
         var error = Assert.Throws<CheckpointException>(() => ClassifierConfig.FromJson(JsonNode.Parse(json)!.AsObject(), "/models/x/config.json"));
 
         Assert.StartsWith("/models/x/config.json: ", error.Message, StringComparison.Ordinal);
         Assert.Contains(expected, error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_partially_zipped_mlp_shares_its_first_layers_and_gives_each_branch_the_rest()
+    {
+        var config = new ClassifierConfig { Architecture = ClassifierArchitecture.Mlp, Channels = 1, Height = 2, Width = 2, HiddenSizes = [3, 5], NumLabels = 2, ZipLayers = 1 };
+
+        var read = ClassifierConfig.FromJson(JsonNode.Parse(config.ToJson().ToJsonString())!.AsObject(), "config.json");
+
+        List<string> expected =
+        [
+            "layers.0.weight [3, 4]", "layers.0.bias [3]",
+            "branches.0.layers.0.weight [5, 3]", "branches.0.layers.0.bias [5]", "branches.0.layers.1.weight [2, 5]", "branches.0.layers.1.bias [2]",
+            "branches.1.layers.0.weight [5, 3]", "branches.1.layers.0.bias [5]", "branches.1.layers.1.weight [2, 5]", "branches.1.layers.1.bias [2]",
+        ];
+        Assert.Equal(expected, Describe(config));
+        Assert.Equal(expected, Describe(read));
+        Assert.Equal(1, read.ZipLayers);
+        Assert.Equal(2, config.ToJson()["branches"]!.GetValue<int>());
     }
 
     private static List<string> Describe(ClassifierConfig config) =>
