@@ -103,14 +103,7 @@ public sealed class BenchSweepCluster(ClusterConnection connection, LocalSiloMem
 
     private async Task<JobStatus> RunJobAsync(MergeRequest request, CancellationToken cancellationToken)
     {
-        var job = connection.Client.GetGrain<IMergeJobGrain>(JobIds.New());
-        var status = await job.Start(request);
-        while (!status.IsFinished)
-        {
-            await Task.Delay(50, cancellationToken);
-            status = await job.GetStatus();
-        }
-
+        var status = await BenchClusterCommand.RunOnClusterAsync(connection, request, cancellationToken);
         return status.State == JobState.Succeeded ? status : throw new InvalidOperationException($"cluster merge {request.SpecName}: {status.Error}");
     }
 }
