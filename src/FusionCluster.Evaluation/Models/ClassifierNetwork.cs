@@ -75,7 +75,7 @@ public sealed class ClassifierNetwork : Module<Tensor, Tensor>
 
         if (branches.Count > 0)
         {
-            // gstoica27/ZipIt's partially zipped model averages its heads' logits.
+            // The branches' logits are averaged, as the in-process ZippedClassifier.Logits does (not checked against gstoica27/ZipIt's code).
             Tensor? sum = null;
             foreach (var branch in branches)
             {
