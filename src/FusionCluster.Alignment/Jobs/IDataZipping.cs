@@ -11,6 +11,6 @@ namespace FusionCluster.Alignment.Jobs;
 /// </summary>
 public interface IDataZipping
 {
-    /// <summary>Every hidden layer's clusters of the reference's (first) and the model's (second) features.</summary>
+    /// <summary>Each zipped hidden layer's clusters (the first <see cref="AlignPlan.ZipLayers"/>, else all) of the reference's (first) and the model's (second) features.</summary>
     Task<IReadOnlyList<ZippedGroup>> ZipAsync(AlignPlan plan, ICheckpoint reference, ICheckpoint model, string modelName, CancellationToken cancellationToken);
 }

@@ -150,7 +150,9 @@ public sealed class JobInputAlignment(CheckpointCache checkpoints, IDataAlignmen
 
     /// <summary>
     /// zipit: both models are read as their share of the zipped model (the reference as the first of the clusters'
-    /// two, the other as the second), doubled because the job's equal-weight linear merge halves each share.
+    /// two, the other as the second), doubled because the job's equal-weight linear merge halves each share. Under
+    /// partial zipping a branch copies its model's later layers through this view too: the first reads the shared
+    /// features through the model's unmerge, the rest read as stored (no clusters, so nothing is doubled).
     /// </summary>
     private async Task<Func<StoredTensor, StoredTensor>?> ZippedViewAsync(UnitAssignment assignment, AlignPlan plan, string model, CancellationToken cancellationToken)
     {

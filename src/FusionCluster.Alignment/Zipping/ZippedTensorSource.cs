@@ -5,8 +5,8 @@ using FusionCluster.Core.Tensors;
 namespace FusionCluster.Alignment.Zipping;
 
 /// <summary>
-/// A stored tensor of one model read as its share of the zipped model (<see cref="ZipFold"/>): full zipping keeps
-/// every width, so the entry (name, shape, dtype) is the original's. The fold needs the whole tensor (a merged row
+/// A stored tensor of one model read as its share of the zipped model (<see cref="ZipFold"/>), or as its branch's
+/// layer under partial zipping: zipping keeps every width, so the entry (name, shape, dtype) is the original's. The fold needs the whole tensor (a merged row
 /// mixes rows, an unmerged input sums inputs), so it is computed on the first read and kept; a classifier layer
 /// is a few MB at most. Disposing it disposes the original.
 /// </summary>
@@ -52,7 +52,7 @@ public sealed class ZippedTensorSource(StoredTensor original, ZipFold fold) : St
         var (result, shape) = fold.Apply(values, Entry.Shape, Entry.Name);
         if (!shape.SequenceEqual(Entry.Shape))
         {
-            throw new AlignmentException($"tensor '{Entry.Name}': zipping changes its shape to [{string.Join(", ", shape)}]; merge jobs zip every layer, keeping its width");
+            throw new AlignmentException($"tensor '{Entry.Name}': zipping changes its shape to [{string.Join(", ", shape)}]; zipping in merge jobs keeps every layer's width");
         }
 
         return result;

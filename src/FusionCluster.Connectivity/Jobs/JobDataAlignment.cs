@@ -67,7 +67,10 @@ public sealed class JobDataAlignment(Func<string, ImageDataset>? readDataset = n
         return corrections;
     }
 
-    /// <summary>ZipIt!'s clusters of every hidden layer, by the code <c>fusion connect --align zipit</c> runs, on the same draw.</summary>
+    /// <summary>
+    /// ZipIt!'s clusters of every zipped hidden layer (the first <see cref="AlignPlan.ZipLayers"/>, else all), by the code
+    /// <c>fusion connect --align zipit --zip-layers k</c> runs, on the same draw.
+    /// </summary>
     public async Task<IReadOnlyList<ZippedGroup>> ZipAsync(AlignPlan plan, ICheckpoint reference, ICheckpoint model, string modelName, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(plan);
@@ -75,7 +78,7 @@ public sealed class JobDataAlignment(Func<string, ImageDataset>? readDataset = n
         using var b = await StoredClassifier.LoadAsync(model, modelName, cancellationToken);
         using var samples = Samples(plan, a, b, modelName, cancellationToken);
         var options = plan.ZipAlpha is { } alpha ? new ZipItOptions(Alpha: alpha) : new ZipItOptions();
-        return ZipItMerger.Match(a, b, samples.Inputs, a.HiddenLayerCount, options);
+        return ZipItMerger.Match(a, b, samples.Inputs, plan.ZipLayers ?? a.HiddenLayerCount, options);
     }
 
     /// <summary>The seed of the sample draw: the spec's align.seed, as <c>fusion connect --seed</c> draws with it.</summary>

@@ -26,6 +26,12 @@ public sealed record AlignPlan(string Method, string Reference, IReadOnlyList<st
     /// <summary>zipit: ZipIt!'s α (the factor on a merged feature's similarities); null for its default, 0.3.</summary>
     public double? ZipAlpha { get; init; }
 
+    /// <summary>
+    /// zipit: how many hidden layers are zipped (partial zipping, <c>zip_layers: k</c>); the models keep the layers after
+    /// them as their own branches (<see cref="ZipBranchPlanner"/>). Null zips every hidden layer.
+    /// </summary>
+    public int? ZipLayers { get; init; }
+
     /// <summary>As many as <c>fusion connect --statistics-samples</c> takes by default.</summary>
     public const int DefaultSamples = 2000;
 }

@@ -48,6 +48,7 @@ public static class AlignPlanner
             Samples = align.Samples ?? AlignPlan.DefaultSamples,
             RepairAlpha = align.Repair ? RepairAlpha(spec, align.Reference, models) : null,
             ZipAlpha = align.Alpha,
+            ZipLayers = align.ZipLayers,
         };
     }
 

@@ -37,6 +37,10 @@ public sealed class MergePlanner
         alignment = VocabularyAlignment.For(spec, reference.Reference, models);
         var units = new List<(string Name, List<TensorPlan> Tensors)>();
 
+        var align = AlignPlanner.Plan(spec, options.SpecDirectory ?? spec.SpecDirectory);
+        var sharedLayers = ZipBranchPlanner.SharedLayers(align, reference.Layout);
+        var branchUnits = Enumerable.Range(0, ZipBranchPlanner.Branches).Select(_ => new List<(string Name, List<TensorPlan> Tensors)>()).ToArray();
+
         var first = spec.Slices[0];
         units.Add(("embeddings", PlanOutsideLayers(first, reference.Layout.PreWeights)));
 
@@ -47,6 +51,18 @@ public sealed class MergePlanner
             var count = SliceLayerCount(slice, s);
             for (var j = 0; j < count; j++)
             {
+                if (sharedLayers is { } shared && outputLayer >= shared)
+                {
+                    // Partial ZipIt!: past the shared layers each model keeps its own layer, one unit per branch and layer.
+                    for (var branch = 0; branch < ZipBranchPlanner.Branches; branch++)
+                    {
+                        branchUnits[branch].Add((ZipBranchPlanner.UnitName(branch, outputLayer, shared), BranchTensors(ZipBranchPlanner.BranchModel(align!, branch), branch, outputLayer, shared)));
+                    }
+
+                    outputLayer++;
+                    continue;
+                }
+
                 var t = count == 1 ? 1.0 : (double)j / (count - 1);
                 var tensors = new List<TensorPlan>();
                 foreach (var suffix in reference.Layout.LayerSuffixes)
@@ -66,6 +82,8 @@ public sealed class MergePlanner
             }
         }
 
+        // Branch 0's layers, then branch 1's: the file order of a partially zipped classifier.
+        units.AddRange(branchUnits.SelectMany(b => b));
         units.Add(("head", PlanOutsideLayers(spec.Slices[^1], reference.Layout.PostWeights)));
         units.RemoveAll(u => u.Tensors.Count == 0);
 
@@ -93,12 +111,12 @@ public sealed class MergePlanner
             Units = workUnits,
             Shards = shards,
             IndexJson = layout.IndexJson,
-            OutputConfig = OutputConfig(reference, outputLayer, workUnits),
+            OutputConfig = OutputConfig(reference, outputLayer, workUnits, sharedLayers),
             TokenizerModel = TokenizerModel(reference),
             TokenizerAddedTokens = alignment?.AddedTokens ?? [],
             ChatTemplate = ChatTemplate(),
             Warnings = warnings,
-            Align = AlignPlanner.Plan(spec, options.SpecDirectory ?? spec.SpecDirectory),
+            Align = align,
             Statistics = StatisticsPlanner.Plan(spec, method, options.SpecDirectory ?? spec.SpecDirectory, workUnits.SelectMany(u => u.Tensors).Select(t => t.Name).ToList()),
         };
     }
@@ -244,6 +262,29 @@ public sealed class MergePlanner
             InputBytes = InputBytes(present),
             ByteLength = shape.Aggregate(1L, (a, b) => a * b) * outputDType.ElementSize(),
         };
+    }
+
+    /// <summary>
+    /// One branch's copy of <paramref name="model"/>'s layer <paramref name="layer"/>: copied as the merge unit's view of
+    /// the model reads it (through its unmerge of the shared features), so in the model's own dtype.
+    /// </summary>
+    private List<TensorPlan> BranchTensors(string model, int branch, int layer, int shared)
+    {
+        var tensors = new List<TensorPlan>();
+        foreach (var suffix in models[model].Layout.LayerSuffixes)
+        {
+            var name = models[model].Layout.LayerTensor(layer, suffix);
+            var outName = $"{ZipBranchPlanner.BranchPrefix(branch, layer, shared)}.{suffix}";
+            var header = models[model].Tensors[name];
+            if ((spec.OutDType ?? spec.DType) is { } wanted && DTypeInfo.ParseSpecName(wanted) != header.DType)
+            {
+                throw new SpecException($"align.zip_layers: the branches keep each model's own layers as stored ({header.DType.SafetensorsName()} in '{name}' of model '{model}'); a partially zipped merge takes no dtype or out_dtype ({wanted})");
+            }
+
+            tensors.Add(CopyPlan(outName, (model, name, header), header.DType));
+        }
+
+        return tensors;
     }
 
     private TensorPlan CopyPlan(string outName, (string Model, string Tensor, TensorHeader Header) source, DType dtype) => new()
@@ -499,7 +540,7 @@ public sealed class MergePlanner
         _ => dtype.SafetensorsName(),
     };
 
-    private JsonObject? OutputConfig(ModelInfo reference, int layerCount, List<WorkUnit> units)
+    private JsonObject? OutputConfig(ModelInfo reference, int layerCount, List<WorkUnit> units, int? sharedLayers)
     {
         if (reference.Config is null)
         {
@@ -507,6 +548,11 @@ public sealed class MergePlanner
         }
 
         var config = (JsonObject)reference.Config.DeepClone();
+        if (sharedLayers is { } shared)
+        {
+            ZipBranchPlanner.Describe(config, shared);
+        }
+
         foreach (var key in new[] { "num_hidden_layers", "n_layer", "num_layers" })
         {
             if (config.ContainsKey(key) && reference.Layout.LayerCount > 0)

@@ -11,7 +11,7 @@ namespace FusionCluster.Core.Specs;
 /// </summary>
 internal sealed class AlignSectionReader(YamlNodeReader yaml, ModelReferenceReader models)
 {
-    private static readonly string[] AlignKeys = ["method", "reference", "dataset", "samples", "repair", "iterations", "seed", "permutation_spec", "alpha"];
+    private static readonly string[] AlignKeys = ["method", "reference", "dataset", "samples", "repair", "iterations", "seed", "permutation_spec", "alpha", "zip_layers"];
 
     public AlignSpec? Read(Dictionary<string, YamlNode> top, string? baseModel, IReadOnlyList<SliceSpec> slices, bool usesModels)
     {
@@ -95,11 +95,23 @@ internal sealed class AlignSectionReader(YamlNodeReader yaml, ModelReferenceRead
             }
         }
 
+        int? zipLayers = null;
+        if (map.TryGetValue("zip_layers", out var zipNode) && !IsNull(zipNode))
+        {
+            if (method != AlignMethod.Zipit)
+            {
+                throw yaml.Error(zipNode, "align.zip_layers", $"zip_layers is ZipIt!'s partial zipping (how many hidden layers the models share); {methodText} has none");
+            }
+
+            // The upper bound (the models' hidden layers) needs their headers: the merge planner checks it.
+            zipLayers = yaml.ReadInt(zipNode, "align.zip_layers", 0);
+        }
+
         if (repair && dataset is null)
         {
             throw yaml.Error(repairNode!, "align.repair", "REPAIR measures unit statistics on data: give dataset: as well");
         }
 
-        return new AlignSpec(method, reference, dataset, samples, repair, iterations, seed, permutationSpec, alpha);
+        return new AlignSpec(method, reference, dataset, samples, repair, iterations, seed, permutationSpec, alpha, zipLayers);
     }
 }

@@ -9,6 +9,7 @@ namespace FusionCluster.Core.Specs;
 /// <param name="Samples">How many dataset samples statistics use; null for the method's default.</param>
 /// <param name="PermutationSpec">A permutation spec file, as written in the spec; null to derive one from the architecture.</param>
 /// <param name="Alpha">zipit only: ZipIt!'s α, the factor on a merged feature's similarities (0..1); null for the default.</param>
+/// <param name="ZipLayers">zipit only: partial zipping, how many hidden layers are zipped (the rest stay each model's own branch); null zips all.</param>
 public sealed record AlignSpec(
     AlignMethod Method,
     string Reference,
@@ -18,7 +19,8 @@ public sealed record AlignSpec(
     int Iterations = 100,
     int Seed = 0,
     string? PermutationSpec = null,
-    double? Alpha = null)
+    double? Alpha = null,
+    int? ZipLayers = null)
 {
     /// <summary>The method's name as a spec writes it.</summary>
     public string MethodName => Names[Method];

@@ -107,6 +107,25 @@ public sealed class AlignSectionReaderTests
     }
 
     [Fact]
+    public void Zip_layers_belongs_to_zipit_and_is_zero_or_more()
+    {
+        Assert.Equal(
+            new AlignSpec(AlignMethod.Zipit, "mlp-seed1", "digits.fcds", ZipLayers: 1),
+            MergeSpecParser.Parse(Models + "align: {method: zipit, dataset: digits.fcds, zip_layers: 1}\n").Align);
+        Assert.Equal(0, MergeSpecParser.Parse(Models + "align: {method: zipit, dataset: digits.fcds, zip_layers: 0}\n").Align!.ZipLayers);
+        Assert.Null(MergeSpecParser.Parse(Models + "align: {method: zipit, dataset: digits.fcds}\n").Align!.ZipLayers);
+        Assert.StartsWith(
+            "spec.yaml line 7: align.zip_layers: zip_layers is ZipIt!'s partial zipping (how many hidden layers the models share); weight_matching has none",
+            Fails(Models + "align:\n  method: weight_matching\n  zip_layers: 1\n"));
+        Assert.StartsWith(
+            "spec.yaml line 8: align.zip_layers: expected an integer from 0 to",
+            Fails(Models + "align:\n  method: zipit\n  dataset: digits.fcds\n  zip_layers: -1\n"));
+        Assert.StartsWith(
+            "spec.yaml line 8: align.zip_layers: expected an integer",
+            Fails(Models + "align:\n  method: zipit\n  dataset: digits.fcds\n  zip_layers: half\n"));
+    }
+
+    [Fact]
     public void A_reference_that_is_not_a_model_and_bad_numbers_are_errors_naming_the_key()
     {
         Assert.StartsWith(
