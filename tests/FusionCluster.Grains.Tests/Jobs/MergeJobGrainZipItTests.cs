@@ -10,6 +10,7 @@ using FusionCluster.Evaluation.Datasets;
 using FusionCluster.Evaluation.Models;
 using FusionCluster.Evaluation.Training;
 using FusionCluster.Grains.Abstractions;
+using FusionCluster.TestSupport;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.TestingHost;
 
@@ -96,23 +97,92 @@ public sealed class MergeJobGrainZipItTests(TrainedClassifierFolder models) : IC
     }
 
     [Fact]
-    public async Task Three_silos_zip_two_mlps_into_the_same_bytes_as_one_silo()
+    public async Task A_partial_zipit_job_publishes_what_fusion_connect_save_zipped_writes_and_its_branches_run_as_one_classifier()
     {
         var cancellation = TestContext.Current.CancellationToken;
-        var spec = Spec("mlp-2", "mlp-3", zip: true);
+        await using var cluster = await WorkerCluster.StartAsync(unitSlots: 2, silos: 1);
+        var partial = await RunAsync(cluster, Spec("mlp-1", "mlp-2", zip: true, zipLayers: 1), "partial-mlp", cancellation);
+        var naive = await RunAsync(cluster, Spec("mlp-1", "mlp-2", zip: false), "partial-naive-mlp", cancellation);
+        Assert.True(partial.State == JobState.Succeeded, partial.Error);
+        Assert.True(naive.State == JobState.Succeeded, naive.Error);
+
+        var units = await cluster.Client.GetGrain<IMergeJobGrain>("job-partial-mlp").GetUnits();
+        Assert.Equal(
+            ["align mlp-2", "layer 0", "branch 0 layer 0", "branch 0 layer 1", "branch 1 layer 0", "branch 1 layer 1"],
+            units.OrderBy(u => u.Phase == "align" ? 0 : 1).ThenBy(u => u.Index).Select(u => u.Name));
+        var report = JsonNode.Parse(File.ReadAllText(Path.Combine(models.PathOf("partial-mlp"), "fusion-report.json")))!["alignment"]!;
+        Assert.Equal(["layers.0.out"], report["models"]!["mlp-2"]!["groups"]!.AsObject().Select(g => g.Key));
+
+        // What fusion connect --align zipit --zip-layers 1 --save-zipped writes, on the same sample draw.
+        using var a = ClassifierWeights.Load(models.PathOf("mlp-1"));
+        using var b = ClassifierWeights.Load(models.PathOf("mlp-2"));
+        using var samples = LabelledSamples.From(models.Dataset, DatasetSplit.Train, Samples, Seed);
+        using var zipped = ZipItMerger.Zip(a, b, samples.Inputs, zipLayers: 1, new ZipItOptions());
+        using var saved = new TempDirectory();
+        using (var classifier = zipped.ToClassifier())
+        {
+            classifier.Save(saved.Path);
+        }
+
+        using var expected = CheckpointFolder.Open(saved.Path);
+        using var published = CheckpointFolder.Open(models.PathOf("partial-mlp"));
+        Assert.Equal(
+            ["branches.0.layers.0.bias", "branches.0.layers.0.weight", "branches.0.layers.1.bias", "branches.0.layers.1.weight",
+             "branches.1.layers.0.bias", "branches.1.layers.0.weight", "branches.1.layers.1.bias", "branches.1.layers.1.weight",
+             "layers.0.bias", "layers.0.weight"],
+            published.TensorNames.Order(StringComparer.Ordinal));
+        Assert.Equal(expected.TensorNames.Order(StringComparer.Ordinal), published.TensorNames.Order(StringComparer.Ordinal));
+        foreach (var name in expected.TensorNames)
+        {
+            Assert.Equal(expected.GetEntry(name).Shape, published.GetEntry(name).Shape);
+            Assert.True(Bits(Tensors(expected, name)).SequenceEqual(Bits(Tensors(published, name))), $"{name}: the job's bytes differ from fusion connect --save-zipped's");
+        }
+
+        // A branch past the zipped layer is its model's own layer as stored.
+        Assert.True(Bits(Tensors(published, "branches.1.layers.1.weight")).SequenceEqual(Bits(b["layers.2.weight"].data<float>().ToArray())));
+
+        // config.json says zip_layers and branches; fusion eval's loader runs it with the logits of the in-process zip.
+        using var network = ClassifierCheckpoint.Load(models.PathOf("partial-mlp"));
+        Assert.Equal((1, 2), (network.Config.ZipLayers, network.Config.Branches));
+        Assert.Equal(ClassifierCheckpoint.Load(saved.Path).Config.ToJson().ToJsonString(), network.Config.ToJson().ToJsonString());
+        using var heldOut = LabelledSamples.From(models.Dataset, DatasetSplit.HeldOut);
+        using (TorchSharp.torch.no_grad())
+        {
+            using var expectedLogits = zipped.Logits(heldOut.Inputs);
+            using var publishedLogits = network.forward(heldOut.Inputs);
+            Assert.True(Bits(expectedLogits.data<float>().ToArray()).SequenceEqual(Bits(publishedLogits.data<float>().ToArray())), "the published model's logits differ from the in-process zip's");
+        }
+
+        using var naiveModel = ClassifierWeights.Load(models.PathOf("partial-naive-mlp"));
+        var partialScore = ClassifierScorer.Score(x => network.forward(x), heldOut);
+        var naiveScore = ClassifierScorer.Score(naiveModel, heldOut);
+        TestContext.Current.SendDiagnosticMessage($"held-out accuracy: naive midpoint {naiveScore.Accuracy:F3}, zipit with zip_layers 1 {partialScore.Accuracy:F3}");
+        Assert.True(partialScore.Accuracy > naiveScore.Accuracy, $"partially zipped accuracy {partialScore.Accuracy} should beat the naive midpoint's {naiveScore.Accuracy}");
+    }
+
+    [Theory]
+    [InlineData(null)]
+    [InlineData(1)]
+    public async Task Three_silos_zip_two_mlps_into_the_same_bytes_as_one_silo(int? zipLayers)
+    {
+        var cancellation = TestContext.Current.CancellationToken;
+        var spec = Spec("mlp-2", "mlp-3", zip: true, zipLayers);
+        var suffix = zipLayers is { } k ? $"-{k}" : "";
         await using (var one = await WorkerCluster.StartAsync(unitSlots: 2, silos: 1))
         {
-            var alone = await RunAsync(one, spec, "zip-one-silo", cancellation);
+            var alone = await RunAsync(one, spec, $"zip-one-silo{suffix}", cancellation);
             Assert.True(alone.State == JobState.Succeeded, alone.Error);
         }
 
         await using (var three = await WorkerCluster.StartAsync(unitSlots: 1, silos: 3))
         {
-            var spread = await RunAsync(three, spec, "zip-three-silos", cancellation);
+            var spread = await RunAsync(three, spec, $"zip-three-silos{suffix}", cancellation);
             Assert.True(spread.State == JobState.Succeeded, spread.Error);
         }
 
-        Assert.Equal(AlignedClassifiers.ModelFiles(models.PathOf("zip-one-silo")), AlignedClassifiers.ModelFiles(models.PathOf("zip-three-silos")));
+        var files = AlignedClassifiers.ModelFiles(models.PathOf($"zip-one-silo{suffix}"));
+        Assert.Contains("config.json", files.Keys);
+        Assert.Equal(files, AlignedClassifiers.ModelFiles(models.PathOf($"zip-three-silos{suffix}")));
     }
 
     [Fact]
@@ -167,9 +237,10 @@ public sealed class MergeJobGrainZipItTests(TrainedClassifierFolder models) : IC
         return values;
     }
 
-    private static string Spec(string reference, string other, bool zip)
+    private static string Spec(string reference, string other, bool zip, int? zipLayers = null)
     {
         var section = zip ? $"align:\n  method: zipit\n  dataset: {TrainedClassifierFolder.DatasetFile}\n  samples: {Samples}\n  seed: {Seed}\n" : "";
+        section += zipLayers is { } k ? $"  zip_layers: {k}\n" : "";
         return $"merge_method: linear\nmodels:\n  - {{model: {reference}, parameters: {{weight: 0.5}}}}\n  - {{model: {other}, parameters: {{weight: 0.5}}}}\n{section}";
     }
 
