@@ -51,6 +51,7 @@ public sealed class SweepRunDriver(
             run.Candidates = candidates;
             run.ObjectiveMetric = parsed.Objective.Metric;
             run.Maximize = parsed.Objective.Direction == ObjectiveDirection.Maximize;
+            run.Connect = parsed.Kind == SweepKind.Connect;
             run.State = SweepRunState.Running;
             logger.LogInformation(
                 "Sweep {Sweep}: run {Run} has {Count} merges ({Distinct} distinct)", sweepId, run.Number, candidates.Count, candidates.Count(c => c.SameAs is null));
