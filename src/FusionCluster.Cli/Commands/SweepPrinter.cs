@@ -55,6 +55,12 @@ public static class SweepPrinter
             output.WriteLine($"  {summary.Error}");
         }
 
+        if (run.Connect)
+        {
+            ConnectPoints(run, output);
+            return;
+        }
+
         if (run.Leaderboard.Count > 0)
         {
             output.WriteLine($"{"RANK",-5} {run.ObjectiveMetric,-12} {"MERGE",-8} {"EVAL",-7} {"CACHED",-7} POINT");
@@ -79,6 +85,25 @@ public static class SweepPrinter
         if (run.PromotedTo.Length > 0 && run.Leaderboard.Count > 0)
         {
             output.WriteLine($"best -> {run.PromotedTo}");
+        }
+    }
+
+    /// <summary>A connect sweep's points, best first, each with its barriers and where its connect result is published.</summary>
+    private static void ConnectPoints(SweepRunDetail run, TextWriter output)
+    {
+        if (run.Leaderboard.Count > 0)
+        {
+            output.WriteLine($"{"RANK",-5} {run.ObjectiveMetric,-12} {"EVAL",-7} {"POINT",-40} RESULT");
+            for (var rank = 0; rank < run.Leaderboard.Count; rank++)
+            {
+                var candidate = run.Candidates[run.Leaderboard[rank]];
+                output.WriteLine($"{rank + 1,-5} {Number(candidate.Objective),-12} {Seconds(candidate.EvaluationSeconds),-7} {candidate.Label,-40} {candidate.MergeOutput}");
+            }
+        }
+
+        foreach (var failed in run.Candidates.Where(c => c.State == CandidateState.Failed))
+        {
+            output.WriteLine($"failed  {failed.Label}: {failed.Error}");
         }
     }
 

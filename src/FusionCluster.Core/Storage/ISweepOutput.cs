@@ -28,6 +28,9 @@ public interface ISweepOutput
     /// <summary>The location a merge with this cache key is published at.</summary>
     string MergeLocation(string key);
 
+    /// <summary>The location a connect sweep publishes point <paramref name="point"/> of run <paramref name="run"/> at.</summary>
+    string ConnectLocation(int run, int point);
+
     /// <summary>The keys of <paramref name="keys"/> whose merge is published (its manifest, written last, is there).</summary>
     Task<IReadOnlySet<string>> PublishedMergesAsync(IEnumerable<string> keys, CancellationToken cancellationToken);
 

@@ -22,6 +22,12 @@ public static partial class SweepOutputLayout
     public const string BaselinesFolder = "baselines";
     public const string BestInfoFileName = "fusion-sweep.json";
 
+    /// <summary>Where a connect sweep publishes each point's connect result (<see cref="ConnectResultName"/>).</summary>
+    public const string ConnectFolder = "connect";
+
+    /// <summary>The connect result of point <paramref name="point"/> of run <paramref name="run"/>: run-NNNNNN-point-III.</summary>
+    public static string ConnectResultName(int run, int point) => string.Create(CultureInfo.InvariantCulture, $"run-{run:D6}-point-{point:D3}");
+
     public static string RunFileName(int number) => string.Create(CultureInfo.InvariantCulture, $"run-{number:D6}.json");
 
     /// <summary>The run number of a run record's file name, or null for any other name.</summary>

@@ -13,7 +13,8 @@ internal sealed class SweepSpaceReader(YamlNodeReader yaml)
     private static readonly string[] RandomKeys = ["count", "seed", "parameters"];
     private static readonly string[] RangeKeys = ["min", "max", "log"];
 
-    public List<SweepPoint> Read(YamlNode node, SweepTemplate template)
+    /// <param name="check">Validates one point against the template (throws <see cref="SpecException"/>).</param>
+    public List<SweepPoint> Read(YamlNode node, Action<SweepPoint> check)
     {
         var parts = node is YamlSequenceNode sequence
             ? sequence.Children.Select((child, i) => (Node: child, Path: $"space[{i}]")).ToList()
@@ -50,7 +51,7 @@ internal sealed class SweepSpaceReader(YamlNodeReader yaml)
                 var point = new SweepPoint(points.Count, values);
                 try
                 {
-                    template.Instantiate(point);
+                    check(point);
                 }
                 catch (SpecException e)
                 {

@@ -9,7 +9,21 @@ public sealed record SweepSpec
 {
     public required string Name { get; init; }
 
-    public required SweepTemplate Template { get; init; }
+    /// <summary>Merge (the default) or connect: what each point runs.</summary>
+    public SweepKind Kind { get; init; } = SweepKind.Merge;
+
+    /// <summary>The merge spec a merge sweep varies; null for a connect sweep.</summary>
+    public SweepTemplate? Template { get; init; }
+
+    /// <summary>The connect options a connect sweep varies; null for a merge sweep.</summary>
+    public ConnectSweepTemplate? Connect { get; init; }
+
+    /// <summary>The merge template of a merge sweep.</summary>
+    /// <exception cref="InvalidOperationException">This is a connect sweep.</exception>
+    public SweepTemplate MergeTemplate => Template ?? throw new InvalidOperationException($"sweep {Name} is a connect sweep: it has no merge template");
+
+    /// <summary>Where the points' relative paths start.</summary>
+    public string Directory => Template?.Directory ?? Connect!.Directory;
 
     /// <summary>Every point, in order: sub-spaces in the order given, grids with their first axis slowest.</summary>
     public required IReadOnlyList<SweepPoint> Points { get; init; }
@@ -40,5 +54,12 @@ public sealed record SweepSpec
     public IReadOnlyList<string> Baselines { get; init; } = [];
 
     /// <summary>Every point's merge spec, validated; the first invalid point is a <see cref="Specs.SpecException"/>.</summary>
-    public IReadOnlyList<SweepCandidateSpec> Candidates() => Points.Select(Template.Instantiate).ToList();
+    public IReadOnlyList<SweepCandidateSpec> Candidates() => Points.Select(MergeTemplate.Instantiate).ToList();
+
+    /// <summary>Every point's connect options, validated (a connect sweep).</summary>
+    public IReadOnlyList<ConnectSweepPoint> ConnectPoints()
+    {
+        var template = Connect ?? throw new InvalidOperationException($"sweep {Name} is a merge sweep: it has no connect section");
+        return Points.Select(template.Instantiate).ToList();
+    }
 }

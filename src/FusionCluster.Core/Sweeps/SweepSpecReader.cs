@@ -12,7 +12,7 @@ namespace FusionCluster.Core.Sweeps;
 /// </summary>
 internal sealed class SweepSpecReader(string sourceName, string directory)
 {
-    private static readonly string[] TopLevelKeys = ["name", "template", "space", "schedule", "max_concurrent", "evaluator", "objective", "promote", "out", "seed", "baselines"];
+    private static readonly string[] TopLevelKeys = ["name", "kind", "template", "connect", "space", "schedule", "max_concurrent", "evaluator", "objective", "promote", "out", "seed", "baselines"];
     private static readonly string[] ScheduleKeys = ["cron", "time_zone", "overlap"];
     private static readonly string[] ObjectiveKeys = ["metric", "direction"];
     private static readonly string[] PromoteKeys = ["best", "keep_runs"];
@@ -29,37 +29,85 @@ internal sealed class SweepSpecReader(string sourceName, string directory)
             ? yaml.RequireString(nameNode, "name")
             : Path.GetFileNameWithoutExtension(sourceName);
 
-        if (!top.TryGetValue("template", out var templateNode) || IsNull(templateNode))
+        var kind = ReadKind(top);
+        SweepTemplate? template = null;
+        ConnectSweepTemplate? connect = null;
+        if (kind == SweepKind.Connect)
         {
-            throw yaml.Error(root, "template", "template is required: a merge spec (mapping) or the path of a spec file");
-        }
+            foreach (var key in new[] { "template", "evaluator", "baselines" })
+            {
+                if (top.TryGetValue(key, out var refused))
+                {
+                    throw yaml.Error(refused, key, "a sweep of kind connect has no " + key + ": its points run fusion connect, whose loss_barrier, accuracy_barrier (or perplexity_barrier) are the metrics");
+                }
+            }
 
-        var template = ReadTemplate(templateNode);
+            if (!top.TryGetValue("connect", out var connectNode) || IsNull(connectNode))
+            {
+                throw yaml.Error(root, "connect", "connect is required for kind: connect: {a, b, dataset or text, align, repair, points, curve, ...}");
+            }
+
+            // Its keys are checked here, where the lines are the file's; its values point by point, once the space has set them.
+            yaml.ReadMapping(connectNode, "connect", ConnectSweepTemplate.Keys, "the connect section");
+            connect = new ConnectSweepTemplate((YamlMappingNode)connectNode, folder, $"{sourceName} connect");
+        }
+        else
+        {
+            if (top.TryGetValue("connect", out var connectNode))
+            {
+                throw yaml.Error(connectNode, "connect", "connect: is the section of a sweep of kind: connect; add kind: connect, or remove it");
+            }
+
+            if (!top.TryGetValue("template", out var templateNode) || IsNull(templateNode))
+            {
+                throw yaml.Error(root, "template", "template is required: a merge spec (mapping) or the path of a spec file");
+            }
+
+            template = ReadTemplate(templateNode);
+        }
 
         if (!top.TryGetValue("space", out var spaceNode) || IsNull(spaceNode))
         {
             throw yaml.Error(root, "space", "space is required: grid:, random: or list: over spec paths (or a list of those)");
         }
 
-        var points = new SweepSpaceReader(yaml).Read(spaceNode, template);
+        var points = new SweepSpaceReader(yaml).Read(spaceNode, template is not null ? point => template.Instantiate(point) : point => connect!.Instantiate(point));
 
         var schedule = top.TryGetValue("schedule", out var scheduleNode) ? ReadSchedule(scheduleNode) : null;
         var maxConcurrent = top.TryGetValue("max_concurrent", out var concurrentNode) ? yaml.ReadInt(concurrentNode, "max_concurrent", 1, 1000) : 2;
 
-        if (!top.TryGetValue("evaluator", out var evaluatorNode) || IsNull(evaluatorNode))
+        SweepEvaluatorSpec evaluator;
+        if (kind == SweepKind.Connect)
+        {
+            evaluator = new SweepEvaluatorSpec(null, null, null);
+        }
+        else if (!top.TryGetValue("evaluator", out var evaluatorNode) || IsNull(evaluatorNode))
         {
             throw yaml.Error(root, "evaluator", "evaluator is required: accuracy:, tensors: and/or command:");
         }
-
-        var evaluator = new SweepEvaluatorReader(yaml, folder).Read(evaluatorNode);
-
-        if (!top.TryGetValue("objective", out var objectiveNode) || IsNull(objectiveNode))
+        else
         {
-            throw yaml.Error(root, "objective", "objective is required: {metric: <name>, direction: maximize|minimize}");
+            evaluator = new SweepEvaluatorReader(yaml, folder).Read(evaluatorNode);
         }
 
-        var objective = ReadObjective(objectiveNode);
-        var promote = top.TryGetValue("promote", out var promoteNode) && !IsNull(promoteNode) ? ReadPromote(promoteNode) : PromotePolicy.Default;
+        SweepObjective objective;
+        if (top.TryGetValue("objective", out var objectiveNode) && !IsNull(objectiveNode))
+        {
+            objective = ReadObjective(objectiveNode);
+        }
+        else
+        {
+            // A connect sweep looks for the options that connect the two models best: the lowest loss barrier.
+            objective = kind == SweepKind.Connect
+                ? new SweepObjective("loss_barrier", ObjectiveDirection.Minimize)
+                : throw yaml.Error(root, "objective", "objective is required: {metric: <name>, direction: maximize|minimize}");
+        }
+
+        var promote = top.TryGetValue("promote", out var promoteNode) && !IsNull(promoteNode) ? ReadPromote(promoteNode, kind) : PromotePolicy.Default;
+        if (kind == SweepKind.Connect)
+        {
+            promote = promote with { CopyBest = false };
+        }
 
         if (!top.TryGetValue("out", out var outNode) || IsNull(outNode))
         {
@@ -79,7 +127,9 @@ internal sealed class SweepSpecReader(string sourceName, string directory)
         return new SweepSpec
         {
             Name = name,
+            Kind = kind,
             Template = template,
+            Connect = connect,
             Points = points,
             Schedule = schedule,
             MaxConcurrent = maxConcurrent,
@@ -222,9 +272,29 @@ internal sealed class SweepSpecReader(string sourceName, string directory)
         return new SweepObjective(metric, direction);
     }
 
-    private PromotePolicy ReadPromote(YamlNode node)
+    private SweepKind ReadKind(Dictionary<string, YamlNode> top)
+    {
+        if (!top.TryGetValue("kind", out var node) || IsNull(node))
+        {
+            return SweepKind.Merge;
+        }
+
+        return yaml.RequireString(node, "kind") switch
+        {
+            "merge" => SweepKind.Merge,
+            "connect" => SweepKind.Connect,
+            var other => throw yaml.Error(node, "kind", $"'{other}': expected merge or connect"),
+        };
+    }
+
+    private PromotePolicy ReadPromote(YamlNode node, SweepKind kind)
     {
         var map = yaml.ReadMapping(node, "promote", PromoteKeys, "a promote policy");
+        if (kind == SweepKind.Connect && map.TryGetValue("best", out var refused) && yaml.ReadBool(refused, "promote.best"))
+        {
+            throw yaml.Error(refused, "promote.best", "a connect sweep publishes path results, not a model to promote; keep_runs is its only promote key");
+        }
+
         var best = !map.TryGetValue("best", out var bestNode) || yaml.ReadBool(bestNode, "promote.best");
         var keep = map.TryGetValue("keep_runs", out var keepNode) ? yaml.ReadInt(keepNode, "promote.keep_runs", 1, 10_000) : PromotePolicy.Default.KeepRuns;
         return new PromotePolicy(best, keep);

@@ -47,6 +47,17 @@ public sealed partial class SweepRunView
         return MethodLine().Match(candidate.SpecText) is { Success: true } line ? line.Groups["method"].Value.Trim('"', '\'') : "merge";
     }
 
+    /// <summary>
+    /// The name a connect sweep's point is published under (run-NNNNNN-point-III, the last segment of its location): the
+    /// Connectivity page shows it when the dashboard's ConnectResults is the sweep's &lt;out&gt;/connect.
+    /// </summary>
+    public static string ConnectResultName(SweepCandidateStatus candidate)
+    {
+        ArgumentNullException.ThrowIfNull(candidate);
+        var location = candidate.MergeOutput.TrimEnd('/', '\\');
+        return location[(location.LastIndexOfAny(['/', '\\']) + 1)..];
+    }
+
     private static List<ParameterChart> BuildCharts(SweepRunDetail run)
     {
         var points = run.Candidates

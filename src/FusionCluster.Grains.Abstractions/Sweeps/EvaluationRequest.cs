@@ -1,6 +1,6 @@
 namespace FusionCluster.Grains.Abstractions.Sweeps;
 
-/// <summary>What to measure on one merged model (a folder every silo can read); paths are absolute.</summary>
+/// <summary>What to measure on one merged model (a folder every silo can read), or one connect point; paths are absolute.</summary>
 [GenerateSerializer, Immutable, Alias("fc.EvaluationRequest")]
 public sealed record EvaluationRequest
 {
@@ -39,4 +39,10 @@ public sealed record EvaluationRequest
 
     /// <summary>Where this silo keeps evaluation results by content (one file each) when the cluster has no shared cache; null for none.</summary>
     [Id(13)] public string? CacheFolder { get; init; }
+
+    /// <summary>
+    /// A connect sweep's point: the path between two models is evaluated and published at <see cref="ModelFolder"/>
+    /// instead of measuring a model there; the other evaluators are not set. Null for a merge.
+    /// </summary>
+    [Id(14)] public ConnectEvaluationRequest? Connect { get; init; }
 }

@@ -16,4 +16,10 @@ public sealed record SweepRunDetail
 
     /// <summary>Where the best merge was copied (&lt;out&gt;/best), or empty when nothing was promoted.</summary>
     [Id(5)] public string PromotedTo { get; init; } = "";
+
+    /// <summary>
+    /// A run of a connect sweep: each candidate is a connect point whose result (connect.json) is published at its
+    /// <see cref="SweepCandidateStatus.MergeOutput"/>, not a merge.
+    /// </summary>
+    [Id(6)] public bool Connect { get; init; }
 }

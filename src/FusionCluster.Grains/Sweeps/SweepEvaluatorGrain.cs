@@ -46,6 +46,15 @@ public sealed class SweepEvaluatorGrain(
         PublishedModelCopy? copy = null;
         try
         {
+            if (request.Connect is not null)
+            {
+                // A connect point publishes a new result every run: there is nothing to reuse from a cache.
+                var point = ConfinedConnect(request);
+                var device = profile.Device == MergeDevices.Cuda ? MergeDevices.Cuda : MergeDevices.Cpu;
+                var metrics = await Task.Run(() => ConnectPointEvaluation.RunAsync(point, datasets.Get, stores, device, CancellationToken.None));
+                return new EvaluationOutcome { Metrics = metrics, Silo = localSilo.Name, Seconds = stopwatch.Elapsed.TotalSeconds };
+            }
+
             EvaluationRequest confined;
             if (request.ModelFolder.Contains("://", StringComparison.Ordinal))
             {
@@ -63,7 +72,7 @@ public sealed class SweepEvaluatorGrain(
             var outcome = await CachedEvaluation.RunAsync(confined, cache, async () => new EvaluationOutcome { Metrics = await Task.Run(() => RunEvaluatorsAsync(confined)) });
             return outcome with { Silo = localSilo.Name, Seconds = stopwatch.Elapsed.TotalSeconds };
         }
-        catch (Exception e) when (e is EvaluationException or CheckpointException or DatasetFormatException or StorageException or ArgumentException or IOException or UnauthorizedAccessException or FormatException)
+        catch (Exception e) when (e is EvaluationException or CheckpointException or FusionCluster.Alignment.AlignmentException or FusionCluster.Language.LanguageModelException or NotSupportedException or DatasetFormatException or StorageException or ArgumentException or IOException or UnauthorizedAccessException or FormatException)
         {
             logger.LogInformation("Evaluating {Model} failed: {Error}", request.ModelFolder, e.Message);
             return new EvaluationOutcome { Error = e.Message, Silo = localSilo.Name, Seconds = stopwatch.Elapsed.TotalSeconds };
@@ -91,6 +100,23 @@ public sealed class SweepEvaluatorGrain(
         PerplexityText = request.PerplexityText is { } text ? roots.CheckFile(text, "perplexity text") : null,
         CacheFolder = request.CacheFolder is { } cacheFolder ? roots.Check(cacheFolder, "evaluation cache folder") : null,
     };
+
+    /// <summary>The two models and the data a connect point reads, resolved and inside the silo's data roots; a local result folder too.</summary>
+    private EvaluationRequest ConfinedConnect(EvaluationRequest request)
+    {
+        var connect = request.Connect!;
+        return request with
+        {
+            ModelFolder = request.ModelFolder.Contains("://", StringComparison.Ordinal) ? request.ModelFolder : roots.Check(request.ModelFolder, "connect result folder"),
+            Connect = connect with
+            {
+                A = roots.Check(connect.A, "connect.a"),
+                B = roots.Check(connect.B, "connect.b"),
+                Dataset = connect.Dataset is { } dataset ? roots.CheckFile(dataset, "connect.dataset") : null,
+                Text = connect.Text is { } text ? roots.CheckFile(text, "connect.text") : null,
+            },
+        };
+    }
 
     /// <summary>An ensemble's members, like the model folder itself, must be inside the data roots.</summary>
     private void ConfineEnsembleMembers(string modelFolder)

@@ -36,6 +36,9 @@ public sealed class SweepRunRecord
     /// <summary>The definition the run started with: an edit while it runs does not change it. Null in runs recorded before edits existed (they use the sweep's).</summary>
     [Id(13)] public SweepDefinition? Definition { get; set; }
 
+    /// <summary>A run of a connect sweep: its candidates are connect points, each published at its <see cref="SweepCandidateStatus.MergeOutput"/>.</summary>
+    [Id(14)] public bool Connect { get; set; }
+
     public bool IsActive => State is SweepRunState.Preparing or SweepRunState.Running;
 
     public SweepRunSummary Summary()
@@ -68,5 +71,6 @@ public sealed class SweepRunRecord
         ObjectiveMetric = ObjectiveMetric,
         Maximize = Maximize,
         PromotedTo = PromotedTo,
+        Connect = Connect,
     };
 }

@@ -26,6 +26,8 @@ internal sealed class AzureSweepOutput(BlobContainerClient container, AzureLocat
 
     public string MergeLocation(string key) => Child(SweepOutputLayout.MergesFolder, SweepOutputLayout.CheckKey(key)).ToString();
 
+    public string ConnectLocation(int run, int point) => Child(SweepOutputLayout.ConnectFolder, SweepOutputLayout.ConnectResultName(run, point)).ToString();
+
     public async Task<IReadOnlySet<string>> PublishedMergesAsync(IEnumerable<string> keys, CancellationToken cancellationToken)
     {
         var published = new HashSet<string>(StringComparer.Ordinal);

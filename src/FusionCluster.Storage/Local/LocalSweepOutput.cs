@@ -19,6 +19,8 @@ public sealed class LocalSweepOutput(string root) : ISweepOutput
 
     public string MergeLocation(string key) => Path.Combine(Root, SweepOutputLayout.MergesFolder, SweepOutputLayout.CheckKey(key));
 
+    public string ConnectLocation(int run, int point) => Path.Combine(Root, SweepOutputLayout.ConnectFolder, SweepOutputLayout.ConnectResultName(run, point));
+
     public Task<IReadOnlySet<string>> PublishedMergesAsync(IEnumerable<string> keys, CancellationToken cancellationToken) =>
         Task.FromResult<IReadOnlySet<string>>(keys.Where(key => File.Exists(Path.Combine(MergeLocation(key), MergeManifest.FileName))).ToHashSet(StringComparer.Ordinal));
 

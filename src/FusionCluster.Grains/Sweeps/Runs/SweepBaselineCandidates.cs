@@ -73,7 +73,7 @@ public static class SweepBaselineCandidates
     /// <summary>The model's folder on this machine: evaluators read models from disk, as they read the merges.</summary>
     private static string LocalFolder(string model, SweepSpec sweep, ArtifactStores stores)
     {
-        var location = stores.Resolve(model, sweep.Template.Directory, mustExist: true);
+        var location = stores.Resolve(model, sweep.MergeTemplate.Directory, mustExist: true);
         if (!Path.IsPathRooted(location) || !Directory.Exists(location))
         {
             throw new SpecException($"model '{model}': baselines are evaluated from local folders, and {location} is not one");

@@ -1,3 +1,5 @@
+using System.Security.Cryptography;
+using System.Text;
 using FusionCluster.Core.Formats;
 using FusionCluster.Core.Specs;
 using FusionCluster.Core.Storage;
@@ -22,10 +24,16 @@ public static class SweepCandidates
     /// Fingerprints every point's merge (it reads checkpoint headers). A point whose key cannot be computed
     /// fails alone; a point with the key of an earlier one shares that one's merge (<see cref="SweepCandidateStatus.SameAs"/>).
     /// </summary>
-    public static async Task<(SweepSpec Spec, List<SweepCandidateStatus> Candidates)> PrepareAsync(SweepDefinition definition, long shardSizeBytes, ArtifactStores stores)
+    /// <param name="run">The run's number: a connect sweep publishes each point under it.</param>
+    public static async Task<(SweepSpec Spec, List<SweepCandidateStatus> Candidates)> PrepareAsync(SweepDefinition definition, long shardSizeBytes, ArtifactStores stores, int run)
     {
         var parsed = Parse(definition, stores);
         var output = stores.OpenSweepOutput(parsed.Output);
+        if (parsed.Kind == SweepKind.Connect)
+        {
+            return (parsed, ConnectPoints(parsed, output, run));
+        }
+
         var fingerprints = new Dictionary<string, string>(StringComparer.Ordinal);
         var firstOfKey = new Dictionary<string, int>(StringComparer.Ordinal);
         var candidates = new List<SweepCandidateStatus>();
@@ -36,7 +44,7 @@ public static class SweepCandidates
             string key;
             try
             {
-                key = await MergeCacheKey.ComputeAsync(candidate, parsed.Template.Directory, parsed.Seed, shardSizeBytes, stores, fingerprints, CancellationToken.None);
+                key = await MergeCacheKey.ComputeAsync(candidate, parsed.MergeTemplate.Directory, parsed.Seed, shardSizeBytes, stores, fingerprints, CancellationToken.None);
             }
             catch (Exception e) when (e is SpecException or StorageException or CheckpointException or IOException)
             {
@@ -63,5 +71,32 @@ public static class SweepCandidates
         }
 
         return (parsed, candidates);
+    }
+
+    /// <summary>
+    /// A connect sweep's points, each published at its own place under the run; points with the same options (key) share
+    /// the first one's evaluation and result.
+    /// </summary>
+    private static List<SweepCandidateStatus> ConnectPoints(SweepSpec spec, ISweepOutput output, int run)
+    {
+        var firstOfKey = new Dictionary<string, int>(StringComparer.Ordinal);
+        var candidates = new List<SweepCandidateStatus>();
+        foreach (var (point, options) in spec.Points.Zip(spec.ConnectPoints()))
+        {
+            var key = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(options.Canonical)))[..MergeCacheKey.Length];
+            int? sameAs = firstOfKey.TryGetValue(key, out var first) ? first : null;
+            firstOfKey.TryAdd(key, point.Index);
+            candidates.Add(new SweepCandidateStatus
+            {
+                Index = point.Index,
+                Label = point.Label,
+                SpecText = options.Canonical,
+                CacheKey = key,
+                SameAs = sameAs,
+                MergeOutput = output.ConnectLocation(run, sameAs ?? point.Index),
+            });
+        }
+
+        return candidates;
     }
 }

@@ -11,7 +11,7 @@ public static class SweepRequests
     public static MergeRequest Merge(SweepSpec spec, string sweepId, int run, SweepCandidateStatus candidate, long shardSizeBytes) => new()
     {
         SpecText = candidate.SpecText,
-        SpecDirectory = spec.Template.Directory,
+        SpecDirectory = spec.MergeTemplate.Directory,
         SpecName = $"{spec.Name} run {run} #{candidate.Index}",
         Output = candidate.MergeOutput,
         Seed = spec.Seed,
@@ -29,8 +29,39 @@ public static class SweepRequests
             : Merge(spec, sweepId, run, candidates[0], shardSizeBytes) with
             {
                 SpecName = $"{spec.Name} run {run} #{string.Join(",", candidates.Select(c => c.Index))}",
-                Candidates = candidates.Select(c => new CandidateSpec(SweepMergeBatches.CandidateName(c), c.SpecText, spec.Template.Directory, c.MergeOutput)).ToList(),
+                Candidates = candidates.Select(c => new CandidateSpec(SweepMergeBatches.CandidateName(c), c.SpecText, spec.MergeTemplate.Directory, c.MergeOutput)).ToList(),
             };
+
+    /// <summary>The evaluation of a connect sweep's point: its connect options, published at the candidate's location.</summary>
+    public static EvaluationRequest Connect(SweepSpec spec, int run, SweepCandidateStatus candidate)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        ArgumentNullException.ThrowIfNull(candidate);
+        var template = spec.Connect ?? throw new ArgumentException($"sweep {spec.Name} is not a connect sweep", nameof(spec));
+        var point = template.Instantiate(spec.Points[candidate.Index]);
+        return new EvaluationRequest
+        {
+            ModelFolder = candidate.MergeOutput,
+            Connect = new ConnectEvaluationRequest
+            {
+                A = point.A,
+                B = point.B,
+                Dataset = point.Dataset,
+                Text = point.Text,
+                Align = point.Align,
+                Repair = point.Repair,
+                Points = point.Points,
+                Curve = point.Curve,
+                Split = point.Split,
+                MaxSamples = point.MaxSamples,
+                StatisticsSamples = point.StatisticsSamples,
+                Seed = point.Seed,
+                Context = point.Context,
+                Iterations = point.Iterations,
+                Name = SweepOutputLayout.ConnectResultName(run, candidate.Index),
+            },
+        };
+    }
 
     /// <param name="cacheFolder">The sweep output's evaluation cache folder (<see cref="ISweepOutput.EvaluationCacheFolder"/>), if it has one.</param>
     public static EvaluationRequest Evaluation(SweepSpec spec, string modelFolder, string? cacheFolder)

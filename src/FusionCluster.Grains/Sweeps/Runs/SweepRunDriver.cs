@@ -47,10 +47,11 @@ public sealed class SweepRunDriver(
     {
         try
         {
-            var (parsed, candidates) = await Task.Run(() => SweepCandidates.PrepareAsync(definition, settings.ShardSizeBytes, stores));
+            var (parsed, candidates) = await Task.Run(() => SweepCandidates.PrepareAsync(definition, settings.ShardSizeBytes, stores, run.Number));
             run.Candidates = candidates;
             run.ObjectiveMetric = parsed.Objective.Metric;
             run.Maximize = parsed.Objective.Direction == ObjectiveDirection.Maximize;
+            run.Connect = parsed.Kind == SweepKind.Connect;
             run.State = SweepRunState.Running;
             logger.LogInformation(
                 "Sweep {Sweep}: run {Run} has {Count} merges ({Distinct} distinct)", sweepId, run.Number, candidates.Count, candidates.Count(c => c.SameAs is null));
@@ -157,11 +158,12 @@ public sealed class SweepRunDriver(
         if (!paused)
         {
             // Asked off the scheduler (a blob output answers over the network); the run may move on meanwhile.
-            var pending = run.Candidates.Where(c => c.State == CandidateState.Pending && c.SameAs is null).Select(c => c.CacheKey).ToList();
+            var merges = spec.Kind == SweepKind.Merge;
+            var pending = merges ? run.Candidates.Where(c => c.State == CandidateState.Pending && c.SameAs is null).Select(c => c.CacheKey).ToList() : [];
             var published = pending.Count == 0
                 ? new HashSet<string>()
                 : await Task.Run(() => stores.OpenSweepOutput(spec.Output).PublishedMergesAsync(pending, CancellationToken.None));
-            var launches = SweepMergeBatches.Share(SweepRunStepper.LaunchMerges(run, spec.MaxConcurrent, published.Contains, sweepId), sweepId, run.Number);
+            var launches = SweepMergeBatches.Share(SweepRunStepper.LaunchMerges(run, spec.MaxConcurrent, published.Contains, sweepId, merges), sweepId, run.Number);
             foreach (var launched in launches)
             {
                 Update(run, launched);
@@ -182,7 +184,10 @@ public sealed class SweepRunDriver(
 
             nextWorker++;
             busy.Add(candidate.Index);
-            _ = EvaluateAsync(run.Number, candidate.Index, worker, SweepRequests.Evaluation(spec, candidate.MergeOutput, stores.OpenSweepOutput(spec.Output).EvaluationCacheFolder));
+            var request = spec.Kind == SweepKind.Connect
+                ? SweepRequests.Connect(spec, run.Number, candidate)
+                : SweepRequests.Evaluation(spec, candidate.MergeOutput, stores.OpenSweepOutput(spec.Output).EvaluationCacheFolder);
+            _ = EvaluateAsync(run.Number, candidate.Index, worker, request);
         }
     }
 

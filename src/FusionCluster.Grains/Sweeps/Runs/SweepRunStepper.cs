@@ -32,9 +32,10 @@ public static class SweepRunStepper
     /// <summary>
     /// Pending distinct candidates, in order, while fewer than <paramref name="maxConcurrent"/> merge or
     /// evaluate: a merge already published (<paramref name="isPublished"/> of its key) goes straight to
-    /// evaluation, the others to merging under the job id <see cref="JobId"/> gives.
+    /// evaluation, the others to merging under the job id <see cref="JobId"/> gives. A connect sweep
+    /// (<paramref name="merges"/> false) has nothing to merge: its points go straight to their evaluation.
     /// </summary>
-    public static IReadOnlyList<SweepCandidateStatus> LaunchMerges(SweepRunRecord run, int maxConcurrent, Func<string, bool> isPublished, string sweepId)
+    public static IReadOnlyList<SweepCandidateStatus> LaunchMerges(SweepRunRecord run, int maxConcurrent, Func<string, bool> isPublished, string sweepId, bool merges = true)
     {
         var active = run.Candidates.Count(c => c.SameAs is null && c.State is CandidateState.Merging or CandidateState.Evaluating);
         var launched = new List<SweepCandidateStatus>();
@@ -46,7 +47,9 @@ public static class SweepRunStepper
             }
 
             active++;
-            launched.Add(isPublished(candidate.CacheKey)
+            launched.Add(!merges
+                ? candidate with { State = CandidateState.Evaluating }
+                : isPublished(candidate.CacheKey)
                 ? candidate with { State = CandidateState.Evaluating, Cached = true }
                 : candidate with { State = CandidateState.Merging, JobId = JobId(sweepId, run.Number, candidate.Index) });
         }

@@ -1,0 +1,118 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using FusionCluster.Cli.Commands;
+using FusionCluster.Evaluation.Datasets;
+using FusionCluster.Evaluation.Training;
+using FusionCluster.Grains.Abstractions.Sweeps;
+using FusionCluster.TestSupport;
+
+namespace FusionCluster.Sweeps.EndToEnd.Tests;
+
+/// <summary>
+/// A sweep of kind connect on real MNIST MLPs trained from different seeds, through the grains on an embedded silo:
+/// every point's barriers must be what <c>fusion connect</c> itself publishes with the same options, the published
+/// connect.json's barrier must follow from its own points by the barrier's definition, and the leaderboard must rank
+/// the points by loss barrier, lowest first.
+/// </summary>
+public sealed class MnistConnectSweepTests : IDisposable
+{
+    private const string SweepYaml = """
+        name: mnist connectivity
+        kind: connect
+        connect:
+          a: mlp-1
+          b: mlp-2
+          dataset: digits.fcds
+          points: 5
+          max_samples: 1000
+          statistics_samples: 500
+        space:
+          grid:
+            connect.align: [none, weight_matching, activation_matching]
+            connect.repair: [false, true]
+        max_concurrent: 2
+        out: sweep-out
+        """;
+
+    private readonly TempFolder root = new("fusion-connect-sweep-e2e-");
+
+    public void Dispose() => root.Dispose();
+
+    [Fact]
+    public async Task Connect_sweep_points_equal_fusion_connect_with_the_same_options_and_rank_by_loss_barrier()
+    {
+        var cancellation = TestContext.Current.CancellationToken;
+        var folder = root.Path;
+        var dataset = MnistPackageConverter.Convert(LocalTools.MnistPackageDirectory);
+        ImageDatasetFile.Write(Path.Combine(folder, "digits.fcds"), dataset);
+        foreach (var seed in new ulong[] { 1, 2 })
+        {
+            ClassifierTrainer.TrainAndSave(dataset, new TrainingOptions { MaxSamples = 3000, Epochs = 1, Seed = seed }, Path.Combine(folder, $"mlp-{seed}"), cancellation);
+        }
+
+        var sweepFile = Path.Combine(folder, "sweep.yaml");
+        await File.WriteAllTextAsync(sweepFile, SweepYaml, cancellation);
+
+        await using var runner = await SweepEmbeddedRunner.StartAsync(unitSlots: 2, allowCommandEvaluator: false, cancellation);
+        var run = await runner.RunAsync(sweepFile, "mnist-connect", null, cancellation);
+
+        Assert.Equal(SweepRunState.Succeeded, run.Summary.State);
+        Assert.True(run.Connect);
+        Assert.Equal("loss_barrier", run.ObjectiveMetric);
+        Assert.False(run.Maximize);
+        Assert.Equal(6, run.Candidates.Count);
+        Assert.All(run.Candidates, c => Assert.True(c.State == CandidateState.Done, $"{c.Label}: {c.Error}"));
+        Assert.Equal(6, run.Leaderboard.Count);
+        Assert.Equal("", run.PromotedTo);
+        Assert.False(Directory.Exists(Path.Combine(folder, "sweep-out", "best")));
+
+        var viaCli = new Dictionary<int, double>();
+        foreach (var candidate in run.Candidates)
+        {
+            var align = (candidate.Index / 2) switch { 0 => "none", 1 => "weight_matching", _ => "activation_matching" };
+            var repair = candidate.Index % 2 == 1;
+            Assert.Equal($"connect.align={align} connect.repair={(repair ? "true" : "false")}", candidate.Label);
+
+            // Published where the sweep says, as a connect result.
+            var expectedLocation = Path.Combine(folder, "sweep-out", "connect", string.Create(CultureInfo.InvariantCulture, $"run-000001-point-{candidate.Index:D3}"));
+            Assert.Equal(expectedLocation, candidate.MergeOutput);
+            var published = Document(expectedLocation);
+            var path = published["paths"]!.AsArray().Single()!;
+            Assert.Equal(align, path["alignment"]!.GetValue<string>());
+            Assert.Equal(repair, path["repair"]!.GetValue<bool>());
+
+            // The barrier follows from the published points by its definition: max over α of loss(α) − ((1−α)·loss(0) + α·loss(1)).
+            var points = path["points"]!.AsArray().Select(p => (Alpha: p!["alpha"]!.GetValue<double>(), Loss: p["loss"]!.GetValue<double>())).ToList();
+            Assert.Equal(5, points.Count);
+            var byDefinition = points.Max(p => p.Loss - (((1 - p.Alpha) * points[0].Loss) + (p.Alpha * points[^1].Loss)));
+            Assert.Equal(byDefinition, candidate.Metrics["loss_barrier"], 12);
+            Assert.Equal(candidate.Objective, candidate.Metrics["loss_barrier"]);
+
+            // fusion connect with the same options, run as the command, publishes the same barriers.
+            var cliResult = Path.Combine(folder, "cli", $"point-{candidate.Index}");
+            string[] arguments =
+            [
+                Path.Combine(folder, "mlp-1"), Path.Combine(folder, "mlp-2"), "--dataset", Path.Combine(folder, "digits.fcds"),
+                "--align", align, "--points", "5", "--max-samples", "1000", "--statistics-samples", "500", "--publish", cliResult,
+                .. repair ? new[] { "--repair" } : [],
+            ];
+            Assert.Equal(0, await ConnectCommand.Create().Parse(arguments).InvokeAsync(cancellationToken: cancellation));
+            var cliPath = Document(cliResult)["paths"]!.AsArray().Single()!;
+            Assert.Equal(cliPath["loss_barrier"]!.GetValue<double>(), candidate.Metrics["loss_barrier"]);
+            Assert.Equal(cliPath["accuracy_barrier"]!.GetValue<double>(), candidate.Metrics["accuracy_barrier"]);
+            Assert.Equal(cliPath["points"]!.ToJsonString(), path["points"]!.ToJsonString());
+            viaCli[candidate.Index] = cliPath["loss_barrier"]!.GetValue<double>();
+        }
+
+        // Lowest barrier first, ties in point order: ranked from fusion connect's own barriers.
+        var expectedRanking = viaCli.OrderBy(p => p.Value).ThenBy(p => p.Key).Select(p => p.Key).ToList();
+        Assert.Equal(expectedRanking, run.Leaderboard);
+
+        TestContext.Current.TestOutputHelper?.WriteLine(string.Join("\n", run.Leaderboard.Select(i => run.Candidates[i]).Select(c => string.Create(
+            CultureInfo.InvariantCulture,
+            $"{c.Metrics["loss_barrier"]:0.0000}  acc barrier {c.Metrics["accuracy_barrier"]:0.0000}  midpoint acc {c.Metrics["midpoint_accuracy"]:0.0000}  eval {c.EvaluationSeconds:0.0}s  {c.Label}"))));
+    }
+
+    private static JsonNode Document(string location) =>
+        JsonNode.Parse(File.ReadAllText(Path.Combine(location, "connect.json"))) ?? throw new InvalidDataException($"{location}: empty connect.json");
+}
