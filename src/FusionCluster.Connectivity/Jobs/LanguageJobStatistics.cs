@@ -20,9 +20,11 @@ namespace FusionCluster.Connectivity.Jobs;
 /// Classifiers go to <see cref="JobStatistics"/>. A language model's unit (<see cref="StatisticsPlan.Blocks"/>) reads
 /// its model's text file (the spec's <c>dataset:</c>), tokenizes it with the model's own tokenizer.json (as
 /// activation matching does), takes <see cref="StatisticsPlan.Samples"/> windows of the model's context
-/// (max_position_embeddings, at most 2048 tokens; <see cref="TokenSamples.Draw"/> with seed 0), and computes the
-/// Gram matrices of its block with <see cref="LanguageGrams"/>, on the CPU in a fixed order, so any silo stages the
-/// same bytes. The file is cached beside the output (<see cref="StatisticsCache"/>) by the model's parameters, the
+/// (max_position_embeddings, at most 2048 tokens; <see cref="TokenSamples.Draw"/> with seed 0), and computes its
+/// block's statistics on the CPU in a fixed order, so any silo stages the same bytes: regmean's Gram matrices with
+/// <see cref="LanguageGrams"/>, fisher's diagonal Fishers of the block's parameters with <see cref="LanguageFishers"/>
+/// (every window runs forward and backward through the whole model, but only the block's gradients are kept, so a
+/// unit's float64 sums stay one block's). The file is cached beside the output (<see cref="StatisticsCache"/>) by the model's parameters, the
 /// windows' tokens, the block and the sample count. Merge units read every file through <see cref="JobStatistics"/>.
 /// </summary>
 public sealed class LanguageJobStatistics(ArtifactStores stores, CheckpointCache checkpoints) : IInputStatistics
@@ -79,7 +81,7 @@ public sealed class LanguageJobStatistics(ArtifactStores stores, CheckpointCache
             throw new MergeMethodException($"model '{model}': text file '{textFile}' cannot be read: {e.Message}");
         }
 
-        var ids = await LanguageJobMatching.EncodeAsync(checkpoint, model, Encoding.UTF8.GetString(textBytes), "regmean's statistics unit", cancellationToken);
+        var ids = await LanguageJobMatching.EncodeAsync(checkpoint, model, Encoding.UTF8.GetString(textBytes), $"{plan.Kind} statistics unit", cancellationToken);
         using var language = await LanguageModelCheckpoint.LoadAsync(checkpoint, model, cancellationToken: cancellationToken);
         if (language.Config.NumHiddenLayers != plan.Blocks)
         {
@@ -100,8 +102,13 @@ public sealed class LanguageJobStatistics(ArtifactStores stores, CheckpointCache
         }
 
         var names = checkpoint.TensorNames.ToList();
-        using var grams = MergeStatistics.SingleThreaded(() => LanguageGrams.Compute(language, windows, block, names, cancellationToken));
-        var bytes = StatisticsFile.Encode(grams, new Dictionary<string, string>
+        using var statistics = MergeStatistics.SingleThreaded(() => plan.Kind switch
+        {
+            StatisticsKinds.Gram => LanguageGrams.Compute(language, windows, block, names, cancellationToken),
+            StatisticsKinds.Fisher => LanguageFishers.Compute(language, windows, LanguageFishers.BlockTensors(names, block, plan.Blocks), cancellationToken),
+            _ => throw new MergeMethodException($"statistics of kind '{plan.Kind}' of language models are not computed by this worker"),
+        });
+        var bytes = StatisticsFile.Encode(statistics, new Dictionary<string, string>
         {
             ["kind"] = plan.Kind,
             ["model"] = model,

@@ -87,20 +87,22 @@ public static class StatisticsPlanner
     }
 
     /// <summary>
-    /// Llama-family checkpoints: each model's dataset is a text file its forward pass reads, and its Gram matrices are
-    /// computed one decoder block per unit. Only RegMean's statistics exist for language models so far; alignment would
-    /// change which inputs a layer sees, so it is refused as for RegMean++.
+    /// Llama-family checkpoints: each model's dataset is a text file its forward pass reads, and its statistics are
+    /// computed one decoder block per unit: RegMean's Gram matrices of the block's linear inputs, or Fisher merging's
+    /// diagonal Fishers of the block's parameters (the last block's unit also those outside every block). RegMean++ and
+    /// AdaMerging have no language-model statistics yet; alignment would change what a layer sees and which gradient a
+    /// parameter gets, so it is refused as for RegMean++.
     /// </summary>
     private static StatisticsPlan Language(StatisticsPlan plan, MergeSpec spec, IMergeMethod method, int blocks)
     {
-        if (plan.Kind != StatisticsKinds.Gram)
+        if (plan.Kind is not (StatisticsKinds.Gram or StatisticsKinds.Fisher))
         {
-            throw new SpecException($"merge_method {method.Name}: statistics of llama checkpoints are computed for regmean only (Gram matrices on each model's text); {method.Name} runs on the classifiers fusion train makes");
+            throw new SpecException($"merge_method {method.Name}: statistics of llama checkpoints are computed for regmean and fisher only (on each model's text); {method.Name} runs on the classifiers fusion train makes");
         }
 
         if (spec.Align is not null)
         {
-            throw new SpecException($"align: merge_method {method.Name} of llama checkpoints computes each model's Gram matrices on the model as stored; jobs do not run it on aligned language models yet");
+            throw new SpecException($"align: merge_method {method.Name} of llama checkpoints computes each model's statistics on the model as stored; jobs do not run it on aligned language models yet");
         }
 
         return plan with { Blocks = blocks };

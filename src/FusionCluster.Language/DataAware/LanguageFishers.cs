@@ -1,4 +1,5 @@
 using FusionCluster.Core.Execution;
+using FusionCluster.Core.Planning;
 using FusionCluster.Evaluation.MultiTask;
 using FusionCluster.Language.Models;
 using static TorchSharp.torch;
@@ -87,6 +88,19 @@ public static class LanguageFishers
                 parameter.requires_grad = requiresGrad;
             }
         }
+    }
+
+    /// <summary>
+    /// The tensors a statistics unit of block <paramref name="block"/> computes Fishers of: the block's own
+    /// (<c>model.layers.&lt;block&gt;.*</c>) and, for the last block, those outside every block (embeddings, the final
+    /// norm, lm_head), the block whose file a merge unit reads for them.
+    /// </summary>
+    public static IReadOnlyList<string> BlockTensors(IEnumerable<string> tensorNames, int block, int blocks)
+    {
+        ArgumentNullException.ThrowIfNull(tensorNames);
+        ArgumentOutOfRangeException.ThrowIfNegative(block);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(block, blocks);
+        return tensorNames.Where(n => (LanguageModelBlocks.BlockOf(n) ?? blocks - 1) == block).Order(StringComparer.Ordinal).ToList();
     }
 
     /// <summary>One forward and backward pass of a window's log-likelihood, adding each wanted gradient's square to its sum.</summary>

@@ -37,18 +37,31 @@ public sealed class StatisticsPlannerTests : IDisposable
     }
 
     [Fact]
-    public void Llama_checkpoints_get_one_statistics_unit_per_model_and_decoder_block_and_only_regmean()
+    public void Llama_checkpoints_get_one_statistics_unit_per_model_and_decoder_block_for_regmean_and_fisher_only()
     {
         string[] names = ["model.embed_tokens.weight", "model.norm.weight", "lm_head.weight",
             .. Enumerable.Range(0, 3).SelectMany(b => new[] { "q_proj", "k_proj", "v_proj", "o_proj" }.Select(p => $"model.layers.{b}.self_attn.{p}.weight"))];
         var spec = MergeSpecParser.Parse("merge_method: regmean\nmodels:\n  - {model: a, dataset: a.fcds}\n  - {model: b, dataset: data/b.fcds}\n");
 
         var plan = StatisticsPlanner.Plan(spec, MergeMethodRegistry.Get("regmean"), folder, names);
-        var fisher = Assert.Throws<SpecException>(() => StatisticsPlanner.Plan(MergeSpecParser.Parse("merge_method: fisher\nmodels:\n  - {model: a, dataset: a.fcds}\n"), MergeMethodRegistry.Get("fisher"), folder, names));
+        var fisher = StatisticsPlanner.Plan(MergeSpecParser.Parse("merge_method: fisher\nmodels:\n  - {model: a, dataset: a.fcds}\n"), MergeMethodRegistry.Get("fisher"), folder, names);
+        var adamerging = Assert.Throws<SpecException>(() => StatisticsPlanner.Plan(MergeSpecParser.Parse("merge_method: adamerging\nbase_model: a\nmodels:\n  - {model: b, dataset: data/b.fcds}\n"), MergeMethodRegistry.Get("adamerging"), folder, names));
 
         Assert.Equal((3, 0), (plan!.Blocks, plan.Layers));
-        Assert.Contains("statistics of llama checkpoints are computed for regmean only", fisher.Message, StringComparison.Ordinal);
+        Assert.Equal((StatisticsKinds.Fisher, 3, 0), (fisher!.Kind, fisher.Blocks, fisher.Layers));
+        Assert.Contains("merge_method adamerging: statistics of llama checkpoints are computed for regmean and fisher only", adamerging.Message, StringComparison.Ordinal);
         Assert.Equal(0, StatisticsPlanner.Plan(spec, MergeMethodRegistry.Get("regmean"), folder, ["layers.0.weight", "layers.0.bias"])!.Blocks);
+    }
+
+    [Fact]
+    public void Fisher_of_aligned_llama_checkpoints_is_refused()
+    {
+        string[] names = ["model.embed_tokens.weight", "model.layers.0.self_attn.q_proj.weight"];
+        var spec = MergeSpecParser.Parse("merge_method: fisher\nmodels:\n  - {model: a, dataset: a.fcds}\n  - {model: b, dataset: data/b.fcds}\nalign:\n  method: weight_matching\n  reference: a\n");
+
+        var message = Assert.Throws<SpecException>(() => StatisticsPlanner.Plan(spec, MergeMethodRegistry.Get("fisher"), folder, names)).Message;
+
+        Assert.Contains("align: merge_method fisher of llama checkpoints", message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -149,15 +149,15 @@ public sealed class MergeJobGrainLanguageRegMeanTests : IClassFixture<TrainedLan
     }
 
     [Fact]
-    public async Task Fisher_of_llama_checkpoints_is_refused_before_any_unit_runs()
+    public async Task RegMean_plus_plus_of_llama_checkpoints_is_refused_before_any_unit_runs()
     {
         var cancellation = TestContext.Current.CancellationToken;
         await using var cluster = await WorkerCluster.StartAsync(unitSlots: 1, silos: 1);
 
-        var status = await RunAsync(cluster, Spec(("lm-1", "text-a.txt"), ("lm-2", "text-b.txt")).Replace("regmean", "fisher", StringComparison.Ordinal), "fisher/out", cancellation);
+        var status = await RunAsync(cluster, Spec(("lm-1", "text-a.txt"), ("lm-2", "text-b.txt")).Replace("regmean", "regmean_plus_plus", StringComparison.Ordinal), "plus/out", cancellation);
 
         Assert.Equal(JobState.Failed, status.State);
-        Assert.Contains("merge_method fisher: statistics of llama checkpoints are computed for regmean only", status.Error, StringComparison.Ordinal);
+        Assert.Contains("merge_method regmean_plus_plus: statistics of llama checkpoints are computed for regmean and fisher only", status.Error, StringComparison.Ordinal);
         Assert.Equal(0, status.UnitsTotal);
     }
 

@@ -66,6 +66,18 @@ public sealed class LanguageFishersTests
         Assert.Contains("model.nope.weight", error.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void A_block_units_tensors_are_its_blocks_and_the_last_blocks_also_those_outside_every_block()
+    {
+        string[] names = ["lm_head.weight", "model.embed_tokens.weight", "model.layers.0.mlp.up_proj.weight", "model.layers.1.input_layernorm.weight",
+            "model.layers.1.self_attn.q_proj.weight", "model.layers.10.mlp.down_proj.weight", "model.norm.weight"];
+
+        Assert.Equal(["model.layers.0.mlp.up_proj.weight"], LanguageFishers.BlockTensors(names, 0, 11));
+        Assert.Equal(["model.layers.1.input_layernorm.weight", "model.layers.1.self_attn.q_proj.weight"], LanguageFishers.BlockTensors(names, 1, 11));
+        Assert.Equal(["lm_head.weight", "model.embed_tokens.weight", "model.layers.10.mlp.down_proj.weight", "model.norm.weight"], LanguageFishers.BlockTensors(names, 10, 11));
+        Assert.Throws<ArgumentOutOfRangeException>(() => LanguageFishers.BlockTensors(names, 11, 11));
+    }
+
     /// <summary>The TorchSharp model of <paramref name="weights"/>, through a real checkpoint folder.</summary>
     private static LlamaForCausalLM Load(Dictionary<string, float[]> weights)
     {
