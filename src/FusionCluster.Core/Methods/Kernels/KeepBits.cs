@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 
@@ -114,6 +115,8 @@ public static class KeepBits
     }
 
     /// <summary>Per lane, the exponent of the lowest set bit of the float whose magnitude bits are u; int.MaxValue for zero.</summary>
+    // Inlined by force, as a called vector helper runs in unoptimised tier-0 code for the first calls of a process.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector512<int> LowestBit(Vector512<int> u)
     {
         var exponent = u >>> 23;

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 
 namespace FusionCluster.Core.Methods.Kernels;
@@ -136,7 +137,10 @@ public static class RandomKeepMask
     internal static ulong DrawLimit(double density) =>
         density <= 0 ? 0 : density >= 1 ? 1UL << 53 : (ulong)Math.Ceiling(density * (1UL << 53));
 
+    // The vector helpers are inlined by force: without it the JIT calls them, and a call-only method starts in
+    // unoptimised tier-0 code, which ran a short merge's draws several times slower until tiering caught up.
     /// <summary>(draw >> 11) for elements first .. first + 3: <see cref="CounterRng.Uniform"/>'s integer part, four lanes at once.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector256<ulong> Draws(ulong stream, long first)
     {
         var index = Vector256.Create((ulong)first) + Vector256.Create(0UL, 1, 2, 3);
@@ -144,6 +148,7 @@ public static class RandomKeepMask
         return z >>> 11;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector512<ulong> Draws512(ulong stream, long first)
     {
         var index = Vector512.Create((ulong)first) + Vector512.Create(0UL, 1, 2, 3, 4, 5, 6, 7);
@@ -151,6 +156,7 @@ public static class RandomKeepMask
         return z >>> 11;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector512<ulong> Mix(Vector512<ulong> z)
     {
         z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9UL;
@@ -158,6 +164,7 @@ public static class RandomKeepMask
         return z ^ (z >>> 31);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector256<ulong> Mix(Vector256<ulong> z)
     {
         z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9UL;
