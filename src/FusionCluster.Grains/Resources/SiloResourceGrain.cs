@@ -1,4 +1,5 @@
 using FusionCluster.Grains.Abstractions;
+using Microsoft.Extensions.Logging;
 
 namespace FusionCluster.Grains.Resources;
 
@@ -7,9 +8,14 @@ namespace FusionCluster.Grains.Resources;
 /// every few seconds from each silo, so the state is written at most once per <see cref="WriteSpacing"/> (and when the
 /// grain deactivates): a crash loses at most that much of the newest history.
 /// </summary>
+/// <remarks>
+/// A silo that shuts down may have deactivated its storage before this grain (the embedded silo's memory storage is a
+/// grain of that same silo), so the last write then fails: that is the history's end, not an error.
+/// </remarks>
 public sealed class SiloResourceGrain(
     [PersistentState("silo-resources", FusionStorageNames.Jobs)] IPersistentState<SiloResourceState> store,
-    TimeProvider time) : Grain, ISiloResourceGrain
+    TimeProvider time,
+    ILogger<SiloResourceGrain> logger) : Grain, ISiloResourceGrain
 {
     public static readonly TimeSpan WriteSpacing = TimeSpan.FromMinutes(1);
 
@@ -38,9 +44,18 @@ public sealed class SiloResourceGrain(
 
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
-        if (dirty)
+        if (!dirty)
+        {
+            return;
+        }
+
+        try
         {
             await store.WriteStateAsync(cancellationToken);
+        }
+        catch (Exception e) when (reason.ReasonCode == DeactivationReasonCode.ShuttingDown)
+        {
+            logger.LogDebug("The silo shut down before the newest resource readings were stored: {Error}", e.GetBaseException().Message);
         }
     }
 }
