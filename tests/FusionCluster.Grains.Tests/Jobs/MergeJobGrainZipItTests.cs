@@ -160,6 +160,23 @@ public sealed class MergeJobGrainZipItTests(TrainedClassifierFolder models) : IC
         Assert.True(partialScore.Accuracy > naiveScore.Accuracy, $"partially zipped accuracy {partialScore.Accuracy} should beat the naive midpoint's {naiveScore.Accuracy}");
     }
 
+    [Fact]
+    public async Task The_preview_of_a_partial_zipit_job_lists_its_branch_units_and_refuses_more_layers_than_the_models_have()
+    {
+        await using var cluster = await WorkerCluster.StartAsync(unitSlots: 1, silos: 1);
+        var request = new MergeRequest { SpecText = Spec("mlp-1", "mlp-2", zip: true, zipLayers: 1), SpecDirectory = models.Folder, Output = "/unused" };
+
+        var preview = await cluster.Client.GetGrain<IPlannerGrain>(0).Preview(request);
+
+        Assert.Null(preview.Error);
+        Assert.Equal(["align mlp-2", "layer 0", "branch 0 layer 0", "branch 0 layer 1", "branch 1 layer 0", "branch 1 layer 1"], preview.UnitNames);
+        Assert.Equal(["align", .. Enumerable.Repeat("merge", 5)], preview.UnitPhases);
+        Assert.Equal(10, preview.Tensors);
+
+        var tooMany = await cluster.Client.GetGrain<IPlannerGrain>(0).Preview(request with { SpecText = Spec("mlp-1", "mlp-2", zip: true, zipLayers: 3) });
+        Assert.Equal("align.zip_layers: the models have 2 hidden layers; zip 0..2 of them, not 3", tooMany.Error);
+    }
+
     [Theory]
     [InlineData(null)]
     [InlineData(1)]
