@@ -30,6 +30,9 @@ internal sealed class DellaDeltaMask : RecordableDeltaMask
     // Counting the row costs n/16 vector steps per element; beyond this many a row's sort is cheaper.
     private const int MaxCounted = 64;
 
+    // The bucket histogram is counted in this many copies (see Count).
+    private const int HistogramCopies = 4;
+
     private readonly ulong seed;
     private readonly int rowLength;
     private readonly ulong[] limits;
@@ -70,7 +73,7 @@ internal sealed class DellaDeltaMask : RecordableDeltaMask
         using var open = new RentedBuffer<ulong>(KeepBits.Words(n));
         using var bucketOf = new RentedBuffer<int>(n);
         using var toCount = new RentedBuffer<int>(n);
-        using var starts = new RentedBuffer<int>(buckets + 1);
+        using var starts = new RentedBuffer<int>(HistogramCopies * (buckets + 1));
         for (var row = 0; row < delta.Length; row += n)
         {
             var rowKeys = keys.Span[..n];
@@ -102,15 +105,8 @@ internal sealed class DellaDeltaMask : RecordableDeltaMask
         var bucket = bucketOf[..n];
         BucketsOf(keys, scale, buckets - 1, bucket);
         var first = starts[..(buckets + 1)];
-        first.Clear();
-        // Indices are in 0 .. buckets - 1 by construction, so the hot loops skip bounds checks.
+        Count(bucket, starts[..(HistogramCopies * (buckets + 1))]);
         ref var firstRef = ref MemoryMarshal.GetReference(first);
-        foreach (var b in bucket)
-        {
-            // Counted one bucket up, so the running sum leaves each bucket's first rank in its own place.
-            Unsafe.Add(ref firstRef, b + 1)++;
-        }
-
         for (var b = 1; b < first.Length; b++)
         {
             first[b] += first[b - 1];
@@ -156,6 +152,40 @@ internal sealed class DellaDeltaMask : RecordableDeltaMask
         }
 
         return true;
+    }
+
+    /// <summary>
+    /// counts[b + 1] = how many of bucket hold b (one bucket up, so the running sum leaves each bucket's first rank in
+    /// its own place), in the first buckets + 1 of counts. Neighbouring columns often share a bucket, and one counter
+    /// incremented twice in a row waits for its own store, so four columns at a time go to four copies, added up after.
+    /// </summary>
+    private static void Count(ReadOnlySpan<int> bucket, Span<int> counts)
+    {
+        counts.Clear();
+        var stride = counts.Length / HistogramCopies;
+        // Indices are in 0 .. buckets - 1 by construction, so the loop skips bounds checks.
+        ref var c0 = ref MemoryMarshal.GetReference(counts);
+        ref var c1 = ref Unsafe.Add(ref c0, stride);
+        ref var c2 = ref Unsafe.Add(ref c0, 2 * stride);
+        ref var c3 = ref Unsafe.Add(ref c0, 3 * stride);
+        ref var b = ref MemoryMarshal.GetReference(bucket);
+        var k = 0;
+        for (; k <= bucket.Length - HistogramCopies; k += HistogramCopies)
+        {
+            Unsafe.Add(ref c0, Unsafe.Add(ref b, k) + 1)++;
+            Unsafe.Add(ref c1, Unsafe.Add(ref b, k + 1) + 1)++;
+            Unsafe.Add(ref c2, Unsafe.Add(ref b, k + 2) + 1)++;
+            Unsafe.Add(ref c3, Unsafe.Add(ref b, k + 3) + 1)++;
+        }
+
+        for (; k < bucket.Length; k++)
+        {
+            Unsafe.Add(ref c0, Unsafe.Add(ref b, k) + 1)++;
+        }
+
+        TensorPrimitives.Add(counts[..stride], counts.Slice(stride, stride), counts[..stride]);
+        TensorPrimitives.Add(counts[..stride], counts.Slice(2 * stride, stride), counts[..stride]);
+        TensorPrimitives.Add(counts[..stride], counts.Slice(3 * stride, stride), counts[..stride]);
     }
 
     /// <summary>
