@@ -24,7 +24,7 @@ namespace FusionCluster.Cli.Commands;
 public static class LanguageMergeExperiment
 {
     public const string ResultsFileName = "results.json";
-    public static readonly IReadOnlyList<string> AllMethods = ["linear", "task_arithmetic", "ties", "dare_ties", "slerp", "model_stock", "regmean"];
+    public static readonly IReadOnlyList<string> AllMethods = ["linear", "task_arithmetic", "ties", "dare_ties", "slerp", "model_stock", "regmean", "fisher"];
     private static readonly string[] Domains = [TextCorpusBuilder.Fortunes, TextCorpusBuilder.PythonDocs];
     private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
 
@@ -178,8 +178,9 @@ public static class LanguageMergeExperiment
             "ties" or "dare_ties" => $"merge_method: {method}\nbase_model: base\nmodels:\n  - model: {tunes}\n    parameters:\n      weight: 1.0\n      density: 0.5\n  - model: {other}\n    parameters:\n      weight: 1.0\n      density: 0.5\ndtype: float32\n",
             "slerp" => $"merge_method: slerp\nbase_model: {tunes}\nmodels:\n  - model: {tunes}\n  - model: {other}\nparameters:\n  t: 0.5\ndtype: float32\n",
             "model_stock" => $"merge_method: model_stock\nbase_model: base\nmodels:\n  - model: {tunes}\n  - model: {other}\ndtype: float32\n",
-            // RegMean's statistics: each fine-tune's Gram matrices on its own domain's training text (default samples: 256 windows).
-            "regmean" => $"merge_method: regmean\nmodels:\n  - model: {tunes}\n    dataset: corpus/{TextCorpusBuilder.Fortunes}.train.txt\n  - model: {other}\n    dataset: corpus/{TextCorpusBuilder.PythonDocs}.train.txt\ndtype: float32\n",
+            // RegMean's statistics: each fine-tune's Gram matrices on its own domain's training text (default samples: 256 windows);
+            // fisher's statistics: each fine-tune's diagonal Fishers on its own domain's training text (256 windows, each forward and backward).
+            "regmean" or "fisher" => $"merge_method: {method}\nmodels:\n  - model: {tunes}\n    dataset: corpus/{TextCorpusBuilder.Fortunes}.train.txt\n  - model: {other}\n    dataset: corpus/{TextCorpusBuilder.PythonDocs}.train.txt\ndtype: float32\n",
             _ => throw new ArgumentException($"unknown method {method}", nameof(method)),
         };
     }
