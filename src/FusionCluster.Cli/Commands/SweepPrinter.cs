@@ -49,7 +49,7 @@ public static class SweepPrinter
     public static void Run(SweepRunDetail run, TextWriter output)
     {
         var summary = run.Summary;
-        output.WriteLine($"run {summary.Number}: {summary.State.ToString().ToLowerInvariant()}, {summary.Done}/{summary.Candidates} merges evaluated ({summary.Cached} reused from the cache, {summary.Failed} failed)");
+        output.WriteLine($"run {summary.Number}: {summary.State.ToString().ToLowerInvariant()}, {summary.Done}/{summary.Candidates} {(run.Connect ? "connect points" : "merges")} evaluated ({summary.Cached} reused from the cache, {summary.Failed} failed)");
         if (summary.Error is not null)
         {
             output.WriteLine($"  {summary.Error}");

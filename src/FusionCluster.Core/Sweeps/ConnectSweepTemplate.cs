@@ -56,7 +56,7 @@ public sealed class ConnectSweepTemplate
             }
         }
 
-        return Read(root["connect"], new YamlNodeReader($"{SourceName}: point {point.Index} ({point.Label}):"));
+        return Read(root["connect"], new YamlNodeReader($"{SourceName}: point {point.Index} ({point.Label})", withLines: false));
     }
 
     private ConnectSweepPoint Read(YamlNode node, YamlNodeReader yaml)

@@ -16,4 +16,31 @@ public sealed class SweepPrinterTests
 
         Assert.Contains("next      2026-12-04 02:00:00 UTC (2026-12-04 03:00 at UTC+01:00)", output.ToString(), StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void A_connect_run_lists_its_points_by_barrier_with_where_each_result_is_published()
+    {
+        var run = new SweepRunDetail
+        {
+            Summary = new SweepRunSummary { Number = 1, State = SweepRunState.Succeeded, Candidates = 2, Done = 2 },
+            Connect = true,
+            ObjectiveMetric = "loss_barrier",
+            Maximize = false,
+            Leaderboard = [1, 0],
+            Candidates =
+            [
+                new SweepCandidateStatus { Index = 0, Label = "connect.align=none", State = CandidateState.Done, Objective = 0.48, MergeOutput = "/out/connect/run-000001-point-000" },
+                new SweepCandidateStatus { Index = 1, Label = "connect.align=weight_matching", State = CandidateState.Done, Objective = 0.06, MergeOutput = "/out/connect/run-000001-point-001" },
+            ],
+        };
+        using var output = new StringWriter();
+
+        SweepPrinter.Run(run, output);
+
+        var lines = output.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.StartsWith("RANK  loss_barrier", lines[1], StringComparison.Ordinal);
+        Assert.Matches(@"^1 +0\.06 .*connect\.align=weight_matching +/out/connect/run-000001-point-001\r?$", lines[2]);
+        Assert.Matches(@"^2 +0\.48 .*connect\.align=none +/out/connect/run-000001-point-000\r?$", lines[3]);
+        Assert.DoesNotContain("best ->", output.ToString(), StringComparison.Ordinal);
+    }
 }

@@ -18,6 +18,31 @@ public sealed class LeaderboardGridTests : DashboardTestContext
     }
 
     [Fact]
+    public void A_connect_sweep_point_links_to_its_connect_result_page_by_its_published_name()
+    {
+        var run = SweepSamples.Run(3) with
+        {
+            Connect = true,
+            Candidates =
+            [
+                SweepSamples.Candidate(0, "connect.align=none", 0.48) with { JobId = "", MergeOutput = "/data/sweep-out/connect/run-000003-point-000" },
+                SweepSamples.Candidate(1, "connect.align=weight_matching", 0.06) with { JobId = "", MergeOutput = "az://results/sweep-out/connect/run-000003-point-001/" },
+            ],
+            Leaderboard = [1, 0],
+            ObjectiveMetric = "loss_barrier",
+            Maximize = false,
+        };
+
+        var grid = Render<LeaderboardGrid>(p => p.Add(x => x.View, new SweepRunView(run)));
+
+        Assert.Contains("Connect result", grid.FindAll("th").Select(h => h.TextContent));
+        Assert.Equal(
+            ["connect/run-000003-point-001", "connect/run-000003-point-000"],
+            grid.FindAll("a.connect-link").Select(a => a.GetAttribute("href")));
+        Assert.Empty(grid.FindAll("a.job-link"));
+    }
+
+    [Fact]
     public void Clicking_a_metric_sorts_by_it_and_again_reverses_while_rank_stays_the_objective_rank()
     {
         var grid = Render<LeaderboardGrid>(p => p.Add(x => x.View, new SweepRunView(SweepSamples.Run(2))));

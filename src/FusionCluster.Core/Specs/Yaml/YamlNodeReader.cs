@@ -9,7 +9,9 @@ namespace FusionCluster.Core.Specs.Yaml;
 /// document: it remembers which key each value hangs under, so that an error about a block value (which
 /// starts on the line below its key) points at the key.
 /// </summary>
-public sealed class YamlNodeReader(string sourceName)
+/// <param name="sourceName">The name errors start with.</param>
+/// <param name="withLines">False for nodes built in memory (a sweep point's copy of a section): their lines say nothing, so errors leave them out.</param>
+public sealed class YamlNodeReader(string sourceName, bool withLines = true)
 {
     private readonly Dictionary<YamlNode, YamlNode> keyOf = new(ReferenceEqualityComparer.Instance);
 
@@ -144,6 +146,6 @@ public sealed class YamlNodeReader(string sourceName)
         // Messages that already start with the key path don't repeat it.
         var text = message.StartsWith(path + ":", StringComparison.Ordinal) ? message : $"{path}: {message}";
         var line = keyOf.TryGetValue(node, out var key) ? key.Start.Line : node.Start.Line;
-        return new SpecException($"{SourceName} line {line}: {text}");
+        return new SpecException(withLines ? $"{SourceName} line {line}: {text}" : $"{SourceName}: {text}");
     }
 }

@@ -26,4 +26,29 @@ public sealed class SweepRequestsTests
         Assert.Equal("score {model}", request.Command);
         Assert.Equal(5, request.CommandTimeoutSeconds);
     }
+
+    [Fact]
+    public void A_connect_point_asks_for_its_own_options_published_under_its_run_and_index()
+    {
+        var spec = SweepSpecParser.Parse(
+            """
+            kind: connect
+            connect: {a: mlp-1, b: mlp-2, dataset: digits.fcds, points: 7, max_samples: 100, seed: 3}
+            space: {grid: {connect.align: [none, weight_matching], connect.repair: [false, true]}}
+            out: out
+            """,
+            "sweep.yaml",
+            "/sweeps");
+        var candidate = new Abstractions.Sweeps.SweepCandidateStatus { Index = 3, Label = "p3", MergeOutput = "/sweeps/out/connect/run-000002-point-003" };
+
+        var request = SweepRequests.Connect(spec, run: 2, candidate);
+
+        Assert.Equal("/sweeps/out/connect/run-000002-point-003", request.ModelFolder);
+        var connect = request.Connect!;
+        Assert.Equal(
+            (Path.GetFullPath("/sweeps/mlp-1"), Path.GetFullPath("/sweeps/mlp-2"), Path.GetFullPath("/sweeps/digits.fcds"), "weight_matching", true, 7, 100, 3UL, "run-000002-point-003"),
+            (connect.A, connect.B, connect.Dataset, connect.Align, connect.Repair, connect.Points, connect.MaxSamples, connect.Seed, connect.Name));
+        Assert.Null(request.Dataset);
+        Assert.Null(request.Command);
+    }
 }

@@ -49,6 +49,21 @@ public sealed class SweepRunStepperTests
     }
 
     [Fact]
+    public void Connect_points_go_straight_to_evaluation_without_a_job_or_the_cached_mark()
+    {
+        var run = Run(
+            Candidate(0, CandidateState.Evaluating),
+            Candidate(1, CandidateState.Pending),
+            Candidate(2, CandidateState.Pending) with { SameAs = 1 },
+            Candidate(3, CandidateState.Pending),
+            Candidate(4, CandidateState.Pending));
+
+        var launched = SweepRunStepper.LaunchMerges(run, maxConcurrent: 3, key => true, "nightly", merges: false);
+
+        Assert.Equal([(1, CandidateState.Evaluating, false, ""), (3, CandidateState.Evaluating, false, "")], launched.Select(c => (c.Index, c.State, c.Cached, c.JobId)));
+    }
+
+    [Fact]
     public void A_merge_job_status_moves_the_candidate_or_asks_for_a_restart()
     {
         var merging = Candidate(2, CandidateState.Merging) with { JobId = "job-2" };
