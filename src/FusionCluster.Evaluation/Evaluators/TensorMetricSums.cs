@@ -81,35 +81,44 @@ public sealed class TensorMetricSums
     {
         var sums = new TensorMetricSums(references.Count, baseValues is not null);
         sums.BeginTensor();
-        var chunk = ArrayPool<float>.Shared.Rent(ChunkElements);
-        var baseChunk = ArrayPool<float>.Shared.Rent(ChunkElements);
-        var referenceChunk = ArrayPool<float>.Shared.Rent(ChunkElements);
-        try
+
+        // The model's norms and each reference's sums are separate accumulators: each streams the tensor on its own
+        // thread, adding in element order as one loop would, so the bits do not depend on running them in parallel.
+        void Stream(int reference)
         {
-            for (long start = 0; start < model.ElementCount; start += ChunkElements)
+            var chunk = ArrayPool<float>.Shared.Rent(ChunkElements);
+            var baseChunk = ArrayPool<float>.Shared.Rent(ChunkElements);
+            var referenceChunk = ArrayPool<float>.Shared.Rent(ChunkElements);
+            try
             {
-                cancellationToken.ThrowIfCancellationRequested();
-                var length = (int)Math.Min(ChunkElements, model.ElementCount - start);
-                var m = chunk.AsSpan(0, length);
-                model.Read(start, m);
-                var b = baseValues is null ? default : baseChunk.AsSpan(0, length);
-                baseValues?.Read(start, b);
-                sums.AddModel(m, b);
-                for (var r = 0; r < references.Count; r++)
+                for (long start = 0; start < model.ElementCount; start += ChunkElements)
                 {
+                    cancellationToken.ThrowIfCancellationRequested();
+                    var length = (int)Math.Min(ChunkElements, model.ElementCount - start);
+                    var m = chunk.AsSpan(0, length);
+                    model.Read(start, m);
+                    var b = baseValues is null ? default : baseChunk.AsSpan(0, length);
+                    baseValues?.Read(start, b);
+                    if (reference < 0)
+                    {
+                        sums.AddModel(m, b);
+                        continue;
+                    }
+
                     var x = referenceChunk.AsSpan(0, length);
-                    references[r].Read(start, x);
-                    sums.AddReference(r, m, x, b);
+                    references[reference].Read(start, x);
+                    sums.AddReference(reference, m, x, b);
                 }
             }
-        }
-        finally
-        {
-            ArrayPool<float>.Shared.Return(chunk);
-            ArrayPool<float>.Shared.Return(baseChunk);
-            ArrayPool<float>.Shared.Return(referenceChunk);
+            finally
+            {
+                ArrayPool<float>.Shared.Return(chunk);
+                ArrayPool<float>.Shared.Return(baseChunk);
+                ArrayPool<float>.Shared.Return(referenceChunk);
+            }
         }
 
+        Parallel.For(-1, references.Count, new ParallelOptions { CancellationToken = cancellationToken }, Stream);
         return sums;
     }
 
