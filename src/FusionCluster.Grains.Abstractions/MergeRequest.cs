@@ -1,3 +1,4 @@
+using FusionCluster.Core.Execution;
 using FusionCluster.Core.Methods;
 
 namespace FusionCluster.Grains.Abstractions;
@@ -47,4 +48,11 @@ public sealed record MergeRequest
     /// candidate's output is the bytes it has merged alone; one that fails does so alone.
     /// </summary>
     [Id(12)] public IReadOnlyList<CandidateSpec> Candidates { get; init; } = [];
+
+    /// <summary>
+    /// When set (with <see cref="Candidates"/>), the job scores its candidates instead of writing them: units compute
+    /// every output tensor in memory and sum the tensors evaluator's metrics over it, nothing is staged or published,
+    /// and each candidate's <see cref="CandidateStatus.Metrics"/> equal an evaluation of its output had it been written.
+    /// </summary>
+    [Id(13)] public OutputScoring? Scoring { get; init; }
 }

@@ -3,6 +3,7 @@ using FusionCluster.Client;
 using FusionCluster.Connectivity.Jobs;
 using FusionCluster.Core.Execution;
 using FusionCluster.Core.Methods;
+using FusionCluster.Core.Storage;
 using FusionCluster.Evaluation.Evaluators;
 using FusionCluster.Grains.Jobs;
 using FusionCluster.Grains.Logs;
@@ -41,6 +42,8 @@ public static class FusionSiloBuilderExtensions
         silo.Services.TryAddSingleton<IInputStatistics, LanguageJobStatistics>();
         // activation_matching and REPAIR run the classifiers forward on the dataset, decoded once per silo.
         silo.Services.TryAddSingleton<IDataAlignment>(services => new JobDataAlignment(services.GetRequiredService<EvaluationDatasets>().Get));
+        // Sweeps that publish only their best score every candidate in-job, as the tensors evaluator would.
+        silo.Services.TryAddSingleton<IOutputScorer>(services => new TensorOutputScorer(services.GetService<LocalRoots>()));
         silo.Services.AddSingleton<WorkUnitExecutor>();
         // When each running unit last made progress: the silo's liveness probe fails on a stalled one.
         silo.Services.TryAddSingleton(TimeProvider.System);

@@ -117,12 +117,19 @@ public static class BenchSweepCommand
             {
                 await File.WriteAllTextAsync(sweepFile, SweepText(weights, Path.Combine(folder, "sweep-out")), cancellationToken);
                 var (run, sweepRss) = await SweepInChildAsync(sweepFile, cancellationToken);
-                var summary = run["Summary"]!.AsObject();
-                var sweepSeconds = (summary["FinishedAt"]!.GetValue<DateTimeOffset>() - summary["StartedAt"]!.GetValue<DateTimeOffset>()).TotalSeconds;
+                var sweepSeconds = RunSeconds(run);
                 merged = run["Candidates"]!.AsArray().Count(c => c!["MergeSeconds"]!.GetValue<double>() > 0);
                 rows.Add(new($"sweep of {count} points{place}", sweepSeconds, Units.Bytes(sweepRss)));
                 Directory.Delete(Path.Combine(folder, "sweep-out"), recursive: true);
             }
+
+            // The sweep scored in-job: every point's tensor metrics summed inside the shared-input job, nothing written,
+            // then only the best merged again and published (outputs: {publish: best, keep: 1}).
+            const string InJob = "sweep, in-job evaluation, best 1 published";
+            await File.WriteAllTextAsync(sweepFile, SweepText(weights, Path.Combine(bench, "scored-out"), scoredInJob: true), cancellationToken);
+            var (scoredRun, scoredRss) = await SweepInChildAsync(sweepFile, cancellationToken);
+            rows.Add(new(InJob, RunSeconds(scoredRun), Units.Bytes(scoredRss)));
+            Directory.Delete(Path.Combine(bench, "scored-out"), recursive: true);
 
             var silosHere = 0;
             if (!string.IsNullOrWhiteSpace(parse.GetValue(cluster.Redis)))
@@ -154,6 +161,11 @@ public static class BenchSweepCommand
                         await DeleteWhenQuietAsync(Path.Combine(folder, "cluster-sweep-out"), cancellationToken);
                         rows = rows.Select(r => r.What == $"sweep of {count} points{place}" ? r with { Cluster = seconds, ClusterMemory = memory } : r).ToList();
                     }
+
+                    await File.WriteAllTextAsync(sweepFile, SweepText(weights, Path.Combine(bench, "cluster-scored-out"), scoredInJob: true), cancellationToken);
+                    var (scoredSeconds, scoredMemory) = await runner.SweepAsync(sweepFile, cancellationToken);
+                    await DeleteWhenQuietAsync(Path.Combine(bench, "cluster-scored-out"), cancellationToken);
+                    rows = rows.Select(r => r.What == InJob ? r with { Cluster = scoredSeconds, ClusterMemory = scoredMemory } : r).ToList();
                 }
                 catch (InvalidOperationException e)
                 {
@@ -211,18 +223,40 @@ public static class BenchSweepCommand
             : null;
     }
 
-    private static string SweepText(IReadOnlyList<string> weights, string output) => $$"""
+    /// <summary>A run's time from its start to its end, as the sweep grain recorded them.</summary>
+    private static double RunSeconds(JsonObject run)
+    {
+        var summary = run["Summary"]!.AsObject();
+        return (summary["FinishedAt"]!.GetValue<DateTimeOffset>() - summary["StartedAt"]!.GetValue<DateTimeOffset>()).TotalSeconds;
+    }
+
+    /// <param name="scoredInJob">
+    /// Score every point with the tensors evaluator inside the merge job and publish only the best; otherwise a
+    /// trivial command evaluator on every published output.
+    /// </param>
+    private static string SweepText(IReadOnlyList<string> weights, string output, bool scoredInJob = false) => $$"""
         name: bench sweep
         template: task_arithmetic.yaml
         space:
           - grid:
               models[*].parameters.weight: [{{string.Join(", ", weights)}}]
         max_concurrent: {{weights.Count}}
+        {{(scoredInJob ? ScoredInJob : CommandEvaluated)}}
+        promote: {best: false, keep_runs: 1}
+        out: {{output}}
+        """;
+
+    private const string CommandEvaluated = """
         evaluator:
           command: {run: "echo '{\"score\": 1}' # {model}", timeout: 60}
         objective: {metric: score, direction: maximize}
-        promote: {best: false, keep_runs: 1}
-        out: {{output}}
+        """;
+
+    private const string ScoredInJob = """
+        evaluator:
+          tensors: {compare: [ft-1, ft-2], base: base}
+        objective: {metric: cosine/ft-1, direction: maximize}
+        outputs: {publish: best, keep: 1}
         """;
 
     private static void Print(IReadOnlyList<BenchSweepRow> rows, int count, long bytes, int merged, int silosHere, long outputBytes, double writeBound, double oneDurable)
@@ -231,10 +265,10 @@ public static class BenchSweepCommand
         var withCluster = rows.Any(r => r.Cluster is not null);
         System.Console.WriteLine($"{count} task_arithmetic points over three {Units.Bytes(bytes)} bf16 models; {merged} merges in the sweep"
             + (withCluster ? $"; cluster: {silosHere} silo processes on this machine" : ""));
-        System.Console.WriteLine($"{"what",-40} {"embedded s",10} {"× one",7} {"peak RSS",10}" + (withCluster ? $" {"cluster s",10} {"× one",7} {"× embedded",10}" : ""));
+        System.Console.WriteLine($"{"what",-44} {"embedded s",10} {"× one",7} {"peak RSS",10}" + (withCluster ? $" {"cluster s",10} {"× one",7} {"× embedded",10}" : ""));
         foreach (var row in rows)
         {
-            var line = $"{row.What,-40} {row.Embedded,10:F2} {row.Embedded / one.Embedded,7:F2} {row.EmbeddedMemory,10}";
+            var line = $"{row.What,-44} {row.Embedded,10:F2} {row.Embedded / one.Embedded,7:F2} {row.EmbeddedMemory,10}";
             if (row.Cluster is { } seconds)
             {
                 line += $" {seconds,10:F2} {seconds / one.Cluster,7:F2} {seconds / row.Embedded,10:F2}";

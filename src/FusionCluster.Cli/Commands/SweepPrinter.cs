@@ -67,7 +67,9 @@ public static class SweepPrinter
             for (var rank = 0; rank < run.Leaderboard.Count; rank++)
             {
                 var candidate = run.Candidates[run.Leaderboard[rank]];
-                output.WriteLine($"{rank + 1,-5} {Number(candidate.Objective),-12} {Seconds(candidate.MergeSeconds),-8} {(candidate.EvaluationCached ? "cached" : Seconds(candidate.EvaluationSeconds)),-7} {(candidate.Cached ? "yes" : "no"),-7} {candidate.Label}");
+                // outputs: {publish: best}: points scored in the merge job show "in-job"; those outside the best K were not written.
+                var evaluation = candidate.EvaluationCached ? "cached" : candidate.EvaluatedOn == "in-job" ? "in-job" : Seconds(candidate.EvaluationSeconds);
+                output.WriteLine($"{rank + 1,-5} {Number(candidate.Objective),-12} {Seconds(candidate.MergeSeconds),-8} {evaluation,-7} {(candidate.Cached ? "yes" : "no"),-7} {candidate.Label}{(candidate.Unpublished ? " (not published)" : "")}");
             }
         }
 

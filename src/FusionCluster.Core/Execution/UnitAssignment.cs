@@ -60,6 +60,12 @@ public sealed record UnitAssignment(
     /// <summary>On a merge unit of a data-aware job: the statistics units' results, one per model; the method reads the statistics through them.</summary>
     public IReadOnlyList<string> StatisticsResults { get; init; } = [];
 
+    /// <summary>
+    /// Set on every unit of a job that scores its candidates instead of writing them: the unit computes each output
+    /// tensor in memory and returns its metric sums (<see cref="UnitResult.Scores"/>). Null for jobs that write.
+    /// </summary>
+    public OutputScoring? Scoring { get; init; }
+
     /// <summary>The versions planned for the model at <paramref name="location"/>, or null when none were pinned.</summary>
     public IReadOnlyList<string>? PlannedVersions(string location) => InputVersions?.GetValueOrDefault(location);
 

@@ -12,6 +12,9 @@ public sealed record UnitResult(int Unit, long InputBytes, long OutputBytes, dou
     /// <summary>On a member of a shared unit: why its candidate failed in this unit (it publishes nothing); null when it did not.</summary>
     public string? Error { get; init; }
 
+    /// <summary>On a scoring unit (<see cref="UnitAssignment.Scoring"/>), or its members: every output tensor's metric sums, in the unit's order.</summary>
+    public IReadOnlyList<TensorScore> Scores { get; init; } = [];
+
     /// <summary>On a shared unit: one result per member, each with the member's own unit index.</summary>
     public IReadOnlyList<UnitResult> Members { get; init; } = [];
 }

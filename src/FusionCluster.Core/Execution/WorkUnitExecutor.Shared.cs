@@ -22,6 +22,7 @@ public sealed partial class WorkUnitExecutor
             .OrderBy(item => item.Position)
             .ToList();
         var warnings = shared.Members.Select(_ => new List<string>()).ToArray();
+        var scores = shared.Members.Select(_ => new List<TensorScore>()).ToArray();
         var errors = new string?[shared.Members.Count];
         var outputs = new IMergeOutput?[shared.Members.Count];
         var counted = new HashSet<string>(StringComparer.Ordinal);
@@ -34,13 +35,14 @@ public sealed partial class WorkUnitExecutor
         foreach (var item in items)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            var member = shared.Members[item.Member];
+            // A scoring job's members score as the shared unit does.
+            var member = shared.Scoring is null ? shared.Members[item.Member] : shared.Members[item.Member] with { Scoring = shared.Scoring };
             if (errors[item.Member] is null)
             {
                 try
                 {
                     var output = outputs[item.Member] ??= stores.OpenOutput(member.OutputLocation, member.JobId);
-                    await WriteTensorAsync(member, item.Tensor, output, (model, tensor) => reads.OpenAsync(member, model, tensor, cancellationToken), warnings[item.Member], cancellationToken);
+                    await WriteTensorAsync(member, item.Tensor, output, (model, tensor) => reads.OpenAsync(member, model, tensor, cancellationToken), warnings[item.Member], scores[item.Member], cancellationToken);
                 }
                 catch (Exception e) when (IsCandidateFailure(e))
                 {
@@ -58,10 +60,11 @@ public sealed partial class WorkUnitExecutor
 
         var seconds = stopwatch.Elapsed.TotalSeconds;
         var results = shared.Members
-            .Select((member, m) => new UnitResult(member.Unit.Index, member.Unit.InputBytes, errors[m] is null ? member.Unit.OutputBytes : 0, seconds, warnings[m])
+            .Select((member, m) => new UnitResult(member.Unit.Index, member.Unit.InputBytes, errors[m] is null && shared.Scoring is null ? member.Unit.OutputBytes : 0, seconds, warnings[m])
             {
                 Candidate = member.Candidate,
                 Error = errors[m],
+                Scores = errors[m] is null ? scores[m] : [],
             })
             .ToList();
         return new UnitResult(shared.Unit.Index, shared.Unit.InputBytes, results.Sum(r => r.OutputBytes), seconds, [])

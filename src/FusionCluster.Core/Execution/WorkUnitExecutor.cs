@@ -15,7 +15,9 @@ namespace FusionCluster.Core.Execution;
 /// <param name="methods">Where method implementations come from for the unit's device; the C# kernels when null.</param>
 /// <param name="alignment">Runs alignment units and reads aligned models; null where no job aligns (then such units fail, naming why).</param>
 /// <param name="statistics">Runs statistics units and reads their results for data-aware methods; null where no job needs them (then such units fail, naming why).</param>
-public sealed partial class WorkUnitExecutor(ArtifactStores stores, CheckpointCache checkpoints, IMergeMethodCatalog? methods = null, IInputAlignment? alignment = null, IInputStatistics? statistics = null)
+/// <param name="scorer">Scores the tensors of jobs that score instead of writing (<see cref="UnitAssignment.Scoring"/>); null where none do (then such units fail, naming why).</param>
+public sealed partial class WorkUnitExecutor(
+    ArtifactStores stores, CheckpointCache checkpoints, IMergeMethodCatalog? methods = null, IInputAlignment? alignment = null, IInputStatistics? statistics = null, IOutputScorer? scorer = null)
 {
     private const int CopyChunkBytes = 8 << 20;
 
@@ -63,6 +65,7 @@ public sealed partial class WorkUnitExecutor(ArtifactStores stores, CheckpointCa
         }
 
         IMergeOutput? output = null;
+        var scores = new List<TensorScore>();
         foreach (var tensor in assignment.Unit.Tensors)
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -83,7 +86,7 @@ public sealed partial class WorkUnitExecutor(ArtifactStores stores, CheckpointCa
                     return source;
                 }
 
-                await WriteTensorAsync(assignment, tensor, output, OpenStoredAsync, warnings, cancellationToken, modelStatistics);
+                await WriteTensorAsync(assignment, tensor, output, OpenStoredAsync, warnings, scores, cancellationToken, modelStatistics);
             }
             finally
             {
@@ -97,7 +100,7 @@ public sealed partial class WorkUnitExecutor(ArtifactStores stores, CheckpointCa
         }
 
         var unit = assignment.Unit;
-        return new UnitResult(unit.Index, unit.InputBytes, unit.OutputBytes, stopwatch.Elapsed.TotalSeconds, warnings);
+        return new UnitResult(unit.Index, unit.InputBytes, assignment.Scoring is null ? unit.OutputBytes : 0, stopwatch.Elapsed.TotalSeconds, warnings) { Scores = scores };
     }
 
     private IInputAlignment Alignment(UnitAssignment assignment) =>
@@ -116,7 +119,10 @@ public sealed partial class WorkUnitExecutor(ArtifactStores stores, CheckpointCa
     private static string DescribeNonFinite(IEnumerable<(string Model, NonFiniteCountingSource Source)> counted) =>
         string.Join(", ", counted.Where(c => c.Source.NonFinite > 0).Select(c => $"model '{c.Model}' has {c.Source.NonFinite}"));
 
-    /// <summary>Computes one output tensor into its planned place, reading stored tensors through <paramref name="open"/> (which owns them).</summary>
+    /// <summary>
+    /// Computes one output tensor into its planned place, reading stored tensors through <paramref name="open"/> (which
+    /// owns them); on a scoring unit, into memory instead, adding its metric sums to <paramref name="scores"/>.
+    /// </summary>
     /// <param name="modelStatistics">A data-aware method's statistics of each model's data, by model and tensor; null for other methods.</param>
     private async Task WriteTensorAsync(
         UnitAssignment assignment,
@@ -124,10 +130,58 @@ public sealed partial class WorkUnitExecutor(ArtifactStores stores, CheckpointCa
         IMergeOutput output,
         OpenStored open,
         List<string> warnings,
+        List<TensorScore> scores,
         CancellationToken cancellationToken,
         Func<string, string, TensorSource?>? modelStatistics = null)
     {
+        if (assignment.Scoring is { } scoring)
+        {
+            await ScoreTensorAsync(assignment, scoring, tensor, output, open, warnings, scores, cancellationToken, modelStatistics);
+            return;
+        }
+
         await using var writer = output.OpenTensor(assignment.ShardFiles[tensor.Shard], tensor);
+        await ComputeAsync(assignment, tensor, output, writer, open, warnings, cancellationToken, modelStatistics);
+        await writer.CompleteAsync(cancellationToken);
+    }
+
+    /// <summary>Computes the tensor into memory, with the bytes writing it would have put there, and scores those bytes.</summary>
+    private async Task ScoreTensorAsync(
+        UnitAssignment assignment,
+        OutputScoring scoring,
+        TensorPlan tensor,
+        IMergeOutput output,
+        OpenStored open,
+        List<string> warnings,
+        List<TensorScore> scores,
+        CancellationToken cancellationToken,
+        Func<string, string, TensorSource?>? modelStatistics)
+    {
+        var scoreBy = scorer ?? throw new MergeMethodException($"unit {assignment.Unit.Index} ({assignment.Unit.Name}): the job scores its candidates in-job, but this worker has no scorer");
+        if (tensor.Sidecars.Count > 0)
+        {
+            // A sidecar (emr's masks) is part of what an evaluator of the written model reads; it is not scored here.
+            throw new MergeMethodException($"tensor '{tensor.Name}': merge_method '{assignment.Method}' writes side tensors, which in-job scoring does not cover; publish every output instead");
+        }
+
+        await using var memory = new MemoryTensorWriter(tensor);
+        await ComputeAsync(assignment, tensor, output, memory, open, warnings, cancellationToken, modelStatistics);
+        if (scoreBy.Score(scoring, tensor, memory.Bytes) is { } sums)
+        {
+            scores.Add(new TensorScore(tensor.Name, tensor.Shard, tensor.Offset, sums));
+        }
+    }
+
+    private async Task ComputeAsync(
+        UnitAssignment assignment,
+        TensorPlan tensor,
+        IMergeOutput output,
+        TensorWriter writer,
+        OpenStored open,
+        List<string> warnings,
+        CancellationToken cancellationToken,
+        Func<string, string, TensorSource?>? modelStatistics)
+    {
         if (tensor.Kind == TensorKind.Copy)
         {
             await CopyAsync(tensor, open, writer, cancellationToken);
@@ -136,8 +190,6 @@ public sealed partial class WorkUnitExecutor(ArtifactStores stores, CheckpointCa
         {
             await MergeAsync(assignment, tensor, open, modelStatistics, output, writer, warnings, cancellationToken);
         }
-
-        await writer.CompleteAsync(cancellationToken);
     }
 
     private static async Task CopyAsync(TensorPlan tensor, OpenStored open, TensorWriter writer, CancellationToken cancellationToken)

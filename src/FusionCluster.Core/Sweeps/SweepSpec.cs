@@ -53,6 +53,9 @@ public sealed record SweepSpec
     /// </summary>
     public IReadOnlyList<string> Baselines { get; init; } = [];
 
+    /// <summary>Which merges a run publishes: all (the default), or only the best K after scoring every point in-job.</summary>
+    public SweepOutputs Outputs { get; init; } = SweepOutputs.All;
+
     /// <summary>Every point's merge spec, validated; the first invalid point is a <see cref="Specs.SpecException"/>.</summary>
     public IReadOnlyList<SweepCandidateSpec> Candidates() => Points.Select(MergeTemplate.Instantiate).ToList();
 

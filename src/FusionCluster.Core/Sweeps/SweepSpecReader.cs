@@ -12,7 +12,8 @@ namespace FusionCluster.Core.Sweeps;
 /// </summary>
 internal sealed class SweepSpecReader(string sourceName, string directory)
 {
-    private static readonly string[] TopLevelKeys = ["name", "kind", "template", "connect", "space", "schedule", "max_concurrent", "evaluator", "objective", "promote", "out", "seed", "baselines"];
+    private static readonly string[] TopLevelKeys = ["name", "kind", "template", "connect", "space", "schedule", "max_concurrent", "evaluator", "objective", "promote", "out", "seed", "baselines", "outputs"];
+    private static readonly string[] OutputsKeys = ["publish", "keep"];
     private static readonly string[] ScheduleKeys = ["cron", "time_zone", "overlap"];
     private static readonly string[] ObjectiveKeys = ["metric", "direction"];
     private static readonly string[] PromoteKeys = ["best", "keep_runs"];
@@ -124,6 +125,8 @@ internal sealed class SweepSpecReader(string sourceName, string directory)
         var seed = top.TryGetValue("seed", out var seedNode) ? yaml.ReadSeed(seedNode, "seed") : 0UL;
         var baselines = top.TryGetValue("baselines", out var baselinesNode) && !IsNull(baselinesNode) ? ReadBaselines(baselinesNode) : [];
 
+        var outputs = top.TryGetValue("outputs", out var outputsNode) && !IsNull(outputsNode) ? ReadOutputs(outputsNode, evaluator) : SweepOutputs.All;
+
         return new SweepSpec
         {
             Name = name,
@@ -139,6 +142,7 @@ internal sealed class SweepSpecReader(string sourceName, string directory)
             Output = isBlob ? output : Resolve(output),
             Seed = seed,
             Baselines = baselines,
+            Outputs = outputs,
         };
     }
 
@@ -161,6 +165,40 @@ internal sealed class SweepSpecReader(string sourceName, string directory)
         }
 
         return baselines;
+    }
+
+    private SweepOutputs ReadOutputs(YamlNode node, SweepEvaluatorSpec evaluator)
+    {
+        var map = yaml.ReadMapping(node, "outputs", OutputsKeys, "an outputs policy");
+        var publish = !map.TryGetValue("publish", out var publishNode)
+            ? OutputPublishing.All
+            : yaml.RequireString(publishNode, "outputs.publish") switch
+            {
+                "all" => OutputPublishing.All,
+                "best" => OutputPublishing.Best,
+                var other => throw yaml.Error(publishNode, "outputs.publish", $"'{other}': expected all or best"),
+            };
+        if (publish == OutputPublishing.All)
+        {
+            if (map.TryGetValue("keep", out var ignoredKeep))
+            {
+                throw yaml.Error(ignoredKeep, "outputs.keep", "keep applies to publish: best (with publish: all every merge is published)");
+            }
+
+            return SweepOutputs.All;
+        }
+
+        // In-job scoring sums the merged tensors as units produce them; evaluators that run the model need it written.
+        if (evaluator.Tensors is null || evaluator.Accuracy is not null || evaluator.Command is not null || evaluator.Perplexity is not null)
+        {
+            throw yaml.Error(
+                publishNode!,
+                "outputs.publish",
+                "publish: best scores every point inside its merge job, which only the tensors evaluator can (accuracy, perplexity and command need the written model); use the tensors evaluator alone, or publish: all");
+        }
+
+        var keep = map.TryGetValue("keep", out var keepNode) ? yaml.ReadInt(keepNode, "outputs.keep", 1, 10_000) : 1;
+        return new SweepOutputs(OutputPublishing.Best, keep);
     }
 
     private YamlMappingNode LoadRoot(string text)

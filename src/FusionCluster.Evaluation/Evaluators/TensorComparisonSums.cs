@@ -29,6 +29,23 @@ internal sealed class TensorComparisonSums
         SignAgreements += other.SignAgreements;
     }
 
+    /// <summary>The sums in a fixed order, for <see cref="TensorMetricSums.ToJson"/>.</summary>
+    public double[] Values() => [DistanceSquared, Dot, NormSquared, TaskDot, TaskNormSquared];
+
+    public long[] Counts() => [TaskNonZero, SignAgreements];
+
+    /// <summary>Sums as <see cref="Values"/> and <see cref="Counts"/> gave them.</summary>
+    public static TensorComparisonSums From(double[] values, long[] counts) => new()
+    {
+        DistanceSquared = values[0],
+        Dot = values[1],
+        NormSquared = values[2],
+        TaskDot = values[3],
+        TaskNormSquared = values[4],
+        TaskNonZero = counts[0],
+        SignAgreements = counts[1],
+    };
+
     public void Add(ReadOnlySpan<float> model, ReadOnlySpan<float> reference, ReadOnlySpan<float> baseValues, bool hasBase)
     {
         for (var i = 0; i < model.Length; i++)

@@ -1,3 +1,9 @@
+using System.Buffers;
+using System.Text.Json;
+using FusionCluster.Core.Execution;
+using FusionCluster.Core.Methods;
+using System.Text.Json.Nodes;
+
 namespace FusionCluster.Evaluation.Evaluators;
 
 /// <summary>
@@ -9,6 +15,8 @@ namespace FusionCluster.Evaluation.Evaluators;
 /// </summary>
 public sealed class TensorMetricSums
 {
+    private const int ChunkElements = 1 << 20;
+
     private readonly TensorComparisonSums[] references;
 
     public TensorMetricSums(int referenceCount, bool hasBase)
@@ -64,6 +72,56 @@ public sealed class TensorMetricSums
         references[index].Add(model, reference, baseValues, HasBase);
     }
 
+    /// <summary>
+    /// One tensor's sums, read in chunks in element order: the one reduction both the evaluator of a written model
+    /// and a unit scoring the tensor in memory run, so their sums are the same bits.
+    /// </summary>
+    /// <param name="references">Each reference's tensor, in reference order.</param>
+    public static TensorMetricSums OfTensor(TensorSource model, TensorSource? baseValues, IReadOnlyList<TensorSource> references, CancellationToken cancellationToken)
+    {
+        var sums = new TensorMetricSums(references.Count, baseValues is not null);
+        sums.BeginTensor();
+
+        // The model's norms and each reference's sums are separate accumulators: each streams the tensor on its own
+        // thread, adding in element order as one loop would, so the bits do not depend on running them in parallel.
+        void Stream(int reference)
+        {
+            var chunk = ArrayPool<float>.Shared.Rent(ChunkElements);
+            var baseChunk = ArrayPool<float>.Shared.Rent(ChunkElements);
+            var referenceChunk = ArrayPool<float>.Shared.Rent(ChunkElements);
+            try
+            {
+                for (long start = 0; start < model.ElementCount; start += ChunkElements)
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                    var length = (int)Math.Min(ChunkElements, model.ElementCount - start);
+                    var m = chunk.AsSpan(0, length);
+                    model.Read(start, m);
+                    var b = baseValues is null ? default : baseChunk.AsSpan(0, length);
+                    baseValues?.Read(start, b);
+                    if (reference < 0)
+                    {
+                        sums.AddModel(m, b);
+                        continue;
+                    }
+
+                    var x = referenceChunk.AsSpan(0, length);
+                    references[reference].Read(start, x);
+                    sums.AddReference(reference, m, x, b);
+                }
+            }
+            finally
+            {
+                ArrayPool<float>.Shared.Return(chunk);
+                ArrayPool<float>.Shared.Return(baseChunk);
+                ArrayPool<float>.Shared.Return(referenceChunk);
+            }
+        }
+
+        Parallel.For(-1, references.Count, new ParallelOptions { CancellationToken = cancellationToken }, Stream);
+        return sums;
+    }
+
     /// <summary>Adds the next tensor's (or tensors') sums; combine in the model's tensor order.</summary>
     public void Combine(TensorMetricSums other)
     {
@@ -113,6 +171,72 @@ public sealed class TensorMetricSums
         }
 
         return metrics;
+    }
+
+    /// <summary>
+    /// The sums as JSON, for a unit that scores a tensor to send to its job. Doubles are written in their shortest
+    /// round-trip form, so <see cref="FromJson"/> gives back the same bits.
+    /// </summary>
+    public string ToJson() => new JsonObject
+    {
+        ["base"] = HasBase,
+        ["tensors"] = Tensors,
+        ["model"] = new JsonArray(ModelNormSquared, BaseDistanceSquared),
+        ["references"] = new JsonArray(references.Select(r => (JsonNode)new JsonObject
+        {
+            ["sums"] = new JsonArray(r.Values().Select(v => (JsonNode?)v).ToArray()),
+            ["counts"] = new JsonArray(r.Counts().Select(v => (JsonNode?)v).ToArray()),
+        }).ToArray()),
+    }.ToJsonString();
+
+    /// <exception cref="EvaluationException">The text is not what <see cref="ToJson"/> writes.</exception>
+    public static TensorMetricSums FromJson(string json)
+    {
+        try
+        {
+            var root = JsonNode.Parse(json)!.AsObject();
+            var references = root["references"]!.AsArray();
+            var model = root["model"]!.AsArray();
+            var sums = new TensorMetricSums(references.Count, root["base"]!.GetValue<bool>())
+            {
+                Tensors = root["tensors"]!.GetValue<int>(),
+                ModelNormSquared = model[0]!.GetValue<double>(),
+                BaseDistanceSquared = model[1]!.GetValue<double>(),
+            };
+            for (var r = 0; r < references.Count; r++)
+            {
+                sums.references[r] = TensorComparisonSums.From(
+                    references[r]!["sums"]!.AsArray().Select(v => v!.GetValue<double>()).ToArray(),
+                    references[r]!["counts"]!.AsArray().Select(v => v!.GetValue<long>()).ToArray());
+            }
+
+            return sums;
+        }
+        catch (Exception e) when (e is JsonException or InvalidOperationException or NullReferenceException or IndexOutOfRangeException or FormatException)
+        {
+            throw new EvaluationException($"not the tensor metric sums a scoring unit writes: {e.Message}");
+        }
+    }
+
+    /// <summary>
+    /// A candidate's metrics from the scores its units returned: every tensor's sums combined in the order a reader
+    /// of the written output meets them (shard, then offset, then name, as safetensors headers are read).
+    /// </summary>
+    /// <exception cref="EvaluationException">No floating point tensor was scored, as the evaluator refuses such a model.</exception>
+    public static IReadOnlyDictionary<string, double> Metrics(IEnumerable<TensorScore> scores, IReadOnlyList<string> referenceNames, bool hasBase)
+    {
+        var total = new TensorMetricSums(referenceNames.Count, hasBase);
+        foreach (var score in scores.OrderBy(s => s.Shard).ThenBy(s => s.Offset).ThenBy(s => s.Tensor, StringComparer.Ordinal))
+        {
+            total.Combine(FromJson(score.Sums));
+        }
+
+        if (total.Tensors == 0)
+        {
+            throw new EvaluationException("no floating point tensors to compare");
+        }
+
+        return total.ToMetrics(referenceNames);
     }
 
     /// <summary>NaN when either vector is zero: the angle is undefined, and 0 would claim orthogonality.</summary>

@@ -1,4 +1,3 @@
-using System.Buffers;
 using FusionCluster.Core.Formats;
 using FusionCluster.Core.Storage;
 using FusionCluster.Core.Tensors;
@@ -22,8 +21,6 @@ namespace FusionCluster.Evaluation.Evaluators;
 /// </summary>
 public sealed class TensorMetricsEvaluator : IEvaluator
 {
-    private const int ChunkElements = 1 << 20;
-
     private readonly IReadOnlyList<ReferenceModel> references;
     private readonly string? baseFolder;
     private readonly LocalRoots roots;
@@ -62,68 +59,32 @@ public sealed class TensorMetricsEvaluator : IEvaluator
             var baseModel = baseFolder is null ? null : Open(baseFolder, opened);
 
             var total = new TensorMetricSums(references.Count, baseModel is not null);
-            var chunk = ArrayPool<float>.Shared.Rent(ChunkElements);
-            var baseChunk = ArrayPool<float>.Shared.Rent(ChunkElements);
-            var inputChunk = ArrayPool<float>.Shared.Rent(ChunkElements);
-            try
+            foreach (var name in model.TensorNames)
             {
-                foreach (var name in model.TensorNames)
+                var entry = model.GetEntry(name);
+                if (!entry.DType.IsFloatingPoint())
                 {
-                    var entry = model.GetEntry(name);
-                    if (!entry.DType.IsFloatingPoint())
+                    continue;
+                }
+
+                using var source = model.OpenTensor(name);
+                using var baseSource = baseModel is null ? null : OpenMatching(baseModel, "base", name, entry);
+                var inputSources = new List<MappedTensorSource>(inputs.Count);
+                try
+                {
+                    for (var r = 0; r < inputs.Count; r++)
                     {
-                        continue;
-                    }
-
-                    var sums = new TensorMetricSums(references.Count, baseModel is not null);
-                    sums.BeginTensor();
-                    using var source = model.OpenTensor(name);
-                    using var baseSource = baseModel is null ? null : OpenMatching(baseModel, "base", name, entry);
-                    var inputSources = new List<MappedTensorSource>(inputs.Count);
-                    try
-                    {
-                        for (var r = 0; r < inputs.Count; r++)
-                        {
-                            inputSources.Add(OpenMatching(inputs[r], references[r].Name, name, entry));
-                        }
-
-                        for (long start = 0; start < entry.ElementCount; start += ChunkElements)
-                        {
-                            cancellationToken.ThrowIfCancellationRequested();
-                            var length = (int)Math.Min(ChunkElements, entry.ElementCount - start);
-                            var m = chunk.AsSpan(0, length);
-                            source.Read(start, m);
-                            var b = baseChunk.AsSpan(0, length);
-                            if (baseSource is not null)
-                            {
-                                baseSource.Read(start, b);
-                            }
-
-                            sums.AddModel(m, baseSource is null ? default : b);
-
-                            for (var r = 0; r < inputSources.Count; r++)
-                            {
-                                var x = inputChunk.AsSpan(0, length);
-                                inputSources[r].Read(start, x);
-                                sums.AddReference(r, m, x, baseSource is null ? default : b);
-                            }
-                        }
-                    }
-                    finally
-                    {
-                        inputSources.ForEach(s => s.Dispose());
+                        inputSources.Add(OpenMatching(inputs[r], references[r].Name, name, entry));
                     }
 
                     // Per tensor, then in the model's tensor order: the reduction a merge that scores its
                     // candidates in-job repeats, so both give the same bits.
-                    total.Combine(sums);
+                    total.Combine(TensorMetricSums.OfTensor(source, baseSource, inputSources, cancellationToken));
                 }
-            }
-            finally
-            {
-                ArrayPool<float>.Shared.Return(chunk);
-                ArrayPool<float>.Shared.Return(baseChunk);
-                ArrayPool<float>.Shared.Return(inputChunk);
+                finally
+                {
+                    inputSources.ForEach(s => s.Dispose());
+                }
             }
 
             if (total.Tensors == 0)
@@ -146,7 +107,8 @@ public sealed class TensorMetricsEvaluator : IEvaluator
         return checkpoint;
     }
 
-    private static MappedTensorSource OpenMatching(CheckpointFolder other, string otherName, string tensor, TensorEntry expected)
+    /// <summary>The tensor of <paramref name="other"/> compared with the evaluated model's <paramref name="tensor"/>: present, same shape, floating point.</summary>
+    internal static MappedTensorSource OpenMatching(CheckpointFolder other, string otherName, string tensor, TensorEntry expected)
     {
         if (!other.TryGetEntry(tensor, out var entry))
         {

@@ -53,5 +53,11 @@ public sealed record SweepCandidateStatus
     /// </summary>
     [Id(17)] public bool Baseline { get; init; }
 
+    /// <summary>
+    /// Scored inside its merge job and not among the best K (<c>outputs: {publish: best, keep: K}</c>): its metrics are
+    /// what evaluating its output would give, but no output was written. False for every published merge.
+    /// </summary>
+    [Id(18)] public bool Unpublished { get; init; }
+
     public bool IsFinished => State is CandidateState.Done or CandidateState.Failed;
 }

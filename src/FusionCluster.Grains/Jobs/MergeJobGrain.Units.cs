@@ -151,7 +151,8 @@ public sealed partial class MergeJobGrain
         {
             dirty = true;
             var dispatches = batch
-                .Select(l => new UnitDispatch(l.Attempt, PhaseAssignments.For(JobId, plan!, l.Unit, scheduler.InputsOf(l.Unit), State.OutputLocation!, device, State.PlannedInputVersions)))
+                .Select(l => new UnitDispatch(
+                    l.Attempt, PhaseAssignments.For(JobId, plan!, l.Unit, scheduler.InputsOf(l.Unit), State.OutputLocation!, device, State.PlannedInputVersions) with { Scoring = State.Request!.Scoring }))
                 .ToList();
             _ = SendAsync(batch.Key, dispatches);
         }

@@ -220,6 +220,32 @@ public sealed class SweepSpecParserTests
     }
 
     [Fact]
+    public void Outputs_publish_all_by_default_and_best_keeps_one_unless_told()
+    {
+        const string Tensors = "evaluator:\n  tensors: {compare: [ft-1], base: base}\nobjective: {metric: l2_distance/ft-1, direction: minimize}";
+
+        Assert.Equal(SweepOutputs.All, Parse(Weight, evaluator: Tensors).Outputs);
+        Assert.Equal(SweepOutputs.All, Parse(Weight, evaluator: Tensors + "\noutputs: {publish: all}").Outputs);
+        Assert.Equal(new SweepOutputs(OutputPublishing.Best, 1), Parse(Weight, evaluator: Tensors + "\noutputs: {publish: best}").Outputs);
+        Assert.Equal(new SweepOutputs(OutputPublishing.Best, 3), Parse(Weight, evaluator: Tensors + "\noutputs: {publish: best, keep: 3}").Outputs);
+    }
+
+    [Theory]
+    [InlineData("tensors: {compare: [ft-1]}", "outputs: {publish: some}", "outputs.publish:", "'some': expected all or best")]
+    [InlineData("tensors: {compare: [ft-1]}", "outputs: {publish: best, keep: 0}", "outputs.keep:", "from 1 to 10000")]
+    [InlineData("tensors: {compare: [ft-1]}", "outputs: {publish: all, keep: 2}", "outputs.keep:", "keep applies to publish: best")]
+    [InlineData("tensors: {compare: [ft-1]}", "outputs: {publish: best, winners: 2}", "outputs.winners:", "unknown key 'winners'")]
+    [InlineData("accuracy: {dataset: digits.fcds}", "outputs: {publish: best}", "outputs.publish:", "only the tensors evaluator can")]
+    [InlineData("{tensors: {compare: [ft-1]}, command: {run: echo}}", "outputs: {publish: best}", "outputs.publish:", "accuracy, perplexity and command need the written model")]
+    public void Bad_outputs_are_refused_naming_the_key(string evaluator, string outputs, string where, string what)
+    {
+        var error = Assert.Throws<SpecException>(() => Parse(Weight, evaluator: $"evaluator:\n  {evaluator}\nobjective: {{metric: x}}\n{outputs}")).Message;
+
+        Assert.Contains($"sweep.yaml line 15: {where}", error, StringComparison.Ordinal);
+        Assert.Contains(what, error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Missing_required_keys_are_named()
     {
         var error = Assert.Throws<SpecException>(() => SweepSpecParser.Parse("template: {merge_method: linear, models: [{model: a}]}\nspace: {list: [{}]}", "sweep.yaml", "/sweeps")).Message;

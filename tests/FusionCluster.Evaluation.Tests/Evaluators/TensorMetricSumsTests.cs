@@ -1,3 +1,4 @@
+using FusionCluster.Core.Methods;
 using FusionCluster.Evaluation.Evaluators;
 using FusionCluster.Evaluation.Tests.Support;
 
@@ -85,6 +86,24 @@ public sealed class TensorMetricSumsTests
         // m - r = [2, 5]: sqrt(29). m.r = -1, |m| = 5, |r| = sqrt(2).
         Assert.Equal(Math.Sqrt(29), metrics["l2_distance/r"], 12);
         Assert.Equal(-1 / (5 * Math.Sqrt(2)), metrics["cosine/r"], 12);
+    }
+
+    [Fact]
+    public void Sums_sent_as_json_come_back_with_the_same_bits()
+    {
+        var random = new Random(3);
+        var model = Random(random, 777);
+        var reference = Random(random, 777);
+        var baseValues = Random(random, 777);
+        var sums = TensorMetricSums.OfTensor(new ArrayTensorSource(model), new ArrayTensorSource(baseValues), [new ArrayTensorSource(reference)], TestContext.Current.CancellationToken);
+
+        var copy = TensorMetricSums.FromJson(sums.ToJson());
+
+        var expected = sums.ToMetrics(["r"]);
+        var actual = copy.ToMetrics(["r"]);
+        Assert.All(expected, e => Assert.Equal(BitConverter.DoubleToInt64Bits(e.Value), BitConverter.DoubleToInt64Bits(actual[e.Key])));
+        Assert.Equal((1, true), (copy.Tensors, copy.HasBase));
+        Assert.Throws<EvaluationException>(() => TensorMetricSums.FromJson("{\"tensors\": 1}"));
     }
 
     [Fact]

@@ -19,6 +19,11 @@ public static class JobStaging
             return new StagedJob(DispatchProbe.Plan(request.ProbeUnits), "", null, null);
         }
 
+        if (request.Scoring is not null && request.Candidates.Count == 0)
+        {
+            throw new CandidatesFailedException("a job that scores instead of writing takes its merges as candidates");
+        }
+
         if (request.Candidates.Count > 0)
         {
             return await SharedInputStaging.StageAsync(request, jobId, stores, checkpoints);

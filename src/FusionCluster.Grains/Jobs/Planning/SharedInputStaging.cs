@@ -76,7 +76,12 @@ public static class SharedInputStaging
             var alone = request with { SpecText = spec.SpecText, SpecDirectory = spec.SpecDirectory, SpecName = spec.Name, Output = spec.Output, Candidates = [] };
             var parsed = JobPlanning.Parse(alone);
             var output = stores.OpenOutput(resolved, stagingId);
-            await output.CheckAsync(request.Overwrite, CancellationToken.None);
+            // A scoring job writes nothing there: the output is neither checked nor staged.
+            if (request.Scoring is null)
+            {
+                await output.CheckAsync(request.Overwrite, CancellationToken.None);
+            }
+
             var plan = await JobPlanning.PlanAsync(parsed, alone, stores, checkpoints, CancellationToken.None);
             if (plan.Align is not null)
             {
@@ -88,8 +93,12 @@ public static class SharedInputStaging
                 throw new CandidatesFailedException($"merge_method {plan.Method} computes statistics of each model's data (a statistics phase), which shared-input jobs do not run yet; merge it on its own");
             }
 
-            target = output;
-            await output.PrepareAsync(plan, CancellationToken.None);
+            if (request.Scoring is null)
+            {
+                target = output;
+                await output.PrepareAsync(plan, CancellationToken.None);
+            }
+
             return new CandidatePlan(spec.Name, spec.SpecText, resolved, stagingId) { Plan = plan };
         }
         catch (Exception e) when (FailureClassifier.IsPermanent(e))

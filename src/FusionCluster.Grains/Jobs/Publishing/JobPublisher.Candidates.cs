@@ -1,5 +1,7 @@
+using FusionCluster.Core.Execution;
 using FusionCluster.Core.Planning;
 using FusionCluster.Core.Storage;
+using FusionCluster.Evaluation.Evaluators;
 using FusionCluster.Grains.Abstractions;
 using FusionCluster.Grains.Jobs.Planning;
 using FusionCluster.Grains.Jobs.Views;
@@ -19,6 +21,11 @@ public sealed partial class JobPublisher
     {
         var candidates = plan.Candidates!;
         var members = CandidateViews.Members(state).ToList();
+        if (state.Request!.Scoring is { } scoring)
+        {
+            return Score(candidates, members, state, scoring);
+        }
+
         // Decided off the grain's turn, applied to the state after the await (the grain reads it meanwhile).
         var outcomes = new CandidateStatus?[candidates.Count];
         await Task.Run(async () =>
@@ -74,13 +81,48 @@ public sealed partial class JobPublisher
             }
         }
 
+        return RecordFailures(state);
+    }
+
+    /// <summary>A scoring job's end: each candidate's metrics from its units' scores, nothing published.</summary>
+    private static string? Score(IReadOnlyList<CandidatePlan> candidates, List<UnitResult> members, MergeJobState state, OutputScoring scoring)
+    {
+        for (var i = 0; i < candidates.Count; i++)
+        {
+            var candidate = candidates[i];
+            if (candidate.Plan is null || state.Candidates[i].State != JobState.Running)
+            {
+                continue;
+            }
+
+            try
+            {
+                state.Candidates[i] = CandidateViews.RunFailure(candidate, i, members) is { } failure
+                    ? new CandidateStatus(candidate.Name, candidate.OutputLocation, JobState.Failed, failure)
+                    : new CandidateStatus(candidate.Name, candidate.OutputLocation, JobState.Succeeded, null)
+                    {
+                        Metrics = TensorMetricSums.Metrics(members.Where(m => m.Candidate == i).SelectMany(m => m.Scores), scoring.CompareNames, scoring.BaseFolder is not null),
+                    };
+            }
+            catch (EvaluationException e)
+            {
+                state.Candidates[i] = new CandidateStatus(candidate.Name, candidate.OutputLocation, JobState.Failed, $"{candidate.Name}: {e.Message}");
+            }
+        }
+
+        return RecordFailures(state);
+    }
+
+    /// <summary>Warns of each failed candidate; returns the job's failure when none succeeded.</summary>
+    private static string? RecordFailures(MergeJobState state)
+    {
         var failed = state.Candidates.Where(c => c.State != JobState.Succeeded).ToList();
         foreach (var candidate in failed)
         {
             state.Warnings.Add($"candidate failed: {candidate.Error}");
         }
 
-        return failed.Count == candidates.Count ? $"every candidate failed: {string.Join("; ", failed.Select(c => c.Error))}" : null;
+        return failed.Count == state.Candidates.Count ? $"every candidate failed: {string.Join("; ", failed.Select(c => c.Error))}" : null;
     }
 
     private async Task<CandidateStatus> FailAsync(CandidatePlan candidate, string error)

@@ -18,15 +18,19 @@ public static class SweepMergeBatches
     /// when there are at least two that <see cref="CanShare"/>; a single merge, and one whose job has phases
     /// before its merge units, keeps its own job as before.
     /// </summary>
-    public static IReadOnlyList<SweepCandidateStatus> Share(IReadOnlyList<SweepCandidateStatus> launched, string sweepId, int run)
+    /// <param name="scoring">
+    /// The run scores its candidates in-job (<c>outputs: {publish: best}</c>): every merging candidate joins the one
+    /// scoring job, also alone; one a shared-input job cannot run fails there alone, saying why.
+    /// </param>
+    public static IReadOnlyList<SweepCandidateStatus> Share(IReadOnlyList<SweepCandidateStatus> launched, string sweepId, int run, bool scoring = false)
     {
-        var merging = launched.Where(c => c.State == CandidateState.Merging && CanShare(c.SpecText)).ToList();
-        if (merging.Count < 2)
+        var merging = launched.Where(c => c.State == CandidateState.Merging && (scoring || CanShare(c.SpecText))).ToList();
+        if (merging.Count < (scoring ? 1 : 2))
         {
             return launched;
         }
 
-        var jobId = $"{SweepRunStepper.JobId(sweepId, run, merging[0].Index)}-shared";
+        var jobId = $"{SweepRunStepper.JobId(sweepId, run, merging[0].Index)}-{(scoring ? ScoringSuffix : "shared")}";
         var shared = merging.Select(c => c.Index).ToHashSet();
         return launched.Select(c => shared.Contains(c.Index) ? c with { JobId = jobId } : c).ToList();
     }
@@ -48,6 +52,12 @@ public static class SweepMergeBatches
             return false;
         }
     }
+
+    /// <summary>What ends the id of a job that scores its candidates instead of writing them.</summary>
+    public const string ScoringSuffix = "scored";
+
+    /// <summary>Whether <paramref name="candidate"/>'s job scores it instead of writing it.</summary>
+    public static bool IsScoring(SweepCandidateStatus candidate) => candidate.JobId.EndsWith($"-{ScoringSuffix}", StringComparison.Ordinal);
 
     /// <summary>The candidates of the run that the job of <paramref name="candidate"/> merges (itself alone for a job of its own).</summary>
     public static IReadOnlyList<SweepCandidateStatus> JobOf(SweepRunRecord run, SweepCandidateStatus candidate) =>

@@ -1,3 +1,4 @@
+using FusionCluster.Core.Execution;
 using FusionCluster.Core.Storage;
 using FusionCluster.Core.Sweeps;
 using FusionCluster.Grains.Abstractions;
@@ -60,6 +61,21 @@ public static class SweepRequests
                 Iterations = point.Iterations,
                 Name = SweepOutputLayout.ConnectResultName(run, candidate.Index),
             },
+        };
+    }
+
+    /// <summary>
+    /// The scoring job of a sweep that publishes only its best (<see cref="SweepOutputs.BestOnly"/>): the candidates
+    /// as a shared-input job (also one alone) whose units score each against the tensors evaluator's references.
+    /// </summary>
+    public static MergeRequest Scoring(SweepSpec spec, string sweepId, int run, IReadOnlyList<SweepCandidateStatus> candidates, long shardSizeBytes)
+    {
+        var tensors = spec.Evaluator.Tensors ?? throw new InvalidOperationException("publish: best is refused at create time without the tensors evaluator");
+        return Merge(spec, sweepId, run, candidates[0], shardSizeBytes) with
+        {
+            SpecName = $"{spec.Name} run {run} #{string.Join(",", candidates.Select(c => c.Index))} (scored, not written)",
+            Candidates = candidates.Select(c => new CandidateSpec(SweepMergeBatches.CandidateName(c), c.SpecText, spec.MergeTemplate.Directory, c.MergeOutput)).ToList(),
+            Scoring = new OutputScoring(tensors.Compare.Select(c => c.Key).ToList(), tensors.Compare.Select(c => c.Value).ToList(), tensors.Base),
         };
     }
 

@@ -135,6 +135,22 @@ public sealed class SweepRunDriver(
                 continue;
             }
 
+            if (spec.Outputs.BestOnly)
+            {
+                // Scored in-job, or one of the best published: the metrics come from the scoring job, not an evaluator.
+                var own = status.Candidates.FirstOrDefault(c => c.Name == SweepMergeBatches.CandidateName(current));
+                if (SweepRunStepper.AfterScoringJob(current, status, own, run.ObjectiveMetric) is { } scored)
+                {
+                    Update(run, scored);
+                }
+                else if (status.State == JobState.Pending && status.SubmittedAt == default)
+                {
+                    StartJob(run, spec, current);
+                }
+
+                continue;
+            }
+
             var progress = SweepRunStepper.AfterMergeStatus(current, SweepMergeBatches.ForCandidate(status, current));
             if (progress.Updated is { } updated)
             {
@@ -163,7 +179,15 @@ public sealed class SweepRunDriver(
             var published = pending.Count == 0
                 ? new HashSet<string>()
                 : await Task.Run(() => stores.OpenSweepOutput(spec.Output).PublishedMergesAsync(pending, CancellationToken.None));
-            var launches = SweepMergeBatches.Share(SweepRunStepper.LaunchMerges(run, spec.MaxConcurrent, published.Contains, sweepId, merges), sweepId, run.Number);
+            var launches = SweepMergeBatches.Share(SweepRunStepper.LaunchMerges(run, spec.MaxConcurrent, published.Contains, sweepId, merges), sweepId, run.Number, spec.Outputs.BestOnly);
+            if (spec.Outputs.BestOnly && launches.Count == 0 && IsIdle)
+            {
+                // Every point is scored: merge the best K again, written this time, as one job.
+                var winners = SweepRunStepper.Winners(run, spec.Objective, spec.Outputs.Keep);
+                var publishJob = winners.Count == 0 ? "" : $"{SweepRunStepper.JobId(sweepId, run.Number, winners[0].Index)}-best";
+                launches = winners.Select(c => c with { State = CandidateState.Merging, JobId = publishJob }).ToList();
+            }
+
             foreach (var launched in launches)
             {
                 Update(run, launched);
@@ -213,7 +237,10 @@ public sealed class SweepRunDriver(
     {
         var group = SweepMergeBatches.JobOf(run, candidate);
         busy.UnionWith(group.Select(c => c.Index));
-        _ = StartJobAsync(run.Number, group.Select(c => c.Index).ToList(), candidate.JobId, SweepRequests.Merge(spec, sweepId, run.Number, group, settings.ShardSizeBytes));
+        var request = SweepMergeBatches.IsScoring(candidate)
+            ? SweepRequests.Scoring(spec, sweepId, run.Number, group, settings.ShardSizeBytes)
+            : SweepRequests.Merge(spec, sweepId, run.Number, group, settings.ShardSizeBytes);
+        _ = StartJobAsync(run.Number, group.Select(c => c.Index).ToList(), candidate.JobId, request);
     }
 
     private async Task StartJobAsync(int runNumber, IReadOnlyList<int> indices, string jobId, MergeRequest request)

@@ -25,6 +25,7 @@ public static class SweepRunStepper
                     Objective = source.Objective,
                     Error = source.Error,
                     EvaluatedOn = source.EvaluatedOn,
+                    Unpublished = source.Unpublished,
                 };
             })
             .ToList();
@@ -69,6 +70,58 @@ public static class SweepRunStepper
         JobState.Pending when status.SubmittedAt == default => new MergeProgress(null, true),
         _ => new MergeProgress(null, false),
     };
+
+    /// <summary>
+    /// What a candidate of a run that publishes only its best becomes when its job ended: scored in-job (its
+    /// metrics from the job, nothing written: <see cref="SweepCandidateStatus.Unpublished"/>), or, when its job
+    /// published it as one of the best, done with the metrics it was scored with.
+    /// </summary>
+    /// <param name="own">The candidate's own outcome in its job; null while the job runs.</param>
+    public static SweepCandidateStatus? AfterScoringJob(SweepCandidateStatus candidate, JobStatus job, CandidateStatus? own, string metric)
+    {
+        if (!job.IsFinished)
+        {
+            return null;
+        }
+
+        var state = own?.State ?? job.State;
+        if (state != JobState.Succeeded)
+        {
+            return candidate with { State = CandidateState.Failed, Error = $"merge job {candidate.JobId} {state.ToString().ToLowerInvariant()}: {own?.Error ?? job.Error}" };
+        }
+
+        if (!SweepMergeBatches.IsScoring(candidate))
+        {
+            // One of the best, merged again and now published: scored already, with the bits evaluating it would give.
+            return candidate with { State = CandidateState.Done, Unpublished = false, MergeSeconds = candidate.MergeSeconds + job.ElapsedSeconds };
+        }
+
+        var metrics = own?.Metrics ?? new Dictionary<string, double>();
+        var scored = candidate with { Metrics = metrics, MergeSeconds = job.ElapsedSeconds, EvaluatedOn = "in-job", Unpublished = true, EvaluationAttempts = 1 };
+        return metrics.TryGetValue(metric, out var value)
+            ? scored with { State = CandidateState.Done, Objective = value }
+            : scored with
+            {
+                State = CandidateState.Failed,
+                Error = $"the evaluator reported no metric '{metric}' (it reported: {string.Join(", ", metrics.Keys.Order(StringComparer.Ordinal))})",
+            };
+    }
+
+    /// <summary>
+    /// Once every merge of a run that publishes only its best has been scored: the best <paramref name="keep"/> by the
+    /// objective (ties to the lower index, as the leaderboard) that are not published yet, to be merged and published.
+    /// Empty while any is still pending, merging or evaluating, and once the best are published.
+    /// </summary>
+    public static IReadOnlyList<SweepCandidateStatus> Winners(SweepRunRecord run, Core.Sweeps.SweepObjective objective, int keep)
+    {
+        if (run.Candidates.Any(c => !c.IsFinished))
+        {
+            return [];
+        }
+
+        var ranked = objective.Rank(run.Candidates.Select(c => c.State == CandidateState.Done && !c.Baseline && c.SameAs is null ? c.Objective : null).ToList());
+        return ranked.Take(keep).Select(i => run.Candidates[i]).Where(c => c.Unpublished).ToList();
+    }
 
     /// <summary>
     /// What an evaluating candidate becomes: no outcome (the silo could not try) is retried up to

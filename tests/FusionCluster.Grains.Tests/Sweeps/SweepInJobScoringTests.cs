@@ -1,0 +1,128 @@
+using FusionCluster.Core.Storage;
+using FusionCluster.Core.Synthesis;
+using FusionCluster.Core.Tensors;
+using FusionCluster.Evaluation.Evaluators;
+using FusionCluster.Grains.Abstractions.Sweeps;
+using FusionCluster.Grains.Sweeps;
+using FusionCluster.Grains.Tests.Jobs;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace FusionCluster.Grains.Tests.Sweeps;
+
+/// <summary>
+/// <c>outputs: {publish: best, keep: K}</c>: every point is scored inside one shared-input job without being written,
+/// and only the best K are merged again and published. The in-job metrics must be the bits the tensors evaluator
+/// gives on the written outputs, whatever the number of silos.
+/// </summary>
+public sealed class SweepInJobScoringTests : IDisposable
+{
+    private readonly string folder = Directory.CreateTempSubdirectory("fusion-sweep-scoring-").FullName;
+
+    public SweepInJobScoringTests()
+    {
+        // bf16 inputs and outputs: the in-job values must be the output dtype's, rounded as written.
+        var shape = new SyntheticModelShape(Hidden: 64, Intermediate: 172, Layers: 2, Vocab: 256, Heads: 4);
+        SyntheticCheckpoint.Write(Path.Combine(folder, "base"), shape, DType.BF16, baseSeed: 5, variant: 0);
+        SyntheticCheckpoint.Write(Path.Combine(folder, "ft-1"), shape, DType.BF16, baseSeed: 5, variant: 1);
+        SyntheticCheckpoint.Write(Path.Combine(folder, "ft-2"), shape, DType.BF16, baseSeed: 5, variant: 2);
+    }
+
+    public void Dispose() => Directory.Delete(folder, recursive: true);
+
+    [Fact]
+    public async Task Only_the_best_K_are_published_and_every_points_in_job_metrics_are_the_bits_of_evaluating_its_output()
+    {
+        var cancellation = TestContext.Current.CancellationToken;
+        var one = await RunAsync(silos: 1, Sweep("best-1", "outputs: {publish: best, keep: 2}"), cancellation);
+        var three = await RunAsync(silos: 3, Sweep("best-3", "outputs: {publish: best, keep: 2}"), cancellation);
+        var all = await RunAsync(silos: 1, Sweep("all", ""), cancellation);
+
+        Assert.Equal(SweepRunState.Succeeded, one.Summary.State);
+        Assert.Equal(5, one.Candidates.Count(c => c.State == CandidateState.Done));
+
+        // Only the two best were written, each under its key; the other three left nothing under merges/.
+        var published = one.Leaderboard.Take(2).ToHashSet();
+        Assert.Equal(published, one.Candidates.Where(c => !c.Unpublished).Select(c => c.Index).ToHashSet());
+        var written = Directory.GetDirectories(Path.Combine(folder, "best-1", "merges")).Select(Path.GetFileName).Order(StringComparer.Ordinal);
+        Assert.Equal(published.Select(i => one.Candidates[i].CacheKey).Order(StringComparer.Ordinal), written);
+
+        // The published outputs, evaluated separately by the tensors evaluator: the in-job metrics bit for bit.
+        var evaluator = new TensorMetricsEvaluator(
+            [new ReferenceModel("ft-1", Path.Combine(folder, "ft-1")), new ReferenceModel("ft-2", Path.Combine(folder, "ft-2"))], Path.Combine(folder, "base"));
+        foreach (var index in published)
+        {
+            var candidate = one.Candidates[index];
+            Assert.True(Directory.GetFiles(candidate.MergeOutput, "*.safetensors").Length > 1, "the outputs span several shards, so the order of combining them counts");
+            AssertSameBits(evaluator.Evaluate(candidate.MergeOutput, cancellation), candidate.Metrics);
+        }
+
+        // Every point, the unpublished too, against the same sweep publishing all and evaluating each written output.
+        Assert.All(all.Candidates, c => Assert.False(c.Unpublished));
+        for (var i = 0; i < all.Candidates.Count; i++)
+        {
+            Assert.Equal(all.Candidates[i].CacheKey, one.Candidates[i].CacheKey);
+            AssertSameBits(all.Candidates[i].Metrics, one.Candidates[i].Metrics);
+        }
+
+        Assert.Equal(all.Leaderboard, one.Leaderboard);
+
+        // 1 and 3 silos: the same leaderboard, metrics and published points.
+        Assert.Equal(one.Leaderboard, three.Leaderboard);
+        for (var i = 0; i < one.Candidates.Count; i++)
+        {
+            AssertSameBits(one.Candidates[i].Metrics, three.Candidates[i].Metrics);
+            Assert.Equal(one.Candidates[i].Unpublished, three.Candidates[i].Unpublished);
+        }
+
+        // best/ holds the first of the leaderboard, as written by its publishing merge.
+        var best = one.Candidates[one.Leaderboard[0]];
+        foreach (var shard in Directory.GetFiles(best.MergeOutput, "*.safetensors"))
+        {
+            Assert.Equal(await File.ReadAllBytesAsync(shard, cancellation), await File.ReadAllBytesAsync(Path.Combine(folder, "best-1", "best", Path.GetFileName(shard)), cancellation));
+        }
+    }
+
+    private static void AssertSameBits(IReadOnlyDictionary<string, double> expected, IReadOnlyDictionary<string, double> actual)
+    {
+        Assert.Equal(expected.Keys.Order(StringComparer.Ordinal), actual.Keys.Order(StringComparer.Ordinal));
+        Assert.All(expected, e => Assert.Equal(BitConverter.DoubleToInt64Bits(e.Value), BitConverter.DoubleToInt64Bits(actual[e.Key])));
+    }
+
+    private static string Sweep(string output, string outputs) => $$$"""
+        template:
+          merge_method: task_arithmetic
+          base_model: base
+          models:
+            - {model: ft-1, parameters: {weight: 0.5}}
+            - {model: ft-2, parameters: {weight: 0.5}}
+          dtype: bfloat16
+        space:
+          grid:
+            models[*].parameters.weight: [0.2, 0.4, 0.6, 0.9, 1.3]
+        max_concurrent: 5
+        evaluator:
+          tensors: {compare: [ft-1, ft-2], base: base}
+        objective: {metric: cosine/ft-1, direction: maximize}
+        promote: {best: true, keep_runs: 2}
+        out: {{{output}}}
+        {{{outputs}}}
+        """;
+
+    private static string SweepOutputName(string spec) => spec.Split('\n').Single(l => l.StartsWith("out: ", StringComparison.Ordinal))["out: ".Length..].Trim();
+
+    private async Task<SweepRunDetail> RunAsync(short silos, string spec, CancellationToken cancellation)
+    {
+        await using var cluster = await WorkerCluster.StartAsync(unitSlots: 2, silos: silos, services: s => s.Configure<SweepOptions>(o =>
+        {
+            o.PumpInterval = TimeSpan.FromMilliseconds(100);
+            o.ShardSizeBytes = 60_000;
+        }));
+        var sweep = cluster.Client.GetGrain<ISweepGrain>("scored");
+        Assert.Null((await sweep.Create(new SweepDefinition { SpecText = spec, SpecName = "sweep.yaml", SpecDirectory = folder })).Error);
+        await sweep.Run();
+        // The run ends in the grain before its record and best/ are written: wait for the record too.
+        var record = Path.Combine(folder, SweepOutputName(spec), "runs", SweepOutputLayout.RunFileName(1));
+        await SweepTestSettings.EventuallyAsync(async () => (await sweep.GetStatus()).Runs is [{ FinishedAt: not null }] && File.Exists(record), done => done, cancellation);
+        return (await sweep.GetRun(1))!;
+    }
+}
