@@ -21,7 +21,7 @@ namespace FusionCluster.Connectivity.Jobs;
 /// its model's text file (the spec's <c>dataset:</c>), tokenizes it with the model's own tokenizer.json (as
 /// activation matching does), takes <see cref="StatisticsPlan.Samples"/> windows of the model's context
 /// (max_position_embeddings, at most 2048 tokens; <see cref="TokenSamples.Draw"/> with seed 0), and computes the
-/// Gram matrices of its block with <see cref="LanguageGrams"/>, on the CPU in a fixed order, so any silo stages the
+/// Gram matrices of its block with <see cref="LanguageGrams.ComputeStreamedAsync"/> (one decoder block in memory at a time), on the CPU in a fixed order, so any silo stages the
 /// same bytes. The file is cached beside the output (<see cref="StatisticsCache"/>) by the model's parameters, the
 /// windows' tokens, the block and the sample count. Merge units read every file through <see cref="JobStatistics"/>.
 /// </summary>
@@ -80,18 +80,19 @@ public sealed class LanguageJobStatistics(ArtifactStores stores, CheckpointCache
         }
 
         var ids = await LanguageJobMatching.EncodeAsync(checkpoint, model, Encoding.UTF8.GetString(textBytes), "regmean's statistics unit", cancellationToken);
-        using var language = await LanguageModelCheckpoint.LoadAsync(checkpoint, model, cancellationToken: cancellationToken);
-        if (language.Config.NumHiddenLayers != plan.Blocks)
+        var (config, _) = LanguageModelCheckpoint.ReadConfig(checkpoint, model);
+        if (config.NumHiddenLayers != plan.Blocks)
         {
-            throw new MergeMethodException($"model '{model}': its config has {language.Config.NumHiddenLayers} decoder blocks, the job planned {plan.Blocks}");
+            throw new MergeMethodException($"model '{model}': its config has {config.NumHiddenLayers} decoder blocks, the job planned {plan.Blocks}");
         }
 
-        var windows = Windows(ids, language.Config, plan.Samples, model, textFile);
+        var windows = Windows(ids, config, plan.Samples, model, textFile);
         var textHash = Convert.ToHexStringLower(SHA256.HashData(textBytes));
         var file = $"{plan.Kind}-{assignment.Unit.Index}.safetensors";
         var output = stores.OpenOutput(assignment.OutputLocation, assignment.JobId);
         var cache = StatisticsCache.For(assignment.OutputLocation);
-        var key = StatisticsCache.Key(string.Create(CultureInfo.InvariantCulture, $"{plan.Kind} block {block}"), LanguageGrams.Fingerprint(language), LanguageGrams.WindowsHash(windows), windows.Count);
+        var fingerprint = await LanguageGrams.FingerprintAsync(checkpoint, model, cancellationToken);
+        var key = StatisticsCache.Key(string.Create(CultureInfo.InvariantCulture, $"{plan.Kind} block {block}"), fingerprint, LanguageGrams.WindowsHash(windows), windows.Count);
         var result = new StatisticsUnitResult(model, plan.Kind, file, "", windows.Count, textHash, 0) { Block = block };
         if (cache?.TryRead(key) is { } cached)
         {
@@ -100,7 +101,8 @@ public sealed class LanguageJobStatistics(ArtifactStores stores, CheckpointCache
         }
 
         var names = checkpoint.TensorNames.ToList();
-        using var grams = MergeStatistics.SingleThreaded(() => LanguageGrams.Compute(language, windows, block, names, cancellationToken));
+        // One block of the model in memory at a time, not the whole float32 model.
+        using var grams = await MergeStatistics.SingleThreadedAsync(() => LanguageGrams.ComputeStreamedAsync(checkpoint, model, windows, block, names, cancellationToken));
         var bytes = StatisticsFile.Encode(grams, new Dictionary<string, string>
         {
             ["kind"] = plan.Kind,
