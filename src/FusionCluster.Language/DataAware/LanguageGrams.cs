@@ -16,7 +16,8 @@ namespace FusionCluster.Language.DataAware;
 /// their weights' names; o_proj and down_proj have their own, and the last block's unit also lm_head's (the final
 /// norm's output) when the checkpoint has an untied lm_head. Embeddings and norms have none: RegMean averages them.
 /// Sums are float64 and a unit holds only its block's: 3·hidden² + intermediate² doubles (+ hidden² for lm_head),
-/// at 7B widths (4096, 11008) 1.37 GB, next to the model itself.
+/// at 7B widths (4096, 11008) 1.37 GB, next to the model itself (<see cref="Compute"/>) or one block of it and the windows'
+/// hidden states (<see cref="ComputeStreamedAsync"/>, what jobs run).
 /// </summary>
 public static class LanguageGrams
 {
