@@ -15,8 +15,8 @@ namespace FusionCluster.Connectivity.Jobs;
 /// activation_matching of llama-family checkpoints inside a merge job, on a worker silo: the plan's text file
 /// (align.dataset) tokenized by the reference's tokenizer (the aligned model's must give the same ids), the
 /// plan's samples of its windows of the reference's context (max_position_embeddings, at most 2048 tokens) drawn
-/// by the plan's seed, and <see cref="LanguageActivationMatcher"/> on both models, loaded from the checkpoints the
-/// job planned with. Everything runs on the CPU in a fixed order, so any silo finds the same permutations, and
+/// by the plan's seed, and <see cref="LanguageActivationMatcher.MatchStreamedAsync"/> on both models, read block by block from the
+/// checkpoints the job planned with. Everything runs on the CPU in a fixed order, so any silo finds the same permutations, and
 /// <c>fusion connect --text --align activation_matching</c> finds them too on the same windows.
 /// </summary>
 public static class LanguageJobMatching
@@ -44,9 +44,9 @@ public static class LanguageJobMatching
 
         var shapes = model.TensorNames.ToDictionary(n => n, n => model.GetEntry(n).Shape, StringComparer.Ordinal);
         var spec = PermutationSpecs.Resolve(model.Config, shapes, plan.PermutationSpecFile, $"model '{modelName}'");
-        using var a = await LanguageModelCheckpoint.LoadAsync(reference, plan.Reference, cancellationToken: cancellationToken);
-        using var b = await LanguageModelCheckpoint.LoadAsync(model, modelName, cancellationToken: cancellationToken);
-        return LanguageActivationMatcher.Match(a, b, spec, ids, PerplexityCalculator.DefaultContext(a.Config), plan.Samples, plan.Seed, new JonkerVolgenantSolver(), stateBudgetBytes, cancellationToken);
+        var (config, _) = LanguageModelCheckpoint.ReadConfig(reference, plan.Reference);
+        // One decoder block of each model in memory at a time, not both whole float32 models.
+        return await LanguageActivationMatcher.MatchStreamedAsync(reference, plan.Reference, model, modelName, spec, ids, PerplexityCalculator.DefaultContext(config), plan.Samples, plan.Seed, new JonkerVolgenantSolver(), stateBudgetBytes, cancellationToken);
     }
 
     /// <summary>The text's token ids by the model's own tokenizer.json (both alignment and statistics units read text so).</summary>

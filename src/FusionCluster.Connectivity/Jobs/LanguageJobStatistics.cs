@@ -22,9 +22,10 @@ namespace FusionCluster.Connectivity.Jobs;
 /// activation matching does), takes <see cref="StatisticsPlan.Samples"/> windows of the model's context
 /// (max_position_embeddings, at most 2048 tokens; <see cref="TokenSamples.Draw"/> with seed 0), and computes its
 /// block's statistics on the CPU in a fixed order, so any silo stages the same bytes: regmean's Gram matrices with
-/// <see cref="LanguageGrams"/>, fisher's diagonal Fishers of the block's parameters with <see cref="LanguageFishers"/>
-/// (every window runs forward and backward through the whole model, but only the block's gradients are kept, so a
-/// unit's float64 sums stay one block's). The file is cached beside the output (<see cref="StatisticsCache"/>) by the model's parameters, the
+/// <see cref="LanguageGrams.ComputeStreamedAsync"/> (one decoder block in memory at a time), fisher's diagonal Fishers
+/// of the block's parameters with <see cref="LanguageFishers"/> (every window runs forward and backward through the
+/// whole model, so that unit loads it whole, but only the block's gradients are kept, so a unit's float64 sums stay
+/// one block's). The file is cached beside the output (<see cref="StatisticsCache"/>) by the model's parameters, the
 /// windows' tokens, the block and the sample count. Merge units read every file through <see cref="JobStatistics"/>.
 /// </summary>
 public sealed class LanguageJobStatistics(ArtifactStores stores, CheckpointCache checkpoints) : IInputStatistics
@@ -82,18 +83,19 @@ public sealed class LanguageJobStatistics(ArtifactStores stores, CheckpointCache
         }
 
         var ids = await LanguageJobMatching.EncodeAsync(checkpoint, model, Encoding.UTF8.GetString(textBytes), $"{plan.Kind} statistics unit", cancellationToken);
-        using var language = await LanguageModelCheckpoint.LoadAsync(checkpoint, model, cancellationToken: cancellationToken);
-        if (language.Config.NumHiddenLayers != plan.Blocks)
+        var (config, _) = LanguageModelCheckpoint.ReadConfig(checkpoint, model);
+        if (config.NumHiddenLayers != plan.Blocks)
         {
-            throw new MergeMethodException($"model '{model}': its config has {language.Config.NumHiddenLayers} decoder blocks, the job planned {plan.Blocks}");
+            throw new MergeMethodException($"model '{model}': its config has {config.NumHiddenLayers} decoder blocks, the job planned {plan.Blocks}");
         }
 
-        var windows = Windows(ids, language.Config, plan.Samples, model, textFile);
+        var windows = Windows(ids, config, plan.Samples, model, textFile);
         var textHash = Convert.ToHexStringLower(SHA256.HashData(textBytes));
         var file = $"{plan.Kind}-{assignment.Unit.Index}.safetensors";
         var output = stores.OpenOutput(assignment.OutputLocation, assignment.JobId);
         var cache = StatisticsCache.For(assignment.OutputLocation);
-        var key = StatisticsCache.Key(string.Create(CultureInfo.InvariantCulture, $"{plan.Kind} block {block}"), LanguageGrams.Fingerprint(language), LanguageGrams.WindowsHash(windows), windows.Count);
+        var fingerprint = await LanguageGrams.FingerprintAsync(checkpoint, model, cancellationToken);
+        var key = StatisticsCache.Key(string.Create(CultureInfo.InvariantCulture, $"{plan.Kind} block {block}"), fingerprint, LanguageGrams.WindowsHash(windows), windows.Count);
         var result = new StatisticsUnitResult(model, plan.Kind, file, "", windows.Count, textHash, 0) { Block = block };
         if (cache?.TryRead(key) is { } cached)
         {
@@ -102,12 +104,13 @@ public sealed class LanguageJobStatistics(ArtifactStores stores, CheckpointCache
         }
 
         var names = checkpoint.TensorNames.ToList();
-        using var statistics = MergeStatistics.SingleThreaded(() => plan.Kind switch
+        using var statistics = plan.Kind switch
         {
-            StatisticsKinds.Gram => LanguageGrams.Compute(language, windows, block, names, cancellationToken),
-            StatisticsKinds.Fisher => LanguageFishers.Compute(language, windows, LanguageFishers.BlockTensors(names, block, plan.Blocks), cancellationToken),
+            // One block of the model in memory at a time, not the whole float32 model.
+            StatisticsKinds.Gram => await MergeStatistics.SingleThreadedAsync(() => LanguageGrams.ComputeStreamedAsync(checkpoint, model, windows, block, names, cancellationToken)),
+            StatisticsKinds.Fisher => await FishersAsync(checkpoint, model, windows, LanguageFishers.BlockTensors(names, block, plan.Blocks), cancellationToken),
             _ => throw new MergeMethodException($"statistics of kind '{plan.Kind}' of language models are not computed by this worker"),
-        });
+        };
         var bytes = StatisticsFile.Encode(statistics, new Dictionary<string, string>
         {
             ["kind"] = plan.Kind,
@@ -118,5 +121,13 @@ public sealed class LanguageJobStatistics(ArtifactStores stores, CheckpointCache
         await output.WriteIntermediateAsync(file, bytes, cancellationToken);
         cache?.Write(key, bytes);
         return (result with { Sha256 = Convert.ToHexStringLower(SHA256.HashData(bytes)), Seconds = clock.Elapsed.TotalSeconds }).ToJson();
+    }
+
+    /// <summary>The diagonal Fishers of <paramref name="tensorNames"/>: backward passes need the whole model in memory.</summary>
+    private static async Task<NamedTensors> FishersAsync(
+        ICheckpoint checkpoint, string model, IReadOnlyList<int[]> windows, IReadOnlyCollection<string> tensorNames, CancellationToken cancellationToken)
+    {
+        using var language = await LanguageModelCheckpoint.LoadAsync(checkpoint, model, cancellationToken: cancellationToken);
+        return MergeStatistics.SingleThreaded(() => LanguageFishers.Compute(language, windows, tensorNames, cancellationToken));
     }
 }

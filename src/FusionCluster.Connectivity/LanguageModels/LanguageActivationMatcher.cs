@@ -6,6 +6,7 @@ using FusionCluster.Alignment.Matching;
 using FusionCluster.Alignment.Specs;
 using FusionCluster.Connectivity.Matching;
 using FusionCluster.Core.Execution;
+using FusionCluster.Core.Storage;
 using FusionCluster.Language;
 using FusionCluster.Language.Models;
 using static TorchSharp.torch;
@@ -52,56 +53,176 @@ public static partial class LanguageActivationMatcher
     {
         ArgumentNullException.ThrowIfNull(a);
         ArgumentNullException.ThrowIfNull(b);
+        Task AccumulatePass(IReadOnlyList<ActivationSite> pass, Dictionary<string, CrossCorrelation> correlations, IReadOnlyList<Tensor> batches)
+        {
+            var blocks = pass.Max(s => s.Layer) + 1;
+            foreach (var batch in batches)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                // Each batch of windows is progress of an align unit (the worker's stall rule).
+                UnitProgress.Beat();
+                var pairs = new BatchPairs(correlations);
+                try
+                {
+                    a.Capture(batch, pairs.Keep, blocks);
+                    b.Capture(batch, pairs.Pair, blocks);
+                    pairs.CheckAll(pass.Count);
+                }
+                finally
+                {
+                    pairs.Dispose();
+                }
+            }
+
+            return Task.CompletedTask;
+        }
+
+        // Every pass completes synchronously: nothing here awaits.
+        return MatchInPassesAsync(a.Config, b.Config, spec, ids, context, samples, seed, solver, stateBudgetBytes, AccumulatePass, cancellationToken).GetAwaiter().GetResult();
+    }
+
+    /// <summary>
+    /// What <see cref="Match"/> finds on the models loaded from <paramref name="a"/> and <paramref name="b"/>, bit for
+    /// bit, with one decoder block of each model in memory at a time (<see cref="LlamaBlockStream"/>) instead of both
+    /// whole float32 models: each block of both models is read, runs over every batch of windows (a's activations at
+    /// the pass's sites kept for one batch until b's block has run on it) and is released. Between blocks the hidden
+    /// states of all windows stay, samples × context × hidden float32 per model. Passes continue where the previous one
+    /// stopped instead of running the models from the start again; only a block split between passes is run again, from
+    /// the embeddings. Each site's sums add the same batches in the same order as <see cref="Match"/>'s.
+    /// </summary>
+    public static async Task<AlignmentResult> MatchStreamedAsync(
+        ICheckpoint a, string aName, ICheckpoint b, string bName, PermutationSpec spec, IReadOnlyList<int> ids, int context, int samples, int seed, ILinearAssignmentSolver solver, long stateBudgetBytes, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(a);
+        ArgumentNullException.ThrowIfNull(b);
+        var (configA, _) = LanguageModelCheckpoint.ReadConfig(a, aName);
+        var (configB, _) = LanguageModelCheckpoint.ReadConfig(b, bName);
+        LlamaBlockStream? streamA = null;
+        LlamaBlockStream? streamB = null;
+        async Task AccumulatePass(IReadOnlyList<ActivationSite> pass, Dictionary<string, CrossCorrelation> correlations, IReadOnlyList<Tensor> batches)
+        {
+            if (streamA is null || streamB is null || streamA.BlocksRun > pass.Min(s => s.Layer))
+            {
+                streamA?.Dispose();
+                streamB?.Dispose();
+                streamB = null;
+                streamA = await LlamaBlockStream.StartAsync(a, aName, batches, cancellationToken);
+                streamB = await LlamaBlockStream.StartAsync(b, bName, batches, cancellationToken);
+            }
+
+            for (var block = streamA.BlocksRun; block <= pass.Max(s => s.Layer); block++)
+            {
+                await streamA.LoadAsync(block, cancellationToken);
+                await streamB.LoadAsync(block, cancellationToken);
+                var sites = pass.Count(s => s.Layer == block);
+                for (var batch = 0; batch < batches.Count; batch++)
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                    // Each batch of windows through each block is progress of an align unit (the worker's stall rule).
+                    UnitProgress.Beat();
+                    var pairs = new BatchPairs(correlations);
+                    try
+                    {
+                        streamA.Run(batch, pairs.Keep);
+                        streamB.Run(batch, pairs.Pair);
+                        pairs.CheckAll(sites);
+                    }
+                    finally
+                    {
+                        pairs.Dispose();
+                    }
+                }
+
+                streamA.Release();
+                streamB.Release();
+            }
+        }
+
+        try
+        {
+            return await MatchInPassesAsync(configA, configB, spec, ids, context, samples, seed, solver, stateBudgetBytes, AccumulatePass, cancellationToken);
+        }
+        finally
+        {
+            streamA?.Dispose();
+            streamB?.Dispose();
+        }
+    }
+
+    /// <summary>
+    /// The passes of <see cref="CorrelationPasses.Plan"/> over the windows, each pass's sums filled by
+    /// <paramref name="accumulatePass"/> (every batch in order), then read by their groups, which are solved once complete.
+    /// </summary>
+    private static async Task<AlignmentResult> MatchInPassesAsync(
+        LanguageModelConfig a,
+        LanguageModelConfig b,
+        PermutationSpec spec,
+        IReadOnlyList<int> ids,
+        int context,
+        int samples,
+        int seed,
+        ILinearAssignmentSolver solver,
+        long stateBudgetBytes,
+        Func<IReadOnlyList<ActivationSite>, Dictionary<string, CrossCorrelation>, IReadOnlyList<Tensor>, Task> accumulatePass,
+        CancellationToken cancellationToken)
+    {
         ArgumentNullException.ThrowIfNull(spec);
         ArgumentNullException.ThrowIfNull(ids);
         ArgumentNullException.ThrowIfNull(solver);
-        var vocabulary = Math.Min(a.Config.VocabSize, b.Config.VocabSize);
+        var vocabulary = Math.Min(a.VocabSize, b.VocabSize);
         if (ids.Where(id => id < 0 || id >= vocabulary).Select(id => (int?)id).FirstOrDefault() is { } outside)
         {
             throw new LanguageModelException($"token id {outside} is outside the models' vocabulary of {vocabulary}: the tokenizer does not belong to these models");
         }
 
-        var sites = Sites(spec, a.Config);
+        var sites = Sites(spec, a);
         var windows = TokenSamples.Draw(ids, context, samples, seed);
         var length = windows[0].Length;
         // Batches are sized by every site, whatever the pass holds: each site's sums then add the same batches in any plan.
         var perBatch = (int)Math.Clamp(BatchActivationBytes / (8L * length * sites.Sum(s => (long)s.Width)), 1, 64);
+        var batches = new List<Tensor>();
+        for (var first = 0; first < windows.Count; first += perBatch)
+        {
+            batches.Add(Batch([.. windows.Skip(first).Take(perBatch)], length));
+        }
+
         var similarities = spec.Groups.ToDictionary(g => g.Name, g => new GroupSimilarity(g.Size, sites.Count(s => s.Group == g.Name)), StringComparer.Ordinal);
         var solved = new Dictionary<string, GroupAlignment>(StringComparer.Ordinal);
-        foreach (var pass in CorrelationPasses.Plan(sites, stateBudgetBytes))
+        try
         {
-            var correlations = pass.ToDictionary(s => s.Key, s => new CrossCorrelation(s.Width, s.Width), StringComparer.Ordinal);
-            try
+            foreach (var pass in CorrelationPasses.Plan(sites, stateBudgetBytes))
             {
-                var blocks = pass.Max(s => s.Layer) + 1;
-                for (var first = 0; first < windows.Count; first += perBatch)
+                var correlations = pass.ToDictionary(s => s.Key, s => new CrossCorrelation(s.Width, s.Width), StringComparer.Ordinal);
+                try
                 {
-                    cancellationToken.ThrowIfCancellationRequested();
-                    // Each batch of windows is progress of an align unit (the worker's stall rule).
-                    UnitProgress.Beat();
-                    var batch = windows.Skip(first).Take(perBatch).ToList();
-                    Accumulate(a, b, pass, correlations, batch, length, blocks);
-                }
-
-                foreach (var site in pass)
-                {
-                    // Each site's sums go as soon as its group has read them, before a finished group is solved.
-                    var scores = similarities[site.Group].Add(site, correlations[site.Key]);
-                    correlations[site.Key].Dispose();
-                    correlations.Remove(site.Key);
-                    if (scores is not null)
+                    await accumulatePass(pass, correlations, batches);
+                    foreach (var site in pass)
                     {
-                        UnitProgress.Beat();
-                        solved[site.Group] = Solve(site.Group, scores, site.Units, solver);
+                        // Each site's sums go as soon as its group has read them, before a finished group is solved.
+                        var scores = similarities[site.Group].Add(site, correlations[site.Key]);
+                        correlations[site.Key].Dispose();
+                        correlations.Remove(site.Key);
+                        if (scores is not null)
+                        {
+                            UnitProgress.Beat();
+                            solved[site.Group] = Solve(site.Group, scores, site.Units, solver);
+                        }
+                    }
+                }
+                finally
+                {
+                    foreach (var correlation in correlations.Values)
+                    {
+                        correlation.Dispose();
                     }
                 }
             }
-            finally
+        }
+        finally
+        {
+            foreach (var batch in batches)
             {
-                foreach (var correlation in correlations.Values)
-                {
-                    correlation.Dispose();
-                }
+                batch.Dispose();
             }
         }
 
@@ -155,10 +276,10 @@ public static partial class LanguageActivationMatcher
         }
     }
 
-    private static string Hidden(int block) => string.Create(CultureInfo.InvariantCulture, $"hidden.{block}");
+    internal static string Hidden(int block) => string.Create(CultureInfo.InvariantCulture, $"hidden.{block}");
 
-    /// <summary>Runs a through <paramref name="blocks"/> blocks, keeps its activations at the pass's sites, then runs b and adds each site's pair to its sums.</summary>
-    private static void Accumulate(LlamaForCausalLM a, LlamaForCausalLM b, IReadOnlyList<ActivationSite> sites, Dictionary<string, CrossCorrelation> correlations, List<int[]> batch, int length, int blocks)
+    /// <summary>The windows (each <paramref name="length"/> tokens) as input ids [windows, length].</summary>
+    private static Tensor Batch(List<int[]> batch, int length)
     {
         var flat = new long[batch.Count * length];
         for (var w = 0; w < batch.Count; w++)
@@ -169,48 +290,7 @@ public static partial class LanguageActivationMatcher
             }
         }
 
-        var kept = new Dictionary<string, Tensor>(StringComparer.Ordinal);
-        try
-        {
-            using var noGrad = no_grad();
-            using var input = tensor(flat, [batch.Count, length]);
-            void Keep(string key, Tensor x)
-            {
-                if (correlations.ContainsKey(key))
-                {
-                    // The callback's tensor dies with the forward's scope; the float64 copy lives until b has run.
-                    kept[key] = x.detach().reshape(-1, x.shape[^1]).to(ScalarType.Float64, CPU).DetachFromDisposeScope();
-                }
-            }
-
-            a.Capture(input, new ActivationCapture { HiddenState = (i, x) => Keep(Hidden(i), x), LinearInput = Keep }, blocks);
-
-            var seen = 0;
-            void Pair(string key, Tensor x)
-            {
-                if (correlations.TryGetValue(key, out var correlation))
-                {
-                    var reference = kept.GetValueOrDefault(key) ?? throw new InvalidOperationException($"the reference's forward pass showed no activations at {key}");
-                    using var scope = NewDisposeScope();
-                    correlation.Add(reference, x.detach().reshape(-1, x.shape[^1]));
-                    seen++;
-                }
-            }
-
-            b.Capture(input, new ActivationCapture { HiddenState = (i, x) => Pair(Hidden(i), x), LinearInput = Pair }, blocks);
-
-            if (seen != sites.Count || kept.Count != sites.Count)
-            {
-                throw new InvalidOperationException($"the forward passes showed {kept.Count} and {seen} of the {sites.Count} activation sites");
-            }
-        }
-        finally
-        {
-            foreach (var tensor in kept.Values)
-            {
-                tensor.Dispose();
-            }
-        }
+        return tensor(flat, [batch.Count, length]);
     }
 
     private static GroupAlignment Solve(string group, float[] scores, int units, ILinearAssignmentSolver solver)

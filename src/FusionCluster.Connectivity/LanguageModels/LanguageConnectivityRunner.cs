@@ -110,10 +110,9 @@ public static class LanguageConnectivityRunner
             spec.CheckCovers(referenceTensors.Shapes, reference.FolderPath);
             PermutationSpec.CheckSameShapes(referenceTensors.Shapes, reference.FolderPath, modelTensors.Shapes, model.FolderPath);
             var matchIds = options.MatchText is { } matchText ? Encode(modelA, modelB, ReadText(matchText)) : ids;
-            using var a = LanguageModelCheckpoint.Load(modelA);
-            using var b = LanguageModelCheckpoint.Load(modelB);
-            var context = options.Context ?? PerplexityCalculator.DefaultContext(a.Config);
-            result = LanguageActivationMatcher.Match(a, b, spec, matchIds, context, options.Samples, options.Seed, new JonkerVolgenantSolver(), UnitMemory.BytesPerUnit, cancellationToken);
+            var context = options.Context ?? PerplexityCalculator.DefaultContext(LanguageModelCheckpoint.ReadConfig(reference, modelA).Config);
+            // A folder's tensors open synchronously (memory maps), so this wait never blocks.
+            result = LanguageActivationMatcher.MatchStreamedAsync(reference, modelA, model, modelB, spec, matchIds, context, options.Samples, options.Seed, new JonkerVolgenantSolver(), UnitMemory.BytesPerUnit, cancellationToken).GetAwaiter().GetResult();
         }
 
         PermutedCheckpointWriter.Write(model, new PermutedTensorMap(spec, result.Permutations), folder, cancellationToken);

@@ -128,6 +128,34 @@ public sealed class MergeStatistics(string folder, int samples)
     public static T SingleThreaded<T>(Func<T> compute)
     {
         ArgumentNullException.ThrowIfNull(compute);
+        EnterSingleThreaded();
+        try
+        {
+            return compute();
+        }
+        finally
+        {
+            LeaveSingleThreaded();
+        }
+    }
+
+    /// <summary><see cref="SingleThreaded"/> for work that awaits (reading weights between forward passes).</summary>
+    public static async Task<T> SingleThreadedAsync<T>(Func<Task<T>> compute)
+    {
+        ArgumentNullException.ThrowIfNull(compute);
+        EnterSingleThreaded();
+        try
+        {
+            return await compute();
+        }
+        finally
+        {
+            LeaveSingleThreaded();
+        }
+    }
+
+    private static void EnterSingleThreaded()
+    {
         lock (ThreadCountLock)
         {
             if (singleThreadedCallers++ == 0)
@@ -136,19 +164,15 @@ public sealed class MergeStatistics(string folder, int samples)
                 TorchSharp.torch.set_num_threads(1);
             }
         }
+    }
 
-        try
+    private static void LeaveSingleThreaded()
+    {
+        lock (ThreadCountLock)
         {
-            return compute();
-        }
-        finally
-        {
-            lock (ThreadCountLock)
+            if (--singleThreadedCallers == 0)
             {
-                if (--singleThreadedCallers == 0)
-                {
-                    TorchSharp.torch.set_num_threads(threadsBefore);
-                }
+                TorchSharp.torch.set_num_threads(threadsBefore);
             }
         }
     }

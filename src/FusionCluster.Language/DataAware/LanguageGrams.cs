@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using FusionCluster.Core.Execution;
 using FusionCluster.Core.Planning;
+using FusionCluster.Core.Storage;
 using FusionCluster.Evaluation.MultiTask;
 using FusionCluster.Language.Models;
 using static TorchSharp.torch;
@@ -15,7 +16,8 @@ namespace FusionCluster.Language.DataAware;
 /// their weights' names; o_proj and down_proj have their own, and the last block's unit also lm_head's (the final
 /// norm's output) when the checkpoint has an untied lm_head. Embeddings and norms have none: RegMean averages them.
 /// Sums are float64 and a unit holds only its block's: 3·hidden² + intermediate² doubles (+ hidden² for lm_head),
-/// at 7B widths (4096, 11008) 1.37 GB, next to the model itself.
+/// at 7B widths (4096, 11008) 1.37 GB, next to the model itself (<see cref="Compute"/>) or one block of it and the windows'
+/// hidden states (<see cref="ComputeStreamedAsync"/>, what jobs run).
 /// </summary>
 public static class LanguageGrams
 {
@@ -55,20 +57,7 @@ public static class LanguageGrams
                 tokens += Accumulate(model, batch, block, sites, sums);
             }
 
-            var grams = new NamedTensors();
-            foreach (var (site, sharers) in sites)
-            {
-                var sum = sums.GetValueOrDefault(site) ?? throw new InvalidOperationException($"the forward pass showed no input of {site}");
-                using var mean = sum.div(tokens);
-                var gram = mean.to(ScalarType.Float32);
-                grams.Add($"{sharers[0]}.weight", gram);
-                foreach (var sharer in sharers.Skip(1))
-                {
-                    grams.Add($"{sharer}.weight", gram.alias());
-                }
-            }
-
-            return grams;
+            return Means(sites, sums, tokens);
         }
         finally
         {
@@ -77,6 +66,97 @@ public static class LanguageGrams
                 sum.Dispose();
             }
         }
+    }
+
+    /// <summary>
+    /// What <see cref="Compute"/> gives, bit for bit, with only one part of the model in memory at a time
+    /// (<see cref="LlamaBlockStream"/>): the embeddings, then blocks 0 to <paramref name="block"/> one by one over every
+    /// batch of windows, then (for lm_head's matrix) the final norm. Between blocks it holds the hidden states of all
+    /// windows (windows × context × hidden float32) instead of the whole float32 model. Each site's sums add the same
+    /// batches in the same order as <see cref="Compute"/>'s.
+    /// </summary>
+    public static async Task<NamedTensors> ComputeStreamedAsync(ICheckpoint checkpoint, string model, IReadOnlyList<int[]> windows, int block, IReadOnlyCollection<string> tensorNames, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(checkpoint);
+        ArgumentNullException.ThrowIfNull(windows);
+        ArgumentNullException.ThrowIfNull(tensorNames);
+        var (config, _) = LanguageModelCheckpoint.ReadConfig(checkpoint, model);
+        var blocks = config.NumHiddenLayers;
+        ArgumentOutOfRangeException.ThrowIfNegative(block);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(block, blocks);
+        if (windows.Count == 0)
+        {
+            throw new ArgumentException("no token windows to compute Gram matrices on", nameof(windows));
+        }
+
+        var sites = Sites(block, blocks, tensorNames.ToHashSet(StringComparer.Ordinal));
+        var wanted = sites.Select(s => s.Site).ToHashSet(StringComparer.Ordinal);
+        var batches = new List<Tensor>();
+        var sums = new Dictionary<string, Tensor>(StringComparer.Ordinal);
+        try
+        {
+            long tokens = 0;
+            for (var first = 0; first < windows.Count; first += WindowsPerBatch)
+            {
+                var batch = Batch([.. windows.Skip(first).Take(WindowsPerBatch)]);
+                batches.Add(batch);
+                tokens += batch.shape[0] * batch.shape[1];
+            }
+
+            using var stream = await LlamaBlockStream.StartAsync(checkpoint, model, batches, cancellationToken);
+            var capture = new ActivationCapture { LinearInput = (site, x) => AddProduct(wanted, sums, site, x) };
+            var last = wanted.Contains("lm_head") ? stream.FinalNormPart : block;
+            for (var part = 0; part <= last; part++)
+            {
+                await stream.LoadAsync(part, cancellationToken);
+                for (var b = 0; b < batches.Count; b++)
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                    // Each batch through each block is progress of the statistics unit (the worker's stall rule).
+                    UnitProgress.Beat();
+                    stream.Run(b, part >= block ? capture : null);
+                }
+
+                stream.Release();
+            }
+
+            return Means(sites, sums, tokens);
+        }
+        finally
+        {
+            foreach (var tensor in sums.Values.Concat(batches))
+            {
+                tensor.Dispose();
+            }
+        }
+    }
+
+    /// <summary>
+    /// <see cref="Fingerprint"/> of the model stored in <paramref name="checkpoint"/>, read one tensor (and staging
+    /// chunk) at a time instead of from a loaded model.
+    /// </summary>
+    public static async Task<string> FingerprintAsync(ICheckpoint checkpoint, string model, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(checkpoint);
+        var (config, where) = LanguageModelCheckpoint.ReadConfig(checkpoint, model);
+        var expected = LanguageModelCheckpoint.ExpectedTensors(config);
+        LanguageModelCheckpoint.CheckTensors(config, expected, checkpoint, where, _ => where);
+        using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        var staging = LanguageModelCheckpoint.NewStaging();
+        foreach (var (name, shape) in expected.OrderBy(p => p.Name, StringComparer.Ordinal))
+        {
+            sha.AppendData(Encoding.UTF8.GetBytes($"{name}[{string.Join(',', shape)}]\n"));
+            using var source = await checkpoint.OpenTensorAsync(name, cancellationToken);
+            var count = source.Entry.ElementCount;
+            for (long start = 0; start < count; start += staging.Length)
+            {
+                var length = (int)Math.Min(staging.Length, count - start);
+                source.Read(start, staging.AsSpan(0, length));
+                sha.AppendData(System.Runtime.InteropServices.MemoryMarshal.AsBytes(staging.AsSpan(0, length)));
+            }
+        }
+
+        return Convert.ToHexStringLower(sha.GetHashAndReset());
     }
 
     /// <summary>A SHA-256 over the model's parameters (names, shapes, float32 values): what its statistics depend on besides the tokens.</summary>
@@ -140,37 +220,8 @@ public static class LanguageGrams
     /// <summary>One forward pass over the batch, adding each site's X^T X to its sum; returns the batch's token positions.</summary>
     private static long Accumulate(LlamaForCausalLM model, List<int[]> batch, int block, IReadOnlyList<(string Site, IReadOnlyList<string> Sharers)> sites, Dictionary<string, Tensor> sums)
     {
-        var length = batch.Min(w => w.Length);
-        var flat = new long[batch.Count * length];
-        for (var w = 0; w < batch.Count; w++)
-        {
-            for (var t = 0; t < length; t++)
-            {
-                flat[(w * length) + t] = batch[w][t];
-            }
-        }
-
         var wanted = sites.Select(s => s.Site).ToHashSet(StringComparer.Ordinal);
         var needsHead = wanted.Contains("lm_head");
-        void Add(string site, Tensor x)
-        {
-            if (!wanted.Contains(site))
-            {
-                return;
-            }
-
-            using var scope = NewDisposeScope();
-            var rows = x.detach().reshape(-1, x.shape[^1]).to(ScalarType.Float64, CPU);
-            var product = rows.t().matmul(rows);
-            if (sums.TryGetValue(site, out var sum))
-            {
-                sum.add_(product);
-            }
-            else
-            {
-                sums[site] = product.DetachFromDisposeScope();
-            }
-        }
 
         // Later blocks cannot change this block's inputs: the pass stops after the block unless lm_head's input is wanted.
         void AfterBlock(int index, Tensor hidden)
@@ -181,17 +232,73 @@ public static class LanguageGrams
             }
         }
 
-        using var input = tensor(flat, [batch.Count, length]);
+        using var input = Batch(batch);
         try
         {
-            using var logits = model.Forward(input, new ActivationCapture { LinearInput = Add, HiddenState = AfterBlock });
+            using var logits = model.Forward(input, new ActivationCapture { LinearInput = (site, x) => AddProduct(wanted, sums, site, x), HiddenState = AfterBlock });
         }
         catch (BlockReached)
         {
             // The block's inputs are all seen.
         }
 
-        return (long)batch.Count * length;
+        return input.shape[0] * input.shape[1];
+    }
+
+    /// <summary>The windows as input ids [windows, shortest window's length].</summary>
+    private static Tensor Batch(List<int[]> batch)
+    {
+        var length = batch.Min(w => w.Length);
+        var flat = new long[batch.Count * length];
+        for (var w = 0; w < batch.Count; w++)
+        {
+            for (var t = 0; t < length; t++)
+            {
+                flat[(w * length) + t] = batch[w][t];
+            }
+        }
+
+        return tensor(flat, [batch.Count, length]);
+    }
+
+    /// <summary>Adds X^T X of a wanted site's input to its float64 sum.</summary>
+    private static void AddProduct(IReadOnlySet<string> wanted, Dictionary<string, Tensor> sums, string site, Tensor x)
+    {
+        if (!wanted.Contains(site))
+        {
+            return;
+        }
+
+        using var scope = NewDisposeScope();
+        var rows = x.detach().reshape(-1, x.shape[^1]).to(ScalarType.Float64, CPU);
+        var product = rows.t().matmul(rows);
+        if (sums.TryGetValue(site, out var sum))
+        {
+            sum.add_(product);
+        }
+        else
+        {
+            sums[site] = product.DetachFromDisposeScope();
+        }
+    }
+
+    /// <summary>Each site's mean Gram matrix (float32 from the float64 sums over <paramref name="tokens"/> positions), under every sharer's weight name.</summary>
+    private static NamedTensors Means(IReadOnlyList<(string Site, IReadOnlyList<string> Sharers)> sites, Dictionary<string, Tensor> sums, long tokens)
+    {
+        var grams = new NamedTensors();
+        foreach (var (site, sharers) in sites)
+        {
+            var sum = sums.GetValueOrDefault(site) ?? throw new InvalidOperationException($"the forward pass showed no input of {site}");
+            using var mean = sum.div(tokens);
+            var gram = mean.to(ScalarType.Float32);
+            grams.Add($"{sharers[0]}.weight", gram);
+            foreach (var sharer in sharers.Skip(1))
+            {
+                grams.Add($"{sharer}.weight", gram.alias());
+            }
+        }
+
+        return grams;
     }
 
     /// <summary>Ends a forward pass early: ActivationCapture has no other way to stop one, and the rest would be wasted work.</summary>

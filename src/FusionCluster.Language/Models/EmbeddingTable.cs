@@ -20,4 +20,8 @@ internal sealed class EmbeddingTable : nn.Module
     }
 
     public Parameter Weight => weight;
+
+    /// <summary>input ids [batch, seq] → their rows of <paramref name="weight"/> [batch, seq, hidden] (a new tensor, not a view of the table).</summary>
+    public static Tensor Lookup(Tensor weight, Tensor inputIds) =>
+        weight.index_select(0, inputIds.flatten()).view(inputIds.shape[0], inputIds.shape[1], -1);
 }

@@ -52,11 +52,75 @@ public static class LanguageModelCheckpoint
     /// </summary>
     public static Task<LlamaForCausalLM> LoadAsync(ICheckpoint checkpoint, string model, Device? device = null, CancellationToken cancellationToken = default)
     {
+        var (config, where) = ReadConfig(checkpoint, model);
+        return FillAsync(new LlamaForCausalLM(config, device), checkpoint, where, _ => where, cancellationToken);
+    }
+
+    /// <summary>
+    /// The config of the model stored in <paramref name="checkpoint"/> and how errors name it (<paramref name="model"/>
+    /// and the checkpoint's location).
+    /// </summary>
+    public static (LanguageModelConfig Config, string Where) ReadConfig(ICheckpoint checkpoint, string model)
+    {
         ArgumentNullException.ThrowIfNull(checkpoint);
         var where = $"model '{model}' ({checkpoint.Location})";
         var config = LanguageModelConfig.FromJson(checkpoint.Config ?? throw new LanguageModelException($"{where}: missing config.json"), $"{where} config.json");
-        return FillAsync(new LlamaForCausalLM(config, device), checkpoint, where, _ => where, cancellationToken);
+        return (config, where);
     }
+
+    /// <summary>
+    /// The parameters (names and shapes, in the module's order) of a model with <paramref name="config"/>, read from
+    /// one built on the meta device, so that no weight is allocated.
+    /// </summary>
+    internal static IReadOnlyList<(string Name, long[] Shape)> ExpectedTensors(LanguageModelConfig config)
+    {
+        using var shapes = new LlamaForCausalLM(config, new Device(TorchSharp.DeviceType.META));
+        return [.. shapes.named_parameters().Select(p => (p.name, p.parameter.shape))];
+    }
+
+    /// <summary>
+    /// Checks that <paramref name="checkpoint"/> holds exactly the <paramref name="expected"/> tensors (besides ones
+    /// transformers ignores), with their shapes and floating-point dtypes: every error before any weight is read.
+    /// </summary>
+    internal static void CheckTensors(LanguageModelConfig config, IReadOnlyList<(string Name, long[] Shape)> expected, ICheckpoint checkpoint, string where, Func<string, string> fileOf)
+    {
+        var expectedNames = expected.Select(p => p.Name).ToHashSet(StringComparer.Ordinal);
+        var extra = checkpoint.TensorNames.FirstOrDefault(n => !expectedNames.Contains(n) && !IsIgnorable(n, config));
+        if (extra is not null)
+        {
+            throw new LanguageModelException($"{fileOf(extra)}: tensor '{extra}' is not part of a {config.ModelType} model with this config.json");
+        }
+
+        var names = checkpoint.TensorNames.ToHashSet(StringComparer.Ordinal);
+        foreach (var (name, shape) in expected)
+        {
+            if (!names.Contains(name))
+            {
+                throw new LanguageModelException($"{where}: missing tensor '{name}' that config.json implies ({config})");
+            }
+
+            var entry = checkpoint.GetEntry(name);
+            if (!entry.Shape.SequenceEqual(shape))
+            {
+                throw new LanguageModelException($"{fileOf(name)}: tensor '{name}' has shape {entry.ShapeText}, but config.json implies [{string.Join(", ", shape)}]");
+            }
+
+            if (!entry.DType.IsFloatingPoint())
+            {
+                throw new LanguageModelException($"{fileOf(name)}: tensor '{name}' is {entry.DType.SafetensorsName()}; weights must be floating point");
+            }
+        }
+    }
+
+    /// <summary>Decodes the stored tensor <paramref name="name"/> into <paramref name="parameter"/> through <paramref name="staging"/>.</summary>
+    internal static async Task CopyAsync(ICheckpoint checkpoint, string name, Tensor parameter, float[] staging, CancellationToken cancellationToken)
+    {
+        using var source = await checkpoint.OpenTensorAsync(name, cancellationToken);
+        Copy(source, parameter, staging);
+    }
+
+    /// <summary>A buffer for <see cref="CopyAsync"/>.</summary>
+    internal static float[] NewStaging() => new float[StagingElements];
 
     /// <summary>
     /// Checks names, shapes and dtypes, then copies every parameter from <paramref name="checkpoint"/> into
@@ -69,38 +133,11 @@ public static class LanguageModelCheckpoint
         try
         {
             var parameters = model.named_parameters().ToList();
-            var expected = parameters.Select(p => p.name).ToHashSet(StringComparer.Ordinal);
-            var extra = checkpoint.TensorNames.FirstOrDefault(n => !expected.Contains(n) && !IsIgnorable(n, config));
-            if (extra is not null)
-            {
-                throw new LanguageModelException($"{fileOf(extra)}: tensor '{extra}' is not part of a {config.ModelType} model with this config.json");
-            }
-
-            var names = checkpoint.TensorNames.ToHashSet(StringComparer.Ordinal);
+            CheckTensors(config, [.. parameters.Select(p => (p.name, p.parameter.shape))], checkpoint, where, fileOf);
+            var staging = NewStaging();
             foreach (var (name, parameter) in parameters)
             {
-                if (!names.Contains(name))
-                {
-                    throw new LanguageModelException($"{where}: missing tensor '{name}' that config.json implies ({config})");
-                }
-
-                var entry = checkpoint.GetEntry(name);
-                if (!entry.Shape.SequenceEqual(parameter.shape))
-                {
-                    throw new LanguageModelException($"{fileOf(name)}: tensor '{name}' has shape {entry.ShapeText}, but config.json implies [{string.Join(", ", parameter.shape)}]");
-                }
-
-                if (!entry.DType.IsFloatingPoint())
-                {
-                    throw new LanguageModelException($"{fileOf(name)}: tensor '{name}' is {entry.DType.SafetensorsName()}; weights must be floating point");
-                }
-            }
-
-            var staging = new float[StagingElements];
-            foreach (var (name, parameter) in parameters)
-            {
-                using var source = await checkpoint.OpenTensorAsync(name, cancellationToken);
-                Copy(source, parameter, staging);
+                await CopyAsync(checkpoint, name, parameter, staging, cancellationToken);
             }
 
             model.eval();

@@ -41,7 +41,7 @@ internal sealed class LlamaBackbone : nn.Module
         ArgumentOutOfRangeException.ThrowIfNegative(count);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(count, layers.Count);
         using var scope = NewDisposeScope();
-        var x = embedTokens.Weight.index_select(0, inputIds.flatten()).view(inputIds.shape[0], inputIds.shape[1], -1);
+        var x = EmbeddingTable.Lookup(embedTokens.Weight, inputIds);
         for (var i = 0; i < count; i++)
         {
             x = layers[i].Forward(x, cos, sin, mask, capture);
@@ -50,5 +50,4 @@ internal sealed class LlamaBackbone : nn.Module
 
         return x.MoveToOuterDisposeScope();
     }
-
 }

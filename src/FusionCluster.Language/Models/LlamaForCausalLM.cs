@@ -77,10 +77,19 @@ public sealed class LlamaForCausalLM : nn.Module<Tensor, Tensor>
         }
 
         var ids = inputIds.to(ScalarType.Int64, Device);
-        var length = ids.shape[1];
-        var (cos, sin) = RotaryEmbedding.Tables(inverseFrequencies, 0, length, Device);
-        var mask = Config.SlidingWindow is { } window && window < length ? SlidingWindowMask(length, window) : null;
+        var (cos, sin, mask) = Positions(Config, inverseFrequencies, ids.shape[1], Device);
         return (ids, cos, sin, mask);
+    }
+
+    /// <summary>
+    /// The rotary tables and (with a sliding window shorter than <paramref name="length"/>) the attention mask of a
+    /// sequence: what every decoder block of a forward pass reads besides its input (<see cref="LlamaBlockStream"/> too).
+    /// </summary>
+    internal static (Tensor Cos, Tensor Sin, Tensor? Mask) Positions(LanguageModelConfig config, double[] inverseFrequencies, long length, Device device)
+    {
+        var (cos, sin) = RotaryEmbedding.Tables(inverseFrequencies, 0, length, device);
+        var mask = config.SlidingWindow is { } window && window < length ? SlidingWindowMask(length, window, device) : null;
+        return (cos, sin, mask);
     }
 
     private Tensor Head(Tensor hidden, ActivationCapture? capture)
@@ -90,11 +99,11 @@ public sealed class LlamaForCausalLM : nn.Module<Tensor, Tensor>
     }
 
     /// <summary>True where query i may attend to key j: j ≤ i and i - j &lt; window.</summary>
-    private Tensor SlidingWindowMask(long length, int window)
+    private static Tensor SlidingWindowMask(long length, int window, Device device)
     {
         using var scope = NewDisposeScope();
-        var rows = arange(length, ScalarType.Int64, Device).unsqueeze(1);
-        var columns = arange(length, ScalarType.Int64, Device).unsqueeze(0);
+        var rows = arange(length, ScalarType.Int64, device).unsqueeze(1);
+        var columns = arange(length, ScalarType.Int64, device).unsqueeze(0);
         var distance = rows - columns;
         return distance.ge(0).logical_and(distance.lt(window)).MoveToOuterDisposeScope();
     }
