@@ -88,11 +88,19 @@ public static class StatisticsPlanner
 
     /// <summary>
     /// Llama-family checkpoints: each model's dataset is a text file its forward pass reads, and its Gram matrices are
-    /// computed one decoder block per unit. Only RegMean's statistics exist for language models so far; alignment would
-    /// change which inputs a layer sees, so it is refused as for RegMean++.
+    /// computed one decoder block per unit. AdaMerging's coefficients are learned by one unit on every model's text
+    /// (λ per model and group: embeddings, each block, final norm and head). Alignment would change which inputs a
+    /// layer sees, so it is refused as for RegMean++.
     /// </summary>
     private static StatisticsPlan Language(StatisticsPlan plan, MergeSpec spec, IMergeMethod method, int blocks)
     {
+        if (plan.Kind == StatisticsKinds.Coefficients)
+        {
+            return spec.Align is null
+                ? plan with { Blocks = blocks, Learning = Learning(spec, method) }
+                : throw new SpecException($"align: merge_method {method.Name} of llama checkpoints learns its coefficients on the models as stored; jobs do not run it on aligned language models yet");
+        }
+
         if (plan.Kind != StatisticsKinds.Gram)
         {
             throw new SpecException($"merge_method {method.Name}: statistics of llama checkpoints are computed for regmean only (Gram matrices on each model's text); {method.Name} runs on the classifiers fusion train makes");

@@ -52,6 +52,21 @@ public sealed class StatisticsPlannerTests : IDisposable
     }
 
     [Fact]
+    public void Adamerging_of_llama_checkpoints_is_one_coefficient_unit_over_the_fine_tunes_and_refuses_alignment()
+    {
+        string[] names = ["model.embed_tokens.weight", "model.norm.weight", .. Enumerable.Range(0, 2).Select(b => $"model.layers.{b}.self_attn.q_proj.weight")];
+        const string text = "merge_method: adamerging\nbase_model: base\nmodels:\n  - {model: a, dataset: a.fcds}\n  - {model: b, dataset: data/b.fcds}\nparameters: {steps: 7, lr: 0.01}\n";
+
+        var plan = StatisticsPlanner.Plan(MergeSpecParser.Parse(text), MergeMethodRegistry.Get("adamerging"), folder, names);
+        var aligned = Assert.Throws<SpecException>(() => StatisticsPlanner.Plan(MergeSpecParser.Parse(text + "align: {method: weight_matching}\n"), MergeMethodRegistry.Get("adamerging"), folder, names));
+
+        Assert.Equal((StatisticsKinds.Coefficients, 2), (plan!.Kind, plan.Blocks));
+        Assert.Equal(["a", "b"], plan.Models);
+        Assert.Equal(new CoefficientLearning("base", 7, 16, 0.01, 1), plan.Learning);
+        Assert.Contains("adamerging of llama checkpoints learns its coefficients on the models as stored", aligned.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Fisher_reads_256_samples_unless_told()
     {
         var spec = MergeSpecParser.Parse("merge_method: fisher\nmodels:\n  - {model: a, dataset: a.fcds}\n");
