@@ -139,6 +139,28 @@ public sealed class MergeJobGrainLanguageAdaMergingTests : IClassFixture<Trained
         Assert.Equal(3, Directory.GetFiles(models.PathOf("cache/.fusion-statistics")).Length);
     }
 
+    [Fact]
+    public async Task A_fine_tune_shaped_unlike_the_base_is_refused_at_plan_time_naming_it_and_publishes_nothing()
+    {
+        var cancellation = TestContext.Current.CancellationToken;
+        if (!Directory.Exists(models.PathOf("lm-wide")))
+        {
+            var options = new LanguageTrainingOptions { Steps = 1, Context = 32, Layers = 2, Hidden = 48, Heads = 4, KvHeads = 2, Ffn = 48, Seed = 4 };
+            LanguageModelTrainer.TrainAndSave(File.ReadAllText(models.PathOf("text-a.txt")), options, models.PathOf("lm-wide"), cancellation);
+        }
+
+        await using var cluster = await WorkerCluster.StartAsync(unitSlots: 2, silos: 1);
+
+        var status = await RunAsync(cluster, Spec(("ft-a", "text-a.txt"), ("lm-wide", "text-b.txt")), "wide/out", cancellation);
+
+        // The planner refuses it before the coefficient unit loads anything, naming a tensor and each model's shape.
+        Assert.Equal(JobState.Failed, status.State);
+        Assert.Equal(0, status.UnitsTotal);
+        Assert.Contains("shape mismatch for tensor", status.Error, StringComparison.Ordinal);
+        Assert.Contains("'lm-wide' has [48]", status.Error, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(models.PathOf("wide/out")) && Directory.EnumerateFileSystemEntries(models.PathOf("wide/out")).Any(), "a failed job left files in its output");
+    }
+
     /// <summary>lr 0.01 rather than the paper's 1e-3, so that 30 steps move λ by more than float noise.</summary>
     private static string Spec(params (string Model, string Text)[] entries) =>
         "merge_method: adamerging\nbase_model: lm-1\nmodels:\n"
