@@ -38,9 +38,12 @@ public sealed class LanguageJobStatistics(ArtifactStores stores, CheckpointCache
     public Task<string> ComputeAsync(UnitAssignment assignment, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(assignment);
-        return assignment.Statistics is { Blocks: > 0 } plan
-            ? ComputeBlockAsync(assignment, plan, cancellationToken)
-            : classifiers.ComputeAsync(assignment, cancellationToken);
+        return assignment.Statistics switch
+        {
+            { Blocks: > 0, Learning: { } learning } plan => LearnCoefficientsAsync(assignment, plan, learning, cancellationToken),
+            { Blocks: > 0 } plan => ComputeBlockAsync(assignment, plan, cancellationToken),
+            _ => classifiers.ComputeAsync(assignment, cancellationToken),
+        };
     }
 
     public Task<Func<string, string, TensorSource?>> OpenAsync(UnitAssignment assignment, CancellationToken cancellationToken) =>
@@ -69,28 +72,9 @@ public sealed class LanguageJobStatistics(ArtifactStores stores, CheckpointCache
         var model = assignment.StatisticsModel!;
         var block = assignment.StatisticsBlock ?? throw new MergeMethodException($"unit {assignment.Unit.Index} ({assignment.Unit.Name}): a statistics unit of a language model names no block");
         var clock = Stopwatch.StartNew();
-        var location = assignment.ModelPaths[model];
-        var checkpoint = await checkpoints.GetAsync(location, assignment.PlannedVersions(location), cancellationToken);
-        var textFile = plan.Datasets[model];
-        byte[] textBytes;
-        try
-        {
-            textBytes = await File.ReadAllBytesAsync(textFile, cancellationToken);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new MergeMethodException($"model '{model}': text file '{textFile}' cannot be read: {e.Message}");
-        }
-
-        var ids = await LanguageJobMatching.EncodeAsync(checkpoint, model, Encoding.UTF8.GetString(textBytes), $"{plan.Kind} statistics unit", cancellationToken);
-        var (config, _) = LanguageModelCheckpoint.ReadConfig(checkpoint, model);
-        if (config.NumHiddenLayers != plan.Blocks)
-        {
-            throw new MergeMethodException($"model '{model}': its config has {config.NumHiddenLayers} decoder blocks, the job planned {plan.Blocks}");
-        }
-
-        var windows = Windows(ids, config, plan.Samples, model, textFile);
-        var textHash = Convert.ToHexStringLower(SHA256.HashData(textBytes));
+        var checkpoint = await CheckpointOfAsync(assignment, model, cancellationToken);
+        var config = ConfigOf(checkpoint, model, plan);
+        var (windows, textHash) = await TextWindowsAsync(checkpoint, config, model, plan, $"{plan.Kind} statistics unit", cancellationToken);
         var file = $"{plan.Kind}-{assignment.Unit.Index}.safetensors";
         var output = stores.OpenOutput(assignment.OutputLocation, assignment.JobId);
         var cache = StatisticsCache.For(assignment.OutputLocation);
@@ -129,5 +113,103 @@ public sealed class LanguageJobStatistics(ArtifactStores stores, CheckpointCache
     {
         using var language = await LanguageModelCheckpoint.LoadAsync(checkpoint, model, cancellationToken: cancellationToken);
         return MergeStatistics.SingleThreaded(() => LanguageFishers.Compute(language, windows, tensorNames, cancellationToken));
+    }
+
+    /// <summary>
+    /// AdaMerging's coefficient unit for llamas: the base and every fine-tune loaded whole (float32, CPU), each
+    /// fine-tune's windows drawn from its text as a statistics unit draws them, λ per fine-tune and group learned by
+    /// <see cref="LanguageAdaMerging.Learn"/> single-threaded, so any silo learns the same bits. The result is cached
+    /// beside the output by the models' parameters, the windows' tokens and the learning options.
+    /// </summary>
+    private async Task<string> LearnCoefficientsAsync(UnitAssignment assignment, StatisticsPlan plan, CoefficientLearning learning, CancellationToken cancellationToken)
+    {
+        var clock = Stopwatch.StartNew();
+        var groups = LanguageAdaMerging.Groups(plan.Blocks);
+        using var baseModel = await LoadLanguageAsync(await CheckpointOfAsync(assignment, learning.Base, cancellationToken), learning.Base, plan, cancellationToken);
+        var models = new List<LlamaForCausalLM>();
+        try
+        {
+            var windows = new List<IReadOnlyList<int[]>>();
+            var key = new StringBuilder(string.Create(CultureInfo.InvariantCulture, $"{plan.Kind} steps {learning.Steps} batch {learning.Batch} lr {learning.LearningRate:R} seed {learning.Seed}\nbase {LanguageGrams.Fingerprint(baseModel)}\n"));
+            foreach (var model in plan.Models)
+            {
+                var checkpoint = await CheckpointOfAsync(assignment, model, cancellationToken);
+                models.Add(await LoadLanguageAsync(checkpoint, model, plan, cancellationToken));
+                CheckSameShapes(baseModel, learning.Base, models[^1], model);
+                var (drawn, _) = await TextWindowsAsync(checkpoint, models[^1].Config, model, plan, "adamerging's coefficient unit", cancellationToken);
+                windows.Add(drawn);
+                key.Append(CultureInfo.InvariantCulture, $"{model} {LanguageGrams.Fingerprint(models[^1])} {LanguageGrams.WindowsHash(drawn)}\n");
+            }
+
+            var cache = StatisticsCache.For(assignment.OutputLocation);
+            var cacheKey = StatisticsCache.Key(plan.Kind, Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(key.ToString()))), "", plan.Samples);
+            if (cache?.TryRead(cacheKey) is { } cached)
+            {
+                return (CoefficientsUnitResult.Parse(Encoding.UTF8.GetString(cached)) with { Seconds = clock.Elapsed.TotalSeconds, Cached = true }).ToJson();
+            }
+
+            var coefficients = MergeStatistics.SingleThreaded(() => LanguageAdaMerging.Learn(baseModel, models, windows, learning.Steps, learning.Batch, learning.LearningRate, learning.Seed, cancellationToken));
+            var rows = Enumerable.Range(0, plan.Models.Count).Select(i => Enumerable.Range(0, groups.Count).Select(g => coefficients[i, g]).ToArray()).ToList();
+            var tensorGroups = baseModel.named_parameters().ToDictionary(p => p.name, p => LanguageAdaMerging.GroupOf(p.name), StringComparer.Ordinal);
+            var result = new CoefficientsUnitResult(plan.Models, groups, rows, learning.Steps, 0) { TensorGroups = tensorGroups };
+            cache?.Write(cacheKey, Encoding.UTF8.GetBytes(result.ToJson()));
+            return (result with { Seconds = clock.Elapsed.TotalSeconds }).ToJson();
+        }
+        finally
+        {
+            models.ForEach(m => m.Dispose());
+        }
+    }
+
+    /// <summary>Task vectors need every parameter of the base in the fine-tune, shaped alike.</summary>
+    private static void CheckSameShapes(LlamaForCausalLM baseModel, string baseName, LlamaForCausalLM fineTune, string model)
+    {
+        var shapes = fineTune.named_parameters().ToDictionary(p => p.name, p => p.parameter.shape, StringComparer.Ordinal);
+        foreach (var (name, parameter) in baseModel.named_parameters())
+        {
+            if (!shapes.TryGetValue(name, out var shape) || !shape.SequenceEqual(parameter.shape))
+            {
+                throw new MergeMethodException($"model '{model}': tensor '{name}' is {(shape is null ? "missing" : $"[{string.Join(", ", shape)}]")}, base model '{baseName}' has [{string.Join(", ", parameter.shape)}]; adamerging adds task vectors of models shaped like the base");
+            }
+        }
+    }
+
+    private async Task<ICheckpoint> CheckpointOfAsync(UnitAssignment assignment, string model, CancellationToken cancellationToken)
+    {
+        var location = assignment.ModelPaths[model];
+        return await checkpoints.GetAsync(location, assignment.PlannedVersions(location), cancellationToken);
+    }
+
+    /// <summary>The model's config, checked against the blocks the job planned.</summary>
+    private static LanguageModelConfig ConfigOf(ICheckpoint checkpoint, string model, StatisticsPlan plan)
+    {
+        var (config, _) = LanguageModelCheckpoint.ReadConfig(checkpoint, model);
+        return config.NumHiddenLayers == plan.Blocks
+            ? config
+            : throw new MergeMethodException($"model '{model}': its config has {config.NumHiddenLayers} decoder blocks, the job planned {plan.Blocks}");
+    }
+
+    private static async Task<LlamaForCausalLM> LoadLanguageAsync(ICheckpoint checkpoint, string model, StatisticsPlan plan, CancellationToken cancellationToken)
+    {
+        ConfigOf(checkpoint, model, plan);
+        return await LanguageModelCheckpoint.LoadAsync(checkpoint, model, cancellationToken: cancellationToken);
+    }
+
+    /// <summary>The windows of <paramref name="model"/>'s text (the spec's <c>dataset:</c>) its statistics are computed on, and the SHA-256 of the text file.</summary>
+    private static async Task<(IReadOnlyList<int[]> Windows, string TextHash)> TextWindowsAsync(ICheckpoint checkpoint, LanguageModelConfig config, string model, StatisticsPlan plan, string unit, CancellationToken cancellationToken)
+    {
+        var textFile = plan.Datasets[model];
+        byte[] textBytes;
+        try
+        {
+            textBytes = await File.ReadAllBytesAsync(textFile, cancellationToken);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new MergeMethodException($"model '{model}': text file '{textFile}' cannot be read: {e.Message}");
+        }
+
+        var ids = await LanguageJobMatching.EncodeAsync(checkpoint, model, Encoding.UTF8.GetString(textBytes), unit, cancellationToken);
+        return (Windows(ids, config, plan.Samples, model, textFile), Convert.ToHexStringLower(SHA256.HashData(textBytes)));
     }
 }

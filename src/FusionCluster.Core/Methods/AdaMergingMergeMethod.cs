@@ -6,6 +6,8 @@ namespace FusionCluster.Core.Methods;
 /// held-out data, through the model's own last layer as its task head, as the paper keeps heads per task) and handed
 /// to each tensor as a one-element <see cref="ModelTensor.Statistics"/>. Tensors without a learned coefficient (the
 /// last layer: the heads are not merged by the paper) take the paper's initial λ = <see cref="InitialCoefficient"/>.
+/// Llama checkpoints have one λ per model and group (embeddings, each decoder block, final norm with lm_head), learned
+/// on each model's text, so every tensor has one.
 /// Summed in float64 in the order the in-process method sums (base, then each model's scaled difference).
 /// </summary>
 public sealed class AdaMergingMergeMethod : IStatisticsMergeMethod
@@ -29,6 +31,8 @@ public sealed class AdaMergingMergeMethod : IStatisticsMergeMethod
         ParameterDefinition.Global("batch_size", 16),
         ParameterDefinition.Global("lr", 1e-3),
         ParameterDefinition.Global("seed", 1),
+        // Llama checkpoints: the token windows drawn from each fine-tune's text (classifiers learn on every held-out input).
+        ParameterDefinition.Global(StatisticsSamples.Parameter, StatisticsSamples.Default),
     ];
 
     public void Merge(MergeTensorContext ctx)

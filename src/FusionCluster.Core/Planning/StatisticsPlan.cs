@@ -20,7 +20,8 @@ public sealed record StatisticsPlan(string Kind, IReadOnlyList<string> Models, I
     /// <summary>
     /// For llama-family checkpoints, the number of decoder blocks: each model's statistics are then one unit per block
     /// (the Gram matrices of that block's linear layers' inputs, the last block's unit also lm_head's), so a unit's
-    /// float64 sums stay bounded by one block's widths; 0 for classifiers (one unit per model).
+    /// float64 sums stay bounded by one block's widths; 0 for classifiers (one unit per model). With
+    /// <see cref="Learning"/> (AdaMerging of llamas) the phase is still one unit, and this marks the models as llamas.
     /// </summary>
     public int Blocks { get; init; }
 

@@ -89,15 +89,23 @@ public static class StatisticsPlanner
     /// <summary>
     /// Llama-family checkpoints: each model's dataset is a text file its forward pass reads, and its statistics are
     /// computed one decoder block per unit: RegMean's Gram matrices of the block's linear inputs, or Fisher merging's
-    /// diagonal Fishers of the block's parameters (the last block's unit also those outside every block). RegMean++ and
-    /// AdaMerging have no language-model statistics yet; alignment would change what a layer sees and which gradient a
-    /// parameter gets, so it is refused as for RegMean++.
+    /// diagonal Fishers of the block's parameters (the last block's unit also those outside every block). AdaMerging's
+    /// coefficients are learned by one unit on every model's text (λ per model and group: embeddings, each block, final
+    /// norm and head). RegMean++ has no language-model statistics yet; alignment would change what a layer sees and
+    /// which gradient a parameter gets, so it is refused as for RegMean++.
     /// </summary>
     private static StatisticsPlan Language(StatisticsPlan plan, MergeSpec spec, IMergeMethod method, int blocks)
     {
+        if (plan.Kind == StatisticsKinds.Coefficients)
+        {
+            return spec.Align is null
+                ? plan with { Blocks = blocks, Learning = Learning(spec, method) }
+                : throw new SpecException($"align: merge_method {method.Name} of llama checkpoints learns its coefficients on the models as stored; jobs do not run it on aligned language models yet");
+        }
+
         if (plan.Kind is not (StatisticsKinds.Gram or StatisticsKinds.Fisher))
         {
-            throw new SpecException($"merge_method {method.Name}: statistics of llama checkpoints are computed for regmean and fisher only (on each model's text); {method.Name} runs on the classifiers fusion train makes");
+            throw new SpecException($"merge_method {method.Name}: statistics of llama checkpoints are computed for regmean, fisher and adamerging only (on each model's text); {method.Name} runs on the classifiers fusion train makes");
         }
 
         if (spec.Align is not null)

@@ -15,13 +15,26 @@ public sealed record CoefficientsUnitResult(
     [property: JsonPropertyName("steps")] int Steps,
     [property: JsonPropertyName("seconds")] double Seconds)
 {
+    /// <summary>
+    /// When the columns are groups of tensors (a llama's embeddings, blocks, final norm and head) rather than tensors:
+    /// the group (a name in <see cref="Tensors"/>) of each tensor. Null when every column is one tensor.
+    /// </summary>
+    [JsonPropertyName("tensor_groups")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyDictionary<string, string>? TensorGroups { get; init; }
+
+    /// <summary>Whether the unit found the coefficients in the statistics cache instead of learning them.</summary>
+    [JsonPropertyName("cached")]
+    public bool Cached { get; init; }
+
     public string ToJson() => JsonSerializer.Serialize(this);
 
-    /// <summary>λ of <paramref name="model"/> for <paramref name="tensor"/>, or null when none was learned for it.</summary>
+    /// <summary>λ of <paramref name="model"/> for <paramref name="tensor"/> (its group's, when columns are groups), or null when none was learned for it.</summary>
     public double? Of(string model, string tensor)
     {
+        var column = TensorGroups is not null && TensorGroups.TryGetValue(tensor, out var group) ? group : tensor;
         var i = Models.ToList().IndexOf(model);
-        var k = Tensors.ToList().IndexOf(tensor);
+        var k = Tensors.ToList().IndexOf(column);
         return i < 0 || k < 0 ? null : Coefficients[i][k];
     }
 

@@ -76,6 +76,7 @@ public static class StatisticsReport
             ["lr"] = learning.LearningRate,
             ["seed"] = learning.Seed,
             ["unit_seconds"] = Math.Round(result.Seconds, 3),
+            ["cached"] = result.Cached,
             ["datasets"] = new JsonObject(plan.Datasets.Select(d => KeyValuePair.Create(d.Key, (JsonNode?)JsonValue.Create(d.Value)))),
             ["coefficients"] = coefficients,
         };

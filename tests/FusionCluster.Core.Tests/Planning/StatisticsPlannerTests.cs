@@ -37,7 +37,7 @@ public sealed class StatisticsPlannerTests : IDisposable
     }
 
     [Fact]
-    public void Llama_checkpoints_get_one_statistics_unit_per_model_and_decoder_block_for_regmean_and_fisher_only()
+    public void Llama_checkpoints_get_one_statistics_unit_per_model_and_decoder_block_for_regmean_and_fisher()
     {
         string[] names = ["model.embed_tokens.weight", "model.norm.weight", "lm_head.weight",
             .. Enumerable.Range(0, 3).SelectMany(b => new[] { "q_proj", "k_proj", "v_proj", "o_proj" }.Select(p => $"model.layers.{b}.self_attn.{p}.weight"))];
@@ -45,11 +45,11 @@ public sealed class StatisticsPlannerTests : IDisposable
 
         var plan = StatisticsPlanner.Plan(spec, MergeMethodRegistry.Get("regmean"), folder, names);
         var fisher = StatisticsPlanner.Plan(MergeSpecParser.Parse("merge_method: fisher\nmodels:\n  - {model: a, dataset: a.fcds}\n"), MergeMethodRegistry.Get("fisher"), folder, names);
-        var adamerging = Assert.Throws<SpecException>(() => StatisticsPlanner.Plan(MergeSpecParser.Parse("merge_method: adamerging\nbase_model: a\nmodels:\n  - {model: b, dataset: data/b.fcds}\n"), MergeMethodRegistry.Get("adamerging"), folder, names));
+        var regmeanPlusPlus = Assert.Throws<SpecException>(() => StatisticsPlanner.Plan(MergeSpecParser.Parse("merge_method: regmean_plus_plus\nmodels:\n  - {model: a, dataset: a.fcds}\n  - {model: b, dataset: data/b.fcds}\n"), MergeMethodRegistry.Get("regmean_plus_plus"), folder, names));
 
         Assert.Equal((3, 0), (plan!.Blocks, plan.Layers));
         Assert.Equal((StatisticsKinds.Fisher, 3, 0), (fisher!.Kind, fisher.Blocks, fisher.Layers));
-        Assert.Contains("merge_method adamerging: statistics of llama checkpoints are computed for regmean and fisher only", adamerging.Message, StringComparison.Ordinal);
+        Assert.Contains("merge_method regmean_plus_plus: statistics of llama checkpoints are computed for regmean, fisher and adamerging only", regmeanPlusPlus.Message, StringComparison.Ordinal);
         Assert.Equal(0, StatisticsPlanner.Plan(spec, MergeMethodRegistry.Get("regmean"), folder, ["layers.0.weight", "layers.0.bias"])!.Blocks);
     }
 
@@ -62,6 +62,21 @@ public sealed class StatisticsPlannerTests : IDisposable
         var message = Assert.Throws<SpecException>(() => StatisticsPlanner.Plan(spec, MergeMethodRegistry.Get("fisher"), folder, names)).Message;
 
         Assert.Contains("align: merge_method fisher of llama checkpoints", message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Adamerging_of_llama_checkpoints_is_one_coefficient_unit_over_the_fine_tunes_and_refuses_alignment()
+    {
+        string[] names = ["model.embed_tokens.weight", "model.norm.weight", .. Enumerable.Range(0, 2).Select(b => $"model.layers.{b}.self_attn.q_proj.weight")];
+        const string text = "merge_method: adamerging\nbase_model: base\nmodels:\n  - {model: a, dataset: a.fcds}\n  - {model: b, dataset: data/b.fcds}\nparameters: {steps: 7, lr: 0.01}\n";
+
+        var plan = StatisticsPlanner.Plan(MergeSpecParser.Parse(text), MergeMethodRegistry.Get("adamerging"), folder, names);
+        var aligned = Assert.Throws<SpecException>(() => StatisticsPlanner.Plan(MergeSpecParser.Parse(text + "align: {method: weight_matching}\n"), MergeMethodRegistry.Get("adamerging"), folder, names));
+
+        Assert.Equal((StatisticsKinds.Coefficients, 2), (plan!.Kind, plan.Blocks));
+        Assert.Equal(["a", "b"], plan.Models);
+        Assert.Equal(new CoefficientLearning("base", 7, 16, 0.01, 1), plan.Learning);
+        Assert.Contains("adamerging of llama checkpoints learns its coefficients on the models as stored", aligned.Message, StringComparison.Ordinal);
     }
 
     [Fact]
