@@ -8,6 +8,7 @@ using FusionCluster.Core.Methods;
 using FusionCluster.Core.Planning;
 using FusionCluster.Core.Storage;
 using FusionCluster.Evaluation.DataAware;
+using FusionCluster.Evaluation.MultiTask;
 using FusionCluster.Language;
 using FusionCluster.Language.DataAware;
 using FusionCluster.Language.Evaluation;
