@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Net;
 using System.Net.Http;
 using Azure.Storage.Blobs;
+using FusionCluster.Client;
 using FusionCluster.Grains.Abstractions;
 using FusionCluster.TestSupport;
 using Microsoft.Extensions.DependencyInjection;
@@ -104,13 +105,15 @@ public sealed class StalledUnitHealthTests
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = [] });
         builder.Logging.ClearProviders();
+        // As every client of the product does: plan types of FusionCluster.Core (a merge request's scoring) travel as JSON.
         builder.UseOrleansClient(client => client
             .UseRedisClustering(redis)
             .Configure<ClusterOptions>(options =>
             {
                 options.ServiceId = "fusion";
                 options.ClusterId = "fusion-local";
-            }));
+            })
+            .Services.AddFusionSerialization());
         var host = builder.Build();
         await host.StartAsync(cancellationToken);
         return host;
