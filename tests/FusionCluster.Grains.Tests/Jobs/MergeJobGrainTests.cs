@@ -170,7 +170,9 @@ public sealed class MergeJobGrainTests : IDisposable
         var stopped = false;
         while (!status.IsFinished)
         {
-            if (!stopped && status.UnitsDone >= 1)
+            // From the first running unit on: the job takes a few seconds, and a poll that waited for a finished unit
+            // first sometimes saw no secondary silo running one before the end.
+            if (!stopped)
             {
                 var busy = (await job.GetUnits()).Where(u => u.State == UnitState.Running).Select(u => u.Silo).ToHashSet();
                 if (cluster.Silos.Skip(1).FirstOrDefault(s => busy.Contains(s.Name) && s.Name != status.Coordinator) is { } silo)
@@ -180,7 +182,7 @@ public sealed class MergeJobGrainTests : IDisposable
                 }
             }
 
-            await Task.Delay(50, cancellation);
+            await Task.Delay(stopped ? 50 : 10, cancellation);
             status = await job.GetStatus();
         }
 
