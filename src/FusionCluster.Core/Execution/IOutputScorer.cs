@@ -6,8 +6,9 @@ namespace FusionCluster.Core.Execution;
 public interface IOutputScorer
 {
     /// <summary>
-    /// The metric sums of one output tensor, given its bytes exactly as they would have been written (the output
-    /// dtype's); null for a tensor the evaluator skips (not floating point).
+    /// The metric sums of one output tensor as computed by each of several candidates, given each candidate's bytes
+    /// exactly as they would have been written (the output dtype's), in the same order; nulls for a tensor the
+    /// evaluator skips (not floating point). The references are read once for all the candidates.
     /// </summary>
-    string? Score(OutputScoring scoring, TensorPlan tensor, ReadOnlyMemory<byte> outputBytes);
+    IReadOnlyList<string?> Score(OutputScoring scoring, TensorPlan tensor, IReadOnlyList<ReadOnlyMemory<byte>> outputs);
 }

@@ -32,21 +32,72 @@ public sealed partial class WorkUnitExecutor
             reads.Expect(item.Reads);
         }
 
+        // A scoring job computes its members' outputs of one position into memory, then scores them together, so the
+        // references are decoded once per position rather than once per member.
+        var pending = new List<(int Member, MemoryTensorWriter Output)>();
+        long pendingBytes = 0;
+        TensorPlan? pendingTensor = null;
+        int pendingPosition = -1;
+        void ScorePending()
+        {
+            if (pending.Count == 0)
+            {
+                return;
+            }
+
+            try
+            {
+                var sums = Scorer(shared).Score(shared.Scoring!, pendingTensor!, pending.Select(p => p.Output.Bytes).ToList());
+                for (var k = 0; k < pending.Count; k++)
+                {
+                    if (sums[k] is { } score)
+                    {
+                        scores[pending[k].Member].Add(new TensorScore(pendingTensor!.Name, pendingTensor.Shard, pendingTensor.Offset, score));
+                    }
+                }
+            }
+            catch (Exception e) when (IsCandidateFailure(e))
+            {
+                pending.ForEach(p => errors[p.Member] ??= Describe(e));
+            }
+            finally
+            {
+                pending.Clear();
+                pendingBytes = 0;
+            }
+        }
+
         foreach (var item in items)
         {
             cancellationToken.ThrowIfCancellationRequested();
             // A scoring job's members score as the shared unit does.
             var member = shared.Scoring is null ? shared.Members[item.Member] : shared.Members[item.Member] with { Scoring = shared.Scoring };
+            if (pending.Count > 0 && (item.Position != pendingPosition || !SameOutput(item.Tensor, pendingTensor!) || pendingBytes + item.Tensor.ByteLength > ScoringBatchBytes))
+            {
+                ScorePending();
+            }
+
             if (errors[item.Member] is null)
             {
                 try
                 {
                     var output = outputs[item.Member] ??= stores.OpenOutput(member.OutputLocation, member.JobId);
-                    await WriteTensorAsync(member, item.Tensor, output, (model, tensor) => reads.OpenAsync(member, model, tensor, cancellationToken), warnings[item.Member], scores[item.Member], cancellationToken);
+                    if (shared.Scoring is null)
+                    {
+                        await WriteTensorAsync(member, item.Tensor, output, (model, tensor) => reads.OpenAsync(member, model, tensor, cancellationToken), warnings[item.Member], scores[item.Member], cancellationToken);
+                    }
+                    else
+                    {
+                        var memory = await ComputeInMemoryAsync(member, item.Tensor, output, (model, tensor) => reads.OpenAsync(member, model, tensor, cancellationToken), warnings[item.Member], cancellationToken);
+                        pending.Add((item.Member, memory));
+                        pendingBytes += item.Tensor.ByteLength;
+                        pendingTensor = item.Tensor;
+                        pendingPosition = item.Position;
+                    }
                 }
                 catch (Exception e) when (IsCandidateFailure(e))
                 {
-                    errors[item.Member] = e is AggregateException all ? string.Join("; ", all.Flatten().InnerExceptions.Select(i => i.Message).Distinct()) : e.Message;
+                    errors[item.Member] = Describe(e);
                 }
             }
 
@@ -58,6 +109,7 @@ public sealed partial class WorkUnitExecutor
             }
         }
 
+        ScorePending();
         var seconds = stopwatch.Elapsed.TotalSeconds;
         var results = shared.Members
             .Select((member, m) => new UnitResult(member.Unit.Index, member.Unit.InputBytes, errors[m] is null && shared.Scoring is null ? member.Unit.OutputBytes : 0, seconds, warnings[m])
@@ -72,6 +124,16 @@ public sealed partial class WorkUnitExecutor
             Members = results,
         };
     }
+
+    /// <summary>The most bytes of members' outputs a scoring unit holds in memory before scoring them together.</summary>
+    private const long ScoringBatchBytes = UnitMemory.BytesPerUnit / 4;
+
+    /// <summary>Whether two members' tensors at one position are the same output tensor, so one scorer call reads its references for both.</summary>
+    private static bool SameOutput(TensorPlan a, TensorPlan b) =>
+        a.Name == b.Name && a.OutputDType == b.OutputDType && a.Shape.SequenceEqual(b.Shape);
+
+    private static string Describe(Exception e) =>
+        e is AggregateException all ? string.Join("; ", all.Flatten().InnerExceptions.Select(i => i.Message).Distinct()) : e.Message;
 
     /// <summary>
     /// Failures of one candidate's spec, parameters or results (FusionCluster's own exceptions and argument

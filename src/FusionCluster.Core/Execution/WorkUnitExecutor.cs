@@ -157,20 +157,45 @@ public sealed partial class WorkUnitExecutor(
         CancellationToken cancellationToken,
         Func<string, string, TensorSource?>? modelStatistics)
     {
-        var scoreBy = scorer ?? throw new MergeMethodException($"unit {assignment.Unit.Index} ({assignment.Unit.Name}): the job scores its candidates in-job, but this worker has no scorer");
+        var scoreBy = Scorer(assignment);
+        await using var memory = await ComputeInMemoryAsync(assignment, tensor, output, open, warnings, cancellationToken, modelStatistics);
+        if (scoreBy.Score(scoring, tensor, [memory.Bytes])[0] is { } sums)
+        {
+            scores.Add(new TensorScore(tensor.Name, tensor.Shard, tensor.Offset, sums));
+        }
+    }
+
+    /// <summary>Computes the tensor into memory, with the bytes writing it would have put there, for a scorer to read.</summary>
+    private async Task<MemoryTensorWriter> ComputeInMemoryAsync(
+        UnitAssignment assignment,
+        TensorPlan tensor,
+        IMergeOutput output,
+        OpenStored open,
+        List<string> warnings,
+        CancellationToken cancellationToken,
+        Func<string, string, TensorSource?>? modelStatistics = null)
+    {
         if (tensor.Sidecars.Count > 0)
         {
             // A sidecar (emr's masks) is part of what an evaluator of the written model reads; it is not scored here.
             throw new MergeMethodException($"tensor '{tensor.Name}': merge_method '{assignment.Method}' writes side tensors, which in-job scoring does not cover; publish every output instead");
         }
 
-        await using var memory = new MemoryTensorWriter(tensor);
-        await ComputeAsync(assignment, tensor, output, memory, open, warnings, cancellationToken, modelStatistics);
-        if (scoreBy.Score(scoring, tensor, memory.Bytes) is { } sums)
+        var memory = new MemoryTensorWriter(tensor);
+        try
         {
-            scores.Add(new TensorScore(tensor.Name, tensor.Shard, tensor.Offset, sums));
+            await ComputeAsync(assignment, tensor, output, memory, open, warnings, cancellationToken, modelStatistics);
+            return memory;
+        }
+        catch
+        {
+            await memory.DisposeAsync();
+            throw;
         }
     }
+
+    private IOutputScorer Scorer(UnitAssignment assignment) =>
+        scorer ?? throw new MergeMethodException($"unit {assignment.Unit.Index} ({assignment.Unit.Name}): the job scores its candidates in-job, but this worker has no scorer");
 
     private async Task ComputeAsync(
         UnitAssignment assignment,

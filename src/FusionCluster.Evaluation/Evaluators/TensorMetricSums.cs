@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Runtime.Intrinsics;
 using System.Text.Json;
 using FusionCluster.Core.Execution;
 using FusionCluster.Core.Methods;
@@ -11,13 +12,21 @@ namespace FusionCluster.Evaluation.Evaluators;
 /// Sums are taken per tensor and then combined in the model's tensor order, both when a written model is
 /// evaluated and when a merge scores a candidate from its tensors as they are produced: the two reductions
 /// are then the same sequence of float64 additions, so in-job metrics equal the written output's bit for
-/// bit (given the in-job values are the output dtype's, e.g. already rounded to bf16).
+/// bit (given the in-job values are the output dtype's, e.g. already rounded to bf16). Within a tensor the additions
+/// follow <see cref="LaneSums"/>' fixed lane order (vectorised, independent of chunking and thread count).
 /// </summary>
 public sealed class TensorMetricSums
 {
-    private const int ChunkElements = 1 << 20;
+    /// <summary>Elements read per source and chunk: small enough that a chunk's values stay in cache while every accumulator reads them.</summary>
+    private const int ChunkElements = 1 << 16;
 
     private readonly TensorComparisonSums[] references;
+
+    private Vector256<double> modelNormSquared;
+    private Vector256<double> baseDistanceSquared;
+
+    /// <summary>Model elements added so far: where the next chunk starts, which fixes its lanes.</summary>
+    private long modelElements;
 
     public TensorMetricSums(int referenceCount, bool hasBase)
     {
@@ -33,9 +42,9 @@ public sealed class TensorMetricSums
     /// <summary>Tensors summed (each floating point tensor of the model counts once).</summary>
     public int Tensors { get; private set; }
 
-    public double ModelNormSquared { get; private set; }
+    public double ModelNormSquared => LaneSums.Total(modelNormSquared);
 
-    public double BaseDistanceSquared { get; private set; }
+    public double BaseDistanceSquared => LaneSums.Total(baseDistanceSquared);
 
     internal TensorComparisonSums Reference(int index) => references[index];
 
@@ -50,14 +59,40 @@ public sealed class TensorMetricSums
             throw new ArgumentException($"the base chunk has {baseValues.Length} values, the model's {model.Length}", nameof(baseValues));
         }
 
-        for (var i = 0; i < model.Length; i++)
+        var head = LaneSums.Misalignment(modelElements, model.Length);
+        for (var i = 0; i < head; i++)
         {
-            ModelNormSquared += (double)model[i] * model[i];
+            AddModelOne(modelElements + i, model[i], HasBase ? baseValues[i] : 0);
+        }
+
+        var vectorEnd = head + ((model.Length - head) / LaneSums.Lanes * LaneSums.Lanes);
+        Vector256<double> norm = modelNormSquared, distance = baseDistanceSquared;
+        for (var i = head; i < vectorEnd; i += LaneSums.Lanes)
+        {
+            var m = LaneSums.Widen4(model, i);
+            norm += m * m;
             if (HasBase)
             {
-                var d = (double)model[i] - baseValues[i];
-                BaseDistanceSquared += d * d;
+                var d = m - LaneSums.Widen4(baseValues, i);
+                distance += d * d;
             }
+        }
+
+        (modelNormSquared, baseDistanceSquared) = (norm, distance);
+        for (var i = vectorEnd; i < model.Length; i++)
+        {
+            AddModelOne(modelElements + i, model[i], HasBase ? baseValues[i] : 0);
+        }
+
+        modelElements += model.Length;
+    }
+
+    private void AddModelOne(long element, double m, double b)
+    {
+        LaneSums.AddAt(ref modelNormSquared, element, m * m);
+        if (HasBase)
+        {
+            LaneSums.AddAt(ref baseDistanceSquared, element, (m - b) * (m - b));
         }
     }
 
@@ -77,48 +112,85 @@ public sealed class TensorMetricSums
     /// and a unit scoring the tensor in memory run, so their sums are the same bits.
     /// </summary>
     /// <param name="references">Each reference's tensor, in reference order.</param>
-    public static TensorMetricSums OfTensor(TensorSource model, TensorSource? baseValues, IReadOnlyList<TensorSource> references, CancellationToken cancellationToken)
-    {
-        var sums = new TensorMetricSums(references.Count, baseValues is not null);
-        sums.BeginTensor();
+    public static TensorMetricSums OfTensor(TensorSource model, TensorSource? baseValues, IReadOnlyList<TensorSource> references, CancellationToken cancellationToken) =>
+        OfTensors([model], baseValues, references, cancellationToken)[0];
 
-        // The model's norms and each reference's sums are separate accumulators: each streams the tensor on its own
-        // thread, adding in element order as one loop would, so the bits do not depend on running them in parallel.
-        void Stream(int reference)
+    /// <summary>
+    /// Several models' sums for the same tensor (a unit's candidates), each as <see cref="OfTensor"/> would give it:
+    /// the base and each reference are decoded once per chunk for all of them.
+    /// </summary>
+    /// <param name="models">The models' tensors, all of one shape.</param>
+    /// <param name="references">Each reference's tensor, in reference order.</param>
+    public static IReadOnlyList<TensorMetricSums> OfTensors(IReadOnlyList<TensorSource> models, TensorSource? baseValues, IReadOnlyList<TensorSource> references, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(models);
+        ArgumentNullException.ThrowIfNull(references);
+        if (models.Count == 0)
         {
-            var chunk = ArrayPool<float>.Shared.Rent(ChunkElements);
-            var baseChunk = ArrayPool<float>.Shared.Rent(ChunkElements);
-            var referenceChunk = ArrayPool<float>.Shared.Rent(ChunkElements);
-            try
+            return [];
+        }
+
+        var elements = models[0].ElementCount;
+        if (models.Any(m => m.ElementCount != elements))
+        {
+            throw new ArgumentException($"the models' tensors differ in size ({string.Join(", ", models.Select(m => m.ElementCount).Distinct())} elements)", nameof(models));
+        }
+
+        var sums = models.Select(_ => new TensorMetricSums(references.Count, baseValues is not null)).ToArray();
+        foreach (var s in sums)
+        {
+            s.BeginTensor();
+        }
+
+        // Sources in buffer order: the base (when there is one), the references, then the models.
+        var sources = new List<TensorSource>(1 + references.Count + models.Count);
+        if (baseValues is not null)
+        {
+            sources.Add(baseValues);
+        }
+
+        sources.AddRange(references);
+        var firstReference = baseValues is null ? 0 : 1;
+        var firstModel = firstReference + references.Count;
+        sources.AddRange(models);
+        var buffers = sources.Select(_ => ArrayPool<float>.Shared.Rent((int)Math.Min(ChunkElements, Math.Max(1, elements)))).ToArray();
+
+        // Per model, its norms (-1) and each reference's sums: independent accumulators, each fed the chunks in element
+        // order on whichever thread, so the bits do not depend on running them in parallel.
+        var perModel = 1 + references.Count;
+        var options = new ParallelOptions { CancellationToken = cancellationToken };
+        try
+        {
+            for (long start = 0; start < elements; start += ChunkElements)
             {
-                for (long start = 0; start < model.ElementCount; start += ChunkElements)
+                cancellationToken.ThrowIfCancellationRequested();
+                var length = (int)Math.Min(ChunkElements, elements - start);
+                Parallel.For(0, sources.Count, options, s => sources[s].Read(start, buffers[s].AsSpan(0, length)));
+                Parallel.For(0, models.Count * perModel, options, a =>
                 {
-                    cancellationToken.ThrowIfCancellationRequested();
-                    var length = (int)Math.Min(ChunkElements, model.ElementCount - start);
-                    var m = chunk.AsSpan(0, length);
-                    model.Read(start, m);
-                    var b = baseValues is null ? default : baseChunk.AsSpan(0, length);
-                    baseValues?.Read(start, b);
+                    var model = a / perModel;
+                    var reference = (a % perModel) - 1;
+                    var m = buffers[firstModel + model].AsSpan(0, length);
+                    var b = baseValues is null ? default : buffers[0].AsSpan(0, length);
                     if (reference < 0)
                     {
-                        sums.AddModel(m, b);
-                        continue;
+                        sums[model].AddModel(m, b);
                     }
-
-                    var x = referenceChunk.AsSpan(0, length);
-                    references[reference].Read(start, x);
-                    sums.AddReference(reference, m, x, b);
-                }
+                    else
+                    {
+                        sums[model].AddReference(reference, m, buffers[firstReference + reference].AsSpan(0, length), b);
+                    }
+                });
             }
-            finally
+        }
+        finally
+        {
+            foreach (var buffer in buffers)
             {
-                ArrayPool<float>.Shared.Return(chunk);
-                ArrayPool<float>.Shared.Return(baseChunk);
-                ArrayPool<float>.Shared.Return(referenceChunk);
+                ArrayPool<float>.Shared.Return(buffer);
             }
         }
 
-        Parallel.For(-1, references.Count, new ParallelOptions { CancellationToken = cancellationToken }, Stream);
         return sums;
     }
 
@@ -134,8 +206,8 @@ public sealed class TensorMetricSums
         }
 
         Tensors += other.Tensors;
-        ModelNormSquared += other.ModelNormSquared;
-        BaseDistanceSquared += other.BaseDistanceSquared;
+        modelNormSquared = LaneSums.OfTotal(ModelNormSquared + other.ModelNormSquared);
+        baseDistanceSquared = LaneSums.OfTotal(BaseDistanceSquared + other.BaseDistanceSquared);
         for (var r = 0; r < references.Length; r++)
         {
             references[r].Combine(other.references[r]);
@@ -200,8 +272,8 @@ public sealed class TensorMetricSums
             var sums = new TensorMetricSums(references.Count, root["base"]!.GetValue<bool>())
             {
                 Tensors = root["tensors"]!.GetValue<int>(),
-                ModelNormSquared = model[0]!.GetValue<double>(),
-                BaseDistanceSquared = model[1]!.GetValue<double>(),
+                modelNormSquared = LaneSums.OfTotal(model[0]!.GetValue<double>()),
+                baseDistanceSquared = LaneSums.OfTotal(model[1]!.GetValue<double>()),
             };
             for (var r = 0; r < references.Count; r++)
             {

@@ -8,7 +8,7 @@ using FusionCluster.Core.Tensors;
 namespace FusionCluster.Evaluation.Evaluators;
 
 /// <summary>
-/// Scores an output tensor a unit computed in memory as the <c>tensors</c> evaluator would score it in the written
+/// Scores an output tensor its unit's candidates computed in memory as the <c>tensors</c> evaluator would score it in the written
 /// model (<see cref="TensorMetricSums.OfTensor"/> on the same decoded values and the same references), so the job's
 /// metrics equal an evaluation of the published output bit for bit. With data roots every reference folder must
 /// resolve inside them, as for the evaluator.
@@ -17,13 +17,14 @@ public sealed class TensorOutputScorer(LocalRoots? roots = null) : IOutputScorer
 {
     private readonly LocalRoots roots = roots ?? LocalRoots.Anywhere;
 
-    public string? Score(OutputScoring scoring, TensorPlan tensor, ReadOnlyMemory<byte> outputBytes)
+    public IReadOnlyList<string?> Score(OutputScoring scoring, TensorPlan tensor, IReadOnlyList<ReadOnlyMemory<byte>> outputs)
     {
         ArgumentNullException.ThrowIfNull(scoring);
         ArgumentNullException.ThrowIfNull(tensor);
-        if (!tensor.OutputDType.IsFloatingPoint())
+        ArgumentNullException.ThrowIfNull(outputs);
+        if (!tensor.OutputDType.IsFloatingPoint() || outputs.Count == 0)
         {
-            return null;
+            return outputs.Select(_ => (string?)null).ToList();
         }
 
         var entry = new TensorEntry(tensor.Name, tensor.OutputDType, tensor.Shape, 0, tensor.ByteLength);
@@ -41,8 +42,8 @@ public sealed class TensorOutputScorer(LocalRoots? roots = null) : IOutputScorer
 
             var baseSource = scoring.BaseFolder is null ? null : Open(scoring.BaseFolder, "base");
             var references = scoring.CompareFolders.Select((folder, r) => (TensorSource)Open(folder, scoring.CompareNames[r])).ToList();
-            var model = new EncodedTensorSource(outputBytes, tensor.OutputDType, tensor.Shape);
-            return TensorMetricSums.OfTensor(model, baseSource, references, CancellationToken.None).ToJson();
+            var models = outputs.Select(bytes => (TensorSource)new EncodedTensorSource(bytes, tensor.OutputDType, tensor.Shape)).ToList();
+            return TensorMetricSums.OfTensors(models, baseSource, references, CancellationToken.None).Select(sums => (string?)sums.ToJson()).ToList();
         }
         finally
         {
