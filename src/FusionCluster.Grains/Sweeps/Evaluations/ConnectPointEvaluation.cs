@@ -60,6 +60,7 @@ public static class ConnectPointEvaluation
                 Iterations = connect.Iterations,
                 Seed = unchecked((int)connect.Seed),
                 Samples = connect.StatisticsSamples,
+                MatchText = connect.MatchText,
                 Device = device,
             };
             options.Validate();
@@ -99,6 +100,8 @@ public static class ConnectPointEvaluation
             Curve = connect.Curve == "bezier" ? PathCurve.Bezier : PathCurve.Linear,
             Alignment = Alignment(connect.Align),
             Repair = connect.Repair,
+            ZipLayers = connect.ZipLayers,
+            Bezier = new BezierTrainingOptions { Epochs = connect.BezierEpochs, LearningRate = connect.BezierLearningRate },
             EvaluationSplit = connect.Split == "train" ? DatasetSplit.Train : DatasetSplit.HeldOut,
             EvaluationSamples = connect.MaxSamples,
             StatisticsSamples = connect.StatisticsSamples,
