@@ -102,6 +102,10 @@ public sealed class MnistConnectSweepTests : IDisposable
             Assert.Equal(cliPath["accuracy_barrier"]!.GetValue<double>(), candidate.Metrics["accuracy_barrier"]);
             Assert.Equal(cliPath["points"]!.ToJsonString(), path["points"]!.ToJsonString());
             viaCli[candidate.Index] = cliPath["loss_barrier"]!.GetValue<double>();
+
+            // The point's plot is the one fusion connect --publish draws for the same path, byte for byte.
+            AssertPlot(expectedLocation);
+            Assert.Equal(File.ReadAllBytes(Path.Combine(cliResult, "connect.png")), File.ReadAllBytes(Path.Combine(expectedLocation, "connect.png")));
         }
 
         // Lowest barrier first, ties in point order: ranked from fusion connect's own barriers.
@@ -111,6 +115,67 @@ public sealed class MnistConnectSweepTests : IDisposable
         TestContext.Current.TestOutputHelper?.WriteLine(string.Join("\n", run.Leaderboard.Select(i => run.Candidates[i]).Select(c => string.Create(
             CultureInfo.InvariantCulture,
             $"{c.Metrics["loss_barrier"]:0.0000}  acc barrier {c.Metrics["accuracy_barrier"]:0.0000}  midpoint acc {c.Metrics["midpoint_accuracy"]:0.0000}  eval {c.EvaluationSeconds:0.0}s  {c.Label}"))));
+    }
+
+    [Fact]
+    public async Task Keep_runs_prunes_the_connect_results_of_older_runs_and_every_kept_point_has_its_plot()
+    {
+        var cancellation = TestContext.Current.CancellationToken;
+        var folder = root.Path;
+        var dataset = MnistPackageConverter.Convert(LocalTools.MnistPackageDirectory);
+        ImageDatasetFile.Write(Path.Combine(folder, "digits.fcds"), dataset);
+        foreach (var seed in new ulong[] { 1, 2 })
+        {
+            ClassifierTrainer.TrainAndSave(dataset, new TrainingOptions { MaxSamples = 1000, Epochs = 1, Seed = seed }, Path.Combine(folder, $"mlp-{seed}"), cancellation);
+        }
+
+        var sweepFile = Path.Combine(folder, "sweep.yaml");
+        await File.WriteAllTextAsync(sweepFile, """
+            name: pruned connectivity
+            kind: connect
+            connect: {a: mlp-1, b: mlp-2, dataset: digits.fcds, points: 3, max_samples: 300, statistics_samples: 200}
+            space:
+              grid:
+                connect.align: [none, weight_matching]
+            promote: {keep_runs: 1}
+            out: sweep-out
+            """, cancellation);
+        var connect = Path.Combine(folder, "sweep-out", "connect");
+        // Someone's folder beside the results: not the sweep's to prune.
+        Directory.CreateDirectory(Path.Combine(connect, "notes"));
+
+        await using var runner = await SweepEmbeddedRunner.StartAsync(unitSlots: 2, allowCommandEvaluator: false, cancellation);
+        var first = await runner.RunAsync(sweepFile, "pruned-connect", null, cancellation);
+        Assert.Equal(SweepRunState.Succeeded, first.Summary.State);
+        Assert.Equal(["notes", "run-000001-point-000", "run-000001-point-001"], Directory.EnumerateDirectories(connect).Select(Path.GetFileName).Order(StringComparer.Ordinal));
+
+        var second = await runner.RunAsync(sweepFile, "pruned-connect", null, cancellation);
+        Assert.Equal(SweepRunState.Succeeded, second.Summary.State);
+
+        // The run reads as finished once ranked; its record is written and the output pruned right after.
+        for (var wait = 0; wait < 300 && Directory.EnumerateDirectories(connect, "run-000001-*").Any(); wait++)
+        {
+            await Task.Delay(100, cancellation);
+        }
+
+        Assert.Equal(["notes", "run-000002-point-000", "run-000002-point-001"], Directory.EnumerateDirectories(connect).Select(Path.GetFileName).Order(StringComparer.Ordinal));
+        Assert.Equal(["run-000002.json"], Directory.EnumerateFiles(Path.Combine(folder, "sweep-out", "runs")).Select(Path.GetFileName));
+        foreach (var candidate in second.Candidates)
+        {
+            Assert.Equal(Path.Combine(connect, $"run-000002-point-{candidate.Index:D3}"), candidate.MergeOutput);
+            AssertPlot(candidate.MergeOutput);
+            Assert.True(File.Exists(Path.Combine(candidate.MergeOutput, "fusion-manifest.json")), $"{candidate.MergeOutput}: no manifest");
+        }
+    }
+
+    /// <summary>A connect.png that an image decoder reads as a picture of the size fusion connect draws (1000 × 600).</summary>
+    private static void AssertPlot(string location)
+    {
+        var bytes = File.ReadAllBytes(Path.Combine(location, "connect.png"));
+        Assert.Equal(new byte[] { 0x89, (byte)'P', (byte)'N', (byte)'G', 0x0d, 0x0a, 0x1a, 0x0a }, bytes[..8]);
+        using var image = SkiaSharp.SKBitmap.Decode(bytes);
+        Assert.NotNull(image);
+        Assert.Equal((1000, 600), (image.Width, image.Height));
     }
 
     private static JsonNode Document(string location) =>

@@ -140,7 +140,7 @@ public static class ConnectCommand
                 var datasetFile = parse.GetValue(dataset)!.FullName;
                 var data = ImageDatasetFile.Read(datasetFile);
                 var reports = methods.Select(method => ConnectivityRunner.Run(a.FullName, b.FullName, data, options with { Alignment = method }, cancellationToken)).ToList();
-                var title = $"{a.Name} → {b.Name} ({string.Join(", ", reports.Select(r => r.Label))})";
+                var title = PathPlot.Title(a.FullName, b.FullName, reports.Select(r => r.Label));
                 if (parse.GetValue(plot) is { } plotFile)
                 {
                     PathPlot.Save(plotFile.FullName, reports, title);
@@ -207,7 +207,7 @@ public static class ConnectCommand
             var checkedOptions = methods.Select(method => options with { Alignment = method }).ToList();
             checkedOptions.ForEach(o => o.Validate());
             var reports = checkedOptions.Select(o => LanguageConnectivityRunner.Run(first.FullName, second.FullName, text.FullName, o, cancellationToken)).ToList();
-            var title = $"{first.Name} → {second.Name} ({string.Join(", ", reports.Select(r => r.Label))})";
+            var title = PathPlot.Title(first.FullName, second.FullName, reports.Select(r => r.Label));
             if (plot is not null)
             {
                 PathPlot.Save(plot.FullName, reports, title);

@@ -43,6 +43,6 @@ public interface ISweepOutput
     /// <summary>Copies the published files of merge <paramref name="key"/> to best/, with <see cref="SweepOutputLayout.BestInfoFileName"/> saying which it is.</summary>
     Task PromoteAsync(string key, string infoJson, CancellationToken cancellationToken);
 
-    /// <summary>Deletes the merges not in <paramref name="keepKeys"/> and the run records not in <paramref name="keepRuns"/>.</summary>
+    /// <summary>Deletes the merges not in <paramref name="keepKeys"/>, and the run records and connect results of runs not in <paramref name="keepRuns"/>.</summary>
     Task PruneAsync(IReadOnlySet<string> keepKeys, IReadOnlySet<int> keepRuns, CancellationToken cancellationToken);
 }

@@ -11,6 +11,7 @@ namespace FusionCluster.Core.Storage;
 /// best/                  a copy of the promoted merge, with fusion-sweep.json saying which it is
 /// evaluations/           evaluation results by content key (local folders only)
 /// baselines/ensemble-&lt;rule&gt;/  the ensemble baselines' ensemble.json (local folders only)
+/// connect/run-NNNNNN-point-III/  a connect sweep's published result of each point of each kept run
 /// </code>
 /// </summary>
 public static partial class SweepOutputLayout
@@ -27,6 +28,12 @@ public static partial class SweepOutputLayout
 
     /// <summary>The connect result of point <paramref name="point"/> of run <paramref name="run"/>: run-NNNNNN-point-III.</summary>
     public static string ConnectResultName(int run, int point) => string.Create(CultureInfo.InvariantCulture, $"run-{run:D6}-point-{point:D3}");
+
+    /// <summary>The run number of a connect result's folder name (<see cref="ConnectResultName"/>), or null for any other name.</summary>
+    public static int? ConnectRunNumber(string folderName) =>
+        ConnectResultPattern().Match(folderName) is { Success: true } match && int.TryParse(match.Groups[1].Value, NumberStyles.None, CultureInfo.InvariantCulture, out var number)
+            ? number
+            : null;
 
     public static string RunFileName(int number) => string.Create(CultureInfo.InvariantCulture, $"run-{number:D6}.json");
 
@@ -49,4 +56,7 @@ public static partial class SweepOutputLayout
 
     [GeneratedRegex("^run-([0-9]+)\\.json$")]
     private static partial Regex RunFilePattern();
+
+    [GeneratedRegex("^run-([0-9]+)-point-[0-9]+$")]
+    private static partial Regex ConnectResultPattern();
 }

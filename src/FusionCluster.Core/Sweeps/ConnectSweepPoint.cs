@@ -43,6 +43,18 @@ public sealed record ConnectSweepPoint
     /// <summary>Language models with weight matching: most sweeps over the permutation groups.</summary>
     public int Iterations { get; init; } = 100;
 
+    /// <summary>Classifiers with align zipit: the hidden layers zipped (fusion connect --zip-layers); null zips all.</summary>
+    public int? ZipLayers { get; init; }
+
+    /// <summary>Classifiers on the bezier curve: epochs of training the bend point (fusion connect --bezier-epochs).</summary>
+    public int BezierEpochs { get; init; } = 5;
+
+    /// <summary>Classifiers on the bezier curve: the bend point's SGD learning rate (fusion connect --bezier-lr).</summary>
+    public double BezierLearningRate { get; init; } = 0.01;
+
+    /// <summary>Language models with activation matching: the text activations are measured on; null for <see cref="Text"/>.</summary>
+    public string? MatchText { get; init; }
+
     /// <summary>Every field in a fixed order: equal texts are the same evaluation.</summary>
     public string Canonical => string.Join(
         "\n",
@@ -59,5 +71,9 @@ public sealed record ConnectSweepPoint
         string.Create(CultureInfo.InvariantCulture, $"statistics_samples={StatisticsSamples}"),
         string.Create(CultureInfo.InvariantCulture, $"seed={Seed}"),
         string.Create(CultureInfo.InvariantCulture, $"context={Context}"),
-        string.Create(CultureInfo.InvariantCulture, $"iterations={Iterations}"));
+        string.Create(CultureInfo.InvariantCulture, $"iterations={Iterations}"),
+        string.Create(CultureInfo.InvariantCulture, $"zip_layers={ZipLayers}"),
+        string.Create(CultureInfo.InvariantCulture, $"bezier_epochs={BezierEpochs}"),
+        string.Create(CultureInfo.InvariantCulture, $"bezier_lr={BezierLearningRate:R}"),
+        $"match_text={MatchText}");
 }

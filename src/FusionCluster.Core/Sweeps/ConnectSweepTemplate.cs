@@ -16,7 +16,7 @@ public sealed class ConnectSweepTemplate
     public static readonly string[] AlignMethods = ["none", "weight_matching", "activation_matching", "zipit"];
 
     /// <summary>The keys of the connect: section.</summary>
-    public static readonly string[] Keys = ["a", "b", "dataset", "text", "align", "repair", "points", "curve", "split", "max_samples", "statistics_samples", "seed", "context", "iterations"];
+    public static readonly string[] Keys = ["a", "b", "dataset", "text", "align", "repair", "points", "curve", "split", "max_samples", "statistics_samples", "seed", "context", "iterations", "zip_layers", "bezier_epochs", "bezier_lr", "match_text"];
 
     private readonly YamlMappingNode section;
     private readonly SweepFolder folder;
@@ -86,6 +86,12 @@ public sealed class ConnectSweepTemplate
             return allowed.Contains(text, StringComparer.Ordinal) ? text : throw yaml.Error(value, $"connect.{key}", $"'{text}': expected {string.Join(", ", allowed)}");
         }
 
+        double PositiveNumber(YamlNode value, string path)
+        {
+            var number = yaml.ReadNumber(value, path, "expected a positive number");
+            return number > 0 && double.IsFinite(number) ? number : throw yaml.Error(value, path, string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{number}: expected a positive number"));
+        }
+
         int? OptionalInt(string key, int min, int max) => map.TryGetValue(key, out var value) && !IsNull(value) ? yaml.ReadInt(value, $"connect.{key}", min, max) : null;
 
         var dataset = Path("dataset", required: false);
@@ -111,20 +117,43 @@ public sealed class ConnectSweepTemplate
             Seed = map.TryGetValue("seed", out var seed) ? yaml.ReadSeed(seed, "connect.seed") : 0UL,
             Context = OptionalInt("context", 1, int.MaxValue),
             Iterations = OptionalInt("iterations", 1, 100_000) ?? 100,
+            ZipLayers = OptionalInt("zip_layers", 0, 10_000),
+            BezierEpochs = OptionalInt("bezier_epochs", 1, 100_000) ?? 5,
+            BezierLearningRate = map.TryGetValue("bezier_lr", out var rate) ? PositiveNumber(rate, "connect.bezier_lr") : 0.01,
+            MatchText = Path("match_text", required: false) is { Length: > 0 } matchText ? matchText : null,
         };
+
+        // An option the point's path does not use is a mistake to name, not a setting to drop silently.
+        if (map.TryGetValue("zip_layers", out var zipLayers) && point.Align != "zipit")
+        {
+            throw yaml.Error(zipLayers, "connect.zip_layers", $"is for align: zipit, and this point aligns with {point.Align}");
+        }
+
+        foreach (var key in new[] { "bezier_epochs", "bezier_lr" })
+        {
+            if (map.TryGetValue(key, out var value) && point.Curve != "bezier")
+            {
+                throw yaml.Error(value, $"connect.{key}", "is for curve: bezier, and this point's curve is linear");
+            }
+        }
+
+        if (map.TryGetValue("match_text", out var match) && point.Align != "activation_matching")
+        {
+            throw yaml.Error(match, "connect.match_text", $"is for align: activation_matching of language models, and this point aligns with {point.Align}");
+        }
         if (point.Text is not null)
         {
-            foreach (var (key, isSet) in new[] { ("repair", point.Repair), ("curve", point.Curve != "linear"), ("split", map.ContainsKey("split")), ("max_samples", point.MaxSamples is not null) })
+            foreach (var (key, isSet) in new[] { ("repair", point.Repair), ("curve", point.Curve != "linear"), ("split", map.ContainsKey("split")), ("max_samples", point.MaxSamples is not null), ("zip_layers", map.ContainsKey("zip_layers")) })
             {
                 if (isSet)
                 {
-                    throw yaml.Error(map[key], $"connect.{key}", "language models (text) take the linear path on the whole text: repair, curve, split and max_samples are for classifiers (dataset)");
+                    throw yaml.Error(map[key], $"connect.{key}", "language models (text) take the linear path on the whole text: repair, curve, split, max_samples and zip_layers are for classifiers (dataset)");
                 }
             }
         }
         else
         {
-            foreach (var key in new[] { "context", "iterations" })
+            foreach (var key in new[] { "context", "iterations", "match_text" })
             {
                 if (map.TryGetValue(key, out var value))
                 {

@@ -39,4 +39,14 @@ public sealed record ConnectEvaluationRequest
 
     /// <summary>The result's name (the dashboard shows it): the published folder's last segment.</summary>
     [Id(14)] public string Name { get; init; } = "";
+
+    /// <summary>Classifiers with zipit: the hidden layers zipped; null zips all.</summary>
+    [Id(15)] public int? ZipLayers { get; init; }
+
+    [Id(16)] public int BezierEpochs { get; init; } = 5;
+
+    [Id(17)] public double BezierLearningRate { get; init; } = 0.01;
+
+    /// <summary>Language models with activation matching: the text activations are measured on; null for the text.</summary>
+    [Id(18)] public string? MatchText { get; init; }
 }

@@ -114,6 +114,7 @@ public sealed class SweepEvaluatorGrain(
                 B = roots.Check(connect.B, "connect.b"),
                 Dataset = connect.Dataset is { } dataset ? roots.CheckFile(dataset, "connect.dataset") : null,
                 Text = connect.Text is { } text ? roots.CheckFile(text, "connect.text") : null,
+                MatchText = connect.MatchText is { } match ? roots.CheckFile(match, "connect.match_text") : null,
             },
         };
     }

@@ -93,6 +93,11 @@ internal sealed class AzureSweepOutput(BlobContainerClient container, AzureLocat
         }, cancellationToken);
         await DeleteUnderAsync(Child(SweepOutputLayout.RunsFolder), relative =>
             !relative.Contains('/', StringComparison.Ordinal) && SweepOutputLayout.RunNumber(relative) is { } number && !keepRuns.Contains(number), cancellationToken);
+        await DeleteUnderAsync(Child(SweepOutputLayout.ConnectFolder), relative =>
+        {
+            var slash = relative.IndexOf('/', StringComparison.Ordinal);
+            return slash > 0 && SweepOutputLayout.ConnectRunNumber(relative[..slash]) is { } number && !keepRuns.Contains(number);
+        }, cancellationToken);
     }
 
     private AzureLocation Child(params string[] parts) => AzureLocation.Parse($"{root}/{string.Join('/', parts)}");
@@ -125,7 +130,8 @@ internal sealed class AzureSweepOutput(BlobContainerClient container, AzureLocat
 
             return doomed;
         });
-        foreach (var name in doomed)
+        // Manifests first, so a reader never takes what remains of a folder for a published result.
+        foreach (var name in doomed.OrderBy(n => n.EndsWith($"/{MergeManifest.FileName}", StringComparison.Ordinal) ? 0 : 1))
         {
             await DeleteAsync(name, cancellationToken);
         }

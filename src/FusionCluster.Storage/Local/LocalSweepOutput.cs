@@ -103,6 +103,19 @@ public sealed class LocalSweepOutput(string root) : ISweepOutput
             }
         }
 
+        // A connect sweep's results go with their run: nothing else refers to them.
+        var connect = Path.Combine(Root, SweepOutputLayout.ConnectFolder);
+        if (Directory.Exists(connect))
+        {
+            foreach (var folder in Directory.EnumerateDirectories(connect))
+            {
+                if (SweepOutputLayout.ConnectRunNumber(Path.GetFileName(folder)) is { } number && !keepRuns.Contains(number))
+                {
+                    DeleteFolder(folder);
+                }
+            }
+        }
+
         return Task.CompletedTask;
     }
 

@@ -73,6 +73,52 @@ public sealed class ConnectSweepTemplateTests
         Assert.Null(point.Dataset);
     }
 
+    [Fact]
+    public void Zip_layers_bezier_training_and_the_match_text_are_options_of_a_point_and_of_its_identity()
+    {
+        var spec = SweepSpecParser.Parse(
+            """
+            kind: connect
+            connect: {a: mlp-1, b: mlp-2, dataset: digits.fcds, align: zipit, curve: bezier, bezier_epochs: 3, bezier_lr: 0.02}
+            space: {grid: {connect.zip_layers: [0, 2]}}
+            out: out
+            """,
+            "sweep.yaml",
+            "/sweeps");
+        var points = spec.ConnectPoints();
+        Assert.Equal([(0, 3, 0.02), (2, 3, 0.02)], points.Select(p => (p.ZipLayers ?? -1, p.BezierEpochs, p.BezierLearningRate)));
+        Assert.NotEqual(points[0].Canonical, points[1].Canonical);
+
+        var language = SweepSpecParser.Parse(
+            """
+            kind: connect
+            connect: {a: lm-1, b: lm-2, text: wiki.txt, align: activation_matching, match_text: match.txt}
+            space: {list: [{connect.seed: 1}]}
+            out: out
+            """,
+            "sweep.yaml",
+            "/sweeps");
+        var point = Assert.Single(language.ConnectPoints());
+        Assert.Equal(Path.GetFullPath("/sweeps/match.txt"), point.MatchText);
+        Assert.Contains($"match_text={Path.GetFullPath("/sweeps/match.txt")}", point.Canonical, StringComparison.Ordinal);
+
+        // Defaults are fusion connect's: all layers zipped, 5 epochs at 0.01, activations on the text itself.
+        var defaults = Assert.Single(SweepSpecParser.Parse(Connect + "\nspace: {list: [{connect.seed: 1}]}", "sweep.yaml", "/sweeps").ConnectPoints());
+        Assert.Equal((null, 5, 0.01, null), (defaults.ZipLayers, defaults.BezierEpochs, defaults.BezierLearningRate, defaults.MatchText));
+    }
+
+    [Theory]
+    [InlineData(Connect + "\nspace: {grid: {connect.zip_layers: [1]}}", "line 8: space.grid:", "connect.zip_layers: is for align: zipit, and this point aligns with none")]
+    [InlineData(Connect + "\nspace: {grid: {connect.bezier_lr: [0.1]}}", "line 8: space.grid:", "connect.bezier_lr: is for curve: bezier, and this point's curve is linear")]
+    [InlineData(Connect + "\nspace: {grid: {connect.curve: [bezier], connect.bezier_lr: [-1]}}", "line 8: space.grid:", "connect.bezier_lr: -1: expected a positive number")]
+    [InlineData(Connect + "\nspace: {grid: {connect.curve: [bezier], connect.bezier_epochs: [0]}}", "line 8: space.grid:", "connect.bezier_epochs")]
+    [InlineData(Connect + "\nspace: {grid: {connect.align: [zipit], connect.zip_layers: [-1]}}", "line 8: space.grid:", "connect.zip_layers")]
+    [InlineData(Connect + "\nspace: {grid: {connect.align: [activation_matching], connect.match_text: [m.txt]}}", "line 8: space.grid:", "connect.match_text: is for language models (text)")]
+    [InlineData("kind: connect\nconnect: {a: x, b: y, text: t, zip_layers: 1}\nspace: {grid: {connect.align: [none]}}\nout: out", "space.grid:", "connect.zip_layers: is for align: zipit")]
+    [InlineData("kind: connect\nconnect: {a: x, b: y, dataset: d,\n  bezier_learning_rate: 0.1}\nspace: {grid: {connect.align: [none]}}\nout: out", "line 3: connect.bezier_learning_rate:", "unknown key 'bezier_learning_rate'")]
+    public void Options_a_point_does_not_use_or_gets_wrong_name_the_line_and_key(string yaml, string where, string what) =>
+        Mistakes_name_the_line_and_key(yaml, where, what);
+
     [Theory]
     [InlineData(Connect + "\nspace: {grid: {connect.align: [rebasin]}}", "line 8: space.grid:", "connect.align: 'rebasin': expected none, weight_matching, activation_matching, zipit")]
     [InlineData(Connect + "\nspace: {grid: {connect.aling: [none]}}", "line 8: space.grid:", "unknown key 'aling'")]

@@ -161,6 +161,96 @@ public sealed class MergeJobGrainZipItTests(TrainedClassifierFolder models) : IC
     }
 
     [Fact]
+    public async Task A_partial_zipit_job_of_cnns_publishes_what_fusion_connect_save_zipped_writes_with_convolutional_branches()
+    {
+        var cancellation = TestContext.Current.CancellationToken;
+        // Two convolutions and one hidden linear layer: zip_layers 1 shares the first convolution, so the branches
+        // start with a convolution that reads the shared channels through each model's unmerge.
+        var options = new TrainingOptions { Architecture = ClassifierArchitecture.Cnn, ConvChannels = [4, 8], HiddenSizes = [16], Epochs = 1, MaxSamples = 3000, LearningRate = 3e-3 };
+        foreach (var seed in new[] { 1, 2 })
+        {
+            using var trained = ClassifierTrainer.Train(models.Dataset, options with { Seed = (ulong)seed }, out _, cancellation);
+            ClassifierCheckpoint.Save(models.PathOf($"partial-cnn-{seed}"), trained);
+        }
+
+        await using var cluster = await WorkerCluster.StartAsync(unitSlots: 2, silos: 1);
+        var partial = await RunAsync(cluster, Spec("partial-cnn-1", "partial-cnn-2", zip: true, zipLayers: 1), "partial-cnn", cancellation);
+        Assert.True(partial.State == JobState.Succeeded, partial.Error);
+
+        var units = await cluster.Client.GetGrain<IMergeJobGrain>("job-partial-cnn").GetUnits();
+        Assert.Equal(
+            ["align partial-cnn-2", "layer 0", "branch 0 layer 0", "branch 0 layer 1", "branch 0 layer 2", "branch 1 layer 0", "branch 1 layer 1", "branch 1 layer 2"],
+            units.OrderBy(u => u.Phase == "align" ? 0 : 1).ThenBy(u => u.Index).Select(u => u.Name));
+
+        // What fusion connect --align zipit --zip-layers 1 --save-zipped writes, on the same sample draw.
+        using var a = ClassifierWeights.Load(models.PathOf("partial-cnn-1"));
+        using var b = ClassifierWeights.Load(models.PathOf("partial-cnn-2"));
+        using var samples = LabelledSamples.From(models.Dataset, DatasetSplit.Train, Samples, Seed);
+        using var zipped = ZipItMerger.Zip(a, b, samples.Inputs, zipLayers: 1, new ZipItOptions());
+        using var saved = new TempDirectory();
+        using (var classifier = zipped.ToClassifier())
+        {
+            classifier.Save(saved.Path);
+        }
+
+        using var expected = CheckpointFolder.Open(saved.Path);
+        using var published = CheckpointFolder.Open(models.PathOf("partial-cnn"));
+        // Hand-counted: the shared convolution, then per branch the second convolution, the hidden and the output layer.
+        Assert.Equal(
+            ["branches.0.layers.0.bias", "branches.0.layers.0.weight", "branches.0.layers.1.bias", "branches.0.layers.1.weight", "branches.0.layers.2.bias", "branches.0.layers.2.weight",
+             "branches.1.layers.0.bias", "branches.1.layers.0.weight", "branches.1.layers.1.bias", "branches.1.layers.1.weight", "branches.1.layers.2.bias", "branches.1.layers.2.weight",
+             "layers.0.bias", "layers.0.weight"],
+            published.TensorNames.Order(StringComparer.Ordinal));
+        Assert.Equal(expected.TensorNames.Order(StringComparer.Ordinal), published.TensorNames.Order(StringComparer.Ordinal));
+        Assert.Equal([8, 4, 3, 3], published.GetEntry("branches.1.layers.0.weight").Shape);
+        foreach (var name in expected.TensorNames)
+        {
+            Assert.Equal(expected.GetEntry(name).Shape, published.GetEntry(name).Shape);
+            Assert.True(Bits(Tensors(expected, name)).SequenceEqual(Bits(Tensors(published, name))), $"{name}: the job's bytes differ from fusion connect --save-zipped's");
+        }
+
+        // Past the branches' first layer, each branch is its model's own layers as stored.
+        Assert.True(Bits(Tensors(published, "branches.1.layers.1.weight")).SequenceEqual(Bits(b["layers.2.weight"].data<float>().ToArray())));
+        Assert.True(Bits(Tensors(published, "branches.0.layers.2.weight")).SequenceEqual(Bits(a["layers.3.weight"].data<float>().ToArray())));
+
+        using var network = ClassifierCheckpoint.Load(models.PathOf("partial-cnn"));
+        Assert.Equal((ClassifierArchitecture.Cnn, 1, 2), (network.Config.Architecture, network.Config.ZipLayers, network.Config.Branches));
+        using var heldOut = LabelledSamples.From(models.Dataset, DatasetSplit.HeldOut);
+        using (TorchSharp.torch.no_grad())
+        {
+            using var expectedLogits = zipped.Logits(heldOut.Inputs);
+            using var publishedLogits = network.forward(heldOut.Inputs);
+            Assert.True(Bits(expectedLogits.data<float>().ToArray()).SequenceEqual(Bits(publishedLogits.data<float>().ToArray())), "the published model's logits differ from the in-process zip's");
+        }
+    }
+
+    [Fact]
+    public async Task Killing_a_silo_during_the_merge_phase_of_a_partial_zipit_job_on_three_silos_gives_the_bytes_of_one_silo()
+    {
+        var cancellation = TestContext.Current.CancellationToken;
+        var spec = Spec("mlp-1", "mlp-3", zip: true, zipLayers: 1);
+        await using (var one = await WorkerCluster.StartAsync(unitSlots: 2, silos: 1))
+        {
+            var alone = await RunAsync(one, spec, "partial-zip-one-silo", cancellation);
+            Assert.True(alone.State == JobState.Succeeded, alone.Error);
+        }
+
+        // Every merge unit (the shared layer's and each branch's copies) is held a while before it reads its inputs,
+        // so that the polled running-unit view finds one on a worker silo; the job lives on the coordinator.
+        await using var three = await WorkerCluster.StartAsync(unitSlots: 1, silos: 3, firstSiloIsCoordinator: true, services: s => s.AddSingleton<IInputAlignment, DelayedMergeViews>());
+        var request = new MergeRequest { SpecText = spec, SpecDirectory = models.Folder, Output = models.PathOf("partial-zip-killed") };
+        var (disturbed, killed) = await SiloKills.RunKillingAsync(three, await SiloKills.JobOnFirstSiloAsync(three, "job-partial-zip-killed"), request, "merge", cancellation);
+
+        Assert.True(killed, "no worker silo was running a merge unit of the partial zipit job to kill");
+        Assert.True(disturbed.State == JobState.Succeeded, disturbed.Error);
+        Assert.True(disturbed.Retries > 0, "the killed silo's merge unit must have run again");
+        var files = AlignedClassifiers.ModelFiles(models.PathOf("partial-zip-one-silo"));
+        Assert.Contains("config.json", files.Keys);
+        Assert.Equal(1, JsonNode.Parse(File.ReadAllText(Path.Combine(models.PathOf("partial-zip-one-silo"), "config.json")))!["zip_layers"]!.GetValue<int>());
+        Assert.Equal(files, AlignedClassifiers.ModelFiles(models.PathOf("partial-zip-killed")));
+    }
+
+    [Fact]
     public async Task The_preview_of_a_partial_zipit_job_lists_its_branch_units_and_refuses_more_layers_than_the_models_have()
     {
         await using var cluster = await WorkerCluster.StartAsync(unitSlots: 1, silos: 1);

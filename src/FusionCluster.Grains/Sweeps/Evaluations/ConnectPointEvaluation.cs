@@ -12,8 +12,9 @@ namespace FusionCluster.Grains.Sweeps.Evaluations;
 
 /// <summary>
 /// One point of a connect sweep: runs what <c>fusion connect</c> runs with the point's options (<see cref="ConnectivityRunner"/>
-/// for classifiers, <see cref="LanguageConnectivityRunner"/> for language models), publishes its connect.json where the
-/// request says, and reports the path's barriers and midpoint as the point's metrics.
+/// for classifiers, <see cref="LanguageConnectivityRunner"/> for language models), publishes its connect.json and the
+/// connect.png <c>fusion connect --publish</c> draws (<see cref="PathPlot"/>) where the request says, and reports the
+/// path's barriers and midpoint as the point's metrics.
 /// </summary>
 public static class ConnectPointEvaluation
 {
@@ -34,10 +35,12 @@ public static class ConnectPointEvaluation
         string kind;
         string data;
         System.Text.Json.Nodes.JsonObject path;
+        byte[] plot;
         if (connect.Dataset is { } dataset)
         {
             var report = ConnectivityRunner.Run(connect.A, connect.B, readDataset(dataset), Options(connect) with { Alignment = alignment }, cancellationToken);
             (kind, data, path) = (ConnectResultLayout.ClassifierKind, dataset, report.ToJson());
+            plot = PathPlot.Png([report], PathPlot.Title(connect.A, connect.B, [report.Label]));
             metrics = new Dictionary<string, double>(StringComparer.Ordinal)
             {
                 ["loss_barrier"] = report.Barriers.LossBarrier,
@@ -57,11 +60,13 @@ public static class ConnectPointEvaluation
                 Iterations = connect.Iterations,
                 Seed = unchecked((int)connect.Seed),
                 Samples = connect.StatisticsSamples,
+                MatchText = connect.MatchText,
                 Device = device,
             };
             options.Validate();
             var report = LanguageConnectivityRunner.Run(connect.A, connect.B, text, options, cancellationToken);
             (kind, data, path) = (ConnectResultLayout.LanguageKind, text, report.ToJson());
+            plot = PathPlot.Png([report], PathPlot.Title(connect.A, connect.B, [report.Label]));
             metrics = new Dictionary<string, double>(StringComparer.Ordinal)
             {
                 ["loss_barrier"] = report.LossBarrier,
@@ -76,7 +81,10 @@ public static class ConnectPointEvaluation
         // A retry of the point (its silo left mid-way) replaces what the first attempt may have published.
         await stores.PublishFilesAsync(
             request.ModelFolder,
-            [new PublishedContent(ConnectResultLayout.DocumentFileName, Encoding.UTF8.GetBytes(document.ToJsonString(Indented)))],
+            [
+                new PublishedContent(ConnectResultLayout.DocumentFileName, Encoding.UTF8.GetBytes(document.ToJsonString(Indented))),
+                new PublishedContent(ConnectResultLayout.PlotFileName, plot),
+            ],
             overwrite: true,
             cancellationToken);
         return metrics;
@@ -92,6 +100,8 @@ public static class ConnectPointEvaluation
             Curve = connect.Curve == "bezier" ? PathCurve.Bezier : PathCurve.Linear,
             Alignment = Alignment(connect.Align),
             Repair = connect.Repair,
+            ZipLayers = connect.ZipLayers,
+            Bezier = new BezierTrainingOptions { Epochs = connect.BezierEpochs, LearningRate = connect.BezierLearningRate },
             EvaluationSplit = connect.Split == "train" ? DatasetSplit.Train : DatasetSplit.HeldOut,
             EvaluationSamples = connect.MaxSamples,
             StatisticsSamples = connect.StatisticsSamples,

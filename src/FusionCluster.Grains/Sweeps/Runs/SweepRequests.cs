@@ -59,6 +59,10 @@ public static class SweepRequests
                 Seed = point.Seed,
                 Context = point.Context,
                 Iterations = point.Iterations,
+                ZipLayers = point.ZipLayers,
+                BezierEpochs = point.BezierEpochs,
+                BezierLearningRate = point.BezierLearningRate,
+                MatchText = point.MatchText,
                 Name = SweepOutputLayout.ConnectResultName(run, candidate.Index),
             },
         };

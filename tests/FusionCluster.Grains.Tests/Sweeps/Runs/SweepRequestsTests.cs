@@ -51,4 +51,27 @@ public sealed class SweepRequestsTests
         Assert.Null(request.Dataset);
         Assert.Null(request.Command);
     }
+
+    [Fact]
+    public void A_connect_point_carries_zip_layers_and_the_bezier_training_options_to_the_options_fusion_connect_builds()
+    {
+        var spec = SweepSpecParser.Parse(
+            """
+            kind: connect
+            connect: {a: mlp-1, b: mlp-2, dataset: digits.fcds, align: zipit, zip_layers: 1, curve: bezier, bezier_epochs: 2, bezier_lr: 0.05}
+            space: {grid: {connect.zip_layers: [0, 1]}}
+            out: out
+            """,
+            "sweep.yaml",
+            "/sweeps");
+        var candidate = new Abstractions.Sweeps.SweepCandidateStatus { Index = 0, Label = "p0", MergeOutput = "/sweeps/out/connect/run-000001-point-000" };
+
+        var connect = SweepRequests.Connect(spec, run: 1, candidate).Connect!;
+        var options = FusionCluster.Grains.Sweeps.Evaluations.ConnectPointEvaluation.Options(connect);
+
+        // What fusion connect --align zipit --zip-layers 0 --curve bezier --bezier-epochs 2 --bezier-lr 0.05 sets.
+        Assert.Equal((0, 2, 0.05), (connect.ZipLayers, connect.BezierEpochs, connect.BezierLearningRate));
+        Assert.Equal((FusionCluster.Connectivity.AlignmentMethod.ZipIt, (int?)0, FusionCluster.Connectivity.Paths.PathCurve.Bezier), (options.Alignment, options.ZipLayers, options.Curve));
+        Assert.Equal(new FusionCluster.Connectivity.Paths.BezierTrainingOptions { Epochs = 2, LearningRate = 0.05 }, options.Bezier);
+    }
 }

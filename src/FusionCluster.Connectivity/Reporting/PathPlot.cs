@@ -1,15 +1,19 @@
 using FusionCluster.Connectivity.LanguageModels;
-using FusionCluster.Connectivity.Reporting;
 using ScottPlot;
 
-namespace FusionCluster.Cli.Commands;
+namespace FusionCluster.Connectivity.Reporting;
 
 /// <summary>
 /// Draws paths into a PNG with ScottPlot: loss against α on the left axis (solid), and on the right (dashed)
-/// accuracy for classifiers, perplexity for language models.
+/// accuracy for classifiers, perplexity for language models. <c>fusion connect</c> and each point of a connect
+/// sweep draw their connect.png here, so the same paths give the same picture.
 /// </summary>
 public static class PathPlot
 {
+    /// <summary>The plot's title: the two models' folder names and the paths' labels.</summary>
+    public static string Title(string first, string second, IEnumerable<string> labels) =>
+        $"{Path.GetFileName(Path.TrimEndingDirectorySeparator(first))} → {Path.GetFileName(Path.TrimEndingDirectorySeparator(second))} ({string.Join(", ", labels)})";
+
     public static void Save(string path, IReadOnlyList<PathReport> reports, string title, int width = 1000, int height = 600) =>
         Write(path, Png(reports, title, width, height));
 

@@ -1,0 +1,39 @@
+using System.Text;
+using FusionCluster.Core.Storage;
+using FusionCluster.Storage.Tests.Support;
+
+namespace FusionCluster.Storage.Tests.Azure;
+
+/// <summary>A sweep's output under a blob prefix in a real Azurite: pruning keeps the kept runs' connect results only.</summary>
+public sealed class AzureSweepOutputTests(AzuriteFixture azurite)
+{
+    [Fact]
+    public async Task Pruning_deletes_the_connect_results_of_runs_not_kept_and_leaves_other_blobs_alone()
+    {
+        var cancellation = TestContext.Current.CancellationToken;
+        var container = await azurite.NewContainerAsync("connect-prune");
+        var store = await azurite.StoreAsync();
+        var output = store.OpenSweepOutput($"az://{container.Name}/nightly");
+        foreach (var (run, point) in new[] { (1, 0), (1, 1), (2, 0) })
+        {
+            await store.PublishFilesAsync(output.ConnectLocation(run, point), [new PublishedContent(ConnectResultLayout.DocumentFileName, Encoding.UTF8.GetBytes("{}"))], overwrite: false, cancellation);
+        }
+
+        // Not inside a connect result's folder: not the sweep's to delete.
+        await container.GetBlobClient("nightly/connect/notes.txt").UploadAsync(BinaryData.FromString("mine"), cancellation);
+        await container.GetBlobClient("nightly/connect/run-000001-point-000-copy/connect.json").UploadAsync(BinaryData.FromString("mine"), cancellation);
+
+        await output.PruneAsync(new HashSet<string>(), new HashSet<int> { 2 }, cancellation);
+
+        var blobs = new List<string>();
+        await foreach (var item in container.GetBlobsAsync(cancellationToken: cancellation))
+        {
+            blobs.Add(item.Name);
+        }
+
+        Assert.Equal(
+            ["nightly/connect/notes.txt", "nightly/connect/run-000001-point-000-copy/connect.json",
+             $"nightly/connect/run-000002-point-000/{ConnectResultLayout.DocumentFileName}", $"nightly/connect/run-000002-point-000/{MergeManifest.FileName}"],
+            blobs.Order(StringComparer.Ordinal));
+    }
+}
