@@ -109,5 +109,50 @@ public sealed class EditSweepTests : DashboardTestContext
         Assert.Empty(Render<SweepDetail>(p => p.Add(c => c.SweepId, SweepId)).FindAll("#sweep-edit"));
     }
 
+    [Fact]
+    public void A_connect_sweep_is_edited_like_a_merge_sweep()
+    {
+        const string connect = """
+            kind: connect
+            connect: {a: mlp-1, b: mlp-2, dataset: digits.fcds, points: 11}
+            space:
+              grid:
+                connect.align: [none, weight_matching]
+            out: sweep-out
+            """;
+        Sweeps.Statuses[SweepId] = SweepSamples.Status(SweepId) with { SpecText = connect, SpecDirectory = "/models" };
+        var page = RenderEdit();
+
+        Assert.Equal("spec-valid", page.Find("#sweep-edit-validation").GetAttribute("class"));
+        var edited = connect.Replace("[none, weight_matching]", "[none, weight_matching, activation_matching]", StringComparison.Ordinal);
+        page.Find("#sweep-edit-editor").Input(edited);
+        page.Find("#save-sweep").Click();
+
+        var (id, definition) = Assert.Single(Sweeps.Edited);
+        Assert.Equal((SweepId, edited, "/models"), (id, definition.SpecText, definition.SpecDirectory));
+        Assert.EndsWith($"/sweeps/{SweepId}", Services.GetRequiredService<NavigationManager>().Uri, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Adding_an_evaluator_to_a_connect_sweep_is_refused_at_its_line_and_not_saved()
+    {
+        const string connect = """
+            kind: connect
+            connect: {a: mlp-1, b: mlp-2, dataset: digits.fcds}
+            space:
+              grid:
+                connect.align: [none, weight_matching]
+            out: sweep-out
+            """;
+        Sweeps.Statuses[SweepId] = SweepSamples.Status(SweepId) with { SpecText = connect, SpecDirectory = "/models" };
+        var page = RenderEdit();
+
+        page.Find("#sweep-edit-editor").Input(connect + "\nevaluator:\n  accuracy: {dataset: digits.fcds}\n");
+
+        Assert.Contains("a sweep of kind connect has no evaluator", page.Find("#sweep-edit-error").TextContent, StringComparison.Ordinal);
+        Assert.True(page.Find("#save-sweep").HasAttribute("disabled"));
+        Assert.Empty(Sweeps.Edited);
+    }
+
     private IRenderedComponent<EditSweep> RenderEdit() => Render<EditSweep>(p => p.Add(c => c.SweepId, SweepId));
 }
