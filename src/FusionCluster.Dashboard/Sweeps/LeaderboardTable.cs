@@ -23,7 +23,14 @@ public sealed class LeaderboardTable
         Objective = view.Run.ObjectiveMetric;
         Metrics = [Objective, .. ranked.SelectMany(c => c.Metrics.Keys).Where(k => k != Objective).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)];
         Shown = [.. Metrics];
+        ShowsPublication = ranked.Any(c => c.Unpublished);
     }
+
+    /// <summary>
+    /// Whether the run published only its best (<c>outputs: {publish: best}</c>) and some ranked points were scored
+    /// without being written: then a column tells the published merges from those that exist only as metrics.
+    /// </summary>
+    public bool ShowsPublication { get; }
 
     public string Objective { get; }
 

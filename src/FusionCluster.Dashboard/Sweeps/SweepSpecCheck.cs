@@ -16,7 +16,7 @@ public static partial class SweepSpecCheck
     {
         if (string.IsNullOrWhiteSpace(yaml))
         {
-            return ("the sweep is empty; write a template, a space, an evaluator and an objective (see fusion sweep create --help)", null);
+            return ("the sweep is empty; write a template, a space, an evaluator and an objective, or kind: connect with connect: options and a space (see fusion sweep create --help)", null);
         }
 
         try

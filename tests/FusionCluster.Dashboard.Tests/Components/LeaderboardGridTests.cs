@@ -43,6 +43,43 @@ public sealed class LeaderboardGridTests : DashboardTestContext
     }
 
     [Fact]
+    public void A_sweep_that_publishes_only_its_best_marks_each_point_published_or_not_with_its_metrics()
+    {
+        // outputs: {publish: best, keep: 1}: the best (#1) was written; #0 and #2 were scored in-job only.
+        var run = SweepSamples.Run(4) with
+        {
+            Candidates =
+            [
+                SweepSamples.Candidate(0, "weight=0.3", 0.80) with { Unpublished = true, EvaluatedOn = "in-job" },
+                SweepSamples.Candidate(1, "weight=0.7", 0.91) with { MergeOutput = "/results/sweeps/s/merges/key-1" },
+                SweepSamples.Candidate(2, "weight=0.5", 0.85) with { Unpublished = true, EvaluatedOn = "in-job" },
+            ],
+        };
+
+        var grid = Render<LeaderboardGrid>(p => p.Add(x => x.View, new SweepRunView(run)));
+
+        Assert.Equal("Published", grid.Find("th#published-column").TextContent);
+        var rows = grid.FindAll(".leaderboard-row");
+        Assert.Equal(["1", "2", "0"], rows.Select(r => r.GetAttribute("data-index")));
+        Assert.Equal(["published", "not published", "not published"], rows.Select(r => r.QuerySelector("td.leaderboard-published")!.TextContent));
+        Assert.Equal(["true", "false", "false"], rows.Select(r => r.QuerySelector("td.leaderboard-published")!.GetAttribute("data-published")));
+
+        // The published merge links to its job (which shows its output); the unpublished keep their metrics.
+        Assert.Equal("jobs/job-1", rows[0].QuerySelector("a.job-link")!.GetAttribute("href"));
+        Assert.Equal(["0.85", "0.15"], rows[1].QuerySelectorAll("td.metric").Select(c => c.TextContent));
+        Assert.Equal(["0.8", "0.2"], rows[2].QuerySelectorAll("td.metric").Select(c => c.TextContent));
+    }
+
+    [Fact]
+    public void A_sweep_that_publishes_every_merge_has_no_published_column()
+    {
+        var grid = Render<LeaderboardGrid>(p => p.Add(x => x.View, new SweepRunView(SweepSamples.Run(2))));
+
+        Assert.Empty(grid.FindAll("th#published-column"));
+        Assert.Empty(grid.FindAll("td.leaderboard-published"));
+    }
+
+    [Fact]
     public void Clicking_a_metric_sorts_by_it_and_again_reverses_while_rank_stays_the_objective_rank()
     {
         var grid = Render<LeaderboardGrid>(p => p.Add(x => x.View, new SweepRunView(SweepSamples.Run(2))));

@@ -29,6 +29,15 @@ public sealed class EditSweepTests : DashboardTestContext
             models[0].parameters.weight: [0.2, 0.4]
         """;
 
+    private const string Connect = """
+        kind: connect
+        connect: {a: mlp-1, b: mlp-2, dataset: digits.fcds, points: 11}
+        space:
+          grid:
+            connect.align: [none, weight_matching]
+        out: sweep-out
+        """;
+
     public EditSweepTests()
     {
         SignInAs(DashboardRoles.Operator, "olga");
@@ -107,6 +116,40 @@ public sealed class EditSweepTests : DashboardTestContext
 
         SignInAs(DashboardRoles.Viewer);
         Assert.Empty(Render<SweepDetail>(p => p.Add(c => c.SweepId, SweepId)).FindAll("#sweep-edit"));
+    }
+
+    [Fact]
+    public void A_connect_sweep_is_edited_like_a_merge_sweep()
+    {
+        var page = RenderConnectEdit();
+
+        Assert.Equal("spec-valid", page.Find("#sweep-edit-validation").GetAttribute("class"));
+        var edited = Connect.Replace("[none, weight_matching]", "[none, weight_matching, activation_matching]", StringComparison.Ordinal);
+        page.Find("#sweep-edit-editor").Input(edited);
+        page.Find("#save-sweep").Click();
+
+        var (id, definition) = Assert.Single(Sweeps.Edited);
+        Assert.Equal((SweepId, edited, "/models"), (id, definition.SpecText, definition.SpecDirectory));
+        Assert.EndsWith($"/sweeps/{SweepId}", Services.GetRequiredService<NavigationManager>().Uri, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Adding_an_evaluator_to_a_connect_sweep_is_refused_at_its_line_and_not_saved()
+    {
+        var page = RenderConnectEdit();
+
+        page.Find("#sweep-edit-editor").Input(Connect + "\nevaluator:\n  accuracy: {dataset: digits.fcds}\n");
+
+        Assert.Contains("a sweep of kind connect has no evaluator", page.Find("#sweep-edit-error").TextContent, StringComparison.Ordinal);
+        Assert.True(page.Find("#save-sweep").HasAttribute("disabled"));
+        Assert.Empty(Sweeps.Edited);
+    }
+
+    /// <summary>The editor on a connect sweep: no template, evaluator or baselines; its points vary fusion connect's options.</summary>
+    private IRenderedComponent<EditSweep> RenderConnectEdit()
+    {
+        Sweeps.Statuses[SweepId] = SweepSamples.Status(SweepId) with { SpecText = Connect, SpecDirectory = "/models" };
+        return RenderEdit();
     }
 
     private IRenderedComponent<EditSweep> RenderEdit() => Render<EditSweep>(p => p.Add(c => c.SweepId, SweepId));

@@ -26,6 +26,18 @@ public sealed class NewSweepTests : DashboardTestContext
             models[0].parameters.weight: [0.2, 0.4]
         """;
 
+    /// <summary>A connect sweep: no template, evaluator or baselines; its points vary fusion connect's options.</summary>
+    private const string Connect = """
+        name: mnist connectivity
+        kind: connect
+        connect: {a: mlp-1, b: mlp-2, dataset: digits.fcds, points: 11}
+        space:
+          grid:
+            connect.align: [none, weight_matching]
+            connect.repair: [false, true]
+        out: sweep-out
+        """;
+
     public NewSweepTests() => SignInAs(DashboardRoles.Operator, "olga");
 
     [Fact]
@@ -82,5 +94,41 @@ public sealed class NewSweepTests : DashboardTestContext
 
         Assert.Contains("already exists", page.Find("#create-error").TextContent, StringComparison.Ordinal);
         Assert.DoesNotContain("sweeps/nightly", Services.GetRequiredService<NavigationManager>().Uri, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_connect_sweep_without_a_template_is_valid_and_created()
+    {
+        var page = Render<NewSweep>();
+
+        page.Find(".sweep-id-field input").Input("connectivity");
+        page.Find("#sweep-editor").Input(Connect);
+
+        Assert.Equal("spec-valid", page.Find("#sweep-validation").GetAttribute("class"));
+        Assert.False(page.Find("#create-sweep").HasAttribute("disabled"));
+        page.Find("#create-sweep").Click();
+
+        var (id, definition) = Assert.Single(Sweeps.Created);
+        Assert.Equal(("connectivity", Connect, "/models"), (id, definition.SpecText, definition.SpecDirectory));
+        Assert.EndsWith("/sweeps/connectivity", Services.GetRequiredService<NavigationManager>().Uri, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_connect_sweep_with_a_template_or_an_unknown_connect_key_is_refused_at_its_line()
+    {
+        var page = Render<NewSweep>();
+        page.Find(".sweep-id-field input").Input("connectivity");
+
+        // A merge template has no place in a connect sweep (line 3 is where it would go).
+        page.Find("#sweep-editor").Input(Connect.Replace("connect: {", "template: {merge_method: linear}\nconnect: {", StringComparison.Ordinal));
+        Assert.Contains("a sweep of kind connect has no template", page.Find("#sweep-error").TextContent, StringComparison.Ordinal);
+        Assert.True(page.Find("#create-sweep").HasAttribute("disabled"));
+
+        // A key fusion connect does not know, in the space: named with its line.
+        page.Find("#sweep-editor").Input(Connect.Replace("connect.repair", "connect.repare", StringComparison.Ordinal));
+        Assert.Contains("repare", page.Find("#sweep-error").TextContent, StringComparison.Ordinal);
+        Assert.Matches(@"line \d+", page.Find("#sweep-error").TextContent);
+        Assert.True(page.Find("#create-sweep").HasAttribute("disabled"));
+        Assert.Empty(Sweeps.Created);
     }
 }

@@ -1,3 +1,4 @@
+using Azure.Storage.Blobs;
 using FusionCluster.Core.Storage;
 using FusionCluster.Core.Synthesis;
 using FusionCluster.Core.Tensors;
@@ -5,6 +6,9 @@ using FusionCluster.Evaluation.Evaluators;
 using FusionCluster.Grains.Abstractions.Sweeps;
 using FusionCluster.Grains.Sweeps;
 using FusionCluster.Grains.Tests.Jobs;
+using FusionCluster.Storage;
+using FusionCluster.TestSupport;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace FusionCluster.Grains.Tests.Sweeps;
@@ -82,6 +86,64 @@ public sealed class SweepInJobScoringTests : IDisposable
         }
     }
 
+    [Fact]
+    public async Task On_a_blob_prefix_only_the_best_K_are_written_and_they_are_the_bytes_of_the_same_sweep_on_a_folder()
+    {
+        var cancellation = TestContext.Current.CancellationToken;
+        await using var azurite = await AzuriteProcess.StartAsync(inMemory: true, cancellationToken: cancellation);
+        var configuration = new ConfigurationBuilder()
+            .AddInMemoryCollection(new Dictionary<string, string?> { ["Fusion:Storage:Azure:ConnectionString"] = azurite.ConnectionString })
+            .Build();
+        var container = new BlobServiceClient(azurite.ConnectionString).GetBlobContainerClient("sweeps");
+        var blob = await RunAsync(
+            silos: 1,
+            Sweep("az://sweeps/nightly", "outputs: {publish: best, keep: 2}"),
+            cancellation,
+            s => s.AddFusionStorage(configuration),
+            async () => (await container.GetBlobClient($"nightly/runs/{SweepOutputLayout.RunFileName(1)}").ExistsAsync(cancellation)).Value);
+        var folderRun = await RunAsync(silos: 1, Sweep("best-folder", "outputs: {publish: best, keep: 2}"), cancellation);
+
+        Assert.Equal(SweepRunState.Succeeded, blob.Summary.State);
+        Assert.Null(blob.Summary.Error);
+        Assert.Equal(5, blob.Candidates.Count(c => c.State == CandidateState.Done));
+        Assert.Equal(folderRun.Leaderboard, blob.Leaderboard);
+        Assert.Equal(folderRun.Candidates.Select(c => (c.CacheKey, c.Unpublished)), blob.Candidates.Select(c => (c.CacheKey, c.Unpublished)));
+        var published = blob.Candidates.Where(c => !c.Unpublished).ToList();
+        Assert.Equal(blob.Leaderboard.Take(2).Order(), published.Select(c => c.Index).Order());
+
+        var blobs = new List<string>();
+        await foreach (var item in container.GetBlobsAsync(cancellationToken: cancellation))
+        {
+            blobs.Add(item.Name);
+        }
+
+        // Only the two best have blobs under merges/, and each of their files is the folder sweep's file byte for byte.
+        var mergeBlobs = blobs.Where(b => b.StartsWith("nightly/merges/", StringComparison.Ordinal)).ToList();
+        Assert.Equal(published.Select(c => c.CacheKey).Order(StringComparer.Ordinal), mergeBlobs.Select(b => b.Split('/')[2]).Distinct().Order(StringComparer.Ordinal));
+        foreach (var candidate in published)
+        {
+            Assert.Equal($"az://sweeps/nightly/merges/{candidate.CacheKey}", candidate.MergeOutput);
+            var folderMerge = Path.Combine(folder, "best-folder", "merges", candidate.CacheKey);
+            var folderFiles = Directory.GetFiles(folderMerge).Select(Path.GetFileName).Order(StringComparer.Ordinal).ToList();
+            var prefix = $"nightly/merges/{candidate.CacheKey}/";
+            Assert.Equal(folderFiles, mergeBlobs.Where(b => b.StartsWith(prefix, StringComparison.Ordinal)).Select(b => b[prefix.Length..]).Order(StringComparer.Ordinal));
+            Assert.True(folderFiles.Count(f => f!.EndsWith(".safetensors", StringComparison.Ordinal)) > 1, "several shards");
+            foreach (var file in folderFiles.Where(f => f!.EndsWith(".safetensors", StringComparison.Ordinal)))
+            {
+                var written = (await container.GetBlobClient(prefix + file).DownloadContentAsync(cancellation)).Value.Content.ToArray();
+                Assert.Equal(await File.ReadAllBytesAsync(Path.Combine(folderMerge, file!), cancellation), written);
+            }
+        }
+
+        // best/ holds the winner's shards.
+        var winner = blob.Candidates[blob.Leaderboard[0]];
+        foreach (var shard in Directory.GetFiles(Path.Combine(folder, "best-folder", "merges", winner.CacheKey), "*.safetensors"))
+        {
+            var promoted = (await container.GetBlobClient($"nightly/best/{Path.GetFileName(shard)}").DownloadContentAsync(cancellation)).Value.Content.ToArray();
+            Assert.Equal(await File.ReadAllBytesAsync(shard, cancellation), promoted);
+        }
+    }
+
     private static void AssertSameBits(IReadOnlyDictionary<string, double> expected, IReadOnlyDictionary<string, double> actual)
     {
         Assert.Equal(expected.Keys.Order(StringComparer.Ordinal), actual.Keys.Order(StringComparer.Ordinal));
@@ -110,19 +172,26 @@ public sealed class SweepInJobScoringTests : IDisposable
 
     private static string SweepOutputName(string spec) => spec.Split('\n').Single(l => l.StartsWith("out: ", StringComparison.Ordinal))["out: ".Length..].Trim();
 
-    private async Task<SweepRunDetail> RunAsync(short silos, string spec, CancellationToken cancellation)
+    /// <param name="recordWritten">Whether the run's record is written; by default, the file under the folder <c>out:</c>.</param>
+    private async Task<SweepRunDetail> RunAsync(
+        short silos, string spec, CancellationToken cancellation, Action<IServiceCollection>? services = null, Func<Task<bool>>? recordWritten = null)
     {
-        await using var cluster = await WorkerCluster.StartAsync(unitSlots: 2, silos: silos, services: s => s.Configure<SweepOptions>(o =>
+        await using var cluster = await WorkerCluster.StartAsync(unitSlots: 2, silos: silos, services: s =>
         {
-            o.PumpInterval = TimeSpan.FromMilliseconds(100);
-            o.ShardSizeBytes = 60_000;
-        }));
+            services?.Invoke(s);
+            s.Configure<SweepOptions>(o =>
+            {
+                o.PumpInterval = TimeSpan.FromMilliseconds(100);
+                o.ShardSizeBytes = 60_000;
+            });
+        });
         var sweep = cluster.Client.GetGrain<ISweepGrain>("scored");
         Assert.Null((await sweep.Create(new SweepDefinition { SpecText = spec, SpecName = "sweep.yaml", SpecDirectory = folder })).Error);
         await sweep.Run();
         // The run ends in the grain before its record and best/ are written: wait for the record too.
         var record = Path.Combine(folder, SweepOutputName(spec), "runs", SweepOutputLayout.RunFileName(1));
-        await SweepTestSettings.EventuallyAsync(async () => (await sweep.GetStatus()).Runs is [{ FinishedAt: not null }] && File.Exists(record), done => done, cancellation);
+        recordWritten ??= () => Task.FromResult(File.Exists(record));
+        await SweepTestSettings.EventuallyAsync(async () => (await sweep.GetStatus()).Runs is [{ FinishedAt: not null }] && await recordWritten(), done => done, cancellation);
         return (await sweep.GetRun(1))!;
     }
 }
