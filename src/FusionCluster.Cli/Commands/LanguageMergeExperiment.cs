@@ -24,7 +24,7 @@ namespace FusionCluster.Cli.Commands;
 public static class LanguageMergeExperiment
 {
     public const string ResultsFileName = "results.json";
-    public static readonly IReadOnlyList<string> AllMethods = ["linear", "task_arithmetic", "ties", "dare_ties", "slerp", "model_stock", "regmean", "fisher", "adamerging"];
+    public static readonly IReadOnlyList<string> AllMethods = ["linear", "task_arithmetic", "ties", "dare_ties", "slerp", "model_stock", "regmean", "regmean_plus_plus", "fisher", "adamerging"];
     private static readonly string[] Domains = [TextCorpusBuilder.Fortunes, TextCorpusBuilder.PythonDocs];
     private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
 
@@ -179,8 +179,9 @@ public static class LanguageMergeExperiment
             "slerp" => $"merge_method: slerp\nbase_model: {tunes}\nmodels:\n  - model: {tunes}\n  - model: {other}\nparameters:\n  t: 0.5\ndtype: float32\n",
             "model_stock" => $"merge_method: model_stock\nbase_model: base\nmodels:\n  - model: {tunes}\n  - model: {other}\ndtype: float32\n",
             // RegMean's statistics: each fine-tune's Gram matrices on its own domain's training text (default samples: 256 windows);
+            // regmean_plus_plus's: the same Gram matrices, each block's after the text went through the merged blocks before it;
             // fisher's statistics: each fine-tune's diagonal Fishers on its own domain's training text (256 windows, each forward and backward).
-            "regmean" or "fisher" => $"merge_method: {method}\nmodels:\n  - model: {tunes}\n    dataset: corpus/{TextCorpusBuilder.Fortunes}.train.txt\n  - model: {other}\n    dataset: corpus/{TextCorpusBuilder.PythonDocs}.train.txt\ndtype: float32\n",
+            "regmean" or "regmean_plus_plus" or "fisher" => $"merge_method: {method}\nmodels:\n  - model: {tunes}\n    dataset: corpus/{TextCorpusBuilder.Fortunes}.train.txt\n  - model: {other}\n    dataset: corpus/{TextCorpusBuilder.PythonDocs}.train.txt\ndtype: float32\n",
             // AdaMerging's λ per fine-tune and group, learned on each fine-tune's training text (paper defaults: from 0.3, Adam lr 1e-3, 100 steps of 16 windows).
             "adamerging" => $"merge_method: adamerging\nbase_model: base\nmodels:\n  - model: {tunes}\n    dataset: corpus/{TextCorpusBuilder.Fortunes}.train.txt\n  - model: {other}\n    dataset: corpus/{TextCorpusBuilder.PythonDocs}.train.txt\ndtype: float32\n",
             _ => throw new ArgumentException($"unknown method {method}", nameof(method)),

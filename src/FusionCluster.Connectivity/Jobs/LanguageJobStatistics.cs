@@ -27,7 +27,9 @@ namespace FusionCluster.Connectivity.Jobs;
 /// of the block's parameters with <see cref="LanguageFishers"/> (every window runs forward and backward through the
 /// whole model, so that unit loads it whole, but only the block's gradients are kept, so a unit's float64 sums stay
 /// one block's). The file is cached beside the output (<see cref="StatisticsCache"/>) by the model's parameters, the
-/// windows' tokens, the block and the sample count. Merge units read every file through <see cref="JobStatistics"/>.
+/// windows' tokens, the block and the sample count. RegMean++'s unit of block b computes the Gram matrices the same way
+/// but with the merged embeddings and blocks 0 .. b-1 (<see cref="RegMeanPlusPlusPrefix"/>) in place of the model's, so
+/// it is not cached. Merge units read every file through <see cref="JobStatistics"/>.
 /// </summary>
 public sealed class LanguageJobStatistics(ArtifactStores stores, CheckpointCache checkpoints) : IInputStatistics
 {
@@ -78,7 +80,9 @@ public sealed class LanguageJobStatistics(ArtifactStores stores, CheckpointCache
         var (windows, textHash) = await TextWindowsAsync(checkpoint, config, model, plan, $"{plan.Kind} statistics unit", cancellationToken);
         var file = $"{plan.Kind}-{assignment.Unit.Index}.safetensors";
         var output = stores.OpenOutput(assignment.OutputLocation, assignment.JobId);
-        var cache = StatisticsCache.For(assignment.OutputLocation);
+        // RegMean++'s statistics depend on every model and every earlier block's merge: not cached across jobs.
+        var sequential = StatisticsKinds.IsSequential(plan.Kind);
+        var cache = sequential ? null : StatisticsCache.For(assignment.OutputLocation);
         var fingerprint = await LanguageGrams.FingerprintAsync(checkpoint, model, cancellationToken);
         var key = StatisticsCache.Key(string.Create(CultureInfo.InvariantCulture, $"{plan.Kind} block {block}"), fingerprint, LanguageGrams.WindowsHash(windows), windows.Count);
         var result = new StatisticsUnitResult(model, plan.Kind, file, "", windows.Count, textHash, 0) { Block = block };
@@ -93,6 +97,8 @@ public sealed class LanguageJobStatistics(ArtifactStores stores, CheckpointCache
         {
             // One block of the model in memory at a time, not the whole float32 model.
             StatisticsKinds.Gram => await MergeStatistics.SingleThreadedAsync(() => LanguageGrams.ComputeStreamedAsync(checkpoint, model, windows, block, names, cancellationToken)),
+            // The same, after the merge of the blocks before this one (its embeddings and blocks, read in their place).
+            StatisticsKinds.MergedGram => await MergeStatistics.SingleThreadedAsync(() => LanguageGrams.ComputeStreamedAsync(checkpoint, model, windows, block, names, MergedPrefix(assignment, plan, block, output).SubstituteAsync, cancellationToken)),
             StatisticsKinds.Fisher => await FishersAsync(checkpoint, model, windows, LanguageFishers.BlockTensors(names, block, plan.Blocks), cancellationToken),
             _ => throw new MergeMethodException($"statistics of kind '{plan.Kind}' of language models are not computed by this worker"),
         };
@@ -106,6 +112,31 @@ public sealed class LanguageJobStatistics(ArtifactStores stores, CheckpointCache
         await output.WriteIntermediateAsync(file, bytes, cancellationToken);
         cache?.Write(key, bytes);
         return (result with { Sha256 = Convert.ToHexStringLower(SHA256.HashData(bytes)), Seconds = clock.Elapsed.TotalSeconds }).ToJson();
+    }
+
+    /// <summary>
+    /// RegMean++'s merge before <paramref name="block"/>, solved from every model's weights and the Gram matrices the
+    /// earlier blocks' units staged (this unit's <see cref="UnitAssignment.StatisticsResults"/>).
+    /// </summary>
+    private RegMeanPlusPlusPrefix MergedPrefix(UnitAssignment assignment, StatisticsPlan plan, int block, IMergeOutput output)
+    {
+        var earlier = assignment.StatisticsResults.Select(StatisticsUnitResult.Parse).ToList();
+        async Task<ArrayTensorSource> Weight(string model, string name, CancellationToken cancellationToken)
+        {
+            var checkpoint = await CheckpointOfAsync(assignment, model, cancellationToken);
+            using var stored = await checkpoint.OpenTensorAsync(name, cancellationToken);
+            return new ArrayTensorSource(stored.ReadAll(), [.. stored.Shape]);
+        }
+
+        async Task<IReadOnlyDictionary<string, TensorSource>> Grams(string model, int of, CancellationToken cancellationToken)
+        {
+            var result = earlier.SingleOrDefault(r => r.Model == model && r.Kind == plan.Kind && r.Block == of)
+                ?? throw new MergeMethodException($"unit {assignment.Unit.Index} ({assignment.Unit.Name}): the statistics phase of block {of} left no {plan.Kind} result for model '{model}'");
+            var bytes = await JobStatistics.ReadStagedAsync(assignment, output, result.File, result.Sha256, model, cancellationToken);
+            return StatisticsFile.Decode(bytes, $"{result.File} (statistics of '{model}')").ToDictionary(p => p.Key, p => (TensorSource)p.Value, StringComparer.Ordinal);
+        }
+
+        return new RegMeanPlusPlusPrefix(plan.Models, block, plan.Ratio, Weight, Grams);
     }
 
     /// <summary>The diagonal Fishers of <paramref name="tensorNames"/>: backward passes need the whole model in memory.</summary>

@@ -54,7 +54,11 @@ public sealed record UnitAssignment(
     /// </summary>
     public int? StatisticsLayer { get; init; }
 
-    /// <summary>On a statistics unit of a language model (<see cref="StatisticsPlan.Blocks"/>): the decoder block whose linear layers' statistics it computes. Null otherwise.</summary>
+    /// <summary>
+    /// On a statistics unit of a language model (<see cref="StatisticsPlan.Blocks"/>): the decoder block whose linear
+    /// layers' statistics it computes; for a sequential kind its <see cref="StatisticsResults"/> are then every earlier
+    /// block's units' results. Null otherwise.
+    /// </summary>
     public int? StatisticsBlock { get; init; }
 
     /// <summary>On a merge unit of a data-aware job: the statistics units' results, one per model; the method reads the statistics through them.</summary>

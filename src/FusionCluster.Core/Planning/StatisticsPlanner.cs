@@ -75,15 +75,20 @@ public static class StatisticsPlanner
             throw new SpecException($"merge_method {method.Name} runs on MLP classifiers (tensors layers.<i>.weight and layers.<i>.bias only, as fusion train writes); the models have {string.Join(", ", tensorNames.Take(6))}");
         }
 
-        double ratio = RegMeanMergeMethod.DefaultRatio;
-        if (spec.Parameters.TryGetValue(RegMeanMergeMethod.RatioParameter, out var setting))
+        return plan with { Layers = layers, Ratio = Ratio(spec, method) };
+    }
+
+    /// <summary>RegMean's <c>reduce_non_diagonal_ratio</c> for a sequential kind, whose statistics units merge the earlier layers with it.</summary>
+    private static double Ratio(MergeSpec spec, IMergeMethod method)
+    {
+        if (!spec.Parameters.TryGetValue(RegMeanMergeMethod.RatioParameter, out var setting))
         {
-            ratio = setting is ScalarSetting { Value: var value }
-                ? value
-                : throw new SpecException($"parameters.{RegMeanMergeMethod.RatioParameter}: {method.Name} merges layer by layer while computing its statistics, so the ratio is one number for every layer (no gradient or per-tensor filters)");
+            return RegMeanMergeMethod.DefaultRatio;
         }
 
-        return plan with { Layers = layers, Ratio = ratio };
+        return setting is ScalarSetting { Value: var value }
+            ? value
+            : throw new SpecException($"parameters.{RegMeanMergeMethod.RatioParameter}: {method.Name} merges layer by layer while computing its statistics, so the ratio is one number for every layer (no gradient or per-tensor filters)");
     }
 
     /// <summary>
@@ -91,8 +96,9 @@ public static class StatisticsPlanner
     /// computed one decoder block per unit: RegMean's Gram matrices of the block's linear inputs, or Fisher merging's
     /// diagonal Fishers of the block's parameters (the last block's unit also those outside every block). AdaMerging's
     /// coefficients are learned by one unit on every model's text (λ per model and group: embeddings, each block, final
-    /// norm and head). RegMean++ has no language-model statistics yet; alignment would change what a layer sees and
-    /// which gradient a parameter gets, so it is refused as for RegMean++.
+    /// norm and head). RegMean++'s Gram matrices of block b are computed after blocks 0 .. b-1 of the merge, so each
+    /// block is a phase of its own and its units solve the earlier blocks with the plan's ratio. Alignment would change
+    /// what a layer sees and which gradient a parameter gets, so it is refused.
     /// </summary>
     private static StatisticsPlan Language(StatisticsPlan plan, MergeSpec spec, IMergeMethod method, int blocks)
     {
@@ -103,9 +109,9 @@ public static class StatisticsPlanner
                 : throw new SpecException($"align: merge_method {method.Name} of llama checkpoints learns its coefficients on the models as stored; jobs do not run it on aligned language models yet");
         }
 
-        if (plan.Kind is not (StatisticsKinds.Gram or StatisticsKinds.Fisher))
+        if (plan.Kind is not (StatisticsKinds.Gram or StatisticsKinds.Fisher or StatisticsKinds.MergedGram))
         {
-            throw new SpecException($"merge_method {method.Name}: statistics of llama checkpoints are computed for regmean, fisher and adamerging only (on each model's text); {method.Name} runs on the classifiers fusion train makes");
+            throw new SpecException($"merge_method {method.Name}: statistics of llama checkpoints are computed for regmean, regmean_plus_plus, fisher and adamerging only (on each model's text); {method.Name} runs on the classifiers fusion train makes");
         }
 
         if (spec.Align is not null)
@@ -113,7 +119,9 @@ public static class StatisticsPlanner
             throw new SpecException($"align: merge_method {method.Name} of llama checkpoints computes each model's statistics on the model as stored; jobs do not run it on aligned language models yet");
         }
 
-        return plan with { Blocks = blocks };
+        return StatisticsKinds.IsSequential(plan.Kind)
+            ? plan with { Blocks = blocks, Ratio = Ratio(spec, method) }
+            : plan with { Blocks = blocks };
     }
 
     private static CoefficientLearning Learning(MergeSpec spec, IMergeMethod method)

@@ -293,7 +293,8 @@ public sealed class JobStatistics(ArtifactStores stores, CheckpointCache checkpo
     /// <summary>The name of the one tensor of a staged inputs file.</summary>
     private const string InputsTensor = "inputs";
 
-    private static async Task<byte[]> ReadStagedAsync(UnitAssignment assignment, IMergeOutput output, string file, string sha256, string model, CancellationToken cancellationToken)
+    /// <summary>A staged statistics file's bytes, checked against the hash its unit reported.</summary>
+    public static async Task<byte[]> ReadStagedAsync(UnitAssignment assignment, IMergeOutput output, string file, string sha256, string model, CancellationToken cancellationToken)
     {
         var bytes = await output.ReadIntermediateAsync(file, cancellationToken);
         if (Convert.ToHexStringLower(SHA256.HashData(bytes)) != sha256)

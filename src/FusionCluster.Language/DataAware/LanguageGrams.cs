@@ -75,7 +75,16 @@ public static class LanguageGrams
     /// windows (windows × context × hidden float32) instead of the whole float32 model. Each site's sums add the same
     /// batches in the same order as <see cref="Compute"/>'s.
     /// </summary>
-    public static async Task<NamedTensors> ComputeStreamedAsync(ICheckpoint checkpoint, string model, IReadOnlyList<int[]> windows, int block, IReadOnlyCollection<string> tensorNames, CancellationToken cancellationToken = default)
+    public static Task<NamedTensors> ComputeStreamedAsync(ICheckpoint checkpoint, string model, IReadOnlyList<int[]> windows, int block, IReadOnlyCollection<string> tensorNames, CancellationToken cancellationToken = default) =>
+        ComputeStreamedAsync(checkpoint, model, windows, block, tensorNames, null, cancellationToken);
+
+    /// <summary>
+    /// As <see cref="ComputeStreamedAsync(ICheckpoint, string, IReadOnlyList{int[]}, int, IReadOnlyCollection{string}, CancellationToken)"/>,
+    /// with the parameters <paramref name="substitute"/> gives used instead of the model's (RegMean++: the merged
+    /// embeddings and blocks before <paramref name="block"/>, <see cref="RegMeanPlusPlusPrefix"/>).
+    /// </summary>
+    public static async Task<NamedTensors> ComputeStreamedAsync(
+        ICheckpoint checkpoint, string model, IReadOnlyList<int[]> windows, int block, IReadOnlyCollection<string> tensorNames, TensorSubstitute? substitute, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(checkpoint);
         ArgumentNullException.ThrowIfNull(windows);
@@ -103,7 +112,7 @@ public static class LanguageGrams
                 tokens += batch.shape[0] * batch.shape[1];
             }
 
-            using var stream = await LlamaBlockStream.StartAsync(checkpoint, model, batches, cancellationToken);
+            using var stream = await LlamaBlockStream.StartAsync(checkpoint, model, batches, substitute, cancellationToken);
             var capture = new ActivationCapture { LinearInput = (site, x) => AddProduct(wanted, sums, site, x) };
             var last = wanted.Contains("lm_head") ? stream.FinalNormPart : block;
             for (var part = 0; part <= last; part++)

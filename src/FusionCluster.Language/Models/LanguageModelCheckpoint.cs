@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using FusionCluster.Core.Formats;
+using FusionCluster.Core.Methods;
 using FusionCluster.Core.Storage;
 using FusionCluster.Core.Tensors;
 using static TorchSharp.torch;
@@ -150,11 +151,12 @@ public static class LanguageModelCheckpoint
         }
     }
 
-    private static void Copy(StoredTensor source, Tensor parameter, float[] staging)
+    /// <summary>Copies <paramref name="source"/>'s values into <paramref name="parameter"/> through <paramref name="staging"/>.</summary>
+    internal static void Copy(TensorSource source, Tensor parameter, float[] staging)
     {
         using var noGrad = no_grad();
         using var flat = parameter.view(-1);
-        var count = source.Entry.ElementCount;
+        var count = source.ElementCount;
         for (long start = 0; start < count; start += staging.Length)
         {
             var length = (int)Math.Min(staging.Length, count - start);

@@ -1,3 +1,4 @@
+using FusionCluster.Core.Methods;
 using FusionCluster.Core.Planning;
 using FusionCluster.Core.Storage;
 using TorchSharp;
@@ -13,11 +14,13 @@ namespace FusionCluster.Language.Models;
 /// callers want its input). Between parts the hidden states of all batches stay (batches × seq × hidden float32),
 /// instead of the whole float32 model <see cref="LlamaForCausalLM"/> holds. Each batch goes through the same modules
 /// and operations in the same order as <see cref="LlamaForCausalLM.Forward"/>, so every activation a capture sees
-/// is bit for bit the one the whole model shows. Runs on the CPU.
+/// is bit for bit the one the whole model shows. Runs on the CPU. A <see cref="TensorSubstitute"/> can give some
+/// parameters from elsewhere (RegMean++ runs a model's text through merged earlier blocks).
 /// </summary>
 public sealed class LlamaBlockStream : IDisposable
 {
     private readonly ICheckpoint checkpoint;
+    private readonly TensorSubstitute? substitute;
     private readonly string where;
     private readonly double[] inverseFrequencies;
     private readonly Tensor[] hidden;
@@ -27,9 +30,10 @@ public sealed class LlamaBlockStream : IDisposable
     private nn.Module? loaded;
     private int loadedPart = -1;
 
-    private LlamaBlockStream(ICheckpoint checkpoint, LanguageModelConfig config, string where, int batches)
+    private LlamaBlockStream(ICheckpoint checkpoint, LanguageModelConfig config, string where, int batches, TensorSubstitute? substitute)
     {
         this.checkpoint = checkpoint;
+        this.substitute = substitute;
         this.where = where;
         Config = config;
         inverseFrequencies = RotaryEmbedding.InverseFrequencies(config);
@@ -53,17 +57,24 @@ public sealed class LlamaBlockStream : IDisposable
     /// work), then embeds <paramref name="batches"/> (input ids [batch, seq] each), holding only the embedding matrix
     /// while it does; <paramref name="model"/> names the model in errors.
     /// </summary>
-    public static async Task<LlamaBlockStream> StartAsync(ICheckpoint checkpoint, string model, IReadOnlyList<Tensor> batches, CancellationToken cancellationToken = default)
+    public static Task<LlamaBlockStream> StartAsync(ICheckpoint checkpoint, string model, IReadOnlyList<Tensor> batches, CancellationToken cancellationToken = default) =>
+        StartAsync(checkpoint, model, batches, null, cancellationToken);
+
+    /// <summary>
+    /// As <see cref="StartAsync(ICheckpoint, string, IReadOnlyList{Tensor}, CancellationToken)"/>, with the parameters
+    /// <paramref name="substitute"/> gives (by full tensor name, shaped as stored) read from it instead of the checkpoint.
+    /// </summary>
+    public static async Task<LlamaBlockStream> StartAsync(ICheckpoint checkpoint, string model, IReadOnlyList<Tensor> batches, TensorSubstitute? substitute, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(checkpoint);
         ArgumentNullException.ThrowIfNull(batches);
         var (config, where) = LanguageModelCheckpoint.ReadConfig(checkpoint, model);
         LanguageModelCheckpoint.CheckTensors(config, LanguageModelCheckpoint.ExpectedTensors(config), checkpoint, where, _ => where);
-        var stream = new LlamaBlockStream(checkpoint, config, where, batches.Count);
+        var stream = new LlamaBlockStream(checkpoint, config, where, batches.Count, substitute);
         try
         {
             using var table = new EmbeddingTable(config.VocabSize, config.HiddenSize, CPU);
-            await LanguageModelCheckpoint.CopyAsync(checkpoint, "model.embed_tokens.weight", table.Weight, stream.staging, cancellationToken);
+            await stream.ReadAsync("model.embed_tokens.weight", table.Weight, cancellationToken);
             using var noGrad = no_grad();
             for (var i = 0; i < batches.Count; i++)
             {
@@ -103,7 +114,7 @@ public sealed class LlamaBlockStream : IDisposable
         {
             foreach (var (name, parameter) in module.named_parameters())
             {
-                await LanguageModelCheckpoint.CopyAsync(checkpoint, $"{prefix}.{name}", parameter, staging, cancellationToken);
+                await ReadAsync($"{prefix}.{name}", parameter, cancellationToken);
             }
 
             module.eval();
@@ -152,6 +163,23 @@ public sealed class LlamaBlockStream : IDisposable
         hidden[batch] = output.DetachFromDisposeScope();
         x.Dispose();
         blocksRun[batch]++;
+    }
+
+    /// <summary>Fills <paramref name="parameter"/> with the substitute's values of <paramref name="name"/>, or else the checkpoint's.</summary>
+    private async Task ReadAsync(string name, Tensor parameter, CancellationToken cancellationToken)
+    {
+        if (substitute is null || await substitute(name, cancellationToken) is not { } replaced)
+        {
+            await LanguageModelCheckpoint.CopyAsync(checkpoint, name, parameter, staging, cancellationToken);
+            return;
+        }
+
+        if (!replaced.Shape.SequenceEqual(parameter.shape))
+        {
+            throw new LanguageModelException($"{where}: the substitute of tensor '{name}' is [{string.Join(", ", replaced.Shape)}], the model's [{string.Join(", ", parameter.shape)}]");
+        }
+
+        LanguageModelCheckpoint.Copy(replaced, parameter, staging);
     }
 
     /// <summary>Frees the loaded part's weights.</summary>

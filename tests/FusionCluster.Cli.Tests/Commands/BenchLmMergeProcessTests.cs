@@ -27,7 +27,7 @@ public sealed class BenchLmMergeProcessTests
         Assert.True(run.ExitCode == 0, run.Stderr + run.Stdout);
         var rows = JsonNode.Parse(await File.ReadAllTextAsync(temp.Combine("results.json"), TestContext.Current.CancellationToken))!["rows"]!.AsArray();
         double Perplexity(string model, string domain) => rows.Single(r => r!["model"]!.GetValue<string>() == model)!["perplexity"]![domain]!.GetValue<double>();
-        Assert.Equal(["base", "ft-fortunes", "ft-python-docs", "merge linear", "merge task_arithmetic", "merge ties", "merge dare_ties", "merge slerp", "merge model_stock", "merge regmean", "merge fisher", "merge adamerging", "ensemble (mean-probs)"], rows.Select(r => r!["model"]!.GetValue<string>()));
+        Assert.Equal(["base", "ft-fortunes", "ft-python-docs", "merge linear", "merge task_arithmetic", "merge ties", "merge dare_ties", "merge slerp", "merge model_stock", "merge regmean", "merge regmean_plus_plus", "merge fisher", "merge adamerging", "ensemble (mean-probs)"], rows.Select(r => r!["model"]!.GetValue<string>()));
         // Each fine-tune beats the base on its own domain.
         Assert.True(Perplexity("ft-fortunes", "fortunes") < Perplexity("base", "fortunes"), run.Stdout);
         Assert.True(Perplexity("ft-python-docs", "python-docs") < Perplexity("base", "python-docs"), run.Stdout);

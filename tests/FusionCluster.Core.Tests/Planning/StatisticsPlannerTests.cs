@@ -37,7 +37,7 @@ public sealed class StatisticsPlannerTests : IDisposable
     }
 
     [Fact]
-    public void Llama_checkpoints_get_one_statistics_unit_per_model_and_decoder_block_for_regmean_and_fisher()
+    public void Llama_checkpoints_get_one_statistics_unit_per_model_and_decoder_block_for_regmean_fisher_and_regmean_plus_plus()
     {
         string[] names = ["model.embed_tokens.weight", "model.norm.weight", "lm_head.weight",
             .. Enumerable.Range(0, 3).SelectMany(b => new[] { "q_proj", "k_proj", "v_proj", "o_proj" }.Select(p => $"model.layers.{b}.self_attn.{p}.weight"))];
@@ -45,11 +45,18 @@ public sealed class StatisticsPlannerTests : IDisposable
 
         var plan = StatisticsPlanner.Plan(spec, MergeMethodRegistry.Get("regmean"), folder, names);
         var fisher = StatisticsPlanner.Plan(MergeSpecParser.Parse("merge_method: fisher\nmodels:\n  - {model: a, dataset: a.fcds}\n"), MergeMethodRegistry.Get("fisher"), folder, names);
-        var regmeanPlusPlus = Assert.Throws<SpecException>(() => StatisticsPlanner.Plan(MergeSpecParser.Parse("merge_method: regmean_plus_plus\nmodels:\n  - {model: a, dataset: a.fcds}\n  - {model: b, dataset: data/b.fcds}\n"), MergeMethodRegistry.Get("regmean_plus_plus"), folder, names));
+        const string plusPlus = "merge_method: regmean_plus_plus\nmodels:\n  - {model: a, dataset: a.fcds}\n  - {model: b, dataset: data/b.fcds}\n";
+        var regmeanPlusPlus = StatisticsPlanner.Plan(MergeSpecParser.Parse(plusPlus + "parameters: {reduce_non_diagonal_ratio: 0.7}\n"), MergeMethodRegistry.Get("regmean_plus_plus"), folder, names);
+        var defaultRatio = StatisticsPlanner.Plan(MergeSpecParser.Parse(plusPlus), MergeMethodRegistry.Get("regmean_plus_plus"), folder, names);
+        var filtered = Assert.Throws<SpecException>(() => StatisticsPlanner.Plan(MergeSpecParser.Parse(plusPlus + "parameters:\n  reduce_non_diagonal_ratio:\n    - {filter: mlp, value: 0.5}\n    - {value: 0.9}\n"), MergeMethodRegistry.Get("regmean_plus_plus"), folder, names));
+        var aligned = Assert.Throws<SpecException>(() => StatisticsPlanner.Plan(MergeSpecParser.Parse(plusPlus + "align:\n  method: weight_matching\n  reference: a\n"), MergeMethodRegistry.Get("regmean_plus_plus"), folder, names));
 
         Assert.Equal((3, 0), (plan!.Blocks, plan.Layers));
         Assert.Equal((StatisticsKinds.Fisher, 3, 0), (fisher!.Kind, fisher.Blocks, fisher.Layers));
-        Assert.Contains("merge_method regmean_plus_plus: statistics of llama checkpoints are computed for regmean, fisher and adamerging only", regmeanPlusPlus.Message, StringComparison.Ordinal);
+        Assert.Equal((StatisticsKinds.MergedGram, 3, 0, 0.7), (regmeanPlusPlus!.Kind, regmeanPlusPlus.Blocks, regmeanPlusPlus.Layers, regmeanPlusPlus.Ratio));
+        Assert.Equal(RegMeanMergeMethod.DefaultRatio, defaultRatio!.Ratio);
+        Assert.Contains("parameters.reduce_non_diagonal_ratio: regmean_plus_plus merges layer by layer", filtered.Message, StringComparison.Ordinal);
+        Assert.Contains("align: merge_method regmean_plus_plus of llama checkpoints", aligned.Message, StringComparison.Ordinal);
         Assert.Equal(0, StatisticsPlanner.Plan(spec, MergeMethodRegistry.Get("regmean"), folder, ["layers.0.weight", "layers.0.bias"])!.Blocks);
     }
 

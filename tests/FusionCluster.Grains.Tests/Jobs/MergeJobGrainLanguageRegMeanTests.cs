@@ -148,19 +148,6 @@ public sealed class MergeJobGrainLanguageRegMeanTests : IClassFixture<TrainedLan
         Assert.Equal(6, Directory.GetFiles(models.PathOf($"cache/{StatisticsCache.FolderName}"), "*.safetensors").Length);
     }
 
-    [Fact]
-    public async Task RegMean_plus_plus_of_llama_checkpoints_is_refused_before_any_unit_runs()
-    {
-        var cancellation = TestContext.Current.CancellationToken;
-        await using var cluster = await WorkerCluster.StartAsync(unitSlots: 1, silos: 1);
-
-        var status = await RunAsync(cluster, Spec(("lm-1", "text-a.txt"), ("lm-2", "text-b.txt")).Replace("regmean", "regmean_plus_plus", StringComparison.Ordinal), "plus/out", cancellation);
-
-        Assert.Equal(JobState.Failed, status.State);
-        Assert.Contains("merge_method regmean_plus_plus: statistics of llama checkpoints are computed for regmean, fisher and adamerging only", status.Error, StringComparison.Ordinal);
-        Assert.Equal(0, status.UnitsTotal);
-    }
-
     private static string Spec(params (string Model, string Text)[] entries) => Spec(Samples, entries);
 
     private static string Spec(int samples, params (string Model, string Text)[] entries) =>

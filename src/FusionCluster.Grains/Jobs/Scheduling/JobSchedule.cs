@@ -53,6 +53,18 @@ public sealed record JobSchedule(IReadOnlyList<ScheduledUnit> Units, IReadOnlyLi
                 phases.Add(new JobPhase(StatisticsPhase, [units.Count], []));
                 units.Add(new ScheduledUnit(CoefficientsUnitName, 0, []));
             }
+            else if (statistics.Blocks > 0 && StatisticsKinds.IsSequential(statistics.Kind))
+            {
+                // RegMean++ of a language model: a phase per decoder block, after every earlier block's phase, since
+                // its units run each model's text through the merge of all the blocks before theirs.
+                var earlier = new List<int>();
+                for (var block = 0; block < statistics.Blocks; block++)
+                {
+                    phases.Add(new JobPhase(StatisticsPhase, Enumerable.Range(units.Count, statistics.Models.Count).ToList(), [.. earlier]));
+                    earlier.Add(phases.Count - 1);
+                    units.AddRange(statistics.Models.Select(m => new ScheduledUnit(StatisticsBlockUnitName(m, block), 0, [])));
+                }
+            }
             else if (statistics.Blocks > 0)
             {
                 // A language model's Gram matrices: one unit per model and decoder block, all independent.

@@ -54,10 +54,17 @@ public static class PhaseAssignments
 
             if (statistics.Blocks > 0)
             {
-                // Blocks in order, models within a block, as JobSchedule lays them out.
+                // Blocks in order, models within a block, as JobSchedule lays them out. A RegMean++ unit reads the
+                // earlier blocks' units' results (the other kinds' block phases come after no phase: none).
                 var block = offset / statistics.Models.Count;
                 var blockUnit = new WorkUnit { Index = index, Name = JobSchedule.StatisticsBlockUnitName(of, block), Tensors = [] };
-                return UnitAssignment.For(jobId, plan, blockUnit, outputLocation, device, inputVersions) with { Statistics = statistics, StatisticsModel = of, StatisticsBlock = block };
+                return UnitAssignment.For(jobId, plan, blockUnit, outputLocation, device, inputVersions) with
+                {
+                    Statistics = statistics,
+                    StatisticsModel = of,
+                    StatisticsBlock = block,
+                    StatisticsResults = inputs.Where(p => p.Phase == JobSchedule.StatisticsPhase).Select(p => p.Result).ToList(),
+                };
             }
 
             var statisticsUnit = new WorkUnit { Index = index, Name = JobSchedule.StatisticsUnitName(of), Tensors = [] };

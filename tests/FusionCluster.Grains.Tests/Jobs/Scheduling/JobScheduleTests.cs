@@ -90,5 +90,22 @@ public sealed class JobScheduleTests
         Assert.Equal([3, 4], Start(schedule).Ready);
     }
 
+    [Fact]
+    public void A_regmean_plus_plus_plan_of_llama_blocks_runs_each_block_after_every_earlier_one()
+    {
+        var statistics = new StatisticsPlan("merged_gram", ["a", "b"], new Dictionary<string, string>(), 16) { Blocks = 3, Ratio = 0.9 };
+
+        var schedule = JobSchedule.For(Plan(null) with { Statistics = statistics });
+
+        Assert.Equal(
+            ["embeddings", "layer 0", "head", "statistics a block 0", "statistics b block 0", "statistics a block 1", "statistics b block 1", "statistics a block 2", "statistics b block 2"],
+            schedule.Units.Select(u => u.Name));
+        Assert.Equal(["statistics", "statistics", "statistics", "merge"], schedule.Phases.Select(p => p.Name));
+        Assert.Equal([7, 8], schedule.Phases[2].Units);
+        // Block 2's units run the text through the merge of blocks 0 and 1, so they read both phases' Gram matrices.
+        Assert.Equal([[], [0], [0, 1], [0, 1, 2]], schedule.Phases.Select(p => p.After.ToArray()));
+        Assert.Equal([3, 4], Start(schedule).Ready);
+    }
+
     private static WorkUnit Unit(int index, string name) => new() { Index = index, Name = name, Tensors = [], InputBytes = 100 };
 }
