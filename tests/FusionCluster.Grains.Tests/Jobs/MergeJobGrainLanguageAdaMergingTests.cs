@@ -44,7 +44,7 @@ public sealed class MergeJobGrainLanguageAdaMergingTests : IClassFixture<Trained
         var status = await models.RunJobAsync(cluster, Spec(("ft-a", "text-a.txt"), ("ft-b", "text-b.txt")), "entropy/out", cancellation);
 
         Assert.True(status.State == JobState.Succeeded, status.Error);
-        var units = await cluster.Client.GetGrain<IMergeJobGrain>(TrainedLanguageModelFolder.JobId("entropy/out")).GetUnits();
+        var units = await cluster.Client.GetGrain<IMergeJobGrain>(JobRuns.JobId("entropy/out")).GetUnits();
         Assert.Equal(["coefficients"], units.Where(u => u.Phase == "statistics").Select(u => u.Name));
         var report = models.StatisticsReport("entropy/out");
         string[] groups = ["model.embed_tokens", "model.layers.0", "model.layers.1", "head"];

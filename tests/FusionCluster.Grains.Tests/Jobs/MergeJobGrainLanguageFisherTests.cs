@@ -55,7 +55,7 @@ public sealed class MergeJobGrainLanguageFisherTests : IClassFixture<TrainedLang
         }
 
         TestContext.Current.SendDiagnosticMessage($"largest relative difference from the whole-model Fisher merge: {largest:E2}");
-        var units = await cluster.Client.GetGrain<IMergeJobGrain>(TrainedLanguageModelFolder.JobId("expected/out")).GetUnits();
+        var units = await cluster.Client.GetGrain<IMergeJobGrain>(JobRuns.JobId("expected/out")).GetUnits();
         Assert.Equal(
             ["statistics lm-1 block 0", "statistics lm-2 block 0", "statistics lm-1 block 1", "statistics lm-2 block 1"],
             units.Where(u => u.Phase == "statistics").Select(u => u.Name));

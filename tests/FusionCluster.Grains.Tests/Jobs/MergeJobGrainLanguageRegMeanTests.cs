@@ -60,7 +60,7 @@ public sealed class MergeJobGrainLanguageRegMeanTests : IClassFixture<TrainedLan
             Assert.True(error!.GetValue<double>() <= 2e-3, $"{name}: the job's merge is {error} from the oracle's");
         }
 
-        var units = await cluster.Client.GetGrain<IMergeJobGrain>(TrainedLanguageModelFolder.JobId("oracle/out")).GetUnits();
+        var units = await cluster.Client.GetGrain<IMergeJobGrain>(JobRuns.JobId("oracle/out")).GetUnits();
         Assert.Equal(
             ["statistics lm-1 block 0", "statistics lm-2 block 0", "statistics lm-1 block 1", "statistics lm-2 block 1"],
             units.Where(u => u.Phase == "statistics").Select(u => u.Name));

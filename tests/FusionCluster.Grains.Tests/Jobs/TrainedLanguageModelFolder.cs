@@ -67,9 +67,6 @@ public sealed class TrainedLanguageModelFolder : IDisposable
 
     public string PathOf(string name) => Path.Combine(Folder, name);
 
-    /// <summary>The id of the job that writes <paramref name="output"/>: one job per output folder.</summary>
-    public static string JobId(string output) => $"job-{output.Replace('/', '-')}";
-
     /// <summary>
     /// A spec of <paramref name="method"/> over models each with a text file as its dataset, drawing
     /// <paramref name="samples"/> windows from each.
@@ -79,23 +76,15 @@ public sealed class TrainedLanguageModelFolder : IDisposable
         + string.Concat(entries.Select(e => $"  - {{model: {e.Model}, dataset: {e.Text}}}\n"))
         + $"parameters:\n  samples: {samples}\n";
 
-    /// <summary>
-    /// Runs a merge job of <paramref name="spec"/> (its paths relative to this folder) to <paramref name="output"/>, a
-    /// path in this folder whose parent is made first, under <see cref="JobId"/>; its status once finished.
-    /// </summary>
-    public Task<JobStatus> RunJobAsync(InProcessTestCluster cluster, string spec, string output, CancellationToken cancellation)
-    {
-        Directory.CreateDirectory(Path.GetDirectoryName(PathOf(output))!);
-        return JobRuns.RunAsync(cluster, JobId(output), new MergeRequest { SpecText = spec, SpecDirectory = Folder, Output = PathOf(output) }, cancellation);
-    }
+    /// <summary>Runs a merge job of <paramref name="spec"/> in this folder: <see cref="JobRuns.RunInFolderAsync"/>.</summary>
+    public Task<JobStatus> RunJobAsync(InProcessTestCluster cluster, string spec, string output, CancellationToken cancellation) =>
+        JobRuns.RunInFolderAsync(cluster, Folder, spec, output, cancellation);
 
     /// <summary>The statistics section of the fusion-report.json a job wrote to <paramref name="output"/>.</summary>
-    public JsonNode StatisticsReport(string output) =>
-        JsonNode.Parse(File.ReadAllText(Path.Combine(PathOf(output), "fusion-report.json")))!["statistics"]!;
+    public JsonNode StatisticsReport(string output) => JobRuns.Report(PathOf(output))["statistics"]!;
 
-    /// <summary>Per model of <paramref name="output"/>'s report, as "name: True|False": whether its statistics came from the cache.</summary>
-    public IEnumerable<string> CachedStatistics(string output) =>
-        StatisticsReport(output)["models"]!.AsObject().Select(m => $"{m.Key}: {m.Value!["cached"]!.GetValue<bool>()}");
+    /// <summary>Per model of <paramref name="output"/>'s report: <see cref="JobRuns.CachedStatistics"/>.</summary>
+    public IEnumerable<string> CachedStatistics(string output) => JobRuns.CachedStatistics(PathOf(output));
 
     /// <summary>Every tensor of the checkpoint in <paramref name="folder"/> (a path in this folder), by name, as float32.</summary>
     public async Task<Dictionary<string, float[]>> ReadTensorsAsync(string folder, CancellationToken cancellation)
