@@ -39,7 +39,7 @@ public sealed class MergeJobGrainLanguageActivationMatchingTests(TrainedLanguage
         Assert.Equal("align lm-1-permuted", Assert.Single(units, u => u.Phase == "align").Name);
 
         // The report: per group of the llama spec, as many units moved as the shuffle moved.
-        var report = JsonNode.Parse(File.ReadAllText(Path.Combine(models.PathOf("lm-aligned"), "fusion-report.json")))!["alignment"]!;
+        var report = JobRuns.Report(models.PathOf("lm-aligned"))["alignment"]!;
         Assert.Equal("activation_matching", report["method"]!.GetValue<string>());
         var groups = report["models"]!["lm-1-permuted"]!["groups"]!.AsObject();
         Assert.Equal(models.Applied.Keys.Order(), groups.Select(g => g.Key).Order());
@@ -139,5 +139,5 @@ public sealed class MergeJobGrainLanguageActivationMatchingTests(TrainedLanguage
 
     /// <summary>The report's alignment section, as written.</summary>
     private string AlignmentReport(string output) =>
-        JsonNode.Parse(File.ReadAllText(Path.Combine(models.PathOf(output), "fusion-report.json")))!["alignment"]!.ToJsonString();
+        JobRuns.Report(models.PathOf(output))["alignment"]!.ToJsonString();
 }
