@@ -1,9 +1,8 @@
-using System.Text.Json.Nodes;
 using FusionCluster.Evaluation.DataAware;
 using FusionCluster.Evaluation.Datasets;
 using FusionCluster.Evaluation.MultiTask;
 using FusionCluster.Grains.Abstractions;
-using Orleans.TestingHost;
+using static FusionCluster.Grains.Tests.Jobs.DataAwareClassifiers;
 using static TorchSharp.torch;
 
 namespace FusionCluster.Grains.Tests.Jobs;
@@ -28,25 +27,25 @@ public sealed class AdaMergingJobTests : IDisposable
         var cancellation = TestContext.Current.CancellationToken;
         await using (var one = await WorkerCluster.StartAsync(unitSlots: 2, silos: 1))
         {
-            var status = await RunAsync(one, "one", cancellation);
+            var status = await models.RunJobAsync(one, Spec(), "one", cancellation);
             Assert.True(status.State == JobState.Succeeded, status.Error);
-            var units = await one.Client.GetGrain<IMergeJobGrain>("job-one").GetUnits();
+            var units = await one.Client.GetGrain<IMergeJobGrain>(JobRuns.JobId("one")).GetUnits();
             Assert.Equal(["coefficients"], units.Where(u => u.Phase == "statistics").Select(u => u.Name));
         }
 
         await using (var three = await WorkerCluster.StartAsync(unitSlots: 1, silos: 3))
         {
-            var status = await RunAsync(three, "three", cancellation);
+            var status = await models.RunJobAsync(three, Spec(), "three", cancellation);
             Assert.True(status.State == JobState.Succeeded, status.Error);
         }
 
-        Assert.Equal(AlignedClassifiers.ModelFiles(Output("one")), AlignedClassifiers.ModelFiles(Output("three")));
+        Assert.Equal(AlignedClassifiers.ModelFiles(models.PathOf("one")), AlignedClassifiers.ModelFiles(models.PathOf("three")));
 
         // The in-process method on the same inputs: m1 is the base, m2 and m3 the fine-tunes with their heads and held-out data.
         var (expected, merged) = InProcess();
         using (merged)
         {
-            var report = JsonNode.Parse(File.ReadAllText(Path.Combine(Output("one"), "fusion-report.json")))!["statistics"]!;
+            var report = JobRuns.Report(models.PathOf("one"))["statistics"]!;
             Assert.Equal("m1", report["base_model"]!.GetValue<string>());
             var names = MultiTaskNetwork.BackboneNames(2);
             for (var i = 0; i < 2; i++)
@@ -122,18 +121,9 @@ public sealed class AdaMergingJobTests : IDisposable
         }
     }
 
-    private static float[] Floats(Tensor value)
-    {
-        using var contiguous = value.detach().to(float32).contiguous();
-        return contiguous.data<float>().ToArray();
-    }
-
-    private string Output(string name) => Path.Combine(models.Folder, name);
-
-    private Task<JobStatus> RunAsync(InProcessTestCluster cluster, string output, CancellationToken cancellation)
+    private static string Spec()
     {
         var ext = ImageDatasetFile.Extension;
-        var spec = $"merge_method: adamerging\nbase_model: m1\nmodels:\n  - {{model: m2, dataset: m2{ext}}}\n  - {{model: m3, dataset: m3{ext}}}\nparameters: {{steps: {Steps}, batch_size: {Batch}, lr: {Rate}, seed: {Seed}}}\ndtype: float32\n";
-        return JobRuns.RunAsync(cluster, $"job-{output}", new MergeRequest { SpecText = spec, SpecDirectory = models.Folder, Output = Output(output) }, cancellation);
+        return $"merge_method: adamerging\nbase_model: m1\nmodels:\n  - {{model: m2, dataset: m2{ext}}}\n  - {{model: m3, dataset: m3{ext}}}\nparameters: {{steps: {Steps}, batch_size: {Batch}, lr: {Rate}, seed: {Seed}}}\ndtype: float32\n";
     }
 }

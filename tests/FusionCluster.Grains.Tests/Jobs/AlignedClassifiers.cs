@@ -5,6 +5,8 @@ using FusionCluster.Alignment.Specs;
 using FusionCluster.Core.Formats;
 using FusionCluster.Core.Storage;
 using FusionCluster.Core.Tensors;
+using FusionCluster.Grains.Abstractions;
+using Orleans.TestingHost;
 
 namespace FusionCluster.Grains.Tests.Jobs;
 
@@ -49,6 +51,12 @@ public sealed class AlignedClassifiers : IDisposable
     }
 
     public string Folder { get; }
+
+    public string PathOf(string name) => Path.Combine(Folder, name);
+
+    /// <summary>Runs a merge job of <paramref name="spec"/> in this folder: <see cref="JobRuns.RunInFolderAsync"/>.</summary>
+    public Task<JobStatus> RunJobAsync(InProcessTestCluster cluster, string spec, string output, CancellationToken cancellation) =>
+        JobRuns.RunInFolderAsync(cluster, Folder, spec, output, cancellation);
 
     /// <summary>Per permuted model, the permutation of each group its copy was written with.</summary>
     public Dictionary<string, Dictionary<string, int[]>> Applied { get; } = new(StringComparer.Ordinal);

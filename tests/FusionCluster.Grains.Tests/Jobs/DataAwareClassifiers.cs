@@ -3,7 +3,10 @@ using System.Text;
 using FusionCluster.Core.Formats;
 using FusionCluster.Evaluation.DataAware;
 using FusionCluster.Evaluation.Datasets;
+using FusionCluster.Core.Methods;
 using FusionCluster.Evaluation.MultiTask;
+using FusionCluster.Grains.Abstractions;
+using Orleans.TestingHost;
 using static TorchSharp.torch;
 
 namespace FusionCluster.Grains.Tests.Jobs;
@@ -11,7 +14,8 @@ namespace FusionCluster.Grains.Tests.Jobs;
 /// <summary>
 /// A folder of MLP classifiers (by default three of 36-16-12-4: layers.0 .. layers.2, the last giving the logits), each
 /// a perturbation of one shared network, and for each a dataset file (.fcds) of square images (6x6 by default) in
-/// <c>Widths[^1]</c> classes whose pixels follow that model's own pattern, so their Gram matrices and Fishers differ.
+/// <c>Widths[^1]</c> classes whose pixels follow that model's own pattern, so their Gram matrices and Fishers differ;
+/// with the helpers the data-aware job tests share to run jobs in it and check what they wrote.
 /// </summary>
 public sealed class DataAwareClassifiers : IDisposable
 {
@@ -47,6 +51,8 @@ public sealed class DataAwareClassifiers : IDisposable
     public string[] Names { get; }
 
     public string Folder { get; }
+
+    public string PathOf(string name) => Path.Combine(Folder, name);
 
     public string DatasetPath(string model) => Path.Combine(Folder, model + ImageDatasetFile.Extension);
 
@@ -93,6 +99,73 @@ public sealed class DataAwareClassifiers : IDisposable
         finally
         {
             models.ForEach(m => { m.Backbone.Dispose(); m.Head.Dispose(); });
+        }
+    }
+
+    /// <summary>Runs a merge job of <paramref name="spec"/> in this folder: <see cref="JobRuns.RunInFolderAsync"/>.</summary>
+    public Task<JobStatus> RunJobAsync(InProcessTestCluster cluster, string spec, string output, CancellationToken cancellation) =>
+        JobRuns.RunInFolderAsync(cluster, Folder, spec, output, cancellation);
+
+    /// <summary>
+    /// RegMean of the last layer from its definition, in float64 with torch: H, each model's first
+    /// <paramref name="samples"/> training images through the layers before the last (its own, or
+    /// <paramref name="featureLayers"/>' when given), G = H^T H / n, the non-diagonal entries scaled by
+    /// <paramref name="ratio"/>, and the documented ridge (1e-6 of the largest Gram diagonal entry, once per model).
+    /// </summary>
+    public float[] RegMeanOfLastLayer(int samples, double ratio, NamedTensors? featureLayers = null)
+    {
+        var last = Widths.Length - 2;
+        using var scope = NewDisposeScope();
+        Tensor? lhs = null;
+        Tensor? rhs = null;
+        var grams = new List<Tensor>();
+        foreach (var name in Names)
+        {
+            using var model = Load(name);
+            var layers = featureLayers ?? model;
+            var data = ImageDatasetFile.Read(DatasetPath(name));
+            var pixels = new double[samples * data.SampleSize];
+            for (var s = 0; s < samples; s++)
+            {
+                var image = data.Image(s);
+                for (var p = 0; p < data.SampleSize; p++)
+                {
+                    pixels[(s * data.SampleSize) + p] = image[p] / 255.0;
+                }
+            }
+
+            var h = tensor(pixels, [samples, data.SampleSize]);
+            for (var l = 0; l < last; l++)
+            {
+                h = nn.functional.relu(h.matmul(layers[MultiTaskNetwork.Weight(l)].to(float64).t()) + layers[MultiTaskNetwork.Bias(l)].to(float64));
+            }
+
+            var gram = h.t().matmul(h) / samples;
+            grams.Add(gram);
+            var scaled = (gram * ratio) + (diag(gram.diagonal()) * (1 - ratio));
+            var term = scaled.matmul(model[MultiTaskNetwork.Weight(last)].to(float64).t());
+            lhs = lhs is null ? scaled : lhs + scaled;
+            rhs = rhs is null ? term : rhs + term;
+        }
+
+        var ridge = RegMeanMergeMethod.Ridge * grams.Max(g => g.diagonal().max().item<double>());
+        var regularised = lhs! + (eye(lhs!.shape[0], dtype: float64) * (ridge * grams.Count));
+        using var solved = linalg.solve(regularised, rhs!).t().to(float32).contiguous();
+        return solved.data<float>().ToArray();
+    }
+
+    public static float[] Floats(Tensor value)
+    {
+        using var contiguous = value.detach().to(float32).contiguous();
+        return contiguous.data<float>().ToArray();
+    }
+
+    public static void AssertClose(float[] expected, float[] actual, double tolerance)
+    {
+        Assert.Equal(expected.Length, actual.Length);
+        for (var i = 0; i < expected.Length; i++)
+        {
+            Assert.True(Math.Abs(expected[i] - actual[i]) <= tolerance * Math.Max(1, Math.Abs(expected[i])), $"element {i}: expected {expected[i]}, got {actual[i]}");
         }
     }
 

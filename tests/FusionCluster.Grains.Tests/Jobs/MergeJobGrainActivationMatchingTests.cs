@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text.Json.Nodes;
 using FusionCluster.Alignment.Assignment;
 using FusionCluster.Alignment.Permutations;
 using FusionCluster.Alignment.Specs;
@@ -9,7 +8,6 @@ using FusionCluster.Connectivity.Repair;
 using FusionCluster.Core.Formats;
 using FusionCluster.Evaluation.Datasets;
 using FusionCluster.Grains.Abstractions;
-using Orleans.TestingHost;
 
 namespace FusionCluster.Grains.Tests.Jobs;
 
@@ -42,9 +40,9 @@ public sealed class MergeJobGrainActivationMatchingTests(TrainedClassifierFolder
         }
 
         await using var cluster = await WorkerCluster.StartAsync(unitSlots: 2, silos: 1);
-        var expected = await RunAsync(cluster, Spec(["mlp-1", "mlp-2-in-process"], align: false), "expected", cancellation);
-        var aligned = await RunAsync(cluster, Spec(["mlp-1", "mlp-2"], align: true), "aligned", cancellation);
-        var naive = await RunAsync(cluster, Spec(["mlp-1", "mlp-2"], align: false), "naive", cancellation);
+        var expected = await models.RunJobAsync(cluster, Spec(["mlp-1", "mlp-2-in-process"], align: false), "expected", cancellation);
+        var aligned = await models.RunJobAsync(cluster, Spec(["mlp-1", "mlp-2"], align: true), "aligned", cancellation);
+        var naive = await models.RunJobAsync(cluster, Spec(["mlp-1", "mlp-2"], align: false), "naive", cancellation);
 
         Assert.True(expected.State == JobState.Succeeded, expected.Error);
         Assert.True(aligned.State == JobState.Succeeded, aligned.Error);
@@ -53,7 +51,7 @@ public sealed class MergeJobGrainActivationMatchingTests(TrainedClassifierFolder
 
         var units = await cluster.Client.GetGrain<IMergeJobGrain>("job-aligned").GetUnits();
         Assert.Equal("align mlp-2", Assert.Single(units, u => u.Phase == "align").Name);
-        var report = JsonNode.Parse(File.ReadAllText(Path.Combine(models.PathOf("aligned"), "fusion-report.json")))!["alignment"]!;
+        var report = JobRuns.Report(models.PathOf("aligned"))["alignment"]!;
         Assert.Equal("activation_matching", report["method"]!.GetValue<string>());
         foreach (var (group, node) in report["models"]!["mlp-2"]!["groups"]!.AsObject())
         {
@@ -77,13 +75,13 @@ public sealed class MergeJobGrainActivationMatchingTests(TrainedClassifierFolder
         var spec = Spec(["mlp-1", "mlp-2", "mlp-3"], align: true);
         await using (var one = await WorkerCluster.StartAsync(unitSlots: 2, silos: 1))
         {
-            var alone = await RunAsync(one, spec, "one-silo", cancellation);
+            var alone = await models.RunJobAsync(one, spec, "one-silo", cancellation);
             Assert.True(alone.State == JobState.Succeeded, alone.Error);
         }
 
         await using (var three = await WorkerCluster.StartAsync(unitSlots: 1, silos: 3))
         {
-            var spread = await RunAsync(three, spec, "three-silos", cancellation);
+            var spread = await models.RunJobAsync(three, spec, "three-silos", cancellation);
             Assert.True(spread.State == JobState.Succeeded, spread.Error);
             var units = await three.Client.GetGrain<IMergeJobGrain>("job-three-silos").GetUnits();
             Assert.Equal(["align mlp-2", "align mlp-3"], units.Where(u => u.Phase == "align").Select(u => u.Name));
@@ -97,8 +95,8 @@ public sealed class MergeJobGrainActivationMatchingTests(TrainedClassifierFolder
     {
         var cancellation = TestContext.Current.CancellationToken;
         await using var cluster = await WorkerCluster.StartAsync(unitSlots: 2, silos: 1);
-        var repaired = await RunAsync(cluster, Spec(["mlp-1", "mlp-2"], align: true, repair: true), "repaired", cancellation);
-        var naive = await RunAsync(cluster, Spec(["mlp-1", "mlp-2"], align: false), "naive-for-repair", cancellation);
+        var repaired = await models.RunJobAsync(cluster, Spec(["mlp-1", "mlp-2"], align: true, repair: true), "repaired", cancellation);
+        var naive = await models.RunJobAsync(cluster, Spec(["mlp-1", "mlp-2"], align: false), "naive-for-repair", cancellation);
         Assert.True(repaired.State == JobState.Succeeded, repaired.Error);
         Assert.True(naive.State == JobState.Succeeded, naive.Error);
 
@@ -124,7 +122,7 @@ public sealed class MergeJobGrainActivationMatchingTests(TrainedClassifierFolder
             }
         }
 
-        var report = JsonNode.Parse(File.ReadAllText(Path.Combine(models.PathOf("repaired"), "fusion-report.json")))!["alignment"]!;
+        var report = JobRuns.Report(models.PathOf("repaired"))["alignment"]!;
         Assert.Equal(0.5, report["repair"]!["alpha"]!.GetValue<double>());
 
         using var heldOut = LabelledSamples.From(models.Dataset, DatasetSplit.HeldOut);
@@ -142,7 +140,4 @@ public sealed class MergeJobGrainActivationMatchingTests(TrainedClassifierFolder
         var section = align ? $"align:\n  method: activation_matching\n  dataset: {TrainedClassifierFolder.DatasetFile}\n  samples: {Samples}\n  seed: {Seed}\n" : "";
         return $"merge_method: linear\nmodels:\n{string.Join('\n', lines)}\n{section}" + (repair ? "  repair: true\n" : "");
     }
-
-    private Task<JobStatus> RunAsync(InProcessTestCluster cluster, string spec, string output, CancellationToken cancellation) =>
-        JobRuns.RunAsync(cluster, $"job-{output}", new MergeRequest { SpecText = spec, SpecDirectory = models.Folder, Output = models.PathOf(output) }, cancellation);
 }

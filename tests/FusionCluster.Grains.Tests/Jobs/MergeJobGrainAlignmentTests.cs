@@ -1,8 +1,6 @@
-using System.Text.Json.Nodes;
 using FusionCluster.Core.Execution;
 using FusionCluster.Grains.Abstractions;
 using Microsoft.Extensions.DependencyInjection;
-using Orleans.TestingHost;
 
 namespace FusionCluster.Grains.Tests.Jobs;
 
@@ -22,15 +20,15 @@ public sealed class MergeJobGrainAlignmentTests : IDisposable
         var cancellation = TestContext.Current.CancellationToken;
         await using var cluster = await WorkerCluster.StartAsync(unitSlots: 2, silos: 1);
 
-        var original = await RunAsync(cluster, Spec(["mlp-a", "mlp-b"], align: false), "original", cancellation);
-        var aligned = await RunAsync(cluster, Spec(["mlp-a", "mlp-b-permuted"], align: true), "aligned", cancellation);
-        var unaligned = await RunAsync(cluster, Spec(["mlp-a", "mlp-b-permuted"], align: false), "unaligned", cancellation);
+        var original = await models.RunJobAsync(cluster, Spec(["mlp-a", "mlp-b"], align: false), "original", cancellation);
+        var aligned = await models.RunJobAsync(cluster, Spec(["mlp-a", "mlp-b-permuted"], align: true), "aligned", cancellation);
+        var unaligned = await models.RunJobAsync(cluster, Spec(["mlp-a", "mlp-b-permuted"], align: false), "unaligned", cancellation);
 
         Assert.True(original.State == JobState.Succeeded, original.Error);
         Assert.True(aligned.State == JobState.Succeeded, aligned.Error);
-        var expected = AlignedClassifiers.ModelFiles(Output("original"));
-        Assert.Equal(expected, AlignedClassifiers.ModelFiles(Output("aligned")));
-        Assert.NotEqual(expected["model.safetensors"], AlignedClassifiers.ModelFiles(Output("unaligned"))["model.safetensors"]);
+        var expected = AlignedClassifiers.ModelFiles(models.PathOf("original"));
+        Assert.Equal(expected, AlignedClassifiers.ModelFiles(models.PathOf("aligned")));
+        Assert.NotEqual(expected["model.safetensors"], AlignedClassifiers.ModelFiles(models.PathOf("unaligned"))["model.safetensors"]);
         Assert.Equal(JobState.Succeeded, unaligned.State);
 
         // The job ran two phases: one alignment unit, then the merge units.
@@ -41,7 +39,7 @@ public sealed class MergeJobGrainAlignmentTests : IDisposable
         Assert.Equal(original.UnitsTotal + 1, units.Count);
 
         // The report: per group, as many units moved as the shuffle moved, and the matching objective raised.
-        var report = JsonNode.Parse(File.ReadAllText(Path.Combine(Output("aligned"), "fusion-report.json")))!;
+        var report = JobRuns.Report(models.PathOf("aligned"));
         var alignment = report["alignment"]!;
         Assert.Equal("weight_matching", alignment["method"]!.GetValue<string>());
         Assert.Equal("mlp-a", alignment["reference"]!.GetValue<string>());
@@ -63,24 +61,24 @@ public sealed class MergeJobGrainAlignmentTests : IDisposable
         var spec = Spec(["mlp-a", "mlp-b-permuted", "mlp-c-permuted"], align: true);
         await using (var one = await WorkerCluster.StartAsync(unitSlots: 2, silos: 1))
         {
-            var alone = await RunAsync(one, spec, "one-silo", cancellation);
+            var alone = await models.RunJobAsync(one, spec, "one-silo", cancellation);
             Assert.True(alone.State == JobState.Succeeded, alone.Error);
-            var original = await RunAsync(one, Spec(["mlp-a", "mlp-b", "mlp-c"], align: false), "original", cancellation);
+            var original = await models.RunJobAsync(one, Spec(["mlp-a", "mlp-b", "mlp-c"], align: false), "original", cancellation);
             Assert.True(original.State == JobState.Succeeded, original.Error);
         }
 
         await using (var three = await WorkerCluster.StartAsync(unitSlots: 1, silos: 3))
         {
-            var spread = await RunAsync(three, spec, "three-silos", cancellation);
+            var spread = await models.RunJobAsync(three, spec, "three-silos", cancellation);
             Assert.True(spread.State == JobState.Succeeded, spread.Error);
             var units = await three.Client.GetGrain<IMergeJobGrain>("job-three-silos").GetUnits();
             Assert.Equal(["align mlp-b-permuted", "align mlp-c-permuted"], units.Where(u => u.Phase == "align").Select(u => u.Name));
             TestContext.Current.SendDiagnosticMessage($"alignment units ran on: {string.Join(", ", units.Where(u => u.Phase == "align").Select(u => u.Silo))}");
         }
 
-        var expected = AlignedClassifiers.ModelFiles(Output("original"));
-        Assert.Equal(expected, AlignedClassifiers.ModelFiles(Output("one-silo")));
-        Assert.Equal(expected, AlignedClassifiers.ModelFiles(Output("three-silos")));
+        var expected = AlignedClassifiers.ModelFiles(models.PathOf("original"));
+        Assert.Equal(expected, AlignedClassifiers.ModelFiles(models.PathOf("one-silo")));
+        Assert.Equal(expected, AlignedClassifiers.ModelFiles(models.PathOf("three-silos")));
     }
 
     [Fact]
@@ -91,17 +89,17 @@ public sealed class MergeJobGrainAlignmentTests : IDisposable
         await using var cluster = await WorkerCluster.StartAsync(unitSlots: 1, services: s => s.AddSingleton<IInputAlignment, DelayedAlignment>());
         var spec = Spec(["mlp-a", "mlp-b-permuted", "mlp-c-permuted"], align: true);
 
-        var undisturbed = await RunAsync(cluster, spec, "undisturbed", cancellation);
+        var undisturbed = await models.RunJobAsync(cluster, spec, "undisturbed", cancellation);
         Assert.True(undisturbed.State == JobState.Succeeded, undisturbed.Error);
         Assert.Equal(0, undisturbed.Retries);
 
         var (disturbed, killed) = await SiloKills.RunKillingAsync(
-            cluster, "job-killed", new MergeRequest { SpecText = spec, SpecDirectory = models.Folder, Output = Output("killed") }, "align", cancellation);
+            cluster, "job-killed", new MergeRequest { SpecText = spec, SpecDirectory = models.Folder, Output = models.PathOf("killed") }, "align", cancellation);
 
         Assert.True(killed, "no silo other than the job's was running an alignment unit to kill");
         Assert.True(disturbed.State == JobState.Succeeded, disturbed.Error);
         Assert.True(disturbed.Retries > 0, "the killed silo's alignment unit must have run again");
-        Assert.Equal(AlignedClassifiers.ModelFiles(Output("undisturbed")), AlignedClassifiers.ModelFiles(Output("killed")));
+        Assert.Equal(AlignedClassifiers.ModelFiles(models.PathOf("undisturbed")), AlignedClassifiers.ModelFiles(models.PathOf("killed")));
     }
 
     [Fact]
@@ -125,13 +123,13 @@ public sealed class MergeJobGrainAlignmentTests : IDisposable
         var cancellation = TestContext.Current.CancellationToken;
         await using var cluster = await WorkerCluster.StartAsync(unitSlots: 1, silos: 1);
 
-        var status = await RunAsync(cluster, Spec(["mlp-a", "mlp-unknown"], align: true), "unknown", cancellation);
+        var status = await models.RunJobAsync(cluster, Spec(["mlp-a", "mlp-unknown"], align: true), "unknown", cancellation);
 
         Assert.Equal(JobState.Failed, status.State);
         // Refused while planning, on the headers: no unit was planned, none ran.
         Assert.StartsWith("model 'mlp-unknown': cannot derive a permutation spec (model_type 'unknown-net'", status.Error, StringComparison.Ordinal);
         Assert.Equal(0, status.UnitsTotal);
-        Assert.False(Directory.Exists(Output("unknown")) && Directory.EnumerateFileSystemEntries(Output("unknown")).Any(), "a job failed while planning leaves nothing");
+        Assert.False(Directory.Exists(models.PathOf("unknown")) && Directory.EnumerateFileSystemEntries(models.PathOf("unknown")).Any(), "a job failed while planning leaves nothing");
     }
 
     public void Dispose() => models.Dispose();
@@ -142,9 +140,4 @@ public sealed class MergeJobGrainAlignmentTests : IDisposable
         var lines = names.Select(n => $"  - {{model: {n}, parameters: {{weight: {weight.ToString(System.Globalization.CultureInfo.InvariantCulture)}}}}}");
         return $"merge_method: linear\nmodels:\n{string.Join('\n', lines)}\n" + (align ? "align:\n  method: weight_matching\n" : "");
     }
-
-    private string Output(string name) => Path.Combine(models.Folder, name);
-
-    private Task<JobStatus> RunAsync(InProcessTestCluster cluster, string spec, string output, CancellationToken cancellation) =>
-        JobRuns.RunAsync(cluster, $"job-{output}", new MergeRequest { SpecText = spec, SpecDirectory = models.Folder, Output = Output(output) }, cancellation);
 }

@@ -5,7 +5,6 @@ using FusionCluster.Connectivity.Jobs;
 using FusionCluster.Core.Execution;
 using FusionCluster.Grains.Abstractions;
 using Microsoft.Extensions.DependencyInjection;
-using Orleans.TestingHost;
 
 namespace FusionCluster.Grains.Tests.Jobs;
 
@@ -25,9 +24,9 @@ public sealed class MergeJobGrainLanguageActivationMatchingTests(TrainedLanguage
         var cancellation = TestContext.Current.CancellationToken;
         await using var cluster = await WorkerCluster.StartAsync(unitSlots: 2, silos: 1);
 
-        var expected = await RunAsync(cluster, Spec(["lm-1", "lm-1-copy"], align: false), "lm-expected", cancellation);
-        var aligned = await RunAsync(cluster, Spec(["lm-1", "lm-1-permuted"], align: true), "lm-aligned", cancellation);
-        var naive = await RunAsync(cluster, Spec(["lm-1", "lm-1-permuted"], align: false), "lm-naive", cancellation);
+        var expected = await models.RunJobAsync(cluster, Spec(["lm-1", "lm-1-copy"], align: false), "lm-expected", cancellation);
+        var aligned = await models.RunJobAsync(cluster, Spec(["lm-1", "lm-1-permuted"], align: true), "lm-aligned", cancellation);
+        var naive = await models.RunJobAsync(cluster, Spec(["lm-1", "lm-1-permuted"], align: false), "lm-naive", cancellation);
 
         Assert.True(expected.State == JobState.Succeeded, expected.Error);
         Assert.True(aligned.State == JobState.Succeeded, aligned.Error);
@@ -36,11 +35,11 @@ public sealed class MergeJobGrainLanguageActivationMatchingTests(TrainedLanguage
         Assert.Equal(files, AlignedClassifiers.ModelFiles(models.PathOf("lm-aligned")));
         Assert.NotEqual(files["model.safetensors"], AlignedClassifiers.ModelFiles(models.PathOf("lm-naive"))["model.safetensors"]);
 
-        var units = await cluster.Client.GetGrain<IMergeJobGrain>("job-lm-aligned").GetUnits();
+        var units = await cluster.Client.GetGrain<IMergeJobGrain>(JobRuns.JobId("lm-aligned")).GetUnits();
         Assert.Equal("align lm-1-permuted", Assert.Single(units, u => u.Phase == "align").Name);
 
         // The report: per group of the llama spec, as many units moved as the shuffle moved.
-        var report = JsonNode.Parse(File.ReadAllText(Path.Combine(models.PathOf("lm-aligned"), "fusion-report.json")))!["alignment"]!;
+        var report = JobRuns.Report(models.PathOf("lm-aligned"))["alignment"]!;
         Assert.Equal("activation_matching", report["method"]!.GetValue<string>());
         var groups = report["models"]!["lm-1-permuted"]!["groups"]!.AsObject();
         Assert.Equal(models.Applied.Keys.Order(), groups.Select(g => g.Key).Order());
@@ -57,15 +56,15 @@ public sealed class MergeJobGrainLanguageActivationMatchingTests(TrainedLanguage
         var spec = Spec(["lm-1", "lm-1-permuted", "lm-2"], align: true);
         await using (var one = await WorkerCluster.StartAsync(unitSlots: 2, silos: 1))
         {
-            var alone = await RunAsync(one, spec, "lm-one-silo", cancellation);
+            var alone = await models.RunJobAsync(one, spec, "lm-one-silo", cancellation);
             Assert.True(alone.State == JobState.Succeeded, alone.Error);
         }
 
         await using (var three = await WorkerCluster.StartAsync(unitSlots: 1, silos: 3))
         {
-            var spread = await RunAsync(three, spec, "lm-three-silos", cancellation);
+            var spread = await models.RunJobAsync(three, spec, "lm-three-silos", cancellation);
             Assert.True(spread.State == JobState.Succeeded, spread.Error);
-            var units = await three.Client.GetGrain<IMergeJobGrain>("job-lm-three-silos").GetUnits();
+            var units = await three.Client.GetGrain<IMergeJobGrain>(JobRuns.JobId("lm-three-silos")).GetUnits();
             Assert.Equal(["align lm-1-permuted", "align lm-2"], units.Where(u => u.Phase == "align").Select(u => u.Name));
         }
 
@@ -84,7 +83,7 @@ public sealed class MergeJobGrainLanguageActivationMatchingTests(TrainedLanguage
         foreach (var (budget, output) in new[] { (long.MaxValue, "lm-one-pass"), (oneBlock, "lm-block-passes") })
         {
             await using var cluster = await WorkerCluster.StartAsync(unitSlots: 1, silos: 1, services: s => s.AddSingleton<IDataAlignment>(new JobDataAlignment(stateBudgetBytes: budget)));
-            var status = await RunAsync(cluster, spec, output, cancellation);
+            var status = await models.RunJobAsync(cluster, spec, output, cancellation);
             Assert.True(status.State == JobState.Succeeded, status.Error);
         }
 
@@ -104,12 +103,12 @@ public sealed class MergeJobGrainLanguageActivationMatchingTests(TrainedLanguage
         await using var cluster = await WorkerCluster.StartAsync(unitSlots: 1, firstSiloIsCoordinator: true, services: s => s.AddSingleton<IInputAlignment, DelayedAlignment>());
         var spec = Spec(["lm-1", "lm-2"], align: true);
 
-        var undisturbed = await RunAsync(cluster, spec, "lm-undisturbed", cancellation);
+        var undisturbed = await models.RunJobAsync(cluster, spec, "lm-undisturbed", cancellation);
         Assert.True(undisturbed.State == JobState.Succeeded, undisturbed.Error);
         Assert.Equal(0, undisturbed.Retries);
 
         var request = new MergeRequest { SpecText = spec, SpecDirectory = models.Folder, Output = models.PathOf("lm-killed") };
-        var (disturbed, killed) = await SiloKills.RunKillingAsync(cluster, await SiloKills.JobOnFirstSiloAsync(cluster, "job-lm-killed"), request, "align", cancellation);
+        var (disturbed, killed) = await SiloKills.RunKillingAsync(cluster, await SiloKills.JobOnFirstSiloAsync(cluster, JobRuns.JobId("lm-killed")), request, "align", cancellation);
 
         Assert.True(killed, "no silo was running an align unit to kill");
         Assert.True(disturbed.State == JobState.Succeeded, disturbed.Error);
@@ -123,7 +122,7 @@ public sealed class MergeJobGrainLanguageActivationMatchingTests(TrainedLanguage
         var cancellation = TestContext.Current.CancellationToken;
         await using var cluster = await WorkerCluster.StartAsync(unitSlots: 1, silos: 1);
 
-        var status = await RunAsync(cluster, Spec(["lm-1", "lm-2"], align: true) + "  repair: true\n", "lm-repair", cancellation);
+        var status = await models.RunJobAsync(cluster, Spec(["lm-1", "lm-2"], align: true) + "  repair: true\n", "lm-repair", cancellation);
 
         Assert.Equal(JobState.Failed, status.State);
         Assert.StartsWith("model 'lm-1': REPAIR in merge jobs corrects the classifiers fusion train makes", status.Error, StringComparison.Ordinal);
@@ -140,8 +139,5 @@ public sealed class MergeJobGrainLanguageActivationMatchingTests(TrainedLanguage
 
     /// <summary>The report's alignment section, as written.</summary>
     private string AlignmentReport(string output) =>
-        JsonNode.Parse(File.ReadAllText(Path.Combine(models.PathOf(output), "fusion-report.json")))!["alignment"]!.ToJsonString();
-
-    private Task<JobStatus> RunAsync(InProcessTestCluster cluster, string spec, string output, CancellationToken cancellation) =>
-        JobRuns.RunAsync(cluster, $"job-{output}", new MergeRequest { SpecText = spec, SpecDirectory = models.Folder, Output = models.PathOf(output) }, cancellation);
+        JobRuns.Report(models.PathOf(output))["alignment"]!.ToJsonString();
 }

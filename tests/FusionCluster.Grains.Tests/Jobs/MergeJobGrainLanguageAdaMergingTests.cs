@@ -1,11 +1,8 @@
-using System.Text.Json.Nodes;
 using FusionCluster.Connectivity.Jobs;
-using FusionCluster.Core.Formats;
 using FusionCluster.Grains.Abstractions;
 using FusionCluster.Language.Models;
 using FusionCluster.Language.Tokenization;
 using FusionCluster.Language.Training;
-using Orleans.TestingHost;
 using static TorchSharp.torch;
 
 namespace FusionCluster.Grains.Tests.Jobs;
@@ -31,9 +28,6 @@ public sealed class MergeJobGrainLanguageAdaMergingTests : IClassFixture<Trained
             return;
         }
 
-        var text = File.ReadAllText(models.PathOf(TrainedLanguageModelFolder.TextFile));
-        File.WriteAllText(models.PathOf("text-a.txt"), text[..(text.Length / 2)]);
-        File.WriteAllText(models.PathOf("text-b.txt"), text[(text.Length / 2)..]);
         foreach (var half in new[] { "a", "b" })
         {
             var options = new LanguageTrainingOptions { BaseCheckpoint = models.PathOf("lm-1"), Steps = 15, Context = 32, Layers = 2, Hidden = 32, Heads = 4, KvHeads = 2, Ffn = 48, Seed = 3 };
@@ -47,12 +41,12 @@ public sealed class MergeJobGrainLanguageAdaMergingTests : IClassFixture<Trained
         var cancellation = TestContext.Current.CancellationToken;
         await using var cluster = await WorkerCluster.StartAsync(unitSlots: 2, silos: 1);
 
-        var status = await RunAsync(cluster, Spec(("ft-a", "text-a.txt"), ("ft-b", "text-b.txt")), "entropy/out", cancellation);
+        var status = await models.RunJobAsync(cluster, Spec(("ft-a", "text-a.txt"), ("ft-b", "text-b.txt")), "entropy/out", cancellation);
 
         Assert.True(status.State == JobState.Succeeded, status.Error);
-        var units = await cluster.Client.GetGrain<IMergeJobGrain>(JobId("entropy/out")).GetUnits();
+        var units = await cluster.Client.GetGrain<IMergeJobGrain>(JobRuns.JobId("entropy/out")).GetUnits();
         Assert.Equal(["coefficients"], units.Where(u => u.Phase == "statistics").Select(u => u.Name));
-        var report = Report("entropy/out");
+        var report = models.StatisticsReport("entropy/out");
         string[] groups = ["model.embed_tokens", "model.layers.0", "model.layers.1", "head"];
         var lambdas = new[] { "ft-a", "ft-b" }.Select(m => report["coefficients"]![m]!.AsObject()).ToList();
         Assert.All(lambdas, row => Assert.Equal(groups, row.Select(c => c.Key)));
@@ -61,9 +55,9 @@ public sealed class MergeJobGrainLanguageAdaMergingTests : IClassFixture<Trained
         Assert.Contains(values, l => Math.Abs(l - 0.3) > 1e-3);
 
         // Every tensor of the merge is the base plus each fine-tune's difference times its group's λ (float64 sums here).
-        var based = await ReadAllAsync("lm-1", cancellation);
-        var tunes = new[] { await ReadAllAsync("ft-a", cancellation), await ReadAllAsync("ft-b", cancellation) };
-        var merged = await ReadAllAsync("entropy/out", cancellation);
+        var based = await models.ReadTensorsAsync("lm-1", cancellation);
+        var tunes = new[] { await models.ReadTensorsAsync("ft-a", cancellation), await models.ReadTensorsAsync("ft-b", cancellation) };
+        var merged = await models.ReadTensorsAsync("entropy/out", cancellation);
         Assert.Equal(based.Keys.Order(), merged.Keys.Order());
         foreach (var (name, values0) in based)
         {
@@ -86,11 +80,11 @@ public sealed class MergeJobGrainLanguageAdaMergingTests : IClassFixture<Trained
         var cancellation = TestContext.Current.CancellationToken;
         await using var cluster = await WorkerCluster.StartAsync(unitSlots: 2, silos: 1);
 
-        var status = await RunAsync(cluster, Spec(("lm-1-copy", "text-a.txt")), "itself/out", cancellation);
+        var status = await models.RunJobAsync(cluster, Spec(("lm-1-copy", "text-a.txt")), "itself/out", cancellation);
 
         Assert.True(status.State == JobState.Succeeded, status.Error);
-        var original = await ReadAllAsync("lm-1", cancellation);
-        var merged = await ReadAllAsync("itself/out", cancellation);
+        var original = await models.ReadTensorsAsync("lm-1", cancellation);
+        var merged = await models.ReadTensorsAsync("itself/out", cancellation);
         Assert.Equal(original.Keys.Order(), merged.Keys.Order());
         Assert.All(original, e => Assert.Equal(e.Value, merged[e.Key]));
     }
@@ -102,20 +96,20 @@ public sealed class MergeJobGrainLanguageAdaMergingTests : IClassFixture<Trained
         var spec = Spec(("ft-a", "text-a.txt"), ("ft-b", "text-b.txt"));
         await using (var one = await WorkerCluster.StartAsync(unitSlots: 2, silos: 1))
         {
-            var alone = await RunAsync(one, spec, "one/out", cancellation);
+            var alone = await models.RunJobAsync(one, spec, "one/out", cancellation);
             Assert.True(alone.State == JobState.Succeeded, alone.Error);
         }
 
         // Another folder, so that the three silos learn the coefficients instead of finding the first job's in its cache.
         await using (var three = await WorkerCluster.StartAsync(unitSlots: 1, silos: 3))
         {
-            var spread = await RunAsync(three, spec, "three/out", cancellation);
+            var spread = await models.RunJobAsync(three, spec, "three/out", cancellation);
             Assert.True(spread.State == JobState.Succeeded, spread.Error);
-            Assert.False(Report("three/out")["cached"]!.GetValue<bool>(), "the three silos found the coefficients in a cache");
+            Assert.False(models.StatisticsReport("three/out")["cached"]!.GetValue<bool>(), "the three silos found the coefficients in a cache");
         }
 
         Assert.Equal(AlignedClassifiers.ModelFiles(models.PathOf("one/out")), AlignedClassifiers.ModelFiles(models.PathOf("three/out")));
-        Assert.Equal(Report("one/out")["coefficients"]!.ToJsonString(), Report("three/out")["coefficients"]!.ToJsonString());
+        Assert.Equal(models.StatisticsReport("one/out")["coefficients"]!.ToJsonString(), models.StatisticsReport("three/out")["coefficients"]!.ToJsonString());
     }
 
     [Fact]
@@ -126,14 +120,14 @@ public sealed class MergeJobGrainLanguageAdaMergingTests : IClassFixture<Trained
         File.Copy(models.PathOf("text-b.txt"), models.PathOf("text-c.txt"), overwrite: true);
         var spec = Spec(("ft-a", "text-a.txt"), ("ft-b", "text-c.txt"));
 
-        var first = await RunAsync(cluster, spec, "cache/first", cancellation);
-        var second = await RunAsync(cluster, spec, "cache/second", cancellation);
-        var otherSeed = await RunAsync(cluster, spec.Replace("seed: 7", "seed: 8", StringComparison.Ordinal), "cache/seed", cancellation);
+        var first = await models.RunJobAsync(cluster, spec, "cache/first", cancellation);
+        var second = await models.RunJobAsync(cluster, spec, "cache/second", cancellation);
+        var otherSeed = await models.RunJobAsync(cluster, spec.Replace("seed: 7", "seed: 8", StringComparison.Ordinal), "cache/seed", cancellation);
         File.WriteAllText(models.PathOf("text-c.txt"), "Changed: " + File.ReadAllText(models.PathOf("text-c.txt")));
-        var otherText = await RunAsync(cluster, spec, "cache/text", cancellation);
+        var otherText = await models.RunJobAsync(cluster, spec, "cache/text", cancellation);
 
         Assert.All(new[] { first, second, otherSeed, otherText }, s => Assert.True(s.State == JobState.Succeeded, s.Error));
-        Assert.Equal([false, true, false, false], new[] { "first", "second", "seed", "text" }.Select(o => Report($"cache/{o}")["cached"]!.GetValue<bool>()));
+        Assert.Equal([false, true, false, false], new[] { "first", "second", "seed", "text" }.Select(o => models.StatisticsReport($"cache/{o}")["cached"]!.GetValue<bool>()));
         Assert.Equal(AlignedClassifiers.ModelFiles(models.PathOf("cache/first")), AlignedClassifiers.ModelFiles(models.PathOf("cache/second")));
         Assert.NotEqual(AlignedClassifiers.ModelFiles(models.PathOf("cache/first")), AlignedClassifiers.ModelFiles(models.PathOf("cache/seed")));
         Assert.Equal(3, Directory.GetFiles(models.PathOf("cache/.fusion-statistics")).Length);
@@ -151,7 +145,7 @@ public sealed class MergeJobGrainLanguageAdaMergingTests : IClassFixture<Trained
 
         await using var cluster = await WorkerCluster.StartAsync(unitSlots: 2, silos: 1);
 
-        var status = await RunAsync(cluster, Spec(("ft-a", "text-a.txt"), ("lm-wide", "text-b.txt")), "wide/out", cancellation);
+        var status = await models.RunJobAsync(cluster, Spec(("ft-a", "text-a.txt"), ("lm-wide", "text-b.txt")), "wide/out", cancellation);
 
         // The planner refuses it before the coefficient unit loads anything, naming a tensor and each model's shape.
         Assert.Equal(JobState.Failed, status.State);
@@ -240,29 +234,5 @@ public sealed class MergeJobGrainLanguageAdaMergingTests : IClassFixture<Trained
         }
 
         return total;
-    }
-
-    private async Task<Dictionary<string, float[]>> ReadAllAsync(string folder, CancellationToken cancellation)
-    {
-        using var checkpoint = CheckpointFolder.Open(models.PathOf(folder));
-        var tensors = new Dictionary<string, float[]>(StringComparer.Ordinal);
-        foreach (var name in checkpoint.TensorNames)
-        {
-            using var stored = await checkpoint.OpenTensorAsync(name, cancellation);
-            tensors[name] = stored.ReadAll();
-        }
-
-        return tensors;
-    }
-
-    private JsonNode Report(string output) =>
-        JsonNode.Parse(File.ReadAllText(Path.Combine(models.PathOf(output), "fusion-report.json")))!["statistics"]!;
-
-    private static string JobId(string output) => $"job-{output.Replace('/', '-')}";
-
-    private Task<JobStatus> RunAsync(InProcessTestCluster cluster, string spec, string output, CancellationToken cancellation)
-    {
-        Directory.CreateDirectory(Path.GetDirectoryName(models.PathOf(output))!);
-        return JobRuns.RunAsync(cluster, JobId(output), new MergeRequest { SpecText = spec, SpecDirectory = models.Folder, Output = models.PathOf(output) }, cancellation);
     }
 }

@@ -1,13 +1,10 @@
-using System.Text.Json.Nodes;
 using FusionCluster.Connectivity.Jobs;
 using FusionCluster.Core.Formats;
 using FusionCluster.Core.Methods;
-using FusionCluster.Evaluation.DataAware;
 using FusionCluster.Grains.Abstractions;
 using FusionCluster.Language.DataAware;
 using FusionCluster.Language.Models;
 using FusionCluster.Language.Tokenization;
-using Orleans.TestingHost;
 
 namespace FusionCluster.Grains.Tests.Jobs;
 
@@ -16,7 +13,8 @@ namespace FusionCluster.Grains.Tests.Jobs;
 /// and decoder block) run the model forward and backward on its text on worker silos and stage the diagonal Fishers
 /// of the block's parameters (the last block's unit also those of the embeddings, the final norm and lm_head); merge
 /// units weigh every parameter by them. Checked against Fishers of the whole model at once and a Fisher merge written
-/// here, against hand-checked rows, the identity of merging a model with itself, across topologies and the cache.
+/// here, against hand-checked rows and the identity of merging a model with itself; across topologies and through
+/// the statistics cache in <see cref="MergeJobGrainLanguageStatisticsTests"/>.
 /// </summary>
 public sealed class MergeJobGrainLanguageFisherTests : IClassFixture<TrainedLanguageModelFolder>
 {
@@ -24,14 +22,7 @@ public sealed class MergeJobGrainLanguageFisherTests : IClassFixture<TrainedLang
 
     private readonly TrainedLanguageModelFolder models;
 
-    public MergeJobGrainLanguageFisherTests(TrainedLanguageModelFolder models)
-    {
-        this.models = models;
-        // Two different real texts: the two halves of the fixture's.
-        var text = File.ReadAllText(models.PathOf(TrainedLanguageModelFolder.TextFile));
-        File.WriteAllText(models.PathOf("text-a.txt"), text[..(text.Length / 2)]);
-        File.WriteAllText(models.PathOf("text-b.txt"), text[(text.Length / 2)..]);
-    }
+    public MergeJobGrainLanguageFisherTests(TrainedLanguageModelFolder models) => this.models = models;
 
     [Fact]
     public async Task Fisher_of_two_llamas_equals_whole_model_Fishers_and_a_Fisher_merge_computed_here()
@@ -39,7 +30,7 @@ public sealed class MergeJobGrainLanguageFisherTests : IClassFixture<TrainedLang
         var cancellation = TestContext.Current.CancellationToken;
         await using var cluster = await WorkerCluster.StartAsync(unitSlots: 2, silos: 1);
 
-        var status = await RunAsync(cluster, Spec(("lm-1", "text-a.txt"), ("lm-2", "text-b.txt")), "expected/out", cancellation);
+        var status = await models.RunJobAsync(cluster, Spec(("lm-1", "text-a.txt"), ("lm-2", "text-b.txt")), "expected/out", cancellation);
 
         Assert.True(status.State == JobState.Succeeded, status.Error);
         var (weights1, fishers1) = await WholeModelFishersAsync("lm-1", "text-a.txt", cancellation);
@@ -64,7 +55,7 @@ public sealed class MergeJobGrainLanguageFisherTests : IClassFixture<TrainedLang
         }
 
         TestContext.Current.SendDiagnosticMessage($"largest relative difference from the whole-model Fisher merge: {largest:E2}");
-        var units = await cluster.Client.GetGrain<IMergeJobGrain>(JobId("expected/out")).GetUnits();
+        var units = await cluster.Client.GetGrain<IMergeJobGrain>(JobRuns.JobId("expected/out")).GetUnits();
         Assert.Equal(
             ["statistics lm-1 block 0", "statistics lm-2 block 0", "statistics lm-1 block 1", "statistics lm-2 block 1"],
             units.Where(u => u.Phase == "statistics").Select(u => u.Name));
@@ -76,7 +67,7 @@ public sealed class MergeJobGrainLanguageFisherTests : IClassFixture<TrainedLang
         var cancellation = TestContext.Current.CancellationToken;
         await using var cluster = await WorkerCluster.StartAsync(unitSlots: 2, silos: 1);
 
-        var status = await RunAsync(cluster, Spec(("lm-1", "text-a.txt"), ("lm-2", "text-b.txt")), "average/out", cancellation);
+        var status = await models.RunJobAsync(cluster, Spec(("lm-1", "text-a.txt"), ("lm-2", "text-b.txt")), "average/out", cancellation);
 
         Assert.True(status.State == JobState.Succeeded, status.Error);
         using var first = CheckpointFolder.Open(models.PathOf("lm-1"));
@@ -121,67 +112,19 @@ public sealed class MergeJobGrainLanguageFisherTests : IClassFixture<TrainedLang
         await using var cluster = await WorkerCluster.StartAsync(unitSlots: 2, silos: 1);
 
         // Different texts, so the two copies' Fishers differ: any weighting of equal values is the value.
-        var status = await RunAsync(cluster, Spec(("lm-1", "text-a.txt"), ("lm-1-copy", "text-b.txt")), "itself/out", cancellation);
+        var status = await models.RunJobAsync(cluster, Spec(("lm-1", "text-a.txt"), ("lm-1-copy", "text-b.txt")), "itself/out", cancellation);
 
         Assert.True(status.State == JobState.Succeeded, status.Error);
-        using var original = CheckpointFolder.Open(models.PathOf("lm-1"));
-        using var merged = CheckpointFolder.Open(models.PathOf("itself/out"));
-        Assert.Equal(original.TensorNames.Order(), merged.TensorNames.Order());
-        foreach (var name in original.TensorNames)
+        var original = await models.ReadTensorsAsync("lm-1", cancellation);
+        var merged = await models.ReadTensorsAsync("itself/out", cancellation);
+        Assert.Equal(original.Keys.Order(), merged.Keys.Order());
+        foreach (var (name, expected) in original)
         {
-            using var expected = await original.OpenTensorAsync(name, cancellation);
-            using var actual = await merged.OpenTensorAsync(name, cancellation);
-            Assert.True(expected.ReadAll().AsSpan().SequenceEqual(actual.ReadAll()), $"{name}: the Fisher merge of a model with itself differs from it");
+            Assert.True(expected.AsSpan().SequenceEqual(merged[name]), $"{name}: the Fisher merge of a model with itself differs from it");
         }
     }
 
-    [Fact]
-    public async Task Three_silos_compute_llama_Fishers_and_publish_the_same_bytes_as_one_silo()
-    {
-        var cancellation = TestContext.Current.CancellationToken;
-        var spec = Spec(("lm-1", "text-a.txt"), ("lm-2", "text-b.txt"));
-        await using (var one = await WorkerCluster.StartAsync(unitSlots: 2, silos: 1))
-        {
-            var alone = await RunAsync(one, spec, "one/out", cancellation);
-            Assert.True(alone.State == JobState.Succeeded, alone.Error);
-        }
-
-        // Another folder, so that the three silos compute the statistics instead of finding the first job's in its cache.
-        await using (var three = await WorkerCluster.StartAsync(unitSlots: 1, silos: 3))
-        {
-            var spread = await RunAsync(three, spec, "three/out", cancellation);
-            Assert.True(spread.State == JobState.Succeeded, spread.Error);
-            Assert.False(Cached("three/out").Any(c => c.Value), "the three silos found statistics in a cache");
-        }
-
-        Assert.Equal(AlignedClassifiers.ModelFiles(models.PathOf("one/out")), AlignedClassifiers.ModelFiles(models.PathOf("three/out")));
-    }
-
-    [Fact]
-    public async Task A_second_fisher_job_reuses_the_Fishers_and_regmean_of_the_same_models_does_not()
-    {
-        var cancellation = TestContext.Current.CancellationToken;
-        await using var cluster = await WorkerCluster.StartAsync(unitSlots: 2, silos: 1);
-        var spec = Spec(("lm-1", "text-a.txt"), ("lm-2", "text-b.txt"));
-
-        var first = await RunAsync(cluster, spec, "cache/first", cancellation);
-        var second = await RunAsync(cluster, spec, "cache/second", cancellation);
-        var regmean = await RunAsync(cluster, spec.Replace("merge_method: fisher", "merge_method: regmean", StringComparison.Ordinal), "cache/regmean", cancellation);
-
-        Assert.All(new[] { first, second, regmean }, s => Assert.True(s.State == JobState.Succeeded, s.Error));
-        Assert.Equal(["lm-1: False", "lm-2: False"], Cached("cache/first").Select(c => $"{c.Key}: {c.Value}"));
-        Assert.Equal(["lm-1: True", "lm-2: True"], Cached("cache/second").Select(c => $"{c.Key}: {c.Value}"));
-        // The cache key holds the kind: the same models, text and samples have no Gram matrices yet.
-        Assert.Equal(["lm-1: False", "lm-2: False"], Cached("cache/regmean").Select(c => $"{c.Key}: {c.Value}"));
-        Assert.Equal(AlignedClassifiers.ModelFiles(models.PathOf("cache/first")), AlignedClassifiers.ModelFiles(models.PathOf("cache/second")));
-        // One file per model and block, for each kind.
-        Assert.Equal(8, Directory.GetFiles(models.PathOf($"cache/{StatisticsCache.FolderName}"), "*.safetensors").Length);
-    }
-
-    private static string Spec(params (string Model, string Text)[] entries) =>
-        "merge_method: fisher\nmodels:\n"
-        + string.Concat(entries.Select(e => $"  - {{model: {e.Model}, dataset: {e.Text}}}\n"))
-        + $"parameters:\n  samples: {Samples}\n";
+    private static string Spec(params (string Model, string Text)[] entries) => TrainedLanguageModelFolder.DatasetSpec("fisher", Samples, entries);
 
     /// <summary>The byte-level tokenizer's ids of a text file (lm-1's and lm-2's tokenizers are the same).</summary>
     private IReadOnlyList<int> Tokens(string textFile) => Encode(File.ReadAllText(models.PathOf(textFile)));
@@ -198,31 +141,12 @@ public sealed class MergeJobGrainLanguageFisherTests : IClassFixture<TrainedLang
     /// </summary>
     private async Task<(Dictionary<string, float[]> Weights, Dictionary<string, float[]> Fishers)> WholeModelFishersAsync(string name, string textFile, CancellationToken cancellation)
     {
-        using var checkpoint = CheckpointFolder.Open(models.PathOf(name));
-        var weights = new Dictionary<string, float[]>(StringComparer.Ordinal);
-        foreach (var tensorName in checkpoint.TensorNames)
-        {
-            using var source = await checkpoint.OpenTensorAsync(tensorName, cancellation);
-            weights[tensorName] = source.ReadAll();
-        }
-
+        var weights = await models.ReadTensorsAsync(name, cancellation);
         using var tokenizer = HfTokenizer.Load(models.PathOf(name));
         var ids = tokenizer.Encode(File.ReadAllText(models.PathOf(textFile)));
         var windows = LanguageJobStatistics.Windows(ids, LanguageModelCheckpoint.ReadConfig(models.PathOf(name)), Samples, name, textFile);
         using var model = LanguageModelCheckpoint.Load(models.PathOf(name));
         using var fishers = LanguageFishers.Compute(model, windows, weights.Keys.ToList(), cancellation);
         return (weights, weights.Keys.ToDictionary(n => n, n => fishers[n].data<float>().ToArray(), StringComparer.Ordinal));
-    }
-
-    private static string JobId(string output) => $"job-fisher-{output.Replace('/', '-')}";
-
-    private Dictionary<string, bool> Cached(string output) =>
-        JsonNode.Parse(File.ReadAllText(Path.Combine(models.PathOf(output), "fusion-report.json")))!["statistics"]!["models"]!.AsObject()
-            .ToDictionary(m => m.Key, m => m.Value!["cached"]!.GetValue<bool>());
-
-    private Task<JobStatus> RunAsync(InProcessTestCluster cluster, string spec, string output, CancellationToken cancellation)
-    {
-        Directory.CreateDirectory(Path.GetDirectoryName(models.PathOf(output))!);
-        return JobRuns.RunAsync(cluster, JobId(output), new MergeRequest { SpecText = spec, SpecDirectory = models.Folder, Output = models.PathOf(output) }, cancellation);
     }
 }

@@ -28,10 +28,6 @@ public sealed class MergeJobGrainLanguageRegMeanPlusPlusTests : IClassFixture<Tr
     public MergeJobGrainLanguageRegMeanPlusPlusTests(TrainedLanguageModelFolder models)
     {
         this.models = models;
-        // Two different real texts: the two halves of the fixture's.
-        var text = File.ReadAllText(models.PathOf(TrainedLanguageModelFolder.TextFile));
-        File.WriteAllText(models.PathOf("text-a.txt"), text[..(text.Length / 2)]);
-        File.WriteAllText(models.PathOf("text-b.txt"), text[(text.Length / 2)..]);
     }
 
     [Fact]
@@ -41,18 +37,18 @@ public sealed class MergeJobGrainLanguageRegMeanPlusPlusTests : IClassFixture<Tr
         await using var cluster = await WorkerCluster.StartAsync(unitSlots: 2, silos: 1);
         (string, string)[] entries = [("lm-1", "text-a.txt"), ("lm-2", "text-b.txt")];
 
-        var status = await RunAsync(cluster, Spec("regmean_plus_plus", entries), "plus/out", cancellation);
-        var regmean = await RunAsync(cluster, Spec("regmean", entries), "plain/out", cancellation);
+        var status = await models.RunJobAsync(cluster, Spec("regmean_plus_plus", entries), "plus/out", cancellation);
+        var regmean = await models.RunJobAsync(cluster, Spec("regmean", entries), "plain/out", cancellation);
 
         Assert.True(status.State == JobState.Succeeded, status.Error);
         Assert.True(regmean.State == JobState.Succeeded, regmean.Error);
-        var units = await cluster.Client.GetGrain<IMergeJobGrain>(JobId("plus/out")).GetUnits();
+        var units = await cluster.Client.GetGrain<IMergeJobGrain>(JobRuns.JobId("plus/out")).GetUnits();
         Assert.Equal(
             ["statistics lm-1 block 0", "statistics lm-2 block 0", "statistics lm-1 block 1", "statistics lm-2 block 1"],
             units.Where(u => u.Phase == "statistics").Select(u => u.Name));
         var expected = Reference(entries);
-        var job = await ReadAsync("plus/out", cancellation);
-        var plain = await ReadAsync("plain/out", cancellation);
+        var job = await models.ReadTensorsAsync("plus/out", cancellation);
+        var plain = await models.ReadTensorsAsync("plain/out", cancellation);
         Assert.Equal(expected.Keys.Order(StringComparer.Ordinal), job.Keys.Order(StringComparer.Ordinal));
         var largest = 0.0;
         var fromRegMean = 0.0;
@@ -77,11 +73,11 @@ public sealed class MergeJobGrainLanguageRegMeanPlusPlusTests : IClassFixture<Tr
         var cancellation = TestContext.Current.CancellationToken;
         await using var cluster = await WorkerCluster.StartAsync(unitSlots: 2, silos: 1);
 
-        var status = await RunAsync(cluster, Spec("regmean_plus_plus", ("lm-1", "text-a.txt"), ("lm-1-copy", "text-b.txt")), "itself/out", cancellation);
+        var status = await models.RunJobAsync(cluster, Spec("regmean_plus_plus", ("lm-1", "text-a.txt"), ("lm-1-copy", "text-b.txt")), "itself/out", cancellation);
 
         Assert.True(status.State == JobState.Succeeded, status.Error);
-        var original = await ReadAsync("lm-1", cancellation);
-        var merged = await ReadAsync("itself/out", cancellation);
+        var original = await models.ReadTensorsAsync("lm-1", cancellation);
+        var merged = await models.ReadTensorsAsync("itself/out", cancellation);
         Assert.Equal(original.Keys.Order(StringComparer.Ordinal), merged.Keys.Order(StringComparer.Ordinal));
         foreach (var (name, e) in original)
         {
@@ -97,13 +93,13 @@ public sealed class MergeJobGrainLanguageRegMeanPlusPlusTests : IClassFixture<Tr
         var spec = Spec("regmean_plus_plus", ("lm-1", "text-a.txt"), ("lm-2", "text-b.txt"));
         await using (var one = await WorkerCluster.StartAsync(unitSlots: 2, silos: 1))
         {
-            var alone = await RunAsync(one, spec, "one/out", cancellation);
+            var alone = await models.RunJobAsync(one, spec, "one/out", cancellation);
             Assert.True(alone.State == JobState.Succeeded, alone.Error);
         }
 
         await using (var three = await WorkerCluster.StartAsync(unitSlots: 1, silos: 3))
         {
-            var spread = await RunAsync(three, spec, "three/out", cancellation);
+            var spread = await models.RunJobAsync(three, spec, "three/out", cancellation);
             Assert.True(spread.State == JobState.Succeeded, spread.Error);
         }
 
@@ -218,29 +214,6 @@ public sealed class MergeJobGrainLanguageRegMeanPlusPlusTests : IClassFixture<Tr
         }, StringComparer.Ordinal);
     }
 
-    private async Task<Dictionary<string, float[]>> ReadAsync(string folder, CancellationToken cancellation)
-    {
-        using var checkpoint = CheckpointFolder.Open(models.PathOf(folder));
-        var tensors = new Dictionary<string, float[]>(StringComparer.Ordinal);
-        foreach (var name in checkpoint.TensorNames)
-        {
-            using var source = await checkpoint.OpenTensorAsync(name, cancellation);
-            tensors[name] = source.ReadAll();
-        }
-
-        return tensors;
-    }
-
     private static string Spec(string method, params (string Model, string Text)[] entries) =>
-        $"merge_method: {method}\nmodels:\n"
-        + string.Concat(entries.Select(e => $"  - {{model: {e.Model}, dataset: {e.Text}}}\n"))
-        + $"parameters:\n  samples: {Samples}\n  reduce_non_diagonal_ratio: {Ratio}\n";
-
-    private static string JobId(string output) => $"job-rmpp-{output.Replace('/', '-')}";
-
-    private Task<JobStatus> RunAsync(InProcessTestCluster cluster, string spec, string output, CancellationToken cancellation)
-    {
-        Directory.CreateDirectory(Path.GetDirectoryName(models.PathOf(output))!);
-        return JobRuns.RunAsync(cluster, JobId(output), new MergeRequest { SpecText = spec, SpecDirectory = models.Folder, Output = models.PathOf(output) }, cancellation);
-    }
+        TrainedLanguageModelFolder.DatasetSpec(method, Samples, entries) + $"  reduce_non_diagonal_ratio: {Ratio}\n";
 }

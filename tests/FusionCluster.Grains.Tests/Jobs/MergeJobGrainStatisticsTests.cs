@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using FusionCluster.Core.Execution;
 using FusionCluster.Core.Methods;
 using FusionCluster.Evaluation.DataAware;
@@ -6,8 +5,7 @@ using FusionCluster.Evaluation.Datasets;
 using FusionCluster.Evaluation.MultiTask;
 using FusionCluster.Grains.Abstractions;
 using Microsoft.Extensions.DependencyInjection;
-using Orleans.TestingHost;
-using static TorchSharp.torch;
+using static FusionCluster.Grains.Tests.Jobs.DataAwareClassifiers;
 
 namespace FusionCluster.Grains.Tests.Jobs;
 
@@ -28,7 +26,7 @@ public sealed class MergeJobGrainStatisticsTests : IDisposable
         var cancellation = TestContext.Current.CancellationToken;
         await using var cluster = await WorkerCluster.StartAsync(unitSlots: 2, silos: 1);
 
-        var status = await RunAsync(cluster, models.Spec("regmean", Samples, ", reduce_non_diagonal_ratio: 0.8"), "regmean", cancellation);
+        var status = await models.RunJobAsync(cluster, models.Spec("regmean", Samples, ", reduce_non_diagonal_ratio: 0.8"), "regmean", cancellation);
 
         Assert.True(status.State == JobState.Succeeded, status.Error);
         using var expected = models.InProcess(new RegMeanMethod(alpha: 0.8), Samples);
@@ -37,16 +35,16 @@ public sealed class MergeJobGrainStatisticsTests : IDisposable
 
         // The last layer (the in-process benchmark keeps heads apart) against RegMean computed here in float64 from its
         // definition; the job's Gram matrices are stored in float32, which the solve amplifies a little.
-        AssertClose(LastLayerByDefinition(0.8), Floats(merged[MultiTaskNetwork.Weight(2)]), 2e-3);
+        AssertClose(models.RegMeanOfLastLayer(Samples, 0.8), Floats(merged[MultiTaskNetwork.Weight(2)]), 2e-3);
 
         // Three statistics units, then the merge units; nothing of the statistics is published.
-        var units = await cluster.Client.GetGrain<IMergeJobGrain>("job-regmean").GetUnits();
+        var units = await cluster.Client.GetGrain<IMergeJobGrain>(JobRuns.JobId("regmean")).GetUnits();
         Assert.Equal(models.Names.Select(n => $"statistics {n}"), units.Where(u => u.Phase == "statistics").Select(u => u.Name));
         Assert.All(units.Where(u => u.Phase != "statistics"), u => Assert.Equal("merge", u.Phase));
-        Assert.DoesNotContain(Directory.EnumerateFileSystemEntries(Output("regmean")), f => Path.GetFileName(f).Contains("gram", StringComparison.Ordinal) || Path.GetFileName(f).StartsWith('.'));
+        Assert.DoesNotContain(Directory.EnumerateFileSystemEntries(models.PathOf("regmean")), f => Path.GetFileName(f).Contains("gram", StringComparison.Ordinal) || Path.GetFileName(f).StartsWith('.'));
 
         // The report says what each model's statistics were computed on.
-        var report = JsonNode.Parse(File.ReadAllText(Path.Combine(Output("regmean"), "fusion-report.json")))!["statistics"]!;
+        var report = JobRuns.Report(models.PathOf("regmean"))["statistics"]!;
         Assert.Equal("gram", report["kind"]!.GetValue<string>());
         Assert.Equal(models.Names, report["models"]!.AsObject().Select(m => m.Key));
         Assert.All(report["models"]!.AsObject(), m => Assert.Equal(Samples, m.Value!["samples"]!.GetValue<int>()));
@@ -59,7 +57,7 @@ public sealed class MergeJobGrainStatisticsTests : IDisposable
         var cancellation = TestContext.Current.CancellationToken;
         await using var cluster = await WorkerCluster.StartAsync(unitSlots: 2, silos: 1);
 
-        var status = await RunAsync(cluster, models.Spec("fisher", Samples), "fisher", cancellation);
+        var status = await models.RunJobAsync(cluster, models.Spec("fisher", Samples), "fisher", cancellation);
 
         Assert.True(status.State == JobState.Succeeded, status.Error);
         using var expected = models.InProcess(new FisherMethod(), Samples);
@@ -82,19 +80,19 @@ public sealed class MergeJobGrainStatisticsTests : IDisposable
         var spec = models.Spec("regmean", Samples);
         await using (var one = await WorkerCluster.StartAsync(unitSlots: 2, silos: 1))
         {
-            var alone = await RunAsync(one, spec, "one-silo", cancellation);
+            var alone = await models.RunJobAsync(one, spec, "one-silo", cancellation);
             Assert.True(alone.State == JobState.Succeeded, alone.Error);
         }
 
         await using (var three = await WorkerCluster.StartAsync(unitSlots: 1, silos: 3))
         {
-            var spread = await RunAsync(three, spec, "three-silos", cancellation);
+            var spread = await models.RunJobAsync(three, spec, "three-silos", cancellation);
             Assert.True(spread.State == JobState.Succeeded, spread.Error);
-            var units = await three.Client.GetGrain<IMergeJobGrain>("job-three-silos").GetUnits();
+            var units = await three.Client.GetGrain<IMergeJobGrain>(JobRuns.JobId("three-silos")).GetUnits();
             TestContext.Current.SendDiagnosticMessage($"statistics units ran on: {string.Join(", ", units.Where(u => u.Phase == "statistics").Select(u => u.Silo))}");
         }
 
-        Assert.Equal(AlignedClassifiers.ModelFiles(Output("one-silo")), AlignedClassifiers.ModelFiles(Output("three-silos")));
+        Assert.Equal(AlignedClassifiers.ModelFiles(models.PathOf("one-silo")), AlignedClassifiers.ModelFiles(models.PathOf("three-silos")));
     }
 
     [Fact]
@@ -105,16 +103,16 @@ public sealed class MergeJobGrainStatisticsTests : IDisposable
         await using var cluster = await WorkerCluster.StartAsync(unitSlots: 1, services: s => s.AddSingleton<IInputStatistics, DelayedStatistics>());
         var spec = models.Spec("fisher", Samples);
 
-        var undisturbed = await RunAsync(cluster, spec, "undisturbed", cancellation);
+        var undisturbed = await models.RunJobAsync(cluster, spec, "undisturbed", cancellation);
         Assert.True(undisturbed.State == JobState.Succeeded, undisturbed.Error);
 
         var (disturbed, killed) = await SiloKills.RunKillingAsync(
-            cluster, "job-killed", new MergeRequest { SpecText = spec, SpecDirectory = models.Folder, Output = Output("killed") }, "statistics", cancellation);
+            cluster, JobRuns.JobId("killed"), new MergeRequest { SpecText = spec, SpecDirectory = models.Folder, Output = models.PathOf("killed") }, "statistics", cancellation);
 
         Assert.True(killed, "no silo other than the job's was running a statistics unit to kill");
         Assert.True(disturbed.State == JobState.Succeeded, disturbed.Error);
         Assert.True(disturbed.Retries > 0, "the killed silo's statistics unit must have run again");
-        Assert.Equal(AlignedClassifiers.ModelFiles(Output("undisturbed")), AlignedClassifiers.ModelFiles(Output("killed")));
+        Assert.Equal(AlignedClassifiers.ModelFiles(models.PathOf("undisturbed")), AlignedClassifiers.ModelFiles(models.PathOf("killed")));
     }
 
     [Fact]
@@ -138,37 +136,27 @@ public sealed class MergeJobGrainStatisticsTests : IDisposable
         await using var cluster = await WorkerCluster.StartAsync(unitSlots: 2, silos: 1);
         var spec = models.Spec("regmean", Samples);
 
-        var first = await RunAsync(cluster, spec, "first", cancellation);
-        var second = await RunAsync(cluster, spec, "second", cancellation);
+        var first = await models.RunJobAsync(cluster, spec, "first", cancellation);
+        var second = await models.RunJobAsync(cluster, spec, "second", cancellation);
         // One training image of m2 changes: only m2's statistics are computed again.
         var changed = ImageDatasetFile.Read(models.DatasetPath("m2"));
         var pixels = changed.Pixels.ToArray();
         pixels[0] = (byte)(pixels[0] ^ 0x40);
         ImageDatasetFile.Write(models.DatasetPath("m2"), new ImageDataset(changed.TrainCount, changed.HeldOutCount, changed.Channels, changed.Height, changed.Width, changed.ClassCount, pixels, Enumerable.Range(0, changed.Count).Select(i => (byte)changed.Label(i)).ToArray()));
-        var third = await RunAsync(cluster, spec, "third", cancellation);
+        var third = await models.RunJobAsync(cluster, spec, "third", cancellation);
 
         Assert.All(new[] { first, second, third }, s => Assert.True(s.State == JobState.Succeeded, s.Error));
-        Assert.Equal(["m1: False", "m2: False", "m3: False"], Cached("first"));
-        Assert.Equal(["m1: True", "m2: True", "m3: True"], Cached("second"));
-        Assert.Equal(["m1: True", "m2: False", "m3: True"], Cached("third"));
+        Assert.Equal(["m1: False", "m2: False", "m3: False"], JobRuns.CachedStatistics(models.PathOf("first")));
+        Assert.Equal(["m1: True", "m2: True", "m3: True"], JobRuns.CachedStatistics(models.PathOf("second")));
+        Assert.Equal(["m1: True", "m2: False", "m3: True"], JobRuns.CachedStatistics(models.PathOf("third")));
         // Reused statistics are the computed ones: the same bytes.
-        Assert.Equal(AlignedClassifiers.ModelFiles(Output("first")), AlignedClassifiers.ModelFiles(Output("second")));
-        Assert.NotEqual(AlignedClassifiers.ModelFiles(Output("first")), AlignedClassifiers.ModelFiles(Output("third")));
+        Assert.Equal(AlignedClassifiers.ModelFiles(models.PathOf("first")), AlignedClassifiers.ModelFiles(models.PathOf("second")));
+        Assert.NotEqual(AlignedClassifiers.ModelFiles(models.PathOf("first")), AlignedClassifiers.ModelFiles(models.PathOf("third")));
         // Four files: three models, and m2's second dataset.
         Assert.Equal(4, Directory.GetFiles(Path.Combine(models.Folder, StatisticsCache.FolderName), "*.safetensors").Length);
     }
 
-    private IEnumerable<string> Cached(string output) =>
-        JsonNode.Parse(File.ReadAllText(Path.Combine(Output(output), "fusion-report.json")))!["statistics"]!["models"]!.AsObject()
-            .Select(m => $"{m.Key}: {(m.Value!["cached"]!.GetValue<bool>() ? "True" : "False")}");
-
     public void Dispose() => models.Dispose();
-
-    private static float[] Floats(Tensor value)
-    {
-        using var contiguous = value.detach().to(float32).contiguous();
-        return contiguous.data<float>().ToArray();
-    }
 
     private static void AssertBackboneEqual(NamedTensors expected, NamedTensors merged)
     {
@@ -178,61 +166,4 @@ public sealed class MergeJobGrainStatisticsTests : IDisposable
             Assert.Equal(Floats(expected[name]), Floats(merged[name]));
         }
     }
-
-    private static void AssertClose(float[] expected, float[] actual, double tolerance)
-    {
-        Assert.Equal(expected.Length, actual.Length);
-        for (var i = 0; i < expected.Length; i++)
-        {
-            Assert.True(Math.Abs(expected[i] - actual[i]) <= tolerance * Math.Max(1, Math.Abs(expected[i])), $"element {i}: expected {expected[i]}, got {actual[i]}");
-        }
-    }
-
-    /// <summary>RegMean of layers.2 from its definition: G = X^T X / n of each model's own features on its first samples, in float64 with torch.</summary>
-    private float[] LastLayerByDefinition(double ratio)
-    {
-        using var scope = NewDisposeScope();
-        Tensor? lhs = null;
-        Tensor? rhs = null;
-        var grams = new List<Tensor>();
-        foreach (var name in models.Names)
-        {
-            using var model = models.Load(name);
-            var data = FusionCluster.Evaluation.Datasets.ImageDatasetFile.Read(models.DatasetPath(name));
-            var pixels = new double[Samples * data.SampleSize];
-            for (var s = 0; s < Samples; s++)
-            {
-                var image = data.Image(s);
-                for (var p = 0; p < data.SampleSize; p++)
-                {
-                    pixels[(s * data.SampleSize) + p] = image[p] / 255.0;
-                }
-            }
-
-            var h = tensor(pixels, [Samples, data.SampleSize]);
-            for (var l = 0; l < 2; l++)
-            {
-                h = nn.functional.relu(h.matmul(model[MultiTaskNetwork.Weight(l)].to(float64).t()) + model[MultiTaskNetwork.Bias(l)].to(float64));
-            }
-
-            var gram = h.t().matmul(h) / Samples;
-            grams.Add(gram);
-            var scaled = (gram * ratio) + (diag(gram.diagonal()) * (1 - ratio));
-            var term = scaled.matmul(model[MultiTaskNetwork.Weight(2)].to(float64).t());
-            lhs = lhs is null ? scaled : lhs + scaled;
-            rhs = rhs is null ? term : rhs + term;
-        }
-
-        // The documented ridge: 1e-6 of the largest Gram diagonal entry, once per model.
-        var ridge = RegMeanMergeMethod.Ridge * grams.Max(g => g.diagonal().max().item<double>());
-        var regularised = lhs! + (eye(lhs!.shape[0], dtype: float64) * (ridge * grams.Count));
-        using var solved = linalg.solve(regularised, rhs!).t().to(float32).contiguous();
-        return solved.data<float>().ToArray();
-    }
-
-    private string Output(string name) => Path.Combine(models.Folder, name);
-
-    private Task<JobStatus> RunAsync(
-        InProcessTestCluster cluster, string spec, string output, CancellationToken cancellation) =>
-        JobRuns.RunAsync(cluster, $"job-{output}", new MergeRequest { SpecText = spec, SpecDirectory = models.Folder, Output = Output(output) }, cancellation);
 }

@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using FusionCluster.Alignment.Permutations;
 using FusionCluster.Alignment.Specs;
 using FusionCluster.Alignment.Zipping;
@@ -12,7 +11,6 @@ using FusionCluster.Evaluation.Training;
 using FusionCluster.Grains.Abstractions;
 using FusionCluster.TestSupport;
 using Microsoft.Extensions.DependencyInjection;
-using Orleans.TestingHost;
 
 namespace FusionCluster.Grains.Tests.Jobs;
 
@@ -32,15 +30,15 @@ public sealed class MergeJobGrainZipItTests(TrainedClassifierFolder models) : IC
     {
         var cancellation = TestContext.Current.CancellationToken;
         await using var cluster = await WorkerCluster.StartAsync(unitSlots: 2, silos: 1);
-        var zipped = await RunAsync(cluster, Spec("mlp-1", "mlp-2", zip: true), "zipped-mlp", cancellation);
-        var naive = await RunAsync(cluster, Spec("mlp-1", "mlp-2", zip: false), "naive-mlp", cancellation);
+        var zipped = await models.RunJobAsync(cluster, Spec("mlp-1", "mlp-2", zip: true), "zipped-mlp", cancellation);
+        var naive = await models.RunJobAsync(cluster, Spec("mlp-1", "mlp-2", zip: false), "naive-mlp", cancellation);
         Assert.True(zipped.State == JobState.Succeeded, zipped.Error);
         Assert.True(naive.State == JobState.Succeeded, naive.Error);
 
         AssertPublishesInProcessZip("mlp-1", "mlp-2", "zipped-mlp");
         var units = await cluster.Client.GetGrain<IMergeJobGrain>("job-zipped-mlp").GetUnits();
         Assert.Equal("align mlp-2", Assert.Single(units, u => u.Phase == "align").Name);
-        var report = JsonNode.Parse(File.ReadAllText(Path.Combine(models.PathOf("zipped-mlp"), "fusion-report.json")))!["alignment"]!;
+        var report = JobRuns.Report(models.PathOf("zipped-mlp"))["alignment"]!;
         Assert.Equal("zipit", report["method"]!.GetValue<string>());
         Assert.Equal(["layers.0.out", "layers.1.out"], report["models"]!["mlp-2"]!["groups"]!.AsObject().Select(g => g.Key));
 
@@ -80,8 +78,8 @@ public sealed class MergeJobGrainZipItTests(TrainedClassifierFolder models) : IC
         }
 
         await using var cluster = await WorkerCluster.StartAsync(unitSlots: 2, silos: 1);
-        var zipped = await RunAsync(cluster, Spec("cnn-1", "cnn-2", zip: true), "zipped-cnn", cancellation);
-        var itself = await RunAsync(cluster, Spec("cnn-1", "cnn-1-shuffled", zip: true), "zipped-itself", cancellation);
+        var zipped = await models.RunJobAsync(cluster, Spec("cnn-1", "cnn-2", zip: true), "zipped-cnn", cancellation);
+        var itself = await models.RunJobAsync(cluster, Spec("cnn-1", "cnn-1-shuffled", zip: true), "zipped-itself", cancellation);
         Assert.True(zipped.State == JobState.Succeeded, zipped.Error);
         Assert.True(itself.State == JobState.Succeeded, itself.Error);
 
@@ -101,8 +99,8 @@ public sealed class MergeJobGrainZipItTests(TrainedClassifierFolder models) : IC
     {
         var cancellation = TestContext.Current.CancellationToken;
         await using var cluster = await WorkerCluster.StartAsync(unitSlots: 2, silos: 1);
-        var partial = await RunAsync(cluster, Spec("mlp-1", "mlp-2", zip: true, zipLayers: 1), "partial-mlp", cancellation);
-        var naive = await RunAsync(cluster, Spec("mlp-1", "mlp-2", zip: false), "partial-naive-mlp", cancellation);
+        var partial = await models.RunJobAsync(cluster, Spec("mlp-1", "mlp-2", zip: true, zipLayers: 1), "partial-mlp", cancellation);
+        var naive = await models.RunJobAsync(cluster, Spec("mlp-1", "mlp-2", zip: false), "partial-naive-mlp", cancellation);
         Assert.True(partial.State == JobState.Succeeded, partial.Error);
         Assert.True(naive.State == JobState.Succeeded, naive.Error);
 
@@ -110,7 +108,7 @@ public sealed class MergeJobGrainZipItTests(TrainedClassifierFolder models) : IC
         Assert.Equal(
             ["align mlp-2", "layer 0", "branch 0 layer 0", "branch 0 layer 1", "branch 1 layer 0", "branch 1 layer 1"],
             units.OrderBy(u => u.Phase == "align" ? 0 : 1).ThenBy(u => u.Index).Select(u => u.Name));
-        var report = JsonNode.Parse(File.ReadAllText(Path.Combine(models.PathOf("partial-mlp"), "fusion-report.json")))!["alignment"]!;
+        var report = JobRuns.Report(models.PathOf("partial-mlp"))["alignment"]!;
         Assert.Equal(["layers.0.out"], report["models"]!["mlp-2"]!["groups"]!.AsObject().Select(g => g.Key));
 
         // What fusion connect --align zipit --zip-layers 1 --save-zipped writes, on the same sample draw.
@@ -277,13 +275,13 @@ public sealed class MergeJobGrainZipItTests(TrainedClassifierFolder models) : IC
         var suffix = zipLayers is { } k ? $"-{k}" : "";
         await using (var one = await WorkerCluster.StartAsync(unitSlots: 2, silos: 1))
         {
-            var alone = await RunAsync(one, spec, $"zip-one-silo{suffix}", cancellation);
+            var alone = await models.RunJobAsync(one, spec, $"zip-one-silo{suffix}", cancellation);
             Assert.True(alone.State == JobState.Succeeded, alone.Error);
         }
 
         await using (var three = await WorkerCluster.StartAsync(unitSlots: 1, silos: 3))
         {
-            var spread = await RunAsync(three, spec, $"zip-three-silos{suffix}", cancellation);
+            var spread = await models.RunJobAsync(three, spec, $"zip-three-silos{suffix}", cancellation);
             Assert.True(spread.State == JobState.Succeeded, spread.Error);
         }
 
@@ -301,7 +299,7 @@ public sealed class MergeJobGrainZipItTests(TrainedClassifierFolder models) : IC
         await using var cluster = await WorkerCluster.StartAsync(unitSlots: 1, firstSiloIsCoordinator: true, services: s => s.AddSingleton<IInputAlignment, DelayedAlignment>());
         var spec = Spec("mlp-1", "mlp-3", zip: true);
 
-        var undisturbed = await RunAsync(cluster, spec, "zip-undisturbed", cancellation);
+        var undisturbed = await models.RunJobAsync(cluster, spec, "zip-undisturbed", cancellation);
         Assert.True(undisturbed.State == JobState.Succeeded, undisturbed.Error);
         Assert.Equal(0, undisturbed.Retries);
 
@@ -350,7 +348,4 @@ public sealed class MergeJobGrainZipItTests(TrainedClassifierFolder models) : IC
         section += zipLayers is { } k ? $"  zip_layers: {k}\n" : "";
         return $"merge_method: linear\nmodels:\n  - {{model: {reference}, parameters: {{weight: 0.5}}}}\n  - {{model: {other}, parameters: {{weight: 0.5}}}}\n{section}";
     }
-
-    private Task<JobStatus> RunAsync(InProcessTestCluster cluster, string spec, string output, CancellationToken cancellation) =>
-        JobRuns.RunAsync(cluster, $"job-{output}", new MergeRequest { SpecText = spec, SpecDirectory = models.Folder, Output = models.PathOf(output) }, cancellation);
 }

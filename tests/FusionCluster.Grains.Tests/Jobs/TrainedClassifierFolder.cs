@@ -1,7 +1,9 @@
 using FusionCluster.Evaluation.Datasets;
 using FusionCluster.Evaluation.Models;
 using FusionCluster.Evaluation.Training;
+using FusionCluster.Grains.Abstractions;
 using FusionCluster.TestSupport;
+using Orleans.TestingHost;
 
 namespace FusionCluster.Grains.Tests.Jobs;
 
@@ -31,6 +33,10 @@ public sealed class TrainedClassifierFolder : IDisposable
     public ImageDataset Dataset { get; }
 
     public string PathOf(string name) => Path.Combine(Folder, name);
+
+    /// <summary>Runs a merge job of <paramref name="spec"/> in this folder: <see cref="JobRuns.RunInFolderAsync"/>.</summary>
+    public Task<JobStatus> RunJobAsync(InProcessTestCluster cluster, string spec, string output, CancellationToken cancellation) =>
+        JobRuns.RunInFolderAsync(cluster, Folder, spec, output, cancellation);
 
     public void Dispose() => Directory.Delete(Folder, recursive: true);
 }
