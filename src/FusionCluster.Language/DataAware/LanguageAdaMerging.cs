@@ -18,7 +18,8 @@ namespace FusionCluster.Language.DataAware;
 /// The llama is a module with parameters, not a function of λ, so the gradient goes by the chain rule: the merged
 /// values are written into the parameters, one backward pass gives ∂H/∂θ_k, and ∂H/∂λ_ig = Σ_{k in g} ⟨∂H/∂θ_k, τ_ik⟩
 /// (float64 sums), handed to Adam through the surrogate Σ λ_ig·(∂H/∂λ_ig) whose gradient it is.
-/// A call holds the base, one task vector per fine-tune and the gradients: about (2 + fine-tunes) model copies.
+/// <see cref="Learn"/> holds the base, one task vector per fine-tune and the gradients: about (2 + fine-tunes) model
+/// copies; <see cref="LearnStreamedAsync"/> (what jobs run) learns the same λ with one part of the model in memory.
 /// </summary>
 public static class LanguageAdaMerging
 {
