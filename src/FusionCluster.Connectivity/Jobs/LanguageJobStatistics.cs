@@ -148,62 +148,47 @@ public sealed class LanguageJobStatistics(ArtifactStores stores, CheckpointCache
     }
 
     /// <summary>
-    /// AdaMerging's coefficient unit for llamas: the base and every fine-tune loaded whole (float32, CPU), each
-    /// fine-tune's windows drawn from its text as a statistics unit draws them, λ per fine-tune and group learned by
-    /// <see cref="LanguageAdaMerging.Learn"/> single-threaded, so any silo learns the same bits. The result is cached
-    /// beside the output by the models' parameters, the windows' tokens and the learning options.
+    /// AdaMerging's coefficient unit for llamas: each fine-tune's windows drawn from its text as a statistics unit draws
+    /// them, λ per fine-tune and group learned by <see cref="LanguageAdaMerging.LearnStreamedAsync"/> single-threaded
+    /// (so any silo learns the same bits) with one part of the merged model in memory at a time, read from the
+    /// checkpoints, never a whole model. The result is cached beside the output by the models' parameters, the windows'
+    /// tokens and the learning options.
     /// </summary>
     private async Task<string> LearnCoefficientsAsync(UnitAssignment assignment, StatisticsPlan plan, CoefficientLearning learning, CancellationToken cancellationToken)
     {
         var clock = Stopwatch.StartNew();
         var groups = LanguageAdaMerging.Groups(plan.Blocks);
-        using var baseModel = await LoadLanguageAsync(await CheckpointOfAsync(assignment, learning.Base, cancellationToken), learning.Base, plan, cancellationToken);
-        var models = new List<LlamaForCausalLM>();
-        try
+        var baseCheckpoint = await CheckpointOfAsync(assignment, learning.Base, cancellationToken);
+        var baseConfig = ConfigOf(baseCheckpoint, learning.Base, plan);
+        var fineTunes = new List<(ICheckpoint Checkpoint, string Name)>();
+        var windows = new List<IReadOnlyList<int[]>>();
+        var baseFingerprint = await LanguageGrams.FingerprintAsync(baseCheckpoint, learning.Base, cancellationToken);
+        var key = new StringBuilder(string.Create(CultureInfo.InvariantCulture, $"{plan.Kind} steps {learning.Steps} batch {learning.Batch} lr {learning.LearningRate:R} seed {learning.Seed}\nbase {baseFingerprint}\n"));
+        foreach (var model in plan.Models)
         {
-            var windows = new List<IReadOnlyList<int[]>>();
-            var key = new StringBuilder(string.Create(CultureInfo.InvariantCulture, $"{plan.Kind} steps {learning.Steps} batch {learning.Batch} lr {learning.LearningRate:R} seed {learning.Seed}\nbase {LanguageGrams.Fingerprint(baseModel)}\n"));
-            foreach (var model in plan.Models)
-            {
-                var checkpoint = await CheckpointOfAsync(assignment, model, cancellationToken);
-                models.Add(await LoadLanguageAsync(checkpoint, model, plan, cancellationToken));
-                CheckSameShapes(baseModel, learning.Base, models[^1], model);
-                var (drawn, _) = await TextWindowsAsync(checkpoint, models[^1].Config, model, plan, "adamerging's coefficient unit", cancellationToken);
-                windows.Add(drawn);
-                key.Append(CultureInfo.InvariantCulture, $"{model} {LanguageGrams.Fingerprint(models[^1])} {LanguageGrams.WindowsHash(drawn)}\n");
-            }
-
-            var cache = StatisticsCache.For(assignment.OutputLocation);
-            var cacheKey = StatisticsCache.Key(plan.Kind, Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(key.ToString()))), "", plan.Samples);
-            if (cache?.TryRead(cacheKey) is { } cached)
-            {
-                return (CoefficientsUnitResult.Parse(Encoding.UTF8.GetString(cached)) with { Seconds = clock.Elapsed.TotalSeconds, Cached = true }).ToJson();
-            }
-
-            var coefficients = MergeStatistics.SingleThreaded(() => LanguageAdaMerging.Learn(baseModel, models, windows, learning.Steps, learning.Batch, learning.LearningRate, learning.Seed, cancellationToken));
-            var rows = Enumerable.Range(0, plan.Models.Count).Select(i => Enumerable.Range(0, groups.Count).Select(g => coefficients[i, g]).ToArray()).ToList();
-            var tensorGroups = baseModel.named_parameters().ToDictionary(p => p.name, p => LanguageAdaMerging.GroupOf(p.name), StringComparer.Ordinal);
-            var result = new CoefficientsUnitResult(plan.Models, groups, rows, learning.Steps, 0) { TensorGroups = tensorGroups };
-            cache?.Write(cacheKey, Encoding.UTF8.GetBytes(result.ToJson()));
-            return (result with { Seconds = clock.Elapsed.TotalSeconds }).ToJson();
+            var checkpoint = await CheckpointOfAsync(assignment, model, cancellationToken);
+            var config = ConfigOf(checkpoint, model, plan);
+            fineTunes.Add((checkpoint, model));
+            var (drawn, _) = await TextWindowsAsync(checkpoint, config, model, plan, "adamerging's coefficient unit", cancellationToken);
+            windows.Add(drawn);
+            var fingerprint = await LanguageGrams.FingerprintAsync(checkpoint, model, cancellationToken);
+            key.Append(CultureInfo.InvariantCulture, $"{model} {fingerprint} {LanguageGrams.WindowsHash(drawn)}\n");
         }
-        finally
+
+        var cache = StatisticsCache.For(assignment.OutputLocation);
+        var cacheKey = StatisticsCache.Key(plan.Kind, Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(key.ToString()))), "", plan.Samples);
+        if (cache?.TryRead(cacheKey) is { } cached)
         {
-            models.ForEach(m => m.Dispose());
+            return (CoefficientsUnitResult.Parse(Encoding.UTF8.GetString(cached)) with { Seconds = clock.Elapsed.TotalSeconds, Cached = true }).ToJson();
         }
-    }
 
-    /// <summary>Task vectors need every parameter of the base in the fine-tune, shaped alike.</summary>
-    private static void CheckSameShapes(LlamaForCausalLM baseModel, string baseName, LlamaForCausalLM fineTune, string model)
-    {
-        var shapes = fineTune.named_parameters().ToDictionary(p => p.name, p => p.parameter.shape, StringComparer.Ordinal);
-        foreach (var (name, parameter) in baseModel.named_parameters())
-        {
-            if (!shapes.TryGetValue(name, out var shape) || !shape.SequenceEqual(parameter.shape))
-            {
-                throw new MergeMethodException($"model '{model}': tensor '{name}' is {(shape is null ? "missing" : $"[{string.Join(", ", shape)}]")}, base model '{baseName}' has [{string.Join(", ", parameter.shape)}]; adamerging adds task vectors of models shaped like the base");
-            }
-        }
+        var coefficients = await MergeStatistics.SingleThreadedAsync(() => LanguageAdaMerging.LearnStreamedAsync(baseCheckpoint, learning.Base, fineTunes, windows, learning.Steps, learning.Batch, learning.LearningRate, learning.Seed, cancellationToken));
+
+        var rows = Enumerable.Range(0, plan.Models.Count).Select(i => Enumerable.Range(0, groups.Count).Select(g => coefficients[i, g]).ToArray()).ToList();
+        var tensorGroups = LanguageAdaMerging.TensorNames(baseConfig).ToDictionary(name => name, LanguageAdaMerging.GroupOf, StringComparer.Ordinal);
+        var result = new CoefficientsUnitResult(plan.Models, groups, rows, learning.Steps, 0) { TensorGroups = tensorGroups };
+        cache?.Write(cacheKey, Encoding.UTF8.GetBytes(result.ToJson()));
+        return (result with { Seconds = clock.Elapsed.TotalSeconds }).ToJson();
     }
 
     private async Task<ICheckpoint> CheckpointOfAsync(UnitAssignment assignment, string model, CancellationToken cancellationToken)
@@ -219,12 +204,6 @@ public sealed class LanguageJobStatistics(ArtifactStores stores, CheckpointCache
         return config.NumHiddenLayers == plan.Blocks
             ? config
             : throw new MergeMethodException($"model '{model}': its config has {config.NumHiddenLayers} decoder blocks, the job planned {plan.Blocks}");
-    }
-
-    private static async Task<LlamaForCausalLM> LoadLanguageAsync(ICheckpoint checkpoint, string model, StatisticsPlan plan, CancellationToken cancellationToken)
-    {
-        ConfigOf(checkpoint, model, plan);
-        return await LanguageModelCheckpoint.LoadAsync(checkpoint, model, cancellationToken: cancellationToken);
     }
 
     /// <summary>The windows of <paramref name="model"/>'s text (the spec's <c>dataset:</c>) its statistics are computed on, and the SHA-256 of the text file.</summary>

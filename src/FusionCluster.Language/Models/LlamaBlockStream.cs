@@ -22,10 +22,9 @@ public sealed class LlamaBlockStream : IDisposable
     private readonly ICheckpoint checkpoint;
     private readonly TensorSubstitute? substitute;
     private readonly string where;
-    private readonly double[] inverseFrequencies;
     private readonly Tensor[] hidden;
     private readonly int[] blocksRun;
-    private readonly Dictionary<long, (Tensor Cos, Tensor Sin, Tensor? Mask)> positions = [];
+    private readonly PositionTables positions;
     private readonly float[] staging = LanguageModelCheckpoint.NewStaging();
     private nn.Module? loaded;
     private int loadedPart = -1;
@@ -36,7 +35,7 @@ public sealed class LlamaBlockStream : IDisposable
         this.substitute = substitute;
         this.where = where;
         Config = config;
-        inverseFrequencies = RotaryEmbedding.InverseFrequencies(config);
+        positions = new PositionTables(config);
         hidden = new Tensor[batches];
         blocksRun = new int[batches];
     }
@@ -157,7 +156,7 @@ public sealed class LlamaBlockStream : IDisposable
             return;
         }
 
-        var (cos, sin, mask) = Positions(x.shape[1]);
+        var (cos, sin, mask) = positions.Of(x.shape[1]);
         var output = ((LlamaDecoderLayer)loaded).Forward(x, cos, sin, mask, capture);
         capture?.HiddenState?.Invoke(loadedPart, output);
         hidden[batch] = output.DetachFromDisposeScope();
@@ -198,24 +197,6 @@ public sealed class LlamaBlockStream : IDisposable
             state?.Dispose();
         }
 
-        foreach (var (cos, sin, mask) in positions.Values)
-        {
-            cos.Dispose();
-            sin.Dispose();
-            mask?.Dispose();
-        }
-    }
-
-    private (Tensor Cos, Tensor Sin, Tensor? Mask) Positions(long length)
-    {
-        if (!positions.TryGetValue(length, out var tables))
-        {
-            using var scope = NewDisposeScope();
-            var (cos, sin, mask) = LlamaForCausalLM.Positions(Config, inverseFrequencies, length, CPU);
-            tables = (cos.DetachFromDisposeScope(), sin.DetachFromDisposeScope(), mask?.DetachFromDisposeScope());
-            positions[length] = tables;
-        }
-
-        return tables;
+        positions.Dispose();
     }
 }
