@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using FusionCluster.Alignment.Permutations;
 using FusionCluster.Alignment.Specs;
 using FusionCluster.Alignment.Zipping;
@@ -172,7 +173,7 @@ public sealed class MergeJobGrainZipItTests(TrainedClassifierFolder models) : IC
         }
 
         await using var cluster = await WorkerCluster.StartAsync(unitSlots: 2, silos: 1);
-        var partial = await RunAsync(cluster, Spec("partial-cnn-1", "partial-cnn-2", zip: true, zipLayers: 1), "partial-cnn", cancellation);
+        var partial = await models.RunJobAsync(cluster, Spec("partial-cnn-1", "partial-cnn-2", zip: true, zipLayers: 1), "partial-cnn", cancellation);
         Assert.True(partial.State == JobState.Succeeded, partial.Error);
 
         var units = await cluster.Client.GetGrain<IMergeJobGrain>("job-partial-cnn").GetUnits();
@@ -229,7 +230,7 @@ public sealed class MergeJobGrainZipItTests(TrainedClassifierFolder models) : IC
         var spec = Spec("mlp-1", "mlp-3", zip: true, zipLayers: 1);
         await using (var one = await WorkerCluster.StartAsync(unitSlots: 2, silos: 1))
         {
-            var alone = await RunAsync(one, spec, "partial-zip-one-silo", cancellation);
+            var alone = await models.RunJobAsync(one, spec, "partial-zip-one-silo", cancellation);
             Assert.True(alone.State == JobState.Succeeded, alone.Error);
         }
 
