@@ -62,33 +62,46 @@ internal sealed class TensorComparisonSums
     };
 
     /// <summary>Adds the next chunk of the tensor (elements continue where the last chunk ended).</summary>
-    public void Add(ReadOnlySpan<float> model, ReadOnlySpan<float> reference, ReadOnlySpan<float> baseValues, bool hasBase)
+    /// <param name="referenceSums">
+    /// Whether to add the sums of the reference and base alone (<c>|r|²</c>, <c>|r - b|²</c>, non-zero task deltas) too: the same
+    /// for every model compared with this reference, so a caller comparing several models adds them for one and copies
+    /// them to the others (<see cref="CopyReferenceSums"/>).
+    /// </param>
+    public void Add(ReadOnlySpan<float> model, ReadOnlySpan<float> reference, ReadOnlySpan<float> baseValues, bool hasBase, bool referenceSums = true)
     {
         var head = LaneSums.Misalignment(elements, model.Length);
         for (var i = 0; i < head; i++)
         {
-            AddOne(elements + i, model[i], reference[i], hasBase ? baseValues[i] : 0, hasBase);
+            AddOne(elements + i, model[i], reference[i], hasBase ? baseValues[i] : 0, hasBase, referenceSums);
         }
 
         var vectorEnd = head + ((model.Length - head) / LaneSums.Lanes * LaneSums.Lanes);
         if (hasBase)
         {
-            AddVectorsWithBase(model, reference, baseValues, head, vectorEnd);
+            AddVectorsWithBase(model, reference, baseValues, head, vectorEnd, referenceSums);
         }
         else
         {
-            AddVectors(model, reference, head, vectorEnd);
+            AddVectors(model, reference, head, vectorEnd, referenceSums);
         }
 
         for (var i = vectorEnd; i < model.Length; i++)
         {
-            AddOne(elements + i, model[i], reference[i], hasBase ? baseValues[i] : 0, hasBase);
+            AddOne(elements + i, model[i], reference[i], hasBase ? baseValues[i] : 0, hasBase, referenceSums);
         }
 
         elements += model.Length;
     }
 
-    private void AddVectors(ReadOnlySpan<float> model, ReadOnlySpan<float> reference, int start, int end)
+    /// <summary>Takes the reference-only sums from <paramref name="other"/>, which added them over the same reference and base values in the same order.</summary>
+    public void CopyReferenceSums(TensorComparisonSums other)
+    {
+        normSquared = other.normSquared;
+        taskNormSquared = other.taskNormSquared;
+        TaskNonZero = other.TaskNonZero;
+    }
+
+    private void AddVectors(ReadOnlySpan<float> model, ReadOnlySpan<float> reference, int start, int end, bool referenceSums)
     {
         // Locals, so the loop keeps its accumulators in registers; each lane still adds in element order.
         Vector256<double> distance = distanceSquared, product = dot, norm = normSquared;
@@ -99,13 +112,16 @@ internal sealed class TensorComparisonSums
             var d = m - r;
             distance += d * d;
             product += m * r;
-            norm += r * r;
+            if (referenceSums)
+            {
+                norm += r * r;
+            }
         }
 
         (distanceSquared, dot, normSquared) = (distance, product, norm);
     }
 
-    private void AddVectorsWithBase(ReadOnlySpan<float> model, ReadOnlySpan<float> reference, ReadOnlySpan<float> baseValues, int start, int end)
+    private void AddVectorsWithBase(ReadOnlySpan<float> model, ReadOnlySpan<float> reference, ReadOnlySpan<float> baseValues, int start, int end, bool referenceSums)
     {
         Vector256<double> distance = distanceSquared, product = dot, norm = normSquared, task = taskDot, taskNorm = taskNormSquared;
         long nonZero = 0, agreements = 0;
@@ -118,17 +134,24 @@ internal sealed class TensorComparisonSums
             var d = m - r;
             distance += d * d;
             product += m * r;
-            norm += r * r;
+            if (referenceSums)
+            {
+                norm += r * r;
+            }
+
             var mergedDelta = m - b;
             var taskDelta = r - b;
             task += mergedDelta * taskDelta;
-            taskNorm += taskDelta * taskDelta;
 
             // Sign agreement as Math.Sign counts it: both deltas positive, or both negative (a zero task delta counts neither).
             var agree = (Vector256.GreaterThan(taskDelta, zero) & Vector256.GreaterThan(mergedDelta, zero))
                 | (Vector256.LessThan(taskDelta, zero) & Vector256.LessThan(mergedDelta, zero));
-            nonZero += BitOperations.PopCount((~Vector256.Equals(taskDelta, zero)).ExtractMostSignificantBits());
             agreements += BitOperations.PopCount(agree.ExtractMostSignificantBits());
+            if (referenceSums)
+            {
+                taskNorm += taskDelta * taskDelta;
+                nonZero += BitOperations.PopCount((~Vector256.Equals(taskDelta, zero)).ExtractMostSignificantBits());
+            }
         }
 
         (distanceSquared, dot, normSquared, taskDot, taskNormSquared) = (distance, product, norm, task, taskNorm);
@@ -136,11 +159,15 @@ internal sealed class TensorComparisonSums
         SignAgreements += agreements;
     }
 
-    private void AddOne(long element, double m, double r, double b, bool hasBase)
+    private void AddOne(long element, double m, double r, double b, bool hasBase, bool referenceSums)
     {
         LaneSums.AddAt(ref distanceSquared, element, (m - r) * (m - r));
         LaneSums.AddAt(ref dot, element, m * r);
-        LaneSums.AddAt(ref normSquared, element, r * r);
+        if (referenceSums)
+        {
+            LaneSums.AddAt(ref normSquared, element, r * r);
+        }
+
         if (!hasBase)
         {
             return;
@@ -148,10 +175,18 @@ internal sealed class TensorComparisonSums
 
         double mergedDelta = m - b, taskDelta = r - b;
         LaneSums.AddAt(ref taskDot, element, mergedDelta * taskDelta);
-        LaneSums.AddAt(ref taskNormSquared, element, taskDelta * taskDelta);
+        if (referenceSums)
+        {
+            LaneSums.AddAt(ref taskNormSquared, element, taskDelta * taskDelta);
+        }
+
         if (taskDelta != 0)
         {
-            TaskNonZero++;
+            if (referenceSums)
+            {
+                TaskNonZero++;
+            }
+
             if ((mergedDelta > 0 && taskDelta > 0) || (mergedDelta < 0 && taskDelta < 0))
             {
                 SignAgreements++;

@@ -97,14 +97,15 @@ public sealed class TensorMetricSums
     }
 
     /// <summary>Adds the same chunk compared with reference <paramref name="index"/>'s values.</summary>
-    public void AddReference(int index, ReadOnlySpan<float> model, ReadOnlySpan<float> reference, ReadOnlySpan<float> baseValues)
+    /// <param name="referenceSums">Whether to add the sums of the reference alone too (false where another model's sums add them; see <see cref="OfTensors"/>).</param>
+    public void AddReference(int index, ReadOnlySpan<float> model, ReadOnlySpan<float> reference, ReadOnlySpan<float> baseValues, bool referenceSums = true)
     {
         if (reference.Length != model.Length)
         {
             throw new ArgumentException($"reference {index}'s chunk has {reference.Length} values, the model's {model.Length}", nameof(reference));
         }
 
-        references[index].Add(model, reference, baseValues, HasBase);
+        references[index].Add(model, reference, baseValues, HasBase, referenceSums);
     }
 
     /// <summary>
@@ -117,7 +118,8 @@ public sealed class TensorMetricSums
 
     /// <summary>
     /// Several models' sums for the same tensor (a unit's candidates), each as <see cref="OfTensor"/> would give it:
-    /// the base and each reference are decoded once per chunk for all of them.
+    /// the base and each reference are decoded once per chunk for all of them, and the sums of a reference alone (<c>|r|²</c>,
+    /// <c>|r - b|²</c>, its non-zero task deltas) are added once, with the first model's, and copied to the others.
     /// </summary>
     /// <param name="models">The models' tensors, all of one shape.</param>
     /// <param name="references">Each reference's tensor, in reference order.</param>
@@ -178,9 +180,17 @@ public sealed class TensorMetricSums
                     }
                     else
                     {
-                        sums[model].AddReference(reference, m, buffers[firstReference + reference].AsSpan(0, length), b);
+                        sums[model].AddReference(reference, m, buffers[firstReference + reference].AsSpan(0, length), b, referenceSums: model == 0);
                     }
                 });
+            }
+
+            for (var model = 1; model < sums.Length; model++)
+            {
+                for (var reference = 0; reference < references.Count; reference++)
+                {
+                    sums[model].Reference(reference).CopyReferenceSums(sums[0].Reference(reference));
+                }
             }
         }
         finally

@@ -129,9 +129,13 @@ public sealed class LaneSumsTests
 
         for (var k = 0; k < models.Count; k++)
         {
-            var alone = TensorMetricSums.OfTensor(models[k], baseValues, references, cancellationToken).ToMetrics(["x", "y"]);
+            var aloneSums = TensorMetricSums.OfTensor(models[k], baseValues, references, cancellationToken);
+            var alone = aloneSums.ToMetrics(["x", "y"]);
             var fromTogether = together[k].ToMetrics(["x", "y"]);
             Assert.All(alone, e => Assert.Equal(Bits(e.Value), Bits(fromTogether[e.Key])));
+
+            // Every sum and count, the reference-only ones (added once, with the first model's) included.
+            Assert.Equal(aloneSums.ToJson(), together[k].ToJson());
         }
     }
 }
