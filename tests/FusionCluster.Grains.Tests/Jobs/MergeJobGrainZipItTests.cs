@@ -131,11 +131,7 @@ public sealed class MergeJobGrainZipItTests(TrainedClassifierFolder models) : IC
              "layers.0.bias", "layers.0.weight"],
             published.TensorNames.Order(StringComparer.Ordinal));
         Assert.Equal(expected.TensorNames.Order(StringComparer.Ordinal), published.TensorNames.Order(StringComparer.Ordinal));
-        foreach (var name in expected.TensorNames)
-        {
-            Assert.Equal(expected.GetEntry(name).Shape, published.GetEntry(name).Shape);
-            Assert.True(Bits(Tensors(expected, name)).SequenceEqual(Bits(Tensors(published, name))), $"{name}: the job's bytes differ from fusion connect --save-zipped's");
-        }
+        AssertSameTensors(expected, published);
 
         // A branch past the zipped layer is its model's own layer as stored.
         Assert.True(Bits(Tensors(published, "branches.1.layers.1.weight")).SequenceEqual(Bits(b["layers.2.weight"].data<float>().ToArray())));
@@ -145,12 +141,7 @@ public sealed class MergeJobGrainZipItTests(TrainedClassifierFolder models) : IC
         Assert.Equal((1, 2), (network.Config.ZipLayers, network.Config.Branches));
         Assert.Equal(ClassifierCheckpoint.Load(saved.Path).Config.ToJson().ToJsonString(), network.Config.ToJson().ToJsonString());
         using var heldOut = LabelledSamples.From(models.Dataset, DatasetSplit.HeldOut);
-        using (TorchSharp.torch.no_grad())
-        {
-            using var expectedLogits = zipped.Logits(heldOut.Inputs);
-            using var publishedLogits = network.forward(heldOut.Inputs);
-            Assert.True(Bits(expectedLogits.data<float>().ToArray()).SequenceEqual(Bits(publishedLogits.data<float>().ToArray())), "the published model's logits differ from the in-process zip's");
-        }
+        AssertSameLogits(zipped, network, heldOut);
 
         using var naiveModel = ClassifierWeights.Load(models.PathOf("partial-naive-mlp"));
         var partialScore = ClassifierScorer.Score(x => network.forward(x), heldOut);
@@ -202,11 +193,7 @@ public sealed class MergeJobGrainZipItTests(TrainedClassifierFolder models) : IC
             published.TensorNames.Order(StringComparer.Ordinal));
         Assert.Equal(expected.TensorNames.Order(StringComparer.Ordinal), published.TensorNames.Order(StringComparer.Ordinal));
         Assert.Equal([8, 4, 3, 3], published.GetEntry("branches.1.layers.0.weight").Shape);
-        foreach (var name in expected.TensorNames)
-        {
-            Assert.Equal(expected.GetEntry(name).Shape, published.GetEntry(name).Shape);
-            Assert.True(Bits(Tensors(expected, name)).SequenceEqual(Bits(Tensors(published, name))), $"{name}: the job's bytes differ from fusion connect --save-zipped's");
-        }
+        AssertSameTensors(expected, published);
 
         // Past the branches' first layer, each branch is its model's own layers as stored.
         Assert.True(Bits(Tensors(published, "branches.1.layers.1.weight")).SequenceEqual(Bits(b["layers.2.weight"].data<float>().ToArray())));
@@ -215,12 +202,7 @@ public sealed class MergeJobGrainZipItTests(TrainedClassifierFolder models) : IC
         using var network = ClassifierCheckpoint.Load(models.PathOf("partial-cnn"));
         Assert.Equal((ClassifierArchitecture.Cnn, 1, 2), (network.Config.Architecture, network.Config.ZipLayers, network.Config.Branches));
         using var heldOut = LabelledSamples.From(models.Dataset, DatasetSplit.HeldOut);
-        using (TorchSharp.torch.no_grad())
-        {
-            using var expectedLogits = zipped.Logits(heldOut.Inputs);
-            using var publishedLogits = network.forward(heldOut.Inputs);
-            Assert.True(Bits(expectedLogits.data<float>().ToArray()).SequenceEqual(Bits(publishedLogits.data<float>().ToArray())), "the published model's logits differ from the in-process zip's");
-        }
+        AssertSameLogits(zipped, network, heldOut);
     }
 
     [Fact]
@@ -330,6 +312,26 @@ public sealed class MergeJobGrainZipItTests(TrainedClassifierFolder models) : IC
         {
             Assert.Equal(shape, published.GetEntry(name).Shape);
             Assert.True(Bits(expected[name].data<float>().ToArray()).SequenceEqual(Bits(Tensors(published, name))), $"{name}: the job's bytes differ from the in-process zip");
+        }
+    }
+
+    /// <summary>Every tensor of <paramref name="expected"/> (what fusion connect --save-zipped writes) in <paramref name="published"/>, bit for bit.</summary>
+    private static void AssertSameTensors(CheckpointFolder expected, CheckpointFolder published)
+    {
+        foreach (var name in expected.TensorNames)
+        {
+            Assert.Equal(expected.GetEntry(name).Shape, published.GetEntry(name).Shape);
+            Assert.True(Bits(Tensors(expected, name)).SequenceEqual(Bits(Tensors(published, name))), $"{name}: the job's bytes differ from fusion connect --save-zipped's");
+        }
+    }
+
+    private static void AssertSameLogits(ZippedClassifier zipped, ClassifierNetwork network, LabelledSamples heldOut)
+    {
+        using (TorchSharp.torch.no_grad())
+        {
+            using var expectedLogits = zipped.Logits(heldOut.Inputs);
+            using var publishedLogits = network.forward(heldOut.Inputs);
+            Assert.True(Bits(expectedLogits.data<float>().ToArray()).SequenceEqual(Bits(publishedLogits.data<float>().ToArray())), "the published model's logits differ from the in-process zip's");
         }
     }
 
