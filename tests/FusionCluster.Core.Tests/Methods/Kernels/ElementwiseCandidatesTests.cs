@@ -78,6 +78,29 @@ public sealed class ElementwiseCandidatesTests
         Assert.Null(ElementwiseCandidates.TryCreate(method, [a, b]));
     }
 
+    [Fact]
+    public void A_candidate_missing_a_weight_leaves_its_error_to_the_ordinary_path()
+    {
+        var method = MergeMethodRegistry.Get("task_arithmetic");
+        var values = MethodHarness.Random(16, seed: 1);
+        var shared = Sources(values, [values, values]);
+        var good = Context(method, shared, new(), [1, 2], new ArrayTensorSink(16));
+        var missing = Context(method, shared, new(), [1, 2], new ArrayTensorSink(16));
+        missing = new MergeTensorContext
+        {
+            TensorName = missing.TensorName,
+            Shape = missing.Shape,
+            Base = missing.Base,
+            BaseModel = missing.BaseModel,
+            Models = [missing.Models[0], missing.Models[1] with { Parameters = new Dictionary<string, double>() }],
+            Parameters = missing.Parameters,
+            ChunkElements = missing.ChunkElements,
+            Output = missing.Output,
+        };
+        Assert.Null(ElementwiseCandidates.TryCreate(method, [good, missing]));
+        Assert.Throws<MergeMethodException>(() => method.Merge(missing));
+    }
+
     private static List<(Dictionary<string, double> Global, double[] Weights)> CandidateParameters(string method) => method == "linear"
         ? [(new() { ["normalize"] = 1 }, [0.3, 0.5, 0.2]), (new() { ["normalize"] = 1 }, [1, 3, 7]), (new() { ["normalize"] = 0 }, [0.7, -0.1, 1]), (new() { ["normalize"] = 0 }, [1, 1, 1])]
         : [(new() { ["lambda"] = 1 }, [1, 1, 1]), (new() { ["lambda"] = 0.37 }, [0.5, 1, 0.25]), (new() { ["lambda"] = 1.3, ["normalize"] = 1 }, [0.2, 0.9, 0.4]), (new() { ["lambda"] = 2.1 }, [1, -0.3, 1])];
