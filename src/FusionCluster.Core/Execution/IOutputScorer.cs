@@ -11,4 +11,10 @@ public interface IOutputScorer
     /// evaluator skips (not floating point). The references are read once for all the candidates.
     /// </summary>
     IReadOnlyList<string?> Score(OutputScoring scoring, TensorPlan tensor, IReadOnlyList<ReadOnlyMemory<byte>> outputs);
+
+    /// <summary>
+    /// Starts scoring one output tensor of several candidates whose values are fed chunk by chunk (the same sums as
+    /// <see cref="Score"/> on their bytes); null for a tensor the evaluator skips.
+    /// </summary>
+    IOutputChunkScorer? Begin(OutputScoring scoring, TensorPlan tensor, int candidates);
 }

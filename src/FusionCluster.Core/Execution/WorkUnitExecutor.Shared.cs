@@ -67,17 +67,39 @@ public sealed partial class WorkUnitExecutor
             }
         }
 
+        var triedPosition = -1;
+        var scoredTogether = -1;
         foreach (var item in items)
         {
             cancellationToken.ThrowIfCancellationRequested();
             // A scoring job's members score as the shared unit does.
             var member = shared.Scoring is null ? shared.Members[item.Member] : shared.Members[item.Member] with { Scoring = shared.Scoring };
+            if (shared.Scoring is not null && item.Position != triedPosition)
+            {
+                // A position whose members' candidates differ only in parameters of an element-wise method is scored chunk by
+                // chunk, all members together, holding no output.
+                triedPosition = item.Position;
+                ScorePending();
+                var group = items.Where(i => i.Position == item.Position && errors[i.Member] is null).Select(i => (i.Member, i.Tensor)).ToList();
+                if (await TryScoreElementwiseAsync(shared, group, reads, cancellationToken) is { } sums)
+                {
+                    for (var k = 0; k < group.Count; k++)
+                    {
+                        var scored = shared.Members[group[k].Member];
+                        outputs[group[k].Member] ??= stores.OpenOutput(scored.OutputLocation, scored.JobId);
+                        scores[group[k].Member].Add(new TensorScore(group[k].Tensor.Name, group[k].Tensor.Shard, group[k].Tensor.Offset, sums[k]));
+                    }
+
+                    scoredTogether = item.Position;
+                }
+            }
+
             if (pending.Count > 0 && (item.Position != pendingPosition || !SameOutput(item.Tensor, pendingTensor!) || pendingBytes + item.Tensor.ByteLength > ScoringBatchBytes))
             {
                 ScorePending();
             }
 
-            if (errors[item.Member] is null)
+            if (errors[item.Member] is null && item.Position != scoredTogether)
             {
                 try
                 {

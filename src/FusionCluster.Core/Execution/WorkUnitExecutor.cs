@@ -251,6 +251,34 @@ public sealed partial class WorkUnitExecutor(
         }
     }
 
+    /// <summary>An input as a method reads it: its stored tensor (or rows of several), cropped to the output's shape, rounded to the compute dtype.</summary>
+    private static async Task<TensorSource> OpenInputAsync(TensorPlan tensor, TensorInput input, OpenStored open)
+    {
+        TensorSource view;
+        bool needsRounding;
+        if (input.Rows is { } rows)
+        {
+            var sources = new List<StoredTensor>();
+            foreach (var from in rows.Sources)
+            {
+                sources.Add(await open(from.Model, from.Tensor));
+            }
+
+            view = new RowMappedTensorSource(sources, rows, tensor.Shape[1]);
+            needsRounding = sources.Any(s => s.DType != tensor.ComputeDType);
+        }
+        else
+        {
+            var source = await open(input.Model, input.Tensor);
+            view = source.Shape.SequenceEqual(tensor.Shape) ? source : new CroppedTensorSource(source, tensor.Shape[0], tensor.Shape[1]);
+            needsRounding = source.DType != tensor.ComputeDType;
+        }
+
+        return needsRounding && Precision.IsNarrowerThanFloat32(tensor.ComputeDType)
+            ? new PrecisionTensorSource(view, tensor.ComputeDType)
+            : view;
+    }
+
     /// <param name="output">Where the tensor's sidecars (a method's extra files, e.g. emr's masks) are written beside it.</param>
     private async Task MergeAsync(
         UnitAssignment assignment,
@@ -262,38 +290,11 @@ public sealed partial class WorkUnitExecutor(
         List<string> warnings,
         CancellationToken cancellationToken)
     {
-        async Task<TensorSource> OpenAsync(TensorInput input)
-        {
-            TensorSource view;
-            bool needsRounding;
-            if (input.Rows is { } rows)
-            {
-                var sources = new List<StoredTensor>();
-                foreach (var from in rows.Sources)
-                {
-                    sources.Add(await open(from.Model, from.Tensor));
-                }
-
-                view = new RowMappedTensorSource(sources, rows, tensor.Shape[1]);
-                needsRounding = sources.Any(s => s.DType != tensor.ComputeDType);
-            }
-            else
-            {
-                var source = await open(input.Model, input.Tensor);
-                view = source.Shape.SequenceEqual(tensor.Shape) ? source : new CroppedTensorSource(source, tensor.Shape[0], tensor.Shape[1]);
-                needsRounding = source.DType != tensor.ComputeDType;
-            }
-
-            return needsRounding && Precision.IsNarrowerThanFloat32(tensor.ComputeDType)
-                ? new PrecisionTensorSource(view, tensor.ComputeDType)
-                : view;
-        }
-
         // Every input is counted for NaN and infinity as the method reads it, for the report.
         var counted = new List<(string Model, NonFiniteCountingSource Source)>();
         async Task<TensorSource> OpenCountedAsync(TensorInput input)
         {
-            var source = new NonFiniteCountingSource(await OpenAsync(input));
+            var source = new NonFiniteCountingSource(await OpenInputAsync(tensor, input, open));
             counted.Add((input.Model, source));
             return source;
         }

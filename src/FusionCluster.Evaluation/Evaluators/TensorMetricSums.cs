@@ -138,28 +138,9 @@ public sealed class TensorMetricSums
             throw new ArgumentException($"the models' tensors differ in size ({string.Join(", ", models.Select(m => m.ElementCount).Distinct())} elements)", nameof(models));
         }
 
-        var sums = models.Select(_ => new TensorMetricSums(references.Count, baseValues is not null)).ToArray();
-        foreach (var s in sums)
-        {
-            s.BeginTensor();
-        }
-
-        // Sources in buffer order: the base (when there is one), the references, then the models.
-        var sources = new List<TensorSource>(1 + references.Count + models.Count);
-        if (baseValues is not null)
-        {
-            sources.Add(baseValues);
-        }
-
-        sources.AddRange(references);
-        var firstReference = baseValues is null ? 0 : 1;
-        var firstModel = firstReference + references.Count;
-        sources.AddRange(models);
-        var buffers = sources.Select(_ => ArrayPool<float>.Shared.Rent((int)Math.Min(ChunkElements, Math.Max(1, elements)))).ToArray();
-
-        // Per model, its norms (-1) and each reference's sums: independent accumulators, each fed the chunks in element
-        // order on whichever thread, so the bits do not depend on running them in parallel.
-        var perModel = 1 + references.Count;
+        // The models' chunks are decoded here; the base's and references' by the accumulator, once for all of them.
+        using var candidates = new CandidateMetricSums(models.Count, elements, baseValues, references);
+        var buffers = models.Select(_ => ArrayPool<float>.Shared.Rent((int)Math.Min(ChunkElements, Math.Max(1, elements)))).ToArray();
         var options = new ParallelOptions { CancellationToken = cancellationToken };
         try
         {
@@ -167,30 +148,8 @@ public sealed class TensorMetricSums
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 var length = (int)Math.Min(ChunkElements, elements - start);
-                Parallel.For(0, sources.Count, options, s => sources[s].Read(start, buffers[s].AsSpan(0, length)));
-                Parallel.For(0, models.Count * perModel, options, a =>
-                {
-                    var model = a / perModel;
-                    var reference = (a % perModel) - 1;
-                    var m = buffers[firstModel + model].AsSpan(0, length);
-                    var b = baseValues is null ? default : buffers[0].AsSpan(0, length);
-                    if (reference < 0)
-                    {
-                        sums[model].AddModel(m, b);
-                    }
-                    else
-                    {
-                        sums[model].AddReference(reference, m, buffers[firstReference + reference].AsSpan(0, length), b, referenceSums: model == 0);
-                    }
-                });
-            }
-
-            for (var model = 1; model < sums.Length; model++)
-            {
-                for (var reference = 0; reference < references.Count; reference++)
-                {
-                    sums[model].Reference(reference).CopyReferenceSums(sums[0].Reference(reference));
-                }
+                Parallel.For(0, models.Count, options, m => models[m].Read(start, buffers[m].AsSpan(0, length)));
+                candidates.Add(start, length, buffers, cancellationToken);
             }
         }
         finally
@@ -201,7 +160,7 @@ public sealed class TensorMetricSums
             }
         }
 
-        return sums;
+        return candidates.Complete();
     }
 
     /// <summary>Adds the next tensor's (or tensors') sums; combine in the model's tensor order.</summary>

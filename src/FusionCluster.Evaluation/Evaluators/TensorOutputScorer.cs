@@ -27,28 +27,77 @@ public sealed class TensorOutputScorer(LocalRoots? roots = null) : IOutputScorer
             return outputs.Select(_ => (string?)null).ToList();
         }
 
-        var entry = new TensorEntry(tensor.Name, tensor.OutputDType, tensor.Shape, 0, tensor.ByteLength);
-        var opened = new List<IDisposable>();
-        try
-        {
-            MappedTensorSource Open(string folder, string name)
-            {
-                var checkpoint = CheckpointFolder.Open(folder, roots);
-                opened.Add(checkpoint);
-                var source = TensorMetricsEvaluator.OpenMatching(checkpoint, name, tensor.Name, entry);
-                opened.Add(source);
-                return source;
-            }
+        using var comparisons = Comparisons.Open(scoring, tensor, roots);
+        var models = outputs.Select(bytes => (TensorSource)new EncodedTensorSource(bytes, tensor.OutputDType, tensor.Shape)).ToList();
+        return TensorMetricSums.OfTensors(models, comparisons.Base, comparisons.References, CancellationToken.None).Select(sums => (string?)sums.ToJson()).ToList();
+    }
 
-            var baseSource = scoring.BaseFolder is null ? null : Open(scoring.BaseFolder, "base");
-            var references = scoring.CompareFolders.Select((folder, r) => (TensorSource)Open(folder, scoring.CompareNames[r])).ToList();
-            var models = outputs.Select(bytes => (TensorSource)new EncodedTensorSource(bytes, tensor.OutputDType, tensor.Shape)).ToList();
-            return TensorMetricSums.OfTensors(models, baseSource, references, CancellationToken.None).Select(sums => (string?)sums.ToJson()).ToList();
+    public IOutputChunkScorer? Begin(OutputScoring scoring, TensorPlan tensor, int candidates)
+    {
+        ArgumentNullException.ThrowIfNull(scoring);
+        ArgumentNullException.ThrowIfNull(tensor);
+        if (!tensor.OutputDType.IsFloatingPoint() || candidates == 0)
+        {
+            return null;
         }
-        finally
+
+        var comparisons = Comparisons.Open(scoring, tensor, roots);
+        return new ChunkScorer(comparisons, new CandidateMetricSums(candidates, tensor.ElementCount, comparisons.Base, comparisons.References));
+    }
+
+    /// <summary>The base and references the evaluator compares this tensor with, opened as it opens them.</summary>
+    private sealed class Comparisons : IDisposable
+    {
+        private readonly List<IDisposable> opened = [];
+
+        public TensorSource? Base { get; private set; }
+
+        public IReadOnlyList<TensorSource> References { get; private set; } = [];
+
+        public static Comparisons Open(OutputScoring scoring, TensorPlan tensor, LocalRoots roots)
+        {
+            var entry = new TensorEntry(tensor.Name, tensor.OutputDType, tensor.Shape, 0, tensor.ByteLength);
+            var comparisons = new Comparisons();
+            try
+            {
+                MappedTensorSource Open(string folder, string name)
+                {
+                    var checkpoint = CheckpointFolder.Open(folder, roots);
+                    comparisons.opened.Add(checkpoint);
+                    var source = TensorMetricsEvaluator.OpenMatching(checkpoint, name, tensor.Name, entry);
+                    comparisons.opened.Add(source);
+                    return source;
+                }
+
+                comparisons.Base = scoring.BaseFolder is null ? null : Open(scoring.BaseFolder, "base");
+                comparisons.References = scoring.CompareFolders.Select((folder, r) => (TensorSource)Open(folder, scoring.CompareNames[r])).ToList();
+                return comparisons;
+            }
+            catch
+            {
+                comparisons.Dispose();
+                throw;
+            }
+        }
+
+        public void Dispose()
         {
             opened.Reverse();
             opened.ForEach(d => d.Dispose());
+            opened.Clear();
+        }
+    }
+
+    private sealed class ChunkScorer(Comparisons comparisons, CandidateMetricSums sums) : IOutputChunkScorer
+    {
+        public void Add(long start, int length, IReadOnlyList<float[]> outputs) => sums.Add(start, length, outputs);
+
+        public IReadOnlyList<string> Complete() => sums.Complete().Select(s => s.ToJson()).ToList();
+
+        public void Dispose()
+        {
+            sums.Dispose();
+            comparisons.Dispose();
         }
     }
 }

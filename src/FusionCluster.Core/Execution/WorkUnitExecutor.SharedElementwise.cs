@@ -1,0 +1,151 @@
+using System.Numerics.Tensors;
+using FusionCluster.Core.Methods;
+using FusionCluster.Core.Methods.Kernels;
+using FusionCluster.Core.Planning;
+using FusionCluster.Core.Storage;
+using FusionCluster.Core.Tensors;
+
+namespace FusionCluster.Core.Execution;
+
+/// <summary>A scoring job's shared units, for methods whose candidates <see cref="ElementwiseCandidates"/> computes together.</summary>
+public sealed partial class WorkUnitExecutor
+{
+    /// <summary>
+    /// Scores the members' tensors of one position chunk by chunk without holding any output: the inputs are decoded once,
+    /// every member's chunk is computed as its merge alone would compute it (<see cref="ElementwiseCandidates"/>), put through
+    /// what writing it does (the checks, rounding through the compute dtype, the output dtype's encoding) and scored at once.
+    /// Returns each member's sums, or null when this path does not apply (another method, members reading different tensors,
+    /// a non-finite value, a member's parameter or scoring error): the caller then runs the ordinary path, which reports
+    /// such errors and warnings as always.
+    /// </summary>
+    private async Task<IReadOnlyList<string>?> TryScoreElementwiseAsync(
+        UnitAssignment shared,
+        IReadOnlyList<(int Member, TensorPlan Tensor)> group,
+        SharedTensorReads reads,
+        CancellationToken cancellationToken)
+    {
+        if (group.Count < 2 || shared.Scoring is null || scorer is null)
+        {
+            return null;
+        }
+
+        var first = shared.Members[group[0].Member];
+        var tensor = group[0].Tensor;
+        var firstReads = TensorReads.Of(tensor, first.ModelPaths);
+        if (!group.All(g => ReadsLike(g.Tensor, tensor)
+                && shared.Members[g.Member].Method == first.Method
+                && shared.Members[g.Member].Device == first.Device
+                && TensorReads.Of(g.Tensor, shared.Members[g.Member].ModelPaths).SequenceEqual(firstReads)))
+        {
+            return null;
+        }
+
+        try
+        {
+            ValueTask<StoredTensor> Open(string model, string name) => reads.OpenAsync(first, model, name, cancellationToken);
+            var counted = new List<NonFiniteCountingSource>();
+            async Task<TensorSource> OpenCountedAsync(TensorInput input)
+            {
+                var source = new NonFiniteCountingSource(await OpenInputAsync(tensor, input, Open));
+                counted.Add(source);
+                return source;
+            }
+
+            var baseSource = tensor.Base is null ? null : await OpenCountedAsync(tensor.Base);
+            var sources = new List<TensorSource>();
+            foreach (var input in tensor.Inputs)
+            {
+                sources.Add(await OpenCountedAsync(input));
+            }
+
+            var contexts = group.Select(g => new MergeTensorContext
+            {
+                TensorName = g.Tensor.Name,
+                Shape = g.Tensor.Shape,
+                IsEmbedding = g.Tensor.IsEmbedding,
+                Base = baseSource,
+                BaseModel = g.Tensor.Base?.Model,
+                Models = g.Tensor.Inputs.Select((input, i) => new ModelTensor(input.Model, sources[i], input.Parameters)).ToList(),
+                Parameters = g.Tensor.Parameters,
+                Seed = g.Tensor.Seed,
+                Output = new ArrayTensorSink(0),
+            }).ToList();
+            var candidates = ElementwiseCandidates.TryCreate(methods.Resolve(first.Method, first.Device), contexts);
+            if (candidates is null)
+            {
+                return null;
+            }
+
+            using var scoring = scorer.Begin(shared.Scoring, tensor, group.Count);
+            if (scoring is null)
+            {
+                return null;
+            }
+
+            var roundThrough = tensor.ComputeDType != tensor.OutputDType && Precision.IsNarrowerThanFloat32(tensor.ComputeDType) ? tensor.ComputeDType : (DType?)null;
+            var elementSize = tensor.OutputDType.ElementSize();
+            var encoded = new byte[group.Count][];
+            var nonFinite = false;
+            candidates.ForEachChunk((start, length, outputs) =>
+            {
+                UnitProgress.Beat();
+                Parallel.For(0, outputs.Count, k =>
+                {
+                    var values = outputs[k].AsSpan(0, length);
+                    if (!float.IsFinite(TensorPrimitives.Sum(values)) && HasNonFinite(values))
+                    {
+                        nonFinite = true;
+                        return;
+                    }
+
+                    if (roundThrough is { } dtype)
+                    {
+                        Precision.RoundInPlace(values, dtype);
+                    }
+
+                    // The values the scorer would decode from the written bytes.
+                    var bytes = encoded[k] ??= new byte[length * elementSize]; // the first chunk is the largest
+                    DTypeCodec.Encode(tensor.OutputDType, values, bytes.AsSpan(0, length * elementSize));
+                    DTypeCodec.Decode(tensor.OutputDType, bytes.AsSpan(0, length * elementSize), values);
+                });
+                if (!nonFinite)
+                {
+                    scoring.Add(start, length, outputs);
+                }
+            }, cancellationToken);
+
+            return nonFinite || counted.Any(c => c.NonFinite > 0) ? null : scoring.Complete();
+        }
+        catch (Exception e) when (IsCandidateFailure(e))
+        {
+            return null;
+        }
+    }
+
+    private static bool HasNonFinite(ReadOnlySpan<float> values)
+    {
+        foreach (var value in values)
+        {
+            if (!float.IsFinite(value))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>Whether a member's tensor is computed by a merge from the same inputs, into the same output, as another's.</summary>
+    private static bool ReadsLike(TensorPlan tensor, TensorPlan other) =>
+        tensor.Kind == TensorKind.Merge
+        && other.Kind == TensorKind.Merge
+        && tensor.Sidecars.Count == 0
+        && SameOutput(tensor, other)
+        && tensor.ComputeDType == other.ComputeDType
+        && SameInput(tensor.Base, other.Base)
+        && tensor.Inputs.Count == other.Inputs.Count
+        && tensor.Inputs.Zip(other.Inputs).All(pair => SameInput(pair.First, pair.Second));
+
+    private static bool SameInput(TensorInput? input, TensorInput? other) =>
+        input is null ? other is null : other is not null && input.Rows is null && other.Rows is null && input.Model == other.Model && input.Tensor == other.Tensor;
+}

@@ -1,0 +1,150 @@
+using FusionCluster.Core.Methods;
+using FusionCluster.Core.Methods.Kernels;
+using FusionCluster.Core.Tensors;
+
+namespace FusionCluster.Core.Tests.Methods.Kernels;
+
+public sealed class ElementwiseCandidatesTests
+{
+    /// <summary>Odd sizes: one element, less than a vector, a chunk and a bit, several chunks with a ragged tail.</summary>
+    private static readonly int[] Sizes = [1, 7, 4099, 3 * 4096 + 37];
+
+    private const int Chunk = 4096;
+
+    public static TheoryData<string, DType> Cases => new()
+    {
+        { "linear", DType.F32 },
+        { "linear", DType.BF16 },
+        { "task_arithmetic", DType.F32 },
+        { "task_arithmetic", DType.BF16 },
+    };
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void Every_candidate_equals_merging_it_alone_bit_for_bit(string methodName, DType dtype)
+    {
+        var method = MergeMethodRegistry.Get(methodName);
+        var candidates = CandidateParameters(methodName);
+        foreach (var size in Sizes)
+        {
+            var baseValues = InDType(MethodHarness.Random(size, seed: size, scale: 0.05f), dtype);
+            var models = Enumerable.Range(0, 3).Select(i => InDType(Add(baseValues, MethodHarness.Random(size, seed: 100 * size + i, scale: 0.01f)), dtype)).ToArray();
+            var shared = Sources(baseValues, models);
+
+            var contexts = candidates.Select(c => Context(method, shared, c.Global, c.Weights, new ArrayTensorSink(size))).ToList();
+            var fast = ElementwiseCandidates.TryCreate(method, contexts);
+            Assert.NotNull(fast);
+            var fastOutputs = candidates.Select(_ => new float[size]).ToArray();
+            long next = 0;
+            fast.ForEachChunk((start, length, outputs) =>
+            {
+                Assert.Equal(next, start);
+                next += length;
+                for (var k = 0; k < outputs.Count; k++)
+                {
+                    outputs[k].AsSpan(0, length).CopyTo(fastOutputs[k].AsSpan((int)start));
+                }
+            }, TestContext.Current.CancellationToken);
+            Assert.Equal(size, next);
+
+            for (var k = 0; k < candidates.Count; k++)
+            {
+                // Merged alone, on sources of its own.
+                var alone = new ArrayTensorSink(size);
+                method.Merge(Context(method, Sources(baseValues, models), candidates[k].Global, candidates[k].Weights, alone));
+                Assert.Equal(Encode(alone.Values, dtype), Encode(fastOutputs[k], dtype));
+            }
+        }
+    }
+
+    [Fact]
+    public void Methods_whose_elements_depend_on_other_elements_take_the_ordinary_path()
+    {
+        var values = MethodHarness.Random(16, seed: 1);
+        var shared = Sources(values, [values, values]);
+        var ties = MergeMethodRegistry.Get("ties");
+        var contexts = new[] { Context(ties, shared, new(), [1, 1], new ArrayTensorSink(16)) };
+        Assert.Null(ElementwiseCandidates.TryCreate(ties, contexts));
+    }
+
+    [Fact]
+    public void Candidates_reading_different_models_take_the_ordinary_path()
+    {
+        var method = MergeMethodRegistry.Get("linear");
+        var values = MethodHarness.Random(16, seed: 1);
+        var a = Context(method, Sources(null, [values, values]), new(), [1, 2], new ArrayTensorSink(16));
+        var other = Sources(null, [values]);
+        var b = Context(method, other, new(), [1], new ArrayTensorSink(16));
+        Assert.Null(ElementwiseCandidates.TryCreate(method, [a, b]));
+    }
+
+    [Fact]
+    public void A_candidate_missing_a_weight_leaves_its_error_to_the_ordinary_path()
+    {
+        var method = MergeMethodRegistry.Get("task_arithmetic");
+        var values = MethodHarness.Random(16, seed: 1);
+        var shared = Sources(values, [values, values]);
+        var good = Context(method, shared, new(), [1, 2], new ArrayTensorSink(16));
+        var missing = Context(method, shared, new(), [1, 2], new ArrayTensorSink(16));
+        missing = new MergeTensorContext
+        {
+            TensorName = missing.TensorName,
+            Shape = missing.Shape,
+            Base = missing.Base,
+            BaseModel = missing.BaseModel,
+            Models = [missing.Models[0], missing.Models[1] with { Parameters = new Dictionary<string, double>() }],
+            Parameters = missing.Parameters,
+            ChunkElements = missing.ChunkElements,
+            Output = missing.Output,
+        };
+        Assert.Null(ElementwiseCandidates.TryCreate(method, [good, missing]));
+        Assert.Throws<MergeMethodException>(() => method.Merge(missing));
+    }
+
+    private static List<(Dictionary<string, double> Global, double[] Weights)> CandidateParameters(string method) => method == "linear"
+        ? [(new() { ["normalize"] = 1 }, [0.3, 0.5, 0.2]), (new() { ["normalize"] = 1 }, [1, 3, 7]), (new() { ["normalize"] = 0 }, [0.7, -0.1, 1]), (new() { ["normalize"] = 0 }, [1, 1, 1])]
+        : [(new() { ["lambda"] = 1 }, [1, 1, 1]), (new() { ["lambda"] = 0.37 }, [0.5, 1, 0.25]), (new() { ["lambda"] = 1.3, ["normalize"] = 1 }, [0.2, 0.9, 0.4]), (new() { ["lambda"] = 2.1 }, [1, -0.3, 1])];
+
+    private static (TensorSource? Base, TensorSource[] Models) Sources(float[]? baseValues, float[][] models) =>
+        (baseValues is null ? null : new ArrayTensorSource(baseValues), models.Select(m => (TensorSource)new ArrayTensorSource(m)).ToArray());
+
+    private static MergeTensorContext Context(IMergeMethod method, (TensorSource? Base, TensorSource[] Models) sources, Dictionary<string, double> global, double[] weights, TensorSink output)
+    {
+        var parameters = method.Parameters.Where(p => p.Scope == ParameterScope.Global && p.Default is not null).ToDictionary(p => p.Name, p => p.Default!.Value);
+        foreach (var (name, value) in global)
+        {
+            parameters[name] = value;
+        }
+
+        var usesBase = method.BaseModel != BaseModelUse.NotUsed;
+        return new MergeTensorContext
+        {
+            TensorName = "layers.0.weight",
+            Shape = [sources.Models[0].ElementCount],
+            Base = usesBase ? sources.Base : null,
+            BaseModel = usesBase && sources.Base is not null ? "base" : null,
+            Models = sources.Models.Select((m, i) => new ModelTensor($"model{i}", m, new Dictionary<string, double> { ["weight"] = weights[i], ["density"] = 1 })).ToList(),
+            Parameters = parameters,
+            ChunkElements = Chunk,
+            Output = output,
+        };
+    }
+
+    private static float[] Add(float[] a, float[] b) => a.Select((x, i) => x + b[i]).ToArray();
+
+    /// <summary>The values a tensor stored in <paramref name="dtype"/> decodes to.</summary>
+    private static float[] InDType(float[] values, DType dtype)
+    {
+        var bytes = Encode(values, dtype);
+        var decoded = new float[values.Length];
+        DTypeCodec.Decode(dtype, bytes, decoded);
+        return decoded;
+    }
+
+    private static byte[] Encode(float[] values, DType dtype)
+    {
+        var bytes = new byte[values.Length * dtype.ElementSize()];
+        DTypeCodec.Encode(dtype, values, bytes);
+        return bytes;
+    }
+}
