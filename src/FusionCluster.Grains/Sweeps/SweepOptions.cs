@@ -9,8 +9,12 @@ public sealed class SweepOptions
     /// <summary>When the first tick of a newly registered reminder comes.</summary>
     public TimeSpan FirstTickDelay { get; set; } = TimeSpan.FromSeconds(30);
 
-    /// <summary>How often a running sweep checks its merges and evaluations.</summary>
-    public TimeSpan PumpInterval { get; set; } = TimeSpan.FromSeconds(1);
+    /// <summary>
+    /// How often a running sweep checks its merges and evaluations. Each step of a run (prepare, the scoring job, the
+    /// winners' merge, finishing) waits for the next check, so the period is paid a few times per run: as often as a
+    /// job checks its units, since a check of a few job grains costs far less than a second of waiting.
+    /// </summary>
+    public TimeSpan PumpInterval { get; set; } = TimeSpan.FromMilliseconds(250);
 
     /// <summary>Tries to evaluate one merge when silos fail under it (errors of the model or command are not retried).</summary>
     public int MaxEvaluationAttempts { get; set; } = 3;
