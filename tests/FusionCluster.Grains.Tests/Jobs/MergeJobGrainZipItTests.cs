@@ -56,12 +56,7 @@ public sealed class MergeJobGrainZipItTests(TrainedClassifierFolder models) : IC
     public async Task A_zipit_job_zips_cnns_as_in_process_and_gives_back_a_cnn_zipped_with_its_permuted_copy()
     {
         var cancellation = TestContext.Current.CancellationToken;
-        var options = new TrainingOptions { Architecture = ClassifierArchitecture.Cnn, ConvChannels = [4, 8], HiddenSizes = [16], Epochs = 1, MaxSamples = 3000, LearningRate = 3e-3 };
-        foreach (var seed in new[] { 1, 2 })
-        {
-            using var network = ClassifierTrainer.Train(models.Dataset, options with { Seed = (ulong)seed }, out _, cancellation);
-            ClassifierCheckpoint.Save(models.PathOf($"cnn-{seed}"), network);
-        }
+        TrainCnns(cancellation);
 
         // A copy of cnn-1 with its channels and hidden units shuffled (whole pixel blocks move with their channel).
         using (var checkpoint = CheckpointFolder.Open(models.PathOf("cnn-1")))
@@ -156,25 +151,20 @@ public sealed class MergeJobGrainZipItTests(TrainedClassifierFolder models) : IC
         var cancellation = TestContext.Current.CancellationToken;
         // Two convolutions and one hidden linear layer: zip_layers 1 shares the first convolution, so the branches
         // start with a convolution that reads the shared channels through each model's unmerge.
-        var options = new TrainingOptions { Architecture = ClassifierArchitecture.Cnn, ConvChannels = [4, 8], HiddenSizes = [16], Epochs = 1, MaxSamples = 3000, LearningRate = 3e-3 };
-        foreach (var seed in new[] { 1, 2 })
-        {
-            using var trained = ClassifierTrainer.Train(models.Dataset, options with { Seed = (ulong)seed }, out _, cancellation);
-            ClassifierCheckpoint.Save(models.PathOf($"partial-cnn-{seed}"), trained);
-        }
+        TrainCnns(cancellation);
 
         await using var cluster = await WorkerCluster.StartAsync(unitSlots: 2, silos: 1);
-        var partial = await models.RunJobAsync(cluster, Spec("partial-cnn-1", "partial-cnn-2", zip: true, zipLayers: 1), "partial-cnn", cancellation);
+        var partial = await models.RunJobAsync(cluster, Spec("cnn-1", "cnn-2", zip: true, zipLayers: 1), "partial-cnn", cancellation);
         Assert.True(partial.State == JobState.Succeeded, partial.Error);
 
         var units = await cluster.Client.GetGrain<IMergeJobGrain>("job-partial-cnn").GetUnits();
         Assert.Equal(
-            ["align partial-cnn-2", "layer 0", "branch 0 layer 0", "branch 0 layer 1", "branch 0 layer 2", "branch 1 layer 0", "branch 1 layer 1", "branch 1 layer 2"],
+            ["align cnn-2", "layer 0", "branch 0 layer 0", "branch 0 layer 1", "branch 0 layer 2", "branch 1 layer 0", "branch 1 layer 1", "branch 1 layer 2"],
             units.OrderBy(u => u.Phase == "align" ? 0 : 1).ThenBy(u => u.Index).Select(u => u.Name));
 
         // What fusion connect --align zipit --zip-layers 1 --save-zipped writes, on the same sample draw.
-        using var a = ClassifierWeights.Load(models.PathOf("partial-cnn-1"));
-        using var b = ClassifierWeights.Load(models.PathOf("partial-cnn-2"));
+        using var a = ClassifierWeights.Load(models.PathOf("cnn-1"));
+        using var b = ClassifierWeights.Load(models.PathOf("cnn-2"));
         using var samples = LabelledSamples.From(models.Dataset, DatasetSplit.Train, Samples, Seed);
         using var zipped = ZipItMerger.Zip(a, b, samples.Inputs, zipLayers: 1, new ZipItOptions());
         using var saved = new TempDirectory();
@@ -312,6 +302,25 @@ public sealed class MergeJobGrainZipItTests(TrainedClassifierFolder models) : IC
         {
             Assert.Equal(shape, published.GetEntry(name).Shape);
             Assert.True(Bits(expected[name].data<float>().ToArray()).SequenceEqual(Bits(Tensors(published, name))), $"{name}: the job's bytes differ from the in-process zip");
+        }
+    }
+
+    /// <summary>
+    /// cnn-1 and cnn-2: two MNIST CNNs (two convolutions, one hidden linear layer) from seeds 1 and 2, trained once for
+    /// the tests of this class that zip CNNs.
+    /// </summary>
+    private void TrainCnns(CancellationToken cancellation)
+    {
+        var options = new TrainingOptions { Architecture = ClassifierArchitecture.Cnn, ConvChannels = [4, 8], HiddenSizes = [16], Epochs = 1, MaxSamples = 3000, LearningRate = 3e-3 };
+        foreach (var seed in new[] { 1, 2 })
+        {
+            if (Directory.Exists(models.PathOf($"cnn-{seed}")))
+            {
+                continue;
+            }
+
+            using var network = ClassifierTrainer.Train(models.Dataset, options with { Seed = (ulong)seed }, out _, cancellation);
+            ClassifierCheckpoint.Save(models.PathOf($"cnn-{seed}"), network);
         }
     }
 
