@@ -8,6 +8,7 @@ using FusionCluster.Alignment.Matching;
 using FusionCluster.Alignment.Permutations;
 using FusionCluster.Alignment.Specs;
 using FusionCluster.Cli.Console;
+using FusionCluster.Core.Execution;
 
 namespace FusionCluster.Cli.Commands;
 

@@ -5,6 +5,7 @@ using System.Text.Json.Nodes;
 using FusionCluster.Alignment.Benchmarks;
 using FusionCluster.Cli.Console;
 using FusionCluster.Cli.Hosting;
+using FusionCluster.Core.Execution;
 using FusionCluster.Core.Formats;
 using FusionCluster.Grains.Abstractions;
 

@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json.Nodes;
 using FusionCluster.Cli.Console;
+using FusionCluster.Core.Execution;
 using FusionCluster.Core.Formats;
 using FusionCluster.Core.Methods;
 using FusionCluster.Core.Tensors;

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using FusionCluster.Cli.Console;
 using FusionCluster.Cli.Hosting;
+using FusionCluster.Core.Execution;
 using FusionCluster.Core.Formats;
 using FusionCluster.Core.Methods;
 using FusionCluster.Grains.Abstractions;

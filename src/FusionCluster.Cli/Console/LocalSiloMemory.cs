@@ -1,4 +1,5 @@
 using System.Globalization;
+using FusionCluster.Core.Execution;
 
 namespace FusionCluster.Cli.Console;
 

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using FusionCluster.Core.Execution;
 using FusionCluster.Core.Tensors;
 using FusionCluster.Language.Models;
 using static TorchSharp.torch;
@@ -33,7 +34,7 @@ public static class LanguageBenchmark
             SyntheticLanguageModel.Write(folder, config, DType.BF16, seed: 1);
         }
 
-        ResetPeakResident();
+        ProcessMemory.ResetPeak();
         var load = Stopwatch.StartNew();
         using var model = LanguageModelCheckpoint.Load(folder, device);
         var loadSeconds = load.Elapsed.TotalSeconds;
@@ -67,28 +68,6 @@ public static class LanguageBenchmark
         var median = times[times.Count / 2];
         var parameters = model.parameters().Sum(p => p.numel());
         var shape = string.Create(CultureInfo.InvariantCulture, $"{config.NumHiddenLayers}x{config.HiddenSize}/{config.IntermediateSize}, {config.NumAttentionHeads}/{config.NumKeyValueHeads} heads, vocab {config.VocabSize}, [{batch}x{sequence}]");
-        return new LanguageBenchmarkResult(name, shape, parameters, loadSeconds, batch * sequence / median, median, PeakResidentBytes());
-    }
-
-    /// <summary>Peak RSS (VmHWM) in bytes; 0 where /proc is unavailable.</summary>
-    public static long PeakResidentBytes()
-    {
-        const string status = "/proc/self/status";
-        var line = File.Exists(status) ? File.ReadLines(status).FirstOrDefault(l => l.StartsWith("VmHWM:", StringComparison.Ordinal)) : null;
-        return line is null ? 0 : long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) * 1024;
-    }
-
-    /// <summary>Resets <see cref="PeakResidentBytes"/> to the current RSS, so that a case reports its own peak.</summary>
-    // Writing 5 to clear_refs resets VmHWM to the current RSS (Linux 4.0+).
-    public static void ResetPeakResident()
-    {
-        try
-        {
-            File.WriteAllText("/proc/self/clear_refs", "5");
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            // Not Linux or not permitted: the peak then covers the whole process.
-        }
+        return new LanguageBenchmarkResult(name, shape, parameters, loadSeconds, batch * sequence / median, median, ProcessMemory.PeakResidentBytes());
     }
 }

@@ -1,7 +1,7 @@
 using System.Globalization;
 using FusionCluster.Alignment.Assignment;
 using FusionCluster.Connectivity.LanguageModels;
-using FusionCluster.Language.Benchmarks;
+using FusionCluster.Core.Execution;
 using FusionCluster.Language.Models;
 using FusionCluster.Language.Tests.Support;
 
@@ -53,12 +53,12 @@ public sealed class LanguageActivationMatchingMemory : IDisposable
         var random = new Random(3);
         var ids = Enumerable.Range(0, 4096).Select(_ => random.Next(shape.Vocab)).ToArray();
         var baseline = Resident("VmRSS:");
-        LanguageBenchmark.ResetPeakResident();
+        ProcessMemory.ResetPeak();
         var stopwatch = System.Diagnostics.Stopwatch.StartNew();
 
         var result = LanguageActivationMatcher.Match(a, b, spec, ids, context: 64, samples: 24, seed: 0, new JonkerVolgenantSolver(), budget, TestContext.Current.CancellationToken);
 
-        var peak = LanguageBenchmark.PeakResidentBytes();
+        var peak = ProcessMemory.PeakResidentBytes();
         var line = string.Create(
             CultureInfo.InvariantCulture,
             $"llama 2x{shape.Hidden}/{shape.Ffn}, {shape.Heads}/{shape.KvHeads} heads, 24 windows of 64 tokens, {(bounded ? "one block per pass" : "one pass")}: {CorrelationPasses.Plan(sites, budget).Count} pass(es), correlation state {CorrelationPasses.PeakBytes(sites, budget) / 1048576.0:F0} MiB, {stopwatch.Elapsed.TotalSeconds:F1} s, RSS before {baseline / 1048576.0:F0} MiB, peak {peak / 1048576.0:F0} MiB{(fresh ? " (models written by this run)" : "")}");
