@@ -1,12 +1,8 @@
 using Azure.Storage.Blobs;
 using FusionCluster.Core.Storage;
 using FusionCluster.Grains.Abstractions.Sweeps;
-using FusionCluster.Grains.Sweeps;
 using FusionCluster.Grains.Tests.Jobs;
-using FusionCluster.Storage;
 using FusionCluster.TestSupport;
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace FusionCluster.Grains.Tests.Sweeps;
 
@@ -26,14 +22,7 @@ public sealed class ConnectSweepBlobOutputTests(TrainedClassifierFolder models) 
     {
         var cancellation = TestContext.Current.CancellationToken;
         await using var azurite = await AzuriteProcess.StartAsync(inMemory: true, cancellationToken: cancellation);
-        var configuration = new ConfigurationBuilder()
-            .AddInMemoryCollection(new Dictionary<string, string?> { ["Fusion:Storage:Azure:ConnectionString"] = azurite.ConnectionString })
-            .Build();
-        await using var cluster = await WorkerCluster.StartAsync(unitSlots: 2, silos: 1, services: s =>
-        {
-            s.AddFusionStorage(configuration);
-            s.Configure<SweepOptions>(o => o.PumpInterval = TimeSpan.FromMilliseconds(100));
-        });
+        await using var cluster = await SweepTestSettings.StartWithBlobsAsync(azurite);
         var container = new BlobServiceClient(azurite.ConnectionString).GetBlobContainerClient(Container);
         await container.CreateIfNotExistsAsync(cancellationToken: cancellation);
         await container.GetBlobClient(ForeignBlob).UploadAsync(BinaryData.FromString("someone's notes"), cancellation);

@@ -1,12 +1,7 @@
 using Azure.Storage.Blobs;
 using FusionCluster.Core.Storage;
 using FusionCluster.Grains.Abstractions.Sweeps;
-using FusionCluster.Grains.Sweeps;
-using FusionCluster.Grains.Tests.Jobs;
-using FusionCluster.Storage;
 using FusionCluster.TestSupport;
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace FusionCluster.Grains.Tests.Sweeps;
 
@@ -27,14 +22,7 @@ public sealed class SweepBlobOutputTests : IDisposable
     {
         var cancellation = TestContext.Current.CancellationToken;
         await using var azurite = await AzuriteProcess.StartAsync(inMemory: true, cancellationToken: cancellation);
-        var configuration = new ConfigurationBuilder()
-            .AddInMemoryCollection(new Dictionary<string, string?> { ["Fusion:Storage:Azure:ConnectionString"] = azurite.ConnectionString })
-            .Build();
-        await using var cluster = await WorkerCluster.StartAsync(unitSlots: 2, silos: 1, services: s =>
-        {
-            s.AddFusionStorage(configuration);
-            s.Configure<SweepOptions>(o => o.PumpInterval = TimeSpan.FromMilliseconds(100));
-        });
+        await using var cluster = await SweepTestSettings.StartWithBlobsAsync(azurite);
         var container = new BlobServiceClient(azurite.ConnectionString).GetBlobContainerClient(Container);
         var template = Path.Combine(models.Folder, "template.yaml");
 

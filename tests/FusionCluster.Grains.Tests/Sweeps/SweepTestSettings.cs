@@ -1,7 +1,12 @@
 using FusionCluster.Grains.Abstractions.Sweeps;
 using FusionCluster.Grains.Sweeps;
+using FusionCluster.Grains.Tests.Jobs;
+using FusionCluster.Storage;
+using FusionCluster.TestSupport;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.Hosting;
+using Orleans.TestingHost;
 
 namespace FusionCluster.Grains.Tests.Sweeps;
 
@@ -63,5 +68,18 @@ public static class SweepTestSettings
             done => done,
             cancellation);
         return (await sweep.GetRun(number))!;
+    }
+
+    /// <summary>One silo with two unit slots whose stores reach <paramref name="azurite"/> (az:// outputs), its sweeps checking their runs every 100 ms.</summary>
+    public static Task<InProcessTestCluster> StartWithBlobsAsync(AzuriteProcess azurite)
+    {
+        var configuration = new ConfigurationBuilder()
+            .AddInMemoryCollection(new Dictionary<string, string?> { ["Fusion:Storage:Azure:ConnectionString"] = azurite.ConnectionString })
+            .Build();
+        return WorkerCluster.StartAsync(unitSlots: 2, silos: 1, services: s =>
+        {
+            s.AddFusionStorage(configuration);
+            s.Configure<SweepOptions>(o => o.PumpInterval = TimeSpan.FromMilliseconds(100));
+        });
     }
 }
