@@ -1,4 +1,5 @@
 using Azure.Storage.Blobs;
+using Azure.Storage.Blobs.Models;
 using FusionCluster.Core.Storage;
 using FusionCluster.Grains.Abstractions.Sweeps;
 using FusionCluster.Grains.Tests.Jobs;
@@ -45,9 +46,9 @@ public sealed class ConnectSweepBlobOutputTests(TrainedClassifierFolder models) 
         Func<int, Task<bool>> recordWritten = async n => (await container.GetBlobClient($"nightly/runs/{SweepOutputLayout.RunFileName(n)}").ExistsAsync(cancellation)).Value;
 
         var first = await SweepTestSettings.RunToTheEndAsync(sweep, definition, recordWritten, cancellation);
-        var afterFirst = await ConnectBlobsAsync(container, cancellation);
+        var afterFirst = await BlobsAsync(container, "nightly/connect/", cancellation);
         var second = await SweepTestSettings.RunToTheEndAsync(sweep, null, recordWritten, cancellation);
-        var afterSecond = await ConnectBlobsAsync(container, cancellation);
+        var afterSecond = await BlobsAsync(container, "nightly/connect/", cancellation);
 
         string[] published = [ConnectResultLayout.DocumentFileName, ConnectResultLayout.PlotFileName, MergeManifest.FileName];
         foreach (var (run, blobs) in new[] { (first, afterFirst), (second, afterSecond) })
@@ -64,20 +65,15 @@ public sealed class ConnectSweepBlobOutputTests(TrainedClassifierFolder models) 
         }
 
         Assert.Equal((1, 2), (first.Summary.Number, second.Summary.Number));
-        var records = new List<string>();
-        await foreach (var item in container.GetBlobsAsync(prefix: "nightly/runs/", cancellationToken: cancellation))
-        {
-            records.Add(item.Name);
-        }
-
-        Assert.Equal(["nightly/runs/run-000002.json"], records);
+        Assert.Equal(["nightly/runs/run-000002.json"], await BlobsAsync(container, "nightly/runs/", cancellation));
         Assert.Equal("someone's notes", (await container.GetBlobClient(ForeignBlob).DownloadContentAsync(cancellation)).Value.Content.ToString());
     }
 
-    private static async Task<List<string>> ConnectBlobsAsync(BlobContainerClient container, CancellationToken cancellation)
+    /// <summary>The names of the blobs under <paramref name="prefix"/>, in ordinal order.</summary>
+    private static async Task<List<string>> BlobsAsync(BlobContainerClient container, string prefix, CancellationToken cancellation)
     {
         var names = new List<string>();
-        await foreach (var item in container.GetBlobsAsync(prefix: "nightly/connect/", cancellationToken: cancellation))
+        await foreach (var item in container.GetBlobsAsync(new GetBlobsOptions { Prefix = prefix }, cancellation))
         {
             names.Add(item.Name);
         }
