@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text.Json.Nodes;
 using FusionCluster.Cli.Commands;
 using FusionCluster.Evaluation.Datasets;
 using FusionCluster.Evaluation.Training;
@@ -76,7 +75,7 @@ public sealed class MnistConnectSweepTests : IDisposable
             // Published where the sweep says, as a connect result.
             var expectedLocation = Path.Combine(folder, "sweep-out", "connect", string.Create(CultureInfo.InvariantCulture, $"run-000001-point-{candidate.Index:D3}"));
             Assert.Equal(expectedLocation, candidate.MergeOutput);
-            var published = Document(expectedLocation);
+            var published = ConnectResults.Document(expectedLocation);
             var path = published["paths"]!.AsArray().Single()!;
             Assert.Equal(align, path["alignment"]!.GetValue<string>());
             Assert.Equal(repair, path["repair"]!.GetValue<bool>());
@@ -88,8 +87,9 @@ public sealed class MnistConnectSweepTests : IDisposable
             Assert.Equal(byDefinition, candidate.Metrics["loss_barrier"], 12);
             Assert.Equal(candidate.Objective, candidate.Metrics["loss_barrier"]);
 
-            // fusion connect with the same options, run as the command, publishes the same barriers.
-            var cliResult = Path.Combine(folder, "cli", $"point-{candidate.Index}");
+            // fusion connect with the same options, run as the command, publishes the same barriers; at a location of the
+            // same name, the same connect.json byte for byte (it records no time, so nothing differs between two runs).
+            var cliResult = Path.Combine(folder, "cli", $"{candidate.Index}", Path.GetFileName(expectedLocation));
             string[] arguments =
             [
                 Path.Combine(folder, "mlp-1"), Path.Combine(folder, "mlp-2"), "--dataset", Path.Combine(folder, "digits.fcds"),
@@ -97,14 +97,15 @@ public sealed class MnistConnectSweepTests : IDisposable
                 .. repair ? new[] { "--repair" } : [],
             ];
             Assert.Equal(0, await ConnectCommand.Create().Parse(arguments).InvokeAsync(cancellationToken: cancellation));
-            var cliPath = Document(cliResult)["paths"]!.AsArray().Single()!;
+            var cliPath = ConnectResults.Document(cliResult)["paths"]!.AsArray().Single()!;
             Assert.Equal(cliPath["loss_barrier"]!.GetValue<double>(), candidate.Metrics["loss_barrier"]);
             Assert.Equal(cliPath["accuracy_barrier"]!.GetValue<double>(), candidate.Metrics["accuracy_barrier"]);
             Assert.Equal(cliPath["points"]!.ToJsonString(), path["points"]!.ToJsonString());
+            Assert.Equal(File.ReadAllBytes(Path.Combine(cliResult, "connect.json")), File.ReadAllBytes(Path.Combine(expectedLocation, "connect.json")));
             viaCli[candidate.Index] = cliPath["loss_barrier"]!.GetValue<double>();
 
             // The point's plot is the one fusion connect --publish draws for the same path, byte for byte.
-            AssertPlot(expectedLocation);
+            ConnectResults.AssertPlot(expectedLocation);
             Assert.Equal(File.ReadAllBytes(Path.Combine(cliResult, "connect.png")), File.ReadAllBytes(Path.Combine(expectedLocation, "connect.png")));
         }
 
@@ -163,21 +164,8 @@ public sealed class MnistConnectSweepTests : IDisposable
         foreach (var candidate in second.Candidates)
         {
             Assert.Equal(Path.Combine(connect, $"run-000002-point-{candidate.Index:D3}"), candidate.MergeOutput);
-            AssertPlot(candidate.MergeOutput);
+            ConnectResults.AssertPlot(candidate.MergeOutput);
             Assert.True(File.Exists(Path.Combine(candidate.MergeOutput, "fusion-manifest.json")), $"{candidate.MergeOutput}: no manifest");
         }
     }
-
-    /// <summary>A connect.png that an image decoder reads as a picture of the size fusion connect draws (1000 × 600).</summary>
-    private static void AssertPlot(string location)
-    {
-        var bytes = File.ReadAllBytes(Path.Combine(location, "connect.png"));
-        Assert.Equal(new byte[] { 0x89, (byte)'P', (byte)'N', (byte)'G', 0x0d, 0x0a, 0x1a, 0x0a }, bytes[..8]);
-        using var image = SkiaSharp.SKBitmap.Decode(bytes);
-        Assert.NotNull(image);
-        Assert.Equal((1000, 600), (image.Width, image.Height));
-    }
-
-    private static JsonNode Document(string location) =>
-        JsonNode.Parse(File.ReadAllText(Path.Combine(location, "connect.json"))) ?? throw new InvalidDataException($"{location}: empty connect.json");
 }

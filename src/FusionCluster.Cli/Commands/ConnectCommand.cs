@@ -148,7 +148,7 @@ public static class ConnectCommand
 
                 if (publication is not null)
                 {
-                    var document = ConnectResultDocument.Build(publication.Name, ConnectResultLayout.ClassifierKind, a.FullName, b.FullName, datasetFile, DateTimeOffset.UtcNow, [.. reports.Select(r => r.ToJson())]);
+                    var document = ConnectResultDocument.Build(publication.Name, ConnectResultLayout.ClassifierKind, a.FullName, b.FullName, datasetFile, [.. reports.Select(r => r.ToJson())]);
                     await publication.PublishAsync(document, PathPlot.Png(reports, title), cancellationToken);
                 }
 
@@ -215,7 +215,7 @@ public static class ConnectCommand
 
             if (publication is not null)
             {
-                var document = ConnectResultDocument.Build(publication.Name, ConnectResultLayout.LanguageKind, first.FullName, second.FullName, text.FullName, DateTimeOffset.UtcNow, [.. reports.Select(r => r.ToJson())]);
+                var document = ConnectResultDocument.Build(publication.Name, ConnectResultLayout.LanguageKind, first.FullName, second.FullName, text.FullName, [.. reports.Select(r => r.ToJson())]);
                 await publication.PublishAsync(document, PathPlot.Png(reports, title), cancellationToken);
                 System.Console.Error.WriteLine($"published {publication.Location}");
             }

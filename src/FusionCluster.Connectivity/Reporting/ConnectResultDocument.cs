@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.Json.Nodes;
 using FusionCluster.Core.Storage;
 
@@ -6,13 +5,15 @@ namespace FusionCluster.Connectivity.Reporting;
 
 /// <summary>
 /// The connect.json of a published connect result (<see cref="ConnectResultLayout"/>): what was compared, on which
-/// data, when, and one entry per evaluated path (each a <see cref="PathReport.ToJson"/> or
+/// data, and one entry per evaluated path (each a <see cref="PathReport.ToJson"/> or
 /// <see cref="LanguageModels.LanguagePathReport.ToJson"/>), so one result can hold naive, aligned and REPAIRed paths.
+/// It records no time: like a merge's files, the same connect published under the same name is the same bytes, and
+/// when it was published is the store's to say (the file's last write, which the dashboard shows).
 /// </summary>
 public static class ConnectResultDocument
 {
     /// <param name="kind"><see cref="ConnectResultLayout.ClassifierKind"/> or <see cref="ConnectResultLayout.LanguageKind"/>.</param>
-    public static JsonObject Build(string name, string kind, string first, string second, string data, DateTimeOffset createdAt, IReadOnlyList<JsonObject> paths)
+    public static JsonObject Build(string name, string kind, string first, string second, string data, IReadOnlyList<JsonObject> paths)
     {
         ArgumentNullException.ThrowIfNull(paths);
         if (paths.Count == 0)
@@ -27,7 +28,6 @@ public static class ConnectResultDocument
             ["kind"] = kind,
             ["models"] = new JsonObject { ["a"] = first, ["b"] = second },
             ["data"] = data,
-            ["created_at"] = createdAt.ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture),
             ["paths"] = new JsonArray([.. paths.Select(p => (JsonNode)p.DeepClone())]),
         };
     }

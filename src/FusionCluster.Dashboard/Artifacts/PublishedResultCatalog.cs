@@ -63,7 +63,8 @@ public abstract class PublishedResultCatalog<TView>(ArtifactStores stores, Secre
     {
         var location = Location(name);
         var files = await Guard(() => stores.ListPublishedAsync(location, cancellationToken));
-        await using var stream = files.Any(f => f.Name == DocumentFileName)
+        var document = files.FirstOrDefault(f => f.Name == DocumentFileName);
+        await using var stream = document is not null
             ? await Guard(() => stores.OpenPublishedAsync(location, DocumentFileName, cancellationToken))
             : null;
         if (stream is null)
@@ -71,7 +72,7 @@ public abstract class PublishedResultCatalog<TView>(ArtifactStores stores, Secre
             return (null, false);
         }
 
-        var view = await ParseAsync(stream, Describe(name, DocumentFileName), name, cancellationToken);
+        var view = await ParseAsync(stream, Describe(name, DocumentFileName), name, document!.LastModified, cancellationToken);
         return (view, files.Any(f => f.Name == PlotFileName));
     }
 
@@ -85,8 +86,9 @@ public abstract class PublishedResultCatalog<TView>(ArtifactStores stores, Secre
 
     /// <param name="where">The file as messages name it.</param>
     /// <param name="fallbackName">The result's folder name, for documents that carry none.</param>
+    /// <param name="publishedAt">When the store says the document was written, where it knows.</param>
     /// <exception cref="ArtifactException">The document is not such a result; the message names <paramref name="where"/>.</exception>
-    protected abstract Task<TView> ParseAsync(Stream stream, string where, string fallbackName, CancellationToken cancellationToken);
+    protected abstract Task<TView> ParseAsync(Stream stream, string where, string fallbackName, DateTimeOffset? publishedAt, CancellationToken cancellationToken);
 
     /// <summary>When the result was made, for the newest-first order; null sorts last.</summary>
     protected abstract DateTimeOffset? CreatedAt(TView view);

@@ -20,7 +20,7 @@ public sealed class BenchmarkResultCatalog(ArtifactStores stores, SecretRedactor
 
     protected override string PlotFileName => BenchmarkResultLayout.PlotFileName;
 
-    protected override Task<BenchmarkResultView> ParseAsync(Stream stream, string where, string fallbackName, CancellationToken cancellationToken) =>
+    protected override Task<BenchmarkResultView> ParseAsync(Stream stream, string where, string fallbackName, DateTimeOffset? publishedAt, CancellationToken cancellationToken) =>
         BenchmarkResultReader.ReadAsync(stream, where, fallbackName, cancellationToken);
 
     // multitask.json carries no time (the same seed writes the same file): results are listed by name.

@@ -20,8 +20,13 @@ public sealed class ConnectResultCatalog(ArtifactStores stores, SecretRedactor r
 
     protected override string PlotFileName => ConnectResultLayout.PlotFileName;
 
-    protected override Task<ConnectResultView> ParseAsync(Stream stream, string where, string fallbackName, CancellationToken cancellationToken) =>
-        ConnectResultReader.ReadAsync(stream, where, fallbackName, cancellationToken);
+    // connect.json records no time (the same connect publishes the same bytes): the store's last write of it is when it
+    // was published. Results written before that change still carry their created_at, which is kept.
+    protected override async Task<ConnectResultView> ParseAsync(Stream stream, string where, string fallbackName, DateTimeOffset? publishedAt, CancellationToken cancellationToken)
+    {
+        var view = await ConnectResultReader.ReadAsync(stream, where, fallbackName, cancellationToken);
+        return view.CreatedAt is null ? view with { CreatedAt = publishedAt } : view;
+    }
 
     protected override DateTimeOffset? CreatedAt(ConnectResultView view) => view.CreatedAt;
 }

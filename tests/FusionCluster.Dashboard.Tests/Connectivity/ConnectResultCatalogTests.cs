@@ -36,6 +36,27 @@ public sealed class ConnectResultCatalogTests : IDisposable
     }
 
     [Fact]
+    public async Task A_result_without_created_at_is_dated_by_its_connect_json_in_the_store_and_listed_newest_first()
+    {
+        await ConnectSamples.PublishAsync(root.FullName, "a-older", ConnectSamples.Document("a-older", null, ConnectSamples.Naive()).ToJsonString());
+        await ConnectSamples.PublishAsync(root.FullName, "b-newer", ConnectSamples.Document("b-newer", null, ConnectSamples.Naive()).ToJsonString());
+        await ConnectSamples.PublishAsync(root.FullName, "c-dated", ConnectSamples.Document("c-dated", "2026-12-02T08:00:00Z", ConnectSamples.Naive()).ToJsonString());
+        var older = new DateTime(2026, 12, 1, 8, 0, 0, DateTimeKind.Utc);
+        var newer = new DateTime(2026, 12, 3, 8, 0, 0, DateTimeKind.Utc);
+        File.SetLastWriteTimeUtc(Path.Combine(root.FullName, "a-older", ConnectResultLayout.DocumentFileName), older);
+        File.SetLastWriteTimeUtc(Path.Combine(root.FullName, "b-newer", ConnectResultLayout.DocumentFileName), newer);
+        var catalog = Catalog(root.FullName);
+
+        var entries = await catalog.ListAsync(Token);
+        var (view, _) = await catalog.ReadAsync("b-newer", Token);
+
+        // Names alone would list a-older first; the dated one sits between the two by its own created_at.
+        Assert.Equal(["b-newer", "c-dated", "a-older"], entries.Select(e => e.Name));
+        Assert.Equal(new DateTimeOffset(newer), view!.CreatedAt);
+        Assert.Equal(new DateTimeOffset(older), entries[2].View!.CreatedAt);
+    }
+
+    [Fact]
     public async Task A_result_reads_back_as_published_and_its_plot_opens()
     {
         byte[] plot = [0x89, 0x50, 0x4e, 0x47, 1, 2, 3];

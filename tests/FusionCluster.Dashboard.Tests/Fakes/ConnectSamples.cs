@@ -30,16 +30,25 @@ public static class ConnectSamples
         ["points"] = new JsonArray([.. points.Select(p => (JsonNode)new JsonObject { ["alpha"] = p.Alpha, ["accuracy"] = p.Accuracy, ["loss"] = p.Loss })]),
     };
 
-    public static JsonObject Document(string name, string createdAt, params JsonObject[] paths) => new()
+    /// <param name="createdAt">The created_at that results published before connect.json dropped it carry; null for none, as written now.</param>
+    public static JsonObject Document(string name, string? createdAt, params JsonObject[] paths)
     {
-        ["format"] = ConnectResultLayout.Format,
-        ["name"] = name,
-        ["kind"] = ConnectResultLayout.ClassifierKind,
-        ["models"] = new JsonObject { ["a"] = "/models/mlp-seed1", ["b"] = "/models/mlp-seed2" },
-        ["data"] = "/data/digits.fcds",
-        ["created_at"] = createdAt,
-        ["paths"] = new JsonArray([.. paths.Select(p => (JsonNode)p)]),
-    };
+        var document = new JsonObject
+        {
+            ["format"] = ConnectResultLayout.Format,
+            ["name"] = name,
+            ["kind"] = ConnectResultLayout.ClassifierKind,
+            ["models"] = new JsonObject { ["a"] = "/models/mlp-seed1", ["b"] = "/models/mlp-seed2" },
+            ["data"] = "/data/digits.fcds",
+            ["paths"] = new JsonArray([.. paths.Select(p => (JsonNode)p)]),
+        };
+        if (createdAt is not null)
+        {
+            document["created_at"] = createdAt;
+        }
+
+        return document;
+    }
 
     /// <summary>Publishes connect.json (and a plot when given) at root/name through the local store, manifest last.</summary>
     public static Task PublishAsync(string root, string name, string json, byte[]? plot = null)

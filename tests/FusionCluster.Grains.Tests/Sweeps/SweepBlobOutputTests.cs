@@ -1,12 +1,7 @@
 using Azure.Storage.Blobs;
 using FusionCluster.Core.Storage;
 using FusionCluster.Grains.Abstractions.Sweeps;
-using FusionCluster.Grains.Sweeps;
-using FusionCluster.Grains.Tests.Jobs;
-using FusionCluster.Storage;
 using FusionCluster.TestSupport;
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace FusionCluster.Grains.Tests.Sweeps;
 
@@ -27,14 +22,7 @@ public sealed class SweepBlobOutputTests : IDisposable
     {
         var cancellation = TestContext.Current.CancellationToken;
         await using var azurite = await AzuriteProcess.StartAsync(inMemory: true, cancellationToken: cancellation);
-        var configuration = new ConfigurationBuilder()
-            .AddInMemoryCollection(new Dictionary<string, string?> { ["Fusion:Storage:Azure:ConnectionString"] = azurite.ConnectionString })
-            .Build();
-        await using var cluster = await WorkerCluster.StartAsync(unitSlots: 2, silos: 1, services: s =>
-        {
-            s.AddFusionStorage(configuration);
-            s.Configure<SweepOptions>(o => o.PumpInterval = TimeSpan.FromMilliseconds(100));
-        });
+        await using var cluster = await SweepTestSettings.StartWithBlobsAsync(azurite);
         var container = new BlobServiceClient(azurite.ConnectionString).GetBlobContainerClient(Container);
         var template = Path.Combine(models.Folder, "template.yaml");
 
@@ -42,11 +30,11 @@ public sealed class SweepBlobOutputTests : IDisposable
         await File.WriteAllTextAsync(template, Template(baseWeight: 0.5), cancellation);
         Func<int, Task<bool>> blobRecord = async n => (await container.GetBlobClient($"nightly/runs/{SweepOutputLayout.RunFileName(n)}").ExistsAsync(cancellation)).Value;
         Func<int, Task<bool>> folderRecord = n => Task.FromResult(File.Exists(Path.Combine(models.Folder, "folder-out", "runs", SweepOutputLayout.RunFileName(n))));
-        var blobRun1 = await RunAsync(cluster.Client.GetGrain<ISweepGrain>("blob"), Sweep($"az://{Container}/nightly"), blobRecord, cancellation);
-        var folderRun1 = await RunAsync(cluster.Client.GetGrain<ISweepGrain>("folder"), Sweep("folder-out"), folderRecord, cancellation);
+        var blobRun1 = await SweepTestSettings.RunToTheEndAsync(cluster.Client.GetGrain<ISweepGrain>("blob"), Definition($"az://{Container}/nightly"), blobRecord, cancellation);
+        var folderRun1 = await SweepTestSettings.RunToTheEndAsync(cluster.Client.GetGrain<ISweepGrain>("folder"), Definition("folder-out"), folderRecord, cancellation);
         await File.WriteAllTextAsync(template, Template(baseWeight: 0.4), cancellation);
-        var blobRun2 = await RunAsync(cluster.Client.GetGrain<ISweepGrain>("blob"), null, blobRecord, cancellation);
-        var folderRun2 = await RunAsync(cluster.Client.GetGrain<ISweepGrain>("folder"), null, folderRecord, cancellation);
+        var blobRun2 = await SweepTestSettings.RunToTheEndAsync(cluster.Client.GetGrain<ISweepGrain>("blob"), null, blobRecord, cancellation);
+        var folderRun2 = await SweepTestSettings.RunToTheEndAsync(cluster.Client.GetGrain<ISweepGrain>("folder"), null, folderRecord, cancellation);
 
         // The same merges and the same metrics as on a folder, and every merge was published on the prefix.
         foreach (var (blob, folder) in new[] { (blobRun1, folderRun1), (blobRun2, folderRun2) })
@@ -81,6 +69,8 @@ public sealed class SweepBlobOutputTests : IDisposable
         Assert.Contains("\"run\": 2", info, StringComparison.Ordinal);
     }
 
+    private SweepDefinition Definition(string output) => new() { SpecText = Sweep(output), SpecName = "sweep.yaml", SpecDirectory = models.Folder };
+
     private static string Sweep(string output) => $$"""
         template: template.yaml
         space:
@@ -102,25 +92,4 @@ public sealed class SweepBlobOutputTests : IDisposable
           - model: ft-1
             parameters: {weight: 0.5}
         """;
-
-    /// <summary>
-    /// Creates the sweep (when a spec is given), runs it, and waits until the run has ended, its record is written
-    /// (<paramref name="recordWritten"/> of the run's number) and the older run is forgotten (keep_runs: 1), which the
-    /// grain does only once promotion and pruning are done: the run ends in the grain before its files do.
-    /// </summary>
-    private async Task<SweepRunDetail> RunAsync(ISweepGrain sweep, string? spec, Func<int, Task<bool>> recordWritten, CancellationToken cancellation)
-    {
-        if (spec is not null)
-        {
-            Assert.Null((await sweep.Create(new SweepDefinition { SpecText = spec, SpecName = "sweep.yaml", SpecDirectory = models.Folder })).Error);
-        }
-
-        var number = (await sweep.GetStatus()).Runs.Select(r => r.Number).DefaultIfEmpty(0).Max() + 1;
-        await sweep.Run();
-        await SweepTestSettings.EventuallyAsync(
-            async () => (await sweep.GetStatus()).Runs is [{ FinishedAt: not null } only] && only.Number == number && await recordWritten(number),
-            done => done,
-            cancellation);
-        return (await sweep.GetRun(number))!;
-    }
 }

@@ -1,6 +1,12 @@
+using FusionCluster.Grains.Abstractions.Sweeps;
 using FusionCluster.Grains.Sweeps;
+using FusionCluster.Grains.Tests.Jobs;
+using FusionCluster.Storage;
+using FusionCluster.TestSupport;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.Hosting;
+using Orleans.TestingHost;
 
 namespace FusionCluster.Grains.Tests.Sweeps;
 
@@ -41,5 +47,39 @@ public static class SweepTestSettings
 
             await Task.Delay(100, cancellationToken);
         }
+    }
+
+    /// <summary>
+    /// Creates the sweep (when a definition is given), runs it, and waits until the run has ended, its record is written
+    /// (<paramref name="recordWritten"/> of the run's number) and the older run is forgotten (keep_runs: 1), which the
+    /// grain does only once promotion and pruning are done: the run ends in the grain before its files do.
+    /// </summary>
+    public static async Task<SweepRunDetail> RunToTheEndAsync(ISweepGrain sweep, SweepDefinition? definition, Func<int, Task<bool>> recordWritten, CancellationToken cancellation)
+    {
+        if (definition is not null)
+        {
+            Assert.Null((await sweep.Create(definition)).Error);
+        }
+
+        var number = (await sweep.GetStatus()).Runs.Select(r => r.Number).DefaultIfEmpty(0).Max() + 1;
+        await sweep.Run();
+        await EventuallyAsync(
+            async () => (await sweep.GetStatus()).Runs is [{ FinishedAt: not null } only] && only.Number == number && await recordWritten(number),
+            done => done,
+            cancellation);
+        return (await sweep.GetRun(number))!;
+    }
+
+    /// <summary>One silo with two unit slots whose stores reach <paramref name="azurite"/> (az:// outputs), its sweeps checking their runs every 100 ms.</summary>
+    public static Task<InProcessTestCluster> StartWithBlobsAsync(AzuriteProcess azurite)
+    {
+        var configuration = new ConfigurationBuilder()
+            .AddInMemoryCollection(new Dictionary<string, string?> { ["Fusion:Storage:Azure:ConnectionString"] = azurite.ConnectionString })
+            .Build();
+        return WorkerCluster.StartAsync(unitSlots: 2, silos: 1, services: s =>
+        {
+            s.AddFusionStorage(configuration);
+            s.Configure<SweepOptions>(o => o.PumpInterval = TimeSpan.FromMilliseconds(100));
+        });
     }
 }

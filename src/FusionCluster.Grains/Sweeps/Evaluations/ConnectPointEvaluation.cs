@@ -76,7 +76,7 @@ public static class ConnectPointEvaluation
             };
         }
 
-        var document = ConnectResultDocument.Build(connect.Name, kind, connect.A, connect.B, data, DateTimeOffset.UtcNow, [path]);
+        var document = ConnectResultDocument.Build(connect.Name, kind, connect.A, connect.B, data, [path]);
 
         // A retry of the point (its silo left mid-way) replaces what the first attempt may have published.
         await stores.PublishFilesAsync(
