@@ -36,8 +36,11 @@ public sealed class SweepRunDriver(
 {
     private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
 
-    /// <summary>How long one call waiting for a merge job's end lasts before it is made again (well within its response timeout).</summary>
-    private static readonly TimeSpan JobWatchPatience = TimeSpan.FromSeconds(30);
+    /// <summary>
+    /// How long one call waiting for a merge job's end lasts before it is made again: well within its response timeout, and short
+    /// enough that a job grain deactivating under it (its silo stopping) is not held up long.
+    /// </summary>
+    private static readonly TimeSpan JobWatchPatience = TimeSpan.FromSeconds(10);
 
     // Candidates with a job start or an evaluation in flight (not persisted: after a restart nothing is in
     // flight, and the pump asks again).
