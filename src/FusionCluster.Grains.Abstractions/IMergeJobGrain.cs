@@ -16,6 +16,14 @@ public interface IMergeJobGrain : IGrainWithStringKey
     [Alias("GetStatus")]
     Task<JobStatus> GetStatus();
 
+    /// <summary>
+    /// The job's status once it has finished, or when <paramref name="patience"/> has passed first: a caller that
+    /// must act on the job's end hears of it at once instead of at its next poll.
+    /// </summary>
+    [Alias("WhenFinished")]
+    [ResponseTimeout("00:02:00")]
+    Task<JobStatus> WhenFinished(TimeSpan patience);
+
     [Alias("GetUnits")]
     Task<IReadOnlyList<UnitStatus>> GetUnits();
 

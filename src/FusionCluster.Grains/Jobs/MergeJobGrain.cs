@@ -56,6 +56,9 @@ public sealed partial class MergeJobGrain(
     // redone by the next activation, does not. Never disposed: that work may still hold its token.
     private readonly CancellationTokenSource cancellation = new();
 
+    // Completed when this activation sees the job end; WhenFinished callers wait on it.
+    private readonly TaskCompletionSource ended = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
     private IReadOnlyList<WorkerSilo> activeWorkers = [];
     private ObserverManager<IJobObserver>? observers;
     private MergePlan? plan;
@@ -168,6 +171,23 @@ public sealed partial class MergeJobGrain(
     }
 
     public Task<JobStatus> GetStatus() => Task.FromResult(Snapshot());
+
+    public async Task<JobStatus> WhenFinished(TimeSpan patience)
+    {
+        if (!Snapshot().IsFinished)
+        {
+            try
+            {
+                await ended.Task.WaitAsync(patience);
+            }
+            catch (TimeoutException)
+            {
+                // Not finished yet: the caller asks again.
+            }
+        }
+
+        return Snapshot();
+    }
 
     public Task<IReadOnlyList<UnitStatus>> GetUnits() => Task.FromResult(JobViews.Units(State, plan));
 
@@ -304,6 +324,7 @@ public sealed partial class MergeJobGrain(
         scheduler?.ReleaseAll();
         await SaveAsync();
         Notify(new JobEvent { JobId = JobId, Kind = JobEventKind.StateChanged, At = DateTimeOffset.UtcNow, State = final, Message = error });
+        ended.TrySetResult();
         await PublishCatalogEntry();
         await StopReminder();
     }

@@ -30,12 +30,14 @@ public sealed partial class SweepGrain
         await UpdateReminderAsync();
         StartPump();
         await PublishCatalogEntry();
+        // A run queued behind another starts while the pump runs: it is prepared now, not at the pump's next check.
+        _ = AdvanceAsync(stepNow: true);
         return run.Number;
     }
 
     private void StartPump() =>
         pump ??= this.RegisterGrainTimer(
-            _ => AdvanceAsync(),
+            _ => AdvanceAsync(stepNow: false),
             new GrainTimerCreationOptions { DueTime = TimeSpan.Zero, Period = settings.PumpInterval, Interleave = true, KeepAlive = true });
 
     private void StopPump()
@@ -44,15 +46,38 @@ public sealed partial class SweepGrain
         pump = null;
     }
 
-    /// <summary>One step of the active run: prepare it, or move its candidates along and finish it when all are done.</summary>
-    private async Task AdvanceAsync()
+    /// <summary>
+    /// Steps the active run (<see cref="StepAsync"/>), one step at a time. The pump calls it at each check; <paramref name="stepNow"/>
+    /// when something the run waits for has happened (a job or an evaluation ended, the run was prepared): asked during a step,
+    /// it is not dropped like a check but taken as another step once the running one ends.
+    /// </summary>
+    private async Task AdvanceAsync(bool stepNow)
     {
         if (advancing)
         {
+            stepAgain |= stepNow;
             return;
         }
 
         advancing = true;
+        try
+        {
+            do
+            {
+                stepAgain = false;
+                await StepAsync();
+            }
+            while (stepAgain);
+        }
+        finally
+        {
+            advancing = false;
+        }
+    }
+
+    /// <summary>One step of the active run: prepare it, or move its candidates along and finish it when all are done.</summary>
+    private async Task StepAsync()
+    {
         try
         {
             var run = ActiveRun;
@@ -65,6 +90,8 @@ public sealed partial class SweepGrain
             if (run.State == SweepRunState.Preparing)
             {
                 await PrepareAsync(run);
+                // Prepared: its merges launch in the next step, at once.
+                stepAgain |= run.IsActive;
                 return;
             }
 
@@ -95,10 +122,6 @@ public sealed partial class SweepGrain
         catch (Exception e)
         {
             logger.LogError(e, "Sweep {Sweep}: a step of the run failed; it is tried again", SweepId);
-        }
-        finally
-        {
-            advancing = false;
         }
     }
 

@@ -46,6 +46,9 @@ public sealed partial class SweepGrain(
     private SweepRunDriver? driver;
     private IGrainTimer? pump;
     private bool advancing;
+
+    /// <summary>A step was asked for while one ran: the running one takes another turn when it ends.</summary>
+    private bool stepAgain;
     private bool dirty;
 
     private SweepGrainState State => store.State;
@@ -54,7 +57,7 @@ public sealed partial class SweepGrain(
 
     private SweepRunRecord? ActiveRun => SweepViews.ActiveRun(State);
 
-    private SweepRunDriver Driver => driver ??= new SweepRunDriver(SweepId, GrainFactory, workers, stores, clock, settings, logger, FindActiveRun, () => dirty = true);
+    private SweepRunDriver Driver => driver ??= new SweepRunDriver(SweepId, GrainFactory, workers, stores, clock, settings, logger, FindActiveRun, () => dirty = true, () => _ = AdvanceAsync(stepNow: true));
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {

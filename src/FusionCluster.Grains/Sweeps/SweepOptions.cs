@@ -10,9 +10,9 @@ public sealed class SweepOptions
     public TimeSpan FirstTickDelay { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>
-    /// How often a running sweep checks its merges and evaluations. Each step of a run (prepare, the scoring job, the
-    /// winners' merge, finishing) waits for the next check, so the period is paid a few times per run: as often as a
-    /// job checks its units, since a check of a few job grains costs far less than a second of waiting.
+    /// How often a running sweep checks its merges and evaluations. The end of a merge job or an evaluation steps the run
+    /// at once (and a prepared run launches at once), so the check only catches what those miss: a run resumed after a
+    /// restart, a wait for a job that a silo failure cut short.
     /// </summary>
     public TimeSpan PumpInterval { get; set; } = TimeSpan.FromMilliseconds(250);
 

@@ -144,6 +144,22 @@ public sealed class SweepInJobScoringTests : IDisposable
         }
     }
 
+    [Fact]
+    public async Task A_run_steps_on_as_its_jobs_and_evaluations_end_without_waiting_for_the_pump()
+    {
+        // The pump checks once, at the start; within the test it never checks again, so only the ends of the run's merge
+        // jobs and evaluations can move it from step to step (scoring, the best's merge, evaluating each output, finishing).
+        var cancellation = TestContext.Current.CancellationToken;
+        var scored = await RunAsync(silos: 1, Sweep("steps-scored", "outputs: {publish: best, keep: 2}"), cancellation, pumpInterval: TimeSpan.FromHours(1));
+        var evaluated = await RunAsync(silos: 1, Sweep("steps-evaluated", ""), cancellation, pumpInterval: TimeSpan.FromHours(1));
+
+        Assert.Equal(SweepRunState.Succeeded, scored.Summary.State);
+        Assert.All(scored.Candidates, c => Assert.Equal(CandidateState.Done, c.State));
+        Assert.Equal(scored.Leaderboard.Take(2).Order(), scored.Candidates.Where(c => !c.Unpublished).Select(c => c.Index).Order());
+        Assert.Equal(SweepRunState.Succeeded, evaluated.Summary.State);
+        Assert.All(evaluated.Candidates, c => Assert.Equal((CandidateState.Done, false), (c.State, c.Unpublished)));
+    }
+
     private static void AssertSameBits(IReadOnlyDictionary<string, double> expected, IReadOnlyDictionary<string, double> actual)
     {
         Assert.Equal(expected.Keys.Order(StringComparer.Ordinal), actual.Keys.Order(StringComparer.Ordinal));
@@ -173,15 +189,21 @@ public sealed class SweepInJobScoringTests : IDisposable
     private static string SweepOutputName(string spec) => spec.Split('\n').Single(l => l.StartsWith("out: ", StringComparison.Ordinal))["out: ".Length..].Trim();
 
     /// <param name="recordWritten">Whether the run's record is written; by default, the file under the folder <c>out:</c>.</param>
+    /// <param name="pumpInterval">How often the sweep checks its run (100 ms by default).</param>
     private async Task<SweepRunDetail> RunAsync(
-        short silos, string spec, CancellationToken cancellation, Action<IServiceCollection>? services = null, Func<Task<bool>>? recordWritten = null)
+        short silos,
+        string spec,
+        CancellationToken cancellation,
+        Action<IServiceCollection>? services = null,
+        Func<Task<bool>>? recordWritten = null,
+        TimeSpan? pumpInterval = null)
     {
         await using var cluster = await WorkerCluster.StartAsync(unitSlots: 2, silos: silos, services: s =>
         {
             services?.Invoke(s);
             s.Configure<SweepOptions>(o =>
             {
-                o.PumpInterval = TimeSpan.FromMilliseconds(100);
+                o.PumpInterval = pumpInterval ?? TimeSpan.FromMilliseconds(100);
                 o.ShardSizeBytes = 60_000;
             });
         });

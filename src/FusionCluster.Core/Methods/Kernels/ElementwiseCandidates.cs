@@ -5,11 +5,13 @@ namespace FusionCluster.Core.Methods.Kernels;
 
 /// <summary>
 /// Several candidates' outputs of one tensor, computed chunk by chunk from inputs decoded once for all of them, for
-/// methods whose output element depends only on the same element of the inputs (linear, task_arithmetic) and candidates
-/// that read the same tensors and differ only in parameters. Each candidate's chunk goes through exactly the float
-/// operations, in the same order and on the same chunk plan, as the method's own kernel
-/// (<see cref="LinearCombination"/>, <see cref="GeneralizedTaskArithmetic"/>'s final pass without sparsification or sign
-/// consensus), so each output equals merging that candidate alone, bit for bit; nothing holds a whole output.
+/// methods whose output element depends only on the same element of the inputs and on parameters (linear; the task
+/// arithmetic family when no model is sparsified, with or without TIES sign consensus; nearswap; passthrough) and
+/// candidates that read the same tensors and differ only in parameters. Each candidate's chunk goes through exactly
+/// the float operations, in the same order and on the same chunk plan, as the method's own kernel
+/// (<see cref="LinearCombination"/>, <see cref="GeneralizedTaskArithmetic"/>'s final pass, <see cref="NearswapMethod"/>,
+/// <see cref="PassthroughMethod"/>), so each output equals merging that candidate alone, bit for bit; nothing holds a
+/// whole output.
 /// </summary>
 public sealed class ElementwiseCandidates
 {
@@ -17,29 +19,29 @@ public sealed class ElementwiseCandidates
     private readonly IReadOnlyList<TensorSource> sources;
     private readonly ChunkPlan plan;
 
-    /// <summary>Per candidate, the factor each model's value (or task delta) is multiplied by.</summary>
-    private readonly float[][] factors;
+    /// <summary>Per candidate, its method's computation of one chunk.</summary>
+    private readonly CandidateKernel[] kernels;
 
-    /// <summary>Per candidate, task arithmetic's λ / divisor; unused for linear.</summary>
-    private readonly float[] scales;
-
-    private ElementwiseCandidates(TensorSource? baseSource, IReadOnlyList<TensorSource> sources, ChunkPlan plan, float[][] factors, float[] scales)
+    private ElementwiseCandidates(TensorSource? baseSource, IReadOnlyList<TensorSource> sources, ChunkPlan plan, CandidateKernel[] kernels)
     {
         this.baseSource = baseSource;
         this.sources = sources;
         this.plan = plan;
-        this.factors = factors;
-        this.scales = scales;
+        this.kernels = kernels;
     }
 
-    public int Candidates => factors.Length;
+    /// <summary>One candidate's output chunk from the inputs' chunk (model by model) and the base's (empty without one).</summary>
+    /// <param name="scratch">Room for one chunk per model, the candidate's own.</param>
+    private delegate void CandidateKernel(float[][] inputs, ReadOnlySpan<float> baseValues, int length, float[] scratch, Span<float> output);
+
+    public int Candidates => kernels.Length;
 
     public long ElementCount => plan.Total;
 
     /// <summary>
     /// The fast path for these candidates of <paramref name="method"/>, or null when it does not apply (another method,
-    /// sparsification, sign consensus, no model, or candidates that do not read the same tensors by the same plan): the
-    /// caller then merges each candidate alone, which also reports any error in its parameters.
+    /// a sparsified model, no model, or candidates that do not read the same tensors by the same plan): the caller then
+    /// merges each candidate alone, which also reports any error in its parameters.
     /// </summary>
     /// <param name="candidates">One context per candidate; their inputs are read from the first one's sources.</param>
     public static ElementwiseCandidates? TryCreate(IMergeMethod method, IReadOnlyList<MergeTensorContext> candidates)
@@ -59,18 +61,22 @@ public sealed class ElementwiseCandidates
 
         try
         {
-            switch (method)
+            var kernels = method switch
             {
-                case LinearMethod linear:
-                    return new ElementwiseCandidates(null, first.Models.Select(m => m.Tensor).ToArray(), ChunkPlan.Flat(first),
-                        candidates.Select(c => linear.Weights(c).Select(w => (float)w).ToArray()).ToArray(), new float[candidates.Count]);
-                case GeneralizedTaskArithmetic { Sparsifier: GtaSparsifier.None, SignConsensus: false } gta when first.Base is not null:
-                    return new ElementwiseCandidates(first.Base, first.Models.Select(m => m.Tensor).ToArray(), ChunkPlan.Flat(first),
-                        candidates.Select(c => c.Models.Select(m => (float)MethodParameters.RequiredPerModel(c, m, "weight")).ToArray()).ToArray(),
-                        candidates.Select(c => TaskArithmeticScale(gta, c)).ToArray());
-                default:
-                    return null;
+                LinearMethod linear => candidates.Select(c => LinearKernel(linear.Weights(c).Select(w => (float)w).ToArray())).ToArray(),
+                GeneralizedTaskArithmetic gta when first.Base is not null && candidates.All(c => Unsparsified(gta, c)) => candidates.Select(c => TaskArithmeticKernel(gta, c)).ToArray(),
+                NearswapMethod when first.Base is not null && first.Models.Count == 1 => candidates.Select(c => NearswapKernel((float)MethodParameters.RequiredGlobal(c, "t"))).ToArray(),
+                PassthroughMethod when first.Models.Count == 1 => candidates.Select(c => PassthroughKernel((float)c.Models[0].Get("scale", 1))).ToArray(),
+                _ => null,
+            };
+            if (kernels is null)
+            {
+                return null;
             }
+
+            // The plan the method's own pass runs on (della's chunks hold whole rows).
+            var chunks = method is GeneralizedTaskArithmetic { Sparsifier: GtaSparsifier.DellaMagprune } ? ChunkPlan.Rows(first) : ChunkPlan.Flat(first);
+            return new ElementwiseCandidates(method.BaseModel == BaseModelUse.NotUsed ? null : first.Base, first.Models.Select(m => m.Tensor).ToArray(), chunks, kernels);
         }
         catch (MergeMethodException)
         {
@@ -89,8 +95,8 @@ public sealed class ElementwiseCandidates
         var size = Math.Max(1, (int)Math.Min(plan.ChunkSize, plan.Total));
         var inputs = sources.Select(_ => ArrayPool<float>.Shared.Rent(size)).ToArray();
         var baseValues = ArrayPool<float>.Shared.Rent(baseSource is null ? 1 : size);
-        var outputs = factors.Select(_ => ArrayPool<float>.Shared.Rent(size)).ToArray();
-        var deltas = baseSource is null ? [] : factors.Select(_ => ArrayPool<float>.Shared.Rent(sources.Count * size)).ToArray();
+        var outputs = kernels.Select(_ => ArrayPool<float>.Shared.Rent(size)).ToArray();
+        var scratch = kernels.Select(_ => ArrayPool<float>.Shared.Rent(sources.Count * size)).ToArray();
         try
         {
             for (var chunk = 0; chunk < plan.Count; chunk++)
@@ -109,23 +115,14 @@ public sealed class ElementwiseCandidates
                         baseSource?.Read(start, baseValues.AsSpan(0, length));
                     }
                 });
-                Parallel.For(0, factors.Length, k =>
-                {
-                    if (baseSource is null)
-                    {
-                        Linear(inputs, factors[k], length, outputs[k].AsSpan(0, length));
-                    }
-                    else
-                    {
-                        TaskArithmetic(inputs, baseValues.AsSpan(0, length), factors[k], scales[k], length, deltas[k], outputs[k].AsSpan(0, length));
-                    }
-                });
+                Parallel.For(0, kernels.Length, k =>
+                    kernels[k](inputs, baseSource is null ? [] : baseValues.AsSpan(0, length), length, scratch[k], outputs[k].AsSpan(0, length)));
                 consume(start, length, outputs);
             }
         }
         finally
         {
-            foreach (var buffer in inputs.Concat(outputs).Concat(deltas).Append(baseValues))
+            foreach (var buffer in inputs.Concat(outputs).Concat(scratch).Append(baseValues))
             {
                 ArrayPool<float>.Shared.Return(buffer);
             }
@@ -133,51 +130,86 @@ public sealed class ElementwiseCandidates
     }
 
     /// <summary><see cref="LinearCombination"/> without an origin: sum = Σ x_i·c_i, accumulated in model order.</summary>
-    private static void Linear(float[][] inputs, float[] coefficients, int length, Span<float> sum)
+    private static CandidateKernel LinearKernel(float[] coefficients) => (inputs, _, length, _, sum) =>
     {
         sum.Clear();
         for (var i = 0; i < inputs.Length; i++)
         {
             TensorPrimitives.MultiplyAdd(inputs[i].AsSpan(0, length), coefficients[i], sum, sum);
         }
-    }
+    };
 
     /// <summary>
-    /// <see cref="GeneralizedTaskArithmetic"/>'s final pass with no mask: d_i = (x_i - b)·w_i (when w_i ≠ 1),
-    /// mix = ((d_0 + d_1) + d_2) ..., out = mix·(λ / divisor) + b.
+    /// <see cref="GeneralizedTaskArithmetic"/>'s final pass with no mask: d_i = (x_i - b)·w_i (when w_i ≠ 1); with sign
+    /// consensus <see cref="ConsensusMix"/> adds the agreeing d_i to b, otherwise mix = ((d_0 + d_1) + d_2) ... and
+    /// out = mix·(λ / divisor) + b.
     /// </summary>
-    private static void TaskArithmetic(float[][] inputs, ReadOnlySpan<float> baseValues, float[] weights, float scale, int length, float[] deltaBlock, Span<float> output)
+    private static CandidateKernel TaskArithmeticKernel(GeneralizedTaskArithmetic gta, MergeTensorContext ctx)
     {
-        for (var i = 0; i < inputs.Length; i++)
-        {
-            var d = deltaBlock.AsSpan(i * length, length);
-            TensorPrimitives.Subtract(inputs[i].AsSpan(0, length), baseValues, d);
-            if (weights[i] != 1)
-            {
-                TensorPrimitives.Multiply(d, weights[i], d);
-            }
-        }
-
-        var mix = deltaBlock.AsSpan(0, length);
-        for (var i = 1; i < inputs.Length; i++)
-        {
-            TensorPrimitives.Add(mix, deltaBlock.AsSpan(i * length, length), mix);
-        }
-
-        // In place on a copy of the base, as the method's own pass runs it.
-        baseValues.CopyTo(output);
-        TensorPrimitives.MultiplyAdd(mix, scale, output, output);
-    }
-
-    /// <summary>λ / divisor as <see cref="GeneralizedTaskArithmetic"/> computes it (scales are 1 without masks).</summary>
-    private static float TaskArithmeticScale(GeneralizedTaskArithmetic gta, MergeTensorContext ctx)
-    {
+        var weights = ctx.Models.Select(m => MethodParameters.RequiredPerModel(ctx, m, "weight")).ToArray();
+        var factors = weights.Select(w => (float)w).ToArray();
         var normalize = MethodParameters.Flag(ctx, "normalize", gta.DefaultNormalize);
         var lambda = MethodParameters.Global(ctx, "lambda", 1);
-        var weightSum = ctx.Models.Select(m => MethodParameters.RequiredPerModel(ctx, m, "weight")).ToArray().Sum();
-        var divisor = normalize && Math.Abs(weightSum) >= 1e-8 ? weightSum : 1;
-        return (float)(lambda / divisor);
+        var divisor = normalize && Math.Abs(weights.Sum()) >= 1e-8 ? weights.Sum() : 1;
+        var scale = (float)(lambda / divisor);
+        var consensus = gta.SignConsensus;
+        return (inputs, baseValues, length, deltaBlock, output) =>
+        {
+            for (var i = 0; i < inputs.Length; i++)
+            {
+                var d = deltaBlock.AsSpan(i * length, length);
+                TensorPrimitives.Subtract(inputs[i].AsSpan(0, length), baseValues, d);
+                if (factors[i] != 1)
+                {
+                    TensorPrimitives.Multiply(d, factors[i], d);
+                }
+            }
+
+            // In place on a copy of the base, as the method's own pass runs it.
+            baseValues.CopyTo(output);
+            if (consensus)
+            {
+                ConsensusMix.AddTo(deltaBlock.AsSpan(0, inputs.Length * length), length, weights, normalize, (float)lambda, output);
+                return;
+            }
+
+            var mix = deltaBlock.AsSpan(0, length);
+            for (var i = 1; i < inputs.Length; i++)
+            {
+                TensorPrimitives.Add(mix, deltaBlock.AsSpan(i * length, length), mix);
+            }
+
+            TensorPrimitives.MultiplyAdd(mix, scale, output, output);
+        };
     }
+
+    /// <summary><see cref="NearswapMethod"/>: w = clamp(t / max(|b - x|, 1e-6), 0, 1), out = w x + (1 - w) b.</summary>
+    private static CandidateKernel NearswapKernel(float t) => (inputs, b, length, _, output) =>
+    {
+        var x = inputs[0];
+        for (var k = 0; k < length; k++)
+        {
+            var w = Math.Clamp(t / MathF.Max(MathF.Abs(b[k] - x[k]), 1e-6f), 0f, 1f);
+            output[k] = w * x[k] + (1 - w) * b[k];
+        }
+    };
+
+    /// <summary><see cref="PassthroughMethod"/>: the model's values, times its scale unless that is 1.</summary>
+    private static CandidateKernel PassthroughKernel(float scale) => (inputs, _, length, _, output) =>
+    {
+        inputs[0].AsSpan(0, length).CopyTo(output);
+        if (scale != 1)
+        {
+            for (var k = 0; k < length; k++)
+            {
+                output[k] *= scale;
+            }
+        }
+    };
+
+    /// <summary>Whether the method sparsifies none of the candidate's models (every density at least 1): its pass is elementwise.</summary>
+    private static bool Unsparsified(GeneralizedTaskArithmetic gta, MergeTensorContext ctx) =>
+        gta.Sparsifier == GtaSparsifier.None || ctx.Models.All(m => m.Get("density", 1) >= 1);
 
     private static bool ReadSameInputs(IReadOnlyList<MergeTensorContext> candidates)
     {

@@ -18,6 +18,10 @@ namespace FusionCluster.Grains.Sweeps.Runs;
 /// </summary>
 /// <param name="findActiveRun">The run with this number if it is still going (a reply may come after it ended).</param>
 /// <param name="changed">Marks the sweep's state as changed, to be saved.</param>
+/// <param name="stepNow">
+/// Asks the grain for a step of the run at once: a merge job or an evaluation ended, so the next step (scoring's
+/// winners, finishing) need not wait for the pump's next check. The pump still checks, so nothing depends on it.
+/// </param>
 public sealed class SweepRunDriver(
     string sweepId,
     IGrainFactory grains,
@@ -27,13 +31,23 @@ public sealed class SweepRunDriver(
     SweepOptions settings,
     ILogger logger,
     Func<int, SweepRunRecord?> findActiveRun,
-    Action changed)
+    Action changed,
+    Action stepNow)
 {
-    // Candidates with a job start or an evaluation in flight (not persisted: after a restart nothing is in
-    // flight, and the pump asks again).
     private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
 
+    /// <summary>
+    /// How long one call waiting for a merge job's end lasts before it is made again: well within its response timeout, and short
+    /// enough that a job grain deactivating under it (its silo stopping) is not held up long.
+    /// </summary>
+    private static readonly TimeSpan JobWatchPatience = TimeSpan.FromSeconds(10);
+
+    // Candidates with a job start or an evaluation in flight (not persisted: after a restart nothing is in
+    // flight, and the pump asks again).
     private readonly HashSet<int> busy = [];
+
+    // Merge jobs whose end a call is waiting for (not persisted either: the pump's poll starts the wait again).
+    private readonly HashSet<string> watched = new(StringComparer.Ordinal);
     private int nextWorker;
 
     /// <summary>True when no call for a candidate is in flight: a run whose candidates are all finished may end.</summary>
@@ -133,6 +147,11 @@ public sealed class SweepRunDriver(
             if (current.State != CandidateState.Merging || busy.Contains(current.Index))
             {
                 continue;
+            }
+
+            if (!status.IsFinished && status.SubmittedAt != default)
+            {
+                Watch(run.Number, current.JobId);
             }
 
             if (spec.Outputs.BestOnly)
@@ -263,12 +282,54 @@ public sealed class SweepRunDriver(
             busy.ExceptWith(indices);
         }
 
-        if (failure is not null && findActiveRun(runNumber) is { } run)
+        if (failure is null)
+        {
+            Watch(runNumber, jobId);
+        }
+        else if (findActiveRun(runNumber) is { } run)
         {
             foreach (var index in indices.Where(i => run.Candidates[i].State == CandidateState.Merging))
             {
                 Update(run, run.Candidates[index] with { State = CandidateState.Failed, Error = failure });
             }
+
+            stepNow();
+        }
+    }
+
+    /// <summary>Waits (in calls of bounded length) for the job's end while candidates of the run merge in it, then asks for a step.</summary>
+    private void Watch(int runNumber, string jobId)
+    {
+        if (watched.Add(jobId))
+        {
+            _ = WatchAsync(runNumber, jobId);
+        }
+    }
+
+    private async Task WatchAsync(int runNumber, string jobId)
+    {
+        var finished = false;
+        try
+        {
+            var job = grains.GetGrain<IMergeJobGrain>(jobId);
+            while (!finished && findActiveRun(runNumber) is { } run && run.Candidates.Any(c => c.State == CandidateState.Merging && c.JobId == jobId))
+            {
+                finished = (await job.WhenFinished(JobWatchPatience)).IsFinished;
+            }
+        }
+        catch (Exception e)
+        {
+            // The pump's poll carries on, and starts another wait.
+            logger.LogInformation("Sweep {Sweep}: stopped waiting for merge job {Job}: {Error}", sweepId, jobId, e.Message);
+        }
+        finally
+        {
+            watched.Remove(jobId);
+        }
+
+        if (finished)
+        {
+            stepNow();
         }
     }
 
@@ -301,6 +362,7 @@ public sealed class SweepRunDriver(
         }
 
         Update(run, SweepRunStepper.AfterEvaluation(candidate, outcome, failure, worker.Name, run.ObjectiveMetric, settings.MaxEvaluationAttempts));
+        stepNow();
     }
 
     private void Update(SweepRunRecord run, SweepCandidateStatus candidate)

@@ -17,6 +17,13 @@ public sealed class ElementwiseCandidatesTests
         { "linear", DType.BF16 },
         { "task_arithmetic", DType.F32 },
         { "task_arithmetic", DType.BF16 },
+        { "ties", DType.F32 },
+        { "ties", DType.BF16 },
+        { "dare_linear", DType.BF16 },
+        { "della", DType.BF16 },
+        { "nearswap", DType.F32 },
+        { "nearswap", DType.BF16 },
+        { "passthrough", DType.BF16 },
     };
 
     [Theory]
@@ -28,7 +35,8 @@ public sealed class ElementwiseCandidatesTests
         foreach (var size in Sizes)
         {
             var baseValues = InDType(MethodHarness.Random(size, seed: size, scale: 0.05f), dtype);
-            var models = Enumerable.Range(0, 3).Select(i => InDType(Add(baseValues, MethodHarness.Random(size, seed: 100 * size + i, scale: 0.01f)), dtype)).ToArray();
+            var models = Enumerable.Range(0, candidates[0].Weights.Length)
+                .Select(i => InDType(Add(baseValues, MethodHarness.Random(size, seed: 100 * size + i, scale: 0.01f)), dtype)).ToArray();
             var shared = Sources(baseValues, models);
 
             var contexts = candidates.Select(c => Context(method, shared, c.Global, c.Weights, new ArrayTensorSink(size))).ToList();
@@ -57,14 +65,20 @@ public sealed class ElementwiseCandidatesTests
         }
     }
 
-    [Fact]
-    public void Methods_whose_elements_depend_on_other_elements_take_the_ordinary_path()
+    [Theory]
+    [InlineData("ties", 0.5)]
+    [InlineData("dare_ties", 0.5)]
+    [InlineData("della", 0.5)]
+    [InlineData("breadcrumbs", 0.9)]
+    [InlineData("slerp", 1)]
+    [InlineData("model_stock", 1)]
+    public void Methods_whose_elements_depend_on_other_elements_take_the_ordinary_path(string methodName, double density)
     {
         var values = MethodHarness.Random(16, seed: 1);
         var shared = Sources(values, [values, values]);
-        var ties = MergeMethodRegistry.Get("ties");
-        var contexts = new[] { Context(ties, shared, new(), [1, 1], new ArrayTensorSink(16)) };
-        Assert.Null(ElementwiseCandidates.TryCreate(ties, contexts));
+        var method = MergeMethodRegistry.Get(methodName);
+        var contexts = new[] { Context(method, shared, new() { ["t"] = 0.5 }, [1, 1], new ArrayTensorSink(16), density) };
+        Assert.Null(ElementwiseCandidates.TryCreate(method, contexts));
     }
 
     [Fact]
@@ -101,14 +115,22 @@ public sealed class ElementwiseCandidatesTests
         Assert.Throws<MergeMethodException>(() => method.Merge(missing));
     }
 
-    private static List<(Dictionary<string, double> Global, double[] Weights)> CandidateParameters(string method) => method == "linear"
-        ? [(new() { ["normalize"] = 1 }, [0.3, 0.5, 0.2]), (new() { ["normalize"] = 1 }, [1, 3, 7]), (new() { ["normalize"] = 0 }, [0.7, -0.1, 1]), (new() { ["normalize"] = 0 }, [1, 1, 1])]
-        : [(new() { ["lambda"] = 1 }, [1, 1, 1]), (new() { ["lambda"] = 0.37 }, [0.5, 1, 0.25]), (new() { ["lambda"] = 1.3, ["normalize"] = 1 }, [0.2, 0.9, 0.4]), (new() { ["lambda"] = 2.1 }, [1, -0.3, 1])];
+    /// <summary>Per candidate, the global parameters and each model's weight (also its scale; one weight: one model).</summary>
+    private static List<(Dictionary<string, double> Global, double[] Weights)> CandidateParameters(string method) => method switch
+    {
+        "linear" => [(new() { ["normalize"] = 1 }, [0.3, 0.5, 0.2]), (new() { ["normalize"] = 1 }, [1, 3, 7]), (new() { ["normalize"] = 0 }, [0.7, -0.1, 1]), (new() { ["normalize"] = 0 }, [1, 1, 1])],
+        // t from below to above the deltas' scale (0.01): every element from all-base through partly swapped to all-model.
+        "nearswap" => [(new() { ["t"] = 0.0001 }, [1]), (new() { ["t"] = 0.004 }, [1]), (new() { ["t"] = 0.02 }, [1]), (new() { ["t"] = 1 }, [1])],
+        "passthrough" => [(new(), [1]), (new(), [0.37]), (new(), [-2.5])],
+        // The task arithmetic family, every model at density 1 (nothing sparsified); with sign consensus for ties and della.
+        _ => [(new() { ["lambda"] = 1 }, [1, 1, 1]), (new() { ["lambda"] = 0.37 }, [0.5, 1, 0.25]), (new() { ["lambda"] = 1.3, ["normalize"] = 1 }, [0.2, 0.9, 0.4]), (new() { ["lambda"] = 2.1, ["normalize"] = 0 }, [1, -0.3, 1])],
+    };
 
     private static (TensorSource? Base, TensorSource[] Models) Sources(float[]? baseValues, float[][] models) =>
         (baseValues is null ? null : new ArrayTensorSource(baseValues), models.Select(m => (TensorSource)new ArrayTensorSource(m)).ToArray());
 
-    private static MergeTensorContext Context(IMergeMethod method, (TensorSource? Base, TensorSource[] Models) sources, Dictionary<string, double> global, double[] weights, TensorSink output)
+    private static MergeTensorContext Context(
+        IMergeMethod method, (TensorSource? Base, TensorSource[] Models) sources, Dictionary<string, double> global, double[] weights, TensorSink output, double density = 1)
     {
         var parameters = method.Parameters.Where(p => p.Scope == ParameterScope.Global && p.Default is not null).ToDictionary(p => p.Name, p => p.Default!.Value);
         foreach (var (name, value) in global)
@@ -123,7 +145,7 @@ public sealed class ElementwiseCandidatesTests
             Shape = [sources.Models[0].ElementCount],
             Base = usesBase ? sources.Base : null,
             BaseModel = usesBase && sources.Base is not null ? "base" : null,
-            Models = sources.Models.Select((m, i) => new ModelTensor($"model{i}", m, new Dictionary<string, double> { ["weight"] = weights[i], ["density"] = 1 })).ToList(),
+            Models = sources.Models.Select((m, i) => new ModelTensor($"model{i}", m, new Dictionary<string, double> { ["weight"] = weights[i], ["scale"] = weights[i], ["density"] = density })).ToList(),
             Parameters = parameters,
             ChunkElements = Chunk,
             Output = output,
