@@ -1,11 +1,8 @@
-using Azure.Storage.Blobs;
 using FusionCluster.Core.Storage;
 using FusionCluster.Grains.Abstractions.Sweeps;
 using FusionCluster.Grains.Sweeps;
 using FusionCluster.Grains.Tests.Jobs;
-using FusionCluster.Storage;
 using FusionCluster.TestSupport;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace FusionCluster.Grains.Tests.Sweeps;
@@ -27,15 +24,12 @@ public sealed class SweepBlobOutputTests : IDisposable
     {
         var cancellation = TestContext.Current.CancellationToken;
         await using var azurite = await AzuriteProcess.StartAsync(inMemory: true, cancellationToken: cancellation);
-        var configuration = new ConfigurationBuilder()
-            .AddInMemoryCollection(new Dictionary<string, string?> { ["Fusion:Storage:Azure:ConnectionString"] = azurite.ConnectionString })
-            .Build();
         await using var cluster = await WorkerCluster.StartAsync(unitSlots: 2, silos: 1, services: s =>
         {
-            s.AddFusionStorage(configuration);
+            s.AddFusionStorage(azurite);
             s.Configure<SweepOptions>(o => o.PumpInterval = TimeSpan.FromMilliseconds(100));
         });
-        var container = new BlobServiceClient(azurite.ConnectionString).GetBlobContainerClient(Container);
+        var container = azurite.CreateServiceClient().GetBlobContainerClient(Container);
         var template = Path.Combine(models.Folder, "template.yaml");
 
         // Run 1, then run 2 with the base weighted differently: every merge of run 1 has another key than run 2's.
