@@ -38,7 +38,7 @@ public static class OneAndThreeSilos
     {
         await using var cluster = await WorkerCluster.StartAsync(unitSlots, silos);
         var status = await JobRuns.RunInFolderAsync(cluster, folder, spec, output, cancellation);
-        Assert.True(status.State == JobState.Succeeded, $"on {silos} silo(s): {status.Error}");
+        Assert.True(status.State == JobState.Succeeded, $"on {silos} silo(s) the job ended {status.State} after {status.ElapsedSeconds:F0} s: {status.Error}");
         if (inspect is not null)
         {
             await inspect(cluster, status);
