@@ -2,8 +2,6 @@ using FusionCluster.Grains.Abstractions;
 using FusionCluster.TestSupport;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
-using Orleans.Configuration;
 
 namespace FusionCluster.Silo.Tests;
 
@@ -21,8 +19,8 @@ public sealed class ServiceIdTests
             redis.ConnectionString, "alpha-silo", ["--service-id", "alpha", "--device", "cpu"], cancellationToken: cancellationToken);
         await using var betaSilo = await FusionSiloProcess.StartAsync(
             redis.ConnectionString, "beta-silo", ["--device", "cpu"], environment: new Dictionary<string, string?> { ["FUSION_SERVICE_ID"] = "beta" }, cancellationToken: cancellationToken);
-        using var alphaHost = await StartClientAsync(redis.ConnectionString, "alpha", cancellationToken);
-        using var betaHost = await StartClientAsync(redis.ConnectionString, "beta", cancellationToken);
+        using var alphaHost = await SiloClient.StartAsync(redis.ConnectionString, cancellationToken, serviceId: "alpha");
+        using var betaHost = await SiloClient.StartAsync(redis.ConnectionString, cancellationToken, serviceId: "beta");
         var alpha = alphaHost.Services.GetRequiredService<IClusterClient>();
         var beta = betaHost.Services.GetRequiredService<IClusterClient>();
 
@@ -46,7 +44,7 @@ public sealed class ServiceIdTests
         Assert.Equal(0, await alphaSilo.StopAsync(Patience, cancellationToken));
         await using var alphaAgain = await FusionSiloProcess.StartAsync(
             redis.ConnectionString, "alpha-silo-2", ["--service-id", "alpha", "--device", "cpu"], cancellationToken: cancellationToken);
-        using var alphaAgainHost = await StartClientAsync(redis.ConnectionString, "alpha", cancellationToken);
+        using var alphaAgainHost = await SiloClient.StartAsync(redis.ConnectionString, cancellationToken, serviceId: "alpha");
         var alphaAgainClient = alphaAgainHost.Services.GetRequiredService<IClusterClient>();
         var reread = await EventuallyAsync(() => alphaAgainClient.GetGrain<IJobCatalogGrain>("default").List(), cancellationToken);
         Assert.Equal(["job-alpha"], reread.Select(job => job.JobId));
@@ -72,21 +70,5 @@ public sealed class ServiceIdTests
                 await Task.Delay(500, cancellationToken);
             }
         }
-    }
-
-    private static async Task<IHost> StartClientAsync(string redis, string serviceId, CancellationToken cancellationToken)
-    {
-        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = [] });
-        builder.Logging.ClearProviders();
-        builder.UseOrleansClient(client => client
-            .UseRedisClustering(redis)
-            .Configure<ClusterOptions>(options =>
-            {
-                options.ServiceId = serviceId;
-                options.ClusterId = "fusion-local";
-            }));
-        var host = builder.Build();
-        await host.StartAsync(cancellationToken);
-        return host;
     }
 }

@@ -28,7 +28,7 @@ public sealed class SiloClusterTests
         Assert.Equal("coordinator", coordinator.Ready.Role);
         Assert.True(coordinator.Ready.Slots >= 1);
 
-        using var client = await StartClientAsync(redis.ConnectionString, cancellationToken);
+        using var client = await SiloClient.StartAsync(redis.ConnectionString, cancellationToken);
         var management = client.Services.GetRequiredService<IClusterClient>().GetGrain<IManagementGrain>(0);
         var active = await EventuallyAsync(
             async () => await management.GetDetailedHosts(true, cancellationToken),
@@ -74,22 +74,6 @@ public sealed class SiloClusterTests
 
         await observer.StopAsync(cancellationToken);
         await client.StopAsync(cancellationToken);
-    }
-
-    private static async Task<IHost> StartClientAsync(string redis, CancellationToken cancellationToken)
-    {
-        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = [] });
-        builder.Logging.ClearProviders();
-        builder.UseOrleansClient(client => client
-            .UseRedisClustering(redis)
-            .Configure<ClusterOptions>(options =>
-            {
-                options.ServiceId = "fusion";
-                options.ClusterId = "fusion-local";
-            }));
-        var host = builder.Build();
-        await host.StartAsync(cancellationToken);
-        return host;
     }
 
     private static async Task<IHost> StartObserverSiloAsync(string redis, CancellationToken cancellationToken)

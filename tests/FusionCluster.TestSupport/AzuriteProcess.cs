@@ -56,26 +56,14 @@ public sealed class AzuriteProcess : IAsyncDisposable
         var directory = Directory.CreateTempSubdirectory("fusion-azurite-").FullName;
         try
         {
-            // A port can be taken between choosing and binding it; a few fresh tries make that harmless.
-            for (var attempt = 1; ; attempt++)
-            {
-                var port = FreePort.Next();
-                var server = Launch(executable, port, directory, inMemory);
-                try
+            return await FreePortServer.StartAsync(
+                port => Launch(executable, port, directory, inMemory),
+                async (server, port) =>
                 {
                     await WaitUntilServingAsync(server, port, cancellationToken);
                     return new AzuriteProcess(server, port, directory);
-                }
-                catch (Exception) when (attempt < 3 && server.HasExited && server.Tail().Contains("EADDRINUSE", StringComparison.Ordinal))
-                {
-                    await server.DisposeAsync();
-                }
-                catch
-                {
-                    await server.DisposeAsync();
-                    throw;
-                }
-            }
+                },
+                portTaken: "EADDRINUSE");
         }
         catch
         {

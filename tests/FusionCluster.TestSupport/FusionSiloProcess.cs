@@ -73,34 +73,26 @@ public sealed class FusionSiloProcess : IAsyncDisposable
             ? Path.Combine(Path.GetTempPath(), $"fusion-{name}-{Guid.NewGuid().ToString("N")[..8]}.log")
             : Path.Combine(logDirectory, $"{name}.log");
 
-        // A port can be taken between choosing and binding it; a few fresh tries make that harmless.
-        for (var attempt = 1; ; attempt++)
-        {
-            List<string> commandLine =
-            [
-                assembly,
-                "--redis", redisConnection,
-                "--name", name,
-                "--silo-port", FreePort.Next().ToString(CultureInfo.InvariantCulture),
-                "--gateway-port", FreePort.Next().ToString(CultureInfo.InvariantCulture),
-                .. extra,
-            ];
-            var process = ChildProcess.Start(name, DotnetHost, commandLine, logPath, environment);
-            try
+        return await FreePortServer.StartAsync(
+            siloPort =>
+            {
+                List<string> commandLine =
+                [
+                    assembly,
+                    "--redis", redisConnection,
+                    "--name", name,
+                    "--silo-port", siloPort.ToString(CultureInfo.InvariantCulture),
+                    "--gateway-port", FreePort.Next().ToString(CultureInfo.InvariantCulture),
+                    .. extra,
+                ];
+                return ChildProcess.Start(name, DotnetHost, commandLine, logPath, environment);
+            },
+            async (process, _) =>
             {
                 var line = await process.WaitForLineAsync(SiloReadyLine.IsReadyLine, readyTimeout ?? DefaultReadyTimeout, cancellationToken);
                 return new FusionSiloProcess(process, SiloReadyLine.Parse(line));
-            }
-            catch (ChildProcessExitedException) when (attempt < 3 && process.Tail().Contains("Address already in use", StringComparison.OrdinalIgnoreCase))
-            {
-                await process.DisposeAsync();
-            }
-            catch
-            {
-                await process.DisposeAsync();
-                throw;
-            }
-        }
+            },
+            portTaken: "Address already in use");
     }
 
     /// <summary>SIGTERM, then the exit code once the silo has left the cluster.</summary>

@@ -43,26 +43,14 @@ public sealed class RedisServerProcess : IAsyncDisposable
         var directory = Directory.CreateTempSubdirectory("fusion-redis-").FullName;
         try
         {
-            // A port can be taken between choosing and binding it; a few fresh tries make that harmless.
-            for (var attempt = 1; ; attempt++)
-            {
-                var port = FreePort.Next();
-                var server = Launch(executable, port, directory, appendOnly);
-                try
+            return await FreePortServer.StartAsync(
+                port => Launch(executable, port, directory, appendOnly),
+                async (server, port) =>
                 {
                     await WaitUntilServingAsync(server, port, cancellationToken);
                     return new RedisServerProcess(server, port, directory, appendOnly);
-                }
-                catch (Exception) when (attempt < 3 && server.HasExited && server.Tail().Contains("Address already in use", StringComparison.Ordinal))
-                {
-                    await server.DisposeAsync();
-                }
-                catch
-                {
-                    await server.DisposeAsync();
-                    throw;
-                }
-            }
+                },
+                portTaken: "Address already in use");
         }
         catch
         {

@@ -42,7 +42,8 @@ public sealed class JobInputAlignment(CheckpointCache checkpoints, IDataAlignmen
 
         var result = plan.Method switch
         {
-            "weight_matching" => WeightMatcher.Match(reference, other, spec, new WeightMatchingOptions(plan.Iterations, plan.Seed), cancellationToken),
+            // Minutes of computing without an await: on a thread of its own, not one of the pool's, which the silo needs.
+            "weight_matching" => await ComputeThreads.RunAsync(() => WeightMatcher.Match(reference, other, spec, new WeightMatchingOptions(plan.Iterations, plan.Seed), cancellationToken), cancellationToken),
             "activation_matching" => await Data(assignment).MatchAsync(plan, referenceCheckpoint, checkpoint, model, cancellationToken),
             _ => throw new AlignmentException($"align.method: {plan.Method} does not run in merge jobs"),
         };

@@ -1,5 +1,6 @@
 using System.Numerics.Tensors;
 using System.Runtime.Intrinsics;
+using FusionCluster.Core.Execution;
 
 namespace FusionCluster.Alignment.Matching;
 
@@ -27,7 +28,8 @@ public static class SimilarityKernel
         }
 
         var rowTiles = (n + RowTile - 1) / RowTile;
-        Parallel.For(0, rowTiles, tile => AccumulateRowTile(a, b, n, k, similarity, tile * RowTile, Math.Min(n, (tile + 1) * RowTile)));
+        // On threads of their own: seconds of products at 7B widths on the thread pool stalled the silo (ComputeThreads).
+        Parallel.For(0, rowTiles, ComputeThreads.Shared.Loop, tile => AccumulateRowTile(a, b, n, k, similarity, tile * RowTile, Math.Min(n, (tile + 1) * RowTile)));
     }
 
     private static unsafe void AccumulateRowTile(float[] a, float[] b, int n, int k, float[] similarity, int rowStart, int rowEnd)

@@ -25,21 +25,11 @@ public sealed class AdaMergingJobTests : IDisposable
     public async Task An_adamerging_job_learns_the_in_process_coefficients_and_applies_them_bit_for_bit_on_one_silo_and_three()
     {
         var cancellation = TestContext.Current.CancellationToken;
-        await using (var one = await WorkerCluster.StartAsync(unitSlots: 2, silos: 1))
+        await OneAndThreeSilos.AssertSameBytesAsync(models.Folder, Spec(), "one", "three", cancellation, onOne: async (one, _) =>
         {
-            var status = await models.RunJobAsync(one, Spec(), "one", cancellation);
-            Assert.True(status.State == JobState.Succeeded, status.Error);
             var units = await one.Client.GetGrain<IMergeJobGrain>(JobRuns.JobId("one")).GetUnits();
             Assert.Equal(["coefficients"], units.Where(u => u.Phase == "statistics").Select(u => u.Name));
-        }
-
-        await using (var three = await WorkerCluster.StartAsync(unitSlots: 1, silos: 3))
-        {
-            var status = await models.RunJobAsync(three, Spec(), "three", cancellation);
-            Assert.True(status.State == JobState.Succeeded, status.Error);
-        }
-
-        Assert.Equal(AlignedClassifiers.ModelFiles(models.PathOf("one")), AlignedClassifiers.ModelFiles(models.PathOf("three")));
+        });
 
         // The in-process method on the same inputs: m1 is the base, m2 and m3 the fine-tunes with their heads and held-out data.
         var (expected, merged) = InProcess();

@@ -73,21 +73,11 @@ public sealed class MergeJobGrainActivationMatchingTests(TrainedClassifierFolder
     {
         var cancellation = TestContext.Current.CancellationToken;
         var spec = Spec(["mlp-1", "mlp-2", "mlp-3"], align: true);
-        await using (var one = await WorkerCluster.StartAsync(unitSlots: 2, silos: 1))
+        await OneAndThreeSilos.AssertSameBytesAsync(models.Folder, spec, "one-silo", "three-silos", cancellation, onThree: async (three, _) =>
         {
-            var alone = await models.RunJobAsync(one, spec, "one-silo", cancellation);
-            Assert.True(alone.State == JobState.Succeeded, alone.Error);
-        }
-
-        await using (var three = await WorkerCluster.StartAsync(unitSlots: 1, silos: 3))
-        {
-            var spread = await models.RunJobAsync(three, spec, "three-silos", cancellation);
-            Assert.True(spread.State == JobState.Succeeded, spread.Error);
             var units = await three.Client.GetGrain<IMergeJobGrain>("job-three-silos").GetUnits();
             Assert.Equal(["align mlp-2", "align mlp-3"], units.Where(u => u.Phase == "align").Select(u => u.Name));
-        }
-
-        Assert.Equal(AlignedClassifiers.ModelFiles(models.PathOf("one-silo")), AlignedClassifiers.ModelFiles(models.PathOf("three-silos")));
+        });
     }
 
     [Fact]

@@ -59,26 +59,25 @@ public sealed class MergeJobGrainAlignmentTests : IDisposable
     {
         var cancellation = TestContext.Current.CancellationToken;
         var spec = Spec(["mlp-a", "mlp-b-permuted", "mlp-c-permuted"], align: true);
-        await using (var one = await WorkerCluster.StartAsync(unitSlots: 2, silos: 1))
-        {
-            var alone = await models.RunJobAsync(one, spec, "one-silo", cancellation);
-            Assert.True(alone.State == JobState.Succeeded, alone.Error);
-            var original = await models.RunJobAsync(one, Spec(["mlp-a", "mlp-b", "mlp-c"], align: false), "original", cancellation);
-            Assert.True(original.State == JobState.Succeeded, original.Error);
-        }
+        var aligned = await OneAndThreeSilos.AssertSameBytesAsync(
+            models.Folder,
+            spec,
+            "one-silo",
+            "three-silos",
+            cancellation,
+            onOne: async (one, _) =>
+            {
+                var original = await models.RunJobAsync(one, Spec(["mlp-a", "mlp-b", "mlp-c"], align: false), "original", cancellation);
+                Assert.True(original.State == JobState.Succeeded, original.Error);
+            },
+            onThree: async (three, _) =>
+            {
+                var units = await three.Client.GetGrain<IMergeJobGrain>("job-three-silos").GetUnits();
+                Assert.Equal(["align mlp-b-permuted", "align mlp-c-permuted"], units.Where(u => u.Phase == "align").Select(u => u.Name));
+                TestContext.Current.SendDiagnosticMessage($"alignment units ran on: {string.Join(", ", units.Where(u => u.Phase == "align").Select(u => u.Silo))}");
+            });
 
-        await using (var three = await WorkerCluster.StartAsync(unitSlots: 1, silos: 3))
-        {
-            var spread = await models.RunJobAsync(three, spec, "three-silos", cancellation);
-            Assert.True(spread.State == JobState.Succeeded, spread.Error);
-            var units = await three.Client.GetGrain<IMergeJobGrain>("job-three-silos").GetUnits();
-            Assert.Equal(["align mlp-b-permuted", "align mlp-c-permuted"], units.Where(u => u.Phase == "align").Select(u => u.Name));
-            TestContext.Current.SendDiagnosticMessage($"alignment units ran on: {string.Join(", ", units.Where(u => u.Phase == "align").Select(u => u.Silo))}");
-        }
-
-        var expected = AlignedClassifiers.ModelFiles(models.PathOf("original"));
-        Assert.Equal(expected, AlignedClassifiers.ModelFiles(models.PathOf("one-silo")));
-        Assert.Equal(expected, AlignedClassifiers.ModelFiles(models.PathOf("three-silos")));
+        Assert.Equal(AlignedClassifiers.ModelFiles(models.PathOf("original")), aligned);
     }
 
     [Fact]

@@ -54,21 +54,11 @@ public sealed class MergeJobGrainLanguageActivationMatchingTests(TrainedLanguage
     {
         var cancellation = TestContext.Current.CancellationToken;
         var spec = Spec(["lm-1", "lm-1-permuted", "lm-2"], align: true);
-        await using (var one = await WorkerCluster.StartAsync(unitSlots: 2, silos: 1))
+        await OneAndThreeSilos.AssertSameBytesAsync(models.Folder, spec, "lm-one-silo", "lm-three-silos", cancellation, onThree: async (three, _) =>
         {
-            var alone = await models.RunJobAsync(one, spec, "lm-one-silo", cancellation);
-            Assert.True(alone.State == JobState.Succeeded, alone.Error);
-        }
-
-        await using (var three = await WorkerCluster.StartAsync(unitSlots: 1, silos: 3))
-        {
-            var spread = await models.RunJobAsync(three, spec, "lm-three-silos", cancellation);
-            Assert.True(spread.State == JobState.Succeeded, spread.Error);
             var units = await three.Client.GetGrain<IMergeJobGrain>(JobRuns.JobId("lm-three-silos")).GetUnits();
             Assert.Equal(["align lm-1-permuted", "align lm-2"], units.Where(u => u.Phase == "align").Select(u => u.Name));
-        }
-
-        Assert.Equal(AlignedClassifiers.ModelFiles(models.PathOf("lm-one-silo")), AlignedClassifiers.ModelFiles(models.PathOf("lm-three-silos")));
+        });
     }
 
     [Fact]

@@ -94,21 +94,9 @@ public sealed class MergeJobGrainLanguageAdaMergingTests : IClassFixture<Trained
     {
         var cancellation = TestContext.Current.CancellationToken;
         var spec = Spec(("ft-a", "text-a.txt"), ("ft-b", "text-b.txt"));
-        await using (var one = await WorkerCluster.StartAsync(unitSlots: 2, silos: 1))
-        {
-            var alone = await models.RunJobAsync(one, spec, "one/out", cancellation);
-            Assert.True(alone.State == JobState.Succeeded, alone.Error);
-        }
-
-        // Another folder, so that the three silos learn the coefficients instead of finding the first job's in its cache.
-        await using (var three = await WorkerCluster.StartAsync(unitSlots: 1, silos: 3))
-        {
-            var spread = await models.RunJobAsync(three, spec, "three/out", cancellation);
-            Assert.True(spread.State == JobState.Succeeded, spread.Error);
-            Assert.False(models.StatisticsReport("three/out")["cached"]!.GetValue<bool>(), "the three silos found the coefficients in a cache");
-        }
-
-        Assert.Equal(AlignedClassifiers.ModelFiles(models.PathOf("one/out")), AlignedClassifiers.ModelFiles(models.PathOf("three/out")));
+        // Another folder for the three silos, so that they learn the coefficients instead of finding the first job's in its cache.
+        await OneAndThreeSilos.AssertSameBytesAsync(models.Folder, spec, "one/out", "three/out", cancellation);
+        Assert.False(models.StatisticsReport("three/out")["cached"]!.GetValue<bool>(), "the three silos found the coefficients in a cache");
         Assert.Equal(models.StatisticsReport("one/out")["coefficients"]!.ToJsonString(), models.StatisticsReport("three/out")["coefficients"]!.ToJsonString());
     }
 

@@ -91,19 +91,7 @@ public sealed class MergeJobGrainLanguageRegMeanPlusPlusTests : IClassFixture<Tr
     {
         var cancellation = TestContext.Current.CancellationToken;
         var spec = Spec("regmean_plus_plus", ("lm-1", "text-a.txt"), ("lm-2", "text-b.txt"));
-        await using (var one = await WorkerCluster.StartAsync(unitSlots: 2, silos: 1))
-        {
-            var alone = await models.RunJobAsync(one, spec, "one/out", cancellation);
-            Assert.True(alone.State == JobState.Succeeded, alone.Error);
-        }
-
-        await using (var three = await WorkerCluster.StartAsync(unitSlots: 1, silos: 3))
-        {
-            var spread = await models.RunJobAsync(three, spec, "three/out", cancellation);
-            Assert.True(spread.State == JobState.Succeeded, spread.Error);
-        }
-
-        Assert.Equal(AlignedClassifiers.ModelFiles(models.PathOf("one/out")), AlignedClassifiers.ModelFiles(models.PathOf("three/out")));
+        await OneAndThreeSilos.AssertSameBytesAsync(models.Folder, spec, "one/out", "three/out", cancellation);
     }
 
     /// <summary>

@@ -21,21 +21,9 @@ public sealed class MergeJobGrainLanguageStatisticsTests(TrainedLanguageModelFol
     {
         var cancellation = TestContext.Current.CancellationToken;
         var spec = TrainedLanguageModelFolder.DatasetSpec(method, Samples, ("lm-1", "text-a.txt"), ("lm-2", "text-b.txt"));
-        await using (var one = await WorkerCluster.StartAsync(unitSlots: 2, silos: 1))
-        {
-            var alone = await models.RunJobAsync(one, spec, $"{method}-one/out", cancellation);
-            Assert.True(alone.State == JobState.Succeeded, alone.Error);
-        }
-
-        // Another folder, so that the three silos compute the statistics instead of finding the first job's in its cache.
-        await using (var three = await WorkerCluster.StartAsync(unitSlots: 1, silos: 3))
-        {
-            var spread = await models.RunJobAsync(three, spec, $"{method}-three/out", cancellation);
-            Assert.True(spread.State == JobState.Succeeded, spread.Error);
-            Assert.Equal(["lm-1: False", "lm-2: False"], models.CachedStatistics($"{method}-three/out"));
-        }
-
-        Assert.Equal(AlignedClassifiers.ModelFiles(models.PathOf($"{method}-one/out")), AlignedClassifiers.ModelFiles(models.PathOf($"{method}-three/out")));
+        // Another folder for the three silos, so that they compute the statistics instead of finding the first job's in its cache.
+        await OneAndThreeSilos.AssertSameBytesAsync(models.Folder, spec, $"{method}-one/out", $"{method}-three/out", cancellation);
+        Assert.Equal(["lm-1: False", "lm-2: False"], models.CachedStatistics($"{method}-three/out"));
     }
 
     [Theory]

@@ -59,21 +59,11 @@ public sealed class MergeJobGrainRegMeanPlusPlusTests : IDisposable
     {
         var cancellation = TestContext.Current.CancellationToken;
         var spec = models.Spec("regmean_plus_plus", Samples);
-        await using (var one = await WorkerCluster.StartAsync(unitSlots: 2, silos: 1))
+        await OneAndThreeSilos.AssertSameBytesAsync(models.Folder, spec, "one", "three", cancellation, onThree: async (three, _) =>
         {
-            var alone = await models.RunJobAsync(one, spec, "one", cancellation);
-            Assert.True(alone.State == JobState.Succeeded, alone.Error);
-        }
-
-        await using (var three = await WorkerCluster.StartAsync(unitSlots: 1, silos: 3))
-        {
-            var spread = await models.RunJobAsync(three, spec, "three", cancellation);
-            Assert.True(spread.State == JobState.Succeeded, spread.Error);
             var units = await three.Client.GetGrain<IMergeJobGrain>(JobRuns.JobId("three")).GetUnits();
             TestContext.Current.SendDiagnosticMessage($"statistics units ran on: {string.Join(", ", units.Where(u => u.Phase == "statistics").Select(u => u.Silo))}");
-        }
-
-        Assert.Equal(AlignedClassifiers.ModelFiles(models.PathOf("one")), AlignedClassifiers.ModelFiles(models.PathOf("three")));
+        });
         using var expected = models.InProcess(new RegMeanPlusPlusMethod(), Samples);
         using var merged = models.Load("three");
         Assert.Equal(Floats(expected[MultiTaskNetwork.Weight(1)]), Floats(merged[MultiTaskNetwork.Weight(1)]));

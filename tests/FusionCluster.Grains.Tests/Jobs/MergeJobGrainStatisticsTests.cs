@@ -78,21 +78,11 @@ public sealed class MergeJobGrainStatisticsTests : IDisposable
     {
         var cancellation = TestContext.Current.CancellationToken;
         var spec = models.Spec("regmean", Samples);
-        await using (var one = await WorkerCluster.StartAsync(unitSlots: 2, silos: 1))
+        await OneAndThreeSilos.AssertSameBytesAsync(models.Folder, spec, "one-silo", "three-silos", cancellation, onThree: async (three, _) =>
         {
-            var alone = await models.RunJobAsync(one, spec, "one-silo", cancellation);
-            Assert.True(alone.State == JobState.Succeeded, alone.Error);
-        }
-
-        await using (var three = await WorkerCluster.StartAsync(unitSlots: 1, silos: 3))
-        {
-            var spread = await models.RunJobAsync(three, spec, "three-silos", cancellation);
-            Assert.True(spread.State == JobState.Succeeded, spread.Error);
             var units = await three.Client.GetGrain<IMergeJobGrain>(JobRuns.JobId("three-silos")).GetUnits();
             TestContext.Current.SendDiagnosticMessage($"statistics units ran on: {string.Join(", ", units.Where(u => u.Phase == "statistics").Select(u => u.Silo))}");
-        }
-
-        Assert.Equal(AlignedClassifiers.ModelFiles(models.PathOf("one-silo")), AlignedClassifiers.ModelFiles(models.PathOf("three-silos")));
+        });
     }
 
     [Fact]

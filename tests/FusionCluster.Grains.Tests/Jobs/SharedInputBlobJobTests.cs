@@ -3,9 +3,7 @@ using FusionCluster.Core.Storage;
 using FusionCluster.Core.Synthesis;
 using FusionCluster.Core.Tensors;
 using FusionCluster.Grains.Abstractions;
-using FusionCluster.Storage;
 using FusionCluster.TestSupport;
-using Microsoft.Extensions.Configuration;
 
 namespace FusionCluster.Grains.Tests.Jobs;
 
@@ -27,7 +25,7 @@ public sealed class SharedInputBlobJobTests : IDisposable
     {
         var cancellation = TestContext.Current.CancellationToken;
         await using var azurite = await AzuriteProcess.StartAsync(inMemory: true, cancellationToken: cancellation);
-        var service = new BlobServiceClient(azurite.ConnectionString);
+        var service = azurite.CreateServiceClient();
         var models = service.GetBlobContainerClient(Models);
         await models.CreateIfNotExistsAsync(cancellationToken: cancellation);
         var shape = new SyntheticModelShape(Hidden: 64, Intermediate: 128, Layers: 3, Vocab: 256, Heads: 2);
@@ -41,10 +39,7 @@ public sealed class SharedInputBlobJobTests : IDisposable
             }
         }
 
-        var configuration = new ConfigurationBuilder()
-            .AddInMemoryCollection(new Dictionary<string, string?> { ["Fusion:Storage:Azure:ConnectionString"] = azurite.ConnectionString })
-            .Build();
-        await using var cluster = await WorkerCluster.StartAsync(unitSlots: 2, silos: 2, services: s => s.AddFusionStorage(configuration));
+        await using var cluster = await WorkerCluster.StartAsync(unitSlots: 2, silos: 2, services: s => s.AddFusionStorage(azurite));
         var specs = new Dictionary<string, string>
         {
             ["task-arithmetic"] = Gta("task_arithmetic", "weight: 0.7"),

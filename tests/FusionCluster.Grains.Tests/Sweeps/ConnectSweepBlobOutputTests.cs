@@ -24,7 +24,7 @@ public sealed class ConnectSweepBlobOutputTests(TrainedClassifierFolder models) 
         var cancellation = TestContext.Current.CancellationToken;
         await using var azurite = await AzuriteProcess.StartAsync(inMemory: true, cancellationToken: cancellation);
         await using var cluster = await SweepTestSettings.StartWithBlobsAsync(azurite);
-        var container = new BlobServiceClient(azurite.ConnectionString).GetBlobContainerClient(Container);
+        var container = azurite.CreateServiceClient().GetBlobContainerClient(Container);
         await container.CreateIfNotExistsAsync(cancellationToken: cancellation);
         await container.GetBlobClient(ForeignBlob).UploadAsync(BinaryData.FromString("someone's notes"), cancellation);
         var sweep = cluster.Client.GetGrain<ISweepGrain>("connect-blob");

@@ -1,4 +1,3 @@
-using Azure.Storage.Blobs;
 using FusionCluster.Core.Storage;
 using FusionCluster.Grains.Abstractions.Sweeps;
 using FusionCluster.TestSupport;
@@ -23,7 +22,7 @@ public sealed class SweepBlobOutputTests : IDisposable
         var cancellation = TestContext.Current.CancellationToken;
         await using var azurite = await AzuriteProcess.StartAsync(inMemory: true, cancellationToken: cancellation);
         await using var cluster = await SweepTestSettings.StartWithBlobsAsync(azurite);
-        var container = new BlobServiceClient(azurite.ConnectionString).GetBlobContainerClient(Container);
+        var container = azurite.CreateServiceClient().GetBlobContainerClient(Container);
         var template = Path.Combine(models.Folder, "template.yaml");
 
         // Run 1, then run 2 with the base weighted differently: every merge of run 1 has another key than run 2's.

@@ -1,4 +1,3 @@
-using Azure.Storage.Blobs;
 using FusionCluster.Core.Storage;
 using FusionCluster.Core.Synthesis;
 using FusionCluster.Core.Tensors;
@@ -6,9 +5,7 @@ using FusionCluster.Evaluation.Evaluators;
 using FusionCluster.Grains.Abstractions.Sweeps;
 using FusionCluster.Grains.Sweeps;
 using FusionCluster.Grains.Tests.Jobs;
-using FusionCluster.Storage;
 using FusionCluster.TestSupport;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace FusionCluster.Grains.Tests.Sweeps;
@@ -91,15 +88,12 @@ public sealed class SweepInJobScoringTests : IDisposable
     {
         var cancellation = TestContext.Current.CancellationToken;
         await using var azurite = await AzuriteProcess.StartAsync(inMemory: true, cancellationToken: cancellation);
-        var configuration = new ConfigurationBuilder()
-            .AddInMemoryCollection(new Dictionary<string, string?> { ["Fusion:Storage:Azure:ConnectionString"] = azurite.ConnectionString })
-            .Build();
-        var container = new BlobServiceClient(azurite.ConnectionString).GetBlobContainerClient("sweeps");
+        var container = azurite.CreateServiceClient().GetBlobContainerClient("sweeps");
         var blob = await RunAsync(
             silos: 1,
             Sweep("az://sweeps/nightly", "outputs: {publish: best, keep: 2}"),
             cancellation,
-            s => s.AddFusionStorage(configuration),
+            s => s.AddFusionStorage(azurite),
             async () => (await container.GetBlobClient($"nightly/runs/{SweepOutputLayout.RunFileName(1)}").ExistsAsync(cancellation)).Value);
         var folderRun = await RunAsync(silos: 1, Sweep("best-folder", "outputs: {publish: best, keep: 2}"), cancellation);
 

@@ -1,9 +1,7 @@
 using FusionCluster.Grains.Abstractions.Sweeps;
 using FusionCluster.Grains.Sweeps;
 using FusionCluster.Grains.Tests.Jobs;
-using FusionCluster.Storage;
 using FusionCluster.TestSupport;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.Hosting;
 using Orleans.TestingHost;
@@ -71,15 +69,10 @@ public static class SweepTestSettings
     }
 
     /// <summary>One silo with two unit slots whose stores reach <paramref name="azurite"/> (az:// outputs), its sweeps checking their runs every 100 ms.</summary>
-    public static Task<InProcessTestCluster> StartWithBlobsAsync(AzuriteProcess azurite)
-    {
-        var configuration = new ConfigurationBuilder()
-            .AddInMemoryCollection(new Dictionary<string, string?> { ["Fusion:Storage:Azure:ConnectionString"] = azurite.ConnectionString })
-            .Build();
-        return WorkerCluster.StartAsync(unitSlots: 2, silos: 1, services: s =>
+    public static Task<InProcessTestCluster> StartWithBlobsAsync(AzuriteProcess azurite) =>
+        WorkerCluster.StartAsync(unitSlots: 2, silos: 1, services: s =>
         {
-            s.AddFusionStorage(configuration);
+            s.AddFusionStorage(azurite);
             s.Configure<SweepOptions>(o => o.PumpInterval = TimeSpan.FromMilliseconds(100));
         });
-    }
 }

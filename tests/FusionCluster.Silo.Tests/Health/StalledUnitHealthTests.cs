@@ -3,13 +3,10 @@ using System.Globalization;
 using System.Net;
 using System.Net.Http;
 using Azure.Storage.Blobs;
-using FusionCluster.Client;
 using FusionCluster.Grains.Abstractions;
 using FusionCluster.TestSupport;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
-using Orleans.Configuration;
 
 namespace FusionCluster.Silo.Tests.Health;
 
@@ -59,7 +56,7 @@ public sealed class StalledUnitHealthTests
         await EventuallyAsync(http, ready, HttpStatusCode.OK, cancellationToken);
         await EventuallyAsync(http, live, HttpStatusCode.OK, cancellationToken);
 
-        using var client = await StartClientAsync(redis.ConnectionString, cancellationToken);
+        using var client = await SiloClient.StartAsync(redis.ConnectionString, cancellationToken);
         var jobId = JobIds.New();
         var job = client.Services.GetRequiredService<IClusterClient>().GetGrain<IMergeJobGrain>(jobId);
         var output = Path.Combine(folder.Path, "merged");
@@ -99,24 +96,6 @@ public sealed class StalledUnitHealthTests
 
         await client.StopAsync(cancellationToken);
         Assert.Equal(0, await silo.StopAsync(Patience, cancellationToken));
-    }
-
-    private static async Task<IHost> StartClientAsync(string redis, CancellationToken cancellationToken)
-    {
-        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = [] });
-        builder.Logging.ClearProviders();
-        // As every client of the product does: plan types of FusionCluster.Core (a merge request's scoring) travel as JSON.
-        builder.UseOrleansClient(client => client
-            .UseRedisClustering(redis)
-            .Configure<ClusterOptions>(options =>
-            {
-                options.ServiceId = "fusion";
-                options.ClusterId = "fusion-local";
-            })
-            .Services.AddFusionSerialization());
-        var host = builder.Build();
-        await host.StartAsync(cancellationToken);
-        return host;
     }
 
     private static async Task<(HttpStatusCode Status, string Body)> GetAsync(HttpClient http, Uri uri, CancellationToken cancellationToken)

@@ -4,8 +4,6 @@ using FusionCluster.Grains.Abstractions;
 using FusionCluster.TestSupport;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
-using Orleans.Configuration;
 
 namespace FusionCluster.Silo.Tests.Metrics;
 
@@ -23,7 +21,7 @@ public sealed class JobStateMetricsTests
             "metrics-jobs",
             ["--metrics-port", metricsPort, "--device", "cpu", "--Fusion:Metrics:JobStateInterval", "00:00:00.500"],
             cancellationToken: cancellationToken);
-        using var client = await StartClientAsync(redis.ConnectionString, cancellationToken);
+        using var client = await SiloClient.StartAsync(redis.ConnectionString, cancellationToken);
         var catalog = client.Services.GetRequiredService<IClusterClient>().GetGrain<IJobCatalogGrain>("default");
         await catalog.Upsert(Job("a", JobState.Running, total: 10, done: 3));
         await catalog.Upsert(Job("b", JobState.Running, total: 5, done: 1));
@@ -60,21 +58,5 @@ public sealed class JobStateMetricsTests
         var line = samples.SingleOrDefault(s => s.StartsWith(prefix, StringComparison.Ordinal) && s.Contains(label, StringComparison.Ordinal)
             && (prefix.EndsWith('{') || s[prefix.Length] is '{' or ' '));
         return line is null ? double.NaN : double.Parse(line[(line.LastIndexOf('}') + 1)..].Trim().Split(' ')[0], CultureInfo.InvariantCulture);
-    }
-
-    private static async Task<IHost> StartClientAsync(string redis, CancellationToken cancellationToken)
-    {
-        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = [] });
-        builder.Logging.ClearProviders();
-        builder.UseOrleansClient(client => client
-            .UseRedisClustering(redis)
-            .Configure<ClusterOptions>(options =>
-            {
-                options.ServiceId = "fusion";
-                options.ClusterId = "fusion-local";
-            }));
-        var host = builder.Build();
-        await host.StartAsync(cancellationToken);
-        return host;
     }
 }
