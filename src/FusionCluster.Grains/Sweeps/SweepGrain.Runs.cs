@@ -53,6 +53,13 @@ public sealed partial class SweepGrain
     /// </summary>
     private async Task AdvanceAsync(bool stepNow)
     {
+        if (deleting)
+        {
+            // A merge job cancelled by Delete ends and asks for a step: starting the next candidate's merge now would
+            // leave its staging behind once the sweep is gone.
+            return;
+        }
+
         if (advancing)
         {
             stepAgain |= stepNow;

@@ -49,6 +49,9 @@ public sealed partial class SweepGrain(
 
     /// <summary>A step was asked for while one ran: the running one takes another turn when it ends.</summary>
     private bool stepAgain;
+
+    /// <summary>Delete has begun: no step may start another merge.</summary>
+    private bool deleting;
     private bool dirty;
 
     private SweepGrainState State => store.State;
@@ -287,6 +290,7 @@ public sealed partial class SweepGrain(
             return;
         }
 
+        deleting = true;
         StopPump();
         if (ActiveRun is { } run)
         {
@@ -301,6 +305,9 @@ public sealed partial class SweepGrain(
         dirty = false;
         await GrainFactory.GetGrain<ISweepCatalogGrain>("default").Remove(SweepId);
         logger.LogInformation("Sweep {Sweep} deleted", SweepId);
+
+        // With the state cleared there is no run left to step; a sweep created again under this id steps as usual.
+        deleting = false;
         DeactivateOnIdle();
     }
 
