@@ -6,10 +6,11 @@ namespace FusionCluster.Core.Methods.Kernels;
 /// <summary>
 /// Several candidates' outputs of one tensor, computed chunk by chunk from inputs decoded once for all of them, for
 /// methods whose output element depends only on the same element of the inputs (linear, task_arithmetic) and candidates
-/// that read the same tensors and differ only in parameters. Each candidate's chunk goes through exactly the float
-/// operations, in the same order and on the same chunk plan, as the method's own kernel
-/// (<see cref="LinearCombination"/>, <see cref="GeneralizedTaskArithmetic"/>'s final pass without sparsification or sign
-/// consensus), so each output equals merging that candidate alone, bit for bit; nothing holds a whole output.
+/// that read the same tensors and differ only in parameters. Each candidate's element goes through exactly the float
+/// operations, in the same order, as in the method's own kernel (<see cref="LinearCombination"/>,
+/// <see cref="GeneralizedTaskArithmetic"/>'s final pass without sparsification or sign consensus), so each output equals
+/// merging that candidate alone, bit for bit, however a caller cuts a chunk into blocks (each element depends on its
+/// inputs alone); nothing holds a whole output. One <see cref="ForEachChunk"/> at a time per instance.
 /// </summary>
 public sealed class ElementwiseCandidates
 {
@@ -22,6 +23,11 @@ public sealed class ElementwiseCandidates
 
     /// <summary>Per candidate, task arithmetic's λ / divisor; unused for linear.</summary>
     private readonly float[] scales;
+
+    /// <summary>The current chunk's decoded inputs (with a base, their deltas from it) and base, while <see cref="ForEachChunk"/> runs.</summary>
+    private float[][] inputs = [];
+    private float[] baseValues = [];
+    private int chunkLength;
 
     private ElementwiseCandidates(TensorSource? baseSource, IReadOnlyList<TensorSource> sources, ChunkPlan plan, float[][] factors, float[] scales)
     {
@@ -80,17 +86,16 @@ public sealed class ElementwiseCandidates
     }
 
     /// <summary>
-    /// Computes every candidate's chunks in element order; <paramref name="consume"/> gets the chunk's start and each
-    /// candidate's values (its first <c>length</c> elements), valid only during the call.
+    /// Decodes the inputs chunk by chunk in element order (task arithmetic's deltas <c>x_i - b</c> taken once for all
+    /// candidates) and calls <paramref name="consume"/> with each chunk's start and length; during that call
+    /// <see cref="Compute"/> gives any candidate's values at any part of the chunk.
     /// </summary>
-    public void ForEachChunk(Action<long, int, IReadOnlyList<float[]>> consume, CancellationToken cancellationToken = default)
+    public void ForEachChunk(Action<long, int> consume, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(consume);
         var size = Math.Max(1, (int)Math.Min(plan.ChunkSize, plan.Total));
-        var inputs = sources.Select(_ => ArrayPool<float>.Shared.Rent(size)).ToArray();
-        var baseValues = ArrayPool<float>.Shared.Rent(baseSource is null ? 1 : size);
-        var outputs = factors.Select(_ => ArrayPool<float>.Shared.Rent(size)).ToArray();
-        var deltas = baseSource is null ? [] : factors.Select(_ => ArrayPool<float>.Shared.Rent(sources.Count * size)).ToArray();
+        inputs = sources.Select(_ => ArrayPool<float>.Shared.Rent(size)).ToArray();
+        baseValues = ArrayPool<float>.Shared.Rent(baseSource is null ? 1 : size);
         try
         {
             for (var chunk = 0; chunk < plan.Count; chunk++)
@@ -109,64 +114,94 @@ public sealed class ElementwiseCandidates
                         baseSource?.Read(start, baseValues.AsSpan(0, length));
                     }
                 });
-                Parallel.For(0, factors.Length, k =>
+                if (baseSource is not null)
                 {
-                    if (baseSource is null)
+                    // In place: task arithmetic reads the inputs only through their deltas.
+                    foreach (var input in inputs)
                     {
-                        Linear(inputs, factors[k], length, outputs[k].AsSpan(0, length));
+                        TensorPrimitives.Subtract(input.AsSpan(0, length), baseValues.AsSpan(0, length), input.AsSpan(0, length));
                     }
-                    else
-                    {
-                        TaskArithmetic(inputs, baseValues.AsSpan(0, length), factors[k], scales[k], length, deltas[k], outputs[k].AsSpan(0, length));
-                    }
-                });
-                consume(start, length, outputs);
+                }
+
+                chunkLength = length;
+                consume(start, length);
             }
         }
         finally
         {
-            foreach (var buffer in inputs.Concat(outputs).Concat(deltas).Append(baseValues))
+            foreach (var buffer in inputs.Append(baseValues))
             {
                 ArrayPool<float>.Shared.Return(buffer);
             }
-        }
-    }
 
-    /// <summary><see cref="LinearCombination"/> without an origin: sum = Σ x_i·c_i, accumulated in model order.</summary>
-    private static void Linear(float[][] inputs, float[] coefficients, int length, Span<float> sum)
-    {
-        sum.Clear();
-        for (var i = 0; i < inputs.Length; i++)
-        {
-            TensorPrimitives.MultiplyAdd(inputs[i].AsSpan(0, length), coefficients[i], sum, sum);
+            (inputs, baseValues, chunkLength) = ([], [], 0);
         }
     }
 
     /// <summary>
-    /// <see cref="GeneralizedTaskArithmetic"/>'s final pass with no mask: d_i = (x_i - b)·w_i (when w_i ≠ 1),
-    /// mix = ((d_0 + d_1) + d_2) ..., out = mix·(λ / divisor) + b.
+    /// Candidate <paramref name="candidate"/>'s values at elements [offset, offset + output.Length) of the chunk
+    /// <see cref="ForEachChunk"/> is consuming, through exactly its method's float operations on each element; calls with
+    /// different outputs may run at once.
     /// </summary>
-    private static void TaskArithmetic(float[][] inputs, ReadOnlySpan<float> baseValues, float[] weights, float scale, int length, float[] deltaBlock, Span<float> output)
+    /// <param name="scratch">At least <c>output.Length</c> floats of the caller's, overwritten.</param>
+    public void Compute(int candidate, int offset, Span<float> output, Span<float> scratch)
     {
+        if (offset < 0 || offset + output.Length > chunkLength || scratch.Length < output.Length)
+        {
+            throw new ArgumentException($"elements [{offset}, {offset + output.Length}) of a chunk of {chunkLength} (scratch of {scratch.Length})");
+        }
+
+        if (baseSource is null)
+        {
+            Linear(inputs, factors[candidate], offset, output);
+        }
+        else
+        {
+            TaskArithmetic(inputs, baseValues.AsSpan(offset, output.Length), factors[candidate], scales[candidate], offset, output, scratch[..output.Length]);
+        }
+    }
+
+    /// <summary><see cref="LinearCombination"/> without an origin: sum = Σ x_i·c_i, accumulated in model order.</summary>
+    private static void Linear(float[][] inputs, float[] coefficients, int offset, Span<float> sum)
+    {
+        sum.Clear();
         for (var i = 0; i < inputs.Length; i++)
         {
-            var d = deltaBlock.AsSpan(i * length, length);
-            TensorPrimitives.Subtract(inputs[i].AsSpan(0, length), baseValues, d);
+            TensorPrimitives.MultiplyAdd(inputs[i].AsSpan(offset, sum.Length), coefficients[i], sum, sum);
+        }
+    }
+
+    /// <summary>
+    /// <see cref="GeneralizedTaskArithmetic"/>'s final pass with no mask, from the deltas x_i - b: d_i = (x_i - b)·w_i (when
+    /// w_i ≠ 1), mix = ((d_0 + d_1) + d_2) ..., out = mix·(λ / divisor) + b.
+    /// </summary>
+    private static void TaskArithmetic(float[][] deltas, ReadOnlySpan<float> baseValues, float[] weights, float scale, int offset, Span<float> output, Span<float> scratch)
+    {
+        var mix = output;
+        var first = deltas[0].AsSpan(offset, output.Length);
+        if (weights[0] != 1)
+        {
+            TensorPrimitives.Multiply(first, weights[0], mix);
+        }
+        else
+        {
+            first.CopyTo(mix);
+        }
+
+        for (var i = 1; i < deltas.Length; i++)
+        {
+            ReadOnlySpan<float> d = deltas[i].AsSpan(offset, output.Length);
             if (weights[i] != 1)
             {
-                TensorPrimitives.Multiply(d, weights[i], d);
+                TensorPrimitives.Multiply(d, weights[i], scratch);
+                d = scratch;
             }
+
+            TensorPrimitives.Add(mix, d, mix);
         }
 
-        var mix = deltaBlock.AsSpan(0, length);
-        for (var i = 1; i < inputs.Length; i++)
-        {
-            TensorPrimitives.Add(mix, deltaBlock.AsSpan(i * length, length), mix);
-        }
-
-        // In place on a copy of the base, as the method's own pass runs it.
-        baseValues.CopyTo(output);
-        TensorPrimitives.MultiplyAdd(mix, scale, output, output);
+        // In place, as the method's own pass runs it on a copy of the base: out = mix·scale + b.
+        TensorPrimitives.MultiplyAdd(mix, scale, baseValues, output);
     }
 
     /// <summary>λ / divisor as <see cref="GeneralizedTaskArithmetic"/> computes it (scales are 1 without masks).</summary>
