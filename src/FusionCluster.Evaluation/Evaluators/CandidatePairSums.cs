@@ -1,3 +1,4 @@
+using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
@@ -100,7 +101,8 @@ internal static class CandidatePairSums
             (distance1, dot1, task1) = (Pair(a1.DistanceLanes, b1!.DistanceLanes), Pair(a1.DotLanes, b1.DotLanes), Pair(a1.TaskDotLanes, b1.TaskDotLanes));
         }
 
-        Vector512<long> agreements0 = Vector512<long>.Zero, agreements1 = Vector512<long>.Zero;
+        // Sign agreements per candidate: bits 0-3 of a comparison's mask are the first candidate's lanes, 4-7 the second's.
+        long firstAgreements0 = 0, secondAgreements0 = 0, firstAgreements1 = 0, secondAgreements1 = 0;
         ref var m0 = ref MemoryMarshal.GetReference(firstValues);
         ref var m1 = ref MemoryMarshal.GetReference(secondValues);
         ref var bases = ref MemoryMarshal.GetReference(baseValues);
@@ -128,12 +130,12 @@ internal static class CandidatePairSums
 
             if (references > 0)
             {
-                Compare(m, Both(ref r0, i), b, mergedDelta, hasBase, ref distance0, ref dot0, ref task0, ref agreements0);
+                Compare(m, Both(ref r0, i), b, mergedDelta, hasBase, ref distance0, ref dot0, ref task0, ref firstAgreements0, ref secondAgreements0);
             }
 
             if (references > 1)
             {
-                Compare(m, Both(ref r1, i), b, mergedDelta, hasBase, ref distance1, ref dot1, ref task1, ref agreements1);
+                Compare(m, Both(ref r1, i), b, mergedDelta, hasBase, ref distance1, ref dot1, ref task1, ref firstAgreements1, ref secondAgreements1);
             }
         }
 
@@ -145,12 +147,12 @@ internal static class CandidatePairSums
 
         if (a0 is not null)
         {
-            Store(a0, b0!, distance0, dot0, task0, agreements0, firstValues.Length);
+            Store(a0, b0!, distance0, dot0, task0, firstAgreements0, secondAgreements0, firstValues.Length);
         }
 
         if (a1 is not null)
         {
-            Store(a1, b1!, distance1, dot1, task1, agreements1, firstValues.Length);
+            Store(a1, b1!, distance1, dot1, task1, firstAgreements1, secondAgreements1, firstValues.Length);
         }
     }
 
@@ -165,7 +167,8 @@ internal static class CandidatePairSums
         ref Vector512<double> distance,
         ref Vector512<double> dot,
         ref Vector512<double> task,
-        ref Vector512<long> agreements)
+        ref long firstAgreements,
+        ref long secondAgreements)
     {
         var d = m - r;
         distance += d * d;
@@ -174,17 +177,23 @@ internal static class CandidatePairSums
         {
             var taskProduct = mergedDelta * (r - b);
             task += taskProduct;
-            agreements -= Vector512.GreaterThan(taskProduct, Vector512<double>.Zero).AsInt64();
+            // The deltas agree in sign (both positive or both negative, as each candidate alone counts it) exactly when
+            // their product is positive: a delta of two floats is 0 or at least 2^-149 in size, so a product of non-zero
+            // deltas is at least 2^-298 and never rounds to 0 in float64; a zero or NaN delta gives 0 or NaN, counted by neither.
+            var agree = (uint)Vector512.GreaterThan(taskProduct, Vector512<double>.Zero).ExtractMostSignificantBits();
+            firstAgreements += BitOperations.PopCount(agree & 0xF);
+            secondAgreements += BitOperations.PopCount(agree >> 4);
         }
     }
 
-    private static void Store(TensorComparisonSums first, TensorComparisonSums second, Vector512<double> distance, Vector512<double> dot, Vector512<double> task, Vector512<long> agreements, int count)
+    private static void Store(
+        TensorComparisonSums first, TensorComparisonSums second, Vector512<double> distance, Vector512<double> dot, Vector512<double> task, long firstAgreements, long secondAgreements, int count)
     {
         (first.DistanceLanes, second.DistanceLanes) = (distance.GetLower(), distance.GetUpper());
         (first.DotLanes, second.DotLanes) = (dot.GetLower(), dot.GetUpper());
         (first.TaskDotLanes, second.TaskDotLanes) = (task.GetLower(), task.GetUpper());
-        first.Added(count, Vector256.Sum(agreements.GetLower()));
-        second.Added(count, Vector256.Sum(agreements.GetUpper()));
+        first.Added(count, firstAgreements);
+        second.Added(count, secondAgreements);
     }
 
     private static Vector512<double> Pair(Vector256<double> first, Vector256<double> second) => Vector512.Create(first, second);

@@ -1,3 +1,4 @@
+using System.Numerics;
 using System.Runtime.Intrinsics;
 
 namespace FusionCluster.Evaluation.Evaluators;
@@ -150,7 +151,8 @@ internal sealed class TensorComparisonSums
     private void AddComparedVectorsWithBase(ReadOnlySpan<float> model, ReadOnlySpan<float> reference, ReadOnlySpan<float> baseValues, int start, int end)
     {
         Vector256<double> distance = distanceSquared, product = dot, task = taskDot;
-        var agreements = Vector256<long>.Zero;
+        long agreements = 0;
+        var zero = Vector256<double>.Zero;
         for (var i = start; i < end; i += LaneSums.Lanes)
         {
             var m = LaneSums.Widen4(model, i);
@@ -159,17 +161,18 @@ internal sealed class TensorComparisonSums
             var d = m - r;
             distance += d * d;
             product += m * r;
-            var taskProduct = (m - b) * (r - b);
-            task += taskProduct;
+            var mergedDelta = m - b;
+            var taskDelta = r - b;
+            task += mergedDelta * taskDelta;
 
-            // The deltas agree in sign (both positive or both negative, as AddComparedOne counts) exactly when their
-            // product is positive: each delta of two floats is 0 or at least 2^-149 in size, so a product of non-zero
-            // deltas is at least 2^-298 and never rounds to 0 in float64; a zero or NaN delta gives 0 or NaN, counted by neither.
-            agreements -= Vector256.GreaterThan(taskProduct, Vector256<double>.Zero).AsInt64();
+            // Sign agreement as AddComparedOne counts it: both deltas positive, or both negative.
+            var agree = (Vector256.GreaterThan(taskDelta, zero) & Vector256.GreaterThan(mergedDelta, zero))
+                | (Vector256.LessThan(taskDelta, zero) & Vector256.LessThan(mergedDelta, zero));
+            agreements += BitOperations.PopCount(agree.ExtractMostSignificantBits());
         }
 
         (distanceSquared, dot, taskDot) = (distance, product, task);
-        SignAgreements += Vector256.Sum(agreements);
+        SignAgreements += agreements;
     }
 
     /// <summary>|r|², and with a base |r - b|² and the non-zero task deltas, for elements [start, start + reference.Length).</summary>
