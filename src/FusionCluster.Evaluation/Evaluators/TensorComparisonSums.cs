@@ -186,7 +186,7 @@ internal sealed class TensorComparisonSums
         }
 
         Vector256<double> norm = normSquared, taskNorm = taskNormSquared;
-        var nonZero = Vector256<long>.Zero;
+        long nonZero = 0;
         for (var i = head; i < vectorEnd; i += LaneSums.Lanes)
         {
             var r = LaneSums.Widen4(reference, i);
@@ -195,12 +195,12 @@ internal sealed class TensorComparisonSums
             {
                 var taskDelta = r - LaneSums.Widen4(baseValues, i);
                 taskNorm += taskDelta * taskDelta;
-                nonZero += Vector256.Equals(taskDelta, Vector256<double>.Zero).AsInt64() + Vector256<long>.One;
+                nonZero += BitOperations.PopCount((~Vector256.Equals(taskDelta, Vector256<double>.Zero)).ExtractMostSignificantBits());
             }
         }
 
         (normSquared, taskNormSquared) = (norm, taskNorm);
-        TaskNonZero += Vector256.Sum(nonZero);
+        TaskNonZero += nonZero;
         for (var i = vectorEnd; i < reference.Length; i++)
         {
             AddReferenceOne(start + i, reference[i], hasBase ? baseValues[i] : 0, hasBase);
