@@ -10,6 +10,9 @@ namespace FusionCluster.Core.Execution;
 /// <summary>A scoring job's shared units, for methods whose candidates <see cref="ElementwiseCandidates"/> computes together.</summary>
 public sealed partial class WorkUnitExecutor
 {
+    /// <summary>Elements of a member's values computed and scored at a time: with the inputs' and references' blocks, they stay in the core's cache.</summary>
+    private const int ScoringBlockElements = 4096;
+
     /// <summary>
     /// Scores the members' tensors of one position chunk by chunk without holding any output: the inputs are decoded once,
     /// every member's chunk is computed as its merge alone would compute it (<see cref="ElementwiseCandidates"/>), put through
@@ -84,34 +87,43 @@ public sealed partial class WorkUnitExecutor
 
             var roundThrough = tensor.ComputeDType != tensor.OutputDType && Precision.IsNarrowerThanFloat32(tensor.ComputeDType) ? tensor.ComputeDType : (DType?)null;
             var elementSize = tensor.OutputDType.ElementSize();
-            var encoded = new byte[group.Count][];
+
+            // Per group of members (one per core), a block of each member's values, the kernels' scratch and the encoded bytes.
+            var groups = CandidateGroups.Count(group.Count);
+            var blocks = Enumerable.Range(0, groups).Select(g => Enumerable.Range(0, CandidateGroups.Of(g, groups, group.Count).Count)
+                .Select(_ => new float[ScoringBlockElements]).ToArray()).ToArray();
+            var scratch = Enumerable.Range(0, groups).Select(_ => new float[ScoringBlockElements * candidates.ScratchBlocks]).ToArray();
+            var encoded = Enumerable.Range(0, groups).Select(_ => new byte[ScoringBlockElements * elementSize]).ToArray();
             var nonFinite = false;
-            candidates.ForEachChunk((start, length, outputs) =>
+            candidates.ForEachChunk((start, length) =>
             {
                 UnitProgress.Beat();
-                Parallel.For(0, outputs.Count, k =>
+                if (nonFinite)
                 {
-                    var values = outputs[k].AsSpan(0, length);
-                    if (!float.IsFinite(TensorPrimitives.Sum(values)) && HasNonFinite(values))
-                    {
-                        nonFinite = true;
-                        return;
-                    }
-
-                    if (roundThrough is { } dtype)
-                    {
-                        Precision.RoundInPlace(values, dtype);
-                    }
-
-                    // The values the scorer would decode from the written bytes.
-                    var bytes = encoded[k] ??= new byte[length * elementSize]; // the first chunk is the largest
-                    DTypeCodec.Encode(tensor.OutputDType, values, bytes.AsSpan(0, length * elementSize));
-                    DTypeCodec.Decode(tensor.OutputDType, bytes.AsSpan(0, length * elementSize), values);
-                });
-                if (!nonFinite)
-                {
-                    scoring.Add(start, length, outputs);
+                    return;
                 }
+
+                scoring.BeginChunk(start, length);
+                Parallel.For(0, groups, new ParallelOptions { CancellationToken = cancellationToken }, g =>
+                {
+                    var firstMember = CandidateGroups.Of(g, groups, group.Count).First;
+                    for (var offset = 0; offset < length && !nonFinite; offset += ScoringBlockElements)
+                    {
+                        var n = Math.Min(ScoringBlockElements, length - offset);
+                        for (var j = 0; j < blocks[g].Length; j++)
+                        {
+                            var values = blocks[g][j].AsSpan(0, n);
+                            candidates.Compute(firstMember + j, offset, values, scratch[g]);
+                            if (!AsWritten(values, roundThrough, tensor.OutputDType, encoded[g].AsSpan(0, n * elementSize)))
+                            {
+                                nonFinite = true;
+                                return;
+                            }
+                        }
+
+                        scoring.Add(firstMember, start + offset, n, blocks[g]);
+                    }
+                });
             }, cancellationToken);
 
             return nonFinite || counted.Any(c => c.NonFinite > 0) ? null : scoring.Complete();
@@ -120,6 +132,27 @@ public sealed partial class WorkUnitExecutor
         {
             return null;
         }
+    }
+
+    /// <summary>
+    /// Puts a member's values through what writing them does (rounding through the compute dtype, the output dtype's encoding)
+    /// and leaves the values a reader of the written tensor decodes; false, leaving them as they were, when one is not finite.
+    /// </summary>
+    private static bool AsWritten(Span<float> values, DType? roundThrough, DType outputDType, Span<byte> bytes)
+    {
+        if (!float.IsFinite(TensorPrimitives.Sum(values)) && HasNonFinite(values))
+        {
+            return false;
+        }
+
+        if (roundThrough is { } dtype)
+        {
+            Precision.RoundInPlace(values, dtype);
+        }
+
+        DTypeCodec.Encode(outputDType, values, bytes);
+        DTypeCodec.Decode(outputDType, bytes, values);
+        return true;
     }
 
     private static bool HasNonFinite(ReadOnlySpan<float> values)

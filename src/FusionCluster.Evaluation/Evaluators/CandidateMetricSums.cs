@@ -1,23 +1,38 @@
 using System.Buffers;
+using FusionCluster.Core.Execution;
 using FusionCluster.Core.Methods;
 
 namespace FusionCluster.Evaluation.Evaluators;
 
 /// <summary>
 /// Several candidates' <see cref="TensorMetricSums"/> of one tensor, fed their values chunk by chunk in element order:
-/// the base and each reference are decoded once per chunk for all of them, and the sums of a reference alone
-/// (<c>|r|²</c>, <c>|r - b|²</c>, its non-zero task deltas) are added with the first candidate's and copied to the
-/// others at the end. The sums follow <see cref="LaneSums"/>' lane order, so they do not depend on the chunk sizes.
+/// the base and each reference are decoded once per chunk for all of them (<see cref="BeginChunk"/>), and the sums of a
+/// reference alone (<c>|r|²</c>, <c>|r - b|²</c>, its non-zero task deltas) are added once, with candidate 0's values,
+/// and copied to every candidate at the end. Within a chunk a caller adds the candidates block by block
+/// (<see cref="AddCandidates"/>), so a block of the references stays in cache while every
+/// candidate of a group reads it; groups of candidates may run concurrently. Each sum is fed by one candidate's calls in
+/// element order, in <see cref="LaneSums"/>' lane order, so the bits depend neither on the chunk and block sizes nor on
+/// the threads.
 /// </summary>
 public sealed class CandidateMetricSums : IDisposable
 {
+    /// <summary>Elements a candidate's sums take at a time: its values and the references' block stay in the core's cache (16 KiB each).</summary>
+    public const int BlockElements = 4096;
+
     private readonly TensorSource? baseValues;
     private readonly IReadOnlyList<TensorSource> references;
     private readonly TensorMetricSums[] sums;
+
+    /// <summary>The sums of each reference (and the base) alone, copied to every candidate by <see cref="Complete"/>.</summary>
+    private readonly TensorComparisonSums[] referenceOnly;
+
+    /// <summary>Per candidate, the element its next values start at.</summary>
+    private readonly long[] candidateNext;
     private float[] baseBuffer = [];
     private float[][] referenceBuffers = [];
     private int capacity;
-    private long next;
+    private long chunkStart;
+    private long chunkEnd;
 
     /// <param name="references">Each reference's tensor, in reference order.</param>
     public CandidateMetricSums(int candidates, long elements, TensorSource? baseValues, IReadOnlyList<TensorSource> references)
@@ -32,23 +47,35 @@ public sealed class CandidateMetricSums : IDisposable
         {
             s.BeginTensor();
         }
+
+        referenceOnly = references.Select(_ => new TensorComparisonSums()).ToArray();
+        candidateNext = new long[candidates];
     }
 
     public long Elements { get; }
 
-    /// <summary>Adds elements [start, start + length) of every candidate (candidate k's values are <c>models[k][..length]</c>); chunks come in element order.</summary>
-    public void Add(long start, int length, IReadOnlyList<float[]> models, CancellationToken cancellationToken = default)
+    public int Candidates => sums.Length;
+
+    /// <summary>
+    /// Starts elements [start, start + length): reads the base's and references' values there. Chunks come in element order,
+    /// each once every candidate's values of the last one were added.
+    /// </summary>
+    public void BeginChunk(long start, int length, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(models);
-        if (start != next || length < 0 || start + length > Elements || models.Count != sums.Length)
+        if (start != chunkEnd || length < 0 || start + length > Elements)
         {
-            throw new ArgumentException($"expected elements from {next} of {Elements} for {sums.Length} candidates, got [{start}, {start + length}) for {models.Count}");
+            throw new ArgumentException($"expected elements from {chunkEnd} of {Elements}, got [{start}, {start + length})");
+        }
+
+        var behind = Array.FindIndex(candidateNext, next => next != chunkEnd);
+        if (behind >= 0)
+        {
+            throw new InvalidOperationException($"candidate {behind} has values up to element {candidateNext[behind]}, not to {chunkEnd} where the next chunk starts");
         }
 
         Grow(length);
-        var options = new ParallelOptions { CancellationToken = cancellationToken };
         var firstReference = baseValues is null ? 0 : 1;
-        Parallel.For(0, firstReference + references.Count, options, s =>
+        Parallel.For(0, firstReference + references.Count, new ParallelOptions { CancellationToken = cancellationToken }, s =>
         {
             if (s < firstReference)
             {
@@ -59,41 +86,59 @@ public sealed class CandidateMetricSums : IDisposable
                 references[s - firstReference].Read(start, referenceBuffers[s - firstReference].AsSpan(0, length));
             }
         });
+        (chunkStart, chunkEnd) = (start, start + length);
+    }
 
-        // Per model, its norms (-1) and each reference's sums: independent accumulators, each fed the chunks in element
-        // order on whichever thread, so the bits do not depend on running them in parallel.
-        var perModel = 1 + references.Count;
-        Parallel.For(0, models.Count * perModel, options, a =>
+    /// <summary>
+    /// Adds elements [start, start + length) of the current chunk of candidates <paramref name="firstCandidate"/> onwards
+    /// (candidate <c>firstCandidate + j</c>'s values are <c>values[j][..length]</c>), each continuing where its last values
+    /// ended. Calls for disjoint candidates may run at once.
+    /// </summary>
+    public void AddCandidates(int firstCandidate, long start, int length, IReadOnlyList<float[]> values)
+    {
+        ArgumentNullException.ThrowIfNull(values);
+        AddBlock(firstCandidate, values, 0, start, length);
+    }
+
+    /// <summary>
+    /// Adds elements [start, start + length) of every candidate (candidate k's values are <c>models[k][..length]</c>) as one
+    /// chunk; chunks come in element order.
+    /// </summary>
+    public void Add(long start, int length, IReadOnlyList<float[]> models, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(models);
+        if (models.Count != sums.Length)
         {
-            var model = a / perModel;
-            var reference = (a % perModel) - 1;
-            var m = models[model].AsSpan(0, length);
-            var b = baseValues is null ? default : baseBuffer.AsSpan(0, length);
-            if (reference < 0)
+            throw new ArgumentException($"values of {models.Count} candidates for sums of {sums.Length}", nameof(models));
+        }
+
+        BeginChunk(start, length, cancellationToken);
+        var groups = CandidateGroups.Count(sums.Length);
+        Parallel.For(0, groups, new ParallelOptions { CancellationToken = cancellationToken }, g =>
+        {
+            var (first, count) = CandidateGroups.Of(g, groups, sums.Length);
+            var group = models.Skip(first).Take(count).ToArray();
+            for (var offset = 0; offset < length; offset += BlockElements)
             {
-                sums[model].AddModel(m, b);
-            }
-            else
-            {
-                sums[model].AddReference(reference, m, referenceBuffers[reference].AsSpan(0, length), b, referenceSums: model == 0);
+                AddBlock(first, group, offset, start + offset, Math.Min(BlockElements, length - offset));
             }
         });
-        next += length;
     }
 
     /// <summary>The candidates' sums, once every element was added.</summary>
     public IReadOnlyList<TensorMetricSums> Complete()
     {
-        if (next != Elements)
+        var behind = Array.FindIndex(candidateNext, next => next != Elements);
+        if (chunkEnd != Elements || behind >= 0)
         {
-            throw new InvalidOperationException($"only {next} of {Elements} elements were added");
+            throw new InvalidOperationException($"only {(behind >= 0 ? candidateNext[behind] : chunkEnd)} of {Elements} elements were added");
         }
 
-        for (var model = 1; model < sums.Length; model++)
+        foreach (var candidate in sums)
         {
             for (var reference = 0; reference < references.Count; reference++)
             {
-                sums[model].Reference(reference).CopyReferenceSums(sums[0].Reference(reference));
+                candidate.Reference(reference).CopyReferenceSums(referenceOnly[reference]);
             }
         }
 
@@ -105,9 +150,56 @@ public sealed class CandidateMetricSums : IDisposable
         Return();
     }
 
+    /// <summary>Candidate <c>firstCandidate + j</c>'s values are <c>values[j][valuesOffset..][..length]</c>.</summary>
+    private void AddBlock(int firstCandidate, IReadOnlyList<float[]> values, int valuesOffset, long start, int length)
+    {
+        if (firstCandidate < 0 || firstCandidate + values.Count > sums.Length || start < chunkStart || length < 0 || start + length > chunkEnd)
+        {
+            throw new ArgumentException(
+                $"candidates {firstCandidate} to {firstCandidate + values.Count - 1} of {sums.Length}, elements [{start}, {start + length}): outside the chunk [{chunkStart}, {chunkEnd})");
+        }
+
+        var behind = Array.FindIndex(candidateNext, firstCandidate, values.Count, next => next != start);
+        if (behind >= 0)
+        {
+            throw new ArgumentException($"candidate {behind}: expected elements from {candidateNext[behind]}, got [{start}, {start + length})");
+        }
+
+        var offset = (int)(start - chunkStart);
+        var b = baseValues is null ? default : baseBuffer.AsSpan(offset, length);
+        if (firstCandidate == 0 && values.Count > 0)
+        {
+            // With candidate 0's values, in the same element order, so once per element for all candidates.
+            for (var r = 0; r < references.Count; r++)
+            {
+                referenceOnly[r].AddReferenceOnly(referenceBuffers[r].AsSpan(offset, length), b, baseValues is not null);
+            }
+        }
+
+        var j = 0;
+        if (CandidatePairSums.IsAccelerated)
+        {
+            for (; j + 1 < values.Count; j += 2)
+            {
+                CandidatePairSums.AddCompared(
+                    sums[firstCandidate + j], sums[firstCandidate + j + 1], values[j].AsSpan(valuesOffset, length), values[j + 1].AsSpan(valuesOffset, length), b, referenceBuffers, offset);
+            }
+        }
+
+        for (; j < values.Count; j++)
+        {
+            sums[firstCandidate + j].AddCompared(values[j].AsSpan(valuesOffset, length), b, referenceBuffers, offset);
+        }
+
+        for (j = 0; j < values.Count; j++)
+        {
+            candidateNext[firstCandidate + j] = start + length;
+        }
+    }
+
     private void Grow(int length)
     {
-        if (capacity >= length && baseBuffer.Length > 0)
+        if (capacity >= length && capacity > 0)
         {
             return;
         }

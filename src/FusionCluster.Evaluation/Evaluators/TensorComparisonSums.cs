@@ -32,6 +32,20 @@ internal sealed class TensorComparisonSums
 
     public long SignAgreements { get; private set; }
 
+    /// <summary>The distance lanes, for a kernel that adds several models' sums at once (<see cref="CandidatePairSums"/>).</summary>
+    internal ref Vector256<double> DistanceLanes => ref distanceSquared;
+
+    internal ref Vector256<double> DotLanes => ref dot;
+
+    internal ref Vector256<double> TaskDotLanes => ref taskDot;
+
+    /// <summary>Records what such a kernel added to the lanes: how many elements (which fix the next chunk's lanes), and the sign agreements among them.</summary>
+    internal void Added(int count, long agreements)
+    {
+        elements += count;
+        SignAgreements += agreements;
+    }
+
     /// <summary>Adds another part's totals (a later tensor); callers fix the order, so totals are reproducible.</summary>
     public void Combine(TensorComparisonSums other)
     {
@@ -63,34 +77,26 @@ internal sealed class TensorComparisonSums
 
     /// <summary>Adds the next chunk of the tensor (elements continue where the last chunk ended).</summary>
     /// <param name="referenceSums">
-    /// Whether to add the sums of the reference and base alone (<c>|r|²</c>, <c>|r - b|²</c>, non-zero task deltas) too: the same
-    /// for every model compared with this reference, so a caller comparing several models adds them for one and copies
-    /// them to the others (<see cref="CopyReferenceSums"/>).
+    /// Whether to add the sums of the reference and base alone too (<c>|r|²</c>, <c>|r - b|²</c>, non-zero task deltas):
+    /// the same for every model compared with this reference, so a caller comparing several models adds them once
+    /// (<see cref="AddReferenceOnly"/>) and copies them to each (<see cref="CopyReferenceSums"/>).
     /// </param>
     public void Add(ReadOnlySpan<float> model, ReadOnlySpan<float> reference, ReadOnlySpan<float> baseValues, bool hasBase, bool referenceSums = true)
     {
-        var head = LaneSums.Misalignment(elements, model.Length);
-        for (var i = 0; i < head; i++)
+        AddCompared(elements, model, reference, baseValues, hasBase);
+        if (referenceSums)
         {
-            AddOne(elements + i, model[i], reference[i], hasBase ? baseValues[i] : 0, hasBase, referenceSums);
-        }
-
-        var vectorEnd = head + ((model.Length - head) / LaneSums.Lanes * LaneSums.Lanes);
-        if (hasBase)
-        {
-            AddVectorsWithBase(model, reference, baseValues, head, vectorEnd, referenceSums);
-        }
-        else
-        {
-            AddVectors(model, reference, head, vectorEnd, referenceSums);
-        }
-
-        for (var i = vectorEnd; i < model.Length; i++)
-        {
-            AddOne(elements + i, model[i], reference[i], hasBase ? baseValues[i] : 0, hasBase, referenceSums);
+            AddReferenceOnly(elements, reference, baseValues, hasBase);
         }
 
         elements += model.Length;
+    }
+
+    /// <summary>Adds the next chunk of the sums of the reference and base alone, and nothing of a model.</summary>
+    public void AddReferenceOnly(ReadOnlySpan<float> reference, ReadOnlySpan<float> baseValues, bool hasBase)
+    {
+        AddReferenceOnly(elements, reference, baseValues, hasBase);
+        elements += reference.Length;
     }
 
     /// <summary>Takes the reference-only sums from <paramref name="other"/>, which added them over the same reference and base values in the same order.</summary>
@@ -101,10 +107,35 @@ internal sealed class TensorComparisonSums
         TaskNonZero = other.TaskNonZero;
     }
 
-    private void AddVectors(ReadOnlySpan<float> model, ReadOnlySpan<float> reference, int start, int end, bool referenceSums)
+    /// <summary>The sums of the model against the reference (and base), for elements [start, start + model.Length).</summary>
+    private void AddCompared(long start, ReadOnlySpan<float> model, ReadOnlySpan<float> reference, ReadOnlySpan<float> baseValues, bool hasBase)
+    {
+        var head = LaneSums.Misalignment(start, model.Length);
+        var vectorEnd = head + ((model.Length - head) / LaneSums.Lanes * LaneSums.Lanes);
+        for (var i = 0; i < head; i++)
+        {
+            AddComparedOne(start + i, model[i], reference[i], hasBase ? baseValues[i] : 0, hasBase);
+        }
+
+        if (hasBase)
+        {
+            AddComparedVectorsWithBase(model, reference, baseValues, head, vectorEnd);
+        }
+        else
+        {
+            AddComparedVectors(model, reference, head, vectorEnd);
+        }
+
+        for (var i = vectorEnd; i < model.Length; i++)
+        {
+            AddComparedOne(start + i, model[i], reference[i], hasBase ? baseValues[i] : 0, hasBase);
+        }
+    }
+
+    private void AddComparedVectors(ReadOnlySpan<float> model, ReadOnlySpan<float> reference, int start, int end)
     {
         // Locals, so the loop keeps its accumulators in registers; each lane still adds in element order.
-        Vector256<double> distance = distanceSquared, product = dot, norm = normSquared;
+        Vector256<double> distance = distanceSquared, product = dot;
         for (var i = start; i < end; i += LaneSums.Lanes)
         {
             var m = LaneSums.Widen4(model, i);
@@ -112,19 +143,15 @@ internal sealed class TensorComparisonSums
             var d = m - r;
             distance += d * d;
             product += m * r;
-            if (referenceSums)
-            {
-                norm += r * r;
-            }
         }
 
-        (distanceSquared, dot, normSquared) = (distance, product, norm);
+        (distanceSquared, dot) = (distance, product);
     }
 
-    private void AddVectorsWithBase(ReadOnlySpan<float> model, ReadOnlySpan<float> reference, ReadOnlySpan<float> baseValues, int start, int end, bool referenceSums)
+    private void AddComparedVectorsWithBase(ReadOnlySpan<float> model, ReadOnlySpan<float> reference, ReadOnlySpan<float> baseValues, int start, int end)
     {
-        Vector256<double> distance = distanceSquared, product = dot, norm = normSquared, task = taskDot, taskNorm = taskNormSquared;
-        long nonZero = 0, agreements = 0;
+        Vector256<double> distance = distanceSquared, product = dot, task = taskDot;
+        long agreements = 0;
         var zero = Vector256<double>.Zero;
         for (var i = start; i < end; i += LaneSums.Lanes)
         {
@@ -134,40 +161,56 @@ internal sealed class TensorComparisonSums
             var d = m - r;
             distance += d * d;
             product += m * r;
-            if (referenceSums)
-            {
-                norm += r * r;
-            }
-
             var mergedDelta = m - b;
             var taskDelta = r - b;
             task += mergedDelta * taskDelta;
 
-            // Sign agreement as Math.Sign counts it: both deltas positive, or both negative (a zero task delta counts neither).
+            // Sign agreement as AddComparedOne counts it: both deltas positive, or both negative.
             var agree = (Vector256.GreaterThan(taskDelta, zero) & Vector256.GreaterThan(mergedDelta, zero))
                 | (Vector256.LessThan(taskDelta, zero) & Vector256.LessThan(mergedDelta, zero));
             agreements += BitOperations.PopCount(agree.ExtractMostSignificantBits());
-            if (referenceSums)
-            {
-                taskNorm += taskDelta * taskDelta;
-                nonZero += BitOperations.PopCount((~Vector256.Equals(taskDelta, zero)).ExtractMostSignificantBits());
-            }
         }
 
-        (distanceSquared, dot, normSquared, taskDot, taskNormSquared) = (distance, product, norm, task, taskNorm);
-        TaskNonZero += nonZero;
+        (distanceSquared, dot, taskDot) = (distance, product, task);
         SignAgreements += agreements;
     }
 
-    private void AddOne(long element, double m, double r, double b, bool hasBase, bool referenceSums)
+    /// <summary>|r|², and with a base |r - b|² and the non-zero task deltas, for elements [start, start + reference.Length).</summary>
+    private void AddReferenceOnly(long start, ReadOnlySpan<float> reference, ReadOnlySpan<float> baseValues, bool hasBase)
+    {
+        var head = LaneSums.Misalignment(start, reference.Length);
+        var vectorEnd = head + ((reference.Length - head) / LaneSums.Lanes * LaneSums.Lanes);
+        for (var i = 0; i < head; i++)
+        {
+            AddReferenceOne(start + i, reference[i], hasBase ? baseValues[i] : 0, hasBase);
+        }
+
+        Vector256<double> norm = normSquared, taskNorm = taskNormSquared;
+        long nonZero = 0;
+        for (var i = head; i < vectorEnd; i += LaneSums.Lanes)
+        {
+            var r = LaneSums.Widen4(reference, i);
+            norm += r * r;
+            if (hasBase)
+            {
+                var taskDelta = r - LaneSums.Widen4(baseValues, i);
+                taskNorm += taskDelta * taskDelta;
+                nonZero += BitOperations.PopCount((~Vector256.Equals(taskDelta, Vector256<double>.Zero)).ExtractMostSignificantBits());
+            }
+        }
+
+        (normSquared, taskNormSquared) = (norm, taskNorm);
+        TaskNonZero += nonZero;
+        for (var i = vectorEnd; i < reference.Length; i++)
+        {
+            AddReferenceOne(start + i, reference[i], hasBase ? baseValues[i] : 0, hasBase);
+        }
+    }
+
+    private void AddComparedOne(long element, double m, double r, double b, bool hasBase)
     {
         LaneSums.AddAt(ref distanceSquared, element, (m - r) * (m - r));
         LaneSums.AddAt(ref dot, element, m * r);
-        if (referenceSums)
-        {
-            LaneSums.AddAt(ref normSquared, element, r * r);
-        }
-
         if (!hasBase)
         {
             return;
@@ -175,22 +218,25 @@ internal sealed class TensorComparisonSums
 
         double mergedDelta = m - b, taskDelta = r - b;
         LaneSums.AddAt(ref taskDot, element, mergedDelta * taskDelta);
-        if (referenceSums)
+        if ((mergedDelta > 0 && taskDelta > 0) || (mergedDelta < 0 && taskDelta < 0))
         {
-            LaneSums.AddAt(ref taskNormSquared, element, taskDelta * taskDelta);
+            SignAgreements++;
+        }
+    }
+
+    private void AddReferenceOne(long element, double r, double b, bool hasBase)
+    {
+        LaneSums.AddAt(ref normSquared, element, r * r);
+        if (!hasBase)
+        {
+            return;
         }
 
+        var taskDelta = r - b;
+        LaneSums.AddAt(ref taskNormSquared, element, taskDelta * taskDelta);
         if (taskDelta != 0)
         {
-            if (referenceSums)
-            {
-                TaskNonZero++;
-            }
-
-            if ((mergedDelta > 0 && taskDelta > 0) || (mergedDelta < 0 && taskDelta < 0))
-            {
-                SignAgreements++;
-            }
+            TaskNonZero++;
         }
     }
 }

@@ -48,6 +48,17 @@ public sealed class TensorMetricSums
 
     internal TensorComparisonSums Reference(int index) => references[index];
 
+    /// <summary>The model's norm lanes, for a kernel that adds several models' sums at once (<see cref="CandidatePairSums"/>).</summary>
+    internal ref Vector256<double> ModelNormLanes => ref modelNormSquared;
+
+    internal ref Vector256<double> BaseDistanceLanes => ref baseDistanceSquared;
+
+    /// <summary>Model elements added so far.</summary>
+    internal long ModelElements => modelElements;
+
+    /// <summary>Records that such a kernel added <paramref name="count"/> more elements of the model to the lanes.</summary>
+    internal void AddedModel(int count) => modelElements += count;
+
     /// <summary>Starts a tensor: metrics need at least one.</summary>
     public void BeginTensor() => Tensors++;
 
@@ -106,6 +117,20 @@ public sealed class TensorMetricSums
         }
 
         references[index].Add(model, reference, baseValues, HasBase, referenceSums);
+    }
+
+    /// <summary>
+    /// Adds the next chunk of the model (its norms) and its comparison with every reference, but not the sums of the
+    /// references alone, which a caller scoring several models adds once for all (<see cref="CandidateMetricSums"/>).
+    /// </summary>
+    /// <param name="referenceValues">Reference r's values at the model's elements are <c>referenceValues[r][referenceOffset..]</c>.</param>
+    internal void AddCompared(ReadOnlySpan<float> model, ReadOnlySpan<float> baseValues, IReadOnlyList<float[]> referenceValues, int referenceOffset)
+    {
+        AddModel(model, baseValues);
+        for (var r = 0; r < references.Length; r++)
+        {
+            references[r].Add(model, referenceValues[r].AsSpan(referenceOffset, model.Length), baseValues, HasBase, referenceSums: false);
+        }
     }
 
     /// <summary>

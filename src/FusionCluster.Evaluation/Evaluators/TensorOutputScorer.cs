@@ -90,7 +90,9 @@ public sealed class TensorOutputScorer(LocalRoots? roots = null) : IOutputScorer
 
     private sealed class ChunkScorer(Comparisons comparisons, CandidateMetricSums sums) : IOutputChunkScorer
     {
-        public void Add(long start, int length, IReadOnlyList<float[]> outputs) => sums.Add(start, length, outputs);
+        public void BeginChunk(long start, int length) => sums.BeginChunk(start, length);
+
+        public void Add(int firstCandidate, long start, int length, IReadOnlyList<float[]> values) => sums.AddCandidates(firstCandidate, start, length, values);
 
         public IReadOnlyList<string> Complete() => sums.Complete().Select(s => s.ToJson()).ToList();
 

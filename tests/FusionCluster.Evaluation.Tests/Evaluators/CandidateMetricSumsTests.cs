@@ -1,3 +1,4 @@
+using FusionCluster.Core.Execution;
 using FusionCluster.Core.Methods;
 using FusionCluster.Evaluation.Evaluators;
 
@@ -34,6 +35,63 @@ public sealed class CandidateMetricSumsTests
             var alone = TensorMetricSums.OfTensor(new ArrayTensorSource(models[k], N), baseValues, references, cancellationToken);
             Assert.Equal(alone.ToJson(), sums[k].ToJson());
         }
+    }
+
+    [Theory]
+    [InlineData(4096, 1)]
+    [InlineData(333, 37)] // blocks at odd offsets, in chunks that start mid-lane
+    [InlineData(70_001, 4096)]
+    public void Candidates_added_in_blocks_by_concurrent_groups_have_the_sums_of_each_scored_alone(int chunk, int block)
+    {
+        var random = new Random(block);
+        const int N = 70_001;
+        const int Candidates = 5;
+        const int Groups = 2;
+        var baseValues = new ArrayTensorSource(Random(random, N), N);
+        var references = new[] { new ArrayTensorSource(Random(random, N), N), new ArrayTensorSource(Random(random, N), N) };
+        var models = Enumerable.Range(0, Candidates).Select(_ => Random(random, N)).ToArray();
+        var cancellationToken = TestContext.Current.CancellationToken;
+
+        using var together = new CandidateMetricSums(Candidates, N, baseValues, references);
+        for (var start = 0; start < N; start += chunk)
+        {
+            var length = Math.Min(chunk, N - start);
+            together.BeginChunk(start, length, cancellationToken);
+            Parallel.For(0, Groups, g =>
+            {
+                var (first, count) = CandidateGroups.Of(g, Groups, Candidates);
+                for (var offset = 0; offset < length; offset += block)
+                {
+                    var n = Math.Min(block, length - offset);
+                    together.AddCandidates(first, start + offset, n, models.Skip(first).Take(count).Select(m => m.AsSpan(start + offset, n).ToArray()).ToList());
+                }
+            });
+        }
+
+        var sums = together.Complete();
+        for (var k = 0; k < Candidates; k++)
+        {
+            var alone = TensorMetricSums.OfTensor(new ArrayTensorSource(models[k], N), baseValues, references, cancellationToken);
+            Assert.Equal(alone.ToJson(), sums[k].ToJson());
+        }
+    }
+
+    [Fact]
+    public void A_candidates_block_out_of_order_or_a_chunk_begun_early_is_refused()
+    {
+        var values = new float[8];
+        using var sums = new CandidateMetricSums(2, 16, null, []);
+        sums.BeginChunk(0, 8, TestContext.Current.CancellationToken);
+        sums.AddCandidates(0, 0, 4, [values, values]);
+        var error = Assert.Throws<ArgumentException>(() => sums.AddCandidates(1, 0, 4, [values]));
+        Assert.Contains("candidate 1: expected elements from 4", error.Message, StringComparison.Ordinal);
+        Assert.Throws<ArgumentException>(() => sums.AddCandidates(0, 4, 8, [values, values])); // past the chunk
+        sums.AddCandidates(0, 4, 4, [values]);
+        var early = Assert.Throws<InvalidOperationException>(() => sums.BeginChunk(8, 8, TestContext.Current.CancellationToken));
+        Assert.Contains("candidate 1 has values up to element 4", early.Message, StringComparison.Ordinal);
+        sums.AddCandidates(1, 4, 4, [values]);
+        sums.BeginChunk(8, 8, TestContext.Current.CancellationToken);
+        Assert.Throws<InvalidOperationException>(() => sums.Complete());
     }
 
     [Fact]

@@ -115,6 +115,28 @@ public sealed class LaneSumsTests
         Assert.Equal((nonZero, agreements), (s.TaskNonZero, s.SignAgreements));
     }
 
+    [Theory]
+    [InlineData(1)]
+    [InlineData(7)]
+    [InlineData(100_000)]
+    public void Sign_agreements_and_non_zero_task_deltas_count_zero_tiny_and_non_finite_deltas_by_their_definition(int chunk)
+    {
+        // Every combination of model, reference and base among zero, the smallest float steps (deltas whose float64
+        // product is tiny but not 0), huge, infinite and NaN values: by the vector path (whole chunks) and the scalar one.
+        float[] values = [0f, float.Epsilon, -float.Epsilon, 1e-30f, -3f, 2f, float.MaxValue, -float.MaxValue, float.PositiveInfinity, float.NegativeInfinity, float.NaN];
+        float[] bases = [0f, float.Epsilon, 2f, float.MaxValue, float.NegativeInfinity];
+        var triples = (from m in values from r in values from b in bases select (M: m, R: r, B: b)).ToArray();
+        var sums = InChunks(triples.Select(t => t.M).ToArray(), triples.Select(t => t.R).ToArray(), triples.Select(t => t.B).ToArray(), chunk).Reference(0);
+
+        var nonZero = triples.Count(t => (double)t.R - t.B != 0);
+        var agreements = triples.Count(t =>
+        {
+            double mergedDelta = (double)t.M - t.B, taskDelta = (double)t.R - t.B;
+            return (mergedDelta > 0 && taskDelta > 0) || (mergedDelta < 0 && taskDelta < 0);
+        });
+        Assert.Equal((nonZero, agreements), (sums.TaskNonZero, sums.SignAgreements));
+    }
+
     [Fact]
     public void Several_models_scored_together_equal_each_scored_alone()
     {

@@ -7,11 +7,12 @@ namespace FusionCluster.Core.Methods.Kernels;
 /// Several candidates' outputs of one tensor, computed chunk by chunk from inputs decoded once for all of them, for
 /// methods whose output element depends only on the same element of the inputs and on parameters (linear; the task
 /// arithmetic family when no model is sparsified, with or without TIES sign consensus; nearswap; passthrough) and
-/// candidates that read the same tensors and differ only in parameters. Each candidate's chunk goes through exactly
-/// the float operations, in the same order and on the same chunk plan, as the method's own kernel
-/// (<see cref="LinearCombination"/>, <see cref="GeneralizedTaskArithmetic"/>'s final pass, <see cref="NearswapMethod"/>,
-/// <see cref="PassthroughMethod"/>), so each output equals merging that candidate alone, bit for bit; nothing holds a
-/// whole output.
+/// candidates that read the same tensors and differ only in parameters. Each candidate's element goes through exactly
+/// the float operations, in the same order, as in the method's own kernel (<see cref="LinearCombination"/>,
+/// <see cref="GeneralizedTaskArithmetic"/>'s final pass, <see cref="NearswapMethod"/>, <see cref="PassthroughMethod"/>),
+/// on the same chunk plan, so each output equals merging that candidate alone, bit for bit, however a caller cuts a
+/// chunk into blocks (each element depends on its inputs alone); nothing holds a whole output. One
+/// <see cref="ForEachChunk"/> at a time per instance.
 /// </summary>
 public sealed class ElementwiseCandidates
 {
@@ -19,24 +20,39 @@ public sealed class ElementwiseCandidates
     private readonly IReadOnlyList<TensorSource> sources;
     private readonly ChunkPlan plan;
 
-    /// <summary>Per candidate, its method's computation of one chunk.</summary>
+    /// <summary>Per candidate, its method's computation of one block of a chunk.</summary>
     private readonly CandidateKernel[] kernels;
 
-    private ElementwiseCandidates(TensorSource? baseSource, IReadOnlyList<TensorSource> sources, ChunkPlan plan, CandidateKernel[] kernels)
+    /// <summary>Whether the kernels read the inputs only through their deltas x_i - b, then taken once per chunk for all candidates.</summary>
+    private readonly bool sharedDeltas;
+
+    /// <summary>The current chunk's decoded inputs (their deltas when <see cref="sharedDeltas"/>) and base, while <see cref="ForEachChunk"/> runs.</summary>
+    private float[][] inputs = [];
+    private float[] baseValues = [];
+    private int chunkLength;
+
+    private ElementwiseCandidates(TensorSource? baseSource, IReadOnlyList<TensorSource> sources, ChunkPlan plan, CandidateKernel[] kernels, bool sharedDeltas, int scratchBlocks)
     {
         this.baseSource = baseSource;
         this.sources = sources;
         this.plan = plan;
         this.kernels = kernels;
+        this.sharedDeltas = sharedDeltas;
+        ScratchBlocks = scratchBlocks;
     }
 
-    /// <summary>One candidate's output chunk from the inputs' chunk (model by model) and the base's (empty without one).</summary>
-    /// <param name="scratch">Room for one chunk per model, the candidate's own.</param>
-    private delegate void CandidateKernel(float[][] inputs, ReadOnlySpan<float> baseValues, int length, float[] scratch, Span<float> output);
+    /// <summary>
+    /// One candidate's values at elements [offset, offset + output.Length) of the chunk: from the chunk's inputs (model by
+    /// model, whole chunk) and the base's values at those elements (empty without a base).
+    /// </summary>
+    private delegate void CandidateKernel(float[][] inputs, ReadOnlySpan<float> baseValues, int offset, Span<float> output, Span<float> scratch);
 
     public int Candidates => kernels.Length;
 
     public long ElementCount => plan.Total;
+
+    /// <summary>How many blocks of <see cref="Compute"/>'s output length its scratch must hold (one per model under sign consensus).</summary>
+    public int ScratchBlocks { get; }
 
     /// <summary>
     /// The fast path for these candidates of <paramref name="method"/>, or null when it does not apply (another method,
@@ -61,10 +77,11 @@ public sealed class ElementwiseCandidates
 
         try
         {
+            var taskArithmetic = method is GeneralizedTaskArithmetic gta && first.Base is not null && candidates.All(c => Unsparsified(gta, c));
             var kernels = method switch
             {
                 LinearMethod linear => candidates.Select(c => LinearKernel(linear.Weights(c).Select(w => (float)w).ToArray())).ToArray(),
-                GeneralizedTaskArithmetic gta when first.Base is not null && candidates.All(c => Unsparsified(gta, c)) => candidates.Select(c => TaskArithmeticKernel(gta, c)).ToArray(),
+                GeneralizedTaskArithmetic g when taskArithmetic => candidates.Select(c => TaskArithmeticKernel(g, c)).ToArray(),
                 NearswapMethod when first.Base is not null && first.Models.Count == 1 => candidates.Select(c => NearswapKernel((float)MethodParameters.RequiredGlobal(c, "t"))).ToArray(),
                 PassthroughMethod when first.Models.Count == 1 => candidates.Select(c => PassthroughKernel((float)c.Models[0].Get("scale", 1))).ToArray(),
                 _ => null,
@@ -76,7 +93,8 @@ public sealed class ElementwiseCandidates
 
             // The plan the method's own pass runs on (della's chunks hold whole rows).
             var chunks = method is GeneralizedTaskArithmetic { Sparsifier: GtaSparsifier.DellaMagprune } ? ChunkPlan.Rows(first) : ChunkPlan.Flat(first);
-            return new ElementwiseCandidates(method.BaseModel == BaseModelUse.NotUsed ? null : first.Base, first.Models.Select(m => m.Tensor).ToArray(), chunks, kernels);
+            var scratchBlocks = method is GeneralizedTaskArithmetic { SignConsensus: true } ? first.Models.Count : 1;
+            return new ElementwiseCandidates(method.BaseModel == BaseModelUse.NotUsed ? null : first.Base, first.Models.Select(m => m.Tensor).ToArray(), chunks, kernels, taskArithmetic, scratchBlocks);
         }
         catch (MergeMethodException)
         {
@@ -86,17 +104,16 @@ public sealed class ElementwiseCandidates
     }
 
     /// <summary>
-    /// Computes every candidate's chunks in element order; <paramref name="consume"/> gets the chunk's start and each
-    /// candidate's values (its first <c>length</c> elements), valid only during the call.
+    /// Decodes the inputs chunk by chunk in element order (task arithmetic's deltas <c>x_i - b</c> taken once for all
+    /// candidates) and calls <paramref name="consume"/> with each chunk's start and length; during that call
+    /// <see cref="Compute"/> gives any candidate's values at any part of the chunk.
     /// </summary>
-    public void ForEachChunk(Action<long, int, IReadOnlyList<float[]>> consume, CancellationToken cancellationToken = default)
+    public void ForEachChunk(Action<long, int> consume, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(consume);
         var size = Math.Max(1, (int)Math.Min(plan.ChunkSize, plan.Total));
-        var inputs = sources.Select(_ => ArrayPool<float>.Shared.Rent(size)).ToArray();
-        var baseValues = ArrayPool<float>.Shared.Rent(baseSource is null ? 1 : size);
-        var outputs = kernels.Select(_ => ArrayPool<float>.Shared.Rent(size)).ToArray();
-        var scratch = kernels.Select(_ => ArrayPool<float>.Shared.Rent(sources.Count * size)).ToArray();
+        inputs = sources.Select(_ => ArrayPool<float>.Shared.Rent(size)).ToArray();
+        baseValues = ArrayPool<float>.Shared.Rent(baseSource is null ? 1 : size);
         try
         {
             for (var chunk = 0; chunk < plan.Count; chunk++)
@@ -115,34 +132,60 @@ public sealed class ElementwiseCandidates
                         baseSource?.Read(start, baseValues.AsSpan(0, length));
                     }
                 });
-                Parallel.For(0, kernels.Length, k =>
-                    kernels[k](inputs, baseSource is null ? [] : baseValues.AsSpan(0, length), length, scratch[k], outputs[k].AsSpan(0, length)));
-                consume(start, length, outputs);
+                if (sharedDeltas)
+                {
+                    // In place: task arithmetic reads the inputs only through their deltas.
+                    foreach (var input in inputs)
+                    {
+                        TensorPrimitives.Subtract(input.AsSpan(0, length), baseValues.AsSpan(0, length), input.AsSpan(0, length));
+                    }
+                }
+
+                chunkLength = length;
+                consume(start, length);
             }
         }
         finally
         {
-            foreach (var buffer in inputs.Concat(outputs).Concat(scratch).Append(baseValues))
+            foreach (var buffer in inputs.Append(baseValues))
             {
                 ArrayPool<float>.Shared.Return(buffer);
             }
+
+            (inputs, baseValues, chunkLength) = ([], [], 0);
         }
     }
 
+    /// <summary>
+    /// Candidate <paramref name="candidate"/>'s values at elements [offset, offset + output.Length) of the chunk
+    /// <see cref="ForEachChunk"/> is consuming, through exactly its method's float operations on each element; calls with
+    /// different outputs and scratch may run at once.
+    /// </summary>
+    /// <param name="scratch">At least <see cref="ScratchBlocks"/> × <c>output.Length</c> floats of the caller's, overwritten.</param>
+    public void Compute(int candidate, int offset, Span<float> output, Span<float> scratch)
+    {
+        if (offset < 0 || offset + output.Length > chunkLength || scratch.Length < ScratchBlocks * output.Length)
+        {
+            throw new ArgumentException($"elements [{offset}, {offset + output.Length}) of a chunk of {chunkLength} (scratch of {scratch.Length}, {ScratchBlocks} blocks needed)");
+        }
+
+        kernels[candidate](inputs, baseSource is null ? [] : baseValues.AsSpan(offset, output.Length), offset, output, scratch[..(ScratchBlocks * output.Length)]);
+    }
+
     /// <summary><see cref="LinearCombination"/> without an origin: sum = Σ x_i·c_i, accumulated in model order.</summary>
-    private static CandidateKernel LinearKernel(float[] coefficients) => (inputs, _, length, _, sum) =>
+    private static CandidateKernel LinearKernel(float[] coefficients) => (inputs, _, offset, sum, _) =>
     {
         sum.Clear();
         for (var i = 0; i < inputs.Length; i++)
         {
-            TensorPrimitives.MultiplyAdd(inputs[i].AsSpan(0, length), coefficients[i], sum, sum);
+            TensorPrimitives.MultiplyAdd(inputs[i].AsSpan(offset, sum.Length), coefficients[i], sum, sum);
         }
     };
 
     /// <summary>
-    /// <see cref="GeneralizedTaskArithmetic"/>'s final pass with no mask: d_i = (x_i - b)·w_i (when w_i ≠ 1); with sign
-    /// consensus <see cref="ConsensusMix"/> adds the agreeing d_i to b, otherwise mix = ((d_0 + d_1) + d_2) ... and
-    /// out = mix·(λ / divisor) + b.
+    /// <see cref="GeneralizedTaskArithmetic"/>'s final pass with no mask, from the deltas x_i - b: d_i = (x_i - b)·w_i
+    /// (when w_i ≠ 1); with sign consensus <see cref="ConsensusMix"/> adds the agreeing d_i to b, otherwise
+    /// mix = ((d_0 + d_1) + d_2) ... and out = mix·(λ / divisor) + b.
     /// </summary>
     private static CandidateKernel TaskArithmeticKernel(GeneralizedTaskArithmetic gta, MergeTensorContext ctx)
     {
@@ -152,42 +195,56 @@ public sealed class ElementwiseCandidates
         var lambda = MethodParameters.Global(ctx, "lambda", 1);
         var divisor = normalize && Math.Abs(weights.Sum()) >= 1e-8 ? weights.Sum() : 1;
         var scale = (float)(lambda / divisor);
-        var consensus = gta.SignConsensus;
-        return (inputs, baseValues, length, deltaBlock, output) =>
+        if (gta.SignConsensus)
         {
-            for (var i = 0; i < inputs.Length; i++)
+            return (deltas, baseValues, offset, output, weighted) =>
             {
-                var d = deltaBlock.AsSpan(i * length, length);
-                TensorPrimitives.Subtract(inputs[i].AsSpan(0, length), baseValues, d);
-                if (factors[i] != 1)
+                var length = output.Length;
+                for (var i = 0; i < deltas.Length; i++)
                 {
-                    TensorPrimitives.Multiply(d, factors[i], d);
+                    Weighted(deltas[i].AsSpan(offset, length), factors[i], weighted.Slice(i * length, length));
                 }
-            }
 
-            // In place on a copy of the base, as the method's own pass runs it.
-            baseValues.CopyTo(output);
-            if (consensus)
+                // In place on a copy of the base, as the method's own pass runs it.
+                baseValues.CopyTo(output);
+                ConsensusMix.AddTo(weighted, length, weights, normalize, (float)lambda, output);
+            };
+        }
+
+        return (deltas, baseValues, offset, output, scratch) =>
+        {
+            var mix = output;
+            Weighted(deltas[0].AsSpan(offset, output.Length), factors[0], mix);
+            for (var i = 1; i < deltas.Length; i++)
             {
-                ConsensusMix.AddTo(deltaBlock.AsSpan(0, inputs.Length * length), length, weights, normalize, (float)lambda, output);
-                return;
+                var d = scratch[..output.Length];
+                Weighted(deltas[i].AsSpan(offset, output.Length), factors[i], d);
+                TensorPrimitives.Add(mix, d, mix);
             }
 
-            var mix = deltaBlock.AsSpan(0, length);
-            for (var i = 1; i < inputs.Length; i++)
-            {
-                TensorPrimitives.Add(mix, deltaBlock.AsSpan(i * length, length), mix);
-            }
-
-            TensorPrimitives.MultiplyAdd(mix, scale, output, output);
+            // In place, as the method's own pass runs it on a copy of the base: out = mix·scale + b.
+            TensorPrimitives.MultiplyAdd(mix, scale, baseValues, output);
         };
     }
 
-    /// <summary><see cref="NearswapMethod"/>: w = clamp(t / max(|b - x|, 1e-6), 0, 1), out = w x + (1 - w) b.</summary>
-    private static CandidateKernel NearswapKernel(float t) => (inputs, b, length, _, output) =>
+    /// <summary>d·w as the method's pass computes it: the delta itself when w is 1.</summary>
+    private static void Weighted(ReadOnlySpan<float> delta, float factor, Span<float> output)
     {
-        var x = inputs[0];
-        for (var k = 0; k < length; k++)
+        if (factor != 1)
+        {
+            TensorPrimitives.Multiply(delta, factor, output);
+        }
+        else
+        {
+            delta.CopyTo(output);
+        }
+    }
+
+    /// <summary><see cref="NearswapMethod"/>: w = clamp(t / max(|b - x|, 1e-6), 0, 1), out = w x + (1 - w) b.</summary>
+    private static CandidateKernel NearswapKernel(float t) => (inputs, b, offset, output, _) =>
+    {
+        var x = inputs[0].AsSpan(offset, output.Length);
+        for (var k = 0; k < output.Length; k++)
         {
             var w = Math.Clamp(t / MathF.Max(MathF.Abs(b[k] - x[k]), 1e-6f), 0f, 1f);
             output[k] = w * x[k] + (1 - w) * b[k];
@@ -195,12 +252,12 @@ public sealed class ElementwiseCandidates
     };
 
     /// <summary><see cref="PassthroughMethod"/>: the model's values, times its scale unless that is 1.</summary>
-    private static CandidateKernel PassthroughKernel(float scale) => (inputs, _, length, _, output) =>
+    private static CandidateKernel PassthroughKernel(float scale) => (inputs, _, offset, output, _) =>
     {
-        inputs[0].AsSpan(0, length).CopyTo(output);
+        inputs[0].AsSpan(offset, output.Length).CopyTo(output);
         if (scale != 1)
         {
-            for (var k = 0; k < length; k++)
+            for (var k = 0; k < output.Length; k++)
             {
                 output[k] *= scale;
             }

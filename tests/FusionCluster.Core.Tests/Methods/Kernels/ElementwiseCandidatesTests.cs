@@ -11,6 +11,9 @@ public sealed class ElementwiseCandidatesTests
 
     private const int Chunk = 4096;
 
+    /// <summary>Whole chunks, and blocks at odd offsets ending in a ragged one.</summary>
+    private static readonly int[] Blocks = [Chunk, 37];
+
     public static TheoryData<string, DType> Cases => new()
     {
         { "linear", DType.F32 },
@@ -42,15 +45,23 @@ public sealed class ElementwiseCandidatesTests
             var contexts = candidates.Select(c => Context(method, shared, c.Global, c.Weights, new ArrayTensorSink(size))).ToList();
             var fast = ElementwiseCandidates.TryCreate(method, contexts);
             Assert.NotNull(fast);
-            var fastOutputs = candidates.Select(_ => new float[size]).ToArray();
+            var fastOutputs = Blocks.Select(block => candidates.Select(candidate => new float[size]).ToArray()).ToArray();
+            var scratch = new float[Chunk * fast.ScratchBlocks];
             long next = 0;
-            fast.ForEachChunk((start, length, outputs) =>
+            fast.ForEachChunk((start, length) =>
             {
                 Assert.Equal(next, start);
                 next += length;
-                for (var k = 0; k < outputs.Count; k++)
+                for (var b = 0; b < Blocks.Length; b++)
                 {
-                    outputs[k].AsSpan(0, length).CopyTo(fastOutputs[k].AsSpan((int)start));
+                    for (var k = 0; k < candidates.Count; k++)
+                    {
+                        for (var offset = 0; offset < length; offset += Blocks[b])
+                        {
+                            var n = Math.Min(Blocks[b], length - offset);
+                            fast.Compute(k, offset, fastOutputs[b][k].AsSpan((int)start + offset, n), scratch);
+                        }
+                    }
                 }
             }, TestContext.Current.CancellationToken);
             Assert.Equal(size, next);
@@ -60,9 +71,42 @@ public sealed class ElementwiseCandidatesTests
                 // Merged alone, on sources of its own.
                 var alone = new ArrayTensorSink(size);
                 method.Merge(Context(method, Sources(baseValues, models), candidates[k].Global, candidates[k].Weights, alone));
-                Assert.Equal(Encode(alone.Values, dtype), Encode(fastOutputs[k], dtype));
+                foreach (var outputs in fastOutputs)
+                {
+                    Assert.Equal(Encode(alone.Values, dtype), Encode(outputs[k], dtype));
+                }
             }
         }
+    }
+
+    [Fact]
+    public void Values_outside_the_chunk_being_consumed_are_refused()
+    {
+        var method = MergeMethodRegistry.Get("linear");
+        var values = MethodHarness.Random(16, seed: 1);
+        var fast = ElementwiseCandidates.TryCreate(method, [Context(method, Sources(null, [values, values]), new(), [1, 2], new ArrayTensorSink(16))]);
+        Assert.NotNull(fast);
+        Assert.Throws<ArgumentException>(() => fast.Compute(0, 0, new float[4], new float[4]));
+        fast.ForEachChunk((_, length) =>
+        {
+            Assert.Throws<ArgumentException>(() => fast.Compute(0, length - 3, new float[4], new float[4]));
+            Assert.Throws<ArgumentException>(() => fast.Compute(0, 0, new float[4], new float[3]));
+        }, TestContext.Current.CancellationToken);
+    }
+
+    [Fact]
+    public void Sign_consensus_needs_a_scratch_block_per_model()
+    {
+        var method = MergeMethodRegistry.Get("ties");
+        var values = MethodHarness.Random(16, seed: 1);
+        var fast = ElementwiseCandidates.TryCreate(method, [Context(method, Sources(values, [values, values, values]), new(), [1, 1, 1], new ArrayTensorSink(16))]);
+        Assert.NotNull(fast);
+        Assert.Equal(3, fast.ScratchBlocks);
+        fast.ForEachChunk((_, _) =>
+        {
+            Assert.Throws<ArgumentException>(() => fast.Compute(0, 0, new float[4], new float[11]));
+            fast.Compute(0, 0, new float[4], new float[12]);
+        }, TestContext.Current.CancellationToken);
     }
 
     [Theory]
