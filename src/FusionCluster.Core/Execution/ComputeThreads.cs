@@ -8,8 +8,9 @@ namespace FusionCluster.Core.Execution;
 /// of the pool threads running them; each of those threads serves its local queue before the global queue, where
 /// Orleans' work waits, and a pool whose threads keep finishing pieces may add none. While weight matching's products
 /// ran on the pool (seconds each at 7B widths, one after another), Orleans logged ".NET Thread Pool execution stalled
-/// for 15.5 s" every ~20 s; a stalled silo delays every grain call it serves and is suspected by the other silos. Here a loop's pieces wait in a queue of their own, and the operating
-/// system, not the pool's queue order, shares the cores between them and Orleans' threads.
+/// for 15.5 s" every ~20 s; a stalled silo delays every grain call it serves and is suspected by the other silos.
+/// Here a loop's pieces wait in a queue of their own, and the operating system, not the pool's queue order, shares
+/// the cores between them and Orleans' threads.
 /// </summary>
 public sealed class ComputeThreads : TaskScheduler
 {
