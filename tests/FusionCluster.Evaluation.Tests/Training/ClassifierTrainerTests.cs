@@ -31,7 +31,7 @@ public sealed class ClassifierTrainerTests(MnistData mnist)
         using var temp = new TempDirectory();
         var scratch = new TrainingOptions { Architecture = ClassifierArchitecture.Cnn, ConvChannels = [4, 8], HiddenSizes = [], MaxSamples = 600, Seed = 2 };
         ClassifierTrainer.TrainAndSave(mnist.Dataset, scratch, temp.Combine("base"), TestContext.Current.CancellationToken);
-        var fineTune = new TrainingOptions { BaseCheckpoint = temp.Combine("base"), Classes = [0, 1], MaxSamples = 300, Seed = 5, Optimizer = TrainingOptimizer.Sgd, LearningRate = 0.02 };
+        var fineTune = new TrainingOptions { BaseCheckpoint = temp.Combine("base"), Classes = [0, 1], MaxSamples = 300, Seed = 5, Optimizer = TrainingOptimizer.Sgd, LearningRate = 0.05 };
 
         ClassifierTrainer.TrainAndSave(mnist.Dataset, fineTune, temp.Combine("a"), TestContext.Current.CancellationToken);
         ClassifierTrainer.TrainAndSave(mnist.Dataset, fineTune, temp.Combine("b"), TestContext.Current.CancellationToken);
