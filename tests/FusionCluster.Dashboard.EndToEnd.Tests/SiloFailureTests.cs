@@ -69,13 +69,14 @@ public sealed class SiloFailureTests(DashboardHost host)
             Assert.False(status.IsFinished, "the job finished before a silo could be killed");
             // A unit that started a moment ago is still running when the kill lands (one about to finish may
             // report first, and then nothing is lost). The window and the pace are wide enough that a poll of the
-            // units, itself a few hundred milliseconds at times, still finds one (with 300 ms and 60 ms per tensor
-            // an idle CI run once saw the whole job pass without a match). Only decoder-layer units count: nine paced
-            // tensors outlast the kill, where the embeddings' or head's one or two could report before it lands.
+            // units, itself a few hundred milliseconds at times, still finds one (300 ms with 60 ms per tensor, and
+            // later 600 ms with 120 ms, each once saw a CI run's whole job pass without a match). Only decoder-layer
+            // units count: nine paced tensors outlast the kill, where the embeddings' or head's one or two could
+            // report before it lands.
             var now = DateTimeOffset.UtcNow;
             var busy = (await job.GetUnits())
                 .Where(u => u.State == UnitState.Running && u.Name.StartsWith("layer ", StringComparison.Ordinal)
-                    && u.History.Count > 0 && now - u.History[^1].StartedAt < TimeSpan.FromMilliseconds(600))
+                    && u.History.Count > 0 && now - u.History[^1].StartedAt < TimeSpan.FromMilliseconds(1200))
                 .Select(u => u.Silo)
                 .ToHashSet();
             var silo = cluster.Silos.Skip(1).FirstOrDefault(s => busy.Contains(s.Name) && s.Name != status.Coordinator);
@@ -143,7 +144,7 @@ public sealed class SiloFailureTests(DashboardHost host)
         builder.ConfigureSilo((_, silo) =>
         {
             // Before AddFusionSilo, whose catalog is only a default: units that last long enough to be killed mid-run.
-            silo.Services.AddSingleton<FusionCluster.Core.Methods.IMergeMethodCatalog>(new PacedMergeMethodCatalog(TimeSpan.FromMilliseconds(120)));
+            silo.Services.AddSingleton<FusionCluster.Core.Methods.IMergeMethodCatalog>(new PacedMergeMethodCatalog(TimeSpan.FromMilliseconds(250)));
             silo.AddMemoryGrainStorage(FusionStorageNames.Jobs)
                 .UseInMemoryReminderService()
                 .AddFusionSilo(new WorkerProfile { UnitSlots = 1, Role = SiloMetadataKeys.WorkerRole, Device = FusionCluster.Core.Methods.MergeDevices.Cpu });

@@ -1,5 +1,6 @@
 using FusionCluster.Connectivity.Networks;
 using FusionCluster.Evaluation.Models;
+using FusionCluster.Evaluation.Training;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -32,7 +33,7 @@ public static class BezierCurveTrainer
 
         var random = new DeterministicRandom(options.Seed);
         var order = Enumerable.Range(0, (int)train.Count).Select(i => (long)i).ToArray();
-        using (var optimizer = optim.SGD(bend.Values, options.LearningRate, options.Momentum))
+        using (var optimizer = new MomentumSgdOptimizer(bend.Values, options.LearningRate, options.Momentum))
         {
             for (var epoch = 0; epoch < options.Epochs; epoch++)
             {
@@ -47,10 +48,10 @@ public static class BezierCurveTrainer
                         n => n,
                         n => start[n].mul(coefficients[0]).add(bend[n].mul(coefficients[1])).add(end[n].mul(coefficients[2])),
                         StringComparer.Ordinal);
-                    optimizer.zero_grad();
+                    optimizer.ZeroGrad();
                     var logits = ClassifierForward.Logits(config, n => point[n], train.Inputs.index_select(0, batch));
                     nn.functional.cross_entropy(logits, train.Labels.index_select(0, batch)).backward();
-                    optimizer.step();
+                    optimizer.Step();
                 }
             }
         }

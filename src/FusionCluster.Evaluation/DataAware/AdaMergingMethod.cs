@@ -2,6 +2,7 @@ using FusionCluster.Core.Execution;
 using FusionCluster.Evaluation.Datasets;
 using FusionCluster.Evaluation.Models;
 using FusionCluster.Evaluation.MultiTask;
+using FusionCluster.Evaluation.Training;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -51,7 +52,7 @@ public sealed class AdaMergingMethod(int steps, int batch, double learningRate =
             var vectors = TaskVectors(pretrained, models);
             try
             {
-                using var optimizer = optim.Adam([lambda], learningRate);
+                using var optimizer = new AdamOptimizer([lambda], learningRate);
                 var random = new DeterministicRandom(seed);
                 for (var step = 0; step < steps; step++)
                 {
@@ -59,11 +60,11 @@ public sealed class AdaMergingMethod(int steps, int batch, double learningRate =
                     // Each step is progress of the coefficients unit (the worker's stall rule).
                     UnitProgress.Beat();
                     using var scope = NewDisposeScope();
-                    optimizer.zero_grad();
+                    optimizer.ZeroGrad();
                     var batches = inputs.Select(x => x.index_select(0, tensor(Enumerable.Range(0, Math.Min(batch, (int)x.shape[0])).Select(_ => (long)random.NextInt((int)x.shape[0])).ToArray()))).ToList();
                     var loss = EntropyOf(pretrained, vectors, heads, batches, lambda);
                     loss.backward();
-                    optimizer.step();
+                    optimizer.Step();
                     using var noGrad = no_grad();
                     lambda.clamp_(0, 1);
                 }

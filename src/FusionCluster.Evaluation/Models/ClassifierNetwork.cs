@@ -14,6 +14,9 @@ namespace FusionCluster.Evaluation.Models;
 /// </summary>
 public sealed class ClassifierNetwork : Module<Tensor, Tensor>
 {
+    // Held, not implicit: a temporary Scalar can be finalized while libtorch still reads it (see IParameterOptimizer).
+    private static readonly Scalar One = 1.0;
+
     // The field name is the tensor-name prefix; RegisterComponents picks it up by reflection.
     private readonly ModuleList<Module<Tensor, Tensor>> layers;
     private readonly ModuleList<ClassifierBranch> branches;
@@ -85,10 +88,11 @@ public sealed class ClassifierNetwork : Module<Tensor, Tensor>
                     h = Layer(h, layers.Count + j, branch.Layers[j]);
                 }
 
-                sum = sum is null ? h : sum.add(h);
+                sum = sum is null ? h : sum.add(h, One);
             }
 
-            x = sum!.div(branches.Count);
+            using var count = ((double)branches.Count).ToScalar();
+            x = sum!.div(count);
         }
 
         return x.MoveToOuterDisposeScope();

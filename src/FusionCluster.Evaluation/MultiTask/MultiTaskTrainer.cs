@@ -1,5 +1,6 @@
 using FusionCluster.Evaluation.Datasets;
 using FusionCluster.Evaluation.Models;
+using FusionCluster.Evaluation.Training;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -97,7 +98,7 @@ public static class MultiTaskTrainer
             var labels = datasets.Select(d => MultiTaskNetwork.Labels(d, d.Indices(DatasetSplit.Train))).ToList();
             try
             {
-                using var optimizer = optim.Adam(parameters.Select(p => (Parameter)p), learningRate);
+                using var optimizer = new AdamOptimizer(parameters, learningRate);
                 var orders = datasets.Select(d => Enumerable.Range(0, d.TrainCount).Select(i => (long)i).ToArray()).ToList();
                 var steps = orders.Max(o => (o.Length + batchSize - 1) / batchSize);
                 for (var epoch = 0; epoch < epochs; epoch++)
@@ -111,7 +112,7 @@ public static class MultiTaskTrainer
                     {
                         cancellationToken.ThrowIfCancellationRequested();
                         using var scope = NewDisposeScope();
-                        optimizer.zero_grad();
+                        optimizer.ZeroGrad();
                         Tensor? total = null;
                         for (var t = 0; t < datasets.Count; t++)
                         {
@@ -122,7 +123,7 @@ public static class MultiTaskTrainer
                         }
 
                         total!.backward();
-                        optimizer.step();
+                        optimizer.Step();
                     }
                 }
             }

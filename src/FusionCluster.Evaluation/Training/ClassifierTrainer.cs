@@ -145,8 +145,8 @@ public static class ClassifierTrainer
             using var targets = tensor(indices.Select(i => (long)dataset.Label(i)).ToArray());
             network.train();
             using var optimizer = options.Optimizer == TrainingOptimizer.Adam
-                ? (optim.Optimizer)optim.Adam(network.parameters(), options.LearningRate)
-                : optim.SGD(network.parameters(), options.LearningRate, options.Momentum);
+                ? (IParameterOptimizer)new AdamOptimizer(network.parameters(), options.LearningRate)
+                : new MomentumSgdOptimizer(network.parameters(), options.LearningRate, options.Momentum);
 
             var order = Enumerable.Range(0, indices.Length).Select(i => (long)i).ToArray();
             var steps = 0;
@@ -166,12 +166,18 @@ public static class ClassifierTrainer
                     var batch = tensor(order.AsSpan(start, Math.Min(options.BatchSize, order.Length - start)).ToArray());
                     var x = inputs.index_select(0, batch);
                     var y = targets.index_select(0, batch);
-                    optimizer.zero_grad();
+                    optimizer.ZeroGrad();
                     var logits = network.call(x);
                     var loss = nn.functional.cross_entropy(logits, y);
                     loss.backward();
-                    optimizer.step();
-                    lossSum += loss.item<float>();
+                    optimizer.Step();
+                    var batchLoss = loss.item<float>();
+                    if (!float.IsFinite(batchLoss))
+                    {
+                        throw new InvalidOperationException($"training diverged: the loss was {batchLoss} at epoch {epoch + 1}, step {steps + 1}; try a learning rate below {options.LearningRate}");
+                    }
+
+                    lossSum += batchLoss;
                     correct += logits.argmax(1).eq(y).sum().item<long>();
                     batches++;
                     steps++;

@@ -2,6 +2,7 @@ using FusionCluster.Core.Execution;
 using FusionCluster.Core.Planning;
 using FusionCluster.Core.Storage;
 using FusionCluster.Evaluation.Models;
+using FusionCluster.Evaluation.Training;
 using FusionCluster.Language.Models;
 using TorchSharp;
 using TorchSharp.Modules;
@@ -181,14 +182,14 @@ public static class LanguageAdaMerging
         Func<Tensor, IReadOnlyList<IReadOnlyList<int[]>>, Task<double[]>> gradient, CancellationToken cancellationToken)
     {
         using var lambda = new Parameter(full([models, groups], InitialCoefficient, dtype: ScalarType.Float32), requires_grad: true);
-        using var optimizer = optim.Adam([lambda], learningRate);
+        using var optimizer = new AdamOptimizer([lambda], learningRate);
         var random = new DeterministicRandom(seed);
         for (var step = 0; step < steps; step++)
         {
             cancellationToken.ThrowIfCancellationRequested();
             // Each step is progress of the coefficients unit (the worker's stall rule).
             UnitProgress.Beat();
-            optimizer.zero_grad();
+            optimizer.ZeroGrad();
             var drawn = windows.Select(w => (IReadOnlyList<int[]>)[.. Enumerable.Range(0, batch).Select(_ => w[random.NextInt(w.Count)])]).ToList();
             double[] sums;
             using (var coefficients = lambda.detach())
@@ -200,7 +201,7 @@ public static class LanguageAdaMerging
             using var scope = NewDisposeScope();
             var derivative = tensor(sums.Select(s => (float)s).ToArray(), [models, groups]);
             (lambda * derivative).sum().backward();
-            optimizer.step();
+            optimizer.Step();
             using (no_grad())
             {
                 lambda.clamp_(Zero, One);

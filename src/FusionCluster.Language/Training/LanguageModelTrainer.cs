@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using FusionCluster.Core.Formats;
 using FusionCluster.Evaluation.Models;
+using FusionCluster.Evaluation.Training;
 using FusionCluster.Language.Models;
 using FusionCluster.Language.Tokenization;
 using TorchSharp;
@@ -141,7 +142,7 @@ public static class LanguageModelTrainer
         try
         {
             model.train();
-            using var optimizer = optim.Adam(model.parameters(), options.LearningRate);
+            using var optimizer = new AdamOptimizer(model.parameters(), options.LearningRate);
             var context = options.Context;
             var vocabulary = model.Config.VocabSize;
             var tail = Math.Max(1, options.Steps / 10);
@@ -161,11 +162,11 @@ public static class LanguageModelTrainer
 
                 using var scope = NewDisposeScope();
                 var input = tensor(batch, [options.BatchSize, context]);
-                optimizer.zero_grad();
+                optimizer.ZeroGrad();
                 var logits = model.Forward(input);
                 var loss = nn.functional.cross_entropy(logits.narrow(1, 0, context - 1).reshape(-1, vocabulary), input.narrow(1, 1, context - 1).reshape(-1));
                 loss.backward();
-                optimizer.step();
+                optimizer.Step();
                 if (step >= options.Steps - tail)
                 {
                     tailLoss += loss.item<float>();

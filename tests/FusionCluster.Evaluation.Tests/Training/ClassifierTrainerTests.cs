@@ -77,6 +77,19 @@ public sealed class ClassifierTrainerTests(MnistData mnist)
     }
 
     [Fact]
+    public void A_training_that_diverges_says_where_and_saves_nothing()
+    {
+        using var temp = new TempDirectory();
+        var options = new TrainingOptions { HiddenSizes = [32], MaxSamples = 512, Epochs = 3, Optimizer = TrainingOptimizer.Sgd, LearningRate = 1e12 };
+
+        var error = Assert.Throws<InvalidOperationException>(() => ClassifierTrainer.TrainAndSave(mnist.Dataset, options, temp.Combine("out"), TestContext.Current.CancellationToken));
+
+        Assert.Contains("training diverged", error.Message, StringComparison.Ordinal);
+        Assert.Contains("epoch 1, step ", error.Message, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(temp.Combine("out")));
+    }
+
+    [Fact]
     public void Asking_for_classes_the_training_split_lacks_is_an_error()
     {
         var dataset = new ImageDataset(1, 1, 1, 1, 1, 3, [0, 0], [0, 2]);
