@@ -61,9 +61,12 @@ public static class BenchCommand
             var outputBytes = inputBytes / 3;
             System.Console.WriteLine($"device {benchDevice}; outputs written to {outputRoot}");
             System.Console.WriteLine("stream s: reading the three inputs and writing one output, the mean of the bounds measured around each merge");
+            var methodNames = parse.GetValue(methods)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
             System.Console.WriteLine("figures are medians over the runs; peak RSS is the largest");
-            System.Console.WriteLine($"{"method",-16} {"merge s",8} {"stream s",9} {"ratio",6} {"GB/s",6} {"peak RSS",10}");
-            foreach (var method in parse.GetValue(methods)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+            System.Console.WriteLine($"× {methodNames[0]}: this method's merge time over {methodNames[0]}'s in the same round (each round runs every method once, in turn)");
+            System.Console.WriteLine($"{"method",-16} {"merge s",8} {"stream s",9} {"ratio",6} {"GB/s",6} {"peak RSS",10} {"× " + methodNames[0],10}");
+            var specs = new List<string>();
+            foreach (var method in methodNames)
             {
                 var spec = Path.Combine(root, $"{method}.yaml");
                 if (!File.Exists(spec) && method is "dare_linear" or "della" or "della_linear")
@@ -77,23 +80,34 @@ public static class BenchCommand
                     return MergeCommand.Fail($"{spec}: no such spec (fusion synth writes {string.Join(", ", ExampleSpecs.For(2).Select(e => e.Name))})");
                 }
 
-                var runs = new List<(double Seconds, double Bound, double Rss)>();
-                for (var run = 0; run < Math.Max(1, parse.GetValue(repeat)); run++)
+                specs.Add(spec);
+            }
+
+            // Rounds, not all of one method's runs in a row: the machine's load drifts within minutes, and a ratio
+            // between methods is only fair when their runs are close together in time.
+            var runs = methodNames.Select(_ => new List<(double Seconds, double Bound, double Rss)>()).ToArray();
+            for (var round = 0; round < Math.Max(1, parse.GetValue(repeat)); round++)
+            {
+                for (var m = 0; m < methodNames.Length; m++)
                 {
-                    var output = Path.Combine(outputRoot, $"out-{method}");
+                    var output = Path.Combine(outputRoot, $"out-{methodNames[m]}");
                     var before = StreamingBound(inputs, outputBytes, outputRoot);
-                    var stats = await MergeInChildAsync(spec, output, benchDevice!, cancellationToken);
+                    var stats = await MergeInChildAsync(specs[m], output, benchDevice!, cancellationToken);
                     outputBytes = Directory.EnumerateFiles(output, "*.safetensors").Sum(f => new FileInfo(f).Length);
                     Directory.Delete(output, recursive: true);
                     var after = StreamingBound(inputs, outputBytes, outputRoot);
-                    runs.Add((stats["job_seconds"]!.GetValue<double>(), (before + after) / 2, stats["peak_rss_bytes"]!.GetValue<long>()));
+                    runs[m].Add((stats["job_seconds"]!.GetValue<double>(), (before + after) / 2, stats["peak_rss_bytes"]!.GetValue<long>()));
                 }
+            }
 
-                var seconds = Median(runs.Select(r => r.Seconds));
-                var bound = Median(runs.Select(r => r.Bound));
-                var ratio = Median(runs.Select(r => r.Seconds / r.Bound));
+            for (var m = 0; m < methodNames.Length; m++)
+            {
+                var seconds = Median(runs[m].Select(r => r.Seconds));
+                var bound = Median(runs[m].Select(r => r.Bound));
+                var ratio = Median(runs[m].Select(r => r.Seconds / r.Bound));
+                var versusFirst = Median(runs[m].Select((r, round) => r.Seconds / runs[0][round].Seconds));
                 var moved = inputBytes + outputBytes;
-                System.Console.WriteLine($"{method,-16} {seconds,8:F2} {bound,9:F2} {ratio,6:F2} {moved / seconds / 1e9,6:F2} {Units.Bytes((long)runs.Max(r => r.Rss)),10}");
+                System.Console.WriteLine($"{methodNames[m],-16} {seconds,8:F2} {bound,9:F2} {ratio,6:F2} {moved / seconds / 1e9,6:F2} {Units.Bytes((long)runs[m].Max(r => r.Rss)),10} {versusFirst,10:F2}");
             }
 
             return 0;

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
+using FusionCluster.Core.Storage;
 using FusionCluster.Evaluation.Ensembles;
 using FusionCluster.Evaluation.Evaluators;
 using FusionCluster.Grains.Abstractions.Sweeps;
@@ -111,9 +112,9 @@ public static class EvaluationCacheKey
         return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text.ToString())));
     }
 
-    private static string FileHash(string path)
-    {
-        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 20, FileOptions.SequentialScan);
-        return Convert.ToHexStringLower(SHA256.HashData(stream));
-    }
+    /// <summary>
+    /// Remembered per process while the file stands unchanged: every candidate's key hashes the same compared and base
+    /// models, gigabytes each, and a cache hit should not cost a read of all of them.
+    /// </summary>
+    private static string FileHash(string path) => LocalFileHashes.Shared.Sha256(path);
 }

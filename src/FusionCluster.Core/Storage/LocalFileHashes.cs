@@ -1,0 +1,55 @@
+using System.Collections.Concurrent;
+using System.Security.Cryptography;
+
+namespace FusionCluster.Core.Storage;
+
+/// <summary>
+/// SHA-256 of local files, remembered for the life of the process by <see cref="LocalFileStamp"/>: an evaluation cache
+/// key hashes the compared and base models for every candidate of every run, and those files rarely change, so a silo
+/// or a sweep process reads each of them once. A file whose change time is within <paramref name="settle"/> of now is
+/// hashed but not remembered: a write in the same clock tick would leave its stamp as it is (git's "racy" case).
+/// </summary>
+/// <param name="settle">How long a file must have stood unchanged before its hash is remembered.</param>
+public sealed class LocalFileHashes(TimeSpan settle)
+{
+    private readonly ConcurrentDictionary<string, (LocalFileStamp Stamp, string Sha256)> remembered = new(StringComparer.Ordinal);
+    private long filesRead;
+
+    /// <summary>The process's one memo, with a settle time of 2 s.</summary>
+    public static LocalFileHashes Shared { get; } = new(TimeSpan.FromSeconds(2));
+
+    /// <summary>How many times a file was read to hash it (the rest were remembered).</summary>
+    public long FilesRead => Interlocked.Read(ref filesRead);
+
+    /// <summary>The lower-case hex SHA-256 of the whole file at <paramref name="path"/>.</summary>
+    public string Sha256(string path)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        var full = Path.GetFullPath(path);
+        var before = LocalFileStamp.Of(full);
+        if (before is { } stamp && remembered.TryGetValue(full, out var known) && known.Stamp == stamp)
+        {
+            return known.Sha256;
+        }
+
+        string hash;
+        using (var stream = new FileStream(full, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 20, FileOptions.SequentialScan))
+        {
+            hash = Convert.ToHexStringLower(SHA256.HashData(stream));
+        }
+
+        Interlocked.Increment(ref filesRead);
+        var after = LocalFileStamp.Of(full);
+        var now = (DateTimeOffset.UtcNow - DateTimeOffset.UnixEpoch).Ticks * 100;
+        if (before is { } unchanged && after == unchanged && now - unchanged.ChangedNanoseconds >= settle.Ticks * 100)
+        {
+            remembered[full] = (unchanged, hash);
+        }
+        else
+        {
+            remembered.TryRemove(full, out _);
+        }
+
+        return hash;
+    }
+}
