@@ -82,12 +82,13 @@ public sealed class SceMethod : IMergeMethod
                 {
                     vote += all[i * length + k];
                 }
-                var sign = vote >= 0 ? 1 : -1;
+                var positive = vote >= 0;
                 double mix = 0, div = 0;
                 for (var i = 0; i < n; i++)
                 {
+                    // Zero and NaN agree with neither sign, as torch's sign comparison has it (Math.Sign would throw on NaN).
                     var v = all[i * length + k];
-                    if (Math.Sign(v) == sign)
+                    if (positive ? v > 0 : v < 0)
                     {
                         mix += weights[i] * v;
                         div += weights[i];

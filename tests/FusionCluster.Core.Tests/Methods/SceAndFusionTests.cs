@@ -21,6 +21,15 @@ public sealed class SceAndFusionTests
     }
 
     [Fact]
+    public void Sce_with_a_nan_delta_keeps_nothing_at_that_element_instead_of_throwing()
+    {
+        // Element 0 votes NaN; as in torch, sign(δ) == sign(NaN) holds for no model, so nothing is kept and the base
+        // (0) stays. Math.Sign used to throw on the NaN here.
+        var merged = Run("sce", [0, 0], [new([float.NaN, 2]), new([3, -4])]);
+        Assert.Equal(0f, merged[0]);
+    }
+
+    [Fact]
     public void Sce_select_topk_keeps_highest_variance_positions()
     {
         // Variances across models: 1, 9, 0.0625 (all non-zero) → k = int(3·0.34) = 1 → element 1 only.

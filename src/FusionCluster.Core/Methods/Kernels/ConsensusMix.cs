@@ -52,12 +52,13 @@ public static class ConsensusMix
                 total += weighted[i * length + k];
             }
 
-            var sign = total >= 0 ? 1 : -1;
+            var positive = total >= 0;
             float mix = 0, div = 0;
             for (var i = 0; i < n; i++)
             {
+                // As the vector loop compares: zero and NaN agree with neither sign (Math.Sign would throw on NaN).
                 var v = weighted[i * length + k];
-                if (Math.Sign(v) == sign)
+                if (positive ? v > 0 : v < 0)
                 {
                     mix += v;
                     div += (float)weights[i];
