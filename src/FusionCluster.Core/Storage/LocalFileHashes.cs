@@ -10,7 +10,11 @@ namespace FusionCluster.Core.Storage;
 /// hashed but not remembered: a write in the same clock tick would leave its stamp as it is (git's "racy" case).
 /// </summary>
 /// <param name="settle">How long a file must have stood unchanged before its hash is remembered.</param>
-public sealed class LocalFileHashes(TimeSpan settle)
+/// <param name="capacity">
+/// Files remembered at most; past it the memo starts again empty, so a silo that merges and evaluates for months holds a
+/// bounded memo (each entry is a path, a stamp and a hash, a few hundred bytes).
+/// </param>
+public sealed class LocalFileHashes(TimeSpan settle, int capacity = 65536)
 {
     private readonly ConcurrentDictionary<string, (LocalFileStamp Stamp, string Sha256)> remembered = new(StringComparer.Ordinal);
     private long filesRead;
@@ -43,6 +47,11 @@ public sealed class LocalFileHashes(TimeSpan settle)
         var now = (DateTimeOffset.UtcNow - DateTimeOffset.UnixEpoch).Ticks * 100;
         if (before is { } unchanged && after == unchanged && now - unchanged.ChangedNanoseconds >= settle.Ticks * 100)
         {
+            if (remembered.Count >= capacity && !remembered.ContainsKey(full))
+            {
+                remembered.Clear();
+            }
+
             remembered[full] = (unchanged, hash);
         }
         else

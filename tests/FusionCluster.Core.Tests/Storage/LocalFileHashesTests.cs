@@ -57,4 +57,24 @@ public sealed class LocalFileHashesTests
 
         Assert.Equal(2, hashes.FilesRead);
     }
+
+    [Fact]
+    public void Past_its_capacity_the_memo_starts_again_empty()
+    {
+        using var temp = new TempDirectory();
+        var paths = Enumerable.Range(0, 3).Select(i => temp.Combine($"{i}.bin")).ToList();
+        paths.ForEach(p => File.WriteAllBytes(p, [1]));
+        var hashes = new LocalFileHashes(TimeSpan.Zero, capacity: 2);
+
+        hashes.Sha256(paths[0]);
+        hashes.Sha256(paths[1]);
+        hashes.Sha256(paths[0]);
+        Assert.Equal(2, hashes.FilesRead);
+
+        // A third file does not fit: the memo is cleared and holds only it.
+        hashes.Sha256(paths[2]);
+        hashes.Sha256(paths[2]);
+        hashes.Sha256(paths[0]);
+        Assert.Equal(4, hashes.FilesRead);
+    }
 }
