@@ -25,6 +25,7 @@ public static class ClassifierForward
         var layer = 0;
         if (config.ConvChannels.Count > 0)
         {
+            TorchConvolutionKernels.Apply();
             x = x.view(-1, config.Channels, config.Height, config.Width);
             for (; layer < config.ConvChannels.Count; layer++)
             {

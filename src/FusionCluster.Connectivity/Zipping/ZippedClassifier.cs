@@ -49,6 +49,7 @@ public sealed class ZippedClassifier(ClassifierConfig config, IReadOnlyList<(Ten
         var convolutions = config.ConvChannels.Count;
         if (index < convolutions)
         {
+            TorchConvolutionKernels.Apply();
             var pooled = functional.max_pool2d(functional.relu(functional.conv2d(x, layer.Weight, layer.Bias, padding: [ClassifierConfig.KernelSize / 2])), 2);
             return index == convolutions - 1 ? pooled.flatten(1) : pooled;
         }

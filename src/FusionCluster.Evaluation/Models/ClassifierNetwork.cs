@@ -25,6 +25,7 @@ public sealed class ClassifierNetwork : Module<Tensor, Tensor>
     public ClassifierNetwork(ClassifierConfig config)
         : base(config.ModelType)
     {
+        TorchConvolutionKernels.Apply();
         this.config = config;
         var modules = Build(config);
         layers = ModuleList(modules.Take(config.SharedLayers).ToArray());
