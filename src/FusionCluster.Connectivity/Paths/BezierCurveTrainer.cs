@@ -1,6 +1,7 @@
 using FusionCluster.Connectivity.Networks;
 using FusionCluster.Evaluation.Models;
 using FusionCluster.Evaluation.Training;
+using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -25,9 +26,10 @@ public static class BezierCurveTrainer
         var bend = new Dictionary<string, Parameter>(StringComparer.Ordinal);
         using (no_grad())
         {
+            using Scalar half = 0.5;
             foreach (var name in names)
             {
-                bend[name] = new Parameter(start[name].add(end[name]).mul_(0.5));
+                bend[name] = new Parameter(start[name].add(end[name], HeldScalars.One).mul_(half));
             }
         }
 
@@ -44,9 +46,12 @@ public static class BezierCurveTrainer
                     using var scope = NewDisposeScope();
                     var batch = tensor(order.AsSpan(first, Math.Min(options.BatchSize, order.Length - first)).ToArray());
                     var coefficients = BezierPath.Coefficients(random.NextDouble());
+
+                    // Held Scalars: TorchSharp's temporary ones can be freed mid-call (see HeldScalars).
+                    using Scalar startWeight = coefficients[0], bendWeight = coefficients[1], endWeight = coefficients[2];
                     var point = names.ToDictionary(
                         n => n,
-                        n => start[n].mul(coefficients[0]).add(bend[n].mul(coefficients[1])).add(end[n].mul(coefficients[2])),
+                        n => start[n].mul(startWeight).add(bend[n].mul(bendWeight), HeldScalars.One).add(end[n].mul(endWeight), HeldScalars.One),
                         StringComparer.Ordinal);
                     optimizer.ZeroGrad();
                     var logits = ClassifierForward.Logits(config, n => point[n], train.Inputs.index_select(0, batch));

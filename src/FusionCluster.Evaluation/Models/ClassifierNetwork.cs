@@ -1,3 +1,4 @@
+using FusionCluster.Evaluation.Training;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -14,9 +15,6 @@ namespace FusionCluster.Evaluation.Models;
 /// </summary>
 public sealed class ClassifierNetwork : Module<Tensor, Tensor>
 {
-    // Held, not implicit: a temporary Scalar can be finalized while libtorch still reads it (see IParameterOptimizer).
-    private static readonly Scalar One = 1.0;
-
     // The field name is the tensor-name prefix; RegisterComponents picks it up by reflection.
     private readonly ModuleList<Module<Tensor, Tensor>> layers;
     private readonly ModuleList<ClassifierBranch> branches;
@@ -89,7 +87,7 @@ public sealed class ClassifierNetwork : Module<Tensor, Tensor>
                     h = Layer(h, layers.Count + j, branch.Layers[j]);
                 }
 
-                sum = sum is null ? h : sum.add(h, One);
+                sum = sum is null ? h : sum.add(h, HeldScalars.One);
             }
 
             using var count = ((double)branches.Count).ToScalar();

@@ -119,7 +119,7 @@ public static class MultiTaskTrainer
                             var start = step * batchSize % orders[t].Length;
                             var batch = tensor(orders[t].AsSpan(start, Math.Min(batchSize, orders[t].Length - start)).ToArray());
                             var term = loss(t, inputs[t].index_select(0, batch), labels[t].index_select(0, batch));
-                            total = total is null ? term : total + term;
+                            total = total is null ? term : total.add(term, HeldScalars.One);
                         }
 
                         total!.backward();

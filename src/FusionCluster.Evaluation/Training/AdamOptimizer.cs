@@ -21,7 +21,6 @@ public sealed class AdamOptimizer : IParameterOptimizer
     private readonly Scalar oneMinusBeta1;
     private readonly Scalar oneMinusBeta2;
     private readonly Scalar epsilon;
-    private readonly Scalar one = 1.0.ToScalar();
     private long steps;
 
     public AdamOptimizer(IEnumerable<Tensor> parameters, double learningRate, double beta1 = 0.9, double beta2 = 0.999, double epsilon = 1e-8)
@@ -71,7 +70,7 @@ public sealed class AdamOptimizer : IParameterOptimizer
             average.mul_(beta1Scalar).add_(gradient, oneMinusBeta1);
             squaredAverage.mul_(beta2Scalar).addcmul_(gradient, gradient, oneMinusBeta2);
             using var root = squaredAverage.sqrt();
-            root.div_(biasCorrection2Root).add_(epsilon, one);
+            root.div_(biasCorrection2Root).add_(epsilon, HeldScalars.One);
             parameters[i].addcdiv_(average, root, negativeStepSize);
         }
     }
@@ -88,6 +87,5 @@ public sealed class AdamOptimizer : IParameterOptimizer
         oneMinusBeta1.Dispose();
         oneMinusBeta2.Dispose();
         epsilon.Dispose();
-        one.Dispose();
     }
 }

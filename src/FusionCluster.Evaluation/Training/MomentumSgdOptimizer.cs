@@ -14,7 +14,6 @@ public sealed class MomentumSgdOptimizer : IParameterOptimizer
     private readonly Tensor?[] buffers;
     private readonly Scalar negativeLearningRate;
     private readonly Scalar? momentum;
-    private readonly Scalar one = 1.0.ToScalar();
 
     public MomentumSgdOptimizer(IEnumerable<Tensor> parameters, double learningRate, double momentum = 0)
     {
@@ -53,7 +52,7 @@ public sealed class MomentumSgdOptimizer : IParameterOptimizer
             {
                 if (buffers[i] is { } buffer)
                 {
-                    buffer.mul_(momentum).add_(gradient, one);
+                    buffer.mul_(momentum).add_(gradient, HeldScalars.One);
                 }
                 else
                 {
@@ -76,6 +75,5 @@ public sealed class MomentumSgdOptimizer : IParameterOptimizer
 
         negativeLearningRate.Dispose();
         momentum?.Dispose();
-        one.Dispose();
     }
 }

@@ -36,7 +36,6 @@ public static class LanguageAdaMerging
     // Static Scalars: an implicit one per call could be finalized during the native call (see LlamaDecoderLayer).
     private static readonly Scalar Zero = 0.0;
 
-    private static readonly Scalar One = 1.0;
 
     /// <summary>The groups of a llama with <paramref name="blocks"/> decoder blocks, in the columns' order: embeddings, <c>model.layers.0</c> .., head.</summary>
     public static IReadOnlyList<string> Groups(int blocks) =>
@@ -204,7 +203,7 @@ public static class LanguageAdaMerging
             optimizer.Step();
             using (no_grad())
             {
-                lambda.clamp_(Zero, One);
+                lambda.clamp_(Zero, HeldScalars.One);
             }
         }
 
@@ -281,7 +280,7 @@ public static class LanguageAdaMerging
         Array.Fill(shape, 1L);
         shape[0] = -1;
         var weights = coefficients.select(1, column).view(shape);
-        target.copy_(pretrained.add((vectors * weights).sum(0), One));
+        target.copy_(pretrained.add((vectors * weights).sum(0), HeldScalars.One));
     }
 
     /// <summary>Adds ⟨∂H/∂θ, τ_i⟩ (float64) to <paramref name="sums"/>[i, column] for every fine-tune i.</summary>

@@ -1,3 +1,4 @@
+using FusionCluster.Evaluation.Training;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -8,7 +9,6 @@ internal sealed class LlamaDecoderLayer : nn.Module
 {
     // Tensor + Tensor passes alpha as a fresh Scalar that nothing references during the native add, so the finalizer
     // thread could free it mid-call (a CI run failed with libtorch's "toFloat" check here). A static one stays alive.
-    private static readonly Scalar One = 1;
 
     private readonly RmsNorm inputNorm;
     private readonly LlamaAttention attention;
@@ -31,7 +31,7 @@ internal sealed class LlamaDecoderLayer : nn.Module
     public Tensor Forward(Tensor x, Tensor cos, Tensor sin, Tensor? mask, ActivationCapture? capture)
     {
         using var scope = NewDisposeScope();
-        var h = x.add(attention.Forward(inputNorm.Forward(x), cos, sin, mask, capture), One);
-        return h.add(mlp.Forward(postAttentionNorm.Forward(h), capture), One).MoveToOuterDisposeScope();
+        var h = x.add(attention.Forward(inputNorm.Forward(x), cos, sin, mask, capture), HeldScalars.One);
+        return h.add(mlp.Forward(postAttentionNorm.Forward(h), capture), HeldScalars.One).MoveToOuterDisposeScope();
     }
 }

@@ -1,3 +1,4 @@
+using FusionCluster.Evaluation.Training;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -9,7 +10,6 @@ internal sealed class RmsNorm : nn.Module
 {
     // Implicit Scalars (x + eps, x.pow(2)) are fresh objects nothing references during the native call, so the finalizer
     // thread could free them mid-call (libtorch's add_Scalar crashed in a job's unit): these stay alive.
-    private static readonly Scalar One = 1;
 
     private static readonly Scalar Two = 2;
 
@@ -28,7 +28,7 @@ internal sealed class RmsNorm : nn.Module
     {
         using var scope = NewDisposeScope();
         var variance = input.pow(Two).mean([-1], keepdim: true);
-        return (input * variance.add(epsilon, One).rsqrt() * weight).MoveToOuterDisposeScope();
+        return (input * variance.add(epsilon, HeldScalars.One).rsqrt() * weight).MoveToOuterDisposeScope();
     }
 
     protected override void Dispose(bool disposing)
