@@ -14,7 +14,8 @@ public interface IOutputScorer
 
     /// <summary>
     /// Starts scoring one output tensor of several candidates whose values are fed chunk by chunk (the same sums as
-    /// <see cref="Score"/> on their bytes); null for a tensor the evaluator skips.
+    /// <see cref="Score"/> on their bytes); null for a tensor the evaluator skips. A base or reference found in
+    /// <paramref name="decoded"/> is read from there, chunk by chunk as the candidates' inputs were read.
     /// </summary>
-    IOutputChunkScorer? Begin(OutputScoring scoring, TensorPlan tensor, int candidates);
+    IOutputChunkScorer? Begin(OutputScoring scoring, TensorPlan tensor, int candidates, DecodedInputs? decoded = null);
 }

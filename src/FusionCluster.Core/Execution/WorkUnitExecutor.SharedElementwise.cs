@@ -43,15 +43,27 @@ public sealed partial class WorkUnitExecutor
             return null;
         }
 
+        var sharingSources = new List<ChunkSharingSource>();
         try
         {
             ValueTask<StoredTensor> Open(string model, string name) => reads.OpenAsync(first, model, name, cancellationToken);
             var counted = new List<NonFiniteCountingSource>();
+            var decoded = new DecodedInputs();
             async Task<TensorSource> OpenCountedAsync(TensorInput input)
             {
-                var source = new NonFiniteCountingSource(await OpenInputAsync(tensor, input, Open));
+                var view = await OpenInputAsync(tensor, input, Open);
+                var source = new NonFiniteCountingSource(view);
                 counted.Add(source);
-                return source;
+                if (view is not StoredTensor)
+                {
+                    return source;
+                }
+
+                // Read as stored: the scorer may compare with this very tensor, and then takes the chunks decoded here.
+                var sharing = new ChunkSharingSource(source);
+                sharingSources.Add(sharing);
+                decoded.Add(first.ModelPaths[input.Model], input.Tensor, sharing);
+                return sharing;
             }
 
             var baseSource = tensor.Base is null ? null : await OpenCountedAsync(tensor.Base);
@@ -79,7 +91,7 @@ public sealed partial class WorkUnitExecutor
                 return null;
             }
 
-            using var scoring = scorer.Begin(shared.Scoring, tensor, group.Count);
+            using var scoring = scorer.Begin(shared.Scoring, tensor, group.Count, decoded);
             if (scoring is null)
             {
                 return null;
@@ -131,6 +143,10 @@ public sealed partial class WorkUnitExecutor
         catch (Exception e) when (IsCandidateFailure(e))
         {
             return null;
+        }
+        finally
+        {
+            sharingSources.ForEach(s => s.Dispose());
         }
     }
 

@@ -32,7 +32,7 @@ public sealed class TensorOutputScorer(LocalRoots? roots = null) : IOutputScorer
         return TensorMetricSums.OfTensors(models, comparisons.Base, comparisons.References, CancellationToken.None).Select(sums => (string?)sums.ToJson()).ToList();
     }
 
-    public IOutputChunkScorer? Begin(OutputScoring scoring, TensorPlan tensor, int candidates)
+    public IOutputChunkScorer? Begin(OutputScoring scoring, TensorPlan tensor, int candidates, DecodedInputs? decoded = null)
     {
         ArgumentNullException.ThrowIfNull(scoring);
         ArgumentNullException.ThrowIfNull(tensor);
@@ -41,7 +41,7 @@ public sealed class TensorOutputScorer(LocalRoots? roots = null) : IOutputScorer
             return null;
         }
 
-        var comparisons = Comparisons.Open(scoring, tensor, roots);
+        var comparisons = Comparisons.Open(scoring, tensor, roots, decoded);
         return new ChunkScorer(comparisons, new CandidateMetricSums(candidates, tensor.ElementCount, comparisons.Base, comparisons.References));
     }
 
@@ -54,23 +54,25 @@ public sealed class TensorOutputScorer(LocalRoots? roots = null) : IOutputScorer
 
         public IReadOnlyList<TensorSource> References { get; private set; } = [];
 
-        public static Comparisons Open(OutputScoring scoring, TensorPlan tensor, LocalRoots roots)
+        /// <param name="decoded">The candidates' inputs as stored: a base or reference that is one of them is read from there.</param>
+        public static Comparisons Open(OutputScoring scoring, TensorPlan tensor, LocalRoots roots, DecodedInputs? decoded = null)
         {
             var entry = new TensorEntry(tensor.Name, tensor.OutputDType, tensor.Shape, 0, tensor.ByteLength);
             var comparisons = new Comparisons();
             try
             {
-                MappedTensorSource Open(string folder, string name)
+                TensorSource Open(string folder, string name)
                 {
+                    // Opened and checked as the evaluator opens it even when the candidates' copy is read, so errors read the same.
                     var checkpoint = CheckpointFolder.Open(folder, roots);
                     comparisons.opened.Add(checkpoint);
                     var source = TensorMetricsEvaluator.OpenMatching(checkpoint, name, tensor.Name, entry);
                     comparisons.opened.Add(source);
-                    return source;
+                    return decoded?.Find(checkpoint.FolderPath, tensor.Name) ?? source;
                 }
 
                 comparisons.Base = scoring.BaseFolder is null ? null : Open(scoring.BaseFolder, "base");
-                comparisons.References = scoring.CompareFolders.Select((folder, r) => (TensorSource)Open(folder, scoring.CompareNames[r])).ToList();
+                comparisons.References = scoring.CompareFolders.Select((folder, r) => Open(folder, scoring.CompareNames[r])).ToList();
                 return comparisons;
             }
             catch
