@@ -84,12 +84,13 @@ public sealed partial class AccessTests(DashboardHost host)
         await Assertions.Expect(page.Locator("#access-denied")).ToContainTextAsync("for operators");
 
         // A running job: the viewer's page is open before it starts (it appears with its first event), so
-        // the check below sees it running even on a fast machine: 10,000 empty dispatch-probe units, one at a time.
+        // the check below sees it running even on a fast machine: 40,000 empty dispatch-probe units, one at a time
+        // (10,000 once ran through to publishing between two of the check's polls, at up to 4,900 units/s).
         var jobId = $"viewer-watch-{Guid.NewGuid():N}"[..24];
         var job = host.Services.GetRequiredService<IClusterClient>().GetGrain<IMergeJobGrain>(jobId);
         await page.GotoAsync(session.Url($"/jobs/{jobId}"));
         await Assertions.Expect(page.Locator("#job-not-found")).ToBeVisibleAsync();
-        await job.Start(new MergeRequest { SpecText = "", SpecDirectory = "/", Output = "", SpecName = "probe", ProbeUnits = 10_000, MaxParallelUnits = 1, SubmittedBy = "test" });
+        await job.Start(new MergeRequest { SpecText = "", SpecDirectory = "/", Output = "", SpecName = "probe", ProbeUnits = 40_000, MaxParallelUnits = 1, SubmittedBy = "test" });
         try
         {
             await Assertions.Expect(page.Locator("#job-state")).ToContainTextAsync("Running");
