@@ -33,9 +33,8 @@ public static class LanguageAdaMerging
     /// <summary>The group of the final norm and lm_head (with tied embeddings, the norm alone).</summary>
     public const string HeadGroup = "head";
 
-    // Static Scalars: an implicit one per call could be finalized during the native call (see LlamaDecoderLayer).
+    // Static Scalars: an implicit one per call could be finalized during the native call (see HeldScalars).
     private static readonly Scalar Zero = 0.0;
-
 
     /// <summary>The groups of a llama with <paramref name="blocks"/> decoder blocks, in the columns' order: embeddings, <c>model.layers.0</c> .., head.</summary>
     public static IReadOnlyList<string> Groups(int blocks) =>

@@ -7,9 +7,6 @@ namespace FusionCluster.Language.Models;
 /// <summary>One pre-norm block: h = x + attn(norm(x)); out = h + mlp(norm(h)).</summary>
 internal sealed class LlamaDecoderLayer : nn.Module
 {
-    // Tensor + Tensor passes alpha as a fresh Scalar that nothing references during the native add, so the finalizer
-    // thread could free it mid-call (a CI run failed with libtorch's "toFloat" check here). A static one stays alive.
-
     private readonly RmsNorm inputNorm;
     private readonly LlamaAttention attention;
     private readonly RmsNorm postAttentionNorm;
@@ -31,6 +28,9 @@ internal sealed class LlamaDecoderLayer : nn.Module
     public Tensor Forward(Tensor x, Tensor cos, Tensor sin, Tensor? mask, ActivationCapture? capture)
     {
         using var scope = NewDisposeScope();
+
+        // Not x + y: Tensor + Tensor passes alpha as a fresh Scalar that nothing references during the native add, so the
+        // finalizer thread could free it mid-call (a CI run failed with libtorch's "toFloat" check here).
         var h = x.add(attention.Forward(inputNorm.Forward(x), cos, sin, mask, capture), HeldScalars.One);
         return h.add(mlp.Forward(postAttentionNorm.Forward(h), capture), HeldScalars.One).MoveToOuterDisposeScope();
     }

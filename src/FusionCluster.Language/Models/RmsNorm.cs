@@ -9,8 +9,7 @@ namespace FusionCluster.Language.Models;
 internal sealed class RmsNorm : nn.Module
 {
     // Implicit Scalars (x + eps, x.pow(2)) are fresh objects nothing references during the native call, so the finalizer
-    // thread could free them mid-call (libtorch's add_Scalar crashed in a job's unit): these stay alive.
-
+    // thread could free them mid-call (libtorch's add_Scalar crashed in a job's unit): these and HeldScalars.One stay alive.
     private static readonly Scalar Two = 2;
 
     private readonly Parameter weight;
