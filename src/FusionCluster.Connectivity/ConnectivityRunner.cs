@@ -7,6 +7,7 @@ using FusionCluster.Connectivity.Repair;
 using FusionCluster.Connectivity.Reporting;
 using FusionCluster.Connectivity.Zipping;
 using FusionCluster.Evaluation.Datasets;
+using FusionCluster.Evaluation.Training;
 
 namespace FusionCluster.Connectivity;
 
@@ -21,6 +22,9 @@ public static class ConnectivityRunner
         ArgumentNullException.ThrowIfNull(dataset);
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
+
+        // One libtorch thread whatever else the process runs: fusion connect and a sweep's point give the same bits.
+        using var threads = TorchThreads.Use(1);
         using var a = ClassifierWeights.Load(modelA);
         using var b = ClassifierWeights.Load(modelB);
         foreach (var (model, folder) in new[] { (a, modelA), (b, modelB) })

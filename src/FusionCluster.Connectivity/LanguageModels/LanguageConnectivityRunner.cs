@@ -4,6 +4,7 @@ using FusionCluster.Alignment.Permutations;
 using FusionCluster.Alignment.Specs;
 using FusionCluster.Core.Execution;
 using FusionCluster.Core.Formats;
+using FusionCluster.Evaluation.Training;
 using FusionCluster.Language;
 using FusionCluster.Language.Evaluation;
 using FusionCluster.Language.Models;
@@ -24,6 +25,9 @@ public static class LanguageConnectivityRunner
     {
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
+
+        // One libtorch thread whatever else the process runs: fusion connect and a sweep's point give the same bits.
+        using var threads = TorchThreads.Use(1);
         var ids = Encode(modelA, modelB, ReadText(textFile));
         string? alignedFolder = null;
         try

@@ -44,8 +44,7 @@ public sealed class AdaMergingMethod(int steps, int batch, double learningRate =
     public static double[,] Learn(NamedTensors pretrained, IReadOnlyList<NamedTensors> models, IReadOnlyList<NamedTensors> heads, IReadOnlyList<Tensor> inputs, int steps, int batch, double learningRate, ulong seed, CancellationToken cancellationToken = default)
     {
         var names = pretrained.Names;
-        var previousThreads = torch.get_num_threads();
-        torch.set_num_threads(1);
+        var threads = TorchThreads.Use(1);
         using var lambda = new Parameter(full([models.Count, names.Count], InitialCoefficient, dtype: float32), requires_grad: true);
         try
         {
@@ -89,7 +88,7 @@ public sealed class AdaMergingMethod(int steps, int batch, double learningRate =
         }
         finally
         {
-            torch.set_num_threads(previousThreads);
+            threads.Dispose();
         }
     }
 

@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using FusionCluster.Core.Execution;
 using FusionCluster.Evaluation.Datasets;
 using FusionCluster.Evaluation.MultiTask;
+using FusionCluster.Evaluation.Training;
 using static TorchSharp.torch;
 
 namespace FusionCluster.Evaluation.DataAware;
@@ -19,10 +20,6 @@ public sealed class MergeStatistics(string folder, int samples)
 {
     public const string GramKind = Core.Methods.StatisticsKinds.Gram;
     public const string FisherKind = Core.Methods.StatisticsKinds.Fisher;
-
-    private static readonly Lock ThreadCountLock = new();
-    private static int singleThreadedCallers;
-    private static int threadsBefore;
 
     public string Folder { get; } = Path.GetFullPath(folder);
 
@@ -122,59 +119,24 @@ public sealed class MergeStatistics(string folder, int samples)
 
     /// <summary>
     /// Runs <paramref name="compute"/> with torch on one thread: the sums then do not depend on the machine's cores.
-    /// The thread count is process-wide, so concurrent callers (units on one silo, in-process silos) share one
-    /// single-threaded stretch and the last to leave restores the count.
+    /// The count is set on the thread that runs <paramref name="compute"/> (<see cref="TorchThreads"/>).
     /// </summary>
     public static T SingleThreaded<T>(Func<T> compute)
     {
         ArgumentNullException.ThrowIfNull(compute);
-        EnterSingleThreaded();
-        try
-        {
-            return compute();
-        }
-        finally
-        {
-            LeaveSingleThreaded();
-        }
+        using var threads = TorchThreads.Use(1);
+        return compute();
     }
 
-    /// <summary><see cref="SingleThreaded"/> for work that awaits (reading weights between forward passes).</summary>
+    /// <summary>
+    /// <see cref="SingleThreaded"/> for work that awaits (reading weights between forward passes). Only the thread that
+    /// starts it is set: work after an await runs on the count of the thread that continues it.
+    /// </summary>
     public static async Task<T> SingleThreadedAsync<T>(Func<Task<T>> compute)
     {
         ArgumentNullException.ThrowIfNull(compute);
-        EnterSingleThreaded();
-        try
-        {
-            return await compute();
-        }
-        finally
-        {
-            LeaveSingleThreaded();
-        }
-    }
-
-    private static void EnterSingleThreaded()
-    {
-        lock (ThreadCountLock)
-        {
-            if (singleThreadedCallers++ == 0)
-            {
-                threadsBefore = TorchSharp.torch.get_num_threads();
-                TorchSharp.torch.set_num_threads(1);
-            }
-        }
-    }
-
-    private static void LeaveSingleThreaded()
-    {
-        lock (ThreadCountLock)
-        {
-            if (--singleThreadedCallers == 0)
-            {
-                TorchSharp.torch.set_num_threads(threadsBefore);
-            }
-        }
+        using var threads = TorchThreads.Use(1);
+        return await compute();
     }
 
     /// <summary>Mean over the rows of <paramref name="x"/> of the squared gradient of log p(y | x) for each of <paramref name="trainable"/>'s tensors.</summary>

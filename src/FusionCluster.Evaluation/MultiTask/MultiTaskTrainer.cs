@@ -90,8 +90,7 @@ public static class MultiTaskTrainer
     /// </summary>
     private static void Fit(IReadOnlyList<ImageDataset> datasets, IReadOnlyList<Tensor> parameters, Func<int, Tensor, Tensor, Tensor> loss, int epochs, double learningRate, int batchSize, DeterministicRandom random, CancellationToken cancellationToken)
     {
-        var previousThreads = torch.get_num_threads();
-        torch.set_num_threads(1);
+        var threads = TorchThreads.Use(1);
         try
         {
             var inputs = datasets.Select(d => MultiTaskNetwork.Inputs(d, d.Indices(DatasetSplit.Train))).ToList();
@@ -135,7 +134,7 @@ public static class MultiTaskTrainer
         }
         finally
         {
-            torch.set_num_threads(previousThreads);
+            threads.Dispose();
         }
     }
 

@@ -136,8 +136,7 @@ public static class ClassifierTrainer
             indices = indices[..cap];
         }
 
-        var previousThreads = torch.get_num_threads();
-        torch.set_num_threads(options.Threads);
+        var threads = TorchThreads.Use(options.Threads);
         var stopwatch = Stopwatch.StartNew();
         try
         {
@@ -189,7 +188,7 @@ public static class ClassifierTrainer
         }
         finally
         {
-            torch.set_num_threads(previousThreads);
+            threads.Dispose();
         }
     }
 

@@ -136,8 +136,7 @@ public static class LanguageModelTrainer
 
     private static LanguageTrainingSummary Fit(LlamaForCausalLM model, int[] ids, LanguageTrainingOptions options, DeterministicRandom random, CancellationToken cancellationToken)
     {
-        var previousThreads = torch.get_num_threads();
-        torch.set_num_threads(options.Threads);
+        var threads = TorchThreads.Use(options.Threads);
         var stopwatch = Stopwatch.StartNew();
         try
         {
@@ -179,7 +178,7 @@ public static class LanguageModelTrainer
         }
         finally
         {
-            torch.set_num_threads(previousThreads);
+            threads.Dispose();
         }
     }
 
