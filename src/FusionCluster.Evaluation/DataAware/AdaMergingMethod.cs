@@ -44,9 +44,8 @@ public sealed class AdaMergingMethod(int steps, int batch, double learningRate =
     public static double[,] Learn(NamedTensors pretrained, IReadOnlyList<NamedTensors> models, IReadOnlyList<NamedTensors> heads, IReadOnlyList<Tensor> inputs, int steps, int batch, double learningRate, ulong seed, CancellationToken cancellationToken = default)
     {
         var names = pretrained.Names;
-        var threads = TorchThreads.Use(1);
         using var lambda = new Parameter(full([models.Count, names.Count], InitialCoefficient, dtype: float32), requires_grad: true);
-        try
+        using (TorchThreads.Use(1))
         {
             var vectors = TaskVectors(pretrained, models);
             try
@@ -85,10 +84,6 @@ public sealed class AdaMergingMethod(int steps, int batch, double learningRate =
             }
 
             return result;
-        }
-        finally
-        {
-            threads.Dispose();
         }
     }
 

@@ -90,8 +90,7 @@ public static class MultiTaskTrainer
     /// </summary>
     private static void Fit(IReadOnlyList<ImageDataset> datasets, IReadOnlyList<Tensor> parameters, Func<int, Tensor, Tensor, Tensor> loss, int epochs, double learningRate, int batchSize, DeterministicRandom random, CancellationToken cancellationToken)
     {
-        var threads = TorchThreads.Use(1);
-        try
+        using (TorchThreads.Use(1))
         {
             var inputs = datasets.Select(d => MultiTaskNetwork.Inputs(d, d.Indices(DatasetSplit.Train))).ToList();
             var labels = datasets.Select(d => MultiTaskNetwork.Labels(d, d.Indices(DatasetSplit.Train))).ToList();
@@ -131,10 +130,6 @@ public static class MultiTaskTrainer
                 inputs.ForEach(i => i.Dispose());
                 labels.ForEach(l => l.Dispose());
             }
-        }
-        finally
-        {
-            threads.Dispose();
         }
     }
 

@@ -136,9 +136,8 @@ public static class ClassifierTrainer
             indices = indices[..cap];
         }
 
-        var threads = TorchThreads.Use(options.Threads);
         var stopwatch = Stopwatch.StartNew();
-        try
+        using (TorchThreads.Use(options.Threads))
         {
             using var inputs = ToInputs(dataset, indices);
             using var targets = tensor(indices.Select(i => (long)dataset.Label(i)).ToArray());
@@ -185,10 +184,6 @@ public static class ClassifierTrainer
 
             network.eval();
             return new TrainingSummary(indices.Length, options.Epochs, steps, lossSum / batches, (double)correct / indices.Length, stopwatch.Elapsed.TotalSeconds);
-        }
-        finally
-        {
-            threads.Dispose();
         }
     }
 

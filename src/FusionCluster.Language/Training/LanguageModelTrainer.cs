@@ -136,9 +136,8 @@ public static class LanguageModelTrainer
 
     private static LanguageTrainingSummary Fit(LlamaForCausalLM model, int[] ids, LanguageTrainingOptions options, DeterministicRandom random, CancellationToken cancellationToken)
     {
-        var threads = TorchThreads.Use(options.Threads);
         var stopwatch = Stopwatch.StartNew();
-        try
+        using (TorchThreads.Use(options.Threads))
         {
             model.train();
             using var optimizer = new AdamOptimizer(model.parameters(), options.LearningRate);
@@ -175,10 +174,6 @@ public static class LanguageModelTrainer
             model.eval();
             var parameters = (int)model.parameters().Sum(p => p.numel());
             return new LanguageTrainingSummary(ids.Length, options.Steps, tailLoss / tail, stopwatch.Elapsed.TotalSeconds, parameters);
-        }
-        finally
-        {
-            threads.Dispose();
         }
     }
 
