@@ -192,7 +192,7 @@ public sealed class CheckpointFolder : ICheckpoint
     public string GetFilePath(string name) => FileOf(name).FilePath;
 
     /// <summary>Maps one tensor for reading as float32. Dispose the result to unmap it.</summary>
-    public MappedTensorSource OpenTensor(string name) => FileOf(name).OpenTensor(name);
+    public FileTensorSource OpenTensor(string name) => FileOf(name).OpenTensor(name);
 
     public ValueTask<bool> HasChangedAsync(CancellationToken cancellationToken) =>
         ValueTask.FromResult(openedFiles.Any(opened => Stamp(opened.Path) != opened));
@@ -210,7 +210,7 @@ public sealed class CheckpointFolder : ICheckpoint
     /// <summary>
     /// Reads through the handle opened with the checkpoint, then checks the file's size and modification
     /// time: a file replaced or rewritten since fails like a blob whose ETag changed, so the bytes returned
-    /// are the ones every unit of this process read through its mapping.
+    /// are the ones every unit of this process read through it.
     /// </summary>
     public async ValueTask ReadWeightFileAsync(int fileIndex, long offset, Memory<byte> destination, CancellationToken cancellationToken)
     {
@@ -253,7 +253,7 @@ public sealed class CheckpointFolder : ICheckpoint
     /// <summary>
     /// Identifies a weight file by its size and the SHA-256 of its header (names, dtypes, shapes, offsets):
     /// hashing every byte of a many-GB checkpoint would cost as much as the merge itself. Read through the
-    /// open handle, so that it describes the file the tensors are mapped from even if the path was replaced.
+    /// open handle, so that it describes the file the tensors are read from even if the path was replaced.
     /// </summary>
     private static WeightFileInfo Fingerprint(SafetensorsFile file)
     {

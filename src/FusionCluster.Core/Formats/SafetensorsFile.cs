@@ -1,24 +1,21 @@
-using System.IO.MemoryMappedFiles;
 using FusionCluster.Core.Storage;
 using Microsoft.Win32.SafeHandles;
 
 namespace FusionCluster.Core.Formats;
 
 /// <summary>
-/// An open safetensors file: its validated header, one file handle and one mapping object. Opening maps
-/// nothing into memory; each <see cref="OpenTensor"/> maps only that tensor's bytes. Thread-safe.
+/// An open safetensors file: its validated header and one file handle, which every tensor opened from it reads
+/// through (<see cref="FileTensorSource"/>). Thread-safe.
 /// </summary>
 public sealed class SafetensorsFile : IDisposable
 {
     private readonly SafeFileHandle handle;
-    private readonly MemoryMappedFile? mapping;
 
-    private SafetensorsFile(string path, SafeFileHandle handle, SafetensorsHeader header, MemoryMappedFile? mapping)
+    private SafetensorsFile(string path, SafeFileHandle handle, SafetensorsHeader header)
     {
         FilePath = path;
         this.handle = handle;
         Header = header;
-        this.mapping = mapping;
     }
 
     public string FilePath { get; }
@@ -71,13 +68,7 @@ public sealed class SafetensorsFile : IDisposable
     {
         try
         {
-            var header = SafetensorsHeader.Read(handle, path);
-            // A file whose tensors are all empty has nothing to map (and some platforms refuse to map
-            // past a tiny file's end), so it gets no mapping.
-            var mapping = header.Tensors.Any(t => t.ByteLength > 0)
-                ? MemoryMappedFile.CreateFromFile(handle, mapName: null, capacity: 0, MemoryMappedFileAccess.Read, HandleInheritability.None, leaveOpen: true)
-                : null;
-            return new SafetensorsFile(path, handle, header, mapping);
+            return new SafetensorsFile(path, handle, SafetensorsHeader.Read(handle, path));
         }
         catch
         {
@@ -90,12 +81,8 @@ public sealed class SafetensorsFile : IDisposable
 
     public TensorEntry GetEntry(string name) => Header.GetEntry(name);
 
-    /// <summary>Maps one tensor for reading as float32. Dispose the result to unmap it.</summary>
-    public MappedTensorSource OpenTensor(string name)
-    {
-        var entry = Header.GetEntry(name);
-        return new MappedTensorSource(mapping, entry, FilePath);
-    }
+    /// <summary>Opens one tensor for reading as float32. Dispose the result when done with it.</summary>
+    public FileTensorSource OpenTensor(string name) => new(handle, Header.GetEntry(name), FilePath);
 
     /// <summary>Copies stored bytes of a tensor, for tensors copied through without decoding.</summary>
     public void ReadRaw(string name, long byteStart, Span<byte> destination)
@@ -169,8 +156,7 @@ public sealed class SafetensorsFile : IDisposable
 
     public void Dispose()
     {
-        // Views already handed out keep their own mappings, so sources stay readable until they are disposed.
-        mapping?.Dispose();
+        // Tensors already opened hold a reference on the handle, so they stay readable until they are disposed.
         handle.Dispose();
     }
 

@@ -69,7 +69,7 @@ public sealed class TensorMetricsEvaluator : IEvaluator
 
                 using var source = model.OpenTensor(name);
                 using var baseSource = baseModel is null ? null : OpenMatching(baseModel, "base", name, entry);
-                var inputSources = new List<MappedTensorSource>(inputs.Count);
+                var inputSources = new List<FileTensorSource>(inputs.Count);
                 try
                 {
                     for (var r = 0; r < inputs.Count; r++)
@@ -108,7 +108,7 @@ public sealed class TensorMetricsEvaluator : IEvaluator
     }
 
     /// <summary>The tensor of <paramref name="other"/> compared with the evaluated model's <paramref name="tensor"/>: present, same shape, floating point.</summary>
-    internal static MappedTensorSource OpenMatching(CheckpointFolder other, string otherName, string tensor, TensorEntry expected)
+    internal static FileTensorSource OpenMatching(CheckpointFolder other, string otherName, string tensor, TensorEntry expected)
     {
         if (!other.TryGetEntry(tensor, out var entry))
         {

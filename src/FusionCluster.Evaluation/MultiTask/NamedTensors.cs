@@ -86,7 +86,7 @@ public sealed class NamedTensors : IDisposable
         return Read(names, name => (checkpoint.GetEntry(name).Shape, checkpoint.OpenTensor(name)));
     }
 
-    private static NamedTensors Read(IReadOnlyList<string> names, Func<string, (long[] Shape, MappedTensorSource Source)> open)
+    private static NamedTensors Read(IReadOnlyList<string> names, Func<string, (long[] Shape, FileTensorSource Source)> open)
     {
         var result = new NamedTensors();
         try

@@ -122,7 +122,7 @@ public sealed class SafetensorsReaderTests
         using var temp = new TempFolder();
         var values = Enumerable.Range(0, 10_000).Select(i => (float)i).ToArray();
         var path = HandMadeSafetensors.Write(temp.File("x.safetensors"), """{"a":{"dtype":"F32","shape":[100,100],"data_offsets":[0,40000]}}""", HandMadeSafetensors.Floats(values));
-        MappedTensorSource source;
+        FileTensorSource source;
         using (var file = SafetensorsFile.Open(path))
         {
             source = file.OpenTensor("a");
