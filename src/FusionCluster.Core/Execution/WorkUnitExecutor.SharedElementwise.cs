@@ -152,10 +152,17 @@ public sealed partial class WorkUnitExecutor
 
     /// <summary>
     /// Puts a member's values through what writing them does (rounding through the compute dtype, the output dtype's encoding)
-    /// and leaves the values a reader of the written tensor decodes; false, leaving them as they were, when one is not finite.
+    /// and leaves the values a reader of the written tensor decodes; false when one is not finite (the values are then
+    /// unspecified: the caller leaves this path).
     /// </summary>
     private static bool AsWritten(Span<float> values, DType? roundThrough, DType outputDType, Span<byte> bytes)
     {
+        if (roundThrough is null && outputDType == DType.BF16)
+        {
+            // The common case (float32 compute, bf16 output) in one pass instead of a sum, an encoding and a decoding.
+            return DTypeCodec.RoundThroughBFloat16(values);
+        }
+
         if (!float.IsFinite(TensorPrimitives.Sum(values)) && HasNonFinite(values))
         {
             return false;

@@ -321,6 +321,54 @@ public static class DTypeCodec
         }
     }
 
+    /// <summary>
+    /// Leaves each value as encoding it in bf16 and decoding it again would, in one pass and in place, and says whether
+    /// every value was finite before (a caller that needs finite values then ignores the rounded ones).
+    /// </summary>
+    public static bool RoundThroughBFloat16(Span<float> values)
+    {
+        ref var bits = ref Unsafe.As<float, uint>(ref MemoryMarshal.GetReference(values));
+        var n = (nuint)values.Length;
+        nuint i = 0;
+        var finite = true;
+        if (Vector512.IsHardwareAccelerated)
+        {
+            var exponent = Vector512.Create(0x7F800000u);
+            var nonFinite = Vector512<uint>.Zero;
+            for (; i + (nuint)Vector512<uint>.Count <= n; i += (nuint)Vector512<uint>.Count)
+            {
+                var value = Vector512.LoadUnsafe(ref bits, i);
+                nonFinite |= Vector512.Equals(value & exponent, exponent);
+                (RoundToBFloat16(value) << 16).StoreUnsafe(ref bits, i);
+            }
+
+            finite = nonFinite == Vector512<uint>.Zero;
+        }
+
+        if (Vector256.IsHardwareAccelerated)
+        {
+            var exponent = Vector256.Create(0x7F800000u);
+            var nonFinite = Vector256<uint>.Zero;
+            for (; i + (nuint)Vector256<uint>.Count <= n; i += (nuint)Vector256<uint>.Count)
+            {
+                var value = Vector256.LoadUnsafe(ref bits, i);
+                nonFinite |= Vector256.Equals(value & exponent, exponent);
+                (RoundToBFloat16(value) << 16).StoreUnsafe(ref bits, i);
+            }
+
+            finite &= nonFinite == Vector256<uint>.Zero;
+        }
+
+        for (; i < n; i++)
+        {
+            var value = BitConverter.UInt32BitsToSingle(Unsafe.Add(ref bits, i));
+            finite &= float.IsFinite(value);
+            Unsafe.Add(ref bits, i) = (uint)SingleToBFloat16(value) << 16;
+        }
+
+        return finite;
+    }
+
     // Adding 0x7FFF plus the lowest kept bit rounds ties to even; the carry into the exponent is what
     // turns values above bf16's max into infinity. NaN needs its own case because rounding could carry
     // a NaN payload into an infinity.

@@ -7,8 +7,8 @@ namespace FusionCluster.Evaluation.Evaluators;
 /// <summary>
 /// Several candidates' <see cref="TensorMetricSums"/> of one tensor, fed their values chunk by chunk in element order:
 /// the base and each reference are decoded once per chunk for all of them (<see cref="BeginChunk"/>), and the sums of a
-/// reference alone (<c>|r|²</c>, <c>|r - b|²</c>, its non-zero task deltas) are added once, with candidate 0's values,
-/// and copied to every candidate at the end. Within a chunk a caller adds the candidates block by block
+/// reference alone (<c>|r|²</c>, <c>|r - b|²</c>, its non-zero task deltas) are added once, along with one candidate's
+/// values, and copied to every candidate at the end. Within a chunk a caller adds the candidates block by block
 /// (<see cref="AddCandidates"/>), so a block of the references stays in cache while every
 /// candidate of a group reads it; groups of candidates may run concurrently. Each sum is fed by one candidate's calls in
 /// element order, in <see cref="LaneSums"/>' lane order, so the bits depend neither on the chunk and block sizes nor on
@@ -167,10 +167,12 @@ public sealed class CandidateMetricSums : IDisposable
 
         var offset = (int)(start - chunkStart);
         var b = baseValues is null ? default : baseBuffer.AsSpan(offset, length);
-        if (firstCandidate == 0 && values.Count > 0)
+        for (var r = 0; r < references.Count; r++)
         {
-            // With candidate 0's values, in the same element order, so once per element for all candidates.
-            for (var r = 0; r < references.Count; r++)
+            // Once per element for all candidates, along with the calls of the candidate that carries this reference's sums
+            // (so in element order); references spread over the candidates, so concurrent groups share the work.
+            var carrier = r * sums.Length / references.Count;
+            if (carrier >= firstCandidate && carrier < firstCandidate + values.Count)
             {
                 referenceOnly[r].AddReferenceOnly(referenceBuffers[r].AsSpan(offset, length), b, baseValues is not null);
             }

@@ -1,4 +1,3 @@
-using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
@@ -44,18 +43,20 @@ internal static class CandidatePairSums
         for (var r = 0; r == 0 || r < references.Count; r += 2)
         {
             var inPass = Math.Min(2, references.Count - r);
-            AddPass(
-                first,
-                second,
-                firstValues[head..vectorEnd],
-                secondValues[head..vectorEnd],
-                hasBase ? baseValues[head..vectorEnd] : default,
-                inPass > 0 ? references[r].AsSpan(referenceOffset + head, count) : default,
-                inPass > 1 ? references[r + 1].AsSpan(referenceOffset + head, count) : default,
-                r,
-                inPass,
-                modelNorms: r == 0,
-                hasBase);
+            AddPass(new PassInputs
+            {
+                First = first,
+                Second = second,
+                FirstValues = firstValues[head..vectorEnd],
+                SecondValues = secondValues[head..vectorEnd],
+                BaseValues = hasBase ? baseValues[head..vectorEnd] : default,
+                Reference0 = inPass > 0 ? references[r].AsSpan(referenceOffset + head, count) : default,
+                Reference1 = inPass > 1 ? references[r + 1].AsSpan(referenceOffset + head, count) : default,
+                Reference = r,
+                References = inPass,
+                ModelNorms = r == 0,
+                HasBase = hasBase,
+            });
         }
 
         first.AddedModel(count);
@@ -69,131 +70,170 @@ internal static class CandidatePairSums
         sums.AddCompared(values, sums.HasBase ? baseValues.Slice(from, values.Length) : default, references, referenceOffset + from);
 
     /// <summary>
-    /// One pass over whole vectors (the first element in lane 0): the model norms when <paramref name="modelNorms"/>, and
-    /// references <paramref name="reference"/> and the next one (<paramref name="references"/> of them, 0 to 2).
+    /// One pass over whole vectors (the first element in lane 0): the model norms when <see cref="PassInputs.ModelNorms"/>,
+    /// and references <see cref="PassInputs.Reference"/> and the next one (<see cref="PassInputs.References"/> of them, 0 to
+    /// 2). Each shape of pass runs a loop of its own, compiled with its switches as constants (<see cref="IFlag"/>): a loop
+    /// that tests them every iteration also kept the second reference's sums on the stack instead of in registers.
     /// </summary>
-    private static void AddPass(
-        TensorMetricSums first,
-        TensorMetricSums second,
-        ReadOnlySpan<float> firstValues,
-        ReadOnlySpan<float> secondValues,
-        ReadOnlySpan<float> baseValues,
-        ReadOnlySpan<float> reference0,
-        ReadOnlySpan<float> reference1,
-        int reference,
-        int references,
-        bool modelNorms,
-        bool hasBase)
+    private static void AddPass(in PassInputs pass)
     {
+        if (pass.ModelNorms)
+        {
+            AddPass<Yes>(pass);
+        }
+        else
+        {
+            AddPass<No>(pass);
+        }
+    }
+
+    private static void AddPass<TNorms>(in PassInputs pass)
+        where TNorms : struct, IFlag
+    {
+        if (pass.HasBase)
+        {
+            AddPass<TNorms, Yes>(pass);
+        }
+        else
+        {
+            AddPass<TNorms, No>(pass);
+        }
+    }
+
+    private static void AddPass<TNorms, TBase>(in PassInputs pass)
+        where TNorms : struct, IFlag
+        where TBase : struct, IFlag
+    {
+        switch (pass.References)
+        {
+            case 0:
+                AddPass<TNorms, TBase, No, No>(pass);
+                break;
+            case 1:
+                AddPass<TNorms, TBase, Yes, No>(pass);
+                break;
+            default:
+                AddPass<TNorms, TBase, Yes, Yes>(pass);
+                break;
+        }
+    }
+
+    private static void AddPass<TNorms, TBase, TFirst, TSecond>(in PassInputs pass)
+        where TNorms : struct, IFlag
+        where TBase : struct, IFlag
+        where TFirst : struct, IFlag
+        where TSecond : struct, IFlag
+    {
+        var (first, second) = (pass.First, pass.Second);
         var zero = Vector512<double>.Zero;
         var norm = Pair(first.ModelNormLanes, second.ModelNormLanes);
         var baseDistance = Pair(first.BaseDistanceLanes, second.BaseDistanceLanes);
-        TensorComparisonSums? a0 = references > 0 ? first.Reference(reference) : null, b0 = references > 0 ? second.Reference(reference) : null;
-        TensorComparisonSums? a1 = references > 1 ? first.Reference(reference + 1) : null, b1 = references > 1 ? second.Reference(reference + 1) : null;
+        TensorComparisonSums? a0 = TFirst.IsSet ? first.Reference(pass.Reference) : null, b0 = TFirst.IsSet ? second.Reference(pass.Reference) : null;
+        TensorComparisonSums? a1 = TSecond.IsSet ? first.Reference(pass.Reference + 1) : null, b1 = TSecond.IsSet ? second.Reference(pass.Reference + 1) : null;
         Vector512<double> distance0 = zero, dot0 = zero, task0 = zero, distance1 = zero, dot1 = zero, task1 = zero;
-        if (a0 is not null)
+        if (TFirst.IsSet)
         {
-            (distance0, dot0, task0) = (Pair(a0.DistanceLanes, b0!.DistanceLanes), Pair(a0.DotLanes, b0.DotLanes), Pair(a0.TaskDotLanes, b0.TaskDotLanes));
+            (distance0, dot0, task0) = (Pair(a0!.DistanceLanes, b0!.DistanceLanes), Pair(a0.DotLanes, b0.DotLanes), Pair(a0.TaskDotLanes, b0.TaskDotLanes));
         }
 
-        if (a1 is not null)
+        if (TSecond.IsSet)
         {
-            (distance1, dot1, task1) = (Pair(a1.DistanceLanes, b1!.DistanceLanes), Pair(a1.DotLanes, b1.DotLanes), Pair(a1.TaskDotLanes, b1.TaskDotLanes));
+            (distance1, dot1, task1) = (Pair(a1!.DistanceLanes, b1!.DistanceLanes), Pair(a1.DotLanes, b1.DotLanes), Pair(a1.TaskDotLanes, b1.TaskDotLanes));
         }
 
-        // Sign agreements per candidate: bits 0-3 of a comparison's mask are the first candidate's lanes, 4-7 the second's.
-        long firstAgreements0 = 0, secondAgreements0 = 0, firstAgreements1 = 0, secondAgreements1 = 0;
-        ref var m0 = ref MemoryMarshal.GetReference(firstValues);
-        ref var m1 = ref MemoryMarshal.GetReference(secondValues);
-        ref var bases = ref MemoryMarshal.GetReference(baseValues);
-        ref var r0 = ref MemoryMarshal.GetReference(reference0);
-        ref var r1 = ref MemoryMarshal.GetReference(reference1);
+        // Sign agreements counted per lane (lanes 0-3 the first candidate's, 4-7 the second's), in vectors rather than
+        // through a mask's bits and population counts: one instruction per comparison.
+        Vector512<long> agreements0 = Vector512<long>.Zero, agreements1 = Vector512<long>.Zero;
+        ref var m0 = ref MemoryMarshal.GetReference(pass.FirstValues);
+        ref var m1 = ref MemoryMarshal.GetReference(pass.SecondValues);
+        ref var bases = ref MemoryMarshal.GetReference(pass.BaseValues);
+        ref var r0 = ref MemoryMarshal.GetReference(pass.Reference0);
+        ref var r1 = ref MemoryMarshal.GetReference(pass.Reference1);
+        var length = (nuint)pass.FirstValues.Length;
         var b = zero;
         var mergedDelta = zero;
-        for (nuint i = 0; i < (nuint)firstValues.Length; i += LaneSums.Lanes)
+        for (nuint i = 0; i < length; i += LaneSums.Lanes)
         {
             var m = Avx512F.ConvertToVector512Double(Vector256.Create(Vector128.LoadUnsafe(ref m0, i), Vector128.LoadUnsafe(ref m1, i)));
-            if (hasBase)
+            if (TBase.IsSet)
             {
                 b = Both(ref bases, i);
                 mergedDelta = m - b;
             }
 
-            if (modelNorms)
+            if (TNorms.IsSet)
             {
                 norm += m * m;
-                if (hasBase)
+                if (TBase.IsSet)
                 {
                     baseDistance += mergedDelta * mergedDelta;
                 }
             }
 
-            if (references > 0)
+            if (TFirst.IsSet)
             {
-                Compare(m, Both(ref r0, i), b, mergedDelta, hasBase, ref distance0, ref dot0, ref task0, ref firstAgreements0, ref secondAgreements0);
+                Compare<TBase>(m, Both(ref r0, i), b, mergedDelta, ref distance0, ref dot0, ref task0, ref agreements0);
             }
 
-            if (references > 1)
+            if (TSecond.IsSet)
             {
-                Compare(m, Both(ref r1, i), b, mergedDelta, hasBase, ref distance1, ref dot1, ref task1, ref firstAgreements1, ref secondAgreements1);
+                Compare<TBase>(m, Both(ref r1, i), b, mergedDelta, ref distance1, ref dot1, ref task1, ref agreements1);
             }
         }
 
-        if (modelNorms)
+        if (TNorms.IsSet)
         {
             (first.ModelNormLanes, second.ModelNormLanes) = (norm.GetLower(), norm.GetUpper());
             (first.BaseDistanceLanes, second.BaseDistanceLanes) = (baseDistance.GetLower(), baseDistance.GetUpper());
         }
 
-        if (a0 is not null)
+        if (TFirst.IsSet)
         {
-            Store(a0, b0!, distance0, dot0, task0, firstAgreements0, secondAgreements0, firstValues.Length);
+            Store(a0!, b0!, distance0, dot0, task0, agreements0, (int)length);
         }
 
-        if (a1 is not null)
+        if (TSecond.IsSet)
         {
-            Store(a1, b1!, distance1, dot1, task1, firstAgreements1, secondAgreements1, firstValues.Length);
+            Store(a1!, b1!, distance1, dot1, task1, agreements1, (int)length);
         }
     }
 
     /// <summary>The terms of one reference, as <see cref="TensorComparisonSums"/> adds them for each model alone.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Compare(
+    private static void Compare<TBase>(
         Vector512<double> m,
         Vector512<double> r,
         Vector512<double> b,
         Vector512<double> mergedDelta,
-        bool hasBase,
         ref Vector512<double> distance,
         ref Vector512<double> dot,
         ref Vector512<double> task,
-        ref long firstAgreements,
-        ref long secondAgreements)
+        ref Vector512<long> agreements)
+        where TBase : struct, IFlag
     {
         var d = m - r;
         distance += d * d;
         dot += m * r;
-        if (hasBase)
+        if (TBase.IsSet)
         {
             var taskProduct = mergedDelta * (r - b);
             task += taskProduct;
             // The deltas agree in sign (both positive or both negative, as each candidate alone counts it) exactly when
             // their product is positive: a delta of two floats is 0 or at least 2^-149 in size, so a product of non-zero
             // deltas is at least 2^-298 and never rounds to 0 in float64; a zero or NaN delta gives 0 or NaN, counted by neither.
-            var agree = (uint)Vector512.GreaterThan(taskProduct, Vector512<double>.Zero).ExtractMostSignificantBits();
-            firstAgreements += BitOperations.PopCount(agree & 0xF);
-            secondAgreements += BitOperations.PopCount(agree >> 4);
+            // A lane that agrees is all ones, -1 as an integer.
+            agreements -= Vector512.GreaterThan(taskProduct, Vector512<double>.Zero).AsInt64();
         }
     }
 
     private static void Store(
-        TensorComparisonSums first, TensorComparisonSums second, Vector512<double> distance, Vector512<double> dot, Vector512<double> task, long firstAgreements, long secondAgreements, int count)
+        TensorComparisonSums first, TensorComparisonSums second, Vector512<double> distance, Vector512<double> dot, Vector512<double> task, Vector512<long> agreements, int count)
     {
         (first.DistanceLanes, second.DistanceLanes) = (distance.GetLower(), distance.GetUpper());
         (first.DotLanes, second.DotLanes) = (dot.GetLower(), dot.GetUpper());
         (first.TaskDotLanes, second.TaskDotLanes) = (task.GetLower(), task.GetUpper());
-        first.Added(count, firstAgreements);
-        second.Added(count, secondAgreements);
+        first.Added(count, Vector256.Sum(agreements.GetLower()));
+        second.Added(count, Vector256.Sum(agreements.GetUpper()));
     }
 
     private static Vector512<double> Pair(Vector256<double> first, Vector256<double> second) => Vector512.Create(first, second);
@@ -204,5 +244,49 @@ internal static class CandidatePairSums
     {
         var four = Vector128.LoadUnsafe(ref values, i);
         return Avx512F.ConvertToVector512Double(Vector256.Create(four, four));
+    }
+
+    /// <summary>A switch fixed when a loop is compiled: the JIT compiles a generic method once per struct argument, so <see cref="IsSet"/> is a constant there.</summary>
+    private interface IFlag
+    {
+        static abstract bool IsSet { get; }
+    }
+
+    private readonly struct Yes : IFlag
+    {
+        public static bool IsSet => true;
+    }
+
+    private readonly struct No : IFlag
+    {
+        public static bool IsSet => false;
+    }
+
+    /// <summary>What one pass reads and adds to.</summary>
+    private readonly ref struct PassInputs
+    {
+        public required TensorMetricSums First { get; init; }
+
+        public required TensorMetricSums Second { get; init; }
+
+        public required ReadOnlySpan<float> FirstValues { get; init; }
+
+        public required ReadOnlySpan<float> SecondValues { get; init; }
+
+        public required ReadOnlySpan<float> BaseValues { get; init; }
+
+        public required ReadOnlySpan<float> Reference0 { get; init; }
+
+        public required ReadOnlySpan<float> Reference1 { get; init; }
+
+        /// <summary>The index of the pass's first reference.</summary>
+        public required int Reference { get; init; }
+
+        /// <summary>How many references the pass adds: 0 to 2.</summary>
+        public required int References { get; init; }
+
+        public required bool ModelNorms { get; init; }
+
+        public required bool HasBase { get; init; }
     }
 }

@@ -151,8 +151,7 @@ internal sealed class TensorComparisonSums
     private void AddComparedVectorsWithBase(ReadOnlySpan<float> model, ReadOnlySpan<float> reference, ReadOnlySpan<float> baseValues, int start, int end)
     {
         Vector256<double> distance = distanceSquared, product = dot, task = taskDot;
-        long agreements = 0;
-        var zero = Vector256<double>.Zero;
+        var agreements = Vector256<long>.Zero;
         for (var i = start; i < end; i += LaneSums.Lanes)
         {
             var m = LaneSums.Widen4(model, i);
@@ -161,18 +160,16 @@ internal sealed class TensorComparisonSums
             var d = m - r;
             distance += d * d;
             product += m * r;
-            var mergedDelta = m - b;
-            var taskDelta = r - b;
-            task += mergedDelta * taskDelta;
+            var taskProduct = (m - b) * (r - b);
+            task += taskProduct;
 
-            // Sign agreement as AddComparedOne counts it: both deltas positive, or both negative.
-            var agree = (Vector256.GreaterThan(taskDelta, zero) & Vector256.GreaterThan(mergedDelta, zero))
-                | (Vector256.LessThan(taskDelta, zero) & Vector256.LessThan(mergedDelta, zero));
-            agreements += BitOperations.PopCount(agree.ExtractMostSignificantBits());
+            // Sign agreement as AddComparedOne counts it (both deltas positive, or both negative) is a positive product:
+            // see CandidatePairSums.Compare. An agreeing lane is all ones, -1 as an integer.
+            agreements -= Vector256.GreaterThan(taskProduct, Vector256<double>.Zero).AsInt64();
         }
 
         (distanceSquared, dot, taskDot) = (distance, product, task);
-        SignAgreements += agreements;
+        SignAgreements += Vector256.Sum(agreements);
     }
 
     /// <summary>|r|², and with a base |r - b|² and the non-zero task deltas, for elements [start, start + reference.Length).</summary>

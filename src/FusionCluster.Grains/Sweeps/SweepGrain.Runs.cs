@@ -154,9 +154,18 @@ public sealed partial class SweepGrain
 
     private async Task FinishRunAsync(SweepRunRecord run)
     {
-        await Driver.FinishAsync(State, run, (await RunSpecAsync(run))!);
-        olderRunSpec = null;
-        await SaveAsync();
+        finishingRun = run.Number;
+        try
+        {
+            await Driver.FinishAsync(State, run, (await RunSpecAsync(run))!);
+            olderRunSpec = null;
+            await SaveAsync();
+        }
+        finally
+        {
+            finishingRun = 0;
+        }
+
         await PublishCatalogEntry();
         await AfterRunAsync();
     }

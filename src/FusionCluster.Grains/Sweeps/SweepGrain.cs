@@ -54,6 +54,12 @@ public sealed partial class SweepGrain(
     private bool deleting;
     private bool dirty;
 
+    /// <summary>
+    /// The run whose finish is being written (ranked and promoted in memory, its state not yet saved): it is shown as
+    /// still active until the save, so no caller takes it for finished and then sees it finished again after a restart.
+    /// </summary>
+    private int finishingRun;
+
     private SweepGrainState State => store.State;
 
     private string SweepId => this.GetPrimaryKeyString();
@@ -382,5 +388,9 @@ public sealed partial class SweepGrain(
     private Task PublishCatalogEntry() =>
         GrainFactory.GetGrain<ISweepCatalogGrain>("default").Upsert(SweepViews.CatalogEntry(SweepId, State, spec));
 
-    private SweepStatus Status() => SweepViews.Status(SweepId, State, spec);
+    private SweepStatus Status()
+    {
+        var status = SweepViews.Status(SweepId, State, spec);
+        return finishingRun == 0 ? status : status with { ActiveRun = finishingRun };
+    }
 }

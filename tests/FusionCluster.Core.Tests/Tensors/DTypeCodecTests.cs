@@ -240,4 +240,41 @@ public sealed class DTypeCodecTests
             }
         }
     }
+
+    [Fact]
+    public void Rounding_through_bf16_in_place_equals_encoding_and_decoding_and_reports_non_finite_values()
+    {
+        var random = new Random(11);
+        foreach (var length in Lengths)
+        {
+            // Any bits at all: normal, subnormal, zero, infinite and NaN values of both signs.
+            var values = Enumerable.Range(0, length).Select(_ => BitConverter.Int32BitsToSingle(random.Next(int.MinValue, int.MaxValue))).ToArray();
+            var expected = RoundTrip(values);
+            var rounded = values.ToArray();
+            Assert.Equal(values.All(float.IsFinite), DTypeCodec.RoundThroughBFloat16(rounded));
+            Assert.Equal(expected.Select(BitConverter.SingleToUInt32Bits), rounded.Select(BitConverter.SingleToUInt32Bits));
+
+            // Finite values, then one infinity or NaN at each place a vector loop or the tail reads it.
+            var finite = values.Select(v => float.IsFinite(v) ? v : 1.5f).ToArray();
+            Assert.True(DTypeCodec.RoundThroughBFloat16(finite.ToArray()));
+            foreach (var place in new[] { 0, length / 2, length - 1 }.Where(p => p >= 0 && p < length).Distinct())
+            {
+                foreach (var bad in new[] { float.PositiveInfinity, float.NegativeInfinity, float.NaN })
+                {
+                    var one = finite.ToArray();
+                    one[place] = bad;
+                    Assert.False(DTypeCodec.RoundThroughBFloat16(one));
+                }
+            }
+        }
+    }
+
+    private static float[] RoundTrip(float[] values)
+    {
+        var bytes = new byte[values.Length * 2];
+        DTypeCodec.Encode(DType.BF16, values, bytes);
+        var decoded = new float[values.Length];
+        DTypeCodec.Decode(DType.BF16, bytes, decoded);
+        return decoded;
+    }
 }

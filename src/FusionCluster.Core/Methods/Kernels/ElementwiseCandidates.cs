@@ -1,5 +1,8 @@
 using System.Buffers;
 using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 
 namespace FusionCluster.Core.Methods.Kernels;
 
@@ -211,21 +214,75 @@ public sealed class ElementwiseCandidates
             };
         }
 
-        return (deltas, baseValues, offset, output, scratch) =>
+        return (deltas, baseValues, offset, output, _) => MixDeltas(deltas, factors, scale, baseValues, offset, output);
+    }
+
+    /// <summary>
+    /// out = (((d_0·w_0) + d_1·w_1) + ...)·scale + b, element by element in one pass, each product and sum rounded to float
+    /// as the method's pass rounds it (no fused multiply-add; d_i itself where w_i is 1).
+    /// </summary>
+    private static void MixDeltas(float[][] deltas, float[] factors, float scale, ReadOnlySpan<float> baseValues, int offset, Span<float> output)
+    {
+        var end = offset + output.Length;
+        foreach (var delta in deltas)
         {
-            var mix = output;
-            Weighted(deltas[0].AsSpan(offset, output.Length), factors[0], mix);
+            if (delta.Length < end || baseValues.Length < output.Length)
+            {
+                throw new ArgumentException($"elements [{offset}, {end}) of deltas of {delta.Length} and a base block of {baseValues.Length}");
+            }
+        }
+
+        // Loads without bounds checks, which the lengths above make safe: they are most of this loop's work otherwise.
+        ref var b = ref MemoryMarshal.GetReference(baseValues);
+        ref var o = ref MemoryMarshal.GetReference(output);
+        var n = (nuint)output.Length;
+        var first = (nuint)offset;
+        nuint k = 0;
+        if (Vector512.IsHardwareAccelerated)
+        {
+            for (; k + (nuint)Vector512<float>.Count <= n; k += (nuint)Vector512<float>.Count)
+            {
+                var mix = Weighted(Vector512.LoadUnsafe(ref MemoryMarshal.GetArrayDataReference(deltas[0]), first + k), factors[0]);
+                for (var i = 1; i < deltas.Length; i++)
+                {
+                    mix += Weighted(Vector512.LoadUnsafe(ref MemoryMarshal.GetArrayDataReference(deltas[i]), first + k), factors[i]);
+                }
+
+                ((mix * scale) + Vector512.LoadUnsafe(ref b, k)).StoreUnsafe(ref o, k);
+            }
+        }
+
+        if (Vector256.IsHardwareAccelerated)
+        {
+            for (; k + (nuint)Vector256<float>.Count <= n; k += (nuint)Vector256<float>.Count)
+            {
+                var mix = Weighted(Vector256.LoadUnsafe(ref MemoryMarshal.GetArrayDataReference(deltas[0]), first + k), factors[0]);
+                for (var i = 1; i < deltas.Length; i++)
+                {
+                    mix += Weighted(Vector256.LoadUnsafe(ref MemoryMarshal.GetArrayDataReference(deltas[i]), first + k), factors[i]);
+                }
+
+                ((mix * scale) + Vector256.LoadUnsafe(ref b, k)).StoreUnsafe(ref o, k);
+            }
+        }
+
+        for (; k < n; k++)
+        {
+            var mix = Weighted(deltas[0][first + k], factors[0]);
             for (var i = 1; i < deltas.Length; i++)
             {
-                var d = scratch[..output.Length];
-                Weighted(deltas[i].AsSpan(offset, output.Length), factors[i], d);
-                TensorPrimitives.Add(mix, d, mix);
+                mix += Weighted(deltas[i][first + k], factors[i]);
             }
 
-            // In place, as the method's own pass runs it on a copy of the base: out = mix·scale + b.
-            TensorPrimitives.MultiplyAdd(mix, scale, baseValues, output);
-        };
+            Unsafe.Add(ref o, k) = (mix * scale) + Unsafe.Add(ref b, k);
+        }
     }
+
+    private static Vector512<float> Weighted(Vector512<float> delta, float factor) => factor != 1 ? delta * factor : delta;
+
+    private static Vector256<float> Weighted(Vector256<float> delta, float factor) => factor != 1 ? delta * factor : delta;
+
+    private static float Weighted(float delta, float factor) => factor != 1 ? delta * factor : delta;
 
     /// <summary>d·w as the method's pass computes it: the delta itself when w is 1.</summary>
     private static void Weighted(ReadOnlySpan<float> delta, float factor, Span<float> output)
