@@ -223,13 +223,15 @@ public sealed class ElementwiseCandidates
     /// </summary>
     private static void MixDeltas(float[][] deltas, float[] factors, float scale, ReadOnlySpan<float> baseValues, int offset, Span<float> output)
     {
-        var end = offset + output.Length;
+        var shortest = int.MaxValue;
         foreach (var delta in deltas)
         {
-            if (delta.Length < end || baseValues.Length < output.Length)
-            {
-                throw new ArgumentException($"elements [{offset}, {end}) of deltas of {delta.Length} and a base block of {baseValues.Length}");
-            }
+            shortest = Math.Min(shortest, delta.Length);
+        }
+
+        if (baseValues.Length < output.Length || shortest < offset + output.Length)
+        {
+            throw new ArgumentException($"elements [{offset}, {offset + output.Length}) of deltas of {shortest} values and a base block of {baseValues.Length}");
         }
 
         // Loads without bounds checks, which the lengths above make safe: they are most of this loop's work otherwise.
