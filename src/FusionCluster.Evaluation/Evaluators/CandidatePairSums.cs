@@ -72,8 +72,8 @@ internal static class CandidatePairSums
     /// <summary>
     /// One pass over whole vectors (the first element in lane 0): the model norms when <see cref="PassInputs.ModelNorms"/>,
     /// and references <see cref="PassInputs.Reference"/> and the next one (<see cref="PassInputs.References"/> of them, 0 to
-    /// 2). Each shape of pass runs a loop of its own, compiled with its switches as constants (<see cref="IFlag"/>): a loop
-    /// that tests them every iteration also kept the second reference's sums on the stack instead of in registers.
+    /// 2). Each shape of pass runs a loop of its own, compiled with its switches as constants (<see cref="IFlag"/>), so no
+    /// iteration tests them.
     /// </summary>
     private static void AddPass(in PassInputs pass)
     {
