@@ -182,6 +182,7 @@ public static class BenchSweepCommand
             }
 
             Print(rows, count, bytes, merged, silosHere, outputBytes, writeBound, oneDurable);
+            System.Console.WriteLine(ScoredRunParts(scoredRun));
             return 0;
         });
         return command;
@@ -229,6 +230,20 @@ public static class BenchSweepCommand
     {
         var summary = run["Summary"]!.AsObject();
         return (summary["FinishedAt"]!.GetValue<DateTimeOffset>() - summary["StartedAt"]!.GetValue<DateTimeOffset>()).TotalSeconds;
+    }
+
+    /// <summary>
+    /// Where the embedded scored run's time went, from its candidates: the scoring job (every unpublished candidate's merge
+    /// seconds are that job's), the best's second merge that wrote and published it (its merge seconds less the scoring
+    /// job's), and the rest of the run (preparing it, planning and staging both jobs, the steps between them).
+    /// </summary>
+    private static string ScoredRunParts(JsonObject run)
+    {
+        var candidates = run["Candidates"]!.AsArray().Select(c => c!.AsObject()).ToList();
+        var scoring = candidates.Where(c => c["Unpublished"]!.GetValue<bool>()).Select(c => c["MergeSeconds"]!.GetValue<double>()).DefaultIfEmpty(0).Max();
+        var published = candidates.Where(c => !c["Unpublished"]!.GetValue<bool>()).Select(c => c["MergeSeconds"]!.GetValue<double>()).DefaultIfEmpty(scoring).Max();
+        var total = RunSeconds(run);
+        return $"scored run ({total:F2} s): scoring job {scoring:F2} s, the best merged again and published {published - scoring:F2} s, the rest {total - published:F2} s";
     }
 
     /// <param name="scoredInJob">

@@ -8,7 +8,19 @@ namespace FusionCluster.Core.Execution;
 public static class CandidateGroups
 {
     /// <summary>One group per core, at most one per candidate, at least one.</summary>
-    public static int Count(int candidates) => Math.Max(1, Math.Min(candidates, Environment.ProcessorCount));
+    public static int Count(int candidates) => Count(candidates, Environment.ProcessorCount, runningUnits: 1);
+
+    /// <summary>
+    /// One group per core of the unit's share of <paramref name="cores"/> while <paramref name="runningUnits"/> units (this one
+    /// among them) run at once, at most one per candidate, at least one. Units running side by side already keep the cores busy:
+    /// more groups than a unit's share would only make the threads wait for each other, and split its candidates into more runs,
+    /// each with an odd candidate out of the two-at-a-time pass (<c>CandidatePairSums</c>) that costs as much as a pair.
+    /// </summary>
+    public static int Count(int candidates, int cores, int runningUnits)
+    {
+        var share = Math.Max(1, cores / Math.Max(1, runningUnits));
+        return Math.Max(1, Math.Min(candidates, share));
+    }
 
     /// <summary>Group <paramref name="group"/> of <paramref name="groups"/>: its first candidate and how many it has (candidates in order, sizes differing by at most one).</summary>
     public static (int First, int Count) Of(int group, int groups, int candidates)

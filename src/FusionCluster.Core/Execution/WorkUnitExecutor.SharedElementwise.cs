@@ -100,8 +100,8 @@ public sealed partial class WorkUnitExecutor
             var roundThrough = tensor.ComputeDType != tensor.OutputDType && Precision.IsNarrowerThanFloat32(tensor.ComputeDType) ? tensor.ComputeDType : (DType?)null;
             var elementSize = tensor.OutputDType.ElementSize();
 
-            // Per group of members (one per core), a block of each member's values, the kernels' scratch and the encoded bytes.
-            var groups = CandidateGroups.Count(group.Count);
+            // Per group of members (one per core of this unit's share), a block of each member's values, the kernels' scratch and the encoded bytes.
+            var groups = CandidateGroups.Count(group.Count, Environment.ProcessorCount, Volatile.Read(ref runningUnits));
             var blocks = Enumerable.Range(0, groups).Select(g => Enumerable.Range(0, CandidateGroups.Of(g, groups, group.Count).Count)
                 .Select(_ => new float[ScoringBlockElements]).ToArray()).ToArray();
             var scratch = Enumerable.Range(0, groups).Select(_ => new float[ScoringBlockElements * candidates.ScratchBlocks]).ToArray();

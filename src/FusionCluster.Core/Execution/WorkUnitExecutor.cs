@@ -26,10 +26,26 @@ public sealed partial class WorkUnitExecutor(
 
     private readonly IMergeMethodCatalog methods = methods ?? CpuMergeMethodCatalog.Instance;
 
+    /// <summary>Units this executor runs at the moment: a scoring unit splits its candidates over its share of the cores (<see cref="CandidateGroups"/>).</summary>
+    private int runningUnits;
+
     /// <param name="assignment">The unit and where its inputs and output live.</param>
     /// <param name="tensorDone">Called after each tensor with the input bytes it consumed (progress, lease renewal).</param>
     /// <param name="cancellationToken">Checked between tensors and copy chunks.</param>
     public async Task<UnitResult> ExecuteAsync(UnitAssignment assignment, Action<long>? tensorDone, CancellationToken cancellationToken)
+    {
+        Interlocked.Increment(ref runningUnits);
+        try
+        {
+            return await ExecuteUnitAsync(assignment, tensorDone, cancellationToken);
+        }
+        finally
+        {
+            Interlocked.Decrement(ref runningUnits);
+        }
+    }
+
+    private async Task<UnitResult> ExecuteUnitAsync(UnitAssignment assignment, Action<long>? tensorDone, CancellationToken cancellationToken)
     {
         if (assignment.Members.Count > 0)
         {

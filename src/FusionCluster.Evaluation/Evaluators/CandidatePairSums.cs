@@ -118,7 +118,7 @@ internal static class CandidatePairSums
         }
     }
 
-    private static void AddPass<TNorms, TBase, TFirst, TSecond>(in PassInputs pass)
+    private static unsafe void AddPass<TNorms, TBase, TFirst, TSecond>(in PassInputs pass)
         where TNorms : struct, IFlag
         where TBase : struct, IFlag
         where TFirst : struct, IFlag
@@ -146,38 +146,38 @@ internal static class CandidatePairSums
         Vector512<long> agreements0 = Vector512<long>.Zero, agreements1 = Vector512<long>.Zero;
         ref var m0 = ref MemoryMarshal.GetReference(pass.FirstValues);
         ref var m1 = ref MemoryMarshal.GetReference(pass.SecondValues);
-        ref var bases = ref MemoryMarshal.GetReference(pass.BaseValues);
-        ref var r0 = ref MemoryMarshal.GetReference(pass.Reference0);
-        ref var r1 = ref MemoryMarshal.GetReference(pass.Reference1);
         var length = (nuint)pass.FirstValues.Length;
         var b = zero;
         var mergedDelta = zero;
-        for (nuint i = 0; i < length; i += LaneSums.Lanes)
+        fixed (float* bases = pass.BaseValues, r0 = pass.Reference0, r1 = pass.Reference1)
         {
-            var m = Avx512F.ConvertToVector512Double(Vector256.Create(Vector128.LoadUnsafe(ref m0, i), Vector128.LoadUnsafe(ref m1, i)));
-            if (TBase.IsSet)
+            for (nuint i = 0; i < length; i += LaneSums.Lanes)
             {
-                b = Both(ref bases, i);
-                mergedDelta = m - b;
-            }
-
-            if (TNorms.IsSet)
-            {
-                norm += m * m;
+                var m = Avx512F.ConvertToVector512Double(Vector256.Create(Vector128.LoadUnsafe(ref m0, i), Vector128.LoadUnsafe(ref m1, i)));
                 if (TBase.IsSet)
                 {
-                    baseDistance += mergedDelta * mergedDelta;
+                    b = Both(bases + i);
+                    mergedDelta = m - b;
                 }
-            }
 
-            if (TFirst.IsSet)
-            {
-                Compare<TBase>(m, Both(ref r0, i), b, mergedDelta, ref distance0, ref dot0, ref task0, ref agreements0);
-            }
+                if (TNorms.IsSet)
+                {
+                    norm += m * m;
+                    if (TBase.IsSet)
+                    {
+                        baseDistance += mergedDelta * mergedDelta;
+                    }
+                }
 
-            if (TSecond.IsSet)
-            {
-                Compare<TBase>(m, Both(ref r1, i), b, mergedDelta, ref distance1, ref dot1, ref task1, ref agreements1);
+                if (TFirst.IsSet)
+                {
+                    Compare<TBase>(m, Both(r0 + i), b, mergedDelta, ref distance0, ref dot0, ref task0, ref agreements0);
+                }
+
+                if (TSecond.IsSet)
+                {
+                    Compare<TBase>(m, Both(r1 + i), b, mergedDelta, ref distance1, ref dot1, ref task1, ref agreements1);
+                }
             }
         }
 
@@ -226,6 +226,9 @@ internal static class CandidatePairSums
         }
     }
 
+    // Inlined: a call after the loop, while the second reference's sums are live, made the JIT keep them on the stack
+    // through every iteration (vector registers do not survive a call), three stores and three loads each time round.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Store(
         TensorComparisonSums first, TensorComparisonSums second, Vector512<double> distance, Vector512<double> dot, Vector512<double> task, Vector512<long> agreements, int count)
     {
@@ -238,13 +241,10 @@ internal static class CandidatePairSums
 
     private static Vector512<double> Pair(Vector256<double> first, Vector256<double> second) => Vector512.Create(first, second);
 
-    /// <summary>Values [i, i + 4) as float64, for both candidates' lanes.</summary>
+    /// <summary>The four values at <paramref name="values"/> as float64, for both candidates' lanes (one broadcasting load, no shuffle).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector512<double> Both(ref float values, nuint i)
-    {
-        var four = Vector128.LoadUnsafe(ref values, i);
-        return Avx512F.ConvertToVector512Double(Vector256.Create(four, four));
-    }
+    private static unsafe Vector512<double> Both(float* values) =>
+        Avx512F.ConvertToVector512Double(Avx.BroadcastVector128ToVector256(values));
 
     /// <summary>A switch fixed when a loop is compiled: the JIT compiles a generic method once per struct argument, so <see cref="IsSet"/> is a constant there.</summary>
     private interface IFlag

@@ -26,4 +26,15 @@ public sealed class CandidateGroupsTests
         Assert.Equal(1, CandidateGroups.Count(0));
         Assert.Throws<ArgumentOutOfRangeException>(() => CandidateGroups.Of(2, 2, 10));
     }
+
+    [Theory]
+    [InlineData(10, 2, 1, 2)]
+    [InlineData(10, 2, 2, 1)]
+    [InlineData(10, 2, 3, 1)]
+    [InlineData(10, 16, 3, 5)]
+    [InlineData(3, 16, 1, 3)]
+    [InlineData(10, 16, 0, 10)]
+    [InlineData(0, 2, 1, 1)]
+    public void A_unit_takes_one_group_per_core_of_its_share_while_others_run(int candidates, int cores, int runningUnits, int groups) =>
+        Assert.Equal(groups, CandidateGroups.Count(candidates, cores, runningUnits));
 }
