@@ -162,7 +162,7 @@ internal static class CandidatePairSums
 
                 if (TNorms.IsSet)
                 {
-                    norm += m * m;
+                    norm = Vector512.FusedMultiplyAdd(m, m, norm);
                     if (TBase.IsSet)
                     {
                         baseDistance += mergedDelta * mergedDelta;
@@ -213,7 +213,7 @@ internal static class CandidatePairSums
     {
         var d = m - r;
         distance += d * d;
-        dot += m * r;
+        dot = Vector512.FusedMultiplyAdd(m, r, dot);
         if (TBase.IsSet)
         {
             var taskProduct = mergedDelta * (r - b);

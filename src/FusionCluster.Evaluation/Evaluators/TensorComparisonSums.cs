@@ -142,7 +142,7 @@ internal sealed class TensorComparisonSums
             var r = LaneSums.Widen4(reference, i);
             var d = m - r;
             distance += d * d;
-            product += m * r;
+            product = Vector256.FusedMultiplyAdd(m, r, product);
         }
 
         (distanceSquared, dot) = (distance, product);
@@ -159,7 +159,7 @@ internal sealed class TensorComparisonSums
             var b = LaneSums.Widen4(baseValues, i);
             var d = m - r;
             distance += d * d;
-            product += m * r;
+            product = Vector256.FusedMultiplyAdd(m, r, product);
             var taskProduct = (m - b) * (r - b);
             task += taskProduct;
 
@@ -187,7 +187,7 @@ internal sealed class TensorComparisonSums
         for (var i = head; i < vectorEnd; i += LaneSums.Lanes)
         {
             var r = LaneSums.Widen4(reference, i);
-            norm += r * r;
+            norm = Vector256.FusedMultiplyAdd(r, r, norm);
             if (hasBase)
             {
                 var taskDelta = r - LaneSums.Widen4(baseValues, i);

@@ -81,7 +81,7 @@ public sealed class TensorMetricSums
         for (var i = head; i < vectorEnd; i += LaneSums.Lanes)
         {
             var m = LaneSums.Widen4(model, i);
-            norm += m * m;
+            norm = Vector256.FusedMultiplyAdd(m, m, norm);
             if (HasBase)
             {
                 var d = m - LaneSums.Widen4(baseValues, i);
