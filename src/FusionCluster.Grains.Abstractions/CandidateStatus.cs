@@ -9,4 +9,8 @@ public sealed record CandidateStatus(
     [property: Id(1)] string Output,
     [property: Id(2)] JobState State,
     [property: Id(3)] string? Error,
-    [property: Id(4)] IReadOnlyDictionary<string, double>? Metrics = null);
+    [property: Id(4)] IReadOnlyDictionary<string, double>? Metrics = null)
+{
+    /// <summary>In a scoring job that publishes its best (<c>OutputScoring.PublishBest</c>): whether this candidate is the one it published.</summary>
+    [Id(5)] public bool Published { get; init; }
+}

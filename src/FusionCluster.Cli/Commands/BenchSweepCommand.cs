@@ -124,8 +124,8 @@ public static class BenchSweepCommand
                 Directory.Delete(Path.Combine(folder, "sweep-out"), recursive: true);
             }
 
-            // The sweep scored in-job: every point's tensor metrics summed inside the shared-input job, nothing written,
-            // then only the best merged again and published (outputs: {publish: best, keep: 1}).
+            // The sweep scored in-job: every point's tensor metrics summed inside the shared-input job, which writes only the
+            // best, while scoring, and publishes it (outputs: {publish: best, keep: 1}).
             const string InJob = "sweep, in-job evaluation, best 1 published";
             await File.WriteAllTextAsync(sweepFile, SweepText(weights, Path.Combine(bench, "scored-out"), scoredInJob: true), cancellationToken);
             var (scoredRun, scoredRss) = await SweepInChildAsync(sweepFile, cancellationToken);
@@ -234,16 +234,21 @@ public static class BenchSweepCommand
 
     /// <summary>
     /// Where the embedded scored run's time went, from its candidates: the scoring job (every unpublished candidate's merge
-    /// seconds are that job's), the best's second merge that wrote and published it (its merge seconds less the scoring
-    /// job's), and the rest of the run (preparing it, planning and staging both jobs, the steps between them).
+    /// seconds are that job's), which writes and publishes the best itself when it holds every point; otherwise the best's
+    /// second merge that wrote and published it (its merge seconds less the scoring job's); and the rest of the run
+    /// (preparing it, planning and staging the jobs, the steps between them).
     /// </summary>
     private static string ScoredRunParts(JsonObject run)
     {
         var candidates = run["Candidates"]!.AsArray().Select(c => c!.AsObject()).ToList();
         var scoring = candidates.Where(c => c["Unpublished"]!.GetValue<bool>()).Select(c => c["MergeSeconds"]!.GetValue<double>()).DefaultIfEmpty(0).Max();
-        var published = candidates.Where(c => !c["Unpublished"]!.GetValue<bool>()).Select(c => c["MergeSeconds"]!.GetValue<double>()).DefaultIfEmpty(scoring).Max();
+        var best = candidates.Where(c => !c["Unpublished"]!.GetValue<bool>()).ToList();
+        var published = best.Select(c => c["MergeSeconds"]!.GetValue<double>()).DefaultIfEmpty(scoring).Max();
         var total = RunSeconds(run);
-        return $"scored run ({total:F2} s): scoring job {scoring:F2} s, the best merged again and published {published - scoring:F2} s, the rest {total - published:F2} s";
+        // Published by the scoring job, the best carries that job's seconds only; merged again, those plus its second job's.
+        return published <= scoring
+            ? $"scored run ({total:F2} s): scoring job {published:F2} s, the best written while scoring and published by it, the rest {total - published:F2} s"
+            : $"scored run ({total:F2} s): scoring job {scoring:F2} s, the best merged again and published {published - scoring:F2} s, the rest {total - published:F2} s";
     }
 
     /// <param name="scoredInJob">

@@ -70,6 +70,13 @@ public sealed record UnitAssignment(
     /// </summary>
     public OutputScoring? Scoring { get; init; }
 
+    /// <summary>
+    /// On a shared scoring unit of a job that publishes its best (<see cref="OutputScoring.PublishBest"/>): the candidate
+    /// (index in the job's plan) whose member the unit also writes to that candidate's staging, the one leading when the
+    /// unit was sent. Null: it writes none.
+    /// </summary>
+    public int? WriteCandidate { get; init; }
+
     /// <summary>The versions planned for the model at <paramref name="location"/>, or null when none were pinned.</summary>
     public IReadOnlyList<string>? PlannedVersions(string location) => InputVersions?.GetValueOrDefault(location);
 

@@ -15,6 +15,9 @@ public sealed record UnitResult(int Unit, long InputBytes, long OutputBytes, dou
     /// <summary>On a scoring unit (<see cref="UnitAssignment.Scoring"/>), or its members: every output tensor's metric sums, in the unit's order.</summary>
     public IReadOnlyList<TensorScore> Scores { get; init; } = [];
 
+    /// <summary>On a member of a scoring unit: whether it was also written to its candidate's staging (<see cref="UnitAssignment.WriteCandidate"/>).</summary>
+    public bool Written { get; init; }
+
     /// <summary>On a shared unit: one result per member, each with the member's own unit index.</summary>
     public IReadOnlyList<UnitResult> Members { get; init; } = [];
 }

@@ -12,7 +12,9 @@ public sealed partial class WorkUnitExecutor
     /// so a layer's stored tensor is read once and released before the next one is opened. Each member writes
     /// the same bytes to the same places as its unit alone would. A member whose merge fails on its data or
     /// parameters stops there and reports its error; the others go on (its candidate publishes nothing). Other
-    /// failures (I/O) fail the whole unit, which is retried as any unit is.
+    /// failures (I/O) fail the whole unit, which is retried as any unit is. A scoring unit told to write a candidate
+    /// (<see cref="UnitAssignment.WriteCandidate"/>) also writes that member's tensors, the bytes it scored, to its
+    /// candidate's staging, as the member's unit alone would.
     /// </summary>
     private async Task<UnitResult> ExecuteSharedAsync(UnitAssignment shared, Action<long>? tensorDone, CancellationToken cancellationToken)
     {
@@ -26,6 +28,9 @@ public sealed partial class WorkUnitExecutor
         var errors = new string?[shared.Members.Count];
         var outputs = new IMergeOutput?[shared.Members.Count];
         var counted = new HashSet<string>(StringComparer.Ordinal);
+        var written = shared.Scoring is null || shared.WriteCandidate is not { } writeCandidate ? -1 : IndexOfCandidate(shared.Members, writeCandidate);
+        TensorWriter OpenWritten(TensorPlan tensor) =>
+            (outputs[written] ??= stores.OpenOutput(shared.Members[written].OutputLocation, shared.Members[written].JobId)).OpenTensor(shared.Members[written].ShardFiles[tensor.Shard], tensor);
         using var reads = new SharedTensorReads(checkpoints);
         foreach (var item in items)
         {
@@ -81,7 +86,8 @@ public sealed partial class WorkUnitExecutor
                 triedPosition = item.Position;
                 ScorePending();
                 var group = items.Where(i => i.Position == item.Position && errors[i.Member] is null).Select(i => (i.Member, i.Tensor)).ToList();
-                if (await TryScoreElementwiseAsync(shared, group, reads, cancellationToken) is { } sums)
+                var writtenInGroup = group.FindIndex(g => g.Member == written);
+                if (await TryScoreElementwiseAsync(shared, group, reads, writtenInGroup, OpenWritten, cancellationToken) is { } sums)
                 {
                     for (var k = 0; k < group.Count; k++)
                     {
@@ -112,6 +118,12 @@ public sealed partial class WorkUnitExecutor
                     {
                         var memory = await ComputeInMemoryAsync(member, item.Tensor, output, (model, tensor) => reads.OpenAsync(member, model, tensor, cancellationToken), warnings[item.Member], cancellationToken);
                         pending.Add((item.Member, memory));
+                        if (item.Member == written)
+                        {
+                            await using var writer = OpenWritten(item.Tensor);
+                            writer.WriteRaw(0, memory.Bytes.Span);
+                            await writer.CompleteAsync(cancellationToken);
+                        }
                         pendingBytes += item.Tensor.ByteLength;
                         pendingTensor = item.Tensor;
                         pendingPosition = item.Position;
@@ -134,9 +146,10 @@ public sealed partial class WorkUnitExecutor
         ScorePending();
         var seconds = stopwatch.Elapsed.TotalSeconds;
         var results = shared.Members
-            .Select((member, m) => new UnitResult(member.Unit.Index, member.Unit.InputBytes, errors[m] is null && shared.Scoring is null ? member.Unit.OutputBytes : 0, seconds, warnings[m])
+            .Select((member, m) => new UnitResult(member.Unit.Index, member.Unit.InputBytes, errors[m] is null && (shared.Scoring is null || m == written) ? member.Unit.OutputBytes : 0, seconds, warnings[m])
             {
                 Candidate = member.Candidate,
+                Written = m == written && errors[m] is null,
                 Error = errors[m],
                 Scores = errors[m] is null ? scores[m] : [],
             })
@@ -145,6 +158,19 @@ public sealed partial class WorkUnitExecutor
         {
             Members = results,
         };
+    }
+
+    private static int IndexOfCandidate(IReadOnlyList<UnitAssignment> members, int candidate)
+    {
+        for (var m = 0; m < members.Count; m++)
+        {
+            if (members[m].Candidate == candidate)
+            {
+                return m;
+            }
+        }
+
+        return -1;
     }
 
     /// <summary>The most bytes of members' outputs a scoring unit holds in memory before scoring them together.</summary>

@@ -21,10 +21,13 @@ public sealed partial class WorkUnitExecutor
     /// a non-finite value, a member's parameter or scoring error): the caller then runs the ordinary path, which reports
     /// such errors and warnings as always.
     /// </summary>
+    /// <param name="written">The position in <paramref name="group"/> of the member whose chunks are also written (<see cref="UnitAssignment.WriteCandidate"/>), through a writer <paramref name="openWriter"/> opens; -1 for none.</param>
     private async Task<IReadOnlyList<string>?> TryScoreElementwiseAsync(
         UnitAssignment shared,
         IReadOnlyList<(int Member, TensorPlan Tensor)> group,
         SharedTensorReads reads,
+        int written,
+        Func<TensorPlan, TensorWriter> openWriter,
         CancellationToken cancellationToken)
     {
         if (group.Count < 2 || shared.Scoring is null || scorer is null)
@@ -97,6 +100,7 @@ public sealed partial class WorkUnitExecutor
                 return null;
             }
 
+            await using var writer = written < 0 ? null : openWriter(group[written].Tensor);
             var roundThrough = tensor.ComputeDType != tensor.OutputDType && Precision.IsNarrowerThanFloat32(tensor.ComputeDType) ? tensor.ComputeDType : (DType?)null;
             var elementSize = tensor.OutputDType.ElementSize();
 
@@ -107,6 +111,7 @@ public sealed partial class WorkUnitExecutor
             var scratch = Enumerable.Range(0, groups).Select(_ => new float[ScoringBlockElements * candidates.ScratchBlocks]).ToArray();
             var encoded = Enumerable.Range(0, groups).Select(_ => new byte[ScoringBlockElements * elementSize]).ToArray();
             var nonFinite = false;
+            var writtenChunk = Array.Empty<byte>();
             candidates.ForEachChunk((start, length) =>
             {
                 UnitProgress.Beat();
@@ -116,6 +121,11 @@ public sealed partial class WorkUnitExecutor
                 }
 
                 scoring.BeginChunk(start, length);
+                if (writer is not null && writtenChunk.Length < length * elementSize)
+                {
+                    writtenChunk = new byte[length * elementSize];
+                }
+
                 Parallel.For(0, groups, new ParallelOptions { CancellationToken = cancellationToken }, g =>
                 {
                     var firstMember = CandidateGroups.Of(g, groups, group.Count).First;
@@ -131,14 +141,36 @@ public sealed partial class WorkUnitExecutor
                                 nonFinite = true;
                                 return;
                             }
+
+                            if (firstMember + j == written)
+                            {
+                                // The written values encode back to the bytes writing them produces (each is exact in the output dtype).
+                                DTypeCodec.Encode(tensor.OutputDType, values, writtenChunk.AsSpan(offset * elementSize, n * elementSize));
+                            }
                         }
 
                         scoring.Add(firstMember, start + offset, n, blocks[g]);
                     }
                 });
+
+                // The written member's chunk in one write: its blocks' small writes would cost more than encoding them.
+                if (writer is not null && !nonFinite)
+                {
+                    writer.WriteRaw(start * elementSize, writtenChunk.AsSpan(0, length * elementSize));
+                }
             }, cancellationToken);
 
-            return nonFinite || counted.Any(c => c.NonFinite > 0) ? null : scoring.Complete();
+            if (nonFinite || counted.Any(c => c.NonFinite > 0))
+            {
+                return null;
+            }
+
+            if (writer is not null)
+            {
+                await writer.CompleteAsync(cancellationToken);
+            }
+
+            return scoring.Complete();
         }
         catch (Exception e) when (IsCandidateFailure(e))
         {

@@ -35,9 +35,10 @@ public sealed class SafetensorsWriter : IDisposable
     /// Creates a pre-sized file from header bytes computed earlier (e.g. by a planner on another
     /// machine) and closes it; workers then open it and write their tensors.
     /// </summary>
-    public static void CreatePresized(string path, ReadOnlySpan<byte> header, long fileLength)
+    /// <param name="reserveSpace">Whether to allocate the file's space now; otherwise it is sparse, taking space as it is written.</param>
+    public static void CreatePresized(string path, ReadOnlySpan<byte> header, long fileLength, bool reserveSpace = true)
     {
-        using var handle = CreateHandle(path, header, fileLength);
+        using var handle = CreateHandle(path, header, fileLength, reserveSpace);
     }
 
     /// <summary>A sink that encodes float32 to the tensor's dtype. It shares this writer's handle.</summary>
@@ -64,7 +65,7 @@ public sealed class SafetensorsWriter : IDisposable
 
     public void Dispose() => handle.Dispose();
 
-    private static SafeFileHandle CreateHandle(string path, ReadOnlySpan<byte> header, long fileLength)
+    private static SafeFileHandle CreateHandle(string path, ReadOnlySpan<byte> header, long fileLength, bool reserveSpace = true)
     {
         if (fileLength < header.Length)
         {
@@ -72,7 +73,7 @@ public sealed class SafetensorsWriter : IDisposable
         }
 
         // Preallocating makes a full disk fail here, before any merge work is spent on the file.
-        var handle = File.OpenHandle(path, FileMode.Create, FileAccess.ReadWrite, FileShare.ReadWrite, FileOptions.None, preallocationSize: fileLength);
+        var handle = File.OpenHandle(path, FileMode.Create, FileAccess.ReadWrite, FileShare.ReadWrite, FileOptions.None, preallocationSize: reserveSpace ? fileLength : 0);
         try
         {
             RandomAccess.SetLength(handle, fileLength);

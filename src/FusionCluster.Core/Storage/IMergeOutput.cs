@@ -15,8 +15,15 @@ public interface IMergeOutput
     /// <summary>Fails when a published result is already there, unless <paramref name="overwrite"/>.</summary>
     Task CheckAsync(bool overwrite, CancellationToken cancellationToken);
 
+    /// <summary>Creates the staged shards (sized and with their headers) before any unit writes, reserving their space.</summary>
+    Task PrepareAsync(MergePlan plan, CancellationToken cancellationToken) => PrepareAsync(plan, reserveSpace: true, cancellationToken);
+
     /// <summary>Creates the staged shards (sized and with their headers) before any unit writes.</summary>
-    Task PrepareAsync(MergePlan plan, CancellationToken cancellationToken);
+    /// <param name="reserveSpace">
+    /// Whether to reserve the shards' whole space now, so that a full disk fails here rather than mid-merge; false where
+    /// the output may well never be written (the candidates of a scoring job, of which one is published).
+    /// </param>
+    Task PrepareAsync(MergePlan plan, bool reserveSpace, CancellationToken cancellationToken);
 
     /// <summary>Opens one planned tensor for writing; complete it with <see cref="TensorWriter.CompleteAsync"/>.</summary>
     TensorWriter OpenTensor(string shardFileName, TensorPlan tensor);

@@ -7,8 +7,9 @@ public enum OutputPublishing
     All,
 
     /// <summary>
-    /// Every point is scored inside its merge job without being written; only the best <see cref="SweepOutputs.Keep"/>
-    /// are then merged again and published.
+    /// Every point is scored inside its merge job without being written, except the best, which that job writes while
+    /// it scores and publishes when it holds every point; any other of the best <see cref="SweepOutputs.Keep"/> are then
+    /// merged again and published.
     /// </summary>
     Best,
 }

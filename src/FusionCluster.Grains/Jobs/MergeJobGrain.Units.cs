@@ -1,6 +1,7 @@
 using FusionCluster.Core.Execution;
 using FusionCluster.Grains.Abstractions;
 using FusionCluster.Grains.Jobs.Scheduling;
+using FusionCluster.Grains.Jobs.Views;
 using Microsoft.Extensions.Logging;
 
 namespace FusionCluster.Grains.Jobs;
@@ -141,21 +142,38 @@ public sealed partial class MergeJobGrain
 
         var device = State.Request!.Device;
         var now = DateTimeOffset.UtcNow;
-        var launches = scheduler.Dispatch(activeWorkers, device, State.Request.MaxParallelUnits, now);
+        var launches = State.Request.Scoring?.PublishBest is null
+            ? scheduler.Dispatch(activeWorkers, device, State.Request.MaxParallelUnits, now)
+            : scheduler.Dispatch(activeWorkers, device, ScoredBest.MaxRunning(State.Request.MaxParallelUnits, State.Units.Any(u => u.State == UnitState.Done)), now, ScoredBest.QueueFactor);
         foreach (var launch in launches)
         {
             Notify(new JobEvent { JobId = JobId, Kind = JobEventKind.UnitStarted, At = now, State = State.State, Unit = launch.Unit, Silo = launch.Silo.Name, Attempt = launch.Attempt });
         }
 
+        int? leader = null;
         foreach (var batch in launches.GroupBy(l => l.Silo))
         {
             dirty = true;
-            var dispatches = batch
-                .Select(l => new UnitDispatch(
-                    l.Attempt, PhaseAssignments.For(JobId, plan!, l.Unit, scheduler.InputsOf(l.Unit), State.OutputLocation!, device, State.PlannedInputVersions) with { Scoring = State.Request!.Scoring }))
-                .ToList();
+            var dispatches = batch.Select(l => new UnitDispatch(l.Attempt, Assignment(l.Unit, device, ref leader))).ToList();
             _ = SendAsync(batch.Key, dispatches);
         }
+    }
+
+    /// <param name="leader">In a job that publishes its best: the leading candidate, found once per dispatch.</param>
+    private UnitAssignment Assignment(int unit, string device, ref int? leader)
+    {
+        var scoring = State.Request!.Scoring;
+        if (scoring?.PublishBest is not { } objective)
+        {
+            return PhaseAssignments.For(JobId, plan!, unit, scheduler!.InputsOf(unit), State.OutputLocation!, device, State.PlannedInputVersions) with { Scoring = scoring };
+        }
+
+        // The best phase's units follow the scoring units, one each.
+        var scoringUnits = plan!.Units.Count;
+        var shared = unit < scoringUnits ? unit : unit - scoringUnits;
+        leader ??= ScoredBest.Leader(plan, State.Candidates, CandidateViews.Members(State), scoring, objective);
+        var assignment = PhaseAssignments.For(JobId, plan, shared, [], State.OutputLocation!, device, State.PlannedInputVersions);
+        return ScoredBest.Assign(assignment, unit, scoring, leader, unit < scoringUnits ? null : State.Units[shared].Result);
     }
 
     private async Task SendAsync(WorkerSilo silo, List<UnitDispatch> batch)

@@ -140,7 +140,7 @@ public sealed partial class MergeJobGrain(
             State.PlanJson = JsonSerializer.Serialize(merged, PlanJson);
             State.PlannedInputVersions = staged.InputVersions;
             State.OutputLocation = staged.OutputLocation;
-            State.Units = JobSchedule.For(merged).Units.Select(_ => new UnitRecord()).ToArray();
+            State.Units = JobSchedule.For(merged, request.Scoring?.PublishBest is not null).Units.Select(_ => new UnitRecord()).ToArray();
             State.Candidates = CandidateViews.Planned(merged);
             State.Warnings.AddRange(merged.Warnings);
             if (request.ProbeUnits == 0 && methods.FallbackNote(merged.Method, device) is { } fallback)
@@ -236,7 +236,7 @@ public sealed partial class MergeJobGrain(
     private void LoadPlan()
     {
         plan = JsonSerializer.Deserialize<MergePlan>(State.PlanJson!, PlanJson)!;
-        scheduler = new UnitScheduler(State.Units, JobSchedule.For(plan), settings);
+        scheduler = new UnitScheduler(State.Units, JobSchedule.For(plan, State.Request?.Scoring?.PublishBest is not null), settings);
     }
 
     private async Task PublishAsync()

@@ -67,7 +67,8 @@ public sealed class AzureMergeOutput : IMergeOutput
         }
     }
 
-    public async Task PrepareAsync(MergePlan plan, CancellationToken cancellationToken)
+    /// <param name="reserveSpace">Has no meaning for blobs: staged blocks take space as they are written.</param>
+    public async Task PrepareAsync(MergePlan plan, bool reserveSpace, CancellationToken cancellationToken)
     {
         var blockLists = BlockLists(plan);
         try

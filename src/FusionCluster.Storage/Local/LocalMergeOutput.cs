@@ -77,7 +77,7 @@ public sealed class LocalMergeOutput : IMergeOutput
         throw new StorageException($"{Location} is not empty ({shown}) and holds no FusionCluster output; choose a new or empty --out, or pass --overwrite to publish beside those files (files of the same names are replaced)");
     }
 
-    public Task PrepareAsync(MergePlan plan, CancellationToken cancellationToken)
+    public Task PrepareAsync(MergePlan plan, bool reserveSpace, CancellationToken cancellationToken)
     {
         var created = !Directory.Exists(Location);
         RefuseLinkedStaging();
@@ -90,7 +90,7 @@ public sealed class LocalMergeOutput : IMergeOutput
 
         foreach (var shard in plan.Shards)
         {
-            SafetensorsWriter.CreatePresized(Path.Combine(staging, shard.FileName), shard.Header, shard.FileLength);
+            SafetensorsWriter.CreatePresized(Path.Combine(staging, shard.FileName), shard.Header, shard.FileLength, reserveSpace);
         }
 
         return Task.CompletedTask;

@@ -27,7 +27,12 @@ public sealed class LocalTensorWriter : TensorWriter
         RandomAccess.Write(handle, bytes, tensor.Offset + byteStart);
     }
 
-    public override Task CompleteAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    public override Task CompleteAsync(CancellationToken cancellationToken)
+    {
+        // Complete: the disk may start on it now rather than when publishing flushes (a job still computing leaves it idle).
+        WriteBack.Start(handle, tensor.Offset, tensor.ByteLength);
+        return Task.CompletedTask;
+    }
 
     public override ValueTask DisposeAsync()
     {

@@ -5,15 +5,17 @@ using FusionCluster.Evaluation.Evaluators;
 using FusionCluster.Grains.Abstractions.Sweeps;
 using FusionCluster.Grains.Sweeps;
 using FusionCluster.Grains.Tests.Jobs;
+using FusionCluster.Storage.Local;
 using FusionCluster.TestSupport;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace FusionCluster.Grains.Tests.Sweeps;
 
 /// <summary>
-/// <c>outputs: {publish: best, keep: K}</c>: every point is scored inside one shared-input job without being written,
-/// and only the best K are merged again and published. The in-job metrics must be the bits the tensors evaluator
-/// gives on the written outputs, whatever the number of silos.
+/// <c>outputs: {publish: best, keep: K}</c>: every point is scored inside one shared-input job, which writes and
+/// publishes only the best; the rest of the best K are merged again and published. The in-job metrics must be the bits
+/// the tensors evaluator gives on the written outputs, and the published bytes those of merging alone, whatever the
+/// number of silos.
 /// </summary>
 public sealed class SweepInJobScoringTests : IDisposable
 {
@@ -44,6 +46,10 @@ public sealed class SweepInJobScoringTests : IDisposable
         // Only the two best were written, each under its key; the other three left nothing under merges/.
         var published = one.Leaderboard.Take(2).ToHashSet();
         Assert.Equal(published, one.Candidates.Where(c => !c.Unpublished).Select(c => c.Index).ToHashSet());
+
+        // The first was published by the job that scored it, written while scoring; the second merged again.
+        Assert.EndsWith("-scored", one.Candidates[one.Leaderboard[0]].JobId, StringComparison.Ordinal);
+        Assert.EndsWith("-best", one.Candidates[one.Leaderboard[1]].JobId, StringComparison.Ordinal);
         var written = Directory.GetDirectories(Path.Combine(folder, "best-1", "merges")).Select(Path.GetFileName).Order(StringComparer.Ordinal);
         Assert.Equal(published.Select(i => one.Candidates[i].CacheKey).Order(StringComparer.Ordinal), written);
 
@@ -80,6 +86,49 @@ public sealed class SweepInJobScoringTests : IDisposable
         foreach (var shard in Directory.GetFiles(best.MergeOutput, "*.safetensors"))
         {
             Assert.Equal(await File.ReadAllBytesAsync(shard, cancellation), await File.ReadAllBytesAsync(Path.Combine(folder, "best-1", "best", Path.GetFileName(shard)), cancellation));
+        }
+    }
+
+    [Theory]
+    [InlineData("task_arithmetic", "", "l2_distance/base")]
+    [InlineData("ties", ", density: 0.6", "l2_distance/base")]
+    [InlineData("task_arithmetic", "", "cosine/ft-1")]
+    public async Task With_keep_1_the_scoring_job_publishes_the_best_itself_with_the_bytes_of_merging_it_alone(string method, string parameters, string metric)
+    {
+        // task_arithmetic's points are scored together chunk by chunk, ties' one by one in memory: both write the leader.
+        // The distance from the base grows with the weight in every layer, so the leader is the best from the first unit
+        // on, and every later unit's bytes of the best are the ones its scoring unit wrote; by cosine the lead may change.
+        var cancellation = TestContext.Current.CancellationToken;
+        var objective = $"{{metric: {metric}, direction: maximize}}";
+        var name = $"{method}-{metric.Replace('/', '-')}";
+        var one = await RunAsync(silos: 1, Sweep($"keep1-{name}", "outputs: {publish: best, keep: 1}", method, parameters, objective), cancellation);
+        var three = await RunAsync(silos: 3, Sweep($"keep1-{name}-3", "outputs: {publish: best, keep: 1}", method, parameters, objective), cancellation);
+        var all = await RunAsync(silos: 1, Sweep($"all-{name}", "", method, parameters, objective), cancellation);
+
+        foreach (var (run, output) in new[] { (one, $"keep1-{name}"), (three, $"keep1-{name}-3") })
+        {
+            Assert.Equal(SweepRunState.Succeeded, run.Summary.State);
+            Assert.Equal(all.Leaderboard, run.Leaderboard);
+            var best = run.Candidates[run.Leaderboard[0]];
+
+            // Published by the job that scored it: no second merge, and no other candidate left anything behind.
+            Assert.Equal([best.Index], run.Candidates.Where(c => !c.Unpublished).Select(c => c.Index));
+            Assert.All(run.Candidates, c => Assert.EndsWith("-scored", c.JobId, StringComparison.Ordinal));
+            Assert.Equal([best.CacheKey], Directory.GetDirectories(Path.Combine(folder, output, "merges")).Select(Path.GetFileName));
+            Assert.Empty(Directory.GetDirectories(Path.Combine(folder, output), LocalMergeOutput.StagingFolder, SearchOption.AllDirectories));
+
+            // Its shards are the bytes the same point merged and published alone has, and its metrics the bits of evaluating them.
+            var alone = all.Candidates[best.Index];
+            Assert.Equal(alone.CacheKey, best.CacheKey);
+            var shards = Directory.GetFiles(alone.MergeOutput, "*.safetensors").Select(Path.GetFileName).Order(StringComparer.Ordinal).ToList();
+            Assert.True(shards.Count > 1, "several shards");
+            Assert.Equal(shards, Directory.GetFiles(best.MergeOutput, "*.safetensors").Select(Path.GetFileName).Order(StringComparer.Ordinal));
+            foreach (var shard in shards)
+            {
+                Assert.Equal(await File.ReadAllBytesAsync(Path.Combine(alone.MergeOutput, shard!), cancellation), await File.ReadAllBytesAsync(Path.Combine(best.MergeOutput, shard!), cancellation));
+            }
+
+            AssertSameBits(alone.Metrics, best.Metrics);
         }
     }
 
@@ -160,13 +209,14 @@ public sealed class SweepInJobScoringTests : IDisposable
         Assert.All(expected, e => Assert.Equal(BitConverter.DoubleToInt64Bits(e.Value), BitConverter.DoubleToInt64Bits(actual[e.Key])));
     }
 
-    private static string Sweep(string output, string outputs) => $$$"""
+    private static string Sweep(
+        string output, string outputs, string method = "task_arithmetic", string parameters = "", string objective = "{metric: cosine/ft-1, direction: maximize}") => $$$"""
         template:
-          merge_method: task_arithmetic
+          merge_method: {{{method}}}
           base_model: base
           models:
-            - {model: ft-1, parameters: {weight: 0.5}}
-            - {model: ft-2, parameters: {weight: 0.5}}
+            - {model: ft-1, parameters: {weight: 0.5{{{parameters}}}}}
+            - {model: ft-2, parameters: {weight: 0.5{{{parameters}}}}}
           dtype: bfloat16
         space:
           grid:
@@ -174,7 +224,7 @@ public sealed class SweepInJobScoringTests : IDisposable
         max_concurrent: 5
         evaluator:
           tensors: {compare: [ft-1, ft-2], base: base}
-        objective: {metric: cosine/ft-1, direction: maximize}
+        objective: {{{objective}}}
         promote: {best: true, keep_runs: 2}
         out: {{{output}}}
         {{{outputs}}}

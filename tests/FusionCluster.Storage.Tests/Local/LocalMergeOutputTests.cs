@@ -53,6 +53,38 @@ public sealed class LocalMergeOutputTests : IDisposable
     }
 
     [Fact]
+    public async Task Staged_shards_reserve_their_space_unless_asked_not_to_and_publish_the_same_bytes_either_way()
+    {
+        using var harness = new MergeHarness(new LocalFolderStore());
+        var plan = await harness.PlanAsync(TestModels.Spec(temp.Path), temp.Path);
+        var reserved = temp.Folder("reserved");
+        var sparse = temp.Folder("sparse");
+        await harness.Output(reserved, "job").PrepareAsync(plan, reserveSpace: true, Token);
+        await harness.Output(sparse, "job").PrepareAsync(plan, reserveSpace: false, Token);
+
+        // Before any unit writes: each reserved shard holds its whole length on the disk, each sparse one barely its header.
+        foreach (var shard in plan.Shards)
+        {
+            var reservedBytes = AllocatedBytes(Path.Combine(reserved, LocalMergeOutput.StagingFolder, "job", shard.FileName));
+            var sparseBytes = AllocatedBytes(Path.Combine(sparse, LocalMergeOutput.StagingFolder, "job", shard.FileName));
+            Assert.True(reservedBytes >= shard.FileLength, $"{shard.FileName}: {reservedBytes} bytes allocated of {shard.FileLength}");
+            Assert.True(sparseBytes <= shard.Header.Length + 4096, $"{shard.FileName}: {sparseBytes} bytes allocated, header {shard.Header.Length}");
+            Assert.True(shard.FileLength > shard.Header.Length + 4096, "a shard longer than its header and a block");
+        }
+
+        foreach (var output in new[] { reserved, sparse })
+        {
+            await harness.RunUnitsAsync(plan, plan.Units, output, "job");
+            await harness.PublishAsync(plan, output, "job");
+        }
+
+        foreach (var shard in plan.Shards)
+        {
+            Assert.Equal(await File.ReadAllBytesAsync(Path.Combine(reserved, shard.FileName), Token), await File.ReadAllBytesAsync(Path.Combine(sparse, shard.FileName), Token));
+        }
+    }
+
+    [Fact]
     public async Task Discard_removes_the_staging_folder_and_publishes_nothing()
     {
         using var harness = new MergeHarness(new LocalFolderStore());
@@ -102,5 +134,14 @@ public sealed class LocalMergeOutputTests : IDisposable
         Assert.Contains("'../escaped.json' is not a plain file name", error.Message, StringComparison.Ordinal);
         Assert.False(File.Exists(Path.Combine(temp.Path, "escaped.json")));
         Assert.False(File.Exists(Path.Combine(output, MergeManifest.FileName)));
+    }
+
+    /// <summary>The file's space on the disk (st_blocks, in 512-byte units), as <c>stat</c> reports it.</summary>
+    private static long AllocatedBytes(string path)
+    {
+        using var stat = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("stat", ["--format=%b", path]) { RedirectStandardOutput = true })!;
+        var blocks = long.Parse(stat.StandardOutput.ReadToEnd().Trim(), System.Globalization.CultureInfo.InvariantCulture);
+        stat.WaitForExit();
+        return blocks * 512;
     }
 }

@@ -76,8 +76,10 @@ public static class SharedInputStaging
             var alone = request with { SpecText = spec.SpecText, SpecDirectory = spec.SpecDirectory, SpecName = spec.Name, Output = spec.Output, Candidates = [] };
             var parsed = JobPlanning.Parse(alone);
             var output = stores.OpenOutput(resolved, stagingId);
-            // A scoring job writes nothing there: the output is neither checked nor staged.
-            if (request.Scoring is null)
+            // A scoring job writes nothing there (the output is neither checked nor staged), unless it publishes its best,
+            // which may be any of them.
+            var writes = request.Scoring is null || request.Scoring.PublishBest is not null;
+            if (writes)
             {
                 await output.CheckAsync(request.Overwrite, CancellationToken.None);
             }
@@ -93,10 +95,11 @@ public static class SharedInputStaging
                 throw new CandidatesFailedException($"merge_method {plan.Method} computes statistics of each model's data (a statistics phase), which shared-input jobs do not run yet; merge it on its own");
             }
 
-            if (request.Scoring is null)
+            if (writes)
             {
                 target = output;
-                await output.PrepareAsync(plan, CancellationToken.None);
+                // A scoring job's candidates stay sparse: it writes one of them whole, and some others in part.
+                await output.PrepareAsync(plan, reserveSpace: request.Scoring is null, CancellationToken.None);
             }
 
             return new CandidatePlan(spec.Name, spec.SpecText, resolved, stagingId) { Plan = plan };

@@ -1,9 +1,11 @@
 using FusionCluster.Core.Execution;
 using FusionCluster.Core.Planning;
 using FusionCluster.Core.Storage;
+using FusionCluster.Core.Sweeps;
 using FusionCluster.Evaluation.Evaluators;
 using FusionCluster.Grains.Abstractions;
 using FusionCluster.Grains.Jobs.Planning;
+using FusionCluster.Grains.Jobs.Scheduling;
 using FusionCluster.Grains.Jobs.Views;
 using FusionCluster.Grains.Workers;
 
@@ -23,7 +25,13 @@ public sealed partial class JobPublisher
         var members = CandidateViews.Members(state).ToList();
         if (state.Request!.Scoring is { } scoring)
         {
-            return Score(candidates, members, state, scoring);
+            var failure = Score(candidates, members, state, scoring);
+            if (scoring.PublishBest is { } objective)
+            {
+                await PublishBestAsync(plan, state, objective, seconds, cancellationToken);
+            }
+
+            return failure;
         }
 
         // Decided off the grain's turn, applied to the state after the await (the grain reads it meanwhile).
@@ -111,6 +119,49 @@ public sealed partial class JobPublisher
         }
 
         return RecordFailures(state);
+    }
+
+    /// <summary>
+    /// A scoring job that publishes its best: once every candidate is scored, the first by <paramref name="objective"/>
+    /// is published from its staging (written by the scoring units and the best phase, <see cref="ScoredBest"/>), and
+    /// every other candidate's staging is removed. When the best cannot be published here (a unit of it unwritten, or
+    /// publishing fails) it stays scored only, with a warning, and whoever asked merges it again.
+    /// </summary>
+    private async Task PublishBestAsync(MergePlan plan, MergeJobState state, SweepObjective objective, double seconds, CancellationToken cancellationToken)
+    {
+        var candidates = plan.Candidates!;
+        var best = ScoredBest.Best(ScoredBest.Values(state.Candidates, objective.Metric), objective);
+        var published = false;
+        if (best is { } b && ScoredBest.Written(state, plan.Units.Count, candidates[b], b) is { } written)
+        {
+            var candidate = candidates[b];
+            try
+            {
+                await Task.Run(async () =>
+                {
+                    var files = await BuildFilesAsync(candidate.Plan!, candidate.SpecText, written, [], [], state, seconds, cancellationToken);
+
+                    // The commit point: a cancel that arrived before it publishes nothing.
+                    cancellationToken.ThrowIfCancellationRequested();
+                    await stores.OpenOutput(candidate.OutputLocation, candidate.StagingId).PublishAsync(candidate.Plan!, files, CancellationToken.None);
+                });
+                state.Candidates[b] = state.Candidates[b] with { Published = true };
+                published = true;
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                state.Warnings.Add($"the best candidate, {candidate.Name}, could not be published by its scoring job: {FailureClassifier.Describe(e)}");
+            }
+        }
+        else if (best is { } unwritten)
+        {
+            state.Warnings.Add($"the best candidate, {candidates[unwritten].Name}, was not written whole while scoring; it is not published by its scoring job");
+        }
+
+        if (await SharedInputStaging.DiscardAsync(candidates.Where((_, i) => !(published && i == best)), stores) is { } missed)
+        {
+            state.Warnings.Add($"a candidate's staged output could not be removed: {missed.Message}");
+        }
     }
 
     /// <summary>Warns of each failed candidate; returns the job's failure when none succeeded.</summary>

@@ -12,6 +12,9 @@ public sealed record JobSchedule(IReadOnlyList<ScheduledUnit> Units, IReadOnlyLi
 
     public const string StatisticsPhase = "statistics";
 
+    /// <summary>The last phase of a scoring job that publishes its best: one unit per scoring unit, writing the best's members not written while scoring.</summary>
+    public const string BestPhase = "best";
+
     /// <summary>Today's jobs: one merge phase holding every unit of the plan.</summary>
     public static JobSchedule ForMerge(MergePlan plan)
     {
@@ -26,8 +29,22 @@ public sealed record JobSchedule(IReadOnlyList<ScheduledUnit> Units, IReadOnlyLi
     /// alignment phase are independent, so several models align in parallel on different silos. A data-aware
     /// method's statistics phase (one unit per model; per model and decoder block for a language model) follows likewise, and the merge phase reads its results too.
     /// </summary>
-    public static JobSchedule For(MergePlan plan)
+    /// <param name="writesBest">
+    /// The job scores its candidates and publishes the best (<see cref="Core.Execution.OutputScoring.PublishBest"/>): a
+    /// best phase follows the merge phase, one unit per merge unit (index: the merge unit's plus their count).
+    /// </param>
+    public static JobSchedule For(MergePlan plan, bool writesBest = false)
     {
+        if (writesBest)
+        {
+            var scoring = ForMerge(plan);
+            var count = scoring.Units.Count;
+            var best = plan.Units.Select(u => new ScheduledUnit(BestUnitName(u.Name), 0, []));
+            return new JobSchedule(
+                [.. scoring.Units, .. best],
+                [.. scoring.Phases, new JobPhase(BestPhase, Enumerable.Range(count, count).ToList(), [0])]);
+        }
+
         if (plan.Align is null && plan.Statistics is null)
         {
             return ForMerge(plan);
@@ -102,6 +119,9 @@ public sealed record JobSchedule(IReadOnlyList<ScheduledUnit> Units, IReadOnlyLi
 
     /// <summary>The unit that computes <paramref name="model"/>'s statistics of one decoder block (a language model).</summary>
     public static string StatisticsBlockUnitName(string model, int block) => $"statistics {model} block {block}";
+
+    /// <summary>The unit of the best phase that completes the best candidate's part of shared unit <paramref name="unit"/>.</summary>
+    public static string BestUnitName(string unit) => $"best {unit}";
 
     /// <summary>The unit that aligns <paramref name="model"/> to the reference.</summary>
     public static string AlignUnitName(string model) => $"align {model}";

@@ -115,7 +115,8 @@ public sealed class UnitScheduler
 
     /// <summary>Ready units, lowest index first, each to the silo <see cref="SiloChoice"/> picks, while the job may run more.</summary>
     /// <param name="maxRunning">The job's cap on units running at once (0 or less: none).</param>
-    public IReadOnlyList<UnitLaunch> Dispatch(IReadOnlyList<WorkerSilo> active, string device, int maxRunning, DateTimeOffset now)
+    /// <param name="queueFactor">How many units a silo holds per slot; <see cref="JobOptions.QueueFactor"/> when null.</param>
+    public IReadOnlyList<UnitLaunch> Dispatch(IReadOnlyList<WorkerSilo> active, string device, int maxRunning, DateTimeOffset now, double? queueFactor = null)
     {
         var launches = new List<UnitLaunch>();
         if (ready.Count == 0 || active.Count == 0)
@@ -126,7 +127,7 @@ public sealed class UnitScheduler
         var cap = maxRunning > 0 ? maxRunning : int.MaxValue;
         while (ready.Count > 0 && running.Count < cap)
         {
-            if (SiloChoice.Pick(active, inFlight, device, settings.QueueFactor) is not { } silo)
+            if (SiloChoice.Pick(active, inFlight, device, queueFactor ?? settings.QueueFactor) is not { } silo)
             {
                 break;
             }

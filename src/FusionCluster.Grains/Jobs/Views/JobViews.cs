@@ -52,7 +52,7 @@ public static class JobViews
     public static IReadOnlyList<UnitStatus> Units(MergeJobState state, MergePlan? plan)
     {
         var units = new List<UnitStatus>(state.Units.Length);
-        var schedule = plan is null ? null : JobSchedule.For(plan);
+        var schedule = plan is null ? null : JobSchedule.For(plan, state.Request?.Scoring?.PublishBest is not null);
         var phases = schedule?.PhaseNames();
         for (var i = 0; i < state.Units.Length; i++)
         {

@@ -59,6 +59,18 @@ public static class SweepMergeBatches
     /// <summary>Whether <paramref name="candidate"/>'s job scores it instead of writing it.</summary>
     public static bool IsScoring(SweepCandidateStatus candidate) => candidate.JobId.EndsWith($"-{ScoringSuffix}", StringComparison.Ordinal);
 
+    /// <summary>
+    /// Whether the scoring job of <paramref name="group"/> may publish its best itself, written while it scores: when the
+    /// run keeps at least one and every candidate the run ranks (merges, not duplicates) is in the job, the job's best is
+    /// the run's (the same metrics, objective and ties to the lower index), so <see cref="SweepRunStepper.Winners"/> has
+    /// no need to merge it again.
+    /// </summary>
+    public static bool PublishesBest(SweepRunRecord run, IReadOnlyList<SweepCandidateStatus> group, int keep)
+    {
+        var inJob = group.Select(c => c.Index).ToHashSet();
+        return keep >= 1 && run.Candidates.Where(c => !c.Baseline && c.SameAs is null).All(c => inJob.Contains(c.Index));
+    }
+
     /// <summary>The candidates of the run that the job of <paramref name="candidate"/> merges (itself alone for a job of its own).</summary>
     public static IReadOnlyList<SweepCandidateStatus> JobOf(SweepRunRecord run, SweepCandidateStatus candidate) =>
         run.Candidates.Where(c => c.State == CandidateState.Merging && c.JobId == candidate.JobId).ToList() is { Count: > 0 } group ? group : [candidate];

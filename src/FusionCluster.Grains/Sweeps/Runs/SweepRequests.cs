@@ -72,14 +72,18 @@ public static class SweepRequests
     /// The scoring job of a sweep that publishes only its best (<see cref="SweepOutputs.BestOnly"/>): the candidates
     /// as a shared-input job (also one alone) whose units score each against the tensors evaluator's references.
     /// </summary>
-    public static MergeRequest Scoring(SweepSpec spec, string sweepId, int run, IReadOnlyList<SweepCandidateStatus> candidates, long shardSizeBytes)
+    /// <param name="publishBest">The job publishes its best by the sweep's objective, written while scoring (<see cref="SweepMergeBatches.PublishesBest"/>).</param>
+    public static MergeRequest Scoring(SweepSpec spec, string sweepId, int run, IReadOnlyList<SweepCandidateStatus> candidates, long shardSizeBytes, bool publishBest = false)
     {
         var tensors = spec.Evaluator.Tensors ?? throw new InvalidOperationException("publish: best is refused at create time without the tensors evaluator");
         return Merge(spec, sweepId, run, candidates[0], shardSizeBytes) with
         {
             SpecName = $"{spec.Name} run {run} #{string.Join(",", candidates.Select(c => c.Index))} (scored, not written)",
             Candidates = candidates.Select(c => new CandidateSpec(SweepMergeBatches.CandidateName(c), c.SpecText, spec.MergeTemplate.Directory, c.MergeOutput)).ToList(),
-            Scoring = new OutputScoring(tensors.Compare.Select(c => c.Key).ToList(), tensors.Compare.Select(c => c.Value).ToList(), tensors.Base),
+            Scoring = new OutputScoring(tensors.Compare.Select(c => c.Key).ToList(), tensors.Compare.Select(c => c.Value).ToList(), tensors.Base)
+            {
+                PublishBest = publishBest ? spec.Objective : null,
+            },
         };
     }
 

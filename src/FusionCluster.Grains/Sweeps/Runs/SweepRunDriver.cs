@@ -257,7 +257,7 @@ public sealed class SweepRunDriver(
         var group = SweepMergeBatches.JobOf(run, candidate);
         busy.UnionWith(group.Select(c => c.Index));
         var request = SweepMergeBatches.IsScoring(candidate)
-            ? SweepRequests.Scoring(spec, sweepId, run.Number, group, settings.ShardSizeBytes)
+            ? SweepRequests.Scoring(spec, sweepId, run.Number, group, settings.ShardSizeBytes, SweepMergeBatches.PublishesBest(run, group, spec.Outputs.Keep))
             : SweepRequests.Merge(spec, sweepId, run.Number, group, settings.ShardSizeBytes);
         _ = StartJobAsync(run.Number, group.Select(c => c.Index).ToList(), candidate.JobId, request);
     }

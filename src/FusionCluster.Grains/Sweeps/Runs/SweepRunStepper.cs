@@ -73,7 +73,8 @@ public static class SweepRunStepper
 
     /// <summary>
     /// What a candidate of a run that publishes only its best becomes when its job ended: scored in-job (its
-    /// metrics from the job, nothing written: <see cref="SweepCandidateStatus.Unpublished"/>), or, when its job
+    /// metrics from the job, nothing written: <see cref="SweepCandidateStatus.Unpublished"/>, unless the job published it
+    /// as its best: <see cref="CandidateStatus.Published"/>), or, when its job
     /// published it as one of the best, done with the metrics it was scored with.
     /// </summary>
     /// <param name="own">The candidate's own outcome in its job; null while the job runs.</param>
@@ -97,7 +98,8 @@ public static class SweepRunStepper
         }
 
         var metrics = own?.Metrics ?? new Dictionary<string, double>();
-        var scored = candidate with { Metrics = metrics, MergeSeconds = job.ElapsedSeconds, EvaluatedOn = "in-job", Unpublished = true, EvaluationAttempts = 1 };
+        // The job's best, when it published it (OutputScoring.PublishBest), is written: no second merge.
+        var scored = candidate with { Metrics = metrics, MergeSeconds = job.ElapsedSeconds, EvaluatedOn = "in-job", Unpublished = own?.Published != true, EvaluationAttempts = 1 };
         return metrics.TryGetValue(metric, out var value)
             ? scored with { State = CandidateState.Done, Objective = value }
             : scored with

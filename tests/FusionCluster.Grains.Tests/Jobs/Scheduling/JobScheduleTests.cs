@@ -31,6 +31,28 @@ public sealed class JobScheduleTests
     }
 
     [Fact]
+    public void A_scoring_job_that_publishes_its_best_has_a_best_phase_of_one_unit_per_scoring_unit_after_them()
+    {
+        var schedule = JobSchedule.For(Plan(null), writesBest: true);
+
+        Assert.Equal(["embeddings", "layer 0", "head", "best embeddings", "best layer 0", "best head"], schedule.Units.Select(u => u.Name));
+        Assert.Equal(["merge", "merge", "merge", "best", "best", "best"], schedule.PhaseNames());
+        Assert.Equal([3, 4, 5], schedule.Phases[1].Units);
+        Assert.Equal([0], schedule.Phases[1].After);
+
+        // The best phase starts only once every scoring unit is done.
+        var scheduler = Start(schedule);
+        Assert.Equal([0, 1, 2], scheduler.Ready);
+        while (scheduler.Ready.All(u => u < 3) && scheduler.Dispatch([SiloA, SiloB], "cpu", 0, T0) is { Count: > 0 } launches)
+        {
+            Assert.All(launches, l => Assert.True(l.Unit < 3));
+            launches.ToList().ForEach(l => scheduler.Complete(l.Unit, null));
+        }
+
+        Assert.Equal([3, 4, 5], scheduler.Ready);
+    }
+
+    [Fact]
     public void An_aligning_plan_runs_one_align_unit_per_other_model_first_numbered_after_the_merge_units()
     {
         var schedule = JobSchedule.For(Plan(AlignBAndC));

@@ -70,6 +70,32 @@ public sealed class SweepMergeBatchesTests
     }
 
     [Fact]
+    public void A_scoring_job_publishes_its_best_itself_only_when_it_holds_every_merge_the_run_ranks_and_the_run_keeps_one()
+    {
+        var run = new SweepRunRecord
+        {
+            Number = 4,
+            Candidates =
+            [
+                Candidate(0, CandidateState.Merging),
+                Candidate(1, CandidateState.Merging),
+                Candidate(2, CandidateState.Pending) with { SameAs = 0 },
+                Candidate(3, CandidateState.Evaluating) with { Baseline = true },
+            ],
+        };
+
+        // Duplicates and baselines are not ranked among the merges: the job of 0 and 1 has every one that is.
+        Assert.True(SweepMergeBatches.PublishesBest(run, [run.Candidates[0], run.Candidates[1]], keep: 1));
+        Assert.True(SweepMergeBatches.PublishesBest(run, [run.Candidates[0], run.Candidates[1]], keep: 3));
+        Assert.False(SweepMergeBatches.PublishesBest(run, [run.Candidates[0], run.Candidates[1]], keep: 0));
+
+        // A merge outside the job (launched later under max_concurrent, or done in an earlier step) may be the best.
+        Assert.False(SweepMergeBatches.PublishesBest(run, [run.Candidates[0]], keep: 1));
+        run.Candidates.Add(Candidate(4, CandidateState.Done));
+        Assert.False(SweepMergeBatches.PublishesBest(run, [run.Candidates[0], run.Candidates[1]], keep: 1));
+    }
+
+    [Fact]
     public void A_finished_shared_job_gives_each_candidate_its_own_outcome()
     {
         var job = new JobStatus

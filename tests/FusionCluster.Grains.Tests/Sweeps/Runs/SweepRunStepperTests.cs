@@ -128,6 +128,20 @@ public sealed class SweepRunStepperTests
         Assert.Null(SweepRunStepper.Evaluator([], 0));
     }
 
+    [Fact]
+    public void A_scoring_jobs_candidate_is_done_unpublished_unless_the_job_published_it_as_its_best()
+    {
+        var job = new JobStatus { State = JobState.Succeeded, ElapsedSeconds = 12 };
+        var scoring = Candidate(1, CandidateState.Merging) with { JobId = "sweep-nightly-4-0-scored" };
+        var scored = new CandidateStatus("1", "/out/1", JobState.Succeeded, null, Metrics);
+
+        var unpublished = SweepRunStepper.AfterScoringJob(scoring, job, scored, "cosine")!;
+        var published = SweepRunStepper.AfterScoringJob(scoring, job, scored with { Published = true }, "cosine")!;
+
+        Assert.Equal((CandidateState.Done, true, 0.9, 12.0, "in-job"), (unpublished.State, unpublished.Unpublished, unpublished.Objective, unpublished.MergeSeconds, unpublished.EvaluatedOn));
+        Assert.Equal((CandidateState.Done, false, 0.9, 12.0, "in-job"), (published.State, published.Unpublished, published.Objective, published.MergeSeconds, published.EvaluatedOn));
+    }
+
     private static SweepCandidateStatus Candidate(int index, CandidateState state) => new() { Index = index, Label = $"p{index}", State = state, CacheKey = $"key-{index}" };
 
     private static SweepRunRecord Run(params SweepCandidateStatus[] candidates) => new() { Number = 1, State = SweepRunState.Running, Candidates = [.. candidates] };
