@@ -13,7 +13,7 @@ public sealed class UnitCell
 {
     private readonly List<UnitAttempt> history = [];
 
-    /// <param name="phase">The job phase of the unit: merge, or align (a model's permutations, before any merge unit).</param>
+    /// <param name="phase">The job phase of the unit: merge, align (a model's permutations, before any merge unit), statistics or best.</param>
     public UnitCell(int index, string name, string phase = MergePhase)
     {
         Index = index;
@@ -28,6 +28,9 @@ public sealed class UnitCell
     public const string AlignPhase = "align";
 
     public const string StatisticsPhase = "statistics";
+
+    /// <summary>The last phase of a scoring job that publishes its best: its units write the best's parts not written while scoring.</summary>
+    public const string BestPhase = "best";
 
     public string Phase { get; }
 

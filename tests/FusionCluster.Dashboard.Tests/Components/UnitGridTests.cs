@@ -63,6 +63,29 @@ public sealed class UnitGridTests : DashboardTestContext
     }
 
     [Fact]
+    public void Best_phase_units_of_a_scoring_job_are_marked_B_with_their_own_legend()
+    {
+        var units = Samples.Units(4);
+        units[2] = units[2] with { Name = "best layer 0", Phase = "best" };
+        units[3] = units[3] with { Name = "best layer 1", Phase = "best" };
+        var board = new UnitBoard(s => s ?? "");
+        board.Load(units);
+
+        var grid = Render<UnitGrid>(p => p.Add(x => x.Board, board));
+
+        var cells = grid.FindAll("#unit-grid .unit");
+        Assert.Equal(["B", "B"], cells.Skip(2).Select(c => c.TextContent));
+        Assert.All(cells.Skip(2), c => Assert.True(c.ClassList.Contains("unit-phase-best")));
+        Assert.StartsWith("B: best phase", grid.Find("#unit-phases-best").TextContent, StringComparison.Ordinal);
+        Assert.Empty(grid.FindAll("#unit-phases-statistics"));
+
+        // A job without the phase has no such legend.
+        var plain = new UnitBoard(s => s ?? "");
+        plain.Load(Samples.Units(2));
+        Assert.Empty(Render<UnitGrid>(p => p.Add(x => x.Board, plain)).FindAll("#unit-phases-best"));
+    }
+
+    [Fact]
     public void RendersOnlyWhenAUnitChanged()
     {
         var board = new UnitBoard(s => s ?? "");

@@ -29,6 +29,7 @@ public sealed partial class UnitGrid
     private Action[] clicks = [];
     private bool hasPhases;
     private bool hasStatisticsPhase;
+    private bool hasBestPhase;
 
     [Parameter, EditorRequired]
     public UnitBoard Board { get; set; } = default!;
@@ -74,6 +75,7 @@ public sealed partial class UnitGrid
             rowStarts = Enumerable.Range(0, (Board.Cells.Count + RowLength - 1) / RowLength).Select(r => r * RowLength).ToArray();
             hasPhases = Board.Cells.Any(c => c.Phase == UnitCell.AlignPhase);
             hasStatisticsPhase = Board.Cells.Any(c => c.Phase == UnitCell.StatisticsPhase);
+            hasBestPhase = Board.Cells.Any(c => c.Phase == UnitCell.BestPhase);
         }
 
         if (colouredVersion != Board.Version || colouredMode != ColourMode)
