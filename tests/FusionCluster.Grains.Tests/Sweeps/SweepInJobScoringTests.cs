@@ -133,6 +133,32 @@ public sealed class SweepInJobScoringTests : IDisposable
     }
 
     [Fact]
+    public async Task When_the_points_take_several_scoring_jobs_none_publishes_and_the_best_is_merged_again()
+    {
+        // max_concurrent 2 of 5 points: three scoring jobs, none of which holds every point, so none may publish its own
+        // best (it may not be the run's); the run's best is merged again once all are scored, as one more job.
+        var cancellation = TestContext.Current.CancellationToken;
+        var run = await RunAsync(silos: 1, Sweep("several-jobs", "outputs: {publish: best, keep: 1}", maxConcurrent: 2), cancellation);
+        var all = await RunAsync(silos: 1, Sweep("several-jobs-all", ""), cancellation);
+
+        Assert.Equal(SweepRunState.Succeeded, run.Summary.State);
+        Assert.Equal(all.Leaderboard, run.Leaderboard);
+        var best = run.Candidates[run.Leaderboard[0]];
+        Assert.Equal([best.Index], run.Candidates.Where(c => !c.Unpublished).Select(c => c.Index));
+        Assert.EndsWith("-best", best.JobId, StringComparison.Ordinal);
+        var scored = run.Candidates.Where(c => c.Unpublished).ToList();
+        Assert.All(scored, c => Assert.EndsWith("-scored", c.JobId, StringComparison.Ordinal));
+        Assert.True(scored.Select(c => c.JobId).Distinct().Count() >= 2, "the points were scored in several jobs");
+        Assert.Equal([best.CacheKey], Directory.GetDirectories(Path.Combine(folder, "several-jobs", "merges")).Select(Path.GetFileName));
+        Assert.Empty(Directory.GetDirectories(Path.Combine(folder, "several-jobs"), LocalMergeOutput.StagingFolder, SearchOption.AllDirectories));
+        var alone = all.Candidates[best.Index];
+        foreach (var shard in Directory.GetFiles(alone.MergeOutput, "*.safetensors"))
+        {
+            Assert.Equal(await File.ReadAllBytesAsync(shard, cancellation), await File.ReadAllBytesAsync(Path.Combine(best.MergeOutput, Path.GetFileName(shard)), cancellation));
+        }
+    }
+
+    [Fact]
     public async Task On_a_blob_prefix_only_the_best_K_are_written_and_they_are_the_bytes_of_the_same_sweep_on_a_folder()
     {
         var cancellation = TestContext.Current.CancellationToken;
@@ -210,7 +236,12 @@ public sealed class SweepInJobScoringTests : IDisposable
     }
 
     private static string Sweep(
-        string output, string outputs, string method = "task_arithmetic", string parameters = "", string objective = "{metric: cosine/ft-1, direction: maximize}") => $$$"""
+        string output,
+        string outputs,
+        string method = "task_arithmetic",
+        string parameters = "",
+        string objective = "{metric: cosine/ft-1, direction: maximize}",
+        int maxConcurrent = 5) => $$$"""
         template:
           merge_method: {{{method}}}
           base_model: base
@@ -221,7 +252,7 @@ public sealed class SweepInJobScoringTests : IDisposable
         space:
           grid:
             models[*].parameters.weight: [0.2, 0.4, 0.6, 0.9, 1.3]
-        max_concurrent: 5
+        max_concurrent: {{{maxConcurrent}}}
         evaluator:
           tensors: {compare: [ft-1, ft-2], base: base}
         objective: {{{objective}}}
