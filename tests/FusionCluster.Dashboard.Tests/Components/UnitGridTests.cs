@@ -44,45 +44,24 @@ public sealed class UnitGridTests : DashboardTestContext
         Assert.True(cells[1].ClassList.Contains("unit-lost"));
     }
 
-    [Fact]
-    public void Statistics_units_are_marked_S_with_their_own_legend_and_no_align_legend()
+    [Theory]
+    [InlineData("statistics", "S", "#unit-phases-statistics", "S: statistics phase")]
+    [InlineData("best", "B", "#unit-phases-best", "B: best phase")]
+    public void Units_of_a_phase_before_or_after_the_merge_are_marked_with_its_letter_and_legend_and_no_other_phases(string phase, string letter, string legendId, string legend)
     {
         var units = Samples.Units(5);
-        units[3] = units[3] with { Name = "statistics m1", Phase = "statistics" };
-        units[4] = units[4] with { Name = "statistics m2", Phase = "statistics" };
+        units[3] = units[3] with { Name = $"{phase} m1", Phase = phase };
+        units[4] = units[4] with { Name = $"{phase} m2", Phase = phase };
         var board = new UnitBoard(s => s ?? "");
         board.Load(units);
 
         var grid = Render<UnitGrid>(p => p.Add(x => x.Board, board));
 
         var cells = grid.FindAll("#unit-grid .unit");
-        Assert.Equal(["S", "S"], cells.Skip(3).Select(c => c.TextContent));
-        Assert.All(cells.Skip(3), c => Assert.True(c.ClassList.Contains("unit-phase-statistics")));
-        Assert.StartsWith("S: statistics phase", grid.Find("#unit-phases-statistics").TextContent, StringComparison.Ordinal);
-        Assert.Empty(grid.FindAll("#unit-phases"));
-    }
-
-    [Fact]
-    public void Best_phase_units_of_a_scoring_job_are_marked_B_with_their_own_legend()
-    {
-        var units = Samples.Units(4);
-        units[2] = units[2] with { Name = "best layer 0", Phase = "best" };
-        units[3] = units[3] with { Name = "best layer 1", Phase = "best" };
-        var board = new UnitBoard(s => s ?? "");
-        board.Load(units);
-
-        var grid = Render<UnitGrid>(p => p.Add(x => x.Board, board));
-
-        var cells = grid.FindAll("#unit-grid .unit");
-        Assert.Equal(["B", "B"], cells.Skip(2).Select(c => c.TextContent));
-        Assert.All(cells.Skip(2), c => Assert.True(c.ClassList.Contains("unit-phase-best")));
-        Assert.StartsWith("B: best phase", grid.Find("#unit-phases-best").TextContent, StringComparison.Ordinal);
-        Assert.Empty(grid.FindAll("#unit-phases-statistics"));
-
-        // A job without the phase has no such legend.
-        var plain = new UnitBoard(s => s ?? "");
-        plain.Load(Samples.Units(2));
-        Assert.Empty(Render<UnitGrid>(p => p.Add(x => x.Board, plain)).FindAll("#unit-phases-best"));
+        Assert.Equal([letter, letter], cells.Skip(3).Select(c => c.TextContent));
+        Assert.All(cells.Skip(3), c => Assert.True(c.ClassList.Contains($"unit-phase-{phase}")));
+        Assert.StartsWith(legend, grid.Find(legendId).TextContent, StringComparison.Ordinal);
+        Assert.Equal([legendId], new[] { "#unit-phases", "#unit-phases-statistics", "#unit-phases-best" }.Where(id => grid.FindAll(id).Count > 0));
     }
 
     [Fact]
