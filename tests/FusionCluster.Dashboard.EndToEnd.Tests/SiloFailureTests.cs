@@ -72,12 +72,15 @@ public sealed class SiloFailureTests(DashboardHost host)
             // units, itself a few hundred milliseconds at times, still finds one (300 ms with 60 ms per tensor, and
             // later 600 ms with 120 ms, each once saw a CI run's whole job pass without a match). Only decoder-layer
             // units count: nine paced tensors outlast the kill, where the embeddings' or head's one or two could
-            // report before it lands.
+            // report before it lands. A unit's start is when it was sent, and a silo holds a second unit queued behind
+            // its running one (JobOptions.QueueFactor 2), so a silo holding two layer units loses at least the queued
+            // one whenever the poll lands: without that, a CI run once again polled through the whole job unmatched.
             var now = DateTimeOffset.UtcNow;
             var busy = (await job.GetUnits())
-                .Where(u => u.State == UnitState.Running && u.Name.StartsWith("layer ", StringComparison.Ordinal)
-                    && u.History.Count > 0 && now - u.History[^1].StartedAt < TimeSpan.FromMilliseconds(1200))
-                .Select(u => u.Silo)
+                .Where(u => u.State == UnitState.Running && u.Name.StartsWith("layer ", StringComparison.Ordinal) && u.History.Count > 0)
+                .GroupBy(u => u.Silo)
+                .Where(held => held.Count() >= 2 || held.Any(u => now - u.History[^1].StartedAt < TimeSpan.FromMilliseconds(1200)))
+                .Select(held => held.Key)
                 .ToHashSet();
             var silo = cluster.Silos.Skip(1).FirstOrDefault(s => busy.Contains(s.Name) && s.Name != status.Coordinator);
             if (silo is not null)
