@@ -129,8 +129,8 @@ public sealed class MergeStatistics(string folder, int samples)
     }
 
     /// <summary>
-    /// <see cref="SingleThreaded"/> for work that awaits (reading weights between forward passes). Only the thread that
-    /// starts it is set: work after an await runs on the count of the thread that continues it.
+    /// <see cref="SingleThreaded"/> for work that awaits (reading weights between forward passes): every thread that
+    /// continues it after an await runs torch on one thread too (<see cref="TorchThreads"/>).
     /// </summary>
     public static async Task<T> SingleThreadedAsync<T>(Func<Task<T>> compute)
     {

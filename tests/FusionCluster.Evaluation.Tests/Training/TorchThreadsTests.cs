@@ -60,4 +60,42 @@ public sealed class TorchThreadsTests
             other.Join();
         }
     }
+
+    [Fact]
+    public async Task Work_continued_on_another_thread_after_an_await_runs_on_the_scopes_count_and_leaves_that_thread_as_it_was()
+    {
+        // The continuation is run inline by the thread that completes the awaited task (no context to post to), one
+        // whose count is 3.
+        var awaited = new TaskCompletionSource();
+        int? continuedOn = null;
+        int countInContinuation = 0;
+        int otherCountAfter = 0;
+        var other = new Thread(() =>
+        {
+            set_num_threads(3);
+            awaited.SetResult();
+            otherCountAfter = get_num_threads();
+        });
+
+        async Task Work()
+        {
+            using (TorchThreads.Use(1))
+            {
+                await awaited.Task.ConfigureAwait(false);
+                continuedOn = Environment.CurrentManagedThreadId;
+                countInContinuation = get_num_threads();
+            }
+        }
+
+        set_num_threads(2);
+        var running = Work();
+        Assert.Equal(2, get_num_threads()); // the scope's own thread, once the work awaits
+        other.Start();
+        other.Join(); // before awaiting: the test's own continuation must not run inline on the thread it joins
+        await running;
+
+        Assert.Equal(other.ManagedThreadId, continuedOn);
+        Assert.Equal(1, countInContinuation);
+        Assert.Equal(3, otherCountAfter);
+    }
 }
