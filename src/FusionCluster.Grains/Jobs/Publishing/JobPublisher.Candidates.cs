@@ -137,14 +137,11 @@ public sealed partial class JobPublisher
             var candidate = candidates[b];
             try
             {
-                await Task.Run(async () =>
-                {
-                    var files = await BuildFilesAsync(candidate.Plan!, candidate.SpecText, written, [], [], state, seconds, cancellationToken);
-
-                    // The commit point: a cancel that arrived before it publishes nothing.
-                    cancellationToken.ThrowIfCancellationRequested();
-                    await stores.OpenOutput(candidate.OutputLocation, candidate.StagingId).PublishAsync(candidate.Plan!, files, CancellationToken.None);
-                });
+                await PublishOneAsync(
+                    stores.OpenOutput(candidate.OutputLocation, candidate.StagingId),
+                    candidate.Plan!,
+                    () => BuildFilesAsync(candidate.Plan!, candidate.SpecText, written, [], [], state, seconds, cancellationToken),
+                    cancellationToken);
                 state.Candidates[b] = state.Candidates[b] with { Published = true };
                 published = true;
             }

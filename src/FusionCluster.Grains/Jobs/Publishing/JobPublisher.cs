@@ -26,15 +26,11 @@ public sealed partial class JobPublisher(ArtifactStores stores, CheckpointCache 
         var aligned = plan.Align?.Models.Count ?? 0;
         var alignResults = state.Units.Skip(plan.Units.Count).Take(aligned).Select(u => u.PhaseResult).OfType<string>().ToList();
         var statisticsResults = state.Units.Skip(plan.Units.Count + aligned).Select(u => u.PhaseResult).OfType<string>().ToList();
-        var output = stores.OpenOutput(state.OutputLocation!, jobId);
-        await Task.Run(async () =>
-        {
-            var files = await BuildFilesAsync(plan, state.Request!.SpecText, results, alignResults, statisticsResults, state, seconds, cancellationToken);
-
-            // The commit point: a cancel that arrived before it publishes nothing.
-            cancellationToken.ThrowIfCancellationRequested();
-            await output.PublishAsync(plan, files, CancellationToken.None);
-        });
+        await PublishOneAsync(
+            stores.OpenOutput(state.OutputLocation!, jobId),
+            plan,
+            () => BuildFilesAsync(plan, state.Request!.SpecText, results, alignResults, statisticsResults, state, seconds, cancellationToken),
+            cancellationToken);
         return null;
     }
 
@@ -51,6 +47,17 @@ public sealed partial class JobPublisher(ArtifactStores stores, CheckpointCache 
             return e;
         }
     }
+
+    /// <summary>Off the grain's turn: builds one merge's files, passes the commit point, and moves its staging into place.</summary>
+    private static Task PublishOneAsync(IMergeOutput output, MergePlan plan, Func<Task<IReadOnlyList<PublishedFile>>> buildFiles, CancellationToken cancellationToken) =>
+        Task.Run(async () =>
+        {
+            var files = await buildFiles();
+
+            // The commit point: a cancel that arrived before it publishes nothing.
+            cancellationToken.ThrowIfCancellationRequested();
+            await output.PublishAsync(plan, files, CancellationToken.None);
+        });
 
     /// <summary>The report and side files of one merge (a job's, or a shared-input job's candidate's), as they are published.</summary>
     private async Task<IReadOnlyList<PublishedFile>> BuildFilesAsync(
