@@ -26,6 +26,9 @@ public static class TorchThreads
     public static IDisposable Use(int threads)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(threads, 1);
+        // Loads libtorch before the value changes: a failure is then the caller's exception. A handler that failed here
+        // would leave the value set and fail again when the work moves to another thread, where .NET ends the process.
+        _ = get_num_threads();
         var previous = Required.Value;
         Required.Value = threads;
         return new Scope(previous);
