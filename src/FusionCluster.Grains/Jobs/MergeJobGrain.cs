@@ -11,6 +11,7 @@ using FusionCluster.Grains.Jobs.Publishing;
 using FusionCluster.Grains.Jobs.Scheduling;
 using FusionCluster.Grains.Jobs.Views;
 using FusionCluster.Grains.Workers;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Concurrency;
@@ -40,6 +41,7 @@ public sealed partial class MergeJobGrain(
     IMergeMethodCatalog methods,
     ILocalSiloDetails localSilo,
     IOptions<JobOptions> options,
+    IHostApplicationLifetime lifetime,
     ILogger<MergeJobGrain> logger) : Grain, IMergeJobGrain, IRemindable
 {
     private const string ResumeReminder = "resume";
@@ -178,11 +180,13 @@ public sealed partial class MergeJobGrain(
         {
             try
             {
-                await ended.Task.WaitAsync(patience);
+                // Not past the silo's stopping: Orleans deactivates an activation only once no call is running in it, so
+                // an open wait would hold a graceful shutdown for the rest of its patience.
+                await ended.Task.WaitAsync(patience, lifetime.ApplicationStopping);
             }
-            catch (TimeoutException)
+            catch (Exception e) when (e is TimeoutException or OperationCanceledException)
             {
-                // Not finished yet: the caller asks again.
+                // Not finished yet: the caller asks again (of the next activation, when this silo is stopping).
             }
         }
 

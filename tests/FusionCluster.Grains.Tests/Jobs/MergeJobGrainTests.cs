@@ -198,6 +198,40 @@ public sealed class MergeJobGrainTests : IDisposable
     }
 
     [Fact]
+    public async Task A_silo_stopping_answers_an_open_WhenFinished_at_once_instead_of_holding_its_shutdown()
+    {
+        // Orleans deactivates an activation only once no call is running in it, so a job grain waiting out a
+        // WhenFinished (the sweep driver waits 10 s at a time) held the shutdown of its silo until the wait ended.
+        var cancellation = TestContext.Current.CancellationToken;
+        await using var cluster = await WorkerCluster.StartAsync(unitSlots: 1);
+        var patience = TimeSpan.FromSeconds(60);
+
+        // A job never started never finishes; one whose grain is not on the first silo, which the others' membership needs.
+        IMergeJobGrain? job = null;
+        InProcessSiloHandle? host = null;
+        for (var i = 0; host is null && i < 50; i++)
+        {
+            job = cluster.Client.GetGrain<IMergeJobGrain>($"job-waited-on-{i}");
+            var on = (await job.GetStatus()).Coordinator;
+            host = cluster.Silos.Skip(1).FirstOrDefault(s => s.Name == on);
+        }
+
+        Assert.NotNull(host);
+        var waiting = job!.WhenFinished(patience);
+        await Task.Delay(500, cancellation);
+        Assert.False(waiting.IsCompleted, "WhenFinished returned before the silo stopped");
+
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var stopping = cluster.StopSiloAsync(host, cancellation);
+        var answered = await waiting.WaitAsync(patience / 2, cancellation);
+        var answeredAfter = clock.Elapsed;
+        await stopping;
+
+        Assert.False(answered.IsFinished);
+        Assert.True(answeredAfter < patience / 3, $"WhenFinished answered {answeredAfter.TotalSeconds:F1} s after the stop began (patience {patience.TotalSeconds} s)");
+    }
+
+    [Fact]
     public async Task Units_run_only_on_worker_silos()
     {
         var cancellation = TestContext.Current.CancellationToken;
