@@ -7,6 +7,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Orleans.Runtime.Hosting;
 
 namespace FusionCluster.Hosting;
 
@@ -27,6 +28,9 @@ public sealed class EmbeddedCluster : IAsyncDisposable
     }
 
     public IClusterClient Client => host.Services.GetRequiredService<IClusterClient>();
+
+    /// <summary>The silo's services, for tests that look at what it stores.</summary>
+    internal IServiceProvider Services => host.Services;
 
     /// <summary>How a client in another process on this machine reaches this silo.</summary>
     public ClusterEndpoint Endpoint { get; }
@@ -67,7 +71,7 @@ public sealed class EmbeddedCluster : IAsyncDisposable
         var gatewayPort = LoopbackPort.Free();
         builder.UseOrleans(silo => silo
             .UseLocalhostClustering(siloPort: LoopbackPort.Free(), gatewayPort: gatewayPort, serviceId: FusionClusterIdentity.ServiceId, clusterId: FusionClusterIdentity.DefaultClusterId)
-            .AddMemoryGrainStorage(FusionStorageNames.Jobs)
+            .ConfigureServices(services => services.AddGrainStorage(FusionStorageNames.Jobs, (provider, _) => ActivatorUtilities.CreateInstance<InProcessGrainStorage>(provider)))
             .UseInMemoryReminderService()
             .AddFusionSilo(new WorkerProfile { UnitSlots = unitSlots > 0 ? unitSlots : Environment.ProcessorCount, Device = device }));
         var host = builder.Build();

@@ -9,8 +9,9 @@ namespace FusionCluster.Grains.Resources;
 /// grain deactivates): a crash loses at most that much of the newest history.
 /// </summary>
 /// <remarks>
-/// A silo that shuts down may have deactivated its storage before this grain (the embedded silo's memory storage is a
-/// grain of that same silo), so the last write then fails: that is the history's end, not an error.
+/// A silo that shuts down may have lost its storage before this grain deactivates, so the last write then fails: that
+/// is the history's end, not an error. (The embedded silo's store is a dictionary of its process for that reason:
+/// Orleans' memory storage is a grain of the same silo, and its failure was logged as errors by Orleans itself.)
 /// </remarks>
 public sealed class SiloResourceGrain(
     [PersistentState("silo-resources", FusionStorageNames.Jobs)] IPersistentState<SiloResourceState> store,
