@@ -126,6 +126,13 @@ internal sealed class SweepSpecReader(string sourceName, string directory)
         var baselines = top.TryGetValue("baselines", out var baselinesNode) && !IsNull(baselinesNode) ? ReadBaselines(baselinesNode) : [];
 
         var outputs = top.TryGetValue("outputs", out var outputsNode) && !IsNull(outputsNode) ? ReadOutputs(outputsNode, evaluator) : SweepOutputs.All;
+        if (kind != SweepKind.Connect && !EvaluatorMetricNames.MayReport(evaluator, objective.Metric))
+        {
+            throw yaml.Error(
+                objectiveNode!,
+                "objective.metric",
+                $"'{objective.Metric}' is not a metric of this sweep's evaluator, which reports {string.Join(", ", EvaluatorMetricNames.Of(evaluator)!)}");
+        }
 
         return new SweepSpec
         {

@@ -1,4 +1,5 @@
 using FusionCluster.Core.Storage;
+using FusionCluster.Core.Sweeps;
 using FusionCluster.Evaluation.Datasets;
 using FusionCluster.Evaluation.Ensembles;
 using FusionCluster.Evaluation.Models;
@@ -112,18 +113,18 @@ public sealed class AccuracyEvaluator(ImageDataset dataset, DatasetSplit split =
             }
         }
 
-        var metrics = new Dictionary<string, double>(StringComparer.Ordinal) { ["accuracy"] = (double)correctByClass.Sum() / indices.Length };
+        var metrics = new Dictionary<string, double>(StringComparer.Ordinal) { [EvaluatorMetricNames.Accuracy] = (double)correctByClass.Sum() / indices.Length };
         if (hasLoss)
         {
-            metrics["cross_entropy"] = lossSum / indices.Length;
+            metrics[EvaluatorMetricNames.CrossEntropy] = lossSum / indices.Length;
         }
 
-        metrics["samples"] = indices.Length;
+        metrics[EvaluatorMetricNames.Samples] = indices.Length;
         for (var k = 0; k < dataset.ClassCount; k++)
         {
             if (totalByClass[k] > 0)
             {
-                metrics[$"accuracy/class_{k}"] = (double)correctByClass[k] / totalByClass[k];
+                metrics[EvaluatorMetricNames.ClassAccuracy(k)] = (double)correctByClass[k] / totalByClass[k];
             }
         }
 

@@ -1,9 +1,10 @@
 using System.Buffers;
 using System.Runtime.Intrinsics;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using FusionCluster.Core.Execution;
 using FusionCluster.Core.Methods;
-using System.Text.Json.Nodes;
+using FusionCluster.Core.Sweeps;
 
 namespace FusionCluster.Evaluation.Evaluators;
 
@@ -222,18 +223,18 @@ public sealed class TensorMetricSums
         {
             var s = references[r];
             var name = referenceNames[r];
-            metrics[$"l2_distance/{name}"] = Math.Sqrt(s.DistanceSquared);
-            metrics[$"cosine/{name}"] = Cosine(s.Dot, ModelNormSquared, s.NormSquared);
+            metrics[EvaluatorMetricNames.L2Distance(name)] = Math.Sqrt(s.DistanceSquared);
+            metrics[EvaluatorMetricNames.Cosine(name)] = Cosine(s.Dot, ModelNormSquared, s.NormSquared);
             if (HasBase)
             {
-                metrics[$"task_cosine/{name}"] = Cosine(s.TaskDot, BaseDistanceSquared, s.TaskNormSquared);
-                metrics[$"sign_agreement/{name}"] = s.TaskNonZero == 0 ? double.NaN : (double)s.SignAgreements / s.TaskNonZero;
+                metrics[EvaluatorMetricNames.TaskCosine(name)] = Cosine(s.TaskDot, BaseDistanceSquared, s.TaskNormSquared);
+                metrics[EvaluatorMetricNames.SignAgreement(name)] = s.TaskNonZero == 0 ? double.NaN : (double)s.SignAgreements / s.TaskNonZero;
             }
         }
 
         if (HasBase)
         {
-            metrics["l2_distance/base"] = Math.Sqrt(BaseDistanceSquared);
+            metrics[EvaluatorMetricNames.BaseDistance] = Math.Sqrt(BaseDistanceSquared);
         }
 
         return metrics;

@@ -1,5 +1,6 @@
 using System.Globalization;
 using FusionCluster.Core.Storage;
+using FusionCluster.Core.Sweeps;
 using FusionCluster.Evaluation.Ensembles;
 using FusionCluster.Evaluation.Evaluators;
 using FusionCluster.Language.Ensembles;
@@ -31,12 +32,12 @@ public sealed class PerplexityEvaluator(string textFile, int? context = null, st
             var result = Evaluate(checkpointFolder, cancellationToken);
             return Task.FromResult<IReadOnlyDictionary<string, double>>(new Dictionary<string, double>(StringComparer.Ordinal)
             {
-                ["perplexity"] = result.Perplexity,
-                ["nll"] = result.MeanNll,
-                ["tokens"] = result.Tokens,
-                ["windows"] = result.Windows,
-                ["context"] = result.Context,
-                ["tokens_per_second"] = result.TokensPerSecond,
+                [EvaluatorMetricNames.Perplexity] = result.Perplexity,
+                [EvaluatorMetricNames.Nll] = result.MeanNll,
+                [EvaluatorMetricNames.Tokens] = result.Tokens,
+                [EvaluatorMetricNames.Windows] = result.Windows,
+                [EvaluatorMetricNames.Context] = result.Context,
+                [EvaluatorMetricNames.TokensPerSecond] = result.TokensPerSecond,
             });
         }
         catch (LanguageModelException e)

@@ -245,6 +245,33 @@ public sealed class SweepSpecParserTests
         Assert.Contains(what, error, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("tensors: {compare: [ft-1], base: base}", "cosine/ft-2", "l2_distance/ft-1, cosine/ft-1, task_cosine/ft-1, sign_agreement/ft-1, l2_distance/base")]
+    [InlineData("tensors: {compare: [ft-1]}", "task_cosine/ft-1", "l2_distance/ft-1, cosine/ft-1")]
+    [InlineData("accuracy: {dataset: digits.fcds}", "acuracy", "accuracy, cross_entropy, samples, accuracy/class_<label>")]
+    [InlineData("accuracy: {dataset: digits.fcds, classes: [0, 1]}", "accuracy/class_2", "accuracy, cross_entropy, samples, accuracy/class_0, accuracy/class_1")]
+    [InlineData("perplexity: {text: corpus.txt}", "ppl", "perplexity, nll, tokens, windows, context, tokens_per_second")]
+    public void An_objective_no_evaluator_reports_is_refused_before_anything_runs(string evaluator, string metric, string reported)
+    {
+        var error = Assert.Throws<SpecException>(() => Parse(Weight, evaluator: $"evaluator:\n  {evaluator}\nobjective: {{metric: {metric}, direction: maximize}}")).Message;
+
+        Assert.Contains($"sweep.yaml line 14: objective.metric: '{metric}' is not a metric of this sweep's evaluator, which reports {reported}", error, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("tensors: {compare: [ft-1, ../ft-2], base: base}", "sign_agreement/../ft-2")]
+    [InlineData("tensors: {base: base}", "l2_distance/base")]
+    [InlineData("accuracy: {dataset: digits.fcds}", "accuracy/class_7")]
+    [InlineData("accuracy: {dataset: digits.fcds, classes: [3]}", "accuracy/class_3")]
+    [InlineData("{accuracy: {dataset: digits.fcds}, perplexity: {text: corpus.txt}}", "tokens_per_second")]
+    [InlineData("{tensors: {compare: [ft-1]}, command: {run: ./score.sh}}", "anything_the_command_prints")]
+    public void An_objective_some_evaluator_may_report_is_accepted(string evaluator, string metric)
+    {
+        var spec = Parse(Weight, evaluator: $"evaluator:\n  {evaluator}\nobjective: {{metric: {metric}, direction: maximize}}");
+
+        Assert.Equal(metric, spec.Objective.Metric);
+    }
+
     [Fact]
     public void Missing_required_keys_are_named()
     {

@@ -1,3 +1,4 @@
+using FusionCluster.Core.Sweeps;
 using FusionCluster.Evaluation.Datasets;
 using FusionCluster.Evaluation.Evaluators;
 using FusionCluster.Evaluation.Models;
@@ -39,6 +40,10 @@ public sealed class AccuracyEvaluatorTests(MnistData mnist)
             CrossEntropy([1, 0], 0),
         ];
         Assert.Equal(expectedLosses.Average(), metrics["cross_entropy"], 5);
+
+        // A sweep's reader accepts each of these as an objective of this evaluator.
+        var sweepEvaluator = new SweepEvaluatorSpec(new AccuracyEvaluatorSpec("digits.fcds", "held-out", null), null, null);
+        Assert.All(metrics.Keys, name => Assert.True(EvaluatorMetricNames.MayReport(sweepEvaluator, name), name));
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using FusionCluster.Core.Sweeps;
 using FusionCluster.Evaluation.Evaluators;
 using FusionCluster.Evaluation.Tests.Support;
 
@@ -33,6 +34,10 @@ public sealed class TensorMetricsEvaluatorTests
         Assert.Equal(0, metrics["l2_distance/itself"], 12);
         Assert.Equal(1, metrics["cosine/itself"], 12);
         Assert.Equal(1, metrics["sign_agreement/itself"], 12);
+
+        // What a sweep's reader accepts as an objective of this evaluator is what it reports.
+        var sweepEvaluator = new SweepEvaluatorSpec(null, new TensorEvaluatorSpec([new("ft", input), new("itself", merged)], baseModel), null);
+        Assert.Equal(EvaluatorMetricNames.Of(sweepEvaluator)!.Order(), metrics.Keys.Order());
     }
 
     [Fact]

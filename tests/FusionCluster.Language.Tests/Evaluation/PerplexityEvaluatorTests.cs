@@ -1,4 +1,5 @@
 using FusionCluster.Core.Storage;
+using FusionCluster.Core.Sweeps;
 using FusionCluster.Language.Evaluation;
 using FusionCluster.Language.Tests.Support;
 
@@ -36,6 +37,9 @@ public sealed class PerplexityEvaluatorTests
         Assert.Equal(3, metrics["windows"]);
         Assert.Equal(Math.Exp(nll / 4), metrics["perplexity"], 4);
         Assert.True(metrics["tokens_per_second"] > 0);
+
+        // What a sweep's reader accepts as an objective of this evaluator is what it reports.
+        Assert.Equal(EvaluatorMetricNames.Of(new SweepEvaluatorSpec(null, null, null, new PerplexityEvaluatorSpec("text.txt", 3)))!.Order(), metrics.Keys.Order());
     }
 
     [Fact]

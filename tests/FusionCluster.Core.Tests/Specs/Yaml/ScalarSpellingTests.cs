@@ -91,7 +91,7 @@ public sealed class ScalarSpellingTests
             ["template"] = "template:\n  merge_method: linear\n  models:\n    - model: a\n    - model: b",
             ["space"] = "space:\n  grid:\n    models[0].parameters.weight: [1]",
             ["evaluator"] = "evaluator:\n  tensors: {base: a}",
-            ["objective"] = "objective: {metric: l2}",
+            ["objective"] = "objective: {metric: l2_distance/base}",
             ["out"] = "out: out",
         };
         sections[section[..section.IndexOf(':', StringComparison.Ordinal)]] = section;
