@@ -79,13 +79,17 @@ public sealed partial class SweepRunView
                 .Select(g => new ChartSeriesData(g.Key, g.Select(p => new ChartPoint(XOf(p.Value), p.Objective, $"#{p.Candidate.Index} {p.Candidate.Label}", p.Candidate.JobId.Length > 0 ? $"jobs/{p.Candidate.JobId}" : null)).ToList()))
                 .ToList();
 
+            // A line means something where it moves along this parameter alone: a series with one point per value (a grid
+            // over this parameter, the others fixed). A grid over several parameters repeats each value with the others'
+            // values, and joining those drew a zig-zag through unrelated merges; a random space draws a new value per point.
+            // Either is left as a scatter.
+            var connect = byValue.Count < parameter.Count() && series.TrueForAll(s => s.Points.Select(p => p.X).Distinct().Count() == s.Points.Count);
+
             // Each evaluated baseline as a reference line across the axis: what the merges must beat.
             var (first, last) = (XOf(ordered[0].Key), XOf(ordered[^1].Key));
             series.AddRange(run.Candidates.Where(c => c.Baseline && c.Objective is not null).Select(c => new ChartSeriesData(
                 c.Label, [new ChartPoint(first, c.Objective!.Value, $"#{c.Index} {c.Label}"), new ChartPoint(last, c.Objective!.Value, $"#{c.Index} {c.Label}")], Reference: true)));
 
-            // A grid repeats each value over the other parameters' values; a random space draws a new value per point.
-            var connect = byValue.Count < parameter.Count();
             charts.Add(new ParameterChart(
                 parameter.Key,
                 ordered.Select(g => g.Key).ToList(),

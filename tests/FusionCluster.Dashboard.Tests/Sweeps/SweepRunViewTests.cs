@@ -71,6 +71,40 @@ public sealed class SweepRunViewTests
     }
 
     [Fact]
+    public void A_grid_over_two_parameters_is_not_joined_along_either_but_each_method_of_a_one_parameter_grid_is()
+    {
+        // Each value of a repeats with both values of b: a line through a's points would zig-zag between b's.
+        var run = SweepSamples.Run(1) with
+        {
+            Candidates =
+            [
+                SweepSamples.Candidate(0, "a=0.3 b=0.3", 0.5),
+                SweepSamples.Candidate(1, "a=0.3 b=0.7", 0.6),
+                SweepSamples.Candidate(2, "a=0.7 b=0.3", 0.7),
+                SweepSamples.Candidate(3, "a=0.7 b=0.7", 0.8),
+            ],
+        };
+
+        var charts = new SweepRunView(run).Charts;
+
+        Assert.Equal([("a", false), ("b", false)], charts.Select(c => (c.Parameter, c.Connect)));
+        Assert.Equal(4, charts[0].Series.Single().Points.Count);
+        // A grid over weight and the method: each method's series has one point per weight (joined), while on the method's
+        // axis each series has both of its points at its one category (not joined).
+        var methods = SweepSamples.Run(1) with
+        {
+            Candidates =
+            [
+                SweepSamples.Candidate(0, "weight=0.1 merge_method=ties", 0.5),
+                SweepSamples.Candidate(1, "weight=0.2 merge_method=ties", 0.6),
+                SweepSamples.Candidate(2, "weight=0.1 merge_method=linear", 0.7),
+                SweepSamples.Candidate(3, "weight=0.2 merge_method=linear", 0.8),
+            ],
+        };
+        Assert.Equal([("merge_method", false), ("weight", true)], new SweepRunView(methods).Charts.Select(c => (c.Parameter, c.Connect)));
+    }
+
+    [Fact]
     public void Without_a_swept_method_the_template_method_names_the_series()
     {
         var candidate = SweepSamples.Candidate(0, "weight=0.5", 0.5) with { SpecText = "base_model: base\nmerge_method: dare_ties\nmodels: []\n" };
