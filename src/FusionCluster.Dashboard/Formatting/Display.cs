@@ -21,6 +21,9 @@ public static class Display
         return unit == 0 ? $"{bytes} B" : string.Create(CultureInfo.InvariantCulture, $"{value:0.0} {ByteUnits[unit]}");
     }
 
+    /// <summary>"1 unit", "0 units", "12 units": a count with its noun, plural by an s.</summary>
+    public static string Count(long count, string noun) => string.Create(CultureInfo.InvariantCulture, $"{count} {noun}{(count == 1 ? "" : "s")}");
+
     public static string Rate(double bytesPerSecond) => $"{Bytes((long)bytesPerSecond)}/s";
 
     public static string Duration(double seconds)

@@ -1,3 +1,4 @@
+using FusionCluster.Dashboard.Formatting;
 using FusionCluster.Grains.Abstractions;
 using FusionCluster.Grains.Abstractions.Sweeps;
 
@@ -35,7 +36,7 @@ public static class ClusterEvents
             }
             else if (job.State == JobState.Succeeded)
             {
-                found.Add(new Notification(NotificationKind.JobSucceeded, $"Job {job.JobId} ({job.Method}) succeeded{who}, {job.UnitsTotal} units in {job.ElapsedSeconds:0.#} s"));
+                found.Add(new Notification(NotificationKind.JobSucceeded, $"Job {job.JobId} ({job.Method}) succeeded{who}, {Display.Count(job.UnitsTotal, "unit")} in {job.ElapsedSeconds:0.#} s"));
             }
         }
 

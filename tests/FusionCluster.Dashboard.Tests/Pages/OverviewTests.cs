@@ -39,6 +39,17 @@ public sealed class OverviewTests : DashboardTestContext
     }
 
     [Fact]
+    public void One_unit_running_reads_in_the_singular()
+    {
+        Monitor.Latest = new ClusterSnapshot([Samples.Silo("silo-1")], [], Samples.Submitted, null);
+        Monitor.History = [new ClusterSample { At = Samples.Submitted, BytesPerSecond = 1 << 20, UnitsRunning = 1 }];
+
+        var page = Render<Overview>();
+
+        Assert.Contains("at most 1 unit running", page.Find("#cluster-history-caption").TextContent, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Silos_cpu_and_memory_of_the_last_hour_are_drawn_per_silo_and_a_longer_window_shows_more()
     {
         var now = DateTimeOffset.UtcNow;

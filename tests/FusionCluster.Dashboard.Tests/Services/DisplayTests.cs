@@ -15,6 +15,16 @@ public sealed class DisplayTests
         Assert.Equal(expected, Display.Percent(done, total));
     }
 
+    [Theory]
+    [InlineData(0, "0 units")]
+    [InlineData(1, "1 unit")]
+    [InlineData(2, "2 units")]
+    [InlineData(12, "12 units")]
+    public void A_count_takes_the_plural_except_for_one(long count, string expected)
+    {
+        Assert.Equal(expected, Display.Count(count, "unit"));
+    }
+
     [Fact]
     public void Eta_follows_the_pace_so_far()
     {
