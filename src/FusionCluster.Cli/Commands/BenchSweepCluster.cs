@@ -47,7 +47,7 @@ public sealed class BenchSweepCluster(ClusterConnection connection, LocalSiloMem
         var status = await RunJobAsync(new MergeRequest { SpecText = "", SpecDirectory = Path.GetDirectoryName(specs[0])!, Output = outDir, Overwrite = true, Candidates = candidates }, cancellationToken);
         if (status.Candidates.FirstOrDefault(c => c.State != JobState.Succeeded) is { } failed)
         {
-            throw new InvalidOperationException($"cluster: shared-input job, candidate {failed.Name}: {failed.Error}");
+            throw new InvalidOperationException($"cluster: shared-input job, candidate {failed.Error}");
         }
 
         return (status.ElapsedSeconds, silos.Peaks());

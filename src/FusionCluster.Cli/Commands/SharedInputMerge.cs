@@ -49,7 +49,8 @@ public static class SharedInputMerge
             }
             else
             {
-                System.Console.Error.WriteLine($"fusion: error: {candidate.Name}: {(candidate.State == JobState.Cancelled ? "cancelled; nothing was published" : candidate.Error ?? "failed")}");
+                // A candidate's error starts with its name already.
+                System.Console.Error.WriteLine($"fusion: error: {(candidate.State == JobState.Cancelled ? $"{candidate.Name}: cancelled; nothing was published" : candidate.Error ?? $"{candidate.Name}: failed")}");
             }
         }
 

@@ -40,13 +40,37 @@ public sealed class MergeOutputFolderProcessTests(SyntheticModels models)
         Assert.Equal("{\"mine\": true}", await File.ReadAllTextAsync(Path.Combine(output, "config.json"), TestContext.Current.CancellationToken));
     }
 
-    private async Task<string> WriteSpecAsync(TempDirectory temp)
+    [Fact]
+    public async Task An_input_models_folder_is_refused_as_out_even_with_overwrite_and_kept_byte_for_byte()
+    {
+        using var temp = new TempDirectory();
+        // The user's own copy of the base model, merged with ft-1 and named as the output too.
+        var mine = temp.Combine("my-base");
+        Directory.CreateDirectory(mine);
+        foreach (var file in Directory.EnumerateFiles(models.Folder("base")))
+        {
+            File.Copy(file, Path.Combine(mine, Path.GetFileName(file)));
+        }
+
+        var before = Directory.EnumerateFiles(mine).Order(StringComparer.Ordinal).Select(File.ReadAllBytes).ToList();
+        var spec = await WriteSpecAsync(temp, firstModel: mine);
+
+        var (exitCode, _, stderr) = await FusionProcess.RunAsync("merge", spec, "--out", mine, "--overwrite", "--quiet");
+
+        Assert.NotEqual(0, exitCode);
+        Assert.Contains($"is where input model '{mine}' is read from", stderr, StringComparison.Ordinal);
+        Assert.Equal(before, Directory.EnumerateFiles(mine).Order(StringComparer.Ordinal).Select(File.ReadAllBytes).ToList());
+        Assert.Equal(before.Count, Directory.EnumerateFileSystemEntries(mine).Count());
+    }
+
+    /// <param name="firstModel">The first model's folder; the shared base model when not given.</param>
+    private async Task<string> WriteSpecAsync(TempDirectory temp, string? firstModel = null)
     {
         var spec = temp.Combine("spec.yaml");
         await File.WriteAllTextAsync(spec, $"""
             merge_method: linear
             models:
-              - model: {models.Folder("base")}
+              - model: {firstModel ?? models.Folder("base")}
                 parameters:
                   weight: 1.0
               - model: {models.Folder("ft-1")}

@@ -21,6 +21,7 @@ public sealed class MergeSharedInputProcessTests(SyntheticModels models)
         Assert.Contains($"even: merged -> {Path.Combine(outDir, "even")}", stdout, StringComparison.Ordinal);
         Assert.Contains($"tilted: merged -> {Path.Combine(outDir, "tilted")}", stdout, StringComparison.Ordinal);
         Assert.Contains("fusion: error: broken: ", stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("broken: broken: ", stderr, StringComparison.Ordinal);
         Assert.Contains("density", stderr, StringComparison.Ordinal);
         Assert.True(File.Exists(Path.Combine(outDir, "even", "model.safetensors")));
         Assert.True(File.Exists(Path.Combine(outDir, "tilted", "model.safetensors")));
@@ -31,6 +32,42 @@ public sealed class MergeSharedInputProcessTests(SyntheticModels models)
         var (aloneExit, _, aloneErr) = await FusionProcess.RunAsync("merge", tilted, "--out", alone, "--quiet");
         Assert.True(aloneExit == 0, aloneErr);
         Assert.Equal(await Sha256Sum.OfFileAsync(Path.Combine(alone, "model.safetensors"), TestContext.Current.CancellationToken), await Sha256Sum.OfFileAsync(Path.Combine(outDir, "tilted", "model.safetensors"), TestContext.Current.CancellationToken));
+    }
+
+    [Fact]
+    public async Task A_spec_whose_output_folder_is_one_of_its_inputs_fails_alone_and_leaves_that_input()
+    {
+        using var temp = new TempDirectory();
+        var outDir = temp.Combine("out");
+        // out/mine is a model of the user's, and mine.yaml both merges it and would publish to out/mine.
+        var mine = Path.Combine(outDir, "mine");
+        Directory.CreateDirectory(mine);
+        foreach (var file in Directory.EnumerateFiles(models.Folder("ft-2")))
+        {
+            File.Copy(file, Path.Combine(mine, Path.GetFileName(file)));
+        }
+
+        var before = await Sha256Sum.OfFileAsync(Path.Combine(mine, "model.safetensors"), TestContext.Current.CancellationToken);
+        var mineSpec = temp.Combine("mine.yaml");
+        await File.WriteAllTextAsync(mineSpec, $$"""
+            merge_method: ties
+            base_model: {{models.Folder("base")}}
+            models:
+              - model: {{models.Folder("ft-1")}}
+                parameters: {weight: 0.5, density: 0.5}
+              - model: {{mine}}
+                parameters: {weight: 0.5, density: 0.5}
+            dtype: bfloat16
+            """, TestContext.Current.CancellationToken);
+        var other = await WriteSpecAsync(temp, "other.yaml", "weight: 0.5, density: 0.5");
+
+        var (exitCode, stdout, stderr) = await FusionProcess.RunAsync("merge", mineSpec, other, "--out-dir", outDir, "--overwrite", "--quiet");
+
+        Assert.True(exitCode == 1, $"exit code {exitCode}; stdout: {stdout}; stderr: {stderr}");
+        Assert.Contains($"fusion: error: mine: --out {mine} is where input model '{mine}' is read from", stderr, StringComparison.Ordinal);
+        Assert.Contains($"other: merged -> {Path.Combine(outDir, "other")}", stdout, StringComparison.Ordinal);
+        Assert.Equal(before, await Sha256Sum.OfFileAsync(Path.Combine(mine, "model.safetensors"), TestContext.Current.CancellationToken));
+        Assert.False(File.Exists(Path.Combine(mine, "fusion-manifest.json")));
     }
 
     [Fact]

@@ -34,6 +34,7 @@ public static class JobStaging
         var target = stores.OpenOutput(resolved, jobId);
         await target.CheckAsync(request.Overwrite, CancellationToken.None);
         var plan = await JobPlanning.PlanAsync(spec, request, stores, checkpoints, CancellationToken.None);
+        OutputOverInput.Refuse(plan.ModelPaths, resolved);
         try
         {
             var versions = await JobPlanning.InputVersionsAsync(plan, checkpoints);

@@ -97,6 +97,7 @@ public static class SharedInputStaging
 
             if (writes)
             {
+                OutputOverInput.Refuse(plan.ModelPaths, resolved);
                 target = output;
                 // A scoring job's candidates stay sparse: it writes one of them whole, and some others in part.
                 await output.PrepareAsync(plan, reserveSpace: request.Scoring is null, CancellationToken.None);

@@ -1,0 +1,57 @@
+using FusionCluster.Core.Storage;
+using FusionCluster.Grains.Jobs.Planning;
+using FusionCluster.TestSupport;
+
+namespace FusionCluster.Grains.Tests.Jobs.Planning;
+
+public sealed class OutputOverInputTests
+{
+    [Fact]
+    public void An_output_that_is_an_input_models_folder_is_refused_naming_the_model()
+    {
+        using var temp = new TempDirectory();
+        var models = new Dictionary<string, string> { ["base"] = temp.Combine("base"), ["ft-1"] = temp.Combine("ft-1") };
+        Directory.CreateDirectory(models["base"]);
+
+        var error = Assert.Throws<StorageException>(() => OutputOverInput.Refuse(models, temp.Combine("base") + "/"));
+
+        Assert.Contains("input model 'base'", error.Message, StringComparison.Ordinal);
+        Assert.Contains("never an input", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_link_to_an_input_is_that_input()
+    {
+        using var temp = new TempDirectory();
+        Directory.CreateDirectory(temp.Combine("models/ft-1"));
+        Directory.CreateSymbolicLink(temp.Combine("out"), temp.Combine("models/ft-1"));
+        var models = new Dictionary<string, string> { ["ft-1"] = temp.Combine("models/ft-1") };
+
+        Assert.Contains("'ft-1'", Assert.Throws<StorageException>(() => OutputOverInput.Refuse(models, temp.Combine("out"))).Message, StringComparison.Ordinal);
+        // And the other way round: the model given through a link, the output as the folder itself.
+        Assert.Throws<StorageException>(() => OutputOverInput.Refuse(new Dictionary<string, string> { ["ft-1"] = temp.Combine("out") }, temp.Combine("models/ft-1")));
+    }
+
+    [Fact]
+    public void Folders_beside_inside_or_above_an_input_are_allowed()
+    {
+        using var temp = new TempDirectory();
+        var models = new Dictionary<string, string> { ["base"] = temp.Combine("models/base") };
+        Directory.CreateDirectory(models["base"]);
+
+        OutputOverInput.Refuse(models, temp.Combine("models/merged"));
+        OutputOverInput.Refuse(models, temp.Combine("models/base/merged"));
+        OutputOverInput.Refuse(models, temp.Combine("models"));
+        OutputOverInput.Refuse(models, temp.Combine("models/base-2"));
+    }
+
+    [Fact]
+    public void A_blob_prefix_is_compared_as_written_less_its_trailing_slashes()
+    {
+        var models = new Dictionary<string, string> { ["base"] = "az://models/llama/base" };
+
+        Assert.Throws<StorageException>(() => OutputOverInput.Refuse(models, "az://models/llama/base/"));
+        OutputOverInput.Refuse(models, "az://models/llama/base-merged");
+        OutputOverInput.Refuse(models, "az://merges/llama/base");
+    }
+}
