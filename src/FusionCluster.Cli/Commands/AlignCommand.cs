@@ -8,6 +8,7 @@ using FusionCluster.Alignment.Reports;
 using FusionCluster.Alignment.Specs;
 using FusionCluster.Cli.Hosting;
 using FusionCluster.Core.Formats;
+using FusionCluster.Core.Storage;
 
 namespace FusionCluster.Cli.Commands;
 
@@ -59,10 +60,7 @@ public static class AlignCommand
             {
                 using var referenceCheckpoint = CheckpointFolder.Open(parse.GetValue(reference)!.FullName);
                 using var modelCheckpoint = CheckpointFolder.Open(parse.GetValue(model)!.FullName);
-                if (Path.GetFullPath(outputFolder) == modelCheckpoint.FolderPath || Path.GetFullPath(outputFolder) == referenceCheckpoint.FolderPath)
-                {
-                    return Task.FromResult(MergeCommand.Fail($"{outputFolder}: --out must differ from the input folders"));
-                }
+                OutputOverInput.Refuse(new Dictionary<string, string> { ["reference"] = referenceCheckpoint.FolderPath, ["model"] = modelCheckpoint.FolderPath }, outputFolder);
 
                 var cache = !parse.GetValue(lowMemory);
                 var referenceTensors = new CheckpointAlignmentTensors(referenceCheckpoint, cache);
@@ -97,7 +95,7 @@ public static class AlignCommand
             {
                 return Task.FromResult(MergeCommand.Fail("cancelled", 130));
             }
-            catch (Exception e) when (e is AlignmentException or CheckpointException or IOException or UnauthorizedAccessException)
+            catch (Exception e) when (e is AlignmentException or CheckpointException or StorageException or IOException or UnauthorizedAccessException)
             {
                 return Task.FromResult(MergeCommand.Fail(e.Message));
             }

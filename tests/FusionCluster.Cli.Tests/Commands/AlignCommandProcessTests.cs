@@ -56,6 +56,24 @@ public sealed class AlignCommandProcessTests
         Assert.Contains("'layers.1.bias' is not covered", line, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task An_out_that_links_to_an_input_is_refused_even_with_overwrite_and_the_input_is_kept()
+    {
+        using var temp = new TempDirectory();
+        var (reference, _) = WriteModelAndShuffledCopy(temp);
+        var shuffled = temp.Combine("shuffled");
+        Directory.CreateSymbolicLink(temp.Combine("link"), shuffled);
+        var before = Directory.EnumerateFileSystemEntries(shuffled).Order(StringComparer.Ordinal).ToList();
+        var weights = await File.ReadAllBytesAsync(Path.Combine(shuffled, "model.safetensors"), TestContext.Current.CancellationToken);
+
+        var (exitCode, _, stderr) = await FusionProcess.RunAsync("align", reference, shuffled, "--out", temp.Combine("link"), "--overwrite");
+
+        Assert.NotEqual(0, exitCode);
+        Assert.Contains("is where input model 'model' is read from", stderr, StringComparison.Ordinal);
+        Assert.Equal(before, Directory.EnumerateFileSystemEntries(shuffled).Order(StringComparer.Ordinal));
+        Assert.Equal(weights, await File.ReadAllBytesAsync(Path.Combine(shuffled, "model.safetensors"), TestContext.Current.CancellationToken));
+    }
+
     /// <summary>A 6-12-3 MLP with random weights, and a copy whose unit u of the hidden layer is the original's unit shuffle[u].</summary>
     internal static (string Reference, int[] Shuffle) WriteModelAndShuffledCopy(TempDirectory temp)
     {

@@ -1,15 +1,13 @@
-using FusionCluster.Core.Storage;
-
-namespace FusionCluster.Grains.Jobs.Planning;
+namespace FusionCluster.Core.Storage;
 
 /// <summary>
-/// A merge may not publish into the folder (or blob prefix) one of its own input models is read from: the output's
-/// files (model.safetensors, config.json ...) would replace the input's, a model the user keeps. <c>--overwrite</c>
-/// lets an output replace an earlier output or sit beside other files; it never makes an input a target.
+/// A merge (or <c>fusion align</c>) may not publish into the folder (or blob prefix) one of its own input models is read
+/// from: the output's files (model.safetensors, config.json ...) would replace the input's, a model the user keeps.
+/// <c>--overwrite</c> lets an output replace an earlier output or sit beside other files; it never makes an input a target.
 /// </summary>
 public static class OutputOverInput
 {
-    /// <param name="modelPaths">The plan's models: name to resolved location.</param>
+    /// <param name="modelPaths">The inputs: a model's name to its resolved location.</param>
     /// <param name="output">The resolved output location.</param>
     /// <exception cref="StorageException">The output is where one of the models is; the message names it.</exception>
     public static void Refuse(IReadOnlyDictionary<string, string> modelPaths, string output)

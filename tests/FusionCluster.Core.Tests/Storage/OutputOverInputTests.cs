@@ -1,8 +1,6 @@
 using FusionCluster.Core.Storage;
-using FusionCluster.Grains.Jobs.Planning;
-using FusionCluster.TestSupport;
 
-namespace FusionCluster.Grains.Tests.Jobs.Planning;
+namespace FusionCluster.Core.Tests.Storage;
 
 public sealed class OutputOverInputTests
 {
