@@ -24,6 +24,24 @@ public sealed class ScatterChartTests : DashboardTestContext
     }
 
     [Fact]
+    public void Long_y_tick_labels_move_the_plot_right_so_they_start_clear_of_the_y_title()
+    {
+        // Ticks 0.99978 to 0.99986: seven characters of about 5.8 units end 6 left of the plot, which must leave them
+        // starting right of x = 22, past the rotated title centred at x = 12.
+        var chart = Render<ScatterChart>(p => p
+            .Add(x => x.Series, [new ChartSeriesData("linear", [Point(0.3, 0.99979), Point(0.7, 0.99985)])])
+            .Add(x => x.YTitle, "cosine/ft-2"));
+
+        var tick = chart.FindAll(".y-tick").First();
+        var labelEnd = double.Parse(tick.GetAttribute("x")!, CultureInfo.InvariantCulture);
+        Assert.Equal(7, tick.TextContent.Length);
+        Assert.True(labelEnd - (7 * 5.8) >= 22, $"the tick label ends at {labelEnd}");
+        // Short labels keep the usual margin: the first point of a 0-1 chart sits at the plot's left edge, 56.
+        var plain = Render<ScatterChart>(p => p.Add(x => x.Series, [new ChartSeriesData("linear", [Point(0, 0.5), Point(1, 0.8)])]));
+        Assert.Equal(56, double.Parse(plain.FindAll("circle.chart-point").First().GetAttribute("cx")!, CultureInfo.InvariantCulture), 0);
+    }
+
+    [Fact]
     public void Each_method_is_its_own_series_with_a_legend_entry_and_colour()
     {
         var chart = Render<ScatterChart>(p => p
