@@ -19,7 +19,7 @@ public static class OutputOverInput
             if (Canonical(location) == target)
             {
                 throw new StorageException(
-                    $"--out {output} is where input model '{model}' is read from; publishing there would replace its files with the merge's. Choose another --out (--overwrite replaces an earlier output, never an input)");
+                    $"--out {output} is where input model '{model}' is read from; publishing there would replace its files with this output's. Choose another --out (--overwrite replaces an earlier output, never an input)");
             }
         }
     }
