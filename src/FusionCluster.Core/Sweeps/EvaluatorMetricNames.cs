@@ -58,7 +58,11 @@ public static class EvaluatorMetricNames
         {
             foreach (var reference in tensors.Compare.Select(c => c.Key))
             {
-                names.AddRange(tensors.Base is null ? [L2Distance(reference), Cosine(reference)] : [L2Distance(reference), Cosine(reference), TaskCosine(reference), SignAgreement(reference)]);
+                names.AddRange([L2Distance(reference), Cosine(reference)]);
+                if (tensors.Base is not null)
+                {
+                    names.AddRange([TaskCosine(reference), SignAgreement(reference)]);
+                }
             }
 
             if (tensors.Base is not null)
