@@ -90,7 +90,8 @@ public sealed class NotificationSettingsTests : DashboardTestContext, IDisposabl
         page.WaitForAssertion(() => Assert.Equal("delivered (attempt 2)", page.Find(".webhook-test-result").TextContent));
         Assert.Contains("a test message from olga", server.Requests.Last().Body, StringComparison.Ordinal);
         page.Find(".webhook-remove").Click();
-        Assert.Empty(store.List());
-        Assert.Empty(page.FindAll(".webhook-row"));
+        // The handler asks the operator gate (an awaited authentication state) before it removes: wait for it.
+        page.WaitForAssertion(() => Assert.Empty(store.List()));
+        page.WaitForAssertion(() => Assert.Empty(page.FindAll(".webhook-row")));
     }
 }
