@@ -53,14 +53,26 @@ status=0
 dotnet test FusionCluster.sln -c Release --no-build -nologo -m:1 --filter "$filter" \
   --logger "trx;LogFilePrefix=fc" --results-directory "$results" "$@" || status=$?
 
-# Sum the per-project counts from the TRX files into one closing line.
+# Sum the per-project counts from the TRX files into one closing line. A test host that crashes (a native fault, a
+# stack overflow) ends its project's run without failing a test: the tests after the crash are in no count, so the
+# line names each such run ("Failed" outcome, no failed test) instead of looking green.
 python3 - "$results" <<'PY' || true
-import sys, glob, xml.etree.ElementTree as ET
+import os, sys, glob, xml.etree.ElementTree as ET
 passed = failed = skipped = 0
-for f in glob.glob(sys.argv[1] + "/*.trx"):
-    c = ET.parse(f).getroot().find(".//{*}Counters")
-    passed += int(c.get("passed", 0)); failed += int(c.get("failed", 0)) + int(c.get("error", 0)); skipped += int(c.get("notExecuted", 0))
-print(f"{passed} passed, {failed} failed, {skipped} skipped")
+aborted = []
+for f in sorted(glob.glob(sys.argv[1] + "/*.trx")):
+    root = ET.parse(f).getroot()
+    c = root.find(".//{*}Counters")
+    p, x, s = int(c.get("passed", 0)), int(c.get("failed", 0)) + int(c.get("error", 0)), int(c.get("notExecuted", 0))
+    passed += p; failed += x; skipped += s
+    if root.find(".//{*}ResultSummary").get("outcome") == "Failed" and x == 0:
+        test = root.find(".//{*}TestMethod")
+        project = os.path.splitext(os.path.basename(test.get("codeBase")))[0] if test is not None else os.path.basename(f)
+        aborted.append(f"{project} after {p + s} tests")
+line = f"{passed} passed, {failed} failed, {skipped} skipped"
+if aborted:
+    line += f", {len(aborted)} run{'s' if len(aborted) > 1 else ''} aborted (the test host stopped: " + "; ".join(aborted) + ")"
+print(line)
 PY
 # Where the time went (prerequisites run during the build; "waited" is what they added after it).
 echo "test.sh: build $((built - started)) s, waited for prerequisites $((ready - built)) s, tests $((SECONDS - ready)) s, total $((SECONDS - started)) s"
