@@ -50,8 +50,15 @@ ready=$SECONDS
 status=0
 # One test project at a time (-m:1): several start real clusters, Azurite and Chromium, and on a
 # 2-core machine running them side by side makes their timing, not their logic, the thing tested.
+# --blame-crash: a test host that crashes leaves a dump and the list of tests it was running (costs nothing otherwise);
+# the dumps are kept in TestResults/crashes for dotnet-dump.
 dotnet test FusionCluster.sln -c Release --no-build -nologo -m:1 --filter "$filter" \
+  --blame-crash --blame-crash-dump-type mini \
   --logger "trx;LogFilePrefix=fc" --results-directory "$results" "$@" || status=$?
+if compgen -G "$results/*/*.dmp" >/dev/null; then
+  mkdir -p TestResults/crashes && cp "$results"/*/*.dmp "$results"/*/Sequence_*.xml TestResults/crashes/
+  echo "test.sh: a test host crashed; its dump and test sequence are in TestResults/crashes"
+fi
 
 # Sum the per-project counts from the TRX files into one closing line. A test host that crashes (a native fault, a
 # stack overflow) ends its project's run without failing a test: the tests after the crash are in no count, so the
@@ -68,7 +75,9 @@ for f in sorted(glob.glob(sys.argv[1] + "/*.trx")):
     if root.find(".//{*}ResultSummary").get("outcome") == "Failed" and x == 0:
         test = root.find(".//{*}TestMethod")
         project = os.path.splitext(os.path.basename(test.get("codeBase")))[0] if test is not None else os.path.basename(f)
-        aborted.append(f"{project} after {p + s} tests")
+        running = [t.get("Name") for q in glob.glob(sys.argv[1] + "/*/Sequence_*.xml") for t in ET.parse(q).getroot()
+                   if t.get("Completed") == "False" and os.path.basename(t.get("Source", "")).startswith(project + ".")]
+        aborted.append(f"{project} after {p + s} tests" + (f", running {', '.join(running)}" if running else ""))
 line = f"{passed} passed, {failed} failed, {skipped} skipped"
 if aborted:
     line += f", {len(aborted)} run{'s' if len(aborted) > 1 else ''} aborted (the test host stopped: " + "; ".join(aborted) + ")"
