@@ -1,9 +1,11 @@
 namespace FusionCluster.Dashboard.Jobs;
 
 /// <summary>
-/// Lays out the labels of a timeline's markers so none overlaps another: markers of a short job sit a few pixels apart
-/// (submitted, the merge phase's first unit), and their labels were drawn over each other. Each label takes the
-/// lowest row where it clears every label already placed there.
+/// Lays out the labels of a timeline's markers so that no label overlaps another and no marker's line (drawn from its
+/// label down to the plot) crosses a label below it: markers of a short job sit a few pixels apart (submitted, the merge
+/// phase's first unit). Labels are placed from the rightmost marker leftwards, each in the lowest row where it clears
+/// the labels of that row, no higher marker's line runs through it, and its own line runs through no label below it;
+/// so close markers climb in a stair from right to left, each line passing left of the labels beneath it.
 /// </summary>
 public static class MarkerLabelLayout
 {
@@ -15,25 +17,34 @@ public static class MarkerLabelLayout
 
     /// <param name="markers">Each marker's x (the chart's units) and label, in the order they are drawn.</param>
     /// <param name="right">The chart's right edge: a label that would pass it ends at its marker instead.</param>
+    /// <returns>The labels in the order of <paramref name="markers"/>.</returns>
     public static IReadOnlyList<PlacedMarkerLabel> Place(IReadOnlyList<(double X, string Label)> markers, double right)
     {
         ArgumentNullException.ThrowIfNull(markers);
-        var rows = new List<List<(double From, double To)>>();
-        var placed = new List<PlacedMarkerLabel>(markers.Count);
-        foreach (var (x, label) in markers)
+        var placed = new PlacedMarkerLabel[markers.Count];
+        var spans = new List<(double X, double From, double To, int Row)>();
+        foreach (var i in Enumerable.Range(0, markers.Count).OrderByDescending(i => markers[i].X))
         {
+            var (x, label) = markers[i];
             var width = label.Length * CharacterWidth;
             var endsAtMarker = x + Gap + width > right;
             var (from, to) = endsAtMarker ? (x - Gap - width, x - Gap) : (x + Gap, x + Gap + width);
-            var row = rows.FindIndex(spans => spans.TrueForAll(s => to + Gap <= s.From || from >= s.To + Gap));
+            var rows = spans.Count == 0 ? 1 : spans.Max(s => s.Row) + 2;
+            var row = Enumerable.Range(0, rows).FirstOrDefault(r => ClearsRow(r) && !CrossedByLineAbove(r) && !CrossesLabelBelow(r), -1);
             if (row < 0)
             {
-                row = rows.Count;
-                rows.Add([]);
+                // Only a label that ends at its marker can hold a line left of it; then crossing a line is the lesser harm.
+                row = Enumerable.Range(0, rows).First(ClearsRow);
             }
 
-            rows[row].Add((from, to));
-            placed.Add(new PlacedMarkerLabel(x, label, row, endsAtMarker));
+            spans.Add((x, from, to, row));
+            placed[i] = new PlacedMarkerLabel(x, label, row, endsAtMarker);
+
+            bool ClearsRow(int r) => spans.TrueForAll(s => s.Row != r || to + Gap <= s.From || from >= s.To + Gap);
+
+            bool CrossedByLineAbove(int r) => spans.Exists(s => s.Row > r && s.X > from - Gap && s.X < to + Gap);
+
+            bool CrossesLabelBelow(int r) => spans.Exists(s => s.Row < r && x > s.From - Gap && x < s.To + Gap);
         }
 
         return placed;
