@@ -79,11 +79,18 @@ public sealed class WebhookStore(IOptions<WebhookOptions> options)
     {
         var path = options.Value.ResolvedFile;
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        var temporary = path + ".tmp";
-        File.WriteAllText(temporary, JsonSerializer.Serialize(all, Json));
+        // A new name each time, created exclusively and owner-only from its first byte: a fixed name could be a link
+        // someone planted (followed by an ordinary create), and a mode set after writing leaves the URLs readable meanwhile.
+        var temporary = $"{path}.{Guid.NewGuid():N}.tmp";
+        var create = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
         if (!OperatingSystem.IsWindows())
         {
-            File.SetUnixFileMode(temporary, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+            create.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        }
+
+        using (var stream = new FileStream(temporary, create))
+        {
+            JsonSerializer.Serialize(stream, all, Json);
         }
 
         File.Move(temporary, path, overwrite: true);

@@ -33,6 +33,21 @@ public sealed class WebhookStoreTests : IDisposable
     }
 
     [Fact]
+    public void A_link_planted_beside_the_file_is_not_written_through()
+    {
+        var victim = Path.Combine(folder, "victim");
+        System.IO.File.WriteAllText(victim, "kept");
+        Directory.CreateDirectory(Path.GetDirectoryName(File)!);
+        System.IO.File.CreateSymbolicLink(File + ".tmp", victim);
+
+        Store().Add("https://hooks.slack.com/services/T1/B2/tok", [NotificationKind.JobFailed]);
+
+        Assert.Equal("kept", System.IO.File.ReadAllText(victim));
+        Assert.Single(Store().List());
+        Assert.Equal([Path.GetFileName(File), Path.GetFileName(File) + ".tmp"], Directory.GetFileSystemEntries(Path.GetDirectoryName(File)!).Select(Path.GetFileName).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
     public void A_webhook_needs_a_url_and_an_event()
     {
         Assert.Throws<ArgumentException>(() => Store().Add("https://example.org/hook", []));
