@@ -117,7 +117,7 @@ public static class DashboardApp
     private static void AddNotifications(WebApplicationBuilder builder)
     {
         builder.Services.Configure<WebhookOptions>(builder.Configuration.GetSection(WebhookOptions.Section));
-        builder.Services.AddHttpClient(nameof(WebhookSender));
+        builder.Services.AddHttpClient(nameof(WebhookSender)).ConfigurePrimaryHttpMessageHandler(WebhookSender.CreateHandler);
         builder.Services.AddSingleton<WebhookStore>();
         builder.Services.AddSingleton(sp => ActivatorUtilities.CreateInstance<WebhookSender>(sp, sp.GetRequiredService<IHttpClientFactory>().CreateClient(nameof(WebhookSender))));
         builder.Services.AddSingleton<NotificationService>();

@@ -7,10 +7,17 @@ namespace FusionCluster.Dashboard.Notifications;
 /// <summary>
 /// Posts a Slack-compatible message (<c>{"text": …}</c>) to a webhook, retrying network errors, timeouts, 429 and
 /// 5xx with exponential backoff (a 429's Retry-After wins when given); other 4xx answers are final, since trying
-/// the same request again cannot change them. Logs name the URL only redacted.
+/// the same request again cannot change them, and so are redirects, which are not followed. Logs name the URL only redacted.
 /// </summary>
 public sealed class WebhookSender(HttpClient http, IOptions<WebhookOptions> options, TimeProvider time, ILogger<WebhookSender> logger)
 {
+    /// <summary>
+    /// The handler webhook posts go through: it does not follow redirects, so a webhook's server cannot send the message
+    /// (and the dashboard's request) on to an address the operator did not enter, such as one inside the cluster.
+    /// A redirect is a refusal, reported with its status.
+    /// </summary>
+    public static HttpMessageHandler CreateHandler() => new SocketsHttpHandler { AllowAutoRedirect = false };
+
     public async Task<WebhookDelivery> SendAsync(string url, string text, CancellationToken cancellationToken)
     {
         var settings = options.Value;

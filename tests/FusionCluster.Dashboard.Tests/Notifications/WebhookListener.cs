@@ -31,6 +31,9 @@ internal sealed class WebhookListener : IDisposable
 
     public ConcurrentQueue<(string Path, string Body, TimeSpan At)> Requests { get; } = new();
 
+    /// <summary>The Location a 3xx answer points to.</summary>
+    public string? RedirectTo { get; init; }
+
     private Stopwatch Clock { get; } = Stopwatch.StartNew();
 
     public void Dispose()
@@ -77,6 +80,11 @@ internal sealed class WebhookListener : IDisposable
             }
 
             context.Response.StatusCode = status;
+            if (status is >= 300 and < 400 && RedirectTo is not null)
+            {
+                context.Response.RedirectLocation = RedirectTo;
+            }
+
             context.Response.Close();
         }
     }

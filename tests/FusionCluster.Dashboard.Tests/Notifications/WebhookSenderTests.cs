@@ -31,6 +31,21 @@ public sealed class WebhookSenderTests
     }
 
     [Fact]
+    public async Task A_redirect_is_not_followed_so_a_webhook_cannot_bounce_the_message_to_another_address()
+    {
+        using var elsewhere = new WebhookListener();
+        using var server = new WebhookListener(307) { RedirectTo = elsewhere.Url };
+        using var http = new HttpClient(WebhookSender.CreateHandler());
+
+        var delivery = await new WebhookSender(http, Options.Create(Fast), TimeProvider.System, new CapturingLogger<WebhookSender>()).SendAsync(server.Url, "x", Xunit.TestContext.Current.CancellationToken);
+
+        Assert.False(delivery.Delivered);
+        Assert.Equal("HTTP 307 Temporary Redirect", delivery.LastError);
+        Assert.Single(server.Requests);
+        Assert.Empty(elsewhere.Requests);
+    }
+
+    [Fact]
     public async Task A_client_error_is_final_and_not_retried()
     {
         using var server = new WebhookListener(404);
