@@ -108,6 +108,13 @@ public sealed class SiloFailureTests(DashboardHost host)
         Assert.Matches(@"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC", first);
         await session.ScreenshotAsync(screenshots, "10-job-after-silo-killed");
 
+        // Three silos with full addresses in the narrow shares card: every column, the share's percentage last, fits in it.
+        var shares = await page.EvaluateAsync<int[]>("""
+            (() => { const t = document.querySelector('#silo-shares table'), card = t.closest('.mud-paper');
+              return [Math.ceil(t.getBoundingClientRect().right), Math.floor(card.getBoundingClientRect().right)]; })()
+            """);
+        Assert.True(shares[0] <= shares[1], $"the silo shares table ends at x = {shares[0]}, past its card's edge at {shares[1]}");
+
         await page.GotoAsync(session.Url("/"));
         var deadRow = page.Locator($".silo-table tr[data-silo='{victim}']");
         await Assertions.Expect(deadRow).ToHaveClassAsync(new System.Text.RegularExpressions.Regex(@"\bsilo-dead\b"));
