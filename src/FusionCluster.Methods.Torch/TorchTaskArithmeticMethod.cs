@@ -15,6 +15,11 @@ namespace FusionCluster.Methods.Torch;
 /// </summary>
 public sealed class TorchTaskArithmeticMethod : TorchMergeMethod
 {
+    // Held Scalars, the literals TorchSharp would otherwise make temporary (docs/architecture.md, "TorchSharp and the garbage collector").
+    private static readonly Scalar Zero = 0f;
+    private static readonly Scalar One = 1f;
+    private static readonly Scalar AddAlpha = 1;
+
     private readonly GeneralizedTaskArithmetic cpuTwin;
 
     public TorchTaskArithmeticMethod(GeneralizedTaskArithmetic cpuTwin, string device)
@@ -56,8 +61,9 @@ public sealed class TorchTaskArithmeticMethod : TorchMergeMethod
         var mix = cpuTwin.SignConsensus
             ? ConsensusMix(weighted, weights, normalize)
             : PlainMix(weighted, weights, normalize);
-        var scaled = mix.mul(lambda);
-        return baseTensor.add(scaled);
+        using var lambdaScalar = lambda.ToScalar();
+        var scaled = mix.mul(lambdaScalar);
+        return baseTensor.add(scaled, AddAlpha);
     }
 
     /// <summary>δ_i sparsified, rescaled and multiplied by its weight (one rounding of scale·weight to float32, as in C#).</summary>
@@ -74,7 +80,7 @@ public sealed class TorchTaskArithmeticMethod : TorchMergeMethod
         {
             // Dropped entries become +0, as the C# masks write them.
             using var drop = keep.logical_not();
-            sparse = delta.masked_fill(drop, 0f);
+            sparse = delta.masked_fill(drop, Zero);
             if (rescale)
             {
                 // Norm matching rather than 1/density, as mergekit does since its PR #245.
@@ -86,7 +92,8 @@ public sealed class TorchTaskArithmeticMethod : TorchMergeMethod
             }
         }
 
-        return sparse.mul((float)(scale * weight)).MoveToOuterDisposeScope();
+        using var factor = ((float)(scale * weight)).ToScalar();
+        return sparse.mul(factor).MoveToOuterDisposeScope();
     }
 
     /// <summary>Which entries of δ_i survive sparsification; null when all do.</summary>
@@ -131,22 +138,23 @@ public sealed class TorchTaskArithmeticMethod : TorchMergeMethod
         var total = weighted[0];
         for (var i = 1; i < weighted.Length; i++)
         {
-            total = total.add(weighted[i]);
+            total = total.add(weighted[i], AddAlpha);
         }
 
-        var positive = total.ge(0f);
+        var positive = total.ge(Zero);
         var mix = zeros_like(weighted[0]);
         var divisor = zeros_like(weighted[0]);
         for (var i = 0; i < weighted.Length; i++)
         {
-            var agrees = where(positive, weighted[i].gt(0f), weighted[i].lt(0f));
-            mix = mix.add(weighted[i].masked_fill(agrees.logical_not(), 0f));
-            divisor = divisor.add(agrees.to_type(ScalarType.Float32).mul((float)weights[i]));
+            using var weight = ((float)weights[i]).ToScalar();
+            var agrees = where(positive, weighted[i].gt(Zero), weighted[i].lt(Zero));
+            mix = mix.add(weighted[i].masked_fill(agrees.logical_not(), Zero), AddAlpha);
+            divisor = divisor.add(agrees.to_type(ScalarType.Float32).mul(weight), AddAlpha);
         }
 
         if (normalize)
         {
-            divisor = divisor.masked_fill(divisor.eq(0f), 1f);
+            divisor = divisor.masked_fill(divisor.eq(Zero), One);
             mix = mix.div(divisor);
         }
 
@@ -165,7 +173,7 @@ public sealed class TorchTaskArithmeticMethod : TorchMergeMethod
         var mix = weighted[0];
         for (var i = 1; i < weighted.Length; i++)
         {
-            mix = mix.add(weighted[i]);
+            mix = mix.add(weighted[i], AddAlpha);
         }
 
         if (normalize)
@@ -176,7 +184,8 @@ public sealed class TorchTaskArithmeticMethod : TorchMergeMethod
                 divisor = 1;
             }
 
-            mix = mix.div((float)divisor);
+            using var divisorScalar = ((float)divisor).ToScalar();
+            mix = mix.div(divisorScalar);
         }
 
         return mix.MoveToOuterDisposeScope();

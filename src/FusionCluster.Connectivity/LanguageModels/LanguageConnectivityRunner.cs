@@ -9,6 +9,7 @@ using FusionCluster.Language;
 using FusionCluster.Language.Evaluation;
 using FusionCluster.Language.Models;
 using FusionCluster.Language.Tokenization;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace FusionCluster.Connectivity.LanguageModels;
@@ -55,10 +56,12 @@ public static class LanguageConnectivityRunner
                 var alpha = (double)i / (options.Points - 1);
                 using (no_grad())
                 {
+                    using var keep = (1 - alpha).ToScalar();
+                    using var take = alpha.ToScalar();
                     foreach (var (first, second, target) in parameters)
                     {
-                        using var blended = (first * (1 - alpha)) + (second * alpha);
-                        target.copy_(blended);
+                        using var scope = NewDisposeScope();
+                        target.copy_((first * keep).add(second * take, HeldScalars.One));
                     }
                 }
 

@@ -1,4 +1,6 @@
 using System.Runtime.InteropServices;
+using FusionCluster.Evaluation.Training;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace FusionCluster.Connectivity.Matching;
@@ -13,6 +15,8 @@ namespace FusionCluster.Connectivity.Matching;
 public sealed class CrossCorrelation : IDisposable
 {
     private const double Epsilon = 1e-12;
+    private static readonly Scalar EpsilonScalar = Epsilon;
+    private static readonly Scalar ZeroScalar = 0;
     private readonly Tensor sumA;
     private readonly Tensor sumB;
     private readonly Tensor squaresA;
@@ -91,12 +95,13 @@ public sealed class CrossCorrelation : IDisposable
         ArgumentOutOfRangeException.ThrowIfGreaterThan(first + rows, FeaturesA);
         ArgumentOutOfRangeException.ThrowIfLessThan(destination.Length, (long)rows * FeaturesB);
         using var scope = NewDisposeScope();
-        var meanA = sumA.div(count);
-        var meanB = sumB.div(count);
-        var stdA = squaresA.div(count).sub(meanA.square()).clamp_min(0).sqrt().narrow(0, first, rows);
-        var stdB = squaresB.div(count).sub(meanB.square()).clamp_min(0).sqrt();
-        var covariance = products.narrow(0, first, rows).div(count).sub(meanA.narrow(0, first, rows).unsqueeze(1).matmul(meanB.unsqueeze(0)));
-        var denominator = stdA.unsqueeze(1).matmul(stdB.unsqueeze(0)).add(Epsilon);
+        using var n = count.ToScalar();
+        var meanA = sumA.div(n);
+        var meanB = sumB.div(n);
+        var stdA = squaresA.div(n).sub(meanA.square()).clamp_min(ZeroScalar).sqrt().narrow(0, first, rows);
+        var stdB = squaresB.div(n).sub(meanB.square()).clamp_min(ZeroScalar).sqrt();
+        var covariance = products.narrow(0, first, rows).div(n).sub(meanA.narrow(0, first, rows).unsqueeze(1).matmul(meanB.unsqueeze(0)));
+        var denominator = stdA.unsqueeze(1).matmul(stdB.unsqueeze(0)).add(EpsilonScalar, HeldScalars.One);
         MemoryMarshal.Cast<byte, double>(covariance.div(denominator).contiguous().bytes).CopyTo(destination);
     }
 

@@ -1,3 +1,5 @@
+using FusionCluster.Evaluation.Training;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace FusionCluster.Connectivity.Matching;
@@ -10,6 +12,8 @@ namespace FusionCluster.Connectivity.Matching;
 public sealed class FeatureCorrelation : IDisposable
 {
     private const double Epsilon = 1e-12;
+    private static readonly Scalar EpsilonScalar = Epsilon;
+    private static readonly Scalar ZeroScalar = 0;
     private readonly Tensor sum;
     private readonly Tensor products;
     private long count;
@@ -41,10 +45,11 @@ public sealed class FeatureCorrelation : IDisposable
         }
 
         using var scope = NewDisposeScope();
-        var mean = sum.div(count);
-        var covariance = products.div(count).sub(mean.unsqueeze(1).matmul(mean.unsqueeze(0)));
-        var std = covariance.diagonal().clamp_min(0).sqrt();
-        var denominator = std.unsqueeze(1).matmul(std.unsqueeze(0)).add(Epsilon);
+        using var n = count.ToScalar();
+        var mean = sum.div(n);
+        var covariance = products.div(n).sub(mean.unsqueeze(1).matmul(mean.unsqueeze(0)));
+        var std = covariance.diagonal().clamp_min(ZeroScalar).sqrt();
+        var denominator = std.unsqueeze(1).matmul(std.unsqueeze(0)).add(EpsilonScalar, HeldScalars.One);
         return covariance.div(denominator).data<double>().ToArray();
     }
 

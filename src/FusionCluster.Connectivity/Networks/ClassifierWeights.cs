@@ -1,5 +1,6 @@
 using FusionCluster.Core.Formats;
 using FusionCluster.Evaluation.Models;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace FusionCluster.Connectivity.Networks;
@@ -64,7 +65,11 @@ public sealed class ClassifierWeights : IDisposable
     public static ClassifierWeights FromNetwork(ClassifierNetwork network)
     {
         ArgumentNullException.ThrowIfNull(network);
-        var copies = network.named_parameters().ToDictionary(p => p.name, p => p.parameter.detach().clone(), StringComparer.Ordinal);
+        var copies = network.named_parameters().ToDictionary(p => p.name, p =>
+        {
+            using var detached = p.parameter.detach();
+            return detached.clone();
+        }, StringComparer.Ordinal);
         return new ClassifierWeights(network.Config, copies);
     }
 
@@ -111,7 +116,8 @@ public sealed class ClassifierWeights : IDisposable
             var sum = zeros_like(terms[0].Weights[name]);
             foreach (var (weights, coefficient) in terms)
             {
-                sum.add_(weights[name], alpha: coefficient);
+                using var alpha = coefficient.ToScalar();
+                sum.add_(weights[name], alpha);
             }
 
             combined[name] = sum;

@@ -29,7 +29,8 @@ public static class BezierCurveTrainer
             using Scalar half = 0.5;
             foreach (var name in names)
             {
-                bend[name] = new Parameter(start[name].add(end[name], HeldScalars.One).mul_(half));
+                using var sum = start[name].add(end[name], HeldScalars.One);
+                bend[name] = new Parameter(sum.mul_(half));
             }
         }
 

@@ -1,5 +1,6 @@
 using FusionCluster.Alignment.Repair;
 using FusionCluster.Connectivity.Networks;
+using FusionCluster.Evaluation.Training;
 using static TorchSharp.torch;
 
 namespace FusionCluster.Connectivity.Repair;
@@ -51,15 +52,13 @@ public static class RepairCorrector
                     ClassifierWeights.WeightName(layer), ClassifierWeights.BiasName(layer), [.. scale.Select(s => (float)s)], [.. shift.Select(s => (float)s)]);
                 corrections.Add(correction);
                 using var noGrad = no_grad();
+                using var scope = NewDisposeScope();
                 var weight = repaired.Weight(layer);
                 var rowShape = new long[weight.dim()];
                 Array.Fill(rowShape, 1L);
                 rowShape[0] = scale.Length;
-                using var rowScale = tensor(correction.Scale).reshape(rowShape);
-                weight.mul_(rowScale);
-                using var biasScale = tensor(correction.Scale);
-                using var biasShift = tensor(correction.Shift);
-                repaired.Bias(layer).mul_(biasScale).add_(biasShift);
+                weight.mul_(tensor(correction.Scale).reshape(rowShape));
+                repaired.Bias(layer).mul_(tensor(correction.Scale)).add_(tensor(correction.Shift), HeldScalars.One);
             }
 
             return (repaired, corrections);

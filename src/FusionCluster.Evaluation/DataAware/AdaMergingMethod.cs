@@ -64,7 +64,7 @@ public sealed class AdaMergingMethod(int steps, int batch, double learningRate =
                     loss.backward();
                     optimizer.Step();
                     using var noGrad = no_grad();
-                    lambda.clamp_(0, 1);
+                    lambda.clamp_(HeldScalars.Zero, HeldScalars.One);
                 }
             }
             finally
@@ -114,15 +114,16 @@ public sealed class AdaMergingMethod(int steps, int batch, double learningRate =
         var names = pretrained.Names;
         for (var k = 0; k < names.Count; k++)
         {
-            var value = pretrained[names[k]].to(float64);
+            using var value = pretrained[names[k]].to(float64);
             for (var i = 0; i < models.Count; i++)
             {
-                using var delta = models[i][names[k]].to(float64) - pretrained[names[k]].to(float64);
-                value.add_(delta * coefficients[i, k]);
+                using var scope = NewDisposeScope();
+                using var coefficient = coefficients[i, k].ToScalar();
+                var delta = models[i][names[k]].to(float64) - pretrained[names[k]].to(float64);
+                value.add_(delta * coefficient, HeldScalars.One);
             }
 
             merged.Add(names[k], value.to(float32));
-            value.Dispose();
         }
 
         return merged;
@@ -132,7 +133,11 @@ public sealed class AdaMergingMethod(int steps, int batch, double learningRate =
     {
         var names = pretrained.Names;
         // [model, ...] per tensor k: stacked task vectors τ_ik.
-        return names.Select(name => stack(models.Select(m => m[name] - pretrained[name]).ToArray())).ToList();
+        return names.Select(name =>
+        {
+            using var scope = NewDisposeScope();
+            return stack(models.Select(m => m[name] - pretrained[name]).ToArray()).MoveToOuterDisposeScope();
+        }).ToList();
     }
 
     private static Tensor EntropyOf(NamedTensors pretrained, IReadOnlyList<Tensor> vectors, IReadOnlyList<NamedTensors> heads, IReadOnlyList<Tensor> inputs, Tensor lambda)

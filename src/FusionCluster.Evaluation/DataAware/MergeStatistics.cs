@@ -4,6 +4,7 @@ using FusionCluster.Core.Execution;
 using FusionCluster.Evaluation.Datasets;
 using FusionCluster.Evaluation.MultiTask;
 using FusionCluster.Evaluation.Training;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace FusionCluster.Evaluation.DataAware;
@@ -87,9 +88,10 @@ public sealed class MergeStatistics(string folder, int samples)
     {
         ArgumentNullException.ThrowIfNull(inputs);
         using var noGrad = no_grad();
-        using var input64 = inputs.to(float64);
-        using var product = input64.t().matmul(input64).div(input64.shape[0]);
-        return product.to(float32);
+        using var scope = NewDisposeScope();
+        using var count = inputs.shape[0].ToScalar();
+        var input64 = inputs.to(float64);
+        return input64.t().matmul(input64).div(count).to(float32).MoveToOuterDisposeScope();
     }
 
     /// <summary>What the layer after one with inputs <paramref name="inputs"/> receives: ReLU(X W^T + b), the network's forward step (<see cref="MultiTaskNetwork.LayerInputs"/>).</summary>

@@ -73,7 +73,7 @@ public sealed class RegMeanMethod(double alpha = 0.9) : IDataAwareMergeMethod
     /// <summary>A tensor's values as float32, row-major.</summary>
     internal static float[] Floats(Tensor value)
     {
-        using var contiguous = value.detach().to(float32).contiguous();
-        return contiguous.data<float>().ToArray();
+        using var scope = NewDisposeScope();
+        return value.detach().to(float32).contiguous().data<float>().ToArray();
     }
 }

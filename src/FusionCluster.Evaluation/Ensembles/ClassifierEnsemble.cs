@@ -1,6 +1,8 @@
 using FusionCluster.Core.Storage;
 using FusionCluster.Evaluation.Evaluators;
 using FusionCluster.Evaluation.Models;
+using FusionCluster.Evaluation.Training;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace FusionCluster.Evaluation.Ensembles;
@@ -70,14 +72,22 @@ public sealed class ClassifierEnsemble : IDisposable
             case EnsembleRule.MeanProbs:
             {
                 // log Σ w p = logsumexp(log w + log p), stable where the probabilities are tiny.
-                var terms = stack(used.Select(i => networks[i].call(inputs).log_softmax(1) + Math.Log(weights[i])).ToArray());
+                var terms = stack(used.Select(i =>
+                {
+                    using var logWeight = Math.Log(weights[i]).ToScalar();
+                    return networks[i].call(inputs).log_softmax(1).add(logWeight, HeldScalars.One);
+                }).ToArray());
                 var logProbabilities = terms.logsumexp(0);
                 return (logProbabilities.argmax(1), logProbabilities);
             }
 
             case EnsembleRule.MeanLogits:
             {
-                var logits = used.Select(i => networks[i].call(inputs) * weights[i]).Aggregate((a, b) => a + b);
+                var logits = used.Select(i =>
+                {
+                    using var weight = weights[i].ToScalar();
+                    return networks[i].call(inputs) * weight;
+                }).Aggregate((a, b) => a.add(b, HeldScalars.One));
                 return (logits.argmax(1), logits.log_softmax(1));
             }
 
@@ -86,8 +96,9 @@ public sealed class ClassifierEnsemble : IDisposable
                 Tensor? votes = null;
                 foreach (var i in used)
                 {
-                    var choice = nn.functional.one_hot(networks[i].call(inputs).argmax(1), Config.NumLabels).to(ScalarType.Float64) * weights[i];
-                    votes = votes is null ? choice : votes + choice;
+                    using var weight = weights[i].ToScalar();
+                    var choice = nn.functional.one_hot(networks[i].call(inputs).argmax(1), Config.NumLabels).to(ScalarType.Float64) * weight;
+                    votes = votes is null ? choice : votes.add(choice, HeldScalars.One);
                 }
 
                 // argmax returns the first of equal maxima: a tie goes to the lowest class.

@@ -24,7 +24,8 @@ public static class ClassifierCheckpoint
         {
             foreach (var (name, _) in shapes)
             {
-                using var values = parameters[name].detach().contiguous();
+                using var scope = NewDisposeScope();
+                var values = parameters[name].detach().contiguous();
                 writer.OpenSink(name).Write(0, values.data<float>().ToArray());
             }
         }

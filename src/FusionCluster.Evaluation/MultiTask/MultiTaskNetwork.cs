@@ -50,7 +50,8 @@ public static class MultiTaskNetwork
         for (var l = 0; l < layers; l++)
         {
             inputs.Add(x);
-            x = nn.functional.relu(nn.functional.linear(x, backbone[Weight(l)], backbone[Bias(l)]));
+            using var linear = nn.functional.linear(x, backbone[Weight(l)], backbone[Bias(l)]);
+            x = nn.functional.relu(linear);
         }
 
         x.Dispose();

@@ -134,14 +134,22 @@ public static class MultiTaskTrainer
     }
 
     private static Dictionary<string, Tensor> Trainable(NamedTensors source) =>
-        source.Entries.ToDictionary(e => e.Name, e => (Tensor)new Parameter(e.Value.detach().clone(), requires_grad: true), StringComparer.Ordinal);
+        source.Entries.ToDictionary(e => e.Name, e =>
+        {
+            using var detached = e.Value.detach();
+            return (Tensor)new Parameter(detached.clone(), requires_grad: true);
+        }, StringComparer.Ordinal);
 
     private static NamedTensors Detached(Dictionary<string, Tensor> parameters)
     {
         var result = new NamedTensors();
         foreach (var (name, value) in parameters)
         {
-            result.Add(name, value.detach().clone());
+            using (var detached = value.detach())
+            {
+                result.Add(name, detached.clone());
+            }
+
             value.Dispose();
         }
 

@@ -40,7 +40,8 @@ public sealed class NamedTensors : IDisposable
         var copy = new NamedTensors();
         foreach (var (name, value) in entries)
         {
-            copy.Add(name, value.detach().clone());
+            using var detached = value.detach();
+            copy.Add(name, detached.clone());
         }
 
         return copy;
@@ -56,7 +57,8 @@ public sealed class NamedTensors : IDisposable
         {
             foreach (var (name, value) in entries)
             {
-                using var contiguous = value.detach().to(float32).contiguous();
+                using var scope = NewDisposeScope();
+                var contiguous = value.detach().to(float32).contiguous();
                 writer.OpenSink(name).Write(0, contiguous.data<float>().ToArray());
             }
         }

@@ -176,7 +176,8 @@ public static class LanguageGrams
         foreach (var (name, parameter) in model.named_parameters().OrderBy(p => p.name, StringComparer.Ordinal))
         {
             sha.AppendData(Encoding.UTF8.GetBytes($"{name}[{string.Join(',', parameter.shape)}]\n"));
-            using var values = parameter.detach().to(ScalarType.Float32, CPU).contiguous();
+            using var scope = NewDisposeScope();
+            var values = parameter.detach().to(ScalarType.Float32, CPU).contiguous();
             sha.AppendData(System.Runtime.InteropServices.MemoryMarshal.AsBytes(values.data<float>().ToArray().AsSpan()));
         }
 

@@ -1,5 +1,7 @@
 using System.Diagnostics;
+using FusionCluster.Evaluation.Training;
 using FusionCluster.Language.Models;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace FusionCluster.Language.Evaluation;
@@ -103,8 +105,9 @@ public static class PerplexityCalculator
                 for (var m = 0; m < models.Count; m++)
                 {
                     var memberLogits = models[m].Forward(input);
-                    var weighted = models.Count == 1 ? memberLogits : memberLogits * weights[m];
-                    logits = logits is null ? weighted : logits + weighted;
+                    using var weight = weights[m].ToScalar();
+                    var weighted = models.Count == 1 ? memberLogits : memberLogits * weight;
+                    logits = logits is null ? weighted : logits.add(weighted, HeldScalars.One);
                 }
 
                 var predictions = logits!.narrow(1, 0, length - 1).log_softmax(-1);

@@ -183,7 +183,8 @@ public static class LanguageModelCheckpoint
         {
             foreach (var (name, parameter) in parameters)
             {
-                using var values = parameter.detach().cpu().contiguous();
+                using var scope = NewDisposeScope();
+                var values = parameter.detach().cpu().contiguous();
                 writer.OpenSink(name).Write(0, values.data<float>().ToArray());
             }
         }
