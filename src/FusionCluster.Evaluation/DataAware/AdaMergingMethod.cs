@@ -150,7 +150,7 @@ public sealed class AdaMergingMethod(int steps, int batch, double learningRate =
             Array.Fill(shape, 1L);
             shape[0] = -1;
             var coefficients = lambda.select(1, k).view(shape);
-            merged[names[k]] = pretrained[names[k]] + (vectors[k] * coefficients).sum(dim: 0L);
+            merged[names[k]] = pretrained[names[k]].add((vectors[k] * coefficients).sum(dim: 0L), HeldScalars.One);
         }
 
         var layers = MultiTaskNetwork.LayerCount(pretrained);

@@ -1,3 +1,4 @@
+using FusionCluster.Evaluation.Training;
 using static TorchSharp.torch;
 
 namespace FusionCluster.Language.Models;
@@ -59,7 +60,7 @@ public static class RotaryEmbedding
         var first = x.narrow(-1, 0, half);
         var second = x.narrow(-1, half, half);
         var rotated = cat([-second, first], -1);
-        return ((x * cos) + (rotated * sin)).MoveToOuterDisposeScope();
+        return (x * cos).add(rotated * sin, HeldScalars.One).MoveToOuterDisposeScope();
     }
 
     private static void ApplyLlama3(double[] frequencies, RopeScaling scaling)
