@@ -571,7 +571,9 @@ public sealed class MergePlanner
         var embedding = tensors.FirstOrDefault(t => reference.Layout.TiedEmbedding == t.Name);
         if (embedding is not null && config.ContainsKey("vocab_size"))
         {
-            config["vocab_size"] = (int)embedding.Shape[0];
+            // A row count past int.MaxValue stays a (long) JSON number: a cast would have written a negative vocab_size.
+            var rows = embedding.Shape[0];
+            config["vocab_size"] = rows <= int.MaxValue ? JsonValue.Create((int)rows) : JsonValue.Create(rows);
         }
 
         if (tensors.Any(t => ModelLayout.IsHead(t.Name)) && config["tie_word_embeddings"]?.GetValue<bool>() == true)

@@ -11,6 +11,19 @@ public sealed class TokenizerVocabulary
 {
     public const string FileName = "tokenizer.json";
 
+    /// <summary>
+    /// Ids must be below this (2^24 = 16,777,216): real tokenizers stay far under it (Llama 3 128,256 ids, Qwen2
+    /// about 152k, Gemma 256k), and a union allocates per id, so a 40-byte file naming id 2,000,000,000 would
+    /// otherwise cost gigabytes.
+    /// </summary>
+    public const int MaxTokenId = 1 << 24;
+
+    /// <summary>
+    /// How far the largest id may run past the number of entries: real vocabularies are dense (ids 0..n-1, added
+    /// tokens right after), so an id beyond twice the entries plus this slack is a gap no tokenizer has.
+    /// </summary>
+    public const int IdGapSlack = 1 << 16;
+
     private readonly Dictionary<string, int> idOf;
 
     private TokenizerVocabulary(IReadOnlyList<TokenizerToken> tokens)
@@ -27,7 +40,7 @@ public sealed class TokenizerVocabulary
     public IReadOnlyList<TokenizerToken> Tokens { get; }
 
     /// <summary>len(tokenizer) in transformers: one past the largest id.</summary>
-    public int Size => Tokens.Count == 0 ? 0 : Tokens[^1].Id + 1;
+    public int Size => Tokens.Count == 0 ? 0 : checked(Tokens[^1].Id + 1);
 
     public bool TryGetId(string content, out int id) => idOf.TryGetValue(content, out id);
 
@@ -73,7 +86,34 @@ public sealed class TokenizerVocabulary
                 ReadAddedTokens(added, byId, where);
             }
 
+            CheckIdRange(byId, where);
             return new TokenizerVocabulary(byId.Values.ToList());
+        }
+    }
+
+    /// <summary>
+    /// The largest id bounds what a union allocates (one slot per id and model): it must be below
+    /// <see cref="MaxTokenId"/> and not far beyond the number of tokens (see <see cref="IdGapSlack"/>).
+    /// Added tokens count, as they sit in the same id space.
+    /// </summary>
+    /// <exception cref="TokenizerException">The largest id breaks either bound; the message names the file, the token and the id.</exception>
+    public static void CheckIdRange(long largestId, string content, long count, string where)
+    {
+        var limit = Math.Min(MaxTokenId, (2 * count) + IdGapSlack);
+        if (largestId >= limit)
+        {
+            throw new TokenizerException(
+                $"{where}: token \"{content}\" has id {largestId}, but the file defines only {count} tokens; ids must be below {limit} " +
+                $"(at most twice the number of tokens plus {IdGapSlack}, and below {MaxTokenId})");
+        }
+    }
+
+    private static void CheckIdRange(SortedDictionary<int, TokenizerToken> byId, string where)
+    {
+        if (byId.Count > 0)
+        {
+            var largest = byId.Last().Value;
+            CheckIdRange(largest.Id, largest.Content, byId.Count, where);
         }
     }
 
@@ -130,7 +170,7 @@ public sealed class TokenizerVocabulary
         {
             var path = $"added_tokens[{index++}]";
             if (item.ValueKind != JsonValueKind.Object
-                || !item.TryGetProperty("id", out var idNode) || !idNode.TryGetInt32(out var id) || id < 0
+                || !item.TryGetProperty("id", out var idNode) || idNode.ValueKind != JsonValueKind.Number || !idNode.TryGetInt32(out var id) || id < 0
                 || !item.TryGetProperty("content", out var contentNode) || contentNode.ValueKind != JsonValueKind.String)
             {
                 throw new TokenizerException($"{where}: {path}: expected {{\"id\": <non-negative integer>, \"content\": <text>, ...}}, got {item.GetRawText()}");

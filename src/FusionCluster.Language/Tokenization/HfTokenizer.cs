@@ -1,6 +1,7 @@
-using System.Text.Json.Nodes;
 using FusionCluster.Core.Storage;
 using Tokenizers.DotNet;
+using TokenizerFileException = FusionCluster.Core.Tokenizers.TokenizerException;
+using TokenizerVocabulary = FusionCluster.Core.Tokenizers.TokenizerVocabulary;
 
 namespace FusionCluster.Language.Tokenization;
 
@@ -12,6 +13,9 @@ namespace FusionCluster.Language.Tokenization;
 public sealed class HfTokenizer : IDisposable
 {
     public const string FileName = "tokenizer.json";
+
+    /// <summary>Largest tokenizer.json read (Gemma 3's, 256k tokens with merges, is about 33 MB).</summary>
+    public const long MaxFileBytes = 256L * 1024 * 1024;
 
     private readonly Tokenizer tokenizer;
 
@@ -36,16 +40,24 @@ public sealed class HfTokenizer : IDisposable
             throw new LanguageModelException($"{path}: missing (a fast tokenizer's tokenizer.json is needed)");
         }
 
-        path = roots?.CheckFile(path, "tokenizer file") ?? path;
+        // Resolved (links followed, /proc, /sys, /dev and /run refused) even without roots, so the native library
+        // opens the file that was checked and read here.
+        path = (roots ?? LocalRoots.Anywhere).CheckFile(path, "tokenizer file");
 
         int vocabularySize;
         try
         {
-            vocabularySize = LargestId(JsonNode.Parse(File.ReadAllText(path)) as JsonObject) + 1;
+            // Core's parser checks every id (an integer, in range: TokenizerVocabulary.MaxTokenId) and names the
+            // file and key, so a malformed file is this project's error rather than a raw JSON or cast exception.
+            vocabularySize = TokenizerVocabulary.Parse(ReadFile(path), path).Size;
         }
-        catch (System.Text.Json.JsonException e)
+        catch (TokenizerFileException e)
         {
-            throw new LanguageModelException($"{path}: not valid JSON: {e.Message}", e);
+            throw new LanguageModelException(e.Message, e);
+        }
+        catch (StorageException e)
+        {
+            throw new LanguageModelException($"{path}: {e.Message}", e);
         }
 
         try
@@ -97,27 +109,17 @@ public sealed class HfTokenizer : IDisposable
     /// <summary>Frees the native tokenizer.</summary>
     public void Dispose() => tokenizer.Dispose();
 
-    private static int LargestId(JsonObject? json)
+    /// <summary>The bytes of a regular file of at most <see cref="MaxFileBytes"/>, checked before reading.</summary>
+    private static byte[] ReadFile(string path)
     {
-        var largest = -1;
-        if (json?["model"]?["vocab"] is JsonObject vocabulary)
+        using var stream = LocalFile.OpenRegular(path, "tokenizer file");
+        if (stream.Length > MaxFileBytes)
         {
-            foreach (var (_, id) in vocabulary)
-            {
-                largest = Math.Max(largest, id?.GetValue<int>() ?? -1);
-            }
-        }
-        else if (json?["model"]?["vocab"] is JsonArray pieces)
-        {
-            // Unigram models list [piece, score] pairs; the id is the position.
-            largest = pieces.Count - 1;
+            throw new LanguageModelException($"{path}: {stream.Length} bytes is more than the {MaxFileBytes}-byte limit for a tokenizer.json");
         }
 
-        foreach (var added in json?["added_tokens"] as JsonArray ?? [])
-        {
-            largest = Math.Max(largest, added?["id"]?.GetValue<int>() ?? -1);
-        }
-
-        return largest;
+        var bytes = new byte[stream.Length];
+        stream.ReadExactly(bytes);
+        return bytes;
     }
 }

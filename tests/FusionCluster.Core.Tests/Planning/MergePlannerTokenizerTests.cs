@@ -1,6 +1,7 @@
 using System.Text.Json;
 using FusionCluster.Core.Planning;
 using FusionCluster.Core.Specs;
+using FusionCluster.Core.Tensors;
 using FusionCluster.Core.Tokenizers;
 using static FusionCluster.Core.Tests.Planning.PlanningFixtures;
 using static FusionCluster.Core.Tests.Tokenizers.UnionFixtures;
@@ -84,6 +85,24 @@ public sealed class MergePlannerTokenizerTests
         Assert.Equal([11L, Hidden], Tensor(plan, Embed).Shape);
         Assert.Equal((11L, 11L), (Rows(Tensor(plan, Embed), "base").Rows, Rows(Tensor(plan, Embed), "base").RealRows));
         Assert.Equal(11, plan.OutputConfig!["vocab_size"]!.GetValue<int>());
+    }
+
+    [Fact]
+    public void An_embedding_of_more_than_int_max_rows_writes_its_row_count_as_vocab_size_not_a_negative_number()
+    {
+        // Headers only: no data is read while planning, so 2^31 rows cost nothing here.
+        const long Rows = 1L << 31;
+        ModelInfo Huge(string name)
+        {
+            var tensors = LlamaTensors(1);
+            tensors[Embed] = new TensorHeader(DType.F32, [Rows, Hidden]);
+            tensors["lm_head.weight"] = new TensorHeader(DType.F32, [Rows, Hidden]);
+            return FromTensors(name, tensors, LlamaConfig(1));
+        }
+
+        var plan = Plan("merge_method: linear\nmodels:\n  - model: a\n    parameters: {weight: 1.0}\n  - model: b\n    parameters: {weight: 1.0}\n", Models(Huge("a"), Huge("b")));
+
+        Assert.Equal(Rows, plan.OutputConfig!["vocab_size"]!.GetValue<long>());
     }
 
     [Fact]

@@ -21,6 +21,35 @@ public sealed class TokenizerVocabularyTests
         Assert.False(vocabulary.TryGetId("xyz", out _));
     }
 
+    [Theory]
+    [InlineData("""{"model": {"vocab": {"a": 2000000000}}}""", "\"a\" has id 2000000000")]
+    [InlineData("""{"model": {"vocab": {"a": 2147483647}}}""", "\"a\" has id 2147483647")]
+    [InlineData("""{"model": {"vocab": {"a": 0, "b": 1}}, "added_tokens": [{"id": 16777216, "content": "<x>"}]}""", "\"<x>\" has id 16777216")]
+    [InlineData("""{"model": {"vocab": {"a": 0, "b": 65540}}}""", "\"b\" has id 65540")]
+    public void An_id_far_beyond_the_number_of_tokens_is_refused_naming_the_file_the_token_and_the_id(string json, string named)
+    {
+        // A union allocates one slot per id and model: before this check the 40-byte first file made it allocate 2e9 slots.
+        var started = System.Diagnostics.Stopwatch.StartNew();
+
+        var error = Assert.Throws<TokenizerException>(() => TokenizerVocabulary.Parse(Encoding.UTF8.GetBytes(json), "m/tokenizer.json"));
+
+        Assert.StartsWith("m/tokenizer.json: token ", error.Message, StringComparison.Ordinal);
+        Assert.Contains(named, error.Message, StringComparison.Ordinal);
+        Assert.True(started.Elapsed < TimeSpan.FromSeconds(5), $"took {started.Elapsed}");
+    }
+
+    [Fact]
+    public void Real_sized_vocabularies_and_small_gaps_are_accepted()
+    {
+        // Gemma's 256,000 ids and Llama 3's 128,000 + 256 added tokens are dense; a test vocabulary may skip a few ids.
+        var vocab = string.Join(", ", Enumerable.Range(0, 256_000).Select(i => $"\"t{i}\": {i}"));
+        var large = TokenizerVocabulary.Parse(Encoding.UTF8.GetBytes("{\"model\": {\"vocab\": {" + vocab + "}}, \"added_tokens\": [{\"id\": 256000, \"content\": \"<pad>\"}]}"), "big.json");
+        var gap = TokenizerVocabulary.Parse("""{"model": {"vocab": {"a": 0, "b": 65539}}}"""u8.ToArray(), "gap.json");
+
+        Assert.Equal(256_001, large.Size);
+        Assert.Equal(65_540, gap.Size);
+    }
+
     [Fact]
     public void A_unigram_vocabulary_numbers_its_pieces_by_position()
     {

@@ -39,6 +39,25 @@ public sealed class HfTokenizerTests
         Assert.StartsWith("model 'm' tokenizer.json: not valid JSON", error.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("""{"model": "bpe"}""", "model.vocab is missing")]
+    [InlineData("""{"model": {"vocab": {"a": "x"}}}""", "model.vocab[\"a\"]: expected a non-negative integer id, got \"x\"")]
+    [InlineData("""{"model": {"vocab": {"a": 1.5}}}""", "model.vocab[\"a\"]: expected a non-negative integer id, got 1.5")]
+    [InlineData("""{"model": {"vocab": {"a": 0}}, "added_tokens": [{"id": "1", "content": "b"}]}""", "added_tokens[0]: expected")]
+    [InlineData("""{"model": {"vocab": {"a": 2147483647}}}""", "token \"a\" has id 2147483647")]
+    public void A_malformed_vocabulary_is_refused_naming_the_file_and_the_key(string json, string named)
+    {
+        // Before, these escaped as InvalidOperationException and FormatException, and the last made VocabularySize negative.
+        using var directory = new TempDirectory();
+        var path = directory.Combine("tokenizer.json");
+        File.WriteAllText(path, json);
+
+        var error = Assert.Throws<LanguageModelException>(() => HfTokenizer.Load(directory.Path));
+
+        Assert.StartsWith(path + ": ", error.Message, StringComparison.Ordinal);
+        Assert.Contains(named, error.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void A_missing_file_is_named()
     {
