@@ -280,18 +280,7 @@ public sealed class CheckpointFolder : ICheckpoint
     /// <summary>A file or a symlink (dangling or not) at <paramref name="path"/>.</summary>
     private static bool Present(string path) => File.Exists(path) || LocalPath.IsLink(path);
 
-    private static byte[] ReadSmallFile(string path, LocalRoots roots, string what)
-    {
-        using var stream = LocalFile.OpenRegular(roots.CheckFile(path, what), what);
-        if (stream.Length > CheckpointJson.MaxFileBytes)
-        {
-            throw new CheckpointException($"{path}: {stream.Length} bytes is more than the {CheckpointJson.MaxFileBytes}-byte limit for a config or index file");
-        }
-
-        var bytes = new byte[stream.Length];
-        stream.ReadExactly(bytes);
-        return bytes;
-    }
+    private static byte[] ReadSmallFile(string path, LocalRoots roots, string what) => CheckpointJson.ReadFile(path, roots, what);
 
     private static string ResolveShard(string folder, string indexPath, string shardName)
     {

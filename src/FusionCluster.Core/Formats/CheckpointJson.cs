@@ -18,16 +18,27 @@ public static class CheckpointJson
 
     private static readonly JsonDocumentOptions Limits = new() { MaxDepth = MaxDepth };
 
-    /// <summary>Reads a config.json or index file from disk, refusing one larger than <see cref="MaxFileBytes"/> before reading it.</summary>
-    public static byte[] ReadFile(string path)
+    /// <summary>
+    /// Reads a config.json or index file from disk: the one reader for them, so every caller gets the same checks.
+    /// The path is resolved and checked (inside <paramref name="roots"/> when given; never /proc, /sys, /dev or /run),
+    /// opened as a regular file (a FIFO or device would never end), and refused before reading when larger than
+    /// <see cref="MaxFileBytes"/>.
+    /// </summary>
+    /// <exception cref="CheckpointException">The file is larger than the limit; the message names it and the limit.</exception>
+    /// <exception cref="Storage.StorageException">The file is outside the roots, a link out of them, or not a regular file.</exception>
+    public static byte[] ReadFile(string path, Storage.LocalRoots? roots = null, string what = "config or index file")
     {
-        var length = new FileInfo(path).Length;
+        var resolved = (roots ?? Storage.LocalRoots.Anywhere).CheckFile(path, what);
+        using var stream = Storage.LocalFile.OpenRegular(resolved, what);
+        var length = stream.Length;
         if (length > MaxFileBytes)
         {
             throw new CheckpointException($"{path}: {length} bytes is more than the {MaxFileBytes}-byte limit for a config or index file");
         }
 
-        return File.ReadAllBytes(path);
+        var bytes = new byte[length];
+        stream.ReadExactly(bytes);
+        return bytes;
     }
 
     /// <summary>Parses config.json, which must be a JSON object.</summary>

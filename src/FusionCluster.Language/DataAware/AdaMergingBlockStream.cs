@@ -50,13 +50,11 @@ internal sealed class AdaMergingBlockStream : IDisposable
     public static AdaMergingBlockStream Open(ICheckpoint baseCheckpoint, string baseName, IReadOnlyList<(ICheckpoint Checkpoint, string Name)> fineTunes)
     {
         var (config, where) = LanguageModelCheckpoint.ReadConfig(baseCheckpoint, baseName);
-        var expected = LanguageModelCheckpoint.ExpectedTensors(config);
-        LanguageModelCheckpoint.CheckTensors(config, expected, baseCheckpoint, where, _ => where);
+        var expected = LanguageModelCheckpoint.CheckTensors(config, baseCheckpoint, where, _ => where);
         foreach (var (checkpoint, name) in fineTunes)
         {
             var (own, ownWhere) = LanguageModelCheckpoint.ReadConfig(checkpoint, name);
-            var ownExpected = LanguageModelCheckpoint.ExpectedTensors(own);
-            LanguageModelCheckpoint.CheckTensors(own, ownExpected, checkpoint, ownWhere, _ => ownWhere);
+            var ownExpected = LanguageModelCheckpoint.CheckTensors(own, checkpoint, ownWhere, _ => ownWhere);
             var shapes = ownExpected.ToDictionary(t => t.Name, t => t.Shape, StringComparer.Ordinal);
             foreach (var (tensorName, shape) in expected)
             {

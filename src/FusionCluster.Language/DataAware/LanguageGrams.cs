@@ -148,8 +148,7 @@ public static class LanguageGrams
     {
         ArgumentNullException.ThrowIfNull(checkpoint);
         var (config, where) = LanguageModelCheckpoint.ReadConfig(checkpoint, model);
-        var expected = LanguageModelCheckpoint.ExpectedTensors(config);
-        LanguageModelCheckpoint.CheckTensors(config, expected, checkpoint, where, _ => where);
+        var expected = LanguageModelCheckpoint.CheckTensors(config, checkpoint, where, _ => where);
         using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         var staging = LanguageModelCheckpoint.NewStaging();
         foreach (var (name, shape) in expected.OrderBy(p => p.Name, StringComparer.Ordinal))

@@ -25,7 +25,7 @@ public static class EnsembleCompatibility
             throw new EvaluationException($"member '{first.Path}': {configPath} is missing; members must be model folders");
         }
 
-        var modelType = CheckpointJson.ParseConfig(File.ReadAllBytes(configPath), configPath)["model_type"]?.ToString();
+        var modelType = LanguageModelCheckpoint.ReadConfigJson(configPath)["model_type"]?.ToString();
         if (modelType is not null && LanguageModelConfig.SupportedModelTypes.Contains(modelType, StringComparer.Ordinal))
         {
             var ensemble = LanguageModelEnsemble.Open(manifest);

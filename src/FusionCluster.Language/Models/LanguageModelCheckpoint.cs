@@ -29,9 +29,7 @@ public static class LanguageModelCheckpoint
             throw new LanguageModelException($"{path}: missing (a language model folder needs config.json)");
         }
 
-        path = roots?.CheckFile(path, "config file") ?? path;
-
-        return LanguageModelConfig.FromJson(CheckpointJson.ParseConfig(File.ReadAllBytes(path), path), path);
+        return LanguageModelConfig.FromJson(ReadConfigJson(path, roots), path);
     }
 
     /// <summary>
@@ -43,8 +41,11 @@ public static class LanguageModelCheckpoint
         var config = ReadConfig(folder, roots);
         using var checkpoint = CheckpointFolder.Open(folder, roots ?? LocalRoots.Anywhere);
 
+        // Checked before the model is built: building allocates every layer the config names.
+        CheckTensors(config, checkpoint, checkpoint.FolderPath, checkpoint.GetFilePath);
+
         // A folder's tensors open synchronously (memory maps), so this wait never blocks.
-        return FillAsync(new LlamaForCausalLM(config, device), checkpoint, checkpoint.FolderPath, checkpoint.GetFilePath, CancellationToken.None).GetAwaiter().GetResult();
+        return FillAsync(new LlamaForCausalLM(config, device), checkpoint, CancellationToken.None).GetAwaiter().GetResult();
     }
 
     /// <summary>
@@ -54,7 +55,8 @@ public static class LanguageModelCheckpoint
     public static Task<LlamaForCausalLM> LoadAsync(ICheckpoint checkpoint, string model, Device? device = null, CancellationToken cancellationToken = default)
     {
         var (config, where) = ReadConfig(checkpoint, model);
-        return FillAsync(new LlamaForCausalLM(config, device), checkpoint, where, _ => where, cancellationToken);
+        CheckTensors(config, checkpoint, where, _ => where);
+        return FillAsync(new LlamaForCausalLM(config, device), checkpoint, cancellationToken);
     }
 
     /// <summary>
@@ -70,30 +72,54 @@ public static class LanguageModelCheckpoint
     }
 
     /// <summary>
-    /// The parameters (names and shapes, in the module's order) of a model with <paramref name="config"/>, read from
-    /// one built on the meta device, so that no weight is allocated.
+    /// The config.json of a local folder as a JSON object, read through <see cref="CheckpointJson.ReadFile"/> (bounded,
+    /// regular file, inside <paramref name="roots"/> when given); errors name the file.
     /// </summary>
-    internal static IReadOnlyList<(string Name, long[] Shape)> ExpectedTensors(LanguageModelConfig config)
+    internal static JsonObject ReadConfigJson(string path, LocalRoots? roots = null)
     {
-        using var shapes = new LlamaForCausalLM(config, new Device(TorchSharp.DeviceType.META));
-        return [.. shapes.named_parameters().Select(p => (p.name, p.parameter.shape))];
+        byte[] bytes;
+        try
+        {
+            bytes = CheckpointJson.ReadFile(path, roots, "config file");
+        }
+        catch (CheckpointException e)
+        {
+            throw new LanguageModelException(e.Message, e);
+        }
+
+        try
+        {
+            return CheckpointJson.ParseConfig(bytes, path);
+        }
+        catch (CheckpointException e)
+        {
+            throw new LanguageModelException(e.Message, e);
+        }
     }
 
     /// <summary>
-    /// Checks that <paramref name="checkpoint"/> holds exactly the <paramref name="expected"/> tensors (besides ones
-    /// transformers ignores), with their shapes and floating-point dtypes: every error before any weight is read.
+    /// The parameters (names and shapes, in the module's order) of a model with <paramref name="config"/>, computed from
+    /// the config. Lists them all: call it only for a config whose checkpoint <see cref="CheckTensors"/> has accepted.
     /// </summary>
-    internal static void CheckTensors(LanguageModelConfig config, IReadOnlyList<(string Name, long[] Shape)> expected, ICheckpoint checkpoint, string where, Func<string, string> fileOf)
+    internal static IReadOnlyList<(string Name, long[] Shape)> ExpectedTensors(LanguageModelConfig config) => [.. LlamaTensorLayout.Tensors(config)];
+
+    /// <summary>
+    /// Checks that <paramref name="checkpoint"/> holds exactly the tensors <paramref name="config"/> implies (besides
+    /// ones transformers ignores), with their shapes and floating-point dtypes: every error before any weight is read
+    /// or any module built. The expected tensors are walked lazily, so a config naming far more layers than the
+    /// checkpoint holds fails at its first missing tensor. Returns them (see <see cref="ExpectedTensors"/>).
+    /// </summary>
+    internal static IReadOnlyList<(string Name, long[] Shape)> CheckTensors(LanguageModelConfig config, ICheckpoint checkpoint, string where, Func<string, string> fileOf)
     {
-        var expectedNames = expected.Select(p => p.Name).ToHashSet(StringComparer.Ordinal);
-        var extra = checkpoint.TensorNames.FirstOrDefault(n => !expectedNames.Contains(n) && !IsIgnorable(n, config));
+        var extra = checkpoint.TensorNames.FirstOrDefault(n => !LlamaTensorLayout.Contains(config, n) && !IsIgnorable(n, config));
         if (extra is not null)
         {
             throw new LanguageModelException($"{fileOf(extra)}: tensor '{extra}' is not part of a {config.ModelType} model with this config.json");
         }
 
         var names = checkpoint.TensorNames.ToHashSet(StringComparer.Ordinal);
-        foreach (var (name, shape) in expected)
+        var expected = new List<(string Name, long[] Shape)>();
+        foreach (var (name, shape) in LlamaTensorLayout.Tensors(config))
         {
             if (!names.Contains(name))
             {
@@ -110,7 +136,11 @@ public static class LanguageModelCheckpoint
             {
                 throw new LanguageModelException($"{fileOf(name)}: tensor '{name}' is {entry.DType.SafetensorsName()}; weights must be floating point");
             }
+
+            expected.Add((name, shape));
         }
+
+        return expected;
     }
 
     /// <summary>Decodes the stored tensor <paramref name="name"/> into <paramref name="parameter"/> through <paramref name="staging"/>.</summary>
@@ -124,17 +154,15 @@ public static class LanguageModelCheckpoint
     internal static float[] NewStaging() => new float[StagingElements];
 
     /// <summary>
-    /// Checks names, shapes and dtypes, then copies every parameter from <paramref name="checkpoint"/> into
+    /// Copies every parameter from <paramref name="checkpoint"/>, which <see cref="CheckTensors"/> has accepted, into
     /// <paramref name="model"/> one tensor at a time; disposes the model on failure. Torch state (no_grad) is
     /// thread-local, so it lives only in the synchronous copy between awaits.
     /// </summary>
-    private static async Task<LlamaForCausalLM> FillAsync(LlamaForCausalLM model, ICheckpoint checkpoint, string where, Func<string, string> fileOf, CancellationToken cancellationToken)
+    private static async Task<LlamaForCausalLM> FillAsync(LlamaForCausalLM model, ICheckpoint checkpoint, CancellationToken cancellationToken)
     {
-        var config = model.Config;
         try
         {
             var parameters = model.named_parameters().ToList();
-            CheckTensors(config, [.. parameters.Select(p => (p.name, p.parameter.shape))], checkpoint, where, fileOf);
             var staging = NewStaging();
             foreach (var (name, parameter) in parameters)
             {

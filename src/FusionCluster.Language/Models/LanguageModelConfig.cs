@@ -78,11 +78,13 @@ public sealed record LanguageModelConfig
             throw new LanguageModelException($"{path}: use_sliding_window true is not supported for qwen2");
         }
 
-        var hidden = RequiredInt(json, "hidden_size", path);
-        var heads = RequiredInt(json, "num_attention_heads", path);
-        var kvHeads = OptionalInt(json, "num_key_value_heads", path) ?? heads;
-        var headDim = OptionalInt(json, "head_dim", path) ?? (hidden % heads == 0 ? hidden / heads : throw new LanguageModelException($"{path}: hidden_size {hidden} is not a multiple of num_attention_heads {heads} and there is no head_dim"));
-        if (kvHeads <= 0 || heads % kvHeads != 0)
+        // Every size is a tensor dimension or a divisor: zero would make empty weights or divide by zero (head_dim from
+        // hidden_size / num_attention_heads), so each must be positive, and the error names the key.
+        var hidden = RequiredPositiveInt(json, "hidden_size", path);
+        var heads = RequiredPositiveInt(json, "num_attention_heads", path);
+        var kvHeads = OptionalPositiveInt(json, "num_key_value_heads", path) ?? heads;
+        var headDim = OptionalPositiveInt(json, "head_dim", path) ?? (hidden % heads == 0 ? hidden / heads : throw new LanguageModelException($"{path}: hidden_size {hidden} is not a multiple of num_attention_heads {heads} and there is no head_dim"));
+        if (heads % kvHeads != 0)
         {
             throw new LanguageModelException($"{path}: num_attention_heads {heads} is not a multiple of num_key_value_heads {kvHeads}");
         }
@@ -97,21 +99,21 @@ public sealed record LanguageModelConfig
         {
             ModelType = modelType,
             HiddenSize = hidden,
-            IntermediateSize = RequiredInt(json, "intermediate_size", path),
-            NumHiddenLayers = RequiredInt(json, "num_hidden_layers", path),
+            IntermediateSize = RequiredPositiveInt(json, "intermediate_size", path),
+            NumHiddenLayers = RequiredPositiveInt(json, "num_hidden_layers", path),
             NumAttentionHeads = heads,
             NumKeyValueHeads = kvHeads,
             HeadDim = headDim,
-            VocabSize = RequiredInt(json, "vocab_size", path),
+            VocabSize = RequiredPositiveInt(json, "vocab_size", path),
             RmsNormEps = OptionalDouble(json, "rms_norm_eps", path) ?? 1e-6,
-            RopeTheta = OptionalDouble(json, "rope_theta", path) ?? 10000,
+            RopeTheta = OptionalPositiveDouble(json, "rope_theta", path) ?? 10000,
             RopeScaling = ReadRopeScaling(json, path),
             TieWordEmbeddings = OptionalBool(json, "tie_word_embeddings", path) ?? false,
-            MaxPositionEmbeddings = OptionalInt(json, "max_position_embeddings", path) ?? 2048,
+            MaxPositionEmbeddings = OptionalPositiveInt(json, "max_position_embeddings", path) ?? 2048,
             AttentionBias = llamaBias || modelType == "qwen2",
             OutputProjectionBias = llamaBias,
             MlpBias = modelType == "llama" && OptionalBool(json, "mlp_bias", path) == true,
-            SlidingWindow = modelType == "mistral" ? OptionalInt(json, "sliding_window", path) : null,
+            SlidingWindow = modelType == "mistral" ? OptionalPositiveInt(json, "sliding_window", path) : null,
             BosTokenId = OptionalInt(json, "bos_token_id", path),
             EosTokenIds = ReadTokenIds(json, "eos_token_id", path),
         };
@@ -174,7 +176,7 @@ public sealed record LanguageModelConfig
                 RequiredDouble(scaling, "factor", where),
                 RequiredDouble(scaling, "low_freq_factor", where),
                 RequiredDouble(scaling, "high_freq_factor", where),
-                RequiredInt(scaling, "original_max_position_embeddings", where)),
+                RequiredPositiveInt(scaling, "original_max_position_embeddings", where)),
             _ => throw new LanguageModelException($"{where}: rope_type '{type}' is not supported; expected default, linear or llama3"),
         };
     }
@@ -188,6 +190,21 @@ public sealed record LanguageModelConfig
 
     private static int RequiredInt(JsonObject json, string key, string path) =>
         OptionalInt(json, key, path) ?? throw new LanguageModelException($"{path}: missing '{key}'");
+
+    private static int RequiredPositiveInt(JsonObject json, string key, string path) =>
+        OptionalPositiveInt(json, key, path) ?? throw new LanguageModelException($"{path}: missing '{key}'");
+
+    private static int? OptionalPositiveInt(JsonObject json, string key, string path)
+    {
+        var value = OptionalInt(json, key, path);
+        return value is null or > 0 ? value : throw new LanguageModelException($"{path}: '{key}' must be a positive integer, not {value}");
+    }
+
+    private static double? OptionalPositiveDouble(JsonObject json, string key, string path)
+    {
+        var value = OptionalDouble(json, key, path);
+        return value is null or > 0 ? value : throw new LanguageModelException(string.Create(CultureInfo.InvariantCulture, $"{path}: '{key}' must be positive, not {value}"));
+    }
 
     private static int? OptionalInt(JsonObject json, string key, string path)
     {

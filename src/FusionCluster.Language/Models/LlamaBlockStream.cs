@@ -68,7 +68,7 @@ public sealed class LlamaBlockStream : IDisposable
         ArgumentNullException.ThrowIfNull(checkpoint);
         ArgumentNullException.ThrowIfNull(batches);
         var (config, where) = LanguageModelCheckpoint.ReadConfig(checkpoint, model);
-        LanguageModelCheckpoint.CheckTensors(config, LanguageModelCheckpoint.ExpectedTensors(config), checkpoint, where, _ => where);
+        LanguageModelCheckpoint.CheckTensors(config, checkpoint, where, _ => where);
         var stream = new LlamaBlockStream(checkpoint, config, where, batches.Count, substitute);
         try
         {

@@ -50,7 +50,7 @@ public static class LanguageModelTrainer
         if (options.BaseCheckpoint is { } baseFolder)
         {
             model = LanguageModelCheckpoint.Load(baseFolder);
-            baseConfig = CheckpointJson.ParseConfig(File.ReadAllBytes(Path.Combine(Path.GetFullPath(baseFolder), CheckpointFolder.ConfigFileName)), baseFolder);
+            baseConfig = LanguageModelCheckpoint.ReadConfigJson(Path.Combine(Path.GetFullPath(baseFolder), CheckpointFolder.ConfigFileName));
             baseConfig["torch_dtype"] = "float32";
         }
         else

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using FusionCluster.Core.Formats;
 using FusionCluster.Language.Models;
 using FusionCluster.Language.Tests.Support;
@@ -35,6 +36,66 @@ public sealed class LanguageModelCheckpointTests
 
         Assert.Contains("'model.layers.1.mlp.up_proj.weight'", error.Message, StringComparison.Ordinal);
         Assert.Contains(directory.Path, error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(20_000)]
+    [InlineData(2_000_000_000)]
+    public void A_config_claiming_far_more_layers_than_the_weights_fails_at_the_first_missing_tensor_before_building_the_model(int layers)
+    {
+        // The weights hold 2 layers. Building the model first made a module (and tensors) per claimed layer: 2e9 exhausts
+        // memory, and even 20,000 takes far longer than the check.
+        using var directory = new TempDirectory();
+        var spec = new TinyDecoderSpec();
+        TinyCheckpointWriter.Write(directory.Path, spec, TinyCheckpointWriter.RandomWeights(spec, 1, false), false);
+        File.WriteAllText(directory.Combine("config.json"), (spec with { Layers = layers }).ConfigJson());
+        var started = Stopwatch.StartNew();
+
+        var error = Assert.Throws<LanguageModelException>(() => LanguageModelCheckpoint.Load(directory.Path));
+
+        Assert.StartsWith($"{directory.Path}: missing tensor 'model.layers.2.input_layernorm.weight' that config.json implies", error.Message, StringComparison.Ordinal);
+        Assert.True(started.Elapsed < TimeSpan.FromSeconds(3), $"took {started.Elapsed}");
+    }
+
+    [Fact]
+    public void A_config_json_over_the_limit_is_refused_naming_it_before_it_is_read()
+    {
+        using var directory = new TempDirectory();
+        var spec = new TinyDecoderSpec();
+        TinyCheckpointWriter.Write(directory.Path, spec, TinyCheckpointWriter.RandomWeights(spec, 1, false), false);
+        using (var config = File.Create(directory.Combine("config.json")))
+        {
+            // Sparse: no disk is written, and a reader that reads first would still spend the time and memory.
+            config.SetLength(CheckpointJson.MaxFileBytes + 1);
+        }
+
+        var error = Assert.Throws<LanguageModelException>(() => LanguageModelCheckpoint.Load(directory.Path));
+
+        Assert.StartsWith(directory.Combine("config.json") + ": ", error.Message, StringComparison.Ordinal);
+        Assert.Contains($"{CheckpointJson.MaxFileBytes}-byte limit", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_expected_tensors_computed_from_a_config_are_the_built_models_parameters_in_order()
+    {
+        // The pre-check uses names and shapes computed from the config; they must be exactly what the module creates.
+        foreach (var spec in new[]
+        {
+            new TinyDecoderSpec(),
+            new TinyDecoderSpec { Tied = true, Layers = 3, KvHeads = 1, HeadDim = 6 },
+            new TinyDecoderSpec { ModelType = "qwen2" },
+        })
+        {
+            var config = LanguageModelConfig.FromJson(System.Text.Json.Nodes.JsonNode.Parse(spec.ConfigJson())!.AsObject(), "config.json");
+            foreach (var variant in new[] { config, config with { AttentionBias = true, OutputProjectionBias = true, MlpBias = true } })
+            {
+                using var model = new LlamaForCausalLM(variant, new Device(TorchSharp.DeviceType.META));
+
+                Assert.Equal(
+                    model.named_parameters().Select(p => (p.name, string.Join(",", p.parameter.shape))),
+                    LanguageModelCheckpoint.ExpectedTensors(variant).Select(t => (t.Name, string.Join(",", t.Shape))));
+            }
+        }
     }
 
     [Fact]
