@@ -25,8 +25,15 @@ public sealed class LocalFileHashes(TimeSpan settle, int capacity = 65536)
     /// <summary>How many times a file was read to hash it (the rest were remembered).</summary>
     public long FilesRead => Interlocked.Read(ref filesRead);
 
-    /// <summary>The lower-case hex SHA-256 of the whole file at <paramref name="path"/>.</summary>
-    public string Sha256(string path)
+    /// <summary>
+    /// The lower-case hex SHA-256 of the whole regular file at <paramref name="path"/>, opened with
+    /// <see cref="LocalFile.OpenRegular"/>: a symlink in its last component, a pipe, socket, device or folder is refused,
+    /// never read (a FIFO would block and /dev/zero never ends). Pass a path <see cref="LocalRoots.CheckFile"/> resolved
+    /// to hash a file reached through links that stay inside the roots.
+    /// </summary>
+    /// <param name="what">What the file is, for the error message (which also names the path).</param>
+    /// <exception cref="StorageException">The path is not a regular file or cannot be opened.</exception>
+    public string Sha256(string path, string what = "file")
     {
         ArgumentNullException.ThrowIfNull(path);
         var full = Path.GetFullPath(path);
@@ -37,7 +44,7 @@ public sealed class LocalFileHashes(TimeSpan settle, int capacity = 65536)
         }
 
         string hash;
-        using (var stream = new FileStream(full, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 20, FileOptions.SequentialScan))
+        using (var stream = LocalFile.OpenRegular(full, what))
         {
             hash = Convert.ToHexStringLower(SHA256.HashData(stream));
         }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using FusionCluster.Core.Storage;
 using FusionCluster.Evaluation.Evaluators;
 
 namespace FusionCluster.Evaluation.Ensembles;
@@ -100,7 +101,7 @@ public sealed class EnsembleManifest
         JsonObject json;
         try
         {
-            json = JsonNode.Parse(File.ReadAllBytes(path), documentOptions: new JsonDocumentOptions { MaxDepth = 8 }) as JsonObject
+            json = JsonNode.Parse(ReadRegular(path), documentOptions: new JsonDocumentOptions { MaxDepth = 8 }) as JsonObject
                 ?? throw new EvaluationException($"{path}: must be a JSON object");
         }
         catch (JsonException e)
@@ -156,6 +157,30 @@ public sealed class EnsembleManifest
 
         CheckWeightSum(members, $"{path}: members' weights");
         return new EnsembleManifest(full, rule, members);
+    }
+
+    /// <summary>
+    /// The manifest's bytes, read only as a regular file (links followed, as elsewhere for model files): a FIFO named
+    /// ensemble.json would block the reader forever, a link to /dev/zero never end.
+    /// </summary>
+    private static byte[] ReadRegular(string path)
+    {
+        try
+        {
+            using var stream = LocalFile.OpenRegular(LocalPath.Resolve(path), "ensemble manifest");
+            if (stream.Length > MaxFileBytes)
+            {
+                throw new EvaluationException($"{path}: larger than {MaxFileBytes} bytes");
+            }
+
+            var bytes = new byte[stream.Length];
+            stream.ReadExactly(bytes);
+            return bytes;
+        }
+        catch (StorageException e)
+        {
+            throw new EvaluationException($"{path}: {e.Message}", e);
+        }
     }
 
     public JsonObject ToJson() => new()

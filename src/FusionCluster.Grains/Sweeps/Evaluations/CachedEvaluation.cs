@@ -1,3 +1,4 @@
+using FusionCluster.Core.Storage;
 using FusionCluster.Grains.Abstractions.Sweeps;
 
 namespace FusionCluster.Grains.Sweeps.Evaluations;
@@ -9,9 +10,11 @@ namespace FusionCluster.Grains.Sweeps.Evaluations;
 public static class CachedEvaluation
 {
     /// <param name="cache">Null when the request names no cache (it is then evaluated every time).</param>
-    public static async Task<EvaluationOutcome> RunAsync(EvaluationRequest request, IEvaluationCache? cache, Func<Task<EvaluationOutcome>> evaluate)
+    /// <param name="roots">The silo's data roots: the key reads only files the evaluation may read (<see cref="EvaluationCacheKey.For"/>).</param>
+    /// <exception cref="StorageException">The key would read a file outside the roots or one that is not a regular file; the message names it.</exception>
+    public static async Task<EvaluationOutcome> RunAsync(EvaluationRequest request, IEvaluationCache? cache, LocalRoots roots, Func<Task<EvaluationOutcome>> evaluate)
     {
-        var key = cache is null ? null : await Task.Run(() => EvaluationCacheKey.For(request));
+        var key = cache is null ? null : await Task.Run(() => EvaluationCacheKey.For(request, roots));
         if (key is not null && await cache!.GetAsync(key) is { } metrics)
         {
             return new EvaluationOutcome { Metrics = metrics, Cached = true };

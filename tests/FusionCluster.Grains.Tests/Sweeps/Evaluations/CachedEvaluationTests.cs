@@ -1,3 +1,4 @@
+using FusionCluster.Core.Storage;
 using FusionCluster.Evaluation.Ensembles;
 using FusionCluster.Grains.Abstractions.Sweeps;
 using FusionCluster.Grains.Sweeps.Evaluations;
@@ -22,10 +23,10 @@ public sealed class CachedEvaluationTests : IDisposable
     {
         var request = Request(Model("merge-a", weights: [1, 2, 3], report: "took 5 s"));
 
-        var first = await CachedEvaluation.RunAsync(request, new FileEvaluationCache(temp.Combine("cache")), Evaluate);
-        var afterRestart = await CachedEvaluation.RunAsync(request, new FileEvaluationCache(temp.Combine("cache")), Evaluate);
+        var first = await CachedEvaluation.RunAsync(request, new FileEvaluationCache(temp.Combine("cache")), LocalRoots.Anywhere, Evaluate);
+        var afterRestart = await CachedEvaluation.RunAsync(request, new FileEvaluationCache(temp.Combine("cache")), LocalRoots.Anywhere, Evaluate);
         var sameContent = await CachedEvaluation.RunAsync(
-            request with { ModelFolder = Model("merge-b", weights: [1, 2, 3], report: "took 7 s") }, new FileEvaluationCache(temp.Combine("cache")), Evaluate);
+            request with { ModelFolder = Model("merge-b", weights: [1, 2, 3], report: "took 7 s") }, new FileEvaluationCache(temp.Combine("cache")), LocalRoots.Anywhere, Evaluate);
 
         Assert.False(first.Cached);
         Assert.True(afterRestart.Cached);
@@ -39,15 +40,15 @@ public sealed class CachedEvaluationTests : IDisposable
     {
         var cache = new FileEvaluationCache(temp.Combine("cache"));
         var request = Request(Model("merge", weights: [1, 2, 3], report: ""));
-        await CachedEvaluation.RunAsync(request, cache, Evaluate);
+        await CachedEvaluation.RunAsync(request, cache, LocalRoots.Anywhere, Evaluate);
 
         File.WriteAllBytes(request.Dataset!, [9, 9, 9, 8]);
-        var changedDataset = await CachedEvaluation.RunAsync(request, cache, Evaluate);
-        var changedSplit = await CachedEvaluation.RunAsync(request with { Split = "train" }, cache, Evaluate);
-        var changedModel = await CachedEvaluation.RunAsync(request with { ModelFolder = Model("other", weights: [1, 2, 4], report: "") }, cache, Evaluate);
+        var changedDataset = await CachedEvaluation.RunAsync(request, cache, LocalRoots.Anywhere, Evaluate);
+        var changedSplit = await CachedEvaluation.RunAsync(request with { Split = "train" }, cache, LocalRoots.Anywhere, Evaluate);
+        var changedModel = await CachedEvaluation.RunAsync(request with { ModelFolder = Model("other", weights: [1, 2, 4], report: "") }, cache, LocalRoots.Anywhere, Evaluate);
         var command = request with { Dataset = null, Command = "echo {model}" };
-        await CachedEvaluation.RunAsync(command, cache, Evaluate);
-        var commandAgain = await CachedEvaluation.RunAsync(command, cache, Evaluate);
+        await CachedEvaluation.RunAsync(command, cache, LocalRoots.Anywhere, Evaluate);
+        var commandAgain = await CachedEvaluation.RunAsync(command, cache, LocalRoots.Anywhere, Evaluate);
 
         Assert.False(changedDataset.Cached);
         Assert.False(changedSplit.Cached);
@@ -64,18 +65,18 @@ public sealed class CachedEvaluationTests : IDisposable
         var second = Model("member-b", weights: [4, 5, 6], report: "");
         var ensemble = Ensemble("ensemble", [first, second], [1, 1], EnsembleRule.MeanProbs);
         var request = Request(ensemble);
-        await CachedEvaluation.RunAsync(request, cache, Evaluate);
+        await CachedEvaluation.RunAsync(request, cache, LocalRoots.Anywhere, Evaluate);
 
         // Same members, same content and weights in proportion, written elsewhere: the same ensemble.
         var copy = Ensemble("ensemble-copy", [first, second], [2, 2], EnsembleRule.MeanProbs);
-        var sameContent = await CachedEvaluation.RunAsync(request with { ModelFolder = copy }, cache, Evaluate);
-        var otherRule = await CachedEvaluation.RunAsync(request with { ModelFolder = Ensemble("by-logits", [first, second], [1, 1], EnsembleRule.MeanLogits) }, cache, Evaluate);
-        var otherWeights = await CachedEvaluation.RunAsync(request with { ModelFolder = Ensemble("weighted", [first, second], [3, 1], EnsembleRule.MeanProbs) }, cache, Evaluate);
+        var sameContent = await CachedEvaluation.RunAsync(request with { ModelFolder = copy }, cache, LocalRoots.Anywhere, Evaluate);
+        var otherRule = await CachedEvaluation.RunAsync(request with { ModelFolder = Ensemble("by-logits", [first, second], [1, 1], EnsembleRule.MeanLogits) }, cache, LocalRoots.Anywhere, Evaluate);
+        var otherWeights = await CachedEvaluation.RunAsync(request with { ModelFolder = Ensemble("weighted", [first, second], [3, 1], EnsembleRule.MeanProbs) }, cache, LocalRoots.Anywhere, Evaluate);
 
         // A member retrained in place: ensemble.json is byte for byte what it was, the ensemble is not.
         var manifest = File.ReadAllBytes(Path.Combine(ensemble, EnsembleManifest.FileName));
         File.WriteAllBytes(Path.Combine(second, "model.safetensors"), [4, 5, 7]);
-        var changedMember = await CachedEvaluation.RunAsync(request, cache, Evaluate);
+        var changedMember = await CachedEvaluation.RunAsync(request, cache, LocalRoots.Anywhere, Evaluate);
 
         Assert.Equal(manifest, File.ReadAllBytes(Path.Combine(ensemble, EnsembleManifest.FileName)));
         Assert.True(sameContent.Cached);
@@ -91,8 +92,8 @@ public sealed class CachedEvaluationTests : IDisposable
         var cache = new FileEvaluationCache(temp.Combine("cache"));
         var request = Request(Model("merge", weights: [1], report: ""));
 
-        await CachedEvaluation.RunAsync(request, cache, () => Task.FromResult(new EvaluationOutcome { Error = "boom" }));
-        var second = await CachedEvaluation.RunAsync(request, cache, Evaluate);
+        await CachedEvaluation.RunAsync(request, cache, LocalRoots.Anywhere, () => Task.FromResult(new EvaluationOutcome { Error = "boom" }));
+        var second = await CachedEvaluation.RunAsync(request, cache, LocalRoots.Anywhere, Evaluate);
 
         Assert.False(second.Cached);
         Assert.Equal(1, evaluations);
