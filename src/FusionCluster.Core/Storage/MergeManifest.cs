@@ -46,7 +46,12 @@ public static class MergeManifest
             foreach (var file in files.EnumerateArray())
             {
                 var name = file.GetProperty("name").GetString() ?? "";
-                StorageNames.CheckFileName(name);
+                if (!IsPlainFileName(name))
+                {
+                    // An edited manifest naming ../x or /x: what an overwrite deletes must stay inside the folder.
+                    throw new StorageException($"{where}: lists '{name}', which is not a plain file name");
+                }
+
                 if (name == FileName || name.StartsWith('.'))
                 {
                     throw new StorageException($"{where}: lists '{name}', which a merge never publishes");
@@ -60,6 +65,19 @@ public static class MergeManifest
         catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException or FormatException)
         {
             throw new StorageException($"{where}: not a FusionCluster manifest ({e.Message})", e);
+        }
+    }
+
+    private static bool IsPlainFileName(string name)
+    {
+        try
+        {
+            StorageNames.CheckFileName(name);
+            return true;
+        }
+        catch (StorageException)
+        {
+            return false;
         }
     }
 }

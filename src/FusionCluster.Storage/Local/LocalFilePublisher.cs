@@ -5,6 +5,7 @@ namespace FusionCluster.Storage.Local;
 /// <summary>
 /// Publishes small result files into a local folder the way a merge is published: each file written beside its
 /// final name and renamed into place, the manifest last, so a reader sees a result only once it is whole.
+/// Overwriting reads and removes by the same rule as a merge (<see cref="PreviousOutput"/>).
 /// </summary>
 internal static class LocalFilePublisher
 {
@@ -15,14 +16,15 @@ internal static class LocalFilePublisher
         IReadOnlyList<string> previous = [];
         if (Directory.Exists(folder))
         {
-            if (File.Exists(manifestPath))
+            if (PreviousOutput.HasManifest(folder))
             {
                 if (!overwrite)
                 {
                     throw new StorageException($"{folder} already holds a published result; overwrite it explicitly to replace it");
                 }
 
-                previous = [.. MergeManifest.Read(File.ReadAllBytes(manifestPath), manifestPath).Select(f => f.Name)];
+                // A manifest that is a link, pipe or device, or too large, is refused before anything is removed.
+                previous = PreviousOutput.ReadNames(folder);
             }
             else if (Directory.EnumerateFileSystemEntries(folder).Any())
             {
@@ -36,11 +38,8 @@ internal static class LocalFilePublisher
         // The old manifest goes first: from then on readers see no result rather than a mixture.
         if (previous.Count > 0)
         {
-            File.Delete(manifestPath);
-            foreach (var name in previous.Except(names, StringComparer.Ordinal))
-            {
-                File.Delete(Path.Combine(folder, name));
-            }
+            PreviousOutput.RemoveManifest(folder);
+            PreviousOutput.RemoveListed(folder, previous.Except(names, StringComparer.Ordinal));
         }
 
         foreach (var file in files)
@@ -70,7 +69,14 @@ internal static class LocalFilePublisher
     private static void WriteWhole(string path, ReadOnlySpan<byte> bytes)
     {
         var partial = Path.Combine(Path.GetDirectoryName(path)!, $".{Path.GetFileName(path)}.partial");
-        File.WriteAllBytes(partial, bytes);
+
+        // A partial left behind (or a link planted under its name) is removed, not written through: CreateNew will not follow a link.
+        File.Delete(partial);
+        using (var stream = new FileStream(partial, FileMode.CreateNew, FileAccess.Write))
+        {
+            stream.Write(bytes);
+        }
+
         File.Move(partial, path, overwrite: true);
     }
 }

@@ -187,36 +187,30 @@ public sealed class LocalMergeOutput : IMergeOutput
     /// <summary>
     /// The previous output goes as a whole before the new one moves in: its manifest first (so no reader
     /// takes the folder for a complete result meanwhile), then every file it lists that the new output
-    /// does not replace. Only regular files are removed; a name the user has since made a link is left.
+    /// does not replace, by <see cref="PreviousOutput"/>'s rule: only regular files directly in the folder are removed;
+    /// a name the user has since made a link is left. A manifest that is not one we wrote (a link, pipe, an
+    /// unreadable or oversized file) names nothing to delete; its entry is removed (a link as a link) so the new
+    /// manifest is not written through it.
     /// </summary>
     private void RemovePreviousOutput(IReadOnlyList<string> published)
     {
-        var manifestPath = Path.Combine(Location, MergeManifest.FileName);
-        if (!File.Exists(manifestPath) || LocalPath.IsLink(manifestPath))
+        if (!PreviousOutput.HasManifest(Location))
         {
             return;
         }
 
-        IReadOnlyList<PublishedArtifact> previous;
+        IReadOnlyList<string> previous;
         try
         {
-            previous = MergeManifest.Read(File.ReadAllBytes(manifestPath), manifestPath);
+            previous = PreviousOutput.ReadNames(Location);
         }
         catch (StorageException)
         {
-            // Not a manifest we wrote: it names nothing we may delete, and the new manifest replaces it.
             previous = [];
         }
 
-        File.Delete(manifestPath);
-        foreach (var old in previous.Where(f => !published.Contains(f.Name, StringComparer.Ordinal)))
-        {
-            var path = Path.Combine(Location, old.Name);
-            if (File.Exists(path) && !LocalPath.IsLink(path))
-            {
-                File.Delete(path);
-            }
-        }
+        PreviousOutput.RemoveManifest(Location);
+        PreviousOutput.RemoveListed(Location, previous.Where(name => !published.Contains(name, StringComparer.Ordinal)));
     }
 
     /// <summary>
