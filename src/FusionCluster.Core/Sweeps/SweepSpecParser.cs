@@ -1,5 +1,6 @@
 using FusionCluster.Core.Specs;
 using FusionCluster.Core.Specs.Yaml;
+using FusionCluster.Core.Storage;
 
 namespace FusionCluster.Core.Sweeps;
 
@@ -16,19 +17,30 @@ public static class SweepSpecParser
     /// <param name="yaml">The sweep's YAML text.</param>
     /// <param name="sourceName">Name for messages, normally the file name.</param>
     /// <param name="directory">Folder that relative paths (template file, models, dataset, out) start from.</param>
-    public static SweepSpec Parse(string yaml, string sourceName, string directory)
+    /// <param name="roots">
+    /// The data roots of the process reading the sweep: a template file must resolve inside them (and is read only if it
+    /// is a regular file, roots or not).
+    /// </param>
+    public static SweepSpec Parse(string yaml, string sourceName, string directory, LocalRoots roots)
     {
         ArgumentNullException.ThrowIfNull(yaml);
         ArgumentNullException.ThrowIfNull(sourceName);
         ArgumentNullException.ThrowIfNull(directory);
-        return new SweepSpecReader(sourceName, Path.GetFullPath(directory)).Read(yaml);
+        ArgumentNullException.ThrowIfNull(roots);
+        return new SweepSpecReader(sourceName, Path.GetFullPath(directory), roots).Read(yaml);
     }
 
-    public static SweepSpec ParseFile(string path)
+    /// <summary>Parses with no data roots: a template file may be anywhere, but must still be a regular file.</summary>
+    public static SweepSpec Parse(string yaml, string sourceName, string directory) => Parse(yaml, sourceName, directory, LocalRoots.Anywhere);
+
+    /// <summary>Parses a sweep file the user named; its template file must lie inside <paramref name="roots"/>.</summary>
+    public static SweepSpec ParseFile(string path, LocalRoots roots)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         var full = Path.GetFullPath(path);
         var text = SpecYaml.ReadText(full, "sweep file");
-        return Parse(text, Path.GetFileName(full), Path.GetDirectoryName(full)!);
+        return Parse(text, Path.GetFileName(full), Path.GetDirectoryName(full)!, roots);
     }
+
+    public static SweepSpec ParseFile(string path) => ParseFile(path, LocalRoots.Anywhere);
 }

@@ -1,5 +1,6 @@
 using FusionCluster.Core.Specs;
 using FusionCluster.Core.Specs.Yaml;
+using FusionCluster.Core.Storage;
 using YamlDotNet.RepresentationModel;
 using static FusionCluster.Core.Specs.Yaml.YamlScalars;
 
@@ -8,9 +9,10 @@ namespace FusionCluster.Core.Sweeps;
 /// <summary>
 /// Walks the YAML representation model so that every error carries the line of the node and its key path. The top
 /// level, template, schedule, objective and promote policy are read here; the space and the evaluators by their
-/// section readers.
+/// section readers. A template file is read through <paramref name="roots"/>, the data roots of the process that reads the
+/// sweep (silo, dashboard, CLI), like every other local file it opens.
 /// </summary>
-internal sealed class SweepSpecReader(string sourceName, string directory)
+internal sealed class SweepSpecReader(string sourceName, string directory, LocalRoots roots)
 {
     private static readonly string[] TopLevelKeys = ["name", "kind", "template", "connect", "space", "schedule", "max_concurrent", "evaluator", "objective", "promote", "out", "seed", "baselines", "outputs"];
     private static readonly string[] OutputsKeys = ["publish", "keep"];
@@ -231,7 +233,7 @@ internal sealed class SweepSpecReader(string sourceName, string directory)
         YamlStream stream;
         try
         {
-            stream = SpecYaml.Load(SpecYaml.ReadText(file, "merge spec"), file);
+            stream = SpecYaml.Load(SpecYaml.ReadText(file, "merge spec", roots), file);
         }
         catch (SpecException e)
         {

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
 using FusionCluster.Core.Specs;
+using FusionCluster.Core.Storage;
 using FusionCluster.Core.Sweeps;
 
 namespace FusionCluster.Dashboard.Sweeps;
@@ -11,8 +12,9 @@ namespace FusionCluster.Dashboard.Sweeps;
 /// </summary>
 public static partial class SweepSpecCheck
 {
+    /// <param name="roots">The dashboard's data roots: a template file is read only inside them, as on the silos.</param>
     /// <returns>Null when the text parses; otherwise the parser's message and the line it names, when it names one.</returns>
-    public static (string Error, int? Line)? Run(string? yaml, string specName, string directory)
+    public static (string Error, int? Line)? Run(string? yaml, string specName, string directory, LocalRoots roots)
     {
         if (string.IsNullOrWhiteSpace(yaml))
         {
@@ -21,7 +23,7 @@ public static partial class SweepSpecCheck
 
         try
         {
-            SweepSpecParser.Parse(yaml, specName, directory);
+            SweepSpecParser.Parse(yaml, specName, directory, roots);
             return null;
         }
         catch (SpecException e)

@@ -191,7 +191,7 @@ public sealed partial class SweepGrain(
         try
         {
             text = SweepScheduleEditor.WithSchedule(definition.SpecText, cron, timeZone, queueOverlaps ? OverlapPolicy.Queue : OverlapPolicy.Skip);
-            parsed = await Task.Run(() => SweepSpecParser.Parse(text, definition.SpecName, definition.SpecDirectory));
+            parsed = await Task.Run(() => SweepSpecParser.Parse(text, definition.SpecName, definition.SpecDirectory, stores.Roots));
         }
         catch (Exception e) when (e is SpecException or FormatException or YamlDotNet.Core.YamlException)
         {

@@ -1,3 +1,5 @@
+using System.Text;
+using FusionCluster.Core.Storage;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
@@ -32,24 +34,50 @@ public static class SpecYaml
         return stream;
     }
 
-    /// <summary>Reads a spec file's text, refusing one longer than a spec may be before reading it.</summary>
+    /// <summary>Reads a spec file's text (see <see cref="ReadText(string, string, LocalRoots)"/>), wherever it is.</summary>
+    public static string ReadText(string path, string what) => ReadText(path, what, LocalRoots.Anywhere);
+
+    /// <summary>
+    /// Reads a spec file's text: the file must resolve inside <paramref name="roots"/>, outside /proc, /sys, /dev and
+    /// /run, and be a regular file (a FIFO would block the reader, /dev/zero never end), and at most
+    /// <see cref="SpecLimits.MaxCharacters"/> characters' worth of bytes are read whatever its size says.
+    /// </summary>
     /// <param name="path">The file.</param>
     /// <param name="what">What the file should be, for messages ("spec file", "sweep file").</param>
-    public static string ReadText(string path, string what)
+    /// <param name="roots">The data roots the file must lie in (<see cref="LocalRoots.Anywhere"/> for none).</param>
+    /// <exception cref="SpecException">The file is refused, unreadable or too long; the message names it.</exception>
+    public static string ReadText(string path, string what, LocalRoots roots)
     {
+        ArgumentNullException.ThrowIfNull(roots);
+
+        // UTF-8 takes at most four bytes a character; the exact count is checked on the text.
+        const long MaxBytes = SpecLimits.MaxCharacters * 4L;
         try
         {
-            var length = new FileInfo(path).Length;
-
-            // UTF-8 takes at most four bytes a character; the exact count is checked on the text.
-            if (length > SpecLimits.MaxCharacters * 4L)
+            using var stream = LocalFile.OpenRegular(roots.CheckFile(path, what), what);
+            if (stream.Length > MaxBytes)
             {
-                throw new SpecException($"{path}: the {what} is {length} bytes long; a spec may have at most {SpecLimits.MaxCharacters} characters");
+                throw new SpecException($"{path}: the {what} is {stream.Length} bytes long; a spec may have at most {SpecLimits.MaxCharacters} characters");
             }
 
-            return File.ReadAllText(path);
+            // The limit applies to what is read too: a file that grows after the length was taken stops here.
+            using var bytes = new MemoryStream();
+            var chunk = new byte[1 << 16];
+            int read;
+            while ((read = stream.Read(chunk, 0, (int)Math.Min(chunk.Length, MaxBytes + 1 - bytes.Length))) > 0)
+            {
+                bytes.Write(chunk, 0, read);
+                if (bytes.Length > MaxBytes)
+                {
+                    throw new SpecException($"{path}: the {what} is more than {MaxBytes} bytes long; a spec may have at most {SpecLimits.MaxCharacters} characters");
+                }
+            }
+
+            bytes.Position = 0;
+            using var reader = new StreamReader(bytes, Encoding.UTF8, detectEncodingFromByteOrderMarks: true);
+            return reader.ReadToEnd();
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        catch (Exception e) when (e is StorageException or IOException or UnauthorizedAccessException)
         {
             throw new SpecException($"{path}: cannot read the {what}: {e.Message}");
         }

@@ -1,3 +1,4 @@
+using FusionCluster.Core.Storage;
 using FusionCluster.Dashboard.Security;
 using FusionCluster.Dashboard.Services;
 using FusionCluster.Dashboard.Sweeps;
@@ -33,6 +34,10 @@ public sealed partial class EditSweep : IDisposable
     [Inject]
     private NavigationManager Navigation { get; set; } = default!;
 
+    // Its roots are the dashboard's (Fusion:Storage:LocalRoots): the check reads a template file only inside them.
+    [Inject]
+    private ArtifactStores Stores { get; set; } = default!;
+
     [Inject]
     private SecretRedactor Redactor { get; set; } = default!;
 
@@ -64,7 +69,7 @@ public sealed partial class EditSweep : IDisposable
         loaded = true;
     }
 
-    private void Check() => check = SweepSpecCheck.Run(Yaml, status?.SpecName is { Length: > 0 } name ? name : "sweep.yaml", status?.SpecDirectory ?? "");
+    private void Check() => check = SweepSpecCheck.Run(Yaml, status?.SpecName is { Length: > 0 } name ? name : "sweep.yaml", status?.SpecDirectory ?? "", Stores.Roots);
 
     private async Task SaveAsync()
     {

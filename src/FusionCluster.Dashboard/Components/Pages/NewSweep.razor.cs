@@ -1,3 +1,4 @@
+using FusionCluster.Core.Storage;
 using FusionCluster.Dashboard.Hosting;
 using FusionCluster.Dashboard.Security;
 using FusionCluster.Dashboard.Services;
@@ -26,6 +27,10 @@ public sealed partial class NewSweep : IDisposable
     [Inject]
     private NavigationManager Navigation { get; set; } = default!;
 
+    // Its roots are the dashboard's (Fusion:Storage:LocalRoots): the check reads a template file only inside them.
+    [Inject]
+    private ArtifactStores Stores { get; set; } = default!;
+
     [Inject]
     private SecretRedactor Redactor { get; set; } = default!;
 
@@ -49,7 +54,7 @@ public sealed partial class NewSweep : IDisposable
         checkedRole = true;
     }
 
-    private void Check() => check = SweepSpecCheck.Run(Yaml, "sweep.yaml", Directory);
+    private void Check() => check = SweepSpecCheck.Run(Yaml, "sweep.yaml", Directory, Stores.Roots);
 
     private async Task CreateAsync()
     {

@@ -16,7 +16,7 @@ public static class SweepCandidates
     /// <exception cref="StorageException">Its output folder is outside the data roots.</exception>
     public static SweepSpec Parse(SweepDefinition definition, ArtifactStores stores)
     {
-        var parsed = SweepSpecParser.Parse(definition.SpecText, definition.SpecName, definition.SpecDirectory);
+        var parsed = SweepSpecParser.Parse(definition.SpecText, definition.SpecName, definition.SpecDirectory, stores.Roots);
         return parsed with { Output = stores.Resolve(parsed.Output, definition.SpecDirectory, mustExist: false) };
     }
 
