@@ -67,13 +67,7 @@ public static class MergeCacheKey
             var key = $"dataset:{path}";
             if (!fingerprints.TryGetValue(key, out var fingerprint))
             {
-                if (!File.Exists(path))
-                {
-                    throw new SpecException($"model '{model}': dataset '{dataset}' does not exist ({path})");
-                }
-
-                await using var stream = File.OpenRead(path);
-                fingerprint = Convert.ToHexStringLower(await SHA256.HashDataAsync(stream, cancellationToken));
+                fingerprint = await HashDatasetAsync(model, dataset, path, stores.Roots, cancellationToken);
                 fingerprints[key] = fingerprint;
             }
 
@@ -81,6 +75,31 @@ public static class MergeCacheKey
         }
 
         return Compute(candidate.CanonicalSpec, seed, shardSizeBytes, inputs);
+    }
+
+    /// <summary>
+    /// The SHA-256 of a model's dataset file, checked first as the merge will check it (<c>PlanLocalFiles</c>): inside the
+    /// data roots, not a kernel file, and opened as a regular file, so that /dev/zero or a FIFO cannot hold the sweep
+    /// grain and a file outside the roots is neither read nor probed.
+    /// </summary>
+    /// <exception cref="SpecException">The dataset is refused, missing or unreadable; the message names the model and the file.</exception>
+    private static async Task<string> HashDatasetAsync(string model, string dataset, string path, LocalRoots roots, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var resolved = roots.CheckFile(path, $"model '{model}': dataset");
+            if (!File.Exists(resolved))
+            {
+                throw new SpecException($"model '{model}': dataset '{dataset}' does not exist ({path})");
+            }
+
+            await using var stream = LocalFile.OpenRegular(resolved, $"model '{model}': dataset");
+            return Convert.ToHexStringLower(await SHA256.HashDataAsync(stream, cancellationToken));
+        }
+        catch (Exception e) when (e is StorageException or IOException or UnauthorizedAccessException)
+        {
+            throw new SpecException(e is StorageException ? e.Message : $"model '{model}': dataset '{dataset}' ({path}) cannot be read: {e.Message}");
+        }
     }
 
     /// <summary>

@@ -42,11 +42,13 @@ public static class SweepCandidates
         {
             var index = candidate.Point.Index;
             string key;
+
+            // A file this silo may not read (a model's or a dataset's) fails its point alone, naming the file, not the whole run.
             try
             {
                 key = await MergeCacheKey.ComputeAsync(candidate, parsed.MergeTemplate.Directory, parsed.Seed, shardSizeBytes, stores, fingerprints, CancellationToken.None);
             }
-            catch (Exception e) when (e is SpecException or StorageException or CheckpointException or IOException)
+            catch (Exception e) when (e is SpecException or StorageException or CheckpointException or IOException or UnauthorizedAccessException)
             {
                 candidates.Add(new SweepCandidateStatus { Index = index, Label = candidate.Point.Label, SpecText = candidate.SpecText, State = CandidateState.Failed, Error = e.Message });
                 continue;
