@@ -37,7 +37,7 @@ public sealed class BenchSweepCluster(ClusterConnection connection, LocalSiloMem
     /// <summary>The specs as one shared-input job, each output in <paramref name="outDir"/>/&lt;spec name&gt;, as fusion merge --out-dir.</summary>
     public async Task<(double Seconds, string Memory)> SharedAsync(IReadOnlyList<string> specs, string outDir, CancellationToken cancellationToken)
     {
-        var (candidates, error) = await SharedInputMerge.CandidatesAsync(specs.Select(s => new FileInfo(s)).ToList(), outDir, cancellationToken);
+        var (candidates, error) = SharedInputMerge.Candidates(specs.Select(s => new FileInfo(s)).ToList(), outDir);
         if (candidates is null)
         {
             throw new InvalidOperationException(error);

@@ -4,6 +4,8 @@ using FusionCluster.Cli.Hosting;
 using FusionCluster.Core.Execution;
 using FusionCluster.Core.Formats;
 using FusionCluster.Core.Methods;
+using FusionCluster.Core.Specs;
+using FusionCluster.Core.Specs.Yaml;
 using FusionCluster.Grains.Abstractions;
 
 namespace FusionCluster.Cli.Commands;
@@ -52,6 +54,17 @@ public static class MergeCommand
                 return Fail($"{specFile.FullName}: no such spec file");
             }
 
+            // The one reader of spec files: a regular file only, and no more than a spec may hold (not /dev/zero, not a FIFO).
+            string specText;
+            try
+            {
+                specText = SpecYaml.ReadText(specFile.FullName, "spec file");
+            }
+            catch (SpecException e)
+            {
+                return Fail(e.Message);
+            }
+
             long shardBytes;
             try
             {
@@ -65,7 +78,7 @@ public static class MergeCommand
             IReadOnlyList<CandidateSpec> candidates = [];
             if (sharedDir is not null)
             {
-                (var found, var error) = await SharedInputMerge.CandidatesAsync(specFiles, sharedDir, cancellationToken);
+                (var found, var error) = SharedInputMerge.Candidates(specFiles, sharedDir);
                 if (error is not null)
                 {
                     return Fail(error);
@@ -78,7 +91,7 @@ public static class MergeCommand
 
             var request = new MergeRequest
             {
-                SpecText = await File.ReadAllTextAsync(specFile.FullName, cancellationToken),
+                SpecText = specText,
                 SpecDirectory = specFile.DirectoryName!,
                 SpecName = candidates.Count > 0 ? string.Join(", ", candidates.Select(c => c.Name)) : specFile.Name,
                 Output = outputLocation,

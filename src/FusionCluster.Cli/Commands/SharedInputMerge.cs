@@ -1,4 +1,6 @@
 using FusionCluster.Cli.Hosting;
+using FusionCluster.Core.Specs;
+using FusionCluster.Core.Specs.Yaml;
 using FusionCluster.Grains.Abstractions;
 
 namespace FusionCluster.Cli.Commands;
@@ -10,7 +12,7 @@ namespace FusionCluster.Cli.Commands;
 public static class SharedInputMerge
 {
     /// <summary>The candidates, or an error naming the spec file that cannot be one.</summary>
-    public static async Task<(IReadOnlyList<CandidateSpec>? Candidates, string? Error)> CandidatesAsync(IReadOnlyList<FileInfo> specs, string outDir, CancellationToken cancellationToken)
+    public static (IReadOnlyList<CandidateSpec>? Candidates, string? Error) Candidates(IReadOnlyList<FileInfo> specs, string outDir)
     {
         var root = OutputLocation.FromCommandLine(outDir);
         var candidates = new List<CandidateSpec>();
@@ -28,7 +30,17 @@ public static class SharedInputMerge
                 return (null, $"{spec.FullName}: another spec is also called '{name}', and both outputs would be {OutputOf(root, name)}");
             }
 
-            candidates.Add(new CandidateSpec(name, await File.ReadAllTextAsync(spec.FullName, cancellationToken), spec.DirectoryName!, OutputOf(root, name)));
+            string text;
+            try
+            {
+                text = SpecYaml.ReadText(spec.FullName, "spec file");
+            }
+            catch (SpecException e)
+            {
+                return (null, e.Message);
+            }
+
+            candidates.Add(new CandidateSpec(name, text, spec.DirectoryName!, OutputOf(root, name)));
         }
 
         return (candidates, null);

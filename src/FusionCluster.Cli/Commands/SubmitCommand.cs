@@ -2,6 +2,8 @@ using System.CommandLine;
 using FusionCluster.Cli.Hosting;
 using FusionCluster.Core.Formats;
 using FusionCluster.Core.Methods;
+using FusionCluster.Core.Specs;
+using FusionCluster.Core.Specs.Yaml;
 using FusionCluster.Grains.Abstractions;
 
 namespace FusionCluster.Cli.Commands;
@@ -47,13 +49,24 @@ public static class SubmitCommand
                 return MergeCommand.Fail($"--out-shard-size: '{parse.GetValue(shardSize)}' is not a size such as 5GB");
             }
 
+            // Read here, before connecting, with the one reader of spec files (a regular file, within the size limit).
+            string specText;
+            try
+            {
+                specText = SpecYaml.ReadText(specFile.FullName, "spec file");
+            }
+            catch (SpecException e)
+            {
+                return MergeCommand.Fail(e.Message);
+            }
+
             try
             {
                 await using var connection = await cluster.ConnectAsync(parse, cancellationToken);
                 var id = parse.GetValue(jobId) ?? JobIds.New();
                 var status = await connection.Client.GetGrain<IMergeJobGrain>(id).Start(new MergeRequest
                 {
-                    SpecText = await File.ReadAllTextAsync(specFile.FullName, cancellationToken),
+                    SpecText = specText,
                     SpecDirectory = specFile.DirectoryName!,
                     SpecName = specFile.Name,
                     Output = OutputLocation.FromCommandLine(parse.GetValue(output)!),

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using FusionCluster.Core.Specs;
+using FusionCluster.Core.Specs.Yaml;
 using FusionCluster.Core.Sweeps;
 using FusionCluster.Evaluation.Evaluators;
 using FusionCluster.Grains.Abstractions.Sweeps;
@@ -52,10 +53,12 @@ public static class SweepCommand
         {
             var sweepFile = parse.GetValue(file)!;
             SweepSpec spec;
+            string text;
             try
             {
-                // Checked here first, so that a mistake is reported before connecting anywhere.
-                spec = SweepSpecParser.ParseFile(sweepFile.FullName);
+                // Checked here first, so that a mistake is reported before connecting anywhere; the text checked is the text sent.
+                text = SpecYaml.ReadText(sweepFile.FullName, "sweep file");
+                spec = SweepSpecParser.Parse(text, sweepFile.Name, sweepFile.DirectoryName!);
             }
             catch (SpecException e)
             {
@@ -66,7 +69,7 @@ public static class SweepCommand
             {
                 await using var connection = await cluster.ConnectAsync(parse, cancellationToken);
                 var sweepId = parse.GetValue(id) ?? IdFromName(spec.Name);
-                var status = await connection.Client.GetGrain<ISweepGrain>(sweepId).Create(Definition(sweepFile));
+                var status = await connection.Client.GetGrain<ISweepGrain>(sweepId).Create(Definition(sweepFile, text));
                 if (status.Error is not null)
                 {
                     return MergeCommand.Fail(status.Error);
@@ -329,9 +332,9 @@ public static class SweepCommand
         return command;
     }
 
-    private static SweepDefinition Definition(FileInfo file) => new()
+    private static SweepDefinition Definition(FileInfo file, string text) => new()
     {
-        SpecText = File.ReadAllText(file.FullName),
+        SpecText = text,
         SpecDirectory = file.DirectoryName!,
         SpecName = file.Name,
         SubmittedBy = Environment.UserName,

@@ -1,4 +1,6 @@
 using FusionCluster.Cli.Hosting;
+using FusionCluster.Core.Specs;
+using FusionCluster.Core.Specs.Yaml;
 using FusionCluster.Grains.Abstractions.Sweeps;
 using FusionCluster.Hosting;
 
@@ -33,10 +35,20 @@ public sealed class SweepEmbeddedRunner : IAsyncDisposable
     public async Task<SweepRunDetail> RunAsync(string sweepFile, string sweepId, Action<SweepCandidateStatus>? progress, CancellationToken cancellationToken)
     {
         var full = Path.GetFullPath(sweepFile);
+        string text;
+        try
+        {
+            text = SpecYaml.ReadText(full, "sweep file");
+        }
+        catch (SpecException e)
+        {
+            throw new InvalidOperationException(e.Message, e);
+        }
+
         var sweep = Client.GetGrain<ISweepGrain>(sweepId);
         var created = await sweep.Create(new SweepDefinition
         {
-            SpecText = await File.ReadAllTextAsync(full, cancellationToken),
+            SpecText = text,
             SpecDirectory = Path.GetDirectoryName(full)!,
             SpecName = Path.GetFileName(full),
             SubmittedBy = Environment.UserName,
