@@ -31,7 +31,7 @@ public sealed class SpecFileReadProcessTests
     public async Task A_spec_that_is_a_fifo_fails_at_once_naming_it(string verb)
     {
         using var temp = new TempDirectory();
-        var fifo = Fifo.Make(temp.Combine("spec.yaml"));
+        var fifo = Fifo.Create(temp.Combine("spec.yaml"));
         var what = verb == "merge" ? "spec file" : "sweep file";
         string[] arguments = verb == "merge" ? ["merge", fifo, "--out", temp.Combine("out"), "--quiet"] : ["sweep", "run", fifo];
 

@@ -31,7 +31,7 @@ public sealed class MergeCacheKeyDatasetTests : IDisposable
     [Fact]
     public async Task A_dataset_that_is_a_fifo_is_refused_promptly_naming_it()
     {
-        var fifo = Fifo.Make(temp.Combine("data", "data.fcds"));
+        var fifo = Fifo.Create(temp.Combine("data", "data.fcds"));
 
         var error = await Assert.ThrowsAsync<SpecException>(() => Promptly.RunAsync(() => KeyAsync(fifo, LocalRoots.Anywhere)));
 
