@@ -70,7 +70,8 @@ aborted = []
 for f in sorted(glob.glob(sys.argv[1] + "/*.trx")):
     root = ET.parse(f).getroot()
     c = root.find(".//{*}Counters")
-    p, x, s = int(c.get("passed", 0)), int(c.get("failed", 0)) + int(c.get("error", 0)), int(c.get("notExecuted", 0))
+    # A skipped test is counted in total but not in executed (notExecuted stays 0).
+    p, x, s = int(c.get("passed", 0)), int(c.get("failed", 0)) + int(c.get("error", 0)), int(c.get("total", 0)) - int(c.get("executed", 0))
     passed += p; failed += x; skipped += s
     if root.find(".//{*}ResultSummary").get("outcome") == "Failed" and x == 0:
         test = root.find(".//{*}TestMethod")

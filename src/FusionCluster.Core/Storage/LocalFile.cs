@@ -14,12 +14,6 @@ public static partial class LocalFile
     private const int NonBlocking = 0x800;
     private const int CloseOnExec = 0x80000;
     private const int LoopError = 40;
-    private const int CurrentDirectory = -100;
-    private const int EmptyPath = 0x1000;
-    private const int SymlinkNoFollow = 0x100;
-    private const uint TypeMask = 0x1;
-    private const int TypeBits = 0xF000;
-    private const int RegularType = 0x8000;
 
     /// <summary>A read-only stream of the regular file at <paramref name="path"/>.</summary>
     /// <exception cref="StorageException">The path is a symlink, a directory, a pipe, socket or device, or cannot be opened; the message names it.</exception>
@@ -44,7 +38,7 @@ public static partial class LocalFile
         try
         {
             // A character device such as /dev/zero is seekable and has no end: only the file's type tells it apart.
-            if (TypeOf(fd, "", EmptyPath) is { } type && type != RegularType)
+            if (Statx.TypeOf(fd, "", Statx.EmptyPath) is { } type && type != Statx.RegularType)
             {
                 throw new StorageException($"{what} '{path}' is not a regular file (a device, pipe, socket or folder)");
             }
@@ -82,7 +76,7 @@ public static partial class LocalFile
             return File.Exists(path) && !LocalPath.IsLink(path);
         }
 
-        return TypeOf(CurrentDirectory, path, SymlinkNoFollow) == RegularType;
+        return Statx.TypeOf(Statx.CurrentDirectory, path, Statx.NoFollow) == Statx.RegularType;
     }
 
     /// <summary>
@@ -162,16 +156,6 @@ public static partial class LocalFile
 
         return new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
     }
-
-    /// <summary>The S_IFMT bits of statx's stx_mode (offset 28 of the 256-byte struct on every Linux architecture), or null when statx fails.</summary>
-    private static int? TypeOf(int directory, string path, int flags)
-    {
-        var buffer = new byte[256];
-        return Statx(directory, path, flags, TypeMask, buffer) == 0 ? BitConverter.ToUInt16(buffer, 28) & TypeBits : null;
-    }
-
-    [LibraryImport("libc", EntryPoint = "statx", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
-    private static partial int Statx(int directory, string path, int flags, uint mask, byte[] buffer);
 
     [LibraryImport("libc", EntryPoint = "open", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     private static partial int Open(string path, int flags);

@@ -1,5 +1,4 @@
 using System.Buffers.Binary;
-using System.Runtime.InteropServices;
 
 namespace FusionCluster.Core.Storage;
 
@@ -8,9 +7,8 @@ namespace FusionCluster.Core.Storage;
 /// change and modification times. Any write, truncation, rename over the path or chmod moves the change time, which no
 /// tool can set back (<c>touch</c>, <c>cp -p</c> and <c>rsync -t</c> set only the modification time).
 /// </summary>
-public readonly partial record struct LocalFileStamp(ulong Device, ulong Inode, long Bytes, long ChangedNanoseconds, long ModifiedNanoseconds)
+public readonly record struct LocalFileStamp(ulong Device, ulong Inode, long Bytes, long ChangedNanoseconds, long ModifiedNanoseconds)
 {
-    private const int CurrentDirectory = -100;
     private const uint ModifiedBit = 0x40;
     private const uint ChangedBit = 0x80;
     private const uint InodeBit = 0x100;
@@ -26,9 +24,8 @@ public readonly partial record struct LocalFileStamp(ulong Device, ulong Inode, 
             return null;
         }
 
-        // struct statx is 256 bytes with the same layout on every Linux architecture.
         var buffer = new byte[256];
-        if (Statx(CurrentDirectory, path, 0, Wanted, buffer) != 0)
+        if (Statx.Call(Statx.CurrentDirectory, path, 0, Wanted, buffer) != 0)
         {
             return null;
         }
@@ -51,7 +48,4 @@ public readonly partial record struct LocalFileStamp(ulong Device, ulong Inode, 
     /// <summary>A statx_timestamp: seconds (int64) then nanoseconds (uint32).</summary>
     private static long Nanoseconds(ReadOnlySpan<byte> timestamp) =>
         (BinaryPrimitives.ReadInt64LittleEndian(timestamp) * 1_000_000_000) + BinaryPrimitives.ReadUInt32LittleEndian(timestamp[8..]);
-
-    [LibraryImport("libc", EntryPoint = "statx", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
-    private static partial int Statx(int directory, string path, int flags, uint mask, byte[] buffer);
 }

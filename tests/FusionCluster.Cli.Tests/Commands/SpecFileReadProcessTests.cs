@@ -39,7 +39,7 @@ public sealed class SpecFileReadProcessTests
 
         Assert.True(exitCode == 1, $"exit code {exitCode}; stderr: {stderr}");
         var line = Assert.Single(stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
-        Assert.Equal($"fusion: error: {fifo}: cannot read the {what}: {what} '{fifo}' is not a regular file", line);
+        Assert.Equal($"fusion: error: {fifo}: cannot read the {what}: {what} '{fifo}' is not a regular file (a device, pipe, socket or folder)", line);
     }
 
     // 60 s: the refusal takes a process start; a FIFO that blocks, or /dev/zero read to the heap cap, runs past it.

@@ -35,7 +35,7 @@ public sealed class MergeCacheKeyDatasetTests : IDisposable
 
         var error = await Assert.ThrowsAsync<SpecException>(() => Promptly.RunAsync(() => KeyAsync(fifo, LocalRoots.Anywhere)));
 
-        Assert.Equal($"model 'model': dataset '{fifo}' is not a regular file", error.Message);
+        Assert.Equal($"model 'model': dataset '{fifo}' is not a regular file (a device, pipe, socket or folder)", error.Message);
     }
 
     [Fact]

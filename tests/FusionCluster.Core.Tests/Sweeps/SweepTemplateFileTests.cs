@@ -52,7 +52,7 @@ public sealed class SweepTemplateFileTests : IDisposable
             var error = await Assert.ThrowsAsync<SpecException>(() => Promptly.RunAsync(() => Parse(fifo, roots)));
 
             Assert.StartsWith($"sweep.yaml line 1: template: cannot read the merge spec '{fifo}'", error.Message, StringComparison.Ordinal);
-            Assert.EndsWith($"merge spec '{fifo}' is not a regular file", error.Message, StringComparison.Ordinal);
+            Assert.EndsWith($"merge spec '{fifo}' is not a regular file (a device, pipe, socket or folder)", error.Message, StringComparison.Ordinal);
         }
     }
 
