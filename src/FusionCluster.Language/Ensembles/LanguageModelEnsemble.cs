@@ -60,7 +60,7 @@ public sealed class LanguageModelEnsemble
             JsonNode? tokenizer;
             try
             {
-                tokenizer = JsonNode.Parse(File.ReadAllBytes(roots?.CheckFile(tokenizerPath, "tokenizer file") ?? tokenizerPath));
+                tokenizer = JsonNode.Parse(HfTokenizer.ReadFile((roots ?? LocalRoots.Anywhere).CheckFile(tokenizerPath, "tokenizer file")));
             }
             catch (JsonException e)
             {

@@ -86,6 +86,11 @@ public sealed class PerplexityEvaluator(string textFile, int? context = null, st
     private int[] Encode(string tokenizerFolder, string textPath)
     {
         using var tokenizer = HfTokenizer.Load(tokenizerFolder, roots);
-        return tokenizer.Encode(File.ReadAllText(textPath));
+
+        // The text is a file the sweep names: inside the roots like the model's files, and only a regular file (a FIFO
+        // would block the evaluation slot, /dev/zero fill the silo's memory).
+        using var stream = LocalFile.OpenRegular((roots ?? LocalRoots.Anywhere).CheckFile(textPath, "text file"), "text file");
+        using var reader = new StreamReader(stream);
+        return tokenizer.Encode(reader.ReadToEnd());
     }
 }

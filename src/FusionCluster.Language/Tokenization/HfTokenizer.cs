@@ -109,8 +109,8 @@ public sealed class HfTokenizer : IDisposable
     /// <summary>Frees the native tokenizer.</summary>
     public void Dispose() => tokenizer.Dispose();
 
-    /// <summary>The bytes of a regular file of at most <see cref="MaxFileBytes"/>, checked before reading.</summary>
-    private static byte[] ReadFile(string path)
+    /// <summary>The bytes of a tokenizer.json that is a regular file of at most <see cref="MaxFileBytes"/>, checked before reading.</summary>
+    internal static byte[] ReadFile(string path)
     {
         using var stream = LocalFile.OpenRegular(path, "tokenizer file");
         if (stream.Length > MaxFileBytes)

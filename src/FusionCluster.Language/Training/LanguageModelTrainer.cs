@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using FusionCluster.Core.Formats;
@@ -131,7 +132,7 @@ public static class LanguageModelTrainer
 
         // Loading checks that the file exists and that the tokenizers library accepts it.
         using var tokenizer = HfTokenizer.Load(given);
-        return File.ReadAllText(tokenizer.FilePath);
+        return Encoding.UTF8.GetString(HfTokenizer.ReadFile(tokenizer.FilePath));
     }
 
     private static LanguageTrainingSummary Fit(LlamaForCausalLM model, int[] ids, LanguageTrainingOptions options, DeterministicRandom random, CancellationToken cancellationToken)

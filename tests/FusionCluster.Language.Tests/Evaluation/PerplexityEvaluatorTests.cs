@@ -98,4 +98,29 @@ public sealed class PerplexityEvaluatorTests
         Assert.Contains("outside the configured data roots", error.Message, StringComparison.Ordinal);
         Assert.Contains(Path.Combine(outside, linked), error.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task With_data_roots_a_text_outside_them_is_refused_and_a_text_that_is_a_fifo_is_refused_promptly()
+    {
+        using var directory = new TempDirectory();
+        var spec = new TinyDecoderSpec { Vocab = 11 };
+        var inside = directory.Combine("roots");
+        var model = Path.Combine(inside, "model");
+        TinyCheckpointWriter.Write(model, spec, TinyCheckpointWriter.RandomWeights(spec, 9, bfloat16: false), false);
+        File.WriteAllText(Path.Combine(model, "tokenizer.json"), TokenizerFiles.MetaspaceWithBos);
+        var outside = directory.Combine("elsewhere.txt");
+        File.WriteAllText(outside, Text);
+        var roots = new LocalRoots([inside]);
+
+        var refused = await Assert.ThrowsAsync<StorageException>(() => new PerplexityEvaluator(outside, roots: roots).EvaluateAsync(model, TestContext.Current.CancellationToken));
+        Assert.Equal($"text file '{outside}' is outside the configured data roots ({inside})", refused.Message);
+
+        // Opening a FIFO with no writer blocks; with roots or without, the evaluator must refuse it at once.
+        var fifo = Fifo.Create(Path.Combine(inside, "text.txt"));
+        foreach (var evaluator in new[] { new PerplexityEvaluator(fifo, roots: roots), new PerplexityEvaluator(fifo) })
+        {
+            var error = await Assert.ThrowsAsync<StorageException>(() => Promptly.RunAsync(() => evaluator.EvaluateAsync(model, TestContext.Current.CancellationToken)));
+            Assert.Equal($"text file '{fifo}' is not a regular file (a device, pipe, socket or folder)", error.Message);
+        }
+    }
 }
