@@ -52,7 +52,7 @@ public sealed class LocalRoots
         var resolved = Check(path, what);
         if (PseudoFileSystems.Any(pseudo => IsInside(resolved, pseudo)))
         {
-            throw new StorageException($"{what} '{path}' leads to '{resolved}', a kernel or device file, not a model file");
+            throw new StorageException($"{what} '{path}' leads to '{resolved}', a kernel or device file, which is never read");
         }
 
         return resolved;

@@ -22,7 +22,7 @@ public sealed class SpecFileReadProcessTests
 
         Assert.True(exitCode == 1, $"exit code {exitCode}; stderr: {stderr}");
         var line = Assert.Single(stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
-        Assert.Equal("fusion: error: /dev/zero: cannot read the spec file: spec file '/dev/zero' leads to '/dev/zero', a kernel or device file, not a model file", line);
+        Assert.Equal("fusion: error: /dev/zero: cannot read the spec file: spec file '/dev/zero' leads to '/dev/zero', a kernel or device file, which is never read", line);
     }
 
     [Theory]
