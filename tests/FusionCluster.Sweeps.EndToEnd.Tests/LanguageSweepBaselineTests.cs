@@ -1,4 +1,5 @@
 using FusionCluster.Cli.Commands;
+using FusionCluster.Core.Storage;
 using FusionCluster.Evaluation.Ensembles;
 using FusionCluster.Grains.Abstractions.Sweeps;
 using FusionCluster.Language.Evaluation;
@@ -56,7 +57,7 @@ public sealed class LanguageSweepBaselineTests : IDisposable
         var sweepFile = Path.Combine(folder, "sweep.yaml");
         await File.WriteAllTextAsync(sweepFile, SweepYaml, cancellation);
 
-        await using var runner = await SweepEmbeddedRunner.StartAsync(unitSlots: 2, allowCommandEvaluator: false, cancellation);
+        await using var runner = await SweepEmbeddedRunner.StartAsync(unitSlots: 2, allowCommandEvaluator: false, LocalRoots.Anywhere, cancellation);
         var run = await runner.RunAsync(sweepFile, "lm-baselines", null, cancellation);
 
         Assert.Equal(SweepRunState.Succeeded, run.Summary.State);

@@ -1,4 +1,5 @@
 using FusionCluster.Cli.Commands;
+using FusionCluster.Core.Storage;
 using FusionCluster.Evaluation.Datasets;
 using FusionCluster.Evaluation.Evaluators;
 using FusionCluster.Evaluation.Training;
@@ -50,7 +51,7 @@ public sealed class MnistConnectCurveSweepTests : IDisposable
         var sweepFile = Path.Combine(folder, "sweep.yaml");
         await File.WriteAllTextAsync(sweepFile, SweepYaml, cancellation);
 
-        await using var runner = await SweepEmbeddedRunner.StartAsync(unitSlots: 2, allowCommandEvaluator: false, cancellation);
+        await using var runner = await SweepEmbeddedRunner.StartAsync(unitSlots: 2, allowCommandEvaluator: false, LocalRoots.Anywhere, cancellation);
         var run = await runner.RunAsync(sweepFile, "mnist-curves", null, cancellation);
 
         Assert.Equal(SweepRunState.Succeeded, run.Summary.State);

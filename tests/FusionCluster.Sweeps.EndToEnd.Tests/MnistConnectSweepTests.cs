@@ -1,5 +1,6 @@
 using System.Globalization;
 using FusionCluster.Cli.Commands;
+using FusionCluster.Core.Storage;
 using FusionCluster.Evaluation.Datasets;
 using FusionCluster.Evaluation.Training;
 using FusionCluster.Grains.Abstractions.Sweeps;
@@ -52,7 +53,7 @@ public sealed class MnistConnectSweepTests : IDisposable
         var sweepFile = Path.Combine(folder, "sweep.yaml");
         await File.WriteAllTextAsync(sweepFile, SweepYaml, cancellation);
 
-        await using var runner = await SweepEmbeddedRunner.StartAsync(unitSlots: 2, allowCommandEvaluator: false, cancellation);
+        await using var runner = await SweepEmbeddedRunner.StartAsync(unitSlots: 2, allowCommandEvaluator: false, LocalRoots.Anywhere, cancellation);
         var run = await runner.RunAsync(sweepFile, "mnist-connect", null, cancellation);
 
         Assert.Equal(SweepRunState.Succeeded, run.Summary.State);
@@ -145,7 +146,7 @@ public sealed class MnistConnectSweepTests : IDisposable
         // Someone's folder beside the results: not the sweep's to prune.
         Directory.CreateDirectory(Path.Combine(connect, "notes"));
 
-        await using var runner = await SweepEmbeddedRunner.StartAsync(unitSlots: 2, allowCommandEvaluator: false, cancellation);
+        await using var runner = await SweepEmbeddedRunner.StartAsync(unitSlots: 2, allowCommandEvaluator: false, LocalRoots.Anywhere, cancellation);
         var first = await runner.RunAsync(sweepFile, "pruned-connect", null, cancellation);
         Assert.Equal(SweepRunState.Succeeded, first.Summary.State);
         Assert.Equal(["notes", "run-000001-point-000", "run-000001-point-001"], Directory.EnumerateDirectories(connect).Select(Path.GetFileName).Order(StringComparer.Ordinal));

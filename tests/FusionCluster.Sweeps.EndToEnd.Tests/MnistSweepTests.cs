@@ -1,5 +1,6 @@
 using System.Globalization;
 using FusionCluster.Cli.Commands;
+using FusionCluster.Core.Storage;
 using FusionCluster.Evaluation.Datasets;
 using FusionCluster.Evaluation.Evaluators;
 using FusionCluster.Evaluation.Training;
@@ -68,7 +69,7 @@ public sealed class MnistSweepTests : IDisposable
         var fineTunes = new[] { "ft-1", "ft-2", "ft-3" }.Select(m => accuracy.Evaluate(Path.Combine(folder, m), cancellation)["accuracy"]).ToList();
         var meanOfFineTunes = fineTunes.Average();
 
-        await using var runner = await SweepEmbeddedRunner.StartAsync(unitSlots: 2, allowCommandEvaluator: false, cancellation);
+        await using var runner = await SweepEmbeddedRunner.StartAsync(unitSlots: 2, allowCommandEvaluator: false, LocalRoots.Anywhere, cancellation);
         var first = await runner.RunAsync(sweepFile, "mnist", null, cancellation);
 
         Assert.Equal(SweepRunState.Succeeded, first.Summary.State);

@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json;
 using FusionCluster.Core.Specs;
 using FusionCluster.Core.Specs.Yaml;
+using FusionCluster.Core.Storage;
 using FusionCluster.Core.Sweeps;
 using FusionCluster.Evaluation.Evaluators;
 using FusionCluster.Grains.Abstractions.Sweeps;
@@ -96,12 +97,16 @@ public static class SweepCommand
         var allowCommand = new Option<bool>(CommandEvaluatorOptions.Switch) { Description = "embedded: run the sweep's command evaluator here (off by default; a cluster's silos decide for themselves)" };
         var command = new Command("run", "Run a sweep now: on the cluster (by id), or here from sweep.yaml when no cluster is given") { target, wait, parallel, json, allowCommand };
         cluster.AddTo(command);
+
+        // Embedded only: a cluster's silos have their own roots.
+        var dataRoots = new DataRootsOption();
+        dataRoots.AddTo(command);
         command.SetAction(async (parse, cancellationToken) =>
         {
             var argument = parse.GetValue(target)!;
             if (string.IsNullOrWhiteSpace(parse.GetValue(cluster.Redis)))
             {
-                return await RunEmbeddedAsync(argument, parse.GetValue(parallel), parse.GetValue(json), parse.GetValue(allowCommand), cancellationToken);
+                return await RunEmbeddedAsync(argument, parse.GetValue(parallel), parse.GetValue(json), parse.GetValue(allowCommand), dataRoots.Resolve(parse), cancellationToken);
             }
 
             try
@@ -144,7 +149,7 @@ public static class SweepCommand
         return command;
     }
 
-    private static async Task<int> RunEmbeddedAsync(string file, int parallel, bool json, bool allowCommand, CancellationToken cancellationToken)
+    private static async Task<int> RunEmbeddedAsync(string file, int parallel, bool json, bool allowCommand, LocalRoots roots, CancellationToken cancellationToken)
     {
         if (!File.Exists(file))
         {
@@ -154,7 +159,7 @@ public static class SweepCommand
         SweepSpec spec;
         try
         {
-            spec = SweepSpecParser.ParseFile(file);
+            spec = SweepSpecParser.ParseFile(file, roots);
         }
         catch (SpecException e)
         {
@@ -164,7 +169,7 @@ public static class SweepCommand
         System.Console.Error.WriteLine($"sweep {spec.Name}: {spec.Points.Count} merges, {spec.MaxConcurrent} at once, on an embedded silo; output {spec.Output}");
         try
         {
-            await using var runner = await SweepEmbeddedRunner.StartAsync(parallel, allowCommand, CancellationToken.None);
+            await using var runner = await SweepEmbeddedRunner.StartAsync(parallel, allowCommand, roots, CancellationToken.None);
             var run = await runner.RunAsync(file, IdFromName(spec.Name), candidate => System.Console.Error.WriteLine(
                 candidate.State == CandidateState.Done
                     ? string.Create(CultureInfo.InvariantCulture, $"  {spec.Objective.Metric} {candidate.Objective:0.######}{(candidate.Cached ? " (cached)" : "")}  {candidate.Label}")

@@ -1,6 +1,7 @@
 using FusionCluster.Cli.Hosting;
 using FusionCluster.Core.Specs;
 using FusionCluster.Core.Specs.Yaml;
+using FusionCluster.Core.Storage;
 using FusionCluster.Grains.Abstractions.Sweeps;
 using FusionCluster.Hosting;
 
@@ -15,16 +16,25 @@ public sealed class SweepEmbeddedRunner : IAsyncDisposable
     private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(250);
 
     private readonly EmbeddedCluster cluster;
+    private readonly LocalRoots roots;
 
-    private SweepEmbeddedRunner(EmbeddedCluster cluster) => this.cluster = cluster;
+    private SweepEmbeddedRunner(EmbeddedCluster cluster, LocalRoots roots)
+    {
+        this.cluster = cluster;
+        this.roots = roots;
+    }
 
     public IClusterClient Client => cluster.Client;
 
     /// <param name="unitSlots">Units (and evaluations) run at once (0: one per core).</param>
     /// <param name="allowCommandEvaluator">Run the sweep's command evaluator (off unless the user enabled it).</param>
+    /// <param name="roots">The data roots the silo reads and writes in (--data-root), as a cluster's silos do theirs.</param>
     /// <param name="cancellationToken">Cancels the start.</param>
-    public static async Task<SweepEmbeddedRunner> StartAsync(int unitSlots, bool allowCommandEvaluator, CancellationToken cancellationToken) =>
-        new(await EmbeddedCluster.StartAsync(unitSlots, cancellationToken, allowCommandEvaluator: allowCommandEvaluator));
+    public static async Task<SweepEmbeddedRunner> StartAsync(int unitSlots, bool allowCommandEvaluator, LocalRoots roots, CancellationToken cancellationToken)
+    {
+        var settings = roots.Folders.Select((folder, i) => KeyValuePair.Create($"Fusion:Storage:LocalRoots:{i}", (string?)folder)).ToDictionary();
+        return new(await EmbeddedCluster.StartAsync(unitSlots, cancellationToken, settings: settings, allowCommandEvaluator: allowCommandEvaluator), roots);
+    }
 
     /// <summary>
     /// Creates the sweep (once; a sweep already created with the same text is reused), runs it once and
@@ -38,7 +48,7 @@ public sealed class SweepEmbeddedRunner : IAsyncDisposable
         string text;
         try
         {
-            text = SpecYaml.ReadText(full, "sweep file");
+            text = SpecYaml.ReadText(full, "sweep file", roots);
         }
         catch (SpecException e)
         {

@@ -5,7 +5,7 @@ using FusionCluster.Core.Tensors;
 namespace FusionCluster.Cli.Tests.Commands;
 
 /// <summary>
-/// fusion eval, train and dataset read and write local files themselves; with --data-root every path they use
+/// fusion eval, train, dataset and an embedded fusion sweep run read and write local files themselves; with --data-root every path they use
 /// must resolve inside the roots, symlinks included, as on silos. Real fusion child processes.
 /// </summary>
 [Collection(EndToEndCollection.Name)]
@@ -38,6 +38,26 @@ public sealed class DataRootsProcessTests
         // Without roots the user's own link is followed, as before.
         Assert.True(withoutRoots.ExitCode == 0, withoutRoots.Stderr);
         Assert.Contains("cosine/linked", withoutRoots.Stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Sweep_run_with_a_data_root_refuses_a_template_outside_it_before_any_merge()
+    {
+        using var temp = new TempDirectory();
+        var data = temp.Combine("data");
+        Directory.CreateDirectory(data);
+        var template = temp.Combine("elsewhere", "template.yaml");
+        Directory.CreateDirectory(Path.GetDirectoryName(template)!);
+        File.WriteAllText(template, "merge_method: task_arithmetic\nbase_model: base\nmodels:\n  - {model: ft, parameters: {weight: 0.5}}\n");
+        var sweep = Path.Combine(data, "sweep.yaml");
+        File.WriteAllText(sweep, $"template: {template}\nspace:\n  grid:\n    models[0].parameters.weight: [0.5, 1]\nevaluator:\n  tensors: {{compare: [ft]}}\nobjective: {{metric: cosine/ft}}\nout: out\n");
+
+        var (exitCode, _, stderr) = await FusionProcess.RunAsync("sweep", "run", sweep, "--data-root", data);
+
+        Assert.True(exitCode == 1, $"exit code {exitCode}; stderr: {stderr}");
+        Assert.Contains($"sweep.yaml line 1: template: cannot read the merge spec '{template}'", stderr, StringComparison.Ordinal);
+        Assert.Contains($"is outside the configured data roots ({data})", stderr, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(Path.Combine(data, "out")));
     }
 
     [Fact]
