@@ -95,11 +95,8 @@ public static class EvaluationCacheKey
             return FilesHash(resolved, what, roots);
         }
 
-        // ensemble.json is read as the evaluator reads it, but only once it is known to be a regular file in the roots.
-        using (LocalFile.OpenRegular(roots.CheckFile(manifest, "ensemble manifest"), "ensemble manifest"))
-        {
-        }
-
+        // ensemble.json must lie in the roots; EnsembleManifest.Read itself reads it only as a regular file.
+        roots.CheckFile(manifest, "ensemble manifest");
         var ensemble = EnsembleManifest.Read(resolved);
         var text = new StringBuilder();
         text.Append("ensemble ").Append(EnsembleRules.Name(ensemble.Rule)).Append('\n');
