@@ -29,7 +29,8 @@ public sealed class JobStateMetricsTests
         await catalog.Upsert(Job("d", JobState.Failed, total: 6, done: 2));
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
 
-        // The gauges reread the catalog every half second; scrape until they have.
+        // The gauges reread the catalog every half second; scrape until a reading holds all four jobs (one read
+        // between two upserts shows only the first ones, so waiting for the running jobs alone is not enough).
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
         List<string> samples;
         do
@@ -38,7 +39,7 @@ public sealed class JobStateMetricsTests
             var text = await http.GetStringAsync(new Uri($"http://127.0.0.1:{metricsPort}/metrics"), cancellationToken);
             samples = [.. text.Split('\n').Where(line => line.Length > 0 && !line.StartsWith('#'))];
         }
-        while (Value(samples, "fusion_jobs{", "state=\"running\"") != 2 && DateTime.UtcNow < deadline);
+        while (JobsCounted(samples) != 4 && DateTime.UtcNow < deadline);
 
         Assert.Equal(2, Value(samples, "fusion_jobs{", "state=\"running\""));
         Assert.Equal(1, Value(samples, "fusion_jobs{", "state=\"succeeded\""));
@@ -52,11 +53,19 @@ public sealed class JobStateMetricsTests
     private static JobSummary Job(string id, JobState state, int total, int done) =>
         new() { JobId = id, SpecName = id, SubmittedAt = DateTimeOffset.UnixEpoch, State = state, UnitsTotal = total, UnitsDone = done };
 
+    /// <summary>The jobs the <c>fusion_jobs</c> samples count over every state.</summary>
+    private static double JobsCounted(List<string> samples) =>
+        samples.Where(s => s.StartsWith("fusion_jobs{", StringComparison.Ordinal))
+            .Sum(SampleValue);
+
     /// <summary>The value of the one sample whose name starts with <paramref name="prefix"/> and that has <paramref name="label"/>; NaN when none.</summary>
     private static double Value(List<string> samples, string prefix, string label)
     {
         var line = samples.SingleOrDefault(s => s.StartsWith(prefix, StringComparison.Ordinal) && s.Contains(label, StringComparison.Ordinal)
             && (prefix.EndsWith('{') || s[prefix.Length] is '{' or ' '));
-        return line is null ? double.NaN : double.Parse(line[(line.LastIndexOf('}') + 1)..].Trim().Split(' ')[0], CultureInfo.InvariantCulture);
+        return line is null ? double.NaN : SampleValue(line);
     }
+
+    private static double SampleValue(string line) =>
+        double.Parse(line[(line.LastIndexOf('}') + 1)..].Trim().Split(' ')[0], CultureInfo.InvariantCulture);
 }
