@@ -29,16 +29,8 @@ public static class CheckpointJson
     public static byte[] ReadFile(string path, Storage.LocalRoots? roots = null, string what = "config or index file")
     {
         var resolved = (roots ?? Storage.LocalRoots.Anywhere).CheckFile(path, what);
-        using var stream = Storage.LocalFile.OpenRegular(resolved, what);
-        var length = stream.Length;
-        if (length > MaxFileBytes)
-        {
-            throw new CheckpointException($"{path}: {length} bytes is more than the {MaxFileBytes}-byte limit for a config or index file");
-        }
-
-        var bytes = new byte[length];
-        stream.ReadExactly(bytes);
-        return bytes;
+        return Storage.LocalFile.ReadAllBytes(resolved, what, MaxFileBytes, length =>
+            new CheckpointException($"{path}: {length} bytes is more than the {MaxFileBytes}-byte limit for a config or index file"));
     }
 
     /// <summary>Parses config.json, which must be a JSON object.</summary>

@@ -136,6 +136,28 @@ public static partial class LocalFile
         }
     }
 
+    /// <summary>
+    /// Reads all of a regular file (see <see cref="OpenRegular"/>) of at most <paramref name="maxBytes"/>, its size checked
+    /// on the open handle before any byte is read: the one reader of the small files a user or a previous run supplies
+    /// (configs, indexes, tokenizers, manifests), so none is read unbounded.
+    /// </summary>
+    /// <param name="tooLarge">The caller's error for a file of the given size, larger than <paramref name="maxBytes"/>.</param>
+    /// <exception cref="StorageException">The path is a symlink, a directory, a pipe, socket or device, or cannot be opened.</exception>
+    public static byte[] ReadAllBytes(string path, string what, long maxBytes, Func<long, Exception> tooLarge)
+    {
+        ArgumentNullException.ThrowIfNull(tooLarge);
+        using var stream = OpenRegular(path, what);
+        var length = stream.Length;
+        if (length > maxBytes)
+        {
+            throw tooLarge(length);
+        }
+
+        var bytes = new byte[length];
+        stream.ReadExactly(bytes);
+        return bytes;
+    }
+
     /// <summary>Reads all of a regular file (see <see cref="OpenRegular"/>).</summary>
     public static async Task<byte[]> ReadAllBytesAsync(string path, string what, CancellationToken cancellationToken)
     {

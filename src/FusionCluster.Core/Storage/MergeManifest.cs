@@ -13,6 +13,13 @@ public static class MergeManifest
 {
     public const string FileName = "fusion-manifest.json";
 
+    /// <summary>
+    /// The largest manifest a merge writes or a reader reads (about 270,000 files): a manifest is read back whole, from
+    /// a folder or blob someone else may have written, so no reader takes a larger one.
+    /// </summary>
+    public const long MaxBytes = 16L << 20;
+
+    /// <exception cref="StorageException">The manifest would be larger than <see cref="MaxBytes"/>.</exception>
     public static byte[] Build(IEnumerable<(string Name, long Bytes)> files)
     {
         var list = new JsonArray();
@@ -22,7 +29,13 @@ public static class MergeManifest
         }
 
         var manifest = new JsonObject { ["format"] = "fusioncluster-merge/1", ["files"] = list };
-        return Encoding.UTF8.GetBytes(manifest.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+        var json = Encoding.UTF8.GetBytes(manifest.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+        if (json.Length > MaxBytes)
+        {
+            throw new StorageException($"a manifest of {list.Count} files would be {json.Length} bytes, more than the {MaxBytes} bytes a reader takes; publish fewer, larger files");
+        }
+
+        return json;
     }
 
     /// <summary>

@@ -93,11 +93,6 @@ public sealed class EnsembleManifest
             throw new EvaluationException($"{path}: missing (an ensemble folder holds ensemble.json; fusion ensemble writes one)");
         }
 
-        if (new FileInfo(path).Length > MaxFileBytes)
-        {
-            throw new EvaluationException($"{path}: larger than {MaxFileBytes} bytes");
-        }
-
         JsonObject json;
         try
         {
@@ -167,15 +162,8 @@ public sealed class EnsembleManifest
     {
         try
         {
-            using var stream = LocalFile.OpenRegular(LocalPath.Resolve(path), "ensemble manifest");
-            if (stream.Length > MaxFileBytes)
-            {
-                throw new EvaluationException($"{path}: larger than {MaxFileBytes} bytes");
-            }
-
-            var bytes = new byte[stream.Length];
-            stream.ReadExactly(bytes);
-            return bytes;
+            return LocalFile.ReadAllBytes(LocalPath.Resolve(path), "ensemble manifest", MaxFileBytes, length =>
+                new EvaluationException($"{path}: {length} bytes, larger than {MaxFileBytes} bytes"));
         }
         catch (StorageException e)
         {

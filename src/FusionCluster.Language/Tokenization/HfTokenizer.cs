@@ -110,16 +110,7 @@ public sealed class HfTokenizer : IDisposable
     public void Dispose() => tokenizer.Dispose();
 
     /// <summary>The bytes of a tokenizer.json that is a regular file of at most <see cref="MaxFileBytes"/>, checked before reading.</summary>
-    internal static byte[] ReadFile(string path)
-    {
-        using var stream = LocalFile.OpenRegular(path, "tokenizer file");
-        if (stream.Length > MaxFileBytes)
-        {
-            throw new LanguageModelException($"{path}: {stream.Length} bytes is more than the {MaxFileBytes}-byte limit for a tokenizer.json");
-        }
-
-        var bytes = new byte[stream.Length];
-        stream.ReadExactly(bytes);
-        return bytes;
-    }
+    internal static byte[] ReadFile(string path) =>
+        LocalFile.ReadAllBytes(path, "tokenizer file", MaxFileBytes, length =>
+            new LanguageModelException($"{path}: {length} bytes is more than the {MaxFileBytes}-byte limit for a tokenizer.json"));
 }

@@ -11,8 +11,6 @@ namespace FusionCluster.Storage.Azure;
 /// </summary>
 internal sealed class AzureFilePublisher(BlobContainerClient container, AzureLocation location)
 {
-    private const long MaxManifestBytes = 1 << 20;
-
     public async Task PublishAsync(IReadOnlyList<PublishedContent> files, bool overwrite, CancellationToken cancellationToken)
     {
         var names = PublishedNames.Check(files, location.ToString());
@@ -25,7 +23,7 @@ internal sealed class AzureFilePublisher(BlobContainerClient container, AzureLoc
                 throw new StorageException($"'{location}' already holds a published result; overwrite it explicitly to replace it");
             }
 
-            if (manifestBytes > MaxManifestBytes)
+            if (manifestBytes > MergeManifest.MaxBytes)
             {
                 throw new StorageException($"{location.Describe(MergeManifest.FileName)} is larger than a manifest can be; nothing was written");
             }

@@ -11,8 +11,6 @@ namespace FusionCluster.Storage.Azure;
 /// </summary>
 internal sealed class AzurePublishedFiles(BlobContainerClient container, AzureLocation location)
 {
-    private const long MaxManifestBytes = 1 << 20;
-
     public async Task<IReadOnlyList<PublishedArtifact>> ListAsync(CancellationToken cancellationToken)
     {
         var present = new Dictionary<string, BlobItem>(StringComparer.Ordinal);
@@ -35,7 +33,7 @@ internal sealed class AzurePublishedFiles(BlobContainerClient container, AzureLo
             throw AzureErrors.Wrap($"'{location}': listing", e);
         }
 
-        if (!present.TryGetValue(MergeManifest.FileName, out var manifestBlob) || (manifestBlob.Properties.ContentLength ?? 0) > MaxManifestBytes)
+        if (!present.TryGetValue(MergeManifest.FileName, out var manifestBlob) || (manifestBlob.Properties.ContentLength ?? 0) > MergeManifest.MaxBytes)
         {
             return [];
         }

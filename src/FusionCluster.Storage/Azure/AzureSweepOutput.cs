@@ -14,8 +14,6 @@ namespace FusionCluster.Storage.Azure;
 /// </summary>
 internal sealed class AzureSweepOutput(BlobContainerClient container, AzureLocation root) : ISweepOutput
 {
-    private const long MaxManifestBytes = 1 << 20;
-
     public string Root => root.ToString();
 
     public string BestLocation => Child(SweepOutputLayout.BestFolder).ToString();
@@ -61,7 +59,7 @@ internal sealed class AzureSweepOutput(BlobContainerClient container, AzureLocat
         var manifest = await Call(manifestName, async () =>
         {
             var properties = await container.GetBlobClient(manifestName).GetPropertiesAsync(cancellationToken: cancellationToken);
-            if (properties.Value.ContentLength > MaxManifestBytes)
+            if (properties.Value.ContentLength > MergeManifest.MaxBytes)
             {
                 throw new StorageException($"{source.Describe(MergeManifest.FileName)} is larger than a manifest can be; not promoted");
             }

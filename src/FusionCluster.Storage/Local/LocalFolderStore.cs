@@ -12,9 +12,6 @@ namespace FusionCluster.Storage.Local;
 /// <param name="journal">Set on embedded silos: the staging of their jobs is noted for the next process to clean up.</param>
 public sealed class LocalFolderStore(LocalRoots roots, StagingJournal? journal = null) : IArtifactStore
 {
-    /// <summary>Manifests are small (one line per file); a bigger one is not ours.</summary>
-    private const long MaxManifestBytes = 1 << 20;
-
     public LocalFolderStore(IReadOnlyList<string> allowedRoots)
         : this(new LocalRoots(allowedRoots))
     {
@@ -85,17 +82,13 @@ public sealed class LocalFolderStore(LocalRoots roots, StagingJournal? journal =
     private static IReadOnlyList<PublishedArtifact> ListPublished(string folder)
     {
         var manifestPath = Path.Combine(folder, MergeManifest.FileName);
-        if (!Directory.Exists(folder) || !PublishedFileAt(manifestPath, out var manifestFile) || manifestFile.Length > MaxManifestBytes)
+        if (!Directory.Exists(folder) || !PublishedFileAt(manifestPath, out var manifestFile) || manifestFile.Length > MergeManifest.MaxBytes)
         {
             return [];
         }
 
-        byte[] manifest;
-        using (var stream = LocalFile.OpenRegular(manifestPath, "manifest"))
-        {
-            manifest = new byte[stream.Length];
-            stream.ReadExactly(manifest);
-        }
+        // Too large now (it grew after the check above) is not a published result either.
+        var manifest = LocalFile.ReadAllBytes(manifestPath, "manifest", MergeManifest.MaxBytes, _ => new StorageException($"{manifestPath} is not a published manifest"));
 
         var files = new List<PublishedArtifact>();
         foreach (var listed in MergeManifest.Read(manifest, manifestPath))

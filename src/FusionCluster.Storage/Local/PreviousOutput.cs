@@ -10,9 +10,6 @@ namespace FusionCluster.Storage.Local;
 /// </summary>
 internal static class PreviousOutput
 {
-    /// <summary>Far above any manifest written (a name and a size per file); a larger one is not ours.</summary>
-    public const long MaxManifestBytes = 16L << 20;
-
     /// <summary>True when the folder holds an entry named fusion-manifest.json, whatever it is (a link to nowhere included).</summary>
     public static bool HasManifest(string folder)
     {
@@ -21,18 +18,12 @@ internal static class PreviousOutput
     }
 
     /// <summary>The names the folder's manifest lists.</summary>
-    /// <exception cref="StorageException">The manifest is a link, pipe, device or folder, larger than <see cref="MaxManifestBytes"/>, or not a manifest; the message names it.</exception>
+    /// <exception cref="StorageException">The manifest is a link, pipe, device or folder, larger than <see cref="MergeManifest.MaxBytes"/>, or not a manifest; the message names it.</exception>
     public static IReadOnlyList<string> ReadNames(string folder)
     {
         var path = Path.Combine(folder, MergeManifest.FileName);
-        using var stream = LocalFile.OpenRegular(path, "previous manifest");
-        if (stream.Length > MaxManifestBytes)
-        {
-            throw new StorageException($"previous manifest '{path}' is {stream.Length} bytes, larger than the {MaxManifestBytes} bytes of any manifest FusionCluster writes; it is not read");
-        }
-
-        var bytes = new byte[stream.Length];
-        stream.ReadExactly(bytes);
+        var bytes = LocalFile.ReadAllBytes(path, "previous manifest", MergeManifest.MaxBytes, length =>
+            new StorageException($"previous manifest '{path}' is {length} bytes, larger than the {MergeManifest.MaxBytes} bytes of any manifest FusionCluster writes; it is not read"));
         return [.. MergeManifest.Read(bytes, path).Select(f => f.Name)];
     }
 

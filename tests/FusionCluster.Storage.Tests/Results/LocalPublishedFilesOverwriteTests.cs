@@ -90,6 +90,24 @@ public sealed class LocalPublishedFilesOverwriteTests : IDisposable
         Assert.Equal(bytes, File.ReadAllBytes(outside));
     }
 
+    [Fact]
+    public async Task A_manifest_larger_than_any_manifest_is_refused_unread_and_nothing_is_removed()
+    {
+        var folder = temp.Folder("results/run");
+        var manifest = Path.Combine(folder, MergeManifest.FileName);
+        using (var file = File.Create(manifest))
+        {
+            file.SetLength(MergeManifest.MaxBytes + 1);
+        }
+
+        File.WriteAllText(Path.Combine(folder, "connect.json"), "previous");
+
+        var error = await PublishWithinGuard(folder);
+
+        Assert.Contains($"previous manifest '{manifest}' is {MergeManifest.MaxBytes + 1} bytes", error.Message, StringComparison.Ordinal);
+        Assert.Equal("previous", File.ReadAllText(Path.Combine(folder, "connect.json")));
+    }
+
     private static async Task<StorageException> PublishWithinGuard(string folder)
     {
         var publish = new LocalFolderStore().PublishFilesAsync(folder, [new PublishedContent("connect.json", "{}"u8.ToArray())], overwrite: true, Token);
