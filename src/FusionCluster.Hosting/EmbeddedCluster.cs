@@ -19,6 +19,9 @@ namespace FusionCluster.Hosting;
 /// </summary>
 public sealed class EmbeddedCluster : IAsyncDisposable
 {
+    /// <summary>Tries of a start whose ports another process took first.</summary>
+    internal const int MaxStartAttempts = 3;
+
     private readonly IHost host;
 
     private EmbeddedCluster(IHost host, int gatewayPort)
@@ -40,7 +43,36 @@ public sealed class EmbeddedCluster : IAsyncDisposable
     /// <param name="device">What the silo publishes as its device (cuda only once the caller has checked CUDA can run).</param>
     /// <param name="settings">Configuration for the silo (Fusion:Storage:..., Fusion:Jobs:...), on top of $FUSION_BLOB_CONNECTION.</param>
     /// <param name="allowCommandEvaluator">Run sweeps' command evaluators (the user asked for it with --allow-command-evaluator).</param>
-    public static async Task<EmbeddedCluster> StartAsync(int unitSlots, CancellationToken cancellationToken, string device = MergeDevices.Cpu, IReadOnlyDictionary<string, string?>? settings = null, bool allowCommandEvaluator = false)
+    public static Task<EmbeddedCluster> StartAsync(int unitSlots, CancellationToken cancellationToken, string device = MergeDevices.Cpu, IReadOnlyDictionary<string, string?>? settings = null, bool allowCommandEvaluator = false) =>
+        StartAsync(unitSlots, cancellationToken, device, settings, allowCommandEvaluator, LoopbackPort.FreePair);
+
+    /// <param name="ports">The silo and gateway ports of each try (a test hands out a taken pair first).</param>
+    internal static async Task<EmbeddedCluster> StartAsync(int unitSlots, CancellationToken cancellationToken, string device, IReadOnlyDictionary<string, string?>? settings, bool allowCommandEvaluator, Func<(int Silo, int Gateway)> ports)
+    {
+        // The ports were free when chosen, but another process on the machine (several `fusion` commands started
+        // together) can bind one before this silo does: a start refused for that tries again on new ports.
+        for (var attempt = 1; ; attempt++)
+        {
+            var (siloPort, gatewayPort) = ports();
+            var host = Build(unitSlots, device, settings, allowCommandEvaluator, siloPort, gatewayPort);
+            try
+            {
+                await host.StartAsync(cancellationToken);
+                return new EmbeddedCluster(host, gatewayPort);
+            }
+            catch (Exception e) when (attempt < MaxStartAttempts && LoopbackPort.IsTaken(e))
+            {
+                host.Dispose();
+            }
+            catch
+            {
+                host.Dispose();
+                throw;
+            }
+        }
+    }
+
+    private static IHost Build(int unitSlots, string device, IReadOnlyDictionary<string, string?>? settings, bool allowCommandEvaluator, int siloPort, int gatewayPort)
     {
         // No appsettings.json or environment defaults: the dashboard's appsettings.json sits beside fusion.dll,
         // and its logging levels must not turn this process's console chatty.
@@ -68,15 +100,12 @@ public sealed class EmbeddedCluster : IAsyncDisposable
         // Logs go to stderr: stdout carries what scripts read (a job id, a result line).
         builder.Logging.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Error);
         builder.Services.Configure<Microsoft.Extensions.Logging.Console.ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
-        var gatewayPort = LoopbackPort.Free();
         builder.UseOrleans(silo => silo
-            .UseLocalhostClustering(siloPort: LoopbackPort.Free(), gatewayPort: gatewayPort, serviceId: FusionClusterIdentity.ServiceId, clusterId: FusionClusterIdentity.DefaultClusterId)
+            .UseLocalhostClustering(siloPort: siloPort, gatewayPort: gatewayPort, serviceId: FusionClusterIdentity.ServiceId, clusterId: FusionClusterIdentity.DefaultClusterId)
             .ConfigureServices(services => services.AddGrainStorage(FusionStorageNames.Jobs, (provider, _) => ActivatorUtilities.CreateInstance<InProcessGrainStorage>(provider)))
             .UseInMemoryReminderService()
             .AddFusionSilo(new WorkerProfile { UnitSlots = unitSlots > 0 ? unitSlots : Environment.ProcessorCount, Device = device }));
-        var host = builder.Build();
-        await host.StartAsync(cancellationToken);
-        return new EmbeddedCluster(host, gatewayPort);
+        return builder.Build();
     }
 
     public async ValueTask DisposeAsync()
