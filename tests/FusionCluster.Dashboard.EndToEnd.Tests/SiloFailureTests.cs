@@ -104,7 +104,10 @@ public sealed class SiloFailureTests(DashboardHost host)
         await Assertions.Expect(lostRows).ToHaveCountAsync(lostUnits);
         var first = await lostRows.First.InnerTextAsync();
         Assert.Contains(victim, first, StringComparison.Ordinal);
-        Assert.Contains($"silo {victim} left the cluster", first, StringComparison.Ordinal);
+        // However the loss was seen first: the membership, the lease running out (a loaded machine can take longer to
+        // declare the silo dead than its lease lasts), or a dispatch that found the silo gone.
+        var lostSilo = System.Text.RegularExpressions.Regex.Escape(victim);
+        Assert.Matches($"silo {lostSilo} left the cluster|lease on silo {lostSilo} expired|could not reach silo {lostSilo}: ", first);
         Assert.Matches(@"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC", first);
         await session.ScreenshotAsync(screenshots, "10-job-after-silo-killed");
 

@@ -20,6 +20,9 @@ public abstract class DashboardTestContext : BunitContext
 {
     protected DashboardTestContext()
     {
+        // bUnit waits 1 s by default; a render waiting on real files or HTTP (connect results, webhooks) can take
+        // longer on a loaded CI machine, and a wait that succeeds returns as soon as it does.
+        DefaultWaitTimeout = TimeSpan.FromSeconds(10);
         JSInterop.Mode = JSRuntimeMode.Loose;
         Services.AddMudServices();
         Services.AddSingleton<IFusionCluster>(Cluster);

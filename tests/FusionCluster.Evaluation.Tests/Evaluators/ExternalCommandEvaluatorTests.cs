@@ -163,13 +163,14 @@ public sealed class ExternalCommandEvaluatorTests
         // it is no longer in the command's process tree; it still holds stdout open.
         var evaluator = new ExternalCommandEvaluator(
             $"test -d {{model}}; sh -c 'sleep 120 & echo $! > {ExternalCommandEvaluator.ShellQuote(pidFile)}'; sleep 120",
-            TimeSpan.FromSeconds(1));
+            // Long enough for the shells to start and write the pid file on a loaded machine, far short of sleep's 120 s.
+            TimeSpan.FromSeconds(5));
         var clock = Stopwatch.StartNew();
 
         var error = await Assert.ThrowsAsync<EvaluationException>(() => evaluator.EvaluateAsync(temp.Path, TestContext.Current.CancellationToken));
 
-        Assert.Contains("did not finish within 1 s and was killed", error.Message, StringComparison.Ordinal);
-        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10), $"took {clock.Elapsed}");
+        Assert.Contains("did not finish within 5 s and was killed", error.Message, StringComparison.Ordinal);
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(30), $"took {clock.Elapsed}");
         var pid = int.Parse(File.ReadAllText(pidFile).Trim(), System.Globalization.CultureInfo.InvariantCulture);
         await AssertGoneAsync(pid);
     }
