@@ -10,7 +10,8 @@ public interface IOutputScorer
     /// exactly as they would have been written (the output dtype's), in the same order; nulls for a tensor the
     /// evaluator skips (not floating point). The references are read once for all the candidates.
     /// </summary>
-    IReadOnlyList<string?> Score(OutputScoring scoring, TensorPlan tensor, IReadOnlyList<ReadOnlyMemory<byte>> outputs);
+    /// <param name="groups">Runs of candidates scored at once, one per core of the unit's share (<see cref="CandidateGroups"/>).</param>
+    IReadOnlyList<string?> Score(OutputScoring scoring, TensorPlan tensor, IReadOnlyList<ReadOnlyMemory<byte>> outputs, int groups);
 
     /// <summary>
     /// Starts scoring one output tensor of several candidates whose values are fed chunk by chunk (the same sums as

@@ -52,7 +52,8 @@ public sealed partial class WorkUnitExecutor
 
             try
             {
-                var sums = Scorer(shared).Score(shared.Scoring!, pendingTensor!, pending.Select(p => p.Output.Bytes).ToList());
+                var groups = CandidateGroups.Count(pending.Count, Environment.ProcessorCount, Volatile.Read(ref runningUnits));
+                var sums = Scorer(shared).Score(shared.Scoring!, pendingTensor!, pending.Select(p => p.Output.Bytes).ToList(), groups);
                 for (var k = 0; k < pending.Count; k++)
                 {
                     if (sums[k] is { } score)

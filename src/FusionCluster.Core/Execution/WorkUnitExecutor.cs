@@ -175,7 +175,7 @@ public sealed partial class WorkUnitExecutor(
     {
         var scoreBy = Scorer(assignment);
         await using var memory = await ComputeInMemoryAsync(assignment, tensor, output, open, warnings, cancellationToken, modelStatistics);
-        if (scoreBy.Score(scoring, tensor, [memory.Bytes])[0] is { } sums)
+        if (scoreBy.Score(scoring, tensor, [memory.Bytes], groups: 1)[0] is { } sums)
         {
             scores.Add(new TensorScore(tensor.Name, tensor.Shard, tensor.Offset, sums));
         }

@@ -104,7 +104,8 @@ public sealed class CandidateMetricSums : IDisposable
     /// Adds elements [start, start + length) of every candidate (candidate k's values are <c>models[k][..length]</c>) as one
     /// chunk; chunks come in element order.
     /// </summary>
-    public void Add(long start, int length, IReadOnlyList<float[]> models, CancellationToken cancellationToken = default)
+    /// <param name="groups">Runs of candidates added at once, each on a thread of its own (at least 1, at most one per candidate).</param>
+    public void Add(long start, int length, IReadOnlyList<float[]> models, int groups, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(models);
         if (models.Count != sums.Length)
@@ -113,7 +114,7 @@ public sealed class CandidateMetricSums : IDisposable
         }
 
         BeginChunk(start, length, cancellationToken);
-        var groups = CandidateGroups.Count(sums.Length);
+        groups = Math.Clamp(groups, 1, sums.Length);
         Parallel.For(0, groups, new ParallelOptions { CancellationToken = cancellationToken }, g =>
         {
             var (first, count) = CandidateGroups.Of(g, groups, sums.Length);

@@ -149,7 +149,11 @@ public sealed class TensorMetricSums
     /// </summary>
     /// <param name="models">The models' tensors, all of one shape.</param>
     /// <param name="references">Each reference's tensor, in reference order.</param>
-    public static IReadOnlyList<TensorMetricSums> OfTensors(IReadOnlyList<TensorSource> models, TensorSource? baseValues, IReadOnlyList<TensorSource> references, CancellationToken cancellationToken)
+    /// <param name="groups">
+    /// Runs of models scored at once, and threads decoding them: one per core this call may keep busy (0: every core). A unit
+    /// running beside others takes its share (<see cref="CandidateGroups"/>), so their threads do not wait for each other.
+    /// </param>
+    public static IReadOnlyList<TensorMetricSums> OfTensors(IReadOnlyList<TensorSource> models, TensorSource? baseValues, IReadOnlyList<TensorSource> references, CancellationToken cancellationToken, int groups = 0)
     {
         ArgumentNullException.ThrowIfNull(models);
         ArgumentNullException.ThrowIfNull(references);
@@ -167,7 +171,8 @@ public sealed class TensorMetricSums
         // The models' chunks are decoded here; the base's and references' by the accumulator, once for all of them.
         using var candidates = new CandidateMetricSums(models.Count, elements, baseValues, references);
         var buffers = models.Select(_ => ArrayPool<float>.Shared.Rent((int)Math.Min(ChunkElements, Math.Max(1, elements)))).ToArray();
-        var options = new ParallelOptions { CancellationToken = cancellationToken };
+        var runs = groups > 0 ? Math.Min(groups, models.Count) : CandidateGroups.Count(models.Count);
+        var options = new ParallelOptions { CancellationToken = cancellationToken, MaxDegreeOfParallelism = runs };
         try
         {
             for (long start = 0; start < elements; start += ChunkElements)
@@ -175,7 +180,7 @@ public sealed class TensorMetricSums
                 cancellationToken.ThrowIfCancellationRequested();
                 var length = (int)Math.Min(ChunkElements, elements - start);
                 Parallel.For(0, models.Count, options, m => models[m].Read(start, buffers[m].AsSpan(0, length)));
-                candidates.Add(start, length, buffers, cancellationToken);
+                candidates.Add(start, length, buffers, runs, cancellationToken);
             }
         }
         finally

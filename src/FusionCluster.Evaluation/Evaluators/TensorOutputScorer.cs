@@ -17,7 +17,7 @@ public sealed class TensorOutputScorer(LocalRoots? roots = null) : IOutputScorer
 {
     private readonly LocalRoots roots = roots ?? LocalRoots.Anywhere;
 
-    public IReadOnlyList<string?> Score(OutputScoring scoring, TensorPlan tensor, IReadOnlyList<ReadOnlyMemory<byte>> outputs)
+    public IReadOnlyList<string?> Score(OutputScoring scoring, TensorPlan tensor, IReadOnlyList<ReadOnlyMemory<byte>> outputs, int groups)
     {
         ArgumentNullException.ThrowIfNull(scoring);
         ArgumentNullException.ThrowIfNull(tensor);
@@ -29,7 +29,7 @@ public sealed class TensorOutputScorer(LocalRoots? roots = null) : IOutputScorer
 
         using var comparisons = Comparisons.Open(scoring, tensor, roots);
         var models = outputs.Select(bytes => (TensorSource)new EncodedTensorSource(bytes, tensor.OutputDType, tensor.Shape)).ToList();
-        return TensorMetricSums.OfTensors(models, comparisons.Base, comparisons.References, CancellationToken.None).Select(sums => (string?)sums.ToJson()).ToList();
+        return TensorMetricSums.OfTensors(models, comparisons.Base, comparisons.References, CancellationToken.None, groups).Select(sums => (string?)sums.ToJson()).ToList();
     }
 
     public IOutputChunkScorer? Begin(OutputScoring scoring, TensorPlan tensor, int candidates, DecodedInputs? decoded = null)

@@ -26,7 +26,7 @@ public sealed class CandidateMetricSumsTests
         for (var start = 0; start < N; start += chunk)
         {
             var length = Math.Min(chunk, N - start);
-            together.Add(start, length, models.Select(m => m.AsSpan(start, length).ToArray()).ToList(), cancellationToken);
+            together.Add(start, length, models.Select(m => m.AsSpan(start, length).ToArray()).ToList(), groups: 2, cancellationToken);
         }
 
         var sums = together.Complete();
@@ -99,9 +99,9 @@ public sealed class CandidateMetricSumsTests
     {
         var values = new float[8];
         using var sums = new CandidateMetricSums(1, 8, null, []);
-        var error = Assert.Throws<ArgumentException>(() => sums.Add(4, 4, [values], TestContext.Current.CancellationToken));
+        var error = Assert.Throws<ArgumentException>(() => sums.Add(4, 4, [values], 1, TestContext.Current.CancellationToken));
         Assert.Contains("expected elements from 0 of 8", error.Message, StringComparison.Ordinal);
-        sums.Add(0, 4, [values], TestContext.Current.CancellationToken);
+        sums.Add(0, 4, [values], 1, TestContext.Current.CancellationToken);
         Assert.Throws<InvalidOperationException>(() => sums.Complete());
     }
 }

@@ -137,8 +137,14 @@ public sealed class LaneSumsTests
         Assert.Equal((nonZero, agreements), (sums.TaskNonZero, sums.SignAgreements));
     }
 
-    [Fact]
-    public void Several_models_scored_together_equal_each_scored_alone()
+    /// <summary>However many runs the models are split into (a unit's share of the cores), each gets the same bits.</summary>
+    [Theory]
+    [InlineData(0)]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    [InlineData(5)]
+    public void Several_models_scored_together_equal_each_scored_alone(int groups)
     {
         var random = new Random(5);
         const int N = 70_001; // more than one chunk, and a tail
@@ -147,7 +153,7 @@ public sealed class LaneSumsTests
         var models = Enumerable.Range(0, 3).Select(_ => new ArrayTensorSource(Random(random, N), N)).ToList();
         var cancellationToken = TestContext.Current.CancellationToken;
 
-        var together = TensorMetricSums.OfTensors(models, baseValues, references, cancellationToken);
+        var together = TensorMetricSums.OfTensors(models, baseValues, references, cancellationToken, groups);
 
         for (var k = 0; k < models.Count; k++)
         {
