@@ -114,7 +114,8 @@ public sealed class CandidateMetricSums : IDisposable
         }
 
         BeginChunk(start, length, cancellationToken);
-        groups = Math.Clamp(groups, 1, sums.Length);
+        // At least one run, which adds nothing when there are no candidates (as the chunked path allows).
+        groups = Math.Max(1, Math.Min(groups, sums.Length));
         Parallel.For(0, groups, new ParallelOptions { CancellationToken = cancellationToken }, g =>
         {
             var (first, count) = CandidateGroups.Of(g, groups, sums.Length);

@@ -104,4 +104,17 @@ public sealed class CandidateMetricSumsTests
         sums.Add(0, 4, [values], 1, TestContext.Current.CancellationToken);
         Assert.Throws<InvalidOperationException>(() => sums.Complete());
     }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(1)]
+    [InlineData(4)]
+    public void No_candidates_add_nothing_with_any_number_of_groups(int groups)
+    {
+        using var sums = new CandidateMetricSums(0, 8, null, []);
+
+        sums.Add(0, 8, [], groups, TestContext.Current.CancellationToken);
+
+        Assert.Empty(sums.Complete());
+    }
 }
