@@ -124,15 +124,21 @@ public sealed class UnitBoard(Func<string?, string> redact)
         switch (jobEvent.Kind)
         {
             case JobEventKind.UnitStarted:
+                if (cell.HasEnded(jobEvent.Attempt) || cell.HasLaterThan(jobEvent.Attempt))
+                {
+                    // Started after it ended, as the events arrived (they may come in another order than they were sent).
+                    return false;
+                }
+
                 cell.BeginAttempt(jobEvent.Attempt, jobEvent.Silo, jobEvent.At);
                 return cell.Update(UnitState.Running, jobEvent.Silo, attempts: cell.Attempts + (cell.State == UnitState.Running ? 0 : 1));
             case JobEventKind.UnitFinished:
-                cell.EndAttempt(jobEvent.Attempt, UnitAttemptOutcome.Succeeded, jobEvent.At, null);
+                cell.EndAttempt(jobEvent.Attempt, UnitAttemptOutcome.Succeeded, jobEvent.At, null, jobEvent.Silo);
                 return cell.Update(UnitState.Done, jobEvent.Silo, seconds: jobEvent.Seconds, inputBytes: jobEvent.Bytes > 0 ? jobEvent.Bytes : null);
             case JobEventKind.UnitFailed:
-                cell.EndAttempt(jobEvent.Attempt, UnitAttemptOutcome.Failed, jobEvent.At, message ?? "failed");
+                cell.EndAttempt(jobEvent.Attempt, UnitAttemptOutcome.Failed, jobEvent.At, message ?? "failed", jobEvent.Silo);
                 AddError(new UnitErrorEntry(jobEvent.At, jobEvent.Unit, cell.Name, jobEvent.Silo, "failed", message ?? "failed", jobEvent.Attempt));
-                return cell.Update(UnitState.Failed, jobEvent.Silo, error: message ?? "failed");
+                return cell.HasLaterThan(jobEvent.Attempt) || cell.Update(UnitState.Failed, jobEvent.Silo, error: message ?? "failed");
             case JobEventKind.UnitRequeued:
                 if (message is not null)
                 {
@@ -140,8 +146,14 @@ public sealed class UnitBoard(Func<string?, string> redact)
                     AddError(new UnitErrorEntry(jobEvent.At, jobEvent.Unit, cell.Name, jobEvent.Silo, KindOf(jobEvent.Outcome), message, jobEvent.Attempt));
                 }
 
-                cell.EndAttempt(jobEvent.Attempt, jobEvent.Outcome is UnitAttemptOutcome.Running ? UnitAttemptOutcome.Returned : jobEvent.Outcome, jobEvent.At, message);
+                cell.EndAttempt(jobEvent.Attempt, jobEvent.Outcome is UnitAttemptOutcome.Running ? UnitAttemptOutcome.Returned : jobEvent.Outcome, jobEvent.At, message, jobEvent.Silo);
                 var lost = jobEvent.Outcome == UnitAttemptOutcome.Lost && cell.MarkLost(jobEvent.Silo);
+                if (cell.HasLaterThan(jobEvent.Attempt))
+                {
+                    // The next attempt already started: the unit is no longer waiting in the queue.
+                    return true;
+                }
+
                 // Only a failure is the unit's error; a loss or hand-back is marked as such (the snapshot says the same).
                 var failure = jobEvent.Outcome is UnitAttemptOutcome.Lost or UnitAttemptOutcome.Returned ? null : message;
                 return cell.Update(UnitState.Pending, silo: null, error: failure) | lost;

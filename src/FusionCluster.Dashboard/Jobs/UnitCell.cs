@@ -82,15 +82,29 @@ public sealed class UnitCell
         history.Add(new UnitAttempt { Attempt = number, Silo = silo ?? "", StartedAt = at });
     }
 
-    /// <summary>A live event ended an attempt: the one numbered <paramref name="attempt"/>, or (0) the newest running one. One already ended stays as it is (a replayed event).</summary>
-    public void EndAttempt(int attempt, UnitAttemptOutcome outcome, DateTimeOffset at, string? reason)
+    /// <summary>
+    /// A live event ended an attempt: the one numbered <paramref name="attempt"/>, or (0) the newest running one. One already
+    /// ended stays as it is (a replayed event); a numbered one not seen starting is recorded ended (its start event is
+    /// still on its way: the job's events are one-way messages, which may arrive in another order).
+    /// </summary>
+    public void EndAttempt(int attempt, UnitAttemptOutcome outcome, DateTimeOffset at, string? reason, string? silo)
     {
         var index = history.FindLastIndex(a => a.EndedAt is null && (attempt <= 0 || a.Attempt == attempt));
         if (index >= 0)
         {
             history[index] = history[index] with { EndedAt = at, Outcome = outcome, Reason = reason };
         }
+        else if (attempt > 0 && !history.Any(a => a.Attempt == attempt))
+        {
+            history.Add(new UnitAttempt { Attempt = attempt, Silo = silo ?? "", StartedAt = at, EndedAt = at, Outcome = outcome, Reason = reason });
+        }
     }
+
+    /// <summary>True when attempt <paramref name="attempt"/> is known to have ended: its start event, arriving late, changes nothing.</summary>
+    public bool HasEnded(int attempt) => attempt > 0 && history.Any(a => a.Attempt == attempt && a.EndedAt is not null);
+
+    /// <summary>True when a later attempt than <paramref name="attempt"/> is known: an event about it, arriving late, does not set the state.</summary>
+    public bool HasLaterThan(int attempt) => attempt > 0 && history.Any(a => a.Attempt > attempt);
 
     /// <returns>True when something shown changed.</returns>
     public bool Update(UnitState state, string? silo, int? attempts = null, long? inputBytes = null, double? seconds = null, string? error = null, bool clearError = false)

@@ -34,7 +34,7 @@ public sealed partial class MergeJobGrain
                     State.Warnings.AddRange(result.Warnings);
                 }
 
-                Notify(new JobEvent { JobId = JobId, Kind = JobEventKind.UnitFinished, At = now, State = State.State, Unit = report.Unit, Silo = unit.SiloName, Bytes = unit.BytesDone, Seconds = report.Result?.Seconds ?? 0 });
+                Notify(new JobEvent { JobId = JobId, Kind = JobEventKind.UnitFinished, At = now, State = State.State, Unit = report.Unit, Silo = unit.SiloName, Bytes = unit.BytesDone, Seconds = report.Result?.Seconds ?? 0, Attempt = report.Attempt });
                 break;
             case UnitOutcome.Returned:
                 Requeue(report.Unit, "returned by its worker", countsAsLoss: false);

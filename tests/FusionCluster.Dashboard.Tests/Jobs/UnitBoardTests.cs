@@ -176,6 +176,51 @@ public sealed class UnitBoardTests
         Assert.Equal(("failed", "bad tensor"), (board.Errors[0].Kind, board.Errors[0].Message));
     }
 
+    /// <summary>The job's events are one-way messages: a short unit's start can arrive after its end.</summary>
+    [Fact]
+    public void A_start_arriving_after_its_attempts_end_leaves_the_unit_done()
+    {
+        var board = Loaded(Samples.Units(2));
+
+        board.Apply(Samples.Event("j", JobEventKind.UnitFinished, 1) with { Attempt = 1 });
+        var changed = board.Apply(Samples.Event("j", JobEventKind.UnitStarted, 1) with { Attempt = 1 });
+
+        Assert.False(changed);
+        Assert.Equal(UnitState.Done, board.Cells[1].State);
+        Assert.Equal(1, board.Count(UnitState.Done));
+        Assert.Equal(UnitAttemptOutcome.Succeeded, Assert.Single(board.Cells[1].History).Outcome);
+    }
+
+    /// <summary>A job's last snapshot is taken when it finishes; a start event replayed onto it must not turn a done cell back.</summary>
+    [Fact]
+    public void A_start_replayed_onto_a_snapshot_that_shows_its_attempt_ended_leaves_the_unit_done()
+    {
+        var board = Loaded(Samples.Units(2));
+        board.BeginSnapshot();
+        board.Apply(Samples.Event("j", JobEventKind.UnitStarted, 1) with { Attempt = 1 });
+        var units = Samples.Units(2, done: 2);
+        units[1] = units[1] with { History = [Samples.Attempt(1, "silo-1", UnitAttemptOutcome.Succeeded)] };
+
+        board.Load(units);
+
+        Assert.Equal(UnitState.Done, board.Cells[1].State);
+        Assert.Equal(2, board.Count(UnitState.Done));
+    }
+
+    [Fact]
+    public void A_loss_arriving_after_the_next_attempt_started_leaves_the_unit_running_and_lists_the_loss()
+    {
+        var board = Loaded(Samples.Units(2));
+        board.Apply(Samples.Event("j", JobEventKind.UnitStarted, 1, silo: "silo-2") with { Attempt = 1 });
+
+        board.Apply(Samples.Event("j", JobEventKind.UnitStarted, 1, silo: "silo-1") with { Attempt = 2 });
+        board.Apply(Samples.Event("j", JobEventKind.UnitRequeued, 1, silo: "silo-2", message: "silo silo-2 left the cluster") with { Attempt = 1, Outcome = UnitAttemptOutcome.Lost });
+
+        Assert.Equal((UnitState.Running, "silo-1"), (board.Cells[1].State, board.Cells[1].Silo));
+        Assert.Equal("silo silo-2 left the cluster", Assert.Single(board.Errors).Message);
+        Assert.Equal(1, board.LostCount);
+    }
+
     private static UnitBoard Loaded(List<UnitStatus> units)
     {
         var board = new UnitBoard(s => s ?? "");
