@@ -77,11 +77,8 @@ public sealed class PerplexityEvaluatorTests
     public async Task With_data_roots_a_model_file_linked_from_outside_them_is_refused(string linked)
     {
         using var directory = new TempDirectory();
-        var spec = new TinyDecoderSpec { Vocab = 11 };
         var inside = directory.Combine("roots");
-        var model = Path.Combine(inside, "model");
-        TinyCheckpointWriter.Write(model, spec, TinyCheckpointWriter.RandomWeights(spec, 9, bfloat16: false), false);
-        File.WriteAllText(Path.Combine(model, "tokenizer.json"), TokenizerFiles.MetaspaceWithBos);
+        var model = WriteTinyModel(Path.Combine(inside, "model"));
         File.WriteAllText(Path.Combine(inside, "text.txt"), Text);
         var outside = directory.Combine("elsewhere");
         Directory.CreateDirectory(outside);
@@ -103,11 +100,8 @@ public sealed class PerplexityEvaluatorTests
     public async Task With_data_roots_a_text_outside_them_is_refused_and_a_text_that_is_a_fifo_is_refused_promptly()
     {
         using var directory = new TempDirectory();
-        var spec = new TinyDecoderSpec { Vocab = 11 };
         var inside = directory.Combine("roots");
-        var model = Path.Combine(inside, "model");
-        TinyCheckpointWriter.Write(model, spec, TinyCheckpointWriter.RandomWeights(spec, 9, bfloat16: false), false);
-        File.WriteAllText(Path.Combine(model, "tokenizer.json"), TokenizerFiles.MetaspaceWithBos);
+        var model = WriteTinyModel(Path.Combine(inside, "model"));
         var outside = directory.Combine("elsewhere.txt");
         File.WriteAllText(outside, Text);
         var roots = new LocalRoots([inside]);
@@ -122,5 +116,14 @@ public sealed class PerplexityEvaluatorTests
             var error = await Assert.ThrowsAsync<StorageException>(() => Promptly.RunAsync(() => evaluator.EvaluateAsync(model, TestContext.Current.CancellationToken)));
             Assert.Equal($"text file '{fifo}' is not a regular file (a device, pipe, socket or folder)", error.Message);
         }
+    }
+
+    /// <summary>A random 11-token decoder with its tokenizer in <paramref name="model"/>, which it returns.</summary>
+    private static string WriteTinyModel(string model)
+    {
+        var spec = new TinyDecoderSpec { Vocab = 11 };
+        TinyCheckpointWriter.Write(model, spec, TinyCheckpointWriter.RandomWeights(spec, 9, bfloat16: false), false);
+        File.WriteAllText(Path.Combine(model, "tokenizer.json"), TokenizerFiles.MetaspaceWithBos);
+        return model;
     }
 }
