@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using FusionCluster.Core.Methods.Kernels;
 using FusionCluster.Core.Planning;
 using FusionCluster.Core.Storage;
 
@@ -68,36 +69,54 @@ public sealed partial class WorkUnitExecutor
             }
             finally
             {
+                pending.ForEach(p => p.Output.Dispose());
                 pending.Clear();
                 pendingBytes = 0;
             }
         }
 
-        var triedPosition = -1;
+        var startedPosition = -1;
         var scoredTogether = -1;
+        var selections = new Dictionary<int, FoundSelections>();
         foreach (var item in items)
         {
             cancellationToken.ThrowIfCancellationRequested();
             // A scoring job's members score as the shared unit does.
             var member = shared.Scoring is null ? shared.Members[item.Member] : shared.Members[item.Member] with { Scoring = shared.Scoring };
-            if (shared.Scoring is not null && item.Position != triedPosition)
+            if (item.Position != startedPosition)
             {
-                // A position whose members' candidates differ only in parameters of an element-wise method is scored chunk by
-                // chunk, all members together, holding no output.
-                triedPosition = item.Position;
-                ScorePending();
+                startedPosition = item.Position;
                 var group = items.Where(i => i.Position == item.Position && errors[i.Member] is null).Select(i => (i.Member, i.Tensor)).ToList();
-                var writtenInGroup = group.FindIndex(g => g.Member == written);
-                if (await TryScoreElementwiseAsync(shared, group, reads, writtenInGroup, OpenWritten, cancellationToken) is { } sums)
+                if (shared.Scoring is not null)
                 {
+                    // A position whose members' candidates differ only in parameters of an element-wise method is scored chunk by
+                    // chunk, all members together, holding no output.
+                    ScorePending();
+                    var writtenInGroup = group.FindIndex(g => g.Member == written);
+                    if (await TryScoreElementwiseAsync(shared, group, reads, writtenInGroup, OpenWritten, cancellationToken) is { } sums)
+                    {
+                        for (var k = 0; k < group.Count; k++)
+                        {
+                            var scored = shared.Members[group[k].Member];
+                            outputs[group[k].Member] ??= stores.OpenOutput(scored.OutputLocation, scored.JobId);
+                            scores[group[k].Member].Add(new TensorScore(group[k].Tensor.Name, group[k].Tensor.Shard, group[k].Tensor.Offset, sums[k]));
+                        }
+
+                        scoredTogether = item.Position;
+                    }
+                }
+
+                selections.Clear();
+                if (scoredTogether != item.Position)
+                {
+                    var found = await FindSelectionsTogetherAsync(shared, group, reads, cancellationToken);
                     for (var k = 0; k < group.Count; k++)
                     {
-                        var scored = shared.Members[group[k].Member];
-                        outputs[group[k].Member] ??= stores.OpenOutput(scored.OutputLocation, scored.JobId);
-                        scores[group[k].Member].Add(new TensorScore(group[k].Tensor.Name, group[k].Tensor.Shard, group[k].Tensor.Offset, sums[k]));
+                        if (found[k] is { } own)
+                        {
+                            selections[group[k].Member] = own;
+                        }
                     }
-
-                    scoredTogether = item.Position;
                 }
             }
 
@@ -113,11 +132,11 @@ public sealed partial class WorkUnitExecutor
                     var output = outputs[item.Member] ??= stores.OpenOutput(member.OutputLocation, member.JobId);
                     if (shared.Scoring is null)
                     {
-                        await WriteTensorAsync(member, item.Tensor, output, (model, tensor) => reads.OpenAsync(member, model, tensor, cancellationToken), warnings[item.Member], scores[item.Member], cancellationToken);
+                        await WriteTensorAsync(member, item.Tensor, output, (model, tensor) => reads.OpenAsync(member, model, tensor, cancellationToken), warnings[item.Member], scores[item.Member], cancellationToken, selections: selections.GetValueOrDefault(item.Member));
                     }
                     else
                     {
-                        var memory = await ComputeInMemoryAsync(member, item.Tensor, output, (model, tensor) => reads.OpenAsync(member, model, tensor, cancellationToken), warnings[item.Member], cancellationToken);
+                        var memory = await ComputeInMemoryAsync(member, item.Tensor, output, (model, tensor) => reads.OpenAsync(member, model, tensor, cancellationToken), warnings[item.Member], cancellationToken, selections: selections.GetValueOrDefault(item.Member), buffers: scoringBuffers);
                         pending.Add((item.Member, memory));
                         if (item.Member == written)
                         {

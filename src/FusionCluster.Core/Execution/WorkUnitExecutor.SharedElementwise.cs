@@ -37,11 +37,7 @@ public sealed partial class WorkUnitExecutor
 
         var first = shared.Members[group[0].Member];
         var tensor = group[0].Tensor;
-        var firstReads = TensorReads.Of(tensor, first.ModelPaths);
-        if (!group.All(g => ReadsLike(g.Tensor, tensor)
-                && shared.Members[g.Member].Method == first.Method
-                && shared.Members[g.Member].Device == first.Device
-                && TensorReads.Of(g.Tensor, shared.Members[g.Member].ModelPaths).SequenceEqual(firstReads)))
+        if (!ReadAlike(shared, group) || !group.All(g => shared.Members[g.Member].Method == first.Method && shared.Members[g.Member].Device == first.Device))
         {
             return null;
         }
@@ -76,19 +72,7 @@ public sealed partial class WorkUnitExecutor
                 sources.Add(await OpenCountedAsync(input));
             }
 
-            var contexts = group.Select(g => new MergeTensorContext
-            {
-                TensorName = g.Tensor.Name,
-                Shape = g.Tensor.Shape,
-                IsEmbedding = g.Tensor.IsEmbedding,
-                Base = baseSource,
-                BaseModel = g.Tensor.Base?.Model,
-                Models = g.Tensor.Inputs.Select((input, i) => new ModelTensor(input.Model, sources[i], input.Parameters)).ToList(),
-                Parameters = g.Tensor.Parameters,
-                Seed = g.Tensor.Seed,
-                Output = new ArrayTensorSink(0),
-            }).ToList();
-            var candidates = ElementwiseCandidates.TryCreate(methods.Resolve(first.Method, first.Device), contexts);
+            var candidates = ElementwiseCandidates.TryCreate(methods.Resolve(first.Method, first.Device), MemberContexts(group, baseSource, sources));
             if (candidates is null)
             {
                 return null;
@@ -221,6 +205,32 @@ public sealed partial class WorkUnitExecutor
         }
 
         return false;
+    }
+
+    /// <summary>
+    /// Each member's merge context over the sources they share (<see cref="ReadAlike"/>), with its own parameters, for
+    /// finding what members compute alike; it writes nowhere.
+    /// </summary>
+    private static List<MergeTensorContext> MemberContexts(IReadOnlyList<(int Member, TensorPlan Tensor)> group, TensorSource? baseSource, IReadOnlyList<TensorSource> sources) =>
+        group.Select(g => new MergeTensorContext
+        {
+            TensorName = g.Tensor.Name,
+            Shape = g.Tensor.Shape,
+            IsEmbedding = g.Tensor.IsEmbedding,
+            Base = baseSource,
+            BaseModel = g.Tensor.Base?.Model,
+            Models = g.Tensor.Inputs.Select((input, i) => new ModelTensor(input.Model, sources[i], input.Parameters)).ToList(),
+            Parameters = g.Tensor.Parameters,
+            Seed = g.Tensor.Seed,
+            Output = new ArrayTensorSink(0),
+        }).ToList();
+
+    /// <summary>Whether the members' tensors of one position merge the same stored tensors in the same order into the same output, so model i of each reads the same values.</summary>
+    private static bool ReadAlike(UnitAssignment shared, IReadOnlyList<(int Member, TensorPlan Tensor)> group)
+    {
+        var tensor = group[0].Tensor;
+        var firstReads = TensorReads.Of(tensor, shared.Members[group[0].Member].ModelPaths);
+        return group.All(g => ReadsLike(g.Tensor, tensor) && TensorReads.Of(g.Tensor, shared.Members[g.Member].ModelPaths).SequenceEqual(firstReads));
     }
 
     /// <summary>Whether a member's tensor is computed by a merge from the same inputs, into the same output, as another's.</summary>

@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Diagnostics;
 using FusionCluster.Core.Methods;
+using FusionCluster.Core.Methods.Kernels;
 using FusionCluster.Core.Planning;
 using FusionCluster.Core.Storage;
 using FusionCluster.Core.Tensors;
@@ -29,6 +30,9 @@ public sealed partial class WorkUnitExecutor(
     /// <summary>Units this executor runs at the moment: a scoring unit splits its candidates over its share of the cores (<see cref="CandidateGroups"/>).</summary>
     private int runningUnits;
 
+    /// <summary>Buffers of scoring units' in-memory candidate tensors, reused from unit to unit while any runs (<see cref="MemoryBufferPool"/>).</summary>
+    private readonly MemoryBufferPool scoringBuffers = new(ScoringBatchBytes);
+
     /// <param name="assignment">The unit and where its inputs and output live.</param>
     /// <param name="tensorDone">Called after each tensor with the input bytes it consumed (progress, lease renewal).</param>
     /// <param name="cancellationToken">Checked between tensors and copy chunks.</param>
@@ -41,7 +45,11 @@ public sealed partial class WorkUnitExecutor(
         }
         finally
         {
-            Interlocked.Decrement(ref runningUnits);
+            if (Interlocked.Decrement(ref runningUnits) == 0)
+            {
+                // Between jobs the memory goes back to the process.
+                scoringBuffers.Clear();
+            }
         }
     }
 
@@ -148,7 +156,8 @@ public sealed partial class WorkUnitExecutor(
         List<string> warnings,
         List<TensorScore> scores,
         CancellationToken cancellationToken,
-        Func<string, string, TensorSource?>? modelStatistics = null)
+        Func<string, string, TensorSource?>? modelStatistics = null,
+        FoundSelections? selections = null)
     {
         if (assignment.Scoring is { } scoring)
         {
@@ -157,7 +166,7 @@ public sealed partial class WorkUnitExecutor(
         }
 
         await using var writer = output.OpenTensor(assignment.ShardFiles[tensor.Shard], tensor);
-        await ComputeAsync(assignment, tensor, output, writer, open, warnings, cancellationToken, modelStatistics);
+        await ComputeAsync(assignment, tensor, output, writer, open, warnings, cancellationToken, modelStatistics, selections);
         await writer.CompleteAsync(cancellationToken);
     }
 
@@ -189,7 +198,9 @@ public sealed partial class WorkUnitExecutor(
         OpenStored open,
         List<string> warnings,
         CancellationToken cancellationToken,
-        Func<string, string, TensorSource?>? modelStatistics = null)
+        Func<string, string, TensorSource?>? modelStatistics = null,
+        FoundSelections? selections = null,
+        MemoryBufferPool? buffers = null)
     {
         if (tensor.Sidecars.Count > 0)
         {
@@ -197,10 +208,10 @@ public sealed partial class WorkUnitExecutor(
             throw new MergeMethodException($"tensor '{tensor.Name}': merge_method '{assignment.Method}' writes side tensors, which in-job scoring does not cover; publish every output instead");
         }
 
-        var memory = new MemoryTensorWriter(tensor);
+        var memory = new MemoryTensorWriter(tensor, buffers);
         try
         {
-            await ComputeAsync(assignment, tensor, output, memory, open, warnings, cancellationToken, modelStatistics);
+            await ComputeAsync(assignment, tensor, output, memory, open, warnings, cancellationToken, modelStatistics, selections);
             return memory;
         }
         catch
@@ -221,7 +232,8 @@ public sealed partial class WorkUnitExecutor(
         OpenStored open,
         List<string> warnings,
         CancellationToken cancellationToken,
-        Func<string, string, TensorSource?>? modelStatistics)
+        Func<string, string, TensorSource?>? modelStatistics,
+        FoundSelections? selections)
     {
         if (tensor.Kind == TensorKind.Copy)
         {
@@ -229,7 +241,7 @@ public sealed partial class WorkUnitExecutor(
         }
         else
         {
-            await MergeAsync(assignment, tensor, open, modelStatistics, output, writer, warnings, cancellationToken);
+            await MergeAsync(assignment, tensor, open, modelStatistics, selections, output, writer, warnings, cancellationToken);
         }
     }
 
@@ -295,12 +307,14 @@ public sealed partial class WorkUnitExecutor(
             : view;
     }
 
+    /// <param name="selections">Magnitude selections found together with other candidates' (<see cref="FindSelectionsTogetherAsync"/>); null when the method finds its own.</param>
     /// <param name="output">Where the tensor's sidecars (a method's extra files, e.g. emr's masks) are written beside it.</param>
     private async Task MergeAsync(
         UnitAssignment assignment,
         TensorPlan tensor,
         OpenStored open,
         Func<string, string, TensorSource?>? modelStatistics,
+        FoundSelections? selections,
         IMergeOutput output,
         TensorWriter writer,
         List<string> warnings,
@@ -345,6 +359,7 @@ public sealed partial class WorkUnitExecutor(
                 Models = models,
                 Parameters = tensor.Parameters,
                 Seed = tensor.Seed,
+                Selections = selections,
                 Output = sink,
                 Sidecars = sidecars,
                 Warn = message => { lock (warnings) { warnings.Add($"{tensor.Name}: {message}"); } },

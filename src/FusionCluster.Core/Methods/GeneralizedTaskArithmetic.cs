@@ -7,9 +7,10 @@ namespace FusionCluster.Core.Methods;
 /// mergekit's generalized task arithmetic: sparsify each task vector δ_i = x_i - base, optionally elect a
 /// per-element sign from the weighted deltas (ties → +) and keep only agreeing ones, then
 /// out = base + λ·Σ w_i δ_i (/ Σ of the weights that contributed, when normalize).
-/// Passes: selections per sparsified model (2-3 passes each), one L1 pass when rescaling, one final pass.
+/// Passes: one for every model's magnitude selections (none when a shared unit found them with other candidates', see
+/// <see cref="IMagnitudeSelectingMethod"/>), one L1 pass when rescaling, one final pass.
 /// </summary>
-public sealed class GeneralizedTaskArithmetic : IMergeMethod
+public sealed class GeneralizedTaskArithmetic : IMagnitudeSelectingMethod
 {
     private readonly bool defaultNormalize;
     private readonly bool defaultRescale;
@@ -180,18 +181,63 @@ public sealed class GeneralizedTaskArithmetic : IMergeMethod
     }
 
     /// <summary>
-    /// Each model's sparsification. The magnitude selections of all models share one pass over the
-    /// tensor (and one read of the base per chunk).
+    /// Each model's sparsification. The magnitude selections of all models share one pass over the tensor (and one read
+    /// of the base per chunk); selections found beforehand with other candidates' (<see cref="MergeTensorContext.Selections"/>)
+    /// are taken as they are.
     /// </summary>
     private (DeltaMask?[] Masks, bool[] Zeroed) BuildMasks(MergeTensorContext ctx, ChunkPlan plan)
     {
+        var sparsification = Sparsify(ctx, plan.Total);
+        var wanted = sparsification.Selections;
+        if (wanted.Count > 0)
+        {
+            var found = wanted.Select(w => ctx.Selections?.Find(w, plan)).ToArray();
+            var missing = Enumerable.Range(0, wanted.Count).Where(r => found[r] is null).ToList();
+            var selected = TaskVectors.SelectMagnitudes(plan, missing.Select(r => wanted[r]).ToList(), ctx.Models, ctx.Base!);
+            for (var j = 0; j < missing.Count; j++)
+            {
+                found[missing[j]] = selected[j];
+            }
+
+            foreach (var (model, keep, drop) in sparsification.Pending)
+            {
+                sparsification.Masks[model] = new TopKDeltaMask(found[keep]!, drop is { } d ? found[d] : null);
+            }
+        }
+
+        return (sparsification.Masks, sparsification.Zeroed);
+    }
+
+    public PlannedSelections? PlanSelections(MergeTensorContext ctx)
+    {
+        if (ctx.Base is null || ctx.Models.Count == 0 || Sparsifier is not (GtaSparsifier.Magnitude or GtaSparsifier.MagnitudeOutliers))
+        {
+            return null;
+        }
+
+        var plan = ChunkPlan.Flat(ctx);
+        try
+        {
+            var selections = Sparsify(ctx, plan.Total).Selections;
+            return selections.Count == 0 ? null : new PlannedSelections(plan, selections);
+        }
+        catch (MergeMethodException)
+        {
+            // The merge refuses these parameters itself, naming them.
+            return null;
+        }
+    }
+
+    /// <summary>
+    /// Each model's sparsification before any tensor is read: the masks of random sparsifiers, which models are dropped
+    /// whole, and the magnitude selections the others need (<see cref="Sparsification.Pending"/>: which of them keep and drop
+    /// each model's elements).
+    /// </summary>
+    private Sparsification Sparsify(MergeTensorContext ctx, long total)
+    {
         var models = ctx.Models;
-        var masks = new DeltaMask?[models.Count];
-        var zeroed = new bool[models.Count];
-        var total = plan.Total;
-        var keyed = new List<int>();
-        var requests = new List<BatchedTopKSelection.Request>();
-        var pending = new List<(int Model, int Keep, int? Drop)>();
+        var sparsification = new Sparsification(new DeltaMask?[models.Count], new bool[models.Count], [], []);
+        var selections = sparsification.Selections;
         for (var i = 0; i < models.Count; i++)
         {
             var model = models[i];
@@ -211,13 +257,12 @@ public sealed class GeneralizedTaskArithmetic : IMergeMethod
                         throw new MergeMethodException(
                             $"tensor '{ctx.TensorName}': model '{model.Model}': density {density} keeps no element of {total} (int(density * numel) = 0)");
                     }
-                    keyed.Add(i);
-                    pending.Add((i, requests.Count, null));
-                    requests.Add(new(keyed.Count - 1, k));
+                    sparsification.Pending.Add((i, selections.Count, null));
+                    selections.Add(new(i, k));
                     break;
                 }
                 case GtaSparsifier.Random:
-                    masks[i] = new RandomDeltaMask(RandomKeepMask.StreamSeed(ctx.Seed, i), density);
+                    sparsification.Masks[i] = new RandomDeltaMask(RandomKeepMask.StreamSeed(ctx.Seed, i), density);
                     break;
                 case GtaSparsifier.MagnitudeOutliers:
                 {
@@ -234,13 +279,12 @@ public sealed class GeneralizedTaskArithmetic : IMergeMethod
                     {
                         // mergekit slices argsort[n_bot:-0], which is empty: the whole task vector is dropped.
                         ctx.Warn($"tensor '{ctx.TensorName}': model '{model.Model}': int(gamma * numel) = 0, so (as in mergekit) its task vector is dropped");
-                        zeroed[i] = true;
+                        sparsification.Zeroed[i] = true;
                         break;
                     }
-                    keyed.Add(i);
-                    pending.Add((i, requests.Count, requests.Count + 1));
-                    requests.Add(new(keyed.Count - 1, total - bottom));
-                    requests.Add(new(keyed.Count - 1, top));
+                    sparsification.Pending.Add((i, selections.Count, selections.Count + 1));
+                    selections.Add(new(i, total - bottom));
+                    selections.Add(new(i, top));
                     break;
                 }
                 case GtaSparsifier.DellaMagprune:
@@ -248,7 +292,7 @@ public sealed class GeneralizedTaskArithmetic : IMergeMethod
                     var epsilon = model.Get("epsilon", 0.15);
                     if (density <= 0)
                     {
-                        zeroed[i] = true;
+                        sparsification.Zeroed[i] = true;
                         break;
                     }
                     if (density - epsilon <= 0 || density + epsilon >= 1)
@@ -256,7 +300,7 @@ public sealed class GeneralizedTaskArithmetic : IMergeMethod
                         throw new MergeMethodException(
                             $"tensor '{ctx.TensorName}': model '{model.Model}': epsilon {epsilon} with density {density} needs density - epsilon > 0 and density + epsilon < 1");
                     }
-                    masks[i] = new DellaDeltaMask(CounterRng.Stream(ctx.Seed, i), density, epsilon, Math.Max(1, ctx.RowLength));
+                    sparsification.Masks[i] = new DellaDeltaMask(CounterRng.Stream(ctx.Seed, i), density, epsilon, Math.Max(1, ctx.RowLength));
                     break;
                 }
                 default:
@@ -264,22 +308,7 @@ public sealed class GeneralizedTaskArithmetic : IMergeMethod
             }
         }
 
-        if (requests.Count > 0)
-        {
-            var sources = keyed.Select(i => models[i].Tensor).ToList();
-            var selections = BatchedTopKSelection.Select(
-                plan,
-                sources.Count,
-                requests,
-                TaskVectors.Deltas(sources, ctx.Base!),
-                source => TaskVectors.AbsKeys(sources[source], ctx.Base!));
-            foreach (var (model, keep, drop) in pending)
-            {
-                masks[model] = new TopKDeltaMask(selections[keep], drop is { } d ? selections[d] : null);
-            }
-        }
-
-        return (masks, zeroed);
+        return sparsification;
     }
 
     private static double L1(ReadOnlySpan<float> values)

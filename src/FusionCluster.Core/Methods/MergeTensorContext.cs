@@ -43,6 +43,12 @@ public sealed class MergeTensorContext
     /// <summary>Writers of the tensor's planned <see cref="Planning.TensorPlan.Sidecars"/>, in their order (empty unless the method is an <see cref="ISidecarMergeMethod"/>).</summary>
     public IReadOnlyList<Storage.TensorWriter> Sidecars { get; init; } = [];
 
+    /// <summary>
+    /// Magnitude selections found before the merge, together with other candidates' over the same inputs
+    /// (<see cref="IMagnitudeSelectingMethod"/>); null when the method finds its own.
+    /// </summary>
+    public Kernels.FoundSelections? Selections { get; init; }
+
     /// <summary>Collects warnings (reported with the merge).</summary>
     public Action<string> Warn { get; init; } = _ => { };
 

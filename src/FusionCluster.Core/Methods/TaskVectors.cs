@@ -34,4 +34,21 @@ internal static class TaskVectors
             xs[s].Read(start, values.Slice(s * length, length));
         }
     };
+
+    /// <summary>
+    /// The exact selections <paramref name="wanted"/> of the models' task-vector magnitudes |x - b|, in its order, found in
+    /// one pass that reads the base and each selected model once per chunk.
+    /// </summary>
+    public static TopKSelection[] SelectMagnitudes(ChunkPlan plan, IReadOnlyList<MagnitudeSelection> wanted, IReadOnlyList<ModelTensor> models, TensorSource b)
+    {
+        if (wanted.Count == 0)
+        {
+            return [];
+        }
+
+        var keyed = wanted.Select(w => w.Model).Distinct().ToList();
+        var sources = keyed.Select(m => models[m].Tensor).ToList();
+        var requests = wanted.Select(w => new BatchedTopKSelection.Request(keyed.IndexOf(w.Model), w.K)).ToList();
+        return BatchedTopKSelection.Select(plan, sources.Count, requests, Deltas(sources, b), source => AbsKeys(sources[source], b));
+    }
 }

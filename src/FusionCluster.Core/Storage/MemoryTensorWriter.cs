@@ -6,15 +6,19 @@ namespace FusionCluster.Core.Storage;
 
 /// <summary>
 /// Receives one output tensor into memory, encoded exactly as a staged shard would hold it, for units that score
-/// a candidate instead of writing it. Thread-safe for disjoint ranges, as methods write chunks in parallel.
+/// a candidate instead of writing it. Thread-safe for disjoint ranges, as methods write chunks in parallel. Its bytes are
+/// valid until it is disposed, which gives its buffer back to the pool it came from.
 /// </summary>
-public sealed class MemoryTensorWriter : TensorWriter
+public sealed class MemoryTensorWriter : TensorWriter, IDisposable
 {
     private readonly TensorPlan tensor;
     private readonly byte[] bytes;
+    private readonly MemoryBufferPool? pool;
     private MemorySink? sink;
+    private int disposed;
 
-    public MemoryTensorWriter(TensorPlan tensor)
+    /// <param name="pool">Where the buffer comes from and goes back to; null for a buffer of its own.</param>
+    public MemoryTensorWriter(TensorPlan tensor, MemoryBufferPool? pool = null)
     {
         this.tensor = tensor;
         if (tensor.ByteLength > Array.MaxLength)
@@ -22,7 +26,8 @@ public sealed class MemoryTensorWriter : TensorWriter
             throw new NotSupportedException($"tensor '{tensor.Name}' has {tensor.ByteLength} bytes, more than one in-memory buffer holds; scoring it in-job is not supported");
         }
 
-        bytes = new byte[tensor.ByteLength];
+        this.pool = pool;
+        bytes = pool?.Rent((int)tensor.ByteLength) ?? new byte[tensor.ByteLength];
     }
 
     /// <summary>The tensor's bytes as written so far.</summary>
@@ -38,7 +43,20 @@ public sealed class MemoryTensorWriter : TensorWriter
 
     public override Task CompleteAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
-    public override ValueTask DisposeAsync() => ValueTask.CompletedTask;
+    public override ValueTask DisposeAsync()
+    {
+        Dispose();
+        return ValueTask.CompletedTask;
+    }
+
+    /// <summary>Gives the buffer back (nothing to flush: disposing never waits).</summary>
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref disposed, 1) == 0)
+        {
+            pool?.Return(bytes);
+        }
+    }
 
     private sealed class MemorySink(byte[] bytes, DType dtype) : TensorSink
     {

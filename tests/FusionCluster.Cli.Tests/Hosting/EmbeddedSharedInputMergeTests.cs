@@ -1,5 +1,7 @@
 using System.Text.Json.Nodes;
 using FusionCluster.Cli.Tests.Support;
+using FusionCluster.Core.Synthesis;
+using FusionCluster.Core.Tensors;
 using FusionCluster.Grains.Abstractions;
 
 namespace FusionCluster.Cli.Tests.Hosting;
@@ -72,6 +74,49 @@ public sealed class EmbeddedSharedInputMergeTests(SyntheticModels models)
         {
             AssertSameModel(temp.Combine("alone", name), temp.Combine("shared", name));
         }
+    }
+
+    [Fact]
+    public async Task A_density_grid_finds_its_selections_together_and_gives_the_bytes_each_gives_alone()
+    {
+        // Tensors of 131,072 elements, so selections take the sampled band path as in real models; the norms' 256 make the
+        // last candidate's density keep nothing there, which fails that candidate alone.
+        using var temp = new TempDirectory();
+        var root = temp.Combine("models");
+        var shape = new SyntheticModelShape(Hidden: 256, Intermediate: 512, Layers: 1, Vocab: 512, Heads: 4);
+        foreach (var (name, variant) in new[] { ("base", 0), ("ft-1", 1), ("ft-2", 2) })
+        {
+            SyntheticCheckpoint.Write(Path.Combine(root, name), shape, DType.BF16, baseSeed: 5, variant: variant);
+        }
+
+        var specs = new Dictionary<string, string>
+        {
+            ["ties-0.1"] = Gta("ties", "weight: 1, density: 0.1"),
+            ["ties-0.5"] = Gta("ties", "weight: 1, density: 0.5"),
+            ["ties-0.9"] = Gta("ties", "weight: 1, density: 0.9"),
+            ["breadcrumbs"] = Gta("breadcrumbs_ties", "weight: 1, density: 0.5, gamma: 0.05"),
+            ["ties-1.0"] = Gta("ties", "weight: 1, density: 1.0"),
+        };
+        foreach (var (name, spec) in specs)
+        {
+            Merges.AssertSucceeded(await Merges.RunAsync(spec, root, temp.Combine("alone", name), Seed, ShardBytes));
+        }
+
+        var candidates = specs.Select(s => new CandidateSpec(s.Key, s.Value, root, temp.Combine("shared", s.Key)))
+            .Append(new CandidateSpec("keeps-nothing", Gta("ties", "weight: 1, density: 0.001"), root, temp.Combine("shared", "keeps-nothing")))
+            .ToList();
+        var status = await Merges.RunSharedAsync(candidates, Seed, ShardBytes);
+
+        Assert.True(status.State == JobState.Succeeded, status.Error);
+        var byName = status.Candidates.ToDictionary(c => c.Name);
+        foreach (var name in specs.Keys)
+        {
+            Assert.Equal(JobState.Succeeded, byName[name].State);
+            AssertSameModel(temp.Combine("alone", name), temp.Combine("shared", name));
+        }
+
+        Assert.Equal(JobState.Failed, byName["keeps-nothing"].State);
+        Assert.Contains("keeps no element", byName["keeps-nothing"].Error, StringComparison.Ordinal);
     }
 
     [Fact]

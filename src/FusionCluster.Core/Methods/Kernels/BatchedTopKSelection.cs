@@ -25,6 +25,9 @@ public static class BatchedTopKSelection
     /// <summary>A band keeping more than this share of a tensor (heavy ties) is abandoned for the radix path.</summary>
     private const int BandCapDivisor = 8;
 
+    /// <summary>The most bytes one selection's band holds during <see cref="Select"/> over <paramref name="total"/> keys before it is abandoned.</summary>
+    public static long MostBandBytes(long total) => total / BandCapDivisor * sizeof(uint);
+
     /// <summary>
     /// Fills elements [start, start + length) of the origin and of every source (values[source * length + j]
     /// for element start + j). The keys are the magnitudes |value - origin| (<see cref="SortKeys.Abs"/>); the
@@ -189,7 +192,7 @@ public static class BatchedTopKSelection
         }
 
         var need = k - above;
-        var high = new long[1 << 16];
+        var high = TopKSelection.RentBins();
         foreach (var keys in band.Chunks)
         {
             foreach (var key in keys!)
@@ -199,7 +202,8 @@ public static class BatchedTopKSelection
         }
 
         var (highBin, aboveHigh) = TopKSelection.FindBin(high, need);
-        var low = new long[1 << 16];
+        TopKSelection.ReturnBins(high);
+        var low = TopKSelection.RentBins();
         foreach (var keys in band.Chunks)
         {
             foreach (var key in keys!)
@@ -212,9 +216,11 @@ public static class BatchedTopKSelection
         }
 
         var (lowBin, aboveLow) = TopKSelection.FindBin(low, need - aboveHigh);
+        var equal = low[lowBin];
+        TopKSelection.ReturnBins(low);
         var threshold = ((uint)highBin << 16) | (uint)lowBin;
         var tiesToKeep = need - aboveHigh - aboveLow;
-        if (tiesToKeep >= low[lowBin])
+        if (tiesToKeep >= equal)
         {
             return TopKSelection.FromThreshold(plan, k, threshold, tiesToKeep, tiesBefore: null);
         }

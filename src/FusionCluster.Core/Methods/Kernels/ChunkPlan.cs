@@ -38,6 +38,9 @@ public sealed class ChunkPlan
         return new ChunkPlan(total, rows * rowLength);
     }
 
+    /// <summary>Whether <paramref name="other"/> cuts the same elements into the same chunks, so per-chunk results of one fit the other.</summary>
+    public bool SameChunksAs(ChunkPlan other) => other.Total == Total && other.ChunkSize == ChunkSize;
+
     public int ChunkIndexOf(long start) => (int)(start / ChunkSize);
 
     public long Start(int chunk) => (long)chunk * ChunkSize;
