@@ -35,6 +35,10 @@ public sealed class EmbeddedCluster : IAsyncDisposable
     /// <summary>The silo's services, for tests that look at what it stores.</summary>
     internal IServiceProvider Services => host.Services;
 
+    /// <summary>The settings that give the embedded silo <paramref name="folders"/> as its data roots (Fusion:Storage:LocalRoots, a silo's --data-root).</summary>
+    public static Dictionary<string, string?> DataRootSettings(IEnumerable<string> folders) =>
+        folders.Select((folder, i) => KeyValuePair.Create($"Fusion:Storage:LocalRoots:{i}", (string?)folder)).ToDictionary();
+
     /// <summary>How a client in another process on this machine reaches this silo.</summary>
     public ClusterEndpoint Endpoint { get; }
 

@@ -57,7 +57,7 @@ public sealed class LanguageConnectSweepTests : IDisposable
         await File.WriteAllTextAsync(sweepFile, SweepYaml, cancellation);
 
         await using var runner = await SweepEmbeddedRunner.StartAsync(unitSlots: 2, allowCommandEvaluator: false, LocalRoots.Anywhere, cancellation);
-        var run = await runner.RunAsync(sweepFile, "lm-connect", null, cancellation);
+        var run = await runner.RunAsync(sweepFile, File.ReadAllText(sweepFile), "lm-connect", null, cancellation);
 
         Assert.Equal(SweepRunState.Succeeded, run.Summary.State);
         Assert.True(run.Connect);

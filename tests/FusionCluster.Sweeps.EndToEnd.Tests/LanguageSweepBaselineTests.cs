@@ -58,7 +58,7 @@ public sealed class LanguageSweepBaselineTests : IDisposable
         await File.WriteAllTextAsync(sweepFile, SweepYaml, cancellation);
 
         await using var runner = await SweepEmbeddedRunner.StartAsync(unitSlots: 2, allowCommandEvaluator: false, LocalRoots.Anywhere, cancellation);
-        var run = await runner.RunAsync(sweepFile, "lm-baselines", null, cancellation);
+        var run = await runner.RunAsync(sweepFile, File.ReadAllText(sweepFile), "lm-baselines", null, cancellation);
 
         Assert.Equal(SweepRunState.Succeeded, run.Summary.State);
         Assert.All(run.Candidates, c => Assert.True(c.State == CandidateState.Done, $"{c.Label}: {c.Error}"));

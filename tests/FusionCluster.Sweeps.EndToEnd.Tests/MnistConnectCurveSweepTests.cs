@@ -52,7 +52,7 @@ public sealed class MnistConnectCurveSweepTests : IDisposable
         await File.WriteAllTextAsync(sweepFile, SweepYaml, cancellation);
 
         await using var runner = await SweepEmbeddedRunner.StartAsync(unitSlots: 2, allowCommandEvaluator: false, LocalRoots.Anywhere, cancellation);
-        var run = await runner.RunAsync(sweepFile, "mnist-curves", null, cancellation);
+        var run = await runner.RunAsync(sweepFile, File.ReadAllText(sweepFile), "mnist-curves", null, cancellation);
 
         Assert.Equal(SweepRunState.Succeeded, run.Summary.State);
         Assert.Equal(4, run.Candidates.Count);

@@ -54,7 +54,7 @@ public sealed class MnistConnectSweepTests : IDisposable
         await File.WriteAllTextAsync(sweepFile, SweepYaml, cancellation);
 
         await using var runner = await SweepEmbeddedRunner.StartAsync(unitSlots: 2, allowCommandEvaluator: false, LocalRoots.Anywhere, cancellation);
-        var run = await runner.RunAsync(sweepFile, "mnist-connect", null, cancellation);
+        var run = await runner.RunAsync(sweepFile, File.ReadAllText(sweepFile), "mnist-connect", null, cancellation);
 
         Assert.Equal(SweepRunState.Succeeded, run.Summary.State);
         Assert.True(run.Connect);
@@ -147,11 +147,11 @@ public sealed class MnistConnectSweepTests : IDisposable
         Directory.CreateDirectory(Path.Combine(connect, "notes"));
 
         await using var runner = await SweepEmbeddedRunner.StartAsync(unitSlots: 2, allowCommandEvaluator: false, LocalRoots.Anywhere, cancellation);
-        var first = await runner.RunAsync(sweepFile, "pruned-connect", null, cancellation);
+        var first = await runner.RunAsync(sweepFile, File.ReadAllText(sweepFile), "pruned-connect", null, cancellation);
         Assert.Equal(SweepRunState.Succeeded, first.Summary.State);
         Assert.Equal(["notes", "run-000001-point-000", "run-000001-point-001"], Directory.EnumerateDirectories(connect).Select(Path.GetFileName).Order(StringComparer.Ordinal));
 
-        var second = await runner.RunAsync(sweepFile, "pruned-connect", null, cancellation);
+        var second = await runner.RunAsync(sweepFile, File.ReadAllText(sweepFile), "pruned-connect", null, cancellation);
         Assert.Equal(SweepRunState.Succeeded, second.Summary.State);
 
         // The run reads as finished once ranked; its record is written and the output pruned right after.

@@ -70,7 +70,7 @@ public sealed class MnistSweepTests : IDisposable
         var meanOfFineTunes = fineTunes.Average();
 
         await using var runner = await SweepEmbeddedRunner.StartAsync(unitSlots: 2, allowCommandEvaluator: false, LocalRoots.Anywhere, cancellation);
-        var first = await runner.RunAsync(sweepFile, "mnist", null, cancellation);
+        var first = await runner.RunAsync(sweepFile, File.ReadAllText(sweepFile), "mnist", null, cancellation);
 
         Assert.Equal(SweepRunState.Succeeded, first.Summary.State);
         Assert.Equal(7, first.Candidates.Count);
@@ -98,7 +98,7 @@ public sealed class MnistSweepTests : IDisposable
         Assert.True(File.Exists(Path.Combine(folder, "sweep-out", "runs", "run-000001.json")));
 
         // The same sweep again: nothing is merged again, and the leaderboard is the same.
-        var second = await runner.RunAsync(sweepFile, "mnist", null, cancellation);
+        var second = await runner.RunAsync(sweepFile, File.ReadAllText(sweepFile), "mnist", null, cancellation);
         Assert.Equal(SweepRunState.Succeeded, second.Summary.State);
         Assert.All(second.Candidates, c => Assert.True(c.Cached && c.JobId.Length == 0, $"{c.Label} was merged again"));
         Assert.Equal(first.Leaderboard, second.Leaderboard);
@@ -106,7 +106,7 @@ public sealed class MnistSweepTests : IDisposable
 
         // A fine-tune retrained in place is a new input: every merge that uses it is computed again.
         FineTune(dataset, folder, "ft-3", [7, 8, 9], seed: 14);
-        var third = await runner.RunAsync(sweepFile, "mnist", null, cancellation);
+        var third = await runner.RunAsync(sweepFile, File.ReadAllText(sweepFile), "mnist", null, cancellation);
         Assert.Equal(SweepRunState.Succeeded, third.Summary.State);
         Assert.All(third.Candidates, c => Assert.False(c.Cached, $"{c.Label} reused a merge of the old ft-3"));
         Assert.Empty(third.Candidates.Select(c => c.CacheKey).Intersect(first.Candidates.Select(c => c.CacheKey)));

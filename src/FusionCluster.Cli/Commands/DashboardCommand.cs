@@ -71,10 +71,11 @@ public static class DashboardCommand
 
             var roots = DashboardDataRoots.From([.. parse.GetValue(dataRoots) ?? [], .. resultFolders], specDirectory, parse.GetValue(output));
             var siloSettings = FusionSettingsFromEnvironment();
-            for (var i = 0; i < roots.Count; i++)
+            foreach (var (key, folder) in EmbeddedCluster.DataRootSettings(roots))
             {
-                environment[$"Fusion__Storage__LocalRoots__{i}"] = roots[i];
-                siloSettings[$"Fusion:Storage:LocalRoots:{i}"] = roots[i];
+                // The dashboard's process reads the same settings from its environment.
+                environment[key.Replace(":", "__", StringComparison.Ordinal)] = folder!;
+                siloSettings[key] = folder;
             }
 
             await using var embedded = string.IsNullOrWhiteSpace(redis)

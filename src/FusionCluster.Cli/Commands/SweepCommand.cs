@@ -157,9 +157,10 @@ public static class SweepCommand
         }
 
         SweepSpec spec;
+        string text;
         try
         {
-            spec = SweepSpecParser.ParseFile(file, roots);
+            (spec, text) = SweepSpecParser.ReadFile(file, roots);
         }
         catch (SpecException e)
         {
@@ -170,7 +171,7 @@ public static class SweepCommand
         try
         {
             await using var runner = await SweepEmbeddedRunner.StartAsync(parallel, allowCommand, roots, CancellationToken.None);
-            var run = await runner.RunAsync(file, IdFromName(spec.Name), candidate => System.Console.Error.WriteLine(
+            var run = await runner.RunAsync(file, text, IdFromName(spec.Name), candidate => System.Console.Error.WriteLine(
                 candidate.State == CandidateState.Done
                     ? string.Create(CultureInfo.InvariantCulture, $"  {spec.Objective.Metric} {candidate.Objective:0.######}{(candidate.Cached ? " (cached)" : "")}  {candidate.Label}")
                     : $"  failed  {candidate.Label}: {candidate.Error}"), cancellationToken);

@@ -1,6 +1,4 @@
 using FusionCluster.Cli.Hosting;
-using FusionCluster.Core.Specs;
-using FusionCluster.Core.Specs.Yaml;
 using FusionCluster.Core.Storage;
 using FusionCluster.Grains.Abstractions.Sweeps;
 using FusionCluster.Hosting;
@@ -16,12 +14,10 @@ public sealed class SweepEmbeddedRunner : IAsyncDisposable
     private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(250);
 
     private readonly EmbeddedCluster cluster;
-    private readonly LocalRoots roots;
 
-    private SweepEmbeddedRunner(EmbeddedCluster cluster, LocalRoots roots)
+    private SweepEmbeddedRunner(EmbeddedCluster cluster)
     {
         this.cluster = cluster;
-        this.roots = roots;
     }
 
     public IClusterClient Client => cluster.Client;
@@ -32,29 +28,20 @@ public sealed class SweepEmbeddedRunner : IAsyncDisposable
     /// <param name="cancellationToken">Cancels the start.</param>
     public static async Task<SweepEmbeddedRunner> StartAsync(int unitSlots, bool allowCommandEvaluator, LocalRoots roots, CancellationToken cancellationToken)
     {
-        var settings = roots.Folders.Select((folder, i) => KeyValuePair.Create($"Fusion:Storage:LocalRoots:{i}", (string?)folder)).ToDictionary();
-        return new(await EmbeddedCluster.StartAsync(unitSlots, cancellationToken, settings: settings, allowCommandEvaluator: allowCommandEvaluator), roots);
+        return new(await EmbeddedCluster.StartAsync(unitSlots, cancellationToken, settings: EmbeddedCluster.DataRootSettings(roots.Folders), allowCommandEvaluator: allowCommandEvaluator));
     }
 
     /// <summary>
     /// Creates the sweep (once; a sweep already created with the same text is reused), runs it once and
     /// waits for the run to end. <paramref name="progress"/> hears about each merge as it finishes.
     /// </summary>
+    /// <param name="sweepFile">Where the sweep file is: its folder is where relative paths start.</param>
+    /// <param name="text">The file's text as the caller read and checked it (<see cref="Core.Sweeps.SweepSpecParser.ReadFile"/>).</param>
     /// <exception cref="InvalidOperationException">The sweep is invalid or could not start; the message says why.</exception>
     /// <exception cref="OperationCanceledException">Cancelled: the sweep is deleted, which cancels its merges.</exception>
-    public async Task<SweepRunDetail> RunAsync(string sweepFile, string sweepId, Action<SweepCandidateStatus>? progress, CancellationToken cancellationToken)
+    public async Task<SweepRunDetail> RunAsync(string sweepFile, string text, string sweepId, Action<SweepCandidateStatus>? progress, CancellationToken cancellationToken)
     {
         var full = Path.GetFullPath(sweepFile);
-        string text;
-        try
-        {
-            text = SpecYaml.ReadText(full, "sweep file", roots);
-        }
-        catch (SpecException e)
-        {
-            throw new InvalidOperationException(e.Message, e);
-        }
-
         var sweep = Client.GetGrain<ISweepGrain>(sweepId);
         var created = await sweep.Create(new SweepDefinition
         {

@@ -33,14 +33,15 @@ public static class SweepSpecParser
     /// <summary>Parses with no data roots: a template file may be anywhere, but must still be a regular file.</summary>
     public static SweepSpec Parse(string yaml, string sourceName, string directory) => Parse(yaml, sourceName, directory, LocalRoots.Anywhere);
 
-    /// <summary>Parses a sweep file the user named; its template file must lie inside <paramref name="roots"/>.</summary>
-    public static SweepSpec ParseFile(string path, LocalRoots roots)
+    /// <summary>
+    /// Reads and parses a sweep file the user named: the file and its template must lie inside <paramref name="roots"/>.
+    /// Returns the text it read too, so whoever runs the sweep runs the text that was checked, not a second read of the file.
+    /// </summary>
+    public static (SweepSpec Spec, string Text) ReadFile(string path, LocalRoots roots)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         var full = Path.GetFullPath(path);
-        var text = SpecYaml.ReadText(full, "sweep file");
-        return Parse(text, Path.GetFileName(full), Path.GetDirectoryName(full)!, roots);
+        var text = SpecYaml.ReadText(full, "sweep file", roots);
+        return (Parse(text, Path.GetFileName(full), Path.GetDirectoryName(full)!, roots), text);
     }
-
-    public static SweepSpec ParseFile(string path) => ParseFile(path, LocalRoots.Anywhere);
 }

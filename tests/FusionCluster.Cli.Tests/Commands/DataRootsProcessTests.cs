@@ -61,6 +61,24 @@ public sealed class DataRootsProcessTests
     }
 
     [Fact]
+    public async Task Sweep_run_with_a_data_root_refuses_a_sweep_file_outside_it_unread()
+    {
+        using var temp = new TempDirectory();
+        var data = temp.Combine("data");
+        Directory.CreateDirectory(data);
+        var sweep = temp.Combine("elsewhere", "sweep.yaml");
+        Directory.CreateDirectory(Path.GetDirectoryName(sweep)!);
+        // Not a sweep: a parser that read it would quote it in its error.
+        File.WriteAllText(sweep, "private: [unclosed\n");
+
+        var (exitCode, _, stderr) = await FusionProcess.RunAsync("sweep", "run", sweep, "--data-root", data);
+
+        Assert.True(exitCode == 1, $"exit code {exitCode}; stderr: {stderr}");
+        Assert.Contains($"{sweep}: cannot read the sweep file: sweep file '{sweep}' is outside the configured data roots ({data})", stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("private", stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Eval_with_a_data_root_refuses_a_model_folder_outside_it()
     {
         using var temp = new TempDirectory();
