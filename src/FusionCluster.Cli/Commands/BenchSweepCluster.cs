@@ -1,5 +1,6 @@
 using FusionCluster.Cli.Console;
 using FusionCluster.Client;
+using FusionCluster.Core.Storage;
 using FusionCluster.Grains.Abstractions;
 using FusionCluster.Grains.Abstractions.Sweeps;
 
@@ -37,7 +38,7 @@ public sealed class BenchSweepCluster(ClusterConnection connection, LocalSiloMem
     /// <summary>The specs as one shared-input job, each output in <paramref name="outDir"/>/&lt;spec name&gt;, as fusion merge --out-dir.</summary>
     public async Task<(double Seconds, string Memory)> SharedAsync(IReadOnlyList<string> specs, string outDir, CancellationToken cancellationToken)
     {
-        var (candidates, error) = SharedInputMerge.Candidates(specs.Select(s => new FileInfo(s)).ToList(), outDir);
+        var (candidates, error) = SharedInputMerge.Candidates(specs.Select(s => new FileInfo(s)).ToList(), outDir, LocalRoots.Anywhere);
         if (candidates is null)
         {
             throw new InvalidOperationException(error);

@@ -29,10 +29,13 @@ public static class MergeCommand
         var quiet = new Option<bool>("--quiet", "-q") { Description = "no progress output" };
         var stats = new Option<FileInfo?>("--stats-json") { Description = "write wall time and peak memory to this file (used by fusion bench)" };
         var inputHash = InputHashOption.Create();
+        var dataRoots = new DataRootsOption();
 
         var command = new Command("merge", "Merge models as a spec describes, on this machine") { spec, output, outDir, device, seed, shardSize, overwrite, parallel, quiet, stats, inputHash };
+        dataRoots.AddTo(command);
         command.SetAction(async (parse, cancellationToken) =>
         {
+            var roots = dataRoots.Resolve(parse);
             var (resolvedDevice, deviceError) = DeviceChoice.ForThisHost(parse.GetValue(device)!);
             if (deviceError is not null)
             {
@@ -58,7 +61,7 @@ public static class MergeCommand
             string specText;
             try
             {
-                specText = SpecYaml.ReadText(specFile.FullName, "spec file");
+                specText = SpecYaml.ReadText(specFile.FullName, "spec file", roots);
             }
             catch (SpecException e)
             {
@@ -78,7 +81,7 @@ public static class MergeCommand
             IReadOnlyList<CandidateSpec> candidates = [];
             if (sharedDir is not null)
             {
-                (var found, var error) = SharedInputMerge.Candidates(specFiles, sharedDir);
+                (var found, var error) = SharedInputMerge.Candidates(specFiles, sharedDir, roots);
                 if (error is not null)
                 {
                     return Fail(error);
@@ -103,7 +106,7 @@ public static class MergeCommand
                 Candidates = candidates,
             };
             var started = DateTime.UtcNow;
-            var status = await EmbeddedMerge.RunAsync(request, new ProgressReporter(parse.GetValue(quiet)), parse.GetValue(parallel), cancellationToken);
+            var status = await EmbeddedMerge.RunAsync(request, new ProgressReporter(parse.GetValue(quiet)), parse.GetValue(parallel), cancellationToken, roots);
             var wall = (DateTime.UtcNow - started).TotalSeconds;
             foreach (var warning in status.Warnings.Distinct().Take(20))
             {

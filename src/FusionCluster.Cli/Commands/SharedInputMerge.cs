@@ -1,6 +1,7 @@
 using FusionCluster.Cli.Hosting;
 using FusionCluster.Core.Specs;
 using FusionCluster.Core.Specs.Yaml;
+using FusionCluster.Core.Storage;
 using FusionCluster.Grains.Abstractions;
 
 namespace FusionCluster.Cli.Commands;
@@ -12,7 +13,8 @@ namespace FusionCluster.Cli.Commands;
 public static class SharedInputMerge
 {
     /// <summary>The candidates, or an error naming the spec file that cannot be one.</summary>
-    public static (IReadOnlyList<CandidateSpec>? Candidates, string? Error) Candidates(IReadOnlyList<FileInfo> specs, string outDir)
+    /// <param name="roots">The data roots every spec file must resolve inside (<see cref="LocalRoots.Anywhere"/> for none).</param>
+    public static (IReadOnlyList<CandidateSpec>? Candidates, string? Error) Candidates(IReadOnlyList<FileInfo> specs, string outDir, LocalRoots roots)
     {
         var root = OutputLocation.FromCommandLine(outDir);
         var candidates = new List<CandidateSpec>();
@@ -33,7 +35,7 @@ public static class SharedInputMerge
             string text;
             try
             {
-                text = SpecYaml.ReadText(spec.FullName, "spec file");
+                text = SpecYaml.ReadText(spec.FullName, "spec file", roots);
             }
             catch (SpecException e)
             {

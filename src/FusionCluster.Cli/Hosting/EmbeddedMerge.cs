@@ -1,5 +1,6 @@
 using FusionCluster.Cli.Console;
 using FusionCluster.Core.Methods;
+using FusionCluster.Core.Storage;
 using FusionCluster.Grains.Abstractions;
 using FusionCluster.Hosting;
 
@@ -9,11 +10,12 @@ namespace FusionCluster.Cli.Hosting;
 public static class EmbeddedMerge
 {
     /// <param name="cancellationToken">Cancels the job (Ctrl-C, SIGTERM): its units stop, its staging is removed, nothing is published.</param>
-    public static async Task<JobStatus> RunAsync(MergeRequest request, ProgressReporter progress, int unitSlots, CancellationToken cancellationToken)
+    /// <param name="roots">The data roots the silo reads and writes in (--data-root), as a cluster's silos do theirs; null for none.</param>
+    public static async Task<JobStatus> RunAsync(MergeRequest request, ProgressReporter progress, int unitSlots, CancellationToken cancellationToken, LocalRoots? roots = null)
     {
         // The embedded silo offers CUDA only when the caller checked that this host can run it.
         var siloDevice = request.Device == MergeDevices.Cuda ? MergeDevices.Cuda : MergeDevices.Cpu;
-        await using var cluster = await EmbeddedCluster.StartAsync(unitSlots, CancellationToken.None, siloDevice);
+        await using var cluster = await EmbeddedCluster.StartAsync(unitSlots, CancellationToken.None, siloDevice, EmbeddedCluster.DataRootSettings((roots ?? LocalRoots.Anywhere).Folders));
         var job = cluster.Client.GetGrain<IMergeJobGrain>(Guid.NewGuid().ToString("n"));
 
         // Start returns once the job has planned and staged; a signal during planning cancels it there.

@@ -5,7 +5,7 @@ using FusionCluster.Core.Tensors;
 namespace FusionCluster.Cli.Tests.Commands;
 
 /// <summary>
-/// fusion eval, train, dataset and an embedded fusion sweep run read and write local files themselves; with --data-root every path they use
+/// fusion merge, eval, train, dataset and an embedded fusion sweep run read and write local files themselves; with --data-root every path they use
 /// must resolve inside the roots, symlinks included, as on silos. Real fusion child processes.
 /// </summary>
 [Collection(EndToEndCollection.Name)]
@@ -76,6 +76,38 @@ public sealed class DataRootsProcessTests
         Assert.True(exitCode == 1, $"exit code {exitCode}; stderr: {stderr}");
         Assert.Contains($"{sweep}: cannot read the sweep file: sweep file '{sweep}' is outside the configured data roots ({data})", stderr, StringComparison.Ordinal);
         Assert.DoesNotContain("private", stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Merge_with_a_data_root_merges_inside_it_and_refuses_a_spec_a_model_or_an_output_outside_it()
+    {
+        using var temp = new TempDirectory();
+        var data = temp.Combine("data");
+        SyntheticCheckpoint.Write(Path.Combine(data, "base"), Shape, DType.F32, baseSeed: 3, variant: 0);
+        SyntheticCheckpoint.Write(Path.Combine(data, "ft"), Shape, DType.F32, baseSeed: 3, variant: 1);
+        SyntheticCheckpoint.Write(temp.Combine("secret"), Shape, DType.F32, baseSeed: 3, variant: 2);
+        const string Spec = "merge_method: task_arithmetic\nbase_model: base\nmodels:\n  - {model: ft, parameters: {weight: 0.5}}\n";
+        var spec = Path.Combine(data, "merge.yaml");
+        File.WriteAllText(spec, Spec);
+        var specOutside = temp.Combine("merge.yaml");
+        File.WriteAllText(specOutside, Spec.Replace("base_model: base", $"base_model: {Path.Combine(data, "base")}", StringComparison.Ordinal).Replace("model: ft", $"model: {Path.Combine(data, "ft")}", StringComparison.Ordinal));
+        var modelOutside = Path.Combine(data, "outside.yaml");
+        File.WriteAllText(modelOutside, Spec.Replace("model: ft", $"model: {temp.Combine("secret")}", StringComparison.Ordinal));
+
+        var inside = await FusionProcess.RunAsync("merge", spec, "--out", Path.Combine(data, "out"), "--data-root", data);
+        var refusedSpec = await FusionProcess.RunAsync("merge", specOutside, "--out", Path.Combine(data, "out-1"), "--data-root", data);
+        var refusedModel = await FusionProcess.RunAsync("merge", modelOutside, "--out", Path.Combine(data, "out-2"), "--data-root", data);
+        var refusedOutput = await FusionProcess.RunAsync("merge", spec, "--out", temp.Combine("elsewhere"), "--data-root", data);
+
+        Assert.True(inside.ExitCode == 0, inside.Stderr);
+        Assert.True(File.Exists(Path.Combine(data, "out", "model.safetensors")));
+        Assert.Equal(1, refusedSpec.ExitCode);
+        Assert.Contains($"spec file '{specOutside}' is outside the configured data roots ({data})", refusedSpec.Stderr, StringComparison.Ordinal);
+        Assert.Equal(1, refusedModel.ExitCode);
+        Assert.Contains($"model folder '{temp.Combine("secret")}' is outside the configured data roots ({data})", refusedModel.Stderr, StringComparison.Ordinal);
+        Assert.Equal(1, refusedOutput.ExitCode);
+        Assert.Contains($"'{temp.Combine("elsewhere")}' is outside the configured data roots ({data})", refusedOutput.Stderr, StringComparison.Ordinal);
+        Assert.All(new[] { Path.Combine(data, "out-1"), Path.Combine(data, "out-2"), temp.Combine("elsewhere") }, folder => Assert.False(Directory.Exists(folder), $"{folder} was written"));
     }
 
     [Fact]
