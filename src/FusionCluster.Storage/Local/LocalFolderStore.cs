@@ -33,7 +33,8 @@ public sealed class LocalFolderStore(LocalRoots roots, StagingJournal? journal =
         var full = mustExist
             ? ModelPath.ResolveLocal(location, baseDirectory)
             : Path.IsPathRooted(location) ? location : Path.Combine(Path.GetFullPath(baseDirectory), location);
-        return roots.Check(full, mustExist ? "model folder" : "location");
+        // Only outputs (a job's, a sweep candidate's, a published result's) are resolved before they exist.
+        return roots.Check(full, mustExist ? "model folder" : "output folder");
     }
 
     public Task<ICheckpoint> OpenCheckpointAsync(string location, CancellationToken cancellationToken) =>

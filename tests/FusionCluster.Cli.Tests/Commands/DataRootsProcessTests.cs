@@ -106,7 +106,7 @@ public sealed class DataRootsProcessTests
         Assert.Equal(1, refusedModel.ExitCode);
         Assert.Contains($"model folder '{temp.Combine("secret")}' is outside the configured data roots ({data})", refusedModel.Stderr, StringComparison.Ordinal);
         Assert.Equal(1, refusedOutput.ExitCode);
-        Assert.Contains($"'{temp.Combine("elsewhere")}' is outside the configured data roots ({data})", refusedOutput.Stderr, StringComparison.Ordinal);
+        Assert.Contains($"output folder '{temp.Combine("elsewhere")}' is outside the configured data roots ({data})", refusedOutput.Stderr, StringComparison.Ordinal);
         Assert.All(new[] { Path.Combine(data, "out-1"), Path.Combine(data, "out-2"), temp.Combine("elsewhere") }, folder => Assert.False(Directory.Exists(folder), $"{folder} was written"));
     }
 
