@@ -30,6 +30,10 @@ public sealed class CandidateMetricSums : IDisposable
     private readonly long[] candidateNext;
     private float[] baseBuffer = [];
     private float[][] referenceBuffers = [];
+
+    /// <summary>The current chunk's base and references: the buffers above, or a lending source's own arrays (<see cref="ChunkLending"/>).</summary>
+    private float[] baseChunk = [];
+    private float[][] referenceChunks = [];
     private int capacity;
     private long chunkStart;
     private long chunkEnd;
@@ -79,11 +83,11 @@ public sealed class CandidateMetricSums : IDisposable
         {
             if (s < firstReference)
             {
-                baseValues!.Read(start, baseBuffer.AsSpan(0, length));
+                baseChunk = ChunkLending.Read(baseValues!, start, length, baseBuffer);
             }
             else
             {
-                references[s - firstReference].Read(start, referenceBuffers[s - firstReference].AsSpan(0, length));
+                referenceChunks[s - firstReference] = ChunkLending.Read(references[s - firstReference], start, length, referenceBuffers[s - firstReference]);
             }
         });
         (chunkStart, chunkEnd) = (start, start + length);
@@ -168,7 +172,7 @@ public sealed class CandidateMetricSums : IDisposable
         }
 
         var offset = (int)(start - chunkStart);
-        var b = baseValues is null ? default : baseBuffer.AsSpan(offset, length);
+        var b = baseValues is null ? default : baseChunk.AsSpan(offset, length);
         for (var r = 0; r < references.Count; r++)
         {
             // Once per element for all candidates, along with the calls of the candidate that carries this reference's sums
@@ -176,7 +180,7 @@ public sealed class CandidateMetricSums : IDisposable
             var carrier = r * sums.Length / references.Count;
             if (carrier >= firstCandidate && carrier < firstCandidate + values.Count)
             {
-                referenceOnly[r].AddReferenceOnly(referenceBuffers[r].AsSpan(offset, length), b, baseValues is not null);
+                referenceOnly[r].AddReferenceOnly(referenceChunks[r].AsSpan(offset, length), b, baseValues is not null);
             }
         }
 
@@ -186,13 +190,13 @@ public sealed class CandidateMetricSums : IDisposable
             for (; j + 1 < values.Count; j += 2)
             {
                 CandidatePairSums.AddCompared(
-                    sums[firstCandidate + j], sums[firstCandidate + j + 1], values[j].AsSpan(valuesOffset, length), values[j + 1].AsSpan(valuesOffset, length), b, referenceBuffers, offset);
+                    sums[firstCandidate + j], sums[firstCandidate + j + 1], values[j].AsSpan(valuesOffset, length), values[j + 1].AsSpan(valuesOffset, length), b, referenceChunks, offset);
             }
         }
 
         for (; j < values.Count; j++)
         {
-            sums[firstCandidate + j].AddCompared(values[j].AsSpan(valuesOffset, length), b, referenceBuffers, offset);
+            sums[firstCandidate + j].AddCompared(values[j].AsSpan(valuesOffset, length), b, referenceChunks, offset);
         }
 
         for (j = 0; j < values.Count; j++)
@@ -212,6 +216,7 @@ public sealed class CandidateMetricSums : IDisposable
         capacity = Math.Max(1, length);
         baseBuffer = ArrayPool<float>.Shared.Rent(capacity);
         referenceBuffers = references.Select(_ => ArrayPool<float>.Shared.Rent(capacity)).ToArray();
+        referenceChunks = new float[references.Count][];
     }
 
     private void Return()
@@ -221,8 +226,7 @@ public sealed class CandidateMetricSums : IDisposable
             ArrayPool<float>.Shared.Return(buffer);
         }
 
-        baseBuffer = [];
-        referenceBuffers = [];
+        (baseBuffer, referenceBuffers, baseChunk, referenceChunks) = ([], [], [], []);
         capacity = 0;
     }
 }

@@ -38,10 +38,12 @@ public sealed class CandidateMetricSumsTests
     }
 
     [Theory]
-    [InlineData(4096, 1)]
-    [InlineData(333, 37)] // blocks at odd offsets, in chunks that start mid-lane
-    [InlineData(70_001, 4096)]
-    public void Candidates_added_in_blocks_by_concurrent_groups_have_the_sums_of_each_scored_alone(int chunk, int block)
+    [InlineData(4096, 1, false)]
+    [InlineData(333, 37, false)] // blocks at odd offsets, in chunks that start mid-lane
+    [InlineData(70_001, 4096, false)]
+    [InlineData(333, 37, true)] // the base and references lend their chunks (a scoring job's inputs), read where they are
+    [InlineData(70_001, 4096, true)]
+    public void Candidates_added_in_blocks_by_concurrent_groups_have_the_sums_of_each_scored_alone(int chunk, int block, bool lending)
     {
         var random = new Random(block);
         const int N = 70_001;
@@ -52,7 +54,10 @@ public sealed class CandidateMetricSumsTests
         var models = Enumerable.Range(0, Candidates).Select(_ => Random(random, N)).ToArray();
         var cancellationToken = TestContext.Current.CancellationToken;
 
-        using var together = new CandidateMetricSums(Candidates, N, baseValues, references);
+        using var lenders = new Lenders(lending ? [new ChunkSharingSource(baseValues), .. references.Select(r => new ChunkSharingSource(r))] : []);
+        using var together = lending
+            ? new CandidateMetricSums(Candidates, N, lenders.Sources[0], lenders.Sources.Skip(1).ToList())
+            : new CandidateMetricSums(Candidates, N, baseValues, references);
         for (var start = 0; start < N; start += chunk)
         {
             var length = Math.Min(chunk, N - start);
@@ -73,6 +78,19 @@ public sealed class CandidateMetricSumsTests
         {
             var alone = TensorMetricSums.OfTensor(new ArrayTensorSource(models[k], N), baseValues, references, cancellationToken);
             Assert.Equal(alone.ToJson(), sums[k].ToJson());
+        }
+    }
+
+    private sealed class Lenders(IReadOnlyList<ChunkSharingSource> sources) : IDisposable
+    {
+        public IReadOnlyList<ChunkSharingSource> Sources => sources;
+
+        public void Dispose()
+        {
+            foreach (var source in sources)
+            {
+                source.Dispose();
+            }
         }
     }
 

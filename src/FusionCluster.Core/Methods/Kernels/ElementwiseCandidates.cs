@@ -29,10 +29,18 @@ public sealed class ElementwiseCandidates
     /// <summary>Whether the kernels read the inputs only through their deltas x_i - b, then taken once per chunk for all candidates.</summary>
     private readonly bool sharedDeltas;
 
-    /// <summary>The current chunk's decoded inputs (their deltas when <see cref="sharedDeltas"/>) and base, while <see cref="ForEachChunk"/> runs.</summary>
+    /// <summary>
+    /// The current chunk's decoded inputs (their deltas when <see cref="sharedDeltas"/>) and base, while
+    /// <see cref="ForEachChunk"/> runs: the buffers below, or a lending source's own arrays (<see cref="ChunkLending"/>),
+    /// which are only read.
+    /// </summary>
     private float[][] inputs = [];
     private float[] baseValues = [];
     private int chunkLength;
+
+    /// <summary>The buffers chunks are read into, or the deltas taken, when not lent.</summary>
+    private float[][] inputBuffers = [];
+    private float[] baseBuffer = [];
 
     private ElementwiseCandidates(TensorSource? baseSource, IReadOnlyList<TensorSource> sources, ChunkPlan plan, CandidateKernel[] kernels, bool sharedDeltas, int scratchBlocks)
     {
@@ -115,8 +123,10 @@ public sealed class ElementwiseCandidates
     {
         ArgumentNullException.ThrowIfNull(consume);
         var size = Math.Max(1, (int)Math.Min(plan.ChunkSize, plan.Total));
-        inputs = sources.Select(_ => ArrayPool<float>.Shared.Rent(size)).ToArray();
-        baseValues = ArrayPool<float>.Shared.Rent(baseSource is null ? 1 : size);
+        inputBuffers = sources.Select(_ => ArrayPool<float>.Shared.Rent(size)).ToArray();
+        baseBuffer = ArrayPool<float>.Shared.Rent(baseSource is null ? 1 : size);
+        inputs = new float[sources.Count][];
+        baseValues = baseBuffer;
         try
         {
             for (var chunk = 0; chunk < plan.Count; chunk++)
@@ -128,19 +138,20 @@ public sealed class ElementwiseCandidates
                 {
                     if (s < sources.Count)
                     {
-                        sources[s].Read(start, inputs[s].AsSpan(0, length));
+                        inputs[s] = ChunkLending.Read(sources[s], start, length, inputBuffers[s]);
                     }
-                    else
+                    else if (baseSource is not null)
                     {
-                        baseSource?.Read(start, baseValues.AsSpan(0, length));
+                        baseValues = ChunkLending.Read(baseSource, start, length, baseBuffer);
                     }
                 });
                 if (sharedDeltas)
                 {
-                    // In place: task arithmetic reads the inputs only through their deltas.
-                    foreach (var input in inputs)
+                    // Into the buffers (in place when read there): task arithmetic reads the inputs only through their deltas.
+                    for (var s = 0; s < inputs.Length; s++)
                     {
-                        TensorPrimitives.Subtract(input.AsSpan(0, length), baseValues.AsSpan(0, length), input.AsSpan(0, length));
+                        TensorPrimitives.Subtract(inputs[s].AsSpan(0, length), baseValues.AsSpan(0, length), inputBuffers[s].AsSpan(0, length));
+                        inputs[s] = inputBuffers[s];
                     }
                 }
 
@@ -150,12 +161,12 @@ public sealed class ElementwiseCandidates
         }
         finally
         {
-            foreach (var buffer in inputs.Append(baseValues))
+            foreach (var buffer in inputBuffers.Append(baseBuffer))
             {
                 ArrayPool<float>.Shared.Return(buffer);
             }
 
-            (inputs, baseValues, chunkLength) = ([], [], 0);
+            (inputs, baseValues, inputBuffers, baseBuffer, chunkLength) = ([], [], [], [], 0);
         }
     }
 

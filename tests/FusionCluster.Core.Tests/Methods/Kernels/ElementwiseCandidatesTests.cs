@@ -1,3 +1,4 @@
+using FusionCluster.Core.Execution;
 using FusionCluster.Core.Methods;
 using FusionCluster.Core.Methods.Kernels;
 using FusionCluster.Core.Tensors;
@@ -31,7 +32,19 @@ public sealed class ElementwiseCandidatesTests
 
     [Theory]
     [MemberData(nameof(Cases))]
-    public void Every_candidate_equals_merging_it_alone_bit_for_bit(string methodName, DType dtype)
+    public void Every_candidate_equals_merging_it_alone_bit_for_bit(string methodName, DType dtype) =>
+        AssertEveryCandidateEqualsMergingItAlone(methodName, dtype, lending: false);
+
+    /// <summary>
+    /// A scoring job's inputs lend their chunks (<see cref="ChunkSharingSource"/>, shared with its scorer): the candidates
+    /// read them where they are, and take the task deltas into buffers of their own, so the lenders' values stay the inputs'.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void Every_candidate_equals_merging_it_alone_when_its_inputs_lend_their_chunks(string methodName, DType dtype) =>
+        AssertEveryCandidateEqualsMergingItAlone(methodName, dtype, lending: true);
+
+    private static void AssertEveryCandidateEqualsMergingItAlone(string methodName, DType dtype, bool lending)
     {
         var method = MergeMethodRegistry.Get(methodName);
         var candidates = CandidateParameters(methodName);
@@ -41,6 +54,10 @@ public sealed class ElementwiseCandidatesTests
             var models = Enumerable.Range(0, candidates[0].Weights.Length)
                 .Select(i => InDType(Add(baseValues, MethodHarness.Random(size, seed: 100 * size + i, scale: 0.01f)), dtype)).ToArray();
             var shared = Sources(baseValues, models);
+            if (lending)
+            {
+                shared = (new ChunkSharingSource(shared.Base!), shared.Models.Select(m => (TensorSource)new ChunkSharingSource(m)).ToArray());
+            }
 
             var contexts = candidates.Select(c => Context(method, shared, c.Global, c.Weights, new ArrayTensorSink(size))).ToList();
             var fast = ElementwiseCandidates.TryCreate(method, contexts);
@@ -61,6 +78,16 @@ public sealed class ElementwiseCandidatesTests
                             var n = Math.Min(Blocks[b], length - offset);
                             fast.Compute(k, offset, fastOutputs[b][k].AsSpan((int)start + offset, n), scratch);
                         }
+                    }
+                }
+
+                if (lending)
+                {
+                    // What the scorer reads next from the same lenders: the inputs, not the deltas.
+                    Assert.Equal(baseValues.AsSpan((int)start, length).ToArray(), ((IChunkLender)shared.Base!).Lend(start, length).ToArray());
+                    for (var m = 0; m < models.Length; m++)
+                    {
+                        Assert.Equal(models[m].AsSpan((int)start, length).ToArray(), ((IChunkLender)shared.Models[m]).Lend(start, length).ToArray());
                     }
                 }
             }, TestContext.Current.CancellationToken);
