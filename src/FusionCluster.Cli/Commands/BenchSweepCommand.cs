@@ -103,9 +103,12 @@ public static class BenchSweepCommand
             rows.Add(new("one merge (mean)", one, Units.Bytes(separateRss)));
             rows.Add(new($"{count} separate merges", separate, Units.Bytes(separateRss)));
 
+            // Each row below starts as the merges above did, with the inputs in the page cache: a row that writes N outputs
+            // pushes them out, and the row after it read them from the disk (the scored sweep then took a second longer).
             // The same N merges as one shared-input job (fusion merge a.yaml b.yaml ... --out-dir), outputs on the disk and in RAM.
             foreach (var (place, folder) in Places(bench, ramBench))
             {
+                BenchCommand.ReadThrough(inputs);
                 var sharedStats = await BenchCommand.MergeInChildAsync(specs, "--out-dir", Path.Combine(folder, "shared"), MergeDevices.Cpu, cancellationToken);
                 rows.Add(new($"{count} merges, shared input{place}", sharedStats["job_seconds"]!.GetValue<double>(), Units.Bytes(sharedStats["peak_rss_bytes"]!.GetValue<long>())));
                 Directory.Delete(Path.Combine(folder, "shared"), recursive: true);
@@ -117,6 +120,7 @@ public static class BenchSweepCommand
             foreach (var (place, folder) in Places(bench, ramBench))
             {
                 await File.WriteAllTextAsync(sweepFile, SweepText(weights, Path.Combine(folder, "sweep-out")), cancellationToken);
+                BenchCommand.ReadThrough(inputs);
                 var (run, sweepRss) = await SweepInChildAsync(sweepFile, cancellationToken);
                 var sweepSeconds = RunSeconds(run);
                 merged = run["Candidates"]!.AsArray().Count(c => c!["MergeSeconds"]!.GetValue<double>() > 0);
@@ -128,6 +132,7 @@ public static class BenchSweepCommand
             // best, while scoring, and publishes it (outputs: {publish: best, keep: 1}).
             const string InJob = "sweep, in-job evaluation, best 1 published";
             await File.WriteAllTextAsync(sweepFile, SweepText(weights, Path.Combine(bench, "scored-out"), scoredInJob: true), cancellationToken);
+            BenchCommand.ReadThrough(inputs);
             var (scoredRun, scoredRss) = await SweepInChildAsync(sweepFile, cancellationToken);
             rows.Add(new(InJob, RunSeconds(scoredRun), Units.Bytes(scoredRss)));
             Directory.Delete(Path.Combine(bench, "scored-out"), recursive: true);
@@ -150,6 +155,7 @@ public static class BenchSweepCommand
                     }).ToList();
                     foreach (var (place, folder) in Places(bench, ramBench))
                     {
+                        BenchCommand.ReadThrough(inputs);
                         var (seconds, memory) = await runner.SharedAsync(specs, Path.Combine(folder, "cluster-shared"), cancellationToken);
                         Directory.Delete(Path.Combine(folder, "cluster-shared"), recursive: true);
                         rows = rows.Select(r => r.What == $"{count} merges, shared input{place}" ? r with { Cluster = seconds, ClusterMemory = memory } : r).ToList();
@@ -158,12 +164,14 @@ public static class BenchSweepCommand
                     foreach (var (place, folder) in Places(bench, ramBench))
                     {
                         await File.WriteAllTextAsync(sweepFile, SweepText(weights, Path.Combine(folder, "cluster-sweep-out")), cancellationToken);
+                        BenchCommand.ReadThrough(inputs);
                         var (seconds, memory) = await runner.SweepAsync(sweepFile, cancellationToken);
                         await DeleteWhenQuietAsync(Path.Combine(folder, "cluster-sweep-out"), cancellationToken);
                         rows = rows.Select(r => r.What == $"sweep of {count} points{place}" ? r with { Cluster = seconds, ClusterMemory = memory } : r).ToList();
                     }
 
                     await File.WriteAllTextAsync(sweepFile, SweepText(weights, Path.Combine(bench, "cluster-scored-out"), scoredInJob: true), cancellationToken);
+                    BenchCommand.ReadThrough(inputs);
                     var (scoredSeconds, scoredMemory) = await runner.SweepAsync(sweepFile, cancellationToken);
                     await DeleteWhenQuietAsync(Path.Combine(bench, "cluster-scored-out"), cancellationToken);
                     rows = rows.Select(r => r.What == InJob ? r with { Cluster = scoredSeconds, ClusterMemory = scoredMemory } : r).ToList();

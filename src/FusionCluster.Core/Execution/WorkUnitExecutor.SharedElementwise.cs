@@ -86,6 +86,8 @@ public sealed partial class WorkUnitExecutor
 
             await using var writer = written < 0 ? null : openWriter(group[written].Tensor);
             var roundThrough = tensor.ComputeDType != tensor.OutputDType && Precision.IsNarrowerThanFloat32(tensor.ComputeDType) ? tensor.ComputeDType : (DType?)null;
+            // The common case (float32 compute, bf16 output): computed and rounded in one pass.
+            var throughBFloat16 = roundThrough is null && tensor.OutputDType == DType.BF16;
             var elementSize = tensor.OutputDType.ElementSize();
 
             // Per group of members (one per core of this unit's share), a block of each member's values, the kernels' scratch and the encoded bytes.
@@ -119,8 +121,10 @@ public sealed partial class WorkUnitExecutor
                         for (var j = 0; j < blocks[g].Length; j++)
                         {
                             var values = blocks[g][j].AsSpan(0, n);
-                            candidates.Compute(firstMember + j, offset, values, scratch[g]);
-                            if (!AsWritten(values, roundThrough, tensor.OutputDType, encoded[g].AsSpan(0, n * elementSize)))
+                            var finite = throughBFloat16
+                                ? candidates.ComputeThroughBFloat16(firstMember + j, offset, values, scratch[g])
+                                : ComputeAsWritten(candidates, firstMember + j, offset, values, scratch[g], roundThrough, tensor.OutputDType, encoded[g].AsSpan(0, n * elementSize));
+                            if (!finite)
                             {
                                 nonFinite = true;
                                 return;
@@ -167,18 +171,14 @@ public sealed partial class WorkUnitExecutor
     }
 
     /// <summary>
-    /// Puts a member's values through what writing them does (rounding through the compute dtype, the output dtype's encoding)
-    /// and leaves the values a reader of the written tensor decodes; false when one is not finite (the values are then
+    /// A member's values put through what writing them does (rounding through the compute dtype, the output dtype's
+    /// encoding): the values a reader of the written tensor decodes; false when one is not finite (the values are then
     /// unspecified: the caller leaves this path).
     /// </summary>
-    private static bool AsWritten(Span<float> values, DType? roundThrough, DType outputDType, Span<byte> bytes)
+    private static bool ComputeAsWritten(
+        ElementwiseCandidates candidates, int member, int offset, Span<float> values, Span<float> scratch, DType? roundThrough, DType outputDType, Span<byte> bytes)
     {
-        if (roundThrough is null && outputDType == DType.BF16)
-        {
-            // The common case (float32 compute, bf16 output) in one pass instead of a sum, an encoding and a decoding.
-            return DTypeCodec.RoundThroughBFloat16(values);
-        }
-
+        candidates.Compute(member, offset, values, scratch);
         if (!float.IsFinite(TensorPrimitives.Sum(values)) && HasNonFinite(values))
         {
             return false;

@@ -373,7 +373,7 @@ public static class DTypeCodec
     // turns values above bf16's max into infinity. NaN needs its own case because rounding could carry
     // a NaN payload into an infinity.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector512<uint> RoundToBFloat16(Vector512<uint> bits)
+    internal static Vector512<uint> RoundToBFloat16(Vector512<uint> bits)
     {
         var rounded = (bits + Vector512.Create(0x7FFFu) + ((bits >> 16) & Vector512<uint>.One)) >> 16;
         return Vector512.ConditionalSelect(Vector512.IsNaN(bits.AsSingle()).AsUInt32(), Vector512.Create((uint)BFloat16CanonicalNaN), rounded);

@@ -106,6 +106,72 @@ public sealed class ElementwiseCandidatesTests
         }
     }
 
+    /// <summary>
+    /// What a scoring job computes for bf16 outputs: each value as the candidate merged alone and written in bf16 reads
+    /// back. Task arithmetic of two models rounds in its own pass; other model counts and methods round afterwards.
+    /// </summary>
+    [Theory]
+    [InlineData("task_arithmetic", 2)]
+    [InlineData("task_arithmetic", 3)]
+    [InlineData("ties", 2)]
+    [InlineData("linear", 2)]
+    public void Computed_through_bf16_each_value_is_what_merging_alone_writes_in_bf16(string methodName, int modelCount)
+    {
+        var method = MergeMethodRegistry.Get(methodName);
+        var candidates = CandidateParameters(methodName).Select(c => (c.Global, Weights: c.Weights[..modelCount])).ToList();
+        foreach (var size in Sizes)
+        {
+            var baseValues = InDType(MethodHarness.Random(size, seed: size, scale: 0.05f), DType.BF16);
+            var models = Enumerable.Range(0, modelCount)
+                .Select(i => InDType(Add(baseValues, MethodHarness.Random(size, seed: 100 * size + i, scale: 0.01f)), DType.BF16)).ToArray();
+            var shared = Sources(baseValues, models);
+            var fast = ElementwiseCandidates.TryCreate(method, candidates.Select(c => Context(method, shared, c.Global, c.Weights, new ArrayTensorSink(size))).ToList());
+            Assert.NotNull(fast);
+            var outputs = candidates.Select(_ => new float[size]).ToArray();
+            var unrounded = candidates.Select(_ => new float[size]).ToArray();
+            var scratch = new float[Chunk * fast.ScratchBlocks];
+            fast.ForEachChunk(
+                (start, length) =>
+                {
+                    for (var k = 0; k < candidates.Count; k++)
+                    {
+                        Assert.True(fast.ComputeThroughBFloat16(k, 0, outputs[k].AsSpan((int)start, length), scratch));
+                        fast.Compute(k, 0, unrounded[k].AsSpan((int)start, length), scratch);
+                    }
+                },
+                TestContext.Current.CancellationToken);
+
+            for (var k = 0; k < candidates.Count; k++)
+            {
+                var alone = new ArrayTensorSink(size);
+                method.Merge(Context(method, Sources(baseValues, models), candidates[k].Global, candidates[k].Weights, alone));
+                Assert.Equal(alone.Values, unrounded[k]);
+                Assert.Equal(InDType(alone.Values, DType.BF16), outputs[k]);
+            }
+        }
+    }
+
+    [Theory]
+    [InlineData(3)] // before the two-model pass's first whole vector ends
+    [InlineData(40)] // in its second vector
+    [InlineData(4097)] // after it, in the values rounded afterwards
+    public void A_value_not_finite_before_rounding_through_bf16_is_reported(int at)
+    {
+        var method = MergeMethodRegistry.Get("task_arithmetic");
+        const int Size = 4099;
+        var baseValues = new float[Size];
+        var models = new[] { new float[Size], new float[Size] };
+        models[1][at] = float.PositiveInfinity;
+        var shared = Sources(baseValues, models);
+        var fast = ElementwiseCandidates.TryCreate(method, [Context(method, shared, new(), [1, 1], new ArrayTensorSink(Size))]);
+        Assert.NotNull(fast);
+        var output = new float[Size];
+        var finite = new List<bool>();
+        fast.ForEachChunk((start, length) => finite.Add(fast.ComputeThroughBFloat16(0, 0, output.AsSpan((int)start, length), new float[length])), TestContext.Current.CancellationToken);
+
+        Assert.Equal(new[] { at < Chunk, at >= Chunk }, finite.Select(f => !f));
+    }
+
     [Fact]
     public void Values_outside_the_chunk_being_consumed_are_refused()
     {
