@@ -59,5 +59,11 @@ public sealed record SweepCandidateStatus
     /// </summary>
     [Id(18)] public bool Unpublished { get; init; }
 
+    /// <summary>
+    /// The evaluation cache's key for the metrics in-job scoring gives this point (<c>outputs: {publish: best}</c>), empty
+    /// otherwise: a later run whose point has the same key takes them from the cache instead of scoring it again.
+    /// </summary>
+    [Id(19)] public string ScoreKey { get; init; } = "";
+
     public bool IsFinished => State is CandidateState.Done or CandidateState.Failed;
 }

@@ -3,8 +3,10 @@ using FusionCluster.Core.Storage;
 using FusionCluster.Core.Sweeps;
 using FusionCluster.Grains.Abstractions.Sweeps;
 using FusionCluster.Grains.Jobs;
+using FusionCluster.Grains.Sweeps.Evaluations;
 using FusionCluster.Grains.Sweeps.Runs;
 using FusionCluster.Grains.Sweeps.Views;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Concurrency;
@@ -32,6 +34,7 @@ public sealed partial class SweepGrain(
     ClusterWorkers workers,
     SweepClock clock,
     IOptions<SweepOptions> options,
+    IServiceProvider services,
     ILogger<SweepGrain> logger) : Grain, ISweepGrain, IRemindable
 {
     private const string ReminderName = "sweep";
@@ -66,7 +69,7 @@ public sealed partial class SweepGrain(
 
     private SweepRunRecord? ActiveRun => SweepViews.ActiveRun(State);
 
-    private SweepRunDriver Driver => driver ??= new SweepRunDriver(SweepId, GrainFactory, workers, stores, clock, settings, logger, FindActiveRun, () => dirty = true, () => _ = AdvanceAsync(stepNow: true));
+    private SweepRunDriver Driver => driver ??= new SweepRunDriver(SweepId, GrainFactory, workers, stores, clock, settings, logger, FindActiveRun, () => dirty = true, () => _ = AdvanceAsync(stepNow: true), services.GetService<IEvaluationCache>());
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {

@@ -229,6 +229,51 @@ public sealed class SweepInJobScoringTests : IDisposable
         Assert.All(evaluated.Candidates, c => Assert.Equal((CandidateState.Done, false), (c.State, c.Unpublished)));
     }
 
+    [Fact]
+    public async Task A_run_on_a_restarted_cluster_takes_every_score_from_the_cache_and_a_changed_reference_scores_them_again()
+    {
+        // "ref" is compared with but not merged: changing it changes no merge's key, only what the scores measure.
+        var cancellation = TestContext.Current.CancellationToken;
+        var reference = Path.Combine(folder, "ref");
+        var shape = new SyntheticModelShape(Hidden: 64, Intermediate: 172, Layers: 2, Vocab: 256, Heads: 4);
+        SyntheticCheckpoint.Write(reference, shape, DType.BF16, baseSeed: 5, variant: 3);
+        var spec = Sweep("cached", "outputs: {publish: best, keep: 1}", evaluator: "tensors: {compare: [ft-1, ref], base: base}");
+        var record = Path.Combine(folder, "cached", "runs", SweepOutputLayout.RunFileName(1));
+
+        var first = await RunAsync(silos: 1, spec, cancellation);
+        // Every run below is run 1 of a new cluster: nothing of the one before is in memory, only the sweep's output folder.
+        File.Delete(record);
+        var second = await RunAsync(silos: 1, spec, cancellation);
+
+        Assert.Equal(SweepRunState.Succeeded, second.Summary.State);
+        Assert.All(first.Candidates, c => Assert.False(c.EvaluationCached));
+        Assert.All(second.Candidates, c => Assert.Equal((CandidateState.Done, true, ""), (c.State, c.EvaluationCached, c.JobId)));
+        for (var i = 0; i < first.Candidates.Count; i++)
+        {
+            AssertSameBits(first.Candidates[i].Metrics, second.Candidates[i].Metrics);
+        }
+
+        // The best is still the one published (its merge reused), and nothing else was written.
+        Assert.Equal(first.Leaderboard, second.Leaderboard);
+        var best = second.Candidates[second.Leaderboard[0]];
+        Assert.Equal([best.Index], second.Candidates.Where(c => !c.Unpublished).Select(c => c.Index));
+        Assert.Equal([best.CacheKey], Directory.GetDirectories(Path.Combine(folder, "cached", "merges")).Select(Path.GetFileName));
+
+        // The same merges against another reference: no score may come from the cache.
+        SyntheticCheckpoint.Write(reference, shape, DType.BF16, baseSeed: 5, variant: 4);
+        File.Delete(record);
+        var third = await RunAsync(silos: 1, spec, cancellation);
+        Assert.Equal(SweepRunState.Succeeded, third.Summary.State);
+        Assert.Equal(first.Candidates.Select(c => c.CacheKey), third.Candidates.Select(c => c.CacheKey));
+        Assert.All(third.Candidates, c => Assert.False(c.EvaluationCached));
+        Assert.All(third.Candidates.Where(c => c.Unpublished), c => Assert.EndsWith("-scored", c.JobId, StringComparison.Ordinal));
+        for (var i = 0; i < first.Candidates.Count; i++)
+        {
+            Assert.Equal(BitConverter.DoubleToInt64Bits(first.Candidates[i].Metrics["cosine/ft-1"]), BitConverter.DoubleToInt64Bits(third.Candidates[i].Metrics["cosine/ft-1"]));
+            Assert.NotEqual(first.Candidates[i].Metrics["cosine/ref"], third.Candidates[i].Metrics["cosine/ref"]);
+        }
+    }
+
     private static void AssertSameBits(IReadOnlyDictionary<string, double> expected, IReadOnlyDictionary<string, double> actual)
     {
         Assert.Equal(expected.Keys.Order(StringComparer.Ordinal), actual.Keys.Order(StringComparer.Ordinal));
@@ -241,7 +286,8 @@ public sealed class SweepInJobScoringTests : IDisposable
         string method = "task_arithmetic",
         string parameters = "",
         string objective = "{metric: cosine/ft-1, direction: maximize}",
-        int maxConcurrent = 5) => $$$"""
+        int maxConcurrent = 5,
+        string evaluator = "tensors: {compare: [ft-1, ft-2], base: base}") => $$$"""
         template:
           merge_method: {{{method}}}
           base_model: base
@@ -254,7 +300,7 @@ public sealed class SweepInJobScoringTests : IDisposable
             models[*].parameters.weight: [0.2, 0.4, 0.6, 0.9, 1.3]
         max_concurrent: {{{maxConcurrent}}}
         evaluator:
-          tensors: {compare: [ft-1, ft-2], base: base}
+          {{{evaluator}}}
         objective: {{{objective}}}
         promote: {best: true, keep_runs: 2}
         out: {{{output}}}

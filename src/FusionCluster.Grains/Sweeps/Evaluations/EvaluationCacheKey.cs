@@ -18,7 +18,8 @@ namespace FusionCluster.Grains.Sweeps.Evaluations;
 /// </summary>
 public static class EvaluationCacheKey
 {
-    private const string Version = "fusion-evaluation-cache-v1";
+    /// <summary>Bumped when an evaluator's metrics change for the same model and definition; <see cref="ScoredEvaluationKey"/> carries it too.</summary>
+    internal const string Version = "fusion-evaluation-cache-v1";
     private const string ReportFileName = "fusion-report.json";
 
     /// <summary>

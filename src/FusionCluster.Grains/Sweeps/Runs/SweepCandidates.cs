@@ -5,6 +5,7 @@ using FusionCluster.Core.Specs;
 using FusionCluster.Core.Storage;
 using FusionCluster.Core.Sweeps;
 using FusionCluster.Grains.Abstractions.Sweeps;
+using FusionCluster.Grains.Sweeps.Evaluations;
 
 namespace FusionCluster.Grains.Sweeps.Runs;
 
@@ -35,6 +36,7 @@ public static class SweepCandidates
         }
 
         var fingerprints = new Dictionary<string, string>(StringComparer.Ordinal);
+        var scoring = parsed.Outputs.BestOnly ? await ScoringReferencesAsync(parsed, stores, fingerprints) : null;
         var firstOfKey = new Dictionary<string, int>(StringComparer.Ordinal);
         var candidates = new List<SweepCandidateStatus>();
         var points = parsed.Candidates();
@@ -64,6 +66,7 @@ public static class SweepCandidates
                 CacheKey = key,
                 SameAs = sameAs,
                 MergeOutput = output.MergeLocation(key),
+                ScoreKey = scoring is var (compare, baseFingerprint) ? ScoredEvaluationKey.Compute(key, compare, baseFingerprint) : "",
             });
         }
 
@@ -73,6 +76,47 @@ public static class SweepCandidates
         }
 
         return (parsed, candidates);
+    }
+
+    /// <summary>
+    /// The tensors evaluator's compared and base models, fingerprinted like merge inputs (shared with them through
+    /// <paramref name="fingerprints"/>), for <see cref="ScoredEvaluationKey"/>; null when one cannot be read: its points are
+    /// then scored without the cache, and the scoring job reports what it cannot read.
+    /// </summary>
+    private static async Task<(IReadOnlyList<(string Name, string Fingerprint)> Compare, string? Base)?> ScoringReferencesAsync(
+        SweepSpec spec, ArtifactStores stores, Dictionary<string, string> fingerprints)
+    {
+        if (spec.Evaluator.Tensors is not { } tensors)
+        {
+            return null;
+        }
+
+        try
+        {
+            var compare = new List<(string Name, string Fingerprint)>();
+            foreach (var (name, folder) in tensors.Compare)
+            {
+                compare.Add((name, await FingerprintAsync(folder)));
+            }
+
+            return (compare, tensors.Base is { } baseFolder ? await FingerprintAsync(baseFolder) : null);
+        }
+        catch (Exception e) when (e is StorageException or CheckpointException or IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+
+        async Task<string> FingerprintAsync(string folder)
+        {
+            var location = stores.Resolve(folder, spec.MergeTemplate.Directory, mustExist: true);
+            if (!fingerprints.TryGetValue(location, out var fingerprint))
+            {
+                fingerprint = await MergeCacheKey.FingerprintAsync(location, stores, CancellationToken.None);
+                fingerprints[location] = fingerprint;
+            }
+
+            return fingerprint;
+        }
     }
 
     /// <summary>

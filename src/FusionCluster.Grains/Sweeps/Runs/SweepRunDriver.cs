@@ -6,6 +6,7 @@ using FusionCluster.Core.Sweeps;
 using FusionCluster.Grains.Abstractions;
 using FusionCluster.Grains.Abstractions.Sweeps;
 using FusionCluster.Grains.Jobs;
+using FusionCluster.Grains.Sweeps.Evaluations;
 using Microsoft.Extensions.Logging;
 
 namespace FusionCluster.Grains.Sweeps.Runs;
@@ -22,6 +23,7 @@ namespace FusionCluster.Grains.Sweeps.Runs;
 /// Asks the grain for a step of the run at once: a merge job or an evaluation ended, so the next step (scoring's
 /// winners, finishing) need not wait for the pump's next check. The pump still checks, so nothing depends on it.
 /// </param>
+/// <param name="evaluationCache">The cluster's evaluation cache (Redis); null on one machine, where a sweep's is a folder of its output.</param>
 public sealed class SweepRunDriver(
     string sweepId,
     IGrainFactory grains,
@@ -32,7 +34,8 @@ public sealed class SweepRunDriver(
     ILogger logger,
     Func<int, SweepRunRecord?> findActiveRun,
     Action changed,
-    Action stepNow)
+    Action stepNow,
+    IEvaluationCache? evaluationCache = null)
 {
     private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
 
@@ -48,10 +51,15 @@ public sealed class SweepRunDriver(
 
     // Merge jobs whose end a call is waiting for (not persisted either: the pump's poll starts the wait again).
     private readonly HashSet<string> watched = new(StringComparer.Ordinal);
+    // Points whose in-job score was looked up in the evaluation cache this activation, by run: each is asked once.
+    private readonly HashSet<(int Run, int Index)> scoresLookedUp = [];
     private int nextWorker;
 
+    // In-job scores being stored in the evaluation cache: the run ends only once they are stored.
+    private int scoresStoring;
+
     /// <summary>True when no call for a candidate is in flight: a run whose candidates are all finished may end.</summary>
-    public bool IsIdle => busy.Count == 0;
+    public bool IsIdle => busy.Count == 0 && scoresStoring == 0;
 
     /// <summary>
     /// Expands the space and fingerprints every merge (off the scheduler: it reads checkpoint headers). Returns
@@ -161,6 +169,10 @@ public sealed class SweepRunDriver(
                 if (SweepRunStepper.AfterScoringJob(current, status, own, run.ObjectiveMetric) is { } scored)
                 {
                     Update(run, scored);
+                    if (scored.State == CandidateState.Done && SweepMergeBatches.IsScoring(current))
+                    {
+                        StoreScore(ScoreCache(spec), scored);
+                    }
                 }
                 else if (status.State == JobState.Pending && status.SubmittedAt == default)
                 {
@@ -194,10 +206,15 @@ public sealed class SweepRunDriver(
         {
             // Asked off the scheduler (a blob output answers over the network); the run may move on meanwhile.
             var merges = spec.Kind == SweepKind.Merge;
-            var pending = merges ? run.Candidates.Where(c => c.State == CandidateState.Pending && c.SameAs is null).Select(c => c.CacheKey).ToList() : [];
+            var pending = merges ? run.Candidates.Where(c => c.State == CandidateState.Pending && c.SameAs is null).ToList() : [];
             var published = pending.Count == 0
                 ? new HashSet<string>()
-                : await Task.Run(() => stores.OpenSweepOutput(spec.Output).PublishedMergesAsync(pending, CancellationToken.None));
+                : await Task.Run(() => stores.OpenSweepOutput(spec.Output).PublishedMergesAsync(pending.Select(c => c.CacheKey).ToList(), CancellationToken.None));
+            if (spec.Outputs.BestOnly)
+            {
+                await TakeCachedScoresAsync(run, spec, pending, published);
+            }
+
             var launches = SweepMergeBatches.Share(SweepRunStepper.LaunchMerges(run, spec.MaxConcurrent, published.Contains, sweepId, merges), sweepId, run.Number, spec.Outputs.BestOnly);
             if (spec.Outputs.BestOnly && launches.Count == 0 && IsIdle)
             {
@@ -230,7 +247,7 @@ public sealed class SweepRunDriver(
             var request = spec.Kind == SweepKind.Connect
                 ? SweepRequests.Connect(spec, run.Number, candidate)
                 : SweepRequests.Evaluation(spec, candidate.MergeOutput, stores.OpenSweepOutput(spec.Output).EvaluationCacheFolder);
-            _ = EvaluateAsync(run.Number, candidate.Index, worker, request);
+            _ = EvaluateAsync(run.Number, candidate.Index, worker, request, spec.Outputs.BestOnly ? ScoreCache(spec) : null);
         }
     }
 
@@ -333,7 +350,8 @@ public sealed class SweepRunDriver(
         }
     }
 
-    private async Task EvaluateAsync(int runNumber, int index, WorkerSilo worker, EvaluationRequest request)
+    /// <param name="scoreCache">Where a run that publishes only its best keeps in-job scores: an evaluated point's metrics are its score too.</param>
+    private async Task EvaluateAsync(int runNumber, int index, WorkerSilo worker, EvaluationRequest request, IEvaluationCache? scoreCache)
     {
         EvaluationOutcome? outcome = null;
         string? failure = null;
@@ -361,7 +379,94 @@ public sealed class SweepRunDriver(
             logger.LogInformation("Sweep {Sweep}: evaluating candidate {Index} on {Silo} failed (attempt {Attempt}): {Error}", sweepId, index, worker.Name, candidate.EvaluationAttempts + 1, failure);
         }
 
-        Update(run, SweepRunStepper.AfterEvaluation(candidate, outcome, failure, worker.Name, run.ObjectiveMetric, settings.MaxEvaluationAttempts));
+        var evaluated = SweepRunStepper.AfterEvaluation(candidate, outcome, failure, worker.Name, run.ObjectiveMetric, settings.MaxEvaluationAttempts);
+        Update(run, evaluated);
+        if (evaluated.State == CandidateState.Done)
+        {
+            StoreScore(scoreCache, evaluated);
+        }
+
+        stepNow();
+    }
+
+    /// <summary>
+    /// The evaluation cache a run that publishes only its best keeps its in-job scores in: the cluster's, else the folder
+    /// of the sweep's output that evaluations are cached in (none for a blob output on one machine).
+    /// </summary>
+    private IEvaluationCache? ScoreCache(SweepSpec spec) =>
+        evaluationCache ?? (stores.OpenSweepOutput(spec.Output).EvaluationCacheFolder is { } folder ? new FileEvaluationCache(folder) : null);
+
+    /// <summary>
+    /// Pending points whose in-job scores the evaluation cache holds (<see cref="SweepCandidateStatus.ScoreKey"/>) are done
+    /// with them, not merged: a run of a sweep whose points and inputs are unchanged scores nothing again. A cache that
+    /// cannot answer is a miss.
+    /// </summary>
+    private async Task TakeCachedScoresAsync(SweepRunRecord run, SweepSpec spec, IReadOnlyList<SweepCandidateStatus> pending, IReadOnlySet<string> published)
+    {
+        var keyed = pending.Where(c => c.ScoreKey.Length > 0 && scoresLookedUp.Add((run.Number, c.Index))).ToList();
+        if (keyed.Count == 0 || ScoreCache(spec) is not { } cache)
+        {
+            return;
+        }
+
+        List<(int Index, IReadOnlyDictionary<string, double>? Metrics)> found;
+        try
+        {
+            found = await Task.Run(async () =>
+            {
+                var scores = new List<(int, IReadOnlyDictionary<string, double>?)>();
+                foreach (var candidate in keyed)
+                {
+                    scores.Add((candidate.Index, await cache.GetAsync(candidate.ScoreKey)));
+                }
+
+                return scores;
+            });
+        }
+        catch (Exception e)
+        {
+            logger.LogWarning("Sweep {Sweep}: the evaluation cache did not answer for run {Run}'s scores; they are scored again: {Error}", sweepId, run.Number, e.Message);
+            return;
+        }
+
+        foreach (var (index, metrics) in found)
+        {
+            if (metrics is not null && run.Candidates[index] is { State: CandidateState.Pending } current
+                && SweepRunStepper.FromCachedScore(current, metrics, run.ObjectiveMetric, published.Contains(current.CacheKey)) is { } done)
+            {
+                Update(run, done);
+            }
+        }
+    }
+
+    /// <summary>Stores a point's in-job metrics under its score key in the background; the run does not end before they are stored.</summary>
+    private void StoreScore(IEvaluationCache? cache, SweepCandidateStatus candidate)
+    {
+        if (cache is null || candidate.ScoreKey.Length == 0)
+        {
+            return;
+        }
+
+        scoresStoring++;
+        _ = StoreScoreAsync(cache, candidate);
+    }
+
+    private async Task StoreScoreAsync(IEvaluationCache cache, SweepCandidateStatus candidate)
+    {
+        try
+        {
+            await Task.Run(() => cache.PutAsync(candidate.ScoreKey, candidate.Metrics));
+        }
+        catch (Exception e)
+        {
+            // The score stands; the next run scores the point again.
+            logger.LogWarning("Sweep {Sweep}: could not cache candidate {Index}'s score: {Error}", sweepId, candidate.Index, e.Message);
+        }
+        finally
+        {
+            scoresStoring--;
+        }
+
         stepNow();
     }
 

@@ -10,6 +10,9 @@ namespace FusionCluster.Grains.Sweeps.Runs;
 /// </summary>
 public static class SweepRunStepper
 {
+    /// <summary>What <see cref="SweepCandidateStatus.EvaluatedOn"/> says of metrics a scoring job gave, rather than an evaluator's silo.</summary>
+    public const string InJob = "in-job";
+
     /// <summary>Candidates with the same key as an earlier, finished candidate take its merge and metrics.</summary>
     public static IReadOnlyList<SweepCandidateStatus> ShareDuplicates(SweepRunRecord run) =>
         run.Candidates
@@ -99,7 +102,7 @@ public static class SweepRunStepper
 
         var metrics = own?.Metrics ?? new Dictionary<string, double>();
         // The job's best, when it published it (OutputScoring.PublishBest), is written: no second merge.
-        var scored = candidate with { Metrics = metrics, MergeSeconds = job.ElapsedSeconds, EvaluatedOn = "in-job", Unpublished = own?.Published != true, EvaluationAttempts = 1 };
+        var scored = candidate with { Metrics = metrics, MergeSeconds = job.ElapsedSeconds, EvaluatedOn = InJob, Unpublished = own?.Published != true, EvaluationAttempts = 1 };
         return metrics.TryGetValue(metric, out var value)
             ? scored with { State = CandidateState.Done, Objective = value }
             : scored with
@@ -108,6 +111,25 @@ public static class SweepRunStepper
                 Error = $"the evaluator reported no metric '{metric}' (it reported: {string.Join(", ", metrics.Keys.Order(StringComparer.Ordinal))})",
             };
     }
+
+    /// <summary>
+    /// A pending point of a run that publishes only its best whose in-job metrics the evaluation cache holds (under its
+    /// <see cref="SweepCandidateStatus.ScoreKey"/>): done with them, neither merged nor scored; published when a merge of
+    /// its key already is (<paramref name="isPublished"/>). Null when they lack the objective metric: it is scored again.
+    /// </summary>
+    public static SweepCandidateStatus? FromCachedScore(SweepCandidateStatus candidate, IReadOnlyDictionary<string, double> metrics, string metric, bool isPublished) =>
+        metrics.TryGetValue(metric, out var value)
+            ? candidate with
+            {
+                State = CandidateState.Done,
+                Metrics = metrics,
+                Objective = value,
+                EvaluatedOn = InJob,
+                EvaluationCached = true,
+                Cached = isPublished,
+                Unpublished = !isPublished,
+            }
+            : null;
 
     /// <summary>
     /// Once every merge of a run that publishes only its best has been scored: the best <paramref name="keep"/> by the

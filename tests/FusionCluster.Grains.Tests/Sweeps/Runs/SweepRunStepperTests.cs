@@ -142,6 +142,22 @@ public sealed class SweepRunStepperTests
         Assert.Equal((CandidateState.Done, false, 0.9, 12.0, "in-job"), (published.State, published.Unpublished, published.Objective, published.MergeSeconds, published.EvaluatedOn));
     }
 
+    [Fact]
+    public void A_cached_score_finishes_the_point_unmerged_and_published_only_when_its_merge_is()
+    {
+        var pending = Candidate(2, CandidateState.Pending) with { ScoreKey = "score-2" };
+
+        var unpublished = SweepRunStepper.FromCachedScore(pending, Metrics, "cosine", isPublished: false)!;
+        var published = SweepRunStepper.FromCachedScore(pending, Metrics, "cosine", isPublished: true)!;
+
+        Assert.Equal((CandidateState.Done, (double?)0.9, true, true, false, ""), (unpublished.State, unpublished.Objective, unpublished.EvaluationCached, unpublished.Unpublished, unpublished.Cached, unpublished.JobId));
+        Assert.Same(Metrics, unpublished.Metrics);
+        Assert.Equal((CandidateState.Done, false, true), (published.State, published.Unpublished, published.Cached));
+
+        // Metrics without the objective (the sweep's objective changed since): the point is scored again.
+        Assert.Null(SweepRunStepper.FromCachedScore(pending, Metrics, "accuracy", isPublished: false));
+    }
+
     private static SweepCandidateStatus Candidate(int index, CandidateState state) => new() { Index = index, Label = $"p{index}", State = state, CacheKey = $"key-{index}" };
 
     private static SweepRunRecord Run(params SweepCandidateStatus[] candidates) => new() { Number = 1, State = SweepRunState.Running, Candidates = [.. candidates] };
