@@ -1,4 +1,5 @@
 using System.Text.Json;
+using FusionCluster.Core.Sweeps;
 using FusionCluster.Grains.Sweeps.Evaluations;
 using StackExchange.Redis;
 
@@ -15,11 +16,11 @@ public sealed class RedisEvaluationCache(ConfigurationOptions options, string se
     public async Task<IReadOnlyDictionary<string, double>?> GetAsync(string key)
     {
         var value = await (await Database()).StringGetAsync(RedisKey(key));
-        return value.IsNullOrEmpty ? null : JsonSerializer.Deserialize<Dictionary<string, double>>(value.ToString());
+        return value.IsNullOrEmpty ? null : JsonSerializer.Deserialize<Dictionary<string, double>>(value.ToString(), MetricsJson.Compact);
     }
 
     public async Task PutAsync(string key, IReadOnlyDictionary<string, double> metrics) =>
-        await (await Database()).StringSetAsync(RedisKey(key), JsonSerializer.Serialize(metrics));
+        await (await Database()).StringSetAsync(RedisKey(key), JsonSerializer.Serialize(metrics, MetricsJson.Compact));
 
     public void Dispose()
     {

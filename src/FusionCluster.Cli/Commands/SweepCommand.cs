@@ -17,8 +17,6 @@ namespace FusionCluster.Cli.Commands;
 /// </summary>
 public static class SweepCommand
 {
-    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
-
     public static Command Create() => new("sweep", "Sweep a merge spec over a parameter space, evaluate every merge, keep a leaderboard and promote the best")
     {
         CreateCommand(),
@@ -173,7 +171,7 @@ public static class SweepCommand
             await using var runner = await SweepEmbeddedRunner.StartAsync(parallel, allowCommand, roots, CancellationToken.None);
             var run = await runner.RunAsync(file, text, IdFromName(spec.Name), candidate => System.Console.Error.WriteLine(
                 candidate.State == CandidateState.Done
-                    ? string.Create(CultureInfo.InvariantCulture, $"  {spec.Objective.Metric} {candidate.Objective:0.######}{(candidate.Cached ? " (cached)" : "")}  {candidate.Label}")
+                    ? string.Create(CultureInfo.InvariantCulture, $"  {spec.Objective.Metric} {candidate.Objective:0.######}{(candidate.Cached || candidate.EvaluationCached ? " (cached)" : "")}  {candidate.Label}")
                     : $"  failed  {candidate.Label}: {candidate.Error}"), cancellationToken);
             return Print(run, json);
         }
@@ -196,7 +194,7 @@ public static class SweepCommand
 
         if (json)
         {
-            System.Console.WriteLine(JsonSerializer.Serialize(run, Indented));
+            System.Console.WriteLine(JsonSerializer.Serialize(run, MetricsJson.Indented));
         }
         else
         {
@@ -229,7 +227,7 @@ public static class SweepCommand
                 var run = await sweep.GetRun(parse.GetValue(runNumber));
                 if (parse.GetValue(json))
                 {
-                    System.Console.WriteLine(JsonSerializer.Serialize(new { status, run }, Indented));
+                    System.Console.WriteLine(JsonSerializer.Serialize(new { status, run }, MetricsJson.Indented));
                     return 0;
                 }
 

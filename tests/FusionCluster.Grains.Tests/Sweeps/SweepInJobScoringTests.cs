@@ -274,6 +274,35 @@ public sealed class SweepInJobScoringTests : IDisposable
         }
     }
 
+    [Theory]
+    [InlineData("outputs: {publish: best, keep: 1}")]
+    [InlineData("")]
+    public async Task A_point_equal_to_the_base_has_no_task_cosine_and_its_run_is_recorded_and_cached_all_the_same(string outputs)
+    {
+        // Weight 0 merges the base itself: its task vector is zero, so task_cosine is NaN (undefined), which JSON has no
+        // number for. The run must still succeed, write its record, and cache the point for the next run.
+        var cancellation = TestContext.Current.CancellationToken;
+        var output = outputs.Length > 0 ? "nan-scored" : "nan-evaluated";
+        var spec = Sweep(output, outputs, weights: "[0, 0.5]");
+        var record = Path.Combine(folder, output, "runs", SweepOutputLayout.RunFileName(1));
+
+        var first = await RunAsync(silos: 1, spec, cancellation);
+        Assert.Equal(SweepRunState.Succeeded, first.Summary.State);
+        Assert.Null(first.Summary.Error);
+        Assert.All(first.Candidates, c => Assert.Equal(CandidateState.Done, c.State));
+        Assert.True(double.IsNaN(first.Candidates[0].Metrics["task_cosine/ft-1"]));
+        Assert.False(double.IsNaN(first.Candidates[1].Metrics["task_cosine/ft-1"]));
+        Assert.Contains("\"NaN\"", await File.ReadAllTextAsync(record, cancellation), StringComparison.Ordinal);
+
+        File.Delete(record);
+        var second = await RunAsync(silos: 1, spec, cancellation);
+        Assert.All(second.Candidates, c => Assert.True(c.EvaluationCached, $"candidate {c.Index} was evaluated again"));
+        for (var i = 0; i < first.Candidates.Count; i++)
+        {
+            AssertSameBits(first.Candidates[i].Metrics, second.Candidates[i].Metrics);
+        }
+    }
+
     private static void AssertSameBits(IReadOnlyDictionary<string, double> expected, IReadOnlyDictionary<string, double> actual)
     {
         Assert.Equal(expected.Keys.Order(StringComparer.Ordinal), actual.Keys.Order(StringComparer.Ordinal));
@@ -287,7 +316,8 @@ public sealed class SweepInJobScoringTests : IDisposable
         string parameters = "",
         string objective = "{metric: cosine/ft-1, direction: maximize}",
         int maxConcurrent = 5,
-        string evaluator = "tensors: {compare: [ft-1, ft-2], base: base}") => $$$"""
+        string evaluator = "tensors: {compare: [ft-1, ft-2], base: base}",
+        string weights = "[0.2, 0.4, 0.6, 0.9, 1.3]") => $$$"""
         template:
           merge_method: {{{method}}}
           base_model: base
@@ -297,7 +327,7 @@ public sealed class SweepInJobScoringTests : IDisposable
           dtype: bfloat16
         space:
           grid:
-            models[*].parameters.weight: [0.2, 0.4, 0.6, 0.9, 1.3]
+            models[*].parameters.weight: {{{weights}}}
         max_concurrent: {{{maxConcurrent}}}
         evaluator:
           {{{evaluator}}}

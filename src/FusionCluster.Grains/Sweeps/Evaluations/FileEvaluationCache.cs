@@ -1,4 +1,5 @@
 using System.Text.Json;
+using FusionCluster.Core.Sweeps;
 
 namespace FusionCluster.Grains.Sweeps.Evaluations;
 
@@ -17,7 +18,7 @@ public sealed class FileEvaluationCache(string folder) : IEvaluationCache
 
         try
         {
-            return JsonSerializer.Deserialize<Dictionary<string, double>>(await File.ReadAllTextAsync(path));
+            return JsonSerializer.Deserialize<Dictionary<string, double>>(await File.ReadAllTextAsync(path), MetricsJson.Compact);
         }
         catch (JsonException)
         {
@@ -31,7 +32,7 @@ public sealed class FileEvaluationCache(string folder) : IEvaluationCache
         Directory.CreateDirectory(Folder);
         var path = PathOf(key);
         var partial = $"{path}.{Environment.ProcessId}.{Guid.NewGuid():N}.partial";
-        await File.WriteAllTextAsync(partial, JsonSerializer.Serialize(metrics));
+        await File.WriteAllTextAsync(partial, JsonSerializer.Serialize(metrics, MetricsJson.Compact));
         File.Move(partial, path, overwrite: true);
     }
 

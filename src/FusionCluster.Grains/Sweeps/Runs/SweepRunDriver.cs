@@ -37,8 +37,6 @@ public sealed class SweepRunDriver(
     Action stepNow,
     IEvaluationCache? evaluationCache = null)
 {
-    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
-
     /// <summary>
     /// How long one call waiting for a merge job's end lasts before it is made again: well within its response timeout, and short
     /// enough that a job grain deactivating under it (its silo stopping) is not held up long.
@@ -107,7 +105,7 @@ public sealed class SweepRunDriver(
 
         var best = finish.Best;
         var detail = run.Detail();
-        var info = JsonSerializer.Serialize(new { sweep = sweepId, name = spec.Name, run = run.Number, candidate = best?.Index, label = best?.Label, cache_key = best?.CacheKey, metrics = best?.Metrics }, Indented);
+        var info = JsonSerializer.Serialize(new { sweep = sweepId, name = spec.Name, run = run.Number, candidate = best?.Index, label = best?.Label, cache_key = best?.CacheKey, metrics = best?.Metrics }, MetricsJson.Indented);
         try
         {
             await Task.Run(async () =>
@@ -117,7 +115,7 @@ public sealed class SweepRunDriver(
                     await output.PromoteAsync(promoted.CacheKey, info, CancellationToken.None);
                 }
 
-                await output.WriteRunAsync(run.Number, JsonSerializer.Serialize(detail, Indented), CancellationToken.None);
+                await output.WriteRunAsync(run.Number, JsonSerializer.Serialize(detail, MetricsJson.Indented), CancellationToken.None);
                 await output.PruneAsync(finish.KeepKeys, finish.KeepRuns, CancellationToken.None);
             });
             if (finish.Promoted is { } kept)

@@ -99,6 +99,23 @@ public sealed class CachedEvaluationTests : IDisposable
         Assert.Equal(1, evaluations);
     }
 
+    [Fact]
+    public async Task Metrics_that_are_not_finite_are_stored_and_read_back_as_the_same_values()
+    {
+        // task_cosine of a merge equal to its base is NaN; a perplexity can overflow to infinity.
+        var metrics = new Dictionary<string, double> { ["task_cosine/ft-1"] = double.NaN, ["perplexity"] = double.PositiveInfinity, ["log"] = double.NegativeInfinity, ["cosine/ft-1"] = 0.1 + 0.2 };
+        var request = Request(Model("merge", weights: [1], report: ""));
+
+        var first = await CachedEvaluation.RunAsync(request, new FileEvaluationCache(temp.Combine("cache")), LocalRoots.Anywhere, () => Task.FromResult(new EvaluationOutcome { Metrics = metrics }));
+        var second = await CachedEvaluation.RunAsync(request, new FileEvaluationCache(temp.Combine("cache")), LocalRoots.Anywhere, Evaluate);
+
+        Assert.Null(first.Error);
+        Assert.True(second.Cached);
+        Assert.Equal(0, evaluations);
+        Assert.Equal(metrics.Keys.Order(StringComparer.Ordinal), second.Metrics.Keys.Order(StringComparer.Ordinal));
+        Assert.All(metrics, m => Assert.Equal(BitConverter.DoubleToInt64Bits(m.Value), BitConverter.DoubleToInt64Bits(second.Metrics[m.Key])));
+    }
+
     private Task<EvaluationOutcome> Evaluate()
     {
         evaluations++;
