@@ -39,7 +39,7 @@ public sealed class ClusterSweepScoreCacheTests : IDisposable
         };
 
         await using var cluster = new LocalClusterScript();
-        await cluster.UpAsync(silos: 2, cancellation, root);
+        await cluster.UpAsync(silos: 1, cancellation, root);
         SweepRunDetail first;
         await using (var connection = await ClusterConnection.ConnectAsync(cluster.Redis, FusionClusterIdentity.DefaultClusterId, cancellation))
         {
@@ -49,7 +49,7 @@ public sealed class ClusterSweepScoreCacheTests : IDisposable
         }
 
         await cluster.RunAsync(cancellation, "down");
-        await cluster.UpAsync(silos: 2, cancellation, root);
+        await cluster.UpAsync(silos: 1, cancellation, root);
         await using (var connection = await ClusterConnection.ConnectAsync(cluster.Redis, FusionClusterIdentity.DefaultClusterId, cancellation))
         {
             var second = await RunAsync(connection.Client.GetGrain<ISweepGrain>("scored"), cancellation);
