@@ -87,6 +87,8 @@ public static class BenchSweepCommand
                 Directory.Delete(output, recursive: true);
             }
 
+            // The bounds, like the merges before them and every row after them, start with the inputs in the page cache.
+            BenchCommand.ReadThrough(inputs);
             var bound = BenchCommand.StreamingBound(inputs, outputBytes, bench);
             // What any job that publishes N whole outputs pays at least: the inputs read once, N outputs written to the disk.
             var writeBound = BenchCommand.StreamingBound(inputs, outputBytes, bench, outputs: count, durable: true);
