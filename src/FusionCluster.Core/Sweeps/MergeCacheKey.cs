@@ -51,13 +51,7 @@ public static class MergeCacheKey
                 throw new SpecException($"model '{model}': {e.Message}");
             }
 
-            if (!fingerprints.TryGetValue(location, out var fingerprint))
-            {
-                fingerprint = await FingerprintAsync(location, stores, cancellationToken);
-                fingerprints[location] = fingerprint;
-            }
-
-            inputs.Add((model, location, fingerprint));
+            inputs.Add((model, location, await FingerprintOnceAsync(location, stores, fingerprints, cancellationToken)));
         }
 
         // A data-aware method's output depends on each model's data too: its dataset file's content, by SHA-256.
@@ -106,6 +100,19 @@ public static class MergeCacheKey
     /// Per weight file: name, size, header SHA-256 and (local files) modification time; per config or
     /// tokenizer file: name and SHA-256.
     /// </summary>
+    /// <summary><see cref="FingerprintAsync"/>, taken once per location across the candidates of one run (<paramref name="fingerprints"/>).</summary>
+    public static async Task<string> FingerprintOnceAsync(string location, ArtifactStores stores, IDictionary<string, string> fingerprints, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(fingerprints);
+        if (!fingerprints.TryGetValue(location, out var fingerprint))
+        {
+            fingerprint = await FingerprintAsync(location, stores, cancellationToken);
+            fingerprints[location] = fingerprint;
+        }
+
+        return fingerprint;
+    }
+
     public static async Task<string> FingerprintAsync(string location, ArtifactStores stores, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(stores);

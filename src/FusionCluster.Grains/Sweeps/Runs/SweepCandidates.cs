@@ -106,17 +106,8 @@ public static class SweepCandidates
             return null;
         }
 
-        async Task<string> FingerprintAsync(string folder)
-        {
-            var location = stores.Resolve(folder, spec.MergeTemplate.Directory, mustExist: true);
-            if (!fingerprints.TryGetValue(location, out var fingerprint))
-            {
-                fingerprint = await MergeCacheKey.FingerprintAsync(location, stores, CancellationToken.None);
-                fingerprints[location] = fingerprint;
-            }
-
-            return fingerprint;
-        }
+        Task<string> FingerprintAsync(string folder) =>
+            MergeCacheKey.FingerprintOnceAsync(stores.Resolve(folder, spec.MergeTemplate.Directory, mustExist: true), stores, fingerprints, CancellationToken.None);
     }
 
     /// <summary>
