@@ -91,6 +91,8 @@ public sealed class AzuriteProcess : IAsyncDisposable
             "--skipApiVersionCheck",
             "--loose",
             "--silent",
+            // Azurite reports usage to Microsoft by default; tests send nothing anywhere (deploy/local/cluster says more).
+            "--disableTelemetry",
         ];
         // Azurite refuses --location together with --inMemoryPersistence; it runs in the folder instead.
         arguments.AddRange(inMemory ? ["--inMemoryPersistence"] : ["--location", directory]);

@@ -29,13 +29,14 @@ public static class BenchLmMergeCommand
         var batchSize = new Option<int>("--batch-size") { Description = "windows per step", DefaultValueFactory = _ => defaults.BatchSize }.Positive();
         var learningRate = new Option<double>("--lr") { Description = "learning rate of the base", DefaultValueFactory = _ => defaults.LearningRate };
         var fineTuneLearningRate = new Option<double>("--fine-tune-lr") { Description = "learning rate of the fine-tunes", DefaultValueFactory = _ => defaults.FineTuneLearningRate };
+        var adaMergingSteps = new Option<int>("--adamerging-steps") { Description = "Adam steps of adamerging's coefficients", DefaultValueFactory = _ => defaults.AdaMergingSteps }.Positive();
         var seed = new Option<ulong>("--seed") { Description = "seed of the weights, the data order and DARE", DefaultValueFactory = _ => defaults.Seed };
         var threads = new Option<int>("--threads") { Description = "torch threads for training", DefaultValueFactory = _ => defaults.Threads }.Positive();
         var methods = new Option<string>("--methods") { Description = "merge methods, comma-separated", DefaultValueFactory = _ => string.Join(",", LanguageMergeExperiment.AllMethods) };
 
         var command = new Command("lm-merge", "Train a tiny llama on fortunes + Python docs, fine-tune it on each, merge the fine-tunes with every method, ensemble them, and tabulate validation perplexity")
         {
-            work, fortunes, pythonDocs, corpusBytes, layers, hidden, heads, kvHeads, ffn, context, baseSteps, fineTuneSteps, batchSize, learningRate, fineTuneLearningRate, seed, threads, methods,
+            work, fortunes, pythonDocs, corpusBytes, layers, hidden, heads, kvHeads, ffn, context, baseSteps, fineTuneSteps, batchSize, learningRate, fineTuneLearningRate, adaMergingSteps, seed, threads, methods,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -61,6 +62,7 @@ public static class BenchLmMergeCommand
                 BatchSize = parse.GetValue(batchSize),
                 LearningRate = parse.GetValue(learningRate),
                 FineTuneLearningRate = parse.GetValue(fineTuneLearningRate),
+                AdaMergingSteps = parse.GetValue(adaMergingSteps),
                 Seed = parse.GetValue(seed),
                 Threads = parse.GetValue(threads),
                 Methods = parse.GetValue(methods)!.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries),

@@ -76,7 +76,7 @@ public static class LanguageMergeExperiment
         {
             cancellationToken.ThrowIfCancellationRequested();
             var output = Path.Combine(work, $"merge-{method}");
-            await MergeAsync(work, method, output, options.Seed, cancellationToken);
+            await MergeAsync(work, method, Spec(method, options.AdaMergingSteps), output, options.Seed, cancellationToken);
             log.WriteLine($"merged {method} -> {output}");
             models.Add(($"merge {method}", "merge", output));
         }
@@ -167,7 +167,8 @@ public static class LanguageMergeExperiment
     public static string Header => $"{"model",-22} {"fortunes",10} {"python-docs",12} {"both",9} {"eval tokens/s",14}";
 
     /// <summary>The merge spec of <paramref name="method"/> over the fine-tunes (and the base), folders relative to the work folder.</summary>
-    public static string Spec(string method)
+    /// <param name="adaMergingSteps">adamerging's Adam steps.</param>
+    public static string Spec(string method, int adaMergingSteps)
     {
         const string tunes = "ft-fortunes";
         const string other = "ft-python-docs";
@@ -183,7 +184,7 @@ public static class LanguageMergeExperiment
             // fisher's statistics: each fine-tune's diagonal Fishers on its own domain's training text (256 windows, each forward and backward).
             "regmean" or "regmean_plus_plus" or "fisher" => $"merge_method: {method}\nmodels:\n  - model: {tunes}\n    dataset: corpus/{TextCorpusBuilder.Fortunes}.train.txt\n  - model: {other}\n    dataset: corpus/{TextCorpusBuilder.PythonDocs}.train.txt\ndtype: float32\n",
             // AdaMerging's λ per fine-tune and group, learned on each fine-tune's training text (paper defaults: from 0.3, Adam lr 1e-3, 100 steps of 16 windows).
-            "adamerging" => $"merge_method: adamerging\nbase_model: base\nmodels:\n  - model: {tunes}\n    dataset: corpus/{TextCorpusBuilder.Fortunes}.train.txt\n  - model: {other}\n    dataset: corpus/{TextCorpusBuilder.PythonDocs}.train.txt\ndtype: float32\n",
+            "adamerging" => $"merge_method: adamerging\nbase_model: base\nmodels:\n  - model: {tunes}\n    dataset: corpus/{TextCorpusBuilder.Fortunes}.train.txt\n  - model: {other}\n    dataset: corpus/{TextCorpusBuilder.PythonDocs}.train.txt\nparameters:\n  steps: {adaMergingSteps}\ndtype: float32\n",
             _ => throw new ArgumentException($"unknown method {method}", nameof(method)),
         };
     }
@@ -194,13 +195,13 @@ public static class LanguageMergeExperiment
         log.WriteLine(string.Create(CultureInfo.InvariantCulture, $"trained {what}: {summary.Parameters:N0} parameters, {summary.Steps} steps in {summary.Seconds:F1} s, final loss {summary.FinalLoss:F3} -> {folder}"));
     }
 
-    private static async Task MergeAsync(string work, string method, string output, ulong seed, CancellationToken cancellationToken)
+    private static async Task MergeAsync(string work, string method, string spec, string output, ulong seed, CancellationToken cancellationToken)
     {
         var specPath = Path.Combine(work, $"{method}.yaml");
-        await File.WriteAllTextAsync(specPath, Spec(method), cancellationToken);
+        await File.WriteAllTextAsync(specPath, spec, cancellationToken);
         var request = new MergeRequest
         {
-            SpecText = Spec(method),
+            SpecText = spec,
             SpecDirectory = work,
             SpecName = Path.GetFileName(specPath),
             Output = OutputLocation.FromCommandLine(output),

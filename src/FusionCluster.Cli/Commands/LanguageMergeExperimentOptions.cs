@@ -37,6 +37,9 @@ public sealed record LanguageMergeExperimentOptions
 
     public double FineTuneLearningRate { get; init; } = 1e-3;
 
+    /// <summary>adamerging's Adam steps: the paper's and the method's default, 100.</summary>
+    public int AdaMergingSteps { get; init; } = 100;
+
     public ulong Seed { get; init; } = 1;
 
     public int Threads { get; init; } = Math.Clamp(Environment.ProcessorCount, 1, 4);

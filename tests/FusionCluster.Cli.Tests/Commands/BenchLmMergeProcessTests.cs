@@ -22,7 +22,9 @@ public sealed class BenchLmMergeProcessTests
 
         var run = await FusionProcess.RunAsync(
             "bench", "lm-merge", "--work", temp.Path, "--corpus-bytes", "40KB", "--layers", "1", "--hidden", "32", "--heads", "2", "--kv-heads", "1",
-            "--ffn", "64", "--context", "32", "--base-steps", "60", "--fine-tune-steps", "40", "--batch-size", "8", "--threads", "1");
+            "--ffn", "64", "--context", "32", "--base-steps", "60", "--fine-tune-steps", "40", "--batch-size", "8", "--threads", "1",
+            // adamerging's 100 steps were two thirds of this test's time; its learning has tests of its own (MergeJobGrainLanguageAdaMergingTests).
+            "--adamerging-steps", "10");
 
         Assert.True(run.ExitCode == 0, run.Stderr + run.Stdout);
         var rows = JsonNode.Parse(await File.ReadAllTextAsync(temp.Combine("results.json"), TestContext.Current.CancellationToken))!["rows"]!.AsArray();
@@ -39,5 +41,7 @@ public sealed class BenchLmMergeProcessTests
 
         Assert.All(rows, r => Assert.True(double.IsFinite(r!["perplexity"]!["union"]!.GetValue<double>()) && r["tokens_per_second"]!.GetValue<double>() > 0));
         Assert.Contains("| merge ties |", await File.ReadAllTextAsync(temp.Combine("results.md"), TestContext.Current.CancellationToken), StringComparison.Ordinal);
+        var learned = JsonNode.Parse(await File.ReadAllTextAsync(temp.Combine("merge-adamerging", "fusion-report.json"), TestContext.Current.CancellationToken))!["statistics"]!;
+        Assert.Equal(10, learned["steps"]!.GetValue<int>());
     }
 }

@@ -1,4 +1,6 @@
 using FusionCluster.Grains.Abstractions;
+using Orleans.Runtime;
+using Orleans.Runtime.Placement;
 using Orleans.TestingHost;
 
 namespace FusionCluster.Grains.Tests.Jobs;
@@ -7,23 +9,27 @@ namespace FusionCluster.Grains.Tests.Jobs;
 public static class SiloKills
 {
     /// <summary>
-    /// A job id starting with <paramref name="prefix"/> whose grain lives on the cluster's first silo: with
-    /// <c>firstSiloIsCoordinator</c> no unit runs there, so the silo of any running unit can be killed without losing
-    /// the job's in-memory state, however few units the phase has.
+    /// A job id, <paramref name="prefix"/>, whose grain lives on the cluster's first silo: with <c>firstSiloIsCoordinator</c>
+    /// no unit runs there, so the silo of any running unit can be killed without losing the job's in-memory state, however
+    /// few units the phase has. The grain is activated with Orleans' placement hint, which every built-in placement
+    /// director honours; trying ids until one landed there failed when the resource-optimised placement kept preferring
+    /// the other silos.
     /// </summary>
     public static async Task<string> JobOnFirstSiloAsync(InProcessTestCluster cluster, string prefix)
     {
-        var first = cluster.Silos[0].Name;
-        for (var i = 0; i < 200; i++)
+        var first = cluster.Silos[0];
+        RequestContext.Set(IPlacementDirector.PlacementHintKey, first.SiloAddress);
+        JobStatus status;
+        try
         {
-            var id = $"{prefix}-{i}";
-            if ((await cluster.Client.GetGrain<IMergeJobGrain>(id).GetStatus()).Coordinator == first)
-            {
-                return id;
-            }
+            status = await cluster.Client.GetGrain<IMergeJobGrain>(prefix).GetStatus();
+        }
+        finally
+        {
+            RequestContext.Remove(IPlacementDirector.PlacementHintKey);
         }
 
-        throw new InvalidOperationException($"no job grain of 200 was placed on {first}");
+        return status.Coordinator == first.Name ? prefix : throw new InvalidOperationException($"job grain {prefix} was placed on {status.Coordinator}, not on {first.Name} as hinted");
     }
 
     /// <returns>The finished job's status, and whether a silo was killed while it ran a unit of <paramref name="phase"/>.</returns>
