@@ -82,7 +82,10 @@ public sealed class ClassifierWeightMatchingTests(MnistData mnist)
         Assert.Equal(expectedLogits.Length, permutedLogits.Length);
         for (var i = 0; i < expectedLogits.Length; i++)
         {
-            Assert.True(Math.Abs(expectedLogits[i] - permutedLogits[i]) <= 1e-4f * Math.Max(1, Math.Abs(expectedLogits[i])), $"logit {i}: {expectedLogits[i]} vs {permutedLogits[i]}");
+            if (!(Math.Abs(expectedLogits[i] - permutedLogits[i]) <= 1e-4f * Math.Max(1, Math.Abs(expectedLogits[i]))))
+            {
+                Assert.Fail($"logit {i}: {expectedLogits[i]} vs {permutedLogits[i]}");
+            }
         }
 
         using var referenceCheckpoint = CheckpointFolder.Open(temp.Combine("reference"));

@@ -43,7 +43,11 @@ public sealed class DemoCommandProcessTests
             {
                 var low = Math.Min(b[i], Math.Min(f1[i], f2[i]));
                 var high = Math.Max(b[i], Math.Max(f1[i], f2[i]));
-                Assert.True(m[i] >= low && m[i] <= high, $"{name}[{i}]: {m[i]} outside [{low}, {high}]");
+                if (!(m[i] >= low && m[i] <= high))
+                {
+                    Assert.Fail($"{name}[{i}]: {m[i]} outside [{low}, {high}]");
+                }
+
                 if (m[i] == b[i])
                 {
                     unchanged++;

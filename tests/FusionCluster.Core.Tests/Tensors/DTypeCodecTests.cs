@@ -192,7 +192,10 @@ public sealed class DTypeCodecTests
         var actual = MemoryMarshal.Cast<byte, ushort>(bytes);
         for (var i = 0; i < values.Length; i++)
         {
-            Assert.True(ReferenceBf16(values[i]) == actual[i], $"value 0x{BitConverter.SingleToUInt32Bits(values[i]):X8} at {i}: expected 0x{ReferenceBf16(values[i]):X4}, got 0x{actual[i]:X4}");
+            if (!(ReferenceBf16(values[i]) == actual[i]))
+            {
+                Assert.Fail($"value 0x{BitConverter.SingleToUInt32Bits(values[i]):X8} at {i}: expected 0x{ReferenceBf16(values[i]):X4}, got 0x{actual[i]:X4}");
+            }
         }
 
         var back = new float[values.Length];
@@ -236,7 +239,10 @@ public sealed class DTypeCodecTests
             }
             else
             {
-                Assert.True(expected == actual[i], $"value {values[i]:R} at {i}: expected 0x{expected:X4}, got 0x{actual[i]:X4}");
+                if (expected != actual[i])
+                {
+                    Assert.Fail($"value {values[i]:R} at {i}: expected 0x{expected:X4}, got 0x{actual[i]:X4}");
+                }
             }
         }
     }

@@ -165,7 +165,10 @@ public sealed class DataAwareClassifiers : IDisposable
         Assert.Equal(expected.Length, actual.Length);
         for (var i = 0; i < expected.Length; i++)
         {
-            Assert.True(Math.Abs(expected[i] - actual[i]) <= tolerance * Math.Max(1, Math.Abs(expected[i])), $"element {i}: expected {expected[i]}, got {actual[i]}");
+            if (!(Math.Abs(expected[i] - actual[i]) <= tolerance * Math.Max(1, Math.Abs(expected[i]))))
+            {
+                Assert.Fail($"element {i}: expected {expected[i]}, got {actual[i]}");
+            }
         }
     }
 

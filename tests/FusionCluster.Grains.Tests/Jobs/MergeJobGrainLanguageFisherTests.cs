@@ -50,7 +50,10 @@ public sealed class MergeJobGrainLanguageFisherTests : IClassFixture<TrainedLang
                 var expected = ((w1 * weights1[name][i]) + (w2 * weights2[name][i])) / (w1 + w2);
                 var error = Math.Abs(actual[i] - expected) / Math.Max(1e-3, Math.Abs(expected));
                 largest = Math.Max(largest, error);
-                Assert.True(error <= 1e-5, $"{name}[{i}]: the job's merge {actual[i]} vs {expected} computed here");
+                if (!(error <= 1e-5))
+                {
+                    Assert.Fail($"{name}[{i}]: the job's merge {actual[i]} vs {expected} computed here");
+                }
             }
         }
 
@@ -89,7 +92,10 @@ public sealed class MergeJobGrainLanguageFisherTests : IClassFixture<TrainedLang
             {
                 var index = (token * hidden) + j;
                 var average = (rowsA[index] + (double)rowsB[index]) / 2;
-                Assert.True(Math.Abs(rowsMerged[index] - average) <= 1e-6 * Math.Max(1e-3, Math.Abs(average)), $"token {token}, column {j}: {rowsMerged[index]} is not the simple average {average}");
+                if (!(Math.Abs(rowsMerged[index] - average) <= 1e-6 * Math.Max(1e-3, Math.Abs(average))))
+                {
+                    Assert.Fail($"token {token}, column {j}: {rowsMerged[index]} is not the simple average {average}");
+                }
             }
         }
 
