@@ -9,27 +9,27 @@ namespace FusionCluster.Grains.Tests.Jobs;
 public static class SiloKills
 {
     /// <summary>
-    /// A job id, <paramref name="prefix"/>, whose grain lives on the cluster's first silo: with <c>firstSiloIsCoordinator</c>
-    /// no unit runs there, so the silo of any running unit can be killed without losing the job's in-memory state, however
-    /// few units the phase has. The grain is activated with Orleans' placement hint, which every built-in placement
-    /// director honours; trying ids until one landed there failed when the resource-optimised placement kept preferring
-    /// the other silos.
+    /// Activates job <paramref name="jobId"/>'s grain on the cluster's first silo and returns the id: with
+    /// <c>firstSiloIsCoordinator</c> no unit runs there, so the silo of any running unit can be killed without losing the
+    /// job's in-memory state, however few units the phase has. The activation carries Orleans' placement hint, which every
+    /// built-in placement director honours; trying ids until one landed there failed when the resource-optimised
+    /// placement kept preferring the other silos.
     /// </summary>
-    public static async Task<string> JobOnFirstSiloAsync(InProcessTestCluster cluster, string prefix)
+    public static async Task<string> JobOnFirstSiloAsync(InProcessTestCluster cluster, string jobId)
     {
         var first = cluster.Silos[0];
         RequestContext.Set(IPlacementDirector.PlacementHintKey, first.SiloAddress);
         JobStatus status;
         try
         {
-            status = await cluster.Client.GetGrain<IMergeJobGrain>(prefix).GetStatus();
+            status = await cluster.Client.GetGrain<IMergeJobGrain>(jobId).GetStatus();
         }
         finally
         {
             RequestContext.Remove(IPlacementDirector.PlacementHintKey);
         }
 
-        return status.Coordinator == first.Name ? prefix : throw new InvalidOperationException($"job grain {prefix} was placed on {status.Coordinator}, not on {first.Name} as hinted");
+        return status.Coordinator == first.Name ? jobId : throw new InvalidOperationException($"job {jobId}'s grain was placed on {status.Coordinator}, not on {first.Name} as hinted");
     }
 
     /// <returns>The finished job's status, and whether a silo was killed while it ran a unit of <paramref name="phase"/>.</returns>
