@@ -96,10 +96,6 @@ public static class MergeCacheKey
         }
     }
 
-    /// <summary>
-    /// Per weight file: name, size, header SHA-256 and (local files) modification time; per config or
-    /// tokenizer file: name and SHA-256.
-    /// </summary>
     /// <summary><see cref="FingerprintAsync"/>, taken once per location across the candidates of one run (<paramref name="fingerprints"/>).</summary>
     public static async Task<string> FingerprintOnceAsync(string location, ArtifactStores stores, IDictionary<string, string> fingerprints, CancellationToken cancellationToken)
     {
@@ -113,6 +109,10 @@ public static class MergeCacheKey
         return fingerprint;
     }
 
+    /// <summary>
+    /// Per weight file: name, size, header SHA-256 and (local files) modification time; per config or
+    /// tokenizer file: name and SHA-256.
+    /// </summary>
     public static async Task<string> FingerprintAsync(string location, ArtifactStores stores, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(stores);
