@@ -1,5 +1,6 @@
 using FusionCluster.Core.Execution;
 using FusionCluster.Grains.Abstractions;
+using FusionCluster.TestSupport;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace FusionCluster.Grains.Tests.Jobs;
@@ -85,7 +86,8 @@ public sealed class MergeJobGrainAlignmentTests : IDisposable
     {
         var cancellation = TestContext.Current.CancellationToken;
         // Alignment units are held a few seconds (then run for real), so that one is still running when its silo dies.
-        await using var cluster = await WorkerCluster.StartAsync(unitSlots: 1, services: s => s.AddSingleton<IInputAlignment, DelayedAlignment>());
+        await using var redis = await RedisServerProcess.StartAsync(cancellationToken: cancellation);
+        await using var cluster = await WorkerCluster.StartAsync(unitSlots: 1, services: s => s.AddSingleton<IInputAlignment, DelayedAlignment>(), store: redis);
         var spec = Spec(["mlp-a", "mlp-b-permuted", "mlp-c-permuted"], align: true);
 
         var undisturbed = await models.RunJobAsync(cluster, spec, "undisturbed", cancellation);

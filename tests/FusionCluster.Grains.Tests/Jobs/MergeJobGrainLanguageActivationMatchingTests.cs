@@ -4,6 +4,7 @@ using FusionCluster.Alignment.Jobs;
 using FusionCluster.Connectivity.Jobs;
 using FusionCluster.Core.Execution;
 using FusionCluster.Grains.Abstractions;
+using FusionCluster.TestSupport;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace FusionCluster.Grains.Tests.Jobs;
@@ -90,7 +91,8 @@ public sealed class MergeJobGrainLanguageActivationMatchingTests(TrainedLanguage
         var cancellation = TestContext.Current.CancellationToken;
         // Align units are held a few seconds (then run for real), so that one is still running when its silo dies;
         // the job lives on the coordinator, where no unit runs, so its one align unit's silo can always be killed.
-        await using var cluster = await WorkerCluster.StartAsync(unitSlots: 1, firstSiloIsCoordinator: true, services: s => s.AddSingleton<IInputAlignment, DelayedAlignment>());
+        await using var redis = await RedisServerProcess.StartAsync(cancellationToken: cancellation);
+        await using var cluster = await WorkerCluster.StartAsync(unitSlots: 1, firstSiloIsCoordinator: true, services: s => s.AddSingleton<IInputAlignment, DelayedAlignment>(), store: redis);
         var spec = Spec(["lm-1", "lm-2"], align: true);
 
         var undisturbed = await models.RunJobAsync(cluster, spec, "lm-undisturbed", cancellation);

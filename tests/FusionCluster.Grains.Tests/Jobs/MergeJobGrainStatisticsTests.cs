@@ -4,6 +4,7 @@ using FusionCluster.Evaluation.DataAware;
 using FusionCluster.Evaluation.Datasets;
 using FusionCluster.Evaluation.MultiTask;
 using FusionCluster.Grains.Abstractions;
+using FusionCluster.TestSupport;
 using Microsoft.Extensions.DependencyInjection;
 using static FusionCluster.Grains.Tests.Jobs.DataAwareClassifiers;
 
@@ -90,7 +91,8 @@ public sealed class MergeJobGrainStatisticsTests : IDisposable
     {
         var cancellation = TestContext.Current.CancellationToken;
         // Statistics units are held a few seconds (then run for real), so that one is still running when its silo dies.
-        await using var cluster = await WorkerCluster.StartAsync(unitSlots: 1, services: s => s.AddSingleton<IInputStatistics, DelayedStatistics>());
+        await using var redis = await RedisServerProcess.StartAsync(cancellationToken: cancellation);
+        await using var cluster = await WorkerCluster.StartAsync(unitSlots: 1, services: s => s.AddSingleton<IInputStatistics, DelayedStatistics>(), store: redis);
         var spec = models.Spec("fisher", Samples);
 
         var undisturbed = await models.RunJobAsync(cluster, spec, "undisturbed", cancellation);

@@ -3,6 +3,7 @@ using FusionCluster.Core.Storage;
 using FusionCluster.Core.Synthesis;
 using FusionCluster.Core.Tensors;
 using FusionCluster.Grains.Abstractions;
+using FusionCluster.TestSupport;
 using Orleans.TestingHost;
 
 namespace FusionCluster.Grains.Tests.Jobs;
@@ -39,7 +40,8 @@ public sealed class MergeJobGrainTests : IDisposable
     public async Task Killing_a_silo_mid_job_loses_nothing_and_changes_no_byte()
     {
         var cancellation = TestContext.Current.CancellationToken;
-        await using var cluster = await WorkerCluster.StartAsync(unitSlots: 1);
+        await using var redis = await RedisServerProcess.StartAsync(cancellationToken: cancellation);
+        await using var cluster = await WorkerCluster.StartAsync(unitSlots: 1, store: redis);
 
         var undisturbed = await RunAsync(cluster, "undisturbed", killDuringRun: false, cancellation);
         Assert.Equal(JobState.Succeeded, undisturbed.State);
@@ -75,7 +77,8 @@ public sealed class MergeJobGrainTests : IDisposable
     public async Task Killing_a_silo_mid_shared_input_job_changes_no_byte_of_any_candidate()
     {
         var cancellation = TestContext.Current.CancellationToken;
-        await using var cluster = await WorkerCluster.StartAsync(unitSlots: 1);
+        await using var redis = await RedisServerProcess.StartAsync(cancellationToken: cancellation);
+        await using var cluster = await WorkerCluster.StartAsync(unitSlots: 1, store: redis);
         var dareTies = Spec.Replace("merge_method: ties", "merge_method: dare_ties", StringComparison.Ordinal);
         var alone = await RunAsync(cluster, "alone-dare", killDuringRun: false, cancellation, new MergeRequest { SpecText = dareTies, SpecDirectory = root, Output = Path.Combine(root, "alone-dare"), Seed = 3 });
         Assert.True(alone.State == JobState.Succeeded, alone.Error);
@@ -104,7 +107,8 @@ public sealed class MergeJobGrainTests : IDisposable
     public async Task Killing_a_silo_mid_job_records_the_lost_attempts_and_the_silo_as_declared_dead()
     {
         var cancellation = TestContext.Current.CancellationToken;
-        await using var cluster = await WorkerCluster.StartAsync(unitSlots: 1);
+        await using var redis = await RedisServerProcess.StartAsync(cancellationToken: cancellation);
+        await using var cluster = await WorkerCluster.StartAsync(unitSlots: 1, store: redis);
         var before = DateTimeOffset.UtcNow;
 
         var status = await RunAsync(cluster, "killed-history", killDuringRun: true, cancellation);
@@ -163,8 +167,10 @@ public sealed class MergeJobGrainTests : IDisposable
     public async Task A_silo_stopped_gracefully_hands_its_units_back()
     {
         var cancellation = TestContext.Current.CancellationToken;
-        await using var cluster = await WorkerCluster.StartAsync(unitSlots: 1);
-        var job = cluster.Client.GetGrain<IMergeJobGrain>("job-graceful");
+        await using var redis = await RedisServerProcess.StartAsync(cancellationToken: cancellation);
+        await using var cluster = await WorkerCluster.StartAsync(unitSlots: 1, store: redis);
+        // The job on the first silo, which the in-memory membership needs: either other silo may be stopped.
+        var job = cluster.Client.GetGrain<IMergeJobGrain>(await SiloKills.JobOnFirstSiloAsync(cluster, "job-graceful"));
         var recorder = new JobEventRecorder();
         var observer = cluster.Client.CreateObjectReference<IJobObserver>(recorder);
         await job.Subscribe(observer);
@@ -283,7 +289,8 @@ public sealed class MergeJobGrainTests : IDisposable
     /// <param name="request">The job to run; by default <see cref="Spec"/> into <paramref name="output"/>.</param>
     private async Task<JobStatus> RunAsync(InProcessTestCluster cluster, string output, bool killDuringRun, CancellationToken cancellation, MergeRequest? request = null)
     {
-        var job = cluster.Client.GetGrain<IMergeJobGrain>($"job-{output}");
+        // A job to disturb lives on the first silo, which the in-memory membership needs, so either other silo can be killed.
+        var job = cluster.Client.GetGrain<IMergeJobGrain>(killDuringRun ? await SiloKills.JobOnFirstSiloAsync(cluster, $"job-{output}") : $"job-{output}");
         var status = await job.Start(request ?? new MergeRequest { SpecText = Spec, SpecDirectory = root, Output = Path.Combine(root, output) });
         var killed = false;
         var deadline = DateTime.UtcNow.AddMinutes(3);
@@ -292,8 +299,8 @@ public sealed class MergeJobGrainTests : IDisposable
             if (killDuringRun && !killed && status.UnitsRunning > 0)
             {
                 var busy = (await job.GetUnits()).Where(u => u.State == UnitState.Running).Select(u => u.Silo).ToHashSet();
-                // The in-memory grain storage of a test cluster dies with its silo, so the job's own silo is
-                // spared here; the multi-process test with Redis storage kills any silo.
+                // The job's state is in Redis (WorkerCluster's store), but its own silo is spared here: the job grain
+                // moving to another silo is the multi-process test's case, which kills any silo.
                 var victim = cluster.Silos.Skip(1).FirstOrDefault(s => busy.Contains(s.Name) && s.Name != status.Coordinator);
                 if (victim is not null)
                 {

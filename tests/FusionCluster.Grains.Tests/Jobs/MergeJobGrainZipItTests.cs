@@ -208,7 +208,8 @@ public sealed class MergeJobGrainZipItTests(TrainedClassifierFolder models) : IC
 
         // Every merge unit (the shared layer's and each branch's copies) is held a while before it reads its inputs,
         // so that the polled running-unit view finds one on a worker silo; the job lives on the coordinator.
-        await using var three = await WorkerCluster.StartAsync(unitSlots: 1, silos: 3, firstSiloIsCoordinator: true, services: s => s.AddSingleton<IInputAlignment, DelayedMergeViews>());
+        await using var redis = await RedisServerProcess.StartAsync(cancellationToken: cancellation);
+        await using var three = await WorkerCluster.StartAsync(unitSlots: 1, silos: 3, firstSiloIsCoordinator: true, services: s => s.AddSingleton<IInputAlignment, DelayedMergeViews>(), store: redis);
         var request = new MergeRequest { SpecText = spec, SpecDirectory = models.Folder, Output = models.PathOf("partial-zip-killed") };
         var (disturbed, killed) = await SiloKills.RunKillingAsync(three, await SiloKills.JobOnFirstSiloAsync(three, "job-partial-zip-killed"), request, "merge", cancellation);
 
@@ -256,7 +257,8 @@ public sealed class MergeJobGrainZipItTests(TrainedClassifierFolder models) : IC
         var cancellation = TestContext.Current.CancellationToken;
         // The align unit is held a few seconds (then runs for real), so that it is still running when its silo dies;
         // the job lives on the coordinator, where no unit runs, so its one align unit's silo can always be killed.
-        await using var cluster = await WorkerCluster.StartAsync(unitSlots: 1, firstSiloIsCoordinator: true, services: s => s.AddSingleton<IInputAlignment, DelayedAlignment>());
+        await using var redis = await RedisServerProcess.StartAsync(cancellationToken: cancellation);
+        await using var cluster = await WorkerCluster.StartAsync(unitSlots: 1, firstSiloIsCoordinator: true, services: s => s.AddSingleton<IInputAlignment, DelayedAlignment>(), store: redis);
         var spec = Spec("mlp-1", "mlp-3", zip: true);
 
         var undisturbed = await models.RunJobAsync(cluster, spec, "zip-undisturbed", cancellation);

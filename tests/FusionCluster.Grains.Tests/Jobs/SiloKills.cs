@@ -45,7 +45,7 @@ public static class SiloKills
             }
 
             var busy = (await job.GetUnits()).Where(u => u.State == UnitState.Running && u.Phase == phase).Select(u => u.Silo).ToHashSet();
-            // In-memory grain storage dies with its silo, so the job's own silo is spared (as in MergeJobGrainTests).
+            // The job's own silo is spared (as in MergeJobGrainTests): a killed job grain is the multi-process test's case.
             var victim = cluster.Silos.FirstOrDefault(s => busy.Contains(s.Name) && s.Name != status.Coordinator);
             if (victim is not null)
             {

@@ -2,9 +2,11 @@ using FusionCluster.Client;
 using FusionCluster.Core.Methods;
 using FusionCluster.Grains;
 using FusionCluster.Grains.Abstractions;
+using FusionCluster.TestSupport;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.Configuration;
 using Orleans.TestingHost;
+using StackExchange.Redis;
 
 namespace FusionCluster.Grains.Tests.Jobs;
 
@@ -14,9 +16,16 @@ public static class WorkerCluster
     /// <param name="deviceOf">The device each silo (by name: Silo_0, Silo_1, ...) publishes; cpu for all when null.</param>
     /// <param name="methods">The method catalog every silo uses (default: the one AddFusionSilo registers).</param>
     /// <param name="services">Registers services on every silo before AddFusionSilo (which keeps them where it only tries to add its own).</param>
+    /// <param name="store">
+    /// Where grain state and reminders live: this redis-server, as in a deployed cluster, for tests that kill silos;
+    /// Orleans' in-memory providers when null. Those keep state in storage grains spread over the silos, so killing any
+    /// silo, not only the job's own, can take the job's state with it.
+    /// </param>
     public static async Task<InProcessTestCluster> StartAsync(int unitSlots, short silos = 3, bool firstSiloIsCoordinator = false,
-        Func<string, string>? deviceOf = null, IMergeMethodCatalog? methods = null, bool allowCommandEvaluator = false, Action<IServiceCollection>? services = null)
+        Func<string, string>? deviceOf = null, IMergeMethodCatalog? methods = null, bool allowCommandEvaluator = false, Action<IServiceCollection>? services = null,
+        RedisServerProcess? store = null)
     {
+        var redis = store is null ? null : ConfigurationOptions.Parse(store.ConnectionString);
         var builder = new InProcessTestClusterBuilder(initialSilosCount: silos);
         builder.ConfigureSilo((options, silo) =>
         {
@@ -27,14 +36,22 @@ public static class WorkerCluster
 
             services?.Invoke(silo.Services);
 
-            silo.AddMemoryGrainStorage(FusionStorageNames.Jobs)
-                .UseInMemoryReminderService()
-                .AddFusionSilo(new WorkerProfile
-                {
-                    UnitSlots = unitSlots,
-                    Role = firstSiloIsCoordinator && options.SiloName == "Silo_0" ? SiloMetadataKeys.CoordinatorRole : SiloMetadataKeys.WorkerRole,
-                    Device = deviceOf?.Invoke(options.SiloName) ?? MergeDevices.Cpu,
-                });
+            if (redis is null)
+            {
+                silo.AddMemoryGrainStorage(FusionStorageNames.Jobs).UseInMemoryReminderService();
+            }
+            else
+            {
+                silo.AddRedisGrainStorage(FusionStorageNames.Jobs, o => o.ConfigurationOptions = redis.Clone())
+                    .UseRedisReminderService(o => o.ConfigurationOptions = redis.Clone());
+            }
+
+            silo.AddFusionSilo(new WorkerProfile
+            {
+                UnitSlots = unitSlots,
+                Role = firstSiloIsCoordinator && options.SiloName == "Silo_0" ? SiloMetadataKeys.CoordinatorRole : SiloMetadataKeys.WorkerRole,
+                Device = deviceOf?.Invoke(options.SiloName) ?? MergeDevices.Cpu,
+            });
             if (allowCommandEvaluator)
             {
                 silo.Services.Configure<FusionCluster.Evaluation.Evaluators.CommandEvaluatorOptions>(o => o.Enabled = true);
