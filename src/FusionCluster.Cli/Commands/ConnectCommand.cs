@@ -172,7 +172,7 @@ public static class ConnectCommand
             {
                 return MergeCommand.Fail("cancelled", 130);
             }
-            catch (Exception e) when (e is DatasetFormatException or CheckpointException or ArgumentException or NotSupportedException or IOException or UnauthorizedAccessException or StorageException)
+            catch (Exception e) when (e is DatasetFormatException or CheckpointException or CurveDivergedException or ArgumentException or NotSupportedException or IOException or UnauthorizedAccessException or StorageException)
             {
                 return MergeCommand.Fail(Describe(e));
             }

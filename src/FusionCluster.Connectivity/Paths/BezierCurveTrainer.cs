@@ -34,40 +34,68 @@ public static class BezierCurveTrainer
             }
         }
 
-        var random = new DeterministicRandom(options.Seed);
-        var order = Enumerable.Range(0, (int)train.Count).Select(i => (long)i).ToArray();
-        using (var optimizer = new MomentumSgdOptimizer(bend.Values, options.LearningRate, options.Momentum))
+        try
         {
-            for (var epoch = 0; epoch < options.Epochs; epoch++)
+            var random = new DeterministicRandom(options.Seed);
+            var order = Enumerable.Range(0, (int)train.Count).Select(i => (long)i).ToArray();
+            using (var optimizer = new MomentumSgdOptimizer(bend.Values, options.LearningRate, options.Momentum))
             {
-                random.Shuffle(order);
-                for (var first = 0; first < order.Length; first += options.BatchSize)
+                for (var epoch = 0; epoch < options.Epochs; epoch++)
                 {
-                    cancellationToken.ThrowIfCancellationRequested();
-                    using var scope = NewDisposeScope();
-                    var batch = tensor(order.AsSpan(first, Math.Min(options.BatchSize, order.Length - first)).ToArray());
-                    var coefficients = BezierPath.Coefficients(random.NextDouble());
+                    random.Shuffle(order);
+                    for (var first = 0; first < order.Length; first += options.BatchSize)
+                    {
+                        cancellationToken.ThrowIfCancellationRequested();
+                        using var scope = NewDisposeScope();
+                        var batch = tensor(order.AsSpan(first, Math.Min(options.BatchSize, order.Length - first)).ToArray());
+                        var coefficients = BezierPath.Coefficients(random.NextDouble());
 
-                    // Held Scalars: TorchSharp's temporary ones can be freed mid-call (see HeldScalars).
-                    using Scalar startWeight = coefficients[0], bendWeight = coefficients[1], endWeight = coefficients[2];
-                    var point = names.ToDictionary(
-                        n => n,
-                        n => start[n].mul(startWeight).add(bend[n].mul(bendWeight), HeldScalars.One).add(end[n].mul(endWeight), HeldScalars.One),
-                        StringComparer.Ordinal);
-                    optimizer.ZeroGrad();
-                    var logits = ClassifierForward.Logits(config, n => point[n], train.Inputs.index_select(0, batch));
-                    nn.functional.cross_entropy(logits, train.Labels.index_select(0, batch)).backward();
-                    optimizer.Step();
+                        // Held Scalars: TorchSharp's temporary ones can be freed mid-call (see HeldScalars).
+                        using Scalar startWeight = coefficients[0], bendWeight = coefficients[1], endWeight = coefficients[2];
+                        var point = names.ToDictionary(
+                            n => n,
+                            n => start[n].mul(startWeight).add(bend[n].mul(bendWeight), HeldScalars.One).add(end[n].mul(endWeight), HeldScalars.One),
+                            StringComparer.Ordinal);
+                        optimizer.ZeroGrad();
+                        var logits = ClassifierForward.Logits(config, n => point[n], train.Inputs.index_select(0, batch));
+                        var loss = nn.functional.cross_entropy(logits, train.Labels.index_select(0, batch));
+                        var value = loss.item<float>();
+                        if (!float.IsFinite(value))
+                        {
+                            throw Diverged($"in epoch {epoch + 1}, step {(first / options.BatchSize) + 1}: the loss is {value}", options);
+                        }
+
+                        loss.backward();
+                        optimizer.Step();
+                    }
+                }
+
+                foreach (var (name, parameter) in bend)
+                {
+                    using var finite = isfinite(parameter).all();
+                    if (!finite.item<bool>())
+                    {
+                        throw Diverged($"in its last step: {name} is no longer finite", options);
+                    }
                 }
             }
-        }
 
-        var theta = new ClassifierWeights(config, bend.ToDictionary(p => p.Key, p => p.Value.detach().clone(), StringComparer.Ordinal));
-        foreach (var parameter in bend.Values)
+            var theta = new ClassifierWeights(config, bend.ToDictionary(p => p.Key, p => p.Value.detach().clone(), StringComparer.Ordinal));
+            return new BezierPath(start, theta, end);
+        }
+        finally
         {
-            parameter.Dispose();
+            foreach (var parameter in bend.Values)
+            {
+                parameter.Dispose();
+            }
         }
-
-        return new BezierPath(start, theta, end);
     }
+
+    /// <summary>
+    /// A fit whose loss left the finite numbers has no curve to evaluate, and its path's losses could not be written as
+    /// JSON: the user learns where it went and what to change instead of a serializer's complaint at publishing.
+    /// </summary>
+    private static CurveDivergedException Diverged(string where, BezierTrainingOptions options) =>
+        new($"training the Bézier curve's bend point diverged {where}; try a learning rate below {options.LearningRate}");
 }
