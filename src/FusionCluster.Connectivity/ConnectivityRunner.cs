@@ -36,6 +36,8 @@ public static class ConnectivityRunner
         }
 
         a.CheckSameShape(b, modelA, modelB);
+        a.CheckFinite(modelA);
+        b.CheckFinite(modelB);
         LabelledSamples.CheckFits(dataset, a.Config, modelA);
         using var evaluation = LabelledSamples.From(dataset, options.EvaluationSplit, options.EvaluationSamples, options.Seed);
         var needsStatistics = options.Repair || options.Alignment is AlignmentMethod.ActivationMatching or AlignmentMethod.ZipIt;

@@ -9,6 +9,7 @@ using FusionCluster.Connectivity.Reporting;
 using FusionCluster.Core.Formats;
 using FusionCluster.Core.Storage;
 using FusionCluster.Evaluation.Datasets;
+using FusionCluster.Evaluation.Training;
 using FusionCluster.Language;
 
 namespace FusionCluster.Cli.Commands;
@@ -48,7 +49,7 @@ public static class ConnectCommand
         var json = new Option<bool>("--json") { Description = "print the result as JSON" };
         var plot = new Option<FileInfo?>("--plot") { Description = "draw loss and accuracy against α into this PNG" };
         var publish = new Option<string?>("--publish") { Description = "publish connect.json and connect.png at this folder or az://container/prefix (the dashboard lists results one level below its Fusion:Dashboard:ConnectResults)" };
-        var overwrite = new Option<bool>("--overwrite") { Description = "--publish: replace a result already published there" };
+        var overwrite = new Option<bool>("--overwrite") { Description = "--publish: replace a result already published there; --plot: replace the file" };
 
         var command = new Command("connect", "Evaluate the path between two models: accuracy (classifiers) or perplexity (language models) and loss per α, and the barriers")
         {
@@ -62,10 +63,16 @@ public static class ConnectCommand
             }
 
             ResultPublication? publication = null;
+            PlotFile? plotFile;
             IReadOnlyList<AlignmentMethod> methods;
             try
             {
                 methods = ParseAlignments(parse.GetValue(align));
+                plotFile = PlotFile.Open(
+                    parse.GetValue(plot),
+                    parse.GetValue(overwrite),
+                    [parse.GetValue(first)!.FullName, parse.GetValue(second)!.FullName],
+                    new[] { parse.GetValue(dataset), parse.GetValue(text), parse.GetValue(matchText) }.OfType<FileInfo>().Select(f => f.FullName));
                 if (parse.GetValue(publish) is { Length: > 0 } location)
                 {
                     publication = ResultPublication.Open(location, parse.GetValue(overwrite));
@@ -93,7 +100,7 @@ public static class ConnectCommand
                     Samples = parse.GetValue(statisticsSamples),
                     MatchText = parse.GetValue(matchText)?.FullName,
                     Device = parse.GetValue(device)!,
-                }, parse.GetValue(json), parse.GetValue(plot), publication, cancellationToken);
+                }, parse.GetValue(json), plotFile, publication, cancellationToken);
             }
 
             ConnectOptions options;
@@ -141,20 +148,17 @@ public static class ConnectCommand
                 var data = ImageDatasetFile.Read(datasetFile);
                 var reports = methods.Select(method => ConnectivityRunner.Run(a.FullName, b.FullName, data, options with { Alignment = method }, cancellationToken)).ToList();
                 var title = PathPlot.Title(a.FullName, b.FullName, reports.Select(r => r.Label));
-                if (parse.GetValue(plot) is { } plotFile)
-                {
-                    PathPlot.Save(plotFile.FullName, reports, title);
-                }
-
+                var printed = parse.GetValue(json) ? JsonOf([.. reports.Select(r => r.ToJson())]) : null;
                 if (publication is not null)
                 {
                     var document = ConnectResultDocument.Build(publication.Name, ConnectResultLayout.ClassifierKind, a.FullName, b.FullName, datasetFile, [.. reports.Select(r => r.ToJson())]);
                     await publication.PublishAsync(document, PathPlot.Png(reports, title), cancellationToken);
                 }
 
-                if (parse.GetValue(json))
+                plotFile?.Write(PathPlot.Png(reports, title));
+                if (printed is not null)
                 {
-                    System.Console.WriteLine(JsonOf([.. reports.Select(r => r.ToJson())]));
+                    System.Console.WriteLine(printed);
                 }
                 else
                 {
@@ -172,7 +176,7 @@ public static class ConnectCommand
             {
                 return MergeCommand.Fail("cancelled", 130);
             }
-            catch (Exception e) when (e is DatasetFormatException or CheckpointException or CurveDivergedException or ArgumentException or NotSupportedException or IOException or UnauthorizedAccessException or StorageException)
+            catch (Exception e) when (e is DatasetFormatException or CheckpointException or TrainingDivergedException or ArgumentException or NotSupportedException or IOException or UnauthorizedAccessException or StorageException)
             {
                 return MergeCommand.Fail(Describe(e));
             }
@@ -200,7 +204,7 @@ public static class ConnectCommand
         var other => throw new FormatException($"--align {other}: expected none, activation_matching, weight_matching or zipit"),
     };
 
-    private static async Task<int> RunLanguageAsync(DirectoryInfo first, DirectoryInfo second, FileInfo text, IReadOnlyList<AlignmentMethod> methods, LanguageConnectOptions options, bool json, FileInfo? plot, ResultPublication? publication, CancellationToken cancellationToken)
+    private static async Task<int> RunLanguageAsync(DirectoryInfo first, DirectoryInfo second, FileInfo text, IReadOnlyList<AlignmentMethod> methods, LanguageConnectOptions options, bool json, PlotFile? plot, ResultPublication? publication, CancellationToken cancellationToken)
     {
         try
         {
@@ -208,11 +212,7 @@ public static class ConnectCommand
             checkedOptions.ForEach(o => o.Validate());
             var reports = checkedOptions.Select(o => LanguageConnectivityRunner.Run(first.FullName, second.FullName, text.FullName, o, cancellationToken)).ToList();
             var title = PathPlot.Title(first.FullName, second.FullName, reports.Select(r => r.Label));
-            if (plot is not null)
-            {
-                PathPlot.Save(plot.FullName, reports, title);
-            }
-
+            var printed = json ? JsonOf([.. reports.Select(r => r.ToJson())]) : null;
             if (publication is not null)
             {
                 var document = ConnectResultDocument.Build(publication.Name, ConnectResultLayout.LanguageKind, first.FullName, second.FullName, text.FullName, [.. reports.Select(r => r.ToJson())]);
@@ -220,9 +220,10 @@ public static class ConnectCommand
                 System.Console.Error.WriteLine($"published {publication.Location}");
             }
 
-            if (json)
+            plot?.Write(PathPlot.Png(reports, title));
+            if (printed is not null)
             {
-                System.Console.WriteLine(JsonOf([.. reports.Select(r => r.ToJson())]));
+                System.Console.WriteLine(printed);
                 return 0;
             }
 

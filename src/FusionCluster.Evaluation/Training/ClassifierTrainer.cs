@@ -172,7 +172,7 @@ public static class ClassifierTrainer
                     var batchLoss = loss.item<float>();
                     if (!float.IsFinite(batchLoss))
                     {
-                        throw new InvalidOperationException($"training diverged: the loss was {batchLoss} at epoch {epoch + 1}, step {steps + 1}; try a learning rate below {options.LearningRate}");
+                        throw new TrainingDivergedException($"training diverged: the loss was {batchLoss} at epoch {epoch + 1}, step {steps + 1}; try a learning rate below {options.LearningRate}");
                     }
 
                     lossSum += batchLoss;

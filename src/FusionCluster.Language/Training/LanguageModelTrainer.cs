@@ -36,10 +36,8 @@ public static class LanguageModelTrainer
         var output = Path.GetFullPath(outputFolder);
         var random = new DeterministicRandom(options.Seed);
         var tokenizerJson = TokenizerFor(options);
-        Directory.CreateDirectory(output);
-        var tokenizerPath = Path.Combine(output, HfTokenizer.FileName);
-        File.WriteAllText(tokenizerPath, tokenizerJson);
-        using var tokenizer = HfTokenizer.Load(tokenizerPath);
+        // Nothing goes into the output folder before training has succeeded: a failure leaves it as it was.
+        using var tokenizer = HfTokenizer.FromBytes(Encoding.UTF8.GetBytes(tokenizerJson), options.Tokenizer ?? "the byte-level tokenizer");
         var ids = tokenizer.Encode(text);
         if (ids.Length < options.Context + 1)
         {
@@ -67,6 +65,8 @@ public static class LanguageModelTrainer
             }
 
             var summary = Fit(model, ids, options, random, cancellationToken);
+            Directory.CreateDirectory(output);
+            File.WriteAllText(Path.Combine(output, HfTokenizer.FileName), tokenizerJson);
             LanguageModelCheckpoint.Save(output, model, baseConfig);
             WriteSideFiles(output, options, model.Config, summary);
             return summary;
@@ -164,11 +164,27 @@ public static class LanguageModelTrainer
                 optimizer.ZeroGrad();
                 var logits = model.Forward(input);
                 var loss = nn.functional.cross_entropy(logits.narrow(1, 0, context - 1).reshape(-1, vocabulary), input.narrow(1, 1, context - 1).reshape(-1));
+                var value = loss.item<float>();
+                if (!float.IsFinite(value))
+                {
+                    throw new TrainingDivergedException($"training diverged: the loss was {value} at step {step + 1}; try a learning rate below {options.LearningRate}");
+                }
+
                 loss.backward();
                 optimizer.Step();
                 if (step >= options.Steps - tail)
                 {
-                    tailLoss += loss.item<float>();
+                    tailLoss += value;
+                }
+            }
+
+            foreach (var (name, parameter) in model.named_parameters())
+            {
+                using var finite = isfinite(parameter);
+                using var all = finite.all();
+                if (!all.item<bool>())
+                {
+                    throw new TrainingDivergedException($"training diverged in its last step: {name} is no longer finite; try a learning rate below {options.LearningRate}");
                 }
             }
 

@@ -4,9 +4,9 @@ namespace FusionCluster.Cli.Tests.Commands;
 
 /// <summary>
 /// A Bézier fit that diverges ends fusion connect with an error naming the step and the learning rate, and publishes
-/// nothing: its losses are not numbers connect.json can hold, which once surfaced as a JSON serializer's complaint.
+/// and draws nothing: its losses are not numbers connect.json can hold, which once surfaced as a JSON serializer's
+/// complaint, after the plot had been drawn over the file given.
 /// </summary>
-[Collection(EndToEndCollection.Name)]
 public sealed class ConnectDivergenceProcessTests
 {
     [Fact]
@@ -21,13 +21,17 @@ public sealed class ConnectDivergenceProcessTests
         }
 
         var published = temp.Combine("results", "diverged");
+        var plot = temp.Combine("path.png");
+        File.WriteAllText(plot, "an earlier plot");
         var (exitCode, output, error) = await FusionProcess.RunAsync(
-            "connect", temp.Combine("a"), temp.Combine("b"), "--dataset", dataset, "--curve", "bezier", "--bezier-epochs", "1", "--bezier-lr", "1e12", "--publish", published);
+            "connect", temp.Combine("a"), temp.Combine("b"), "--dataset", dataset, "--curve", "bezier", "--bezier-epochs", "1", "--bezier-lr", "1e12",
+            "--publish", published, "--plot", plot, "--overwrite");
 
         Assert.True(exitCode == 1, $"exit code {exitCode}: {output}{error}");
         Assert.Contains("fusion: error: training the Bézier curve's bend point diverged in epoch 1, step ", error, StringComparison.Ordinal);
         Assert.Contains("try a learning rate below 1000000000000", error, StringComparison.Ordinal);
         Assert.DoesNotContain("   at ", error, StringComparison.Ordinal);
         Assert.False(Directory.Exists(published), $"{published} was created by a connect that failed");
+        Assert.Equal("an earlier plot", File.ReadAllText(plot));
     }
 }

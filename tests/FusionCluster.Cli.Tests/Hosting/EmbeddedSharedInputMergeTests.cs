@@ -155,6 +155,36 @@ public sealed class EmbeddedSharedInputMergeTests(SyntheticModels models)
         }
     }
 
+    [Fact]
+    public async Task A_candidate_that_would_publish_where_another_reads_a_model_fails_alone_and_leaves_that_model()
+    {
+        // A merge of merges run again with --overwrite: x reads the earlier output y, and y is merged again into it.
+        using var temp = new TempDirectory();
+        var earlier = temp.Combine("shared", "y");
+        Merges.AssertSucceeded(await Merges.RunAsync(Gta("task_arithmetic", "weight: 0.5"), models.Root, earlier, Seed));
+        var before = Directory.EnumerateFiles(earlier).ToDictionary(f => Path.GetFileName(f), File.ReadAllBytes);
+
+        var status = await Merges.RunSharedAsync(
+            [
+                new CandidateSpec("x", Gta("task_arithmetic", "weight: 0.5").Replace("model: ft-2", $"model: {earlier}", StringComparison.Ordinal), models.Root, temp.Combine("shared", "x")),
+                new CandidateSpec("y", Gta("ties", "weight: 0.5, density: 0.5"), models.Root, earlier),
+            ],
+            Seed,
+            overwrite: true);
+
+        Assert.True(status.State == JobState.Succeeded, status.Error);
+        var byName = status.Candidates.ToDictionary(c => c.Name);
+        Assert.Equal(JobState.Succeeded, byName["x"].State);
+        Assert.Equal(JobState.Failed, byName["y"].State);
+        Assert.StartsWith("y: ", byName["y"].Error, StringComparison.Ordinal);
+        Assert.Contains("of candidate 'x' is read from", byName["y"].Error, StringComparison.Ordinal);
+        Assert.Equal(before.Keys.Order(StringComparer.Ordinal), Directory.EnumerateFiles(earlier).Select(Path.GetFileName).Order(StringComparer.Ordinal));
+        foreach (var (file, bytes) in before)
+        {
+            Assert.True(bytes.AsSpan().SequenceEqual(File.ReadAllBytes(Path.Combine(earlier, file))), $"{file} of the model x read was changed");
+        }
+    }
+
     private static string Gta(string method, string parameters) => $$"""
         merge_method: {{method}}
         base_model: base

@@ -22,7 +22,7 @@ public static class Merges
     }
 
     /// <summary>Runs several specs as one shared-input job, as <c>fusion merge a.yaml b.yaml --out-dir</c> does.</summary>
-    public static Task<JobStatus> RunSharedAsync(IReadOnlyList<CandidateSpec> candidates, ulong seed = 0, long shardSizeBytes = 5_000_000_000)
+    public static Task<JobStatus> RunSharedAsync(IReadOnlyList<CandidateSpec> candidates, ulong seed = 0, long shardSizeBytes = 5_000_000_000, bool overwrite = false)
     {
         var request = new MergeRequest
         {
@@ -31,6 +31,7 @@ public static class Merges
             Output = candidates[0].Output,
             Seed = seed,
             ShardSizeBytes = shardSizeBytes,
+            Overwrite = overwrite,
             Candidates = candidates,
         };
         return EmbeddedMerge.RunAsync(request, new ProgressReporter(quiet: true), 0, TestContext.Current.CancellationToken);

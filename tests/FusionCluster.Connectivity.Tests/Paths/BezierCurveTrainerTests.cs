@@ -2,6 +2,7 @@ using FusionCluster.Connectivity.Networks;
 using FusionCluster.Connectivity.Paths;
 using FusionCluster.Connectivity.Tests.Support;
 using FusionCluster.Evaluation.Datasets;
+using FusionCluster.Evaluation.Training;
 using TorchSharp;
 
 namespace FusionCluster.Connectivity.Tests.Paths;
@@ -17,7 +18,7 @@ public sealed class BezierCurveTrainerTests(TrainedPairs pairs)
 
         // The first step starts at the midpoint of two decent classifiers, so its loss is finite; a step of 10^12 times
         // the gradient sends the logits past what float32 holds within a few steps.
-        var error = Assert.Throws<CurveDivergedException>(() =>
+        var error = Assert.Throws<TrainingDivergedException>(() =>
             BezierCurveTrainer.Train(a, b, train, new BezierTrainingOptions { Epochs = 1, LearningRate = 1e12, Seed = 3 }, TestContext.Current.CancellationToken));
 
         Assert.StartsWith("training the Bézier curve's bend point diverged in epoch 1, step ", error.Message, StringComparison.Ordinal);
@@ -38,7 +39,7 @@ public sealed class BezierCurveTrainerTests(TrainedPairs pairs)
 
         // One batch, one step: its loss is the midpoint's, large but finite, and with inputs a million times brighter the
         // first layer's gradient exceeds 1, so a step of the largest float32 times it overflows in the update itself.
-        var error = Assert.Throws<CurveDivergedException>(() => BezierCurveTrainer.Train(a, b, train, options, TestContext.Current.CancellationToken));
+        var error = Assert.Throws<TrainingDivergedException>(() => BezierCurveTrainer.Train(a, b, train, options, TestContext.Current.CancellationToken));
 
         Assert.StartsWith("training the Bézier curve's bend point diverged in its last step: layers.", error.Message, StringComparison.Ordinal);
         Assert.Contains(" is no longer finite", error.Message, StringComparison.Ordinal);

@@ -46,6 +46,7 @@ public sealed class EnsembleManifestTests
     [InlineData("""{"format":"fusioncluster-ensemble","version":1,"rule":"mean-probs","members":[]}""", "'members' must be a non-empty list")]
     [InlineData("""{"format":"fusioncluster-ensemble","version":1,"rule":"mean-probs","members":[{"path":"../a","weight":-1}]}""", "members[0].weight: weight -1")]
     [InlineData("""{"format":"fusioncluster-ensemble","version":1,"rule":"mean-probs","members":[{"path":"../a","weight":0}]}""", "the weights sum to 0")]
+    [InlineData("""{"format":"fusioncluster-ensemble","version":1,"rule":"mean-probs","members":[{"path":"../a","weight":1e308},{"path":"../a","weight":1e308}]}""", "the weights sum to more than a double holds")]
     [InlineData("""{"format":"fusioncluster-ensemble","version":1,"rule":"mean-probs","members":[{"path":"../missing"}]}""", "members[0] '../missing': no such model folder")]
     [InlineData("""{"format":"other","version":1,"rule":"mean-probs","members":[{"path":"../a"}]}""", "'format' must be")]
     [InlineData("""[1]""", "must be a JSON object")]

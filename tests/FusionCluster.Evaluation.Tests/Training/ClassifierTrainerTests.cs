@@ -85,7 +85,7 @@ public sealed class ClassifierTrainerTests(MnistData mnist)
         using var temp = new TempDirectory();
         var options = new TrainingOptions { HiddenSizes = [32], MaxSamples = 512, Epochs = 3, Optimizer = TrainingOptimizer.Sgd, LearningRate = 1e12 };
 
-        var error = Assert.Throws<InvalidOperationException>(() => ClassifierTrainer.TrainAndSave(mnist.Dataset, options, temp.Combine("out"), TestContext.Current.CancellationToken));
+        var error = Assert.Throws<TrainingDivergedException>(() => ClassifierTrainer.TrainAndSave(mnist.Dataset, options, temp.Combine("out"), TestContext.Current.CancellationToken));
 
         Assert.Contains("training diverged", error.Message, StringComparison.Ordinal);
         Assert.Contains("epoch 1, step ", error.Message, StringComparison.Ordinal);

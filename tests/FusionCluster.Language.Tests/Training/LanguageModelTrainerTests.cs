@@ -1,3 +1,4 @@
+using FusionCluster.Evaluation.Training;
 using FusionCluster.Language.Evaluation;
 using FusionCluster.Language.Training;
 
@@ -13,6 +14,24 @@ public sealed class LanguageModelTrainerTests
     private const string HeldOutText = "/usr/share/common-licenses/Apache-2.0";
 
     private static readonly LanguageTrainingOptions Small = new() { Layers = 2, Hidden = 64, Heads = 4, KvHeads = 2, Ffn = 128, Context = 64, BatchSize = 8 };
+
+    [Fact]
+    public void A_training_that_diverges_says_where_and_leaves_the_output_folder_as_it_was()
+    {
+        using var directory = new TempDirectory();
+        var output = directory.Combine("diverged");
+        Directory.CreateDirectory(output);
+        File.WriteAllText(Path.Combine(output, "tokenizer.json"), "the user's tokenizer");
+
+        // Adam's first step moves every weight by about the learning rate: 10^30 makes the next forward overflow.
+        var error = Assert.Throws<TrainingDivergedException>(() =>
+            LanguageModelTrainer.TrainAndSave(File.ReadAllText(TrainingText), Small with { Steps = 5, LearningRate = 1e30 }, output, TestContext.Current.CancellationToken));
+
+        Assert.StartsWith("training diverged", error.Message, StringComparison.Ordinal);
+        Assert.EndsWith("try a learning rate below 1E+30", error.Message, StringComparison.Ordinal);
+        Assert.Equal([Path.Combine(output, "tokenizer.json")], Directory.GetFiles(output));
+        Assert.Equal("the user's tokenizer", File.ReadAllText(Path.Combine(output, "tokenizer.json")));
+    }
 
     [Fact]
     public async Task Training_lowers_held_out_perplexity()

@@ -25,6 +25,11 @@ public static class SharedInputStaging
                 candidates.Add(await StageCandidateAsync(request, request.Candidates[i], StorageNames.CheckJobId($"{jobId}-{i}"), outputs, stores, checkpoints));
             }
 
+            if (request.Scoring is null || request.Scoring.PublishBest is not null)
+            {
+                await RefuseOutputsOverOthersInputsAsync(candidates, stores);
+            }
+
             if (candidates.All(c => c.Plan is null))
             {
                 throw new CandidatesFailedException($"no candidate could be planned: {string.Join("; ", candidates.Select(c => c.Error))}");
@@ -37,6 +42,37 @@ public static class SharedInputStaging
         {
             await DiscardAsync(candidates, stores);
             throw;
+        }
+    }
+
+    /// <summary>
+    /// Each candidate's own inputs were checked against its output when it was staged; another candidate's were not. A
+    /// candidate that would publish where another reads a model (a merge of merges rerun with --overwrite) fails alone:
+    /// publishing it would replace that model's files, and the other merge would have read a model that no longer exists.
+    /// </summary>
+    private static async Task RefuseOutputsOverOthersInputsAsync(List<CandidatePlan> candidates, ArtifactStores stores)
+    {
+        var planned = candidates.Where(c => c.Plan is not null).ToList();
+        for (var i = 0; i < candidates.Count; i++)
+        {
+            var candidate = candidates[i];
+            if (candidate.Plan is null)
+            {
+                continue;
+            }
+
+            var othersInputs = planned.Where(other => other != candidate)
+                .SelectMany(other => other.Plan!.ModelPaths.Select(model => (Name: $"{model.Key}' of candidate '{other.Name}", Location: model.Value)))
+                .ToDictionary(input => input.Name, input => input.Location, StringComparer.Ordinal);
+            try
+            {
+                OutputOverInput.Refuse(othersInputs, candidate.OutputLocation);
+            }
+            catch (StorageException e)
+            {
+                await stores.OpenOutput(candidate.OutputLocation, candidate.StagingId).DiscardAsync(CancellationToken.None);
+                candidates[i] = candidate with { Plan = null, Error = $"{candidate.Name}: {e.Message}" };
+            }
         }
     }
 
