@@ -42,7 +42,8 @@ public static class WeightMatcher
                 // A job's align unit may sweep for minutes: each group solved is progress (the worker's stall rule).
                 UnitProgress.Beat();
                 var group = spec.Groups[index];
-                var similarity = Similarity(reference, other, spec, group, spec.AxesOf(group.Name), permutations);
+                var axes = spec.AxesOf(group.Name);
+                var similarity = FiniteSimilarity(reference, other, spec, group, axes, permutations);
                 var current = permutations[group.Name];
                 var candidate = solver.Solve(similarity, group.Size);
                 var before = AssignmentObjective.Of(similarity, group.Size, Enumerable.Range(0, group.Size).ToArray());
@@ -100,7 +101,7 @@ public static class WeightMatcher
 
                 cancellationToken.ThrowIfCancellationRequested();
                 UnitProgress.Beat();
-                permutations[group.Name] = solver.Solve(Similarity(reference, other, spec, group, anchored, permutations), group.Size);
+                permutations[group.Name] = solver.Solve(FiniteSimilarity(reference, other, spec, group, anchored, permutations), group.Size);
                 solved.Add(group.Name);
                 progress = true;
                 log?.Invoke($"start: {group.Name} ({group.Size} units) from {anchored.Count} tensors");
@@ -111,6 +112,22 @@ public static class WeightMatcher
     }
 
     /// <summary>S[i, j] = Σ over the given tensors of the group of unit i of the reference · unit j of the other model.</summary>
+    /// <summary>
+    /// <see cref="Similarity"/>, refused when a value is not finite: a NaN or infinity in either model's tensors of the
+    /// group leaves no assignment to find, and the solver's own complaint named neither the models nor the tensors.
+    /// </summary>
+    private static float[] FiniteSimilarity(IAlignmentTensors reference, IAlignmentTensors other, PermutationSpec spec, PermutationGroup group, IReadOnlyList<(string Tensor, PermutedAxis Axis)> axes, IReadOnlyDictionary<string, int[]> permutations)
+    {
+        var similarity = Similarity(reference, other, spec, group, axes, permutations);
+        if (!float.IsFinite(System.Numerics.Tensors.TensorPrimitives.Sum<float>(similarity)) && Array.Exists(similarity, v => !float.IsFinite(v)))
+        {
+            throw new AlignmentException(
+                $"weight matching of {group.Name}: {reference.Name} or {other.Name} holds a NaN or infinite value in {string.Join(", ", axes.Select(a => a.Tensor).Distinct().Take(4))}{(axes.Select(a => a.Tensor).Distinct().Count() > 4 ? " ..." : "")}, so its units have no similarity to match by");
+        }
+
+        return similarity;
+    }
+
     internal static float[] Similarity(IAlignmentTensors reference, IAlignmentTensors other, PermutationSpec spec, PermutationGroup group, IReadOnlyList<(string Tensor, PermutedAxis Axis)> axes, IReadOnlyDictionary<string, int[]> permutations)
     {
         var similarity = new float[(long)group.Size * group.Size];

@@ -74,6 +74,29 @@ public sealed class AlignCommandProcessTests
         Assert.Equal(weights, await File.ReadAllBytesAsync(Path.Combine(shuffled, "model.safetensors"), TestContext.Current.CancellationToken));
     }
 
+    [Fact]
+    public async Task A_model_with_a_nan_weight_fails_with_one_line_naming_the_models_and_the_tensor()
+    {
+        using var temp = new TempDirectory();
+        var (reference, _) = WriteModelAndShuffledCopy(temp);
+        var weights = temp.Combine("shuffled", "model.safetensors");
+        var bytes = await File.ReadAllBytesAsync(weights, TestContext.Current.CancellationToken);
+        var headerLength = (int)BitConverter.ToUInt64(bytes, 0);
+        var start = JsonNode.Parse(bytes.AsSpan(8, headerLength))!["layers.0.weight"]!["data_offsets"]![0]!.GetValue<int>();
+        BitConverter.GetBytes(float.NaN).CopyTo(bytes, 8 + headerLength + start + (4 * 7));
+        await File.WriteAllBytesAsync(weights, bytes, TestContext.Current.CancellationToken);
+
+        var (exitCode, _, stderr) = await FusionProcess.RunAsync("align", reference, temp.Combine("shuffled"), "--out", temp.Combine("aligned"));
+
+        // The assignment solver's own "similarities must be finite" came out as an unhandled exception with its stack.
+        Assert.Equal(1, exitCode);
+        var line = Assert.Single(stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+        Assert.StartsWith("fusion: error: weight matching of layers.0.out: ", line, StringComparison.Ordinal);
+        Assert.Contains(" holds a NaN or infinite value in ", line, StringComparison.Ordinal);
+        Assert.Contains("layers.0.weight", line, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(temp.Combine("aligned")));
+    }
+
     /// <summary>A 6-12-3 MLP with random weights, and a copy whose unit u of the hidden layer is the original's unit shuffle[u].</summary>
     internal static (string Reference, int[] Shuffle) WriteModelAndShuffledCopy(TempDirectory temp)
     {
