@@ -31,6 +31,13 @@ public interface ISweepOutput
     /// <summary>The location a connect sweep publishes point <paramref name="point"/> of run <paramref name="run"/> at.</summary>
     string ConnectLocation(int run, int point);
 
+    /// <summary>
+    /// Makes the location <paramref name="sweep"/>'s before a run writes anything there, writing the owner file
+    /// (<see cref="SweepOutputLayout.OwnerFileName"/>) the first time.
+    /// </summary>
+    /// <exception cref="StorageException">The location is a user's or another sweep's (<see cref="SweepOutputLayout.ClaimRefusal"/>).</exception>
+    Task ClaimAsync(string sweep, CancellationToken cancellationToken);
+
     /// <summary>The keys of <paramref name="keys"/> whose merge is published (its manifest, written last, is there).</summary>
     Task<IReadOnlySet<string>> PublishedMergesAsync(IEnumerable<string> keys, CancellationToken cancellationToken);
 

@@ -23,6 +23,9 @@ public static partial class SweepOutputLayout
     public const string BaselinesFolder = "baselines";
     public const string BestInfoFileName = "fusion-sweep.json";
 
+    /// <summary>At the root: which sweep the output is (<see cref="ClaimRefusal"/>).</summary>
+    public const string OwnerFileName = "fusion-sweep-output.json";
+
     /// <summary>Where a connect sweep publishes each point's connect result (<see cref="ConnectResultName"/>).</summary>
     public const string ConnectFolder = "connect";
 
@@ -34,6 +37,47 @@ public static partial class SweepOutputLayout
         ConnectResultPattern().Match(folderName) is { Success: true } match && int.TryParse(match.Groups[1].Value, NumberStyles.None, CultureInfo.InvariantCulture, out var number)
             ? number
             : null;
+
+    /// <summary>The owner file's contents for <paramref name="sweep"/>.</summary>
+    public static string OwnerJson(string sweep) => new System.Text.Json.Nodes.JsonObject { ["sweep"] = sweep }.ToJsonString() + "\n";
+
+    /// <summary>
+    /// Why <paramref name="sweep"/> may not use the output at <paramref name="root"/>, or null when it may: a sweep prunes
+    /// merges and run records and replaces best/, so it takes only a new or empty location, one whose owner file names it,
+    /// or an output of a version before owner files (nothing at its root but this layout's names, and a best/ that is a
+    /// promoted merge). A user's folder, or another sweep's output, is refused: a sweep run there deleted their files.
+    /// </summary>
+    /// <param name="ownerJson">The owner file's contents, or null when there is none.</param>
+    /// <param name="rootNames">The names of the files and folders directly at the root.</param>
+    /// <param name="bestIsPromoted">False when best/ exists without <see cref="BestInfoFileName"/>.</param>
+    public static string? ClaimRefusal(string root, string sweep, string? ownerJson, IReadOnlyCollection<string> rootNames, bool bestIsPromoted)
+    {
+        ArgumentNullException.ThrowIfNull(rootNames);
+        const string why = "a sweep prunes and replaces what is in its output, so it needs a new or empty location of its own";
+        if (ownerJson is not null)
+        {
+            string? owner;
+            try
+            {
+                owner = System.Text.Json.Nodes.JsonNode.Parse(ownerJson)?["sweep"]?.GetValue<string>();
+            }
+            catch (Exception e) when (e is System.Text.Json.JsonException or InvalidOperationException or FormatException)
+            {
+                owner = null;
+            }
+
+            return owner is null ? $"out: {root}: its {OwnerFileName} names no sweep; {why}"
+                : owner == sweep ? null
+                : $"out: {root} is the output of sweep '{owner}'; {why}";
+        }
+
+        if (rootNames.Order(StringComparer.Ordinal).FirstOrDefault(name => !IsLayoutName(name)) is { } foreign)
+        {
+            return $"out: {root} holds '{foreign}', which is not part of a sweep's output; {why}";
+        }
+
+        return bestIsPromoted ? null : $"out: {root} holds a {BestFolder}/ without {BestInfoFileName}, which is not a promoted merge; {why}";
+    }
 
     public static string RunFileName(int number) => string.Create(CultureInfo.InvariantCulture, $"run-{number:D6}.json");
 
@@ -49,6 +93,10 @@ public static partial class SweepOutputLayout
     /// <exception cref="ArgumentException">The key is not a merge cache key (it would name a path of its own).</exception>
     public static string CheckKey(string key) =>
         IsMergeKey(key) ? key : throw new ArgumentException($"'{key}' is not a merge cache key", nameof(key));
+
+    /// <summary>A name a sweep writes at its output's root (its staging of best/ included).</summary>
+    private static bool IsLayoutName(string name) =>
+        name is MergesFolder or RunsFolder or BestFolder or EvaluationsFolder or BaselinesFolder or ConnectFolder or ".best-staging" or ".best-previous";
 
     // MergeCacheKey.Length hex characters.
     [GeneratedRegex("^[0-9a-f]{32}$")]

@@ -26,6 +26,40 @@ internal sealed class AzureSweepOutput(BlobContainerClient container, AzureLocat
 
     public string ConnectLocation(int run, int point) => Child(SweepOutputLayout.ConnectFolder, SweepOutputLayout.ConnectResultName(run, point)).ToString();
 
+    public async Task ClaimAsync(string sweep, CancellationToken cancellationToken)
+    {
+        var ownerName = root.BlobName(SweepOutputLayout.OwnerFileName);
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        await Call(root.ToString(), async () =>
+        {
+            if ((await container.ExistsAsync(cancellationToken)).Value)
+            {
+                await foreach (var item in container.GetBlobsAsync(BlobTraits.None, BlobStates.None, root.ListingPrefix, cancellationToken))
+                {
+                    var relative = item.Name[root.ListingPrefix.Length..];
+                    var slash = relative.IndexOf('/', StringComparison.Ordinal);
+                    names.Add(slash < 0 ? relative : relative[..slash]);
+                }
+            }
+
+            return names;
+        });
+        var owner = names.Contains(SweepOutputLayout.OwnerFileName)
+            ? await Call(ownerName, async () => (await container.GetBlobClient(ownerName).DownloadContentAsync(cancellationToken)).Value.Content.ToString())
+            : null;
+        var bestIsPromoted = !names.Contains(SweepOutputLayout.BestFolder) || await ExistsAsync(Child(SweepOutputLayout.BestFolder).BlobName(SweepOutputLayout.BestInfoFileName), cancellationToken);
+        if (SweepOutputLayout.ClaimRefusal(Root, sweep, owner, names.Where(n => n != SweepOutputLayout.OwnerFileName).ToList(), bestIsPromoted) is { } refusal)
+        {
+            throw new StorageException(refusal);
+        }
+
+        if (owner is null)
+        {
+            await Call(ownerName, () => container.CreateIfNotExistsAsync(cancellationToken: cancellationToken));
+            await Call(ownerName, () => container.GetBlobClient(ownerName).UploadAsync(BinaryData.FromString(SweepOutputLayout.OwnerJson(sweep)), overwrite: true, cancellationToken));
+        }
+    }
+
     public async Task<IReadOnlySet<string>> PublishedMergesAsync(IEnumerable<string> keys, CancellationToken cancellationToken)
     {
         var published = new HashSet<string>(StringComparer.Ordinal);

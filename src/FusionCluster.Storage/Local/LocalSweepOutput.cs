@@ -21,6 +21,28 @@ public sealed class LocalSweepOutput(string root) : ISweepOutput
 
     public string ConnectLocation(int run, int point) => Path.Combine(Root, SweepOutputLayout.ConnectFolder, SweepOutputLayout.ConnectResultName(run, point));
 
+    public Task ClaimAsync(string sweep, CancellationToken cancellationToken)
+    {
+        var ownerPath = Path.Combine(Root, SweepOutputLayout.OwnerFileName);
+        var owner = File.Exists(ownerPath) ? File.ReadAllText(ownerPath) : null;
+        var names = Directory.Exists(Root) ? Directory.EnumerateFileSystemEntries(Root).Select(e => Path.GetFileName(e)).ToList() : [];
+        var bestIsPromoted = !Directory.Exists(BestLocation) || File.Exists(Path.Combine(BestLocation, SweepOutputLayout.BestInfoFileName));
+        if (SweepOutputLayout.ClaimRefusal(Root, sweep, owner, names, bestIsPromoted) is { } refusal)
+        {
+            throw new StorageException(refusal);
+        }
+
+        if (owner is null)
+        {
+            Directory.CreateDirectory(Root);
+            var partial = $"{ownerPath}.partial";
+            File.WriteAllText(partial, SweepOutputLayout.OwnerJson(sweep));
+            File.Move(partial, ownerPath, overwrite: true);
+        }
+
+        return Task.CompletedTask;
+    }
+
     public Task<IReadOnlySet<string>> PublishedMergesAsync(IEnumerable<string> keys, CancellationToken cancellationToken) =>
         Task.FromResult<IReadOnlySet<string>>(keys.Where(key => File.Exists(Path.Combine(MergeLocation(key), MergeManifest.FileName))).ToHashSet(StringComparer.Ordinal));
 

@@ -4,7 +4,10 @@ using FusionCluster.Storage.Tests.Support;
 
 namespace FusionCluster.Storage.Tests.Azure;
 
-/// <summary>A sweep's output under a blob prefix in a real Azurite: pruning keeps the kept runs' connect results only.</summary>
+/// <summary>
+/// A sweep's output under a blob prefix in a real Azurite: a sweep takes only a new prefix or its own, and pruning keeps
+/// the kept runs' connect results only.
+/// </summary>
 public sealed class AzureSweepOutputTests(AzuriteFixture azurite)
 {
     [Fact]
@@ -35,5 +38,23 @@ public sealed class AzureSweepOutputTests(AzuriteFixture azurite)
             ["nightly/connect/notes.txt", "nightly/connect/run-000001-point-000-copy/connect.json",
              $"nightly/connect/run-000002-point-000/{ConnectResultLayout.DocumentFileName}", $"nightly/connect/run-000002-point-000/{MergeManifest.FileName}"],
             blobs.Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_sweep_claims_a_new_prefix_and_refuses_one_holding_other_blobs_or_another_sweeps_output()
+    {
+        var cancellation = TestContext.Current.CancellationToken;
+        var container = await azurite.NewContainerAsync("sweep-claim");
+        var store = await azurite.StoreAsync();
+        await container.GetBlobClient("models/config.json").UploadAsync(BinaryData.FromString("mine"), cancellation);
+
+        await store.OpenSweepOutput($"az://{container.Name}/nightly").ClaimAsync("nightly", cancellation);
+        await store.OpenSweepOutput($"az://{container.Name}/nightly").ClaimAsync("nightly", cancellation);
+        var other = await Assert.ThrowsAsync<StorageException>(() => store.OpenSweepOutput($"az://{container.Name}/nightly").ClaimAsync("weekly", cancellation));
+        var foreign = await Assert.ThrowsAsync<StorageException>(() => store.OpenSweepOutput($"az://{container.Name}").ClaimAsync("weekly", cancellation));
+
+        Assert.Equal("{\"sweep\":\"nightly\"}\n", (await container.GetBlobClient($"nightly/{SweepOutputLayout.OwnerFileName}").DownloadContentAsync(cancellation)).Value.Content.ToString());
+        Assert.Contains("is the output of sweep 'nightly'", other.Message, StringComparison.Ordinal);
+        Assert.Contains("holds 'models', which is not part of a sweep's output", foreign.Message, StringComparison.Ordinal);
     }
 }

@@ -5,7 +5,10 @@ using FusionCluster.Storage.Tests.Support;
 
 namespace FusionCluster.Storage.Tests.Local;
 
-/// <summary>A sweep's output in a folder: pruning keeps the kept runs' connect results and nothing else of the sweep's.</summary>
+/// <summary>
+/// A sweep's output in a folder: a sweep takes only a new or empty folder or its own, and pruning keeps the kept runs'
+/// connect results and nothing else of the sweep's.
+/// </summary>
 public sealed class LocalSweepOutputTests : IDisposable
 {
     private readonly TempFolder temp = new();
@@ -34,5 +37,52 @@ public sealed class LocalSweepOutputTests : IDisposable
             Directory.EnumerateDirectories(Path.Combine(temp.Path, "connect")).Select(Path.GetFileName).Order(StringComparer.Ordinal));
         Assert.True(File.Exists(Path.Combine(temp.Path, "connect", "run-000002-point-000", ConnectResultLayout.DocumentFileName)));
         Assert.True(File.Exists(Path.Combine(temp.Path, "connect", "run-000002-point-000", MergeManifest.FileName)));
+    }
+
+    [Fact]
+    public async Task A_sweep_claims_a_new_folder_once_and_then_it_is_its_own()
+    {
+        var cancellation = TestContext.Current.CancellationToken;
+        var root = Path.Combine(temp.Path, "nightly");
+        var output = new LocalFolderStore().OpenSweepOutput(root);
+
+        await output.ClaimAsync("nightly", cancellation);
+        Directory.CreateDirectory(Path.Combine(root, SweepOutputLayout.MergesFolder));
+        await output.ClaimAsync("nightly", cancellation);
+        var other = await Assert.ThrowsAsync<StorageException>(() => output.ClaimAsync("weekly", cancellation));
+
+        Assert.Equal("{\"sweep\":\"nightly\"}\n", File.ReadAllText(Path.Combine(root, SweepOutputLayout.OwnerFileName)));
+        Assert.StartsWith($"out: {root} is the output of sweep 'nightly'; a sweep prunes and replaces", other.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_folder_holding_a_users_files_is_refused_and_left_as_it_was()
+    {
+        var cancellation = TestContext.Current.CancellationToken;
+        Directory.CreateDirectory(Path.Combine(temp.Path, "best"));
+        File.WriteAllText(Path.Combine(temp.Path, "best", "notes.txt"), "mine");
+        var output = new LocalFolderStore().OpenSweepOutput(temp.Path);
+
+        var best = await Assert.ThrowsAsync<StorageException>(() => output.ClaimAsync("nightly", cancellation));
+        File.WriteAllText(Path.Combine(temp.Path, "model.safetensors"), "weights");
+        var foreign = await Assert.ThrowsAsync<StorageException>(() => output.ClaimAsync("nightly", cancellation));
+
+        Assert.Contains($"holds a best/ without {SweepOutputLayout.BestInfoFileName}, which is not a promoted merge", best.Message, StringComparison.Ordinal);
+        Assert.Contains("holds 'model.safetensors', which is not part of a sweep's output", foreign.Message, StringComparison.Ordinal);
+        Assert.Equal(["best", "model.safetensors"], Directory.EnumerateFileSystemEntries(temp.Path).Select(Path.GetFileName).Order(StringComparer.Ordinal));
+        Assert.Equal("mine", File.ReadAllText(Path.Combine(temp.Path, "best", "notes.txt")));
+    }
+
+    [Fact]
+    public async Task An_output_of_the_version_before_owner_files_is_taken_over()
+    {
+        var cancellation = TestContext.Current.CancellationToken;
+        Directory.CreateDirectory(Path.Combine(temp.Path, SweepOutputLayout.RunsFolder));
+        Directory.CreateDirectory(Path.Combine(temp.Path, SweepOutputLayout.BestFolder));
+        File.WriteAllText(Path.Combine(temp.Path, SweepOutputLayout.BestFolder, SweepOutputLayout.BestInfoFileName), "{}");
+
+        await new LocalFolderStore().OpenSweepOutput(temp.Path).ClaimAsync("nightly", cancellation);
+
+        Assert.True(File.Exists(Path.Combine(temp.Path, SweepOutputLayout.OwnerFileName)));
     }
 }

@@ -68,6 +68,8 @@ public sealed class SweepRunDriver(
         try
         {
             var (parsed, candidates) = await Task.Run(() => SweepCandidates.PrepareAsync(definition, settings.ShardSizeBytes, stores, run.Number));
+            // Before anything is written there: a user's folder or another sweep's output is refused, not pruned.
+            await Task.Run(() => stores.OpenSweepOutput(parsed.Output).ClaimAsync(sweepId, CancellationToken.None));
             run.Candidates = candidates;
             run.ObjectiveMetric = parsed.Objective.Metric;
             run.Maximize = parsed.Objective.Direction == ObjectiveDirection.Maximize;
