@@ -2,7 +2,6 @@ using FusionCluster.Alignment.Assignment;
 using FusionCluster.Alignment.Matching;
 using FusionCluster.Alignment.Permutations;
 using FusionCluster.Alignment.Specs;
-using FusionCluster.Connectivity.Paths;
 using FusionCluster.Core.Execution;
 using FusionCluster.Core.Formats;
 using FusionCluster.Evaluation.Training;
@@ -47,7 +46,7 @@ public static class LanguageConnectivityRunner
             {
                 if (FiniteWeights.FirstNotFinite(model.named_parameters().Select(p => (p.name, (Tensor)p.parameter))) is { } found)
                 {
-                    throw new LanguageModelException(FiniteWeights.Describe(name, found));
+                    throw new LanguageModelException(FiniteWeights.DescribeEndpoint(name, found));
                 }
             }
 

@@ -1,6 +1,6 @@
-using FusionCluster.Connectivity.Paths;
 using FusionCluster.Core.Formats;
 using FusionCluster.Evaluation.Models;
+using FusionCluster.Evaluation.Training;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -149,7 +149,7 @@ public sealed class ClassifierWeights : IDisposable
     {
         if (FiniteWeights.FirstNotFinite(Config.TensorShapes().Select(t => (t.Name, tensors[t.Name]))) is { } found)
         {
-            throw new CheckpointException(FiniteWeights.Describe(name, found));
+            throw new CheckpointException(FiniteWeights.DescribeEndpoint(name, found));
         }
     }
 

@@ -70,13 +70,9 @@ public static class BezierCurveTrainer
                     }
                 }
 
-                foreach (var (name, parameter) in bend)
+                if (FiniteWeights.FirstNotFinite(bend.Select(p => (p.Key, (Tensor)p.Value))) is { } found)
                 {
-                    using var finite = isfinite(parameter).all();
-                    if (!finite.item<bool>())
-                    {
-                        throw Diverged($"in its last step: {name} is no longer finite", options);
-                    }
+                    throw Diverged($"in its last step: {found.Tensor} is no longer finite", options);
                 }
             }
 

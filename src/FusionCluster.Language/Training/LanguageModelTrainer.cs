@@ -178,14 +178,9 @@ public static class LanguageModelTrainer
                 }
             }
 
-            foreach (var (name, parameter) in model.named_parameters())
+            if (FiniteWeights.FirstNotFinite(model.named_parameters().Select(p => (p.name, (Tensor)p.parameter))) is { } found)
             {
-                using var finite = isfinite(parameter);
-                using var all = finite.all();
-                if (!all.item<bool>())
-                {
-                    throw new TrainingDivergedException($"training diverged in its last step: {name} is no longer finite; try a learning rate below {options.LearningRate}");
-                }
+                throw new TrainingDivergedException($"training diverged in its last step: {found.Tensor} is no longer finite; try a learning rate below {options.LearningRate}");
             }
 
             model.eval();

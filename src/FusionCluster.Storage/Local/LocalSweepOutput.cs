@@ -24,7 +24,10 @@ public sealed class LocalSweepOutput(string root) : ISweepOutput
     public Task ClaimAsync(string sweep, CancellationToken cancellationToken)
     {
         var ownerPath = Path.Combine(Root, SweepOutputLayout.OwnerFileName);
-        var owner = File.Exists(ownerPath) ? File.ReadAllText(ownerPath) : null;
+        // A regular file of at most 4 KiB, as every small file a user could plant is read (never a FIFO or a link).
+        var owner = Path.Exists(ownerPath)
+            ? System.Text.Encoding.UTF8.GetString(LocalFile.ReadAllBytes(ownerPath, "sweep output's owner file", 4096, size => new StorageException($"{ownerPath}: {size} bytes; a sweep's owner file holds a name")))
+            : null;
         var names = Directory.Exists(Root) ? Directory.EnumerateFileSystemEntries(Root).Select(e => Path.GetFileName(e)).ToList() : [];
         var bestIsPromoted = !Directory.Exists(BestLocation) || File.Exists(Path.Combine(BestLocation, SweepOutputLayout.BestInfoFileName));
         if (SweepOutputLayout.ClaimRefusal(Root, sweep, owner, names, bestIsPromoted) is { } refusal)

@@ -85,4 +85,17 @@ public sealed class LocalSweepOutputTests : IDisposable
 
         Assert.True(File.Exists(Path.Combine(temp.Path, SweepOutputLayout.OwnerFileName)));
     }
+
+    [Fact]
+    public async Task An_owner_file_that_is_a_fifo_is_refused_at_once_not_read()
+    {
+        var cancellation = TestContext.Current.CancellationToken;
+        Fifo.Create(Path.Combine(temp.Path, SweepOutputLayout.OwnerFileName));
+        var output = new LocalFolderStore().OpenSweepOutput(temp.Path);
+
+        // Read with File.ReadAllText it blocked until something wrote into the pipe.
+        var error = await Promptly.RunAsync(() => Assert.ThrowsAsync<StorageException>(() => output.ClaimAsync("nightly", cancellation)));
+
+        Assert.Contains(SweepOutputLayout.OwnerFileName, error.Message, StringComparison.Ordinal);
+    }
 }

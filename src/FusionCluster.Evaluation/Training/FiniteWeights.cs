@@ -1,10 +1,11 @@
 using static TorchSharp.torch;
 
-namespace FusionCluster.Connectivity.Paths;
+namespace FusionCluster.Evaluation.Training;
 
 /// <summary>
-/// A path's endpoints must have finite weights: a NaN or infinity spreads to every point of the path, the endpoint
-/// weighted 0 included (0 × NaN is NaN), and its barriers come out as 0.
+/// Finds a NaN or infinity among a model's tensors: a path's endpoints need finite weights (such a value spreads to every
+/// point, the endpoint weighted 0 included, since 0 × NaN is NaN), and a training whose weights left the finite numbers
+/// has diverged.
 /// </summary>
 public static class FiniteWeights
 {
@@ -14,6 +15,7 @@ public static class FiniteWeights
         ArgumentNullException.ThrowIfNull(tensors);
         foreach (var (name, values) in tensors)
         {
+            // Every intermediate held: TorchSharp can free an unreferenced one mid-call (see HeldScalars).
             using var finite = isfinite(values);
             using var all = finite.all();
             if (!all.item<bool>())
@@ -27,7 +29,7 @@ public static class FiniteWeights
         return null;
     }
 
-    /// <summary>The error's text for <paramref name="model"/> and what <see cref="FirstNotFinite"/> found.</summary>
-    public static string Describe(string model, (string Tensor, long Count) found) =>
+    /// <summary>The error's text for a path endpoint <paramref name="model"/> and what <see cref="FirstNotFinite"/> found.</summary>
+    public static string DescribeEndpoint(string model, (string Tensor, long Count) found) =>
         $"{model}: tensor '{found.Tensor}' holds {found.Count} NaN or infinite value(s); a path between models needs finite weights";
 }
