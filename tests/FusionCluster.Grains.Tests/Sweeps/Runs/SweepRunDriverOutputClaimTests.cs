@@ -9,25 +9,6 @@ namespace FusionCluster.Grains.Tests.Sweeps.Runs;
 /// </summary>
 public sealed class SweepRunDriverOutputClaimTests : IDisposable
 {
-    private const string Sweep = """
-        name: NAME
-        template:
-          merge_method: linear
-          models:
-            - model: base
-              parameters: {weight: 0.5}
-            - model: ft-1
-              parameters: {weight: 0.5}
-        space:
-          grid:
-            models[1].parameters.weight: [0.25, 0.75]
-        evaluator:
-          tensors: {compare: [ft-1], base: base}
-        objective: {metric: cosine/ft-1, direction: maximize}
-        promote: {best: true, keep_runs: 1}
-        out: shared-out
-        """;
-
     private readonly SweepTestModels models = new();
 
     public void Dispose() => models.Dispose();
@@ -36,7 +17,7 @@ public sealed class SweepRunDriverOutputClaimTests : IDisposable
     public async Task A_run_into_a_users_folder_fails_and_leaves_it_as_it_was()
     {
         var cancellation = TestContext.Current.CancellationToken;
-        var output = Path.Combine(models.Folder, "shared-out");
+        var output = Path.Combine(models.Folder, "sweep-out");
         Directory.CreateDirectory(Path.Combine(output, "best"));
         File.WriteAllText(Path.Combine(output, "best", "notes.txt"), "mine");
         await using var cluster = await SweepScheduleTests.StartSiloAsync(new FakeTimeProvider(DateTimeOffset.UtcNow), cancellation);
@@ -53,7 +34,7 @@ public sealed class SweepRunDriverOutputClaimTests : IDisposable
     public async Task A_second_sweep_into_the_first_ones_output_fails_and_the_first_keeps_its_merges_and_best()
     {
         var cancellation = TestContext.Current.CancellationToken;
-        var output = Path.Combine(models.Folder, "shared-out");
+        var output = Path.Combine(models.Folder, "sweep-out");
         await using var cluster = await SweepScheduleTests.StartSiloAsync(new FakeTimeProvider(DateTimeOffset.UtcNow), cancellation);
         Assert.Equal(SweepRunState.Succeeded, (await RunAsync(cluster.Client, "first", cancellation)).State);
         var before = Directory.EnumerateFiles(output, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal).ToList();
@@ -69,7 +50,7 @@ public sealed class SweepRunDriverOutputClaimTests : IDisposable
     private async Task<SweepRunSummary> RunAsync(IClusterClient client, string name, CancellationToken cancellation)
     {
         var sweep = client.GetGrain<ISweepGrain>(name);
-        var created = await sweep.Create(new SweepDefinition { SpecText = Sweep.Replace("NAME", name, StringComparison.Ordinal), SpecDirectory = models.Folder });
+        var created = await sweep.Create(new SweepDefinition { SpecText = SweepTestModels.HourlySweep.Replace("name: hourly", $"name: {name}", StringComparison.Ordinal), SpecDirectory = models.Folder });
         Assert.Null(created.Error);
         Assert.True((await sweep.Run()).Started);
         var status = await SweepTestSettings.EventuallyAsync(sweep.GetStatus, s => s.ActiveRun == 0 && s.Runs.Count == 1, cancellation);
