@@ -4,6 +4,8 @@ namespace FusionCluster.Core.Storage;
 /// A merge (or <c>fusion align</c>) may not publish into the folder (or blob prefix) one of its own input models is read
 /// from: the output's files (model.safetensors, config.json ...) would replace the input's, a model the user keeps.
 /// <c>--overwrite</c> lets an output replace an earlier output or sit beside other files; it never makes an input a target.
+/// An input whose files are links into the output folder (a Hugging Face cache snapshot links each file to its blob) is
+/// refused too: publishing replaces the files the links resolve to, and the input would change under its user.
 /// </summary>
 public static class OutputOverInput
 {
@@ -21,7 +23,32 @@ public static class OutputOverInput
                 throw new StorageException(
                     $"--out {output} is where input model '{model}' is read from; publishing there would replace its files with this output's. Choose another --out (--overwrite replaces an earlier output, never an input)");
             }
+
+            if (LinkedFileInOutput(location, target) is { } linked)
+            {
+                throw new StorageException(
+                    $"--out {output} holds '{Path.GetFileName(linked.Target)}', the file input model '{model}' reads through its link '{linked.Link}'; publishing there would replace it. Choose another --out (--overwrite replaces an earlier output, never an input)");
+            }
         }
+    }
+
+    /// <summary>The first link directly in a local input folder (by name) that resolves to a file directly in <paramref name="target"/>.</summary>
+    private static (string Link, string Target)? LinkedFileInOutput(string location, string target)
+    {
+        if (location.Contains("://", StringComparison.Ordinal) || !Directory.Exists(location))
+        {
+            return null;
+        }
+
+        foreach (var entry in Directory.EnumerateFileSystemEntries(location).Order(StringComparer.Ordinal))
+        {
+            if (LocalPath.IsLink(entry) && LocalPath.Resolve(entry) is var resolved && Path.GetDirectoryName(resolved) == target)
+            {
+                return (entry, resolved);
+            }
+        }
+
+        return null;
     }
 
     /// <summary>A blob prefix without its trailing slashes; a local folder with its symlinks resolved, so a link to an input is that input.</summary>

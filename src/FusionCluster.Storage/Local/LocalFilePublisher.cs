@@ -34,6 +34,7 @@ internal static class LocalFilePublisher
         }
 
         Directory.CreateDirectory(folder);
+        PreviousOutput.RefuseObstacles(folder, names);
 
         // The old manifest goes first: from then on readers see no result rather than a mixture.
         if (previous.Count > 0)

@@ -121,6 +121,7 @@ public sealed class LocalMergeOutput : IMergeOutput
         var published = Directory.EnumerateFiles(staging).Select(Path.GetFileName).OfType<string>().Order(StringComparer.Ordinal).ToList();
         var manifest = MergeManifest.Build(published.Select(name => (name, new FileInfo(Path.Combine(staging, name)).Length)));
         Directory.CreateDirectory(Location);
+        PreviousOutput.RefuseObstacles(Location, published);
         RemovePreviousOutput(published);
         foreach (var name in published.Where(n => n != entryPoint))
         {

@@ -27,6 +27,24 @@ internal static class PreviousOutput
         return [.. MergeManifest.Read(bytes, path).Select(f => f.Name)];
     }
 
+    /// <summary>
+    /// Refuses, before anything is removed, a publish that could not finish: a folder (not a link to one, which is
+    /// replaced as a link) where one of <paramref name="names"/> or the manifest must go. Without this check the
+    /// previous manifest and files went first and the move failed midway, leaving a mixture with no manifest.
+    /// </summary>
+    /// <exception cref="StorageException">Names the folder in the way.</exception>
+    public static void RefuseObstacles(string folder, IEnumerable<string> names)
+    {
+        foreach (var name in names.Append(MergeManifest.FileName))
+        {
+            var path = Path.Combine(folder, name);
+            if (Directory.Exists(path) && !LocalPath.IsLink(path))
+            {
+                throw new StorageException($"'{path}' is a folder where this output publishes its file '{name}'; nothing in {folder} was replaced or removed. Move that folder away and run again");
+            }
+        }
+    }
+
     /// <summary>Removes the manifest entry itself (a link only as a link): a new manifest is written in its place.</summary>
     public static void RemoveManifest(string folder)
     {

@@ -63,6 +63,34 @@ public sealed class MergeOutputFolderProcessTests(SyntheticModels models)
         Assert.Equal(before.Count, Directory.EnumerateFileSystemEntries(mine).Count());
     }
 
+    [Fact]
+    public async Task An_input_whose_files_link_into_out_is_refused_even_with_overwrite_and_the_files_are_kept()
+    {
+        using var temp = new TempDirectory();
+        // A Hugging Face cache's layout: the snapshot's files are links to files kept elsewhere. The old guard compared
+        // folders only, so --out on the linked-to folder with --overwrite replaced the input's weights.
+        var store = temp.Combine("store");
+        var snapshot = temp.Combine("snapshot");
+        Directory.CreateDirectory(store);
+        Directory.CreateDirectory(snapshot);
+        foreach (var file in Directory.EnumerateFiles(models.Folder("base")))
+        {
+            var name = Path.GetFileName(file);
+            File.Copy(file, Path.Combine(store, name));
+            File.CreateSymbolicLink(Path.Combine(snapshot, name), Path.Combine("..", "store", name));
+        }
+
+        var before = Directory.EnumerateFiles(store).Order(StringComparer.Ordinal).Select(File.ReadAllBytes).ToList();
+        var spec = await WriteSpecAsync(temp, firstModel: snapshot);
+
+        var (exitCode, _, stderr) = await FusionProcess.RunAsync("merge", spec, "--out", store, "--overwrite", "--quiet");
+
+        Assert.NotEqual(0, exitCode);
+        Assert.Contains($"the file input model '{snapshot}' reads through its link", stderr, StringComparison.Ordinal);
+        Assert.Equal(before, Directory.EnumerateFiles(store).Order(StringComparer.Ordinal).Select(File.ReadAllBytes).ToList());
+        Assert.Equal(before.Count, Directory.EnumerateFileSystemEntries(store).Count());
+    }
+
     /// <param name="firstModel">The first model's folder; the shared base model when not given.</param>
     private async Task<string> WriteSpecAsync(TempDirectory temp, string? firstModel = null)
     {

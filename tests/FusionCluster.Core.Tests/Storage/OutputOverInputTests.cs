@@ -31,6 +31,30 @@ public sealed class OutputOverInputTests
     }
 
     [Fact]
+    public void An_input_whose_file_links_into_the_output_folder_is_refused_naming_the_link()
+    {
+        using var temp = new TempDirectory();
+        Directory.CreateDirectory(temp.Combine("blobs/nested"));
+        Directory.CreateDirectory(temp.Combine("snapshot"));
+        File.WriteAllText(temp.Combine("blobs/9f2c"), "weights");
+        File.WriteAllText(temp.Combine("blobs/nested/config"), "{}");
+        File.WriteAllText(temp.Combine("snapshot/README.md"), "a regular file");
+        File.CreateSymbolicLink(temp.Combine("snapshot/config.json"), "../blobs/nested/config");
+        File.CreateSymbolicLink(temp.Combine("snapshot/model.safetensors"), "../blobs/9f2c");
+        var models = new Dictionary<string, string> { ["llama"] = temp.Combine("snapshot") };
+
+        var error = Assert.Throws<StorageException>(() => OutputOverInput.Refuse(models, temp.Combine("blobs")));
+
+        Assert.Contains("holds '9f2c', the file input model 'llama' reads through its link", error.Message, StringComparison.Ordinal);
+        Assert.Contains(temp.Combine("snapshot/model.safetensors"), error.Message, StringComparison.Ordinal);
+        // A link into a folder below the output, or beside it, is not what publishing replaces.
+        OutputOverInput.Refuse(models, temp.Combine("blobs/nested/deeper"));
+        OutputOverInput.Refuse(models, temp.Combine("merged"));
+        File.Delete(temp.Combine("snapshot/model.safetensors"));
+        OutputOverInput.Refuse(models, temp.Combine("blobs"));
+    }
+
+    [Fact]
     public void Folders_beside_inside_or_above_an_input_are_allowed()
     {
         using var temp = new TempDirectory();

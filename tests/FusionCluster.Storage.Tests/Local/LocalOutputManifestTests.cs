@@ -7,7 +7,8 @@ namespace FusionCluster.Storage.Tests.Local;
 /// <summary>
 /// A merge's --overwrite reads the previous manifest by the same rule as small results: a FIFO in its place is not
 /// read (it would block the publish for ever) and a link in its place is neither read nor written through; both
-/// are replaced by the new, regular manifest and what they point at stays byte for byte.
+/// are replaced by the new, regular manifest and what they point at stays byte for byte. A folder where a new file must
+/// go fails the publish before the previous output is touched.
 /// </summary>
 public sealed class LocalOutputManifestTests : IDisposable
 {
@@ -42,6 +43,27 @@ public sealed class LocalOutputManifestTests : IDisposable
 
         Assert.Equal(bytes, File.ReadAllBytes(target));
         Assert.True(LocalFile.IsRegularFile(Path.Combine(output, MergeManifest.FileName)));
+    }
+
+    [Fact]
+    public async Task A_folder_where_a_published_file_goes_fails_the_publish_and_leaves_the_previous_output_whole()
+    {
+        var output = temp.Folder("merged");
+        await MergeWithinGuard(output);
+        var manifest = File.ReadAllBytes(Path.Combine(output, MergeManifest.FileName));
+        var listed = MergeManifest.Read(manifest, "previous").Select(f => f.Name).ToList();
+        Assert.True(listed.Count >= 2, "the test needs a previous output of several files");
+        // The first name the publish moves (the entry point moves last) becomes someone's folder.
+        var obstacle = Path.Combine(output, listed[0]);
+        File.Delete(obstacle);
+        Directory.CreateDirectory(obstacle);
+        var kept = listed.Skip(1).ToDictionary(name => name, name => File.ReadAllBytes(Path.Combine(output, name)));
+
+        var error = await Assert.ThrowsAsync<StorageException>(() => MergeWithinGuard(output));
+
+        Assert.Contains($"'{obstacle}' is a folder where this output publishes its file '{listed[0]}'", error.Message, StringComparison.Ordinal);
+        Assert.Equal(manifest, File.ReadAllBytes(Path.Combine(output, MergeManifest.FileName)));
+        Assert.All(kept, file => Assert.Equal(file.Value, File.ReadAllBytes(Path.Combine(output, file.Key))));
     }
 
     private async Task MergeWithinGuard(string output)

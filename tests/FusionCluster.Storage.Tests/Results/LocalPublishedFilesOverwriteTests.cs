@@ -108,6 +108,25 @@ public sealed class LocalPublishedFilesOverwriteTests : IDisposable
         Assert.Equal("previous", File.ReadAllText(Path.Combine(folder, "connect.json")));
     }
 
+    [Fact]
+    public async Task A_folder_where_a_new_file_goes_is_refused_before_the_previous_result_is_touched()
+    {
+        var folder = temp.Folder("results/run");
+        var previousManifest = MergeManifest.Build([("old.json", 3), ("plot.png", 3)]);
+        File.WriteAllText(Path.Combine(folder, "old.json"), "old");
+        File.WriteAllText(Path.Combine(folder, "plot.png"), "png");
+        File.WriteAllBytes(Path.Combine(folder, MergeManifest.FileName), previousManifest);
+        Directory.CreateDirectory(Path.Combine(folder, "connect.json"));
+
+        var error = await PublishWithinGuard(folder);
+
+        // Before the check, the old manifest and old.json went first and the move onto the folder then failed.
+        Assert.Contains($"'{Path.Combine(folder, "connect.json")}' is a folder where this output publishes its file 'connect.json'", error.Message, StringComparison.Ordinal);
+        Assert.Equal(previousManifest, File.ReadAllBytes(Path.Combine(folder, MergeManifest.FileName)));
+        Assert.Equal("old", File.ReadAllText(Path.Combine(folder, "old.json")));
+        Assert.Equal("png", File.ReadAllText(Path.Combine(folder, "plot.png")));
+    }
+
     private static async Task<StorageException> PublishWithinGuard(string folder)
     {
         var publish = new LocalFolderStore().PublishFilesAsync(folder, [new PublishedContent("connect.json", "{}"u8.ToArray())], overwrite: true, Token);
