@@ -47,11 +47,12 @@ public static class EvalCommand
             // An emr task's model is written once to a scratch folder that every evaluator then reads, inside the
             // data roots or not.
             using var taskFolder = parse.GetValue(task) is null ? null : new ScratchFolder("fusion-emr-task-");
+            var roots = LocalRoots.Anywhere;
             try
             {
                 // With data roots, every folder and file read is resolved and checked before use, and the
                 // checkpoints are opened through the roots (each weight, index and config file checked again).
-                var roots = dataRoots.Resolve(parse);
+                roots = dataRoots.Resolve(parse);
                 folder = roots.Check(folder, "model folder");
                 if (taskFolder is not null)
                 {
@@ -138,6 +139,11 @@ public static class EvalCommand
                 return MergeCommand.Fail(Describe(e));
             }
 
+            if (metrics.Where(m => !double.IsFinite(m.Value)).Select(m => m.Key).ToList() is { Count: > 0 } notNumbers)
+            {
+                WarnOfNonFiniteWeights(folder, roots, notNumbers, cancellationToken);
+            }
+
             if (parse.GetValue(json))
             {
                 // NaN (an undefined cosine) has no JSON number; null says "no value".
@@ -156,6 +162,32 @@ public static class EvalCommand
             return 0;
         });
         return command;
+    }
+
+    /// <summary>
+    /// Metrics that are no number come from NaN or infinite weights more often than not (a diverged training, a broken
+    /// merge); the user is told which tensor holds them. An undefined cosine (a zero vector) has finite weights and no
+    /// warning; a folder that is no checkpoint (an ensemble) is not searched.
+    /// </summary>
+    private static void WarnOfNonFiniteWeights(string folder, LocalRoots roots, IReadOnlyList<string> notNumbers, CancellationToken cancellationToken)
+    {
+        if (!File.Exists(Path.Combine(folder, CheckpointFolder.SingleFileName)) && !File.Exists(Path.Combine(folder, CheckpointFolder.IndexFileName)))
+        {
+            return;
+        }
+
+        try
+        {
+            using var checkpoint = CheckpointFolder.Open(folder, roots);
+            if (CheckpointNonFinite.FindFirst(checkpoint, cancellationToken) is { } found)
+            {
+                System.Console.Error.WriteLine($"warning: {folder}: tensor '{found.Tensor}' holds {found.Count} NaN or infinite value(s); {string.Join(", ", notNumbers)} {(notNumbers.Count == 1 ? "is" : "are")} not a number");
+            }
+        }
+        catch (Exception e) when (e is CheckpointException or StorageException or IOException or UnauthorizedAccessException)
+        {
+            // The metrics are printed as they are; the search for their cause is only a courtesy.
+        }
     }
 
     /// <summary>An exception's message for the one-line error, without .NET's "(Parameter 'x')" suffix.</summary>

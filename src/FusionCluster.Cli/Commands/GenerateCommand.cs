@@ -35,7 +35,14 @@ public static class GenerateCommand
                 using var tokenizer = HfTokenizer.Load(folder);
                 var promptIds = tokenizer.Encode(parse.GetValue(prompt)!);
                 using var network = LanguageModelCheckpoint.Load(folder, LanguageDevice.Resolve(parse.GetValue(device)!));
-                var generated = TextGenerator.Generate(network, promptIds, parse.GetValue(maxNewTokens), parse.GetValue(temperature), parse.GetValue(seed), cancellationToken);
+                var newTokens = parse.GetValue(maxNewTokens);
+                var positions = network.Config.MaxPositionEmbeddings;
+                if (newTokens > 0 && (long)promptIds.Length + newTokens > positions)
+                {
+                    System.Console.Error.WriteLine($"note: {promptIds.Length} prompt tokens and up to {newTokens} new ones pass the model's max_position_embeddings of {positions}; each step past it sees only the last {positions} tokens");
+                }
+
+                var generated = TextGenerator.Generate(network, promptIds, newTokens, parse.GetValue(temperature), parse.GetValue(seed), cancellationToken);
                 System.Console.WriteLine(tokenizer.Decode(promptIds.Concat(generated)));
                 return Task.FromResult(0);
             }

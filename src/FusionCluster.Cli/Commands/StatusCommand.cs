@@ -45,6 +45,17 @@ public static class StatusCommand
                     System.Console.WriteLine($"silo     {silo.Silo}: {silo.UnitsDone} done, {silo.UnitsRunning} running, {Units.Bytes(silo.Bytes)}");
                 }
 
+                foreach (var candidate in status.Candidates)
+                {
+                    var outcome = candidate.State == JobState.Succeeded ? $"published -> {candidate.Output}" : candidate.Error ?? candidate.State.ToString();
+                    System.Console.WriteLine($"merge    {candidate.Name}: {outcome}");
+                }
+
+                foreach (var warning in status.Warnings)
+                {
+                    System.Console.WriteLine($"warning  {warning}");
+                }
+
                 foreach (var unit in unitList ?? [])
                 {
                     System.Console.WriteLine($"unit {unit.Index,5} {unit.Name,-24} {unit.State,-8} attempts {unit.Attempts} {unit.Silo} {unit.LastError}");

@@ -1,3 +1,4 @@
+using System.Numerics;
 using System.Text.Json.Nodes;
 using FusionCluster.Core.Formats;
 
@@ -65,6 +66,12 @@ public sealed record ClassifierConfig
     public string ArchitectureName => Architecture == ClassifierArchitecture.Mlp ? MlpArchitectureName : CnnArchitectureName;
 
     public int InputSize => Channels * Height * Width;
+
+    /// <summary>
+    /// The most convolutions an image of this size takes: each is followed by a 2x2 max-pool, which halves both sides
+    /// rounding down, and a side must stay at least 1 (28x28: 4, leaving 1x1).
+    /// </summary>
+    public static int MaxConvolutions(int height, int width) => BitOperations.Log2((uint)Math.Min(height, width));
 
     /// <summary>Features entering the first linear layer: pixels for an MLP, the last feature map for a CNN.</summary>
     public int FlattenedFeatures
@@ -186,7 +193,8 @@ public sealed record ClassifierConfig
             NumLabels = ReadInts(json, "num_labels", path, required: true, scalar: true)[0],
         };
         config = config with { ZipLayers = ReadZipLayers(json, path, config.LayerCount) };
-        if (config.Height >> config.ConvChannels.Count == 0 || config.Width >> config.ConvChannels.Count == 0)
+        // Not a shift test: C# takes an int's shift count modulo 32, so 33 convolutions passed it.
+        if (config.ConvChannels.Count > MaxConvolutions(config.Height, config.Width))
         {
             throw new CheckpointException($"{path}: {config.ConvChannels.Count} pooling steps leave nothing of a {config.Height}x{config.Width} input");
         }

@@ -103,7 +103,19 @@ public static class ClassifierTrainer
         return network;
     }
 
-    private static ClassifierConfig ConfigFor(ImageDataset dataset, TrainingOptions options) => new()
+    private static ClassifierConfig ConfigFor(ImageDataset dataset, TrainingOptions options)
+    {
+        var most = ClassifierConfig.MaxConvolutions(dataset.Height, dataset.Width);
+        if (options.Architecture == ClassifierArchitecture.Cnn && options.ConvChannels.Count > most)
+        {
+            // libtorch failed mid-forward with an empty feature map.
+            throw new ArgumentException($"--conv {string.Join(',', options.ConvChannels)}: {options.ConvChannels.Count} convolutions, each followed by a 2x2 pooling, leave nothing of a {dataset.Height}x{dataset.Width} image; give at most {most}");
+        }
+
+        return NewConfig(dataset, options);
+    }
+
+    private static ClassifierConfig NewConfig(ImageDataset dataset, TrainingOptions options) => new()
     {
         Architecture = options.Architecture,
         Channels = dataset.Channels,

@@ -16,7 +16,11 @@ public static class TextGenerator
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(prompt);
-        ArgumentOutOfRangeException.ThrowIfNegative(maxNewTokens);
+        if (maxNewTokens < 0)
+        {
+            throw new ArgumentException($"--max-new-tokens {maxNewTokens}: expected 0 or more", nameof(maxNewTokens));
+        }
+
         if (!(temperature >= 0) || double.IsInfinity(temperature))
         {
             throw new ArgumentException($"--temperature {temperature}: expected 0 (greedy) or a positive number", nameof(temperature));

@@ -39,9 +39,10 @@ public static class LanguageModelTrainer
         // Nothing goes into the output folder before training has succeeded: a failure leaves it as it was.
         using var tokenizer = HfTokenizer.FromBytes(Encoding.UTF8.GetBytes(tokenizerJson), options.Tokenizer ?? "the byte-level tokenizer");
         var ids = tokenizer.Encode(text);
-        if (ids.Length < options.Context + 1)
+        // Compared without adding one to the context: --context 2147483647 overflowed and passed.
+        if (ids.Length <= options.Context)
         {
-            throw new ArgumentException($"the text has {ids.Length} tokens; training windows of --context {options.Context} need at least {options.Context + 1}");
+            throw new ArgumentException($"the text has {ids.Length} tokens; training windows of --context {options.Context} need at least {options.Context + 1L}");
         }
 
         JsonObject? baseConfig = null;

@@ -56,6 +56,11 @@ public sealed record LanguageTrainingOptions
             throw new ArgumentException($"--context {Context}: expected at least 2 tokens");
         }
 
+        if ((long)BatchSize * Context > Array.MaxLength)
+        {
+            throw new ArgumentException($"--batch-size {BatchSize} × --context {Context}: {(long)BatchSize * Context} tokens per step, more than the {Array.MaxLength} one step can hold");
+        }
+
         if (Hidden % Heads != 0 || (Hidden / Heads) % 2 != 0)
         {
             throw new ArgumentException($"--hidden {Hidden} / --heads {Heads}: the head size must be a whole, even number");

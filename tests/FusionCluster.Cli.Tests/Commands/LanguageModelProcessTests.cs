@@ -18,6 +18,9 @@ public sealed class LanguageModelProcessTests
         var train = await FusionProcess.RunAsync("train", "--arch", "llama", "--text", "/usr/share/common-licenses/GPL-3", "--out", model, "--layers", "1", "--hidden", "16", "--heads", "2", "--kv-heads", "1", "--ffn", "32", "--context", "16", "--steps", "3");
         var eval = await FusionProcess.RunAsync("eval", model, "--text", text, "--context", "16", "--json");
         var generate = await FusionProcess.RunAsync("generate", model, "--prompt", "The", "--max-new-tokens", "4");
+        // 3 prompt tokens and 14 new ones pass the 16 positions the model was trained with (--context 16).
+        var longer = await FusionProcess.RunAsync("generate", model, "--prompt", "The", "--max-new-tokens", "14");
+        var negative = await FusionProcess.RunAsync("generate", model, "--prompt", "The", "--max-new-tokens", "-1");
 
         Assert.True(train.ExitCode == 0, $"train: {train.Stderr}");
         Assert.True(eval.ExitCode == 0, $"eval: {eval.Stderr}");
@@ -26,6 +29,11 @@ public sealed class LanguageModelProcessTests
         Assert.InRange(metrics["perplexity"]!.GetValue<double>(), 1, 1000);
         Assert.True(generate.ExitCode == 0, $"generate: {generate.Stderr}");
         Assert.StartsWith("The", generate.Stdout, StringComparison.Ordinal);
+        Assert.Equal("", generate.Stderr);
+        Assert.True(longer.ExitCode == 0, $"generate 14: {longer.Stderr}");
+        Assert.Equal("note: 3 prompt tokens and up to 14 new ones pass the model's max_position_embeddings of 16; each step past it sees only the last 16 tokens", longer.Stderr.Trim());
+        Assert.Equal(1, negative.ExitCode);
+        Assert.Equal("fusion: error: --max-new-tokens -1: expected 0 or more", negative.Stderr.Trim());
     }
 
     [Fact]

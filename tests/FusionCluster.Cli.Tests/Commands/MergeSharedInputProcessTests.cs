@@ -22,6 +22,8 @@ public sealed class MergeSharedInputProcessTests(SyntheticModels models)
         Assert.Contains($"tilted: merged -> {Path.Combine(outDir, "tilted")}", stdout, StringComparison.Ordinal);
         Assert.Contains("fusion: error: broken: ", stderr, StringComparison.Ordinal);
         Assert.DoesNotContain("broken: broken: ", stderr, StringComparison.Ordinal);
+        // Said once: the job's status lists each candidate's error, and it is not repeated as a warning.
+        Assert.Single(stderr.Split('\n'), line => line.Contains("broken: ", StringComparison.Ordinal));
         Assert.Contains("density", stderr, StringComparison.Ordinal);
         Assert.True(File.Exists(Path.Combine(outDir, "even", "model.safetensors")));
         Assert.True(File.Exists(Path.Combine(outDir, "tilted", "model.safetensors")));

@@ -54,6 +54,8 @@ public sealed class ClassifierConfigTests
     [InlineData("""{"model_type": "fusion-mnist-mlp", "input_shape": [1, 28, 28], "hidden_sizes": "wide", "num_labels": 10}""", "\"hidden_sizes\" must be an array")]
     [InlineData("""{"model_type": "fusion-mnist-cnn", "input_shape": [1, 28, 28], "num_labels": 10}""", "conv_channels must list at least one")]
     [InlineData("""{"model_type": "fusion-mnist-cnn", "input_shape": [1, 4, 4], "conv_channels": [2, 2, 2], "num_labels": 10}""", "3 pooling steps leave nothing")]
+    [InlineData("""{"model_type": "fusion-mnist-cnn", "input_shape": [1, 28, 28], "conv_channels": [2, 2, 2, 2, 2], "num_labels": 10}""", "5 pooling steps leave nothing of a 28x28 input")]
+    [InlineData("""{"model_type": "fusion-mnist-cnn", "input_shape": [1, 28, 28], "conv_channels": [1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1], "num_labels": 10}""", "33 pooling steps leave nothing")]
     [InlineData("""{"model_type": "fusion-mnist-mlp", "input_shape": [1, 2, 2], "hidden_sizes": [3], "num_labels": 2, "zip_layers": 2, "branches": 2}""", "\"zip_layers\" must be in 0..1")]
     [InlineData("""{"model_type": "fusion-mnist-mlp", "input_shape": [1, 2, 2], "hidden_sizes": [3], "num_labels": 2, "zip_layers": -1, "branches": 2}""", "\"zip_layers\" must be in 0..1")]
     [InlineData("""{"model_type": "fusion-mnist-mlp", "input_shape": [1, 2, 2], "hidden_sizes": [3], "num_labels": 2, "zip_layers": 1}""", "only \"zip_layers\" is given")]

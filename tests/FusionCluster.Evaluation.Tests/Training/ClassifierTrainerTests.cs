@@ -92,6 +92,21 @@ public sealed class ClassifierTrainerTests(MnistData mnist)
         Assert.False(Directory.Exists(temp.Combine("out")));
     }
 
+    [Theory]
+    [InlineData(5)]
+    [InlineData(33)]
+    public void More_convolutions_than_the_images_sides_allow_are_refused_before_training(int convolutions)
+    {
+        using var temp = new TempDirectory();
+        // 28x28 MNIST: four 2x2 poolings leave 1x1, a fifth leaves nothing (33: a shift count C# takes modulo 32).
+        var options = new TrainingOptions { Architecture = ClassifierArchitecture.Cnn, ConvChannels = [.. Enumerable.Repeat(2, convolutions)], MaxSamples = 64 };
+
+        var error = Assert.Throws<ArgumentException>(() => ClassifierTrainer.TrainAndSave(mnist.Dataset, options, temp.Combine("out"), TestContext.Current.CancellationToken));
+
+        Assert.EndsWith($"{convolutions} convolutions, each followed by a 2x2 pooling, leave nothing of a 28x28 image; give at most 4", error.Message, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(temp.Combine("out")));
+    }
+
     [Fact]
     public void Asking_for_classes_the_training_split_lacks_is_an_error()
     {

@@ -33,6 +33,24 @@ public sealed class LanguageModelTrainerTests
         Assert.Equal("the user's tokenizer", File.ReadAllText(Path.Combine(output, "tokenizer.json")));
     }
 
+    [Theory]
+    [InlineData(int.MaxValue, 1, "--batch-size 1 × --context 2147483647: 2147483647 tokens per step")]
+    [InlineData(2_000_000_000, 1, "the text has 20 tokens; training windows of --context 2000000000 need at least 2000000001")]
+    [InlineData(20, 1, "the text has 20 tokens; training windows of --context 20 need at least 21")]
+    [InlineData(1 << 20, 1 << 12, "--batch-size 4096 × --context 1048576: 4294967296 tokens per step")]
+    public void A_context_longer_than_the_text_or_a_step_too_large_is_refused_in_words(int context, int batchSize, string expected)
+    {
+        using var directory = new TempDirectory();
+        var output = directory.Combine("lm");
+
+        // Twenty bytes, twenty tokens of the byte-level tokenizer. --context 2147483647 overflowed its check and crashed.
+        var error = Assert.Throws<ArgumentException>(() =>
+            LanguageModelTrainer.TrainAndSave("twenty bytes of text", Small with { Context = context, BatchSize = batchSize, Steps = 1 }, output, TestContext.Current.CancellationToken));
+
+        Assert.StartsWith(expected, error.Message, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(output));
+    }
+
     [Fact]
     public async Task Training_lowers_held_out_perplexity()
     {

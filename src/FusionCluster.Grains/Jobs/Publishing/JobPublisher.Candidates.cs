@@ -89,7 +89,7 @@ public sealed partial class JobPublisher
             }
         }
 
-        return RecordFailures(state);
+        return FailureWhenNoneSucceeded(state);
     }
 
     /// <summary>A scoring job's end: each candidate's metrics from its units' scores, nothing published.</summary>
@@ -118,7 +118,7 @@ public sealed partial class JobPublisher
             }
         }
 
-        return RecordFailures(state);
+        return FailureWhenNoneSucceeded(state);
     }
 
     /// <summary>
@@ -161,15 +161,13 @@ public sealed partial class JobPublisher
         }
     }
 
-    /// <summary>Warns of each failed candidate; returns the job's failure when none succeeded.</summary>
-    private static string? RecordFailures(MergeJobState state)
+    /// <summary>
+    /// The job's failure when no candidate succeeded. Each failed candidate's error is in the job's status already
+    /// (its candidate list), so it is not repeated as a warning: `fusion merge --out-dir` printed it twice.
+    /// </summary>
+    private static string? FailureWhenNoneSucceeded(MergeJobState state)
     {
         var failed = state.Candidates.Where(c => c.State != JobState.Succeeded).ToList();
-        foreach (var candidate in failed)
-        {
-            state.Warnings.Add($"candidate failed: {candidate.Error}");
-        }
-
         return failed.Count == state.Candidates.Count ? $"every candidate failed: {string.Join("; ", failed.Select(c => c.Error))}" : null;
     }
 
