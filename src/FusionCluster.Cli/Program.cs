@@ -1,5 +1,6 @@
 using System.CommandLine;
 using FusionCluster.Cli.Commands;
+using FusionCluster.Cli.Console;
 using FusionCluster.Cli.Hosting;
 
 var root = new RootCommand("FusionCluster: merge deep-learning models (mergekit-compatible specs) on one machine or a cluster")
@@ -28,5 +29,11 @@ var root = new RootCommand("FusionCluster: merge deep-learning models (mergekit-
 // fusion handles SIGINT and SIGTERM itself: System.CommandLine's handler would end the verb two seconds after the
 // signal, before a cancelled merge has stopped its units and removed its staging.
 using var signals = new TerminationSignals();
-var exitCode = await root.Parse(args).InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null }, signals.Token);
+var parse = root.Parse(args);
+if (parse.Action is System.CommandLine.Invocation.ParseErrorAction && !CommandLineErrors.IsBareCommandGroup(parse))
+{
+    return CommandLineErrors.Report(parse, System.Console.Error);
+}
+
+var exitCode = await parse.InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null }, signals.Token);
 return signals.ExitCode(exitCode);

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.CommandLine.Parsing;
+using System.Globalization;
 
 namespace FusionCluster.Cli.Commands;
 
@@ -11,9 +12,9 @@ public static class CountOption
     {
         option.Validators.Add(result =>
         {
-            if (!result.Implicit && result.GetValueOrDefault<int>() < 1)
+            if (Given(result) is < 1 and var value)
             {
-                result.AddError($"{option.Name} {result.GetValueOrDefault<int>()}: expected a positive whole number");
+                result.AddError($"{option.Name} {value}: expected a positive whole number");
             }
         });
         return option;
@@ -24,11 +25,20 @@ public static class CountOption
     {
         option.Validators.Add(result =>
         {
-            if (!result.Implicit && result.GetValueOrDefault<int?>() is < 1 and var value)
+            if (Given(result) is < 1 and var value)
             {
                 result.AddError($"{option.Name} {value}: expected a positive whole number");
             }
         });
         return option;
     }
+
+    /// <summary>
+    /// The whole number written on the command line, or null when none was (the default) or the text is no whole number:
+    /// that is the parser's own error, and asking for the value then threw out of the validator (`--points x` crashed).
+    /// </summary>
+    private static int? Given(OptionResult result) =>
+        !result.Implicit && result.Tokens.Count == 1 && int.TryParse(result.Tokens[0].Value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value)
+            ? value
+            : null;
 }
