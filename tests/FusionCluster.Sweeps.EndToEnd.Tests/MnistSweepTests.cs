@@ -116,6 +116,21 @@ public sealed class MnistSweepTests : IDisposable
         Assert.Equal(14, merges.Length);
         Assert.False(File.Exists(Path.Combine(folder, "sweep-out", "runs", "run-000001.json")));
 
+        // A new process (a silo whose state starts empty, as every `fusion sweep run` on one machine) continues the
+        // sweep's history from its output: run 4, not a second run 1 replacing run 1's record; keep_runs 2 keeps runs 3
+        // and 4, which share their merges, so run 2's seven that only it used go.
+        await using (var again = await SweepEmbeddedRunner.StartAsync(unitSlots: 2, allowCommandEvaluator: false, LocalRoots.Anywhere, cancellation))
+        {
+            var fourth = await again.RunAsync(sweepFile, File.ReadAllText(sweepFile), "mnist", null, cancellation);
+            Assert.Equal((4, SweepRunState.Succeeded), (fourth.Summary.Number, fourth.Summary.State));
+            Assert.All(fourth.Candidates, c => Assert.True(c.Cached, $"{c.Label} was merged again"));
+        }
+
+        Assert.Equal(
+            ["run-000003.json", "run-000004.json"],
+            Directory.EnumerateFiles(Path.Combine(folder, "sweep-out", "runs")).Select(Path.GetFileName).Order(StringComparer.Ordinal));
+        Assert.Equal(7, Directory.GetDirectories(Path.Combine(folder, "sweep-out", "merges")).Length);
+
         var table = string.Join("\n", first.Leaderboard.Select(i => first.Candidates[i]).Select(c =>
             string.Create(CultureInfo.InvariantCulture, $"{c.Objective:0.0000}  merge {c.MergeSeconds:0.00}s  eval {c.EvaluationSeconds:0.00}s  {c.Label}")));
         TestContext.Current.TestOutputHelper?.WriteLine(string.Create(

@@ -38,6 +38,14 @@ public interface ISweepOutput
     /// <exception cref="StorageException">The location is a user's or another sweep's (<see cref="SweepOutputLayout.ClaimRefusal"/>).</exception>
     Task ClaimAsync(string sweep, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// The run records and best/'s info that <paramref name="sweep"/> kept here, for a sweep grain whose state is new to
+    /// continue from (an embedded silo's state ends with its process: every local <c>fusion sweep run</c> numbered its
+    /// run 1 and replaced the last run's record). <see cref="SweepOutputHistory.None"/> unless the owner file names
+    /// <paramref name="sweep"/>.
+    /// </summary>
+    Task<SweepOutputHistory> ReadHistoryAsync(string sweep, CancellationToken cancellationToken);
+
     /// <summary>The keys of <paramref name="keys"/> whose merge is published (its manifest, written last, is there).</summary>
     Task<IReadOnlySet<string>> PublishedMergesAsync(IEnumerable<string> keys, CancellationToken cancellationToken);
 

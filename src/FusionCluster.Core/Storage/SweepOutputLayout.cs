@@ -26,6 +26,9 @@ public static partial class SweepOutputLayout
     /// <summary>At the root: which sweep the output is (<see cref="ClaimRefusal"/>).</summary>
     public const string OwnerFileName = "fusion-sweep-output.json";
 
+    /// <summary>The most a run record or best/'s info may hold to be read back (<see cref="ISweepOutput.ReadHistoryAsync"/>).</summary>
+    public const int MaxRecordBytes = 64 << 20;
+
     /// <summary>Where a connect sweep publishes each point's connect result (<see cref="ConnectResultName"/>).</summary>
     public const string ConnectFolder = "connect";
 
@@ -40,6 +43,19 @@ public static partial class SweepOutputLayout
 
     /// <summary>The owner file's contents for <paramref name="sweep"/>.</summary>
     public static string OwnerJson(string sweep) => new System.Text.Json.Nodes.JsonObject { ["sweep"] = sweep }.ToJsonString() + "\n";
+
+    /// <summary>The sweep an owner file's contents (<see cref="OwnerJson"/>) name, or null when they name none.</summary>
+    public static string? OwnerOf(string ownerJson)
+    {
+        try
+        {
+            return System.Text.Json.Nodes.JsonNode.Parse(ownerJson)?["sweep"]?.GetValue<string>();
+        }
+        catch (Exception e) when (e is System.Text.Json.JsonException or InvalidOperationException or FormatException)
+        {
+            return null;
+        }
+    }
 
     /// <summary>
     /// Why <paramref name="sweep"/> may not use the output at <paramref name="root"/>, or null when it may: a sweep prunes
@@ -56,16 +72,7 @@ public static partial class SweepOutputLayout
         const string why = "a sweep prunes and replaces what is in its output, so it needs a new or empty location of its own";
         if (ownerJson is not null)
         {
-            string? owner;
-            try
-            {
-                owner = System.Text.Json.Nodes.JsonNode.Parse(ownerJson)?["sweep"]?.GetValue<string>();
-            }
-            catch (Exception e) when (e is System.Text.Json.JsonException or InvalidOperationException or FormatException)
-            {
-                owner = null;
-            }
-
+            var owner = OwnerOf(ownerJson);
             return owner is null ? $"out: {root}: its {OwnerFileName} names no sweep; {why}"
                 : owner == sweep ? null
                 : $"out: {root} is the output of sweep '{owner}'; {why}";

@@ -120,6 +120,7 @@ public sealed partial class SweepGrain(
         State.Definition = definition;
         State.CreatedAt = clock.Now;
         spec = parsed;
+        await RestoreHistoryAsync(parsed);
         if (parsed.Schedule is { } schedule)
         {
             State.NextDue = new SweepTimetable(schedule, clock.Time).Start().NextDue;
@@ -372,6 +373,33 @@ public sealed partial class SweepGrain(
 
     private Task ChangeReminderAsync(bool needed) =>
         new GrainReminderSwitch(this, ReminderName, logger).SetAsync(needed, settings.FirstTickDelay, settings.TickPeriod);
+
+    /// <summary>
+    /// A sweep created where an earlier one of its id kept its output continues that history (<see cref="SweepRunHistory"/>):
+    /// an embedded silo's state ends with its process, so every local <c>fusion sweep run</c> was run 1 and replaced
+    /// the last run's record. An output that cannot be read starts the sweep afresh; its first run says why if it fails.
+    /// </summary>
+    private async Task RestoreHistoryAsync(SweepSpec parsed)
+    {
+        try
+        {
+            var history = await Task.Run(() => stores.OpenSweepOutput(parsed.Output).ReadHistoryAsync(SweepId, CancellationToken.None));
+            var unreadable = SweepRunHistory.Restore(history, State);
+            if (unreadable.Count > 0)
+            {
+                logger.LogWarning("Sweep {Sweep}: run records {Runs} in {Output} could not be read; their numbers are not used again", SweepId, string.Join(", ", unreadable), parsed.Output);
+            }
+
+            if (State.LastRunNumber > 0)
+            {
+                logger.LogInformation("Sweep {Sweep}: continues after run {Run}, {Kept} run(s) kept in {Output}", SweepId, State.LastRunNumber, State.Runs.Count, parsed.Output);
+            }
+        }
+        catch (Exception e) when (e is StorageException or IOException or UnauthorizedAccessException)
+        {
+            logger.LogWarning("Sweep {Sweep}: cannot read what {Output} keeps of earlier runs: {Error}", SweepId, parsed.Output, e.Message);
+        }
+    }
 
     private async Task<SweepSpec?> TryParseAsync(SweepDefinition definition)
     {

@@ -60,6 +60,40 @@ internal sealed class AzureSweepOutput(BlobContainerClient container, AzureLocat
         }
     }
 
+    public async Task<SweepOutputHistory> ReadHistoryAsync(string sweep, CancellationToken cancellationToken)
+    {
+        var ownerName = root.BlobName(SweepOutputLayout.OwnerFileName);
+        if (!(await Call(ownerName, async () => (await container.ExistsAsync(cancellationToken)).Value)) || !await ExistsAsync(ownerName, cancellationToken)
+            || SweepOutputLayout.OwnerOf(await DownloadRecordAsync(ownerName, cancellationToken)) != sweep)
+        {
+            return SweepOutputHistory.None;
+        }
+
+        var runsFolder = Child(SweepOutputLayout.RunsFolder);
+        var names = await Call(runsFolder.ToString(), async () =>
+        {
+            var found = new List<(int Number, string Name)>();
+            await foreach (var item in container.GetBlobsAsync(BlobTraits.None, BlobStates.None, runsFolder.ListingPrefix, cancellationToken))
+            {
+                var relative = item.Name[runsFolder.ListingPrefix.Length..];
+                if (!relative.Contains('/', StringComparison.Ordinal) && SweepOutputLayout.RunNumber(relative) is { } number)
+                {
+                    found.Add((number, item.Name));
+                }
+            }
+
+            return found;
+        });
+        var runs = new List<(int, string)>();
+        foreach (var (number, name) in names.OrderBy(r => r.Number))
+        {
+            runs.Add((number, await DownloadRecordAsync(name, cancellationToken)));
+        }
+
+        var bestInfo = Child(SweepOutputLayout.BestFolder).BlobName(SweepOutputLayout.BestInfoFileName);
+        return new SweepOutputHistory(runs, await ExistsAsync(bestInfo, cancellationToken) ? await DownloadRecordAsync(bestInfo, cancellationToken) : null);
+    }
+
     public async Task<IReadOnlySet<string>> PublishedMergesAsync(IEnumerable<string> keys, CancellationToken cancellationToken)
     {
         var published = new HashSet<string>(StringComparer.Ordinal);
@@ -136,6 +170,16 @@ internal sealed class AzureSweepOutput(BlobContainerClient container, AzureLocat
 
     private async Task<bool> ExistsAsync(string blobName, CancellationToken cancellationToken) =>
         await Call(blobName, async () => (await container.GetBlobClient(blobName).ExistsAsync(cancellationToken)).Value);
+
+    /// <summary>A small blob this sweep wrote (its owner file, a run record, best/'s info) as text, refused when larger than any such blob.</summary>
+    private Task<string> DownloadRecordAsync(string blobName, CancellationToken cancellationToken) => Call(blobName, async () =>
+    {
+        var blob = container.GetBlobClient(blobName);
+        var length = (await blob.GetPropertiesAsync(cancellationToken: cancellationToken)).Value.ContentLength;
+        return length > SweepOutputLayout.MaxRecordBytes
+            ? throw new StorageException($"az://{root.Container}/{blobName}: {length} bytes, more than any record a sweep writes")
+            : (await blob.DownloadContentAsync(cancellationToken)).Value.Content.ToString();
+    });
 
     private async Task CopyAsync(string from, string to, CancellationToken cancellationToken)
     {

@@ -24,10 +24,7 @@ public sealed class LocalSweepOutput(string root) : ISweepOutput
     public Task ClaimAsync(string sweep, CancellationToken cancellationToken)
     {
         var ownerPath = Path.Combine(Root, SweepOutputLayout.OwnerFileName);
-        // A regular file of at most 4 KiB, as every small file a user could plant is read (never a FIFO or a link).
-        var owner = Path.Exists(ownerPath)
-            ? System.Text.Encoding.UTF8.GetString(LocalFile.ReadAllBytes(ownerPath, "sweep output's owner file", 4096, size => new StorageException($"{ownerPath}: {size} bytes; a sweep's owner file holds a name")))
-            : null;
+        var owner = ReadOwner();
         var names = Directory.Exists(Root) ? Directory.EnumerateFileSystemEntries(Root).Select(e => Path.GetFileName(e)).ToList() : [];
         var bestIsPromoted = !Directory.Exists(BestLocation) || File.Exists(Path.Combine(BestLocation, SweepOutputLayout.BestInfoFileName));
         if (SweepOutputLayout.ClaimRefusal(Root, sweep, owner, names, bestIsPromoted) is { } refusal)
@@ -44,6 +41,33 @@ public sealed class LocalSweepOutput(string root) : ISweepOutput
         }
 
         return Task.CompletedTask;
+    }
+
+    public Task<SweepOutputHistory> ReadHistoryAsync(string sweep, CancellationToken cancellationToken)
+    {
+        if (ReadOwner() is not { } owner || SweepOutputLayout.OwnerOf(owner) != sweep)
+        {
+            return Task.FromResult(SweepOutputHistory.None);
+        }
+
+        var runsFolder = Path.Combine(Root, SweepOutputLayout.RunsFolder);
+        var runs = new List<(int, string)>();
+        if (Directory.Exists(runsFolder) && !LocalPath.IsLink(runsFolder))
+        {
+            foreach (var file in Directory.EnumerateFiles(runsFolder, "run-*.json"))
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                if (SweepOutputLayout.RunNumber(Path.GetFileName(file)) is { } number)
+                {
+                    runs.Add((number, ReadRecord(file, "run record")));
+                }
+            }
+        }
+
+        var bestInfo = Path.Combine(BestLocation, SweepOutputLayout.BestInfoFileName);
+        return Task.FromResult(new SweepOutputHistory(
+            [.. runs.OrderBy(r => r.Item1)],
+            LocalFile.IsRegularFile(bestInfo) ? ReadRecord(bestInfo, "promoted merge's info") : null));
     }
 
     public Task<IReadOnlySet<string>> PublishedMergesAsync(IEnumerable<string> keys, CancellationToken cancellationToken) =>
@@ -143,6 +167,18 @@ public sealed class LocalSweepOutput(string root) : ISweepOutput
 
         return Task.CompletedTask;
     }
+
+    /// <summary>The owner file's text, or null when there is none: a regular file of at most 4 KiB, as every small file a user could plant is read (never a FIFO or a link).</summary>
+    private string? ReadOwner()
+    {
+        var ownerPath = Path.Combine(Root, SweepOutputLayout.OwnerFileName);
+        return Path.Exists(ownerPath)
+            ? System.Text.Encoding.UTF8.GetString(LocalFile.ReadAllBytes(ownerPath, "sweep output's owner file", 4096, size => new StorageException($"{ownerPath}: {size} bytes; a sweep's owner file holds a name")))
+            : null;
+    }
+
+    private static string ReadRecord(string path, string what) =>
+        System.Text.Encoding.UTF8.GetString(LocalFile.ReadAllBytes(path, what, SweepOutputLayout.MaxRecordBytes, size => new StorageException($"{path}: {size} bytes, more than the {SweepOutputLayout.MaxRecordBytes} of any {what} a sweep writes")));
 
     private static void DeleteFolder(string folder)
     {

@@ -57,4 +57,27 @@ public sealed class AzureSweepOutputTests(AzuriteFixture azurite)
         Assert.Contains("is the output of sweep 'nightly'", other.Message, StringComparison.Ordinal);
         Assert.Contains("holds 'models', which is not part of a sweep's output", foreign.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task The_history_is_the_owning_sweeps_run_records_by_number_and_bests_info()
+    {
+        var cancellation = TestContext.Current.CancellationToken;
+        var container = await azurite.NewContainerAsync("sweep-history");
+        var store = await azurite.StoreAsync();
+        var output = store.OpenSweepOutput($"az://{container.Name}/nightly");
+        Assert.Same(SweepOutputHistory.None, await output.ReadHistoryAsync("nightly", cancellation));
+        await output.ClaimAsync("nightly", cancellation);
+        await output.WriteRunAsync(12, "twelve", cancellation);
+        await output.WriteRunAsync(3, "three", cancellation);
+        await container.GetBlobClient("nightly/runs/notes.txt").UploadAsync(BinaryData.FromString("mine"), cancellation);
+        await container.GetBlobClient("nightly/runs/old/run-000001.json").UploadAsync(BinaryData.FromString("deeper"), cancellation);
+        await container.GetBlobClient($"nightly/best/{SweepOutputLayout.BestInfoFileName}").UploadAsync(BinaryData.FromString("{\"cache_key\": \"k\"}"), cancellation);
+
+        var history = await output.ReadHistoryAsync("nightly", cancellation);
+        var others = await output.ReadHistoryAsync("weekly", cancellation);
+
+        Assert.Equal([(3, "three"), (12, "twelve")], history.Runs);
+        Assert.Equal("{\"cache_key\": \"k\"}", history.BestInfoJson);
+        Assert.Same(SweepOutputHistory.None, others);
+    }
 }

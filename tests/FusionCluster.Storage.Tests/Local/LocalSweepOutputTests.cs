@@ -16,6 +16,40 @@ public sealed class LocalSweepOutputTests : IDisposable
     public void Dispose() => temp.Dispose();
 
     [Fact]
+    public async Task The_history_is_the_owning_sweeps_run_records_by_number_and_bests_info()
+    {
+        var cancellation = TestContext.Current.CancellationToken;
+        var output = new LocalFolderStore().OpenSweepOutput(temp.Path);
+        Assert.Same(SweepOutputHistory.None, await output.ReadHistoryAsync("nightly", cancellation));
+        await output.ClaimAsync("nightly", cancellation);
+        await output.WriteRunAsync(12, "twelve", cancellation);
+        await output.WriteRunAsync(3, "three", cancellation);
+        File.WriteAllText(Path.Combine(temp.Path, "runs", "notes.txt"), "mine");
+        File.WriteAllText(Path.Combine(temp.Path, "runs", "run-000004.json.partial"), "half");
+        Directory.CreateDirectory(Path.Combine(temp.Path, "best"));
+        File.WriteAllText(Path.Combine(temp.Path, "best", SweepOutputLayout.BestInfoFileName), "{\"cache_key\": \"k\"}");
+
+        var history = await output.ReadHistoryAsync("nightly", cancellation);
+        var others = await output.ReadHistoryAsync("weekly", cancellation);
+
+        Assert.Equal([(3, "three"), (12, "twelve")], history.Runs);
+        Assert.Equal("{\"cache_key\": \"k\"}", history.BestInfoJson);
+        Assert.Same(SweepOutputHistory.None, others);
+    }
+
+    [Fact]
+    public async Task A_run_record_that_is_a_link_is_refused_not_followed()
+    {
+        var cancellation = TestContext.Current.CancellationToken;
+        var output = new LocalFolderStore().OpenSweepOutput(temp.Path);
+        await output.ClaimAsync("nightly", cancellation);
+        Directory.CreateDirectory(Path.Combine(temp.Path, "runs"));
+        File.CreateSymbolicLink(Path.Combine(temp.Path, "runs", "run-000001.json"), "/etc/passwd");
+
+        await Assert.ThrowsAsync<StorageException>(() => output.ReadHistoryAsync("nightly", cancellation));
+    }
+
+    [Fact]
     public async Task Pruning_deletes_the_connect_results_of_runs_not_kept_and_leaves_other_folders_alone()
     {
         var cancellation = TestContext.Current.CancellationToken;
