@@ -84,10 +84,10 @@ internal sealed class AzureSweepOutput(BlobContainerClient container, AzureLocat
 
             return found;
         });
-        var runs = new List<(int, string)>();
+        var runs = new List<(int, string?)>();
         foreach (var (number, name) in names.OrderBy(r => r.Number))
         {
-            runs.Add((number, await DownloadRecordAsync(name, cancellationToken)));
+            runs.Add((number, await DownloadRunRecordAsync(name, cancellationToken)));
         }
 
         var bestInfo = Child(SweepOutputLayout.BestFolder).BlobName(SweepOutputLayout.BestInfoFileName);
@@ -180,6 +180,19 @@ internal sealed class AzureSweepOutput(BlobContainerClient container, AzureLocat
             ? throw new StorageException($"az://{root.Container}/{blobName}: {length} bytes, more than any record a sweep writes")
             : (await blob.DownloadContentAsync(cancellationToken)).Value.Content.ToString();
     });
+
+    /// <summary>A run record's text, or null when it is larger than any a sweep writes: its number still counts.</summary>
+    private async Task<string?> DownloadRunRecordAsync(string blobName, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await DownloadRecordAsync(blobName, cancellationToken);
+        }
+        catch (StorageException e) when (e.InnerException is null)
+        {
+            return null;
+        }
+    }
 
     private async Task CopyAsync(string from, string to, CancellationToken cancellationToken)
     {

@@ -51,7 +51,7 @@ public sealed class LocalSweepOutput(string root) : ISweepOutput
         }
 
         var runsFolder = Path.Combine(Root, SweepOutputLayout.RunsFolder);
-        var runs = new List<(int, string)>();
+        var runs = new List<(int, string?)>();
         if (Directory.Exists(runsFolder) && !LocalPath.IsLink(runsFolder))
         {
             foreach (var file in Directory.EnumerateFiles(runsFolder, "run-*.json"))
@@ -59,7 +59,7 @@ public sealed class LocalSweepOutput(string root) : ISweepOutput
                 cancellationToken.ThrowIfCancellationRequested();
                 if (SweepOutputLayout.RunNumber(Path.GetFileName(file)) is { } number)
                 {
-                    runs.Add((number, ReadRecord(file, "run record")));
+                    runs.Add((number, ReadRunRecord(file)));
                 }
             }
         }
@@ -175,6 +175,19 @@ public sealed class LocalSweepOutput(string root) : ISweepOutput
         return Path.Exists(ownerPath)
             ? System.Text.Encoding.UTF8.GetString(LocalFile.ReadAllBytes(ownerPath, "sweep output's owner file", 4096, size => new StorageException($"{ownerPath}: {size} bytes; a sweep's owner file holds a name")))
             : null;
+    }
+
+    /// <summary>A run record's text, or null when it is not a regular file a sweep could have written: its number still counts.</summary>
+    private static string? ReadRunRecord(string path)
+    {
+        try
+        {
+            return ReadRecord(path, "run record");
+        }
+        catch (StorageException)
+        {
+            return null;
+        }
     }
 
     private static string ReadRecord(string path, string what) =>

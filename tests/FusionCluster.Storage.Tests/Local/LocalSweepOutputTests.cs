@@ -38,15 +38,18 @@ public sealed class LocalSweepOutputTests : IDisposable
     }
 
     [Fact]
-    public async Task A_run_record_that_is_a_link_is_refused_not_followed()
+    public async Task A_run_record_that_is_a_link_or_a_pipe_is_not_read_but_its_number_is_kept()
     {
         var cancellation = TestContext.Current.CancellationToken;
         var output = new LocalFolderStore().OpenSweepOutput(temp.Path);
         await output.ClaimAsync("nightly", cancellation);
-        Directory.CreateDirectory(Path.Combine(temp.Path, "runs"));
+        await output.WriteRunAsync(3, "three", cancellation);
         File.CreateSymbolicLink(Path.Combine(temp.Path, "runs", "run-000001.json"), "/etc/passwd");
+        Fifo.Create(Path.Combine(temp.Path, "runs", "run-000002.json"));
 
-        await Assert.ThrowsAsync<StorageException>(() => output.ReadHistoryAsync("nightly", cancellation));
+        var history = await output.ReadHistoryAsync("nightly", cancellation);
+
+        Assert.Equal([(1, null), (2, null), (3, "three")], history.Runs);
     }
 
     [Fact]

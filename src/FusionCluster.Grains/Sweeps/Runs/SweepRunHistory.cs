@@ -39,8 +39,13 @@ public static class SweepRunHistory
     }
 
     /// <summary>A run from its record (<see cref="SweepRunRecord.Detail"/> as the driver writes it); null when it is no finished run's record.</summary>
-    private static SweepRunRecord? Read(int number, string json)
+    private static SweepRunRecord? Read(int number, string? json)
     {
+        if (json is null)
+        {
+            return null;
+        }
+
         SweepRunDetail? detail;
         try
         {

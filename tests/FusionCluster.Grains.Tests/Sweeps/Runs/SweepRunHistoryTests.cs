@@ -19,14 +19,14 @@ public sealed class SweepRunHistoryTests : IDisposable
     public void Dispose() => models.Dispose();
 
     [Fact]
-    public void Kept_records_become_finished_runs_numbered_by_their_files_and_an_unreadable_one_still_counts()
+    public void Kept_records_become_finished_runs_numbered_by_their_files_and_unreadable_ones_still_count()
     {
         var state = new SweepGrainState();
 
         var unreadable = SweepRunHistory.Restore(History(), state);
 
-        Assert.Equal([9], unreadable);
-        Assert.Equal(9, state.LastRunNumber);
+        Assert.Equal([9, 11], unreadable);
+        Assert.Equal(11, state.LastRunNumber);
         Assert.Equal([4, 7], state.Runs.Select(r => r.Number));
         var four = state.Runs[0];
         Assert.Equal((SweepRunState.Succeeded, SweepTrigger.Schedule, "cosine/ft-1", true), (four.State, four.Trigger, four.ObjectiveMetric, four.Maximize));
@@ -60,9 +60,9 @@ public sealed class SweepRunHistoryTests : IDisposable
 
         var finish = SweepPromotion.Finish(state, run, spec, Now, "/out/best", bestFolderExists: true);
 
-        // Runs 7 and 10 are kept; of run 4's merges only the one best/ holds (KeyB, restored) stays.
-        Assert.Equal(10, run.Number);
-        Assert.Equal([7, 10], finish.KeepRuns.Order());
+        // Runs 7 and 12 are kept; of run 4's merges only the one best/ holds (KeyB, restored) stays.
+        Assert.Equal(12, run.Number);
+        Assert.Equal([7, 12], finish.KeepRuns.Order());
         Assert.Equal([KeyC, KeyB], finish.KeepKeys.Order(StringComparer.Ordinal));
     }
 
@@ -87,6 +87,7 @@ public sealed class SweepRunHistoryTests : IDisposable
                  "Leaderboard": [1, 0], "ObjectiveMetric": "cosine/ft-1", "Maximize": true, "PromotedTo": "/out/best"}
                 """),
             (9, "{\"Summary\": {\"Number\": 9, "),
+            (11, null),
             (7, """
                 {"Summary": {"Number": 7, "State": 3, "StartedAt": "2026-12-05T02:00:00+00:00", "Error": "no merge was evaluated"},
                  "Candidates": [{"Index": 0, "Label": "w=0.3", "State": 4, "CacheKey": ""}]}
