@@ -121,8 +121,8 @@ public sealed class DashboardHost : IAsyncLifetime
     private void WriteModels()
     {
         var shape = SyntheticModelShape.ForSize(2_000_000, DType.BF16.ElementSize());
-        SyntheticCheckpoint.Write(Path.Combine(ModelsDirectory, "base"), shape, DType.BF16, baseSeed: 1, variant: 0);
-        SyntheticCheckpoint.Write(Path.Combine(ModelsDirectory, "ft-1"), shape, DType.BF16, baseSeed: 1, variant: 1);
-        SyntheticCheckpoint.Write(Path.Combine(ModelsDirectory, "ft-2"), shape, DType.BF16, baseSeed: 1, variant: 2);
+        SyntheticCheckpoint.Write(Path.Combine(ModelsDirectory, "base"), shape, DType.BF16, baseSeed: 1, variant: 0, cancellationToken: TestContext.Current.CancellationToken);
+        SyntheticCheckpoint.Write(Path.Combine(ModelsDirectory, "ft-1"), shape, DType.BF16, baseSeed: 1, variant: 1, cancellationToken: TestContext.Current.CancellationToken);
+        SyntheticCheckpoint.Write(Path.Combine(ModelsDirectory, "ft-2"), shape, DType.BF16, baseSeed: 1, variant: 2, cancellationToken: TestContext.Current.CancellationToken);
     }
 }

@@ -31,7 +31,7 @@ public sealed class SiloFailureTests(DashboardHost host)
         var shape = new SyntheticModelShape(Hidden: 384, Intermediate: 1024, Layers: 16, Vocab: 2048, Heads: 4);
         foreach (var (name, variant) in new[] { ("base", 0), ("ft-1", 1), ("ft-2", 2) })
         {
-            SyntheticCheckpoint.Write(Path.Combine(root, name), shape, DType.BF16, baseSeed: 5, variant: variant);
+            SyntheticCheckpoint.Write(Path.Combine(root, name), shape, DType.BF16, baseSeed: 5, variant: variant, cancellationToken: TestContext.Current.CancellationToken);
         }
 
         await using var cluster = await StartClusterAsync();

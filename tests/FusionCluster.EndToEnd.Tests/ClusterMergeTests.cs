@@ -117,7 +117,7 @@ public sealed class ClusterMergeTests : IDisposable
     /// <summary>Synthesizes the models and runs <paramref name="specName"/> on an embedded silo into root/embedded.</summary>
     private async Task<string> EmbeddedReferenceAsync(string specName, CancellationToken cancellation)
     {
-        SynthCommand.Write(root, 70_000_000, DType.BF16, fineTunes: 2, seed: 7);
+        Assert.Equal(0, SynthCommand.Run(root, 70_000_000, DType.BF16, fineTunes: 2, seed: 7, shardBytes: 2_000_000_000, overwrite: false, TestContext.Current.CancellationToken));
         var spec = Path.Combine(root, specName);
         var embedded = await EmbeddedMerge.RunAsync(
             new MergeRequest { SpecText = await File.ReadAllTextAsync(spec, cancellation), SpecDirectory = root, Output = Path.Combine(root, "embedded") },

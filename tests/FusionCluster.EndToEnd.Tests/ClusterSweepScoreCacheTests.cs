@@ -20,7 +20,7 @@ public sealed class ClusterSweepScoreCacheTests : IDisposable
     public async Task A_rerun_after_the_whole_cluster_restarts_takes_every_score_from_redis()
     {
         var cancellation = TestContext.Current.CancellationToken;
-        SynthCommand.Write(root, 20_000_000, DType.BF16, fineTunes: 2, seed: 11);
+        Assert.Equal(0, SynthCommand.Run(root, 20_000_000, DType.BF16, fineTunes: 2, seed: 11, shardBytes: 2_000_000_000, overwrite: false, TestContext.Current.CancellationToken));
         var definition = new SweepDefinition
         {
             SpecText = """

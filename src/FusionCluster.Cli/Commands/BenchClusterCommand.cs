@@ -36,7 +36,10 @@ public static class BenchClusterCommand
             if (!File.Exists(Path.Combine(root, "ties.yaml")))
             {
                 System.Console.WriteLine($"synthesizing three {Units.Bytes(bytes)} bf16 models in {root} ...");
-                SynthCommand.Write(root, bytes, DType.BF16, fineTunes: 2, seed: 1);
+                if (SynthCommand.Run(root, bytes, DType.BF16, fineTunes: 2, seed: 1, shardBytes: 2_000_000_000, overwrite: false, cancellationToken) is not 0 and var failed)
+                {
+                    return failed;
+                }
             }
 
             var specPath = Path.Combine(root, $"{parse.GetValue(method)}.yaml");

@@ -49,7 +49,10 @@ public static class BenchCommand
             if (!File.Exists(Path.Combine(root, "ties.yaml")))
             {
                 System.Console.WriteLine($"synthesizing three {Units.Bytes(bytes)} bf16 models in {root} ...");
-                SynthCommand.Write(root, bytes, DType.BF16, fineTunes: 2, seed: 1);
+                if (SynthCommand.Run(root, bytes, DType.BF16, fineTunes: 2, seed: 1, shardBytes: 2_000_000_000, overwrite: false, cancellationToken) is not 0 and var failed)
+                {
+                    return failed;
+                }
             }
 
             var inputs = new[] { "base", "ft-1", "ft-2" }.SelectMany(m => Directory.EnumerateFiles(Path.Combine(root, m), "*.safetensors")).ToList();
@@ -92,7 +95,16 @@ public static class BenchCommand
                 {
                     var output = Path.Combine(outputRoot, $"out-{methodNames[m]}");
                     var before = StreamingBound(inputs, outputBytes, outputRoot);
-                    var stats = await MergeInChildAsync(specs[m], output, benchDevice!, cancellationToken);
+                    JsonObject stats;
+                    try
+                    {
+                        stats = await MergeInChildAsync(specs[m], output, benchDevice!, cancellationToken);
+                    }
+                    catch (InvalidOperationException e)
+                    {
+                        return MergeCommand.Fail(e.Message);
+                    }
+
                     outputBytes = Directory.EnumerateFiles(output, "*.safetensors").Sum(f => new FileInfo(f).Length);
                     Directory.Delete(output, recursive: true);
                     var after = StreamingBound(inputs, outputBytes, outputRoot);
@@ -127,7 +139,10 @@ public static class BenchCommand
     /// <param name="outFlag">--out for one spec, --out-dir for several (one shared-input job).</param>
     internal static async Task<JsonObject> MergeInChildAsync(IReadOnlyList<string> specs, string outFlag, string output, string device, CancellationToken cancellationToken)
     {
-        var statsFile = Path.GetTempFileName();
+        // A path that does not exist yet: merge --stats-json replaces only a stats file an earlier merge wrote, and an
+        // empty temp file is not one (every bench run failed on it).
+        using var scratch = new ScratchFolder("fusion-bench-stats-");
+        var statsFile = Path.Combine(scratch.Path, "stats.json");
         var self = Environment.ProcessPath!;
         var start = new ProcessStartInfo(self) { RedirectStandardOutput = true, RedirectStandardError = true };
         if (Path.GetFileNameWithoutExtension(self) == "dotnet")
@@ -149,9 +164,7 @@ public static class BenchCommand
             throw new InvalidOperationException($"fusion merge {string.Join(' ', specs)} failed: {await stderr}");
         }
 
-        var stats = JsonNode.Parse(await File.ReadAllTextAsync(statsFile, cancellationToken))!.AsObject();
-        File.Delete(statsFile);
-        return stats;
+        return JsonNode.Parse(await File.ReadAllTextAsync(statsFile, cancellationToken))!.AsObject();
     }
 
     /// <summary>

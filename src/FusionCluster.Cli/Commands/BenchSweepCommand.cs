@@ -43,7 +43,10 @@ public static class BenchSweepCommand
             if (!File.Exists(Path.Combine(root, "task_arithmetic.yaml")))
             {
                 System.Console.WriteLine($"synthesizing three {Units.Bytes(bytes)} bf16 models in {root} ...");
-                SynthCommand.Write(root, bytes, DType.BF16, fineTunes: 2, seed: 1);
+                if (SynthCommand.Run(root, bytes, DType.BF16, fineTunes: 2, seed: 1, shardBytes: 2_000_000_000, overwrite: false, cancellationToken) is not 0 and var failed)
+                {
+                    return failed;
+                }
             }
 
             var count = parse.GetValue(points);
@@ -80,7 +83,16 @@ public static class BenchSweepCommand
                 specs.Add(spec);
                 await File.WriteAllTextAsync(spec, template.Replace("weight: 0.5", $"weight: {weight}", StringComparison.Ordinal), cancellationToken);
                 var output = Path.Combine(bench, "separate");
-                var stats = await BenchCommand.MergeInChildAsync(spec, output, MergeDevices.Cpu, cancellationToken);
+                JsonObject stats;
+                try
+                {
+                    stats = await BenchCommand.MergeInChildAsync(spec, output, MergeDevices.Cpu, cancellationToken);
+                }
+                catch (InvalidOperationException e)
+                {
+                    return MergeCommand.Fail(e.Message);
+                }
+
                 separate += stats["job_seconds"]!.GetValue<double>();
                 separateRss = Math.Max(separateRss, stats["peak_rss_bytes"]!.GetValue<long>());
                 outputBytes = Directory.EnumerateFiles(output, "*.safetensors").Sum(f => new FileInfo(f).Length);
@@ -114,7 +126,16 @@ public static class BenchSweepCommand
             foreach (var (place, folder) in Places(bench, ramBench))
             {
                 BenchCommand.ReadThrough(inputs);
-                var sharedStats = await BenchCommand.MergeInChildAsync(specs, "--out-dir", Path.Combine(folder, "shared"), MergeDevices.Cpu, cancellationToken);
+                JsonObject sharedStats;
+                try
+                {
+                    sharedStats = await BenchCommand.MergeInChildAsync(specs, "--out-dir", Path.Combine(folder, "shared"), MergeDevices.Cpu, cancellationToken);
+                }
+                catch (InvalidOperationException e)
+                {
+                    return MergeCommand.Fail(e.Message);
+                }
+
                 rows.Add(new($"{count} merges, shared input{place}", sharedStats["job_seconds"]!.GetValue<double>(), Units.Bytes(sharedStats["peak_rss_bytes"]!.GetValue<long>())));
                 Directory.Delete(Path.Combine(folder, "shared"), recursive: true);
             }

@@ -2,6 +2,7 @@ using System.CommandLine;
 using FusionCluster.Cli.Console;
 using FusionCluster.Cli.Hosting;
 using FusionCluster.Core.Formats;
+using FusionCluster.Core.Synthesis;
 using FusionCluster.Core.Tensors;
 using FusionCluster.Grains.Abstractions;
 
@@ -18,7 +19,12 @@ public static class DemoCommand
         {
             var root = parse.GetValue(folder)!.FullName;
             System.Console.WriteLine($"1/3 synthesizing a base model and two fine-tunes in {root} ...");
-            SynthCommand.Write(root, 40_000_000, DType.BF16, fineTunes: 2, seed: 1);
+            // A rerun into the demo's own folder replaces its merge; a merge into a folder of someone else's is refused.
+            var rerun = Directory.Exists(root) && SynthFolder.IsOurs(root, SyntheticModelShape.ForSize(40_000_000, DType.BF16.ElementSize()), DType.BF16);
+            if (SynthCommand.Run(root, 40_000_000, DType.BF16, fineTunes: 2, seed: 1, shardBytes: 2_000_000_000, overwrite: false, cancellationToken) is not 0 and var failed)
+            {
+                return failed;
+            }
 
             var output = Path.Combine(root, "merged-ties");
             System.Console.WriteLine($"2/3 merging with ties.yaml on an embedded Orleans silo ...");
@@ -28,7 +34,7 @@ public static class DemoCommand
                 SpecDirectory = root,
                 SpecName = "ties.yaml",
                 Output = output,
-                Overwrite = true,
+                Overwrite = rerun,
             }, new ProgressReporter(quiet: false), unitSlots: 0, cancellationToken);
             if (status.State != JobState.Succeeded)
             {

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using FusionCluster.Cli.Console;
 using FusionCluster.Core.Formats;
+using FusionCluster.Core.Storage;
 using FusionCluster.Core.Synthesis;
 using FusionCluster.Core.Tensors;
 
@@ -12,47 +13,107 @@ public static class SynthCommand
     public static Command Create()
     {
         var folder = new Argument<DirectoryInfo>("folder") { Description = "where to write base/, ft-1/ ... and example specs" };
-        var size = new Option<string>("--size") { Description = "approximate size of each model, e.g. 50MB, 1GB, 20GB", DefaultValueFactory = _ => "50MB" };
+        var size = new Option<string>("--size") { Description = "approximate size of each model, e.g. 50MB, 1GB, 20GB (a bare B means billions of bytes, as in mergekit)", DefaultValueFactory = _ => "50MB" };
         var dtype = new Option<string>("--dtype") { Description = "bfloat16, float16 or float32", DefaultValueFactory = _ => "bfloat16" };
-        var fineTunes = new Option<int>("--fine-tunes") { Description = "how many fine-tunes of the base to write", DefaultValueFactory = _ => 2 };
+        var fineTunes = new Option<int>("--fine-tunes") { Description = "how many fine-tunes of the base to write", DefaultValueFactory = _ => 2 }.Positive();
         var seed = new Option<ulong>("--seed") { Description = "seed of the base weights", DefaultValueFactory = _ => 1 };
         var shardSize = new Option<string>("--shard-size") { Description = "largest shard of each model", DefaultValueFactory = _ => "2GB" };
+        var overwrite = new Option<bool>("--overwrite") { Description = "replace base/, ft-N/ and example specs in a folder synth did not write" };
 
-        var command = new Command("synth", "Write synthetic Llama-shaped checkpoints for tests, demos and benchmarks") { folder, size, dtype, fineTunes, seed, shardSize };
-        command.SetAction(parse =>
+        var command = new Command("synth", "Write synthetic Llama-shaped checkpoints for tests, demos and benchmarks") { folder, size, dtype, fineTunes, seed, shardSize, overwrite };
+        command.SetAction((parse, cancellationToken) =>
         {
             if (!DTypeInfo.TryParseSpecName(parse.GetValue(dtype), out var type) || type is not (DType.BF16 or DType.F16 or DType.F32))
             {
-                return MergeCommand.Fail($"--dtype {parse.GetValue(dtype)}: expected bfloat16, float16 or float32");
+                return Task.FromResult(MergeCommand.Fail($"--dtype {parse.GetValue(dtype)}: expected bfloat16, float16 or float32"));
             }
 
-            if (!ByteSize.TryParse(parse.GetValue(size), out var bytes) || !ByteSize.TryParse(parse.GetValue(shardSize), out var shardBytes))
+            if (!ByteSize.TryParse(parse.GetValue(size), out var bytes) || bytes <= 0)
             {
-                return MergeCommand.Fail("--size / --shard-size: expected a size such as 50MB or 1GB");
+                return Task.FromResult(MergeCommand.Fail($"--size {parse.GetValue(size)}: expected a size such as 50MB or 1GB"));
+            }
+
+            if (!ByteSize.TryParse(parse.GetValue(shardSize), out var shardBytes) || shardBytes <= 0)
+            {
+                return Task.FromResult(MergeCommand.Fail($"--shard-size {parse.GetValue(shardSize)}: expected a size such as 500MB or 2GB"));
             }
 
             var root = parse.GetValue(folder)!.FullName;
-            var shape = Write(root, bytes, type, parse.GetValue(fineTunes), parse.GetValue(seed), shardBytes);
-            System.Console.WriteLine($"wrote base and {parse.GetValue(fineTunes)} fine-tunes ({shape.Layers} layers, hidden {shape.Hidden}, {Units.Bytes(shape.Parameters * type.ElementSize())} each) and example specs to {root}");
-            return 0;
+            var models = parse.GetValue(fineTunes);
+            return Task.FromResult(Run(root, bytes, type, models, parse.GetValue(seed), shardBytes, parse.GetValue(overwrite), cancellationToken, shape =>
+                System.Console.WriteLine($"wrote base and {models} fine-tunes ({shape.Layers} layers, hidden {shape.Hidden}, {Units.Bytes(shape.Parameters * type.ElementSize())} each) and example specs to {root}")));
         });
         return command;
     }
 
-    public static SyntheticModelShape Write(string root, long bytes, DType dtype, int fineTunes, ulong seed, long shardBytes = 2_000_000_000)
+    /// <summary>
+    /// Synthesizes into <paramref name="root"/> for a verb (synth, demo, bench): refused, as one error line, where it would
+    /// replace files synth did not write (unless <paramref name="overwrite"/>) or the disk lacks the room; cancelled or
+    /// failed, the model folders it made are removed. The verb's exit code: 0 when written, otherwise the failure's.
+    /// </summary>
+    /// <param name="written">Told the models' shape once everything is written.</param>
+    public static int Run(string root, long bytes, DType dtype, int fineTunes, ulong seed, long shardBytes, bool overwrite, CancellationToken cancellationToken, Action<SyntheticModelShape>? written = null)
     {
         var shape = SyntheticModelShape.ForSize(bytes, dtype.ElementSize());
-        SyntheticCheckpoint.Write(Path.Combine(root, "base"), shape, dtype, seed, variant: 0, shardBytes: shardBytes);
-        for (var i = 1; i <= fineTunes; i++)
+        var refusal = SynthFolder.Refusal(root, shape, dtype, fineTunes);
+        if (refusal is not null && (!overwrite || File.Exists(root)))
         {
-            SyntheticCheckpoint.Write(Path.Combine(root, $"ft-{i}"), shape, dtype, seed, variant: i, shardBytes: shardBytes);
+            return MergeCommand.Fail(overwrite ? refusal : $"{refusal}, or pass --overwrite");
         }
 
-        foreach (var example in ExampleSpecs.For(fineTunes))
+        // Checked first: a size far beyond the disk ran out of memory listing its tensors before writing a byte.
+        var needed = (fineTunes + 1) * shape.Parameters * dtype.ElementSize();
+        if (FreeBytes(root) is { } free && needed > free)
         {
-            File.WriteAllText(Path.Combine(root, $"{example.Name}.yaml"), example.Yaml);
+            return MergeCommand.Fail($"{fineTunes + 1} models of {Units.Bytes(shape.Parameters * dtype.ElementSize())} need {Units.Bytes(needed)}, and {root}'s file system has {Units.Bytes(free)} free");
         }
 
-        return shape;
+        var models = new[] { "base" }.Concat(Enumerable.Range(1, fineTunes).Select(i => $"ft-{i}")).Select(name => Path.Combine(root, name)).ToList();
+        var made = models.Where(folder => !Path.Exists(folder)).ToList();
+        var rootMade = !Path.Exists(root);
+        try
+        {
+            for (var variant = 0; variant < models.Count; variant++)
+            {
+                SyntheticCheckpoint.Write(models[variant], shape, dtype, seed, variant, shardBytes: shardBytes, cancellationToken: cancellationToken);
+            }
+
+            foreach (var example in ExampleSpecs.For(fineTunes))
+            {
+                File.WriteAllText(Path.Combine(root, $"{example.Name}.yaml"), example.Yaml);
+            }
+
+            SynthFolder.Mark(root, shape, dtype, fineTunes);
+            written?.Invoke(shape);
+            return 0;
+        }
+        catch (Exception e) when (e is OperationCanceledException or IOException or UnauthorizedAccessException)
+        {
+            // Half-written models are no models: the folders this run made go (a rerun's own folders are rewritten whole).
+            made.Where(Directory.Exists).ToList().ForEach(folder => Directory.Delete(folder, recursive: true));
+            if (rootMade && Directory.Exists(root) && !Directory.EnumerateFileSystemEntries(root).Any())
+            {
+                Directory.Delete(root);
+            }
+
+            return e is OperationCanceledException ? MergeCommand.Fail("cancelled; the models being written were removed", 130) : MergeCommand.Fail(e.Message);
+        }
+    }
+
+    /// <summary>Free bytes of the file system <paramref name="path"/> is (or would be) on, or null when no mount is found.</summary>
+    private static long? FreeBytes(string path)
+    {
+        try
+        {
+            var resolved = LocalPath.Resolve(path);
+            var drive = DriveInfo.GetDrives()
+                .Where(d => d.RootDirectory.FullName == "/" || resolved == d.RootDirectory.FullName.TrimEnd('/') || resolved.StartsWith(d.RootDirectory.FullName.TrimEnd('/') + "/", StringComparison.Ordinal))
+                .MaxBy(d => d.RootDirectory.FullName.Length);
+            return drive is { IsReady: true } ? drive.AvailableFreeSpace : null;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or StorageException)
+        {
+            return null;
+        }
     }
 }

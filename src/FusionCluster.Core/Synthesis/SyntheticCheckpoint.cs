@@ -22,7 +22,8 @@ public static class SyntheticCheckpoint
     /// <param name="variant">0 for the base itself; k &gt; 0 for the k-th fine-tune (base + deltas).</param>
     /// <param name="deltaScale">Size of a fine-tune's deltas relative to the base weights' scale.</param>
     /// <param name="shardBytes">Largest shard.</param>
-    public static void Write(string folder, SyntheticModelShape shape, DType dtype, ulong baseSeed, int variant, double deltaScale = 0.1, long shardBytes = 2_000_000_000)
+    /// <param name="cancellationToken">Checked before each tensor and each of its chunks.</param>
+    public static void Write(string folder, SyntheticModelShape shape, DType dtype, ulong baseSeed, int variant, double deltaScale = 0.1, long shardBytes = 2_000_000_000, CancellationToken cancellationToken = default)
     {
         Directory.CreateDirectory(folder);
         var tensors = Tensors(shape, dtype);
@@ -43,7 +44,8 @@ public static class SyntheticCheckpoint
                 var scale = isNorm ? 0.05f : 0.02f;
                 var count = tensor.ElementCount;
                 var chunks = (int)((count + Chunk - 1) / Chunk);
-                Parallel.For(0, chunks, c =>
+                cancellationToken.ThrowIfCancellationRequested();
+                Parallel.For(0, chunks, new ParallelOptions { CancellationToken = cancellationToken }, c =>
                 {
                     var start = (long)c * Chunk;
                     var length = (int)Math.Min(Chunk, count - start);
@@ -74,7 +76,7 @@ public static class SyntheticCheckpoint
             File.WriteAllText(Path.Combine(folder, CheckpointFolder.IndexFileName), layout.IndexJson);
         }
 
-        File.WriteAllText(Path.Combine(folder, "config.json"), Config(shape, dtype).ToJsonString(new() { WriteIndented = true }));
+        File.WriteAllText(Path.Combine(folder, "config.json"), ConfigJson(shape, dtype));
         File.WriteAllText(Path.Combine(folder, "tokenizer_config.json"), """{"model_max_length": 2048, "bos_token": "<s>", "eos_token": "</s>", "tokenizer_class": "LlamaTokenizer"}""");
         File.WriteAllText(Path.Combine(folder, "special_tokens_map.json"), """{"bos_token": "<s>", "eos_token": "</s>"}""");
     }
@@ -134,6 +136,9 @@ public static class SyntheticCheckpoint
         z = (z ^ (z >> 27)) * 0x94d049bb133111ebUL;
         return z ^ (z >> 31);
     }
+
+    /// <summary>The config.json text of a synthetic checkpoint of this shape and dtype.</summary>
+    public static string ConfigJson(SyntheticModelShape shape, DType dtype) => Config(shape, dtype).ToJsonString(new() { WriteIndented = true });
 
     private static JsonObject Config(SyntheticModelShape shape, DType dtype) => new()
     {

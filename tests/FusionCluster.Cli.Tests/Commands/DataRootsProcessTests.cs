@@ -18,9 +18,9 @@ public sealed class DataRootsProcessTests
     {
         using var temp = new TempDirectory();
         var data = temp.Combine("data");
-        SyntheticCheckpoint.Write(Path.Combine(data, "merged"), Shape, DType.F32, baseSeed: 3, variant: 0);
-        SyntheticCheckpoint.Write(Path.Combine(data, "ft"), Shape, DType.F32, baseSeed: 3, variant: 1);
-        SyntheticCheckpoint.Write(temp.Combine("secret"), Shape, DType.F32, baseSeed: 3, variant: 2);
+        SyntheticCheckpoint.Write(Path.Combine(data, "merged"), Shape, DType.F32, baseSeed: 3, variant: 0, cancellationToken: TestContext.Current.CancellationToken);
+        SyntheticCheckpoint.Write(Path.Combine(data, "ft"), Shape, DType.F32, baseSeed: 3, variant: 1, cancellationToken: TestContext.Current.CancellationToken);
+        SyntheticCheckpoint.Write(temp.Combine("secret"), Shape, DType.F32, baseSeed: 3, variant: 2, cancellationToken: TestContext.Current.CancellationToken);
         var linked = Path.Combine(data, "linked");
         Directory.CreateDirectory(linked);
         File.CreateSymbolicLink(Path.Combine(linked, "model.safetensors"), temp.Combine("secret", "model.safetensors"));
@@ -83,9 +83,9 @@ public sealed class DataRootsProcessTests
     {
         using var temp = new TempDirectory();
         var data = temp.Combine("data");
-        SyntheticCheckpoint.Write(Path.Combine(data, "base"), Shape, DType.F32, baseSeed: 3, variant: 0);
-        SyntheticCheckpoint.Write(Path.Combine(data, "ft"), Shape, DType.F32, baseSeed: 3, variant: 1);
-        SyntheticCheckpoint.Write(temp.Combine("secret"), Shape, DType.F32, baseSeed: 3, variant: 2);
+        SyntheticCheckpoint.Write(Path.Combine(data, "base"), Shape, DType.F32, baseSeed: 3, variant: 0, cancellationToken: TestContext.Current.CancellationToken);
+        SyntheticCheckpoint.Write(Path.Combine(data, "ft"), Shape, DType.F32, baseSeed: 3, variant: 1, cancellationToken: TestContext.Current.CancellationToken);
+        SyntheticCheckpoint.Write(temp.Combine("secret"), Shape, DType.F32, baseSeed: 3, variant: 2, cancellationToken: TestContext.Current.CancellationToken);
         const string Spec = "merge_method: task_arithmetic\nbase_model: base\nmodels:\n  - {model: ft, parameters: {weight: 0.5}}\n";
         var spec = Path.Combine(data, "merge.yaml");
         File.WriteAllText(spec, Spec);
@@ -116,7 +116,7 @@ public sealed class DataRootsProcessTests
         using var temp = new TempDirectory();
         var data = temp.Combine("data");
         Directory.CreateDirectory(data);
-        SyntheticCheckpoint.Write(temp.Combine("elsewhere"), Shape, DType.F32, baseSeed: 3, variant: 0);
+        SyntheticCheckpoint.Write(temp.Combine("elsewhere"), Shape, DType.F32, baseSeed: 3, variant: 0, cancellationToken: TestContext.Current.CancellationToken);
 
         var (exitCode, _, stderr) = await FusionProcess.RunAsync("eval", temp.Combine("elsewhere"), "--base", temp.Combine("elsewhere"), "--data-root", data);
 

@@ -60,5 +60,24 @@ public sealed class DemoCommandProcessTests
         }
 
         Assert.True(unchanged > 0 && moved > 0, $"{unchanged} elements kept the base's value, {moved} moved");
+
+        // Run again, as a newcomer does: the folder is the demo's own, so it is written again and the merge replaced.
+        var again = await FusionProcess.RunAsync("demo", "--work", temp.Path);
+        Assert.True(again.ExitCode == 0, $"second run: exit code {again.ExitCode}; stderr: {again.Stderr}");
+    }
+
+    [Fact]
+    public async Task Demo_refuses_a_work_folder_holding_a_users_spec_and_leaves_it()
+    {
+        using var temp = new TempDirectory();
+        await File.WriteAllTextAsync(temp.Combine("ties.yaml"), "my own spec", TestContext.Current.CancellationToken);
+
+        var (exitCode, _, stderr) = await FusionProcess.RunAsync("demo", "--work", temp.Path);
+
+        // Before: the spec was replaced by the demo's, and a merged-ties/ of the user's was published into.
+        Assert.Equal(1, exitCode);
+        Assert.Contains($"{temp.Path} holds ties.yaml, which fusion synth did not write", stderr, StringComparison.Ordinal);
+        Assert.Equal("my own spec", await File.ReadAllTextAsync(temp.Combine("ties.yaml"), TestContext.Current.CancellationToken));
+        Assert.Equal(["ties.yaml"], Directory.EnumerateFileSystemEntries(temp.Path).Select(Path.GetFileName));
     }
 }

@@ -29,9 +29,9 @@ public sealed class EmrEvalProcessTests
 
         using var temp = new TempDirectory();
         var shape = new SyntheticModelShape(Hidden: 32, Intermediate: 64, Layers: 2, Vocab: 64, Heads: 4);
-        SyntheticCheckpoint.Write(temp.Combine("base"), shape, DType.F32, baseSeed: 7, variant: 0);
-        SyntheticCheckpoint.Write(temp.Combine("ft-1"), shape, DType.F32, baseSeed: 7, variant: 1);
-        SyntheticCheckpoint.Write(temp.Combine("ft-2"), shape, DType.F32, baseSeed: 7, variant: 2);
+        SyntheticCheckpoint.Write(temp.Combine("base"), shape, DType.F32, baseSeed: 7, variant: 0, cancellationToken: TestContext.Current.CancellationToken);
+        SyntheticCheckpoint.Write(temp.Combine("ft-1"), shape, DType.F32, baseSeed: 7, variant: 1, cancellationToken: TestContext.Current.CancellationToken);
+        SyntheticCheckpoint.Write(temp.Combine("ft-2"), shape, DType.F32, baseSeed: 7, variant: 2, cancellationToken: TestContext.Current.CancellationToken);
         Merges.AssertSucceeded(await Merges.RunAsync(Spec, temp.Path, temp.Combine("out")));
 
         var oracle = await Oracle(temp.Path, temp.Combine("out"), temp.Combine("oracle"), "ft-1", "ft-2");
@@ -68,9 +68,9 @@ public sealed class EmrEvalProcessTests
     {
         using var temp = new TempDirectory();
         var shape = new SyntheticModelShape(Hidden: 16, Intermediate: 32, Layers: 1, Vocab: 32, Heads: 2);
-        SyntheticCheckpoint.Write(temp.Combine("base"), shape, DType.F32, baseSeed: 7, variant: 0);
-        SyntheticCheckpoint.Write(temp.Combine("ft-1"), shape, DType.F32, baseSeed: 7, variant: 1);
-        SyntheticCheckpoint.Write(temp.Combine("ft-2"), shape, DType.F32, baseSeed: 7, variant: 2);
+        SyntheticCheckpoint.Write(temp.Combine("base"), shape, DType.F32, baseSeed: 7, variant: 0, cancellationToken: TestContext.Current.CancellationToken);
+        SyntheticCheckpoint.Write(temp.Combine("ft-1"), shape, DType.F32, baseSeed: 7, variant: 1, cancellationToken: TestContext.Current.CancellationToken);
+        SyntheticCheckpoint.Write(temp.Combine("ft-2"), shape, DType.F32, baseSeed: 7, variant: 2, cancellationToken: TestContext.Current.CancellationToken);
         Merges.AssertSucceeded(await Merges.RunAsync(Spec, temp.Path, temp.Combine("out")));
 
         var eval = await FusionProcess.RunAsync("eval", temp.Combine("out"), "--task", "ft-3", "--compare", temp.Combine("base"));

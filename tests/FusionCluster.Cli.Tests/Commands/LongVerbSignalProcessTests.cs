@@ -21,8 +21,8 @@ public sealed class LongVerbSignalProcessTests
         using var temp = new TempDirectory();
         // 12 blocks of 1,376 FFN units: seconds of weight matching per sweep, more than one sweep to converge.
         var shape = new SyntheticModelShape(Hidden: 512, Intermediate: 1376, Layers: 12, Vocab: 1024, Heads: 8);
-        SyntheticCheckpoint.Write(temp.Combine("a"), shape, DType.F32, baseSeed: 1, variant: 0);
-        SyntheticCheckpoint.Write(temp.Combine("b"), shape, DType.F32, baseSeed: 2, variant: 0);
+        SyntheticCheckpoint.Write(temp.Combine("a"), shape, DType.F32, baseSeed: 1, variant: 0, cancellationToken: TestContext.Current.CancellationToken);
+        SyntheticCheckpoint.Write(temp.Combine("b"), shape, DType.F32, baseSeed: 2, variant: 0, cancellationToken: TestContext.Current.CancellationToken);
         var output = temp.Combine("aligned");
 
         await using var fusion = FusionProcess.Start(temp.Combine("fusion.log"), "align", temp.Combine("a"), temp.Combine("b"), "--out", output, "--verbose");

@@ -95,9 +95,9 @@ public sealed class MergeSignalProcessTests
 
     private static string WriteModelsAndSpec(TempDirectory temp)
     {
-        SyntheticCheckpoint.Write(temp.Combine("base"), Shape, DType.F32, baseSeed: 5, variant: 0);
-        SyntheticCheckpoint.Write(temp.Combine("ft-1"), Shape, DType.F32, baseSeed: 5, variant: 1);
-        SyntheticCheckpoint.Write(temp.Combine("ft-2"), Shape, DType.F32, baseSeed: 5, variant: 2);
+        SyntheticCheckpoint.Write(temp.Combine("base"), Shape, DType.F32, baseSeed: 5, variant: 0, cancellationToken: TestContext.Current.CancellationToken);
+        SyntheticCheckpoint.Write(temp.Combine("ft-1"), Shape, DType.F32, baseSeed: 5, variant: 1, cancellationToken: TestContext.Current.CancellationToken);
+        SyntheticCheckpoint.Write(temp.Combine("ft-2"), Shape, DType.F32, baseSeed: 5, variant: 2, cancellationToken: TestContext.Current.CancellationToken);
         var spec = temp.Combine("spec.yaml");
         File.WriteAllText(spec, """
             merge_method: ties

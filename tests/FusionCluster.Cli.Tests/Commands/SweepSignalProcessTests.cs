@@ -21,9 +21,9 @@ public sealed class SweepSignalProcessTests
     public async Task A_signal_mid_sweep_stops_it_publishes_nothing_and_removes_its_staging(int signal, int expectedExitCode)
     {
         using var temp = new TempDirectory();
-        SyntheticCheckpoint.Write(temp.Combine("base"), Shape, DType.F32, baseSeed: 5, variant: 0);
-        SyntheticCheckpoint.Write(temp.Combine("ft-1"), Shape, DType.F32, baseSeed: 5, variant: 1);
-        SyntheticCheckpoint.Write(temp.Combine("ft-2"), Shape, DType.F32, baseSeed: 5, variant: 2);
+        SyntheticCheckpoint.Write(temp.Combine("base"), Shape, DType.F32, baseSeed: 5, variant: 0, cancellationToken: TestContext.Current.CancellationToken);
+        SyntheticCheckpoint.Write(temp.Combine("ft-1"), Shape, DType.F32, baseSeed: 5, variant: 1, cancellationToken: TestContext.Current.CancellationToken);
+        SyntheticCheckpoint.Write(temp.Combine("ft-2"), Shape, DType.F32, baseSeed: 5, variant: 2, cancellationToken: TestContext.Current.CancellationToken);
         var sweep = temp.Combine("sweep.yaml");
         await File.WriteAllTextAsync(sweep, """
             template:

@@ -86,7 +86,7 @@ public sealed class EmbeddedSharedInputMergeTests(SyntheticModels models)
         var shape = new SyntheticModelShape(Hidden: 256, Intermediate: 512, Layers: 1, Vocab: 512, Heads: 4);
         foreach (var (name, variant) in new[] { ("base", 0), ("ft-1", 1), ("ft-2", 2) })
         {
-            SyntheticCheckpoint.Write(Path.Combine(root, name), shape, DType.BF16, baseSeed: 5, variant: variant);
+            SyntheticCheckpoint.Write(Path.Combine(root, name), shape, DType.BF16, baseSeed: 5, variant: variant, cancellationToken: TestContext.Current.CancellationToken);
         }
 
         var specs = new Dictionary<string, string>

@@ -12,9 +12,9 @@ public sealed class SyntheticModels : IDisposable
 
     public SyntheticModels()
     {
-        SyntheticCheckpoint.Write(Path.Combine(Root, "base"), Shape, DType.BF16, baseSeed: 11, variant: 0);
-        SyntheticCheckpoint.Write(Path.Combine(Root, "ft-1"), Shape, DType.BF16, baseSeed: 11, variant: 1);
-        SyntheticCheckpoint.Write(Path.Combine(Root, "ft-2"), Shape, DType.BF16, baseSeed: 11, variant: 2);
+        SyntheticCheckpoint.Write(Path.Combine(Root, "base"), Shape, DType.BF16, baseSeed: 11, variant: 0, cancellationToken: TestContext.Current.CancellationToken);
+        SyntheticCheckpoint.Write(Path.Combine(Root, "ft-1"), Shape, DType.BF16, baseSeed: 11, variant: 1, cancellationToken: TestContext.Current.CancellationToken);
+        SyntheticCheckpoint.Write(Path.Combine(Root, "ft-2"), Shape, DType.BF16, baseSeed: 11, variant: 2, cancellationToken: TestContext.Current.CancellationToken);
     }
 
     /// <summary>Folder holding base/, ft-1/ and ft-2/; specs use it as their directory.</summary>

@@ -35,7 +35,7 @@ internal static class ChatTemplateCheckpoints
     /// <summary>Writes a checkpoint to <paramref name="folder"/>; a null config leaves out tokenizer_config.json.</summary>
     public static string Write(string folder, JsonObject? tokenizerConfig, string? jinjaFile = null, int variant = 0)
     {
-        SyntheticCheckpoint.Write(folder, Shape, DType.F32, baseSeed: 5, variant: variant);
+        SyntheticCheckpoint.Write(folder, Shape, DType.F32, baseSeed: 5, variant: variant, cancellationToken: TestContext.Current.CancellationToken);
         var configPath = Path.Combine(folder, "tokenizer_config.json");
         if (tokenizerConfig is null)
         {

@@ -17,14 +17,14 @@ public sealed class CheckpointCacheTests : IDisposable
     public async Task A_checkpoint_rewritten_after_opening_is_opened_again()
     {
         var cancellation = TestContext.Current.CancellationToken;
-        SyntheticCheckpoint.Write(folder, Shape, DType.F32, baseSeed: 1, variant: 0);
+        SyntheticCheckpoint.Write(folder, Shape, DType.F32, baseSeed: 1, variant: 0, cancellationToken: TestContext.Current.CancellationToken);
         using var cache = new CheckpointCache(new ArtifactStores([new FolderStore()]));
         var first = await cache.GetAsync(folder, cancellation);
         var before = await ReadAsync(first, cancellation);
         Assert.Same(first, await cache.GetAsync(folder, cancellation));
 
         File.SetLastWriteTimeUtc(Path.Combine(folder, CheckpointFolder.SingleFileName), DateTime.UtcNow.AddMinutes(-5));
-        SyntheticCheckpoint.Write(folder, Shape, DType.F32, baseSeed: 2, variant: 0);
+        SyntheticCheckpoint.Write(folder, Shape, DType.F32, baseSeed: 2, variant: 0, cancellationToken: TestContext.Current.CancellationToken);
         var second = await cache.GetAsync(folder, cancellation);
 
         Assert.NotSame(first, second);
@@ -38,13 +38,13 @@ public sealed class CheckpointCacheTests : IDisposable
     public async Task A_unit_pinned_to_versions_no_longer_stored_fails_naming_the_checkpoint()
     {
         var cancellation = TestContext.Current.CancellationToken;
-        SyntheticCheckpoint.Write(folder, Shape, DType.F32, baseSeed: 1, variant: 0);
+        SyntheticCheckpoint.Write(folder, Shape, DType.F32, baseSeed: 1, variant: 0, cancellationToken: TestContext.Current.CancellationToken);
         using var cache = new CheckpointCache(new ArtifactStores([new FolderStore()]));
         var planned = (await cache.GetAsync(folder, cancellation)).WeightFileVersions.ToList();
         Assert.Same(await cache.GetAsync(folder, cancellation), await cache.GetAsync(folder, planned, cancellation));
 
         File.SetLastWriteTimeUtc(Path.Combine(folder, CheckpointFolder.SingleFileName), DateTime.UtcNow.AddMinutes(-5));
-        SyntheticCheckpoint.Write(folder, Shape, DType.F32, baseSeed: 2, variant: 0);
+        SyntheticCheckpoint.Write(folder, Shape, DType.F32, baseSeed: 2, variant: 0, cancellationToken: TestContext.Current.CancellationToken);
 
         var error = await Assert.ThrowsAsync<CheckpointException>(() => cache.GetAsync(folder, planned, cancellation));
         Assert.StartsWith($"{folder}: changed since the job planned it", error.Message, StringComparison.Ordinal);

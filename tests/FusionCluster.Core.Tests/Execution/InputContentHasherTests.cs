@@ -23,7 +23,7 @@ public sealed class InputContentHasherTests : IDisposable
     public async Task Every_weight_file_and_small_file_hashes_as_sha256sum_does()
     {
         var folder = temp.Combine("sharded");
-        SyntheticCheckpoint.Write(folder, Shape, DType.F32, baseSeed: 5, variant: 1, shardBytes: 20_000);
+        SyntheticCheckpoint.Write(folder, Shape, DType.F32, baseSeed: 5, variant: 1, shardBytes: 20_000, cancellationToken: TestContext.Current.CancellationToken);
         using var checkpoint = CheckpointFolder.Open(folder);
         Assert.True(checkpoint.WeightFiles.Count > 2, "expected several shards");
         Assert.Contains(checkpoint.WeightFiles, f => f.Bytes % SmallBlocks.BlockBytes != 0);
@@ -54,7 +54,7 @@ public sealed class InputContentHasherTests : IDisposable
     public async Task A_file_rewritten_after_opening_fails_the_hash_naming_it()
     {
         var folder = temp.Combine("rewritten");
-        SyntheticCheckpoint.Write(folder, Shape, DType.F32, baseSeed: 5, variant: 0);
+        SyntheticCheckpoint.Write(folder, Shape, DType.F32, baseSeed: 5, variant: 0, cancellationToken: TestContext.Current.CancellationToken);
         var weights = Path.Combine(folder, CheckpointFolder.SingleFileName);
         using var checkpoint = CheckpointFolder.Open(folder);
         var planned = new Dictionary<string, IReadOnlyList<string>> { [folder] = checkpoint.WeightFileVersions };
@@ -75,7 +75,7 @@ public sealed class InputContentHasherTests : IDisposable
     public async Task A_checkpoint_reopened_since_the_merge_was_planned_fails_the_hash_naming_the_file()
     {
         var folder = temp.Combine("reopened");
-        SyntheticCheckpoint.Write(folder, Shape, DType.F32, baseSeed: 5, variant: 0);
+        SyntheticCheckpoint.Write(folder, Shape, DType.F32, baseSeed: 5, variant: 0, cancellationToken: TestContext.Current.CancellationToken);
         var weights = Path.Combine(folder, CheckpointFolder.SingleFileName);
         IReadOnlyList<string> planned;
         using (var atPlanning = CheckpointFolder.Open(folder))
@@ -83,7 +83,7 @@ public sealed class InputContentHasherTests : IDisposable
             planned = atPlanning.WeightFileVersions;
         }
 
-        SyntheticCheckpoint.Write(folder, Shape, DType.F32, baseSeed: 6, variant: 0);
+        SyntheticCheckpoint.Write(folder, Shape, DType.F32, baseSeed: 6, variant: 0, cancellationToken: TestContext.Current.CancellationToken);
         File.SetLastWriteTimeUtc(weights, DateTime.UtcNow.AddMinutes(5));
         using var reopened = CheckpointFolder.Open(folder);
 
@@ -99,7 +99,7 @@ public sealed class InputContentHasherTests : IDisposable
     public async Task Cancellation_stops_the_hash()
     {
         var folder = temp.Combine("cancelled");
-        SyntheticCheckpoint.Write(folder, Shape, DType.F32, baseSeed: 5, variant: 0);
+        SyntheticCheckpoint.Write(folder, Shape, DType.F32, baseSeed: 5, variant: 0, cancellationToken: TestContext.Current.CancellationToken);
         using var checkpoint = CheckpointFolder.Open(folder);
         using var cancellation = new CancellationTokenSource();
         await cancellation.CancelAsync();

@@ -25,7 +25,7 @@ public sealed class EmrJobTests : IDisposable
         var shape = new SyntheticModelShape(Hidden: 64, Intermediate: 128, Layers: 6, Vocab: 256, Heads: 4);
         for (var variant = 0; variant <= 3; variant++)
         {
-            SyntheticCheckpoint.Write(Path.Combine(root, variant == 0 ? "base" : $"ft-{variant}"), shape, DType.BF16, baseSeed: 3, variant: variant);
+            SyntheticCheckpoint.Write(Path.Combine(root, variant == 0 ? "base" : $"ft-{variant}"), shape, DType.BF16, baseSeed: 3, variant: variant, cancellationToken: TestContext.Current.CancellationToken);
         }
     }
 

@@ -29,9 +29,9 @@ public sealed class JobDeviceTests : IDisposable
     public JobDeviceTests()
     {
         var shape = new SyntheticModelShape(Hidden: 64, Intermediate: 128, Layers: 4, Vocab: 256, Heads: 4);
-        SyntheticCheckpoint.Write(Path.Combine(root, "base"), shape, DType.BF16, baseSeed: 3, variant: 0);
-        SyntheticCheckpoint.Write(Path.Combine(root, "ft-1"), shape, DType.BF16, baseSeed: 3, variant: 1);
-        SyntheticCheckpoint.Write(Path.Combine(root, "ft-2"), shape, DType.BF16, baseSeed: 3, variant: 2);
+        SyntheticCheckpoint.Write(Path.Combine(root, "base"), shape, DType.BF16, baseSeed: 3, variant: 0, cancellationToken: TestContext.Current.CancellationToken);
+        SyntheticCheckpoint.Write(Path.Combine(root, "ft-1"), shape, DType.BF16, baseSeed: 3, variant: 1, cancellationToken: TestContext.Current.CancellationToken);
+        SyntheticCheckpoint.Write(Path.Combine(root, "ft-2"), shape, DType.BF16, baseSeed: 3, variant: 2, cancellationToken: TestContext.Current.CancellationToken);
     }
 
     [Fact]

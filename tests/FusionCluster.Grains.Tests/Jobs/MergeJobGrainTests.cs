@@ -31,9 +31,9 @@ public sealed class MergeJobGrainTests : IDisposable
     public MergeJobGrainTests()
     {
         var shape = new SyntheticModelShape(Hidden: 384, Intermediate: 1024, Layers: 16, Vocab: 2048, Heads: 4);
-        SyntheticCheckpoint.Write(Path.Combine(root, "base"), shape, DType.BF16, baseSeed: 5, variant: 0);
-        SyntheticCheckpoint.Write(Path.Combine(root, "ft-1"), shape, DType.BF16, baseSeed: 5, variant: 1);
-        SyntheticCheckpoint.Write(Path.Combine(root, "ft-2"), shape, DType.BF16, baseSeed: 5, variant: 2);
+        SyntheticCheckpoint.Write(Path.Combine(root, "base"), shape, DType.BF16, baseSeed: 5, variant: 0, cancellationToken: TestContext.Current.CancellationToken);
+        SyntheticCheckpoint.Write(Path.Combine(root, "ft-1"), shape, DType.BF16, baseSeed: 5, variant: 1, cancellationToken: TestContext.Current.CancellationToken);
+        SyntheticCheckpoint.Write(Path.Combine(root, "ft-2"), shape, DType.BF16, baseSeed: 5, variant: 2, cancellationToken: TestContext.Current.CancellationToken);
     }
 
     [Fact]

@@ -26,8 +26,8 @@ public sealed class PlannerGrainTests : IDisposable
     {
         this.silo = silo;
         var shape = new SyntheticModelShape(Hidden: 64, Intermediate: 128, Layers: 3, Vocab: 256, Heads: 4);
-        SyntheticCheckpoint.Write(Path.Combine(root, "a"), shape, DType.F32, baseSeed: 1, variant: 0);
-        SyntheticCheckpoint.Write(Path.Combine(root, "b"), shape, DType.F32, baseSeed: 1, variant: 1);
+        SyntheticCheckpoint.Write(Path.Combine(root, "a"), shape, DType.F32, baseSeed: 1, variant: 0, cancellationToken: TestContext.Current.CancellationToken);
+        SyntheticCheckpoint.Write(Path.Combine(root, "b"), shape, DType.F32, baseSeed: 1, variant: 1, cancellationToken: TestContext.Current.CancellationToken);
     }
 
     public void Dispose() => Directory.Delete(root, recursive: true);

@@ -32,7 +32,7 @@ public sealed class SharedInputBlobJobTests : IDisposable
         foreach (var (name, variant) in new[] { ("base", 0), ("ft-1", 1), ("ft-2", 2) })
         {
             var folder = Path.Combine(root, name);
-            SyntheticCheckpoint.Write(folder, shape, DType.BF16, baseSeed: 11, variant: variant);
+            SyntheticCheckpoint.Write(folder, shape, DType.BF16, baseSeed: 11, variant: variant, cancellationToken: TestContext.Current.CancellationToken);
             foreach (var file in Directory.EnumerateFiles(folder))
             {
                 await models.UploadBlobAsync($"{name}/{Path.GetFileName(file)}", BinaryData.FromBytes(await File.ReadAllBytesAsync(file, cancellation)), cancellation);

@@ -25,9 +25,9 @@ public sealed class SweepInJobScoringTests : IDisposable
     {
         // bf16 inputs and outputs: the in-job values must be the output dtype's, rounded as written.
         var shape = new SyntheticModelShape(Hidden: 64, Intermediate: 172, Layers: 2, Vocab: 256, Heads: 4);
-        SyntheticCheckpoint.Write(Path.Combine(folder, "base"), shape, DType.BF16, baseSeed: 5, variant: 0);
-        SyntheticCheckpoint.Write(Path.Combine(folder, "ft-1"), shape, DType.BF16, baseSeed: 5, variant: 1);
-        SyntheticCheckpoint.Write(Path.Combine(folder, "ft-2"), shape, DType.BF16, baseSeed: 5, variant: 2);
+        SyntheticCheckpoint.Write(Path.Combine(folder, "base"), shape, DType.BF16, baseSeed: 5, variant: 0, cancellationToken: TestContext.Current.CancellationToken);
+        SyntheticCheckpoint.Write(Path.Combine(folder, "ft-1"), shape, DType.BF16, baseSeed: 5, variant: 1, cancellationToken: TestContext.Current.CancellationToken);
+        SyntheticCheckpoint.Write(Path.Combine(folder, "ft-2"), shape, DType.BF16, baseSeed: 5, variant: 2, cancellationToken: TestContext.Current.CancellationToken);
     }
 
     public void Dispose() => Directory.Delete(folder, recursive: true);
@@ -236,7 +236,7 @@ public sealed class SweepInJobScoringTests : IDisposable
         var cancellation = TestContext.Current.CancellationToken;
         var reference = Path.Combine(folder, "ref");
         var shape = new SyntheticModelShape(Hidden: 64, Intermediate: 172, Layers: 2, Vocab: 256, Heads: 4);
-        SyntheticCheckpoint.Write(reference, shape, DType.BF16, baseSeed: 5, variant: 3);
+        SyntheticCheckpoint.Write(reference, shape, DType.BF16, baseSeed: 5, variant: 3, cancellationToken: TestContext.Current.CancellationToken);
         var spec = Sweep("cached", "outputs: {publish: best, keep: 1}", evaluator: "tensors: {compare: [ft-1, ref], base: base}");
         var record = Path.Combine(folder, "cached", "runs", SweepOutputLayout.RunFileName(1));
 
@@ -260,7 +260,7 @@ public sealed class SweepInJobScoringTests : IDisposable
         Assert.Equal([best.CacheKey], Directory.GetDirectories(Path.Combine(folder, "cached", "merges")).Select(Path.GetFileName));
 
         // The same merges against another reference: no score may come from the cache.
-        SyntheticCheckpoint.Write(reference, shape, DType.BF16, baseSeed: 5, variant: 4);
+        SyntheticCheckpoint.Write(reference, shape, DType.BF16, baseSeed: 5, variant: 4, cancellationToken: TestContext.Current.CancellationToken);
         File.Delete(record);
         var third = await RunAsync(silos: 1, spec, cancellation);
         Assert.Equal(SweepRunState.Succeeded, third.Summary.State);

@@ -31,8 +31,8 @@ public sealed class SweepTestModels : IDisposable
     {
         Folder = Directory.CreateTempSubdirectory("fusion-sweep-grains-").FullName;
         var shape = new SyntheticModelShape(Hidden: 64, Intermediate: 172, Layers: 2, Vocab: 256, Heads: 4);
-        SyntheticCheckpoint.Write(Path.Combine(Folder, "base"), shape, DType.F32, baseSeed: 3, variant: 0);
-        SyntheticCheckpoint.Write(Path.Combine(Folder, "ft-1"), shape, DType.F32, baseSeed: 3, variant: 1);
+        SyntheticCheckpoint.Write(Path.Combine(Folder, "base"), shape, DType.F32, baseSeed: 3, variant: 0, cancellationToken: TestContext.Current.CancellationToken);
+        SyntheticCheckpoint.Write(Path.Combine(Folder, "ft-1"), shape, DType.F32, baseSeed: 3, variant: 1, cancellationToken: TestContext.Current.CancellationToken);
     }
 
     public string Folder { get; }

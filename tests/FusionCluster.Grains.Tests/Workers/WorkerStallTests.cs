@@ -33,8 +33,8 @@ public sealed class WorkerStallTests : IDisposable
     public WorkerStallTests()
     {
         var shape = new SyntheticModelShape(Hidden: 32, Intermediate: 64, Layers: 1, Vocab: 64, Heads: 2);
-        SyntheticCheckpoint.Write(Path.Combine(root, "base"), shape, DType.BF16, baseSeed: 5, variant: 0);
-        SyntheticCheckpoint.Write(Path.Combine(root, "ft-1"), shape, DType.BF16, baseSeed: 5, variant: 1);
+        SyntheticCheckpoint.Write(Path.Combine(root, "base"), shape, DType.BF16, baseSeed: 5, variant: 0, cancellationToken: TestContext.Current.CancellationToken);
+        SyntheticCheckpoint.Write(Path.Combine(root, "ft-1"), shape, DType.BF16, baseSeed: 5, variant: 1, cancellationToken: TestContext.Current.CancellationToken);
     }
 
     [Fact]

@@ -26,7 +26,7 @@ public sealed class AzureCheckpointTests(AzuriteFixture azurite) : IDisposable
     public async Task A_sharded_checkpoint_reads_back_byte_for_byte_with_ranged_reads()
     {
         var folder = temp.Folder("sharded");
-        SyntheticCheckpoint.Write(folder, Small, DType.BF16, baseSeed: 3, variant: 1, shardBytes: 60_000);
+        SyntheticCheckpoint.Write(folder, Small, DType.BF16, baseSeed: 3, variant: 1, shardBytes: 60_000, cancellationToken: TestContext.Current.CancellationToken);
         Assert.True(File.Exists(Path.Combine(folder, CheckpointFolder.IndexFileName)));
         var container = await azurite.NewContainerAsync("roundtrip");
         await Blobs.UploadFolderAsync(container, "llama/ft", folder);
@@ -44,7 +44,7 @@ public sealed class AzureCheckpointTests(AzuriteFixture azurite) : IDisposable
     public async Task A_single_file_checkpoint_reads_back_byte_for_byte()
     {
         var folder = temp.Folder("single");
-        SyntheticCheckpoint.Write(folder, Small, DType.F32, baseSeed: 4, variant: 0);
+        SyntheticCheckpoint.Write(folder, Small, DType.F32, baseSeed: 4, variant: 0, cancellationToken: TestContext.Current.CancellationToken);
         Assert.True(File.Exists(Path.Combine(folder, CheckpointFolder.SingleFileName)));
         var container = await azurite.NewContainerAsync("single");
         await Blobs.UploadFolderAsync(container, "m", folder);

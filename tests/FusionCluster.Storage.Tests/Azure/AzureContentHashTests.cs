@@ -28,7 +28,7 @@ public sealed class AzureContentHashTests(AzuriteFixture azurite) : IDisposable
     public async Task The_full_hash_of_an_uploaded_checkpoint_is_sha256sum_of_each_local_file()
     {
         var folder = temp.Folder("sharded");
-        SyntheticCheckpoint.Write(folder, Small, DType.BF16, baseSeed: 7, variant: 2, shardBytes: 60_000);
+        SyntheticCheckpoint.Write(folder, Small, DType.BF16, baseSeed: 7, variant: 2, shardBytes: 60_000, cancellationToken: TestContext.Current.CancellationToken);
         var container = await azurite.NewContainerAsync("hash");
         await Blobs.UploadFolderAsync(container, "llama/ft", folder);
         var store = await azurite.StoreAsync(SmallRanges);
@@ -58,7 +58,7 @@ public sealed class AzureContentHashTests(AzuriteFixture azurite) : IDisposable
     public async Task A_blob_replaced_after_the_checkpoint_was_opened_fails_the_hash_naming_it()
     {
         var folder = temp.Folder("single");
-        SyntheticCheckpoint.Write(folder, Small, DType.BF16, baseSeed: 7, variant: 0);
+        SyntheticCheckpoint.Write(folder, Small, DType.BF16, baseSeed: 7, variant: 0, cancellationToken: TestContext.Current.CancellationToken);
         var container = await azurite.NewContainerAsync("replaced");
         await Blobs.UploadFolderAsync(container, "m", folder);
         var store = await azurite.StoreAsync(SmallRanges);

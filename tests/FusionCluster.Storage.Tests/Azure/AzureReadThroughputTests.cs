@@ -29,7 +29,7 @@ public sealed class AzureReadThroughputTests(AzuriteFixture azurite) : IDisposab
     {
         var bytes = long.TryParse(Environment.GetEnvironmentVariable("FUSION_AZURE_BENCH_BYTES"), NumberStyles.None, CultureInfo.InvariantCulture, out var configured) ? configured : 200_000_000;
         var folder = temp.Folder("bench");
-        SyntheticCheckpoint.Write(folder, SyntheticModelShape.ForSize(bytes, 2), DType.BF16, baseSeed: 1, variant: 0);
+        SyntheticCheckpoint.Write(folder, SyntheticModelShape.ForSize(bytes, 2), DType.BF16, baseSeed: 1, variant: 0, cancellationToken: TestContext.Current.CancellationToken);
         var container = await azurite.NewContainerAsync("bench");
         var weightFiles = Directory.EnumerateFiles(folder, "*.safetensors").Order(StringComparer.Ordinal).ToList();
         foreach (var file in Directory.EnumerateFiles(folder))

@@ -15,7 +15,7 @@ internal static class TestModels
     {
         for (var variant = 0; variant < Names.Length; variant++)
         {
-            SyntheticCheckpoint.Write(Path.Combine(root, Names[variant]), Shape, DType.BF16, baseSeed: 11, variant, shardBytes: 100_000);
+            SyntheticCheckpoint.Write(Path.Combine(root, Names[variant]), Shape, DType.BF16, baseSeed: 11, variant, shardBytes: 100_000, cancellationToken: TestContext.Current.CancellationToken);
         }
     }
 

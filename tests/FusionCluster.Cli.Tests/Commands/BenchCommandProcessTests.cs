@@ -1,0 +1,37 @@
+using FusionCluster.Cli.Tests.Support;
+
+namespace FusionCluster.Cli.Tests.Commands;
+
+/// <summary>
+/// `fusion bench` and `fusion bench sweep` end to end on tiny models: every child merge of both failed once `merge
+/// --stats-json` began to refuse a file it had not written, since the benchmarks passed it an empty temp file.
+/// </summary>
+public sealed class BenchCommandProcessTests
+{
+    [Fact]
+    public async Task Bench_times_each_method_against_the_streaming_bound()
+    {
+        using var temp = new TempDirectory();
+
+        var (exitCode, stdout, stderr) = await FusionProcess.RunAsync("bench", "--size", "2MB", "--methods", "linear,ties", "--repeat", "1", "--work", temp.Combine("work"));
+
+        Assert.True(exitCode == 0, $"exit {exitCode}: {stderr}");
+        var rows = stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        Assert.Single(rows, row => row.StartsWith("linear ", StringComparison.Ordinal));
+        Assert.Single(rows, row => row.StartsWith("ties ", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Bench_sweep_reports_every_row()
+    {
+        using var temp = new TempDirectory();
+
+        var (exitCode, stdout, stderr) = await FusionProcess.RunAsync("bench", "sweep", "--size", "2MB", "--points", "2", "--work", temp.Combine("work"));
+
+        Assert.True(exitCode == 0, $"exit {exitCode}: {stderr}");
+        foreach (var row in new[] { "one merge (mean)", "2 separate merges", "2 merges, shared input", "sweep of 2 points", "the same sweep again" })
+        {
+            Assert.Contains(row, stdout, StringComparison.Ordinal);
+        }
+    }
+}
