@@ -139,6 +139,12 @@ public static class EvalCommand
                 return MergeCommand.Fail(Describe(e));
             }
 
+            if (metrics.Count == 0)
+            {
+                // A command that printed {}: the table had no row to size its columns by and crashed.
+                return MergeCommand.Fail("the evaluation reported no metrics");
+            }
+
             if (metrics.Where(m => !double.IsFinite(m.Value)).Select(m => m.Key).ToList() is { Count: > 0 } notNumbers)
             {
                 WarnOfNonFiniteWeights(folder, roots, notNumbers, cancellationToken);
