@@ -17,6 +17,11 @@ public static class EmbeddedMerge
         var siloDevice = request.Device == MergeDevices.Cuda ? MergeDevices.Cuda : MergeDevices.Cpu;
         await using var cluster = await EmbeddedCluster.StartAsync(unitSlots, CancellationToken.None, siloDevice, EmbeddedCluster.DataRootSettings((roots ?? LocalRoots.Anywhere).Folders));
         var job = cluster.Client.GetGrain<IMergeJobGrain>(Guid.NewGuid().ToString("n"));
+        if (cancellationToken.IsCancellationRequested)
+        {
+            // Interrupted while the silo started: the job is not started at all (it records itself as cancelled).
+            await job.Cancel();
+        }
 
         // Start returns once the job has planned and staged; a signal during planning cancels it there.
         var starting = job.Start(request);

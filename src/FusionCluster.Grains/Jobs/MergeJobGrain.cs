@@ -71,6 +71,12 @@ public sealed partial class MergeJobGrain(
     private DateTimeOffset lastSample;
     private bool publishing;
 
+    /// <summary>
+    /// A Cancel that came before Start: Orleans does not keep a client's calls in order, and a Ctrl-C while the embedded
+    /// silo starts sends both at once. Cancel found no request and did nothing, and the job then ran and published.
+    /// </summary>
+    private bool cancelledBeforeStart;
+
     private MergeJobState State => store.State;
 
     private string JobId => this.GetPrimaryKeyString();
@@ -115,6 +121,12 @@ public sealed partial class MergeJobGrain(
         State.SubmittedAt = DateTimeOffset.UtcNow;
         State.State = JobState.Planning;
         clock.Restart();
+        if (cancelledBeforeStart)
+        {
+            await FinishAsync(JobState.Cancelled, "cancelled before it started", null);
+            return Snapshot();
+        }
+
         await PublishCatalogEntry();
         IMergeOutput? output = null;
         try
@@ -199,7 +211,13 @@ public sealed partial class MergeJobGrain(
 
     public async Task Cancel()
     {
-        if (State.State is JobState.Succeeded or JobState.Failed or JobState.Cancelled || State.Request is null)
+        if (State.Request is null)
+        {
+            cancelledBeforeStart = true;
+            return;
+        }
+
+        if (State.State is JobState.Succeeded or JobState.Failed or JobState.Cancelled)
         {
             return;
         }

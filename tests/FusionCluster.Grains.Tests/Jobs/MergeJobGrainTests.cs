@@ -284,6 +284,23 @@ public sealed class MergeJobGrainTests : IDisposable
         Assert.Equal(JobState.Cancelled, (await job.GetStatus()).State);
     }
 
+    [Fact]
+    public async Task A_cancel_that_arrives_before_the_start_cancels_the_job_and_nothing_is_published()
+    {
+        await using var cluster = await WorkerCluster.StartAsync(unitSlots: 1, silos: 1);
+        var job = cluster.Client.GetGrain<IMergeJobGrain>("job-cancelled-first");
+        var output = Path.Combine(root, "cancelled-first");
+
+        // Orleans does not order a client's calls: `fusion merge` interrupted while its silo started sent Start and
+        // Cancel together, Cancel ran first and did nothing, and the merge published with exit 0.
+        await job.Cancel();
+        var status = await job.Start(new MergeRequest { SpecText = Spec, SpecDirectory = root, Output = output });
+
+        Assert.Equal((JobState.Cancelled, 0), (status.State, status.UnitsDone));
+        Assert.Equal(JobState.Cancelled, (await job.GetStatus()).State);
+        Assert.False(Directory.Exists(output), "a job cancelled before it started must write nothing");
+    }
+
     public void Dispose() => Directory.Delete(root, recursive: true);
 
     /// <param name="request">The job to run; by default <see cref="Spec"/> into <paramref name="output"/>.</param>
