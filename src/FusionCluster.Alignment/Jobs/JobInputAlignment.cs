@@ -100,8 +100,8 @@ public sealed class JobInputAlignment(CheckpointCache checkpoints, IDataAlignmen
         {
             var shapes = ShapesOf(models[model]);
             var spec = PermutationSpecs.Resolve(models[model].Config, shapes, plan.PermutationSpecFile, $"model '{model}'");
-            spec.CheckCovers(shapes, $"model '{model}'");
             PermutationSpec.CheckSameShapes(reference, $"model '{plan.Reference}'", shapes, $"model '{model}'");
+            spec.CheckCovers(shapes, $"model '{model}'");
         }
 
         if (plan.Method is "activation_matching" or "zipit" || plan.RepairAlpha is not null)

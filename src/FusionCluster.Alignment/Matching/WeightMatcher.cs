@@ -20,9 +20,10 @@ public static class WeightMatcher
     {
         options ??= new WeightMatchingOptions();
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(options.Iterations);
+        // Shapes first: models of two widths failed the spec check naming only the reference, never saying they differ.
+        PermutationSpec.CheckSameShapes(reference.Shapes, reference.Name, other.Shapes, other.Name);
         spec.CheckCovers(reference.Shapes, reference.Name);
         spec.CheckCovers(other.Shapes, other.Name);
-        PermutationSpec.CheckSameShapes(reference.Shapes, reference.Name, other.Shapes, other.Name);
         var solver = options.Solver ?? new JonkerVolgenantSolver();
 
         var permutations = AnchoredStart(reference, other, spec, solver, options.Log, cancellationToken);

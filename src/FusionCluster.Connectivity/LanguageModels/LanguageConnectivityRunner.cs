@@ -122,8 +122,8 @@ public static class LanguageConnectivityRunner
         }
         else
         {
-            spec.CheckCovers(referenceTensors.Shapes, reference.FolderPath);
             PermutationSpec.CheckSameShapes(referenceTensors.Shapes, reference.FolderPath, modelTensors.Shapes, model.FolderPath);
+            spec.CheckCovers(referenceTensors.Shapes, reference.FolderPath);
             var matchIds = options.MatchText is { } matchText ? Encode(modelA, modelB, ReadText(matchText)) : ids;
             var context = options.Context ?? PerplexityCalculator.DefaultContext(LanguageModelCheckpoint.ReadConfig(reference, modelA).Config);
             // A folder's tensors open synchronously (memory maps), so this wait never blocks.

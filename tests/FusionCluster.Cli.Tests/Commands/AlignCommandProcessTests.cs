@@ -97,6 +97,23 @@ public sealed class AlignCommandProcessTests
         Assert.False(Directory.Exists(temp.Combine("aligned")));
     }
 
+    [Fact]
+    public async Task Models_of_two_widths_fail_with_one_line_saying_how_their_shapes_differ()
+    {
+        using var temp = new TempDirectory();
+        var (reference, _) = WriteModelAndShuffledCopy(temp);
+        const int wider = Hidden + 4;
+        Write(temp.Combine("wide"), new float[wider * Inputs], new float[wider], new float[Outputs * wider], new float[Outputs], wider);
+
+        var (exitCode, _, stderr) = await FusionProcess.RunAsync("align", reference, temp.Combine("wide"), "--out", temp.Combine("aligned"));
+
+        // Before: the reference's "layers.0.bias axis 0 has 12 entries, but group 'layers.0.out' has 16 units", blaming it.
+        Assert.Equal(1, exitCode);
+        var line = Assert.Single(stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+        Assert.Matches(@"^fusion: error: tensor 'layers\.0\.bias' is \[12\] in .*reference.* but \[16\] in .*wide", line);
+        Assert.False(Directory.Exists(temp.Combine("aligned")));
+    }
+
     /// <summary>A 6-12-3 MLP with random weights, and a copy whose unit u of the hidden layer is the original's unit shuffle[u].</summary>
     internal static (string Reference, int[] Shuffle) WriteModelAndShuffledCopy(TempDirectory temp)
     {
@@ -127,14 +144,14 @@ public sealed class AlignCommandProcessTests
         return (temp.Combine("reference"), shuffle);
     }
 
-    private static void Write(string folder, float[] w0, float[] b0, float[] w1, float[] b1)
+    private static void Write(string folder, float[] w0, float[] b0, float[] w1, float[] b1, int hidden = Hidden)
     {
         Directory.CreateDirectory(folder);
         var tensors = new (string Name, long[] Shape, float[] Values)[]
         {
-            ("layers.0.weight", [Hidden, Inputs], w0),
-            ("layers.0.bias", [Hidden], b0),
-            ("layers.1.weight", [Outputs, Hidden], w1),
+            ("layers.0.weight", [hidden, Inputs], w0),
+            ("layers.0.bias", [hidden], b0),
+            ("layers.1.weight", [Outputs, hidden], w1),
             ("layers.1.bias", [Outputs], b1),
         };
         var layout = SafetensorsLayout.Compute(tensors.Select(t => new TensorDescriptor(t.Name, DType.F32, t.Shape)).ToList());
