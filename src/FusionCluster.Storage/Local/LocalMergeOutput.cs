@@ -53,6 +53,12 @@ public sealed class LocalMergeOutput : IMergeOutput
 
         if (!Directory.Exists(Location))
         {
+            // The folder is made at publishing: an ancestor that is a file failed there, naming a staging path.
+            if (FileAncestor(Location) is { } file)
+            {
+                throw new StorageException($"--out '{Location}' cannot be made: '{file}' is a file, not a folder");
+            }
+
             return Task.CompletedTask;
         }
 
@@ -75,6 +81,25 @@ public sealed class LocalMergeOutput : IMergeOutput
 
         var shown = string.Join(", ", present.Take(5)) + (present.Count > 5 ? $" and {present.Count - 5} more" : "");
         throw new StorageException($"{Location} is not empty ({shown}) and holds no FusionCluster output; choose a new or empty --out, or pass --overwrite to publish beside those files (files of the same names are replaced)");
+    }
+
+    /// <summary>The nearest existing ancestor of <paramref name="path"/> when it is a file; null when it is a folder.</summary>
+    private static string? FileAncestor(string path)
+    {
+        for (var parent = Path.GetDirectoryName(Path.GetFullPath(path)); parent is not null; parent = Path.GetDirectoryName(parent))
+        {
+            if (Directory.Exists(parent))
+            {
+                return null;
+            }
+
+            if (File.Exists(parent))
+            {
+                return parent;
+            }
+        }
+
+        return null;
     }
 
     public Task PrepareAsync(MergePlan plan, bool reserveSpace, CancellationToken cancellationToken)

@@ -23,6 +23,22 @@ public sealed class MergeOutputFolderProcessTests(SyntheticModels models)
     }
 
     [Fact]
+    public async Task An_out_below_a_file_is_one_line_naming_the_file()
+    {
+        using var temp = new TempDirectory();
+        var spec = await WriteSpecAsync(temp);
+        var file = temp.Combine("afile");
+        await File.WriteAllTextAsync(file, "mine", TestContext.Current.CancellationToken);
+
+        var (exitCode, _, stderr) = await FusionProcess.RunAsync("merge", spec, "--out", Path.Combine(file, "sub"), "--quiet");
+
+        // Before: "Could not find a part of the path '.../afile/sub/.fusion-staging/<job>'", after the whole merge ran.
+        Assert.NotEqual(0, exitCode);
+        Assert.Equal($"fusion: error: --out '{Path.Combine(file, "sub")}' cannot be made: '{file}' is a file, not a folder", stderr.Trim());
+        Assert.Equal("mine", await File.ReadAllTextAsync(file, TestContext.Current.CancellationToken));
+    }
+
+    [Fact]
     public async Task A_folder_with_a_users_config_is_refused_and_left_as_it_was()
     {
         using var temp = new TempDirectory();
