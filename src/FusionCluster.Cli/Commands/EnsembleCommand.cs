@@ -36,6 +36,11 @@ public static class EnsembleCommand
                 return MergeCommand.Fail($"--rule {parse.GetValue(rule)}: expected {EnsembleRules.MeanProbs}, {EnsembleRules.MeanLogits} or {EnsembleRules.Vote}");
             }
 
+            if (File.Exists(folder))
+            {
+                return MergeCommand.Fail($"--out {folder}: a file, not a folder");
+            }
+
             if (File.Exists(Path.Combine(folder, CheckpointFolder.ConfigFileName)) || (Directory.Exists(folder) && Directory.EnumerateFiles(folder, "*.safetensors").Any()))
             {
                 return MergeCommand.Fail($"{folder}: holds a model; an ensemble needs a folder of its own");

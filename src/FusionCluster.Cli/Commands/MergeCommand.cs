@@ -54,7 +54,7 @@ public static class MergeCommand
             var specFile = specFiles[0];
             if (!specFile.Exists)
             {
-                return Fail($"{specFile.FullName}: no such spec file");
+                return Fail(NoSpecFile(specFile));
             }
 
             // The one reader of spec files: a regular file only, and no more than a spec may hold (not /dev/zero, not a FIFO).
@@ -159,6 +159,10 @@ public static class MergeCommand
         System.Console.WriteLine($"merged {status.UnitsTotal} units ({Units.Bytes(status.BytesTotal)} read) in {wall:F1} s on {status.Device} -> {status.Output}  (peak memory {Units.Bytes(ProcessMemory.PeakResidentBytes())})");
         return 0;
     }
+
+    /// <summary>Why a spec file named on the command line cannot be read: a folder given by mistake, or nothing there.</summary>
+    internal static string NoSpecFile(FileInfo spec) =>
+        Directory.Exists(spec.FullName) ? $"{spec.FullName}: a folder, not a spec file" : $"{spec.FullName}: no such spec file";
 
     public static int Fail(string message, int code = 1)
     {

@@ -23,7 +23,7 @@ public static class SharedInputMerge
         {
             if (!spec.Exists)
             {
-                return (null, $"{spec.FullName}: no such spec file");
+                return (null, MergeCommand.NoSpecFile(spec));
             }
 
             var name = NameOf(spec);

@@ -41,7 +41,7 @@ public static class SubmitCommand
             var specFile = parse.GetValue(spec)!;
             if (!specFile.Exists)
             {
-                return MergeCommand.Fail($"{specFile.FullName}: no such spec file");
+                return MergeCommand.Fail(MergeCommand.NoSpecFile(specFile));
             }
 
             if (!ByteSize.TryParse(parse.GetValue(shardSize), out var shardBytes))

@@ -37,6 +37,23 @@ public sealed class EnsembleCommandProcessTests
     }
 
     [Fact]
+    public async Task An_out_that_is_a_file_is_one_line_and_the_file_is_kept()
+    {
+        using var temp = new TempDirectory();
+        var file = temp.Combine("afile");
+        await File.WriteAllTextAsync(file, "mine", TestContext.Current.CancellationToken);
+        Directory.CreateDirectory(temp.Combine("a"));
+        Directory.CreateDirectory(temp.Combine("b"));
+
+        var (exitCode, _, stderr) = await FusionProcess.RunAsync("ensemble", temp.Combine("a"), temp.Combine("b"), "--out", file);
+
+        // Before: .NET's "The file '...' already exists."
+        Assert.Equal(1, exitCode);
+        Assert.Equal($"fusion: error: --out {file}: a file, not a folder", stderr.Trim());
+        Assert.Equal("mine", await File.ReadAllTextAsync(file, TestContext.Current.CancellationToken));
+    }
+
+    [Fact]
     public async Task Members_that_do_not_fit_together_are_one_error_line_naming_the_member_and_nothing_is_written()
     {
         using var temp = new TempDirectory();

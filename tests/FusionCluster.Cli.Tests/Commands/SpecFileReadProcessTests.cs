@@ -42,6 +42,21 @@ public sealed class SpecFileReadProcessTests
         Assert.Equal($"fusion: error: {fifo}: cannot read the {what}: {what} '{fifo}' is not a regular file (a device, pipe, socket or folder)", line);
     }
 
+    [Theory]
+    [InlineData("merge")]
+    [InlineData("submit")]
+    public async Task A_spec_that_is_a_folder_says_so(string verb)
+    {
+        using var temp = new TempDirectory();
+        string[] arguments = verb == "merge" ? ["merge", temp.Path, "--out", temp.Combine("out"), "--quiet"] : ["submit", temp.Path, "--out", temp.Combine("out")];
+
+        var (exitCode, _, stderr) = await RunAsync(arguments);
+
+        // Before: "no such spec file", for a folder that is there.
+        Assert.True(exitCode == 1, $"exit code {exitCode}; stderr: {stderr}");
+        Assert.Equal($"fusion: error: {temp.Path}: a folder, not a spec file", stderr.Trim());
+    }
+
     // 60 s: the refusal takes a process start; a FIFO that blocks, or /dev/zero read to the heap cap, runs past it.
     private static Task<(int ExitCode, string Stdout, string Stderr)> RunAsync(params string[] arguments) =>
         DotnetTool.RunAsync(typeof(MergeCommand).Assembly.Location, arguments, TimeSpan.FromSeconds(60), TestContext.Current.CancellationToken, CappedHeap);
