@@ -91,6 +91,11 @@ public static class EvalCommand
 
                 if (parse.GetValue(externalCommand) is { } commandLine)
                 {
+                    if (string.IsNullOrWhiteSpace(commandLine))
+                    {
+                        throw new FormatException("--command: expected a command line to run, with {model} where the model's folder goes");
+                    }
+
                     var seconds = parse.GetValue(timeout);
                     if (!(seconds > 0) || double.IsInfinity(seconds))
                     {

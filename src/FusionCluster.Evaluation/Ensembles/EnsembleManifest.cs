@@ -96,7 +96,8 @@ public sealed class EnsembleManifest
         JsonObject json;
         try
         {
-            json = JsonNode.Parse(ReadRegular(path), documentOptions: new JsonDocumentOptions { MaxDepth = 8 }) as JsonObject
+            // A duplicate key is refused while parsing: read lazily, it surfaced later as .NET's "An item with the same key".
+            json = JsonNode.Parse(ReadRegular(path), documentOptions: new JsonDocumentOptions { MaxDepth = 8, AllowDuplicateProperties = false }) as JsonObject
                 ?? throw new EvaluationException($"{path}: must be a JSON object");
         }
         catch (JsonException e)

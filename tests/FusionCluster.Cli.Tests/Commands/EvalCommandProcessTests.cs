@@ -20,4 +20,16 @@ public sealed class EvalCommandProcessTests
         Assert.Equal("", stdout);
         Assert.Equal("fusion: error: the evaluation reported no metrics", stderr.Trim());
     }
+
+    [Fact]
+    public async Task An_empty_command_is_one_line_naming_the_option()
+    {
+        using var temp = new TempDirectory();
+
+        var (exitCode, _, stderr) = await FusionProcess.RunAsync("eval", temp.Path, "--command", " ");
+
+        // Before: "The value cannot be an empty string or composed entirely of whitespace.", naming no option.
+        Assert.Equal(1, exitCode);
+        Assert.Equal("fusion: error: --command: expected a command line to run, with {model} where the model's folder goes", stderr.Trim());
+    }
 }

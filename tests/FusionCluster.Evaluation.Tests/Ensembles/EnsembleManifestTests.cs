@@ -50,6 +50,7 @@ public sealed class EnsembleManifestTests
     [InlineData("""{"format":"fusioncluster-ensemble","version":1,"rule":"mean-probs","members":[{"path":"../missing"}]}""", "members[0] '../missing': no such model folder")]
     [InlineData("""{"format":"other","version":1,"rule":"mean-probs","members":[{"path":"../a"}]}""", "'format' must be")]
     [InlineData("""[1]""", "must be a JSON object")]
+    [InlineData("""{"format":"fusioncluster-ensemble","version":1,"rule":"mean-probs","members":[{"path":"../a"}],"members":[{"path":"../a"}]}""", "not valid JSON: Duplicate property 'members'")]
     public void A_bad_ensemble_json_is_an_error_naming_the_file_and_key(string json, string expected)
     {
         using var temp = new TempDirectory();
