@@ -26,7 +26,7 @@ public static class EvalCommand
         var classes = new Option<string?>("--classes") { Description = "accuracy on these classes only, e.g. 0-3" };
         var compare = new Option<DirectoryInfo[]>("--compare") { Description = "tensor metrics against these models (repeatable; named by folder)", AllowMultipleArgumentsPerToken = true };
         var baseModel = new Option<DirectoryInfo?>("--base") { Description = "base model for task-vector metrics (sign agreement, task cosine)" };
-        var externalCommand = new Option<string?>("--command") { Description = "shell command run with {model} replaced by the model path; its last stdout line is a JSON object of metrics" };
+        var externalCommand = new Option<string?>("--command") { Description = "shell command run with {model} replaced by the model path (without {model}, the path is appended as the last argument); its last stdout line is a JSON object of metrics" };
         var timeout = new Option<double>("--timeout") { Description = "seconds --command may run", DefaultValueFactory = _ => 600 };
         var text = new Option<FileInfo?>("--text") { Description = "language-model perplexity on this UTF-8 text file (with the model's tokenizer.json)" };
         var context = new Option<int?>("--context") { Description = "tokens per perplexity window (default: max_position_embeddings, at most 2048)" };

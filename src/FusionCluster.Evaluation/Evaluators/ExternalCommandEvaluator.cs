@@ -222,5 +222,14 @@ public sealed class ExternalCommandEvaluator : IEvaluator
         return new StringBuilder("; stderr: ").Append(tail).ToString();
     }
 
-    private static string Shorten(string text) => text.Length > 200 ? text[..200] + "..." : text;
+    /// <summary>
+    /// At most 200 characters of the command's output, with control characters shown as \uXXXX: output is quoted in
+    /// errors printed to a terminal, and binary output's escape sequences went to it as they were.
+    /// </summary>
+    private static string Shorten(string text)
+    {
+        var head = text.Length > 200 ? text[..200] : text;
+        var shown = string.Concat(head.Select(c => char.IsControl(c) ? $"\\u{(int)c:x4}" : c.ToString()));
+        return text.Length > 200 ? shown + "..." : shown;
+    }
 }

@@ -81,6 +81,19 @@ public sealed class ExternalCommandEvaluatorTests
     }
 
     [Fact]
+    public async Task Control_characters_in_quoted_output_are_escaped_not_sent_to_the_terminal()
+    {
+        using var temp = new TempDirectory();
+        var evaluator = new ExternalCommandEvaluator("test -d {model} && printf 'x\\033[31mred\\007\\n'", Generous);
+
+        var error = await Assert.ThrowsAsync<EvaluationException>(() => evaluator.EvaluateAsync(temp.Path, TestContext.Current.CancellationToken));
+
+        // Before: the escape sequence and the bell went into the message, and from it to the user's terminal.
+        Assert.Contains("x\\u001b[31mred\\u0007", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain('\u001b', error.Message);
+    }
+
+    [Fact]
     public async Task A_command_past_its_timeout_is_killed_and_reported()
     {
         using var temp = new TempDirectory();
