@@ -48,8 +48,7 @@ public static class BenchCommand
             var root = Path.Combine(parse.GetValue(work)!.FullName, $"{bytes}");
             if (!File.Exists(Path.Combine(root, "ties.yaml")))
             {
-                System.Console.WriteLine($"synthesizing three {Units.Bytes(bytes)} bf16 models in {root} ...");
-                if (SynthCommand.Run(root, bytes, DType.BF16, fineTunes: 2, seed: 1, shardBytes: 2_000_000_000, overwrite: false, cancellationToken) is not 0 and var failed)
+                if (SynthCommand.BenchInputs(root, bytes, cancellationToken) is not 0 and var failed)
                 {
                     return failed;
                 }

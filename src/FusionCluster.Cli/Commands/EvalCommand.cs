@@ -182,11 +182,6 @@ public static class EvalCommand
     /// </summary>
     private static void WarnOfNonFiniteWeights(string folder, LocalRoots roots, IReadOnlyList<string> notNumbers, CancellationToken cancellationToken)
     {
-        if (!File.Exists(Path.Combine(folder, CheckpointFolder.SingleFileName)) && !File.Exists(Path.Combine(folder, CheckpointFolder.IndexFileName)))
-        {
-            return;
-        }
-
         try
         {
             using var checkpoint = CheckpointFolder.Open(folder, roots);
@@ -197,7 +192,8 @@ public static class EvalCommand
         }
         catch (Exception e) when (e is CheckpointException or StorageException or IOException or UnauthorizedAccessException)
         {
-            // The metrics are printed as they are; the search for their cause is only a courtesy.
+            // No checkpoint (an ensemble) or one that cannot be read: the metrics are printed as they are; the search
+            // for their cause is only a courtesy.
         }
     }
 

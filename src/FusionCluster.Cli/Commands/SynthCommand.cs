@@ -1,7 +1,6 @@
 using System.CommandLine;
 using FusionCluster.Cli.Console;
 using FusionCluster.Core.Formats;
-using FusionCluster.Core.Storage;
 using FusionCluster.Core.Synthesis;
 using FusionCluster.Core.Tensors;
 
@@ -100,18 +99,27 @@ public static class SynthCommand
         }
     }
 
-    /// <summary>Free bytes of the file system <paramref name="path"/> is (or would be) on, or null when no mount is found.</summary>
+    /// <summary>The three bf16 models (a base and two fine-tunes) the bench verbs measure, synthesized into <paramref name="root"/>; the exit code.</summary>
+    public static int BenchInputs(string root, long bytes, CancellationToken cancellationToken)
+    {
+        System.Console.WriteLine($"synthesizing three {Units.Bytes(bytes)} bf16 models in {root} ...");
+        return Run(root, bytes, DType.BF16, fineTunes: 2, seed: 1, shardBytes: 2_000_000_000, overwrite: false, cancellationToken);
+    }
+
+    /// <summary>Free bytes of the file system <paramref name="path"/> is (or would be) on: that of its nearest existing folder.</summary>
     private static long? FreeBytes(string path)
     {
+        var existing = Path.GetFullPath(path);
+        while (!Directory.Exists(existing) && Path.GetDirectoryName(existing) is { } parent)
+        {
+            existing = parent;
+        }
+
         try
         {
-            var resolved = LocalPath.Resolve(path);
-            var drive = DriveInfo.GetDrives()
-                .Where(d => d.RootDirectory.FullName == "/" || resolved == d.RootDirectory.FullName.TrimEnd('/') || resolved.StartsWith(d.RootDirectory.FullName.TrimEnd('/') + "/", StringComparison.Ordinal))
-                .MaxBy(d => d.RootDirectory.FullName.Length);
-            return drive is { IsReady: true } ? drive.AvailableFreeSpace : null;
+            return new DriveInfo(existing).AvailableFreeSpace;
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or StorageException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException)
         {
             return null;
         }

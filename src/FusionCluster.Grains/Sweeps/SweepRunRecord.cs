@@ -73,4 +73,28 @@ public sealed class SweepRunRecord
         PromotedTo = PromotedTo,
         Connect = Connect,
     };
+
+    /// <summary>The run a record written from <see cref="Detail"/> describes, numbered <paramref name="number"/>; its definition is not in the record.</summary>
+    public static SweepRunRecord FromDetail(int number, SweepRunDetail detail)
+    {
+        ArgumentNullException.ThrowIfNull(detail);
+        var summary = detail.Summary;
+        return new SweepRunRecord
+        {
+            Number = number,
+            Trigger = summary.Trigger,
+            ScheduledFor = summary.ScheduledFor,
+            Occurrences = summary.Occurrences,
+            State = summary.State,
+            StartedAt = summary.StartedAt,
+            FinishedAt = summary.FinishedAt,
+            Error = summary.Error,
+            Candidates = [.. detail.Candidates],
+            Leaderboard = [.. detail.Leaderboard],
+            PromotedTo = detail.PromotedTo,
+            ObjectiveMetric = detail.ObjectiveMetric,
+            Maximize = detail.Maximize,
+            Connect = detail.Connect,
+        };
+    }
 }

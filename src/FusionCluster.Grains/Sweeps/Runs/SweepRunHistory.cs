@@ -61,24 +61,8 @@ public static class SweepRunHistory
             return null;
         }
 
-        return new SweepRunRecord
-        {
-            // The file's number: it is what pruning and the next run's number go by.
-            Number = number,
-            Trigger = summary.Trigger,
-            ScheduledFor = summary.ScheduledFor,
-            Occurrences = summary.Occurrences,
-            State = summary.State,
-            StartedAt = summary.StartedAt,
-            FinishedAt = summary.FinishedAt,
-            Error = summary.Error,
-            Candidates = [.. detail.Candidates],
-            Leaderboard = [.. detail.Leaderboard],
-            PromotedTo = detail.PromotedTo,
-            ObjectiveMetric = detail.ObjectiveMetric,
-            Maximize = detail.Maximize,
-            Connect = detail.Connect,
-        };
+        // The file's number: it is what pruning and the next run's number go by.
+        return SweepRunRecord.FromDetail(number, detail);
     }
 
     private static string? PromotedKey(string infoJson)
