@@ -53,12 +53,15 @@ public sealed class LocalMergeOutput : IMergeOutput
 
         if (!Directory.Exists(Location))
         {
-            // The folder is made at publishing: an ancestor that is a file failed there, naming a staging path.
-            if (FileAncestor(Location) is { } file)
+            // The folder is made when the job starts and published at its end: an ancestor that is a file, or a folder this
+            // user cannot write in (/sys, /proc, a read-only mount), failed there, naming a staging path.
+            var ancestor = NearestExisting(Location);
+            if (File.Exists(ancestor))
             {
-                throw new StorageException($"--out '{Location}' cannot be made: '{file}' is a file, not a folder");
+                throw new StorageException($"--out '{Location}' cannot be made: '{ancestor}' is a file, not a folder");
             }
 
+            RefuseUnwritable(ancestor);
             return Task.CompletedTask;
         }
 
@@ -83,23 +86,32 @@ public sealed class LocalMergeOutput : IMergeOutput
         throw new StorageException($"{Location} is not empty ({shown}) and holds no FusionCluster output; choose a new or empty --out, or pass --overwrite to publish beside those files (files of the same names are replaced)");
     }
 
-    /// <summary>The nearest existing ancestor of <paramref name="path"/> when it is a file; null when it is a folder.</summary>
-    private static string? FileAncestor(string path)
+    /// <summary>The nearest ancestor of <paramref name="path"/> that exists, a folder or a file (the root at least).</summary>
+    private static string NearestExisting(string path)
     {
-        for (var parent = Path.GetDirectoryName(Path.GetFullPath(path)); parent is not null; parent = Path.GetDirectoryName(parent))
+        var parent = Path.GetDirectoryName(Path.GetFullPath(path))!;
+        while (!Directory.Exists(parent) && !File.Exists(parent) && Path.GetDirectoryName(parent) is { } up)
         {
-            if (Directory.Exists(parent))
-            {
-                return null;
-            }
-
-            if (File.Exists(parent))
-            {
-                return parent;
-            }
+            parent = up;
         }
 
-        return null;
+        return parent;
+    }
+
+    /// <summary>Makes and removes a folder in <paramref name="folder"/>, which the output's folders will be made in.</summary>
+    private void RefuseUnwritable(string folder)
+    {
+        var probe = Path.Combine(folder, $"{StagingFolder}-probe-{jobId}");
+        try
+        {
+            Directory.CreateDirectory(probe);
+            Directory.Delete(probe);
+        }
+        catch (Exception e) when (e is UnauthorizedAccessException or IOException)
+        {
+            var reason = e is UnauthorizedAccessException ? "permission denied" : "its file system refuses new folders";
+            throw new StorageException($"--out '{Location}' cannot be made: no folder can be created in '{folder}' ({reason})");
+        }
     }
 
     public Task PrepareAsync(MergePlan plan, bool reserveSpace, CancellationToken cancellationToken)

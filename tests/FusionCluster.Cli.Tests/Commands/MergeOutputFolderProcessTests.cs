@@ -38,6 +38,23 @@ public sealed class MergeOutputFolderProcessTests(SyntheticModels models)
         Assert.Equal("mine", await File.ReadAllTextAsync(file, TestContext.Current.CancellationToken));
     }
 
+    [Theory]
+    [InlineData("/sys/fusion-out", "/sys", "permission denied")]
+    [InlineData("/proc/fusion/out", "/proc", "its file system refuses new folders")]
+    public async Task An_out_where_no_folder_can_be_made_is_one_line_before_the_merge(string output, string folder, string reason)
+    {
+        // /sys and /proc refuse new folders even to root, who passes every permission check of an ordinary folder.
+        Assert.SkipUnless(Directory.Exists(Path.Combine(folder, "self")) || Directory.Exists(Path.Combine(folder, "kernel")), $"{folder} is not mounted here");
+        using var temp = new TempDirectory();
+        var spec = await WriteSpecAsync(temp);
+
+        var (exitCode, _, stderr) = await FusionProcess.RunAsync("merge", spec, "--out", output, "--quiet");
+
+        // Before: "UnauthorizedAccessException: Access to the path '/sys/fusion-out' is denied." and "Could not find file '/proc/fusion/out'", from the job.
+        Assert.NotEqual(0, exitCode);
+        Assert.Equal($"fusion: error: --out '{output}' cannot be made: no folder can be created in '{folder}' ({reason})", stderr.Trim());
+    }
+
     [Fact]
     public async Task A_folder_with_a_users_config_is_refused_and_left_as_it_was()
     {

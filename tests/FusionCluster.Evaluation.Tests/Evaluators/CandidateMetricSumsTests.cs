@@ -81,6 +81,61 @@ public sealed class CandidateMetricSumsTests
         }
     }
 
+    [Theory]
+    [InlineData(true, 1)]
+    [InlineData(true, 3)] // a pass of two references, then one of one
+    [InlineData(false, 2)]
+    [InlineData(false, 3)]
+    public void Candidates_with_zero_and_tiny_deltas_any_number_of_references_and_no_base_have_the_sums_of_each_scored_alone(bool hasBase, int referenceCount)
+    {
+        // Every third reference value is the base's (a zero task delta, which the non-zero count skips), every fifth
+        // candidate value the base's or the reference's, some values the smallest floats: the pairs' pass and the
+        // reference-only sums it carries must count and add them as each candidate alone does.
+        var random = new Random(referenceCount);
+        const int N = 10_007;
+        const int Candidates = 5;
+        var baseArray = Random(random, N);
+        baseArray[7] = float.Epsilon;
+        var referenceArrays = Enumerable.Range(0, referenceCount).Select(_ => Random(random, N)).ToArray();
+        foreach (var reference in referenceArrays)
+        {
+            for (var i = 0; i < N; i += 3)
+            {
+                reference[i] = baseArray[i];
+            }
+
+            reference[8] = -float.Epsilon;
+        }
+
+        var models = Enumerable.Range(0, Candidates).Select(_ => Random(random, N)).ToArray();
+        foreach (var model in models)
+        {
+            for (var i = 0; i < N; i += 5)
+            {
+                model[i] = i % 2 == 0 ? baseArray[i] : referenceArrays[0][i];
+            }
+
+            model[9] = -0f;
+        }
+
+        var baseValues = hasBase ? new ArrayTensorSource(baseArray, N) : null;
+        var references = referenceArrays.Select(r => new ArrayTensorSource(r, N)).ToArray();
+        var cancellationToken = TestContext.Current.CancellationToken;
+        using var together = new CandidateMetricSums(Candidates, N, baseValues, references);
+        for (var start = 0; start < N; start += 3001)
+        {
+            var length = Math.Min(3001, N - start);
+            together.Add(start, length, models.Select(m => m.AsSpan(start, length).ToArray()).ToList(), groups: 2, cancellationToken);
+        }
+
+        var sums = together.Complete();
+        for (var k = 0; k < Candidates; k++)
+        {
+            var alone = TensorMetricSums.OfTensor(new ArrayTensorSource(models[k], N), baseValues, references, cancellationToken);
+            Assert.Equal(alone.ToJson(), sums[k].ToJson());
+        }
+    }
+
     private sealed class Lenders(IReadOnlyList<ChunkSharingSource> sources) : IDisposable
     {
         public IReadOnlyList<ChunkSharingSource> Sources => sources;
