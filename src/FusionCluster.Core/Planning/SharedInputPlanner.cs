@@ -100,20 +100,35 @@ public static class SharedInputPlanner
         return bytes;
     }
 
+    /// <summary>
+    /// The members in order, a new group whenever the next would take the current one past <paramref name="maxGroupBytes"/>
+    /// (its distinct input bytes and every member's output bytes). Each member adds the bytes of its reads the group has not
+    /// seen: the footprint grows by what the member adds, instead of being summed again over every member so far, which
+    /// cost a hundred-point sweep's planning seconds.
+    /// </summary>
     private static List<IReadOnlyList<UnitMember>> Split(IReadOnlyList<CandidatePlan> candidates, List<UnitMember> members, long maxGroupBytes)
     {
         var groups = new List<IReadOnlyList<UnitMember>>();
         var current = new List<UnitMember>();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        long footprint = 0;
         foreach (var member in members)
         {
-            var grown = current.Append(member).ToList();
-            if (current.Count > 0 && Footprint(candidates, grown) > maxGroupBytes)
+            var plan = candidates[member.Candidate].Plan!;
+            var unit = plan.Units[member.Unit];
+            var reads = unit.Tensors.Select(t => (Key: TensorReads.Key(t, plan.ModelPaths), Bytes: t.InputBytes)).ToList();
+            var added = UnseenBytes(reads, seen) + unit.OutputBytes;
+            if (current.Count > 0 && footprint + added > maxGroupBytes)
             {
                 groups.Add(current);
-                grown = [member];
+                (current, footprint) = ([], 0);
+                seen.Clear();
+                added = UnseenBytes(reads, seen) + unit.OutputBytes;
             }
 
-            current = grown;
+            seen.UnionWith(reads.Select(r => r.Key));
+            current.Add(member);
+            footprint += added;
         }
 
         if (current.Count > 0)
@@ -124,6 +139,10 @@ public static class SharedInputPlanner
         return groups;
     }
 
-    private static long Footprint(IReadOnlyList<CandidatePlan> candidates, List<UnitMember> members) =>
-        InputBytes(candidates, members) + members.Sum(m => candidates[m.Candidate].Plan!.Units[m.Unit].OutputBytes);
+    /// <summary>The bytes of the reads whose keys are not in <paramref name="seen"/>, each key counted once.</summary>
+    private static long UnseenBytes(IEnumerable<(string Key, long Bytes)> reads, HashSet<string> seen)
+    {
+        var counted = new HashSet<string>(StringComparer.Ordinal);
+        return reads.Where(r => !seen.Contains(r.Key) && counted.Add(r.Key)).Sum(r => r.Bytes);
+    }
 }

@@ -16,8 +16,16 @@ public static class OutputOverInput
     {
         ArgumentNullException.ThrowIfNull(modelPaths);
         var target = Canonical(output);
+        // Once per location (the first model that reads it names it): a shared-input job checks each candidate's output
+        // against every other candidate's inputs, mostly the same few folders, whose links are resolved one by one.
+        var checkedLocations = new HashSet<string>(StringComparer.Ordinal);
         foreach (var (model, location) in modelPaths.OrderBy(m => m.Key, StringComparer.Ordinal))
         {
+            if (!checkedLocations.Add(location))
+            {
+                continue;
+            }
+
             if (Canonical(location) == target)
             {
                 throw new StorageException(

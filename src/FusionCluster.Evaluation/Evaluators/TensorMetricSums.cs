@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -18,6 +19,13 @@ namespace FusionCluster.Evaluation.Evaluators;
 /// </summary>
 public sealed class TensorMetricSums
 {
+    /// <summary>
+    /// Scores' sums by the text they were parsed from, read only (<see cref="Combine"/>): a job that publishes its best ranks
+    /// its candidates from every score so far at each dispatch, and parsing them all again each time was most of a
+    /// hundred-point sweep's work. Keyed by the string itself, so an entry lives as long as the score that holds it.
+    /// </summary>
+    private static readonly ConditionalWeakTable<string, TensorMetricSums> ParsedSums = new();
+
     /// <summary>Elements read per source and chunk: small enough that a chunk's values stay in cache while every accumulator reads them.</summary>
     private const int ChunkElements = 1 << 16;
 
@@ -300,7 +308,7 @@ public sealed class TensorMetricSums
         var total = new TensorMetricSums(referenceNames.Count, hasBase);
         foreach (var score in scores.OrderBy(s => s.Shard).ThenBy(s => s.Offset).ThenBy(s => s.Tensor, StringComparer.Ordinal))
         {
-            total.Combine(FromJson(score.Sums));
+            total.Combine(ParsedSums.GetValue(score.Sums, FromJson));
         }
 
         if (total.Tensors == 0)

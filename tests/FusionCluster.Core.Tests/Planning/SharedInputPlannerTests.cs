@@ -80,6 +80,23 @@ public sealed class SharedInputPlannerTests
         }
     }
 
+    [Theory]
+    [InlineData(0, new[] { 3 })]
+    [InlineData(-1, new[] { 2, 1 })] // a byte short: ac's reads, which the group has not seen, no longer fit
+    public void A_group_counts_the_reads_a_member_adds_once_against_the_bound(long slack, int[] expected)
+    {
+        var ab = Candidate("ab", Linear(("a", 1), ("b", 2)));
+        var ab2 = Candidate("ab2", Linear(("a", 3), ("b", 1)));
+        var ac = Candidate("ac", Linear(("a", 1), ("c", 2)));
+        var (layerAb, layerAc) = (ab.Plan!.Units[1], ac.Plan!.Units[1]);
+        // ab2 reads what ab reads, so the three hold ab's and ac's inputs once and three outputs.
+        var bound = layerAb.InputBytes + layerAc.InputBytes + (3 * layerAb.OutputBytes) + slack;
+
+        var plan = SharedInputPlanner.Plan([ab, ab2, ac], bound);
+
+        Assert.Equal(expected, plan.Units.Where(u => u.Members[0].Unit == layerAb.Index).Select(g => g.Members.Count));
+    }
+
     [Fact]
     public void A_candidate_that_could_not_be_planned_takes_no_part()
     {
