@@ -172,7 +172,8 @@ public sealed class CandidateMetricSums : IDisposable
         }
 
         var offset = (int)(start - chunkStart);
-        var b = baseValues is null ? default : baseChunk.AsSpan(offset, length);
+        var hasBase = baseValues is not null;
+        var b = hasBase ? baseChunk.AsSpan(offset, length) : default;
         for (var r = 0; r < references.Count; r++)
         {
             // Once per element for all candidates, along with the calls of the candidate that carries this reference's sums
@@ -180,26 +181,17 @@ public sealed class CandidateMetricSums : IDisposable
             var carrier = r * sums.Length / references.Count;
             if (carrier >= firstCandidate && carrier < firstCandidate + values.Count)
             {
-                referenceOnly[r].AddReferenceOnly(referenceChunks[r].AsSpan(offset, length), b, baseValues is not null);
+                referenceOnly[r].AddReferenceOnly(start, referenceChunks[r].AsSpan(offset, length), b, hasBase);
             }
         }
 
-        var j = 0;
-        if (CandidatePairSums.IsAccelerated)
+        using var taskDeltas = hasBase ? new TaskDeltas(referenceChunks, offset, b) : null;
+        for (var j = 0; j < values.Count; j++)
         {
-            for (; j + 1 < values.Count; j += 2)
-            {
-                CandidatePairSums.AddCompared(
-                    sums[firstCandidate + j], sums[firstCandidate + j + 1], values[j].AsSpan(valuesOffset, length), values[j + 1].AsSpan(valuesOffset, length), b, referenceChunks, offset);
-            }
+            CandidateSums.Add(sums[firstCandidate + j], values[j].AsSpan(valuesOffset, length), b, referenceChunks, offset, taskDeltas);
         }
 
-        for (; j < values.Count; j++)
-        {
-            sums[firstCandidate + j].AddCompared(values[j].AsSpan(valuesOffset, length), b, referenceChunks, offset);
-        }
-
-        for (j = 0; j < values.Count; j++)
+        for (var j = 0; j < values.Count; j++)
         {
             candidateNext[firstCandidate + j] = start + length;
         }

@@ -1,48 +1,33 @@
 using System.Runtime.CompilerServices;
-using System.Runtime.Intrinsics;
-using System.Runtime.Intrinsics.X86;
 
 namespace FusionCluster.Evaluation.Evaluators;
 
 /// <summary>
-/// The fixed summation order of the <c>tensors</c> evaluator's float64 sums: element <c>i</c> of a tensor is added to
-/// lane <c>i mod 4</c>, each lane in element order, and a tensor's total is <c>(lane0 + lane1) + (lane2 + lane3)</c>.
-/// Four lanes are one <see cref="Vector256{T}"/> of doubles, so the sums run vectorised; the order depends neither on
-/// how the tensor is cut into chunks nor on the machine's vector width or thread count, so every reader of the same
-/// values gets the same bits. A product of two floats (24-bit significands) is exact in float64 (53 bits), so the loops
-/// add such products (<c>m·m</c>, <c>m·r</c>, <c>r·r</c>) with a fused multiply-add, one instruction with the same bits as a
-/// multiplication and an addition; squares of differences are rounded before they are added, as the scalar paths do.
+/// The fixed summation order of every sum behind the <c>tensors</c> evaluator (<see cref="LaneSum"/>): element <c>i</c>'s
+/// term is computed in float32 and added, by a fused multiply-add (one rounding), to lane <c>i mod 16</c> of the float32
+/// sums of its block of 256 elements; each lane's block sum, 16 terms, is added to that lane's float64 sum when the block
+/// ends; a tensor's total is the lanes' float64 sums in a fixed tree (<see cref="LaneSum.Total"/>). Sixteen float32 lanes
+/// are one 512-bit vector, so the terms of a candidate are a few vector instructions per 16 elements; float64 past 16 terms
+/// keeps the totals about as exact as float32 values allow. The order depends neither on how a tensor is cut into chunks
+/// nor on the thread count or the machine's vector width, so every reader of the same values gets the same bits.
 /// </summary>
 internal static class LaneSums
 {
-    public const int Lanes = 4;
+    public const int Lanes = 16;
 
-    /// <summary>A tensor's total from its lanes, in the fixed order.</summary>
-    public static double Total(Vector256<double> lanes) =>
-        (lanes.GetElement(0) + lanes.GetElement(1)) + (lanes.GetElement(2) + lanes.GetElement(3));
-
-    /// <summary>Lanes whose <see cref="Total"/> is exactly <paramref name="total"/> (never -0: a sum from +0 is not).</summary>
-    public static Vector256<double> OfTotal(double total) => Vector256.Create(total, 0, 0, 0);
-
-    /// <summary>Adds one value to its lane (the few elements before and after the vectorised run).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void AddAt(ref Vector256<double> lanes, long element, double value)
-    {
-        var lane = (int)(element % Lanes);
-        lanes = lanes.WithElement(lane, lanes.GetElement(lane) + value);
-    }
+    /// <summary>Elements whose terms a lane's float32 sum takes before it is added to the lane's float64 sum (16 per lane).</summary>
+    public const int BlockElements = 256;
 
     /// <summary>How many leading values of a chunk starting at <paramref name="element"/> come before lane 0 again.</summary>
     public static int Misalignment(long element, int length) =>
         (int)Math.Min(length, (Lanes - (element % Lanes)) % Lanes);
 
-    /// <summary>Values [i, i + 4) of <paramref name="values"/> as float64 (exact: every float is a double).</summary>
+    /// <summary>Where the run of whole vectors that starts at <paramref name="i"/> (element <c>start + i</c>, in lane 0) stops at the latest: the end of its block.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector256<double> Widen4(ReadOnlySpan<float> values, int i)
-    {
-        var floats = Vector128.Create(values.Slice(i, Lanes));
-        return Avx.IsSupported
-            ? Avx.ConvertToVector256Double(floats)
-            : Vector256.Create(Vector128.WidenLower(floats), Vector128.WidenUpper(floats));
-    }
+    public static int BlockEnd(long start, int i, int end) =>
+        Math.Min(end, i + BlockElements - (int)((start + i) % BlockElements));
+
+    /// <summary>Whether element <paramref name="element"/> starts a block, so the one before it ended one.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static bool StartsBlock(long element) => element % BlockElements == 0;
 }

@@ -1,6 +1,5 @@
 using System.Buffers;
 using System.Runtime.CompilerServices;
-using System.Runtime.Intrinsics;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using FusionCluster.Core.Execution;
@@ -10,10 +9,10 @@ using FusionCluster.Core.Sweeps;
 namespace FusionCluster.Evaluation.Evaluators;
 
 /// <summary>
-/// The float64 sums behind the <c>tensors</c> evaluator's metrics, for one tensor or for several combined.
+/// The sums behind the <c>tensors</c> evaluator's metrics, for one tensor or for several combined.
 /// Sums are taken per tensor and then combined in the model's tensor order, both when a written model is
 /// evaluated and when a merge scores a candidate from its tensors as they are produced: the two reductions
-/// are then the same sequence of float64 additions, so in-job metrics equal the written output's bit for
+/// are then the same sequence of operations, so in-job metrics equal the written output's bit for
 /// bit (given the in-job values are the output dtype's, e.g. already rounded to bf16). Within a tensor the additions
 /// follow <see cref="LaneSums"/>' fixed lane order (vectorised, independent of chunking and thread count).
 /// </summary>
@@ -31,8 +30,11 @@ public sealed class TensorMetricSums
 
     private readonly TensorComparisonSums[] references;
 
-    private Vector256<double> modelNormSquared;
-    private Vector256<double> baseDistanceSquared;
+    /// <summary><c>Σ m²</c>.</summary>
+    internal LaneSum ModelNorm;
+
+    /// <summary><c>Σ (m - b)²</c>.</summary>
+    internal LaneSum BaseDistance;
 
     /// <summary>Model elements added so far: where the next chunk starts, which fixes its lanes.</summary>
     private long modelElements;
@@ -51,96 +53,20 @@ public sealed class TensorMetricSums
     /// <summary>Tensors summed (each floating point tensor of the model counts once).</summary>
     public int Tensors { get; private set; }
 
-    public double ModelNormSquared => LaneSums.Total(modelNormSquared);
+    public double ModelNormSquared => ModelNorm.Total;
 
-    public double BaseDistanceSquared => LaneSums.Total(baseDistanceSquared);
+    public double BaseDistanceSquared => BaseDistance.Total;
 
     internal TensorComparisonSums Reference(int index) => references[index];
-
-    /// <summary>The model's norm lanes, for a kernel that adds several models' sums at once (<see cref="CandidatePairSums"/>).</summary>
-    internal ref Vector256<double> ModelNormLanes => ref modelNormSquared;
-
-    internal ref Vector256<double> BaseDistanceLanes => ref baseDistanceSquared;
 
     /// <summary>Model elements added so far.</summary>
     internal long ModelElements => modelElements;
 
-    /// <summary>Records that such a kernel added <paramref name="count"/> more elements of the model to the lanes.</summary>
+    /// <summary>Records that <see cref="CandidateSums"/> added <paramref name="count"/> more elements of the model.</summary>
     internal void AddedModel(int count) => modelElements += count;
 
     /// <summary>Starts a tensor: metrics need at least one.</summary>
     public void BeginTensor() => Tensors++;
-
-    /// <summary>Adds a chunk of the model's values (and the base's at the same elements when there is a base).</summary>
-    public void AddModel(ReadOnlySpan<float> model, ReadOnlySpan<float> baseValues)
-    {
-        if (HasBase && baseValues.Length != model.Length)
-        {
-            throw new ArgumentException($"the base chunk has {baseValues.Length} values, the model's {model.Length}", nameof(baseValues));
-        }
-
-        var head = LaneSums.Misalignment(modelElements, model.Length);
-        for (var i = 0; i < head; i++)
-        {
-            AddModelOne(modelElements + i, model[i], HasBase ? baseValues[i] : 0);
-        }
-
-        var vectorEnd = head + ((model.Length - head) / LaneSums.Lanes * LaneSums.Lanes);
-        Vector256<double> norm = modelNormSquared, distance = baseDistanceSquared;
-        for (var i = head; i < vectorEnd; i += LaneSums.Lanes)
-        {
-            var m = LaneSums.Widen4(model, i);
-            norm = Vector256.FusedMultiplyAdd(m, m, norm);
-            if (HasBase)
-            {
-                var d = m - LaneSums.Widen4(baseValues, i);
-                distance += d * d;
-            }
-        }
-
-        (modelNormSquared, baseDistanceSquared) = (norm, distance);
-        for (var i = vectorEnd; i < model.Length; i++)
-        {
-            AddModelOne(modelElements + i, model[i], HasBase ? baseValues[i] : 0);
-        }
-
-        modelElements += model.Length;
-    }
-
-    private void AddModelOne(long element, double m, double b)
-    {
-        LaneSums.AddAt(ref modelNormSquared, element, m * m);
-        if (HasBase)
-        {
-            LaneSums.AddAt(ref baseDistanceSquared, element, (m - b) * (m - b));
-        }
-    }
-
-    /// <summary>Adds the same chunk compared with reference <paramref name="index"/>'s values.</summary>
-    /// <param name="referenceSums">Whether to add the sums of the reference alone too (false where another model's sums add them; see <see cref="OfTensors"/>).</param>
-    public void AddReference(int index, ReadOnlySpan<float> model, ReadOnlySpan<float> reference, ReadOnlySpan<float> baseValues, bool referenceSums = true)
-    {
-        if (reference.Length != model.Length)
-        {
-            throw new ArgumentException($"reference {index}'s chunk has {reference.Length} values, the model's {model.Length}", nameof(reference));
-        }
-
-        references[index].Add(model, reference, baseValues, HasBase, referenceSums);
-    }
-
-    /// <summary>
-    /// Adds the next chunk of the model (its norms) and its comparison with every reference, but not the sums of the
-    /// references alone, which a caller scoring several models adds once for all (<see cref="CandidateMetricSums"/>).
-    /// </summary>
-    /// <param name="referenceValues">Reference r's values at the model's elements are <c>referenceValues[r][referenceOffset..]</c>.</param>
-    internal void AddCompared(ReadOnlySpan<float> model, ReadOnlySpan<float> baseValues, IReadOnlyList<float[]> referenceValues, int referenceOffset)
-    {
-        AddModel(model, baseValues);
-        for (var r = 0; r < references.Length; r++)
-        {
-            references[r].Add(model, referenceValues[r].AsSpan(referenceOffset, model.Length), baseValues, HasBase, referenceSums: false);
-        }
-    }
 
     /// <summary>
     /// One tensor's sums, read in chunks in element order: the one reduction both the evaluator of a written model
@@ -214,8 +140,8 @@ public sealed class TensorMetricSums
         }
 
         Tensors += other.Tensors;
-        modelNormSquared = LaneSums.OfTotal(ModelNormSquared + other.ModelNormSquared);
-        baseDistanceSquared = LaneSums.OfTotal(BaseDistanceSquared + other.BaseDistanceSquared);
+        ModelNorm = LaneSum.OfTotal(ModelNormSquared + other.ModelNormSquared);
+        BaseDistance = LaneSum.OfTotal(BaseDistanceSquared + other.BaseDistanceSquared);
         for (var r = 0; r < references.Length; r++)
         {
             references[r].Combine(other.references[r]);
@@ -237,7 +163,7 @@ public sealed class TensorMetricSums
             var s = references[r];
             var name = referenceNames[r];
             metrics[EvaluatorMetricNames.L2Distance(name)] = Math.Sqrt(s.DistanceSquared);
-            metrics[EvaluatorMetricNames.Cosine(name)] = Cosine(s.Dot, ModelNormSquared, s.NormSquared);
+            metrics[EvaluatorMetricNames.Cosine(name)] = Cosine(s.DotProduct, ModelNormSquared, s.NormSquared);
             if (HasBase)
             {
                 metrics[EvaluatorMetricNames.TaskCosine(name)] = Cosine(s.TaskDot, BaseDistanceSquared, s.TaskNormSquared);
@@ -280,8 +206,8 @@ public sealed class TensorMetricSums
             var sums = new TensorMetricSums(references.Count, root["base"]!.GetValue<bool>())
             {
                 Tensors = root["tensors"]!.GetValue<int>(),
-                modelNormSquared = LaneSums.OfTotal(model[0]!.GetValue<double>()),
-                baseDistanceSquared = LaneSums.OfTotal(model[1]!.GetValue<double>()),
+                ModelNorm = LaneSum.OfTotal(model[0]!.GetValue<double>()),
+                BaseDistance = LaneSum.OfTotal(model[1]!.GetValue<double>()),
             };
             for (var r = 0; r < references.Count; r++)
             {

@@ -16,7 +16,7 @@ namespace FusionCluster.Evaluation.Evaluators;
 /// merged delta there counts as disagreement: that part of the task was dropped).</item>
 /// </list>
 /// plus <c>l2_distance/base</c> with a base. Tensors are read in chunks, so memory is a few chunk
-/// buffers whatever the model size; sums are in float64. With data roots every model folder and every file
+/// buffers whatever the model size; each term is float32 and the sums float64 (see <see cref="LaneSums"/>). With data roots every model folder and every file
 /// read from it must resolve (symlinks included) inside them.
 /// </summary>
 public sealed class TensorMetricsEvaluator : IEvaluator

@@ -10,7 +10,7 @@ public sealed class CandidateMetricSumsTests
         Enumerable.Range(0, n).Select(_ => (float)(random.NextDouble() * 2 - 1)).ToArray();
 
     [Theory]
-    [InlineData(333)] // not a multiple of the four lanes: every chunk after the first starts mid-lane
+    [InlineData(333)] // not a multiple of the sixteen lanes: every chunk after the first starts mid-lane and mid-block
     [InlineData(4096)]
     [InlineData(70_001)] // one chunk holding the whole tensor
     public void Candidates_fed_in_any_chunks_have_the_sums_of_each_scored_alone(int chunk)
@@ -49,8 +49,10 @@ public sealed class CandidateMetricSumsTests
         const int N = 70_001;
         const int Candidates = 5;
         const int Groups = 2;
-        var baseValues = new ArrayTensorSource(Random(random, N), N);
-        var references = new[] { new ArrayTensorSource(Random(random, N), N), new ArrayTensorSource(Random(random, N), N) };
+        var baseArray = Random(random, N);
+        var referenceArrays = new[] { Random(random, N), Random(random, N) };
+        var baseValues = new ArrayTensorSource(baseArray, N);
+        var references = referenceArrays.Select(r => new ArrayTensorSource(r, N)).ToArray();
         var models = Enumerable.Range(0, Candidates).Select(_ => Random(random, N)).ToArray();
         var cancellationToken = TestContext.Current.CancellationToken;
 
@@ -78,6 +80,7 @@ public sealed class CandidateMetricSumsTests
         {
             var alone = TensorMetricSums.OfTensor(new ArrayTensorSource(models[k], N), baseValues, references, cancellationToken);
             Assert.Equal(alone.ToJson(), sums[k].ToJson());
+            Assert.Equal(PlainLaneOrder.Json(models[k], baseArray, referenceArrays), sums[k].ToJson());
         }
     }
 
@@ -89,8 +92,8 @@ public sealed class CandidateMetricSumsTests
     public void Candidates_with_zero_and_tiny_deltas_any_number_of_references_and_no_base_have_the_sums_of_each_scored_alone(bool hasBase, int referenceCount)
     {
         // Every third reference value is the base's (a zero task delta, which the non-zero count skips), every fifth
-        // candidate value the base's or the reference's, some values the smallest floats: the pairs' pass and the
-        // reference-only sums it carries must count and add them as each candidate alone does.
+        // candidate value the base's or the reference's, some values the smallest floats: the passes and the
+        // reference-only sums must count and add them in the documented order, as each candidate alone does.
         var random = new Random(referenceCount);
         const int N = 10_007;
         const int Candidates = 5;
@@ -133,6 +136,7 @@ public sealed class CandidateMetricSumsTests
         {
             var alone = TensorMetricSums.OfTensor(new ArrayTensorSource(models[k], N), baseValues, references, cancellationToken);
             Assert.Equal(alone.ToJson(), sums[k].ToJson());
+            Assert.Equal(PlainLaneOrder.Json(models[k], hasBase ? baseArray : null, referenceArrays), sums[k].ToJson());
         }
     }
 

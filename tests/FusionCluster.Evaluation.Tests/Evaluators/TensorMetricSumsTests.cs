@@ -16,21 +16,16 @@ public sealed class TensorMetricSumsTests
         var total = new TensorMetricSums(references[0].Length, baseTensors is not null);
         for (var t = 0; t < merged.Count; t++)
         {
-            var sums = new TensorMetricSums(references[0].Length, baseTensors is not null);
-            sums.BeginTensor();
-            for (var start = 0; start < merged[t].Length; start += chunk)
+            var n = merged[t].Length;
+            using var sums = new CandidateMetricSums(1, n, baseTensors is null ? null : new ArrayTensorSource(baseTensors[t]), references[t].Select(r => new ArrayTensorSource(r)).ToList());
+            for (var start = 0; start < n; start += chunk)
             {
-                var length = Math.Min(chunk, merged[t].Length - start);
-                var m = merged[t].AsSpan(start, length);
-                var b = baseTensors is null ? default : baseTensors[t].AsSpan(start, length);
-                sums.AddModel(m, b);
-                for (var r = 0; r < references[t].Length; r++)
-                {
-                    sums.AddReference(r, m, references[t][r].AsSpan(start, length), b);
-                }
+                var length = Math.Min(chunk, n - start);
+                sums.BeginChunk(start, length, TestContext.Current.CancellationToken);
+                sums.AddCandidates(0, start, length, [merged[t][start..(start + length)]]);
             }
 
-            total.Combine(sums);
+            total.Combine(sums.Complete()[0]);
         }
 
         return total;
@@ -61,7 +56,7 @@ public sealed class TensorMetricSumsTests
         Assert.Equal(written.Keys.Order(), inJob.Keys.Order());
         foreach (var (key, value) in written)
         {
-            // Same float32 inputs and the same order of float64 additions: equal bits, not merely close.
+            // Same float32 inputs and the same order of operations: equal bits, not merely close.
             Assert.Equal(BitConverter.DoubleToInt64Bits(value), BitConverter.DoubleToInt64Bits(inJob[key]));
         }
     }
@@ -70,14 +65,9 @@ public sealed class TensorMetricSumsTests
     public void Combined_sums_match_hand_computed_values()
     {
         // Tensor 1: m = [3], r = [1]; tensor 2: m = [4], r = [-1]. Together m = [3, 4], r = [1, -1].
-        var first = new TensorMetricSums(1, hasBase: false);
-        first.BeginTensor();
-        first.AddModel([3f], default);
-        first.AddReference(0, [3f], [1f], default);
-        var second = new TensorMetricSums(1, hasBase: false);
-        second.BeginTensor();
-        second.AddModel([4f], default);
-        second.AddReference(0, [4f], [-1f], default);
+        var cancellationToken = TestContext.Current.CancellationToken;
+        var first = TensorMetricSums.OfTensor(new ArrayTensorSource([3f]), null, [new ArrayTensorSource([1f])], cancellationToken);
+        var second = TensorMetricSums.OfTensor(new ArrayTensorSource([4f]), null, [new ArrayTensorSource([-1f])], cancellationToken);
 
         first.Combine(second);
         var metrics = first.ToMetrics(["r"]);

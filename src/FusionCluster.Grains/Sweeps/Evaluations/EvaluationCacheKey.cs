@@ -19,7 +19,7 @@ namespace FusionCluster.Grains.Sweeps.Evaluations;
 public static class EvaluationCacheKey
 {
     /// <summary>Bumped when an evaluator's metrics change for the same model and definition; <see cref="ScoredEvaluationKey"/> carries it too.</summary>
-    internal const string Version = "fusion-evaluation-cache-v1";
+    internal const string Version = "fusion-evaluation-cache-v2";
     private const string ReportFileName = "fusion-report.json";
 
     /// <summary>

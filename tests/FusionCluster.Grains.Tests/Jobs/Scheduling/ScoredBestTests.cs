@@ -133,10 +133,7 @@ public sealed class ScoredBestTests
 
     private static TensorScore Score(float[] values, float[] reference)
     {
-        var sums = new TensorMetricSums(1, hasBase: false);
-        sums.BeginTensor();
-        sums.AddModel(values, []);
-        sums.AddReference(0, values, reference, []);
+        var sums = TensorMetricSums.OfTensor(new ArrayTensorSource(values), null, [new ArrayTensorSource(reference)], TestContext.Current.CancellationToken);
         return new TensorScore("w", 0, 0, sums.ToJson());
     }
 
