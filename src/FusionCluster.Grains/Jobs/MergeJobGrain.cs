@@ -35,6 +35,7 @@ namespace FusionCluster.Grains.Jobs;
 [Reentrant]
 public sealed partial class MergeJobGrain(
     [PersistentState("job", FusionStorageNames.Jobs)] IPersistentState<MergeJobState> store,
+    [PersistentState("plan", FusionStorageNames.Jobs)] IPersistentState<MergeJobPlanState> planStore,
     ArtifactStores stores,
     CheckpointCache checkpoints,
     ClusterWorkers workers,
@@ -84,7 +85,7 @@ public sealed partial class MergeJobGrain(
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
         observers = new ObserverManager<IJobObserver>(TimeSpan.FromMinutes(2), logger);
-        if (State.PlanJson is not null)
+        if (State.PlanStored || State.PlanJson is not null)
         {
             LoadPlan();
         }
@@ -138,6 +139,9 @@ public sealed partial class MergeJobGrain(
             var staged = await Task.Run(() => JobStaging.StageAsync(request, jobId, stores, checkpoints));
             output = staged.Output;
             var merged = staged.Plan;
+            // Written once, before the job's state says it is planned: every later write of that state leaves it out.
+            planStore.State.PlanJson = JsonSerializer.Serialize(merged, PlanJson);
+            await planStore.WriteStateAsync();
             if (State.State == JobState.Cancelled)
             {
                 // Cancelled while planning (Cancel interleaves): what planning staged goes, and nothing runs.
@@ -151,7 +155,7 @@ public sealed partial class MergeJobGrain(
                 return Snapshot();
             }
 
-            State.PlanJson = JsonSerializer.Serialize(merged, PlanJson);
+            State.PlanStored = true;
             State.PlannedInputVersions = staged.InputVersions;
             State.OutputLocation = staged.OutputLocation;
             State.Units = JobSchedule.For(merged, request.Scoring?.PublishBest is not null).Units.Select(_ => new UnitRecord()).ToArray();
@@ -257,7 +261,13 @@ public sealed partial class MergeJobGrain(
 
     private void LoadPlan()
     {
-        plan = JsonSerializer.Deserialize<MergePlan>(State.PlanJson!, PlanJson)!;
+        var json = State.PlanStored ? planStore.State.PlanJson : State.PlanJson;
+        if (json is null)
+        {
+            throw new InvalidOperationException($"job {JobId} was planned, but its plan is not in the job store");
+        }
+
+        plan = JsonSerializer.Deserialize<MergePlan>(json, PlanJson)!;
         scheduler = new UnitScheduler(State.Units, JobSchedule.For(plan, State.Request?.Scoring?.PublishBest is not null), settings);
     }
 

@@ -8,7 +8,10 @@ public sealed class MergeJobState
 {
     [Id(0)] public MergeRequest? Request { get; set; }
 
-    /// <summary>The plan as JSON: plans are Core types, which stay free of Orleans serializers.</summary>
+    /// <summary>
+    /// The plan as JSON, in a job planned before the plan had a state of its own (<see cref="MergeJobPlanState"/>), which
+    /// resumes from it; null in later jobs (<see cref="PlanStored"/>).
+    /// </summary>
     [Id(1)] public string? PlanJson { get; set; }
 
     [Id(2)] public string? OutputLocation { get; set; }
@@ -44,4 +47,7 @@ public sealed class MergeJobState
 
     /// <summary>The spacing of <see cref="Samples"/>: it doubles each time they are thinned.</summary>
     [Id(14)] public TimeSpan SampleSpacing { get; set; }
+
+    /// <summary>Whether the job was planned and its plan is in its <see cref="MergeJobPlanState"/>.</summary>
+    [Id(15)] public bool PlanStored { get; set; }
 }
