@@ -10,6 +10,8 @@ using FusionCluster.Cli.Hosting;
 using FusionCluster.Core.Formats;
 using FusionCluster.Core.Storage;
 
+using FusionCluster.Storage.Local;
+
 namespace FusionCluster.Cli.Commands;
 
 /// <summary>
@@ -61,6 +63,7 @@ public static class AlignCommand
                 using var referenceCheckpoint = CheckpointFolder.Open(parse.GetValue(reference)!.FullName);
                 using var modelCheckpoint = CheckpointFolder.Open(parse.GetValue(model)!.FullName);
                 OutputOverInput.Refuse(new Dictionary<string, string> { ["reference"] = referenceCheckpoint.FolderPath, ["model"] = modelCheckpoint.FolderPath }, outputFolder);
+                FolderCreation.Check(outputFolder, "--out");
 
                 var cache = !parse.GetValue(lowMemory);
                 var referenceTensors = new CheckpointAlignmentTensors(referenceCheckpoint, cache);

@@ -54,14 +54,8 @@ public sealed class LocalMergeOutput : IMergeOutput
         if (!Directory.Exists(Location))
         {
             // The folder is made when the job starts and published at its end: an ancestor that is a file, or a folder this
-            // user cannot write in (/sys, /proc, a read-only mount), failed there, naming a staging path.
-            var ancestor = NearestExisting(Location);
-            if (File.Exists(ancestor))
-            {
-                throw new StorageException($"--out '{Location}' cannot be made: '{ancestor}' is a file, not a folder");
-            }
-
-            RefuseUnwritable(ancestor);
+            // user cannot write in, failed there, naming a staging path.
+            FolderCreation.Check(Location, "--out");
             return Task.CompletedTask;
         }
 
@@ -84,34 +78,6 @@ public sealed class LocalMergeOutput : IMergeOutput
 
         var shown = string.Join(", ", present.Take(5)) + (present.Count > 5 ? $" and {present.Count - 5} more" : "");
         throw new StorageException($"{Location} is not empty ({shown}) and holds no FusionCluster output; choose a new or empty --out, or pass --overwrite to publish beside those files (files of the same names are replaced)");
-    }
-
-    /// <summary>The nearest ancestor of <paramref name="path"/> that exists, a folder or a file (the root at least).</summary>
-    private static string NearestExisting(string path)
-    {
-        var parent = Path.GetDirectoryName(Path.GetFullPath(path))!;
-        while (!Directory.Exists(parent) && !File.Exists(parent) && Path.GetDirectoryName(parent) is { } up)
-        {
-            parent = up;
-        }
-
-        return parent;
-    }
-
-    /// <summary>Makes and removes a folder in <paramref name="folder"/>, which the output's folders will be made in.</summary>
-    private void RefuseUnwritable(string folder)
-    {
-        var probe = Path.Combine(folder, $"{StagingFolder}-probe-{jobId}");
-        try
-        {
-            Directory.CreateDirectory(probe);
-            Directory.Delete(probe);
-        }
-        catch (Exception e) when (e is UnauthorizedAccessException or IOException)
-        {
-            var reason = e is UnauthorizedAccessException ? "permission denied" : "its file system refuses new folders";
-            throw new StorageException($"--out '{Location}' cannot be made: no folder can be created in '{folder}' ({reason})");
-        }
     }
 
     public Task PrepareAsync(MergePlan plan, bool reserveSpace, CancellationToken cancellationToken)

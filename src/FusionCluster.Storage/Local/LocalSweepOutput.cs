@@ -34,6 +34,7 @@ public sealed class LocalSweepOutput(string root) : ISweepOutput
 
         if (owner is null)
         {
+            FolderCreation.Check(Root, "out");
             Directory.CreateDirectory(Root);
             var partial = $"{ownerPath}.partial";
             File.WriteAllText(partial, SweepOutputLayout.OwnerJson(sweep));

@@ -57,6 +57,22 @@ public sealed class AlignCommandProcessTests
     }
 
     [Fact]
+    public async Task An_out_where_no_folder_can_be_made_is_one_line_before_any_matching()
+    {
+        // /sys refuses new folders even to root. Before, the permutations were found and writing them failed with
+        // "Access to the path '/sys/fusion-aligned' is denied."
+        Assert.SkipUnless(Directory.Exists("/sys/kernel"), "/sys is not mounted here");
+        using var temp = new TempDirectory();
+        var (reference, _) = WriteModelAndShuffledCopy(temp);
+
+        var (exitCode, stdout, stderr) = await FusionProcess.RunAsync("align", reference, temp.Combine("shuffled"), "--out", "/sys/fusion-aligned", "--verbose");
+
+        Assert.NotEqual(0, exitCode);
+        Assert.Equal("fusion: error: --out '/sys/fusion-aligned' cannot be made: no folder can be created in '/sys' (permission denied)", stderr.Trim());
+        Assert.DoesNotContain("sweep", stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task An_out_that_links_to_an_input_is_refused_even_with_overwrite_and_the_input_is_kept()
     {
         using var temp = new TempDirectory();

@@ -135,4 +135,16 @@ public sealed class LocalSweepOutputTests : IDisposable
 
         Assert.Contains(SweepOutputLayout.OwnerFileName, error.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task An_out_where_no_folder_can_be_made_is_refused_in_the_tools_words()
+    {
+        // /sys refuses new folders even to root. Before, the claim failed with "Access to the path '/sys/fusion-sweep' is denied."
+        Assert.SkipUnless(Directory.Exists("/sys/kernel"), "/sys is not mounted here");
+        var output = new LocalSweepOutput("/sys/fusion-sweep");
+
+        var error = await Assert.ThrowsAsync<StorageException>(() => output.ClaimAsync("nightly", TestContext.Current.CancellationToken));
+
+        Assert.Equal("out '/sys/fusion-sweep' cannot be made: no folder can be created in '/sys' (permission denied)", error.Message);
+    }
 }
