@@ -9,7 +9,6 @@ using FusionCluster.Alignment.Specs;
 using FusionCluster.Cli.Hosting;
 using FusionCluster.Core.Formats;
 using FusionCluster.Core.Storage;
-
 using FusionCluster.Storage.Local;
 
 namespace FusionCluster.Cli.Commands;

@@ -20,9 +20,16 @@ public static class SharedInputStaging
         var outputs = new HashSet<string>(StringComparer.Ordinal);
         try
         {
-            for (var i = 0; i < request.Candidates.Count; i++)
+            // Each candidate claims its output in the request's order (so a shared output fails the later one), then the
+            // candidates plan and stage at once.
+            var staging = request.Candidates.Select((spec, i) => StageCandidateAsync(request, spec, StorageNames.CheckJobId($"{jobId}-{i}"), outputs, stores, checkpoints)).ToList();
+            try
             {
-                candidates.Add(await StageCandidateAsync(request, request.Candidates[i], StorageNames.CheckJobId($"{jobId}-{i}"), outputs, stores, checkpoints));
+                await Task.WhenAll(staging);
+            }
+            finally
+            {
+                candidates.AddRange(staging.Where(t => t.IsCompletedSuccessfully).Select(t => t.Result));
             }
 
             if (request.Scoring is null || request.Scoring.PublishBest is not null)
@@ -95,11 +102,11 @@ public static class SharedInputStaging
         return first;
     }
 
-    private static async Task<CandidatePlan> StageCandidateAsync(
+    /// <summary>Claims the candidate's output at once, then stages it on a thread of the pool.</summary>
+    private static Task<CandidatePlan> StageCandidateAsync(
         MergeRequest request, CandidateSpec spec, string stagingId, HashSet<string> outputs, ArtifactStores stores, CheckpointCache checkpoints)
     {
         var resolved = spec.Output;
-        IMergeOutput? target = null;
         try
         {
             resolved = stores.Resolve(spec.Output, spec.SpecDirectory, mustExist: false);
@@ -107,7 +114,24 @@ public static class SharedInputStaging
             {
                 throw new CandidatesFailedException($"its output {resolved} is another candidate's output too");
             }
+        }
+        catch (Exception e)
+        {
+            // A failure of this candidate alone is its error; any other fails the job once every candidate has staged.
+            return FailureClassifier.IsPermanent(e)
+                ? Task.FromResult(new CandidatePlan(spec.Name, spec.SpecText, resolved, stagingId) { Error = $"{spec.Name}: {FailureClassifier.Describe(e)}" })
+                : Task.FromException<CandidatePlan>(e);
+        }
 
+        return Task.Run(() => StageClaimedAsync(request, spec, stagingId, resolved, stores, checkpoints));
+    }
+
+    private static async Task<CandidatePlan> StageClaimedAsync(
+        MergeRequest request, CandidateSpec spec, string stagingId, string resolved, ArtifactStores stores, CheckpointCache checkpoints)
+    {
+        IMergeOutput? target = null;
+        try
+        {
             // The request it would be alone: same seed, shard size and device, so the same plan and bytes.
             var alone = request with { SpecText = spec.SpecText, SpecDirectory = spec.SpecDirectory, SpecName = spec.Name, Output = spec.Output, Candidates = [] };
             var parsed = JobPlanning.Parse(alone);
