@@ -1,5 +1,3 @@
-using FusionCluster.Core.Synthesis;
-using FusionCluster.Core.Tensors;
 using FusionCluster.Grains.Abstractions;
 using FusionCluster.Grains.Jobs;
 using FusionCluster.TestSupport;
@@ -23,11 +21,7 @@ public sealed class MergeJobPlanStateTests : IDisposable
     public async Task A_planned_job_keeps_its_plan_out_of_its_state_and_a_job_stored_with_the_plan_inside_reads_back()
     {
         var cancellation = TestContext.Current.CancellationToken;
-        var shape = new SyntheticModelShape(Hidden: 64, Intermediate: 128, Layers: 2, Vocab: 256, Heads: 4);
-        foreach (var (name, variant) in new[] { ("base", 0), ("ft-1", 1), ("ft-2", 2) })
-        {
-            SyntheticCheckpoint.Write(Path.Combine(root, name), shape, DType.BF16, baseSeed: 3, variant: variant, cancellationToken: cancellation);
-        }
+        TinyTaskModels.Write(root, seed: 3, cancellation);
 
         await using var redis = await RedisServerProcess.StartAsync(cancellationToken: cancellation);
         await using var cluster = await WorkerCluster.StartAsync(unitSlots: 1, silos: 1, store: redis);

@@ -1,6 +1,4 @@
 using System.Globalization;
-using FusionCluster.Core.Synthesis;
-using FusionCluster.Core.Tensors;
 using FusionCluster.Grains.Abstractions;
 using FusionCluster.Grains.Tests.Jobs;
 
@@ -24,11 +22,7 @@ public sealed class SharedInputStagingTests : IDisposable
     public async Task Candidates_stage_together_and_a_shared_output_or_a_missing_model_fails_only_its_candidate()
     {
         var cancellation = TestContext.Current.CancellationToken;
-        var shape = new SyntheticModelShape(Hidden: 64, Intermediate: 128, Layers: 2, Vocab: 256, Heads: 4);
-        foreach (var (name, variant) in new[] { ("base", 0), ("ft-1", 1), ("ft-2", 2) })
-        {
-            SyntheticCheckpoint.Write(Path.Combine(root, name), shape, DType.BF16, baseSeed: 4, variant: variant, cancellationToken: cancellation);
-        }
+        TinyTaskModels.Write(root, seed: 4, cancellation);
 
         // Twelve candidates: the fourth names the second's output, the seventh a model that is not there.
         var candidates = Enumerable.Range(0, 12).Select(i => new CandidateSpec(
