@@ -13,8 +13,7 @@ public static class CandidateGroups
     /// <summary>
     /// One group per core of the unit's share of <paramref name="cores"/> while <paramref name="runningUnits"/> units (this one
     /// among them) run at once, at most one per candidate, at least one. Units running side by side already keep the cores busy:
-    /// more groups than a unit's share would only make the threads wait for each other, and split its candidates into more runs,
-    /// each with an odd candidate out of the two-at-a-time pass (<c>CandidatePairSums</c>) that costs as much as a pair.
+    /// more groups than a unit's share would only make the threads wait for each other.
     /// </summary>
     public static int Count(int candidates, int cores, int runningUnits)
     {
