@@ -38,7 +38,14 @@ started=$SECONDS
 # commit the updated files (or run: dotnet restore FusionCluster.sln --force-evaluate).
 locked=()
 [[ ${CI:-} == true ]] && locked=(-p:RestoreLockedMode=true)
-dotnet build FusionCluster.sln -c Release -warnaserror -nologo -v q "${locked[@]}"
+# One compiler server for every project (UseSharedCompilation, which this machine's environment turns off): each
+# project's compile otherwise starts a compiler and its source generators afresh, and a cold build took 193 s instead
+# of 85 s. The server is shut down after the build, built or not, so nothing of it outlives the run or shares the
+# cores with the tests.
+build_status=0
+dotnet build FusionCluster.sln -c Release -warnaserror -nologo -v q -p:UseSharedCompilation=true "${locked[@]}" || build_status=$?
+dotnet build-server shutdown >/dev/null 2>&1 || true
+((build_status == 0)) || exit "$build_status"
 built=$SECONDS
 
 prerequisites_status=0
