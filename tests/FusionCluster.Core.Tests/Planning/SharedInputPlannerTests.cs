@@ -1,3 +1,4 @@
+using System.Text.Json;
 using FusionCluster.Core.Planning;
 using static FusionCluster.Core.Tests.Planning.PlanningFixtures;
 
@@ -128,6 +129,27 @@ public sealed class SharedInputPlannerTests
 
         Assert.Contains("'aligning' aligns its models", Assert.Throws<ArgumentException>(() => SharedInputPlanner.Plan([plain, aligning])).Message, StringComparison.Ordinal);
         Assert.Contains("'regmean' computes statistics", Assert.Throws<ArgumentException>(() => SharedInputPlanner.Plan([plain, dataAware])).Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_shared_plan_read_back_from_its_json_is_the_plan_it_was()
+    {
+        // A job runs the plan it made and stores it as JSON; a job resumed on another silo runs the JSON read back. Both are
+        // the same plan only if every field written reads back: written again, the copy is the same JSON.
+        var plan = SharedInputPlanner.Plan(
+        [
+            Candidate("linear", Linear(("a", 1), ("b", 2.5), ("c", 0.125))),
+            Candidate("ties", "merge_method: ties\nbase_model: a\nmodels:\n  - model: b\n    parameters: {weight: 0.7, density: 0.4}\n  - model: c\n    parameters: {weight: 0.3, density: 0.6}\nparameters: {normalize: true}\ndtype: bfloat16\n"),
+            Candidate("slerp", "merge_method: slerp\nbase_model: a\nmodels:\n  - model: a\n  - model: b\nparameters: {t: 0.3}\n"),
+            new CandidatePlan("unplanned", "merge_method: linear", "/out/unplanned", "job-unplanned") { Error = "unplanned: a weight of -1" },
+        ]);
+
+        var json = JsonSerializer.Serialize(plan);
+        var back = JsonSerializer.Deserialize<MergePlan>(json)!;
+
+        Assert.Equal(json, JsonSerializer.Serialize(back));
+        Assert.Equal(plan.Candidates!.Select(c => c.Plan?.Units.Sum(u => u.Tensors.Count)), back.Candidates!.Select(c => c.Plan?.Units.Sum(u => u.Tensors.Count)));
+        Assert.Contains("\"density\":0.4", json, StringComparison.Ordinal);
     }
 
     private static CandidatePlan Candidate(string name, string yaml) =>
