@@ -8,6 +8,7 @@ using FusionCluster.Grains.Tests.Jobs;
 using FusionCluster.Storage.Local;
 using FusionCluster.TestSupport;
 using Microsoft.Extensions.DependencyInjection;
+using Orleans;
 
 namespace FusionCluster.Grains.Tests.Sweeps;
 
@@ -219,12 +220,21 @@ public sealed class SweepInJobScoringTests : IDisposable
         // The pump checks once, at the start; within the test it never checks again, so only the ends of the run's merge
         // jobs and evaluations can move it from step to step (scoring, the best's merge, evaluating each output, finishing).
         var cancellation = TestContext.Current.CancellationToken;
-        var scored = await RunAsync(silos: 1, Sweep("steps-scored", "outputs: {publish: best, keep: 2}"), cancellation, pumpInterval: TimeSpan.FromHours(1));
+        var statusCalls = new JobStatusCallCounter();
+        var scored = await RunAsync(
+            silos: 1,
+            Sweep("steps-scored", "outputs: {publish: best, keep: 2}"),
+            cancellation,
+            services: s => s.AddSingleton<IIncomingGrainCallFilter>(statusCalls),
+            pumpInterval: TimeSpan.FromHours(1));
         var evaluated = await RunAsync(silos: 1, Sweep("steps-evaluated", ""), cancellation, pumpInterval: TimeSpan.FromHours(1));
 
         Assert.Equal(SweepRunState.Succeeded, scored.Summary.State);
         Assert.All(scored.Candidates, c => Assert.Equal(CandidateState.Done, c.State));
         Assert.Equal(scored.Leaderboard.Take(2).Order(), scored.Candidates.Where(c => !c.Unpublished).Select(c => c.Index).Order());
+        // The step after the scoring job ends asks it how it went once for all five of its points, not once for each.
+        var scoringJob = scored.Candidates.Select(c => c.JobId).First(j => j.EndsWith("-scored", StringComparison.Ordinal));
+        Assert.InRange(statusCalls.CallsTo(scoringJob), 1, scored.Candidates.Count - 1);
         Assert.Equal(SweepRunState.Succeeded, evaluated.Summary.State);
         Assert.All(evaluated.Candidates, c => Assert.Equal((CandidateState.Done, false), (c.State, c.Unpublished)));
     }

@@ -138,59 +138,70 @@ public sealed class SweepRunDriver(
     /// <summary>Asks the merge jobs of merging candidates how they are, and moves each on.</summary>
     public async Task PollMergesAsync(SweepRunRecord run, SweepSpec spec)
     {
-        foreach (var candidate in run.Candidates.Where(c => c.State == CandidateState.Merging && !busy.Contains(c.Index)).ToList())
+        // A job's status once for all its candidates: a shared-input job's lists every candidate, and asking it once per
+        // candidate made each of the pump's checks of a hundred-point run build and copy it a hundred times.
+        foreach (var job in run.Candidates.Where(c => c.State == CandidateState.Merging && !busy.Contains(c.Index)).GroupBy(c => c.JobId).ToList())
         {
             JobStatus status;
             try
             {
-                status = await grains.GetGrain<IMergeJobGrain>(candidate.JobId).GetStatus();
+                status = await grains.GetGrain<IMergeJobGrain>(job.Key).GetStatus();
             }
             catch (Exception e)
             {
-                logger.LogInformation("Sweep {Sweep}: no status from merge job {Job} yet: {Error}", sweepId, candidate.JobId, e.Message);
-                continue;
-            }
-
-            var current = run.Candidates[candidate.Index];
-            if (current.State != CandidateState.Merging || busy.Contains(current.Index))
-            {
+                logger.LogInformation("Sweep {Sweep}: no status from merge job {Job} yet: {Error}", sweepId, job.Key, e.Message);
                 continue;
             }
 
             if (!status.IsFinished && status.SubmittedAt != default)
             {
-                Watch(run.Number, current.JobId);
+                Watch(run.Number, job.Key);
             }
 
-            if (spec.Outputs.BestOnly)
+            foreach (var candidate in job)
             {
-                // Scored in-job, or one of the best published: the metrics come from the scoring job, not an evaluator.
-                var own = status.Candidates.FirstOrDefault(c => c.Name == SweepMergeBatches.CandidateName(current));
-                if (SweepRunStepper.AfterScoringJob(current, status, own, run.ObjectiveMetric) is { } scored)
-                {
-                    Update(run, scored);
-                    if (scored.State == CandidateState.Done && SweepMergeBatches.IsScoring(current))
-                    {
-                        StoreScore(ScoreCache(spec), scored);
-                    }
-                }
-                else if (status.State == JobState.Pending && status.SubmittedAt == default)
-                {
-                    StartJob(run, spec, current);
-                }
-
-                continue;
+                PollMerge(run, spec, run.Candidates[candidate.Index], job.Key, status);
             }
+        }
+    }
 
-            var progress = SweepRunStepper.AfterMergeStatus(current, SweepMergeBatches.ForCandidate(status, current));
-            if (progress.Updated is { } updated)
+    /// <summary>Moves one merging candidate on by its job's <paramref name="status"/>.</summary>
+    private void PollMerge(SweepRunRecord run, SweepSpec spec, SweepCandidateStatus current, string jobId, JobStatus status)
+    {
+        // The grain interleaved other calls while its job's status was asked for: the candidate may have moved on since, or be merging in another job.
+        if (current.State != CandidateState.Merging || busy.Contains(current.Index) || current.JobId != jobId)
+        {
+            return;
+        }
+
+        if (spec.Outputs.BestOnly)
+        {
+            // Scored in-job, or one of the best published: the metrics come from the scoring job, not an evaluator.
+            var own = status.Candidates.FirstOrDefault(c => c.Name == SweepMergeBatches.CandidateName(current));
+            if (SweepRunStepper.AfterScoringJob(current, status, own, run.ObjectiveMetric) is { } scored)
             {
-                Update(run, updated);
+                Update(run, scored);
+                if (scored.State == CandidateState.Done && SweepMergeBatches.IsScoring(current))
+                {
+                    StoreScore(ScoreCache(spec), scored);
+                }
             }
-            else if (progress.Restart)
+            else if (status.State == JobState.Pending && status.SubmittedAt == default)
             {
                 StartJob(run, spec, current);
             }
+
+            return;
+        }
+
+        var progress = SweepRunStepper.AfterMergeStatus(current, SweepMergeBatches.ForCandidate(status, current));
+        if (progress.Updated is { } updated)
+        {
+            Update(run, updated);
+        }
+        else if (progress.Restart)
+        {
+            StartJob(run, spec, current);
         }
     }
 
