@@ -273,8 +273,8 @@ public sealed partial class MergeJobGrain(
 
     /// <summary>
     /// Runs the job by <paramref name="planned"/>: the plan just made and stored (not read back: at a hundred candidates
-    /// its JSON is 14 MB, a quarter of a second to parse), or the stored one a resumed job loads. Resumed jobs give the
-    /// same bytes as jobs that ran through (the silo-failure tests), so the two are the same plan.
+    /// its JSON is 14 MB, a quarter of a second to parse), or the stored one a resumed job loads. They are the same plan
+    /// because every field of its JSON reads back (<c>SharedInputPlannerTests</c>, <c>MergePlannerTokenizerTests</c>).
     /// </summary>
     private void UsePlan(MergePlan planned)
     {

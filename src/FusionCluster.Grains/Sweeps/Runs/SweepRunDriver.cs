@@ -168,7 +168,8 @@ public sealed class SweepRunDriver(
     /// <summary>Moves one merging candidate on by its job's <paramref name="status"/>.</summary>
     private void PollMerge(SweepRunRecord run, SweepSpec spec, SweepCandidateStatus current, string jobId, JobStatus status)
     {
-        // The grain interleaved other calls while its job's status was asked for: the candidate may have moved on since, or be merging in another job.
+        // The grain interleaved other calls while the job's status was asked for: the candidate may have moved on since,
+        // or be merging in another job.
         if (current.State != CandidateState.Merging || busy.Contains(current.Index) || current.JobId != jobId)
         {
             return;
