@@ -114,7 +114,10 @@ public sealed class EmbeddedCluster : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        await host.StopAsync(TimeSpan.FromSeconds(10));
+        await StopAsync();
         host.Dispose();
     }
+
+    /// <summary>Stops the silo, keeping its services: a test reads what it stored on its way out (reading needs its serializer).</summary>
+    internal Task StopAsync() => host.StopAsync(TimeSpan.FromSeconds(10));
 }

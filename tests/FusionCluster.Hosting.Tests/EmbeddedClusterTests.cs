@@ -18,25 +18,24 @@ public sealed class EmbeddedClusterTests
     {
         var cancellationToken = TestContext.Current.CancellationToken;
         var cluster = await EmbeddedCluster.StartAsync(unitSlots: 1, cancellationToken);
-        IGrainStorage storage;
-        GrainId historyGrain;
         var start = DateTimeOffset.UtcNow;
         try
         {
-            storage = cluster.Services.GetRequiredKeyedService<IGrainStorage>(FusionStorageNames.Jobs);
+            var storage = cluster.Services.GetRequiredKeyedService<IGrainStorage>(FusionStorageNames.Jobs);
             var history = cluster.Client.GetGrain<ISiloResourceGrain>(0);
-            historyGrain = history.GetGrainId();
+            var historyGrain = history.GetGrainId();
             // The grain writes at most once a minute while it runs, so the second reading is stored only on its way out.
             await history.Record("test-silo", new SiloResourceSample { At = start, WorkingSetBytes = 1 });
             await history.Record("test-silo", new SiloResourceSample { At = start.AddSeconds(1), WorkingSetBytes = 2 });
+            await cluster.StopAsync();
+
+            var stored = new GrainState<SiloResourceState>();
+            await storage.ReadStateAsync("silo-resources", historyGrain, stored);
+            Assert.Equal([1L, 2L], stored.State!.Silos["test-silo"].All().Select(s => s.WorkingSetBytes));
         }
         finally
         {
             await cluster.DisposeAsync();
         }
-
-        var stored = new GrainState<SiloResourceState>();
-        await storage.ReadStateAsync("silo-resources", historyGrain, stored);
-        Assert.Equal([1L, 2L], stored.State!.Silos["test-silo"].All().Select(s => s.WorkingSetBytes));
     }
 }

@@ -225,18 +225,31 @@ public sealed class TensorMetricSums
     }
 
     /// <summary>
+    /// The sums of the scores a unit returned (or several units'), combined in <see cref="Metrics"/>' order: shard, then
+    /// offset, then name.
+    /// </summary>
+    /// <exception cref="EvaluationException">A score's sums are not what <see cref="ToJson"/> writes.</exception>
+    public static TensorMetricSums Total(IEnumerable<TensorScore> scores, int referenceCount, bool hasBase)
+    {
+        ArgumentNullException.ThrowIfNull(scores);
+        var total = new TensorMetricSums(referenceCount, hasBase);
+        foreach (var score in scores.OrderBy(s => s.Shard).ThenBy(s => s.Offset).ThenBy(s => s.Tensor, StringComparer.Ordinal))
+        {
+            total.Combine(ParsedSums.GetValue(score.Sums, FromJson));
+        }
+
+        return total;
+    }
+
+    /// <summary>
     /// A candidate's metrics from the scores its units returned: every tensor's sums combined in the order a reader
     /// of the written output meets them (shard, then offset, then name, as safetensors headers are read).
     /// </summary>
     /// <exception cref="EvaluationException">No floating point tensor was scored, as the evaluator refuses such a model.</exception>
     public static IReadOnlyDictionary<string, double> Metrics(IEnumerable<TensorScore> scores, IReadOnlyList<string> referenceNames, bool hasBase)
     {
-        var total = new TensorMetricSums(referenceNames.Count, hasBase);
-        foreach (var score in scores.OrderBy(s => s.Shard).ThenBy(s => s.Offset).ThenBy(s => s.Tensor, StringComparer.Ordinal))
-        {
-            total.Combine(ParsedSums.GetValue(score.Sums, FromJson));
-        }
-
+        ArgumentNullException.ThrowIfNull(referenceNames);
+        var total = Total(scores, referenceNames.Count, hasBase);
         if (total.Tensors == 0)
         {
             throw new EvaluationException("no floating point tensors to compare");

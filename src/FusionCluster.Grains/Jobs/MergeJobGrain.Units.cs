@@ -171,7 +171,13 @@ public sealed partial class MergeJobGrain
         // The best phase's units follow the scoring units, one each.
         var scoringUnits = plan!.Units.Count;
         var shared = unit < scoringUnits ? unit : unit - scoringUnits;
-        leader ??= ScoredBest.Leader(plan, State.Candidates, CandidateViews.Members(State), scoring, objective);
+        if (leader is null)
+        {
+            leaderTally ??= new LeaderTally(plan, scoring);
+            leaderTally.Count(State.Units);
+            leader = leaderTally.Leader(State.Candidates, objective);
+        }
+
         var assignment = PhaseAssignments.For(JobId, plan, shared, [], State.OutputLocation!, device, State.PlannedInputVersions);
         return ScoredBest.Assign(assignment, unit, scoring, leader, unit < scoringUnits ? null : State.Units[shared].Result);
     }

@@ -78,6 +78,17 @@ public sealed partial class MergeJobGrain(
     /// </summary>
     private bool cancelledBeforeStart;
 
+    /// <summary>
+    /// The state the job had when <see cref="FinishAsync"/> began to end it, which its status shows until the end is
+    /// recorded (saved, and in the job catalog); null otherwise. A caller that acted on an end not yet saved (a sweep
+    /// moving on, `fusion` stopping its embedded silo) could lose it: a job whose silo stops or dies then resumes from
+    /// the state saved before, and a sweep would have taken a job for finished that runs or publishes again.
+    /// </summary>
+    private JobState? shownUntilEndRecorded;
+
+    /// <summary>In a job that publishes its best: the candidates' sums so far, kept for finding the leader (built again after a restart).</summary>
+    private LeaderTally? leaderTally;
+
     private MergeJobState State => store.State;
 
     private string JobId => this.GetPrimaryKeyString();
@@ -333,6 +344,7 @@ public sealed partial class MergeJobGrain(
         }
 
         var wasRunning = State.State is JobState.Running or JobState.Publishing;
+        shownUntilEndRecorded = State.State;
         State.EarlierSeconds = ElapsedSeconds();
         clock.Reset();
         State.State = final;
@@ -365,10 +377,19 @@ public sealed partial class MergeJobGrain(
         }
 
         scheduler?.ReleaseAll();
-        await SaveAsync();
+        try
+        {
+            await SaveAsync();
+            await PublishCatalogEntry();
+        }
+        finally
+        {
+            // Shown from here on even when recording it failed, as before: the exception says why.
+            shownUntilEndRecorded = null;
+        }
+
         Notify(new JobEvent { JobId = JobId, Kind = JobEventKind.StateChanged, At = DateTimeOffset.UtcNow, State = final, Message = error });
         ended.TrySetResult();
-        await PublishCatalogEntry();
         await StopReminder();
     }
 
@@ -404,5 +425,9 @@ public sealed partial class MergeJobGrain(
 
     private double ElapsedSeconds() => State.EarlierSeconds + clock.Elapsed.TotalSeconds;
 
-    private JobStatus Snapshot() => JobViews.Status(JobId, State, plan, scheduler, ElapsedSeconds(), localSilo.Name);
+    private JobStatus Snapshot()
+    {
+        var status = JobViews.Status(JobId, State, plan, scheduler, ElapsedSeconds(), localSilo.Name);
+        return shownUntilEndRecorded is { } shown ? status with { State = shown } : status;
+    }
 }

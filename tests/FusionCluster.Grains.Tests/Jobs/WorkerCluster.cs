@@ -5,6 +5,7 @@ using FusionCluster.Grains.Abstractions;
 using FusionCluster.TestSupport;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.Configuration;
+using Orleans.Storage;
 using Orleans.TestingHost;
 using StackExchange.Redis;
 
@@ -21,9 +22,10 @@ public static class WorkerCluster
     /// Orleans' in-memory providers when null. Those keep state in storage grains spread over the silos, so killing any
     /// silo, not only the job's own, can take the job's state with it.
     /// </param>
+    /// <param name="jobStorage">Wraps each silo's storage of job and sweep state (Orleans' in-memory one unless <paramref name="store"/>), to hold a write.</param>
     public static async Task<InProcessTestCluster> StartAsync(int unitSlots, short silos = 3, bool firstSiloIsCoordinator = false,
         Func<string, string>? deviceOf = null, IMergeMethodCatalog? methods = null, bool allowCommandEvaluator = false, Action<IServiceCollection>? services = null,
-        RedisServerProcess? store = null)
+        RedisServerProcess? store = null, Func<IGrainStorage, IGrainStorage>? jobStorage = null)
     {
         var redis = store is null ? null : ConfigurationOptions.Parse(store.ConnectionString);
         var builder = new InProcessTestClusterBuilder(initialSilosCount: silos);
@@ -44,6 +46,12 @@ public static class WorkerCluster
             {
                 silo.AddRedisGrainStorage(FusionStorageNames.Jobs, o => o.ConfigurationOptions = redis.Clone())
                     .UseRedisReminderService(o => o.ConfigurationOptions = redis.Clone());
+            }
+
+            if (jobStorage is not null)
+            {
+                var registered = silo.Services.Last(d => d.ServiceType == typeof(IGrainStorage) && Equals(d.ServiceKey, FusionStorageNames.Jobs));
+                silo.Services.AddKeyedSingleton(FusionStorageNames.Jobs, (provider, key) => jobStorage((IGrainStorage)registered.KeyedImplementationFactory!(provider, key)));
             }
 
             silo.AddFusionSilo(new WorkerProfile

@@ -1,16 +1,14 @@
 using FusionCluster.Core.Execution;
 using FusionCluster.Core.Planning;
 using FusionCluster.Core.Sweeps;
-using FusionCluster.Evaluation.Evaluators;
 using FusionCluster.Grains.Abstractions;
 
 namespace FusionCluster.Grains.Jobs.Scheduling;
 
 /// <summary>
-/// The rules of a scoring job that publishes its best candidate (<see cref="OutputScoring.PublishBest"/>): which
-/// candidate leads by the units scored so far (each scoring unit writes that one as well), what a unit of the best
-/// phase writes, and which units' results make up the best's written output. The grain and the publisher ask; the
-/// rules live here.
+/// The rules of a scoring job that publishes its best candidate (<see cref="OutputScoring.PublishBest"/>): what a unit
+/// writes (a scoring unit the leader of the moment, <see cref="LeaderTally"/>; a unit of the best phase the best), and
+/// which units' results make up the best's written output. The grain and the publisher ask; the rules live here.
 /// </summary>
 public static class ScoredBest
 {
@@ -26,37 +24,6 @@ public static class ScoredBest
     /// (<see cref="CandidateGroups"/>).
     /// </summary>
     public static int MaxRunning(int requested, bool anyDone) => anyDone ? requested : 1;
-
-    /// <summary>
-    /// The candidate the objective ranks first by the metrics of the scores in <paramref name="members"/> (member results
-    /// of the job's units: all of them once every scoring unit is done, which makes this the job's best); ties go to the
-    /// lower index, as a sweep's leaderboard. Candidates that failed or have no value are not ranked; null when none is.
-    /// </summary>
-    public static int? Leader(MergePlan plan, IReadOnlyList<CandidateStatus> states, IEnumerable<UnitResult> members, OutputScoring scoring, SweepObjective objective)
-    {
-        var candidates = plan.Candidates!;
-        var scored = members.Where(m => m.Scores.Count > 0 || m.Error is not null).ToLookup(m => m.Candidate);
-        var values = new double?[candidates.Count];
-        for (var i = 0; i < candidates.Count; i++)
-        {
-            if (candidates[i].Plan is null || states[i].State is JobState.Failed or JobState.Cancelled || scored[i].Any(m => m.Error is not null) || !scored[i].Any())
-            {
-                continue;
-            }
-
-            try
-            {
-                var metrics = TensorMetricSums.Metrics(scored[i].SelectMany(m => m.Scores), scoring.CompareNames, scoring.BaseFolder is not null);
-                values[i] = metrics.TryGetValue(objective.Metric, out var value) ? value : null;
-            }
-            catch (EvaluationException)
-            {
-                // Sums that give no metrics rank nowhere; the job's end reports the candidate's error.
-            }
-        }
-
-        return Best(values, objective);
-    }
 
     /// <summary>The first by <paramref name="objective"/> of candidates' values (null: not ranked), or null when none has one.</summary>
     public static int? Best(IReadOnlyList<double?> values, SweepObjective objective) =>

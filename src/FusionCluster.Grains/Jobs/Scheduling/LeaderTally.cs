@@ -1,0 +1,97 @@
+using FusionCluster.Core.Execution;
+using FusionCluster.Core.Planning;
+using FusionCluster.Core.Sweeps;
+using FusionCluster.Evaluation.Evaluators;
+using FusionCluster.Grains.Abstractions;
+
+namespace FusionCluster.Grains.Jobs.Scheduling;
+
+/// <summary>
+/// The leader of a scoring job that publishes its best (<see cref="OutputScoring.PublishBest"/>): the candidate the
+/// objective ranks first by the units scored so far, which each scoring unit writes as well. Each candidate's sums are
+/// kept as a running total that a unit's scores join once, when the unit is first seen done, so asking costs a look at
+/// the totals: ranking every candidate from all its tensors' sums again at each dispatch took more of a 400-point job's
+/// time than its merging. Units join in the order they finished, so a total's last bits may differ from the candidate's
+/// final metrics, which combine every tensor in the output's order (<see cref="TensorMetricSums.Metrics"/>): the leader
+/// only decides what the scoring units write, and the best phase then writes the job's best, whichever it is.
+/// </summary>
+public sealed class LeaderTally(MergePlan plan, OutputScoring scoring)
+{
+    private readonly HashSet<int> counted = [];
+    private readonly TensorMetricSums?[] totals = new TensorMetricSums?[plan.Candidates!.Count];
+
+    /// <summary>Candidates a unit reported failed: never ranked again.</summary>
+    private readonly bool[] failed = new bool[plan.Candidates!.Count];
+
+    /// <summary>Adds the member results of the units in <paramref name="units"/> that have one and were not counted yet.</summary>
+    public void Count(IReadOnlyList<UnitRecord> units)
+    {
+        ArgumentNullException.ThrowIfNull(units);
+        for (var unit = 0; unit < units.Count; unit++)
+        {
+            if (units[unit].Result is { } result && counted.Add(unit))
+            {
+                foreach (var member in result.Members)
+                {
+                    Count(member);
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// The candidate the objective ranks first by the units counted; ties go to the lower index, as a sweep's leaderboard.
+    /// Candidates that failed (in <paramref name="states"/> or in a unit), or have no value for the objective's metric, are
+    /// not ranked; null when none is.
+    /// </summary>
+    public int? Leader(IReadOnlyList<CandidateStatus> states, SweepObjective objective)
+    {
+        ArgumentNullException.ThrowIfNull(states);
+        ArgumentNullException.ThrowIfNull(objective);
+        var values = new double?[totals.Length];
+        for (var i = 0; i < totals.Length; i++)
+        {
+            if (totals[i] is not { Tensors: > 0 } total || failed[i] || plan.Candidates![i].Plan is null || states[i].State is JobState.Failed or JobState.Cancelled)
+            {
+                continue;
+            }
+
+            try
+            {
+                values[i] = total.ToMetrics(scoring.CompareNames).TryGetValue(objective.Metric, out var value) ? value : null;
+            }
+            catch (EvaluationException)
+            {
+                // Sums that give no metrics rank nowhere; the job's end reports the candidate's error.
+            }
+        }
+
+        return ScoredBest.Best(values, objective);
+    }
+
+    private void Count(UnitResult member)
+    {
+        if (member.Error is not null)
+        {
+            failed[member.Candidate] = true;
+            return;
+        }
+
+        if (member.Scores.Count == 0)
+        {
+            return;
+        }
+
+        try
+        {
+            var sums = TensorMetricSums.Total(member.Scores, scoring.CompareNames.Count, scoring.BaseFolder is not null);
+            var total = totals[member.Candidate] ??= new TensorMetricSums(scoring.CompareNames.Count, scoring.BaseFolder is not null);
+            total.Combine(sums);
+        }
+        catch (Exception e) when (e is EvaluationException or ArgumentException)
+        {
+            // Sums that cannot be read rank nowhere; the job's end reports them.
+            failed[member.Candidate] = true;
+        }
+    }
+}
