@@ -13,10 +13,15 @@ using FusionCluster.Grains.Sweeps;
 using FusionCluster.Grains.Workers;
 using FusionCluster.Methods.Torch;
 using FusionCluster.Storage;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Orleans.Runtime.MembershipService.SiloMetadata;
+using Orleans.Serialization;
+using Orleans.Storage;
+
+
 
 namespace FusionCluster.Grains;
 
@@ -31,6 +36,10 @@ public static class FusionSiloBuilderExtensions
     {
         silo.UseSiloMetadata(profile.ToMetadata());
         silo.Services.AddFusionSerialization();
+        // Every storage provider (the embedded silo's, Redis) takes the silo's storage serializer unless told otherwise.
+        var writeBinary = silo.Configuration.GetValue<bool>(GrainStateSerializer.BinaryStateSetting);
+        silo.Services.AddSingleton<IGrainStorageSerializer>(services =>
+            new GrainStateSerializer(services.GetRequiredService<Serializer>(), services.GetRequiredService<OrleansJsonSerializer>(), writeBinary));
         silo.Services.AddFusionStorage(silo.Configuration);
         silo.Services.AddSingleton(profile);
         // Units run their job's device: the C# kernels for cpu, the torch backend for cuda and torch-cpu.

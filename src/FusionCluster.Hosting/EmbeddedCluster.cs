@@ -89,6 +89,8 @@ public sealed class EmbeddedCluster : IAsyncDisposable
         // Jobs of this silo live in memory and die with the process: note their staging so the next process removes
         // what a killed one left (Storage's StagingJournal). Settings may name another folder.
         builder.Configuration["Fusion:Storage:StagingJournal"] = StagingJournal.DefaultFolder;
+        // Its grain states, held in this process, are read by this process only: no older silo needs them as JSON.
+        builder.Configuration[GrainStateSerializer.BinaryStateSetting] = "true";
         if (settings is not null)
         {
             builder.Configuration.AddInMemoryCollection(settings);

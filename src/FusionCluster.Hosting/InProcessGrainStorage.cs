@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using Orleans.Runtime;
-using Orleans.Serialization;
 using Orleans.Serialization.Serializers;
 using Orleans.Storage;
 
@@ -14,22 +13,19 @@ namespace FusionCluster.Hosting;
 /// </summary>
 /// <remarks>
 /// State is stored serialized, as a real store keeps it, so a grain never shares an object with the store; an ETag that
-/// is not the stored record's (none when there is no record) is a conflict, as in the cluster's Redis storage. It is
-/// serialized in Orleans' binary format (the one grain calls use), not the JSON Orleans stores by default: nothing outside
-/// this process reads it, and a job of a hundred scored candidates saved tens of megabytes of JSON every second (Newtonsoft
-/// escaping its plan and its scores, which are JSON themselves), more of the process's time than the merging at 400 points.
+/// is not the stored record's (none when there is no record) is a conflict, as in the cluster's Redis storage. The
+/// serializer is the silo's (<c>GrainStateSerializer</c>), as in Redis.
 /// </remarks>
-public sealed class InProcessGrainStorage(Serializer serializer, IActivatorProvider activators) : IGrainStorage
+public sealed class InProcessGrainStorage(IGrainStorageSerializer serializer, IActivatorProvider activators) : IGrainStorage
 {
     private readonly ConcurrentDictionary<string, StoredState> records = new(StringComparer.Ordinal);
-    private readonly OrleansGrainStorageSerializer binary = new(serializer);
 
     public Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
     {
         ArgumentNullException.ThrowIfNull(grainState);
         if (records.TryGetValue(Key(stateName, grainId), out var stored))
         {
-            grainState.State = binary.Deserialize<T>(stored.Data) ?? activators.GetActivator<T>().Create();
+            grainState.State = serializer.Deserialize<T>(stored.Data) ?? activators.GetActivator<T>().Create();
             grainState.ETag = stored.ETag;
             grainState.RecordExists = true;
         }
@@ -45,7 +41,7 @@ public sealed class InProcessGrainStorage(Serializer serializer, IActivatorProvi
     {
         ArgumentNullException.ThrowIfNull(grainState);
         var key = Key(stateName, grainId);
-        var written = new StoredState(binary.Serialize(grainState.State), Guid.NewGuid().ToString("N"));
+        var written = new StoredState(serializer.Serialize(grainState.State), Guid.NewGuid().ToString("N"));
         lock (records)
         {
             CheckETag(key, grainState.ETag, "write");

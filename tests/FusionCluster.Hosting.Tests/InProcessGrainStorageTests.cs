@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using Orleans.Runtime;
 using Orleans.Storage;
 
@@ -23,6 +24,18 @@ public sealed class InProcessGrainStorageTests(EmbeddedSiloFixture silo) : IClas
         Assert.NotNull(read.ETag);
         Assert.Equal(written.ETag, read.ETag);
         Assert.True(written.RecordExists);
+    }
+
+    [Fact]
+    public void The_embedded_silo_stores_grain_states_in_the_binary_format()
+    {
+        // Read by this process only, they need not be JSON for silos of an earlier version (GrainStateSerializer).
+        var serializer = silo.Cluster.Services.GetRequiredService<IGrainStorageSerializer>();
+
+        var stored = serializer.Serialize(new List<string> { "a", "b" });
+
+        Assert.NotEqual((byte)'{', stored.ToMemory().Span[0]);
+        Assert.Equal(["a", "b"], serializer.Deserialize<List<string>>(stored));
     }
 
     [Fact]

@@ -380,11 +380,19 @@ public sealed partial class MergeJobGrain(
         try
         {
             await SaveAsync();
-            await PublishCatalogEntry();
+            try
+            {
+                await PublishCatalogEntry();
+            }
+            catch (Exception e)
+            {
+                // The catalog is a listing; the job's own state, saved, is what counts, and its callers still hear of the end.
+                logger.LogWarning(e, "Job {Job}: could not record its end in the job catalog", JobId);
+            }
         }
         finally
         {
-            // Shown from here on even when recording it failed, as before: the exception says why.
+            // Shown from here on even when saving it failed, as before: the exception says why.
             shownUntilEndRecorded = null;
         }
 

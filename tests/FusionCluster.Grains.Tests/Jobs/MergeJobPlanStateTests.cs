@@ -17,14 +17,19 @@ public sealed class MergeJobPlanStateTests : IDisposable
 
     public void Dispose() => Directory.Delete(root, recursive: true);
 
-    [Fact]
-    public async Task A_planned_job_keeps_its_plan_out_of_its_state_and_a_job_stored_with_the_plan_inside_reads_back()
+    /// <param name="binaryState">Whether the silo writes its states in the binary format (<see cref="GrainStateSerializer"/>) or as JSON.</param>
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task A_planned_job_keeps_its_plan_out_of_its_state_and_a_job_stored_with_the_plan_inside_reads_back(bool binaryState)
     {
         var cancellation = TestContext.Current.CancellationToken;
         TinyTaskModels.Write(root, seed: 3, cancellation);
 
         await using var redis = await RedisServerProcess.StartAsync(cancellationToken: cancellation);
-        await using var cluster = await WorkerCluster.StartAsync(unitSlots: 1, silos: 1, store: redis);
+        await using var cluster = await WorkerCluster.StartAsync(unitSlots: 1, silos: 1, store: redis, binaryState: binaryState);
+        var written = ((InProcessSiloHandle)cluster.Silos[0]).SiloHost.Services.GetRequiredService<IGrainStorageSerializer>().Serialize(new List<int> { 1 });
+        Assert.Equal(binaryState, written.ToMemory().Span[0] != (byte)'{');
         var job = cluster.Client.GetGrain<IMergeJobGrain>("job-plan-stored");
         var status = await job.Start(new MergeRequest
         {

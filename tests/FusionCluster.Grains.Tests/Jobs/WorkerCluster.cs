@@ -23,12 +23,18 @@ public static class WorkerCluster
     /// silo, not only the job's own, can take the job's state with it.
     /// </param>
     /// <param name="jobStorage">Wraps each silo's storage of job and sweep state (Orleans' in-memory one unless <paramref name="store"/>), to hold a write.</param>
+    /// <param name="binaryState">Silos write grain state in the binary format (<see cref="GrainStateSerializer.BinaryStateSetting"/>), not JSON.</param>
     public static async Task<InProcessTestCluster> StartAsync(int unitSlots, short silos = 3, bool firstSiloIsCoordinator = false,
         Func<string, string>? deviceOf = null, IMergeMethodCatalog? methods = null, bool allowCommandEvaluator = false, Action<IServiceCollection>? services = null,
-        RedisServerProcess? store = null, Func<IGrainStorage, IGrainStorage>? jobStorage = null)
+        RedisServerProcess? store = null, Func<IGrainStorage, IGrainStorage>? jobStorage = null, bool binaryState = false)
     {
         var redis = store is null ? null : ConfigurationOptions.Parse(store.ConnectionString);
         var builder = new InProcessTestClusterBuilder(initialSilosCount: silos);
+        if (binaryState)
+        {
+            builder.ConfigureHost(host => host.Configuration[GrainStateSerializer.BinaryStateSetting] = "true");
+        }
+
         builder.ConfigureSilo((options, silo) =>
         {
             if (methods is not null)
