@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
 using FusionCluster.Core.ChatTemplates;
 using FusionCluster.Core.Formats;
 using FusionCluster.Core.Planning;
@@ -10,6 +12,13 @@ namespace FusionCluster.Core.Execution;
 /// <summary>Resolves a spec's models to stored checkpoints and reads their headers (never tensor data).</summary>
 public static class ModelCatalog
 {
+    /// <summary>
+    /// Each opened checkpoint's model as the planner sees it, by its reference and location: the candidates of a
+    /// shared-input job plan the same inputs hundreds of times, and each found its models' layer layout again (a quarter
+    /// of planning a candidate). Weakly held by the checkpoint: a checkpoint that changed is opened anew, its models too.
+    /// </summary>
+    private static readonly ConditionalWeakTable<ICheckpoint, ConcurrentDictionary<(string Reference, string Location), ModelInfo>> Models = new();
+
     public static async Task<IReadOnlyDictionary<string, ModelInfo>> LoadAsync(
         MergeSpec spec, string specDirectory, ArtifactStores stores, CheckpointCache checkpoints, CancellationToken cancellationToken)
     {
@@ -27,19 +36,19 @@ public static class ModelCatalog
             }
 
             var checkpoint = await checkpoints.GetAsync(location, cancellationToken);
-            var tensors = checkpoint.TensorNames.ToDictionary(
-                name => name,
-                name => { var e = checkpoint.GetEntry(name); return new TensorHeader(e.DType, e.Shape); },
-                StringComparer.Ordinal);
-            models[reference] = new ModelInfo(reference, location, checkpoint.Config, tensors)
-            {
-                ChatTemplate = spec.ChatTemplate == ChatTemplateChoice.Auto ? await ReadChatTemplateAsync(reference, checkpoint, cancellationToken) : null,
-                Vocabulary = NeedsVocabulary(spec, reference) ? await ReadVocabularyAsync(spec, reference, checkpoint, cancellationToken) : null,
-            };
+            var model = Models.GetOrCreateValue(checkpoint).GetOrAdd((reference, location), key => new ModelInfo(key.Reference, key.Location, checkpoint.Config, Headers(checkpoint)));
+            var chatTemplate = spec.ChatTemplate == ChatTemplateChoice.Auto ? await ReadChatTemplateAsync(reference, checkpoint, cancellationToken) : null;
+            var vocabulary = NeedsVocabulary(spec, reference) ? await ReadVocabularyAsync(spec, reference, checkpoint, cancellationToken) : null;
+            models[reference] = chatTemplate is null && vocabulary is null ? model : model with { ChatTemplate = chatTemplate, Vocabulary = vocabulary };
         }
 
         return models;
     }
+
+    private static Dictionary<string, TensorHeader> Headers(ICheckpoint checkpoint) => checkpoint.TensorNames.ToDictionary(
+        name => name,
+        name => { var e = checkpoint.GetEntry(name); return new TensorHeader(e.DType, e.Shape); },
+        StringComparer.Ordinal);
 
     private static async Task<TokenizerVocabulary> ReadVocabularyAsync(MergeSpec spec, string reference, ICheckpoint checkpoint, CancellationToken cancellationToken)
     {

@@ -90,12 +90,14 @@ public sealed partial class WorkUnitExecutor
             var throughBFloat16 = roundThrough is null && tensor.OutputDType == DType.BF16;
             var elementSize = tensor.OutputDType.ElementSize();
 
-            // Per group of members (one per core of this unit's share), a block of each member's values, the kernels' scratch and the encoded bytes.
+            // Per group of members (one per core of this unit's share), a block of each member's values, the kernels' scratch and the encoded bytes;
+            // no longer than the tensor (a norm's 2,048 values took 16 KiB per member, 6.4 MiB a tensor at 400 candidates).
             var groups = CandidateGroups.Count(group.Count, Environment.ProcessorCount, Volatile.Read(ref runningUnits));
+            var blockElements = (int)Math.Clamp(candidates.ElementCount, 1, ScoringBlockElements);
             var blocks = Enumerable.Range(0, groups).Select(g => Enumerable.Range(0, CandidateGroups.Of(g, groups, group.Count).Count)
-                .Select(_ => new float[ScoringBlockElements]).ToArray()).ToArray();
-            var scratch = Enumerable.Range(0, groups).Select(_ => new float[ScoringBlockElements * candidates.ScratchBlocks]).ToArray();
-            var encoded = Enumerable.Range(0, groups).Select(_ => new byte[ScoringBlockElements * elementSize]).ToArray();
+                .Select(_ => new float[blockElements]).ToArray()).ToArray();
+            var scratch = Enumerable.Range(0, groups).Select(_ => new float[blockElements * candidates.ScratchBlocks]).ToArray();
+            var encoded = Enumerable.Range(0, groups).Select(_ => new byte[blockElements * elementSize]).ToArray();
             var nonFinite = false;
             var writtenChunk = Array.Empty<byte>();
             candidates.ForEachChunk((start, length) =>
@@ -115,9 +117,9 @@ public sealed partial class WorkUnitExecutor
                 Parallel.For(0, groups, new ParallelOptions { CancellationToken = cancellationToken }, g =>
                 {
                     var firstMember = CandidateGroups.Of(g, groups, group.Count).First;
-                    for (var offset = 0; offset < length && !nonFinite; offset += ScoringBlockElements)
+                    for (var offset = 0; offset < length && !nonFinite; offset += blockElements)
                     {
-                        var n = Math.Min(ScoringBlockElements, length - offset);
+                        var n = Math.Min(blockElements, length - offset);
                         for (var j = 0; j < blocks[g].Length; j++)
                         {
                             var values = blocks[g][j].AsSpan(0, n);

@@ -59,7 +59,15 @@ public static class SharedInputStaging
     /// </summary>
     private static async Task RefuseOutputsOverOthersInputsAsync(List<CandidatePlan> candidates, ArtifactStores stores)
     {
-        var planned = candidates.Where(c => c.Plan is not null).ToList();
+        // Every location a planned candidate reads, with its readers in name order. The check looks at each location once,
+        // named by its first reader, so a candidate's check takes from each location its first reader that is another
+        // candidate: the same locations, order and names as all the others' inputs, whose names and sorting grew with the
+        // square of the candidates (0.8 s at 400).
+        var readers = candidates.Where(c => c.Plan is not null)
+            .SelectMany(c => c.Plan!.ModelPaths.Select(model => (Candidate: c, Name: $"{model.Key}' of candidate '{c.Name}", Location: model.Value)))
+            .GroupBy(input => input.Location, StringComparer.Ordinal)
+            .Select(location => location.OrderBy(input => input.Name, StringComparer.Ordinal).ToList())
+            .ToList();
         for (var i = 0; i < candidates.Count; i++)
         {
             var candidate = candidates[i];
@@ -68,8 +76,8 @@ public static class SharedInputStaging
                 continue;
             }
 
-            var othersInputs = planned.Where(other => other != candidate)
-                .SelectMany(other => other.Plan!.ModelPaths.Select(model => (Name: $"{model.Key}' of candidate '{other.Name}", Location: model.Value)))
+            var othersInputs = readers.Select(location => location.FirstOrDefault(input => input.Candidate != candidate))
+                .Where(input => input.Candidate is not null)
                 .ToDictionary(input => input.Name, input => input.Location, StringComparer.Ordinal);
             try
             {
