@@ -21,8 +21,6 @@ using Orleans.Runtime.MembershipService.SiloMetadata;
 using Orleans.Serialization;
 using Orleans.Storage;
 
-
-
 namespace FusionCluster.Grains;
 
 public static class FusionSiloBuilderExtensions

@@ -12,13 +12,20 @@ namespace FusionCluster.Grains.Jobs.Scheduling;
 /// kept as a running total that a unit's scores join once, when the unit is first seen done, so asking costs a look at
 /// the totals: ranking every candidate from all its tensors' sums again at each dispatch took more of a 400-point job's
 /// time than its merging. Units join in the order they finished, so a total's last bits may differ from the candidate's
-/// final metrics, which combine every tensor in the output's order (<see cref="TensorMetricSums.Metrics"/>): the leader
-/// only decides what the scoring units write, and the best phase then writes the job's best, whichever it is.
+/// final metrics, which combine every tensor in the output's order (<see cref="TensorMetricSums.Metrics"/>); that only
+/// changes which candidate a scoring unit writes. Once every scoring unit is counted, the leader is what the best phase
+/// writes and the publisher must find written, so it is ranked by those final metrics, computed once.
 /// </summary>
 public sealed class LeaderTally(MergePlan plan, OutputScoring scoring)
 {
     private readonly HashSet<int> counted = [];
     private readonly TensorMetricSums?[] totals = new TensorMetricSums?[plan.Candidates!.Count];
+
+    /// <summary>Each candidate's scores counted so far, for its final metrics.</summary>
+    private readonly List<TensorScore>[] scores = [.. Enumerable.Range(0, plan.Candidates!.Count).Select(_ => new List<TensorScore>())];
+
+    /// <summary>Each candidate's final metric value, once every scoring unit is counted; null before.</summary>
+    private double?[]? final;
 
     /// <summary>Candidates a unit reported failed: never ranked again.</summary>
     private readonly bool[] failed = new bool[plan.Candidates!.Count];
@@ -48,6 +55,11 @@ public sealed class LeaderTally(MergePlan plan, OutputScoring scoring)
     {
         ArgumentNullException.ThrowIfNull(states);
         ArgumentNullException.ThrowIfNull(objective);
+        if (final is null && Enumerable.Range(0, plan.Units.Count).All(counted.Contains))
+        {
+            final = [.. scores.Select(s => Value(() => TensorMetricSums.Metrics(s, scoring.CompareNames, scoring.BaseFolder is not null), objective))];
+        }
+
         var values = new double?[totals.Length];
         for (var i = 0; i < totals.Length; i++)
         {
@@ -56,17 +68,23 @@ public sealed class LeaderTally(MergePlan plan, OutputScoring scoring)
                 continue;
             }
 
-            try
-            {
-                values[i] = total.ToMetrics(scoring.CompareNames).TryGetValue(objective.Metric, out var value) ? value : null;
-            }
-            catch (EvaluationException)
-            {
-                // Sums that give no metrics rank nowhere; the job's end reports the candidate's error.
-            }
+            values[i] = final is null ? Value(() => total.ToMetrics(scoring.CompareNames), objective) : final[i];
         }
 
         return ScoredBest.Best(values, objective);
+    }
+
+    /// <summary>The objective's metric of <paramref name="metrics"/>; null when it has none, or the sums give no metrics (the job's end reports why).</summary>
+    private static double? Value(Func<IReadOnlyDictionary<string, double>> metrics, SweepObjective objective)
+    {
+        try
+        {
+            return metrics().TryGetValue(objective.Metric, out var value) ? value : null;
+        }
+        catch (EvaluationException)
+        {
+            return null;
+        }
     }
 
     private void Count(UnitResult member)
@@ -87,6 +105,7 @@ public sealed class LeaderTally(MergePlan plan, OutputScoring scoring)
             var sums = TensorMetricSums.Total(member.Scores, scoring.CompareNames.Count, scoring.BaseFolder is not null);
             var total = totals[member.Candidate] ??= new TensorMetricSums(scoring.CompareNames.Count, scoring.BaseFolder is not null);
             total.Combine(sums);
+            scores[member.Candidate].AddRange(member.Scores);
         }
         catch (Exception e) when (e is EvaluationException or ArgumentException)
         {

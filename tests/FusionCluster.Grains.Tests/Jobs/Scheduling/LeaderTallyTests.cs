@@ -1,5 +1,7 @@
 using FusionCluster.Core.Execution;
+using FusionCluster.Core.Methods;
 using FusionCluster.Core.Sweeps;
+using FusionCluster.Evaluation.Evaluators;
 using FusionCluster.Grains.Abstractions;
 using FusionCluster.Grains.Jobs;
 using FusionCluster.Grains.Jobs.Scheduling;
@@ -51,6 +53,38 @@ public sealed class LeaderTallyTests
         Assert.Equal(1, tally.Leader(Running, MaxCosine));
         Assert.Equal(0, tally.Leader(Running, MinCosine));
     }
+
+    [Fact]
+    public void Once_every_scoring_unit_is_counted_the_leader_is_ranked_by_the_final_metrics_the_publisher_ranks_by()
+    {
+        // Against r = 0, each tensor one value: its squared distance is the value squared, exact in float32 and float64.
+        // Candidate 0: t0 = 2^30 (distance² 2^60) and sixteen small tensors of 10 (100 each); candidate 1: t0 = 2^30, the
+        // small ones 0; candidate 2 far off. In the written file's order (t0 first) each 100 added to 2^60 rounds away in
+        // float64 (ulp 256): candidate 0's distance is 2^30, a tie that it wins by its index. Unit 0 (the small tensors)
+        // counted before unit 1 (t0) gives 1,600 + 2^60 = 2^60 + 1,536 instead, and the totals alone rank candidate 1 first.
+        var minDistance = new SweepObjective("l2_distance/r", ObjectiveDirection.Minimize);
+        float big = 1 << 30;
+        var small = Enumerable.Range(1, 16).Select(t => ($"t{t}", 4L * t)).ToArray();
+        var unit0 = new UnitResult(0, 0, 0, 1, [])
+        {
+            Members = [.. new[] { 10f, 0f, 0f }.Select((value, c) => Scored(c, 0, [.. small.Select(t => (t.Item1, t.Item2, value))]))],
+        };
+        var unit1 = new UnitResult(1, 0, 0, 1, []) { Members = [.. new[] { big, big, 2 * big }.Select((value, c) => Scored(c, 1, [("t0", 0L, value)]))] };
+
+        var tally = new LeaderTally(Plan, Scoring);
+        tally.Count([Done(unit0)]);
+        tally.Count([Done(unit0), Done(unit1)]);
+
+        Assert.Equal(0, tally.Leader(Running, minDistance));
+    }
+
+    /// <summary>A member of unit <paramref name="unit"/> whose tensors (name, offset in shard 0, one value) are scored against r = 0.</summary>
+    private static UnitResult Scored(int candidate, int unit, (string Tensor, long Offset, float Value)[] tensors) =>
+        Member(candidate, unit, written: false) with
+        {
+            Scores = [.. tensors.Select(t => new TensorScore(t.Tensor, 0, t.Offset, TensorMetricSums.OfTensor(
+                new ArrayTensorSource([t.Value]), null, [new ArrayTensorSource([0f])], TestContext.Current.CancellationToken).ToJson()))],
+        };
 
     private static LeaderTally Tally(params UnitResult[] done)
     {
