@@ -58,8 +58,9 @@ public sealed partial class SweepGrain(
     private bool dirty;
 
     /// <summary>
-    /// The run whose finish is being written (ranked and promoted in memory, its state not yet saved): it is shown as
-    /// still active until the save, so no caller takes it for finished and then sees it finished again after a restart.
+    /// The run whose finish is being written (ranked and promoted in memory, its record, best/ and pruning being written,
+    /// its state not yet saved): it is shown as still active until the save, in the status and in the run's detail, so no
+    /// caller takes it for finished before its files are written, or sees it finished and then unfinished after a restart.
     /// </summary>
     private int finishingRun;
 
@@ -166,7 +167,12 @@ public sealed partial class SweepGrain(
     public Task<SweepRunDetail?> GetRun(int number)
     {
         var run = number == 0 ? State.Runs.LastOrDefault() : State.Runs.FirstOrDefault(r => r.Number == number);
-        return Task.FromResult(run?.Detail());
+        var detail = run?.Detail();
+        // A run whose finish is being written shows as running, as in the status (finishingRun): `fusion sweep run`
+        // returned on its end while its record was still being written and older runs pruned.
+        return Task.FromResult(detail is not null && detail.Summary.Number == finishingRun
+            ? detail with { Summary = detail.Summary with { State = SweepRunState.Running, FinishedAt = null } }
+            : detail);
     }
 
     public async Task<SweepStatus> Pause()

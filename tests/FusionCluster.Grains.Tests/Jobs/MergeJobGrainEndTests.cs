@@ -17,7 +17,7 @@ public sealed class MergeJobGrainEndTests : IDisposable
         // saved before its end, publishing again.
         var cancellation = TestContext.Current.CancellationToken;
         TinyTaskModels.Write(root, seed: 11, cancellation);
-        var hold = new JobEndHold();
+        var hold = StateWriteHold.JobEnd();
         await using var cluster = await WorkerCluster.StartAsync(unitSlots: 2, silos: 1, jobStorage: hold.Wrap);
         var job = cluster.Client.GetGrain<IMergeJobGrain>("job-held-end");
         await job.Start(new MergeRequest

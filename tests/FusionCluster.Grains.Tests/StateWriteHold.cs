@@ -3,35 +3,38 @@ using FusionCluster.Grains.Jobs;
 using Orleans.Runtime;
 using Orleans.Storage;
 
-namespace FusionCluster.Grains.Tests.Jobs;
+namespace FusionCluster.Grains.Tests;
 
 /// <summary>
-/// Holds the write that records a job's end (its saved state Succeeded, Failed or Cancelled) until <see cref="Release"/>;
-/// every other read and write goes straight to the silo's own storage (<see cref="Wrap"/>), so a test can look at the job
-/// while its end is being saved.
+/// Holds the first write of a grain state that <paramref name="holds"/> picks (a job's end, a sweep run's) until
+/// <see cref="Release"/>; every other read and write goes straight to the silo's own storage (<see cref="Wrap"/>), so a
+/// test can look at the grain while that state is being saved.
 /// </summary>
-internal sealed class JobEndHold
+internal sealed class StateWriteHold(Func<object?, bool> holds)
 {
+    /// <summary>A job's end: its state Succeeded, Failed or Cancelled.</summary>
+    public static StateWriteHold JobEnd() => new(state => state is MergeJobState { State: JobState.Succeeded or JobState.Failed or JobState.Cancelled });
+
+    private readonly Func<object?, bool> holds = holds;
     private readonly TaskCompletionSource reached = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource released = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    /// <summary>Completes when a job's end is first written, and held.</summary>
+    /// <summary>Completes when such a state is first written, and held.</summary>
     public Task Reached => reached.Task;
 
     public void Release() => released.TrySetResult();
 
-    /// <summary>The storage of jobs, <paramref name="inner"/>, with their end's write held.</summary>
+    /// <summary>The storage of jobs and sweeps, <paramref name="inner"/>, with that write held.</summary>
     public IGrainStorage Wrap(IGrainStorage inner) => new HoldingStorage(inner, this);
 
-    private sealed class HoldingStorage(IGrainStorage inner, JobEndHold hold) : IGrainStorage
+    private sealed class HoldingStorage(IGrainStorage inner, StateWriteHold hold) : IGrainStorage
     {
         public Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState) => inner.ReadStateAsync(stateName, grainId, grainState);
 
         public async Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
         {
-            if (grainState.State is MergeJobState { State: JobState.Succeeded or JobState.Failed or JobState.Cancelled })
+            if (hold.holds(grainState.State) && hold.reached.TrySetResult())
             {
-                hold.reached.TrySetResult();
                 await hold.released.Task;
             }
 
