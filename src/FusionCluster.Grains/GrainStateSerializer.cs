@@ -18,7 +18,8 @@ public sealed class GrainStateSerializer(Serializer serializer, OrleansJsonSeria
     /// <summary>The setting that makes a silo write binary states.</summary>
     public const string BinaryStateSetting = "Fusion:Storage:BinaryState";
 
-    private readonly JsonGrainStorageSerializer earlier = new(json);
+    /// <summary>Orleans' JSON: what a cluster writes unless told otherwise, and all that earlier versions wrote.</summary>
+    private readonly JsonGrainStorageSerializer orleansJson = new(json);
 
     /// <summary>"FCB" (FusionCluster, binary) and the format's version: JSON starts with "{".</summary>
     private static ReadOnlySpan<byte> Marker => "FCB\u0001"u8;
@@ -27,7 +28,7 @@ public sealed class GrainStateSerializer(Serializer serializer, OrleansJsonSeria
     {
         if (!writeBinary)
         {
-            return earlier.Serialize(input);
+            return orleansJson.Serialize(input);
         }
 
         var bytes = new ArrayBufferWriter<byte>();
@@ -40,6 +41,6 @@ public sealed class GrainStateSerializer(Serializer serializer, OrleansJsonSeria
     {
         ArgumentNullException.ThrowIfNull(input);
         var bytes = input.ToMemory();
-        return bytes.Span.StartsWith(Marker) ? serializer.Deserialize<T>(bytes[Marker.Length..]) : earlier.Deserialize<T>(input);
+        return bytes.Span.StartsWith(Marker) ? serializer.Deserialize<T>(bytes[Marker.Length..]) : orleansJson.Deserialize<T>(input);
     }
 }

@@ -6,9 +6,9 @@ using Orleans.Storage;
 namespace FusionCluster.Grains.Tests;
 
 /// <summary>
-/// Holds the first write of a grain state that <paramref name="holds"/> picks (a job's end, a sweep run's) until
-/// <see cref="Release"/>; every other read and write goes straight to the silo's own storage (<see cref="Wrap"/>), so a
-/// test can look at the grain while that state is being saved.
+/// Holds the first write of a grain state that <paramref name="holds"/> picks (a job's end, a sweep run's) while a test
+/// looks at the grain (<see cref="WhileHeldAsync"/>); every other read and write goes straight to the silo's own storage
+/// (<see cref="Wrap"/>).
 /// </summary>
 internal sealed class StateWriteHold(Func<object?, bool> holds)
 {
@@ -19,10 +19,19 @@ internal sealed class StateWriteHold(Func<object?, bool> holds)
     private readonly TaskCompletionSource reached = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource released = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    /// <summary>Completes when such a state is first written, and held.</summary>
-    public Task Reached => reached.Task;
-
-    public void Release() => released.TrySetResult();
+    /// <summary>Waits for the held write, runs <paramref name="look"/> while it is held, then lets it through, whatever <paramref name="look"/> did.</summary>
+    public async Task WhileHeldAsync(Func<Task> look, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await reached.Task.WaitAsync(TimeSpan.FromMinutes(2), cancellationToken);
+            await look();
+        }
+        finally
+        {
+            released.TrySetResult();
+        }
+    }
 
     /// <summary>The storage of jobs and sweeps, <paramref name="inner"/>, with that write held.</summary>
     public IGrainStorage Wrap(IGrainStorage inner) => new HoldingStorage(inner, this);

@@ -33,17 +33,14 @@ public sealed class MergeJobGrainEndTests : IDisposable
             SpecDirectory = root,
             Output = Path.Combine(root, "merged"),
         });
-        try
-        {
-            await hold.Reached.WaitAsync(TimeSpan.FromMinutes(2), cancellation);
-            var whileSaving = await job.GetStatus();
-            Assert.Equal(JobState.Publishing, whileSaving.State);
-            Assert.False((await job.WhenFinished(TimeSpan.FromMilliseconds(300))).IsFinished, "WhenFinished answered finished while the end was being saved");
-        }
-        finally
-        {
-            hold.Release();
-        }
+        await hold.WhileHeldAsync(
+            async () =>
+            {
+                var whileSaving = await job.GetStatus();
+                Assert.Equal(JobState.Publishing, whileSaving.State);
+                Assert.False((await job.WhenFinished(TimeSpan.FromMilliseconds(300))).IsFinished, "WhenFinished answered finished while the end was being saved");
+            },
+            cancellation);
 
         var finished = await job.WhenFinished(TimeSpan.FromMinutes(1));
         Assert.Equal(JobState.Succeeded, finished.State);

@@ -27,18 +27,15 @@ public sealed class SweepGrainRunEndTests : IDisposable
         var sweep = cluster.Client.GetGrain<ISweepGrain>("run-end");
         Assert.Null((await sweep.Create(new SweepDefinition { SpecText = Spec, SpecName = "sweep.yaml", SpecDirectory = folder })).Error);
         await sweep.Run();
-        try
-        {
-            await hold.Reached.WaitAsync(TimeSpan.FromMinutes(2), cancellation);
-            var whileSaving = (await sweep.GetRun(1))!;
-            Assert.Equal(SweepRunState.Running, whileSaving.Summary.State);
-            Assert.Null(whileSaving.Summary.FinishedAt);
-            Assert.Equal(1, (await sweep.GetStatus()).ActiveRun);
-        }
-        finally
-        {
-            hold.Release();
-        }
+        await hold.WhileHeldAsync(
+            async () =>
+            {
+                var whileSaving = (await sweep.GetRun(1))!;
+                Assert.Equal(SweepRunState.Running, whileSaving.Summary.State);
+                Assert.Null(whileSaving.Summary.FinishedAt);
+                Assert.Equal(1, (await sweep.GetStatus()).ActiveRun);
+            },
+            cancellation);
 
         await SweepTestSettings.EventuallyAsync(async () => (await sweep.GetRun(1))!.Summary.State, state => state == SweepRunState.Succeeded, cancellation);
         Assert.True(File.Exists(Path.Combine(folder, "out", "runs", SweepOutputLayout.RunFileName(1))));

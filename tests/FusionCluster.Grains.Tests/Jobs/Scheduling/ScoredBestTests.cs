@@ -1,8 +1,5 @@
 using FusionCluster.Core.Execution;
 using FusionCluster.Core.Methods;
-using FusionCluster.Core.Planning;
-using FusionCluster.Core.Sweeps;
-using FusionCluster.Evaluation.Evaluators;
 using FusionCluster.Grains.Abstractions;
 using FusionCluster.Grains.Jobs;
 using FusionCluster.Grains.Jobs.Scheduling;
