@@ -168,11 +168,7 @@ public sealed partial class SweepGrain(
     {
         var run = number == 0 ? State.Runs.LastOrDefault() : State.Runs.FirstOrDefault(r => r.Number == number);
         var detail = run?.Detail();
-        // A run whose finish is being written shows as running, as in the status (finishingRun): `fusion sweep run`
-        // returned on its end while its record was still being written and older runs pruned.
-        return Task.FromResult(detail is not null && detail.Summary.Number == finishingRun
-            ? detail with { Summary = detail.Summary with { State = SweepRunState.Running, FinishedAt = null } }
-            : detail);
+        return Task.FromResult(detail is null ? null : detail with { Summary = AsShown(detail.Summary) });
     }
 
     public async Task<SweepStatus> Pause()
@@ -428,6 +424,14 @@ public sealed partial class SweepGrain(
     private SweepStatus Status()
     {
         var status = SweepViews.Status(SweepId, State, spec);
-        return finishingRun == 0 ? status : status with { ActiveRun = finishingRun };
+        return finishingRun == 0 ? status : status with { ActiveRun = finishingRun, Runs = status.Runs.Select(AsShown).ToList() };
     }
+
+    /// <summary>
+    /// A run whose finish is being written (<see cref="finishingRun"/>: ranked, its record, best and pruning on their way)
+    /// shows as running in every view until that is written and saved: `fusion sweep run` returned on its end while its
+    /// record was still being written and older runs pruned.
+    /// </summary>
+    private SweepRunSummary AsShown(SweepRunSummary run) =>
+        run.Number == finishingRun ? run with { State = SweepRunState.Running, FinishedAt = null } : run;
 }

@@ -15,7 +15,7 @@ public sealed class SweepGrainRunEndTests : IDisposable
     public void Dispose() => Directory.Delete(folder, recursive: true);
 
     [Fact]
-    public async Task A_runs_detail_shows_it_running_until_its_finish_is_written_and_saved()
+    public async Task A_run_shows_running_in_its_detail_and_the_sweeps_status_until_its_finish_is_written_and_saved()
     {
         // `fusion sweep run` returns when the run's detail says it ended. It said so while the run's record was still being
         // written and older runs pruned (finishing, in memory), so a caller looking at the output then found it half done.
@@ -33,7 +33,11 @@ public sealed class SweepGrainRunEndTests : IDisposable
                 var whileSaving = (await sweep.GetRun(1))!;
                 Assert.Equal(SweepRunState.Running, whileSaving.Summary.State);
                 Assert.Null(whileSaving.Summary.FinishedAt);
-                Assert.Equal(1, (await sweep.GetStatus()).ActiveRun);
+                var status = await sweep.GetStatus();
+                Assert.Equal(1, status.ActiveRun);
+                var listed = status.Runs.Single(r => r.Number == 1);
+                Assert.Equal(SweepRunState.Running, listed.State);
+                Assert.Null(listed.FinishedAt);
             },
             cancellation);
 
