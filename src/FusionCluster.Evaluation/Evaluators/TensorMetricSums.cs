@@ -1,7 +1,7 @@
 using System.Buffers;
 using System.Runtime.CompilerServices;
+using System.Text;
 using System.Text.Json;
-using System.Text.Json.Nodes;
 using FusionCluster.Core.Execution;
 using FusionCluster.Core.Methods;
 using FusionCluster.Core.Sweeps;
@@ -181,44 +181,75 @@ public sealed class TensorMetricSums
 
     /// <summary>
     /// The sums as JSON, for a unit that scores a tensor to send to its job. Doubles are written in their shortest
-    /// round-trip form, so <see cref="FromJson"/> gives back the same bits.
+    /// round-trip form, so <see cref="FromJson"/> gives back the same bits. Written and read without a tree of nodes: a
+    /// 400-point job sends and reads one per tensor per candidate.
     /// </summary>
-    public string ToJson() => new JsonObject
+    public string ToJson()
     {
-        ["base"] = HasBase,
-        ["tensors"] = Tensors,
-        ["model"] = new JsonArray(ModelNormSquared, BaseDistanceSquared),
-        ["references"] = new JsonArray(references.Select(r => (JsonNode)new JsonObject
+        var buffer = new ArrayBufferWriter<byte>(256 + (references.Length * 160));
+        using (var writer = new Utf8JsonWriter(buffer))
         {
-            ["sums"] = new JsonArray(r.Values().Select(v => (JsonNode?)v).ToArray()),
-            ["counts"] = new JsonArray(r.Counts().Select(v => (JsonNode?)v).ToArray()),
-        }).ToArray()),
-    }.ToJsonString();
+            writer.WriteStartObject();
+            writer.WriteBoolean("base", HasBase);
+            writer.WriteNumber("tensors", Tensors);
+            writer.WriteStartArray("model");
+            writer.WriteNumberValue(ModelNormSquared);
+            writer.WriteNumberValue(BaseDistanceSquared);
+            writer.WriteEndArray();
+            writer.WriteStartArray("references");
+            foreach (var reference in references)
+            {
+                writer.WriteStartObject();
+                writer.WriteStartArray("sums");
+                foreach (var value in reference.Values())
+                {
+                    writer.WriteNumberValue(value);
+                }
+
+                writer.WriteEndArray();
+                writer.WriteStartArray("counts");
+                foreach (var count in reference.Counts())
+                {
+                    writer.WriteNumberValue(count);
+                }
+
+                writer.WriteEndArray();
+                writer.WriteEndObject();
+            }
+
+            writer.WriteEndArray();
+            writer.WriteEndObject();
+        }
+
+        return Encoding.UTF8.GetString(buffer.WrittenSpan);
+    }
 
     /// <exception cref="EvaluationException">The text is not what <see cref="ToJson"/> writes.</exception>
     public static TensorMetricSums FromJson(string json)
     {
         try
         {
-            var root = JsonNode.Parse(json)!.AsObject();
-            var references = root["references"]!.AsArray();
-            var model = root["model"]!.AsArray();
-            var sums = new TensorMetricSums(references.Count, root["base"]!.GetValue<bool>())
+            using var document = JsonDocument.Parse(json);
+            var root = document.RootElement;
+            var references = root.GetProperty("references");
+            var model = root.GetProperty("model");
+            var sums = new TensorMetricSums(references.GetArrayLength(), root.GetProperty("base").GetBoolean())
             {
-                Tensors = root["tensors"]!.GetValue<int>(),
-                ModelNorm = LaneSum.OfTotal(model[0]!.GetValue<double>()),
-                BaseDistance = LaneSum.OfTotal(model[1]!.GetValue<double>()),
+                Tensors = root.GetProperty("tensors").GetInt32(),
+                ModelNorm = LaneSum.OfTotal(model[0].GetDouble()),
+                BaseDistance = LaneSum.OfTotal(model[1].GetDouble()),
             };
-            for (var r = 0; r < references.Count; r++)
+            var r = 0;
+            foreach (var reference in references.EnumerateArray())
             {
-                sums.references[r] = TensorComparisonSums.From(
-                    references[r]!["sums"]!.AsArray().Select(v => v!.GetValue<double>()).ToArray(),
-                    references[r]!["counts"]!.AsArray().Select(v => v!.GetValue<long>()).ToArray());
+                sums.references[r++] = TensorComparisonSums.From(
+                    [.. reference.GetProperty("sums").EnumerateArray().Select(v => v.GetDouble())],
+                    [.. reference.GetProperty("counts").EnumerateArray().Select(v => v.GetInt64())]);
             }
 
             return sums;
         }
-        catch (Exception e) when (e is JsonException or InvalidOperationException or NullReferenceException or IndexOutOfRangeException or FormatException)
+        catch (Exception e) when (e is JsonException or InvalidOperationException or KeyNotFoundException or IndexOutOfRangeException or FormatException or ArgumentException)
         {
             throw new EvaluationException($"not the tensor metric sums a scoring unit writes: {e.Message}");
         }

@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using FusionCluster.Core.Methods;
 using FusionCluster.Evaluation.Evaluators;
 using FusionCluster.Evaluation.Tests.Support;
@@ -94,6 +95,53 @@ public sealed class TensorMetricSumsTests
         Assert.All(expected, e => Assert.Equal(BitConverter.DoubleToInt64Bits(e.Value), BitConverter.DoubleToInt64Bits(actual[e.Key])));
         Assert.Equal((1, true), (copy.Tensors, copy.HasBase));
         Assert.Throws<EvaluationException>(() => TensorMetricSums.FromJson("{\"tensors\": 1}"));
+    }
+
+    [Fact]
+    public void Sums_are_sent_as_the_json_object_they_always_were()
+    {
+        // Stored job states hold these strings: the text stays what a JsonObject of the same fields writes.
+        var random = new Random(5);
+        var sums = TensorMetricSums.OfTensor(
+            new ArrayTensorSource(Random(random, 300)),
+            new ArrayTensorSource(Random(random, 300)),
+            [new ArrayTensorSource(Random(random, 300)), new ArrayTensorSource(Random(random, 300))],
+            TestContext.Current.CancellationToken);
+        var expected = new JsonObject
+        {
+            ["base"] = true,
+            ["tensors"] = 1,
+            ["model"] = new JsonArray(sums.ModelNormSquared, sums.BaseDistanceSquared),
+            ["references"] = new JsonArray([.. Enumerable.Range(0, 2).Select(r => (JsonNode)new JsonObject
+            {
+                ["sums"] = new JsonArray([.. sums.Reference(r).Values().Select(v => (JsonNode?)v)]),
+                ["counts"] = new JsonArray([.. sums.Reference(r).Counts().Select(v => (JsonNode?)v)]),
+            })]),
+        }.ToJsonString();
+
+        Assert.Equal(expected, sums.ToJson());
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("[]")]
+    [InlineData("{\"base\":true,\"tensors\":1,\"model\":[1,2],\"references\":[{\"sums\":[1,2,3,4,5]}]}")]
+    [InlineData("{\"base\":true,\"tensors\":1,\"model\":[1],\"references\":[]}")]
+    [InlineData("{\"base\":1,\"tensors\":1,\"model\":[1,2],\"references\":[]}")]
+    [InlineData("{\"base\":true,\"tensors\":1,\"model\":[1,\"2\"],\"references\":[]}")]
+    [InlineData("{\"base\":true,\"tensors\":1,\"model\":[1,2],\"references\":[{\"sums\":[1,2,3,4,5],\"counts\":[1,2]}")]
+    public void Text_that_is_not_sums_is_refused(string json)
+    {
+        var error = Assert.Throws<EvaluationException>(() => TensorMetricSums.FromJson(json));
+        Assert.StartsWith("not the tensor metric sums a scoring unit writes", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Sums_without_references_read_back()
+    {
+        var sums = TensorMetricSums.FromJson("{\"base\":false,\"tensors\":3,\"model\":[0.5,0],\"references\":[]}");
+
+        Assert.Equal((3, false, 0, 0.5), (sums.Tensors, sums.HasBase, sums.ReferenceCount, sums.ModelNormSquared));
     }
 
     [Fact]
