@@ -3,6 +3,7 @@ using FusionCluster.Core.Storage;
 using FusionCluster.Core.Synthesis;
 using FusionCluster.Core.Tensors;
 using FusionCluster.Grains.Abstractions;
+using FusionCluster.Grains.Tests.Workers;
 using FusionCluster.TestSupport;
 using Orleans.TestingHost;
 
@@ -146,12 +147,23 @@ public sealed class MergeJobGrainTests : IDisposable
     public async Task A_silo_added_mid_job_takes_units()
     {
         var cancellation = TestContext.Current.CancellationToken;
-        await using var cluster = await WorkerCluster.StartAsync(unitSlots: 1, silos: 1);
+        // Units wait at a gate until the added silo has taken one: on a loaded machine the whole job once ran on the first
+        // silo (18 units in 1.1 s) before the added silo had joined.
+        using var gate = new ManualResetEventSlim();
+        await using var cluster = await WorkerCluster.StartAsync(unitSlots: 1, silos: 1, methods: new GatedMethodCatalog(() => gate.Wait(TimeSpan.FromMinutes(2))));
         var job = cluster.Client.GetGrain<IMergeJobGrain>("job-elastic");
         var status = await job.Start(new MergeRequest { SpecText = Spec, SpecDirectory = root, Output = Path.Combine(root, "elastic") });
         Assert.Equal(JobState.Running, status.State);
 
         var joined = await cluster.StartAdditionalSiloAsync();
+        while (!status.Silos.Any(s => s.Silo == joined.Name && s.UnitsRunning > 0))
+        {
+            Assert.False(status.IsFinished, $"the job ended ({status.State}) before silo {joined.Name} took a unit");
+            await Task.Delay(100, cancellation);
+            status = await job.GetStatus();
+        }
+
+        gate.Set();
         while (!status.IsFinished)
         {
             await Task.Delay(100, cancellation);
