@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json.Nodes;
 using FusionCluster.Cli.Commands;
 
@@ -25,23 +24,14 @@ public sealed class RuntimeConfigTests
     [InlineData(null, "")]
     public async Task Fusion_published_for_a_runtime_does_not_recompile_at_higher_tiers(string? runtime, string tieredCompilation)
     {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = RepositoryRoot.Find() };
-        foreach (var argument in new[] { "msbuild", Path.Combine("src", "FusionCluster.Cli", "FusionCluster.Cli.csproj"), "-getProperty:TieredCompilation" })
-        {
-            start.ArgumentList.Add(argument);
-        }
+        var project = Path.Combine(RepositoryRoot.Find(), "src", "FusionCluster.Cli", "FusionCluster.Cli.csproj");
+        string[] arguments = runtime is null
+            ? ["msbuild", project, "-getProperty:TieredCompilation"]
+            : ["msbuild", project, "-getProperty:TieredCompilation", $"-p:RuntimeIdentifier={runtime}"];
 
-        if (runtime is not null)
-        {
-            start.ArgumentList.Add($"-p:RuntimeIdentifier={runtime}");
-        }
+        var (exitCode, output, errors) = await DotnetTool.RunHostAsync(arguments, TimeSpan.FromMinutes(2), TestContext.Current.CancellationToken);
 
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync(TestContext.Current.CancellationToken);
-        var errors = process.StandardError.ReadToEndAsync(TestContext.Current.CancellationToken);
-        await process.WaitForExitAsync(TestContext.Current.CancellationToken);
-
-        Assert.True(process.ExitCode == 0, $"dotnet msbuild exited {process.ExitCode}: {await errors}");
-        Assert.Equal(tieredCompilation, (await output).Trim());
+        Assert.True(exitCode == 0, $"dotnet msbuild exited {exitCode}: {errors}");
+        Assert.Equal(tieredCompilation, output.Trim());
     }
 }

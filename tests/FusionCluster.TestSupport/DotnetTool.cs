@@ -21,8 +21,18 @@ public static class DotnetTool
             throw new FileNotFoundException($"{dll} not found: build it first", dll);
         }
 
+        return await RunHostAsync([dll, .. arguments], timeout, cancellationToken, environment);
+    }
+
+    /// <summary>The muxer itself with <paramref name="arguments"/> (an SDK command such as <c>msbuild</c>), run to its end.</summary>
+    /// <exception cref="TimeoutException">Still running after <paramref name="timeout"/> (it is killed with its children).</exception>
+    public static async Task<(int ExitCode, string Stdout, string Stderr)> RunHostAsync(
+        IReadOnlyList<string> arguments,
+        TimeSpan timeout,
+        CancellationToken cancellationToken,
+        IReadOnlyDictionary<string, string>? environment = null)
+    {
         var start = new ProcessStartInfo(Host) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        start.ArgumentList.Add(dll);
         foreach (var argument in arguments)
         {
             start.ArgumentList.Add(argument);
@@ -50,7 +60,7 @@ public static class DotnetTool
                 throw;
             }
 
-            throw new TimeoutException($"{Path.GetFileName(dll)} {string.Join(' ', arguments)} was still running after {timeout.TotalSeconds:0} s");
+            throw new TimeoutException($"{Path.GetFileName(arguments[0])} {string.Join(' ', arguments.Skip(1))} was still running after {timeout.TotalSeconds:0} s");
         }
 
         return (process.ExitCode, await stdout, await stderr);

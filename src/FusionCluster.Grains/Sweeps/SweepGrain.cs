@@ -427,11 +427,7 @@ public sealed partial class SweepGrain(
         return finishingRun == 0 ? status : status with { ActiveRun = finishingRun, Runs = status.Runs.Select(AsShown).ToList() };
     }
 
-    /// <summary>
-    /// A run whose finish is being written (<see cref="finishingRun"/>: ranked, its record, best and pruning on their way)
-    /// shows as running in every view until that is written and saved: `fusion sweep run` returned on its end while its
-    /// record was still being written and older runs pruned.
-    /// </summary>
+    /// <summary>A run as the views show it: the <see cref="finishingRun"/> as still running.</summary>
     private SweepRunSummary AsShown(SweepRunSummary run) =>
         run.Number == finishingRun ? run with { State = SweepRunState.Running, FinishedAt = null } : run;
 }
