@@ -185,10 +185,9 @@ public sealed class CandidateMetricSums : IDisposable
             }
         }
 
-        using var taskDeltas = hasBase ? new TaskDeltas(referenceChunks, offset, b) : null;
         for (var j = 0; j < values.Count; j++)
         {
-            CandidateSums.Add(sums[firstCandidate + j], values[j].AsSpan(valuesOffset, length), b, referenceChunks, offset, taskDeltas);
+            CandidateSums.Add(sums[firstCandidate + j], values[j].AsSpan(valuesOffset, length), b, referenceChunks, offset);
         }
 
         for (var j = 0; j < values.Count; j++)

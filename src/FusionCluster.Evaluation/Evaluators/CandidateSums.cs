@@ -1,3 +1,4 @@
+using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
@@ -7,21 +8,22 @@ namespace FusionCluster.Evaluation.Evaluators;
 /// <summary>
 /// Adds a model's values to its <see cref="TensorMetricSums"/> in <see cref="LaneSums"/>' order: its norms and its
 /// comparison with every reference, in passes over the values of at most two references each (the first pass adds the
-/// norms too), so each value is loaded once per pass and every sum stays in a register. The references' own sums are
-/// added elsewhere, once for every model (<see cref="TensorComparisonSums.AddReferenceOnly"/>).
+/// norms too), so each value is loaded once per pass and every sum stays in a register. Each task delta <c>r - b</c> and
+/// its sign are taken again in every candidate's pass from the values it loads anyway: a block of them taken once and
+/// loaded back by every candidate cost more (a quarter of a scoring group's time, with its own pass and buffers). The
+/// references' own sums are added elsewhere, once for every model (<see cref="TensorComparisonSums.AddReferenceOnly"/>).
 /// </summary>
 internal static class CandidateSums
 {
     /// <summary>Adds <paramref name="values"/>, the model's elements from <see cref="TensorMetricSums.ModelElements"/> on.</summary>
     /// <param name="baseValues">The base's values at the same elements; empty without a base.</param>
     /// <param name="references">Reference r's values at these elements are <c>references[r][referenceOffset..]</c>.</param>
-    /// <param name="taskDeltas">With a base, each reference's task deltas at these elements, from element 0 of the values.</param>
-    public static void Add(TensorMetricSums sums, ReadOnlySpan<float> values, ReadOnlySpan<float> baseValues, IReadOnlyList<float[]> references, int referenceOffset, TaskDeltas? taskDeltas)
+    public static void Add(TensorMetricSums sums, ReadOnlySpan<float> values, ReadOnlySpan<float> baseValues, IReadOnlyList<float[]> references, int referenceOffset)
     {
         var hasBase = sums.HasBase;
-        if (hasBase && (baseValues.Length != values.Length || taskDeltas is null))
+        if (hasBase && baseValues.Length != values.Length)
         {
-            throw new ArgumentException($"a model's {values.Length} values need the base's at the same elements ({baseValues.Length}) and the task deltas");
+            throw new ArgumentException($"a model's {values.Length} values need the base's at the same elements ({baseValues.Length})");
         }
 
         var start = sums.ModelElements;
@@ -44,10 +46,6 @@ internal static class CandidateSums
                 BaseValues = hasBase ? baseValues[head..vectorEnd] : default,
                 Reference0 = inPass > 0 ? references[r].AsSpan(referenceOffset + head, vectorEnd - head) : default,
                 Reference1 = inPass > 1 ? references[r + 1].AsSpan(referenceOffset + head, vectorEnd - head) : default,
-                TaskDeltas0 = hasBase && inPass > 0 ? taskDeltas!.Deltas(r)[head..vectorEnd] : default,
-                TaskDeltas1 = hasBase && inPass > 1 ? taskDeltas!.Deltas(r + 1)[head..vectorEnd] : default,
-                TaskSigns0 = hasBase && inPass > 0 ? taskDeltas!.Signs(r)[head..vectorEnd] : default,
-                TaskSigns1 = hasBase && inPass > 1 ? taskDeltas!.Signs(r + 1)[head..vectorEnd] : default,
                 Reference = r,
             };
             AddPass(pass, norms: r == 0, hasBase, inPass);
@@ -146,7 +144,7 @@ internal static class CandidateSums
         var sums = pass.Sums;
         TensorComparisonSums c0 = TFirst.IsSet ? sums.Reference(pass.Reference) : null!, c1 = TSecond.IsSet ? sums.Reference(pass.Reference + 1) : null!;
         Vector512<float> norm = default, baseDistance = default, distance0 = default, dot0 = default, task0 = default, distance1 = default, dot1 = default, task1 = default;
-        Vector512<int> agreements0 = default, agreements1 = default;
+        long agreements0 = 0, agreements1 = 0;
         if (TNorms.IsSet)
         {
             (norm, baseDistance) = (sums.ModelNorm.Block, sums.BaseDistance.Block);
@@ -166,12 +164,8 @@ internal static class CandidateSums
         ref var b0 = ref MemoryMarshal.GetReference(pass.BaseValues);
         ref var r0 = ref MemoryMarshal.GetReference(pass.Reference0);
         ref var r1 = ref MemoryMarshal.GetReference(pass.Reference1);
-        ref var t0 = ref MemoryMarshal.GetReference(pass.TaskDeltas0);
-        ref var t1 = ref MemoryMarshal.GetReference(pass.TaskDeltas1);
-        ref var s0 = ref MemoryMarshal.GetReference(pass.TaskSigns0);
-        ref var s1 = ref MemoryMarshal.GetReference(pass.TaskSigns1);
         var length = pass.Values.Length;
-        var mergedDelta = Vector512<float>.Zero;
+        (Vector512<float> b, Vector512<float> mergedDelta, uint mergedSigns) = (default, default, 0);
         for (var i = 0; i < length;)
         {
             for (var end = LaneSums.BlockEnd(pass.Start, i, length); i < end; i += LaneSums.Lanes)
@@ -180,7 +174,9 @@ internal static class CandidateSums
                 var m = Vector512.LoadUnsafe(ref m0, at);
                 if (TBase.IsSet)
                 {
-                    mergedDelta = m - Vector512.LoadUnsafe(ref b0, at);
+                    b = Vector512.LoadUnsafe(ref b0, at);
+                    mergedDelta = m - b;
+                    mergedSigns = Signs(mergedDelta);
                 }
 
                 if (TNorms.IsSet)
@@ -194,12 +190,12 @@ internal static class CandidateSums
 
                 if (TFirst.IsSet)
                 {
-                    Compare<TBase>(m, mergedDelta, Vector512.LoadUnsafe(ref r0, at), ref t0, ref s0, at, ref distance0, ref dot0, ref task0, ref agreements0);
+                    Compare<TBase>(m, b, mergedDelta, mergedSigns, Vector512.LoadUnsafe(ref r0, at), ref distance0, ref dot0, ref task0, ref agreements0);
                 }
 
                 if (TSecond.IsSet)
                 {
-                    Compare<TBase>(m, mergedDelta, Vector512.LoadUnsafe(ref r1, at), ref t1, ref s1, at, ref distance1, ref dot1, ref task1, ref agreements1);
+                    Compare<TBase>(m, b, mergedDelta, mergedSigns, Vector512.LoadUnsafe(ref r1, at), ref distance1, ref dot1, ref task1, ref agreements1);
                 }
             }
 
@@ -231,13 +227,13 @@ internal static class CandidateSums
         if (TFirst.IsSet)
         {
             (c0.Distance.Block, c0.Dot.Block, c0.TaskProduct.Block) = (distance0, dot0, task0);
-            c0.SignAgreements += Vector512.Sum(agreements0);
+            c0.SignAgreements += agreements0;
         }
 
         if (TSecond.IsSet)
         {
             (c1.Distance.Block, c1.Dot.Block, c1.TaskProduct.Block) = (distance1, dot1, task1);
-            c1.SignAgreements += Vector512.Sum(agreements1);
+            c1.SignAgreements += agreements1;
         }
     }
 
@@ -245,15 +241,14 @@ internal static class CandidateSums
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Compare<TBase>(
         Vector512<float> m,
+        Vector512<float> b,
         Vector512<float> mergedDelta,
+        uint mergedSigns,
         Vector512<float> r,
-        ref float taskDeltas,
-        ref float taskSigns,
-        nuint at,
         ref Vector512<float> distance,
         ref Vector512<float> dot,
         ref Vector512<float> task,
-        ref Vector512<int> agreements)
+        ref long agreements)
         where TBase : struct, IFlag
     {
         var d = m - r;
@@ -261,12 +256,21 @@ internal static class CandidateSums
         dot = Vector512.FusedMultiplyAdd(m, r, dot);
         if (TBase.IsSet)
         {
-            task = Vector512.FusedMultiplyAdd(mergedDelta, Vector512.LoadUnsafe(ref taskDeltas, at), task);
-            // Both deltas positive or both negative: the merged delta times the task delta's sign (exactly ±delta, or 0) is
-            // positive; a zero or NaN delta on either side is not. An agreeing lane is all ones, -1 as an integer.
-            agreements -= Vector512.GreaterThan(mergedDelta * Vector512.LoadUnsafe(ref taskSigns, at), Vector512<float>.Zero).AsInt32();
+            var taskDelta = r - b;
+            task = Vector512.FusedMultiplyAdd(mergedDelta, taskDelta, task);
+            // Both deltas positive or both negative: a lane both sign words set (a zero or NaN delta sets neither bit).
+            agreements += BitOperations.PopCount(mergedSigns & Signs(taskDelta));
         }
     }
+
+    /// <summary>
+    /// The signs of 16 values as one word: bit l where lane l is positive, bit 16 + l where it is negative, neither for a
+    /// zero or NaN. Two values have the same strict sign where the AND of their words has a bit.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static uint Signs(Vector512<float> values) =>
+        (uint)Vector512.GreaterThan(values, Vector512<float>.Zero).ExtractMostSignificantBits()
+        | ((uint)Vector512.LessThan(values, Vector512<float>.Zero).ExtractMostSignificantBits() << LaneSums.Lanes);
 
     // Inlined, so the loop's sums stay in registers across it (vector registers do not survive a call).
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -308,14 +312,6 @@ internal static class CandidateSums
         public required ReadOnlySpan<float> Reference0 { get; init; }
 
         public required ReadOnlySpan<float> Reference1 { get; init; }
-
-        public required ReadOnlySpan<float> TaskDeltas0 { get; init; }
-
-        public required ReadOnlySpan<float> TaskDeltas1 { get; init; }
-
-        public required ReadOnlySpan<float> TaskSigns0 { get; init; }
-
-        public required ReadOnlySpan<float> TaskSigns1 { get; init; }
 
         /// <summary>The index of the pass's first reference.</summary>
         public required int Reference { get; init; }

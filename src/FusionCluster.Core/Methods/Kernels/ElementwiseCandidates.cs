@@ -306,30 +306,33 @@ public sealed class ElementwiseCandidates
         var (finite, rounded) = (true, 0);
         if (Vector512.IsHardwareAccelerated && deltas.Length == 2)
         {
-            // Two models (a base and two fine-tunes, the common merge): their arrays and factors stay in registers instead
-            // of being looked up for every vector, which was most of this loop's instructions. The same operations in the
-            // same order as below.
+            // Two models (a base and two fine-tunes, the common merge): their arrays and factors stay in registers, broadcast
+            // and tested once, instead of being looked up for every vector, which was most of this loop's instructions. The
+            // same operations in the same order as below.
             ref var d0 = ref MemoryMarshal.GetArrayDataReference(deltas[0]);
             ref var d1 = ref MemoryMarshal.GetArrayDataReference(deltas[1]);
-            var (f0, f1) = (factors[0], factors[1]);
-            var exponent = Vector512.Create(0x7F800000u);
-            var nonFinite = Vector512<uint>.Zero;
+            var (weighs0, weighs1) = (factors[0] != 1, factors[1] != 1);
+            var (f0, f1, scaleVector) = (Vector512.Create(factors[0]), Vector512.Create(factors[1]), Vector512.Create(scale));
+            var (exponent, roundingBias, kept) = (Vector512.Create(0x7F800000u), Vector512.Create(0x7FFFu), Vector512.Create(0xFFFF0000u));
+            var largestExponent = Vector512<uint>.Zero;
             for (; k + (nuint)Vector512<float>.Count <= n; k += (nuint)Vector512<float>.Count)
             {
-                var mix = Weighted(Vector512.LoadUnsafe(ref d0, first + k), f0) + Weighted(Vector512.LoadUnsafe(ref d1, first + k), f1);
-                var value = (mix * scale) + Vector512.LoadUnsafe(ref b, k);
+                var (x0, x1) = (Vector512.LoadUnsafe(ref d0, first + k), Vector512.LoadUnsafe(ref d1, first + k));
+                var mix = (weighs0 ? x0 * f0 : x0) + (weighs1 ? x1 * f1 : x1);
+                var value = (mix * scaleVector) + Vector512.LoadUnsafe(ref b, k);
                 if (throughBFloat16)
                 {
-                    // DTypeCodec.RoundThroughBFloat16's steps, on the values still in a register.
+                    // DTypeCodec.RoundThroughBFloat16's steps, on the values still in a register, for finite values: a
+                    // non-finite one has the largest exponent, and then the values are not used (so NaN needs no case).
                     var bits = value.AsUInt32();
-                    nonFinite |= Vector512.Equals(bits & exponent, exponent);
-                    value = (DTypeCodec.RoundToBFloat16(bits) << 16).AsSingle();
+                    largestExponent = Vector512.Max(largestExponent, bits & exponent);
+                    value = ((bits + roundingBias + ((bits >> 16) & Vector512<uint>.One)) & kept).AsSingle();
                 }
 
                 value.StoreUnsafe(ref o, k);
             }
 
-            finite = nonFinite == Vector512<uint>.Zero;
+            finite = Vector512.LessThanAll(largestExponent, exponent);
             rounded = (int)k;
         }
 

@@ -152,24 +152,53 @@ public sealed class ElementwiseCandidatesTests
     }
 
     [Theory]
-    [InlineData(3)] // before the two-model pass's first whole vector ends
-    [InlineData(40)] // in its second vector
-    [InlineData(4097)] // after it, in the values rounded afterwards
-    public void A_value_not_finite_before_rounding_through_bf16_is_reported(int at)
+    [InlineData(3, float.PositiveInfinity, 1)] // before the two-model pass's first whole vector ends
+    [InlineData(40, float.PositiveInfinity, 1)] // in its second vector
+    [InlineData(4097, float.PositiveInfinity, 1)] // after it, in the values rounded afterwards
+    [InlineData(40, float.NegativeInfinity, 0.5)] // weighted models: the pass multiplies
+    [InlineData(40, float.NaN, 0.5)]
+    [InlineData(4097, float.NaN, 0.5)]
+    public void A_value_not_finite_before_rounding_through_bf16_is_reported(int at, float value, double weight)
     {
         var method = MergeMethodRegistry.Get("task_arithmetic");
         const int Size = 4099;
         var baseValues = new float[Size];
         var models = new[] { new float[Size], new float[Size] };
-        models[1][at] = float.PositiveInfinity;
+        models[1][at] = value;
         var shared = Sources(baseValues, models);
-        var fast = ElementwiseCandidates.TryCreate(method, [Context(method, shared, new(), [1, 1], new ArrayTensorSink(Size))]);
+        var fast = ElementwiseCandidates.TryCreate(method, [Context(method, shared, new(), [weight, weight], new ArrayTensorSink(Size))]);
         Assert.NotNull(fast);
         var output = new float[Size];
         var finite = new List<bool>();
         fast.ForEachChunk((start, length) => finite.Add(fast.ComputeThroughBFloat16(0, 0, output.AsSpan((int)start, length), new float[length])), TestContext.Current.CancellationToken);
 
         Assert.Equal(new[] { at < Chunk, at >= Chunk }, finite.Select(f => !f));
+    }
+
+    /// <summary>
+    /// A finite value above bf16's largest rounds to infinity, as writing it in bf16 does (the rounding carries into the
+    /// exponent); it was finite before rounding, so it is no reason to leave the fast path. The largest value below the
+    /// halfway point stays the largest bf16.
+    /// </summary>
+    [Theory]
+    [InlineData(3.4e38f, float.PositiveInfinity)]
+    [InlineData(-3.4e38f, float.NegativeInfinity)]
+    [InlineData(3.3961e38f, 3.38953139e38f)] // bf16's largest, 0x7F7F
+    public void A_finite_value_rounds_through_bf16_as_writing_it_does(float value, float expected)
+    {
+        var method = MergeMethodRegistry.Get("task_arithmetic");
+        const int Size = 40;
+        var models = new[] { new float[Size], new float[Size] };
+        models[0][20] = value;
+        var fast = ElementwiseCandidates.TryCreate(method, [Context(method, Sources(new float[Size], models), new(), [1, 1], new ArrayTensorSink(Size))]);
+        Assert.NotNull(fast);
+        var output = new float[Size];
+        var finite = true;
+        fast.ForEachChunk((start, length) => finite &= fast.ComputeThroughBFloat16(0, 0, output.AsSpan((int)start, length), new float[length]), TestContext.Current.CancellationToken);
+
+        Assert.True(finite);
+        Assert.Equal(expected, output[20]);
+        Assert.Equal(expected, InDType([value], DType.BF16)[0]);
     }
 
     [Fact]
