@@ -30,7 +30,12 @@ public static class BenchSweepCommand
         var points = new Option<int>("--points") { Description = "weights in the sweep's grid", DefaultValueFactory = _ => 10 }.Positive();
         var work = new Option<DirectoryInfo>("--work") { Description = "where models are synthesized (reused when present) and outputs written", DefaultValueFactory = _ => new DirectoryInfo(Path.Combine(Path.GetTempPath(), "fusion-bench")) };
         var ram = new Option<DirectoryInfo?>("--ram") { Description = "a RAM-backed folder (tmpfs, e.g. /dev/shm/fusion-bench): adds rows that write the N outputs there, without the disk's write floor" };
-        var command = new Command("sweep", "Time a sweep of N merges against N separate merges and the streaming bound of one") { size, points, work, ram };
+        var scoredRuns = new Option<int>("--scored-runs")
+        {
+            Description = "runs of the scored sweep, each right after one merge of its middle point and with a seed of its own (no score cached): its row shows their median, and a line each run against the merge before it",
+            DefaultValueFactory = _ => 1,
+        }.Positive();
+        var command = new Command("sweep", "Time a sweep of N merges against N separate merges and the streaming bound of one") { size, points, work, ram, scoredRuns };
         cluster.AddTo(command);
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -63,11 +68,7 @@ public static class BenchSweepCommand
 
             foreach (var folder in new[] { bench, ramBench }.OfType<string>())
             {
-                if (Directory.Exists(folder))
-                {
-                    Directory.Delete(folder, recursive: true);
-                }
-
+                DeleteIfPresent(folder);
                 Directory.CreateDirectory(folder);
             }
 
@@ -155,11 +156,40 @@ public static class BenchSweepCommand
 
             // The sweep scored in-job: every point's tensor metrics summed inside the shared-input job, which writes only the
             // best, while scoring, and publishes it (outputs: {publish: best, keep: 1}).
+            // Run more than once, each run follows one merge of the middle point, so each ratio compares two runs minutes apart
+            // at most on a machine whose speed drifts more than that within the bench.
             const string InJob = "sweep, in-job evaluation, best 1 published";
-            await File.WriteAllTextAsync(sweepFile, SweepText(weights, Path.Combine(bench, "scored-out"), scoringSeed), cancellationToken);
-            BenchCommand.ReadThrough(inputs);
-            var (scoredRun, scoredRss) = await SweepInChildAsync(sweepFile, cancellationToken);
-            rows.Add(new(InJob, RunSeconds(scoredRun), Units.Bytes(scoredRss)));
+            var scored = new List<(double Merge, double Sweep, JsonObject Run)>();
+            long scoredRss = 0;
+            for (var run = 0; run < parse.GetValue(scoredRuns); run++)
+            {
+                var merge = double.NaN;
+                if (parse.GetValue(scoredRuns) > 1)
+                {
+                    BenchCommand.ReadThrough(inputs);
+                    try
+                    {
+                        merge = (await BenchCommand.MergeInChildAsync(specs[count / 2], Path.Combine(bench, "paired"), MergeDevices.Cpu, cancellationToken))["job_seconds"]!.GetValue<double>();
+                    }
+                    catch (InvalidOperationException e)
+                    {
+                        return MergeCommand.Fail(e.Message);
+                    }
+
+                    Directory.Delete(Path.Combine(bench, "paired"), recursive: true);
+                }
+
+                var seed = run == 0 ? scoringSeed : (ulong)Random.Shared.NextInt64(1, long.MaxValue);
+                DeleteIfPresent(Path.Combine(bench, "scored-out"));
+                await File.WriteAllTextAsync(sweepFile, SweepText(weights, Path.Combine(bench, "scored-out"), seed), cancellationToken);
+                BenchCommand.ReadThrough(inputs);
+                var (scoredRun, rss) = await SweepInChildAsync(sweepFile, cancellationToken);
+                scored.Add((merge, RunSeconds(scoredRun), scoredRun));
+                scoredRss = Math.Max(scoredRss, rss);
+            }
+
+            var median = scored.OrderBy(s => s.Sweep).ElementAt(scored.Count / 2);
+            rows.Add(new(InJob, median.Sweep, Units.Bytes(scoredRss)));
 
             // The same sweep run again, as a nightly sweep whose points and inputs did not change: every point's score is in
             // the evaluation cache, and the best is published already.
@@ -221,7 +251,12 @@ public static class BenchSweepCommand
             }
 
             Print(rows, count, bytes, merged, silosHere, outputBytes, writeBound, oneDurable);
-            System.Console.WriteLine(ScoredRunParts(scoredRun));
+            System.Console.WriteLine(ScoredRunParts(median.Run));
+            if (scored.Count > 1)
+            {
+                System.Console.WriteLine(ScoredPairs(scored.Select(s => (s.Merge, s.Sweep)).ToList()));
+            }
+
             return 0;
         });
         return command;
@@ -244,6 +279,22 @@ public static class BenchSweepCommand
             {
                 await Task.Delay(500, cancellationToken);
             }
+        }
+    }
+
+    /// <summary>Each scored run against the merge just before it, and the ratios' median and range.</summary>
+    public static string ScoredPairs(IReadOnlyList<(double Merge, double Sweep)> pairs)
+    {
+        var ratios = pairs.Select(p => p.Sweep / p.Merge).Order().ToList();
+        return $"scored runs, each after one merge: {string.Join("; ", pairs.Select(p => $"{p.Sweep:F2} s against {p.Merge:F2} s, {p.Sweep / p.Merge:F2}×"))}"
+            + $"; median {ratios[ratios.Count / 2]:F2}× ({ratios[0]:F2}-{ratios[^1]:F2}×)";
+    }
+
+    private static void DeleteIfPresent(string folder)
+    {
+        if (Directory.Exists(folder))
+        {
+            Directory.Delete(folder, recursive: true);
         }
     }
 

@@ -26,12 +26,16 @@ public sealed class BenchCommandProcessTests
     {
         using var temp = new TempDirectory();
 
-        var (exitCode, stdout, stderr) = await FusionProcess.RunAsync("bench", "sweep", "--size", "2MB", "--points", "2", "--work", temp.Combine("work"));
+        var (exitCode, stdout, stderr) = await FusionProcess.RunAsync("bench", "sweep", "--size", "2MB", "--points", "2", "--scored-runs", "2", "--work", temp.Combine("work"));
 
         Assert.True(exitCode == 0, $"exit {exitCode}: {stderr}");
-        foreach (var row in new[] { "one merge (mean)", "2 separate merges", "2 merges, shared input", "sweep of 2 points", "the same sweep again" })
+        foreach (var row in new[] { "one merge (mean)", "2 separate merges", "2 merges, shared input", "sweep of 2 points", "the same sweep again (2/2 scores cached)" })
         {
             Assert.Contains(row, stdout, StringComparison.Ordinal);
         }
+
+        // Each scored run against the merge before it: two runs, two ratios.
+        var pairs = Assert.Single(stdout.Split('\n'), line => line.StartsWith("scored runs, each after one merge: ", StringComparison.Ordinal));
+        Assert.Equal(2, pairs.Split(" against ").Length - 1);
     }
 }
