@@ -155,16 +155,17 @@ public static class BenchSweepCommand
             }
 
             // The sweep scored in-job: every point's tensor metrics summed inside the shared-input job, which writes only the
-            // best, while scoring, and publishes it (outputs: {publish: best, keep: 1}).
-            // Run more than once, each run follows one merge of the middle point, so each ratio compares two runs minutes apart
-            // at most on a machine whose speed drifts more than that within the bench.
+            // best, while scoring, and publishes it (outputs: {publish: best, keep: 1}). Run more than once, each run follows
+            // one merge of the grid's middle point: the machine's speed drifts within a bench, so a ratio of two runs side by
+            // side says more than one against the separate merges of minutes before.
             const string InJob = "sweep, in-job evaluation, best 1 published";
+            var runs = parse.GetValue(scoredRuns);
             var scored = new List<(double Merge, double Sweep, JsonObject Run)>();
             long scoredRss = 0;
-            for (var run = 0; run < parse.GetValue(scoredRuns); run++)
+            for (var run = 0; run < runs; run++)
             {
                 var merge = double.NaN;
-                if (parse.GetValue(scoredRuns) > 1)
+                if (runs > 1)
                 {
                     BenchCommand.ReadThrough(inputs);
                     try
