@@ -20,6 +20,11 @@ public sealed class ClusterConnection : IAsyncDisposable
 
     public static async Task<ClusterConnection> ConnectAsync(ClusterEndpoint endpoint, CancellationToken cancellationToken)
     {
+        if (endpoint.Redis is { } redis && await RedisReachability.RefusalAsync(redis, cancellationToken) is { } refusal)
+        {
+            throw new InvalidOperationException($"cannot reach {endpoint.Describe()}: {refusal}");
+        }
+
         // No appsettings.json or environment defaults: the dashboard's appsettings.json may sit beside the
         // calling program, and its logging levels must not turn this process's console chatty.
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });

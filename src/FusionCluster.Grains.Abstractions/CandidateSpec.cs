@@ -8,4 +8,9 @@ public sealed record CandidateSpec(
     [property: Id(0)] string Name,
     [property: Id(1)] string SpecText,
     [property: Id(2)] string SpecDirectory,
-    [property: Id(3)] string Output);
+    [property: Id(3)] string Output)
+{
+    /// <summary>The spec's file name, which errors about its text name (<c>b.yaml line 6: ...</c>); empty for a spec without a file (a sweep point's).</summary>
+    [Id(4)]
+    public string SpecFileName { get; init; } = "";
+}

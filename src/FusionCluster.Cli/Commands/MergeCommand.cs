@@ -46,9 +46,12 @@ public static class MergeCommand
             var (target, sharedDir) = (parse.GetValue(output), parse.GetValue(outDir));
             if ((target is null) == (sharedDir is null) || (target is not null && specFiles.Length > 1))
             {
-                return Fail(specFiles.Length > 1 || sharedDir is not null
-                    ? "several specs need --out-dir DIR (each output goes to DIR/<spec name>), and not --out"
-                    : "--out DIR is required");
+                return Fail((target, sharedDir) switch
+                {
+                    (not null, not null) => "give --out DIR (one spec) or --out-dir DIR (one or several specs, each output in DIR/<spec name>), not both",
+                    (not null, null) => "several specs need --out-dir DIR (each output goes to DIR/<spec name>), not --out",
+                    _ => "--out DIR is required",
+                });
             }
 
             var specFile = specFiles[0];

@@ -47,7 +47,7 @@ public static class SharedInputMerge
                 return (null, e.Message);
             }
 
-            candidates.Add(new CandidateSpec(name, text, spec.DirectoryName!, OutputOf(root, name)));
+            candidates.Add(new CandidateSpec(name, text, spec.DirectoryName!, OutputOf(root, name)) { SpecFileName = spec.Name });
         }
 
         return (candidates, null);

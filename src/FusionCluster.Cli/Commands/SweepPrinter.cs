@@ -45,11 +45,20 @@ public static class SweepPrinter
         }
     }
 
-    /// <summary>The run's leaderboard, best first, then the candidates that failed.</summary>
+    /// <summary>
+    /// The run's leaderboard, best first, then the points without a rank (an objective that is not a number) and those
+    /// that failed. A merge published by an earlier run and reused shows <c>reused</c> where its merge time would be; a
+    /// score taken from the evaluation cache shows <c>cached</c> where its evaluation time would be.
+    /// </summary>
     public static void Run(SweepRunDetail run, TextWriter output)
     {
         var summary = run.Summary;
-        output.WriteLine($"run {summary.Number}: {summary.State.ToString().ToLowerInvariant()}, {summary.Done}/{summary.Candidates} {(run.Connect ? "connect points" : "merges")} evaluated ({summary.Cached} reused from the cache, {summary.Failed} failed)");
+        var points = run.Connect ? "connect points" : "points";
+        var scoresCached = run.Candidates.Count(c => !c.Baseline && c.State == CandidateState.Done && c.EvaluationCached);
+        var reuse = run.Connect ? "" : $", {Count(summary.Cached, "merge")} reused";
+        output.WriteLine(
+            $"run {summary.Number}: {summary.State.ToString().ToLowerInvariant()}, {summary.Done}/{summary.Candidates} {points} done "
+            + $"({Count(scoresCached, "score")} from the evaluation cache{reuse}), {summary.Failed} failed");
         if (summary.Error is not null)
         {
             output.WriteLine($"  {summary.Error}");
@@ -61,22 +70,34 @@ public static class SweepPrinter
             return;
         }
 
-        if (run.Leaderboard.Count > 0)
+        var width = Math.Max(12, run.ObjectiveMetric.Length);
+        var ranked = run.Leaderboard.ToHashSet();
+        var unranked = run.Candidates.Where((c, position) => !c.Baseline && c.State == CandidateState.Done && !ranked.Contains(position)).ToList();
+        if (run.Leaderboard.Count > 0 || unranked.Count > 0)
         {
-            output.WriteLine($"{"RANK",-5} {run.ObjectiveMetric,-12} {"MERGE",-8} {"EVAL",-7} {"CACHED",-7} POINT");
-            for (var rank = 0; rank < run.Leaderboard.Count; rank++)
-            {
-                var candidate = run.Candidates[run.Leaderboard[rank]];
-                // outputs: {publish: best}: points scored in the merge job show "in-job"; those outside the best K were not written.
-                var evaluation = candidate.EvaluationCached ? "cached" : candidate.EvaluatedOn == "in-job" ? "in-job" : Seconds(candidate.EvaluationSeconds);
-                output.WriteLine($"{rank + 1,-5} {Number(candidate.Objective),-12} {Seconds(candidate.MergeSeconds),-8} {evaluation,-7} {(candidate.Cached ? "yes" : "no"),-7} {candidate.Label}{(candidate.Unpublished ? " (not published)" : "")}");
-            }
+            output.WriteLine($"{"RANK",-5} {run.ObjectiveMetric.PadRight(width)} {"MERGE",-8} {"EVAL",-7} POINT");
         }
+
+        void Row(string rank, SweepCandidateStatus candidate)
+        {
+            // outputs: {publish: best}: points scored in the merge job show "in-job"; those outside the best K were not written.
+            var merge = candidate.Cached ? "reused" : Seconds(candidate.MergeSeconds);
+            var evaluation = candidate.EvaluationCached ? "cached" : candidate.EvaluatedOn == "in-job" ? "in-job" : Seconds(candidate.EvaluationSeconds);
+            output.WriteLine($"{rank,-5} {Number(candidate.Objective).PadRight(width)} {merge,-8} {evaluation,-7} {candidate.Label}{(candidate.Unpublished ? " (not published)" : "")}");
+        }
+
+        for (var rank = 0; rank < run.Leaderboard.Count; rank++)
+        {
+            Row((rank + 1).ToString(CultureInfo.InvariantCulture), run.Candidates[run.Leaderboard[rank]]);
+        }
+
+        // A point whose objective is not a number (the task cosine of a zero task vector) has no rank, but was evaluated.
+        unranked.ForEach(candidate => Row("-", candidate));
 
         // Baselines are not ranked; they are listed under the ranked merges to compare against.
         foreach (var baseline in run.Candidates.Where(c => c.Baseline && c.State == CandidateState.Done))
         {
-            output.WriteLine($"{"base",-5} {Number(baseline.Objective),-12} {"-",-8} {(baseline.EvaluationCached ? "cached" : Seconds(baseline.EvaluationSeconds)),-7} {"-",-7} {baseline.Label}");
+            output.WriteLine($"{"base",-5} {Number(baseline.Objective).PadRight(width)} {"-",-8} {(baseline.EvaluationCached ? "cached" : Seconds(baseline.EvaluationSeconds)),-7} {baseline.Label}");
         }
 
         foreach (var failed in run.Candidates.Where(c => c.State == CandidateState.Failed))
@@ -95,11 +116,12 @@ public static class SweepPrinter
     {
         if (run.Leaderboard.Count > 0)
         {
-            output.WriteLine($"{"RANK",-5} {run.ObjectiveMetric,-12} {"EVAL",-7} {"POINT",-40} RESULT");
+            var width = Math.Max(12, run.ObjectiveMetric.Length);
+            output.WriteLine($"{"RANK",-5} {run.ObjectiveMetric.PadRight(width)} {"EVAL",-7} {"POINT",-40} RESULT");
             for (var rank = 0; rank < run.Leaderboard.Count; rank++)
             {
                 var candidate = run.Candidates[run.Leaderboard[rank]];
-                output.WriteLine($"{rank + 1,-5} {Number(candidate.Objective),-12} {Seconds(candidate.EvaluationSeconds),-7} {candidate.Label,-40} {candidate.MergeOutput}");
+                output.WriteLine($"{rank + 1,-5} {Number(candidate.Objective).PadRight(width)} {Seconds(candidate.EvaluationSeconds),-7} {candidate.Label,-40} {candidate.MergeOutput}");
             }
         }
 
@@ -110,6 +132,8 @@ public static class SweepPrinter
     }
 
     private static string Number(double? value) => value is { } v ? v.ToString("0.######", CultureInfo.InvariantCulture) : "-";
+
+    private static string Count(int count, string noun) => $"{count} {noun}{(count == 1 ? "" : "s")}";
 
     private static string Seconds(double value) => value > 0 ? value.ToString("0.0s", CultureInfo.InvariantCulture) : "-";
 }

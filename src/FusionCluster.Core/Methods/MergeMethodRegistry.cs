@@ -1,3 +1,5 @@
+using FusionCluster.Core.Specs;
+
 namespace FusionCluster.Core.Methods;
 
 /// <summary>All merge methods by their mergekit name.</summary>
@@ -9,10 +11,11 @@ public static class MergeMethodRegistry
     public static IReadOnlyCollection<string> Names => Methods.Keys;
 
     public static IMergeMethod Get(string name) =>
-        Methods.TryGetValue(name, out var method)
-            ? method
-            : throw new MergeMethodException(
-                $"unknown merge_method '{name}'; known methods: {string.Join(", ", Methods.Keys.Order(StringComparer.Ordinal))}");
+        Methods.TryGetValue(name, out var method) ? method : throw new MergeMethodException(UnknownMessage(name));
+
+    /// <summary>The error for a merge_method no method has: the closest name, if one is close, and every name.</summary>
+    public static string UnknownMessage(string name) =>
+        $"unknown merge_method '{name}'{SpellingSuggestion.Hint(name, Methods.Keys)}; known methods: {string.Join(", ", Methods.Keys.Order(StringComparer.Ordinal))}";
 
     public static bool TryGet(string name, out IMergeMethod? method) => Methods.TryGetValue(name, out method);
 

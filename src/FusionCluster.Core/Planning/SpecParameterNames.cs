@@ -12,13 +12,15 @@ public static class SpecParameterNames
     /// <exception cref="SpecException">A parameter the method does not accept; the message names where, the name and what is accepted.</exception>
     public static void Check(MergeSpec spec, IMergeMethod method)
     {
-        var accepted = method.Parameters.Select(p => p.Name).ToHashSet(StringComparer.Ordinal);
+        ArgumentNullException.ThrowIfNull(spec);
         void Check(IReadOnlyDictionary<string, ParameterSetting> parameters, string where)
         {
-            foreach (var name in parameters.Keys.Where(n => !accepted.Contains(n)))
+            foreach (var name in parameters.Keys)
             {
-                var list = accepted.Count == 0 ? "none" : string.Join(", ", accepted.Order(StringComparer.Ordinal));
-                throw new SpecException($"{where}.{name}: merge_method '{method.Name}' has no parameter '{name}' (it accepts: {list})");
+                if (UnknownMessage(method, name) is { } unknown)
+                {
+                    throw new SpecException($"{where}.{name}: {unknown}");
+                }
             }
         }
 
@@ -32,5 +34,20 @@ public static class SpecParameterNames
                 Check(slice.Sources[i].Parameters, spec.UsesModels ? $"models[{i}].parameters" : $"slices[{s}].sources[{i}].parameters");
             }
         }
+    }
+
+    /// <summary>The error for a parameter <paramref name="method"/> does not accept (the closest it does, and all it does), or null when it accepts it.</summary>
+    public static string? UnknownMessage(IMergeMethod method, string name)
+    {
+        ArgumentNullException.ThrowIfNull(method);
+        var accepted = method.Parameters.Select(p => p.Name).ToList();
+        if (accepted.Contains(name, StringComparer.Ordinal))
+        {
+            return null;
+        }
+
+        var list = accepted.Count == 0 ? "none" : string.Join(", ", accepted.Order(StringComparer.Ordinal));
+        var closest = SpellingSuggestion.Closest(name, accepted);
+        return $"merge_method '{method.Name}' has no parameter '{name}' ({(closest is null ? "" : $"did you mean '{closest}'? ")}it accepts: {list})";
     }
 }

@@ -58,7 +58,7 @@ internal sealed class MergeSpecReader
         yaml = new YamlNodeReader(sourceName);
         modelReader = new ModelReferenceReader(yaml);
         // Replaced by one with the method's parameter ranges once merge_method is read.
-        parameterReader = new ParameterSettingReader(yaml, ParameterRanges.For(""));
+        parameterReader = new ParameterSettingReader(yaml, ParameterRanges.For(""), null);
         tokenizerReader = new TokenizerSectionReader(yaml, modelReader);
         alignReader = new AlignSectionReader(yaml, modelReader);
     }
@@ -81,7 +81,12 @@ internal sealed class MergeSpecReader
             throw yaml.Error(methodNode ?? root, "merge_method", "merge_method is required (e.g. merge_method: linear)");
         }
 
-        parameterReader = new ParameterSettingReader(yaml, ParameterRanges.For(mergeMethod));
+        if (!MergeMethodRegistry.TryGet(mergeMethod.Trim(), out var method))
+        {
+            throw yaml.Error(methodNode!, "merge_method", MergeMethodRegistry.UnknownMessage(mergeMethod.Trim()));
+        }
+
+        parameterReader = new ParameterSettingReader(yaml, ParameterRanges.For(mergeMethod), method!);
         var baseModel = top.TryGetValue("base_model", out var baseNode) ? modelReader.ReadModelReference(baseNode, "base_model") : null;
         var parameters = top.TryGetValue("parameters", out var paramNode) ? parameterReader.Read(paramNode, "parameters") : ParameterSettingReader.Empty();
 
@@ -98,7 +103,7 @@ internal sealed class MergeSpecReader
         }
 
         // Data-aware methods (RegMean, Fisher) need each model's dataset; other methods read none.
-        var dataAware = MergeMethodRegistry.TryGet(mergeMethod.Trim(), out var method) && method is IStatisticsMergeMethod;
+        var dataAware = method is IStatisticsMergeMethod;
         if (dataAware && !hasModels)
         {
             throw yaml.Error(slicesNode!, "slices", $"merge_method {mergeMethod.Trim()} computes statistics on each model's data: list models: with a dataset: each (slices: are not supported)");

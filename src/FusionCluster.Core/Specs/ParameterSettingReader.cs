@@ -1,13 +1,18 @@
+using FusionCluster.Core.Methods;
+using FusionCluster.Core.Planning;
 using FusionCluster.Core.Specs.Yaml;
 using YamlDotNet.RepresentationModel;
 using static FusionCluster.Core.Specs.Yaml.YamlScalars;
 
 namespace FusionCluster.Core.Specs;
 
-/// <summary>Reads <c>parameters:</c> sections: mergekit's ParameterSetting in each of its shapes (number, gradient, conditionals).</summary>
-internal sealed class ParameterSettingReader(YamlNodeReader yaml, IReadOnlyDictionary<string, ParameterRange> ranges)
+/// <summary>
+/// Reads <c>parameters:</c> sections: mergekit's ParameterSetting in each of its shapes (number, gradient, conditionals),
+/// refusing a name <paramref name="method"/> does not accept (null: before the method is known) at its line.
+/// </summary>
+internal sealed class ParameterSettingReader(YamlNodeReader yaml, IReadOnlyDictionary<string, ParameterRange> ranges, IMergeMethod? method)
 {
-    private const string ShapeHint = "expected a number, a list of numbers (gradient) or a list of {filter, value}";
+    private const string ShapeHint = "expected a number (or true/false), a list of numbers (gradient) or a list of {filter, value}";
 
     private static readonly string[] ConditionalKeys = ["filter", "value"];
 
@@ -30,6 +35,11 @@ internal sealed class ParameterSettingReader(YamlNodeReader yaml, IReadOnlyDicti
         foreach (var (keyNode, valueNode) in mapping.Children)
         {
             var key = yaml.ReadKey(keyNode, path);
+            if (method is not null && SpecParameterNames.UnknownMessage(method, key) is { } unknown)
+            {
+                throw yaml.Error(keyNode, $"{path}.{key}", unknown);
+            }
+
             yaml.NoteKey(valueNode, keyNode);
             result[key] = ReadSetting(valueNode, $"{path}.{key}", ranges.GetValueOrDefault(key));
         }

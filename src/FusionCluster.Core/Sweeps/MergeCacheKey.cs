@@ -10,17 +10,18 @@ namespace FusionCluster.Core.Sweeps;
 /// <summary>
 /// Identifies a merge by what determines its output: the spec in canonical form (<see cref="SweepYaml.Canonical"/>),
 /// the seed and shard size, and every input model's resolved location with, per weight file, its name, size
-/// and safetensors-header SHA-256, plus its modification time when it is a local file, and the SHA-256 of its
+/// and safetensors-header SHA-256, plus its change and modification times when it is a local file, and the SHA-256 of its
 /// config.json and tokenizer files (they decide the output's vocabulary, tokenizer and chat template), and the
 /// SHA-256 of each data-aware model's dataset file. Tensor
-/// bytes are not hashed (that would read every input in full): a model rewritten in place is caught by its
-/// modification time and header, not by its content. Two merges with the same key publish the same bytes, so a sweep
+/// bytes are not hashed (that would read every input in full): a model rewritten in place is caught by its change
+/// time, which every write moves and no tool sets back (a copy that keeps the modification time, as <c>cp -p</c> and
+/// <c>rsync -t</c> make, was taken for the old model until format 3), not by its content. Two merges with the same key publish the same bytes, so a sweep
 /// reuses the first instead of computing the second.
 /// </summary>
 public static class MergeCacheKey
 {
     /// <summary>Bumped when the key's recipe (or the engine's output for a given key) changes, so old entries stop matching.</summary>
-    public const string Format = "fusion-merge-cache/2";
+    public const string Format = "fusion-merge-cache/3";
 
     /// <summary>Hex characters of the key (128 bits of the SHA-256): short enough for a folder name.</summary>
     public const int Length = 32;
@@ -110,7 +111,8 @@ public static class MergeCacheKey
     }
 
     /// <summary>
-    /// Per weight file: name, size, header SHA-256 and (local files) modification time; per config or
+    /// Per weight file: name, size, header SHA-256 and (local files) change and modification times
+    /// (<see cref="LocalFileStamp"/>; the modification time alone where the system gives no change time); per config or
     /// tokenizer file: name and SHA-256.
     /// </summary>
     public static async Task<string> FingerprintAsync(string location, ArtifactStores stores, CancellationToken cancellationToken)
@@ -123,8 +125,7 @@ public static class MergeCacheKey
         foreach (var file in checkpoint.WeightFiles)
         {
             var local = Path.IsPathRooted(location) ? Path.Combine(location, file.FileName) : null;
-            var modified = local is not null && File.Exists(local) ? File.GetLastWriteTimeUtc(local).Ticks : 0;
-            text.Append(CultureInfo.InvariantCulture, $"{file.FileName} {file.Bytes} {file.HeaderSha256} {modified};");
+            text.Append(CultureInfo.InvariantCulture, $"{file.FileName} {file.Bytes} {file.HeaderSha256} {WrittenAt(local)};");
         }
 
         foreach (var file in await InputContentHasher.HashSmallFilesAsync(checkpoint, cancellationToken))
@@ -133,6 +134,19 @@ public static class MergeCacheKey
         }
 
         return text.ToString();
+    }
+
+    /// <summary>When a local file was last written, as its stamp tells it: change and modification times in nanoseconds; "0" for a remote file.</summary>
+    private static string WrittenAt(string? local)
+    {
+        if (local is null || !File.Exists(local))
+        {
+            return "0";
+        }
+
+        return LocalFileStamp.Of(local) is { } stamp
+            ? string.Create(CultureInfo.InvariantCulture, $"{stamp.ChangedNanoseconds}.{stamp.ModifiedNanoseconds}")
+            : File.GetLastWriteTimeUtc(local).Ticks.ToString(CultureInfo.InvariantCulture);
     }
 
     public static string Compute(string canonicalSpec, ulong seed, long shardSizeBytes, IEnumerable<(string Model, string Location, string Fingerprint)> inputs)

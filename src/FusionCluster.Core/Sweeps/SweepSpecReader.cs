@@ -301,7 +301,8 @@ internal sealed class SweepSpecReader(string sourceName, string directory, Local
     {
         if (node is YamlScalarNode)
         {
-            return new SweepObjective(yaml.RequireString(node, "objective"), ObjectiveDirection.Maximize);
+            var named = yaml.RequireString(node, "objective");
+            return new SweepObjective(named, SweepObjective.DefaultDirection(named));
         }
 
         var map = yaml.ReadMapping(node, "objective", ObjectiveKeys, "an objective");
@@ -309,7 +310,7 @@ internal sealed class SweepSpecReader(string sourceName, string directory, Local
             ? yaml.RequireString(metricNode, "objective.metric")
             : throw yaml.Error(node, "objective.metric", "metric is required (e.g. accuracy)");
         var direction = !map.TryGetValue("direction", out var directionNode)
-            ? ObjectiveDirection.Maximize
+            ? SweepObjective.DefaultDirection(metric)
             : yaml.RequireString(directionNode, "objective.direction") switch
             {
                 "maximize" or "max" => ObjectiveDirection.Maximize,

@@ -1,6 +1,4 @@
 using System.Text.RegularExpressions;
-using FusionCluster.Core.Methods;
-using FusionCluster.Core.Planning;
 using FusionCluster.Core.Specs;
 
 namespace FusionCluster.Dashboard.Specs;
@@ -35,22 +33,8 @@ public sealed partial record SpecCheck
 
         try
         {
+            // The parser refuses an unknown method or parameter (a typo like `densty`) at its line, as the planner would.
             var spec = MergeSpecParser.Parse(yaml, specName);
-            if (MergeMethodRegistry.TryGet(spec.MergeMethod, out var method))
-            {
-                // The planner's own check, which needs no inputs: a typo like `densty` is never "valid".
-                try
-                {
-                    SpecParameterNames.Check(spec, method!);
-                }
-                catch (SpecException e)
-                {
-                    var name = UnknownName().Match(e.Message) is { Success: true } m ? m.Groups["name"].Value : null;
-                    var line = name is null ? null : LineOfKey(yaml, name);
-                    return new SpecCheck { Error = line is { } n ? $"{specName} line {n}: {e.Message}" : e.Message, ErrorLine = line };
-                }
-            }
-
             var models = spec.AllModels();
             var basis = spec.BaseModel is null ? "" : $" (base: {spec.BaseModel})";
             var shape = spec.UsesModels ? "" : $", {spec.Slices.Count} slice{(spec.Slices.Count == 1 ? "" : "s")}";
@@ -69,27 +53,6 @@ public sealed partial record SpecCheck
         var lines = yaml.Split('\n');
         return line >= 1 && line <= lines.Length ? lines[line - 1].TrimEnd('\r') : null;
     }
-
-    /// <summary>The first line (1-based) where <paramref name="key"/> is written as a mapping key, block or flow style.</summary>
-    public static int? LineOfKey(string yaml, string key)
-    {
-        var pattern = new Regex($@"(^|[\s{{,\-])['""]?{Regex.Escape(key)}['""]?\s*:", RegexOptions.None, TimeSpan.FromSeconds(1));
-        var lines = yaml.Split('\n');
-        for (var i = 0; i < lines.Length; i++)
-        {
-            var text = lines[i];
-            var comment = text.IndexOf(" #", StringComparison.Ordinal);
-            if (pattern.IsMatch(comment >= 0 ? text[..comment] : text))
-            {
-                return i + 1;
-            }
-        }
-
-        return null;
-    }
-
-    [GeneratedRegex(@"has no parameter '(?<name>[^']+)'")]
-    private static partial Regex UnknownName();
 
     [GeneratedRegex(@"\bline (\d+):")]
     private static partial Regex LineNumber();

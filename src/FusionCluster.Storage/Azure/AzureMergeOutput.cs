@@ -57,7 +57,7 @@ public sealed class AzureMergeOutput : IMergeOutput
             .ToList();
         if (present.FirstOrDefault(IsResultFile) is { } existing)
         {
-            throw new StorageException($"{Location} already holds a model ({existing}); choose another --out or pass --overwrite");
+            throw new StorageException($"{Location} already holds a model ({existing}); choose another output (--out, or the spec's name under --out-dir) or pass --overwrite");
         }
 
         if (present.Count > 0)

@@ -73,7 +73,7 @@ public sealed class LocalMergeOutput : IMergeOutput
 
         if (present.Contains(MergeManifest.FileName))
         {
-            throw new StorageException($"{Location} already holds a model (a FusionCluster output); choose another --out or pass --overwrite");
+            throw new StorageException($"{Location} already holds a model (a FusionCluster output); choose another output (--out, or the spec's name under --out-dir) or pass --overwrite");
         }
 
         var shown = string.Join(", ", present.Take(5)) + (present.Count > 5 ? $" and {present.Count - 5} more" : "");

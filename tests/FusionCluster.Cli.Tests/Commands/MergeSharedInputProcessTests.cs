@@ -13,9 +13,12 @@ public sealed class MergeSharedInputProcessTests(SyntheticModels models)
         var even = await WriteSpecAsync(temp, "even.yaml", "weight: 0.5, density: 0.5");
         var tilted = await WriteSpecAsync(temp, "tilted.yaml", "weight: 0.9, density: 0.5");
         var broken = await WriteSpecAsync(temp, "broken.yaml", "weight: 0.5, density: 3");
+        // A flow mapping left open: YamlDotNet's scanner fails on it without a position (it stopped the whole job once).
+        var unclosed = await WriteSpecAsync(temp, "unclosed.yaml", "weight: 0.5");
+        await File.WriteAllTextAsync(unclosed, (await File.ReadAllTextAsync(unclosed, TestContext.Current.CancellationToken)).Replace("{weight: 0.5}", "{weight: 0.5", StringComparison.Ordinal), TestContext.Current.CancellationToken);
         var outDir = temp.Combine("out");
 
-        var (exitCode, stdout, stderr) = await FusionProcess.RunAsync("merge", even, tilted, broken, "--out-dir", outDir, "--quiet");
+        var (exitCode, stdout, stderr) = await FusionProcess.RunAsync("merge", even, tilted, broken, unclosed, "--out-dir", outDir, "--quiet");
 
         Assert.True(exitCode == 1, $"exit code {exitCode}; stdout: {stdout}; stderr: {stderr}");
         Assert.Contains($"even: merged -> {Path.Combine(outDir, "even")}", stdout, StringComparison.Ordinal);
@@ -25,6 +28,7 @@ public sealed class MergeSharedInputProcessTests(SyntheticModels models)
         // Said once: the job's status lists each candidate's error, and it is not repeated as a warning.
         Assert.Single(stderr.Split('\n'), line => line.Contains("broken: ", StringComparison.Ordinal));
         Assert.Contains("density", stderr, StringComparison.Ordinal);
+        Assert.Contains("fusion: error: unclosed: unclosed.yaml line 5: malformed YAML", stderr, StringComparison.Ordinal);
         Assert.True(File.Exists(Path.Combine(outDir, "even", "model.safetensors")));
         Assert.True(File.Exists(Path.Combine(outDir, "tilted", "model.safetensors")));
         Assert.False(Directory.Exists(Path.Combine(outDir, "broken")) && Directory.EnumerateFileSystemEntries(Path.Combine(outDir, "broken")).Any());

@@ -16,8 +16,35 @@ public sealed class MergeSpecParserErrorTests
               - model: a
             merge_methd: ties
             """);
-        Assert.StartsWith("spec.yaml line 4: merge_methd: unknown key 'merge_methd'", message);
+        Assert.StartsWith("spec.yaml line 4: merge_methd: unknown key 'merge_methd' (did you mean 'merge_method'?) in the top level", message);
         Assert.Contains("allowed keys: merge_method, base_model, models, slices", message);
+    }
+
+    [Theory]
+    [InlineData("tiez", " (did you mean 'ties'?)")]
+    [InlineData("frankenmerge", "")]
+    public void Unknown_method_names_its_line_and_the_method_it_is_closest_to(string method, string hint)
+    {
+        var message = Fails($"models:\n  - model: a\nmerge_method: {method}\n");
+        Assert.StartsWith($"spec.yaml line 3: merge_method: unknown merge_method '{method}'{hint}; known methods: ", message);
+        Assert.Contains(", ties, ", message);
+    }
+
+    [Fact]
+    public void A_parameter_the_method_does_not_take_is_refused_at_its_line()
+    {
+        var message = Fails("""
+            merge_method: ties
+            base_model: b
+            models:
+              - model: a
+                parameters: {weight: 1, densty: 0.5}
+            """);
+        Assert.StartsWith("spec.yaml line 5: models[0].parameters.densty: merge_method 'ties' has no parameter 'densty' (did you mean 'density'? it accepts: ", message);
+        Assert.Contains("density", message[message.IndexOf("accepts", StringComparison.Ordinal)..]);
+
+        var global = Fails("merge_method: ties\nbase_model: b\nmodels:\n  - model: a\nparameters:\n  epsilon: 0.1\n");
+        Assert.StartsWith("spec.yaml line 6: parameters.epsilon: merge_method 'ties' has no parameter 'epsilon' (it accepts: ", global);
     }
 
     [Fact]
@@ -31,7 +58,7 @@ public sealed class MergeSpecParserErrorTests
                 parameter:
                   weight: 1
             """);
-        Assert.StartsWith("spec.yaml line 5: models[1].parameter: unknown key 'parameter'", message);
+        Assert.StartsWith("spec.yaml line 5: models[1].parameter: unknown key 'parameter' (did you mean 'parameters'?)", message);
         Assert.Contains("allowed keys: model, parameters", message);
     }
 
@@ -300,19 +327,19 @@ public sealed class MergeSpecParserErrorTests
                     high: 0.9
             """);
         Assert.StartsWith(
-            "spec.yaml line 6: models[1].parameters.weight: expected a number, a list of numbers (gradient) or a list of {filter, value}, got a mapping",
+            "spec.yaml line 6: models[1].parameters.weight: expected a number (or true/false), a list of numbers (gradient) or a list of {filter, value}, got a mapping",
             message);
     }
 
     [Theory]
-    [InlineData("weight: abc", "models[0].parameters.weight: expected a number, a list of numbers (gradient) or a list of {filter, value}, got 'abc'")]
-    [InlineData("weight: \"true\"", "models[0].parameters.weight: expected a number, a list of numbers (gradient) or a list of {filter, value}, got the quoted string 'true'")]
-    [InlineData("weight: []", "models[0].parameters.weight: expected a number, a list of numbers (gradient) or a list of {filter, value}, got an empty list")]
-    [InlineData("weight: [1, {value: 2}]", "models[0].parameters.weight: expected a number, a list of numbers (gradient) or a list of {filter, value}, got a list whose items are neither all numbers nor all {filter, value} mappings")]
+    [InlineData("weight: abc", "models[0].parameters.weight: expected a number (or true/false), a list of numbers (gradient) or a list of {filter, value}, got 'abc'")]
+    [InlineData("weight: \"true\"", "models[0].parameters.weight: expected a number (or true/false), a list of numbers (gradient) or a list of {filter, value}, got the quoted string 'true'")]
+    [InlineData("weight: []", "models[0].parameters.weight: expected a number (or true/false), a list of numbers (gradient) or a list of {filter, value}, got an empty list")]
+    [InlineData("weight: [1, {value: 2}]", "models[0].parameters.weight: expected a number (or true/false), a list of numbers (gradient) or a list of {filter, value}, got a list whose items are neither all numbers nor all {filter, value} mappings")]
     [InlineData("weight: [1, x]", "models[0].parameters.weight[1]: expected a number (a gradient point), got 'x'")]
     [InlineData("weight: [[1, 2]]", "got a list whose items are neither all numbers nor all {filter, value} mappings")]
-    [InlineData("weight:", "models[0].parameters.weight: expected a number, a list of numbers (gradient) or a list of {filter, value}, got nothing (null)")]
-    [InlineData("weight: .inf", "models[0].parameters.weight: expected a number, a list of numbers (gradient) or a list of {filter, value}, got '.inf'")]
+    [InlineData("weight:", "models[0].parameters.weight: expected a number (or true/false), a list of numbers (gradient) or a list of {filter, value}, got nothing (null)")]
+    [InlineData("weight: .inf", "models[0].parameters.weight: expected a number (or true/false), a list of numbers (gradient) or a list of {filter, value}, got '.inf'")]
     [InlineData("weight: NaN", "got the non-finite value 'NaN'")]
     [InlineData("weight: [{filter: mlp}]", "models[0].parameters.weight[0].value: missing required key 'value'")]
     [InlineData("weight: [{value: [{value: 1}]}]", "models[0].parameters.weight[0].value: expected a number or a non-empty list of numbers (gradient), got a list")]
@@ -344,6 +371,8 @@ public sealed class MergeSpecParserErrorTests
     [InlineData("merge_method: linear\n  models:\n - model: a\n", "spec.yaml line 2: malformed YAML")]
     [InlineData("merge_method: linear\nmodels:\n  - model: a\nmerge_method: ties\n", "spec.yaml line 4: malformed YAML")]
     [InlineData("merge_method: linear\n---\nmerge_method: ties\n", "spec.yaml line 3: the spec holds several YAML documents")]
+    [InlineData("merge_method: linear\nmodels:\n  - model: a\n    parameters: {weight: 1.0\n  - model: b\n", "spec.yaml line 4: malformed YAML: cannot read on after this line; is a '{' or '[' here left open?")]
+    [InlineData("a: {b: 1\nc: 2\n", "spec.yaml line 1: malformed YAML: cannot read on")]
     public void Malformed_yaml_reports_the_line(string yaml, string expected) =>
         Assert.StartsWith(expected, Fails(yaml));
 

@@ -4,11 +4,12 @@ namespace FusionCluster.Core.Tests.Specs;
 
 public sealed class ParameterResolverTests
 {
+    // lambda stands for any parameter a method reads without a model (a method-level one).
     private const string Layered = """
-        merge_method: linear
+        merge_method: task_arithmetic
         parameters:
           weight: 0.1
-          t: 0.25
+          lambda: 0.25
         slices:
           - sources:
               - model: a
@@ -17,7 +18,7 @@ public sealed class ParameterResolverTests
                   weight:
                     - filter: mlp
                       value: 0.9
-                  t: 0.75
+                  lambda: 0.75
               - model: b
                 layer_range: [0, 4]
             parameters:
@@ -56,9 +57,9 @@ public sealed class ParameterResolverTests
     public void Global_parameters_ignore_source_parameters()
     {
         var spec = MergeSpecParser.Parse(Layered);
-        // mergekit looks up method-level parameters without a model, so a's t: 0.75 is never consulted.
-        Assert.Equal(0.25, ParameterResolver.Resolve(spec, spec.Slices[0], "t", null, "x", 0));
-        Assert.Equal(0.75, ParameterResolver.Resolve(spec, spec.Slices[0], "t", "a", "x", 0));
+        // mergekit looks up method-level parameters without a model, so a's lambda: 0.75 is never consulted.
+        Assert.Equal(0.25, ParameterResolver.Resolve(spec, spec.Slices[0], "lambda", null, "x", 0));
+        Assert.Equal(0.75, ParameterResolver.Resolve(spec, spec.Slices[0], "lambda", "a", "x", 0));
         Assert.Null(ParameterResolver.Resolve(spec, spec.Slices[0], "density", null, "x", 0));
         Assert.Null(ParameterResolver.Resolve(spec, spec.Slices[0], "density", "a", "x", 0));
     }
@@ -130,7 +131,6 @@ public sealed class ParameterResolverTests
               int8_mask: false
               rescale: yes
               lambda: .5
-              k: 7
             """);
         var p = spec.Slices[0].Sources[0].Parameters;
         Assert.Equal(new ScalarSetting(0.3), p["weight"]);
@@ -139,7 +139,6 @@ public sealed class ParameterResolverTests
         Assert.Equal(new ScalarSetting(0), spec.Parameters["int8_mask"]);
         Assert.Equal(new ScalarSetting(1), spec.Parameters["rescale"]);
         Assert.Equal(new ScalarSetting(0.5), spec.Parameters["lambda"]);
-        Assert.Equal(new ScalarSetting(7), spec.Parameters["k"]);
     }
 
     [Theory]

@@ -1,3 +1,4 @@
+using FusionCluster.Core.Formats;
 using FusionCluster.Core.Specs;
 using FusionCluster.Core.Storage;
 using FusionCluster.Core.Sweeps;
@@ -23,6 +24,26 @@ public sealed class MergeCacheKeyTests : IDisposable
         // Weights untouched; the small file gains a trailing space (still valid JSON, still the same model).
         await File.AppendAllTextAsync(Path.Combine(folder, file), " ", TestContext.Current.CancellationToken);
 
+        Assert.NotEqual(before, await FingerprintAsync(folder));
+    }
+
+    [Fact]
+    public async Task Weights_rewritten_in_place_with_the_old_size_header_and_modification_time_change_the_fingerprint()
+    {
+        var folder = TinyTokenizerCheckpoint.Write(temp.Combine("model"), 0, ["<unk>", "<s>", "</s>", "a", "b"]);
+        var weights = Path.Combine(folder, CheckpointFolder.SingleFileName);
+        var modified = File.GetLastWriteTimeUtc(weights);
+        var before = await FingerprintAsync(folder);
+
+        // What cp -p or rsync -t leave: other tensor bytes under the same header, size and modification time. (The
+        // kernel stamps times from a clock that ticks every few milliseconds: wait for the next tick.)
+        await Task.Delay(50, TestContext.Current.CancellationToken);
+        var bytes = await File.ReadAllBytesAsync(weights, TestContext.Current.CancellationToken);
+        bytes[^1] ^= 0x80;
+        await File.WriteAllBytesAsync(weights, bytes, TestContext.Current.CancellationToken);
+        File.SetLastWriteTimeUtc(weights, modified);
+
+        Assert.Equal(modified, File.GetLastWriteTimeUtc(weights));
         Assert.NotEqual(before, await FingerprintAsync(folder));
     }
 

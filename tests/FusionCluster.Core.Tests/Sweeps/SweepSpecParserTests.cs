@@ -98,6 +98,29 @@ public sealed class SweepSpecParserTests
         });
     }
 
+    [Theory]
+    [InlineData("objective: perplexity", "perplexity", ObjectiveDirection.Minimize)]
+    [InlineData("objective: {metric: cross_entropy}", "cross_entropy", ObjectiveDirection.Minimize)]
+    [InlineData("objective: {metric: l2_distance/ft-1}", "l2_distance/ft-1", ObjectiveDirection.Minimize)]
+    [InlineData("objective: {metric: accuracy}", "accuracy", ObjectiveDirection.Maximize)]
+    [InlineData("objective: {metric: cosine/ft-1}", "cosine/ft-1", ObjectiveDirection.Maximize)]
+    [InlineData("objective: {metric: perplexity, direction: maximize}", "perplexity", ObjectiveDirection.Maximize)]
+    public void An_objective_without_a_direction_takes_its_metrics_natural_one(string objective, string metric, ObjectiveDirection direction)
+    {
+        const string Evaluators = "evaluator:\n  perplexity: {text: t.txt}\n  accuracy: {dataset: d.fcds}\n  tensors: {compare: [ft-1]}\n";
+        Assert.Equal(new SweepObjective(metric, direction), Parse("space:\n  grid:\n    models[0].parameters.weight: [1]\n", evaluator: Evaluators + objective).Objective);
+    }
+
+    [Theory]
+    [InlineData("eval_loss", ObjectiveDirection.Minimize)]
+    [InlineData("loss_barrier", ObjectiveDirection.Minimize)]
+    [InlineData("Word-Error.rate", ObjectiveDirection.Minimize)]
+    [InlineData("task_cosine/ft-1", ObjectiveDirection.Maximize)]
+    [InlineData("sign_agreement/base", ObjectiveDirection.Maximize)]
+    [InlineData("glossary_score", ObjectiveDirection.Maximize)] // a word containing "loss" is not the word loss
+    public void A_metrics_default_direction_follows_the_words_of_its_name(string metric, ObjectiveDirection expected) =>
+        Assert.Equal(expected, SweepObjective.DefaultDirection(metric));
+
     [Fact]
     public void Schedule_evaluators_objective_and_promote_are_read()
     {

@@ -55,13 +55,6 @@ public sealed class SpecCheckTests
     }
 
     [Fact]
-    public void A_flow_style_key_is_found_on_its_line()
-    {
-        Assert.Equal(3, SpecCheck.LineOfKey("a: 1\nb: 2 # densty: in a comment\nparameters: {weight: 1, densty: 2}\n", "densty"));
-        Assert.Null(SpecCheck.LineOfKey("a: 1\n", "densty"));
-    }
-
-    [Fact]
     public void Deeply_nested_spec_is_an_error_not_a_crash()
     {
         var check = SpecCheck.Run("merge_method: linear\nmodels: " + new string('[', 14_000) + new string(']', 14_000), "deep.yaml");

@@ -18,12 +18,17 @@ internal sealed class BoundedYamlParser(IParser inner, string sourceName, int ma
 
     public ParsingEvent? Current => inner.Current;
 
+    /// <summary>The line of the last event read, where a parser that fails without a position stopped (1 before any).</summary>
+    public long LastLine { get; private set; } = 1;
+
     public bool MoveNext()
     {
         if (!inner.MoveNext())
         {
             return false;
         }
+
+        LastLine = inner.Current?.End.Line ?? LastLine;
 
         switch (inner.Current)
         {

@@ -20,9 +20,15 @@ public static class SpecYaml
         }
 
         var stream = new YamlStream();
+        var parser = new BoundedYamlParser(new Parser(new StringReader(yaml)), sourceName, SpecLimits.MaxDepth, SpecLimits.MaxExpandedNodes);
         try
         {
-            stream.Load(new BoundedYamlParser(new Parser(new StringReader(yaml)), sourceName, SpecLimits.MaxDepth, SpecLimits.MaxExpandedNodes));
+            stream.Load(parser);
+        }
+        catch (InvalidOperationException)
+        {
+            // YamlDotNet's scanner throws this, with no position, on a flow mapping or list left open across lines.
+            throw new SpecException($"{sourceName} line {parser.LastLine}: malformed YAML: cannot read on after this line; is a '{{' or '[' here left open?");
         }
         catch (YamlException e)
         {

@@ -37,7 +37,7 @@ public sealed class YamlNodeReader(string sourceName, bool withLines = true)
             var keyPath = path.Length == 0 ? key : $"{path}.{key}";
             if (!allowed.Contains(key, StringComparer.Ordinal))
             {
-                throw Error(keyNode, keyPath, $"unknown key '{key}' in {what}; allowed keys: {string.Join(", ", allowed)}");
+                throw Error(keyNode, keyPath, $"unknown key '{key}'{SpellingSuggestion.Hint(key, allowed)} in {what}; allowed keys: {string.Join(", ", allowed)}");
             }
 
             NoteKey(valueNode, keyNode);

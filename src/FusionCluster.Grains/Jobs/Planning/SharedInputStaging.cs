@@ -141,7 +141,7 @@ public static class SharedInputStaging
         try
         {
             // The request it would be alone: same seed, shard size and device, so the same plan and bytes.
-            var alone = request with { SpecText = spec.SpecText, SpecDirectory = spec.SpecDirectory, SpecName = spec.Name, Output = spec.Output, Candidates = [] };
+            var alone = request with { SpecText = spec.SpecText, SpecDirectory = spec.SpecDirectory, SpecName = spec.SpecFileName is { Length: > 0 } file ? file : spec.Name, Output = spec.Output, Candidates = [] };
             var parsed = JobPlanning.Parse(alone);
             var output = stores.OpenOutput(resolved, stagingId);
             // A scoring job writes nothing there (the output is neither checked nor staged), unless it publishes its best,

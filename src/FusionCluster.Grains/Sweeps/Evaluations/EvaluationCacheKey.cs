@@ -12,7 +12,9 @@ namespace FusionCluster.Grains.Sweeps.Evaluations;
 /// What an evaluation's result depends on, as one SHA-256: the content of the merged model's files (not
 /// its folder name, so an identical model merged last night is a hit) and the evaluator's definition with
 /// the content of every file it reads (dataset, text, compared and base models), split, classes and context.
-/// A merge's <c>fusion-report.json</c> holds timings, not the model, and is left out. An ensemble is keyed by
+/// A merge's <c>fusion-report.json</c> holds timings, not the model, and is left out, and so is its
+/// <c>fusion-manifest.json</c>, which lists every file's size, the report's among them (the model's own files are hashed
+/// whole anyway). An ensemble is keyed by
 /// what it computes, its rule, normalised weights and members' content, not by its ensemble.json, whose member
 /// paths say where the members are, not what they hold: retraining a member in place must miss.
 /// </summary>
@@ -136,7 +138,7 @@ public static class EvaluationCacheKey
                         pending.Enqueue((resolved, name + "/"));
                     }
                 }
-                else if (name != ReportFileName)
+                else if (name is not (ReportFileName or MergeManifest.FileName))
                 {
                     files.Add((name, resolved));
                 }

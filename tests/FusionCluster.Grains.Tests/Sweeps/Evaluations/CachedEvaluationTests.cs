@@ -26,7 +26,7 @@ public sealed class CachedEvaluationTests : IDisposable
         var first = await CachedEvaluation.RunAsync(request, new FileEvaluationCache(temp.Combine("cache")), LocalRoots.Anywhere, Evaluate);
         var afterRestart = await CachedEvaluation.RunAsync(request, new FileEvaluationCache(temp.Combine("cache")), LocalRoots.Anywhere, Evaluate);
         var sameContent = await CachedEvaluation.RunAsync(
-            request with { ModelFolder = Model("merge-b", weights: [1, 2, 3], report: "took 7 s") }, new FileEvaluationCache(temp.Combine("cache")), LocalRoots.Anywhere, Evaluate);
+            request with { ModelFolder = Model("merge-b", weights: [1, 2, 3], report: "took 17 s") }, new FileEvaluationCache(temp.Combine("cache")), LocalRoots.Anywhere, Evaluate);
 
         Assert.False(first.Cached);
         Assert.True(afterRestart.Cached);
@@ -147,6 +147,10 @@ public sealed class CachedEvaluationTests : IDisposable
         File.WriteAllBytes(Path.Combine(folder, "model.safetensors"), weights);
         File.WriteAllText(Path.Combine(folder, "config.json"), "{}");
         File.WriteAllText(Path.Combine(folder, "fusion-report.json"), report);
+        // As publishing writes it: every file with its size, so a report of another length makes another manifest.
+        File.WriteAllBytes(
+            Path.Combine(folder, MergeManifest.FileName),
+            MergeManifest.Build(Directory.EnumerateFiles(folder).Select(f => (Path.GetFileName(f), new FileInfo(f).Length))));
         return folder;
     }
 }
