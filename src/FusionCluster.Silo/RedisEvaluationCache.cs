@@ -1,4 +1,5 @@
 using System.Text.Json;
+using FusionCluster.Core.Storage;
 using FusionCluster.Core.Sweeps;
 using FusionCluster.Grains.Sweeps.Evaluations;
 using StackExchange.Redis;
@@ -19,8 +20,17 @@ public sealed class RedisEvaluationCache(ConfigurationOptions options, string se
         return value.IsNullOrEmpty ? null : JsonSerializer.Deserialize<Dictionary<string, double>>(value.ToString(), MetricsJson.Compact);
     }
 
-    public async Task PutAsync(string key, IReadOnlyDictionary<string, double> metrics) =>
-        await (await Database()).StringSetAsync(RedisKey(key), JsonSerializer.Serialize(metrics, MetricsJson.Compact));
+    public async Task PutAsync(string key, IReadOnlyDictionary<string, double> metrics)
+    {
+        try
+        {
+            await (await Database()).StringSetAsync(RedisKey(key), JsonSerializer.Serialize(metrics, MetricsJson.Compact));
+        }
+        catch (RedisException e)
+        {
+            throw new StorageException($"cannot store an evaluation in Redis under {RedisKey(key)}: {e.Message}", e);
+        }
+    }
 
     public void Dispose()
     {

@@ -122,6 +122,10 @@ public static class MergeCommand
                 Device = resolvedDevice!,
                 Candidates = candidates,
             };
+            // A local --out-dir this command creates is removed again if nothing was published in it.
+            var createdDir = sharedDir is not null && !outputLocation.Contains("://", StringComparison.Ordinal) && !Directory.Exists(outputLocation)
+                ? outputLocation
+                : null;
             var started = DateTime.UtcNow;
             var status = await EmbeddedMerge.RunAsync(request, new ProgressReporter(parse.GetValue(quiet)), parse.GetValue(parallel), cancellationToken, roots);
             var wall = (DateTime.UtcNow - started).TotalSeconds;
@@ -144,6 +148,7 @@ public static class MergeCommand
 
             if (candidates.Count > 0)
             {
+                SharedInputMerge.RemoveIfEmpty(createdDir);
                 return SharedInputMerge.Summarize(status, wall);
             }
 

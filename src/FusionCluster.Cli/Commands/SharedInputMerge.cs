@@ -88,6 +88,15 @@ public static class SharedInputMerge
         return published == status.Candidates.Count ? 0 : 1;
     }
 
+    /// <summary>Removes <paramref name="folder"/> (a --out-dir the command created) when no merge was published in it.</summary>
+    public static void RemoveIfEmpty(string? folder)
+    {
+        if (folder is not null && Directory.Exists(folder) && !Directory.EnumerateFileSystemEntries(folder).Any())
+        {
+            Directory.Delete(folder);
+        }
+    }
+
     private static string OutputOf(string root, string name) =>
         root.Contains("://", StringComparison.Ordinal) ? $"{root.TrimEnd('/')}/{name}" : Path.Combine(root, name);
 }

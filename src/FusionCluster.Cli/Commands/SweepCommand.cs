@@ -165,13 +165,20 @@ public static class SweepCommand
             return MergeCommand.Fail(e.Message);
         }
 
+        // The id is made from the name here: another name that makes the same id must not take this output as its own.
+        var id = IdFromName(spec.Name);
+        if (NameClash(spec, id) is { } clash)
+        {
+            return MergeCommand.Fail(clash);
+        }
+
         System.Console.Error.WriteLine($"sweep {spec.Name}: {spec.Points.Count} merges, {spec.MaxConcurrent} at once, on an embedded silo; output {spec.Output}");
         try
         {
             await using var runner = await SweepEmbeddedRunner.StartAsync(parallel, allowCommand, roots, CancellationToken.None);
-            var run = await runner.RunAsync(file, text, IdFromName(spec.Name), candidate => System.Console.Error.WriteLine(
+            var run = await runner.RunAsync(file, text, id, candidate => System.Console.Error.WriteLine(
                 candidate.State == CandidateState.Done
-                    ? string.Create(CultureInfo.InvariantCulture, $"  {spec.Objective.Metric} {candidate.Objective:0.######}{(candidate.Cached || candidate.EvaluationCached ? " (cached)" : "")}  {candidate.Label}")
+                    ? string.Create(CultureInfo.InvariantCulture, $"  {spec.Objective.Metric} {candidate.Objective:0.######}{(candidate.EvaluationCached ? " (score cached)" : candidate.Cached ? " (merge reused)" : "")}  {candidate.Label}")
                     : $"  failed  {candidate.Label}: {candidate.Error}"), cancellationToken);
             return Print(run, json);
         }
@@ -182,6 +189,26 @@ public static class SweepCommand
         catch (OperationCanceledException)
         {
             return MergeCommand.Fail("cancelled; the sweep's merges were cancelled", 130);
+        }
+    }
+
+    /// <summary><see cref="SweepOutputLayout.NameClash"/> for a local output's owner file; an unreadable one is left to the run's claim to report.</summary>
+    private static string? NameClash(SweepSpec spec, string id)
+    {
+        var owner = Path.Combine(spec.Output, SweepOutputLayout.OwnerFileName);
+        if (spec.Output.Contains("://", StringComparison.Ordinal) || !File.Exists(owner))
+        {
+            return null;
+        }
+
+        try
+        {
+            var json = System.Text.Encoding.UTF8.GetString(LocalFile.ReadAllBytes(owner, "sweep output's owner file", 4096, size => new StorageException($"{owner}: {size} bytes")));
+            return SweepOutputLayout.NameClash(spec.Output, id, spec.Name, json);
+        }
+        catch (StorageException)
+        {
+            return null;
         }
     }
 

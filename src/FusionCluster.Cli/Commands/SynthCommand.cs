@@ -40,7 +40,7 @@ public static class SynthCommand
             var root = parse.GetValue(folder)!.FullName;
             var models = parse.GetValue(fineTunes);
             return Task.FromResult(Run(root, bytes, type, models, parse.GetValue(seed), shardBytes, parse.GetValue(overwrite), cancellationToken, shape =>
-                System.Console.WriteLine($"wrote base and {models} fine-tunes ({shape.Layers} layers, hidden {shape.Hidden}, {Units.Bytes(shape.Parameters * type.ElementSize())} each) and example specs to {root}")));
+                System.Console.WriteLine($"wrote base and {models} fine-tunes ({shape.Layers} layer{(shape.Layers == 1 ? "" : "s")}, hidden {shape.Hidden}, {Units.Bytes(shape.Parameters * type.ElementSize())} each) and example specs to {root}")));
         });
         return command;
     }

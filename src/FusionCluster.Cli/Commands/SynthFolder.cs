@@ -31,7 +31,7 @@ public static class SynthFolder
         var taken = Targets(fineTunes).Where(name => Path.Exists(Path.Combine(root, name)) || LocalPath.IsLink(Path.Combine(root, name))).ToList();
         return taken.Count == 0
             ? null
-            : $"{root} holds {string.Join(", ", taken.Take(5))}{(taken.Count > 5 ? $" and {taken.Count - 5} more" : "")}, which fusion synth did not write; it would replace them. Choose another folder";
+            : $"{root} holds {string.Join(", ", taken.Take(5))}{(taken.Count > 5 ? $" and {taken.Count - 5} more" : "")}, which fusion synth did not write; it would replace {(taken.Count == 1 ? "it" : "them")}. Choose another folder";
     }
 
     /// <summary>True when synth wrote <paramref name="root"/>: a rerun there replaces only its own files.</summary>

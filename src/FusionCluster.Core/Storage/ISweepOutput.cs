@@ -33,10 +33,10 @@ public interface ISweepOutput
 
     /// <summary>
     /// Makes the location <paramref name="sweep"/>'s before a run writes anything there, writing the owner file
-    /// (<see cref="SweepOutputLayout.OwnerFileName"/>) the first time.
+    /// (<see cref="SweepOutputLayout.OwnerFileName"/>, with the sweep's <paramref name="name"/>) the first time.
     /// </summary>
     /// <exception cref="StorageException">The location is a user's or another sweep's (<see cref="SweepOutputLayout.ClaimRefusal"/>).</exception>
-    Task ClaimAsync(string sweep, CancellationToken cancellationToken);
+    Task ClaimAsync(string sweep, string name, CancellationToken cancellationToken);
 
     /// <summary>
     /// The run records and best/'s info that <paramref name="sweep"/> kept here, for a sweep grain whose state is new to

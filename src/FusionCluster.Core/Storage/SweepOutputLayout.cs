@@ -41,8 +41,35 @@ public static partial class SweepOutputLayout
             ? number
             : null;
 
-    /// <summary>The owner file's contents for <paramref name="sweep"/>.</summary>
-    public static string OwnerJson(string sweep) => new System.Text.Json.Nodes.JsonObject { ["sweep"] = sweep }.ToJsonString() + "\n";
+    /// <summary>The owner file's contents for <paramref name="sweep"/>, named <paramref name="name"/> when it claimed the location.</summary>
+    public static string OwnerJson(string sweep, string name) =>
+        new System.Text.Json.Nodes.JsonObject { ["sweep"] = sweep, ["name"] = name }.ToJsonString() + "\n";
+
+    /// <summary>
+    /// Why a sweep named <paramref name="name"/>, whose id <paramref name="sweep"/> was made from that name, may not take an
+    /// output whose owner file (<paramref name="ownerJson"/>) records another name under the same id, or null when it may:
+    /// two names that differ only in case or punctuation ("My Sweep", "my-sweep") make the same id, and the second sweep
+    /// would have pruned the first one's merges and runs as its own. Owner files written before names were recorded pass.
+    /// </summary>
+    public static string? NameClash(string root, string sweep, string name, string? ownerJson)
+    {
+        if (ownerJson is null || OwnerOf(ownerJson) != sweep)
+        {
+            return null;
+        }
+
+        try
+        {
+            var owner = System.Text.Json.Nodes.JsonNode.Parse(ownerJson)?["name"]?.GetValue<string>();
+            return owner is null || owner == name
+                ? null
+                : $"out: {root} holds the runs of sweep '{owner}', whose id '{sweep}' the name '{name}' makes too; give this sweep an out: of its own, or the name '{owner}' if it is the same sweep";
+        }
+        catch (Exception e) when (e is System.Text.Json.JsonException or InvalidOperationException or FormatException)
+        {
+            return null;
+        }
+    }
 
     /// <summary>The sweep an owner file's contents (<see cref="OwnerJson"/>) name, or null when they name none.</summary>
     public static string? OwnerOf(string ownerJson)

@@ -183,9 +183,14 @@ internal sealed class SweepSpaceReader(YamlNodeReader yaml)
 
     private List<(SpecPath Path, YamlNode Value, string KeyPath)> ReadPathMapping(YamlNode node, string path)
     {
-        if (node is not YamlMappingNode mapping || mapping.Children.Count == 0)
+        if (node is not YamlMappingNode mapping)
         {
             throw yaml.Error(node, path, "expected a mapping of spec paths (e.g. models[1].parameters.weight) to values");
+        }
+
+        if (mapping.Children.Count == 0)
+        {
+            throw yaml.Error(node, path, "the mapping is empty: give at least one spec path (e.g. models[1].parameters.weight) and its values");
         }
 
         var result = new List<(SpecPath, YamlNode, string)>();

@@ -71,7 +71,12 @@ public sealed class SweepEvaluatorGrain(
             var cache = services.GetService<IEvaluationCache>() ?? (confined.CacheFolder is { } folder ? new FileEvaluationCache(folder) : null);
             // The key reads every file of the model, compared and base folders and ensemble members: it gets the roots so it
             // reads only what the evaluation may, and a refusal fails this evaluation like the evaluator's own check would.
-            var outcome = await CachedEvaluation.RunAsync(confined, cache, roots, async () => new EvaluationOutcome { Metrics = await Task.Run(() => RunEvaluatorsAsync(confined)) });
+            var outcome = await CachedEvaluation.RunAsync(
+                confined,
+                cache,
+                roots,
+                async () => new EvaluationOutcome { Metrics = await Task.Run(() => RunEvaluatorsAsync(confined)) },
+                e => logger.LogWarning("Evaluated {Model}, but could not store its metrics in the evaluation cache: {Error}", request.ModelFolder, e.Message));
             return outcome with { Silo = localSilo.Name, Seconds = stopwatch.Elapsed.TotalSeconds };
         }
         catch (Exception e) when (e is EvaluationException or CheckpointException or FusionCluster.Alignment.AlignmentException or FusionCluster.Language.LanguageModelException or NotSupportedException or DatasetFormatException or StorageException or ArgumentException or IOException or UnauthorizedAccessException or FormatException)

@@ -26,7 +26,7 @@ internal sealed class AzureSweepOutput(BlobContainerClient container, AzureLocat
 
     public string ConnectLocation(int run, int point) => Child(SweepOutputLayout.ConnectFolder, SweepOutputLayout.ConnectResultName(run, point)).ToString();
 
-    public async Task ClaimAsync(string sweep, CancellationToken cancellationToken)
+    public async Task ClaimAsync(string sweep, string name, CancellationToken cancellationToken)
     {
         var ownerName = root.BlobName(SweepOutputLayout.OwnerFileName);
         var names = new HashSet<string>(StringComparer.Ordinal);
@@ -56,7 +56,7 @@ internal sealed class AzureSweepOutput(BlobContainerClient container, AzureLocat
         if (owner is null)
         {
             await Call(ownerName, () => container.CreateIfNotExistsAsync(cancellationToken: cancellationToken));
-            await Call(ownerName, () => container.GetBlobClient(ownerName).UploadAsync(BinaryData.FromString(SweepOutputLayout.OwnerJson(sweep)), overwrite: true, cancellationToken));
+            await Call(ownerName, () => container.GetBlobClient(ownerName).UploadAsync(BinaryData.FromString(SweepOutputLayout.OwnerJson(sweep, name)), overwrite: true, cancellationToken));
         }
     }
 

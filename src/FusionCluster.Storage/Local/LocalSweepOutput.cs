@@ -21,8 +21,13 @@ public sealed class LocalSweepOutput(string root) : ISweepOutput
 
     public string ConnectLocation(int run, int point) => Path.Combine(Root, SweepOutputLayout.ConnectFolder, SweepOutputLayout.ConnectResultName(run, point));
 
-    public Task ClaimAsync(string sweep, CancellationToken cancellationToken)
+    public Task ClaimAsync(string sweep, string name, CancellationToken cancellationToken)
     {
+        if (File.Exists(Root))
+        {
+            throw new StorageException($"out: {Root} is a file; a sweep's output is a folder (new or empty, or one of this sweep's)");
+        }
+
         var ownerPath = Path.Combine(Root, SweepOutputLayout.OwnerFileName);
         var owner = ReadOwner();
         var names = Directory.Exists(Root) ? Directory.EnumerateFileSystemEntries(Root).Select(e => Path.GetFileName(e)).ToList() : [];
@@ -37,7 +42,7 @@ public sealed class LocalSweepOutput(string root) : ISweepOutput
             FolderCreation.Check(Root, "out");
             Directory.CreateDirectory(Root);
             var partial = $"{ownerPath}.partial";
-            File.WriteAllText(partial, SweepOutputLayout.OwnerJson(sweep));
+            File.WriteAllText(partial, SweepOutputLayout.OwnerJson(sweep, name));
             File.Move(partial, ownerPath, overwrite: true);
         }
 

@@ -39,6 +39,24 @@ public sealed class MergeSignalProcessTests
     }
 
     [Fact]
+    public async Task An_interrupt_mid_shared_input_merge_leaves_no_out_dir_it_created()
+    {
+        using var temp = new TempDirectory();
+        var spec = WriteModelsAndSpec(temp);
+        var other = temp.Combine("other.yaml");
+        File.WriteAllText(other, File.ReadAllText(spec).Replace("density: 0.5", "density: 0.7", StringComparison.Ordinal));
+        var outDir = temp.Combine("outs");
+
+        await using var fusion = FusionProcess.Start(temp.Combine("fusion.log"), "merge", spec, other, "--out-dir", outDir, "--parallel", "1", "--quiet");
+        await WaitForStagingAsync(fusion, Path.Combine(outDir, "spec"));
+        Assert.True(fusion.Signal(UnixSignal.Interrupt), "fusion merge ended before the signal was sent");
+        var exitCode = await fusion.WaitForExitAsync(TimeSpan.FromSeconds(60), TestContext.Current.CancellationToken);
+
+        Assert.True(exitCode == 130, $"exit code {exitCode}; output:\n{fusion.Tail()}");
+        Assert.False(Directory.Exists(outDir), $"{outDir} is left after the cancelled merges: {string.Join(", ", Directory.Exists(outDir) ? Directory.EnumerateFileSystemEntries(outDir) : [])}");
+    }
+
+    [Fact]
     public async Task A_signal_mid_merge_with_overwrite_leaves_the_model_already_in_the_output_untouched()
     {
         using var temp = new TempDirectory();

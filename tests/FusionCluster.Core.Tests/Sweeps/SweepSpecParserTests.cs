@@ -232,6 +232,7 @@ public sealed class SweepSpecParserTests
     [InlineData("space:\n  grid:\n    models[x].weight: [1]", "line 3: space.grid.models[x].weight:", "key[index] or key[*]")]
     [InlineData("space: {sobol: {}}", "line 1: space.sobol:", "unknown key 'sobol'")]
     [InlineData("space: {grid: {parameters.t: []}}", "line 1: space.grid.parameters.t:", "empty")]
+    [InlineData("space: {grid: {}}", "line 1: space.grid:", "the mapping is empty: give at least one spec path")]
     [InlineData(Weight + "\nschedule: {cron: \"0 25 * * *\"}", "line 4: schedule:", "'0 25 * * *'")]
     [InlineData(Weight + "\nmax_concurrent: 0", "line 4: max_concurrent:", "from 1 to 1000")]
     [InlineData("space:\n  random:\n    count: 3\n    parameters:\n      parameters.t: {min: 1, max: 0}", "line 5: space.random.parameters.parameters.t:", "greater than min")]

@@ -48,12 +48,12 @@ public sealed class AzureSweepOutputTests(AzuriteFixture azurite)
         var store = await azurite.StoreAsync();
         await container.GetBlobClient("models/config.json").UploadAsync(BinaryData.FromString("mine"), cancellation);
 
-        await store.OpenSweepOutput($"az://{container.Name}/nightly").ClaimAsync("nightly", cancellation);
-        await store.OpenSweepOutput($"az://{container.Name}/nightly").ClaimAsync("nightly", cancellation);
-        var other = await Assert.ThrowsAsync<StorageException>(() => store.OpenSweepOutput($"az://{container.Name}/nightly").ClaimAsync("weekly", cancellation));
-        var foreign = await Assert.ThrowsAsync<StorageException>(() => store.OpenSweepOutput($"az://{container.Name}").ClaimAsync("weekly", cancellation));
+        await store.OpenSweepOutput($"az://{container.Name}/nightly").ClaimAsync("nightly", "nightly", cancellation);
+        await store.OpenSweepOutput($"az://{container.Name}/nightly").ClaimAsync("nightly", "nightly", cancellation);
+        var other = await Assert.ThrowsAsync<StorageException>(() => store.OpenSweepOutput($"az://{container.Name}/nightly").ClaimAsync("weekly", "weekly", cancellation));
+        var foreign = await Assert.ThrowsAsync<StorageException>(() => store.OpenSweepOutput($"az://{container.Name}").ClaimAsync("weekly", "weekly", cancellation));
 
-        Assert.Equal("{\"sweep\":\"nightly\"}\n", (await container.GetBlobClient($"nightly/{SweepOutputLayout.OwnerFileName}").DownloadContentAsync(cancellation)).Value.Content.ToString());
+        Assert.Equal("{\"sweep\":\"nightly\",\"name\":\"nightly\"}\n", (await container.GetBlobClient($"nightly/{SweepOutputLayout.OwnerFileName}").DownloadContentAsync(cancellation)).Value.Content.ToString());
         Assert.Contains("is the output of sweep 'nightly'", other.Message, StringComparison.Ordinal);
         Assert.Contains("holds 'models', which is not part of a sweep's output", foreign.Message, StringComparison.Ordinal);
     }
@@ -66,7 +66,7 @@ public sealed class AzureSweepOutputTests(AzuriteFixture azurite)
         var store = await azurite.StoreAsync();
         var output = store.OpenSweepOutput($"az://{container.Name}/nightly");
         Assert.Same(SweepOutputHistory.None, await output.ReadHistoryAsync("nightly", cancellation));
-        await output.ClaimAsync("nightly", cancellation);
+        await output.ClaimAsync("nightly", "nightly", cancellation);
         await output.WriteRunAsync(12, "twelve", cancellation);
         await output.WriteRunAsync(3, "three", cancellation);
         await container.GetBlobClient("nightly/runs/notes.txt").UploadAsync(BinaryData.FromString("mine"), cancellation);

@@ -21,7 +21,7 @@ public sealed class LocalSweepOutputTests : IDisposable
         var cancellation = TestContext.Current.CancellationToken;
         var output = new LocalFolderStore().OpenSweepOutput(temp.Path);
         Assert.Same(SweepOutputHistory.None, await output.ReadHistoryAsync("nightly", cancellation));
-        await output.ClaimAsync("nightly", cancellation);
+        await output.ClaimAsync("nightly", "nightly", cancellation);
         await output.WriteRunAsync(12, "twelve", cancellation);
         await output.WriteRunAsync(3, "three", cancellation);
         File.WriteAllText(Path.Combine(temp.Path, "runs", "notes.txt"), "mine");
@@ -42,7 +42,7 @@ public sealed class LocalSweepOutputTests : IDisposable
     {
         var cancellation = TestContext.Current.CancellationToken;
         var output = new LocalFolderStore().OpenSweepOutput(temp.Path);
-        await output.ClaimAsync("nightly", cancellation);
+        await output.ClaimAsync("nightly", "nightly", cancellation);
         await output.WriteRunAsync(3, "three", cancellation);
         File.CreateSymbolicLink(Path.Combine(temp.Path, "runs", "run-000001.json"), "/etc/passwd");
         Fifo.Create(Path.Combine(temp.Path, "runs", "run-000002.json"));
@@ -83,13 +83,25 @@ public sealed class LocalSweepOutputTests : IDisposable
         var root = Path.Combine(temp.Path, "nightly");
         var output = new LocalFolderStore().OpenSweepOutput(root);
 
-        await output.ClaimAsync("nightly", cancellation);
+        await output.ClaimAsync("nightly", "nightly", cancellation);
         Directory.CreateDirectory(Path.Combine(root, SweepOutputLayout.MergesFolder));
-        await output.ClaimAsync("nightly", cancellation);
-        var other = await Assert.ThrowsAsync<StorageException>(() => output.ClaimAsync("weekly", cancellation));
+        await output.ClaimAsync("nightly", "nightly", cancellation);
+        var other = await Assert.ThrowsAsync<StorageException>(() => output.ClaimAsync("weekly", "weekly", cancellation));
 
-        Assert.Equal("{\"sweep\":\"nightly\"}\n", File.ReadAllText(Path.Combine(root, SweepOutputLayout.OwnerFileName)));
+        Assert.Equal("{\"sweep\":\"nightly\",\"name\":\"nightly\"}\n", File.ReadAllText(Path.Combine(root, SweepOutputLayout.OwnerFileName)));
         Assert.StartsWith($"out: {root} is the output of sweep 'nightly'; a sweep prunes and replaces", other.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_file_at_out_is_refused_as_not_a_folder_and_left_as_it_was()
+    {
+        var file = Path.Combine(temp.Path, "results.txt");
+        File.WriteAllText(file, "mine");
+
+        var refused = await Assert.ThrowsAsync<StorageException>(() => new LocalFolderStore().OpenSweepOutput(file).ClaimAsync("nightly", "nightly", TestContext.Current.CancellationToken));
+
+        Assert.Equal($"out: {file} is a file; a sweep's output is a folder (new or empty, or one of this sweep's)", refused.Message);
+        Assert.Equal("mine", File.ReadAllText(file));
     }
 
     [Fact]
@@ -100,9 +112,9 @@ public sealed class LocalSweepOutputTests : IDisposable
         File.WriteAllText(Path.Combine(temp.Path, "best", "notes.txt"), "mine");
         var output = new LocalFolderStore().OpenSweepOutput(temp.Path);
 
-        var best = await Assert.ThrowsAsync<StorageException>(() => output.ClaimAsync("nightly", cancellation));
+        var best = await Assert.ThrowsAsync<StorageException>(() => output.ClaimAsync("nightly", "nightly", cancellation));
         File.WriteAllText(Path.Combine(temp.Path, "model.safetensors"), "weights");
-        var foreign = await Assert.ThrowsAsync<StorageException>(() => output.ClaimAsync("nightly", cancellation));
+        var foreign = await Assert.ThrowsAsync<StorageException>(() => output.ClaimAsync("nightly", "nightly", cancellation));
 
         Assert.Contains($"holds a best/ without {SweepOutputLayout.BestInfoFileName}, which is not a promoted merge", best.Message, StringComparison.Ordinal);
         Assert.Contains("holds 'model.safetensors', which is not part of a sweep's output", foreign.Message, StringComparison.Ordinal);
@@ -118,7 +130,7 @@ public sealed class LocalSweepOutputTests : IDisposable
         Directory.CreateDirectory(Path.Combine(temp.Path, SweepOutputLayout.BestFolder));
         File.WriteAllText(Path.Combine(temp.Path, SweepOutputLayout.BestFolder, SweepOutputLayout.BestInfoFileName), "{}");
 
-        await new LocalFolderStore().OpenSweepOutput(temp.Path).ClaimAsync("nightly", cancellation);
+        await new LocalFolderStore().OpenSweepOutput(temp.Path).ClaimAsync("nightly", "nightly", cancellation);
 
         Assert.True(File.Exists(Path.Combine(temp.Path, SweepOutputLayout.OwnerFileName)));
     }
@@ -131,7 +143,7 @@ public sealed class LocalSweepOutputTests : IDisposable
         var output = new LocalFolderStore().OpenSweepOutput(temp.Path);
 
         // Read with File.ReadAllText it blocked until something wrote into the pipe.
-        var error = await Promptly.RunAsync(() => Assert.ThrowsAsync<StorageException>(() => output.ClaimAsync("nightly", cancellation)));
+        var error = await Promptly.RunAsync(() => Assert.ThrowsAsync<StorageException>(() => output.ClaimAsync("nightly", "nightly", cancellation)));
 
         Assert.Contains(SweepOutputLayout.OwnerFileName, error.Message, StringComparison.Ordinal);
     }
@@ -143,7 +155,7 @@ public sealed class LocalSweepOutputTests : IDisposable
         Assert.SkipUnless(Directory.Exists("/sys/kernel"), "/sys is not mounted here");
         var output = new LocalSweepOutput("/sys/fusion-sweep");
 
-        var error = await Assert.ThrowsAsync<StorageException>(() => output.ClaimAsync("nightly", TestContext.Current.CancellationToken));
+        var error = await Assert.ThrowsAsync<StorageException>(() => output.ClaimAsync("nightly", "nightly", TestContext.Current.CancellationToken));
 
         Assert.Equal("out '/sys/fusion-sweep' cannot be made: no folder can be created in '/sys' (permission denied)", error.Message);
     }

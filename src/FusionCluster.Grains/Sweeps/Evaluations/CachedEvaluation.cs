@@ -5,14 +5,17 @@ namespace FusionCluster.Grains.Sweeps.Evaluations;
 
 /// <summary>
 /// Runs an evaluation through the cache: a hit returns the stored metrics marked cached without evaluating;
-/// a miss evaluates and stores the metrics of a successful evaluation (never an error).
+/// a miss evaluates and stores the metrics of a successful evaluation (never an error). A cache that cannot store
+/// them (a read-only folder, Redis gone) does not fail the evaluation: its metrics stand, and the next run evaluates again.
 /// </summary>
 public static class CachedEvaluation
 {
     /// <param name="cache">Null when the request names no cache (it is then evaluated every time).</param>
     /// <param name="roots">The silo's data roots: the key reads only files the evaluation may read (<see cref="EvaluationCacheKey.For"/>).</param>
+    /// <param name="notStored">Told why a result could not be stored in the cache (for the log).</param>
     /// <exception cref="StorageException">The key would read a file outside the roots or one that is not a regular file; the message names it.</exception>
-    public static async Task<EvaluationOutcome> RunAsync(EvaluationRequest request, IEvaluationCache? cache, LocalRoots roots, Func<Task<EvaluationOutcome>> evaluate)
+    public static async Task<EvaluationOutcome> RunAsync(
+        EvaluationRequest request, IEvaluationCache? cache, LocalRoots roots, Func<Task<EvaluationOutcome>> evaluate, Action<Exception>? notStored = null)
     {
         var key = cache is null ? null : await Task.Run(() => EvaluationCacheKey.For(request, roots));
         if (key is not null && await cache!.GetAsync(key) is { } metrics)
@@ -23,7 +26,14 @@ public static class CachedEvaluation
         var outcome = await evaluate();
         if (key is not null && outcome.Error is null)
         {
-            await cache!.PutAsync(key, outcome.Metrics);
+            try
+            {
+                await cache!.PutAsync(key, outcome.Metrics);
+            }
+            catch (StorageException e)
+            {
+                notStored?.Invoke(e);
+            }
         }
 
         return outcome;

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using FusionCluster.Core.Storage;
 using FusionCluster.Core.Sweeps;
 
 namespace FusionCluster.Grains.Sweeps.Evaluations;
@@ -29,11 +30,23 @@ public sealed class FileEvaluationCache(string folder) : IEvaluationCache
 
     public async Task PutAsync(string key, IReadOnlyDictionary<string, double> metrics)
     {
-        Directory.CreateDirectory(Folder);
         var path = PathOf(key);
         var partial = $"{path}.{Environment.ProcessId}.{Guid.NewGuid():N}.partial";
-        await File.WriteAllTextAsync(partial, JsonSerializer.Serialize(metrics, MetricsJson.Compact));
-        File.Move(partial, path, overwrite: true);
+        try
+        {
+            Directory.CreateDirectory(Folder);
+            await File.WriteAllTextAsync(partial, JsonSerializer.Serialize(metrics, MetricsJson.Compact));
+            File.Move(partial, path, overwrite: true);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            if (File.Exists(partial))
+            {
+                File.Delete(partial);
+            }
+
+            throw new StorageException($"cannot store an evaluation in the cache {path}: {e.Message}", e);
+        }
     }
 
     private string PathOf(string key) =>

@@ -5,5 +5,6 @@ public interface IEvaluationCache
 {
     Task<IReadOnlyDictionary<string, double>?> GetAsync(string key);
 
+    /// <exception cref="FusionCluster.Core.Storage.StorageException">The metrics could not be stored; the message says where.</exception>
     Task PutAsync(string key, IReadOnlyDictionary<string, double> metrics);
 }

@@ -68,9 +68,10 @@ public sealed class SweepRunDriver(
         try
         {
             var (parsed, candidates) = await Task.Run(() => SweepCandidates.PrepareAsync(definition, settings.ShardSizeBytes, stores, run.Number));
-            // Before anything is written there: a user's folder or another sweep's output is refused, not pruned.
-            await Task.Run(() => stores.OpenSweepOutput(parsed.Output).ClaimAsync(sweepId, CancellationToken.None));
+            // Counted before the claim, so a run refused there still says how many points it had.
             run.Candidates = candidates;
+            // Before anything is written there: a user's folder or another sweep's output is refused, not pruned.
+            await Task.Run(() => stores.OpenSweepOutput(parsed.Output).ClaimAsync(sweepId, parsed.Name, CancellationToken.None));
             run.ObjectiveMetric = parsed.Objective.Metric;
             run.Maximize = parsed.Objective.Direction == ObjectiveDirection.Maximize;
             run.Connect = parsed.Kind == SweepKind.Connect;

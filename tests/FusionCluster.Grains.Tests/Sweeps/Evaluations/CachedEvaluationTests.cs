@@ -87,6 +87,23 @@ public sealed class CachedEvaluationTests : IDisposable
     }
 
     [Fact]
+    public async Task A_cache_that_cannot_store_leaves_the_metrics_standing_and_says_why()
+    {
+        // A file where the cache's folder would be: no one, root included, can store an entry under it.
+        var blocked = temp.Combine("not-a-folder");
+        await File.WriteAllTextAsync(blocked, "in the way", TestContext.Current.CancellationToken);
+        var reasons = new List<Exception>();
+
+        var outcome = await CachedEvaluation.RunAsync(Request(Model("merge-c", weights: [4, 5], report: "r")), new FileEvaluationCache(blocked), LocalRoots.Anywhere, Evaluate, reasons.Add);
+
+        Assert.Null(outcome.Error);
+        Assert.False(outcome.Cached);
+        Assert.Equal(0.5, outcome.Metrics["accuracy"]);
+        var reason = Assert.IsType<StorageException>(Assert.Single(reasons));
+        Assert.Contains($"cannot store an evaluation in the cache {blocked}/", reason.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_failed_evaluation_is_not_stored()
     {
         var cache = new FileEvaluationCache(temp.Combine("cache"));
