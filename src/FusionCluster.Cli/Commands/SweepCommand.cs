@@ -195,16 +195,14 @@ public static class SweepCommand
     /// <summary><see cref="SweepOutputLayout.NameClash"/> for a local output's owner file; an unreadable one is left to the run's claim to report.</summary>
     private static string? NameClash(SweepSpec spec, string id)
     {
-        var owner = Path.Combine(spec.Output, SweepOutputLayout.OwnerFileName);
-        if (spec.Output.Contains("://", StringComparison.Ordinal) || !File.Exists(owner))
+        if (spec.Output.Contains("://", StringComparison.Ordinal))
         {
             return null;
         }
 
         try
         {
-            var json = System.Text.Encoding.UTF8.GetString(LocalFile.ReadAllBytes(owner, "sweep output's owner file", 4096, size => new StorageException($"{owner}: {size} bytes")));
-            return SweepOutputLayout.NameClash(spec.Output, id, spec.Name, json);
+            return SweepOutputLayout.NameClash(spec.Output, id, spec.Name, SweepOutputLayout.ReadLocalOwner(spec.Output));
         }
         catch (StorageException)
         {

@@ -46,6 +46,19 @@ public static partial class SweepOutputLayout
         new System.Text.Json.Nodes.JsonObject { ["sweep"] = sweep, ["name"] = name }.ToJsonString() + "\n";
 
     /// <summary>
+    /// The owner file's text in the folder <paramref name="root"/>, or null when there is none: a regular file of at most
+    /// 4 KiB, as every small file a user could plant is read (never a FIFO or a link).
+    /// </summary>
+    /// <exception cref="StorageException">It is not a regular file, or larger; the message names it.</exception>
+    public static string? ReadLocalOwner(string root)
+    {
+        var path = Path.Combine(root, OwnerFileName);
+        return Path.Exists(path)
+            ? System.Text.Encoding.UTF8.GetString(LocalFile.ReadAllBytes(path, "sweep output's owner file", 4096, size => new StorageException($"{path}: {size} bytes; a sweep's owner file holds a name")))
+            : null;
+    }
+
+    /// <summary>
     /// Why a sweep named <paramref name="name"/>, whose id <paramref name="sweep"/> was made from that name, may not take an
     /// output whose owner file (<paramref name="ownerJson"/>) records another name under the same id, or null when it may:
     /// two names that differ only in case or punctuation ("My Sweep", "my-sweep") make the same id, and the second sweep

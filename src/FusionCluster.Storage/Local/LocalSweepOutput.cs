@@ -174,14 +174,7 @@ public sealed class LocalSweepOutput(string root) : ISweepOutput
         return Task.CompletedTask;
     }
 
-    /// <summary>The owner file's text, or null when there is none: a regular file of at most 4 KiB, as every small file a user could plant is read (never a FIFO or a link).</summary>
-    private string? ReadOwner()
-    {
-        var ownerPath = Path.Combine(Root, SweepOutputLayout.OwnerFileName);
-        return Path.Exists(ownerPath)
-            ? System.Text.Encoding.UTF8.GetString(LocalFile.ReadAllBytes(ownerPath, "sweep output's owner file", 4096, size => new StorageException($"{ownerPath}: {size} bytes; a sweep's owner file holds a name")))
-            : null;
-    }
+    private string? ReadOwner() => SweepOutputLayout.ReadLocalOwner(Root);
 
     /// <summary>A run record's text, or null when it is not a regular file a sweep could have written: its number still counts.</summary>
     private static string? ReadRunRecord(string path)
