@@ -16,7 +16,10 @@ internal static class RedisReachability
     /// <summary>Why none of the connection string's endpoints can be reached, or null when one answers or one gives no answer yet (left to Orleans).</summary>
     public static async Task<string?> RefusalAsync(string redis, CancellationToken cancellationToken)
     {
-        var endpoints = ConfigurationOptions.Parse(redis).EndPoints;
+        // A connection string may leave the port out (localhost, host,ssl=true, host,serviceName=...): the client's default then.
+        var options = ConfigurationOptions.Parse(redis);
+        options.SetDefaultPorts();
+        var endpoints = options.EndPoints;
         var refusals = new List<string>();
         foreach (var endpoint in endpoints)
         {

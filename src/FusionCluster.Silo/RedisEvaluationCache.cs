@@ -16,7 +16,16 @@ public sealed class RedisEvaluationCache(ConfigurationOptions options, string se
 
     public async Task<IReadOnlyDictionary<string, double>?> GetAsync(string key)
     {
-        var value = await (await Database()).StringGetAsync(RedisKey(key));
+        RedisValue value;
+        try
+        {
+            value = await (await Database()).StringGetAsync(RedisKey(key));
+        }
+        catch (Exception e) when (e is RedisException or TimeoutException)
+        {
+            throw new StorageException($"cannot read the evaluation cache in Redis under {RedisKey(key)}: {e.Message}", e);
+        }
+
         return value.IsNullOrEmpty ? null : JsonSerializer.Deserialize<Dictionary<string, double>>(value.ToString(), MetricsJson.Compact);
     }
 
@@ -26,7 +35,7 @@ public sealed class RedisEvaluationCache(ConfigurationOptions options, string se
         {
             await (await Database()).StringSetAsync(RedisKey(key), JsonSerializer.Serialize(metrics, MetricsJson.Compact));
         }
-        catch (RedisException e)
+        catch (Exception e) when (e is RedisException or TimeoutException)
         {
             throw new StorageException($"cannot store an evaluation in Redis under {RedisKey(key)}: {e.Message}", e);
         }

@@ -50,6 +50,7 @@ public static class MergeCommand
                 {
                     (not null, not null) => "give --out DIR (one spec) or --out-dir DIR (one or several specs, each output in DIR/<spec name>), not both",
                     (not null, null) => "several specs need --out-dir DIR (each output goes to DIR/<spec name>), not --out",
+                    _ when specFiles.Length > 1 => "several specs need --out-dir DIR (each output goes to DIR/<spec name>)",
                     _ => "--out DIR is required",
                 });
             }

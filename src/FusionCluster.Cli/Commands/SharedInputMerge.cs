@@ -91,9 +91,16 @@ public static class SharedInputMerge
     /// <summary>Removes <paramref name="folder"/> (a --out-dir the command created) when no merge was published in it.</summary>
     public static void RemoveIfEmpty(string? folder)
     {
-        if (folder is not null && Directory.Exists(folder) && !Directory.EnumerateFileSystemEntries(folder).Any())
+        try
         {
-            Directory.Delete(folder);
+            if (folder is not null && Directory.Exists(folder) && !Directory.EnumerateFileSystemEntries(folder).Any())
+            {
+                Directory.Delete(folder);
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // Something appeared in it, or it cannot be removed: an empty folder left behind is no error of the merges.
         }
     }
 

@@ -204,7 +204,7 @@ public static class SweepCommand
         {
             return SweepOutputLayout.NameClash(spec.Output, id, spec.Name, SweepOutputLayout.ReadLocalOwner(spec.Output));
         }
-        catch (StorageException)
+        catch (Exception e) when (e is StorageException or IOException or UnauthorizedAccessException)
         {
             return null;
         }

@@ -26,7 +26,7 @@ public static class SweepPrinter
             output.WriteLine($"{"RUN",-5} {"STATE",-10} {"TRIGGER",-9} {"STARTED",-20} {"MERGES",-22} BEST");
             foreach (var run in status.Runs)
             {
-                var merges = $"{run.Done}/{run.Candidates} ok, {run.Cached} cached";
+                var merges = $"{run.Done}/{run.Candidates} ok, {run.Cached} reused";
                 var trigger = run.Trigger == SweepTrigger.Schedule && run.Occurrences > 1 ? $"sched x{run.Occurrences}" : run.Trigger.ToString().ToLowerInvariant();
                 var best = run.BestLabel is null ? run.Error ?? "" : $"{Number(run.BestObjective)}  {run.BestLabel}";
                 output.WriteLine($"{run.Number,-5} {run.State,-10} {trigger,-9} {run.StartedAt:yyyy-MM-dd HH:mm:ss}  {merges,-22} {best}");
@@ -72,7 +72,9 @@ public static class SweepPrinter
 
         var width = Math.Max(12, run.ObjectiveMetric.Length);
         var ranked = run.Leaderboard.ToHashSet();
-        var unranked = run.Candidates.Where((c, position) => !c.Baseline && c.State == CandidateState.Done && !ranked.Contains(position)).ToList();
+        // Ranked once the run ends: a point done before then is not yet on the leaderboard.
+        var ended = summary.State is not (SweepRunState.Preparing or SweepRunState.Running);
+        var unranked = run.Candidates.Where((c, position) => ended && !c.Baseline && c.State == CandidateState.Done && !ranked.Contains(position)).ToList();
         if (run.Leaderboard.Count > 0 || unranked.Count > 0)
         {
             output.WriteLine($"{"RANK",-5} {run.ObjectiveMetric.PadRight(width)} {"MERGE",-8} {"EVAL",-7} POINT");

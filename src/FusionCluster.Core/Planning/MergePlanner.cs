@@ -234,7 +234,7 @@ public sealed class MergePlanner
         {
             var wanted = method.MinModels == method.MaxModels ? $"exactly {method.MinModels}"
                 : method.MaxModels == int.MaxValue ? $"at least {method.MinModels}" : $"{method.MinModels} to {method.MaxModels}";
-            var noun = method.MaxModels == 1 ? "model" : "models";
+            var noun = method.MinModels == 1 && (method.MaxModels == 1 || method.MaxModels == int.MaxValue) ? "model" : "models";
             var what = method.BaseModel == BaseModelUse.NotUsed ? noun : $"{noun} besides base_model";
             throw new SpecException($"merge_method '{method.Name}' takes {wanted} {what}, but tensor '{outName}' has {others.Count}: {string.Join(", ", others.Select(p => p.Model))}");
         }

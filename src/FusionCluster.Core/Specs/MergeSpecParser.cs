@@ -17,11 +17,15 @@ public static class MergeSpecParser
 
     /// <param name="yaml">The YAML text.</param>
     /// <param name="sourceName">Name used in error messages, normally the spec file's name.</param>
-    public static MergeSpec Parse(string yaml, string sourceName = "spec")
+    /// <param name="parameterNames">
+    /// Whether a parameter the method does not take is refused here, at its line (the planner refuses it anyway): false
+    /// for a sweep's points, where one that only some points' methods take fails those points alone.
+    /// </param>
+    public static MergeSpec Parse(string yaml, string sourceName = "spec", bool parameterNames = true)
     {
         ArgumentNullException.ThrowIfNull(yaml);
         ArgumentNullException.ThrowIfNull(sourceName);
-        var spec = new MergeSpecReader(sourceName).Read(yaml);
+        var spec = new MergeSpecReader(sourceName, parameterNames).Read(yaml);
         SpecValidator.Validate(spec);
         return spec;
     }

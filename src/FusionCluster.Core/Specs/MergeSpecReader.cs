@@ -53,8 +53,11 @@ internal sealed class MergeSpecReader
     private readonly TokenizerSectionReader tokenizerReader;
     private readonly AlignSectionReader alignReader;
 
-    public MergeSpecReader(string sourceName)
+    private readonly bool checkParameterNames;
+
+    public MergeSpecReader(string sourceName, bool checkParameterNames = true)
     {
+        this.checkParameterNames = checkParameterNames;
         yaml = new YamlNodeReader(sourceName);
         modelReader = new ModelReferenceReader(yaml);
         // Replaced by one with the method's parameter ranges once merge_method is read.
@@ -86,7 +89,7 @@ internal sealed class MergeSpecReader
             throw yaml.Error(methodNode!, "merge_method", MergeMethodRegistry.UnknownMessage(mergeMethod.Trim()));
         }
 
-        parameterReader = new ParameterSettingReader(yaml, ParameterRanges.For(mergeMethod), method!);
+        parameterReader = new ParameterSettingReader(yaml, ParameterRanges.For(mergeMethod), checkParameterNames ? method : null);
         var baseModel = top.TryGetValue("base_model", out var baseNode) ? modelReader.ReadModelReference(baseNode, "base_model") : null;
         var parameters = top.TryGetValue("parameters", out var paramNode) ? parameterReader.Read(paramNode, "parameters") : ParameterSettingReader.Empty();
 

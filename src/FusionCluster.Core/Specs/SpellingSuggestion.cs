@@ -8,17 +8,30 @@ namespace FusionCluster.Core.Specs;
 /// </summary>
 public static class SpellingSuggestion
 {
+    /// <summary>Longer names get no suggestion: no key or method is this long, and a YAML key may be very long indeed.</summary>
+    private const int MaxLength = 64;
+
     /// <summary>The closest of <paramref name="known"/> to <paramref name="typed"/>, or null when none is close or two tie.</summary>
     public static string? Closest(string typed, IEnumerable<string> known)
     {
         ArgumentNullException.ThrowIfNull(typed);
         ArgumentNullException.ThrowIfNull(known);
         var allowed = Math.Max(1, typed.Length / 3);
+        if (typed.Length > MaxLength)
+        {
+            return null;
+        }
+
         string? best = null;
         var bestDistance = int.MaxValue;
         var tied = false;
         foreach (var name in known.Distinct(StringComparer.Ordinal))
         {
+            if (Math.Abs(name.Length - typed.Length) > allowed)
+            {
+                continue;
+            }
+
             var distance = Distance(typed.ToUpperInvariant(), name.ToUpperInvariant());
             if (distance < bestDistance)
             {

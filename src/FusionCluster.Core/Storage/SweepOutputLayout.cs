@@ -45,6 +45,19 @@ public static partial class SweepOutputLayout
     public static string OwnerJson(string sweep, string name) =>
         new System.Text.Json.Nodes.JsonObject { ["sweep"] = sweep, ["name"] = name }.ToJsonString() + "\n";
 
+    /// <summary>Whether an owner file (of this sweep, once claimed) was written before names were recorded: the claim then writes it again, with the name.</summary>
+    public static bool NamesNoName(string ownerJson)
+    {
+        try
+        {
+            return System.Text.Json.Nodes.JsonNode.Parse(ownerJson)?["name"] is null;
+        }
+        catch (Exception e) when (e is System.Text.Json.JsonException or InvalidOperationException or FormatException)
+        {
+            return false;
+        }
+    }
+
     /// <summary>
     /// The owner file's text in the folder <paramref name="root"/>, or null when there is none: a regular file of at most
     /// 4 KiB, as every small file a user could plant is read (never a FIFO or a link).

@@ -7,17 +7,20 @@ public sealed record SweepObjective(string Metric, ObjectiveDirection Direction)
     private static readonly HashSet<string> LowerIsBetterWords = new(StringComparer.OrdinalIgnoreCase)
     {
         "loss", "losses", "error", "errors", "err", "distance", "perplexity", "ppl", "entropy", "nll", "barrier", "mse", "mae", "rmse", "wer", "cer",
+        "divergence", "latency", "bpb",
     };
 
     /// <summary>
-    /// The direction of a metric whose objective names none: minimize when a word of its name (split at <c>/ _ - .</c>
-    /// and spaces) says lower is better (<c>perplexity</c>, <c>cross_entropy</c>, <c>l2_distance/ft-1</c>,
-    /// <c>eval_loss</c>, <c>loss_barrier</c>), otherwise maximize (<c>accuracy</c>, <c>cosine/ft-1</c>).
+    /// The direction of a metric whose objective names none: minimize when a word of its name before any '/' (split at
+    /// <c>_ - .</c> and spaces) says lower is better (<c>perplexity</c>, <c>cross_entropy</c>, <c>l2_distance/ft-1</c>,
+    /// <c>eval_loss</c>, <c>loss_barrier</c>), otherwise maximize (<c>accuracy</c>, <c>cosine/ft-1</c>). What follows a
+    /// '/' names a reference or a class (<c>cosine/low-loss-ft</c> is a cosine), so it has no say.
     /// </summary>
     public static ObjectiveDirection DefaultDirection(string metric)
     {
         ArgumentNullException.ThrowIfNull(metric);
-        return metric.Split(['/', '_', '-', '.', ' '], StringSplitOptions.RemoveEmptyEntries).Any(LowerIsBetterWords.Contains)
+        var family = metric.Split('/')[0];
+        return family.Split(['_', '-', '.', ' '], StringSplitOptions.RemoveEmptyEntries).Any(LowerIsBetterWords.Contains)
             ? ObjectiveDirection.Minimize
             : ObjectiveDirection.Maximize;
     }

@@ -74,7 +74,22 @@ internal sealed class SweepSpecReader(string sourceName, string directory, Local
             throw yaml.Error(root, "space", "space is required: grid:, random: or list: over spec paths (or a list of those)");
         }
 
-        var points = new SweepSpaceReader(yaml).Read(spaceNode, template is not null ? point => template.Instantiate(point) : point => connect!.Instantiate(point));
+        // A parameter no point's method takes is a typo (models[*].parameters.wieght): refused now, before anything runs.
+        // One that only some points' methods take (density over merge_method: [ties, linear]) fails those points alone.
+        var unknownParameters = new List<string>();
+        var points = new SweepSpaceReader(yaml).Read(spaceNode, template is not null
+            ? point =>
+            {
+                if (template.UnknownParameters(template.Instantiate(point)) is { } unknown)
+                {
+                    unknownParameters.Add(unknown);
+                }
+            }
+            : point => connect!.Instantiate(point));
+        if (points.Count > 0 && unknownParameters.Count == points.Count)
+        {
+            throw yaml.Error(spaceNode, "space", $"no point makes a merge spec its method takes: {unknownParameters[0]}");
+        }
 
         var schedule = top.TryGetValue("schedule", out var scheduleNode) ? ReadSchedule(scheduleNode) : null;
         var maxConcurrent = top.TryGetValue("max_concurrent", out var concurrentNode) ? yaml.ReadInt(concurrentNode, "max_concurrent", 1, 1000) : 2;

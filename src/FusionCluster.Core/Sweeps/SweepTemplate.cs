@@ -1,3 +1,5 @@
+using FusionCluster.Core.Methods;
+using FusionCluster.Core.Planning;
 using FusionCluster.Core.Specs;
 using YamlDotNet.RepresentationModel;
 
@@ -23,7 +25,10 @@ public sealed class SweepTemplate
     /// <summary>The template itself as YAML.</summary>
     public string Text => SweepYaml.Document(root);
 
-    /// <summary>The merge spec of one point, parsed and validated as <c>fusion merge</c> would.</summary>
+    /// <summary>
+    /// The merge spec of one point, parsed and validated as <c>fusion merge</c> would, except that a parameter its method
+    /// does not take is left to the planner, which fails that point alone (<see cref="UnknownParameters"/> says which).
+    /// </summary>
     /// <exception cref="SpecException">The point does not fit the template, or the spec it makes is invalid; the message names the point.</exception>
     public SweepCandidateSpec Instantiate(SweepPoint point)
     {
@@ -45,7 +50,7 @@ public sealed class SweepTemplate
         MergeSpec parsed;
         try
         {
-            parsed = MergeSpecParser.Parse(text, $"point {point.Index} ({point.Label})");
+            parsed = MergeSpecParser.Parse(text, $"point {point.Index} ({point.Label})", parameterNames: false);
         }
         catch (SpecException e)
         {
@@ -53,5 +58,20 @@ public sealed class SweepTemplate
         }
 
         return new SweepCandidateSpec(point, text, SweepYaml.Canonical(spec), parsed);
+    }
+
+    /// <summary>The error the planner will give <paramref name="candidate"/> for a parameter its method does not take, or null.</summary>
+    public string? UnknownParameters(SweepCandidateSpec candidate)
+    {
+        ArgumentNullException.ThrowIfNull(candidate);
+        try
+        {
+            SpecParameterNames.Check(candidate.Spec, MergeMethodRegistry.Get(candidate.Spec.MergeMethod));
+            return null;
+        }
+        catch (SpecException e)
+        {
+            return $"{SourceName}: point {candidate.Point.Index} ({candidate.Point.Label}): {e.Message}";
+        }
     }
 }

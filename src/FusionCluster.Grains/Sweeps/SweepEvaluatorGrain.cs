@@ -76,7 +76,7 @@ public sealed class SweepEvaluatorGrain(
                 cache,
                 roots,
                 async () => new EvaluationOutcome { Metrics = await Task.Run(() => RunEvaluatorsAsync(confined)) },
-                e => logger.LogWarning("Evaluated {Model}, but could not store its metrics in the evaluation cache: {Error}", request.ModelFolder, e.Message));
+                e => logger.LogWarning("Evaluating {Model}: the evaluation cache failed, so it was evaluated without it: {Error}", request.ModelFolder, e.Message));
             return outcome with { Silo = localSilo.Name, Seconds = stopwatch.Elapsed.TotalSeconds };
         }
         catch (Exception e) when (e is EvaluationException or CheckpointException or FusionCluster.Alignment.AlignmentException or FusionCluster.Language.LanguageModelException or NotSupportedException or DatasetFormatException or StorageException or ArgumentException or IOException or UnauthorizedAccessException or FormatException)

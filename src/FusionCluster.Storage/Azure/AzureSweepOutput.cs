@@ -53,7 +53,7 @@ internal sealed class AzureSweepOutput(BlobContainerClient container, AzureLocat
             throw new StorageException(refusal);
         }
 
-        if (owner is null)
+        if (owner is null || SweepOutputLayout.NamesNoName(owner))
         {
             await Call(ownerName, () => container.CreateIfNotExistsAsync(cancellationToken: cancellationToken));
             await Call(ownerName, () => container.GetBlobClient(ownerName).UploadAsync(BinaryData.FromString(SweepOutputLayout.OwnerJson(sweep, name)), overwrite: true, cancellationToken));

@@ -37,7 +37,7 @@ public sealed class LocalSweepOutput(string root) : ISweepOutput
             throw new StorageException(refusal);
         }
 
-        if (owner is null)
+        if (owner is null || SweepOutputLayout.NamesNoName(owner))
         {
             FolderCreation.Check(Root, "out");
             Directory.CreateDirectory(Root);

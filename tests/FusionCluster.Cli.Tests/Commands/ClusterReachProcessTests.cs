@@ -21,4 +21,27 @@ public sealed class ClusterReachProcessTests
         // Orleans alone retried for its 30 s connect timeout; the process (start-up included) now ends well before.
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(20), $"took {clock.Elapsed}");
     }
+
+    [Fact]
+    public async Task An_address_without_a_port_is_probed_at_redis_default_port()
+    {
+        using (var probe = new System.Net.Sockets.TcpClient())
+        {
+            try
+            {
+                await probe.ConnectAsync("127.0.0.1", 6379, TestContext.Current.CancellationToken);
+                Assert.Skip("something listens on 127.0.0.1:6379 on this machine");
+            }
+            catch (System.Net.Sockets.SocketException)
+            {
+                // Nothing there: the case this test needs.
+            }
+        }
+
+        var (exitCode, _, stderr) = await FusionProcess.RunAsync("jobs", "--cluster", "127.0.0.1");
+
+        Assert.NotEqual(0, exitCode);
+        // Not port 0, which no one listens on whatever runs here: the client's own default, 6379.
+        Assert.Contains("nothing listens on 127.0.0.1:6379 (connection refused)", stderr, StringComparison.Ordinal);
+    }
 }

@@ -111,6 +111,18 @@ public sealed class SweepSpecParserTests
         Assert.Equal(new SweepObjective(metric, direction), Parse("space:\n  grid:\n    models[0].parameters.weight: [1]\n", evaluator: Evaluators + objective).Objective);
     }
 
+    [Fact]
+    public void A_parameter_no_points_method_takes_is_refused_and_one_some_take_is_left_to_fail_those_points()
+    {
+        var typo = Assert.Throws<SpecException>(() => Parse("space:\n  grid:\n    models[*].parameters.wieght: [0.3, 0.7]")).Message;
+        Assert.StartsWith("sweep.yaml line 1: space: no point makes a merge spec its method takes: sweep.yaml template: point 0 (models[*].parameters.wieght=0.3): ", typo);
+        Assert.Contains("has no parameter 'wieght' (did you mean 'weight'?", typo, StringComparison.Ordinal);
+
+        // density is task arithmetic's but not linear's: the linear point fails alone when the planner sees it.
+        var mixed = Parse("space:\n  grid:\n    merge_method: [task_arithmetic, linear]\n    models[*].parameters.density: [0.5]");
+        Assert.Equal(["task_arithmetic", "linear"], mixed.Candidates().Select(c => c.Spec.MergeMethod));
+    }
+
     [Theory]
     [InlineData("eval_loss", ObjectiveDirection.Minimize)]
     [InlineData("loss_barrier", ObjectiveDirection.Minimize)]
@@ -118,6 +130,9 @@ public sealed class SweepSpecParserTests
     [InlineData("task_cosine/ft-1", ObjectiveDirection.Maximize)]
     [InlineData("sign_agreement/base", ObjectiveDirection.Maximize)]
     [InlineData("glossary_score", ObjectiveDirection.Maximize)] // a word containing "loss" is not the word loss
+    [InlineData("cosine/low-loss-ft", ObjectiveDirection.Maximize)] // after '/': a reference's name, no say
+    [InlineData("accuracy/class_3", ObjectiveDirection.Maximize)]
+    [InlineData("kl_divergence", ObjectiveDirection.Minimize)]
     public void A_metrics_default_direction_follows_the_words_of_its_name(string metric, ObjectiveDirection expected) =>
         Assert.Equal(expected, SweepObjective.DefaultDirection(metric));
 

@@ -93,6 +93,18 @@ public sealed class LocalSweepOutputTests : IDisposable
     }
 
     [Fact]
+    public async Task An_owner_file_written_before_names_were_recorded_gets_the_name_at_the_next_claim()
+    {
+        var root = Path.Combine(temp.Path, "nightly");
+        Directory.CreateDirectory(root);
+        File.WriteAllText(Path.Combine(root, SweepOutputLayout.OwnerFileName), "{\"sweep\":\"nightly\"}\n");
+
+        await new LocalFolderStore().OpenSweepOutput(root).ClaimAsync("nightly", "Nightly", TestContext.Current.CancellationToken);
+
+        Assert.Equal("{\"sweep\":\"nightly\",\"name\":\"Nightly\"}\n", File.ReadAllText(Path.Combine(root, SweepOutputLayout.OwnerFileName)));
+    }
+
+    [Fact]
     public async Task A_file_at_out_is_refused_as_not_a_folder_and_left_as_it_was()
     {
         var file = Path.Combine(temp.Path, "results.txt");

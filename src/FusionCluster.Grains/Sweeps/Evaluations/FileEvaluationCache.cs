@@ -40,9 +40,13 @@ public sealed class FileEvaluationCache(string folder) : IEvaluationCache
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            if (File.Exists(partial))
+            try
             {
                 File.Delete(partial);
+            }
+            catch (Exception cleanup) when (cleanup is IOException or UnauthorizedAccessException)
+            {
+                // Left for whoever empties the folder; the failure to store is what is reported.
             }
 
             throw new StorageException($"cannot store an evaluation in the cache {path}: {e.Message}", e);

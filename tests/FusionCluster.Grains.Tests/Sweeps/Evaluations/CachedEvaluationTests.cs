@@ -104,6 +104,20 @@ public sealed class CachedEvaluationTests : IDisposable
     }
 
     [Fact]
+    public async Task A_cache_that_cannot_be_read_counts_as_a_miss_and_says_why()
+    {
+        var reasons = new List<Exception>();
+
+        var outcome = await CachedEvaluation.RunAsync(Request(Model("merge-d", weights: [6], report: "r")), new UnreachableCache(), LocalRoots.Anywhere, Evaluate, reasons.Add);
+
+        Assert.Null(outcome.Error);
+        Assert.False(outcome.Cached);
+        Assert.Equal(1, evaluations);
+        Assert.Equal(2, reasons.Count); // the lookup, then the store
+        Assert.All(reasons, r => Assert.Equal("the cache's server is gone", r.Message));
+    }
+
+    [Fact]
     public async Task A_failed_evaluation_is_not_stored()
     {
         var cache = new FileEvaluationCache(temp.Combine("cache"));
@@ -169,5 +183,13 @@ public sealed class CachedEvaluationTests : IDisposable
             Path.Combine(folder, MergeManifest.FileName),
             MergeManifest.Build(Directory.EnumerateFiles(folder).Select(f => (Path.GetFileName(f), new FileInfo(f).Length))));
         return folder;
+    }
+
+    /// <summary>A cache whose server went away: every call fails as a real one's wrapper reports it (a logic test's stand-in).</summary>
+    private sealed class UnreachableCache : IEvaluationCache
+    {
+        public Task<IReadOnlyDictionary<string, double>?> GetAsync(string key) => throw new StorageException("the cache's server is gone");
+
+        public Task PutAsync(string key, IReadOnlyDictionary<string, double> metrics) => throw new StorageException("the cache's server is gone");
     }
 }
