@@ -4,8 +4,9 @@ using FusionCluster.Core.Specs;
 namespace FusionCluster.Core.Planning;
 
 /// <summary>
-/// Whether every parameter a spec sets is one its merge method accepts. Needs no inputs, so the planner and
-/// the dashboard's editor run the same check: a typo such as `densty` is an error in both.
+/// Whether every parameter a spec sets is one its merge method accepts. Needs no inputs: the spec reader runs it on
+/// each parameter at its line (<see cref="UnknownMessage"/>), and the planner on the whole spec, for a sweep's points
+/// (where one that only some points' methods take fails those points alone) and specs built in code.
 /// </summary>
 public static class SpecParameterNames
 {
