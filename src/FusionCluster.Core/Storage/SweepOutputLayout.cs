@@ -46,17 +46,7 @@ public static partial class SweepOutputLayout
         new System.Text.Json.Nodes.JsonObject { ["sweep"] = sweep, ["name"] = name }.ToJsonString() + "\n";
 
     /// <summary>Whether an owner file (of this sweep, once claimed) was written before names were recorded: the claim then writes it again, with the name.</summary>
-    public static bool NamesNoName(string ownerJson)
-    {
-        try
-        {
-            return System.Text.Json.Nodes.JsonNode.Parse(ownerJson)?["name"] is null;
-        }
-        catch (Exception e) when (e is System.Text.Json.JsonException or InvalidOperationException or FormatException)
-        {
-            return false;
-        }
-    }
+    public static bool NamesNoName(string ownerJson) => OwnerField(ownerJson, "name") is null;
 
     /// <summary>
     /// The owner file's text in the folder <paramref name="root"/>, or null when there is none: a regular file of at most
@@ -84,25 +74,21 @@ public static partial class SweepOutputLayout
             return null;
         }
 
-        try
-        {
-            var owner = System.Text.Json.Nodes.JsonNode.Parse(ownerJson)?["name"]?.GetValue<string>();
-            return owner is null || owner == name
-                ? null
-                : $"out: {root} holds the runs of sweep '{owner}', whose id '{sweep}' the name '{name}' makes too; give this sweep an out: of its own, or the name '{owner}' if it is the same sweep";
-        }
-        catch (Exception e) when (e is System.Text.Json.JsonException or InvalidOperationException or FormatException)
-        {
-            return null;
-        }
+        var owner = OwnerField(ownerJson, "name");
+        return owner is null || owner == name
+            ? null
+            : $"out: {root} holds the runs of sweep '{owner}', whose id '{sweep}' the name '{name}' makes too; give this sweep an out: of its own, or the name '{owner}' if it is the same sweep";
     }
 
     /// <summary>The sweep an owner file's contents (<see cref="OwnerJson"/>) name, or null when they name none.</summary>
-    public static string? OwnerOf(string ownerJson)
+    public static string? OwnerOf(string ownerJson) => OwnerField(ownerJson, "sweep");
+
+    /// <summary>A string field of an owner file's contents, or null when it has none (or is not JSON, or the field no string).</summary>
+    private static string? OwnerField(string ownerJson, string field)
     {
         try
         {
-            return System.Text.Json.Nodes.JsonNode.Parse(ownerJson)?["sweep"]?.GetValue<string>();
+            return System.Text.Json.Nodes.JsonNode.Parse(ownerJson)?[field]?.GetValue<string>();
         }
         catch (Exception e) when (e is System.Text.Json.JsonException or InvalidOperationException or FormatException)
         {
