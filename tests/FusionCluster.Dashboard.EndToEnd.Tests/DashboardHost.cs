@@ -55,7 +55,8 @@ public sealed class DashboardHost : IAsyncLifetime
         Directory.CreateDirectory(OutputsDirectory);
         WriteModels();
 
-        silo = await EmbeddedCluster.StartAsync(unitSlots: 0, CancellationToken.None);
+        // The command evaluator is on: the sweep-cancel test keeps a run going with a command that waits for a file.
+        silo = await EmbeddedCluster.StartAsync(unitSlots: 0, CancellationToken.None, allowCommandEvaluator: true);
         factory = new DashboardFactory(new Dictionary<string, string>
         {
             ["Fusion:Cluster:Gateway"] = silo.Endpoint.GatewayPort!.Value.ToString(System.Globalization.CultureInfo.InvariantCulture),

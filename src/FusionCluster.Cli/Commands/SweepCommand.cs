@@ -12,7 +12,7 @@ using FusionCluster.Grains.Abstractions.Sweeps;
 namespace FusionCluster.Cli.Commands;
 
 /// <summary>
-/// fusion sweep create|run|show|pause|resume|delete|list: merge sweeps on a cluster (--cluster or
+/// fusion sweep create|run|show|pause|resume|cancel|delete|list: merge sweeps on a cluster (--cluster or
 /// FUSION_CLUSTER); fusion sweep run sweep.yaml without a cluster runs one sweep on an embedded silo.
 /// </summary>
 public static class SweepCommand
@@ -24,6 +24,7 @@ public static class SweepCommand
         ShowCommand(),
         SimpleCommand("pause", "Stop scheduled runs and new merges of a sweep (merges in flight finish)", (sweep, _) => sweep.Pause()),
         SimpleCommand("resume", "Resume a paused sweep; its next fire is counted from now", (sweep, _) => sweep.Resume()),
+        CancelCommand(),
         DeleteCommand(),
         ListCommand(),
     };
@@ -141,7 +142,7 @@ public static class SweepCommand
             catch (OperationCanceledException)
             {
                 // Only the waiting stops; the run goes on in the cluster.
-                return MergeCommand.Fail("stopped waiting; the run goes on (fusion sweep show)", 130);
+                return MergeCommand.Fail($"stopped waiting; the run goes on (fusion sweep show {argument}; fusion sweep cancel {argument} stops it)", 130);
             }
         });
         return command;
@@ -180,7 +181,19 @@ public static class SweepCommand
                 candidate.State == CandidateState.Done
                     ? string.Create(CultureInfo.InvariantCulture, $"  {spec.Objective.Metric} {candidate.Objective:0.######}{(candidate.EvaluationCached ? " (score cached)" : candidate.Cached ? " (merge reused)" : "")}  {candidate.Label}")
                     : $"  failed  {candidate.Label}: {candidate.Error}"), cancellationToken);
-            return Print(run, json);
+            if (!cancellationToken.IsCancellationRequested)
+            {
+                return Print(run, json);
+            }
+
+            if (run.Summary.State != SweepRunState.Cancelled)
+            {
+                System.Console.Error.WriteLine("the run had begun to finish before the interrupt, and finished");
+                return Print(run, json);
+            }
+
+            Print(run, json);
+            return MergeCommand.Fail($"cancelled; what the run published so far stays in {spec.Output}", 130);
         }
         catch (InvalidOperationException e)
         {
@@ -188,7 +201,7 @@ public static class SweepCommand
         }
         catch (OperationCanceledException)
         {
-            return MergeCommand.Fail("cancelled; the sweep's merges were cancelled", 130);
+            return MergeCommand.Fail("cancelled before the run started", 130);
         }
     }
 
@@ -300,6 +313,63 @@ public static class SweepCommand
         });
         return command;
     }
+
+    private static Command CancelCommand()
+    {
+        var cluster = new ClusterOptions();
+        var id = new Argument<string>("id") { Description = "sweep id" };
+        var runNumber = new Option<int>("--run") { Description = "the run to cancel (default: the one going now)" }.Positive();
+        var command = new Command("cancel", "Cancel a sweep's run while it goes: its merges stop, nothing is promoted; the sweep and its schedule stay") { id, runNumber };
+        cluster.AddTo(command);
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            var sweepId = parse.GetValue(id)!;
+            var number = parse.GetValue(runNumber);
+            try
+            {
+                await using var connection = await cluster.ConnectAsync(parse, cancellationToken);
+                var sweep = connection.Client.GetGrain<ISweepGrain>(sweepId);
+                var status = await sweep.GetStatus();
+                if (!status.Exists)
+                {
+                    return MergeCommand.Fail($"no sweep '{sweepId}' on this cluster");
+                }
+
+                if (number == 0 && status.ActiveRun == 0)
+                {
+                    return MergeCommand.Fail(status.Runs.MaxBy(r => r.Number) is { } newest
+                        ? $"no run of sweep '{sweepId}' is going; the newest, run {newest.Number}, {Lower(newest.State)}"
+                        : $"sweep '{sweepId}' has no run yet");
+                }
+
+                if (number != 0 && number != status.ActiveRun)
+                {
+                    return MergeCommand.Fail(status.Runs.FirstOrDefault(r => r.Number == number) is { } over
+                        ? $"run {number} of sweep '{sweepId}' had already {Lower(over.State)}"
+                        : $"sweep '{sweepId}' has no run {number}");
+                }
+
+                // It may end meanwhile: the answer says how it ended.
+                var summary = (await sweep.CancelRun(status.ActiveRun))?.Summary;
+                if (summary is not { State: SweepRunState.Cancelled })
+                {
+                    return MergeCommand.Fail(summary is null
+                        ? $"run {status.ActiveRun} of sweep '{sweepId}' is gone (the sweep was deleted)"
+                        : $"run {status.ActiveRun} of sweep '{sweepId}' had already {Lower(summary.State)}");
+                }
+
+                System.Console.WriteLine($"run {summary.Number} of sweep {sweepId} cancelled: {summary.Done} of {summary.Candidates} points done");
+                return 0;
+            }
+            catch (InvalidOperationException e)
+            {
+                return MergeCommand.Fail(e.Message);
+            }
+        });
+        return command;
+    }
+
+    private static string Lower(SweepRunState state) => state.ToString().ToLowerInvariant();
 
     private static Command DeleteCommand()
     {

@@ -33,12 +33,14 @@ public sealed class SweepEmbeddedRunner : IAsyncDisposable
 
     /// <summary>
     /// Creates the sweep (once; a sweep already created with the same text is reused), runs it once and
-    /// waits for the run to end. <paramref name="progress"/> hears about each merge as it finishes.
+    /// waits for the run to end. <paramref name="progress"/> hears about each merge as it finishes. Cancelling
+    /// cancels the run (<see cref="ISweepGrain.CancelRun"/>) and returns it as it ended: cancelled, or finished
+    /// when its finish had begun.
     /// </summary>
     /// <param name="sweepFile">Where the sweep file is: its folder is where relative paths start.</param>
     /// <param name="text">The file's text as the caller read and checked it (<see cref="Core.Sweeps.SweepSpecParser.ReadFile"/>).</param>
     /// <exception cref="InvalidOperationException">The sweep is invalid or could not start; the message says why.</exception>
-    /// <exception cref="OperationCanceledException">Cancelled: the sweep is deleted, which cancels its merges.</exception>
+    /// <exception cref="OperationCanceledException">Cancelled before the run started.</exception>
     public async Task<SweepRunDetail> RunAsync(string sweepFile, string text, string sweepId, Action<SweepCandidateStatus>? progress, CancellationToken cancellationToken)
     {
         var full = Path.GetFullPath(sweepFile);
@@ -82,8 +84,7 @@ public sealed class SweepEmbeddedRunner : IAsyncDisposable
         }
         catch (OperationCanceledException)
         {
-            await sweep.Delete();
-            throw;
+            return await sweep.CancelRun(started.Run) ?? throw new InvalidOperationException($"run {started.Run} of sweep '{sweepId}' disappeared");
         }
     }
 

@@ -21,6 +21,9 @@ public interface IFusionSweeps
 
     Task<SweepStatus> PauseAsync(string sweepId, CancellationToken cancellationToken);
 
+    /// <summary>Cancels run <paramref name="number"/> while it goes (<see cref="ISweepGrain.CancelRun"/>): the run as it ended, or null when there is no such run.</summary>
+    Task<SweepRunDetail?> CancelRunAsync(string sweepId, int number, CancellationToken cancellationToken);
+
     Task<SweepStatus> ResumeAsync(string sweepId, CancellationToken cancellationToken);
 
     /// <summary>Creates sweep <paramref name="sweepId"/>; an invalid definition comes back as the status's Error, nothing created.</summary>

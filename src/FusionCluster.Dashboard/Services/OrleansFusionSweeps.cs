@@ -25,6 +25,9 @@ public sealed class OrleansFusionSweeps(IClusterClient client) : IFusionSweeps
     public Task<SweepStatus> PauseAsync(string sweepId, CancellationToken cancellationToken) =>
         client.GetGrain<ISweepGrain>(sweepId).Pause().WaitAsync(cancellationToken);
 
+    public Task<SweepRunDetail?> CancelRunAsync(string sweepId, int number, CancellationToken cancellationToken) =>
+        client.GetGrain<ISweepGrain>(sweepId).CancelRun(number).WaitAsync(cancellationToken);
+
     public Task<SweepStatus> ResumeAsync(string sweepId, CancellationToken cancellationToken) =>
         client.GetGrain<ISweepGrain>(sweepId).Resume().WaitAsync(cancellationToken);
 

@@ -3,7 +3,7 @@ using FusionCluster.Grains.Abstractions.Sweeps;
 namespace FusionCluster.Dashboard.Services;
 
 /// <summary>
-/// The changes a user can make to a sweep: a run now, pause, resume, a new schedule, a new definition. Scoped to a circuit, it checks the
+/// The changes a user can make to a sweep: a run now, cancelling it, pause, resume, a new schedule, a new definition. Scoped to a circuit, it checks the
 /// circuit's signed-in user on the server for every call, so hiding a button is never the only protection.
 /// Every change is logged with the user's name.
 /// </summary>
@@ -23,6 +23,14 @@ public sealed class SweepCommands(IFusionSweeps sweeps, OperatorGate gate, ILogg
         var user = await gate.RequireOperatorAsync("pause sweeps");
         logger.LogInformation("User {User} pauses sweep {Sweep}", user.Identity!.Name, sweepId);
         return await sweeps.PauseAsync(sweepId, cancellationToken);
+    }
+
+    /// <exception cref="OperatorRequiredException">The user is not an operator; nothing was sent.</exception>
+    public async Task<SweepRunDetail?> CancelRunAsync(string sweepId, int number, CancellationToken cancellationToken)
+    {
+        var user = await gate.RequireOperatorAsync("cancel sweep runs");
+        logger.LogInformation("User {User} cancels run {Run} of sweep {Sweep}", user.Identity!.Name, number, sweepId);
+        return await sweeps.CancelRunAsync(sweepId, number, cancellationToken);
     }
 
     /// <exception cref="OperatorRequiredException">The user is not an operator; nothing was sent.</exception>

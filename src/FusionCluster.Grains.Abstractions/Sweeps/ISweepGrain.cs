@@ -51,6 +51,17 @@ public interface ISweepGrain : IGrainWithStringKey
     [ResponseTimeout("00:02:00")]
     Task<SweepStatus> Edit(SweepDefinition definition);
 
+    /// <summary>
+    /// Cancels run <paramref name="number"/> (0: the run going now) while it goes: its merge jobs are cancelled, its
+    /// unfinished points stay pending (not run), nothing is promoted, and its record joins the output's history; merges it
+    /// published stay for the next run to reuse. A run whose finish (ranking, promotion) has begun ends as it would have.
+    /// Returns the run as it ended (<see cref="SweepRunSummary.State"/> says whether the cancel came in time), or null
+    /// when the sweep has no such run.
+    /// </summary>
+    [Alias("CancelRun")]
+    [ResponseTimeout("00:05:00")]
+    Task<SweepRunDetail?> CancelRun(int number);
+
     /// <summary>Cancels its merges, stops its schedule and forgets it; its output folder stays.</summary>
     [Alias("Delete")]
     [ResponseTimeout("00:05:00")]

@@ -13,5 +13,6 @@ public enum SweepRunState
     /// <summary>No candidate could be merged and evaluated, or the sweep itself is invalid now.</summary>
     Failed,
 
+    /// <summary>Stopped by <see cref="ISweepGrain.CancelRun"/>: the points done so far are ranked, nothing is promoted.</summary>
     Cancelled,
 }

@@ -1,5 +1,6 @@
 using FusionCluster.Core.Sweeps;
 using FusionCluster.Grains.Abstractions.Sweeps;
+using FusionCluster.Grains.Sweeps.Runs;
 using Microsoft.Extensions.Logging;
 
 namespace FusionCluster.Grains.Sweeps;
@@ -103,6 +104,12 @@ public sealed partial class SweepGrain
             }
 
             var runSpec = await RunSpecAsync(run);
+            if (!run.IsActive)
+            {
+                // Cancelled while its definition was parsed.
+                return;
+            }
+
             if (runSpec is null)
             {
                 // Its template file changed into something invalid since the run was prepared.
@@ -116,7 +123,8 @@ public sealed partial class SweepGrain
 
             await Driver.PollMergesAsync(run, runSpec);
             await Driver.LaunchAsync(run, runSpec, State.Paused);
-            if (run.Candidates.All(c => c.IsFinished) && Driver.IsIdle)
+            // Cancelled while this step waited for a merge job or the output: the cancel ended it.
+            if (run.IsActive && run.Candidates.All(c => c.IsFinished) && Driver.IsIdle)
             {
                 await FinishRunAsync(run);
             }
@@ -155,6 +163,7 @@ public sealed partial class SweepGrain
     private async Task FinishRunAsync(SweepRunRecord run)
     {
         finishingRun = run.Number;
+        finishing = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         try
         {
             await Driver.FinishAsync(State, run, (await RunSpecAsync(run))!);
@@ -164,15 +173,65 @@ public sealed partial class SweepGrain
         finally
         {
             finishingRun = 0;
+            finishing.TrySetResult();
+            finishing = null;
         }
 
         await PublishCatalogEntry();
         await AfterRunAsync();
     }
 
+    public async Task<SweepRunDetail?> CancelRun(int number)
+    {
+        if (State.Definition is null)
+        {
+            return null;
+        }
+
+        if (finishing is { } finish && (number == 0 || number == finishingRun))
+        {
+            // Ranked and promoting already: it ends as it would have, and the caller is told so.
+            await finish.Task;
+        }
+
+        if (ActiveRun is not { } run || (number != 0 && run.Number != number))
+        {
+            return await GetRun(number);
+        }
+
+        // Ended here, between awaits, so no step interleaving from now on finds it going.
+        var claimed = run.State == SweepRunState.Running;
+        var objective = claimed ? new SweepObjective(run.ObjectiveMetric, run.Maximize ? ObjectiveDirection.Maximize : ObjectiveDirection.Minimize) : null;
+        var jobs = SweepRunCancellation.Cancel(run, objective, clock.Now);
+        dirty = true;
+        logger.LogInformation("Sweep {Sweep}: run {Run} cancelled ({Jobs} merge jobs to cancel)", SweepId, run.Number, jobs.Count);
+        await Driver.CancelJobsAsync(jobs);
+        if (claimed && await RunSpecAsync(run) is { } runSpec)
+        {
+            // A run still preparing has not claimed its output: nothing of it is written there.
+            await Driver.WriteRecordAsync(run, runSpec);
+        }
+
+        if (run.Number == olderRunSpec?.Run)
+        {
+            olderRunSpec = null;
+        }
+
+        await SaveAsync();
+        await PublishCatalogEntry();
+        await AfterRunAsync();
+        return run.Detail();
+    }
+
     /// <summary>After a run ends: a queued run starts, otherwise the pump stops and the reminder goes if nothing needs it.</summary>
     private async Task AfterRunAsync()
     {
+        if (ActiveRun is not null)
+        {
+            // Another ending of the same run got here first (a cancel during its preparation) and started the queued run.
+            return;
+        }
+
         if (State.QueuedTrigger is { } trigger && !State.Paused)
         {
             var occurrence = trigger == SweepTrigger.Schedule ? State.QueuedOccurrence : null;

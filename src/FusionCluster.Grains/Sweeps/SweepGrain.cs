@@ -64,6 +64,9 @@ public sealed partial class SweepGrain(
     /// </summary>
     private int finishingRun;
 
+    /// <summary>Completes when the finish of <see cref="finishingRun"/> has been written and saved: a cancel that comes meanwhile waits for it.</summary>
+    private TaskCompletionSource? finishing;
+
     private SweepGrainState State => store.State;
 
     private string SweepId => this.GetPrimaryKeyString();

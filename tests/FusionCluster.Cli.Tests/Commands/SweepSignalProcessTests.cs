@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using FusionCluster.Cli.Tests.Support;
+using FusionCluster.Core.Storage;
 using FusionCluster.Core.Synthesis;
 using FusionCluster.Core.Tensors;
 
@@ -7,7 +8,8 @@ namespace FusionCluster.Cli.Tests.Commands;
 
 /// <summary>
 /// Real SIGINT and SIGTERM to a real <c>fusion sweep run</c> child while its first merge runs: it stops within
-/// seconds, exits 130 (143), promotes nothing, publishes no merge and leaves no staging in the sweep's folder.
+/// seconds, exits 130 (143), promotes nothing, publishes no merge, leaves no staging in the sweep's folder, and records
+/// the run as cancelled.
 /// </summary>
 [Collection(EndToEndCollection.Name)]
 public sealed class SweepSignalProcessTests
@@ -58,6 +60,12 @@ public sealed class SweepSignalProcessTests
         var entries = Directory.Exists(output) ? Directory.EnumerateFileSystemEntries(output, "*", SearchOption.AllDirectories).ToList() : [];
         Assert.DoesNotContain(entries, e => Path.GetFileName(e) == ".fusion-staging");
         Assert.DoesNotContain(entries, e => Path.GetFileName(e) == "fusion-manifest.json");
+        // The run was cancelled, not deleted: it says so, and its record joins the output's history for the next run.
+        var lines = fusion.Lines();
+        Assert.Contains(lines, l => l.StartsWith("run 1: cancelled, 0/3 points done", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.Contains("fusion: error: cancelled;", StringComparison.Ordinal));
+        var record = await File.ReadAllTextAsync(Path.Combine(output, SweepOutputLayout.RunsFolder, SweepOutputLayout.RunFileName(1)), TestContext.Current.CancellationToken);
+        Assert.Contains("\"Error\": \"cancelled: 0 of 3 points done\"", record, StringComparison.Ordinal);
     }
 
     /// <summary>The first merge has planned once its staging folder exists under the sweep's merges/.</summary>

@@ -26,6 +26,8 @@ public sealed class FakeFusionSweeps : IFusionSweeps
 
     public ConcurrentQueue<string> Paused { get; } = new();
 
+    public ConcurrentQueue<(string Sweep, int Run)> CancelledRuns { get; } = new();
+
     public ConcurrentQueue<string> Resumed { get; } = new();
 
     public ConcurrentQueue<(string SweepId, string? Cron, string? TimeZone, bool Queue)> Schedules { get; } = new();
@@ -98,6 +100,21 @@ public sealed class FakeFusionSweeps : IFusionSweeps
         var status = Statuses[sweepId] with { Paused = true };
         Statuses[sweepId] = status;
         return Task.FromResult(status);
+    }
+
+    public Task<SweepRunDetail?> CancelRunAsync(string sweepId, int number, CancellationToken cancellationToken)
+    {
+        ThrowIfFailing();
+        CancelledRuns.Enqueue((sweepId, number));
+        if (!Runs.TryGetValue((sweepId, number), out var run))
+        {
+            return Task.FromResult<SweepRunDetail?>(null);
+        }
+
+        var cancelled = run with { Summary = run.Summary with { State = SweepRunState.Cancelled } };
+        Runs[(sweepId, number)] = cancelled;
+        Statuses[sweepId] = Statuses[sweepId] with { ActiveRun = 0 };
+        return Task.FromResult<SweepRunDetail?>(cancelled);
     }
 
     public Task<SweepStatus> ResumeAsync(string sweepId, CancellationToken cancellationToken)

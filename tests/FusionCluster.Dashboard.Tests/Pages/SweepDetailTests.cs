@@ -1,6 +1,7 @@
 using FusionCluster.Dashboard.Components.Pages;
 using FusionCluster.Dashboard.Security;
 using FusionCluster.Dashboard.Tests.Fakes;
+using FusionCluster.Grains.Abstractions.Sweeps;
 
 namespace FusionCluster.Dashboard.Tests.Pages;
 
@@ -151,6 +152,41 @@ public sealed class SweepDetailTests : DashboardTestContext
         await ClickAsync(page, "#sweep-run");
         page.WaitForAssertion(() => Assert.Contains("a run is going", page.Find("#sweep-command-error").TextContent, StringComparison.Ordinal));
         Assert.Equal([SweepId, SweepId], Sweeps.RunRequests);
+    }
+
+    [Fact]
+    public async Task Operator_cancels_the_run_going_after_confirming()
+    {
+        SignInAs(DashboardRoles.Operator);
+        Sweeps.Statuses[SweepId] = SweepSamples.Status(SweepId, runs: 2) with { ActiveRun = 2 };
+        Sweeps.Runs[(SweepId, 2)] = SweepSamples.Run(2) with { Summary = SweepSamples.RunSummary(2) with { State = SweepRunState.Running, Done = 3, Candidates = 4 } };
+        var page = RenderSweep();
+
+        await ClickAsync(page, "#sweep-cancel");
+        Assert.Contains("Cancel run #2?", page.Find("#sweep-cancel-question").TextContent, StringComparison.Ordinal);
+        await ClickAsync(page, "#sweep-cancel-keep");
+        Assert.Empty(Sweeps.CancelledRuns);
+        Assert.Empty(page.FindAll("#sweep-cancel-question"));
+
+        await ClickAsync(page, "#sweep-cancel");
+        await ClickAsync(page, "#sweep-cancel-confirm");
+
+        page.WaitForAssertion(() => Assert.Contains("Run #2 cancelled: 3 of 4 points done", page.Find("#sweep-command-result").TextContent, StringComparison.Ordinal));
+        Assert.Equal([(SweepId, 2)], Sweeps.CancelledRuns);
+        // No run is going any more: nothing left to cancel.
+        page.WaitForAssertion(() => Assert.Empty(page.FindAll("#sweep-cancel")));
+    }
+
+    [Fact]
+    public void Without_a_run_going_there_is_nothing_to_cancel_and_viewers_never_see_the_button()
+    {
+        SignInAs(DashboardRoles.Operator);
+        Sweeps.Statuses[SweepId] = SweepSamples.Status(SweepId);
+        Assert.Empty(RenderSweep().FindAll("#sweep-cancel"));
+
+        SignInAs(DashboardRoles.Viewer);
+        Sweeps.Statuses[SweepId] = SweepSamples.Status(SweepId) with { ActiveRun = 1 };
+        Assert.Empty(RenderSweep().FindAll("#sweep-cancel"));
     }
 
     [Fact]

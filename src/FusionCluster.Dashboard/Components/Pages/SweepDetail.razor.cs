@@ -31,6 +31,7 @@ public sealed partial class SweepDetail : IAsyncDisposable
     private bool isOperator;
     private bool busy;
     private bool confirmingDelete;
+    private bool confirmingCancel;
     private string? scheduleCron;
     private string? scheduleZone;
     private bool scheduleQueue;
@@ -201,6 +202,17 @@ public sealed partial class SweepDetail : IAsyncDisposable
     {
         Status = await Commands.PauseAsync(SweepId, token);
         commandResult = "Paused: no scheduled runs and no new merges until it is resumed; merges in flight finish.";
+    });
+
+    private Task CancelRunAsync() => CommandAsync("Cancelling the run", async token =>
+    {
+        confirmingCancel = false;
+        var number = Status!.ActiveRun;
+        var run = await Commands.CancelRunAsync(SweepId, number, token);
+        commandResult = run?.Summary is not { } summary ? $"The sweep has no run #{number} any more."
+            : summary.State == SweepRunState.Cancelled ? $"Run #{summary.Number} cancelled: {summary.Done} of {summary.Candidates} points done; nothing promoted."
+            : $"Run #{summary.Number} had already {summary.State.ToString().ToLowerInvariant()}.";
+        Status = await Cluster.GetSweepAsync(SweepId, token) ?? Status;
     });
 
     private Task ResumeAsync() => CommandAsync("Resuming", async token =>

@@ -14,8 +14,7 @@ public static class SweepPromotion
     /// <param name="bestFolderExists">Whether best/ is on disk: a best that is already the promoted key is copied again only when it is gone.</param>
     public static RunFinish Finish(SweepGrainState state, SweepRunRecord run, SweepSpec spec, DateTimeOffset now, string bestLocation, bool bestFolderExists)
     {
-        // Baselines are listed beside the merges but never ranked: the best is the best merge.
-        run.Leaderboard = spec.Objective.Rank(run.Candidates.Select(c => c.State == CandidateState.Done && !c.Baseline ? c.Objective : null).ToList()).ToList();
+        run.Leaderboard = Rank(run, spec.Objective);
         run.State = run.Leaderboard.Count > 0 ? SweepRunState.Succeeded : SweepRunState.Failed;
         if (run.State == SweepRunState.Failed)
         {
@@ -41,4 +40,8 @@ public static class SweepPromotion
 
         return new RunFinish(best, promote ? best : null, alreadyBest, keepKeys, kept.Select(r => r.Number).ToHashSet());
     }
+
+    /// <summary>The run's evaluated merges, best first: baselines are listed beside them but never ranked.</summary>
+    public static List<int> Rank(SweepRunRecord run, SweepObjective objective) =>
+        objective.Rank(run.Candidates.Select(c => c.State == CandidateState.Done && !c.Baseline ? c.Objective : null).ToList()).ToList();
 }

@@ -68,10 +68,21 @@ public sealed class SweepRunDriver(
         try
         {
             var (parsed, candidates) = await Task.Run(() => SweepCandidates.PrepareAsync(definition, settings.ShardSizeBytes, stores, run.Number));
+            if (run.State != SweepRunState.Preparing)
+            {
+                // Cancelled meanwhile: nothing is claimed or written for it.
+                return null;
+            }
+
             // Counted before the claim, so a run refused there still says how many points it had.
             run.Candidates = candidates;
             // Before anything is written there: a user's folder or another sweep's output is refused, not pruned.
             await Task.Run(() => stores.OpenSweepOutput(parsed.Output).ClaimAsync(sweepId, parsed.Name, CancellationToken.None));
+            if (run.State != SweepRunState.Preparing)
+            {
+                return null;
+            }
+
             run.ObjectiveMetric = parsed.Objective.Metric;
             run.Maximize = parsed.Objective.Direction == ObjectiveDirection.Maximize;
             run.Connect = parsed.Kind == SweepKind.Connect;
@@ -265,25 +276,49 @@ public sealed class SweepRunDriver(
     }
 
     /// <summary>Cancels the merge jobs of the run's merging candidates (the sweep is being deleted).</summary>
-    public async Task CancelMergesAsync(SweepRunRecord run)
-    {
+    public Task CancelMergesAsync(SweepRunRecord run) =>
         // A snapshot: the grain interleaves merge outcomes at each await, and they change the candidates.
-        foreach (var candidate in run.Candidates.Where(c => c.State == CandidateState.Merging).ToList())
+        CancelJobsAsync(run.Candidates.Where(c => c.State == CandidateState.Merging).Select(c => c.JobId).Distinct(StringComparer.Ordinal).ToList());
+
+    /// <summary>Cancels these merge jobs: a job not started yet refuses to start, one past its commit point publishes.</summary>
+    public async Task CancelJobsAsync(IReadOnlyList<string> jobIds)
+    {
+        foreach (var jobId in jobIds)
         {
             try
             {
-                await grains.GetGrain<IMergeJobGrain>(candidate.JobId).Cancel();
+                await grains.GetGrain<IMergeJobGrain>(jobId).Cancel();
             }
             catch (Exception e)
             {
-                logger.LogWarning("Sweep {Sweep}: could not cancel merge job {Job}: {Error}", sweepId, candidate.JobId, e.Message);
+                logger.LogWarning("Sweep {Sweep}: could not cancel merge job {Job}: {Error}", sweepId, jobId, e.Message);
             }
+        }
+    }
+
+    /// <summary>Writes a run that ended without <see cref="FinishAsync"/> (cancelled) to the output's history; nothing is promoted or pruned.</summary>
+    public async Task WriteRecordAsync(SweepRunRecord run, SweepSpec spec)
+    {
+        var output = stores.OpenSweepOutput(spec.Output);
+        var detail = JsonSerializer.Serialize(run.Detail(), MetricsJson.Indented);
+        try
+        {
+            await Task.Run(() => output.WriteRunAsync(run.Number, detail, CancellationToken.None));
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or StorageException)
+        {
+            logger.LogWarning(e, "Sweep {Sweep}: could not write run {Run}'s record to {Output}", sweepId, run.Number, spec.Output);
         }
     }
 
     /// <summary>Starts the job of <paramref name="candidate"/>: its own, or the shared-input job of the candidates launched with it.</summary>
     private void StartJob(SweepRunRecord run, SweepSpec spec, SweepCandidateStatus candidate)
     {
+        if (!run.IsActive)
+        {
+            return;
+        }
+
         var group = SweepMergeBatches.JobOf(run, candidate);
         busy.UnionWith(group.Select(c => c.Index));
         var request = SweepMergeBatches.IsScoring(candidate)
@@ -485,6 +520,12 @@ public sealed class SweepRunDriver(
 
     private void Update(SweepRunRecord run, SweepCandidateStatus candidate)
     {
+        if (!run.IsActive)
+        {
+            // An outcome heard after the run was cancelled: the cancel decided its points.
+            return;
+        }
+
         run.Candidates[candidate.Index] = candidate;
         changed();
     }

@@ -56,7 +56,7 @@ public static class SweepRunHistory
             return null;
         }
 
-        if (detail?.Summary is not { } summary || summary.State is not (SweepRunState.Succeeded or SweepRunState.Failed))
+        if (detail?.Summary is not { } summary || summary.State is not (SweepRunState.Succeeded or SweepRunState.Failed or SweepRunState.Cancelled))
         {
             return null;
         }

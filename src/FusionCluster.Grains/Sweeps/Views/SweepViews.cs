@@ -36,6 +36,8 @@ public static class SweepViews
     {
         var status = Status(sweepId, state, spec);
         var last = state.Runs.LastOrDefault(r => !r.IsActive)?.Summary();
+        // A cancelled run's leaders are partial and were not promoted: the sweep's best is the last completed run's.
+        var completed = state.Runs.LastOrDefault(r => r.State is SweepRunState.Succeeded or SweepRunState.Failed)?.Summary();
         return new SweepSummary
         {
             Id = sweepId,
@@ -45,8 +47,8 @@ public static class SweepViews
             NextFire = status.NextFire,
             Runs = state.LastRunNumber,
             LastRunState = last?.State,
-            BestLabel = last?.BestLabel,
-            BestObjective = last?.BestObjective,
+            BestLabel = completed?.BestLabel,
+            BestObjective = completed?.BestObjective,
             ObjectiveMetric = status.ObjectiveMetric,
             CreatedAt = state.CreatedAt,
             ActiveRun = status.ActiveRun,

@@ -67,6 +67,30 @@ public sealed class SweepRunHistoryTests : IDisposable
     }
 
     [Fact]
+    public void A_cancelled_runs_record_is_restored_as_cancelled_with_its_pending_points()
+    {
+        var state = new SweepGrainState();
+        var history = new SweepOutputHistory(
+            [
+                (3, $$"""
+                    {"Summary": {"Number": 3, "State": 4, "StartedAt": "2026-12-05T03:00:00+00:00", "FinishedAt": "2026-12-05T03:01:00+00:00", "Error": "cancelled: 1 of 2 points done"},
+                     "Candidates": [
+                       {"Index": 0, "Label": "w=0.1", "State": 3, "CacheKey": "{{KeyA}}", "Metrics": {"cosine/ft-1": 0.5}, "Objective": 0.5},
+                       {"Index": 1, "Label": "w=0.2", "State": 0, "CacheKey": "{{KeyB}}"}],
+                     "Leaderboard": [0], "ObjectiveMetric": "cosine/ft-1", "Maximize": true}
+                    """),
+            ],
+            null);
+
+        Assert.Empty(SweepRunHistory.Restore(history, state));
+
+        var three = Assert.Single(state.Runs);
+        Assert.Equal((SweepRunState.Cancelled, "cancelled: 1 of 2 points done", false), (three.State, three.Error, three.IsActive));
+        Assert.Equal([CandidateState.Done, CandidateState.Pending], three.Candidates.Select(c => c.State));
+        Assert.Equal(3, state.LastRunNumber);
+    }
+
+    [Fact]
     public void No_history_leaves_a_new_state_as_it_was()
     {
         var state = new SweepGrainState();

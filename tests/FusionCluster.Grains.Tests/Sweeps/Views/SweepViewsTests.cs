@@ -35,4 +35,27 @@ public sealed class SweepViewsTests : IDisposable
         var entry = SweepViews.CatalogEntry("s", state, spec);
         Assert.Equal((SweepRunState.Succeeded, 2, 2), (entry.LastRunState!.Value, entry.Runs, entry.ActiveRun));
     }
+
+    [Fact]
+    public void The_catalogs_best_is_the_last_completed_runs_not_a_cancelled_runs_partial_leader()
+    {
+        var spec = SweepSpecParser.Parse(SweepTestModels.HourlySweep, "hourly.yaml", models.Folder);
+        var state = new SweepGrainState
+        {
+            Definition = new SweepDefinition { SpecText = SweepTestModels.HourlySweep, SpecName = "hourly.yaml", SpecDirectory = models.Folder },
+            LastRunNumber = 2,
+            Runs =
+            [
+                new SweepRunRecord { Number = 1, State = SweepRunState.Succeeded, Candidates = [Point(0, "w=0.3", 0.7)], Leaderboard = [0] },
+                new SweepRunRecord { Number = 2, State = SweepRunState.Cancelled, Candidates = [Point(0, "w=0.9", 0.95)], Leaderboard = [0] },
+            ],
+        };
+
+        var entry = SweepViews.CatalogEntry("s", state, spec);
+
+        Assert.Equal((SweepRunState.Cancelled, "w=0.3", (double?)0.7), (entry.LastRunState!.Value, entry.BestLabel, entry.BestObjective));
+    }
+
+    private static SweepCandidateStatus Point(int index, string label, double objective) =>
+        new() { Index = index, Label = label, State = CandidateState.Done, Objective = objective };
 }

@@ -1,0 +1,53 @@
+using FusionCluster.Core.Sweeps;
+using FusionCluster.Grains.Abstractions.Sweeps;
+
+namespace FusionCluster.Grains.Sweeps.Runs;
+
+/// <summary>What cancelling a sweep run while it goes changes (<see cref="SweepGrain.CancelRun"/> applies it).</summary>
+public static class SweepRunCancellation
+{
+    /// <summary>
+    /// Ends the active <paramref name="run"/> as cancelled at <paramref name="now"/>: a point scored already and only being
+    /// written as one of the best stays done with its score (unpublished), every other unfinished point is left pending (not
+    /// run: it did not fail, and the next run merges it), and the points done so far are ranked by <paramref name="objective"/> when it is known (shown, never promoted).
+    /// Returns the merge jobs the run's points were merging in, for the caller to cancel.
+    /// </summary>
+    public static IReadOnlyList<string> Cancel(SweepRunRecord run, SweepObjective? objective, DateTimeOffset now)
+    {
+        if (!run.IsActive)
+        {
+            throw new InvalidOperationException($"run {run.Number} has ended ({run.State.ToString().ToLowerInvariant()})");
+        }
+
+        var jobs = run.Candidates
+            .Where(c => c.State == CandidateState.Merging && c.JobId.Length > 0)
+            .Select(c => c.JobId)
+            .Distinct(StringComparer.Ordinal)
+            .ToList();
+        for (var i = 0; i < run.Candidates.Count; i++)
+        {
+            var candidate = run.Candidates[i];
+            if (!candidate.IsFinished)
+            {
+                run.Candidates[i] = IsScoredWinner(candidate)
+                    ? candidate with { State = CandidateState.Done }
+                    : candidate with { State = CandidateState.Pending };
+            }
+        }
+
+        if (objective is not null)
+        {
+            run.Leaderboard = SweepPromotion.Rank(run, objective);
+        }
+
+        var done = run.Candidates.Count(c => c.State == CandidateState.Done);
+        run.State = SweepRunState.Cancelled;
+        run.FinishedAt = now;
+        run.Error = $"cancelled: {done} of {run.Candidates.Count} point{(run.Candidates.Count == 1 ? "" : "s")} done";
+        return jobs;
+    }
+
+    /// <summary>A point whose score its scoring job gave and which is being merged again only to be published (<see cref="SweepRunStepper.Winners"/>).</summary>
+    private static bool IsScoredWinner(SweepCandidateStatus candidate) =>
+        candidate.State == CandidateState.Merging && candidate.Unpublished && candidate.Objective is not null;
+}

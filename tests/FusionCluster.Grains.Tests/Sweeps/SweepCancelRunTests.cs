@@ -1,0 +1,130 @@
+using System.Text.Json;
+using FusionCluster.Core.Storage;
+using FusionCluster.Grains.Abstractions.Sweeps;
+using FusionCluster.Grains.Sweeps;
+using FusionCluster.Grains.Tests.Jobs;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace FusionCluster.Grains.Tests.Sweeps;
+
+/// <summary>
+/// Cancelling a sweep run on real grains, merges and files: it ends at once as cancelled, promotes nothing, keeps its
+/// record and the merges it published (the next run reuses them), and the sweep stays to run again; a cancel that comes
+/// while the run's finish is being written waits for it and says it finished.
+/// </summary>
+public sealed class SweepCancelRunTests : IDisposable
+{
+    private readonly string folder = Directory.CreateTempSubdirectory("fusion-sweep-cancel-").FullName;
+
+    public void Dispose() => Directory.Delete(folder, recursive: true);
+
+    [Fact]
+    public async Task A_cancelled_run_ends_at_once_promotes_nothing_and_the_next_run_reuses_its_merges()
+    {
+        var cancellation = TestContext.Current.CancellationToken;
+        TinyTaskModels.Write(folder, seed: 33, cancellation);
+        // The evaluator waits for this file: every merge is published, then its evaluation hangs until the test lets it go.
+        var release = Path.Combine(folder, "release");
+        await using var cluster = await WorkerCluster.StartAsync(unitSlots: 2, silos: 1, allowCommandEvaluator: true, services: s =>
+            s.Configure<SweepOptions>(o => o.PumpInterval = TimeSpan.FromMilliseconds(100)));
+        try
+        {
+            var sweep = cluster.Client.GetGrain<ISweepGrain>("cancel-me");
+            Assert.Null((await sweep.Create(new SweepDefinition { SpecText = Spec(release), SpecName = "sweep.yaml", SpecDirectory = folder })).Error);
+            Assert.True((await sweep.Run()).Started);
+            await SweepTestSettings.EventuallyAsync(
+                async () => (await sweep.GetRun(1))!.Candidates.Count(c => c.State == CandidateState.Evaluating), evaluating => evaluating >= 2, cancellation);
+
+            var cancelled = await sweep.CancelRun(0);
+
+            Assert.NotNull(cancelled);
+            Assert.Equal(1, cancelled.Summary.Number);
+            Assert.Equal(SweepRunState.Cancelled, cancelled.Summary.State);
+            Assert.NotNull(cancelled.Summary.FinishedAt);
+            Assert.Equal("cancelled: 0 of 4 points done", cancelled.Summary.Error);
+            // Nothing failed: those evaluating and those never merged are pending, for the next run to run.
+            Assert.All(cancelled.Candidates, c => Assert.Equal(CandidateState.Pending, c.State));
+            Assert.Equal(0, cancelled.Summary.Failed);
+            Assert.Empty(cancelled.Leaderboard);
+            Assert.Equal("", cancelled.PromotedTo);
+            var status = await sweep.GetStatus();
+            Assert.Equal(0, status.ActiveRun);
+            Assert.Equal(SweepRunState.Cancelled, status.Runs.Single().State);
+
+            var output = Path.Combine(folder, "out");
+            Assert.False(Directory.Exists(Path.Combine(output, SweepOutputLayout.BestFolder)), "a cancelled run promoted a merge");
+            using (var record = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(output, SweepOutputLayout.RunsFolder, SweepOutputLayout.RunFileName(1)), cancellation)))
+            {
+                Assert.Equal((int)SweepRunState.Cancelled, record.RootElement.GetProperty("Summary").GetProperty("State").GetInt32());
+            }
+
+            // The same cancel again, or of a run number that is over, changes nothing and says how it ended.
+            Assert.Equal(SweepRunState.Cancelled, (await sweep.CancelRun(1))!.Summary.State);
+            Assert.Null(await sweep.CancelRun(7));
+
+            // The sweep runs again (the cancelled run is not going), reusing the merges run 1 published.
+            var published = Directory.EnumerateDirectories(Path.Combine(output, SweepOutputLayout.MergesFolder))
+                .Count(m => File.Exists(Path.Combine(m, "fusion-manifest.json")));
+            Assert.InRange(published, 2, 4);
+            File.WriteAllText(release, "");
+            Assert.True((await sweep.Run()).Started);
+            var second = await SweepTestSettings.EventuallyAsync(async () => (await sweep.GetRun(2))!, r => r.Summary.State != SweepRunState.Running && r.Summary.State != SweepRunState.Preparing, cancellation);
+            Assert.True(second.Summary.State == SweepRunState.Succeeded, $"run 2 {second.Summary.State}: {string.Join("; ", second.Candidates.Select(c => c.Error))}");
+            Assert.Equal(published, second.Candidates.Count(c => c.Cached));
+            Assert.True(Directory.Exists(Path.Combine(output, SweepOutputLayout.BestFolder)));
+            Assert.Equal([1, 2], (await sweep.GetStatus()).Runs.Select(r => r.Number).Order());
+        }
+        finally
+        {
+            File.WriteAllText(release, "");
+        }
+    }
+
+    [Fact]
+    public async Task A_cancel_that_comes_while_the_finish_is_written_waits_for_it_and_says_the_run_finished()
+    {
+        var cancellation = TestContext.Current.CancellationToken;
+        TinyTaskModels.Write(folder, seed: 34, cancellation);
+        var release = Path.Combine(folder, "release");
+        File.WriteAllText(release, "");
+        var hold = new StateWriteHold(state => state is SweepGrainState sweep && sweep.Runs.Any(r => r.Number == 1 && r.State == SweepRunState.Succeeded));
+        await using var cluster = await WorkerCluster.StartAsync(unitSlots: 2, silos: 1, allowCommandEvaluator: true, jobStorage: hold.Wrap, services: s =>
+            s.Configure<SweepOptions>(o => o.PumpInterval = TimeSpan.FromMilliseconds(100)));
+        var sweep = cluster.Client.GetGrain<ISweepGrain>("cancel-late");
+        Assert.Null((await sweep.Create(new SweepDefinition { SpecText = Spec(release), SpecName = "sweep.yaml", SpecDirectory = folder })).Error);
+        await sweep.Run();
+        Task<SweepRunDetail?>? cancel = null;
+        await hold.WhileHeldAsync(
+            async () =>
+            {
+                // Ranked and promoted in memory, its state being saved: the cancel waits for the save.
+                cancel = sweep.CancelRun(0);
+                await Task.Delay(500, cancellation);
+                Assert.False(cancel.IsCompleted, "the cancel answered while the run's finish was being saved");
+            },
+            cancellation);
+
+        var ended = await cancel!.WaitAsync(TimeSpan.FromSeconds(60), cancellation);
+
+        Assert.Equal(SweepRunState.Succeeded, ended!.Summary.State);
+        Assert.True(Directory.Exists(Path.Combine(folder, "out", SweepOutputLayout.BestFolder)));
+    }
+
+    private static string Spec(string release) => $$$"""
+        template:
+          merge_method: task_arithmetic
+          base_model: base
+          models:
+            - {model: ft-1, parameters: {weight: 0.5}}
+            - {model: ft-2, parameters: {weight: 0.5}}
+          dtype: bfloat16
+        space:
+          grid:
+            models[*].parameters.weight: [0.2, 0.4, 0.6, 0.8]
+        evaluator:
+          command: {run: "while [ ! -e '{{{release}}}' ]; do sleep 0.05; done; echo '{\"score\": 1}'; true", timeout: 120}
+        objective: {metric: score, direction: maximize}
+        max_concurrent: 2
+        out: out
+        """;
+}
