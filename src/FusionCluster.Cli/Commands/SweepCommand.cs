@@ -365,6 +365,11 @@ public static class SweepCommand
             {
                 return MergeCommand.Fail(e.Message);
             }
+            catch (TimeoutException)
+            {
+                // The grain waits for a finish that has begun; a finish that long is stuck writing the output.
+                return MergeCommand.Fail($"sweep '{sweepId}' did not answer in time: its run's finish may be stuck writing its output (see the silo's log)");
+            }
         });
         return command;
     }

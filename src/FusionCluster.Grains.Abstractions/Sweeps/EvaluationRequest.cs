@@ -45,4 +45,7 @@ public sealed record EvaluationRequest
     /// instead of measuring a model there; the other evaluators are not set. Null for a merge.
     /// </summary>
     [Id(14)] public ConnectEvaluationRequest? Connect { get; init; }
+
+    /// <summary>The sweep run it is for (<c>sweep/run</c>), by which <see cref="ISweepEvaluatorGrain.CancelRun"/> stops it; empty for none.</summary>
+    [Id(15)] public string RunTag { get; init; } = "";
 }

@@ -11,4 +11,12 @@ public interface ISweepEvaluatorGrain : IGrainWithStringKey
     [Alias("Evaluate")]
     [ResponseTimeout("01:00:00")]
     Task<EvaluationOutcome> Evaluate(EvaluationRequest request);
+
+    /// <summary>
+    /// Stops this silo's evaluations for the run <paramref name="runTag"/> names (<see cref="EvaluationRequest.RunTag"/>),
+    /// waiting or running (a command's process group is killed), and refuses the run's evaluations that arrive later: each
+    /// answers an error. The run was cancelled; its slots are free for the next.
+    /// </summary>
+    [Alias("CancelRun")]
+    Task CancelRun(string runTag);
 }

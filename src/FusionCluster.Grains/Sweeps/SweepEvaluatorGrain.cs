@@ -37,11 +37,67 @@ public sealed class SweepEvaluatorGrain(
     IServiceProvider services,
     ILogger<SweepEvaluatorGrain> logger) : Grain, ISweepEvaluatorGrain
 {
+    /// <summary>Runs cancelled lately: an evaluation of one that arrives after the cancel is refused (a bounded memory).</summary>
+    private const int CancelledRunsKept = 256;
+
     private readonly SemaphoreSlim slots = new(Math.Max(1, profile.UnitSlots));
+
+    /// <summary>The evaluations waiting or running here, by run tag (grain calls interleave on its scheduler, one at a time).</summary>
+    private readonly Dictionary<string, HashSet<CancellationTokenSource>> running = new(StringComparer.Ordinal);
+
+    private readonly LinkedList<string> cancelledRuns = [];
+
+    public Task CancelRun(string runTag)
+    {
+        if (!cancelledRuns.Contains(runTag))
+        {
+            cancelledRuns.AddLast(runTag);
+            if (cancelledRuns.Count > CancelledRunsKept)
+            {
+                cancelledRuns.RemoveFirst();
+            }
+        }
+
+        var stopped = running.GetValueOrDefault(runTag)?.ToList() ?? [];
+        stopped.ForEach(evaluation => evaluation.Cancel());
+        logger.LogInformation("Sweep run {Run} cancelled: {Count} evaluations stopped here", runTag, stopped.Count);
+        return Task.CompletedTask;
+    }
 
     public async Task<EvaluationOutcome> Evaluate(EvaluationRequest request)
     {
-        await slots.WaitAsync();
+        using var cancellation = new CancellationTokenSource();
+        var tag = request.RunTag;
+        if (tag.Length > 0)
+        {
+            if (cancelledRuns.Contains(tag))
+            {
+                cancellation.Cancel();
+            }
+
+            (running.TryGetValue(tag, out var ofRun) ? ofRun : running[tag] = []).Add(cancellation);
+        }
+
+        try
+        {
+            return await EvaluateAsync(request, cancellation.Token);
+        }
+        catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
+        {
+            return new EvaluationOutcome { Error = $"cancelled with its run ({tag})", Silo = localSilo.Name };
+        }
+        finally
+        {
+            if (tag.Length > 0 && running.TryGetValue(tag, out var ofRun) && ofRun.Remove(cancellation) && ofRun.Count == 0)
+            {
+                running.Remove(tag);
+            }
+        }
+    }
+
+    private async Task<EvaluationOutcome> EvaluateAsync(EvaluationRequest request, CancellationToken cancellationToken)
+    {
+        await slots.WaitAsync(cancellationToken);
         var stopwatch = Stopwatch.StartNew();
         PublishedModelCopy? copy = null;
         try
@@ -51,7 +107,7 @@ public sealed class SweepEvaluatorGrain(
                 // A connect point publishes a new result every run: there is nothing to reuse from a cache.
                 var point = ConfinedConnect(request);
                 var device = profile.Device == MergeDevices.Cuda ? MergeDevices.Cuda : MergeDevices.Cpu;
-                var metrics = await Task.Run(() => ConnectPointEvaluation.RunAsync(point, datasets.Get, stores, device, CancellationToken.None));
+                var metrics = await Task.Run(() => ConnectPointEvaluation.RunAsync(point, datasets.Get, stores, device, cancellationToken));
                 return new EvaluationOutcome { Metrics = metrics, Silo = localSilo.Name, Seconds = stopwatch.Elapsed.TotalSeconds };
             }
 
@@ -59,7 +115,7 @@ public sealed class SweepEvaluatorGrain(
             if (request.ModelFolder.Contains("://", StringComparison.Ordinal))
             {
                 // The store checked the location; the copy is this silo's own scratch folder, outside any data root.
-                copy = await PublishedModelCopy.FetchAsync(stores, request.ModelFolder, CancellationToken.None);
+                copy = await PublishedModelCopy.FetchAsync(stores, request.ModelFolder, cancellationToken);
                 confined = Confined(request) with { ModelFolder = copy.Folder };
             }
             else
@@ -75,7 +131,7 @@ public sealed class SweepEvaluatorGrain(
                 confined,
                 cache,
                 roots,
-                async () => new EvaluationOutcome { Metrics = await Task.Run(() => RunEvaluatorsAsync(confined)) },
+                async () => new EvaluationOutcome { Metrics = await Task.Run(() => RunEvaluatorsAsync(confined, cancellationToken)) },
                 e => logger.LogWarning("Evaluating {Model}: the evaluation cache failed, so it was evaluated without it: {Error}", request.ModelFolder, e.Message));
             return outcome with { Silo = localSilo.Name, Seconds = stopwatch.Elapsed.TotalSeconds };
         }
@@ -138,7 +194,7 @@ public sealed class SweepEvaluatorGrain(
         }
     }
 
-    private async Task<IReadOnlyDictionary<string, double>> RunEvaluatorsAsync(EvaluationRequest request)
+    private async Task<IReadOnlyDictionary<string, double>> RunEvaluatorsAsync(EvaluationRequest request, CancellationToken cancellationToken)
     {
         ConfineEnsembleMembers(request.ModelFolder);
         var evaluators = new List<IEvaluator>();
@@ -178,7 +234,7 @@ public sealed class SweepEvaluatorGrain(
         var metrics = new Dictionary<string, double>(StringComparer.Ordinal);
         foreach (var evaluator in evaluators)
         {
-            foreach (var (name, value) in await evaluator.EvaluateAsync(request.ModelFolder, CancellationToken.None))
+            foreach (var (name, value) in await evaluator.EvaluateAsync(request.ModelFolder, cancellationToken))
             {
                 // A command may report a name another evaluator uses; neither value is dropped.
                 metrics[metrics.ContainsKey(name) ? $"{evaluator.Name}/{name}" : name] = value;

@@ -124,7 +124,7 @@ public sealed partial class SweepGrain
             await Driver.PollMergesAsync(run, runSpec);
             await Driver.LaunchAsync(run, runSpec, State.Paused);
             // Cancelled while this step waited for a merge job or the output: the cancel ended it.
-            if (run.IsActive && run.Candidates.All(c => c.IsFinished) && Driver.IsIdle)
+            if (run.IsActive && run.Candidates.All(c => c.IsFinished) && Driver.IsIdle(run.Number))
             {
                 await FinishRunAsync(run);
             }
@@ -206,10 +206,18 @@ public sealed partial class SweepGrain
         dirty = true;
         logger.LogInformation("Sweep {Sweep}: run {Run} cancelled ({Jobs} merge jobs to cancel)", SweepId, run.Number, jobs.Count);
         await Driver.CancelJobsAsync(jobs);
-        if (claimed && await RunSpecAsync(run) is { } runSpec)
+        await Driver.CancelEvaluationsAsync(run.Number);
+        if (claimed && !Deleted && await RunSpecAsync(run) is var runSpec)
         {
             // A run still preparing has not claimed its output: nothing of it is written there.
-            await Driver.WriteRecordAsync(run, runSpec);
+            if (runSpec is null)
+            {
+                logger.LogWarning("Sweep {Sweep}: run {Run}'s definition no longer parses, so its record is not written to its output", SweepId, run.Number);
+            }
+            else
+            {
+                await Driver.WriteRecordAsync(run, runSpec);
+            }
         }
 
         if (run.Number == olderRunSpec?.Run)
@@ -217,11 +225,19 @@ public sealed partial class SweepGrain
             olderRunSpec = null;
         }
 
-        await SaveAsync();
-        await PublishCatalogEntry();
-        await AfterRunAsync();
+        if (!Deleted)
+        {
+            // A Delete that came while the jobs were cancelled has cleared the sweep: nothing of it is saved again.
+            await SaveAsync();
+            await PublishCatalogEntry();
+            await AfterRunAsync();
+        }
+
         return run.Detail();
     }
+
+    /// <summary>The sweep is being deleted, or is gone.</summary>
+    private bool Deleted => deleting || State.Definition is null;
 
     /// <summary>After a run ends: a queued run starts, otherwise the pump stops and the reminder goes if nothing needs it.</summary>
     private async Task AfterRunAsync()

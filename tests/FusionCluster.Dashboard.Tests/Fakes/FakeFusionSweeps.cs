@@ -28,6 +28,9 @@ public sealed class FakeFusionSweeps : IFusionSweeps
 
     public ConcurrentQueue<(string Sweep, int Run)> CancelledRuns { get; } = new();
 
+    /// <summary>A cancel reaches the run once its finish has begun: the run comes back as it ended.</summary>
+    public bool CancelTooLate { get; set; }
+
     public ConcurrentQueue<string> Resumed { get; } = new();
 
     public ConcurrentQueue<(string SweepId, string? Cron, string? TimeZone, bool Queue)> Schedules { get; } = new();
@@ -111,7 +114,7 @@ public sealed class FakeFusionSweeps : IFusionSweeps
             return Task.FromResult<SweepRunDetail?>(null);
         }
 
-        var cancelled = run with { Summary = run.Summary with { State = SweepRunState.Cancelled } };
+        var cancelled = CancelTooLate ? run : run with { Summary = run.Summary with { State = SweepRunState.Cancelled } };
         Runs[(sweepId, number)] = cancelled;
         Statuses[sweepId] = Statuses[sweepId] with { ActiveRun = 0 };
         return Task.FromResult<SweepRunDetail?>(cancelled);

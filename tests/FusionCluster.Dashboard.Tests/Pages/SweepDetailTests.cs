@@ -178,6 +178,38 @@ public sealed class SweepDetailTests : DashboardTestContext
     }
 
     [Fact]
+    public async Task A_cancel_asked_for_a_run_that_ended_meanwhile_is_not_offered_for_the_next_one()
+    {
+        SignInAs(DashboardRoles.Operator);
+        Sweeps.Statuses[SweepId] = SweepSamples.Status(SweepId, runs: 2) with { ActiveRun = 2 };
+        Sweeps.Runs[(SweepId, 2)] = SweepSamples.Run(2);
+        var page = RenderSweep();
+        await ClickAsync(page, "#sweep-cancel");
+
+        Assert.Contains("Cancel run #2?", page.Find("#sweep-cancel-question").TextContent, StringComparison.Ordinal);
+
+        // Run 2 ends and run 3 starts before the operator answers (the page refreshes): the question about run 2 goes.
+        Sweeps.Statuses[SweepId] = SweepSamples.Status(SweepId, runs: 3) with { ActiveRun = 3 };
+        page.WaitForAssertion(() => Assert.Empty(page.FindAll("#sweep-cancel-question")), TimeSpan.FromSeconds(10));
+        Assert.NotNull(page.Find("#sweep-cancel"));
+    }
+
+    [Fact]
+    public async Task A_cancel_that_reached_a_finishing_run_says_how_it_ended()
+    {
+        SignInAs(DashboardRoles.Operator);
+        Sweeps.Statuses[SweepId] = SweepSamples.Status(SweepId, runs: 2) with { ActiveRun = 2 };
+        Sweeps.Runs[(SweepId, 2)] = SweepSamples.Run(2);
+        Sweeps.CancelTooLate = true;
+        var page = RenderSweep();
+
+        await ClickAsync(page, "#sweep-cancel");
+        await ClickAsync(page, "#sweep-cancel-confirm");
+
+        page.WaitForAssertion(() => Assert.Equal("Run #2 had already succeeded.", page.Find("#sweep-command-result").TextContent.Trim()));
+    }
+
+    [Fact]
     public void Without_a_run_going_there_is_nothing_to_cancel_and_viewers_never_see_the_button()
     {
         SignInAs(DashboardRoles.Operator);

@@ -23,14 +23,17 @@ public sealed class SweepCancelRunTests : IDisposable
     {
         var cancellation = TestContext.Current.CancellationToken;
         TinyTaskModels.Write(folder, seed: 33, cancellation);
-        // The evaluator waits for this file: every merge is published, then its evaluation hangs until the test lets it go.
+        // The first two evaluations wait for this file (each takes a gate folder): run 1's two merges are published, then
+        // their evaluations hang until the test lets them go; later evaluations pass at once.
         var release = Path.Combine(folder, "release");
+        var gates = Directory.CreateDirectory(Path.Combine(folder, "gates")).FullName;
+        var command = $"if mkdir '{gates}/1' 2>/dev/null || mkdir '{gates}/2' 2>/dev/null; then while [ ! -e '{release}' ]; do sleep 0.05; done; fi; echo '{{\\\"score\\\": 1}}'; true";
         await using var cluster = await WorkerCluster.StartAsync(unitSlots: 2, silos: 1, allowCommandEvaluator: true, services: s =>
             s.Configure<SweepOptions>(o => o.PumpInterval = TimeSpan.FromMilliseconds(100)));
         try
         {
             var sweep = cluster.Client.GetGrain<ISweepGrain>("cancel-me");
-            Assert.Null((await sweep.Create(new SweepDefinition { SpecText = Spec(release), SpecName = "sweep.yaml", SpecDirectory = folder })).Error);
+            Assert.Null((await sweep.Create(new SweepDefinition { SpecText = Spec(command), SpecName = "sweep.yaml", SpecDirectory = folder })).Error);
             Assert.True((await sweep.Run()).Started);
             await SweepTestSettings.EventuallyAsync(
                 async () => (await sweep.GetRun(1))!.Candidates.Count(c => c.State == CandidateState.Evaluating), evaluating => evaluating >= 2, cancellation);
@@ -62,11 +65,11 @@ public sealed class SweepCancelRunTests : IDisposable
             Assert.Equal(SweepRunState.Cancelled, (await sweep.CancelRun(1))!.Summary.State);
             Assert.Null(await sweep.CancelRun(7));
 
-            // The sweep runs again (the cancelled run is not going), reusing the merges run 1 published.
+            // The sweep runs again (the cancelled run is not going), reusing the merges run 1 published, while run 1's two
+            // evaluations still hang: nothing of them holds up run 2's points of the same numbers.
             var published = Directory.EnumerateDirectories(Path.Combine(output, SweepOutputLayout.MergesFolder))
                 .Count(m => File.Exists(Path.Combine(m, "fusion-manifest.json")));
             Assert.InRange(published, 2, 4);
-            File.WriteAllText(release, "");
             Assert.True((await sweep.Run()).Started);
             var second = await SweepTestSettings.EventuallyAsync(async () => (await sweep.GetRun(2))!, r => r.Summary.State != SweepRunState.Running && r.Summary.State != SweepRunState.Preparing, cancellation);
             Assert.True(second.Summary.State == SweepRunState.Succeeded, $"run 2 {second.Summary.State}: {string.Join("; ", second.Candidates.Select(c => c.Error))}");
@@ -85,13 +88,11 @@ public sealed class SweepCancelRunTests : IDisposable
     {
         var cancellation = TestContext.Current.CancellationToken;
         TinyTaskModels.Write(folder, seed: 34, cancellation);
-        var release = Path.Combine(folder, "release");
-        File.WriteAllText(release, "");
         var hold = new StateWriteHold(state => state is SweepGrainState sweep && sweep.Runs.Any(r => r.Number == 1 && r.State == SweepRunState.Succeeded));
         await using var cluster = await WorkerCluster.StartAsync(unitSlots: 2, silos: 1, allowCommandEvaluator: true, jobStorage: hold.Wrap, services: s =>
             s.Configure<SweepOptions>(o => o.PumpInterval = TimeSpan.FromMilliseconds(100)));
         var sweep = cluster.Client.GetGrain<ISweepGrain>("cancel-late");
-        Assert.Null((await sweep.Create(new SweepDefinition { SpecText = Spec(release), SpecName = "sweep.yaml", SpecDirectory = folder })).Error);
+        Assert.Null((await sweep.Create(new SweepDefinition { SpecText = Spec("echo '{\\\"score\\\": 1}'; true"), SpecName = "sweep.yaml", SpecDirectory = folder })).Error);
         await sweep.Run();
         Task<SweepRunDetail?>? cancel = null;
         await hold.WhileHeldAsync(
@@ -110,7 +111,8 @@ public sealed class SweepCancelRunTests : IDisposable
         Assert.True(Directory.Exists(Path.Combine(folder, "out", SweepOutputLayout.BestFolder)));
     }
 
-    private static string Spec(string release) => $$$"""
+    /// <param name="command">The evaluator's shell command (written into a YAML double-quoted string).</param>
+    private static string Spec(string command) => $$$"""
         template:
           merge_method: task_arithmetic
           base_model: base
@@ -122,7 +124,7 @@ public sealed class SweepCancelRunTests : IDisposable
           grid:
             models[*].parameters.weight: [0.2, 0.4, 0.6, 0.8]
         evaluator:
-          command: {run: "while [ ! -e '{{{release}}}' ]; do sleep 0.05; done; echo '{\"score\": 1}'; true", timeout: 120}
+          command: {run: "{{{command}}}", timeout: 120}
         objective: {metric: score, direction: maximize}
         max_concurrent: 2
         out: out

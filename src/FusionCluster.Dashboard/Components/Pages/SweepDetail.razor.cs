@@ -31,7 +31,8 @@ public sealed partial class SweepDetail : IAsyncDisposable
     private bool isOperator;
     private bool busy;
     private bool confirmingDelete;
-    private bool confirmingCancel;
+    /// <summary>The run whose cancel the operator is asked to confirm (0: none).</summary>
+    private int confirmingCancelOf;
     private string? scheduleCron;
     private string? scheduleZone;
     private bool scheduleQueue;
@@ -206,8 +207,8 @@ public sealed partial class SweepDetail : IAsyncDisposable
 
     private Task CancelRunAsync() => CommandAsync("Cancelling the run", async token =>
     {
-        confirmingCancel = false;
-        var number = Status!.ActiveRun;
+        var number = confirmingCancelOf;
+        confirmingCancelOf = 0;
         var run = await Commands.CancelRunAsync(SweepId, number, token);
         commandResult = run?.Summary is not { } summary ? $"The sweep has no run #{number} any more."
             : summary.State == SweepRunState.Cancelled ? $"Run #{summary.Number} cancelled: {summary.Done} of {summary.Candidates} points done; nothing promoted."

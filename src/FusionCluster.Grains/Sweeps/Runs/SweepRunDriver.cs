@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json;
 using FusionCluster.Core.Formats;
 using FusionCluster.Core.Specs;
@@ -43,9 +44,9 @@ public sealed class SweepRunDriver(
     /// </summary>
     private static readonly TimeSpan JobWatchPatience = TimeSpan.FromSeconds(10);
 
-    // Candidates with a job start or an evaluation in flight (not persisted: after a restart nothing is in
-    // flight, and the pump asks again).
-    private readonly HashSet<int> busy = [];
+    // Candidates with a job start or an evaluation in flight, by run (not persisted: after a restart nothing is in
+    // flight, and the pump asks again). By run, since a cancelled run's calls may still be out when the next run starts.
+    private readonly HashSet<(int Run, int Index)> busy = [];
 
     // Merge jobs whose end a call is waiting for (not persisted either: the pump's poll starts the wait again).
     private readonly HashSet<string> watched = new(StringComparer.Ordinal);
@@ -53,11 +54,11 @@ public sealed class SweepRunDriver(
     private readonly HashSet<(int Run, int Index)> scoresLookedUp = [];
     private int nextWorker;
 
-    // In-job scores being stored in the evaluation cache: the run ends only once they are stored.
-    private int scoresStoring;
+    // In-job scores being stored in the evaluation cache, one entry per score by run: the run ends only once they are stored.
+    private readonly List<int> scoresStoring = [];
 
-    /// <summary>True when no call for a candidate is in flight: a run whose candidates are all finished may end.</summary>
-    public bool IsIdle => busy.Count == 0 && scoresStoring == 0;
+    /// <summary>True when no call for a candidate of run <paramref name="runNumber"/> is in flight: once all its candidates are finished, it may end.</summary>
+    public bool IsIdle(int runNumber) => !busy.Any(b => b.Run == runNumber) && !scoresStoring.Contains(runNumber);
 
     /// <summary>
     /// Expands the space and fingerprints every merge (off the scheduler: it reads checkpoint headers). Returns
@@ -93,6 +94,12 @@ public sealed class SweepRunDriver(
         }
         catch (Exception e) when (e is SpecException or StorageException or CheckpointException or IOException or UnauthorizedAccessException)
         {
+            if (run.State != SweepRunState.Preparing)
+            {
+                // Cancelled meanwhile: it stays cancelled.
+                return null;
+            }
+
             run.State = SweepRunState.Failed;
             run.Error = $"the sweep cannot run: {e.Message}";
             run.FinishedAt = clock.Now;
@@ -152,7 +159,7 @@ public sealed class SweepRunDriver(
     {
         // A job's status once for all its candidates: a shared-input job's lists every candidate, and asking it once per
         // candidate made each of the pump's checks of a hundred-point run build and copy it a hundred times.
-        foreach (var job in run.Candidates.Where(c => c.State == CandidateState.Merging && !busy.Contains(c.Index)).GroupBy(c => c.JobId).ToList())
+        foreach (var job in run.Candidates.Where(c => c.State == CandidateState.Merging && !busy.Contains((run.Number, c.Index))).GroupBy(c => c.JobId).ToList())
         {
             JobStatus status;
             try
@@ -182,7 +189,7 @@ public sealed class SweepRunDriver(
     {
         // The grain interleaved other calls while the job's status was asked for: the candidate may have moved on since,
         // or be merging in another job.
-        if (current.State != CandidateState.Merging || busy.Contains(current.Index) || current.JobId != jobId)
+        if (current.State != CandidateState.Merging || busy.Contains((run.Number, current.Index)) || current.JobId != jobId)
         {
             return;
         }
@@ -196,7 +203,7 @@ public sealed class SweepRunDriver(
                 Update(run, scored);
                 if (scored.State == CandidateState.Done && SweepMergeBatches.IsScoring(current))
                 {
-                    StoreScore(ScoreCache(spec), scored);
+                    StoreScore(run.Number, ScoreCache(spec), scored);
                 }
             }
             else if (status.State == JobState.Pending && status.SubmittedAt == default)
@@ -240,7 +247,7 @@ public sealed class SweepRunDriver(
             }
 
             var launches = SweepMergeBatches.Share(SweepRunStepper.LaunchMerges(run, spec.MaxConcurrent, published.Contains, sweepId, merges), sweepId, run.Number, spec.Outputs.BestOnly);
-            if (spec.Outputs.BestOnly && launches.Count == 0 && IsIdle)
+            if (spec.Outputs.BestOnly && launches.Count == 0 && IsIdle(run.Number))
             {
                 // Every point is scored: merge the best K again, written this time, as one job.
                 var winners = SweepRunStepper.Winners(run, spec.Objective, spec.Outputs.Keep);
@@ -259,7 +266,7 @@ public sealed class SweepRunDriver(
             }
         }
 
-        foreach (var candidate in run.Candidates.Where(c => c.State == CandidateState.Evaluating && !busy.Contains(c.Index)).ToList())
+        foreach (var candidate in run.Candidates.Where(c => c.State == CandidateState.Evaluating && !busy.Contains((run.Number, c.Index))).ToList())
         {
             if (SweepRunStepper.Evaluator(workers.Active(), nextWorker) is not { } worker)
             {
@@ -267,10 +274,10 @@ public sealed class SweepRunDriver(
             }
 
             nextWorker++;
-            busy.Add(candidate.Index);
-            var request = spec.Kind == SweepKind.Connect
+            busy.Add((run.Number, candidate.Index));
+            var request = (spec.Kind == SweepKind.Connect
                 ? SweepRequests.Connect(spec, run.Number, candidate)
-                : SweepRequests.Evaluation(spec, candidate.MergeOutput, stores.OpenSweepOutput(spec.Output).EvaluationCacheFolder);
+                : SweepRequests.Evaluation(spec, candidate.MergeOutput, stores.OpenSweepOutput(spec.Output).EvaluationCacheFolder)) with { RunTag = RunTag(run.Number) };
             _ = EvaluateAsync(run.Number, candidate.Index, worker, request, spec.Outputs.BestOnly ? ScoreCache(spec) : null);
         }
     }
@@ -292,6 +299,22 @@ public sealed class SweepRunDriver(
             catch (Exception e)
             {
                 logger.LogWarning("Sweep {Sweep}: could not cancel merge job {Job}: {Error}", sweepId, jobId, e.Message);
+            }
+        }
+    }
+
+    /// <summary>Stops the run's evaluations on every worker silo, waiting or running: its points' calls then answer and are dropped.</summary>
+    public async Task CancelEvaluationsAsync(int runNumber)
+    {
+        foreach (var worker in workers.Active())
+        {
+            try
+            {
+                await grains.GetGrain<ISweepEvaluatorGrain>(worker.Key).CancelRun(RunTag(runNumber));
+            }
+            catch (Exception e)
+            {
+                logger.LogWarning("Sweep {Sweep}: could not stop run {Run}'s evaluations on {Silo}: {Error}", sweepId, runNumber, worker.Name, e.Message);
             }
         }
     }
@@ -320,7 +343,7 @@ public sealed class SweepRunDriver(
         }
 
         var group = SweepMergeBatches.JobOf(run, candidate);
-        busy.UnionWith(group.Select(c => c.Index));
+        busy.UnionWith(group.Select(c => (run.Number, c.Index)));
         var request = SweepMergeBatches.IsScoring(candidate)
             ? SweepRequests.Scoring(spec, sweepId, run.Number, group, settings.ShardSizeBytes, SweepMergeBatches.PublishesBest(run, group, spec.Outputs.Keep))
             : SweepRequests.Merge(spec, sweepId, run.Number, group, settings.ShardSizeBytes);
@@ -344,7 +367,7 @@ public sealed class SweepRunDriver(
         }
         finally
         {
-            busy.ExceptWith(indices);
+            busy.ExceptWith(indices.Select(i => (runNumber, i)));
         }
 
         if (failure is null)
@@ -413,7 +436,7 @@ public sealed class SweepRunDriver(
         }
         finally
         {
-            busy.Remove(index);
+            busy.Remove((runNumber, index));
         }
 
         if (findActiveRun(runNumber) is not { } run || run.Candidates[index] is not { State: CandidateState.Evaluating } candidate)
@@ -431,7 +454,7 @@ public sealed class SweepRunDriver(
         Update(run, evaluated);
         if (evaluated.State == CandidateState.Done)
         {
-            StoreScore(scoreCache, evaluated);
+            StoreScore(runNumber, scoreCache, evaluated);
         }
 
         stepNow();
@@ -488,18 +511,18 @@ public sealed class SweepRunDriver(
     }
 
     /// <summary>Stores a point's in-job metrics under its score key in the background; the run does not end before they are stored.</summary>
-    private void StoreScore(IEvaluationCache? cache, SweepCandidateStatus candidate)
+    private void StoreScore(int runNumber, IEvaluationCache? cache, SweepCandidateStatus candidate)
     {
         if (cache is null || candidate.ScoreKey.Length == 0)
         {
             return;
         }
 
-        scoresStoring++;
-        _ = StoreScoreAsync(cache, candidate);
+        scoresStoring.Add(runNumber);
+        _ = StoreScoreAsync(runNumber, cache, candidate);
     }
 
-    private async Task StoreScoreAsync(IEvaluationCache cache, SweepCandidateStatus candidate)
+    private async Task StoreScoreAsync(int runNumber, IEvaluationCache cache, SweepCandidateStatus candidate)
     {
         try
         {
@@ -512,11 +535,14 @@ public sealed class SweepRunDriver(
         }
         finally
         {
-            scoresStoring--;
+            scoresStoring.Remove(runNumber);
         }
 
         stepNow();
     }
+
+    /// <summary>What the run's evaluation requests carry, for <see cref="ISweepEvaluatorGrain.CancelRun"/>.</summary>
+    private string RunTag(int runNumber) => string.Create(CultureInfo.InvariantCulture, $"{sweepId}/{runNumber}");
 
     private void Update(SweepRunRecord run, SweepCandidateStatus candidate)
     {

@@ -70,6 +70,31 @@ public sealed class SweepRunCancellationTests
     }
 
     [Fact]
+    public void A_duplicate_of_a_done_point_is_done_and_a_pending_point_keeps_nothing_of_a_merge_that_did_not_end()
+    {
+        var run = new SweepRunRecord
+        {
+            Number = 5,
+            State = SweepRunState.Running,
+            Candidates =
+            [
+                Point(0, CandidateState.Done, objective: 0.6),
+                Point(1, CandidateState.Pending) with { SameAs = 0 },
+                Point(2, CandidateState.Evaluating, job: "job-c", objective: null) with { MergeOutput = "/out/merges/k2", Cached = true, MergeSeconds = 3, EvaluationAttempts = 1 },
+            ],
+        };
+
+        var jobs = SweepRunCancellation.Cancel(run, new SweepObjective("accuracy", ObjectiveDirection.Maximize), Now);
+
+        Assert.Empty(jobs);
+        Assert.Equal((CandidateState.Done, (double?)0.6, true), (run.Candidates[1].State, run.Candidates[1].Objective, run.Candidates[1].Cached));
+        var notRun = run.Candidates[2];
+        Assert.Equal((CandidateState.Pending, "", "", false, 0.0, 0), (notRun.State, notRun.JobId, notRun.MergeOutput, notRun.Cached, notRun.MergeSeconds, notRun.EvaluationAttempts));
+        Assert.Equal([0, 1], run.Leaderboard);
+        Assert.Equal("cancelled: 2 of 3 points done", run.Error);
+    }
+
+    [Fact]
     public void A_run_still_preparing_has_no_objective_yet_and_a_run_that_ended_cannot_be_cancelled()
     {
         var preparing = new SweepRunRecord { Number = 2, State = SweepRunState.Preparing };
