@@ -35,8 +35,9 @@ public sealed class SweepCancelRunTests : IDisposable
             var sweep = cluster.Client.GetGrain<ISweepGrain>("cancel-me");
             Assert.Null((await sweep.Create(new SweepDefinition { SpecText = Spec(command), SpecName = "sweep.yaml", SpecDirectory = folder })).Error);
             Assert.True((await sweep.Run()).Started);
+            // Both of run 1's evaluations are running their command (each took its gate), so none of run 2's will wait.
             await SweepTestSettings.EventuallyAsync(
-                async () => (await sweep.GetRun(1))!.Candidates.Count(c => c.State == CandidateState.Evaluating), evaluating => evaluating >= 2, cancellation);
+                () => Task.FromResult(Directory.GetDirectories(gates).Length), taken => taken == 2, cancellation);
 
             var cancelled = await sweep.CancelRun(0);
 
