@@ -104,14 +104,19 @@ public sealed class EmbeddedCluster : IAsyncDisposable
         builder.Services.AddSingleton<IHostLifetime, SignalFreeHostLifetime>();
         builder.Logging.ClearProviders();
         // Logs go to stderr: stdout carries what scripts read (a job id, a result line).
-        builder.Logging.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Error);
+        // A filter rule's level replaces the minimum level, so the rule carries the minimum itself.
+        var shutdownFilter = new ShutdownLogFilter();
+        builder.Logging.AddSimpleConsole(o => o.SingleLine = true)
+            .AddFilter((category, level) => level >= LogLevel.Error && shutdownFilter.Allows(category));
         builder.Services.Configure<Microsoft.Extensions.Logging.Console.ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
         builder.UseOrleans(silo => silo
             .UseLocalhostClustering(siloPort: siloPort, gatewayPort: gatewayPort, serviceId: FusionClusterIdentity.ServiceId, clusterId: FusionClusterIdentity.DefaultClusterId)
             .ConfigureServices(services => services.AddGrainStorage(FusionStorageNames.Jobs, (provider, _) => ActivatorUtilities.CreateInstance<InProcessGrainStorage>(provider)))
             .UseInMemoryReminderService()
             .AddFusionSilo(new WorkerProfile { UnitSlots = unitSlots > 0 ? unitSlots : Environment.ProcessorCount, Device = device }));
-        return builder.Build();
+        var host = builder.Build();
+        host.Services.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping.Register(shutdownFilter.Stopping);
+        return host;
     }
 
     public async ValueTask DisposeAsync()

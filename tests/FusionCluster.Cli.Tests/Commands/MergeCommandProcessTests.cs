@@ -18,6 +18,8 @@ public sealed class MergeCommandProcessTests(SyntheticModels models)
         var (exitCode, _, stderr) = await FusionProcess.RunAsync("merge", spec, "--out", output, "--quiet");
 
         Assert.True(exitCode == 0, $"exit code {exitCode}; stderr: {stderr}");
+        // Quiet means quiet: the embedded silo logs errors only, and a merge that succeeds has none.
+        Assert.Equal("", stderr);
         Assert.True(File.Exists(Path.Combine(output, "model.safetensors")));
         Checkpoints.AssertNoStaging(output);
         using var merged = CheckpointFolder.Open(output);
