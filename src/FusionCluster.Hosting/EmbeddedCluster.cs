@@ -70,6 +70,8 @@ public sealed class EmbeddedCluster : IAsyncDisposable
             }
             catch
             {
+                // Disposed without a stop (a start cancelled or failed): what Orleans says on its way out is not the user's.
+                host.Services.GetRequiredService<ShutdownLogFilter>().Stopping();
                 host.Dispose();
                 throw;
             }
@@ -106,6 +108,7 @@ public sealed class EmbeddedCluster : IAsyncDisposable
         // Logs go to stderr: stdout carries what scripts read (a job id, a result line).
         // A filter rule's level replaces the minimum level, so the rule carries the minimum itself.
         var shutdownFilter = new ShutdownLogFilter();
+        builder.Services.AddSingleton(shutdownFilter);
         builder.Logging.AddSimpleConsole(o => o.SingleLine = true)
             .AddFilter((category, level) => level >= LogLevel.Error && shutdownFilter.Allows(category));
         builder.Services.Configure<Microsoft.Extensions.Logging.Console.ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace);

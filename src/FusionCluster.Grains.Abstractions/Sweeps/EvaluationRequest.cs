@@ -46,6 +46,6 @@ public sealed record EvaluationRequest
     /// </summary>
     [Id(14)] public ConnectEvaluationRequest? Connect { get; init; }
 
-    /// <summary>The sweep run it is for (<c>sweep/run</c>), by which <see cref="ISweepEvaluatorGrain.CancelRun"/> stops it; empty for none.</summary>
+    /// <summary>The sweep run it is for (<c>sweep/run/start</c>), by which <see cref="ISweepEvaluatorGrain.CancelRun"/> stops it; empty for none.</summary>
     [Id(15)] public string RunTag { get; init; } = "";
 }

@@ -206,7 +206,7 @@ public sealed partial class SweepGrain
         dirty = true;
         logger.LogInformation("Sweep {Sweep}: run {Run} cancelled ({Jobs} merge jobs to cancel)", SweepId, run.Number, jobs.Count);
         await Driver.CancelJobsAsync(jobs);
-        await Driver.CancelEvaluationsAsync(run.Number);
+        await Driver.CancelEvaluationsAsync(run);
         if (claimed && !Deleted && await RunSpecAsync(run) is var runSpec)
         {
             // A run still preparing has not claimed its output: nothing of it is written there.

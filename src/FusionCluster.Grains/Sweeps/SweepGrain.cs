@@ -310,7 +310,7 @@ public sealed partial class SweepGrain(
         if (ActiveRun is { } run)
         {
             await Driver.CancelMergesAsync(run);
-            await Driver.CancelEvaluationsAsync(run.Number);
+            await Driver.CancelEvaluationsAsync(run);
         }
 
         await ChangeReminderAsync(needed: false);

@@ -23,11 +23,10 @@ public sealed class SweepCancelRunTests : IDisposable
     {
         var cancellation = TestContext.Current.CancellationToken;
         TinyTaskModels.Write(folder, seed: 33, cancellation);
-        // The first two evaluations wait for this file (each takes a gate folder): run 1's two merges are published, then
-        // their evaluations hang until the test lets them go; later evaluations pass at once.
+        // Run 1's two merges are published, then their evaluations hang until the test lets them go.
         var release = Path.Combine(folder, "release");
         var gates = Directory.CreateDirectory(Path.Combine(folder, "gates")).FullName;
-        var command = $"if mkdir '{gates}/1' 2>/dev/null || mkdir '{gates}/2' 2>/dev/null; then while [ ! -e '{release}' ]; do sleep 0.05; done; fi; echo '{{\\\"score\\\": 1}}'; true";
+        var command = GatedCommand(gates, release);
         await using var cluster = await WorkerCluster.StartAsync(unitSlots: 2, silos: 1, allowCommandEvaluator: true, services: s =>
             s.Configure<SweepOptions>(o => o.PumpInterval = TimeSpan.FromMilliseconds(100)));
         try
@@ -66,8 +65,9 @@ public sealed class SweepCancelRunTests : IDisposable
             Assert.Equal(SweepRunState.Cancelled, (await sweep.CancelRun(1))!.Summary.State);
             Assert.Null(await sweep.CancelRun(7));
 
-            // The sweep runs again (the cancelled run is not going), reusing the merges run 1 published, while run 1's two
-            // evaluations still hang: nothing of them holds up run 2's points of the same numbers.
+            // The sweep runs again (the cancelled run is not going), reusing the merges run 1 published: run 1's two hanging
+            // evaluations were stopped with it (the silo has two slots), and nothing of them holds up run 2's points of the
+            // same numbers.
             var published = Directory.EnumerateDirectories(Path.Combine(output, SweepOutputLayout.MergesFolder))
                 .Count(m => File.Exists(Path.Combine(m, "fusion-manifest.json")));
             Assert.InRange(published, 2, 4);
@@ -77,6 +77,41 @@ public sealed class SweepCancelRunTests : IDisposable
             Assert.Equal(published, second.Candidates.Count(c => c.Cached));
             Assert.True(Directory.Exists(Path.Combine(output, SweepOutputLayout.BestFolder)));
             Assert.Equal([1, 2], (await sweep.GetStatus()).Runs.Select(r => r.Number).Order());
+        }
+        finally
+        {
+            File.WriteAllText(release, "");
+        }
+    }
+
+    [Fact]
+    public async Task A_sweep_deleted_mid_run_and_created_again_runs_its_run_number_again_unrefused()
+    {
+        var cancellation = TestContext.Current.CancellationToken;
+        TinyTaskModels.Write(folder, seed: 35, cancellation);
+        var release = Path.Combine(folder, "release");
+        var gates = Directory.CreateDirectory(Path.Combine(folder, "gates")).FullName;
+        var command = GatedCommand(gates, release);
+        await using var cluster = await WorkerCluster.StartAsync(unitSlots: 2, silos: 1, allowCommandEvaluator: true, services: s =>
+            s.Configure<SweepOptions>(o => o.PumpInterval = TimeSpan.FromMilliseconds(100)));
+        try
+        {
+            var sweep = cluster.Client.GetGrain<ISweepGrain>("again");
+            var definition = new SweepDefinition { SpecText = Spec(command), SpecName = "sweep.yaml", SpecDirectory = folder };
+            Assert.Null((await sweep.Create(definition)).Error);
+            await sweep.Run();
+            await SweepTestSettings.EventuallyAsync(() => Task.FromResult(Directory.GetDirectories(gates).Length), taken => taken == 2, cancellation);
+
+            // Deleted with its run going (its evaluations stopped, no record written), then created again on the same output.
+            await sweep.Delete();
+            Assert.Null((await sweep.Create(definition)).Error);
+            var again = await sweep.Run();
+
+            // The output kept no record of the deleted run, so the number comes back; the silo's refusal of the deleted
+            // run's evaluations must not reach the new run's.
+            Assert.Equal(1, again.Run);
+            var run = await SweepTestSettings.EventuallyAsync(async () => (await sweep.GetRun(1))!, r => r.Summary.State is not (SweepRunState.Preparing or SweepRunState.Running), cancellation);
+            Assert.True(run.Summary.State == SweepRunState.Succeeded, $"run 1 again {run.Summary.State}: {string.Join("; ", run.Candidates.Select(c => c.Error))}");
         }
         finally
         {
@@ -111,6 +146,10 @@ public sealed class SweepCancelRunTests : IDisposable
         Assert.Equal(SweepRunState.Succeeded, ended!.Summary.State);
         Assert.True(Directory.Exists(Path.Combine(folder, "out", SweepOutputLayout.BestFolder)));
     }
+
+    /// <summary>An evaluator command whose first two runs (each takes a gate folder) wait for <paramref name="release"/>; later runs pass at once.</summary>
+    private static string GatedCommand(string gates, string release) =>
+        $"if mkdir '{gates}/1' 2>/dev/null || mkdir '{gates}/2' 2>/dev/null; then while [ ! -e '{release}' ]; do sleep 0.05; done; fi; echo '{{\\\"score\\\": 1}}'; true";
 
     /// <param name="command">The evaluator's shell command (written into a YAML double-quoted string).</param>
     private static string Spec(string command) => $$$"""

@@ -46,7 +46,8 @@ public sealed class SweepEvaluatorGrainCancelTests
                 await Task.Delay(50, cancellation);
             }
 
-            var waiting = evaluator.Evaluate(Request("sweep/1", "echo '{\"score\": 2}'; true"));
+            var waitedRan = Path.Combine(model, "waited-ran");
+            var waiting = evaluator.Evaluate(Request("sweep/1", $"touch {ExternalCommandEvaluator.ShellQuote(waitedRan)}; echo '{{\"score\": 2}}'; true"));
             var clock = Stopwatch.StartNew();
             await evaluator.CancelRun("sweep/1");
 
@@ -54,9 +55,11 @@ public sealed class SweepEvaluatorGrainCancelTests
             Assert.True(clock.Elapsed < TimeSpan.FromSeconds(20), $"the running command answered {clock.Elapsed.TotalSeconds:F1} s after the cancel");
             Assert.Equal("cancelled with its run (sweep/1)", stopped.Error);
             Assert.Equal("cancelled with its run (sweep/1)", (await waiting.WaitAsync(TimeSpan.FromSeconds(30), cancellation)).Error);
+            // Stopped while it waited for the slot: its command never ran.
+            Assert.False(File.Exists(waitedRan), "the waiting evaluation's command ran after the cancel");
             Assert.Equal("cancelled with its run (sweep/1)", (await evaluator.Evaluate(Request("sweep/1", "echo '{\"score\": 3}'; true"))).Error);
 
-            var other = await evaluator.Evaluate(Request("sweep/2", "echo '{\"score\": 4}'; true"));
+            var other = await evaluator.Evaluate(Request("sweep/2", "echo '{\"score\": 4}'; true")).WaitAsync(TimeSpan.FromSeconds(30), cancellation);
             Assert.Null(other.Error);
             Assert.Equal(4, other.Metrics["score"]);
         }

@@ -277,7 +277,7 @@ public sealed class SweepRunDriver(
             busy.Add((run.Number, candidate.Index));
             var request = (spec.Kind == SweepKind.Connect
                 ? SweepRequests.Connect(spec, run.Number, candidate)
-                : SweepRequests.Evaluation(spec, candidate.MergeOutput, stores.OpenSweepOutput(spec.Output).EvaluationCacheFolder)) with { RunTag = RunTag(run.Number) };
+                : SweepRequests.Evaluation(spec, candidate.MergeOutput, stores.OpenSweepOutput(spec.Output).EvaluationCacheFolder)) with { RunTag = RunTag(run) };
             _ = EvaluateAsync(run.Number, candidate.Index, worker, request, spec.Outputs.BestOnly ? ScoreCache(spec) : null);
         }
     }
@@ -303,21 +303,19 @@ public sealed class SweepRunDriver(
         }
     }
 
-    /// <summary>Stops the run's evaluations on every worker silo, waiting or running: its points' calls then answer and are dropped.</summary>
-    public async Task CancelEvaluationsAsync(int runNumber)
-    {
-        foreach (var worker in workers.Active())
+    /// <summary>Stops the run's evaluations on every worker silo at once, waiting or running: its points' calls then answer and are dropped.</summary>
+    public Task CancelEvaluationsAsync(SweepRunRecord run) =>
+        Task.WhenAll(workers.Active().Select(async worker =>
         {
             try
             {
-                await grains.GetGrain<ISweepEvaluatorGrain>(worker.Key).CancelRun(RunTag(runNumber));
+                await grains.GetGrain<ISweepEvaluatorGrain>(worker.Key).CancelRun(RunTag(run));
             }
             catch (Exception e)
             {
-                logger.LogWarning("Sweep {Sweep}: could not stop run {Run}'s evaluations on {Silo}: {Error}", sweepId, runNumber, worker.Name, e.Message);
+                logger.LogWarning("Sweep {Sweep}: could not stop run {Run}'s evaluations on {Silo}: {Error}", sweepId, run.Number, worker.Name, e.Message);
             }
-        }
-    }
+        }));
 
     /// <summary>Writes a run that ended without <see cref="FinishAsync"/> (cancelled) to the output's history; nothing is promoted or pruned.</summary>
     public async Task WriteRecordAsync(SweepRunRecord run, SweepSpec spec)
@@ -541,8 +539,12 @@ public sealed class SweepRunDriver(
         stepNow();
     }
 
-    /// <summary>What the run's evaluation requests carry, for <see cref="ISweepEvaluatorGrain.CancelRun"/>.</summary>
-    private string RunTag(int runNumber) => string.Create(CultureInfo.InvariantCulture, $"{sweepId}/{runNumber}");
+    /// <summary>
+    /// What the run's evaluation requests carry, for <see cref="ISweepEvaluatorGrain.CancelRun"/>: its start time too, since a
+    /// number comes back (a sweep deleted and created again, whose output kept no record of a run cancelled with it), and
+    /// the evaluators refuse a cancelled tag's later evaluations.
+    /// </summary>
+    private string RunTag(SweepRunRecord run) => string.Create(CultureInfo.InvariantCulture, $"{sweepId}/{run.Number}/{run.StartedAt.UtcTicks}");
 
     private void Update(SweepRunRecord run, SweepCandidateStatus candidate)
     {
