@@ -210,6 +210,27 @@ public sealed class SweepDetailTests : DashboardTestContext
     }
 
     [Fact]
+    public void A_cancelled_runs_points_without_a_value_are_counted_as_not_run()
+    {
+        Sweeps.Statuses[SweepId] = SweepSamples.Status(SweepId);
+        Sweeps.Runs[(SweepId, 1)] = SweepSamples.Run(1) with
+        {
+            Summary = SweepSamples.RunSummary(1) with { State = SweepRunState.Cancelled, Error = "cancelled: 2 of 4 points done" },
+            Candidates =
+            [
+                SweepSamples.Candidate(0, "weight=0.3 method=ties", 0.80),
+                SweepSamples.Candidate(1, "weight=0.7 method=ties", 0.91),
+                SweepSamples.Candidate(2, "weight=0.3 method=dare", null) with { State = CandidateState.Pending },
+                SweepSamples.Candidate(3, "weight=0.7 method=dare", null) with { State = CandidateState.Pending },
+            ],
+        };
+
+        var page = RenderSweep();
+
+        Assert.Equal("2 of 4 candidates have no value: 2 not run (the run was cancelled)", page.Find("#sweep-unscored").TextContent.Trim());
+    }
+
+    [Fact]
     public void Without_a_run_going_there_is_nothing_to_cancel_and_viewers_never_see_the_button()
     {
         SignInAs(DashboardRoles.Operator);

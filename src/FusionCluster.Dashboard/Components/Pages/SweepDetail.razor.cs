@@ -205,6 +205,13 @@ public sealed partial class SweepDetail : IAsyncDisposable
         commandResult = "Paused: no scheduled runs and no new merges until it is resumed; merges in flight finish.";
     });
 
+    /// <summary>The shown run was cancelled: its points without a value will get none.</summary>
+    private bool RunCancelled => View?.Run.Summary.State == SweepRunState.Cancelled;
+
+    /// <summary>How a point without a value is counted: a cancelled run's pending points were never run.</summary>
+    private string UnscoredState(CandidateState state) =>
+        RunCancelled && state == CandidateState.Pending ? "not run (the run was cancelled)" : state.ToString().ToLowerInvariant();
+
     private Task CancelRunAsync() => CommandAsync("Cancelling the run", async token =>
     {
         var number = confirmingCancelOf;

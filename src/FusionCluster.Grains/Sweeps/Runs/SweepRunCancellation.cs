@@ -55,7 +55,9 @@ public static class SweepRunCancellation
         var done = run.Candidates.Count(c => c.State == CandidateState.Done);
         run.State = SweepRunState.Cancelled;
         run.FinishedAt = now;
-        run.Error = $"cancelled: {done} of {run.Candidates.Count} point{(run.Candidates.Count == 1 ? "" : "s")} done";
+        run.Error = run.Candidates.Count == 0
+            ? "cancelled while it was being prepared"
+            : $"cancelled: {done} of {run.Candidates.Count} point{(run.Candidates.Count == 1 ? "" : "s")} done";
         return jobs;
     }
 

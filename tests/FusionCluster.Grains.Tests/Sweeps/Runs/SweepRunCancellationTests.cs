@@ -100,7 +100,7 @@ public sealed class SweepRunCancellationTests
         var preparing = new SweepRunRecord { Number = 2, State = SweepRunState.Preparing };
 
         Assert.Empty(SweepRunCancellation.Cancel(preparing, objective: null, Now));
-        Assert.Equal((SweepRunState.Cancelled, "cancelled: 0 of 0 points done"), (preparing.State, preparing.Error));
+        Assert.Equal((SweepRunState.Cancelled, "cancelled while it was being prepared"), (preparing.State, preparing.Error));
 
         var ended = new SweepRunRecord { Number = 3, State = SweepRunState.Succeeded };
         var refused = Assert.Throws<InvalidOperationException>(() => SweepRunCancellation.Cancel(ended, objective: null, Now));
