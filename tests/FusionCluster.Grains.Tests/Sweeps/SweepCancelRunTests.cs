@@ -16,6 +16,11 @@ public sealed class SweepCancelRunTests : IDisposable
 {
     private readonly string folder = Directory.CreateTempSubdirectory("fusion-sweep-cancel-").FullName;
 
+    /// <summary>The file the gated evaluations wait for (<see cref="GatedCommand"/>).</summary>
+    private string Release => Path.Combine(folder, "release");
+
+    private string Gates => Path.Combine(folder, "gates");
+
     public void Dispose() => Directory.Delete(folder, recursive: true);
 
     [Fact]
@@ -24,19 +29,14 @@ public sealed class SweepCancelRunTests : IDisposable
         var cancellation = TestContext.Current.CancellationToken;
         TinyTaskModels.Write(folder, seed: 33, cancellation);
         // Run 1's two merges are published, then their evaluations hang until the test lets them go.
-        var release = Path.Combine(folder, "release");
-        var gates = Directory.CreateDirectory(Path.Combine(folder, "gates")).FullName;
-        var command = GatedCommand(gates, release);
-        await using var cluster = await WorkerCluster.StartAsync(unitSlots: 2, silos: 1, allowCommandEvaluator: true, services: s =>
-            s.Configure<SweepOptions>(o => o.PumpInterval = TimeSpan.FromMilliseconds(100)));
+        await using var cluster = await StartClusterAsync();
         try
         {
             var sweep = cluster.Client.GetGrain<ISweepGrain>("cancel-me");
-            Assert.Null((await sweep.Create(new SweepDefinition { SpecText = Spec(command), SpecName = "sweep.yaml", SpecDirectory = folder })).Error);
+            Assert.Null((await sweep.Create(new SweepDefinition { SpecText = Spec(GatedCommand()), SpecName = "sweep.yaml", SpecDirectory = folder })).Error);
             Assert.True((await sweep.Run()).Started);
             // Both of run 1's evaluations are running their command (each took its gate), so none of run 2's will wait.
-            await SweepTestSettings.EventuallyAsync(
-                () => Task.FromResult(Directory.GetDirectories(gates).Length), taken => taken == 2, cancellation);
+            await BothGatesTakenAsync(cancellation);
 
             var cancelled = await sweep.CancelRun(0);
 
@@ -80,7 +80,7 @@ public sealed class SweepCancelRunTests : IDisposable
         }
         finally
         {
-            File.WriteAllText(release, "");
+            File.WriteAllText(Release, "");
         }
     }
 
@@ -89,18 +89,14 @@ public sealed class SweepCancelRunTests : IDisposable
     {
         var cancellation = TestContext.Current.CancellationToken;
         TinyTaskModels.Write(folder, seed: 35, cancellation);
-        var release = Path.Combine(folder, "release");
-        var gates = Directory.CreateDirectory(Path.Combine(folder, "gates")).FullName;
-        var command = GatedCommand(gates, release);
-        await using var cluster = await WorkerCluster.StartAsync(unitSlots: 2, silos: 1, allowCommandEvaluator: true, services: s =>
-            s.Configure<SweepOptions>(o => o.PumpInterval = TimeSpan.FromMilliseconds(100)));
+        await using var cluster = await StartClusterAsync();
         try
         {
             var sweep = cluster.Client.GetGrain<ISweepGrain>("again");
-            var definition = new SweepDefinition { SpecText = Spec(command), SpecName = "sweep.yaml", SpecDirectory = folder };
+            var definition = new SweepDefinition { SpecText = Spec(GatedCommand()), SpecName = "sweep.yaml", SpecDirectory = folder };
             Assert.Null((await sweep.Create(definition)).Error);
             await sweep.Run();
-            await SweepTestSettings.EventuallyAsync(() => Task.FromResult(Directory.GetDirectories(gates).Length), taken => taken == 2, cancellation);
+            await BothGatesTakenAsync(cancellation);
 
             // Deleted with its run going (its evaluations stopped, no record written), then created again on the same output.
             await sweep.Delete();
@@ -115,7 +111,7 @@ public sealed class SweepCancelRunTests : IDisposable
         }
         finally
         {
-            File.WriteAllText(release, "");
+            File.WriteAllText(Release, "");
         }
     }
 
@@ -125,8 +121,7 @@ public sealed class SweepCancelRunTests : IDisposable
         var cancellation = TestContext.Current.CancellationToken;
         TinyTaskModels.Write(folder, seed: 34, cancellation);
         var hold = new StateWriteHold(state => state is SweepGrainState sweep && sweep.Runs.Any(r => r.Number == 1 && r.State == SweepRunState.Succeeded));
-        await using var cluster = await WorkerCluster.StartAsync(unitSlots: 2, silos: 1, allowCommandEvaluator: true, jobStorage: hold.Wrap, services: s =>
-            s.Configure<SweepOptions>(o => o.PumpInterval = TimeSpan.FromMilliseconds(100)));
+        await using var cluster = await StartClusterAsync(hold.Wrap);
         var sweep = cluster.Client.GetGrain<ISweepGrain>("cancel-late");
         Assert.Null((await sweep.Create(new SweepDefinition { SpecText = Spec("echo '{\\\"score\\\": 1}'; true"), SpecName = "sweep.yaml", SpecDirectory = folder })).Error);
         await sweep.Run();
@@ -147,9 +142,21 @@ public sealed class SweepCancelRunTests : IDisposable
         Assert.True(Directory.Exists(Path.Combine(folder, "out", SweepOutputLayout.BestFolder)));
     }
 
-    /// <summary>An evaluator command whose first two runs (each takes a gate folder) wait for <paramref name="release"/>; later runs pass at once.</summary>
-    private static string GatedCommand(string gates, string release) =>
-        $"if mkdir '{gates}/1' 2>/dev/null || mkdir '{gates}/2' 2>/dev/null; then while [ ! -e '{release}' ]; do sleep 0.05; done; fi; echo '{{\\\"score\\\": 1}}'; true";
+    /// <summary>One silo with two slots and the command evaluator on, its sweep pump quick.</summary>
+    private static Task<Orleans.TestingHost.InProcessTestCluster> StartClusterAsync(Func<Orleans.Storage.IGrainStorage, Orleans.Storage.IGrainStorage>? jobStorage = null) =>
+        WorkerCluster.StartAsync(unitSlots: 2, silos: 1, allowCommandEvaluator: true, jobStorage: jobStorage, services: s =>
+            s.Configure<SweepOptions>(o => o.PumpInterval = TimeSpan.FromMilliseconds(100)));
+
+    /// <summary>An evaluator command whose first two runs (each takes a gate folder) wait for <see cref="Release"/>; later runs pass at once.</summary>
+    private string GatedCommand()
+    {
+        Directory.CreateDirectory(Gates);
+        return $"if mkdir '{Gates}/1' 2>/dev/null || mkdir '{Gates}/2' 2>/dev/null; then while [ ! -e '{Release}' ]; do sleep 0.05; done; fi; echo '{{\\\"score\\\": 1}}'; true";
+    }
+
+    /// <summary>Both gated evaluations are running their command (each took its gate).</summary>
+    private Task BothGatesTakenAsync(CancellationToken cancellation) =>
+        SweepTestSettings.EventuallyAsync(() => Task.FromResult(Directory.GetDirectories(Gates).Length), taken => taken == 2, cancellation);
 
     /// <param name="command">The evaluator's shell command (written into a YAML double-quoted string).</param>
     private static string Spec(string command) => $$$"""

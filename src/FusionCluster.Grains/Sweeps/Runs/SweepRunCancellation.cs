@@ -20,11 +20,7 @@ public static class SweepRunCancellation
             throw new InvalidOperationException($"run {run.Number} has ended ({run.State.ToString().ToLowerInvariant()})");
         }
 
-        var jobs = run.Candidates
-            .Where(c => c.State == CandidateState.Merging && c.JobId.Length > 0)
-            .Select(c => c.JobId)
-            .Distinct(StringComparer.Ordinal)
-            .ToList();
+        var jobs = MergingJobs(run);
         for (var i = 0; i < run.Candidates.Count; i++)
         {
             if (IsScoredWinner(run.Candidates[i]))
@@ -60,6 +56,14 @@ public static class SweepRunCancellation
             : $"cancelled: {done} of {run.Candidates.Count} point{(run.Candidates.Count == 1 ? "" : "s")} done";
         return jobs;
     }
+
+    /// <summary>The merge jobs the run's points are merging in, each once.</summary>
+    public static IReadOnlyList<string> MergingJobs(SweepRunRecord run) =>
+        run.Candidates
+            .Where(c => c.State == CandidateState.Merging && c.JobId.Length > 0)
+            .Select(c => c.JobId)
+            .Distinct(StringComparer.Ordinal)
+            .ToList();
 
     /// <summary>The point as before it was launched: nothing of a merge or an evaluation that did not end is kept.</summary>
     private static SweepCandidateStatus NotRun(SweepCandidateStatus candidate) => candidate with

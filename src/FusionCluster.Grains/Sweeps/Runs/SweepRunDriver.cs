@@ -285,7 +285,7 @@ public sealed class SweepRunDriver(
     /// <summary>Cancels the merge jobs of the run's merging candidates (the sweep is being deleted).</summary>
     public Task CancelMergesAsync(SweepRunRecord run) =>
         // A snapshot: the grain interleaves merge outcomes at each await, and they change the candidates.
-        CancelJobsAsync(run.Candidates.Where(c => c.State == CandidateState.Merging).Select(c => c.JobId).Distinct(StringComparer.Ordinal).ToList());
+        CancelJobsAsync(SweepRunCancellation.MergingJobs(run));
 
     /// <summary>Cancels these merge jobs: a job not started yet refuses to start, one past its commit point publishes.</summary>
     public async Task CancelJobsAsync(IReadOnlyList<string> jobIds)
