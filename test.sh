@@ -72,10 +72,22 @@ fi
 # line names each such run ("Failed" outcome, no failed test) instead of looking green.
 python3 - "$results" <<'PY' || true
 import os, sys, glob, xml.etree.ElementTree as ET
+from datetime import datetime
 passed = failed = skipped = 0
 aborted = []
+projects, tests = [], []
+def seconds(span):  # a TRX duration, hh:mm:ss.fffffff
+    h, m, s = span.split(":")
+    return int(h) * 3600 + int(m) * 60 + float(s)
 for f in sorted(glob.glob(sys.argv[1] + "/*.trx")):
     root = ET.parse(f).getroot()
+    times = root.find("{*}Times")
+    if times is not None and times.get("start") and times.get("finish"):
+        wall = datetime.fromisoformat(times.get("finish")) - datetime.fromisoformat(times.get("start"))
+        source = root.find(".//{*}TestMethod")
+        name = os.path.splitext(os.path.basename(source.get("codeBase")))[0] if source is not None else os.path.basename(f)
+        projects.append((wall.total_seconds(), name.removeprefix("FusionCluster.")))
+    tests += [(seconds(r.get("duration")), r.get("testName")) for r in root.findall(".//{*}UnitTestResult") if r.get("duration")]
     c = root.find(".//{*}Counters")
     # A skipped test is counted in total but not in executed (notExecuted stays 0).
     p, x, s = int(c.get("passed", 0)), int(c.get("failed", 0)) + int(c.get("error", 0)), int(c.get("total", 0)) - int(c.get("executed", 0))
@@ -86,6 +98,10 @@ for f in sorted(glob.glob(sys.argv[1] + "/*.trx")):
         running = [t.get("Name") for q in glob.glob(sys.argv[1] + "/*/Sequence_*.xml") for t in ET.parse(q).getroot()
                    if t.get("Completed") == "False" and os.path.basename(t.get("Source", "")).startswith(project + ".")]
         aborted.append(f"{project} after {p + s} tests" + (f", running {', '.join(running)}" if running else ""))
+# Where the time went, so that a run creeping towards CI's limit shows what to look at first.
+if projects:
+    print("test.sh: slowest projects: " + ", ".join(f"{n} {t:.0f} s" for t, n in sorted(projects, reverse=True)[:6]))
+    print("test.sh: slowest tests: " + ", ".join(f"{'.'.join(n.split('(')[0].split('.')[-2:])} {t:.0f} s" for t, n in sorted(tests, reverse=True)[:8]))
 line = f"{passed} passed, {failed} failed, {skipped} skipped"
 if aborted:
     line += f", {len(aborted)} run{'s' if len(aborted) > 1 else ''} aborted (the test host stopped: " + "; ".join(aborted) + ")"

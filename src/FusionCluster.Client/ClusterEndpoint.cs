@@ -1,10 +1,12 @@
+using System.Text.RegularExpressions;
+
 namespace FusionCluster.Client;
 
 /// <summary>
 /// Where a client finds a cluster: the Redis membership table of a real cluster, or the gateway port of
 /// an embedded silo on this machine (what `fusion dashboard` starts).
 /// </summary>
-public sealed record ClusterEndpoint
+public sealed partial record ClusterEndpoint
 {
     private ClusterEndpoint(string? redis, int? gatewayPort, string clusterId, string serviceId)
     {
@@ -33,6 +35,26 @@ public sealed record ClusterEndpoint
 
     /// <summary>For logs: host and port only, since a Redis connection string may carry a password.</summary>
     public string Describe() => Redis is not null
-        ? $"cluster {ClusterId} through Redis {StackExchange.Redis.ConfigurationOptions.Parse(Redis).ToString(includePassword: false)}"
+        ? $"cluster {ClusterId} through Redis {Redacted(Redis)}"
         : $"the embedded silo's gateway on 127.0.0.1:{GatewayPort}";
+
+    /// <summary>
+    /// A Redis connection string fit to print or log: without its password, also when it does not parse (an option
+    /// misspelled beside the password must not put the password into an error line or a pod's log).
+    /// </summary>
+    public static string Redacted(string redis)
+    {
+        try
+        {
+            return StackExchange.Redis.ConfigurationOptions.Parse(redis).ToString(includePassword: false);
+        }
+        catch (ArgumentException)
+        {
+            return PasswordOption().Replace(redis, "${key}=***");
+        }
+    }
+
+    // StackExchange.Redis reads "password" whatever its case, up to the next comma.
+    [GeneratedRegex(@"(?<key>password)\s*=[^,]*", RegexOptions.IgnoreCase)]
+    private static partial Regex PasswordOption();
 }

@@ -1,4 +1,5 @@
 using FusionCluster.Connectivity.Paths;
+using FusionCluster.Core.Storage;
 using FusionCluster.Evaluation.Datasets;
 
 namespace FusionCluster.Connectivity;
@@ -8,6 +9,9 @@ public sealed record ConnectOptions
 {
     /// <summary>Evenly spaced α from 0 to 1, both included.</summary>
     public int Points { get; init; } = 11;
+
+    /// <summary>Where the two models' files may lie: a silo's data roots, so a file linked out of a model folder is refused.</summary>
+    public LocalRoots Roots { get; init; } = LocalRoots.Anywhere;
 
     public PathCurve Curve { get; init; } = PathCurve.Linear;
 

@@ -25,8 +25,8 @@ public static class ConnectivityRunner
 
         // One libtorch thread whatever else the process runs: fusion connect and a sweep's point give the same bits.
         using var threads = TorchThreads.Use(1);
-        using var a = ClassifierWeights.Load(modelA);
-        using var b = ClassifierWeights.Load(modelB);
+        using var a = ClassifierWeights.Load(modelA, options.Roots);
+        using var b = ClassifierWeights.Load(modelB, options.Roots);
         foreach (var (model, folder) in new[] { (a, modelA), (b, modelB) })
         {
             if (model.Config.ZipLayers is { } k)

@@ -1,3 +1,4 @@
+using FusionCluster.Client;
 using FusionCluster.Grains;
 using FusionCluster.Methods.Torch;
 using FusionCluster.Grains.Sweeps.Evaluations;
@@ -50,7 +51,7 @@ public static class SiloProgram
             var logger = host.Services.GetRequiredService<ILoggerFactory>().CreateLogger(LogCategory);
             logger.LogInformation(
                 "Starting silo {Name} of cluster {ClusterId}, service {ServiceId} (Redis {Redis}): role {Role}, {Slots} unit slots, {Cores} cores, {MemoryGiB:0.0} GiB for units, device {Device}",
-                settings.Name, settings.ClusterId, settings.ServiceId, ConfigurationOptions.Parse(settings.RedisConnection).ToString(includePassword: false), settings.Role, settings.UnitSlots, settings.Cores,
+                settings.Name, settings.ClusterId, settings.ServiceId, ClusterEndpoint.Redacted(settings.RedisConnection), settings.Role, settings.UnitSlots, settings.Cores,
                 settings.MemoryBytes / (1024d * 1024 * 1024), settings.Device);
             logger.LogInformation("Silo {Name} {Roots}", settings.Name, host.Services.DescribeLocalRoots());
             if (settings.UnusedGpu is not null)

@@ -102,7 +102,7 @@ public sealed record SiloSettings
         }
         catch (ArgumentException e)
         {
-            throw new SiloConfigurationException($"--redis '{redis}': not a Redis connection string ({e.Message})");
+            throw new SiloConfigurationException($"--redis '{ClusterEndpoint.Redacted(redis)}': not a Redis connection string ({e.Message})");
         }
 
         var siloPort = ReadPort(configuration, SiloCommandLine.SiloPort, "--silo-port", DefaultSiloPort);

@@ -33,6 +33,15 @@ public sealed class SiloOptionsTests
         Assert.Contains("--redis", error, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task A_redis_connection_string_that_does_not_parse_is_quoted_without_its_password()
+    {
+        var error = await RunExpectingFailureAsync(["--redis", "127.0.0.1:1,password=s3cret-pw,sll=true"]);
+
+        Assert.Contains("--redis '127.0.0.1:1,password=***,sll=true': not a Redis connection string", error, StringComparison.Ordinal);
+        Assert.DoesNotContain("s3cret-pw", error, StringComparison.Ordinal);
+    }
+
     private static async Task<string> RunExpectingFailureAsync(IReadOnlyList<string> arguments, IReadOnlyDictionary<string, string?>? environment = null)
     {
         var cancellationToken = TestContext.Current.CancellationToken;

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Diagnostics;
 using System.Security.Cryptography;
+using FusionCluster.Client;
 using FusionCluster.Evaluation.Evaluators;
 using FusionCluster.Hosting;
 
@@ -97,7 +98,7 @@ public static class DashboardCommand
             }
 
             var listen = parse.GetValue(urls)!;
-            var mode = string.IsNullOrWhiteSpace(redis) ? "with an embedded single-machine cluster" : $"for the cluster at {redis}";
+            var mode = string.IsNullOrWhiteSpace(redis) ? "with an embedded single-machine cluster" : $"for the cluster at {ClusterEndpoint.Redacted(redis)}";
             if (!UsersConfigured())
             {
                 // No users in the environment: one operator for this run, its password shown once and held

@@ -1,3 +1,5 @@
+using FusionCluster.Core.Storage;
+
 namespace FusionCluster.Connectivity.LanguageModels;
 
 /// <summary>What <see cref="LanguageConnectivityRunner"/> evaluates between two language models, and how.</summary>
@@ -5,6 +7,9 @@ public sealed record LanguageConnectOptions
 {
     /// <summary>Evenly spaced α from 0 to 1, both included.</summary>
     public int Points { get; init; } = 11;
+
+    /// <summary>Where the two models' files (weights, config, tokenizer) may lie: a silo's data roots, so a file linked out of a model folder is refused.</summary>
+    public LocalRoots Roots { get; init; } = LocalRoots.Anywhere;
 
     /// <summary>None, or weight or activation matching of the second model to the first before the path is taken.</summary>
     public AlignmentMethod Alignment { get; init; } = AlignmentMethod.None;

@@ -4,6 +4,7 @@ using FusionCluster.Alignment.Permutations;
 using FusionCluster.Alignment.Specs;
 using FusionCluster.Core.Execution;
 using FusionCluster.Core.Formats;
+using FusionCluster.Core.Storage;
 using FusionCluster.Evaluation.Training;
 using FusionCluster.Language;
 using FusionCluster.Language.Evaluation;
@@ -29,7 +30,7 @@ public static class LanguageConnectivityRunner
 
         // One libtorch thread whatever else the process runs: fusion connect and a sweep's point give the same bits.
         using var threads = TorchThreads.Use(1);
-        var ids = Encode(modelA, modelB, ReadText(textFile));
+        var ids = Encode(modelA, modelB, ReadText(textFile), options.Roots);
         string? alignedFolder = null;
         try
         {
@@ -40,8 +41,9 @@ public static class LanguageConnectivityRunner
             }
 
             var device = LanguageDevice.Resolve(options.Device);
-            using var a = LanguageModelCheckpoint.Load(modelA, device);
-            using var b = LanguageModelCheckpoint.Load(alignedFolder ?? modelB, device);
+            using var a = LanguageModelCheckpoint.Load(modelA, device, options.Roots);
+            // The aligned copy is this process's own, written from B as read through the roots.
+            using var b = alignedFolder is null ? LanguageModelCheckpoint.Load(modelB, device, options.Roots) : LanguageModelCheckpoint.Load(alignedFolder, device);
             foreach (var (model, name) in new[] { (a, modelA), (b, modelB) })
             {
                 if (FiniteWeights.FirstNotFinite(model.named_parameters().Select(p => (p.name, (Tensor)p.parameter))) is { } found)
@@ -91,10 +93,10 @@ public static class LanguageConnectivityRunner
     }
 
     /// <summary>The text's ids under A's tokenizer, checked to be B's too: perplexities are only comparable on the same tokens.</summary>
-    private static int[] Encode(string modelA, string modelB, string text)
+    private static int[] Encode(string modelA, string modelB, string text, LocalRoots roots)
     {
-        using var first = HfTokenizer.Load(modelA);
-        using var second = HfTokenizer.Load(modelB);
+        using var first = HfTokenizer.Load(modelA, roots);
+        using var second = HfTokenizer.Load(modelB, roots);
         var ids = first.Encode(text);
         if (!ids.AsSpan().SequenceEqual(second.Encode(text)))
         {
@@ -110,8 +112,8 @@ public static class LanguageConnectivityRunner
     /// </summary>
     private static void Align(string modelA, string modelB, string folder, LanguageConnectOptions options, int[] ids, CancellationToken cancellationToken)
     {
-        using var reference = CheckpointFolder.Open(modelA);
-        using var model = CheckpointFolder.Open(modelB);
+        using var reference = CheckpointFolder.Open(modelA, options.Roots);
+        using var model = CheckpointFolder.Open(modelB, options.Roots);
         var referenceTensors = new CheckpointAlignmentTensors(reference, cache: options.Alignment == AlignmentMethod.WeightMatching);
         var modelTensors = new CheckpointAlignmentTensors(model, cache: options.Alignment == AlignmentMethod.WeightMatching);
         var spec = PermutationSpecs.Resolve(model.Config, modelTensors.Shapes, null, model.FolderPath);
@@ -124,7 +126,7 @@ public static class LanguageConnectivityRunner
         {
             PermutationSpec.CheckSameShapes(referenceTensors.Shapes, reference.FolderPath, modelTensors.Shapes, model.FolderPath);
             spec.CheckCovers(referenceTensors.Shapes, reference.FolderPath);
-            var matchIds = options.MatchText is { } matchText ? Encode(modelA, modelB, ReadText(matchText)) : ids;
+            var matchIds = options.MatchText is { } matchText ? Encode(modelA, modelB, ReadText(matchText), options.Roots) : ids;
             var context = options.Context ?? PerplexityCalculator.DefaultContext(LanguageModelCheckpoint.ReadConfig(reference, modelA).Config);
             // A folder's tensors open synchronously (memory maps), so this wait never blocks.
             result = LanguageActivationMatcher.MatchStreamedAsync(reference, modelA, model, modelB, spec, matchIds, context, options.Samples, options.Seed, new JonkerVolgenantSolver(), UnitMemory.BytesPerUnit, cancellationToken).GetAwaiter().GetResult();

@@ -1,4 +1,5 @@
 using FusionCluster.Core.Formats;
+using FusionCluster.Core.Storage;
 using FusionCluster.Evaluation.Models;
 using FusionCluster.Evaluation.Training;
 using TorchSharp;
@@ -56,9 +57,10 @@ public sealed class ClassifierWeights : IDisposable
     public static string BiasName(int layer) => $"layers.{layer}.bias";
 
     /// <summary>Reads a checkpoint folder (any float dtype) through the evaluation project's loader, which checks it.</summary>
-    public static ClassifierWeights Load(string folder)
+    /// <param name="roots">Where the checkpoint's files may lie (<see cref="LocalRoots.Anywhere"/> for a command's own arguments).</param>
+    public static ClassifierWeights Load(string folder, LocalRoots? roots = null)
     {
-        using var network = ClassifierCheckpoint.Load(folder);
+        using var network = ClassifierCheckpoint.Load(folder, roots);
         return FromNetwork(network);
     }
 

@@ -2,7 +2,8 @@ namespace FusionCluster.Dashboard.Notifications;
 
 /// <summary>
 /// Checks and redacts webhook URLs. An incoming webhook's path (Slack's /services/T…/B…/token) or query is its
-/// secret: anyone holding it can post, so only the scheme, host and first path segment are ever shown or logged.
+/// secret: anyone holding it can post, so only the scheme, host and the first of several path segments are ever shown or
+/// logged.
 /// </summary>
 public static class WebhookUrl
 {
@@ -25,9 +26,12 @@ public static class WebhookUrl
             return "•••";
         }
 
-        var first = uri.AbsolutePath.Split('/', StringSplitOptions.RemoveEmptyEntries).FirstOrDefault();
+        var segments = uri.AbsolutePath.Split('/', StringSplitOptions.RemoveEmptyEntries);
         var port = uri.IsDefaultPort ? "" : $":{uri.Port}";
-        var hidden = uri.AbsolutePath.Trim('/').Contains('/', StringComparison.Ordinal) || uri.Query.Length > 0 || first is null;
-        return $"{uri.Scheme}://{uri.Host}{port}/{(first is null ? "" : first + "/")}{(hidden ? "•••" : "")}";
+        // The first segment is shown only when something follows it: a path of one segment (an ntfy topic, a relay's
+        // token) is itself the secret.
+        var first = segments.Length > 1 || (segments.Length == 1 && uri.Query.Length > 0) ? segments[0] + "/" : "";
+        var hidden = segments.Length > 0 || uri.Query.Length > 0;
+        return $"{uri.Scheme}://{uri.Host}{port}/{first}{(hidden ? "•••" : "")}";
     }
 }

@@ -1,4 +1,5 @@
 using FusionCluster.Connectivity.LanguageModels;
+using FusionCluster.Core.Storage;
 using FusionCluster.Language;
 using FusionCluster.Language.Tests.Support;
 
@@ -144,6 +145,27 @@ public sealed class LanguageConnectivityRunnerTests : IDisposable
         }
 
         return permuted;
+    }
+
+    [Theory]
+    [InlineData("tokenizer.json")]
+    [InlineData("model.safetensors")]
+    public void A_file_linked_out_of_the_roots_is_refused_naming_it(string linked)
+    {
+        var weights = TinyCheckpointWriter.RandomWeights(Spec, 3, bfloat16: false);
+        var a = Model("a", weights);
+        var b = Model("b", weights);
+        var outside = Directory.CreateDirectory(temp.Combine("outside")).FullName;
+        File.Move(Path.Combine(b, linked), Path.Combine(outside, linked));
+        File.CreateSymbolicLink(Path.Combine(b, linked), Path.Combine(outside, linked));
+        var options = new LanguageConnectOptions { Points = 3, Roots = new LocalRoots([a, b]) };
+
+        var error = Assert.Throws<StorageException>(() => LanguageConnectivityRunner.Run(a, b, TextFile(), options, TestContext.Current.CancellationToken));
+
+        Assert.Contains(Path.Combine(b, linked), error.Message, StringComparison.Ordinal);
+        Assert.Contains("outside the configured data roots", error.Message, StringComparison.Ordinal);
+        // Without roots the link is followed.
+        Assert.Equal(3, LanguageConnectivityRunner.Run(a, b, TextFile(), options with { Roots = LocalRoots.Anywhere }, TestContext.Current.CancellationToken).Points.Count);
     }
 
     private string Model(string name, IReadOnlyDictionary<string, float[]> weights)

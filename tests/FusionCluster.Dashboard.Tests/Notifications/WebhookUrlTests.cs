@@ -7,9 +7,12 @@ public sealed class WebhookUrlTests
     [Theory]
     [InlineData("https://hooks.slack.com/services/T0001/B0002/XXXXsecret", "https://hooks.slack.com/services/•••")]
     [InlineData("https://chat.example.org:8443/hook?token=abc", "https://chat.example.org:8443/hook/•••")]
-    [InlineData("http://10.0.0.5/notify", "http://10.0.0.5/notify/")]
+    // A path of one segment is the secret itself: an ntfy topic, a relay's token.
+    [InlineData("https://ntfy.sh/my-secret-topic", "https://ntfy.sh/•••")]
+    [InlineData("http://10.0.0.5/notify", "http://10.0.0.5/•••")]
+    [InlineData("https://relay.example.org/", "https://relay.example.org/")]
     [InlineData("not a url with secret", "•••")]
-    public void Only_scheme_host_and_first_path_segment_are_shown(string url, string shown)
+    public void Only_scheme_host_and_the_first_of_several_path_segments_are_shown(string url, string shown)
     {
         Assert.Equal(shown, WebhookUrl.Redact(url));
     }

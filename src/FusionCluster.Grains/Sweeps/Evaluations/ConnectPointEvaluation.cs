@@ -38,7 +38,7 @@ public static class ConnectPointEvaluation
         byte[] plot;
         if (connect.Dataset is { } dataset)
         {
-            var report = ConnectivityRunner.Run(connect.A, connect.B, readDataset(dataset), Options(connect) with { Alignment = alignment }, cancellationToken);
+            var report = ConnectivityRunner.Run(connect.A, connect.B, readDataset(dataset), Options(connect) with { Alignment = alignment, Roots = stores.Roots }, cancellationToken);
             (kind, data, path) = (ConnectResultLayout.ClassifierKind, dataset, report.ToJson());
             plot = PathPlot.Png([report], PathPlot.Title(connect.A, connect.B, [report.Label]));
             metrics = new Dictionary<string, double>(StringComparer.Ordinal)
@@ -62,6 +62,7 @@ public static class ConnectPointEvaluation
                 Samples = connect.StatisticsSamples,
                 MatchText = connect.MatchText,
                 Device = device,
+                Roots = stores.Roots,
             };
             options.Validate();
             var report = LanguageConnectivityRunner.Run(connect.A, connect.B, text, options, cancellationToken);

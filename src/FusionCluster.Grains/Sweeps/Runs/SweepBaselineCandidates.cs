@@ -10,12 +10,14 @@ namespace FusionCluster.Grains.Sweeps.Runs;
 /// <summary>
 /// A run's baselines (<see cref="SweepSpec.Baselines"/>), as candidates after the merges: each input model of the
 /// template as it is, and each asked-for ensemble of the template's models (with the base model when there is one
-/// model only, as in slerp, whose two endpoints are the base and the model), whose ensemble.json is written to
-/// &lt;out&gt;/baselines/&lt;rule&gt;. They start at evaluation (nothing to merge); one that cannot be made fails alone.
+/// model only, as in slerp, whose two endpoints are the base and the model), whose ensemble.json goes to
+/// &lt;out&gt;/baselines/&lt;rule&gt; (returned, to be written once the run owns the output). They start at evaluation
+/// (nothing to merge); one that cannot be made fails alone.
 /// </summary>
 public static class SweepBaselineCandidates
 {
-    public static List<SweepCandidateStatus> Create(SweepSpec sweep, MergeSpec template, ISweepOutput output, ArtifactStores stores, int firstIndex)
+    public static (List<SweepCandidateStatus> Candidates, List<BaselineEnsemble> Ensembles) Create(
+        SweepSpec sweep, MergeSpec template, ISweepOutput output, ArtifactStores stores, int firstIndex)
     {
         ArgumentNullException.ThrowIfNull(sweep);
         ArgumentNullException.ThrowIfNull(template);
@@ -23,6 +25,7 @@ public static class SweepBaselineCandidates
         ArgumentNullException.ThrowIfNull(stores);
         var index = firstIndex;
         var baselines = new List<SweepCandidateStatus>();
+        var ensembles = new List<BaselineEnsemble>();
         var members = template.Slices.SelectMany(s => s.Sources.Select(m => m.Model)).Distinct(StringComparer.Ordinal).ToList();
         List<string> ensembleMembers = members.Count >= 2 || template.BaseModel is null
             ? members
@@ -39,7 +42,8 @@ public static class SweepBaselineCandidates
 
         foreach (var rule in SweepBaselines.EnsembleRules.Where(r => sweep.Baselines.Contains(r, StringComparer.Ordinal)))
         {
-            baselines.Add(Candidate(index++, $"baseline: ensemble ({rule}) of {string.Join(", ", ensembleMembers)}", () =>
+            var ensembleIndex = index++;
+            baselines.Add(Candidate(ensembleIndex, $"baseline: ensemble ({rule}) of {string.Join(", ", ensembleMembers)}", () =>
             {
                 if (!EnsembleRules.TryParse(rule, out var parsed))
                 {
@@ -50,12 +54,12 @@ public static class SweepBaselineCandidates
                 var folder = output.BaselineFolder(rule)
                     ?? throw new SpecException($"baselines: {rule}: ensemble baselines need a sweep output in a local folder (an ensemble.json names local member folders), and {output.Root} is not one");
                 var ensemble = EnsembleManifest.Create(folder, folders, null, parsed);
-                ensemble.Write();
+                ensembles.Add(new BaselineEnsemble(ensembleIndex, ensemble));
                 return ensemble.Folder;
             }));
         }
 
-        return baselines;
+        return (baselines, ensembles);
     }
 
     private static SweepCandidateStatus Candidate(int index, string label, Func<string> folder)

@@ -26,13 +26,15 @@ public static class SweepCandidates
     /// fails alone; a point with the key of an earlier one shares that one's merge (<see cref="SweepCandidateStatus.SameAs"/>).
     /// </summary>
     /// <param name="run">The run's number: a connect sweep publishes each point under it.</param>
-    public static async Task<(SweepSpec Spec, List<SweepCandidateStatus> Candidates)> PrepareAsync(SweepDefinition definition, long shardSizeBytes, ArtifactStores stores, int run)
+    /// <returns>Also the ensemble baselines' manifests, which nothing has written yet: the output is not the run's before its claim.</returns>
+    public static async Task<(SweepSpec Spec, List<SweepCandidateStatus> Candidates, IReadOnlyList<BaselineEnsemble> Ensembles)> PrepareAsync(
+        SweepDefinition definition, long shardSizeBytes, ArtifactStores stores, int run)
     {
         var parsed = Parse(definition, stores);
         var output = stores.OpenSweepOutput(parsed.Output);
         if (parsed.Kind == SweepKind.Connect)
         {
-            return (parsed, ConnectPoints(parsed, output, run));
+            return (parsed, ConnectPoints(parsed, output, run), []);
         }
 
         var fingerprints = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -70,12 +72,13 @@ public static class SweepCandidates
             });
         }
 
-        if (parsed.Baselines.Count > 0 && points.Count > 0)
+        if (parsed.Baselines.Count == 0 || points.Count == 0)
         {
-            candidates.AddRange(SweepBaselineCandidates.Create(parsed, points[0].Spec, output, stores, candidates.Count));
+            return (parsed, candidates, []);
         }
 
-        return (parsed, candidates);
+        var (baselines, ensembles) = SweepBaselineCandidates.Create(parsed, points[0].Spec, output, stores, candidates.Count);
+        return (parsed, [.. candidates, .. baselines], ensembles);
     }
 
     /// <summary>

@@ -68,7 +68,7 @@ public sealed class SweepRunDriver(
     {
         try
         {
-            var (parsed, candidates) = await Task.Run(() => SweepCandidates.PrepareAsync(definition, settings.ShardSizeBytes, stores, run.Number));
+            var (parsed, candidates, ensembles) = await Task.Run(() => SweepCandidates.PrepareAsync(definition, settings.ShardSizeBytes, stores, run.Number));
             if (run.State != SweepRunState.Preparing)
             {
                 // Cancelled meanwhile: nothing is claimed or written for it.
@@ -82,6 +82,18 @@ public sealed class SweepRunDriver(
             if (run.State != SweepRunState.Preparing)
             {
                 return null;
+            }
+
+            if (ensembles.Count > 0)
+            {
+                // The output is the run's now: its ensemble baselines' manifests go there.
+                var written = await Task.Run(() => ensembles.Select(e => e.Write(candidates.Single(c => c.Index == e.Index))).ToList());
+                if (run.State != SweepRunState.Preparing)
+                {
+                    return null;
+                }
+
+                run.Candidates = [.. candidates.Select(c => written.SingleOrDefault(w => w.Index == c.Index) ?? c)];
             }
 
             run.ObjectiveMetric = parsed.Objective.Metric;

@@ -31,6 +31,23 @@ public sealed class SweepRunDriverOutputClaimTests : IDisposable
     }
 
     [Fact]
+    public async Task A_run_with_an_ensemble_baseline_into_a_users_folder_writes_no_ensemble_there()
+    {
+        var cancellation = TestContext.Current.CancellationToken;
+        var output = Path.Combine(models.Folder, "sweep-out");
+        Directory.CreateDirectory(output);
+        File.WriteAllText(Path.Combine(output, "todo.txt"), "mine");
+        await using var cluster = await SweepScheduleTests.StartSiloAsync(new FakeTimeProvider(DateTimeOffset.UtcNow), cancellation);
+
+        var run = await RunAsync(cluster.Client, "with-baselines", cancellation, extra: "baselines: [mean-probs]");
+
+        Assert.Equal(SweepRunState.Failed, run.State);
+        Assert.Contains("todo.txt", run.Error, StringComparison.Ordinal);
+        // The ensemble's manifest was written into <out>/baselines before the output was claimed.
+        Assert.Equal(["todo.txt"], Directory.EnumerateFileSystemEntries(output).Select(Path.GetFileName));
+    }
+
+    [Fact]
     public async Task A_second_sweep_into_the_first_ones_output_fails_and_the_first_keeps_its_merges_and_best()
     {
         var cancellation = TestContext.Current.CancellationToken;
@@ -47,10 +64,11 @@ public sealed class SweepRunDriverOutputClaimTests : IDisposable
         Assert.True(File.Exists(Path.Combine(output, "best", "fusion-sweep.json")), "the first sweep's best is gone");
     }
 
-    private async Task<SweepRunSummary> RunAsync(IClusterClient client, string name, CancellationToken cancellation)
+    private async Task<SweepRunSummary> RunAsync(IClusterClient client, string name, CancellationToken cancellation, string extra = "")
     {
         var sweep = client.GetGrain<ISweepGrain>(name);
-        var created = await sweep.Create(new SweepDefinition { SpecText = SweepTestModels.HourlySweep.Replace("name: hourly", $"name: {name}", StringComparison.Ordinal), SpecDirectory = models.Folder });
+        var spec = SweepTestModels.HourlySweep.Replace("name: hourly", $"name: {name}", StringComparison.Ordinal) + "\n" + extra;
+        var created = await sweep.Create(new SweepDefinition { SpecText = spec, SpecDirectory = models.Folder });
         Assert.Null(created.Error);
         Assert.True((await sweep.Run()).Started);
         var status = await SweepTestSettings.EventuallyAsync(sweep.GetStatus, s => s.ActiveRun == 0 && s.Runs.Count == 1, cancellation);
