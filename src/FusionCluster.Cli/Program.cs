@@ -35,5 +35,25 @@ if (parse.Action is System.CommandLine.Invocation.ParseErrorAction && !CommandLi
     return CommandLineErrors.Report(parse, System.Console.Error);
 }
 
-var exitCode = await parse.InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null }, signals.Token);
+if (CommandLineErrors.Unparsed(parse) is { Count: > 0 } mistakes)
+{
+    return CommandLineErrors.Report(parse, mistakes, System.Console.Error);
+}
+
+int exitCode;
+try
+{
+    // Without System.CommandLine's handler, which prints an exception's type and stack trace to whoever ran fusion.
+    exitCode = await parse.InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null, EnableDefaultExceptionHandler = false }, signals.Token);
+}
+catch (OperationCanceledException) when (signals.Token.IsCancellationRequested)
+{
+    System.Console.Error.WriteLine("fusion: cancelled");
+    exitCode = TerminationSignals.InterruptExitCode;
+}
+catch (Exception e)
+{
+    exitCode = UnexpectedError.Report(e, System.Console.Error, Environment.GetEnvironmentVariable(UnexpectedError.TraceVariable) is "1" or "true");
+}
+
 return signals.ExitCode(exitCode);

@@ -52,7 +52,7 @@ public static class AlignCommand
                 return Task.FromResult(MergeCommand.Fail($"--iterations {parse.GetValue(iterations)}: must be positive"));
             }
 
-            if (Directory.Exists(outputFolder) && Directory.EnumerateFileSystemEntries(outputFolder).Any(e => Path.GetFileName(e) != StagedFolderOutput.StagingFolderName) && !parse.GetValue(overwrite))
+            if (StagedFolderOutput.HoldsFiles(outputFolder) && !parse.GetValue(overwrite))
             {
                 return Task.FromResult(MergeCommand.Fail($"{outputFolder}: is not empty (use --overwrite to write into it)"));
             }

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using FusionCluster.Cli.Hosting;
 using FusionCluster.Core.Formats;
 using FusionCluster.Core.Storage;
 using FusionCluster.Evaluation.Datasets;
@@ -32,7 +33,7 @@ public static class TrainCommand
         var momentum = new Option<double>("--momentum") { Description = "momentum of sgd", DefaultValueFactory = _ => 0.9 };
         var maxSamples = new Option<int?>("--max-samples") { Description = "use at most this many training samples (drawn by the seed)" }.Positive();
         var threads = new Option<int>("--threads") { Description = "torch threads; results are byte-identical only for the same count", DefaultValueFactory = _ => 1 }.Positive();
-        var overwrite = new Option<bool>("--overwrite") { Description = "replace a checkpoint already in --out" };
+        var overwrite = new Option<bool>("--overwrite") { Description = "write into a non-empty --out (its checkpoint's files are replaced)" };
         var language = new LanguageTrainOptions();
         var dataRoots = new DataRootsOption();
 
@@ -57,9 +58,10 @@ public static class TrainCommand
                 return Task.FromResult(MergeCommand.Fail(e.Message));
             }
 
-            if (File.Exists(Path.Combine(outputFolder, CheckpointFolder.SingleFileName)) && !parse.GetValue(overwrite))
+            // Any file, not only a checkpoint: a config.json or tokenizer.json of the user's would be replaced.
+            if (StagedFolderOutput.HoldsFiles(outputFolder) && !parse.GetValue(overwrite))
             {
-                return Task.FromResult(MergeCommand.Fail($"{outputFolder}: already holds a checkpoint (use --overwrite to replace it)"));
+                return Task.FromResult(MergeCommand.Fail($"{outputFolder}: is not empty (use --overwrite to write into it)"));
             }
 
             if (parse.GetValue(architecture) == "llama")

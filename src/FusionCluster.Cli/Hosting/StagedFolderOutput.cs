@@ -28,6 +28,10 @@ public sealed class StagedFolderOutput : IDisposable
         Directory.CreateDirectory(Staging);
     }
 
+    /// <summary>True when <paramref name="folder"/> exists and holds anything but an earlier run's staging: a verb writes there only with --overwrite.</summary>
+    public static bool HoldsFiles(string folder) =>
+        Directory.Exists(folder) && Directory.EnumerateFileSystemEntries(folder).Any(e => Path.GetFileName(e) != StagingFolderName);
+
     /// <summary>Where the verb writes its files.</summary>
     public string Staging { get; }
 

@@ -32,6 +32,32 @@ public sealed class CommandLineErrorsTests
         Assert.False(Directory.Exists(temp.Combine("models")));
     }
 
+    [Theory]
+    [InlineData("merge|spec.yaml|--out|", "--out '': expected a path, not an empty value")]
+    [InlineData("merge|a.yaml|b.yaml|--out-dir|", "--out-dir '': expected a path, not an empty value")]
+    [InlineData("merge||--out|out", "<spec> '': expected a file, not an empty value")]
+    [InlineData("merge|spec.yaml|--out|out|--data-root|", "--data-root '': expected a path, not an empty value")]
+    [InlineData("merge|spec.yaml|--out|out|--overwrtie", "Unrecognized command or argument '--overwrtie'.")]
+    [InlineData("sweep|run|", "<sweep> '': expected a non-empty value")]
+    [InlineData("eval|model|--compare|", "--compare '': expected a folder, not an empty value")]
+    [InlineData("eval|model|--text|", "--text '': expected a file")]
+    [InlineData("connect|a|b|--text|t.txt|--points|1", "--points 1: expected a whole number of at least 2")]
+    [InlineData("connect|a|b|--dataset|d.fcds|--max-samples|-1", "--max-samples -1: expected a positive whole number")]
+    [InlineData("connect|a|b|--dataset|d.fcds|--bezier-lr|-1", "--bezier-lr -1: expected a positive number")]
+    [InlineData("connect|a|b|--text|t.txt|--publish|", "--publish '': expected a path, not an empty value")]
+    public async Task A_mistake_the_parser_lets_through_is_one_line_naming_it(string arguments, string expected)
+    {
+        // Before: an empty path crashed with .NET's stack trace or was taken as "not given" (an empty --data-root meant no
+        // roots at all, --publish '' published nothing and exited 0); a misspelt option after merge's specs was read as
+        // one more spec file; connect's counts quoted .NET's range messages ("Actual value was -1.").
+        var (exitCode, stdout, stderr) = await FusionProcess.RunAsync(arguments.Split('|'));
+
+        Assert.Equal(1, exitCode);
+        Assert.Equal("", stdout);
+        Assert.Equal($"fusion: error: {expected}", stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)[0]);
+        Assert.DoesNotContain("   at ", stderr, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task A_command_group_named_alone_prints_its_help()
     {
