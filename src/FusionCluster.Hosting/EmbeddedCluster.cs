@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using FusionCluster.Client;
 using FusionCluster.Core.Methods;
 using FusionCluster.Evaluation.Evaluators;
@@ -24,10 +25,10 @@ public sealed class EmbeddedCluster : IAsyncDisposable
 
     private readonly IHost host;
 
-    private EmbeddedCluster(IHost host, int gatewayPort)
+    private EmbeddedCluster(IHost host, int gatewayPort, string clusterId)
     {
         this.host = host;
-        Endpoint = ClusterEndpoint.LoopbackGateway(gatewayPort);
+        Endpoint = ClusterEndpoint.LoopbackGateway(gatewayPort, clusterId);
     }
 
     public IClusterClient Client => host.Services.GetRequiredService<IClusterClient>();
@@ -39,7 +40,13 @@ public sealed class EmbeddedCluster : IAsyncDisposable
     public static Dictionary<string, string?> DataRootSettings(IEnumerable<string> folders) =>
         folders.Select((folder, i) => KeyValuePair.Create($"Fusion:Storage:LocalRoots:{i}", (string?)folder)).ToDictionary();
 
-    /// <summary>How a client in another process on this machine reaches this silo.</summary>
+    /// <summary>
+    /// How a client in another process on this machine reaches this silo: its gateway port and its cluster id, which is
+    /// this start's own and unguessable. Orleans refuses a connection that names another cluster id, and clients are not
+    /// otherwise authenticated: with a fixed id any user of the machine could start a client (a dashboard of their own,
+    /// with themselves as operator) against the port and run what this silo runs. Give the id to a client in its
+    /// environment (Fusion__Cluster__Id), which other users cannot read, never on a command line, which they can.
+    /// </summary>
     public ClusterEndpoint Endpoint { get; }
 
     /// <param name="unitSlots">Units run at once (0: one per core).</param>
@@ -58,11 +65,12 @@ public sealed class EmbeddedCluster : IAsyncDisposable
         for (var attempt = 1; ; attempt++)
         {
             var (siloPort, gatewayPort) = ports();
-            var host = Build(unitSlots, device, settings, allowCommandEvaluator, siloPort, gatewayPort);
+            var clusterId = $"{FusionClusterIdentity.DefaultClusterId}-{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16))}";
+            var host = Build(unitSlots, device, settings, allowCommandEvaluator, siloPort, gatewayPort, clusterId);
             try
             {
                 await host.StartAsync(cancellationToken);
-                return new EmbeddedCluster(host, gatewayPort);
+                return new EmbeddedCluster(host, gatewayPort, clusterId);
             }
             catch (Exception e) when (attempt < MaxStartAttempts && LoopbackPort.IsTaken(e))
             {
@@ -78,7 +86,7 @@ public sealed class EmbeddedCluster : IAsyncDisposable
         }
     }
 
-    private static IHost Build(int unitSlots, string device, IReadOnlyDictionary<string, string?>? settings, bool allowCommandEvaluator, int siloPort, int gatewayPort)
+    private static IHost Build(int unitSlots, string device, IReadOnlyDictionary<string, string?>? settings, bool allowCommandEvaluator, int siloPort, int gatewayPort, string clusterId)
     {
         // No appsettings.json or environment defaults: the dashboard's appsettings.json sits beside fusion.dll,
         // and its logging levels must not turn this process's console chatty.
@@ -113,7 +121,7 @@ public sealed class EmbeddedCluster : IAsyncDisposable
             .AddFilter((category, level) => level >= LogLevel.Error && shutdownFilter.Allows(category));
         builder.Services.Configure<Microsoft.Extensions.Logging.Console.ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
         builder.UseOrleans(silo => silo
-            .UseLocalhostClustering(siloPort: siloPort, gatewayPort: gatewayPort, serviceId: FusionClusterIdentity.ServiceId, clusterId: FusionClusterIdentity.DefaultClusterId)
+            .UseLocalhostClustering(siloPort: siloPort, gatewayPort: gatewayPort, serviceId: FusionClusterIdentity.ServiceId, clusterId: clusterId)
             .ConfigureServices(services => services.AddGrainStorage(FusionStorageNames.Jobs, (provider, _) => ActivatorUtilities.CreateInstance<InProcessGrainStorage>(provider)))
             .UseInMemoryReminderService()
             .AddFusionSilo(new WorkerProfile { UnitSlots = unitSlots > 0 ? unitSlots : Environment.ProcessorCount, Device = device }));

@@ -43,6 +43,9 @@ public sealed class DashboardHost : IAsyncLifetime
     /// <summary>The embedded silo's gateway (a dashboard of another cluster can start against it and be pointed elsewhere).</summary>
     public int GatewayPort => silo!.Endpoint.GatewayPort!.Value;
 
+    /// <summary>The embedded silo's cluster id, which a client of its gateway must name.</summary>
+    public string ClusterId => silo!.Endpoint.ClusterId;
+
     public IBrowser Browser { get; private set; } = default!;
 
     private IPlaywright? Playwright { get; set; }
@@ -60,6 +63,7 @@ public sealed class DashboardHost : IAsyncLifetime
         factory = new DashboardFactory(new Dictionary<string, string>
         {
             ["Fusion:Cluster:Gateway"] = silo.Endpoint.GatewayPort!.Value.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Fusion:Cluster:Id"] = silo.Endpoint.ClusterId,
             ["Fusion:Dashboard:SpecDirectory"] = ModelsDirectory,
             ["Fusion:Dashboard:DefaultOutput"] = Path.Combine(OutputsDirectory, "merged"),
             ["Fusion:Dashboard:ConnectResults"] = ConnectResultsDirectory,

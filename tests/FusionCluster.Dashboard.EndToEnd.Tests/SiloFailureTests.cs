@@ -41,6 +41,7 @@ public sealed class SiloFailureTests(DashboardHost host)
             new Dictionary<string, string>
         {
             ["Fusion:Cluster:Gateway"] = host.GatewayPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Fusion:Cluster:Id"] = host.ClusterId,
             ["Fusion:Dashboard:SpecDirectory"] = root,
             ["Fusion:Dashboard:ClusterRefreshInterval"] = "00:00:01",
             ["Fusion:Dashboard:Users:olga:PasswordHash"] = PasswordHash.Create(Password, PasswordHash.MinimumIterations),

@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using FusionCluster.Cli.Console;
 using FusionCluster.Core.Formats;
 using FusionCluster.Core.Methods;
+using FusionCluster.Core.Specs;
 using FusionCluster.Core.Synthesis;
 using FusionCluster.Core.Tensors;
 
@@ -16,6 +17,9 @@ namespace FusionCluster.Cli.Commands;
 /// </summary>
 public static class BenchCommand
 {
+    /// <summary>Run on dare_ties' inputs and parameters (fusion synth writes no spec of theirs), so their times compare with it and ties.</summary>
+    private static readonly string[] RandomMethodsLikeDareTies = ["dare_linear", "della", "della_linear"];
+
     private const int IoBlock = 16 << 20;
 
     public static Command Create()
@@ -45,6 +49,24 @@ public static class BenchCommand
                 return MergeCommand.Fail(deviceError);
             }
 
+            if (bytes <= 0)
+            {
+                return MergeCommand.Fail($"--size {parse.GetValue(size)}: expected a size above zero, such as 1GB");
+            }
+
+            // Checked before the inputs are written: at --size 1GB a misspelt method cost three gigabytes of writes first.
+            var methodNames = parse.GetValue(methods)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+            string[] known = [.. ExampleSpecs.For(2).Select(e => e.Name), .. RandomMethodsLikeDareTies];
+            if (methodNames.Length == 0)
+            {
+                return MergeCommand.Fail($"--methods: name at least one of {string.Join(", ", known)}");
+            }
+
+            if (methodNames.FirstOrDefault(m => !known.Contains(m, StringComparer.Ordinal)) is { } unknown)
+            {
+                return MergeCommand.Fail($"--methods: unknown method '{unknown}'{SpellingSuggestion.Hint(unknown, known)}; bench runs {string.Join(", ", known)}");
+            }
+
             var root = Path.Combine(parse.GetValue(work)!.FullName, $"{bytes}");
             if (!File.Exists(Path.Combine(root, "ties.yaml")))
             {
@@ -63,7 +85,6 @@ public static class BenchCommand
             var outputBytes = inputBytes / 3;
             System.Console.WriteLine($"device {benchDevice}; outputs written to {outputRoot}");
             System.Console.WriteLine("stream s: reading the three inputs and writing one output, the mean of the bounds measured around each merge");
-            var methodNames = parse.GetValue(methods)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
             System.Console.WriteLine("figures are medians over the runs; peak RSS is the largest");
             System.Console.WriteLine($"× {methodNames[0]}: this method's merge time over {methodNames[0]}'s in the same round (each round runs every method once, in turn)");
             System.Console.WriteLine($"{"method",-16} {"merge s",8} {"stream s",9} {"ratio",6} {"GB/s",6} {"peak RSS",10} {"× " + methodNames[0],10}");
@@ -71,9 +92,8 @@ public static class BenchCommand
             foreach (var method in methodNames)
             {
                 var spec = Path.Combine(root, $"{method}.yaml");
-                if (!File.Exists(spec) && method is "dare_linear" or "della" or "della_linear")
+                if (!File.Exists(spec) && RandomMethodsLikeDareTies.Contains(method, StringComparer.Ordinal))
                 {
-                    // The other random methods on dare_ties' inputs and parameters, so their times compare with it and ties.
                     await File.WriteAllTextAsync(spec, (await File.ReadAllTextAsync(Path.Combine(root, "dare_ties.yaml"), cancellationToken)).Replace("dare_ties", method, StringComparison.Ordinal), cancellationToken);
                 }
 

@@ -85,6 +85,8 @@ public static class DashboardCommand
             if (embedded is not null)
             {
                 environment["Fusion__Cluster__Gateway"] = embedded.Endpoint.GatewayPort!.Value.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                // In the environment, which only this user reads: the id is what keeps other users' clients off the port.
+                environment["Fusion__Cluster__Id"] = embedded.Endpoint.ClusterId;
             }
             else
             {

@@ -239,6 +239,12 @@ public static class SweepCommand
             SweepPrinter.Run(run, System.Console.Out);
         }
 
+        if (run.Summary.State == SweepRunState.Failed && run.Summary.Error is { } error)
+        {
+            // A run that could not start (its output refused, its evaluator's files missing) says why where errors go.
+            return MergeCommand.Fail(error);
+        }
+
         return run.Summary.State == SweepRunState.Succeeded ? 0 : 1;
     }
 

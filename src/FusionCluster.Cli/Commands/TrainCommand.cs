@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using FusionCluster.Cli.Hosting;
 using FusionCluster.Core.Formats;
+using FusionCluster.Core.Specs;
 using FusionCluster.Core.Storage;
 using FusionCluster.Evaluation.Datasets;
 using FusionCluster.Evaluation.Models;
@@ -56,6 +57,13 @@ public static class TrainCommand
             catch (StorageException e)
             {
                 return Task.FromResult(MergeCommand.Fail(e.Message));
+            }
+
+            // First: a misspelt llama was told that mlp and cnn need --dataset.
+            string[] architectures = ["mlp", "cnn", "llama"];
+            if (parse.GetValue(architecture) is var arch && !architectures.Contains(arch, StringComparer.Ordinal))
+            {
+                return Task.FromResult(MergeCommand.Fail($"--arch {arch}: expected mlp, cnn or llama{SpellingSuggestion.Hint(arch!, architectures)}"));
             }
 
             // Any file, not only a checkpoint: a config.json or tokenizer.json of the user's would be replaced.

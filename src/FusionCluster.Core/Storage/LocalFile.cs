@@ -158,6 +158,24 @@ public static partial class LocalFile
         return bytes;
     }
 
+    /// <summary>
+    /// Writes <paramref name="bytes"/> as the whole of <paramref name="path"/>: into a partial file beside it, then renamed
+    /// over it, so no reader sees half of it. A partial left behind, or a link someone planted under its name, is
+    /// removed, never written through (<see cref="FileMode.CreateNew"/> does not follow a link); a link at
+    /// <paramref name="path"/> itself is replaced by the rename, not followed.
+    /// </summary>
+    public static void WriteWhole(string path, ReadOnlySpan<byte> bytes)
+    {
+        var partial = Path.Combine(Path.GetDirectoryName(path)!, $".{Path.GetFileName(path)}.partial");
+        File.Delete(partial);
+        using (var stream = new FileStream(partial, FileMode.CreateNew, FileAccess.Write))
+        {
+            stream.Write(bytes);
+        }
+
+        File.Move(partial, path, overwrite: true);
+    }
+
     /// <summary>Reads all of a regular file (see <see cref="OpenRegular"/>).</summary>
     public static async Task<byte[]> ReadAllBytesAsync(string path, string what, CancellationToken cancellationToken)
     {

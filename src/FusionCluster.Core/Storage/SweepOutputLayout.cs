@@ -140,9 +140,10 @@ public static partial class SweepOutputLayout
     public static string CheckKey(string key) =>
         IsMergeKey(key) ? key : throw new ArgumentException($"'{key}' is not a merge cache key", nameof(key));
 
-    /// <summary>A name a sweep writes at its output's root (its staging of best/ included).</summary>
+    /// <summary>A name a sweep writes at its output's root (its staging of best/ and of its owner file included).</summary>
     private static bool IsLayoutName(string name) =>
-        name is MergesFolder or RunsFolder or BestFolder or EvaluationsFolder or BaselinesFolder or ConnectFolder or ".best-staging" or ".best-previous";
+        name is MergesFolder or RunsFolder or BestFolder or EvaluationsFolder or BaselinesFolder or ConnectFolder or ".best-staging" or ".best-previous"
+            or "." + OwnerFileName + ".partial";
 
     // MergeCacheKey.Length hex characters.
     [GeneratedRegex("^[0-9a-f]{32}$")]

@@ -1,5 +1,6 @@
 using System.Threading.Channels;
 using FusionCluster.Dashboard.Hosting;
+using FusionCluster.Dashboard.Security;
 using FusionCluster.Dashboard.Services;
 using FusionCluster.Grains.Abstractions;
 using FusionCluster.Grains.Abstractions.Sweeps;
@@ -17,6 +18,7 @@ public sealed class NotificationService(
     IFusionSweeps sweeps,
     WebhookStore store,
     WebhookSender sender,
+    SecretRedactor redactor,
     IOptions<DashboardOptions> options,
     TimeProvider time,
     ILogger<NotificationService> logger) : BackgroundService
@@ -26,8 +28,11 @@ public sealed class NotificationService(
     private IReadOnlyList<JobSummary>? lastJobs;
     private IReadOnlyList<SweepSummary>? lastSweeps;
 
-    /// <summary>Queues <paramref name="notification"/> for every webhook subscribed to its kind.</summary>
-    public void Publish(Notification notification) => queue.Writer.TryWrite(notification);
+    /// <summary>
+    /// Queues <paramref name="notification"/> for every webhook subscribed to its kind, redacted as every page is: a job's
+    /// error can quote a connection string or a SAS URL, and a webhook's channel is read by more people than the dashboard.
+    /// </summary>
+    public void Publish(Notification notification) => queue.Writer.TryWrite(notification with { Text = redactor.Redact(notification.Text) });
 
     /// <summary>Sends one message to one webhook now (the settings page's "Send test"), retries included.</summary>
     public Task<WebhookDelivery> SendTestAsync(WebhookSubscription webhook, string text, CancellationToken cancellationToken) =>

@@ -37,7 +37,10 @@ public sealed class HfTokenizer : IDisposable
         var path = Path.GetFullPath(Directory.Exists(folderOrFile) ? Path.Combine(folderOrFile, FileName) : folderOrFile);
         if (!File.Exists(path))
         {
-            throw new LanguageModelException($"{path}: missing (a fast tokenizer's tokenizer.json is needed)");
+            // A model folder that is not there is that, not a folder without its tokenizer.
+            throw new LanguageModelException(Path.Exists(folderOrFile)
+                ? $"{path}: missing (a fast tokenizer's tokenizer.json is needed)"
+                : $"{path}: no such model folder or tokenizer file");
         }
 
         // Resolved (links followed, /proc, /sys, /dev and /run refused) even without roots, so the native library

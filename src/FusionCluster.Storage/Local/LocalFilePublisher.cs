@@ -46,10 +46,10 @@ internal static class LocalFilePublisher
         foreach (var file in files)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            WriteWhole(Path.Combine(folder, file.Name), file.Bytes.Span);
+            LocalFile.WriteWhole(Path.Combine(folder, file.Name), file.Bytes.Span);
         }
 
-        WriteWhole(manifestPath, MergeManifest.Build(files.Select(f => (f.Name, (long)f.Bytes.Length))));
+        LocalFile.WriteWhole(manifestPath, MergeManifest.Build(files.Select(f => (f.Name, (long)f.Bytes.Length))));
     }
 
     /// <summary>The subfolders of <paramref name="folder"/> (not links) that hold a manifest.</summary>
@@ -67,17 +67,4 @@ internal static class LocalFilePublisher
             .ToList();
     }
 
-    private static void WriteWhole(string path, ReadOnlySpan<byte> bytes)
-    {
-        var partial = Path.Combine(Path.GetDirectoryName(path)!, $".{Path.GetFileName(path)}.partial");
-
-        // A partial left behind (or a link planted under its name) is removed, not written through: CreateNew will not follow a link.
-        File.Delete(partial);
-        using (var stream = new FileStream(partial, FileMode.CreateNew, FileAccess.Write))
-        {
-            stream.Write(bytes);
-        }
-
-        File.Move(partial, path, overwrite: true);
-    }
 }

@@ -1,3 +1,4 @@
+using System.Text;
 using FusionCluster.Core.Storage;
 
 namespace FusionCluster.Storage.Local;
@@ -41,9 +42,7 @@ public sealed class LocalSweepOutput(string root) : ISweepOutput
         {
             FolderCreation.Check(Root, "out");
             Directory.CreateDirectory(Root);
-            var partial = $"{ownerPath}.partial";
-            File.WriteAllText(partial, SweepOutputLayout.OwnerJson(sweep, name));
-            File.Move(partial, ownerPath, overwrite: true);
+            LocalFile.WriteWhole(ownerPath, Encoding.UTF8.GetBytes(SweepOutputLayout.OwnerJson(sweep, name)));
         }
 
         return Task.CompletedTask;
@@ -85,10 +84,8 @@ public sealed class LocalSweepOutput(string root) : ISweepOutput
     {
         var folder = Path.Combine(Root, SweepOutputLayout.RunsFolder);
         Directory.CreateDirectory(folder);
-        var path = Path.Combine(folder, SweepOutputLayout.RunFileName(number));
-        var partial = path + ".partial";
-        File.WriteAllText(partial, json);
-        File.Move(partial, path, overwrite: true);
+        // Not through a link planted under the record's name or its partial file: a run's record lands here only.
+        LocalFile.WriteWhole(Path.Combine(folder, SweepOutputLayout.RunFileName(number)), Encoding.UTF8.GetBytes(json));
         return Task.CompletedTask;
     }
 
@@ -107,7 +104,9 @@ public sealed class LocalSweepOutput(string root) : ISweepOutput
 
         // Only what the merge published, and never through a link someone put beside it.
         var manifestPath = Path.Combine(source, MergeManifest.FileName);
-        var published = MergeManifest.Read(File.ReadAllBytes(manifestPath), manifestPath).Select(f => f.Name).Append(MergeManifest.FileName);
+        var manifest = LocalFile.ReadAllBytes(manifestPath, "merge manifest", MergeManifest.MaxBytes, length =>
+            new StorageException($"{manifestPath} is {length} bytes, larger than any manifest FusionCluster writes; the merge is not promoted"));
+        var published = MergeManifest.Read(manifest, manifestPath).Select(f => f.Name).Append(MergeManifest.FileName);
         foreach (var name in published)
         {
             cancellationToken.ThrowIfCancellationRequested();

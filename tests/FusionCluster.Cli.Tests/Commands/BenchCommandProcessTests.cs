@@ -21,6 +21,21 @@ public sealed class BenchCommandProcessTests
         Assert.Single(rows, row => row.StartsWith("ties ", StringComparison.Ordinal));
     }
 
+    [Theory]
+    [InlineData("tiez", "--methods: unknown method 'tiez' (did you mean 'ties'?); bench runs ")]
+    [InlineData(",", "--methods: name at least one of ")]
+    public async Task A_method_bench_cannot_run_is_refused_before_any_input_is_written(string methods, string expected)
+    {
+        using var temp = new TempDirectory();
+
+        var (exitCode, stdout, stderr) = await FusionProcess.RunAsync("bench", "--size", "2MB", "--methods", methods, "--work", temp.Combine("work"));
+
+        Assert.Equal(1, exitCode);
+        Assert.Equal("", stdout);
+        Assert.StartsWith($"fusion: error: {expected}", stderr, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(temp.Combine("work")));
+    }
+
     [Fact]
     public async Task Bench_sweep_reports_every_row()
     {

@@ -27,6 +27,23 @@ public sealed class SweepNameClashProcessTests(SyntheticModels models)
         Assert.Single(Directory.EnumerateFiles(Path.Combine(output, "runs")));
     }
 
+    [Fact]
+    public async Task A_run_refused_its_output_says_why_as_an_error_and_leaves_the_users_files()
+    {
+        using var temp = new TempDirectory();
+        var output = temp.Combine("out");
+        Directory.CreateDirectory(output);
+        await File.WriteAllTextAsync(Path.Combine(output, "notes.txt"), "mine", TestContext.Current.CancellationToken);
+        var sweep = await WriteSweepAsync(temp, "sweep.yaml", "notes", output, "[0.5]");
+
+        var (exitCode, _, stderr) = await FusionProcess.RunAsync("sweep", "run", sweep);
+
+        // Before, stderr had no error line: the reason was only in the run's summary on stdout.
+        Assert.Equal(1, exitCode);
+        Assert.Contains($"fusion: error: the sweep cannot run: out: {output} holds 'notes.txt', which is not part of a sweep's output", stderr, StringComparison.Ordinal);
+        Assert.Equal(["notes.txt"], Directory.EnumerateFileSystemEntries(output).Select(Path.GetFileName));
+    }
+
     private async Task<string> WriteSweepAsync(TempDirectory temp, string file, string name, string output, string weights)
     {
         var path = temp.Combine(file);

@@ -64,6 +64,7 @@ public sealed class SecuredDashboard : WebApplicationFactory<Program>
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseSetting("Fusion:Cluster:Gateway", silo.Endpoint.GatewayPort!.Value.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        builder.UseSetting("Fusion:Cluster:Id", silo.Endpoint.ClusterId);
         builder.UseSetting("Fusion:Dashboard:SpecDirectory", Root);
         builder.UseSetting("Logging:LogLevel:Default", "Warning");
         builder.ConfigureAppConfiguration(configuration => configuration.Add(Users));

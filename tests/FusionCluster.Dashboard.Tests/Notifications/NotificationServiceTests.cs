@@ -1,6 +1,7 @@
 using System.Text.Json;
 using FusionCluster.Dashboard.Hosting;
 using FusionCluster.Dashboard.Notifications;
+using FusionCluster.Dashboard.Security;
 using FusionCluster.Dashboard.Tests.Fakes;
 using FusionCluster.Grains.Abstractions;
 using Microsoft.Extensions.Options;
@@ -25,11 +26,12 @@ public sealed class NotificationServiceTests : IDisposable
         using var http = new HttpClient();
         var sender = new WebhookSender(http, options, TimeProvider.System, new CapturingLogger<WebhookSender>());
         using var service = new NotificationService(
-            new FakeClusterMonitor(), new FakeFusionSweeps(), store, sender, Options.Create(new DashboardOptions()), TimeProvider.System, new CapturingLogger<NotificationService>());
+            new FakeClusterMonitor(), new FakeFusionSweeps(), store, sender, new SecretRedactor([]), Options.Create(new DashboardOptions()), TimeProvider.System, new CapturingLogger<NotificationService>());
         await service.StartAsync(Xunit.TestContext.Current.CancellationToken);
 
         service.ObserveJobs([Samples.Summary(1, JobState.Running)]);
-        service.ObserveJobs([Samples.Summary(1, JobState.Failed) with { Error = "out of memory" }]);
+        // The error quotes a SAS URL: pages redact it, and so must the message that leaves for a chat channel.
+        service.ObserveJobs([Samples.Summary(1, JobState.Failed) with { Error = "out of memory reading https://acct.blob.core.windows.net/m/x?sv=2024&sig=s3cretsig" }]);
 
         var deadline = DateTime.UtcNow.AddSeconds(10);
         while (failures.Requests.Count < 2 && DateTime.UtcNow < deadline)
@@ -40,7 +42,7 @@ public sealed class NotificationServiceTests : IDisposable
         await service.StopAsync(Xunit.TestContext.Current.CancellationToken);
         var bodies = failures.Requests.Select(r => JsonDocument.Parse(r.Body).RootElement.GetProperty("text").GetString()).ToList();
         Assert.Equal(2, bodies.Count); // the 503 was retried
-        Assert.All(bodies, b => Assert.Equal("Job job-001 (linear) failed (submitted by alice): out of memory", b));
+        Assert.All(bodies, b => Assert.Equal("Job job-001 (linear) failed (submitted by alice): out of memory reading https://acct.blob.core.windows.net/m/x?sv=2024&sig=***", b));
         Assert.Empty(successes.Requests);
     }
 }

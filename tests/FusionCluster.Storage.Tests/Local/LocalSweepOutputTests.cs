@@ -77,6 +77,37 @@ public sealed class LocalSweepOutputTests : IDisposable
     }
 
     [Fact]
+    public async Task Run_records_and_the_owner_file_are_never_written_through_a_planted_link()
+    {
+        var cancellation = TestContext.Current.CancellationToken;
+        var root = Path.Combine(temp.Path, "out");
+        var victim = Path.Combine(temp.Path, "profile");
+        File.WriteAllText(victim, "the silo user's own file");
+        Directory.CreateDirectory(Path.Combine(root, "runs"));
+        // Links under the names a write passes through, the old partial names and the new, and the record's own.
+        foreach (var name in new[] { $"{SweepOutputLayout.OwnerFileName}.partial", $".{SweepOutputLayout.OwnerFileName}.partial" })
+        {
+            File.CreateSymbolicLink(Path.Combine(root, name), victim);
+        }
+
+        foreach (var name in new[] { "run-000003.json.partial", ".run-000003.json.partial", "run-000004.json" })
+        {
+            File.CreateSymbolicLink(Path.Combine(root, "runs", name), victim);
+        }
+
+        var output = new LocalFolderStore().OpenSweepOutput(root);
+        await Assert.ThrowsAsync<StorageException>(() => output.ClaimAsync("nightly", "nightly", cancellation));
+        File.Delete(Path.Combine(root, $"{SweepOutputLayout.OwnerFileName}.partial"));
+        await output.ClaimAsync("nightly", "nightly", cancellation);
+        await output.WriteRunAsync(3, "three", cancellation);
+        await output.WriteRunAsync(4, "four", cancellation);
+
+        Assert.Equal("the silo user's own file", File.ReadAllText(victim));
+        Assert.Equal([(3, "three"), (4, "four")], (await output.ReadHistoryAsync("nightly", cancellation)).Runs);
+        Assert.False(LocalPath.IsLink(Path.Combine(root, "runs", "run-000004.json")));
+    }
+
+    [Fact]
     public async Task A_sweep_claims_a_new_folder_once_and_then_it_is_its_own()
     {
         var cancellation = TestContext.Current.CancellationToken;

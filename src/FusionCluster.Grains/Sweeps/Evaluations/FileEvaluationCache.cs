@@ -7,24 +7,31 @@ namespace FusionCluster.Grains.Sweeps.Evaluations;
 /// <summary>The evaluation cache of one machine: a JSON file per key in a folder (the sweep's output).</summary>
 public sealed class FileEvaluationCache(string folder) : IEvaluationCache
 {
+    /// <summary>An entry is a few hundred bytes: a larger file is no entry of ours.</summary>
+    private const long MaxEntryBytes = 1 << 20;
+
     public string Folder { get; } = folder;
 
-    public async Task<IReadOnlyDictionary<string, double>?> GetAsync(string key)
+    public Task<IReadOnlyDictionary<string, double>?> GetAsync(string key)
     {
         var path = PathOf(key);
-        if (!File.Exists(path))
+        if (!File.Exists(path) && !LocalPath.IsLink(path))
         {
-            return null;
+            return Task.FromResult<IReadOnlyDictionary<string, double>?>(null);
         }
 
         try
         {
-            return JsonSerializer.Deserialize<Dictionary<string, double>>(await File.ReadAllTextAsync(path), MetricsJson.Compact);
+            // Opened as a regular file only and bounded: a FIFO or a link to /dev/zero planted under an entry's name would
+            // hold an evaluation slot or fill memory (a StorageException: a miss, logged).
+            var bytes = LocalFile.ReadAllBytes(path, "evaluation cache entry", MaxEntryBytes, length =>
+                new StorageException($"evaluation cache entry {path} is {length} bytes, larger than any entry; it is not read"));
+            return Task.FromResult<IReadOnlyDictionary<string, double>?>(JsonSerializer.Deserialize<Dictionary<string, double>>(bytes, MetricsJson.Compact));
         }
         catch (JsonException)
         {
             // A damaged entry is a miss; the evaluation runs again and rewrites it.
-            return null;
+            return Task.FromResult<IReadOnlyDictionary<string, double>?>(null);
         }
     }
 

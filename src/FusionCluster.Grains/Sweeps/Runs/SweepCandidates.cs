@@ -23,7 +23,8 @@ public static class SweepCandidates
 
     /// <summary>
     /// Fingerprints every point's merge (it reads checkpoint headers). A point whose key cannot be computed
-    /// fails alone; a point with the key of an earlier one shares that one's merge (<see cref="SweepCandidateStatus.SameAs"/>).
+    /// fails alone, unless every point does, or the evaluator's files are missing: then the run cannot run (a
+    /// <see cref="SpecException"/>); a point with the key of an earlier one shares that one's merge (<see cref="SweepCandidateStatus.SameAs"/>).
     /// </summary>
     /// <param name="run">The run's number: a connect sweep publishes each point under it.</param>
     /// <returns>Also the ensemble baselines' manifests, which nothing has written yet: the output is not the run's before its claim.</returns>
@@ -37,6 +38,7 @@ public static class SweepCandidates
             return (parsed, ConnectPoints(parsed, output, run), []);
         }
 
+        SweepEvaluatorInputs.CheckExist(parsed.Evaluator);
         var fingerprints = new Dictionary<string, string>(StringComparer.Ordinal);
         var scoring = parsed.Outputs.BestOnly ? await ScoringReferencesAsync(parsed, stores, fingerprints) : null;
         var firstOfKey = new Dictionary<string, int>(StringComparer.Ordinal);
@@ -70,6 +72,12 @@ public static class SweepCandidates
                 MergeOutput = output.MergeLocation(key),
                 ScoreKey = scoring is var (compare, baseFingerprint) ? ScoredEvaluationKey.Compute(key, compare, baseFingerprint) : "",
             });
+        }
+
+        if (candidates.Count > 0 && candidates.TrueForAll(c => c.State == CandidateState.Failed))
+        {
+            // Nothing to merge: the run fails before it claims its output (a misspelt model made the folder for nothing).
+            throw new SpecException(candidates.Count == 1 ? candidates[0].Error! : $"none of its {candidates.Count} points can be merged; the first ({candidates[0].Label}): {candidates[0].Error}");
         }
 
         if (parsed.Baselines.Count == 0 || points.Count == 0)

@@ -36,6 +36,26 @@ public sealed class CachedEvaluationTests : IDisposable
     }
 
     [Fact]
+    public async Task A_fifo_planted_as_an_entry_is_a_miss_at_once_and_the_new_result_replaces_it()
+    {
+        var folder = temp.Combine("cache");
+        var request = Request(Model("merge", weights: [1, 2, 3], report: ""));
+        Directory.CreateDirectory(folder);
+        Fifo.Create(Path.Combine(folder, EvaluationCacheKey.For(request, LocalRoots.Anywhere) + ".json"));
+        var failures = new List<Exception>();
+
+        // Before, reading the entry waited for a writer that never came, holding the silo's evaluation slot.
+        var outcome = await CachedEvaluation.RunAsync(request, new FileEvaluationCache(folder), LocalRoots.Anywhere, Evaluate, failures.Add)
+            .WaitAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken);
+        var again = await CachedEvaluation.RunAsync(request, new FileEvaluationCache(folder), LocalRoots.Anywhere, Evaluate);
+
+        Assert.False(outcome.Cached);
+        Assert.Contains("evaluation cache entry", Assert.Single(failures).Message, StringComparison.Ordinal);
+        Assert.True(again.Cached);
+        Assert.Equal(1, evaluations);
+    }
+
+    [Fact]
     public async Task A_changed_dataset_or_model_or_split_misses_and_a_command_is_never_cached()
     {
         var cache = new FileEvaluationCache(temp.Combine("cache"));

@@ -5,7 +5,8 @@ namespace FusionCluster.Grains.Tests.Sweeps.Runs;
 
 /// <summary>
 /// On an in-process silo, a sweep run takes only an output of its own: one holding a user's files or another sweep's
-/// output fails the run before anything is written there (pruning and promoting there deleted the others' files).
+/// output fails the run before anything is written there (pruning and promoting there deleted the others' files); and a
+/// run that cannot evaluate or merge anything fails before it makes its output.
 /// </summary>
 public sealed class SweepRunDriverOutputClaimTests : IDisposable
 {
@@ -48,6 +49,36 @@ public sealed class SweepRunDriverOutputClaimTests : IDisposable
     }
 
     [Fact]
+    public async Task A_run_whose_evaluator_compares_with_a_missing_model_fails_before_it_merges_or_writes_anything()
+    {
+        var cancellation = TestContext.Current.CancellationToken;
+        var output = Path.Combine(models.Folder, "sweep-out");
+        await using var cluster = await SweepScheduleTests.StartSiloAsync(new FakeTimeProvider(DateTimeOffset.UtcNow), cancellation);
+
+        var run = await RunAsync(cluster.Client, "missing-reference", cancellation, replace: [("compare: [ft-1]", "compare: [ft-9]"), ("cosine/ft-1", "cosine/ft-9")]);
+
+        // Before, both points were merged and published, then each failed its evaluation.
+        Assert.Equal(SweepRunState.Failed, run.State);
+        Assert.Equal($"the sweep cannot run: evaluator.tensors.compare[0] 'ft-9': {Path.Combine(models.Folder, "ft-9")}: no such model folder", run.Error);
+        Assert.False(Directory.Exists(output));
+    }
+
+    [Fact]
+    public async Task A_run_none_of_whose_points_can_be_merged_fails_without_making_its_output()
+    {
+        var cancellation = TestContext.Current.CancellationToken;
+        var output = Path.Combine(models.Folder, "sweep-out");
+        await using var cluster = await SweepScheduleTests.StartSiloAsync(new FakeTimeProvider(DateTimeOffset.UtcNow), cancellation);
+
+        var run = await RunAsync(cluster.Client, "missing-model", cancellation, replace: [("- model: ft-1", "- model: ft-9")]);
+
+        Assert.Equal(SweepRunState.Failed, run.State);
+        Assert.StartsWith("the sweep cannot run: none of its 2 points can be merged; the first (", run.Error, StringComparison.Ordinal);
+        Assert.Contains("ft-9", run.Error, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(output));
+    }
+
+    [Fact]
     public async Task A_second_sweep_into_the_first_ones_output_fails_and_the_first_keeps_its_merges_and_best()
     {
         var cancellation = TestContext.Current.CancellationToken;
@@ -64,10 +95,16 @@ public sealed class SweepRunDriverOutputClaimTests : IDisposable
         Assert.True(File.Exists(Path.Combine(output, "best", "fusion-sweep.json")), "the first sweep's best is gone");
     }
 
-    private async Task<SweepRunSummary> RunAsync(IClusterClient client, string name, CancellationToken cancellation, string extra = "")
+    private async Task<SweepRunSummary> RunAsync(IClusterClient client, string name, CancellationToken cancellation, string extra = "", (string Old, string New)[]? replace = null)
     {
         var sweep = client.GetGrain<ISweepGrain>(name);
         var spec = SweepTestModels.HourlySweep.Replace("name: hourly", $"name: {name}", StringComparison.Ordinal) + "\n" + extra;
+        foreach (var (old, replacement) in replace ?? [])
+        {
+            Assert.Contains(old, spec, StringComparison.Ordinal);
+            spec = spec.Replace(old, replacement, StringComparison.Ordinal);
+        }
+
         var created = await sweep.Create(new SweepDefinition { SpecText = spec, SpecDirectory = models.Folder });
         Assert.Null(created.Error);
         Assert.True((await sweep.Run()).Started);

@@ -1,0 +1,54 @@
+using FusionCluster.Core.Specs;
+
+namespace FusionCluster.Core.Sweeps;
+
+/// <summary>
+/// The files a sweep's evaluator reads, checked to be there before a run merges anything: a dataset, text or compared
+/// model that is missing failed every point, but only after every merge had been made and published.
+/// </summary>
+public static class SweepEvaluatorInputs
+{
+    /// <exception cref="SpecException">A file or folder the evaluator reads is not there; the message names its key and path.</exception>
+    public static void CheckExist(SweepEvaluatorSpec evaluator)
+    {
+        ArgumentNullException.ThrowIfNull(evaluator);
+        if (evaluator.Accuracy is { } accuracy)
+        {
+            FileExists(accuracy.Dataset, "evaluator.accuracy.dataset", "dataset file");
+        }
+
+        if (evaluator.Tensors is { } tensors)
+        {
+            for (var i = 0; i < tensors.Compare.Count; i++)
+            {
+                FolderExists(tensors.Compare[i].Value, $"evaluator.tensors.compare[{i}] '{tensors.Compare[i].Key}'");
+            }
+
+            if (tensors.Base is { } baseModel)
+            {
+                FolderExists(baseModel, "evaluator.tensors.base");
+            }
+        }
+
+        if (evaluator.Perplexity is { } perplexity)
+        {
+            FileExists(perplexity.Text, "evaluator.perplexity.text", "text file");
+        }
+    }
+
+    private static void FileExists(string path, string key, string what)
+    {
+        if (!File.Exists(path))
+        {
+            throw new SpecException(Directory.Exists(path) ? $"{key}: {path} is a folder, not a {what}" : $"{key}: {path}: no such {what}");
+        }
+    }
+
+    private static void FolderExists(string path, string key)
+    {
+        if (!Directory.Exists(path))
+        {
+            throw new SpecException(File.Exists(path) ? $"{key}: {path} is a file, not a model folder" : $"{key}: {path}: no such model folder");
+        }
+    }
+}
