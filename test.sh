@@ -4,7 +4,7 @@
 # one closing line "N passed, N failed, N skipped".
 #   ./test.sh                  every test but the measurements (what CI runs)
 #   ./test.sh --measurements   only the measurements (throughput, responsiveness: figures, no timing asserts)
-# Other arguments go to dotnet test.
+# Other arguments go to dotnet test. FUSION_TEST_RESULTS=DIR keeps the TRX files (each test's duration) in DIR.
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -108,5 +108,9 @@ if aborted:
 print(line)
 PY
 # Where the time went (prerequisites run during the build; "waited" is what they added after it).
+# FUSION_TEST_RESULTS=DIR keeps each project's TRX file (every test's outcome and duration) there.
+if [[ -n ${FUSION_TEST_RESULTS:-} ]]; then
+  mkdir -p "$FUSION_TEST_RESULTS" && cp "$results"/*.trx "$FUSION_TEST_RESULTS"/ 2>/dev/null || true
+fi
 echo "test.sh: build $((built - started)) s, waited for prerequisites $((ready - built)) s, tests $((SECONDS - ready)) s, total $((SECONDS - started)) s"
 exit $status

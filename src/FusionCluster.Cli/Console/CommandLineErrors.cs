@@ -21,7 +21,7 @@ public static partial class CommandLineErrors
     public static int Report(ParseResult parse, TextWriter error)
     {
         ArgumentNullException.ThrowIfNull(parse);
-        return Report(parse, parse.Errors.Select(e => Reword(e.Message)), error);
+        return Report(parse, parse.Errors.Select(Reword), error);
     }
 
     /// <summary>Writes <paramref name="messages"/> as fusion's error lines and where the command's help is; the exit code (1).</summary>
@@ -107,6 +107,30 @@ public static partial class CommandLineErrors
             : message;
     }
 
+    /// <summary>
+    /// As <see cref="Reword(string)"/>, and a value outside an option's list of choices (System.CommandLine's "Argument 'x'
+    /// not recognized. Must be one of:" and the choices on lines of their own) as one line naming the option.
+    /// </summary>
+    private static string Reword(ParseError error)
+    {
+        var message = Reword(error.Message);
+        var match = NotAChoice().Match(message);
+        var option = error.SymbolResult switch
+        {
+            OptionResult result => result.Option.Name,
+            ArgumentResult { Parent: OptionResult result } => result.Option.Name,
+            _ => null,
+        };
+        if (!match.Success || option is null)
+        {
+            return message;
+        }
+
+        var choices = match.Groups["choice"].Captures.Select(c => c.Value).ToList();
+        var expected = choices.Count == 1 ? choices[0] : $"{string.Join(", ", choices[..^1])} or {choices[^1]}";
+        return $"{option} {match.Groups["value"].Value}: expected {expected}";
+    }
+
     private static string Expected(string type) => type switch
     {
         "System.UInt64" => $"a whole number from 0 to {ulong.MaxValue}",
@@ -122,6 +146,9 @@ public static partial class CommandLineErrors
 
     private static string CommandPath(CommandResult command) =>
         command.Parent is CommandResult parent ? $"{CommandPath(parent)} {command.Command.Name}" : "fusion";
+
+    [GeneratedRegex(@"^Argument '(?<value>.*)' not recognized\. Must be one of:(?:\s*'(?<choice>[^']*)')+\s*$")]
+    private static partial Regex NotAChoice();
 
     [GeneratedRegex(@"^Cannot parse argument '(?<value>.*)' for (?:option|command) '(?<name>.*)' as expected type '(?<type>[^']*)'\.")]
     private static partial Regex ConversionError();

@@ -28,9 +28,9 @@ public static class WebhookUrl
 
         var segments = uri.AbsolutePath.Split('/', StringSplitOptions.RemoveEmptyEntries);
         var port = uri.IsDefaultPort ? "" : $":{uri.Port}";
-        // The first segment is shown only when something follows it: a path of one segment (an ntfy topic, a relay's
-        // token) is itself the secret.
-        var first = segments.Length > 1 || (segments.Length == 1 && uri.Query.Length > 0) ? segments[0] + "/" : "";
+        // The first segment is shown only when more segments follow it: a path of one segment (an ntfy topic, a relay's
+        // token) is itself the secret, with a query or without.
+        var first = segments.Length > 1 ? segments[0] + "/" : "";
         var hidden = segments.Length > 0 || uri.Query.Length > 0;
         return $"{uri.Scheme}://{uri.Host}{port}/{first}{(hidden ? "•••" : "")}";
     }

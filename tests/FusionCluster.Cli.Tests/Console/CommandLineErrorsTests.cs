@@ -45,6 +45,7 @@ public sealed class CommandLineErrorsTests
     [InlineData("connect|a|b|--dataset|d.fcds|--max-samples|-1", "--max-samples -1: expected a positive whole number")]
     [InlineData("connect|a|b|--dataset|d.fcds|--bezier-lr|-1", "--bezier-lr -1: expected a positive number")]
     [InlineData("connect|a|b|--text|t.txt|--publish|", "--publish '': expected a path, not an empty value")]
+    [InlineData("merge|spec.yaml|--out|out|--input-hash|sha", "--input-hash sha: expected header or full")]
     public async Task A_mistake_the_parser_lets_through_is_one_line_naming_it(string arguments, string expected)
     {
         // Before: an empty path crashed with .NET's stack trace or was taken as "not given" (an empty --data-root meant no

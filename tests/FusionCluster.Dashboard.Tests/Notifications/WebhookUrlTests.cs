@@ -6,7 +6,8 @@ public sealed class WebhookUrlTests
 {
     [Theory]
     [InlineData("https://hooks.slack.com/services/T0001/B0002/XXXXsecret", "https://hooks.slack.com/services/•••")]
-    [InlineData("https://chat.example.org:8443/hook?token=abc", "https://chat.example.org:8443/hook/•••")]
+    [InlineData("https://chat.example.org:8443/hook?token=abc", "https://chat.example.org:8443/•••")]
+    [InlineData("https://ntfy.sh/my-secret-topic?auth=tok", "https://ntfy.sh/•••")]
     // A path of one segment is the secret itself: an ntfy topic, a relay's token.
     [InlineData("https://ntfy.sh/my-secret-topic", "https://ntfy.sh/•••")]
     [InlineData("http://10.0.0.5/notify", "http://10.0.0.5/•••")]

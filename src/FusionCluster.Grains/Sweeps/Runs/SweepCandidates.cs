@@ -38,7 +38,7 @@ public static class SweepCandidates
             return (parsed, ConnectPoints(parsed, output, run), []);
         }
 
-        SweepEvaluatorInputs.CheckExist(parsed.Evaluator);
+        SweepEvaluatorInputs.CheckExist(parsed.Evaluator, stores.Roots);
         var fingerprints = new Dictionary<string, string>(StringComparer.Ordinal);
         var scoring = parsed.Outputs.BestOnly ? await ScoringReferencesAsync(parsed, stores, fingerprints) : null;
         var firstOfKey = new Dictionary<string, int>(StringComparer.Ordinal);

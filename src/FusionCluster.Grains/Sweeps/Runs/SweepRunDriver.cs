@@ -86,8 +86,10 @@ public sealed class SweepRunDriver(
 
             if (ensembles.Count > 0)
             {
-                // The output is the run's now: its ensemble baselines' manifests go there.
-                var written = await Task.Run(() => ensembles.Select(e => e.Write(candidates.Single(c => c.Index == e.Index))).ToList());
+                // The output is the run's now: its ensemble baselines' manifests go there. The candidates are taken here, on the
+                // grain's scheduler: a cancel may rewrite the run's list while the manifests are written.
+                var pending = ensembles.Select(e => (Ensemble: e, Candidate: candidates.Single(c => c.Index == e.Index))).ToList();
+                var written = await Task.Run(() => pending.Select(p => p.Ensemble.Write(p.Candidate)).ToList());
                 if (run.State != SweepRunState.Preparing)
                 {
                     return null;
