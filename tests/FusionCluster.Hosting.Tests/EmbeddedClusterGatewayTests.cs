@@ -22,12 +22,12 @@ public sealed class EmbeddedClusterGatewayTests
             Assert.Empty(await own.Client.GetGrain<IJobCatalogGrain>("default").List());
         }
 
-        // The client retries a refused handshake until its 30 s connect timeout: 10 s without an answer is the refusal here
+        // The client retries a refused handshake until its 30 s connect timeout: 5 s without an answer is the refusal here
         // (the right id above connects in well under a second).
         var guessed = ClusterEndpoint.LoopbackGateway(cluster.Endpoint.GatewayPort!.Value, FusionClusterIdentity.DefaultClusterId);
         using (var patience = CancellationTokenSource.CreateLinkedTokenSource(cancellation))
         {
-            patience.CancelAfter(TimeSpan.FromSeconds(10));
+            patience.CancelAfter(TimeSpan.FromSeconds(5));
             await Assert.ThrowsAnyAsync<OperationCanceledException>(async () =>
             {
                 await using var intruder = await ClusterConnection.ConnectAsync(guessed, patience.Token);
