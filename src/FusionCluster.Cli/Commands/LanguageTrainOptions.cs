@@ -26,16 +26,15 @@ public sealed class LanguageTrainOptions
     private readonly Option<int> context = new("--context") { Description = "llama: tokens per training window (and max_position_embeddings)", DefaultValueFactory = _ => Defaults.Context };
     private readonly Option<int> steps = new("--steps") { Description = "llama: optimizer steps", DefaultValueFactory = _ => Defaults.Steps };
 
+    /// <summary>The options only a llama takes.</summary>
+    public IReadOnlyList<Option> All => [text, tokenizer, layers, heads, kvHeads, ffn, context, steps];
+
     public void AddTo(Command command)
     {
-        command.Options.Add(text);
-        command.Options.Add(tokenizer);
-        command.Options.Add(layers);
-        command.Options.Add(heads);
-        command.Options.Add(kvHeads);
-        command.Options.Add(ffn);
-        command.Options.Add(context);
-        command.Options.Add(steps);
+        foreach (var option in All)
+        {
+            command.Options.Add(option);
+        }
     }
 
     public int Run(ParseResult parse, string outputFolder, string? baseFolder, Option<string> hidden, Option<ulong> seed, Option<int> batchSize, Option<double> learningRate, Option<int> threads, LocalRoots roots, CancellationToken cancellationToken)

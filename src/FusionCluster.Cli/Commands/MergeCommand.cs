@@ -46,13 +46,14 @@ public static class MergeCommand
             var (target, sharedDir) = (parse.GetValue(output), parse.GetValue(outDir));
             if ((target is null) == (sharedDir is null) || (target is not null && specFiles.Length > 1))
             {
-                return Fail((target, sharedDir) switch
+                // A usage mistake, so it points to the options as the parser's own errors do.
+                return CommandLineErrors.Report(parse, [(target, sharedDir) switch
                 {
                     (not null, not null) => "give --out DIR (one spec) or --out-dir DIR (one or several specs, each output in DIR/<spec name>), not both",
                     (not null, null) => "several specs need --out-dir DIR (each output goes to DIR/<spec name>), not --out",
                     _ when specFiles.Length > 1 => "several specs need --out-dir DIR (each output goes to DIR/<spec name>)",
                     _ => "--out DIR is required",
-                });
+                }], System.Console.Error);
             }
 
             var specFile = specFiles[0];

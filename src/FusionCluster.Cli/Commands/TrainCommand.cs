@@ -66,6 +66,13 @@ public static class TrainCommand
                 return Task.FromResult(MergeCommand.Fail($"--arch {arch}: expected mlp, cnn or llama{SpellingSuggestion.Hint(arch!, architectures)}"));
             }
 
+            // An option of the other kind of model was ignored: `--arch llama --optimizer sgd` trained as if it were not given.
+            Option[] otherKind = arch == "llama" ? [dataset, conv, classes, epochs, optimizer, momentum, maxSamples] : [.. language.All];
+            if (otherKind.FirstOrDefault(o => parse.GetResult(o) is { Implicit: false }) is { } ignored)
+            {
+                return Task.FromResult(MergeCommand.Fail(arch == "llama" ? $"{ignored.Name} is for --arch mlp or cnn, not llama" : $"{ignored.Name} is for --arch llama, not {arch}"));
+            }
+
             // Any file, not only a checkpoint: a config.json or tokenizer.json of the user's would be replaced.
             if (StagedFolderOutput.HoldsFiles(outputFolder) && !parse.GetValue(overwrite))
             {

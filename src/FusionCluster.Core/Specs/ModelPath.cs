@@ -12,6 +12,24 @@ public static partial class ModelPath
     /// <exception cref="SpecException">The name is empty or the folder does not exist.</exception>
     public static string ResolveLocal(string model, string baseDirectory)
     {
+        var full = FullPath(model, baseDirectory);
+        if (Directory.Exists(full))
+        {
+            return full;
+        }
+
+        if (LooksLikeHubId(model))
+        {
+            throw new SpecException($"model '{model}' is not a local folder (FusionCluster does not download models; put a local path)");
+        }
+
+        throw new SpecException($"model '{model}': folder '{full}' does not exist");
+    }
+
+    /// <summary>The full path <paramref name="model"/> names, as <see cref="ResolveLocal"/> finds it, whether or not it exists.</summary>
+    /// <exception cref="SpecException">The name is empty.</exception>
+    public static string FullPath(string model, string baseDirectory)
+    {
         ArgumentNullException.ThrowIfNull(baseDirectory);
         if (string.IsNullOrWhiteSpace(model))
         {
@@ -24,18 +42,7 @@ public static partial class ModelPath
             expanded = Path.Join(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), model[1..].TrimStart('/'));
         }
 
-        var full = Path.TrimEndingDirectorySeparator(Path.GetFullPath(Path.IsPathRooted(expanded) ? expanded : Path.Combine(baseDirectory, expanded)));
-        if (Directory.Exists(full))
-        {
-            return full;
-        }
-
-        if (LooksLikeHubId(model))
-        {
-            throw new SpecException($"model '{model}' is not a local folder (FusionCluster does not download models; put a local path)");
-        }
-
-        throw new SpecException($"model '{model}': folder '{full}' does not exist");
+        return Path.TrimEndingDirectorySeparator(Path.GetFullPath(Path.IsPathRooted(expanded) ? expanded : Path.Combine(baseDirectory, expanded)));
     }
 
     /// <summary>True for "owner/name" references of the Hugging Face hub form (which a local path may also have).</summary>

@@ -29,12 +29,17 @@ public sealed class LocalFolderStore(LocalRoots roots, StagingJournal? journal =
 
     public string Resolve(string location, string baseDirectory, bool mustExist)
     {
-        // '..' is left to LocalPath.Resolve, which takes it after the link before it, as the kernel will.
-        var full = mustExist
-            ? ModelPath.ResolveLocal(location, baseDirectory)
-            : Path.IsPathRooted(location) ? location : Path.Combine(Path.GetFullPath(baseDirectory), location);
         // Only outputs (a job's, a sweep candidate's, a published result's) are resolved before they exist.
-        return roots.Check(full, mustExist ? "model folder" : "output folder");
+        // '..' is left to LocalPath.Resolve, which takes it after the link before it, as the kernel will.
+        if (!mustExist)
+        {
+            return roots.Check(Path.IsPathRooted(location) ? location : Path.Combine(Path.GetFullPath(baseDirectory), location), "output folder");
+        }
+
+        // The roots before the folder's existence: whether a folder outside them exists is not the spec's author's to learn.
+        var resolved = roots.Check(ModelPath.FullPath(location, baseDirectory), "model folder");
+        _ = ModelPath.ResolveLocal(location, baseDirectory);
+        return resolved;
     }
 
     public Task<ICheckpoint> OpenCheckpointAsync(string location, CancellationToken cancellationToken) =>

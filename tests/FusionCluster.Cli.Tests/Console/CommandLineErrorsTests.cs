@@ -46,6 +46,7 @@ public sealed class CommandLineErrorsTests
     [InlineData("connect|a|b|--dataset|d.fcds|--bezier-lr|-1", "--bezier-lr -1: expected a positive number")]
     [InlineData("connect|a|b|--text|t.txt|--publish|", "--publish '': expected a path, not an empty value")]
     [InlineData("merge|spec.yaml|--out|out|--input-hash|sha", "--input-hash sha: expected header or full")]
+    [InlineData("merge|spec.yaml", "--out DIR is required")]
     public async Task A_mistake_the_parser_lets_through_is_one_line_naming_it(string arguments, string expected)
     {
         // Before: an empty path crashed with .NET's stack trace or was taken as "not given" (an empty --data-root meant no
@@ -55,7 +56,9 @@ public sealed class CommandLineErrorsTests
 
         Assert.Equal(1, exitCode);
         Assert.Equal("", stdout);
-        Assert.Equal($"fusion: error: {expected}", stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)[0]);
+        var lines = stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        Assert.Equal($"fusion: error: {expected}", lines[0]);
+        Assert.Matches(@"^see 'fusion [a-z ]+ --help' for its options$", lines[1]);
         Assert.DoesNotContain("   at ", stderr, StringComparison.Ordinal);
     }
 

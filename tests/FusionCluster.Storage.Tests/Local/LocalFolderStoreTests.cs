@@ -42,6 +42,23 @@ public sealed class LocalFolderStoreTests : IDisposable
     }
 
     [Fact]
+    public void A_model_outside_the_roots_is_refused_in_the_same_words_whether_or_not_its_folder_exists()
+    {
+        var root = temp.Folder("data");
+        var existing = temp.Folder("private");
+        var store = new LocalFolderStore([root]);
+
+        var there = Assert.Throws<StorageException>(() => store.Resolve(existing, root, mustExist: true));
+        var missing = Assert.Throws<StorageException>(() => store.Resolve(Path.Combine(Path.GetDirectoryName(existing)!, "nothing"), root, mustExist: true));
+
+        // Before, a missing folder outside the roots was "folder ... does not exist" and an existing one "outside the roots":
+        // a spec's author could learn which folders exist anywhere on the silo.
+        Assert.Equal(there.Message.Replace("private", "nothing", StringComparison.Ordinal), missing.Message);
+        Assert.Contains("is outside the configured data roots", missing.Message, StringComparison.Ordinal);
+        Assert.Throws<Core.Specs.SpecException>(() => store.Resolve("models/none", root, mustExist: true));
+    }
+
+    [Fact]
     public void A_root_is_not_a_prefix_match_on_names()
     {
         var root = temp.Folder("data");

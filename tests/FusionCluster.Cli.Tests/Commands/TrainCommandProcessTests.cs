@@ -3,8 +3,11 @@ using FusionCluster.TestSupport;
 
 namespace FusionCluster.Cli.Tests.Commands;
 
-/// <summary>`fusion train` as a real child process writes into a folder holding a user's files only when told to.</summary>
-public sealed class TrainOutputProcessTests
+/// <summary>
+/// `fusion train` as a real child process: it writes into a folder holding a user's files only when told to, and refuses
+/// an option of the other kind of model rather than train as if it were not given.
+/// </summary>
+public sealed class TrainCommandProcessTests
 {
     private static readonly string[] TinyLlama =
         ["train", "--arch", "llama", "--text", "/usr/share/common-licenses/GPL-3", "--layers", "1", "--hidden", "16", "--heads", "2", "--kv-heads", "1", "--ffn", "32", "--context", "16", "--steps", "1"];
@@ -29,5 +32,30 @@ public sealed class TrainOutputProcessTests
 
         Assert.True(overwritten.ExitCode == 0, overwritten.Stderr);
         Assert.True(File.Exists(Path.Combine(output, "model.safetensors")));
+    }
+
+    [Theory]
+    [InlineData("--optimizer|sgd", "--optimizer is for --arch mlp or cnn, not llama")]
+    [InlineData("--epochs|3", "--epochs is for --arch mlp or cnn, not llama")]
+    public async Task A_classifiers_option_given_to_a_llama_is_refused(string option, string expected)
+    {
+        using var temp = new TempDirectory();
+
+        var (exitCode, _, stderr) = await FusionProcess.RunAsync([.. TinyLlama, "--out", temp.Combine("lm"), .. option.Split('|')]);
+
+        Assert.Equal(1, exitCode);
+        Assert.Equal($"fusion: error: {expected}", stderr.Trim());
+        Assert.False(Directory.Exists(temp.Combine("lm")));
+    }
+
+    [Fact]
+    public async Task A_llamas_option_given_to_an_mlp_is_refused()
+    {
+        using var temp = new TempDirectory();
+
+        var (exitCode, _, stderr) = await FusionProcess.RunAsync("train", "--dataset", temp.Combine("digits.fcds"), "--out", temp.Combine("mlp"), "--steps", "5");
+
+        Assert.Equal(1, exitCode);
+        Assert.Equal("fusion: error: --steps is for --arch llama, not mlp", stderr.Trim());
     }
 }
