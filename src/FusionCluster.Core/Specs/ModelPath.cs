@@ -10,9 +10,12 @@ public static partial class ModelPath
     /// home folder, otherwise relative to <paramref name="baseDirectory"/> (the spec file's folder).
     /// </summary>
     /// <exception cref="SpecException">The name is empty or the folder does not exist.</exception>
-    public static string ResolveLocal(string model, string baseDirectory)
+    public static string ResolveLocal(string model, string baseDirectory) => RequireFolder(model, FullPath(model, baseDirectory));
+
+    /// <summary><paramref name="full"/>, the <see cref="FullPath"/> of <paramref name="model"/>, once it is known to be a folder.</summary>
+    /// <exception cref="SpecException">The folder does not exist; the message names the model as written and the path.</exception>
+    public static string RequireFolder(string model, string full)
     {
-        var full = FullPath(model, baseDirectory);
         if (Directory.Exists(full))
         {
             return full;

@@ -37,8 +37,9 @@ public sealed class LocalFolderStore(LocalRoots roots, StagingJournal? journal =
         }
 
         // The roots before the folder's existence: whether a folder outside them exists is not the spec's author's to learn.
-        var resolved = roots.Check(ModelPath.FullPath(location, baseDirectory), "model folder");
-        _ = ModelPath.ResolveLocal(location, baseDirectory);
+        var full = ModelPath.FullPath(location, baseDirectory);
+        var resolved = roots.Check(full, "model folder");
+        ModelPath.RequireFolder(location, full);
         return resolved;
     }
 
