@@ -185,10 +185,7 @@ public sealed class CandidateMetricSums : IDisposable
             }
         }
 
-        for (var j = 0; j < values.Count; j++)
-        {
-            CandidateSums.Add(sums[firstCandidate + j], values[j].AsSpan(valuesOffset, length), b, referenceChunks, offset);
-        }
+        CandidateSums.Add(new ArraySegment<TensorMetricSums>(sums, firstCandidate, values.Count), values, valuesOffset, length, b, referenceChunks, offset);
 
         for (var j = 0; j < values.Count; j++)
         {

@@ -1,12 +1,14 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using FusionCluster.Core.Tensors.Lanes;
 
 namespace FusionCluster.Evaluation.Evaluators;
 
 /// <summary>
 /// One running sum in <see cref="LaneSums"/>' order: the current block's 16 float32 lane sums, and the float64 lane sums of
-/// the blocks before it. Kernels keep <see cref="Block"/> in a register while they add a block and hand it back with
-/// <see cref="EndBlock"/>; the scalar path adds one element at a time (<see cref="AddAt"/>) with the same bits.
+/// the blocks before it. Kernels take <see cref="Block"/>'s lanes into a register of their width while they add a run of
+/// a block (<see cref="BlockLanes{TLanes, TVector}"/>), give them back (<see cref="SetBlockLanes{TLanes, TVector}"/>), and end a
+/// block with <see cref="EndBlock"/>; the scalar path adds one element at a time (<see cref="AddAt"/>) with the same bits.
 /// </summary>
 internal struct LaneSum
 {
@@ -36,13 +38,27 @@ internal struct LaneSum
     /// <summary>A sum whose <see cref="Total"/> is exactly <paramref name="total"/> (never -0: a sum from +0 is not).</summary>
     public static LaneSum OfTotal(double total) => new() { Lower = Vector512<double>.Zero.WithElement(0, total) };
 
-    /// <summary>Adds a block's lane sums, which a kernel kept in a register, to the float64 lanes; the next block starts from 0.</summary>
+    /// <summary>The current block's lanes from <paramref name="lane"/> on, as many as a <typeparamref name="TVector"/> holds.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public void EndBlock(ref Vector512<float> block)
+    public TVector BlockLanes<TLanes, TVector>(int lane)
+        where TLanes : struct, IFloatLanes<TVector>
+        where TVector : struct =>
+        TLanes.Load(ref Unsafe.As<Vector512<float>, float>(ref Block), (nuint)lane);
+
+    /// <summary>Sets the current block's lanes from <paramref name="lane"/> on, as many as a <typeparamref name="TVector"/> holds.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void SetBlockLanes<TLanes, TVector>(int lane, TVector sums)
+        where TLanes : struct, IFloatLanes<TVector>
+        where TVector : struct =>
+        TLanes.Store(sums, ref Unsafe.As<Vector512<float>, float>(ref Block), (nuint)lane);
+
+    /// <summary>Adds the block's lane sums to the float64 lanes; the next block starts from 0.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void EndBlock()
     {
-        Lower += Vector512.WidenLower(block);
-        Upper += Vector512.WidenUpper(block);
-        block = Vector512<float>.Zero;
+        Lower += Vector512.WidenLower(Block);
+        Upper += Vector512.WidenUpper(Block);
+        Block = Vector512<float>.Zero;
     }
 
     /// <summary>Adds <c>a·b</c> of element <paramref name="element"/> to its lane (the few elements before and after a run of whole vectors).</summary>
@@ -52,7 +68,7 @@ internal struct LaneSum
         Block = Block.WithElement(lane, MathF.FusedMultiplyAdd(a, b, Block.GetElement(lane)));
         if (LaneSums.StartsBlock(element + 1))
         {
-            EndBlock(ref Block);
+            EndBlock();
         }
     }
 }

@@ -1,4 +1,6 @@
+using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
+using FusionCluster.Core.Tensors.Lanes;
 
 namespace FusionCluster.Evaluation.Evaluators;
 
@@ -76,8 +78,30 @@ internal sealed class TensorComparisonSums
         TaskNonZero = other.TaskNonZero;
     }
 
-    /// <summary>Adds <c>|r|²</c> and, with a base, <c>|r - b|²</c> and the non-zero task deltas, of elements [start, start + reference.Length).</summary>
+    /// <summary>
+    /// Adds <c>|r|²</c> and, with a base, <c>|r - b|²</c> and the non-zero task deltas, of elements [start, start + reference.Length),
+    /// with the widest vectors the machine accelerates (as <see cref="CandidateSums.Add"/>).
+    /// </summary>
     public void AddReferenceOnly(long start, ReadOnlySpan<float> reference, ReadOnlySpan<float> baseValues, bool hasBase)
+    {
+        if (Vector512.IsHardwareAccelerated)
+        {
+            AddReferenceOnly<FloatLanes512, Vector512<float>>(start, reference, baseValues, hasBase);
+        }
+        else if (Vector256.IsHardwareAccelerated)
+        {
+            AddReferenceOnly<FloatLanes256, Vector256<float>>(start, reference, baseValues, hasBase);
+        }
+        else
+        {
+            AddReferenceOnly<FloatLanes128, Vector128<float>>(start, reference, baseValues, hasBase);
+        }
+    }
+
+    /// <summary><see cref="AddReferenceOnly(long, ReadOnlySpan{float}, ReadOnlySpan{float}, bool)"/> with vectors of one width, each of which gives the same bits.</summary>
+    internal void AddReferenceOnly<TLanes, TVector>(long start, ReadOnlySpan<float> reference, ReadOnlySpan<float> baseValues, bool hasBase)
+        where TLanes : struct, IFloatLanes<TVector>
+        where TVector : struct
     {
         var head = LaneSums.Misalignment(start, reference.Length);
         var vectorEnd = head + ((reference.Length - head) / LaneSums.Lanes * LaneSums.Lanes);
@@ -86,36 +110,56 @@ internal sealed class TensorComparisonSums
             AddReferenceOne(start + i, reference[i], hasBase ? baseValues[i] : 0, hasBase);
         }
 
-        // Locals, so the loop keeps its sums in registers.
-        Vector512<float> norm = Norm.Block, taskNorm = TaskNorm.Block;
-        var nonZero = Vector512<int>.Zero;
-        for (var i = head; i < vectorEnd;)
-        {
-            for (var end = LaneSums.BlockEnd(start, i, vectorEnd); i < end; i += LaneSums.Lanes)
-            {
-                var r = Vector512.Create(reference.Slice(i, LaneSums.Lanes));
-                norm = Vector512.FusedMultiplyAdd(r, r, norm);
-                if (hasBase)
-                {
-                    var taskDelta = r - Vector512.Create(baseValues.Slice(i, LaneSums.Lanes));
-                    taskNorm = Vector512.FusedMultiplyAdd(taskDelta, taskDelta, taskNorm);
-                    // A NaN delta is not 0, as the scalar path counts it. A counted lane is all ones, -1 as an integer.
-                    nonZero -= (~Vector512.Equals(taskDelta, Vector512<float>.Zero)).AsInt32();
-                }
-            }
-
-            if (LaneSums.StartsBlock(start + i))
-            {
-                Norm.EndBlock(ref norm);
-                TaskNorm.EndBlock(ref taskNorm);
-            }
-        }
-
-        (Norm.Block, TaskNorm.Block) = (norm, taskNorm);
-        TaskNonZero += Vector512.Sum(nonZero);
+        AddReferenceVectors<TLanes, TVector>(start + head, reference[head..vectorEnd], hasBase ? baseValues[head..vectorEnd] : default, hasBase);
         for (var i = vectorEnd; i < reference.Length; i++)
         {
             AddReferenceOne(start + i, reference[i], hasBase ? baseValues[i] : 0, hasBase);
+        }
+    }
+
+    /// <summary>Whole vectors from lane 0, a block at a time, its lanes a part at a time where a vector holds fewer than 16 (as <see cref="CandidateSums"/>).</summary>
+    private void AddReferenceVectors<TLanes, TVector>(long start, ReadOnlySpan<float> reference, ReadOnlySpan<float> baseValues, bool hasBase)
+        where TLanes : struct, IFloatLanes<TVector>
+        where TVector : struct
+    {
+        ref var r0 = ref MemoryMarshal.GetReference(reference);
+        ref var b0 = ref MemoryMarshal.GetReference(baseValues);
+        long zeros = 0;
+        for (var i = 0; i < reference.Length;)
+        {
+            var end = LaneSums.BlockEnd(start, i, reference.Length);
+            for (var lane = 0; lane < LaneSums.Lanes; lane += TLanes.Count)
+            {
+                // Locals, so the loop keeps its sums in registers.
+                TVector norm = Norm.BlockLanes<TLanes, TVector>(lane), taskNorm = TaskNorm.BlockLanes<TLanes, TVector>(lane);
+                for (var k = i + lane; k < end; k += LaneSums.Lanes)
+                {
+                    var r = TLanes.Load(ref r0, (nuint)k);
+                    norm = TLanes.FusedMultiplyAdd(r, r, norm);
+                    if (hasBase)
+                    {
+                        var taskDelta = TLanes.Subtract(r, TLanes.Load(ref b0, (nuint)k));
+                        taskNorm = TLanes.FusedMultiplyAdd(taskDelta, taskDelta, taskNorm);
+                        // A NaN delta is not 0, as the scalar path counts it.
+                        zeros += TLanes.CountZeros(taskDelta);
+                    }
+                }
+
+                Norm.SetBlockLanes<TLanes, TVector>(lane, norm);
+                TaskNorm.SetBlockLanes<TLanes, TVector>(lane, taskNorm);
+            }
+
+            i = end;
+            if (LaneSums.StartsBlock(start + i))
+            {
+                Norm.EndBlock();
+                TaskNorm.EndBlock();
+            }
+        }
+
+        if (hasBase)
+        {
+            TaskNonZero += reference.Length - zeros;
         }
     }
 

@@ -4,6 +4,7 @@ using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using FusionCluster.Core.Tensors;
+using FusionCluster.Core.Tensors.Lanes;
 
 namespace FusionCluster.Core.Methods.Kernels;
 
@@ -304,35 +305,12 @@ public sealed class ElementwiseCandidates
         var first = (nuint)offset;
         nuint k = 0;
         var (finite, rounded) = (true, 0);
-        if (Vector512.IsHardwareAccelerated && deltas.Length == 2)
+        if (deltas.Length == 2 && Vector128.IsHardwareAccelerated)
         {
-            // Two models (a base and two fine-tunes, the common merge): their arrays and factors stay in registers, broadcast
-            // and tested once, instead of being looked up for every vector, which was most of this loop's instructions. The
-            // same operations in the same order as below.
-            ref var d0 = ref MemoryMarshal.GetArrayDataReference(deltas[0]);
-            ref var d1 = ref MemoryMarshal.GetArrayDataReference(deltas[1]);
-            var (weighs0, weighs1) = (factors[0] != 1, factors[1] != 1);
-            var (f0, f1, scaleVector) = (Vector512.Create(factors[0]), Vector512.Create(factors[1]), Vector512.Create(scale));
-            var (exponent, roundingBias, kept) = (Vector512.Create(0x7F800000u), Vector512.Create(0x7FFFu), Vector512.Create(0xFFFF0000u));
-            var largestExponent = Vector512<uint>.Zero;
-            for (; k + (nuint)Vector512<float>.Count <= n; k += (nuint)Vector512<float>.Count)
-            {
-                var (x0, x1) = (Vector512.LoadUnsafe(ref d0, first + k), Vector512.LoadUnsafe(ref d1, first + k));
-                var mix = (weighs0 ? x0 * f0 : x0) + (weighs1 ? x1 * f1 : x1);
-                var value = (mix * scaleVector) + Vector512.LoadUnsafe(ref b, k);
-                if (throughBFloat16)
-                {
-                    // DTypeCodec.RoundThroughBFloat16's steps, on the values still in a register, for finite values: a
-                    // non-finite one has the largest exponent, and then the values are not used (so NaN needs no case).
-                    var bits = value.AsUInt32();
-                    largestExponent = Vector512.Max(largestExponent, bits & exponent);
-                    value = ((bits + roundingBias + ((bits >> 16) & Vector512<uint>.One)) & kept).AsSingle();
-                }
-
-                value.StoreUnsafe(ref o, k);
-            }
-
-            finite = Vector512.LessThanAll(largestExponent, exponent);
+            var mixed = Vector512.IsHardwareAccelerated ? MixTwoDeltas<FloatLanes512, Vector512<float>>(deltas, factors, scale, ref b, first, ref o, n, throughBFloat16)
+                : Vector256.IsHardwareAccelerated ? MixTwoDeltas<FloatLanes256, Vector256<float>>(deltas, factors, scale, ref b, first, ref o, n, throughBFloat16)
+                : MixTwoDeltas<FloatLanes128, Vector128<float>>(deltas, factors, scale, ref b, first, ref o, n, throughBFloat16);
+            (k, finite) = (mixed.Elements, mixed.Finite);
             rounded = (int)k;
         }
 
@@ -377,6 +355,43 @@ public sealed class ElementwiseCandidates
 
         // What the two-model loop did not round: other model counts, and the few values after its last whole vector.
         return !throughBFloat16 || (DTypeCodec.RoundThroughBFloat16(output[rounded..]) && finite);
+    }
+
+    /// <summary>
+    /// Two models (a base and two fine-tunes, the common merge): their arrays and factors stay in registers, broadcast and
+    /// tested once, instead of being looked up for every vector, which was most of <see cref="MixDeltas"/>' instructions;
+    /// the same operations in the same order as its loops, in the widest vectors the machine accelerates (before, only with
+    /// AVX-512: an AVX2 core took the general loop and a second pass to round). Returns the elements done, whole vectors, and whether the rounded ones were
+    /// all finite.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static (nuint Elements, bool Finite) MixTwoDeltas<TLanes, TVector>(float[][] deltas, float[] factors, float scale, ref float b, nuint first, ref float o, nuint n, bool throughBFloat16)
+        where TLanes : struct, IFloatLanes<TVector>
+        where TVector : struct
+    {
+        ref var d0 = ref MemoryMarshal.GetArrayDataReference(deltas[0]);
+        ref var d1 = ref MemoryMarshal.GetArrayDataReference(deltas[1]);
+        var (weighs0, weighs1) = (factors[0] != 1, factors[1] != 1);
+        var (f0, f1, scaleVector) = (TLanes.Broadcast(factors[0]), TLanes.Broadcast(factors[1]), TLanes.Broadcast(scale));
+        TVector largestExponent = default;
+        var width = (nuint)TLanes.Count;
+        nuint k = 0;
+        for (; k + width <= n; k += width)
+        {
+            var (x0, x1) = (TLanes.Load(ref d0, first + k), TLanes.Load(ref d1, first + k));
+            var mix = TLanes.Add(weighs0 ? TLanes.Multiply(x0, f0) : x0, weighs1 ? TLanes.Multiply(x1, f1) : x1);
+            var value = TLanes.Add(TLanes.Multiply(mix, scaleVector), TLanes.Load(ref b, k));
+            if (throughBFloat16)
+            {
+                // DTypeCodec.RoundThroughBFloat16's steps, on the values still in a register, for finite values: a
+                // non-finite one has the largest exponent, and then the values are not used (so NaN needs no case).
+                value = TLanes.RoundFiniteThroughBFloat16(value, ref largestExponent);
+            }
+
+            TLanes.Store(value, ref o, k);
+        }
+
+        return (k, TLanes.AllFinite(largestExponent));
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

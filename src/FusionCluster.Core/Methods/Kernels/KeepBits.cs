@@ -53,7 +53,7 @@ public static class KeepBits
     /// others (and NaN or infinity) take the in-order loop.
     /// </remarks>
     public static (double Full, double Kept) L1(ReadOnlySpan<float> values, ReadOnlySpan<ulong> bits) =>
-        Vector512.IsHardwareAccelerated && SumsAreExact(values) ? VectorL1(values, bits) : InOrderL1(values, bits);
+        Vector256.IsHardwareAccelerated && SumsAreExact(values) ? VectorL1(values, bits) : InOrderL1(values, bits);
 
     private static (double Full, double Kept) InOrderL1(ReadOnlySpan<float> values, ReadOnlySpan<ulong> bits)
     {
