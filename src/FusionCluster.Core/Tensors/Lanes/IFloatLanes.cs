@@ -3,8 +3,8 @@ namespace FusionCluster.Core.Tensors.Lanes;
 /// <summary>
 /// The vector operations of kernels written once for every vector width (<see cref="FloatLanes128"/>,
 /// <see cref="FloatLanes256"/>, <see cref="FloatLanes512"/>): a kernel generic over a width is compiled for the widest one the
-/// machine accelerates (its caller tests <c>Vector512.IsHardwareAccelerated</c>, then 256), its calls inlined to single
-/// instructions. A kernel written for 512 bits alone either ran emulated where there is no AVX-512 (the JIT splits each
+/// machine accelerates (its caller tests <c>Vector512.IsHardwareAccelerated</c>, then 256), its calls inlined to one or a
+/// few instructions. A kernel written for 512 bits alone either ran emulated where there is no AVX-512 (the JIT splits each
 /// vector in two and keeps some in memory) or, guarded, left an AVX2 core a slower general path. Every operation is lane
 /// by lane (one IEEE rounding per lane), so a kernel's results are the same bits at every width.
 /// </summary>
