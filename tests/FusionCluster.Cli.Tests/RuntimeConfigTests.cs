@@ -34,4 +34,20 @@ public sealed class RuntimeConfigTests
         Assert.True(exitCode == 0, $"dotnet msbuild exited {exitCode}: {errors}");
         Assert.Equal(tieredCompilation, output.Trim());
     }
+
+    [Theory]
+    [InlineData("linux-x64", "true")]
+    [InlineData(null, "false")]
+    public async Task Fusion_published_for_a_runtime_is_compiled_with_its_runtime_into_one_image(string? runtime, string composite)
+    {
+        // The framework's generics over fusion's types are only compiled ahead of time when the framework ships with fusion.
+        var project = Path.Combine(RepositoryRoot.Find(), "src", "FusionCluster.Cli", "FusionCluster.Cli.csproj");
+        string[] arguments = ["msbuild", project, "-getProperty:SelfContained", "-getProperty:PublishReadyToRunComposite", .. runtime is null ? Array.Empty<string>() : [$"-p:RuntimeIdentifier={runtime}"]];
+
+        var (exitCode, output, errors) = await DotnetTool.RunHostAsync(arguments, TimeSpan.FromMinutes(2), TestContext.Current.CancellationToken);
+
+        Assert.True(exitCode == 0, $"dotnet msbuild exited {exitCode}: {errors}");
+        var properties = JsonNode.Parse(output)!["Properties"]!;
+        Assert.Equal((composite, composite), (properties["SelfContained"]!.GetValue<string>(), properties["PublishReadyToRunComposite"]!.GetValue<string>()));
+    }
 }

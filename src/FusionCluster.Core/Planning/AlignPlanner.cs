@@ -31,11 +31,6 @@ public static class AlignPlanner
         var folder = specDirectory ?? Directory.GetCurrentDirectory();
         var specFile = align.PermutationSpec is { } file ? Path.GetFullPath(file, folder) : null;
         var dataset = (align.Method is AlignMethod.ActivationMatching or AlignMethod.Zipit || align.Repair) && align.Dataset is { } data ? Path.GetFullPath(data, folder) : null;
-        if (dataset is not null && !File.Exists(dataset))
-        {
-            throw new SpecException($"align.dataset: '{align.Dataset}' ({dataset}) does not exist; activation matching, ZipIt! and REPAIR measure activations on this dataset file");
-        }
-
         return new AlignPlan(
             align.MethodName,
             align.Reference,

@@ -27,13 +27,7 @@ public static class StatisticsPlanner
             var written = spec.Datasets.TryGetValue(model, out var d)
                 ? d
                 : throw new SpecException($"models: '{model}' has no dataset: and merge_method {method.Name} computes statistics on each model's data");
-            var path = Path.GetFullPath(written, specDirectory ?? Directory.GetCurrentDirectory());
-            if (!File.Exists(path))
-            {
-                throw new SpecException($"models: dataset '{written}' of '{model}' does not exist ({path})");
-            }
-
-            datasets[model] = path;
+            datasets[model] = Path.GetFullPath(written, specDirectory ?? Directory.GetCurrentDirectory());
         }
 
         var plan = new StatisticsPlan(dataAware.StatisticsKind, models, datasets, Samples(spec));

@@ -15,12 +15,13 @@ public static class LocalPath
     /// written, '.' and '..' among them collapsed, so an output folder to be created resolves too.
     /// </summary>
     /// <exception cref="StorageException">The path loops through symlinks.</exception>
-    public static string Resolve(string path)
+    public static string Resolve(string path) => Resolve(path, path, 0);
+
+    private static string Resolve(string path, string asWritten, int links)
     {
         var full = Path.IsPathRooted(path) ? path : Path.Combine(Directory.GetCurrentDirectory(), path);
         var pending = new Stack<string>(Components(full).Reverse());
         var current = Path.GetPathRoot(full) ?? "/";
-        var links = 0;
         while (pending.Count > 0)
         {
             var component = pending.Pop();
@@ -41,7 +42,7 @@ public static class LocalPath
             {
                 if (++links > MaxLinks)
                 {
-                    throw new StorageException($"'{path}' passes through more than {MaxLinks} symlinks");
+                    throw new StorageException($"'{asWritten}' passes through more than {MaxLinks} symlinks");
                 }
 
                 foreach (var part in Components(link).Reverse())
@@ -59,9 +60,12 @@ public static class LocalPath
 
             if (!Path.Exists(next))
             {
-                // Nothing below a missing component can be a link: the rest is text (a stack enumerates in pop order).
-                var rest = pending.Prepend(component);
-                return Path.TrimEndingDirectorySeparator(Path.GetFullPath(Path.Join([current, .. rest])));
+                // Nothing below a missing component exists, so the rest is text (a stack enumerates in pop order), unless a
+                // '..' in it climbs back out: .NET opens a path with its text collapsed first, and the kernel then follows
+                // any link in what is left, so the collapsed path is resolved again.
+                var rest = pending.Prepend(component).ToList();
+                var collapsed = Path.GetFullPath(Path.Join([current, .. rest]));
+                return rest.Contains("..") ? Resolve(collapsed, asWritten, links) : Path.TrimEndingDirectorySeparator(collapsed);
             }
 
             current = next;

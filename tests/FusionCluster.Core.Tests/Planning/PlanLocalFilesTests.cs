@@ -1,4 +1,5 @@
 using FusionCluster.Core.Planning;
+using FusionCluster.Core.Specs;
 using FusionCluster.Core.Storage;
 
 namespace FusionCluster.Core.Tests.Planning;
@@ -40,6 +41,36 @@ public sealed class PlanLocalFilesTests
         var leaking = Plan() with { Statistics = new StatisticsPlan("gram", ["a"], new Dictionary<string, string> { ["a"] = "/proc/self/environ" }, 16) };
         var error = Assert.Throws<StorageException>(() => PlanLocalFiles.Confine(leaking, LocalRoots.Anywhere));
         Assert.Contains("dataset of 'a'", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Whether_a_dataset_exists_is_told_only_inside_the_roots()
+    {
+        // Outside the roots, a file that exists and one that does not get the same refusal: the error is no oracle for
+        // the silo's file system. Inside, a missing file is named with its key.
+        using var temp = new TempDirectory();
+        Directory.CreateDirectory(temp.Combine("data"));
+        Directory.CreateDirectory(temp.Combine("outside"));
+        File.WriteAllText(temp.Combine("outside", "there.fcds"), "");
+        var roots = new LocalRoots([temp.Combine("data")]);
+        string Refusal(string dataset, bool statistics)
+        {
+            var plan = statistics
+                ? Plan() with { Statistics = new StatisticsPlan("gram", ["a"], new Dictionary<string, string> { ["a"] = dataset }, 16) }
+                : Plan() with { Align = new AlignPlan("activation_matching", "a", ["b"], 10, 0, null) { DatasetFile = dataset } };
+            return Assert.ThrowsAny<Exception>(() => PlanLocalFiles.Confine(plan, roots)).Message.Replace(dataset, "<file>", StringComparison.Ordinal);
+        }
+
+        foreach (var statistics in new[] { false, true })
+        {
+            var present = Refusal(temp.Combine("outside", "there.fcds"), statistics);
+            Assert.Contains("outside the configured data roots", present, StringComparison.Ordinal);
+            Assert.Equal(present, Refusal(temp.Combine("outside", "gone.fcds"), statistics));
+        }
+
+        var missing = Plan() with { Align = new AlignPlan("activation_matching", "a", ["b"], 10, 0, null) { DatasetFile = temp.Combine("data", "gone.fcds") } };
+        var error = Assert.Throws<SpecException>(() => PlanLocalFiles.Confine(missing, roots));
+        Assert.StartsWith($"align.dataset: '{temp.Combine("data", "gone.fcds")}' does not exist", error.Message, StringComparison.Ordinal);
     }
 
     private static MergePlan Plan() => new() { Method = "linear", ModelPaths = new Dictionary<string, string>(), Units = [], Shards = [] };

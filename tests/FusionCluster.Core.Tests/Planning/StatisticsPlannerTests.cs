@@ -1,6 +1,7 @@
 using FusionCluster.Core.Methods;
 using FusionCluster.Core.Planning;
 using FusionCluster.Core.Specs;
+using FusionCluster.Core.Storage;
 
 namespace FusionCluster.Core.Tests.Planning;
 
@@ -104,13 +105,15 @@ public sealed class StatisticsPlannerTests : IDisposable
     }
 
     [Fact]
-    public void A_missing_dataset_file_fails_at_plan_time_naming_it_and_its_model()
+    public void A_missing_dataset_file_fails_once_confined_to_the_roots_naming_it_and_its_model()
     {
         var spec = MergeSpecParser.Parse("merge_method: regmean\nmodels:\n  - {model: a, dataset: missing.fcds}\n");
+        var statistics = StatisticsPlanner.Plan(spec, MergeMethodRegistry.Get("regmean"), folder)!;
+        var plan = new MergePlan { Method = "regmean", ModelPaths = new Dictionary<string, string>(), Units = [], Shards = [], Statistics = statistics };
 
-        var message = Assert.Throws<SpecException>(() => StatisticsPlanner.Plan(spec, MergeMethodRegistry.Get("regmean"), folder)).Message;
+        var message = Assert.Throws<SpecException>(() => PlanLocalFiles.Confine(plan, LocalRoots.Anywhere)).Message;
 
-        Assert.StartsWith("models: dataset 'missing.fcds' of 'a' does not exist", message, StringComparison.Ordinal);
+        Assert.Equal($"models: dataset '{Path.Combine(folder, "missing.fcds")}' of 'a' does not exist", message);
     }
 
     [Fact]

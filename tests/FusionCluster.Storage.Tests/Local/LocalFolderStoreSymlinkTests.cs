@@ -110,6 +110,27 @@ public sealed class LocalFolderStoreSymlinkTests : IDisposable
     }
 
     [Fact]
+    public void A_link_reached_past_a_missing_folder_and_dot_dot_is_still_followed()
+    {
+        // .NET opens "missing/../out/secret.txt" as "out/secret.txt" (the text collapsed first), and the kernel then
+        // follows the link: the roots check must see the link's target, not stop at the missing folder.
+        Directory.CreateSymbolicLink(Path.Combine(root, "out"), outside);
+        var store = new LocalFolderStore([root]);
+
+        Assert.Equal(Path.Combine(outside, "secret.txt"), LocalPath.Resolve(Path.Combine(root, "missing", "..", "out", "secret.txt")));
+        Assert.Equal(outside, LocalPath.Resolve(Path.Combine(root, "missing", "deeper", "..", "..", "out")));
+        Assert.Throws<StorageException>(() => store.Resolve("missing/../out/secret.txt", root, mustExist: false));
+        Assert.Throws<StorageException>(() => store.Resolve("missing/../out/new-folder", root, mustExist: false));
+
+        // Past a missing folder with no '..' nothing exists, so the rest is kept as written.
+        Assert.Equal(Path.Combine(root, "missing", "out", "x"), LocalPath.Resolve(Path.Combine(root, "missing", "out", ".", "x")));
+
+        // A link back to itself through a missing folder is a loop, refused as one.
+        Directory.CreateSymbolicLink(Path.Combine(root, "loop"), "missing/../loop");
+        Assert.Contains("symlinks", Assert.Throws<StorageException>(() => LocalPath.Resolve(Path.Combine(root, "loop"))).Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_weight_file_that_links_outside_the_roots_is_refused()
     {
         TestModels.WriteAll(outside);
