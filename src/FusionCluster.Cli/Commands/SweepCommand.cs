@@ -230,19 +230,21 @@ public static class SweepCommand
             return MergeCommand.Fail("the run is gone (the sweep was deleted)");
         }
 
+        // A run that failed as a whole (its output refused, its evaluator's files missing, no point evaluated) says why
+        // where errors go, once: the leaderboard printed before it leaves that line out.
+        var failure = run.Summary.State == SweepRunState.Failed ? run.Summary.Error : null;
         if (json)
         {
             System.Console.WriteLine(JsonSerializer.Serialize(run, MetricsJson.Indented));
         }
         else
         {
-            SweepPrinter.Run(run, System.Console.Out);
+            SweepPrinter.Run(run, System.Console.Out, showRunError: failure is null);
         }
 
-        if (run.Summary.State == SweepRunState.Failed && run.Summary.Error is { } error)
+        if (failure is not null)
         {
-            // A run that could not start (its output refused, its evaluator's files missing) says why where errors go.
-            return MergeCommand.Fail(error);
+            return MergeCommand.Fail(failure);
         }
 
         return run.Summary.State == SweepRunState.Succeeded ? 0 : 1;

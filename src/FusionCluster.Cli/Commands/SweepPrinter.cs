@@ -50,7 +50,8 @@ public static class SweepPrinter
     /// that failed. A merge published by an earlier run and reused shows <c>reused</c> where its merge time would be; a
     /// score taken from the evaluation cache shows <c>cached</c> where its evaluation time would be.
     /// </summary>
-    public static void Run(SweepRunDetail run, TextWriter output)
+    /// <param name="showRunError">False when the caller reports the run's own error itself (as the command's error).</param>
+    public static void Run(SweepRunDetail run, TextWriter output, bool showRunError = true)
     {
         var summary = run.Summary;
         var points = run.Connect ? "connect points" : "points";
@@ -59,7 +60,7 @@ public static class SweepPrinter
         output.WriteLine(
             $"run {summary.Number}: {summary.State.ToString().ToLowerInvariant()}, {summary.Done}/{summary.Candidates} {points} done "
             + $"({Count(scoresCached, "score")} from the evaluation cache{reuse}), {summary.Failed} failed");
-        if (summary.Error is not null)
+        if (showRunError && summary.Error is not null)
         {
             output.WriteLine($"  {summary.Error}");
         }

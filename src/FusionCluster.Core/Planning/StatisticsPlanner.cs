@@ -9,7 +9,7 @@ public static class StatisticsPlanner
     /// <param name="specDirectory">Where relative dataset paths resolve; the working folder when null.</param>
     /// <param name="tensorNames">The output's tensors; a sequential kind plans one phase per <c>layers.&lt;i&gt;</c> among them, and a llama's <c>model.layers.&lt;i&gt;</c> make one unit per block.</param>
     /// <returns>Null when the method reads no data.</returns>
-    /// <exception cref="SpecException">A dataset file is missing, or samples is not a single whole number.</exception>
+    /// <exception cref="SpecException">Samples is not a single whole number (whether a dataset exists is asked once it is known to be inside the data roots: <see cref="PlanLocalFiles"/>).</exception>
     public static StatisticsPlan? Plan(MergeSpec spec, IMergeMethod method, string? specDirectory, IReadOnlyCollection<string>? tensorNames = null)
     {
         if (method is not IStatisticsMergeMethod dataAware)

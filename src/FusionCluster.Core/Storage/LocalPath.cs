@@ -12,7 +12,8 @@ public static class LocalPath
 
     /// <summary>
     /// The full, link-free path of <paramref name="path"/>. Components that do not exist (yet) are kept as
-    /// written, '.' and '..' among them collapsed, so an output folder to be created resolves too.
+    /// written, '.' and '..' among them collapsed, so an output folder to be created resolves too; where a '..' after a
+    /// missing folder climbs back to folders that exist, what it leads to is resolved again, links included.
     /// </summary>
     /// <exception cref="StorageException">The path loops through symlinks.</exception>
     public static string Resolve(string path) => Resolve(path, path, 0);

@@ -42,19 +42,21 @@ public static class SweepEvaluatorInputs
 
     private static void FileExists(string path, string key, string what, LocalRoots roots)
     {
-        roots.Check(path, key);
-        if (!File.Exists(path))
+        // The resolved path, which the evaluator opens: the text may lead elsewhere ('..' after a link is taken from the
+        // link's target by the check, from the text by .NET), and asking there would tell whether a file outside exists.
+        var resolved = roots.Check(path, key);
+        if (!File.Exists(resolved))
         {
-            throw new SpecException(Directory.Exists(path) ? $"{key}: {path} is a folder, not a {what}" : $"{key}: {path}: no such {what}");
+            throw new SpecException(Directory.Exists(resolved) ? $"{key}: {path} is a folder, not a {what}" : $"{key}: {path}: no such {what}");
         }
     }
 
     private static void FolderExists(string path, string key, LocalRoots roots)
     {
-        roots.Check(path, key);
-        if (!Directory.Exists(path))
+        var resolved = roots.Check(path, key);
+        if (!Directory.Exists(resolved))
         {
-            throw new SpecException(File.Exists(path) ? $"{key}: {path} is a file, not a model folder" : $"{key}: {path}: no such model folder");
+            throw new SpecException(File.Exists(resolved) ? $"{key}: {path} is a file, not a model folder" : $"{key}: {path}: no such model folder");
         }
     }
 }

@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using FusionCluster.Cli.Tests.Support;
 
 namespace FusionCluster.Cli.Tests.Commands;
@@ -36,11 +37,14 @@ public sealed class SweepNameClashProcessTests(SyntheticModels models)
         await File.WriteAllTextAsync(Path.Combine(output, "notes.txt"), "mine", TestContext.Current.CancellationToken);
         var sweep = await WriteSweepAsync(temp, "sweep.yaml", "notes", output, "[0.5]");
 
-        var (exitCode, _, stderr) = await FusionProcess.RunAsync("sweep", "run", sweep);
+        var (exitCode, stdout, stderr) = await FusionProcess.RunAsync("sweep", "run", sweep);
 
-        // Before, stderr had no error line: the reason was only in the run's summary on stdout.
+        // Before, stderr had no error line: the reason was only in the run's summary on stdout. Then it was in both, so a
+        // terminal showed it twice: now the summary says the run failed and the error line says why.
         Assert.Equal(1, exitCode);
         Assert.Contains($"fusion: error: the sweep cannot run: out: {output} holds 'notes.txt', which is not part of a sweep's output", stderr, StringComparison.Ordinal);
+        Assert.StartsWith("run 1: failed, 0/1 points done", stdout, StringComparison.Ordinal);
+        Assert.Single(Regex.Matches(stdout + stderr, "holds 'notes.txt'"));
         Assert.Equal(["notes.txt"], Directory.EnumerateFileSystemEntries(output).Select(Path.GetFileName));
     }
 

@@ -42,6 +42,25 @@ public sealed class SweepEvaluatorInputsTests
         Assert.Contains("outside the configured data roots", missing.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void Existence_is_asked_where_the_check_resolved_the_path_not_where_its_text_leads()
+    {
+        // data/hop -> data/sub/deep: "data/hop/../x" is data/sub/x to the roots check (the kernel's '..' after a link),
+        // while its text collapses to data/x, a link to a file outside the roots that exists. Asking the text would find it.
+        using var temp = new TempDirectory();
+        var roots = new LocalRoots([temp.Combine("data")]);
+        Directory.CreateDirectory(temp.Combine("data", "sub", "deep"));
+        Directory.CreateDirectory(temp.Combine("outside"));
+        File.WriteAllText(temp.Combine("outside", "secret.fcds"), "x");
+        Directory.CreateSymbolicLink(temp.Combine("data", "hop"), temp.Combine("data", "sub", "deep"));
+        File.CreateSymbolicLink(temp.Combine("data", "x"), temp.Combine("outside", "secret.fcds"));
+        var path = temp.Combine("data", "hop", "..", "x");
+
+        var error = Assert.Throws<SpecException>(() => SweepEvaluatorInputs.CheckExist(Evaluator(accuracy: path), roots));
+
+        Assert.Equal($"evaluator.accuracy.dataset: {path}: no such dataset file", error.Message);
+    }
+
     private static SweepEvaluatorSpec Evaluator(string? accuracy = null, string? compare = null, string? text = null) => new(
         accuracy is null ? null : new AccuracyEvaluatorSpec(accuracy, "held-out", null),
         compare is null ? null : new TensorEvaluatorSpec([new("m", compare)], null),
