@@ -159,8 +159,10 @@ public sealed class SiloFailureTests(DashboardHost host)
         builder.Options.ServiceId = FusionClusterIdentity.ServiceId;
         builder.ConfigureSilo((_, silo) =>
         {
-            // Before AddFusionSilo, whose catalog is only a default: units that last long enough to be killed mid-run.
-            silo.Services.AddSingleton<FusionCluster.Core.Methods.IMergeMethodCatalog>(new PacedMergeMethodCatalog(TimeSpan.FromMilliseconds(250)));
+            // Before AddFusionSilo, whose catalog is only a default: units that last long enough to be killed mid-run. The
+            // pace is wall-clock time, while opening the job page before the kill slows down with the machine: at 250 ms
+            // a tensor (a 13 s job) a loaded CI run once saw the job finish before a busy silo was found.
+            silo.Services.AddSingleton<FusionCluster.Core.Methods.IMergeMethodCatalog>(new PacedMergeMethodCatalog(TimeSpan.FromMilliseconds(400)));
             silo.AddMemoryGrainStorage(FusionStorageNames.Jobs)
                 .UseInMemoryReminderService()
                 .AddFusionSilo(new WorkerProfile { UnitSlots = 1, Role = SiloMetadataKeys.WorkerRole, Device = FusionCluster.Core.Methods.MergeDevices.Cpu });
