@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Diagnostics;
+using System.Globalization;
 using System.Text.Json.Nodes;
 using FusionCluster.Cli.Console;
 using FusionCluster.Core.Formats;
@@ -30,10 +31,11 @@ public static class BenchCommand
         var repeat = new Option<int>("--repeat") { Description = "runs per method; medians are reported", DefaultValueFactory = _ => 3 }.Positive();
         var device = new Option<string>("--device") { Description = "device of every merge, as fusion merge --device", DefaultValueFactory = _ => MergeDevices.Cpu };
         var scratch = new Option<DirectoryInfo?>("--scratch") { Description = "where merges and the bound write their output (default: the work folder)" };
+        var deltaScale = SynthCommand.DeltaScaleOption();
 
         var command = new Command("bench", "Measure merge speed and memory against the streaming bound")
         {
-            size, methods, work, repeat, device, scratch, BenchDispatchCommand.Create(), BenchSweepCommand.Create(), BenchClusterCommand.Create(), BenchLmCommand.Create(), BenchAlignCommand.Create(), BenchAlignJobCommand.Create(), BenchLmMergeCommand.Create(),
+            size, methods, work, repeat, device, scratch, deltaScale, BenchDispatchCommand.Create(), BenchSweepCommand.Create(), BenchClusterCommand.Create(), BenchLmCommand.Create(), BenchAlignCommand.Create(), BenchAlignJobCommand.Create(), BenchLmMergeCommand.Create(),
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -54,6 +56,12 @@ public static class BenchCommand
                 return MergeCommand.Fail($"--size {parse.GetValue(size)}: expected a size above zero, such as 1GB");
             }
 
+            var deltas = parse.GetValue(deltaScale);
+            if (SynthCommand.DeltaScaleError(deltas) is { } deltaError)
+            {
+                return MergeCommand.Fail(deltaError);
+            }
+
             // Checked before the inputs are written: at --size 1GB a misspelt method cost three gigabytes of writes first.
             var methodNames = parse.GetValue(methods)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
             string[] known = [.. ExampleSpecs.For(2).Select(e => e.Name), .. RandomMethodsLikeDareTies];
@@ -67,10 +75,11 @@ public static class BenchCommand
                 return MergeCommand.Fail($"--methods: unknown method '{unknown}'{SpellingSuggestion.Hint(unknown, known)}; bench runs {string.Join(", ", known)}");
             }
 
-            var root = Path.Combine(parse.GetValue(work)!.FullName, $"{bytes}");
+            // Models of other deltas are kept in a folder of their own, so that either is reused.
+            var root = Path.Combine(parse.GetValue(work)!.FullName, deltas == SynthCommand.DefaultDeltaScale ? $"{bytes}" : $"{bytes}-deltas-{deltas.ToString("R", CultureInfo.InvariantCulture)}");
             if (!File.Exists(Path.Combine(root, "ties.yaml")))
             {
-                if (SynthCommand.BenchInputs(root, bytes, cancellationToken) is not 0 and var failed)
+                if (SynthCommand.BenchInputs(root, bytes, cancellationToken, deltas) is not 0 and var failed)
                 {
                     return failed;
                 }

@@ -47,9 +47,9 @@ public static class SynthFolder
     }
 
     /// <summary>Marks <paramref name="root"/> as synth's, once everything is written.</summary>
-    public static void Mark(string root, SyntheticModelShape shape, DType dtype, int fineTunes) =>
+    public static void Mark(string root, SyntheticModelShape shape, DType dtype, int fineTunes, double deltaScale) =>
         WholeFile.Write(Path.Combine(root, MarkerFileName), System.Text.Encoding.UTF8.GetBytes(
-            $$"""{"written_by": "fusion synth", "layers": {{shape.Layers}}, "hidden": {{shape.Hidden}}, "dtype": "{{dtype}}", "fine_tunes": {{fineTunes}}}""" + "\n"));
+            $$"""{"written_by": "fusion synth", "layers": {{shape.Layers}}, "hidden": {{shape.Hidden}}, "dtype": "{{dtype}}", "fine_tunes": {{fineTunes}}, "delta_scale": {{deltaScale.ToString("R", System.Globalization.CultureInfo.InvariantCulture)}}}""" + "\n"));
 
     private static IEnumerable<string> Targets(int fineTunes) =>
         new[] { "base" }.Concat(Enumerable.Range(1, fineTunes).Select(i => $"ft-{i}")).Concat(ExampleSpecs.For(fineTunes).Select(e => $"{e.Name}.yaml"));

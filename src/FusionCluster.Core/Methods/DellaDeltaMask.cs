@@ -18,20 +18,26 @@ namespace FusionCluster.Core.Methods;
 /// Most decisions need no exact rank: limit(r) is monotone in r, so a draw is kept when it is below the limit of the
 /// lowest rank its element can have and dropped when it is at or above that of the highest. A histogram of |δ| over
 /// about n/4 equal-width buckets from 0 to the row's largest |δ| bounds each rank to its bucket's range. Every draw is
-/// first compared with the limits of 16 coarse buckets (vector permutes with AVX-512, gathers with AVX2), which settles all but a few
-/// percent; those are looked up in their fine bucket, and the few left get their exact rank by counting the row.
-/// Equal widths put the buckets where the deltas are: buckets of the float's exponent and top mantissa bits spent most
-/// of themselves on octaves far below the largest |δ|, left more ranks to count and cost a walk over 512 buckets per
-/// row. A row with many ranks to count (large ties), NaN or infinite deltas, or a negative ε is ranked by a full stable
-/// radix sort instead. Every path decides exactly as the sort does.
+/// first compared with the limits of 16 coarse buckets (64-bit permutes with AVX-512; with AVX2 by their top 31 bits,
+/// eight at a time through 32-bit permutes), which settles all but a few percent; those are looked up in their fine
+/// bucket, and the rest get their exact rank by counting the row once per magnitude among them: the task vectors of bf16
+/// checkpoints tie by the hundred, and one pass that counts the smaller keys and marks the ties ranks every column of
+/// that magnitude (until 2026-12-07 each column counted the row again, and a row of more than 64 was sorted: three
+/// times slower on such rows). Equal widths put the buckets where the deltas are: buckets of the float's exponent and
+/// top mantissa bits spent most of themselves on octaves far below the largest |δ|, left more ranks to count and cost a
+/// walk over 512 buckets per row. A row with more than 64 magnitudes to count, NaN or infinite deltas, or a negative ε
+/// is ranked by a full stable radix sort instead. Every path decides exactly as the sort does.
 /// </remarks>
 internal sealed class DellaDeltaMask : RecordableDeltaMask
 {
-    // Counting the row costs n/16 vector steps per element; beyond this many a row's sort is cheaper.
+    // Counting the row costs n/8 vector steps per magnitude; beyond this many magnitudes a row's sort is cheaper.
     private const int MaxCounted = 64;
 
     // The bucket histogram is counted in this many copies (see Count).
     private const int HistogramCopies = 4;
+
+    // Draws and limits shifted by this many bits fit a non-negative int (see SettleByCoarseBuckets).
+    private const int LimitShift = 22;
 
     private readonly ulong seed;
     private readonly int rowLength;
@@ -137,17 +143,54 @@ internal sealed class DellaDeltaMask : RecordableDeltaMask
             Or(keep, row + (w << 6), kept);
         }
 
-        if (counted > MaxCounted)
-        {
-            return false;
-        }
-
+        // The rest are ranked by counting the row once per magnitude: ties of bf16 task vectors leave hundreds of
+        // columns of a few magnitudes undecided. A column's rank is the count of smaller keys plus the ties before it.
+        Span<uint> magnitudes = stackalloc uint[MaxCounted];
+        var distinct = 0;
+        using var groups = new RentedBuffer<byte>(counted);
+        var group = groups.Span[..counted];
         for (var i = 0; i < counted; i++)
         {
-            var c = toCount[i];
-            if (draws[c] < limits[Rank(keys, c)])
+            var key = keys[toCount[i]];
+            var m = magnitudes[..distinct].IndexOf(key);
+            if (m < 0)
             {
-                KeepBits.Set(keep, row + c);
+                if (distinct == MaxCounted)
+                {
+                    return false;
+                }
+
+                m = distinct++;
+                magnitudes[m] = key;
+            }
+
+            group[i] = (byte)m;
+        }
+
+        using var ties = new RentedBuffer<ulong>(KeepBits.Words(n));
+        for (var m = 0; m < distinct; m++)
+        {
+            var below = CountBelowAndMarkTies(keys, magnitudes[m], ties.Span);
+            var (word, tiesBefore) = (0, 0);
+            for (var i = 0; i < counted; i++)
+            {
+                if (group[i] != m)
+                {
+                    continue;
+                }
+
+                // Columns come in order, so the ties before each are counted on from the last.
+                var c = toCount[i];
+                for (; word < c >> 6; word++)
+                {
+                    tiesBefore += BitOperations.PopCount(ties.Span[word]);
+                }
+
+                var rank = below + tiesBefore + BitOperations.PopCount(ties.Span[word] & ((1UL << (c & 63)) - 1));
+                if (draws[c] < limits[rank])
+                {
+                    KeepBits.Set(keep, row + c);
+                }
             }
         }
 
@@ -192,9 +235,9 @@ internal sealed class DellaDeltaMask : RecordableDeltaMask
     /// Sets the keep bits of the draws kept at any rank of their coarse bucket (16 consecutive fine buckets' worth of
     /// ranks) and the open bits of those whose rank within it decides; the rest are dropped. The 16 coarse ranges'
     /// draw limits fit two registers each, so every draw is looked up with a vector permute rather than a load (with
-    /// AVX-512; AVX2 gathers four at a time, a scalar loop with a branch per draw took a third of a merge's time).
+    /// AVX-512; AVX2 compares their top bits, below; a scalar loop with a branch per draw took a third of a merge's time).
     /// </summary>
-    private unsafe void SettleByCoarseBuckets(int row, ReadOnlySpan<ulong> draws, ReadOnlySpan<int> bucket, ReadOnlySpan<int> first, Span<ulong> open, Span<ulong> keep)
+    private void SettleByCoarseBuckets(int row, ReadOnlySpan<ulong> draws, ReadOnlySpan<int> bucket, ReadOnlySpan<int> first, Span<ulong> open, Span<ulong> keep)
     {
         var n = draws.Length;
         var shift = BitOperations.Log2((uint)buckets) - 4;
@@ -231,25 +274,35 @@ internal sealed class DellaDeltaMask : RecordableDeltaMask
         }
         else if (Avx2.IsSupported)
         {
-            // Without AVX-512's two-register permutes, four draws' limits at a time are gathered from the tables. Draws and
-            // limits are at most 2^53, so comparing them as signed integers is exact.
-            fixed (ulong* lowTable = low, highTable = high)
+            // AVX2 permutes 32-bit lanes only, so eight draws at a time are compared by their top 31 bits (draws and
+            // limits are at most 2^53; 2^53 itself is clamped) with the limits' top bits: a draw whose bits are below the
+            // low limit's is below it, one whose bits are above the high limit's is at or above it, and the few that
+            // share them with either stay open for the exact comparison after. Gathering the 64-bit limits was slower.
+            Span<int> lowTop = stackalloc int[16];
+            Span<int> highTop = stackalloc int[16];
+            TopBits(low, lowTop);
+            TopBits(high, highTop);
+            var (low0, low1) = (Vector256.Create<int>(lowTop[..8]), Vector256.Create<int>(lowTop[8..]));
+            var (high0, high1) = (Vector256.Create<int>(highTop[..8]), Vector256.Create<int>(highTop[8..]));
+            var upperHalf = Vector256.Create(8);
+            for (; k <= n - 64; k += 64)
             {
-                for (; k <= n - 64; k += 64)
+                ulong kept = 0, undecided = 0;
+                for (var lane = 0; lane < 64; lane += 8)
                 {
-                    ulong kept = 0, undecided = 0;
-                    for (var lane = 0; lane < 64; lane += 4)
-                    {
-                        var coarse = Vector128.Create(bucket.Slice(k + lane, 4)) >>> shift;
-                        var d = Vector256.Create(draws.Slice(k + lane, 4)).AsInt64();
-                        var below = Vector256.LessThan(d, Avx2.GatherVector256((long*)lowTable, coarse, 8));
-                        kept |= (ulong)below.ExtractMostSignificantBits() << lane;
-                        undecided |= (ulong)Vector256.AndNot(Vector256.LessThan(d, Avx2.GatherVector256((long*)highTable, coarse, 8)), below).ExtractMostSignificantBits() << lane;
-                    }
-
-                    Or(keep, row + k, kept);
-                    open[k >> 6] = undecided;
+                    // vpermd takes each index's low three bits; the upper half of the table is picked by the fourth.
+                    var coarse = Vector256.Create(bucket.Slice(k + lane, 8)) >>> shift;
+                    var upper = Vector256.GreaterThanOrEqual(coarse, upperHalf);
+                    var lowBits = Vector256.ConditionalSelect(upper, Avx2.PermuteVar8x32(low1, coarse), Avx2.PermuteVar8x32(low0, coarse));
+                    var highBits = Vector256.ConditionalSelect(upper, Avx2.PermuteVar8x32(high1, coarse), Avx2.PermuteVar8x32(high0, coarse));
+                    var drawBits = Vector256.Narrow(Vector256.Create(draws.Slice(k + lane, 4)) >>> LimitShift, Vector256.Create(draws.Slice(k + lane + 4, 4)) >>> LimitShift).AsInt32();
+                    var below = Vector256.LessThan(drawBits, lowBits);
+                    kept |= (ulong)below.ExtractMostSignificantBits() << lane;
+                    undecided |= (ulong)Vector256.AndNot(Vector256.LessThanOrEqual(drawBits, highBits), below).ExtractMostSignificantBits() << lane;
                 }
+
+                Or(keep, row + k, kept);
+                open[k >> 6] = undecided;
             }
         }
 
@@ -264,6 +317,15 @@ internal sealed class DellaDeltaMask : RecordableDeltaMask
             {
                 KeepBits.Set(open, k);
             }
+        }
+    }
+
+    /// <summary>The top 31 of the 54 bits a draw limit can take, clamped to int (a limit of 2^53 would take 32).</summary>
+    private static void TopBits(ReadOnlySpan<ulong> limits, Span<int> bits)
+    {
+        for (var i = 0; i < limits.Length; i++)
+        {
+            bits[i] = (int)Math.Min(limits[i] >> LimitShift, int.MaxValue);
         }
     }
 
@@ -309,38 +371,48 @@ internal sealed class DellaDeltaMask : RecordableDeltaMask
         }
     }
 
-    /// <summary>The stable ascending rank of column c: keys up to its own at earlier columns, plus keys below it at later ones.</summary>
-    private static int Rank(ReadOnlySpan<uint> keys, int c)
+    /// <summary>How many keys are below key; bit c of ties (n bits, the rest cleared) set where keys[c] equals it.</summary>
+    private static int CountBelowAndMarkTies(ReadOnlySpan<uint> keys, uint key, Span<ulong> ties)
     {
-        // Keys are below 2^31, so key + 1 does not wrap.
-        var key = keys[c];
-        return CountBelow(keys[..c], key + 1) + CountBelow(keys[(c + 1)..], key);
-    }
-
-    private static int CountBelow(ReadOnlySpan<uint> keys, uint bound)
-    {
+        ties[..KeepBits.Words(keys.Length)].Clear();
         var count = 0;
         var k = 0;
         if (Vector512.IsHardwareAccelerated)
         {
-            var boundV = Vector512.Create(bound);
+            var keyV = Vector512.Create(key);
             var sum = Vector512<uint>.Zero;
-            for (; k <= keys.Length - 16; k += 16)
+            for (; k <= keys.Length - 64; k += 64)
             {
-                // A true lane is all ones, i.e. -1.
-                sum -= Vector512.LessThan(Vector512.Create(keys.Slice(k, 16)), boundV);
+                ulong word = 0;
+                for (var lane = 0; lane < 64; lane += 16)
+                {
+                    var v = Vector512.Create(keys.Slice(k + lane, 16));
+                    // A true lane is all ones, i.e. -1.
+                    sum -= Vector512.LessThan(v, keyV);
+                    word |= Vector512.Equals(v, keyV).ExtractMostSignificantBits() << lane;
+                }
+
+                ties[k >> 6] = word;
             }
 
             count = (int)Vector512.Sum(sum);
         }
         else if (Vector256.IsHardwareAccelerated)
         {
-            var boundV = Vector256.Create(bound);
+            var keyV = Vector256.Create(key);
             var sum = Vector256<uint>.Zero;
-            for (; k <= keys.Length - 8; k += 8)
+            for (; k <= keys.Length - 64; k += 64)
             {
-                // A true lane is all ones, i.e. -1.
-                sum -= Vector256.LessThan(Vector256.Create(keys.Slice(k, 8)), boundV);
+                ulong word = 0;
+                for (var lane = 0; lane < 64; lane += 8)
+                {
+                    var v = Vector256.Create(keys.Slice(k + lane, 8));
+                    // A true lane is all ones, i.e. -1.
+                    sum -= Vector256.LessThan(v, keyV);
+                    word |= (ulong)Vector256.Equals(v, keyV).ExtractMostSignificantBits() << lane;
+                }
+
+                ties[k >> 6] = word;
             }
 
             count = (int)Vector256.Sum(sum);
@@ -348,7 +420,11 @@ internal sealed class DellaDeltaMask : RecordableDeltaMask
 
         for (; k < keys.Length; k++)
         {
-            count += keys[k] < bound ? 1 : 0;
+            count += keys[k] < key ? 1 : 0;
+            if (keys[k] == key)
+            {
+                KeepBits.Set(ties, k);
+            }
         }
 
         return count;

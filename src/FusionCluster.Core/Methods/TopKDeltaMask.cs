@@ -64,6 +64,18 @@ internal sealed class TopKDeltaMask(TopKSelection keep, TopKSelection? drop) : D
                 continue;
             }
 
+            // Task vectors of bf16 checkpoints tie by the hundred at the threshold, so a vector whose ties all fit the
+            // budget, or all come after it, is decided whole; only the one vector that straddles it goes lane by lane.
+            var ties = (long)Vector.Sum(Vector.Equals(key, limit) & Vector<uint>.One);
+            if (tieOrdinal + ties <= tiesToKeep || tieOrdinal >= tiesToKeep)
+            {
+                var keptTies = tieOrdinal < tiesToKeep;
+                var kept = keptTies ? Vector.GreaterThanOrEqual(key, limit) : Vector.GreaterThan(key, limit);
+                Vector.ConditionalSelect(kept, v, Vector<uint>.Zero).CopyTo(bits.Slice(k, width));
+                tieOrdinal += ties;
+                continue;
+            }
+
             for (var lane = k; lane < k + width; lane++)
             {
                 KeepOne(ref bits[lane], threshold, tiesToKeep, ref tieOrdinal);

@@ -37,6 +37,22 @@ public sealed class BenchCommandProcessTests
     }
 
     [Fact]
+    public async Task Bench_with_other_deltas_synthesizes_them_beside_the_default_ones()
+    {
+        using var temp = new TempDirectory();
+
+        var (exitCode, stdout, stderr) = await FusionProcess.RunAsync("bench", "--size", "2MB", "--methods", "della", "--repeat", "1", "--delta-scale", "0.005", "--work", temp.Combine("work"));
+        var refused = await FusionProcess.RunAsync("bench", "--size", "2MB", "--delta-scale", "2", "--work", temp.Combine("refused"));
+
+        Assert.True(exitCode == 0, $"exit {exitCode}: {stderr}");
+        Assert.Single(stdout.Split('\n', StringSplitOptions.TrimEntries), row => row.StartsWith("della ", StringComparison.Ordinal));
+        Assert.Contains("\"delta_scale\": 0.005", await File.ReadAllTextAsync(Path.Combine(temp.Combine("work"), "2000000-deltas-0.005", "fusion-synth.json"), TestContext.Current.CancellationToken), StringComparison.Ordinal);
+        Assert.Equal(1, refused.ExitCode);
+        Assert.StartsWith("fusion: error: --delta-scale 2: expected a number above 0 and at most 1", refused.Stderr, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(temp.Combine("refused")));
+    }
+
+    [Fact]
     public async Task Bench_sweep_reports_every_row()
     {
         using var temp = new TempDirectory();

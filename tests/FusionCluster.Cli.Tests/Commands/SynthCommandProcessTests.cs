@@ -44,6 +44,7 @@ public sealed class SynthCommandProcessTests
     [InlineData("--size", "0", "--size 0: expected a size such as 50MB or 1GB")]
     [InlineData("--shard-size", "0", "--shard-size 0: expected a size such as 500MB or 2GB")]
     [InlineData("--fine-tunes", "-1", "--fine-tunes -1: expected a positive whole number")]
+    [InlineData("--delta-scale", "0", "--delta-scale 0: expected a number above 0 and at most 1")]
     public async Task A_size_or_count_it_cannot_write_is_one_line_and_writes_nothing(string option, string value, string expected)
     {
         using var temp = new TempDirectory();
@@ -58,6 +59,30 @@ public sealed class SynthCommandProcessTests
         Assert.False(Directory.Exists(folder));
     }
 
+    /// <summary>
+    /// A fine-tune's delta is delta scale × 0.02 (the weights' scale) times the sum of two uniform draws less one, a
+    /// triangular spread on ±1 whose mean magnitude is 1/3; bf16 rounding moves each by up to half a step. The marker
+    /// records the scale.
+    /// </summary>
+    [Theory]
+    [InlineData(0.1)]
+    [InlineData(0.005)]
+    public async Task Delta_scale_sizes_the_fine_tunes_deltas(double deltaScale)
+    {
+        using var temp = new TempDirectory();
+        var folder = temp.Combine("models");
+
+        var (exitCode, _, stderr) = await FusionProcess.RunAsync("synth", folder, "--size", "1MB", "--delta-scale", deltaScale.ToString(System.Globalization.CultureInfo.InvariantCulture));
+
+        Assert.True(exitCode == 0, stderr);
+        var weights = Bf16Values(Path.Combine(folder, "base", "model.safetensors"), "model.layers.0.mlp.up_proj.weight");
+        var tuned = Bf16Values(Path.Combine(folder, "ft-1", "model.safetensors"), "model.layers.0.mlp.up_proj.weight");
+        var meanDelta = weights.Zip(tuned, (w, t) => Math.Abs(t - w)).Average();
+        var expected = deltaScale * 0.02 / 3;
+        Assert.InRange(meanDelta, expected * 0.9, expected * 1.1);
+        Assert.Contains($"\"delta_scale\": {deltaScale.ToString(System.Globalization.CultureInfo.InvariantCulture)}", await File.ReadAllTextAsync(Path.Combine(folder, "fusion-synth.json"), TestContext.Current.CancellationToken), StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task A_file_named_as_the_folder_is_refused_and_kept()
     {
@@ -69,5 +94,16 @@ public sealed class SynthCommandProcessTests
         Assert.Equal(1, exitCode);
         Assert.Equal($"fusion: error: {temp.Combine("afile")} is a file, not a folder", stderr.Trim());
         Assert.Equal("mine", await File.ReadAllTextAsync(temp.Combine("afile"), TestContext.Current.CancellationToken));
+    }
+
+    /// <summary>A bf16 tensor's values, read from the file's own header (a little-endian u64 length, then JSON).</summary>
+    private static double[] Bf16Values(string file, string tensor)
+    {
+        var bytes = File.ReadAllBytes(file);
+        var headerLength = (int)BitConverter.ToUInt64(bytes, 0);
+        using var header = System.Text.Json.JsonDocument.Parse(bytes.AsMemory(8, headerLength));
+        var offsets = header.RootElement.GetProperty(tensor).GetProperty("data_offsets");
+        var (start, end) = (8 + headerLength + offsets[0].GetInt32(), 8 + headerLength + offsets[1].GetInt32());
+        return Enumerable.Range(0, (end - start) / 2).Select(i => (double)BitConverter.UInt32BitsToSingle((uint)BitConverter.ToUInt16(bytes, start + (2 * i)) << 16)).ToArray();
     }
 }

@@ -28,23 +28,52 @@ public sealed class DellaDeltaMaskTests
         // Task vectors of bf16 checkpoints at LLM row lengths: differences of two bf16 values, many of them tied.
         { "bf16-deltas", 1024, 0.5, 0.15 },
         { "bf16-deltas", 2816, 0.5, 0.15 },
+        // Fine-tunes a few bf16 steps from their base, as real ones are: a handful of magnitudes, each of hundreds of
+        // columns, whose ranks follow from the columns before in a bucket of one magnitude. 1003 leaves a remainder
+        // after the row's four quarters.
+        { "bf16-few-steps", 2048, 0.5, 0.15 },
+        { "bf16-few-steps", 5632, 0.7, 0.2 },
+        { "bf16-few-steps", 1003, 0.5, 0.3 },
         // A largest |δ| too small to scale the buckets by, and infinite deltas: both ranked by the sort.
         { "subnormal", 256, 0.5, 0.15 },
         { "infinite", 256, 0.5, 0.15 },
         { "gaussian", 1, 0.6, 0.2 },
         { "gaussian", 2, 0.6, 0.2 },
         { "gaussian", 7, 0.6, 0.2 },
+        // Keep probabilities past 1 and below 0 at the ends of the ranks: limits of 2^53 and 0.
+        { "gaussian", 2048, 0.8, 0.25 },
+        { "gaussian", 2048, 0.2, 0.25 },
     };
+
+    private const ulong Stream = 987654321;
+    private const long Start = 12345;
 
     [Theory]
     [MemberData(nameof(Cases))]
     public void Della_keeps_exactly_what_ranking_every_row_keeps(string values, int rowLength, double density, double epsilon)
     {
-        const ulong Stream = 987654321;
-        const long Start = 12345;
         var rows = Math.Max(3, 8192 / rowLength);
-        var delta = Values(values, rows * rowLength);
+        AssertKeepsWhatRankingKeeps(Values(values, rows * rowLength), rowLength, density, epsilon);
+    }
 
+    /// <summary>
+    /// With ε = 0 every rank's limit is density·2^53, here set level with one column's draw (dropped: the draw is not
+    /// below it) or one above it (kept). Their top bits are equal, which AVX2's comparison by top bits leaves open.
+    /// </summary>
+    [Theory]
+    [InlineData(0)]
+    [InlineData(1)]
+    public void A_draw_level_with_its_limit_is_decided_exactly(int above)
+    {
+        const int RowLength = 256;
+        const int Column = 100;
+        var density = CounterRng.Uniform(Stream, Start + Column) + (above * Math.ScaleB(1, -53));
+        var keep = AssertKeepsWhatRankingKeeps(Values("gaussian", 3 * RowLength), RowLength, density, 0);
+        Assert.Equal(above == 1, KeepBits.Get(keep, Column));
+    }
+
+    private static ulong[] AssertKeepsWhatRankingKeeps(float[] delta, int rowLength, double density, double epsilon)
+    {
         var keep = new ulong[KeepBits.Words(delta.Length)];
         new DellaDeltaMask(Stream, density, epsilon, rowLength).Decide(0, Start, delta, keep);
 
@@ -59,6 +88,8 @@ public sealed class DellaDeltaMaskTests
                 Assert.True(expected == KeepBits.Get(keep, row + c), $"row {row / rowLength}, column {c}, rank {rank}: expected keep={expected}");
             }
         }
+
+        return keep;
     }
 
     private static float[] Values(string kind, int n)
@@ -75,6 +106,11 @@ public sealed class DellaDeltaMaskTests
             {
                 var b = Bf16(Gaussian() * 2);
                 return Bf16(b + Gaussian() / 5) - b;
+            }).ToArray(),
+            "bf16-few-steps" => Enumerable.Range(0, n).Select(_ =>
+            {
+                var b = Bf16(Gaussian() * 2);
+                return Bf16(b + Gaussian() / 50) - b;
             }).ToArray(),
             "subnormal" => Enumerable.Range(0, n).Select(_ => Gaussian() * 1e-37f).ToArray(),
             "infinite" => Enumerable.Range(0, n).Select(_ => rng.Next(50) == 0 ? (rng.Next(2) == 0 ? float.PositiveInfinity : float.NegativeInfinity) : Gaussian()).ToArray(),

@@ -7,10 +7,12 @@ namespace FusionCluster.Core.Methods.Kernels;
 /// Several exact top-k magnitude selections over sources that share one read (TIES needs one per model, breadcrumbs
 /// two, and every model's keys need the base), found in a single pass instead of two or three passes per
 /// selection. A strided sample estimates each threshold and brackets it with a band of keys [lo, hi]; the
-/// pass counts the keys above hi and keeps the (few) keys inside the band, chunk by chunk. The k-th largest
-/// key, how many tie with it and each chunk's tie ordinal then come from the band alone. When the sample
-/// misjudged the band, or ties make it too large to keep, that selection falls back to
-/// <see cref="TopKSelection.Select"/>; either way the result is the same exact set.
+/// pass counts the keys above hi and those equal to lo and to hi, and keeps the (few) keys strictly inside the band,
+/// chunk by chunk. The k-th largest key, how many tie with it and each chunk's tie ordinal then come from the band
+/// alone. Task vectors of bf16 checkpoints hold a handful of magnitudes tied by the hundred thousand, which the sample
+/// puts at the band's ends: counted there, they need no copies. When the sample misjudged the band, or ties inside it
+/// make it too large to keep, that selection falls back to <see cref="TopKSelection.Select"/>; either way the result
+/// is the same exact set.
 /// </summary>
 public static class BatchedTopKSelection
 {
@@ -130,16 +132,19 @@ public static class BatchedTopKSelection
             {
                 var band = bands[r]!;
                 var source = values.Span.Slice(requests[r].Source * length, length);
-                var (above, kept) = Partition(source, origin.Span, band.Lo, band.Hi, inBand.Span);
-                band.Record(chunk, above, inBand.Span[..kept]);
+                var (above, atHi, atLo, kept) = Partition(source, origin.Span, band.Lo, band.Hi, inBand.Span);
+                band.Record(chunk, above, atHi, atLo, inBand.Span[..kept]);
             }
         });
     }
 
-    /// <summary>Counts the keys |x - origin| above hi and copies the keys in [lo, hi] to inBand, in order.</summary>
-    private static (long Above, int Kept) Partition(ReadOnlySpan<float> x, ReadOnlySpan<float> origin, uint lo, uint hi, Span<uint> inBand)
+    /// <summary>
+    /// Counts the keys |x - origin| above hi, equal to hi and equal to lo (0 when lo is hi), and copies the keys strictly
+    /// between lo and hi to inBand, in order.
+    /// </summary>
+    private static (long Above, long AtHi, long AtLo, int Kept) Partition(ReadOnlySpan<float> x, ReadOnlySpan<float> origin, uint lo, uint hi, Span<uint> inBand)
     {
-        long above = 0;
+        long above = 0, atHi = 0, atLo = 0;
         var kept = 0;
         var j = 0;
         if (Vector256.IsHardwareAccelerated)
@@ -147,14 +152,16 @@ public static class BatchedTopKSelection
             var magnitude = Vector256.Create(0x7FFFFFFFu);
             var loV = Vector256.Create(lo);
             var hiV = Vector256.Create(hi);
-            var aboveLanes = Vector256<uint>.Zero;
+            var (aboveLanes, hiLanes, loLanes) = (Vector256<uint>.Zero, Vector256<uint>.Zero, Vector256<uint>.Zero);
             var width = Vector256<uint>.Count;
             for (; j <= x.Length - width; j += width)
             {
                 var key = (Vector256.Create(x.Slice(j, width)) - Vector256.Create(origin.Slice(j, width))).AsUInt32() & magnitude;
-                var greater = Vector256.GreaterThan(key, hiV);
-                aboveLanes -= greater;
-                var lanes = Vector256.AndNot(Vector256.GreaterThanOrEqual(key, loV), greater).ExtractMostSignificantBits();
+                // A true lane is all ones, i.e. -1.
+                aboveLanes -= Vector256.GreaterThan(key, hiV);
+                hiLanes -= Vector256.Equals(key, hiV);
+                loLanes -= Vector256.Equals(key, loV);
+                var lanes = (Vector256.GreaterThan(key, loV) & Vector256.LessThan(key, hiV)).ExtractMostSignificantBits();
                 while (lanes != 0)
                 {
                     inBand[kept++] = key.GetElement(BitOperations.TrailingZeroCount(lanes));
@@ -162,36 +169,47 @@ public static class BatchedTopKSelection
                 }
             }
 
-            // A chunk holds fewer than 2^31 keys, so neither the lanes nor their sum can wrap.
-            above = Vector256.Sum(aboveLanes);
+            // A chunk holds fewer than 2^31 keys, so neither the lanes nor their sums can wrap.
+            (above, atHi, atLo) = (Vector256.Sum(aboveLanes), Vector256.Sum(hiLanes), Vector256.Sum(loLanes));
         }
 
         for (; j < x.Length; j++)
         {
             var key = SortKeys.Abs(x[j] - origin[j]);
-            if (key > hi)
-            {
-                above++;
-            }
-            else if (key >= lo)
+            above += key > hi ? 1 : 0;
+            atHi += key == hi ? 1 : 0;
+            atLo += key == lo ? 1 : 0;
+            if (key > lo && key < hi)
             {
                 inBand[kept++] = key;
             }
         }
 
-        return (above, kept);
+        return (above, atHi, lo == hi ? 0 : atLo, kept);
     }
 
     /// <summary>The exact selection from a band that holds the k-th largest key, or null when it does not.</summary>
     private static TopKSelection? Resolve(ChunkPlan plan, long k, Band band)
     {
-        var above = band.Above;
-        if (band.Overflowed || above >= k || above + band.Count < k)
+        var (above, atHi, atLo, inside) = (band.Above, band.AtHi.Sum(), band.AtLo.Sum(), band.Count);
+        if (band.Overflowed || above >= k || above + atHi + inside + atLo < k)
         {
             return null;
         }
 
+        // Descending, the band is hi's ties, the keys strictly inside it, then lo's ties.
         var need = k - above;
+        if (need <= atHi)
+        {
+            return Settle(plan, k, band.Hi, need, band.AtHi);
+        }
+
+        if (need > atHi + inside)
+        {
+            return Settle(plan, k, band.Lo, need - atHi - inside, band.AtLo);
+        }
+
+        need -= atHi;
         var high = TopKSelection.RentBins();
         foreach (var keys in band.Chunks)
         {
@@ -216,11 +234,15 @@ public static class BatchedTopKSelection
         }
 
         var (lowBin, aboveLow) = TopKSelection.FindBin(low, need - aboveHigh);
-        var equal = low[lowBin];
         TopKSelection.ReturnBins(low);
         var threshold = ((uint)highBin << 16) | (uint)lowBin;
-        var tiesToKeep = need - aboveHigh - aboveLow;
-        if (tiesToKeep >= equal)
+        return Settle(plan, k, threshold, need - aboveHigh - aboveLow, band.Chunks.Select(keys => (long)keys!.AsSpan().Count(threshold)).ToArray());
+    }
+
+    /// <summary>The selection of threshold and tiesToKeep of its ties, given how many of them each chunk holds.</summary>
+    private static TopKSelection Settle(ChunkPlan plan, long k, uint threshold, long tiesToKeep, long[] tiesPerChunk)
+    {
+        if (tiesToKeep >= tiesPerChunk.Sum())
         {
             return TopKSelection.FromThreshold(plan, k, threshold, tiesToKeep, tiesBefore: null);
         }
@@ -231,7 +253,7 @@ public static class BatchedTopKSelection
         for (var c = 0; c < plan.Count; c++)
         {
             tiesBefore[c] = running;
-            running += band.Chunks[c]!.AsSpan().Count(threshold);
+            running += tiesPerChunk[c];
         }
 
         return TopKSelection.FromThreshold(plan, k, threshold, tiesToKeep, tiesBefore);
@@ -249,15 +271,23 @@ public static class BatchedTopKSelection
 
         public uint[]?[] Chunks { get; } = new uint[chunks][];
 
+        /// <summary>Per chunk, how many keys equal hi.</summary>
+        public long[] AtHi { get; } = new long[chunks];
+
+        /// <summary>Per chunk, how many keys equal lo, when lo is not hi.</summary>
+        public long[] AtLo { get; } = new long[chunks];
+
         public long Above => Interlocked.Read(ref this.above);
 
         public long Count => Interlocked.Read(ref this.count);
 
         public bool Overflowed { get; private set; }
 
-        public void Record(int chunk, long above, ReadOnlySpan<uint> inBand)
+        public void Record(int chunk, long above, long atHi, long atLo, ReadOnlySpan<uint> inBand)
         {
             Interlocked.Add(ref this.above, above);
+            AtHi[chunk] = atHi;
+            AtLo[chunk] = atLo;
             if (Interlocked.Add(ref this.count, inBand.Length) > cap)
             {
                 Overflowed = true;
