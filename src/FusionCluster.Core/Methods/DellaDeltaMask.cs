@@ -143,12 +143,18 @@ internal sealed class DellaDeltaMask : RecordableDeltaMask
             Or(keep, row + (w << 6), kept);
         }
 
+        if (counted == 0)
+        {
+            return true;
+        }
+
         // The rest are ranked by counting the row once per magnitude: ties of bf16 task vectors leave hundreds of
         // columns of a few magnitudes undecided. A column's rank is the count of smaller keys plus the ties before it.
         Span<uint> magnitudes = stackalloc uint[MaxCounted];
+        Span<int> groupEnds = stackalloc int[MaxCounted];
+        groupEnds.Clear();
         var distinct = 0;
         using var groups = new RentedBuffer<byte>(counted);
-        var group = groups.Span[..counted];
         for (var i = 0; i < counted; i++)
         {
             var key = keys[toCount[i]];
@@ -164,7 +170,20 @@ internal sealed class DellaDeltaMask : RecordableDeltaMask
                 magnitudes[m] = key;
             }
 
-            group[i] = (byte)m;
+            groups.Span[i] = (byte)m;
+            groupEnds[m]++;
+        }
+
+        // The columns grouped by magnitude, each group in column order (a counting sort, stable).
+        for (var m = 1; m < distinct; m++)
+        {
+            groupEnds[m] += groupEnds[m - 1];
+        }
+
+        using var ordered = new RentedBuffer<int>(counted);
+        for (var i = counted - 1; i >= 0; i--)
+        {
+            ordered.Span[--groupEnds[groups.Span[i]]] = toCount[i];
         }
 
         using var ties = new RentedBuffer<ulong>(KeepBits.Words(n));
@@ -172,15 +191,9 @@ internal sealed class DellaDeltaMask : RecordableDeltaMask
         {
             var below = CountBelowAndMarkTies(keys, magnitudes[m], ties.Span);
             var (word, tiesBefore) = (0, 0);
-            for (var i = 0; i < counted; i++)
+            foreach (var c in ordered.Span[groupEnds[m]..(m + 1 < distinct ? groupEnds[m + 1] : counted)])
             {
-                if (group[i] != m)
-                {
-                    continue;
-                }
-
                 // Columns come in order, so the ties before each are counted on from the last.
-                var c = toCount[i];
                 for (; word < c >> 6; word++)
                 {
                     tiesBefore += BitOperations.PopCount(ties.Span[word]);

@@ -26,7 +26,7 @@ public sealed class DellaSpeedMeasurement
     {
         long[][] shapes = [[Hidden, Hidden], [Hidden, Hidden], [Hidden, Hidden], [Hidden, Hidden], [Intermediate, Hidden], [Intermediate, Hidden], [Hidden, Intermediate]];
         var tensors = shapes.Select((shape, t) => Layer(shape, t, deltaScale)).ToList();
-        string[] methods = Environment.GetEnvironmentVariable("FUSION_MEASURE_METHODS")?.Split(",") ?? ["ties", "della", "della_linear", "dare_ties", "dare_linear"];
+        string[] methods = ["ties", "della", "della_linear", "dare_ties", "dare_linear"];
         var seconds = methods.ToDictionary(m => m, _ => new List<double>());
         for (var round = -2; round < Rounds; round++)
         {
