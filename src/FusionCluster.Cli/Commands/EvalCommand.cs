@@ -29,7 +29,7 @@ public static class EvalCommand
         var externalCommand = new Option<string?>("--command") { Description = "shell command run with {model} replaced by the model path (without {model}, the path is appended as the last argument); its last stdout line is a JSON object of metrics" };
         var timeout = new Option<double>("--timeout") { Description = "seconds --command may run", DefaultValueFactory = _ => 600 };
         var text = new Option<FileInfo?>("--text") { Description = "language-model perplexity on this UTF-8 text file (with the model's tokenizer.json)" };
-        var context = new Option<int?>("--context") { Description = "tokens per perplexity window (default: max_position_embeddings, at most 2048)" };
+        var context = new Option<int?>("--context") { Description = "tokens per perplexity window, at most max_position_embeddings (default: max_position_embeddings, at most 2048)" };
         var device = new Option<string>("--device") { Description = "where --text runs the model: " + LanguageDevice.Description, DefaultValueFactory = _ => "cpu" };
         var task = new Option<string?>("--task") { Description = "for an emr merge output: evaluate this task's model (its mask and rescaler applied to the unified model); the task is the model as the spec names it" };
         var json = new Option<bool>("--json") { Description = "print the metrics as one JSON object" };

@@ -45,7 +45,7 @@ public sealed class ClassifierEnsemble : IDisposable
                 var config = network.Config;
                 if (config.Channels != first.Channels || config.Height != first.Height || config.Width != first.Width || config.NumLabels != first.NumLabels)
                 {
-                    throw new EvaluationException($"{manifest.FilePath}: member '{member.Path}' takes {config.Channels}x{config.Height}x{config.Width} images into {config.NumLabels} classes, but member '{manifest.Members[0].Path}' takes {first.Channels}x{first.Height}x{first.Width} into {first.NumLabels}: an ensemble's members must share their inputs and classes");
+                    throw new EvaluationException($"{manifest.Label}: member '{member.Path}' takes {config.Channels}x{config.Height}x{config.Width} images into {config.NumLabels} classes, but member '{manifest.Members[0].Path}' takes {first.Channels}x{first.Height}x{first.Width} into {first.NumLabels}: an ensemble's members must share their inputs and classes");
                 }
             }
 

@@ -29,9 +29,10 @@ public sealed class EnsembleManifest
     private static readonly string[] TopKeys = ["format", "version", "rule", "members"];
     private static readonly string[] MemberKeys = ["path", "weight"];
 
-    private EnsembleManifest(string folder, EnsembleRule rule, IReadOnlyList<EnsembleMember> members)
+    private EnsembleManifest(string folder, EnsembleRule rule, IReadOnlyList<EnsembleMember> members, bool onDisk)
     {
         Folder = folder;
+        Label = onDisk ? FilePath : $"the ensemble to be written to {FilePath}";
         Rule = rule;
         Members = members;
         var total = members.Sum(m => m.Weight);
@@ -42,6 +43,12 @@ public sealed class EnsembleManifest
     public string Folder { get; }
 
     public string FilePath => Path.Combine(Folder, FileName);
+
+    /// <summary>
+    /// What errors about this ensemble name: its ensemble.json once read or written; before that, the file it is made for,
+    /// said to be unwritten (a member that does not fit is found before anything is written).
+    /// </summary>
+    public string Label { get; private set; }
 
     public EnsembleRule Rule { get; }
 
@@ -80,7 +87,7 @@ public sealed class EnsembleManifest
         }
 
         CheckWeightSum(members, "--weights");
-        return new EnsembleManifest(full, rule, members);
+        return new EnsembleManifest(full, rule, members, onDisk: false);
     }
 
     /// <summary>Reads and checks <c>ensemble.json</c> in <paramref name="folder"/>.</summary>
@@ -152,7 +159,7 @@ public sealed class EnsembleManifest
         }
 
         CheckWeightSum(members, $"{path}: members' weights");
-        return new EnsembleManifest(full, rule, members);
+        return new EnsembleManifest(full, rule, members, onDisk: true);
     }
 
     /// <summary>
@@ -189,6 +196,7 @@ public sealed class EnsembleManifest
         {
             File.WriteAllText(temporary, ToJson().ToJsonString(Indented) + "\n");
             File.Move(temporary, FilePath, overwrite: true);
+            Label = FilePath;
         }
         finally
         {

@@ -43,7 +43,7 @@ public sealed class LanguageModelEnsemble
         ArgumentNullException.ThrowIfNull(manifest);
         if (manifest.Rule == EnsembleRule.Vote)
         {
-            throw new LanguageModelException($"{manifest.FilePath}: rule '{EnsembleRules.Vote}' gives no probabilities; a language-model ensemble uses {EnsembleRules.MeanProbs} or {EnsembleRules.MeanLogits}");
+            throw new LanguageModelException($"{manifest.Label}: rule '{EnsembleRules.Vote}' gives no probabilities; a language-model ensemble uses {EnsembleRules.MeanProbs} or {EnsembleRules.MeanLogits}");
         }
 
         var configs = new List<LanguageModelConfig>();
@@ -54,7 +54,7 @@ public sealed class LanguageModelEnsemble
             var tokenizerPath = Path.Combine(member.Folder, HfTokenizer.FileName);
             if (!File.Exists(tokenizerPath))
             {
-                throw new LanguageModelException($"{manifest.FilePath}: member '{member.Path}' has no {HfTokenizer.FileName} ({tokenizerPath})");
+                throw new LanguageModelException($"{manifest.Label}: member '{member.Path}' has no {HfTokenizer.FileName} ({tokenizerPath})");
             }
 
             JsonNode? tokenizer;
@@ -73,11 +73,11 @@ public sealed class LanguageModelEnsemble
             }
             else if (!JsonNode.DeepEquals(firstTokenizer, tokenizer))
             {
-                throw new LanguageModelException($"{manifest.FilePath}: member '{member.Path}' has a different tokenizer.json from member '{manifest.Members[0].Path}': an ensemble's members must share one tokenizer");
+                throw new LanguageModelException($"{manifest.Label}: member '{member.Path}' has a different tokenizer.json from member '{manifest.Members[0].Path}': an ensemble's members must share one tokenizer");
             }
             else if (config.VocabSize != configs[0].VocabSize)
             {
-                throw new LanguageModelException($"{manifest.FilePath}: member '{member.Path}' has vocab_size {config.VocabSize}, member '{manifest.Members[0].Path}' {configs[0].VocabSize}: an ensemble's members must share one vocabulary");
+                throw new LanguageModelException($"{manifest.Label}: member '{member.Path}' has vocab_size {config.VocabSize}, member '{manifest.Members[0].Path}' {configs[0].VocabSize}: an ensemble's members must share one vocabulary");
             }
 
             configs.Add(config);

@@ -48,6 +48,14 @@ public static class PerplexityCalculator
             throw new ArgumentException($"--context {context}: a window needs at least 2 tokens", nameof(context));
         }
 
+        // Positions past max_position_embeddings were never trained (a RoPE model still runs there, as transformers does,
+        // but its perplexity then measures extrapolation, not the model): refused, as a window the config rules out.
+        var positions = models.Min(m => m.Config.MaxPositionEmbeddings);
+        if (context > positions)
+        {
+            throw new LanguageModelException($"a context of {context} tokens is longer than max_position_embeddings in config.json ({positions}); use a context of at most {positions}");
+        }
+
         var vocabulary = models[0].Config.VocabSize;
         if (models.Any(m => m.Config.VocabSize != vocabulary))
         {

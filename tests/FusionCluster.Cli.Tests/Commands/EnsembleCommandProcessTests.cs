@@ -73,6 +73,8 @@ public sealed class EnsembleCommandProcessTests
 
         Assert.Equal(1, mismatch.ExitCode);
         Assert.Contains("member '../b' has a different tokenizer.json", mismatch.Stderr, StringComparison.Ordinal);
+        // The file the errors point at does not exist: they say it was not written.
+        Assert.Contains($"the ensemble to be written to {temp.Combine("ens", "ensemble.json")}: member", mismatch.Stderr, StringComparison.Ordinal);
         Assert.Equal(1, vote.ExitCode);
         Assert.Contains("rule 'vote' gives no probabilities", vote.Stderr, StringComparison.Ordinal);
         Assert.Equal(1, weights.ExitCode);

@@ -1,5 +1,6 @@
 using FusionCluster.Core.Storage;
 using FusionCluster.Core.Sweeps;
+using FusionCluster.Evaluation.Evaluators;
 using FusionCluster.Language.Evaluation;
 using FusionCluster.Language.Tests.Support;
 
@@ -60,6 +61,24 @@ public sealed class PerplexityEvaluatorTests
         Assert.Equal(6, metrics["tokens"]);
         Assert.Equal(1, metrics["windows"]);
         Assert.Equal(Math.Exp(nll / 6), metrics["perplexity"], 4);
+    }
+
+    [Fact]
+    public async Task A_window_longer_than_max_position_embeddings_is_refused_naming_the_key()
+    {
+        using var directory = new TempDirectory();
+        var spec = new TinyDecoderSpec { Vocab = 11 };
+        TinyCheckpointWriter.Write(directory.Path, spec, TinyCheckpointWriter.RandomWeights(spec, 9, bfloat16: true), true);
+        File.WriteAllText(directory.Combine("tokenizer.json"), TokenizerFiles.MetaspaceWithBos);
+        File.WriteAllText(directory.Combine("text.txt"), Text);
+
+        // max_position_embeddings is 64: a window of 64 is the longest it was trained on.
+        var longest = await new PerplexityEvaluator(directory.Combine("text.txt"), context: 64).EvaluateAsync(directory.Path, TestContext.Current.CancellationToken);
+        var error = await Assert.ThrowsAsync<EvaluationException>(() => new PerplexityEvaluator(directory.Combine("text.txt"), context: 65).EvaluateAsync(directory.Path, TestContext.Current.CancellationToken));
+
+        Assert.Equal(6, longest["tokens"]);
+        Assert.Contains("a context of 65 tokens is longer than max_position_embeddings in config.json (64)", error.Message, StringComparison.Ordinal);
+        Assert.Contains(directory.Path, error.Message, StringComparison.Ordinal);
     }
 
     [Fact]

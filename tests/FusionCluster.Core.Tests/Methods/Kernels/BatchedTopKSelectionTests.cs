@@ -65,17 +65,18 @@ public sealed class BatchedTopKSelectionTests
         var stride = (N - 64) / 255;
         var rng = new Random(4);
         var values = Enumerable.Range(0, N).Select(i => i % stride < 64 ? (float)rng.NextDouble() : 10 + (float)rng.NextDouble()).ToArray();
-        var plan = new ChunkPlan(N, Chunk);
-        var fallbacks = 0;
+        AssertTheMedianFallsBackOnceToTheExactSet(values);
+    }
 
-        var selection = BatchedTopKSelection.Select(plan, 1, [new(0, N / 2)], Filler([values]), _ =>
-        {
-            fallbacks++;
-            return SingleFiller(values);
-        })[0];
-
-        Assert.Equal(1, fallbacks);
-        AssertSelects(plan, selection, values, N / 2);
+    [Fact]
+    public void A_band_too_full_to_keep_is_abandoned_for_the_same_exact_set()
+    {
+        // The sampled blocks spread over [0, 1), so the band for the median is about [0.484, 0.516]; every element between
+        // them lies at 0.49-0.51, strictly inside it: far more than the band may keep (an eighth of the tensor).
+        var stride = (N - 64) / 255;
+        var rng = new Random(5);
+        var values = Enumerable.Range(0, N).Select(i => i % stride < 64 ? (float)rng.NextDouble() : 0.49f + (0.02f * (float)rng.NextDouble())).ToArray();
+        AssertTheMedianFallsBackOnceToTheExactSet(values);
     }
 
     [Fact]
@@ -91,6 +92,21 @@ public sealed class BatchedTopKSelectionTests
         AssertSelects(plan, selections[0], first, N / 10);
         AssertSelects(plan, selections[1], second, N - N / 10);
         AssertSelects(plan, selections[2], second, N / 100);
+    }
+
+    private static void AssertTheMedianFallsBackOnceToTheExactSet(float[] values)
+    {
+        var plan = new ChunkPlan(N, Chunk);
+        var fallbacks = 0;
+
+        var selection = BatchedTopKSelection.Select(plan, 1, [new(0, N / 2)], Filler([values]), _ =>
+        {
+            fallbacks++;
+            return SingleFiller(values);
+        })[0];
+
+        Assert.Equal(1, fallbacks);
+        AssertSelects(plan, selection, values, N / 2);
     }
 
     private static float[] Values(string data, int seed)
