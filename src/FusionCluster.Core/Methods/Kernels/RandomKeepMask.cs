@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace FusionCluster.Core.Methods.Kernels;
 
@@ -23,9 +24,9 @@ public static class RandomKeepMask
         var k = 0;
         if (Vector256.IsHardwareAccelerated)
         {
-            for (; k <= keep.Length - 4; k += 4)
+            for (var counter = Counter256.At(start); k <= keep.Length - 4; k += 4, counter = counter.Next())
             {
-                var kept = Vector256.LessThan(Draws(stream, start + k), Vector256.Create(limit)).ExtractMostSignificantBits();
+                var kept = Vector256.LessThan(counter.Draws(stream), Vector256.Create(limit)).ExtractMostSignificantBits();
                 for (var lane = 0; lane < 4; lane++)
                 {
                     keep[k + lane] = (kept & (1u << lane)) != 0;
@@ -46,10 +47,10 @@ public static class RandomKeepMask
         var k = 0;
         if (Vector256.IsHardwareAccelerated)
         {
-            for (; k <= values.Length - 8; k += 8)
+            for (var counter = Counter256.At(start); k <= values.Length - 8; k += 8, counter = counter.Next().Next())
             {
-                var low = Vector256.LessThan(Draws(stream, start + k), limit);
-                var high = Vector256.LessThan(Draws(stream, start + k + 4), limit);
+                var low = Vector256.LessThan(counter.Draws(stream), limit);
+                var high = Vector256.LessThan(counter.Next().Draws(stream), limit);
                 var kept = Vector256.Narrow(low, high).AsSingle();
                 Vector256.ConditionalSelect(kept, Vector256.Create<float>(values.Slice(k, 8)), Vector256<float>.Zero).CopyTo(values.Slice(k, 8));
             }
@@ -72,12 +73,13 @@ public static class RandomKeepMask
         if (Vector512.IsHardwareAccelerated)
         {
             var bound = Vector512.Create(limit);
+            var counter = Counter512.At(start);
             for (; k <= length - 64; k += 64)
             {
                 ulong word = 0;
-                for (var lane = 0; lane < 64; lane += 8)
+                for (var lane = 0; lane < 64; lane += 8, counter = counter.Next())
                 {
-                    word |= Vector512.LessThan(Draws512(stream, start + k + lane), bound).ExtractMostSignificantBits() << lane;
+                    word |= Vector512.LessThan(counter.Draws(stream), bound).ExtractMostSignificantBits() << lane;
                 }
                 keep[k >> 6] = word;
             }
@@ -85,12 +87,13 @@ public static class RandomKeepMask
         else if (Vector256.IsHardwareAccelerated)
         {
             var bound = Vector256.Create(limit);
+            var counter = Counter256.At(start);
             for (; k <= length - 64; k += 64)
             {
                 ulong word = 0;
-                for (var lane = 0; lane < 64; lane += 4)
+                for (var lane = 0; lane < 64; lane += 4, counter = counter.Next())
                 {
-                    word |= (ulong)Vector256.LessThan(Draws(stream, start + k + lane), bound).ExtractMostSignificantBits() << lane;
+                    word |= (ulong)Vector256.LessThan(counter.Draws(stream), bound).ExtractMostSignificantBits() << lane;
                 }
                 keep[k >> 6] = word;
             }
@@ -111,16 +114,16 @@ public static class RandomKeepMask
         var k = 0;
         if (Vector512.IsHardwareAccelerated)
         {
-            for (; k <= draws.Length - 8; k += 8)
+            for (var counter = Counter512.At(start); k <= draws.Length - 8; k += 8, counter = counter.Next())
             {
-                Draws512(stream, start + k).CopyTo(draws.Slice(k, 8));
+                counter.Draws(stream).CopyTo(draws.Slice(k, 8));
             }
         }
         else if (Vector256.IsHardwareAccelerated)
         {
-            for (; k <= draws.Length - 4; k += 4)
+            for (var counter = Counter256.At(start); k <= draws.Length - 4; k += 4, counter = counter.Next())
             {
-                Draws(stream, start + k).CopyTo(draws.Slice(k, 4));
+                counter.Draws(stream).CopyTo(draws.Slice(k, 4));
             }
         }
 
@@ -139,21 +142,42 @@ public static class RandomKeepMask
 
     // The vector helpers are inlined by force: without it the JIT calls them, and a call-only method starts in
     // unoptimised tier-0 code, which ran a short merge's draws several times slower until tiering caught up.
-    /// <summary>(draw >> 11) for elements first .. first + 3: <see cref="CounterRng.Uniform"/>'s integer part, four lanes at once.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector256<ulong> Draws(ulong stream, long first)
+    /// <summary>
+    /// Four consecutive elements' indices and their products with <see cref="CounterRng.Golden"/>, carried from one step to
+    /// the next by an add: a draw then takes four 64-bit multiplies instead of five.
+    /// </summary>
+    private readonly record struct Counter256(Vector256<ulong> Index, Vector256<ulong> Scaled)
     {
-        var index = Vector256.Create((ulong)first) + Vector256.Create(0UL, 1, 2, 3);
-        var z = Mix(Mix(Vector256.Create(stream) ^ (index * CounterRng.Golden)) + index);
-        return z >>> 11;
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static Counter256 At(long first)
+        {
+            var index = Vector256.Create((ulong)first) + Vector256.Create(0UL, 1, 2, 3);
+            return new(index, index * CounterRng.Golden);
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public Counter256 Next() => new(Index + Vector256.Create(4UL), Scaled + Vector256.Create(unchecked(4 * CounterRng.Golden)));
+
+        /// <summary>(draw >> 11) of the four elements: <see cref="CounterRng.Uniform"/>'s integer part.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public Vector256<ulong> Draws(ulong stream) => Mix(Mix(Vector256.Create(stream) ^ Scaled) + Index) >>> 11;
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector512<ulong> Draws512(ulong stream, long first)
+    /// <summary><see cref="Counter256"/> for eight elements.</summary>
+    private readonly record struct Counter512(Vector512<ulong> Index, Vector512<ulong> Scaled)
     {
-        var index = Vector512.Create((ulong)first) + Vector512.Create(0UL, 1, 2, 3, 4, 5, 6, 7);
-        var z = Mix(Mix(Vector512.Create(stream) ^ (index * CounterRng.Golden)) + index);
-        return z >>> 11;
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static Counter512 At(long first)
+        {
+            var index = Vector512.Create((ulong)first) + Vector512.Create(0UL, 1, 2, 3, 4, 5, 6, 7);
+            return new(index, index * CounterRng.Golden);
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public Counter512 Next() => new(Index + Vector512.Create(8UL), Scaled + Vector512.Create(unchecked(8 * CounterRng.Golden)));
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public Vector512<ulong> Draws(ulong stream) => Mix(Mix(Vector512.Create(stream) ^ Scaled) + Index) >>> 11;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -167,8 +191,26 @@ public static class RandomKeepMask
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector256<ulong> Mix(Vector256<ulong> z)
     {
-        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9UL;
-        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBUL;
+        z = Multiply(z ^ (z >>> 30), 0xBF58476D1CE4E5B9UL);
+        z = Multiply(z ^ (z >>> 27), 0x94D049BB133111EBUL);
         return z ^ (z >>> 31);
+    }
+
+    /// <summary>
+    /// z · c modulo 2^64 in every lane. AVX2 has no 64-bit multiply, and the JIT makes one of three 32 × 32 → 64-bit ones;
+    /// with c known, the two cross terms need only their low 32 bits, which one 32-bit multiply gives for both
+    /// (lo z · hi c and hi z · lo c, against c's halves swapped): a third fewer cycles per draw on an AVX2 core.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<ulong> Multiply(Vector256<ulong> z, ulong c)
+    {
+        if (!Avx2.IsSupported)
+        {
+            return z * c;
+        }
+
+        var low = Avx2.Multiply(z.AsUInt32(), Vector256.Create(c & 0xFFFF_FFFFUL).AsUInt32());
+        var cross = Avx2.MultiplyLow(z.AsUInt32(), Vector256.Create((c >> 32) | (c << 32)).AsUInt32()).AsUInt64();
+        return low + (cross << 32) + (cross & Vector256.Create(0xFFFF_FFFF_0000_0000UL));
     }
 }
