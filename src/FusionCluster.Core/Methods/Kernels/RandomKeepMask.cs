@@ -199,7 +199,8 @@ public static class RandomKeepMask
     /// <summary>
     /// z · c modulo 2^64 in every lane. AVX2 has no 64-bit multiply, and the JIT makes one of three 32 × 32 → 64-bit ones;
     /// with c known, the two cross terms need only their low 32 bits, which one 32-bit multiply gives for both
-    /// (lo z · hi c and hi z · lo c, against c's halves swapped): a third fewer cycles per draw on an AVX2 core.
+    /// (lo z · hi c and hi z · lo c, against c's halves swapped). With <see cref="Counter256"/>'s add, a draw took 1.9 ns
+    /// instead of 2.9 on an AVX2 core (Zen 3).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector256<ulong> Multiply(Vector256<ulong> z, ulong c)
