@@ -30,7 +30,7 @@ public static class ConnectCommand
         var second = new Argument<DirectoryInfo>("b") { Description = "the second checkpoint (α = 1), aligned to the first when --align says so" };
         var dataset = new Option<FileInfo?>("--dataset") { Description = "classifiers: dataset file (fusion dataset mnist|fashion-mnist writes one)" };
         var text = new Option<FileInfo?>("--text") { Description = "language models: UTF-8 text the path's perplexity is measured on (fusion dataset text writes some)" };
-        var context = new Option<int?>("--context") { Description = "--text: tokens per perplexity window (default: max_position_embeddings, at most 2048)" }.AtLeast(2);
+        var context = new Option<int?>("--context") { Description = "--text: tokens per perplexity window, at most max_position_embeddings (default: max_position_embeddings, at most 2048)" }.AtLeast(2);
         var iterations = new Option<int>("--iterations") { Description = "--text with weight_matching: at most this many sweeps over the permutation groups", DefaultValueFactory = _ => 100 }.Positive();
         var device = new Option<string>("--device") { Description = "--text: cpu, cuda or auto", DefaultValueFactory = _ => "cpu" };
         var points = new Option<int>("--points") { Description = "evenly spaced α from 0 to 1", DefaultValueFactory = _ => 11 }.AtLeast(2);

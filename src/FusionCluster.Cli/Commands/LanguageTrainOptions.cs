@@ -23,7 +23,7 @@ public sealed class LanguageTrainOptions
     private readonly Option<int> heads = new("--heads") { Description = "llama: attention heads", DefaultValueFactory = _ => Defaults.Heads };
     private readonly Option<int> kvHeads = new("--kv-heads") { Description = "llama: key/value heads", DefaultValueFactory = _ => Defaults.KvHeads };
     private readonly Option<int> ffn = new("--ffn") { Description = "llama: MLP width", DefaultValueFactory = _ => Defaults.Ffn };
-    private readonly Option<int> context = new("--context") { Description = "llama: tokens per training window (and max_position_embeddings)", DefaultValueFactory = _ => Defaults.Context };
+    private readonly Option<int> context = new("--context") { Description = "llama: tokens per training window (and max_position_embeddings of a new model; with --base at most the base's)", DefaultValueFactory = _ => Defaults.Context };
     private readonly Option<int> steps = new("--steps") { Description = "llama: optimizer steps", DefaultValueFactory = _ => Defaults.Steps };
 
     /// <summary>The options only a llama takes.</summary>

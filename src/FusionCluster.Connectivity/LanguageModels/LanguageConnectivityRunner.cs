@@ -31,6 +31,15 @@ public static class LanguageConnectivityRunner
         // One libtorch thread whatever else the process runs: fusion connect and a sweep's point give the same bits.
         using var threads = TorchThreads.Use(1);
         var ids = Encode(modelA, modelB, ReadText(textFile), options.Roots);
+        if (options.Context is { } asked)
+        {
+            // Before aligning, which runs the models on windows of this context too.
+            foreach (var model in new[] { modelA, modelB })
+            {
+                PerplexityCalculator.CheckContext(asked, LanguageModelCheckpoint.ReadConfig(model, options.Roots), model);
+            }
+        }
+
         string? alignedFolder = null;
         try
         {

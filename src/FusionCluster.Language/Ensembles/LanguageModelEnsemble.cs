@@ -97,6 +97,12 @@ public sealed class LanguageModelEnsemble
         ArgumentNullException.ThrowIfNull(ids);
         var weights = Manifest.NormalizedWeights;
         var used = Enumerable.Range(0, Manifest.Members.Count).Where(i => weights[i] > 0).ToList();
+        foreach (var i in used)
+        {
+            // Before any member runs: a later one with fewer positions would refuse only after the others' passes.
+            PerplexityCalculator.CheckContext(context, Configs[i], $"{Manifest.Label}: member '{Manifest.Members[i].Path}'");
+        }
+
         if (Manifest.Rule == EnsembleRule.MeanLogits)
         {
             var models = new List<LlamaForCausalLM>();

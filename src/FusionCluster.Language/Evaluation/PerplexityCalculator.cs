@@ -29,6 +29,21 @@ public static class PerplexityCalculator
     }
 
     /// <summary>
+    /// Refuses windows longer than <paramref name="config"/>'s max_position_embeddings: positions past it were never trained
+    /// (a RoPE model still runs there, as transformers does, but its perplexity then measures extrapolation, not the
+    /// model). Callers that read configs before loading models check first, naming the model.
+    /// </summary>
+    /// <param name="model">The model's folder, named in the error; null where the caller names it.</param>
+    public static void CheckContext(int context, LanguageModelConfig config, string? model = null)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        if (context > config.MaxPositionEmbeddings)
+        {
+            throw new LanguageModelException($"{(model is null ? "" : $"{model}: ")}a context of {context} tokens is longer than max_position_embeddings in config.json ({config.MaxPositionEmbeddings}); use a context of at most {config.MaxPositionEmbeddings}");
+        }
+    }
+
+    /// <summary>
     /// The log-probability (natural log) of every predicted token, windows in text order, under the softmax of
     /// Σ weights[m] · logits of models[m] (one model: its own logits, whatever its weight). Every model runs on
     /// every window; <see cref="TokenScores.ForwardTokens"/> counts window tokens once.
@@ -48,12 +63,9 @@ public static class PerplexityCalculator
             throw new ArgumentException($"--context {context}: a window needs at least 2 tokens", nameof(context));
         }
 
-        // Positions past max_position_embeddings were never trained (a RoPE model still runs there, as transformers does,
-        // but its perplexity then measures extrapolation, not the model): refused, as a window the config rules out.
-        var positions = models.Min(m => m.Config.MaxPositionEmbeddings);
-        if (context > positions)
+        foreach (var model in models)
         {
-            throw new LanguageModelException($"a context of {context} tokens is longer than max_position_embeddings in config.json ({positions}); use a context of at most {positions}");
+            CheckContext(context, model.Config);
         }
 
         var vocabulary = models[0].Config.VocabSize;

@@ -50,6 +50,13 @@ public static class LanguageModelTrainer
         if (options.BaseCheckpoint is { } baseFolder)
         {
             model = LanguageModelCheckpoint.Load(baseFolder);
+            if (options.Context > model.Config.MaxPositionEmbeddings)
+            {
+                model.Dispose();
+                // The fine-tune keeps its base's config.json, which could not be evaluated on windows this long.
+                throw new ArgumentException($"--context {options.Context}: longer than max_position_embeddings of the base {baseFolder} ({model.Config.MaxPositionEmbeddings}), which the fine-tune keeps");
+            }
+
             baseConfig = LanguageModelCheckpoint.ReadConfigJson(Path.Combine(Path.GetFullPath(baseFolder), CheckpointFolder.ConfigFileName));
             baseConfig["torch_dtype"] = "float32";
         }

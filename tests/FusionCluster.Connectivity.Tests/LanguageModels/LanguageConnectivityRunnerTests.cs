@@ -38,6 +38,19 @@ public sealed class LanguageConnectivityRunnerTests : IDisposable
     }
 
     [Fact]
+    public void A_context_past_max_position_embeddings_is_refused_naming_the_model()
+    {
+        var weights = TinyCheckpointWriter.RandomWeights(Spec, 3, bfloat16: false);
+        var (a, b) = (Model("a", weights), Model("b", weights));
+        var options = new LanguageConnectOptions { Points = 3, Alignment = AlignmentMethod.WeightMatching, Context = 65 };
+
+        // The tiny models' max_position_embeddings is 64.
+        var error = Assert.Throws<LanguageModelException>(() => LanguageConnectivityRunner.Run(a, b, TextFile(), options, TestContext.Current.CancellationToken));
+
+        Assert.Equal($"{a}: a context of 65 tokens is longer than max_position_embeddings in config.json (64); use a context of at most 64", error.Message);
+    }
+
+    [Fact]
     public void The_endpoints_and_the_midpoint_are_the_reference_perplexities_of_A_the_mean_and_B()
     {
         var first = TinyCheckpointWriter.RandomWeights(Spec, 4, bfloat16: false);

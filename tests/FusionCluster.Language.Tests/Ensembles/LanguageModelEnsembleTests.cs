@@ -66,6 +66,24 @@ public sealed class LanguageModelEnsembleTests
     }
 
     [Fact]
+    public async Task A_context_past_a_members_max_position_embeddings_is_refused_naming_that_member()
+    {
+        using var temp = new TempDirectory();
+        var members = new[] { RandomModel(temp.Combine("m1"), seed: 21), RandomModel(temp.Combine("m2"), seed: 22) };
+        var config = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(Path.Combine(members[1], "config.json")))!;
+        config["max_position_embeddings"] = 4;
+        File.WriteAllText(Path.Combine(members[1], "config.json"), config.ToJsonString());
+        File.WriteAllText(temp.Combine("text.txt"), Text);
+        EnsembleManifest.Create(temp.Combine("ens"), members, null, EnsembleRule.MeanProbs).Write();
+
+        var fits = await new PerplexityEvaluator(temp.Combine("text.txt"), context: 4).EvaluateAsync(temp.Combine("ens"), TestContext.Current.CancellationToken);
+        var error = await Assert.ThrowsAsync<EvaluationException>(() => new PerplexityEvaluator(temp.Combine("text.txt"), context: 5).EvaluateAsync(temp.Combine("ens"), TestContext.Current.CancellationToken));
+
+        Assert.True(fits["perplexity"] > 0);
+        Assert.Contains($"{temp.Combine("ens", "ensemble.json")}: member '../m2': a context of 5 tokens is longer than max_position_embeddings in config.json (4)", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_mixtures_log_loss_is_at_most_the_weighted_mean_of_its_members()
     {
         using var temp = new TempDirectory();

@@ -96,4 +96,19 @@ public sealed class LanguageModelTrainerTests
         Assert.NotEqual(weights, File.ReadAllBytes(directory.Combine("tuned", "model.safetensors")));
         Assert.Equal(File.ReadAllText(directory.Combine("a", "tokenizer.json")), File.ReadAllText(directory.Combine("tuned", "tokenizer.json")));
     }
+
+    [Fact]
+    public void A_fine_tune_on_windows_longer_than_its_bases_positions_is_refused()
+    {
+        using var directory = new TempDirectory();
+        LanguageModelTrainer.TrainAndSave(File.ReadAllText(TrainingText), Small with { Steps = 1 }, directory.Combine("base"), TestContext.Current.CancellationToken);
+        var positions = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(directory.Combine("base", "config.json")))!["max_position_embeddings"]!.GetValue<int>();
+
+        // The fine-tune keeps its base's config.json: it could not be evaluated on longer windows than the base's.
+        var error = Assert.Throws<ArgumentException>(() => LanguageModelTrainer.TrainAndSave(
+            File.ReadAllText(HeldOutText), new LanguageTrainingOptions { BaseCheckpoint = directory.Combine("base"), Steps = 1, Context = positions + 1 }, directory.Combine("tuned"), TestContext.Current.CancellationToken));
+
+        Assert.Contains($"--context {positions + 1}: longer than max_position_embeddings of the base", error.Message, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(directory.Combine("tuned")));
+    }
 }

@@ -7,8 +7,8 @@ namespace FusionCluster.Core.Methods.Kernels;
 /// <summary>
 /// DARE's keep decisions: element i of model m survives when the counter-based draw for (stream, i) is
 /// below density. Every backend (the C# kernels, the torch backend on any device) draws through this
-/// class, so one seed keeps the same elements everywhere. The draws are computed four at a time, in
-/// integers, so the vector and scalar paths agree bit for bit.
+/// class, so one seed keeps the same elements everywhere. The draws are computed four or eight at a time (AVX2,
+/// AVX-512), in integers, so the vector and scalar paths agree bit for bit.
 /// </summary>
 public static class RandomKeepMask
 {
@@ -205,7 +205,8 @@ public static class RandomKeepMask
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector256<ulong> Multiply(Vector256<ulong> z, ulong c)
     {
-        if (!Avx2.IsSupported)
+        // With AVX-512 (DQ, VL) the 256-bit multiply is one instruction: the paths that draw four at a time keep it.
+        if (!Avx2.IsSupported || Avx512DQ.VL.IsSupported)
         {
             return z * c;
         }

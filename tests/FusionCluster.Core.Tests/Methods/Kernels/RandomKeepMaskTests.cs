@@ -51,8 +51,9 @@ public sealed class RandomKeepMaskTests
     [InlineData(0.0, 77_777)]
     [InlineData(0.3, 77_777)]
     [InlineData(1.0, 77_777)]
-    // Indices past 2^32, whose products with the golden ratio the vector paths carry from one step to the next.
+    // Indices past 2^32 and across 2^63, whose products with the golden ratio the vector paths carry from one step to the next.
     [InlineData(0.3, (1L << 40) - 501)]
+    [InlineData(0.3, long.MaxValue - 500)]
     public void Bit_decisions_and_raw_draws_equal_the_scalar_definition(double density, long start)
     {
         var stream = RandomKeepMask.StreamSeed(999, 1);
