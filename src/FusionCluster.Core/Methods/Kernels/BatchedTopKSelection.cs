@@ -201,12 +201,12 @@ public static class BatchedTopKSelection
         var need = k - above;
         if (need <= atHi)
         {
-            return Settle(plan, k, band.Hi, need, band.AtHi);
+            return Settle(plan, k, band.Hi, need, atHi, () => band.AtHi);
         }
 
         if (need > atHi + inside)
         {
-            return Settle(plan, k, band.Lo, need - atHi - inside, band.AtLo);
+            return Settle(plan, k, band.Lo, need - atHi - inside, atLo, () => band.AtLo);
         }
 
         need -= atHi;
@@ -234,26 +234,31 @@ public static class BatchedTopKSelection
         }
 
         var (lowBin, aboveLow) = TopKSelection.FindBin(low, need - aboveHigh);
+        var equal = low[lowBin];
         TopKSelection.ReturnBins(low);
         var threshold = ((uint)highBin << 16) | (uint)lowBin;
-        return Settle(plan, k, threshold, need - aboveHigh - aboveLow, band.Chunks.Select(keys => (long)keys!.AsSpan().Count(threshold)).ToArray());
+        return Settle(plan, k, threshold, need - aboveHigh - aboveLow, equal, () => band.Chunks.Select(keys => (long)keys!.AsSpan().Count(threshold)).ToArray());
     }
 
-    /// <summary>The selection of threshold and tiesToKeep of its ties, given how many of them each chunk holds.</summary>
-    private static TopKSelection Settle(ChunkPlan plan, long k, uint threshold, long tiesToKeep, long[] tiesPerChunk)
+    /// <summary>
+    /// The selection of threshold and tiesToKeep of its ties (of <paramref name="ties"/>), asking how many each chunk
+    /// holds only when some are dropped (inside the band that takes a pass over its keys).
+    /// </summary>
+    private static TopKSelection Settle(ChunkPlan plan, long k, uint threshold, long tiesToKeep, long ties, Func<long[]> tiesPerChunk)
     {
-        if (tiesToKeep >= tiesPerChunk.Sum())
+        if (tiesToKeep >= ties)
         {
             return TopKSelection.FromThreshold(plan, k, threshold, tiesToKeep, tiesBefore: null);
         }
 
         // Some ties are dropped: the lowest indices win, so each chunk needs the count of ties before it.
+        var perChunk = tiesPerChunk();
         var tiesBefore = new long[plan.Count];
         long running = 0;
         for (var c = 0; c < plan.Count; c++)
         {
             tiesBefore[c] = running;
-            running += tiesPerChunk[c];
+            running += perChunk[c];
         }
 
         return TopKSelection.FromThreshold(plan, k, threshold, tiesToKeep, tiesBefore);
